@@ -1,0 +1,128 @@
+"""The ``azureml-v2`` command line: ``check``, ``rule``, ``rules``.
+
+Exit codes follow ruff: 0 nothing found, 1 findings, 2 a usage error, a
+configuration error, a file that could not be checked, or an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__, config, docs
+from .rules import all_rules, rule_by_code
+from .runner import FileResult, check_all, collect
+from .selection import Selection
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="azureml-v2",
+        description="Find Azure ML SDK v1 code and migrate it to SDK v2.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="report v1 constructs (the same findings as flake8 --select AML)")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders; - reads stdin")
+    check.add_argument("--select", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes")
+    check.add_argument("--ignore", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes")
+    check.add_argument("--exclude", type=_codes, default=None, metavar="PATTERNS", help="gitignore-style patterns to skip")
+    check.add_argument("--training-scripts", type=_codes, default=None, metavar="PATTERNS",
+                       help="gitignore-style patterns naming training scripts (AML010)")
+    check.add_argument("--stdin-filename", default=None, metavar="PATH", help="the path of the file read from stdin")
+    check.add_argument("--config", type=Path, default=None, metavar="PYPROJECT", help="read [tool.azureml-v2] from this file")
+    check.add_argument("--no-project-index", action="store_true",
+                       help="do not look in other files for script= references")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+
+    rule = commands.add_parser("rule", help="explain one rule")
+    rule.add_argument("code", metavar="CODE")
+
+    rules = commands.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "markdown"), default="text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "rule":
+            return _rule(args.code)
+        if args.command == "rules":
+            rules = all_rules()
+            sys.stdout.write(docs.markdown_table(rules) if args.format == "markdown" else docs.listing(rules))
+            return EXIT_CLEAN
+        parser.print_help()
+        return EXIT_ERROR
+    except config.ConfigError as exc:
+        print(f"azureml-v2: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def _rule(code: str) -> int:
+    rule = rule_by_code(code)
+    if rule is None:
+        print(f"azureml-v2: error: unknown rule {code!r}; `azureml-v2 rules` lists them", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(docs.render(rule))
+    return EXIT_CLEAN
+
+
+def _check(args: argparse.Namespace) -> int:
+    project = config.load(args.config)
+    overrides: dict[str, object] = {}
+    if args.training_scripts is not None:
+        overrides.update(training_scripts=tuple(args.training_scripts), base=Path.cwd())
+    if args.no_project_index:
+        overrides["project_index"] = False
+    settings = project.settings(**overrides)
+    selection = Selection.build(
+        args.select if args.select is not None else project.select,
+        args.ignore if args.ignore is not None else project.ignore,
+    )
+    _validate_codes(selection)
+    exclude = tuple(args.exclude) if args.exclude is not None else project.exclude
+    targets, missing = collect(args.paths, exclude, args.stdin_filename)
+    errors = len(missing)
+    for result in missing:
+        _report_error(result)
+    total = 0
+    for result in check_all(targets, settings, selection):
+        if result.error is not None:
+            errors += 1
+            _report_error(result)
+            continue
+        for finding in result.findings:
+            total += 1
+            print(f"{result.target.display}:{finding.line}:{finding.col + 1}: {finding.text}")
+    if total:
+        print(f"Found {total} finding{'s' if total != 1 else ''}.", file=sys.stderr)
+    if errors:
+        return EXIT_ERROR
+    if total and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _report_error(result: FileResult) -> None:
+    print(f"{result.target.display}: error: {result.error}", file=sys.stderr)
+
+
+def _validate_codes(selection: Selection) -> None:
+    for code in (*selection.select, *selection.ignore):
+        if not code.startswith("AML") and not "AML".startswith(code):
+            raise config.ConfigError(f"{code!r} is not an AML code or prefix")

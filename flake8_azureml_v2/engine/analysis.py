@@ -1,0 +1,86 @@
+"""The one entry point every adapter calls: source in, findings out."""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .context import Context
+from .findings import Finding
+from .names import Model
+from .rule import Rule
+from .settings import Settings
+from .source import SourceText, parse
+
+MARKER = "azureml"
+
+
+@dataclass
+class Analysis:
+    source: SourceText
+    findings: list[Finding] = field(default_factory=list)
+    model: Model | None = None
+    context: Context | None = None
+
+
+def analyse(
+    text: str,
+    *,
+    path: str | os.PathLike[str] | None = None,
+    settings: Settings | None = None,
+    tree: ast.Module | None = None,
+    rules: Sequence[Rule] | None = None,
+) -> Analysis:
+    """Run every rule over one module.
+
+    ``path`` is the file's location on disk (None for stdin); ``tree`` lets the
+    flake8 adapter reuse the tree flake8 already parsed.  A file that never
+    contains the text ``azureml`` costs one substring test.  Raises
+    :class:`~.source.SourceError` when the text does not parse.
+    """
+    source = SourceText(text)
+    if MARKER not in text:
+        return Analysis(source)
+    if tree is None:
+        tree = parse(text, str(path) if path is not None else "<stdin>")
+    model = Model(tree)
+    if not model.imports and not model.references:
+        return Analysis(source, model=model)
+    context = Context(model, source, _existing(path), settings or Settings())
+    if rules is None:
+        from ..rules import all_rules
+
+        rules = all_rules()
+    findings: set[Finding] = set()
+    for rule in rules:
+        for hit in rule.detect(context):
+            node, message = hit if isinstance(hit, tuple) else (hit, rule.default_message)
+            findings.add(_finding(rule.code, message, node, source))
+    return Analysis(source, sorted(findings), model, context)
+
+
+def _existing(path: str | os.PathLike[str] | None) -> Path | None:
+    if path is None:
+        return None
+    absolute = Path(os.path.abspath(path))
+    return absolute if absolute.is_file() else None
+
+
+def _finding(code: str, message: str, node: ast.AST, source: SourceText) -> Finding:
+    line = node.lineno  # type: ignore[attr-defined]
+    col = node.col_offset  # type: ignore[attr-defined]
+    end_line = getattr(node, "end_lineno", None) or line
+    end_col = getattr(node, "end_col_offset", None) or col
+    return Finding(
+        line=line,
+        col=col,
+        code=code,
+        message=message,
+        end_line=end_line,
+        end_col=end_col,
+        char_col=source.char_col(line, col),
+        char_end_col=source.char_col(end_line, end_col),
+    )

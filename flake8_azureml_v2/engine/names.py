@@ -1,0 +1,524 @@
+"""Name resolution: what each name, attribute and call in one module refers to.
+
+This is written once and shared by every rule and by the fixer.  One walk over
+the module records:
+
+* import bindings (aliases, ``from`` imports, star imports, imports inside
+  functions or ``try/except ImportError`` blocks);
+* simple value bindings (``exp = Experiment(ws, "x")``, ``run = exp.submit(c)``)
+  so that later code knows what a variable holds;
+* every call, attribute read and reference to an ``azureml`` name, each with
+  the values resolved *at that point* of the program.
+
+Statements run in order.  Function bodies are walked after the enclosing
+module, the way Python runs them, so they see the module's final bindings.
+Inside ``if``/``try``/loops a binding to something unknown never erases a v1
+binding: a fallback such as ``except ImportError: Run = None`` keeps ``Run``.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Union
+
+from . import v1api
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The expression names a module, class or function: ``azureml.core.Experiment``."""
+
+    qualname: str
+
+
+@dataclass(frozen=True)
+class Instance:
+    """The expression evaluates to an instance of a v1 class."""
+
+    type: str
+
+
+@dataclass(frozen=True)
+class Const:
+    """The expression is a known string, such as a script path."""
+
+    value: str
+
+
+@dataclass(frozen=True)
+class Local:
+    """A class defined in this module, or an instance of one: known not to be v1."""
+
+    name: str
+
+
+Value = Union[Ref, Instance, Const, Local, None]
+
+
+def is_v1_value(value: Value) -> bool:
+    return isinstance(value, Instance) or (isinstance(value, Ref) and value.qualname.startswith("azureml"))
+
+
+@dataclass
+class Scope:
+    kind: str  # "module", "function", "class" or "comprehension"
+    parent: Scope | None
+    names: dict[str, Binding] = field(default_factory=dict)
+
+    def lookup(self, name: str) -> Binding | None:
+        scope: Scope | None = self
+        first = True
+        while scope is not None:
+            if first or scope.kind != "class":
+                found = scope.names.get(name)
+                if found is not None:
+                    return found
+            first = False
+            scope = scope.parent
+        return None
+
+
+@dataclass
+class Binding:
+    name: str
+    value: Value
+    node: ast.AST
+    scope: Scope
+
+
+@dataclass
+class CallSite:
+    node: ast.Call
+    callee: Value
+    receiver: Value
+    method: str | None
+    args: list[Value]
+    kwargs: dict[str, Value]
+    scope: Scope
+
+    def argument(self, position: int, keyword: str) -> tuple[ast.expr | None, Value]:
+        """The node and value of a parameter passed by position or keyword."""
+        if keyword in self.kwargs:
+            for kw in self.node.keywords:
+                if kw.arg == keyword:
+                    return kw.value, self.kwargs[keyword]
+        positional = [a for a in self.node.args if not isinstance(a, ast.Starred)]
+        if 0 <= position < len(positional) and len(positional) == len(self.node.args):
+            return positional[position], self.args[position]
+        return None, None
+
+
+@dataclass
+class AttributeRead:
+    node: ast.Attribute
+    receiver: Value
+    scope: Scope
+
+
+@dataclass
+class Reference:
+    node: ast.expr
+    qualname: str
+
+
+@dataclass
+class ImportSite:
+    node: ast.Import | ast.ImportFrom
+    modules: tuple[str, ...]  # every qualified name the statement imports
+
+    @property
+    def v1_modules(self) -> tuple[str, ...]:
+        return tuple(m for m in self.modules if v1api.is_v1(m))
+
+
+@dataclass
+class AttributeAssignment:
+    """``target.attr = value`` where the target resolved to something known."""
+
+    node: ast.Assign | ast.AnnAssign | ast.AugAssign
+    target: ast.Attribute
+    receiver: Value
+    value: Value
+
+
+class Model:
+    """Everything the walk found in one module."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self.imports: list[ImportSite] = []
+        self.calls: list[CallSite] = []
+        self.attribute_reads: list[AttributeRead] = []
+        self.references: list[Reference] = []
+        self.bindings: list[Binding] = []
+        self.attribute_assignments: list[AttributeAssignment] = []
+        self.module_scope = Scope("module", None)
+        _Walker(self).run()
+
+    def calls_to(self, *qualnames: str) -> list[CallSite]:
+        """Calls whose callee is exactly one of ``qualnames``."""
+        wanted = set(qualnames)
+        return [c for c in self.calls if isinstance(c.callee, Ref) and c.callee.qualname in wanted]
+
+    def method_calls(self, instance_type: str, *methods: str) -> list[CallSite]:
+        """``x.m(...)`` calls where ``x`` holds an instance of ``instance_type``."""
+        wanted = set(methods)
+        return [
+            c
+            for c in self.calls
+            if c.method in wanted
+            and isinstance(c.receiver, Instance)
+            and v1api.is_subtype(c.receiver.type, instance_type)
+        ]
+
+
+def _imported_module(node: ast.ImportFrom) -> str | None:
+    if node.level:
+        return None
+    return node.module
+
+
+class _Walker(ast.NodeVisitor):
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.scope = model.module_scope
+        self.conditional = 0
+        self.deferred: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, Scope, dict[str, Value]]] = []
+
+    def run(self) -> None:
+        for stmt in self.model.tree.body:
+            self.visit(stmt)
+        while self.deferred:
+            func, parent, annotations = self.deferred.pop(0)
+            self._walk_function(func, parent, annotations)
+
+    # -- bindings ----------------------------------------------------------
+
+    def bind(self, name: str, value: Value, node: ast.AST) -> None:
+        existing = self.scope.names.get(name)
+        if self.conditional and existing is not None and is_v1_value(existing.value) and not is_v1_value(value):
+            return
+        binding = Binding(name, value, node, self.scope)
+        self.scope.names[name] = binding
+        self.model.bindings.append(binding)
+
+    def bind_target(self, target: ast.expr, value: Value, node: ast.AST) -> None:
+        if isinstance(target, ast.Name):
+            self.bind(target.id, value, node)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.bind_target(element, None, node)
+        elif isinstance(target, ast.Starred):
+            self.bind_target(target.value, None, node)
+        else:
+            self.visit(target)
+
+    def enclosing_function_parent(self) -> Scope:
+        scope = self.scope
+        while scope.kind == "class" and scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+    # -- resolution --------------------------------------------------------
+
+    def resolve(self, node: ast.expr | None) -> Value:
+        if node is None:
+            return None
+        if isinstance(node, ast.Name):
+            found = self.scope.lookup(node.id)
+            return found.value if found is not None else None
+        if isinstance(node, ast.Attribute):
+            base = self.resolve(node.value)
+            if isinstance(base, Ref):
+                return Ref(v1api.canonical(f"{base.qualname}.{node.attr}"))
+            if isinstance(base, Instance):
+                held = v1api.attribute_type(base.type, node.attr)
+                return Instance(held) if held else None
+            return None
+        if isinstance(node, ast.Call):
+            return self.resolve_call(node)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return Const(node.value)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.resolve(node.left), self.resolve(node.right)
+            if isinstance(left, Const) and isinstance(right, Const):
+                return Const(left.value + right.value)
+            return None
+        if isinstance(node, ast.NamedExpr):
+            return self.resolve(node.value)
+        return None
+
+    def resolve_call(self, node: ast.Call) -> Value:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            receiver = self.resolve(func.value)
+            if isinstance(receiver, Instance):
+                returned = v1api.method_return(receiver.type, func.attr)
+                return Instance(returned) if returned else None
+        callee = self.resolve(func)
+        if isinstance(callee, Local):
+            return callee
+        if not isinstance(callee, Ref):
+            return None
+        qualname = callee.qualname
+        if qualname in v1api.CLASSES:
+            return Instance(qualname)
+        returned = v1api.CALL_RETURNS.get(qualname)
+        if returned is not None:
+            return Instance(returned)
+        if qualname in ("os.path.join", "posixpath.join") and node.args and not node.keywords:
+            parts = [self.resolve(a) for a in node.args]
+            if all(isinstance(p, Const) for p in parts):
+                return Const("/".join(p.value for p in parts))  # type: ignore[union-attr]
+        return None
+
+    # -- statements --------------------------------------------------------
+
+    def visit_Import(self, node: ast.Import) -> None:
+        modules = []
+        for alias in node.names:
+            modules.append(alias.name)
+            if alias.asname:
+                self.bind(alias.asname, Ref(alias.name), node)
+            else:
+                top = alias.name.split(".", 1)[0]
+                self.bind(top, Ref(top), node)
+        self._record_import(node, modules)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = _imported_module(node)
+        modules = []
+        for alias in node.names:
+            if module is None:
+                if alias.name != "*":
+                    self.bind(alias.asname or alias.name, None, node)
+                continue
+            if alias.name == "*":
+                modules.append(module)
+                for short, canonical in v1api.STAR_EXPORTS.get(module, {}).items():
+                    self.bind(short, Ref(canonical), node)
+                continue
+            qualname = v1api.canonical(f"{module}.{alias.name}")
+            modules.append(f"{module}.{alias.name}")
+            self.bind(alias.asname or alias.name, Ref(qualname), node)
+        self._record_import(node, modules)
+
+    def _record_import(self, node: ast.Import | ast.ImportFrom, modules: list[str]) -> None:
+        if any(m == "azureml" or m.startswith("azureml.") for m in modules):
+            self.model.imports.append(ImportSite(node, tuple(modules)))
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.visit(node.value)
+        value = self.resolve(node.value)
+        for target in node.targets:
+            self._assign(node, target, value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self.visit(node.annotation)
+        if node.value is None:
+            return
+        self.visit(node.value)
+        self._assign(node, node.target, self.resolve(node.value))
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self.visit(node.value)
+        if isinstance(node.target, ast.Name):
+            self.bind(node.target.id, None, node)
+        else:
+            self._assign(node, node.target, None)
+
+    def _assign(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign, target: ast.expr, value: Value) -> None:
+        if isinstance(target, ast.Attribute):
+            self.visit(target.value)
+            receiver = self.resolve(target.value)
+            if receiver is not None:
+                self.model.attribute_assignments.append(AttributeAssignment(node, target, receiver, value))
+            return
+        self.bind_target(target, value, node)
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                self.scope.names.pop(target.id, None)
+            else:
+                self.visit(target)
+
+    def _visit_function_header(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> dict[str, Value]:
+        for decorator in getattr(node, "decorator_list", []):
+            self.visit(decorator)
+        args = node.args
+        for default in [*args.defaults, *[d for d in args.kw_defaults if d is not None]]:
+            self.visit(default)
+        annotations: dict[str, Value] = {}
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+            value: Value = None
+            if arg.annotation is not None:
+                self.visit(arg.annotation)
+                hinted = self.resolve(arg.annotation)
+                if isinstance(hinted, Ref) and hinted.qualname in v1api.CLASSES:
+                    value = Instance(hinted.qualname)
+            annotations[arg.arg] = value
+        for arg in (args.vararg, args.kwarg):
+            if arg is not None:
+                annotations[arg.arg] = None
+        return annotations
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        annotations = self._visit_function_header(node)
+        if node.returns is not None:
+            self.visit(node.returns)
+        self.bind(node.name, None, node)
+        self.deferred.append((node, self.enclosing_function_parent(), annotations))
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        annotations = self._visit_function_header(node)
+        self.deferred.append((node, self.enclosing_function_parent(), annotations))
+
+    def _walk_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, parent: Scope, annotations: dict[str, Value]) -> None:
+        outer_scope, outer_conditional = self.scope, self.conditional
+        self.scope, self.conditional = Scope("function", parent), 0
+        for name, value in annotations.items():
+            self.bind(name, value, node)
+        body = node.body if isinstance(node.body, list) else [node.body]
+        for stmt in body:
+            self.visit(stmt)
+        self.scope, self.conditional = outer_scope, outer_conditional
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+            self.visit(expr)
+        outer = self.scope
+        self.scope = Scope("class", outer)
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scope = outer
+        self.bind(node.name, Local(node.name), node)
+
+    def _conditional_block(self, statements: list[ast.stmt]) -> None:
+        self.conditional += 1
+        for stmt in statements:
+            self.visit(stmt)
+        self.conditional -= 1
+
+    def visit_If(self, node: ast.If) -> None:
+        self.visit(node.test)
+        self._conditional_block(node.body)
+        self._conditional_block(node.orelse)
+
+    def visit_While(self, node: ast.While) -> None:
+        self.visit(node.test)
+        self._conditional_block(node.body)
+        self._conditional_block(node.orelse)
+
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        self.visit(node.iter)
+        self.conditional += 1
+        self.bind_target(node.target, None, node)
+        self.conditional -= 1
+        self._conditional_block(node.body)
+        self._conditional_block(node.orelse)
+
+    visit_AsyncFor = visit_For
+
+    def visit_Try(self, node: ast.Try) -> None:
+        self._conditional_block(node.body)
+        for handler in node.handlers:
+            if handler.type is not None:
+                self.visit(handler.type)
+            self.conditional += 1
+            if handler.name:
+                self.bind(handler.name, None, handler)
+            self.conditional -= 1
+            self._conditional_block(handler.body)
+        self._conditional_block(node.orelse)
+        self._conditional_block(node.finalbody)
+
+    visit_TryStar = visit_Try
+
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            self.visit(item.context_expr)
+            if item.optional_vars is not None:
+                self.bind_target(item.optional_vars, self.resolve(item.context_expr), node)
+        for stmt in node.body:
+            self.visit(stmt)
+
+    visit_AsyncWith = visit_With
+
+    def visit_Match(self, node: ast.Match) -> None:
+        self.visit(node.subject)
+        self.conditional += 1
+        for case in node.cases:
+            for capture in ast.walk(case.pattern):
+                name = getattr(capture, "name", None)
+                if isinstance(name, str):
+                    self.bind(name, None, case)
+            if case.guard is not None:
+                self.visit(case.guard)
+            for stmt in case.body:
+                self.visit(stmt)
+        self.conditional -= 1
+
+    # -- expressions -------------------------------------------------------
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        receiver: Value = None
+        method = None
+        if isinstance(func, ast.Attribute):
+            receiver = self.resolve(func.value)
+            method = func.attr
+        site = CallSite(
+            node=node,
+            callee=self.resolve(func),
+            receiver=receiver,
+            method=method,
+            args=[self.resolve(a) for a in node.args],
+            kwargs={k.arg: self.resolve(k.value) for k in node.keywords if k.arg is not None},
+            scope=self.scope,
+        )
+        self.model.calls.append(site)
+        self.generic_visit(node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        value = self.resolve(node)
+        if isinstance(value, Ref):
+            if value.qualname.startswith("azureml"):
+                self.model.references.append(Reference(node, value.qualname))
+            return
+        receiver = self.resolve(node.value)
+        if isinstance(receiver, Instance):
+            self.model.attribute_reads.append(AttributeRead(node, receiver, self.scope))
+        self.visit(node.value)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            value = self.resolve(node)
+            if isinstance(value, Ref) and value.qualname.startswith("azureml"):
+                self.model.references.append(Reference(node, value.qualname))
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self.visit(node.value)
+        self.bind(node.target.id, self.resolve(node.value), node)
+
+    def _visit_comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+        outer = self.scope
+        self.visit(node.generators[0].iter)
+        self.scope = Scope("comprehension", outer)
+        for index, generator in enumerate(node.generators):
+            if index:
+                self.visit(generator.iter)
+            self.bind_target(generator.target, None, generator)
+            for condition in generator.ifs:
+                self.visit(condition)
+        if isinstance(node, ast.DictComp):
+            self.visit(node.key)
+            self.visit(node.value)
+        else:
+            self.visit(node.elt)
+        self.scope = outer
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _visit_comprehension

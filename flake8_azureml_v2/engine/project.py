@@ -1,0 +1,142 @@
+"""The cross-file index of training scripts.
+
+A file is a training script when an orchestration file of the same project
+names it with ``script=``, ``script_name=`` or ``entry_script=``.  The index is
+built lazily, once per project root and process, and only parses files that
+contain both ``azureml`` and ``script``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import files, v1api
+from .names import CallSite, Const, Model, Ref
+from .settings import Settings
+from .source import SourceError, decode, parse
+
+ROOT_MARKERS = (".git", "pyproject.toml", "setup.cfg", "setup.py", "tox.ini", ".flake8")
+
+# suffix -> function giving the Python programs a file of that kind contains.
+# Outer layers (notebooks) register more readers; plain Python is built in.
+SourceReader = Callable[[Path, bytes], Iterable[str]]
+READERS: dict[str, SourceReader] = {".py": lambda path, data: [decode(data)]}
+
+
+@dataclass(frozen=True)
+class ScriptReference:
+    orchestrator: Path
+    line: int
+    parameter: str
+
+    def describe(self, relative_to: Path | None = None) -> str:
+        where = self.orchestrator
+        if relative_to is not None:
+            try:
+                where = self.orchestrator.relative_to(relative_to)
+            except ValueError:
+                pass
+        return f"{where}:{self.line} names it with {self.parameter}="
+
+
+def script_references(model: Model, orchestrator: Path) -> Iterable[tuple[str | None, str, ScriptReference]]:
+    """(source directory or None, script path, reference) for every script a module names."""
+    for call in model.calls:
+        callee = call.callee
+        if not isinstance(callee, Ref):
+            continue
+        params = v1api.SCRIPT_PARAMETERS.get(callee.qualname)
+        if params is None:
+            continue
+        script_name, script_pos, folder_name, folder_pos = params
+        script = _argument(call, script_pos, script_name)
+        if not isinstance(script, Const) or not script.value.strip():
+            continue
+        folder = _argument(call, folder_pos, folder_name)
+        folder_value = folder.value if isinstance(folder, Const) else None
+        yield folder_value, script.value, ScriptReference(orchestrator, call.node.lineno, script_name)
+
+
+def _argument(call: CallSite, position: int | None, keyword: str) -> object:
+    _, value = call.argument(-1 if position is None else position, keyword)
+    return value
+
+
+def find_root(path: Path, hint: Path | None) -> Path:
+    """The nearest folder above ``path`` with a project marker, else ``hint``, else its folder."""
+    for folder in path.parents:
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    if hint is not None:
+        try:
+            path.relative_to(hint)
+            return hint
+        except ValueError:
+            pass
+    return path.parent
+
+
+class ProjectIndex:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.exact: dict[Path, ScriptReference] = {}
+        self.by_suffix: list[tuple[Path, str, ScriptReference]] = []
+        self._build()
+
+    def _build(self) -> None:
+        for path in files.walk(self.root, tuple(READERS)):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if b"azureml" not in data or b"script" not in data:
+                continue
+            reader = READERS[path.suffix]
+            try:
+                for text in reader(path, data):
+                    model = Model(parse(text, str(path)))
+                    for folder, script, reference in script_references(model, path):
+                        self._add(path.parent, folder, script, reference)
+            except (SourceError, ValueError):
+                continue
+
+    def _add(self, here: Path, folder: str | None, script: str, reference: ScriptReference) -> None:
+        if folder is None:
+            self.by_suffix.append((here, os.path.normpath(script), reference))
+            return
+        for base in (here, self.root):
+            candidate = Path(os.path.normpath(base / folder / script))
+            self.exact.setdefault(candidate, reference)
+
+    def reference_to(self, path: Path) -> ScriptReference | None:
+        path = Path(os.path.normpath(path))
+        found = self.exact.get(path)
+        if found is not None:
+            return found
+        for folder, script, reference in self.by_suffix:
+            try:
+                relative = path.relative_to(folder)
+            except ValueError:
+                continue
+            if str(relative) == script or str(relative).endswith(os.sep + script):
+                return reference
+        return None
+
+
+_INDEXES: dict[Path, ProjectIndex] = {}
+
+
+def index_for(path: Path, settings: Settings) -> ProjectIndex:
+    root = find_root(path, settings.project_root_hint)
+    index = _INDEXES.get(root)
+    if index is None:
+        index = _INDEXES[root] = ProjectIndex(root)
+    return index
+
+
+def forget_indexes() -> None:
+    """Drop cached indexes (tests and long-lived editor processes)."""
+    _INDEXES.clear()

@@ -1,0 +1,17 @@
+"""Settings the engine needs; adapters fill them from flake8 options or pyproject.toml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    # gitignore-style patterns, relative to ``base``, naming training scripts (AML010)
+    training_scripts: tuple[str, ...] = ()
+    base: Path | None = None
+    # Where to look for orchestration files when a file has no project marker above it.
+    project_root_hint: Path | None = None
+    # Follow script= / script_name= / entry_script= across the project.
+    project_index: bool = True

@@ -1,0 +1,66 @@
+"""Source text with the position arithmetic the adapters need.
+
+``ast`` and flake8 count columns in UTF-8 bytes; ast-grep and editors count
+code points.  Findings carry both so no adapter has to convert.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from dataclasses import dataclass, field
+
+
+class SourceError(Exception):
+    """The file cannot be analysed: undecodable bytes or a syntax error."""
+
+
+def decode(data: bytes) -> str:
+    """Decode Python source the way the interpreter does (BOM, coding cookie)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise SourceError(f"cannot detect the encoding: {exc}") from None
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise SourceError(f"cannot decode as {encoding}: {exc.reason if hasattr(exc, 'reason') else exc}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def parse(text: str, filename: str = "<unknown>") -> ast.Module:
+    """``ast.parse`` that raises :class:`SourceError` with a one-line reason."""
+    try:
+        return ast.parse(text, filename=filename)
+    except SyntaxError as exc:
+        where = f" (line {exc.lineno}" + (f", column {exc.offset})" if exc.offset else ")") if exc.lineno else ""
+        raise SourceError(f"syntax error: {exc.msg}{where}") from None
+    except (ValueError, RecursionError) as exc:
+        raise SourceError(f"cannot parse: {exc}") from None
+
+
+@dataclass
+class SourceText:
+    text: str
+    lines: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lines = self.text.splitlines(keepends=True)
+
+    def line(self, lineno: int) -> str:
+        """Physical line ``lineno`` (1-based), or '' past the end."""
+        return self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
+
+    def char_col(self, lineno: int, byte_col: int) -> int:
+        """Convert a UTF-8 byte column on ``lineno`` to a code-point column."""
+        line = self.line(lineno)
+        if line.isascii():
+            return byte_col
+        return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+    def offset(self, lineno: int, char_col: int) -> int:
+        """Absolute code-point offset of (line, code-point column)."""
+        return sum(len(line) for line in self.lines[: lineno - 1]) + char_col

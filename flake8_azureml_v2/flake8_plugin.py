@@ -1,0 +1,60 @@
+"""The flake8 adapter: hands flake8's tree to the engine and yields its findings."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from . import __version__, config
+from .engine import Settings, SourceError, analyse
+
+_STDIN_NAMES = frozenset({"stdin", "-", ""})
+
+
+class AzureMLV2Checker:
+    name = "flake8-azureml-v2"
+    version = __version__
+    settings = Settings()
+
+    def __init__(self, tree: ast.Module, filename: str, lines: list[str]) -> None:
+        self.tree = tree
+        self.filename = filename
+        self.lines = lines
+
+    @classmethod
+    def add_options(cls, manager: Any) -> None:
+        manager.add_option(
+            "--aml-training-scripts",
+            default="",
+            parse_from_config=True,
+            comma_separated_list=True,
+            help=(
+                "gitignore-style patterns naming training scripts for AML010 "
+                "(default: [tool.azureml-v2] training-scripts in pyproject.toml)"
+            ),
+        )
+
+    @classmethod
+    def parse_options(cls, options: Any) -> None:
+        patterns = tuple(getattr(options, "aml_training_scripts", None) or ())
+        try:
+            project = config.load()
+        except config.ConfigError:
+            project = config.ProjectConfig()
+        if patterns:
+            cls.settings = project.settings(training_scripts=patterns, base=Path.cwd())
+        else:
+            cls.settings = project.settings()
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        if not any("azureml" in line for line in self.lines):
+            return
+        path = None if self.filename in _STDIN_NAMES else self.filename
+        try:
+            analysis = analyse("".join(self.lines), path=path, settings=self.settings, tree=self.tree)
+        except SourceError:
+            return  # flake8 reports the syntax error itself (E999)
+        for finding in analysis.findings:
+            yield finding.line, finding.col, finding.text, type(self)

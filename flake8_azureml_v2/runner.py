@@ -1,0 +1,102 @@
+"""Collects files and runs the engine over them; shared by ``check`` and ``fix``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from .engine import Finding, Settings, SourceError, SourceText, analyse, decode
+from .engine.files import walk
+from .engine.suppression import unsuppressed
+from .selection import Selection
+
+PYTHON_SUFFIXES = (".py",)
+STDIN = "-"
+
+
+@dataclass
+class Target:
+    """One thing to check: a path on disk, or stdin shown under ``display``."""
+
+    display: str
+    path: Path | None  # None for stdin
+    stdin_path: Path | None = None  # --stdin-filename, for path-based evidence
+
+
+@dataclass
+class FileResult:
+    target: Target
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+    text: str | None = None
+    data: bytes | None = None
+
+
+def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename: str | None = None) -> tuple[list[Target], list[FileResult]]:
+    """Expand folders; report paths that do not exist as errors."""
+    spec = pathspec.PathSpec.from_lines("gitwildmatch", exclude) if exclude else None
+    targets: list[Target] = []
+    errors: list[FileResult] = []
+    for raw in paths:
+        if raw == STDIN:
+            display = stdin_filename or STDIN
+            targets.append(Target(display, None, Path(stdin_filename) if stdin_filename else None))
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            for found in walk(path, PYTHON_SUFFIXES, spec):
+                targets.append(Target(str(found), found))
+        elif path.exists() or path.is_symlink():
+            targets.append(Target(raw, path))
+        else:
+            errors.append(FileResult(Target(raw, path), error="no such file or directory"))
+    return targets, errors
+
+
+def read(target: Target) -> bytes:
+    if target.path is None:
+        return sys.stdin.buffer.read()
+    return target.path.read_bytes()
+
+
+def check_one(target: Target, settings: Settings, selection: Selection, data: bytes | None = None) -> FileResult:
+    result = FileResult(target)
+    try:
+        result.data = data if data is not None else read(target)
+    except OSError as exc:
+        result.error = f"cannot read: {exc.strerror or exc}"
+        return result
+    if b"azureml" not in result.data:
+        return result
+    try:
+        text = decode(result.data)
+        location = target.path if target.path is not None else target.stdin_path
+        analysis = analyse(text, path=location, settings=settings)
+    except SourceError as exc:
+        result.error = str(exc)
+        return result
+    result.text = text
+    kept = unsuppressed(analysis.findings, analysis.source)
+    result.findings = [f for f in kept if selection(f.code)]
+    return result
+
+
+def check_all(targets: list[Target], settings: Settings, selection: Selection) -> Iterator[FileResult]:
+    for target in targets:
+        yield check_one(target, settings, selection)
+
+
+def display_source(result: FileResult) -> SourceText | None:
+    return SourceText(result.text) if result.text is not None else None
+
+
+def relative_display(path: str) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path
