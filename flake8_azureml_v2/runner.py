@@ -39,7 +39,7 @@ class FileResult:
 
 def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename: str | None = None) -> tuple[list[Target], list[FileResult]]:
     """Expand folders; report paths that do not exist as errors."""
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", exclude) if exclude else None
+    spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
     targets: list[Target] = []
     errors: list[FileResult] = []
     for raw in paths:

@@ -48,6 +48,6 @@ class Context:
         except ValueError:
             relative = self.path.as_posix()
         for pattern in self.settings.training_scripts:
-            if pathspec.PathSpec.from_lines("gitwildmatch", [pattern]).match_file(relative):
+            if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(relative):
                 return pattern
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from .context import Context
 from .names import Instance, Ref
@@ -63,5 +63,29 @@ def references(*qualnames: str) -> Detector:
         for ref in ctx.model.references:
             if ref.qualname in wanted:
                 yield ref.node
+
+    return detect
+
+
+def member_calls(class_qualname: str, v2_for: Callable[[str], str]) -> Detector:
+    """``Cls(...)`` and ``Cls.<member>(...)`` calls, each message naming the v2 form
+    that ``v2_for(member)`` gives ("" stands for the constructor)."""
+    prefix = class_qualname + "."
+    short = class_qualname.rsplit(".", 1)[1]
+
+    def detect(ctx: Context) -> Iterator[Hit]:
+        for call in ctx.model.calls:
+            callee = call.callee
+            if not isinstance(callee, Ref):
+                continue
+            name = callee.qualname
+            if name == class_qualname:
+                member = ""
+            elif name.startswith(prefix):
+                member = name[len(prefix):]
+            else:
+                continue
+            v1 = f"{short}.{member}()" if member else f"{short}()"
+            yield call.node, f"{v1} is Azure ML SDK v1; use {v2_for(member)}"
 
     return detect

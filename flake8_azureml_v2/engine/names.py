@@ -79,12 +79,13 @@ class Scope:
         return None
 
 
-@dataclass
+@dataclass(eq=False)
 class Binding:
     name: str
     value: Value
     node: ast.AST
     scope: Scope
+    uses: list[ast.Name] = field(default_factory=list)
 
 
 @dataclass
@@ -153,6 +154,7 @@ class Model:
         self.references: list[Reference] = []
         self.bindings: list[Binding] = []
         self.attribute_assignments: list[AttributeAssignment] = []
+        self.binding_of_use: dict[int, Binding] = {}
         self.module_scope = Scope("module", None)
         _Walker(self).run()
 
@@ -496,7 +498,12 @@ class _Walker(ast.NodeVisitor):
 
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, ast.Load):
-            value = self.resolve(node)
+            found = self.scope.lookup(node.id)
+            if found is None:
+                return
+            found.uses.append(node)
+            self.model.binding_of_use[id(node)] = found
+            value = found.value
             if isinstance(value, Ref) and value.qualname.startswith("azureml"):
                 self.model.references.append(Reference(node, value.qualname))
 

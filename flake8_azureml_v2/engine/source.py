@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from dataclasses import dataclass, field
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 class SourceError(Exception):
@@ -48,7 +52,9 @@ class SourceText:
     lines: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.lines = self.text.splitlines(keepends=True)
+        # Only the line breaks Python itself counts: str.splitlines would also
+        # split on form feeds and other separators and shift every line number.
+        self.lines = [line for line in _LINE.findall(self.text) if line]
 
     def line(self, lineno: int) -> str:
         """Physical line ``lineno`` (1-based), or '' past the end."""

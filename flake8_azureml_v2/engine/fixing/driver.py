@@ -1,0 +1,209 @@
+"""The fix loop: plan, apply, re-parse, repeat until nothing changes.
+
+Overlapping rewrites are applied in later passes.  The loop is capped; hitting
+the cap is an error, never a silent stop.  Output that does not parse, or that
+lost a comment, is refused and the input is returned unchanged.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..analysis import Analysis, analyse
+from ..findings import Finding
+from ..rule import Rule
+from ..settings import Settings
+from ..source import SourceError, SourceText, parse
+from ..suppression import codes_on_line, file_is_exempt
+from . import imports, planner, statements
+from .edits import Edit, apply_edits, conflicts
+from .units import FixContext, Unit
+
+MAX_PASSES = 10
+
+Selector = Callable[[str], bool]
+
+
+class FixError(Exception):
+    """The fixer refused to produce output for this file."""
+
+
+@dataclass(frozen=True)
+class Fixed:
+    code: str
+    line: int
+    description: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Left:
+    finding: Finding
+    reason: str
+
+
+@dataclass
+class FixOutcome:
+    text: str
+    fixed: list[Fixed] = field(default_factory=list)
+    left: list[Left] = field(default_factory=list)
+    passes: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fixed)
+
+
+def _permission(source: SourceText, selected: Selector) -> planner.Permission:
+    def check(finding: Finding) -> str | None:
+        if not selected(finding.code):
+            return f"{finding.code} is not selected"
+        codes = codes_on_line(source.line(finding.line))
+        if codes is not None and (not codes or finding.code in codes or finding.code.startswith(tuple(codes))):
+            return f"{finding.code} is suppressed with # noqa"
+        return None
+
+    return check
+
+
+def _rules_with_fixers(rules: Sequence[Rule] | None) -> list[Rule]:
+    if rules is None:
+        from ...rules import all_rules
+
+        rules = all_rules()
+    return [r for r in rules if r.fixer is not None]
+
+
+def fix_text(
+    text: str,
+    *,
+    path: str | os.PathLike[str] | None = None,
+    settings: Settings | None = None,
+    selected: Selector = lambda code: True,
+    unsafe: bool = False,
+    rules: Sequence[Rule] | None = None,
+    max_passes: int = MAX_PASSES,
+) -> FixOutcome:
+    """Rewrite ``text``; raises :class:`SourceError` or :class:`FixError`."""
+    original = text
+    outcome = FixOutcome(text)
+    fixers = _rules_with_fixers(rules)
+    last_left: dict[tuple[int, int, str], str] = {}
+    for number in range(1, max_passes + 1):
+        outcome.passes = number
+        analysis = analyse(text, path=path, settings=settings, rules=rules)
+        if analysis.model is None or file_is_exempt(analysis.source):
+            break
+        new_text, applied, left = _one_pass(analysis, fixers, selected, unsafe, path)
+        for unit, reason in left:
+            for code, node in unit.findings:
+                last_left.setdefault((node.lineno, node.col_offset, code), reason)  # type: ignore[attr-defined]
+        if new_text == text:
+            break
+        outcome.fixed.extend(applied)
+        text = new_text
+    else:
+        raise FixError(f"fixes did not settle after {max_passes} passes; nothing was written")
+    _verify(original, text)
+    outcome.text = text
+    final = analyse(text, path=path, settings=settings, rules=rules) if text != original else None
+    remaining = (final or analysis).findings if (final or analysis).model is not None else []
+    permission = _permission((final or analysis).source, selected)
+    for finding in remaining:
+        if permission(finding) is not None:
+            continue
+        reason = last_left.get((finding.line, finding.col, finding.code)) if final is None else None
+        outcome.left.append(Left(finding, reason or _default_reason(finding, fixers)))
+    return outcome
+
+
+def _default_reason(finding: Finding, fixers: list[Rule]) -> str:
+    rule = next((r for r in fixers if r.code == finding.code), None)
+    if rule is None:
+        return "no automatic fix for this rule yet"
+    return "left unchanged: see the reasons reported for the related lines"
+
+
+def _one_pass(
+    analysis: Analysis, fixers: list[Rule], selected: Selector, unsafe: bool, path: object
+) -> tuple[str, list[Fixed], list[tuple[Unit, str]]]:
+    ctx = FixContext(analysis)
+    units: list[Unit] = []
+    for rule in fixers:
+        assert rule.fixer is not None
+        units.extend(u for u in rule.fixer(ctx) if u is not None)
+    permission = _permission(analysis.source, selected)
+    decision = planner.decide(units, ctx, permission, unsafe)
+    chosen: list[Edit] = []
+    applied: list[Fixed] = []
+    required: set[tuple[str, str]] = set()
+    deferred: list[tuple[Unit, str]] = []
+    for group in sorted(decision.accepted, key=lambda g: min(ctx.locator.start(u.node) for u in g)):
+        edits = [e for u in group for e in u.edits]
+        if conflicts(edits, chosen) or _self_conflict(edits):
+            deferred.extend((u, "deferred to a later pass") for u in group)
+            continue
+        chosen.extend(edits)
+        for unit in group:
+            required |= unit.imports
+            applied.append(Fixed(unit.code, unit.node.lineno, unit.description, tuple(unit.notes)))  # type: ignore[attr-defined]
+    text = analysis.source.text
+    if chosen:
+        text = apply_edits(text, chosen)
+    text = _fix_imports(text, required, analysis, selected, path, applied)
+    return text, applied, decision.left + deferred
+
+
+def _self_conflict(edits: list[Edit]) -> bool:
+    ordered = sorted(set(edits))
+    return any(a.overlaps(b) for a, b in zip(ordered, ordered[1:]))
+
+
+def _fix_imports(text: str, required: set[tuple[str, str]], before: Analysis, selected: Selector, path: object, applied: list[Fixed]) -> str:
+    try:
+        tree = parse(text)
+    except SourceError as exc:
+        raise FixError(f"a rewrite would not parse ({exc}); nothing was written") from None
+    from ..names import Model
+    from .locate import Locator
+
+    model = Model(tree)
+    source = SourceText(text)
+    locator = Locator(source)
+    is_init = path is not None and Path(str(path)).name == "__init__.py"
+
+    def may_remove(node: ast.stmt) -> bool:
+        if is_init:
+            return False
+        codes = codes_on_line(source.line(node.lineno))
+        if codes is not None and (not codes or any(c.startswith(tuple(codes)) or c in codes for c in ("AML099", "AML010"))):
+            return False
+        return selected("AML099") or selected("AML010")
+
+    try:
+        changes = imports.plan(model, locator, required, may_remove, lambda node: [])
+    except imports.ImportClash as exc:
+        raise FixError(f"cannot add v2 imports: {exc}; nothing was written") from None
+    if not changes.edits:
+        return text
+    for line, dotted in changes.removed:
+        applied.append(Fixed("AML099", line, f"removed the unused v1 import {dotted}"))
+    return apply_edits(text, changes.edits)
+
+
+def _verify(original: str, text: str) -> None:
+    if text == original:
+        return
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        raise FixError(f"the fixed code would not parse (line {exc.lineno}: {exc.msg}); nothing was written") from None
+    lost = Counter(statements.comments(original)) - Counter(statements.comments(text))
+    if lost:
+        sample = next(iter(lost))
+        raise FixError(f"a rewrite would drop the comment {sample!r}; nothing was written")

@@ -1,0 +1,106 @@
+"""Editing comma-separated lists (call arguments, imported names) in place.
+
+The edits touch only the element and its own comma, so keyword order,
+comments between elements, trailing commas and line breaks all survive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ast_grep_py import SgNode
+
+from .edits import Edit
+
+_SKIPPED = frozenset({"comment", ",", "(", ")"})
+
+
+@dataclass
+class Element:
+    node: SgNode
+    keyword: str | None
+    value: SgNode
+
+    @property
+    def start(self) -> int:
+        return self.node.range().start.index
+
+    @property
+    def end(self) -> int:
+        return self.node.range().end.index
+
+
+def elements(container: SgNode) -> list[Element]:
+    """The elements of an argument list or an import list, in order."""
+    found = []
+    for child in container.children():
+        kind = child.kind()
+        if kind in _SKIPPED or not child.is_named():
+            continue
+        if kind == "keyword_argument":
+            found.append(Element(child, child.field("name").text(), child.field("value")))
+        else:
+            found.append(Element(child, None, child))
+    return found
+
+
+def _siblings(container: SgNode) -> list[SgNode]:
+    return list(container.children())
+
+
+def delete(text: str, container: SgNode, element: Element) -> list[Edit]:
+    """Remove one element and the comma that belongs to it."""
+    children = _siblings(container)
+    position = next(i for i, c in enumerate(children) if c.range().start.index == element.start)
+    after = next((c for c in children[position + 1:] if c.kind() != "comment"), None)
+    if after is not None and after.kind() == ",":
+        start, end = element.start, after.range().end.index
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        line_start = text.rfind("\n", 0, start) + 1
+        if text[line_start:start].strip() == "" and end < len(text) and text[end] in "\r\n":
+            # the element had its line to itself: remove the whole line
+            end = text.find("\n", end) + 1 if text.find("\n", end) >= 0 else len(text)
+            start = line_start
+        return [Edit(start, end, "")]
+    before = next((c for c in reversed(children[:position]) if c.kind() != "comment"), None)
+    if before is not None and before.kind() == ",":
+        between = text[before.range().end.index:element.start]
+        if "#" in between:
+            return [Edit(before.range().start.index, before.range().end.index, ""), Edit(element.start, element.end, "")]
+        return [Edit(before.range().start.index, element.end, "")]
+    return [Edit(element.start, element.end, "")]
+
+
+def append(text: str, container: SgNode, new: list[str], newline: str) -> list[Edit]:
+    """Add elements at the end of an argument list, matching its layout."""
+    if not new:
+        return []
+    children = _siblings(container)
+    close = children[-1]
+    items = elements(container)
+    close_start = close.range().start.index
+    if not items:
+        return [Edit(close_start, close_start, ", ".join(new))]
+    last = items[-1]
+    trailing = next((c for c in children if c.kind() == "," and c.range().start.index >= last.end), None)
+    multi_line = "\n" in text[last.end:close_start]
+    if not multi_line:
+        if trailing is not None:
+            return [Edit(trailing.range().end.index, trailing.range().end.index, " " + ", ".join(new))]
+        return [Edit(last.end, last.end, ", " + ", ".join(new))]
+    indent_start = text.rfind("\n", 0, last.start) + 1
+    indent = text[indent_start:last.start]
+    if indent.strip():
+        indent = " " * 4
+    if trailing is not None:
+        anchor = text.find("\n", trailing.range().end.index)
+        anchor = anchor - 1 if anchor > 0 and text[anchor - 1] == "\r" else anchor
+        block = "".join(f"{newline}{indent}{item}," for item in new)
+        return [Edit(anchor, anchor, block)]
+    anchor = text.find("\n", last.end)
+    anchor = anchor - 1 if anchor > 0 and text[anchor - 1] == "\r" else anchor
+    block = "".join(f",{newline}{indent}{item}" for item in new)
+    if "#" in text[last.end:anchor]:
+        return [Edit(last.end, last.end, ","), Edit(anchor, anchor, block[1:])]
+    return [Edit(last.end, last.end, block)]

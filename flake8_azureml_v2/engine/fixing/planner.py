@@ -1,0 +1,96 @@
+"""Decide which units to apply: all-or-nothing per group of dependent units."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..findings import Finding
+from ..rule import FixSafety
+from .units import FixContext, Unit, describe_use
+
+# Given a finding, why it may not be fixed (noqa, not selected), or None.
+Permission = Callable[[Finding], "str | None"]
+
+
+@dataclass
+class Decision:
+    accepted: list[list[Unit]]  # groups, each applied whole
+    left: list[tuple[Unit, str]]  # units not applied, with the reason
+
+
+def _union_find(units: list[Unit]) -> tuple[Callable[[Unit], int], Callable[[Unit, Unit], None]]:
+    index = {id(u): i for i, u in enumerate(units)}
+    parent = list(range(len(units)))
+
+    def find(unit: Unit) -> int:
+        i = index[id(unit)]
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: Unit, b: Unit) -> None:
+        parent[find(a)] = find(b)
+
+    return find, union
+
+
+def decide(units: list[Unit], ctx: FixContext, permission: Permission, unsafe: bool) -> Decision:
+    by_binding = {id(u.binding): u for u in units if u.binding is not None}
+    consumer = {id(name): u for u in units for name in u.consumes}
+    find, union = _union_find(units)
+
+    for unit in units:
+        if unit.binding is not None:
+            for use in unit.binding.uses:
+                if id(use) in unit.own_uses:
+                    continue
+                taker = consumer.get(id(use))
+                if taker is None:
+                    unit.refuse(
+                        f"`{unit.binding.name}` is also used at {describe_use(ctx.locator, ctx, use)}, "
+                        "which this fix cannot translate"
+                    )
+                else:
+                    union(unit, taker)
+        for name in unit.consumes:
+            binding = ctx.binding_of(name)
+            owner = by_binding.get(id(binding)) if binding is not None else None
+            if owner is None:
+                unit.refuse(f"`{name.id}` (line {name.lineno}) holds something this fix cannot migrate")
+            else:
+                union(unit, owner)
+
+    groups: dict[int, list[Unit]] = {}
+    for unit in units:
+        groups.setdefault(find(unit), []).append(unit)
+
+    decision = Decision([], [])
+    for group in groups.values():
+        reason = _group_blocker(group, ctx, permission, unsafe)
+        if reason is None:
+            decision.accepted.append(group)
+        else:
+            decision.left.extend((unit, unit.refusal or reason) for unit in group)
+    return decision
+
+
+def _group_blocker(group: list[Unit], ctx: FixContext, permission: Permission, unsafe: bool) -> str | None:
+    for unit in group:
+        if unit.refusal is not None:
+            return f"depends on line {unit.node.lineno}: {unit.refusal}"  # type: ignore[attr-defined]
+    for unit in group:
+        if unit.safety is FixSafety.UNSAFE and not unsafe:
+            return "unsafe fix (may change runtime behaviour): enable it with --unsafe-fixes"
+        if unit.safety is FixSafety.MANUAL:
+            return "no automatic fix: migrate by hand"
+    for unit in group:
+        for code, node in unit.findings:
+            for finding in ctx.findings_at(node):
+                if finding.code != code:
+                    continue
+                blocked = permission(finding)
+                if blocked is not None:
+                    return f"line {finding.line}: {blocked}"
+    return None

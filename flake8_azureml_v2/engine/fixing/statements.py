@@ -1,0 +1,64 @@
+"""Whole-statement edits that never lose a comment."""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+
+from .edits import Edit
+from .locate import Locator
+
+
+def _comments(text: str) -> list[str]:
+    try:
+        return [t.string for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return [line[line.index("#"):] for line in text.splitlines() if "#" in line]
+
+
+def comments(text: str) -> list[str]:
+    """Every comment in ``text``, in order (to check that a rewrite kept them)."""
+    return _comments(text)
+
+
+def span(locator: Locator, statement: ast.stmt) -> tuple[int, int]:
+    """The statement's full lines, including its newline."""
+    start = locator.start(statement)
+    end = locator.end(statement)
+    return locator.line_start(start), locator.line_end(end)
+
+
+def delete(locator: Locator, statement: ast.stmt) -> Edit:
+    """Remove a statement; comments inside or after it stay, on their own lines."""
+    text = locator.source.text
+    start, end = locator.start(statement), locator.end(statement)
+    line_start = locator.line_start(start)
+    line_end = locator.line_end(end)
+    prefix = text[line_start:start]
+    tail = text[end:line_end]
+    if prefix.strip() or tail.strip().startswith(";"):
+        # shares its line with another statement: remove just this one
+        if tail.lstrip().startswith(";"):
+            return Edit(start, end + len(tail) - len(tail.lstrip()) + 1, "")
+        semicolon = text.rfind(";", line_start, start)
+        return Edit(semicolon, end, "")
+    kept = _comments(text[start:line_end])
+    if not kept:
+        return Edit(line_start, line_end, "")
+    newline = text[line_end - 2:line_end] if text[line_end - 2:line_end] == "\r\n" else "\n"
+    if not text[line_start:line_end].endswith(("\n", "\r")):
+        newline = ""
+    return Edit(line_start, line_end, "".join(f"{prefix}{comment}{newline}" for comment in kept))
+
+
+def replace(locator: Locator, node: ast.AST, text: str) -> Edit:
+    return Edit(locator.start(node), locator.end(node), text)
+
+
+def insert_before(locator: Locator, statement: ast.stmt, lines: list[str]) -> Edit:
+    """Insert whole lines before a statement, at its indentation."""
+    start = locator.line_start(locator.start(statement))
+    indent = locator.indentation(statement)
+    newline = locator.newline
+    return Edit(start, start, "".join(f"{indent}{line}{newline}" for line in lines))

@@ -1,0 +1,30 @@
+"""AML007: ``RunConfiguration`` holds v1 run settings."""
+
+from ..engine.matchers import calls_to
+from ..engine.rule import Family, FixSafety, Rule
+
+RULE = Rule(
+    code="AML007",
+    name="run-configuration",
+    family=Family.JOBS,
+    v1="RunConfiguration()",
+    v2="command(environment=..., compute=..., ...) settings",
+    article="migrate-to-v2-command-job",
+    fix_safety=FixSafety.MANUAL,
+    detect=calls_to("azureml.core.RunConfiguration", members=True),
+    why=(
+        "v2 has no separate run-configuration object: its fields become arguments of "
+        "command() or of the component (target to compute, node_count to instance_count, "
+        "environment_variables, max_run_duration_seconds to timeout). The object is usually "
+        "built over several statements, so the translation needs a human."
+    ),
+    example=(
+        "run_config = RunConfiguration()\n"
+        "run_config.target = 'cpu-cluster'\n"
+        "run_config.environment = env"
+    ),
+    use_instead=(
+        "job = command(code='./src', command='python fit.py',\n"
+        "              compute='cpu-cluster', environment=env)"
+    ),
+)

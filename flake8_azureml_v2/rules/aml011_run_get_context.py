@@ -1,0 +1,34 @@
+"""AML011: ``Run.get_context()`` fetches the v1 run inside a job."""
+
+from ..engine.matchers import calls_to
+from ..engine.rule import Family, FixSafety, Rule
+
+RULE = Rule(
+    code="AML011",
+    name="run-get-context",
+    family=Family.IN_JOB,
+    v1="Run.get_context()",
+    v2="nothing: call mlflow directly (the v2 job's MLflow run is already active)",
+    article="reference-migrate-sdk-v1-mlflow-tracking",
+    fix_safety=FixSafety.UNSAFE,
+    detect=calls_to("azureml.core.Run.get_context"),
+    message=(
+        "Run.get_context() is Azure ML SDK v1; drop it and call mlflow directly "
+        "(a v2 job already has an active MLflow run)"
+    ),
+    why=(
+        "A v2 job sets the MLflow tracking URI and starts the run before the script "
+        "begins, so there is no run object to fetch and no mlflow.start_run() to call. "
+        "Removing the call is only correct once every use of the returned run has been "
+        "rewritten to MLflow, hence the fix is unsafe."
+    ),
+    example=(
+        "from azureml.core import Run\n"
+        "run = Run.get_context()\n"
+        "run.log('accuracy', 0.91)"
+    ),
+    use_instead=(
+        "import mlflow\n"
+        "mlflow.log_metric('accuracy', 0.91)"
+    ),
+)

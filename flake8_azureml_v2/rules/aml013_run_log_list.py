@@ -1,0 +1,26 @@
+"""AML013: ``run.log_list(name, values)`` logs a v1 list metric."""
+
+from ..engine.matchers import method_calls
+from ..engine.rule import Family, FixSafety, Rule
+from ._shared import RUN
+
+RULE = Rule(
+    code="AML013",
+    name="run-log-list",
+    family=Family.IN_JOB,
+    v1="run.log_list()",
+    v2="mlflow.log_metric(name, v, step=i) for each (i, v) in enumerate(values)",
+    article="reference-migrate-sdk-v1-mlflow-tracking",
+    fix_safety=FixSafety.UNSAFE,
+    detect=method_calls(RUN, "log_list"),
+    why=(
+        "MLflow has no list metric. Log each element as its own value of one metric and "
+        "give it the element's index as the step; without a step every value lands on "
+        "step 0. The elements must be numbers."
+    ),
+    example="run.log_list('losses', [0.9, 0.5, 0.3])",
+    use_instead=(
+        "for i, v in enumerate([0.9, 0.5, 0.3]):\n"
+        "    mlflow.log_metric('losses', v, step=i)"
+    ),
+)

@@ -1,0 +1,30 @@
+"""AML037: ``Model.get_model_path(...)`` locates a registered v1 model."""
+
+from ..engine.matchers import calls_to
+from ..engine.rule import Family, FixSafety, Rule
+
+RULE = Rule(
+    code="AML037",
+    name="model-get-model-path",
+    family=Family.IN_JOB,
+    v1="Model.get_model_path()",
+    v2='a job input Input(type="custom_model" or "mlflow_model", path="azureml:<name>:<version>")',
+    article="migrate-to-v2-assets-model",
+    fix_safety=FixSafety.MANUAL,
+    detect=calls_to("azureml.core.Model.get_model_path"),
+    message=(
+        "Model.get_model_path() is Azure ML SDK v1; pass the model folder as a job input "
+        '(Input(type="custom_model" or "mlflow_model")) and read its path from an argument'
+    ),
+    why=(
+        "A v2 job does not look models up from inside the script. Declare the registered "
+        "model as an input of the job, bind it to a command-line argument, and load the "
+        "model from that folder. The job definition changes along with the script."
+    ),
+    example="model_dir = Model.get_model_path('churn', version=3)",
+    use_instead=(
+        "# job: inputs={'model': Input(type='custom_model', path='azureml:churn:3')},\n"
+        "#      command='python score.py --model ${{inputs.model}}'\n"
+        "model_dir = args.model"
+    ),
+)

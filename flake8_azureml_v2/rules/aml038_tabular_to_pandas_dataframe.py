@@ -1,0 +1,74 @@
+"""AML038: ``dataset.to_pandas_dataframe()`` loads a v1 TabularDataset."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..engine.context import Context
+from ..engine.names import Instance
+from ..engine.rule import Family, FixSafety, Hit, Rule
+from ..engine.v1api import is_subtype
+from ._shared import RUN
+
+# The base class, on purpose: Dataset.get_by_name()/get_by_id() are typed as the
+# base Dataset, and among v1 datasets only TabularDataset has to_pandas_dataframe,
+# so the call itself proves the dataset is tabular.
+DATASET = "azureml.core.Dataset"
+
+
+def detect(ctx: Context) -> Iterator[Hit]:
+    """``x.to_pandas_dataframe()`` where ``x`` is a v1 dataset, including the
+    inline ``run.input_datasets['name'].to_pandas_dataframe()``."""
+    input_datasets = {
+        id(read.node)
+        for read in ctx.model.attribute_reads
+        if read.node.attr == "input_datasets"
+        and isinstance(read.receiver, Instance)
+        and is_subtype(read.receiver.type, RUN)
+    }
+    for call in ctx.model.calls:
+        if call.method != "to_pandas_dataframe":
+            continue
+        if isinstance(call.receiver, Instance):
+            if is_subtype(call.receiver.type, DATASET):
+                yield call.node
+            continue
+        func = call.node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Subscript)
+            and id(func.value.value) in input_datasets
+        ):
+            yield call.node
+
+
+RULE = Rule(
+    code="AML038",
+    name="tabular-to-pandas-dataframe",
+    family=Family.IN_JOB,
+    v1="TabularDataset.to_pandas_dataframe()",
+    v2="pandas.read_csv(<input path>) or mltable.load(<input path>).to_pandas_dataframe()",
+    article="migrate-to-v2-assets-data",
+    fix_safety=FixSafety.MANUAL,
+    detect=detect,
+    message=(
+        "to_pandas_dataframe() on a v1 TabularDataset is Azure ML SDK v1; read the job input's "
+        "path with pandas.read_csv(path) or mltable.load(path).to_pandas_dataframe()"
+    ),
+    why=(
+        "In v2 a tabular dataset reaches the job as an input path: a uri_file or uri_folder "
+        "read with pandas, or an mltable folder loaded with the mltable package. Which one "
+        "fits depends on how the data is declared on the job, so this is manual. The rule "
+        "also matches datasets typed only as the base Dataset (get_by_name), because only "
+        "the tabular kind has this method."
+    ),
+    example=(
+        "dataset = Dataset.get_by_name(ws, 'sales')\n"
+        "frame = dataset.to_pandas_dataframe()"
+    ),
+    use_instead=(
+        "# command: python prep.py --sales ${{inputs.sales}}\n"
+        "frame = mltable.load(args.sales).to_pandas_dataframe()"
+    ),
+)

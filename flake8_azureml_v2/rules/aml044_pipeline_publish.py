@@ -1,0 +1,46 @@
+"""AML044: ``pipeline.publish(...)`` and the v1 ``PublishedPipeline`` class."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..engine.context import Context
+from ..engine.matchers import calls_to
+from ..engine.rule import Family, FixSafety, Hit, Rule
+
+_PUBLISHED = calls_to("azureml.pipeline.core.PublishedPipeline", members=True)
+_V2 = "a pipeline component (pipeline_job.component) deployed to a batch endpoint"
+
+
+def detect(ctx: Context) -> Iterator[Hit]:
+    """``Pipeline.publish`` on a known Pipeline, and calls of ``PublishedPipeline`` members."""
+    for call in ctx.model.method_calls("azureml.pipeline.core.Pipeline", "publish"):
+        yield call.node, f"pipeline.publish() is Azure ML SDK v1; use {_V2}"
+    for node in _PUBLISHED(ctx):
+        yield node, f"PublishedPipeline is Azure ML SDK v1; use {_V2}"
+
+
+RULE = Rule(
+    code="AML044",
+    name="pipeline-publish",
+    family=Family.RUNS,
+    v1="pipeline.publish()",
+    v2=_V2,
+    article="migrate-to-v2-deploy-pipelines",
+    fix_safety=FixSafety.MANUAL,
+    detect=detect,
+    why=(
+        "Published pipelines are replaced by batch endpoints. The pipeline job's component is "
+        "registered, deployed with PipelineComponentBatchDeployment under a BatchEndpoint, and "
+        "triggered with ml_client.batch_endpoints.invoke. The REST contract changes, so "
+        "callers must change too."
+    ),
+    example="published = pipeline.publish(name='nightly-training')",
+    use_instead=(
+        "endpoint = BatchEndpoint(name='nightly-training')\n"
+        "ml_client.batch_endpoints.begin_create_or_update(endpoint).result()\n"
+        "deployment = PipelineComponentBatchDeployment(name='v1', endpoint_name=endpoint.name,\n"
+        "                                              component=pipeline_job.component)\n"
+        "ml_client.batch_deployments.begin_create_or_update(deployment).result()"
+    ),
+)

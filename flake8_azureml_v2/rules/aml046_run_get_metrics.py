@@ -1,0 +1,23 @@
+"""AML046: ``run.get_metrics()`` on a v1 run."""
+
+from ..engine.matchers import method_calls
+from ..engine.rule import Family, FixSafety, Rule
+
+RULE = Rule(
+    code="AML046",
+    name="run-get-metrics",
+    family=Family.RUNS,
+    v1="run.get_metrics()",
+    v2="mlflow.get_run(job_name).data.metrics",
+    article="reference-migrate-sdk-v1-mlflow-tracking",
+    fix_safety=FixSafety.UNSAFE,
+    detect=method_calls("azureml.core.Run", "get_metrics"),
+    why=(
+        "v2 metrics live in MLflow, and the job name is the MLflow run id. Point MLflow at "
+        "the workspace first (mlflow.set_tracking_uri with the workspace's "
+        "mlflow_tracking_uri). data.metrics holds the latest value of each metric, whereas "
+        "v1 returned lists for metrics logged several times."
+    ),
+    example="metrics = run.get_metrics()",
+    use_instead="metrics = mlflow.get_run(returned_job.name).data.metrics",
+)

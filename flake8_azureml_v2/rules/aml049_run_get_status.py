@@ -1,0 +1,22 @@
+"""AML049: ``run.get_status()`` on a v1 run."""
+
+from ..engine.matchers import method_calls
+from ..engine.rule import Family, FixSafety, Rule
+
+RULE = Rule(
+    code="AML049",
+    name="run-get-status",
+    family=Family.RUNS,
+    v1="run.get_status()",
+    v2="ml_client.jobs.get(job_name).status",
+    article="migrate-to-v2-command-job",
+    fix_safety=FixSafety.UNSAFE,
+    detect=method_calls("azureml.core.Run", "get_status"),
+    why=(
+        "The status is an attribute of the job entity. The object returned at submission is "
+        "a snapshot that does not refresh itself, so fetch the job again with "
+        "ml_client.jobs.get(name) whenever the current status is needed."
+    ),
+    example="if run.get_status() == 'Completed':",
+    use_instead="if ml_client.jobs.get(returned_job.name).status == 'Completed':",
+)

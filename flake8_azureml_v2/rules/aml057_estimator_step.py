@@ -1,0 +1,28 @@
+"""AML057: ``EstimatorStep`` runs a v1 estimator in a pipeline."""
+
+from ..engine.matchers import calls_to
+from ..engine.rule import Family, FixSafety, Rule
+
+RULE = Rule(
+    code="AML057",
+    name="estimator-step",
+    family=Family.ADVANCED,
+    v1="EstimatorStep()",
+    v2="a command component",
+    article="migrate-to-v2-execution-pipeline",
+    fix_safety=FixSafety.MANUAL,
+    detect=calls_to("azureml.pipeline.steps.EstimatorStep"),
+    why=(
+        "Estimators have no v2 form, so the step becomes a command component called in the "
+        "pipeline function. The estimator's entry script and script parameters go into the "
+        "command string, and its implicit framework image becomes an explicit environment."
+    ),
+    example=(
+        "step = EstimatorStep(name='fit', estimator=est, estimator_entry_script_arguments=args,\n"
+        "                     compute_target=cluster)"
+    ),
+    use_instead=(
+        "fit = command(display_name='fit', code='./src', command='python fit.py --epochs 5',\n"
+        "              environment=env)"
+    ),
+)

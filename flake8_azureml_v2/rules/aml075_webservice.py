@@ -1,0 +1,27 @@
+"""AML075: the v1 ``Webservice`` class (getting or listing existing services)."""
+
+from ..engine.matchers import calls_to
+from ..engine.rule import Family, FixSafety, Rule
+
+RULE = Rule(
+    code="AML075",
+    name="webservice",
+    family=Family.DEPLOY,
+    v1="Webservice()",
+    v2="ml_client.online_endpoints.get(name)",
+    article="migrate-to-v2-deploy-endpoints",
+    fix_safety=FixSafety.UNSAFE,
+    detect=calls_to("azureml.core.Webservice", members=True),
+    message=(
+        "Webservice is Azure ML SDK v1; use ml_client.online_endpoints.get(name) "
+        "(or .list() for all endpoints)"
+    ),
+    why=(
+        "Existing services are online endpoints in v2, read with "
+        "ml_client.online_endpoints.get(name) or listed with .list(). Calling one takes a "
+        "request file: ml_client.online_endpoints.invoke(endpoint_name, request_file=...), and "
+        "deleting it is ml_client.online_endpoints.begin_delete(name=...)."
+    ),
+    example="service = Webservice(workspace=ws, name='churn-svc')",
+    use_instead="endpoint = ml_client.online_endpoints.get('churn-svc')",
+)
