@@ -3,7 +3,7 @@
 Run it with the interpreter of the venv that has this project installed
 (editable) together with flake8 and ruff::
 
-    /path/to/venv/bin/python benchmarks/bench.py            # full run, ~20 min on 2 cores
+    /path/to/venv/bin/python benchmarks/bench.py            # full run, ~30 min on 2 cores
     /path/to/venv/bin/python benchmarks/bench.py --quick    # 300 files, 1 repeat: a smoke run
     /path/to/venv/bin/python benchmarks/bench.py --json benchmarks/out/results.json
 
@@ -552,7 +552,8 @@ def _dist_versions(python: Path, names: tuple[str, ...]) -> dict[str, str | None
             "    try: out[n] = m.version(n)\n"
             "    except m.PackageNotFoundError: out[n] = None\n"
             "print(json.dumps(out))")
-    proc = subprocess.run([str(python), "-c", code, *names], capture_output=True, text=True, check=True)
+    # -I: without it, a *.egg-info in the current folder (the repo root) is "installed" too.
+    proc = subprocess.run([str(python), "-I", "-c", code, *names], capture_output=True, text=True, check=True)
     return json.loads(proc.stdout)
 
 

@@ -490,6 +490,11 @@ class _Walker(ast.NodeVisitor):
         if isinstance(value, Ref):
             if value.qualname.startswith("azureml"):
                 self.model.references.append(Reference(node, value.qualname))
+            root: ast.expr = node
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name):
+                self._record_use(root)
             return
         receiver = self.resolve(node.value)
         if isinstance(receiver, Instance):
@@ -498,14 +503,19 @@ class _Walker(ast.NodeVisitor):
 
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, ast.Load):
-            found = self.scope.lookup(node.id)
+            found = self._record_use(node)
             if found is None:
                 return
-            found.uses.append(node)
-            self.model.binding_of_use[id(node)] = found
             value = found.value
             if isinstance(value, Ref) and value.qualname.startswith("azureml"):
                 self.model.references.append(Reference(node, value.qualname))
+
+    def _record_use(self, node: ast.Name) -> Binding | None:
+        found = self.scope.lookup(node.id)
+        if found is not None:
+            found.uses.append(node)
+            self.model.binding_of_use[id(node)] = found
+        return found
 
     def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
         self.visit(node.value)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from ..engine.context import Context
-from ..engine.names import Instance, Local
+from ..engine.fixing import listedit, statements
+from ..engine.fixing.common import bind_arguments, client_name, visible, workspace_binding
+from ..engine.fixing.units import FixContext, Unit
+from ..engine.names import Binding, Instance, Local
 from ..engine.rule import Family, FixSafety, Hit, Rule
 from ..engine.v1api import is_subtype
 from ._shared import EXPERIMENT, SUBMITTABLE
+from .aml040_experiment import parts as experiment_parts
+
+SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
 
 
 def detect(ctx: Context) -> Iterator[Hit]:
@@ -27,6 +34,124 @@ def detect(ctx: Context) -> Iterator[Hit]:
         _, config = call.argument(0, "config")
         if isinstance(config, Instance) and config.type in SUBMITTABLE:
             yield call.node
+
+
+def _experiment(receiver: ast.expr, unit: Unit, ctx: FixContext) -> ast.Call:
+    """The ``Experiment(...)`` call behind a submit's receiver; ValueError if unknown."""
+    if isinstance(receiver, ast.Name):
+        binding = ctx.binding_of(receiver)
+        statement = binding.node if binding is not None else None
+        if not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call):
+            raise ValueError(f"`{receiver.id}` is not an Experiment(...) this fix can follow")
+        unit.consumes.append(receiver)
+        return statement.value
+    if isinstance(receiver, ast.Call):
+        workspace, _ = experiment_parts(receiver, ctx)
+        unit.consumes.append(workspace)
+        unit.findings.append(("AML040", receiver))
+        return receiver
+    raise ValueError("the experiment is not a variable or an Experiment(...) call")
+
+
+def _job(call: ast.Call, unit: Unit, ctx: FixContext) -> None:
+    bound = bind_arguments(call, ["config", "tags"])
+    if isinstance(bound, str):
+        raise ValueError(bound)
+    extra = sorted(set(bound.values) - {"config", "tags"})
+    if extra:
+        raise ValueError(f"submit() with {', '.join(extra)}=: migrate it by hand")
+    config = bound.values.get("config")
+    if isinstance(config, ast.Name):
+        binding = ctx.binding_of(config)
+        if binding is None or binding.value != Instance(SCRIPT_RUN_CONFIG):
+            raise ValueError(f"`{config.id}` is not a ScriptRunConfig; only script runs are migrated so far")
+        unit.consumes.append(config)
+    elif isinstance(config, ast.Call):
+        unit.requires.append(config)
+    else:
+        raise ValueError("the submitted configuration is not a variable or a ScriptRunConfig(...) call")
+
+
+def _run_uses(run: Binding, client: str, unit: Unit, ctx: FixContext, workspace: Binding) -> None:
+    """Translate what v2 can express on the returned job; the rest blocks the fix."""
+    for use in run.uses:
+        parent = ctx.parent(use)
+        outer = ctx.parent(parent) if parent is not None else None
+        if isinstance(parent, ast.Attribute) and isinstance(outer, ast.Call) and outer.func is parent:
+            if parent.attr == "get_portal_url" and not outer.args and not outer.keywords:
+                unit.edits.append(statements.replace(ctx.locator, outer, f"{use.id}.studio_url"))
+                unit.findings.append(("AML042", outer))
+                unit.own_uses.add(id(use))
+            elif parent.attr == "wait_for_completion" and _is_statement(outer, ctx) and _raises(outer):
+                if not visible(ctx, outer, workspace):
+                    continue
+                unit.edits.append(statements.replace(ctx.locator, outer, f"{client}.jobs.stream({use.id}.name)"))
+                unit.findings.append(("AML041", outer))
+                unit.own_uses.add(id(use))
+        elif isinstance(parent, ast.Attribute) and parent.attr == "id" and not isinstance(outer, ast.Call):
+            unit.edits.append(statements.replace(ctx.locator, parent, f"{use.id}.name"))
+            unit.own_uses.add(id(use))
+        elif isinstance(parent, ast.Expr) or (
+            isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "print"
+        ):
+            unit.own_uses.add(id(use))  # displaying the job works the same way
+
+
+def _is_statement(call: ast.Call, ctx: FixContext) -> bool:
+    return isinstance(ctx.parent(call), ast.Expr)
+
+
+def _raises(call: ast.Call) -> bool:
+    """v2's stream always raises on failure: only v1's default raise_on_error=True maps."""
+    for keyword in call.keywords:
+        if keyword.arg == "raise_on_error":
+            return isinstance(keyword.value, ast.Constant) and keyword.value.value is True
+        if keyword.arg not in ("show_output", "wait_post_processing"):
+            return False
+    return len(call.args) <= 2
+
+
+def fix(ctx: FixContext) -> Iterator[Unit]:
+    """``run = experiment.submit(config)`` -> ``ml_client.jobs.create_or_update(config,
+    experiment_name=...)``; the run's portal URL, wait and id are translated too."""
+    flagged = {id(node) for node in detect(ctx)}  # type: ignore[arg-type]
+    for site in ctx.model.calls:
+        call = site.node
+        if id(call) not in flagged:
+            continue
+        unit = Unit("AML001", call, "experiment.submit() -> ml_client.jobs.create_or_update()")
+        try:
+            experiment = _experiment(call.func.value, unit, ctx)  # type: ignore[attr-defined]
+            workspace_node, name = experiment_parts(experiment, ctx)
+            _job(call, unit, ctx)
+        except ValueError as reason:
+            yield unit.refuse(str(reason))
+            continue
+        workspace = workspace_binding(ctx, workspace_node)
+        assert workspace is not None
+        if not visible(ctx, call, workspace):
+            yield unit.refuse(f"`{workspace.name}` is not the same variable where the job is submitted")
+            continue
+        if isinstance(name, ast.Name):
+            named = ctx.binding_of(name)
+            if named is None or not visible(ctx, call, named):
+                yield unit.refuse(f"the experiment name `{name.id}` is not visible where the job is submitted")
+                continue
+        client = client_name(ctx, workspace)
+        unit.edits.append(statements.replace(ctx.locator, call.func, f"{client}.jobs.create_or_update"))
+        sg_call = ctx.locator.sg(call, "call")
+        if sg_call is None:
+            yield unit.refuse("ast-grep could not locate the call")
+            continue
+        unit.edits.extend(listedit.append(ctx.text, sg_call.field("arguments"),
+                                          [f"experiment_name={ctx.locator.text(name)}"], ctx.locator.newline))
+        run = ctx.assigned_binding(call)
+        if run is not None:
+            unit.binding = run
+            _run_uses(run, client, unit, ctx, workspace)
+        elif not isinstance(ctx.parent(call), ast.Expr):
+            unit.refuse("the submitted run is used as a value this fix cannot follow")
+        yield unit
 
 
 RULE = Rule(
@@ -50,4 +175,5 @@ RULE = Rule(
     use_instead=(
         "returned_job = ml_client.jobs.create_or_update(job, experiment_name='day1')"
     ),
+    fixer=fix,
 )

@@ -1,7 +1,22 @@
 """AML006: ``OutputFileDatasetConfig`` declares a v1 job output."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..engine.fixing.common import absorbed_bindings
+from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import calls_to
 from ..engine.rule import Family, FixSafety, Rule
+
+OUTPUT_CONFIG = "azureml.data.OutputFileDatasetConfig"
+
+
+def fix(ctx: FixContext) -> Iterator[Unit]:
+    """An output used only as a job argument becomes an Output of that job
+    (AML002 declares it); the v1 variable is then deleted."""
+    yield from absorbed_bindings(ctx, OUTPUT_CONFIG, "AML006", "OutputFileDatasetConfig() -> Output(...)")
+
 
 RULE = Rule(
     code="AML006",
@@ -25,4 +40,5 @@ RULE = Rule(
         "command(command='python fit.py --model-dir ${{outputs.model_dir}}',\n"
         "        outputs={'model_dir': Output(type='uri_folder')}, ...)"
     ),
+    fixer=fix,
 )

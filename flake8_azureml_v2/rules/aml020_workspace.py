@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterator
+
+from ..engine.fixing import statements
+from ..engine.fixing.common import bind_arguments, client_name
+from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import member_calls
+from ..engine.names import Ref
 from ..engine.rule import Family, FixSafety, Rule
 
 WORKSPACE = "azureml.core.Workspace"
@@ -16,6 +23,83 @@ _V2_FORMS = {
     "create": "ml_client.workspaces.begin_create(Workspace(name=..., location=...))",
 }
 
+
+# v1 Workspace attribute -> the MLClient expression that gives the same value.
+_ATTRIBUTES = {
+    "name": "{client}.workspace_name",
+    "subscription_id": "{client}.subscription_id",
+    "resource_group": "{client}.resource_group_name",
+    "location": "{client}.workspaces.get({client}.workspace_name).location",
+}
+_SIGNATURES = {
+    "from_config": ["path", "auth", "_logger", "_file_name"],
+    "get": ["name", "auth", "subscription_id", "resource_group", "location", "cloud", "id"],
+    "": ["subscription_id", "resource_group", "workspace_name", "auth"],
+}
+_CREDENTIAL = "DefaultAzureCredential()"
+
+
+def _client_call(member: str, call: ast.Call, ctx: FixContext) -> str:
+    """The MLClient expression for a v1 workspace call; raises ValueError with the reason."""
+    bound = bind_arguments(call, _SIGNATURES[member])
+    if isinstance(bound, str):
+        raise ValueError(bound)
+    args = {k: ctx.locator.text(v) for k, v in bound.values.items()}
+    extra = sorted(set(args) - {"path", "name", "subscription_id", "resource_group", "workspace_name"})
+    if extra:
+        raise ValueError(f"{', '.join(extra)}= has no mechanical v2 equivalent (auth= needs an azure.identity credential)")
+    if member == "from_config":
+        path = f", path={args['path']}" if "path" in args else ""
+        return f"MLClient.from_config({_CREDENTIAL}{path})"
+    name = args.get("name") or args.get("workspace_name")
+    if "subscription_id" not in args or "resource_group" not in args or name is None:
+        raise ValueError("v2 needs the subscription id, resource group and workspace name spelled out")
+    return (
+        f"MLClient({_CREDENTIAL}, subscription_id={args['subscription_id']}, "
+        f"resource_group_name={args['resource_group']}, workspace_name={name})"
+    )
+
+
+def fix(ctx: FixContext) -> Iterator[Unit]:
+    """``ws = Workspace.from_config()`` -> ``ml_client = MLClient.from_config(...)``.
+
+    Attribute reads map to MLClient properties; any other use of the variable
+    must be taken over by another migrated construct, or nothing is rewritten.
+    """
+    for site in ctx.model.calls:
+        callee = site.callee
+        if not isinstance(callee, Ref) or not callee.qualname.startswith(WORKSPACE):
+            continue
+        member = callee.qualname[len(WORKSPACE):].lstrip(".")
+        if member not in _SIGNATURES:
+            continue
+        call = site.node
+        binding = ctx.assigned_binding(call)
+        unit = Unit("AML020", call, f"Workspace{'.' + member if member else ''}() -> MLClient",
+                    imports={("azure.ai.ml", "MLClient"), ("azure.identity", "DefaultAzureCredential")})
+        if binding is None:
+            yield unit.refuse("the workspace is not assigned to a variable")
+            continue
+        unit.binding = binding
+        try:
+            unit.edits.append(statements.replace(ctx.locator, call, _client_call(member, call, ctx)))
+        except ValueError as reason:
+            yield unit.refuse(str(reason))
+            continue
+        client = client_name(ctx, binding)
+        if client != binding.name:
+            target = binding.node.targets[0]  # type: ignore[attr-defined]
+            unit.edits.append(statements.replace(ctx.locator, target, client))
+        for use in binding.uses:
+            parent = ctx.parent(use)
+            if isinstance(parent, ast.Attribute) and parent.attr in _ATTRIBUTES:
+                owner = ctx.parent(parent)
+                if isinstance(owner, ast.Call) and owner.func is parent:
+                    continue
+                text = _ATTRIBUTES[parent.attr].format(client=client)
+                unit.edits.append(statements.replace(ctx.locator, parent, text))
+                unit.own_uses.add(id(use))
+        yield unit
 
 
 RULE = Rule(
@@ -36,4 +120,5 @@ RULE = Rule(
     ),
     example="ws = Workspace.from_config()",
     use_instead="ml_client = MLClient.from_config(DefaultAzureCredential())",
+    fixer=fix,
 )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from ..engine.fixing.common import absorbed_bindings
+from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import member_calls
 from ..engine.rule import Family, FixSafety, Rule
 
@@ -21,6 +25,14 @@ def _v2_form(member: str) -> str:
 
 
 
+def fix(ctx: FixContext) -> Iterator[Unit]:
+    """A file dataset used only as a job argument is inlined there as an Input
+    (AML002 builds the Input); the v1 variable is then deleted."""
+    yield from absorbed_bindings(
+        ctx, "azureml.core.Dataset.File.from_files", "AML022", "Dataset.File.from_files() inlined as Input(...)"
+    )
+
+
 RULE = Rule(
     code="AML022",
     name="dataset",
@@ -38,4 +50,5 @@ RULE = Rule(
     ),
     example="ds = Dataset.File.from_files(path='https://example.blob.core.windows.net/data/titanic.csv')",
     use_instead='titanic = Input(type="uri_file", path="https://example.blob.core.windows.net/data/titanic.csv")',
+    fixer=fix,
 )

@@ -1,7 +1,58 @@
 """AML040: the v1 ``Experiment(...)`` constructor."""
 
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..engine.fixing import statements
+from ..engine.fixing.common import bind_arguments, constant_str, workspace_binding
+from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import calls_to
 from ..engine.rule import Family, FixSafety, Rule
+
+EXPERIMENT = "azureml.core.Experiment"
+SIGNATURE = ["workspace", "name"]
+
+
+def parts(call: ast.Call, ctx: FixContext) -> tuple[ast.Name, ast.expr]:
+    """The workspace variable and the name expression of ``Experiment(ws, name)``;
+    raises ValueError with the reason when they are not plain enough to move."""
+    bound = bind_arguments(call, SIGNATURE)
+    if isinstance(bound, str):
+        raise ValueError(f"Experiment(): {bound}")
+    extra = sorted(set(bound.values) - set(SIGNATURE))
+    if extra:
+        raise ValueError(f"Experiment() with {', '.join(extra)}=: migrate it by hand")
+    workspace, name = bound.values.get("workspace"), bound.values.get("name")
+    if workspace is None or workspace_binding(ctx, workspace) is None:
+        raise ValueError("the experiment's workspace is not a Workspace variable this fix migrates")
+    if name is None or not (constant_str(name) is not None or isinstance(name, ast.Name)):
+        raise ValueError("the experiment name is not a literal or a variable")
+    return workspace, name  # type: ignore[return-value]
+
+
+def fix(ctx: FixContext) -> Iterator[Unit]:
+    """``experiment = Experiment(ws, 'x')`` is deleted; its submits carry the name."""
+    for site in ctx.model.calls_to(EXPERIMENT):
+        binding = ctx.assigned_binding(site.node)
+        if binding is None:
+            continue  # an inline Experiment(...).submit() is rewritten with its submit (AML001)
+        unit = Unit("AML040", site.node, "Experiment() removed: its name moves to experiment_name=", binding=binding)
+        try:
+            workspace, name = parts(site.node, ctx)
+        except ValueError as reason:
+            yield unit.refuse(str(reason))
+            continue
+        unit.consumes.append(workspace)
+        unit.edits.append(statements.delete(ctx.locator, binding.node))  # type: ignore[arg-type]
+        for use in binding.uses:
+            parent = ctx.parent(use)
+            if isinstance(parent, ast.Attribute) and parent.attr == "name" and not isinstance(ctx.parent(parent), ast.Call):
+                unit.edits.append(statements.replace(ctx.locator, parent, ctx.locator.text(name)))
+                unit.own_uses.add(id(use))
+        yield unit
+
 
 RULE = Rule(
     code="AML040",
@@ -11,7 +62,7 @@ RULE = Rule(
     v2="experiment_name= on the job or on ml_client.jobs.create_or_update()",
     article="migrate-to-v2-command-job",
     fix_safety=FixSafety.UNSAFE,
-    detect=calls_to("azureml.core.Experiment"),
+    detect=calls_to(EXPERIMENT),
     why=(
         "SDK v2 has no Experiment object; the experiment is only a name attached to each "
         "job. Pass it as experiment_name= when submitting, otherwise v2 files the job under "
@@ -19,4 +70,5 @@ RULE = Rule(
     ),
     example="experiment = Experiment(workspace=ws, name='day1')",
     use_instead="returned_job = ml_client.jobs.create_or_update(job, experiment_name='day1')",
+    fixer=fix,
 )

@@ -16,15 +16,18 @@ from pathlib import Path
 
 from ..analysis import Analysis, analyse
 from ..findings import Finding
-from ..rule import Rule
+from ..names import Binding, Model, Ref
+from ..rule import FixSafety, Rule
 from ..settings import Settings
 from ..source import SourceError, SourceText, parse
 from ..suppression import codes_on_line, file_is_exempt
+from ..v1api import is_v1
 from . import imports, planner, statements
 from .edits import Edit, apply_edits, conflicts
 from .units import FixContext, Unit
 
 MAX_PASSES = 10
+IMPORT_CODES = ("AML099", "AML010")  # their fix is the import clean-up below
 
 Selector = Callable[[str], bool]
 
@@ -100,6 +103,7 @@ def fix_text(
         if analysis.model is None or file_is_exempt(analysis.source):
             break
         new_text, applied, left = _one_pass(analysis, fixers, selected, unsafe, path)
+        last_left = {}
         for unit, reason in left:
             for code, node in unit.findings:
                 last_left.setdefault((node.lineno, node.col_offset, code), reason)  # type: ignore[attr-defined]
@@ -111,22 +115,27 @@ def fix_text(
         raise FixError(f"fixes did not settle after {max_passes} passes; nothing was written")
     _verify(original, text)
     outcome.text = text
-    final = analyse(text, path=path, settings=settings, rules=rules) if text != original else None
-    remaining = (final or analysis).findings if (final or analysis).model is not None else []
-    permission = _permission((final or analysis).source, selected)
-    for finding in remaining:
+    # The last pass changed nothing, so its analysis describes ``text``.
+    permission = _permission(analysis.source, selected)
+    for finding in analysis.findings:
         if permission(finding) is not None:
             continue
-        reason = last_left.get((finding.line, finding.col, finding.code)) if final is None else None
+        reason = last_left.get((finding.line, finding.col, finding.code))
         outcome.left.append(Left(finding, reason or _default_reason(finding, fixers)))
     return outcome
 
 
 def _default_reason(finding: Finding, fixers: list[Rule]) -> str:
-    rule = next((r for r in fixers if r.code == finding.code), None)
-    if rule is None:
+    from ...rules import rule_by_code
+
+    if finding.code in IMPORT_CODES:
+        return "the names it imports are still used; the import is removed once nothing uses them"
+    rule = rule_by_code(finding.code)
+    if rule is not None and rule.fix_safety is FixSafety.MANUAL:
+        return "no sound automatic rewrite: migrate it by hand"
+    if not any(r.code == finding.code for r in fixers):
         return "no automatic fix for this rule yet"
-    return "left unchanged: see the reasons reported for the related lines"
+    return "this form is not migrated automatically"
 
 
 def _one_pass(
@@ -140,8 +149,7 @@ def _one_pass(
     permission = _permission(analysis.source, selected)
     decision = planner.decide(units, ctx, permission, unsafe)
     chosen: list[Edit] = []
-    applied: list[Fixed] = []
-    required: set[tuple[str, str]] = set()
+    groups: list[list[Unit]] = []
     deferred: list[tuple[Unit, str]] = []
     for group in sorted(decision.accepted, key=lambda g: min(ctx.locator.start(u.node) for u in g)):
         edits = [e for u in group for e in u.edits]
@@ -149,14 +157,54 @@ def _one_pass(
             deferred.extend((u, "deferred to a later pass") for u in group)
             continue
         chosen.extend(edits)
+        groups.append(group)
+    dead = _dead_v1_names(ctx, chosen)
+    for group in list(groups):
+        clash = _clash(ctx, group, dead)
+        if clash is not None:
+            groups.remove(group)
+            deferred.extend((u, clash) for u in group)
+    chosen = [e for g in groups for u in g for e in u.edits]
+    dead = _dead_v1_names(ctx, chosen)
+    applied: list[Fixed] = []
+    required: set[tuple[str, str]] = set()
+    for group in groups:
         for unit in group:
             required |= unit.imports
             applied.append(Fixed(unit.code, unit.node.lineno, unit.description, tuple(unit.notes)))  # type: ignore[attr-defined]
     text = analysis.source.text
     if chosen:
         text = apply_edits(text, chosen)
-    text = _fix_imports(text, required, analysis, selected, path, applied)
+    text = _fix_imports(text, required, dead, selected, path, applied)
     return text, applied, decision.left + deferred
+
+
+def _v1_import_bindings(ctx: FixContext) -> list[Binding]:
+    return [
+        b for b in ctx.model.bindings
+        if isinstance(b.node, (ast.Import, ast.ImportFrom)) and isinstance(b.value, Ref) and is_v1(b.value.qualname)
+    ]
+
+
+def _dead_v1_names(ctx: FixContext, edits: list[Edit]) -> set[str]:
+    """v1 imported names whose every use lies inside a rewritten span."""
+    spans = [(e.start, e.end) for e in edits if e.end > e.start]
+    dead = set()
+    for binding in _v1_import_bindings(ctx):
+        offsets = [ctx.locator.start(use) for use in binding.uses]
+        if all(any(a <= o < b for a, b in spans) for o in offsets):
+            dead.add(binding.name)
+    return dead
+
+
+def _clash(ctx: FixContext, group: list[Unit], dead: set[str]) -> str | None:
+    """A v2 name the group needs is still bound to v1 code that stays."""
+    live = {b.name: b for b in _v1_import_bindings(ctx) if b.name not in dead}
+    for unit in group:
+        for _, name in unit.imports:
+            if name in live:
+                return f"`{name}` is still used by v1 code, so the v2 {name} cannot be imported"
+    return None
 
 
 def _self_conflict(edits: list[Edit]) -> bool:
@@ -164,12 +212,11 @@ def _self_conflict(edits: list[Edit]) -> bool:
     return any(a.overlaps(b) for a, b in zip(ordered, ordered[1:]))
 
 
-def _fix_imports(text: str, required: set[tuple[str, str]], before: Analysis, selected: Selector, path: object, applied: list[Fixed]) -> str:
+def _fix_imports(text: str, required: set[tuple[str, str]], dead: set[str], selected: Selector, path: object, applied: list[Fixed]) -> str:
     try:
         tree = parse(text)
     except SourceError as exc:
         raise FixError(f"a rewrite would not parse ({exc}); nothing was written") from None
-    from ..names import Model
     from .locate import Locator
 
     model = Model(tree)
@@ -181,12 +228,12 @@ def _fix_imports(text: str, required: set[tuple[str, str]], before: Analysis, se
         if is_init:
             return False
         codes = codes_on_line(source.line(node.lineno))
-        if codes is not None and (not codes or any(c.startswith(tuple(codes)) or c in codes for c in ("AML099", "AML010"))):
+        if codes is not None and (not codes or any(c.startswith(tuple(codes)) or c in codes for c in IMPORT_CODES)):
             return False
-        return selected("AML099") or selected("AML010")
+        return any(selected(code) for code in IMPORT_CODES)
 
     try:
-        changes = imports.plan(model, locator, required, may_remove, lambda node: [])
+        changes = imports.plan(model, locator, required, may_remove, dead)
     except imports.ImportClash as exc:
         raise FixError(f"cannot add v2 imports: {exc}; nothing was written") from None
     if not changes.edits:

@@ -11,7 +11,6 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..findings import Finding
 from ..names import Model, Ref
 from ..v1api import is_v1
 from . import listedit, statements
@@ -37,8 +36,9 @@ def _loaded_names(tree: ast.Module) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store)}
 
 
-def unused_v1_aliases(model: Model) -> list[tuple[ast.Import | ast.ImportFrom, ast.alias, str]]:
-    used = _loaded_names(model.tree)
+def unused_v1_aliases(model: Model, dead: set[str] = frozenset()) -> list[tuple[ast.Import | ast.ImportFrom, ast.alias, str]]:
+    """v1 aliases nothing uses; ``dead`` names were used only by rewritten v1 code."""
+    used = _loaded_names(model.tree) - set(dead)
     found = []
     for site in model.imports:
         node = site.node
@@ -56,18 +56,18 @@ def plan(
     locator: Locator,
     required: set[tuple[str, str]],
     may_remove: Callable[[ast.stmt], bool],
-    findings_at: Callable[[ast.AST], list[Finding]],
+    dead: set[str],
 ) -> ImportChanges:
     changes = ImportChanges()
     removals: dict[int, tuple[ast.Import | ast.ImportFrom, list[ast.alias]]] = {}
-    for node, alias, dotted in unused_v1_aliases(model):
+    for node, alias, dotted in unused_v1_aliases(model, dead):
         if not may_remove(node):
             continue
         removals.setdefault(id(node), (node, []))[1].append(alias)
         changes.removed.append((node.lineno, dotted))
     for node, aliases in removals.values():
         changes.edits.extend(_remove_aliases(locator, node, aliases))
-    changes.edits.extend(_additions(model, locator, required))
+    changes.edits.extend(_additions(model, locator, required, dead))
     return changes
 
 
@@ -117,14 +117,14 @@ def _insertion_point(model: Model, locator: Locator) -> int:
     return first
 
 
-def _additions(model: Model, locator: Locator, required: set[tuple[str, str]]) -> list[Edit]:
+def _additions(model: Model, locator: Locator, required: set[tuple[str, str]], dead: set[str]) -> list[Edit]:
     missing: dict[str, list[str]] = {}
     for module, name in sorted(required):
         binding = model.module_scope.names.get(name)
         if binding is not None:
             if isinstance(binding.value, Ref) and binding.value.qualname == f"{module}.{name}":
                 continue
-            if not _is_unused_v1(model, name):
+            if name not in dead and not _is_unused_v1(model, name):
                 raise ImportClash(f"`{name}` is already bound at line {binding.node.lineno}")  # type: ignore[attr-defined]
         missing.setdefault(module, []).append(name)
     if not missing:

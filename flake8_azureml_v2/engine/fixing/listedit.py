@@ -72,18 +72,22 @@ def delete(text: str, container: SgNode, element: Element) -> list[Edit]:
     return [Edit(element.start, element.end, "")]
 
 
-def append(text: str, container: SgNode, new: list[str], newline: str) -> list[Edit]:
-    """Add elements at the end of an argument list, matching its layout."""
+def append(text: str, container: SgNode, new: list[str], newline: str, kept: list[Element] | None = None) -> list[Edit]:
+    """Add elements at the end of an argument list, matching its layout.
+
+    ``kept`` is the list as it will be once other edits removed elements."""
     if not new:
         return []
     children = _siblings(container)
     close = children[-1]
-    items = elements(container)
+    items = elements(container) if kept is None else kept
     close_start = close.range().start.index
     if not items:
         return [Edit(close_start, close_start, ", ".join(new))]
     last = items[-1]
     trailing = next((c for c in children if c.kind() == "," and c.range().start.index >= last.end), None)
+    if elements(container)[-1].start != last.start:
+        trailing = None  # the comma after ``last`` belongs to an element being removed
     multi_line = "\n" in text[last.end:close_start]
     if not multi_line:
         if trailing is not None:

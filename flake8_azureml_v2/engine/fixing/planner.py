@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..findings import Finding
 from ..rule import FixSafety
-from .units import FixContext, Unit, describe_use
+from .units import FixContext, Unit, describe_use, snippet
 
 # Given a finding, why it may not be fixed (noqa, not selected), or None.
 Permission = Callable[[Finding], "str | None"]
@@ -38,6 +38,7 @@ def _union_find(units: list[Unit]) -> tuple[Callable[[Unit], int], Callable[[Uni
 
 def decide(units: list[Unit], ctx: FixContext, permission: Permission, unsafe: bool) -> Decision:
     by_binding = {id(u.binding): u for u in units if u.binding is not None}
+    by_node = {id(u.node): u for u in units}
     consumer = {id(name): u for u in units for name in u.consumes}
     find, union = _union_find(units)
 
@@ -61,6 +62,12 @@ def decide(units: list[Unit], ctx: FixContext, permission: Permission, unsafe: b
                 unit.refuse(f"`{name.id}` (line {name.lineno}) holds something this fix cannot migrate")
             else:
                 union(unit, owner)
+        for node in unit.requires:
+            needed = by_node.get(id(node))
+            if needed is None:
+                unit.refuse(f"line {node.lineno} (`{snippet(ctx.locator, node)}`) is not something this fix can migrate")  # type: ignore[attr-defined]
+            else:
+                union(unit, needed)
 
     groups: dict[int, list[Unit]] = {}
     for unit in units:

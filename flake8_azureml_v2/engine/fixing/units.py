@@ -35,6 +35,7 @@ class Unit:
     binding: Binding | None = None  # the variable it migrates
     own_uses: set[int] = field(default_factory=set)  # ids of uses of ``binding`` it translates
     consumes: list[ast.Name] = field(default_factory=list)  # uses of other v1 variables it takes over
+    requires: list[ast.AST] = field(default_factory=list)  # nodes whose own units must come along
     imports: set[tuple[str, str]] = field(default_factory=set)  # (module, name) the new code needs
     notes: list[str] = field(default_factory=list)
     refusal: str | None = None
