@@ -1,4 +1,4 @@
-"""The ``azureml-v2`` command line: ``check``, ``rule``, ``rules``.
+"""The ``azureml-v2`` command line: ``check``, ``fix``, ``rule``, ``rules``.
 
 Exit codes follow ruff: 0 nothing found, 1 findings, 2 a usage error, a
 configuration error, a file that could not be checked, or an internal error.
@@ -11,9 +11,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, config, docs
+from . import __version__, config, docs, fix_command
+from .engine import Settings
 from .rules import all_rules, rule_by_code
-from .runner import FileResult, check_all, collect
+from .runner import FileResult, Target, check_all, collect
 from .selection import Selection
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -33,16 +34,17 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="report v1 constructs (the same findings as flake8 --select AML)")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders; - reads stdin")
-    check.add_argument("--select", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes")
-    check.add_argument("--ignore", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes")
-    check.add_argument("--exclude", type=_codes, default=None, metavar="PATTERNS", help="gitignore-style patterns to skip")
-    check.add_argument("--training-scripts", type=_codes, default=None, metavar="PATTERNS",
-                       help="gitignore-style patterns naming training scripts (AML010)")
-    check.add_argument("--stdin-filename", default=None, metavar="PATH", help="the path of the file read from stdin")
-    check.add_argument("--config", type=Path, default=None, metavar="PYPROJECT", help="read [tool.azureml-v2] from this file")
-    check.add_argument("--no-project-index", action="store_true",
-                       help="do not look in other files for script= references")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    _shared_options(check)
+
+    fix = commands.add_parser("fix", help="rewrite v1 code to v2 (safe fixes unless --unsafe-fixes)")
+    fix.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders; - reads stdin, writes stdout")
+    fix.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
+    fix.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything would change")
+    fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change runtime behaviour")
+    fix.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings are left")
+    fix.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed")
+    _shared_options(fix)
 
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("code", metavar="CODE")
@@ -52,12 +54,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _shared_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--select", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes")
+    command.add_argument("--ignore", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes")
+    command.add_argument("--exclude", type=_codes, default=None, metavar="PATTERNS", help="gitignore-style patterns to skip")
+    command.add_argument("--training-scripts", type=_codes, default=None, metavar="PATTERNS",
+                         help="gitignore-style patterns naming training scripts (AML010)")
+    command.add_argument("--stdin-filename", default=None, metavar="PATH", help="the path of the file read from stdin")
+    command.add_argument("--config", type=Path, default=None, metavar="PYPROJECT", help="read [tool.azureml-v2] from this file")
+    command.add_argument("--no-project-index", action="store_true",
+                         help="do not look in other files for script= references")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "fix":
+            return _fix(args)
         if args.command == "rule":
             return _rule(args.code)
         if args.command == "rules":
@@ -82,7 +98,8 @@ def _rule(code: str) -> int:
     return EXIT_CLEAN
 
 
-def _check(args: argparse.Namespace) -> int:
+def _setup(args: argparse.Namespace) -> tuple[Settings, Selection, list[Target], list[FileResult]]:
+    """What check and fix share: configuration, selection and the files to visit."""
     project = config.load(args.config)
     overrides: dict[str, object] = {}
     if args.training_scripts is not None:
@@ -97,6 +114,26 @@ def _check(args: argparse.Namespace) -> int:
     _validate_codes(selection)
     exclude = tuple(args.exclude) if args.exclude is not None else project.exclude
     targets, missing = collect(args.paths, exclude, args.stdin_filename)
+    return settings, selection, targets, missing
+
+
+def _fix(args: argparse.Namespace) -> int:
+    if args.diff and args.check:
+        raise config.ConfigError("--diff and --check cannot be combined")
+    settings, selection, targets, missing = _setup(args)
+    options = fix_command.Options(args.diff, args.check, args.unsafe_fixes, args.exit_zero, args.exit_non_zero_on_fix)
+    totals = fix_command.Totals(errors=len(missing))
+    for result in missing:
+        _report_error(result)
+    for target in targets:
+        fix_command.fix_one(target, settings, selection, options, totals)
+    stream = sys.stderr if (options.diff or any(t.path is None for t in targets)) else sys.stdout
+    print(fix_command.summary(totals, options), file=stream)
+    return fix_command.exit_code(totals, options)
+
+
+def _check(args: argparse.Namespace) -> int:
+    settings, selection, targets, missing = _setup(args)
     errors = len(missing)
     for result in missing:
         _report_error(result)

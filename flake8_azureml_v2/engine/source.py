@@ -20,19 +20,36 @@ class SourceError(Exception):
     """The file cannot be analysed: undecodable bytes or a syntax error."""
 
 
-def decode(data: bytes) -> str:
+@dataclass(frozen=True)
+class Encoding:
+    """How a file's bytes became text, so a rewrite can turn text back into bytes."""
+
+    name: str
+    bom: bool
+
+    def encode(self, text: str) -> bytes:
+        return ("\ufeff" + text if self.bom else text).encode(self.name)
+
+
+def decode_file(data: bytes) -> tuple[str, Encoding]:
     """Decode Python source the way the interpreter does (BOM, coding cookie)."""
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        name, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
         raise SourceError(f"cannot detect the encoding: {exc}") from None
     try:
-        text = data.decode(encoding)
+        text = data.decode(name)
     except (UnicodeDecodeError, LookupError) as exc:
-        raise SourceError(f"cannot decode as {encoding}: {exc.reason if hasattr(exc, 'reason') else exc}") from None
-    if text.startswith("\ufeff"):
+        raise SourceError(f"cannot decode as {name}: {exc.reason if hasattr(exc, 'reason') else exc}") from None
+    bom = text.startswith("\ufeff")
+    if bom:
         text = text[1:]
-    return text
+        name = "utf-8" if name == "utf-8-sig" else name
+    return text, Encoding(name, bom)
+
+
+def decode(data: bytes) -> str:
+    return decode_file(data)[0]
 
 
 def parse(text: str, filename: str = "<unknown>") -> ast.Module:

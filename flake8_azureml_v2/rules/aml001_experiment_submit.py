@@ -88,7 +88,9 @@ def _run_uses(run: Binding, client: str, unit: Unit, ctx: FixContext, workspace:
                 unit.edits.append(statements.replace(ctx.locator, outer, f"{client}.jobs.stream({use.id}.name)"))
                 unit.findings.append(("AML041", outer))
                 unit.own_uses.add(id(use))
-        elif isinstance(parent, ast.Attribute) and parent.attr == "id" and not isinstance(outer, ast.Call):
+        elif isinstance(parent, ast.Attribute) and parent.attr == "id" and not (
+            isinstance(outer, ast.Call) and outer.func is parent
+        ):
             unit.edits.append(statements.replace(ctx.locator, parent, f"{use.id}.name"))
             unit.own_uses.add(id(use))
         elif isinstance(parent, ast.Expr) or (

@@ -172,6 +172,9 @@ def _one_pass(
         for unit in group:
             required |= unit.imports
             applied.append(Fixed(unit.code, unit.node.lineno, unit.description, tuple(unit.notes)))  # type: ignore[attr-defined]
+            for code, node in unit.findings:
+                if node is not unit.node:
+                    applied.append(Fixed(code, node.lineno, f"rewritten with the {unit.code} fix on line {unit.node.lineno}"))  # type: ignore[attr-defined]
     text = analysis.source.text
     if chosen:
         text = apply_edits(text, chosen)
@@ -238,8 +241,11 @@ def _fix_imports(text: str, required: set[tuple[str, str]], dead: set[str], sele
         raise FixError(f"cannot add v2 imports: {exc}; nothing was written") from None
     if not changes.edits:
         return text
+    by_line: dict[int, list[str]] = {}
     for line, dotted in changes.removed:
-        applied.append(Fixed("AML099", line, f"removed the unused v1 import {dotted}"))
+        by_line.setdefault(line, []).append(dotted)
+    for line, names in by_line.items():
+        applied.append(Fixed("AML099", line, f"removed the unused v1 import of {', '.join(names)}"))
     return apply_edits(text, changes.edits)
 
 

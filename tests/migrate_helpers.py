@@ -1,0 +1,53 @@
+"""Run the fixer on a v1 program, then execute the result with the real azure-ai-ml."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+from .conftest import TESTS, run
+
+CONFIG_JSON = '{"subscription_id": "00000000-0000-0000-0000-000000000000", "resource_group": "rg", "workspace_name": "ws"}'
+CONDA_YML = "name: pytorch-env\ndependencies:\n  - python=3.10\n  - pip\n"
+_RUNNER = (
+    "import sys, runpy; sys.path.insert(0, {support!r}); import azure_recorder; "
+    "azure_recorder.install(); runpy.run_path({script!r}, run_name='__main__')"
+)
+
+
+def project(tmp_path: Path, program: str, name: str = "job.py") -> Path:
+    """A folder with the program, a config.json for MLClient.from_config, ./src and a conda file."""
+    (tmp_path / "config.json").write_text(CONFIG_JSON)
+    (tmp_path / "src").mkdir(exist_ok=True)
+    (tmp_path / "src" / "train.py").write_text("print('training')\n")
+    (tmp_path / "pytorch-env.yml").write_text(CONDA_YML)
+    script = tmp_path / name
+    script.write_text(textwrap.dedent(program), encoding="utf-8")
+    return script
+
+
+def fix(script: Path, *flags: str) -> str:
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", *flags, script.name], cwd=script.parent)
+    assert result.returncode in (0, 1), result.stderr + result.stdout
+    return result.stdout + result.stderr
+
+
+def execute(script: Path) -> list[dict]:
+    record = script.parent / "recorded.json"
+    code = _RUNNER.format(support=str(TESTS / "support"), script=script.name)
+    result = run([sys.executable, "-c", code], cwd=script.parent, env={"AML_RECORD_FILE": str(record)})
+    assert result.returncode == 0, result.stderr
+    return json.loads(record.read_text())
+
+
+def ruff_clean(script: Path) -> None:
+    result = run([sys.executable, "-m", "ruff", "check", "--isolated", "--select", "F401,F811,F821", script.name],
+                 cwd=script.parent)
+    assert result.returncode == 0, result.stdout
+
+
+def no_v1(text: str) -> bool:
+    """No v1 import is left (the v2 base image name also contains 'azureml')."""
+    return "from azureml" not in text and "import azureml" not in text

@@ -1,0 +1,210 @@
+"""The script-run migration, executed: v1 program -> fixer -> real azure-ai-ml job."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
+
+SEED_SHAPE = """\
+from azureml.core import Workspace, Experiment, Environment, ScriptRunConfig
+
+# connect to the workspace
+ws = Workspace.from_config()
+
+# define and configure the experiment
+experiment = Experiment(workspace=ws, name='day1-experiment-train')
+config = ScriptRunConfig(source_directory='./src',
+                         script='train.py',  # the entry point
+                         compute_target='cpu-cluster')
+
+# set up pytorch environment
+env = Environment.from_conda_specification(
+    name='pytorch-env',
+    file_path='pytorch-env.yml')
+config.run_config.environment = env
+
+run = experiment.submit(config)
+
+aml_url = run.get_portal_url()
+print(aml_url)
+"""
+
+
+def _only_job(records: list[dict]) -> tuple[dict, dict]:
+    submits = [r for r in records if r["operation"] == "jobs.create_or_update"]
+    assert len(submits) == 1
+    record = submits[0]
+    assert record["valid"], record["errors"]
+    job = dict(record["job"])
+    job["code"] = record["code"]
+    return job, record["kwargs"]
+
+
+def _assert_seed_job(job: dict, kwargs: dict) -> None:
+    assert job["type"] == "command"
+    assert job["component"]["command"] == "python train.py"
+    assert job["code"] == "./src"
+    assert job["compute"] == "cpu-cluster"
+    assert job["environment"]["conda_file"]["dependencies"] == ["python=3.10", "pip"]
+    assert job["environment"]["image"].startswith("mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04")
+    assert kwargs["experiment_name"] == "day1-experiment-train"
+
+
+def test_seed_program_becomes_a_valid_command_job(tmp_path: Path) -> None:
+    script = project(tmp_path, SEED_SHAPE)
+    report = fix(script)
+    migrated = script.read_text()
+    assert no_v1(migrated)
+    assert "# the entry point" in migrated and "# connect to the workspace" in migrated
+    assert "AML002 fixed" in report and "AML001 fixed" in report
+    ruff_clean(script)
+    job, kwargs = _only_job(execute(script))
+    _assert_seed_job(job, kwargs)
+    before = script.read_bytes()
+    fix(script)
+    assert script.read_bytes() == before  # the second run changes nothing
+
+
+def test_positional_arguments_map_by_v1_position(tmp_path: Path) -> None:
+    program = """\
+    from azureml.core import Workspace, Experiment, Environment, ScriptRunConfig
+
+    ws = Workspace.from_config()
+    env = Environment.from_conda_specification('pytorch-env', 'pytorch-env.yml')
+    # compute_target is the 6th positional parameter; run_config and _telemetry_values sit between
+    config = ScriptRunConfig('./src', 'train.py', None, None, None, 'cpu-cluster', env) if False else \\
+        ScriptRunConfig('./src', 'train.py', ['--epochs', 3], compute_target='cpu-cluster', environment=env)
+    run = Experiment(ws, 'day1-experiment-train').submit(config)
+    """
+    script = project(tmp_path, program)
+    fix(script)
+    # the conditional expression is not a plain construction: nothing may be guessed there
+    assert "ScriptRunConfig(" in script.read_text()
+
+    program = """\
+    from azureml.core import Workspace, Experiment, Environment, ScriptRunConfig
+
+    ws = Workspace.from_config()
+    env = Environment.from_conda_specification('pytorch-env', 'pytorch-env.yml')
+    config = ScriptRunConfig('./src', 'train.py', ['--epochs', 3])
+    config.run_config.target = 'cpu-cluster'
+    config.run_config.environment = env
+    run = Experiment(ws, 'day1-experiment-train').submit(config)
+    run.wait_for_completion(show_output=True)
+    """
+    script = project(tmp_path, program)
+    fix(script)
+    ruff_clean(script)
+    records = execute(script)
+    job, kwargs = _only_job(records)
+    assert job["component"]["command"] == "python train.py --epochs 3"
+    assert job["code"] == "./src"
+    assert job["compute"] == "cpu-cluster"
+    assert kwargs["experiment_name"] == "day1-experiment-train"
+    assert records[-1] == {"operation": "jobs.stream", "name": "recorded-job-1"}
+
+
+def test_sixth_positional_is_compute_target(tmp_path: Path) -> None:
+    program = """\
+    from azureml.core import Workspace, Experiment, Environment, ScriptRunConfig
+
+    ws = Workspace.from_config()
+    env = Environment.from_conda_specification('pytorch-env', 'pytorch-env.yml')
+    cluster = 'cpu-cluster'
+    config = ScriptRunConfig('./src', 'train.py', ['--lr', 0.5], compute_target=cluster, environment=env)
+    run = Experiment(ws, 'exp').submit(config)
+    """
+    script = project(tmp_path, program)
+    fix(script)
+    job, _ = _only_job(execute(script))
+    assert job["compute"] == "cpu-cluster"
+    assert job["component"]["command"] == "python train.py --lr 0.5"
+
+
+def test_module_alias_import(tmp_path: Path) -> None:
+    program = SEED_SHAPE.replace(
+        "from azureml.core import Workspace, Experiment, Environment, ScriptRunConfig",
+        "import azureml.core as aml",
+    )
+    for name in ("Workspace", "Experiment", "Environment", "ScriptRunConfig"):
+        program = program.replace(f"{name}(", f"aml.{name}(").replace(f"= {name}.", f"= aml.{name}.")
+    assert "aml.Workspace.from_config()" in program
+    script = project(tmp_path, program)
+    fix(script)
+    migrated = script.read_text()
+    assert no_v1(migrated) and "aml." not in migrated
+    ruff_clean(script)
+    job, kwargs = _only_job(execute(script))
+    _assert_seed_job(job, kwargs)
+
+
+def test_arguments_with_datasets_outputs_and_literals(tmp_path: Path) -> None:
+    program = """\
+    from azureml.core import Dataset, Environment, Experiment, ScriptRunConfig, Workspace
+    from azureml.data import OutputFileDatasetConfig
+
+    ws = Workspace.from_config()
+    env = Environment.from_conda_specification(name='pytorch-env', file_path='pytorch-env.yml')
+    titanic = Dataset.File.from_files(path=['https://example.com/data/titanic.csv'])
+    images = Dataset.File.from_files('https://example.com/images/')
+    model_dir = OutputFileDatasetConfig('model-output')
+    config = ScriptRunConfig(
+        source_directory='./src',
+        script='train.py',
+        arguments=[
+            '--data', titanic.as_named_input('titanic').as_mount(),
+            '--images', images.as_named_input('train-images').as_download(),
+            '--out', model_dir,
+            '--epochs', 5, '--lr', 0.1, '--note', "two words",
+            '--shuffle', True,
+        ],
+        compute_target='cpu-cluster',
+        environment=env,
+    )
+    run = Experiment(ws, 'datasets').submit(config)
+    """
+    script = project(tmp_path, program)
+    fix(script)
+    migrated = script.read_text()
+    assert no_v1(migrated)
+    ruff_clean(script)
+    job, kwargs = _only_job(execute(script))
+    tokens = shlex.split(job["component"]["command"])
+    assert tokens == [
+        "python", "train.py",
+        "--data", "${{inputs.titanic}}",
+        "--images", "${{inputs.train_images}}",
+        "--out", "${{outputs.model_output}}",
+        "--epochs", "5", "--lr", "0.1", "--note", "two words", "--shuffle", "True",
+    ]
+    assert job["inputs"]["titanic"] == {"type": "uri_file", "path": "https://example.com/data/titanic.csv"}
+    assert job["inputs"]["train_images"] == {"type": "uri_folder", "path": "https://example.com/images/", "mode": "download"}
+    assert job["outputs"]["model_output"] == {"type": "uri_folder"}
+    assert kwargs["experiment_name"] == "datasets"
+
+
+def test_experiment_submitted_in_another_function(tmp_path: Path) -> None:
+    program = """\
+    from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+
+    ws = Workspace.from_config()
+    experiment = Experiment(ws, 'from-a-function')
+    env = Environment.get(ws, 'AzureML-sklearn-1.0', version='3')
+    config = ScriptRunConfig('./src', 'train.py', compute_target='cpu-cluster', environment=env)
+
+
+    def submit():
+        run = experiment.submit(config)
+        print(run.id)
+
+
+    submit()
+    """
+    script = project(tmp_path, program)
+    fix(script)
+    ruff_clean(script)
+    job, kwargs = _only_job(execute(script))
+    assert kwargs["experiment_name"] == "from-a-function"
+    assert job["environment"] == "AzureML-sklearn-1.0:3"
