@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -36,6 +37,15 @@ def _union_find(units: list[Unit]) -> tuple[Callable[[Unit], int], Callable[[Uni
     return find, union
 
 
+def _enclosing(units: list[Unit], node: ast.AST, ctx: FixContext) -> Unit | None:
+    """A refused unit whose own construct contains ``node``: its reason explains the use."""
+    offset = ctx.locator.start(node)
+    for unit in units:
+        if unit.refusal is not None and ctx.locator.start(unit.node) <= offset < ctx.locator.end(unit.node):
+            return unit
+    return None
+
+
 def decide(units: list[Unit], ctx: FixContext, permission: Permission, unsafe: bool) -> Decision:
     by_binding = {id(u.binding): u for u in units if u.binding is not None}
     by_node = {id(u.node): u for u in units}
@@ -47,7 +57,7 @@ def decide(units: list[Unit], ctx: FixContext, permission: Permission, unsafe: b
             for use in unit.binding.uses:
                 if id(use) in unit.own_uses:
                     continue
-                taker = consumer.get(id(use))
+                taker = consumer.get(id(use)) or _enclosing(units, use, ctx)
                 if taker is None:
                     unit.refuse(
                         f"`{unit.binding.name}` is also used at {describe_use(ctx.locator, ctx, use)}, "

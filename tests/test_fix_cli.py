@@ -1,0 +1,152 @@
+"""``azureml-v2 fix`` modes, reports, exit codes and bad input."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from pathlib import Path
+
+from flake8_azureml_v2.engine import FixSafety, Rule
+from flake8_azureml_v2.engine.fixing import FixError, fix_text
+from flake8_azureml_v2.engine.fixing.edits import Edit
+from flake8_azureml_v2.engine.fixing.units import Unit
+from flake8_azureml_v2.engine.matchers import calls_to
+from flake8_azureml_v2.engine.rule import Family
+
+from .conftest import run
+from .test_fix_script_run import SEED_SHAPE
+
+UNUSED = "from azureml.core import Datastore, Workspace\nws = Workspace.from_config()\n"
+
+
+def fix(*args: str, cwd: Path, input: str | None = None):
+    return run([sys.executable, "-m", "flake8_azureml_v2", "fix", *args], cwd=cwd, input=input)
+
+
+def test_default_applies_only_safe_fixes_and_hints_at_unsafe(tmp_path: Path) -> None:
+    (tmp_path / "job.py").write_text(UNUSED)
+    result = fix("job.py", cwd=tmp_path)
+    assert (tmp_path / "job.py").read_text() == "from azureml.core import Workspace\nws = Workspace.from_config()\n"
+    assert "job.py:1: AML099 fixed: removed the unused v1 import of azureml.core.Datastore" in result.stdout
+    assert "job.py:2:6: AML020 left: unsafe fix" in result.stdout
+    assert "1 more can be fixed with --unsafe-fixes" in result.stdout
+    assert result.returncode == 1  # findings are left
+
+
+def test_diff_and_check_write_nothing(tmp_path: Path) -> None:
+    (tmp_path / "job.py").write_text(SEED_SHAPE)
+    diff = fix("--diff", "--unsafe-fixes", "job.py", cwd=tmp_path)
+    assert diff.returncode == 1
+    assert diff.stdout.startswith("--- a/job.py\n+++ b/job.py\n")
+    assert "+ml_client = MLClient.from_config(DefaultAzureCredential())" in diff.stdout
+    check = fix("--check", "--unsafe-fixes", "job.py", cwd=tmp_path)
+    assert check.returncode == 1 and "Would fix job.py" in check.stdout
+    assert (tmp_path / "job.py").read_text() == SEED_SHAPE
+    clean = tmp_path / "clean.py"
+    clean.write_text("import os\n")
+    assert fix("--check", "clean.py", cwd=tmp_path).returncode == 0
+    assert fix("--diff", "--check", "clean.py", cwd=tmp_path).returncode == 2
+
+
+def test_stdin_to_stdout(tmp_path: Path) -> None:
+    result = fix("--unsafe-fixes", "-", cwd=tmp_path, input=SEED_SHAPE)
+    assert result.returncode == 0, result.stderr
+    assert "ml_client.jobs.create_or_update(config, experiment_name='day1-experiment-train')" in result.stdout
+    assert "AML001 fixed" in result.stderr  # the report never mixes with the code
+    untouched = fix("-", cwd=tmp_path, input="print('no v1 here')\n")
+    assert untouched.stdout == "print('no v1 here')\n"
+
+
+def test_exit_non_zero_on_fix_and_exit_zero(tmp_path: Path) -> None:
+    (tmp_path / "job.py").write_text(UNUSED)
+    assert fix("--exit-zero", "--exit-non-zero-on-fix", "job.py", cwd=tmp_path).returncode == 1
+    assert fix("--exit-zero", "--exit-non-zero-on-fix", "job.py", cwd=tmp_path).returncode == 0
+
+
+def test_select_and_ignore_apply_to_fixes(tmp_path: Path) -> None:
+    (tmp_path / "job.py").write_text(SEED_SHAPE)
+    result = fix("--unsafe-fixes", "--ignore", "AML021", "job.py", cwd=tmp_path)
+    assert (tmp_path / "job.py").read_text() == SEED_SHAPE
+    assert "AML002 left: line 13: AML021 is not selected" in result.stdout
+
+
+def test_bad_input_leaves_files_untouched(tmp_path: Path) -> None:
+    (tmp_path / "broken.py").write_text("import azureml.core\ndef f(:\n")
+    readonly = tmp_path / "readonly.py"
+    readonly.write_text(UNUSED)
+    readonly.chmod(stat.S_IRUSR | stat.S_IRGRP)
+    (tmp_path / "good.py").write_text(UNUSED)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    result = fix("broken.py", "readonly.py", "missing.py", "good.py", cwd=tmp_path)
+    assert result.returncode == 2
+    errors = result.stderr.splitlines()
+    assert any(line.startswith("broken.py: error: syntax error:") for line in errors)
+    assert "readonly.py: error: cannot write: the file is read-only; the file is unchanged" in errors
+    assert "missing.py: error: no such file or directory" in errors
+    assert readonly.read_bytes() == before["readonly.py"] and (tmp_path / "broken.py").read_bytes() == before["broken.py"]
+    assert (tmp_path / "good.py").read_bytes() != before["good.py"]  # the other files are still fixed
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_fix_that_would_not_parse_is_refused() -> None:
+    def broken_fixer(ctx):
+        for site in ctx.model.calls_to("azureml.core.ScriptRunConfig"):
+            start = ctx.locator.start(site.node)
+            yield Unit("AML002", site.node, "breaks the code", safety=FixSafety.SAFE, edits=[Edit(start, start, "(")])
+
+    rule = Rule(code="AML002", name="broken", family=Family.JOBS, v1="x", v2="y", article="a",
+                fix_safety=FixSafety.SAFE, detect=calls_to("azureml.core.ScriptRunConfig"), why="w",
+                example="e", use_instead="u", fixer=broken_fixer)
+    source = "from azureml.core import ScriptRunConfig\nc = ScriptRunConfig('.', 'a.py')\n"
+    try:
+        fix_text(source, rules=[rule])
+    except FixError as error:
+        assert "would not parse" in str(error)
+    else:
+        raise AssertionError("a fix producing invalid code was accepted")
+
+
+def test_a_fix_that_would_drop_a_comment_is_refused() -> None:
+    def eating_fixer(ctx):
+        for site in ctx.model.calls_to("azureml.core.ScriptRunConfig"):
+            yield Unit("AML002", site.node, "eats a comment", safety=FixSafety.SAFE,
+                       edits=[Edit(ctx.locator.start(site.node), ctx.locator.end(site.node), "None")])
+
+    rule = Rule(code="AML002", name="eater", family=Family.JOBS, v1="x", v2="y", article="a",
+                fix_safety=FixSafety.SAFE, detect=calls_to("azureml.core.ScriptRunConfig"), why="w",
+                example="e", use_instead="u", fixer=eating_fixer)
+    source = "from azureml.core import ScriptRunConfig\nc = ScriptRunConfig(\n    '.',  # keep me\n)\n"
+    try:
+        fix_text(source, rules=[rule])
+    except FixError as error:
+        assert "# keep me" in str(error)
+    else:
+        raise AssertionError("a fix dropping a comment was accepted")
+
+
+def test_file_modes_survive_a_rewrite(tmp_path: Path) -> None:
+    target = tmp_path / "job.py"
+    target.write_text(UNUSED)
+    target.chmod(0o640)
+    fix("job.py", cwd=tmp_path)
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o640
+
+
+def test_fixes_that_never_settle_hit_the_cap_as_an_error() -> None:
+    def restless_fixer(ctx):
+        for site in ctx.model.calls_to("azureml.core.ScriptRunConfig"):
+            start = ctx.locator.start(site.node)
+            yield Unit("AML002", site.node, "adds a space forever", safety=FixSafety.SAFE,
+                       edits=[Edit(start, start, " ")])
+
+    rule = Rule(code="AML002", name="restless", family=Family.JOBS, v1="x", v2="y", article="a",
+                fix_safety=FixSafety.SAFE, detect=calls_to("azureml.core.ScriptRunConfig"), why="w",
+                example="e", use_instead="u", fixer=restless_fixer)
+    source = "from azureml.core import ScriptRunConfig\nc = ScriptRunConfig('.', 'a.py')\n"
+    try:
+        fix_text(source, rules=[rule], max_passes=4)
+    except FixError as error:
+        assert "did not settle after 4 passes" in str(error)
+    else:
+        raise AssertionError("a fix loop that never converges returned normally")
