@@ -19,7 +19,7 @@ def _block(text: str) -> str:
 
 def render(rule: Rule) -> str:
     fix_line = _SAFETY_TEXT[rule.fix_safety]
-    if rule.fix_safety is not FixSafety.MANUAL and rule.fixer is None:
+    if fix_status(rule).startswith("not yet"):
         fix_line += " (the automatic fix is not implemented yet)"
     parts = [
         f"{rule.code} ({rule.name})",
@@ -54,8 +54,17 @@ def listing(rules: tuple[Rule, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def fix_status(rule: Rule) -> str:
+    if rule.fix_safety is FixSafety.MANUAL:
+        return "manual"
+    if rule.fixer is None and rule.code not in ("AML099",):
+        return f"not yet ({rule.fix_safety.value})"
+    return rule.fix_safety.value
+
+
 def markdown_table(rules: tuple[Rule, ...]) -> str:
-    lines = ["| code | v1 construct | v2 equivalent | fix |", "|---|---|---|---|"]
+    lines = ["| code | v1 construct | v2 equivalent | autofix |", "|---|---|---|---|"]
     for rule in rules:
-        lines.append(f"| {rule.code} | `{rule.v1}` | {rule.v2} | {rule.fix_safety.value} |")
+        v2 = rule.v2.replace("|", "\\|")
+        lines.append(f"| {rule.code} | `{rule.v1}` | {v2} | {fix_status(rule)} |")
     return "\n".join(lines) + "\n"

@@ -45,6 +45,10 @@ def delete(locator: Locator, statement: ast.stmt) -> Edit:
         return Edit(semicolon, end, "")
     kept = _comments(text[start:line_end])
     if not kept:
+        previous_blank = line_start == 0 or text[:line_start].endswith(("\n\n", "\n\r\n"))
+        following = text[line_end:locator.line_end(line_end)] if line_end < len(text) else ""
+        if previous_blank and following.strip() == "" and following:
+            line_end += len(following)  # do not leave two blank lines where one statement was
         return Edit(line_start, line_end, "")
     newline = text[line_end - 2:line_end] if text[line_end - 2:line_end] == "\r\n" else "\n"
     if not text[line_start:line_end].endswith(("\n", "\r")):
