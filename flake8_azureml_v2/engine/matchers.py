@@ -2,12 +2,50 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
+from . import v1api
 from .context import Context
 from .names import Instance, Ref
 from .rule import Detector, Hit
 from .v1api import is_subtype
+
+# ast-grep cannot resolve names, so its rules only look at files with a v1 import.
+_V2_ERA = "|".join(re.escape(p[len("azureml."):]) for p in v1api.V2_ERA_PACKAGES)
+V1_IMPORT = {
+    "any": [{"kind": "import_statement"}, {"kind": "import_from_statement"}],
+    "regex": r"\bazureml\.\w",
+    "not": {"regex": rf"\bazureml\.({_V2_ERA})\b"},
+}
+# In-file evidence of a training script, as ast-grep can see it.
+IN_JOB_CALL = {"kind": "call", "stopBy": "end", "has": {"field": "function", "regex": r"(^|\.)Run\.get_context$"}}
+IN_V1_FILE = {"inside": {"kind": "module", "stopBy": "end", "has": {**V1_IMPORT, "stopBy": "end"}}}
+
+
+def _short(qualname: str) -> str:
+    """What a user writes for a qualified name: ``Run.get_context``, ``ScriptRunConfig``."""
+    parts = qualname.split(".")
+    classes = [i for i, part in enumerate(parts) if part[:1].isupper()]
+    return ".".join(parts[classes[0]:]) if classes else parts[-1]
+
+
+def _call_rule(regex: str) -> dict[str, object]:
+    return {"kind": "call", "has": {"field": "function", "regex": regex}, **IN_V1_FILE}
+
+
+def sg_calls(*spellings: str) -> dict[str, object]:
+    """ast-grep rule for calls spelled ``Name(...)`` or ``x.Name(...)``."""
+    return _call_rule(rf"(^|\.)({_names(spellings)})$")
+
+
+def sg_method_calls(*methods: str) -> dict[str, object]:
+    """ast-grep rule for ``<anything>.method(...)`` in a file that imports v1."""
+    return _call_rule(rf"\.({_names(methods)})$")
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return "|".join(re.escape(n) for n in names)
 
 
 def calls_to(*qualnames: str, members: bool = False) -> Detector:
@@ -25,6 +63,8 @@ def calls_to(*qualnames: str, members: bool = False) -> Detector:
             if name in wanted or (members and name.startswith(prefixes)):
                 yield call.node
 
+    tail = r"(\.\w+)*" if members else ""
+    detect.sg_rule = _call_rule(rf"(^|\.)({_names(tuple(_short(q) for q in qualnames))}){tail}$")  # type: ignore[attr-defined]
     return detect
 
 
@@ -35,6 +75,7 @@ def method_calls(instance_type: str, *methods: str) -> Detector:
         for call in ctx.model.method_calls(instance_type, *methods):
             yield call.node
 
+    detect.sg_rule = sg_method_calls(*methods)  # type: ignore[attr-defined]
     return detect
 
 
@@ -52,6 +93,11 @@ def attribute_reads(instance_type: str, *attributes: str) -> Detector:
             ):
                 yield read.node
 
+    detect.sg_rule = {  # type: ignore[attr-defined]
+        "kind": "attribute",
+        "has": {"field": "attribute", "regex": rf"^({_names(attributes)})$"},
+        **IN_V1_FILE,
+    }
     return detect
 
 
@@ -64,6 +110,12 @@ def references(*qualnames: str) -> Detector:
             if ref.qualname in wanted:
                 yield ref.node
 
+    detect.sg_rule = {  # type: ignore[attr-defined]
+        "kind": "identifier",
+        "regex": rf"^({_names(tuple(q.rsplit('.', 1)[1] for q in qualnames))})$",
+        "not": {"inside": {"any": [{"kind": "import_statement"}, {"kind": "import_from_statement"}], "stopBy": "end"}},
+        **IN_V1_FILE,
+    }
     return detect
 
 
@@ -88,4 +140,5 @@ def member_calls(class_qualname: str, v2_for: Callable[[str], str]) -> Detector:
             v1 = f"{short}.{member}()" if member else f"{short}()"
             yield call.node, f"{v1} is Azure ML SDK v1; use {v2_for(member)}"
 
+    detect.sg_rule = _call_rule(rf"(^|\.){re.escape(short)}(\.\w+)*$")  # type: ignore[attr-defined]
     return detect

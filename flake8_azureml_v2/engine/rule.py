@@ -56,6 +56,14 @@ class Rule:
     use_instead: str
     message: str = ""  # defaults to "<v1> is Azure ML SDK v1; use <v2>"
     fixer: Callable[..., object] | None = None  # the automatic rewrite, where one exists
+    # The ast-grep rule for `ast-grep scan` / `ast-grep lsp` users (rules/<code>.yml);
+    # the shared matchers provide one, custom detectors declare their own.
+    sg_rule: dict[str, object] | None = None
+    sg_fix: str | None = None  # an ast-grep fix template, where one can express the rewrite
+
+    @property
+    def ast_grep_rule(self) -> dict[str, object] | None:
+        return self.sg_rule or getattr(self.detect, "sg_rule", None)
 
     @property
     def default_message(self) -> str:

@@ -12,7 +12,6 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
-
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 

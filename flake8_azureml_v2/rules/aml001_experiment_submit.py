@@ -7,8 +7,14 @@ from collections.abc import Iterator
 
 from ..engine.context import Context
 from ..engine.fixing import listedit, statements
-from ..engine.fixing.common import bind_arguments, client_name, visible, workspace_binding
+from ..engine.fixing.common import (
+    bind_arguments,
+    client_name,
+    visible,
+    workspace_binding,
+)
 from ..engine.fixing.units import FixContext, Unit
+from ..engine.matchers import sg_method_calls
 from ..engine.names import Binding, Instance, Local
 from ..engine.rule import Family, FixSafety, Hit, Rule
 from ..engine.v1api import is_subtype
@@ -178,4 +184,5 @@ RULE = Rule(
         "returned_job = ml_client.jobs.create_or_update(job, experiment_name='day1')"
     ),
     fixer=fix,
+    sg_rule=sg_method_calls("submit"),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import Context
+from ..engine.matchers import sg_calls
 from ..engine.names import Ref
 from ..engine.rule import Family, FixSafety, Hit, Rule
 
@@ -57,4 +58,5 @@ RULE = Rule(
         "job = command(code='./src', command='python fit.py --epochs 5',\n"
         "              compute='gpu-cluster', environment=env)"
     ),
+    sg_rule=sg_calls("Estimator", "PyTorch", "TensorFlow", "Chainer", "SKLearn"),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import Context
+from ..engine.matchers import IN_JOB_CALL, V1_IMPORT
 from ..engine.rule import Family, FixSafety, Hit, Rule
 
 
@@ -48,4 +49,5 @@ RULE = Rule(
         "import mlflow\n"
         "mlflow.log_metric('accuracy', acc)"
     ),
+    sg_rule={**V1_IMPORT, "inside": {"kind": "module", "stopBy": "end", "has": IN_JOB_CALL}},
 )

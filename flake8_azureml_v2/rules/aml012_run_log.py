@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import Context
+from ..engine.matchers import sg_method_calls
 from ..engine.names import Const
 from ..engine.rule import Family, FixSafety, Hit, Rule
 from ._shared import RUN
@@ -47,4 +48,5 @@ RULE = Rule(
         "mlflow.log_metric('loss', loss)\n"
         "mlflow.log_metric('epoch_loss', loss, step=epoch)"
     ),
+    sg_rule=sg_method_calls("log"),
 )

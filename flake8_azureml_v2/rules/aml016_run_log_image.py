@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import Context
+from ..engine.matchers import sg_method_calls
 from ..engine.rule import Family, FixSafety, Hit, Rule
 from ._shared import RUN
 
@@ -46,4 +47,5 @@ RULE = Rule(
         "mlflow.log_artifact('outputs/roc.png')\n"
         "mlflow.log_figure(plt.gcf(), 'loss_curve.png')"
     ),
+    sg_rule=sg_method_calls("log_image"),
 )

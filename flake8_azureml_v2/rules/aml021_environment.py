@@ -6,7 +6,12 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.fixing import statements
-from ..engine.fixing.common import bind_arguments, constant_str, py_str, workspace_binding
+from ..engine.fixing.common import (
+    bind_arguments,
+    constant_str,
+    py_str,
+    workspace_binding,
+)
 from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import member_calls
 from ..engine.names import Ref

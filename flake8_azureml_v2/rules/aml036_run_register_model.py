@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import Context
+from ..engine.matchers import sg_method_calls
 from ..engine.rule import Family, FixSafety, Hit, Rule
 from ._shared import RUN
 
@@ -44,4 +45,5 @@ RULE = Rule(
         "run_id = mlflow.active_run().info.run_id\n"
         "mlflow.register_model(f'runs:/{run_id}/model', 'churn')"
     ),
+    sg_rule=sg_method_calls("register_model"),
 )

@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.context import Context
+from ..engine.matchers import sg_method_calls
 from ..engine.names import Instance
 from ..engine.rule import Family, FixSafety, Hit, Rule
 from ..engine.v1api import is_subtype
@@ -71,4 +72,5 @@ RULE = Rule(
         "# command: python prep.py --sales ${{inputs.sales}}\n"
         "frame = mltable.load(args.sales).to_pandas_dataframe()"
     ),
+    sg_rule=sg_method_calls("to_pandas_dataframe"),
 )

@@ -1,6 +1,6 @@
 """AML042: ``run.get_portal_url()`` on a v1 run."""
 
-from ..engine.matchers import method_calls
+from ..engine.matchers import IN_V1_FILE, method_calls
 from ..engine.rule import Family, FixSafety, Rule
 
 RULE = Rule(
@@ -19,4 +19,6 @@ RULE = Rule(
     ),
     example="print(run.get_portal_url())",
     use_instead="print(returned_job.studio_url)",
+    sg_rule={"pattern": "$RUN.get_portal_url()", **IN_V1_FILE},
+    sg_fix="$RUN.studio_url",
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import Context
-from ..engine.matchers import calls_to
+from ..engine.matchers import calls_to, sg_calls, sg_method_calls
 from ..engine.rule import Family, FixSafety, Hit, Rule
 
 _PUBLISHED = calls_to("azureml.pipeline.core.PublishedPipeline", members=True)
@@ -43,4 +43,5 @@ RULE = Rule(
         "                                              component=pipeline_job.component)\n"
         "ml_client.batch_deployments.begin_create_or_update(deployment).result()"
     ),
+    sg_rule={"any": [sg_method_calls("publish"), sg_calls("PublishedPipeline", "PublishedPipeline.get", "PublishedPipeline.list")]},
 )

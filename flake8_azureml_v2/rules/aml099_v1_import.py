@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.context import Context
+from ..engine.matchers import IN_JOB_CALL, V1_IMPORT
 from ..engine.rule import Family, FixSafety, Hit, Rule
 from ..engine.v1api import is_v1
 
@@ -46,4 +47,5 @@ RULE = Rule(
     ),
     example="from azureml.core import Workspace",
     use_instead="from azure.ai.ml import MLClient",
+    sg_rule={**V1_IMPORT, "not": {"any": [V1_IMPORT["not"], {"inside": {"kind": "module", "stopBy": "end", "has": IN_JOB_CALL}}]}},
 )

@@ -83,8 +83,8 @@ def visible(ctx: FixContext, at: ast.AST, binding: Binding) -> bool:
 def absorbed_bindings(ctx: FixContext, qualname: str, code: str, description: str) -> list[Unit]:
     """Units that delete ``x = <call of qualname>(...)`` once every use of ``x`` has
     been taken over by another rewrite (a dataset or output inlined into a command)."""
-    from . import statements
     from ..names import Ref
+    from . import statements
 
     units = []
     for site in ctx.model.calls:
