@@ -86,6 +86,7 @@ class Binding:
     node: ast.AST
     scope: Scope
     uses: list[ast.Name] = field(default_factory=list)
+    conditional: bool = False  # bound inside an if/try/loop: its value may not hold later
 
 
 @dataclass
@@ -201,7 +202,7 @@ class _Walker(ast.NodeVisitor):
         existing = self.scope.names.get(name)
         if self.conditional and existing is not None and is_v1_value(existing.value) and not is_v1_value(value):
             return
-        binding = Binding(name, value, node, self.scope)
+        binding = Binding(name, value, node, self.scope, conditional=self.conditional > 0)
         self.scope.names[name] = binding
         self.model.bindings.append(binding)
 

@@ -78,13 +78,36 @@ def _job(call: ast.Call, unit: Unit, ctx: FixContext) -> None:
         raise ValueError("the submitted configuration is not a variable or a ScriptRunConfig(...) call")
 
 
-def _run_uses(run: Binding, client: str, unit: Unit, ctx: FixContext, workspace: Binding) -> None:
+def _tags_at_submit(call: ast.Call, submit: ast.Call, ctx: FixContext) -> bool:
+    """``run.set_tags(d)`` right after a submit can become ``tags=d`` on the submit,
+    when ``d`` is already defined there and the submit sets no tags itself."""
+    if len(call.args) != 1 or call.keywords or len(submit.args) > 1 or any(k.arg == "tags" for k in submit.keywords):
+        return False
+    if not isinstance(ctx.parent(call), ast.Expr):
+        return False
+    for node in ast.walk(call.args[0]):
+        if isinstance(node, ast.Name):
+            binding = ctx.binding_of(node)
+            if binding is not None and (binding.conditional or getattr(binding.node, "lineno", 0) >= submit.lineno):
+                return False
+        elif isinstance(node, (ast.Call, ast.NamedExpr, ast.Await, ast.Yield)):
+            return False
+    return True
+
+
+def _run_uses(run: Binding, client: str, unit: Unit, ctx: FixContext, workspace: Binding,
+              submit: ast.Call, extra: list[str]) -> None:
     """Translate what v2 can express on the returned job; the rest blocks the fix."""
     for use in run.uses:
         parent = ctx.parent(use)
         outer = ctx.parent(parent) if parent is not None else None
         if isinstance(parent, ast.Attribute) and isinstance(outer, ast.Call) and outer.func is parent:
-            if parent.attr == "get_portal_url" and not outer.args and not outer.keywords:
+            if parent.attr == "set_tags" and not any(e.startswith("tags=") for e in extra) and _tags_at_submit(outer, submit, ctx):
+                extra.append(f"tags={ctx.locator.text(outer.args[0])}")
+                unit.edits.append(statements.delete(ctx.locator, ctx.parent(outer)))  # type: ignore[arg-type]
+                unit.findings.append(("AML030", outer))
+                unit.own_uses.add(id(use))
+            elif parent.attr == "get_portal_url" and not outer.args and not outer.keywords:
                 unit.edits.append(statements.replace(ctx.locator, outer, f"{use.id}.studio_url"))
                 unit.findings.append(("AML042", outer))
                 unit.own_uses.add(id(use))
@@ -151,14 +174,14 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
         if sg_call is None:
             yield unit.refuse("ast-grep could not locate the call")
             continue
-        unit.edits.extend(listedit.append(ctx.text, sg_call.field("arguments"),
-                                          [f"experiment_name={ctx.locator.text(name)}"], ctx.locator.newline))
+        extra = [f"experiment_name={ctx.locator.text(name)}"]
         run = ctx.assigned_binding(call)
         if run is not None:
             unit.binding = run
-            _run_uses(run, client, unit, ctx, workspace)
+            _run_uses(run, client, unit, ctx, workspace, call, extra)
         elif not isinstance(ctx.parent(call), ast.Expr):
             unit.refuse("the submitted run is used as a value this fix cannot follow")
+        unit.edits.extend(listedit.append(ctx.text, sg_call.field("arguments"), extra, ctx.locator.newline))
         yield unit
 
 

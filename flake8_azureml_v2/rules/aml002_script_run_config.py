@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..engine.fixing import commandline, listedit, statements
-from ..engine.fixing.common import bind_arguments, constant_str, py_str
+from ..engine.fixing.common import bind_arguments, constant_str, known_str, py_str
 from ..engine.fixing.edits import Edit, apply_edits
 from ..engine.fixing.units import FixContext, Unit, snippet
 from ..engine.matchers import calls_to
@@ -94,10 +94,12 @@ def _command_text(values: dict[str, ast.expr], unit: Unit, ctx: FixContext) -> t
         if isinstance(v1_command, (ast.List, ast.Tuple)) and all(constant_str(e) is not None for e in v1_command.elts):
             return shlex.join(constant_str(e) for e in v1_command.elts), commandline.CommandLine()  # type: ignore[misc]
         raise ValueError("command= is not a literal string or list")
-    script_name = constant_str(script)
+    script_name = known_str(ctx, script)
     if script_name is None:
-        raise ValueError("script= is not a literal file name" if script is not None else "no script= to run")
+        raise ValueError("script= is not a known file name" if script is not None else "no script= to run")
     line = commandline.CommandLine()
+    if isinstance(arguments, ast.Name):
+        arguments = _argument_list(arguments, unit, ctx)
     if arguments is not None:
         if not isinstance(arguments, (ast.List, ast.Tuple)):
             raise ValueError("arguments= is not a literal list")
@@ -109,6 +111,20 @@ def _command_text(values: dict[str, ast.expr], unit: Unit, ctx: FixContext) -> t
     unit.findings.extend(line.resolves)
     unit.imports |= line.imports
     return line.command(script_name), line
+
+
+def _argument_list(name: ast.Name, unit: Unit, ctx: FixContext) -> ast.expr:
+    """``args = [...]`` used only by this call: translate the list and drop the variable."""
+    binding = ctx.binding_of(name)
+    statement = binding.node if binding is not None else None
+    if (
+        binding is None or binding.conditional or len(binding.uses) != 1
+        or not isinstance(statement, ast.Assign) or len(statement.targets) != 1
+        or not isinstance(statement.value, (ast.List, ast.Tuple))
+    ):
+        raise ValueError(f"arguments=`{name.id}` is not a list literal used only here")
+    unit.edits.append(statements.delete(ctx.locator, statement))
+    return statement.value
 
 
 def _translate(call: ast.Call, site_values: dict[str, Value], binding: Binding | None, unit: Unit, ctx: FixContext) -> None:

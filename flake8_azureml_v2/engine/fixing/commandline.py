@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..names import Instance, Ref
 from ..v1api import is_subtype
-from .common import constant_str, py_str
+from .common import constant_str, known_str, py_str
 from .units import FixContext, snippet
 
 FILE_DATASET = "azureml.data.FileDataset"
@@ -74,7 +74,7 @@ def _number(item: ast.expr) -> str | None:
 
 
 def _token(item: ast.expr, previous: str | None, ctx: FixContext, line: CommandLine) -> str:
-    literal = constant_str(item)
+    literal = known_str(ctx, item)
     if literal is not None:
         return shlex.quote(literal)
     number = _number(item)

@@ -72,6 +72,20 @@ def constant_str(node: ast.expr | None) -> str | None:
     return None
 
 
+def known_str(ctx: FixContext, node: ast.expr | None) -> str | None:
+    """A literal string, or a variable that certainly holds one where it is read."""
+    literal = constant_str(node)
+    if literal is not None or not isinstance(node, ast.Name):
+        return literal
+    binding = ctx.binding_of(node)
+    if binding is None or binding.conditional or len(ctx.bindings_named(node.id)) != 1:
+        return None
+    statement = binding.node
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        return constant_str(statement.value)
+    return None
+
+
 def visible(ctx: FixContext, at: ast.AST, binding: Binding) -> bool:
     """True when ``binding.name`` still means ``binding`` at the call site ``at``."""
     for call in ctx.model.calls:

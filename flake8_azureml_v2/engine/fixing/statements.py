@@ -45,7 +45,7 @@ def delete(locator: Locator, statement: ast.stmt) -> Edit:
         return Edit(semicolon, end, "")
     kept = _comments(text[start:line_end])
     if not kept:
-        previous_blank = line_start == 0 or text[:line_start].endswith(("\n\n", "\n\r\n"))
+        previous_blank = text[:line_start].endswith(("\n\n", "\n\r\n"))
         following = text[line_end:locator.line_end(line_end)] if line_end < len(text) else ""
         if previous_blank and following.strip() == "" and following:
             line_end += len(following)  # do not leave two blank lines where one statement was
