@@ -118,8 +118,20 @@ def _insertion_point(model: Model, locator: Locator) -> int:
 
 
 def _additions(model: Model, locator: Locator, required: set[tuple[str, str]], dead: set[str]) -> list[Edit]:
+    """``(module, name)`` adds ``from module import name``; ``(module, "")`` adds ``import module``."""
     missing: dict[str, list[str]] = {}
+    plain: list[str] = []
     for module, name in sorted(required):
+        if not name:
+            top = module.split(".")[0]
+            binding = model.module_scope.names.get(top)
+            if binding is not None and isinstance(binding.value, Ref) and binding.value.qualname in (top, module):
+                if top == module or any(module in site.modules for site in model.imports):
+                    continue
+            elif binding is not None:
+                raise ImportClash(f"`{top}` is already bound at line {binding.node.lineno}")  # type: ignore[attr-defined]
+            plain.append(module)
+            continue
         binding = model.module_scope.names.get(name)
         if binding is not None:
             if isinstance(binding.value, Ref) and binding.value.qualname == f"{module}.{name}":
@@ -127,11 +139,12 @@ def _additions(model: Model, locator: Locator, required: set[tuple[str, str]], d
             if name not in dead and not _is_unused_v1(model, name):
                 raise ImportClash(f"`{name}` is already bound at line {binding.node.lineno}")  # type: ignore[attr-defined]
         missing.setdefault(module, []).append(name)
-    if not missing:
+    if not missing and not plain:
         return []
     at = _insertion_point(model, locator)
     newline = locator.newline
-    lines = "".join(f"from {module} import {', '.join(names)}{newline}" for module, names in sorted(missing.items()))
+    lines = "".join(f"import {module}{newline}" for module in plain)
+    lines += "".join(f"from {module} import {', '.join(names)}{newline}" for module, names in sorted(missing.items()))
     return [Edit(at, at, lines)]
 
 
