@@ -1,4 +1,4 @@
-"""The ``azureml-v2`` command line: ``check``, ``fix``, ``rule``, ``rules``.
+"""The ``azureml-v2`` command line: ``check``, ``fix``, ``rule``, ``rules``, ``ruff-config``.
 
 Exit codes follow ruff: 0 nothing found, 1 findings, 2 a usage error, a
 configuration error, a file that could not be checked, or an internal error.
@@ -11,10 +11,19 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, config, docs, fix_command
+from . import (
+    __version__,
+    check_command,
+    config,
+    docs,
+    fix_command,
+    formats,
+    ruff_config,
+)
+from .baseline import BaselineError
 from .engine import Settings
 from .rules import all_rules, rule_by_code
-from .runner import FileResult, Target, check_all, collect
+from .runner import FileResult, Target, collect
 from .selection import Selection
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -35,6 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="report v1 constructs (the same findings as flake8 --select AML)")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders; - reads stdin")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--output-format", choices=formats.FORMATS, default="text", help="how to print findings")
+    check.add_argument("--output-file", type=Path, default=None, metavar="FILE", help="write the report to FILE")
+    check.add_argument("--baseline", type=Path, default=None, metavar="FILE",
+                       help="report only findings that are not in this baseline file")
+    check.add_argument("--write-baseline", type=Path, default=None, metavar="FILE",
+                       help="record the current findings in FILE and exit 0")
+    check.add_argument("--add-noqa", action="store_true", help="append '# noqa: CODE' to every finding's line")
     _shared_options(check)
 
     fix = commands.add_parser("fix", help="rewrite v1 code to v2 (safe fixes unless --unsafe-fixes)")
@@ -51,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
+
+    ruff = commands.add_parser("ruff-config", help="print a ruff banned-api block that flags v1 imports (TID251)")
+    ruff.add_argument("--ruff-toml", action="store_true", help="table names for ruff.toml instead of pyproject.toml")
     return parser
 
 
@@ -80,9 +99,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             rules = all_rules()
             sys.stdout.write(docs.markdown_table(rules) if args.format == "markdown" else docs.listing(rules))
             return EXIT_CLEAN
+        if args.command == "ruff-config":
+            sys.stdout.write(ruff_config.banned_api(pyproject=not args.ruff_toml))
+            return EXIT_CLEAN
         parser.print_help()
         return EXIT_ERROR
-    except config.ConfigError as exc:
+    except (config.ConfigError, BaselineError) as exc:
         print(f"azureml-v2: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -133,26 +155,12 @@ def _fix(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    if args.add_noqa and (args.baseline or args.write_baseline):
+        raise config.ConfigError("--add-noqa cannot be combined with --baseline or --write-baseline")
     settings, selection, targets, missing = _setup(args)
-    errors = len(missing)
-    for result in missing:
-        _report_error(result)
-    total = 0
-    for result in check_all(targets, settings, selection):
-        if result.error is not None:
-            errors += 1
-            _report_error(result)
-            continue
-        for finding in result.findings:
-            total += 1
-            print(f"{result.target.display}:{finding.line}:{finding.col + 1}: {finding.text}")
-    if total:
-        print(f"Found {total} finding{'s' if total != 1 else ''}.", file=sys.stderr)
-    if errors:
-        return EXIT_ERROR
-    if total and not args.exit_zero:
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+    options = check_command.Options(args.output_format, args.output_file, args.baseline, args.write_baseline,
+                                    args.add_noqa, args.exit_zero)
+    return check_command.run(targets, missing, settings, selection, options)
 
 
 def _report_error(result: FileResult) -> None:

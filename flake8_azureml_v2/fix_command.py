@@ -12,11 +12,14 @@ from __future__ import annotations
 import difflib
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
+from . import notebooks
 from .engine import Settings, SourceError
 from .engine.fixing import FixError, FixOutcome, fix_text
 from .engine.source import decode_file
+from .notebook_files import NotebookError
 from .runner import Target, read
 from .selection import Selection
 from .writing import write_atomic
@@ -64,9 +67,12 @@ def fix_one(target: Target, settings: Settings, selection: Selection, options: O
         if to_stdout and not (options.diff or options.check):
             sys.stdout.buffer.write(data)
         return
+    location = target.path if target.path is not None else target.stdin_path
+    if notebooks.is_notebook(location):
+        _fix_notebook(target, data, location, settings, selection, options, totals)
+        return
     try:
         text, encoding = decode_file(data)
-        location = target.path if target.path is not None else target.stdin_path
         outcome = fix_text(text, path=location, settings=settings, selected=selection, unsafe=options.unsafe)
         new_data = encoding.encode(outcome.text) if outcome.text != text else data
     except (SourceError, FixError) as exc:
@@ -106,6 +112,62 @@ def fix_one(target: Target, settings: Settings, selection: Selection, options: O
         except OSError as exc:
             totals.files_changed -= 1
             _error(target, f"cannot write: {exc.strerror or exc}; the file is unchanged", totals)
+
+
+def _fix_notebook(target: Target, data: bytes, location: Path | None, settings: Settings, selection: Selection,
+                  options: Options, totals: Totals) -> None:
+    """The notebook twin of the code above: the same report, diff, check and write steps."""
+    to_stdout = target.path is None
+    report = sys.stderr if (to_stdout or options.diff) else sys.stdout
+    try:
+        result = notebooks.fix_notebook(data, location, settings, selection, options.unsafe)
+    except (NotebookError, SourceError, FixError) as exc:
+        if to_stdout and not (options.diff or options.check):
+            sys.stdout.buffer.write(data)
+        _error(target, str(exc), totals)
+        return
+    for cell, reason in result.skipped:
+        _error(Target(f"{target.display}:cell {cell}", None), f"skipped, not Python even with magics masked: {reason}", totals)
+    totals.fixed += len(result.fixed)
+    totals.left += len(result.left)
+    totals.hidden_unsafe += sum(1 for _, left in result.left if left.reason.startswith(UNSAFE_HINT))
+    if result.changed:
+        totals.files_changed += 1
+        totals.changed_paths.append(target.display)
+    for where, fixed in sorted(result.fixed, key=lambda pair: (pair[0].cell, pair[0].line, pair[1].code)):
+        notes = f" ({'; '.join(fixed.notes)})" if fixed.notes else ""
+        print(f"{target.display}:{where}: {fixed.code} fixed: {fixed.description}{notes}", file=report)
+    for where, left in result.left:
+        print(f"{target.display}:{where}:{left.finding.col + 1}: {left.finding.code} left: {left.reason}", file=report)
+    if options.diff:
+        for index in sorted(result.after):
+            name = f"{target.display}:cell {index + 1}"
+            sys.stdout.writelines(difflib.unified_diff(
+                _diff_lines(result.before[index]), _diff_lines(result.after[index]),
+                fromfile=f"a/{name}", tofile=f"b/{name}",
+            ))
+        return
+    if options.check:
+        if result.changed:
+            print(f"Would fix {target.display}", file=report)
+        return
+    if to_stdout:
+        sys.stdout.buffer.write(result.data)
+        return
+    if result.changed:
+        assert target.path is not None
+        try:
+            write_atomic(target.path, result.data)
+        except OSError as exc:
+            totals.files_changed -= 1
+            _error(target, f"cannot write: {exc.strerror or exc}; the file is unchanged", totals)
+
+
+def _diff_lines(text: str) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n"
+    return lines
 
 
 def _error(target: Target, message: str, totals: Totals) -> None:

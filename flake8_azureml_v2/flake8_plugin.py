@@ -7,9 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import __version__, config
+from . import __version__, config, notebooks
 from .engine import Settings, SourceError, analyse
 
+# Importing notebooks registers the .ipynb reader, so the training-script index
+# also sees script= in notebooks and flake8 agrees with `azureml-v2 check`.
+_NOTEBOOKS = notebooks.SUFFIX
 _STDIN_NAMES = frozenset({"stdin", "-", ""})
 
 

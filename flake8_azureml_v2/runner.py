@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pathspec
 
+from . import notebooks
 from .engine import Finding, Settings, SourceError, SourceText, analyse, decode
 from .engine.files import walk
 from .engine.suppression import unsuppressed
+from .notebook_files import NotebookError
 from .selection import Selection
 
-PYTHON_SUFFIXES = (".py",)
+PYTHON_SUFFIXES = (".py", notebooks.SUFFIX)
 STDIN = "-"
 
 
@@ -35,6 +37,9 @@ class FileResult:
     error: str | None = None
     text: str | None = None
     data: bytes | None = None
+    # Parts that could not be checked while the rest was (a notebook cell that is
+    # not Python): (where, reason), e.g. ("cell 3", "syntax error: ...").
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename: str | None = None) -> tuple[list[Target], list[FileResult]]:
@@ -73,9 +78,11 @@ def check_one(target: Target, settings: Settings, selection: Selection, data: by
         return result
     if b"azureml" not in result.data:
         return result
+    location = target.path if target.path is not None else target.stdin_path
+    if notebooks.is_notebook(location):
+        return _check_notebook(result, location, settings, selection)
     try:
         text = decode(result.data)
-        location = target.path if target.path is not None else target.stdin_path
         analysis = analyse(text, path=location, settings=settings)
     except SourceError as exc:
         result.error = str(exc)
@@ -83,6 +90,20 @@ def check_one(target: Target, settings: Settings, selection: Selection, data: by
     result.text = text
     kept = unsuppressed(analysis.findings, analysis.source)
     result.findings = [f for f in kept if selection(f.code)]
+    return result
+
+
+def _check_notebook(result: FileResult, location: Path | None, settings: Settings, selection: Selection) -> FileResult:
+    """Findings carry the cell (``CellFinding.cell``) and count lines inside it; ``text`` stays None."""
+    assert result.data is not None
+    try:
+        checked = notebooks.check_notebook(result.data, location, settings, selection)
+    except (NotebookError, SourceError) as exc:
+        result.error = str(exc)
+        return result
+    result.findings = list(checked.findings)
+    result.skipped = [(f"cell {cell}", f"skipped, not Python even with magics masked: {reason}")
+                      for cell, reason in checked.skipped]
     return result
 
 

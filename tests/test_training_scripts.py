@@ -6,6 +6,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from flake8_azureml_v2.engine import Settings, analyse
 
 from .conftest import run
@@ -122,3 +124,29 @@ def test_cli_stdin_filename_gives_path_evidence(tmp_path: Path) -> None:
     assert [l.split()[1] for l in plain.stdout.splitlines()] == ["AML099", "AML099"]
     assert [l.split()[1] for l in named.stdout.splitlines()] == ["AML010", "AML010"]
     assert named.stdout.startswith("src/train.py:1:1: AML010")
+
+
+@pytest.mark.parametrize("source_directory", ["src", "./src", "src/"])
+@pytest.mark.parametrize("gets_context", [False, True], ids=["plain", "get_context"])
+def test_script_named_by_source_directory_plus_script(tmp_path: Path, source_directory: str, gets_context: bool) -> None:
+    write(tmp_path / "pyproject.toml", "[project]\nname = 'demo'\n")
+    write(tmp_path / "job.py", f"""\
+        from azureml.core import ScriptRunConfig
+
+        config = ScriptRunConfig(source_directory='{source_directory}', script='train.py')
+        """)
+    logging = "run = Run.get_context()\nrun.log('accuracy', 0.9)\n" if gets_context else "print('training')\n"
+    write(tmp_path / "src" / "train.py", "import azureml.core\nfrom azureml.core import Run\n\n" + logging)
+    write(tmp_path / "src" / "helpers.py", "from azureml.core import Workspace\n")
+    found = codes(tmp_path / "src" / "train.py")
+    assert found[:2] == [(1, "AML010"), (2, "AML010")]
+    assert ((4, "AML011") in found) is gets_context
+    assert codes(tmp_path / "src" / "helpers.py") == [(1, "AML099")]
+    check = run([sys.executable, "-m", "flake8_azureml_v2", "check", "."], cwd=tmp_path)
+    reported = set()
+    for line in check.stdout.splitlines():
+        location, message = line.split(": ", 1)
+        path, row, _ = location.rsplit(":", 2)
+        reported.add((path, row, message.split()[0]))
+    assert ("src/train.py", "1", "AML010") in reported and ("src/helpers.py", "1", "AML099") in reported
+    assert not any(path == "src/helpers.py" and code == "AML010" for path, _, code in reported)

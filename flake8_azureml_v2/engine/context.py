@@ -26,6 +26,8 @@ class Context:
         """Why this file counts as a training script, or None when it does not."""
         if self.model.calls_to(_RUN_GET_CONTEXT):
             return "it calls Run.get_context()"
+        if self.settings.training_evidence:
+            return self.settings.training_evidence
         if self.path is None:
             return None
         pattern = self._matching_glob()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Union
 
 from . import files, v1api
 from .names import CallSite, Const, Model, Ref
@@ -21,8 +22,11 @@ from .source import SourceError, decode, parse
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.cfg", "setup.py", "tox.ini", ".flake8")
 
 # suffix -> function giving the Python programs a file of that kind contains.
-# Outer layers (notebooks) register more readers; plain Python is built in.
-SourceReader = Callable[[Path, bytes], Iterable[str]]
+# Outer layers (notebooks) register more readers; plain Python is built in.  A
+# program is a text, or (text, function naming a line of it for messages) when
+# its line numbers are not the file's own (a notebook's "cell 3:2").
+Program = Union[str, tuple[str, Callable[[int], str]]]
+SourceReader = Callable[[Path, bytes], Iterable[Program]]
 READERS: dict[str, SourceReader] = {".py": lambda path, data: [decode(data)]}
 
 
@@ -31,6 +35,7 @@ class ScriptReference:
     orchestrator: Path
     line: int
     parameter: str
+    label: str | None = None  # where the line is, when not a plain line number
 
     def describe(self, relative_to: Path | None = None) -> str:
         where = self.orchestrator
@@ -39,7 +44,7 @@ class ScriptReference:
                 where = self.orchestrator.relative_to(relative_to)
             except ValueError:
                 pass
-        return f"{where}:{self.line} names it with {self.parameter}="
+        return f"{where}:{self.label or self.line} names it with {self.parameter}="
 
 
 def script_references(model: Model, orchestrator: Path) -> Iterable[tuple[str | None, str, ScriptReference]]:
@@ -96,9 +101,12 @@ class ProjectIndex:
                 continue
             reader = READERS[path.suffix]
             try:
-                for text in reader(path, data):
+                for program in reader(path, data):
+                    text, label = (program, None) if isinstance(program, str) else program
                     model = Model(parse(text, str(path)))
                     for folder, script, reference in script_references(model, path):
+                        if label is not None:
+                            reference = replace(reference, label=label(reference.line))
                         self._add(path.parent, folder, script, reference)
             except (SourceError, ValueError):
                 continue

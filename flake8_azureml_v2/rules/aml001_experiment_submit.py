@@ -13,6 +13,7 @@ from ..engine.fixing.common import (
     visible,
     workspace_binding,
 )
+from ..engine.fixing.pipelines import SUBMIT_SETTINGS
 from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import sg_method_calls
 from ..engine.names import Binding, Instance, Local
@@ -22,6 +23,7 @@ from ._shared import EXPERIMENT, SUBMITTABLE
 from .aml040_experiment import parts as experiment_parts
 
 SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
+PIPELINE = "azureml.pipeline.core.Pipeline"
 
 
 def detect(ctx: Context) -> Iterator[Hit]:
@@ -63,19 +65,42 @@ def _job(call: ast.Call, unit: Unit, ctx: FixContext) -> None:
     bound = bind_arguments(call, ["config", "tags"])
     if isinstance(bound, str):
         raise ValueError(bound)
-    extra = sorted(set(bound.values) - {"config", "tags"})
+    config = bound.values.get("config")
+    is_pipeline = isinstance(config, ast.Name) and _holds(ctx, config, PIPELINE)
+    moved = set(SUBMIT_SETTINGS) if is_pipeline else set()
+    extra = sorted(set(bound.values) - {"config", "tags"} - moved)
     if extra:
         raise ValueError(f"submit() with {', '.join(extra)}=: migrate it by hand")
-    config = bound.values.get("config")
+    if is_pipeline:
+        unit.consumes.append(config)  # type: ignore[arg-type]
+        unit.description = "experiment.submit(pipeline) -> ml_client.jobs.create_or_update()"
+        _drop_settings(call, unit, ctx)
+        return
     if isinstance(config, ast.Name):
         binding = ctx.binding_of(config)
         if binding is None or binding.value != Instance(SCRIPT_RUN_CONFIG):
-            raise ValueError(f"`{config.id}` is not a ScriptRunConfig; only script runs are migrated so far")
+            raise ValueError(f"`{config.id}` is not a ScriptRunConfig or Pipeline this fix migrates")
         unit.consumes.append(config)
     elif isinstance(config, ast.Call):
         unit.requires.append(config)
     else:
         raise ValueError("the submitted configuration is not a variable or a ScriptRunConfig(...) call")
+
+
+def _holds(ctx: FixContext, name: ast.Name, qualname: str) -> bool:
+    binding = ctx.binding_of(name)
+    return binding is not None and binding.value == Instance(qualname)
+
+
+def _drop_settings(call: ast.Call, unit: Unit, ctx: FixContext) -> None:
+    """Pipeline settings move to the @dsl.pipeline decorator (AML004 writes them there)."""
+    sg_call = ctx.locator.sg(call, "call")
+    if sg_call is None:
+        raise ValueError("ast-grep could not locate the call")
+    container = sg_call.field("arguments")
+    for element in listedit.elements(container):
+        if element.keyword in SUBMIT_SETTINGS:
+            unit.edits.extend(listedit.delete(ctx.text, container, element))
 
 
 def _tags_at_submit(call: ast.Call, submit: ast.Call, ctx: FixContext) -> bool:
@@ -96,13 +121,14 @@ def _tags_at_submit(call: ast.Call, submit: ast.Call, ctx: FixContext) -> bool:
 
 
 def _run_uses(run: Binding, client: str, unit: Unit, ctx: FixContext, workspace: Binding,
-              submit: ast.Call, extra: list[str]) -> None:
+              submit: ast.Call, extra: list[str] | None) -> None:
     """Translate what v2 can express on the returned job; the rest blocks the fix."""
     for use in run.uses:
         parent = ctx.parent(use)
         outer = ctx.parent(parent) if parent is not None else None
         if isinstance(parent, ast.Attribute) and isinstance(outer, ast.Call) and outer.func is parent:
-            if parent.attr == "set_tags" and not any(e.startswith("tags=") for e in extra) and _tags_at_submit(outer, submit, ctx):
+            if (parent.attr == "set_tags" and extra is not None and not any(e.startswith("tags=") for e in extra)
+                    and _tags_at_submit(outer, submit, ctx)):
                 extra.append(f"tags={ctx.locator.text(outer.args[0])}")
                 unit.edits.append(statements.delete(ctx.locator, ctx.parent(outer)))  # type: ignore[arg-type]
                 unit.findings.append(("AML030", outer))
@@ -181,7 +207,9 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
             _run_uses(run, client, unit, ctx, workspace, call, extra)
         elif not isinstance(ctx.parent(call), ast.Expr):
             unit.refuse("the submitted run is used as a value this fix cannot follow")
-        unit.edits.extend(listedit.append(ctx.text, sg_call.field("arguments"), extra, ctx.locator.newline))
+        container = sg_call.field("arguments")
+        kept = [e for e in listedit.elements(container) if e.keyword not in SUBMIT_SETTINGS]
+        unit.edits.extend(listedit.append(ctx.text, container, extra, ctx.locator.newline, kept))
         yield unit
 
 

@@ -98,33 +98,18 @@ def _command_text(values: dict[str, ast.expr], unit: Unit, ctx: FixContext) -> t
     if script_name is None:
         raise ValueError("script= is not a known file name" if script is not None else "no script= to run")
     line = commandline.CommandLine()
-    if isinstance(arguments, ast.Name):
-        arguments = _argument_list(arguments, unit, ctx)
     if arguments is not None:
-        if not isinstance(arguments, (ast.List, ast.Tuple)):
-            raise ValueError("arguments= is not a literal list")
         try:
-            line = commandline.translate(list(arguments.elts), ctx)
+            items, edits = commandline.argument_items(arguments, ctx)
+            line = commandline.translate(items, ctx)
         except commandline.Refused as reason:
             raise ValueError(str(reason)) from None
+        unit.edits.extend(edits)
     unit.consumes.extend(line.consumes)
     unit.findings.extend(line.resolves)
     unit.imports |= line.imports
+    unit.notes.extend(line.notes)
     return line.command(script_name), line
-
-
-def _argument_list(name: ast.Name, unit: Unit, ctx: FixContext) -> ast.expr:
-    """``args = [...]`` used only by this call: translate the list and drop the variable."""
-    binding = ctx.binding_of(name)
-    statement = binding.node if binding is not None else None
-    if (
-        binding is None or binding.conditional or len(binding.uses) != 1
-        or not isinstance(statement, ast.Assign) or len(statement.targets) != 1
-        or not isinstance(statement.value, (ast.List, ast.Tuple))
-    ):
-        raise ValueError(f"arguments=`{name.id}` is not a list literal used only here")
-    unit.edits.append(statements.delete(ctx.locator, statement))
-    return statement.value
 
 
 def _translate(call: ast.Call, site_values: dict[str, Value], binding: Binding | None, unit: Unit, ctx: FixContext) -> None:
@@ -182,8 +167,8 @@ def _translate(call: ast.Call, site_values: dict[str, Value], binding: Binding |
                 edits.append(_keyword(element, "timeout"))
     assert command_written
     extra: list[str] = []
-    if line.inputs:
-        extra.append(f"inputs={commandline.dict_source(line.inputs)}")
+    if line.datasets:
+        extra.append(f"inputs={commandline.dict_source(line.input_declarations(with_paths=True))}")
     if line.outputs:
         extra.append(f"outputs={commandline.dict_source(line.outputs)}")
     move = False

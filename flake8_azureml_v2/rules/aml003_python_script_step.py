@@ -1,7 +1,34 @@
 """AML003: ``PythonScriptStep`` is a v1 pipeline step."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..engine.fixing.pipelines import PYTHON_SCRIPT_STEP, plan_step
+from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import calls_to
 from ..engine.rule import Family, FixSafety, Rule
+
+
+def fix(ctx: FixContext) -> Iterator[Unit]:
+    """Each step becomes a ``command`` component; the pipeline fixer (AML004) calls it."""
+    for site in ctx.model.calls_to(PYTHON_SCRIPT_STEP):
+        unit = Unit("AML003", site.node, "PythonScriptStep() -> command component",
+                    imports={("azure.ai.ml", "command")})
+        unit.binding = ctx.assigned_binding(site.node)  # so that a refusal explains its users too
+        try:
+            plan = plan_step(site.node, ctx)
+        except ValueError as reason:
+            yield unit.refuse(str(reason))
+            continue
+        unit.binding = plan.binding
+        unit.edits.extend(plan.edits)
+        unit.consumes.extend(plan.consumes)
+        unit.imports |= plan.line.imports
+        unit.findings.extend(plan.line.resolves)
+        unit.notes.extend(plan.notes)
+        yield unit
+
 
 RULE = Rule(
     code="AML003",
@@ -28,4 +55,5 @@ RULE = Rule(
         "def pipeline():\n"
         "    train_step = train()"
     ),
+    fixer=fix,
 )

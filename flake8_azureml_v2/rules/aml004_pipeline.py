@@ -1,7 +1,35 @@
 """AML004: ``Pipeline`` builds a v1 pipeline from steps."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..engine.fixing.pipelines import plan_pipeline
+from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import calls_to
 from ..engine.rule import Family, FixSafety, Rule
+
+PIPELINE = "azureml.pipeline.core.Pipeline"
+
+
+def fix(ctx: FixContext) -> Iterator[Unit]:
+    """``p = Pipeline(ws, steps=[...])`` -> a ``@dsl.pipeline`` function and its call."""
+    for site in ctx.model.calls_to(PIPELINE):
+        unit = Unit("AML004", site.node, "Pipeline() -> @dsl.pipeline function",
+                    imports={("azure.ai.ml", "dsl")})
+        unit.binding = ctx.assigned_binding(site.node)  # so that a refusal explains its users too
+        try:
+            plan = plan_pipeline(site.node, ctx)
+        except ValueError as reason:
+            yield unit.refuse(str(reason))
+            continue
+        unit.binding = plan.binding
+        unit.edits.extend(plan.edits)
+        unit.consumes.extend(plan.consumes)
+        if any(step.line.datasets for step in plan.steps):
+            unit.imports.add(("azure.ai.ml", "Input"))
+        yield unit
+
 
 RULE = Rule(
     code="AML004",
@@ -27,4 +55,5 @@ RULE = Rule(
         "\n"
         "pipeline_job = train_and_score(data=Input(type='uri_folder', path=url))"
     ),
+    fixer=fix,
 )

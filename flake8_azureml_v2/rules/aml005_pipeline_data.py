@@ -1,7 +1,20 @@
 """AML005: ``PipelineData`` declares intermediate data between v1 steps."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..engine.fixing.common import absorbed_bindings
+from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import calls_to
 from ..engine.rule import Family, FixSafety, Rule
+
+
+def fix(ctx: FixContext) -> Iterator[Unit]:
+    """A PipelineData passed between steps becomes a step output bound in the pipeline
+    body (AML003/AML004 do that); the v1 variable is then deleted."""
+    yield from absorbed_bindings(ctx, "azureml.pipeline.core.PipelineData", "AML005", "PipelineData() -> Output(...)")
+
 
 RULE = Rule(
     code="AML005",
@@ -23,4 +36,5 @@ RULE = Rule(
         "prep = command(..., outputs={'prepared': Output(type='uri_folder')})\n"
         "# in the pipeline: train(data=prep_step.outputs.prepared)"
     ),
+    fixer=fix,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import Context
+from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import IN_JOB_CALL, V1_IMPORT
 from ..engine.rule import Family, FixSafety, Hit, Rule
 
@@ -24,6 +25,13 @@ def detect(ctx: Context) -> Iterator[Hit]:
         )
 
 
+def fix(ctx: FixContext) -> Iterator[Unit]:
+    """No units of its own: the fix driver's import clean-up deletes each v1
+    import once nothing uses its names, which the in-job rewrites (AML011-AML031)
+    bring about by replacing every use of ``Run`` and ``run`` with MLflow."""
+    return iter(())
+
+
 RULE = Rule(
     code="AML010",
     name="training-script-import",
@@ -38,7 +46,8 @@ RULE = Rule(
         "passes data paths as arguments and MLflow is already configured, so the script "
         "also runs locally. A file is a training script when it calls Run.get_context(), "
         "matches the configured training-script patterns, or is named by script=, "
-        "script_name= or entry_script= in an orchestration file of the same project."
+        "script_name= or entry_script= in an orchestration file of the same project. "
+        "The fix removes an import once the in-job rewrites leave its names unused."
     ),
     example=(
         "from azureml.core import Run\n"
@@ -50,4 +59,5 @@ RULE = Rule(
         "mlflow.log_metric('accuracy', acc)"
     ),
     sg_rule={**V1_IMPORT, "inside": {"kind": "module", "stopBy": "end", "has": IN_JOB_CALL}},
+    fixer=fix,
 )

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from ..engine.context import Context
+from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import sg_method_calls
 from ..engine.names import Const
 from ..engine.rule import Family, FixSafety, Hit, Rule
+from ._injob import (
+    bind,
+    delete_argument,
+    describe,
+    drop,
+    is_string,
+    make_keyword,
+    new_unit,
+    rename_call,
+    rename_keyword,
+    run_calls,
+)
 from ._shared import RUN
+
+SIGNATURE = ["name", "value", "description", "step"]
+_NOT_A_METRIC = (ast.List, ast.Tuple, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp)
 
 
 def detect(ctx: Context) -> Iterator[Hit]:
@@ -25,6 +42,59 @@ def detect(ctx: Context) -> Iterator[Hit]:
             yield call.node
 
 
+def _is_number(node: ast.expr) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float, bool)
+
+
+def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
+    """Edit the call in place: rename it, drop the description, spell step= out."""
+    bound = bind(unit, call, SIGNATURE)
+    if bound is None:
+        return
+    values = bound.values
+    name, value, step = values.get("name"), values.get("value"), values.get("step")
+    if name is None or value is None:
+        unit.refuse("run.log() without both a name and a value")
+        return
+    drop(unit, bound, "description")
+    if is_string(ctx, value):
+        if step is not None:
+            unit.refuse("a string logged with step=: an MLflow tag keeps one value, not a series")
+            return
+        unit.description = "run.log() of a string -> mlflow.set_tag()"
+        function = "mlflow.set_tag"
+    elif isinstance(value, _NOT_A_METRIC) or (isinstance(value, ast.Constant) and not _is_number(value)):
+        unit.refuse(f"the value {describe(ctx, value)} is not a number: log it with log_dict or log_text by hand")
+        return
+    else:
+        function = "mlflow.log_metric"
+        if not _is_number(value):
+            unit.notes.append(f"assumes {describe(ctx, value)} is a number: mlflow.log_metric rejects strings")
+    elements = rename_call(ctx, unit, call, function)
+    if elements is None:
+        return
+    for parameter, node in values.items():
+        start = ctx.locator.start(node)
+        element = next(e for e in elements if e.start <= start < e.end)
+        if parameter == "description":
+            delete_argument(ctx, unit, call, element)
+        elif parameter == "name" and element.keyword is not None:
+            rename_keyword(unit, element, "key")
+        elif parameter == "step" and element.keyword is None:
+            make_keyword(unit, element, "step")
+
+
+def fix(ctx: FixContext) -> Iterator[Unit]:
+    """``run.log(name, value[, description][, step=s])`` -> ``mlflow.log_metric(name,
+    value[, step=s])``; a value known to be a string -> ``mlflow.set_tag(name, value)``."""
+    for site in run_calls(ctx, "log"):
+        unit = new_unit(ctx, site, "AML012", "run.log() -> mlflow.log_metric()")
+        _rewrite(ctx, unit, site.node)
+        yield unit
+
+
 RULE = Rule(
     code="AML012",
     name="run-log",
@@ -38,7 +108,9 @@ RULE = Rule(
         "MLflow records metrics against the run the v2 job starts. mlflow.log_metric "
         "takes numbers only: a string raises and a bool is stored as 1.0 or 0.0, so the "
         "rewrite is safe only for numeric values. The third positional argument of v1 "
-        "run.log is a description, not the step; pass step= by keyword."
+        "run.log is a description, not the step; pass step= by keyword. The fix logs a "
+        "value known to be a string (a literal, or a variable assigned one) as a tag "
+        "instead, refuses lists, dicts and None, and assumes any other value is a number."
     ),
     example=(
         "run.log('loss', loss, 'training loss')\n"
@@ -49,4 +121,5 @@ RULE = Rule(
         "mlflow.log_metric('epoch_loss', loss, step=epoch)"
     ),
     sg_rule=sg_method_calls("log"),
+    fixer=fix,
 )

@@ -1,8 +1,69 @@
 """AML013: ``run.log_list(name, values)`` logs a v1 list metric."""
 
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import method_calls
 from ..engine.rule import Family, FixSafety, Rule
+from ._injob import (
+    bind,
+    describe,
+    drop,
+    fresh_name,
+    indent_unit,
+    is_pure,
+    is_string,
+    new_unit,
+    owns_its_lines,
+    replace,
+    run_calls,
+    text,
+)
 from ._shared import RUN
+
+SIGNATURE = ["name", "value", "description"]
+
+
+def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
+    bound = bind(unit, call, SIGNATURE)
+    if bound is None:
+        return
+    name, values = bound.values.get("name"), bound.values.get("value")
+    statement = ctx.parent(call)
+    if name is None or values is None:
+        unit.refuse("run.log_list() without both a name and a list")
+        return
+    if not isinstance(statement, ast.Expr) or not owns_its_lines(ctx, statement):
+        unit.refuse("run.log_list() is not a statement of its own, so it cannot become a loop")
+        return
+    if not is_pure(name):
+        unit.refuse("the name is computed by a call, which the loop would repeat")
+        return
+    if isinstance(values, (ast.List, ast.Tuple)) and any(is_string(ctx, e) for e in values.elts):
+        unit.refuse(f"{describe(ctx, values)} holds strings, which mlflow.log_metric rejects")
+        return
+    drop(unit, bound, "description")
+    if not isinstance(values, (ast.List, ast.Tuple)):
+        unit.notes.append(f"assumes {describe(ctx, values)} holds numbers")
+    step, value = fresh_name(ctx, "step"), fresh_name(ctx, "value")
+    inner = ctx.locator.indentation(statement) + indent_unit(ctx)
+    loop = (
+        f"for {step}, {value} in enumerate({text(ctx, values)}):{ctx.locator.newline}"
+        f"{inner}mlflow.log_metric({text(ctx, name)}, {value}, step={step})"
+    )
+    replace(ctx, unit, statement, loop)
+
+
+def fix(ctx: FixContext) -> Iterator[Unit]:
+    """``run.log_list(name, values)`` -> a loop logging each value at its index as the step."""
+    for site in run_calls(ctx, "log_list"):
+        unit = new_unit(ctx, site, "AML013", "run.log_list() -> mlflow.log_metric() for each value, step = index")
+        _rewrite(ctx, unit, site.node)
+        yield unit
+
 
 RULE = Rule(
     code="AML013",
@@ -23,4 +84,5 @@ RULE = Rule(
         "for i, v in enumerate([0.9, 0.5, 0.3]):\n"
         "    mlflow.log_metric('losses', v, step=i)"
     ),
+    fixer=fix,
 )

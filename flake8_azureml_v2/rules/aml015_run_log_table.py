@@ -1,8 +1,56 @@
 """AML015: ``run.log_table(name, value)`` logs a v1 table."""
 
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import method_calls
 from ..engine.rule import Family, FixSafety, Rule
+from ._injob import (
+    bind,
+    describe,
+    drop,
+    file_name,
+    is_string,
+    keep_order,
+    new_unit,
+    replace,
+    run_calls,
+    text,
+)
 from ._shared import RUN
+
+SIGNATURE = ["name", "value", "description"]
+
+
+def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
+    bound = bind(unit, call, SIGNATURE)
+    if bound is None:
+        return
+    name, value = bound.values.get("name"), bound.values.get("value")
+    if name is None or value is None:
+        unit.refuse("run.log_table() without both a name and a table")
+        return
+    if is_string(ctx, value):
+        unit.refuse("the table is a string: mlflow.log_dict would store it as one quoted JSON string")
+        return
+    artifact = file_name(ctx, name, ".json")
+    if artifact is None:
+        unit.refuse(f"the table name {describe(ctx, name)} is not a literal or a variable")
+        return
+    drop(unit, bound, "description")
+    keep_order(unit, [value, name])
+    replace(ctx, unit, call, f"mlflow.log_dict({text(ctx, value)}, {artifact})")
+
+
+def fix(ctx: FixContext) -> Iterator[Unit]:
+    """``run.log_table(name, columns)`` -> ``mlflow.log_dict(columns, f'{name}.json')``."""
+    for site in run_calls(ctx, "log_table"):
+        unit = new_unit(ctx, site, "AML015", "run.log_table() -> mlflow.log_dict() as '<name>.json'")
+        _rewrite(ctx, unit, site.node)
+        yield unit
 
 RULE = Rule(
     code="AML015",
@@ -20,4 +68,5 @@ RULE = Rule(
     ),
     example="run.log_table('scores', {'k': [1, 2], 'auc': [0.7, 0.8]})",
     use_instead="mlflow.log_dict({'k': [1, 2], 'auc': [0.7, 0.8]}, 'scores.json')",
+    fixer=fix,
 )

@@ -1,8 +1,35 @@
 """AML030: ``run.set_tags(tags)`` tags the v1 run."""
 
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import method_calls
 from ..engine.rule import Family, FixSafety, Rule
+from ._injob import bind, new_unit, rename_call, run_calls
 from ._shared import RUN
+
+
+def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
+    bound = bind(unit, call, ["tags"])
+    if bound is None:
+        return
+    tags = bound.values.get("tags")
+    if tags is None:
+        unit.refuse("run.set_tags() without tags")
+        return
+    rename_call(ctx, unit, call, "mlflow.set_tags")
+
+
+def fix(ctx: FixContext) -> Iterator[Unit]:
+    """``run.set_tags(d)`` on the job's own run -> ``mlflow.set_tags(d)`` (a submitted
+    run's set_tags is folded into the submit by AML001 instead)."""
+    for site in run_calls(ctx, "set_tags"):
+        unit = new_unit(ctx, site, "AML030", "run.set_tags() -> mlflow.set_tags()")
+        _rewrite(ctx, unit, site.node)
+        yield unit
 
 RULE = Rule(
     code="AML030",
@@ -20,4 +47,5 @@ RULE = Rule(
     ),
     example="run.set_tags({'team': 'vision', 'data': 'v3'})",
     use_instead="mlflow.set_tags({'team': 'vision', 'data': 'v3'})",
+    fixer=fix,
 )

@@ -11,7 +11,8 @@ import json
 import os
 from typing import Any
 
-from azure.ai.ml.operations import JobOperations
+from azure.ai.ml.operations import ComputeOperations, JobOperations
+from azure.core.exceptions import ResourceNotFoundError
 
 _RECORD = os.environ.get("AML_RECORD_FILE", "recorded.json")
 _calls: list[dict[str, Any]] = []
@@ -54,7 +55,31 @@ def _stream(self: JobOperations, name: str) -> None:
     _save()
 
 
+class _Done:
+    """What ``begin_create_or_update`` returns: a poller that is already finished."""
+
+    def __init__(self, entity: Any) -> None:
+        self._entity = entity
+
+    def result(self) -> Any:
+        return self._entity
+
+
+def _compute_get(self: ComputeOperations, name: str) -> Any:
+    _calls.append({"operation": "compute.get", "name": name})
+    _save()
+    raise ResourceNotFoundError(f"compute {name!r} does not exist (recorder)")
+
+
+def _compute_create(self: ComputeOperations, compute: Any, **kwargs: Any) -> _Done:
+    _calls.append({"operation": "compute.begin_create_or_update", "compute": _strip(compute._to_dict())})
+    _save()
+    return _Done(compute)
+
+
 def install() -> None:
     JobOperations.create_or_update = _create_or_update  # type: ignore[method-assign]
     JobOperations.stream = _stream  # type: ignore[method-assign]
+    ComputeOperations.get = _compute_get  # type: ignore[method-assign]
+    ComputeOperations.begin_create_or_update = _compute_create  # type: ignore[method-assign]
     _save()

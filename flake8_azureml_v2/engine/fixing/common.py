@@ -94,20 +94,24 @@ def visible(ctx: FixContext, at: ast.AST, binding: Binding) -> bool:
     return False
 
 
-def absorbed_bindings(ctx: FixContext, qualname: str, code: str, description: str) -> list[Unit]:
+def absorbed_bindings(ctx: FixContext, qualname: str | tuple[str, ...], code: str, description: str) -> list[Unit]:
     """Units that delete ``x = <call of qualname>(...)`` once every use of ``x`` has
     been taken over by another rewrite (a dataset or output inlined into a command)."""
     from ..names import Ref
     from . import statements
 
+    wanted = (qualname,) if isinstance(qualname, str) else qualname
     units = []
     for site in ctx.model.calls:
-        if not isinstance(site.callee, Ref) or site.callee.qualname != qualname:
+        if not isinstance(site.callee, Ref) or site.callee.qualname not in wanted:
             continue
         binding = ctx.assigned_binding(site.node)
         if binding is None:
             continue
         unit = Unit(code, site.node, description, binding=binding)
         unit.edits.append(statements.delete(ctx.locator, binding.node))  # type: ignore[arg-type]
+        for argument in [*site.node.args, *(k.value for k in site.node.keywords)]:
+            if workspace_binding(ctx, argument) is not None:
+                unit.consumes.append(argument)  # type: ignore[arg-type]
         units.append(unit)
     return units

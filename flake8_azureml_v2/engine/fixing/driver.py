@@ -132,7 +132,7 @@ def _default_reason(finding: Finding, fixers: list[Rule]) -> str:
         return "the names it imports are still used; the import is removed once nothing uses them"
     rule = rule_by_code(finding.code)
     if rule is not None and rule.fix_safety is FixSafety.MANUAL:
-        return "no sound automatic rewrite: migrate it by hand"
+        return f"no sound automatic rewrite, migrate it by hand: {finding.message}"
     if not any(r.code == finding.code for r in fixers):
         return "no automatic fix for this rule yet"
     return "this form is not migrated automatically"

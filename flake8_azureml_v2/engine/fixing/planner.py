@@ -47,20 +47,20 @@ def _enclosing(units: list[Unit], node: ast.AST, ctx: FixContext) -> Unit | None
 
 
 def decide(units: list[Unit], ctx: FixContext, permission: Permission, unsafe: bool) -> Decision:
-    by_binding = {id(u.binding): u for u in units if u.binding is not None}
+    by_binding = {id(b): u for u in units for b in u.bindings}
     by_node = {id(u.node): u for u in units}
     consumer = {id(name): u for u in units for name in u.consumes}
     find, union = _union_find(units)
 
     for unit in units:
-        if unit.binding is not None:
-            for use in unit.binding.uses:
+        for binding in unit.bindings:
+            for use in binding.uses:
                 if id(use) in unit.own_uses:
                     continue
                 taker = consumer.get(id(use)) or _enclosing(units, use, ctx)
                 if taker is None:
                     unit.refuse(
-                        f"`{unit.binding.name}` is also used at {describe_use(ctx.locator, ctx, use)}, "
+                        f"`{binding.name}` is also used at {describe_use(ctx.locator, ctx, use)}, "
                         "which this fix cannot translate"
                     )
                 else:

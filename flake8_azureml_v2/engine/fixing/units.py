@@ -33,6 +33,7 @@ class Unit:
     edits: list[Edit] = field(default_factory=list)
     findings: list[tuple[str, ast.AST]] = field(default_factory=list)  # (code, node) it resolves
     binding: Binding | None = None  # the variable it migrates
+    extra_bindings: list[Binding] = field(default_factory=list)  # more variables it migrates
     own_uses: set[int] = field(default_factory=set)  # ids of uses of ``binding`` it translates
     consumes: list[ast.Name] = field(default_factory=list)  # uses of other v1 variables it takes over
     requires: list[ast.AST] = field(default_factory=list)  # nodes whose own units must come along
@@ -43,6 +44,10 @@ class Unit:
     def __post_init__(self) -> None:
         if not self.findings:
             self.findings.append((self.code, self.node))
+
+    @property
+    def bindings(self) -> list[Binding]:
+        return ([self.binding] if self.binding is not None else []) + self.extra_bindings
 
     def refuse(self, reason: str) -> Unit:
         if self.refusal is None:
@@ -59,6 +64,7 @@ class FixContext:
         self.model: Model = analysis.model
         self.locator = Locator(analysis.source)
         self.text = analysis.source.text
+        self.cache: dict[str, object] = {}  # plans shared by fixers within one pass
 
     @cached_property
     def parents(self) -> dict[int, ast.AST]:

@@ -1,0 +1,369 @@
+"""PythonScriptStep pipelines -> one ``command`` component per step, called in a
+``@dsl.pipeline`` function in data-flow order (mapping.md section 5).
+
+The user's scripts stay as they are: each step keeps running ``python <script>``
+with its arguments, and the step's data becomes typed component inputs and
+outputs, bound in the pipeline body to pipeline inputs and to upstream outputs.
+Both the step fixer (AML003) and the pipeline fixer (AML004) build their edits
+from the same :class:`StepPlan`, computed once per pass.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from ..names import Binding, Const, Instance, Ref
+from ..v1api import is_subtype
+from . import commandline, listedit, statements
+from .common import bind_arguments, known_str, py_str
+from .edits import Edit
+from .units import FixContext, snippet
+
+PYTHON_SCRIPT_STEP = "azureml.pipeline.steps.PythonScriptStep"
+RUN_CONFIGURATION = "azureml.core.RunConfiguration"
+COMPUTE_TARGET = "azureml.core.ComputeTarget"
+STEP_SIGNATURE = [
+    "script_name", "name", "arguments", "compute_target", "runconfig", "runconfig_pipeline_params",
+    "inputs", "outputs", "params", "source_directory", "allow_reuse", "version", "hash_paths",
+]
+_RENAMED = {"name": "display_name", "source_directory": "code", "allow_reuse": "is_deterministic",
+            "params": "environment_variables"}
+_DROPPED = ("version", "hash_paths")
+
+
+@dataclass
+class StepPlan:
+    call: ast.Call
+    binding: Binding
+    component: str  # the variable that now holds the component
+    node: str  # the node's name in the pipeline body (the step's old variable name)
+    line: commandline.CommandLine
+    compute: str  # source of the compute name
+    edits: list[Edit] = field(default_factory=list)
+    consumes: list[ast.Name] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _fresh(ctx: FixContext, wanted: str) -> str:
+    name, number = wanted, 2
+    while name in ctx.names_in_module:
+        name, number = f"{wanted}_{number}", number + 1
+    return name
+
+
+def _value(ctx: FixContext, node: ast.expr) -> object:
+    for site in ctx.model.calls:
+        for arg, value in zip(site.node.args, site.args):
+            if arg is node:
+                return value
+        for keyword in site.node.keywords:
+            if keyword.value is node:
+                return site.kwargs.get(keyword.arg)  # type: ignore[arg-type]
+    return None
+
+
+def compute_source(node: ast.expr, ctx: FixContext, consumes: list[ast.Name]) -> str:
+    """The compute a step runs on, as v2 wants it: a name."""
+    value = _value(ctx, node)
+    if isinstance(value, Const):
+        return ctx.locator.text(node)
+    if isinstance(value, Instance) and is_subtype(value.type, COMPUTE_TARGET) and isinstance(node, ast.Name):
+        consumes.append(node)
+        return f"{node.id}.name"
+    raise ValueError(f"compute_target `{snippet(ctx.locator, node)}` has a type this fix cannot know")
+
+
+def run_configuration_environment(node: ast.expr, ctx: FixContext, before: int, consumes: list[ast.Name]) -> str:
+    """``runconfig=rc`` where ``rc = RunConfiguration()`` only gets ``rc.environment = env``."""
+    binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
+    if binding is None or binding.value != Instance(RUN_CONFIGURATION):
+        raise ValueError("runconfig= is not a RunConfiguration variable this fix can follow")
+    environments = [a for a in ctx.model.attribute_assignments if a.target.attr == "environment"
+                    and isinstance(a.target.value, ast.Name) and ctx.binding_of(a.target.value) is binding]
+    if len(environments) != 1:
+        raise ValueError(f"`{binding.name}` does not get exactly one .environment assignment")
+    value = environments[0].node.value
+    assert value is not None
+    for name in ast.walk(value):
+        if isinstance(name, ast.Name):
+            source = ctx.binding_of(name)
+            if source is not None and getattr(source.node, "lineno", 0) >= before:
+                raise ValueError(f"the environment `{name.id}` is defined after the step")
+            if source is not None and isinstance(source.value, Instance):
+                consumes.append(name)
+    consumes.append(node)  # type: ignore[arg-type]
+    return ctx.locator.text(value)
+
+
+def _listed(node: ast.expr | None, ctx: FixContext, consumes: list[ast.Name]) -> set[int]:
+    """Binding ids of the data objects a step lists in inputs=/outputs= (the lists go)."""
+    if node is None:
+        return set()
+    if not isinstance(node, (ast.List, ast.Tuple)) or not all(isinstance(e, ast.Name) for e in node.elts):
+        raise ValueError("inputs=/outputs= is not a list of variables")
+    found = set()
+    for element in node.elts:
+        binding = ctx.binding_of(element)  # type: ignore[arg-type]
+        if binding is None:
+            raise ValueError(f"`{element.id}` in inputs=/outputs= is unknown")  # type: ignore[attr-defined]
+        found.add(id(binding))
+        consumes.append(element)  # type: ignore[arg-type]
+    return found
+
+
+def plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
+    """Raises ValueError with the reason when the step cannot be translated."""
+    cache: dict[int, StepPlan | str] = ctx.cache.setdefault("steps", {})  # type: ignore[assignment]
+    if id(call) in cache:
+        cached = cache[id(call)]
+        if isinstance(cached, str):
+            raise ValueError(cached)
+        return cached
+    try:
+        plan = _plan_step(call, ctx)
+    except (ValueError, commandline.Refused) as reason:
+        cache[id(call)] = str(reason)
+        raise ValueError(str(reason)) from None
+    cache[id(call)] = plan
+    return plan
+
+
+def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
+    binding = ctx.assigned_binding(call)
+    if binding is None or binding.conditional:
+        raise ValueError("the step is not assigned to a variable by a plain statement")
+    bound = bind_arguments(call, STEP_SIGNATURE)
+    if isinstance(bound, str):
+        raise ValueError(bound)
+    values = bound.values
+    if "runconfig_pipeline_params" in values:
+        raise ValueError("runconfig_pipeline_params= has no v2 equivalent")
+    script = known_str(ctx, values.get("script_name"))
+    if script is None:
+        raise ValueError("script_name= is not a known file name")
+    consumes: list[ast.Name] = []
+    step_io = commandline.PipelineStep(_listed(values.get("inputs"), ctx, consumes),
+                                       _listed(values.get("outputs"), ctx, consumes))
+    items: list[ast.expr] = []
+    extra_edits: list[Edit] = []
+    arguments = values.get("arguments")
+    if arguments is not None:
+        items, extra_edits = commandline.argument_items(arguments, ctx)
+    line = commandline.translate(items, ctx, step_io)
+    mentioned = {id(ctx.binding_of(n)) for n in line.consumes}
+    if (step_io.inputs | step_io.outputs) - mentioned:
+        raise ValueError("the step lists data in inputs=/outputs= that its arguments do not pass: the script reads it another way")
+    if "compute_target" not in values:
+        raise ValueError("the step has no compute_target")
+    compute = compute_source(values["compute_target"], ctx, consumes)
+    if "runconfig" not in values:
+        raise ValueError("v1 ran the step with its default environment; v2 needs one: give it a runconfig with an environment")
+    environment = run_configuration_environment(values["runconfig"], ctx, binding.node.lineno, consumes)  # type: ignore[attr-defined]
+    plan = StepPlan(call, binding, _fresh(ctx, f"{binding.name}_component"), binding.name, line, compute,
+                    consumes=consumes + line.consumes, notes=list(line.notes))
+    plan.edits.extend(extra_edits)
+    plan.edits.extend(_step_edits(call, bound, plan, script, environment, ctx))
+    target = binding.node.targets[0]  # type: ignore[attr-defined]
+    plan.edits.append(statements.replace(ctx.locator, target, plan.component))
+    return plan
+
+
+def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, environment: str, ctx: FixContext) -> list[Edit]:
+    sg_call = ctx.locator.sg(call, "call")
+    if sg_call is None:
+        raise ValueError("ast-grep could not locate the step")
+    container = sg_call.field("arguments")
+    elements = listedit.elements(container)
+    edits = [statements.replace(ctx.locator, call.func, "command")]
+    removed = []
+    for index, element in enumerate(elements):
+        parameter = element.keyword or STEP_SIGNATURE[index]
+        if parameter == "script_name":
+            edits.append(Edit(element.start, element.end, f"command={py_str(plan.line.command(script))}"))
+        elif parameter in _RENAMED:
+            new = _RENAMED[parameter]
+            if element.keyword is None:
+                edits.append(Edit(element.start, element.start, f"{new}="))
+            else:
+                name = element.node.field("name")
+                edits.append(Edit(name.range().start.index, name.range().end.index, new))
+        else:  # arguments, compute_target, runconfig, inputs, outputs, version, hash_paths
+            if parameter in _DROPPED:
+                plan.notes.append(f"{parameter}= has no v2 equivalent and was dropped")
+            edits.extend(listedit.delete(ctx.text, container, element))
+            removed.append(element)
+    extra = []
+    declarations = plan.line.input_declarations(with_paths=False)
+    if declarations:
+        extra.append(f"inputs={commandline.dict_source(declarations)}")
+    if plan.line.outputs:
+        extra.append(f"outputs={commandline.dict_source(plan.line.outputs)}")
+    extra.append(f"environment={environment}")
+    kept = [e for e in elements if e not in removed]
+    edits.extend(listedit.append(ctx.text, container, extra, ctx.locator.newline, kept))
+    return edits
+
+
+def is_step(ctx: FixContext, call: ast.AST) -> bool:
+    return any(site.node is call and isinstance(site.callee, Ref) and site.callee.qualname == PYTHON_SCRIPT_STEP
+               for site in ctx.model.calls)
+
+
+PIPELINE_SIGNATURE = ["workspace", "steps", "description", "default_datastore", "default_source_directory",
+                      "resolve_closure"]
+# experiment.submit(pipeline, ...) / pipeline.submit(...) settings -> @dsl.pipeline keyword arguments
+SUBMIT_SETTINGS = {"regenerate_outputs": "force_rerun", "continue_on_step_failure": "continue_on_step_failure"}
+
+
+@dataclass
+class PipelinePlan:
+    call: ast.Call
+    binding: Binding
+    workspace: ast.Name
+    steps: list[StepPlan]
+    text: str  # the statements replacing ``p = Pipeline(...)``
+    edits: list[Edit] = field(default_factory=list)
+    consumes: list[ast.Name] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _step_names(node: ast.expr | None, ctx: FixContext, plan_edits: list[Edit]) -> list[ast.Name]:
+    if isinstance(node, ast.Name):
+        binding = ctx.binding_of(node)
+        statement = binding.node if binding is not None else None
+        if (binding is None or binding.conditional or len(binding.uses) != 1 or not isinstance(statement, ast.Assign)
+                or not isinstance(statement.value, (ast.List, ast.Tuple))):
+            raise ValueError(f"steps=`{node.id}` is not a list literal used only here")
+        plan_edits.append(statements.delete(ctx.locator, statement))
+        node = statement.value
+    if not isinstance(node, (ast.List, ast.Tuple)) or not node.elts or not all(isinstance(e, ast.Name) for e in node.elts):
+        raise ValueError("steps= is not a list of step variables")
+    return list(node.elts)  # type: ignore[arg-type]
+
+
+def _settings(binding: Binding, ctx: FixContext) -> dict[str, str]:
+    """Submit options of every submission of this pipeline, which must agree."""
+    found: dict[str, str] | None = None
+    for use in binding.uses:
+        parent = ctx.parent(use)
+        call = parent if isinstance(parent, ast.Call) else ctx.parent(parent) if parent is not None else None
+        if not isinstance(call, ast.Call):
+            continue
+        settings = {}
+        for keyword in call.keywords:
+            if keyword.arg in SUBMIT_SETTINGS:
+                if not isinstance(keyword.value, ast.Constant) or not isinstance(keyword.value.value, bool):
+                    raise ValueError(f"{keyword.arg}= is not True or False")
+                if keyword.value.value:
+                    settings[SUBMIT_SETTINGS[keyword.arg]] = "True"
+        if found is not None and settings != found:
+            raise ValueError("the pipeline is submitted twice with different settings")
+        found = settings
+    return found or {}
+
+
+def _order(steps: list[StepPlan]) -> list[StepPlan]:
+    """Data-flow order: every producer before its consumers (the listed order breaks ties)."""
+    producer = {origin: step for step in steps for origin in step.line.produces}
+    ordered: list[StepPlan] = []
+    visiting: set[int] = set()
+
+    def visit(step: StepPlan) -> None:
+        if step in ordered:
+            return
+        if id(step) in visiting:
+            raise ValueError("the steps' data form a cycle")
+        visiting.add(id(step))
+        for upstream in step.line.upstream.values():
+            if upstream.origin not in producer:
+                raise ValueError(f"step `{step.node}` reads an output that no step of this pipeline produces")
+            visit(producer[upstream.origin])
+        ordered.append(step)
+
+    for step in steps:
+        visit(step)
+    return ordered
+
+
+def plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
+    cache: dict[int, PipelinePlan | str] = ctx.cache.setdefault("pipelines", {})  # type: ignore[assignment]
+    cached = cache.get(id(call))
+    if isinstance(cached, str):
+        raise ValueError(cached)
+    if cached is not None:
+        return cached
+    try:
+        plan = _plan_pipeline(call, ctx)
+    except ValueError as reason:
+        cache[id(call)] = str(reason)
+        raise
+    cache[id(call)] = plan
+    return plan
+
+
+def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
+    binding = ctx.assigned_binding(call)
+    if binding is None or binding.conditional:
+        raise ValueError("the pipeline is not assigned to a variable by a plain statement")
+    bound = bind_arguments(call, PIPELINE_SIGNATURE)
+    if isinstance(bound, str):
+        raise ValueError(bound)
+    extra = sorted(set(bound.values) - {"workspace", "steps", "description"})
+    if extra:
+        raise ValueError(f"Pipeline({', '.join(extra)}=...) has no mechanical v2 equivalent")
+    workspace = bound.values.get("workspace")
+    if not isinstance(workspace, ast.Name):
+        raise ValueError("the pipeline's workspace is not a variable")
+    edits: list[Edit] = []
+    names = _step_names(bound.values.get("steps"), ctx, edits)
+    steps = []
+    for name in names:
+        step_binding = ctx.binding_of(name)
+        statement = step_binding.node if step_binding is not None else None
+        if not isinstance(statement, ast.Assign) or not is_step(ctx, statement.value):
+            raise ValueError(f"step `{name.id}` is not a PythonScriptStep this fix can migrate")
+        try:
+            steps.append(plan_step(statement.value, ctx))  # type: ignore[arg-type]
+        except ValueError as reason:
+            raise ValueError(f"step `{name.id}`: {reason}") from None
+    ordered = _order(steps)
+    settings = _settings(binding, ctx)
+    decorator = []
+    computes = {step.compute for step in ordered}
+    if len(computes) == 1:
+        decorator.append(f"default_compute={computes.pop()}")
+    if "description" in bound.values:
+        decorator.append(f"description={ctx.locator.text(bound.values['description'])}")
+    decorator.extend(f"{key}={value}" for key, value in settings.items())
+    function = _fresh(ctx, f"{binding.name}_pipeline")
+    parameters: dict[int, tuple[str, str]] = {}  # dataset origin -> (parameter, pipeline Input source)
+    body = []
+    for step in ordered:
+        arguments = []
+        for key, dataset in step.line.datasets.items():
+            declaration = dataset.declaration(with_path=True).replace(f', mode="{dataset.mode}"', "")
+            parameter, known = parameters.setdefault(dataset.origin, (dataset.origin_name, declaration))
+            if known != declaration:
+                raise ValueError(f"the dataset `{parameter}` is read as different types by different steps")
+            arguments.append(f"{key}={parameter}")
+        producers = {origin: s for s in ordered for origin in s.line.produces}
+        for key, upstream in step.line.upstream.items():
+            producer = producers[upstream.origin]
+            arguments.append(f"{key}={producer.node}.outputs.{producer.line.produces[upstream.origin]}")
+        body.append(f"{step.node} = {step.component}({', '.join(arguments)})")
+        if len({s.compute for s in ordered}) > 1:
+            body.append(f"{step.node}.compute = {step.compute}")
+    names_used = [p for p, _ in parameters.values()]
+    if len(set(names_used)) != len(names_used):
+        raise ValueError("two datasets would become pipeline inputs of the same name")
+    indent = ctx.locator.indentation(binding.node)
+    newline = ctx.locator.newline
+    lines = [f"@dsl.pipeline({', '.join(decorator)})", f"def {function}({', '.join(names_used)}):"]
+    lines.extend(f"    {line}" for line in body)
+    call_args = ", ".join(f"{p}={source}" for p, source in parameters.values())
+    text = newline.join(indent + line for line in lines) + newline * 3 + f"{indent}{binding.name} = {function}({call_args})"
+    consumes = [workspace, *names]
+    plan = PipelinePlan(call, binding, workspace, ordered, text, edits, consumes)
+    plan.edits.append(statements.replace(ctx.locator, binding.node, text.lstrip()))
+    return plan

@@ -1,0 +1,522 @@
+"""Jupyter notebooks for ``azureml-v2 check`` and ``fix``.
+
+The engine only knows Python modules, so a notebook becomes modules:
+
+* the **program**: every code cell in order, joined with unique separator
+  comments, so a config built in cell 3 and submitted in cell 7 resolve as in
+  one kernel session.  IPython magics (``%``, ``!``, ``?`` lines and whole
+  ``%%`` cells) are masked with placeholder comments of the same line count,
+  and a cell that is still not Python is skipped and reported;
+* one module per ``%%writefile path`` cell: its body is the file the notebook
+  writes, usually a training script.
+
+Fixes run on those modules.  The fixer never drops a comment, so its output is
+cut back into cells at the separators and the masked lines are put back; if a
+separator or a placeholder moved, nothing is written.  Only the ``source`` of
+edited cells changes in the file (see :mod:`.notebook_files`).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import re
+import shlex
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+import pathspec
+
+from .engine import Finding, Settings, analyse, project
+from .engine.fixing import Fixed, FixError, Left, fix_text
+from .engine.names import Const, Model
+from .engine.suppression import unsuppressed
+from .notebook_files import Notebook, NotebookError, cell_text, read_notebook
+
+SUFFIX = ".ipynb"
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_BREAK = re.compile(r"(\r\n|\r|\n)$")
+_HELP = re.compile(r"^\s*%{0,2}[A-Za-z_*][\w*]*(?:\.[A-Za-z_*][\w*]*|\[\d+\])*\?\??\s*$")
+_ASSIGNED_MAGIC = re.compile(r"^\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*[%!]")
+_ON_LINE = re.compile(r"\bon line (\d+)\b")
+_EXPANSION = re.compile(r"\$\{?([A-Za-z_]\w*)\}?|\{([A-Za-z_]\w*)\}")
+
+Selector = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class NotebookLocation:
+    """A line inside a notebook cell; cells are numbered from 1 over all cells, as ruff does."""
+
+    cell: int
+    line: int
+
+    def __str__(self) -> str:
+        return f"cell {self.cell}:{self.line}"
+
+
+@dataclass(frozen=True, order=True)
+class CellFinding(Finding):
+    """A finding whose ``line``/``end_line`` count inside notebook cell ``cell`` (1-based)."""
+
+    cell: int = 0
+
+
+def is_notebook(path: Path | str | None) -> bool:
+    return path is not None and str(path).endswith(SUFFIX)
+
+
+# --- masking --------------------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[str]:
+    return _LINE.findall(text)
+
+
+def _code_part(line: str, quote: str | None, depth: int) -> tuple[str | None, int, bool]:
+    """Scan one physical line: (open string quote, bracket depth, ends with a backslash)."""
+    i, body = 0, _BREAK.sub("", line)
+    while i < len(body):
+        char = body[i]
+        if quote is not None:
+            if char == "\\":
+                i += 2
+                continue
+            if body.startswith(quote, i):
+                i += len(quote)
+                quote = None
+                continue
+            i += 1
+            continue
+        if char == "#":
+            return quote, depth, False
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+        elif char in "'\"":
+            quote = char * 3 if body.startswith(char * 3, i) else char
+            i += len(quote)
+            continue
+        i += 1
+    continued = body.endswith("\\")
+    if quote in ("'", '"') and not continued:
+        quote = None  # an unterminated one-line string: a syntax error ast will report
+    return quote, depth, continued and quote is None
+
+
+def _is_magic(line: str) -> bool:
+    stripped = line.lstrip()
+    return stripped.startswith(("%", "!", "?")) or bool(_HELP.match(line) or _ASSIGNED_MAGIC.match(line))
+
+
+def cell_magic(text: str) -> str | None:
+    """The ``%%name ...`` line a cell starts with, if it is a cell magic."""
+    for line in _lines(text):
+        if line.strip():
+            return line.strip() if line.lstrip().startswith("%%") else None
+    return None
+
+
+def mask_magics(text: str, token: str, first: int) -> tuple[str, list[str], list[str]]:
+    """Replace IPython magic lines by numbered placeholder comments, from ``first`` on.
+
+    Returns (masked text, original lines, placeholder lines).  Only lines where
+    a new statement may start are magic: a ``%`` continuing an expression
+    inside brackets stays Python.  An indented placeholder is ``pass`` plus the
+    comment, so a block whose only statement was a magic still parses.
+    """
+    out: list[str] = []
+    originals: list[str] = []
+    placeholders: list[str] = []
+    quote: str | None = None
+    depth, continued, in_magic = 0, False, False
+    for line in _lines(text):
+        at_start = quote is None and depth == 0 and not continued
+        if in_magic or (at_start and _is_magic(line)):
+            match = _BREAK.search(line)
+            indent = "" if in_magic else line[: len(line) - len(line.lstrip())]
+            statement = "pass  " if indent else ""
+            placeholder = f"{indent}{statement}# {token}{first + len(originals)}{match.group(1) if match else ''}"
+            out.append(placeholder)
+            originals.append(line)
+            placeholders.append(placeholder)
+            in_magic = _BREAK.sub("", line).endswith("\\")
+            continue
+        out.append(line)
+        quote, depth, continued = _code_part(line, quote, depth)
+    return "".join(out), originals, placeholders
+
+
+def _parses(text: str) -> str | None:
+    """None when ``text`` is Python, else a one-line reason."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except SyntaxError as exc:
+        return f"syntax error: {exc.msg} (line {exc.lineno})"
+    except (ValueError, RecursionError) as exc:
+        return f"cannot parse: {exc}"
+    return None
+
+
+# --- the notebook as modules ---------------------------------------------------------------
+
+
+@dataclass
+class WrittenFile:
+    """A ``%%writefile`` cell: a Python file the notebook writes when it runs."""
+
+    cell: int  # 0-based index in the notebook
+    header: str  # the cell's text up to and including the %%writefile line
+    body: str
+    target: str  # as written in the magic
+    append: bool
+
+    @property
+    def offset(self) -> int:
+        return len(_lines(self.header))
+
+    def location(self, line: int) -> NotebookLocation:
+        return NotebookLocation(self.cell + 1, line + self.offset)
+
+
+@dataclass
+class Program:
+    """The code cells joined into one module, with what is needed to cut it back into cells."""
+
+    text: str
+    cells: list[int]  # 0-based notebook index of each part, in order
+    separator: str  # separator n is the line f"{separator}{n}"
+    token: str  # placeholder n ends with f"{token}{n}"
+    originals: list[str]  # the magic line placeholder n stands for
+    placeholders: list[str]
+    endings: list[bool]  # whether each cell's source ended with a line break (or was empty)
+
+    def locator(self, text: str) -> Callable[[int], NotebookLocation]:
+        """Where line n of ``text`` (this program or the fixer's version of it) is."""
+        starts: list[tuple[int, int]] = [(1, 0)]  # (first line, part)
+        for number, physical in enumerate(_lines(text), 1):
+            if physical.startswith(self.separator):
+                starts.append((number + 1, int(physical[len(self.separator):])))
+
+        def locate(line: int) -> NotebookLocation:
+            first, part = next((s for s in reversed(starts) if s[0] <= line), starts[0])
+            return NotebookLocation(self.cells[part] + 1, line - first + 1)
+
+        return locate
+
+    def split(self, text: str) -> list[str]:
+        """Cut the fixer's output back into cell texts, magics restored; raises FixError."""
+        parts: list[list[str]] = [[]]
+        restored = 0
+        for physical in _lines(text):
+            if physical.startswith(self.separator):
+                if physical.rstrip("\r\n") != f"{self.separator}{len(parts)}":
+                    raise FixError("a fix moved a cell boundary; nothing was written")
+                parts.append([])
+            elif self.token in physical:
+                body = _BREAK.sub("", physical)
+                if restored >= len(self.placeholders) or body != _BREAK.sub("", self.placeholders[restored]):
+                    raise FixError("a fix moved or changed a masked magic line; nothing was written")
+                original = self.originals[restored]
+                # A cell's last line has no break; the program gave it one, which split() drops again.
+                parts[-1].append(original if _BREAK.search(original) else original + physical[len(body):])
+                restored += 1
+            elif self.separator.strip() in physical:
+                raise FixError("a fix changed a cell boundary; nothing was written")
+            else:
+                parts[-1].append(physical)
+        if len(parts) != len(self.cells) or restored != len(self.placeholders):
+            raise FixError("a fix removed a cell boundary or a masked magic line; nothing was written")
+        texts = ["".join(p) for p in parts]
+        return [t if ends or not t.endswith("\n") else t[:-1] for t, ends in zip(texts, self.endings)]
+
+
+@dataclass
+class Parts:
+    """A notebook taken apart: the program, the written files, and the cells left out."""
+
+    notebook: Notebook
+    program: Program
+    written: list[WrittenFile] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (0-based cell, reason)
+
+
+def _nonce(data: bytes) -> str:
+    digest = hashlib.sha1(data).hexdigest()
+    for size in range(8, 41, 4):
+        if f"aml{digest[:size]}".encode() not in data:
+            return f"aml{digest[:size]}"
+    raise NotebookError("cannot find a marker that does not occur in the notebook")
+
+
+def take_apart(notebook: Notebook) -> Parts:
+    nonce = _nonce(notebook.data)
+    separator, token = f"# azureml-v2 cell {nonce} ", f"azureml-v2 magic {nonce} "
+    program = Program("", [], separator, token, [], [], [])
+    parts = Parts(notebook, program)
+    if not notebook.is_python():
+        return parts
+    chunks: list[str] = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        text = cell_text(cell)
+        magic = cell_magic(text)
+        if magic is not None:
+            written = _written_file(index, text, magic)
+            if written is not None:
+                parts.written.append(written)
+            continue
+        masked, originals, placeholders = mask_magics(text, token, len(program.originals))
+        problem = _parses(masked)
+        if problem is not None:
+            parts.skipped.append((index, problem))
+            continue
+        if program.cells:
+            chunks.append(f"{separator}{len(program.cells)}\n")
+        chunks.append(masked if not masked or masked.endswith(("\n", "\r")) else masked + "\n")
+        program.cells.append(index)
+        program.originals.extend(originals)
+        program.placeholders.extend(placeholders)
+        program.endings.append(not text or text.endswith(("\n", "\r")))
+    program.text = "".join(chunks)
+    problem = _parses(program.text)
+    if problem is not None:
+        raise NotebookError(f"the code cells are Python one by one but not together ({problem})")
+    return parts
+
+
+def _written_file(index: int, text: str, magic: str) -> WrittenFile | None:
+    words = magic.split(None, 1)
+    if words[0] not in ("%%writefile", "%%file"):
+        return None
+    lines = _lines(text)
+    header_size = next(i for i, line in enumerate(lines) if line.strip()) + 1
+    rest = words[1] if len(words) > 1 else ""
+    try:
+        arguments = shlex.split(rest)
+    except ValueError:
+        arguments = rest.split()
+    names = [a for a in arguments if not a.startswith("-")]
+    if len(names) != 1:
+        return None
+    append = any(a in ("-a", "--append") for a in arguments)
+    return WrittenFile(index, "".join(lines[:header_size]), "".join(lines[header_size:]), names[0], append)
+
+
+# --- training-script evidence for written files --------------------------------------------
+
+
+def _expand(target: str, model: Model | None) -> str | None:
+    """The target with IPython's ``$name`` / ``{name}`` expanded from constants; None if unknown."""
+    unknown = False
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal unknown
+        name = match.group(1) or match.group(2)
+        binding = model.module_scope.names.get(name) if model is not None else None
+        if binding is None or not isinstance(binding.value, Const):
+            unknown = True
+            return match.group(0)
+        return binding.value.value
+
+    expanded = _EXPANSION.sub(value, target)
+    return None if unknown else expanded
+
+
+def _names_it(written: WrittenFile, target: str | None, folder: str | None, script: str) -> bool:
+    if target is None:  # the folder is a variable this tool cannot know: compare file names
+        return os.path.basename(os.path.normpath(written.target)) == os.path.basename(os.path.normpath(script))
+    target = os.path.normpath(target)
+    if folder is not None:
+        return target == os.path.normpath(os.path.join(folder, script))
+    wanted = os.path.normpath(script)
+    return target == wanted or target.endswith(os.sep + wanted)
+
+
+def _glob(path: Path, settings: Settings) -> str | None:
+    base = settings.base or Path.cwd()
+    try:
+        relative = path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    for pattern in settings.training_scripts:
+        if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(relative):
+            return pattern
+    return None
+
+
+def _written_settings(written: WrittenFile, where: Path, path: Path | None, parts: Parts,
+                      model: Model | None, settings: Settings) -> Settings:
+    """Settings for a written file, carrying why it is a training script when the notebook shows it."""
+    target = _expand(written.target, model)
+    if model is not None:
+        locate = parts.program.locator(parts.program.text)
+        name = path.name if path is not None else "the notebook"
+        for folder, script, reference in project.script_references(model, path or Path("-")):
+            if _names_it(written, target, folder, script):
+                return replace(settings, training_evidence=(
+                    f"{name}:{locate(reference.line)} names it with {reference.parameter}="))
+    if target is not None and not (where / target).exists():
+        pattern = _glob(where / target, settings)
+        if pattern is not None:
+            return replace(settings, training_evidence=f"it matches the training-script pattern {pattern!r}")
+    return settings
+
+
+def _written_path(written: WrittenFile, where: Path, model: Model | None) -> Path | None:
+    target = _expand(written.target, model)
+    return Path(os.path.normpath(where / target)) if target is not None else None
+
+
+def written_modules(parts: Parts, path: Path | None, settings: Settings,
+                    model: Model | None) -> Iterator[tuple[WrittenFile, Path | None, Settings, str | None]]:
+    """(written file, where it lands, settings with the notebook's evidence, why it is not Python or None).
+
+    ``model`` is the notebook program's name model *before* any fix (a fix
+    turns ``script=`` into a command string).
+    """
+    where = path.parent if path is not None else Path.cwd()
+    for written in parts.written:
+        problem = _parses(written.body)
+        if problem is not None:
+            yield written, None, settings, problem
+            continue
+        yield (written, _written_path(written, where, model),
+               _written_settings(written, where, path, parts, model, settings), None)
+
+
+# --- check ---------------------------------------------------------------------------------
+
+
+@dataclass
+class NotebookCheck:
+    findings: list[CellFinding] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (1-based cell, reason)
+
+
+def _in_cell(finding: Finding, start: NotebookLocation, end: NotebookLocation) -> CellFinding:
+    values = {f.name: getattr(finding, f.name) for f in fields(Finding)}
+    values.update(line=start.line, end_line=end.line if end.cell == start.cell else start.line)
+    return CellFinding(**values, cell=start.cell)
+
+
+def _sort_key(finding: CellFinding) -> tuple[int, int, int, str]:
+    return finding.cell, finding.line, finding.col, finding.code
+
+
+def check_notebook(data: bytes, path: Path | None, settings: Settings, selected: Selector) -> NotebookCheck:
+    """Findings of every code cell and written file; raises NotebookError for bad input."""
+    parts = take_apart(read_notebook(data))
+    result = NotebookCheck(skipped=[(index + 1, reason) for index, reason in parts.skipped])
+    program = parts.program
+    analysis = analyse(program.text, path=path, settings=settings)
+    locate = program.locator(program.text)
+    for finding in unsuppressed(analysis.findings, analysis.source):
+        if selected(finding.code):
+            result.findings.append(_in_cell(finding, locate(finding.line), locate(finding.end_line)))
+    for written, body_path, body_settings, problem in written_modules(parts, path, settings, analysis.model):
+        if problem is not None:
+            result.skipped.append((written.cell + 1, problem))
+            continue
+        body = analyse(written.body, path=body_path, settings=body_settings)
+        for finding in unsuppressed(body.findings, body.source):
+            if selected(finding.code):
+                result.findings.append(_in_cell(finding, written.location(finding.line), written.location(finding.end_line)))
+    result.findings.sort(key=_sort_key)
+    result.skipped.sort()
+    return result
+
+
+# --- fix -----------------------------------------------------------------------------------
+
+
+@dataclass
+class NotebookFix:
+    data: bytes  # the new file; the input itself when nothing changed
+    before: dict[int, str] = field(default_factory=dict)  # 0-based cell -> old code, for edited cells
+    after: dict[int, str] = field(default_factory=dict)
+    fixed: list[tuple[NotebookLocation, Fixed]] = field(default_factory=list)
+    left: list[tuple[NotebookLocation, Left]] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (1-based cell, reason)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.after)
+
+
+def fix_notebook(data: bytes, path: Path | None, settings: Settings, selected: Selector, unsafe: bool) -> NotebookFix:
+    """Fix the program and every written file; raises NotebookError or FixError, writing nothing."""
+    notebook = read_notebook(data)
+    parts = take_apart(notebook)
+    result = NotebookFix(data, skipped=[(index + 1, reason) for index, reason in parts.skipped])
+    program = parts.program
+    outcome = fix_text(program.text, path=path, settings=settings, selected=selected, unsafe=unsafe)
+    if outcome.text != program.text:
+        for index, new in zip(program.cells, program.split(outcome.text)):
+            _edit(result, index, notebook, new)
+    before, after = program.locator(program.text), program.locator(outcome.text)
+    result.fixed += [(before(f.line), _in_cells(f, before)) for f in outcome.fixed]
+    result.left += [(after(left.finding.line), left) for left in outcome.left]
+    model = analyse(program.text, path=path, settings=settings).model
+    for written, body_path, body_settings, problem in written_modules(parts, path, settings, model):
+        if problem is not None:
+            result.skipped.append((written.cell + 1, problem))
+            continue
+        if written.append:
+            body = analyse(written.body, path=body_path, settings=body_settings)
+            for finding in unsuppressed(body.findings, body.source):
+                if selected(finding.code):
+                    reason = "the cell appends to a file (%%writefile -a), so it is not fixed"
+                    result.left.append((written.location(finding.line), Left(finding, reason)))
+            continue
+        fixed = fix_text(written.body, path=body_path, settings=body_settings, selected=selected, unsafe=unsafe)
+        if fixed.text != written.body:
+            _edit(result, written.cell, notebook, written.header + fixed.text)
+        result.fixed += [(written.location(f.line), f) for f in fixed.fixed]
+        result.left += [(written.location(left.finding.line), left) for left in fixed.left]
+    if result.after:
+        result.data = notebook.with_sources(result.after)
+    result.skipped.sort()
+    result.left.sort(key=lambda pair: (pair[0].cell, pair[0].line, pair[1].finding.col, pair[1].finding.code))
+    return result
+
+
+def _in_cells(fixed: Fixed, locate: Callable[[int], NotebookLocation]) -> Fixed:
+    """The driver names related lines of the program ("on line 14"); name their cells instead."""
+    description = _ON_LINE.sub(lambda m: f"on {locate(int(m.group(1)))}", fixed.description)
+    return replace(fixed, description=description)
+
+
+def _edit(result: NotebookFix, index: int, notebook: Notebook, new: str) -> None:
+    old = cell_text(notebook.cells[index])
+    if new != old:
+        result.before[index], result.after[index] = old, new
+
+
+# --- the training-script index -------------------------------------------------------------
+
+
+def _programs(path: Path, data: bytes) -> Iterator[project.Program]:
+    """The Python a notebook holds, for the cross-file index of training scripts."""
+    try:
+        parts = take_apart(read_notebook(data))
+    except NotebookError:
+        return
+    program = parts.program
+    locate = program.locator(program.text)
+    yield program.text, lambda line: str(locate(line))
+    for written in parts.written:
+        if _parses(written.body) is None:
+            yield written.body, lambda line, written=written: str(written.location(line))
+
+
+# Registering here keeps the engine ignorant of notebooks: importing this module
+# (the runner does) teaches the index to look inside .ipynb files.
+project.READERS.setdefault(SUFFIX, _programs)

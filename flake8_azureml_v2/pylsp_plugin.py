@@ -1,0 +1,139 @@
+"""python-lsp-server plugin: AML diagnostics and quick fixes in any pylsp editor.
+
+pylsp lints the buffer as typed (saved or not), so everything here works on
+the document's text; the path only adds project evidence (training scripts).
+The quick fix applies the SAFE fixes only, the same ones ``azureml-v2 fix``
+applies by default.  LSP columns count UTF-16 code units, the engine counts code
+points: :func:`utf16_column` converts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pylsp import hookimpl
+
+from . import config
+from .engine import SourceError, SourceText, analyse
+from .engine.fixing import FixError, fix_text
+from .engine.suppression import unsuppressed
+from .rules import rule_by_code
+from .selection import Selection
+
+SOURCE = "azureml-v2"
+PLUGIN = "azureml_v2"
+WARNING = 2
+FIX_ALL_KIND = "source.fixAll.azureml-v2"
+
+
+def utf16_column(line: str, char_col: int) -> int:
+    prefix = line[:char_col]
+    if prefix.isascii():
+        return len(prefix)
+    return len(prefix.encode("utf-16-le")) // 2
+
+
+def _position(source: SourceText, offset: int) -> dict[str, int]:
+    """LSP position of a code-point offset into the text (the end of the text included)."""
+    start = 0
+    for number, line in enumerate(source.lines):
+        if offset < start + len(line):
+            body = line.rstrip("\r\n")
+            return {"line": number, "character": utf16_column(body, min(offset - start, len(body)))}
+        start += len(line)
+    last = source.lines[-1] if source.lines else "\n"
+    if last.endswith(("\n", "\r")):
+        return {"line": len(source.lines), "character": 0}
+    return {"line": len(source.lines) - 1, "character": utf16_column(last, len(last))}
+
+
+def _project(document: Any) -> tuple[Any, Selection]:
+    start = Path(document.path).parent if document.path else None
+    try:
+        project = config.load(start=start) if start is not None else config.load()
+    except config.ConfigError:
+        project = config.ProjectConfig()
+    return project.settings(), Selection.build(project.select, project.ignore)
+
+
+@hookimpl
+def pylsp_settings(config: Any) -> dict[str, Any]:
+    return {"plugins": {PLUGIN: {"enabled": True}}}
+
+
+@hookimpl
+def pylsp_lint(config: Any, workspace: Any, document: Any, is_saved: bool) -> list[dict[str, Any]]:
+    text = document.source
+    if "azureml" not in text:
+        return []
+    settings, selection = _project(document)
+    try:
+        analysis = analyse(text, path=document.path, settings=settings)
+    except SourceError:
+        return []  # pyflakes/flake8 report the syntax error
+    source = analysis.source
+    diagnostics = []
+    for finding in unsuppressed(analysis.findings, source):
+        if not selection(finding.code):
+            continue
+        diagnostic: dict[str, Any] = {
+            "source": SOURCE,
+            "code": finding.code,
+            "message": finding.text,
+            "severity": WARNING,
+            "range": {
+                "start": {"line": finding.line - 1,
+                          "character": utf16_column(source.line(finding.line), finding.char_col)},
+                "end": {"line": finding.end_line - 1,
+                        "character": utf16_column(source.line(finding.end_line), finding.char_end_col)},
+            },
+        }
+        rule = rule_by_code(finding.code)
+        if rule is not None:
+            diagnostic["codeDescription"] = {"href": rule.url}
+        diagnostics.append(diagnostic)
+    return diagnostics
+
+
+def minimal_edit(old: str, new: str) -> dict[str, Any]:
+    """One TextEdit that turns ``old`` into ``new``, spanning only what differs."""
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    if prefix and old[prefix - 1] == "\r":  # never split a CRLF pair
+        prefix -= 1
+    suffix = 0
+    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
+        suffix += 1
+    if suffix and old[len(old) - suffix] == "\n" and len(old) - suffix > prefix and old[len(old) - suffix - 1] == "\r":
+        suffix -= 1
+    source = SourceText(old)
+    start, end = _position(source, prefix), _position(source, len(old) - suffix)
+    return {"range": {"start": start, "end": end}, "newText": new[prefix: len(new) - suffix]}
+
+
+@hookimpl
+def pylsp_code_actions(config: Any, workspace: Any, document: Any, range: dict[str, Any],
+                       context: dict[str, Any]) -> list[dict[str, Any]]:
+    text = document.source
+    if "azureml" not in text:
+        return []
+    settings, selection = _project(document)
+    try:
+        outcome = fix_text(text, path=document.path, settings=settings, selected=selection, unsafe=False)
+    except (SourceError, FixError):
+        return []
+    if outcome.text == text or not outcome.fixed:
+        return []
+    edit = {"changes": {document.uri: [minimal_edit(text, outcome.text)]}}
+    count = len(outcome.fixed)
+    title = f"Apply {count} safe Azure ML v2 fix{'es' if count != 1 else ''} (azureml-v2)"
+    first, last = range["start"]["line"] + 1, range["end"]["line"] + 1
+    ours = [d for d in context.get("diagnostics", []) if d.get("source") == SOURCE]
+    actions = []
+    if any(first <= fixed.line <= last for fixed in outcome.fixed):
+        actions.append({"title": title, "kind": "quickfix", "isPreferred": True, "diagnostics": ours, "edit": edit})
+    actions.append({"title": title, "kind": FIX_ALL_KIND, "edit": edit})
+    return actions

@@ -1,0 +1,254 @@
+"""What the in-job fixers (AML011-AML031) share.
+
+Inside a job the v1 run is the variable assigned ``Run.get_context()`` (or that
+call written inline).  AML011 owns that variable and deletes it; every logging
+rule's unit rewrites one call on it and *consumes* its use of the variable, so
+the planner applies all of them or none: ``run`` is never left undefined, and
+one use nobody can translate (``run.input_datasets``) leaves the whole script.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from collections.abc import Iterator
+
+from ..engine.fixing import listedit, statements
+from ..engine.fixing.common import BoundArguments, bind_arguments, known_str, py_str
+from ..engine.fixing.edits import Edit
+from ..engine.fixing.units import FixContext, Unit, snippet
+from ..engine.names import Binding, CallSite, Ref
+from ._shared import RUN
+
+RUN_GET_CONTEXT = "azureml.core.Run.get_context"
+MLFLOW = ("mlflow", "")  # the import manager turns this into ``import mlflow``
+
+
+def is_get_context(ctx: FixContext, node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and any(s.node is node for s in ctx.model.calls_to(RUN_GET_CONTEXT))
+
+
+def is_context_run_binding(ctx: FixContext, binding: Binding | None) -> bool:
+    """``run = Run.get_context()``: the variable AML011 migrates."""
+    if binding is None or not isinstance(binding.node, ast.Assign):
+        return False
+    value = binding.node.value
+    return is_get_context(ctx, value) and ctx.assigned_binding(value) is binding
+
+
+def is_context_run(ctx: FixContext, receiver: ast.expr) -> bool:
+    if isinstance(receiver, ast.Name):
+        return is_context_run_binding(ctx, ctx.binding_of(receiver))
+    return is_get_context(ctx, receiver)
+
+
+def run_calls(ctx: FixContext, method: str) -> Iterator[CallSite]:
+    """``run.<method>(...)`` on the job's own run (not a submitted or parent run)."""
+    for site in ctx.model.method_calls(RUN, method):
+        func = site.node.func
+        if isinstance(func, ast.Attribute) and is_context_run(ctx, func.value):
+            yield site
+
+
+def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflow: bool = True) -> Unit:
+    """A unit for one call on the run: it needs ``import mlflow`` and takes over
+    the use of ``run`` (or resolves the inline ``Run.get_context()``)."""
+    unit = Unit(code, site.node, description, imports={MLFLOW} if mlflow else set())
+    receiver = site.node.func.value  # type: ignore[attr-defined]
+    if isinstance(receiver, ast.Name):
+        unit.consumes.append(receiver)
+    else:
+        unit.findings.append(("AML011", receiver))
+    bound = site.scope.lookup("mlflow")
+    if mlflow and bound is not None and bound.value != Ref("mlflow"):
+        unit.refuse("`mlflow` already names something else here")
+    return unit
+
+
+def bind(unit: Unit, call: ast.Call, signature: list[str]) -> BoundArguments | None:
+    bound = bind_arguments(call, signature)
+    if isinstance(bound, str):
+        unit.refuse(bound)
+        return None
+    return bound
+
+
+def is_pure(node: ast.expr | None) -> bool:
+    """No call, await, yield or walrus inside: evaluating it does nothing else."""
+    if node is None:
+        return True
+    return not any(isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)) for n in ast.walk(node))
+
+
+def drop(unit: Unit, bound: BoundArguments, *parameters: str) -> None:
+    """v1 parameters MLflow has no place for (description=): dropping a computed
+    value would also skip the call that computes it."""
+    for parameter in parameters:
+        if not is_pure(bound.values.get(parameter)):
+            unit.refuse(f"{parameter}= is computed by a call; dropping it would skip that call")
+
+
+def keep_order(unit: Unit, emitted: list[ast.expr | None]) -> None:
+    """Arguments move around in the MLflow call; two computed ones must not swap."""
+    present = [n for n in emitted if n is not None]
+    in_source = sorted(present, key=lambda n: (n.lineno, n.col_offset))
+    if present != in_source and sum(not is_pure(n) for n in present) > 1:
+        unit.refuse("two arguments computed by calls would be evaluated in a different order")
+
+
+def text(ctx: FixContext, node: ast.expr) -> str:
+    return ctx.locator.text(node)
+
+
+def literal_str(ctx: FixContext, node: ast.expr | None) -> str | None:
+    """A string known where it is read: a literal, a concatenation of literals,
+    or a variable assigned one literal once."""
+    found = known_str(ctx, node)
+    if found is not None or node is None:
+        return found
+    if isinstance(node, ast.BinOp):
+        left, right = literal_str(ctx, node.left), literal_str(ctx, node.right)
+        if isinstance(node.op, ast.Add) and left is not None and right is not None:
+            return left + right
+    return None
+
+
+def is_string(ctx: FixContext, node: ast.expr | None) -> bool:
+    return literal_str(ctx, node) is not None or isinstance(node, ast.JoinedStr)
+
+
+def file_name(ctx: FixContext, node: ast.expr, suffix: str) -> str | None:
+    """``name + suffix`` as Python source: a literal when the name is known,
+    an f-string when it is a plain variable."""
+    known = literal_str(ctx, node)
+    if known is not None and isinstance(node, (ast.Constant, ast.BinOp)):
+        return py_str(known + suffix)
+    if isinstance(node, ast.Name):
+        return f'f"{{{node.id}}}{suffix}"'
+    return None
+
+
+def comments_within(ctx: FixContext, node: ast.AST) -> list[str]:
+    start, end = ctx.locator.start(node), ctx.locator.end(node)
+    return [
+        c.text() for c in ctx.locator.root.find_all(kind="comment")
+        if start <= c.range().start.index < end
+    ]
+
+
+def replace(ctx: FixContext, unit: Unit, node: ast.AST, new: str) -> None:
+    """Replace ``node`` with ``new``; refuse when a comment inside it would be lost."""
+    lost = [c for c in comments_within(ctx, node) if c not in new]
+    if lost:
+        unit.refuse(f"the comment {lost[0]!r} inside the call would be lost")
+        return
+    unit.edits.append(statements.replace(ctx.locator, node, new))
+
+
+def rename_call(ctx: FixContext, unit: Unit, call: ast.Call, function: str) -> list[listedit.Element] | None:
+    """Point the call at ``function`` and hand back its arguments for edits in
+    place, so that comments and line breaks between them survive."""
+    found = ctx.locator.sg(call, "call")
+    if found is None:
+        unit.refuse("ast-grep could not locate the call")
+        return None
+    unit.edits.append(statements.replace(ctx.locator, call.func, function))
+    return listedit.elements(found.field("arguments"))
+
+
+def delete_argument(ctx: FixContext, unit: Unit, call: ast.Call, element: listedit.Element) -> None:
+    found = ctx.locator.sg(call, "call")
+    assert found is not None
+    unit.edits.extend(listedit.delete(ctx.text, found.field("arguments"), element))
+
+
+def append_argument(ctx: FixContext, unit: Unit, call: ast.Call, argument: str) -> None:
+    found = ctx.locator.sg(call, "call")
+    assert found is not None
+    unit.edits.extend(listedit.append(ctx.text, found.field("arguments"), [argument], ctx.locator.newline))
+
+
+def rename_keyword(unit: Unit, element: listedit.Element, keyword: str) -> None:
+    name = element.node.field("name")
+    assert name is not None
+    unit.edits.append(Edit(name.range().start.index, name.range().end.index, keyword))
+
+
+def make_keyword(unit: Unit, element: listedit.Element, keyword: str) -> None:
+    unit.edits.append(Edit(element.start, element.start, f"{keyword}="))
+
+
+def owns_its_lines(ctx: FixContext, statement: ast.stmt) -> bool:
+    """Nothing but whitespace before it and whitespace or a comment after it."""
+    source = ctx.locator.source.text
+    start, end = ctx.locator.start(statement), ctx.locator.end(statement)
+    before = source[ctx.locator.line_start(start):start]
+    after = source[end:ctx.locator.line_end(end)]
+    return not before.strip() and (not after.strip() or after.strip().startswith("#"))
+
+
+def indent_unit(ctx: FixContext) -> str:
+    """One level of indentation as this file writes it (a tab, or N spaces)."""
+    found: list[str] = []
+    for node in ast.walk(ctx.model.tree):
+        if isinstance(node, ast.stmt):
+            indent = ctx.locator.indentation(node)
+            if indent and not indent.strip():
+                found.append(indent)
+    if not found:
+        return "    "
+    shortest = min(found, key=len)
+    return "\t" if shortest.startswith("\t") else shortest
+
+
+def fresh_name(ctx: FixContext, base: str) -> str:
+    taken = ctx.names_in_module
+    if base not in taken:
+        return base
+    number = 1
+    while f"{base}_{number}" in taken:
+        number += 1
+    return f"{base}_{number}"
+
+
+def artifact_folder(name: str) -> str | None:
+    """The folder part of a v1 artifact name, or None for the top level."""
+    folder = posixpath.normpath(posixpath.dirname(name)) if posixpath.dirname(name) else ""
+    return None if folder in ("", ".") else folder
+
+
+def describe(ctx: FixContext, node: ast.AST) -> str:
+    return f"`{snippet(ctx.locator, node)}`"
+
+
+# -- removing statements ----------------------------------------------------
+
+
+def _is_complete_call(ctx: FixContext, node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "complete"
+        and any(site.node is node for site in run_calls(ctx, "complete"))
+    )
+
+
+def removable(ctx: FixContext, statement: ast.stmt) -> bool:
+    """A statement some in-job fix deletes: ``Run.get_context()``, ``run = ...``, ``run.complete()``."""
+    if isinstance(statement, ast.Expr):
+        return is_get_context(ctx, statement.value) or _is_complete_call(ctx, statement.value)
+    if isinstance(statement, ast.Assign):
+        return is_get_context(ctx, statement.value) and ctx.assigned_binding(statement.value) is not None
+    return False
+
+
+def remove_statement(ctx: FixContext, unit: Unit, statement: ast.stmt) -> None:
+    """Delete a statement; a block that would be left empty keeps a ``pass``."""
+    parent = ctx.parent(statement)
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and any(s is statement for s in block):
+            if not isinstance(parent, ast.Module) and all(removable(ctx, s) for s in block):
+                if block[0] is statement:
+                    replace(ctx, unit, statement, "pass")
+                    return
+            break
+    unit.edits.append(statements.delete(ctx.locator, statement))

@@ -1,0 +1,310 @@
+"""The in-job migration, executed: each training-script fixture runs once as v1 code
+against a stand-in ``Run`` that records what it was asked to log, and once, after
+``azureml-v2 fix --unsafe-fixes``, against the real MLflow with a local file store.
+Both runs must leave the same metrics (names, values, steps), tags and artifacts."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import posixpath
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from .conftest import TESTS, run
+from .migrate_helpers import fix, no_v1, ruff_clean
+
+CASES = TESTS / "fixtures" / "fix"
+EXECUTED = ["inscript_logging_calls", "inscript_crlf_tabs_functions"]
+PNG = b"\x89PNG\r\n\x1a\n"
+
+# A stand-in for azureml.core, put on sys.path of the v1 run only.  It records each
+# call (and the bytes of every file handed over, at the time of the call).
+FAKE_AZUREML_CORE = '''
+import base64, io, json, os
+
+_RECORD = os.environ["V1_RECORD_FILE"]
+
+
+def _read(path):
+    with open(path, "rb") as handle:
+        return base64.b64encode(handle.read()).decode()
+
+
+def _record(method, **fields):
+    with open(_RECORD, "a", encoding="utf-8") as out:
+        out.write(json.dumps({"method": method, **fields}) + "\\n")
+
+
+class Run:
+    id = "v1-offline-run"
+
+    @classmethod
+    def get_context(cls, allow_offline=True, **kwargs):
+        return _RUN
+
+    def log(self, name, value, description="", step=None):
+        _record("log", name=name, value=value, step=step)
+
+    def log_list(self, name, value, description=""):
+        _record("log_list", name=name, value=list(value))
+
+    def log_row(self, name, description=None, **kwargs):
+        _record("log_row", name=name, columns=kwargs)
+
+    def log_table(self, name, value, description=""):
+        _record("log_table", name=name, value=value)
+
+    def log_image(self, name, path=None, plot=None, description=""):
+        if plot is not None:
+            buffer = io.BytesIO()
+            plot.savefig(buffer, format="png")
+            _record("log_image", name=name, plot=base64.b64encode(buffer.getvalue()).decode())
+        else:
+            _record("log_image", name=name, path=path, data=_read(path))
+
+    def upload_file(self, name, path_or_stream, datastore_name=None):
+        _record("upload_file", name=name, data=_read(path_or_stream))
+
+    def upload_folder(self, name, path, datastore_name=None):
+        files = {}
+        for folder, _, names in os.walk(path):
+            for file_name in names:
+                full = os.path.join(folder, file_name)
+                files[os.path.relpath(full, path).replace(os.sep, "/")] = _read(full)
+        _record("upload_folder", name=name, files=files)
+
+    def tag(self, key, value=None):
+        _record("tag", key=key, value=value)
+
+    def set_tags(self, tags):
+        _record("set_tags", tags=tags)
+
+    def complete(self, _set_status=True):
+        _record("complete")
+
+
+_RUN = Run()
+'''
+
+# What a v2 job provides around the script: an active MLflow run.
+MLFLOW_RUNNER = textwrap.dedent('''
+    import runpy, sys
+    import mlflow
+
+    with mlflow.start_run() as active:
+        runpy.run_path(sys.argv[1], run_name="__main__")
+    with open(sys.argv[2], "w") as out:
+        out.write(active.info.run_id)
+''')
+
+
+class Logged:
+    """What a run ended up holding, in MLflow's terms."""
+
+    def __init__(self) -> None:
+        self.metrics: dict[str, list[tuple[int, float]]] = {}
+        self.tags: dict[str, str] = {}
+        self.artifacts: dict[str, bytes] = {}
+
+    def metric(self, name: str, value: object, step: int | None) -> None:
+        self.metrics.setdefault(name, []).append((step or 0, float(value)))  # type: ignore[arg-type]
+
+    def comparable(self) -> tuple[dict, dict, dict]:
+        metrics = {k: sorted(v) for k, v in self.metrics.items()}
+        # figures are rendered twice, so only their kind is compared
+        artifacts = {k: (PNG if v.startswith(PNG) and k.endswith(".png") else v) for k, v in self.artifacts.items()}
+        return metrics, self.tags, artifacts
+
+
+def expected_from_v1(records: list[dict]) -> Logged:
+    """The MLflow state that carries what v1 was asked to log (mapping.md section 6)."""
+    logged = Logged()
+    for record in records:
+        method, name = record["method"], record.get("name")
+        if method == "log":
+            if isinstance(record["value"], str):
+                logged.tags[name] = record["value"]
+            else:
+                logged.metric(name, record["value"], record["step"])
+        elif method == "log_list":
+            for index, value in enumerate(record["value"]):
+                logged.metric(name, value, index)
+        elif method == "log_row":
+            for column, value in record["columns"].items():
+                logged.metric(f"{name}.{column}", value, None)
+        elif method == "log_table":
+            logged.artifacts[f"{name}.json"] = json.dumps(record["value"]).encode()
+        elif method == "log_image" and "plot" in record:
+            logged.artifacts[f"{name}.png"] = base64.b64decode(record["plot"])
+        elif method == "log_image":
+            logged.artifacts[posixpath.basename(record["path"])] = base64.b64decode(record["data"])
+        elif method == "upload_file":
+            logged.artifacts[posixpath.normpath(name)] = base64.b64decode(record["data"])
+        elif method == "upload_folder":
+            for relative, data in record["files"].items():
+                logged.artifacts[posixpath.join(name, relative)] = base64.b64decode(data)
+        elif method == "tag":
+            logged.tags[record["key"]] = "" if record["value"] is None else str(record["value"])
+        elif method == "set_tags":
+            logged.tags.update({k: str(v) for k, v in record["tags"].items()})
+        else:
+            assert method == "complete", method
+    return logged
+
+
+def _workdir(root: Path, name: str, script: Path) -> Path:
+    folder = root / name
+    folder.mkdir()
+    shutil.copyfile(script, folder / "train.py")
+    return folder
+
+
+def run_v1(root: Path, script: Path) -> list[dict]:
+    fake = root / "fake_azureml"
+    (fake / "azureml" / "core").mkdir(parents=True)
+    (fake / "azureml" / "__init__.py").write_text("")
+    (fake / "azureml" / "core" / "__init__.py").write_text(FAKE_AZUREML_CORE)
+    (fake / "azureml" / "core" / "run.py").write_text("from azureml.core import Run\n")
+    folder = _workdir(root, "v1", script)
+    record = root / "v1.jsonl"
+    result = run([sys.executable, "train.py"], cwd=folder,
+                 env={"PYTHONPATH": str(fake), "V1_RECORD_FILE": str(record), "MPLBACKEND": "Agg"})
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
+
+
+def run_mlflow(root: Path, script: Path) -> Logged:
+    import mlflow
+
+    folder = _workdir(root, "v2", script)
+    (root / "runner.py").write_text(MLFLOW_RUNNER)
+    store = f"file:{root / 'mlruns'}"
+    env = {"MLFLOW_TRACKING_URI": store, "MLFLOW_ALLOW_FILE_STORE": "true", "MPLBACKEND": "Agg"}
+    result = run([sys.executable, str(root / "runner.py"), "train.py", str(root / "run_id")], cwd=folder, env=env)
+    assert result.returncode == 0, result.stderr
+    run_id = (root / "run_id").read_text()
+
+    previous = os.environ.get("MLFLOW_ALLOW_FILE_STORE")
+    os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+    try:
+        client = mlflow.MlflowClient(tracking_uri=store)
+        data = client.get_run(run_id).data
+        logged = Logged()
+        for key in data.metrics:
+            logged.metrics[key] = [(m.step, m.value) for m in client.get_metric_history(run_id, key)]
+        logged.tags = {k: v for k, v in data.tags.items() if not k.startswith("mlflow.")}
+        download = Path(client.download_artifacts(run_id, "", str(root / "artifacts")))
+    finally:
+        if previous is None:
+            os.environ.pop("MLFLOW_ALLOW_FILE_STORE", None)
+        else:
+            os.environ["MLFLOW_ALLOW_FILE_STORE"] = previous
+    for path in sorted(download.rglob("*")):
+        if path.is_file():
+            logged.artifacts[path.relative_to(download).as_posix()] = path.read_bytes()
+    return logged
+
+
+def _normalise_json(artifacts: dict[str, bytes]) -> dict[str, bytes]:
+    return {k: (json.dumps(json.loads(v), sort_keys=True).encode() if k.endswith(".json") else v) for k, v in artifacts.items()}
+
+
+@pytest.mark.parametrize("case", EXECUTED)
+def test_v1_and_migrated_scripts_log_the_same(case: str, tmp_path: Path) -> None:
+    before = CASES / case / "before.py"
+    expected = expected_from_v1(run_v1(tmp_path, before))
+
+    script = tmp_path / "migrated" / "train.py"
+    script.parent.mkdir()
+    shutil.copyfile(before, script)
+    (script.parent / "pyproject.toml").write_text("")  # a project root of its own
+    report = fix(script)
+    migrated = script.read_bytes()
+    assert migrated == (CASES / case / "after.py").read_bytes(), report
+    assert no_v1(migrated.decode("utf-8")) and "azureml" not in migrated.decode("utf-8")
+    assert "mlflow.start_run" not in migrated.decode("utf-8")
+    ruff_clean(script)
+    second = fix(script)
+    assert script.read_bytes() == migrated and "Fixed 0 findings" in second
+
+    actual = run_mlflow(tmp_path, script)
+    want_metrics, want_tags, want_artifacts = expected.comparable()
+    got_metrics, got_tags, got_artifacts = actual.comparable()
+    assert got_metrics == want_metrics
+    assert got_tags == want_tags
+    assert _normalise_json(got_artifacts) == _normalise_json(want_artifacts)
+
+
+def test_the_fixtures_exercise_every_logging_call(tmp_path: Path) -> None:
+    """The comparison above is only as good as what the fixtures log."""
+    methods: set[str] = set()
+    for index, case in enumerate(EXECUTED):
+        folder = tmp_path / str(index)
+        folder.mkdir()
+        records = run_v1(folder, CASES / case / "before.py")
+        methods |= {r["method"] for r in records}
+        if case == "inscript_logging_calls":
+            logged = expected_from_v1(records)
+            assert logged.metrics["losses"] == [(0, 0.9), (1, 0.5), (2, 0.3)]
+            assert logged.metrics["val_loss"] == [(2, 0.5)]  # v1's 4th positional is the step
+            assert logged.metrics["converged"] == [(0, 1.0)]
+            assert logged.tags["optimizer"] == "adam" and logged.tags["reviewed"] == ""
+            assert {"outputs/model.pkl", "model.pkl", "reports/report.txt", "roc.png", "scores.json",
+                    "loss_curve.png", "figure_object.png"} <= set(logged.artifacts)
+    assert methods == {"log", "log_list", "log_row", "log_table", "log_image", "upload_file", "upload_folder",
+                       "tag", "set_tags", "complete"}
+
+
+def _fix_report(case: str, tmp_path: Path) -> tuple[str, bytes, bytes]:
+    before = (CASES / case / "before.py").read_bytes()
+    script = tmp_path / "train.py"
+    script.write_bytes(before)
+    return fix(script), before, script.read_bytes()
+
+
+def test_input_datasets_is_left_with_what_to_do_instead(tmp_path: Path) -> None:
+    report, before, after = _fix_report("inscript_input_datasets", tmp_path)
+    assert after == before  # `run` stays defined: nothing in its group is rewritten
+    lines = report.splitlines()
+    manual = next(line for line in lines if " AML033 left: " in line)
+    assert "argparse argument bound to ${{inputs.<name>}}" in manual
+    blocked = [line for line in lines if " AML012 left: " in line or " AML031 left: " in line]
+    assert len(blocked) == 2
+    assert all("`run` is also used at line 5 (`run.input_datasets" in line for line in blocked)
+
+
+def test_parent_run_and_workspace_leave_the_script(tmp_path: Path) -> None:
+    report, before, after = _fix_report("inscript_parent_and_workspace", tmp_path)
+    assert after == before
+    assert " AML035 left: " in report and "build an MLClient" in report
+    assert " AML034 left: " in report and "mlflow.get_parent_run" in report
+
+
+def test_model_get_model_path_stays_while_the_logging_moves(tmp_path: Path) -> None:
+    report, _, after = _fix_report("inscript_model_path_stays", tmp_path)
+    text = after.decode("utf-8")
+    assert 'Model.get_model_path("churn", version=3)' in text and "from azureml.core import Model\n" in text
+    assert "mlflow.log_metric(" in text and "run" not in text.replace("churn", "")
+    assert " AML037 left: " in report and "job input" in report
+
+
+def test_a_value_mlflow_cannot_log_leaves_the_group(tmp_path: Path) -> None:
+    report, before, after = _fix_report("inscript_list_value_left", tmp_path)
+    assert after == before
+    assert ':6:1: AML012 left: the value `["cat", "dog"]` is not a number' in report
+    assert ":5:1: AML012 left: depends on line 6" in report
+
+
+def test_without_unsafe_fixes_nothing_in_a_training_script_changes(tmp_path: Path) -> None:
+    before = (CASES / "inscript_safe_fixes_only" / "before.py").read_bytes()
+    script = tmp_path / "train.py"
+    script.write_bytes(before)
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", script.name], cwd=tmp_path)
+    assert script.read_bytes() == before
+    assert "3 more can be fixed with --unsafe-fixes" in result.stdout + result.stderr

@@ -1,0 +1,189 @@
+"""Pipeline migration, executed: v1 PythonScriptStep pipeline -> fixer -> a v2
+pipeline job built and validated by the real azure-ai-ml."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
+
+PIPELINE = """\
+from azureml.core import Dataset, Environment, Experiment, Workspace
+from azureml.core.compute import AmlCompute, ComputeTarget
+from azureml.core.compute_target import ComputeTargetException
+from azureml.core.runconfig import RunConfiguration
+from azureml.data import OutputFileDatasetConfig
+from azureml.pipeline.core import Pipeline
+from azureml.pipeline.steps import PythonScriptStep
+
+workspace = Workspace.from_config()
+experiment = Experiment(workspace=workspace, name="train_score_eval_pipeline")
+script_folder = "./src"
+
+cluster_name = "cpu-cluster"
+try:
+    aml_compute = ComputeTarget(workspace=workspace, name=cluster_name)
+    print("Found existing cluster, use it.")
+except ComputeTargetException:
+    compute_config = AmlCompute.provisioning_configuration(vm_size="STANDARD_DS12_V2", max_nodes=4)
+    aml_compute = ComputeTarget.create(workspace, cluster_name, compute_config)
+aml_compute.wait_for_completion(show_output=True)
+
+env = Environment.from_conda_specification(name="pipeline-env", file_path="pytorch-env.yml")
+run_config = RunConfiguration()
+run_config.environment = env
+
+data_urls = ["wasbs://demo@dprepdata.blob.core.windows.net/Titanic.csv"]
+input_ds = Dataset.File.from_files(data_urls)
+
+model_output = OutputFileDatasetConfig("model_output")
+train_step = PythonScriptStep(
+    name="train step",
+    script_name="train.py",
+    arguments=["--training_data", input_ds.as_named_input("training_data").as_mount(),
+               "--max_epochs", 5, "--learning_rate", 0.1, "--model_output", model_output],
+    source_directory=script_folder,
+    compute_target=aml_compute,
+    runconfig=run_config,
+    allow_reuse=True,
+)
+
+score_output = OutputFileDatasetConfig("score_output")
+score_step = PythonScriptStep(
+    name="score step",
+    script_name="score.py",
+    arguments=["--model_input", model_output.as_input("model_input"),
+               "--test_data", input_ds.as_named_input("test_data").as_mount(),
+               "--score_output", score_output],
+    source_directory=script_folder,
+    compute_target=aml_compute,
+    runconfig=run_config,
+    allow_reuse=True,
+)
+
+eval_output = OutputFileDatasetConfig("eval_output")
+eval_step = PythonScriptStep(
+    name="eval step",
+    script_name="eval.py",
+    arguments=["--scoring_result", score_output.as_input("scoring_result"), "--eval_output", eval_output],
+    source_directory=script_folder,
+    compute_target=aml_compute,
+    runconfig=run_config,
+    allow_reuse=True,
+)
+
+pipeline_steps = [train_step, score_step, eval_step]
+pipeline = Pipeline(workspace=workspace, steps=pipeline_steps)
+pipeline_run = experiment.submit(pipeline, regenerate_outputs=False)
+pipeline_run.wait_for_completion()
+"""
+
+
+def _migrate(tmp_path: Path, program: str) -> tuple[dict, dict, list[dict]]:
+    script = project(tmp_path, program, "pipeline.py")
+    fix(script)
+    migrated = script.read_text()
+    assert no_v1(migrated), migrated
+    ruff_clean(script)
+    records = execute(script)
+    submits = [r for r in records if r["operation"] == "jobs.create_or_update"]
+    assert len(submits) == 1
+    assert submits[0]["valid"], submits[0]["errors"]
+    before = script.read_bytes()
+    fix(script)
+    assert script.read_bytes() == before  # second run is a no-op
+    return submits[0]["job"], submits[0]["kwargs"], records
+
+
+def _tokens(node: dict) -> list[str]:
+    return shlex.split(node["component"]["command"])
+
+
+def test_three_step_pipeline_becomes_a_valid_pipeline_job(tmp_path: Path) -> None:
+    job, kwargs, records = _migrate(tmp_path, PIPELINE)
+    assert job["type"] == "pipeline"
+    assert set(job["jobs"]) == {"train_step", "score_step", "eval_step"}
+    train, score, evaluate = (job["jobs"][n] for n in ("train_step", "score_step", "eval_step"))
+    assert _tokens(train) == ["python", "train.py", "--training_data", "${{inputs.training_data}}", "--max_epochs",
+                              "5", "--learning_rate", "0.1", "--model_output", "${{outputs.model_output}}"]
+    assert _tokens(score)[:2] == ["python", "score.py"] and _tokens(evaluate)[:2] == ["python", "eval.py"]
+    # edges train -> score -> eval through the named outputs
+    assert score["inputs"]["model_input"]["path"] == "${{parent.jobs.train_step.outputs.model_output}}"
+    assert evaluate["inputs"]["scoring_result"]["path"] == "${{parent.jobs.score_step.outputs.score_output}}"
+    # the dataset URL is the pipeline input, read by train and score
+    assert job["inputs"]["input_ds"] == {"type": "uri_file", "path": "wasbs://demo@dprepdata.blob.core.windows.net/Titanic.csv"}
+    assert train["inputs"]["training_data"]["path"] == "${{parent.inputs.input_ds}}"
+    assert score["inputs"]["test_data"]["path"] == "${{parent.inputs.input_ds}}"
+    assert job["settings"]["default_compute"] == "cpu-cluster"
+    assert "force_rerun" not in job["settings"]
+    assert train["component"]["display_name"] == "train step" and train["component"]["is_deterministic"] is True
+    assert kwargs["experiment_name"] == "train_score_eval_pipeline"
+    created = next(r for r in records if r["operation"] == "compute.begin_create_or_update")["compute"]
+    assert (created["name"], created["size"], created["max_instances"], created["idle_time_before_scale_down"]) == (
+        "cpu-cluster", "STANDARD_DS12_V2", 4, 1800)
+    assert records[-1]["operation"] == "jobs.stream"
+
+
+def test_pipeline_data_instead_of_output_file_dataset_config(tmp_path: Path) -> None:
+    program = PIPELINE.replace("from azureml.data import OutputFileDatasetConfig",
+                               "from azureml.data import OutputFileDatasetConfig\nfrom azureml.pipeline.core import PipelineData")
+    program = program.replace('model_output = OutputFileDatasetConfig("model_output")',
+                              'model_output = PipelineData("model_output")')
+    program = program.replace('"--model_output", model_output],', '"--model_output", model_output],\n    outputs=[model_output],')
+    program = program.replace('model_output.as_input("model_input")', "model_output")
+    program = program.replace('"--score_output", score_output],', '"--score_output", score_output],\n    inputs=[model_output],')
+    assert "PipelineData(" in program and "inputs=[model_output]" in program
+    job, _, _ = _migrate(tmp_path, program)
+    score = job["jobs"]["score_step"]
+    assert "--model_input" in _tokens(score) and "${{inputs.model_output}}" in _tokens(score)
+    assert score["inputs"]["model_output"]["path"] == "${{parent.jobs.train_step.outputs.model_output}}"
+
+
+def test_pipeline_submit_with_experiment_name(tmp_path: Path) -> None:
+    program = PIPELINE.replace(
+        "pipeline_run = experiment.submit(pipeline, regenerate_outputs=False)",
+        'pipeline_run = pipeline.submit(experiment_name="submitted-by-pipeline")',
+    ).replace('experiment = Experiment(workspace=workspace, name="train_score_eval_pipeline")\n', "")
+    job, kwargs, _ = _migrate(tmp_path, program)
+    assert kwargs["experiment_name"] == "submitted-by-pipeline"
+    assert job["type"] == "pipeline"
+
+
+def test_regenerate_outputs_becomes_force_rerun(tmp_path: Path) -> None:
+    program = PIPELINE.replace("regenerate_outputs=False", "regenerate_outputs=True")
+    job, _, _ = _migrate(tmp_path, program)
+    assert job["settings"]["force_rerun"] is True
+
+
+def test_tabular_dataset(tmp_path: Path) -> None:
+    program = PIPELINE.replace("input_ds = Dataset.File.from_files(data_urls)",
+                               "input_ds = Dataset.Tabular.from_delimited_files(path=data_urls)")
+    program = program.replace('input_ds.as_named_input("training_data").as_mount()', 'input_ds.as_named_input("training_data")')
+    program = program.replace('input_ds.as_named_input("test_data").as_mount()', 'input_ds.as_named_input("test_data")')
+    job, _, _ = _migrate(tmp_path, program)
+    assert job["inputs"]["input_ds"] == {"type": "uri_file", "path": "wasbs://demo@dprepdata.blob.core.windows.net/Titanic.csv"}
+
+
+def test_low_priority_cluster(tmp_path: Path) -> None:
+    program = PIPELINE.replace('max_nodes=4)', 'max_nodes=4, vm_priority="lowpriority")')
+    _, _, records = _migrate(tmp_path, program)
+    created = next(r for r in records if r["operation"] == "compute.begin_create_or_update")["compute"]
+    assert created["tier"] == "low_priority"
+
+
+def test_a_step_without_v2_counterpart_leaves_the_pipeline_intact(tmp_path: Path) -> None:
+    program = PIPELINE.replace("from azureml.pipeline.steps import PythonScriptStep",
+                               "from azureml.pipeline.steps import DatabricksStep, PythonScriptStep")
+    program = program.replace("pipeline_steps = [train_step, score_step, eval_step]",
+                              'spark_step = DatabricksStep(name="spark", notebook_path="/nb")\n'
+                              "pipeline_steps = [train_step, score_step, eval_step, spark_step]")
+    script = project(tmp_path, program, "pipeline.py")
+    report = fix(script)
+    migrated = script.read_text()
+    # nothing that belongs to the pipeline is half rewritten
+    for v1 in ("PythonScriptStep(", "Pipeline(workspace", "experiment.submit(pipeline", "OutputFileDatasetConfig(",
+               "Dataset.File.from_files", "run_config.environment = env", "ComputeTarget.create("):
+        assert v1 in migrated, v1
+    assert "AML062 left:" in report
+    assert "AML004 left: step `spark_step` is not a PythonScriptStep this fix can migrate" in report

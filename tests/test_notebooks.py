@@ -1,0 +1,266 @@
+"""Notebooks in ``azureml-v2 check`` and ``fix``: cells as one program, magics kept, bytes kept."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flake8_azureml_v2.notebooks import mask_magics
+
+from .conftest import TESTS, run
+from .migrate_helpers import CONDA_YML, CONFIG_JSON, execute, no_v1
+
+NOTEBOOKS = TESTS / "fixtures" / "notebooks"
+LAYOUTS = ["indent1_v45.ipynb", "indent2_v44.ipynb", "compact_v45.ipynb", "indent1_crlf_v44.ipynb"]
+TOOL = [sys.executable, "-m", "flake8_azureml_v2"]
+
+# (cell, line in cell, code) the shared fixture must produce; cells count from 1 over all cells.
+EXPECTED = {
+    (2, 3, "AML099"), (3, 2, "AML020"),
+    (4, 3, "AML010"), (4, 5, "AML011"), (4, 6, "AML012"),  # the %%writefile src/train.py cell
+    (5, 1, "AML040"), (6, 1, "AML002"), (8, 3, "AML021"), (10, 1, "AML001"), (10, 2, "AML042"),
+}
+EDITED = {2, 3, 4, 5, 6, 8, 10}
+_FINDING = re.compile(r"^(?P<file>[^:\n]+):cell (?P<cell>\d+):(?P<line>\d+):\d+: (?P<code>AML\d+) ", re.M)
+_SOURCE_KEY = re.compile(r'"source"\s*:\s*')
+
+
+def _workspace(tmp_path: Path, name: str) -> Path:
+    shutil.copy(NOTEBOOKS / name, tmp_path / name)
+    (tmp_path / "config.json").write_text(CONFIG_JSON)
+    (tmp_path / "pytorch-env.yml").write_text(CONDA_YML)
+    (tmp_path / "src").mkdir()
+    return tmp_path / name
+
+
+def _findings(output: str) -> set[tuple[int, int, str]]:
+    return {(int(m["cell"]), int(m["line"]), m["code"]) for m in _FINDING.finditer(output)}
+
+
+def _source_spans(text: str) -> list[tuple[int, int]]:
+    """Where each cell's source value sits in the raw JSON text (found without this project's code)."""
+    decoder = json.JSONDecoder()
+    spans = []
+    for match in _SOURCE_KEY.finditer(text):
+        _, end = decoder.raw_decode(text, match.end())
+        spans.append((match.end(), end))
+    return spans
+
+
+def _outside(text: str, cells: set[int]) -> list[str]:
+    """The raw text with the source values of ``cells`` (1-based) cut out."""
+    pieces, start = [], 0
+    for number, (a, b) in enumerate(_source_spans(text), 1):
+        if number in cells:
+            pieces.append(text[start:a])
+            start = b
+    pieces.append(text[start:])
+    return pieces
+
+
+def _source(cell: dict) -> str:
+    return cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_check_reports_every_cell_and_the_skipped_one(tmp_path: Path, name: str) -> None:
+    notebook = _workspace(tmp_path, name)
+    before = notebook.read_bytes()
+    result = run([*TOOL, "check", "."], cwd=tmp_path)  # found by walking the folder
+    assert _findings(result.stdout) == EXPECTED, result.stdout
+    # the !pip line names azureml but is a shell command; %matplotlib, %%bash and `Workspace?` are masked
+    assert not any(cell == 2 and line == 2 for cell, line, _ in _findings(result.stdout))
+    assert not any(cell == 9 for cell, _, _ in _findings(result.stdout))
+    assert f"{name}:cell 7: error: skipped, not Python even with magics masked: syntax error" in result.stderr
+    assert result.returncode == 2  # a cell could not be checked, like a file with a syntax error
+    assert "names it" not in result.stdout and "it calls Run.get_context()" in result.stdout
+    assert notebook.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_fix_rewrites_only_the_edited_sources(tmp_path: Path, name: str) -> None:
+    notebook = _workspace(tmp_path, name)
+    before_bytes = notebook.read_bytes()
+    before = json.loads(before_bytes)
+    result = run([*TOOL, "fix", "--unsafe-fixes", name], cwd=tmp_path)
+    assert result.returncode == 2, result.stderr  # cell 7 is reported, the rest is fixed
+    assert "cell 7: error: skipped" in result.stderr
+    # the import clean-up reports the training script's v1 import as AML099, like in a .py file
+    assert _fixed(result.stdout) == (EXPECTED - {(4, 3, "AML010")}) | {(4, 3, "AML099")}, result.stdout
+    after_bytes = notebook.read_bytes()
+    after = json.loads(after_bytes)
+
+    # Parsed JSON: everything but the edited sources is equal, and each source keeps its form.
+    changed = {n for n, (a, b) in enumerate(zip(before["cells"], after["cells"]), 1) if a != b}
+    assert changed == EDITED
+    for number, (old, new) in enumerate(zip(before["cells"], after["cells"]), 1):
+        assert {k: v for k, v in old.items() if k != "source"} == {k: v for k, v in new.items() if k != "source"}
+        assert type(old["source"]) is type(new["source"])
+        if isinstance(new["source"], list):
+            assert all(line.endswith("\n") for line in new["source"][:-1])
+    assert {k: v for k, v in before.items() if k != "cells"} == {k: v for k, v in after.items() if k != "cells"}
+    assert list(before) == list(after) and [list(c) for c in before["cells"]] == [list(c) for c in after["cells"]]
+
+    # Raw text: every byte outside the edited source values is identical (layout, escapes, line breaks).
+    assert _outside(before_bytes.decode(), EDITED) == _outside(after_bytes.decode(), EDITED)
+
+    cells = [_source(c) for c in after["cells"]]
+    assert cells[1].startswith("%matplotlib inline\n!pip install azureml-sdk\n")
+    assert "from azure.ai.ml import MLClient, command" in cells[1] and no_v1(cells[1])
+    assert cells[2] == "# connect to the workspace\nml_client = MLClient.from_config(DefaultAzureCredential())"
+    assert cells[3].startswith("%%writefile src/train.py\n")
+    assert no_v1(cells[3]) and "mlflow.log_metric('accuracy', 0.91)" in cells[3] and "import mlflow" in cells[3]
+    assert cells[5].endswith("remainder = (10\n             % 3)")  # a % inside brackets is Python, not a magic
+    assert cells[6] == _source(before["cells"][6]) and cells[8] == _source(before["cells"][8])
+    assert "    !echo step {step}\n" in cells[7] and cells[7].endswith("\nWorkspace?")
+    assert "command(code='./src'" in cells[7] and "# the entry point" in cells[7]
+    assert cells[9] == "run = ml_client.jobs.create_or_update(config, experiment_name='nb-experiment')\nprint(run.studio_url)\n"
+
+    # A second run changes nothing and does not even rewrite the file.
+    mtime = notebook.stat().st_mtime_ns
+    again = run([*TOOL, "fix", "--unsafe-fixes", name], cwd=tmp_path)
+    assert "Fixed 0 findings in 0 files" in again.stdout + again.stderr
+    assert notebook.read_bytes() == after_bytes and notebook.stat().st_mtime_ns == mtime
+
+
+def _fixed(output: str) -> set[tuple[int, int, str]]:
+    pattern = re.compile(r"^[^:\n]+:cell (\d+):(\d+): (AML\d+) fixed", re.M)
+    return {(int(c), int(line), code) for c, line, code in pattern.findall(output)}
+
+
+def test_fixed_notebook_submits_a_valid_command_job(tmp_path: Path) -> None:
+    notebook = _workspace(tmp_path, "indent1_v45.ipynb")
+    run([*TOOL, "fix", "--unsafe-fixes", notebook.name], cwd=tmp_path)
+    lines = []
+    for number, cell in enumerate(json.loads(notebook.read_text(encoding="utf-8"))["cells"], 1):
+        text = _source(cell)
+        if cell["cell_type"] != "code" or number == 7 or text.startswith("%%"):
+            continue
+        for line in text.splitlines():
+            magic = line.startswith("%") or line.lstrip().startswith("!") or line.endswith("?")
+            lines.append(line[: len(line) - len(line.lstrip())] + "pass" if magic else line)
+    script = tmp_path / "job.py"
+    script.write_text("\n".join(lines) + "\n")
+    records = [r for r in execute(script) if r["operation"] == "jobs.create_or_update"]
+    assert len(records) == 1 and records[0]["valid"], records
+    job = records[0]["job"]
+    assert job["component"]["command"] == "python train.py" and records[0]["code"] == "./src"
+    assert job["compute"] == "cpu-cluster" and records[0]["kwargs"]["experiment_name"] == "nb-experiment"
+
+
+def test_diff_and_check_name_cells_and_write_nothing(tmp_path: Path) -> None:
+    notebook = _workspace(tmp_path, "indent2_v44.ipynb")
+    before = notebook.read_bytes()
+    diff = run([*TOOL, "fix", "--unsafe-fixes", "--diff", notebook.name], cwd=tmp_path)
+    assert "--- a/indent2_v44.ipynb:cell 3\n+++ b/indent2_v44.ipynb:cell 3\n" in diff.stdout
+    assert "+ml_client = MLClient.from_config(DefaultAzureCredential())\n" in diff.stdout
+    assert " %matplotlib inline\n" in diff.stdout
+    check = run([*TOOL, "fix", "--unsafe-fixes", "--check", notebook.name], cwd=tmp_path)
+    assert "Would fix indent2_v44.ipynb" in check.stdout + check.stderr
+    assert notebook.read_bytes() == before
+
+
+def _notebook(cells: list[str], **extra: object) -> str:
+    body = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": s} for s in cells]
+    return json.dumps({"cells": body, "metadata": {}, "nbformat": 4, "nbformat_minor": 4, **extra}, indent=1) + "\n"
+
+
+def test_noqa_inside_a_cell(tmp_path: Path) -> None:
+    (tmp_path / "nb.ipynb").write_text(_notebook([
+        "from azureml.core import Workspace  # noqa: AML099\n",
+        "ws = Workspace.from_config()  # noqa\nother = Workspace.get('w')",
+    ]))
+    result = run([*TOOL, "check", "nb.ipynb"], cwd=tmp_path)
+    assert _findings(result.stdout) == {(2, 2, "AML020")}, result.stdout
+    assert result.returncode == 1
+
+
+def test_written_script_named_by_the_notebook_is_a_training_script(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "nb.ipynb").write_text(_notebook([
+        "folder = 'jobs'\n",
+        "%%writefile $folder/score.py\nimport azureml.core\nprint('scoring')\n",
+        "from azureml.core import ScriptRunConfig\n"
+        "cfg = ScriptRunConfig(source_directory=folder,\n    script='score.py')\n",
+        "%%writefile jobs/helper.py\nimport azureml.core\n",
+    ]))
+    result = run([*TOOL, "check", "nb.ipynb"], cwd=tmp_path)
+    assert "nb.ipynb:cell 2:2:1: AML010 azureml import in a training script (nb.ipynb:cell 3:2 names it with script=)" \
+        in result.stdout, result.stdout
+    assert "nb.ipynb:cell 4:2:1: AML099" in result.stdout  # written but never submitted
+    # The script on disk is found through the notebook too: by check and by flake8 alike.
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "jobs" / "score.py").write_text("import azureml.core\n")
+    check = run([*TOOL, "check", "jobs/score.py"], cwd=tmp_path)
+    assert "AML010 azureml import in a training script (nb.ipynb:cell 3:2 names it with script=)" in check.stdout
+    flake8 = run([sys.executable, "-m", "flake8", "--select", "AML", "jobs/score.py"], cwd=tmp_path)
+    assert "AML010" in flake8.stdout and "cell 3:2" in flake8.stdout
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('{"cells": [{"cell_type": "code", "source": "import azureml.core"}', "not a notebook: invalid JSON"),
+    (json.dumps({"cells": [], "metadata": {"note": "azureml"}, "nbformat": 4, "nbformat_minor": 4}),
+     "the notebook has no cells"),
+    (json.dumps({"metadata": {}, "nbformat": 3, "nbformat_minor": 0, "worksheets": [{"cells": [
+        {"cell_type": "code", "input": ["import azureml.core"], "language": "python", "outputs": []}]}]}),
+     "nbformat 3 notebooks are not supported"),
+])
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_bad_notebooks_are_reported_and_left_alone(tmp_path: Path, content: str, message: str, command: str) -> None:
+    notebook = tmp_path / "bad.ipynb"
+    notebook.write_text(content)
+    result = run([*TOOL, command, "bad.ipynb"], cwd=tmp_path)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1 and errors[0].startswith("bad.ipynb: error: ") and message in errors[0], result.stderr
+    assert notebook.read_text() == content
+
+
+def test_a_layout_that_cannot_be_reproduced_is_not_written(tmp_path: Path) -> None:
+    # "\/" is valid JSON but json.dumps writes "/", so a rewrite would change bytes outside the fix.
+    text = _notebook(["import azureml.core\nws = azureml.core.Workspace.from_config()\n"]).replace(
+        '"metadata": {}', '"metadata": {"url": "https:\\/\\/example.org"}', 1)
+    notebook = tmp_path / "nb.ipynb"
+    notebook.write_text(text)
+    result = run([*TOOL, "fix", "--unsafe-fixes", "nb.ipynb"], cwd=tmp_path)
+    assert result.returncode == 2
+    assert "nb.ipynb: error: the notebook's JSON layout cannot be reproduced, so it is not rewritten" in result.stderr
+    assert notebook.read_text() == text
+    assert run([*TOOL, "check", "nb.ipynb"], cwd=tmp_path).returncode == 1  # checking still works
+
+
+def test_a_notebook_with_nothing_to_fix_is_not_rewritten(tmp_path: Path) -> None:
+    notebook = tmp_path / "clean.ipynb"
+    notebook.write_text(_notebook(["!pip install azure-ai-ml  # replaces azureml-core\n", "%%bash\necho azureml\n",
+                                   "import mlflow\nmlflow.log_metric('a', 1)"]))
+    before, mtime = notebook.read_bytes(), notebook.stat().st_mtime_ns
+    for command in (["check"], ["fix"], ["fix", "--unsafe-fixes"]):
+        result = run([*TOOL, *command, "clean.ipynb"], cwd=tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert notebook.read_bytes() == before and notebook.stat().st_mtime_ns == mtime
+
+
+def test_stdin_with_a_notebook_file_name(tmp_path: Path) -> None:
+    text = (NOTEBOOKS / "compact_v45.ipynb").read_text(encoding="utf-8")
+    result = subprocess.run([*TOOL, "check", "--stdin-filename", "nb.ipynb", "-"], input=text.encode(),
+                            capture_output=True, cwd=tmp_path)
+    assert _findings(result.stdout.decode()) == EXPECTED
+
+
+def _masked(text: str) -> list[str]:
+    return mask_magics(text, "T", 0)[1]
+
+
+def test_what_counts_as_a_magic_line() -> None:
+    assert _masked("%time x = 1\n!ls\nfiles = !ls\nWorkspace?\n?Workspace\nws.get??\n") == [
+        "%time x = 1\n", "!ls\n", "files = !ls\n", "Workspace?\n", "?Workspace\n", "ws.get??\n"]
+    assert _masked("x = (1\n     % 2)\ny = 'a' \\\n    % 3\ns = '''\n!not a magic\n'''\nz = 1  # why?\n") == []
+    assert _masked("!pip install \\\n    azure-ai-ml\nx = 1\n") == ["!pip install \\\n", "    azure-ai-ml\n"]
+    masked, _, placeholders = mask_magics("if x:\n    %time y()\n", "T", 4)
+    assert masked == "if x:\n    pass  # T4\n" and placeholders == ["    pass  # T4\n"]
