@@ -39,11 +39,6 @@ _TIERS = {"lowpriority": "low_priority", "dedicated": "dedicated"}
 _PROVISIONING_SIGNATURE = ["vm_size", "vm_priority", "min_nodes", "max_nodes", "idle_seconds_before_scaledown"]
 
 
-def _callee(ctx: FixContext, call: ast.AST) -> str | None:
-    for site in ctx.model.calls:
-        if site.node is call and isinstance(site.callee, Ref):
-            return site.callee.qualname
-    return None
 
 
 def _get_parts(call: ast.Call, ctx: FixContext) -> tuple[ast.Name, ast.expr]:
@@ -115,10 +110,10 @@ def _get_or_create(try_node: ast.Try, get_call: ast.Call, ctx: FixContext) -> Un
     if get_binding is None or len(try_node.handlers) != 1 or try_node.orelse or try_node.finalbody:
         raise ValueError("the compute block is not a plain try/except around ComputeTarget(...)")
     handler = try_node.handlers[0]
-    if handler.name or handler.type is None or _callee_ref(handler.type, ctx) != EXCEPTION:
+    if handler.name or handler.type is None or ctx.reference(handler.type) != EXCEPTION:
         raise ValueError("the except clause does not catch just ComputeTargetException")
     creates = [s for s in handler.body if isinstance(s, ast.Assign) and isinstance(s.value, ast.Call)
-               and _callee(ctx, s.value) == CREATE]
+               and ctx.callee(s.value) == CREATE]
     if len(creates) != 1:
         raise ValueError("the except clause does not create the compute with one ComputeTarget.create(...)")
     create = creates[0].value
@@ -163,16 +158,11 @@ def _provisioning(config: ast.expr, unit: Unit, ctx: FixContext) -> ast.Call:
         binding = ctx.binding_of(config)
         statement = binding.node if binding is not None else None
         config = statement.value if isinstance(statement, ast.Assign) else config
-    if not isinstance(config, ast.Call) or _callee(ctx, config) != PROVISIONING:
+    if not isinstance(config, ast.Call) or ctx.callee(config) != PROVISIONING:
         raise ValueError("the provisioning configuration is not AmlCompute.provisioning_configuration(...)")
     return config
 
 
-def _callee_ref(node: ast.expr, ctx: FixContext) -> str | None:
-    for reference in ctx.model.references:
-        if reference.node is node:
-            return reference.qualname
-    return None
 
 
 def _enclosing_try(node: ast.AST, ctx: FixContext) -> ast.Try | None:

@@ -6,30 +6,14 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.fixing import statements
-from ..engine.fixing.common import bind_arguments, constant_str, workspace_binding
+from ..engine.fixing.submission import experiment_parts
 from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import calls_to
 from ..engine.rule import Family, FixSafety, Rule
 
 EXPERIMENT = "azureml.core.Experiment"
-SIGNATURE = ["workspace", "name"]
 
 
-def parts(call: ast.Call, ctx: FixContext) -> tuple[ast.Name, ast.expr]:
-    """The workspace variable and the name expression of ``Experiment(ws, name)``;
-    raises ValueError with the reason when they are not plain enough to move."""
-    bound = bind_arguments(call, SIGNATURE)
-    if isinstance(bound, str):
-        raise ValueError(f"Experiment(): {bound}")
-    extra = sorted(set(bound.values) - set(SIGNATURE))
-    if extra:
-        raise ValueError(f"Experiment() with {', '.join(extra)}=: migrate it by hand")
-    workspace, name = bound.values.get("workspace"), bound.values.get("name")
-    if workspace is None or workspace_binding(ctx, workspace) is None:
-        raise ValueError("the experiment's workspace is not a Workspace variable this fix migrates")
-    if name is None or not (constant_str(name) is not None or isinstance(name, ast.Name)):
-        raise ValueError("the experiment name is not a literal or a variable")
-    return workspace, name  # type: ignore[return-value]
 
 
 def fix(ctx: FixContext) -> Iterator[Unit]:
@@ -40,7 +24,7 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
             continue  # an inline Experiment(...).submit() is rewritten with its submit (AML001)
         unit = Unit("AML040", site.node, "Experiment() removed: its name moves to experiment_name=", binding=binding)
         try:
-            workspace, name = parts(site.node, ctx)
+            workspace, name = experiment_parts(site.node, ctx)
         except ValueError as reason:
             yield unit.refuse(str(reason))
             continue

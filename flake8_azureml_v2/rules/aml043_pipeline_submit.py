@@ -14,10 +14,10 @@ from ..engine.fixing.common import (
 )
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.pipelines import SUBMIT_SETTINGS
+from ..engine.fixing.submission import translate_run_uses
 from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import method_calls
 from ..engine.rule import Family, FixSafety, Rule
-from .aml001_experiment_submit import _run_uses
 
 PIPELINE = "azureml.pipeline.core.Pipeline"
 SIGNATURE = ["experiment_name", "pipeline_parameters", "continue_on_step_failure", "regenerate_outputs"]
@@ -63,7 +63,7 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
         run = ctx.assigned_binding(call)
         if run is not None:
             unit.binding = run
-            _run_uses(run, client, unit, ctx, workspace, call, None)
+            translate_run_uses(run, client, unit, ctx, workspace, call, None)
         elif not isinstance(ctx.parent(call), ast.Expr):
             unit.refuse("the submitted run is used as a value this fix cannot follow")
         yield unit

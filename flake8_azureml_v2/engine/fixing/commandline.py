@@ -16,7 +16,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from ..names import Instance, Ref
+from ..names import Instance
 from ..v1api import is_subtype
 from . import statements
 from .common import constant_str, known_str, py_str, workspace_binding
@@ -149,11 +149,6 @@ def _method_chain(item: ast.expr) -> tuple[ast.expr, list[ast.Call]]:
     return current, list(reversed(calls))
 
 
-def _callee(call: ast.Call, ctx: FixContext) -> str | None:
-    for site in ctx.model.calls:
-        if site.node is call:
-            return site.callee.qualname if isinstance(site.callee, Ref) else None
-    return None
 
 
 def _origin(base: ast.expr, ctx: FixContext, wanted: str) -> tuple[ast.Call | None, int, str | None]:
@@ -210,7 +205,7 @@ def _dataset_use(item: ast.expr, previous: str | None, ctx: FixContext, line: Co
 
 def _dataset_source(call: ast.Call, ctx: FixContext, line: CommandLine, direct: bool) -> tuple[str, str]:
     """(path source, v2 type) for a dataset built from one literal path or a registered name."""
-    callee = _callee(call, ctx)
+    callee = ctx.callee(call)
     if callee == GET_BY_NAME:
         return _registered(call, ctx, line, direct)
     if callee not in (FROM_FILES, *TABULAR_FILES):
@@ -276,7 +271,7 @@ def _output_use(item: ast.expr, previous: str | None, ctx: FixContext, line: Com
     if config is None:
         config, origin, _ = _origin(base, ctx, PIPELINE_DATA)
         kind = PIPELINE_DATA
-    if config is None or _callee(config, ctx) != kind:
+    if config is None or ctx.callee(config) != kind:
         return None
     name = _output_name(config, previous)
     consumed_as: str | None = None

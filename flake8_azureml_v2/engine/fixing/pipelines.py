@@ -52,20 +52,11 @@ def _fresh(ctx: FixContext, wanted: str) -> str:
     return name
 
 
-def _value(ctx: FixContext, node: ast.expr) -> object:
-    for site in ctx.model.calls:
-        for arg, value in zip(site.node.args, site.args):
-            if arg is node:
-                return value
-        for keyword in site.node.keywords:
-            if keyword.value is node:
-                return site.kwargs.get(keyword.arg)  # type: ignore[arg-type]
-    return None
 
 
 def compute_source(node: ast.expr, ctx: FixContext, consumes: list[ast.Name]) -> str:
     """The compute a step runs on, as v2 wants it: a name."""
-    value = _value(ctx, node)
+    value = ctx.value_of_argument(node)
     if isinstance(value, Const):
         return ctx.locator.text(node)
     if isinstance(value, Instance) and is_subtype(value.type, COMPUTE_TARGET) and isinstance(node, ast.Name):

@@ -18,7 +18,7 @@ from functools import cached_property
 
 from ..analysis import Analysis
 from ..findings import Finding
-from ..names import Binding, Model
+from ..names import Binding, CallSite, Model, Ref, Value
 from ..rule import FixSafety
 from .edits import Edit
 from .locate import Locator
@@ -83,6 +83,39 @@ class FixContext:
             current = self.parent(current)
         assert current is not None
         return current
+
+    @cached_property
+    def _sites(self) -> dict[int, CallSite]:
+        return {id(site.node): site for site in self.model.calls}
+
+    @cached_property
+    def _references(self) -> dict[int, str]:
+        return {id(ref.node): ref.qualname for ref in self.model.references}
+
+    def callee(self, call: ast.AST) -> str | None:
+        """The qualified name a call's function resolves to, if it is a known name."""
+        site = self._sites.get(id(call))
+        return site.callee.qualname if site is not None and isinstance(site.callee, Ref) else None
+
+    def reference(self, node: ast.AST) -> str | None:
+        """The qualified v1 name an expression such as ``ComputeTargetException`` names."""
+        return self._references.get(id(node))
+
+    def value_of_argument(self, node: ast.expr) -> Value:
+        """What the name model resolved an argument expression to, where the call was seen."""
+        parent = self.parent(node)
+        if isinstance(parent, ast.keyword):
+            parent = self.parent(parent)
+        site = self._sites.get(id(parent)) if parent is not None else None
+        if site is None:
+            return None
+        for arg, value in zip(site.node.args, site.args):
+            if arg is node:
+                return value
+        for keyword in site.node.keywords:
+            if keyword.value is node:
+                return site.kwargs.get(keyword.arg)  # type: ignore[arg-type]
+        return None
 
     def binding_of(self, name: ast.Name) -> Binding | None:
         return self.model.binding_of_use.get(id(name))

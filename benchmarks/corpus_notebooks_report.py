@@ -1,0 +1,118 @@
+"""Measure notebook support on the real-world corpus (nothing is written).
+
+Usage::
+
+    python benchmarks/corpus_notebooks_report.py --manifest /work/corpus/manifest.tsv [--json out.json]
+
+For every ``.ipynb`` row of the manifest it reports, per subset:
+
+* notebooks read, notebooks with findings, notebooks refused (bad JSON, nbformat 3, ...);
+* code cells analysed and cells skipped as not Python even with magics masked;
+* ``%%writefile`` cells, how many of them are training scripts (AML010 evidence),
+  and how many of those the fixer (``--unsafe-fixes``, in memory) migrated
+  fully (no finding left) or partly;
+* notebooks the whole-notebook fixer would change, and refusals by reason;
+* notebooks whose JSON layout can be reproduced byte for byte (so they could be written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from flake8_azureml_v2 import notebooks
+from flake8_azureml_v2.engine import Settings, SourceError, analyse
+from flake8_azureml_v2.engine.fixing import FixError, fix_text
+from flake8_azureml_v2.notebook_files import NotebookError, read_notebook
+
+
+def measure(path: Path, settings: Settings, counts: Counter[str], reasons: Counter[str]) -> None:
+    data = path.read_bytes()
+    counts["notebooks"] += 1
+    try:
+        notebook = read_notebook(data)
+        parts = notebooks.take_apart(notebook)
+        checked = notebooks.check_notebook(data, path, settings, lambda code: True)
+    except (NotebookError, SourceError) as exc:
+        counts["refused"] += 1
+        reasons[str(exc).split(" (")[0]] += 1
+        return
+    counts["layout reproducible"] += notebook.layout is not None
+    counts["code cells"] += sum(1 for c in notebook.cells if c.get("cell_type") == "code")
+    counts["cells in the program"] += len(parts.program.cells)
+    counts["cells skipped (not Python)"] += len(checked.skipped)
+    counts["with findings"] += bool(checked.findings)
+    counts["findings"] += len(checked.findings)
+    try:
+        fixed = notebooks.fix_notebook(data, path, settings, lambda code: True, unsafe=True)
+        counts["notebooks the fixer would change"] += fixed.changed
+        counts["findings fixed in notebooks"] += len(fixed.fixed)
+    except (NotebookError, FixError, SourceError) as exc:
+        counts["notebooks the fixer refused"] += 1
+        reasons[f"fix refused: {str(exc).split(' (')[0]}"] += 1
+    model = analyse(parts.program.text, path=path, settings=settings).model
+    for written, body_path, body_settings, problem in notebooks.written_modules(parts, path, settings, model):
+        counts["%%writefile cells"] += 1
+        if problem is not None:
+            continue
+        body = analyse(written.body, path=body_path, settings=body_settings)
+        if body.context is None or body.context.training_evidence is None:
+            continue
+        counts["%%writefile training scripts"] += 1
+        if not body.findings:
+            counts["training scripts already v2"] += 1
+            continue
+        try:
+            outcome = fix_text(written.body, path=body_path, settings=body_settings, unsafe=True)
+        except (FixError, SourceError):
+            counts["training scripts refused by the fixer"] += 1
+            continue
+        if outcome.text != written.body and not outcome.left:
+            counts["training scripts fully migrated"] += 1
+        elif outcome.text != written.body:
+            counts["training scripts partly migrated"] += 1
+            for left in outcome.left:
+                reasons[f"left in training scripts: {left.finding.code}"] += 1
+        else:
+            counts["training scripts unchanged"] += 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--manifest", type=Path, required=True)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    with open(args.manifest, encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["kind"] == "ipynb"]
+    per_subset: dict[str, Counter[str]] = defaultdict(Counter)
+    reasons: Counter[str] = Counter()
+    for row in rows:
+        path = Path(row["local_path"])
+        if not path.is_file():
+            per_subset[row["subset"]]["missing"] += 1
+            continue
+        measure(path, Settings(), per_subset[row["subset"]], reasons)
+    for subset, counts in sorted(per_subset.items()):
+        print(f"== subset {subset}")
+        for key, value in counts.items():
+            print(f"  {key:40} {value}")
+        scripts = counts["%%writefile training scripts"] - counts["training scripts already v2"]
+        if scripts:
+            share = counts["training scripts fully migrated"] / scripts
+            print(f"  {'share of v1 training scripts fully migrated':40} {share:.0%}"
+                  f" (+{counts['training scripts partly migrated']} partly, of {scripts})")
+    if reasons:
+        print("== reasons")
+        for reason, count in reasons.most_common():
+            print(f"  {count:4}  {reason}")
+    if args.json:
+        args.json.write_text(json.dumps({"subsets": per_subset, "reasons": reasons}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""What submitting a v1 job shares between the fixers: the Experiment behind a
+submit, and the uses of the returned run that v2 can express on the returned job."""
+
+from __future__ import annotations
+
+import ast
+
+from ..names import Binding
+from . import statements
+from .common import bind_arguments, constant_str, visible, workspace_binding
+from .units import FixContext, Unit
+
+EXPERIMENT_SIGNATURE = ["workspace", "name"]
+
+def experiment_parts(call: ast.Call, ctx: FixContext) -> tuple[ast.Name, ast.expr]:
+    """The workspace variable and the name expression of ``Experiment(ws, name)``;
+    raises ValueError with the reason when they are not plain enough to move."""
+    bound = bind_arguments(call, EXPERIMENT_SIGNATURE)
+    if isinstance(bound, str):
+        raise ValueError(f"Experiment(): {bound}")
+    extra = sorted(set(bound.values) - set(EXPERIMENT_SIGNATURE))
+    if extra:
+        raise ValueError(f"Experiment() with {', '.join(extra)}=: migrate it by hand")
+    workspace, name = bound.values.get("workspace"), bound.values.get("name")
+    if workspace is None or workspace_binding(ctx, workspace) is None:
+        raise ValueError("the experiment's workspace is not a Workspace variable this fix migrates")
+    if name is None or not (constant_str(name) is not None or isinstance(name, ast.Name)):
+        raise ValueError("the experiment name is not a literal or a variable")
+    return workspace, name  # type: ignore[return-value]
+
+def tags_at_submit(call: ast.Call, submit: ast.Call, ctx: FixContext) -> bool:
+    """``run.set_tags(d)`` right after a submit can become ``tags=d`` on the submit,
+    when ``d`` is already defined there and the submit sets no tags itself."""
+    if len(call.args) != 1 or call.keywords or len(submit.args) > 1 or any(k.arg == "tags" for k in submit.keywords):
+        return False
+    if not isinstance(ctx.parent(call), ast.Expr):
+        return False
+    for node in ast.walk(call.args[0]):
+        if isinstance(node, ast.Name):
+            binding = ctx.binding_of(node)
+            if binding is not None and (binding.conditional or getattr(binding.node, "lineno", 0) >= submit.lineno):
+                return False
+        elif isinstance(node, (ast.Call, ast.NamedExpr, ast.Await, ast.Yield)):
+            return False
+    return True
+def translate_run_uses(run: Binding, client: str, unit: Unit, ctx: FixContext, workspace: Binding,
+              submit: ast.Call, extra: list[str] | None) -> None:
+    """Translate what v2 can express on the returned job; the rest blocks the fix."""
+    for use in run.uses:
+        parent = ctx.parent(use)
+        outer = ctx.parent(parent) if parent is not None else None
+        if isinstance(parent, ast.Attribute) and isinstance(outer, ast.Call) and outer.func is parent:
+            if (parent.attr == "set_tags" and extra is not None and not any(e.startswith("tags=") for e in extra)
+                    and tags_at_submit(outer, submit, ctx)):
+                extra.append(f"tags={ctx.locator.text(outer.args[0])}")
+                unit.edits.append(statements.delete(ctx.locator, ctx.parent(outer)))  # type: ignore[arg-type]
+                unit.findings.append(("AML030", outer))
+                unit.own_uses.add(id(use))
+            elif parent.attr == "get_portal_url" and not outer.args and not outer.keywords:
+                unit.edits.append(statements.replace(ctx.locator, outer, f"{use.id}.studio_url"))
+                unit.findings.append(("AML042", outer))
+                unit.own_uses.add(id(use))
+            elif parent.attr == "wait_for_completion" and _is_statement(outer, ctx) and _raises(outer):
+                if not visible(ctx, outer, workspace):
+                    continue
+                unit.edits.append(statements.replace(ctx.locator, outer, f"{client}.jobs.stream({use.id}.name)"))
+                unit.findings.append(("AML041", outer))
+                unit.own_uses.add(id(use))
+        elif isinstance(parent, ast.Attribute) and parent.attr == "id" and not (
+            isinstance(outer, ast.Call) and outer.func is parent
+        ):
+            unit.edits.append(statements.replace(ctx.locator, parent, f"{use.id}.name"))
+            unit.own_uses.add(id(use))
+        elif isinstance(parent, ast.Expr) or (
+            isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "print"
+        ):
+            unit.own_uses.add(id(use))  # displaying the job works the same way
+def _is_statement(call: ast.Call, ctx: FixContext) -> bool:
+    return isinstance(ctx.parent(call), ast.Expr)
+def _raises(call: ast.Call) -> bool:
+    """v2's stream always raises on failure: only v1's default raise_on_error=True maps."""
+    for keyword in call.keywords:
+        if keyword.arg == "raise_on_error":
+            return isinstance(keyword.value, ast.Constant) and keyword.value.value is True
+        if keyword.arg not in ("show_output", "wait_post_processing"):
+            return False
+    return len(call.args) <= 2
