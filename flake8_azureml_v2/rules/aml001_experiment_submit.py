@@ -103,14 +103,6 @@ def _drop_settings(call: ast.Call, unit: Unit, ctx: FixContext) -> None:
             unit.edits.extend(listedit.delete(ctx.text, container, element))
 
 
-
-
-
-
-
-
-
-
 def fix(ctx: FixContext) -> Iterator[Unit]:
     """``run = experiment.submit(config)`` -> ``ml_client.jobs.create_or_update(config,
     experiment_name=...)``; the run's portal URL, wait and id are translated too."""

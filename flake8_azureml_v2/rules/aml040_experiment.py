@@ -14,8 +14,6 @@ from ..engine.rule import Family, FixSafety, Rule
 EXPERIMENT = "azureml.core.Experiment"
 
 
-
-
 def fix(ctx: FixContext) -> Iterator[Unit]:
     """``experiment = Experiment(ws, 'x')`` is deleted; its submits carry the name."""
     for site in ctx.model.calls_to(EXPERIMENT):

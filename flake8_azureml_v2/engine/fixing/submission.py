@@ -12,6 +12,7 @@ from .units import FixContext, Unit
 
 EXPERIMENT_SIGNATURE = ["workspace", "name"]
 
+
 def experiment_parts(call: ast.Call, ctx: FixContext) -> tuple[ast.Name, ast.expr]:
     """The workspace variable and the name expression of ``Experiment(ws, name)``;
     raises ValueError with the reason when they are not plain enough to move."""
@@ -28,6 +29,7 @@ def experiment_parts(call: ast.Call, ctx: FixContext) -> tuple[ast.Name, ast.exp
         raise ValueError("the experiment name is not a literal or a variable")
     return workspace, name  # type: ignore[return-value]
 
+
 def tags_at_submit(call: ast.Call, submit: ast.Call, ctx: FixContext) -> bool:
     """``run.set_tags(d)`` right after a submit can become ``tags=d`` on the submit,
     when ``d`` is already defined there and the submit sets no tags itself."""
@@ -43,8 +45,10 @@ def tags_at_submit(call: ast.Call, submit: ast.Call, ctx: FixContext) -> bool:
         elif isinstance(node, (ast.Call, ast.NamedExpr, ast.Await, ast.Yield)):
             return False
     return True
+
+
 def translate_run_uses(run: Binding, client: str, unit: Unit, ctx: FixContext, workspace: Binding,
-              submit: ast.Call, extra: list[str] | None) -> None:
+                       submit: ast.Call, extra: list[str] | None) -> None:
     """Translate what v2 can express on the returned job; the rest blocks the fix."""
     for use in run.uses:
         parent = ctx.parent(use)
@@ -75,8 +79,12 @@ def translate_run_uses(run: Binding, client: str, unit: Unit, ctx: FixContext, w
             isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "print"
         ):
             unit.own_uses.add(id(use))  # displaying the job works the same way
+
+
 def _is_statement(call: ast.Call, ctx: FixContext) -> bool:
     return isinstance(ctx.parent(call), ast.Expr)
+
+
 def _raises(call: ast.Call) -> bool:
     """v2's stream always raises on failure: only v1's default raise_on_error=True maps."""
     for keyword in call.keywords:
