@@ -133,6 +133,10 @@ def _add_noqa(results: list[FileResult], errors: int, out: TextIO = sys.stderr) 
             _error(target.display, "--add-noqa needs files on disk, not standard input")
             errors += 1
             continue
+        if any(getattr(f, "cell", None) is not None for f in result.findings):
+            _error(target.display, "--add-noqa does not edit notebooks; add the comments in the cells")
+            errors += 1
+            continue
         try:
             text, encoding = decode_file(result.data)
         except SourceError as exc:

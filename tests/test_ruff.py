@@ -6,11 +6,15 @@ import ast
 import json
 import shutil
 import sys
-import tomllib
 from collections import Counter
 from pathlib import Path
 
 import pytest
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
 
 from flake8_azureml_v2.engine import analyse
 from flake8_azureml_v2.engine.fixing import fix_text

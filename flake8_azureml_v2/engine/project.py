@@ -9,6 +9,7 @@ contain both ``azureml`` and ``script``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -84,54 +85,71 @@ def find_root(path: Path, hint: Path | None) -> Path:
     return path.parent
 
 
+# A script a file can name: a quoted literal ending in .py (also inside notebook JSON,
+# where the quotes are escaped) or a %%writefile target.
+_MENTION = re.compile(rb"""["']([^"'\r\n\\]*?\.py)\\?["']|%%writefile\s+(?:-a\s+)?(\S+\.py)""")
+
+
 class ProjectIndex:
+    """Built in two steps so that it stays cheap on a monorepo: one scan reads each
+    file that mentions azureml and notes which ``*.py`` names it mentions; only when a
+    file with that name is checked are the files mentioning it parsed."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.exact: dict[Path, ScriptReference] = {}
-        self.by_suffix: list[tuple[Path, str, ScriptReference]] = []
-        self._build()
+        self.mentions: dict[str, list[Path]] = {}
+        self.parsed: dict[Path, list[tuple[str | None, str, ScriptReference]]] = {}
+        self._scan()
 
-    def _build(self) -> None:
+    def _scan(self) -> None:
         for path in files.walk(self.root, tuple(READERS)):
             try:
                 data = path.read_bytes()
             except OSError:
                 continue
-            if b"azureml" not in data or b"script" not in data:
+            if b"azureml" not in data:
                 continue
-            reader = READERS[path.suffix]
-            try:
-                for program in reader(path, data):
-                    text, label = (program, None) if isinstance(program, str) else program
-                    model = Model(parse(text, str(path)))
-                    for folder, script, reference in script_references(model, path):
-                        if label is not None:
-                            reference = replace(reference, label=label(reference.line))
-                        self._add(path.parent, folder, script, reference)
-            except (SourceError, ValueError):
-                continue
+            names = {os.path.basename((a or b).decode("utf-8", "replace")) for a, b in _MENTION.findall(data)}
+            for name in names:
+                self.mentions.setdefault(name, []).append(path)
 
-    def _add(self, here: Path, folder: str | None, script: str, reference: ScriptReference) -> None:
-        if folder is None:
-            self.by_suffix.append((here, os.path.normpath(script), reference))
-            return
-        for base in (here, self.root):
-            candidate = Path(os.path.normpath(base / folder / script))
-            self.exact.setdefault(candidate, reference)
+    def _references(self, orchestrator: Path) -> list[tuple[str | None, str, ScriptReference]]:
+        found = self.parsed.get(orchestrator)
+        if found is not None:
+            return found
+        found = []
+        try:
+            data = orchestrator.read_bytes()
+            for program in READERS[orchestrator.suffix](orchestrator, data):
+                text, label = (program, None) if isinstance(program, str) else program
+                for folder, script, reference in script_references(Model(parse(text, str(orchestrator))), orchestrator):
+                    if label is not None:
+                        reference = replace(reference, label=label(reference.line))
+                    found.append((folder, script, reference))
+        except (OSError, SourceError, ValueError):
+            pass
+        self.parsed[orchestrator] = found
+        return found
 
     def reference_to(self, path: Path) -> ScriptReference | None:
         path = Path(os.path.normpath(path))
-        found = self.exact.get(path)
-        if found is not None:
-            return found
-        for folder, script, reference in self.by_suffix:
-            try:
-                relative = path.relative_to(folder)
-            except ValueError:
-                continue
-            if str(relative) == script or str(relative).endswith(os.sep + script):
-                return reference
+        for orchestrator in self.mentions.get(path.name, ()):
+            for folder, script, reference in self._references(orchestrator):
+                if _names(path, orchestrator.parent, folder, script, self.root):
+                    return reference
         return None
+
+
+def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) -> bool:
+    """Does ``script=`` (with ``source_directory=folder``) in a file in ``here`` name ``path``?"""
+    script = os.path.normpath(script)
+    if folder is None:
+        try:
+            relative = str(path.relative_to(here))
+        except ValueError:
+            return False
+        return relative == script or relative.endswith(os.sep + script)
+    return any(Path(os.path.normpath(base / folder / script)) == path for base in (here, root))
 
 
 _INDEXES: dict[Path, ProjectIndex] = {}

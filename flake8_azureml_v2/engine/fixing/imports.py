@@ -67,7 +67,17 @@ def plan(
         changes.removed.append((node.lineno, dotted))
     for node, aliases in removals.values():
         changes.edits.extend(_remove_aliases(locator, node, aliases))
-    changes.edits.extend(_additions(model, locator, required, dead))
+    additions = _additions(model, locator, required, dead)
+    for added in additions:
+        # The new imports take the place of a deleted v1 import: that deletion must
+        # not also swallow the blank line after it, or the spacing below shrinks.
+        for index, edit in enumerate(changes.edits):
+            own_end = locator.line_end(edit.start) if edit.start < len(locator.source.text) else edit.end
+            if edit.start == added.start and not edit.text and edit.end > own_end:
+                removed = locator.source.text[edit.start:edit.end]
+                if not removed[own_end - edit.start:].strip():
+                    changes.edits[index] = Edit(edit.start, own_end, "")
+    changes.edits.extend(additions)
     return changes
 
 
