@@ -88,12 +88,8 @@ def _f_findings(text: str, name: str) -> Counter[tuple[str, str]]:
     return Counter((hit["code"], hit["message"]) for hit in hits)
 
 
-# Known: the pipeline fixer binds the last step's node to a name nothing reads (F841 in the
-# @dsl.pipeline function).  Strict, so the mark fails once the fixer stops doing it.
-KNOWN_F841 = pytest.mark.xfail(strict=True, reason="pipeline fixer leaves an unused step variable (F841)")
 SOURCES = [
-    pytest.param(case / "before.py", id=case.name,
-                 marks=[KNOWN_F841] if case.name == "pipeline_three_steps" else [])
+    pytest.param(case / "before.py", id=case.name)
     for case in FIX_CASES
 ] + [pytest.param(EXAMPLE, id="example")]
 

@@ -251,4 +251,4 @@ def remove_statement(ctx: FixContext, unit: Unit, statement: ast.stmt) -> None:
                     replace(ctx, unit, statement, "pass")
                     return
             break
-    unit.edits.append(statements.delete(ctx.locator, statement))
+    unit.edits.append(ctx.delete(statement))

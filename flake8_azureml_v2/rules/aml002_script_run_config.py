@@ -184,7 +184,7 @@ def _translate(call: ast.Call, site_values: dict[str, Value], binding: Binding |
         assert binding is not None
         edits = _move_statement(binding, folds, edits, ctx)
     else:
-        edits.extend(statements.delete(ctx.locator, fold.statement) for fold in folds)
+        edits.extend(ctx.delete(fold.statement) for fold in folds)
     unit.edits.extend(edits)
 
 
@@ -225,7 +225,7 @@ def _move_statement(binding: Binding, folds: list[_Fold], edits: list[Edit], ctx
     newline = locator.newline
     prefix = "".join(f"{indent}{comment}{newline}" for comment in kept_comments)
     result = [Edit(start, end, ""), Edit(last_start, last_end, prefix + moved)]
-    result.extend(statements.delete(locator, f.statement) for f in folds if f.statement is not last)
+    result.extend(ctx.delete(f.statement) for f in folds if f.statement is not last)
     return result
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..engine.fixing import statements
 from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import calls_to
 from ..engine.rule import Family, FixSafety, Rule
@@ -26,13 +25,13 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
         if site.node.args or site.node.keywords:
             yield unit.refuse("RunConfiguration(...) with arguments: migrate it by hand")
             continue
-        unit.edits.append(statements.delete(ctx.locator, binding.node))  # type: ignore[arg-type]
+        unit.edits.append(ctx.delete(binding.node))  # type: ignore[arg-type]
         for use in binding.uses:
             target = ctx.parent(use)
             statement = ctx.parent(target) if target is not None else None
             if (isinstance(target, ast.Attribute) and target.attr == "environment"
                     and isinstance(statement, ast.Assign) and statement.targets == [target]):
-                unit.edits.append(statements.delete(ctx.locator, statement))
+                unit.edits.append(ctx.delete(statement))
                 unit.own_uses.add(id(use))
         yield unit
 

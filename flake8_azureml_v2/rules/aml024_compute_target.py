@@ -88,7 +88,7 @@ def _waits(binding: Binding, unit: Unit, ctx: FixContext) -> None:
             isinstance(method, ast.Attribute) and method.attr == "wait_for_completion"
             and isinstance(call, ast.Call) and call.func is method and isinstance(ctx.parent(call), ast.Expr)
         ):
-            unit.edits.append(statements.delete(ctx.locator, ctx.parent(call)))  # type: ignore[arg-type]
+            unit.edits.append(ctx.delete(ctx.parent(call)))  # type: ignore[arg-type]
             unit.own_uses.add(id(use))
 
 

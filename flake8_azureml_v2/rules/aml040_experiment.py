@@ -27,7 +27,7 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
             yield unit.refuse(str(reason))
             continue
         unit.consumes.append(workspace)
-        unit.edits.append(statements.delete(ctx.locator, binding.node))  # type: ignore[arg-type]
+        unit.edits.append(ctx.delete(binding.node))  # type: ignore[arg-type]
         for use in binding.uses:
             parent = ctx.parent(use)
             if isinstance(parent, ast.Attribute) and parent.attr == "name" and not isinstance(ctx.parent(parent), ast.Call):

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 from ..names import Instance
 from ..v1api import is_subtype
-from . import statements
 from .common import constant_str, known_str, py_str, workspace_binding
 from .edits import Edit
 from .units import FixContext, snippet
@@ -337,7 +336,7 @@ def argument_items(arguments: ast.expr, ctx: FixContext) -> tuple[list[ast.expr]
             and isinstance(statement, ast.Assign) and len(statement.targets) == 1
             and isinstance(statement.value, (ast.List, ast.Tuple))
         ):
-            return list(statement.value.elts), [statements.delete(ctx.locator, statement)]
+            return list(statement.value.elts), [ctx.delete(statement)]
         raise Refused(f"arguments=`{arguments.id}` is not a list literal used only here")
     raise Refused("arguments= is not a literal list")
 

@@ -98,7 +98,6 @@ def absorbed_bindings(ctx: FixContext, qualname: str | tuple[str, ...], code: st
     """Units that delete ``x = <call of qualname>(...)`` once every use of ``x`` has
     been taken over by another rewrite (a dataset or output inlined into a command)."""
     from ..names import Ref
-    from . import statements
 
     wanted = (qualname,) if isinstance(qualname, str) else qualname
     units = []
@@ -109,7 +108,7 @@ def absorbed_bindings(ctx: FixContext, qualname: str | tuple[str, ...], code: st
         if binding is None:
             continue
         unit = Unit(code, site.node, description, binding=binding)
-        unit.edits.append(statements.delete(ctx.locator, binding.node))  # type: ignore[arg-type]
+        unit.edits.append(ctx.delete(binding.node))  # type: ignore[arg-type]
         for argument in [*site.node.args, *(k.value for k in site.node.keywords)]:
             if workspace_binding(ctx, argument) is not None:
                 unit.consumes.append(argument)  # type: ignore[arg-type]

@@ -65,8 +65,9 @@ def plan(
             continue
         removals.setdefault(id(node), (node, []))[1].append(alias)
         changes.removed.append((node.lineno, dotted))
+    parents = {id(child): parent for parent in ast.walk(model.tree) for child in ast.iter_child_nodes(parent)}
     for node, aliases in removals.values():
-        changes.edits.extend(_remove_aliases(locator, node, aliases))
+        changes.edits.extend(_remove_aliases(locator, node, aliases, parents))
     additions = _additions(model, locator, required, dead)
     for added in additions:
         # The new imports take the place of a deleted v1 import: that deletion must
@@ -81,9 +82,10 @@ def plan(
     return changes
 
 
-def _remove_aliases(locator: Locator, node: ast.Import | ast.ImportFrom, aliases: list[ast.alias]) -> list[Edit]:
+def _remove_aliases(locator: Locator, node: ast.Import | ast.ImportFrom, aliases: list[ast.alias],
+                    parents: dict[int, ast.AST]) -> list[Edit]:
     if len(aliases) == len(node.names):
-        return [statements.delete(locator, node)]
+        return [statements.delete(locator, node, statements.is_alone(node, parents.get(id(node))))]
     kind = "import_statement" if isinstance(node, ast.Import) else "import_from_statement"
     statement = locator.sg(node, kind)
     if statement is None:

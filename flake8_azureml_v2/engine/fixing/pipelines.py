@@ -226,7 +226,7 @@ def _step_names(node: ast.expr | None, ctx: FixContext, plan_edits: list[Edit]) 
         if (binding is None or binding.conditional or len(binding.uses) != 1 or not isinstance(statement, ast.Assign)
                 or not isinstance(statement.value, (ast.List, ast.Tuple))):
             raise ValueError(f"steps=`{node.id}` is not a list literal used only here")
-        plan_edits.append(statements.delete(ctx.locator, statement))
+        plan_edits.append(ctx.delete(statement))
         node = statement.value
     if not isinstance(node, (ast.List, ast.Tuple)) or not node.elts or not all(isinstance(e, ast.Name) for e in node.elts):
         raise ValueError("steps= is not a list of step variables")
@@ -275,6 +275,20 @@ def _order(steps: list[StepPlan]) -> list[StepPlan]:
     for step in steps:
         visit(step)
     return ordered
+
+
+def _sink_outputs(steps: list[StepPlan]) -> dict[str, str]:
+    """Outputs of the steps no other step reads, returned by the pipeline function: v1
+    produced them too, and a node variable nobody reads would be dead code."""
+    read = {up.origin for step in steps for up in step.line.upstream.values()}
+    found: dict[str, str] = {}
+    for step in steps:
+        if any(origin in read for origin in step.line.produces):
+            continue
+        for name in step.line.outputs:
+            key = name if name not in found else f"{step.node}_{name}"
+            found[key] = f"{step.node}.outputs.{name}"
+    return found
 
 
 def plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
@@ -345,6 +359,9 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
         body.append(f"{step.node} = {step.component}({', '.join(arguments)})")
         if len({s.compute for s in ordered}) > 1:
             body.append(f"{step.node}.compute = {step.compute}")
+    returned = _sink_outputs(ordered)
+    if returned:
+        body.append("return {" + ", ".join(f"{py_str(k)}: {v}" for k, v in returned.items()) + "}")
     names_used = [p for p, _ in parameters.values()]
     if len(set(names_used)) != len(names_used):
         raise ValueError("two datasets would become pipeline inputs of the same name")

@@ -29,10 +29,13 @@ def span(locator: Locator, statement: ast.stmt) -> tuple[int, int]:
     return locator.line_start(start), locator.line_end(end)
 
 
-def delete(locator: Locator, statement: ast.stmt) -> Edit:
-    """Remove a statement; comments inside or after it stay, on their own lines."""
+def delete(locator: Locator, statement: ast.stmt, alone: bool = False) -> Edit:
+    """Remove a statement; comments inside or after it stay, on their own lines.
+    ``alone``: it is its block's only statement, so ``pass`` takes its place."""
     text = locator.source.text
     start, end = locator.start(statement), locator.end(statement)
+    if alone:
+        return Edit(start, end, "pass")
     line_start = locator.line_start(start)
     line_end = locator.line_end(end)
     prefix = text[line_start:start]
@@ -54,6 +57,17 @@ def delete(locator: Locator, statement: ast.stmt) -> Edit:
     if not text[line_start:line_end].endswith(("\n", "\r")):
         newline = ""
     return Edit(line_start, line_end, "".join(f"{prefix}{comment}{newline}" for comment in kept))
+
+
+def is_alone(statement: ast.stmt, parent: ast.AST | None) -> bool:
+    """True when ``statement`` is the only statement of a block that must not be empty."""
+    if parent is None or isinstance(parent, ast.Module):
+        return False
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(parent, name, None)
+        if isinstance(block, list) and block == [statement]:
+            return True
+    return False
 
 
 def replace(locator: Locator, node: ast.AST, text: str) -> Edit:

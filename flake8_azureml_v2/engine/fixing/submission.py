@@ -57,7 +57,7 @@ def translate_run_uses(run: Binding, client: str, unit: Unit, ctx: FixContext, w
             if (parent.attr == "set_tags" and extra is not None and not any(e.startswith("tags=") for e in extra)
                     and tags_at_submit(outer, submit, ctx)):
                 extra.append(f"tags={ctx.locator.text(outer.args[0])}")
-                unit.edits.append(statements.delete(ctx.locator, ctx.parent(outer)))  # type: ignore[arg-type]
+                unit.edits.append(ctx.delete(ctx.parent(outer)))  # type: ignore[arg-type]
                 unit.findings.append(("AML030", outer))
                 unit.own_uses.add(id(use))
             elif parent.attr == "get_portal_url" and not outer.args and not outer.keywords:

@@ -20,6 +20,7 @@ from ..analysis import Analysis
 from ..findings import Finding
 from ..names import Binding, CallSite, Model, Ref, Value
 from ..rule import FixSafety
+from . import statements
 from .edits import Edit
 from .locate import Locator
 
@@ -116,6 +117,11 @@ class FixContext:
             if keyword.value is node:
                 return site.kwargs.get(keyword.arg)  # type: ignore[arg-type]
         return None
+
+    def delete(self, statement: ast.AST) -> Edit:
+        """Delete a statement, leaving ``pass`` where its block would become empty."""
+        assert isinstance(statement, ast.stmt)
+        return statements.delete(self.locator, statement, statements.is_alone(statement, self.parent(statement)))
 
     def binding_of(self, name: ast.Name) -> Binding | None:
         return self.model.binding_of_use.get(id(name))
