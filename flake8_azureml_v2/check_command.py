@@ -48,7 +48,7 @@ def run(targets: list[Target], missing: list[FileResult], settings: Settings, se
     for result in missing:
         _error(result.target.display, result.error or "cannot be checked")
     results: list[FileResult] = []
-    for result in check_all(targets, settings, selection):
+    for result in check_all(targets, settings, selection, keep_data=options.add_noqa):
         if result.error is not None:
             errors += 1
             _error(result.target.display, result.error)
@@ -56,7 +56,10 @@ def run(targets: list[Target], missing: list[FileResult], settings: Settings, se
         for where, reason in result.skipped:  # e.g. a notebook cell that is not Python
             errors += 1
             _error(f"{result.target.display}:{where}", reason)
-        results.append(result)
+        if result.findings:  # keep only what is reported: a monorepo has many clean files
+            if not options.add_noqa:
+                result.data = None
+            results.append(result)
     if options.write_baseline is not None:
         return _write_baseline(results, options.write_baseline, errors)
     if options.add_noqa:
@@ -86,8 +89,9 @@ def _report_items(results: list[FileResult], baseline_file: Path | None) -> tupl
     items: list[formats.Item] = []
     accepted = 0
     for result in results:
-        source = _source(result)
-        key = baseline.path_key(result.target.path, result.target.display, base)
+        if keep is not None:
+            source = _source(result)
+            key = baseline.path_key(result.target.path, result.target.display, base)
         for finding in result.findings:
             if keep is not None and not keep.is_new(key, finding, source):
                 accepted += 1

@@ -11,15 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import (
-    __version__,
-    check_command,
-    config,
-    docs,
-    fix_command,
-    formats,
-    ruff_config,
-)
+from . import __version__, check_command, config, docs, formats, ruff_config
 from .baseline import BaselineError
 from .engine import Settings
 from .rules import all_rules, rule_by_code
@@ -143,6 +135,8 @@ def _fix(args: argparse.Namespace) -> int:
     if args.diff and args.check:
         raise config.ConfigError("--diff and --check cannot be combined")
     settings, selection, targets, missing = _setup(args)
+    from . import fix_command  # the fixer loads only when fixing
+
     options = fix_command.Options(args.diff, args.check, args.unsafe_fixes, args.exit_zero, args.exit_non_zero_on_fix)
     totals = fix_command.Totals(errors=len(missing))
     for result in missing:

@@ -31,7 +31,7 @@ from pathlib import Path
 import pathspec
 
 from .engine import Finding, Settings, analyse, project
-from .engine.fixing import Fixed, FixError, Left, fix_text
+from .engine.fixing.outcome import Fixed, FixError, Left
 from .engine.names import Const, Model
 from .engine.suppression import unsuppressed
 from .notebook_files import Notebook, NotebookError, cell_text, read_notebook
@@ -457,6 +457,8 @@ def fix_notebook(data: bytes, path: Path | None, settings: Settings, selected: S
     parts = take_apart(notebook)
     result = NotebookFix(data, skipped=[(index + 1, reason) for index, reason in parts.skipped])
     program = parts.program
+    from .engine.fixing.driver import fix_text
+
     outcome = fix_text(program.text, path=path, settings=settings, selected=selected, unsafe=unsafe)
     if outcome.text != program.text:
         for index, new in zip(program.cells, program.split(outcome.text)):

@@ -115,3 +115,24 @@ def test_rule_data_is_complete(rule) -> None:
     assert "\n" not in rule.default_message and rule.v2 in rule.default_message or rule.message
     assert rule.why and rule.example and rule.use_instead and rule.article
     assert rule.name == rule.name.lower() and " " not in rule.name
+
+
+def test_parallel_and_sequential_analysis_agree(tmp_path: Path) -> None:
+    from flake8_azureml_v2.engine import Settings
+    from flake8_azureml_v2.runner import check_all, collect
+    from flake8_azureml_v2.selection import Selection
+
+    for index in range(30):
+        body = V1 if index % 3 else "from azureml.core import Run\nrun = Run.get_context()\nrun.log('x', 1)\n"
+        (tmp_path / f"job_{index:02d}.py").write_text(body)
+        (tmp_path / f"plain_{index:02d}.py").write_text("import os\n")
+    targets, _ = collect([str(tmp_path)])
+    settings = Settings(project_root_hint=tmp_path)
+
+    def run_with(jobs: int) -> list[tuple[str, list[tuple[int, str]]]]:
+        return [(r.target.display, [(f.line, f.code) for f in r.findings])
+                for r in check_all(targets, settings, Selection(), jobs=jobs)]
+
+    sequential, parallel = run_with(1), run_with(2)
+    assert parallel == sequential
+    assert sum(len(found) for _, found in sequential) == 20 * 2 + 10 * 3  # AML099+AML002; AML010+011+012

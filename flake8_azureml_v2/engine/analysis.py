@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import project
 from .context import Context
 from .findings import Finding
 from .names import Model
@@ -44,12 +45,17 @@ def analyse(
     source = SourceText(text)
     if MARKER not in text:
         return Analysis(source)
+    location = _existing(path)
+    if tree is None and location is not None:
+        tree = project.parsed_tree(location, text)
     if tree is None:
         tree = parse(text, str(path) if path is not None else "<stdin>")
     model = Model(tree)
     if not model.imports and not model.references:
         return Analysis(source, model=model)
-    context = Context(model, source, _existing(path), settings or Settings())
+    if location is not None:
+        project.remember(location, model)
+    context = Context(model, source, location, settings or Settings())
     if rules is None:
         from ..rules import all_rules
 

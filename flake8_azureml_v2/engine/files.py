@@ -37,9 +37,18 @@ def _read_gitignore(folder: str) -> pathspec.PathSpec | None:
     return spec if len(spec) else None
 
 
+def _relative(path: str, folder: str) -> str:
+    """``path`` below ``folder`` in gitignore's form; cheap, as the walk builds the paths."""
+    if path.startswith(folder + os.sep):
+        relative = path[len(folder) + 1:]
+    else:
+        relative = os.path.relpath(path, folder)
+    return relative.replace(os.sep, "/") if os.sep != "/" else relative
+
+
 def _ignored(path: str, is_dir: bool, specs: list[tuple[str, pathspec.PathSpec]]) -> bool:
     for folder, spec in specs:
-        relative = os.path.relpath(path, folder).replace(os.sep, "/")
+        relative = _relative(path, folder)
         if is_dir:
             relative += "/"
         if spec.match_file(relative):
@@ -68,17 +77,16 @@ def walk(folder: Path, suffixes: Iterable[str], exclude: pathspec.PathSpec | Non
                 is_dir = entry.is_dir()
             except OSError:
                 continue
-            relative = os.path.relpath(entry.path, root).replace(os.sep, "/")
             if is_dir:
                 if _is_skipped_folder(entry) or _ignored(entry.path, True, specs):
                     continue
-                if exclude is not None and exclude.match_file(relative + "/"):
+                if exclude is not None and exclude.match_file(_relative(entry.path, root) + "/"):
                     continue
                 stack.append((entry.path, specs))
             elif entry.name.endswith(wanted):
                 if _ignored(entry.path, False, specs):
                     continue
-                if exclude is not None and exclude.match_file(relative):
+                if exclude is not None and exclude.match_file(_relative(entry.path, root)):
                     continue
                 files.append(Path(entry.path))
         yield from reversed(files)

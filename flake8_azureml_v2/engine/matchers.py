@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 from . import v1api
 from .context import Context
-from .names import Instance, Ref
+from .names import Instance
 from .rule import Detector, Hit
 from .v1api import is_subtype
 
@@ -55,12 +55,10 @@ def calls_to(*qualnames: str, members: bool = False) -> Detector:
     prefixes = tuple(q + "." for q in qualnames)
 
     def detect(ctx: Context) -> Iterator[Hit]:
-        for call in ctx.model.calls:
-            callee = call.callee
-            if not isinstance(callee, Ref):
-                continue
-            name = callee.qualname
-            if name in wanted or (members and name.startswith(prefixes)):
+        by_callee = ctx.model.calls_by_callee
+        names = [n for n in by_callee if n in wanted or (members and n.startswith(prefixes))]
+        for name in names:
+            for call in by_callee[name]:
                 yield call.node
 
     tail = r"(\.\w+)*" if members else ""
@@ -126,11 +124,9 @@ def member_calls(class_qualname: str, v2_for: Callable[[str], str]) -> Detector:
     short = class_qualname.rsplit(".", 1)[1]
 
     def detect(ctx: Context) -> Iterator[Hit]:
-        for call in ctx.model.calls:
-            callee = call.callee
-            if not isinstance(callee, Ref):
-                continue
-            name = callee.qualname
+        for call in [c for n, calls in ctx.model.calls_by_callee.items()
+                     if n == class_qualname or n.startswith(prefix) for c in calls]:
+            name = call.callee.qualname  # type: ignore[union-attr]
             if name == class_qualname:
                 member = ""
             elif name.startswith(prefix):

@@ -19,7 +19,9 @@ binding: a fallback such as ``except ImportError: Run = None`` keeps ``Run``.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Union
 
 from . import v1api
@@ -67,14 +69,15 @@ class Scope:
     names: dict[str, Binding] = field(default_factory=dict)
 
     def lookup(self, name: str) -> Binding | None:
-        scope: Scope | None = self
-        first = True
+        found = self.names.get(name)
+        if found is not None:
+            return found
+        scope = self.parent
         while scope is not None:
-            if first or scope.kind != "class":
+            if scope.kind != "class":  # a class body's names are not visible inside its methods
                 found = scope.names.get(name)
                 if found is not None:
                     return found
-            first = False
             scope = scope.parent
         return None
 
@@ -159,20 +162,36 @@ class Model:
         self.module_scope = Scope("module", None)
         _Walker(self).run()
 
+    @cached_property
+    def calls_by_callee(self) -> dict[str, list[CallSite]]:
+        """Calls grouped by the qualified name of what they call (every rule looks here)."""
+        found: dict[str, list[CallSite]] = {}
+        for call in self.calls:
+            if isinstance(call.callee, Ref):
+                found.setdefault(call.callee.qualname, []).append(call)
+        return found
+
+    @cached_property
+    def calls_by_method(self) -> dict[str, list[CallSite]]:
+        """``x.m(...)`` calls on a known v1 instance, grouped by ``m``."""
+        found: dict[str, list[CallSite]] = {}
+        for call in self.calls:
+            if call.method is not None and isinstance(call.receiver, Instance):
+                found.setdefault(call.method, []).append(call)
+        return found
+
     def calls_to(self, *qualnames: str) -> list[CallSite]:
-        """Calls whose callee is exactly one of ``qualnames``."""
-        wanted = set(qualnames)
-        return [c for c in self.calls if isinstance(c.callee, Ref) and c.callee.qualname in wanted]
+        """Calls whose callee is exactly one of ``qualnames``, in source order."""
+        found = [c for q in qualnames for c in self.calls_by_callee.get(q, ())]
+        return sorted(found, key=lambda c: (c.node.lineno, c.node.col_offset)) if len(qualnames) > 1 else found
 
     def method_calls(self, instance_type: str, *methods: str) -> list[CallSite]:
         """``x.m(...)`` calls where ``x`` holds an instance of ``instance_type``."""
-        wanted = set(methods)
         return [
             c
-            for c in self.calls
-            if c.method in wanted
-            and isinstance(c.receiver, Instance)
-            and v1api.is_subtype(c.receiver.type, instance_type)
+            for m in methods
+            for c in self.calls_by_method.get(m, ())
+            if v1api.is_subtype(c.receiver.type, instance_type)  # type: ignore[union-attr]
         ]
 
 
@@ -187,7 +206,31 @@ class _Walker(ast.NodeVisitor):
         self.model = model
         self.scope = model.module_scope
         self.conditional = 0
+        self.memo: dict[int, Value] = {}
         self.deferred: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, Scope, dict[str, Value]]] = []
+
+    # ast.NodeVisitor looks the method up by name for every node; the walk is the
+    # engine's hot loop, so the lookup is cached per node class.
+    _dispatch: dict[type, Callable[[_Walker, ast.AST], object]] = {}
+
+    def visit(self, node: ast.AST) -> object:
+        method = self._dispatch.get(node.__class__)
+        if method is None:
+            method = getattr(type(self), "visit_" + node.__class__.__name__, type(self).generic_visit)
+            self._dispatch[node.__class__] = method
+        return method(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for name in node._fields:
+            if name == "ctx":
+                continue
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
 
     def run(self) -> None:
         for stmt in self.model.tree.body:
@@ -199,6 +242,7 @@ class _Walker(ast.NodeVisitor):
     # -- bindings ----------------------------------------------------------
 
     def bind(self, name: str, value: Value, node: ast.AST) -> None:
+        self.memo.clear()  # what names resolve to may have changed
         existing = self.scope.names.get(name)
         if self.conditional and existing is not None and is_v1_value(existing.value) and not is_v1_value(value):
             return
@@ -226,8 +270,16 @@ class _Walker(ast.NodeVisitor):
     # -- resolution --------------------------------------------------------
 
     def resolve(self, node: ast.expr | None) -> Value:
+        """What ``node`` evaluates to, as far as v1 is concerned (memoised until the next binding)."""
         if node is None:
             return None
+        key = id(node)
+        if key in self.memo:
+            return self.memo[key]
+        value = self.memo[key] = self._resolve(node)
+        return value
+
+    def _resolve(self, node: ast.expr) -> Value:
         if isinstance(node, ast.Name):
             found = self.scope.lookup(node.id)
             return found.value if found is not None else None
@@ -344,6 +396,7 @@ class _Walker(ast.NodeVisitor):
         for target in node.targets:
             if isinstance(target, ast.Name):
                 self.scope.names.pop(target.id, None)
+                self.memo.clear()
             else:
                 self.visit(target)
 
@@ -383,21 +436,25 @@ class _Walker(ast.NodeVisitor):
     def _walk_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, parent: Scope, annotations: dict[str, Value]) -> None:
         outer_scope, outer_conditional = self.scope, self.conditional
         self.scope, self.conditional = Scope("function", parent), 0
+        self.memo.clear()
         for name, value in annotations.items():
             self.bind(name, value, node)
         body = node.body if isinstance(node.body, list) else [node.body]
         for stmt in body:
             self.visit(stmt)
         self.scope, self.conditional = outer_scope, outer_conditional
+        self.memo.clear()
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
             self.visit(expr)
         outer = self.scope
         self.scope = Scope("class", outer)
+        self.memo.clear()
         for stmt in node.body:
             self.visit(stmt)
         self.scope = outer
+        self.memo.clear()
         self.bind(node.name, Local(node.name), node)
 
     def _conditional_block(self, statements: list[ast.stmt]) -> None:
@@ -502,6 +559,9 @@ class _Walker(ast.NodeVisitor):
             self.model.attribute_reads.append(AttributeRead(node, receiver, self.scope))
         self.visit(node.value)
 
+    def visit_Constant(self, node: ast.Constant) -> None:
+        """Literals hold no names: nothing to visit (a measurable share of the walk)."""
+
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, ast.Load):
             found = self._record_use(node)
@@ -526,6 +586,7 @@ class _Walker(ast.NodeVisitor):
         outer = self.scope
         self.visit(node.generators[0].iter)
         self.scope = Scope("comprehension", outer)
+        self.memo.clear()
         for index, generator in enumerate(node.generators):
             if index:
                 self.visit(generator.iter)
@@ -538,5 +599,6 @@ class _Walker(ast.NodeVisitor):
         else:
             self.visit(node.elt)
         self.scope = outer
+        self.memo.clear()
 
     visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _visit_comprehension

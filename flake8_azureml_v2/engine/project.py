@@ -8,6 +8,7 @@ contain both ``azureml`` and ``script``.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -115,6 +116,8 @@ class ProjectIndex:
 
     def _references(self, orchestrator: Path) -> list[tuple[str | None, str, ScriptReference]]:
         found = self.parsed.get(orchestrator)
+        if found is None:
+            found = _ANALYSED.get(orchestrator)
         if found is not None:
             return found
         found = []
@@ -122,7 +125,10 @@ class ProjectIndex:
             data = orchestrator.read_bytes()
             for program in READERS[orchestrator.suffix](orchestrator, data):
                 text, label = (program, None) if isinstance(program, str) else program
-                for folder, script, reference in script_references(Model(parse(text, str(orchestrator))), orchestrator):
+                tree = parse(text, str(orchestrator))
+                if isinstance(program, str):
+                    _PARSED[orchestrator] = (text, tree)
+                for folder, script, reference in script_references(Model(tree), orchestrator):
                     if label is not None:
                         reference = replace(reference, label=label(reference.line))
                     found.append((folder, script, reference))
@@ -153,10 +159,29 @@ def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) 
 
 
 _INDEXES: dict[Path, ProjectIndex] = {}
+# Each file is parsed once per process: what the analysis found is kept for the
+# index, and a tree the index parsed is handed to the analysis of the same text.
+_ANALYSED: dict[Path, list[tuple[str | None, str, ScriptReference]]] = {}
+_PARSED: dict[Path, tuple[str, ast.Module]] = {}
+
+
+def remember(path: Path, model: Model) -> None:
+    """Keep the script references of a ``.py`` file the analysis has just modelled."""
+    if path.suffix == ".py":
+        _ANALYSED[Path(os.path.normpath(path))] = list(script_references(model, path))
+
+
+def parsed_tree(path: Path, text: str) -> ast.Module | None:
+    """The tree the index already parsed for exactly this text, if any."""
+    found = _PARSED.pop(Path(os.path.normpath(path)), None)
+    return found[1] if found is not None and found[0] == text else None
 
 
 def index_for(path: Path, settings: Settings) -> ProjectIndex:
-    root = find_root(path, settings.project_root_hint)
+    return index_at(find_root(path, settings.project_root_hint))
+
+
+def index_at(root: Path) -> ProjectIndex:
     index = _INDEXES.get(root)
     if index is None:
         index = _INDEXES[root] = ProjectIndex(root)
@@ -166,3 +191,5 @@ def index_for(path: Path, settings: Settings) -> ProjectIndex:
 def forget_indexes() -> None:
     """Drop cached indexes (tests and long-lived editor processes)."""
     _INDEXES.clear()
+    _ANALYSED.clear()
+    _PARSED.clear()

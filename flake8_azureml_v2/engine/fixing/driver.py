@@ -11,7 +11,6 @@ import ast
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..analysis import Analysis, analyse
@@ -24,42 +23,13 @@ from ..suppression import codes_on_line, file_is_exempt
 from ..v1api import is_v1
 from . import imports, planner, statements
 from .edits import Edit, apply_edits, conflicts
+from .outcome import Fixed, FixError, FixOutcome, Left
 from .units import FixContext, Unit
 
 MAX_PASSES = 10
 IMPORT_CODES = ("AML099", "AML010")  # their fix is the import clean-up below
 
 Selector = Callable[[str], bool]
-
-
-class FixError(Exception):
-    """The fixer refused to produce output for this file."""
-
-
-@dataclass(frozen=True)
-class Fixed:
-    code: str
-    line: int
-    description: str
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Left:
-    finding: Finding
-    reason: str
-
-
-@dataclass
-class FixOutcome:
-    text: str
-    fixed: list[Fixed] = field(default_factory=list)
-    left: list[Left] = field(default_factory=list)
-    passes: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.fixed)
 
 
 def _permission(source: SourceText, selected: Selector) -> planner.Permission:
