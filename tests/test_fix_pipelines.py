@@ -187,3 +187,20 @@ def test_a_step_without_v2_counterpart_leaves_the_pipeline_intact(tmp_path: Path
         assert v1 in migrated, v1
     assert "AML062 left:" in report
     assert "AML004 left: step `spark_step` is not a PythonScriptStep this fix can migrate" in report
+
+
+def test_pipeline_parameters_become_function_parameters(tmp_path: Path) -> None:
+    program = PIPELINE.replace("from azureml.pipeline.core import Pipeline",
+                               "from azureml.pipeline.core import Pipeline, PipelineParameter")
+    program = program.replace('model_output = OutputFileDatasetConfig("model_output")',
+                              'learning_rate = PipelineParameter(name="learning_rate", default_value=0.1)\n'
+                              'model_output = OutputFileDatasetConfig("model_output")')
+    program = program.replace('"--learning_rate", 0.1,', '"--learning_rate", learning_rate,')
+    program = program.replace("regenerate_outputs=False)", 'regenerate_outputs=False, pipeline_parameters={"learning_rate": 0.5})')
+    assert "PipelineParameter(" in program and "pipeline_parameters=" in program
+    job, _, _ = _migrate(tmp_path, program)
+    train = job["jobs"]["train_step"]
+    assert "${{inputs.learning_rate}}" in _tokens(train)
+    assert train["inputs"]["learning_rate"]["path"] == "${{parent.inputs.learning_rate}}"
+    assert train["component"]["inputs"]["learning_rate"]["type"] == "number"
+    assert job["inputs"]["learning_rate"] == 0.5

@@ -19,6 +19,14 @@ V2_ERA_PACKAGES: tuple[str, ...] = (
     "azureml.ai.monitoring",
     "azureml.evaluate",
     "azureml.acft",
+    # The inference server's request/response helpers, used by v2 online-endpoint
+    # scoring scripts (the rest of azureml.contrib is v1).
+    "azureml.contrib.services",
+    # AutoML's model runtime, which also loads and scores models trained by v2 AutoML
+    # jobs; the v1 orchestration API is azureml.train.automl, which stays v1.
+    "azureml.automl.core",
+    "azureml.automl.runtime",
+    "azureml.automl.dnn",
 )
 
 # canonical name -> every module it is importable from (public first).

@@ -13,7 +13,7 @@ from ..engine.fixing.common import (
     visible,
     workspace_binding,
 )
-from ..engine.fixing.pipelines import SUBMIT_SETTINGS
+from ..engine.fixing.pipelines import MOVED_FROM_SUBMIT
 from ..engine.fixing.submission import experiment_parts, translate_run_uses
 from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import sg_method_calls
@@ -67,7 +67,7 @@ def _job(call: ast.Call, unit: Unit, ctx: FixContext) -> None:
         raise ValueError(bound)
     config = bound.values.get("config")
     is_pipeline = isinstance(config, ast.Name) and _holds(ctx, config, PIPELINE)
-    moved = set(SUBMIT_SETTINGS) if is_pipeline else set()
+    moved = set(MOVED_FROM_SUBMIT) if is_pipeline else set()
     extra = sorted(set(bound.values) - {"config", "tags"} - moved)
     if extra:
         raise ValueError(f"submit() with {', '.join(extra)}=: migrate it by hand")
@@ -98,9 +98,8 @@ def _drop_settings(call: ast.Call, unit: Unit, ctx: FixContext) -> None:
     if sg_call is None:
         raise ValueError("ast-grep could not locate the call")
     container = sg_call.field("arguments")
-    for element in listedit.elements(container):
-        if element.keyword in SUBMIT_SETTINGS:
-            unit.edits.extend(listedit.delete(ctx.text, container, element))
+    doomed = [e for e in listedit.elements(container) if e.keyword in MOVED_FROM_SUBMIT]
+    unit.edits.extend(listedit.delete_many(ctx.text, container, doomed))
 
 
 def fix(ctx: FixContext) -> Iterator[Unit]:
@@ -143,7 +142,7 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
         elif not isinstance(ctx.parent(call), ast.Expr):
             unit.refuse("the submitted run is used as a value this fix cannot follow")
         container = sg_call.field("arguments")
-        kept = [e for e in listedit.elements(container) if e.keyword not in SUBMIT_SETTINGS]
+        kept = [e for e in listedit.elements(container) if e.keyword not in MOVED_FROM_SUBMIT]
         unit.edits.extend(listedit.append(ctx.text, container, extra, ctx.locator.newline, kept))
         yield unit
 

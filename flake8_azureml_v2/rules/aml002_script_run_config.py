@@ -146,7 +146,6 @@ def _translate(call: ast.Call, site_values: dict[str, Value], binding: Binding |
             edits.append(Edit(element.start, element.end, f"command={py_str(command)}"))
             command_written = True
         elif parameter == "arguments":
-            edits.extend(listedit.delete(ctx.text, container, element))
             removed.append(element)
         elif parameter == "source_directory":
             edits.append(_keyword(element, "code"))
@@ -161,11 +160,11 @@ def _translate(call: ast.Call, site_values: dict[str, Value], binding: Binding |
                 edits.append(_keyword(element, "environment"))
         elif parameter == "max_run_duration_seconds":
             if isinstance(value_node, ast.Constant) and value_node.value == V1_DEFAULT_TIMEOUT:
-                edits.extend(listedit.delete(ctx.text, container, element))
                 removed.append(element)
             else:
                 edits.append(_keyword(element, "timeout"))
     assert command_written
+    edits.extend(listedit.delete_many(ctx.text, container, removed))
     extra: list[str] = []
     if line.datasets:
         extra.append(f"inputs={commandline.dict_source(line.input_declarations(with_paths=True))}")

@@ -13,7 +13,7 @@ from ..engine.fixing.common import (
     workspace_binding,
 )
 from ..engine.fixing.edits import Edit
-from ..engine.fixing.pipelines import SUBMIT_SETTINGS
+from ..engine.fixing.pipelines import MOVED_FROM_SUBMIT
 from ..engine.fixing.submission import translate_run_uses
 from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import method_calls
@@ -33,7 +33,7 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
         bound = bind_arguments(call, SIGNATURE)
         pipeline = ctx.binding_of(receiver) if isinstance(receiver, ast.Name) else None
         statement = pipeline.node if pipeline is not None else None
-        if isinstance(bound, str) or set(bound.values) - {"experiment_name", *SUBMIT_SETTINGS} or "experiment_name" not in bound.values:
+        if isinstance(bound, str) or set(bound.values) - {"experiment_name", *MOVED_FROM_SUBMIT} or "experiment_name" not in bound.values:
             yield unit.refuse("pipeline.submit() with arguments other than the experiment name and settings")
             continue
         if not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call):
@@ -53,13 +53,15 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
             continue
         container = sg_call.field("arguments")
         unit.edits.append(statements.replace(ctx.locator, call.func, f"{client}.jobs.create_or_update"))
-        for element in listedit.elements(container):
-            if element.keyword is None:
-                unit.edits.append(Edit(element.start, element.start, f"{receiver.id}, experiment_name="))
-            elif element.keyword == "experiment_name":
-                unit.edits.append(Edit(element.start, element.start, f"{receiver.id}, "))
-            elif element.keyword in SUBMIT_SETTINGS:
-                unit.edits.extend(listedit.delete(ctx.text, container, element))
+        doomed = []
+        for index, element in enumerate(listedit.elements(container)):
+            parameter = element.keyword or SIGNATURE[index]
+            if parameter == "experiment_name":
+                keyword = "" if element.keyword else "experiment_name="
+                unit.edits.append(Edit(element.start, element.start, f"{receiver.id}, {keyword}"))
+            elif parameter in MOVED_FROM_SUBMIT:
+                doomed.append(element)
+        unit.edits.extend(listedit.delete_many(ctx.text, container, doomed))
         run = ctx.assigned_binding(call)
         if run is not None:
             unit.binding = run

@@ -1,7 +1,21 @@
 """AML068: ``PipelineParameter`` declares a v1 pipeline parameter."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..engine.fixing.common import absorbed_bindings
+from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import calls_to
 from ..engine.rule import Family, FixSafety, Rule
+
+
+def fix(ctx: FixContext) -> Iterator[Unit]:
+    """A PipelineParameter passed to steps becomes a parameter of the @dsl.pipeline
+    function (AML003/AML004 do that); the v1 variable is then deleted."""
+    yield from absorbed_bindings(ctx, "azureml.pipeline.core.PipelineParameter", "AML068",
+                                 "PipelineParameter() -> a parameter of the pipeline function")
+
 
 RULE = Rule(
     code="AML068",
@@ -23,4 +37,5 @@ RULE = Rule(
         "def training(epochs: int = 5):\n"
         "    fit(epochs=epochs)"
     ),
+    fixer=fix,
 )

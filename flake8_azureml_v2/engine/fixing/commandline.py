@@ -57,10 +57,21 @@ class UpstreamInput:
     mode: str | None = None
 
 
+@dataclass(frozen=True)
+class ParameterInput:
+    """A ``PipelineParameter`` passed as an argument: a typed input of the component,
+    bound to a parameter (with its default) of the pipeline function."""
+
+    kind: str  # integer, number, string or boolean
+    default: str  # Python source of the default value
+    origin: int  # id of the PipelineParameter's binding
+
+
 @dataclass
 class CommandLine:
     tokens: list[str] = field(default_factory=list)
     datasets: dict[str, DatasetInput] = field(default_factory=dict)
+    parameters: dict[str, ParameterInput] = field(default_factory=dict)
     upstream: dict[str, UpstreamInput] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)  # name -> Output(...) source
     produces: dict[int, str] = field(default_factory=dict)  # output object id -> output name
@@ -74,6 +85,8 @@ class CommandLine:
 
     def input_declarations(self, with_paths: bool) -> dict[str, str]:
         found = {k: v.declaration(with_paths) for k, v in self.datasets.items()}
+        for key, parameter in self.parameters.items():
+            found[key] = f'Input(type="{parameter.kind}")'
         for key, up in self.upstream.items():
             mode = f', mode="{up.mode}"' if up.mode else ""
             found[key] = f'Input(type="uri_folder"{mode})'
@@ -125,11 +138,36 @@ def _token(item: ast.expr, previous: str | None, ctx: FixContext, line: CommandL
     number = _number(item)
     if number is not None:
         return number
-    for translate_use in (_dataset_use, _output_use):
+    for translate_use in (_dataset_use, _output_use, _parameter_use):
         token = translate_use(item, previous, ctx, line, pipeline)
         if token is not None:
             return token
     raise Refused(f"argument `{snippet(ctx.locator, item)}` has a type or value this fix cannot know")
+
+
+PIPELINE_PARAMETER = "azureml.pipeline.core.PipelineParameter"
+_KINDS = {bool: "boolean", int: "integer", float: "number", str: "string"}
+
+
+def _parameter_use(item: ast.expr, previous: str | None, ctx: FixContext, line: CommandLine, pipeline: PipelineStep | None) -> str | None:
+    """``PipelineParameter(name='lr', default_value=0.1)`` in a step's arguments."""
+    if pipeline is None or not isinstance(item, ast.Name):
+        return None
+    call, origin, _ = _origin(item, ctx, PIPELINE_PARAMETER)
+    if call is None or ctx.callee(call) != PIPELINE_PARAMETER:
+        return None
+    values = dict(zip(("name", "default_value"), call.args))
+    values.update({k.arg: k.value for k in call.keywords if k.arg})
+    name, default = known_str(ctx, values.get("name")), values.get("default_value")
+    if set(values) != {"name", "default_value"} or name is None:
+        raise Refused("PipelineParameter() without a literal name and a default_value")
+    if not isinstance(default, ast.Constant) or type(default.value) not in _KINDS:
+        raise Refused(f"the default of PipelineParameter {name!r} is not a literal number, string or bool")
+    key = identifier(name)
+    line.parameters[key] = ParameterInput(_KINDS[type(default.value)], ctx.locator.text(default), origin)
+    line.consumes.append(item)
+    line.imports.add(("azure.ai.ml", "Input"))
+    return "${{inputs.%s}}" % key
 
 
 def _flag_name(previous: str | None) -> str | None:

@@ -108,3 +108,38 @@ def append(text: str, container: SgNode, new: list[str], newline: str, kept: lis
     if "#" in text[last.end:anchor]:
         return [Edit(last.end, last.end, ","), Edit(anchor, anchor, block[1:])]
     return [Edit(last.end, last.end, block)]
+
+
+def delete_many(text: str, container: SgNode, doomed: list[Element]) -> list[Edit]:
+    """Remove several elements at once; neighbours that go together share their commas,
+    which one-by-one deletions would each claim."""
+    every = elements(container)
+    starts = {e.start for e in doomed}
+    edits: list[Edit] = []
+    index = 0
+    while index < len(every):
+        if every[index].start not in starts:
+            index += 1
+            continue
+        first = index
+        while index + 1 < len(every) and every[index + 1].start in starts:
+            index += 1
+        last = index
+        if first == last:
+            edits.extend(delete(text, container, every[first]))
+        elif last + 1 < len(every):  # a run followed by a kept element: up to that element
+            start = every[first].start
+            line_start = text.rfind("\n", 0, start) + 1
+            if text[line_start:start].strip() == "":
+                start = line_start
+                end = text.rfind("\n", 0, every[last + 1].start) + 1
+                end = end if end > start else every[last + 1].start
+            else:
+                end = every[last + 1].start
+            edits.append(Edit(start, end, ""))
+        elif first > 0:  # a run at the end: from just after the last kept element
+            edits.append(Edit(every[first - 1].end, every[last].end, ""))
+        else:  # everything goes
+            edits.append(Edit(every[first].start, every[last].end, ""))
+        index += 1
+    return edits

@@ -182,8 +182,8 @@ def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, envi
         else:  # arguments, compute_target, runconfig, inputs, outputs, version, hash_paths
             if parameter in _DROPPED:
                 plan.notes.append(f"{parameter}= has no v2 equivalent and was dropped")
-            edits.extend(listedit.delete(ctx.text, container, element))
             removed.append(element)
+    edits.extend(listedit.delete_many(ctx.text, container, removed))
     extra = []
     declarations = plan.line.input_declarations(with_paths=False)
     if declarations:
@@ -205,6 +205,9 @@ PIPELINE_SIGNATURE = ["workspace", "steps", "description", "default_datastore", 
                       "resolve_closure"]
 # experiment.submit(pipeline, ...) / pipeline.submit(...) settings -> @dsl.pipeline keyword arguments
 SUBMIT_SETTINGS = {"regenerate_outputs": "force_rerun", "continue_on_step_failure": "continue_on_step_failure"}
+# ... and pipeline_parameters={...} -> keyword arguments of the pipeline function's call
+PIPELINE_PARAMETERS = "pipeline_parameters"
+MOVED_FROM_SUBMIT = (*SUBMIT_SETTINGS, PIPELINE_PARAMETERS)
 
 
 @dataclass
@@ -243,7 +246,9 @@ def _settings(binding: Binding, ctx: FixContext) -> dict[str, str]:
             continue
         settings = {}
         for keyword in call.keywords:
-            if keyword.arg in SUBMIT_SETTINGS:
+            if keyword.arg == PIPELINE_PARAMETERS:
+                settings.update(_parameter_values(keyword.value, ctx))
+            elif keyword.arg in SUBMIT_SETTINGS:
                 if not isinstance(keyword.value, ast.Constant) or not isinstance(keyword.value.value, bool):
                     raise ValueError(f"{keyword.arg}= is not True or False")
                 if keyword.value.value:
@@ -252,6 +257,14 @@ def _settings(binding: Binding, ctx: FixContext) -> dict[str, str]:
             raise ValueError("the pipeline is submitted twice with different settings")
         found = settings
     return found or {}
+
+
+def _parameter_values(node: ast.expr, ctx: FixContext) -> dict[str, str]:
+    """``pipeline_parameters={"lr": 0.5}``: a literal dict with literal keys."""
+    if not isinstance(node, ast.Dict) or not all(known_str(ctx, k) is not None for k in node.keys if k is not None) \
+            or any(k is None for k in node.keys):
+        raise ValueError("pipeline_parameters= is not a literal dict")
+    return {f"parameter:{known_str(ctx, k)}": ctx.locator.text(v) for k, v in zip(node.keys, node.values)}  # type: ignore[arg-type]
 
 
 def _order(steps: list[StepPlan]) -> list[StepPlan]:
@@ -340,9 +353,11 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
         decorator.append(f"default_compute={computes.pop()}")
     if "description" in bound.values:
         decorator.append(f"description={ctx.locator.text(bound.values['description'])}")
-    decorator.extend(f"{key}={value}" for key, value in settings.items())
+    overrides = {k.split(":", 1)[1]: v for k, v in settings.items() if k.startswith("parameter:")}
+    decorator.extend(f"{key}={value}" for key, value in settings.items() if not key.startswith("parameter:"))
     function = _fresh(ctx, f"{binding.name}_pipeline")
     parameters: dict[int, tuple[str, str]] = {}  # dataset origin -> (parameter, pipeline Input source)
+    pipeline_parameters: dict[str, commandline.ParameterInput] = {}
     body = []
     for step in ordered:
         arguments = []
@@ -352,6 +367,11 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
             if known != declaration:
                 raise ValueError(f"the dataset `{parameter}` is read as different types by different steps")
             arguments.append(f"{key}={parameter}")
+        for key, parameter in step.line.parameters.items():
+            known = pipeline_parameters.setdefault(key, parameter)
+            if known.default != parameter.default or known.kind != parameter.kind:
+                raise ValueError(f"two PipelineParameters would both be the pipeline input {key!r}")
+            arguments.append(f"{key}={key}")
         producers = {origin: s for s in ordered for origin in s.line.produces}
         for key, upstream in step.line.upstream.items():
             producer = producers[upstream.origin]
@@ -363,13 +383,18 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
     if returned:
         body.append("return {" + ", ".join(f"{py_str(k)}: {v}" for k, v in returned.items()) + "}")
     names_used = [p for p, _ in parameters.values()]
-    if len(set(names_used)) != len(names_used):
-        raise ValueError("two datasets would become pipeline inputs of the same name")
+    if len(set(names_used) | set(pipeline_parameters)) != len(names_used) + len(pipeline_parameters):
+        raise ValueError("two datasets or parameters would become pipeline inputs of the same name")
+    unknown = sorted(set(overrides) - set(pipeline_parameters))
+    if unknown:
+        raise ValueError(f"pipeline_parameters= names {', '.join(unknown)}, which no step uses")
     indent = ctx.locator.indentation(binding.node)
     newline = ctx.locator.newline
-    lines = [f"@dsl.pipeline({', '.join(decorator)})", f"def {function}({', '.join(names_used)}):"]
+    signature = [*names_used, *(f"{key}={p.default}" for key, p in pipeline_parameters.items())]
+    lines = [f"@dsl.pipeline({', '.join(decorator)})", f"def {function}({', '.join(signature)}):"]
     lines.extend(f"    {line}" for line in body)
-    call_args = ", ".join(f"{p}={source}" for p, source in parameters.values())
+    call_args = ", ".join([*(f"{p}={source}" for p, source in parameters.values()),
+                           *(f"{key}={value}" for key, value in overrides.items())])
     text = newline.join(indent + line for line in lines) + newline * 3 + f"{indent}{binding.name} = {function}({call_args})"
     consumes = [workspace, *names]
     plan = PipelinePlan(call, binding, workspace, ordered, text, edits, consumes)

@@ -1,0 +1,32 @@
+"""Editing argument lists in place: what one-by-one and grouped deletions leave."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+from ast_grep_py import SgRoot
+
+from flake8_azureml_v2.engine.fixing import listedit
+from flake8_azureml_v2.engine.fixing.edits import apply_edits
+
+CASES = [
+    ("f(a, b=1, c=2)", {"b", "c"}, "f(a)"),
+    ("f(a, b=1, c=2, d=3)", {"b", "c"}, "f(a, d=3)"),
+    ("f(b=1, c=2)", {"b", "c"}, "f()"),
+    ("f(a, b=1, c=2,)", {"b", "c"}, "f(a,)"),
+    ("f(\n    a,\n    b=1,\n    c=2,\n)", {"b", "c"}, "f(\n    a,\n)"),
+    ("f(\n    a,\n    b=1,\n    c=2,\n    d=3,\n)", {"b", "c"}, "f(\n    a,\n    d=3,\n)"),
+    ("f(a, b=1)", {"b"}, "f(a)"),
+    ("f(\n    a,  # keep me\n    b=1,\n)", {"b"}, "f(\n    a,  # keep me\n)"),
+]
+
+
+@pytest.mark.parametrize(("source", "doomed", "expected"), CASES)
+def test_delete_many(source: str, doomed: set[str], expected: str) -> None:
+    call = SgRoot(source, "python").root().find(kind="call")
+    container = call.field("arguments")
+    elements = [e for e in listedit.elements(container) if e.keyword in doomed]
+    result = apply_edits(source, listedit.delete_many(source, container, elements))
+    assert result == expected
+    ast.parse(result)
