@@ -50,7 +50,7 @@ def analyse(
         tree = project.parsed_tree(location, text)
     if tree is None:
         tree = parse(text, str(path) if path is not None else "<stdin>")
-    model = Model(tree)
+    model = Model(tree, text)
     if not model.imports and not model.references:
         return Analysis(source, model=model)
     if location is not None:

@@ -19,6 +19,7 @@ binding: a fallback such as ``except ImportError: Run = None`` keeps ``Run``.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -150,8 +151,11 @@ class AttributeAssignment:
 class Model:
     """Everything the walk found in one module."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, text: str | None = None) -> None:
+        """``text`` (the source of ``tree``) lets the walk skip function bodies that
+        cannot involve v1 code; without it every body is walked."""
         self.tree = tree
+        self.lines = text.splitlines() if text is not None else None
         self.imports: list[ImportSite] = []
         self.calls: list[CallSite] = []
         self.attribute_reads: list[AttributeRead] = []
@@ -207,6 +211,9 @@ class _Walker(ast.NodeVisitor):
         self.scope = model.module_scope
         self.conditional = 0
         self.memo: dict[int, Value] = {}
+        self.v1_names: set[str] = set()  # every name ever bound to something v1
+        self._v1_pattern: re.Pattern[str] | None = None
+        self._v1_pattern_size = -1
         self.deferred: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, Scope, dict[str, Value]]] = []
 
     # ast.NodeVisitor looks the method up by name for every node; the walk is the
@@ -246,6 +253,8 @@ class _Walker(ast.NodeVisitor):
         existing = self.scope.names.get(name)
         if self.conditional and existing is not None and is_v1_value(existing.value) and not is_v1_value(value):
             return
+        if is_v1_value(value):
+            self.v1_names.add(name)
         binding = Binding(name, value, node, self.scope, conditional=self.conditional > 0)
         self.scope.names[name] = binding
         self.model.bindings.append(binding)
@@ -434,6 +443,8 @@ class _Walker(ast.NodeVisitor):
         self.deferred.append((node, self.enclosing_function_parent(), annotations))
 
     def _walk_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, parent: Scope, annotations: dict[str, Value]) -> None:
+        if not self._may_involve_v1(node, annotations):
+            return
         outer_scope, outer_conditional = self.scope, self.conditional
         self.scope, self.conditional = Scope("function", parent), 0
         self.memo.clear()
@@ -444,6 +455,22 @@ class _Walker(ast.NodeVisitor):
             self.visit(stmt)
         self.scope, self.conditional = outer_scope, outer_conditional
         self.memo.clear()
+
+    def _may_involve_v1(self, node: ast.AST, annotations: dict[str, Value]) -> bool:
+        """A body that never spells ``azureml`` nor a name bound to a v1 object (and
+        takes no v1-annotated parameter) cannot hold v1 code: skip it.  Most of a
+        large file is such code, and the walk is the engine's main cost."""
+        lines = self.model.lines
+        if lines is None or any(value is not None for value in annotations.values()):
+            return True
+        body = "\n".join(lines[node.lineno - 1:node.end_lineno])  # type: ignore[attr-defined]
+        if "azureml" in body:
+            return True
+        if self._v1_pattern is None or self._v1_pattern_size != len(self.v1_names):
+            words = "|".join(re.escape(name) for name in sorted(self.v1_names))
+            self._v1_pattern = re.compile(rf"\b(?:{words})\b") if words else None
+            self._v1_pattern_size = len(self.v1_names)
+        return self._v1_pattern is not None and self._v1_pattern.search(body) is not None
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
