@@ -11,7 +11,9 @@ from the same :class:`StepPlan`, computed once per pass.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..names import Binding, Const, Instance, Ref
 from ..v1api import is_subtype
@@ -27,6 +29,7 @@ STEP_SIGNATURE = [
     "script_name", "name", "arguments", "compute_target", "runconfig", "runconfig_pipeline_params",
     "inputs", "outputs", "params", "source_directory", "allow_reuse", "version", "hash_paths",
 ]
+T = TypeVar("T")
 _RENAMED = {"name": "display_name", "source_directory": "code", "allow_reuse": "is_deterministic",
             "params": "environment_variables"}
 _DROPPED = ("version", "hash_paths")
@@ -103,21 +106,27 @@ def _listed(node: ast.expr | None, ctx: FixContext, consumes: list[ast.Name]) ->
     return found
 
 
-def plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
-    """Raises ValueError with the reason when the step cannot be translated."""
-    cache: dict[int, StepPlan | str] = ctx.cache.setdefault("steps", {})  # type: ignore[assignment]
-    if id(call) in cache:
-        cached = cache[id(call)]
-        if isinstance(cached, str):
-            raise ValueError(cached)
-        return cached
+def _once(kind: str, build: Callable[[ast.Call, FixContext], T], call: ast.Call, ctx: FixContext) -> T:
+    """Build a plan once per pass (both AML003 and AML004 ask for it); a refusal is
+    remembered too and raised again as ValueError."""
+    cache: dict[int, object] = ctx.cache.setdefault(kind, {})  # type: ignore[assignment]
+    cached = cache.get(id(call))
+    if isinstance(cached, str):
+        raise ValueError(cached)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
     try:
-        plan = _plan_step(call, ctx)
+        plan = build(call, ctx)
     except (ValueError, commandline.Refused) as reason:
         cache[id(call)] = str(reason)
         raise ValueError(str(reason)) from None
     cache[id(call)] = plan
     return plan
+
+
+def plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
+    """Raises ValueError with the reason when the step cannot be translated."""
+    return _once("steps", _plan_step, call, ctx)
 
 
 def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
@@ -305,19 +314,8 @@ def _sink_outputs(steps: list[StepPlan]) -> dict[str, str]:
 
 
 def plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
-    cache: dict[int, PipelinePlan | str] = ctx.cache.setdefault("pipelines", {})  # type: ignore[assignment]
-    cached = cache.get(id(call))
-    if isinstance(cached, str):
-        raise ValueError(cached)
-    if cached is not None:
-        return cached
-    try:
-        plan = _plan_pipeline(call, ctx)
-    except ValueError as reason:
-        cache[id(call)] = str(reason)
-        raise
-    cache[id(call)] = plan
-    return plan
+    """Raises ValueError with the reason when the pipeline cannot be translated."""
+    return _once("pipelines", _plan_pipeline, call, ctx)
 
 
 def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
