@@ -1,8 +1,28 @@
 """AML032: ``run.fail()`` marks a v1 run as failed."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..engine.fixing.units import FixContext, Unit
 from ..engine.matchers import method_calls
 from ..engine.rule import Family, FixSafety, Rule
+from ._injob import new_unit, replace, run_calls
 from ._shared import RUN
+
+
+def fix(ctx: FixContext) -> Iterator[Unit]:
+    """``run.fail()`` on the job's own run -> ``mlflow.end_run(status="FAILED")``.
+    Error details have no MLflow counterpart, so a call that passes them is left."""
+    for site in run_calls(ctx, "fail"):
+        call = site.node
+        unit = new_unit(ctx, site, "AML032", 'run.fail() -> mlflow.end_run(status="FAILED")')
+        if call.args or call.keywords:
+            unit.refuse("run.fail() passes error details, which MLflow cannot record this way: migrate it by hand")
+        else:
+            replace(ctx, unit, call, 'mlflow.end_run(status="FAILED")')
+        yield unit
+
 
 RULE = Rule(
     code="AML032",
@@ -21,4 +41,5 @@ RULE = Rule(
     ),
     example="if frame.empty:\n    run.fail()",
     use_instead='if frame.empty:\n    mlflow.end_run(status="FAILED")',
+    fixer=fix,
 )
