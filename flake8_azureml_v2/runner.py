@@ -11,7 +11,7 @@ from pathlib import Path
 import pathspec
 
 from . import notebooks
-from .engine import Finding, Settings, SourceError, SourceText, analyse, decode
+from .engine import Finding, Settings, SourceError, analyse, decode
 from .engine.files import walk
 from .engine.suppression import unsuppressed
 from .notebook_files import NotebookError
@@ -176,14 +176,3 @@ def _prepare_for_workers(targets: list[Target], pending: list[tuple[int, bytes]]
                  for i, _ in pending}
         for root in roots:
             project.index_at(root)
-
-
-def display_source(result: FileResult) -> SourceText | None:
-    return SourceText(result.text) if result.text is not None else None
-
-
-def relative_display(path: str) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return path

@@ -112,7 +112,8 @@ def test_console_script_and_module_agree(tmp_path: Path) -> None:
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
 def test_rule_data_is_complete(rule) -> None:
     assert rule.code.startswith("AML") and len(rule.code) == 6
-    assert "\n" not in rule.default_message and rule.v2 in rule.default_message or rule.message
+    assert "\n" not in rule.default_message
+    assert rule.message or rule.v2 in rule.default_message
     assert rule.why and rule.example and rule.use_instead and rule.article
     assert rule.name == rule.name.lower() and " " not in rule.name
 

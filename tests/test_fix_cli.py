@@ -20,6 +20,13 @@ from .test_fix_script_run import SEED_SHAPE
 UNUSED = "from azureml.core import Datastore, Workspace\nws = Workspace.from_config()\n"
 
 
+def _test_rule(name: str, fixer) -> Rule:
+    """A stand-in AML002 whose fixer misbehaves, to prove the driver's safety nets."""
+    return Rule(code="AML002", name=name, family=Family.JOBS, v1="x", v2="y", article="a",
+                fix_safety=FixSafety.SAFE, detect=calls_to("azureml.core.ScriptRunConfig"), why="w",
+                example="e", use_instead="u", fixer=fixer)
+
+
 def fix(*args: str, cwd: Path, input: str | None = None):
     return run([sys.executable, "-m", "flake8_azureml_v2", "fix", *args], cwd=cwd, input=input)
 
@@ -95,9 +102,7 @@ def test_a_fix_that_would_not_parse_is_refused() -> None:
             start = ctx.locator.start(site.node)
             yield Unit("AML002", site.node, "breaks the code", safety=FixSafety.SAFE, edits=[Edit(start, start, "(")])
 
-    rule = Rule(code="AML002", name="broken", family=Family.JOBS, v1="x", v2="y", article="a",
-                fix_safety=FixSafety.SAFE, detect=calls_to("azureml.core.ScriptRunConfig"), why="w",
-                example="e", use_instead="u", fixer=broken_fixer)
+    rule = _test_rule("broken", broken_fixer)
     source = "from azureml.core import ScriptRunConfig\nc = ScriptRunConfig('.', 'a.py')\n"
     try:
         fix_text(source, rules=[rule])
@@ -113,9 +118,7 @@ def test_a_fix_that_would_drop_a_comment_is_refused() -> None:
             yield Unit("AML002", site.node, "eats a comment", safety=FixSafety.SAFE,
                        edits=[Edit(ctx.locator.start(site.node), ctx.locator.end(site.node), "None")])
 
-    rule = Rule(code="AML002", name="eater", family=Family.JOBS, v1="x", v2="y", article="a",
-                fix_safety=FixSafety.SAFE, detect=calls_to("azureml.core.ScriptRunConfig"), why="w",
-                example="e", use_instead="u", fixer=eating_fixer)
+    rule = _test_rule("eater", eating_fixer)
     source = "from azureml.core import ScriptRunConfig\nc = ScriptRunConfig(\n    '.',  # keep me\n)\n"
     try:
         fix_text(source, rules=[rule])
@@ -140,9 +143,7 @@ def test_fixes_that_never_settle_hit_the_cap_as_an_error() -> None:
             yield Unit("AML002", site.node, "adds a space forever", safety=FixSafety.SAFE,
                        edits=[Edit(start, start, " ")])
 
-    rule = Rule(code="AML002", name="restless", family=Family.JOBS, v1="x", v2="y", article="a",
-                fix_safety=FixSafety.SAFE, detect=calls_to("azureml.core.ScriptRunConfig"), why="w",
-                example="e", use_instead="u", fixer=restless_fixer)
+    rule = _test_rule("restless", restless_fixer)
     source = "from azureml.core import ScriptRunConfig\nc = ScriptRunConfig('.', 'a.py')\n"
     try:
         fix_text(source, rules=[rule], max_passes=4)

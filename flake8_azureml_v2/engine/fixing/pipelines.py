@@ -18,7 +18,7 @@ from typing import TypeVar
 from ..names import Binding, Const, Instance, Ref
 from ..v1api import is_subtype
 from . import commandline, listedit, statements
-from .common import bind_arguments, known_str, py_str
+from .common import BoundArguments, bind_arguments, known_str, py_str
 from .edits import Edit
 from .units import FixContext, snippet
 
@@ -129,13 +129,19 @@ def plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     return _once("steps", _plan_step, call, ctx)
 
 
-def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
+def _assigned(call: ast.Call, ctx: FixContext, signature: list[str], what: str) -> tuple[Binding, BoundArguments]:
+    """``x = Call(...)`` as one plain statement, with its arguments bound to ``signature``."""
     binding = ctx.assigned_binding(call)
     if binding is None or binding.conditional:
-        raise ValueError("the step is not assigned to a variable by a plain statement")
-    bound = bind_arguments(call, STEP_SIGNATURE)
+        raise ValueError(f"the {what} is not assigned to a variable by a plain statement")
+    bound = bind_arguments(call, signature)
     if isinstance(bound, str):
         raise ValueError(bound)
+    return binding, bound
+
+
+def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
+    binding, bound = _assigned(call, ctx, STEP_SIGNATURE, "step")
     values = bound.values
     if "runconfig_pipeline_params" in values:
         raise ValueError("runconfig_pipeline_params= has no v2 equivalent")
@@ -319,12 +325,7 @@ def plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
 
 
 def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
-    binding = ctx.assigned_binding(call)
-    if binding is None or binding.conditional:
-        raise ValueError("the pipeline is not assigned to a variable by a plain statement")
-    bound = bind_arguments(call, PIPELINE_SIGNATURE)
-    if isinstance(bound, str):
-        raise ValueError(bound)
+    binding, bound = _assigned(call, ctx, PIPELINE_SIGNATURE, "pipeline")
     extra = sorted(set(bound.values) - {"workspace", "steps", "description"})
     if extra:
         raise ValueError(f"Pipeline({', '.join(extra)}=...) has no mechanical v2 equivalent")

@@ -12,7 +12,6 @@ never half rewritten.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -178,7 +177,3 @@ def describe_use(locator: Locator, context: FixContext, use: ast.Name) -> str:
             continue
         break
     return f"line {use.lineno} (`{snippet(locator, outer)}`)"
-
-
-def iter_units(units: Iterable[Unit]) -> list[Unit]:
-    return [u for u in units if u is not None]
