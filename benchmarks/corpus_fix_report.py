@@ -29,7 +29,8 @@ from collections import Counter
 from pathlib import Path
 
 from flake8_azureml_v2.engine import SourceError, decode
-from flake8_azureml_v2.engine.fixing import FixError, fix_text
+from flake8_azureml_v2.api import fix_text
+from flake8_azureml_v2.engine.fixing import FixError
 from flake8_azureml_v2.engine.settings import Settings
 
 _DETAILS = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|line \d+|\b\d+\b")

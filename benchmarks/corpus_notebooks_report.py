@@ -25,8 +25,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from flake8_azureml_v2 import notebooks
-from flake8_azureml_v2.engine import Settings, SourceError, analyse
-from flake8_azureml_v2.engine.fixing import FixError, fix_text
+from flake8_azureml_v2.api import analyse
+from flake8_azureml_v2.engine import Settings, SourceError
+from flake8_azureml_v2.api import fix_text
+from flake8_azureml_v2.engine.fixing import FixError
 from flake8_azureml_v2.notebook_files import NotebookError, read_notebook
 
 

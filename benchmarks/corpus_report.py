@@ -34,7 +34,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from flake8_azureml_v2.engine import SourceError, analyse, decode
+from flake8_azureml_v2.api import analyse
+from flake8_azureml_v2.engine import SourceError, decode
 from flake8_azureml_v2.engine.settings import Settings
 
 FP_SUBSET = "v2era-head"

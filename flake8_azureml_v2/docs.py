@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .engine.rule import FixSafety, Rule
+from .rules._rule import AmlRule as Rule, FixSafety
 
 _SAFETY_TEXT = {
     FixSafety.SAFE: "safe: applied by default by `azureml-v2 fix`",

@@ -17,14 +17,15 @@ from typing import TextIO
 
 from . import notebooks
 from .engine import Settings, SourceError
-from .engine.fixing import FixError, FixOutcome, fix_text
+from .api import fix_text
+from .engine.findings import RefusalKind
+from .engine.fixing import FixError, FixOutcome
 from .engine.source import decode_file
 from .notebook_files import NotebookError
 from .runner import Target, read
 from .selection import Selection
 from .writing import write_atomic
 
-UNSAFE_HINT = "unsafe fix"
 
 
 @dataclass
@@ -86,7 +87,7 @@ def fix_one(target: Target, settings: Settings, selection: Selection, options: O
     changed = new_data != data
     totals.fixed += len(outcome.fixed)
     totals.left += len(outcome.left)
-    totals.hidden_unsafe += sum(1 for left in outcome.left if left.reason.startswith(UNSAFE_HINT))
+    totals.hidden_unsafe += sum(1 for left in outcome.left if left.refusal.root is RefusalKind.UNSAFE)
     if changed:
         totals.files_changed += 1
         totals.changed_paths.append(target.display)
@@ -130,7 +131,7 @@ def _fix_notebook(target: Target, data: bytes, location: Path | None, settings: 
         _error(Target(f"{target.display}:cell {cell}", None), f"skipped, not Python even with magics masked: {reason}", totals)
     totals.fixed += len(result.fixed)
     totals.left += len(result.left)
-    totals.hidden_unsafe += sum(1 for _, left in result.left if left.reason.startswith(UNSAFE_HINT))
+    totals.hidden_unsafe += sum(1 for _, left in result.left if left.refusal.root is RefusalKind.UNSAFE)
     if result.changed:
         totals.files_changed += 1
         totals.changed_paths.append(target.display)

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, config, notebooks
-from .engine import Settings, SourceError, analyse
+from .api import analyse
+from .engine import Settings, SourceError
 
 # Importing notebooks registers the .ipynb reader, so the training-script index
 # also sees script= in notebooks and flake8 agrees with `azureml-v2 check`.

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import pathspec
 
-from .engine import Finding, Settings, analyse, project
+from .api import analyse
+from .engine import Finding, Settings, project
 from .engine.fixing.outcome import Fixed, FixError, Left
 from .engine.names import Const, Model
 from .engine.suppression import unsuppressed
@@ -457,7 +458,7 @@ def fix_notebook(data: bytes, path: Path | None, settings: Settings, selected: S
     parts = take_apart(notebook)
     result = NotebookFix(data, skipped=[(index + 1, reason) for index, reason in parts.skipped])
     program = parts.program
-    from .engine.fixing.driver import fix_text
+    from .api import fix_text
 
     outcome = fix_text(program.text, path=path, settings=settings, selected=selected, unsafe=unsafe)
     if outcome.text != program.text:

@@ -15,8 +15,9 @@ from typing import Any
 from pylsp import hookimpl
 
 from . import config
-from .engine import SourceError, SourceText, analyse
-from .engine.fixing import FixError, fix_text
+from .api import analyse, fix_text
+from .engine import SourceError, SourceText
+from .engine.fixing import FixError
 from .engine.suppression import unsuppressed
 from .rules import rule_by_code
 from .selection import Selection

@@ -11,7 +11,8 @@ from pathlib import Path
 import pathspec
 
 from . import notebooks
-from .engine import Finding, Settings, SourceError, analyse, decode
+from .api import analyse
+from .engine import Finding, Settings, SourceError, decode
 from .engine.files import walk
 from .engine.suppression import unsuppressed
 from .notebook_files import NotebookError
@@ -169,10 +170,11 @@ def _prepare_for_workers(targets: list[Target], pending: list[tuple[int, bytes]]
     """Load the rules and build the project indexes once, before the workers fork."""
     from .engine import project
     from .rules import all_rules
+    from .v1api import SURFACE
 
     all_rules()
     if settings.project_index:
         roots = {project.find_root(Path(os.path.abspath(targets[i].path)), settings.project_root_hint)  # type: ignore[arg-type]
                  for i, _ in pending}
         for root in roots:
-            project.index_at(root)
+            project.index_at(root, SURFACE)

@@ -15,7 +15,7 @@ import textwrap
 from pathlib import Path
 
 from .docs import fix_status
-from .engine.rule import Rule
+from .rules._rule import AmlRule as Rule
 from .rules import all_rules
 
 HEADER = "# Generated from the rule's data by `python -m flake8_azureml_v2.sgrules rules/`; do not edit.\n"

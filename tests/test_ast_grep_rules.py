@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flake8_azureml_v2 import sgrules
-from flake8_azureml_v2.engine import analyse
+from flake8_azureml_v2.api import analyse
 from flake8_azureml_v2.rules import all_rules
 
 from .conftest import RULE_FIXTURES, run

@@ -11,7 +11,7 @@ import pytest
 
 from flake8_azureml_v2.add_noqa import add_noqa
 from flake8_azureml_v2.baseline import normalise
-from flake8_azureml_v2.engine import analyse
+from flake8_azureml_v2.api import analyse
 
 from .conftest import run
 

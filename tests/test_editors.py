@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_azureml_v2.engine.fixing import fix_text
+from flake8_azureml_v2.api import fix_text
 from flake8_azureml_v2.pylsp_plugin import minimal_edit, utf16_column
 
 from .support.lsp_client import LspClient, apply_text_edits

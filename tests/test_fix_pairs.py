@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_azureml_v2.engine.fixing import fix_text
+from flake8_azureml_v2.api import fix_text
 
 from .conftest import TESTS, run
 

@@ -16,9 +16,9 @@ try:
 except ImportError:  # Python 3.10
     import tomli as tomllib
 
-from flake8_azureml_v2.engine import analyse
-from flake8_azureml_v2.engine.fixing import fix_text
-from flake8_azureml_v2.engine.v1api import V2_ERA_PACKAGES, is_v1
+from flake8_azureml_v2.api import analyse
+from flake8_azureml_v2.api import fix_text
+from flake8_azureml_v2.v1api import V2_ERA_PACKAGES, is_v1
 from flake8_azureml_v2.ruff_config import V1_PACKAGES, banned_api
 
 from .conftest import RULE_FIXTURES, TESTS, run

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from flake8.main.application import Application
 
-from flake8_azureml_v2.engine import analyse
+from flake8_azureml_v2.api import analyse
 from flake8_azureml_v2.engine.source import SourceText
 from flake8_azureml_v2.engine.suppression import unsuppressed
 from flake8_azureml_v2.rules import all_rules

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from flake8_azureml_v2.engine import Settings, analyse
+from flake8_azureml_v2.api import analyse
+from flake8_azureml_v2.engine import Settings
 
 from .conftest import run
 

@@ -6,11 +6,11 @@ those are thin adapters around :func:`analyse`.
 
 from .analysis import Analysis, analyse
 from .findings import Finding
-from .rule import Family, FixSafety, Rule
+from .rule import FixSafety, Rule
 from .settings import Settings
 from .source import SourceError, SourceText, decode, parse
 
 __all__ = [
-    "Analysis", "Family", "Finding", "FixSafety", "Rule", "Settings", "SourceError",
+    "Analysis", "Finding", "FixSafety", "Rule", "Settings", "SourceError",
     "SourceText", "analyse", "decode", "parse",
 ]

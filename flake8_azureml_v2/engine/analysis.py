@@ -11,12 +11,12 @@ from pathlib import Path
 from . import project
 from .context import Context
 from .findings import Finding
+from .modules import ProjectModules
 from .names import Model
 from .rule import Rule
 from .settings import Settings
-from .source import SourceText, parse
-
-MARKER = "azureml"
+from .source import SourceError, SourceText, deep_recursion, parse
+from .surface import Surface
 
 
 @dataclass
@@ -30,36 +30,47 @@ class Analysis:
 def analyse(
     text: str,
     *,
+    rules: Sequence[Rule],
+    surface: Surface,
     path: str | os.PathLike[str] | None = None,
     settings: Settings | None = None,
     tree: ast.Module | None = None,
-    rules: Sequence[Rule] | None = None,
 ) -> Analysis:
     """Run every rule over one module.
 
     ``path`` is the file's location on disk (None for stdin); ``tree`` lets the
     flake8 adapter reuse the tree flake8 already parsed.  A file that never
-    contains the text ``azureml`` costs one substring test.  Raises
-    :class:`~.source.SourceError` when the text does not parse.
+    contains the surface's marker costs one substring test.  Raises
+    :class:`~.source.SourceError` when the text does not parse or is too deep
+    to walk.
     """
     source = SourceText(text)
-    if MARKER not in text:
+    if surface.marker not in text:
         return Analysis(source)
+    settings = settings or Settings()
     location = _existing(path)
     if tree is None and location is not None:
         tree = project.parsed_tree(location, text)
     if tree is None:
         tree = parse(text, str(path) if path is not None else "<stdin>")
-    model = Model(tree, text)
+    try:
+        with deep_recursion():
+            return _analyse(text, source, tree, rules, surface, location, settings)
+    except RecursionError:
+        raise SourceError("cannot analyse: too deeply nested") from None
+
+
+def _analyse(text: str, source: SourceText, tree: ast.Module, rules: Sequence[Rule], surface: Surface,
+             location: Path | None, settings: Settings) -> Analysis:
+    imported = None
+    if location is not None and settings.project_index:
+        imported = ProjectModules(location, project.root_for(location, settings), surface)
+    model = Model(tree, text, surface=surface, imported=imported)
     if not model.imports and not model.references:
         return Analysis(source, model=model)
     if location is not None:
         project.remember(location, model)
-    context = Context(model, source, location, settings or Settings())
-    if rules is None:
-        from ..rules import all_rules
-
-        rules = all_rules()
+    context = Context(model, source, location, settings)
     findings: set[Finding] = set()
     for rule in rules:
         for hit in rule.detect(context):
@@ -89,4 +100,5 @@ def _finding(code: str, message: str, node: ast.AST, source: SourceText) -> Find
         end_col=end_col,
         char_col=source.char_col(line, col),
         char_end_col=source.char_col(end_line, end_col),
+        node=node,
     )

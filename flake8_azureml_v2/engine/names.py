@@ -14,6 +14,15 @@ Statements run in order.  Function bodies are walked after the enclosing
 module, the way Python runs them, so they see the module's final bindings.
 Inside ``if``/``try``/loops a binding to something unknown never erases a v1
 binding: a fallback such as ``except ImportError: Run = None`` keeps ``Run``.
+
+Values also flow through the module's own functions: a parameter holds what
+every call site passes it (when they agree), and a call holds what its function
+returns.  A second walk applies what the first one learnt.  Names imported from
+other modules of the project take the value those modules bind, through the
+``imported`` look-up the caller provides.
+
+What counts as the old API (its classes, what their methods return) is the
+:class:`~.surface.Surface` the caller passes in.
 """
 
 from __future__ import annotations
@@ -25,7 +34,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Union
 
-from . import v1api
+from .surface import Surface
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+# (module, name) -> what another module of the project binds to that name.
+ImportedValue = Callable[[str, str], "Value"]
+MAX_WALKS = 3
 
 
 @dataclass(frozen=True)
@@ -59,8 +73,12 @@ class Local:
 Value = Union[Ref, Instance, Const, Local, None]
 
 
-def is_v1_value(value: Value) -> bool:
-    return isinstance(value, Instance) or (isinstance(value, Ref) and value.qualname.startswith("azureml"))
+def is_v1_value(value: Value, surface: Surface | None = None) -> bool:
+    if isinstance(value, Instance):
+        return True
+    if not isinstance(value, Ref):
+        return False
+    return surface.is_target_module(value.qualname) if surface is not None else False
 
 
 @dataclass
@@ -132,10 +150,7 @@ class Reference:
 class ImportSite:
     node: ast.Import | ast.ImportFrom
     modules: tuple[str, ...]  # every qualified name the statement imports
-
-    @property
-    def v1_modules(self) -> tuple[str, ...]:
-        return tuple(m for m in self.modules if v1api.is_v1(m))
+    v1_modules: tuple[str, ...] = ()  # those that belong to the old API
 
 
 @dataclass
@@ -148,14 +163,39 @@ class AttributeAssignment:
     value: Value
 
 
+@dataclass
+class FlowHints:
+    """What one walk learnt about the module's functions, for the next walk."""
+
+    parameters: dict[int, dict[str, Value]] = field(default_factory=dict)  # id(def) -> parameter -> value
+    returns: dict[int, Value] = field(default_factory=dict)  # id(def) -> what it returns
+
+    def __bool__(self) -> bool:
+        return bool(self.parameters or self.returns)
+
+
 class Model:
     """Everything the walk found in one module."""
 
-    def __init__(self, tree: ast.Module, text: str | None = None) -> None:
+    def __init__(self, tree: ast.Module, text: str | None = None, *, surface: Surface,
+                 imported: ImportedValue | None = None) -> None:
         """``text`` (the source of ``tree``) lets the walk skip function bodies that
         cannot involve v1 code; without it every body is walked."""
         self.tree = tree
-        self.lines = text.splitlines() if text is not None else None
+        self.surface = surface
+        self.imported = imported
+        self.lines = [line for line in _LINE.findall(text) if line] if text is not None else None
+        hints = FlowHints()
+        for _ in range(MAX_WALKS):
+            self._reset()
+            walker = _Walker(self, hints)
+            walker.run()
+            learnt = walker.learnt()
+            if learnt == hints or not learnt:
+                break
+            hints = learnt
+
+    def _reset(self) -> None:
         self.imports: list[ImportSite] = []
         self.calls: list[CallSite] = []
         self.attribute_reads: list[AttributeRead] = []
@@ -164,7 +204,8 @@ class Model:
         self.attribute_assignments: list[AttributeAssignment] = []
         self.binding_of_use: dict[int, Binding] = {}
         self.module_scope = Scope("module", None)
-        _Walker(self).run()
+        self.__dict__.pop("calls_by_callee", None)
+        self.__dict__.pop("calls_by_method", None)
 
     @cached_property
     def calls_by_callee(self) -> dict[str, list[CallSite]]:
@@ -195,7 +236,7 @@ class Model:
             c
             for m in methods
             for c in self.calls_by_method.get(m, ())
-            if v1api.is_subtype(c.receiver.type, instance_type)  # type: ignore[union-attr]
+            if self.surface.is_subtype(c.receiver.type, instance_type)  # type: ignore[union-attr]
         ]
 
 
@@ -205,9 +246,22 @@ def _imported_module(node: ast.ImportFrom) -> str | None:
     return node.module
 
 
+def _same(values: list[Value]) -> Value:
+    """The value every site agrees on, or None."""
+    if not values or values[0] is None:
+        return None
+    return values[0] if all(v == values[0] for v in values[1:]) else None
+
+
 class _Walker(ast.NodeVisitor):
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: Model, hints: FlowHints) -> None:
         self.model = model
+        self.surface = model.surface
+        self.hints = hints
+        # What this walk sees, for the next one: call-site arguments and returns.
+        self.site_arguments: dict[int, list[dict[str, Value]]] = {}
+        self.returned: dict[int, list[Value]] = {}
+        self.function_stack: list[ast.AST] = []
         self.scope = model.module_scope
         self.conditional = 0
         self.memo: dict[int, Value] = {}
@@ -246,14 +300,30 @@ class _Walker(ast.NodeVisitor):
             func, parent, annotations = self.deferred.pop(0)
             self._walk_function(func, parent, annotations)
 
+    def learnt(self) -> FlowHints:
+        hints = FlowHints()
+        for key, sites in self.site_arguments.items():
+            parameters = {name: _same([site.get(name) for site in sites]) for name in sites[0]}
+            if len(sites) and all(set(site) == set(sites[0]) for site in sites):
+                agreed = {name: value for name, value in parameters.items() if value is not None}
+                if agreed:
+                    hints.parameters[key] = agreed
+        for key, values in self.returned.items():
+            value = _same(values)
+            if value is not None and not isinstance(value, Local):
+                hints.returns[key] = value
+        return hints
+
     # -- bindings ----------------------------------------------------------
 
     def bind(self, name: str, value: Value, node: ast.AST) -> None:
         self.memo.clear()  # what names resolve to may have changed
         existing = self.scope.names.get(name)
-        if self.conditional and existing is not None and is_v1_value(existing.value) and not is_v1_value(value):
+        surface = self.surface
+        if (self.conditional and existing is not None and is_v1_value(existing.value, surface)
+                and not is_v1_value(value, surface)):
             return
-        if is_v1_value(value):
+        if is_v1_value(value, surface):
             self.v1_names.add(name)
         binding = Binding(name, value, node, self.scope, conditional=self.conditional > 0)
         self.scope.names[name] = binding
@@ -295,9 +365,9 @@ class _Walker(ast.NodeVisitor):
         if isinstance(node, ast.Attribute):
             base = self.resolve(node.value)
             if isinstance(base, Ref):
-                return Ref(v1api.canonical(f"{base.qualname}.{node.attr}"))
+                return Ref(self.surface.canonical(f"{base.qualname}.{node.attr}"))
             if isinstance(base, Instance):
-                held = v1api.attribute_type(base.type, node.attr)
+                held = self.surface.attribute_type(base.type, node.attr)
                 return Instance(held) if held else None
             return None
         if isinstance(node, ast.Call):
@@ -318,20 +388,23 @@ class _Walker(ast.NodeVisitor):
         if isinstance(func, ast.Attribute):
             receiver = self.resolve(func.value)
             if isinstance(receiver, Instance):
-                returned = v1api.method_return(receiver.type, func.attr)
+                returned = self.surface.method_return(receiver.type, func.attr)
                 return Instance(returned) if returned else None
+        function = self._local_function(func)
+        if function is not None:
+            return self.hints.returns.get(id(function))
         callee = self.resolve(func)
         if isinstance(callee, Local):
             return callee
         if not isinstance(callee, Ref):
             return None
         qualname = callee.qualname
-        if qualname in v1api.CLASSES:
+        if qualname in self.surface.classes:
             return Instance(qualname)
-        returned = v1api.CALL_RETURNS.get(qualname)
+        returned = self.surface.call_returns.get(qualname)
         if returned is not None:
             return Instance(returned)
-        if qualname in ("os.path.join", "posixpath.join") and node.args and not node.keywords:
+        if qualname in self.surface.path_joins and node.args and not node.keywords:
             parts = [self.resolve(a) for a in node.args]
             if all(isinstance(p, Const) for p in parts):
                 return Const("/".join(p.value for p in parts))  # type: ignore[union-attr]
@@ -356,21 +429,33 @@ class _Walker(ast.NodeVisitor):
         for alias in node.names:
             if module is None:
                 if alias.name != "*":
-                    self.bind(alias.asname or alias.name, None, node)
+                    self.bind(alias.asname or alias.name, self._from_project("." * node.level + (node.module or ""), alias.name), node)
                 continue
             if alias.name == "*":
                 modules.append(module)
-                for short, canonical in v1api.STAR_EXPORTS.get(module, {}).items():
+                for short, canonical in self.surface.star_exports.get(module, {}).items():
                     self.bind(short, Ref(canonical), node)
                 continue
-            qualname = v1api.canonical(f"{module}.{alias.name}")
+            qualname = self.surface.canonical(f"{module}.{alias.name}")
             modules.append(f"{module}.{alias.name}")
-            self.bind(alias.asname or alias.name, Ref(qualname), node)
+            value: Value = Ref(qualname)
+            if not self.surface.is_target_module(module):
+                value = self._from_project(module, alias.name) or value
+            self.bind(alias.asname or alias.name, value, node)
         self._record_import(node, modules)
 
+    def _from_project(self, module: str, name: str) -> Value:
+        """What another module of the project binds to ``name``, when it is v1."""
+        if self.model.imported is None:
+            return None
+        value = self.model.imported(module, name)
+        return value if isinstance(value, (Instance, Ref)) and is_v1_value(value, self.surface) else None
+
     def _record_import(self, node: ast.Import | ast.ImportFrom, modules: list[str]) -> None:
-        if any(m == "azureml" or m.startswith("azureml.") for m in modules):
-            self.model.imports.append(ImportSite(node, tuple(modules)))
+        marker = self.surface.marker
+        if any(m == marker or m.startswith(marker + ".") for m in modules):
+            v1 = tuple(m for m in modules if self.surface.is_target(m))
+            self.model.imports.append(ImportSite(node, tuple(modules), v1))
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self.visit(node.value)
@@ -421,7 +506,7 @@ class _Walker(ast.NodeVisitor):
             if arg.annotation is not None:
                 self.visit(arg.annotation)
                 hinted = self.resolve(arg.annotation)
-                if isinstance(hinted, Ref) and hinted.qualname in v1api.CLASSES:
+                if isinstance(hinted, Ref) and hinted.qualname in self.surface.classes:
                     value = Instance(hinted.qualname)
             annotations[arg.arg] = value
         for arg in (args.vararg, args.kwarg):
@@ -443,18 +528,62 @@ class _Walker(ast.NodeVisitor):
         self.deferred.append((node, self.enclosing_function_parent(), annotations))
 
     def _walk_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, parent: Scope, annotations: dict[str, Value]) -> None:
+        from_calls = self.hints.parameters.get(id(node), {})
+        annotations = {name: value if value is not None else from_calls.get(name) for name, value in annotations.items()}
         if not self._may_involve_v1(node, annotations):
             return
         outer_scope, outer_conditional = self.scope, self.conditional
         self.scope, self.conditional = Scope("function", parent), 0
         self.memo.clear()
+        self.function_stack.append(node)
         for name, value in annotations.items():
             self.bind(name, value, node)
-        body = node.body if isinstance(node.body, list) else [node.body]
-        for stmt in body:
-            self.visit(stmt)
+        if isinstance(node, ast.Lambda):
+            self.visit(node.body)
+            self.returned.setdefault(id(node), []).append(self.resolve(node.body))
+        else:
+            for stmt in node.body:
+                self.visit(stmt)
+        self.function_stack.pop()
         self.scope, self.conditional = outer_scope, outer_conditional
         self.memo.clear()
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if node.value is not None:
+            self.visit(node.value)
+        if self.function_stack:
+            value = self.resolve(node.value) if node.value is not None else None
+            self.returned.setdefault(id(self.function_stack[-1]), []).append(value)
+
+    def _local_function(self, func: ast.expr) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The ``def`` a called name refers to, when it is a function of this module."""
+        if not isinstance(func, ast.Name):
+            return None
+        found = self.scope.lookup(func.id)
+        if found is None or not isinstance(found.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        if found.scope.kind == "class":
+            return None
+        return found.node
+
+    def _record_site_arguments(self, node: ast.Call) -> None:
+        """What a call of a module function passes each parameter, for the next walk."""
+        function = self._local_function(node.func)
+        if function is None:
+            return
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            return
+        args = function.args
+        positional = [a.arg for a in [*args.posonlyargs, *args.args]]
+        if len(node.args) > len(positional):
+            return
+        passed: dict[str, Value] = {name: None for name in [*positional, *(a.arg for a in args.kwonlyargs)]}
+        for name, argument in zip(positional, node.args):
+            passed[name] = self.resolve(argument)
+        for keyword in node.keywords:
+            if keyword.arg in passed:
+                passed[keyword.arg] = self.resolve(keyword.value)
+        self.site_arguments.setdefault(id(function), []).append(passed)
 
     def _may_involve_v1(self, node: ast.AST, annotations: dict[str, Value]) -> bool:
         """A body that never spells ``azureml`` nor a name bound to a v1 object (and
@@ -463,8 +592,8 @@ class _Walker(ast.NodeVisitor):
         lines = self.model.lines
         if lines is None or any(value is not None for value in annotations.values()):
             return True
-        body = "\n".join(lines[node.lineno - 1:node.end_lineno])  # type: ignore[attr-defined]
-        if "azureml" in body:
+        body = "".join(lines[node.lineno - 1:node.end_lineno])  # type: ignore[attr-defined]
+        if self.surface.marker in body:
             return True
         if self._v1_pattern is None or self._v1_pattern_size != len(self.v1_names):
             words = "|".join(re.escape(name) for name in sorted(self.v1_names))
@@ -568,12 +697,13 @@ class _Walker(ast.NodeVisitor):
             scope=self.scope,
         )
         self.model.calls.append(site)
+        self._record_site_arguments(node)
         self.generic_visit(node)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         value = self.resolve(node)
         if isinstance(value, Ref):
-            if value.qualname.startswith("azureml"):
+            if self.surface.is_target_module(value.qualname):
                 self.model.references.append(Reference(node, value.qualname))
             root: ast.expr = node
             while isinstance(root, ast.Attribute):
@@ -595,7 +725,7 @@ class _Walker(ast.NodeVisitor):
             if found is None:
                 return
             value = found.value
-            if isinstance(value, Ref) and value.qualname.startswith("azureml"):
+            if isinstance(value, Ref) and self.surface.is_target_module(value.qualname):
                 self.model.references.append(Reference(node, value.qualname))
 
     def _record_use(self, node: ast.Name) -> Binding | None:

@@ -16,10 +16,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Union
 
-from . import files, v1api
+from . import files
 from .names import CallSite, Const, Model, Ref
 from .settings import Settings
 from .source import SourceError, decode, parse
+from .surface import Surface
 
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.cfg", "setup.py", "tox.ini", ".flake8")
 
@@ -55,7 +56,7 @@ def script_references(model: Model, orchestrator: Path) -> Iterable[tuple[str | 
         callee = call.callee
         if not isinstance(callee, Ref):
             continue
-        params = v1api.SCRIPT_PARAMETERS.get(callee.qualname)
+        params = model.surface.script_parameters.get(callee.qualname)
         if params is None:
             continue
         script_name, script_pos, folder_name, folder_pos = params
@@ -96,8 +97,9 @@ class ProjectIndex:
     file that mentions azureml and notes which ``*.py`` names it mentions; only when a
     file with that name is checked are the files mentioning it parsed."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, surface: Surface) -> None:
         self.root = root
+        self.surface = surface
         self.mentions: dict[str, list[Path]] = {}
         self.parsed: dict[Path, list[tuple[str | None, str, ScriptReference]]] = {}
         self._scan()
@@ -108,7 +110,7 @@ class ProjectIndex:
                 data = path.read_bytes()
             except OSError:
                 continue
-            if b"azureml" not in data:
+            if self.surface.marker.encode() not in data:
                 continue
             names = {os.path.basename((a or b).decode("utf-8", "replace")) for a, b in _MENTION.findall(data)}
             for name in names:
@@ -128,7 +130,7 @@ class ProjectIndex:
                 tree = parse(text, str(orchestrator))
                 if isinstance(program, str):
                     _PARSED[orchestrator] = (text, tree)
-                for folder, script, reference in script_references(Model(tree), orchestrator):
+                for folder, script, reference in script_references(Model(tree, text, surface=self.surface), orchestrator):
                     if label is not None:
                         reference = replace(reference, label=label(reference.line))
                     found.append((folder, script, reference))
@@ -177,14 +179,18 @@ def parsed_tree(path: Path, text: str) -> ast.Module | None:
     return found[1] if found is not None and found[0] == text else None
 
 
-def index_for(path: Path, settings: Settings) -> ProjectIndex:
-    return index_at(find_root(path, settings.project_root_hint))
+def root_for(path: Path, settings: Settings) -> Path:
+    return find_root(path, settings.project_root_hint)
 
 
-def index_at(root: Path) -> ProjectIndex:
+def index_for(path: Path, settings: Settings, surface: Surface) -> ProjectIndex:
+    return index_at(root_for(path, settings), surface)
+
+
+def index_at(root: Path, surface: Surface) -> ProjectIndex:
     index = _INDEXES.get(root)
     if index is None:
-        index = _INDEXES[root] = ProjectIndex(root)
+        index = _INDEXES[root] = ProjectIndex(root, surface)
     return index
 
 

@@ -1,8 +1,8 @@
-"""How a rule is declared: its identity, message, v2 equivalent and fix safety are data.
+"""What the engine needs of a rule: a code, a detector, a message and a fix safety.
 
-A rule module builds one :class:`Rule` and names a ``detect`` function.  The
-common shapes (calls to a v1 class, method calls on a v1 instance, attribute
-reads, references) are provided by :mod:`.matchers`, so most rules are only data.
+Projects declare their rules as data on top of this (see ``rules/_rule.py``);
+the engine reads only these fields.  A rule module builds one rule and names a
+``detect`` function; its ``fixer`` builds rewrites for what it detected.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
     from .context import Context
-
-ARTICLE_BASE = "https://learn.microsoft.com/azure/machine-learning/"
 
 # A detector yields the node to report at, optionally with a message of its own.
 Hit = Union[ast.AST, tuple[ast.AST, str]]
@@ -31,44 +29,18 @@ class FixSafety(enum.Enum):
     MANUAL = "manual"  # no sound automatic rewrite: the finding names the manual step
 
 
-class Family(enum.Enum):
-    JOBS = "Jobs and pipelines"
-    IN_JOB = "In-job (training script) code"
-    ASSETS = "Workspace, data, compute and environment assets"
-    RUNS = "Experiments and submitted runs"
-    ADVANCED = "HyperDrive, AutoML, parallel and other steps"
-    DEPLOY = "Models and deployment"
-    CATCH_ALL = "Everything else"
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Rule:
     code: str
     name: str
-    family: Family
-    v1: str  # the v1 construct, as users write it
-    v2: str  # its v2 (or MLflow) equivalent
-    article: str  # slug of the Microsoft migration article
     fix_safety: FixSafety
     detect: Detector
-    why: str
-    example: str
-    use_instead: str
-    message: str = ""  # defaults to "<v1> is Azure ML SDK v1; use <v2>"
-    fixer: Callable[..., object] | None = None  # the automatic rewrite, where one exists
-    # The ast-grep rule for `ast-grep scan` / `ast-grep lsp` users (rules/<code>.yml);
-    # the shared matchers provide one, custom detectors declare their own.
-    sg_rule: dict[str, object] | None = None
-    sg_fix: str | None = None  # an ast-grep fix template, where one can express the rewrite
-
-    @property
-    def ast_grep_rule(self) -> dict[str, object] | None:
-        return self.sg_rule or getattr(self.detect, "sg_rule", None)
+    message: str = ""  # the default one-line message, without the code
+    fixer: Callable[..., object] | None = None  # builds the rewrites, where one exists
+    # The rule's fix is the import clean-up: removing the imports it reports
+    # once nothing uses them.
+    removes_unused_imports: bool = False
 
     @property
     def default_message(self) -> str:
-        return self.message or f"{self.v1} is Azure ML SDK v1; use {self.v2}"
-
-    @property
-    def url(self) -> str:
-        return ARTICLE_BASE + self.article
+        return self.message

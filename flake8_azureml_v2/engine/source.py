@@ -9,7 +9,11 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
+from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -51,6 +55,24 @@ def decode(data: bytes) -> str:
     return decode_file(data)[0]
 
 
+# Deeply nested expressions (a 500-term ``+`` chain) are valid Python that
+# recursive tree walks, ours and pyflakes', cannot visit under the default limit.
+DEEP_RECURSION_LIMIT = 20_000
+
+
+@contextmanager
+def deep_recursion() -> Iterator[None]:
+    """Raise the recursion limit for a tree walk; what ``ast.parse`` can build, the
+    walks can visit (Python-to-Python calls do not grow the C stack on 3.11+)."""
+    previous = sys.getrecursionlimit()
+    if previous < DEEP_RECURSION_LIMIT:
+        sys.setrecursionlimit(DEEP_RECURSION_LIMIT)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
 def parse(text: str, filename: str = "<unknown>") -> ast.Module:
     """``ast.parse`` that raises :class:`SourceError` with a one-line reason."""
     try:
@@ -58,19 +80,27 @@ def parse(text: str, filename: str = "<unknown>") -> ast.Module:
     except SyntaxError as exc:
         where = f" (line {exc.lineno}" + (f", column {exc.offset})" if exc.offset else ")") if exc.lineno else ""
         raise SourceError(f"syntax error: {exc.msg}{where}") from None
-    except (ValueError, RecursionError) as exc:
-        raise SourceError(f"cannot parse: {exc}") from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        reason = "too deeply nested" if isinstance(exc, RecursionError) else str(exc)
+        raise SourceError(f"cannot parse: {reason}") from None
 
 
 @dataclass
 class SourceText:
     text: str
     lines: list[str] = field(init=False)
+    starts: list[int] = field(init=False, repr=False)  # offset of each line, then len(text)
 
     def __post_init__(self) -> None:
-        # Only the line breaks Python itself counts: str.splitlines would also
-        # split on form feeds and other separators and shift every line number.
+        # Only the line breaks Python itself counts (LF, CRLF and CR): str.splitlines
+        # would also split on form feeds and other separators and shift line numbers.
         self.lines = [line for line in _LINE.findall(self.text) if line]
+        self.starts = []
+        offset = 0
+        for line in self.lines:
+            self.starts.append(offset)
+            offset += len(line)
+        self.starts.append(offset)
 
     def line(self, lineno: int) -> str:
         """Physical line ``lineno`` (1-based), or '' past the end."""
@@ -85,4 +115,13 @@ class SourceText:
 
     def offset(self, lineno: int, char_col: int) -> int:
         """Absolute code-point offset of (line, code-point column)."""
-        return sum(len(line) for line in self.lines[: lineno - 1]) + char_col
+        return self.starts[min(max(lineno, 1), len(self.starts)) - 1] + char_col
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line holding code-point ``offset``."""
+        return max(bisect_right(self.starts, offset) - 1, 0) + 1 if self.lines else 1
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(1-based line, code-point column) of ``offset``."""
+        line = self.line_of(offset)
+        return line, offset - self.starts[line - 1]

@@ -14,13 +14,44 @@ import posixpath
 from collections.abc import Iterator
 
 from ..engine.fixing import listedit, statements
-from ..engine.fixing.common import BoundArguments, bind_arguments, known_str, py_str
+from ..engine.fixing.arguments import BoundArguments, bind_arguments, known_str, py_str
 from ..engine.fixing.edits import Edit
-from ..engine.fixing.units import FixContext, Unit, snippet
+from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
+from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding, CallSite, Ref
 from ._shared import RUN
 
 RUN_GET_CONTEXT = "azureml.core.Run.get_context"
+# Where the kind of a logged value is unknown, this helper decides at run time,
+# the way v1 accepted both.
+LOG_HELPER = "_log_v1_value"
+_LOG_HELPER_SOURCE = f"""def {LOG_HELPER}(name, value, step=None):
+    \"\"\"Log a value as run.log() did in SDK v1: numbers as MLflow metrics, anything else as a tag.\"\"\"
+    if isinstance(value, {symbol("numbers")}.Real):
+        mlflow.log_metric(name, value, step=step)
+    else:
+        mlflow.set_tag(name, value)
+"""
+
+
+ROW_HELPER = "_log_v1_row"
+_ROW_HELPER_SOURCE = f"""def {ROW_HELPER}(name, **columns):
+    \"\"\"Log a row as run.log_row() did in SDK v1: one value per column, named <row>.<column>.\"\"\"
+    for column, value in columns.items():
+        {LOG_HELPER}(f"{{name}}.{{column}}", value)
+"""
+
+
+def use_log_helper(ctx: FixContext, unit: Rewrite, row: bool = False) -> bool:
+    """Make ``unit`` write the run-time logging helper (and the row helper); False
+    (and refused) when a name is taken."""
+    wanted = {LOG_HELPER: _LOG_HELPER_SOURCE, **({ROW_HELPER: _ROW_HELPER_SOURCE} if row else {})}
+    for name in wanted:
+        if name in ctx.names_in_module and name not in ctx.module_functions:
+            unit.refuse(f"`{name}` already names something else in this module")
+            return False
+    unit.helpers.update(wanted)
+    return True
 MLFLOW = ("mlflow", "")  # the import manager turns this into ``import mlflow``
 
 
@@ -50,10 +81,10 @@ def run_calls(ctx: FixContext, method: str) -> Iterator[CallSite]:
             yield site
 
 
-def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflow: bool = True) -> Unit:
+def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflow: bool = True) -> Rewrite:
     """A unit for one call on the run: it needs ``import mlflow`` and takes over
     the use of ``run`` (or resolves the inline ``Run.get_context()``)."""
-    unit = Unit(code, site.node, description, imports={MLFLOW} if mlflow else set())
+    unit = Rewrite(code, site.node, description, imports={MLFLOW} if mlflow else set())
     receiver = site.node.func.value  # type: ignore[attr-defined]
     if isinstance(receiver, ast.Name):
         unit.consumes.append(receiver)
@@ -65,7 +96,7 @@ def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflo
     return unit
 
 
-def bind(unit: Unit, call: ast.Call, signature: list[str]) -> BoundArguments | None:
+def bind(unit: Rewrite, call: ast.Call, signature: list[str]) -> BoundArguments | None:
     bound = bind_arguments(call, signature)
     if isinstance(bound, str):
         unit.refuse(bound)
@@ -80,7 +111,7 @@ def is_pure(node: ast.expr | None) -> bool:
     return not any(isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)) for n in ast.walk(node))
 
 
-def drop(unit: Unit, bound: BoundArguments, *parameters: str) -> None:
+def drop(unit: Rewrite, bound: BoundArguments, *parameters: str) -> None:
     """v1 parameters MLflow has no place for (description=): dropping a computed
     value would also skip the call that computes it."""
     for parameter in parameters:
@@ -88,7 +119,7 @@ def drop(unit: Unit, bound: BoundArguments, *parameters: str) -> None:
             unit.refuse(f"{parameter}= is computed by a call; dropping it would skip that call")
 
 
-def keep_order(unit: Unit, emitted: list[ast.expr | None]) -> None:
+def keep_order(unit: Rewrite, emitted: list[ast.expr | None]) -> None:
     """Arguments move around in the MLflow call; two computed ones must not swap."""
     present = [n for n in emitted if n is not None]
     in_source = sorted(present, key=lambda n: (n.lineno, n.col_offset))
@@ -136,7 +167,7 @@ def comments_within(ctx: FixContext, node: ast.AST) -> list[str]:
     ]
 
 
-def replace(ctx: FixContext, unit: Unit, node: ast.AST, new: str) -> None:
+def replace(ctx: FixContext, unit: Rewrite, node: ast.AST, new: str) -> None:
     """Replace ``node`` with ``new``; refuse when a comment inside it would be lost."""
     lost = [c for c in comments_within(ctx, node) if c not in new]
     if lost:
@@ -145,7 +176,7 @@ def replace(ctx: FixContext, unit: Unit, node: ast.AST, new: str) -> None:
     unit.edits.append(statements.replace(ctx.locator, node, new))
 
 
-def rename_call(ctx: FixContext, unit: Unit, call: ast.Call, function: str) -> list[listedit.Element] | None:
+def rename_call(ctx: FixContext, unit: Rewrite, call: ast.Call, function: str) -> list[listedit.Element] | None:
     """Point the call at ``function`` and hand back its arguments for edits in
     place, so that comments and line breaks between them survive."""
     found = ctx.locator.sg(call, "call")
@@ -156,25 +187,25 @@ def rename_call(ctx: FixContext, unit: Unit, call: ast.Call, function: str) -> l
     return listedit.elements(found.field("arguments"))
 
 
-def delete_argument(ctx: FixContext, unit: Unit, call: ast.Call, element: listedit.Element) -> None:
+def delete_argument(ctx: FixContext, unit: Rewrite, call: ast.Call, element: listedit.Element) -> None:
     found = ctx.locator.sg(call, "call")
     assert found is not None
     unit.edits.extend(listedit.delete(ctx.text, found.field("arguments"), element))
 
 
-def append_argument(ctx: FixContext, unit: Unit, call: ast.Call, argument: str) -> None:
+def append_argument(ctx: FixContext, unit: Rewrite, call: ast.Call, argument: str) -> None:
     found = ctx.locator.sg(call, "call")
     assert found is not None
     unit.edits.extend(listedit.append(ctx.text, found.field("arguments"), [argument], ctx.locator.newline))
 
 
-def rename_keyword(unit: Unit, element: listedit.Element, keyword: str) -> None:
+def rename_keyword(unit: Rewrite, element: listedit.Element, keyword: str) -> None:
     name = element.node.field("name")
     assert name is not None
     unit.edits.append(Edit(name.range().start.index, name.range().end.index, keyword))
 
 
-def make_keyword(unit: Unit, element: listedit.Element, keyword: str) -> None:
+def make_keyword(unit: Rewrite, element: listedit.Element, keyword: str) -> None:
     unit.edits.append(Edit(element.start, element.start, f"{keyword}="))
 
 
@@ -189,16 +220,7 @@ def owns_its_lines(ctx: FixContext, statement: ast.stmt) -> bool:
 
 def indent_unit(ctx: FixContext) -> str:
     """One level of indentation as this file writes it (a tab, or N spaces)."""
-    found: list[str] = []
-    for node in ast.walk(ctx.model.tree):
-        if isinstance(node, ast.stmt):
-            indent = ctx.locator.indentation(node)
-            if indent and not indent.strip():
-                found.append(indent)
-    if not found:
-        return "    "
-    shortest = min(found, key=len)
-    return "\t" if shortest.startswith("\t") else shortest
+    return ctx.indent_unit
 
 
 def fresh_name(ctx: FixContext, base: str) -> str:
@@ -240,7 +262,7 @@ def removable(ctx: FixContext, statement: ast.stmt) -> bool:
     return False
 
 
-def remove_statement(ctx: FixContext, unit: Unit, statement: ast.stmt) -> None:
+def remove_statement(ctx: FixContext, unit: Rewrite, statement: ast.stmt) -> None:
     """Delete a statement; a block that would be left empty keeps a ``pass``."""
     parent = ctx.parent(statement)
     for field in ("body", "orelse", "finalbody"):

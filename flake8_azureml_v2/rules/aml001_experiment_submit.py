@@ -7,19 +7,15 @@ from collections.abc import Iterator
 
 from ..engine.context import Context
 from ..engine.fixing import listedit, statements
-from ..engine.fixing.common import (
-    bind_arguments,
-    client_name,
-    visible,
-    workspace_binding,
-)
-from ..engine.fixing.pipelines import MOVED_FROM_SUBMIT
-from ..engine.fixing.submission import experiment_parts, translate_run_uses
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import sg_method_calls
+from ..engine.fixing.arguments import bind_arguments
+from ..migrations._common import workspace_binding
+from ..migrations.pipelines import MOVED_FROM_SUBMIT
+from ..migrations.submission import experiment_parts, translate_run_uses
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import sg_method_calls
 from ..engine.names import Instance, Local
-from ..engine.rule import Family, FixSafety, Hit, Rule
-from ..engine.v1api import is_subtype
+from ._rule import AmlRule as Rule, Family, FixSafety, Hit
+from ..v1api import is_subtype
 from ._shared import EXPERIMENT, SUBMITTABLE
 
 SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
@@ -44,7 +40,7 @@ def detect(ctx: Context) -> Iterator[Hit]:
             yield call.node
 
 
-def _experiment(receiver: ast.expr, unit: Unit, ctx: FixContext) -> ast.Call:
+def _experiment(receiver: ast.expr, unit: Rewrite, ctx: FixContext) -> ast.Call:
     """The ``Experiment(...)`` call behind a submit's receiver; ValueError if unknown."""
     if isinstance(receiver, ast.Name):
         binding = ctx.binding_of(receiver)
@@ -61,7 +57,7 @@ def _experiment(receiver: ast.expr, unit: Unit, ctx: FixContext) -> ast.Call:
     raise ValueError("the experiment is not a variable or an Experiment(...) call")
 
 
-def _job(call: ast.Call, unit: Unit, ctx: FixContext) -> None:
+def _job(call: ast.Call, unit: Rewrite, ctx: FixContext) -> None:
     bound = bind_arguments(call, ["config", "tags"])
     if isinstance(bound, str):
         raise ValueError(bound)
@@ -92,7 +88,7 @@ def _holds(ctx: FixContext, name: ast.Name, qualname: str) -> bool:
     return binding is not None and binding.value == Instance(qualname)
 
 
-def _drop_settings(call: ast.Call, unit: Unit, ctx: FixContext) -> None:
+def _drop_settings(call: ast.Call, unit: Rewrite, ctx: FixContext) -> None:
     """Pipeline settings move to the @dsl.pipeline decorator (AML004 writes them there)."""
     sg_call = ctx.locator.sg(call, "call")
     if sg_call is None:
@@ -102,7 +98,7 @@ def _drop_settings(call: ast.Call, unit: Unit, ctx: FixContext) -> None:
     unit.edits.extend(listedit.delete_many(ctx.text, container, doomed))
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run = experiment.submit(config)`` -> ``ml_client.jobs.create_or_update(config,
     experiment_name=...)``; the run's portal URL, wait and id are translated too."""
     flagged = {id(node) for node in detect(ctx)}  # type: ignore[arg-type]
@@ -110,7 +106,7 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
         call = site.node
         if id(call) not in flagged:
             continue
-        unit = Unit("AML001", call, "experiment.submit() -> ml_client.jobs.create_or_update()")
+        unit = Rewrite("AML001", call, "experiment.submit() -> ml_client.jobs.create_or_update()")
         try:
             experiment = _experiment(call.func.value, unit, ctx)  # type: ignore[attr-defined]
             workspace_node, name = experiment_parts(experiment, ctx)
@@ -120,15 +116,15 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
             continue
         workspace = workspace_binding(ctx, workspace_node)
         assert workspace is not None
-        if not visible(ctx, call, workspace):
+        if not ctx.visible(call, workspace):
             yield unit.refuse(f"`{workspace.name}` is not the same variable where the job is submitted")
             continue
         if isinstance(name, ast.Name):
             named = ctx.binding_of(name)
-            if named is None or not visible(ctx, call, named):
+            if named is None or not ctx.visible(call, named):
                 yield unit.refuse(f"the experiment name `{name.id}` is not visible where the job is submitted")
                 continue
-        client = client_name(ctx, workspace)
+        client = ctx.counterpart(workspace)
         unit.edits.append(statements.replace(ctx.locator, call.func, f"{client}.jobs.create_or_update"))
         sg_call = ctx.locator.sg(call, "call")
         if sg_call is None:

@@ -7,14 +7,16 @@ import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..engine.fixing import commandline, listedit, statements
-from ..engine.fixing.common import bind_arguments, constant_str, known_str, py_str
+from ..engine.findings import line_ref
+from ..engine.fixing import listedit, statements
+from ..migrations import commandline
+from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
 from ..engine.fixing.edits import Edit, apply_edits
-from ..engine.fixing.units import FixContext, Unit, snippet
-from ..engine.matchers import calls_to
+from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
+from ._matchers import calls_to
 from ..engine.names import Binding, Const, Instance, Value
-from ..engine.rule import Family, FixSafety, Rule
-from ..engine.v1api import is_subtype
+from ._rule import AmlRule as Rule, Family, FixSafety
+from ..v1api import is_subtype
 
 SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
 # ScriptRunConfig.__init__ in positional order (mapping.md 3): compute_target is 6th.
@@ -44,7 +46,7 @@ class _Fold:
     statement: ast.Assign
 
 
-def _folds(binding: Binding, unit: Unit, ctx: FixContext) -> list[_Fold]:
+def _folds(binding: Binding, unit: Rewrite, ctx: FixContext) -> list[_Fold]:
     found = []
     for use in binding.uses:
         run_config = ctx.parent(use)
@@ -70,7 +72,7 @@ def _compute(expr: ast.expr, value: Value, ctx: FixContext) -> str:
     raise ValueError(f"compute_target `{snippet(ctx.locator, expr)}` has a type this fix cannot know")
 
 
-def _environment(expr: ast.expr, value: Value, unit: Unit, ctx: FixContext) -> str:
+def _environment(expr: ast.expr, value: Value, unit: Rewrite, ctx: FixContext) -> str:
     if isinstance(value, Const):
         return ctx.locator.text(expr)
     if isinstance(value, Instance) and value.type == "azureml.core.Environment":
@@ -84,7 +86,7 @@ def _environment(expr: ast.expr, value: Value, unit: Unit, ctx: FixContext) -> s
     raise ValueError(f"environment `{snippet(ctx.locator, expr)}` has a type this fix cannot know")
 
 
-def _command_text(values: dict[str, ast.expr], unit: Unit, ctx: FixContext) -> tuple[str, commandline.CommandLine]:
+def _command_text(values: dict[str, ast.expr], unit: Rewrite, ctx: FixContext) -> tuple[str, commandline.CommandLine]:
     script, arguments, v1_command = values.get("script"), values.get("arguments"), values.get("command")
     if v1_command is not None:
         if script is not None or arguments is not None:
@@ -112,7 +114,7 @@ def _command_text(values: dict[str, ast.expr], unit: Unit, ctx: FixContext) -> t
     return line.command(script_name), line
 
 
-def _translate(call: ast.Call, site_values: dict[str, Value], binding: Binding | None, unit: Unit, ctx: FixContext) -> None:
+def _translate(call: ast.Call, site_values: dict[str, Value], binding: Binding | None, unit: Rewrite, ctx: FixContext) -> None:
     bound = bind_arguments(call, SIGNATURE)
     if isinstance(bound, str):
         raise ValueError(bound)
@@ -135,7 +137,7 @@ def _translate(call: ast.Call, site_values: dict[str, Value], binding: Binding |
         raise ValueError("ast-grep could not locate the call")
     container = sg_call.field("arguments")
     elements = listedit.elements(container)
-    edits: list[Edit] = [statements.replace(ctx.locator, call.func, "command")]
+    edits: list[Edit] = [statements.replace(ctx.locator, call.func, ctx.symbol("azure.ai.ml", "command"))]
     removed: list[listedit.Element] = []
     command_written = False
     for index, element in enumerate(elements):
@@ -214,7 +216,7 @@ def _move_statement(binding: Binding, folds: list[_Fold], edits: list[Edit], ctx
     for use in binding.uses:
         owner = ctx.statement_of(use)
         if id(owner) not in fold_ids and statement.lineno < use.lineno < last.lineno:
-            raise ValueError(f"`{binding.name}` is used at line {use.lineno}, before its run_config is complete")
+            raise ValueError(f"`{binding.name}` is used at {line_ref(use.lineno)}, before its run_config is complete")
     locator = ctx.locator
     start, end = locator.line_start(locator.start(statement)), locator.line_end(locator.end(statement))
     moved = apply_edits(ctx.text[start:end], [Edit(e.start - start, e.end - start, e.text) for e in edits])
@@ -228,11 +230,11 @@ def _move_statement(binding: Binding, folds: list[_Fold], edits: list[Edit], ctx
     return result
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``ScriptRunConfig(...)`` -> ``command(...)``, argument by argument (mapping.md 4.1)."""
     for site in ctx.model.calls_to(SCRIPT_RUN_CONFIG):
         call = site.node
-        unit = Unit("AML002", call, "ScriptRunConfig() -> command()", imports={("azure.ai.ml", "command")})
+        unit = Rewrite("AML002", call, "ScriptRunConfig() -> command()")
         binding = ctx.assigned_binding(call)
         if binding is None and not _submitted_inline(call, ctx):
             yield unit.refuse("the ScriptRunConfig is neither assigned to a variable nor submitted directly")

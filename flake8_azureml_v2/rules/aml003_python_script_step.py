@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..engine.fixing.pipelines import PYTHON_SCRIPT_STEP, plan_step
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ..migrations.pipelines import PYTHON_SCRIPT_STEP, plan_step
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """Each step becomes a ``command`` component; the pipeline fixer (AML004) calls it."""
     for site in ctx.model.calls_to(PYTHON_SCRIPT_STEP):
-        unit = Unit("AML003", site.node, "PythonScriptStep() -> command component",
-                    imports={("azure.ai.ml", "command")})
+        unit = Rewrite("AML003", site.node, "PythonScriptStep() -> command component")
         unit.binding = ctx.assigned_binding(site.node)  # so that a refusal explains its users too
         try:
             plan = plan_step(site.node, ctx)

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..engine.fixing.pipelines import plan_pipeline
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ..migrations.pipelines import plan_pipeline
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 PIPELINE = "azureml.pipeline.core.Pipeline"
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``p = Pipeline(ws, steps=[...])`` -> a ``@dsl.pipeline`` function and its call."""
     for site in ctx.model.calls_to(PIPELINE):
-        unit = Unit("AML004", site.node, "Pipeline() -> @dsl.pipeline function",
-                    imports={("azure.ai.ml", "dsl")})
+        unit = Rewrite("AML004", site.node, "Pipeline() -> @dsl.pipeline function")
         unit.binding = ctx.assigned_binding(site.node)  # so that a refusal explains its users too
         try:
             plan = plan_pipeline(site.node, ctx)
@@ -26,8 +25,6 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
         unit.binding = plan.binding
         unit.edits.extend(plan.edits)
         unit.consumes.extend(plan.consumes)
-        if any(step.line.datasets for step in plan.steps):
-            unit.imports.add(("azure.ai.ml", "Input"))
         yield unit
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..engine.fixing.common import absorbed_bindings
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ..migrations._common import absorbed_bindings
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """A PipelineData passed between steps becomes a step output bound in the pipeline
     body (AML003/AML004 do that); the v1 variable is then deleted."""
     yield from absorbed_bindings(ctx, "azureml.pipeline.core.PipelineData", "AML005", "PipelineData() -> Output(...)")

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..engine.fixing.common import absorbed_bindings
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ..migrations._common import absorbed_bindings
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 OUTPUT_CONFIG = "azureml.data.OutputFileDatasetConfig"
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """An output used only as a job argument becomes an Output of that job
     (AML002 declares it); the v1 variable is then deleted."""
     yield from absorbed_bindings(ctx, OUTPUT_CONFIG, "AML006", "OutputFileDatasetConfig() -> Output(...)")

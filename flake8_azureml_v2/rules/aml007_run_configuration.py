@@ -5,14 +5,14 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RUN_CONFIGURATION = "azureml.core.RunConfiguration"
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """Only the simplest form is automated: ``rc = RunConfiguration()`` whose one setting is
     ``rc.environment = env``; a step that takes ``runconfig=rc`` gets ``environment=env``
     (AML003) and both statements go. Anything richer is left for a human."""
@@ -20,7 +20,7 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
         binding = ctx.assigned_binding(site.node)
         if binding is None:
             continue
-        unit = Unit("AML007", site.node, "RunConfiguration() folded into the components' environment=",
+        unit = Rewrite("AML007", site.node, "RunConfiguration() folded into the components' environment=",
                     binding=binding)
         if site.node.args or site.node.keywords:
             yield unit.refuse("RunConfiguration(...) with arguments: migrate it by hand")

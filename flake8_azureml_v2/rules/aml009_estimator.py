@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import Context
-from ..engine.matchers import sg_calls
+from ._matchers import sg_calls
 from ..engine.names import Ref
-from ..engine.rule import Family, FixSafety, Hit, Rule
+from ._rule import AmlRule as Rule, Family, FixSafety, Hit
 
 ESTIMATORS = frozenset(
     {

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import Context
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import IN_JOB_CALL, V1_IMPORT
-from ..engine.rule import Family, FixSafety, Hit, Rule
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import IN_JOB_CALL, V1_IMPORT
+from ._training import training_evidence
+from ._rule import AmlRule as Rule, Family, FixSafety, Hit
 
 
 def detect(ctx: Context) -> Iterator[Hit]:
@@ -15,7 +16,7 @@ def detect(ctx: Context) -> Iterator[Hit]:
     sites = [site for site in ctx.model.imports if site.v1_modules]
     if not sites:
         return
-    evidence = ctx.training_evidence
+    evidence = training_evidence(ctx)
     if evidence is None:
         return
     for site in sites:
@@ -25,7 +26,7 @@ def detect(ctx: Context) -> Iterator[Hit]:
         )
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """No units of its own: the fix driver's import clean-up deletes each v1
     import once nothing uses its names, which the in-job rewrites (AML011-AML031)
     bring about by replacing every use of ``Run`` and ``run`` with MLflow."""
@@ -40,6 +41,7 @@ RULE = Rule(
     v2="no azureml import; mlflow for logging",
     article="reference-migrate-sdk-v1-mlflow-tracking",
     fix_safety=FixSafety.UNSAFE,
+    removes_unused_imports=True,
     detect=detect,
     why=(
         "Code that runs inside a v2 job should not depend on azureml at all. The job "

@@ -5,16 +5,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import calls_to
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import calls_to
 from ..engine.names import Ref
-from ..engine.rule import Family, FixSafety, Rule
+from ._rule import AmlRule as Rule, Family, FixSafety
 from ._injob import MLFLOW, RUN_GET_CONTEXT, is_pure, remove_statement, replace
 
 RUN_ID = "mlflow.active_run().info.run_id"
 
 
-def _run_id_reads(ctx: FixContext, unit: Unit) -> None:
+def _run_id_reads(ctx: FixContext, unit: Rewrite) -> None:
     """``run.id`` (read, not called) is the active MLflow run's id."""
     assert unit.binding is not None
     mlflow = ctx.model.module_scope.names.get("mlflow")
@@ -32,7 +32,7 @@ def _run_id_reads(ctx: FixContext, unit: Unit) -> None:
         unit.imports.add(MLFLOW)
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """Delete ``run = Run.get_context()`` (or the bare call).  The unit owns the
     ``run`` variable: every other use must be rewritten by another in-job fix,
     or nothing in the group is applied."""
@@ -42,7 +42,7 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
         binding = ctx.assigned_binding(call)
         if not isinstance(statement, ast.Expr) and binding is None:
             continue  # inline ``Run.get_context().log(...)``: the call's own unit removes it
-        unit = Unit("AML011", call, "removed Run.get_context(): the v2 job's MLflow run is already active")
+        unit = Rewrite("AML011", call, "removed Run.get_context(): the v2 job's MLflow run is already active")
         if not all(is_pure(a) for a in [*call.args, *(k.value for k in call.keywords)]):
             unit.refuse("its arguments are computed by calls")
         unit.binding = binding

@@ -6,23 +6,26 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.context import Context
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import sg_method_calls
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import sg_method_calls
 from ..engine.names import Const
-from ..engine.rule import Family, FixSafety, Hit, Rule
+from ._rule import AmlRule as Rule, Family, FixSafety, Hit
 from ._injob import (
     bind,
     delete_argument,
     describe,
     drop,
-    is_string,
     make_keyword,
     new_unit,
     rename_call,
     rename_keyword,
     run_calls,
+    LOG_HELPER,
+    use_log_helper,
 )
 from ._shared import RUN
+from ._values import BOOL, NUMBER, STRING, value_kind
+from ..engine.findings import RefusalKind
 
 SIGNATURE = ["name", "value", "description", "step"]
 _NOT_A_METRIC = (ast.List, ast.Tuple, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp)
@@ -42,13 +45,7 @@ def detect(ctx: Context) -> Iterator[Hit]:
             yield call.node
 
 
-def _is_number(node: ast.expr) -> bool:
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        node = node.operand
-    return isinstance(node, ast.Constant) and type(node.value) in (int, float, bool)
-
-
-def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
+def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     """Edit the call in place: rename it, drop the description, spell step= out."""
     bound = bind(unit, call, SIGNATURE)
     if bound is None:
@@ -59,19 +56,27 @@ def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
         unit.refuse("run.log() without both a name and a value")
         return
     drop(unit, bound, "description")
-    if is_string(ctx, value):
+    kind = value_kind(ctx, value)
+    name_keyword = "key"
+    if kind == STRING:
         if step is not None:
             unit.refuse("a string logged with step=: an MLflow tag keeps one value, not a series")
             return
         unit.description = "run.log() of a string -> mlflow.set_tag()"
         function = "mlflow.set_tag"
-    elif isinstance(value, _NOT_A_METRIC) or (isinstance(value, ast.Constant) and not _is_number(value)):
-        unit.refuse(f"the value {describe(ctx, value)} is not a number: log it with log_dict or log_text by hand")
+    elif isinstance(value, _NOT_A_METRIC) or (isinstance(value, ast.Constant) and kind is None):
+        unit.refuse(f"the value {describe(ctx, value)} is not a number: log it with log_dict or log_text by hand",
+                    RefusalKind.IMPOSSIBLE)
         return
-    else:
+    elif kind in (NUMBER, BOOL):  # MLflow logs a bool as 1.0 or 0.0, a metric like v1's
         function = "mlflow.log_metric"
-        if not _is_number(value):
-            unit.notes.append(f"assumes {describe(ctx, value)} is a number: mlflow.log_metric rejects strings")
+    else:
+        if not use_log_helper(ctx, unit):
+            return
+        function, name_keyword = LOG_HELPER, "name"
+        unit.description = f"run.log() -> {LOG_HELPER}(): a metric or a tag, decided at run time"
+        unit.notes.append(f"the kind of {describe(ctx, value)} is not known, so a helper logs a number as a "
+                          "metric and anything else as a tag")
     elements = rename_call(ctx, unit, call, function)
     if elements is None:
         return
@@ -81,12 +86,12 @@ def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
         if parameter == "description":
             delete_argument(ctx, unit, call, element)
         elif parameter == "name" and element.keyword is not None:
-            rename_keyword(unit, element, "key")
+            rename_keyword(unit, element, name_keyword)
         elif parameter == "step" and element.keyword is None:
             make_keyword(unit, element, "step")
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run.log(name, value[, description][, step=s])`` -> ``mlflow.log_metric(name,
     value[, step=s])``; a value known to be a string -> ``mlflow.set_tag(name, value)``."""
     for site in run_calls(ctx, "log"):

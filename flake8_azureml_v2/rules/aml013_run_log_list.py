@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import method_calls
-from ..engine.rule import Family, FixSafety, Rule
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import method_calls
+from ._rule import AmlRule as Rule, Family, FixSafety
 from ._injob import (
     bind,
     describe,
@@ -15,7 +15,8 @@ from ._injob import (
     fresh_name,
     indent_unit,
     is_pure,
-    is_string,
+    LOG_HELPER,
+    use_log_helper,
     new_unit,
     owns_its_lines,
     replace,
@@ -23,11 +24,12 @@ from ._injob import (
     text,
 )
 from ._shared import RUN
+from ._values import BOOL, NUMBER, STRING, value_kind
 
 SIGNATURE = ["name", "value", "description"]
 
 
-def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
+def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     bound = bind(unit, call, SIGNATURE)
     if bound is None:
         return
@@ -42,22 +44,28 @@ def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
     if not is_pure(name):
         unit.refuse("the name is computed by a call, which the loop would repeat")
         return
-    if isinstance(values, (ast.List, ast.Tuple)) and any(is_string(ctx, e) for e in values.elts):
+    kinds = [value_kind(ctx, e) for e in values.elts] if isinstance(values, (ast.List, ast.Tuple)) else [None]
+    if STRING in kinds or BOOL in kinds:
         unit.refuse(f"{describe(ctx, values)} holds strings, which mlflow.log_metric rejects")
         return
     drop(unit, bound, "description")
-    if not isinstance(values, (ast.List, ast.Tuple)):
-        unit.notes.append(f"assumes {describe(ctx, values)} holds numbers")
+    function = "mlflow.log_metric"
+    if any(kind != NUMBER for kind in kinds):
+        if not use_log_helper(ctx, unit):
+            return
+        function = LOG_HELPER
+        unit.notes.append(f"the kind of the values in {describe(ctx, values)} is not known, so a helper logs "
+                          "numbers as metrics and anything else as a tag")
     step, value = fresh_name(ctx, "step"), fresh_name(ctx, "value")
     inner = ctx.locator.indentation(statement) + indent_unit(ctx)
     loop = (
         f"for {step}, {value} in enumerate({text(ctx, values)}):{ctx.locator.newline}"
-        f"{inner}mlflow.log_metric({text(ctx, name)}, {value}, step={step})"
+        f"{inner}{function}({text(ctx, name)}, {value}, step={step})"
     )
     replace(ctx, unit, statement, loop)
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run.log_list(name, values)`` -> a loop logging each value at its index as the step."""
     for site in run_calls(ctx, "log_list"):
         unit = new_unit(ctx, site, "AML013", "run.log_list() -> mlflow.log_metric() for each value, step = index")

@@ -5,21 +5,24 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import method_calls
-from ..engine.rule import Family, FixSafety, Rule
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import method_calls
+from ._rule import AmlRule as Rule, Family, FixSafety
 from ._injob import (
     describe,
     file_name,
     is_pure,
-    is_string,
     keep_order,
     new_unit,
+    rename_call,
+    ROW_HELPER,
+    use_log_helper,
     replace,
     run_calls,
     text,
 )
 from ._shared import RUN
+from ._values import BOOL, NUMBER, STRING, value_kind
 
 
 def _loop_around(ctx: FixContext, node: ast.AST) -> bool:
@@ -31,7 +34,7 @@ def _loop_around(ctx: FixContext, node: ast.AST) -> bool:
     return False
 
 
-def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
+def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
         unit.refuse("it passes *arguments or **columns, whose names are unknown")
         return
@@ -48,10 +51,17 @@ def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
     if not is_pure(description):
         unit.refuse("description= is computed by a call; dropping it would skip that call")
     keep_order(unit, [name, *(k.value for k in columns)])
-    for column in columns:
-        if is_string(ctx, column.value):
-            unit.refuse(f"column {column.arg} is a string, which mlflow.log_metrics rejects")
-            return
+    kinds = [value_kind(ctx, column.value) for column in columns]
+    if STRING in kinds:
+        unit.refuse("a column is a string, which mlflow.log_metrics rejects")
+        return
+    if any(kind not in (NUMBER, BOOL) for kind in kinds):
+        # a column that may not be a number: a helper decides per value at run time
+        if use_log_helper(ctx, unit, row=True) and rename_call(ctx, unit, call, ROW_HELPER) is not None:
+            unit.description = f"run.log_row() -> {ROW_HELPER}(): one metric (or tag) per column"
+            unit.notes.append("the kind of some columns is not known, so a helper logs numbers as metrics "
+                              "and anything else as a tag")
+        return
     entries = []
     for column in columns:
         key = file_name(ctx, name, f".{column.arg}")
@@ -64,7 +74,7 @@ def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
     replace(ctx, unit, call, f"mlflow.log_metrics({{{', '.join(entries)}}})")
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run.log_row('fold', auc=a)`` -> ``mlflow.log_metrics({'fold.auc': a})``."""
     for site in run_calls(ctx, "log_row"):
         unit = new_unit(ctx, site, "AML014", "run.log_row() -> mlflow.log_metrics() with '<name>.<column>' keys")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import method_calls
-from ..engine.rule import Family, FixSafety, Rule
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import method_calls
+from ._rule import AmlRule as Rule, Family, FixSafety
 from ._injob import (
     bind,
     describe,
@@ -25,7 +25,7 @@ from ._shared import RUN
 SIGNATURE = ["name", "value", "description"]
 
 
-def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
+def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     bound = bind(unit, call, SIGNATURE)
     if bound is None:
         return
@@ -45,7 +45,7 @@ def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
     replace(ctx, unit, call, f"mlflow.log_dict({text(ctx, value)}, {artifact})")
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run.log_table(name, columns)`` -> ``mlflow.log_dict(columns, f'{name}.json')``."""
     for site in run_calls(ctx, "log_table"):
         unit = new_unit(ctx, site, "AML015", "run.log_table() -> mlflow.log_dict() as '<name>.json'")

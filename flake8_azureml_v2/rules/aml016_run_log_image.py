@@ -6,10 +6,10 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.context import Context
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import sg_method_calls
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import sg_method_calls
 from ..engine.names import Ref
-from ..engine.rule import Family, FixSafety, Hit, Rule
+from ._rule import AmlRule as Rule, Family, FixSafety, Hit
 from ._injob import (
     bind,
     describe,
@@ -42,7 +42,7 @@ def detect(ctx: Context) -> Iterator[Hit]:
             yield call.node
 
 
-def _figure(ctx: FixContext, unit: Unit, plot: ast.expr) -> str:
+def _figure(ctx: FixContext, unit: Rewrite, plot: ast.expr) -> str:
     """v1 calls ``plot.savefig``: pyplot saves its current figure, which
     ``mlflow.log_figure`` wants spelled ``plt.gcf()``."""
     if isinstance(plot, ast.Name):
@@ -53,7 +53,7 @@ def _figure(ctx: FixContext, unit: Unit, plot: ast.expr) -> str:
     return text(ctx, plot)
 
 
-def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
+def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     bound = bind(unit, call, SIGNATURE)
     if bound is None:
         return
@@ -77,7 +77,7 @@ def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
     replace(ctx, unit, call, f"mlflow.log_figure({_figure(ctx, unit, plot)}, {artifact})")
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run.log_image(name, path=p)`` -> ``mlflow.log_artifact(p)``;
     ``run.log_image(name, plot=plt)`` -> ``mlflow.log_figure(plt.gcf(), f'{name}.png')``."""
     for site in run_calls(ctx, "log_image"):

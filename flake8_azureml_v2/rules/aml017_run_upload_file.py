@@ -6,10 +6,10 @@ import ast
 import posixpath
 from collections.abc import Iterator
 
-from ..engine.fixing.common import py_str
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import method_calls
-from ..engine.rule import Family, FixSafety, Rule
+from ..engine.fixing.arguments import py_str
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import method_calls
+from ._rule import AmlRule as Rule, Family, FixSafety
 from ._injob import (
     artifact_folder,
     bind,
@@ -24,7 +24,7 @@ from ._shared import RUN
 SIGNATURE = ["name", "path_or_stream", "datastore_name"]
 
 
-def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
+def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     bound = bind(unit, call, SIGNATURE)
     if bound is None:
         return
@@ -46,7 +46,7 @@ def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
     replace(ctx, unit, call, f"mlflow.log_artifact({arguments})")
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run.upload_file('outputs/m.pkl', 'm.pkl')`` -> ``mlflow.log_artifact('m.pkl',
     artifact_path='outputs')``, only when the file names agree."""
     for site in run_calls(ctx, "upload_file"):

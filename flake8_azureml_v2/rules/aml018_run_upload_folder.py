@@ -5,16 +5,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import method_calls
-from ..engine.rule import Family, FixSafety, Rule
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import method_calls
+from ._rule import AmlRule as Rule, Family, FixSafety
 from ._injob import bind, keep_order, literal_str, new_unit, replace, run_calls, text
 from ._shared import RUN
 
 SIGNATURE = ["name", "path", "datastore_name"]
 
 
-def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
+def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     bound = bind(unit, call, SIGNATURE)
     if bound is None:
         return
@@ -32,7 +32,7 @@ def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
     replace(ctx, unit, call, f"mlflow.log_artifacts({arguments})")
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run.upload_folder(name, folder)`` -> ``mlflow.log_artifacts(folder, artifact_path=name)``."""
     for site in run_calls(ctx, "upload_folder"):
         unit = new_unit(ctx, site, "AML018", "run.upload_folder() -> mlflow.log_artifacts() under the same name")

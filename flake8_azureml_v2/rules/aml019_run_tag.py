@@ -5,16 +5,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import method_calls
-from ..engine.rule import Family, FixSafety, Rule
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import method_calls
+from ._rule import AmlRule as Rule, Family, FixSafety
 from ._injob import append_argument, bind, new_unit, rename_call, replace, run_calls
 from ._shared import RUN
 
 SIGNATURE = ["key", "value"]
 
 
-def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
+def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     bound = bind(unit, call, SIGNATURE)
     if bound is None:
         return
@@ -28,7 +28,7 @@ def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
         append_argument(ctx, unit, call, '""')
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run.tag(key[, value])`` -> ``mlflow.set_tag(key, value or "")``."""
     for site in run_calls(ctx, "tag"):
         unit = new_unit(ctx, site, "AML019", "run.tag() -> mlflow.set_tag()")

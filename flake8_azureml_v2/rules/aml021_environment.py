@@ -6,16 +6,13 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.fixing import statements
-from ..engine.fixing.common import (
-    bind_arguments,
-    constant_str,
-    py_str,
-    workspace_binding,
-)
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import member_calls
+from ..engine.fixing.arguments import bind_arguments, constant_str, py_str
+from ..migrations._common import workspace_binding
+from ..engine.findings import RefusalKind
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import member_calls
 from ..engine.names import Ref
-from ..engine.rule import Family, FixSafety, Rule
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 # The base image v1 used when none was given (mapping.md 4.3: azureml-core 1.61's
 # default CPU image family); v2 requires one to be spelled out.
@@ -37,18 +34,17 @@ _V2_FORMS = {
 
 
 
-def _from_conda(call: ast.Call, unit: Unit, ctx: FixContext) -> str:
+def _from_conda(call: ast.Call, unit: Rewrite, ctx: FixContext) -> str:
     bound = bind_arguments(call, ["name", "file_path"])
     if isinstance(bound, str) or set(bound.values) - {"name", "file_path"} or "file_path" not in bound.values:
         raise ValueError("from_conda_specification() needs name and file_path only")
     name = bound.values.get("name")
     if name is not None:
         unit.notes.append(f"dropped name={ctx.locator.text(name)}: an inline v2 environment is anonymous")
-    unit.imports.add(("azure.ai.ml.entities", "Environment"))
-    return f"Environment(image={py_str(DEFAULT_IMAGE)}, conda_file={ctx.locator.text(bound.values['file_path'])})"
+    return f"{ctx.symbol('azure.ai.ml.entities', 'Environment')}(image={py_str(DEFAULT_IMAGE)}, conda_file={ctx.locator.text(bound.values['file_path'])})"
 
 
-def _get(call: ast.Call, unit: Unit, ctx: FixContext) -> str:
+def _get(call: ast.Call, unit: Rewrite, ctx: FixContext) -> str:
     bound = bind_arguments(call, ["workspace", "name", "version", "label"])
     if isinstance(bound, str) or "label" in bound.values or set(bound.values) - {"workspace", "name", "version"}:
         raise ValueError("Environment.get() with a label or unknown arguments: migrate it by hand")
@@ -70,7 +66,7 @@ def _get(call: ast.Call, unit: Unit, ctx: FixContext) -> str:
 _BUILDERS = {"from_conda_specification": _from_conda, "get": _get}
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``Environment.from_conda_specification(name, file)`` -> ``Environment(image=..., conda_file=file)``;
     ``Environment.get(ws, name[, version])`` -> ``"name@latest"`` / ``"name:version"``."""
     for site in ctx.model.calls:
@@ -81,13 +77,27 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
         builder = _BUILDERS.get(member)
         if builder is None:
             continue
-        unit = Unit("AML021", site.node, f"Environment.{member}() -> v2 environment",
-                    binding=ctx.assigned_binding(site.node))
+        unit = Rewrite("AML021", site.node, f"Environment.{member}() -> v2 environment",
+                       binding=ctx.assigned_binding(site.node))
         try:
+            if unit.binding is None:
+                _consumed_inline(site.node, unit, ctx)
             unit.edits.append(statements.replace(ctx.locator, site.node, builder(site.node, unit, ctx)))
         except ValueError as reason:
-            unit.refuse(str(reason))
+            unit.refuse(str(reason), RefusalKind.DATA_FLOW)
         yield unit
+
+
+def _consumed_inline(call: ast.Call, unit: Rewrite, ctx: FixContext) -> None:
+    """An environment built inline is rewritten only together with the call it is
+    passed to: a v2 environment handed to a v1 constructor would break it."""
+    parent = ctx.parent(call)
+    if isinstance(parent, ast.keyword):
+        parent = ctx.parent(parent)
+    if isinstance(parent, ast.Call) and parent.func is not call:
+        unit.requires.append(parent)
+        return
+    raise ValueError("the environment is not assigned to a variable or passed to a call this fix migrates")
 
 
 RULE = Rule(

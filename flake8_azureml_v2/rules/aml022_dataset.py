@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..engine.fixing.common import absorbed_bindings
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import member_calls
-from ..engine.rule import Family, FixSafety, Rule
+from ..migrations._common import absorbed_bindings
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import member_calls
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 DATASET = "azureml.core.Dataset"
 _DEFAULT_V2 = 'Input(type="uri_file"/"uri_folder"/"mltable", path=...) or ml_client.data'
@@ -35,7 +35,7 @@ DATASET_SOURCES = (
 )
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """A file dataset used only as a job argument is inlined there as an Input
     (AML002 builds the Input); the v1 variable is then deleted."""
     yield from absorbed_bindings(ctx, DATASET_SOURCES, "AML022", "dataset inlined as Input(...) where it is used")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..engine.matchers import member_calls
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import member_calls
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 DATASTORE = "azureml.core.Datastore"
 _DEFAULT_V2 = "ml_client.datastores.get(name) or an AzureBlobDatastore entity"

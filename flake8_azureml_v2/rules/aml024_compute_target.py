@@ -6,16 +6,12 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.fixing import statements
-from ..engine.fixing.common import (
-    bind_arguments,
-    client_name,
-    constant_str,
-    workspace_binding,
-)
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import member_calls
+from ..engine.fixing.arguments import bind_arguments, constant_str
+from ..migrations._common import workspace_binding
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import member_calls
 from ..engine.names import Binding, Ref
-from ..engine.rule import Family, FixSafety, Rule
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 COMPUTE_TARGET = "azureml.core.ComputeTarget"
 _DEFAULT_V2 = "ml_client.compute (get, begin_create_or_update, list)"
@@ -51,7 +47,7 @@ def _get_parts(call: ast.Call, ctx: FixContext) -> tuple[ast.Name, ast.expr]:
     return workspace, bound.values["name"]  # type: ignore[return-value]
 
 
-def _amlcompute(call: ast.Call, name: ast.expr, unit: Unit, ctx: FixContext) -> str:
+def _amlcompute(call: ast.Call, name: ast.expr, unit: Rewrite, ctx: FixContext) -> str:
     bound = bind_arguments(call, _PROVISIONING_SIGNATURE)
     if isinstance(bound, str):
         raise ValueError(bound)
@@ -75,11 +71,10 @@ def _amlcompute(call: ast.Call, name: ast.expr, unit: Unit, ctx: FixContext) -> 
             unit.notes.append(f"{key}={default} keeps v1's default (v2's is 120)")
     if "max_instances" not in seen:
         unit.notes.append("max_nodes was not given: v2 uses max_instances=4")
-    unit.imports.add(("azure.ai.ml.entities", "AmlCompute"))
-    return f"AmlCompute({', '.join(arguments)})"
+    return f"{ctx.symbol('azure.ai.ml.entities', 'AmlCompute')}({', '.join(arguments)})"
 
 
-def _waits(binding: Binding, unit: Unit, ctx: FixContext) -> None:
+def _waits(binding: Binding, unit: Rewrite, ctx: FixContext) -> None:
     """``x.wait_for_completion(...)`` statements: v2's ``.result()`` already waited."""
     for use in binding.uses:
         method = ctx.parent(use)
@@ -92,21 +87,21 @@ def _waits(binding: Binding, unit: Unit, ctx: FixContext) -> None:
             unit.own_uses.add(id(use))
 
 
-def _simple_get(site_call: ast.Call, ctx: FixContext) -> Unit:
-    unit = Unit("AML024", site_call, "ComputeTarget() -> ml_client.compute.get()", binding=ctx.assigned_binding(site_call))
+def _simple_get(site_call: ast.Call, ctx: FixContext) -> Rewrite:
+    unit = Rewrite("AML024", site_call, "ComputeTarget() -> ml_client.compute.get()", binding=ctx.assigned_binding(site_call))
     workspace, name = _get_parts(site_call, ctx)
     unit.consumes.append(workspace)
-    client = client_name(ctx, ctx.binding_of(workspace))  # type: ignore[arg-type]
+    client = ctx.counterpart(ctx.binding_of(workspace))  # type: ignore[arg-type]
     unit.edits.append(statements.replace(ctx.locator, site_call, f"{client}.compute.get({ctx.locator.text(name)})"))
     return unit
 
 
-def _get_or_create(try_node: ast.Try, get_call: ast.Call, ctx: FixContext) -> Unit:
+def _get_or_create(try_node: ast.Try, get_call: ast.Call, ctx: FixContext) -> Rewrite:
     """The v1 get-or-create block (mapping.md 5.4), rewritten as one piece."""
-    unit = Unit("AML024", get_call, "ComputeTarget get-or-create -> ml_client.compute.get / begin_create_or_update")
+    unit = Rewrite("AML024", get_call, "ComputeTarget get-or-create -> ml_client.compute.get / begin_create_or_update")
     get_binding = ctx.assigned_binding(get_call)
     workspace, name = _get_parts(get_call, ctx)
-    client = client_name(ctx, ctx.binding_of(workspace))  # type: ignore[arg-type]
+    client = ctx.counterpart(ctx.binding_of(workspace))  # type: ignore[arg-type]
     if get_binding is None or len(try_node.handlers) != 1 or try_node.orelse or try_node.finalbody:
         raise ValueError("the compute block is not a plain try/except around ComputeTarget(...)")
     handler = try_node.handlers[0]
@@ -129,8 +124,8 @@ def _get_or_create(try_node: ast.Try, get_call: ast.Call, ctx: FixContext) -> Un
         raise ValueError("the created compute is not assigned to the same variable")
     provisioning = _provisioning(config, unit, ctx)
     unit.edits.append(statements.replace(ctx.locator, get_call, f"{client}.compute.get({ctx.locator.text(name)})"))
-    unit.edits.append(statements.replace(ctx.locator, handler.type, "ResourceNotFoundError"))
-    unit.imports.add(("azure.core.exceptions", "ResourceNotFoundError"))
+    unit.edits.append(statements.replace(
+        ctx.locator, handler.type, ctx.symbol("azure.core.exceptions", "ResourceNotFoundError")))
     unit.findings.append(("AML026", handler.type))
     unit.edits.append(statements.replace(ctx.locator, provisioning, _amlcompute(provisioning, name, unit, ctx)))
     unit.findings.append(("AML025", provisioning))
@@ -153,7 +148,7 @@ def _get_or_create(try_node: ast.Try, get_call: ast.Call, ctx: FixContext) -> Un
     return unit
 
 
-def _provisioning(config: ast.expr, unit: Unit, ctx: FixContext) -> ast.Call:
+def _provisioning(config: ast.expr, unit: Rewrite, ctx: FixContext) -> ast.Call:
     if isinstance(config, ast.Name):
         binding = ctx.binding_of(config)
         statement = binding.node if binding is not None else None
@@ -171,7 +166,7 @@ def _enclosing_try(node: ast.AST, ctx: FixContext) -> ast.Try | None:
     return parent if isinstance(parent, ast.Try) and statement in parent.body else None
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``ComputeTarget(ws, name)`` -> ``ml_client.compute.get(name)``, and the whole
     get-or-create block -> ``get`` / ``except ResourceNotFoundError`` /
     ``begin_create_or_update(AmlCompute(...)).result()``."""
@@ -183,7 +178,7 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
         try:
             unit = _get_or_create(block, call, ctx) if block is not None else _simple_get(call, ctx)
         except ValueError as reason:
-            unit = Unit("AML024", call, "ComputeTarget() -> ml_client.compute").refuse(str(reason))
+            unit = Rewrite("AML024", call, "ComputeTarget() -> ml_client.compute").refuse(str(reason))
         yield unit
 
 

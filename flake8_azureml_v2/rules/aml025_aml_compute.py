@@ -1,7 +1,7 @@
 """AML025: v1 ``AmlCompute`` (provisioning_configuration and other members) configures a cluster."""
 
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML025",

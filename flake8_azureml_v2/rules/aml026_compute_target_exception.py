@@ -1,7 +1,7 @@
 """AML026: ``ComputeTargetException`` is the v1 "compute not found" error."""
 
-from ..engine.matchers import references
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import references
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML026",

@@ -1,7 +1,7 @@
 """AML027: v1 ``ComputeInstance`` (constructor and provisioning_configuration)."""
 
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML027",

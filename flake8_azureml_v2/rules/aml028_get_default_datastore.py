@@ -1,7 +1,7 @@
 """AML028: ``ws.get_default_datastore()`` on a v1 Workspace."""
 
-from ..engine.matchers import method_calls
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import method_calls
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML028",

@@ -1,7 +1,7 @@
 """AML029: ``DockerConfiguration(...)`` sets v1 container options for a run."""
 
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML029",

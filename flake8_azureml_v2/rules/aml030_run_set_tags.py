@@ -5,14 +5,14 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import method_calls
-from ..engine.rule import Family, FixSafety, Rule
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import method_calls
+from ._rule import AmlRule as Rule, Family, FixSafety
 from ._injob import bind, new_unit, rename_call, run_calls
 from ._shared import RUN
 
 
-def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
+def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     bound = bind(unit, call, ["tags"])
     if bound is None:
         return
@@ -23,7 +23,7 @@ def _rewrite(ctx: FixContext, unit: Unit, call: ast.Call) -> None:
     rename_call(ctx, unit, call, "mlflow.set_tags")
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run.set_tags(d)`` on the job's own run -> ``mlflow.set_tags(d)`` (a submitted
     run's set_tags is folded into the submit by AML001 instead)."""
     for site in run_calls(ctx, "set_tags"):

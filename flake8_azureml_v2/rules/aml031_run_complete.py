@@ -5,14 +5,14 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import method_calls
-from ..engine.rule import Family, FixSafety, Rule
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import method_calls
+from ._rule import AmlRule as Rule, Family, FixSafety
 from ._injob import is_pure, new_unit, remove_statement, run_calls
 from ._shared import RUN
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run.complete()`` on the job's own run is deleted: the v2 job ends its MLflow run.
     A run from ``experiment.start_logging()`` is not the job's run and is left alone."""
     for site in run_calls(ctx, "complete"):

@@ -1,7 +1,7 @@
 """AML034: ``run.parent`` reaches the v1 parent run."""
 
-from ..engine.matchers import attribute_reads
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import attribute_reads
+from ._rule import AmlRule as Rule, Family, FixSafety
 from ._shared import RUN
 
 RULE = Rule(

@@ -1,7 +1,7 @@
 """AML035: ``run.experiment`` reaches the v1 experiment (and its workspace) from a run."""
 
-from ..engine.matchers import attribute_reads
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import attribute_reads
+from ._rule import AmlRule as Rule, Family, FixSafety
 from ._shared import RUN
 
 RULE = Rule(

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import Context
-from ..engine.matchers import sg_method_calls
-from ..engine.rule import Family, FixSafety, Hit, Rule
+from ._matchers import sg_method_calls
+from ._training import training_evidence
+from ._rule import AmlRule as Rule, Family, FixSafety, Hit
 from ._shared import RUN
 
 
 def detect(ctx: Context) -> Iterator[Hit]:
     """Every ``run.register_model(...)``.  Outside a training script the run is a
     submitted one, and the v2 route is MLClient rather than MLflow."""
-    in_job = ctx.training_evidence is not None
+    in_job = training_evidence(ctx) is not None
     for call in ctx.model.method_calls(RUN, "register_model"):
         if in_job:
             yield call.node

@@ -1,7 +1,7 @@
 """AML037: ``Model.get_model_path(...)`` locates a registered v1 model."""
 
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML037",

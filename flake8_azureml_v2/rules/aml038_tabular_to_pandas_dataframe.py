@@ -6,10 +6,10 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.context import Context
-from ..engine.matchers import sg_method_calls
+from ._matchers import sg_method_calls
 from ..engine.names import Instance
-from ..engine.rule import Family, FixSafety, Hit, Rule
-from ..engine.v1api import is_subtype
+from ._rule import AmlRule as Rule, Family, FixSafety, Hit
+from ..v1api import is_subtype
 from ._shared import RUN
 
 # The base class, on purpose: Dataset.get_by_name()/get_by_id() are typed as the

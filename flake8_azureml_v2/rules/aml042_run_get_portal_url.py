@@ -1,7 +1,7 @@
 """AML042: ``run.get_portal_url()`` on a v1 run."""
 
-from ..engine.matchers import IN_V1_FILE, method_calls
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import IN_V1_FILE, method_calls
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML042",

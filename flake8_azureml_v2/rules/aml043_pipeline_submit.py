@@ -6,29 +6,25 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.fixing import listedit, statements
-from ..engine.fixing.common import (
-    bind_arguments,
-    client_name,
-    visible,
-    workspace_binding,
-)
+from ..engine.fixing.arguments import bind_arguments
+from ..migrations._common import workspace_binding
 from ..engine.fixing.edits import Edit
-from ..engine.fixing.pipelines import MOVED_FROM_SUBMIT
-from ..engine.fixing.submission import translate_run_uses
-from ..engine.fixing.units import FixContext, Unit
-from ..engine.matchers import method_calls
-from ..engine.rule import Family, FixSafety, Rule
+from ..migrations.pipelines import MOVED_FROM_SUBMIT
+from ..migrations.submission import translate_run_uses
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ._matchers import method_calls
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 PIPELINE = "azureml.pipeline.core.Pipeline"
 SIGNATURE = ["experiment_name", "pipeline_parameters", "continue_on_step_failure", "regenerate_outputs"]
 
 
-def fix(ctx: FixContext) -> Iterator[Unit]:
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run = pipeline.submit(name)`` -> ``ml_client.jobs.create_or_update(pipeline,
     experiment_name=name)``; the settings move to the decorator (AML004)."""
     for site in ctx.model.method_calls(PIPELINE, "submit"):
         call = site.node
-        unit = Unit("AML043", call, "pipeline.submit() -> ml_client.jobs.create_or_update()")
+        unit = Rewrite("AML043", call, "pipeline.submit() -> ml_client.jobs.create_or_update()")
         receiver = call.func.value  # type: ignore[attr-defined]
         bound = bind_arguments(call, SIGNATURE)
         pipeline = ctx.binding_of(receiver) if isinstance(receiver, ast.Name) else None
@@ -42,10 +38,10 @@ def fix(ctx: FixContext) -> Iterator[Unit]:
         workspace_node = next((a for a in statement.value.args[:1]), None) or next(
             (k.value for k in statement.value.keywords if k.arg == "workspace"), None)
         workspace = workspace_binding(ctx, workspace_node)
-        if workspace is None or not visible(ctx, call, workspace):
+        if workspace is None or not ctx.visible(call, workspace):
             yield unit.refuse("the pipeline's workspace is not a Workspace variable visible here")
             continue
-        client = client_name(ctx, workspace)
+        client = ctx.counterpart(workspace)
         unit.consumes.append(receiver)
         sg_call = ctx.locator.sg(call, "call")
         if sg_call is None:

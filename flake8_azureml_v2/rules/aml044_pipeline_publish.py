@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import Context
-from ..engine.matchers import calls_to, sg_calls, sg_method_calls
-from ..engine.rule import Family, FixSafety, Hit, Rule
+from ._matchers import calls_to, sg_calls, sg_method_calls
+from ._rule import AmlRule as Rule, Family, FixSafety, Hit
 
 _PUBLISHED = calls_to("azureml.pipeline.core.PublishedPipeline", members=True)
 _V2 = "a pipeline component (pipeline_job.component) deployed to a batch endpoint"

@@ -1,7 +1,7 @@
 """AML048: ``run.download_file()`` / ``run.download_files()`` on a v1 run."""
 
-from ..engine.matchers import method_calls
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import method_calls
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML048",

@@ -1,7 +1,7 @@
 """AML049: ``run.get_status()`` on a v1 run."""
 
-from ..engine.matchers import method_calls
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import method_calls
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML049",

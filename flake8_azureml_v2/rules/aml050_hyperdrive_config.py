@@ -1,7 +1,7 @@
 """AML050: ``HyperDriveConfig`` configures a v1 hyperparameter search."""
 
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML050",

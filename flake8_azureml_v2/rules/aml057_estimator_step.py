@@ -1,7 +1,7 @@
 """AML057: ``EstimatorStep`` runs a v1 estimator in a pipeline."""
 
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML057",

@@ -1,7 +1,7 @@
 """AML063: ``AdlaStep`` runs a Data Lake Analytics U-SQL job in a v1 pipeline."""
 
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML063",

@@ -1,7 +1,7 @@
 """AML067: ``StepSequence`` orders v1 steps without data between them."""
 
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML067",

@@ -1,7 +1,7 @@
 """AML073: ``AciWebservice`` (deploy_configuration and other members) targets Azure Container Instances."""
 
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML073",

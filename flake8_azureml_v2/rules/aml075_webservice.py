@@ -1,7 +1,7 @@
 """AML075: the v1 ``Webservice`` class (getting or listing existing services)."""
 
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML075",

@@ -1,7 +1,7 @@
 """AML076: ``LocalWebservice`` runs a v1 web service on the local Docker engine."""
 
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML076",

@@ -1,7 +1,7 @@
 """AML090: the v1 ``RunDetails(run).show()`` notebook widget."""
 
-from ..engine.matchers import calls_to
-from ..engine.rule import Family, FixSafety, Rule
+from ._matchers import calls_to
+from ._rule import AmlRule as Rule, Family, FixSafety
 
 RULE = Rule(
     code="AML090",

@@ -6,15 +6,16 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.context import Context
-from ..engine.matchers import IN_JOB_CALL, V1_IMPORT
-from ..engine.rule import Family, FixSafety, Hit, Rule
-from ..engine.v1api import is_v1
+from ._matchers import IN_JOB_CALL, V1_IMPORT
+from ._training import training_evidence
+from ._rule import AmlRule as Rule, Family, FixSafety, Hit
+from ..v1api import is_v1
 
 
 def detect(ctx: Context) -> Iterator[Hit]:
     """Every v1 import outside training scripts (those get AML010 instead)."""
     sites = [site for site in ctx.model.imports if site.v1_modules]
-    if not sites or ctx.training_evidence is not None:
+    if not sites or training_evidence(ctx) is not None:
         return
     for site in sites:
         yield site.node, (
@@ -37,6 +38,7 @@ RULE = Rule(
     v2="azure.ai.ml (azure-ai-ml) and MLflow",
     article="how-to-migrate-from-v1",
     fix_safety=FixSafety.SAFE,
+    removes_unused_imports=True,
     detect=detect,
     why=(
         "SDK v1 reached end of support on 2026-06-30. This catch-all flags every v1 "

@@ -1,232 +1,489 @@
-"""The fix loop: plan, apply, re-parse, repeat until nothing changes.
+"""The fix loop: plan, apply, verify, repeat until nothing changes.
 
-Overlapping rewrites are applied in later passes.  The loop is capped; hitting
-the cap is an error, never a silent stop.  Output that does not parse, or that
-lost a comment, is refused and the input is returned unchanged.
+Each pass analyses the text, asks every rule's fixer for rewrites, lets the
+planner decide what holds together, and applies the accepted rewrites with
+their imports.  The result must do no harm (:mod:`.verify`); when it would,
+the rewrites are searched for the culprit, which is refused with the reason
+on its finding, and the rest of the file still gets the fixes that pass.
+Overlapping rewrites wait for a later pass.  The loop is capped; hitting the
+cap is an error, never a silent stop.  Every position reported refers to the
+text the caller passed in.
 """
 
 from __future__ import annotations
 
 import ast
 import os
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..analysis import Analysis, analyse
-from ..findings import Finding
-from ..names import Binding, Model, Ref
+from ..findings import Finding, Refusal, RefusalKind, line_ref, render_lines
 from ..rule import FixSafety, Rule
 from ..settings import Settings
-from ..source import SourceError, SourceText, parse
+from ..source import SourceError, SourceText
 from ..suppression import codes_on_line, file_is_exempt
-from ..v1api import is_v1
-from . import imports, planner, statements
-from .edits import Edit, apply_edits, conflicts
+from ..surface import Surface
+from . import imports, planner, verify
+from .edits import Edit, EditConflict, EditSet, OffsetMap, apply_edits
+from .locate import Locator
 from .outcome import Fixed, FixError, FixOutcome, Left
-from .units import FixContext, Unit
+from .rewrite import FixContext, Rewrite
+from .symbols import StandIns, counterparts_in, resolve_counterparts
 
 MAX_PASSES = 10
-IMPORT_CODES = ("AML099", "AML010")  # their fix is the import clean-up below
 
 Selector = Callable[[str], bool]
 
 
+@dataclass
+class _Rules:
+    """What the loop needs to know of the rules it was given."""
+
+    all: Sequence[Rule]
+    fixers: list[Rule]
+    safety: dict[str, FixSafety]
+    removal_codes: tuple[str, ...]  # rules whose fix is removing unused imports
+
+    @classmethod
+    def of(cls, rules: Sequence[Rule]) -> _Rules:
+        return cls(
+            rules,
+            [r for r in rules if r.fixer is not None],
+            {r.code: r.fix_safety for r in rules},
+            tuple(r.code for r in rules if r.removes_unused_imports),
+        )
+
+    def safety_of(self, code: str) -> FixSafety:
+        return self.safety.get(code, FixSafety.UNSAFE)
+
+
+@dataclass
+class _Pass:
+    text: str
+    edits: list[Edit] = field(default_factory=list)  # in the pass's input coordinates
+    fixed: list[Fixed] = field(default_factory=list)  # positions in the pass's input coordinates
+    refusals: dict[int, Refusal] = field(default_factory=dict)  # id(finding) -> why it is left
+
+
 def _permission(source: SourceText, selected: Selector) -> planner.Permission:
-    def check(finding: Finding) -> str | None:
+    def check(finding: Finding) -> Refusal | None:
         if not selected(finding.code):
-            return f"{finding.code} is not selected"
+            return Refusal(RefusalKind.SUPPRESSED, f"{finding.code} is not selected")
         codes = codes_on_line(source.line(finding.line))
         if codes is not None and (not codes or finding.code in codes or finding.code.startswith(tuple(codes))):
-            return f"{finding.code} is suppressed with # noqa"
+            return Refusal(RefusalKind.SUPPRESSED, f"{finding.code} is suppressed with # noqa")
         return None
 
     return check
 
 
-def _rules_with_fixers(rules: Sequence[Rule] | None) -> list[Rule]:
-    if rules is None:
-        from ...rules import all_rules
-
-        rules = all_rules()
-    return [r for r in rules if r.fixer is not None]
-
-
 def fix_text(
     text: str,
     *,
+    rules: Sequence[Rule],
+    surface: Surface,
     path: str | os.PathLike[str] | None = None,
     settings: Settings | None = None,
     selected: Selector = lambda code: True,
     unsafe: bool = False,
-    rules: Sequence[Rule] | None = None,
     max_passes: int = MAX_PASSES,
+    protected: Collection[str] = (),
 ) -> FixOutcome:
-    """Rewrite ``text``; raises :class:`SourceError` or :class:`FixError`."""
-    original = text
+    """Rewrite ``text``; raises :class:`SourceError` when it cannot be analysed and
+    :class:`FixError` when the fixes do not settle.
+
+    ``protected`` names module-level bindings other files import: they stay."""
+    known = _Rules.of(rules)
+    original = SourceText(text)
     outcome = FixOutcome(text)
-    fixers = _rules_with_fixers(rules)
-    last_left: dict[tuple[int, int, str], str] = {}
+    maps: list[OffsetMap] = []
+    analysis: Analysis | None = None
+    last = _Pass(text)
     for number in range(1, max_passes + 1):
         outcome.passes = number
-        analysis = analyse(text, path=path, settings=settings, rules=rules)
+        analysis = analyse(text, rules=rules, surface=surface, path=path, settings=settings)
         if analysis.model is None or file_is_exempt(analysis.source):
+            last = _Pass(text)
             break
-        new_text, applied, left = _one_pass(analysis, fixers, selected, unsafe, path)
-        last_left = {}
-        for unit, reason in left:
-            for code, node in unit.findings:
-                last_left.setdefault((node.lineno, node.col_offset, code), reason)  # type: ignore[attr-defined]
-        if new_text == text:
+        last = _one_pass(analysis, known, surface, selected, unsafe, path, protected)
+        if last.text == text:
             break
-        outcome.fixed.extend(applied)
-        text = new_text
+        outcome.fixed.extend(_on_disk(f, maps, analysis.source, original) for f in last.fixed)
+        maps.insert(0, OffsetMap(last.edits))
+        text = last.text
     else:
         raise FixError(f"fixes did not settle after {max_passes} passes; nothing was written")
-    _verify(original, text)
     outcome.text = text
-    # The last pass changed nothing, so its analysis describes ``text``.
+    if analysis is None or analysis.model is None or file_is_exempt(analysis.source):
+        return outcome
     permission = _permission(analysis.source, selected)
     for finding in analysis.findings:
         if permission(finding) is not None:
             continue
-        reason = last_left.get((finding.line, finding.col, finding.code))
-        outcome.left.append(Left(finding, reason or _default_reason(finding, fixers)))
+        refusal = last.refusals.get(id(finding)) or _default_refusal(finding, known)
+        refusal = refusal.rendered(_line_mapper(maps, analysis.source, original))
+        outcome.left.append(Left(_finding_on_disk(finding, maps, analysis.source, original), refusal))
     return outcome
 
 
-def _default_reason(finding: Finding, fixers: list[Rule]) -> str:
-    from ...rules import rule_by_code
-
-    if finding.code in IMPORT_CODES:
-        return "the names it imports are still used; the import is removed once nothing uses them"
-    rule = rule_by_code(finding.code)
-    if rule is not None and rule.fix_safety is FixSafety.MANUAL:
-        return f"no sound automatic rewrite, migrate it by hand: {finding.message}"
-    if not any(r.code == finding.code for r in fixers):
-        return "no automatic fix for this rule yet"
-    return "this form is not migrated automatically"
+def _default_refusal(finding: Finding, known: _Rules) -> Refusal:
+    if finding.code in known.removal_codes:
+        return Refusal(RefusalKind.BLOCKED, "the names it imports are still used by code that stays v1")
+    safety = known.safety.get(finding.code)
+    if safety is FixSafety.MANUAL:
+        return Refusal(RefusalKind.IMPOSSIBLE, f"no sound automatic rewrite; migrate it by hand: {finding.message}")
+    if not any(r.code == finding.code for r in known.fixers):
+        return Refusal(RefusalKind.NOT_YET, f"no automatic fix for this rule yet; {finding.message}")
+    return Refusal(RefusalKind.NOT_YET, f"this form is not migrated automatically; {finding.message}")
 
 
-def _one_pass(
-    analysis: Analysis, fixers: list[Rule], selected: Selector, unsafe: bool, path: object
-) -> tuple[str, list[Fixed], list[tuple[Unit, str]]]:
-    ctx = FixContext(analysis)
-    units: list[Unit] = []
-    for rule in fixers:
+# -- positions on disk --------------------------------------------------------
+
+
+def _to_original(offset: int, maps: list[OffsetMap], left: bool = False) -> int:
+    for offset_map in maps:
+        offset = offset_map.old(offset, left)
+    return offset
+
+
+def _line_col(source: SourceText, offset: int) -> tuple[int, int, int]:
+    """(1-based line, UTF-8 byte column, code-point column) of ``offset``."""
+    line, char_col = source.position(min(offset, len(source.text)))
+    prefix = source.line(line)[:char_col]
+    return line, len(prefix.encode("utf-8", "surrogatepass")), char_col
+
+
+def _line_mapper(maps: list[OffsetMap], current: SourceText, original: SourceText) -> Callable[[int], int]:
+    """Line of ``current`` (a pass's text) -> line of the text the caller passed in."""
+    def line(number: int) -> int:
+        if not maps or not 0 < number <= len(current.lines):
+            return number
+        return original.line_of(_to_original(current.starts[number - 1], maps))
+
+    return line
+
+
+def _on_disk(fixed: Fixed, maps: list[OffsetMap], current: SourceText, original: SourceText) -> Fixed:
+    mapper = _line_mapper(maps, current, original)
+    fixed = replace(fixed, description=render_lines(fixed.description, mapper),
+                    notes=tuple(render_lines(n, mapper) for n in fixed.notes))
+    if not maps:
+        return fixed
+    line, col, _ = _line_col(original, _to_original(fixed.offset, maps))
+    return replace(fixed, line=line, col=col)
+
+
+def _finding_on_disk(finding: Finding, maps: list[OffsetMap], current: SourceText, original: SourceText) -> Finding:
+    if not maps:
+        return finding
+    start = _to_original(current.offset(finding.line, finding.char_col), maps)
+    end = _to_original(current.offset(finding.end_line, finding.char_end_col), maps, left=True)
+    line, col, char_col = _line_col(original, start)
+    end_line, end_col, char_end_col = _line_col(original, max(end, start))
+    return replace(finding, line=line, col=col, char_col=char_col, end_line=end_line, end_col=end_col,
+                   char_end_col=char_end_col)
+
+
+# -- one pass -----------------------------------------------------------------
+
+
+@dataclass
+class _Build:
+    """The outcome of applying a set of rewrites (and the import clean-up) to a text."""
+
+    text: str
+    edits: list[Edit]
+    removed: list[tuple[int, list[str]]]  # (offset of the import in the pass input, dotted names)
+    harm: str | None = None
+
+
+class _Applier:
+    """Applies sets of accepted rewrites to one pass's text, with imports, and checks them."""
+
+    def __init__(self, analysis: Analysis, ctx: FixContext, known: _Rules, surface: Surface, selected: Selector,
+                 path: object, protected: Collection[str]) -> None:
+        self.analysis = analysis
+        self.ctx = ctx
+        self.known = known
+        self.surface = surface
+        self.selected = selected
+        self.protected = protected
+        self.is_init = path is not None and Path(str(path)).name == "__init__.py"
+        self.before = verify.Snapshot(analysis.source.text, analysis.model.tree)  # type: ignore[union-attr]
+        self.imports_allowed = True
+
+    @staticmethod
+    def edits_of(rewrite: Rewrite, plan: planner.Plan, applied: set[int], modes: dict[int, bool]) -> list[Edit]:
+        if modes.get(id(rewrite), False):
+            return [] if plan.is_idle(rewrite, applied, modes) else list(rewrite.alive_edits or [])
+        return list(rewrite.edits)
+
+    def build(self, rewrites: list[Rewrite], plan: planner.Plan) -> _Build:
+        applied = {id(r) for r in rewrites}
+        modes = plan.modes(applied)
+        active = [r for r in rewrites if not plan.is_idle(r, applied, modes)]
+        edits = [e for r in rewrites for e in self.edits_of(r, plan, applied, modes)]
+        source = self.analysis.source.text
+        try:
+            edits = self._resolve_counterparts(edits, rewrites, modes)
+        except KeyError:
+            return _Build(source, [], [], "new code names an object whose migration is not applied")
+        edits.extend(self._helpers(active))
+        literal = {pair for r in active for pair in r.imports}
+        stand_ins = StandIns([e.text for e in edits])
+        try:
+            staged_text = apply_edits(source, [Edit(e.start, e.end, stand_ins.stage(e.text)) for e in edits])
+        except EditConflict as exc:
+            return _Build(source, [], [], f"its edits overlap ({exc})")
+        staged = verify.snapshot(staged_text)
+        if isinstance(staged, str):
+            return _Build(source, [], [], staged)
+        staged_source = SourceText(staged_text)
+        staged_locator = Locator(staged_source)
+        try:
+            plan_imports = imports.plan(staged, staged_locator, stand_ins.symbols, literal,
+                                        lambda node: self._may_remove(node, staged_source), self.surface.is_target)
+        except imports.ImportClash as exc:
+            return _Build(source, [], [], f"its new imports would clash: {exc}")
+        back = OffsetMap(edits)
+        final = [Edit(e.start, e.end, stand_ins.final(e.text, plan_imports.chosen)) for e in edits]
+        for edit in plan_imports.edits:
+            start = back.old(edit.start)
+            end = start if edit.end == edit.start else back.old(edit.end, left=True)
+            if end < start:
+                return _Build(source, [], [], "an import edit falls inside a rewritten span")
+            final.append(Edit(start, end, edit.text))
+        try:
+            text = apply_edits(source, final)
+        except EditConflict as exc:
+            return _Build(source, [], [], f"its import edits overlap a rewrite ({exc})")
+        removed = [(back.old(staged_locator.start(node)), names) for node, names in plan_imports.removed]
+        return _Build(text, final, removed, verify.harm(self.before, text, self.protected))
+
+    @staticmethod
+    def _resolve_counterparts(edits: list[Edit], rewrites: list[Rewrite], modes: dict[int, bool]) -> list[Edit]:
+        wanted = {key for e in edits for key in counterparts_in(e.text)}
+        if not wanted:
+            return edits
+        chosen: dict[int, str] = {}
+        for rewrite in rewrites:
+            for binding in rewrite.bindings:
+                if id(binding) in wanted:
+                    alive = modes.get(id(rewrite), False)
+                    text = (rewrite.alive_counterpart or rewrite.counterpart) if alive else rewrite.counterpart
+                    if text is not None:
+                        chosen[id(binding)] = text
+        return [Edit(e.start, e.end, resolve_counterparts(e.text, chosen)) for e in edits]
+
+    def _helpers(self, rewrites: list[Rewrite]) -> list[Edit]:
+        """One edit that writes every helper function the applied rewrites call, after the imports."""
+        helpers: dict[str, str] = {}
+        for rewrite in rewrites:
+            for name, code in rewrite.helpers.items():
+                if name not in self.ctx.module_functions:
+                    helpers.setdefault(name, code)
+        if not helpers:
+            return []
+        locator = self.ctx.locator
+        newline = locator.newline
+        body = self.ctx.model.tree.body
+        imports = [s for s in body if isinstance(s, (ast.Import, ast.ImportFrom))]
+        if imports:
+            at = locator.line_end(locator.end(imports[-1]))
+        elif body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
+            at = locator.line_end(locator.end(body[0]))
+        else:
+            at = 0
+        unit = self.ctx.indent_unit
+        blocks = [newline.join(_reindent(line, unit) for line in code.rstrip("\n").split("\n"))
+                  for _, code in sorted(helpers.items())]
+        text = "".join(f"{newline}{newline}{block}{newline}" for block in blocks)
+        if at == 0:
+            text = text.lstrip("\r\n")
+        return [Edit(at, at, text)]
+
+    def _may_remove(self, node: ast.stmt, staged: SourceText) -> bool:
+        """May the import clean-up remove (part of) this import of the staged text?"""
+        if self.is_init or not self.imports_allowed:
+            return False
+        removal = self.known.removal_codes
+        if not any(self.selected(code) for code in removal):
+            return False
+        codes = codes_on_line(staged.line(node.lineno))
+        return not (codes is not None and (not codes or any(c.startswith(tuple(codes)) or c in codes for c in removal)))
+
+
+def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Selector, unsafe: bool,
+              path: object, protected: Collection[str]) -> _Pass:
+    ctx = FixContext(analysis, protected)
+    rewrites: list[Rewrite] = []
+    for rule in known.fixers:
         assert rule.fixer is not None
-        units.extend(u for u in rule.fixer(ctx) if u is not None)
+        rewrites.extend(r for r in rule.fixer(ctx) if r is not None)
     permission = _permission(analysis.source, selected)
-    decision = planner.decide(units, ctx, permission, unsafe)
-    chosen: list[Edit] = []
-    groups: list[list[Unit]] = []
-    deferred: list[tuple[Unit, str]] = []
-    for group in sorted(decision.accepted, key=lambda g: min(ctx.locator.start(u.node) for u in g)):
-        edits = [e for u in group for e in u.edits]
-        if conflicts(edits, chosen) or _self_conflict(edits):
-            deferred.extend((u, "deferred to a later pass") for u in group)
+    plan = planner.decide(rewrites, ctx, permission, unsafe, known.safety_of)
+    applier = _Applier(analysis, ctx, known, surface, selected, path, protected)
+    clusters = _without_conflicts(plan, applier)
+    build = _settle(plan, clusters, applier)
+    result = _Pass(build.text if build.harm is None else analysis.source.text)
+    if build.harm is None:
+        result.edits = build.edits
+        applied = [r for cluster in clusters for r in cluster if id(r) not in plan.refused]
+        result.fixed = _fixed_records(applied, plan, ctx)
+        result.fixed.extend(_removed_records(build.removed, ctx, known))
+    _record_refusals(result, plan, ctx, known, rewrites)
+    return result
+
+
+def _without_conflicts(plan: planner.Plan, applier: _Applier) -> list[list[Rewrite]]:
+    """The clusters to apply this pass: those whose edits overlap an earlier
+    cluster's wait for the next pass (their dependents with them)."""
+    while True:
+        clusters = plan.clusters()
+        applied = {id(r) for c in clusters for r in c}
+        modes = plan.modes(applied)
+        accepted = EditSet()
+        clash = None
+        for cluster in clusters:
+            edits = [e for r in cluster for e in applier.edits_of(r, plan, applied, modes)]
+            if not accepted.add(edits):
+                clash = cluster
+                break
+        if clash is None:
+            return clusters
+        for rewrite in clash:
+            plan.refuse(rewrite, Refusal(RefusalKind.NOT_YET, "overlaps another rewrite; it is retried in the next pass"))
+
+
+def _settle(plan: planner.Plan, clusters: list[list[Rewrite]], applier: _Applier) -> _Build:
+    """Apply as many clusters as do no harm.  The first harmful cluster is found by
+    bisecting over prefixes (dependency order keeps each prefix consistent)."""
+    empty = applier.build([], plan)
+    if empty.harm is not None:
+        applier.imports_allowed = False  # even the import clean-up alone would harm: skip it
+    while True:
+        active = [c for c in clusters if all(id(r) not in plan.refused for r in c)]
+        flat = [r for c in active for r in c]
+        build = applier.build(flat, plan)
+        if build.harm is None or not active:
+            return build
+        low, high = 0, len(active)  # prefix ``low`` does no harm, prefix ``high`` does
+        high_harm = build.harm
+        while high - low > 1:
+            middle = (low + high) // 2
+            trial = applier.build([r for c in active[:middle] for r in c], plan)
+            if trial.harm is None:
+                low = middle
+            else:
+                high, high_harm = middle, trial.harm
+        culprit = active[high - 1]
+        line = getattr(culprit[0].node, "lineno", 0)
+        for rewrite in culprit:
+            plan.refuse(rewrite, Refusal(RefusalKind.HARM, f"not applied: {high_harm}", (line,)))
+
+
+def _reindent(line: str, unit: str) -> str:
+    """A helper's line (written with four-space levels) in the file's own indentation."""
+    stripped = line.lstrip(" ")
+    levels = (len(line) - len(stripped)) // 4
+    return unit * levels + stripped
+
+
+def _position(ctx: FixContext, node: ast.AST) -> tuple[int, int, int]:
+    """(line, byte column, offset) of a node in the pass input."""
+    return node.lineno, node.col_offset, ctx.locator.start(node)  # type: ignore[attr-defined]
+
+
+def _fixed(code: str, node: ast.AST, description: str, ctx: FixContext, notes: tuple[str, ...] = (),
+           todos: tuple[str, ...] = ()) -> Fixed:
+    line, col, offset = _position(ctx, node)
+    return Fixed(code, line, description, notes, col, todos, offset)
+
+
+def _fixed_records(applied: list[Rewrite], plan: planner.Plan, ctx: FixContext) -> list[Fixed]:
+    ids = {id(r) for r in applied}
+    modes = plan.modes(ids)
+    records: list[Fixed] = []
+    for rewrite in applied:
+        if plan.is_idle(rewrite, ids, modes):
             continue
-        chosen.extend(edits)
-        groups.append(group)
-    dead = _dead_v1_names(ctx, chosen)
-    for group in list(groups):
-        clash = _clash(ctx, group, dead)
-        if clash is not None:
-            groups.remove(group)
-            deferred.extend((u, clash) for u in group)
-    chosen = [e for g in groups for u in g for e in u.edits]
-    dead = _dead_v1_names(ctx, chosen)
-    applied: list[Fixed] = []
-    required: set[tuple[str, str]] = set()
-    for group in groups:
-        for unit in group:
-            required |= unit.imports
-            applied.append(Fixed(unit.code, unit.node.lineno, unit.description, tuple(unit.notes)))  # type: ignore[attr-defined]
-            for code, node in unit.findings:
-                if node is not unit.node:
-                    applied.append(Fixed(code, node.lineno, f"rewritten with the {unit.code} fix on line {unit.node.lineno}"))  # type: ignore[attr-defined]
-    text = analysis.source.text
-    if chosen:
-        text = apply_edits(text, chosen)
-    text = _fix_imports(text, required, dead, selected, path, applied)
-    return text, applied, decision.left + deferred
+        alive = modes.get(id(rewrite), False)
+        resolved = rewrite.alive_findings if alive else rewrite.findings
+        description = (rewrite.alive_description or rewrite.description) if alive else rewrite.description
+        if alive and not resolved:
+            continue
+        main = rewrite.node
+        records.append(_fixed(rewrite.code, main, description, ctx, tuple(rewrite.notes), tuple(rewrite.todos)))
+        for code, node in resolved:
+            if node is not main or code != rewrite.code:
+                records.append(_fixed(code, node, f"rewritten with the {rewrite.code} fix on {line_ref(main.lineno)}", ctx))  # type: ignore[attr-defined]
+    return records
 
 
-def _v1_import_bindings(ctx: FixContext) -> list[Binding]:
-    return [
-        b for b in ctx.model.bindings
-        if isinstance(b.node, (ast.Import, ast.ImportFrom)) and isinstance(b.value, Ref) and is_v1(b.value.qualname)
-    ]
+def _removed_records(removed: list[tuple[int, list[str]]], ctx: FixContext, known: _Rules) -> list[Fixed]:
+    by_offset = {}
+    for finding in ctx.analysis.findings:
+        if finding.code in known.removal_codes and finding.node is not None:
+            by_offset.setdefault(ctx.locator.start(finding.node), finding)
+    records = []
+    for offset, names in removed:
+        finding = by_offset.get(offset)
+        if finding is None:
+            continue
+        records.append(Fixed(finding.code, finding.line, f"removed the unused v1 import of {', '.join(names)}", (),
+                             finding.col, (), offset))
+    return records
 
 
-def _dead_v1_names(ctx: FixContext, edits: list[Edit]) -> set[str]:
-    """v1 imported names whose every use lies inside a rewritten span."""
-    spans = [(e.start, e.end) for e in edits if e.end > e.start]
-    dead = set()
-    for binding in _v1_import_bindings(ctx):
-        offsets = [ctx.locator.start(use) for use in binding.uses]
-        if all(any(a <= o < b for a, b in spans) for o in offsets):
-            dead.add(binding.name)
-    return dead
+def _record_refusals(result: _Pass, plan: planner.Plan, ctx: FixContext, known: _Rules,
+                     rewrites: list[Rewrite]) -> None:
+    """Why each finding of this pass is left: from the rewrite that would have fixed it."""
+    applied = {id(r) for r in plan.accepted()}
+    modes = plan.modes(applied)
+    for rewrite in rewrites:
+        refusal = plan.refused.get(id(rewrite)) or plan.stays.get(id(rewrite))
+        if refusal is None and modes.get(id(rewrite), False):
+            refusal = _kept_for(rewrite, plan, modes)
+        if refusal is None:
+            continue
+        for code, node in rewrite.findings:
+            for finding in ctx.findings_for(node, code):
+                result.refusals.setdefault(id(finding), refusal)
+    _import_refusals(result, ctx, known)
 
 
-def _clash(ctx: FixContext, group: list[Unit], dead: set[str]) -> str | None:
-    """A v2 name the group needs is still bound to v1 code that stays."""
-    live = {b.name: b for b in _v1_import_bindings(ctx) if b.name not in dead}
-    for unit in group:
-        for _, name in unit.imports:
-            if name in live:
-                return f"`{name}` is still used by v1 code, so the v2 {name} cannot be imported"
-    return None
+def _kept_for(rewrite: Rewrite, plan: planner.Plan, modes: dict[int, bool]) -> Refusal:
+    """Why a provider keeps its old object: a consumer that stays as it is."""
+    for consumer in plan.optional.get(id(rewrite), []):
+        why = plan.refused.get(id(consumer))
+        if why is not None:
+            return why.blocking(getattr(consumer.node, "lineno", 0))
+        if modes.get(id(consumer), False):
+            return _kept_for(consumer, plan, modes)
+    return Refusal(RefusalKind.DATA_FLOW, "it stays for code that still needs it")
 
 
-def _self_conflict(edits: list[Edit]) -> bool:
-    ordered = sorted(set(edits))
-    return any(a.overlaps(b) for a, b in zip(ordered, ordered[1:]))
-
-
-def _fix_imports(text: str, required: set[tuple[str, str]], dead: set[str], selected: Selector, path: object, applied: list[Fixed]) -> str:
-    try:
-        tree = parse(text)
-    except SourceError as exc:
-        raise FixError(f"a rewrite would not parse ({exc}); nothing was written") from None
-    from .locate import Locator
-
-    model = Model(tree)
-    source = SourceText(text)
-    locator = Locator(source)
-    is_init = path is not None and Path(str(path)).name == "__init__.py"
-
-    def may_remove(node: ast.stmt) -> bool:
-        if is_init:
-            return False
-        codes = codes_on_line(source.line(node.lineno))
-        if codes is not None and (not codes or any(c.startswith(tuple(codes)) or c in codes for c in IMPORT_CODES)):
-            return False
-        return any(selected(code) for code in IMPORT_CODES)
-
-    try:
-        changes = imports.plan(model, locator, required, may_remove, dead)
-    except imports.ImportClash as exc:
-        raise FixError(f"cannot add v2 imports: {exc}; nothing was written") from None
-    if not changes.edits:
-        return text
-    by_line: dict[int, list[str]] = {}
-    for line, dotted in changes.removed:
-        by_line.setdefault(line, []).append(dotted)
-    for line, names in by_line.items():
-        applied.append(Fixed("AML099", line, f"removed the unused v1 import of {', '.join(names)}"))
-    return apply_edits(text, changes.edits)
-
-
-def _verify(original: str, text: str) -> None:
-    if text == original:
-        return
-    try:
-        ast.parse(text)
-    except SyntaxError as exc:
-        raise FixError(f"the fixed code would not parse (line {exc.lineno}: {exc.msg}); nothing was written") from None
-    lost = Counter(statements.comments(original)) - Counter(statements.comments(text))
-    if lost:
-        sample = next(iter(lost))
-        raise FixError(f"a rewrite would drop the comment {sample!r}; nothing was written")
+def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:
+    """An import that stays says which of its names is still used, and where."""
+    by_line: dict[int, list[Finding]] = {}
+    for finding in ctx.analysis.findings:
+        if finding.code not in known.removal_codes:
+            by_line.setdefault(finding.line, []).append(finding)
+    for finding in ctx.analysis.findings:
+        if finding.code not in known.removal_codes or id(finding) in result.refusals:
+            continue
+        node = finding.node
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        for binding in ctx.bindings_at(node):
+            if binding.uses:
+                use = binding.uses[0]
+                users = by_line.get(use.lineno, [])
+                owner = f" ({users[0].code}: {users[0].message})" if users else ""
+                result.refusals[id(finding)] = Refusal(
+                    RefusalKind.BLOCKED,
+                    f"`{binding.name}` is still used at {line_ref(use.lineno)}{owner}; the import goes once that is migrated",
+                    (use.lineno,))
+                break

@@ -1,8 +1,12 @@
-"""All import edits in one place: add the v2 imports a rewrite needs, once, and
-remove v1 names that nothing uses any more.
+"""All import edits in one place: name the symbols new code needs, import them
+once, and remove old-API imports that nothing uses any more.
 
-A name counts as used when any ``Name`` node anywhere in the module spells it,
-so a name that is still used is never removed.
+"Nothing uses" is pyflakes' binding analysis of the rewritten module: an
+import is removed only when pyflakes reports that binding as unused, so a name
+bound twice (a re-import in a later notebook cell, a ``try/except
+ImportError`` fallback, an import inside ``if``) keeps every import that a use
+may reach.  Imports are only ever removed when the caller's ``may_remove``
+allows it (``# noqa``, ``--select``, ``__init__.py``).
 """
 
 from __future__ import annotations
@@ -11,75 +15,211 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..names import Model, Ref
-from ..v1api import is_v1
+from pyflakes import messages
+
+from ..source import deep_recursion
 from . import listedit, statements
 from .edits import Edit
 from .locate import Locator
+from .symbols import Symbol
+from .verify import Snapshot
 
 
 class ImportClash(Exception):
-    """A v2 name to import is already bound to something else."""
+    """A name written literally by a rewrite is already bound to something else."""
 
 
 @dataclass
-class ImportChanges:
-    edits: list[Edit] = field(default_factory=list)
-    removed: list[tuple[int, str]] = field(default_factory=list)  # (line, dotted name)
+class ImportPlan:
+    edits: list[Edit] = field(default_factory=list)  # on the staged text
+    chosen: dict[str, str] = field(default_factory=dict)  # stand-in identifier -> local name
+    removed: list[tuple[ast.stmt, list[str]]] = field(default_factory=list)  # statement, dotted names
+
+
+def _dotted(statement: ast.Import | ast.ImportFrom, alias: ast.alias) -> str:
+    """The qualified name an alias imports (relative imports keep their dots)."""
+    if isinstance(statement, ast.Import):
+        return alias.name
+    module = "." * statement.level + (f"{statement.module}." if statement.module else "")
+    return f"{module}{alias.name}"
+
+
+def _pyflakes_spelling(statement: ast.Import | ast.ImportFrom, alias: ast.alias) -> str:
+    """How pyflakes names an import binding in its 'imported but unused' message."""
+    if isinstance(statement, ast.Import):
+        return f"{alias.name} as {alias.asname}" if alias.asname else alias.name
+    module = "." * statement.level + (statement.module or "")
+    full = f"{module}.{alias.name}" if statement.module else f"{module}{alias.name}"
+    return f"{full} as {alias.asname}" if alias.asname else full
 
 
 def _bound_name(alias: ast.alias) -> str:
     return alias.asname or alias.name.split(".")[0]
 
 
-def _loaded_names(tree: ast.Module) -> set[str]:
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store)}
+def unused_imports(staged: Snapshot) -> dict[int, set[str]]:
+    """Import statement (by ``id``) -> pyflakes spellings of its unused bindings.
+
+    Two sound sources: the bindings pyflakes reports unused, and every import of
+    a name that nothing in the module reads at all (pyflakes says nothing about an
+    import that a later ``Run = None`` fallback rebinds, though no use can reach it)."""
+    by_position: dict[tuple[int, int], ast.Import | ast.ImportFrom] = {}
+    loaded: set[str] = set()
+    strings: set[str] = set()
+    for node in ast.walk(staged.tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            by_position[(node.lineno, node.col_offset)] = node
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+            loaded.add(node.id)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 200:
+            strings.update(node.value.replace(".", " ").replace("[", " ").split())  # __all__, string annotations
+    found: dict[int, set[str]] = {}
+    for statement in by_position.values():
+        for alias in statement.names:
+            name = _bound_name(alias)
+            if alias.name != "*" and name not in loaded and name not in strings:
+                found.setdefault(id(statement), set()).add(_pyflakes_spelling(statement, alias))
+    with deep_recursion():
+        reported = staged.pyflakes
+    for message in reported:
+        if isinstance(message, messages.UnusedImport):
+            statement = by_position.get((message.lineno, message.col))
+            if statement is not None:
+                found.setdefault(id(statement), set()).add(str(message.message_args[0]))
+    return found
 
 
-def unused_v1_aliases(model: Model, dead: set[str] = frozenset()) -> list[tuple[ast.Import | ast.ImportFrom, ast.alias, str]]:
-    """v1 aliases nothing uses; ``dead`` names were used only by rewritten v1 code."""
-    used = _loaded_names(model.tree) - set(dead)
-    found = []
-    for site in model.imports:
-        node = site.node
-        for alias in node.names:
-            if alias.name == "*":
-                continue
-            dotted = alias.name if isinstance(node, ast.Import) else f"{node.module}.{alias.name}"
-            if is_v1(dotted) and _bound_name(alias) not in used:
-                found.append((node, alias, dotted))
+def bound_names(tree: ast.Module) -> dict[str, list[ast.AST]]:
+    """Every name bound anywhere in the module, with the nodes that bind it."""
+    found: dict[str, list[ast.AST]] = {}
+
+    def add(name: str, node: ast.AST) -> None:
+        found.setdefault(name, []).append(node)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            add(node.id, node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            add(node.name, node)
+        elif isinstance(node, ast.arg):
+            add(node.arg, node)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name != "*":
+                    add(_bound_name(alias), node)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                add(name, node)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            add(node.name, node)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            add(node.name, node)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            add(node.rest, node)
     return found
 
 
 def plan(
-    model: Model,
+    staged: Snapshot,
     locator: Locator,
-    required: set[tuple[str, str]],
+    stand_ins: dict[str, Symbol],
+    literal: set[tuple[str, str]],
     may_remove: Callable[[ast.stmt], bool],
-    dead: set[str],
-) -> ImportChanges:
-    changes = ImportChanges()
-    removals: dict[int, tuple[ast.Import | ast.ImportFrom, list[ast.alias]]] = {}
-    for node, alias, dotted in unused_v1_aliases(model, dead):
-        if not may_remove(node):
+    is_target: Callable[[str], bool],
+) -> ImportPlan:
+    """The import edits for the staged text: removals, then additions for every
+    symbol the rewrites wrote (``stand_ins``) and every name they wrote
+    literally (``literal``, as ``(module, name)``)."""
+    result = ImportPlan()
+    tree = staged.tree
+    parents = {id(child): parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
+    unused = unused_imports(staged)
+    removed_aliases: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) not in unused:
             continue
-        removals.setdefault(id(node), (node, []))[1].append(alias)
-        changes.removed.append((node.lineno, dotted))
-    parents = {id(child): parent for parent in ast.walk(model.tree) for child in ast.iter_child_nodes(parent)}
-    for node, aliases in removals.values():
-        changes.edits.extend(_remove_aliases(locator, node, aliases, parents))
-    additions = _additions(model, locator, required, dead)
-    for added in additions:
-        # The new imports take the place of a deleted v1 import: that deletion must
-        # not also swallow the blank line after it, or the spacing below shrinks.
-        for index, edit in enumerate(changes.edits):
-            own_end = locator.line_end(edit.start) if edit.start < len(locator.source.text) else edit.end
-            if edit.start == added.start and not edit.text and edit.end > own_end:
-                removed = locator.source.text[edit.start:edit.end]
-                if not removed[own_end - edit.start:].strip():
-                    changes.edits[index] = Edit(edit.start, own_end, "")
-    changes.edits.extend(additions)
-    return changes
+        doomed = [
+            a for a in node.names
+            if a.name != "*" and _pyflakes_spelling(node, a) in unused[id(node)] and is_target(_dotted(node, a))
+        ]
+        if doomed and may_remove(node):
+            removed_aliases.update(id(a) for a in doomed)
+            result.removed.append((node, [_dotted(node, a) for a in doomed]))
+            result.edits.extend(_remove_aliases(locator, node, doomed, parents))
+    taken = bound_names(tree)
+    for alias_id in removed_aliases:
+        for name, nodes in list(taken.items()):
+            taken[name] = [n for n in nodes if not _binds_alias(n, name, alias_id)]
+    existing = _module_imports(tree, removed_aliases)
+    chosen_names: set[str] = set()
+    additions: dict[tuple[str, str], str] = {}  # (module, name) -> local name to import it as
+    for stand_in, wanted in sorted(stand_ins.items(), key=lambda item: item[1]):
+        local = existing.get((wanted.module, wanted.name))
+        if local is None:
+            local = _free_name(wanted.wanted, taken, chosen_names, stand_ins)
+            additions[(wanted.module, wanted.name)] = local
+        chosen_names.add(local)
+        result.chosen[stand_in] = local
+    for module, name in sorted(literal):
+        if (module, name) in existing:
+            continue
+        local = name or module.split(".")[0]
+        holders = [n for n in taken.get(local, []) if not _imports_exactly(n, module, name)]
+        if holders:
+            raise ImportClash(f"`{local}` is already bound at line {getattr(holders[0], 'lineno', '?')}")
+        additions[(module, name)] = local
+    result.edits.extend(_additions(tree, locator, additions, result.edits, is_target))
+    return result
+
+
+def _binds_alias(node: ast.AST, name: str, alias_id: int) -> bool:
+    return isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+        id(a) == alias_id and _bound_name(a) == name for a in node.names)
+
+
+def _imports_exactly(node: ast.AST, module: str, name: str) -> bool:
+    if isinstance(node, ast.ImportFrom) and not name:
+        return False
+    if isinstance(node, ast.ImportFrom):
+        return node.module == module and any(a.name == name for a in node.names)
+    if isinstance(node, ast.Import):
+        return any(a.name == module or a.name.startswith(module + ".") for a in node.names) and not name
+    return False
+
+
+def _module_imports(tree: ast.Module, removed: set[int]) -> dict[tuple[str, str], str]:
+    """(module, name) -> local name, for module-level imports that stay."""
+    found: dict[tuple[str, str], str] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom) and not statement.level and statement.module:
+            for alias in statement.names:
+                if alias.name != "*" and id(alias) not in removed:
+                    found.setdefault((statement.module, alias.name), alias.asname or alias.name)
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if id(alias) in removed:
+                    continue
+                if alias.asname:
+                    found.setdefault((alias.name, ""), alias.asname)
+                elif "." not in alias.name:
+                    found.setdefault((alias.name, ""), alias.name)
+    return found
+
+
+def _free_name(wanted: str, taken: dict[str, list[ast.AST]], chosen: set[str], stand_ins: dict[str, Symbol]) -> str:
+    """``wanted`` when no other binding uses it anywhere in the module, else an alias."""
+    def free(name: str) -> bool:
+        return not taken.get(name) and name not in chosen and name not in stand_ins
+
+    if free(wanted):
+        return wanted
+    suffix = "V2" if wanted[:1].isupper() else "_v2"
+    candidate = f"{wanted}{suffix}"
+    number = 2
+    while not free(candidate):
+        candidate = f"{wanted}{suffix}_{number}"
+        number += 1
+    return candidate
 
 
 def _remove_aliases(locator: Locator, node: ast.Import | ast.ImportFrom, aliases: list[ast.alias],
@@ -96,6 +236,7 @@ def _remove_aliases(locator: Locator, node: ast.Import | ast.ImportFrom, aliases
     container = names[0].parent() if names else None
     if container is None:
         return []
+    doomed = []
     for element in listedit.elements(container):
         node_text = element.node.text()
         if element.node.kind() == "aliased_import":
@@ -105,60 +246,47 @@ def _remove_aliases(locator: Locator, node: ast.Import | ast.ImportFrom, aliases
         else:
             continue
         if key in wanted and element.node in names:
-            edits.extend(listedit.delete(locator.source.text, container, element))
+            doomed.append(element)
+    edits.extend(listedit.delete_many(locator.source.text, container, doomed))
     return edits
 
 
-def _module_level_imports(model: Model) -> list[ast.stmt]:
-    return [s for s in model.tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
-
-
-def _insertion_point(model: Model, locator: Locator) -> int:
-    body = model.tree.body
+def _insertion_point(tree: ast.Module, locator: Locator, is_target: Callable[[str], bool]) -> int:
+    """Before the first module-level import of the old API, else after the last
+    module-level import, else after the docstring."""
+    body = tree.body
     for statement in body:
-        if isinstance(statement, (ast.Import, ast.ImportFrom)):
-            names = [a.name if isinstance(statement, ast.Import) else f"{statement.module}" for a in statement.names]
-            if any(n and is_v1(n if isinstance(statement, ast.Import) else n) for n in names):
-                return locator.line_start(locator.start(statement))
-    imports = _module_level_imports(model)
+        if isinstance(statement, ast.Import) and any(is_target(a.name) for a in statement.names):
+            return locator.line_start(locator.start(statement))
+        if isinstance(statement, ast.ImportFrom) and statement.module and not statement.level and is_target(statement.module):
+            return locator.line_start(locator.start(statement))
+    imports = [s for s in body if isinstance(s, (ast.Import, ast.ImportFrom))]
     if imports:
         return locator.line_end(locator.end(imports[-1]))
-    first = 0
     if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
         return locator.line_end(locator.end(body[0]))
-    return first
+    return 0
 
 
-def _additions(model: Model, locator: Locator, required: set[tuple[str, str]], dead: set[str]) -> list[Edit]:
-    """``(module, name)`` adds ``from module import name``; ``(module, "")`` adds ``import module``."""
-    missing: dict[str, list[str]] = {}
-    plain: list[str] = []
-    for module, name in sorted(required):
-        if not name:
-            top = module.split(".")[0]
-            binding = model.module_scope.names.get(top)
-            if binding is not None and isinstance(binding.value, Ref) and binding.value.qualname in (top, module):
-                if top == module or any(module in site.modules for site in model.imports):
-                    continue
-            elif binding is not None:
-                raise ImportClash(f"`{top}` is already bound at line {binding.node.lineno}")  # type: ignore[attr-defined]
-            plain.append(module)
-            continue
-        binding = model.module_scope.names.get(name)
-        if binding is not None:
-            if isinstance(binding.value, Ref) and binding.value.qualname == f"{module}.{name}":
-                continue
-            if name not in dead and not _is_unused_v1(model, name):
-                raise ImportClash(f"`{name}` is already bound at line {binding.node.lineno}")  # type: ignore[attr-defined]
-        missing.setdefault(module, []).append(name)
-    if not missing and not plain:
+def _additions(tree: ast.Module, locator: Locator, wanted: dict[tuple[str, str], str], removals: list[Edit],
+               is_target: Callable[[str], bool]) -> list[Edit]:
+    if not wanted:
         return []
-    at = _insertion_point(model, locator)
+    plain = sorted((module, local) for (module, name), local in wanted.items() if not name)
+    grouped: dict[str, list[str]] = {}
+    for (module, name), local in sorted(wanted.items()):
+        if name:
+            grouped.setdefault(module, []).append(name if local == name else f"{name} as {local}")
+    at = _insertion_point(tree, locator, is_target)
     newline = locator.newline
-    lines = "".join(f"import {module}{newline}" for module in plain)
-    lines += "".join(f"from {module} import {', '.join(names)}{newline}" for module, names in sorted(missing.items()))
+    lines = "".join(f"import {module}{'' if local == module.split('.')[0] else f' as {local}'}{newline}"
+                    for module, local in plain)
+    lines += "".join(f"from {module} import {', '.join(names)}{newline}" for module, names in sorted(grouped.items()))
+    # The new imports take the place of a deleted import: that deletion must not
+    # also swallow the blank line after it, or the spacing below shrinks.
+    for index, edit in enumerate(removals):
+        own_end = locator.line_end(edit.start) if edit.start < len(locator.source.text) else edit.end
+        if edit.start == at and not edit.text and edit.end > own_end:
+            if not locator.source.text[own_end:edit.end].strip():
+                removals[index] = Edit(edit.start, own_end, "")
     return [Edit(at, at, lines)]
-
-
-def _is_unused_v1(model: Model, name: str) -> bool:
-    return any(_bound_name(alias) == name for _, alias, _ in unused_v1_aliases(model))

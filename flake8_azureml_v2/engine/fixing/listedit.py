@@ -44,6 +44,23 @@ def elements(container: SgNode) -> list[Element]:
     return found
 
 
+def _line_start(text: str, position: int) -> int:
+    """Start of the line holding ``position`` (LF, CRLF and CR all end lines)."""
+    return max(text.rfind("\n", 0, position), text.rfind("\r", 0, position)) + 1
+
+
+def _line_break(text: str, position: int) -> int:
+    """Where the line holding ``position`` ends: its line break, or the end of the text."""
+    ends = [i for i in (text.find("\r", position), text.find("\n", position)) if i >= 0]
+    return min(ends) if ends else len(text)
+
+
+def _next_line(text: str, position: int) -> int:
+    """Start of the line after the one holding ``position``."""
+    end = _line_break(text, position)
+    return end + 2 if text.startswith("\r\n", end) else min(end + 1, len(text))
+
+
 def _siblings(container: SgNode) -> list[SgNode]:
     return list(container.children())
 
@@ -57,10 +74,10 @@ def delete(text: str, container: SgNode, element: Element) -> list[Edit]:
         start, end = element.start, after.range().end.index
         while end < len(text) and text[end] in " \t":
             end += 1
-        line_start = text.rfind("\n", 0, start) + 1
+        line_start = _line_start(text, start)
         if text[line_start:start].strip() == "" and end < len(text) and text[end] in "\r\n":
             # the element had its line to itself: remove the whole line
-            end = text.find("\n", end) + 1 if text.find("\n", end) >= 0 else len(text)
+            end = _next_line(text, end)
             start = line_start
         return [Edit(start, end, "")]
     before = next((c for c in reversed(children[:position]) if c.kind() != "comment"), None)
@@ -88,22 +105,21 @@ def append(text: str, container: SgNode, new: list[str], newline: str, kept: lis
     trailing = next((c for c in children if c.kind() == "," and c.range().start.index >= last.end), None)
     if elements(container)[-1].start != last.start:
         trailing = None  # the comma after ``last`` belongs to an element being removed
-    multi_line = "\n" in text[last.end:close_start]
+    between = text[last.end:close_start]
+    multi_line = "\n" in between or "\r" in between
     if not multi_line:
         if trailing is not None:
             return [Edit(trailing.range().end.index, trailing.range().end.index, " " + ", ".join(new))]
         return [Edit(last.end, last.end, ", " + ", ".join(new))]
-    indent_start = text.rfind("\n", 0, last.start) + 1
+    indent_start = _line_start(text, last.start)
     indent = text[indent_start:last.start]
     if indent.strip():
         indent = " " * 4
     if trailing is not None:
-        anchor = text.find("\n", trailing.range().end.index)
-        anchor = anchor - 1 if anchor > 0 and text[anchor - 1] == "\r" else anchor
+        anchor = _line_break(text, trailing.range().end.index)
         block = "".join(f"{newline}{indent}{item}," for item in new)
         return [Edit(anchor, anchor, block)]
-    anchor = text.find("\n", last.end)
-    anchor = anchor - 1 if anchor > 0 and text[anchor - 1] == "\r" else anchor
+    anchor = _line_break(text, last.end)
     block = "".join(f",{newline}{indent}{item}" for item in new)
     if "#" in text[last.end:anchor]:
         return [Edit(last.end, last.end, ","), Edit(anchor, anchor, block[1:])]
@@ -129,10 +145,10 @@ def delete_many(text: str, container: SgNode, doomed: list[Element]) -> list[Edi
             edits.extend(delete(text, container, every[first]))
         elif last + 1 < len(every):  # a run followed by a kept element: up to that element
             start = every[first].start
-            line_start = text.rfind("\n", 0, start) + 1
+            line_start = _line_start(text, start)
             if text[line_start:start].strip() == "":
                 start = line_start
-                end = text.rfind("\n", 0, every[last + 1].start) + 1
+                end = _line_start(text, every[last + 1].start)
                 end = end if end > start else every[last + 1].start
             else:
                 end = every[last + 1].start

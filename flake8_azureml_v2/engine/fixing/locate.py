@@ -2,11 +2,14 @@
 
 Semantic decisions come from the ``ast``-based name model; ast-grep locates the
 same node in its tree, which knows the commas and comments that editing needs.
+Every look-up here is constant or logarithmic in the file's size, so a fix pass
+stays linear however many constructs it rewrites.
 """
 
 from __future__ import annotations
 
 import ast
+from bisect import bisect_right
 from functools import cached_property
 
 from ast_grep_py import SgNode, SgRoot
@@ -17,16 +20,23 @@ from ..source import SourceText
 class Locator:
     def __init__(self, source: SourceText) -> None:
         self.source = source
-        self.starts: list[int] = []
-        offset = 0
-        for line in source.lines:
-            self.starts.append(offset)
-            offset += len(line)
-        self.starts.append(offset)
+        self.starts = source.starts
 
     @cached_property
     def root(self) -> SgNode:
         return SgRoot(self.source.text, "python").root()
+
+    @cached_property
+    def _by_span(self) -> dict[tuple[int, int, str], SgNode]:
+        """Every named ast-grep node by (start, end, kind), from one walk of its tree."""
+        found: dict[tuple[int, int, str], SgNode] = {}
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            span = node.range()
+            found.setdefault((span.start.index, span.end.index, node.kind()), node)
+            stack.extend(node.children())
+        return found
 
     def offset(self, line: int, byte_col: int) -> int:
         return self.starts[line - 1] + self.source.char_col(line, byte_col)
@@ -42,21 +52,24 @@ class Locator:
 
     def sg(self, node: ast.AST, kind: str) -> SgNode | None:
         """The ast-grep node of ``kind`` spanning exactly the same text as ``node``."""
-        line, end_line = node.lineno - 1, node.end_lineno - 1  # type: ignore[attr-defined]
-        start_col = self.source.char_col(node.lineno, node.col_offset)  # type: ignore[attr-defined]
-        end_col = self.source.char_col(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
-        return self.root.find(kind=kind, range={
-            "start": {"line": line, "column": start_col},
-            "end": {"line": end_line, "column": end_col},
-        })
+        return self._by_span.get((self.start(node), self.end(node), kind))
+
+    def _line_index(self, offset: int) -> int:
+        """0-based line of ``offset``; past the end, the empty line after a final
+        line break, or the last line when the text has no final line break."""
+        count = len(self.source.lines)
+        index = bisect_right(self.starts, offset) - 1
+        if index >= count:
+            return count if self.source.text.endswith(("\n", "\r")) or not count else count - 1
+        return max(index, 0)
 
     def line_start(self, offset: int) -> int:
-        return self.source.text.rfind("\n", 0, offset) + 1
+        """Offset of the first character of the line holding ``offset``."""
+        return self.starts[self._line_index(offset)]
 
     def line_end(self, offset: int) -> int:
-        """Offset just past the newline of the line holding ``offset``."""
-        found = self.source.text.find("\n", offset)
-        return len(self.source.text) if found < 0 else found + 1
+        """Offset just past the line break of the line holding ``offset``."""
+        return self.starts[min(self._line_index(offset) + 1, len(self.starts) - 1)]
 
     def indentation(self, node: ast.AST) -> str:
         start = self.start(node)
@@ -69,4 +82,6 @@ class Locator:
                 return "\r\n"
             if line.endswith("\n"):
                 return "\n"
+            if line.endswith("\r"):
+                return "\r"
         return "\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..findings import Finding
+from ..findings import Finding, Refusal, RefusalKind
 
 
 class FixError(Exception):
@@ -17,15 +17,26 @@ class FixError(Exception):
 @dataclass(frozen=True)
 class Fixed:
     code: str
-    line: int
+    line: int  # 1-based, in the text the fix was applied to
     description: str
     notes: tuple[str, ...] = ()
+    col: int = 0  # 0-based, UTF-8 bytes (as flake8 counts); printed 1-based
+    todos: tuple[str, ...] = ()  # the TODO comments the fix wrote
+    offset: int = field(default=0, compare=False, repr=False)  # code-point offset, for position mapping
 
 
 @dataclass(frozen=True)
 class Left:
     finding: Finding
-    reason: str
+    refusal: Refusal
+
+    @property
+    def reason(self) -> str:
+        return self.refusal.detail
+
+    @property
+    def kind(self) -> RefusalKind:
+        return self.refusal.kind
 
 
 @dataclass

@@ -1,113 +1,262 @@
-"""Decide which units to apply: all-or-nothing per group of dependent units."""
+"""Decide which rewrites hold together, and in which mode each is applied.
+
+Rewrites depend on each other through variables.  A rewrite that takes over a
+use of a migrated variable *needs* the rewrite that migrates it: without the
+new counterpart, the new code names nothing.  The reverse depends on the
+provider: one that can keep the old object alive (it adds ``ml_client`` beside
+``ws``) does not need its consumers, and switches to keep-alive mode when some
+use of the old object stays; one that cannot (a ``ScriptRunConfig`` rewritten
+in place) needs every consumer, so they are applied together or not at all.
+
+Refusals travel along those needs with their reason, so every finding that is
+left says why, in a :class:`~..findings.Refusal` with a kind.
+"""
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
-from ..findings import Finding
+from ..findings import line_ref, Finding, Refusal, RefusalKind
 from ..rule import FixSafety
-from .units import FixContext, Unit, describe_use, snippet
+from .rewrite import FixContext, Rewrite, describe_use, snippet
 
-# Given a finding, why it may not be fixed (noqa, not selected), or None.
-Permission = Callable[[Finding], "str | None"]
+# Given a finding, why it may not be fixed (# noqa, not selected), or None.
+Permission = Callable[[Finding], "Refusal | None"]
+SafetyOf = Callable[[str], FixSafety]
+
+UNSAFE_DETAIL = "unsafe fix (may change runtime behaviour): enable it with --unsafe-fixes"
 
 
 @dataclass
-class Decision:
-    accepted: list[list[Unit]]  # groups, each applied whole
-    left: list[tuple[Unit, str]]  # units not applied, with the reason
+class Plan:
+    rewrites: list[Rewrite]
+    refused: dict[int, Refusal] = field(default_factory=dict)  # id(rewrite) -> why it is not applied
+    needs: dict[int, list[Rewrite]] = field(default_factory=lambda: defaultdict(list))
+    optional: dict[int, list[Rewrite]] = field(default_factory=lambda: defaultdict(list))  # provider -> consumers
+    untaken: dict[int, list[ast.Name]] = field(default_factory=lambda: defaultdict(list))  # provider -> uses that stay
+    stays: dict[int, Refusal] = field(default_factory=dict)  # why a kept-alive object's findings are left
+    _reverse: dict[int, list[Rewrite]] | None = field(default=None, repr=False)  # needs, reversed (built once)
+
+    def accepted(self) -> list[Rewrite]:
+        return [r for r in self.rewrites if id(r) not in self.refused]
+
+    def refuse(self, rewrite: Rewrite, refusal: Refusal) -> None:
+        """Refuse ``rewrite`` and, transitively, everything that needs it."""
+        dependents = self._dependents()
+        work = [(rewrite, refusal)]
+        while work:
+            current, why = work.pop()
+            if id(current) in self.refused:
+                continue
+            self.refused[id(current)] = why
+            line = getattr(current.node, "lineno", 0)
+            for dependent in dependents.get(id(current), []):
+                if id(dependent) not in self.refused:
+                    work.append((dependent, why.blocking(line)))
+
+    def _dependents(self) -> dict[int, list[Rewrite]]:
+        if self._reverse is None:
+            reverse: dict[int, list[Rewrite]] = defaultdict(list)
+            by_id = {id(r): r for r in self.rewrites}
+            for needer, needed in self.needs.items():
+                for other in needed:
+                    reverse[id(other)].append(by_id[needer])
+            self._reverse = reverse
+        return self._reverse
+
+    def modes(self, applied: set[int]) -> dict[int, bool]:
+        """For each applied rewrite (ids in ``applied``): does it keep its old object alive?
+
+        A provider keeps it alive when a use stays untranslated, when another module
+        imports it, or when a consumer is not applied or is itself kept alive (its
+        original construct, and so its use of the provider, stays)."""
+        by_id = {id(r): r for r in self.rewrites if id(r) in applied}
+        alive: dict[int, bool] = {}
+
+        def visit(rewrite: Rewrite) -> bool:
+            key = id(rewrite)
+            if key in alive:
+                return alive[key]
+            alive[key] = False  # a cycle of optional needs cannot keep itself alive
+            if not rewrite.can_keep_alive:
+                return False
+            result = bool(self.untaken.get(key)) or rewrite.must_keep_alive or any(
+                id(c) not in by_id or visit(c) for c in self.optional.get(key, []))
+            alive[key] = result
+            return result
+
+        for rewrite in by_id.values():
+            visit(rewrite)
+        return alive
+
+    def is_idle(self, rewrite: Rewrite, applied: set[int], modes: dict[int, bool]) -> bool:
+        """A kept-alive provider whose counterpart no applied, migrated consumer uses."""
+        return modes.get(id(rewrite), False) and not any(
+            id(c) in applied and not modes.get(id(c), False) for c in self.optional.get(id(rewrite), []))
+
+    def clusters(self) -> list[list[Rewrite]]:
+        """Accepted rewrites in groups that must be applied together (mutual needs),
+        providers before the rewrites that need them."""
+        accepted = self.accepted()
+        ids = {id(r) for r in accepted}
+        graph = {id(r): [id(o) for o in self.needs.get(id(r), []) if id(o) in ids] for r in accepted}
+        return [[r for r in accepted if id(r) in component] for component in _components(graph, [id(r) for r in accepted])]
 
 
-def _union_find(units: list[Unit]) -> tuple[Callable[[Unit], int], Callable[[Unit, Unit], None]]:
-    index = {id(u): i for i, u in enumerate(units)}
-    parent = list(range(len(units)))
+def _components(graph: dict[int, list[int]], order: list[int]) -> list[set[int]]:
+    """Strongly connected components, each after the components it needs (Tarjan, iterative)."""
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[int] = []
+    found: list[set[int]] = []
+    counter = 0
+    for root in order:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, child = work.pop()
+            if child == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            edges = graph.get(node, [])
+            if child < len(edges):
+                work.append((node, child + 1))
+                target = edges[child]
+                if target not in index:
+                    work.append((target, 0))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                found.append(component)
+    return found
 
-    def find(unit: Unit) -> int:
-        i = index[id(unit)]
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
-    def union(a: Unit, b: Unit) -> None:
-        parent[find(a)] = find(b)
+class _Spans:
+    """Refused rewrites by the span of their construct: which one encloses a use."""
 
-    return find, union
+    def __init__(self, rewrites: Iterable[Rewrite], ctx: FixContext) -> None:
+        spans = sorted((ctx.locator.start(r.node), ctx.locator.end(r.node), i, r)
+                       for i, r in enumerate(rewrites) if r.refusal is not None)
+        self.spans = spans
+        self.starts = [s[0] for s in spans]
+        self.ctx = ctx
 
-
-def _enclosing(units: list[Unit], node: ast.AST, ctx: FixContext) -> Unit | None:
-    """A refused unit whose own construct contains ``node``: its reason explains the use."""
-    offset = ctx.locator.start(node)
-    for unit in units:
-        if unit.refusal is not None and ctx.locator.start(unit.node) <= offset < ctx.locator.end(unit.node):
-            return unit
-    return None
+    def enclosing(self, node: ast.AST) -> Rewrite | None:
+        offset = self.ctx.locator.start(node)
+        index = bisect_right(self.starts, offset)
+        for start, end, _, rewrite in reversed(self.spans[max(index - 8, 0):index]):
+            if start <= offset < end:
+                return rewrite
+        return None
 
 
-def decide(units: list[Unit], ctx: FixContext, permission: Permission, unsafe: bool) -> Decision:
-    by_binding = {id(b): u for u in units for b in u.bindings}
-    by_node = {id(u.node): u for u in units}
-    consumer = {id(name): u for u in units for name in u.consumes}
-    find, union = _union_find(units)
+def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, unsafe: bool,
+           safety_of: SafetyOf) -> Plan:
+    plan = Plan(rewrites)
+    for rewrite in rewrites:
+        if rewrite.refusal is not None:
+            plan.refused[id(rewrite)] = rewrite.refusal
+    provider = {id(b): r for r in rewrites for b in r.bindings}
+    consumer = {id(name): r for r in rewrites for name in r.consumes}
+    by_node = {id(r.node): r for r in rewrites}
+    refused_spans = _Spans(rewrites, ctx)
+    pending: list[tuple[Rewrite, Refusal]] = []
 
-    for unit in units:
-        for binding in unit.bindings:
+    for rewrite in rewrites:
+        for binding in rewrite.bindings:
             for use in binding.uses:
-                if id(use) in unit.own_uses:
+                if id(use) in rewrite.own_uses:
                     continue
-                taker = consumer.get(id(use)) or _enclosing(units, use, ctx)
-                if taker is None:
-                    unit.refuse(
+                taker = consumer.get(id(use))
+                if taker is None or taker is rewrite:
+                    if rewrite.can_keep_alive:
+                        plan.untaken[id(rewrite)].append(use)
+                        continue
+                    enclosing = refused_spans.enclosing(use)
+                    if enclosing is not None and enclosing is not rewrite:
+                        plan.needs[id(rewrite)].append(enclosing)
+                        continue
+                    pending.append((rewrite, Refusal(
+                        RefusalKind.DATA_FLOW,
                         f"`{binding.name}` is also used at {describe_use(ctx.locator, ctx, use)}, "
-                        "which this fix cannot translate"
-                    )
+                        "which this fix cannot translate", (use.lineno,))))
+                    continue
+                plan.needs[id(taker)].append(rewrite)
+                if rewrite.can_keep_alive:
+                    plan.optional[id(rewrite)].append(taker)
                 else:
-                    union(unit, taker)
-        for name in unit.consumes:
+                    plan.needs[id(rewrite)].append(taker)
+        for name in rewrite.consumes:
             binding = ctx.binding_of(name)
-            owner = by_binding.get(id(binding)) if binding is not None else None
-            if owner is None:
-                unit.refuse(f"`{name.id}` (line {name.lineno}) holds something this fix cannot migrate")
-            else:
-                union(unit, owner)
-        for node in unit.requires:
+            if binding is None or id(binding) not in provider:
+                pending.append((rewrite, Refusal(
+                    RefusalKind.DATA_FLOW, f"`{name.id}` ({line_ref(name.lineno)}) holds something this fix cannot migrate",
+                    (name.lineno,))))
+        for node in rewrite.requires:
             needed = by_node.get(id(node))
             if needed is None:
-                unit.refuse(f"line {node.lineno} (`{snippet(ctx.locator, node)}`) is not something this fix can migrate")  # type: ignore[attr-defined]
+                pending.append((rewrite, Refusal(
+                    RefusalKind.NOT_YET,
+                    f"{line_ref(node.lineno)} (`{snippet(ctx.locator, node)}`) is not something this fix can migrate",  # type: ignore[attr-defined]
+                    (node.lineno,))))  # type: ignore[attr-defined]
             else:
-                union(unit, needed)
+                plan.needs[id(rewrite)].append(needed)
+                plan.needs[id(needed)].append(rewrite)
+        policy = _policy(rewrite, ctx, permission, unsafe, safety_of)
+        if policy is not None:
+            pending.append((rewrite, policy))
 
-    groups: dict[int, list[Unit]] = {}
-    for unit in units:
-        groups.setdefault(find(unit), []).append(unit)
+    refused_first = [(r, plan.refused.pop(id(r))) for r in rewrites if id(r) in plan.refused]
+    for rewrite, refusal in [*refused_first, *pending]:
+        plan.refuse(rewrite, refusal)
+    for rewrite in rewrites:
+        if rewrite.must_keep_alive and not rewrite.can_keep_alive:
+            plan.refuse(rewrite, Refusal(RefusalKind.DATA_FLOW, "another module of the project imports "
+                                         f"`{rewrite.binding.name if rewrite.binding else '?'}`, so it must stay"))
+        elif rewrite.must_keep_alive and rewrite.binding is not None:
+            plan.stays[id(rewrite)] = Refusal(
+                RefusalKind.DATA_FLOW, f"another module of the project imports `{rewrite.binding.name}`, so it stays; "
+                "the migrated code uses the new object beside it")
+    for rewrite in plan.accepted():
+        if rewrite.can_keep_alive and plan.untaken.get(id(rewrite)):
+            use = plan.untaken[id(rewrite)][0]
+            plan.stays[id(rewrite)] = Refusal(
+                RefusalKind.DATA_FLOW,
+                f"`{use.id}` is also used at {describe_use(ctx.locator, ctx, use)}, which stays as it is; "
+                "the migrated code uses the new object beside it", (use.lineno,))
+    return plan
 
-    decision = Decision([], [])
-    for group in groups.values():
-        reason = _group_blocker(group, ctx, permission, unsafe)
-        if reason is None:
-            decision.accepted.append(group)
-        else:
-            decision.left.extend((unit, unit.refusal or reason) for unit in group)
-    return decision
 
-
-def _group_blocker(group: list[Unit], ctx: FixContext, permission: Permission, unsafe: bool) -> str | None:
-    for unit in group:
-        if unit.refusal is not None:
-            return f"depends on line {unit.node.lineno}: {unit.refusal}"  # type: ignore[attr-defined]
-    for unit in group:
-        if unit.safety is FixSafety.UNSAFE and not unsafe:
-            return "unsafe fix (may change runtime behaviour): enable it with --unsafe-fixes"
-        if unit.safety is FixSafety.MANUAL:
-            return "no automatic fix: migrate by hand"
-    for unit in group:
-        for code, node in unit.findings:
-            for finding in ctx.findings_at(node):
-                if finding.code != code:
-                    continue
-                blocked = permission(finding)
-                if blocked is not None:
-                    return f"line {finding.line}: {blocked}"
+def _policy(rewrite: Rewrite, ctx: FixContext, permission: Permission, unsafe: bool,
+            safety_of: SafetyOf) -> Refusal | None:
+    """Refusals that come from the user's settings rather than from the code."""
+    safety = rewrite.safety or safety_of(rewrite.code)
+    if safety is FixSafety.MANUAL:
+        return Refusal(RefusalKind.NOT_YET, "no automatic fix: migrate by hand")
+    if safety is FixSafety.UNSAFE and not unsafe:
+        return Refusal(RefusalKind.UNSAFE, UNSAFE_DETAIL)
+    for code, node in [*rewrite.findings, *rewrite.alive_findings]:
+        for finding in ctx.findings_for(node, code):
+            blocked = permission(finding)
+            if blocked is not None:
+                return Refusal(blocked.kind, f"{line_ref(finding.line)}: {blocked.detail}", (finding.line,), blocked.cause)
     return None

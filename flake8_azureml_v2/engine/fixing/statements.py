@@ -12,7 +12,8 @@ from .locate import Locator
 
 def _comments(text: str) -> list[str]:
     try:
-        return [t.string for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.COMMENT]
+        lines = io.StringIO(text, newline="")  # CR-only files are lines too
+        return [t.string for t in tokenize.generate_tokens(lines.readline) if t.type == tokenize.COMMENT]
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return [line[line.index("#"):] for line in text.splitlines() if "#" in line]
 
@@ -48,15 +49,16 @@ def delete(locator: Locator, statement: ast.stmt, alone: bool = False) -> Edit:
         return Edit(semicolon, end, "")
     kept = _comments(text[start:line_end])
     if not kept:
-        previous_blank = text[:line_start].endswith(("\n\n", "\n\r\n"))
+        previous = text[locator.line_start(line_start - 1):line_start] if line_start else ""
+        previous_blank = line_start > 0 and previous.strip() == ""
         following = text[line_end:locator.line_end(line_end)] if line_end < len(text) else ""
         if previous_blank and following.strip() == "" and following:
             line_end += len(following)  # do not leave two blank lines where one statement was
         return Edit(line_start, line_end, "")
-    newline = text[line_end - 2:line_end] if text[line_end - 2:line_end] == "\r\n" else "\n"
-    if not text[line_start:line_end].endswith(("\n", "\r")):
-        newline = ""
-    return Edit(line_start, line_end, "".join(f"{prefix}{comment}{newline}" for comment in kept))
+    own = text[line_start:line_end]
+    newline = own[len(own.rstrip("\r\n")):]  # this line's own break; none on a last line
+    body = (newline or locator.newline).join(f"{prefix}{comment}" for comment in kept)
+    return Edit(line_start, line_end, body + newline)
 
 
 def is_alone(statement: ast.stmt, parent: ast.AST | None) -> bool:
@@ -80,3 +82,13 @@ def insert_before(locator: Locator, statement: ast.stmt, lines: list[str]) -> Ed
     indent = locator.indentation(statement)
     newline = locator.newline
     return Edit(start, start, "".join(f"{indent}{line}{newline}" for line in lines))
+
+
+def insert_after(locator: Locator, statement: ast.stmt, lines: list[str]) -> Edit:
+    """Insert whole lines after a statement, at its indentation."""
+    end = locator.line_end(locator.end(statement))
+    indent = locator.indentation(statement)
+    newline = locator.newline
+    text = locator.source.text
+    prefix = "" if end == 0 or text[end - 1] in "\r\n" else newline  # a last line without a line break
+    return Edit(end, end, prefix + "".join(f"{indent}{line}{newline}" for line in lines))

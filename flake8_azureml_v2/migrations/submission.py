@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import ast
 
-from ..names import Binding
-from . import statements
-from .common import bind_arguments, constant_str, visible, workspace_binding
-from .units import FixContext, Unit
+from ..engine.names import Binding
+from ..engine.fixing import statements
+from ..engine.fixing.arguments import bind_arguments, constant_str
+from ._common import workspace_binding
+from ..engine.fixing.rewrite import FixContext, Rewrite
 
 EXPERIMENT_SIGNATURE = ["workspace", "name"]
 
@@ -47,7 +48,7 @@ def tags_at_submit(call: ast.Call, submit: ast.Call, ctx: FixContext) -> bool:
     return True
 
 
-def translate_run_uses(run: Binding, client: str, unit: Unit, ctx: FixContext, workspace: Binding,
+def translate_run_uses(run: Binding, client: str, unit: Rewrite, ctx: FixContext, workspace: Binding,
                        submit: ast.Call, extra: list[str] | None) -> None:
     """Translate what v2 can express on the returned job; the rest blocks the fix."""
     for use in run.uses:
@@ -65,7 +66,7 @@ def translate_run_uses(run: Binding, client: str, unit: Unit, ctx: FixContext, w
                 unit.findings.append(("AML042", outer))
                 unit.own_uses.add(id(use))
             elif parent.attr == "wait_for_completion" and _is_statement(outer, ctx) and _raises(outer):
-                if not visible(ctx, outer, workspace):
+                if not ctx.visible(outer, workspace):
                     continue
                 unit.edits.append(statements.replace(ctx.locator, outer, f"{client}.jobs.stream({use.id}.name)"))
                 unit.findings.append(("AML041", outer))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from . import v1api
-from .context import Context
-from .names import Instance
-from .rule import Detector, Hit
-from .v1api import is_subtype
+from .. import v1api
+from ..engine.context import Context
+from ..engine.names import Instance
+from ..engine.rule import Detector, Hit
+from ..v1api import is_subtype
 
 # ast-grep cannot resolve names, so its rules only look at files with a v1 import.
 _V2_ERA = "|".join(re.escape(p[len("azureml."):]) for p in v1api.V2_ERA_PACKAGES)

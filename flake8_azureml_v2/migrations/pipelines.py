@@ -15,12 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from ..names import Binding, Const, Instance, Ref
+from ..engine.names import Binding, Const, Instance, Ref
 from ..v1api import is_subtype
-from . import commandline, listedit, statements
-from .common import BoundArguments, bind_arguments, known_str, py_str
-from .edits import Edit
-from .units import FixContext, snippet
+from ..engine.fixing import listedit, statements
+from . import commandline
+from ..engine.fixing.arguments import BoundArguments, bind_arguments, known_str, py_str
+from ..engine.fixing.edits import Edit
+from ..engine.fixing.rewrite import FixContext, snippet
+from ..engine.fixing.symbols import symbol
 
 PYTHON_SCRIPT_STEP = "azureml.pipeline.steps.PythonScriptStep"
 RUN_CONFIGURATION = "azureml.core.RunConfiguration"
@@ -181,7 +183,7 @@ def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, envi
         raise ValueError("ast-grep could not locate the step")
     container = sg_call.field("arguments")
     elements = listedit.elements(container)
-    edits = [statements.replace(ctx.locator, call.func, "command")]
+    edits = [statements.replace(ctx.locator, call.func, symbol("azure.ai.ml", "command"))]
     removed = []
     for index, element in enumerate(elements):
         parameter = element.keyword or STEP_SIGNATURE[index]
@@ -390,7 +392,7 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
     indent = ctx.locator.indentation(binding.node)
     newline = ctx.locator.newline
     signature = [*names_used, *(f"{key}={p.default}" for key, p in pipeline_parameters.items())]
-    lines = [f"@dsl.pipeline({', '.join(decorator)})", f"def {function}({', '.join(signature)}):"]
+    lines = [f"@{symbol('azure.ai.ml', 'dsl')}.pipeline({', '.join(decorator)})", f"def {function}({', '.join(signature)}):"]
     lines.extend(f"    {line}" for line in body)
     call_args = ", ".join([*(f"{p}={source}" for p, source in parameters.values()),
                            *(f"{key}={value}" for key, value in overrides.items())])

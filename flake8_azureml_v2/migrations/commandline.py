@@ -16,11 +16,13 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from ..names import Instance
+from ..engine.names import Instance
 from ..v1api import is_subtype
-from .common import constant_str, known_str, py_str, workspace_binding
-from .edits import Edit
-from .units import FixContext, snippet
+from ..engine.fixing.arguments import constant_str, known_str, py_str
+from ._common import workspace_binding
+from ..engine.fixing.edits import Edit
+from ..engine.fixing.rewrite import FixContext, snippet
+from ..engine.fixing.symbols import symbol
 
 DATASET = "azureml.core.Dataset"
 OUTPUT_CONFIG = "azureml.data.OutputFileDatasetConfig"
@@ -31,6 +33,8 @@ TABULAR_FILES = tuple(
 )
 GET_BY_NAME = "azureml.core.Dataset.get_by_name"
 _GLOB = re.compile(r"[*?\[]")
+INPUT = symbol("azure.ai.ml", "Input")
+OUTPUT = symbol("azure.ai.ml", "Output")
 
 
 class Refused(Exception):
@@ -48,7 +52,7 @@ class DatasetInput:
     def declaration(self, with_path: bool) -> str:
         path = f", path={self.path}" if with_path else ""
         mode = f', mode="{self.mode}"' if self.mode else ""
-        return f'Input(type="{self.kind}"{path}{mode})'
+        return f'{INPUT}(type="{self.kind}"{path}{mode})'
 
 
 @dataclass(frozen=True)
@@ -86,10 +90,10 @@ class CommandLine:
     def input_declarations(self, with_paths: bool) -> dict[str, str]:
         found = {k: v.declaration(with_paths) for k, v in self.datasets.items()}
         for key, parameter in self.parameters.items():
-            found[key] = f'Input(type="{parameter.kind}")'
+            found[key] = f'{INPUT}(type="{parameter.kind}")'
         for key, up in self.upstream.items():
             mode = f', mode="{up.mode}"' if up.mode else ""
-            found[key] = f'Input(type="uri_folder"{mode})'
+            found[key] = f'{INPUT}(type="uri_folder"{mode})'
         return found
 
 
@@ -166,7 +170,6 @@ def _parameter_use(item: ast.expr, previous: str | None, ctx: FixContext, line: 
     key = identifier(name)
     line.parameters[key] = ParameterInput(_KINDS[type(default.value)], ctx.locator.text(default), origin)
     line.consumes.append(item)
-    line.imports.add(("azure.ai.ml", "Input"))
     return "${{inputs.%s}}" % key
 
 
@@ -232,7 +235,6 @@ def _dataset_use(item: ast.expr, previous: str | None, ctx: FixContext, line: Co
     if line.datasets.get(key, entry) != entry:
         raise Refused(f"two different inputs would both be named {key!r}")
     line.datasets[key] = entry
-    line.imports.add(("azure.ai.ml", "Input"))
     if isinstance(base, ast.Name):
         line.consumes.append(base)
     else:
@@ -338,15 +340,13 @@ def _output_use(item: ast.expr, previous: str | None, ctx: FixContext, line: Com
     if consumed_as is not None:
         key = identifier(consumed_as)
         line.upstream[key] = UpstreamInput(origin)
-        line.imports.add(("azure.ai.ml", "Input"))
         return "${{inputs.%s}}" % key
     key = identifier(name)
-    text = f'Output(type="uri_folder"{mode})'
+    text = f'{OUTPUT}(type="uri_folder"{mode})'
     if line.outputs.get(key, text) != text:
         raise Refused(f"two different outputs would both be named {key!r}")
     line.outputs[key] = text
     line.produces[origin] = key
-    line.imports.add(("azure.ai.ml", "Output"))
     return "${{outputs.%s}}" % key
 
 

@@ -8,6 +8,8 @@ bindings such as ``run = exp.submit(cfg)`` can be followed.
 
 from __future__ import annotations
 
+from .engine.surface import Surface
+
 # Packages that live under the ``azureml`` namespace but belong to the v2 era.
 # Importing them is not v1 code.
 V2_ERA_PACKAGES: tuple[str, ...] = (
@@ -304,3 +306,22 @@ SCRIPT_PARAMETERS: dict[str, tuple[str, int | None, str, int | None]] = {
     "azureml.pipeline.steps.ParallelRunConfig": ("entry_script", None, "source_directory", None),
     "azureml.core.model.InferenceConfig": ("entry_script", 0, "source_directory", None),
 }
+
+
+def _surface() -> Surface:
+    return Surface(
+        marker="azureml",
+        is_target=is_v1,
+        canonical=canonical,
+        classes=CLASSES,
+        call_returns=CALL_RETURNS,
+        method_return=method_return,
+        attribute_type=attribute_type,
+        is_subtype=is_subtype,
+        star_exports=STAR_EXPORTS,
+        script_parameters=SCRIPT_PARAMETERS,
+    )
+
+
+# The v1 surface as the engine's name model reads it.
+SURFACE = _surface()

@@ -1,0 +1,306 @@
+"""What a rule's fixer hands to the planner: rewrites, and what they may read.
+
+A *rewrite* is the fix of one construct: its edits, the findings it resolves,
+its safety, and how it depends on other constructs through the program's
+variables.  A rewrite that migrates a variable (``ws = Workspace.from_config()``)
+names that binding; every use of the variable is translated by the rewrite
+itself or taken over by another rewrite (``Experiment(ws, ...)`` consumes its
+use of ``ws``).  When other code still needs the old object, a rewrite that
+can *keep it alive* adds its new counterpart beside it instead of replacing it
+(``ml_client = MLClient...`` after ``ws = ...``); one that cannot is refused.
+The planner (:mod:`.planner`) works out which rewrites hold together.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..analysis import Analysis
+from ..findings import line_ref, Finding, Refusal, RefusalKind
+from ..names import Binding, CallSite, Model, Ref, Value
+from ..rule import FixSafety
+from . import statements
+from .edits import Edit
+from .locate import Locator
+from .symbols import counterpart, symbol
+
+
+@dataclass(eq=False)
+class Rewrite:
+    code: str
+    node: ast.AST  # where the rewrite's main finding is reported
+    description: str  # what the rewrite does, e.g. "ScriptRunConfig() -> command()"
+    safety: FixSafety | None = None  # None: the safety its rule declares
+    edits: list[Edit] = field(default_factory=list)
+    findings: list[tuple[str, ast.AST]] = field(default_factory=list)  # (code, node) it resolves
+    binding: Binding | None = None  # the variable it migrates
+    extra_bindings: list[Binding] = field(default_factory=list)  # more variables it migrates
+    own_uses: set[int] = field(default_factory=set)  # ids of uses of its bindings it translates itself
+    consumes: list[ast.Name] = field(default_factory=list)  # uses of other migrated variables it takes over
+    requires: list[ast.AST] = field(default_factory=list)  # nodes whose own rewrites must come along
+    imports: set[tuple[str, str]] = field(default_factory=set)  # names written literally that need an import
+    notes: list[str] = field(default_factory=list)
+    todos: list[str] = field(default_factory=list)  # TODO comments the edits write
+    refusal: Refusal | None = None
+    # Keeping the old object alive: the edits that add the new counterpart beside it
+    # (None: this rewrite cannot keep it alive), and what they resolve.
+    alive_edits: list[Edit] | None = None
+    alive_findings: list[tuple[str, ast.AST]] = field(default_factory=list)
+    alive_description: str = ""
+    # What consumers write for the migrated object (see FixContext.counterpart), in
+    # each mode; None where this rewrite has no counterpart to offer.
+    counterpart: str | None = None
+    alive_counterpart: str | None = None
+    # Module-level helper functions the new code calls: name -> source (with
+    # symbols), written once per module, after its imports.
+    helpers: dict[str, str] = field(default_factory=dict)
+    # The old object must stay even when every use is migrated (another module imports it).
+    must_keep_alive: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.findings:
+            self.findings.append((self.code, self.node))
+
+    @property
+    def bindings(self) -> list[Binding]:
+        return ([self.binding] if self.binding is not None else []) + self.extra_bindings
+
+    @property
+    def can_keep_alive(self) -> bool:
+        return self.alive_edits is not None
+
+    def refuse(self, detail: str, kind: RefusalKind = RefusalKind.NOT_YET, related: tuple[int, ...] = ()) -> Rewrite:
+        if self.refusal is None:
+            self.refusal = Refusal(kind, detail, related)
+        return self
+
+
+class FixContext:
+    """Everything a fixer may read while it builds rewrites for one pass.
+
+    Look-ups are indexed once per pass, so that building n rewrites stays linear."""
+
+    def __init__(self, analysis: Analysis, protected: Collection[str] = ()) -> None:
+        assert analysis.model is not None
+        self.analysis = analysis
+        self.protected = frozenset(protected)  # module-level names other modules import
+        self.model: Model = analysis.model
+        self.locator = Locator(analysis.source)
+        self.text = analysis.source.text
+        self.cache: dict[str, object] = {}  # plans shared by fixers within one pass
+
+    # -- the tree -------------------------------------------------------------
+
+    @cached_property
+    def parents(self) -> dict[int, ast.AST]:
+        found: dict[int, ast.AST] = {}
+        for parent in ast.walk(self.model.tree):
+            for child in ast.iter_child_nodes(parent):
+                found[id(child)] = parent
+        return found
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self.parents.get(id(node))
+
+    def statement_of(self, node: ast.AST) -> ast.stmt:
+        current: ast.AST | None = node
+        while current is not None and not isinstance(current, ast.stmt):
+            current = self.parent(current)
+        assert current is not None
+        return current
+
+    def block_of(self, statement: ast.stmt) -> list[ast.stmt] | None:
+        """The statement list ``statement`` belongs to."""
+        parent = self.parent(statement)
+        for name in ("body", "orelse", "finalbody", "handlers"):
+            block = getattr(parent, name, None)
+            if isinstance(block, list) and any(s is statement for s in block):
+                return block
+        return None
+
+    def next_statement(self, statement: ast.stmt) -> ast.stmt | None:
+        block = self.block_of(statement)
+        if block is None:
+            return None
+        index = next(i for i, s in enumerate(block) if s is statement)
+        return block[index + 1] if index + 1 < len(block) else None
+
+    # -- names and values -------------------------------------------------------
+
+    @cached_property
+    def _sites(self) -> dict[int, CallSite]:
+        return {id(site.node): site for site in self.model.calls}
+
+    def site(self, call: ast.AST) -> CallSite | None:
+        return self._sites.get(id(call))
+
+    @cached_property
+    def _references(self) -> dict[int, str]:
+        return {id(ref.node): ref.qualname for ref in self.model.references}
+
+    @cached_property
+    def _bindings_by_node(self) -> dict[int, list[Binding]]:
+        found: dict[int, list[Binding]] = defaultdict(list)
+        for binding in self.model.bindings:
+            found[id(binding.node)].append(binding)
+        return found
+
+    @cached_property
+    def _bindings_by_name(self) -> dict[str, list[Binding]]:
+        found: dict[str, list[Binding]] = defaultdict(list)
+        for binding in self.model.bindings:
+            found[binding.name].append(binding)
+        return found
+
+    def callee(self, call: ast.AST) -> str | None:
+        """The qualified name a call's function resolves to, if it is a known name."""
+        site = self._sites.get(id(call))
+        return site.callee.qualname if site is not None and isinstance(site.callee, Ref) else None
+
+    def reference(self, node: ast.AST) -> str | None:
+        """The qualified old-API name an expression such as ``ComputeTargetException`` names."""
+        return self._references.get(id(node))
+
+    def value_of_argument(self, node: ast.expr) -> Value:
+        """What the name model resolved an argument expression to, where the call was seen."""
+        parent = self.parent(node)
+        if isinstance(parent, ast.keyword):
+            parent = self.parent(parent)
+        site = self._sites.get(id(parent)) if parent is not None else None
+        if site is None:
+            return None
+        for arg, value in zip(site.node.args, site.args):
+            if arg is node:
+                return value
+        for keyword in site.node.keywords:
+            if keyword.value is node:
+                return site.kwargs.get(keyword.arg)  # type: ignore[arg-type]
+        return None
+
+    def bindings_at(self, statement: ast.AST) -> list[Binding]:
+        """The bindings a statement makes (an import binds one per name)."""
+        return self._bindings_by_node.get(id(statement), [])
+
+    def is_imported_elsewhere(self, binding: Binding) -> bool:
+        """Another module of the project imports this module-level binding by name."""
+        return binding.scope.kind == "module" and ("*" in self.protected or binding.name in self.protected)
+
+    def binding_of(self, name: ast.Name) -> Binding | None:
+        return self.model.binding_of_use.get(id(name))
+
+    def bindings_named(self, name: str) -> list[Binding]:
+        return self._bindings_by_name.get(name, [])
+
+    def assigned_binding(self, call: ast.AST) -> Binding | None:
+        """The binding made by ``name = <call>`` when ``call`` is the whole value."""
+        statement = self.parent(call)
+        if not isinstance(statement, ast.Assign) or statement.value is not call:
+            return None
+        if len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
+            return None
+        for binding in self._bindings_by_node.get(id(statement), []):
+            if binding.name == statement.targets[0].id:
+                return binding
+        return None
+
+    def visible(self, at: ast.AST, binding: Binding) -> bool:
+        """True when ``binding.name`` still means ``binding`` at the call ``at``."""
+        site = self._sites.get(id(at))
+        return site is not None and site.scope.lookup(binding.name) is binding
+
+    @cached_property
+    def names_in_module(self) -> frozenset[str]:
+        """Every identifier bound or read anywhere: used to pick fresh names."""
+        found: set[str] = set()
+        for node in ast.walk(self.model.tree):
+            if isinstance(node, ast.Name):
+                found.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.add(node.name)
+            elif isinstance(node, ast.arg):
+                found.add(node.arg)
+            elif isinstance(node, ast.alias):
+                found.add((node.asname or node.name).split(".")[0])
+        return frozenset(found)
+
+    def fresh_name(self, base: str, taken: set[str] | None = None) -> str:
+        used = self.names_in_module | (taken or set())
+        if base not in used:
+            return base
+        number = 1
+        while f"{base}_{number}" in used:
+            number += 1
+        return f"{base}_{number}"
+
+    @cached_property
+    def indent_unit(self) -> str:
+        """One level of indentation as this file writes it (a tab, or N spaces)."""
+        found: list[str] = []
+        for node in ast.walk(self.model.tree):
+            if isinstance(node, ast.stmt) and node.col_offset:
+                indent = self.locator.indentation(node)
+                if indent and not indent.strip():
+                    found.append(indent)
+        if not found:
+            return "    "
+        shortest = min(found, key=len)
+        return "\t" if shortest.startswith("\t") else shortest
+
+    # -- findings -------------------------------------------------------------
+
+    @cached_property
+    def _findings_by_node(self) -> dict[int, list[Finding]]:
+        found: dict[int, list[Finding]] = defaultdict(list)
+        for finding in self.analysis.findings:
+            if finding.node is not None:
+                found[id(finding.node)].append(finding)
+        return found
+
+    def findings_for(self, node: ast.AST, code: str | None = None) -> list[Finding]:
+        found = self._findings_by_node.get(id(node), [])
+        return [f for f in found if code is None or f.code == code]
+
+    # -- edits ----------------------------------------------------------------
+
+    def delete(self, statement: ast.AST) -> Edit:
+        """Delete a statement, leaving ``pass`` where its block would become empty."""
+        assert isinstance(statement, ast.stmt)
+        return statements.delete(self.locator, statement, statements.is_alone(statement, self.parent(statement)))
+
+    def symbol(self, module: str, name: str = "") -> str:
+        """Where new code names ``module.name``: the import manager picks the local name."""
+        return symbol(module, name)
+
+    def counterpart(self, binding: Binding) -> str:
+        """Where new code names the counterpart of the object ``binding`` holds: the
+        provider's rewrite fills it in once the planner knows whether the old object
+        stays alive (``ws`` replaced by ``ml_client``, or ``ml_client`` beside ``ws``)."""
+        return counterpart(id(binding))
+
+    @cached_property
+    def module_functions(self) -> frozenset[str]:
+        """Names of functions defined at module level (helpers already written)."""
+        return frozenset(s.name for s in self.model.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
+
+def snippet(locator: Locator, node: ast.AST, limit: int = 40) -> str:
+    text = " ".join(locator.text(node).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe_use(locator: Locator, context: FixContext, use: ast.Name) -> str:
+    """``line N (`ws.get_default_datastore()`)`` for an untranslatable use."""
+    outer: ast.AST = use
+    while True:
+        parent = context.parent(outer)
+        if isinstance(parent, (ast.Attribute, ast.Call, ast.Subscript)) and not isinstance(parent, ast.stmt):
+            if isinstance(parent, ast.Call) and outer is not parent.func:
+                break
+            outer = parent
+            continue
+        break
+    return f"{line_ref(use.lineno)} (`{snippet(locator, outer)}`)"

@@ -1,0 +1,125 @@
+"""Do no harm: what a rewritten module broke that the original did not have.
+
+Before anything is written, the fixed text must parse, keep every comment,
+keep the module-level names other files import, and add no problem that
+pyflakes finds (an undefined name, an unbound local, a redefinition, an unused
+local, an ``is`` comparison with a literal).  pyflakes' binding model runs in
+process on both texts and the two sets of problems are compared.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import cached_property
+
+from pyflakes import checker, messages
+
+from ..source import deep_recursion
+from . import statements
+
+# pyflakes message -> how a refusal names it (the ruff codes the gate counts:
+# F821, F823, F822, F811, F841, F632).
+_HARMS: dict[type[messages.Message], str] = {
+    messages.UndefinedName: "adds the undefined name `{}`",
+    messages.UndefinedLocal: "makes `{}` an unbound local",
+    messages.UndefinedExport: "exports the undefined name `{}`",
+    messages.RedefinedWhileUnused: "redefines `{}` before it is used",
+    messages.UnusedVariable: "leaves the local variable `{}` unused",
+    messages.IsLiteral: "compares with a literal using `is`",
+}
+
+
+@dataclass
+class Snapshot:
+    """What the checks need of one text, computed once."""
+
+    text: str
+    tree: ast.Module
+
+    @cached_property
+    def pyflakes(self) -> list[messages.Message]:
+        with deep_recursion():
+            return checker.Checker(self.tree, filename="<fix>").messages
+
+    @cached_property
+    def problems(self) -> Counter[tuple[type, str]]:
+        found: Counter[tuple[type, str]] = Counter()
+        for message in self.pyflakes:
+            if type(message) in _HARMS:
+                name = str(message.message_args[0]) if message.message_args else ""
+                found[(type(message), name)] += 1
+        return found
+
+    @cached_property
+    def comments(self) -> Counter[str]:
+        return Counter(c.strip() for c in statements.comments(self.text))
+
+    @cached_property
+    def module_names(self) -> frozenset[str]:
+        """Names bound at module level (what ``from module import name`` can reach)."""
+        found: set[str] = set()
+        for node in _module_level(self.tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                found.update((a.asname or a.name.split(".")[0]) for a in node.names if a.name != "*")
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                found.add(node.id)
+        return frozenset(found)
+
+
+def _module_level(tree: ast.Module) -> list[ast.AST]:
+    """Nodes that bind at module level: statements outside functions and classes,
+    including those nested in if/try/for/with blocks, and their targets."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.stmt, ast.expr, ast.excepthandler, ast.withitem, ast.match_case)):
+                stack.append(child)
+    return found
+
+
+def snapshot(text: str) -> Snapshot | str:
+    """The snapshot of ``text``, or why it cannot be checked."""
+    try:
+        with deep_recursion():
+            tree = ast.parse(text)
+    except SyntaxError as exc:
+        return f"the fixed code would not parse (line {exc.lineno}: {exc.msg})"
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return f"the fixed code cannot be checked ({type(exc).__name__})"
+    return Snapshot(text, tree)
+
+
+def harm(before: Snapshot, after_text: str, protected: Collection[str] = ()) -> str | None:
+    """Why ``after_text`` is worse than ``before``, or None when it is not.
+
+    ``protected`` names module-level bindings that other files import."""
+    if after_text == before.text:
+        return None
+    after = snapshot(after_text)
+    if isinstance(after, str):
+        return after
+    lost = before.comments - after.comments
+    if lost:
+        return f"it would drop the comment {next(iter(lost))!r}"
+    guarded = before.module_names if "*" in protected else protected
+    gone = sorted(name for name in guarded if name in before.module_names and name not in after.module_names)
+    if gone:
+        return f"`{gone[0]}` is imported by another module of the project and must stay defined"
+    try:
+        added = after.problems - before.problems
+    except RecursionError:
+        return "the fixed code is too deeply nested to check"
+    if added:
+        (kind, name), _ = sorted(added.items(), key=lambda item: (item[0][0].__name__, item[0][1]))[0]
+        return "it " + _HARMS[kind].format(name)
+    return None

@@ -1,0 +1,53 @@
+"""What several Azure ML migrations share: the workspace variable and its client."""
+
+from __future__ import annotations
+
+import ast
+
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.names import Binding, Instance
+from ..v1api import is_subtype
+
+WORKSPACE = "azureml.core.Workspace"
+CLIENT_NAME = "ml_client"
+
+
+def client_name(ctx: FixContext, workspace: Binding) -> str:
+    """The name the migrated workspace variable gets: ``ml_client`` when that is free."""
+    if workspace.name == CLIENT_NAME:
+        return CLIENT_NAME
+    if CLIENT_NAME in ctx.names_in_module or len(ctx.bindings_named(workspace.name)) != 1:
+        return workspace.name
+    return CLIENT_NAME
+
+
+def workspace_binding(ctx: FixContext, node: ast.expr | None) -> Binding | None:
+    """The Workspace variable an argument names, when it is one."""
+    if not isinstance(node, ast.Name):
+        return None
+    binding = ctx.binding_of(node)
+    if binding is None or not isinstance(binding.value, Instance) or not is_subtype(binding.value.type, WORKSPACE):
+        return None
+    return binding
+
+
+def absorbed_bindings(ctx: FixContext, qualname: str | tuple[str, ...], code: str, description: str) -> list[Rewrite]:
+    """Units that delete ``x = <call of qualname>(...)`` once every use of ``x`` has
+    been taken over by another rewrite (a dataset or output inlined into a command)."""
+    from ..engine.names import Ref
+
+    wanted = (qualname,) if isinstance(qualname, str) else qualname
+    units = []
+    for site in ctx.model.calls:
+        if not isinstance(site.callee, Ref) or site.callee.qualname not in wanted:
+            continue
+        binding = ctx.assigned_binding(site.node)
+        if binding is None:
+            continue
+        unit = Rewrite(code, site.node, description, binding=binding)
+        unit.edits.append(ctx.delete(binding.node))  # type: ignore[arg-type]
+        for argument in [*site.node.args, *(k.value for k in site.node.keywords)]:
+            if workspace_binding(ctx, argument) is not None:
+                unit.consumes.append(argument)  # type: ignore[arg-type]
+        units.append(unit)
+    return units

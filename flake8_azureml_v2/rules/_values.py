@@ -1,0 +1,191 @@
+"""What kind of value an expression holds, as far as in-job logging needs to know.
+
+v1's ``run.log`` took numbers and strings alike; MLflow keeps them apart
+(``log_metric`` raises on a string).  A value is a number or a string only on
+evidence: a literal, arithmetic, ``len()``/``float()``/``int()``/``str()``,
+an f-string, a variable assigned one such value once, or an argparse option
+declared with ``type=int``/``float``/``str`` (or a flag).  Anything else is
+unknown, and the rewrite must then be correct for every kind at run time.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cached_property
+
+from ..engine.fixing.rewrite import FixContext
+
+NUMBER, STRING, BOOL = "number", "string", "bool"
+
+_NUMBER_CALLS = frozenset({"len", "int", "float", "round", "abs", "sum"})
+_STRING_CALLS = frozenset({"str", "repr", "format", "ascii"})
+_STRING_METHODS = frozenset({"format", "join", "upper", "lower", "strip", "lstrip", "rstrip", "replace", "title"})
+_MATH_MODULES = frozenset({"math", "statistics"})
+_MAX_DEPTH = 6
+
+
+def value_kind(ctx: FixContext, node: ast.expr | None, depth: int = 0) -> str | None:
+    """NUMBER, STRING or BOOL when the evidence says so; None when it is unknown."""
+    if node is None or depth > _MAX_DEPTH:
+        return None
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool):
+            return BOOL
+        if isinstance(node.value, (int, float)):
+            return NUMBER
+        return STRING if isinstance(node.value, str) else None
+    if isinstance(node, ast.JoinedStr):
+        return STRING
+    if isinstance(node, ast.UnaryOp):
+        if isinstance(node.op, ast.Not):
+            return BOOL
+        return NUMBER if value_kind(ctx, node.operand, depth + 1) == NUMBER else None
+    if isinstance(node, ast.BinOp):
+        return _binary(ctx, node, depth)
+    if isinstance(node, ast.Compare):
+        return BOOL
+    if isinstance(node, ast.Call):
+        return _call(ctx, node, depth)
+    if isinstance(node, ast.Name):
+        return _variable(ctx, node, depth)
+    if isinstance(node, ast.Attribute):
+        return _ArgparseOptions.of(ctx).kind_of(ctx, node)
+    return None
+
+
+def _binary(ctx: FixContext, node: ast.BinOp, depth: int) -> str | None:
+    left, right = value_kind(ctx, node.left, depth + 1), value_kind(ctx, node.right, depth + 1)
+    if isinstance(node.op, ast.Add) and STRING in (left, right):
+        return STRING
+    if isinstance(node.op, ast.Mod) and left == STRING:
+        return STRING
+    if isinstance(node.op, ast.Mult) and {left, right} == {STRING, NUMBER}:
+        return STRING
+    if left == NUMBER and right == NUMBER:
+        return NUMBER
+    return None
+
+
+def _call(ctx: FixContext, node: ast.Call, depth: int) -> str | None:
+    func = node.func
+    if isinstance(func, ast.Name) and ctx.binding_of(func) is None:  # a builtin, not a local name
+        if func.id in _NUMBER_CALLS:
+            return NUMBER
+        if func.id in _STRING_CALLS:
+            return STRING
+        if func.id == "bool":
+            return BOOL
+    if isinstance(func, ast.Attribute):
+        receiver = func.value
+        if func.attr in _STRING_METHODS and value_kind(ctx, receiver, depth + 1) == STRING:
+            return STRING
+        if isinstance(receiver, ast.Name) and receiver.id in _MATH_MODULES and func.attr not in ("isnan", "isinf"):
+            return NUMBER
+    return None
+
+
+def _variable(ctx: FixContext, node: ast.Name, depth: int) -> str | None:
+    binding = ctx.binding_of(node)
+    if binding is None or len(ctx.bindings_named(node.id)) != 1:
+        return None
+    statement = binding.node
+    if isinstance(statement, (ast.For, ast.AsyncFor)):
+        return _loop_variable(statement, node.id)
+    if binding.conditional:
+        return None
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+        return value_kind(ctx, statement.value, depth + 1)
+    if isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        return value_kind(ctx, statement.value, depth + 1)
+    return None
+
+
+def _loop_variable(loop: ast.For | ast.AsyncFor, name: str) -> str | None:
+    """``for i in range(...)`` and the index of ``for i, x in enumerate(...)`` are integers."""
+    iterator = loop.iter
+    if not isinstance(iterator, ast.Call) or not isinstance(iterator.func, ast.Name):
+        return None
+    target = loop.target
+    if iterator.func.id == "range" and isinstance(target, ast.Name) and target.id == name:
+        return NUMBER
+    if (iterator.func.id == "enumerate" and isinstance(target, ast.Tuple) and target.elts
+            and isinstance(target.elts[0], ast.Name) and target.elts[0].id == name):
+        return NUMBER
+    return None
+
+
+class _ArgparseOptions:
+    """``args.x`` where ``args = parser.parse_args()``: the kind ``add_argument`` declared for x."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+
+    @classmethod
+    def of(cls, ctx: FixContext) -> _ArgparseOptions:
+        found = ctx.cache.get("argparse")
+        if not isinstance(found, _ArgparseOptions):
+            found = ctx.cache["argparse"] = cls(ctx.model.tree)
+        return found
+
+    @cached_property
+    def _options(self) -> tuple[dict[tuple[str, str], list[str | None]], dict[str, str]]:
+        """((parser name, dest) -> kinds declared; args name -> parser name)."""
+        declared: dict[tuple[str, str], list[str | None]] = {}
+        parsed: dict[str, str] = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+                if node.func.attr == "add_argument":
+                    dest = _dest(node)
+                    if dest is not None:
+                        declared.setdefault((node.func.value.id, dest), []).append(_declared_kind(node))
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                func = node.value.func
+                if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                    target = node.targets[0] if len(node.targets) == 1 else None
+                    if func.attr == "parse_args" and isinstance(target, ast.Name):
+                        parsed[target.id] = func.value.id
+                    elif (func.attr == "parse_known_args" and isinstance(target, ast.Tuple) and target.elts
+                          and isinstance(target.elts[0], ast.Name)):
+                        parsed[target.elts[0].id] = func.value.id
+        return declared, parsed
+
+    def kind_of(self, ctx: FixContext, node: ast.Attribute) -> str | None:
+        if not isinstance(node.value, ast.Name):
+            return None
+        declared, parsed = self._options
+        parser = parsed.get(node.value.id)
+        if parser is None or len(ctx.bindings_named(node.value.id)) != 1:
+            return None
+        kinds = declared.get((parser, node.attr), [])
+        return kinds[0] if len(kinds) == 1 else None
+
+
+def _dest(call: ast.Call) -> str | None:
+    for keyword in call.keywords:
+        if keyword.arg == "dest" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
+            return keyword.value.value
+    names = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    if not names:
+        return None
+    long = [n for n in names if n.startswith("--")]
+    chosen = long[0][2:] if long else names[0].lstrip("-")
+    return chosen.replace("-", "_")
+
+
+def _declared_kind(call: ast.Call) -> str | None:
+    options = {k.arg: k.value for k in call.keywords if k.arg}
+    action = options.get("action")
+    if isinstance(action, ast.Constant) and action.value in ("store_true", "store_false"):
+        return BOOL
+    if action is not None or "nargs" in options:
+        return None
+    kind = options.get("type")
+    if isinstance(kind, ast.Name):
+        return {"int": NUMBER, "float": NUMBER, "str": STRING}.get(kind.id)
+    if kind is None:
+        default = options.get("default")
+        # Without type=, a value given on the command line is a string; only a
+        # string default keeps the kind the same whether or not it is given.
+        if isinstance(default, ast.Constant) and isinstance(default.value, str):
+            return STRING
+    return None
