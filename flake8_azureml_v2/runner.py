@@ -12,7 +12,7 @@ import pathspec
 
 from . import notebooks
 from .engine import Finding, Settings, SourceError, analyse, decode
-from .engine.files import walk
+from .engine.files import read_regular, walk
 from .engine.suppression import unsuppressed
 from .notebook_files import NotebookError
 from .selection import Selection
@@ -47,6 +47,7 @@ def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename:
     spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
     targets: list[Target] = []
     errors: list[FileResult] = []
+    seen: set[str] = set()
     for raw in paths:
         if raw == STDIN:
             display = stdin_filename or STDIN
@@ -55,7 +56,10 @@ def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename:
         path = Path(raw)
         if path.is_dir():
             for found in walk(path, PYTHON_SUFFIXES, spec):
-                targets.append(Target(str(found), found))
+                real = os.path.realpath(found)
+                if real not in seen:  # a file under two named folders, or reached twice, is done once
+                    seen.add(real)
+                    targets.append(Target(str(found), found))
         elif path.exists() or path.is_symlink():
             targets.append(Target(raw, path))
         else:
@@ -64,9 +68,10 @@ def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename:
 
 
 def read(target: Target) -> bytes:
+    """The target's bytes; OSError for what cannot be read, including anything but a regular file."""
     if target.path is None:
         return sys.stdin.buffer.read()
-    return target.path.read_bytes()
+    return read_regular(target.path)
 
 
 def check_one(target: Target, settings: Settings, selection: Selection, data: bytes | None = None) -> FileResult:
@@ -139,7 +144,7 @@ def check_all(targets: list[Target], settings: Settings, selection: Selection, j
             results[index] = check_one(target, settings, selection)
             continue
         try:
-            data = target.path.read_bytes()
+            data = read(target)
         except OSError as exc:
             results[index] = FileResult(target, error=f"cannot read: {exc.strerror or exc}")
             continue
@@ -175,4 +180,4 @@ def _prepare_for_workers(targets: list[Target], pending: list[tuple[int, bytes]]
         roots = {project.find_root(Path(os.path.abspath(targets[i].path)), settings.project_root_hint)  # type: ignore[arg-type]
                  for i, _ in pending}
         for root in roots:
-            project.index_at(root)
+            project.index_at(root, settings)
