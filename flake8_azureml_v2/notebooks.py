@@ -1,40 +1,39 @@
-"""Jupyter notebooks for ``azureml-v2 check`` and ``fix``.
+"""The Python inside a Jupyter notebook's cells, for the notebook document.
 
-The engine only knows Python modules, so a notebook becomes modules:
+The engine only knows Python modules, so a notebook's code cells become modules:
 
 * the **program**: every code cell in order, joined with unique separator
   comments, so a config built in cell 3 and submitted in cell 7 resolve as in
-  one kernel session.  IPython magics (``%``, ``!``, ``?`` lines and whole
-  ``%%`` cells) are masked with placeholder comments of the same line count,
-  and a cell that is still not Python is skipped and reported;
+  one kernel session.  IPython magics (``%``, ``!``, ``?`` lines) are masked
+  with placeholder comments of the same line count; ``%%`` cells are left
+  out, and a cell that is still not Python is skipped and reported;
 * one module per ``%%writefile path`` cell: its body is the file the notebook
   writes, usually a training script.
 
-Fixes run on those modules.  The fixer never drops a comment, so its output is
-cut back into cells at the separators and the masked lines are put back; if a
-separator or a placeholder moved, nothing is written.  Only the ``source`` of
-edited cells changes in the file (see :mod:`.notebook_files`).
+A fixer's output is cut back into cells at the separators and the masked lines
+are put back; if a separator or a placeholder moved, nothing is written.  The
+file-level side (which cells changed, the bytes) is :mod:`.documents`.
 """
 
 from __future__ import annotations
 
 import ast
+import bisect
 import hashlib
 import os
 import re
 import shlex
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pathspec
 
-from .engine import Finding, Settings, analyse, project
-from .engine.fixing.outcome import Fixed, FixError, Left
+from .engine import Settings, project
+from .engine.fixing.outcome import FixError
 from .engine.names import Const, Model
-from .engine.suppression import unsuppressed
-from .notebook_files import Notebook, NotebookError, cell_text, read_notebook
+from .notebook_files import Notebook, NotebookError, cell_text
 
 SUFFIX = ".ipynb"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -44,7 +43,7 @@ _ASSIGNED_MAGIC = re.compile(r"^\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*
 _ON_LINE = re.compile(r"\bon line (\d+)\b")
 _EXPANSION = re.compile(r"\$\{?([A-Za-z_]\w*)\}?|\{([A-Za-z_]\w*)\}")
 
-Selector = Callable[[str], bool]
+WRITEFILE_MAGICS = ("%%writefile", "%%file")
 
 
 @dataclass(frozen=True)
@@ -56,13 +55,6 @@ class NotebookLocation:
 
     def __str__(self) -> str:
         return f"cell {self.cell}:{self.line}"
-
-
-@dataclass(frozen=True, order=True)
-class CellFinding(Finding):
-    """A finding whose ``line``/``end_line`` count inside notebook cell ``cell`` (1-based)."""
-
-    cell: int = 0
 
 
 def is_notebook(path: Path | str | None) -> bool:
@@ -138,9 +130,11 @@ def mask_magics(text: str, token: str, first: int) -> tuple[str, list[str], list
         at_start = quote is None and depth == 0 and not continued
         if in_magic or (at_start and _is_magic(line)):
             match = _BREAK.search(line)
+            ending = match.group(1) if match else ""
+            number = f"# {token}{first + len(originals)}"
             indent = "" if in_magic else line[: len(line) - len(line.lstrip())]
             statement = "pass  " if indent else ""
-            placeholder = f"{indent}{statement}# {token}{first + len(originals)}{match.group(1) if match else ''}"
+            placeholder = f"{indent}{statement}{number}{ending}"
             out.append(placeholder)
             originals.append(line)
             placeholders.append(placeholder)
@@ -151,7 +145,7 @@ def mask_magics(text: str, token: str, first: int) -> tuple[str, list[str], list
     return "".join(out), originals, placeholders
 
 
-def _parses(text: str) -> str | None:
+def parse_problem(text: str) -> str | None:
     """None when ``text`` is Python, else a one-line reason."""
     try:
         with warnings.catch_warnings():
@@ -159,17 +153,21 @@ def _parses(text: str) -> str | None:
             ast.parse(text)
     except SyntaxError as exc:
         return f"syntax error: {exc.msg} (line {exc.lineno})"
-    except (ValueError, RecursionError) as exc:
-        return f"cannot parse: {exc}"
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return f"cannot parse: {type(exc).__name__}: {exc}".rstrip(": ")
     return None
 
 
-# --- the notebook as modules ---------------------------------------------------------------
+def _first_line(lines: list[str]) -> int:
+    return next((i for i, line in enumerate(lines) if line.strip()), 0)
+
+
+# --- the notebook's program ------------------------------------------------------------------
 
 
 @dataclass
 class WrittenFile:
-    """A ``%%writefile`` cell: a Python file the notebook writes when it runs."""
+    """A ``%%writefile`` cell: a file the notebook writes when it runs."""
 
     cell: int  # 0-based index in the notebook
     header: str  # the cell's text up to and including the %%writefile line
@@ -198,15 +196,23 @@ class Program:
     endings: list[bool]  # whether each cell's source ended with a line break (or was empty)
 
     def locator(self, text: str) -> Callable[[int], NotebookLocation]:
-        """Where line n of ``text`` (this program or the fixer's version of it) is."""
-        starts: list[tuple[int, int]] = [(1, 0)]  # (first line, part)
+        """Where line n of ``text`` (this program or the fixer's version of it) is; built
+        once per text (one pass), each lookup is a bisection."""
+        cache = self.__dict__.setdefault("_locators", {})
+        if text not in cache:
+            cache[text] = self._locator(text)
+        return cache[text]
+
+    def _locator(self, text: str) -> Callable[[int], NotebookLocation]:
+        firsts, parts = [1], [0]  # the first line of each part, and its number
         for number, physical in enumerate(_lines(text), 1):
             if physical.startswith(self.separator):
-                starts.append((number + 1, int(physical[len(self.separator):])))
+                firsts.append(number + 1)
+                parts.append(int(physical[len(self.separator):]))
 
         def locate(line: int) -> NotebookLocation:
-            first, part = next((s for s in reversed(starts) if s[0] <= line), starts[0])
-            return NotebookLocation(self.cells[part] + 1, line - first + 1)
+            at = max(0, bisect.bisect_right(firsts, line) - 1)
+            return NotebookLocation(self.cells[parts[at]] + 1, line - firsts[at] + 1)
 
         return locate
 
@@ -235,6 +241,13 @@ class Program:
             raise FixError("a fix removed a cell boundary or a masked magic line; nothing was written")
         texts = ["".join(p) for p in parts]
         return [t if ends or not t.endswith("\n") else t[:-1] for t, ends in zip(texts, self.endings)]
+
+    def describe(self, message: str, text: str) -> str:
+        """The engine names related lines of the program ("on line 14"); name their cells instead."""
+        if "on line " not in message:
+            return message
+        locate = self.locator(text)
+        return _ON_LINE.sub(lambda m: f"on {locate(int(m.group(1)))}", message)
 
 
 @dataclass
@@ -269,12 +282,13 @@ def take_apart(notebook: Notebook) -> Parts:
         text = cell_text(cell)
         magic = cell_magic(text)
         if magic is not None:
-            written = _written_file(index, text, magic)
-            if written is not None:
-                parts.written.append(written)
+            if magic.split()[0] in WRITEFILE_MAGICS:
+                written = _written_file(index, text)
+                if written is not None:
+                    parts.written.append(written)
             continue
         masked, originals, placeholders = mask_magics(text, token, len(program.originals))
-        problem = _parses(masked)
+        problem = parse_problem(masked)
         if problem is not None:
             parts.skipped.append((index, problem))
             continue
@@ -286,18 +300,16 @@ def take_apart(notebook: Notebook) -> Parts:
         program.placeholders.extend(placeholders)
         program.endings.append(not text or text.endswith(("\n", "\r")))
     program.text = "".join(chunks)
-    problem = _parses(program.text)
+    problem = parse_problem(program.text)
     if problem is not None:
         raise NotebookError(f"the code cells are Python one by one but not together ({problem})")
     return parts
 
 
-def _written_file(index: int, text: str, magic: str) -> WrittenFile | None:
-    words = magic.split(None, 1)
-    if words[0] not in ("%%writefile", "%%file"):
-        return None
+def _written_file(index: int, text: str) -> WrittenFile | None:
     lines = _lines(text)
-    header_size = next(i for i, line in enumerate(lines) if line.strip()) + 1
+    header_size = _first_line(lines) + 1
+    words = lines[header_size - 1].strip().split(None, 1)
     rest = words[1] if len(words) > 1 else ""
     try:
         arguments = shlex.split(rest)
@@ -313,7 +325,7 @@ def _written_file(index: int, text: str, magic: str) -> WrittenFile | None:
 # --- training-script evidence for written files --------------------------------------------
 
 
-def _expand(target: str, model: Model | None) -> str | None:
+def expand(target: str, model: Model | None) -> str | None:
     """The target with IPython's ``$name`` / ``{name}`` expanded from constants; None if unknown."""
     unknown = False
 
@@ -352,10 +364,10 @@ def _glob(path: Path, settings: Settings) -> str | None:
     return None
 
 
-def _written_settings(written: WrittenFile, where: Path, path: Path | None, parts: Parts,
-                      model: Model | None, settings: Settings) -> Settings:
+def written_settings(written: WrittenFile, where: Path, path: Path | None, parts: Parts,
+                     model: Model | None, settings: Settings) -> Settings:
     """Settings for a written file, carrying why it is a training script when the notebook shows it."""
-    target = _expand(written.target, model)
+    target = expand(written.target, model)
     if model is not None:
         locate = parts.program.locator(parts.program.text)
         name = path.name if path is not None else "the notebook"
@@ -370,143 +382,18 @@ def _written_settings(written: WrittenFile, where: Path, path: Path | None, part
     return settings
 
 
-def _written_path(written: WrittenFile, where: Path, model: Model | None) -> Path | None:
-    target = _expand(written.target, model)
+def written_path(written: WrittenFile, where: Path, model: Model | None) -> Path | None:
+    target = expand(written.target, model)
     return Path(os.path.normpath(where / target)) if target is not None else None
-
-
-def written_modules(parts: Parts, path: Path | None, settings: Settings,
-                    model: Model | None) -> Iterator[tuple[WrittenFile, Path | None, Settings, str | None]]:
-    """(written file, where it lands, settings with the notebook's evidence, why it is not Python or None).
-
-    ``model`` is the notebook program's name model *before* any fix (a fix
-    turns ``script=`` into a command string).
-    """
-    where = path.parent if path is not None else Path.cwd()
-    for written in parts.written:
-        problem = _parses(written.body)
-        if problem is not None:
-            yield written, None, settings, problem
-            continue
-        yield (written, _written_path(written, where, model),
-               _written_settings(written, where, path, parts, model, settings), None)
-
-
-# --- check ---------------------------------------------------------------------------------
-
-
-@dataclass
-class NotebookCheck:
-    findings: list[CellFinding] = field(default_factory=list)
-    skipped: list[tuple[int, str]] = field(default_factory=list)  # (1-based cell, reason)
-
-
-def _in_cell(finding: Finding, start: NotebookLocation, end: NotebookLocation) -> CellFinding:
-    values = {f.name: getattr(finding, f.name) for f in fields(Finding)}
-    values.update(line=start.line, end_line=end.line if end.cell == start.cell else start.line)
-    return CellFinding(**values, cell=start.cell)
-
-
-def _sort_key(finding: CellFinding) -> tuple[int, int, int, str]:
-    return finding.cell, finding.line, finding.col, finding.code
-
-
-def check_notebook(data: bytes, path: Path | None, settings: Settings, selected: Selector) -> NotebookCheck:
-    """Findings of every code cell and written file; raises NotebookError for bad input."""
-    parts = take_apart(read_notebook(data))
-    result = NotebookCheck(skipped=[(index + 1, reason) for index, reason in parts.skipped])
-    program = parts.program
-    analysis = analyse(program.text, path=path, settings=settings)
-    locate = program.locator(program.text)
-    for finding in unsuppressed(analysis.findings, analysis.source):
-        if selected(finding.code):
-            result.findings.append(_in_cell(finding, locate(finding.line), locate(finding.end_line)))
-    for written, body_path, body_settings, problem in written_modules(parts, path, settings, analysis.model):
-        if problem is not None:
-            result.skipped.append((written.cell + 1, problem))
-            continue
-        body = analyse(written.body, path=body_path, settings=body_settings)
-        for finding in unsuppressed(body.findings, body.source):
-            if selected(finding.code):
-                result.findings.append(_in_cell(finding, written.location(finding.line), written.location(finding.end_line)))
-    result.findings.sort(key=_sort_key)
-    result.skipped.sort()
-    return result
-
-
-# --- fix -----------------------------------------------------------------------------------
-
-
-@dataclass
-class NotebookFix:
-    data: bytes  # the new file; the input itself when nothing changed
-    before: dict[int, str] = field(default_factory=dict)  # 0-based cell -> old code, for edited cells
-    after: dict[int, str] = field(default_factory=dict)
-    fixed: list[tuple[NotebookLocation, Fixed]] = field(default_factory=list)
-    left: list[tuple[NotebookLocation, Left]] = field(default_factory=list)
-    skipped: list[tuple[int, str]] = field(default_factory=list)  # (1-based cell, reason)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.after)
-
-
-def fix_notebook(data: bytes, path: Path | None, settings: Settings, selected: Selector, unsafe: bool) -> NotebookFix:
-    """Fix the program and every written file; raises NotebookError or FixError, writing nothing."""
-    notebook = read_notebook(data)
-    parts = take_apart(notebook)
-    result = NotebookFix(data, skipped=[(index + 1, reason) for index, reason in parts.skipped])
-    program = parts.program
-    from .engine.fixing.driver import fix_text
-
-    outcome = fix_text(program.text, path=path, settings=settings, selected=selected, unsafe=unsafe)
-    if outcome.text != program.text:
-        for index, new in zip(program.cells, program.split(outcome.text)):
-            _edit(result, index, notebook, new)
-    before, after = program.locator(program.text), program.locator(outcome.text)
-    result.fixed += [(before(f.line), _in_cells(f, before)) for f in outcome.fixed]
-    result.left += [(after(left.finding.line), left) for left in outcome.left]
-    model = analyse(program.text, path=path, settings=settings).model
-    for written, body_path, body_settings, problem in written_modules(parts, path, settings, model):
-        if problem is not None:
-            result.skipped.append((written.cell + 1, problem))
-            continue
-        if written.append:
-            body = analyse(written.body, path=body_path, settings=body_settings)
-            for finding in unsuppressed(body.findings, body.source):
-                if selected(finding.code):
-                    reason = "the cell appends to a file (%%writefile -a), so it is not fixed"
-                    result.left.append((written.location(finding.line), Left(finding, reason)))
-            continue
-        fixed = fix_text(written.body, path=body_path, settings=body_settings, selected=selected, unsafe=unsafe)
-        if fixed.text != written.body:
-            _edit(result, written.cell, notebook, written.header + fixed.text)
-        result.fixed += [(written.location(f.line), f) for f in fixed.fixed]
-        result.left += [(written.location(left.finding.line), left) for left in fixed.left]
-    if result.after:
-        result.data = notebook.with_sources(result.after)
-    result.skipped.sort()
-    result.left.sort(key=lambda pair: (pair[0].cell, pair[0].line, pair[1].finding.col, pair[1].finding.code))
-    return result
-
-
-def _in_cells(fixed: Fixed, locate: Callable[[int], NotebookLocation]) -> Fixed:
-    """The driver names related lines of the program ("on line 14"); name their cells instead."""
-    description = _ON_LINE.sub(lambda m: f"on {locate(int(m.group(1)))}", fixed.description)
-    return replace(fixed, description=description)
-
-
-def _edit(result: NotebookFix, index: int, notebook: Notebook, new: str) -> None:
-    old = cell_text(notebook.cells[index])
-    if new != old:
-        result.before[index], result.after[index] = old, new
 
 
 # --- the training-script index -------------------------------------------------------------
 
 
-def _programs(path: Path, data: bytes) -> Iterator[project.Program]:
+def index_programs(path: Path, data: bytes) -> Iterator[project.Program]:
     """The Python a notebook holds, for the cross-file index of training scripts."""
+    from .notebook_files import read_notebook
+
     try:
         parts = take_apart(read_notebook(data))
     except NotebookError:
@@ -515,10 +402,10 @@ def _programs(path: Path, data: bytes) -> Iterator[project.Program]:
     locate = program.locator(program.text)
     yield program.text, lambda line: str(locate(line))
     for written in parts.written:
-        if _parses(written.body) is None:
+        if parse_problem(written.body) is None:
             yield written.body, lambda line, written=written: str(written.location(line))
 
 
 # Registering here keeps the engine ignorant of notebooks: importing this module
 # (the runner does) teaches the index to look inside .ipynb files.
-project.READERS.setdefault(SUFFIX, _programs)
+project.READERS.setdefault(SUFFIX, index_programs)

@@ -154,6 +154,21 @@ def test_links_leading_out_of_the_tree_are_not_followed(tmp_path: Path) -> None:
     assert (tree / "link.py").is_symlink()
 
 
+def test_a_named_link_to_a_file_outside_the_project_is_refused(tmp_path: Path) -> None:
+    outside, tree = tmp_path / "outside", tmp_path / "tree"
+    outside.mkdir()
+    tree.mkdir()
+    (tree / ".git").mkdir()
+    victim = outside / "victim.py"
+    victim.write_text(V1)
+    (tree / "link.py").symlink_to("../outside/victim.py")
+    result = run([*TOOL, "fix", "--unsafe-fixes", "link.py"], cwd=tree)
+    assert result.returncode == 2
+    assert f"link.py: error: cannot write: it resolves to {victim}, outside " in result.stderr
+    assert victim.read_text() == V1
+    assert run([*TOOL, "check", "link.py"], cwd=tree).returncode == 1  # reading through it is harmless
+
+
 def test_a_link_inside_the_tree_is_fixed_once_through_its_target(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / "real.py").write_text(V1)

@@ -141,10 +141,12 @@ def _one_pass(
     for group in groups:
         for unit in group:
             required |= unit.imports
-            applied.append(Fixed(unit.code, unit.node.lineno, unit.description, tuple(unit.notes)))  # type: ignore[attr-defined]
+            applied.append(Fixed(unit.code, unit.node.lineno, unit.description, tuple(unit.notes),  # type: ignore[attr-defined]
+                                 col=unit.node.col_offset))  # type: ignore[attr-defined]
             for code, node in unit.findings:
                 if node is not unit.node:
-                    applied.append(Fixed(code, node.lineno, f"rewritten with the {unit.code} fix on line {unit.node.lineno}"))  # type: ignore[attr-defined]
+                    applied.append(Fixed(code, node.lineno, f"rewritten with the {unit.code} fix on line {unit.node.lineno}",  # type: ignore[attr-defined]
+                                         col=node.col_offset))  # type: ignore[attr-defined]
     text = analysis.source.text
     if chosen:
         text = apply_edits(text, chosen)

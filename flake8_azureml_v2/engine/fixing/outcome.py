@@ -17,9 +17,10 @@ class FixError(Exception):
 @dataclass(frozen=True)
 class Fixed:
     code: str
-    line: int
+    line: int  # 1-based, in the text the fix was made in
     description: str
     notes: tuple[str, ...] = ()
+    col: int = 0  # 0-based, UTF-8 bytes (ast's and flake8's column); reports print it 1-based
 
 
 @dataclass(frozen=True)
