@@ -234,7 +234,7 @@ class WrittenCell(Program):
 
 
 class NotebookDocument(Document):
-    """A notebook: the code cells as one program, and one program per ``%%writefile`` cell."""
+    """A notebook: the code cells as one program, and one program per ``%%writefile`` of Python."""
 
     is_notebook = True
 
@@ -254,9 +254,13 @@ class NotebookDocument(Document):
         model = main.model if main.model is not None else analyse(main.text, path=self.path, settings=settings).model
         where = self.path.parent if self.path is not None else Path.cwd()
         for written in self.parts.written:
+            language = written.language(model)
+            if language == "other":
+                continue  # YAML, CSV, .amlignore...: never Python
             problem = parse_problem(written.body)
             if problem is not None:
-                self.skipped.append((written.cell, problem))
+                if language == "python":  # a .py file that does not parse; an unknown target is skipped silently
+                    self.skipped.append((written.cell, problem))
                 continue
             yield WrittenCell(written, written_path(written, where, model),
                               written_settings(written, where, self.path, self.parts, model, settings))

@@ -4,11 +4,12 @@ The engine only knows Python modules, so a notebook's code cells become modules:
 
 * the **program**: every code cell in order, joined with unique separator
   comments, so a config built in cell 3 and submitted in cell 7 resolve as in
-  one kernel session.  IPython magics (``%``, ``!``, ``?`` lines) are masked
-  with placeholder comments of the same line count; ``%%`` cells are left
+  one kernel session.  IPython magics (``%``, ``!``, ``?`` lines, and the magic
+  lines of the cell magics that run their body as Python) are masked with
+  placeholder comments of the same line count; other ``%%`` cells are left
   out, and a cell that is still not Python is skipped and reported;
-* one module per ``%%writefile path`` cell: its body is the file the notebook
-  writes, usually a training script.
+* one module per ``%%writefile`` cell whose target is a Python file: its body
+  is the file the notebook writes, usually a training script.
 
 A fixer's output is cut back into cells at the separators and the masked lines
 are put back; if a separator or a placeholder moved, nothing is written.  The
@@ -43,7 +44,18 @@ _ASSIGNED_MAGIC = re.compile(r"^\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*
 _ON_LINE = re.compile(r"\bon line (\d+)\b")
 _EXPANSION = re.compile(r"\$\{?([A-Za-z_]\w*)\}?|\{([A-Za-z_]\w*)\}")
 
+# Cell magics whose body IPython runs as Python in the notebook's namespace
+# (IPython.core.magics: %%time, %%timeit and %%prun run transform_cell(body),
+# %%capture runs run_cell(body)).  For %%timeit and %%prun the magic line may
+# also carry Python after its options (timeit's setup statement, the first line
+# of the profiled code); the value is the getopt letters of the options that
+# take an argument, so the statement's column can be found.  %%timeit's body
+# runs inside a function, so its assignments do not reach later cells; the
+# analysis treats them as module-level, which only adds uses and bindings of
+# names the notebook already has.
+PYTHON_CELL_MAGICS: dict[str, str | None] = {"%%time": None, "%%capture": None, "%%timeit": "nrp", "%%prun": "DlsT"}
 WRITEFILE_MAGICS = ("%%writefile", "%%file")
+_STATEMENT_PREFIX = "pass;"
 
 
 @dataclass(frozen=True)
@@ -113,32 +125,71 @@ def cell_magic(text: str) -> str | None:
     return None
 
 
-def mask_magics(text: str, token: str, first: int) -> tuple[str, list[str], list[str]]:
+def _statement_column(line: str, value_options: str) -> int | None:
+    """Where Python starts on a ``%%timeit``/``%%prun`` line after the options, as getopt
+    reads them (options end at the first word that does not start with ``-``)."""
+    body = _BREAK.sub("", line)
+    i = len(body) - len(body.lstrip()) + len(body.split(None, 1)[0])
+    needs_value = False
+    while True:
+        while i < len(body) and body[i] in " \t":
+            i += 1
+        if i >= len(body):
+            return None
+        end = i
+        while end < len(body) and body[end] not in " \t":
+            end += 1
+        word = body[i:end]
+        if needs_value:
+            needs_value = False
+        elif word == "--":  # the rest is the statement
+            i = end
+            while i < len(body) and body[i] in " \t":
+                i += 1
+            return i if i < len(body) else None
+        elif word.startswith("-") and len(word) > 1:
+            for position, letter in enumerate(word[1:], 1):
+                if letter in value_options:
+                    needs_value = position == len(word) - 1  # "-n1" carries its value, "-n 1" does not
+                    break
+        else:
+            return i
+        i = end
+
+
+def mask_magics(text: str, token: str, first: int, statements: dict[int, int] | None = None) -> tuple[str, list[str], list[str]]:
     """Replace IPython magic lines by numbered placeholder comments, from ``first`` on.
 
     Returns (masked text, original lines, placeholder lines).  Only lines where
     a new statement may start are magic: a ``%`` continuing an expression
     inside brackets stays Python.  An indented placeholder is ``pass`` plus the
     comment, so a block whose only statement was a magic still parses.
+    ``statements`` names magic lines (index -> column) that end in Python: their
+    placeholder keeps that Python at its column, after a ``pass;``.
     """
     out: list[str] = []
     originals: list[str] = []
     placeholders: list[str] = []
     quote: str | None = None
     depth, continued, in_magic = 0, False, False
-    for line in _lines(text):
+    for index, line in enumerate(_lines(text)):
         at_start = quote is None and depth == 0 and not continued
         if in_magic or (at_start and _is_magic(line)):
             match = _BREAK.search(line)
             ending = match.group(1) if match else ""
             number = f"# {token}{first + len(originals)}"
-            indent = "" if in_magic else line[: len(line) - len(line.lstrip())]
-            statement = "pass  " if indent else ""
-            placeholder = f"{indent}{statement}{number}{ending}"
+            column = (statements or {}).get(index)
+            if column is not None:
+                code = _BREAK.sub("", line)[column:]
+                placeholder = f"{_STATEMENT_PREFIX}{' ' * (column - len(_STATEMENT_PREFIX))}{code}  {number}{ending}"
+            else:
+                indent = "" if in_magic else line[: len(line) - len(line.lstrip())]
+                statement = "pass  " if indent else ""
+                placeholder = f"{indent}{statement}{number}{ending}"
             out.append(placeholder)
             originals.append(line)
             placeholders.append(placeholder)
-            in_magic = _BREAK.sub("", line).endswith("\\")
+            in_magic = column is None and _BREAK.sub("", line).endswith("\\")
             continue
         out.append(line)
         quote, depth, continued = _code_part(line, quote, depth)
@@ -156,6 +207,38 @@ def parse_problem(text: str) -> str | None:
     except (ValueError, RecursionError, MemoryError) as exc:
         return f"cannot parse: {type(exc).__name__}: {exc}".rstrip(": ")
     return None
+
+
+@dataclass(frozen=True)
+class CellKind:
+    """What IPython runs a code cell as."""
+
+    kind: str  # "python", "writefile" or "other" (a cell magic whose body is not Python)
+    statements: dict[int, int] = field(default_factory=dict)  # magic lines ending in Python: index -> column
+
+
+def cell_kind(text: str) -> CellKind:
+    """Follow the cell's leading cell magics: each of PYTHON_CELL_MAGICS hands the rest
+    of the cell (blank lines dropped) to IPython again, so they may be stacked."""
+    lines = _lines(text)
+    statements: dict[int, int] = {}
+    index = 0
+    while True:
+        while index < len(lines) and not lines[index].strip():
+            index += 1
+        if index == len(lines) or not lines[index].lstrip().startswith("%%"):
+            return CellKind("python", statements)
+        name = lines[index].split()[0]
+        if name in WRITEFILE_MAGICS and not statements and index == _first_line(lines):
+            return CellKind("writefile")
+        if name not in PYTHON_CELL_MAGICS:
+            return CellKind("other")
+        options = PYTHON_CELL_MAGICS[name]
+        if options is not None:
+            column = _statement_column(lines[index], options)
+            if column is not None and column >= len(_STATEMENT_PREFIX):
+                statements[index] = column
+        index += 1
 
 
 def _first_line(lines: list[str]) -> int:
@@ -181,6 +264,15 @@ class WrittenFile:
 
     def location(self, line: int) -> NotebookLocation:
         return NotebookLocation(self.cell + 1, line + self.offset)
+
+    def language(self, model: Model | None) -> str:
+        """"python" for a ``.py`` target, "other" for any other, "unknown" when the
+        target's name depends on a variable this tool cannot resolve."""
+        expanded = expand(self.target, model)
+        name = os.path.basename(expanded if expanded is not None else self.target)
+        if expanded is None and ("$" in name or "{" in name):
+            return "unknown"
+        return "python" if os.path.splitext(name)[1] == ".py" else "other"
 
 
 @dataclass
@@ -268,6 +360,15 @@ def _nonce(data: bytes) -> str:
     raise NotebookError("cannot find a marker that does not occur in the notebook")
 
 
+def _masked_cell(text: str, kind: CellKind, token: str, first: int) -> tuple[str, list[str], list[str], str | None]:
+    masked, originals, placeholders = mask_magics(text, token, first, kind.statements)
+    problem = parse_problem(masked)
+    if problem is not None and kind.statements:  # the Python after the options is not Python: mask the lines whole
+        masked, originals, placeholders = mask_magics(text, token, first)
+        problem = parse_problem(masked)
+    return masked, originals, placeholders, problem
+
+
 def take_apart(notebook: Notebook) -> Parts:
     nonce = _nonce(notebook.data)
     separator, token = f"# azureml-v2 cell {nonce} ", f"azureml-v2 magic {nonce} "
@@ -280,15 +381,15 @@ def take_apart(notebook: Notebook) -> Parts:
         if cell.get("cell_type") != "code":
             continue
         text = cell_text(cell)
-        magic = cell_magic(text)
-        if magic is not None:
-            if magic.split()[0] in WRITEFILE_MAGICS:
-                written = _written_file(index, text)
-                if written is not None:
-                    parts.written.append(written)
+        kind = cell_kind(text)
+        if kind.kind == "writefile":
+            written = _written_file(index, text)
+            if written is not None:
+                parts.written.append(written)
             continue
-        masked, originals, placeholders = mask_magics(text, token, len(program.originals))
-        problem = parse_problem(masked)
+        if kind.kind != "python":
+            continue
+        masked, originals, placeholders, problem = _masked_cell(text, kind, token, len(program.originals))
         if problem is not None:
             parts.skipped.append((index, problem))
             continue
@@ -402,7 +503,7 @@ def index_programs(path: Path, data: bytes) -> Iterator[project.Program]:
     locate = program.locator(program.text)
     yield program.text, lambda line: str(locate(line))
     for written in parts.written:
-        if parse_problem(written.body) is None:
+        if written.language(None) != "other" and parse_problem(written.body) is None:
             yield written.body, lambda line, written=written: str(written.location(line))
 
 
