@@ -7,10 +7,14 @@ command line with the engine's entry points replaced by ones that raise on a mar
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+
+from flake8_azureml_v2 import flake8_plugin, pylsp_plugin
 
 from .conftest import run
 
@@ -117,3 +121,49 @@ def test_a_deep_expression_never_gives_a_traceback(tmp_path: Path) -> None:
         assert len(_errors(result.stderr)) <= 1 and result.returncode == (2 if _errors(result.stderr) else 1)
         assert "b.py:" in result.stdout + result.stderr
     assert deep.read_text() == before or "MLClient" in deep.read_text()
+
+
+FLAKE8_INJECT = """
+import sys
+import flake8_azureml_v2.flake8_plugin as plugin
+
+def failing(*args, **kwargs):
+    raise RecursionError("maximum recursion depth exceeded")
+
+plugin.analyse = failing
+from flake8.main.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_the_flake8_plugin_never_raises(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(V1)
+    result = run([sys.executable, "-c", FLAKE8_INJECT, "--select", "AML,F", "a.py"], cwd=tmp_path)
+    # no AML finding for the file, no error from flake8, and the other plugins still ran
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, "a.py:1:1: F401 'azureml.core.Experiment' imported but unused\n", "")
+
+
+def test_the_flake8_plugin_logs_the_error_at_debug_level(monkeypatch: pytest.MonkeyPatch,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    def failing(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(flake8_plugin, "analyse", failing)
+    checker = flake8_plugin.AzureMLV2Checker(None, "a.py", V1.splitlines(keepends=True))  # type: ignore[arg-type]
+    with caplog.at_level(logging.DEBUG, logger=flake8_plugin.__name__):
+        assert list(checker.run()) == []
+    assert [r.levelno for r in caplog.records] == [logging.DEBUG]
+    assert "internal error on a.py" in caplog.records[0].getMessage()
+
+
+def test_the_pylsp_plugin_never_raises(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def failing(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(pylsp_plugin, "analyse", failing)
+    monkeypatch.setattr(pylsp_plugin, "fix_text", failing)
+    document = SimpleNamespace(source=V1, path=str(tmp_path / "a.py"), uri=(tmp_path / "a.py").as_uri())
+    line = {"line": 1, "character": 0}
+    assert pylsp_plugin.pylsp_lint(None, None, document, True) == []
+    assert pylsp_plugin.pylsp_code_actions(None, None, document, {"start": line, "end": line}, {}) == []
