@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import io
+import itertools
 import re
 import tokenize
 from dataclasses import dataclass, field
@@ -84,5 +85,9 @@ class SourceText:
         return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
 
     def offset(self, lineno: int, char_col: int) -> int:
-        """Absolute code-point offset of (line, code-point column)."""
-        return sum(len(line) for line in self.lines[: lineno - 1]) + char_col
+        """Absolute code-point offset of (line, code-point column); the line starts are
+        computed once, so a lookup costs the same on line 10 and on line 100,000."""
+        starts = self.__dict__.get("_starts")
+        if starts is None:
+            starts = self.__dict__["_starts"] = list(itertools.accumulate((len(line) for line in self.lines), initial=0))
+        return starts[min(max(lineno - 1, 0), len(starts) - 1)] + char_col
