@@ -17,7 +17,7 @@ from typing import TextIO
 
 from .engine import Settings
 from .engine.project import find_root
-from .runner import FileResult, Fixing, Target, process
+from .runner import FileResult, Fixing, Target, one_line, process
 from .selection import Selection
 from .writing import replace_file
 
@@ -70,6 +70,14 @@ def writable_roots(target: Target) -> list[Path] | None:
 
 
 def fix_one(target: Target, settings: Settings, selection: Selection, options: Options, totals: Totals) -> None:
+    """Fix one target and report it; whatever goes wrong is the target's one error line."""
+    try:
+        _fix_one(target, settings, selection, options, totals)
+    except Exception as exc:  # noqa: BLE001 - process() contains the engine; this is the last net
+        _error(target.display, f"internal error: {type(exc).__name__}: {one_line(str(exc))}", totals)
+
+
+def _fix_one(target: Target, settings: Settings, selection: Selection, options: Options, totals: Totals) -> None:
     result = process(target, settings, selection, Fixing(options.unsafe))
     to_stdout = target.path is None
     report = sys.stderr if (to_stdout or options.diff) else sys.stdout

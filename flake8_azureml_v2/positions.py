@@ -5,8 +5,8 @@ appear unchanged and in the same order in its output.  :class:`LineMap` pairs
 them with a patience alignment (lines that occur once on each side are anchors,
 taken in increasing order, and the gaps between anchors are aligned the same
 way), which costs O(n log n) on n lines, and maps a position on either side to
-the other: exactly on an unchanged line, and to the matching line of the edited
-block otherwise.  Columns are 0-based UTF-8 byte offsets, as flake8 counts them.
+the other: exactly on an unchanged line (also one a fix moved elsewhere), and to
+the matching line of the edited block otherwise.  Columns are 0-based UTF-8 byte offsets, as flake8 counts them.
 """
 
 from __future__ import annotations
@@ -100,6 +100,19 @@ def _nearest(matched: list[int | None]) -> tuple[list[int], list[int]]:
     return before, after
 
 
+def _moved(matched: list[int | None], here: list[str], other_matched: list[int | None],
+           there: list[str]) -> dict[int, int]:
+    """Lines left unpaired because they changed places (a fix moved a statement): an unpaired
+    line that occurs once on each side, and unpaired there too, is that line moved."""
+    loose_here = Counter(here[i] for i, m in enumerate(matched) if m is None)
+    loose_there: dict[str, list[int]] = {}
+    for i, m in enumerate(other_matched):
+        if m is None:
+            loose_there.setdefault(there[i], []).append(i)
+    return {i: loose_there[here[i]][0] for i, m in enumerate(matched)
+            if m is None and loose_here[here[i]] == 1 and len(loose_there.get(here[i], ())) == 1}
+
+
 class LineMap:
     """Positions between ``old`` and ``new``, two versions of one text."""
 
@@ -112,6 +125,8 @@ class LineMap:
                 backward[a] = b
         self._maps = {True: (forward, self.new, self.old, *_nearest(forward)),
                       False: (backward, self.old, self.new, *_nearest(backward))}
+        self._moved = {True: _moved(forward, self.new, backward, self.old),
+                       False: _moved(backward, self.old, forward, self.new)}
 
     def back(self, line: int, col: int) -> tuple[int, int]:
         """Where (line, col) of ``new`` (1-based line, 0-based byte column) was in ``old``."""
@@ -127,6 +142,8 @@ class LineMap:
         if not 0 <= index < len(matched):
             return max(1, min(line, len(there))), col
         found = matched[index]
+        if found is None:
+            found = self._moved[to_old].get(index)
         if found is not None:
             return found + 1, col
         # An edited block: the lines between the nearest matched neighbours.

@@ -94,3 +94,5 @@ def test_line_map_both_ways() -> None:
     assert lines.forward(2, 5) == (2, 0)
     cr = LineMap("a\rb\rc\r", "a\rc\r")  # CR-only line breaks count as lines
     assert cr.back(2, 0) == (3, 0) and cr.forward(2, 0) == (2, 0)
+    moved = LineMap("a\nb = f()\nc\nd\n", "a\nc\nd\nb = f()\n")  # a fix moved a statement down
+    assert moved.back(4, 4) == (2, 4) and moved.forward(2, 4) == (4, 4)
