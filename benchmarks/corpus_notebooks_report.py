@@ -24,44 +24,46 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from flake8_azureml_v2 import notebooks
-from flake8_azureml_v2.api import analyse
-from flake8_azureml_v2.engine import Settings, SourceError
-from flake8_azureml_v2.api import fix_text
-from flake8_azureml_v2.engine.fixing import FixError
-from flake8_azureml_v2.notebook_files import NotebookError, read_notebook
+from flake8_azureml_v2 import documents
+from flake8_azureml_v2.api import analyse, fix_text
+from flake8_azureml_v2.engine import Settings
+from flake8_azureml_v2.runner import Fixing, Target, process
+from flake8_azureml_v2.selection import Selection
 
 
 def measure(path: Path, settings: Settings, counts: Counter[str], reasons: Counter[str]) -> None:
     data = path.read_bytes()
     counts["notebooks"] += 1
-    try:
-        notebook = read_notebook(data)
-        parts = notebooks.take_apart(notebook)
-        checked = notebooks.check_notebook(data, path, settings, lambda code: True)
-    except (NotebookError, SourceError) as exc:
+    target = Target(str(path), path)
+    checked = process(target, settings, Selection(), data=data)
+    if checked.error is not None:
         counts["refused"] += 1
-        reasons[str(exc).split(" (")[0]] += 1
+        reasons[checked.error.split(" (")[0]] += 1
         return
+    try:
+        document = documents.load(data, path)
+    except Exception:  # noqa: BLE001 - process() already reported why
+        return
+    assert isinstance(document, documents.NotebookDocument)
+    notebook, parts = document.notebook, document.parts
     counts["layout reproducible"] += notebook.layout is not None
     counts["code cells"] += sum(1 for c in notebook.cells if c.get("cell_type") == "code")
     counts["cells in the program"] += len(parts.program.cells)
     counts["cells skipped (not Python)"] += len(checked.skipped)
     counts["with findings"] += bool(checked.findings)
     counts["findings"] += len(checked.findings)
-    try:
-        fixed = notebooks.fix_notebook(data, path, settings, lambda code: True, unsafe=True)
+    fixed = process(target, settings, Selection(), Fixing(unsafe=True), data=data)
+    if fixed.error is None:
         counts["notebooks the fixer would change"] += fixed.changed
         counts["findings fixed in notebooks"] += len(fixed.fixed)
-    except (NotebookError, FixError, SourceError) as exc:
+    else:
         counts["notebooks the fixer refused"] += 1
-        reasons[f"fix refused: {str(exc).split(' (')[0]}"] += 1
-    model = analyse(parts.program.text, path=path, settings=settings).model
-    for written, body_path, body_settings, problem in notebooks.written_modules(parts, path, settings, model):
-        counts["%%writefile cells"] += 1
-        if problem is not None:
+        reasons[f"fix refused: {fixed.error.split(' (')[0]}"] += 1
+    counts["%%writefile cells"] += len(parts.written)
+    for program in document.programs(settings):
+        if not isinstance(program, documents.WrittenCell):
             continue
-        body = analyse(written.body, path=body_path, settings=body_settings)
+        body = analyse(program.text, path=program.path, settings=program.settings)
         if body.context is None or body.context.training_evidence is None:
             continue
         counts["%%writefile training scripts"] += 1
@@ -69,13 +71,13 @@ def measure(path: Path, settings: Settings, counts: Counter[str], reasons: Count
             counts["training scripts already v2"] += 1
             continue
         try:
-            outcome = fix_text(written.body, path=body_path, settings=body_settings, unsafe=True)
-        except (FixError, SourceError):
+            outcome = fix_text(program.text, path=program.path, settings=program.settings, unsafe=True)
+        except Exception:  # noqa: BLE001 - a refusal or a crash both count as refused
             counts["training scripts refused by the fixer"] += 1
             continue
-        if outcome.text != written.body and not outcome.left:
+        if outcome.text != program.text and not outcome.left:
             counts["training scripts fully migrated"] += 1
-        elif outcome.text != written.body:
+        elif outcome.text != program.text:
             counts["training scripts partly migrated"] += 1
             for left in outcome.left:
                 reasons[f"left in training scripts: {left.finding.code}"] += 1

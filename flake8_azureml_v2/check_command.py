@@ -18,7 +18,7 @@ from .engine import Finding, Settings, SourceError, SourceText
 from .engine.source import decode_file
 from .runner import FileResult, Target, check_all
 from .selection import Selection
-from .writing import write_atomic
+from .writing import replace_file
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -76,8 +76,9 @@ def run(targets: list[Target], missing: list[FileResult], settings: Settings, se
     return EXIT_CLEAN
 
 
-def _source(result: FileResult) -> SourceText:
-    return SourceText(result.text or "")
+def _source(result: FileResult, finding: Finding) -> SourceText:
+    """The text a finding's line numbers count in: its notebook cell, or the whole file."""
+    return SourceText(result.sources.get(cell_of(finding), ""))
 
 
 def _report_items(results: list[FileResult], baseline_file: Path | None) -> tuple[list[formats.Item], int]:
@@ -90,10 +91,9 @@ def _report_items(results: list[FileResult], baseline_file: Path | None) -> tupl
     accepted = 0
     for result in results:
         if keep is not None:
-            source = _source(result)
             key = baseline.path_key(result.target.path, result.target.display, base)
         for finding in result.findings:
-            if keep is not None and not keep.is_new(key, finding, source):
+            if keep is not None and not keep.is_new(key, finding, _source(result, finding)):
                 accepted += 1
                 continue
             items.append(formats.item(result.target.display, finding, cell_of(finding)))
@@ -111,7 +111,7 @@ def _emit(report: str, output_file: Path | None) -> None:
 def _write_baseline(results: list[FileResult], file: Path, errors: int) -> int:
     base = file.parent
     entries = [
-        baseline.entry(baseline.path_key(r.target.path, r.target.display, base), finding, _source(r))
+        baseline.entry(baseline.path_key(r.target.path, r.target.display, base), finding, _source(r, finding))
         for r in results for finding in r.findings
     ]
     file.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +122,7 @@ def _write_baseline(results: list[FileResult], file: Path, errors: int) -> int:
 
 def write_atomic_text(file: Path, text: str) -> None:
     if file.exists():
-        write_atomic(file, text.encode("utf-8"))
+        replace_file(file, text.encode("utf-8"))
     else:
         file.write_text(text, encoding="utf-8")
 
@@ -152,7 +152,7 @@ def _add_noqa(results: list[FileResult], errors: int, out: TextIO = sys.stderr) 
             print(f"{target.display}:{line}: {code} left: this line cannot take a trailing comment", file=out)
         if outcome.lines:
             try:
-                write_atomic(target.path, encoding.encode(outcome.text))
+                replace_file(target.path, encoding.encode(outcome.text), expected=result.data)
             except OSError as exc:
                 _error(target.display, f"cannot write: {exc.strerror or exc}; the file is unchanged")
                 errors += 1

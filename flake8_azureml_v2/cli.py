@@ -120,6 +120,8 @@ def _setup(args: argparse.Namespace) -> tuple[Settings, Selection, list[Target],
         overrides.update(training_scripts=tuple(args.training_scripts), base=Path.cwd())
     if args.no_project_index:
         overrides["project_index"] = False
+    if args.exclude is not None:
+        overrides["exclude"] = tuple(args.exclude)
     settings = project.settings(**overrides)
     selection = Selection.build(
         args.select if args.select is not None else project.select,

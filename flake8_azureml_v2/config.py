@@ -38,6 +38,7 @@ class ProjectConfig:
             "training_scripts": self.training_scripts,
             "base": self.folder,
             "project_root_hint": self.folder,
+            "exclude": self.exclude,
         }
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]

@@ -9,22 +9,18 @@ Exit codes (ruff's conventions):
 
 from __future__ import annotations
 
-import difflib
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from . import notebooks
-from .engine import Settings, SourceError
-from .api import fix_text
+from .engine import Settings
 from .engine.findings import RefusalKind
-from .engine.fixing import FixError, FixOutcome
-from .engine.source import decode_file
-from .notebook_files import NotebookError
-from .runner import Target, read
+from .engine.project import find_root
+from .runner import FileResult, Fixing, Target, one_line, process
 from .selection import Selection
-from .writing import write_atomic
+from .writing import replace_file
 
 
 
@@ -47,133 +43,85 @@ class Totals:
     changed_paths: list[str] = field(default_factory=list)
 
 
-def _report(target: Target, outcome: FixOutcome, out: TextIO) -> None:
-    for fixed in sorted(outcome.fixed, key=lambda f: (f.line, f.code)):
+def _report(result: FileResult, rewritten: bool, out: TextIO) -> None:
+    """``fixed`` lines name where the v1 code was, in the file as read; ``left`` lines name
+    the file as it is when the command ends: the fixed file when it was written (or
+    printed), else the file as read."""
+    display = result.target.display
+    for where, fixed in result.fixed:
         notes = f" ({'; '.join(fixed.notes)})" if fixed.notes else ""
-        print(f"{target.display}:{fixed.line}: {fixed.code} fixed: {fixed.description}{notes}", file=out)
-    for left in outcome.left:
-        finding = left.finding
-        print(f"{target.display}:{finding.line}:{finding.col + 1}: {finding.code} left: {left.reason}", file=out)
+        print(f"{display}:{where}: {fixed.code} fixed: {fixed.description}{notes}", file=out)
+    left = sorted(result.left, key=lambda item: ((item.after if rewritten else item.before).key, item.left.finding.code))
+    for item in left:
+        where = item.after if rewritten else item.before
+        print(f"{display}:{where}: {item.left.finding.code} left: {item.reason(rewritten)}", file=out)
+
+
+def writable_roots(target: Target) -> list[Path] | None:
+    """Where fixing ``target`` may write: inside the folder it was found in; for a file
+    named directly, anywhere unless it is a symbolic link, whose target must then lie in
+    the current folder or in the link's own project (the nearest folder with a marker)."""
+    assert target.path is not None
+    if target.tree is not None:
+        return [target.tree]
+    if not os.path.islink(target.path):
+        return None
+    return [Path.cwd(), find_root(Path(os.path.abspath(target.path)), None)]
 
 
 def fix_one(target: Target, settings: Settings, selection: Selection, options: Options, totals: Totals) -> None:
-    to_stdout = target.path is None
-    report = sys.stderr if (to_stdout or options.diff) else sys.stdout
+    """Fix one target and report it; whatever goes wrong is the target's one error line."""
     try:
-        data = read(target)
-    except OSError as exc:
-        _error(target, f"cannot read: {exc.strerror or exc}", totals)
-        return
-    if b"azureml" not in data:
-        if to_stdout and not (options.diff or options.check):
-            sys.stdout.buffer.write(data)
-        return
-    location = target.path if target.path is not None else target.stdin_path
-    if notebooks.is_notebook(location):
-        _fix_notebook(target, data, location, settings, selection, options, totals)
-        return
-    try:
-        text, encoding = decode_file(data)
-        outcome = fix_text(text, path=location, settings=settings, selected=selection, unsafe=options.unsafe)
-        new_data = encoding.encode(outcome.text) if outcome.text != text else data
-    except (SourceError, FixError) as exc:
-        if to_stdout and not (options.diff or options.check):
-            sys.stdout.buffer.write(data)
-        _error(target, str(exc), totals)
-        return
-    except UnicodeEncodeError as exc:
-        _error(target, f"the fixed code cannot be written as {exc.encoding}", totals)
-        return
-    changed = new_data != data
-    totals.fixed += len(outcome.fixed)
-    totals.left += len(outcome.left)
-    totals.hidden_unsafe += sum(1 for left in outcome.left if left.refusal.root is RefusalKind.UNSAFE)
-    if changed:
-        totals.files_changed += 1
-        totals.changed_paths.append(target.display)
-    _report(target, outcome, report)
-    if options.diff:
-        if changed:
-            sys.stdout.writelines(difflib.unified_diff(
-                text.splitlines(keepends=True), outcome.text.splitlines(keepends=True),
-                fromfile=f"a/{target.display}", tofile=f"b/{target.display}",
-            ))
-        return
-    if options.check:
-        if changed:
-            print(f"Would fix {target.display}", file=report)
-        return
-    if to_stdout:
-        sys.stdout.buffer.write(new_data)
-        return
-    if changed:
-        assert target.path is not None
-        try:
-            write_atomic(target.path, new_data)
-        except OSError as exc:
-            totals.files_changed -= 1
-            _error(target, f"cannot write: {exc.strerror or exc}; the file is unchanged", totals)
+        _fix_one(target, settings, selection, options, totals)
+    except Exception as exc:  # noqa: BLE001 - process() contains the engine; this is the last net
+        _error(target.display, f"internal error: {type(exc).__name__}: {one_line(str(exc))}", totals)
 
 
-def _fix_notebook(target: Target, data: bytes, location: Path | None, settings: Settings, selection: Selection,
-                  options: Options, totals: Totals) -> None:
-    """The notebook twin of the code above: the same report, diff, check and write steps."""
+def _fix_one(target: Target, settings: Settings, selection: Selection, options: Options, totals: Totals) -> None:
+    result = process(target, settings, selection, Fixing(options.unsafe))
     to_stdout = target.path is None
     report = sys.stderr if (to_stdout or options.diff) else sys.stdout
-    try:
-        result = notebooks.fix_notebook(data, location, settings, selection, options.unsafe)
-    except (NotebookError, SourceError, FixError) as exc:
-        if to_stdout and not (options.diff or options.check):
-            sys.stdout.buffer.write(data)
-        _error(target, str(exc), totals)
+    passthrough = to_stdout and not (options.diff or options.check)
+    if result.error is not None:
+        if passthrough and result.data is not None:
+            sys.stdout.buffer.write(result.data)  # an editor piping the buffer keeps it
+        _error(target.display, result.error, totals)
         return
-    for cell, reason in result.skipped:
-        _error(Target(f"{target.display}:cell {cell}", None), f"skipped, not Python even with magics masked: {reason}", totals)
-    totals.fixed += len(result.fixed)
+    for where, reason in result.skipped:
+        _error(f"{target.display}:{where}", reason, totals)
+    changed = result.changed
     totals.left += len(result.left)
-    totals.hidden_unsafe += sum(1 for _, left in result.left if left.refusal.root is RefusalKind.UNSAFE)
-    if result.changed:
+    totals.hidden_unsafe += sum(1 for item in result.left if item.left.refusal.root is RefusalKind.UNSAFE)
+    if changed:
         totals.files_changed += 1
         totals.changed_paths.append(target.display)
-    for where, fixed in sorted(result.fixed, key=lambda pair: (pair[0].cell, pair[0].line, pair[1].code)):
-        notes = f" ({'; '.join(fixed.notes)})" if fixed.notes else ""
-        print(f"{target.display}:{where}: {fixed.code} fixed: {fixed.description}{notes}", file=report)
-    for where, left in result.left:
-        print(f"{target.display}:{where}:{left.finding.col + 1}: {left.finding.code} left: {left.reason}", file=report)
+    rewritten = False
     if options.diff:
-        for index in sorted(result.after):
-            name = f"{target.display}:cell {index + 1}"
-            sys.stdout.writelines(difflib.unified_diff(
-                _diff_lines(result.before[index]), _diff_lines(result.after[index]),
-                fromfile=f"a/{name}", tofile=f"b/{name}",
-            ))
-        return
-    if options.check:
-        if result.changed:
-            print(f"Would fix {target.display}", file=report)
-        return
-    if to_stdout:
-        sys.stdout.buffer.write(result.data)
-        return
-    if result.changed:
-        assert target.path is not None
+        if changed:
+            assert result.document is not None
+            sys.stdout.writelines(result.document.diff(target.display, result.changes))
+    elif passthrough:
+        sys.stdout.buffer.write(result.new_data if changed else result.data)  # type: ignore[arg-type]
+        rewritten = changed
+    elif changed and not options.check:
+        assert target.path is not None and result.new_data is not None
         try:
-            write_atomic(target.path, result.data)
+            replace_file(target.path, result.new_data, expected=result.data, within=writable_roots(target))
+            rewritten = True
         except OSError as exc:
             totals.files_changed -= 1
-            _error(target, f"cannot write: {exc.strerror or exc}; the file is unchanged", totals)
+            totals.changed_paths.pop()
+            result.fixed = []  # nothing was fixed after all
+            _error(target.display, f"cannot write: {exc.strerror or exc}; the file is unchanged", totals)
+    totals.fixed += len(result.fixed)
+    _report(result, rewritten, report)
+    if options.check and changed:
+        print(f"Would fix {target.display}", file=report)
 
 
-def _diff_lines(text: str) -> list[str]:
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith(("\n", "\r")):
-        lines[-1] += "\n"
-    return lines
-
-
-def _error(target: Target, message: str, totals: Totals) -> None:
+def _error(display: str, message: str, totals: Totals) -> None:
     totals.errors += 1
-    print(f"{target.display}: error: {message}", file=sys.stderr)
+    print(f"{display}: error: {message}", file=sys.stderr)
 
 
 def summary(totals: Totals, options: Options) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from .engine import Settings, SourceError
 # also sees script= in notebooks and flake8 agrees with `azureml-v2 check`.
 _NOTEBOOKS = notebooks.SUFFIX
 _STDIN_NAMES = frozenset({"stdin", "-", ""})
+log = logging.getLogger(__name__)
 
 
 class AzureMLV2Checker:
@@ -53,12 +55,17 @@ class AzureMLV2Checker:
             cls.settings = project.settings()
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
+        """The findings; never raises: an internal error costs this file its AML findings
+        (logged at debug level, ``flake8 -vv`` shows it) and flake8 goes on."""
         if not any("azureml" in line for line in self.lines):
             return
         path = None if self.filename in _STDIN_NAMES else self.filename
         try:
             analysis = analyse("".join(self.lines), path=path, settings=self.settings, tree=self.tree)
+            found = [(f.line, f.col, f.text, type(self)) for f in analysis.findings]
         except SourceError:
             return  # flake8 reports the syntax error itself (E999)
-        for finding in analysis.findings:
-            yield finding.line, finding.col, finding.text, type(self)
+        except Exception:  # noqa: BLE001 - RecursionError and MemoryError included
+            log.debug("flake8-azureml-v2: internal error on %s; no AML findings for it", self.filename, exc_info=True)
+            return
+        yield from found

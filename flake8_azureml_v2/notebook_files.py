@@ -70,10 +70,11 @@ class Notebook:
         """The file with the code of cells ``sources`` (index -> text) replaced and nothing else."""
         if self.layout is None:
             raise NotebookError("the notebook's JSON layout cannot be reproduced, so it is not rewritten")
+        cells = list(self.cells)
         for index, text in sources.items():
-            cell = self.cells[index]
-            cell["source"] = text if isinstance(cell["source"], str) else source_lines(text)
-        return self.layout.dump(self.content)
+            cell = cells[index] = dict(cells[index])  # a copy keeps its key order; the notebook stays as read
+            cell["source"] = text if isinstance(cell.get("source", ""), str) else source_lines(text)
+        return self.layout.dump({**self.content, "cells": cells})
 
 
 def cell_text(cell: dict[str, Any]) -> str:

@@ -1,41 +1,40 @@
-"""Jupyter notebooks for ``azureml-v2 check`` and ``fix``.
+"""The Python inside a Jupyter notebook's cells, for the notebook document.
 
-The engine only knows Python modules, so a notebook becomes modules:
+The engine only knows Python modules, so a notebook's code cells become modules:
 
 * the **program**: every code cell in order, joined with unique separator
   comments, so a config built in cell 3 and submitted in cell 7 resolve as in
-  one kernel session.  IPython magics (``%``, ``!``, ``?`` lines and whole
-  ``%%`` cells) are masked with placeholder comments of the same line count,
-  and a cell that is still not Python is skipped and reported;
-* one module per ``%%writefile path`` cell: its body is the file the notebook
-  writes, usually a training script.
+  one kernel session.  IPython magics (``%``, ``!``, ``?`` lines, and the magic
+  lines of the cell magics that run their body as Python) are masked with
+  placeholder comments of the same line count; other ``%%`` cells are left
+  out, and a cell that is still not Python is skipped and reported;
+* one module per ``%%writefile`` cell whose target is a Python file: its body
+  is the file the notebook writes, usually a training script.
 
-Fixes run on those modules.  The fixer never drops a comment, so its output is
-cut back into cells at the separators and the masked lines are put back; if a
-separator or a placeholder moved, nothing is written.  Only the ``source`` of
-edited cells changes in the file (see :mod:`.notebook_files`).
+A fixer's output is cut back into cells at the separators and the masked lines
+are put back; if a separator or a placeholder moved, nothing is written.  The
+file-level side (which cells changed, the bytes) is :mod:`.documents`.
 """
 
 from __future__ import annotations
 
 import ast
+import bisect
 import hashlib
 import os
 import re
 import shlex
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pathspec
 
-from .api import analyse
-from .engine import Finding, Settings, project
-from .engine.fixing.outcome import Fixed, FixError, Left
+from .engine import Settings, project
+from .engine.fixing.outcome import FixError
 from .engine.names import Const, Model
-from .engine.suppression import unsuppressed
-from .notebook_files import Notebook, NotebookError, cell_text, read_notebook
+from .notebook_files import Notebook, NotebookError, cell_text
 
 SUFFIX = ".ipynb"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -45,7 +44,18 @@ _ASSIGNED_MAGIC = re.compile(r"^\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*
 _ON_LINE = re.compile(r"\bon line (\d+)\b")
 _EXPANSION = re.compile(r"\$\{?([A-Za-z_]\w*)\}?|\{([A-Za-z_]\w*)\}")
 
-Selector = Callable[[str], bool]
+# Cell magics whose body IPython runs as Python in the notebook's namespace
+# (IPython.core.magics: %%time, %%timeit and %%prun run transform_cell(body),
+# %%capture runs run_cell(body)).  For %%timeit and %%prun the magic line may
+# also carry Python after its options (timeit's setup statement, the first line
+# of the profiled code); the value is the getopt letters of the options that
+# take an argument, so the statement's column can be found.  %%timeit's body
+# runs inside a function, so its assignments do not reach later cells; the
+# analysis treats them as module-level, which only adds uses and bindings of
+# names the notebook already has.
+PYTHON_CELL_MAGICS: dict[str, str | None] = {"%%time": None, "%%capture": None, "%%timeit": "nrp", "%%prun": "DlsT"}
+WRITEFILE_MAGICS = ("%%writefile", "%%file")
+_STATEMENT_PREFIX = "pass;"
 
 
 @dataclass(frozen=True)
@@ -57,13 +67,6 @@ class NotebookLocation:
 
     def __str__(self) -> str:
         return f"cell {self.cell}:{self.line}"
-
-
-@dataclass(frozen=True, order=True)
-class CellFinding(Finding):
-    """A finding whose ``line``/``end_line`` count inside notebook cell ``cell`` (1-based)."""
-
-    cell: int = 0
 
 
 def is_notebook(path: Path | str | None) -> bool:
@@ -122,37 +125,78 @@ def cell_magic(text: str) -> str | None:
     return None
 
 
-def mask_magics(text: str, token: str, first: int) -> tuple[str, list[str], list[str]]:
+def _statement_column(line: str, value_options: str) -> int | None:
+    """Where Python starts on a ``%%timeit``/``%%prun`` line after the options, as getopt
+    reads them (options end at the first word that does not start with ``-``)."""
+    body = _BREAK.sub("", line)
+    i = len(body) - len(body.lstrip()) + len(body.split(None, 1)[0])
+    needs_value = False
+    while True:
+        while i < len(body) and body[i] in " \t":
+            i += 1
+        if i >= len(body):
+            return None
+        end = i
+        while end < len(body) and body[end] not in " \t":
+            end += 1
+        word = body[i:end]
+        if needs_value:
+            needs_value = False
+        elif word == "--":  # the rest is the statement
+            i = end
+            while i < len(body) and body[i] in " \t":
+                i += 1
+            return i if i < len(body) else None
+        elif word.startswith("-") and len(word) > 1:
+            for position, letter in enumerate(word[1:], 1):
+                if letter in value_options:
+                    needs_value = position == len(word) - 1  # "-n1" carries its value, "-n 1" does not
+                    break
+        else:
+            return i
+        i = end
+
+
+def mask_magics(text: str, token: str, first: int, statements: dict[int, int] | None = None) -> tuple[str, list[str], list[str]]:
     """Replace IPython magic lines by numbered placeholder comments, from ``first`` on.
 
     Returns (masked text, original lines, placeholder lines).  Only lines where
     a new statement may start are magic: a ``%`` continuing an expression
     inside brackets stays Python.  An indented placeholder is ``pass`` plus the
     comment, so a block whose only statement was a magic still parses.
+    ``statements`` names magic lines (index -> column) that end in Python: their
+    placeholder keeps that Python at its column, after a ``pass;``.
     """
     out: list[str] = []
     originals: list[str] = []
     placeholders: list[str] = []
     quote: str | None = None
     depth, continued, in_magic = 0, False, False
-    for line in _lines(text):
+    for index, line in enumerate(_lines(text)):
         at_start = quote is None and depth == 0 and not continued
         if in_magic or (at_start and _is_magic(line)):
             match = _BREAK.search(line)
-            indent = "" if in_magic else line[: len(line) - len(line.lstrip())]
-            statement = "pass  " if indent else ""
-            placeholder = f"{indent}{statement}# {token}{first + len(originals)}{match.group(1) if match else ''}"
+            ending = match.group(1) if match else ""
+            number = f"# {token}{first + len(originals)}"
+            column = (statements or {}).get(index)
+            if column is not None:
+                code = _BREAK.sub("", line)[column:]
+                placeholder = f"{_STATEMENT_PREFIX}{' ' * (column - len(_STATEMENT_PREFIX))}{code}  {number}{ending}"
+            else:
+                indent = "" if in_magic else line[: len(line) - len(line.lstrip())]
+                statement = "pass  " if indent else ""
+                placeholder = f"{indent}{statement}{number}{ending}"
             out.append(placeholder)
             originals.append(line)
             placeholders.append(placeholder)
-            in_magic = _BREAK.sub("", line).endswith("\\")
+            in_magic = column is None and _BREAK.sub("", line).endswith("\\")
             continue
         out.append(line)
         quote, depth, continued = _code_part(line, quote, depth)
     return "".join(out), originals, placeholders
 
 
-def _parses(text: str) -> str | None:
+def parse_problem(text: str) -> str | None:
     """None when ``text`` is Python, else a one-line reason."""
     try:
         with warnings.catch_warnings():
@@ -160,17 +204,53 @@ def _parses(text: str) -> str | None:
             ast.parse(text)
     except SyntaxError as exc:
         return f"syntax error: {exc.msg} (line {exc.lineno})"
-    except (ValueError, RecursionError) as exc:
-        return f"cannot parse: {exc}"
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return f"cannot parse: {type(exc).__name__}: {exc}".rstrip(": ")
     return None
 
 
-# --- the notebook as modules ---------------------------------------------------------------
+@dataclass(frozen=True)
+class CellKind:
+    """What IPython runs a code cell as."""
+
+    kind: str  # "python", "writefile" or "other" (a cell magic whose body is not Python)
+    statements: dict[int, int] = field(default_factory=dict)  # magic lines ending in Python: index -> column
+
+
+def cell_kind(text: str) -> CellKind:
+    """Follow the cell's leading cell magics: each of PYTHON_CELL_MAGICS hands the rest
+    of the cell (blank lines dropped) to IPython again, so they may be stacked."""
+    lines = _lines(text)
+    statements: dict[int, int] = {}
+    index = 0
+    while True:
+        while index < len(lines) and not lines[index].strip():
+            index += 1
+        if index == len(lines) or not lines[index].lstrip().startswith("%%"):
+            return CellKind("python", statements)
+        name = lines[index].split()[0]
+        if name in WRITEFILE_MAGICS and not statements and index == _first_line(lines):
+            return CellKind("writefile")
+        if name not in PYTHON_CELL_MAGICS:
+            return CellKind("other")
+        options = PYTHON_CELL_MAGICS[name]
+        if options is not None:
+            column = _statement_column(lines[index], options)
+            if column is not None and column >= len(_STATEMENT_PREFIX):
+                statements[index] = column
+        index += 1
+
+
+def _first_line(lines: list[str]) -> int:
+    return next((i for i, line in enumerate(lines) if line.strip()), 0)
+
+
+# --- the notebook's program ------------------------------------------------------------------
 
 
 @dataclass
 class WrittenFile:
-    """A ``%%writefile`` cell: a Python file the notebook writes when it runs."""
+    """A ``%%writefile`` cell: a file the notebook writes when it runs."""
 
     cell: int  # 0-based index in the notebook
     header: str  # the cell's text up to and including the %%writefile line
@@ -184,6 +264,15 @@ class WrittenFile:
 
     def location(self, line: int) -> NotebookLocation:
         return NotebookLocation(self.cell + 1, line + self.offset)
+
+    def language(self, model: Model | None) -> str:
+        """"python" for a ``.py`` target, "other" for any other, "unknown" when the
+        target's name depends on a variable this tool cannot resolve."""
+        expanded = expand(self.target, model)
+        name = os.path.basename(expanded if expanded is not None else self.target)
+        if expanded is None and ("$" in name or "{" in name):
+            return "unknown"
+        return "python" if os.path.splitext(name)[1] == ".py" else "other"
 
 
 @dataclass
@@ -199,15 +288,23 @@ class Program:
     endings: list[bool]  # whether each cell's source ended with a line break (or was empty)
 
     def locator(self, text: str) -> Callable[[int], NotebookLocation]:
-        """Where line n of ``text`` (this program or the fixer's version of it) is."""
-        starts: list[tuple[int, int]] = [(1, 0)]  # (first line, part)
+        """Where line n of ``text`` (this program or the fixer's version of it) is; built
+        once per text (one pass), each lookup is a bisection."""
+        cache = self.__dict__.setdefault("_locators", {})
+        if text not in cache:
+            cache[text] = self._locator(text)
+        return cache[text]
+
+    def _locator(self, text: str) -> Callable[[int], NotebookLocation]:
+        firsts, parts = [1], [0]  # the first line of each part, and its number
         for number, physical in enumerate(_lines(text), 1):
             if physical.startswith(self.separator):
-                starts.append((number + 1, int(physical[len(self.separator):])))
+                firsts.append(number + 1)
+                parts.append(int(physical[len(self.separator):]))
 
         def locate(line: int) -> NotebookLocation:
-            first, part = next((s for s in reversed(starts) if s[0] <= line), starts[0])
-            return NotebookLocation(self.cells[part] + 1, line - first + 1)
+            at = max(0, bisect.bisect_right(firsts, line) - 1)
+            return NotebookLocation(self.cells[parts[at]] + 1, line - firsts[at] + 1)
 
         return locate
 
@@ -237,6 +334,13 @@ class Program:
         texts = ["".join(p) for p in parts]
         return [t if ends or not t.endswith("\n") else t[:-1] for t, ends in zip(texts, self.endings)]
 
+    def describe(self, message: str, text: str) -> str:
+        """The engine names related lines of the program ("on line 14"); name their cells instead."""
+        if "on line " not in message:
+            return message
+        locate = self.locator(text)
+        return _ON_LINE.sub(lambda m: f"on {locate(int(m.group(1)))}", message)
+
 
 @dataclass
 class Parts:
@@ -256,6 +360,15 @@ def _nonce(data: bytes) -> str:
     raise NotebookError("cannot find a marker that does not occur in the notebook")
 
 
+def _masked_cell(text: str, kind: CellKind, token: str, first: int) -> tuple[str, list[str], list[str], str | None]:
+    masked, originals, placeholders = mask_magics(text, token, first, kind.statements)
+    problem = parse_problem(masked)
+    if problem is not None and kind.statements:  # the Python after the options is not Python: mask the lines whole
+        masked, originals, placeholders = mask_magics(text, token, first)
+        problem = parse_problem(masked)
+    return masked, originals, placeholders, problem
+
+
 def take_apart(notebook: Notebook) -> Parts:
     nonce = _nonce(notebook.data)
     separator, token = f"# azureml-v2 cell {nonce} ", f"azureml-v2 magic {nonce} "
@@ -268,14 +381,15 @@ def take_apart(notebook: Notebook) -> Parts:
         if cell.get("cell_type") != "code":
             continue
         text = cell_text(cell)
-        magic = cell_magic(text)
-        if magic is not None:
-            written = _written_file(index, text, magic)
+        kind = cell_kind(text)
+        if kind.kind == "writefile":
+            written = _written_file(index, text)
             if written is not None:
                 parts.written.append(written)
             continue
-        masked, originals, placeholders = mask_magics(text, token, len(program.originals))
-        problem = _parses(masked)
+        if kind.kind != "python":
+            continue
+        masked, originals, placeholders, problem = _masked_cell(text, kind, token, len(program.originals))
         if problem is not None:
             parts.skipped.append((index, problem))
             continue
@@ -287,18 +401,16 @@ def take_apart(notebook: Notebook) -> Parts:
         program.placeholders.extend(placeholders)
         program.endings.append(not text or text.endswith(("\n", "\r")))
     program.text = "".join(chunks)
-    problem = _parses(program.text)
+    problem = parse_problem(program.text)
     if problem is not None:
         raise NotebookError(f"the code cells are Python one by one but not together ({problem})")
     return parts
 
 
-def _written_file(index: int, text: str, magic: str) -> WrittenFile | None:
-    words = magic.split(None, 1)
-    if words[0] not in ("%%writefile", "%%file"):
-        return None
+def _written_file(index: int, text: str) -> WrittenFile | None:
     lines = _lines(text)
-    header_size = next(i for i, line in enumerate(lines) if line.strip()) + 1
+    header_size = _first_line(lines) + 1
+    words = lines[header_size - 1].strip().split(None, 1)
     rest = words[1] if len(words) > 1 else ""
     try:
         arguments = shlex.split(rest)
@@ -314,7 +426,7 @@ def _written_file(index: int, text: str, magic: str) -> WrittenFile | None:
 # --- training-script evidence for written files --------------------------------------------
 
 
-def _expand(target: str, model: Model | None) -> str | None:
+def expand(target: str, model: Model | None) -> str | None:
     """The target with IPython's ``$name`` / ``{name}`` expanded from constants; None if unknown."""
     unknown = False
 
@@ -353,10 +465,10 @@ def _glob(path: Path, settings: Settings) -> str | None:
     return None
 
 
-def _written_settings(written: WrittenFile, where: Path, path: Path | None, parts: Parts,
-                      model: Model | None, settings: Settings) -> Settings:
+def written_settings(written: WrittenFile, where: Path, path: Path | None, parts: Parts,
+                     model: Model | None, settings: Settings) -> Settings:
     """Settings for a written file, carrying why it is a training script when the notebook shows it."""
-    target = _expand(written.target, model)
+    target = expand(written.target, model)
     if model is not None:
         locate = parts.program.locator(parts.program.text)
         name = path.name if path is not None else "the notebook"
@@ -371,143 +483,18 @@ def _written_settings(written: WrittenFile, where: Path, path: Path | None, part
     return settings
 
 
-def _written_path(written: WrittenFile, where: Path, model: Model | None) -> Path | None:
-    target = _expand(written.target, model)
+def written_path(written: WrittenFile, where: Path, model: Model | None) -> Path | None:
+    target = expand(written.target, model)
     return Path(os.path.normpath(where / target)) if target is not None else None
-
-
-def written_modules(parts: Parts, path: Path | None, settings: Settings,
-                    model: Model | None) -> Iterator[tuple[WrittenFile, Path | None, Settings, str | None]]:
-    """(written file, where it lands, settings with the notebook's evidence, why it is not Python or None).
-
-    ``model`` is the notebook program's name model *before* any fix (a fix
-    turns ``script=`` into a command string).
-    """
-    where = path.parent if path is not None else Path.cwd()
-    for written in parts.written:
-        problem = _parses(written.body)
-        if problem is not None:
-            yield written, None, settings, problem
-            continue
-        yield (written, _written_path(written, where, model),
-               _written_settings(written, where, path, parts, model, settings), None)
-
-
-# --- check ---------------------------------------------------------------------------------
-
-
-@dataclass
-class NotebookCheck:
-    findings: list[CellFinding] = field(default_factory=list)
-    skipped: list[tuple[int, str]] = field(default_factory=list)  # (1-based cell, reason)
-
-
-def _in_cell(finding: Finding, start: NotebookLocation, end: NotebookLocation) -> CellFinding:
-    values = {f.name: getattr(finding, f.name) for f in fields(Finding)}
-    values.update(line=start.line, end_line=end.line if end.cell == start.cell else start.line)
-    return CellFinding(**values, cell=start.cell)
-
-
-def _sort_key(finding: CellFinding) -> tuple[int, int, int, str]:
-    return finding.cell, finding.line, finding.col, finding.code
-
-
-def check_notebook(data: bytes, path: Path | None, settings: Settings, selected: Selector) -> NotebookCheck:
-    """Findings of every code cell and written file; raises NotebookError for bad input."""
-    parts = take_apart(read_notebook(data))
-    result = NotebookCheck(skipped=[(index + 1, reason) for index, reason in parts.skipped])
-    program = parts.program
-    analysis = analyse(program.text, path=path, settings=settings)
-    locate = program.locator(program.text)
-    for finding in unsuppressed(analysis.findings, analysis.source):
-        if selected(finding.code):
-            result.findings.append(_in_cell(finding, locate(finding.line), locate(finding.end_line)))
-    for written, body_path, body_settings, problem in written_modules(parts, path, settings, analysis.model):
-        if problem is not None:
-            result.skipped.append((written.cell + 1, problem))
-            continue
-        body = analyse(written.body, path=body_path, settings=body_settings)
-        for finding in unsuppressed(body.findings, body.source):
-            if selected(finding.code):
-                result.findings.append(_in_cell(finding, written.location(finding.line), written.location(finding.end_line)))
-    result.findings.sort(key=_sort_key)
-    result.skipped.sort()
-    return result
-
-
-# --- fix -----------------------------------------------------------------------------------
-
-
-@dataclass
-class NotebookFix:
-    data: bytes  # the new file; the input itself when nothing changed
-    before: dict[int, str] = field(default_factory=dict)  # 0-based cell -> old code, for edited cells
-    after: dict[int, str] = field(default_factory=dict)
-    fixed: list[tuple[NotebookLocation, Fixed]] = field(default_factory=list)
-    left: list[tuple[NotebookLocation, Left]] = field(default_factory=list)
-    skipped: list[tuple[int, str]] = field(default_factory=list)  # (1-based cell, reason)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.after)
-
-
-def fix_notebook(data: bytes, path: Path | None, settings: Settings, selected: Selector, unsafe: bool) -> NotebookFix:
-    """Fix the program and every written file; raises NotebookError or FixError, writing nothing."""
-    notebook = read_notebook(data)
-    parts = take_apart(notebook)
-    result = NotebookFix(data, skipped=[(index + 1, reason) for index, reason in parts.skipped])
-    program = parts.program
-    from .api import fix_text
-
-    outcome = fix_text(program.text, path=path, settings=settings, selected=selected, unsafe=unsafe)
-    if outcome.text != program.text:
-        for index, new in zip(program.cells, program.split(outcome.text)):
-            _edit(result, index, notebook, new)
-    before, after = program.locator(program.text), program.locator(outcome.text)
-    result.fixed += [(before(f.line), _in_cells(f, before)) for f in outcome.fixed]
-    result.left += [(after(left.finding.line), left) for left in outcome.left]
-    model = analyse(program.text, path=path, settings=settings).model
-    for written, body_path, body_settings, problem in written_modules(parts, path, settings, model):
-        if problem is not None:
-            result.skipped.append((written.cell + 1, problem))
-            continue
-        if written.append:
-            body = analyse(written.body, path=body_path, settings=body_settings)
-            for finding in unsuppressed(body.findings, body.source):
-                if selected(finding.code):
-                    reason = "the cell appends to a file (%%writefile -a), so it is not fixed"
-                    result.left.append((written.location(finding.line), Left(finding, reason)))
-            continue
-        fixed = fix_text(written.body, path=body_path, settings=body_settings, selected=selected, unsafe=unsafe)
-        if fixed.text != written.body:
-            _edit(result, written.cell, notebook, written.header + fixed.text)
-        result.fixed += [(written.location(f.line), f) for f in fixed.fixed]
-        result.left += [(written.location(left.finding.line), left) for left in fixed.left]
-    if result.after:
-        result.data = notebook.with_sources(result.after)
-    result.skipped.sort()
-    result.left.sort(key=lambda pair: (pair[0].cell, pair[0].line, pair[1].finding.col, pair[1].finding.code))
-    return result
-
-
-def _in_cells(fixed: Fixed, locate: Callable[[int], NotebookLocation]) -> Fixed:
-    """The driver names related lines of the program ("on line 14"); name their cells instead."""
-    description = _ON_LINE.sub(lambda m: f"on {locate(int(m.group(1)))}", fixed.description)
-    return replace(fixed, description=description)
-
-
-def _edit(result: NotebookFix, index: int, notebook: Notebook, new: str) -> None:
-    old = cell_text(notebook.cells[index])
-    if new != old:
-        result.before[index], result.after[index] = old, new
 
 
 # --- the training-script index -------------------------------------------------------------
 
 
-def _programs(path: Path, data: bytes) -> Iterator[project.Program]:
+def index_programs(path: Path, data: bytes) -> Iterator[project.Program]:
     """The Python a notebook holds, for the cross-file index of training scripts."""
+    from .notebook_files import read_notebook
+
     try:
         parts = take_apart(read_notebook(data))
     except NotebookError:
@@ -516,10 +503,10 @@ def _programs(path: Path, data: bytes) -> Iterator[project.Program]:
     locate = program.locator(program.text)
     yield program.text, lambda line: str(locate(line))
     for written in parts.written:
-        if _parses(written.body) is None:
+        if written.language(None) != "other" and parse_problem(written.body) is None:
             yield written.body, lambda line, written=written: str(written.location(line))
 
 
 # Registering here keeps the engine ignorant of notebooks: importing this module
 # (the runner does) teaches the index to look inside .ipynb files.
-project.READERS.setdefault(SUFFIX, _programs)
+project.READERS.setdefault(SUFFIX, index_programs)

@@ -9,6 +9,9 @@ points: :func:`utf16_column` converts.
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,21 @@ SOURCE = "azureml-v2"
 PLUGIN = "azureml_v2"
 WARNING = 2
 FIX_ALL_KIND = "source.fixAll.azureml-v2"
+log = logging.getLogger(__name__)
+
+
+def _contained(hook: Callable[..., list[dict[str, Any]]]) -> Callable[..., list[dict[str, Any]]]:
+    """An internal error in a hook gives no diagnostics or actions for the document (logged
+    at debug level) instead of an error in the editor."""
+    @functools.wraps(hook)
+    def wrapper(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        try:
+            return hook(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - RecursionError and MemoryError included
+            log.debug("azureml-v2: internal error in %s", hook.__name__, exc_info=True)
+            return []
+
+    return wrapper
 
 
 def utf16_column(line: str, char_col: int) -> int:
@@ -64,6 +82,7 @@ def pylsp_settings(config: Any) -> dict[str, Any]:
 
 
 @hookimpl
+@_contained
 def pylsp_lint(config: Any, workspace: Any, document: Any, is_saved: bool) -> list[dict[str, Any]]:
     text = document.source
     if "azureml" not in text:
@@ -116,6 +135,7 @@ def minimal_edit(old: str, new: str) -> dict[str, Any]:
 
 
 @hookimpl
+@_contained
 def pylsp_code_actions(config: Any, workspace: Any, document: Any, range: dict[str, Any],
                        context: dict[str, Any]) -> list[dict[str, Any]]:
     text = document.source

@@ -1,25 +1,41 @@
-"""Collects files and runs the engine over them; shared by ``check`` and ``fix``."""
+"""Collects files and runs the engine over them: the one path ``check`` and ``fix`` share.
+
+:func:`process` reads a file, makes it a document (:mod:`.documents`), gives each
+of its programs to the engine (analysis for ``check``, the fixer for ``fix``),
+and brings findings, fixes and new cell texts back to positions in the file.
+Whatever goes wrong with one file becomes that file's one error line; the
+caller goes on with the next file.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pathspec
 
-from . import notebooks
+from . import documents, notebooks
 from .api import analyse
-from .engine import Finding, Settings, SourceError, decode
-from .engine.files import walk
+from .documents import Document, DocumentError, Place, Program
+from .engine import Finding, Settings, SourceError
+from .engine.files import read_regular, walk
+from .engine.fixing.outcome import Fixed, FixError, Left
 from .engine.suppression import unsuppressed
 from .notebook_files import NotebookError
 from .selection import Selection
 
 PYTHON_SUFFIXES = (".py", notebooks.SUFFIX)
 STDIN = "-"
+MARKER = b"azureml"
+# Errors that describe the input (a syntax error, a notebook that is not one, a fix
+# the fixer refused); anything else is this tool's fault and is reported as such.
+INPUT_ERRORS = (DocumentError, NotebookError, SourceError, FixError)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,6 +45,32 @@ class Target:
     display: str
     path: Path | None  # None for stdin
     stdin_path: Path | None = None  # --stdin-filename, for path-based evidence
+    tree: Path | None = None  # the folder named on the command line that the walk found it in
+
+    @property
+    def location(self) -> Path | None:
+        return self.path if self.path is not None else self.stdin_path
+
+
+@dataclass
+class Fixing:
+    """Asks :func:`process` to fix rather than only check."""
+
+    unsafe: bool = False
+
+
+@dataclass
+class LeftFinding:
+    """A finding the fixer left, where it is in the file as read and in the fixed file."""
+
+    before: Place
+    after: Place
+    left: Left
+    input_line: Callable[[int], int] = lambda line: line  # a line of the fixed text -> the same in the input
+
+    def reason(self, rewritten: bool) -> str:
+        """The reason, its line references in the file as read or as rewritten."""
+        return self.left.reason if rewritten else self.left.reason_in(self.input_line)
 
 
 @dataclass
@@ -36,11 +78,22 @@ class FileResult:
     target: Target
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
-    text: str | None = None
     data: bytes | None = None
     # Parts that could not be checked while the rest was (a notebook cell that is
-    # not Python): (where, reason), e.g. ("cell 3", "syntax error: ...").
+    # not Python): (where, reason), e.g. ("cell 3", "skipped, ...: syntax error: ...").
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # The text of each cell with a finding (None: the whole .py file), for baselines.
+    sources: dict[int | None, str] = field(default_factory=dict)
+    # fix only
+    document: Document | None = None
+    fixed: list[tuple[Place, Fixed]] = field(default_factory=list)
+    left: list[LeftFinding] = field(default_factory=list)
+    changes: dict[int, str] = field(default_factory=dict)  # cell index -> new text
+    new_data: bytes | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.new_data is not None and self.new_data != self.data
 
 
 def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename: str | None = None) -> tuple[list[Target], list[FileResult]]:
@@ -48,6 +101,7 @@ def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename:
     spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
     targets: list[Target] = []
     errors: list[FileResult] = []
+    seen: set[str] = set()
     for raw in paths:
         if raw == STDIN:
             display = stdin_filename or STDIN
@@ -56,7 +110,10 @@ def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename:
         path = Path(raw)
         if path.is_dir():
             for found in walk(path, PYTHON_SUFFIXES, spec):
-                targets.append(Target(str(found), found))
+                real = os.path.realpath(found)
+                if real not in seen:  # a file under two named folders, or reached twice, is done once
+                    seen.add(real)
+                    targets.append(Target(str(found), found, tree=path))
         elif path.exists() or path.is_symlink():
             targets.append(Target(raw, path))
         else:
@@ -65,47 +122,102 @@ def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename:
 
 
 def read(target: Target) -> bytes:
+    """The target's bytes; OSError for what cannot be read, including anything but a regular file."""
     if target.path is None:
         return sys.stdin.buffer.read()
-    return target.path.read_bytes()
+    return read_regular(target.path)
 
 
-def check_one(target: Target, settings: Settings, selection: Selection, data: bytes | None = None) -> FileResult:
+def reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split()) or "no details"
+
+
+def process(target: Target, settings: Settings, selection: Selection, fixing: Fixing | None = None,
+            data: bytes | None = None) -> FileResult:
+    """Check (or, with ``fixing``, fix in memory) one file; never raises for a bad file."""
     result = FileResult(target)
     try:
         result.data = data if data is not None else read(target)
     except OSError as exc:
-        result.error = f"cannot read: {exc.strerror or exc}"
+        result.error = f"cannot read: {reason(exc)}"
         return result
-    if b"azureml" not in result.data:
-        return result
-    location = target.path if target.path is not None else target.stdin_path
-    if notebooks.is_notebook(location):
-        return _check_notebook(result, location, settings, selection)
     try:
-        text = decode(result.data)
-        analysis = analyse(text, path=location, settings=settings)
-    except SourceError as exc:
-        result.error = str(exc)
+        _process(result, settings, selection, fixing)
         return result
-    result.text = text
-    kept = unsuppressed(analysis.findings, analysis.source)
-    result.findings = [f for f in kept if selection(f.code)]
-    return result
+    except INPUT_ERRORS as exc:
+        message = one_line(str(exc))
+    except RecursionError:
+        message = "internal error: the code is nested too deeply to analyse (RecursionError); the file is unchanged"
+    except MemoryError:
+        message = "internal error: out of memory; the file is unchanged"
+    except Exception as exc:  # noqa: BLE001 - one file's crash must not end the run
+        log.debug("internal error on %s", target.display, exc_info=True)
+        message = f"internal error: {type(exc).__name__}: {one_line(str(exc))}; the file is unchanged"
+    # Nothing half-done survives an error: no findings, no fixes, no new bytes.
+    return FileResult(target, error=message, data=result.data)
 
 
-def _check_notebook(result: FileResult, location: Path | None, settings: Settings, selection: Selection) -> FileResult:
-    """Findings carry the cell (``CellFinding.cell``) and count lines inside it; ``text`` stays None."""
+def _process(result: FileResult, settings: Settings, selection: Selection, fixing: Fixing | None) -> None:
     assert result.data is not None
-    try:
-        checked = notebooks.check_notebook(result.data, location, settings, selection)
-    except (NotebookError, SourceError) as exc:
-        result.error = str(exc)
-        return result
-    result.findings = list(checked.findings)
-    result.skipped = [(f"cell {cell}", f"skipped, not Python even with magics masked: {reason}")
-                      for cell, reason in checked.skipped]
-    return result
+    if MARKER not in result.data:
+        return
+    document = documents.load(result.data, result.target.location)
+    for program in document.programs(settings):
+        if fixing is None:
+            _check_program(result, document, program, selection)
+        else:
+            _fix_program(result, document, program, selection, fixing)
+    result.skipped = [(document.where(index), f"{documents.NOT_PYTHON}: {why}") for index, why in document.skipped]
+    result.findings.sort(key=lambda f: (getattr(f, "cell", 0), f.line, f.col, f.code))
+    if fixing is not None:
+        result.document = document
+        result.fixed.sort(key=lambda pair: (pair[0].key, pair[1].code))
+        if result.changes:
+            result.new_data = document.render(result.changes)
+
+
+def _check_program(result: FileResult, document: Document, program: Program, selection: Selection) -> None:
+    analysis = analyse(program.text, path=program.path, settings=program.settings)
+    program.model = analysis.model
+    for finding in unsuppressed(analysis.findings, analysis.source):
+        if selection(finding.code):
+            found = program.finding(finding)
+            result.findings.append(found)
+            cell = getattr(found, "cell", None)
+            if cell not in result.sources:
+                result.sources[cell] = document.cell_text(cell - 1 if cell is not None else 0)
+
+
+def _fix_program(result: FileResult, document: Document, program: Program, selection: Selection,
+                 fixing: Fixing) -> None:
+    if program.refusal is not None:
+        analysis = analyse(program.text, path=program.path, settings=program.settings)
+        for finding in unsuppressed(analysis.findings, analysis.source):
+            if selection(finding.code):
+                where = program.place(finding.line, finding.col)
+                result.left.append(LeftFinding(where, where, Left(finding, program.refusal)))
+        return
+    from .api import fix_text
+
+    outcome = fix_text(program.text, path=program.path, settings=program.settings, selected=selection,
+                       unsafe=fixing.unsafe)
+    changed = outcome.text != program.text
+    if changed:
+        for index, text in program.cells(outcome.text).items():
+            if text != document.cell_text(index):
+                result.changes[index] = text
+    for fixed in outcome.fixed:
+        where = program.place(fixed.line, getattr(fixed, "col", 0))
+        result.fixed.append((where, replace(fixed, description=program.describe(fixed.description))))
+    for left in outcome.left:
+        finding = left.finding
+        after = program.place(finding.line, finding.col, outcome.text)
+        before = program.place(*outcome.to_input(finding.line, finding.col)) if changed else after
+        result.left.append(LeftFinding(before, after, left, outcome.input_line))
 
 
 # Below this many files that mention azureml, a process pool costs more than it saves.
@@ -114,7 +226,7 @@ PARALLEL_FROM = 24
 
 def _check_job(job: tuple[Target, Settings, Selection, bytes, bool]) -> FileResult:
     target, settings, selection, data, keep_data = job
-    result = check_one(target, settings, selection, data)
+    result = process(target, settings, selection, data=data)
     if not keep_data:
         result.data = None  # do not ship the bytes back
     return result
@@ -137,14 +249,14 @@ def check_all(targets: list[Target], settings: Settings, selection: Selection, j
     pending: list[tuple[int, bytes]] = []
     for index, target in enumerate(targets):
         if target.path is None:
-            results[index] = check_one(target, settings, selection)
+            results[index] = process(target, settings, selection)
             continue
         try:
-            data = target.path.read_bytes()
+            data = read(target)
         except OSError as exc:
-            results[index] = FileResult(target, error=f"cannot read: {exc.strerror or exc}")
+            results[index] = FileResult(target, error=f"cannot read: {reason(exc)}")
             continue
-        if b"azureml" in data:
+        if MARKER in data:
             pending.append((index, data))
         else:
             results[index] = FileResult(target)
@@ -160,7 +272,7 @@ def check_all(targets: list[Target], settings: Settings, selection: Selection, j
                 results[index] = result
     else:
         for index, data in pending:
-            results[index] = check_one(targets[index], settings, selection, data)
+            results[index] = _check_job((targets[index], settings, selection, data, keep_data))
     for result in results:
         assert result is not None
         yield result
@@ -177,4 +289,4 @@ def _prepare_for_workers(targets: list[Target], pending: list[tuple[int, bytes]]
         roots = {project.find_root(Path(os.path.abspath(targets[i].path)), settings.project_root_hint)  # type: ignore[arg-type]
                  for i, _ in pending}
         for root in roots:
-            project.index_at(root, SURFACE)
+            project.index_at(root, SURFACE, settings)

@@ -130,7 +130,7 @@ def test_fix_rewrites_only_the_edited_sources(tmp_path: Path, name: str) -> None
 
 
 def _fixed(output: str) -> set[tuple[int, int, str]]:
-    pattern = re.compile(r"^[^:\n]+:cell (\d+):(\d+): (AML\d+) fixed", re.M)
+    pattern = re.compile(r"^[^:\n]+:cell (\d+):(\d+):\d+: (AML\d+) fixed", re.M)
     return {(int(c), int(line), code) for c, line, code in pattern.findall(output)}
 
 

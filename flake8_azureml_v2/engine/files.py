@@ -6,7 +6,9 @@ are honoured.  Files named explicitly are always kept.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -56,13 +58,35 @@ def _ignored(path: str, is_dir: bool, specs: list[tuple[str, pathspec.PathSpec]]
     return False
 
 
+def _inside(real: str, root: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def walk(folder: Path, suffixes: Iterable[str], exclude: pathspec.PathSpec | None = None) -> Iterator[Path]:
-    """Yield files under ``folder`` with one of ``suffixes``, in a stable order."""
+    """Yield regular files under ``folder`` with one of ``suffixes``, in a stable order.
+
+    Symbolic links are followed only to places inside ``folder`` (resolved), and
+    each real folder and file is visited once: a link loop or a second link to a
+    folder adds nothing.  Links are taken after everything reachable without them,
+    so a file is named by its real path when it has one in the tree.  FIFOs,
+    devices and sockets are never yielded, so nothing here can block on a read.
+    """
     wanted = tuple(suffixes)
     root = str(folder)
-    stack: list[tuple[str, list[tuple[str, pathspec.PathSpec]]]] = [(root, [])]
-    while stack:
-        current, inherited = stack.pop()
+    root_real = os.path.realpath(root)
+    visited = {root_real}  # real folders
+    seen: set[str] = set()  # real files
+    stack: list[tuple[str, str, list[tuple[str, pathspec.PathSpec]]]] = [(root, root_real, [])]
+    linked_folders: list[tuple[str, str, list[tuple[str, pathspec.PathSpec]]]] = []
+    linked_files: list[tuple[str, str]] = []
+    while stack or linked_folders:
+        if not stack:
+            path, real, specs = linked_folders.pop(0)
+            if real not in visited:
+                visited.add(real)
+                stack.append((path, real, specs))
+            continue
+        current, current_real, inherited = stack.pop()
         specs = inherited
         spec = _read_gitignore(current)
         if spec is not None:
@@ -74,7 +98,12 @@ def walk(folder: Path, suffixes: Iterable[str], exclude: pathspec.PathSpec | Non
         files: list[Path] = []
         for entry in entries:
             try:
+                linked = entry.is_symlink()
+                real = os.path.realpath(entry.path) if linked else os.path.join(current_real, entry.name)
+                if linked and not _inside(real, root_real):
+                    continue  # never leave the tree through a link
                 is_dir = entry.is_dir()
+                is_file = not is_dir and entry.is_file()  # regular files only, links followed
             except OSError:
                 continue
             if is_dir:
@@ -82,11 +111,67 @@ def walk(folder: Path, suffixes: Iterable[str], exclude: pathspec.PathSpec | Non
                     continue
                 if exclude is not None and exclude.match_file(_relative(entry.path, root) + "/"):
                     continue
-                stack.append((entry.path, specs))
-            elif entry.name.endswith(wanted):
+                if linked:
+                    linked_folders.append((entry.path, real, specs))
+                elif real not in visited:
+                    visited.add(real)
+                    stack.append((entry.path, real, specs))
+            elif is_file and entry.name.endswith(wanted):
                 if _ignored(entry.path, False, specs):
                     continue
                 if exclude is not None and exclude.match_file(_relative(entry.path, root)):
                     continue
-                files.append(Path(entry.path))
+                if linked:
+                    linked_files.append((entry.path, real))
+                elif real not in seen:
+                    seen.add(real)
+                    files.append(Path(entry.path))
         yield from reversed(files)
+    for path, real in linked_files:
+        if real not in seen:
+            seen.add(real)
+            yield Path(path)
+
+
+class NotARegularFile(OSError):
+    """The path is a FIFO, a device, a socket or a folder: reading it could block or never end."""
+
+
+class TooLarge(OSError):
+    pass
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+
+
+def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+    """The bytes of a regular file (links followed).
+
+    Anything else raises :class:`NotARegularFile` without blocking: the file is
+    opened non-blocking, so a FIFO with no writer does not hang, and checked with
+    ``fstat`` on the open descriptor, so it cannot be swapped after the check.
+    With ``limit``, a larger file raises :class:`TooLarge` unread.
+    """
+    descriptor = os.open(path, _READ_FLAGS)
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+            raise NotARegularFile(errno.EINVAL, f"not a regular file ({kind})", str(path))
+        if limit is not None and info.st_size > limit:
+            raise TooLarge(errno.EFBIG, f"larger than {limit} bytes", str(path))
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(descriptor, max(info.st_size + 1, 65536))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if limit is not None and total > limit:  # it grew while being read
+                raise TooLarge(errno.EFBIG, f"larger than {limit} bytes", str(path))
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)

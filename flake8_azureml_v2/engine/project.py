@@ -4,6 +4,12 @@ A file is a training script when an orchestration file of the same project
 names it with ``script=``, ``script_name=`` or ``entry_script=``.  The index is
 built lazily, once per project root and process, and only parses files that
 contain both ``azureml`` and ``script``.
+
+Its cost is bounded whatever the project holds: the walk yields regular files
+only (no FIFO or device, even through a link) and honours the excludes, a file
+above :data:`MAX_FILE_BYTES` is skipped unread, and the scan stops after
+:data:`MAX_FILES` files or :data:`MAX_TOTAL_BYTES` bytes.  Past a bound, the
+index knows less (fewer ``script=`` references), never more.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Union
 
+import pathspec
+
 from . import files
 from .names import CallSite, Const, Model, Ref
 from .settings import Settings
@@ -23,6 +31,9 @@ from .source import SourceError, decode, parse
 from .surface import Surface
 
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.cfg", "setup.py", "tox.ini", ".flake8")
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_FILES = 50_000
 
 # suffix -> function giving the Python programs a file of that kind contains.
 # Outer layers (notebooks) register more readers; plain Python is built in.  A
@@ -97,19 +108,31 @@ class ProjectIndex:
     file that mentions azureml and notes which ``*.py`` names it mentions; only when a
     file with that name is checked are the files mentioning it parsed."""
 
-    def __init__(self, root: Path, surface: Surface) -> None:
+    def __init__(self, root: Path, surface: Surface, exclude: tuple[str, ...] = ()) -> None:
         self.root = root
         self.surface = surface
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
         self.mentions: dict[str, list[Path]] = {}
         self.parsed: dict[Path, list[tuple[str | None, str, ScriptReference]]] = {}
+        self.complete = True  # False when a bound stopped the scan
         self._scan()
 
     def _scan(self) -> None:
-        for path in files.walk(self.root, tuple(READERS)):
+        budget = MAX_TOTAL_BYTES
+        for count, path in enumerate(files.walk(self.root, tuple(READERS), self.exclude)):
+            if count >= MAX_FILES or budget <= 0:
+                self.complete = False
+                break
             try:
-                data = path.read_bytes()
+                data = files.read_regular(path, limit=min(MAX_FILE_BYTES, budget))
+            except files.TooLarge:
+                if budget < MAX_FILE_BYTES:
+                    self.complete = False
+                    break
+                continue
             except OSError:
                 continue
+            budget -= len(data)
             if self.surface.marker.encode() not in data:
                 continue
             names = {os.path.basename((a or b).decode("utf-8", "replace")) for a, b in _MENTION.findall(data)}
@@ -124,7 +147,7 @@ class ProjectIndex:
             return found
         found = []
         try:
-            data = orchestrator.read_bytes()
+            data = files.read_regular(orchestrator, limit=MAX_FILE_BYTES)
             for program in READERS[orchestrator.suffix](orchestrator, data):
                 text, label = (program, None) if isinstance(program, str) else program
                 tree = parse(text, str(orchestrator))
@@ -160,7 +183,7 @@ def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) 
     return any(Path(os.path.normpath(base / folder / script)) == path for base in (here, root))
 
 
-_INDEXES: dict[Path, ProjectIndex] = {}
+_INDEXES: dict[tuple[Path, tuple[str, ...]], ProjectIndex] = {}
 # Each file is parsed once per process: what the analysis found is kept for the
 # index, and a tree the index parsed is handed to the analysis of the same text.
 _ANALYSED: dict[Path, list[tuple[str | None, str, ScriptReference]]] = {}
@@ -184,13 +207,14 @@ def root_for(path: Path, settings: Settings) -> Path:
 
 
 def index_for(path: Path, settings: Settings, surface: Surface) -> ProjectIndex:
-    return index_at(root_for(path, settings), surface)
+    return index_at(root_for(path, settings), surface, settings)
 
 
-def index_at(root: Path, surface: Surface) -> ProjectIndex:
-    index = _INDEXES.get(root)
+def index_at(root: Path, surface: Surface, settings: Settings | None = None) -> ProjectIndex:
+    exclude = settings.exclude if settings is not None else ()
+    index = _INDEXES.get((root, exclude))
     if index is None:
-        index = _INDEXES[root] = ProjectIndex(root, surface)
+        index = _INDEXES[(root, exclude)] = ProjectIndex(root, surface, exclude)
     return index
 
 

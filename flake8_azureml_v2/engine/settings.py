@@ -15,6 +15,8 @@ class Settings:
     project_root_hint: Path | None = None
     # Follow script= / script_name= / entry_script= across the project.
     project_index: bool = True
+    # gitignore-style patterns the project index skips (--exclude and [tool.azureml-v2] exclude).
+    exclude: tuple[str, ...] = ()
     # Set by an adapter that knows from elsewhere that the text runs inside a job
     # (a notebook cell that writes a script the notebook submits): why, for AML010.
     training_evidence: str | None = None

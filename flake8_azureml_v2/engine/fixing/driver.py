@@ -118,13 +118,13 @@ def fix_text(
     outcome.text = text
     if analysis is None or analysis.model is None or file_is_exempt(analysis.source):
         return outcome
+    outcome.to_input = _position_mapper(maps, analysis.source, original)
     permission = _permission(analysis.source, selected)
     for finding in analysis.findings:
         if permission(finding) is not None:
             continue
         refusal = last.refusals.get(id(finding)) or _default_refusal(finding, known)
-        refusal = refusal.rendered(_line_mapper(maps, analysis.source, original))
-        outcome.left.append(Left(_finding_on_disk(finding, maps, analysis.source, original), refusal))
+        outcome.left.append(Left(finding, refusal))
     return outcome
 
 
@@ -175,15 +175,17 @@ def _on_disk(fixed: Fixed, maps: list[OffsetMap], current: SourceText, original:
     return replace(fixed, line=line, col=col)
 
 
-def _finding_on_disk(finding: Finding, maps: list[OffsetMap], current: SourceText, original: SourceText) -> Finding:
-    if not maps:
-        return finding
-    start = _to_original(current.offset(finding.line, finding.char_col), maps)
-    end = _to_original(current.offset(finding.end_line, finding.char_end_col), maps, left=True)
-    line, col, char_col = _line_col(original, start)
-    end_line, end_col, char_end_col = _line_col(original, max(end, start))
-    return replace(finding, line=line, col=col, char_col=char_col, end_line=end_line, end_col=end_col,
-                   char_end_col=char_end_col)
+def _position_mapper(maps: list[OffsetMap], current: SourceText,
+                     original: SourceText) -> Callable[[int, int], tuple[int, int]]:
+    """(line, byte column) of the fixed text -> (line, byte column) of the input text."""
+    def position(line: int, col: int) -> tuple[int, int]:
+        if not maps or not 0 < line <= len(current.lines):
+            return line, col
+        offset = current.offset(line, current.char_col(line, col))
+        found_line, found_col, _ = _line_col(original, _to_original(offset, maps))
+        return found_line, found_col
+
+    return position
 
 
 # -- one pass -----------------------------------------------------------------

@@ -98,11 +98,11 @@ class OffsetMap:
         index = bisect_right(self.new_starts, offset) - 1
         if index < 0:
             return offset
-        new_start, new_end, old_start, delta = self.spans[index]
-        if offset < new_end:
-            return old_start
         if left:
             first = bisect_left(self.new_starts, offset)
             if first <= index and self.new_starts[first] == offset:
-                return self.spans[first][2]
+                return self.spans[first][2]  # before whatever the edits at this point wrote or deleted
+        new_start, new_end, old_start, delta = self.spans[index]
+        if offset < new_end:
+            return old_start
         return offset - delta

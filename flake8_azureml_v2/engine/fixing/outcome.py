@@ -5,9 +5,10 @@ load the fixer machinery until a fix really runs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..findings import Finding, Refusal, RefusalKind
+from ..findings import Finding, Refusal, RefusalKind, render_lines
 
 
 class FixError(Exception):
@@ -27,12 +28,16 @@ class Fixed:
 
 @dataclass(frozen=True)
 class Left:
-    finding: Finding
-    refusal: Refusal
+    finding: Finding  # positions in the fixed text
+    refusal: Refusal  # its line references are lines of the fixed text
 
     @property
     def reason(self) -> str:
-        return self.refusal.detail
+        return render_lines(self.refusal.detail)
+
+    def reason_in(self, line: Callable[[int], int]) -> str:
+        """The reason with its line references mapped by ``line`` (for instance to the input)."""
+        return render_lines(self.refusal.detail, line)
 
     @property
     def kind(self) -> RefusalKind:
@@ -42,9 +47,14 @@ class Left:
 @dataclass
 class FixOutcome:
     text: str
-    fixed: list[Fixed] = field(default_factory=list)
-    left: list[Left] = field(default_factory=list)
+    fixed: list[Fixed] = field(default_factory=list)  # positions in the input text
+    left: list[Left] = field(default_factory=list)  # positions in the fixed text
     passes: int = 0
+    # (line, UTF-8 byte column) of the fixed text -> the same place in the input text
+    to_input: Callable[[int, int], tuple[int, int]] = field(default=lambda line, col: (line, col), repr=False)
+
+    def input_line(self, line: int) -> int:
+        return self.to_input(line, 0)[0]
 
     @property
     def changed(self) -> bool:

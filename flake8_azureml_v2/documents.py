@@ -1,0 +1,278 @@
+"""One document model for ``.py`` files and notebooks.
+
+A **document** is a file as read (from disk or standard input) seen as cells:
+a ``.py`` file is one cell, a notebook has its JSON cells.  It offers the engine
+**programs**: Python texts, each knowing how its lines map back to (cell, line)
+on disk and how to turn the engine's rewritten text back into new cell texts.
+The document turns new cell texts back into the file's bytes.  The engine only
+ever sees a program's text; everything about cells and bytes stays here.
+
+API used by :mod:`.runner` (the one read → analyse/fix → report → write path)::
+
+    document = load(data, path)              # DocumentError, NotebookError, SourceError
+    for program in document.programs(settings):
+        program.text, program.path, program.settings   # what the engine is given
+        program.model = analysis.model                  # optional: saves the notebook a re-analysis
+        program.place(line, col[, text])                # a line/column of text (default: the program) on disk
+        program.finding(finding)                        # a finding of the program, re-based on disk
+        program.cells(new_text)                         # {cell index: new cell text}; FixError if it cannot be cut
+        program.refusal                                 # why it is never fixed (a %%writefile -a cell), or None
+    document.skipped                         # (cell index, reason): cells that are not Python
+    document.render({cell index: text})      # the new file's bytes
+    document.diff(display, {cell index: text})
+
+Columns are 0-based UTF-8 byte offsets (as in :class:`~.engine.Finding.col`);
+cell indexes are 0-based, the cell numbers shown to users 1-based.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from .api import analyse
+from .engine import Finding, Settings
+from .engine.names import Model
+from .engine.source import Encoding, decode_file
+from .notebook_files import Notebook, cell_text, read_notebook
+from .notebooks import (
+    Parts, Program as JoinedCells, WrittenFile, is_notebook, parse_problem, take_apart, written_path,
+    written_settings,
+)
+
+APPEND_REFUSAL = "the cell appends to a file (%%writefile -a), so it is not fixed"
+NOT_PYTHON = "skipped, not Python even with magics masked"
+
+
+class DocumentError(Exception):
+    """The file cannot be turned into bytes again (one-line reason)."""
+
+
+@dataclass(frozen=True, order=True)
+class CellFinding(Finding):
+    """A finding whose ``line``/``end_line`` count inside notebook cell ``cell`` (1-based)."""
+
+    cell: int = 0
+
+
+@dataclass(frozen=True)
+class Place:
+    """A position in a file: ``cell`` (1-based) is None outside notebooks; ``col`` is 0-based UTF-8 bytes."""
+
+    line: int
+    col: int
+    cell: int | None = None
+
+    def __str__(self) -> str:
+        where = f"cell {self.cell}:{self.line}" if self.cell is not None else str(self.line)
+        return f"{where}:{self.col + 1}"
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.cell or 0, self.line, self.col)
+
+
+class Program:
+    """A Python text for the engine, with the way back to the document's cells."""
+
+    refusal: str | None = None
+
+    def __init__(self, text: str, path: Path | None, settings: Settings, numbered: bool) -> None:
+        self.text = text
+        self.path = path
+        self.settings = settings
+        self.numbered = numbered  # whether places name a cell (notebooks)
+        self.model: Model | None = None
+
+    def locate(self, line: int, text: str) -> tuple[int, int]:
+        """(0-based cell index, 1-based line in that cell) of line ``line`` of ``text``."""
+        raise NotImplementedError
+
+    def cells(self, text: str) -> dict[int, str]:
+        """The cell texts ``text`` (the engine's rewrite of this program) stands for."""
+        raise NotImplementedError
+
+    def describe(self, message: str) -> str:
+        """A fixer's message, with the program's line numbers named as the document's."""
+        return message
+
+    def place(self, line: int, col: int, text: str | None = None) -> Place:
+        index, in_cell = self.locate(line, self.text if text is None else text)
+        return Place(in_cell, col, index + 1 if self.numbered else None)
+
+    def finding(self, finding: Finding) -> Finding:
+        if not self.numbered:
+            return finding
+        index, line = self.locate(finding.line, self.text)
+        end_index, end_line = self.locate(finding.end_line, self.text)
+        values = {f.name: getattr(finding, f.name) for f in fields(Finding)}
+        values.update(line=line, end_line=end_line if end_index == index else line)
+        return CellFinding(**values, cell=index + 1)
+
+
+class Document:
+    """A file as cells; see the module docstring."""
+
+    is_notebook = False
+
+    def __init__(self, data: bytes, path: Path | None) -> None:
+        self.data = data
+        self.path = path
+        self.skipped: list[tuple[int, str]] = []  # complete once programs() is exhausted
+
+    def programs(self, settings: Settings) -> Iterator[Program]:
+        raise NotImplementedError
+
+    def cell_text(self, index: int) -> str:
+        raise NotImplementedError
+
+    def render(self, cells: dict[int, str]) -> bytes:
+        raise NotImplementedError
+
+    def diff(self, display: str, cells: dict[int, str]) -> Iterator[str]:
+        raise NotImplementedError
+
+    def where(self, index: int) -> str:
+        """How a cell is named in messages."""
+        return f"cell {index + 1}"
+
+
+def load(data: bytes, path: Path | None) -> Document:
+    """The document in ``data``; ``path`` (on disk, or --stdin-filename) says which kind."""
+    if is_notebook(path):
+        return NotebookDocument(data, path)
+    return PythonDocument(data, path)
+
+
+# --- .py files ------------------------------------------------------------------------------
+
+
+class WholeFile(Program):
+    def locate(self, line: int, text: str) -> tuple[int, int]:
+        return 0, line
+
+    def cells(self, text: str) -> dict[int, str]:
+        return {0: text}
+
+
+class PythonDocument(Document):
+    """A Python file: one cell holding the decoded text."""
+
+    def __init__(self, data: bytes, path: Path | None) -> None:
+        super().__init__(data, path)
+        self.text, self.encoding = decode_file(data)
+
+    def programs(self, settings: Settings) -> Iterator[Program]:
+        yield WholeFile(self.text, self.path, settings, numbered=False)
+
+    def cell_text(self, index: int) -> str:
+        return self.text
+
+    def render(self, cells: dict[int, str]) -> bytes:
+        return _encode(self.encoding, cells.get(0, self.text))
+
+    def diff(self, display: str, cells: dict[int, str]) -> Iterator[str]:
+        if 0 in cells:
+            yield from _unified(self.text, cells[0], display, complete_lines=False)
+
+
+def _encode(encoding: Encoding, text: str) -> bytes:
+    try:
+        return encoding.encode(text)
+    except UnicodeEncodeError as exc:
+        raise DocumentError(f"the fixed code cannot be written as {exc.encoding}") from None
+
+
+def _unified(old: str, new: str, name: str, complete_lines: bool) -> Iterator[str]:
+    """A unified diff; a last line without a line break gets one (cells) or git's marker (files)."""
+    def lines(text: str) -> list[str]:
+        found = text.splitlines(keepends=True)
+        if complete_lines and found and not found[-1].endswith(("\n", "\r")):
+            found[-1] += "\n"
+        return found
+
+    for line in difflib.unified_diff(lines(old), lines(new), fromfile=f"a/{name}", tofile=f"b/{name}"):
+        yield line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+
+
+# --- notebooks ------------------------------------------------------------------------------
+
+
+class CodeCells(Program):
+    """A notebook's code cells joined into one program."""
+
+    def __init__(self, joined: JoinedCells, path: Path | None, settings: Settings) -> None:
+        super().__init__(joined.text, path, settings, numbered=True)
+        self.joined = joined
+
+    def locate(self, line: int, text: str) -> tuple[int, int]:
+        where = self.joined.locator(text)(line)
+        return where.cell - 1, where.line
+
+    def cells(self, text: str) -> dict[int, str]:
+        return dict(zip(self.joined.cells, self.joined.split(text)))
+
+    def describe(self, message: str) -> str:
+        return self.joined.describe(message, self.text)
+
+
+class WrittenCell(Program):
+    """The body of a ``%%writefile x.py`` cell: the file the notebook writes."""
+
+    def __init__(self, written: WrittenFile, path: Path | None, settings: Settings) -> None:
+        super().__init__(written.body, path, settings, numbered=True)
+        self.written = written
+        if written.append:
+            self.refusal = APPEND_REFUSAL
+
+    def locate(self, line: int, text: str) -> tuple[int, int]:
+        return self.written.cell, line + self.written.offset
+
+    def cells(self, text: str) -> dict[int, str]:
+        return {self.written.cell: self.written.header + text}
+
+
+class NotebookDocument(Document):
+    """A notebook: the code cells as one program, and one program per ``%%writefile`` of Python."""
+
+    is_notebook = True
+
+    def __init__(self, data: bytes, path: Path | None) -> None:
+        super().__init__(data, path)
+        self.notebook: Notebook = read_notebook(data)
+        self.parts: Parts = take_apart(self.notebook)
+        self.skipped = list(self.parts.skipped)
+
+    def programs(self, settings: Settings) -> Iterator[Program]:
+        main = CodeCells(self.parts.program, self.path, settings)
+        yield main
+        if not self.parts.written:
+            return
+        # The written files need the notebook's names before any fix (``script=`` and the
+        # constants that expand ``$folder/train.py``).
+        model = main.model if main.model is not None else analyse(main.text, path=self.path, settings=settings).model
+        where = self.path.parent if self.path is not None else Path.cwd()
+        for written in self.parts.written:
+            language = written.language(model)
+            if language == "other":
+                continue  # YAML, CSV, .amlignore...: never Python
+            problem = parse_problem(written.body)
+            if problem is not None:
+                if language == "python":  # a .py file that does not parse; an unknown target is skipped silently
+                    self.skipped.append((written.cell, problem))
+                continue
+            yield WrittenCell(written, written_path(written, where, model),
+                              written_settings(written, where, self.path, self.parts, model, settings))
+        self.skipped.sort()
+
+    def cell_text(self, index: int) -> str:
+        return cell_text(self.notebook.cells[index])
+
+    def render(self, cells: dict[int, str]) -> bytes:
+        return self.notebook.with_sources(cells)
+
+    def diff(self, display: str, cells: dict[int, str]) -> Iterator[str]:
+        for index in sorted(cells):
+            yield from _unified(self.cell_text(index), cells[index], f"{display}:{self.where(index)}", complete_lines=True)

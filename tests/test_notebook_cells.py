@@ -1,0 +1,133 @@
+"""What a notebook cell is: Python under %%time/%%timeit/%%capture/%%prun, masked under other
+cell magics, and a %%writefile cell is Python only when it writes a .py file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from flake8_azureml_v2.notebooks import cell_kind, mask_magics
+
+from .conftest import run
+
+TOOL = [sys.executable, "-m", "flake8_azureml_v2"]
+IMPORT = "from azureml.core import Dataset, Workspace\n"
+
+
+def notebook(*sources: str) -> str:
+    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": s}
+             for s in sources]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
+
+
+def sources(path: Path) -> list[str]:
+    return [c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+            for c in json.loads(path.read_text())["cells"]]
+
+
+def tool(*args: str, cwd: Path):
+    return run([*TOOL, *args], cwd=cwd)
+
+
+@pytest.mark.parametrize("magic", ["%%time", "%%timeit -n1 -r1", "%%capture captured", "%%prun -s cumulative -q",
+                                   "%%time\n%%capture"])
+def test_names_used_only_inside_a_python_cell_magic_stay_imported(tmp_path: Path, magic: str) -> None:
+    # do-no-harm cellmagic_time.ipynb: the safe fix used to delete an import only such a cell uses
+    text = notebook(IMPORT, f"{magic}\nds = Dataset.get_by_name(ws, 'x')\n")
+    nb = tmp_path / "nb.ipynb"
+    nb.write_text(text)
+    fixed = tool("fix", "nb.ipynb", cwd=tmp_path)
+    assert "Dataset" in sources(nb)[0], fixed.stdout
+    assert sources(nb)[1] == f"{magic}\nds = Dataset.get_by_name(ws, 'x')\n"
+    line = magic.count("\n") + 2
+    check = tool("check", "nb.ipynb", cwd=tmp_path)
+    assert f"nb.ipynb:cell 2:{line}:6: AML022 " in check.stdout, check.stdout  # reported inside the cell
+
+
+def test_a_fix_inside_a_time_cell_keeps_the_magic_line(tmp_path: Path) -> None:
+    nb = tmp_path / "nb.ipynb"
+    nb.write_text(notebook("from azureml.core import Workspace\n", "%%time\r\nws = Workspace.from_config()\r\n"))
+    result = tool("fix", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "nb.ipynb:cell 2:2:6: AML020 fixed: " in result.stdout
+    assert sources(nb)[1] == "%%time\r\nml_client = MLClient.from_config(DefaultAzureCredential())\r\n"
+
+
+def test_python_after_the_options_of_timeit_and_prun_is_analysed(tmp_path: Path) -> None:
+    nb = tmp_path / "nb.ipynb"
+    text = notebook("from azureml.core import Workspace\nimport os\n",
+                    "%%timeit -n 1 -r1 ws = Workspace.from_config()\nprint(ws)\n",
+                    "%%prun -l 5 -s time os.getcwd()\n")
+    nb.write_text(text)
+    check = tool("check", "nb.ipynb", cwd=tmp_path)
+    assert "nb.ipynb:cell 2:1:24: AML020 " in check.stdout, check.stdout  # the column of the setup statement
+    fixed = tool("fix", "nb.ipynb", cwd=tmp_path)  # the safe fixes: nothing may be removed
+    assert nb.read_text() == text, fixed.stdout + fixed.stderr
+
+
+def test_other_cell_magics_stay_masked(tmp_path: Path) -> None:
+    nb = tmp_path / "nb.ipynb"
+    nb.write_text(notebook("import azureml.core\n", "%%bash\nazureml = 1 +\n", "%%html\n<b>azureml</b>\n",
+                           "%%sh\npip install azureml-core\n", "%%time\n%%bash\necho Workspace.from_config()\n",
+                           "%%writefile notes.txt\nfrom azureml.core import Run\n"))
+    result = tool("check", "nb.ipynb", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr == "Found 1 finding.\n"
+    assert [line.split(": ")[0] for line in result.stdout.splitlines()] == ["nb.ipynb:cell 1:1:1"]
+
+
+def test_cell_kinds() -> None:
+    assert cell_kind("%%time\nx = 1\n").kind == "python"
+    assert cell_kind("\n%%timeit -n1 -r 2 -o setup()\nbody()\n").statements == {1: 21}
+    assert cell_kind("%%timeit -n 10\nbody()\n").statements == {}
+    assert cell_kind("%%prun -D out.prof -- f()\n").statements == {0: 22}
+    assert cell_kind("%%capture out\n%%writefile x.py\nprint(1)\n").kind == "other"
+    assert cell_kind("%%writefile x.py\nprint(1)\n").kind == "writefile"
+    assert cell_kind("%%bash\nls\n").kind == "other"
+    masked, originals, _ = mask_magics("%%timeit -n1 f(x)\ny()\n", "T", 0, {0: 13})
+    assert masked == "pass;        f(x)  # T0\ny()\n" and originals == ["%%timeit -n1 f(x)\n"]
+
+
+YAML = "name: train-env\ndependencies:\n  - python=3.10\n  - pip:\n      - azureml-core\n"
+
+
+@pytest.mark.parametrize("target", ["environment.yml", "$folder/conda.yaml", "{folder}/data.csv", ".amlignore",
+                                    "$unknown_name", "{unknown}", "$unknown/env.yml"])
+def test_writefile_cells_that_are_not_python_are_never_parsed(tmp_path: Path, target: str) -> None:
+    # do-no-harm writefile_yaml.ipynb: a conda file used to be an error (exit 2) even with --exit-zero
+    nb = tmp_path / "nb.ipynb"
+    text = notebook("folder = 'env'\nfrom azureml.core import Workspace\nws = Workspace.from_config()\n",
+                    f"%%writefile {target}\n{YAML}")
+    nb.write_text(text)
+    check = tool("check", "--exit-zero", "nb.ipynb", cwd=tmp_path)
+    assert (check.returncode, check.stderr) == (0, "Found 2 findings.\n")
+    assert [line.split(" ")[:2] for line in check.stdout.splitlines()] == [
+        ["nb.ipynb:cell", "1:2:1:"], ["nb.ipynb:cell", "1:3:6:"]]
+    fix = tool("fix", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path)
+    assert fix.returncode == 0 and "error" not in fix.stderr
+    assert sources(nb)[1] == f"%%writefile {target}\n{YAML}"
+
+
+@pytest.mark.parametrize("target", ["$folder/train.py", "{folder}/train.py", "$script", "src/train.py"])
+def test_writefile_cells_of_python_are_checked_and_fixed(tmp_path: Path, target: str) -> None:
+    nb = tmp_path / "nb.ipynb"
+    body = "from azureml.core import Run\nrun = Run.get_context()\nrun.log('loss', 0.5)\n"
+    nb.write_text(notebook("folder = 'src'\n", f"%%writefile {target}\n{body}"))
+    check = tool("check", "nb.ipynb", cwd=tmp_path)
+    assert "nb.ipynb:cell 2:4:1: AML012 " in check.stdout, check.stdout
+    fix = tool("fix", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path)
+    assert fix.returncode == 0, fix.stdout + fix.stderr
+    assert sources(nb)[1].startswith(f"%%writefile {target}\n") and "mlflow.log_metric('loss', 0.5)" in sources(nb)[1]
+
+
+def test_a_py_target_that_does_not_parse_is_an_error_an_unknown_one_is_skipped(tmp_path: Path) -> None:
+    nb = tmp_path / "nb.ipynb"
+    nb.write_text(notebook("import azureml.core\n", "%%writefile train.py\nprint 'python 2'\n",
+                           "%%writefile $name\nprint 'python 2'\n"))
+    result = tool("check", "--exit-zero", "nb.ipynb", cwd=tmp_path)
+    assert result.returncode == 2
+    assert [line for line in result.stderr.splitlines() if "error" in line] == [
+        "nb.ipynb:cell 2: error: skipped, not Python even with magics masked: syntax error: Missing parentheses "
+        "in call to 'print'. Did you mean print(...)? (line 1)"]
