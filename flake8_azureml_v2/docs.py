@@ -57,7 +57,7 @@ def listing(rules: tuple[Rule, ...]) -> str:
 def fix_status(rule: Rule) -> str:
     if rule.fix_safety is FixSafety.MANUAL:
         return "manual"
-    if rule.fixer is None and rule.code not in ("AML099",):
+    if rule.fixer is None and not rule.removes_unused_imports:
         return f"not yet ({rule.fix_safety.value})"
     return rule.fix_safety.value
 

@@ -7,7 +7,7 @@ the module records:
   functions or ``try/except ImportError`` blocks);
 * simple value bindings (``exp = Experiment(ws, "x")``, ``run = exp.submit(c)``)
   so that later code knows what a variable holds;
-* every call, attribute read and reference to an ``azureml`` name, each with
+* every call, attribute read and reference to a name of the old API, each with
   the values resolved *at that point* of the program.
 
 Statements run in order.  Function bodies are walked after the enclosing
@@ -44,7 +44,7 @@ MAX_WALKS = 3
 
 @dataclass(frozen=True)
 class Ref:
-    """The expression names a module, class or function: ``azureml.core.Experiment``."""
+    """The expression names a module, class or function of the old API, by its qualified name."""
 
     qualname: str
 
@@ -586,7 +586,7 @@ class _Walker(ast.NodeVisitor):
         self.site_arguments.setdefault(id(function), []).append(passed)
 
     def _may_involve_v1(self, node: ast.AST, annotations: dict[str, Value]) -> bool:
-        """A body that never spells ``azureml`` nor a name bound to a v1 object (and
+        """A body that never spells the surface's marker nor a name bound to an old-API object (and
         takes no v1-annotated parameter) cannot hold v1 code: skip it.  Most of a
         large file is such code, and the walk is the engine's main cost."""
         lines = self.model.lines

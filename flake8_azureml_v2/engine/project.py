@@ -1,9 +1,9 @@
 """The cross-file index of training scripts.
 
 A file is a training script when an orchestration file of the same project
-names it with ``script=``, ``script_name=`` or ``entry_script=``.  The index is
-built lazily, once per project root and process, and only parses files that
-contain both ``azureml`` and ``script``.
+names it with one of the surface's script parameters (``script=`` and the like).
+The index is built lazily, once per project root and process, and only parses
+files that contain the surface's marker.
 
 Its cost is bounded whatever the project holds: the walk yields regular files
 only (no FIFO or device, even through a link) and honours the excludes, a file
@@ -105,7 +105,7 @@ _MENTION = re.compile(rb"""["']([^"'\r\n\\]*?\.py)\\?["']|%%writefile\s+(?:-a\s+
 
 class ProjectIndex:
     """Built in two steps so that it stays cheap on a monorepo: one scan reads each
-    file that mentions azureml and notes which ``*.py`` names it mentions; only when a
+    file that mentions the surface's marker and notes which ``*.py`` names it mentions; only when a
     file with that name is checked are the files mentioning it parsed."""
 
     def __init__(self, root: Path, surface: Surface, exclude: tuple[str, ...] = ()) -> None:

@@ -8,15 +8,15 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Settings:
-    # gitignore-style patterns, relative to ``base``, naming training scripts (AML010)
+    # gitignore-style patterns, relative to ``base``, naming training scripts (code that runs inside a job)
     training_scripts: tuple[str, ...] = ()
     base: Path | None = None
     # Where to look for orchestration files when a file has no project marker above it.
     project_root_hint: Path | None = None
     # Follow script= / script_name= / entry_script= across the project.
     project_index: bool = True
-    # gitignore-style patterns the project index skips (--exclude and [tool.azureml-v2] exclude).
+    # gitignore-style patterns the project index skips (the command line's and the configuration's excludes).
     exclude: tuple[str, ...] = ()
     # Set by an adapter that knows from elsewhere that the text runs inside a job
-    # (a notebook cell that writes a script the notebook submits): why, for AML010.
+    # (a notebook cell that writes a script the notebook submits): why, for the rules about in-job code.
     training_evidence: str | None = None

@@ -16,13 +16,13 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from ..engine.names import Instance
-from ..v1api import is_subtype
 from ..engine.fixing.arguments import constant_str, known_str, py_str
-from ._common import workspace_binding
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, snippet
 from ..engine.fixing.symbols import symbol
+from ..engine.names import Instance
+from ..v1api import is_subtype
+from ._common import workspace_binding
 
 DATASET = "azureml.core.Dataset"
 OUTPUT_CONFIG = "azureml.data.OutputFileDatasetConfig"

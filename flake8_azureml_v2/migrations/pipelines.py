@@ -15,14 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from ..engine.names import Binding, Const, Instance, Ref
-from ..v1api import is_subtype
 from ..engine.fixing import listedit, statements
-from . import commandline
 from ..engine.fixing.arguments import BoundArguments, bind_arguments, known_str, py_str
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, snippet
 from ..engine.fixing.symbols import symbol
+from ..engine.names import Binding, Const, Instance, Ref
+from ..v1api import is_subtype
+from . import commandline
 
 PYTHON_SCRIPT_STEP = "azureml.pipeline.steps.PythonScriptStep"
 RUN_CONFIGURATION = "azureml.core.RunConfiguration"

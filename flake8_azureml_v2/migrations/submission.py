@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import ast
 
-from ..engine.names import Binding
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, constant_str
-from ._common import workspace_binding
 from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.names import Binding
+from ._common import workspace_binding
 
 EXPERIMENT_SIGNATURE = ["workspace", "name"]
 

@@ -2,32 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from ..migrations.pipelines import PYTHON_SCRIPT_STEP, plan_step
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..migrations import fixer
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
-
-
-def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """Each step becomes a ``command`` component; the pipeline fixer (AML004) calls it."""
-    for site in ctx.model.calls_to(PYTHON_SCRIPT_STEP):
-        unit = Rewrite("AML003", site.node, "PythonScriptStep() -> command component")
-        unit.binding = ctx.assigned_binding(site.node)  # so that a refusal explains its users too
-        try:
-            plan = plan_step(site.node, ctx)
-        except ValueError as reason:
-            yield unit.refuse(str(reason))
-            continue
-        unit.binding = plan.binding
-        unit.edits.extend(plan.edits)
-        unit.consumes.extend(plan.consumes)
-        unit.imports |= plan.line.imports
-        unit.findings.extend(plan.line.resolves)
-        unit.notes.extend(plan.notes)
-        yield unit
-
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML003",
@@ -54,5 +32,5 @@ RULE = Rule(
         "def pipeline():\n"
         "    train_step = train()"
     ),
-    fixer=fix,
+    fixer=fixer("python_script_step"),
 )

@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from ..migrations.pipelines import plan_pipeline
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..migrations import fixer
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
-
-PIPELINE = "azureml.pipeline.core.Pipeline"
-
-
-def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """``p = Pipeline(ws, steps=[...])`` -> a ``@dsl.pipeline`` function and its call."""
-    for site in ctx.model.calls_to(PIPELINE):
-        unit = Rewrite("AML004", site.node, "Pipeline() -> @dsl.pipeline function")
-        unit.binding = ctx.assigned_binding(site.node)  # so that a refusal explains its users too
-        try:
-            plan = plan_pipeline(site.node, ctx)
-        except ValueError as reason:
-            yield unit.refuse(str(reason))
-            continue
-        unit.binding = plan.binding
-        unit.edits.extend(plan.edits)
-        unit.consumes.extend(plan.consumes)
-        yield unit
-
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML004",
@@ -52,5 +31,5 @@ RULE = Rule(
         "\n"
         "pipeline_job = train_and_score(data=Input(type='uri_folder', path=url))"
     ),
-    fixer=fix,
+    fixer=fixer("pipeline"),
 )

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from ..migrations._common import absorbed_bindings
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..migrations import fixer
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
-
-
-def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """A PipelineData passed between steps becomes a step output bound in the pipeline
-    body (AML003/AML004 do that); the v1 variable is then deleted."""
-    yield from absorbed_bindings(ctx, "azureml.pipeline.core.PipelineData", "AML005", "PipelineData() -> Output(...)")
-
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML005",
@@ -36,5 +27,5 @@ RULE = Rule(
         "prep = command(..., outputs={'prepared': Output(type='uri_folder')})\n"
         "# in the pipeline: train(data=prep_step.outputs.prepared)"
     ),
-    fixer=fix,
+    fixer=fixer("pipeline_data"),
 )

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from ..migrations._common import absorbed_bindings
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..migrations import fixer
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
-
-OUTPUT_CONFIG = "azureml.data.OutputFileDatasetConfig"
-
-
-def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """An output used only as a job argument becomes an Output of that job
-    (AML002 declares it); the v1 variable is then deleted."""
-    yield from absorbed_bindings(ctx, OUTPUT_CONFIG, "AML006", "OutputFileDatasetConfig() -> Output(...)")
-
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML006",
@@ -40,5 +29,5 @@ RULE = Rule(
         "command(command='python fit.py --model-dir ${{outputs.model_dir}}',\n"
         "        outputs={'model_dir': Output(type='uri_folder')}, ...)"
     ),
-    fixer=fix,
+    fixer=fixer("output_file_dataset_config"),
 )

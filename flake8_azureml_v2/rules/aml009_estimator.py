@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import Context
-from ._matchers import sg_calls
 from ..engine.names import Ref
-from ._rule import AmlRule as Rule, Family, FixSafety, Hit
+from ._matchers import sg_calls
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety, Hit
 
 ESTIMATORS = frozenset(
     {

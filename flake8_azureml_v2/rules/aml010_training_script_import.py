@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import Context
-from ..engine.fixing.rewrite import FixContext, Rewrite
 from ._matchers import IN_JOB_CALL, V1_IMPORT
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety, Hit
 from ._training import training_evidence
-from ._rule import AmlRule as Rule, Family, FixSafety, Hit
 
 
 def detect(ctx: Context) -> Iterator[Hit]:
@@ -24,13 +24,6 @@ def detect(ctx: Context) -> Iterator[Hit]:
             f"azureml import in a training script ({evidence}); "
             "remove azureml from in-job code and log with MLflow"
         )
-
-
-def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """No units of its own: the fix driver's import clean-up deletes each v1
-    import once nothing uses its names, which the in-job rewrites (AML011-AML031)
-    bring about by replacing every use of ``Run`` and ``run`` with MLflow."""
-    return iter(())
 
 
 RULE = Rule(
@@ -61,5 +54,4 @@ RULE = Rule(
         "mlflow.log_metric('accuracy', acc)"
     ),
     sg_rule={**V1_IMPORT, "inside": {"kind": "module", "stopBy": "end", "has": IN_JOB_CALL}},
-    fixer=fix,
 )

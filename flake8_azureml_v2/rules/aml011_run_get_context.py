@@ -2,55 +2,10 @@
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator
-
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..migrations import fixer
 from ._matchers import calls_to
-from ..engine.names import Ref
-from ._rule import AmlRule as Rule, Family, FixSafety
-from ._injob import MLFLOW, RUN_GET_CONTEXT, is_pure, remove_statement, replace
-
-RUN_ID = "mlflow.active_run().info.run_id"
-
-
-def _run_id_reads(ctx: FixContext, unit: Rewrite) -> None:
-    """``run.id`` (read, not called) is the active MLflow run's id."""
-    assert unit.binding is not None
-    mlflow = ctx.model.module_scope.names.get("mlflow")
-    for use in unit.binding.uses:
-        read = ctx.parent(use)
-        if not isinstance(read, ast.Attribute) or read.attr != "id" or not isinstance(read.ctx, ast.Load):
-            continue
-        owner = ctx.parent(read)
-        if isinstance(owner, ast.Call) and owner.func is read:
-            continue
-        if mlflow is not None and mlflow.value != Ref("mlflow"):
-            continue
-        replace(ctx, unit, read, RUN_ID)
-        unit.own_uses.add(id(use))
-        unit.imports.add(MLFLOW)
-
-
-def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """Delete ``run = Run.get_context()`` (or the bare call).  The unit owns the
-    ``run`` variable: every other use must be rewritten by another in-job fix,
-    or nothing in the group is applied."""
-    for site in ctx.model.calls_to(RUN_GET_CONTEXT):
-        call = site.node
-        statement = ctx.parent(call)
-        binding = ctx.assigned_binding(call)
-        if not isinstance(statement, ast.Expr) and binding is None:
-            continue  # inline ``Run.get_context().log(...)``: the call's own unit removes it
-        unit = Rewrite("AML011", call, "removed Run.get_context(): the v2 job's MLflow run is already active")
-        if not all(is_pure(a) for a in [*call.args, *(k.value for k in call.keywords)]):
-            unit.refuse("its arguments are computed by calls")
-        unit.binding = binding
-        remove_statement(ctx, unit, statement)  # type: ignore[arg-type]
-        if binding is not None:
-            _run_id_reads(ctx, unit)
-        yield unit
-
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML011",
@@ -83,5 +38,5 @@ RULE = Rule(
         "import mlflow\n"
         "mlflow.log_metric('accuracy', 0.91)"
     ),
-    fixer=fix,
+    fixer=fixer("injob.run_get_context"),
 )

@@ -2,85 +2,11 @@
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator
-
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..migrations import fixer
 from ._matchers import method_calls
-from ._rule import AmlRule as Rule, Family, FixSafety
-from ._injob import (
-    describe,
-    file_name,
-    is_pure,
-    keep_order,
-    new_unit,
-    rename_call,
-    ROW_HELPER,
-    use_log_helper,
-    replace,
-    run_calls,
-    text,
-)
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 from ._shared import RUN
-from ._values import BOOL, NUMBER, STRING, value_kind
-
-
-def _loop_around(ctx: FixContext, node: ast.AST) -> bool:
-    current = ctx.parent(node)
-    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
-        if isinstance(current, (ast.For, ast.AsyncFor, ast.While)):
-            return True
-        current = ctx.parent(current)
-    return False
-
-
-def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
-    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
-        unit.refuse("it passes *arguments or **columns, whose names are unknown")
-        return
-    if len(call.args) > 2:
-        unit.refuse("it passes more positional arguments than the v1 signature takes")
-        return
-    named = {k.arg: k.value for k in call.keywords}
-    name = call.args[0] if call.args else named.pop("name", None)
-    description = call.args[1] if len(call.args) > 1 else named.pop("description", None)
-    columns = [k for k in call.keywords if k.arg not in ("name", "description")]
-    if name is None or not columns:
-        unit.refuse("run.log_row() without a name or without columns")
-        return
-    if not is_pure(description):
-        unit.refuse("description= is computed by a call; dropping it would skip that call")
-    keep_order(unit, [name, *(k.value for k in columns)])
-    kinds = [value_kind(ctx, column.value) for column in columns]
-    if STRING in kinds:
-        unit.refuse("a column is a string, which mlflow.log_metrics rejects")
-        return
-    if any(kind not in (NUMBER, BOOL) for kind in kinds):
-        # a column that may not be a number: a helper decides per value at run time
-        if use_log_helper(ctx, unit, row=True) and rename_call(ctx, unit, call, ROW_HELPER) is not None:
-            unit.description = f"run.log_row() -> {ROW_HELPER}(): one metric (or tag) per column"
-            unit.notes.append("the kind of some columns is not known, so a helper logs numbers as metrics "
-                              "and anything else as a tag")
-        return
-    entries = []
-    for column in columns:
-        key = file_name(ctx, name, f".{column.arg}")
-        if key is None:
-            unit.refuse(f"the row name {describe(ctx, name)} is not a literal or a variable")
-            return
-        entries.append(f"{key}: {text(ctx, column.value)}")
-    if _loop_around(ctx, call):
-        unit.notes.append("each repeated row is logged at step 0; pass step= to mlflow.log_metrics to keep rows apart")
-    replace(ctx, unit, call, f"mlflow.log_metrics({{{', '.join(entries)}}})")
-
-
-def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """``run.log_row('fold', auc=a)`` -> ``mlflow.log_metrics({'fold.auc': a})``."""
-    for site in run_calls(ctx, "log_row"):
-        unit = new_unit(ctx, site, "AML014", "run.log_row() -> mlflow.log_metrics() with '<name>.<column>' keys")
-        _rewrite(ctx, unit, site.node)
-        yield unit
-
 
 RULE = Rule(
     code="AML014",
@@ -98,5 +24,5 @@ RULE = Rule(
     ),
     example="run.log_row('fold', auc=0.81, f1=0.74)",
     use_instead="mlflow.log_metrics({'fold.auc': 0.81, 'fold.f1': 0.74})",
-    fixer=fix,
+    fixer=fixer("injob.run_log_row"),
 )

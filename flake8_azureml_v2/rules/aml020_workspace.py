@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator
-
-from ..engine.findings import RefusalKind
-from ..engine.fixing import statements
-from ..engine.fixing.arguments import bind_arguments
-from ..engine.fixing.rewrite import FixContext, Rewrite
-from ..engine.names import Binding, Ref
-from ..migrations._common import CLIENT_NAME, client_name
+from ..migrations import fixer
 from ._matchers import member_calls
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 WORKSPACE = "azureml.core.Workspace"
 _CLIENT = "MLClient(credential, subscription_id, resource_group_name, workspace_name)"
@@ -27,102 +20,6 @@ _V2_FORMS = {
 
 
 # v1 Workspace attribute -> the MLClient expression that gives the same value.
-_ATTRIBUTES = {
-    "name": "{client}.workspace_name",
-    "subscription_id": "{client}.subscription_id",
-    "resource_group": "{client}.resource_group_name",
-    "location": "{client}.workspaces.get({client}.workspace_name).location",
-}
-_SIGNATURES = {
-    "from_config": ["path", "auth", "_logger", "_file_name"],
-    "get": ["name", "auth", "subscription_id", "resource_group", "location", "cloud", "id"],
-    "": ["subscription_id", "resource_group", "workspace_name", "auth"],
-}
-def _credential(ctx: FixContext) -> str:
-    return f"{ctx.symbol('azure.identity', 'DefaultAzureCredential')}()"
-
-
-def _client_call(member: str, call: ast.Call, ctx: FixContext) -> str:
-    """The MLClient expression for a v1 workspace call; raises ValueError with the reason."""
-    bound = bind_arguments(call, _SIGNATURES[member])
-    if isinstance(bound, str):
-        raise ValueError(bound)
-    args = {k: ctx.locator.text(v) for k, v in bound.values.items()}
-    extra = sorted(set(args) - {"path", "name", "subscription_id", "resource_group", "workspace_name"})
-    if extra:
-        raise ValueError(f"{', '.join(extra)}= has no mechanical v2 equivalent (auth= needs an azure.identity credential)")
-    if member == "from_config":
-        path = f", path={args['path']}" if "path" in args else ""
-        return f"{ctx.symbol('azure.ai.ml', 'MLClient')}.from_config({_credential(ctx)}{path})"
-    name = args.get("name") or args.get("workspace_name")
-    if "subscription_id" not in args or "resource_group" not in args or name is None:
-        raise ValueError("v2 needs the subscription id, resource group and workspace name spelled out")
-    return (
-        f"{ctx.symbol('azure.ai.ml', 'MLClient')}({_credential(ctx)}, subscription_id={args['subscription_id']}, "
-        f"resource_group_name={args['resource_group']}, workspace_name={name})"
-    )
-
-
-def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """``ws = Workspace.from_config()`` -> ``ml_client = MLClient.from_config(...)``.
-
-    Attribute reads map to MLClient properties.  When other code still needs the
-    v1 workspace (``ws.get_default_datastore()``, another module importing ``ws``),
-    ``ws`` stays and ``ml_client`` is created beside it for the migrated code."""
-    for site in ctx.model.calls:
-        callee = site.callee
-        if not isinstance(callee, Ref) or not callee.qualname.startswith(WORKSPACE):
-            continue
-        member = callee.qualname[len(WORKSPACE):].lstrip(".")
-        if member not in _SIGNATURES:
-            continue
-        call = site.node
-        binding = ctx.assigned_binding(call)
-        unit = Rewrite("AML020", call, f"Workspace{'.' + member if member else ''}() -> MLClient")
-        if binding is None:
-            yield unit.refuse("the workspace is not assigned to a variable", RefusalKind.DATA_FLOW)
-            continue
-        unit.binding = binding
-        try:
-            client_call = _client_call(member, call, ctx)
-        except ValueError as reason:
-            yield unit.refuse(str(reason), RefusalKind.IMPOSSIBLE)
-            continue
-        client = client_name(ctx, binding)
-        unit.counterpart = client
-        unit.edits.append(statements.replace(ctx.locator, call, client_call))
-        if client != binding.name:
-            target = binding.node.targets[0]  # type: ignore[attr-defined]
-            unit.edits.append(statements.replace(ctx.locator, target, client))
-        for use in binding.uses:
-            parent = ctx.parent(use)
-            if isinstance(parent, ast.Attribute) and parent.attr in _ATTRIBUTES:
-                owner = ctx.parent(parent)
-                if isinstance(owner, ast.Call) and owner.func is parent:
-                    continue
-                text = _ATTRIBUTES[parent.attr].format(client=client)
-                unit.edits.append(statements.replace(ctx.locator, parent, text))
-                unit.own_uses.add(id(use))
-        _beside(unit, binding, client_call, ctx)
-        unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
-        yield unit
-
-
-def _beside(unit: Rewrite, binding: Binding, client_call: str, ctx: FixContext) -> None:
-    """How the client is created next to a workspace that stays (once: a client
-    created there by an earlier run is reused)."""
-    statement = binding.node
-    assert isinstance(statement, ast.stmt)
-    unit.alive_description = "Workspace kept for the v1 code that still uses it; MLClient created beside it"
-    following = ctx.next_statement(statement)
-    if (isinstance(following, ast.Assign) and len(following.targets) == 1 and isinstance(following.targets[0], ast.Name)
-            and isinstance(following.value, ast.Call) and "MLClient" in ctx.locator.text(following.value.func)):
-        unit.alive_counterpart = following.targets[0].id
-        unit.alive_edits = []
-        return
-    name = ctx.fresh_name(CLIENT_NAME) if unit.counterpart == binding.name else unit.counterpart
-    unit.alive_counterpart = name
-    unit.alive_edits = [statements.insert_after(ctx.locator, statement, [f"{name} = {client_call}"])]
 
 
 RULE = Rule(
@@ -143,5 +40,5 @@ RULE = Rule(
     ),
     example="ws = Workspace.from_config()",
     use_instead="ml_client = MLClient.from_config(DefaultAzureCredential())",
-    fixer=fix,
+    fixer=fixer("workspace"),
 )

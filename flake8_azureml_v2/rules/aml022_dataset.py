@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from ..migrations._common import absorbed_bindings
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..migrations import fixer
 from ._matchers import member_calls
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 DATASET = "azureml.core.Dataset"
 _DEFAULT_V2 = 'Input(type="uri_file"/"uri_folder"/"mltable", path=...) or ml_client.data'
@@ -24,21 +22,7 @@ def _v2_form(member: str) -> str:
     return _DEFAULT_V2
 
 
-
 # Datasets the fixer can turn into Input(type=..., path=...): one literal path or a registered name.
-DATASET_SOURCES = (
-    "azureml.core.Dataset.File.from_files",
-    "azureml.core.Dataset.Tabular.from_delimited_files",
-    "azureml.core.Dataset.Tabular.from_parquet_files",
-    "azureml.core.Dataset.Tabular.from_json_lines_files",
-    "azureml.core.Dataset.get_by_name",
-)
-
-
-def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """A file dataset used only as a job argument is inlined there as an Input
-    (AML002 builds the Input); the v1 variable is then deleted."""
-    yield from absorbed_bindings(ctx, DATASET_SOURCES, "AML022", "dataset inlined as Input(...) where it is used")
 
 
 RULE = Rule(
@@ -58,5 +42,5 @@ RULE = Rule(
     ),
     example="ds = Dataset.File.from_files(path='https://example.blob.core.windows.net/data/titanic.csv')",
     use_instead='titanic = Input(type="uri_file", path="https://example.blob.core.windows.net/data/titanic.csv")',
-    fixer=fix,
+    fixer=fixer("dataset"),
 )

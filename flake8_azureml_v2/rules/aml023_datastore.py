@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ._matchers import member_calls
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 DATASTORE = "azureml.core.Datastore"
 _DEFAULT_V2 = "ml_client.datastores.get(name) or an AzureBlobDatastore entity"

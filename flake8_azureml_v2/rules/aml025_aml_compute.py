@@ -1,7 +1,8 @@
 """AML025: v1 ``AmlCompute`` (provisioning_configuration and other members) configures a cluster."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML025",

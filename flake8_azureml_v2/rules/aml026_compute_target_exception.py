@@ -1,7 +1,8 @@
 """AML026: ``ComputeTargetException`` is the v1 "compute not found" error."""
 
 from ._matchers import references
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML026",

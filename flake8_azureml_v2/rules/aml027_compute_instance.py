@@ -1,7 +1,8 @@
 """AML027: v1 ``ComputeInstance`` (constructor and provisioning_configuration)."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML027",

@@ -1,7 +1,8 @@
 """AML028: ``ws.get_default_datastore()`` on a v1 Workspace."""
 
 from ._matchers import method_calls
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML028",

@@ -1,7 +1,8 @@
 """AML029: ``DockerConfiguration(...)`` sets v1 container options for a run."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML029",

@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..migrations import fixer
 from ._matchers import method_calls
-from ._rule import AmlRule as Rule, Family, FixSafety
-from ._injob import new_unit, replace, run_calls
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 from ._shared import RUN
-
-
-def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """``run.fail()`` on the job's own run -> ``mlflow.end_run(status="FAILED")``.
-    Error details have no MLflow counterpart, so a call that passes them is left."""
-    for site in run_calls(ctx, "fail"):
-        call = site.node
-        unit = new_unit(ctx, site, "AML032", 'run.fail() -> mlflow.end_run(status="FAILED")')
-        if call.args or call.keywords:
-            unit.refuse("run.fail() passes error details, which MLflow cannot record this way: migrate it by hand")
-        else:
-            replace(ctx, unit, call, 'mlflow.end_run(status="FAILED")')
-        yield unit
-
 
 RULE = Rule(
     code="AML032",
@@ -41,5 +25,5 @@ RULE = Rule(
     ),
     example="if frame.empty:\n    run.fail()",
     use_instead='if frame.empty:\n    mlflow.end_run(status="FAILED")',
-    fixer=fix,
+    fixer=fixer("injob.run_fail"),
 )

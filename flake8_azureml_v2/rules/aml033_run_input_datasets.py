@@ -1,7 +1,8 @@
 """AML033: ``run.input_datasets[...]`` reads a v1 dataset handed to the run."""
 
 from ._matchers import attribute_reads
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 from ._shared import RUN
 
 RULE = Rule(

@@ -1,7 +1,8 @@
 """AML034: ``run.parent`` reaches the v1 parent run."""
 
 from ._matchers import attribute_reads
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 from ._shared import RUN
 
 RULE = Rule(

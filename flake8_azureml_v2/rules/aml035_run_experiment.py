@@ -1,7 +1,8 @@
 """AML035: ``run.experiment`` reaches the v1 experiment (and its workspace) from a run."""
 
 from ._matchers import attribute_reads
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 from ._shared import RUN
 
 RULE = Rule(

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 from ..engine.context import Context
 from ._matchers import sg_method_calls
-from ._training import training_evidence
-from ._rule import AmlRule as Rule, Family, FixSafety, Hit
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety, Hit
 from ._shared import RUN
+from ._training import training_evidence
 
 
 def detect(ctx: Context) -> Iterator[Hit]:

@@ -1,7 +1,8 @@
 """AML037: ``Model.get_model_path(...)`` locates a registered v1 model."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML037",

@@ -6,10 +6,11 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.context import Context
-from ._matchers import sg_method_calls
 from ..engine.names import Instance
-from ._rule import AmlRule as Rule, Family, FixSafety, Hit
 from ..v1api import is_subtype
+from ._matchers import sg_method_calls
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety, Hit
 from ._shared import RUN
 
 # The base class, on purpose: Dataset.get_by_name()/get_by_id() are typed as the

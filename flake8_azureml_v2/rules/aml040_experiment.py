@@ -2,43 +2,12 @@
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator
-
-from ..engine.fixing import statements
-from ..migrations.submission import experiment_parts
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..migrations import fixer
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 EXPERIMENT = "azureml.core.Experiment"
-
-
-def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """``experiment = Experiment(ws, 'x')`` is deleted; its submits carry the name."""
-    for site in ctx.model.calls_to(EXPERIMENT):
-        binding = ctx.assigned_binding(site.node)
-        if binding is None:
-            continue  # an inline Experiment(...).submit() is rewritten with its submit (AML001)
-        unit = Rewrite("AML040", site.node, "Experiment() removed: its name moves to experiment_name=", binding=binding)
-        try:
-            workspace, name = experiment_parts(site.node, ctx)
-        except ValueError as reason:
-            yield unit.refuse(str(reason))
-            continue
-        unit.consumes.append(workspace)
-        unit.edits.append(ctx.delete(binding.node))  # type: ignore[arg-type]
-        # Kept alive for code that still needs the v1 experiment (get_runs, RunDetails...):
-        # the statement stays as it is and the migrated submits carry the name.
-        unit.alive_edits = []
-        unit.alive_description = "Experiment kept for the v1 code that still uses it"
-        unit.counterpart = unit.alive_counterpart = ctx.locator.text(name)
-        for use in binding.uses:
-            parent = ctx.parent(use)
-            if isinstance(parent, ast.Attribute) and parent.attr == "name" and not isinstance(ctx.parent(parent), ast.Call):
-                unit.edits.append(statements.replace(ctx.locator, parent, ctx.locator.text(name)))
-                unit.own_uses.add(id(use))
-        yield unit
 
 
 RULE = Rule(
@@ -57,5 +26,5 @@ RULE = Rule(
     ),
     example="experiment = Experiment(workspace=ws, name='day1')",
     use_instead="returned_job = ml_client.jobs.create_or_update(job, experiment_name='day1')",
-    fixer=fix,
+    fixer=fixer("experiment"),
 )

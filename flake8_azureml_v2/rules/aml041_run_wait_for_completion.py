@@ -1,7 +1,8 @@
 """AML041: ``run.wait_for_completion()`` on a submitted v1 run."""
 
 from ._matchers import method_calls
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML041",

@@ -1,7 +1,8 @@
 """AML042: ``run.get_portal_url()`` on a v1 run."""
 
 from ._matchers import IN_V1_FILE, method_calls
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML042",

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from ..engine.context import Context
 from ._matchers import calls_to, sg_calls, sg_method_calls
-from ._rule import AmlRule as Rule, Family, FixSafety, Hit
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety, Hit
 
 _PUBLISHED = calls_to("azureml.pipeline.core.PublishedPipeline", members=True)
 _V2 = "a pipeline component (pipeline_job.component) deployed to a batch endpoint"

@@ -1,7 +1,8 @@
 """AML048: ``run.download_file()`` / ``run.download_files()`` on a v1 run."""
 
 from ._matchers import method_calls
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML048",

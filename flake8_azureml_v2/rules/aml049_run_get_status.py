@@ -1,7 +1,8 @@
 """AML049: ``run.get_status()`` on a v1 run."""
 
 from ._matchers import method_calls
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML049",

@@ -1,7 +1,8 @@
 """AML051: ``AutoMLConfig`` configures a v1 AutoML run."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML051",

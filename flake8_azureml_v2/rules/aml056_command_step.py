@@ -1,7 +1,8 @@
 """AML056: ``CommandStep`` is a v1 pipeline step running a shell command."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML056",

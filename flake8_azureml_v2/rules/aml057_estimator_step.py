@@ -1,7 +1,8 @@
 """AML057: ``EstimatorStep`` runs a v1 estimator in a pipeline."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML057",

@@ -1,7 +1,8 @@
 """AML058: ``MpiStep`` is a v1 MPI pipeline step."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML058",

@@ -1,7 +1,8 @@
 """AML059: ``RScriptStep`` is a v1 pipeline step running an R script."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML059",

@@ -1,7 +1,8 @@
 """AML060: ``ModuleStep`` runs a v1 published module."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML060",

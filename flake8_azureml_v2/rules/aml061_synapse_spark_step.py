@@ -1,7 +1,8 @@
 """AML061: ``SynapseSparkStep`` is a v1 Spark pipeline step."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML061",

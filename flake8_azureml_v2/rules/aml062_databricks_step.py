@@ -1,7 +1,8 @@
 """AML062: ``DatabricksStep`` runs a Databricks notebook, script or JAR in a v1 pipeline."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML062",

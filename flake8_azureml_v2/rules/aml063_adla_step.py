@@ -1,7 +1,8 @@
 """AML063: ``AdlaStep`` runs a Data Lake Analytics U-SQL job in a v1 pipeline."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML063",

@@ -1,7 +1,8 @@
 """AML067: ``StepSequence`` orders v1 steps without data between them."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML067",

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from ..migrations._common import absorbed_bindings
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..migrations import fixer
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
-
-
-def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """A PipelineParameter passed to steps becomes a parameter of the @dsl.pipeline
-    function (AML003/AML004 do that); the v1 variable is then deleted."""
-    yield from absorbed_bindings(ctx, "azureml.pipeline.core.PipelineParameter", "AML068",
-                                 "PipelineParameter() -> a parameter of the pipeline function")
-
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML068",
@@ -37,5 +27,5 @@ RULE = Rule(
         "def training(epochs: int = 5):\n"
         "    fit(epochs=epochs)"
     ),
-    fixer=fix,
+    fixer=fixer("pipeline_parameter"),
 )

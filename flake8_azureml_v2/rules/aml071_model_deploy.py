@@ -1,7 +1,8 @@
 """AML071: ``Model.deploy(...)`` deploys v1 models to a web service."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML071",

@@ -1,7 +1,8 @@
 """AML074: ``AksWebservice`` (deploy_configuration and other members) targets Kubernetes."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML074",

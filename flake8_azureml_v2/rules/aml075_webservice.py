@@ -1,7 +1,8 @@
 """AML075: the v1 ``Webservice`` class (getting or listing existing services)."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML075",

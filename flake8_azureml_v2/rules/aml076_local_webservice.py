@@ -1,7 +1,8 @@
 """AML076: ``LocalWebservice`` runs a v1 web service on the local Docker engine."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML076",

@@ -1,7 +1,8 @@
 """AML077: the v1 ``Model(...)`` constructor, which looks up a registered model."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML077",

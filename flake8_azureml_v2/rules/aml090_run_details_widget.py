@@ -1,7 +1,8 @@
 """AML090: the v1 ``RunDetails(run).show()`` notebook widget."""
 
 from ._matchers import calls_to
-from ._rule import AmlRule as Rule, Family, FixSafety
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety
 
 RULE = Rule(
     code="AML090",

@@ -6,10 +6,11 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.context import Context
-from ._matchers import IN_JOB_CALL, V1_IMPORT
-from ._training import training_evidence
-from ._rule import AmlRule as Rule, Family, FixSafety, Hit
 from ..v1api import is_v1
+from ._matchers import IN_JOB_CALL, V1_IMPORT
+from ._rule import AmlRule as Rule
+from ._rule import Family, FixSafety, Hit
+from ._training import training_evidence
 
 
 def detect(ctx: Context) -> Iterator[Hit]:

@@ -1,4 +1,4 @@
-"""The fixer: rules build units of edits, the planner applies them whole or not at all.
+"""The fixer: rules build rewrites, the planner decides what holds together, the driver applies and verifies.
 
 ``fix_text`` is imported on first use, so that checking never loads the fixer."""
 

@@ -22,7 +22,7 @@ from ..analysis import Analysis, analyse
 from ..findings import Finding, Refusal, RefusalKind, line_ref, render_lines
 from ..rule import FixSafety, Rule
 from ..settings import Settings
-from ..source import SourceError, SourceText
+from ..source import SourceText
 from ..suppression import codes_on_line, file_is_exempt
 from ..surface import Surface
 from . import imports, planner, verify

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from functools import cached_property
 
-from ..engine.fixing.rewrite import FixContext
+from ...engine.fixing.rewrite import FixContext
 
 NUMBER, STRING, BOOL = "number", "string", "bool"
 

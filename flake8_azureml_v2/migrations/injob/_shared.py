@@ -13,13 +13,13 @@ import ast
 import posixpath
 from collections.abc import Iterator
 
-from ..engine.fixing import listedit, statements
-from ..engine.fixing.arguments import BoundArguments, bind_arguments, known_str, py_str
-from ..engine.fixing.edits import Edit
-from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
-from ..engine.fixing.symbols import symbol
-from ..engine.names import Binding, CallSite, Ref
-from ._shared import RUN
+from ...engine.fixing import listedit, statements
+from ...engine.fixing.arguments import BoundArguments, bind_arguments, known_str, py_str
+from ...engine.fixing.edits import Edit
+from ...engine.fixing.rewrite import FixContext, Rewrite, snippet
+from ...engine.fixing.symbols import symbol
+from ...engine.names import Binding, CallSite, Ref
+from ...rules._shared import RUN
 
 RUN_GET_CONTEXT = "azureml.core.Run.get_context"
 # Where the kind of a logged value is unknown, this helper decides at run time,

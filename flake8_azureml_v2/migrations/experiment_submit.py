@@ -1,0 +1,123 @@
+"""The migration for AML001: ``Experiment.submit`` submits a v1 run."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..engine.fixing import listedit, statements
+from ..engine.fixing.arguments import bind_arguments
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.names import Instance
+from ..rules.aml001_experiment_submit import detect
+from ._common import workspace_binding
+from .pipelines import MOVED_FROM_SUBMIT
+from .submission import experiment_parts, translate_run_uses
+
+SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
+PIPELINE = "azureml.pipeline.core.Pipeline"
+
+
+def _experiment(receiver: ast.expr, unit: Rewrite, ctx: FixContext) -> ast.Call:
+    """The ``Experiment(...)`` call behind a submit's receiver; ValueError if unknown."""
+    if isinstance(receiver, ast.Name):
+        binding = ctx.binding_of(receiver)
+        statement = binding.node if binding is not None else None
+        if not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call):
+            raise ValueError(f"`{receiver.id}` is not an Experiment(...) this fix can follow")
+        unit.consumes.append(receiver)
+        return statement.value
+    if isinstance(receiver, ast.Call):
+        workspace, _ = experiment_parts(receiver, ctx)
+        unit.consumes.append(workspace)
+        unit.findings.append(("AML040", receiver))
+        return receiver
+    raise ValueError("the experiment is not a variable or an Experiment(...) call")
+
+
+def _job(call: ast.Call, unit: Rewrite, ctx: FixContext) -> None:
+    bound = bind_arguments(call, ["config", "tags"])
+    if isinstance(bound, str):
+        raise ValueError(bound)
+    config = bound.values.get("config")
+    is_pipeline = isinstance(config, ast.Name) and _holds(ctx, config, PIPELINE)
+    moved = set(MOVED_FROM_SUBMIT) if is_pipeline else set()
+    extra = sorted(set(bound.values) - {"config", "tags"} - moved)
+    if extra:
+        raise ValueError(f"submit() with {', '.join(extra)}=: migrate it by hand")
+    if is_pipeline:
+        unit.consumes.append(config)  # type: ignore[arg-type]
+        unit.description = "experiment.submit(pipeline) -> ml_client.jobs.create_or_update()"
+        _drop_settings(call, unit, ctx)
+        return
+    if isinstance(config, ast.Name):
+        binding = ctx.binding_of(config)
+        if binding is None or binding.value != Instance(SCRIPT_RUN_CONFIG):
+            raise ValueError(f"`{config.id}` is not a ScriptRunConfig or Pipeline this fix migrates")
+        unit.consumes.append(config)
+    elif isinstance(config, ast.Call):
+        unit.requires.append(config)
+    else:
+        raise ValueError("the submitted configuration is not a variable or a ScriptRunConfig(...) call")
+
+
+def _holds(ctx: FixContext, name: ast.Name, qualname: str) -> bool:
+    binding = ctx.binding_of(name)
+    return binding is not None and binding.value == Instance(qualname)
+
+
+def _drop_settings(call: ast.Call, unit: Rewrite, ctx: FixContext) -> None:
+    """Pipeline settings move to the @dsl.pipeline decorator (AML004 writes them there)."""
+    sg_call = ctx.locator.sg(call, "call")
+    if sg_call is None:
+        raise ValueError("ast-grep could not locate the call")
+    container = sg_call.field("arguments")
+    doomed = [e for e in listedit.elements(container) if e.keyword in MOVED_FROM_SUBMIT]
+    unit.edits.extend(listedit.delete_many(ctx.text, container, doomed))
+
+
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
+    """``run = experiment.submit(config)`` -> ``ml_client.jobs.create_or_update(config,
+    experiment_name=...)``; the run's portal URL, wait and id are translated too."""
+    flagged = {id(node) for node in detect(ctx)}  # type: ignore[arg-type]
+    for site in ctx.model.calls:
+        call = site.node
+        if id(call) not in flagged:
+            continue
+        unit = Rewrite("AML001", call, "experiment.submit() -> ml_client.jobs.create_or_update()")
+        try:
+            experiment = _experiment(call.func.value, unit, ctx)  # type: ignore[attr-defined]
+            workspace_node, name = experiment_parts(experiment, ctx)
+            _job(call, unit, ctx)
+        except ValueError as reason:
+            yield unit.refuse(str(reason))
+            continue
+        workspace = workspace_binding(ctx, workspace_node)
+        assert workspace is not None
+        if not ctx.visible(call, workspace):
+            yield unit.refuse(f"`{workspace.name}` is not the same variable where the job is submitted")
+            continue
+        if isinstance(name, ast.Name):
+            named = ctx.binding_of(name)
+            if named is None or not ctx.visible(call, named):
+                yield unit.refuse(f"the experiment name `{name.id}` is not visible where the job is submitted")
+                continue
+        client = ctx.counterpart(workspace)
+        unit.edits.append(statements.replace(ctx.locator, call.func, f"{client}.jobs.create_or_update"))
+        sg_call = ctx.locator.sg(call, "call")
+        if sg_call is None:
+            yield unit.refuse("ast-grep could not locate the call")
+            continue
+        extra = [f"experiment_name={ctx.locator.text(name)}"]
+        run = ctx.assigned_binding(call)
+        if run is not None:
+            unit.binding = run
+            translate_run_uses(run, client, unit, ctx, workspace, call, extra)
+        elif not isinstance(ctx.parent(call), ast.Expr):
+            unit.refuse("the submitted run is used as a value this fix cannot follow")
+        container = sg_call.field("arguments")
+        kept = [e for e in listedit.elements(container) if e.keyword not in MOVED_FROM_SUBMIT]
+        unit.edits.extend(listedit.append(ctx.text, container, extra, ctx.locator.newline, kept))
+        yield unit
+
+

@@ -1,0 +1,83 @@
+"""The migration for AML012: ``run.log(name, value)`` logs a v1 metric."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ...engine.findings import RefusalKind
+from ...engine.fixing.rewrite import FixContext, Rewrite
+from ._shared import (
+    LOG_HELPER,
+    bind,
+    delete_argument,
+    describe,
+    drop,
+    make_keyword,
+    new_unit,
+    rename_call,
+    rename_keyword,
+    run_calls,
+    use_log_helper,
+)
+from .values import BOOL, NUMBER, STRING, value_kind
+
+SIGNATURE = ["name", "value", "description", "step"]
+_NOT_A_METRIC = (ast.List, ast.Tuple, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp)
+
+
+def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
+    """Edit the call in place: rename it, drop the description, spell step= out."""
+    bound = bind(unit, call, SIGNATURE)
+    if bound is None:
+        return
+    values = bound.values
+    name, value, step = values.get("name"), values.get("value"), values.get("step")
+    if name is None or value is None:
+        unit.refuse("run.log() without both a name and a value")
+        return
+    drop(unit, bound, "description")
+    kind = value_kind(ctx, value)
+    name_keyword = "key"
+    if kind == STRING:
+        if step is not None:
+            unit.refuse("a string logged with step=: an MLflow tag keeps one value, not a series")
+            return
+        unit.description = "run.log() of a string -> mlflow.set_tag()"
+        function = "mlflow.set_tag"
+    elif isinstance(value, _NOT_A_METRIC) or (isinstance(value, ast.Constant) and kind is None):
+        unit.refuse(f"the value {describe(ctx, value)} is not a number: log it with log_dict or log_text by hand",
+                    RefusalKind.IMPOSSIBLE)
+        return
+    elif kind in (NUMBER, BOOL):  # MLflow logs a bool as 1.0 or 0.0, a metric like v1's
+        function = "mlflow.log_metric"
+    else:
+        if not use_log_helper(ctx, unit):
+            return
+        function, name_keyword = LOG_HELPER, "name"
+        unit.description = f"run.log() -> {LOG_HELPER}(): a metric or a tag, decided at run time"
+        unit.notes.append(f"the kind of {describe(ctx, value)} is not known, so a helper logs a number as a "
+                          "metric and anything else as a tag")
+    elements = rename_call(ctx, unit, call, function)
+    if elements is None:
+        return
+    for parameter, node in values.items():
+        start = ctx.locator.start(node)
+        element = next(e for e in elements if e.start <= start < e.end)
+        if parameter == "description":
+            delete_argument(ctx, unit, call, element)
+        elif parameter == "name" and element.keyword is not None:
+            rename_keyword(unit, element, name_keyword)
+        elif parameter == "step" and element.keyword is None:
+            make_keyword(unit, element, "step")
+
+
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
+    """``run.log(name, value[, description][, step=s])`` -> ``mlflow.log_metric(name,
+    value[, step=s])``; a value known to be a string -> ``mlflow.set_tag(name, value)``."""
+    for site in run_calls(ctx, "log"):
+        unit = new_unit(ctx, site, "AML012", "run.log() -> mlflow.log_metric()")
+        _rewrite(ctx, unit, site.node)
+        yield unit
+
+
