@@ -1,4 +1,4 @@
-"""Reports survive anything (issue 10, "Reports"): odd file names and bad baselines.
+"""Reports survive anything (issue 10, "Reports"): odd file names, bad baselines, a closed stdout.
 
 File names are made with bytes (``os.fsencode``-style) so that a name that is not
 UTF-8 reaches the tool as a surrogate-escaped ``str``, as it does on Linux.
@@ -204,3 +204,85 @@ def test_the_repro_baseline_with_a_missing_key(tmp_path: Path) -> None:
     result = run([*AZ, "check", "--baseline", "b.json", "a.py"], cwd=tmp_path)
     assert (result.returncode, result.stderr) == (
         2, 'azureml-v2: error: b.json: finding 1 has no "code"; write the file again with --write-baseline\n')
+
+
+# --- a closed standard output -------------------------------------------------------------
+
+# Output well beyond a pipe's buffer (64 KiB), so that the writer meets the closed pipe.
+MANY = b"from azureml.core import Workspace, Experiment\n" + b"".join(
+    b"x%d = Workspace.from_config()\n" % i for i in range(3000))
+FEW = b"from azureml.core import Workspace, Experiment\n" + b"".join(
+    b"x%d = Workspace.from_config()\n" % i for i in range(200))
+
+
+def _closed_stdout_run(args: list[str], cwd: Path, read_first_line: bool = False,
+                       stdin: Path | None = None) -> tuple[int, str]:
+    """Run the CLI with a reader that goes away, as `| head -1` does: (exit code, stderr).
+
+    Standard output is buffered as it is for a user (with PYTHONUNBUFFERED, Python drops
+    the part of a large write that a closed pipe refuses, and no error is raised at all)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with open(stdin or os.devnull, "rb") as source:
+        process = subprocess.Popen([*AZ, *args], cwd=cwd, stdin=source, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, env=env)
+        assert process.stdout is not None and process.stderr is not None
+        if read_first_line:
+            process.stdout.readline()
+        process.stdout.close()
+        stderr = process.stderr.read().decode("utf-8", "replace")
+        return process.wait(timeout=600), stderr
+
+
+def _assert_quiet(stderr: str) -> None:
+    for noise in ("Traceback", "Exception ignored", "BrokenPipe"):
+        assert noise not in stderr, stderr[-2000:]
+
+
+def _tree(root: Path, content: bytes, names: tuple[str, ...] = ("a.py", "b.py")) -> Path:
+    (root / ".git").mkdir()
+    for name in names:
+        (root / name).write_bytes(content)
+    return root
+
+
+@pytest.mark.parametrize("read_first_line", [False, True], ids=["closed-at-once", "head-1"])
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_check_into_a_closed_pipe_ends_quietly_with_exit_0(tmp_path: Path, fmt: str, read_first_line: bool) -> None:
+    tree = _tree(tmp_path, MANY)
+    code, stderr = _closed_stdout_run(["check", "--output-format", fmt, "."], tree, read_first_line)
+    _assert_quiet(stderr)
+    assert code == 0  # as ruff: the reader chose to stop reading
+
+
+def test_fix_into_a_closed_pipe_still_fixes_every_file(tmp_path: Path) -> None:
+    tree = _tree(tmp_path, FEW, ("a.py", "b.py", "c.py"))
+    code, stderr = _closed_stdout_run(["fix", "--unsafe-fixes", "."], tree)
+    _assert_quiet(stderr)
+    assert code == 0
+    for name in ("a.py", "b.py", "c.py"):
+        assert b"Workspace.from_config()" not in (tree / name).read_bytes()
+
+
+@pytest.mark.parametrize("args", [["fix", "--diff", "--unsafe-fixes", "a.py"], ["fix", "-", "--stdin-filename", "a.py"]],
+                         ids=["diff", "stdin"])
+def test_fix_output_into_a_closed_pipe_ends_quietly(tmp_path: Path, args: list[str]) -> None:
+    tree = _tree(tmp_path, FEW, ("a.py",))
+    code, stderr = _closed_stdout_run(args, tree, stdin=tree / "a.py")
+    _assert_quiet(stderr)
+    assert code == 0
+    assert (tree / "a.py").read_bytes() == FEW  # --diff and stdin write no file
+
+
+def test_check_with_stdout_closed_from_the_start(tmp_path: Path) -> None:
+    tree = _tree(tmp_path, FEW)
+    result = subprocess.run([*AZ, "check", "."], cwd=tree, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(1))
+    _assert_quiet(result.stderr)
+    assert result.returncode == 1  # nothing broke mid-run: the findings decide, as in ruff
+
+
+def test_fix_reports_a_name_that_is_not_utf8(odd_tree: Path) -> None:
+    result = run([*AZ, "fix", "--unsafe-fixes", "."], cwd=odd_tree)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "caf\\xe9.py:2: AML020 fixed" in result.stdout
+    assert b"MLClient" in (odd_tree / os.fsdecode(b"caf\xe9.py")).read_bytes()
