@@ -7,6 +7,10 @@ reformatted file or another finding fixed do not make it new.  Identical
 constructs in one file are counted, so a second copy of a baselined call is new.
 
 The file is JSON with one finding per line, sorted, so it diffs well in review.
+A path with bytes that are not UTF-8 is kept exactly: its surrogate-escaped
+characters are written as ``\\udcXX`` JSON escapes, which read back to the same
+``str``.  A file that is not such a document, or that has a finding of the wrong
+shape, is a :class:`BaselineError` naming the first problem.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ VERSION = 1
 _SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
 _CLOSERS = {")", "]", "}"}
 _WHITESPACE = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ROW_FIELDS = {"path": str, "code": str, "fingerprint": str}
 
 
 class BaselineError(Exception):
@@ -97,10 +103,16 @@ def render(entries: Iterable[Entry]) -> str:
          for e, n in counts.items()),
         key=lambda row: (row["path"], row["code"], row["fingerprint"]),
     )
-    lines = [json.dumps(row, sort_keys=True, ensure_ascii=False) for row in rows]
+    lines = [_json_line(row) for row in rows]
     body = ",\n    ".join(lines)
     findings = f"[\n    {body}\n  ]" if lines else "[]"
     return f'{{\n  "{FORMAT_KEY}": {VERSION},\n  "findings": {findings}\n}}\n'
+
+
+def _json_line(row: dict[str, object]) -> str:
+    """One row as JSON: readable non-ASCII text, lone surrogates as (valid) ``\\udcXX`` escapes."""
+    text = json.dumps(row, sort_keys=True, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def load(file: Path) -> Counter[Key]:
@@ -108,14 +120,36 @@ def load(file: Path) -> Counter[Key]:
         document = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BaselineError(f"baseline {file} does not exist; create it with --write-baseline") from None
-    except (OSError, ValueError) as exc:
-        raise BaselineError(f"cannot read baseline {file}: {exc}") from None
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise BaselineError(f"cannot read baseline {file}: {reason}") from None
     if not isinstance(document, dict) or document.get(FORMAT_KEY) != VERSION:
         raise BaselineError(f"{file} is not an azureml-v2 baseline (version {VERSION})")
+    rows = document.get("findings", [])
+    if not isinstance(rows, list):
+        raise BaselineError(f"{file}: \"findings\" must be a list")
     counts: Counter[Key] = Counter()
-    for row in document.get("findings", []):
-        counts[(row["path"], row["code"], row["fingerprint"])] += int(row.get("count", 1))
+    for number, row in enumerate(rows, 1):
+        problem = _row_problem(row)
+        if problem:
+            raise BaselineError(f"{file}: finding {number} {problem}; write the file again with --write-baseline")
+        counts[(row["path"], row["code"], row["fingerprint"])] += row.get("count", 1)
     return counts
+
+
+def _row_problem(row: object) -> str | None:
+    """Why a row of the findings list is not one this tool wrote, or None."""
+    if not isinstance(row, dict):
+        return "is not an object"
+    for name, kind in _ROW_FIELDS.items():
+        if name not in row:
+            return f"has no \"{name}\""
+        if not isinstance(row[name], kind):
+            return f"has a \"{name}\" that is not a string"
+    count = row.get("count", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        return "has a \"count\" that is not a positive integer"
+    return None
 
 
 class Filter:

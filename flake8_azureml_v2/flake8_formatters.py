@@ -3,6 +3,8 @@
 They write what ``azureml-v2 check --output-format`` writes, for every code
 flake8 reports (AML and the others).  Findings are buffered and the report is
 written once in ``stop()``, so a JSON or XML document stays whole with ``-j``.
+``--output-file`` is replaced atomically once the report is complete (flake8's
+own formatters append to it, which would put two documents in one file).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from . import formats
 def _item(error: Violation) -> formats.Item:
     char_column = error.column_number
     if error.physical_line is not None:
-        prefix = error.physical_line.encode("utf-8")[: max(error.column_number - 1, 0)]
+        prefix = error.physical_line.encode("utf-8", "surrogatepass")[: max(error.column_number - 1, 0)]
         char_column = len(prefix.decode("utf-8", errors="ignore")) + 1
     return formats.Item(
         path=error.filename, line=error.line_number, column=error.column_number,
@@ -29,6 +31,9 @@ class _BufferedFormatter(BaseFormatter):
 
     def after_init(self) -> None:
         self.items: list[formats.Item] = []
+
+    def start(self) -> None:
+        """Nothing is opened here: ``stop()`` writes the whole report at once."""
 
     def handle(self, error: Violation) -> None:
         self.format(error)  # no per-error output, no --show-source lines inside a document
@@ -45,7 +50,9 @@ class _BufferedFormatter(BaseFormatter):
 
     def stop(self) -> None:
         report = formats.render(self.output_format, self.items)
-        if report:
+        if self.filename:
+            formats.write_report(self.filename, report)
+        if report and (not self.filename or self.options.tee):
             self._write(report.rstrip("\n"))
         super().stop()
 

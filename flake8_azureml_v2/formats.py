@@ -6,20 +6,30 @@ whichever tool produced them.  Columns: the text format prints flake8's
 column (1-based, UTF-8 bytes) so it matches ``flake8`` line for line; the
 machine-readable formats count characters (code points), and SARIF says so
 (``columnKind``).
+
+Any file name is reported, also one with control characters or bytes that are
+not UTF-8 (a surrogate-escaped ``str`` on Linux), and no report can break the
+terminal, the CI log or its own syntax: control characters are shown as
+``\\t``, ``\\n``, ``\\x1b`` and undecodable bytes as ``\\xe9`` in every
+line format and in JUnit (XML 1.0 cannot carry them at all); JSON and SARIF keep
+control characters (JSON escapes them) and show undecodable bytes as ``\\xe9``,
+and a SARIF artifact URI percent-encodes the file name's exact bytes.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from pathlib import PurePath
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePath
 from urllib.parse import quote
 from xml.etree import ElementTree
 
 from . import __version__
 from .engine import Finding, Rule
+from .writing import write_atomic
 
 FORMATS = ("text", "json", "sarif", "github", "azure", "junit")
 TOOL = "azureml-v2"
@@ -60,6 +70,33 @@ def render(name: str, items: Sequence[Item]) -> str:
     return _RENDERERS[name](items)
 
 
+# --- escaping -------------------------------------------------------------------------------
+
+# C0 and C1 controls, DEL, lone surrogates (undecodable bytes of a file name) and
+# the two XML non-characters.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_char(char: str) -> str:
+    point = ord(char)
+    if 0xDC80 <= point <= 0xDCFF:  # a byte that os.fsdecode could not decode
+        return f"\\x{point - 0xDC00:02x}"
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{point:02x}" if point < 0x80 else f"\\u{point:04x}"  # a real C1 character
+
+
+def visible(text: str, keep: str = "") -> str:
+    """``text`` with every unprintable character escaped, except those in ``keep``."""
+    return _UNPRINTABLE.sub(lambda m: m[0] if m[0] in keep else _escape_char(m[0]), text)
+
+
+def _visible_item(entry: Item, keep: str = "") -> Item:
+    return replace(entry, path=visible(entry.path, keep), message=visible(entry.message, keep))
+
+
 # --- line formats -------------------------------------------------------------------------
 
 
@@ -69,6 +106,7 @@ def _lines(lines: Iterable[str]) -> str:
 
 
 def text_line(entry: Item) -> str:
+    entry = _visible_item(entry)
     cell = f"cell {entry.cell}:" if entry.cell is not None else ""
     return f"{entry.path}:{cell}{entry.line}:{entry.column}: {entry.code} {entry.message}"
 
@@ -86,6 +124,7 @@ def _github_escape(value: str, property_value: bool = False) -> str:
 
 def github_line(entry: Item) -> str:
     """A GitHub Actions workflow command: the finding shows as an annotation on the diff."""
+    entry = _visible_item(entry, keep="\r\n")  # the command's own escaping takes those
     props = [("file", entry.path), ("line", str(entry.line)), ("col", str(entry.start_char_column))]
     if entry.end_line is not None:
         props.append(("endLine", str(entry.end_line)))
@@ -108,6 +147,7 @@ def _azure_escape(value: str, property_value: bool = False) -> str:
 
 def azure_line(entry: Item) -> str:
     """An Azure Pipelines logging command: a warning on the build summary and the file."""
+    entry = _visible_item(entry, keep="\r\n")
     props = (
         ("type", "warning"), ("sourcepath", entry.path), ("linenumber", str(entry.line)),
         ("columnnumber", str(entry.start_char_column)), ("code", entry.code),
@@ -130,6 +170,23 @@ def _rules() -> dict[str, Rule]:
     return {rule.code: rule for rule in all_rules()}
 
 
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _json_escape(char: str) -> str:
+    if _SURROGATE.match(char):  # not valid Unicode: the visible form, as a JSON string body
+        return json.dumps(_escape_char(char))[1:-1]
+    return f"\\u{ord(char):04x}"
+
+
+def json_text(document: object, **options: object) -> str:
+    """JSON that any parser reads and any terminal shows: no raw DEL, C1 or line separators,
+    and undecodable bytes of a file name as ``\\xe9`` (these characters occur only inside
+    strings, where an escape is valid)."""
+    text = json.dumps(document, ensure_ascii=False, **options)  # type: ignore[arg-type]
+    return _JSON_UNSAFE.sub(lambda m: _json_escape(m[0]), text)
+
+
 def _json(items: Sequence[Item]) -> str:
     rules = _rules()
     rows = []
@@ -144,18 +201,20 @@ def _json(items: Sequence[Item]) -> str:
             "message": entry.message,
             "url": rule.url if rule else None,
         })
-    return json.dumps(rows, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(rows, indent=2, sort_keys=True) + "\n"
 
 
 def artifact_uri(path: str) -> dict[str, str]:
-    """A SARIF artifactLocation: relative paths against the checkout root, others as file URIs."""
+    """A SARIF artifactLocation: relative paths against the checkout root, others as file URIs.
+
+    The URI percent-encodes the file name's bytes, so it names the file exactly whatever its name."""
     pure = PurePath(path)
     if pure.is_absolute():
         return {"uri": PurePath(os.path.abspath(path)).as_uri()}
     posix = pure.as_posix()
     while posix.startswith("./"):
         posix = posix[2:]
-    return {"uri": quote(posix), "uriBaseId": "%SRCROOT%"}
+    return {"uri": quote(os.fsencode(posix)), "uriBaseId": "%SRCROOT%"}
 
 
 def _sarif_rule(rule: Rule) -> dict[str, object]:
@@ -213,11 +272,15 @@ def sarif_document(items: Sequence[Item]) -> dict[str, object]:
 
 
 def _sarif(items: Sequence[Item]) -> str:
-    return json.dumps(sarif_document(items), indent=2, ensure_ascii=False) + "\n"
+    return json_text(sarif_document(items), indent=2) + "\n"
 
 
 def _junit(items: Sequence[Item]) -> str:
-    """JUnit XML: one test suite per file, one failing test case per finding."""
+    """JUnit XML: one test suite per file, one failing test case per finding.
+
+    XML 1.0 has no way to write a control character (not even as a reference), so
+    paths and messages are escaped before they reach the tree."""
+    items = [_visible_item(entry) for entry in items]
     root = ElementTree.Element("testsuites", name=TOOL, tests=str(len(items)), failures=str(len(items)))
     by_path: dict[str, list[Item]] = {}
     for entry in items:
@@ -235,6 +298,28 @@ def _junit(items: Sequence[Item]) -> str:
             failure.text = text_line(entry)
     ElementTree.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
+
+
+def write_report(path: str | os.PathLike[str], text: str) -> None:
+    """Replace the file at ``path`` with ``text`` in UTF-8, atomically.
+
+    The bytes are produced first, then written to a temporary file next to the
+    target and renamed over it: a crash, a full disk or Ctrl-C leaves the old file
+    (or none), never a 0-byte or half report.  An existing file keeps its mode, a
+    new one gets the usual mode; a symlink is written through, as ``open(path, "w")``
+    would."""
+    data = text.encode("utf-8")
+    target = Path(os.path.realpath(path))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        write_atomic(target, data)
+        return
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)  # created as open() creates files: 0o666 less the umask
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 _RENDERERS = {
