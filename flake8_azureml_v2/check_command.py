@@ -104,8 +104,7 @@ def _emit(report: str, output_file: Path | None) -> None:
     if output_file is None:
         sys.stdout.write(report)
         return
-    output_file.parent.mkdir(parents=True, exist_ok=True)
-    output_file.write_text(report, encoding="utf-8")
+    formats.write_report(output_file, report)
 
 
 def _write_baseline(results: list[FileResult], file: Path, errors: int) -> int:
@@ -114,17 +113,9 @@ def _write_baseline(results: list[FileResult], file: Path, errors: int) -> int:
         baseline.entry(baseline.path_key(r.target.path, r.target.display, base), finding, _source(r, finding))
         for r in results for finding in r.findings
     ]
-    file.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic_text(file, baseline.render(entries))
+    formats.write_report(file, baseline.render(entries))
     print(f"Wrote {len(entries)} finding{'s' if len(entries) != 1 else ''} to {file}.", file=sys.stderr)
     return EXIT_ERROR if errors else EXIT_CLEAN
-
-
-def write_atomic_text(file: Path, text: str) -> None:
-    if file.exists():
-        replace_file(file, text.encode("utf-8"))
-    else:
-        file.write_text(text, encoding="utf-8")
 
 
 def _add_noqa(results: list[FileResult], errors: int, out: TextIO = sys.stderr) -> int:

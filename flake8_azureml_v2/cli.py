@@ -287,7 +287,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _report_error(result: FileResult) -> None:
-    print(f"{result.target.display}: error: {result.error}", file=sys.stderr)
+    where, why = formats.visible(result.target.display), formats.visible(result.error or "")
+    print(f"{where}: error: {why}", file=sys.stderr)
 
 
 def _validate_codes(selection: Selection) -> None:

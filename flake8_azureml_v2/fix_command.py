@@ -20,6 +20,7 @@ from .engine.findings import RefusalKind
 from .engine.project import find_root
 from .runner import FileResult, Fixing, Target, one_line, process
 from .selection import Selection
+from .formats import visible
 from .writing import replace_file
 
 
@@ -47,7 +48,7 @@ def _report(result: FileResult, rewritten: bool, out: TextIO) -> None:
     """``fixed`` lines name where the v1 code was, in the file as read; ``left`` lines name
     the file as it is when the command ends: the fixed file when it was written (or
     printed), else the file as read."""
-    display = result.target.display
+    display = visible(result.target.display)
     for where, fixed in result.fixed:
         notes = f" ({'; '.join(fixed.notes)})" if fixed.notes else ""
         print(f"{display}:{where}: {fixed.code} fixed: {fixed.description}{notes}", file=out)
@@ -73,6 +74,8 @@ def fix_one(target: Target, settings: Settings, selection: Selection, options: O
     """Fix one target and report it; whatever goes wrong is the target's one error line."""
     try:
         _fix_one(target, settings, selection, options, totals)
+    except BrokenPipeError:
+        raise  # the reader went away: the command line ends the run quietly
     except Exception as exc:  # noqa: BLE001 - process() contains the engine; this is the last net
         _error(target.display, f"internal error: {type(exc).__name__}: {one_line(str(exc))}", totals)
 
@@ -116,12 +119,12 @@ def _fix_one(target: Target, settings: Settings, selection: Selection, options: 
     totals.fixed += len(result.fixed)
     _report(result, rewritten, report)
     if options.check and changed:
-        print(f"Would fix {target.display}", file=report)
+        print(f"Would fix {visible(target.display)}", file=report)
 
 
 def _error(display: str, message: str, totals: Totals) -> None:
     totals.errors += 1
-    print(f"{display}: error: {message}", file=sys.stderr)
+    print(f"{visible(display)}: error: {visible(message)}", file=sys.stderr)
 
 
 def summary(totals: Totals, options: Options) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import logging
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,13 @@ from typing import Any
 from . import __version__, config, notebooks
 from .api import analyse
 from .engine import Settings, SourceError
+
+# A deeply nested expression (a long string concatenation) exceeds the default
+# recursion limit of tree walks, flake8's own pyflakes included, and flake8 then
+# drops every finding of the file.  From Python 3.11 on, Python-to-Python calls do
+# not grow the C stack, so a higher limit is safe for the whole flake8 process.
+if sys.version_info >= (3, 11) and sys.getrecursionlimit() < 10_000:
+    sys.setrecursionlimit(10_000)
 
 # Importing notebooks registers the .ipynb reader, so the training-script index
 # also sees script= in notebooks and flake8 agrees with `azureml-v2 check`.

@@ -29,7 +29,7 @@ from xml.etree import ElementTree
 
 from . import __version__
 from .engine import Finding, Rule
-from .writing import write_atomic
+from .writing import replace_file
 
 FORMATS = ("text", "json", "sarif", "github", "azure", "junit")
 TOOL = "azureml-v2"
@@ -312,7 +312,7 @@ def write_report(path: str | os.PathLike[str], text: str) -> None:
     target = Path(os.path.realpath(path))
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
-        write_atomic(target, data)
+        replace_file(target, data)
         return
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:

@@ -181,7 +181,9 @@ def test_a_500_term_expression_is_checked_and_fixed_without_recursion_error(tmp_
     checked = _az(root, "check", "train.py")
     assert checked.returncode == 1 and "AML011" in checked.stdout, checked.stderr
     flake8 = run([sys.executable, "-m", "flake8", "--select", "AML", "train.py"], cwd=root)
-    assert "Traceback" not in flake8.stderr and "RecursionError" not in flake8.stdout + flake8.stderr
+    assert "Traceback" not in flake8.stderr and '"AML" failed' not in flake8.stdout + flake8.stderr
+    # flake8's own pyflakes plugin hits the recursion limit on this file; ours does not
+    assert all("pyflakes" in line for line in (flake8.stdout + flake8.stderr).splitlines() if "RecursionError" in line)
     assert "AML011" in flake8.stdout
     before, after, result = _fixed(root, "train.py", "--unsafe-fixes")
     assert result.returncode in (0, 1), result.stderr

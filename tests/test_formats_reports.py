@@ -284,5 +284,5 @@ def test_check_with_stdout_closed_from_the_start(tmp_path: Path) -> None:
 def test_fix_reports_a_name_that_is_not_utf8(odd_tree: Path) -> None:
     result = run([*AZ, "fix", "--unsafe-fixes", "."], cwd=odd_tree)
     assert "Traceback" not in result.stderr, result.stderr
-    assert "caf\\xe9.py:2: AML020 fixed" in result.stdout
+    assert "caf\\xe9.py:2:6: AML020 fixed" in result.stdout
     assert b"MLClient" in (odd_tree / os.fsdecode(b"caf\xe9.py")).read_bytes()

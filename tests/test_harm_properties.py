@@ -35,7 +35,8 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from flake8_azureml_v2.engine import SourceError
-from flake8_azureml_v2.engine.fixing import FixError, FixOutcome, fix_text
+from flake8_azureml_v2.api import fix_text
+from flake8_azureml_v2.engine.fixing import FixError, FixOutcome
 
 from .support.harm import line_endings, lost_comments, new_problems, parses
 

@@ -55,7 +55,7 @@ class RefusalKind(enum.Enum):
     DATA_FLOW = "data-flow limit"  # a value or use the fix cannot follow
     BLOCKED = "blocked"  # it depends on another construct that stays as it is
     UNSAFE = "unsafe fix not enabled"  # needs --unsafe-fixes
-    SUPPRESSED = "suppressed"  # # noqa, or not selected
+    SUPPRESSED = "suppressed"  # a noqa comment, or not selected
     HARM = "refused by a safety check"  # the rewrite would break the program
 
 

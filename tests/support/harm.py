@@ -14,6 +14,8 @@ from collections import Counter
 
 from pyflakes import checker, messages
 
+from flake8_azureml_v2.engine.source import deep_recursion
+
 HARMFUL = (messages.UndefinedName, messages.UndefinedLocal, messages.RedefinedWhileUnused)
 
 
@@ -27,7 +29,8 @@ def parses(text: str) -> bool:
 
 def pyflakes_problems(text: str) -> Counter[tuple[str, str]]:
     """(kind, name) of each undefined name, unbound local and redefinition in ``text``."""
-    found = checker.Checker(ast.parse(text), filename="<fixed>").messages
+    with deep_recursion():  # a 500-term expression is deeper than pyflakes' default limit allows
+        found = checker.Checker(ast.parse(text), filename="<fixed>").messages
     return Counter((type(m).__name__, str(m.message_args[0])) for m in found if isinstance(m, HARMFUL))
 
 

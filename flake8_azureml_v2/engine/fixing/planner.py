@@ -24,7 +24,7 @@ from ..findings import line_ref, Finding, Refusal, RefusalKind
 from ..rule import FixSafety
 from .rewrite import FixContext, Rewrite, describe_use, snippet
 
-# Given a finding, why it may not be fixed (# noqa, not selected), or None.
+# Given a finding, why it may not be fixed (a noqa comment, not selected), or None.
 Permission = Callable[[Finding], "Refusal | None"]
 SafetyOf = Callable[[str], FixSafety]
 
