@@ -15,7 +15,7 @@ from .modules import ProjectModules
 from .names import Model
 from .rule import Rule
 from .settings import Settings
-from .source import SourceError, SourceText, deep_recursion, parse
+from .source import SourceError, SourceText, deep_recursion, parse, paused_gc
 from .surface import Surface
 
 
@@ -54,7 +54,7 @@ def analyse(
     if tree is None:
         tree = parse(text, str(path) if path is not None else "<stdin>")
     try:
-        with deep_recursion():
+        with deep_recursion(), paused_gc():
             return _analyse(text, source, tree, rules, surface, location, settings)
     except RecursionError:
         raise SourceError("cannot analyse: too deeply nested") from None

@@ -7,6 +7,7 @@ code points.  Findings carry both so no adapter has to convert.
 from __future__ import annotations
 
 import ast
+import gc
 import io
 import re
 import sys
@@ -71,6 +72,20 @@ def deep_recursion() -> Iterator[None]:
         yield
     finally:
         sys.setrecursionlimit(previous)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector around one file's work: its trees and models
+    are allocated in bulk and freed by reference counting, and a collection pass over
+    a large heap costs more than the work itself (half the time on a 10k-line file)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def parse(text: str, filename: str = "<unknown>") -> ast.Module:

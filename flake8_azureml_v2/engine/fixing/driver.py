@@ -22,7 +22,7 @@ from ..analysis import Analysis, analyse
 from ..findings import Finding, Refusal, RefusalKind, line_ref, render_lines
 from ..rule import FixSafety, Rule
 from ..settings import Settings
-from ..source import SourceText
+from ..source import SourceText, paused_gc
 from ..suppression import codes_on_line, file_is_exempt
 from ..surface import Surface
 from . import imports, planner, verify
@@ -95,6 +95,13 @@ def fix_text(
     :class:`FixError` when the fixes do not settle.
 
     ``protected`` names module-level bindings other files import: they stay."""
+    with paused_gc():
+        return _fix(text, rules, surface, path, settings, selected, unsafe, max_passes, protected)
+
+
+def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.PathLike[str] | None,
+         settings: Settings | None, selected: Selector, unsafe: bool, max_passes: int,
+         protected: Collection[str]) -> FixOutcome:
     known = _Rules.of(rules)
     original = SourceText(text)
     outcome = FixOutcome(text)
@@ -362,15 +369,18 @@ def _without_conflicts(plan: planner.Plan, applier: _Applier) -> list[list[Rewri
 def _settle(plan: planner.Plan, clusters: list[list[Rewrite]], applier: _Applier) -> _Build:
     """Apply as many clusters as do no harm.  The first harmful cluster is found by
     bisecting over prefixes (dependency order keeps each prefix consistent)."""
-    empty = applier.build([], plan)
-    if empty.harm is not None:
-        applier.imports_allowed = False  # even the import clean-up alone would harm: skip it
+    checked_empty = False
     while True:
         active = [c for c in clusters if all(id(r) not in plan.refused for r in c)]
         flat = [r for c in active for r in c]
         build = applier.build(flat, plan)
         if build.harm is None or not active:
             return build
+        if not checked_empty:
+            checked_empty = True
+            if applier.build([], plan).harm is not None:
+                applier.imports_allowed = False  # even the import clean-up alone would harm: skip it
+                continue
         low, high = 0, len(active)  # prefix ``low`` does no harm, prefix ``high`` does
         high_harm = build.harm
         while high - low > 1:

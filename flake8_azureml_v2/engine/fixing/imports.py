@@ -132,9 +132,9 @@ def plan(
     literally (``literal``, as ``(module, name)``)."""
     result = ImportPlan()
     tree = staged.tree
-    parents = {id(child): parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
     unused = unused_imports(staged)
     removed_aliases: set[int] = set()
+    doomed_by_statement: list[tuple[ast.Import | ast.ImportFrom, list[ast.alias]]] = []
     for node in ast.walk(tree):
         if not isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) not in unused:
             continue
@@ -145,11 +145,20 @@ def plan(
         if doomed and may_remove(node):
             removed_aliases.update(id(a) for a in doomed)
             result.removed.append((node, [_dotted(node, a) for a in doomed]))
+            doomed_by_statement.append((node, doomed))
+    if doomed_by_statement:
+        parents = _parents_of(tree, {id(node) for node, _ in doomed_by_statement})
+        for node, doomed in doomed_by_statement:
             result.edits.extend(_remove_aliases(locator, node, doomed, parents))
+    if not stand_ins and not literal:
+        return result
     taken = bound_names(tree)
-    for alias_id in removed_aliases:
-        for name, nodes in list(taken.items()):
-            taken[name] = [n for n in nodes if not _binds_alias(n, name, alias_id)]
+    for statement, doomed in doomed_by_statement:
+        for alias in doomed:
+            name = _bound_name(alias)
+            kept = [a for a in statement.names if id(a) not in removed_aliases and _bound_name(a) == name]
+            if not kept:  # the statement no longer binds this name
+                taken[name] = [n for n in taken.get(name, []) if n is not statement]
     existing = _module_imports(tree, removed_aliases)
     chosen_names: set[str] = set()
     additions: dict[tuple[str, str], str] = {}  # (module, name) -> local name to import it as
@@ -172,9 +181,17 @@ def plan(
     return result
 
 
-def _binds_alias(node: ast.AST, name: str, alias_id: int) -> bool:
-    return isinstance(node, (ast.Import, ast.ImportFrom)) and any(
-        id(a) == alias_id and _bound_name(a) == name for a in node.names)
+def _parents_of(tree: ast.Module, wanted: set[int]) -> dict[int, ast.AST]:
+    """The parent of each statement in ``wanted`` (one walk, only when imports go)."""
+    found: dict[int, ast.AST] = {}
+    for parent in ast.walk(tree):
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(parent, name, None)
+            if isinstance(block, list):
+                for child in block:
+                    if id(child) in wanted:
+                        found[id(child)] = parent
+    return found
 
 
 def _imports_exactly(node: ast.AST, module: str, name: str) -> bool:

@@ -104,7 +104,10 @@ class Plan:
         accepted = self.accepted()
         ids = {id(r) for r in accepted}
         graph = {id(r): [id(o) for o in self.needs.get(id(r), []) if id(o) in ids] for r in accepted}
-        return [[r for r in accepted if id(r) in component] for component in _components(graph, [id(r) for r in accepted])]
+        by_id = {id(r): r for r in accepted}
+        order = {id(r): i for i, r in enumerate(accepted)}
+        return [[by_id[key] for key in sorted(component, key=order.__getitem__)]
+                for component in _components(graph, [id(r) for r in accepted])]
 
 
 def _components(graph: dict[int, list[int]], order: list[int]) -> list[set[int]]:

@@ -113,20 +113,28 @@ class FixContext:
         assert current is not None
         return current
 
+    @cached_property
+    def _blocks(self) -> dict[int, tuple[list[ast.stmt], int]]:
+        """Every statement -> (the statement list it belongs to, its index there)."""
+        found: dict[int, tuple[list[ast.stmt], int]] = {}
+        for node in ast.walk(self.model.tree):
+            for name in ("body", "orelse", "finalbody", "handlers"):
+                block = getattr(node, name, None)
+                if isinstance(block, list):
+                    for index, statement in enumerate(block):
+                        found[id(statement)] = (block, index)
+        return found
+
     def block_of(self, statement: ast.stmt) -> list[ast.stmt] | None:
         """The statement list ``statement`` belongs to."""
-        parent = self.parent(statement)
-        for name in ("body", "orelse", "finalbody", "handlers"):
-            block = getattr(parent, name, None)
-            if isinstance(block, list) and any(s is statement for s in block):
-                return block
-        return None
+        found = self._blocks.get(id(statement))
+        return found[0] if found is not None else None
 
     def next_statement(self, statement: ast.stmt) -> ast.stmt | None:
-        block = self.block_of(statement)
-        if block is None:
+        found = self._blocks.get(id(statement))
+        if found is None:
             return None
-        index = next(i for i, s in enumerate(block) if s is statement)
+        block, index = found
         return block[index + 1] if index + 1 < len(block) else None
 
     # -- names and values -------------------------------------------------------
