@@ -64,6 +64,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             continue
         unit = Rewrite("AML021", site.node, f"Environment.{member}() -> v2 environment",
                        binding=ctx.assigned_binding(site.node))
+        unit.counterpart = unit.binding.name if unit.binding is not None else None
         try:
             if unit.binding is None:
                 _consumed_inline(site.node, unit, ctx)

@@ -1,0 +1,359 @@
+"""Call migrations as data: a spec says what each old parameter becomes, one
+interpreter turns a call into edits.
+
+A :class:`CallSpec` gives the old signature (positional order included), the
+new callable, an action per parameter (keep it, rename it, map its value, drop
+it, refuse the call, or build new arguments from it), the old defaults to write
+out explicitly (each with an optional TODO comment), the attribute assignments
+after the call that fold into it (``cfg.run_config.environment = env``), the
+kind of value the call produces and the fix safety.  The interpreter edits the
+call in place, argument by argument, so keyword order, comments between
+arguments and line breaks survive.
+
+A :class:`MethodSpec` does the same for a method called on a migrated object
+(``run.get_status()`` on a submitted run): a template of the new expression.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from ..findings import RefusalKind
+from ..names import Binding, Value
+from ..rule import FixSafety
+from . import listedit, statements
+from .arguments import bind_arguments
+from .edits import Edit, apply_edits
+from .rewrite import FixContext, Rewrite
+
+
+class Refused(Exception):
+    """A spec action refuses the call; the rewrite is refused with this reason."""
+
+    def __init__(self, reason: str, kind: RefusalKind = RefusalKind.NOT_YET) -> None:
+        super().__init__(reason)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class Argument:
+    """What an action sees of one old argument (and of the others in ``siblings``)."""
+
+    name: str  # the old parameter
+    node: ast.expr
+    value: Value  # what the name model resolved it to
+    ctx: FixContext
+    rewrite: Rewrite
+    siblings: dict[str, Argument] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        return self.ctx.locator.text(self.node)
+
+
+# What an action returns: the new keyword arguments' source ("name=value"), or
+# None to keep the argument where it is, renamed (see Keep / Map).
+Converter = Callable[[Argument], str]
+Builder = Callable[[Argument], "list[str]"]
+
+
+@dataclass(frozen=True)
+class Keep:
+    """The argument stays, under ``name`` (the same name when None)."""
+
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Map:
+    """The argument stays under ``name``; ``convert`` gives its new value's source."""
+
+    name: str
+    convert: Converter
+
+
+@dataclass(frozen=True)
+class Drop:
+    """The argument goes; ``when`` (if given) says for which values, else it is refused."""
+
+    note: str = ""
+    when: Callable[[Argument], bool] | None = None
+    otherwise: Keep | Map | None = None  # what to do with the other values
+
+
+@dataclass(frozen=True)
+class Refuse:
+    reason: str
+    kind: RefusalKind = RefusalKind.NOT_YET
+
+
+@dataclass(frozen=True)
+class Build:
+    """The argument is replaced, where it stands, by the new arguments ``build``
+    writes (none: it is deleted); ``build`` may read the other arguments too."""
+
+    build: Builder
+
+
+Action = Keep | Map | Drop | Refuse | Build
+
+
+@dataclass(frozen=True)
+class Default:
+    """A parameter the old call left out, whose old default is written out explicitly."""
+
+    name: str  # the new keyword
+    text: str  # its value's source
+    todo: str = ""  # the comment that asks people to check the default
+    unless: tuple[str, ...] = ()  # old parameters (or folds) that make the default moot
+
+
+@dataclass(frozen=True)
+class Fold:
+    """``variable.<path> = value`` after the call becomes the old parameter ``parameter``."""
+
+    path: tuple[str, ...]
+    parameter: str
+
+
+@dataclass(frozen=True)
+class CallSpec:
+    old: str  # qualified name of the old callable
+    signature: tuple[str, ...]  # its parameters in positional order
+    new: tuple[str, str]  # (module, name) of the new callable
+    params: Mapping[str, Action]
+    defaults: tuple[Default, ...] = ()
+    folds: tuple[Fold, ...] = ()
+    produces: str | None = None  # the kind of value the new call returns
+    safety: FixSafety | None = None
+    todo_prefix: str = "TODO"  # what a TODO comment starts with
+    # Built last, from every argument at once (the command line of a job, say).
+    finish: Callable[[dict[str, Argument], FixContext, Rewrite], list[str]] | None = None
+
+
+@dataclass
+class _FoldSite:
+    parameter: str
+    value: ast.expr
+    statement: ast.Assign
+    use: ast.Name
+
+
+def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixContext,
+                    binding: Binding | None = None) -> None:
+    """Edit ``call`` into the new call; raises :class:`Refused`."""
+    bound = bind_arguments(call, list(spec.signature))
+    if isinstance(bound, str):
+        raise Refused(bound, RefusalKind.DATA_FLOW)
+    site = ctx.site(call)
+    resolved: dict[str, Value] = {}
+    if site is not None:
+        resolved = {p: site.args[i] for i, p in enumerate(spec.signature[: len(site.args)])}
+        resolved.update(site.kwargs)
+    for parameter in bound.values:
+        if parameter not in spec.signature:
+            raise Refused(f"unknown parameter {parameter}=")
+    folds = _folds(spec, binding, rewrite, ctx) if binding is not None else []
+    for fold in folds:
+        if fold.parameter in bound.values:
+            raise Refused(f"{fold.parameter} is set both in the call and after it", RefusalKind.DATA_FLOW)
+    everything: dict[str, Argument] = {}
+    arguments = {p: Argument(p, node, resolved.get(p), ctx, rewrite, everything) for p, node in bound.values.items()}
+    folded = {f.parameter: Argument(f.parameter, f.value, _assigned_value(f, ctx), ctx, rewrite, everything)
+              for f in folds}
+    everything.update(arguments)
+    everything.update(folded)
+
+    sg_call = ctx.locator.sg(call, "call")
+    if sg_call is None:
+        raise Refused("ast-grep could not locate the call", RefusalKind.HARM)
+    container = sg_call.field("arguments")
+    elements = listedit.elements(container)
+    edits: list[Edit] = [statements.replace(ctx.locator, call.func, ctx.symbol(*spec.new))]
+    removed: list[listedit.Element] = []
+    extra: list[str] = []
+    for index, element in enumerate(elements):
+        parameter = element.keyword or spec.signature[index]
+        argument = arguments[parameter]
+        action = _action(spec, argument)
+        if isinstance(action, Keep):
+            if action.name is not None and action.name != element.keyword:
+                edits.append(_keyword(element, action.name))
+        elif isinstance(action, Map):
+            new_value = action.convert(argument)
+            if action.name != element.keyword:
+                edits.append(_keyword(element, action.name))
+            if new_value != argument.text:
+                value = element.value.range()
+                edits.append(Edit(value.start.index, value.end.index, new_value))
+        elif isinstance(action, Drop):
+            removed.append(element)
+            if action.note:
+                rewrite.notes.append(action.note)
+        elif isinstance(action, Build):
+            built = action.build(argument)
+            if built:
+                edits.append(Edit(element.start, element.end, ", ".join(built)))
+            else:
+                removed.append(element)
+    for parameter, argument in folded.items():
+        action = _action(spec, argument)
+        if isinstance(action, Keep):
+            extra.append(f"{action.name or parameter}={argument.text}")
+        elif isinstance(action, Map):
+            extra.append(f"{action.name}={action.convert(argument)}")
+        elif isinstance(action, Build):
+            extra.extend(action.build(argument))
+    if spec.finish is not None:
+        extra.extend(spec.finish(everything, ctx, rewrite))
+    todos = []
+    for default in spec.defaults:
+        if default.name not in everything and not set(default.unless) & set(everything):
+            extra.append(f"{default.name}={default.text}")
+            if default.todo:
+                todos.append(default.todo)
+    edits.extend(listedit.delete_many(ctx.text, container, removed))
+    kept = [e for e in elements if e not in removed]
+    edits.extend(listedit.append(ctx.text, container, extra, ctx.locator.newline, kept))
+    statement = ctx.statement_of(call)
+    if any(_defined_later(f.value, call, ctx) for f in folds):
+        assert binding is not None
+        edits, statement = _move(binding, folds, edits, ctx)
+    else:
+        edits.extend(ctx.delete(f.statement) for f in folds)
+    for todo in todos:
+        comment = f"# {spec.todo_prefix} {todo}"
+        edits.append(statements.insert_before(ctx.locator, statement, [comment]))
+        rewrite.todos.append(comment)
+    rewrite.edits.extend(edits)
+
+
+def _action(spec: CallSpec, argument: Argument) -> Action:
+    action = spec.params.get(argument.name, Keep())
+    if isinstance(action, Refuse):
+        raise Refused(action.reason, action.kind)
+    if isinstance(action, Drop) and action.when is not None and not action.when(argument):
+        if action.otherwise is None:
+            raise Refused(f"{argument.name}={argument.text} has no v2 equivalent")
+        return action.otherwise
+    return action
+
+
+def _keyword(element: listedit.Element, name: str) -> Edit:
+    if element.keyword is None:
+        return Edit(element.start, element.start, f"{name}=")
+    name_node = element.node.field("name")
+    return Edit(name_node.range().start.index, name_node.range().end.index, name)
+
+
+def _folds(spec: CallSpec, binding: Binding, rewrite: Rewrite, ctx: FixContext) -> list[_FoldSite]:
+    """``variable.<path> = value`` statements that set an old parameter after the call."""
+    wanted = {fold.path: fold.parameter for fold in spec.folds}
+    found = []
+    for use in binding.uses:
+        path: list[str] = []
+        node: ast.AST = use
+        parent = ctx.parent(node)
+        while isinstance(parent, ast.Attribute) and parent.value is node:
+            path.append(parent.attr)
+            node, parent = parent, ctx.parent(parent)
+        statement = parent
+        if (tuple(path) in wanted and isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1 and statement.targets[0] is node):
+            found.append(_FoldSite(wanted[tuple(path)], statement.value, statement, use))
+            rewrite.own_uses.add(id(use))
+    return found
+
+
+def _assigned_value(fold: _FoldSite, ctx: FixContext) -> Value:
+    for assignment in ctx.model.attribute_assignments:
+        if assignment.node is fold.statement:
+            return assignment.value
+    return None
+
+
+def _defined_later(value: ast.expr, call: ast.Call, ctx: FixContext) -> bool:
+    for node in ast.walk(value):
+        if isinstance(node, ast.Name):
+            binding = ctx.binding_of(node)
+            if binding is not None and getattr(binding.node, "lineno", 0) > call.lineno:
+                return True
+    return False
+
+
+def _move(binding: Binding, folds: list[_FoldSite], edits: list[Edit], ctx: FixContext) -> tuple[list[Edit], ast.stmt]:
+    """Rebuild the call where its last folded assignment was: the values it now
+    takes are defined after the original statement."""
+    statement = binding.node
+    last = max(folds, key=lambda f: f.statement.lineno).statement
+    if not isinstance(statement, ast.Assign) or ctx.parent(statement) is not ctx.parent(last):
+        raise Refused("a folded assignment is in another block than the call", RefusalKind.DATA_FLOW)
+    fold_ids = {id(f.statement) for f in folds}
+    for use in binding.uses:
+        owner = ctx.statement_of(use)
+        if id(owner) not in fold_ids and statement.lineno < use.lineno < last.lineno:
+            raise Refused(f"`{binding.name}` is used before all its settings are made", RefusalKind.DATA_FLOW)
+    locator = ctx.locator
+    start, end = locator.line_start(locator.start(statement)), locator.line_end(locator.end(statement))
+    moved = apply_edits(ctx.text[start:end], [Edit(e.start - start, e.end - start, e.text) for e in edits])
+    last_start, last_end = locator.line_start(locator.start(last)), locator.line_end(locator.end(last))
+    kept_comments = statements.comments(ctx.text[locator.start(last):last_end])
+    indent = locator.indentation(last)
+    prefix = "".join(f"{indent}{comment}{locator.newline}" for comment in kept_comments)
+    result = [Edit(start, end, ""), Edit(last_start, last_end, prefix + moved)]
+    result.extend(ctx.delete(f.statement) for f in folds if f.statement is not last)
+    return result, last
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """``receiver.method(...)`` on a migrated object -> ``template``.
+
+    The template names ``{receiver}`` (the receiver's source), ``{client}``
+    (the counterpart a provider gives, e.g. the workspace's client) and each
+    parameter by name.  ``statement_only``: only a call that is a statement of
+    its own maps (its value was not used).  ``accepts`` may refuse some
+    argument values (v2 cannot express them)."""
+
+    method: str
+    signature: tuple[str, ...] = ()
+    template: str = ""
+    finding: str | None = None  # the code of the finding it resolves, if the call has one
+    statement_only: bool = False
+    accepts: Callable[[dict[str, ast.expr]], bool] | None = None
+    attribute: bool = False  # ``receiver.method`` read as an attribute, not called
+    helpers: Mapping[str, str] = field(default_factory=dict)  # helper functions the template calls
+
+
+def apply_method_spec(spec: MethodSpec, use: ast.Name, rewrite: Rewrite, ctx: FixContext,
+                      names: Mapping[str, str]) -> bool:
+    """Rewrite the call (or attribute read) on ``use`` that ``spec`` describes; False when
+    this use is not such a call or its arguments are not accepted."""
+    parent = ctx.parent(use)
+    if not isinstance(parent, ast.Attribute) or parent.attr != spec.method or parent.value is not use:
+        return False
+    outer = ctx.parent(parent)
+    if spec.attribute:
+        if isinstance(outer, ast.Call) and outer.func is parent:
+            return False
+        target: ast.AST = parent
+        values: dict[str, str] = {}
+    else:
+        if not isinstance(outer, ast.Call) or outer.func is not parent:
+            return False
+        bound = bind_arguments(outer, list(spec.signature))
+        if isinstance(bound, str) or (spec.accepts is not None and not spec.accepts(bound.values)):
+            return False
+        if spec.statement_only and not isinstance(ctx.parent(outer), ast.Expr):
+            return False
+        target = outer
+        values = {p: ctx.locator.text(v) for p, v in bound.values.items()}
+    text = spec.template.format(receiver=use.id, **names, **values)
+    rewrite.edits.append(statements.replace(ctx.locator, target, text))
+    rewrite.helpers.update(spec.helpers)
+    if spec.finding is not None:
+        rewrite.findings.append((spec.finding, target))
+    rewrite.own_uses.add(id(use))
+    return True
