@@ -57,6 +57,8 @@ def listing(rules: tuple[Rule, ...]) -> str:
 def fix_status(rule: Rule) -> str:
     if rule.fix_safety is FixSafety.MANUAL:
         return "manual"
+    if rule.fixed_with is not None:
+        return f"{rule.fix_safety.value} (with {rule.fixed_with})"
     if rule.fixer is None and not rule.removes_unused_imports:
         return f"not yet ({rule.fix_safety.value})"
     return rule.fix_safety.value

@@ -90,6 +90,7 @@ def _migrate(tmp_path: Path, program: str) -> tuple[dict, dict, list[dict]]:
     submits = [r for r in records if r["operation"] == "jobs.create_or_update"]
     assert len(submits) == 1
     assert submits[0]["valid"], submits[0]["errors"]
+    assert submits[0]["rest_error"] is None, submits[0]["rest_error"]
     before = script.read_bytes()
     fix(script)
     assert script.read_bytes() == before  # second run is a no-op

@@ -37,6 +37,7 @@ def _only_job(records: list[dict]) -> tuple[dict, dict]:
     assert len(submits) == 1
     record = submits[0]
     assert record["valid"], record["errors"]
+    assert record["rest_error"] is None, record["rest_error"]  # what create_or_update checks next
     job = dict(record["job"])
     job["code"] = record["code"]
     return job, record["kwargs"]
@@ -208,3 +209,32 @@ def test_experiment_submitted_in_another_function(tmp_path: Path) -> None:
     job, kwargs = _only_job(execute(script))
     assert kwargs["experiment_name"] == "from-a-function"
     assert job["environment"] == "AzureML-sklearn-1.0:3"
+
+
+def test_status_polling_and_cancel_on_the_submitted_run(tmp_path: Path) -> None:
+    """run.get_status() and run.cancel() are specs on the submitted run (mapping-extension.md 6)."""
+    script = project(tmp_path, """\
+        import time
+        from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+
+        ws = Workspace.from_config()
+        env = Environment.get(ws, "sklearn-env", version="3")
+        config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
+                                 environment=env)
+        run = Experiment(ws, "status-demo").submit(config)
+        while run.get_status() not in ("Completed", "Failed"):
+            time.sleep(1)
+        run.cancel()
+        print(run.get_status())
+        """)
+    report = fix(script)
+    migrated = script.read_text()
+    assert "AML049 fixed" in report and "AML080 fixed" in report and no_v1(migrated)
+    assert "ml_client.jobs.get(run.name).status" in migrated
+    assert "ml_client.jobs.begin_cancel(run.name).result()" in migrated
+    ruff_clean(script)
+    records = execute(script)
+    operations = [r["operation"] for r in records]
+    assert operations == ["jobs.create_or_update", "jobs.get", "jobs.begin_cancel", "jobs.get"]
+    assert records[1]["name"] == records[2]["name"] == "recorded-job-1"
+    _only_job(records)

@@ -148,7 +148,7 @@ def test_fixed_notebook_submits_a_valid_command_job(tmp_path: Path) -> None:
     script = tmp_path / "job.py"
     script.write_text("\n".join(lines) + "\n")
     records = [r for r in execute(script) if r["operation"] == "jobs.create_or_update"]
-    assert len(records) == 1 and records[0]["valid"], records
+    assert len(records) == 1 and records[0]["valid"] and records[0]["rest_error"] is None, records
     job = records[0]["job"]
     assert job["component"]["command"] == "python train.py" and records[0]["code"] == "./src"
     assert job["compute"] == "cpu-cluster" and records[0]["kwargs"]["experiment_name"] == "nb-experiment"

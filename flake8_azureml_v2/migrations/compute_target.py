@@ -124,9 +124,15 @@ def _get_or_create(try_node: ast.Try, get_call: ast.Call, ctx: FixContext) -> Re
         ctx.locator, create, f"{client}.compute.begin_create_or_update({ctx.locator.text(config)}).result()"
     ))
     unit.findings.append(("AML024", create))
-    for node in (workspace, bound.values["workspace"]):
-        if isinstance(node, ast.Name):
-            unit.consumes.append(node)
+    unit.consumes.append(workspace)
+    created_in = bound.values["workspace"]
+    if isinstance(created_in, ast.Name) and ctx.binding_of(created_in) is not None:
+        if ctx.binding_of(created_in) is not ctx.binding_of(workspace):
+            raise ValueError("the compute is created in another workspace than the one it is looked up in")
+        unit.consumes.append(created_in)
+    elif not isinstance(created_in, ast.Name):
+        raise ValueError("the compute is created in a workspace this fix cannot follow")
+    # else: a name bound nowhere (v1 would have raised NameError here); v2 takes no workspace
     unit.binding = create_binding
     unit.extra_bindings.append(get_binding)
     if isinstance(config, ast.Name):

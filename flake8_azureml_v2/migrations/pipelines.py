@@ -23,6 +23,7 @@ from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding, Const, Instance, Ref
 from ..v1api import is_subtype
 from . import commandline
+from ._defaults import DEFAULT_ENVIRONMENT, default_environment
 
 PYTHON_SCRIPT_STEP = "azureml.pipeline.steps.PythonScriptStep"
 RUN_CONFIGURATION = "azureml.core.RunConfiguration"
@@ -48,6 +49,7 @@ class StepPlan:
     edits: list[Edit] = field(default_factory=list)
     consumes: list[ast.Name] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    helpers: dict[str, str] = field(default_factory=dict)  # module-level definitions the component names
 
 
 def _fresh(ctx: FixContext, wanted: str) -> str:
@@ -165,11 +167,14 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     if "compute_target" not in values:
         raise ValueError("the step has no compute_target")
     compute = compute_source(values["compute_target"], ctx, consumes)
-    if "runconfig" not in values:
-        raise ValueError("v1 ran the step with its default environment; v2 needs one: give it a runconfig with an environment")
-    environment = run_configuration_environment(values["runconfig"], ctx, binding.node.lineno, consumes)  # type: ignore[attr-defined]
+    helpers: dict[str, str] = {}
+    if "runconfig" in values:
+        environment = run_configuration_environment(values["runconfig"], ctx, binding.node.lineno, consumes)  # type: ignore[attr-defined]
+    else:  # v1 ran the step in its default environment: written out once for the module
+        environment = DEFAULT_ENVIRONMENT
+        helpers = default_environment("AML003")
     plan = StepPlan(call, binding, _fresh(ctx, f"{binding.name}_component"), binding.name, line, compute,
-                    consumes=consumes + line.consumes, notes=list(line.notes))
+                    consumes=consumes + line.consumes, notes=list(line.notes), helpers=helpers)
     plan.edits.extend(extra_edits)
     plan.edits.extend(_step_edits(call, bound, plan, script, environment, ctx))
     target = binding.node.targets[0]  # type: ignore[attr-defined]
@@ -237,6 +242,7 @@ class PipelinePlan:
     edits: list[Edit] = field(default_factory=list)
     consumes: list[ast.Name] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    helpers: dict[str, str] = field(default_factory=dict)  # module-level definitions the component names
 
 
 def _step_names(node: ast.expr | None, ctx: FixContext, plan_edits: list[Edit]) -> list[ast.Name]:

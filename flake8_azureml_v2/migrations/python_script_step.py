@@ -24,6 +24,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         unit.imports |= plan.line.imports
         unit.findings.extend(plan.line.resolves)
         unit.notes.extend(plan.notes)
+        unit.helpers.update(plan.helpers)
         yield unit
 
 

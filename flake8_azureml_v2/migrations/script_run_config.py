@@ -19,6 +19,7 @@ from ..engine.fixing.specs import (
     Argument,
     Build,
     CallSpec,
+    Default,
     Drop,
     Fold,
     Keep,
@@ -30,6 +31,7 @@ from ..engine.fixing.specs import (
 from ..engine.names import Const, Instance
 from ..v1api import is_subtype
 from . import commandline
+from ._defaults import DEFAULT_ENVIRONMENT, default_environment
 
 SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
 COMPUTE_TARGET = "azureml.core.ComputeTarget"
@@ -71,10 +73,7 @@ def command(argument: Argument) -> list[str]:
 
 
 def inputs_and_outputs(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> list[str]:
-    """The inputs and outputs the command line binds, after the other arguments; and v2
-    needs an environment."""
-    if "environment" not in arguments:
-        raise Refused("v1 ran with its default environment; v2 needs environment=... (add it, then re-run)")
+    """The inputs and outputs the command line binds, after the other arguments."""
     _, line = _translated(arguments, ctx, rewrite)
     built = []
     if line.datasets or line.parameters or line.upstream:
@@ -150,6 +149,7 @@ SPEC = CallSpec(
         "docker_runtime_config": Refuse("docker_runtime_config= maps to shm_size=/docker_args= by hand"),
     },
     folds=(Fold(("run_config", "environment"), "environment"), Fold(("run_config", "target"), "compute_target")),
+    defaults=(Default("environment", DEFAULT_ENVIRONMENT, helpers=default_environment("AML002")),),
     produces="job",
     todo_prefix="TODO(azureml-v2): AML002",
     finish=inputs_and_outputs,

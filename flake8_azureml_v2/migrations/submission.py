@@ -8,6 +8,7 @@ import ast
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, constant_str
 from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.specs import MethodSpec, apply_method_spec
 from ..engine.names import Binding
 from ._common import workspace_binding
 
@@ -48,49 +49,46 @@ def tags_at_submit(call: ast.Call, submit: ast.Call, ctx: FixContext) -> bool:
     return True
 
 
+def _raises(values: dict[str, ast.expr]) -> bool:
+    """v2's stream always raises on failure: only v1's default raise_on_error=True maps."""
+    flag = values.get("raise_on_error")
+    return flag is None or (isinstance(flag, ast.Constant) and flag.value is True)
+
+
+# What a submitted v1 run's methods become on the job v2 returns (mapping.md 4.4,
+# mapping-extension.md 6).  ``{client}`` is the workspace's MLClient.
+RUN_METHODS: tuple[MethodSpec, ...] = (
+    MethodSpec("get_portal_url", template="{receiver}.studio_url", finding="AML042"),
+    MethodSpec("wait_for_completion", ("show_output", "wait_post_processing", "raise_on_error"),
+               template="{client}.jobs.stream({receiver}.name)", finding="AML041", statement_only=True,
+               accepts=_raises),
+    MethodSpec("get_status", template="{client}.jobs.get({receiver}.name).status", finding="AML049"),
+    MethodSpec("cancel", template="{client}.jobs.begin_cancel({receiver}.name).result()", finding="AML080"),
+    MethodSpec("id", template="{receiver}.name", attribute=True),
+)
+# Methods whose v2 form needs the workspace's client where the run is used.
+_NEEDS_CLIENT = {spec.method for spec in RUN_METHODS if "{client}" in spec.template}
+
+
 def translate_run_uses(run: Binding, client: str, unit: Rewrite, ctx: FixContext, workspace: Binding,
                        submit: ast.Call, extra: list[str] | None) -> None:
     """Translate what v2 can express on the returned job; the rest blocks the fix."""
     for use in run.uses:
         parent = ctx.parent(use)
         outer = ctx.parent(parent) if parent is not None else None
-        if isinstance(parent, ast.Attribute) and isinstance(outer, ast.Call) and outer.func is parent:
-            if (parent.attr == "set_tags" and extra is not None and not any(e.startswith("tags=") for e in extra)
-                    and tags_at_submit(outer, submit, ctx)):
+        if (isinstance(parent, ast.Attribute) and parent.attr == "set_tags" and isinstance(outer, ast.Call)
+                and outer.func is parent):
+            if extra is not None and not any(e.startswith("tags=") for e in extra) and tags_at_submit(outer, submit, ctx):
                 extra.append(f"tags={ctx.locator.text(outer.args[0])}")
                 unit.edits.append(ctx.delete(ctx.parent(outer)))  # type: ignore[arg-type]
                 unit.findings.append(("AML030", outer))
                 unit.own_uses.add(id(use))
-            elif parent.attr == "get_portal_url" and not outer.args and not outer.keywords:
-                unit.edits.append(statements.replace(ctx.locator, outer, f"{use.id}.studio_url"))
-                unit.findings.append(("AML042", outer))
-                unit.own_uses.add(id(use))
-            elif parent.attr == "wait_for_completion" and _is_statement(outer, ctx) and _raises(outer):
-                if not ctx.visible(outer, workspace):
-                    continue
-                unit.edits.append(statements.replace(ctx.locator, outer, f"{client}.jobs.stream({use.id}.name)"))
-                unit.findings.append(("AML041", outer))
-                unit.own_uses.add(id(use))
-        elif isinstance(parent, ast.Attribute) and parent.attr == "id" and not (
-            isinstance(outer, ast.Call) and outer.func is parent
-        ):
-            unit.edits.append(statements.replace(ctx.locator, parent, f"{use.id}.name"))
-            unit.own_uses.add(id(use))
-        elif isinstance(parent, ast.Expr) or (
+            continue
+        if isinstance(parent, ast.Attribute) and parent.attr in _NEEDS_CLIENT and not ctx.visible(outer or use, workspace):
+            continue
+        if any(apply_method_spec(spec, use, unit, ctx, {"client": client}) for spec in RUN_METHODS):
+            continue
+        if isinstance(parent, ast.Expr) or (
             isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "print"
         ):
             unit.own_uses.add(id(use))  # displaying the job works the same way
-
-
-def _is_statement(call: ast.Call, ctx: FixContext) -> bool:
-    return isinstance(ctx.parent(call), ast.Expr)
-
-
-def _raises(call: ast.Call) -> bool:
-    """v2's stream always raises on failure: only v1's default raise_on_error=True maps."""
-    for keyword in call.keywords:
-        if keyword.arg == "raise_on_error":
-            return isinstance(keyword.value, ast.Constant) and keyword.value.value is True
-        if keyword.arg not in ("show_output", "wait_post_processing"):
-            return False
-    return len(call.args) <= 2

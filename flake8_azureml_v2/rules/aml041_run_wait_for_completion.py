@@ -12,6 +12,7 @@ RULE = Rule(
     v2="ml_client.jobs.stream(returned_job.name)",
     article="migrate-to-v2-command-job",
     fix_safety=FixSafety.UNSAFE,
+    fixed_with="AML001",
     # Only runs (PipelineRun included); compute targets have their own wait_for_completion.
     detect=method_calls("azureml.core.Run", "wait_for_completion"),
     why=(

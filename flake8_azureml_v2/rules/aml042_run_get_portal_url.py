@@ -12,6 +12,7 @@ RULE = Rule(
     v2="returned_job.studio_url",
     article="migrate-to-v2-command-job",
     fix_safety=FixSafety.UNSAFE,
+    fixed_with="AML001",
     detect=method_calls("azureml.core.Run", "get_portal_url"),
     why=(
         "The job object returned by ml_client.jobs.create_or_update carries its Azure ML "

@@ -12,6 +12,7 @@ RULE = Rule(
     v2="ml_client.jobs.get(job_name).status",
     article="migrate-to-v2-command-job",
     fix_safety=FixSafety.UNSAFE,
+    fixed_with="AML001",
     detect=method_calls("azureml.core.Run", "get_status"),
     why=(
         "The status is an attribute of the job entity. The object returned at submission is "

@@ -11,7 +11,9 @@ import json
 import os
 from typing import Any
 
-from azure.ai.ml.operations import ComputeOperations, JobOperations
+from azure.ai.ml.entities import Workspace
+from azure.ai.ml.entities._job.to_rest_functions import to_rest_job_object
+from azure.ai.ml.operations import ComputeOperations, JobOperations, WorkspaceOperations
 from azure.core.exceptions import ResourceNotFoundError
 
 _RECORD = os.environ.get("AML_RECORD_FILE", "recorded.json")
@@ -34,20 +36,55 @@ def _save() -> None:
         json.dump(_calls, handle, indent=1, default=str)
 
 
+_jobs: dict[str, Any] = {}
+
+
+def _rest_conversion(job: Any) -> str | None:
+    """What create_or_update does after _validate() and before the HTTP call; None when it passes."""
+    try:
+        to_rest_job_object(job)
+    except Exception as exc:  # noqa: BLE001 - any failure is what the test wants to see
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
 def _create_or_update(self: JobOperations, job: Any, **kwargs: Any) -> Any:
     code = getattr(job, "code", None)  # as the program passed it; validation makes it absolute
-    validation = job._validate()
+    validation = job._validate() if hasattr(job, "_validate") else None
     _calls.append({
         "operation": "jobs.create_or_update",
         "code": None if code is None else str(code),
         "job": _strip(job._to_dict()),
         "kwargs": {k: v for k, v in kwargs.items()},
-        "valid": validation.passed,
-        "errors": validation.error_messages,
+        "valid": validation.passed if validation is not None else True,
+        "errors": validation.error_messages if validation is not None else {},
+        "rest_error": _rest_conversion(job),
     })
     _save()
     job.name = f"recorded-job-{len(_calls)}"
+    _jobs[job.name] = job
     return job
+
+
+def _get(self: JobOperations, name: str) -> Any:
+    """The job as submitted, finished: a program that polls the status stops at once."""
+    _calls.append({"operation": "jobs.get", "name": name})
+    _save()
+    job = _jobs[name]
+    job._status = "Completed"
+    return job
+
+
+def _begin_cancel(self: JobOperations, name: str, **kwargs: Any) -> _Done:
+    _calls.append({"operation": "jobs.begin_cancel", "name": name})
+    _save()
+    return _Done(None)
+
+
+def _workspace_get(self: WorkspaceOperations, name: str | None = None, **kwargs: Any) -> Workspace:
+    _calls.append({"operation": "workspaces.get", "name": name})
+    _save()
+    return Workspace(name=name or "ws", location="westeurope")
 
 
 def _stream(self: JobOperations, name: str) -> None:
@@ -80,6 +117,9 @@ def _compute_create(self: ComputeOperations, compute: Any, **kwargs: Any) -> _Do
 def install() -> None:
     JobOperations.create_or_update = _create_or_update  # type: ignore[method-assign]
     JobOperations.stream = _stream  # type: ignore[method-assign]
+    JobOperations.get = _get  # type: ignore[method-assign]
+    JobOperations.begin_cancel = _begin_cancel  # type: ignore[method-assign]
+    WorkspaceOperations.get = _workspace_get  # type: ignore[method-assign]
     ComputeOperations.get = _compute_get  # type: ignore[method-assign]
     ComputeOperations.begin_create_or_update = _compute_create  # type: ignore[method-assign]
     _save()

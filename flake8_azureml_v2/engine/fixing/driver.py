@@ -62,7 +62,7 @@ class _Rules:
 @dataclass
 class _Pass:
     text: str
-    edits: list[Edit] = field(default_factory=list)  # in the pass's input coordinates
+    maps: list[OffsetMap] = field(default_factory=list)  # output -> input positions, last step first
     fixed: list[Fixed] = field(default_factory=list)  # positions in the pass's input coordinates
     refusals: dict[int, Refusal] = field(default_factory=dict)  # id(finding) -> why it is left
 
@@ -118,7 +118,7 @@ def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.Path
         if last.text == text:
             break
         outcome.fixed.extend(_on_disk(f, maps, analysis.source, original) for f in last.fixed)
-        maps.insert(0, OffsetMap(last.edits))
+        maps[0:0] = last.maps
         text = last.text
     else:
         raise FixError(f"fixes did not settle after {max_passes} passes; nothing was written")
@@ -203,7 +203,7 @@ class _Build:
     """The outcome of applying a set of rewrites (and the import clean-up) to a text."""
 
     text: str
-    edits: list[Edit]
+    maps: list[OffsetMap]  # from the new text back to the pass input, last step first
     removed: list[tuple[int, list[str]]]  # (offset of the import in the pass input, dotted names)
     harm: str | None = None
 
@@ -242,8 +242,9 @@ class _Applier:
         edits.extend(self._helpers(active))
         literal = {pair for r in active for pair in r.imports}
         stand_ins = StandIns([e.text for e in edits])
+        staged_edits = [Edit(e.start, e.end, stand_ins.stage(e.text)) for e in edits]
         try:
-            staged_text = apply_edits(source, [Edit(e.start, e.end, stand_ins.stage(e.text)) for e in edits])
+            staged_text = apply_edits(source, staged_edits)
         except EditConflict as exc:
             return _Build(source, [], [], f"its edits overlap ({exc})")
         staged = verify.snapshot(staged_text)
@@ -256,20 +257,21 @@ class _Applier:
                                         lambda node: self._may_remove(node, staged_source), self.surface.is_target)
         except imports.ImportClash as exc:
             return _Build(source, [], [], f"its new imports would clash: {exc}")
-        back = OffsetMap(edits)
-        final = [Edit(e.start, e.end, stand_ins.final(e.text, plan_imports.chosen)) for e in edits]
-        for edit in plan_imports.edits:
-            start = back.old(edit.start)
-            end = start if edit.end == edit.start else back.old(edit.end, left=True)
-            if end < start:
-                return _Build(source, [], [], "an import edit falls inside a rewritten span")
-            final.append(Edit(start, end, edit.text))
+        # The rewrites with the chosen names, then the import edits moved over the
+        # difference between each stand-in and its name: two exact steps.
+        rewritten = [Edit(e.start, e.end, stand_ins.final(e.text, plan_imports.chosen)) for e in edits]
         try:
-            text = apply_edits(source, final)
+            text_a = apply_edits(source, rewritten)
+            renames = stand_ins.renames(staged_text, plan_imports.chosen)
+            forward = OffsetMap(renames).new
+            import_edits = [Edit(forward(e.start), forward(e.end), e.text) for e in plan_imports.edits]
+            text = apply_edits(text_a, import_edits)
         except EditConflict as exc:
             return _Build(source, [], [], f"its import edits overlap a rewrite ({exc})")
+        back = OffsetMap(staged_edits)
         removed = [(back.old(staged_locator.start(node)), names) for node, names in plan_imports.removed]
-        return _Build(text, final, removed, verify.harm(self.before, text, self.protected))
+        maps = [OffsetMap(import_edits), OffsetMap(rewritten)]
+        return _Build(text, maps, removed, verify.harm(self.before, text, self.protected))
 
     @staticmethod
     def _resolve_counterparts(edits: list[Edit], rewrites: list[Rewrite], modes: dict[int, bool]) -> list[Edit]:
@@ -287,30 +289,41 @@ class _Applier:
         return [Edit(e.start, e.end, resolve_counterparts(e.text, chosen)) for e in edits]
 
     def _helpers(self, rewrites: list[Rewrite]) -> list[Edit]:
-        """One edit that writes every helper function the applied rewrites call, after the imports."""
+        """One edit that writes every module-level helper the applied rewrites use,
+        once, after the imports that come before the first use (a notebook's later
+        cells may import more)."""
         helpers: dict[str, str] = {}
+        first_use: int | None = None
+        bound = self.ctx.model.module_scope.names
         for rewrite in rewrites:
             for name, code in rewrite.helpers.items():
-                if name not in self.ctx.module_functions:
+                if name not in bound:
                     helpers.setdefault(name, code)
-        if not helpers:
+                    start = self.ctx.locator.start(self.ctx.top_level_statement(rewrite.node))
+                    first_use = start if first_use is None else min(first_use, start)
+        if not helpers or first_use is None:
             return []
         locator = self.ctx.locator
         newline = locator.newline
-        body = self.ctx.model.tree.body
+        body = [s for s in self.ctx.model.tree.body if locator.start(s) < first_use]
         imports = [s for s in body if isinstance(s, (ast.Import, ast.ImportFrom))]
         if imports:
             at = locator.line_end(locator.end(imports[-1]))
         elif body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
             at = locator.line_end(locator.end(body[0]))
         else:
-            at = 0
+            at = locator.line_start(first_use) if body else 0
         unit = self.ctx.indent_unit
         blocks = [newline.join(_reindent(line, unit) for line in code.rstrip("\n").split("\n"))
                   for _, code in sorted(helpers.items())]
+        if at and locator.source.text[at - 1] in "\r\n" and not imports and body:
+            # before the statement that first uses them: a blank line after, none before
+            return [Edit(at, at, "".join(f"{block}{newline}{newline}" for block in blocks))]
         text = "".join(f"{newline}{newline}{block}{newline}" for block in blocks)
         if at == 0:
-            text = text.lstrip("\r\n")
+            text = "".join(f"{block}{newline}{newline}" for block in blocks)
+        elif not locator.source.text.startswith(("\n", "\r"), at):
+            text += newline  # code follows at once: keep a blank line after the helpers
         return [Edit(at, at, text)]
 
     def _may_remove(self, node: ast.stmt, staged: SourceText) -> bool:
@@ -338,7 +351,7 @@ def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Sel
     build = _settle(plan, clusters, applier)
     result = _Pass(build.text if build.harm is None else analysis.source.text)
     if build.harm is None:
-        result.edits = build.edits
+        result.maps = build.maps
         applied = [r for cluster in clusters for r in cluster if id(r) not in plan.refused]
         result.fixed = _fixed_records(applied, plan, ctx)
         result.fixed.extend(_removed_records(build.removed, ctx, known))

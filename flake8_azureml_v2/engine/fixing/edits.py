@@ -85,6 +85,8 @@ class OffsetMap:
 
     def __init__(self, edits: Iterable[Edit]) -> None:
         ordered = sorted(edits, key=lambda e: (e.start, e.end))
+        self._old_starts = [e.start for e in ordered]
+        self._old_ends = [e.end for e in ordered]
         self.new_starts: list[int] = []
         self.spans: list[tuple[int, int, int, int]] = []  # new start, new end, old start, delta after
         delta = 0
@@ -93,6 +95,18 @@ class OffsetMap:
             delta += len(edit.text) - (edit.end - edit.start)
             self.new_starts.append(new_start)
             self.spans.append((new_start, new_start + len(edit.text), edit.start, delta))
+
+    def new(self, offset: int) -> int:
+        """Where ``offset`` of the text before the edits is after them (a position outside
+        every edited span; one inside maps to the end of the edit's new text)."""
+        index = bisect_right(self._old_starts, offset) - 1
+        if index < 0:
+            return offset
+        new_start, new_end, old_start, delta = self.spans[index]
+        old_end = self._old_ends[index]
+        if offset < old_end:
+            return new_end if offset > old_start else new_start
+        return offset + delta
 
     def old(self, offset: int, left: bool = False) -> int:
         index = bisect_right(self.new_starts, offset) - 1

@@ -125,6 +125,13 @@ class FixContext:
                         found[id(statement)] = (block, index)
         return found
 
+    def top_level_statement(self, node: ast.AST) -> ast.stmt:
+        """The module-level statement that contains ``node``."""
+        statement = self.statement_of(node)
+        while not isinstance(self.parent(statement), ast.Module):
+            statement = self.statement_of(self.parent(statement))  # type: ignore[arg-type]
+        return statement
+
     def block_of(self, statement: ast.stmt) -> list[ast.stmt] | None:
         """The statement list ``statement`` belongs to."""
         found = self._blocks.get(id(statement))

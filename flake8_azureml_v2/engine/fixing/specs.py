@@ -108,6 +108,7 @@ class Default:
     text: str  # its value's source
     todo: str = ""  # the comment that asks people to check the default
     unless: tuple[str, ...] = ()  # old parameters (or folds) that make the default moot
+    helpers: Mapping[str, str] = field(default_factory=dict)  # module-level definitions the value names
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,7 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
     for default in spec.defaults:
         if default.name not in everything and not set(default.unless) & set(everything):
             extra.append(f"{default.name}={default.text}")
+            rewrite.helpers.update(default.helpers)
             if default.todo:
                 todos.append(default.todo)
     edits.extend(listedit.delete_many(ctx.text, container, removed))

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .edits import Edit
+
 _OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"
 _PLACEHOLDER = re.compile(f"{_OPEN}([^{_SEP}{_CLOSE}]*){_SEP}([^{_CLOSE}]*){_CLOSE}")
 _TEMPORARY = "__fix_symbol_{}__"
@@ -52,6 +54,13 @@ class StandIns:
 
     def stage(self, text: str) -> str:
         return _PLACEHOLDER.sub(lambda m: self._by_symbol[Symbol(m.group(1), m.group(2))], text)
+
+    def renames(self, staged: str, chosen: dict[str, str]) -> list[Edit]:
+        """The edits that turn the staged text's stand-ins into the chosen names."""
+        if not self.symbols:
+            return []
+        pattern = re.compile("|".join(re.escape(name) for name in sorted(self.symbols, key=len, reverse=True)))
+        return [Edit(m.start(), m.end(), chosen[m.group(0)]) for m in pattern.finditer(staged)]
 
     def final(self, text: str, chosen: dict[str, str]) -> str:
         """``text`` with every placeholder replaced by the local name chosen for it."""

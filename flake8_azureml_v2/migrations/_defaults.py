@@ -1,0 +1,32 @@
+"""v1 defaults that SDK v2 does not apply for you, written out in the migrated program.
+
+v1 ran a script run or a pipeline step without an environment in its default
+environment (mapping-extension.md 1.1): the base image of azureml-core 1.61 and
+a conda file with python 3.8.13 and azureml-defaults.  v2 needs one named, so
+the migration writes the same definition once per module and reuses it.
+"""
+
+from __future__ import annotations
+
+from ..engine.fixing.symbols import symbol
+
+# DEFAULT_CPU_IMAGE of azureml-core 1.61.0 (its tag from azureml_base_images.json).
+V1_CPU_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20251130.v1"
+DEFAULT_ENVIRONMENT = "V1_DEFAULT_ENVIRONMENT"
+_DEFAULT_ENVIRONMENT_SOURCE = f"""\
+# TODO(azureml-v2): {{code}} v1's default environment, written out (python 3.8.13 and azureml-defaults); \
+add mlflow and azureml-mlflow when the job logs with MLflow
+{DEFAULT_ENVIRONMENT} = {symbol("azure.ai.ml.entities", "Environment")}(
+    image="{V1_CPU_IMAGE}",
+    conda_file={{{{
+        "name": "project_environment",
+        "channels": ["anaconda", "conda-forge"],
+        "dependencies": ["python=3.8.13", {{{{"pip": ["azureml-defaults"]}}}}],
+    }}}},
+)
+"""
+
+
+def default_environment(code: str) -> dict[str, str]:
+    """The helper that defines v1's default environment; ``code`` names the rule in its TODO."""
+    return {DEFAULT_ENVIRONMENT: _DEFAULT_ENVIRONMENT_SOURCE.format(code=code)}

@@ -1,0 +1,28 @@
+"""The migration for AML081: ``azureml.core.VERSION`` -> the installed azure-ai-ml version.
+
+A documented default: the value changes from the v1 SDK's version to the v2
+SDK's, so the statement gets a TODO that says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..engine.fixing import statements
+from ..engine.fixing.rewrite import FixContext, Rewrite
+
+VERSION = "azureml.core.VERSION"
+TODO = "# TODO(azureml-v2): AML081 this is the azure-ai-ml version now; v1 reported azureml-core's"
+
+
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
+    for reference in ctx.model.references:
+        if reference.qualname != VERSION:
+            continue
+        rewrite = Rewrite("AML081", reference.node, 'azureml.core.VERSION -> importlib.metadata.version("azure-ai-ml")')
+        version = ctx.symbol("importlib.metadata", "version")
+        rewrite.edits.append(statements.replace(ctx.locator, reference.node, f'{version}("azure-ai-ml")'))
+        statement = ctx.statement_of(reference.node)
+        rewrite.edits.append(statements.insert_before(ctx.locator, statement, [TODO]))
+        rewrite.todos.append(TODO)
+        yield rewrite
