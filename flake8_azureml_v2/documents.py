@@ -27,6 +27,8 @@ cell indexes are 0-based, the cell numbers shown to users 1-based.
 
 from __future__ import annotations
 
+import ast
+
 import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -85,6 +87,7 @@ class Program:
         self.settings = settings
         self.numbered = numbered  # whether places name a cell (notebooks)
         self.model: Model | None = None
+        self.tree: ast.Module | None = None  # the parsed text, when the document has parsed it already
 
     def locate(self, line: int, text: str) -> tuple[int, int]:
         """(0-based cell index, 1-based line in that cell) of line ``line`` of ``text``."""
@@ -206,6 +209,7 @@ class CodeCells(Program):
     def __init__(self, joined: JoinedCells, path: Path | None, settings: Settings) -> None:
         super().__init__(joined.text, path, settings, numbered=True)
         self.joined = joined
+        self.tree = joined.tree  # parsed while the cells were joined
 
     def locate(self, line: int, text: str) -> tuple[int, int]:
         where = self.joined.locator(text)(line)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import product
 from typing import Any
 
@@ -49,7 +50,14 @@ class Layout:
 class Notebook:
     data: bytes
     content: dict[str, Any]
-    layout: Layout | None  # None: re-dumping does not reproduce the file, so never write it
+    text: str = field(repr=False, default="")  # the decoded JSON
+    bom: bool = False
+
+    @cached_property
+    def layout(self) -> Layout | None:
+        """How to write the notebook back; None: re-dumping does not reproduce the file,
+        so it is never written.  Found only when a fix needs it (it re-dumps the JSON)."""
+        return _detect_layout(self.data, self.text, self.content, self.bom)
 
     @property
     def cells(self) -> list[dict[str, Any]]:
@@ -103,7 +111,7 @@ def read_notebook(data: bytes) -> Notebook:
     if not isinstance(content, dict):
         raise NotebookError("not a notebook: the JSON is not an object")
     _validate(content)
-    return Notebook(data, content, _detect_layout(data, text, content, bom))
+    return Notebook(data, content, text, bom)
 
 
 def _validate(content: dict[str, Any]) -> None:

@@ -196,6 +196,18 @@ def mask_magics(text: str, token: str, first: int, statements: dict[int, int] | 
     return "".join(out), originals, placeholders
 
 
+def _parsed(text: str) -> tuple[ast.Module | None, str | None]:
+    """The tree of ``text``, or the one-line reason it is not Python."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(text), None
+    except SyntaxError as exc:
+        return None, f"syntax error: {exc.msg} (line {exc.lineno})"
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return None, f"cannot parse: {type(exc).__name__}: {exc}".rstrip(": ")
+
+
 def parse_problem(text: str) -> str | None:
     """None when ``text`` is Python, else a one-line reason."""
     try:
@@ -286,6 +298,7 @@ class Program:
     originals: list[str]  # the magic line placeholder n stands for
     placeholders: list[str]
     endings: list[bool]  # whether each cell's source ended with a line break (or was empty)
+    tree: ast.Module | None = None  # the joined cells, parsed once (the analysis reuses it)
 
     def locator(self, text: str) -> Callable[[int], NotebookLocation]:
         """Where line n of ``text`` (this program or the fixer's version of it) is; built
@@ -370,6 +383,18 @@ def _masked_cell(text: str, kind: CellKind, token: str, first: int) -> tuple[str
 
 
 def take_apart(notebook: Notebook) -> Parts:
+    """The notebook as programs.  Most notebooks' code cells are Python once their
+    magics are masked: they are joined and parsed once.  Only when that fails is each
+    cell checked on its own, so that the cells that are not Python can be skipped."""
+    fast = _take_apart(notebook, check_cells=False)
+    if fast is not None:
+        return fast
+    careful = _take_apart(notebook, check_cells=True)
+    assert careful is not None
+    return careful
+
+
+def _take_apart(notebook: Notebook, check_cells: bool) -> Parts | None:
     nonce = _nonce(notebook.data)
     separator, token = f"# azureml-v2 cell {nonce} ", f"azureml-v2 magic {nonce} "
     program = Program("", [], separator, token, [], [], [])
@@ -389,10 +414,13 @@ def take_apart(notebook: Notebook) -> Parts:
             continue
         if kind.kind != "python":
             continue
-        masked, originals, placeholders, problem = _masked_cell(text, kind, token, len(program.originals))
-        if problem is not None:
-            parts.skipped.append((index, problem))
-            continue
+        if check_cells:
+            masked, originals, placeholders, problem = _masked_cell(text, kind, token, len(program.originals))
+            if problem is not None:
+                parts.skipped.append((index, problem))
+                continue
+        else:
+            masked, originals, placeholders = mask_magics(text, token, len(program.originals), kind.statements)
         if program.cells:
             chunks.append(f"{separator}{len(program.cells)}\n")
         chunks.append(masked if not masked or masked.endswith(("\n", "\r")) else masked + "\n")
@@ -401,8 +429,10 @@ def take_apart(notebook: Notebook) -> Parts:
         program.placeholders.extend(placeholders)
         program.endings.append(not text or text.endswith(("\n", "\r")))
     program.text = "".join(chunks)
-    problem = parse_problem(program.text)
+    program.tree, problem = _parsed(program.text)
     if problem is not None:
+        if not check_cells:
+            return None
         raise NotebookError(f"the code cells are Python one by one but not together ({problem})")
     return parts
 

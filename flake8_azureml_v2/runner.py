@@ -181,7 +181,7 @@ def _process(result: FileResult, settings: Settings, selection: Selection, fixin
 
 
 def _check_program(result: FileResult, document: Document, program: Program, selection: Selection) -> None:
-    analysis = analyse(program.text, path=program.path, settings=program.settings)
+    analysis = analyse(program.text, path=program.path, settings=program.settings, tree=program.tree)
     program.model = analysis.model
     for finding in unsuppressed(analysis.findings, analysis.source):
         if selection(finding.code):
@@ -195,7 +195,7 @@ def _check_program(result: FileResult, document: Document, program: Program, sel
 def _fix_program(result: FileResult, document: Document, program: Program, selection: Selection,
                  fixing: Fixing) -> None:
     if program.refusal is not None:
-        analysis = analyse(program.text, path=program.path, settings=program.settings)
+        analysis = analyse(program.text, path=program.path, settings=program.settings, tree=program.tree)
         for finding in unsuppressed(analysis.findings, analysis.source):
             if selection(finding.code):
                 where = program.place(finding.line, finding.col)

@@ -101,6 +101,32 @@ def find_root(path: Path, hint: Path | None) -> Path:
 # A script a file can name: a quoted literal ending in .py (also inside notebook JSON,
 # where the quotes are escaped) or a %%writefile target.
 _MENTION = re.compile(rb"""["']([^"'\r\n\\]*?\.py)\\?["']|%%writefile\s+(?:-a\s+)?(\S+\.py)""")
+# Where a mention can end: the regular expression above runs only around these spots,
+# a literal search being far faster than trying the pattern at every quote of the file.
+_MENTION_END = re.compile(rb"""\.py\\?["']|%%writefile""")
+
+
+def mentioned_names(data: bytes) -> set[str]:
+    """The base names of the ``*.py`` files a file's text mentions."""
+    names: set[str] = set()
+    for end in _MENTION_END.finditer(data):
+        if end.group(0) == b"%%writefile":
+            found = _MENTION.match(data, end.start())
+        else:  # back to the opening quote of this literal, on the same line
+            start = max(data.rfind(b"\n", 0, end.start()), 0)
+            found = None
+            for quote in (b'"', b"'"):
+                opening = data.rfind(quote, start, end.start())
+                while opening >= start and found is None:
+                    candidate = _MENTION.match(data, opening)
+                    if candidate is not None and candidate.end() == end.end():
+                        found = candidate
+                    opening = data.rfind(quote, start, opening)
+                if found is not None:
+                    break
+        if found is not None:
+            names.add(os.path.basename((found.group(1) or found.group(2)).decode("utf-8", "replace")))
+    return names
 
 
 class ProjectIndex:
@@ -135,7 +161,7 @@ class ProjectIndex:
             budget -= len(data)
             if self.surface.marker.encode() not in data:
                 continue
-            names = {os.path.basename((a or b).decode("utf-8", "replace")) for a, b in _MENTION.findall(data)}
+            names = mentioned_names(data)
             for name in names:
                 self.mentions.setdefault(name, []).append(path)
 
