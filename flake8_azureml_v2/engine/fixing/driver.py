@@ -63,6 +63,7 @@ class _Rules:
 class _Pass:
     text: str
     maps: list[OffsetMap] = field(default_factory=list)  # output -> input positions, last step first
+    snapshot: verify.Snapshot | None = None  # of ``text``: the next pass's starting point
     fixed: list[Fixed] = field(default_factory=list)  # positions in the pass's input coordinates
     refusals: dict[int, Refusal] = field(default_factory=dict)  # id(finding) -> why it is left
 
@@ -110,11 +111,14 @@ def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.Path
     last = _Pass(text)
     for number in range(1, max_passes + 1):
         outcome.passes = number
-        analysis = analyse(text, rules=rules, surface=surface, path=path, settings=settings)
+        checked = last.snapshot if last.snapshot is not None and last.snapshot.text == text else None
+        analysis = analyse(text, rules=rules, surface=surface, path=path, settings=settings,
+                           tree=checked.tree if checked is not None else None)
         if analysis.model is None or file_is_exempt(analysis.source):
             last = _Pass(text)
             break
-        last = _one_pass(analysis, known, surface, selected, unsafe, path, protected)
+        last = _one_pass(analysis, known, surface, selected, unsafe, path, protected, first=number == 1,
+                         before=checked)
         if last.text == text:
             break
         outcome.fixed.extend(_on_disk(f, maps, analysis.source, original) for f in last.fixed)
@@ -206,13 +210,14 @@ class _Build:
     maps: list[OffsetMap]  # from the new text back to the pass input, last step first
     removed: list[tuple[int, list[str]]]  # (offset of the import in the pass input, dotted names)
     harm: str | None = None
+    snapshot: verify.Snapshot | None = None  # of ``text``, when it was checked
 
 
 class _Applier:
     """Applies sets of accepted rewrites to one pass's text, with imports, and checks them."""
 
     def __init__(self, analysis: Analysis, ctx: FixContext, known: _Rules, surface: Surface, selected: Selector,
-                 path: object, protected: Collection[str]) -> None:
+                 path: object, protected: Collection[str], before: verify.Snapshot | None = None) -> None:
         self.analysis = analysis
         self.ctx = ctx
         self.known = known
@@ -220,7 +225,9 @@ class _Applier:
         self.selected = selected
         self.protected = protected
         self.is_init = path is not None and Path(str(path)).name == "__init__.py"
-        self.before = verify.Snapshot(analysis.source.text, analysis.model.tree)  # type: ignore[union-attr]
+        if before is None or before.text != analysis.source.text:
+            before = verify.Snapshot(analysis.source.text, analysis.model.tree)  # type: ignore[union-attr]
+        self.before = before
         self.imports_allowed = True
 
     @staticmethod
@@ -247,7 +254,7 @@ class _Applier:
             staged_text = apply_edits(source, staged_edits)
         except EditConflict as exc:
             return _Build(source, [], [], f"its edits overlap ({exc})")
-        staged = verify.snapshot(staged_text)
+        staged = self.before if staged_text == source else verify.snapshot(staged_text)
         if isinstance(staged, str):
             return _Build(source, [], [], staged)
         staged_source = SourceText(staged_text)
@@ -271,7 +278,8 @@ class _Applier:
         back = OffsetMap(staged_edits)
         removed = [(back.old(staged_locator.start(node)), names) for node, names in plan_imports.removed]
         maps = [OffsetMap(import_edits), OffsetMap(rewritten)]
-        return _Build(text, maps, removed, verify.harm(self.before, text, self.protected))
+        reason, checked = verify.judge(self.before, text, self.protected)
+        return _Build(text, maps, removed, reason, checked)
 
     @staticmethod
     def _resolve_counterparts(edits: list[Edit], rewrites: list[Rewrite], modes: dict[int, bool]) -> list[Edit]:
@@ -338,7 +346,8 @@ class _Applier:
 
 
 def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Selector, unsafe: bool,
-              path: object, protected: Collection[str]) -> _Pass:
+              path: object, protected: Collection[str], first: bool = True,
+              before: verify.Snapshot | None = None) -> _Pass:
     ctx = FixContext(analysis, protected)
     rewrites: list[Rewrite] = []
     for rule in known.fixers:
@@ -346,12 +355,18 @@ def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Sel
         rewrites.extend(r for r in rule.fixer(ctx) if r is not None)
     permission = _permission(analysis.source, selected)
     plan = planner.decide(rewrites, ctx, permission, unsafe, known.safety_of)
-    applier = _Applier(analysis, ctx, known, surface, selected, path, protected)
+    applier = _Applier(analysis, ctx, known, surface, selected, path, protected, before)
     clusters = _without_conflicts(plan, applier)
-    build = _settle(plan, clusters, applier)
+    if not clusters and not first:
+        # nothing to rewrite, and the previous pass already removed the imports that
+        # its rewrites left unused: this pass cannot change the text
+        build = _Build(analysis.source.text, [], [])
+    else:
+        build = _settle(plan, clusters, applier)
     result = _Pass(build.text if build.harm is None else analysis.source.text)
     if build.harm is None:
         result.maps = build.maps
+        result.snapshot = build.snapshot
         applied = [r for cluster in clusters for r in cluster if id(r) not in plan.refused]
         result.fixed = _fixed_records(applied, plan, ctx)
         result.fixed.extend(_removed_records(build.removed, ctx, known))

@@ -57,28 +57,46 @@ def _bound_name(alias: ast.alias) -> str:
     return alias.asname or alias.name.split(".")[0]
 
 
-def unused_imports(staged: Snapshot) -> dict[int, set[str]]:
-    """Import statement (by ``id``) -> pyflakes spellings of its unused bindings.
+def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dotted: True) -> dict[int, set[str]]:
+    """Import statement (by ``id``) -> pyflakes spellings of its unused bindings, for
+    the imports whose qualified name is ``wanted``.
 
-    Two sound sources: the bindings pyflakes reports unused, and every import of
-    a name that nothing in the module reads at all (pyflakes says nothing about an
-    import that a later ``Run = None`` fallback rebinds, though no use can reach it)."""
+    Two sound sources: every import of a name that nothing in the module reads
+    (pyflakes says nothing about an import that a later ``Run = None`` fallback
+    rebinds, though no use can reach it), and the bindings pyflakes reports unused.
+    pyflakes runs only when a wanted name that is read is also bound twice: a name
+    bound once and read somewhere is used."""
     by_position: dict[tuple[int, int], ast.Import | ast.ImportFrom] = {}
     loaded: set[str] = set()
     strings: set[str] = set()
+    bindings: dict[str, int] = {}
     for node in ast.walk(staged.tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             by_position[(node.lineno, node.col_offset)] = node
-        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
-            loaded.add(node.id)
+            for alias in node.names:
+                bindings[_bound_name(alias)] = bindings.get(_bound_name(alias), 0) + 1
+        elif isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Store):
+                bindings[node.id] = bindings.get(node.id, 0) + 1
+            else:
+                loaded.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bindings[node.name] = bindings.get(node.name, 0) + 1
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 200:
             strings.update(node.value.replace(".", " ").replace("[", " ").split())  # __all__, string annotations
     found: dict[int, set[str]] = {}
+    ambiguous = False
     for statement in by_position.values():
         for alias in statement.names:
+            if alias.name == "*" or not wanted(_dotted(statement, alias)):
+                continue
             name = _bound_name(alias)
-            if alias.name != "*" and name not in loaded and name not in strings:
+            if name not in loaded and name not in strings:
                 found.setdefault(id(statement), set()).add(_pyflakes_spelling(statement, alias))
+            elif name not in loaded or bindings.get(name, 0) > 1:
+                ambiguous = True  # named in a string (__all__, an annotation?) or bound twice
+    if not ambiguous:
+        return found
     with deep_recursion():
         reported = staged.pyflakes
     for message in reported:
@@ -132,7 +150,7 @@ def plan(
     literally (``literal``, as ``(module, name)``)."""
     result = ImportPlan()
     tree = staged.tree
-    unused = unused_imports(staged)
+    unused = unused_imports(staged, is_target)
     removed_aliases: set[int] = set()
     doomed_by_statement: list[tuple[ast.Import | ast.ImportFrom, list[ast.alias]]] = []
     for node in ast.walk(tree):

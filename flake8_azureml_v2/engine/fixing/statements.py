@@ -11,6 +11,8 @@ from .locate import Locator
 
 
 def _comments(text: str) -> list[str]:
+    if "#" not in text:
+        return []
     try:
         lines = io.StringIO(text, newline="")  # CR-only files are lines too
         return [t.string for t in tokenize.generate_tokens(lines.readline) if t.type == tokenize.COMMENT]

@@ -103,11 +103,21 @@ def harm(before: Snapshot, after_text: str, protected: Collection[str] = ()) -> 
     """Why ``after_text`` is worse than ``before``, or None when it is not.
 
     ``protected`` names module-level bindings that other files import."""
+    return judge(before, after_text, protected)[0]
+
+
+def judge(before: Snapshot, after_text: str, protected: Collection[str] = ()) -> tuple[str | None, Snapshot | None]:
+    """``harm``, and the snapshot of ``after_text`` when it could be made (a later
+    pass starts from it)."""
     if after_text == before.text:
-        return None
+        return None, before
     after = snapshot(after_text)
     if isinstance(after, str):
-        return after
+        return after, None
+    return _harm(before, after, protected), after
+
+
+def _harm(before: Snapshot, after: Snapshot, protected: Collection[str]) -> str | None:
     lost = before.comments - after.comments
     if lost:
         return f"it would drop the comment {next(iter(lost))!r}"
