@@ -64,6 +64,7 @@ class _Pass:
     text: str
     maps: list[OffsetMap] = field(default_factory=list)  # output -> input positions, last step first
     snapshot: verify.Snapshot | None = None  # of ``text``: the next pass's starting point
+    removed_imports: bool = False  # a removal can leave another import unused (a try/except pair)
     fixed: list[Fixed] = field(default_factory=list)  # positions in the pass's input coordinates
     refusals: dict[int, Refusal] = field(default_factory=dict)  # id(finding) -> why it is left
 
@@ -117,8 +118,8 @@ def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.Path
         if analysis.model is None or file_is_exempt(analysis.source):
             last = _Pass(text)
             break
-        last = _one_pass(analysis, known, surface, selected, unsafe, path, protected, first=number == 1,
-                         before=checked)
+        last = _one_pass(analysis, known, surface, selected, unsafe, path, protected,
+                         first=number == 1 or last.removed_imports, before=checked)
         if last.text == text:
             break
         outcome.fixed.extend(_on_disk(f, maps, analysis.source, original) for f in last.fixed)
@@ -358,8 +359,8 @@ def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Sel
     applier = _Applier(analysis, ctx, known, surface, selected, path, protected, before)
     clusters = _without_conflicts(plan, applier)
     if not clusters and not first:
-        # nothing to rewrite, and the previous pass already removed the imports that
-        # its rewrites left unused: this pass cannot change the text
+        # nothing to rewrite, and the previous pass removed no import (which could leave
+        # another unused): this pass cannot change the text
         build = _Build(analysis.source.text, [], [])
     else:
         build = _settle(plan, clusters, applier)
@@ -367,6 +368,7 @@ def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Sel
     if build.harm is None:
         result.maps = build.maps
         result.snapshot = build.snapshot
+        result.removed_imports = bool(build.removed)
         applied = [r for cluster in clusters for r in cluster if id(r) not in plan.refused]
         result.fixed = _fixed_records(applied, plan, ctx)
         result.fixed.extend(_removed_records(build.removed, ctx, known))
