@@ -112,6 +112,11 @@ def _code_part(line: str, quote: str | None, depth: int) -> tuple[str | None, in
     return quote, depth, continued and quote is None
 
 
+# A cheap test for a cell that may hold a magic line: one starting with % ! or ?, a
+# help line ending with ?, or an assignment from a magic.  Only such cells are scanned.
+_MAYBE_MAGIC = re.compile(r"^[ \t]*[%!?]|\?[ \t]*(?:\r\n|\r|\n|$)|=[ \t]*[%!]", re.M)
+
+
 def _is_magic(line: str) -> bool:
     stripped = line.lstrip()
     return stripped.startswith(("%", "!", "?")) or bool(_HELP.match(line) or _ASSIGNED_MAGIC.match(line))
@@ -167,6 +172,8 @@ def mask_magics(text: str, token: str, first: int, statements: dict[int, int] | 
     ``statements`` names magic lines (index -> column) that end in Python: their
     placeholder keeps that Python at its column, after a ``pass;``.
     """
+    if not statements and not _MAYBE_MAGIC.search(text):
+        return text, [], []  # no line can be a magic: nothing to scan
     out: list[str] = []
     originals: list[str] = []
     placeholders: list[str] = []
