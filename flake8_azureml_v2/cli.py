@@ -80,6 +80,8 @@ def _shared_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--select", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes")
     command.add_argument("--ignore", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes")
     command.add_argument("--exclude", type=_codes, default=None, metavar="PATTERNS", help="gitignore-style patterns to skip")
+    command.add_argument("--force-exclude", action="store_true",
+                         help="apply exclude patterns to files named on the command line too (for pre-commit)")
     command.add_argument("--training-scripts", type=_codes, default=None, metavar="PATTERNS",
                          help="gitignore-style patterns naming training scripts (AML010)")
     command.add_argument("--stdin-filename", default=None, metavar="PATH", help="the path of the file read from stdin")
@@ -256,7 +258,7 @@ def _setup(args: argparse.Namespace) -> tuple[Settings, Selection, list[Target],
     )
     _validate_codes(selection)
     exclude = tuple(args.exclude) if args.exclude is not None else project.exclude
-    targets, missing = collect(args.paths, exclude, args.stdin_filename)
+    targets, missing = collect(args.paths, exclude, args.stdin_filename, args.force_exclude, project.folder)
     return settings, selection, targets, missing
 
 

@@ -25,6 +25,7 @@ from .engine import Finding, Settings, SourceError
 from .engine.files import read_regular, walk
 from .engine.fixing.outcome import Fixed, FixError, Left
 from .engine.suppression import unsuppressed
+from .git_ignores import outer_specs
 from .notebook_files import NotebookError
 from .selection import Selection
 
@@ -96,9 +97,15 @@ class FileResult:
         return self.new_data is not None and self.new_data != self.data
 
 
-def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename: str | None = None) -> tuple[list[Target], list[FileResult]]:
-    """Expand folders; report paths that do not exist as errors."""
+def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename: str | None = None,
+            force_exclude: bool = False, base: Path | None = None) -> tuple[list[Target], list[FileResult]]:
+    """Expand folders; report paths that do not exist as errors.
+
+    A file named on the command line is always checked, unless ``force_exclude``
+    (``--force-exclude``, as pre-commit needs: it names every staged file) and an
+    ``exclude`` pattern matches its path relative to ``base`` (the project folder)."""
     spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    forced = spec if force_exclude else None
     targets: list[Target] = []
     errors: list[FileResult] = []
     seen: set[str] = set()
@@ -108,8 +115,10 @@ def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename:
             targets.append(Target(display, None, Path(stdin_filename) if stdin_filename else None))
             continue
         path = Path(raw)
+        if forced is not None and _excluded(path, forced, base or Path.cwd()):
+            continue
         if path.is_dir():
-            for found in walk(path, PYTHON_SUFFIXES, spec):
+            for found in walk(path, PYTHON_SUFFIXES, spec, outer_specs(path)):
                 real = os.path.realpath(found)
                 if real not in seen:  # a file under two named folders, or reached twice, is done once
                     seen.add(real)
@@ -119,6 +128,13 @@ def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename:
         else:
             errors.append(FileResult(Target(raw, path), error="no such file or directory"))
     return targets, errors
+
+
+def _excluded(path: Path, spec: pathspec.PathSpec, base: Path) -> bool:
+    relative = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(base))).as_posix()
+    if relative.startswith("../"):
+        relative = Path(os.path.abspath(path)).as_posix()
+    return spec.match_file(relative + ("/" if path.is_dir() else ""))
 
 
 def read(target: Target) -> bytes:
