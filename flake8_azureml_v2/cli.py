@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
 
     ruff = commands.add_parser("ruff-config", help="print a ruff banned-api block that flags v1 imports (TID251)")
     ruff.add_argument("--ruff-toml", action="store_true", help="table names for ruff.toml instead of pyproject.toml")
+    ruff.add_argument("--write", nargs="?", const=Path("pyproject.toml"), type=Path, default=None, metavar="FILE",
+                      help="merge the block into FILE (default pyproject.toml; ruff.toml names are recognised), "
+                           "keeping its formatting; running it again changes nothing")
     return parser
 
 
@@ -119,11 +122,10 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             sys.stdout.write(docs.markdown_table(rules) if args.format == "markdown" else docs.listing(rules))
             return EXIT_CLEAN
         if args.command == "ruff-config":
-            sys.stdout.write(ruff_config.banned_api(pyproject=not args.ruff_toml))
-            return EXIT_CLEAN
+            return _ruff_config(args)
         parser.print_help()
         return EXIT_ERROR
-    except (config.ConfigError, BaselineError) as exc:
+    except (config.ConfigError, BaselineError, ruff_config.RuffConfigError) as exc:
         print(f"azureml-v2: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -230,6 +232,17 @@ class _BinaryGuard:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._guard.stream.buffer, name)  # type: ignore[attr-defined]
+
+
+def _ruff_config(args: argparse.Namespace) -> int:
+    if args.write is None:
+        sys.stdout.write(ruff_config.banned_api(pyproject=not args.ruff_toml))
+        return EXIT_CLEAN
+    changed = ruff_config.write(args.write, True if args.ruff_toml else None)
+    shown = formats.visible(str(args.write))
+    print(f"Merged the banned-api block into {shown}." if changed else f"{shown} already has the banned-api block.",
+          file=sys.stderr)
+    return EXIT_CLEAN
 
 
 def _rule(code: str) -> int:
