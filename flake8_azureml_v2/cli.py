@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__, check_command, config, docs, formats, ruff_config
+from . import __version__, check_command, config, docs, formats, ruff_config, terminal
 from .baseline import BaselineError
 from .engine import Settings
 from .rules import all_rules, rule_by_code
@@ -30,6 +30,9 @@ from .runner import FileResult, Target, collect
 from .selection import Selection
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# concise and full are for people (ruff's formats, with [*] fix markers); the rest are flake8's and CI's.
+CHECK_FORMATS = ("concise", "full", *formats.FORMATS)
+ASSESSED_FORMATS = ("concise", "full", "json", "sarif")  # they say what fix would do to each finding
 
 
 def _codes(value: str) -> list[str]:
@@ -47,7 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="report v1 constructs (the same findings as flake8 --select AML)")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders; - reads stdin")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    check.add_argument("--output-format", choices=formats.FORMATS, default="text", help="how to print findings")
+    check.add_argument("--output-format", choices=CHECK_FORMATS, default=None,
+                       help="how to print findings: concise on a terminal, else text (flake8's format)")
+    check.add_argument("--statistics", action="store_true",
+                       help="print the number of findings per code, [*] marking codes fix resolves safely")
     check.add_argument("--output-file", type=Path, default=None, metavar="FILE", help="write the report to FILE")
     check.add_argument("--baseline", type=Path, default=None, metavar="FILE",
                        help="report only findings that are not in this baseline file")
@@ -63,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change runtime behaviour")
     fix.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings are left")
     fix.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed")
+    fix.add_argument("--show-fixes", action="store_true", help="end with a summary of what was fixed, per file and code")
     _shared_options(fix)
 
     rule = commands.add_parser("rule", help="explain one rule")
@@ -281,13 +288,19 @@ def _fix(args: argparse.Namespace) -> int:
     settings, selection, targets, missing = _setup(args)
     from . import fix_command  # the fixer loads only when fixing
 
-    options = fix_command.Options(args.diff, args.check, args.unsafe_fixes, args.exit_zero, args.exit_non_zero_on_fix)
+    options = fix_command.Options(args.diff, args.check, args.unsafe_fixes, args.exit_zero, args.exit_non_zero_on_fix,
+                                  args.show_fixes, terminal.Style.for_stream(sys.stdout))
     totals = fix_command.Totals(errors=len(missing))
     for result in missing:
         _report_error(result)
-    for target in targets:
-        fix_command.fix_one(target, settings, selection, options, totals)
+    progress = terminal.Progress(len(targets), sys.stderr)
+    with progress, progress.around_output():
+        for target in targets:
+            fix_command.fix_one(target, settings, selection, options, totals)
+            progress.advance()
     stream = sys.stderr if (options.diff or any(t.path is None for t in targets)) else sys.stdout
+    if options.show_fixes:
+        stream.write(fix_command.show_fixes(totals, options))
     print(fix_command.summary(totals, options), file=stream)
     return fix_command.exit_code(totals, options)
 
@@ -296,8 +309,15 @@ def _check(args: argparse.Namespace) -> int:
     if args.add_noqa and (args.baseline or args.write_baseline):
         raise config.ConfigError("--add-noqa cannot be combined with --baseline or --write-baseline")
     settings, selection, targets, missing = _setup(args)
-    options = check_command.Options(args.output_format, args.output_file, args.baseline, args.write_baseline,
-                                    args.add_noqa, args.exit_zero)
+    output_format = args.output_format
+    if output_format is None:
+        output_format = "concise" if args.output_file is None and terminal.is_terminal(sys.stdout) else "text"
+    rewrites = args.add_noqa or args.write_baseline is not None
+    style = terminal.Style.for_stream(sys.stdout) if args.output_file is None else terminal.Style(False)
+    options = check_command.Options(output_format, args.output_file, args.baseline, args.write_baseline,
+                                    args.add_noqa, args.exit_zero, args.statistics,
+                                    assess=not rewrites and (args.statistics or output_format in ASSESSED_FORMATS),
+                                    style=style)
     return check_command.run(targets, missing, settings, selection, options)
 
 
