@@ -72,6 +72,13 @@ def _parser() -> argparse.ArgumentParser:
     fix.add_argument("--show-fixes", action="store_true", help="end with a summary of what was fixed, per file and code")
     _shared_options(fix)
 
+    report = commands.add_parser("report", help="write a migration report: how much v1, what fix would do, what is left")
+    report.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders")
+    report.add_argument("--format", choices=("markdown", "html", "json"), default="markdown", dest="report_format",
+                        help="markdown (default; for a pull request or wiki), html (one self-contained file) or json")
+    report.add_argument("--output", type=Path, default=None, metavar="FILE", help="write the report to FILE")
+    _shared_options(report)
+
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("code", metavar="CODE")
 
@@ -122,6 +129,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return _check(args)
         if args.command == "fix":
             return _fix(args)
+        if args.command == "report":
+            return _report(args)
         if args.command == "rule":
             return _rule(args.code)
         if args.command == "rules":
@@ -319,6 +328,15 @@ def _check(args: argparse.Namespace) -> int:
                                     assess=not rewrites and (args.statistics or output_format in ASSESSED_FORMATS),
                                     style=style)
     return check_command.run(targets, missing, settings, selection, options)
+
+
+def _report(args: argparse.Namespace) -> int:
+    if "-" in args.paths:
+        raise config.ConfigError("report reads files, not standard input")
+    settings, selection, targets, missing = _setup(args)
+    from . import report_command
+
+    return report_command.run(args.paths, targets, missing, settings, selection, args.report_format, args.output)
 
 
 def _report_error(result: FileResult) -> None:

@@ -43,6 +43,7 @@ class Verdict:
     reason: str = ""  # why it is left (NONE) or what the safe run said (UNSAFE)
     description: str = ""  # what the fix does (SAFE, UNSAFE)
     todos: tuple[str, ...] = ()  # the TODO(azureml-v2) comments the fix writes
+    notes: tuple[str, ...] = ()  # what the fix assumed or chose (defaults a person should check)
 
     @property
     def fixable(self) -> bool:
@@ -58,7 +59,7 @@ class Verdict:
 class Run:
     """One dry run of the fixer over a program: what it fixed and what it left, by finding key."""
 
-    fixed: dict[Key, tuple[str, tuple[str, ...]]]  # key -> (description, todos)
+    fixed: dict[Key, tuple[str, tuple[str, ...], tuple[str, ...]]]  # key -> (description, todos, notes)
     left: dict[Key, tuple[RefusalKind, str]]  # key -> (root kind, detail in the file as read)
 
     @property
@@ -72,12 +73,12 @@ def judge(findings: Iterable[Finding], safe: Run, unsafe: Run) -> dict[Key, Verd
     for finding in findings:
         key = key_of(finding)
         if key in safe.fixed:
-            description, todos = safe.fixed[key]
-            verdicts[key] = Verdict(Applicability.SAFE, description=description, todos=todos)
+            description, todos, notes = safe.fixed[key]
+            verdicts[key] = Verdict(Applicability.SAFE, description=description, todos=todos, notes=notes)
         elif key in unsafe.fixed:
-            description, todos = unsafe.fixed[key]
+            description, todos, notes = unsafe.fixed[key]
             _, said = safe.left.get(key, (RefusalKind.UNSAFE, ""))
-            verdicts[key] = Verdict(Applicability.UNSAFE, RefusalKind.UNSAFE, said, description, todos)
+            verdicts[key] = Verdict(Applicability.UNSAFE, RefusalKind.UNSAFE, said, description, todos, notes)
         else:
             kind, detail = unsafe.left.get(key) or safe.left.get(key) or (None, "")
             verdicts[key] = Verdict(Applicability.NONE, kind, detail)

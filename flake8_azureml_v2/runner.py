@@ -267,7 +267,7 @@ def _dry_run(target: Target, document: Document, program: Program, selection: Se
              unsafe: bool) -> fixability.Run:
     scratch = FileResult(target)
     _fix_program(scratch, document, program, selection, Fixing(unsafe))
-    fixed = {(where.cell or 0, where.line, where.col, done.code): (done.description, done.todos)
+    fixed = {(where.cell or 0, where.line, where.col, done.code): (done.description, done.todos, done.notes)
              for where, done in scratch.fixed}
     left = {(item.before.cell or 0, item.before.line, item.before.col, item.left.finding.code):
             (item.left.refusal.root, item.reason(False)) for item in scratch.left}
