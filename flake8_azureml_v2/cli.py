@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__, check_command, config, docs, formats, ruff_config, terminal
+from .cli_help import CHECK_EPILOG, FIX_EPILOG, MAIN_EPILOG, REPORT_EPILOG, RUFF_EPILOG
 from .baseline import BaselineError
 from .engine import Settings
 from .rules import all_rules, rule_by_code
@@ -43,11 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="azureml-v2",
         description="Find Azure ML SDK v1 code and migrate it to SDK v2.",
+        epilog=MAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = commands.add_parser("check", help="report v1 constructs (the same findings as flake8 --select AML)")
+    check = commands.add_parser("check", help="report v1 constructs (the same findings as flake8 --select AML)",
+                                epilog=CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders; - reads stdin")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--output-format", choices=CHECK_FORMATS, default=None,
@@ -62,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--add-noqa", action="store_true", help="append '# noqa: CODE' to every finding's line")
     _shared_options(check)
 
-    fix = commands.add_parser("fix", help="rewrite v1 code to v2 (safe fixes unless --unsafe-fixes)")
+    fix = commands.add_parser("fix", help="rewrite v1 code to v2 (safe fixes unless --unsafe-fixes)",
+                              epilog=FIX_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     fix.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders; - reads stdin, writes stdout")
     fix.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
     fix.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything would change")
@@ -72,7 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     fix.add_argument("--show-fixes", action="store_true", help="end with a summary of what was fixed, per file and code")
     _shared_options(fix)
 
-    report = commands.add_parser("report", help="write a migration report: how much v1, what fix would do, what is left")
+    report = commands.add_parser("report", help="write a migration report: how much v1, what fix would do, what is left",
+                                 epilog=REPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     report.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders")
     report.add_argument("--format", choices=("markdown", "html", "json"), default="markdown", dest="report_format",
                         help="markdown (default; for a pull request or wiki), html (one self-contained file) or json")
@@ -85,7 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
 
-    ruff = commands.add_parser("ruff-config", help="print a ruff banned-api block that flags v1 imports (TID251)")
+    ruff = commands.add_parser("ruff-config", help="print a ruff banned-api block that flags v1 imports (TID251)",
+                               epilog=RUFF_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     ruff.add_argument("--ruff-toml", action="store_true", help="table names for ruff.toml instead of pyproject.toml")
     ruff.add_argument("--write", nargs="?", const=Path("pyproject.toml"), type=Path, default=None, metavar="FILE",
                       help="merge the block into FILE (default pyproject.toml; ruff.toml names are recognised), "
