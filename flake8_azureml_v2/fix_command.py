@@ -161,7 +161,9 @@ def summary(totals: Totals, options: Options) -> str:
              f"{totals.left} left"]
     text = "; ".join(parts) + "."
     if totals.hidden_unsafe and not options.unsafe:
-        text += f" {totals.hidden_unsafe} more can be fixed with --unsafe-fixes."
+        # Held back, not "can be fixed": with --unsafe-fixes some still stop at a data-flow limit.
+        verb = "is" if totals.hidden_unsafe == 1 else "are"
+        text += f" {totals.hidden_unsafe} more {verb} held back for --unsafe-fixes."
     return text
 
 

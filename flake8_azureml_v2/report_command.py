@@ -34,8 +34,11 @@ def run(paths: list[str], targets: list[Target], missing: list[FileResult], sett
     with progress:
         results = [*missing, *check_all(targets, settings, selection, assess=True, done=progress.advance)]
     for result in results:
+        shown = formats.visible(result.target.display)
         if result.error is not None:
-            print(f"{formats.visible(result.target.display)}: error: {formats.visible(result.error)}", file=sys.stderr)
+            print(f"{shown}: error: {formats.visible(result.error)}", file=sys.stderr)
+        for where, why in result.skipped:  # a notebook cell that is not Python; the rest was checked
+            print(f"{shown}:{where}: error: {formats.visible(why)}", file=sys.stderr)
     by_display = {target.display: target for target in targets}
     report = report_model.build(results, paths, report_model.example_maker(by_display, settings, selection))
     text = render(report, output_format)

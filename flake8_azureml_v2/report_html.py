@@ -211,7 +211,9 @@ def _files(report: dict) -> str:
         clean = len(report["files"]) - len(listed)
         if clean:
             out.append(f"<p>{clean} clean file{'s are' if clean != 1 else ' is'} not listed.</p>")
-    if report["errors"]:
+    if report["errors"] or report["skipped"]:
         items = "".join(f"<li><code>{e(err['path'])}</code>: {e(err['error'])}</li>" for err in report["errors"])
+        items += "".join(f"<li><code>{e(cell['path'])}:{e(cell['where'])}</code>: {e(cell['reason'])}</li>"
+                         for cell in report["skipped"])
         out.append(f"<h2>Files that could not be checked</h2><ul>{items}</ul>")
     return "\n".join(out)

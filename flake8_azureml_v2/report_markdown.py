@@ -163,9 +163,11 @@ def _files(report: dict, add) -> None:
         if clean:
             add(f"{clean} clean file{'s are' if clean != 1 else ' is'} not listed.")
             add("")
-    if report["errors"]:
+    if report["errors"] or report["skipped"]:
         add("## Files that could not be checked")
         add("")
         for error in report["errors"]:
             add(f"- {code(error['path'])}: {text(error['error'])}")
+        for cell in report["skipped"]:
+            add(f"- {code(cell['path'] + ':' + cell['where'])}: {text(cell['reason'])}")
         add("")

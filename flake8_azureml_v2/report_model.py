@@ -104,10 +104,13 @@ def _rule_fields(code: str) -> dict[str, object]:
 def build(results: list[FileResult], paths: list[str], example: Callable[[list[Entry]], dict | None]) -> dict:
     """The report document for ``results`` (check's results with verdicts)."""
     files, errors, entries = [], [], []
+    skipped = []
     for result in results:
         if result.error is not None:
             errors.append({"path": visible(result.target.display), "error": visible(result.error)})
             continue
+        skipped.extend({"path": visible(result.target.display), "where": where, "reason": visible(why)}
+                       for where, why in result.skipped)
         mine = [Entry(result.target.display, f, _verdict(result, f)) for f in result.findings]
         entries.extend(mine)
         cells = sorted({entry.cell for entry in mine if entry.cell is not None})
@@ -134,6 +137,7 @@ def build(results: list[FileResult], paths: list[str], example: Callable[[list[E
         "defaults_to_check": _defaults(entries),
         "example": example(entries),
         "errors": errors,
+        "skipped": skipped,  # notebook cells that are not Python: not checked, the rest of the file was
     }
 
 

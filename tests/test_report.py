@@ -17,6 +17,7 @@ import pytest
 from .conftest import run
 from .test_check_fixability import JOB
 
+SKIPPED = "skipped, not Python even with magics masked: syntax error: '(' was never closed (line 1)"
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if os.path.exists(p)), None)
 STORE = "from azureml.core import Datastore, Workspace\nws = Workspace.from_config()\nstore = Datastore.get(ws, 'raw')\n"
 TRAIN = ('from azureml.core import Run\n\nrun = Run.get_context()\nacc = float(open("acc.txt").read())\n'
@@ -27,7 +28,8 @@ NOTEBOOK = {"cells": [
                                                      "ws = Workspace.from_config()\n"],
      "outputs": [], "execution_count": None},
     {"cell_type": "code", "metadata": {}, "source": ["print(ws.name)\n", "run = Run.get_context()\n"],
-     "outputs": [], "execution_count": None}],
+     "outputs": [], "execution_count": None},
+    {"cell_type": "code", "metadata": {}, "source": ["this is not Python (\n"], "outputs": [], "execution_count": None}],
     "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
 
@@ -55,7 +57,8 @@ def test_json_report_summary_files_manual_work_defaults_and_example(project: Pat
     result = report(project, "--format", "json")
     assert result.returncode == 0, result.stderr
     assert _snapshot(project) == before  # nothing is ever written
-    assert result.stderr == "broken.py: error: syntax error: invalid syntax (line 2, column 7)\n"
+    assert result.stderr == ("broken.py: error: syntax error: invalid syntax (line 2, column 7)\n"
+                             f"nb.ipynb:cell 4: error: {SKIPPED}\n")
     document = json.loads(result.stdout)
     assert document["summary"] == {
         "files_scanned": 6, "files_with_v1": 4, "files_clean": 1, "files_fully_fixable": 2,
@@ -93,6 +96,7 @@ def test_json_report_summary_files_manual_work_defaults_and_example(project: Pat
     assert example["after"] == ("from azure.ai.ml import MLClient\nfrom azure.identity import DefaultAzureCredential\n"
                                 "ml_client = MLClient.from_config(DefaultAzureCredential())\n")
     assert document["errors"] == [{"path": "broken.py", "error": "syntax error: invalid syntax (line 2, column 7)"}]
+    assert document["skipped"] == [{"path": "nb.ipynb", "where": "cell 4", "reason": SKIPPED}]
     assert document["codes"][0] == {
         "code": "AML099", "name": "v1-import", "v1": "import azureml.* (SDK v1)",
         "v2": "azure.ai.ml (azure-ai-ml) and MLflow", "docs": "azureml-v2 rule AML099",
@@ -115,6 +119,7 @@ def test_markdown_report_is_the_default(project: Path) -> None:
     assert "## Example: the most common fix (AML020)\n\nFrom `nb.ipynb:cell 2:2:6`: " in text
     assert "### Documented defaults to check (1)\n" in text
     assert "1 clean file is not listed.\n" in text
+    assert f"- `nb.ipynb:cell 4`: {SKIPPED}\n" in text
 
 
 class _Page(HTMLParser):
