@@ -22,7 +22,7 @@ from . import documents, fixability, notebooks
 from .api import analyse
 from .documents import Document, DocumentError, Place, Program
 from .engine import Finding, Settings, SourceError
-from .engine.findings import RefusalKind
+from .engine.findings import Refusal, RefusalKind
 from .engine.files import read_regular, walk
 from .engine.fixing.outcome import Fixed, FixError, Left
 from .engine.suppression import unsuppressed
@@ -225,7 +225,7 @@ def _fix_program(result: FileResult, document: Document, program: Program, selec
         for finding in unsuppressed(analysis.findings, analysis.source):
             if selection(finding.code):
                 where = program.place(finding.line, finding.col)
-                result.left.append(LeftFinding(where, where, Left(finding, program.refusal)))
+                result.left.append(LeftFinding(where, where, Left(finding, Refusal(RefusalKind.NOT_YET, program.refusal))))
         return
     from .api import fix_text
 

@@ -81,3 +81,18 @@ def test_fix_progress_line_is_erased_before_each_report(tmp_path: Path) -> None:
     lines = drawn.sub("", screen).replace("\r\x1b[2K", "").split("\r\n")  # every line is whole once it is erased
     assert lines[0] == "job.py:2:1: AML099 fixed: removed the unused v1 import of azureml.core.Datastore"
     assert lines[-2:] == ["Fixed 1 finding in 1 file; 4 left. 1 more is held back for --unsafe-fixes.", ""]
+
+
+def test_a_writefile_append_cell_is_left_with_its_reason_not_an_internal_error(tmp_path: Path) -> None:
+    import json
+
+    cell = ["%%writefile -a train.py\n", "from azureml.core import Run\n", "run = Run.get_context()\n"]
+    (tmp_path / "nb.ipynb").write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [],
+                                                              "execution_count": None, "source": cell}],
+                                                   "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    result = fix(tmp_path, "--check", "nb.ipynb")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        "nb.ipynb:cell 1:2:1: AML010 left: the cell appends to a file (%%writefile -a), so it is not fixed; "
+        "v2: no azureml import; mlflow for logging [not yet supported]")
+    assert "internal error" not in result.stderr
