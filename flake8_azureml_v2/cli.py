@@ -1,4 +1,4 @@
-"""The ``azureml-v2`` command line: ``check``, ``fix``, ``rule``, ``rules``, ``ruff-config``.
+"""The ``azureml-v2`` command line: ``check``, ``fix``, ``report``, ``rule``, ``rules``, ``ruff-config``.
 
 Exit codes follow ruff: 0 nothing found, 1 findings, 2 a usage error, a
 configuration error, a file that could not be checked, or an internal error.
@@ -8,18 +8,17 @@ ends the output quietly, as in ruff: no traceback, no "Exception ignored"
 message, and exit code 0, whatever the findings.  ``fix`` still finishes
 rewriting files (every file is replaced whole, and the run should not stop
 half-way through a tree because a pager was closed); ``check``, ``fix --diff``,
-``fix --check`` and ``fix -`` stop there, as their only product is the output.
-A file name that is not UTF-8 is printed with its odd bytes as ``\\xe9``.
+``fix --check`` and ``fix -`` stop there, as their only product is the output
+(:mod:`.stdout_guard`).  A file name that is not UTF-8 is printed with its odd
+bytes as ``\\xe9``.  The examples and exit codes of each ``--help`` are in
+:mod:`.cli_help`.
 """
 
 from __future__ import annotations
 
 import argparse
-import codecs
-import io
-import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, check_command, config, docs, formats, ruff_config, terminal
@@ -29,6 +28,7 @@ from .engine import Settings
 from .rules import all_rules, rule_by_code
 from .runner import FileResult, Target, collect
 from .selection import Selection
+from .stdout_guard import StdoutGuard
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # concise and full are for people (ruff's formats, with [*] fix markers); the rest are flake8's and CI's.
@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     keep_going = args.command == "fix" and not (args.diff or args.check or "-" in args.paths)
-    guard = _StdoutGuard.install(keep_going)
+    guard = StdoutGuard.install(keep_going)
     try:
         code = _run(parser, args)
         sys.stdout.flush()  # a reader that left shows here, while the exit code can still say so
@@ -152,108 +152,6 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
-
-
-# --- standard output ------------------------------------------------------------------------
-
-_ESCAPE_ERRORS = "azureml-v2-escape"
-
-
-def _escape_undecodable(error: UnicodeError) -> tuple[str, int]:
-    """Encoding error handler: a file name's undecodable byte (a lone surrogate) as ``\\xe9``."""
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    shown = []
-    for char in error.object[error.start:error.end]:
-        point = ord(char)
-        shown.append(f"\\x{point - 0xDC00:02x}" if 0xDC80 <= point <= 0xDCFF else f"\\u{point:04x}")
-    return "".join(shown), error.end
-
-
-codecs.register_error(_ESCAPE_ERRORS, _escape_undecodable)
-
-
-class _StdoutGuard:
-    """Stands in for ``sys.stdout`` and keeps a closed pipe from ending the run with a traceback.
-
-    On the first ``BrokenPipeError`` standard output is pointed at the null
-    device (so that nothing, not even the interpreter's last flush, can fail on
-    it again).  With ``keep_going`` the failed write is dropped and the run goes
-    on; without it the error goes up to :func:`main`, which ends quietly."""
-
-    def __init__(self, stream: io.TextIOBase, keep_going: bool) -> None:
-        self.stream = stream
-        self._keep_going = keep_going
-        self.broken = False
-        self.buffer = _BinaryGuard(self)
-
-    @classmethod
-    def install(cls, keep_going: bool) -> _StdoutGuard:
-        stream = sys.stdout
-        if stream is None:  # started with standard output closed
-            stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors=_ESCAPE_ERRORS)
-        if isinstance(sys.stderr, io.TextIOWrapper):
-            sys.stderr.reconfigure(errors=_ESCAPE_ERRORS)
-        guard = cls(stream, keep_going)
-        sys.stdout = guard  # type: ignore[assignment]
-        return guard
-
-    def discard(self) -> None:
-        """Send whatever standard output still receives to the null device."""
-        self.broken = True
-        null = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(null, self.stream.fileno())
-        except (OSError, ValueError):
-            pass  # not a real file: the writes below are dropped anyway
-        finally:
-            os.close(null)
-
-    def guarded(self, action: Callable[[], object]) -> object:
-        if self.broken:
-            try:
-                return action()
-            except BrokenPipeError:
-                return None
-        try:
-            return action()
-        except BrokenPipeError:
-            self.discard()
-            if not self._keep_going:
-                raise
-            return None
-
-    def write(self, text: str) -> int:
-        self.guarded(lambda: self.stream.write(text))
-        return len(text)
-
-    def writelines(self, lines: Sequence[str]) -> None:
-        self.guarded(lambda: self.stream.writelines(lines))
-
-    def flush(self) -> None:
-        self.guarded(self.stream.flush)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.stream, name)
-
-
-class _BinaryGuard:
-    """``sys.stdout.buffer`` behind the same guard."""
-
-    def __init__(self, guard: _StdoutGuard) -> None:
-        self._guard = guard
-
-    def write(self, data: bytes) -> int:
-        self._guard.guarded(lambda: self._guard.stream.buffer.write(data))  # type: ignore[attr-defined]
-        return len(data)
-
-    def flush(self) -> None:
-        self._guard.guarded(self._guard.stream.buffer.flush)  # type: ignore[attr-defined]
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._guard.stream.buffer, name)  # type: ignore[attr-defined]
 
 
 def _ruff_config(args: argparse.Namespace) -> int:
