@@ -1,7 +1,9 @@
 """The migration report as Markdown, for a pull request, an issue or a wiki page.
 
 GitHub-flavoured: tables for the summary and the files, ``<details>`` blocks
-for long lists of locations so the page stays short.  Every name and reason has
+for long lists of locations so the page stays short, and at most
+:data:`LOCATIONS` locations per code in each group of manual work (the HTML and
+JSON reports list them all).  Every name and reason has
 already been made visible (:func:`~.formats.visible`); here ``|``, ``<``
 and ``&`` are escaped so no file name can break a table or inject markup.
 """
@@ -9,6 +11,7 @@ and ``&`` are escaped so no file name can break a table or inject markup.
 from __future__ import annotations
 
 CODE_FENCE = "```"
+LOCATIONS = 20  # per code and kind: a Markdown report goes into pull requests and wikis, so it stays short
 
 
 def text(value: object) -> str:
@@ -131,8 +134,11 @@ def _manual(report: dict, add) -> None:
             add("")
             add(f"<details><summary>{row['count']} location{'s' if row['count'] != 1 else ''}</summary>")
             add("")
-            for location in row["locations"]:
+            for location in row["locations"][:LOCATIONS]:
                 add(f"- {code(where(location))}: {text(location['reason'])}")
+            hidden = len(row["locations"]) - LOCATIONS
+            if hidden > 0:
+                add(f"- and {hidden} more (the HTML and JSON reports list them all)")
             add("")
             add("</details>")
             add("")

@@ -219,3 +219,14 @@ def test_report_refuses_stdin_and_writes_nothing_else(project: Path) -> None:
     result = run([sys.executable, "-m", "flake8_azureml_v2", "report", "-"], cwd=project)
     assert result.returncode == 2 and "report reads files, not standard input" in result.stderr
     assert shutil.which("azureml-v2", path=str(Path(sys.executable).parent))
+
+
+def test_markdown_lists_twenty_locations_per_code_and_says_how_many_more(project: Path) -> None:
+    from flake8_azureml_v2 import report_markdown
+
+    document = json.loads(report(project, "--format", "json").stdout)
+    row = document["manual"][0]["codes"][0]
+    row["locations"] = [dict(row["locations"][0], line=n) for n in range(1, 26)]
+    text = report_markdown.render(document)
+    assert "- `job.py:20:6`: " in text and "- `job.py:21:6`: " not in text
+    assert "- and 5 more (the HTML and JSON reports list them all)\n" in text
