@@ -50,7 +50,7 @@ table.codes td.v2 { min-width: 14rem; }
 details { margin: .25rem 0 .75rem; } summary { cursor: pointer; color: var(--muted); }
 ul.locations { margin: .25rem 0; padding-left: 1.25rem; font-size: .92rem; }
 ul.locations li { margin: .1rem 0; }
-@media (max-width: 48rem) {
+@media screen and (max-width: 48rem) {  /* phones; paper keeps the tables */
   body { padding: .75rem; }
   table.stack thead { display: none; }
   table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: auto; min-width: 0; }
@@ -63,11 +63,13 @@ ul.locations li { margin: .1rem 0; }
 }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
-  .card, pre, table, tr { break-inside: avoid; }
+  .card, pre, tr { break-inside: avoid; }  /* a long table may span pages, its rows may not */
   h2, h3, h4 { break-after: avoid; }
   summary { display: none; }
   a { color: inherit; text-decoration: none; }
-  a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .85em; color: var(--muted); }
+  a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .85em; color: var(--muted);
+    overflow-wrap: anywhere; }
+  td.code a::after { content: none; }  /* the table must fit the page; manual work prints each article */
 }
 """
 
