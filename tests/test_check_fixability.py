@@ -149,3 +149,10 @@ def test_no_progress_line_in_a_pipe_even_when_colour_is_forced(job: Path) -> Non
 def test_a_quick_run_on_a_terminal_shows_no_progress_line(job: Path) -> None:
     _, screen = run_on_terminal([sys.executable, "-m", "flake8_azureml_v2", "check", "job.py"], job)
     assert "azureml-v2: 1/1" not in screen
+
+
+def test_full_underlines_under_wide_characters_and_tabs(tmp_path: Path) -> None:
+    (tmp_path / "job.py").write_text('import azureml.core\nx = "é😀";\tws = azureml.core.Workspace.from_config()\n')
+    lines = check(tmp_path, "--output-format", "full", "--select", "AML020").stdout.splitlines()
+    assert lines[4] == '2 | x = "é😀";\tws = azureml.core.Workspace.from_config()'
+    assert lines[5] == "  |           \t     " + "^" * 36  # the emoji takes two columns, the tab stays a tab
