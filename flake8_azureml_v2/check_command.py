@@ -8,16 +8,17 @@ exit 0 once they have written what they were asked to.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from . import baseline, formats
+from . import baseline, fixability, formats, human
 from .add_noqa import add_noqa
 from .engine import Finding, Settings, SourceError, SourceText
 from .engine.source import decode_file
 from .runner import FileResult, Target, check_all
 from .selection import Selection
+from .terminal import Progress, Style
 from .writing import replace_file
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -31,6 +32,9 @@ class Options:
     write_baseline: Path | None = None
     add_noqa: bool = False
     exit_zero: bool = False
+    statistics: bool = False
+    assess: bool = False  # run the fixer in memory to learn each finding's fix applicability
+    style: Style = field(default_factory=lambda: Style(False))
 
 
 def _error(display: str, message: str) -> None:
@@ -48,7 +52,12 @@ def run(targets: list[Target], missing: list[FileResult], settings: Settings, se
     for result in missing:
         _error(result.target.display, result.error or "cannot be checked")
     results: list[FileResult] = []
-    for result in check_all(targets, settings, selection, keep_data=options.add_noqa):
+    progress = Progress(len(targets), sys.stderr)
+    checked = check_all(targets, settings, selection, keep_data=options.add_noqa, assess=options.assess,
+                        done=progress.advance)
+    with progress:
+        checked = list(checked)
+    for result in checked:
         if result.error is not None:
             errors += 1
             _error(result.target.display, result.error)
@@ -65,15 +74,33 @@ def run(targets: list[Target], missing: list[FileResult], settings: Settings, se
     if options.add_noqa:
         return _add_noqa(results, errors)
     items, accepted = _report_items(results, options.baseline)
-    _emit(formats.render(options.output_format, items), options.output_file)
+    _emit(_render(items, results, options), options.output_file)
     if items or accepted:
         baselined = f" ({accepted} more in the baseline)" if accepted else ""
         print(f"Found {len(items)} finding{'s' if len(items) != 1 else ''}{baselined}.", file=sys.stderr)
+        hint = fixability.hint(entry.fix for entry in items if entry.fix is not None)
+        if hint:
+            print(hint, file=sys.stderr)
     if errors:
         return EXIT_ERROR
     if items and not options.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _render(items: list[formats.Item], results: list[FileResult], options: Options) -> str:
+    if options.statistics:
+        return human.statistics(items, "json" if options.output_format == "json" else "text")
+    if options.output_format == "concise":
+        return human.concise(items, options.style)
+    if options.output_format == "full":
+        texts = {(r.target.display, cell): text for r in results for cell, text in r.sources.items()}
+        return human.full(items, lambda entry: _lines(texts.get((entry.path, entry.cell))), options.style)
+    return formats.render(options.output_format, items)
+
+
+def _lines(text: str | None) -> list[str] | None:
+    return SourceText(text).lines if text is not None else None
 
 
 def _source(result: FileResult, finding: Finding) -> SourceText:
@@ -96,7 +123,8 @@ def _report_items(results: list[FileResult], baseline_file: Path | None) -> tupl
             if keep is not None and not keep.is_new(key, finding, _source(result, finding)):
                 accepted += 1
                 continue
-            items.append(formats.item(result.target.display, finding, cell_of(finding)))
+            verdict = result.verdicts.get(fixability.key_of(finding))
+            items.append(formats.item(result.target.display, finding, cell_of(finding), verdict))
     return items, accepted
 
 

@@ -1,4 +1,4 @@
-"""The ``azureml-v2`` command line: ``check``, ``fix``, ``rule``, ``rules``, ``ruff-config``.
+"""The ``azureml-v2`` command line: ``check``, ``fix``, ``report``, ``rule``, ``rules``, ``ruff-config``.
 
 Exit codes follow ruff: 0 nothing found, 1 findings, 2 a usage error, a
 configuration error, a file that could not be checked, or an internal error.
@@ -8,28 +8,32 @@ ends the output quietly, as in ruff: no traceback, no "Exception ignored"
 message, and exit code 0, whatever the findings.  ``fix`` still finishes
 rewriting files (every file is replaced whole, and the run should not stop
 half-way through a tree because a pager was closed); ``check``, ``fix --diff``,
-``fix --check`` and ``fix -`` stop there, as their only product is the output.
-A file name that is not UTF-8 is printed with its odd bytes as ``\\xe9``.
+``fix --check`` and ``fix -`` stop there, as their only product is the output
+(:mod:`.stdout_guard`).  A file name that is not UTF-8 is printed with its odd
+bytes as ``\\xe9``.  The examples and exit codes of each ``--help`` are in
+:mod:`.cli_help`.
 """
 
 from __future__ import annotations
 
 import argparse
-import codecs
-import io
-import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, check_command, config, docs, formats, ruff_config
+from . import __version__, check_command, config, docs, formats, ruff_config, terminal
+from .cli_help import CHECK_EPILOG, FIX_EPILOG, MAIN_EPILOG, REPORT_EPILOG, RUFF_EPILOG
 from .baseline import BaselineError
 from .engine import Settings
 from .rules import all_rules, rule_by_code
 from .runner import FileResult, Target, collect
 from .selection import Selection
+from .stdout_guard import StdoutGuard
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# concise and full are for people (ruff's formats, with [*] fix markers); the rest are flake8's and CI's.
+CHECK_FORMATS = ("concise", "full", *formats.FORMATS)
+ASSESSED_FORMATS = ("concise", "full", "json", "sarif")  # they say what fix would do to each finding
 
 
 def _codes(value: str) -> list[str]:
@@ -40,14 +44,19 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="azureml-v2",
         description="Find Azure ML SDK v1 code and migrate it to SDK v2.",
+        epilog=MAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = commands.add_parser("check", help="report v1 constructs (the same findings as flake8 --select AML)")
+    check = commands.add_parser("check", help="report v1 constructs (the same findings as flake8 --select AML)",
+                                epilog=CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders; - reads stdin")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    check.add_argument("--output-format", choices=formats.FORMATS, default="text", help="how to print findings")
+    check.add_argument("--output-format", choices=CHECK_FORMATS, default=None,
+                       help="how to print findings: concise on a terminal, else text (flake8's format)")
+    check.add_argument("--statistics", action="store_true",
+                       help="print the number of findings per code, [*] marking codes fix resolves safely")
     check.add_argument("--output-file", type=Path, default=None, metavar="FILE", help="write the report to FILE")
     check.add_argument("--baseline", type=Path, default=None, metavar="FILE",
                        help="report only findings that are not in this baseline file")
@@ -56,14 +65,24 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--add-noqa", action="store_true", help="append '# noqa: CODE' to every finding's line")
     _shared_options(check)
 
-    fix = commands.add_parser("fix", help="rewrite v1 code to v2 (safe fixes unless --unsafe-fixes)")
+    fix = commands.add_parser("fix", help="rewrite v1 code to v2 (safe fixes unless --unsafe-fixes)",
+                              epilog=FIX_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     fix.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders; - reads stdin, writes stdout")
     fix.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
     fix.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything would change")
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change runtime behaviour")
     fix.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings are left")
     fix.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed")
+    fix.add_argument("--show-fixes", action="store_true", help="end with a summary of what was fixed, per file and code")
     _shared_options(fix)
+
+    report = commands.add_parser("report", help="write a migration report: how much v1, what fix would do, what is left",
+                                 epilog=REPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    report.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders")
+    report.add_argument("--format", choices=("markdown", "html", "json"), default="markdown", dest="report_format",
+                        help="markdown (default; for a pull request or wiki), html (one self-contained file) or json")
+    report.add_argument("--output", type=Path, default=None, metavar="FILE", help="write the report to FILE")
+    _shared_options(report)
 
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("code", metavar="CODE")
@@ -71,8 +90,12 @@ def _parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
 
-    ruff = commands.add_parser("ruff-config", help="print a ruff banned-api block that flags v1 imports (TID251)")
+    ruff = commands.add_parser("ruff-config", help="print a ruff banned-api block that flags v1 imports (TID251)",
+                               epilog=RUFF_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     ruff.add_argument("--ruff-toml", action="store_true", help="table names for ruff.toml instead of pyproject.toml")
+    ruff.add_argument("--write", nargs="?", const=Path("pyproject.toml"), type=Path, default=None, metavar="FILE",
+                      help="merge the block into FILE (default pyproject.toml; ruff.toml names are recognised), "
+                           "keeping its formatting; running it again changes nothing")
     return parser
 
 
@@ -80,6 +103,8 @@ def _shared_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--select", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes")
     command.add_argument("--ignore", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes")
     command.add_argument("--exclude", type=_codes, default=None, metavar="PATTERNS", help="gitignore-style patterns to skip")
+    command.add_argument("--force-exclude", action="store_true",
+                         help="apply exclude patterns to files named on the command line too (for pre-commit)")
     command.add_argument("--training-scripts", type=_codes, default=None, metavar="PATTERNS",
                          help="gitignore-style patterns naming training scripts (AML010)")
     command.add_argument("--stdin-filename", default=None, metavar="PATH", help="the path of the file read from stdin")
@@ -92,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     keep_going = args.command == "fix" and not (args.diff or args.check or "-" in args.paths)
-    guard = _StdoutGuard.install(keep_going)
+    guard = StdoutGuard.install(keep_going)
     try:
         code = _run(parser, args)
         sys.stdout.flush()  # a reader that left shows here, while the exit code can still say so
@@ -110,6 +135,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return _check(args)
         if args.command == "fix":
             return _fix(args)
+        if args.command == "report":
+            return _report(args)
         if args.command == "rule":
             return _rule(args.code)
         if args.command == "rules":
@@ -117,117 +144,25 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             sys.stdout.write(docs.markdown_table(rules) if args.format == "markdown" else docs.listing(rules))
             return EXIT_CLEAN
         if args.command == "ruff-config":
-            sys.stdout.write(ruff_config.banned_api(pyproject=not args.ruff_toml))
-            return EXIT_CLEAN
+            return _ruff_config(args)
         parser.print_help()
         return EXIT_ERROR
-    except (config.ConfigError, BaselineError) as exc:
+    except (config.ConfigError, BaselineError, ruff_config.RuffConfigError) as exc:
         print(f"azureml-v2: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
 
 
-# --- standard output ------------------------------------------------------------------------
-
-_ESCAPE_ERRORS = "azureml-v2-escape"
-
-
-def _escape_undecodable(error: UnicodeError) -> tuple[str, int]:
-    """Encoding error handler: a file name's undecodable byte (a lone surrogate) as ``\\xe9``."""
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    shown = []
-    for char in error.object[error.start:error.end]:
-        point = ord(char)
-        shown.append(f"\\x{point - 0xDC00:02x}" if 0xDC80 <= point <= 0xDCFF else f"\\u{point:04x}")
-    return "".join(shown), error.end
-
-
-codecs.register_error(_ESCAPE_ERRORS, _escape_undecodable)
-
-
-class _StdoutGuard:
-    """Stands in for ``sys.stdout`` and keeps a closed pipe from ending the run with a traceback.
-
-    On the first ``BrokenPipeError`` standard output is pointed at the null
-    device (so that nothing, not even the interpreter's last flush, can fail on
-    it again).  With ``keep_going`` the failed write is dropped and the run goes
-    on; without it the error goes up to :func:`main`, which ends quietly."""
-
-    def __init__(self, stream: io.TextIOBase, keep_going: bool) -> None:
-        self.stream = stream
-        self._keep_going = keep_going
-        self.broken = False
-        self.buffer = _BinaryGuard(self)
-
-    @classmethod
-    def install(cls, keep_going: bool) -> _StdoutGuard:
-        stream = sys.stdout
-        if stream is None:  # started with standard output closed
-            stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors=_ESCAPE_ERRORS)
-        if isinstance(sys.stderr, io.TextIOWrapper):
-            sys.stderr.reconfigure(errors=_ESCAPE_ERRORS)
-        guard = cls(stream, keep_going)
-        sys.stdout = guard  # type: ignore[assignment]
-        return guard
-
-    def discard(self) -> None:
-        """Send whatever standard output still receives to the null device."""
-        self.broken = True
-        null = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(null, self.stream.fileno())
-        except (OSError, ValueError):
-            pass  # not a real file: the writes below are dropped anyway
-        finally:
-            os.close(null)
-
-    def guarded(self, action: Callable[[], object]) -> object:
-        if self.broken:
-            try:
-                return action()
-            except BrokenPipeError:
-                return None
-        try:
-            return action()
-        except BrokenPipeError:
-            self.discard()
-            if not self._keep_going:
-                raise
-            return None
-
-    def write(self, text: str) -> int:
-        self.guarded(lambda: self.stream.write(text))
-        return len(text)
-
-    def writelines(self, lines: Sequence[str]) -> None:
-        self.guarded(lambda: self.stream.writelines(lines))
-
-    def flush(self) -> None:
-        self.guarded(self.stream.flush)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.stream, name)
-
-
-class _BinaryGuard:
-    """``sys.stdout.buffer`` behind the same guard."""
-
-    def __init__(self, guard: _StdoutGuard) -> None:
-        self._guard = guard
-
-    def write(self, data: bytes) -> int:
-        self._guard.guarded(lambda: self._guard.stream.buffer.write(data))  # type: ignore[attr-defined]
-        return len(data)
-
-    def flush(self) -> None:
-        self._guard.guarded(self._guard.stream.buffer.flush)  # type: ignore[attr-defined]
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._guard.stream.buffer, name)  # type: ignore[attr-defined]
+def _ruff_config(args: argparse.Namespace) -> int:
+    if args.write is None:
+        sys.stdout.write(ruff_config.banned_api(pyproject=not args.ruff_toml))
+        return EXIT_CLEAN
+    changed = ruff_config.write(args.write, True if args.ruff_toml else None)
+    shown = formats.visible(str(args.write))
+    print(f"Merged the banned-api block into {shown}." if changed else f"{shown} already has the banned-api block.",
+          file=sys.stderr)
+    return EXIT_CLEAN
 
 
 def _rule(code: str) -> int:
@@ -256,7 +191,7 @@ def _setup(args: argparse.Namespace) -> tuple[Settings, Selection, list[Target],
     )
     _validate_codes(selection)
     exclude = tuple(args.exclude) if args.exclude is not None else project.exclude
-    targets, missing = collect(args.paths, exclude, args.stdin_filename)
+    targets, missing = collect(args.paths, exclude, args.stdin_filename, args.force_exclude, project.folder)
     return settings, selection, targets, missing
 
 
@@ -266,13 +201,19 @@ def _fix(args: argparse.Namespace) -> int:
     settings, selection, targets, missing = _setup(args)
     from . import fix_command  # the fixer loads only when fixing
 
-    options = fix_command.Options(args.diff, args.check, args.unsafe_fixes, args.exit_zero, args.exit_non_zero_on_fix)
+    options = fix_command.Options(args.diff, args.check, args.unsafe_fixes, args.exit_zero, args.exit_non_zero_on_fix,
+                                  args.show_fixes, terminal.Style.for_stream(sys.stdout))
     totals = fix_command.Totals(errors=len(missing))
     for result in missing:
         _report_error(result)
-    for target in targets:
-        fix_command.fix_one(target, settings, selection, options, totals)
+    progress = terminal.Progress(len(targets), sys.stderr)
+    with progress, progress.around_output():
+        for target in targets:
+            fix_command.fix_one(target, settings, selection, options, totals)
+            progress.advance()
     stream = sys.stderr if (options.diff or any(t.path is None for t in targets)) else sys.stdout
+    if options.show_fixes:
+        stream.write(fix_command.show_fixes(totals, options))
     print(fix_command.summary(totals, options), file=stream)
     return fix_command.exit_code(totals, options)
 
@@ -281,9 +222,25 @@ def _check(args: argparse.Namespace) -> int:
     if args.add_noqa and (args.baseline or args.write_baseline):
         raise config.ConfigError("--add-noqa cannot be combined with --baseline or --write-baseline")
     settings, selection, targets, missing = _setup(args)
-    options = check_command.Options(args.output_format, args.output_file, args.baseline, args.write_baseline,
-                                    args.add_noqa, args.exit_zero)
+    output_format = args.output_format
+    if output_format is None:
+        output_format = "concise" if args.output_file is None and terminal.is_terminal(sys.stdout) else "text"
+    rewrites = args.add_noqa or args.write_baseline is not None
+    style = terminal.Style.for_stream(sys.stdout) if args.output_file is None else terminal.Style(False)
+    options = check_command.Options(output_format, args.output_file, args.baseline, args.write_baseline,
+                                    args.add_noqa, args.exit_zero, args.statistics,
+                                    assess=not rewrites and (args.statistics or output_format in ASSESSED_FORMATS),
+                                    style=style)
     return check_command.run(targets, missing, settings, selection, options)
+
+
+def _report(args: argparse.Namespace) -> int:
+    if "-" in args.paths:
+        raise config.ConfigError("report reads files, not standard input")
+    settings, selection, targets, missing = _setup(args)
+    from . import report_command
+
+    return report_command.run(args.paths, targets, missing, settings, selection, args.report_format, args.output)
 
 
 def _report_error(result: FileResult) -> None:

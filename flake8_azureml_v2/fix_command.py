@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from .engine import Settings
-from .engine.findings import RefusalKind
+from .engine.findings import Refusal, RefusalKind
 from .engine.project import find_root
+from .formats import visible
+from .rules import rule_by_code
 from .runner import FileResult, Fixing, Target, one_line, process
 from .selection import Selection
-from .formats import visible
+from .terminal import Style
 from .writing import replace_file
 
+# Kinds that leave work for a person: their left line also names the v2 equivalent.
+MANUAL_KINDS = (RefusalKind.IMPOSSIBLE, RefusalKind.NOT_YET, RefusalKind.DATA_FLOW, RefusalKind.HARM)
 
 
 @dataclass
@@ -32,6 +37,8 @@ class Options:
     unsafe: bool = False
     exit_zero: bool = False
     exit_non_zero_on_fix: bool = False
+    show_fixes: bool = False
+    style: Style = field(default_factory=lambda: Style(False))
 
 
 @dataclass
@@ -42,6 +49,22 @@ class Totals:
     hidden_unsafe: int = 0
     errors: int = 0
     changed_paths: list[str] = field(default_factory=list)
+    fixed_codes: list[tuple[str, Counter[str]]] = field(default_factory=list)  # (file, code -> count)
+
+
+def kind_label(refusal: Refusal) -> str:
+    """The refusal's kind as a left line names it: ``not yet supported``, ``blocked: data-flow limit``."""
+    if refusal.kind is RefusalKind.BLOCKED and refusal.cause is not None:
+        return f"blocked: {refusal.cause.value}"
+    return refusal.kind.value
+
+
+def left_text(code: str, reason: str, refusal: Refusal) -> str:
+    """Why a finding was left, naming the refusal kind and, for manual work, the v2 equivalent."""
+    rule = rule_by_code(code)
+    if refusal.root in MANUAL_KINDS and rule is not None and rule.v2 not in reason and "use " not in reason:
+        reason += f"; v2: {rule.v2}"
+    return f"{reason} [{kind_label(refusal)}]"
 
 
 def _report(result: FileResult, rewritten: bool, out: TextIO) -> None:
@@ -55,7 +78,9 @@ def _report(result: FileResult, rewritten: bool, out: TextIO) -> None:
     left = sorted(result.left, key=lambda item: ((item.after if rewritten else item.before).key, item.left.finding.code))
     for item in left:
         where = item.after if rewritten else item.before
-        print(f"{display}:{where}: {item.left.finding.code} left: {item.reason(rewritten)}", file=out)
+        code = item.left.finding.code
+        print(f"{display}:{where}: {code} left: {visible(left_text(code, item.reason(rewritten), item.left.refusal))}",
+              file=out)
 
 
 def writable_roots(target: Target) -> list[Path] | None:
@@ -102,7 +127,7 @@ def _fix_one(target: Target, settings: Settings, selection: Selection, options: 
     if options.diff:
         if changed:
             assert result.document is not None
-            sys.stdout.writelines(result.document.diff(target.display, result.changes))
+            sys.stdout.writelines(options.style.diff_line(line) for line in result.document.diff(target.display, result.changes))
     elif passthrough:
         sys.stdout.buffer.write(result.new_data if changed else result.data)  # type: ignore[arg-type]
         rewritten = changed
@@ -117,6 +142,8 @@ def _fix_one(target: Target, settings: Settings, selection: Selection, options: 
             result.fixed = []  # nothing was fixed after all
             _error(target.display, f"cannot write: {exc.strerror or exc}; the file is unchanged", totals)
     totals.fixed += len(result.fixed)
+    if result.fixed:
+        totals.fixed_codes.append((target.display, Counter(fixed.code for _, fixed in result.fixed)))
     _report(result, rewritten, report)
     if options.check and changed:
         print(f"Would fix {visible(target.display)}", file=report)
@@ -134,8 +161,24 @@ def summary(totals: Totals, options: Options) -> str:
              f"{totals.left} left"]
     text = "; ".join(parts) + "."
     if totals.hidden_unsafe and not options.unsafe:
-        text += f" {totals.hidden_unsafe} more can be fixed with --unsafe-fixes."
+        # Held back, not "can be fixed": with --unsafe-fixes some still stop at a data-flow limit.
+        verb = "is" if totals.hidden_unsafe == 1 else "are"
+        text += f" {totals.hidden_unsafe} more {verb} held back for --unsafe-fixes."
     return text
+
+
+def show_fixes(totals: Totals, options: Options) -> str:
+    """``--show-fixes``: what was fixed, per file and code, as ruff lists it."""
+    if not totals.fixed_codes:
+        return ""
+    verb = "Would fix" if (options.check or options.diff) else "Fixed"
+    lines = [f"{verb} {totals.fixed} finding{'s' if totals.fixed != 1 else ''}:"]
+    for display, counts in totals.fixed_codes:
+        lines.append(f"- {visible(display)}:")
+        for code, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])):
+            rule = rule_by_code(code)
+            lines.append(f"    {count} \u00d7 {code} ({rule.name if rule else code})")
+    return "\n".join(lines) + "\n"
 
 
 def exit_code(totals: Totals, options: Options) -> int:

@@ -29,6 +29,7 @@ from xml.etree import ElementTree
 
 from . import __version__
 from .engine import Finding, Rule
+from .fixability import Verdict
 from .writing import replace_file
 
 FORMATS = ("text", "json", "sarif", "github", "azure", "junit")
@@ -50,17 +51,36 @@ class Item:
     end_column: int | None = None  # 1-based, exclusive, code points
     char_column: int | None = None  # 1-based, code points
     cell: int | None = None  # notebook cell (1-based), when the finding is in one
+    fix: Verdict | None = None  # what `fix` would do, when check was asked to find out
 
     @property
     def start_char_column(self) -> int:
         return self.char_column if self.char_column is not None else self.column
 
 
-def item(path: str, finding: Finding, cell: int | None = None) -> Item:
+def item(path: str, finding: Finding, cell: int | None = None, fix: Verdict | None = None) -> Item:
     return Item(
         path=path, line=finding.line, column=finding.col + 1, code=finding.code, message=finding.message,
         end_line=finding.end_line, end_column=finding.char_end_col + 1, char_column=finding.char_col + 1, cell=cell,
+        fix=fix,
     )
+
+
+def fix_fields(verdict: Verdict | None) -> dict[str, object] | None:
+    """A finding's fix applicability for JSON and SARIF: safe, unsafe or none, and for
+    unsafe or none the reason kind and its detail."""
+    if verdict is None:
+        return None
+    fields: dict[str, object] = {"applicability": verdict.applicability.value}
+    if verdict.description:
+        fields["message"] = verdict.description
+    if verdict.kind is not None:
+        fields["reason"] = verdict.reason_kind
+        if verdict.reason:
+            fields["detail"] = verdict.reason
+    if verdict.todos:
+        fields["todos"] = list(verdict.todos)
+    return fields
 
 
 def render(name: str, items: Sequence[Item]) -> str:
@@ -197,6 +217,7 @@ def _json(items: Sequence[Item]) -> str:
             "code": entry.code,
             "end_location": {"row": entry.end_line, "column": entry.end_column} if entry.end_line else None,
             "filename": entry.path,
+            "fix": fix_fields(entry.fix),
             "location": {"row": entry.line, "column": entry.start_char_column},
             "message": entry.message,
             "url": rule.url if rule else None,
@@ -254,8 +275,14 @@ def sarif_document(items: Sequence[Item]) -> dict[str, object]:
             "message": {"text": f"{entry.code} {entry.message}"},
             "locations": [{"physicalLocation": {"artifactLocation": artifact_uri(entry.path), "region": region}}],
         }
+        properties: dict[str, object] = {}
         if entry.cell is not None:
-            result["properties"] = {"cell": entry.cell}
+            properties["cell"] = entry.cell
+        fix = fix_fields(entry.fix)
+        if fix is not None:
+            properties["fix"] = fix
+        if properties:
+            result["properties"] = properties
         results.append(result)
     return {
         "$schema": SARIF_SCHEMA,

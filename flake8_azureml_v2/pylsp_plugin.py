@@ -2,9 +2,21 @@
 
 pylsp lints the buffer as typed (saved or not), so everything here works on
 the document's text; the path only adds project evidence (training scripts).
-The quick fix applies the SAFE fixes only, the same ones ``azureml-v2 fix``
-applies by default.  LSP columns count UTF-16 code units, the engine counts code
-points: :func:`utf16_column` converts.
+Diagnostics carry the code in their ``code`` field, so the message does not
+repeat it.  Code actions:
+
+- each finding's own fix ("AML002: Migrate this ScriptRunConfig() to
+  command()"): the fixer runs on the buffer with only that finding's code
+  selected, and the action is offered when that finding comes out fixed; when it
+  is fixed only together with related constructs (a script run is one rewrite
+  group with its experiment and submit), with the whole selection, and the title
+  says how many related constructs change too;
+- one action that applies all the SAFE fixes, as ``azureml-v2 fix`` does, as a
+  quick fix and as ``source.fixAll.azureml-v2``.
+
+Unsafe fixes are offered only when the plugin setting ``unsafeFixes`` is true
+(as ruff's server does), and their titles say "(unsafe)".  LSP columns count
+UTF-16 code units, the engine counts code points: :func:`utf16_column` converts.
 """
 
 from __future__ import annotations
@@ -19,7 +31,7 @@ from pylsp import hookimpl
 
 from . import config
 from .api import analyse, fix_text
-from .engine import SourceError, SourceText
+from .engine import Finding, SourceError, SourceText
 from .engine.fixing import FixError
 from .engine.suppression import unsuppressed
 from .rules import rule_by_code
@@ -29,6 +41,7 @@ SOURCE = "azureml-v2"
 PLUGIN = "azureml_v2"
 WARNING = 2
 FIX_ALL_KIND = "source.fixAll.azureml-v2"
+MAX_OWN_FIXES = 8  # findings per request that get their own action (each costs fixer runs)
 log = logging.getLogger(__name__)
 
 
@@ -78,7 +91,7 @@ def _project(document: Any) -> tuple[Any, Selection]:
 
 @hookimpl
 def pylsp_settings(config: Any) -> dict[str, Any]:
-    return {"plugins": {PLUGIN: {"enabled": True}}}
+    return {"plugins": {PLUGIN: {"enabled": True, "unsafeFixes": False}}}
 
 
 @hookimpl
@@ -100,7 +113,7 @@ def pylsp_lint(config: Any, workspace: Any, document: Any, is_saved: bool) -> li
         diagnostic: dict[str, Any] = {
             "source": SOURCE,
             "code": finding.code,
-            "message": finding.text,
+            "message": finding.message,
             "severity": WARNING,
             "range": {
                 "start": {"line": finding.line - 1,
@@ -146,15 +159,78 @@ def pylsp_code_actions(config: Any, workspace: Any, document: Any, range: dict[s
         outcome = fix_text(text, path=document.path, settings=settings, selected=selection, unsafe=False)
     except (SourceError, FixError):
         return []
+    first, last = range["start"]["line"] + 1, range["end"]["line"] + 1
+    ours = [d for d in context.get("diagnostics", []) if d.get("source") == SOURCE]
+    unsafe = bool(_plugin_settings(config, document).get("unsafeFixes", False))
+    actions = own_fixes(text, document, settings, selection, first, last, unsafe, ours)
     if outcome.text == text or not outcome.fixed:
-        return []
+        return actions
     edit = {"changes": {document.uri: [minimal_edit(text, outcome.text)]}}
     count = len(outcome.fixed)
     title = f"Apply {count} safe Azure ML v2 fix{'es' if count != 1 else ''} (azureml-v2)"
-    first, last = range["start"]["line"] + 1, range["end"]["line"] + 1
-    ours = [d for d in context.get("diagnostics", []) if d.get("source") == SOURCE]
-    actions = []
     if any(first <= fixed.line <= last for fixed in outcome.fixed):
-        actions.append({"title": title, "kind": "quickfix", "isPreferred": True, "diagnostics": ours, "edit": edit})
+        actions.append({"title": title, "kind": "quickfix", "diagnostics": ours, "edit": edit})
     actions.append({"title": title, "kind": FIX_ALL_KIND, "edit": edit})
     return actions
+
+
+def _plugin_settings(config: Any, document: Any) -> dict[str, Any]:
+    try:
+        return config.plugin_settings(PLUGIN, document_path=document.path) or {}
+    except Exception:  # noqa: BLE001 - an odd configuration means the defaults
+        return {}
+
+
+def own_fixes(text: str, document: Any, settings: Any, selection: Selection, first: int, last: int,
+              unsafe_allowed: bool, diagnostics: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One action per finding on lines ``first``..``last`` whose own fix resolves it."""
+    analysis = analyse(text, path=document.path, settings=settings)
+    found = [f for f in unsuppressed(analysis.findings, analysis.source)
+             if selection(f.code) and first <= f.line <= last][:MAX_OWN_FIXES]
+    actions = []
+    for finding in found:
+        action = _own_fix(text, document, settings, selection, finding, unsafe_allowed)
+        if action is not None:
+            mine = [d for d in diagnostics if d.get("code") == finding.code
+                    and d.get("range", {}).get("start", {}).get("line") == finding.line - 1]
+            actions.append({**action, "kind": "quickfix", "diagnostics": mine})
+    if actions:
+        actions[0]["isPreferred"] = True
+    return actions
+
+
+def _own_fix(text: str, document: Any, settings: Any, selection: Selection, finding: Finding,
+             unsafe_allowed: bool) -> dict[str, Any] | None:
+    """Its code alone first, then with the related constructs; safe first, then (if allowed) unsafe."""
+    scopes: list[Callable[[str], bool]] = [lambda code: code == finding.code and selection(code), selection]
+    for unsafe in ((False, True) if unsafe_allowed else (False,)):
+        for scope in scopes:
+            try:
+                outcome = fix_text(text, path=document.path, settings=settings, selected=scope, unsafe=unsafe)
+            except (SourceError, FixError):
+                return None
+            mine = [f for f in outcome.fixed if (f.code, f.line, f.col) == (finding.code, finding.line, finding.col)]
+            if not mine or outcome.text == text:
+                continue
+            same = sum(1 for f in outcome.fixed if f.code == finding.code) - 1
+            others = len(outcome.fixed) - 1 - same
+            title = f"{finding.code}: {_title(mine[0].description)}"
+            if others:
+                title += f" with {others} related construct{'s' if others != 1 else ''}"
+            if same:
+                title += f" (and {same} more {finding.code} in this file)"
+            if unsafe:
+                title += " (unsafe)"
+            return {"title": title, "edit": {"changes": {document.uri: [minimal_edit(text, outcome.text)]}}}
+    return None
+
+
+def _title(description: str) -> str:
+    """'ScriptRunConfig() -> command()' becomes 'Migrate this ScriptRunConfig() to command()'."""
+    before, arrow, after = description.partition(" -> ")
+    if arrow:
+        after = after.split(":")[0].strip()
+        return f"Migrate this {before.strip()} to {after}"
+    if description.startswith("removed "):
+        return "Remove " + description[len("removed "):]
+    return description[:1].upper() + description[1:]

@@ -5,11 +5,23 @@ ruff bans a module together with all its submodules and cannot express "all of
 subpackages one by one.  The engine instead treats every ``azureml.*`` name
 outside :data:`~.engine.v1api.V2_ERA_PACKAGES` as v1; a v1 subpackage missing
 from this list is the one place where the two can disagree.
+
+``--write`` merges the block into an existing ``pyproject.toml`` or
+``ruff.toml`` with tomlkit, which keeps the file's comments, order and layout
+(appending the printed block with ``>>`` would repeat a table TOML allows only
+once).  It also adds ``TID251`` to ``extend-select`` unless ``select`` or
+``extend-select`` already cover it, and ``AML`` to ``external``.  Running it
+again changes nothing.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
 
 # SDK v1 subpackages of the azureml namespace -> what to use instead.
 V1_PACKAGES: dict[str, str] = {
@@ -46,3 +58,74 @@ def banned_api(pyproject: bool = True) -> str:
         message = f"{module} is Azure ML SDK v1; use {instead}"
         lines.append(f"{json.dumps(module)}.msg = {json.dumps(message, ensure_ascii=False)}")
     return "\n".join(lines) + "\n"
+
+
+RULE = "TID251"
+RULE_PREFIXES = ("ALL", "TID", "TID2", "TID25", "TID251")
+
+
+class RuffConfigError(Exception):
+    """The file cannot be read or is not valid TOML (one line)."""
+
+
+def _table(container: Any, key: str, super_table: bool = True) -> Any:
+    if key not in container:
+        container[key] = tomlkit.table(is_super_table=super_table)
+    found = container[key]
+    if not isinstance(found, dict):
+        raise RuffConfigError(f"{key} is not a table")
+    return found
+
+
+def _add_to_array(table: Any, key: str, value: str, covered: tuple[str, ...]) -> None:
+    if any(isinstance(table.get(name), list) and any(v in covered for v in table[name])
+           for name in ("select", "extend-select", key)):
+        return
+    if key in table:
+        table[key].append(value)
+    else:
+        table[key] = [value]
+
+
+def merge(text: str, pyproject: bool = True) -> str:
+    """``text`` (a pyproject.toml or ruff.toml) with the banned-api block merged in."""
+    try:
+        document = tomlkit.parse(text)
+    except TOMLKitError as exc:
+        raise RuffConfigError(f"invalid TOML: {exc}") from None
+    container: Any = document
+    for key in (("tool", "ruff", "lint") if pyproject else ("lint",)):
+        container = _table(container, key)
+    lint = container
+    banned = _table(_table(lint, "flake8-tidy-imports"), "banned-api", super_table=False)
+    for module, instead in sorted(V1_PACKAGES.items()):
+        message = f"{module} is Azure ML SDK v1; use {instead}"
+        if module not in banned:
+            banned.add(tomlkit.key([module, "msg"]), message)
+        elif not isinstance(banned[module], dict):
+            raise RuffConfigError(f"banned-api {module!r} is not a table")
+        elif banned[module].get("msg") != message:
+            banned[module]["msg"] = message
+    _add_to_array(lint, "extend-select", RULE, RULE_PREFIXES)
+    _add_to_array(lint, "external", "AML", ("AML",))
+    return tomlkit.dumps(document)
+
+
+def write(path: Path, ruff_toml: bool | None = None) -> bool:
+    """Merge the block into the file at ``path`` (created when missing); whether it changed."""
+    if ruff_toml is None:
+        ruff_toml = path.name in ("ruff.toml", ".ruff.toml")
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuffConfigError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        merged = merge(text, pyproject=not ruff_toml)
+    except RuffConfigError as exc:
+        raise RuffConfigError(f"{path}: {exc}") from None
+    if merged == text:
+        return False
+    from .formats import write_report  # atomic, keeps the file's mode
+
+    write_report(path, merged)
+    return True

@@ -18,13 +18,15 @@ from pathlib import Path
 
 import pathspec
 
-from . import documents, notebooks
+from . import documents, fixability, notebooks
 from .api import analyse
 from .documents import Document, DocumentError, Place, Program
 from .engine import Finding, Settings, SourceError
+from .engine.findings import Refusal, RefusalKind
 from .engine.files import read_regular, walk
 from .engine.fixing.outcome import Fixed, FixError, Left
 from .engine.suppression import unsuppressed
+from .git_ignores import outer_specs
 from .notebook_files import NotebookError
 from .selection import Selection
 
@@ -84,6 +86,8 @@ class FileResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     # The text of each cell with a finding (None: the whole .py file), for baselines.
     sources: dict[int | None, str] = field(default_factory=dict)
+    # check with assess=True: what fix would do to each finding (see fixability)
+    verdicts: dict[fixability.Key, fixability.Verdict] = field(default_factory=dict)
     # fix only
     document: Document | None = None
     fixed: list[tuple[Place, Fixed]] = field(default_factory=list)
@@ -96,9 +100,15 @@ class FileResult:
         return self.new_data is not None and self.new_data != self.data
 
 
-def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename: str | None = None) -> tuple[list[Target], list[FileResult]]:
-    """Expand folders; report paths that do not exist as errors."""
+def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename: str | None = None,
+            force_exclude: bool = False, base: Path | None = None) -> tuple[list[Target], list[FileResult]]:
+    """Expand folders; report paths that do not exist as errors.
+
+    A file named on the command line is always checked, unless ``force_exclude``
+    (``--force-exclude``, as pre-commit needs: it names every staged file) and an
+    ``exclude`` pattern matches its path relative to ``base`` (the project folder)."""
     spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    forced = spec if force_exclude else None
     targets: list[Target] = []
     errors: list[FileResult] = []
     seen: set[str] = set()
@@ -108,8 +118,10 @@ def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename:
             targets.append(Target(display, None, Path(stdin_filename) if stdin_filename else None))
             continue
         path = Path(raw)
+        if forced is not None and _excluded(path, forced, base or Path.cwd()):
+            continue
         if path.is_dir():
-            for found in walk(path, PYTHON_SUFFIXES, spec):
+            for found in walk(path, PYTHON_SUFFIXES, spec, outer_specs(path)):
                 real = os.path.realpath(found)
                 if real not in seen:  # a file under two named folders, or reached twice, is done once
                     seen.add(real)
@@ -119,6 +131,13 @@ def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename:
         else:
             errors.append(FileResult(Target(raw, path), error="no such file or directory"))
     return targets, errors
+
+
+def _excluded(path: Path, spec: pathspec.PathSpec, base: Path) -> bool:
+    relative = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(base))).as_posix()
+    if relative.startswith("../"):
+        relative = Path(os.path.abspath(path)).as_posix()
+    return spec.match_file(relative + ("/" if path.is_dir() else ""))
 
 
 def read(target: Target) -> bytes:
@@ -137,8 +156,11 @@ def one_line(text: str) -> str:
 
 
 def process(target: Target, settings: Settings, selection: Selection, fixing: Fixing | None = None,
-            data: bytes | None = None) -> FileResult:
-    """Check (or, with ``fixing``, fix in memory) one file; never raises for a bad file."""
+            data: bytes | None = None, assess: bool = False) -> FileResult:
+    """Check (or, with ``fixing``, fix in memory) one file; never raises for a bad file.
+
+    ``assess`` (when checking) also runs the fixer in memory to learn what ``fix``
+    would do to each finding (:mod:`.fixability`), reusing the document read once."""
     result = FileResult(target)
     try:
         result.data = data if data is not None else read(target)
@@ -146,7 +168,7 @@ def process(target: Target, settings: Settings, selection: Selection, fixing: Fi
         result.error = f"cannot read: {reason(exc)}"
         return result
     try:
-        _process(result, settings, selection, fixing)
+        _process(result, settings, selection, fixing, assess)
         return result
     except INPUT_ERRORS as exc:
         message = one_line(str(exc))
@@ -161,14 +183,18 @@ def process(target: Target, settings: Settings, selection: Selection, fixing: Fi
     return FileResult(target, error=message, data=result.data)
 
 
-def _process(result: FileResult, settings: Settings, selection: Selection, fixing: Fixing | None) -> None:
+def _process(result: FileResult, settings: Settings, selection: Selection, fixing: Fixing | None,
+             assess: bool = False) -> None:
     assert result.data is not None
     if MARKER not in result.data:
         return
     document = documents.load(result.data, result.target.location)
     for program in document.programs(settings):
         if fixing is None:
+            found = len(result.findings)
             _check_program(result, document, program, selection)
+            if assess and len(result.findings) > found:
+                _assess_program(result, document, program, selection, result.findings[found:])
         else:
             _fix_program(result, document, program, selection, fixing)
     result.skipped = [(document.where(index), f"{documents.NOT_PYTHON}: {why}") for index, why in document.skipped]
@@ -199,7 +225,7 @@ def _fix_program(result: FileResult, document: Document, program: Program, selec
         for finding in unsuppressed(analysis.findings, analysis.source):
             if selection(finding.code):
                 where = program.place(finding.line, finding.col)
-                result.left.append(LeftFinding(where, where, Left(finding, program.refusal)))
+                result.left.append(LeftFinding(where, where, Left(finding, Refusal(RefusalKind.NOT_YET, program.refusal))))
         return
     from .api import fix_text
 
@@ -220,13 +246,41 @@ def _fix_program(result: FileResult, document: Document, program: Program, selec
         result.left.append(LeftFinding(before, after, left, outcome.input_line))
 
 
+def _assess_program(result: FileResult, document: Document, program: Program, selection: Selection,
+                    findings: list[Finding]) -> None:
+    """What fix would do to ``findings`` (of ``program``): the fixer run in memory, safe then unsafe."""
+    if program.refusal is not None:
+        result.verdicts.update(fixability.refused(findings, RefusalKind.NOT_YET, program.refusal))
+        return
+    try:
+        safe = _dry_run(result.target, document, program, selection, unsafe=False)
+        # Without a finding left for want of --unsafe-fixes, an unsafe run would do the same.
+        unsafe = _dry_run(result.target, document, program, selection, unsafe=True) \
+            if safe.withholds_unsafe_fixes else safe
+    except INPUT_ERRORS as exc:
+        result.verdicts.update(fixability.refused(findings, RefusalKind.HARM, one_line(str(exc))))
+        return
+    result.verdicts.update(fixability.judge(findings, safe, unsafe))
+
+
+def _dry_run(target: Target, document: Document, program: Program, selection: Selection,
+             unsafe: bool) -> fixability.Run:
+    scratch = FileResult(target)
+    _fix_program(scratch, document, program, selection, Fixing(unsafe))
+    fixed = {(where.cell or 0, where.line, where.col, done.code): (done.description, done.todos, done.notes)
+             for where, done in scratch.fixed}
+    left = {(item.before.cell or 0, item.before.line, item.before.col, item.left.finding.code):
+            (item.left.refusal.root, item.reason(False)) for item in scratch.left}
+    return fixability.Run(fixed, left)
+
+
 # Below this many files that mention azureml, a process pool costs more than it saves.
 PARALLEL_FROM = 24
 
 
-def _check_job(job: tuple[Target, Settings, Selection, bytes, bool]) -> FileResult:
-    target, settings, selection, data, keep_data = job
-    result = process(target, settings, selection, data=data)
+def _check_job(job: tuple[Target, Settings, Selection, bytes, bool, bool]) -> FileResult:
+    target, settings, selection, data, keep_data, assess = job
+    result = process(target, settings, selection, data=data, assess=assess)
     if not keep_data:
         result.data = None  # do not ship the bytes back
     return result
@@ -241,38 +295,46 @@ def _workers(jobs: int | None, pending: int) -> int:
 
 
 def check_all(targets: list[Target], settings: Settings, selection: Selection, jobs: int | None = None,
-              keep_data: bool = False) -> Iterator[FileResult]:
+              keep_data: bool = False, assess: bool = False,
+              done: Callable[[], None] = lambda: None) -> Iterator[FileResult]:
     """Read every target, then analyse the ones that mention azureml, in parallel
     when there are many; results come back in the targets' order.  ``keep_data``
-    keeps each file's bytes on its result (for rewrites such as --add-noqa)."""
+    keeps each file's bytes on its result (for rewrites such as --add-noqa);
+    ``assess`` adds what fix would do to each finding (see :func:`process`);
+    ``done`` is called once per file as it is finished (a progress line)."""
     results: list[FileResult | None] = [None] * len(targets)
     pending: list[tuple[int, bytes]] = []
     for index, target in enumerate(targets):
         if target.path is None:
-            results[index] = process(target, settings, selection)
+            results[index] = process(target, settings, selection, assess=assess)
+            done()
             continue
         try:
             data = read(target)
         except OSError as exc:
             results[index] = FileResult(target, error=f"cannot read: {reason(exc)}")
+            done()
             continue
         if MARKER in data:
             pending.append((index, data))
         else:
             results[index] = FileResult(target)
+            done()
     workers = _workers(jobs, len(pending))
     if workers > 1:
         _prepare_for_workers(targets, pending, settings)
         import multiprocessing
 
-        jobs_list = [(targets[i], settings, selection, data, keep_data) for i, data in pending]
+        jobs_list = [(targets[i], settings, selection, data, keep_data, assess) for i, data in pending]
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunk = max(1, len(jobs_list) // (workers * 4))
+            chunk = max(1, len(jobs_list) // (workers * 16))  # small: files differ a lot in cost
             for (index, _), result in zip(pending, pool.imap(_check_job, jobs_list, chunksize=chunk)):
                 results[index] = result
+                done()
     else:
         for index, data in pending:
-            results[index] = _check_job((targets[index], settings, selection, data, keep_data))
+            results[index] = _check_job((targets[index], settings, selection, data, keep_data, assess))
+            done()
     for result in results:
         assert result is not None
         yield result

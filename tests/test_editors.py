@@ -172,3 +172,62 @@ def test_ast_grep_lsp_publishes_aml_diagnostics() -> None:
         assert aml002["range"]["start"]["line"] == 1
     finally:
         client.close()
+
+
+# --- each finding's own fix (issue 15) -------------------------------------------------------------
+
+SUBMIT = (ROOT / "examples" / "v1_script_run" / "submit.py").read_text()
+UNSAFE_ON = {"pylsp": {"plugins": {**QUIET, "flake8": {"enabled": False}, "azureml_v2": {"unsafeFixes": True}}}}
+
+
+def _actions(client: LspClient, uri: str, line: int, diagnostics: list[dict]) -> list[dict]:
+    return client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri},
+        "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}},
+        "context": {"diagnostics": diagnostics},
+    }) or []
+
+
+@pytest.mark.parametrize("pylsp", [OURS_ONLY], indirect=True)
+def test_diagnostic_messages_do_not_repeat_the_code(pylsp: LspClient, tmp_path: Path) -> None:
+    uri = (tmp_path / "job.py").as_uri()
+    _open(pylsp, uri, V1_BUFFER)
+    aml002 = next(d for d in _diagnostics(pylsp, uri, "azureml-v2") if d["code"] == "AML002")
+    assert aml002["message"] == "ScriptRunConfig() is Azure ML SDK v1; use azure.ai.ml.command(code=..., command='python <script> ...')"
+
+
+@pytest.mark.parametrize("pylsp", [OURS_ONLY], indirect=True)
+def test_a_findings_own_safe_fix_is_a_quick_fix(pylsp: LspClient, tmp_path: Path) -> None:
+    uri = (tmp_path / "job.py").as_uri()
+    _open(pylsp, uri, V1_BUFFER)
+    found = _diagnostics(pylsp, uri, "azureml-v2")
+    actions = _actions(pylsp, uri, 1, found)
+    own = [a for a in actions if a["title"].startswith("AML099: ")]
+    assert [a["title"] for a in own] == [
+        "AML099: Remove the unused v1 import of azureml.core.Dataset (and 1 more AML099 in this file)"]
+    assert own[0]["kind"] == "quickfix" and own[0]["isPreferred"] is True
+    assert [d["range"]["start"]["line"] for d in own[0]["diagnostics"]] == [1]
+    fixed = apply_text_edits(V1_BUFFER, own[0]["edit"]["changes"][uri])
+    assert fixed == fix_text(V1_BUFFER, selected=lambda code: code == "AML099").text
+    assert not [a for a in _actions(pylsp, uri, 6, found) if a["title"].startswith("AML002")]  # no sound fix
+
+
+@pytest.mark.parametrize("pylsp", [OURS_ONLY], indirect=True)
+def test_unsafe_own_fixes_need_the_plugin_setting(pylsp: LspClient, tmp_path: Path) -> None:
+    uri = (tmp_path / "submit.py").as_uri()
+    _open(pylsp, uri, SUBMIT)
+    found = _diagnostics(pylsp, uri, "azureml-v2")
+    assert not [a for a in _actions(pylsp, uri, 19, found) if a["title"].startswith("AML002")]
+
+
+@pytest.mark.parametrize("pylsp", [UNSAFE_ON], indirect=True)
+def test_migrate_this_script_run_config_to_command_when_unsafe_fixes_are_on(pylsp: LspClient, tmp_path: Path) -> None:
+    uri = (tmp_path / "submit.py").as_uri()
+    _open(pylsp, uri, SUBMIT)
+    found = _diagnostics(pylsp, uri, "azureml-v2")
+    own = [a for a in _actions(pylsp, uri, 19, found) if a["title"].startswith("AML002")]
+    assert [a["title"] for a in own] == [
+        "AML002: Migrate this ScriptRunConfig() to command() with 10 related constructs (unsafe)"]
+    fixed = apply_text_edits(SUBMIT, own[0]["edit"]["changes"][uri])
+    assert fixed == fix_text(SUBMIT, unsafe=True).text
+    assert "command(" in fixed and "ScriptRunConfig" not in fixed

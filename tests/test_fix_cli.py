@@ -38,7 +38,7 @@ def test_default_applies_only_safe_fixes_and_hints_at_unsafe(tmp_path: Path) -> 
     assert (tmp_path / "job.py").read_text() == "from azureml.core import Workspace\nws = Workspace.from_config()\n"
     assert "job.py:1:1: AML099 fixed: removed the unused v1 import of azureml.core.Datastore" in result.stdout
     assert "job.py:2:6: AML020 left: unsafe fix" in result.stdout
-    assert "1 more can be fixed with --unsafe-fixes" in result.stdout
+    assert "1 more is held back for --unsafe-fixes" in result.stdout
     assert result.returncode == 1  # findings are left
 
 

@@ -307,4 +307,4 @@ def test_without_unsafe_fixes_nothing_in_a_training_script_changes(tmp_path: Pat
     script.write_bytes(before)
     result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", script.name], cwd=tmp_path)
     assert script.read_bytes() == before
-    assert "3 more can be fixed with --unsafe-fixes" in result.stdout + result.stderr
+    assert "3 more are held back for --unsafe-fixes" in result.stdout + result.stderr

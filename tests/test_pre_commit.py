@@ -71,7 +71,10 @@ def consumer(tmp_path: Path) -> Path:
     _git("init", "-q", cwd=tmp_path)
     (tmp_path / "job.py").write_text(V1_JOB)
     (tmp_path / "clean.py").write_text(CLEAN)
-    _git("add", "job.py", "clean.py", cwd=tmp_path)
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "legacy" / "old.py").write_text(V1_JOB)  # excluded: the hooks pass --force-exclude
+    (tmp_path / "pyproject.toml").write_text('[tool.azureml-v2]\nexclude = ["legacy/"]\n')
+    _git("add", "job.py", "clean.py", "legacy/old.py", "pyproject.toml", cwd=tmp_path)
     return tmp_path
 
 
@@ -100,8 +103,9 @@ def test_the_hook_file_declares_both_hooks() -> None:
 
 
 def test_hooks_block_v1_code_rewrite_it_and_pass_clean_files(hook_repo: Path, consumer: Path) -> None:
-    result = _try_repo(hook_repo, consumer, "job.py", "clean.py")
+    result = _try_repo(hook_repo, consumer, "job.py", "clean.py", "legacy/old.py")
     assert result.returncode == 1, result.stdout + result.stderr
+    assert "legacy/old.py" not in result.stdout and (consumer / "legacy" / "old.py").read_text() == V1_JOB
     check = _hook_output(result.stdout, "azureml-v2 check")
     assert "Failed" in check.splitlines()[0]
     assert "job.py:2:1: AML099" in check and "job.py:4:6: AML020" in check
@@ -115,3 +119,46 @@ def test_hooks_block_v1_code_rewrite_it_and_pass_clean_files(hook_repo: Path, co
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in _hook_output(passing.stdout, "azureml-v2 check").splitlines()[0]
     assert "Passed" in _hook_output(passing.stdout, "azureml-v2 fix").splitlines()[0]
+
+
+# --- the README's blocks, copied as a user copies them (issue 15) ------------------------------------
+
+
+def _readme_blocks() -> list[str]:
+    """The YAML blocks of the README's pre-commit section, in order."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("### pre-commit\n"):readme.index("### In CI")]
+    return [part.split("```")[0] for part in section.split("```yaml\n")[1:]]
+
+
+def _pre_commit(consumer: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run([str(PRE_COMMIT), *args], cwd=consumer, env={**GIT_ENV, "PRE_COMMIT_COLOR": "never"})
+
+
+def test_readme_local_hooks_run_the_installed_tool(consumer: Path) -> None:
+    local = _readme_blocks()[0]
+    assert "repo: local" in local
+    (consumer / ".pre-commit-config.yaml").write_text(local)
+    result = _pre_commit(consumer, "run", "--files", "job.py", "clean.py", "legacy/old.py")
+    assert result.returncode == 1, result.stdout + result.stderr
+    check = _hook_output(result.stdout, "azureml-v2 check")
+    assert "job.py:4:6: AML020" in check and "legacy" not in result.stdout
+    assert (consumer / "job.py").read_text() == FIXED_JOB
+    assert (consumer / "legacy" / "old.py").read_text() == V1_JOB
+    again = _pre_commit(consumer, "run", "--files", "clean.py", "legacy/old.py")
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_readme_remote_hooks_pinned_to_a_commit(hook_repo: Path, consumer: Path) -> None:
+    remote = _readme_blocks()[1]
+    assert "rev: 0123456789abcdef0123456789abcdef01234567" in remote
+    config = remote.replace("https://github.com/<owner>/flake8-azureml-v2", str(hook_repo))
+    (consumer / ".pre-commit-config.yaml").write_text(config)
+    frozen = _pre_commit(consumer, "autoupdate", "--bleeding-edge", "--freeze")  # as the README says
+    assert frozen.returncode == 0, frozen.stdout + frozen.stderr
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, capture_output=True, text=True).stdout.strip()
+    assert f"rev: {head}" in (consumer / ".pre-commit-config.yaml").read_text()  # the newest commit, pinned
+    result = _pre_commit(consumer, "run", "--files", "job.py", "legacy/old.py")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "job.py:4:6: AML020" in _hook_output(result.stdout, "azureml-v2 check")
+    assert "legacy" not in result.stdout

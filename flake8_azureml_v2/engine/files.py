@@ -1,7 +1,11 @@
 """Finding source files under a folder the way ruff does.
 
-Virtualenvs, build output and tool caches are skipped, and ``.gitignore`` files
-are honoured.  Files named explicitly are always kept.
+Virtualenvs, build output and tool caches are skipped, and ``.gitignore`` and
+``.ignore`` files are honoured, the last matching pattern deciding as in git
+(``.ignore`` over ``.gitignore``, a deeper folder over its parents).  Ignore
+rules from outside the walked folder (a repository's ``.git/info/exclude``, the
+user's global excludes, parent folders' ignore files) are passed in by the
+caller, which knows where they live.  Files named explicitly are always kept.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pathspec
@@ -29,14 +33,30 @@ def _is_skipped_folder(entry: os.DirEntry[str]) -> bool:
     return os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))
 
 
-def _read_gitignore(folder: str) -> pathspec.PathSpec | None:
+IGNORE_FILES = (".gitignore", ".ignore")  # lowest precedence first
+
+Specs = list[tuple[str, pathspec.PathSpec]]  # (folder the patterns are relative to, patterns), lowest first
+
+
+def read_ignore_file(path: str) -> pathspec.PathSpec | None:
+    """The patterns of one gitignore-style file, or None when it is missing or empty."""
     try:
-        with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as handle:
+        with open(path, encoding="utf-8", errors="replace") as handle:
             lines = handle.read().splitlines()
     except OSError:
         return None
     spec = pathspec.GitIgnoreSpec.from_lines(lines)
     return spec if len(spec) else None
+
+
+def ignore_specs(folder: str) -> Specs:
+    """The ignore files of one folder, lowest precedence first."""
+    found = []
+    for name in IGNORE_FILES:
+        spec = read_ignore_file(os.path.join(folder, name))
+        if spec is not None:
+            found.append((folder, spec))
+    return found
 
 
 def _relative(path: str, folder: str) -> str:
@@ -48,13 +68,15 @@ def _relative(path: str, folder: str) -> str:
     return relative.replace(os.sep, "/") if os.sep != "/" else relative
 
 
-def _ignored(path: str, is_dir: bool, specs: list[tuple[str, pathspec.PathSpec]]) -> bool:
-    for folder, spec in specs:
+def _ignored(path: str, is_dir: bool, specs: Specs) -> bool:
+    """Whether the last pattern that matches ``path`` ignores it (a ``!`` pattern re-includes)."""
+    for folder, spec in reversed(specs):
         relative = _relative(path, folder)
         if is_dir:
             relative += "/"
-        if spec.match_file(relative):
-            return True
+        verdict = spec.check_file(relative).include
+        if verdict is not None:
+            return verdict
     return False
 
 
@@ -62,8 +84,11 @@ def _inside(real: str, root: str) -> bool:
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def walk(folder: Path, suffixes: Iterable[str], exclude: pathspec.PathSpec | None = None) -> Iterator[Path]:
+def walk(folder: Path, suffixes: Iterable[str], exclude: pathspec.PathSpec | None = None,
+         outer: Sequence[tuple[str, pathspec.PathSpec]] = ()) -> Iterator[Path]:
     """Yield regular files under ``folder`` with one of ``suffixes``, in a stable order.
+
+    ``outer`` are ignore rules that apply from outside ``folder``, lowest precedence first.
 
     Symbolic links are followed only to places inside ``folder`` (resolved), and
     each real folder and file is visited once: a link loop or a second link to a
@@ -76,8 +101,8 @@ def walk(folder: Path, suffixes: Iterable[str], exclude: pathspec.PathSpec | Non
     root_real = os.path.realpath(root)
     visited = {root_real}  # real folders
     seen: set[str] = set()  # real files
-    stack: list[tuple[str, str, list[tuple[str, pathspec.PathSpec]]]] = [(root, root_real, [])]
-    linked_folders: list[tuple[str, str, list[tuple[str, pathspec.PathSpec]]]] = []
+    stack: list[tuple[str, str, Specs]] = [(root, root_real, list(outer))]
+    linked_folders: list[tuple[str, str, Specs]] = []
     linked_files: list[tuple[str, str]] = []
     while stack or linked_folders:
         if not stack:
@@ -87,10 +112,8 @@ def walk(folder: Path, suffixes: Iterable[str], exclude: pathspec.PathSpec | Non
                 stack.append((path, real, specs))
             continue
         current, current_real, inherited = stack.pop()
-        specs = inherited
-        spec = _read_gitignore(current)
-        if spec is not None:
-            specs = [*inherited, (current, spec)]
+        own = ignore_specs(current)
+        specs = [*inherited, *own] if own else inherited
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name, reverse=True)
         except OSError:

@@ -1,0 +1,158 @@
+"""check's fix applicability (issue 15): [*] markers, the fix hint, --statistics, JSON and SARIF,
+the concise and full formats, colour only where asked for, and the progress line on a terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import run
+from .support.pty_run import run_on_terminal
+
+JOB = (
+    "import os\n"
+    "from azureml.core import Datastore\n"
+    "from azureml.core import Workspace\n"
+    "from azureml.train.hyperdrive import HyperDriveConfig\n"
+    "\n"
+    "ws = Workspace.from_config()\n"
+    "print(ws.name, os.sep)\n"
+    "hd = HyperDriveConfig(run_config=None)\n"
+)
+CORE = "import of azureml.core (Azure ML SDK v1); use azure.ai.ml (azure-ai-ml) and MLflow instead"
+HYPERDRIVE = "import of azureml.train.hyperdrive (Azure ML SDK v1); use azure.ai.ml (azure-ai-ml) and MLflow instead"
+WORKSPACE = "Workspace.from_config() is Azure ML SDK v1; use MLClient.from_config(DefaultAzureCredential())"
+SWEEP = "HyperDriveConfig() is Azure ML SDK v1; use command(...).sweep(...)"
+CLOSING = "Found 5 findings.\n[*] 1 fixable with `azureml-v2 fix`, 2 more with `--unsafe-fixes`.\n"
+PLAIN = {"NO_COLOR": "", "FORCE_COLOR": ""}
+
+
+@pytest.fixture
+def job(tmp_path: Path) -> Path:
+    (tmp_path / "job.py").write_text(JOB)
+    return tmp_path
+
+
+def check(folder: Path, *args: str, env: dict[str, str] | None = None):
+    return run([sys.executable, "-m", "flake8_azureml_v2", "check", *args, "job.py"], cwd=folder,
+               env={**PLAIN, **(env or {})})
+
+
+def test_concise_marks_what_fix_resolves_safely_and_ends_with_the_hint(job: Path) -> None:
+    result = check(job, "--output-format", "concise")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"job.py:2:1: AML099 [*] {CORE}",
+        f"job.py:3:1: AML099 {CORE}",
+        f"job.py:4:1: AML099 {HYPERDRIVE}",
+        f"job.py:6:6: AML020 {WORKSPACE}",
+        f"job.py:8:6: AML050 {SWEEP}",
+    ]
+    assert result.stderr == CLOSING
+
+
+def test_text_in_a_pipe_stays_flake8s_format_and_runs_no_fixer(job: Path) -> None:
+    result = check(job)
+    assert "[*]" not in result.stdout and result.stdout.startswith(f"job.py:2:1: AML099 {CORE}\n")
+    assert result.stderr == "Found 5 findings.\n"
+    flake8 = run([sys.executable, "-m", "flake8", "--select", "AML", "job.py"], cwd=job)
+    assert result.stdout == flake8.stdout
+
+
+def test_json_and_sarif_carry_each_findings_applicability_and_reason_kind(job: Path) -> None:
+    rows = json.loads(check(job, "--output-format", "json").stdout)
+    fixes = [(row["code"], row["location"]["row"], row["fix"]["applicability"], row["fix"].get("reason")) for row in rows]
+    assert fixes == [
+        ("AML099", 2, "safe", None),
+        ("AML099", 3, "unsafe", "unsafe fix not enabled"),
+        ("AML099", 4, "none", "blocked"),
+        ("AML020", 6, "unsafe", "unsafe fix not enabled"),
+        ("AML050", 8, "none", "impossible"),
+    ]
+    assert rows[0]["fix"] == {"applicability": "safe", "message": "removed the unused v1 import of azureml.core.Datastore"}
+    assert rows[4]["fix"]["detail"] == f"no sound automatic rewrite; migrate it by hand: {SWEEP}"
+    sarif = json.loads(check(job, "--output-format", "sarif").stdout)
+    assert [r["properties"]["fix"] for r in sarif["runs"][0]["results"]] == [row["fix"] for row in rows]
+
+
+def test_statistics_count_per_code_with_the_fixable_marker(job: Path) -> None:
+    result = check(job, "--statistics")
+    assert result.returncode == 1
+    assert result.stdout == (
+        "3\tAML099\t[*] v1-import (1 with --unsafe-fixes)\n"
+        "1\tAML020\t[ ] workspace (1 with --unsafe-fixes)\n"
+        "1\tAML050\t[ ] hyperdrive-config\n"
+    )
+    assert result.stderr == CLOSING
+    table = json.loads(check(job, "--statistics", "--output-format", "json").stdout)
+    assert table[0] == {"code": "AML099", "name": "v1-import", "count": 3, "fixable": True, "safe": 1, "unsafe": 1,
+                        "none": 1}
+
+
+def test_full_shows_the_source_with_the_construct_underlined_and_what_fix_does(job: Path) -> None:
+    output = check(job, "--output-format", "full", "--select", "AML020,AML050").stdout
+    assert output == (
+        f"AML020 {WORKSPACE}\n"
+        " --> job.py:6:6\n"
+        "  |\n"
+        "4 | from azureml.train.hyperdrive import HyperDriveConfig\n"
+        "5 |\n"
+        "6 | ws = Workspace.from_config()\n"
+        "  |      ^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "7 | print(ws.name, os.sep)\n"
+        "8 | hd = HyperDriveConfig(run_config=None)\n"
+        "  |\n"
+        "help: `azureml-v2 fix --unsafe-fixes` fixes it: Workspace.from_config() -> MLClient\n"
+        "note: only with unsafe fixes, which may change runtime behaviour\n"
+        "docs: `azureml-v2 rule AML020`, https://learn.microsoft.com/azure/machine-learning/migrate-to-v2-resource-workspace\n"
+        "\n"
+        f"AML050 {SWEEP}\n"
+        " --> job.py:8:6\n"
+        "  |\n"
+        "6 | ws = Workspace.from_config()\n"
+        "7 | print(ws.name, os.sep)\n"
+        "8 | hd = HyperDriveConfig(run_config=None)\n"
+        "  |      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "  |\n"
+        "help: use command(...).sweep(...)\n"
+        f"note: no automatic fix (impossible): no sound automatic rewrite; migrate it by hand: {SWEEP}\n"
+        "docs: `azureml-v2 rule AML050`, "
+        "https://learn.microsoft.com/azure/machine-learning/migrate-to-v2-execution-hyperdrive\n"
+    )
+
+
+def test_colour_only_when_forced_or_on_a_terminal_and_no_color_wins(job: Path) -> None:
+    forced = check(job, "--output-format", "concise", "--select", "AML050", env={"FORCE_COLOR": "1"}).stdout
+    assert forced == ("\x1b[1mjob.py\x1b[0m\x1b[36m:\x1b[0m8\x1b[36m:\x1b[0m6\x1b[36m:\x1b[0m "
+                      f"\x1b[1;31mAML050\x1b[0m {SWEEP}\n")
+    both = check(job, "--output-format", "concise", env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
+    assert "\x1b" not in both and "\x1b" not in check(job, "--output-format", "concise").stdout
+
+
+def test_on_a_terminal_check_is_concise_coloured_with_a_progress_line(job: Path) -> None:
+    code, screen = run_on_terminal([sys.executable, "-m", "flake8_azureml_v2", "check", "job.py"], job,
+                                   {"AZUREML_V2_PROGRESS_DELAY": "0"})
+    assert code == 1
+    assert screen.startswith("\r\x1b[2Kazureml-v2: 1/1 files (100%)\r\x1b[2K")  # drawn, then erased
+    assert "\x1b[1;31mAML099\x1b[0m \x1b[36m[*]\x1b[0m import of azureml.core" in screen
+    assert screen.endswith(CLOSING.replace("\n", "\r\n"))
+
+
+def test_no_progress_line_in_a_pipe_even_when_colour_is_forced(job: Path) -> None:
+    result = check(job, env={"AZUREML_V2_PROGRESS_DELAY": "0", "FORCE_COLOR": "1"})
+    assert "azureml-v2: " not in result.stderr and result.stderr == "Found 5 findings.\n"
+
+
+def test_a_quick_run_on_a_terminal_shows_no_progress_line(job: Path) -> None:
+    _, screen = run_on_terminal([sys.executable, "-m", "flake8_azureml_v2", "check", "job.py"], job)
+    assert "azureml-v2: 1/1" not in screen
+
+
+def test_full_underlines_under_wide_characters_and_tabs(tmp_path: Path) -> None:
+    (tmp_path / "job.py").write_text('import azureml.core\nx = "é😀";\tws = azureml.core.Workspace.from_config()\n')
+    lines = check(tmp_path, "--output-format", "full", "--select", "AML020").stdout.splitlines()
+    assert lines[4] == '2 | x = "é😀";\tws = azureml.core.Workspace.from_config()'
+    assert lines[5] == "  |           \t     " + "^" * 36  # the emoji takes two columns, the tab stays a tab

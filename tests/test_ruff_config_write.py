@@ -1,0 +1,111 @@
+"""``azureml-v2 ruff-config --write``: the banned-api block merged into an existing file (issue 15)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from flake8_azureml_v2.ruff_config import V1_PACKAGES
+
+from .conftest import run
+from .test_ruff import RUFF
+
+EXISTING = '''[project]
+name = "demo"   # the name stays aligned
+version = "1.0"
+
+[tool.ruff]
+line-length = 100
+
+[tool.ruff.lint]
+# our picks
+select = ["E", "F"]
+
+[tool.ruff.lint.flake8-tidy-imports.banned-api]
+"os.system".msg = "use subprocess"
+'''
+V1_CODE = "import os\n\nimport azureml.pipeline.core\nfrom azureml.core import Workspace\n\nprint(os.sep, Workspace, azureml.pipeline.core)\n"
+
+
+def _write(folder: Path, *args: str) -> tuple[int, str]:
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "ruff-config", "--write", *args], cwd=folder)
+    return result.returncode, result.stderr
+
+
+def _ruff_codes(folder: Path) -> list[tuple[str, int, str]]:
+    assert RUFF, "ruff is a test dependency"
+    result = run([RUFF, "check", "--no-cache", "--output-format", "json", "job.py"], cwd=folder)
+    assert result.returncode in (0, 1), result.stderr
+    return sorted((d["code"], d["location"]["row"], d["message"].split(":")[0]) for d in json.loads(result.stdout))
+
+
+def test_merges_into_an_existing_pyproject_keeping_it_and_ruff_reports_tid251(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(EXISTING)
+    (tmp_path / "job.py").write_text(V1_CODE)
+    assert _write(tmp_path) == (0, "Merged the banned-api block into pyproject.toml.\n")
+    merged = (tmp_path / "pyproject.toml").read_text()
+    assert merged.startswith(EXISTING.split("[tool.ruff.lint.flake8")[0].replace(
+        '# our picks\nselect = ["E", "F"]\n', '# our picks\nselect = ["E", "F"]\nextend-select = ["TID251"]\nexternal = ["AML"]\n'))
+    assert merged.count("[tool.ruff.lint.flake8-tidy-imports.banned-api]") == 1
+    assert '"os.system".msg = "use subprocess"\n' in merged
+    for module in V1_PACKAGES:
+        assert f'"{module}".msg = "{module} is Azure ML SDK v1; use ' in merged
+    assert _ruff_codes(tmp_path) == [
+        ("TID251", 3, "`azureml.pipeline` is banned"),
+        ("TID251", 4, "`azureml.core` is banned"),
+        ("TID251", 6, "`azureml.pipeline` is banned"),  # ruff also flags the use of the module
+    ]
+
+
+def test_a_second_run_changes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(EXISTING)
+    _write(tmp_path)
+    once = (tmp_path / "pyproject.toml").read_bytes()
+    assert _write(tmp_path) == (0, "pyproject.toml already has the banned-api block.\n")
+    assert (tmp_path / "pyproject.toml").read_bytes() == once
+
+
+def test_an_outdated_message_is_updated_in_place(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ruff.lint.flake8-tidy-imports.banned-api]\n"azureml.core" = {msg = "old"}\n"x".msg = "y"\n')
+    _write(tmp_path)
+    text = (tmp_path / "pyproject.toml").read_text()
+    assert '"azureml.core" = {msg = "azureml.core is Azure ML SDK v1; use ' in text
+    assert text.index('"azureml.core"') < text.index('"x".msg')
+
+
+def test_a_selection_that_covers_tid251_is_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["ALL"]\nexternal = ["AML", "X1"]\n')
+    _write(tmp_path)
+    text = (tmp_path / "pyproject.toml").read_text()
+    assert text.startswith('[tool.ruff.lint]\nselect = ["ALL"]\nexternal = ["AML", "X1"]\n\n')
+    assert "extend-select" not in text
+
+
+@pytest.mark.parametrize("name", ["ruff.toml", ".ruff.toml"])
+def test_ruff_toml_gets_its_own_table_names_and_ruff_reads_it(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_text("line-length = 90\n")
+    (tmp_path / "job.py").write_text(V1_CODE)
+    assert _write(tmp_path, name)[0] == 0
+    text = (tmp_path / name).read_text()
+    assert text.startswith("line-length = 90\n\n[lint]\nextend-select = [\"TID251\"]\n")
+    assert "[lint.flake8-tidy-imports.banned-api]" in text and "[tool" not in text
+    assert [code for code, *_ in _ruff_codes(tmp_path)] == ["TID251"] * 3
+
+
+def test_a_missing_file_is_created_and_invalid_toml_is_one_error(tmp_path: Path) -> None:
+    assert _write(tmp_path)[0] == 0
+    assert (tmp_path / "pyproject.toml").read_text().startswith('[tool.ruff.lint]\nextend-select = ["TID251"]\n')
+    (tmp_path / "bad.toml").write_text("[tool\n")
+    code, err = _write(tmp_path, "bad.toml")
+    assert code == 2 and err.startswith("azureml-v2: error: bad.toml: invalid TOML: ") and err.count("\n") == 1
+    assert (tmp_path / "bad.toml").read_text() == "[tool\n"
+
+
+def test_plain_ruff_config_still_prints(tmp_path: Path) -> None:
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "ruff-config"], cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("# Generated by `azureml-v2 ruff-config`")
+    assert list(tmp_path.iterdir()) == []
