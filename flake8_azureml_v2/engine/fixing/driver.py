@@ -457,11 +457,18 @@ def _fixed_records(applied: list[Rewrite], plan: planner.Plan, ctx: FixContext) 
         if alive and not resolved:
             continue
         main = rewrite.node
-        records.append(_fixed(rewrite.code, main, description, ctx, tuple(rewrite.notes), tuple(rewrite.todos)))
+        todos = (*rewrite.todos, *_helper_todos(rewrite))
+        records.append(_fixed(rewrite.code, main, description, ctx, tuple(rewrite.notes), todos))
         for code, node in resolved:
             if node is not main or code != rewrite.code:
                 records.append(_fixed(code, node, f"rewritten with the {rewrite.code} fix on {line_ref(main.lineno)}", ctx))  # type: ignore[attr-defined]
     return records
+
+
+def _helper_todos(rewrite: Rewrite) -> tuple[str, ...]:
+    """The TODO comments written by the helpers a rewrite uses (a written-out default says what to check)."""
+    return tuple(line.strip() for code in rewrite.helpers.values() for line in code.splitlines()
+                 if line.strip().startswith("# TODO"))
 
 
 def _removed_records(removed: list[tuple[int, list[str]]], ctx: FixContext, known: _Rules) -> list[Fixed]:
@@ -496,6 +503,16 @@ def _record_refusals(result: _Pass, plan: planner.Plan, ctx: FixContext, known: 
     _import_refusals(result, ctx, known)
 
 
+def _first_reads(ctx: FixContext, names: set[str]) -> dict[str, ast.Name]:
+    """The first read of each of ``names`` anywhere in the module."""
+    found: dict[str, ast.Name] = {}
+    for node in ast.walk(ctx.model.tree):
+        if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
+            if node.id not in found or node.lineno < found[node.id].lineno:
+                found[node.id] = node
+    return found
+
+
 def _kept_for(rewrite: Rewrite, plan: planner.Plan, modes: dict[int, bool]) -> Refusal:
     """Why a provider keeps its old object: a consumer that stays as it is."""
     for consumer in plan.optional.get(id(rewrite), []):
@@ -519,13 +536,15 @@ def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:
         node = finding.node
         if not isinstance(node, (ast.Import, ast.ImportFrom)):
             continue
-        for binding in ctx.bindings_at(node):
-            if binding.uses:
-                use = binding.uses[0]
-                users = by_line.get(use.lineno, [])
-                owner = f" ({users[0].code}: {users[0].message})" if users else ""
-                result.refusals[id(finding)] = Refusal(
-                    RefusalKind.BLOCKED,
-                    f"`{binding.name}` is still used at {line_ref(use.lineno)}{owner}; the import goes once that is migrated",
-                    (use.lineno,))
-                break
+        uses = [(binding.name, binding.uses[0]) for binding in ctx.bindings_at(node) if binding.uses]
+        if not uses:  # a binding the name model did not follow (a fallback, a masked cell): any read counts
+            names = {alias.asname or alias.name.split(".")[0] for alias in node.names}
+            uses = [(name, read) for name, read in _first_reads(ctx, names).items()]
+        if uses:
+            name, use = min(uses, key=lambda pair: pair[1].lineno)
+            users = by_line.get(use.lineno, [])
+            owner = f" ({users[0].code}: {users[0].message})" if users else ""
+            result.refusals[id(finding)] = Refusal(
+                RefusalKind.BLOCKED,
+                f"`{name}` is still used at {line_ref(use.lineno)}{owner}; the import goes once that is migrated",
+                (use.lineno,))
