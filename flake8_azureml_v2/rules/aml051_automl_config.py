@@ -1,5 +1,6 @@
 """AML051: ``AutoMLConfig`` configures a v1 AutoML run."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -11,7 +12,7 @@ RULE = Rule(
     v1="AutoMLConfig()",
     v2="azure.ai.ml.automl.<task>(...)",
     article="migrate-to-v2-execution-automl",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,
     detect=calls_to("azureml.train.automl.AutoMLConfig"),
     why=(
         "In v2 each AutoML task has its own factory such as automl.classification(). Limits, "
@@ -28,4 +29,5 @@ RULE = Rule(
         "                            target_column_name='label', primary_metric='accuracy',\n"
         "                            compute='cpu-cluster')"
     ),
+    fixer=fixer("automl"),
 )

@@ -1,0 +1,122 @@
+"""Submitting the v1 configs other than ScriptRunConfig and Pipeline (AML001).
+
+``experiment.submit(config)`` also takes a HyperDriveConfig, an AutoMLConfig or
+an estimator.  Each config is migrated by its own rule into a v2 job (a sweep,
+an AutoML job, a command); the submit then hands that job to
+``ml_client.jobs.create_or_update``.  ``show_output=`` is a submit option only
+these configs take: ``False`` is v2's behaviour, ``True`` waited and printed the
+run's output, which ``ml_client.jobs.stream`` does.  The run these submits
+return has methods v2 has no object for; they are named in the refusal.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..engine.findings import line_ref
+from ..engine.fixing import listedit, statements
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.names import Instance
+from ..rules.aml009_estimator import ESTIMATORS
+from ._common import workspace_binding
+from .submission import experiment_parts
+
+HYPERDRIVE_CONFIG = "azureml.train.hyperdrive.HyperDriveConfig"
+AUTOML_CONFIG = "azureml.train.automl.AutoMLConfig"
+KINDS = {HYPERDRIVE_CONFIG: "HyperDriveConfig", AUTOML_CONFIG: "AutoMLConfig",
+         **{e: e.rsplit(".", 1)[1] for e in ESTIMATORS}}
+# Submit options these configs take and the migrated submit drops (it writes them out itself).
+DROPPED_AT_SUBMIT = ("show_output",)
+
+_BEST_TRIAL = ("find the best trial with mlflow.search_runs(filter_string=f\"tags.mlflow.parentRunId = "
+               "'{job.name}'\", order_by=[\"metrics.<primary metric> DESC\"])")
+_AUTOML_BEST = ("read the best child's id from the parent job's MLflow tag automl_best_child_run_id and load its "
+                "model with mlflow")
+# Methods of a HyperDriveRun / AutoMLRun that v2 has no run object for.
+RUN_METHODS_LEFT: dict[str, dict[str, str]] = {
+    "HyperDriveConfig": {
+        "get_best_run_by_primary_metric": _BEST_TRIAL,
+        "get_children_sorted_by_primary_metric": _BEST_TRIAL,
+        "get_hyperparameters": "read each trial's parameters with mlflow.search_runs on the sweep job's children",
+    },
+    "AutoMLConfig": {
+        "get_output": _AUTOML_BEST,
+        "get_best_child": _AUTOML_BEST,
+        "register_model": _AUTOML_BEST,
+        "model_id": _AUTOML_BEST,
+        "continue_experiment": "v2 AutoML jobs cannot be continued; submit a new job",
+        "get_guardrails": "v2 shows AutoML guardrails in the studio only",
+    },
+}
+
+
+def config_kind(config: ast.expr | None, ctx: FixContext) -> str | None:
+    """The class name of a HyperDriveConfig, AutoMLConfig or estimator being submitted."""
+    if isinstance(config, ast.Name):
+        binding = ctx.binding_of(config)
+        value = binding.value if binding is not None else None
+        return KINDS.get(value.type) if isinstance(value, Instance) else None
+    if isinstance(config, ast.Call):
+        return KINDS.get(ctx.callee(config) or "")
+    return None
+
+
+def submit(call: ast.Call, values: dict[str, ast.expr], unit: Rewrite, ctx: FixContext) -> bool:
+    """Take over the submit when it sends one of these configs; False otherwise.
+    Raises ValueError with the reason when the submit cannot be migrated."""
+    config = values.get("config")
+    kind = config_kind(config, ctx)
+    if kind is None:
+        return False
+    extra = sorted(set(values) - {"config", "tags", *DROPPED_AT_SUBMIT})
+    if extra:
+        raise ValueError(f"submit({kind}, {', '.join(extra)}=): migrate it by hand")
+    if isinstance(config, ast.Name):
+        unit.consumes.append(config)
+    else:
+        unit.requires.append(config)  # type: ignore[arg-type]
+    _run_uses(call, kind, ctx)
+    _show_output(call, values.get("show_output"), unit, ctx)
+    unit.description = f"experiment.submit({kind}) -> ml_client.jobs.create_or_update()"
+    return True
+
+
+def _run_uses(call: ast.Call, kind: str, ctx: FixContext) -> None:
+    run = ctx.assigned_binding(call)
+    for use in run.uses if run is not None else []:
+        parent = ctx.parent(use)
+        left = RUN_METHODS_LEFT.get(kind, {})
+        if isinstance(parent, ast.Attribute) and parent.attr in left:
+            raise ValueError(f"`{use.id}.{parent.attr}` ({line_ref(use.lineno)}) has no v2 {kind} run object: "
+                             f"{left[parent.attr]}")
+
+
+def _show_output(call: ast.Call, flag: ast.expr | None, unit: Rewrite, ctx: FixContext) -> None:
+    if flag is None:
+        return
+    if not isinstance(flag, ast.Constant) or not isinstance(flag.value, bool):
+        raise ValueError("show_output= is not True or False")
+    sg_call = ctx.locator.sg(call, "call")
+    if sg_call is None:
+        raise ValueError("ast-grep could not locate the call")
+    container = sg_call.field("arguments")
+    unit.edits.extend(listedit.delete_many(ctx.text, container,
+                                           [e for e in listedit.elements(container) if e.keyword == "show_output"]))
+    if not flag.value:
+        return
+    run = ctx.assigned_binding(call)
+    if run is None:
+        raise ValueError("submit(show_output=True) whose run is not assigned to a variable")
+    client = ctx.counterpart(_workspace(call, ctx))  # type: ignore[arg-type]
+    unit.edits.append(statements.insert_after(ctx.locator, ctx.statement_of(call), [f"{client}.jobs.stream({run.name}.name)"]))
+
+
+def _workspace(call: ast.Call, ctx: FixContext) -> object:
+    """The Workspace binding behind ``experiment.submit`` (AML001 has checked the experiment)."""
+    receiver = call.func.value  # type: ignore[attr-defined]
+    experiment = receiver
+    if isinstance(receiver, ast.Name):
+        binding = ctx.binding_of(receiver)
+        experiment = binding.node.value  # type: ignore[union-attr]
+    workspace, _ = experiment_parts(experiment, ctx)  # type: ignore[arg-type]
+    return workspace_binding(ctx, workspace)
