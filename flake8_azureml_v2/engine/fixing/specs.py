@@ -227,14 +227,8 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
                 edits.append(Edit(element.start, element.end, ", ".join(built)))
             else:
                 removed.append(element)
-    for parameter, argument in folded.items():
-        action = _action(spec, argument)
-        if isinstance(action, Keep):
-            extra.append(f"{action.name or parameter}={argument.text}")
-        elif isinstance(action, Map):
-            extra.append(f"{action.name}={action.convert(argument)}")
-        elif isinstance(action, Build):
-            extra.extend(action.build(argument))
+    for argument in folded.values():
+        extra.extend(_keywords(spec, argument, rewrite))
     if spec.finish is not None:
         extra.extend(spec.finish(everything, ctx, rewrite))
     callee = spec.callee(everything, ctx, rewrite) if spec.callee is not None else new_callable(spec.new, ctx)
@@ -302,20 +296,21 @@ def _value_of(node: ast.expr, ctx: FixContext) -> Value:
 
 def _spread_arguments(spec: CallSpec, spread: _Spread, arguments: dict[str, Argument], rewrite: Rewrite) -> list[str]:
     """The keyword arguments that replace ``**settings``, one per entry, each by its action."""
-    built: list[str] = []
-    for key, _ in spread.entries:
-        argument = arguments[key]
-        action = _action(spec, argument)
-        if isinstance(action, Keep):
-            built.append(f"{action.name or key}={argument.text}")
-        elif isinstance(action, Map):
-            built.append(f"{action.name}={action.convert(argument)}")
-        elif isinstance(action, Drop):
-            if action.note:
-                rewrite.notes.append(action.note)
-        elif isinstance(action, Build):
-            built.extend(action.build(argument))
-    return built
+    return [text for key, _ in spread.entries for text in _keywords(spec, arguments[key], rewrite)]
+
+
+def _keywords(spec: CallSpec, argument: Argument, rewrite: Rewrite) -> list[str]:
+    """An argument that has no place in the call yet, as the new keyword arguments it becomes."""
+    action = _action(spec, argument)
+    if isinstance(action, Keep):
+        return [f"{action.name or argument.name}={argument.text}"]
+    if isinstance(action, Map):
+        return [f"{action.name}={action.convert(argument)}"]
+    if isinstance(action, Build):
+        return action.build(argument)
+    if isinstance(action, Drop) and action.note:
+        rewrite.notes.append(action.note)
+    return []
 
 
 def _action(spec: CallSpec, argument: Argument) -> Action:
