@@ -19,6 +19,7 @@ CASES = [
     ("f(\n    a,\n    b=1,\n    c=2,\n    d=3,\n)", {"b", "c"}, "f(\n    a,\n    d=3,\n)"),
     ("f(a, b=1)", {"b"}, "f(a)"),
     ("f(\n    a,  # keep me\n    b=1,\n)", {"b"}, "f(\n    a,  # keep me\n)"),
+    ("f(a, b=1,\n  c=2)", {"b"}, "f(a,\n  c=2)"),  # no trailing blank where b was
 ]
 
 

@@ -15,6 +15,7 @@ import ast
 
 from ..engine.findings import line_ref
 from ..engine.fixing import listedit, statements
+from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.names import Instance
 from ..rules.aml009_estimator import ESTIMATORS
@@ -75,10 +76,19 @@ def submit(call: ast.Call, values: dict[str, ast.expr], unit: Rewrite, ctx: FixC
         unit.consumes.append(config)
     else:
         unit.requires.append(config)  # type: ignore[arg-type]
+    _positional_job(call, unit, ctx)
     _run_uses(call, kind, ctx)
     _show_output(call, values.get("show_output"), unit, ctx)
     unit.description = f"experiment.submit({kind}) -> ml_client.jobs.create_or_update()"
     return True
+
+
+def _positional_job(call: ast.Call, unit: Rewrite, ctx: FixContext) -> None:
+    """``submit(config=job)``: v2's create_or_update names its first parameter ``job``."""
+    for keyword in call.keywords:
+        if keyword.arg == "config":
+            start = ctx.locator.start(keyword)
+            unit.edits.append(Edit(start, ctx.locator.start(keyword.value), ""))
 
 
 def _run_uses(call: ast.Call, kind: str, ctx: FixContext) -> None:

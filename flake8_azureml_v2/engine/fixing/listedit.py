@@ -79,6 +79,9 @@ def delete(text: str, container: SgNode, element: Element) -> list[Edit]:
             # the element had its line to itself: remove the whole line
             end = _next_line(text, end)
             start = line_start
+        elif end < len(text) and text[end] in "\r\n":
+            while start > line_start and text[start - 1] in " \t":  # no trailing blanks left behind
+                start -= 1
         return [Edit(start, end, "")]
     before = next((c for c in reversed(children[:position]) if c.kind() != "comment"), None)
     if before is not None and before.kind() == ",":
