@@ -144,6 +144,10 @@ _CLASS_PATHS: dict[str, tuple[str, ...]] = {
         "azureml.core.webservice", "azureml.core.webservice.local",
     ),
     "azureml.widgets.RunDetails": ("azureml.widgets",),
+    "azureml.pipeline.core.Schedule": ("azureml.pipeline.core", "azureml.pipeline.core.schedule"),
+    "azureml.pipeline.core.ScheduleRecurrence": ("azureml.pipeline.core", "azureml.pipeline.core.schedule"),
+    "azureml.train.hyperdrive.HyperDriveRun": ("azureml.train.hyperdrive", "azureml.train.hyperdrive.run"),
+    "azureml.train.automl.run.AutoMLRun": ("azureml.train.automl.run",),
 }
 
 # Subclass -> base: an instance of the key may be used wherever the value is.
@@ -157,6 +161,8 @@ SUPERTYPES: dict[str, str] = {
     "azureml.core.webservice.AciWebservice": "azureml.core.Webservice",
     "azureml.core.webservice.AksWebservice": "azureml.core.Webservice",
     "azureml.core.webservice.LocalWebservice": "azureml.core.Webservice",
+    "azureml.train.hyperdrive.HyperDriveRun": "azureml.core.Run",
+    "azureml.train.automl.run.AutoMLRun": "azureml.core.Run",
 }
 
 # Calls to these (static or class methods, module functions) return an instance.
@@ -184,6 +190,14 @@ CALL_RETURNS: dict[str, str] = {
     "azureml.core.ComputeTarget.create": "azureml.core.ComputeTarget",
     "azureml.core.Model.register": "azureml.core.Model",
     "azureml.core.Model.deploy": "azureml.core.Webservice",
+    "azureml.core.Webservice.deploy_from_model": "azureml.core.Webservice",
+    "azureml.core.Webservice.deploy_from_image": "azureml.core.Webservice",
+    "azureml.pipeline.core.PublishedPipeline.get": "azureml.pipeline.core.PublishedPipeline",
+    "azureml.pipeline.core.PipelineEndpoint.publish": "azureml.pipeline.core.PipelineEndpoint",
+    "azureml.pipeline.core.PipelineEndpoint.get": "azureml.pipeline.core.PipelineEndpoint",
+    "azureml.pipeline.core.Schedule.create": "azureml.pipeline.core.Schedule",
+    "azureml.pipeline.core.Schedule.create_for_pipeline_endpoint": "azureml.pipeline.core.Schedule",
+    "azureml.pipeline.core.Schedule.get": "azureml.pipeline.core.Schedule",
 }
 
 # (instance type, method) -> type of the instance the call returns.
@@ -193,6 +207,9 @@ METHOD_RETURNS: dict[tuple[str, str], str] = {
     ("azureml.pipeline.core.Pipeline", "submit"): "azureml.pipeline.core.PipelineRun",
     ("azureml.pipeline.core.Pipeline", "publish"): "azureml.pipeline.core.PublishedPipeline",
     ("azureml.pipeline.core.PublishedPipeline", "submit"): "azureml.pipeline.core.PipelineRun",
+    ("azureml.pipeline.core.PipelineRun", "publish_pipeline"): "azureml.pipeline.core.PublishedPipeline",
+    ("azureml.pipeline.core.PipelineEndpoint", "submit"): "azureml.pipeline.core.PipelineRun",
+    ("azureml.core.Model", "deploy"): "azureml.core.Webservice",
     ("azureml.core.Workspace", "get_default_datastore"): "azureml.core.Datastore",
     ("azureml.core.Run", "child_run"): "azureml.core.Run",
     ("azureml.core.Run", "register_model"): "azureml.core.Model",

@@ -19,6 +19,7 @@ from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.names import Instance
 from ..rules.aml009_estimator import ESTIMATORS
+from ..rules.aml083_tuning_run_results import REPLACEMENTS
 from ._common import workspace_binding
 from .submission import experiment_parts
 
@@ -29,26 +30,15 @@ KINDS = {HYPERDRIVE_CONFIG: "HyperDriveConfig", AUTOML_CONFIG: "AutoMLConfig",
 # Submit options these configs take and the migrated submit drops (it writes them out itself).
 DROPPED_AT_SUBMIT = ("show_output",)
 
-_BEST_TRIAL = ("find the best trial with mlflow.search_runs(filter_string=f\"tags.mlflow.parentRunId = "
-               "'{job.name}'\", order_by=[\"metrics.<primary metric> DESC\"])")
-_AUTOML_BEST = ("read the best child's id from the parent job's MLflow tag automl_best_child_run_id and load its "
-                "model with mlflow")
-# Methods of a HyperDriveRun / AutoMLRun that v2 has no run object for.
-RUN_METHODS_LEFT: dict[str, dict[str, str]] = {
-    "HyperDriveConfig": {
-        "get_best_run_by_primary_metric": _BEST_TRIAL,
-        "get_children_sorted_by_primary_metric": _BEST_TRIAL,
-        "get_hyperparameters": "read each trial's parameters with mlflow.search_runs on the sweep job's children",
-    },
-    "AutoMLConfig": {
-        "get_output": _AUTOML_BEST,
-        "get_best_child": _AUTOML_BEST,
-        "register_model": _AUTOML_BEST,
-        "model_id": _AUTOML_BEST,
-        "continue_experiment": "v2 AutoML jobs cannot be continued; submit a new job",
-        "get_guardrails": "v2 shows AutoML guardrails in the studio only",
-    },
-}
+# What an AutoMLRun's own register_model / model_id do: register or name the best child's model.
+_AUTOML_MODEL = "the parent job's MLflow tag automl_best_child_run_id names the best child, whose model is registered"
+
+
+def _left(kind: str) -> dict[str, str]:
+    """Methods of the run a submit returns that v2 has no object for (AML083), by config kind."""
+    if kind == "AutoMLConfig":
+        return {**REPLACEMENTS, "register_model": _AUTOML_MODEL, "model_id": _AUTOML_MODEL}
+    return REPLACEMENTS
 
 
 def config_kind(config: ast.expr | None, ctx: FixContext) -> str | None:
@@ -95,10 +85,10 @@ def _run_uses(call: ast.Call, kind: str, ctx: FixContext) -> None:
     run = ctx.assigned_binding(call)
     for use in run.uses if run is not None else []:
         parent = ctx.parent(use)
-        left = RUN_METHODS_LEFT.get(kind, {})
+        left = _left(kind)
         if isinstance(parent, ast.Attribute) and parent.attr in left:
-            raise ValueError(f"`{use.id}.{parent.attr}` ({line_ref(use.lineno)}) has no v2 {kind} run object: "
-                             f"{left[parent.attr]}")
+            raise ValueError(f"`{use.id}.{parent.attr}` ({line_ref(use.lineno)}) has no v2 {kind} run object; "
+                             f"use {left[parent.attr]}")
 
 
 def _show_output(call: ast.Call, flag: ast.expr | None, unit: Rewrite, ctx: FixContext) -> None:

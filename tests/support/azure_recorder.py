@@ -229,6 +229,15 @@ def _schedule_create(self: ScheduleOperations, schedule: Any, **kwargs: Any) -> 
     return _Done(schedule)
 
 
+def _schedule_toggle(operation: str) -> Any:
+    def toggle(self: ScheduleOperations, name: str, **kwargs: Any) -> _Done:
+        _calls.append({"operation": f"schedules.{operation}", "name": name})
+        _save()
+        return _Done(None)
+
+    return toggle
+
+
 def install() -> None:
     JobOperations.create_or_update = _create_or_update  # type: ignore[method-assign]
     JobOperations.stream = _stream  # type: ignore[method-assign]
@@ -248,4 +257,6 @@ def install() -> None:
     BatchDeploymentOperations.begin_create_or_update = _batch_deployment_create  # type: ignore[method-assign]
     ComponentOperations.create_or_update = _component_create  # type: ignore[method-assign]
     ScheduleOperations.begin_create_or_update = _schedule_create  # type: ignore[method-assign]
+    ScheduleOperations.begin_disable = _schedule_toggle("begin_disable")  # type: ignore[method-assign]
+    ScheduleOperations.begin_enable = _schedule_toggle("begin_enable")  # type: ignore[method-assign]
     _save()
