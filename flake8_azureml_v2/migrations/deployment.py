@@ -35,7 +35,7 @@ from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Argument, Build, CallSpec, Drop, Refuse, Refused, apply_call_spec
-from ..engine.names import Binding
+from ..engine.names import Binding, Const
 from ._common import absorbed_bindings, workspace_binding
 from ._defaults import V1_CPU_IMAGE
 from ._todo import add_todo
@@ -81,7 +81,6 @@ _IMPOSSIBLE = {
     "cmk_key_version": "endpoints have no per-service customer-managed key",
     "vnet_name": "network isolation is a workspace setting, not code",
     "subnet_name": "network isolation is a workspace setting, not code",
-    "blobfuse_enabled": "Kubernetes deployments have no blobfuse setting",
 }
 ACI_SIGNATURE = ("cpu_cores", "memory_gb", "tags", "properties", "description", "location", "auth_enabled",
                  "ssl_enabled", "enable_app_insights", "ssl_cert_pem_file", "ssl_key_pem_file", "ssl_cname",
@@ -110,10 +109,14 @@ def _code_configuration(arguments: dict[str, Argument], ctx: FixContext, rewrite
     """v1 ran ``entry_script`` from ``source_directory``, or from its own folder."""
     entry = arguments.get("entry_script")
     script = known_str(ctx, entry.node) if entry is not None else None
+    if script is None and entry is not None and isinstance(entry.value, Const):
+        script = entry.value.value  # os.path.join(folder, "score.py") of known parts
     if script is None:
         raise Refused("entry_script= is not a known file name", RefusalKind.DATA_FLOW)
     source = arguments.get("source_directory")
     if source is not None:
+        if "conda_file" in arguments:
+            raise Refused("conda_file= together with source_directory=: v1 read it from the source directory")
         return [f"code={source.text}", f"scoring_script={py_str(script)}"]
     folder, name = posixpath.split(script)
     return [f"code={py_str(folder or '.')}", f"scoring_script={py_str(name)}"]
@@ -202,6 +205,10 @@ def _settings(call: ast.Call, signature: tuple[str, ...]) -> dict[str, ast.expr]
     unknown = sorted(set(bound.values) - set(signature))
     if unknown:
         raise Refused(f"deploy_configuration({', '.join(unknown)}=) is not a v1 setting this fix knows")
+    blobfuse = bound.values.pop("blobfuse_enabled", None)
+    if blobfuse is not None and not (isinstance(blobfuse, ast.Constant) and blobfuse.value in (False, None)):
+        raise Refused("blobfuse_enabled=True: Kubernetes deployments have no blobfuse setting in v2",
+                      RefusalKind.IMPOSSIBLE)
     for name in bound.values:
         if name in _IMPOSSIBLE:
             raise Refused(f"{name}=: {_IMPOSSIBLE[name]} in v2", RefusalKind.IMPOSSIBLE)
