@@ -48,6 +48,7 @@ RULE = Rule(
         "metrics, files, register_model) changes with it, so this is migrated by hand."
     ),
     example="best_run = hyperdrive_run.get_best_run_by_primary_metric()",
+    sg_rule=_CALLS.sg_rule,  # type: ignore[attr-defined]
     use_instead=(
         "best = mlflow.search_runs(filter_string=f\"tags.mlflow.parentRunId = '{returned_job.name}'\",\n"
         "                          order_by=['metrics.accuracy DESC']).iloc[0]"
