@@ -266,10 +266,17 @@ def canonical(qualname: str) -> str:
     return CANONICAL.get(qualname, qualname)
 
 
+# v1 orchestration modules that live inside a v2-era package: AutoMLConfig's
+# forecasting settings (v2 has ForecastingSettings instead).
+V1_INSIDE_V2_ERA: tuple[str, ...] = ("azureml.automl.core.forecasting_parameters",)
+
+
 def is_v1(qualname: str) -> bool:
     """True for names under ``azureml.`` that are not a v2-era package."""
     if not qualname.startswith("azureml."):
         return False
+    if any(qualname == m or qualname.startswith(m + ".") for m in V1_INSIDE_V2_ERA):
+        return True
     return not any(
         qualname == pkg or qualname.startswith(pkg + ".") for pkg in V2_ERA_PACKAGES
     )

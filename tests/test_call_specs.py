@@ -84,3 +84,16 @@ def test_a_callee_built_from_the_arguments_replaces_new() -> None:
     text, _ = _apply('from azureml.train.automl import AutoMLConfig\ncfg = AutoMLConfig(task="regression", iterations=2)\n',
                      spec)
     assert "cfg = trial_regression.sweep(max_trials=2)" in text
+
+
+def test_a_drop_that_refuses_its_other_values() -> None:
+    from flake8_azureml_v2.engine.fixing.specs import Refuse
+
+    spec = CallSpec(old=OLD, signature=("task", "iterations"), new=("azure.ai.ml", "automl.regression"),
+                    params={"task": Build(lambda a: []),
+                            "iterations": Drop(when=lambda a: a.text == "1000", otherwise=Refuse("not the default"))})
+    assert "iterations" not in _apply('from azureml.train.automl import AutoMLConfig\n'
+                                      'cfg = AutoMLConfig(task="regression", iterations=1000)\n', spec)[0]
+    with pytest.raises(Refused, match="not the default"):
+        _apply('from azureml.train.automl import AutoMLConfig\ncfg = AutoMLConfig(task="regression", iterations=5)\n',
+               spec)

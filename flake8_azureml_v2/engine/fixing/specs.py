@@ -80,7 +80,7 @@ class Drop:
 
     note: str = ""
     when: Callable[[Argument], bool] | None = None
-    otherwise: Keep | Map | None = None  # what to do with the other values
+    otherwise: Keep | Map | Refuse | None = None  # what to do with the other values
 
 
 @dataclass(frozen=True)
@@ -315,12 +315,12 @@ def _keywords(spec: CallSpec, argument: Argument, rewrite: Rewrite) -> list[str]
 
 def _action(spec: CallSpec, argument: Argument) -> Action:
     action = spec.params.get(argument.name, Keep())
-    if isinstance(action, Refuse):
-        raise Refused(action.reason, action.kind)
     if isinstance(action, Drop) and action.when is not None and not action.when(argument):
         if action.otherwise is None:
             raise Refused(f"{argument.name}={argument.text} has no v2 equivalent")
-        return action.otherwise
+        action = action.otherwise
+    if isinstance(action, Refuse):
+        raise Refused(action.reason, action.kind)
     return action
 
 
