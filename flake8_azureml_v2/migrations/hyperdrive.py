@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ..engine.findings import RefusalKind
 from ..engine.fixing.arguments import constant_str, py_str
-from ..engine.fixing.edits import Edit, apply_edits
+from ..engine.fixing.edits import Edit, apply_in_span
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import (
     Argument,
@@ -177,8 +177,7 @@ def _convert(call: ast.Call, binding: Binding | None, ctx: FixContext) -> Search
         dimensions.append(Dimension(key, flag, name, _expression(value, scratch, edits, ctx)))
     if len({d.name for d in dimensions}) != len(dimensions):
         raise Refused("two parameter space keys would become the same input name", RefusalKind.DATA_FLOW)
-    start, end = ctx.locator.start(space), ctx.locator.end(space)
-    text = apply_edits(ctx.text[start:end], [Edit(e.start - start, e.end - start, e.text) for e in edits])
+    text = apply_in_span(ctx.text, ctx.locator.start(space), ctx.locator.end(space), edits)
     return SearchSpace(call, binding, algorithm, dimensions, text, scratch)
 
 

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, constant_str, py_str
+from ..engine.fixing.edits import apply_in_span
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import (
     Argument,
@@ -146,9 +147,13 @@ def _recurrence(node: ast.expr | None, rewrite: Rewrite, ctx: FixContext) -> str
         call = statement.value
     if call is None or ctx.callee(call) != RECURRENCE:
         raise Refused("recurrence= is not a ScheduleRecurrence(...)", RefusalKind.DATA_FLOW)
-    apply_call_spec(RECURRENCE_SPEC, call, rewrite, ctx)
     rewrite.findings.append((CODE, call))
-    return ctx.locator.text(node)
+    if call is not node:
+        apply_call_spec(RECURRENCE_SPEC, call, rewrite, ctx)  # in place, where the variable is built
+        return ctx.locator.text(node)
+    scratch = Rewrite(CODE, call, "")  # inline: the trigger's text moves into the new statement
+    apply_call_spec(RECURRENCE_SPEC, call, scratch, ctx)
+    return apply_in_span(ctx.text, ctx.locator.start(call), ctx.locator.end(call), scratch.edits)
 
 
 def _create(call: ast.Call, binding: Binding | None, rewrite: Rewrite, ctx: FixContext) -> None:

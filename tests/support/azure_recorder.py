@@ -111,7 +111,7 @@ class _Done:
     def __init__(self, entity: Any) -> None:
         self._entity = entity
 
-    def result(self) -> Any:
+    def result(self, timeout: float | None = None) -> Any:  # LROPoller.result(timeout=None)
         return self._entity
 
 

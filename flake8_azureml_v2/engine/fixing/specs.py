@@ -25,7 +25,7 @@ from ..names import Binding, Const, Value
 from ..rule import FixSafety
 from . import listedit, statements
 from .arguments import bind_arguments
-from .edits import Edit, apply_edits
+from .edits import Edit, apply_in_span
 from .rewrite import FixContext, Rewrite
 
 
@@ -380,7 +380,7 @@ def _move(binding: Binding, folds: list[_FoldSite], edits: list[Edit], ctx: FixC
             raise Refused(f"`{binding.name}` is used before all its settings are made", RefusalKind.DATA_FLOW)
     locator = ctx.locator
     start, end = locator.line_start(locator.start(statement)), locator.line_end(locator.end(statement))
-    moved = apply_edits(ctx.text[start:end], [Edit(e.start - start, e.end - start, e.text) for e in edits])
+    moved = apply_in_span(ctx.text, start, end, edits)
     last_start, last_end = locator.line_start(locator.start(last)), locator.line_end(locator.end(last))
     kept_comments = statements.comments(ctx.text[locator.start(last):last_end])
     indent = locator.indentation(last)
