@@ -13,6 +13,7 @@ import ast
 
 from ..engine.findings import RefusalKind
 from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
+from ..engine.fixing.rewrite import FixContext
 from ..engine.fixing.specs import Argument, Refused
 from ..engine.fixing.symbols import symbol
 from ._todo import add_todo
@@ -125,25 +126,30 @@ def _delimited(call: ast.Call, argument: Argument, folder: str) -> str:
                                   "separator", "header"])
     if isinstance(bound, str) or set(bound.values) - {"path", "validate", "separator"} or "path" not in bound.values:
         raise Refused("from_delimited_files() with options other than path, validate and separator", RefusalKind.NOT_YET)
-    paths = _paths(bound.values["path"], argument)
     separator = bound.values.get("separator")
-    extra = ""
-    if separator is not None:
-        if constant_str(separator) is None:
-            raise Refused("from_delimited_files(separator=) is not a literal", RefusalKind.DATA_FLOW)
-        extra = f", delimiter={argument.ctx.locator.text(separator)}"
-    argument.rewrite.helpers[FILES_HELPER] = _HELPERS[FILES_HELPER]
+    if separator is not None and constant_str(separator) is None:
+        raise Refused("from_delimited_files(separator=) is not a literal", RefusalKind.DATA_FLOW)
+    return delimited_files(folder, bound.values["path"], separator, argument.ctx, argument.rewrite.helpers)
+
+
+def delimited_files(folder: str, path: ast.expr, separator: ast.expr | None, ctx: FixContext,
+                    helpers: dict[str, str]) -> str:
+    """The MLTable folder v2 reads for ``Dataset.Tabular.from_delimited_files(path)``: the
+    helper call that writes it (the helper goes into ``helpers``); raises :class:`Refused`."""
+    paths = _paths(path, ctx)
+    extra = f", delimiter={ctx.locator.text(separator)}" if separator is not None else ""
+    helpers[FILES_HELPER] = _HELPERS[FILES_HELPER]
     return f"{FILES_HELPER}({folder}, [{', '.join(paths)}]{extra})"
 
 
-def _paths(node: ast.expr, argument: Argument) -> list[str]:
+def _paths(node: ast.expr, ctx: FixContext) -> list[str]:
     """Each path as Python source of a URI string: a literal URL, or a datastore path."""
     elements = node.elts if isinstance(node, (ast.List, ast.Tuple)) and not _datastore_pair(node) else [node]
     found = []
     for element in elements:
-        literal = known_str(argument.ctx, element)
+        literal = known_str(ctx, element)
         if literal is not None and "://" in literal:
-            found.append(argument.ctx.locator.text(element) if constant_str(element) else element.id)  # type: ignore[attr-defined]
+            found.append(ctx.locator.text(element) if constant_str(element) else element.id)  # type: ignore[attr-defined]
             continue
         pair = _datastore_pair(element)
         if pair is not None:
