@@ -56,7 +56,7 @@ SIGNATURE = (
     "whitelist_models", "enable_onnx_compatible_models", "enable_voting_ensemble", "enable_stack_ensemble",
     "debug_log", "training_data", "validation_data", "test_data", "test_size", "label_column_name",
     "weight_column_name", "cv_split_column_names", "enable_local_managed", "enable_dnn", "forecasting_parameters",
-    "experiment_timeout_minutes",
+    "experiment_timeout_minutes", "track_child_runs", "enable_code_generation",
 )
 SIX_DAYS_IN_MINUTES = 6 * 24 * 60  # v1 DEFAULT_EXPERIMENT_TIMEOUT_SECONDS = 86400 * 6
 
@@ -157,6 +157,9 @@ PARAMS = {
     "enable_tf": _drop("enable_tf"),
     "mem_in_mb": _drop("mem_in_mb"),
     "enforce_time_on_windows": _drop("enforce_time_on_windows"),
+    "track_child_runs": Drop("track_child_runs= (v1 run history of many-models children) was dropped: v2 tracks "
+                             "every trial"),
+    "enable_code_generation": Refuse("enable_code_generation= has no v2 AutoML training setting"),
     "spark_context": Refuse("spark_context= (AutoML on Databricks) has no v2 equivalent", RefusalKind.IMPOSSIBLE),
     "enable_local_managed": Refuse("enable_local_managed= (a local AutoML run) has no v2 equivalent",
                                    RefusalKind.IMPOSSIBLE),
