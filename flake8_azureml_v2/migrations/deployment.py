@@ -40,7 +40,7 @@ from ._common import absorbed_bindings, workspace_binding
 from ._defaults import V1_CPU_IMAGE
 from ._todo import add_todo
 from .script_run_config import environment
-from .service import DEPLOYMENT_NAME, traffic_lines, translate_service_uses
+from .service import DEPLOYMENT_NAME, handle_findings, traffic_lines, translate_service_uses
 
 MODEL_DEPLOY = "azureml.core.Model.deploy"
 INFERENCE_CONFIG = "azureml.core.model.InferenceConfig"
@@ -423,6 +423,7 @@ def fix_deploy(ctx: FixContext) -> Iterator[Rewrite]:
             _write(call, statement, binding, target, client, rewrite, ctx)
         except Refused as reason:
             rewrite.refuse(str(reason), reason.kind)
+            rewrite.findings.extend(f for f in handle_findings(binding, ctx) if f not in rewrite.findings)
         yield rewrite
 
 

@@ -20,7 +20,7 @@ from ..engine.fixing.arguments import BoundArguments, bind_arguments, known_str,
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, snippet
 from ..engine.fixing.symbols import symbol
-from ..engine.names import Binding, Const, Instance, Ref
+from ..engine.names import Binding, Const, Instance
 from ..v1api import is_subtype
 from . import commandline, step_kinds
 from ._defaults import DEFAULT_ENVIRONMENT, default_environment

@@ -129,7 +129,19 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             _handle(binding, client, workspace, rewrite, ctx)
         except Refused as reason:
             rewrite.refuse(str(reason), reason.kind)
+            rewrite.findings.extend(("AML044", node) for node in _handle_nodes(binding, ctx))
         yield rewrite
+
+
+def _handle_nodes(published: Binding | None, ctx: FixContext) -> list[ast.AST]:
+    """``published.submit(...)`` and ``published.endpoint``: left with the publish's reason."""
+    found: list[ast.AST] = []
+    for use in published.uses if published is not None else []:
+        attribute = ctx.parent(use)
+        if isinstance(attribute, ast.Attribute) and attribute.attr in ("submit", "endpoint"):
+            call = ctx.parent(attribute)
+            found.append(call if isinstance(call, ast.Call) and call.func is attribute else attribute)
+    return found
 
 
 def _handle(published: Binding, client: str, workspace: Binding, rewrite: Rewrite, ctx: FixContext) -> None:

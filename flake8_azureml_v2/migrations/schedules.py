@@ -215,5 +215,16 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             _create(call, binding, rewrite, ctx)
         except Refused as reason:
             rewrite.refuse(str(reason), reason.kind)
+            rewrite.findings.extend((CODE, use_call) for use_call in _method_calls(binding, ctx))
         yield rewrite
+
+
+def _method_calls(schedule: Binding | None, ctx: FixContext) -> list[ast.Call]:
+    """``schedule.disable()`` and the like: they are left with the schedule's reason."""
+    found = []
+    for use in schedule.uses if schedule is not None else []:
+        attribute, call = ctx.parent(use), ctx.parent(ctx.parent(use))  # type: ignore[arg-type]
+        if isinstance(attribute, ast.Attribute) and isinstance(call, ast.Call) and call.func is attribute:
+            found.append(call)
+    return found
 

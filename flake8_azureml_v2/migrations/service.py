@@ -64,6 +64,24 @@ SERVICE_METHODS: tuple[MethodSpec, ...] = (
 )
 
 
+_HANDLE_CODES = {"wait_for_deployment": "AML078", **{spec.method: "AML079" for spec in SERVICE_METHODS},
+                 "update": "AML079", "reload": "AML079", "get_token": "AML079", "regen_key": "AML079",
+                 "serialize": "AML079"}
+
+
+def handle_findings(service: Binding | None, ctx: FixContext) -> list[tuple[str, ast.AST]]:
+    """The findings on the service's uses (AML078/AML079), so that a refused deploy explains them too."""
+    found: list[tuple[str, ast.AST]] = []
+    for use in service.uses if service is not None else []:
+        attribute = ctx.parent(use)
+        if not isinstance(attribute, ast.Attribute) or attribute.attr not in _HANDLE_CODES:
+            continue
+        call = ctx.parent(attribute)
+        node = call if isinstance(call, ast.Call) and call.func is attribute else attribute
+        found.append((_HANDLE_CODES[attribute.attr], node))
+    return found
+
+
 def traffic_lines(endpoint: str, poller: str, client: str, timeout: str) -> list[str]:
     """Wait for the deployment, then send all traffic to it."""
     return [
