@@ -57,7 +57,7 @@ def test_settings_dict_and_delimited_files_become_an_mltable_job(tmp_path: Path)
     assert migrated.count("TODO(azureml-v2): AML051") == 1  # the TabularDataset -> MLTable default
     assert job["type"] == "automl" and job["task"] == "regression" and job["compute"] == "cpu-cluster"
     assert job["target_column_name"] == "ERP" and job["primary_metric"] == "r2_score"
-    assert job["n_cross_validations"] == 3
+    assert job["n_cross_validations"] == 3 and job["log_verbosity"] == "info"  # v1's verbosity=20
     assert job["limits"] == {"timeout_minutes": 18, "max_concurrent_trials": 4, "max_cores_per_trial": -1,
                              "max_trials": 1000, "enable_early_termination": True}
     assert job["training"] == {"enable_model_explainability": True, "enable_onnx_compatible_models": False,

@@ -112,6 +112,17 @@ def _forecasting(argument: Argument) -> str:
     return argument.text
 
 
+_LEVELS = {10: "debug", 20: "info", 30: "warning", 40: "error", 50: "critical"}
+
+
+def _verbosity(argument: Argument) -> str:
+    """v1's logging level (an int, ``logging.INFO``) -> v2's ``log_verbosity`` name."""
+    node = argument.node
+    if isinstance(node, ast.Constant) and node.value in _LEVELS and not isinstance(node.value, bool):
+        return f'"{_LEVELS[node.value]}"'
+    return f"{argument.ctx.symbol('logging')}.getLevelName({argument.text}).lower()"
+
+
 def _drop(what: str) -> Drop:
     return Drop(f"{what}= has no effect on a remote v2 AutoML job and was dropped")
 
@@ -153,7 +164,7 @@ PARAMS = {
     "featurization": to_setter("set_featurization", "mode", _featurization),
     "path": _drop("path"),
     "debug_log": _drop("debug_log"),
-    "verbosity": _drop("verbosity"),
+    "verbosity": Map("log_verbosity", _verbosity),
     "enable_tf": _drop("enable_tf"),
     "mem_in_mb": _drop("mem_in_mb"),
     "enforce_time_on_windows": _drop("enforce_time_on_windows"),
