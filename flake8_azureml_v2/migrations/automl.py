@@ -31,6 +31,7 @@ from ..engine.fixing.specs import (
     Refused,
     apply_call_spec,
 )
+from ._origin import single_use_call
 from ._setters import Setter, setter_lines, to_setter
 from ._tabular import mltable_input
 from .script_run_config import compute_name
@@ -96,17 +97,9 @@ def _data(argument: Argument) -> str:
 
 def _forecasting(argument: Argument) -> str:
     """``forecasting_parameters=fp`` -> ``forecasting_settings=fp``, ``fp`` rebuilt as ForecastingSettings."""
-    ctx, node = argument.ctx, argument.node
-    call = node if isinstance(node, ast.Call) else None
-    if isinstance(node, ast.Name):
-        binding = ctx.binding_of(node)
-        statement = binding.node if binding is not None else None
-        if (binding is None or binding.conditional or len(binding.uses) != 1
-                or not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call)):
-            raise Refused("forecasting_parameters= is not a ForecastingParameters(...) used only here",
-                          RefusalKind.DATA_FLOW)
-        call = statement.value
-    if call is None or ctx.callee(call) not in FORECASTING_PARAMETERS:
+    ctx = argument.ctx
+    call, _ = single_use_call(argument.node, ctx, "forecasting_parameters=")
+    if ctx.callee(call) not in FORECASTING_PARAMETERS:
         raise Refused("forecasting_parameters= is not a ForecastingParameters(...) call", RefusalKind.DATA_FLOW)
     apply_call_spec(FORECASTING_SPEC, call, argument.rewrite, ctx)
     return argument.text

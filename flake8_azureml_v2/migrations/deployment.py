@@ -38,6 +38,7 @@ from ..engine.fixing.specs import Argument, Build, CallSpec, Drop, Refuse, Refus
 from ..engine.names import Binding, Const
 from ._common import absorbed_bindings, workspace_binding
 from ._defaults import V1_CPU_IMAGE
+from ._origin import result_binding
 from ._todo import add_todo
 from .script_run_config import environment
 from .service import DEPLOYMENT_NAME, handle_findings, traffic_lines, translate_service_uses
@@ -412,15 +413,11 @@ def fix_deploy(ctx: FixContext) -> Iterator[Rewrite]:
     for site in ctx.model.calls_to(MODEL_DEPLOY):
         call = site.node
         rewrite = Rewrite("AML071", call, "Model.deploy() -> online endpoint + deployment")
-        statement = ctx.statement_of(call)
-        binding = ctx.assigned_binding(call)
-        if binding is None and not (isinstance(statement, ast.Expr) and statement.value is call):
-            yield rewrite.refuse("the deployed service is used as a value this fix cannot follow", RefusalKind.DATA_FLOW)
-            continue
-        rewrite.binding = binding
+        binding = None
         try:
+            binding = rewrite.binding = result_binding(call, ctx, "deployed service")
             target, client, _ = _plan(call, rewrite, ctx)
-            _write(call, statement, binding, target, client, rewrite, ctx)
+            _write(call, ctx.statement_of(call), binding, target, client, rewrite, ctx)
         except Refused as reason:
             rewrite.refuse(str(reason), reason.kind)
             rewrite.findings.extend(f for f in handle_findings(binding, ctx) if f not in rewrite.findings)

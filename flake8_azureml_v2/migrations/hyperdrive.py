@@ -41,6 +41,7 @@ from ..engine.fixing.specs import (
 )
 from ..engine.names import Binding
 from . import commandline
+from ._origin import single_use_call
 
 CODE = "AML050"
 HYPERDRIVE_CONFIG = "azureml.train.hyperdrive.HyperDriveConfig"
@@ -139,16 +140,7 @@ def search_space(node: ast.expr, ctx: FixContext) -> SearchSpace:
 
 
 def _sampling_call(node: ast.expr, ctx: FixContext) -> tuple[ast.Call, Binding | None]:
-    if isinstance(node, ast.Call):
-        return node, None
-    binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
-    statement = binding.node if binding is not None else None
-    if (binding is None or binding.conditional or len(binding.uses) != 1 or len(ctx.bindings_named(binding.name)) != 1
-            or not isinstance(statement, ast.Assign) or len(statement.targets) != 1
-            or not isinstance(statement.value, ast.Call)):
-        raise Refused("hyperparameter_sampling= is not a parameter sampling built once and used only here",
-                      RefusalKind.DATA_FLOW)
-    return statement.value, binding
+    return single_use_call(node, ctx, "hyperparameter_sampling=")
 
 
 def _convert(call: ast.Call, binding: Binding | None, ctx: FixContext) -> SearchSpace:
@@ -344,16 +336,9 @@ def _goal(argument: Argument) -> str:
 
 def _policy(argument: Argument) -> str:
     """A v1 policy object is rebuilt in place as its v2 class (``evaluation_interval=1`` written out)."""
-    ctx, node = argument.ctx, argument.node
-    call = node if isinstance(node, ast.Call) else None
-    if isinstance(node, ast.Name):
-        binding = ctx.binding_of(node)
-        statement = binding.node if binding is not None else None
-        if (binding is None or binding.conditional or len(binding.uses) != 1
-                or not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call)):
-            raise Refused("policy= is not a policy built once and used only here", RefusalKind.DATA_FLOW)
-        call = statement.value
-    kind = _short(ctx, call) if call is not None else None
+    ctx = argument.ctx
+    call, _ = single_use_call(argument.node, ctx, "policy=")
+    kind = _short(ctx, call)
     if kind == "NoTerminationPolicy" or kind not in POLICY_SPECS:
         raise Refused("policy= is not a Bandit, MedianStopping or TruncationSelection policy", RefusalKind.DATA_FLOW)
     apply_call_spec(POLICY_SPECS[kind], call, argument.rewrite, ctx)  # type: ignore[arg-type]

@@ -41,6 +41,7 @@ from ..engine.fixing.specs import (
 )
 from ..engine.names import Binding
 from ._common import workspace_binding
+from ._origin import result_binding, single_use_call
 from .publish import published_pipeline
 
 CODE = "AML082"
@@ -137,15 +138,8 @@ def _recurrence(node: ast.expr | None, rewrite: Rewrite, ctx: FixContext) -> str
     if node is None:
         raise Refused("Schedule.create() without recurrence= (a reactive schedule) has no v2 form",
                       RefusalKind.IMPOSSIBLE)
-    call = node if isinstance(node, ast.Call) else None
-    if isinstance(node, ast.Name):
-        binding = ctx.binding_of(node)
-        statement = binding.node if binding is not None else None
-        if (binding is None or binding.conditional or len(binding.uses) != 1
-                or not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call)):
-            raise Refused("recurrence= is not a ScheduleRecurrence built once and used only here", RefusalKind.DATA_FLOW)
-        call = statement.value
-    if call is None or ctx.callee(call) != RECURRENCE:
+    call, _ = single_use_call(node, ctx, "recurrence=")
+    if ctx.callee(call) != RECURRENCE:
         raise Refused("recurrence= is not a ScheduleRecurrence(...)", RefusalKind.DATA_FLOW)
     rewrite.findings.append((CODE, call))
     if call is not node:
@@ -205,13 +199,9 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
     for site in ctx.model.calls_to(SCHEDULE_CREATE):
         call = site.node
         rewrite = Rewrite(CODE, call, "Schedule.create() -> JobSchedule")
-        binding = ctx.assigned_binding(call)
-        statement = ctx.statement_of(call)
-        if binding is None and not (isinstance(statement, ast.Expr) and statement.value is call):
-            yield rewrite.refuse("the schedule is used as a value this fix cannot follow", RefusalKind.DATA_FLOW)
-            continue
-        rewrite.binding = binding
+        binding = None
         try:
+            binding = rewrite.binding = result_binding(call, ctx, "schedule")
             _create(call, binding, rewrite, ctx)
         except Refused as reason:
             rewrite.refuse(str(reason), reason.kind)
