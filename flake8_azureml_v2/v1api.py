@@ -129,6 +129,7 @@ _CLASS_PATHS: dict[str, tuple[str, ...]] = {
         "azureml.train.automl", "azureml.train.automl.automlconfig",
         "azureml.pipeline.steps.automl_step",
     ),
+    "azureml.train.automl.AutoMLImageConfig": ("azureml.train.automl", "azureml.train.automl.automlimageconfig"),
     "azureml.train.estimator.Estimator": ("azureml.train.estimator",),
     "azureml.train.dnn.PyTorch": ("azureml.train.dnn",),
     "azureml.train.dnn.TensorFlow": ("azureml.train.dnn",),

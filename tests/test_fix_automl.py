@@ -156,10 +156,15 @@ def test_a_registered_dataframe_becomes_a_local_mltable_with_a_todo(tmp_path: Pa
     ("config = AutoMLConfig(task='image-classification', compute_target='c', training_data=bank,"
      " label_column_name='y')\nrun = experiment.submit(config)\n",
      "only the tabular tasks"),
+    ("from azureml.train.automl import AutoMLImageConfig\n"
+     "config = AutoMLImageConfig(task='image-classification', compute_target='c', training_data=bank)\n"
+     "run = experiment.submit(config)\n",
+     "AutoMLImageConfig (image tasks"),
 ])
 def test_what_v2_cannot_express_is_reported(tmp_path: Path, body: str, reason: str) -> None:
     script = project(tmp_path, HEADER + "sc = None\nbank = Dataset.get_by_name(ws, 'bank')\n" + body)
     before = script.read_text()
     report = fix(script)
     assert "AML051 left" in report and reason in report, report
-    assert "config = AutoMLConfig(" in script.read_text() and "experiment.submit(config)" in before
+    assert "config = AutoMLImageConfig(" in script.read_text() or "config = AutoMLConfig(" in script.read_text()
+    assert "experiment.submit(config)" in before

@@ -26,6 +26,7 @@ from .submission import experiment_parts
 HYPERDRIVE_CONFIG = "azureml.train.hyperdrive.HyperDriveConfig"
 AUTOML_CONFIG = "azureml.train.automl.AutoMLConfig"
 KINDS = {HYPERDRIVE_CONFIG: "HyperDriveConfig", AUTOML_CONFIG: "AutoMLConfig",
+         "azureml.train.automl.AutoMLImageConfig": "AutoMLConfig",
          **{e: e.rsplit(".", 1)[1] for e in ESTIMATORS}}
 # Submit options these configs take and the migrated submit drops (it writes them out itself).
 DROPPED_AT_SUBMIT = ("show_output",)

@@ -1,4 +1,4 @@
-"""AML051: ``AutoMLConfig`` configures a v1 AutoML run."""
+"""AML051: ``AutoMLConfig`` (and ``AutoMLImageConfig``) configures a v1 AutoML run."""
 
 from ..migrations import fixer
 from ._matchers import calls_to
@@ -13,7 +13,7 @@ RULE = Rule(
     v2="azure.ai.ml.automl.<task>(...)",
     article="migrate-to-v2-execution-automl",
     fix_safety=FixSafety.UNSAFE,
-    detect=calls_to("azureml.train.automl.AutoMLConfig"),
+    detect=calls_to("azureml.train.automl.AutoMLConfig", "azureml.train.automl.AutoMLImageConfig"),
     why=(
         "In v2 each AutoML task has its own factory such as automl.classification(). Limits, "
         "training and featurization settings move to set_limits(), set_training() and "
