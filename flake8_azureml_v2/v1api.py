@@ -129,6 +129,7 @@ _CLASS_PATHS: dict[str, tuple[str, ...]] = {
         "azureml.train.automl", "azureml.train.automl.automlconfig",
         "azureml.pipeline.steps.automl_step",
     ),
+    "azureml.train.automl.AutoMLImageConfig": ("azureml.train.automl", "azureml.train.automl.automlimageconfig"),
     "azureml.train.estimator.Estimator": ("azureml.train.estimator",),
     "azureml.train.dnn.PyTorch": ("azureml.train.dnn",),
     "azureml.train.dnn.TensorFlow": ("azureml.train.dnn",),
@@ -144,6 +145,10 @@ _CLASS_PATHS: dict[str, tuple[str, ...]] = {
         "azureml.core.webservice", "azureml.core.webservice.local",
     ),
     "azureml.widgets.RunDetails": ("azureml.widgets",),
+    "azureml.pipeline.core.Schedule": ("azureml.pipeline.core", "azureml.pipeline.core.schedule"),
+    "azureml.pipeline.core.ScheduleRecurrence": ("azureml.pipeline.core", "azureml.pipeline.core.schedule"),
+    "azureml.train.hyperdrive.HyperDriveRun": ("azureml.train.hyperdrive", "azureml.train.hyperdrive.run"),
+    "azureml.train.automl.run.AutoMLRun": ("azureml.train.automl.run",),
 }
 
 # Subclass -> base: an instance of the key may be used wherever the value is.
@@ -157,6 +162,8 @@ SUPERTYPES: dict[str, str] = {
     "azureml.core.webservice.AciWebservice": "azureml.core.Webservice",
     "azureml.core.webservice.AksWebservice": "azureml.core.Webservice",
     "azureml.core.webservice.LocalWebservice": "azureml.core.Webservice",
+    "azureml.train.hyperdrive.HyperDriveRun": "azureml.core.Run",
+    "azureml.train.automl.run.AutoMLRun": "azureml.core.Run",
 }
 
 # Calls to these (static or class methods, module functions) return an instance.
@@ -184,6 +191,14 @@ CALL_RETURNS: dict[str, str] = {
     "azureml.core.ComputeTarget.create": "azureml.core.ComputeTarget",
     "azureml.core.Model.register": "azureml.core.Model",
     "azureml.core.Model.deploy": "azureml.core.Webservice",
+    "azureml.core.Webservice.deploy_from_model": "azureml.core.Webservice",
+    "azureml.core.Webservice.deploy_from_image": "azureml.core.Webservice",
+    "azureml.pipeline.core.PublishedPipeline.get": "azureml.pipeline.core.PublishedPipeline",
+    "azureml.pipeline.core.PipelineEndpoint.publish": "azureml.pipeline.core.PipelineEndpoint",
+    "azureml.pipeline.core.PipelineEndpoint.get": "azureml.pipeline.core.PipelineEndpoint",
+    "azureml.pipeline.core.Schedule.create": "azureml.pipeline.core.Schedule",
+    "azureml.pipeline.core.Schedule.create_for_pipeline_endpoint": "azureml.pipeline.core.Schedule",
+    "azureml.pipeline.core.Schedule.get": "azureml.pipeline.core.Schedule",
 }
 
 # (instance type, method) -> type of the instance the call returns.
@@ -193,6 +208,9 @@ METHOD_RETURNS: dict[tuple[str, str], str] = {
     ("azureml.pipeline.core.Pipeline", "submit"): "azureml.pipeline.core.PipelineRun",
     ("azureml.pipeline.core.Pipeline", "publish"): "azureml.pipeline.core.PublishedPipeline",
     ("azureml.pipeline.core.PublishedPipeline", "submit"): "azureml.pipeline.core.PipelineRun",
+    ("azureml.pipeline.core.PipelineRun", "publish_pipeline"): "azureml.pipeline.core.PublishedPipeline",
+    ("azureml.pipeline.core.PipelineEndpoint", "submit"): "azureml.pipeline.core.PipelineRun",
+    ("azureml.core.Model", "deploy"): "azureml.core.Webservice",
     ("azureml.core.Workspace", "get_default_datastore"): "azureml.core.Datastore",
     ("azureml.core.Run", "child_run"): "azureml.core.Run",
     ("azureml.core.Run", "register_model"): "azureml.core.Model",
@@ -249,10 +267,17 @@ def canonical(qualname: str) -> str:
     return CANONICAL.get(qualname, qualname)
 
 
+# v1 orchestration modules that live inside a v2-era package: AutoMLConfig's
+# forecasting settings (v2 has ForecastingSettings instead).
+V1_INSIDE_V2_ERA: tuple[str, ...] = ("azureml.automl.core.forecasting_parameters",)
+
+
 def is_v1(qualname: str) -> bool:
     """True for names under ``azureml.`` that are not a v2-era package."""
     if not qualname.startswith("azureml."):
         return False
+    if any(qualname == m or qualname.startswith(m + ".") for m in V1_INSIDE_V2_ERA):
+        return True
     return not any(
         qualname == pkg or qualname.startswith(pkg + ".") for pkg in V2_ERA_PACKAGES
     )

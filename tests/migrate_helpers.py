@@ -34,10 +34,10 @@ def fix(script: Path, *flags: str) -> str:
     return result.stdout + result.stderr
 
 
-def execute(script: Path) -> list[dict]:
+def execute(script: Path, env: dict[str, str] | None = None) -> list[dict]:
     record = script.parent / "recorded.json"
     code = _RUNNER.format(support=str(TESTS / "support"), script=script.name)
-    result = run([sys.executable, "-c", code], cwd=script.parent, env={"AML_RECORD_FILE": str(record)})
+    result = run([sys.executable, "-c", code], cwd=script.parent, env={"AML_RECORD_FILE": str(record), **(env or {})})
     assert result.returncode == 0, result.stderr
     return json.loads(record.read_text())
 

@@ -19,6 +19,8 @@ CASES = [
     ("f(\n    a,\n    b=1,\n    c=2,\n    d=3,\n)", {"b", "c"}, "f(\n    a,\n    d=3,\n)"),
     ("f(a, b=1)", {"b"}, "f(a)"),
     ("f(\n    a,  # keep me\n    b=1,\n)", {"b"}, "f(\n    a,  # keep me\n)"),
+    ("f(a, b=1,\n  c=2)", {"b"}, "f(a,\n  c=2)"),  # no trailing blank where b was
+    ("f(\n  a=1,\n  b=2,\n)", {"a", "b"}, "f(\n  \n)"),  # everything goes, its trailing comma too
 ]
 
 
@@ -30,3 +32,15 @@ def test_delete_many(source: str, doomed: set[str], expected: str) -> None:
     result = apply_edits(source, listedit.delete_many(source, container, elements))
     assert result == expected
     ast.parse(result)
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("f(a=1)", "f(x=0)"),
+    ("f(\n  a=1,\n  b=2,\n)", "f(\n  x=0\n)"),
+])
+def test_new_arguments_take_the_place_of_removed_ones(source: str, expected: str) -> None:
+    call = SgRoot(source, "python").root().find(kind="call")
+    container = call.field("arguments")
+    every = listedit.elements(container)
+    edits = listedit.delete_many(source, container, every) + listedit.append(source, container, ["x=0"], "\n", [])
+    assert apply_edits(source, edits) == expected

@@ -10,6 +10,7 @@ from ..engine.fixing.arguments import bind_arguments
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.names import Instance
 from ..rules.aml001_experiment_submit import detect
+from . import job_kinds
 from ._common import workspace_binding
 from .pipelines import MOVED_FROM_SUBMIT
 from .submission import experiment_parts, translate_run_uses
@@ -40,6 +41,8 @@ def _job(call: ast.Call, unit: Rewrite, ctx: FixContext) -> None:
     if isinstance(bound, str):
         raise ValueError(bound)
     config = bound.values.get("config")
+    if _specialised(call, bound.values, unit, ctx):
+        return
     is_pipeline = isinstance(config, ast.Name) and _holds(ctx, config, PIPELINE)
     moved = set(MOVED_FROM_SUBMIT) if is_pipeline else set()
     extra = sorted(set(bound.values) - {"config", "tags"} - moved)
@@ -59,6 +62,11 @@ def _job(call: ast.Call, unit: Rewrite, ctx: FixContext) -> None:
         unit.requires.append(config)
     else:
         raise ValueError("the submitted configuration is not a variable or a ScriptRunConfig(...) call")
+
+
+def _specialised(call: ast.Call, values: dict[str, ast.expr], unit: Rewrite, ctx: FixContext) -> bool:
+    """HyperDriveConfig, AutoMLConfig and estimators: their rules build the v2 job (job_kinds)."""
+    return job_kinds.submit(call, values, unit, ctx)
 
 
 def _holds(ctx: FixContext, name: ast.Name, qualname: str) -> bool:
@@ -116,7 +124,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         elif not isinstance(ctx.parent(call), ast.Expr):
             unit.refuse("the submitted run is used as a value this fix cannot follow")
         container = sg_call.field("arguments")
-        kept = [e for e in listedit.elements(container) if e.keyword not in MOVED_FROM_SUBMIT]
+        kept = [e for e in listedit.elements(container) if e.keyword not in (*MOVED_FROM_SUBMIT, *job_kinds.DROPPED_AT_SUBMIT)]
         unit.edits.extend(listedit.append(ctx.text, container, extra, ctx.locator.newline, kept))
         yield unit
 

@@ -20,9 +20,9 @@ from ..engine.fixing.arguments import BoundArguments, bind_arguments, known_str,
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, snippet
 from ..engine.fixing.symbols import symbol
-from ..engine.names import Binding, Const, Instance, Ref
+from ..engine.names import Binding, Const, Instance
 from ..v1api import is_subtype
-from . import commandline
+from . import commandline, step_kinds
 from ._defaults import DEFAULT_ENVIRONMENT, default_environment
 
 PYTHON_SCRIPT_STEP = "azureml.pipeline.steps.PythonScriptStep"
@@ -219,8 +219,13 @@ def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, envi
 
 
 def is_step(ctx: FixContext, call: ast.AST) -> bool:
-    return any(site.node is call and isinstance(site.callee, Ref) and site.callee.qualname == PYTHON_SCRIPT_STEP
-               for site in ctx.model.calls)
+    return ctx.callee(call) in (PYTHON_SCRIPT_STEP, *step_kinds.OTHER_STEPS)
+
+
+def _plan_any_step(call: ast.Call, ctx: FixContext) -> StepPlan:
+    """A PythonScriptStep, or another step kind (step_kinds) that plans itself as a component."""
+    callee = ctx.callee(call)
+    return plan_step(call, ctx) if callee == PYTHON_SCRIPT_STEP else step_kinds.plan(callee, call, ctx)  # type: ignore[arg-type]
 
 
 PIPELINE_SIGNATURE = ["workspace", "steps", "description", "default_datastore", "default_source_directory",
@@ -349,7 +354,7 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
         if not isinstance(statement, ast.Assign) or not is_step(ctx, statement.value):
             raise ValueError(f"step `{name.id}` is not a PythonScriptStep this fix can migrate")
         try:
-            steps.append(plan_step(statement.value, ctx))  # type: ignore[arg-type]
+            steps.append(_plan_any_step(statement.value, ctx))  # type: ignore[arg-type]
         except ValueError as reason:
             raise ValueError(f"step `{name.id}`: {reason}") from None
     ordered = _order(steps)

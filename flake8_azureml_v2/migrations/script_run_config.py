@@ -30,7 +30,7 @@ from ..engine.fixing.specs import (
 )
 from ..engine.names import Const, Instance
 from ..v1api import is_subtype
-from . import commandline
+from . import commandline, hyperdrive
 from ._defaults import DEFAULT_ENVIRONMENT, default_environment
 
 SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
@@ -114,6 +114,7 @@ def _command_line(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewr
         except commandline.Refused as reason:
             raise Refused(str(reason), RefusalKind.DATA_FLOW) from None
         rewrite.edits.extend(edits)
+    hyperdrive.extend_trial(line, rewrite, ctx)  # a HyperDrive trial binds its search space
     rewrite.consumes.extend(line.consumes)
     rewrite.findings.extend(line.resolves)
     rewrite.notes.extend(line.notes)

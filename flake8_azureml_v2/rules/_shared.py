@@ -17,4 +17,5 @@ SUBMITTABLE = frozenset({
     "azureml.train.sklearn.SKLearn",
     "azureml.train.hyperdrive.HyperDriveConfig",
     "azureml.train.automl.AutoMLConfig",
+    "azureml.train.automl.AutoMLImageConfig",
 })

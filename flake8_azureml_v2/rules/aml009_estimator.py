@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..engine.context import Context
 from ..engine.names import Ref
+from ..migrations import fixer
 from ._matchers import sg_calls
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety, Hit
@@ -43,7 +44,7 @@ RULE = Rule(
     v1="Estimator() / PyTorch() / TensorFlow() / Chainer() / SKLearn()",
     v2="command() with an environment",
     article="migrate-to-v2-command-job",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,
     detect=detect,
     why=(
         "Estimators have no v2 class; a command job replaces them. entry_script and "
@@ -60,4 +61,5 @@ RULE = Rule(
         "              compute='gpu-cluster', environment=env)"
     ),
     sg_rule=sg_calls("Estimator", "PyTorch", "TensorFlow", "Chainer", "SKLearn"),
+    fixer=fixer("estimators"),
 )

@@ -1,5 +1,6 @@
 """AML050: ``HyperDriveConfig`` configures a v1 hyperparameter search."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -11,7 +12,7 @@ RULE = Rule(
     v1="HyperDriveConfig()",
     v2="command(...).sweep(...)",
     article="migrate-to-v2-execution-hyperdrive",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,
     detect=calls_to("azureml.train.hyperdrive.HyperDriveConfig"),
     why=(
         "v2 sweeps a command job: the search space becomes inputs given as sweep expressions, "
@@ -29,4 +30,5 @@ RULE = Rule(
         "    primary_metric='accuracy', goal='Maximize', sampling_algorithm='random')\n"
         "sweep_job.set_limits(max_total_trials=20)"
     ),
+    fixer=fixer("hyperdrive"),
 )

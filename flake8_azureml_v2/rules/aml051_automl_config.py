@@ -1,5 +1,6 @@
-"""AML051: ``AutoMLConfig`` configures a v1 AutoML run."""
+"""AML051: ``AutoMLConfig`` (and ``AutoMLImageConfig``) configures a v1 AutoML run."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -11,8 +12,8 @@ RULE = Rule(
     v1="AutoMLConfig()",
     v2="azure.ai.ml.automl.<task>(...)",
     article="migrate-to-v2-execution-automl",
-    fix_safety=FixSafety.MANUAL,
-    detect=calls_to("azureml.train.automl.AutoMLConfig"),
+    fix_safety=FixSafety.UNSAFE,
+    detect=calls_to("azureml.train.automl.AutoMLConfig", "azureml.train.automl.AutoMLImageConfig"),
     why=(
         "In v2 each AutoML task has its own factory such as automl.classification(). Limits, "
         "training and featurization settings move to set_limits(), set_training() and "
@@ -28,4 +29,5 @@ RULE = Rule(
         "                            target_column_name='label', primary_metric='accuracy',\n"
         "                            compute='cpu-cluster')"
     ),
+    fixer=fixer("automl"),
 )

@@ -1,5 +1,6 @@
 """AML052: ``ParallelRunStep`` is a v1 batch-parallel step."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -11,7 +12,7 @@ RULE = Rule(
     v1="ParallelRunStep()",
     v2="parallel_run_function(...)",
     article="migrate-to-v2-execution-parallel-run-step",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,
     detect=calls_to("azureml.pipeline.steps.ParallelRunStep"),
     why=(
         "v2 builds a parallel component with azure.ai.ml.parallel.parallel_run_function and "
@@ -28,4 +29,5 @@ RULE = Rule(
         "    input_data='${{inputs.data}}', outputs={'scores': Output(type='uri_folder')},\n"
         "    task=RunFunction(code='./src', entry_script='batch.py', environment=env))"
     ),
+    fixer=fixer("parallel", "fix_step"),
 )

@@ -1,5 +1,6 @@
 """AML053: ``ParallelRunConfig`` holds v1 batch-parallel settings."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -11,7 +12,7 @@ RULE = Rule(
     v1="ParallelRunConfig()",
     v2="RunFunction task settings of parallel_run_function",
     article="migrate-to-v2-execution-parallel-run-step",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,
     detect=calls_to("azureml.pipeline.steps.ParallelRunConfig"),
     why=(
         "Its settings are split in v2: entry_script, source_directory and environment go into "
@@ -29,4 +30,5 @@ RULE = Rule(
         "    mini_batch_size='10', error_threshold=5,\n"
         "    task=RunFunction(code='./src', entry_script='batch.py', environment=env), ...)"
     ),
+    fixer=fixer("parallel", "fix_config"),
 )

@@ -1,5 +1,6 @@
 """AML071: ``Model.deploy(...)`` deploys v1 models to a web service."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -11,7 +12,7 @@ RULE = Rule(
     v1="Model.deploy()",
     v2="ManagedOnlineEndpoint + ManagedOnlineDeployment via ml_client.begin_create_or_update",
     article="migrate-to-v2-deploy-endpoints",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,
     detect=calls_to("azureml.core.Model.deploy"),
     why=(
         "v2 splits a web service into an endpoint (name, auth) and one or more deployments "
@@ -28,4 +29,5 @@ RULE = Rule(
         "    instance_type='Standard_DS3_v2', instance_count=1)\n"
         "ml_client.begin_create_or_update(deployment).result()"
     ),
+    fixer=fixer("deployment", "fix_deploy"),
 )

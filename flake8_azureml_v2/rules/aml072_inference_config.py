@@ -1,5 +1,6 @@
 """AML072: ``InferenceConfig(...)`` describes v1 scoring code."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -23,4 +24,5 @@ RULE = Rule(
         "code_config = CodeConfiguration(code='./src', scoring_script='score.py')\n"
         "# ManagedOnlineDeployment(..., code_configuration=code_config, environment=env)"
     ),
+    fixer=fixer("deployment", "fix_inference_config"),
 )

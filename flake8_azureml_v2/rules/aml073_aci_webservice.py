@@ -1,5 +1,6 @@
 """AML073: ``AciWebservice`` (deploy_configuration and other members) targets Azure Container Instances."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -11,7 +12,7 @@ RULE = Rule(
     v1="AciWebservice.deploy_configuration()",
     v2="ManagedOnlineDeployment(instance_type=..., instance_count=...)",
     article="migrate-to-v2-deploy-endpoints",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,
     detect=calls_to("azureml.core.webservice.AciWebservice", members=True),
     message=(
         "AciWebservice is Azure ML SDK v1; deploy to a managed online endpoint with "
@@ -28,4 +29,5 @@ RULE = Rule(
         "deployment = ManagedOnlineDeployment(name='blue', endpoint_name='churn-svc', model=model,\n"
         "                                     instance_type='Standard_DS2_v2', instance_count=1)"
     ),
+    fixer=fixer("deployment", "fix_aci_config"),
 )

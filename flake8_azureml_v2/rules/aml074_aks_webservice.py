@@ -1,5 +1,6 @@
 """AML074: ``AksWebservice`` (deploy_configuration and other members) targets Kubernetes."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -11,7 +12,7 @@ RULE = Rule(
     v1="AksWebservice.deploy_configuration()",
     v2="KubernetesOnlineEndpoint + KubernetesOnlineDeployment",
     article="migrate-to-v2-deploy-endpoints",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,
     detect=calls_to("azureml.core.webservice.AksWebservice", members=True),
     message=(
         "AksWebservice is Azure ML SDK v1; use KubernetesOnlineEndpoint + "
@@ -28,4 +29,5 @@ RULE = Rule(
         "deployment = KubernetesOnlineDeployment(name='blue', endpoint_name='churn-svc', model=model,\n"
         "                                        environment=env, code_configuration=code_config)"
     ),
+    fixer=fixer("deployment", "fix_aks_config"),
 )

@@ -22,4 +22,5 @@ RULE = Rule(
     example="service = Model.deploy(ws, 'churn-svc', [model], inference_config, aci_config)\n"
             "service.wait_for_deployment(show_output=True)",
     use_instead="poller = ml_client.online_deployments.begin_create_or_update(deployment)\npoller.result()",
+    fixed_with="AML071",
 )

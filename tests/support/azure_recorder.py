@@ -11,9 +11,20 @@ import json
 import os
 from typing import Any
 
-from azure.ai.ml.entities import Workspace
+from azure.ai.ml.entities import Command, Spark, Workspace
+from azure.ai.ml.entities._builders import BaseNode
 from azure.ai.ml.entities._job.to_rest_functions import to_rest_job_object
-from azure.ai.ml.operations import ComputeOperations, JobOperations, WorkspaceOperations
+from azure.ai.ml.operations import (
+    BatchDeploymentOperations,
+    BatchEndpointOperations,
+    ComponentOperations,
+    ComputeOperations,
+    JobOperations,
+    OnlineDeploymentOperations,
+    OnlineEndpointOperations,
+    ScheduleOperations,
+    WorkspaceOperations,
+)
 from azure.core.exceptions import ResourceNotFoundError
 
 _RECORD = os.environ.get("AML_RECORD_FILE", "recorded.json")
@@ -49,6 +60,8 @@ def _rest_conversion(job: Any) -> str | None:
 
 
 def _create_or_update(self: JobOperations, job: Any, **kwargs: Any) -> Any:
+    if isinstance(job, BaseNode) and not isinstance(job, (Command, Spark)):
+        job = job._to_job()  # what create_or_update does first: a sweep node becomes a SweepJob
     code = getattr(job, "code", None)  # as the program passed it; validation makes it absolute
     validation = job._validate() if hasattr(job, "_validate") else None
     _calls.append({
@@ -98,7 +111,7 @@ class _Done:
     def __init__(self, entity: Any) -> None:
         self._entity = entity
 
-    def result(self) -> Any:
+    def result(self, timeout: float | None = None) -> Any:  # LROPoller.result(timeout=None)
         return self._entity
 
 
@@ -114,6 +127,117 @@ def _compute_create(self: ComputeOperations, compute: Any, **kwargs: Any) -> _Do
     return _Done(compute)
 
 
+# -- entities that are not jobs: mapping-extension.md 10 names _to_rest_object as their offline check
+
+LOCATION = "westeurope"
+_entities: dict[tuple[str, str], Any] = {}
+
+
+def _checked(operation: str, entity: Any, convert: Any) -> _Done:
+    """Record an entity and whether its REST conversion (the check before the HTTP call) passes."""
+    try:
+        convert()
+        error = None
+    except Exception as exc:  # noqa: BLE001 - any failure is what the test wants to see
+        error = f"{type(exc).__name__}: {exc}"
+    _calls.append({"operation": operation, "entity": _strip(entity._to_dict()), "rest_error": error})
+    _save()
+    _entities[(operation.split(".")[0], entity.name)] = entity
+    return _Done(entity)
+
+
+def _online_endpoint_create(self: OnlineEndpointOperations, endpoint: Any, **kwargs: Any) -> _Done:
+    return _checked("online_endpoints.begin_create_or_update", endpoint,
+                    lambda: endpoint._to_rest_online_endpoint(location=LOCATION))
+
+
+def _online_deployment_create(self: OnlineDeploymentOperations, deployment: Any, **kwargs: Any) -> _Done:
+    return _checked("online_deployments.begin_create_or_update", deployment,
+                    lambda: deployment._to_rest_object(location=LOCATION))
+
+
+def _online_endpoint_get(self: OnlineEndpointOperations, name: str, **kwargs: Any) -> Any:
+    _calls.append({"operation": "online_endpoints.get", "name": name})
+    _save()
+    endpoint = _entities[("online_endpoints", name)]
+    endpoint._scoring_uri = os.environ.get("AML_SCORING_URI", f"https://{name}.{LOCATION}.inference.ml.azure.com/score")
+    endpoint._provisioning_state = "Succeeded"
+    return endpoint
+
+
+def _online_endpoint_keys(self: OnlineEndpointOperations, name: str) -> Any:
+    from azure.ai.ml.entities import EndpointAuthKeys
+
+    _calls.append({"operation": "online_endpoints.get_keys", "name": name})
+    _save()
+    return EndpointAuthKeys(primary_key="recorded-primary", secondary_key="recorded-secondary")
+
+
+def _online_endpoint_delete(self: OnlineEndpointOperations, name: str | None = None, **kwargs: Any) -> _Done:
+    _calls.append({"operation": "online_endpoints.begin_delete", "name": name})
+    _save()
+    return _Done(None)
+
+
+def _online_deployment_logs(self: OnlineDeploymentOperations, name: str, endpoint_name: str, lines: int,
+                            **kwargs: Any) -> str:
+    _calls.append({"operation": "online_deployments.get_logs", "name": name, "endpoint_name": endpoint_name,
+                   "lines": lines})
+    _save()
+    return "recorded log line\n"
+
+
+def _batch_endpoint_create(self: BatchEndpointOperations, endpoint: Any, **kwargs: Any) -> _Done:
+    return _checked("batch_endpoints.begin_create_or_update", endpoint,
+                    lambda: endpoint._to_rest_batch_endpoint(location=LOCATION))
+
+
+def _batch_deployment_create(self: BatchDeploymentOperations, deployment: Any, **kwargs: Any) -> _Done:
+    return _checked("batch_deployments.begin_create_or_update", deployment,
+                    lambda: deployment._to_rest_object(location=LOCATION))
+
+
+def _batch_endpoint_invoke(self: BatchEndpointOperations, endpoint_name: str, **kwargs: Any) -> Any:
+    inputs = kwargs.get("inputs") or {}
+    _calls.append({"operation": "batch_endpoints.invoke", "endpoint_name": endpoint_name,
+                   "kwargs": {k: v for k, v in kwargs.items() if k != "inputs"},
+                   "inputs": {k: _strip(v._to_dict()) if hasattr(v, "_to_dict") else v for k, v in inputs.items()}})
+    _save()
+    job = Command(component="recorded")
+    job.name = f"recorded-batch-job-{len(_calls)}"
+    _jobs[job.name] = job
+    return job
+
+
+def _component_create(self: ComponentOperations, component: Any, version: str | None = None, **kwargs: Any) -> Any:
+    validation = component._validate()
+    _calls.append({"operation": "components.create_or_update", "version": version, "type": component.type,
+                   "valid": validation.passed, "errors": validation.error_messages})
+    _save()
+    return component
+
+
+def _schedule_create(self: ScheduleOperations, schedule: Any, **kwargs: Any) -> _Done:
+    try:
+        rest = schedule._to_rest_object().as_dict()
+        error = None
+    except Exception as exc:  # noqa: BLE001
+        rest, error = None, f"{type(exc).__name__}: {exc}"
+    _calls.append({"operation": "schedules.begin_create_or_update", "name": schedule.name, "rest": rest,
+                   "rest_error": error})
+    _save()
+    return _Done(schedule)
+
+
+def _schedule_toggle(operation: str) -> Any:
+    def toggle(self: ScheduleOperations, name: str, **kwargs: Any) -> _Done:
+        _calls.append({"operation": f"schedules.{operation}", "name": name})
+        _save()
+        return _Done(None)
+
+    return toggle
+
+
 def install() -> None:
     JobOperations.create_or_update = _create_or_update  # type: ignore[method-assign]
     JobOperations.stream = _stream  # type: ignore[method-assign]
@@ -122,4 +246,17 @@ def install() -> None:
     WorkspaceOperations.get = _workspace_get  # type: ignore[method-assign]
     ComputeOperations.get = _compute_get  # type: ignore[method-assign]
     ComputeOperations.begin_create_or_update = _compute_create  # type: ignore[method-assign]
+    OnlineEndpointOperations.begin_create_or_update = _online_endpoint_create  # type: ignore[method-assign]
+    OnlineEndpointOperations.get = _online_endpoint_get  # type: ignore[method-assign]
+    OnlineEndpointOperations.get_keys = _online_endpoint_keys  # type: ignore[method-assign]
+    OnlineEndpointOperations.begin_delete = _online_endpoint_delete  # type: ignore[method-assign]
+    OnlineDeploymentOperations.begin_create_or_update = _online_deployment_create  # type: ignore[method-assign]
+    OnlineDeploymentOperations.get_logs = _online_deployment_logs  # type: ignore[method-assign]
+    BatchEndpointOperations.begin_create_or_update = _batch_endpoint_create  # type: ignore[method-assign]
+    BatchEndpointOperations.invoke = _batch_endpoint_invoke  # type: ignore[method-assign]
+    BatchDeploymentOperations.begin_create_or_update = _batch_deployment_create  # type: ignore[method-assign]
+    ComponentOperations.create_or_update = _component_create  # type: ignore[method-assign]
+    ScheduleOperations.begin_create_or_update = _schedule_create  # type: ignore[method-assign]
+    ScheduleOperations.begin_disable = _schedule_toggle("begin_disable")  # type: ignore[method-assign]
+    ScheduleOperations.begin_enable = _schedule_toggle("begin_enable")  # type: ignore[method-assign]
     _save()

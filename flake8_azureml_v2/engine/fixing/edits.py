@@ -76,6 +76,12 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     return "".join(pieces)
 
 
+def apply_in_span(text: str, start: int, end: int, edits: Iterable[Edit]) -> str:
+    """``text[start:end]`` with ``edits`` (in ``text``'s offsets, all inside the span) applied:
+    the new text of a construct whose edits move elsewhere."""
+    return apply_edits(text[start:end], [Edit(e.start - start, e.end - start, e.text) for e in edits])
+
+
 class OffsetMap:
     """Where a position of the edited text was before ``edits`` were applied.
 

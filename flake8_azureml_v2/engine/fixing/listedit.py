@@ -79,6 +79,9 @@ def delete(text: str, container: SgNode, element: Element) -> list[Edit]:
             # the element had its line to itself: remove the whole line
             end = _next_line(text, end)
             start = line_start
+        elif end < len(text) and text[end] in "\r\n":
+            while start > line_start and text[start - 1] in " \t":  # no trailing blanks left behind
+                start -= 1
         return [Edit(start, end, "")]
     before = next((c for c in reversed(children[:position]) if c.kind() != "comment"), None)
     if before is not None and before.kind() == ",":
@@ -100,7 +103,9 @@ def append(text: str, container: SgNode, new: list[str], newline: str, kept: lis
     items = elements(container) if kept is None else kept
     close_start = close.range().start.index
     if not items:
-        return [Edit(close_start, close_start, ", ".join(new))]
+        every = elements(container)
+        at = every[0].start if every else close_start  # all removed: the new ones take the first one's place
+        return [Edit(at, at, ", ".join(new))]
     last = items[-1]
     trailing = next((c for c in children if c.kind() == "," and c.range().start.index >= last.end), None)
     if elements(container)[-1].start != last.start:
@@ -155,7 +160,9 @@ def delete_many(text: str, container: SgNode, doomed: list[Element]) -> list[Edi
             edits.append(Edit(start, end, ""))
         elif first > 0:  # a run at the end: from just after the last kept element
             edits.append(Edit(every[first - 1].end, every[last].end, ""))
-        else:  # everything goes
-            edits.append(Edit(every[first].start, every[last].end, ""))
+        else:  # everything goes, with a trailing comma
+            end = every[last].end
+            trailing = next((c for c in _siblings(container) if c.kind() == "," and c.range().start.index >= end), None)
+            edits.append(Edit(every[first].start, trailing.range().end.index if trailing is not None else end, ""))
         index += 1
     return edits

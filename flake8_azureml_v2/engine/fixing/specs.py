@@ -21,11 +21,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..findings import RefusalKind
-from ..names import Binding, Value
+from ..names import Binding, Const, Value
 from ..rule import FixSafety
 from . import listedit, statements
 from .arguments import bind_arguments
-from .edits import Edit, apply_edits
+from .edits import Edit, apply_in_span
 from .rewrite import FixContext, Rewrite
 
 
@@ -80,7 +80,7 @@ class Drop:
 
     note: str = ""
     when: Callable[[Argument], bool] | None = None
-    otherwise: Keep | Map | None = None  # what to do with the other values
+    otherwise: Keep | Map | Refuse | None = None  # what to do with the other values
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ class Fold:
 class CallSpec:
     old: str  # qualified name of the old callable
     signature: tuple[str, ...]  # its parameters in positional order
-    new: tuple[str, str]  # (module, name) of the new callable
+    new: tuple[str, str]  # (module, name) of the new callable; ``name.attr`` names an attribute of it
     params: Mapping[str, Action]
     defaults: tuple[Default, ...] = ()
     folds: tuple[Fold, ...] = ()
@@ -132,6 +132,16 @@ class CallSpec:
     todo_prefix: str = "TODO"  # what a TODO comment starts with
     # Built last, from every argument at once (the command line of a job, say).
     finish: Callable[[dict[str, Argument], FixContext, Rewrite], list[str]] | None = None
+    # The new callable's source when it depends on the arguments (``trial.sweep``);
+    # built after every action ran, it replaces ``new``.
+    callee: Callable[[dict[str, Argument], FixContext, Rewrite], str] | None = None
+
+
+def new_callable(new: tuple[str, str], ctx: FixContext) -> str:
+    """``("azure.ai.ml", "automl.classification")`` -> the imported ``automl``, then ``.classification``."""
+    module, name = new
+    head, dot, tail = name.partition(".")
+    return ctx.symbol(module, head) + dot + tail
 
 
 @dataclass
@@ -145,7 +155,9 @@ class _FoldSite:
 def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixContext,
                     binding: Binding | None = None) -> None:
     """Edit ``call`` into the new call; raises :class:`Refused`."""
-    bound = bind_arguments(call, list(spec.signature))
+    spreads = _spreads(call, ctx)
+    plain = ast.Call(func=call.func, args=call.args, keywords=[k for k in call.keywords if k.arg is not None])
+    bound = bind_arguments(plain, list(spec.signature))
     if isinstance(bound, str):
         raise Refused(bound, RefusalKind.DATA_FLOW)
     site = ctx.site(call)
@@ -153,6 +165,12 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
     if site is not None:
         resolved = {p: site.args[i] for i, p in enumerate(spec.signature[: len(site.args)])}
         resolved.update(site.kwargs)
+    for spread in spreads:
+        for key, node in spread.entries:
+            if key in bound.values:
+                raise Refused(f"{key} is passed twice", RefusalKind.DATA_FLOW)
+            bound.values[key] = node
+            resolved[key] = _value_of(node, ctx)
     for parameter in bound.values:
         if parameter not in spec.signature:
             raise Refused(f"unknown parameter {parameter}=")
@@ -172,10 +190,20 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
         raise Refused("ast-grep could not locate the call", RefusalKind.HARM)
     container = sg_call.field("arguments")
     elements = listedit.elements(container)
-    edits: list[Edit] = [statements.replace(ctx.locator, call.func, ctx.symbol(*spec.new))]
+    edits: list[Edit] = []
     removed: list[listedit.Element] = []
     extra: list[str] = []
     for index, element in enumerate(elements):
+        spread = next((s for s in spreads if element.node.kind() == "dictionary_splat"
+                       and element.start == ctx.locator.start(s.keyword)), None)
+        if spread is not None:
+            built = _spread_arguments(spec, spread, arguments, rewrite)
+            if built:
+                edits.append(Edit(element.start, element.end, ", ".join(built)))
+            else:
+                removed.append(element)
+            edits.append(ctx.delete(spread.statement))
+            continue
         parameter = element.keyword or spec.signature[index]
         argument = arguments[parameter]
         action = _action(spec, argument)
@@ -199,16 +227,12 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
                 edits.append(Edit(element.start, element.end, ", ".join(built)))
             else:
                 removed.append(element)
-    for parameter, argument in folded.items():
-        action = _action(spec, argument)
-        if isinstance(action, Keep):
-            extra.append(f"{action.name or parameter}={argument.text}")
-        elif isinstance(action, Map):
-            extra.append(f"{action.name}={action.convert(argument)}")
-        elif isinstance(action, Build):
-            extra.extend(action.build(argument))
+    for argument in folded.values():
+        extra.extend(_keywords(spec, argument, rewrite))
     if spec.finish is not None:
         extra.extend(spec.finish(everything, ctx, rewrite))
+    callee = spec.callee(everything, ctx, rewrite) if spec.callee is not None else new_callable(spec.new, ctx)
+    edits.append(statements.replace(ctx.locator, call.func, callee))
     todos = []
     for default in spec.defaults:
         if default.name not in everything and not set(default.unless) & set(everything):
@@ -232,14 +256,71 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
     rewrite.edits.extend(edits)
 
 
+@dataclass
+class _Spread:
+    """``**settings`` where ``settings = {"key": value, ...}`` is a literal dict used only there."""
+
+    keyword: ast.keyword
+    statement: ast.Assign
+    entries: list[tuple[str, ast.expr]]
+
+
+def _spreads(call: ast.Call, ctx: FixContext) -> list[_Spread]:
+    """The call's ``**name`` arguments, read entry by entry; raises :class:`Refused`
+    when one is not a literal dict with string keys that only this call reads."""
+    found = []
+    for keyword in call.keywords:
+        if keyword.arg is not None:
+            continue
+        name = keyword.value
+        binding = ctx.binding_of(name) if isinstance(name, ast.Name) else None
+        statement = binding.node if binding is not None else None
+        if (binding is None or binding.conditional or len(binding.uses) != 1 or len(ctx.bindings_named(binding.name)) != 1
+                or not isinstance(statement, ast.Assign) or len(statement.targets) != 1
+                or not isinstance(statement.value, ast.Dict) or ctx.parent(statement) is not ctx.parent(ctx.statement_of(call))):
+            raise Refused("it passes **keyword arguments that are not a literal dict used only here", RefusalKind.DATA_FLOW)
+        keys = statement.value.keys
+        if not all(isinstance(k, ast.Constant) and isinstance(k.value, str) and k.value.isidentifier() for k in keys):
+            raise Refused(f"`{name.id}` has keys that are not literal parameter names", RefusalKind.DATA_FLOW)  # type: ignore[union-attr]
+        found.append(_Spread(keyword, statement, [(k.value, v) for k, v in zip(keys, statement.value.values)]))  # type: ignore[union-attr]
+    return found
+
+
+def _value_of(node: ast.expr, ctx: FixContext) -> Value:
+    """What a dict entry's value holds, as far as the name model knows it."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return Const(node.value)
+    binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
+    return binding.value if binding is not None else None
+
+
+def _spread_arguments(spec: CallSpec, spread: _Spread, arguments: dict[str, Argument], rewrite: Rewrite) -> list[str]:
+    """The keyword arguments that replace ``**settings``, one per entry, each by its action."""
+    return [text for key, _ in spread.entries for text in _keywords(spec, arguments[key], rewrite)]
+
+
+def _keywords(spec: CallSpec, argument: Argument, rewrite: Rewrite) -> list[str]:
+    """An argument that has no place in the call yet, as the new keyword arguments it becomes."""
+    action = _action(spec, argument)
+    if isinstance(action, Keep):
+        return [f"{action.name or argument.name}={argument.text}"]
+    if isinstance(action, Map):
+        return [f"{action.name}={action.convert(argument)}"]
+    if isinstance(action, Build):
+        return action.build(argument)
+    if isinstance(action, Drop) and action.note:
+        rewrite.notes.append(action.note)
+    return []
+
+
 def _action(spec: CallSpec, argument: Argument) -> Action:
     action = spec.params.get(argument.name, Keep())
-    if isinstance(action, Refuse):
-        raise Refused(action.reason, action.kind)
     if isinstance(action, Drop) and action.when is not None and not action.when(argument):
         if action.otherwise is None:
             raise Refused(f"{argument.name}={argument.text} has no v2 equivalent")
-        return action.otherwise
+        action = action.otherwise
+    if isinstance(action, Refuse):
+        raise Refused(action.reason, action.kind)
     return action
 
 
@@ -299,7 +380,7 @@ def _move(binding: Binding, folds: list[_FoldSite], edits: list[Edit], ctx: FixC
             raise Refused(f"`{binding.name}` is used before all its settings are made", RefusalKind.DATA_FLOW)
     locator = ctx.locator
     start, end = locator.line_start(locator.start(statement)), locator.line_end(locator.end(statement))
-    moved = apply_edits(ctx.text[start:end], [Edit(e.start - start, e.end - start, e.text) for e in edits])
+    moved = apply_in_span(ctx.text, start, end, edits)
     last_start, last_end = locator.line_start(locator.start(last)), locator.line_end(locator.end(last))
     kept_comments = statements.comments(ctx.text[locator.start(last):last_end])
     indent = locator.indentation(last)

@@ -1,0 +1,454 @@
+"""Deploying a model to a web service (AML071-AML074): an online endpoint and a deployment.
+
+mapping-extension.md 7.3-7.4::
+
+    inference_config = InferenceConfig(entry_script="score.py", source_directory="./src", environment=env)
+    aci_config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1)
+    service = Model.deploy(ws, "churn-svc", [model], inference_config, aci_config)
+    ->
+    inference_config = CodeConfiguration(code="./src", scoring_script="score.py")
+    service = ManagedOnlineEndpoint(name="churn-svc", auth_mode="key")
+    ml_client.online_endpoints.begin_create_or_update(service).result()
+    service_deployment = ManagedOnlineDeployment(name="blue", endpoint_name=service.name, model=..., ...)
+    service_poller = ml_client.online_deployments.begin_create_or_update(service_deployment)
+
+The service variable holds the endpoint; ``service.wait_for_deployment()``
+waits on the poller and then routes the traffic to the deployment (done at
+once when the program never waits).  ACI's CPU and memory choose the SKU from
+the ACI-upgrade article's table; ACI had auth off, v2 always asks for a key: a
+documented default with a TODO.  AKS becomes a Kubernetes endpoint with v1's
+request, probe and autoscale defaults written out.  What v2 cannot do (no
+auth, custom DNS, TLS certificates, CMK, several models) is refused as
+impossible.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..engine.findings import RefusalKind
+from ..engine.fixing import statements
+from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.specs import Argument, Build, CallSpec, Drop, Refuse, Refused, apply_call_spec
+from ..engine.names import Binding, Const
+from ._common import absorbed_bindings, workspace_binding
+from ._defaults import V1_CPU_IMAGE
+from ._origin import result_binding
+from ._todo import add_todo
+from .script_run_config import environment
+from .service import DEPLOYMENT_NAME, handle_findings, traffic_lines, translate_service_uses
+
+MODEL_DEPLOY = "azureml.core.Model.deploy"
+INFERENCE_CONFIG = "azureml.core.model.InferenceConfig"
+ACI_CONFIG = "azureml.core.webservice.AciWebservice.deploy_configuration"
+AKS_CONFIG = "azureml.core.webservice.AksWebservice.deploy_configuration"
+_ENTITIES = "azure.ai.ml.entities"
+
+# The ACI-upgrade article's table: (cores, GB) upper bounds -> managed SKU (mapping-extension.md 7.3).
+SKU_ROWS = ((1, 1.2, "Standard_DS1_v2"), (2, 1.7, "Standard_F2s_v2"), (2, 4.7, "Standard_DS2_v2"),
+            (2, 13.7, "Standard_E2s_v3"), (4, 5.7, "Standard_F4s_v2"), (4, 11.7, "Standard_DS3_v2"),
+            (4, 16, "Standard_E4s_v3"))
+ACI_DEFAULTS = (0.1, 0.5)  # cores, GB when not given
+
+
+def v1_resources_to_sku(cpu_cores: float | None, memory_gb: float | None) -> tuple[str | None, bool]:
+    """The SKU for v1's CPU and memory, and whether the table lists that combination
+    (False: the first row that covers both numbers was taken)."""
+    cpu = ACI_DEFAULTS[0] if cpu_cores is None else cpu_cores
+    memory = ACI_DEFAULTS[1] if memory_gb is None else memory_gb
+    chosen = next(((c, sku) for c, m, sku in SKU_ROWS if cpu <= c and memory <= m), None)
+    if chosen is None:
+        return None, False
+    smallest = min(c for c, _, _ in SKU_ROWS if cpu <= c)
+    return chosen[1], chosen[0] == smallest
+
+
+# What each deploy_configuration argument becomes: "endpoint:<kw>" / "deployment:<kw>", or a refusal.
+_IMPOSSIBLE = {
+    "ssl_enabled": "endpoints are always TLS with Azure's certificate",
+    "ssl_cert_pem_file": "endpoints are always TLS with Azure's certificate",
+    "ssl_key_pem_file": "endpoints are always TLS with Azure's certificate",
+    "ssl_cname": "endpoints have no custom DNS name",
+    "dns_name_label": "endpoints have no custom DNS name",
+    "primary_key": "endpoint keys are generated",
+    "secondary_key": "endpoint keys are generated",
+    "cmk_vault_base_url": "endpoints have no per-service customer-managed key",
+    "cmk_key_name": "endpoints have no per-service customer-managed key",
+    "cmk_key_version": "endpoints have no per-service customer-managed key",
+    "vnet_name": "network isolation is a workspace setting, not code",
+    "subnet_name": "network isolation is a workspace setting, not code",
+}
+ACI_SIGNATURE = ("cpu_cores", "memory_gb", "tags", "properties", "description", "location", "auth_enabled",
+                 "ssl_enabled", "enable_app_insights", "ssl_cert_pem_file", "ssl_key_pem_file", "ssl_cname",
+                 "dns_name_label", "primary_key", "secondary_key", "collect_model_data", "cmk_vault_base_url",
+                 "cmk_key_name", "cmk_key_version", "vnet_name", "subnet_name")
+AKS_SIGNATURE = ("autoscale_enabled", "autoscale_min_replicas", "autoscale_max_replicas", "autoscale_refresh_seconds",
+                 "autoscale_target_utilization", "collect_model_data", "auth_enabled", "cpu_cores", "memory_gb",
+                 "enable_app_insights", "scoring_timeout_ms", "replica_max_concurrent_requests",
+                 "max_request_wait_time", "num_replicas", "primary_key", "secondary_key", "tags", "properties",
+                 "description", "gpu_cores", "period_seconds", "initial_delay_seconds", "timeout_seconds",
+                 "success_threshold", "failure_threshold", "namespace", "token_auth_enabled", "compute_target_name",
+                 "cpu_cores_limit", "memory_gb_limit", "blobfuse_enabled")
+# AksWebservice.deploy_configuration's documented defaults (mapping-extension.md 7.4).
+AKS_DEFAULTS = {
+    "cpu_cores": "0.1", "memory_gb": "0.5", "scoring_timeout_ms": "60000", "replica_max_concurrent_requests": "1",
+    "max_request_wait_time": "500", "period_seconds": "10", "initial_delay_seconds": "310", "timeout_seconds": "2",
+    "success_threshold": "1", "failure_threshold": "3", "autoscale_min_replicas": "1", "autoscale_max_replicas": "10",
+    "autoscale_refresh_seconds": "1", "autoscale_target_utilization": "70",
+}
+
+
+# -- InferenceConfig -> CodeConfiguration ---------------------------------------
+
+
+def _code_configuration(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> list[str]:
+    """v1 ran ``entry_script`` from ``source_directory``, or from its own folder."""
+    entry = arguments.get("entry_script")
+    script = known_str(ctx, entry.node) if entry is not None else None
+    if script is None and entry is not None and isinstance(entry.value, Const):
+        script = entry.value.value  # os.path.join(folder, "score.py") of known parts
+    if script is None:
+        raise Refused("entry_script= is not a known file name", RefusalKind.DATA_FLOW)
+    source = arguments.get("source_directory")
+    if source is not None:
+        if "conda_file" in arguments:
+            raise Refused("conda_file= together with source_directory=: v1 read it from the source directory")
+        return [f"code={source.text}", f"scoring_script={py_str(script)}"]
+    folder, name = posixpath.split(script)
+    return [f"code={py_str(folder or '.')}", f"scoring_script={py_str(name)}"]
+
+
+def _read_by_deploy(argument: Argument) -> list[str]:
+    return []  # the deployment takes it (see _environment_of)
+
+
+INFERENCE_SPEC = CallSpec(
+    old=INFERENCE_CONFIG,
+    signature=("entry_script", "runtime", "conda_file", "extra_docker_file_steps", "source_directory", "enable_gpu",
+               "description", "base_image", "base_image_registry", "cuda_version", "environment"),
+    new=(_ENTITIES, "CodeConfiguration"),
+    params={
+        "entry_script": Build(_read_by_deploy),
+        "source_directory": Build(_read_by_deploy),
+        "environment": Build(_read_by_deploy),
+        "runtime": Build(_read_by_deploy),
+        "conda_file": Build(_read_by_deploy),
+        "base_image": Build(_read_by_deploy),
+        "description": Drop("InferenceConfig(description=) has no place in v2 and was dropped"),
+        "extra_docker_file_steps": Refuse("extra_docker_file_steps= needs a v2 environment built from a Dockerfile"),
+        "enable_gpu": Refuse("enable_gpu= needs a GPU image and SKU chosen by hand"),
+        "base_image_registry": Refuse("base_image_registry=: a private registry needs a v2 environment by hand"),
+        "cuda_version": Refuse("cuda_version= needs a CUDA image chosen by hand"),
+    },
+    finish=_code_configuration,
+)
+
+
+def fix_inference_config(ctx: FixContext) -> Iterator[Rewrite]:
+    """``InferenceConfig(...)`` -> ``CodeConfiguration(code=, scoring_script=)``; its environment
+    moves to the deployment, so every use must be a deploy this fix migrates."""
+    for site in ctx.model.calls_to(INFERENCE_CONFIG):
+        rewrite = Rewrite("AML072", site.node, "InferenceConfig() -> CodeConfiguration()")
+        rewrite.binding = ctx.assigned_binding(site.node)
+        if rewrite.binding is None:
+            yield rewrite.refuse("the InferenceConfig is not assigned to a variable", RefusalKind.DATA_FLOW)
+            continue
+        try:
+            apply_call_spec(INFERENCE_SPEC, site.node, rewrite, ctx, rewrite.binding)
+        except Refused as reason:
+            rewrite.refuse(str(reason), reason.kind)
+        yield rewrite
+
+
+def fix_aci_config(ctx: FixContext) -> Iterator[Rewrite]:
+    """The deploy reads an ACI configuration's settings; the variable then goes."""
+    yield from absorbed_bindings(ctx, ACI_CONFIG, "AML073", "settings moved to the endpoint and deployment")
+
+
+def fix_aks_config(ctx: FixContext) -> Iterator[Rewrite]:
+    yield from absorbed_bindings(ctx, AKS_CONFIG, "AML074", "settings moved to the Kubernetes endpoint and deployment")
+
+
+# -- Model.deploy -> endpoint + deployment ------------------------------------
+
+
+@dataclass
+class Target:
+    """What one deploy writes: the endpoint's and the deployment's keyword arguments."""
+
+    kind: str  # "managed" or "kubernetes"
+    endpoint: dict[str, str] = field(default_factory=dict)
+    deployment: dict[str, str] = field(default_factory=dict)
+    todo: list[str] = field(default_factory=list)
+
+
+def _origin(node: ast.expr, ctx: FixContext, what: str) -> ast.Call:
+    """The call that built a config variable (one plain assignment)."""
+    if isinstance(node, ast.Call):
+        return node
+    binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
+    statement = binding.node if binding is not None else None
+    if (binding is None or binding.conditional or len(ctx.bindings_named(binding.name)) != 1
+            or not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call)):
+        raise Refused(f"{what} is not built by one plain assignment", RefusalKind.DATA_FLOW)
+    return statement.value
+
+
+def _settings(call: ast.Call, signature: tuple[str, ...]) -> dict[str, ast.expr]:
+    bound = bind_arguments(call, list(signature))
+    if isinstance(bound, str):
+        raise Refused(f"deploy_configuration(): {bound}", RefusalKind.DATA_FLOW)
+    unknown = sorted(set(bound.values) - set(signature))
+    if unknown:
+        raise Refused(f"deploy_configuration({', '.join(unknown)}=) is not a v1 setting this fix knows")
+    blobfuse = bound.values.pop("blobfuse_enabled", None)
+    if blobfuse is not None and not (isinstance(blobfuse, ast.Constant) and blobfuse.value in (False, None)):
+        raise Refused("blobfuse_enabled=True: Kubernetes deployments have no blobfuse setting in v2",
+                      RefusalKind.IMPOSSIBLE)
+    for name in bound.values:
+        if name in _IMPOSSIBLE:
+            raise Refused(f"{name}=: {_IMPOSSIBLE[name]} in v2", RefusalKind.IMPOSSIBLE)
+    if "collect_model_data" in bound.values:
+        raise Refused("collect_model_data= needs a v2 DataCollector on the deployment, set by hand")
+    return bound.values
+
+
+def _number(node: ast.expr | None) -> float | None:
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return node.value
+    raise Refused("cpu_cores=/memory_gb= is not a literal number", RefusalKind.DATA_FLOW)
+
+
+def _flag(node: ast.expr | None) -> bool | None:
+    if node is None or (isinstance(node, ast.Constant) and node.value is None):
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+        return node.value
+    raise Refused("a deploy_configuration flag is not True or False", RefusalKind.DATA_FLOW)
+
+
+def _common_settings(values: dict[str, ast.expr], target: Target, ctx: FixContext) -> None:
+    for name in ("tags", "properties", "description"):
+        if name in values:
+            target.endpoint[name] = ctx.locator.text(values[name])
+    if _flag(values.get("enable_app_insights")):
+        target.deployment["app_insights_enabled"] = "True"
+
+
+def _aci(call: ast.Call, ctx: FixContext) -> Target:
+    values = _settings(call, ACI_SIGNATURE)
+    if "location" in values:
+        raise Refused("location=: a v2 endpoint lives in the workspace's region")
+    target = Target("managed")
+    sku, listed = v1_resources_to_sku(_number(values.get("cpu_cores")), _number(values.get("memory_gb")))
+    if sku is None:
+        raise Refused("more than 4 cores or 16 GB: the ACI-upgrade table has no SKU for it; pick one by hand")
+    target.deployment.update(instance_type=py_str(sku), instance_count="1")
+    target.endpoint["auth_mode"] = py_str("key")
+    _common_settings(values, target, ctx)
+    if not _flag(values.get("auth_enabled")):
+        target.todo.append("v1 ACI had auth off by default; managed endpoints always require key/token auth, "
+                           "so callers must send a key")
+    if not listed:
+        target.todo.append(f"{sku} is the first SKU of the ACI-upgrade table that covers v1's cores and memory")
+    target.todo.append("endpoint names are unique per Azure region, not per workspace")
+    return target
+
+
+def _aks(call: ast.Call, compute: str, ctx: FixContext) -> Target:
+    values = _settings(call, AKS_SIGNATURE)
+    for name in ("namespace", "gpu_cores", "compute_target_name"):
+        if name in values:
+            raise Refused(f"{name}= maps to an instance type on the attached Kubernetes compute, by hand")
+    setting = {name: ctx.locator.text(values[name]) if name in values else default
+               for name, default in AKS_DEFAULTS.items()}
+    target = Target("kubernetes")
+    target.endpoint["compute"] = compute
+    token = _flag(values.get("token_auth_enabled"))
+    if _flag(values.get("auth_enabled")) is False and not token:
+        raise Refused("auth_enabled=False: v2 endpoints always require key or token auth", RefusalKind.IMPOSSIBLE)
+    target.endpoint["auth_mode"] = py_str("aml_token" if token else "key")
+    _common_settings(values, target, ctx)
+    settings = f"{ctx.symbol(_ENTITIES, 'ResourceSettings')}"
+    requests = f'{settings}(cpu=str({setting["cpu_cores"]}), memory=f"{{{setting["memory_gb"]}}}Gi")'
+    limits = ""
+    if "cpu_cores_limit" in values or "memory_gb_limit" in values:
+        parts = []
+        if "cpu_cores_limit" in values:
+            parts.append(f"cpu=str({ctx.locator.text(values['cpu_cores_limit'])})")
+        if "memory_gb_limit" in values:
+            parts.append(f'memory=f"{{{ctx.locator.text(values["memory_gb_limit"])}}}Gi"')
+        limits = f", limits={settings}({', '.join(parts)})"
+    target.deployment["resources"] = f"{ctx.symbol(_ENTITIES, 'ResourceRequirementsSettings')}(requests={requests}{limits})"
+    target.deployment["request_settings"] = (
+        f"{ctx.symbol(_ENTITIES, 'OnlineRequestSettings')}(request_timeout_ms={setting['scoring_timeout_ms']}, "
+        f"max_concurrent_requests_per_instance={setting['replica_max_concurrent_requests']}, "
+        f"max_queue_wait_ms={setting['max_request_wait_time']})")
+    target.deployment["liveness_probe"] = (
+        f"{ctx.symbol(_ENTITIES, 'ProbeSettings')}(period={setting['period_seconds']}, "
+        f"initial_delay={setting['initial_delay_seconds']}, timeout={setting['timeout_seconds']}, "
+        f"success_threshold={setting['success_threshold']}, failure_threshold={setting['failure_threshold']})")
+    if "num_replicas" in values and _flag(values.get("autoscale_enabled")) is not True:
+        target.deployment["scale_settings"] = f"{ctx.symbol(_ENTITIES, 'DefaultScaleSettings')}()"
+        target.deployment["instance_count"] = ctx.locator.text(values["num_replicas"])
+    elif _flag(values.get("autoscale_enabled")) is False:
+        raise Refused("autoscale_enabled=False without num_replicas: v1's replica count is unknown")
+    else:
+        target.deployment["scale_settings"] = (
+            f"{ctx.symbol(_ENTITIES, 'TargetUtilizationScaleSettings')}(min_instances={setting['autoscale_min_replicas']}, "
+            f"max_instances={setting['autoscale_max_replicas']}, polling_interval={setting['autoscale_refresh_seconds']}, "
+            f"target_utilization_percentage={setting['autoscale_target_utilization']})")
+        target.deployment["instance_count"] = setting["autoscale_min_replicas"]
+    target.todo.append("the AKS cluster must be attached as a Kubernetes compute with the Azure ML extension; "
+                       "memory is requested in Gi, about 7% more than v1's GB")
+    return target
+
+
+def _model(node: ast.expr | None, ctx: FixContext) -> str:
+    """``models=[model]``: one registered model, referenced by name and version (v1 or v2 object)."""
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        raise Refused("models= is not a literal list", RefusalKind.DATA_FLOW)
+    if len(node.elts) != 1:
+        raise Refused("a v2 deployment serves one model: several models per service must be combined into one "
+                      "model asset first", RefusalKind.IMPOSSIBLE)
+    model = node.elts[0]
+    if not isinstance(model, ast.Name):
+        raise Refused("the model is not a variable", RefusalKind.DATA_FLOW)
+    return f'f"azureml:{{{model.id}.name}}:{{{model.id}.version}}"'
+
+
+_ENDPOINT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,30}[A-Za-z0-9]$")
+
+
+def _endpoint_name(node: ast.expr | None, ctx: FixContext) -> str:
+    if node is None:
+        raise Refused("the service has no name", RefusalKind.DATA_FLOW)
+    literal = constant_str(node)
+    if literal is not None and not _ENDPOINT_NAME.match(literal):
+        raise Refused(f"{literal!r} is not a valid v2 endpoint name (3-32 characters, a letter first, '-' only)",
+                      RefusalKind.IMPOSSIBLE)
+    return ctx.locator.text(node)
+
+
+def _environment_of(inference: ast.Call, rewrite: Rewrite, ctx: FixContext) -> str:
+    """The InferenceConfig's environment, for the deployment."""
+    bound = bind_arguments(inference, list(INFERENCE_SPEC.signature))
+    assert not isinstance(bound, str)
+    if "environment" in bound.values:
+        node = bound.values["environment"]
+        site = ctx.site(inference)
+        value = site.kwargs.get("environment") if site is not None else None
+        return environment(Argument("environment", node, value, ctx, rewrite))
+    conda = bound.values.get("conda_file")
+    if conda is None:
+        raise Refused("the InferenceConfig has no environment= or conda_file=", RefusalKind.DATA_FLOW)
+    runtime = constant_str(bound.values.get("runtime"))
+    if runtime not in (None, "python"):
+        raise Refused(f"runtime={runtime!r} has no v2 equivalent", RefusalKind.IMPOSSIBLE)
+    image = ctx.locator.text(bound.values["base_image"]) if "base_image" in bound.values else py_str(V1_CPU_IMAGE)
+    add_todo(ctx, rewrite, ctx.statement_of(rewrite.node), "AML072",
+             "the legacy InferenceConfig(conda_file=) became an environment on v1's base image; it must install "
+             "azureml-inference-server-http (azureml-defaults brings it)")
+    return f"{ctx.symbol(_ENTITIES, 'Environment')}(image={image}, conda_file={ctx.locator.text(conda)})"
+
+
+def _config_use(node: ast.expr | None, rewrite: Rewrite) -> None:
+    if isinstance(node, ast.Name):
+        rewrite.consumes.append(node)
+
+
+DEPLOY_SIGNATURE = ["workspace", "name", "models", "inference_config", "deployment_config", "deployment_target",
+                    "overwrite", "show_output"]
+
+
+def _plan(call: ast.Call, rewrite: Rewrite, ctx: FixContext) -> tuple[Target, str, Binding]:
+    bound = bind_arguments(call, DEPLOY_SIGNATURE)
+    if isinstance(bound, str):
+        raise Refused(bound, RefusalKind.DATA_FLOW)
+    values = bound.values
+    workspace = workspace_binding(ctx, values.get("workspace"))
+    if workspace is None:
+        raise Refused("the workspace is not a Workspace variable this fix migrates", RefusalKind.DATA_FLOW)
+    rewrite.consumes.append(values["workspace"])  # type: ignore[arg-type]
+    if "deployment_config" not in values or "inference_config" not in values:
+        raise Refused("Model.deploy() without an inference_config and a deployment_config", RefusalKind.DATA_FLOW)
+    settings = _origin(values["deployment_config"], ctx, "deployment_config=")
+    kind = ctx.callee(settings)
+    if kind == ACI_CONFIG:
+        if "deployment_target" in values:
+            raise Refused("an ACI configuration with a deployment_target=")
+        target = _aci(settings, ctx)
+    elif kind == AKS_CONFIG:
+        if not isinstance(values.get("deployment_target"), ast.Name):
+            raise Refused("an AKS deployment without a deployment_target= variable", RefusalKind.DATA_FLOW)
+        target = _aks(settings, f"{values['deployment_target'].id}.name", ctx)  # type: ignore[union-attr]
+    else:
+        raise Refused("deployment_config= is not an ACI or AKS deploy_configuration()")
+    inference = _origin(values["inference_config"], ctx, "inference_config=")
+    if ctx.callee(inference) != INFERENCE_CONFIG:
+        raise Refused("inference_config= is not an InferenceConfig(...)", RefusalKind.DATA_FLOW)
+    _config_use(values["inference_config"], rewrite)
+    _config_use(values["deployment_config"], rewrite)
+    code = ctx.locator.text(values["inference_config"]) if isinstance(values["inference_config"], ast.Name) else None
+    if code is None:
+        raise Refused("the InferenceConfig is built inline: assign it to a variable first", RefusalKind.DATA_FLOW)
+    target.endpoint = {"name": _endpoint_name(values.get("name"), ctx), **target.endpoint}
+    target.deployment = {"model": _model(values.get("models"), ctx), "environment": _environment_of(inference, rewrite, ctx),
+                         "code_configuration": code, **target.deployment}
+    if "overwrite" in values:
+        rewrite.notes.append("overwrite= dropped: begin_create_or_update updates an existing endpoint")
+    return target, ctx.counterpart(workspace), workspace
+
+
+def fix_deploy(ctx: FixContext) -> Iterator[Rewrite]:
+    """``service = Model.deploy(...)`` -> the endpoint (held by ``service``), its deployment
+    and the poller that ``service.wait_for_deployment()`` waits on."""
+    for site in ctx.model.calls_to(MODEL_DEPLOY):
+        call = site.node
+        rewrite = Rewrite("AML071", call, "Model.deploy() -> online endpoint + deployment")
+        binding = None
+        try:
+            binding = rewrite.binding = result_binding(call, ctx, "deployed service")
+            target, client, _ = _plan(call, rewrite, ctx)
+            _write(call, ctx.statement_of(call), binding, target, client, rewrite, ctx)
+        except Refused as reason:
+            rewrite.refuse(str(reason), reason.kind)
+            rewrite.findings.extend(f for f in handle_findings(binding, ctx) if f not in rewrite.findings)
+        yield rewrite
+
+
+def _write(call: ast.Call, statement: ast.stmt, binding: Binding | None, target: Target, client: str,
+           rewrite: Rewrite, ctx: FixContext) -> None:
+    endpoint = binding.name if binding is not None else ctx.fresh_name("endpoint")
+    deployment = ctx.fresh_name(f"{endpoint}_deployment")
+    poller = ctx.fresh_name(f"{endpoint}_poller")
+    prefix = "Kubernetes" if target.kind == "kubernetes" else "Managed"
+    endpoint_class = ctx.symbol(_ENTITIES, f"{prefix}OnlineEndpoint")
+    deployment_class = ctx.symbol(_ENTITIES, f"{prefix}OnlineDeployment")
+    deployment_args = {"name": py_str(DEPLOYMENT_NAME), "endpoint_name": f"{endpoint}.name", **target.deployment}
+    lines = [
+        f"{endpoint} = {endpoint_class}({_keywords(target.endpoint)})",
+        f"{client}.online_endpoints.begin_create_or_update({endpoint}).result()",
+        f"{deployment} = {deployment_class}({_keywords(deployment_args)})",
+        f"{poller} = {client}.online_deployments.begin_create_or_update({deployment})",
+    ]
+    waits = translate_service_uses(binding, poller, client, rewrite, ctx) if binding is not None else 0
+    if not waits:  # nobody waits: route the traffic once the deployment is done, as v1's service served at once
+        lines.extend(traffic_lines(endpoint, poller, client, ""))
+    indent = ctx.locator.indentation(statement)
+    text = (ctx.locator.newline + indent).join(lines)
+    rewrite.edits.append(statements.replace(ctx.locator, statement, text))
+    code = "AML074" if target.kind == "kubernetes" else "AML071"
+    if target.todo:
+        add_todo(ctx, rewrite, statement, code, "; ".join(target.todo))
+
+
+def _keywords(values: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in values.items())

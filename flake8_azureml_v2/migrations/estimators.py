@@ -1,0 +1,262 @@
+"""The migration for AML009: v1 estimators (``Estimator``, ``SKLearn``, ...) become ``command(...)``.
+
+mapping-extension.md 8.4: the entry script and ``script_params`` become one
+command line (keys then values, lists expanded, ``None``/``""`` values leave the
+flag alone); ``compute_target=None`` was run-based compute sized by
+``vm_size``, which is v2's serverless ``instance_type``.  The environment an
+estimator assembled from its arguments is written out: v1's base conda
+dependencies (python 3.8.13, azureml-defaults) plus the packages it names, on
+v1's CPU or GPU image.  A framework estimator (SKLearn) pinned python 3.6 and
+its framework on a retired image: that is a documented default with a TODO.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from collections.abc import Iterator
+
+from ..engine.findings import RefusalKind
+from ..engine.fixing.arguments import constant_str, known_str, py_str
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.specs import Argument, Build, CallSpec, Drop, Keep, Map, Refuse, Refused, apply_call_spec
+from ..engine.names import Ref
+from ..rules.aml009_estimator import ESTIMATORS
+from . import commandline, hyperdrive
+from ._defaults import DEFAULT_ENVIRONMENT, V1_CPU_IMAGE, default_environment
+from ._todo import add_todo
+from .script_run_config import compute_name, environment
+
+CODE = "AML009"
+V1_GPU_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04"
+# What a framework estimator installed on top of python 3.6.2 (mapping-extension.md 8.4),
+# for the framework versions whose pins the reference gives.
+FRAMEWORKS = {
+    ("SKLearn", "0.20.3"): ("scikit-learn==0.20.3", "scipy==1.2.1", "joblib==0.13.2"),
+    ("TensorFlow", "2.1"): ("tensorflow==2.1.0", "horovod==0.19.1"),
+}
+DEFAULT_VERSIONS = {"SKLearn": "0.20.3"}
+SIGNATURE = (
+    "source_directory", "compute_target", "vm_size", "vm_priority", "entry_script", "script_params", "node_count",
+    "process_count_per_node", "distributed_backend", "distributed_training", "use_gpu", "use_docker",
+    "custom_docker_image", "image_registry_details", "user_managed", "conda_packages", "pip_packages",
+    "conda_dependencies_file", "pip_requirements_file", "environment_variables", "environment_definition",
+    "inputs", "source_directory_data_store", "shm_size", "resume_from", "max_run_duration_seconds",
+    "framework_version", "worker_count", "parameter_server_count",
+)
+_ENVIRONMENT_PARTS = ("use_gpu", "custom_docker_image", "user_managed", "conda_packages", "pip_packages",
+                      "conda_dependencies_file", "environment_definition", "framework_version")
+
+
+def _compute(argument: Argument) -> str:
+    if constant_str(argument.node) == "local":
+        return argument.text  # estimators ran locally in Docker (use_docker=True), as v2 "local" does
+    return compute_name(argument)
+
+
+def _one(argument: Argument) -> bool:
+    return isinstance(argument.node, ast.Constant) and argument.node.value == 1
+
+
+def _true(argument: Argument) -> bool:
+    return isinstance(argument.node, ast.Constant) and argument.node.value is True
+
+
+def _command(argument: Argument) -> list[str]:
+    """``entry_script=`` + ``script_params=`` -> ``command="python <script> <params>"``."""
+    ctx, rewrite = argument.ctx, argument.rewrite
+    script = known_str(ctx, argument.node)
+    if script is None:
+        raise Refused("entry_script= is not a known file name", RefusalKind.DATA_FLOW)
+    line = _line(argument.siblings, ctx, rewrite)
+    return [f"command={py_str(line.command(script))}"]
+
+
+def _line(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> commandline.CommandLine:
+    key = f"estimator_line:{id(rewrite)}"
+    if key not in ctx.cache:
+        ctx.cache[key] = _translate(arguments.get("script_params"), ctx, rewrite)
+    return ctx.cache[key]  # type: ignore[return-value]
+
+
+def _translate(params: Argument | None, ctx: FixContext, rewrite: Rewrite) -> commandline.CommandLine:
+    items: list[ast.expr] = []
+    if params is not None:
+        node = params.node
+        if isinstance(node, ast.Name):
+            binding = ctx.binding_of(node)
+            statement = binding.node if binding is not None else None
+            if (binding is None or binding.conditional or len(binding.uses) != 1
+                    or not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Dict)):
+                raise Refused(f"script_params=`{node.id}` is not a literal dict used only here", RefusalKind.DATA_FLOW)
+            rewrite.edits.append(ctx.delete(statement))
+            node = statement.value
+        if not isinstance(node, ast.Dict) or any(k is None for k in node.keys):
+            raise Refused("script_params= is not a literal dict", RefusalKind.DATA_FLOW)
+        for key, value in zip(node.keys, node.values):
+            items.append(key)  # type: ignore[arg-type]
+            if isinstance(value, ast.Constant) and value.value in (None, ""):
+                continue  # v1 passed the flag alone
+            items.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
+    try:
+        line = commandline.translate(items, ctx)
+    except commandline.Refused as reason:
+        raise Refused(str(reason), RefusalKind.DATA_FLOW) from None
+    hyperdrive.extend_trial(line, rewrite, ctx)
+    rewrite.consumes.extend(line.consumes)
+    rewrite.findings.extend(line.resolves)
+    rewrite.notes.extend(line.notes)
+    return line
+
+
+def _finish(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> list[str]:
+    """The environment, the serverless size, and the inputs and outputs the command binds."""
+    if "entry_script" not in arguments:
+        raise Refused("no entry_script= to run", RefusalKind.DATA_FLOW)
+    built = [f"environment={_environment(arguments, ctx, rewrite)}"]
+    if "compute_target" not in arguments:
+        if "vm_size" not in arguments:
+            raise Refused("no compute_target and no vm_size: v1 picked run-based compute itself", RefusalKind.DATA_FLOW)
+        built.append(f"instance_type={arguments['vm_size'].text}")  # v1's run-based compute -> serverless
+    line = _line(arguments, ctx, rewrite)
+    if line.datasets or line.parameters:
+        built.append(f"inputs={commandline.dict_source(line.input_declarations(with_paths=True))}")
+    if line.outputs:
+        built.append(f"outputs={commandline.dict_source(line.outputs)}")
+    return built
+
+
+def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> str:
+    given = {p: arguments[p] for p in _ENVIRONMENT_PARTS if p in arguments}
+    if "environment_definition" in given:
+        if len(given) > 1:
+            rewrite.notes.append("environment_definition= wins over the other environment arguments, as in v1")
+        return environment(given["environment_definition"])
+    kind = _kind(rewrite, ctx)
+    image = _image(given)
+    if "user_managed" in given:
+        if not _true(given["user_managed"]) or "custom_docker_image" not in given:
+            raise Refused("user_managed= without a custom_docker_image: the interpreter is unknown")
+        return f"{ctx.symbol('azure.ai.ml.entities', 'Environment')}(image={image})"
+    pins = _framework(kind, given.get("framework_version"), rewrite, ctx)
+    if "conda_dependencies_file" in given:
+        if pins or "conda_packages" in given or "pip_packages" in given:
+            raise Refused("conda_dependencies_file= together with packages: merge them by hand")
+        return f"{ctx.symbol('azure.ai.ml.entities', 'Environment')}(image={image}, conda_file={_conda_file(arguments)})"
+    conda = _listed(given.get("conda_packages"))
+    pip = [*pins, *_listed(given.get("pip_packages"))]
+    if not conda and not pip and "custom_docker_image" not in given and "use_gpu" not in given:
+        rewrite.helpers.update(default_environment(CODE))
+        return DEFAULT_ENVIRONMENT
+    python = "3.6.2" if pins else "3.8.13"
+    dependencies = [py_str(f"python={python}"), *conda, "{" + f'"pip": [{", ".join([py_str("azureml-defaults"), *pip])}]' + "}"]
+    conda_file = ('{"name": "project_environment", "channels": ["anaconda", "conda-forge"], '
+                  f'"dependencies": [{", ".join(dependencies)}]}}')
+    return f"{ctx.symbol('azure.ai.ml.entities', 'Environment')}(image={image}, conda_file={conda_file})"
+
+
+def _kind(rewrite: Rewrite, ctx: FixContext) -> str:
+    site = ctx.site(rewrite.node)
+    return site.callee.qualname.rsplit(".", 1)[1] if site is not None and isinstance(site.callee, Ref) else ""
+
+
+def _image(given: dict[str, Argument]) -> str:
+    if "custom_docker_image" in given:
+        return given["custom_docker_image"].text
+    if "use_gpu" in given:
+        node = given["use_gpu"].node
+        if not isinstance(node, ast.Constant) or not isinstance(node.value, bool):
+            raise Refused("use_gpu= is not True or False", RefusalKind.DATA_FLOW)
+        return py_str(V1_GPU_IMAGE if node.value else V1_CPU_IMAGE)
+    return py_str(V1_CPU_IMAGE)
+
+
+def _framework(kind: str, version: Argument | None, rewrite: Rewrite, ctx: FixContext) -> tuple[str, ...]:
+    """The pip pins a framework estimator added, with the TODO the reference asks for."""
+    if kind == "Estimator":
+        return ()
+    wanted = DEFAULT_VERSIONS.get(kind) if version is None else constant_str(version.node)
+    pins = FRAMEWORKS.get((kind, wanted or ""))
+    if pins is None:
+        raise Refused(f"{kind}(framework_version={wanted!r}): the packages v1 pinned for it are not known here; "
+                      "pick an environment by hand")
+    add_todo(ctx, rewrite, ctx.statement_of(rewrite.node), CODE,
+             f"v1 framework estimator pinned py3.6 + {', '.join(pins)}; upgrade or use a curated env")
+    return tuple(py_str(p) for p in pins)
+
+
+def _listed(argument: Argument | None) -> list[str]:
+    if argument is None:
+        return []
+    node = argument.node
+    if not isinstance(node, (ast.List, ast.Tuple)) or not all(constant_str(e) is not None for e in node.elts):
+        raise Refused(f"{argument.name}= is not a literal list of package names", RefusalKind.DATA_FLOW)
+    return [argument.ctx.locator.text(e) for e in node.elts]
+
+
+def _conda_file(arguments: dict[str, Argument]) -> str:
+    """v1 read conda_dependencies_file relative to source_directory."""
+    source = arguments.get("source_directory")
+    name = arguments["conda_dependencies_file"]
+    folder = known_str(name.ctx, source.node) if source is not None else None
+    file = known_str(name.ctx, name.node)
+    if folder is None or file is None:
+        raise Refused("conda_dependencies_file= or source_directory= is not a literal path", RefusalKind.DATA_FLOW)
+    return py_str(posixpath.join(folder, file))
+
+
+def _dropped(argument: Argument) -> list[str]:
+    return []
+
+
+SPEC = CallSpec(
+    old="azureml.train.estimator.Estimator",
+    signature=SIGNATURE,
+    new=("azure.ai.ml", "command"),
+    params={
+        "source_directory": Keep("code"),
+        "entry_script": Build(_command),
+        "script_params": Build(_dropped),  # part of the command line
+        "compute_target": Map("compute", _compute),
+        "vm_size": Build(_dropped),  # instance_type= when there is no compute_target (see _finish)
+        "node_count": Drop(when=_one, otherwise=Keep("instance_count")),
+        "process_count_per_node": Drop(when=_one, otherwise=Refuse("process_count_per_node= needs a v2 distribution")),
+        "use_docker": Drop(when=_true, otherwise=Refuse("use_docker=False: v2 jobs always run in a container",
+                                                        RefusalKind.IMPOSSIBLE)),
+        **{p: Build(_dropped) for p in _ENVIRONMENT_PARTS},
+        "environment_variables": Keep(),
+        "shm_size": Keep(),
+        "max_run_duration_seconds": Keep("timeout"),
+        "vm_priority": Refuse("vm_priority= maps to a v2 queue setting by hand"),
+        "distributed_backend": Refuse("distributed_backend= needs a v2 distribution and instance_count"),
+        "distributed_training": Refuse("distributed_training= needs a v2 distribution and instance_count"),
+        "worker_count": Refuse("worker_count= needs a v2 TensorFlowDistribution"),
+        "parameter_server_count": Refuse("parameter_server_count= needs a v2 TensorFlowDistribution"),
+        "image_registry_details": Refuse("image_registry_details=: a private registry needs a v2 environment by hand"),
+        "pip_requirements_file": Refuse("pip_requirements_file=: build the v2 environment from the file by hand"),
+        "inputs": Refuse("inputs= that the script reads by name (not through script_params=)"),
+        "source_directory_data_store": Refuse("source_directory_data_store= has no v2 equivalent",
+                                              RefusalKind.IMPOSSIBLE),
+        "resume_from": Refuse("resume_from= has no v2 equivalent", RefusalKind.IMPOSSIBLE),
+    },
+    produces="job",
+    finish=_finish,
+)
+
+
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
+    """``est = SKLearn(...)`` -> ``est = command(...)`` (its submit is AML001's)."""
+    for site in ctx.model.calls:
+        if not isinstance(site.callee, Ref) or site.callee.qualname not in ESTIMATORS:
+            continue
+        call = site.node
+        rewrite = Rewrite(CODE, call, f"{site.callee.qualname.rsplit('.', 1)[1]}() -> command()")
+        rewrite.binding = ctx.assigned_binding(call)
+        if rewrite.binding is None:
+            yield rewrite.refuse("the estimator is not assigned to a variable", RefusalKind.DATA_FLOW)
+            continue
+        try:
+            apply_call_spec(SPEC, call, rewrite, ctx, rewrite.binding)
+        except Refused as reason:
+            rewrite.refuse(str(reason), reason.kind)
+        yield rewrite

@@ -1,0 +1,170 @@
+"""AutoMLConfig -> automl.<task>(), executed: the migrated program builds a real AutoML
+job, which passes to_rest_job_object (AutoML jobs have no _validate(); mapping-extension.md 10)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
+
+HEADER = """\
+from azureml.core import Dataset, Experiment, Workspace
+from azureml.train.automl import AutoMLConfig
+
+ws = Workspace.from_config()
+experiment = Experiment(ws, "automl")
+"""
+
+
+def _job(records: list[dict]) -> dict:
+    jobs = [r for r in records if r["operation"] == "jobs.create_or_update"]
+    assert len(jobs) == 1
+    assert jobs[0]["rest_error"] is None, jobs[0]["rest_error"]
+    assert jobs[0]["kwargs"]["experiment_name"] == "automl"
+    return jobs[0]["job"]
+
+
+def _migrate(tmp_path: Path, body: str) -> tuple[str, str, dict, list[dict]]:
+    script = project(tmp_path, HEADER + textwrap.dedent(body))
+    report = fix(script)
+    migrated = script.read_text()
+    assert no_v1(migrated), migrated
+    ruff_clean(script)
+    records = execute(script)
+    return migrated, report, _job(records), records
+
+
+def test_settings_dict_and_delimited_files_become_an_mltable_job(tmp_path: Path) -> None:
+    migrated, report, job, _ = _migrate(tmp_path, """\
+        train_data = Dataset.Tabular.from_delimited_files("https://example.com/data/machine.csv")
+        automl_settings = {
+            "n_cross_validations": 3,
+            "primary_metric": "r2_score",
+            "experiment_timeout_hours": 0.3,  # short for the demo
+            "max_concurrent_iterations": 4,
+            "max_cores_per_iteration": -1,
+            "verbosity": 20,
+        }
+        automl_config = AutoMLConfig(task="regression", compute_target="cpu-cluster", training_data=train_data,
+                                     label_column_name="ERP", **automl_settings)
+        remote_run = experiment.submit(automl_config, show_output=False)
+        """)
+    assert "AML051 fixed" in report and "AML001 fixed" in report and "AML022 fixed" in report
+    assert "# short for the demo" in migrated
+    assert migrated.count("TODO(azureml-v2): AML051") == 1  # the TabularDataset -> MLTable default
+    assert job["type"] == "automl" and job["task"] == "regression" and job["compute"] == "cpu-cluster"
+    assert job["target_column_name"] == "ERP" and job["primary_metric"] == "r2_score"
+    assert job["n_cross_validations"] == 3 and job["log_verbosity"] == "info"  # v1's verbosity=20
+    assert job["limits"] == {"timeout_minutes": 18, "max_concurrent_trials": 4, "max_cores_per_trial": -1,
+                             "max_trials": 1000, "enable_early_termination": True}
+    assert job["training"] == {"enable_model_explainability": True, "enable_onnx_compatible_models": False,
+                               "enable_vote_ensemble": True}
+    assert job["featurization"] == {"mode": "auto"}
+    assert job["training_data"] == {"type": "mltable", "path": "train_data_mltable"}
+    mltable = (tmp_path / "train_data_mltable" / "MLTable").read_text()
+    assert "- file: https://example.com/data/machine.csv" in mltable
+    assert "delimiter: ','" in mltable and "header: all_files_same_headers" in mltable
+
+
+def test_registered_data_is_read_by_name_and_v1_defaults_are_written_out(tmp_path: Path) -> None:
+    migrated, report, job, records = _migrate(tmp_path, """\
+        bank = Dataset.get_by_name(ws, name="bank-marketing")
+        config = AutoMLConfig(task="classification", compute_target="cpu-cluster", training_data=bank,
+                              label_column_name="y", primary_metric="AUC_weighted", positive_label="yes",
+                              blocked_models=["KNN"], enable_dnn=False, featurization="off")
+        run = experiment.submit(config, show_output=True)
+        """)
+    assert "TODO(azureml-v2)" not in migrated  # a registered dataset is behaviour-preserving
+    assert job["training_data"] == {"type": "mltable", "path": "bank-marketing@latest"}
+    assert job["limits"] == {"timeout_minutes": 8640, "max_trials": 1000, "max_concurrent_trials": 1,
+                             "max_cores_per_trial": 1, "enable_early_termination": True}  # v1: 6 days, 1000
+    assert job["training"]["blocked_training_algorithms"] == ["knn"]
+    assert job["training"]["enable_dnn_training"] is False
+    assert job["featurization"] == {"mode": "off"}
+    assert job["positive_label"] == "yes" and job["primary_metric"] == "auc_weighted"
+    assert [r["operation"] for r in records][-1] == "jobs.stream"  # show_output=True waited and printed
+
+
+def test_forecasting_parameters_become_forecasting_settings(tmp_path: Path) -> None:
+    migrated, _, job, _ = _migrate(tmp_path, """\
+        from azureml.automl.core.forecasting_parameters import ForecastingParameters
+
+        train = Dataset.get_by_name(ws, "energy", version=3)
+        forecasting_parameters = ForecastingParameters(time_column_name="timeStamp", freq="H",
+                                                       target_aggregation_function="sum",
+                                                       short_series_handling_configuration="pad")
+        config = AutoMLConfig(task="forecasting", compute_target="cpu-cluster", training_data=train,
+                              label_column_name="demand", forecasting_parameters=forecasting_parameters,
+                              iterations=10, experiment_timeout_hours=1)
+        run = experiment.submit(config)
+        """)
+    assert "ForecastingSettings(" in migrated
+    assert job["training_data"]["path"] == "energy:3"
+    assert job["forecasting"] == {"time_column_name": "timeStamp", "frequency": "H",
+                                  "target_aggregate_function": "sum", "short_series_handling_config": "pad",
+                                  "forecast_horizon": 1}  # v1's default horizon, written out
+    assert job["limits"]["max_trials"] == 10 and job["limits"]["timeout_minutes"] == 60
+
+
+def test_the_dataframe_helper_writes_a_csv_and_an_mltable(tmp_path: Path) -> None:
+    import pandas
+
+    from flake8_azureml_v2.engine.fixing.symbols import symbol
+    from flake8_azureml_v2.migrations import _tabular
+
+    source = _tabular._HELPERS[_tabular.FRAME_HELPER].replace(symbol("os"), "os")
+    namespace: dict = {"os": __import__("os")}
+    exec(source, namespace)  # noqa: S102 - the helper the fixer writes
+    folder = namespace[_tabular.FRAME_HELPER](pandas.DataFrame({"x": [1, 2], "y": [0, 1]}), str(tmp_path / "t"))
+    assert (tmp_path / "t" / "data.csv").read_text().splitlines() == ["x,y", "1,0", "2,1"]
+    assert "- file: ./data.csv" in (Path(folder) / "MLTable").read_text()
+
+
+def test_a_registered_dataframe_becomes_a_local_mltable_with_a_todo(tmp_path: Path) -> None:
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        import pandas as pd
+        from azureml.data.dataset_factory import TabularDatasetFactory
+
+        frame = pd.read_csv("energy.csv")
+        store = ws.get_default_datastore()
+        train = TabularDatasetFactory.register_pandas_dataframe(frame, target=(store, "energy"), name="energy")
+        config = AutoMLConfig(task="forecasting", compute_target="cpu-cluster", training_data=train,
+                              label_column_name="demand")
+        run = experiment.submit(config)
+        """))
+    report = fix(script)
+    migrated = script.read_text()
+    assert "AML051 fixed" in report
+    assert 'training_data=Input(type="mltable", path=v1_dataframe_mltable(frame, "train_mltable"))' in migrated
+    assert migrated.count("TODO(azureml-v2): AML051 the DataFrame is written as CSV") == 1
+    assert "register_pandas_dataframe(frame" in migrated  # v1's registration (a side effect) stays
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ("config = AutoMLConfig(task='classification', training_data=bank, label_column_name='y')\n"
+     "run = experiment.submit(config)\nbest_run, fitted = run.get_output()\n",
+     "has no v2 AutoMLConfig run object; use the parent job's MLflow tag automl_best_child_run_id"),
+    ("config = AutoMLConfig(task='classification', training_data=bank, label_column_name='y')\n"
+     "run = experiment.submit(config)\n",
+     "no compute_target: a local AutoML run, which v2 does not have"),
+    ("config = AutoMLConfig(task='classification', compute_target='c', training_data=bank, label_column_name='y',"
+     " spark_context=sc)\nrun = experiment.submit(config)\n",
+     "spark_context= (AutoML on Databricks) has no v2 equivalent"),
+    ("config = AutoMLConfig(task='image-classification', compute_target='c', training_data=bank,"
+     " label_column_name='y')\nrun = experiment.submit(config)\n",
+     "only the tabular tasks"),
+    ("from azureml.train.automl import AutoMLImageConfig\n"
+     "config = AutoMLImageConfig(task='image-classification', compute_target='c', training_data=bank)\n"
+     "run = experiment.submit(config)\n",
+     "AutoMLImageConfig (image tasks"),
+])
+def test_what_v2_cannot_express_is_reported(tmp_path: Path, body: str, reason: str) -> None:
+    script = project(tmp_path, HEADER + "sc = None\nbank = Dataset.get_by_name(ws, 'bank')\n" + body)
+    before = script.read_text()
+    report = fix(script)
+    assert "AML051 left" in report and reason in report, report
+    assert "config = AutoMLImageConfig(" in script.read_text() or "config = AutoMLConfig(" in script.read_text()
+    assert "experiment.submit(config)" in before

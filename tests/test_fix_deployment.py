@@ -1,0 +1,234 @@
+"""Model.deploy -> online endpoint + deployment, executed: each entity passes its REST
+conversion (``_to_rest_object``, mapping-extension.md 10), and the service handle's
+methods reach the endpoint (``service.run`` over real HTTP to a local server)."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import textwrap
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from flake8_azureml_v2.migrations.deployment import SKU_ROWS, v1_resources_to_sku
+
+from .migrate_helpers import execute, fix, project, ruff_clean
+
+HEADER = """\
+from azureml.core import Environment, Model, Workspace
+from azureml.core.model import InferenceConfig
+from azureml.core.webservice import AciWebservice, AksWebservice
+from registry import model
+
+ws = Workspace.from_config()
+env = Environment.get(ws, "AzureML-sklearn-1.0")
+inference_config = InferenceConfig(entry_script="score.py", source_directory="./src", environment=env)
+"""
+# What the program deploys: a registered model and an AKS target, as the project's own module gives them.
+REGISTRY = "from types import SimpleNamespace\nmodel = SimpleNamespace(name='churn', version='3')\n" \
+           "aks_target = SimpleNamespace(name='k8s-compute')\n"
+
+
+@pytest.mark.parametrize(("cpu", "memory", "sku", "listed"), [
+    *[(c, m, sku, True) for c, m, sku in SKU_ROWS],  # every cell of the ACI-upgrade table
+    (None, None, "Standard_DS1_v2", True),  # v1's defaults: 0.1 cores, 0.5 GB
+    (1, 2, "Standard_DS2_v2", False),  # <=1 core with >1.2 GB: the first row that covers both
+    (8, 1, None, False),  # beyond the table
+])
+def test_the_sku_table(cpu: float | None, memory: float | None, sku: str | None, listed: bool) -> None:
+    assert v1_resources_to_sku(cpu, memory) == (sku, listed)
+
+
+@pytest.fixture()
+def scoring_server() -> Iterator[str]:
+    """A real HTTP server standing in for the endpoint's scoring URI: it echoes the request."""
+
+    class Echo(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            reply = json.dumps({"received": json.loads(body), "authorization": self.headers["Authorization"]})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(reply.encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/score"
+    server.shutdown()
+
+
+def _deploy(tmp_path: Path, body: str, env: dict[str, str] | None = None) -> tuple[str, str, list[dict]]:
+    script = project(tmp_path, HEADER + textwrap.dedent(body))
+    (tmp_path / "registry.py").write_text(REGISTRY)
+    report = fix(script)
+    migrated = script.read_text()
+    ruff_clean(script)
+    records = execute(script, env)
+    for record in records:
+        assert record.get("rest_error") is None, record
+    return migrated, report, records
+
+
+def _entities(records: list[dict], operation: str) -> list[dict]:
+    return [r["entity"] for r in records if r["operation"] == operation]
+
+
+def test_aci_becomes_a_managed_endpoint_and_the_handle_follows(tmp_path: Path, scoring_server: str) -> None:
+    migrated, report, records = _deploy(tmp_path, """\
+        import json
+
+        aci_config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1, description="churn",
+                                                        tags={"team": "ml"}, enable_app_insights=True)
+        service = Model.deploy(ws, "churn-svc", [model], inference_config, aci_config)
+        service.wait_for_deployment(show_output=True)
+        print(service.scoring_uri)
+        print(service.get_logs())
+        print(service.get_logs(num_lines=20))
+        primary, secondary = service.get_keys()
+        reply = service.run(json.dumps({"data": [[1, 2]]}))
+        print(reply["received"], reply["authorization"])
+        service.delete()
+        """, {"AML_SCORING_URI": scoring_server})
+    for code in ("AML071", "AML072", "AML073", "AML078", "AML079"):
+        assert f"{code} fixed" in report, report
+    assert "from azureml" not in migrated.replace("from azureml.core import Workspace", "")
+    # ACI had auth off; managed endpoints require a key: one TODO for the deployment
+    assert migrated.count("TODO(azureml-v2): AML071 v1 ACI had auth off by default") == 1
+    first, routed = _entities(records, "online_endpoints.begin_create_or_update")
+    assert first["name"] == "churn-svc" and first["auth_mode"] == "key" and first["traffic"] == {}
+    assert first["description"] == "churn" and first["tags"] == {"team": "ml"}
+    assert routed["traffic"] == {"blue": 100}  # routed once the deployment is done
+    (deployment,) = _entities(records, "online_deployments.begin_create_or_update")
+    assert deployment["instance_type"] == "Standard_DS1_v2" and deployment["instance_count"] == 1
+    assert deployment["model"] == "churn:3" and deployment["environment"] == "AzureML-sklearn-1.0@latest"
+    assert deployment["code_configuration"] == {"code": "./src", "scoring_script": "score.py"}
+    assert deployment["app_insights_enabled"] is True
+    operations = [r["operation"] for r in records]
+    assert operations.index("online_endpoints.begin_create_or_update", 1) > operations.index(
+        "online_deployments.begin_create_or_update")
+    logs = [r["lines"] for r in records if r["operation"] == "online_deployments.get_logs"]
+    assert logs == [5000, 20]  # v1's default num_lines, then the one given
+    assert "online_endpoints.begin_delete" in operations
+    output = (tmp_path / "recorded.json").read_text()
+    assert output  # the program ran to its end
+    assert operations.count("online_endpoints.get_keys") == 2  # get_keys(), and the key service.run sends
+
+
+def test_service_run_returns_the_json_reply_with_the_key(tmp_path: Path, scoring_server: str) -> None:
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        import json
+
+        aci_config = AciWebservice.deploy_configuration(cpu_cores=2, memory_gb=4, auth_enabled=True)
+        service = Model.deploy(ws, "churn-svc", [model], inference_config, aci_config)
+        reply = service.run(json.dumps({"data": [[1, 2]]}))
+        with open("reply.json", "w") as handle:
+            json.dump(reply, handle)
+        """))
+    (tmp_path / "registry.py").write_text(REGISTRY)
+    fix(script)
+    migrated = script.read_text()
+    assert "auth off" not in migrated  # auth_enabled=True: the key is what v1 did too
+    records = execute(script, {"AML_SCORING_URI": scoring_server})
+    reply = json.loads((tmp_path / "reply.json").read_text())
+    assert reply == {"received": {"data": [[1, 2]]}, "authorization": "Bearer recorded-primary"}
+    (deployment,) = _entities(records, "online_deployments.begin_create_or_update")
+    assert deployment["instance_type"] == "Standard_DS2_v2"
+    # nobody waited: the deploy itself waits and routes the traffic
+    assert _entities(records, "online_endpoints.begin_create_or_update")[-1]["traffic"] == {"blue": 100}
+
+
+def test_wait_timeout_and_state(tmp_path: Path) -> None:
+    migrated, _, records = _deploy(tmp_path, """\
+        aci_config = AciWebservice.deploy_configuration()
+        service = Model.deploy(ws, "churn-svc", [model], inference_config, aci_config)
+        service.wait_for_deployment(show_output=True, timeout_sec=600)
+        print(service.state)
+        """)
+    assert "service_poller.result(timeout=600)" in migrated
+    assert migrated.count("TODO(azureml-v2): AML079 v2's provisioning_state values") == 1
+    assert "Standard_DS1_v2" in migrated  # v1 ACI's 0.1 cores and 0.5 GB
+
+
+def test_aks_becomes_a_kubernetes_endpoint_with_v1_defaults(tmp_path: Path) -> None:
+    migrated, report, records = _deploy(tmp_path, """\
+        from registry import aks_target
+
+        aks_config = AksWebservice.deploy_configuration(cpu_cores=1, memory_gb=2, cpu_cores_limit=2,
+                                                        token_auth_enabled=True, scoring_timeout_ms=30000)
+        service = Model.deploy(ws, "churn-aks", [model], inference_config, aks_config, deployment_target=aks_target)
+        service.wait_for_deployment()
+        """)
+    assert "AML074 fixed" in report and "AML071 fixed" in report, report
+    assert migrated.count("TODO(azureml-v2): AML074 the AKS cluster must be attached") == 1
+    endpoint = _entities(records, "online_endpoints.begin_create_or_update")[0]
+    assert endpoint["compute"] == "k8s-compute" and endpoint["auth_mode"] == "aml_token"
+    (deployment,) = _entities(records, "online_deployments.begin_create_or_update")
+    assert deployment["type"] == "kubernetes"
+    assert deployment["resources"] == {"requests": {"cpu": "1", "memory": "2Gi"}, "limits": {"cpu": "2"}}
+    assert deployment["request_settings"] == {"request_timeout_ms": 30000, "max_concurrent_requests_per_instance": 1,
+                                              "max_queue_wait_ms": 500}
+    assert deployment["liveness_probe"] == {"period": 10, "initial_delay": 310, "timeout": 2,
+                                            "success_threshold": 1, "failure_threshold": 3}
+    assert deployment["scale_settings"] == {"type": "target_utilization", "min_instances": 1, "max_instances": 10,
+                                            "polling_interval": 1, "target_utilization_percentage": 70}
+
+
+def test_aks_with_a_fixed_replica_count(tmp_path: Path) -> None:
+    _, _, records = _deploy(tmp_path, """\
+        from registry import aks_target
+
+        aks_config = AksWebservice.deploy_configuration(num_replicas=3, autoscale_enabled=False)
+        service = Model.deploy(ws, "churn-aks", [model], inference_config, aks_config, deployment_target=aks_target)
+        service.wait_for_deployment()
+        """)
+    (deployment,) = _entities(records, "online_deployments.begin_create_or_update")
+    assert deployment["instance_count"] == 3 and deployment["scale_settings"] == {"type": "default"}
+    assert deployment["resources"]["requests"] == {"cpu": "0.1", "memory": "0.5Gi"}  # v1's defaults
+
+
+def test_a_legacy_inference_config_gets_an_environment_with_a_todo(tmp_path: Path) -> None:
+    script = project(tmp_path, HEADER.replace(
+        'inference_config = InferenceConfig(entry_script="score.py", source_directory="./src", environment=env)',
+        'inference_config = InferenceConfig(runtime="python", entry_script="src/score.py", conda_file="env.yml")')
+        + 'service = Model.deploy(ws, "churn-svc", [model], inference_config, AciWebservice.deploy_configuration())\n')
+    (tmp_path / "registry.py").write_text(REGISTRY)
+    (tmp_path / "env.yml").write_text("name: scoring\ndependencies:\n  - python=3.9\n  - pip:\n    - azureml-defaults\n")
+    report = fix(script)
+    migrated = script.read_text()
+    assert "AML072 fixed" in report, report
+    assert migrated.count("TODO(azureml-v2): AML072 the legacy InferenceConfig(conda_file=)") == 1
+    records = execute(script)
+    (deployment,) = _entities(records, "online_deployments.begin_create_or_update")
+    assert deployment["code_configuration"] == {"code": "src", "scoring_script": "score.py"}
+    assert deployment["environment"]["conda_file"]["name"] == "scoring"
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ('service = Model.deploy(ws, "s-1", [model], inference_config, AciWebservice.deploy_configuration(ssl_enabled=True))',
+     "ssl_enabled=: endpoints are always TLS"),
+    ('c = AciWebservice.deploy_configuration(dns_name_label="churn")\n'
+     'service = Model.deploy(ws, "s-1", [model], inference_config, c)', "endpoints have no custom DNS name"),
+    ('c = AciWebservice.deploy_configuration(cmk_key_name="k")\n'
+     'service = Model.deploy(ws, "s-1", [model], inference_config, c)', "no per-service customer-managed key"),
+    ('c = AciWebservice.deploy_configuration(primary_key="k")\n'
+     'service = Model.deploy(ws, "s-1", [model], inference_config, c)', "endpoint keys are generated"),
+    ('c = AciWebservice.deploy_configuration()\n'
+     'service = Model.deploy(ws, "s-1", [model, model], inference_config, c)', "a v2 deployment serves one model"),
+    ('c = AciWebservice.deploy_configuration()\nservice = Model.deploy(ws, "my_svc", [model], inference_config, c)',
+     "is not a valid v2 endpoint name"),
+    ('from registry import aks_target\nc = AksWebservice.deploy_configuration(auth_enabled=False)\n'
+     'service = Model.deploy(ws, "s-1", [model], inference_config, c, deployment_target=aks_target)',
+     "v2 endpoints always require key or token auth"),
+])
+def test_what_the_reference_calls_impossible_is_reported(tmp_path: Path, body: str, reason: str) -> None:
+    script = project(tmp_path, HEADER + body + "\n")
+    report = fix(script)
+    assert "AML071 left" in report and reason in report, report
+    assert "Model.deploy(" in script.read_text()

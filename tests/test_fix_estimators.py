@@ -1,0 +1,127 @@
+"""Estimators -> command(), executed: the migrated command job passes _validate() and
+to_rest_job_object (mapping-extension.md 8.4)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from flake8_azureml_v2.migrations._defaults import V1_CPU_IMAGE
+from flake8_azureml_v2.migrations.estimators import V1_GPU_IMAGE
+
+from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
+
+HEADER = """\
+from azureml.core import Environment, Experiment, Workspace
+from azureml.train.estimator import Estimator
+from azureml.train.sklearn import SKLearn
+
+ws = Workspace.from_config()
+"""
+
+
+def _job(tmp_path: Path, body: str) -> tuple[str, dict]:
+    script = project(tmp_path, HEADER + textwrap.dedent(body) + 'run = Experiment(ws, "train").submit(config=est)\n')
+    report = fix(script)
+    migrated = script.read_text()
+    assert "AML009 fixed" in report and "AML001 fixed" in report, report
+    assert no_v1(migrated), migrated
+    ruff_clean(script)
+    jobs = [r for r in execute(script) if r["operation"] == "jobs.create_or_update"]
+    assert len(jobs) == 1
+    assert jobs[0]["valid"], jobs[0]["errors"]
+    assert jobs[0]["rest_error"] is None, jobs[0]["rest_error"]
+    return migrated, {**jobs[0]["job"], "code": jobs[0]["code"]}
+
+
+def _conda(job: dict) -> dict:
+    return job["environment"]["conda_file"]
+
+
+def test_sklearn_pins_python_36_and_its_framework_with_a_todo(tmp_path: Path) -> None:
+    migrated, job = _job(tmp_path, """\
+        script_params = {"--reg_rate": 0.1, "--verbose": "", "--layers": [64, 32], "--name": "run a"}
+        est = SKLearn(source_directory="./src", entry_script="train.py", script_params=script_params,
+                      compute_target="local", pip_packages=["azureml-dataprep[pandas]"])
+        """)
+    assert migrated.count("TODO(azureml-v2): AML009 v1 framework estimator pinned py3.6") == 1
+    # key then value, lists expanded, "" leaves the flag alone (v1's _get_arguments)
+    assert job["component"]["command"] == "python train.py --reg_rate 0.1 --verbose --layers 64 32 --name 'run a'"
+    assert job["compute"] == "local"  # estimators ran locally in Docker, as v2 "local" does
+    assert job["code"] == "./src"
+    assert job["environment"]["image"] == V1_CPU_IMAGE
+    assert _conda(job)["dependencies"] == [
+        "python=3.6.2",
+        {"pip": ["azureml-defaults", "scikit-learn==0.20.3", "scipy==1.2.1", "joblib==0.13.2",
+                 "azureml-dataprep[pandas]"]},
+    ]
+
+
+def test_run_based_compute_is_serverless_and_packages_join_v1s_base(tmp_path: Path) -> None:
+    migrated, job = _job(tmp_path, """\
+        est = Estimator(source_directory="./src", entry_script="train.py", vm_size="STANDARD_D2_V2",
+                        conda_packages=["scikit-learn"], pip_packages=["lightgbm"], node_count=2,
+                        environment_variables={"MODE": "fast"}, shm_size="2g", max_run_duration_seconds=3600)
+        """)
+    assert "TODO" not in migrated  # the generic estimator is behaviour-preserving
+    assert job["resources"]["instance_type"] == "STANDARD_D2_V2"
+    assert job["resources"]["instance_count"] == 2 and job["resources"]["shm_size"] == "2g"
+    assert "compute" not in job
+    assert job["environment_variables"] == {"MODE": "fast"}
+    assert job["limits"]["timeout"] == 3600
+    assert _conda(job)["dependencies"] == ["python=3.8.13", "scikit-learn", {"pip": ["azureml-defaults", "lightgbm"]}]
+    assert _conda(job)["channels"] == ["anaconda", "conda-forge"]
+
+
+@pytest.mark.parametrize(("arguments", "image", "conda"), [
+    ('use_gpu=True, pip_packages=["torch"]', V1_GPU_IMAGE,
+     {"name": "project_environment", "channels": ["anaconda", "conda-forge"],
+      "dependencies": ["python=3.8.13", {"pip": ["azureml-defaults", "torch"]}]}),
+    ('custom_docker_image="myacr.azurecr.io/train:1", user_managed=True', "myacr.azurecr.io/train:1", None),
+    ('conda_dependencies_file="env.yml"', V1_CPU_IMAGE, {"name": "from-src", "dependencies": ["python=3.9"]}),
+])
+def test_the_environment_an_estimator_assembled(tmp_path: Path, arguments: str, image: str, conda: dict | None) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "env.yml").write_text("name: from-src\ndependencies:\n  - python=3.9\n")
+    _, job = _job(tmp_path, f"""\
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target="cpu-cluster", {arguments})
+        """)
+    assert job["environment"]["image"] == image
+    assert job["environment"].get("conda_file") == conda  # a conda file is read relative to source_directory
+
+
+def test_an_environment_definition_wins_as_in_v1(tmp_path: Path) -> None:
+    _, job = _job(tmp_path, """\
+        env = Environment.get(ws, "AzureML-sklearn-1.0", version="3")
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target="cpu-cluster",
+                        environment_definition=env, pip_packages=["ignored"])
+        """)
+    assert job["environment"] == "AzureML-sklearn-1.0:3"
+
+
+@pytest.mark.parametrize(("arguments", "reason"), [
+    ("resume_from=None", "resume_from= has no v2 equivalent"),
+    ("distributed_training=None", "distributed_training= needs a v2 distribution"),
+    ("use_docker=False", "v2 jobs always run in a container"),
+    ("inputs=[]", "inputs= that the script reads by name"),
+])
+def test_what_a_command_cannot_express_is_reported(tmp_path: Path, arguments: str, reason: str) -> None:
+    script = project(tmp_path, HEADER + textwrap.dedent(f"""\
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target="c", {arguments})
+        run = Experiment(ws, "train").submit(est)
+        """))
+    report = fix(script)
+    assert "AML009 left" in report and reason in report, report
+
+
+def test_a_framework_version_without_known_pins_is_reported(tmp_path: Path) -> None:
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        from azureml.train.dnn import PyTorch
+
+        est = PyTorch(source_directory="./src", entry_script="train.py", compute_target="c", framework_version="1.4")
+        run = Experiment(ws, "train").submit(est)
+        """))
+    report = fix(script)
+    assert "AML009 left" in report and "PyTorch(framework_version='1.4')" in report, report

@@ -1,0 +1,150 @@
+"""HyperDriveConfig -> trial(**space).sweep(), executed: create_or_update turns the sweep
+node into a SweepJob, which passes to_rest_job_object (mapping-extension.md 8.1, 10)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
+
+HEADER = """\
+from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+from azureml.train.hyperdrive import (BanditPolicy, BayesianParameterSampling, GridParameterSampling, HyperDriveConfig,
+                                      MedianStoppingPolicy, PrimaryMetricGoal, RandomParameterSampling,
+                                      TruncationSelectionPolicy, choice, uniform)
+from azureml.train.hyperdrive.parameter_expressions import (lognormal, loguniform, normal, qlognormal, qloguniform,
+                                                            qnormal, quniform, randint)
+
+ws = Workspace.from_config()
+env = Environment.get(ws, "AzureML-sklearn-1.0")
+src = ScriptRunConfig(source_directory="./src", script="train.py", arguments=["--epochs", 3, "--lr", 0.1],
+                      compute_target="cpu-cluster", environment=env)
+"""
+SUBMIT = 'run = Experiment(ws, "tune").submit(hd)\n'
+
+
+def _sweep(tmp_path: Path, body: str) -> tuple[str, dict]:
+    script = project(tmp_path, HEADER + textwrap.dedent(body) + SUBMIT)
+    report = fix(script)
+    migrated = script.read_text()
+    assert "AML050 fixed" in report and "AML001 fixed" in report, report
+    assert no_v1(migrated), migrated
+    ruff_clean(script)
+    jobs = [r for r in execute(script) if r["operation"] == "jobs.create_or_update"]
+    assert len(jobs) == 1 and jobs[0]["rest_error"] is None, jobs[0]["rest_error"]
+    return migrated, jobs[0]["job"]
+
+
+def test_search_space_policy_and_v1_limits(tmp_path: Path) -> None:
+    migrated, job = _sweep(tmp_path, """\
+        ps = RandomParameterSampling({
+            "--lr": uniform(0.01, 0.1),  # log-scale would be loguniform
+            "--batch-size": choice(16, 32, 64),
+        })
+        policy = BanditPolicy(slack_factor=0.1)
+        hd = HyperDriveConfig(run_config=src, hyperparameter_sampling=ps, policy=policy,
+                              primary_metric_name="accuracy", primary_metric_goal=PrimaryMetricGoal.MAXIMIZE,
+                              max_total_runs=20)
+        """)
+    assert "# log-scale would be loguniform" in migrated
+    assert job["type"] == "sweep" and job["sampling_algorithm"] == "random"
+    assert job["objective"] == {"goal": "maximize", "primary_metric": "accuracy"}
+    assert job["search_space"] == {"lr": {"type": "uniform", "min_value": 0.01, "max_value": 0.1},
+                                   "batch_size": {"type": "choice", "values": [16, 32, 64]}}
+    # v1's defaults: every run at once, 7 days, and evaluation_interval=1 (v2's Bandit default is 0)
+    assert job["limits"] == {"max_total_trials": 20, "max_concurrent_trials": 20, "timeout": 604800}
+    assert job["early_termination"] == {"type": "bandit", "slack_factor": 0.1, "evaluation_interval": 1,
+                                        "delay_evaluation": 0}
+    # v1 appended --<key> <value> itself and dropped the fixed --lr 0.1
+    assert job["trial"]["command"] == ("python train.py --epochs 3 --lr ${{search_space.lr}} "
+                                       "--batch-size ${{search_space.batch_size}}")
+    assert job["inputs"] == {}
+
+
+def test_every_parameter_expression_has_its_v2_distribution(tmp_path: Path) -> None:
+    _, job = _sweep(tmp_path, """\
+        hd = HyperDriveConfig(run_config=src, primary_metric_name="loss", primary_metric_goal=PrimaryMetricGoal.MINIMIZE,
+                              hyperparameter_sampling=RandomParameterSampling({
+                                  "a": loguniform(-4, -1), "b": quniform(1, 10, 1), "c": qloguniform(0, 3, 1),
+                                  "d": normal(0, 1), "e": qnormal(10, 2, 1), "f": lognormal(0, 1),
+                                  "g": qlognormal(0, 1, 1), "h": randint(5), "i": choice(range(1, 4)),
+                                  "j": choice(["adam", "sgd"]),
+                              }, properties={"rngSeed": 7}),
+                              max_total_runs=4, max_concurrent_runs=2, max_duration_minutes=60)
+        """)
+    space = job["search_space"]
+    assert space["a"] == {"type": "loguniform", "min_value": -4, "max_value": -1}
+    assert space["b"] == {"type": "quniform", "min_value": 1, "max_value": 10, "q": 1}
+    assert space["c"]["type"] == "qloguniform" and space["d"] == {"type": "normal", "mu": 0, "sigma": 1}
+    assert space["e"] == {"type": "qnormal", "mu": 10, "sigma": 2, "q": 1}
+    assert space["f"]["type"] == "lognormal" and space["g"]["type"] == "qlognormal"
+    assert space["h"] == {"type": "randint", "upper": 5}
+    assert space["i"] == {"type": "choice", "values": [1, 2, 3]}
+    assert space["j"] == {"type": "choice", "values": ["adam", "sgd"]}
+    assert job["sampling_algorithm"] == {"type": "random", "seed": 7}
+    assert job["objective"]["goal"] == "minimize"
+    assert job["limits"] == {"max_total_trials": 4, "max_concurrent_trials": 2, "timeout": 3600}
+
+
+@pytest.mark.parametrize(("policy", "expected"), [
+    ("TruncationSelectionPolicy(truncation_percentage=20)",
+     {"type": "truncation_selection", "truncation_percentage": 20, "evaluation_interval": 1, "delay_evaluation": 0}),
+    ("MedianStoppingPolicy(delay_evaluation=5)",
+     {"type": "median_stopping", "evaluation_interval": 1, "delay_evaluation": 5}),
+    ("BanditPolicy(2, slack_amount=0.2)",
+     {"type": "bandit", "slack_amount": 0.2, "evaluation_interval": 2, "delay_evaluation": 0}),
+])
+def test_policies_keep_v1_evaluation_interval(tmp_path: Path, policy: str, expected: dict) -> None:
+    _, job = _sweep(tmp_path, f"""\
+        hd = HyperDriveConfig(run_config=src, hyperparameter_sampling=GridParameterSampling({{"--lr": choice(0.1, 0.2)}}),
+                              policy={policy}, primary_metric_name="acc",
+                              primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, max_total_runs=2)
+        """)
+    assert job["early_termination"] == expected
+    assert job["sampling_algorithm"] == "grid"
+
+
+def test_an_estimator_trial_binds_the_search_space(tmp_path: Path) -> None:
+    script = project(tmp_path, """\
+        from azureml.core import Experiment, Workspace
+        from azureml.train.estimator import Estimator
+        from azureml.train.hyperdrive import BayesianParameterSampling, HyperDriveConfig, PrimaryMetricGoal, choice
+
+        ws = Workspace.from_config()
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target="cpu-cluster",
+                        script_params={"--data": "x"})
+        hd = HyperDriveConfig(estimator=est, hyperparameter_sampling=BayesianParameterSampling({"k": choice(1, 2)}),
+                              primary_metric_name="acc", primary_metric_goal=PrimaryMetricGoal.MAXIMIZE,
+                              max_total_runs=6, max_concurrent_runs=2)
+        run = Experiment(ws, "tune").submit(hd)
+        """)
+    report = fix(script)
+    assert "AML050 fixed" in report and "AML009 fixed" in report, report
+    job = [r for r in execute(script) if r["operation"] == "jobs.create_or_update"][0]
+    assert job["rest_error"] is None
+    assert job["job"]["trial"]["command"] == "python train.py --data x --k ${{search_space.k}}"
+    assert job["job"]["sampling_algorithm"] == "bayesian"
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ("hd = HyperDriveConfig(run_config=src, hyperparameter_sampling=RandomParameterSampling({'--lr': uniform(0, 1)}),"
+     " primary_metric_name='acc', primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, max_total_runs=2)\n"
+     "run = Experiment(ws, 'tune').submit(hd)\nbest = run.get_best_run_by_primary_metric()\n",
+     "use mlflow.search_runs(filter_string="),
+    ("hd = HyperDriveConfig(run_config=src, hyperparameter_sampling=RandomParameterSampling({'--lr': uniform(0, 1)}),"
+     " primary_metric_name='acc', primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, max_total_runs=2,"
+     " resume_from=[None])\nrun = Experiment(ws, 'tune').submit(hd)\n",
+     "resume_from= (warm start) has no v2 sweep equivalent"),
+    ("hd = HyperDriveConfig(run_config=src, hyperparameter_sampling=RandomParameterSampling({'--lr': uniform(0, 1)}),"
+     " primary_metric_name='acc', primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, max_total_runs=2)\n"
+     "run = Experiment(ws, 'tune').submit(hd)\nalone = Experiment(ws, 'single').submit(src)\n",
+     "is also used outside this HyperDriveConfig"),
+])
+def test_what_a_sweep_cannot_express_is_reported(tmp_path: Path, body: str, reason: str) -> None:
+    script = project(tmp_path, HEADER + body)
+    report = fix(script)
+    assert "AML050 left" in report and reason in report, report
+    assert "HyperDriveConfig(" in script.read_text()

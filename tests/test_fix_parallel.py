@@ -1,0 +1,106 @@
+"""ParallelRunStep -> parallel_run_function, executed: a parallel node only converts inside
+a pipeline (mapping-extension.md 10), so the migrated pipeline job is validated and
+converted with to_rest_job_object, and the node carries v1's defaults (8.3)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
+
+HEADER = """\
+from azureml.core import Dataset, Environment, Experiment, Workspace
+from azureml.data import OutputFileDatasetConfig
+from azureml.pipeline.core import Pipeline
+from azureml.pipeline.steps import ParallelRunConfig, ParallelRunStep
+
+ws = Workspace.from_config()
+batch_env = Environment.get(ws, "AzureML-sklearn-1.0")
+output_dir = OutputFileDatasetConfig("inferences")
+"""
+PIPELINE = """\
+pipeline = Pipeline(workspace=ws, steps=[parallelrun_step])
+pipeline_run = Experiment(ws, "batch").submit(pipeline)
+"""
+
+
+def _node(tmp_path: Path, body: str) -> tuple[str, dict]:
+    script = project(tmp_path, HEADER + textwrap.dedent(body) + PIPELINE)
+    report = fix(script)
+    migrated = script.read_text()
+    for code in ("AML052", "AML053", "AML004", "AML001"):
+        assert f"{code} fixed" in report, report
+    assert no_v1(migrated), migrated
+    ruff_clean(script)
+    (job,) = [r for r in execute(script) if r["operation"] == "jobs.create_or_update"]
+    assert job["valid"], job["errors"]
+    assert job["rest_error"] is None, job["rest_error"]
+    return migrated, job["job"]
+
+
+def test_a_file_dataset_step_with_v1_defaults_written_out(tmp_path: Path) -> None:
+    migrated, job = _node(tmp_path, """\
+        batch_data = Dataset.File.from_files("https://example.com/batch/")
+        parallel_run_config = ParallelRunConfig(source_directory="./src", entry_script="batch_score.py",
+                                                error_threshold=10, output_action="append_row",
+                                                environment=batch_env, compute_target="cpu-cluster", node_count=2)
+        parallelrun_step = ParallelRunStep(name="batch-score", parallel_run_config=parallel_run_config,
+                                           inputs=[batch_data.as_named_input("batch_data")], output=output_dir,
+                                           arguments=["--model_name", "churn"], allow_reuse=False)
+        """)
+    assert "BatchRetrySettings" not in migrated  # v2 rejects it; RetrySettings is what it takes
+    node = job["jobs"]["parallelrun_step"]
+    assert node["type"] == "parallel" and job["settings"]["default_compute"] == "cpu-cluster"
+    assert node["mini_batch_size"] == "10"  # v1: 10 files per mini-batch of a FileDataset
+    assert node["max_concurrency_per_instance"] == 1 and node["logging_level"] == "INFO"
+    assert node["retry_settings"] == {"timeout": 60, "max_retries": 3}
+    assert node["resources"] == {"instance_count": 2} and node["error_threshold"] == 10
+    assert node["input_data"] == "${{inputs.batch_data}}"
+    assert node["task"]["entry_script"] == "batch_score.py"
+    assert node["task"]["program_arguments"] == "--model_name churn"
+    assert node["task"]["append_row_to"] == "${{outputs.inferences}}"
+    assert node["component"]["is_deterministic"] is False
+    assert job["inputs"]["batch_data"] == {"type": "uri_folder", "path": "https://example.com/batch/"}
+
+
+def test_a_tabular_dataset_step_reads_an_mltable(tmp_path: Path) -> None:
+    migrated, job = _node(tmp_path, """\
+        iris = Dataset.Tabular.from_delimited_files("https://example.com/iris.csv")
+        parallel_run_config = ParallelRunConfig(source_directory="./src", entry_script="score_iris.py",
+                                                error_threshold=5, output_action="summary_only",
+                                                environment=batch_env, compute_target="cpu-cluster", node_count=1,
+                                                process_count_per_node=2, run_invocation_timeout=120, run_max_try=1,
+                                                allowed_failed_count=3, allowed_failed_percent=10,
+                                                logging_level="DEBUG")
+        parallelrun_step = ParallelRunStep(name="score-iris", parallel_run_config=parallel_run_config,
+                                           inputs=[iris.as_named_input("iris")], output=output_dir)
+        """)
+    assert migrated.count("TODO(azureml-v2): AML052 the tabular dataset became an MLTable") == 1
+    node = job["jobs"]["parallelrun_step"]
+    assert node["mini_batch_size"] == "1048576"  # v1: 1 MB per mini-batch of a TabularDataset ("1MB")
+    assert node["max_concurrency_per_instance"] == 2 and node["logging_level"] == "DEBUG"
+    assert node["retry_settings"] == {"timeout": 120, "max_retries": 1}
+    assert node["mini_batch_error_threshold"] == 3
+    assert node["task"]["program_arguments"] == "--allowed_failed_percent 10"
+    assert "append_row_to" not in node["task"]  # summary_only
+    assert job["inputs"]["iris"]["type"] == "mltable"
+    assert "- file: https://example.com/iris.csv" in (tmp_path / "iris_mltable" / "MLTable").read_text()
+
+
+@pytest.mark.parametrize(("step", "reason"), [
+    ('inputs=[data, data]', "a v2 parallel job reads one input_data"),
+    ('inputs=[data], output=output_dir, side_inputs=data', "side_inputs= is not a list of variables"),
+])
+def test_what_a_parallel_job_cannot_take_is_reported(tmp_path: Path, step: str, reason: str) -> None:
+    script = project(tmp_path, HEADER + textwrap.dedent(f"""\
+        data = Dataset.File.from_files("https://example.com/batch/")
+        parallel_run_config = ParallelRunConfig(entry_script="s.py", error_threshold=1, output_action="append_row",
+                                                environment=batch_env, compute_target="c", node_count=1)
+        parallelrun_step = ParallelRunStep(name="s", parallel_run_config=parallel_run_config, {step},
+                                           arguments=[])
+        """) + PIPELINE)
+    report = fix(script)
+    assert "AML052 left" in report and reason in report, report
