@@ -67,7 +67,7 @@ def _help(verdict: Verdict | None, code: str) -> list[str]:
         lines.append(f"help: `azureml-v2 fix --unsafe-fixes` fixes it: {verdict.description}")
         lines.append("note: only with unsafe fixes, which may change runtime behaviour")
     elif rule is not None:
-        lines.append(f"help: use {rule.v2}")
+        lines.append(f"help: {rule.v2}" if rule.v2.startswith("no ") else f"help: use {rule.v2}")
         if verdict is not None and verdict.kind is not None:
             lines.append(f"note: no automatic fix ({verdict.reason_kind}): {verdict.reason}")
     if rule is not None:

@@ -16,16 +16,17 @@ JOB = (
     "import os\n"
     "from azureml.core import Datastore\n"
     "from azureml.core import Workspace\n"
-    "from azureml.train.hyperdrive import HyperDriveConfig\n"
+    "from azureml.pipeline.steps import DatabricksStep\n"
     "\n"
     "ws = Workspace.from_config()\n"
     "print(ws.name, os.sep)\n"
-    "hd = HyperDriveConfig(run_config=None)\n"
+    "step = DatabricksStep(name=\"db\")\n"
 )
 CORE = "import of azureml.core (Azure ML SDK v1); use azure.ai.ml (azure-ai-ml) and MLflow instead"
-HYPERDRIVE = "import of azureml.train.hyperdrive (Azure ML SDK v1); use azure.ai.ml (azure-ai-ml) and MLflow instead"
+STEPS = "import of azureml.pipeline.steps (Azure ML SDK v1); use azure.ai.ml (azure-ai-ml) and MLflow instead"
 WORKSPACE = "Workspace.from_config() is Azure ML SDK v1; use MLClient.from_config(DefaultAzureCredential())"
-SWEEP = "HyperDriveConfig() is Azure ML SDK v1; use command(...).sweep(...)"
+DATABRICKS = ("DatabricksStep() is Azure ML SDK v1 and has no v2 equivalent; "
+              "move the work out of the pipeline or into a command/spark component")
 CLOSING = "Found 5 findings.\n[*] 1 fixable with `azureml-v2 fix`, 2 more with `--unsafe-fixes`.\n"
 PLAIN = {"NO_COLOR": "", "FORCE_COLOR": ""}
 
@@ -47,9 +48,9 @@ def test_concise_marks_what_fix_resolves_safely_and_ends_with_the_hint(job: Path
     assert result.stdout.splitlines() == [
         f"job.py:2:1: AML099 [*] {CORE}",
         f"job.py:3:1: AML099 {CORE}",
-        f"job.py:4:1: AML099 {HYPERDRIVE}",
+        f"job.py:4:1: AML099 {STEPS}",
         f"job.py:6:6: AML020 {WORKSPACE}",
-        f"job.py:8:6: AML050 {SWEEP}",
+        f"job.py:8:8: AML062 {DATABRICKS}",
     ]
     assert result.stderr == CLOSING
 
@@ -70,10 +71,10 @@ def test_json_and_sarif_carry_each_findings_applicability_and_reason_kind(job: P
         ("AML099", 3, "unsafe", "unsafe fix not enabled"),
         ("AML099", 4, "none", "blocked"),
         ("AML020", 6, "unsafe", "unsafe fix not enabled"),
-        ("AML050", 8, "none", "impossible"),
+        ("AML062", 8, "none", "impossible"),
     ]
     assert rows[0]["fix"] == {"applicability": "safe", "message": "removed the unused v1 import of azureml.core.Datastore"}
-    assert rows[4]["fix"]["detail"] == f"no sound automatic rewrite; migrate it by hand: {SWEEP}"
+    assert rows[4]["fix"]["detail"] == f"no sound automatic rewrite; migrate it by hand: {DATABRICKS}"
     sarif = json.loads(check(job, "--output-format", "sarif").stdout)
     assert [r["properties"]["fix"] for r in sarif["runs"][0]["results"]] == [row["fix"] for row in rows]
 
@@ -84,7 +85,7 @@ def test_statistics_count_per_code_with_the_fixable_marker(job: Path) -> None:
     assert result.stdout == (
         "3\tAML099\t[*] v1-import (1 with --unsafe-fixes)\n"
         "1\tAML020\t[ ] workspace (1 with --unsafe-fixes)\n"
-        "1\tAML050\t[ ] hyperdrive-config\n"
+        "1\tAML062\t[ ] databricks-step\n"
     )
     assert result.stderr == CLOSING
     table = json.loads(check(job, "--statistics", "--output-format", "json").stdout)
@@ -93,41 +94,41 @@ def test_statistics_count_per_code_with_the_fixable_marker(job: Path) -> None:
 
 
 def test_full_shows_the_source_with_the_construct_underlined_and_what_fix_does(job: Path) -> None:
-    output = check(job, "--output-format", "full", "--select", "AML020,AML050").stdout
+    output = check(job, "--output-format", "full", "--select", "AML020,AML062").stdout
     assert output == (
         f"AML020 {WORKSPACE}\n"
         " --> job.py:6:6\n"
         "  |\n"
-        "4 | from azureml.train.hyperdrive import HyperDriveConfig\n"
+        "4 | from azureml.pipeline.steps import DatabricksStep\n"
         "5 |\n"
         "6 | ws = Workspace.from_config()\n"
         "  |      ^^^^^^^^^^^^^^^^^^^^^^^\n"
         "7 | print(ws.name, os.sep)\n"
-        "8 | hd = HyperDriveConfig(run_config=None)\n"
+        "8 | step = DatabricksStep(name=\"db\")\n"
         "  |\n"
         "help: `azureml-v2 fix --unsafe-fixes` fixes it: Workspace.from_config() -> MLClient\n"
         "note: only with unsafe fixes, which may change runtime behaviour\n"
         "docs: `azureml-v2 rule AML020`, https://learn.microsoft.com/azure/machine-learning/migrate-to-v2-resource-workspace\n"
         "\n"
-        f"AML050 {SWEEP}\n"
-        " --> job.py:8:6\n"
+        f"AML062 {DATABRICKS}\n"
+        " --> job.py:8:8\n"
         "  |\n"
         "6 | ws = Workspace.from_config()\n"
         "7 | print(ws.name, os.sep)\n"
-        "8 | hd = HyperDriveConfig(run_config=None)\n"
-        "  |      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "8 | step = DatabricksStep(name=\"db\")\n"
+        "  |        ^^^^^^^^^^^^^^^^^^^^^^^^^\n"
         "  |\n"
-        "help: use command(...).sweep(...)\n"
-        f"note: no automatic fix (impossible): no sound automatic rewrite; migrate it by hand: {SWEEP}\n"
-        "docs: `azureml-v2 rule AML050`, "
-        "https://learn.microsoft.com/azure/machine-learning/migrate-to-v2-execution-hyperdrive\n"
+        "help: no v2 equivalent\n"
+        f"note: no automatic fix (impossible): no sound automatic rewrite; migrate it by hand: {DATABRICKS}\n"
+        "docs: `azureml-v2 rule AML062`, "
+        "https://learn.microsoft.com/azure/machine-learning/migrate-to-v2-execution-pipeline\n"
     )
 
 
 def test_colour_only_when_forced_or_on_a_terminal_and_no_color_wins(job: Path) -> None:
-    forced = check(job, "--output-format", "concise", "--select", "AML050", env={"FORCE_COLOR": "1"}).stdout
-    assert forced == ("\x1b[1mjob.py\x1b[0m\x1b[36m:\x1b[0m8\x1b[36m:\x1b[0m6\x1b[36m:\x1b[0m "
-                      f"\x1b[1;31mAML050\x1b[0m {SWEEP}\n")
+    forced = check(job, "--output-format", "concise", "--select", "AML062", env={"FORCE_COLOR": "1"}).stdout
+    assert forced == ("\x1b[1mjob.py\x1b[0m\x1b[36m:\x1b[0m8\x1b[36m:\x1b[0m8\x1b[36m:\x1b[0m "
+                      f"\x1b[1;31mAML062\x1b[0m {DATABRICKS}\n")
     both = check(job, "--output-format", "concise", env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
     assert "\x1b" not in both and "\x1b" not in check(job, "--output-format", "concise").stdout
 

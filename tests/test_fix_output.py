@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .conftest import run
 from .support.pty_run import run_on_terminal
-from .test_check_fixability import JOB, PLAIN, SWEEP
+from .test_check_fixability import JOB, PLAIN, DATABRICKS
 
 NOT_YET = "from azureml.core import Datastore, Workspace\nws = Workspace.from_config()\nstore = Datastore.get(ws, 'raw')\n"
 
@@ -44,7 +44,7 @@ def test_left_lines_name_the_refusal_kind_and_the_v2_equivalent_of_manual_work(t
     assert left[0].startswith("job.py:3:1: AML099 left: `Workspace` is still used at line 6 (AML020: ")
     assert left[0].endswith("the import goes once that is migrated [blocked]")
     assert left[2] == "job.py:6:6: AML020 left: unsafe fix (may change runtime behaviour): enable it with --unsafe-fixes [unsafe fix not enabled]"
-    assert left[3] == f"job.py:8:6: AML050 left: no sound automatic rewrite; migrate it by hand: {SWEEP} [impossible]"
+    assert left[3] == f"job.py:8:8: AML062 left: no sound automatic rewrite; migrate it by hand: {DATABRICKS} [impossible]"
     assert left[6] == ("store.py:3:9: AML023 left: no automatic fix for this rule yet; Datastore.get() is Azure ML SDK v1; "
                        "use ml_client.datastores.get(name) [not yet supported]")
     assert all(line.endswith("]") for line in left)

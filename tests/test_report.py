@@ -76,14 +76,14 @@ def test_json_report_summary_files_manual_work_defaults_and_example(project: Pat
     ]
     assert [(s["kind"], s["count"], [(c["code"], [(l["path"], l["line"]) for l in c["locations"]]) for c in s["codes"]])
             for s in document["manual"]] == [
-        ("impossible", 1, [("AML050", [("job.py", 8)])]),
+        ("impossible", 1, [("AML062", [("job.py", 8)])]),
         ("not yet supported", 1, [("AML023", [("store.py", 3)])]),
         ("data-flow limit", 1, [("AML020", [("store.py", 2)])]),
         ("blocked", 2, [("AML099", [("job.py", 4), ("store.py", 1)])]),
     ]
     impossible = document["manual"][0]["codes"][0]
-    assert impossible["article"] == "https://learn.microsoft.com/azure/machine-learning/migrate-to-v2-execution-hyperdrive"
-    assert impossible["docs"] == "azureml-v2 rule AML050" and impossible["v2"] == "command(...).sweep(...)"
+    assert impossible["article"] == "https://learn.microsoft.com/azure/machine-learning/migrate-to-v2-execution-pipeline"
+    assert impossible["docs"] == "azureml-v2 rule AML062" and impossible["v2"] == "no v2 equivalent"
     assert document["defaults_to_check"] == [{
         "path": "train.py", "cell": None, "line": 6, "column": 1, "code": "AML012", "applicability": "unsafe",
         "fix": "run.log() -> _log_v1_value(): a metric or a tag, decided at run time",
@@ -114,7 +114,7 @@ def test_markdown_report_is_the_default(project: Path) -> None:
             "| Findings fix resolves | 10 of 15 (66.7%) |\n") in text
     assert "Files: 1 clean, 2 fully fixable, 1 partly fixable, 1 manual only, 1 not checked.\n" in text
     assert "### Impossible per the reference (1)\n" in text
-    assert "- `job.py:8:6`: no sound automatic rewrite; migrate it by hand: " in text
+    assert "- `job.py:8:8`: no sound automatic rewrite; migrate it by hand: " in text
     assert "| `nb.ipynb` | fully fixable | 3 | 0 | 3 | 0 | 2, 3 |\n" in text
     assert "## Example: the most common fix (AML020)\n\nFrom `nb.ipynb:cell 2:2:6`: " in text
     assert "### Documented defaults to check (1)\n" in text
@@ -228,5 +228,5 @@ def test_markdown_lists_twenty_locations_per_code_and_says_how_many_more(project
     row = document["manual"][0]["codes"][0]
     row["locations"] = [dict(row["locations"][0], line=n) for n in range(1, 26)]
     text = report_markdown.render(document)
-    assert "- `job.py:20:6`: " in text and "- `job.py:21:6`: " not in text
+    assert "- `job.py:20:8`: " in text and "- `job.py:21:8`: " not in text
     assert "- and 5 more (the HTML and JSON reports list them all)\n" in text
