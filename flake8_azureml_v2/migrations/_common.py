@@ -31,6 +31,27 @@ def workspace_binding(ctx: FixContext, node: ast.expr | None) -> Binding | None:
     return binding
 
 
+def call_binding(ctx: FixContext, node: ast.expr | None, *qualnames: str) -> Binding | None:
+    """The variable ``node`` names, when one plain, unconditional ``x = <qualname>(...)`` made it."""
+    binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
+    statement = binding.node if binding is not None else None
+    if (binding is None or binding.conditional or not isinstance(statement, ast.Assign)
+            or not isinstance(statement.value, ast.Call) or ctx.callee(statement.value) not in qualnames):
+        return None
+    return binding
+
+
+def attribute_path(ctx: FixContext, use: ast.Name) -> tuple[tuple[str, ...], ast.AST]:
+    """``x.a.b`` around a use of ``x``: the attribute names, and the outermost node."""
+    path: list[str] = []
+    node: ast.AST = use
+    parent = ctx.parent(node)
+    while isinstance(parent, ast.Attribute) and parent.value is node:
+        path.append(parent.attr)
+        node, parent = parent, ctx.parent(parent)
+    return tuple(path), node
+
+
 def absorbed_bindings(ctx: FixContext, qualname: str | tuple[str, ...], code: str, description: str) -> list[Rewrite]:
     """Units that delete ``x = <call of qualname>(...)`` once every use of ``x`` has
     been taken over by another rewrite (a dataset or output inlined into a command)."""

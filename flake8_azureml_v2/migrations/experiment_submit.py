@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ..engine.fixing import listedit, statements
 from ..engine.fixing.arguments import bind_arguments
+from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.names import Instance
 from ..rules.aml001_experiment_submit import detect
@@ -117,6 +118,10 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             unit.refuse("the submitted run is used as a value this fix cannot follow")
         container = sg_call.field("arguments")
         kept = [e for e in listedit.elements(container) if e.keyword not in MOVED_FROM_SUBMIT]
+        for element in kept:
+            if element.keyword == "config":  # v2's create_or_update names it job
+                name = element.node.field("name")
+                unit.edits.append(Edit(name.range().start.index, name.range().end.index, "job"))
         unit.edits.extend(listedit.append(ctx.text, container, extra, ctx.locator.newline, kept))
         yield unit
 
