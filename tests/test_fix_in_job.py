@@ -297,7 +297,7 @@ def test_model_get_model_path_stays_while_the_logging_moves(tmp_path: Path) -> N
     text = after.decode("utf-8")
     assert 'Model.get_model_path("churn", version=3)' in text and "from azureml.core import Model\n" in text
     assert "mlflow.log_metric(" in text and "run" not in text.replace("churn", "")
-    assert " AML037 left: " in report and "job input" in report
+    assert " AML037 left: outside a scoring script" in report and "as an input" in report
 
 
 def test_a_value_mlflow_cannot_log_keeps_the_run_for_that_call(tmp_path: Path) -> None:

@@ -17,8 +17,11 @@ from dataclasses import dataclass
 
 from ..engine.fixing import statements
 from ..engine.fixing.rewrite import FixContext, Rewrite
-from ..engine.fixing.specs import MethodSpec, apply_method_spec
+from ..engine.fixing.arguments import bind_arguments
+from ..engine.fixing.edits import Edit
+from ..engine.fixing.specs import Argument, CallSpec, Drop, Keep, Map, MethodSpec, Refused, apply_call_spec, apply_method_spec
 from ..engine.fixing.symbols import symbol
+from ..engine.names import Binding
 from .injob._shared import is_pure
 
 RUN_DETAILS = "azureml.widgets.RunDetails"
@@ -90,7 +93,21 @@ _WAIT = f'''def _v1_wait(ml_client, name, raise_on_error=True, poll_seconds=10):
         raise RuntimeError(f"job {{name}} failed: {{job.studio_url}}")
     return job
 '''
+_GET_RUNS = f'''def _v1_get_runs(ml_client, experiment_name, include_children=False):
+    """experiment.get_runs(): the experiment's runs, newest first; child runs only when asked for."""
+    _v1_tracking(ml_client)
+    runs = {_MLFLOW}.search_runs(experiment_names=[experiment_name], output_format="list")
+    return runs if include_children else [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
+'''
 _TRACKED = {"_v1_tracking": _TRACKING}
+GET_RUNS_HELPERS = {"_v1_get_runs": _GET_RUNS, **_TRACKED}
+_START_LOGGING = f'''def _v1_start_logging(ml_client, experiment_name):
+    """experiment.start_logging(): an MLflow run in the workspace, under the experiment's name."""
+    _v1_tracking(ml_client)
+    {_MLFLOW}.set_experiment(experiment_name)
+    return {_MLFLOW}.start_run()
+'''
+START_LOGGING_HELPERS = {"_v1_start_logging": _START_LOGGING, **_TRACKED}
 
 
 def _literal(values: dict[str, ast.expr], name: str, *allowed: object) -> bool:
@@ -166,16 +183,15 @@ RUN_METHODS: tuple[MethodSpec, ...] = (
 NEEDS_CLIENT = {spec.method for spec in RUN_METHODS if "{client}" in spec.template} | {
     "get_details", "register_model"}
 
-# run.get_details()[key] -> the same value on the v2 job, and the keys whose
-# value changes type (a TODO says so).
+# run.get_details()[key] -> the same value on the v2 job (an attribute of it).
 _DETAILS = {
-    "status": "{client}.jobs.get({run_id}).status",
-    "target": "{client}.jobs.get({run_id}).compute",
-    "properties": "{client}.jobs.get({run_id}).properties",
-    "submittedBy": "{client}.jobs.get({run_id}).creation_context.created_by",
-    "inputDatasets": "{client}.jobs.get({run_id}).inputs",
-    "outputDatasets": "{client}.jobs.get({run_id}).outputs",
-    "runId": "{run_id}",
+    "status": ".status",
+    "target": ".compute",
+    "properties": ".properties",
+    "submittedBy": ".creation_context.created_by",
+    "inputDatasets": ".inputs",
+    "outputDatasets": ".outputs",
+    "runId": ".name",
 }
 _TIMES = {"startTimeUtc": "start_time", "endTimeUtc": "end_time"}
 # register_model parameters that v2's Model has no field for (mapping-extension.md 7.1).
@@ -195,14 +211,39 @@ class RunNames:
     run_id: str  # the job name as an expression
 
 
-def translate_use(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext) -> bool:
-    """Translate one use of the run; False when it is none of the forms v2 can express."""
+def translate_use(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext, job: bool = True) -> bool:
+    """Translate one use of the run; False when it is none of the forms v2 can express.
+    ``job``: the variable holds the v2 job; otherwise an MLflow run (from ``get_runs``),
+    which has no studio link."""
     values = {"client": names.client, "run_id": names.run_id}
-    if any(apply_method_spec(spec, use, unit, ctx, values) for spec in RUN_METHODS):
+    specs = RUN_METHODS if job else [s for s in RUN_METHODS if "{receiver}" not in s.template]
+    if any(apply_method_spec(spec, use, unit, ctx, values) for spec in specs):
         if any(name in unit.helpers for name in _TRACKED):
             _note(unit, MLFLOW_NOTE)
         return True
-    return _details(use, names, unit, ctx) or _register_model(use, names, unit, ctx) or _widget(use, names, unit, ctx)
+    return (_details(use, names, unit, ctx) or _register_model(use, names, unit, ctx)
+            or (job and _widget(use, names, unit, ctx)))
+
+
+def translate_all(binding: Binding, names: RunNames, unit: Rewrite, ctx: FixContext, job: bool = True) -> bool:
+    """Translate every use of a run variable, or none (False): a v1 run cannot stay beside v2."""
+    trial = Rewrite(unit.code, unit.node, unit.description)
+    for use in binding.uses:
+        if not (translate_use(use, names, trial, ctx, job) or _displayed(use, ctx)):
+            return False
+    unit.edits.extend(trial.edits)
+    unit.findings.extend(f for f in trial.findings if f != (trial.code, trial.node))
+    unit.helpers.update(trial.helpers)
+    unit.todos.extend(trial.todos)
+    unit.notes.extend(n for n in trial.notes if n not in unit.notes)
+    unit.extra_bindings.append(binding)
+    unit.own_uses.update(id(use) for use in binding.uses)
+    return True
+
+
+def _displayed(use: ast.Name, ctx: FixContext) -> bool:
+    """``run`` alone as a statement (a notebook shows it), or printed."""
+    return isinstance(ctx.parent(use), ast.Expr) or _printed(use, ctx)
 
 
 def _method_call(use: ast.Name, method: str, ctx: FixContext) -> ast.Call | None:
@@ -225,28 +266,55 @@ def _todo(unit: Rewrite, ctx: FixContext, node: ast.AST, text: str) -> None:
 
 
 def _details(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext) -> bool:
-    """``run.get_details()[key]`` key by key; the whole dict only where it is displayed (D+T)."""
+    """``run.get_details()[key]`` key by key, also through a variable only read by key; the
+    whole dict only where it is displayed (D+T)."""
     call = _method_call(use, "get_details", ctx)
     if call is None or call.args or call.keywords:
         return False
+    job = f"{names.client}.jobs.get({names.run_id})"
     outer = ctx.parent(call)
-    key = outer.slice if isinstance(outer, ast.Subscript) and outer.value is call else None
-    field = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
-    if field in _DETAILS and isinstance(outer.ctx, ast.Load):  # type: ignore[union-attr]
-        unit.edits.append(statements.replace(ctx.locator, outer, _DETAILS[field].format(**vars(names))))  # type: ignore[arg-type]
-    elif field in _TIMES:
-        time = f"{_MLFLOW}.get_run({names.run_id}).info.{_TIMES[field]}"
-        unit.edits.append(statements.replace(ctx.locator, outer, time))  # type: ignore[arg-type]
-        _note(unit, MLFLOW_NOTE)
-        _todo(unit, ctx, call, f"AML047 v1's {field} was an ISO string; MLflow gives epoch milliseconds")
-    elif key is None and (isinstance(outer, ast.Expr) or _printed(call, ctx)):
-        unit.edits.append(statements.replace(ctx.locator, call, f"{names.client}.jobs.get({names.run_id})"))
+    details = ctx.assigned_binding(call)
+    if details is not None:
+        reads = [_key_read(u, ctx) for u in details.uses]
+        if not details.uses or any(r is None for r in reads):
+            return False
+        unit.edits.append(statements.replace(ctx.locator, call, job))
+        for read, key in reads:  # type: ignore[misc]
+            _field(read, key, details.name, f"{details.name}.name", unit, ctx)
+        unit.extra_bindings.append(details)
+        unit.own_uses.update(id(u) for u in details.uses)
+    elif _key_read(call, ctx) is not None:
+        read, key = _key_read(call, ctx)  # type: ignore[misc]
+        _field(read, key, job, names.run_id, unit, ctx)
+    elif isinstance(outer, ast.Expr) or _printed(call, ctx):
+        unit.edits.append(statements.replace(ctx.locator, call, job))
         _todo(unit, ctx, call, "AML047 v2 shows the job entity, not v1's details dictionary")
     else:
         return False
     unit.findings.append(("AML047", call))
     unit.own_uses.add(id(use))
     return True
+
+
+def _key_read(node: ast.AST, ctx: FixContext) -> tuple[ast.Subscript, str] | None:
+    """``node["key"]`` read, for a key v2 can answer."""
+    outer = ctx.parent(node)
+    if not (isinstance(outer, ast.Subscript) and outer.value is node and isinstance(outer.ctx, ast.Load)):
+        return None
+    key = outer.slice.value if isinstance(outer.slice, ast.Constant) else None
+    return (outer, key) if key in _DETAILS or key in _TIMES else None  # type: ignore[return-value]
+
+
+def _field(read: ast.Subscript, key: str, job: str, run_id: str, unit: Rewrite, ctx: FixContext) -> None:
+    if key == "runId":
+        text = run_id
+    elif key in _DETAILS:
+        text = job + _DETAILS[key]
+    else:
+        text = f"{_MLFLOW}.get_run({run_id}).info.{_TIMES[key]}"
+        _note(unit, MLFLOW_NOTE)
+        _todo(unit, ctx, read, f"AML047 v1's {key} was an ISO string; MLflow gives epoch milliseconds")
+    unit.edits.append(statements.replace(ctx.locator, read, text))
 
 
 def _printed(node: ast.AST, ctx: FixContext) -> bool:
@@ -274,32 +342,38 @@ def _widget(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext) -> b
 
 
 def _register_model(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext) -> bool:
-    """``run.register_model(name, path, ...)`` -> the job's output registered as a v2 model."""
-    from ..engine.fixing.arguments import bind_arguments
-
+    """``run.register_model(name, path, ...)`` -> the job's output registered as a v2 model.
+    The call is edited in place, so that uses of the run inside its arguments are translated too."""
     call = _method_call(use, "register_model", ctx)
     if call is None:
         return False
     bound = bind_arguments(call, REGISTER_SIGNATURE)
     if isinstance(bound, str) or set(bound.values) - set(REGISTER_SIGNATURE) or "model_name" not in bound.values:
         return False
-    values = bound.values
-    path = _job_path(values.get("model_path"), names, ctx)
+    path = _job_path(bound.values.get("model_path"), names, ctx)
     if path is None or not _model_result_is_read_only(call, ctx):
         return False
-    if any(not is_pure(values[p]) for p in _MODEL_DROPPED if p in values):
+    spec = CallSpec(old="register_model", signature=tuple(REGISTER_SIGNATURE), new=("azure.ai.ml.entities", "Model"),
+                    params={"model_name": Keep("name"), "model_path": Map("path", lambda a: path),
+                            **{p: Drop(when=_dropped) for p in _MODEL_DROPPED}},
+                    finish=lambda *_: [f"type={symbol('azure.ai.ml.constants', 'AssetTypes')}.CUSTOM_MODEL"])
+    trial = Rewrite(unit.code, call, "")
+    try:
+        apply_call_spec(spec, call, trial, ctx)
+    except Refused:
         return False
-    model = symbol("azure.ai.ml.entities", "Model")
-    arguments = [f"name={ctx.locator.text(values['model_name'])}", f"path={path}",
-                 f"type={symbol('azure.ai.ml.constants', 'AssetTypes')}.CUSTOM_MODEL"]
-    arguments += [f"{p}={ctx.locator.text(values[p])}" for p in ("tags", "properties", "description") if p in values]
-    dropped = [p for p in _MODEL_DROPPED if p in values]
-    if dropped:
-        unit.notes.append(f"register_model: {', '.join(dropped)}= dropped (v2's Model has no such field)")
-    unit.edits.append(statements.replace(
-        ctx.locator, call, f"{names.client}.models.create_or_update({model}({', '.join(arguments)}))"))
+    start, end = ctx.locator.start(call), ctx.locator.end(call)
+    unit.edits += [*trial.edits, Edit(start, start, f"{names.client}.models.create_or_update("), Edit(end, end, ")")]
+    unit.notes.extend(trial.notes)
     unit.findings.append(("AML036", call))
     unit.own_uses.add(id(use))
+    return True
+
+
+def _dropped(argument: Argument) -> bool:
+    if not is_pure(argument.node):
+        raise Refused(f"{argument.name}= is computed by a call")
+    argument.rewrite.notes.append(f"register_model: {argument.name}= dropped (v2's Model has no such field)")
     return True
 
 

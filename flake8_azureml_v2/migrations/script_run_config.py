@@ -31,7 +31,8 @@ from ..engine.fixing.specs import (
 )
 from ..engine.names import Const, Instance
 from ..v1api import is_subtype
-from . import commandline, distribution, runconfig
+from . import commandline, compute_target, distribution, runconfig
+from ._common import workspace_binding
 from ._defaults import DEFAULT_ENVIRONMENT, default_environment
 from .injob._shared import is_pure
 
@@ -39,16 +40,43 @@ SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
 COMPUTE_TARGET = "azureml.core.ComputeTarget"
 ENVIRONMENT = "azureml.core.Environment"
 V1_DEFAULT_TIMEOUT = 2592000
+LOCAL_TODO = "# TODO(azureml-v2): AML002 v2 local jobs run the environment's image in Docker; v1 ran in a host conda env"
 
 
 def compute_name(argument: Argument) -> str:
-    """A compute target as v2 names it: a string stays, a v1 compute object gives its name."""
+    """A compute target as v2 names it: a string stays (``"local"`` with its TODO), a v1 compute
+    object gives its name (its use is taken over where the compute itself migrates), and
+    ``ws.compute_targets[n]`` is ``n``."""
+    node, ctx = argument.node, argument.ctx
     if isinstance(argument.value, Const):
+        if argument.value.value == "local":
+            _local_todo(argument)
         return argument.text
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "compute_targets":
+        workspace = node.value.value
+        if isinstance(workspace, ast.Name) and workspace_binding(ctx, workspace) is not None:
+            argument.rewrite.consumes.append(workspace)
+            return ctx.locator.text(node.slice)
     if isinstance(argument.value, Instance) and is_subtype(argument.value.type, COMPUTE_TARGET):
+        if isinstance(node, ast.Name) and compute_target.migrates(ctx, ctx.binding_of(node)):
+            argument.rewrite.consumes.append(node)
         return f"{argument.text}.name"
-    raise Refused(f"compute_target `{snippet(argument.ctx.locator, argument.node)}` has a type this fix cannot know",
+    if isinstance(node, ast.Attribute) and node.attr == "name" and _is_compute(node.value, ctx):
+        return argument.text
+    raise Refused(f"compute_target `{snippet(ctx.locator, node)}` has a type this fix cannot know",
                   RefusalKind.DATA_FLOW)
+
+
+def _is_compute(node: ast.expr, ctx: FixContext) -> bool:
+    binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
+    return binding is not None and isinstance(binding.value, Instance) and is_subtype(binding.value.type, COMPUTE_TARGET)
+
+
+def _local_todo(argument: Argument) -> None:
+    """``compute_target="local"`` (D+T): v2's local jobs need Docker."""
+    statement = argument.ctx.statement_of(argument.ctx.parent(argument.node) or argument.node)
+    argument.rewrite.edits.append(statements.insert_before(argument.ctx.locator, statement, [LOCAL_TODO]))
+    argument.rewrite.todos.append(LOCAL_TODO)
 
 
 def environment(argument: Argument) -> str:
