@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.names import Binding, Instance
@@ -50,6 +51,27 @@ def attribute_path(ctx: FixContext, use: ast.Name) -> tuple[tuple[str, ...], ast
         path.append(parent.attr)
         node, parent = parent, ctx.parent(parent)
     return tuple(path), node
+
+
+def workspace_items(ctx: FixContext, attribute: str) -> Iterator[tuple[Binding, ast.Subscript, ast.Name]]:
+    """``x = ws.<attribute>[key]`` for a Workspace variable ``ws``: the binding, the item, the workspace."""
+    for binding in ctx.model.bindings:
+        statement = binding.node
+        value = statement.value if isinstance(statement, ast.Assign) and len(statement.targets) == 1 else None
+        if (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute)
+                and value.value.attr == attribute and workspace_binding(ctx, value.value.value) is not None
+                and ctx.assigned_binding(value) is binding):
+            yield binding, value, value.value.value  # type: ignore[misc]
+
+
+def kept_as_is(unit: Rewrite, description: str) -> Rewrite:
+    """A provider whose v1 object may simply stay for v1 code: nothing is added beside it, and
+    its consumers name the same variable either way."""
+    unit.alive_edits = []
+    unit.alive_description = description
+    if unit.binding is not None:
+        unit.counterpart = unit.alive_counterpart = unit.binding.name
+    return unit
 
 
 def absorbed_bindings(ctx: FixContext, qualname: str | tuple[str, ...], code: str, description: str) -> list[Rewrite]:

@@ -23,7 +23,7 @@ from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Argument, Build, CallSpec, Default, Drop, Keep, Map, Refused, apply_call_spec
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding, Ref
-from ._common import workspace_binding
+from ._common import kept_as_is, workspace_binding, workspace_items
 from .injob._shared import is_pure
 
 COMPUTE_TARGET = "azureml.core.ComputeTarget"
@@ -276,15 +276,6 @@ def _waits(binding: Binding, unit: Rewrite, ctx: FixContext) -> None:
             unit.own_uses.add(id(use))
 
 
-def _keep_alive(unit: Rewrite) -> Rewrite:
-    """Jobs only name the compute: the v1 object may stay for v1 code, nothing to add beside it."""
-    unit.alive_edits = []
-    unit.alive_description = "the v1 compute kept for the code that still uses it; jobs name it by its name"
-    if unit.binding is not None:
-        unit.counterpart = unit.alive_counterpart = unit.binding.name
-    return unit
-
-
 def _lookup(call: ast.Call, ctx: FixContext) -> Rewrite:
     unit = Rewrite("AML024", call, "ComputeTarget() -> ml_client.compute.get()", binding=ctx.assigned_binding(call))
     workspace, name = _get_parts(call, ctx)
@@ -373,18 +364,6 @@ def _enclosing_try(node: ast.AST, ctx: FixContext) -> ast.Try | None:
     return parent if isinstance(parent, ast.Try) and statement in parent.body else None
 
 
-def _items(ctx: FixContext) -> Iterator[tuple[Binding, ast.Subscript]]:
-    for binding in ctx.model.bindings:
-        statement = binding.node
-        if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
-            continue
-        value = statement.value
-        if (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute)
-                and value.value.attr == "compute_targets" and workspace_binding(ctx, value.value.value) is not None
-                and ctx.assigned_binding(value) is binding):
-            yield binding, value
-
-
 def _rewrites(ctx: FixContext) -> list[Rewrite]:
     units: list[Rewrite] = []
     creates_in_blocks: set[int] = set()
@@ -407,11 +386,12 @@ def _rewrites(ctx: FixContext) -> list[Rewrite]:
             units.append(_alone_create(site.node, ctx))
         except Refused as reason:
             units.append(Rewrite("AML024", site.node, "ComputeTarget.create()").refuse(str(reason), reason.kind))
-    for binding, value in _items(ctx):
+    for binding, value, _ in workspace_items(ctx, "compute_targets"):
         units.append(_item(binding, value, ctx))
     for unit in units:
         if unit.refusal is None:
-            _keep_alive(unit)
+            # jobs only name the compute: the v1 object may stay for v1 code
+            kept_as_is(unit, "the v1 compute kept for the code that still uses it; jobs name it by its name")
             unit.must_keep_alive = any(ctx.is_imported_elsewhere(b) for b in unit.bindings)
     return units
 

@@ -27,7 +27,7 @@ from ..engine.fixing.specs import Refused
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding, Ref
 from . import conda
-from ._common import attribute_path, workspace_binding
+from ._common import attribute_path, workspace_binding, workspace_items
 from ._defaults import V1_CPU_IMAGE
 from .injob._shared import is_pure
 
@@ -370,21 +370,11 @@ def _consumed_inline(call: ast.expr, unit: Rewrite, ctx: FixContext) -> None:
 
 def _workspace_items(ctx: FixContext) -> Iterator[Rewrite]:
     """``env = ws.environments["n"]``: the latest version of a registered environment."""
-    for binding in ctx.model.bindings:
-        statement = binding.node
-        if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
-            continue
-        value = statement.value
-        if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute)
-                and value.value.attr == "environments" and isinstance(value.value.value, ast.Name)):
-            continue
-        workspace = value.value.value
-        if workspace_binding(ctx, workspace) is None or ctx.assigned_binding(value) is not binding:
-            continue
+    for binding, value, workspace in workspace_items(ctx, "environments"):
         unit = Rewrite("AML021", value, "ws.environments[name] -> azureml:<name>@latest", binding=binding)
         unit.findings = []  # no finding of its own: the workspace's use is what it migrates
         try:
-            reference, todos = _reference(value.slice, None, None, ctx)  # type: ignore[arg-type]
+            reference, todos = _reference(value.slice, None, None, ctx)
         except Refused as reason:
             yield unit.refuse(str(reason), reason.kind)
             continue

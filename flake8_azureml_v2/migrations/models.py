@@ -22,7 +22,7 @@ from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Build, CallSpec, Drop, Keep, Refuse, Refused, apply_call_spec
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding
-from ._common import attribute_path, workspace_binding
+from ._common import attribute_path, kept_as_is, workspace_binding, workspace_items
 from .injob._shared import is_pure
 from .run_handle import MODEL_READS
 
@@ -81,11 +81,7 @@ def _read_only(binding: Binding | None, unit: Rewrite, ctx: FixContext, client: 
 
 def _alive(unit: Rewrite) -> Rewrite:
     """v1 code that still needs the v1 model keeps it (and the workspace); nothing to add beside it."""
-    unit.alive_edits = []
-    unit.alive_description = "the v1 model kept for the code that still uses it"
-    if unit.binding is not None:
-        unit.counterpart = unit.alive_counterpart = unit.binding.name
-    return unit
+    return kept_as_is(unit, "the v1 model kept for the code that still uses it")
 
 
 def _register(call: ast.Call, ctx: FixContext) -> Rewrite:
@@ -145,16 +141,10 @@ def _constructor(call: ast.Call, ctx: FixContext) -> Rewrite:
 
 def _items(ctx: FixContext) -> Iterator[Rewrite]:
     """``model = ws.models[name]``: the latest version."""
-    for binding in ctx.model.bindings:
-        statement = binding.node
-        value = statement.value if isinstance(statement, ast.Assign) and len(statement.targets) == 1 else None
-        if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute)
-                and value.value.attr == "models" and workspace_binding(ctx, value.value.value) is not None
-                and ctx.assigned_binding(value) is binding):
-            continue
+    for binding, value, workspace in workspace_items(ctx, "models"):
         unit = Rewrite("AML077", value, "ws.models[name] -> ml_client.models.get(name, label='latest')", binding=binding)
         unit.findings = []
-        yield _lookup(value, value.value.value, value.slice, None, unit, ctx)  # type: ignore[arg-type]
+        yield _lookup(value, workspace, value.slice, None, unit, ctx)
 
 
 # -- Model.get_model_path in a scoring script -----------------------------------------
