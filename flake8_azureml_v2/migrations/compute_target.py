@@ -312,8 +312,15 @@ def _create(create: ast.Call, unit: Rewrite, ctx: FixContext, looked_up: ast.exp
         raise Refused("the compute is created in a workspace this fix cannot follow", RefusalKind.DATA_FLOW)
     assert client is not None
     _provisioning(config, name, unit, ctx, client)
-    unit.edits.append(statements.replace(
-        ctx.locator, create, f"{client}.compute.begin_create_or_update({ctx.locator.text(config)}).result()"))
+    # edited in place: the configuration may be written inside the call (and is rewritten there)
+    unit.edits.append(statements.replace(ctx.locator, create.func, f"{client}.compute.begin_create_or_update"))
+    container = ctx.locator.sg(create, "call").field("arguments")  # type: ignore[union-attr]
+    elements = listedit.elements(container)
+    doomed = [e for i, e in enumerate(elements) if (e.keyword or ("workspace", "name", "x")[min(i, 2)]) in (
+        "workspace", "name")]
+    unit.edits.extend(listedit.delete_many(ctx.text, container, doomed))
+    end = ctx.locator.end(create)
+    unit.edits.append(Edit(end, end, ".result()"))
     unit.findings.append(("AML024", create))
 
 

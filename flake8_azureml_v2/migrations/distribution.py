@@ -33,7 +33,7 @@ SIGNATURES = {
 }
 DEFAULTS = {"process_count_per_node": 1, "node_count": 1, "communication_backend": "Nccl", "process_count": None,
             "worker_count": 1, "parameter_server_count": 1}
-_ENTITIES = "azure.ai.ml.entities"
+_ENTITIES = "azure.ai.ml"  # where azure-ai-ml exports the distributions
 
 
 @dataclass

@@ -205,6 +205,12 @@ def _defined_before(value: ast.expr, statement: ast.stmt, ctx: FixContext) -> bo
     return True
 
 
+def _called(use: ast.Name, ctx: FixContext) -> bool:
+    read = ctx.parent(use)
+    outer = ctx.parent(read) if read is not None else None
+    return isinstance(outer, ast.Call) and outer.func is read
+
+
 def _register(use: ast.Name, unit: Rewrite, ctx: FixContext) -> bool:
     """``env.register(ws)`` -> ``ml_client.environments.create_or_update(env)``."""
     parent = ctx.parent(use)
@@ -235,8 +241,9 @@ def _uses(binding: Binding, configs: list[tuple[ast.Name, ast.Assign]], unit: Re
         path, _ = attribute_path(ctx, use)
         if path[:1] == ("register",):
             registered = _register(use, unit, ctx) or registered
-        elif path[:1] == ("name",):
-            registered = True  # the name is read: keep it
+        elif path == ("name",) and not _called(use, ctx):
+            registered = True  # the name is read: keep it, and the v2 environment answers alike
+            unit.own_uses.add(id(use))
     return registered
 
 

@@ -124,7 +124,7 @@ def _plan(binding: Binding, ctx: FixContext) -> RunConfigPlan:
         if not (isinstance(managed, ast.Constant) and isinstance(managed.value, bool)):
             raise Refused("credential_passthrough is not True or False", RefusalKind.DATA_FLOW)
         if managed.value:
-            result.fields["identity"] = f"{symbol('azure.ai.ml', 'UserIdentityConfiguration')}()"
+            result.fields["identity"] = f"{symbol('azure.ai.ml.entities', 'UserIdentityConfiguration')}()"
     for path in _DROPPED:
         if path in settings and not is_pure(settings[path]):
             raise Refused(f"{'.'.join(path)} is computed by a call; dropping it would skip that call")

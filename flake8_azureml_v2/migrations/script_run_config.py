@@ -79,8 +79,23 @@ def _local_todo(argument: Argument) -> None:
     argument.rewrite.todos.append(LOCAL_TODO)
 
 
+def _is_none(node: ast.expr, ctx: FixContext) -> bool:
+    """``None``, or a variable assigned only ``None`` (v1 then used its default environment)."""
+    if isinstance(node, ast.Name):
+        binding = ctx.binding_of(node)
+        statement = binding.node if binding is not None and not binding.conditional else None
+        if not isinstance(statement, ast.Assign) or len(ctx.bindings_named(node.id)) != 1:
+            return False
+        node = statement.value
+    return isinstance(node, ast.Constant) and node.value is None
+
+
 def environment(argument: Argument) -> str:
-    """A v1 environment the program builds is migrated with it (its rewrite comes along)."""
+    """A v1 environment the program builds is migrated with it (its rewrite comes along);
+    ``environment=None`` is v1's default environment."""
+    if _is_none(argument.node, argument.ctx):
+        argument.rewrite.helpers.update(default_environment("AML002"))
+        return DEFAULT_ENVIRONMENT
     if isinstance(argument.value, Const):
         return argument.text
     if isinstance(argument.value, Instance) and argument.value.type == ENVIRONMENT:
