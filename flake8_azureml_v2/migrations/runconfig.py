@@ -156,6 +156,9 @@ def _compute(settings: dict[tuple[str, ...], ast.expr], result: RunConfigPlan, c
         result.fields["compute"] = ctx.locator.text(target)
     elif isinstance(target, ast.Name) and _is_compute(target, ctx):
         result.fields["compute"] = f"{target.id}.name"
+    elif (isinstance(target, ast.Attribute) and target.attr == "name" and isinstance(target.value, ast.Name)
+          and _is_compute(target.value, ctx)):
+        result.fields["compute"] = ctx.locator.text(target)
     else:
         raise Refused(f"target `{snippet(ctx.locator, target)}` has a type this fix cannot know", RefusalKind.DATA_FLOW)
     if size is not None:
