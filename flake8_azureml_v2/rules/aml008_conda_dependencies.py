@@ -25,7 +25,7 @@ RULE = Rule(
         "env.python.conda_dependencies = deps"
     ),
     use_instead=(
-        "env = Environment(image='mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest',\n"
+        "env = Environment(image='mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20251130.v1',\n"
         "                  conda_file='conda.yml')"
     ),
     message="CondaDependencies is Azure ML SDK v1; use a conda dict or YAML file passed as Environment(conda_file=...)",
