@@ -38,3 +38,20 @@ with open("result.json", "w") as handle:
     result = json.loads((tmp_path / "result.json").read_text())
     assert result == {"uri": "file:///tmp/store", "names": ["ws", "ws", "ws"]}
     assert {"operation": "workspaces.get", "name": "ws"} in records  # get_mlflow_tracking_uri()
+
+
+def test_a_shown_workspace_and_its_details(tmp_path: Path) -> None:
+    script = project(tmp_path, """\
+from azureml.core import Workspace
+
+ws = Workspace.from_config()
+ws
+print(ws.get_details())
+""")
+    fix(script)
+    text = script.read_text()
+    assert no_v1(text) and "\nml_client\n" in text
+    assert "print(ml_client.workspaces.get(ml_client.workspace_name))" in text
+    assert text.count("# TODO(azureml-v2): AML020 v2 shows the Workspace entity") == 1  # D+T
+    records = execute(script)
+    assert {"operation": "workspaces.get", "name": "ws"} in records

@@ -32,6 +32,28 @@ _ATTRIBUTES = {
 _METHODS = (
     MethodSpec("get_mlflow_tracking_uri", template="{client}.workspaces.get({client}.workspace_name).mlflow_tracking_uri"),
 )
+DETAILS_TODO = "# TODO(azureml-v2): AML020 v2 shows the Workspace entity, not v1's details dictionary"
+
+
+def _details(use: ast.Name, client: str, unit: Rewrite, ctx: FixContext) -> bool:
+    """``ws.get_details()`` shown or printed (D+T): the v2 Workspace entity."""
+    method = ctx.parent(use)
+    call = ctx.parent(method) if method is not None else None
+    if not (isinstance(method, ast.Attribute) and method.attr == "get_details" and isinstance(call, ast.Call)
+            and call.func is method and not call.args and not call.keywords):
+        return False
+    shown = ctx.parent(call)
+    printed = (isinstance(shown, ast.Call) and isinstance(shown.func, ast.Name) and shown.func.id == "print"
+               and call in shown.args)
+    if not (isinstance(shown, ast.Expr) or printed):
+        return False
+    unit.edits.append(statements.replace(ctx.locator, call, f"{client}.workspaces.get({client}.workspace_name)"))
+    unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(call), [DETAILS_TODO]))
+    unit.todos.append(DETAILS_TODO)
+    unit.own_uses.add(id(use))
+    return True
+
+
 _SIGNATURES = {
     "from_config": ["path", "auth", "_logger", "_file_name"],
     "get": ["name", "auth", "subscription_id", "resource_group", "location", "cloud", "id"],
@@ -108,6 +130,12 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             if any(apply_method_spec(spec, use, unit, ctx, {"client": client}) for spec in _METHODS):
                 continue
             parent = ctx.parent(use)
+            if isinstance(parent, ast.Expr):  # a notebook cell shows the workspace: it shows the client
+                unit.edits.append(statements.replace(ctx.locator, use, ctx.counterpart(binding)))
+                unit.own_uses.add(id(use))
+                continue
+            if _details(use, client, unit, ctx):
+                continue
             if isinstance(parent, ast.Attribute) and parent.attr in _ATTRIBUTES:
                 owner = ctx.parent(parent)
                 if isinstance(owner, ast.Call) and owner.func is parent:
