@@ -68,10 +68,10 @@ class Notebook:
         metadata = self.content.get("metadata")
         if not isinstance(metadata, dict):
             return True
-        for key, field in (("language_info", "name"), ("kernelspec", "language")):
+        for key, entry in (("language_info", "name"), ("kernelspec", "language")):
             section = metadata.get(key)
-            if isinstance(section, dict) and isinstance(section.get(field), str):
-                return section[field].lower() in ("python", "python3", "ipython")
+            if isinstance(section, dict) and isinstance(section.get(entry), str):
+                return section[entry].lower() in ("python", "python3", "ipython")
         return True
 
     def with_sources(self, sources: dict[int, str]) -> bytes:

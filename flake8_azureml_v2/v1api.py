@@ -67,6 +67,9 @@ _CLASS_PATHS: dict[str, tuple[str, ...]] = {
     ),
     "azureml.core.RunConfiguration": ("azureml.core", "azureml.core.runconfig"),
     "azureml.core.runconfig.DockerConfiguration": ("azureml.core.runconfig",),
+    "azureml.core.runconfig.MpiConfiguration": ("azureml.core.runconfig", "azureml.core"),
+    "azureml.core.runconfig.PyTorchConfiguration": ("azureml.core.runconfig", "azureml.core"),
+    "azureml.core.runconfig.TensorflowConfiguration": ("azureml.core.runconfig", "azureml.core"),
     "azureml.core.conda_dependencies.CondaDependencies": (
         "azureml.core.conda_dependencies", "azureml.core.environment", "azureml.core.runconfig",
     ),
@@ -190,6 +193,7 @@ CALL_RETURNS: dict[str, str] = {
     "azureml.core.Datastore.get_default": "azureml.core.Datastore",
     "azureml.core.ComputeTarget.create": "azureml.core.ComputeTarget",
     "azureml.core.Model.register": "azureml.core.Model",
+    "azureml.core.conda_dependencies.CondaDependencies.create": "azureml.core.conda_dependencies.CondaDependencies",
     "azureml.core.Model.deploy": "azureml.core.Webservice",
     "azureml.core.Webservice.deploy_from_model": "azureml.core.Webservice",
     "azureml.core.Webservice.deploy_from_image": "azureml.core.Webservice",
@@ -237,6 +241,11 @@ ATTRIBUTE_TYPES: dict[tuple[str, str], str] = {
     ("azureml.core.Run", "parent"): "azureml.core.Run",
     ("azureml.core.Experiment", "workspace"): "azureml.core.Workspace",
     ("azureml.core.ScriptRunConfig", "run_config"): "azureml.core.RunConfiguration",
+    # ws.compute_targets[name] and friends: an item of the workspace's dictionaries
+    ("azureml.core.Workspace", "compute_targets[]"): "azureml.core.ComputeTarget",
+    ("azureml.core.Workspace", "environments[]"): "azureml.core.Environment",
+    ("azureml.core.Workspace", "models[]"): "azureml.core.Model",
+    ("azureml.core.Workspace", "experiments[]"): "azureml.core.Experiment",
 }
 
 

@@ -35,11 +35,27 @@ def fix(script: Path, *flags: str) -> str:
 
 
 def execute(script: Path, env: dict[str, str] | None = None) -> list[dict]:
+    """Run the program with MLClient's service calls recorded (``env``: the recorder's settings)."""
     record = script.parent / "recorded.json"
     code = _RUNNER.format(support=str(TESTS / "support"), script=script.name)
     result = run([sys.executable, "-c", code], cwd=script.parent, env={"AML_RECORD_FILE": str(record), **(env or {})})
     assert result.returncode == 0, result.stderr
     return json.loads(record.read_text())
+
+
+def mlflow_store(tmp_path: Path, seed: dict | None = None) -> dict[str, str]:
+    """The recorder's settings for jobs that are MLflow runs in a local file store."""
+    return {"AML_MLFLOW_URI": (tmp_path / "mlruns").as_uri(), "MLFLOW_ALLOW_FILE_STORE": "true",
+            "AML_MLFLOW_SEED": json.dumps(seed or {})}
+
+
+def submitted(records: list[dict]) -> list[dict]:
+    """The submitted jobs: each valid, and accepted by the REST conversion create_or_update runs next."""
+    jobs = [r for r in records if r["operation"] == "jobs.create_or_update"]
+    for record in jobs:
+        assert record["valid"], record["errors"]
+        assert record["rest_error"] is None, record["rest_error"]
+    return jobs
 
 
 def ruff_clean(script: Path) -> None:

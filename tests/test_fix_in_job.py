@@ -268,21 +268,27 @@ def _fix_report(case: str, tmp_path: Path) -> tuple[str, bytes, bytes]:
     return fix(script), before, script.read_bytes()
 
 
-def test_input_datasets_is_left_with_what_to_do_instead(tmp_path: Path) -> None:
-    report, before, after = _fix_report("inscript_input_datasets", tmp_path)
-    assert after == before  # `run` stays defined: nothing in its group is rewritten
+def test_input_datasets_keep_the_run_while_the_logging_moves(tmp_path: Path) -> None:
+    report, _, after = _fix_report("inscript_input_datasets", tmp_path)
+    text = after.decode("utf-8")
+    # `run` stays for run.input_datasets; its logging moves to MLflow, run.complete() goes
+    assert 'frame = run.input_datasets["titanic"].to_pandas_dataframe()' in text
+    assert 'mlflow.log_metric("rows", len(frame))' in text and "run.complete()" not in text
     lines = report.splitlines()
     manual = next(line for line in lines if " AML033 left: " in line)
     assert "argparse argument bound to ${{inputs.<name>}}" in manual
-    blocked = [line for line in lines if " AML012 left: " in line or " AML031 left: " in line]
-    assert len(blocked) == 2
-    assert all("`run` is also used at line 5 (`run.input_datasets" in line for line in blocked)
+    kept = next(line for line in lines if " AML011 left: " in line)
+    assert "`run` is also used at line 6 (`run.input_datasets" in kept
+    assert " AML012 fixed: " in report and " AML031 fixed: " in report
 
 
-def test_parent_run_and_workspace_leave_the_script(tmp_path: Path) -> None:
-    report, before, after = _fix_report("inscript_parent_and_workspace", tmp_path)
-    assert after == before
+def test_parent_run_and_workspace_are_reported_with_their_mlflow_forms(tmp_path: Path) -> None:
+    report, _, after = _fix_report("inscript_parent_and_workspace", tmp_path)
+    text = after.decode("utf-8")
+    assert "ws = run.experiment.workspace" in text and 'run.parent.log("best_auc", 0.8)' in text
+    assert 'mlflow.log_metric("auc", 0.8)' in text
     assert " AML035 left: " in report and "build an MLClient" in report
+    assert "mlflow.get_experiment(mlflow.active_run().info.experiment_id)" in report
     assert " AML034 left: " in report and "mlflow.get_parent_run" in report
 
 
@@ -291,14 +297,16 @@ def test_model_get_model_path_stays_while_the_logging_moves(tmp_path: Path) -> N
     text = after.decode("utf-8")
     assert 'Model.get_model_path("churn", version=3)' in text and "from azureml.core import Model\n" in text
     assert "mlflow.log_metric(" in text and "run" not in text.replace("churn", "")
-    assert " AML037 left: " in report and "job input" in report
+    assert " AML037 left: outside a scoring script" in report and "as an input" in report
 
 
-def test_a_value_mlflow_cannot_log_leaves_the_group(tmp_path: Path) -> None:
-    report, before, after = _fix_report("inscript_list_value_left", tmp_path)
-    assert after == before
-    assert ':6:1: AML012 left: the value `["cat", "dog"]` is not a number' in report
-    assert ":5:1: AML012 left: depends on line 6" in report
+def test_a_value_mlflow_cannot_log_keeps_the_run_for_that_call(tmp_path: Path) -> None:
+    report, _, after = _fix_report("inscript_list_value_left", tmp_path)
+    text = after.decode("utf-8")
+    assert 'mlflow.log_metric("accuracy", 0.9)' in text and 'run.log("classes", ["cat", "dog"])' in text
+    assert "run = Run.get_context()" in text
+    assert ':7:1: AML012 left: the value `["cat", "dog"]` is not a number' in report  # lines of the fixed file
+    assert ":5:1: AML012 fixed" in report
 
 
 def test_without_unsafe_fixes_nothing_in_a_training_script_changes(tmp_path: Path) -> None:

@@ -123,7 +123,9 @@ def test_three_step_pipeline_becomes_a_valid_pipeline_job(tmp_path: Path) -> Non
     created = next(r for r in records if r["operation"] == "compute.begin_create_or_update")["compute"]
     assert (created["name"], created["size"], created["max_instances"], created["idle_time_before_scale_down"]) == (
         "cpu-cluster", "STANDARD_DS12_V2", 4, 1800)
-    assert records[-1]["operation"] == "jobs.stream"
+    # pipeline_run.wait_for_completion() (v1's show_output=False): polled until the job ends
+    submitted = next(i for i, r in enumerate(records) if r["operation"] == "jobs.create_or_update")
+    assert records[-1] == {"operation": "jobs.get", "name": f"recorded-job-{submitted + 1}"}
 
 
 def test_pipeline_data_instead_of_output_file_dataset_config(tmp_path: Path) -> None:

@@ -76,3 +76,22 @@ def test_a_local_module_that_binds_nothing_v1_stays_unknown(tmp_path: Path) -> N
     user = tmp_path / "user.py"
     user.write_text("import azureml.core\nfrom helpers import ws\nstore = ws.get_default_datastore()\n")
     assert (3, "AML028") not in _codes(user.read_text(), user)
+
+
+def test_an_item_of_a_workspace_dictionary_has_the_items_type() -> None:
+    """``ws.compute_targets[n]``: the surface types an item of a mapping attribute ("attr[]")."""
+    from flake8_azureml_v2.api import analyse as run_analysis
+    from flake8_azureml_v2.engine.names import Instance
+
+    analysis = run_analysis(textwrap.dedent("""\
+        from azureml.core import Workspace
+
+        ws = Workspace.from_config()
+        cluster = ws.compute_targets["cpu-cluster"]
+        env = ws.environments["AzureML-Minimal"]
+        other = ws.datastores["workspaceblobstore"]
+        """))
+    values = {b.name: b.value for b in analysis.model.bindings}
+    assert values["cluster"] == Instance("azureml.core.ComputeTarget")
+    assert values["env"] == Instance("azureml.core.Environment")
+    assert values["other"] is None  # not in the surface's table: unknown, as before

@@ -372,6 +372,13 @@ class _Walker(ast.NodeVisitor):
             return None
         if isinstance(node, ast.Call):
             return self.resolve_call(node)
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
+            # an item of a mapping attribute: the surface names it "<attribute>[]"
+            owner = self.resolve(node.value.value)
+            if isinstance(owner, Instance):
+                held = self.surface.attribute_type(owner.type, node.value.attr + "[]")
+                return Instance(held) if held else None
+            return None
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return Const(node.value)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):

@@ -25,7 +25,8 @@ class Surface:
     call_returns: Mapping[str, str]
     # (class, method) -> the class of what it returns, following the hierarchy.
     method_return: Callable[[str, str], "str | None"]
-    # (class, attribute) -> the class of what it holds, following the hierarchy.
+    # (class, attribute) -> the class of what it holds, following the hierarchy;
+    # (class, "attribute[]") -> the class of an item of a mapping attribute.
     attribute_type: Callable[[str, str], "str | None"]
     # True when an instance of the first class can stand where the second is wanted.
     is_subtype: Callable[[str, str], bool]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.names import Binding, Instance
@@ -29,6 +30,48 @@ def workspace_binding(ctx: FixContext, node: ast.expr | None) -> Binding | None:
     if binding is None or not isinstance(binding.value, Instance) or not is_subtype(binding.value.type, WORKSPACE):
         return None
     return binding
+
+
+def call_binding(ctx: FixContext, node: ast.expr | None, *qualnames: str) -> Binding | None:
+    """The variable ``node`` names, when one plain, unconditional ``x = <qualname>(...)`` made it."""
+    binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
+    statement = binding.node if binding is not None else None
+    if (binding is None or binding.conditional or not isinstance(statement, ast.Assign)
+            or not isinstance(statement.value, ast.Call) or ctx.callee(statement.value) not in qualnames):
+        return None
+    return binding
+
+
+def attribute_path(ctx: FixContext, use: ast.Name) -> tuple[tuple[str, ...], ast.AST]:
+    """``x.a.b`` around a use of ``x``: the attribute names, and the outermost node."""
+    path: list[str] = []
+    node: ast.AST = use
+    parent = ctx.parent(node)
+    while isinstance(parent, ast.Attribute) and parent.value is node:
+        path.append(parent.attr)
+        node, parent = parent, ctx.parent(parent)
+    return tuple(path), node
+
+
+def workspace_items(ctx: FixContext, attribute: str) -> Iterator[tuple[Binding, ast.Subscript, ast.Name]]:
+    """``x = ws.<attribute>[key]`` for a Workspace variable ``ws``: the binding, the item, the workspace."""
+    for binding in ctx.model.bindings:
+        statement = binding.node
+        value = statement.value if isinstance(statement, ast.Assign) and len(statement.targets) == 1 else None
+        if (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute)
+                and value.value.attr == attribute and workspace_binding(ctx, value.value.value) is not None
+                and ctx.assigned_binding(value) is binding):
+            yield binding, value, value.value.value  # type: ignore[misc]
+
+
+def kept_as_is(unit: Rewrite, description: str) -> Rewrite:
+    """A provider whose v1 object may simply stay for v1 code: nothing is added beside it, and
+    its consumers name the same variable either way."""
+    unit.alive_edits = []
+    unit.alive_description = description
+    if unit.binding is not None:
+        unit.counterpart = unit.alive_counterpart = unit.binding.name
+    return unit
 
 
 def absorbed_bindings(ctx: FixContext, qualname: str | tuple[str, ...], code: str, description: str) -> list[Rewrite]:

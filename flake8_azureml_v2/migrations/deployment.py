@@ -158,6 +158,10 @@ def fix_inference_config(ctx: FixContext) -> Iterator[Rewrite]:
         if rewrite.binding is None:
             yield rewrite.refuse("the InferenceConfig is not assigned to a variable", RefusalKind.DATA_FLOW)
             continue
+        if not rewrite.binding.uses:  # its environment and entry script would be lost with nothing to take them
+            yield rewrite.refuse("the InferenceConfig is not deployed here, so its environment has no deployment "
+                                 "to move to", RefusalKind.DATA_FLOW)
+            continue
         try:
             apply_call_spec(INFERENCE_SPEC, site.node, rewrite, ctx, rewrite.binding)
         except Refused as reason:

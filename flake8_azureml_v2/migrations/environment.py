@@ -1,81 +1,369 @@
-"""The migration for AML021: the v1 ``Environment`` class and its factories (from_conda_specification, get, ...)."""
+"""The migration for AML021: a v1 ``Environment`` becomes a v2 one (mapping-extension.md 1).
+
+An environment the program builds (``Environment("n")`` with its attributes set
+in the same block, or a ``from_*`` factory) becomes ``Environment(image=...,
+conda_file=...)`` with v1's defaults written out, since v2 has none: v1's base
+image, and its default conda file unless the dependencies are user-managed.  A
+registered one (``Environment.get``, ``ws.environments[n]``) becomes the
+reference string ``azureml:<name>@latest`` / ``azureml:<name>:<version>``.
+``env.register(ws)`` becomes ``ml_client.environments.create_or_update(env)``.
+
+When v1 code that stays still needs the v1 environment, it stays, and the v2
+environment is built beside it for the migrated code.
+"""
 
 from __future__ import annotations
 
 import ast
+import posixpath
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
-from ..engine.fixing.arguments import bind_arguments, constant_str, py_str
-from ..engine.fixing.rewrite import FixContext, Rewrite
-from ..engine.names import Ref
-from ._common import workspace_binding
-
-# The base image v1 used when none was given (mapping.md 4.3: azureml-core 1.61's
-# default CPU image family); v2 requires one to be spelled out.
-DEFAULT_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest"
+from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
+from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
+from ..engine.fixing.specs import Refused
+from ..engine.fixing.symbols import symbol
+from ..engine.names import Binding, Ref
+from . import conda
+from ._common import attribute_path, workspace_binding, workspace_items
+from ._defaults import V1_CPU_IMAGE
+from .injob._shared import is_pure
 
 ENVIRONMENT = "azureml.core.Environment"
+TODO = "# TODO(azureml-v2): AML021"
+DEFAULT_CONDA = conda.Conda().source()
+_PIP_CONDA = "_v1_pip_requirements_conda"
+_PIP_CONDA_SOURCE = f'''def {_PIP_CONDA}(file_path, pip_version=None):
+    """Environment.from_pip_requirements(): the file's lines replace v1's pip list, pip is a conda package."""
+    with open(file_path) as handle:
+        requirements = handle.read().splitlines()
+    pip = f"pip={{pip_version}}" if pip_version else "pip"
+    return {{"name": "project_environment", "channels": ["anaconda", "conda-forge"],
+            "dependencies": ["python={conda.PLAIN_PYTHON}", {{"pip": requirements}}, pip]}}
+'''
+# Attribute paths set after Environment(...) that the fix folds into the v2 call.
+_FOLDED = {("python", "conda_dependencies"), ("docker", "base_image"), ("docker", "enabled"),
+           ("python", "user_managed_dependencies"), ("docker", "base_dockerfile")}
+_IMPOSSIBLE = {
+    ("docker", "base_image_registry"): "a private base-image registry is reached through the workspace's "
+                                       "registry or a connection in v2, not in code",
+    ("spark",): "v2 environments have no Spark section", ("databricks",): "v2 environments have no Databricks section",
+    ("r",): "v2 environments have no R section (build a custom image)",
+}
 
 
-def _from_conda(call: ast.Call, unit: Rewrite, ctx: FixContext) -> str:
-    bound = bind_arguments(call, ["name", "file_path"])
-    if isinstance(bound, str) or set(bound.values) - {"name", "file_path"} or "file_path" not in bound.values:
-        raise ValueError("from_conda_specification() needs name and file_path only")
-    name = bound.values.get("name")
-    if name is not None:
-        unit.notes.append(f"dropped name={ctx.locator.text(name)}: an inline v2 environment is anonymous")
-    return f"{ctx.symbol('azure.ai.ml.entities', 'Environment')}(image={py_str(DEFAULT_IMAGE)}, conda_file={ctx.locator.text(bound.values['file_path'])})"
+@dataclass
+class EnvPlan:
+    """A v2 environment: its keyword arguments, where the v1 one is complete, the statements that go."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    alive_conda: str | None = None  # conda_file= beside a v1 environment that stays, when it differs
+    alive_todos: list[str] = field(default_factory=list)
+    configs: list[tuple[ast.Name, ast.Assign]] = field(default_factory=list)
+    todos: list[str] = field(default_factory=list)
+    helpers: dict[str, str] = field(default_factory=dict)
+
+    def source(self, alive: bool = False) -> str:
+        order = ("name", "image", "build", "conda_file")
+        fields = {**self.fields, "conda_file": self.alive_conda} if alive and self.alive_conda else self.fields
+        arguments = [f"{k}={fields[k]}" for k in order if k in fields]
+        return f"{symbol('azure.ai.ml.entities', 'Environment')}({', '.join(arguments)})"
 
 
-def _get(call: ast.Call, unit: Rewrite, ctx: FixContext) -> str:
-    bound = bind_arguments(call, ["workspace", "name", "version", "label"])
-    if isinstance(bound, str) or "label" in bound.values or set(bound.values) - {"workspace", "name", "version"}:
-        raise ValueError("Environment.get() with a label or unknown arguments: migrate it by hand")
-    workspace = bound.values.get("workspace")
-    if workspace is None or workspace_binding(ctx, workspace) is None:
-        raise ValueError("Environment.get()'s workspace is not a Workspace variable this fix migrates")
-    name = constant_str(bound.values.get("name"))
-    if name is None:
-        raise ValueError("Environment.get() with a name that is not a literal")
+# -- building from the v1 pieces ------------------------------------------------
+
+
+def _factory(call: ast.Call, member: str, unit: Rewrite, ctx: FixContext) -> EnvPlan:
+    """The fields a v1 constructor or factory gives before any attribute is set."""
+    plan = EnvPlan()
+    if member == "":
+        bound = _bound(call, ["name"])
+        plan.fields["name"] = ctx.locator.text(bound["name"])
+    elif member == "from_conda_specification":
+        bound = _bound(call, ["name", "file_path"])
+        plan.fields["name"] = ctx.locator.text(bound["name"])
+        plan.fields["conda_file"] = ctx.locator.text(bound["file_path"])
+    elif member == "from_pip_requirements":
+        bound = _bound(call, ["name", "file_path", "pip_version"])
+        plan.fields["name"] = ctx.locator.text(bound["name"])
+        version = f", pip_version={ctx.locator.text(bound['pip_version'])}" if "pip_version" in bound else ""
+        plan.fields["conda_file"] = f"{_PIP_CONDA}({ctx.locator.text(bound['file_path'])}{version})"
+        plan.helpers[_PIP_CONDA] = _PIP_CONDA_SOURCE
+    else:
+        raise Refused(f"Environment.{member}() is not migrated automatically")
+    if any(not is_pure(node) for node in bound.values()):
+        raise Refused("an argument of the environment is computed by a call", RefusalKind.DATA_FLOW)
+    return plan
+
+
+def _bound(call: ast.Call, signature: list[str]) -> dict[str, ast.expr]:
+    bound = bind_arguments(call, signature)
+    if isinstance(bound, str):
+        raise Refused(bound, RefusalKind.DATA_FLOW)
+    if set(bound.values) - set(signature) or signature[0] not in bound.values:
+        raise Refused(f"the call passes other arguments than {', '.join(signature)}")
+    return bound.values
+
+
+def fold_settings(plan: EnvPlan, settings: dict[tuple[str, ...], ast.expr], unit: Rewrite, ctx: FixContext) -> None:
+    """Apply ``env.<path> = value`` settings to the plan's fields; raises Refused."""
+    managed = settings.get(("python", "user_managed_dependencies"))
+    if managed is not None and not (isinstance(managed, ast.Constant) and isinstance(managed.value, bool)):
+        raise Refused("user_managed_dependencies is not True or False", RefusalKind.DATA_FLOW)
+    for path, value in settings.items():
+        if path == ("python", "conda_dependencies"):
+            found = conda.conda_file(value, unit, ctx)
+            plan.fields["conda_file"], plan.alive_conda = found.replaced, found.alive
+            plan.todos.extend(found.todos)
+            plan.alive_todos.extend(found.alive_todos)
+        elif path == ("docker", "base_image"):
+            plan.fields["image"] = ctx.locator.text(value)
+        elif path == ("docker", "base_dockerfile"):
+            plan.fields["build"] = _build_context(value, plan, ctx)
+        elif path == ("docker", "enabled") and not is_pure(value):
+            raise Refused("docker.enabled is computed by a call; dropping it would skip that call")
+    if plan.fields.get("image") == "None":  # docker.base_image = None
+        del plan.fields["image"]
+        if "build" not in plan.fields:
+            raise Refused("docker.base_image = None without a Dockerfile: the environment has no image",
+                          RefusalKind.IMPOSSIBLE)
+    if isinstance(managed, ast.Constant) and managed.value is True:
+        plan.fields.pop("conda_file", None)  # the image's own python, as v1 ran it
+        plan.alive_conda = None
+    elif "conda_file" not in plan.fields:
+        plan.fields["conda_file"] = DEFAULT_CONDA
+    if "image" not in plan.fields and "build" not in plan.fields:
+        plan.fields["image"] = py_str(V1_CPU_IMAGE)  # v1's DEFAULT_CPU_IMAGE; v2 needs one
+    if "build" in plan.fields:
+        plan.fields.pop("image", None)
+        layered = " and layered its conda specification on top" if "conda_file" in plan.fields else ""
+        plan.todos.append(f"{TODO} v1 built this Dockerfile as the base image{layered}; check the v2 build context")
+
+
+def _build_context(value: ast.expr, plan: EnvPlan, ctx: FixContext) -> str:
+    """``base_dockerfile = "<path>"`` -> the folder as a build context, the file named in it."""
+    path = known_str(ctx, value)
+    if path is None:
+        raise Refused("base_dockerfile is not a known string", RefusalKind.DATA_FLOW)
+    if "\n" in path or path.lstrip().upper().startswith("FROM "):
+        raise Refused("base_dockerfile holds Dockerfile text: write it to a folder and use BuildContext(path=...)")
+    folder, name = posixpath.split(path.replace("\\", "/"))
+    context = symbol("azure.ai.ml.entities", "BuildContext")
+    tail = "" if name == "Dockerfile" else f", dockerfile_path={py_str(name)}"
+    return f"{context}(path={py_str(folder or '.')}{tail})"
+
+
+# -- the uses of a v1 environment ---------------------------------------------------
+
+
+def settings_of(binding: Binding, ctx: FixContext, folded: set[tuple[str, ...]],
+                prefix: tuple[str, ...] = ()) -> tuple[dict[tuple[str, ...], ast.expr], list[tuple[ast.Name, ast.Assign]]]:
+    """``x.<prefix>.<path> = value`` statements right after ``x`` is built, in its block, before
+    any other use, for the paths in ``folded``; raises Refused for settings v2 cannot take."""
+    block = ctx.block_of(binding.node)  # type: ignore[arg-type]
+    settings: dict[tuple[str, ...], ast.expr] = {}
+    configs: list[tuple[ast.Name, ast.Assign]] = []
+    other: ast.Name | None = None
+    for use in sorted(binding.uses, key=lambda u: (u.lineno, u.col_offset)):
+        path, outer = attribute_path(ctx, use)
+        statement = ctx.parent(outer)
+        assigned = isinstance(statement, ast.Assign) and statement.targets == [outer]
+        if path[:len(prefix)] != prefix:
+            other = other or use
+            continue
+        local = path[len(prefix):]
+        if not assigned:
+            if len(local) > 1:
+                raise Refused(f"`{snippet(ctx.locator, outer)}` reaches into the {'.'.join((binding.name, *prefix))} "
+                              "in a way this fix does not follow", RefusalKind.DATA_FLOW)
+            other = other or use
+            continue
+        for impossible, reason in _IMPOSSIBLE.items():
+            if local[:len(impossible)] == impossible:
+                raise Refused(f"`{snippet(ctx.locator, outer)}`: {reason}", RefusalKind.IMPOSSIBLE)
+        if local not in folded:
+            raise Refused(f"`{snippet(ctx.locator, outer)}` has no mechanical v2 equivalent")
+        if other is not None:
+            raise Refused(f"`{binding.name}` is used at line {other.lineno} before all its settings are made",
+                          RefusalKind.DATA_FLOW)
+        if block is None or statement not in block:
+            raise Refused(f"`{snippet(ctx.locator, outer)}` is not in the block where `{binding.name}` is built",
+                          RefusalKind.DATA_FLOW)
+        settings[local] = statement.value  # type: ignore[union-attr]
+        configs.append((use, statement))  # type: ignore[arg-type]
+    return settings, configs
+
+
+def _defined_before(value: ast.expr, statement: ast.stmt, ctx: FixContext) -> bool:
+    for node in ast.walk(value):
+        if isinstance(node, ast.Name):
+            binding = ctx.binding_of(node)
+            if binding is not None and getattr(binding.node, "lineno", 0) >= statement.lineno:
+                return False
+    return True
+
+
+def _called(use: ast.Name, ctx: FixContext) -> bool:
+    read = ctx.parent(use)
+    outer = ctx.parent(read) if read is not None else None
+    return isinstance(outer, ast.Call) and outer.func is read
+
+
+def _register(use: ast.Name, unit: Rewrite, ctx: FixContext) -> bool:
+    """``env.register(ws)`` -> ``ml_client.environments.create_or_update(env)``."""
+    parent = ctx.parent(use)
+    call = ctx.parent(parent) if parent is not None else None
+    if not (isinstance(parent, ast.Attribute) and parent.attr == "register" and isinstance(call, ast.Call)
+            and call.func is parent):
+        return False
+    bound = bind_arguments(call, ["workspace"])
+    workspace = bound.values.get("workspace") if not isinstance(bound, str) else None
+    if workspace is None or set(bound.values) != {"workspace"} or workspace_binding(ctx, workspace) is None:  # type: ignore[union-attr]
+        raise Refused("env.register() does not name a Workspace variable this fix migrates", RefusalKind.DATA_FLOW)
+    if not isinstance(ctx.parent(call), (ast.Expr, ast.Assign)):
+        raise Refused("the registered environment is used as a value this fix cannot follow", RefusalKind.DATA_FLOW)
+    client = ctx.counterpart(ctx.binding_of(workspace))  # type: ignore[arg-type]
     unit.consumes.append(workspace)  # type: ignore[arg-type]
-    version = bound.values.get("version")
-    if version is None:
-        return py_str(f"{name}@latest")
-    if isinstance(version, ast.Constant) and isinstance(version.value, (str, int)):
-        return py_str(f"{name}:{version.value}")
-    raise ValueError("Environment.get() with a version that is not a literal")
+    unit.edits.append(statements.replace(ctx.locator, call, f"{client}.environments.create_or_update({use.id})"))
+    unit.own_uses.add(id(use))
+    return True
 
 
-_BUILDERS = {"from_conda_specification": _from_conda, "get": _get}
-
-
-def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """``Environment.from_conda_specification(name, file)`` -> ``Environment(image=..., conda_file=file)``;
-    ``Environment.get(ws, name[, version])`` -> ``"name@latest"`` / ``"name:version"``."""
-    for site in ctx.model.calls:
-        callee = site.callee
-        if not isinstance(callee, Ref) or not callee.qualname.startswith(ENVIRONMENT + "."):
+def _uses(binding: Binding, configs: list[tuple[ast.Name, ast.Assign]], unit: Rewrite, ctx: FixContext) -> bool:
+    """Translate the uses v2 writes alike; True when the environment is registered."""
+    done = {id(use) for use, _ in configs}
+    registered = False
+    for use in binding.uses:
+        if id(use) in done:
             continue
-        member = callee.qualname[len(ENVIRONMENT) + 1:]
-        builder = _BUILDERS.get(member)
-        if builder is None:
-            continue
-        unit = Rewrite("AML021", site.node, f"Environment.{member}() -> v2 environment",
-                       binding=ctx.assigned_binding(site.node))
-        unit.counterpart = unit.binding.name if unit.binding is not None else None
-        try:
-            if unit.binding is None:
-                _consumed_inline(site.node, unit, ctx)
-            unit.edits.append(statements.replace(ctx.locator, site.node, builder(site.node, unit, ctx)))
-        except ValueError as reason:
-            unit.refuse(str(reason), RefusalKind.DATA_FLOW)
-        yield unit
+        path, _ = attribute_path(ctx, use)
+        if path[:1] == ("register",):
+            registered = _register(use, unit, ctx) or registered
+        elif path == ("name",) and not _called(use, ctx):
+            registered = True  # the name is read: keep it, and the v2 environment answers alike
+            unit.own_uses.add(id(use))
+    return registered
 
 
-def _consumed_inline(call: ast.Call, unit: Rewrite, ctx: FixContext) -> None:
-    """An environment built inline is rewritten only together with the call it is
+# -- the rewrites --------------------------------------------------------------------
+
+
+def _built(site_call: ast.Call, member: str, binding: Binding, ctx: FixContext) -> Rewrite:
+    unit = Rewrite("AML021", site_call, f"Environment{'.' + member if member else ''}() -> v2 Environment",
+                   binding=binding)
+    try:
+        plan = _factory(site_call, member, unit, ctx)
+        settings, plan.configs = settings_of(binding, ctx, _FOLDED)
+        fold_settings(plan, settings, unit, ctx)
+        keep_name = _uses(binding, plan.configs, unit, ctx)
+    except Refused as reason:
+        return unit.refuse(str(reason), reason.kind)
+    name = plan.fields.pop("name")
+    if keep_name:
+        plan.fields["name"] = name
+    else:
+        unit.notes.append(f"dropped name={name}: an inline v2 environment is anonymous")
+    unit.helpers.update(plan.helpers)
+    statement = binding.node
+    assert isinstance(statement, ast.Assign)
+    last = plan.configs[-1][1] if plan.configs else statement
+    source = plan.source()
+    if all(_defined_before(s.value, statement, ctx) for _, s in plan.configs):
+        unit.edits.append(statements.replace(ctx.locator, site_call, source))
+        anchor: ast.stmt = statement
+        unit.edits.extend(ctx.delete(s) for _, s in plan.configs)
+    else:  # the settings name values defined after the constructor: build it where they are all known
+        unit.edits.append(ctx.delete(statement))
+        unit.edits.extend(ctx.delete(s) for _, s in plan.configs[:-1])
+        unit.edits.append(statements.replace(ctx.locator, last, f"{binding.name} = {source}"))
+        anchor = last
+    unit.own_uses.update(id(use) for use, _ in plan.configs)
+    if plan.todos:
+        unit.edits.append(statements.insert_before(ctx.locator, anchor, plan.todos))
+        unit.todos.extend(plan.todos)
+    _alive(unit, binding, last, plan.source(alive=True), [*plan.alive_todos, *plan.todos], ctx)
+    return unit
+
+
+def _alive(unit: Rewrite, binding: Binding, last: ast.stmt, source: str, todos: list[str], ctx: FixContext) -> None:
+    """Kept for v1 code that still needs it: the v2 environment is built beside it."""
+    name = ctx.fresh_name(f"{binding.name}_v2")
+    unit.counterpart = binding.name
+    unit.alive_counterpart = name
+    unit.alive_edits = [statements.insert_after(ctx.locator, last, [*todos, f"{name} = {source}"])]
+    unit.alive_description = "Environment kept for the v1 code that still uses it; the v2 one built beside it"
+    unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
+
+
+def _reference(name: ast.expr, version: ast.expr | None, label: ast.expr | None, ctx: FixContext) -> tuple[str, list[str]]:
+    """``"azureml:<name>@latest"`` / ``"azureml:<name>:<version>"``, and a TODO for a retired curated name."""
+    text = known_str(ctx, name)
+    if text is None:
+        raise Refused("the environment name is not a known string", RefusalKind.DATA_FLOW)
+    if version is not None and not (isinstance(version, ast.Constant) and version.value is None):
+        if not (isinstance(version, ast.Constant) and isinstance(version.value, (str, int))):
+            raise Refused("the environment version is not a literal", RefusalKind.DATA_FLOW)
+        reference = f"azureml:{text}:{version.value}"
+    elif label is not None:
+        tag = constant_str(label)
+        if tag is None:
+            raise Refused("the environment label is not a literal string", RefusalKind.DATA_FLOW)
+        reference = f"azureml:{text}@{tag}"
+    else:
+        reference = f"azureml:{text}@latest"
+    todos = []
+    if text.startswith("AzureML-"):
+        todos.append(f"{TODO} v1's curated environments are retired: check that {text} still exists in the "
+                     "workspace, or pick a current curated environment")
+    return py_str(reference), todos
+
+
+def _registered(node: ast.expr, reference: str, todos: list[str], workspace: ast.expr, unit: Rewrite,
+                binding: Binding | None, ctx: FixContext) -> Rewrite:
+    """A registered environment as its reference string, for the jobs that use it."""
+    if workspace_binding(ctx, workspace) is None:
+        return unit.refuse("the environment's workspace is not a Workspace variable this fix migrates",
+                           RefusalKind.DATA_FLOW)
+    unit.consumes.append(workspace)  # type: ignore[arg-type]
+    for use in binding.uses if binding is not None else []:
+        path, outer = attribute_path(ctx, use)
+        statement = ctx.parent(outer)
+        if len(path) > 1 or (isinstance(statement, ast.Assign) and outer in statement.targets):
+            return unit.refuse(f"`{snippet(ctx.locator, outer)}` changes the fetched environment: "
+                               "the registered one would no longer be what the job runs", RefusalKind.DATA_FLOW)
+    statement = ctx.statement_of(node)
+    unit.edits.append(statements.replace(ctx.locator, node, reference))
+    if todos:
+        unit.edits.append(statements.insert_before(ctx.locator, statement, todos))
+        unit.todos.extend(todos)
+    if binding is None:
+        _consumed_inline(node, unit, ctx)
+        return unit
+    unit.counterpart = binding.name
+    unit.alive_counterpart = reference
+    unit.alive_edits = [statements.insert_before(ctx.locator, statement, todos)] if todos else []
+    unit.alive_description = "Environment kept for the v1 code that still uses it; the jobs name it by reference"
+    unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
+    return unit
+
+
+def _get(call: ast.Call, unit: Rewrite, ctx: FixContext) -> Rewrite:
+    bound = bind_arguments(call, ["workspace", "name", "version", "label"])
+    if isinstance(bound, str) or set(bound.values) - {"workspace", "name", "version", "label"} or not {
+            "workspace", "name"} <= set(bound.values):
+        return unit.refuse("Environment.get() without a workspace and a name, or with unknown arguments")
+    values = bound.values
+    try:
+        reference, todos = _reference(values["name"], values.get("version"), values.get("label"), ctx)
+    except Refused as reason:
+        return unit.refuse(str(reason), reason.kind)
+    return _registered(call, reference, todos, values["workspace"], unit, unit.binding, ctx)
+
+
+def _consumed_inline(call: ast.expr, unit: Rewrite, ctx: FixContext) -> None:
+    """An environment written inline is rewritten only together with the call it is
     passed to: a v2 environment handed to a v1 constructor would break it."""
     parent = ctx.parent(call)
     if isinstance(parent, ast.keyword):
@@ -83,6 +371,50 @@ def _consumed_inline(call: ast.Call, unit: Rewrite, ctx: FixContext) -> None:
     if isinstance(parent, ast.Call) and parent.func is not call:
         unit.requires.append(parent)
         return
-    raise ValueError("the environment is not assigned to a variable or passed to a call this fix migrates")
+    unit.refuse("the environment is not assigned to a variable or passed to a call this fix migrates",
+                RefusalKind.DATA_FLOW)
 
 
+def _workspace_items(ctx: FixContext) -> Iterator[Rewrite]:
+    """``env = ws.environments["n"]``: the latest version of a registered environment."""
+    for binding, value, workspace in workspace_items(ctx, "environments"):
+        unit = Rewrite("AML021", value, "ws.environments[name] -> azureml:<name>@latest", binding=binding)
+        unit.findings = []  # no finding of its own: the workspace's use is what it migrates
+        try:
+            reference, todos = _reference(value.slice, None, None, ctx)
+        except Refused as reason:
+            yield unit.refuse(str(reason), reason.kind)
+            continue
+        yield _registered(value, reference, todos, workspace, unit, binding, ctx)
+
+
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
+    """Every v1 environment the program builds, fetches or registers (see the module's docstring)."""
+    for site in ctx.model.calls:
+        callee = site.callee
+        if not isinstance(callee, Ref) or not (callee.qualname == ENVIRONMENT or callee.qualname.startswith(ENVIRONMENT + ".")):
+            continue
+        member = callee.qualname[len(ENVIRONMENT) + 1:]
+        binding = ctx.assigned_binding(site.node)
+        if member == "get":
+            yield _get(site.node, Rewrite("AML021", site.node, "Environment.get() -> azureml:<name> reference",
+                                          binding=binding), ctx)
+        elif binding is not None and binding.conditional:
+            yield Rewrite("AML021", site.node, "v1 Environment -> v2").refuse(
+                f"`{binding.name}` is assigned conditionally", RefusalKind.DATA_FLOW)
+        elif binding is not None:
+            yield _built(site.node, member, binding, ctx)
+        elif member in ("from_conda_specification", "from_pip_requirements"):
+            unit = Rewrite("AML021", site.node, f"Environment.{member}() -> v2 Environment")
+            try:
+                plan = _factory(site.node, member, unit, ctx)
+                fold_settings(plan, {}, unit, ctx)
+            except Refused as reason:
+                yield unit.refuse(str(reason), reason.kind)
+                continue
+            plan.fields.pop("name")
+            unit.helpers.update(plan.helpers)
+            unit.edits.append(statements.replace(ctx.locator, site.node, plan.source()))
+            _consumed_inline(site.node, unit, ctx)
+            yield unit
+    yield from _workspace_items(ctx)

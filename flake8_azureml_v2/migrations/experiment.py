@@ -1,4 +1,10 @@
-"""The migration for AML040: the v1 ``Experiment(...)`` constructor."""
+"""The migration for AML040: the v1 ``Experiment(...)`` constructor.
+
+v2 has no experiment object: submits carry its name (AML001), a run looked up in
+it (``Run(experiment, run_id)``) is the job ``ml_client.jobs.get(run_id)``, and
+``experiment.get_runs()`` lists its MLflow runs (mapping-extension.md 6).  An
+experiment still needed by v1 code stays as it is.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,126 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.fixing import statements
+from ..engine.fixing.arguments import bind_arguments, known_str
 from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.names import Binding
+from .injob._shared import is_pure
+from .injob._shared import start_logging_call
+from .run_handle import GET_RUNS_HELPERS, MLFLOW_NOTE, START_LOGGING_HELPERS, RunNames, translate_all, translate_use
 from .submission import experiment_parts
 
 EXPERIMENT = "azureml.core.Experiment"
+RUN = "azureml.core.Run"
+GET_RUNS_SIGNATURE = ["type", "tags", "properties", "include_children"]
+
+
+def _run_lookup(use: ast.Name, client: str, unit: Rewrite, ctx: FixContext) -> bool:
+    """``r = Run(experiment, run_id)`` -> ``r = ml_client.jobs.get(run_id)``, when every use of ``r``
+    has a v2 form."""
+    call = ctx.parent(use)
+    if isinstance(call, ast.keyword):
+        call = ctx.parent(call)
+    if not isinstance(call, ast.Call) or ctx.callee(call) != RUN:
+        return False
+    bound = bind_arguments(call, ["experiment", "run_id", "outer_run_id", "_run_dto"])
+    if isinstance(bound, str) or set(bound.values) != {"experiment", "run_id"} or bound.values["experiment"] is not use:
+        return False
+    run_id = bound.values["run_id"]
+    run = ctx.assigned_binding(call)
+    if run is None or not is_pure(run_id) or not translate_all(run, RunNames(client, f"{run.name}.name"), unit, ctx):
+        return False
+    unit.edits.append(statements.replace(ctx.locator, call, f"{client}.jobs.get({ctx.locator.text(run_id)})"))
+    return True
+
+
+def _get_runs(use: ast.Name, client: str, name: str | None, unit: Rewrite, ctx: FixContext) -> bool:
+    """``for r in experiment.get_runs():`` -> the MLflow runs, newest first, children left out as in v1."""
+    method = ctx.parent(use)
+    call = ctx.parent(method) if method is not None else None
+    loop = ctx.parent(call) if call is not None else None
+    if not (isinstance(method, ast.Attribute) and method.attr == "get_runs" and isinstance(call, ast.Call)
+            and call.func is method and isinstance(loop, ast.For) and loop.iter is call
+            and isinstance(loop.target, ast.Name) and name is not None):
+        return False
+    bound = bind_arguments(call, GET_RUNS_SIGNATURE)
+    if isinstance(bound, str) or set(bound.values) - {"include_children"} or not is_pure(
+            bound.values.get("include_children")):
+        return False
+    run = next((b for b in ctx.bindings_at(loop) if b.node is loop and b.name == loop.target.id), None)
+    if run is None or not translate_all(run, RunNames(client, f"{run.name}.info.run_id"), unit, ctx, job=False):
+        return False
+    children = bound.values.get("include_children")
+    extra = f", include_children={ctx.locator.text(children)}" if children is not None else ""
+    unit.edits.append(statements.replace(ctx.locator, call, f"_v1_get_runs({client}, {name}{extra})"))
+    unit.helpers.update(GET_RUNS_HELPERS)
+    if MLFLOW_NOTE not in unit.notes:
+        unit.notes.append(MLFLOW_NOTE)
+    return True
+
+
+SNAPSHOT_TODO = ("# TODO(azureml-v2): AML040 v1's start_logging() also snapshotted the current folder into the "
+                 "run{outputs}; MLflow has no snapshot")
+
+
+def _started_runs(binding: Binding, workspace: ast.Name, name: ast.expr, ctx: FixContext) -> Iterator[Rewrite]:
+    """``run = experiment.start_logging()`` (or ``with ... as run``) -> an MLflow run in the workspace.
+    The run's logging calls are the in-job fixes' (AML012...); what it reads back is run_handle's."""
+    client = ctx.counterpart(ctx.binding_of(workspace))  # type: ignore[arg-type]
+    experiment = _name_here(name, ctx)
+    for use in binding.uses:
+        method = ctx.parent(use)
+        call = ctx.parent(method) if method is not None else None
+        if not (isinstance(method, ast.Attribute) and method.attr == "start_logging" and isinstance(call, ast.Call)
+                and call.func is method):
+            continue
+        statement = ctx.statement_of(call)
+        run = next((b for b in ctx.bindings_at(statement) if start_logging_call(ctx, b) is call), None)
+        if run is None:
+            continue
+        unit = Rewrite("AML040", call, "experiment.start_logging() -> an MLflow run in the workspace", binding=run)
+        unit.findings = []
+        bound = bind_arguments(call, ["outputs", "snapshot_directory"])
+        if experiment is None:
+            yield unit.refuse("the experiment name is not a known string here")
+            continue
+        if isinstance(bound, str) or "outputs" in bound.values or not all(is_pure(v) for v in bound.values.values()):
+            yield unit.refuse("start_logging() with outputs= or computed arguments: migrate it by hand")
+            continue
+        unit.consumes.append(use)
+        unit.edits.append(statements.replace(ctx.locator, call, f"_v1_start_logging({client}, {experiment})"))
+        todo = SNAPSHOT_TODO.format(outputs=" and uploaded ./outputs when the block ended"
+                                    if isinstance(statement, ast.With) else "")
+        unit.edits.append(statements.insert_before(ctx.locator, statement, [todo]))
+        unit.todos.append(todo)
+        unit.helpers.update(START_LOGGING_HELPERS)
+        unit.notes.append(MLFLOW_NOTE)
+        names = RunNames(client, f"{run.name}.info.run_id")
+        for run_use in run.uses:
+            parent = ctx.parent(run_use)
+            if isinstance(parent, ast.Attribute) and parent.attr == "id" and not isinstance(ctx.parent(parent), ast.Call):
+                unit.edits.append(statements.replace(ctx.locator, parent, names.run_id))
+                unit.own_uses.add(id(run_use))
+            elif isinstance(parent, ast.Attribute) and parent.attr != "get_portal_url":
+                translate_use(run_use, names, unit, ctx, job=False)
+        yield unit
+
+
+def _name_here(name: ast.expr, ctx: FixContext) -> str | None:
+    """The experiment name, where a use can repeat it: a literal, or a variable holding a known one."""
+    return ctx.locator.text(name) if known_str(ctx, name) is not None else None
+
+
+def _translate(binding: Binding, workspace: ast.Name, name: ast.expr, unit: Rewrite, ctx: FixContext) -> None:
+    client = ctx.counterpart(ctx.binding_of(workspace))  # type: ignore[arg-type]
+    for use in binding.uses:
+        parent = ctx.parent(use)
+        outer = ctx.parent(parent) if parent is not None else None
+        if (isinstance(parent, ast.Attribute) and parent.attr == "name"
+                and not (isinstance(outer, ast.Call) and outer.func is parent)):
+            unit.edits.append(statements.replace(ctx.locator, parent, ctx.locator.text(name)))
+            unit.own_uses.add(id(use))
+        elif _run_lookup(use, client, unit, ctx) or _get_runs(use, client, _name_here(name, ctx), unit, ctx):
+            unit.own_uses.add(id(use))
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
@@ -26,16 +148,11 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             continue
         unit.consumes.append(workspace)
         unit.edits.append(ctx.delete(binding.node))  # type: ignore[arg-type]
-        # Kept alive for code that still needs the v1 experiment (get_runs, RunDetails...):
+        # Kept alive for code that still needs the v1 experiment (RunDetails, start_logging...):
         # the statement stays as it is and the migrated submits carry the name.
         unit.alive_edits = []
         unit.alive_description = "Experiment kept for the v1 code that still uses it"
         unit.counterpart = unit.alive_counterpart = ctx.locator.text(name)
-        for use in binding.uses:
-            parent = ctx.parent(use)
-            if isinstance(parent, ast.Attribute) and parent.attr == "name" and not isinstance(ctx.parent(parent), ast.Call):
-                unit.edits.append(statements.replace(ctx.locator, parent, ctx.locator.text(name)))
-                unit.own_uses.add(id(use))
+        _translate(binding, workspace, name, unit, ctx)
         yield unit
-
-
+        yield from _started_runs(binding, workspace, name, ctx)

@@ -7,6 +7,9 @@ from collections.abc import Iterator
 
 from ..engine.fixing import listedit, statements
 from ..engine.fixing.arguments import bind_arguments
+from ..engine.findings import RefusalKind
+from ..engine.fixing.edits import Edit
+from ..engine.fixing.specs import Refused
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.names import Instance
 from ..rules.aml001_experiment_submit import detect
@@ -36,15 +39,19 @@ def _experiment(receiver: ast.expr, unit: Rewrite, ctx: FixContext) -> ast.Call:
     raise ValueError("the experiment is not a variable or an Experiment(...) call")
 
 
-def _job(call: ast.Call, unit: Rewrite, ctx: FixContext) -> None:
+def _job(call: ast.Call, unit: Rewrite, ctx: FixContext, client: str) -> bool:
+    """Check what is submitted; True when a specialised job kind took the submit over."""
     bound = bind_arguments(call, ["config", "tags"])
     if isinstance(bound, str):
         raise ValueError(bound)
     config = bound.values.get("config")
     if _specialised(call, bound.values, unit, ctx):
-        return
+        return True
     is_pipeline = isinstance(config, ast.Name) and _holds(ctx, config, PIPELINE)
     moved = set(MOVED_FROM_SUBMIT) if is_pipeline else set()
+    if "show_output" in bound.values:
+        _show_output(call, config, bound.values["show_output"], unit, ctx, client)
+        moved.add("show_output")
     extra = sorted(set(bound.values) - {"config", "tags"} - moved)
     if extra:
         raise ValueError(f"submit() with {', '.join(extra)}=: migrate it by hand")
@@ -52,7 +59,7 @@ def _job(call: ast.Call, unit: Rewrite, ctx: FixContext) -> None:
         unit.consumes.append(config)  # type: ignore[arg-type]
         unit.description = "experiment.submit(pipeline) -> ml_client.jobs.create_or_update()"
         _drop_settings(call, unit, ctx)
-        return
+        return False
     if isinstance(config, ast.Name):
         binding = ctx.binding_of(config)
         if binding is None or binding.value != Instance(SCRIPT_RUN_CONFIG):
@@ -62,11 +69,37 @@ def _job(call: ast.Call, unit: Rewrite, ctx: FixContext) -> None:
         unit.requires.append(config)
     else:
         raise ValueError("the submitted configuration is not a variable or a ScriptRunConfig(...) call")
+    return False
 
 
 def _specialised(call: ast.Call, values: dict[str, ast.expr], unit: Rewrite, ctx: FixContext) -> bool:
     """HyperDriveConfig, AutoMLConfig and estimators: their rules build the v2 job (job_kinds)."""
     return job_kinds.submit(call, values, unit, ctx)
+
+
+# The configurations whose v1 submit takes show_output=: v1 raises TypeError for the others.
+SHOWS_OUTPUT = ("azureml.train.automl.AutoMLConfig",)
+
+
+def _show_output(call: ast.Call, config: ast.expr | None, shown: ast.expr, unit: Rewrite, ctx: FixContext,
+                 client: str) -> None:
+    """``submit(automl_config, show_output=True)`` -> the job is streamed right after it is created."""
+    value = ctx.binding_of(config).value if isinstance(config, ast.Name) and ctx.binding_of(config) else None
+    if not any(value == Instance(kind) for kind in SHOWS_OUTPUT):
+        raise Refused("submit(show_output=...) only exists for AutoML submits; v1 raises TypeError for this "
+                      "configuration", RefusalKind.IMPOSSIBLE)
+    if not (isinstance(shown, ast.Constant) and isinstance(shown.value, bool)):
+        raise ValueError("show_output= is not True or False")
+    statement = ctx.parent(call)
+    run = ctx.assigned_binding(call)
+    if shown.value and run is None:
+        raise ValueError("submit(show_output=True) whose run is not assigned to a variable")
+    if shown.value:
+        unit.edits.append(statements.insert_after(ctx.locator, statement, [f"{client}.jobs.stream({run.name}.name)"]))  # type: ignore[arg-type, union-attr]
+    sg_call = ctx.locator.sg(call, "call")
+    container = sg_call.field("arguments")  # type: ignore[union-attr]
+    unit.edits.extend(listedit.delete_many(ctx.text, container, [e for e in listedit.elements(container)
+                                                                 if e.keyword == "show_output"]))
 
 
 def _holds(ctx: FixContext, name: ast.Name, qualname: str) -> bool:
@@ -96,12 +129,15 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         try:
             experiment = _experiment(call.func.value, unit, ctx)  # type: ignore[attr-defined]
             workspace_node, name = experiment_parts(experiment, ctx)
-            _job(call, unit, ctx)
+            workspace = workspace_binding(ctx, workspace_node)
+            assert workspace is not None
+            specialised = _job(call, unit, ctx, ctx.counterpart(workspace))
         except ValueError as reason:
             yield unit.refuse(str(reason))
             continue
-        workspace = workspace_binding(ctx, workspace_node)
-        assert workspace is not None
+        except Refused as reason:
+            yield unit.refuse(str(reason), reason.kind)
+            continue
         if not ctx.visible(call, workspace):
             yield unit.refuse(f"`{workspace.name}` is not the same variable where the job is submitted")
             continue
@@ -124,7 +160,12 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         elif not isinstance(ctx.parent(call), ast.Expr):
             unit.refuse("the submitted run is used as a value this fix cannot follow")
         container = sg_call.field("arguments")
-        kept = [e for e in listedit.elements(container) if e.keyword not in (*MOVED_FROM_SUBMIT, *job_kinds.DROPPED_AT_SUBMIT)]
+        kept = [e for e in listedit.elements(container)
+                if e.keyword not in (*MOVED_FROM_SUBMIT, *job_kinds.DROPPED_AT_SUBMIT, "show_output")]
+        for element in [] if specialised else kept:
+            if element.keyword == "config":  # v2's create_or_update names it job
+                name = element.node.field("name")
+                unit.edits.append(Edit(name.range().start.index, name.range().end.index, "job"))
         unit.edits.extend(listedit.append(ctx.text, container, extra, ctx.locator.newline, kept))
         yield unit
 

@@ -73,25 +73,25 @@ def compute_source(node: ast.expr, ctx: FixContext, consumes: list[ast.Name]) ->
 
 
 def run_configuration_environment(node: ast.expr, ctx: FixContext, before: int, consumes: list[ast.Name]) -> str:
-    """``runconfig=rc`` where ``rc = RunConfiguration()`` only gets ``rc.environment = env``."""
-    binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
-    if binding is None or binding.value != Instance(RUN_CONFIGURATION):
-        raise ValueError("runconfig= is not a RunConfiguration variable this fix can follow")
-    environments = [a for a in ctx.model.attribute_assignments if a.target.attr == "environment"
-                    and isinstance(a.target.value, ast.Name) and ctx.binding_of(a.target.value) is binding]
-    if len(environments) != 1:
-        raise ValueError(f"`{binding.name}` does not get exactly one .environment assignment")
-    value = environments[0].node.value
-    assert value is not None
-    for name in ast.walk(value):
-        if isinstance(name, ast.Name):
-            source = ctx.binding_of(name)
-            if source is not None and getattr(source.node, "lineno", 0) >= before:
-                raise ValueError(f"the environment `{name.id}` is defined after the step")
-            if source is not None and isinstance(source.value, Instance):
-                consumes.append(name)
-    consumes.append(node)  # type: ignore[arg-type]
-    return ctx.locator.text(value)
+    """``runconfig=rc``: the environment of the RunConfiguration (migrations/runconfig.py),
+    which may be shared with other steps.  The step's compute_target wins over rc.target;
+    other settings are refused, since the step carries only the environment."""
+    from ..engine.fixing.rewrite import Rewrite
+    from ..engine.fixing.specs import Refused
+    from . import runconfig
+
+    collector = Rewrite("AML003", node, "")
+    try:
+        found = runconfig.consume(node, collector, ctx)
+    except Refused as reason:
+        raise ValueError(str(reason)) from None
+    extra = sorted(set(found.fields) - {"compute", "environment"})
+    if extra:
+        raise ValueError(f"runconfig= also sets {', '.join(extra)}, which the step migration does not carry")
+    if [t for t in found.todos if t != runconfig.LOCAL_TODO]:
+        raise ValueError("runconfig='s environment needs a TODO the step migration cannot write")
+    consumes.extend(collector.consumes)
+    return found.fields["environment"]
 
 
 def _listed(node: ast.expr | None, ctx: FixContext, consumes: list[ast.Name]) -> set[int]:

@@ -13,6 +13,7 @@ import shlex
 from collections.abc import Iterator
 
 from ..engine.findings import RefusalKind
+from ..engine.fixing import statements
 from ..engine.fixing.arguments import constant_str, known_str, py_str
 from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.specs import (
@@ -30,27 +31,71 @@ from ..engine.fixing.specs import (
 )
 from ..engine.names import Const, Instance
 from ..v1api import is_subtype
-from . import commandline, hyperdrive
+from . import commandline, compute_target, distribution, hyperdrive, runconfig
+from ._common import workspace_binding
 from ._defaults import DEFAULT_ENVIRONMENT, default_environment
+from .injob._shared import is_pure
 
 SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
 COMPUTE_TARGET = "azureml.core.ComputeTarget"
 ENVIRONMENT = "azureml.core.Environment"
 V1_DEFAULT_TIMEOUT = 2592000
+LOCAL_TODO = "# TODO(azureml-v2): AML002 v2 local jobs run the environment's image in Docker; v1 ran in a host conda env"
 
 
 def compute_name(argument: Argument) -> str:
-    """A compute target as v2 names it: a string stays, a v1 compute object gives its name."""
+    """A compute target as v2 names it: a string stays (``"local"`` with its TODO), a v1 compute
+    object gives its name (its use is taken over where the compute itself migrates), and
+    ``ws.compute_targets[n]`` is ``n``."""
+    node, ctx = argument.node, argument.ctx
     if isinstance(argument.value, Const):
+        if argument.value.value == "local":
+            _local_todo(argument)
         return argument.text
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "compute_targets":
+        workspace = node.value.value
+        if isinstance(workspace, ast.Name) and workspace_binding(ctx, workspace) is not None:
+            argument.rewrite.consumes.append(workspace)
+            return ctx.locator.text(node.slice)
     if isinstance(argument.value, Instance) and is_subtype(argument.value.type, COMPUTE_TARGET):
+        if isinstance(node, ast.Name) and compute_target.migrates(ctx, ctx.binding_of(node)):
+            argument.rewrite.consumes.append(node)
         return f"{argument.text}.name"
-    raise Refused(f"compute_target `{snippet(argument.ctx.locator, argument.node)}` has a type this fix cannot know",
+    if isinstance(node, ast.Attribute) and node.attr == "name" and _is_compute(node.value, ctx):
+        return argument.text
+    raise Refused(f"compute_target `{snippet(ctx.locator, node)}` has a type this fix cannot know",
                   RefusalKind.DATA_FLOW)
 
 
+def _is_compute(node: ast.expr, ctx: FixContext) -> bool:
+    binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
+    return binding is not None and isinstance(binding.value, Instance) and is_subtype(binding.value.type, COMPUTE_TARGET)
+
+
+def _local_todo(argument: Argument) -> None:
+    """``compute_target="local"`` (D+T): v2's local jobs need Docker."""
+    statement = argument.ctx.statement_of(argument.ctx.parent(argument.node) or argument.node)
+    argument.rewrite.edits.append(statements.insert_before(argument.ctx.locator, statement, [LOCAL_TODO]))
+    argument.rewrite.todos.append(LOCAL_TODO)
+
+
+def _is_none(node: ast.expr, ctx: FixContext) -> bool:
+    """``None``, or a variable assigned only ``None`` (v1 then used its default environment)."""
+    if isinstance(node, ast.Name):
+        binding = ctx.binding_of(node)
+        statement = binding.node if binding is not None and not binding.conditional else None
+        if not isinstance(statement, ast.Assign) or len(ctx.bindings_named(node.id)) != 1:
+            return False
+        node = statement.value
+    return isinstance(node, ast.Constant) and node.value is None
+
+
 def environment(argument: Argument) -> str:
-    """A v1 environment the program builds is migrated with it (its rewrite comes along)."""
+    """A v1 environment the program builds is migrated with it (its rewrite comes along);
+    ``environment=None`` is v1's default environment."""
+    if _is_none(argument.node, argument.ctx):
+        argument.rewrite.helpers.update(default_environment("AML002"))
+        return DEFAULT_ENVIRONMENT
     if isinstance(argument.value, Const):
         return argument.text
     if isinstance(argument.value, Instance) and argument.value.type == ENVIRONMENT:
@@ -125,6 +170,53 @@ def _is_default_timeout(argument: Argument) -> bool:
     return isinstance(argument.node, ast.Constant) and argument.node.value == V1_DEFAULT_TIMEOUT
 
 
+# -- run_config= and the settings it overrides (mapping-extension.md 2) ------------------
+
+
+def _run_config_wins(argument: Argument) -> bool:
+    """v1 ignores compute_target=, environment=, distributed_job_config=, max_run_duration_seconds=
+    and docker_runtime_config= given beside run_config= (it logs a warning): rc wins.  A value
+    set after the call (``cfg.run_config.target = ...``) changes rc itself, so it stays."""
+    if "run_config" not in argument.siblings or not isinstance(argument.ctx.parent(argument.node), (ast.keyword, ast.Call)):
+        return False
+    if not is_pure(argument.node):
+        raise Refused(f"{argument.name}= is ignored beside run_config= but computed by a call", RefusalKind.DATA_FLOW)
+    argument.rewrite.notes.append(f"{argument.name}= dropped: v1 ignores it when run_config= is given")
+    return True
+
+
+def run_config(argument: Argument) -> list[str]:
+    """``run_config=rc`` -> the fields of ``rc``, except those set on the config after the call."""
+    found = runconfig.consume(argument.node, argument.rewrite, argument.ctx)
+    folded = {"compute" if name == "compute_target" else name for name, a in argument.siblings.items()
+              if not isinstance(argument.ctx.parent(a.node), (ast.keyword, ast.Call))}
+    todos = [t for t in found.todos if not (t == runconfig.LOCAL_TODO and "compute" in folded)]
+    if todos:
+        statement = argument.ctx.statement_of(argument.node)
+        argument.rewrite.edits.append(statements.insert_before(argument.ctx.locator, statement, todos))
+        argument.rewrite.todos.extend(todos)
+    return found.arguments(skip=folded)
+
+
+def distributed(argument: Argument) -> list[str]:
+    """``distributed_job_config=`` -> ``distribution=`` and ``instance_count=``."""
+    found = distribution.configuration(argument.node, argument.rewrite, argument.ctx)
+    if found.todos:
+        statement = argument.ctx.statement_of(argument.node)
+        argument.rewrite.edits.append(statements.insert_before(argument.ctx.locator, statement, found.todos))
+        argument.rewrite.todos.extend(found.todos)
+    return [f"{k}={v}" for k, v in found.fields.items()]
+
+
+def docker(argument: Argument) -> list[str]:
+    """``docker_runtime_config=`` -> ``shm_size=``/``docker_args=`` (use_docker goes: v2 always uses Docker)."""
+    return [f"{k}={v}" for k, v in runconfig.docker_configuration(argument.node, argument.rewrite, argument.ctx).items()]
+
+
+def _unless_run_config(action: Keep | Map | Build) -> Drop:
+    return Drop(when=_run_config_wins, otherwise=action)  # type: ignore[arg-type]
+
+
 SPEC = CallSpec(
     old=SCRIPT_RUN_CONFIG,
     # ScriptRunConfig.__init__ in positional order (mapping.md 3): compute_target is 6th.
@@ -139,18 +231,19 @@ SPEC = CallSpec(
         "script": Build(command),
         "command": Build(command),
         "arguments": Build(lambda argument: []),  # part of the command line
-        "compute_target": Map("compute", compute_name),
-        "environment": Map("environment", environment),
-        "max_run_duration_seconds": Drop(when=_is_default_timeout, otherwise=Keep("timeout")),
-        "run_config": Refuse("run_config= holds a RunConfiguration: decompose it by hand (AML007)"),
+        "compute_target": _unless_run_config(Map("compute", compute_name)),
+        "environment": _unless_run_config(Map("environment", environment)),
+        "max_run_duration_seconds": Drop(when=lambda a: _is_default_timeout(a) or _run_config_wins(a),
+                                         otherwise=Keep("timeout")),
+        "run_config": Build(run_config),
         "_telemetry_values": Refuse("_telemetry_values= is private to v1", RefusalKind.IMPOSSIBLE),
-        "distributed_job_config": Refuse(
-            "distributed_job_config= needs a v2 distribution and instance_count: migrate it by hand"),
+        "distributed_job_config": _unless_run_config(Build(distributed)),
         "resume_from": Refuse("resume_from= has no v2 equivalent", RefusalKind.IMPOSSIBLE),
-        "docker_runtime_config": Refuse("docker_runtime_config= maps to shm_size=/docker_args= by hand"),
+        "docker_runtime_config": _unless_run_config(Build(docker)),
     },
     folds=(Fold(("run_config", "environment"), "environment"), Fold(("run_config", "target"), "compute_target")),
-    defaults=(Default("environment", DEFAULT_ENVIRONMENT, helpers=default_environment("AML002")),),
+    defaults=(Default("environment", DEFAULT_ENVIRONMENT, unless=("run_config",),
+                      helpers=default_environment("AML002")),),
     produces="job",
     todo_prefix="TODO(azureml-v2): AML002",
     finish=inputs_and_outputs,
@@ -158,7 +251,9 @@ SPEC = CallSpec(
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """``ScriptRunConfig(...)`` -> ``command(...)``, argument by argument (mapping.md 4.1)."""
+    """``ScriptRunConfig(...)`` -> ``command(...)``, argument by argument (mapping.md 4.1); the
+    distributed configurations it takes go with it."""
+    yield from distribution.fix(ctx)
     for site in ctx.model.calls_to(SCRIPT_RUN_CONFIG):
         call = site.node
         rewrite = Rewrite("AML002", call, "ScriptRunConfig() -> command()")

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import ast
 
-from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, constant_str
 from ..engine.fixing.rewrite import FixContext, Rewrite
-from ..engine.fixing.specs import MethodSpec, apply_method_spec
 from ..engine.names import Binding
 from ._common import workspace_binding
+from .run_handle import NEEDS_CLIENT, RunNames, translate_use
 
 EXPERIMENT_SIGNATURE = ["workspace", "name"]
 
@@ -49,27 +48,6 @@ def tags_at_submit(call: ast.Call, submit: ast.Call, ctx: FixContext) -> bool:
     return True
 
 
-def _raises(values: dict[str, ast.expr]) -> bool:
-    """v2's stream always raises on failure: only v1's default raise_on_error=True maps."""
-    flag = values.get("raise_on_error")
-    return flag is None or (isinstance(flag, ast.Constant) and flag.value is True)
-
-
-# What a submitted v1 run's methods become on the job v2 returns (mapping.md 4.4,
-# mapping-extension.md 6).  ``{client}`` is the workspace's MLClient.
-RUN_METHODS: tuple[MethodSpec, ...] = (
-    MethodSpec("get_portal_url", template="{receiver}.studio_url", finding="AML042"),
-    MethodSpec("wait_for_completion", ("show_output", "wait_post_processing", "raise_on_error"),
-               template="{client}.jobs.stream({receiver}.name)", finding="AML041", statement_only=True,
-               accepts=_raises),
-    MethodSpec("get_status", template="{client}.jobs.get({receiver}.name).status", finding="AML049"),
-    MethodSpec("cancel", template="{client}.jobs.begin_cancel({receiver}.name).result()", finding="AML080"),
-    MethodSpec("id", template="{receiver}.name", attribute=True),
-)
-# Methods whose v2 form needs the workspace's client where the run is used.
-_NEEDS_CLIENT = {spec.method for spec in RUN_METHODS if "{client}" in spec.template}
-
-
 def translate_run_uses(run: Binding, client: str, unit: Rewrite, ctx: FixContext, workspace: Binding,
                        submit: ast.Call, extra: list[str] | None) -> None:
     """Translate what v2 can express on the returned job; the rest blocks the fix."""
@@ -84,9 +62,9 @@ def translate_run_uses(run: Binding, client: str, unit: Rewrite, ctx: FixContext
                 unit.findings.append(("AML030", outer))
                 unit.own_uses.add(id(use))
             continue
-        if isinstance(parent, ast.Attribute) and parent.attr in _NEEDS_CLIENT and not ctx.visible(outer or use, workspace):
+        if isinstance(parent, ast.Attribute) and parent.attr in NEEDS_CLIENT and not ctx.visible(outer or use, workspace):
             continue
-        if any(apply_method_spec(spec, use, unit, ctx, {"client": client}) for spec in RUN_METHODS):
+        if translate_use(use, RunNames(client, f"{use.id}.name"), unit, ctx):
             continue
         if isinstance(parent, ast.Expr) or (
             isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "print"

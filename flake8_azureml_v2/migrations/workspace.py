@@ -7,10 +7,14 @@ from collections.abc import Iterator
 
 from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
-from ..engine.fixing.arguments import bind_arguments
+from ..engine.fixing.arguments import bind_arguments, constant_str
+from ..engine.fixing.specs import MethodSpec, Refused, apply_method_spec
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.names import Binding, Ref
+from . import credentials
 from ._common import CLIENT_NAME, client_name
+from .credentials import credential
+from .injob._shared import is_pure
 
 WORKSPACE = "azureml.core.Workspace"
 
@@ -24,34 +28,68 @@ _ATTRIBUTES = {
     "resource_group": "{client}.resource_group_name",
     "location": "{client}.workspaces.get({client}.workspace_name).location",
 }
+# v1 Workspace methods -> the MLClient expression that gives the same value.
+_METHODS = (
+    MethodSpec("get_mlflow_tracking_uri", template="{client}.workspaces.get({client}.workspace_name).mlflow_tracking_uri"),
+)
+DETAILS_TODO = "# TODO(azureml-v2): AML020 v2 shows the Workspace entity, not v1's details dictionary"
+
+
+def _details(use: ast.Name, client: str, unit: Rewrite, ctx: FixContext) -> bool:
+    """``ws.get_details()`` shown or printed (D+T): the v2 Workspace entity."""
+    method = ctx.parent(use)
+    call = ctx.parent(method) if method is not None else None
+    if not (isinstance(method, ast.Attribute) and method.attr == "get_details" and isinstance(call, ast.Call)
+            and call.func is method and not call.args and not call.keywords):
+        return False
+    shown = ctx.parent(call)
+    printed = (isinstance(shown, ast.Call) and isinstance(shown.func, ast.Name) and shown.func.id == "print"
+               and call in shown.args)
+    if not (isinstance(shown, ast.Expr) or printed):
+        return False
+    unit.edits.append(statements.replace(ctx.locator, call, f"{client}.workspaces.get({client}.workspace_name)"))
+    unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(call), [DETAILS_TODO]))
+    unit.todos.append(DETAILS_TODO)
+    unit.own_uses.add(id(use))
+    return True
+
+
 _SIGNATURES = {
     "from_config": ["path", "auth", "_logger", "_file_name"],
     "get": ["name", "auth", "subscription_id", "resource_group", "location", "cloud", "id"],
     "": ["subscription_id", "resource_group", "workspace_name", "auth"],
 }
-def _credential(ctx: FixContext) -> str:
-    return f"{ctx.symbol('azure.identity', 'DefaultAzureCredential')}()"
+_DROPPED = {"_logger", "location", "cloud"}  # no effect on looking a workspace up
 
 
-def _client_call(member: str, call: ast.Call, ctx: FixContext) -> str:
-    """The MLClient expression for a v1 workspace call; raises ValueError with the reason."""
+def _client_call(member: str, call: ast.Call, unit: Rewrite, ctx: FixContext) -> tuple[str, str]:
+    """The MLClient expression for a v1 workspace call, where the workspace is replaced and where
+    a client is added beside it; raises ValueError (or Refused) with the reason."""
     bound = bind_arguments(call, _SIGNATURES[member])
     if isinstance(bound, str):
         raise ValueError(bound)
-    args = {k: ctx.locator.text(v) for k, v in bound.values.items()}
-    extra = sorted(set(args) - {"path", "name", "subscription_id", "resource_group", "workspace_name"})
+    values = bound.values
+    args = {k: ctx.locator.text(v) for k, v in values.items()}
+    for parameter in _DROPPED & set(values):
+        if parameter == "cloud" and constant_str(values[parameter]) != "AzureCloud" or not is_pure(values[parameter]):
+            raise ValueError(f"{parameter}= has no mechanical v2 equivalent")
+        unit.notes.append(f"{parameter}= dropped: v2 looks the workspace up without it")
+    extra = sorted(set(args) - {"path", "name", "subscription_id", "resource_group", "workspace_name", "auth",
+                                "_file_name"} - _DROPPED)
     if extra:
-        raise ValueError(f"{', '.join(extra)}= has no mechanical v2 equivalent (auth= needs an azure.identity credential)")
+        raise ValueError(f"{', '.join(extra)}= has no mechanical v2 equivalent")
+    replaced, beside = credential(values.get("auth"), unit, ctx)
+    client = ctx.symbol('azure.ai.ml', 'MLClient')
     if member == "from_config":
-        path = f", path={args['path']}" if "path" in args else ""
-        return f"{ctx.symbol('azure.ai.ml', 'MLClient')}.from_config({_credential(ctx)}{path})"
+        where = "".join(f", {new}={args[old]}" for old, new in (("path", "path"), ("_file_name", "file_name"))
+                        if old in args)
+        return f"{client}.from_config({replaced}{where})", f"{client}.from_config({beside}{where})"
     name = args.get("name") or args.get("workspace_name")
     if "subscription_id" not in args or "resource_group" not in args or name is None:
         raise ValueError("v2 needs the subscription id, resource group and workspace name spelled out")
-    return (
-        f"{ctx.symbol('azure.ai.ml', 'MLClient')}({_credential(ctx)}, subscription_id={args['subscription_id']}, "
-        f"resource_group_name={args['resource_group']}, workspace_name={name})"
-    )
+    rest = (f"subscription_id={args['subscription_id']}, resource_group_name={args['resource_group']}, "
+            f"workspace_name={name})")
+    return f"{client}({replaced}, {rest}", f"{client}({beside}, {rest}"
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
@@ -75,9 +113,12 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             continue
         unit.binding = binding
         try:
-            client_call = _client_call(member, call, ctx)
+            client_call, beside_call = _client_call(member, call, unit, ctx)
         except ValueError as reason:
             yield unit.refuse(str(reason), RefusalKind.IMPOSSIBLE)
+            continue
+        except Refused as reason:
+            yield unit.refuse(str(reason), reason.kind)
             continue
         client = client_name(ctx, binding)
         unit.counterpart = client
@@ -86,7 +127,15 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             target = binding.node.targets[0]  # type: ignore[attr-defined]
             unit.edits.append(statements.replace(ctx.locator, target, client))
         for use in binding.uses:
+            if any(apply_method_spec(spec, use, unit, ctx, {"client": client}) for spec in _METHODS):
+                continue
             parent = ctx.parent(use)
+            if isinstance(parent, ast.Expr):  # a notebook cell shows the workspace: it shows the client
+                unit.edits.append(statements.replace(ctx.locator, use, ctx.counterpart(binding)))
+                unit.own_uses.add(id(use))
+                continue
+            if _details(use, client, unit, ctx):
+                continue
             if isinstance(parent, ast.Attribute) and parent.attr in _ATTRIBUTES:
                 owner = ctx.parent(parent)
                 if isinstance(owner, ast.Call) and owner.func is parent:
@@ -94,9 +143,10 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
                 text = _ATTRIBUTES[parent.attr].format(client=client)
                 unit.edits.append(statements.replace(ctx.locator, parent, text))
                 unit.own_uses.add(id(use))
-        _beside(unit, binding, client_call, ctx)
+        _beside(unit, binding, beside_call, ctx)
         unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
         yield unit
+    yield from credentials.fix(ctx)
 
 
 def _beside(unit: Rewrite, binding: Binding, client_call: str, ctx: FixContext) -> None:

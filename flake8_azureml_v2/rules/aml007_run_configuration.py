@@ -22,10 +22,10 @@ RULE = Rule(
     why=(
         "v2 has no separate run-configuration object: its fields become arguments of "
         "command() or of the component (target to compute, node_count to instance_count, "
-        "environment_variables, max_run_duration_seconds to timeout). The object is usually "
-        "built over several statements; the fixer only folds the simplest form, a "
-        "RunConfiguration whose one setting is .environment, into the steps that use it, and "
-        "leaves every other form to a human."
+        "environment_variables, max_run_duration_seconds to timeout, communicator to "
+        "distribution). The fixer reads the settings made right after the RunConfiguration in "
+        "the same block, writes them into every job or step that takes it (v1's defaults "
+        "included: the default environment and the 'local' target), and removes the object."
     ),
     example=(
         "run_config = RunConfiguration()\n"
@@ -36,5 +36,5 @@ RULE = Rule(
         "job = command(code='./src', command='python fit.py',\n"
         "              compute='cpu-cluster', environment=env)"
     ),
-    fixer=fixer("run_configuration"),
+    fixer=fixer("runconfig"),
 )

@@ -17,7 +17,7 @@ _V2_FORMS = {
     "": "azure.ai.ml.entities.Environment(image=..., conda_file=...)",
     "from_conda_specification": "azure.ai.ml.entities.Environment(image=<base image>, conda_file=<file>)",
     "from_pip_requirements": (
-        "azure.ai.ml.entities.Environment(image=..., conda_file=<conda YAML listing the pip packages>)"
+        "azure.ai.ml.entities.Environment(image=..., conda_file=<a conda dict listing the file's lines under pip>)"
     ),
     "from_docker_image": "azure.ai.ml.entities.Environment(image=..., conda_file=...)",
     "from_dockerfile": "azure.ai.ml.entities.Environment(build=BuildContext(path=<folder>))",
@@ -36,13 +36,15 @@ RULE = Rule(
     detect=member_calls(ENVIRONMENT, lambda member: _V2_FORMS.get(member, _DEFAULT_V2)),
     why=(
         "A v2 environment is an entity built in one call: a base image (or a Docker build "
-        "context) plus an optional conda file. v1 filled in a default base image silently; v2 "
-        "needs it spelled out. Registered and curated environments are referenced by a "
-        "'name:version' or 'name@latest' string. from_pip_requirements has no direct equivalent."
+        "context) plus an optional conda file. v1 filled in a default base image and conda file "
+        "silently; v2 needs them spelled out, so the fix writes v1's (its tagged base image, "
+        "python 3.8.13 and azureml-defaults). Registered and curated environments are referenced "
+        "by an 'azureml:name:version' or 'azureml:name@latest' string; env.register(ws) becomes "
+        "ml_client.environments.create_or_update(env)."
     ),
     example="env = Environment.from_conda_specification(name='train-env', file_path='env.yml')",
     use_instead=(
-        "env = Environment(image='mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest',\n"
+        "env = Environment(image='mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20251130.v1',\n"
         "                  conda_file='env.yml')"
     ),
     fixer=fixer("environment"),

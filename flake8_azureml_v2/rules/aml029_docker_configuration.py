@@ -1,5 +1,6 @@
 """AML029: ``DockerConfiguration(...)`` sets v1 container options for a run."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -23,4 +24,5 @@ RULE = Rule(
         "config = ScriptRunConfig('./src', 'train.py', docker_runtime_config=docker)"
     ),
     use_instead="job = command(code='./src', command='python train.py', shm_size='16g', environment=env)",
+    fixer=fixer("runconfig", "fix_docker"),
 )

@@ -10,12 +10,13 @@ RULE = Rule(
     name="run-experiment",
     family=Family.IN_JOB,
     v1="run.experiment",
-    v2="an MLClient built from the job's settings (a v2 job has no in-job workspace object)",
+    v2="mlflow.get_experiment(mlflow.active_run().info.experiment_id); for the workspace, an MLClient",
     article="migrate-to-v2-resource-workspace",
     fix_safety=FixSafety.MANUAL,
     message=(
-        "run.experiment is Azure ML SDK v1; a v2 job has no in-job workspace object, "
-        "so build an MLClient (azure.ai.ml) from the job's settings"
+        "run.experiment is Azure ML SDK v1; the job's MLflow experiment is "
+        "mlflow.get_experiment(mlflow.active_run().info.experiment_id) (its name: .name), and a v2 job "
+        "has no in-job workspace object: build an MLClient (azure.ai.ml) from the job's settings"
     ),
     detect=attribute_reads(RUN, "experiment"),
     why=(

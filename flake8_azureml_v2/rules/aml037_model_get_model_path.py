@@ -1,5 +1,6 @@
 """AML037: ``Model.get_model_path(...)`` locates a registered v1 model."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -11,16 +12,17 @@ RULE = Rule(
     v1="Model.get_model_path()",
     v2='a job input Input(type="custom_model" or "mlflow_model", path="azureml:<name>:<version>")',
     article="migrate-to-v2-assets-model",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,
     detect=calls_to("azureml.core.Model.get_model_path"),
     message=(
-        "Model.get_model_path() is Azure ML SDK v1; pass the model folder as a job input "
-        '(Input(type="custom_model" or "mlflow_model")) and read its path from an argument'
+        "Model.get_model_path() is Azure ML SDK v1; in a scoring script read os.environ['AZUREML_MODEL_DIR'], "
+        'in a job pass the model folder as an input (Input(type="custom_model" or "mlflow_model"))'
     ),
     why=(
-        "A v2 job does not look models up from inside the script. Declare the registered "
-        "model as an input of the job, bind it to a command-line argument, and load the "
-        "model from that folder. The job definition changes along with the script."
+        "In a v2 deployment the model folder is os.environ['AZUREML_MODEL_DIR'] (one model per "
+        "deployment); v1 returned the single entry inside it, and the fix writes that rule out. "
+        "A v2 job does not look models up from inside the script: declare the registered model "
+        "as an input of the job, bind it to a command-line argument, and load it from that folder."
     ),
     example="model_dir = Model.get_model_path('churn', version=3)",
     use_instead=(
@@ -28,4 +30,5 @@ RULE = Rule(
         "#      command='python score.py --model ${{inputs.model}}'\n"
         "model_dir = args.model"
     ),
+    fixer=fixer("models", "fix_model_path"),
 )

@@ -1,5 +1,6 @@
 """AML070: ``Model.register(...)`` registers a v1 model."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -24,4 +25,5 @@ RULE = Rule(
         "model = ml_client.models.create_or_update(\n"
         "    Model(path='outputs/model.pkl', name='churn', type=AssetTypes.CUSTOM_MODEL))"
     ),
+    fixer=fixer("models"),
 )

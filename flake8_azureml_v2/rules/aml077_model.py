@@ -1,5 +1,6 @@
 """AML077: the v1 ``Model(...)`` constructor, which looks up a registered model."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -21,4 +22,5 @@ RULE = Rule(
     ),
     example="model = Model(ws, name='churn')",
     use_instead="model = ml_client.models.get('churn', label='latest')",
+    fixer=fixer("models", "fix_lookup"),
 )

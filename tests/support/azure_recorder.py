@@ -11,7 +11,7 @@ import json
 import os
 from typing import Any
 
-from azure.ai.ml.entities import Command, Spark, Workspace
+from azure.ai.ml.entities import AmlCompute, Command, Model, Spark, Workspace
 from azure.ai.ml.entities._builders import BaseNode
 from azure.ai.ml.entities._job.to_rest_functions import to_rest_job_object
 from azure.ai.ml.operations import (
@@ -19,7 +19,9 @@ from azure.ai.ml.operations import (
     BatchEndpointOperations,
     ComponentOperations,
     ComputeOperations,
+    EnvironmentOperations,
     JobOperations,
+    ModelOperations,
     OnlineDeploymentOperations,
     OnlineEndpointOperations,
     ScheduleOperations,
@@ -48,6 +50,28 @@ def _save() -> None:
 
 
 _jobs: dict[str, Any] = {}
+# With AML_MLFLOW_URI (a file: store), each submitted job is an MLflow run there, named by
+# its run id, that logged what AML_MLFLOW_SEED says: {"metrics": {name: [values]},
+# "artifacts": {path: text}, "children": n}: what the job's script would have logged.
+_MLFLOW_URI = os.environ.get("AML_MLFLOW_URI")
+
+
+def _as_mlflow_run(experiment: str | None) -> str:
+    import mlflow
+
+    mlflow.set_tracking_uri(_MLFLOW_URI)
+    mlflow.set_experiment(experiment or "Default")
+    seed = json.loads(os.environ.get("AML_MLFLOW_SEED", "{}"))
+    with mlflow.start_run() as run:
+        for name, values in seed.get("metrics", {}).items():
+            for step, value in enumerate(values):
+                mlflow.log_metric(name, value, step=step)
+        for path, text in seed.get("artifacts", {}).items():
+            mlflow.log_text(text, path)
+        for index in range(seed.get("children", 0)):
+            with mlflow.start_run(nested=True):
+                mlflow.log_metric("child", index)
+    return run.info.run_id
 
 
 def _rest_conversion(job: Any) -> str | None:
@@ -74,7 +98,7 @@ def _create_or_update(self: JobOperations, job: Any, **kwargs: Any) -> Any:
         "rest_error": _rest_conversion(job),
     })
     _save()
-    job.name = f"recorded-job-{len(_calls)}"
+    job.name = _as_mlflow_run(kwargs.get("experiment_name")) if _MLFLOW_URI else f"recorded-job-{len(_calls)}"
     _jobs[job.name] = job
     return job
 
@@ -84,8 +108,14 @@ def _get(self: JobOperations, name: str) -> Any:
     _calls.append({"operation": "jobs.get", "name": name})
     _save()
     job = _jobs[name]
-    job._status = "Completed"
+    job._status = os.environ.get("AML_JOB_STATUS", "Completed")
     return job
+
+
+def _list(self: JobOperations, *, parent_job_name: str | None = None, **kwargs: Any) -> list[Any]:
+    _calls.append({"operation": "jobs.list", "parent_job_name": parent_job_name})
+    _save()
+    return []
 
 
 def _begin_cancel(self: JobOperations, name: str, **kwargs: Any) -> _Done:
@@ -97,7 +127,9 @@ def _begin_cancel(self: JobOperations, name: str, **kwargs: Any) -> _Done:
 def _workspace_get(self: WorkspaceOperations, name: str | None = None, **kwargs: Any) -> Workspace:
     _calls.append({"operation": "workspaces.get", "name": name})
     _save()
-    return Workspace(name=name or "ws", location="westeurope")
+    workspace = Workspace(name=name or "ws", location="westeurope")
+    workspace._mlflow_tracking_uri = _MLFLOW_URI  # what the service reports, here a local store
+    return workspace
 
 
 def _stream(self: JobOperations, name: str) -> None:
@@ -116,13 +148,27 @@ class _Done:
 
 
 def _compute_get(self: ComputeOperations, name: str) -> Any:
+    """A compute named in AML_EXISTING_COMPUTE exists; any other is missing."""
     _calls.append({"operation": "compute.get", "name": name})
     _save()
+    if name in os.environ.get("AML_EXISTING_COMPUTE", "").split(","):
+        return AmlCompute(name=name, size="STANDARD_DS3_V2")
     raise ResourceNotFoundError(f"compute {name!r} does not exist (recorder)")
 
 
+def _rest_error(entity: Any) -> str | None:
+    """What the operation does before its HTTP call: the entity's REST form."""
+    try:
+        entity._to_rest_object()
+    except Exception as exc:  # noqa: BLE001 - any failure is what the test wants to see
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
 def _compute_create(self: ComputeOperations, compute: Any, **kwargs: Any) -> _Done:
-    _calls.append({"operation": "compute.begin_create_or_update", "compute": _strip(compute._to_dict())})
+    error = _rest_error(compute)
+    _calls.append({"operation": "compute.begin_create_or_update", "compute": _strip(compute._to_dict()),
+                   "rest": compute._to_rest_object().as_dict() if error is None else None, "rest_error": error})
     _save()
     return _Done(compute)
 
@@ -238,6 +284,35 @@ def _schedule_toggle(operation: str) -> Any:
     return toggle
 
 
+def _model_create(self: ModelOperations, model: Any) -> Any:
+    _calls.append({"operation": "models.create_or_update", "model": _strip(model._to_dict()),
+                   "rest_error": _rest_error(model)})
+    _save()
+    model.version = "1"
+    return model
+
+
+def _model_get(self: ModelOperations, name: str, version: str | None = None, label: str | None = None) -> Any:
+    if not version and not label:  # what the real operation raises
+        raise ValueError("Must provide either version or label")
+    _calls.append({"operation": "models.get", "name": name, "version": version, "label": label})
+    _save()
+    return Model(name=name, version=version or "7", path="azureml://datastores/workspaceblobstore/paths/model")
+
+
+def _model_download(self: ModelOperations, name: str, version: str, download_path: Any = ".") -> None:
+    _calls.append({"operation": "models.download", "name": name, "version": version,
+                   "download_path": str(download_path)})
+    _save()
+
+
+def _environment_create(self: EnvironmentOperations, environment: Any) -> Any:
+    _calls.append({"operation": "environments.create_or_update", "environment": _strip(environment._to_dict()),
+                   "rest_error": _rest_error(environment)})
+    _save()
+    return environment
+
+
 def install() -> None:
     JobOperations.create_or_update = _create_or_update  # type: ignore[method-assign]
     JobOperations.stream = _stream  # type: ignore[method-assign]
@@ -259,4 +334,9 @@ def install() -> None:
     ScheduleOperations.begin_create_or_update = _schedule_create  # type: ignore[method-assign]
     ScheduleOperations.begin_disable = _schedule_toggle("begin_disable")  # type: ignore[method-assign]
     ScheduleOperations.begin_enable = _schedule_toggle("begin_enable")  # type: ignore[method-assign]
+    JobOperations.list = _list  # type: ignore[method-assign]
+    ModelOperations.create_or_update = _model_create  # type: ignore[method-assign]
+    ModelOperations.get = _model_get  # type: ignore[method-assign]
+    ModelOperations.download = _model_download  # type: ignore[method-assign]
+    EnvironmentOperations.create_or_update = _environment_create  # type: ignore[method-assign]
     _save()

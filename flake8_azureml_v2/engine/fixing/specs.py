@@ -396,7 +396,8 @@ class MethodSpec:
 
     The template names ``{receiver}`` (the receiver's source), ``{client}``
     (the counterpart a provider gives, e.g. the workspace's client) and each
-    parameter by name.  ``statement_only``: only a call that is a statement of
+    parameter by name (``defaults`` gives the source for a parameter the call
+    leaves out).  ``statement_only``: only a call that is a statement of
     its own maps (its value was not used).  ``accepts`` may refuse some
     argument values (v2 cannot express them)."""
 
@@ -408,6 +409,7 @@ class MethodSpec:
     accepts: Callable[[dict[str, ast.expr]], bool] | None = None
     attribute: bool = False  # ``receiver.method`` read as an attribute, not called
     helpers: Mapping[str, str] = field(default_factory=dict)  # helper functions the template calls
+    defaults: Mapping[str, str] = field(default_factory=dict)  # parameter -> source when not passed
 
 
 def apply_method_spec(spec: MethodSpec, use: ast.Name, rewrite: Rewrite, ctx: FixContext,
@@ -432,7 +434,7 @@ def apply_method_spec(spec: MethodSpec, use: ast.Name, rewrite: Rewrite, ctx: Fi
         if spec.statement_only and not isinstance(ctx.parent(outer), ast.Expr):
             return False
         target = outer
-        values = {p: ctx.locator.text(v) for p, v in bound.values.items()}
+        values = {**spec.defaults, **{p: ctx.locator.text(v) for p, v in bound.values.items()}}
     text = spec.template.format(receiver=use.id, **names, **values)
     rewrite.edits.append(statements.replace(ctx.locator, target, text))
     rewrite.helpers.update(spec.helpers)

@@ -18,7 +18,7 @@ from ...engine.fixing.arguments import BoundArguments, bind_arguments, known_str
 from ...engine.fixing.edits import Edit
 from ...engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ...engine.fixing.symbols import symbol
-from ...engine.names import Binding, CallSite, Ref
+from ...engine.names import Binding, CallSite, Instance, Ref
 from ...rules._shared import RUN
 
 RUN_GET_CONTEXT = "azureml.core.Run.get_context"
@@ -60,11 +60,36 @@ def is_get_context(ctx: FixContext, node: ast.AST) -> bool:
 
 
 def is_context_run_binding(ctx: FixContext, binding: Binding | None) -> bool:
-    """``run = Run.get_context()``: the variable AML011 migrates."""
-    if binding is None or not isinstance(binding.node, ast.Assign):
+    """``run = Run.get_context()``: the variable AML011 migrates; or a run the program
+    logs to itself, ``run = experiment.start_logging()`` (AML040 migrates it)."""
+    if binding is None:
+        return False
+    if start_logging_call(ctx, binding) is not None:
+        return True
+    if not isinstance(binding.node, ast.Assign):
         return False
     value = binding.node.value
     return is_get_context(ctx, value) and ctx.assigned_binding(value) is binding
+
+
+EXPERIMENT = "azureml.core.Experiment"
+
+
+def start_logging_call(ctx: FixContext, binding: Binding) -> ast.Call | None:
+    """The ``experiment.start_logging(...)`` call that ``run = ...`` or ``with ... as run`` binds."""
+    statement = binding.node
+    if isinstance(statement, ast.Assign) and ctx.assigned_binding(statement.value) is binding:
+        value: ast.expr | None = statement.value
+    elif isinstance(statement, ast.With):
+        value = next((item.context_expr for item in statement.items if isinstance(item.optional_vars, ast.Name)
+                      and item.optional_vars.id == binding.name), None)
+    else:
+        return None
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "start_logging"):
+        return None
+    site = ctx.site(value)
+    receiver = site.receiver if site is not None else None
+    return value if isinstance(receiver, Instance) and receiver.type == EXPERIMENT else None
 
 
 def is_context_run(ctx: FixContext, receiver: ast.expr) -> bool:

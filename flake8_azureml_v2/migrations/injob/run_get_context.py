@@ -32,8 +32,10 @@ def _run_id_reads(ctx: FixContext, unit: Rewrite) -> None:
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """Delete ``run = Run.get_context()`` (or the bare call).  The unit owns the
-    ``run`` variable: every other use must be rewritten by another in-job fix,
-    or nothing in the group is applied."""
+    ``run`` variable; the in-job fixes rewrite its calls to MLflow.  When a use
+    has no MLflow form (``run.input_datasets``, ``run.parent``, ``run.experiment``),
+    ``run`` stays for it and the other calls still move to MLflow: inside a v2 job
+    MLflow's run is the job's run."""
     for site in ctx.model.calls_to(RUN_GET_CONTEXT):
         call = site.node
         statement = ctx.parent(call)
@@ -47,6 +49,9 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         remove_statement(ctx, unit, statement)  # type: ignore[arg-type]
         if binding is not None:
             _run_id_reads(ctx, unit)
+            unit.alive_edits = []
+            unit.alive_description = "Run.get_context() kept for the v1 code that still uses it; its logging uses MLflow"
+            unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
         yield unit
 
 

@@ -1,0 +1,100 @@
+"""v1's authentication objects -> azure.identity credentials (mapping.md 12, "Auth").
+
+``Workspace.from_config(auth=...)`` and friends take a v1 authentication; MLClient takes a
+credential.  The classes map one to one; a credential is built from the same arguments.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..engine.findings import RefusalKind
+from ..engine.fixing import statements
+from ..engine.fixing.arguments import bind_arguments, constant_str
+from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
+from ..engine.fixing.specs import Refused
+from ..engine.fixing.symbols import symbol
+from ._common import call_binding
+from .injob._shared import is_pure
+
+_AUTH = "azureml.core.authentication."
+# v1 class -> (credential, v1 signature, v1 parameter -> credential keyword, parameters that go)
+CREDENTIALS: dict[str, tuple[str, list[str], dict[str, str], set[str]]] = {
+    _AUTH + "InteractiveLoginAuthentication": (
+        "InteractiveBrowserCredential", ["force", "tenant_id", "cloud"], {"tenant_id": "tenant_id"}, {"force"}),
+    _AUTH + "ServicePrincipalAuthentication": (
+        "ClientSecretCredential", ["tenant_id", "service_principal_id", "service_principal_password", "cloud",
+                                   "_enable_caching"],
+        {"tenant_id": "tenant_id", "service_principal_id": "client_id", "service_principal_password": "client_secret"},
+        {"_enable_caching"}),
+    _AUTH + "MsiAuthentication": ("ManagedIdentityCredential", ["identity_config", "cloud"], {}, set()),
+    _AUTH + "AzureCliAuthentication": ("AzureCliCredential", ["cloud"], {}, set()),
+}
+
+
+def default_credential() -> str:
+    return f"{symbol('azure.identity', 'DefaultAzureCredential')}()"
+
+
+def credential_source(call: ast.Call, ctx: FixContext) -> str:
+    """The credential a v1 authentication call becomes; raises Refused."""
+    callee = ctx.callee(call)
+    if callee not in CREDENTIALS:
+        raise Refused(f"auth=`{snippet(ctx.locator, call)}` is not a v1 authentication this fix maps",
+                      RefusalKind.DATA_FLOW)
+    name, signature, renames, dropped = CREDENTIALS[callee]
+    bound = bind_arguments(call, signature)
+    if isinstance(bound, str) or set(bound.values) - set(signature):
+        raise Refused(f"{callee.rsplit('.', 1)[1]}() with arguments this fix does not follow", RefusalKind.DATA_FLOW)
+    cloud = bound.values.get("cloud")
+    if cloud is not None and constant_str(cloud) not in ("AzureCloud", None):
+        raise Refused("a sovereign cloud needs the credential's authority set by hand")
+    arguments = []
+    for parameter, value in bound.values.items():
+        if parameter in renames:
+            arguments.append(f"{renames[parameter]}={ctx.locator.text(value)}")
+        elif parameter == "cloud" or (parameter in dropped and is_pure(value)):
+            continue
+        else:
+            raise Refused(f"{parameter}= of {callee.rsplit('.', 1)[1]}() has no credential equivalent")
+    return f"{symbol('azure.identity', name)}({', '.join(arguments)})"
+
+
+def credential(node: ast.expr | None, unit: Rewrite, ctx: FixContext) -> tuple[str, str]:
+    """``auth=`` as a credential where the workspace is replaced (a migrated variable's counterpart)
+    and where a client is added beside a workspace that stays (written out); raises Refused."""
+    if node is None or (isinstance(node, ast.Constant) and node.value is None):
+        return default_credential(), default_credential()
+    binding = call_binding(ctx, node, *CREDENTIALS)
+    if binding is not None:
+        written = credential_source(binding.node.value, ctx)  # type: ignore[attr-defined]
+        unit.consumes.append(node)  # type: ignore[arg-type]
+        return ctx.counterpart(binding), written
+    if isinstance(node, ast.Call):
+        written = credential_source(node, ctx)
+        return written, written
+    raise Refused(f"auth=`{snippet(ctx.locator, node)}` is not a v1 authentication this fix can follow",
+                  RefusalKind.DATA_FLOW)
+
+
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
+    """``auth = InteractiveLoginAuthentication(...)`` -> ``auth = InteractiveBrowserCredential(...)``;
+    beside a v1 authentication that stays, the credential is written where it is needed."""
+    for site in ctx.model.calls_to(*CREDENTIALS):
+        binding = ctx.assigned_binding(site.node)
+        if binding is None or binding.conditional:
+            continue
+        unit = Rewrite("AML020", site.node, "v1 authentication -> azure.identity credential", binding=binding)
+        unit.findings = []
+        try:
+            text = credential_source(site.node, ctx)
+        except Refused as reason:
+            yield unit.refuse(str(reason), reason.kind)
+            continue
+        unit.edits.append(statements.replace(ctx.locator, site.node, text))
+        unit.counterpart = binding.name
+        unit.alive_edits = []  # its consumers write the credential out beside a v1 object that stays
+        unit.alive_counterpart = text
+        unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
+        yield unit

@@ -1,0 +1,204 @@
+"""The migrations for AML070, AML077 and AML037: registered models (mapping-extension.md 7.1-7.2).
+
+``Model.register(ws, model_path, model_name, ...)`` (path before name!) becomes
+``ml_client.models.create_or_update(Model(path=..., name=..., type=CUSTOM_MODEL))``;
+``Model(ws, name[, version])`` and ``ws.models[name]`` become ``ml_client.models.get``
+with the latest label or the version as a string, and ``model.download(target_dir)``
+becomes ``ml_client.models.download``.  In a scoring script (``init()`` and
+``run()``), ``Model.get_model_path(name)`` is the folder v2 names in
+``AZUREML_MODEL_DIR``, or the one entry inside it, as v1 returned it.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..engine.findings import RefusalKind
+from ..engine.fixing import statements
+from ..engine.fixing.arguments import bind_arguments
+from ..engine.fixing.edits import Edit
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.specs import Build, CallSpec, Drop, Keep, Refuse, Refused, apply_call_spec
+from ..engine.fixing.symbols import symbol
+from ..engine.names import Binding
+from ._common import attribute_path, kept_as_is, workspace_binding, workspace_items
+from .injob._shared import is_pure
+from .run_handle import MODEL_READS
+
+MODEL = "azureml.core.Model"
+REGISTER = MODEL + ".register"
+GET_MODEL_PATH = MODEL + ".get_model_path"
+_DROPPED = ("datasets", "model_framework", "model_framework_version", "sample_input_dataset",
+            "sample_output_dataset", "resource_configuration")
+
+
+def _pure_drop(argument: object) -> bool:
+    if not is_pure(argument.node):  # type: ignore[attr-defined]
+        raise Refused(f"{argument.name}= is computed by a call; dropping it would skip that call")  # type: ignore[attr-defined]
+    argument.rewrite.notes.append(f"{argument.name}= dropped: v2's Model has no such field")  # type: ignore[attr-defined]
+    return True
+
+
+REGISTER_SPEC = CallSpec(
+    old=REGISTER,
+    # Model.register in v1's positional order: the path comes before the name.
+    signature=("workspace", "model_path", "model_name", "tags", "properties", "description", "datasets",
+               "model_framework", "model_framework_version", "child_paths", "sample_input_dataset",
+               "sample_output_dataset", "resource_configuration"),
+    new=("azure.ai.ml.entities", "Model"),
+    params={
+        "workspace": Build(lambda argument: []),
+        "model_path": Keep("path"),
+        "model_name": Keep("name"),
+        **{p: Drop(when=_pure_drop) for p in _DROPPED},
+        "child_paths": Refuse("child_paths= picks files of the folder: v2 registers the whole path"),
+    },
+    finish=lambda arguments, ctx, rewrite: [f"type={symbol('azure.ai.ml.constants', 'AssetTypes')}.CUSTOM_MODEL"],
+)
+_GET_SIGNATURE = ["workspace", "name", "id", "tags", "properties", "version", "run_id", "model_framework", "expand"]
+
+
+def _read_only(binding: Binding | None, unit: Rewrite, ctx: FixContext, client: str) -> None:
+    """The uses v2's Model answers alike (name, version...); ``model.download()`` is translated.
+    Anything else keeps the v1 model alive (see the rewrites' keep-alive)."""
+    if binding is None:
+        return
+    for use in binding.uses:
+        path, outer = attribute_path(ctx, use)
+        parent = ctx.parent(outer)
+        if len(path) == 1 and path[0] in MODEL_READS and not (isinstance(parent, ast.Call) and parent.func is outer):
+            unit.own_uses.add(id(use))
+        elif path == ("download",) and isinstance(parent, ast.Call) and isinstance(ctx.parent(parent), ast.Expr):
+            bound = bind_arguments(parent, ["target_dir", "exist_ok", "exists_ok"])
+            if isinstance(bound, str) or not all(is_pure(v) for v in bound.values.values()):
+                continue
+            target = ctx.locator.text(bound.values["target_dir"]) if "target_dir" in bound.values else '"."'
+            unit.edits.append(statements.replace(
+                ctx.locator, parent, f"{client}.models.download({use.id}.name, {use.id}.version, download_path={target})"))
+            unit.own_uses.add(id(use))
+
+
+def _alive(unit: Rewrite) -> Rewrite:
+    """v1 code that still needs the v1 model keeps it (and the workspace); nothing to add beside it."""
+    return kept_as_is(unit, "the v1 model kept for the code that still uses it")
+
+
+def _register(call: ast.Call, ctx: FixContext) -> Rewrite:
+    binding = ctx.assigned_binding(call)
+    unit = Rewrite("AML070", call, "Model.register() -> ml_client.models.create_or_update(Model(...))", binding=binding)
+    bound = bind_arguments(call, list(REGISTER_SPEC.signature))
+    workspace = bound.values.get("workspace") if not isinstance(bound, str) else None
+    if workspace is None or workspace_binding(ctx, workspace) is None:
+        return unit.refuse("the model's workspace is not a Workspace variable this fix migrates", RefusalKind.DATA_FLOW)
+    if not {"model_path", "model_name"} <= set(bound.values):  # type: ignore[union-attr]
+        return unit.refuse("Model.register() without model_path and model_name", RefusalKind.DATA_FLOW)
+    unit.consumes.append(workspace)  # type: ignore[arg-type]
+    client = ctx.counterpart(ctx.binding_of(workspace))  # type: ignore[arg-type]
+    try:
+        apply_call_spec(REGISTER_SPEC, call, unit, ctx)
+    except Refused as reason:
+        return unit.refuse(str(reason), reason.kind)
+    start, end = ctx.locator.start(call), ctx.locator.end(call)
+    unit.edits += [Edit(start, start, f"{client}.models.create_or_update("), Edit(end, end, ")")]
+    _read_only(binding, unit, ctx, client)
+    return _alive(unit)
+
+
+def _reference(name: ast.expr, version: ast.expr | None) -> str:
+    """``name, label="latest"`` or ``name, version="<v>"`` (v2 wants the version as a string)."""
+    if version is None or (isinstance(version, ast.Constant) and version.value is None):
+        return 'label="latest"'
+    if isinstance(version, ast.Constant) and isinstance(version.value, (int, str)):
+        return f'version="{version.value}"'
+    return f"version=str({version.id})" if isinstance(version, ast.Name) else ""
+
+
+def _lookup(node: ast.expr, workspace: ast.Name, name: ast.expr, version: ast.expr | None, unit: Rewrite,
+            ctx: FixContext) -> Rewrite:
+    reference = _reference(name, version)
+    if not reference or not is_pure(name):
+        return unit.refuse("the model's name or version is computed in a way this fix does not follow",
+                           RefusalKind.DATA_FLOW)
+    unit.consumes.append(workspace)
+    client = ctx.counterpart(ctx.binding_of(workspace))  # type: ignore[arg-type]
+    unit.edits.append(statements.replace(ctx.locator, node, f"{client}.models.get({ctx.locator.text(name)}, {reference})"))
+    _read_only(unit.binding, unit, ctx, client)
+    return _alive(unit)
+
+
+def _constructor(call: ast.Call, ctx: FixContext) -> Rewrite:
+    unit = Rewrite("AML077", call, "Model() -> ml_client.models.get()", binding=ctx.assigned_binding(call))
+    bound = bind_arguments(call, _GET_SIGNATURE)
+    if isinstance(bound, str) or set(bound.values) - {"workspace", "name", "version"} or not {
+            "workspace", "name"} <= set(bound.values):
+        return unit.refuse("Model() with other arguments than workspace, name and version", RefusalKind.DATA_FLOW)
+    workspace = bound.values["workspace"]
+    if workspace_binding(ctx, workspace) is None:
+        return unit.refuse("the model's workspace is not a Workspace variable this fix migrates", RefusalKind.DATA_FLOW)
+    return _lookup(call, workspace, bound.values["name"], bound.values.get("version"), unit, ctx)  # type: ignore[arg-type]
+
+
+def _items(ctx: FixContext) -> Iterator[Rewrite]:
+    """``model = ws.models[name]``: the latest version."""
+    for binding, value, workspace in workspace_items(ctx, "models"):
+        unit = Rewrite("AML077", value, "ws.models[name] -> ml_client.models.get(name, label='latest')", binding=binding)
+        unit.findings = []
+        yield _lookup(value, workspace, value.slice, None, unit, ctx)
+
+
+# -- Model.get_model_path in a scoring script -----------------------------------------
+
+MODEL_PATH_HELPER = "_v1_model_path"
+_MODEL_PATH_SOURCE = f'''def {MODEL_PATH_HELPER}():
+    """Model.get_model_path() in a v2 deployment: the model folder (AZUREML_MODEL_DIR), or the one
+    entry inside it, as v1 returned it; a v2 deployment serves one model."""
+    folder = {symbol("os")}.environ["AZUREML_MODEL_DIR"]
+    entries = {symbol("os")}.listdir(folder)
+    return {symbol("os")}.path.join(folder, entries[0]) if len(entries) == 1 else folder
+'''
+
+
+def _is_scoring_script(ctx: FixContext) -> bool:
+    """The scoring contract: module-level ``init()`` and ``run(...)``."""
+    return {"init", "run"} <= ctx.module_functions
+
+
+def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
+    sites = [(s.node, bind_arguments(s.node, ["model_name", "version", "_workspace"]))
+             for s in ctx.model.calls_to(GET_MODEL_PATH)]
+    names = {ctx.locator.text(b.values["model_name"]) for _, b in sites
+             if not isinstance(b, str) and "model_name" in b.values}
+    for call, bound in sites:
+        unit = Rewrite("AML037", call, "Model.get_model_path() -> AZUREML_MODEL_DIR")
+        if not _is_scoring_script(ctx):
+            yield unit.refuse("outside a scoring script (init() and run()): pass the model to the job as an input")
+        elif isinstance(bound, str) or "_workspace" in bound.values or not all(is_pure(v) for v in bound.values.values()):
+            yield unit.refuse("Model.get_model_path() with arguments this fix does not follow", RefusalKind.DATA_FLOW)
+        elif len(names) != 1:
+            yield unit.refuse("several models in one scoring script: a v2 deployment serves one model, so combine "
+                              "them into one model asset first", RefusalKind.IMPOSSIBLE)
+        elif MODEL_PATH_HELPER in ctx.names_in_module and MODEL_PATH_HELPER not in ctx.module_functions:
+            yield unit.refuse(f"`{MODEL_PATH_HELPER}` already names something else in this module")
+        else:
+            unit.edits.append(statements.replace(ctx.locator, call, f"{MODEL_PATH_HELPER}()"))
+            unit.helpers[MODEL_PATH_HELPER] = _MODEL_PATH_SOURCE
+            yield unit
+
+
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
+    """``Model.register(...)`` (AML070)."""
+    for site in ctx.model.calls_to(REGISTER):
+        yield _register(site.node, ctx)
+
+
+def fix_lookup(ctx: FixContext) -> Iterator[Rewrite]:
+    """``Model(ws, name)`` and ``ws.models[name]`` (AML077)."""
+    for site in ctx.model.calls_to(MODEL):
+        yield _constructor(site.node, ctx)
+    yield from _items(ctx)
+
+
+def fix_model_path(ctx: FixContext) -> Iterator[Rewrite]:
+    """``Model.get_model_path(name)`` in a scoring script (AML037)."""
+    yield from _model_paths(ctx)

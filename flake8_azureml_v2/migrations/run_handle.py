@@ -1,0 +1,412 @@
+"""The run a submitting program got back from SDK v1, on the job v2 returns
+(mapping-extension.md 6).
+
+A v1 run cannot stay alive after a v2 submit, so every use of it is translated
+or the submit is not migrated.  Control-plane reads go through ``ml_client.jobs``;
+what v1 read from run history (metrics, file names, downloads) is read from
+MLflow, where the job name is the run id.  Where v1's behaviour needs more than
+one call (metric history as lists, ``download_file``'s target rules, a silent
+wait) a small helper is written once into the migrated file: the program keeps
+no dependency on this package.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from ..engine.fixing import statements
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.arguments import bind_arguments
+from ..engine.fixing.edits import Edit
+from ..engine.fixing.specs import Argument, CallSpec, Drop, Keep, Map, MethodSpec, Refused, apply_call_spec, apply_method_spec
+from ..engine.fixing.symbols import symbol
+from ..engine.names import Binding
+from .injob._shared import is_pure
+
+RUN_DETAILS = "azureml.widgets.RunDetails"
+TODO = "# TODO(azureml-v2):"
+MLFLOW_NOTE = ("MLflow reads the run's metrics and files: the submitting machine needs azureml-mlflow "
+               "for the workspace's azureml:// tracking URI")
+
+_MLFLOW = symbol("mlflow")
+_OS = symbol("os")
+# What every MLflow read of a job starts with: the workspace's tracking store.
+_TRACKING = f'''def _v1_tracking(ml_client):
+    """MLflow pointed at the workspace, where SDK v1 read a run's metrics and files from.
+    The azureml:// tracking URI needs the azureml-mlflow package on this machine."""
+    uri = ml_client.workspaces.get(ml_client.workspace_name).mlflow_tracking_uri
+    if {_MLFLOW}.get_tracking_uri() != uri:
+        {_MLFLOW}.set_tracking_uri(uri)
+    return {symbol("mlflow.tracking", "MlflowClient")}()
+'''
+_GET_METRICS = '''def _v1_get_metrics(ml_client, run_id, name=None):
+    """run.get_metrics() as SDK v1 returned it: a value per metric, a list for one logged several times."""
+    client = _v1_tracking(ml_client)
+    metrics = {}
+    for key in [name] if name is not None else client.get_run(run_id).data.metrics:
+        history = sorted(client.get_metric_history(run_id, key), key=lambda m: (m.step, m.timestamp))
+        if history:
+            metrics[key] = history[0].value if len(history) == 1 else [m.value for m in history]
+    return metrics
+'''
+_GET_FILE_NAMES = '''def _v1_get_file_names(ml_client, run_id):
+    """run.get_file_names(): the path of every file the run stored, folders walked."""
+    client = _v1_tracking(ml_client)
+
+    def walk(path):
+        names = []
+        for item in client.list_artifacts(run_id, path):
+            names += walk(item.path) if item.is_dir else [item.path]
+        return names
+
+    return walk(None)
+'''
+_DOWNLOAD_FILE = f'''def _v1_download_file(ml_client, run_id, name, output_file_path=None):
+    """run.download_file(): to the file's base name here when no path is given,
+    into a folder that exists, or else to the exact path given."""
+    _v1_tracking(ml_client)
+    target = output_file_path or {_OS}.path.basename(name)
+    if {_OS}.path.isdir(target):
+        target = {_OS}.path.join(target, {_OS}.path.basename(name))
+    with {symbol("tempfile")}.TemporaryDirectory() as folder:
+        downloaded = {_MLFLOW}.artifacts.download_artifacts(run_id=run_id, artifact_path=name, dst_path=folder)
+        {symbol("shutil")}.copyfile(downloaded, target)
+'''
+_DOWNLOAD_FILES = f'''def _v1_download_files(ml_client, run_id, prefix=None, output_directory=None, append_prefix=True):
+    """run.download_files(): the files under prefix into output_directory (here by default),
+    under their full names, or under their names below prefix when append_prefix=False."""
+    _v1_tracking(ml_client)
+    target = output_directory or "."
+    if append_prefix or not prefix:
+        return {_MLFLOW}.artifacts.download_artifacts(run_id=run_id, artifact_path=prefix, dst_path=target)
+    with {symbol("tempfile")}.TemporaryDirectory() as folder:
+        {_MLFLOW}.artifacts.download_artifacts(run_id=run_id, artifact_path=prefix, dst_path=folder)
+        {symbol("shutil")}.copytree({_OS}.path.join(folder, prefix), target, dirs_exist_ok=True)
+    return target
+'''
+_WAIT = f'''def _v1_wait(ml_client, name, raise_on_error=True, poll_seconds=10):
+    """run.wait_for_completion() without output: poll until the job ends; like v1, raise only when it failed."""
+    while (job := ml_client.jobs.get(name)).status not in ("Completed", "Failed", "Canceled", "NotResponding", "Paused"):
+        {symbol("time")}.sleep(poll_seconds)
+    if raise_on_error and job.status == "Failed":
+        raise RuntimeError(f"job {{name}} failed: {{job.studio_url}}")
+    return job
+'''
+_GET_RUNS = f'''def _v1_get_runs(ml_client, experiment_name, include_children=False):
+    """experiment.get_runs(): the experiment's runs, newest first; child runs only when asked for."""
+    _v1_tracking(ml_client)
+    runs = {_MLFLOW}.search_runs(experiment_names=[experiment_name], output_format="list")
+    return runs if include_children else [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
+'''
+_TRACKED = {"_v1_tracking": _TRACKING}
+GET_RUNS_HELPERS = {"_v1_get_runs": _GET_RUNS, **_TRACKED}
+_START_LOGGING = f'''def _v1_start_logging(ml_client, experiment_name):
+    """experiment.start_logging(): an MLflow run in the workspace, under the experiment's name."""
+    _v1_tracking(ml_client)
+    {_MLFLOW}.set_experiment(experiment_name)
+    return {_MLFLOW}.start_run()
+'''
+START_LOGGING_HELPERS = {"_v1_start_logging": _START_LOGGING, **_TRACKED}
+
+
+def _literal(values: dict[str, ast.expr], name: str, *allowed: object) -> bool:
+    """The parameter is left out, or passed as one of the allowed literals."""
+    node = values.get(name)
+    return node is None or (isinstance(node, ast.Constant) and node.value in allowed and
+                            type(node.value) in {type(a) for a in allowed})
+
+
+def _streams(values: dict[str, ast.expr]) -> bool:
+    """``show_output=True`` with v1's default ``raise_on_error=True``: ``jobs.stream`` does both."""
+    shown = values.get("show_output")
+    return isinstance(shown, ast.Constant) and shown.value is True and _literal(values, "raise_on_error", True)
+
+
+def _polls(values: dict[str, ast.expr]) -> bool:
+    """Any other literal combination: the silent polling helper, raising as v1 would."""
+    return not _streams(values) and _literal(values, "show_output", True, False) and all(
+        is_pure(v) for v in values.values())
+
+
+def _plain_metrics(values: dict[str, ast.expr]) -> bool:
+    return _literal(values, "recursive", False) and _literal(values, "run_type", None) and is_pure(values.get("name"))
+
+
+def _no_filters(values: dict[str, ast.expr]) -> bool:
+    return set(values) <= {"recursive", "_rehydrate_runs"} and _literal(values, "recursive", False)
+
+
+_WAIT_SIGNATURE = ("show_output", "wait_post_processing", "raise_on_error")
+_METRICS_SIGNATURE = ("name", "recursive", "run_type", "populate")
+_FILE_SIGNATURE = ("name", "output_file_path", "_validate_checksum")
+_METRIC_HELPERS = {"_v1_get_metrics": _GET_METRICS, **_TRACKED}
+_FILE_HELPERS = {"_v1_download_file": _DOWNLOAD_FILE, **_TRACKED}
+
+# ``{client}`` is the workspace's MLClient, ``{run_id}`` the job's name (the MLflow run id).
+RUN_METHODS: tuple[MethodSpec, ...] = (
+    MethodSpec("get_portal_url", template="{receiver}.studio_url", finding="AML042"),
+    MethodSpec("wait_for_completion", _WAIT_SIGNATURE, template="{client}.jobs.stream({run_id})",
+               finding="AML041", statement_only=True, accepts=_streams),
+    MethodSpec("wait_for_completion", _WAIT_SIGNATURE, template="_v1_wait({client}, {run_id})", finding="AML041",
+               statement_only=True, accepts=lambda v: _polls(v) and "raise_on_error" not in v,
+               helpers={"_v1_wait": _WAIT}),
+    MethodSpec("wait_for_completion", _WAIT_SIGNATURE, template="_v1_wait({client}, {run_id}, "
+               "raise_on_error={raise_on_error})", finding="AML041", statement_only=True, accepts=_polls,
+               helpers={"_v1_wait": _WAIT}),
+    MethodSpec("get_status", template="{client}.jobs.get({run_id}).status", finding="AML049"),
+    MethodSpec("cancel", template="{client}.jobs.begin_cancel({run_id}).result()", finding="AML080"),
+    MethodSpec("get_children", ("recursive", "tags", "properties", "type", "status", "_rehydrate_runs"),
+               template="{client}.jobs.list(parent_job_name={run_id})", accepts=_no_filters),
+    MethodSpec("get_metrics", _METRICS_SIGNATURE, template="_v1_get_metrics({client}, {run_id})", finding="AML046",
+               accepts=lambda v: "name" not in v and _plain_metrics(v), helpers=_METRIC_HELPERS),
+    MethodSpec("get_metrics", _METRICS_SIGNATURE, template="_v1_get_metrics({client}, {run_id}, name={name})",
+               finding="AML046", accepts=lambda v: "name" in v and _plain_metrics(v), helpers=_METRIC_HELPERS),
+    MethodSpec("get_file_names", template="_v1_get_file_names({client}, {run_id})",
+               helpers={"_v1_get_file_names": _GET_FILE_NAMES, **_TRACKED}),
+    MethodSpec("download_file", _FILE_SIGNATURE, template="_v1_download_file({client}, {run_id}, {name})",
+               finding="AML048", accepts=lambda v: set(v) <= {"name", "_validate_checksum"} and "name" in v,
+               helpers=_FILE_HELPERS),
+    MethodSpec("download_file", _FILE_SIGNATURE,
+               template="_v1_download_file({client}, {run_id}, {name}, output_file_path={output_file_path})",
+               finding="AML048", accepts=lambda v: "name" in v and "output_file_path" in v, helpers=_FILE_HELPERS),
+    MethodSpec("download_files", ("prefix", "output_directory", "output_paths", "batch_size", "append_prefix",
+                                  "timeout_seconds"),
+               template="_v1_download_files({client}, {run_id}, prefix={prefix}, output_directory={output_directory}, "
+                        "append_prefix={append_prefix})",
+               finding="AML048", accepts=lambda v: "output_paths" not in v,
+               helpers={"_v1_download_files": _DOWNLOAD_FILES, **_TRACKED},
+               defaults={"prefix": "None", "output_directory": "None", "append_prefix": "True"}),
+    MethodSpec("id", template="{run_id}", attribute=True),
+)
+# Methods whose v2 form needs the workspace's client where the run is used.
+NEEDS_CLIENT = {spec.method for spec in RUN_METHODS if "{client}" in spec.template} | {
+    "get_details", "register_model"}
+
+# run.get_details()[key] -> the same value on the v2 job (an attribute of it).
+_DETAILS = {
+    "status": ".status",
+    "target": ".compute",
+    "properties": ".properties",
+    "submittedBy": ".creation_context.created_by",
+    "inputDatasets": ".inputs",
+    "outputDatasets": ".outputs",
+    "runId": ".name",
+}
+_TIMES = {"startTimeUtc": "start_time", "endTimeUtc": "end_time"}
+# register_model parameters that v2's Model has no field for (mapping-extension.md 7.1).
+_MODEL_DROPPED = ("model_framework", "model_framework_version", "datasets", "sample_input_dataset",
+                  "sample_output_dataset", "resource_configuration")
+REGISTER_SIGNATURE = ["model_name", "model_path", "tags", "properties", *_MODEL_DROPPED[:2], "description",
+                      *_MODEL_DROPPED[2:]]
+# What may be read from a registered v2 model where v1 code read it from the v1 one.
+MODEL_READS = {"name", "version", "id", "description", "tags", "properties"}
+
+
+@dataclass
+class RunNames:
+    """How the translated code names things around one run."""
+
+    client: str  # the workspace's MLClient
+    run_id: str  # the job name as an expression
+
+
+def translate_use(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext, job: bool = True) -> bool:
+    """Translate one use of the run; False when it is none of the forms v2 can express.
+    ``job``: the variable holds the v2 job; otherwise an MLflow run (from ``get_runs``),
+    which has no studio link."""
+    values = {"client": names.client, "run_id": names.run_id}
+    specs = RUN_METHODS if job else [s for s in RUN_METHODS if "{receiver}" not in s.template]
+    if any(apply_method_spec(spec, use, unit, ctx, values) for spec in specs):
+        if any(name in unit.helpers for name in _TRACKED):
+            _note(unit, MLFLOW_NOTE)
+        return True
+    return (_details(use, names, unit, ctx) or _register_model(use, names, unit, ctx)
+            or (job and _widget(use, names, unit, ctx)))
+
+
+def translate_all(binding: Binding, names: RunNames, unit: Rewrite, ctx: FixContext, job: bool = True) -> bool:
+    """Translate every use of a run variable, or none (False): a v1 run cannot stay beside v2."""
+    trial = Rewrite(unit.code, unit.node, unit.description)
+    for use in binding.uses:
+        if not (translate_use(use, names, trial, ctx, job) or _displayed(use, ctx)):
+            return False
+    unit.edits.extend(trial.edits)
+    unit.findings.extend(f for f in trial.findings if f != (trial.code, trial.node))
+    unit.helpers.update(trial.helpers)
+    unit.todos.extend(trial.todos)
+    unit.notes.extend(n for n in trial.notes if n not in unit.notes)
+    unit.extra_bindings.append(binding)
+    unit.own_uses.update(id(use) for use in binding.uses)
+    return True
+
+
+def _displayed(use: ast.Name, ctx: FixContext) -> bool:
+    """``run`` alone as a statement (a notebook shows it), or printed."""
+    return isinstance(ctx.parent(use), ast.Expr) or _printed(use, ctx)
+
+
+def _method_call(use: ast.Name, method: str, ctx: FixContext) -> ast.Call | None:
+    parent = ctx.parent(use)
+    outer = ctx.parent(parent) if parent is not None else None
+    if isinstance(parent, ast.Attribute) and parent.attr == method and isinstance(outer, ast.Call) and outer.func is parent:
+        return outer
+    return None
+
+
+def _note(unit: Rewrite, note: str) -> None:
+    if note not in unit.notes:
+        unit.notes.append(note)
+
+
+def _todo(unit: Rewrite, ctx: FixContext, node: ast.AST, text: str) -> None:
+    comment = f"{TODO} {text}"
+    unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(node), [comment]))
+    unit.todos.append(comment)
+
+
+def _details(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext) -> bool:
+    """``run.get_details()[key]`` key by key, also through a variable only read by key; the
+    whole dict only where it is displayed (D+T)."""
+    call = _method_call(use, "get_details", ctx)
+    if call is None or call.args or call.keywords:
+        return False
+    job = f"{names.client}.jobs.get({names.run_id})"
+    outer = ctx.parent(call)
+    details = ctx.assigned_binding(call)
+    if details is not None:
+        reads = [_key_read(u, ctx) for u in details.uses]
+        if not details.uses or any(r is None for r in reads):
+            return False
+        unit.edits.append(statements.replace(ctx.locator, call, job))
+        for read, key in reads:  # type: ignore[misc]
+            _field(read, key, details.name, f"{details.name}.name", unit, ctx)
+        unit.extra_bindings.append(details)
+        unit.own_uses.update(id(u) for u in details.uses)
+    elif _key_read(call, ctx) is not None:
+        read, key = _key_read(call, ctx)  # type: ignore[misc]
+        _field(read, key, job, names.run_id, unit, ctx)
+    elif isinstance(outer, ast.Expr) or _printed(call, ctx):
+        unit.edits.append(statements.replace(ctx.locator, call, job))
+        _todo(unit, ctx, call, "AML047 v2 shows the job entity, not v1's details dictionary")
+    else:
+        return False
+    unit.findings.append(("AML047", call))
+    unit.own_uses.add(id(use))
+    return True
+
+
+def _key_read(node: ast.AST, ctx: FixContext) -> tuple[ast.Subscript, str] | None:
+    """``node["key"]`` read, for a key v2 can answer."""
+    outer = ctx.parent(node)
+    if not (isinstance(outer, ast.Subscript) and outer.value is node and isinstance(outer.ctx, ast.Load)):
+        return None
+    key = outer.slice.value if isinstance(outer.slice, ast.Constant) else None
+    return (outer, key) if key in _DETAILS or key in _TIMES else None  # type: ignore[return-value]
+
+
+def _field(read: ast.Subscript, key: str, job: str, run_id: str, unit: Rewrite, ctx: FixContext) -> None:
+    if key == "runId":
+        text = run_id
+    elif key in _DETAILS:
+        text = job + _DETAILS[key]
+    else:
+        text = f"{_MLFLOW}.get_run({run_id}).info.{_TIMES[key]}"
+        _note(unit, MLFLOW_NOTE)
+        _todo(unit, ctx, read, f"AML047 v1's {key} was an ISO string; MLflow gives epoch milliseconds")
+    unit.edits.append(statements.replace(ctx.locator, read, text))
+
+
+def _printed(node: ast.AST, ctx: FixContext) -> bool:
+    parent = ctx.parent(node)
+    return isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "print" and (
+        node in parent.args)
+
+
+def _widget(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext) -> bool:
+    """``RunDetails(run).show()`` -> the studio link, printed (D+T: no widget in v2)."""
+    widget = ctx.parent(use)
+    if not isinstance(widget, ast.Call) or widget.args != [use] or widget.keywords or ctx.callee(widget) != RUN_DETAILS:
+        return False
+    show = ctx.parent(widget)
+    call = ctx.parent(show) if show is not None else None
+    if not (isinstance(show, ast.Attribute) and show.attr == "show" and isinstance(call, ast.Call)
+            and call.func is show and not call.args and not call.keywords and isinstance(ctx.parent(call), ast.Expr)):
+        return False
+    unit.edits.append(statements.replace(ctx.locator, call, f"print({use.id}.studio_url)"))
+    _todo(unit, ctx, call, f"AML090 no RunDetails widget in v2: open the studio link, or follow the log with "
+                           f"{names.client}.jobs.stream({names.run_id})")
+    unit.findings.append(("AML090", widget))
+    unit.own_uses.add(id(use))
+    return True
+
+
+def _register_model(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext) -> bool:
+    """``run.register_model(name, path, ...)`` -> the job's output registered as a v2 model.
+    The call is edited in place, so that uses of the run inside its arguments are translated too."""
+    call = _method_call(use, "register_model", ctx)
+    if call is None:
+        return False
+    bound = bind_arguments(call, REGISTER_SIGNATURE)
+    if isinstance(bound, str) or set(bound.values) - set(REGISTER_SIGNATURE) or "model_name" not in bound.values:
+        return False
+    path = _job_path(bound.values.get("model_path"), names, ctx)
+    if path is None or not _model_result_is_read_only(call, ctx):
+        return False
+    spec = CallSpec(old="register_model", signature=tuple(REGISTER_SIGNATURE), new=("azure.ai.ml.entities", "Model"),
+                    params={"model_name": Keep("name"), "model_path": Map("path", lambda a: path),
+                            **{p: Drop(when=_dropped) for p in _MODEL_DROPPED}},
+                    finish=lambda *_: [f"type={symbol('azure.ai.ml.constants', 'AssetTypes')}.CUSTOM_MODEL"])
+    trial = Rewrite(unit.code, call, "")
+    try:
+        apply_call_spec(spec, call, trial, ctx)
+    except Refused:
+        return False
+    start, end = ctx.locator.start(call), ctx.locator.end(call)
+    unit.edits += [*trial.edits, Edit(start, start, f"{names.client}.models.create_or_update("), Edit(end, end, ")")]
+    unit.notes.extend(trial.notes)
+    unit.findings.append(("AML036", call))
+    unit.own_uses.add(id(use))
+    return True
+
+
+def _dropped(argument: Argument) -> bool:
+    if not is_pure(argument.node):
+        raise Refused(f"{argument.name}= is computed by a call")
+    argument.rewrite.notes.append(f"register_model: {argument.name}= dropped (v2's Model has no such field)")
+    return True
+
+
+def _job_path(node: ast.expr | None, names: RunNames, ctx: FixContext) -> str | None:
+    """The job's output path as an f-string (a literal path, or a plain variable)."""
+    prefix = f"azureml://jobs/{{{names.run_id}}}/outputs/artifacts/paths/"
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        tail = node.value.replace("{", "{{").replace("}", "}}")
+    elif isinstance(node, ast.Name):
+        tail = f"{{{node.id}}}"
+    else:
+        return None
+    text = prefix + tail
+    if '"' in text or "\\" in text or "\n" in text:
+        return None
+    return f'f"{text}"'
+
+
+def _model_result_is_read_only(call: ast.Call, ctx: FixContext) -> bool:
+    """The v1 model the call returned is only displayed or read (name, version...), never handed on."""
+    parent = ctx.parent(call)
+    if isinstance(parent, ast.Expr):
+        return True
+    binding = ctx.assigned_binding(call)
+    if binding is None:
+        return False
+    for use in binding.uses:
+        read = ctx.parent(use)
+        outer = ctx.parent(read) if read is not None else None
+        if isinstance(read, ast.Attribute) and read.attr in MODEL_READS and not (
+                isinstance(outer, ast.Call) and outer.func is read):
+            continue
+        if _printed(use, ctx):
+            continue
+        return False
+    return True

@@ -1,0 +1,339 @@
+"""The migrations for AML007 and AML029: a v1 ``RunConfiguration`` (and a
+``DockerConfiguration``) becomes the fields of the v2 jobs that use it
+(mapping-extension.md 2).
+
+v2 has no run-configuration object.  The settings made right after
+``rc = RunConfiguration(...)`` in the same block are read statically (a table
+per attribute path below) into ``command(...)`` keyword arguments; every job
+or step that takes ``rc`` writes them, and ``rc`` and its settings go.  What
+v1 left at its defaults is written out: the default environment, and the
+``"local"`` target (with a TODO: v1 ran it without Docker).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..engine.findings import RefusalKind
+from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
+from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
+from ..engine.fixing.specs import Refused
+from ..engine.fixing.symbols import symbol
+from ..engine.names import Binding, Instance
+from ..v1api import is_subtype
+from . import conda, distribution
+from ._common import attribute_path, call_binding
+from ._defaults import DEFAULT_ENVIRONMENT, default_environment
+from .environment import EnvPlan, fold_settings, settings_of
+from .injob._shared import is_pure
+
+RUN_CONFIGURATION = "azureml.core.RunConfiguration"
+DOCKER_CONFIGURATION = "azureml.core.runconfig.DockerConfiguration"
+COMPUTE_TARGET = "azureml.core.ComputeTarget"
+ENVIRONMENT = "azureml.core.Environment"
+SIGNATURE = ["script", "arguments", "framework", "communicator", "conda_dependencies", "_history_enabled", "_path",
+             "_name", "command"]
+DOCKER_SIGNATURE = ["use_docker", "shared_volumes", "arguments", "shm_size"]
+LOCAL_TODO = "# TODO(azureml-v2): AML007 v2 local jobs run the environment's image in Docker; v1 ran in a host conda env"
+_ENV_PATHS = {("environment", *p) for p in (("python", "conda_dependencies"), ("docker", "base_image"),
+                                            ("docker", "enabled"), ("python", "user_managed_dependencies"),
+                                            ("docker", "base_dockerfile"))}
+_DROPPED = {("docker", "use_docker"), ("docker", "shared_volumes"), ("history", "output_collection"),
+            ("history", "snapshot_project"), ("history", "directories_to_watch"), ("source_directory_data_store",),
+            ("framework",), ("communicator",)}
+_SIMPLE = {("environment_variables",): "environment_variables", ("node_count",): "instance_count",
+           ("max_run_duration_seconds",): "timeout", ("docker", "shm_size"): "shm_size"}
+_DISTRIBUTED = {("mpi", "process_count_per_node"), ("tensorflow", "worker_count"),
+                ("tensorflow", "parameter_server_count")}
+_OTHER = {("target",), ("environment",), ("docker", "arguments"), ("docker",), ("credential_passthrough",),
+          ("amlcompute", "vm_size")}
+FOLDED = _ENV_PATHS | _DROPPED | set(_SIMPLE) | _DISTRIBUTED | _OTHER
+_IMPOSSIBLE = {("priority",): "v2's priority takes low/medium/high, v1's was a number: no mapping",
+               ("paralleltask",): "a ParallelTask run has no v2 command equivalent (a parallel job comes closest)",
+               ("environment", "spark"): "v2 environments have no Spark section"}
+_MPI = ("intelmpi", "openmpi", "mpi")
+_ORDER = ("compute", "environment", "instance_type", "instance_count", "distribution", "timeout", "shm_size",
+          "docker_args", "environment_variables", "identity")
+
+
+@dataclass
+class RunConfigPlan:
+    """What a run configuration gives the jobs that take it."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    todos: list[str] = field(default_factory=list)
+    helpers: dict[str, str] = field(default_factory=dict)
+    consumes: list[ast.Name] = field(default_factory=list)
+    findings: list[tuple[str, ast.AST]] = field(default_factory=list)
+    configs: list[tuple[ast.Name, ast.Assign]] = field(default_factory=list)
+
+    def arguments(self, skip: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+        return [f"{k}={self.fields[k]}" for k in _ORDER if k in self.fields and k not in skip]
+
+
+def run_configuration_binding(ctx: FixContext, node: ast.expr | None) -> Binding | None:
+    """``rc`` when it names ``rc = RunConfiguration(...)`` made by one plain statement."""
+    return call_binding(ctx, node, RUN_CONFIGURATION)
+
+
+def plan(binding: Binding, ctx: FixContext) -> RunConfigPlan:
+    """The plan of one run configuration, built once per pass; raises Refused."""
+    cache: dict[int, RunConfigPlan | Refused] = ctx.cache.setdefault("run_configurations", {})  # type: ignore[assignment]
+    if id(binding) not in cache:
+        try:
+            cache[id(binding)] = _plan(binding, ctx)
+        except Refused as reason:
+            cache[id(binding)] = reason
+    found = cache[id(binding)]
+    if isinstance(found, Refused):
+        raise Refused(str(found), found.kind)
+    return found
+
+
+def _plan(binding: Binding, ctx: FixContext) -> RunConfigPlan:
+    call = binding.node.value  # type: ignore[attr-defined]
+    bound = bind_arguments(call, SIGNATURE)
+    if isinstance(bound, str):
+        raise Refused(bound, RefusalKind.DATA_FLOW)
+    values = bound.values
+    for parameter in ("script", "arguments", "command", "_path", "_name", "_history_enabled"):
+        if parameter in values:
+            raise Refused(f"RunConfiguration({parameter}=...) is not migrated automatically")
+    for path, reason in _IMPOSSIBLE.items():
+        if any(use_path[:len(path)] == path for use_path in _paths(binding, ctx)):
+            raise Refused(f"{'.'.join((binding.name, *path))}: {reason}", RefusalKind.IMPOSSIBLE)
+    settings, configs = settings_of(binding, ctx, FOLDED)
+    result = RunConfigPlan(configs=configs)
+    if "conda_dependencies" in values:
+        settings.setdefault(("environment", "python", "conda_dependencies"), values["conda_dependencies"])
+    for parameter in ("framework", "communicator"):
+        if parameter in values:
+            settings.setdefault((parameter,), values[parameter])
+    unit = Rewrite("AML007", call, "")  # collects what the readers below take over
+    _compute(settings, result, ctx)
+    _environment(settings, result, unit, ctx)
+    _distribution(settings, result)
+    for path, keyword in _SIMPLE.items():
+        if path in settings:
+            result.fields.setdefault(keyword, ctx.locator.text(settings[path]))
+    _docker(settings, result, ctx)
+    managed = settings.get(("credential_passthrough",))
+    if managed is not None:
+        if not (isinstance(managed, ast.Constant) and isinstance(managed.value, bool)):
+            raise Refused("credential_passthrough is not True or False", RefusalKind.DATA_FLOW)
+        if managed.value:
+            result.fields["identity"] = f"{symbol('azure.ai.ml.entities', 'UserIdentityConfiguration')}()"
+    for path in _DROPPED:
+        if path in settings and not is_pure(settings[path]):
+            raise Refused(f"{'.'.join(path)} is computed by a call; dropping it would skip that call")
+    result.consumes.extend(unit.consumes)
+    result.findings.extend(f for f in unit.findings if f[0] != "AML007")
+    return result
+
+
+def _paths(binding: Binding, ctx: FixContext) -> Iterator[tuple[str, ...]]:
+    for use in binding.uses:
+        yield attribute_path(ctx, use)[0]
+
+
+def _compute(settings: dict[tuple[str, ...], ast.expr], result: RunConfigPlan, ctx: FixContext) -> None:
+    """``rc.target``: a name, a compute object (its name), ``"amlcompute"`` (serverless
+    with ``amlcompute.vm_size``), or v1's default ``"local"``."""
+    target = settings.get(("target",))
+    size = settings.get(("amlcompute", "vm_size"))
+    literal = known_str(ctx, target)
+    if target is None or literal == "local":
+        result.fields["compute"] = py_str("local")
+        result.todos.append(LOCAL_TODO)
+    elif literal == "amlcompute":
+        if size is None:
+            raise Refused("target 'amlcompute' without amlcompute.vm_size: v2 serverless needs an instance type")
+        result.fields["instance_type"] = ctx.locator.text(size)
+        return
+    elif literal is not None:
+        result.fields["compute"] = ctx.locator.text(target)
+    elif isinstance(target, ast.Name) and _is_compute(target, ctx):
+        result.fields["compute"] = f"{target.id}.name"
+    elif (isinstance(target, ast.Attribute) and target.attr == "name" and isinstance(target.value, ast.Name)
+          and _is_compute(target.value, ctx)):
+        result.fields["compute"] = ctx.locator.text(target)
+    else:
+        raise Refused(f"target `{snippet(ctx.locator, target)}` has a type this fix cannot know", RefusalKind.DATA_FLOW)
+    if size is not None:
+        raise Refused("amlcompute.vm_size is set for a target other than 'amlcompute'")
+
+
+def _is_compute(node: ast.Name, ctx: FixContext) -> bool:
+    binding = ctx.binding_of(node)
+    return binding is not None and isinstance(binding.value, Instance) and is_subtype(binding.value.type, COMPUTE_TARGET)
+
+
+def _environment(settings: dict[tuple[str, ...], ast.expr], result: RunConfigPlan, unit: Rewrite,
+                 ctx: FixContext) -> None:
+    """``rc.environment = env`` (a migrated environment), ``rc.environment.<...> = ...``
+    (v1's default environment, changed), or the default environment itself."""
+    own = {path[1:]: value for path, value in settings.items() if path in _ENV_PATHS}
+    assigned = settings.get(("environment",))
+    if assigned is not None and own:
+        raise Refused("the run configuration sets both .environment and fields inside it: the environment object "
+                      "is changed in place", RefusalKind.DATA_FLOW)
+    if assigned is not None:
+        binding = ctx.binding_of(assigned) if isinstance(assigned, ast.Name) else None
+        if binding is None or not isinstance(binding.value, Instance) or binding.value.type != ENVIRONMENT:
+            raise Refused(f"environment `{snippet(ctx.locator, assigned)}` is not an environment this fix migrates",
+                          RefusalKind.DATA_FLOW)
+        unit.consumes.append(assigned)  # type: ignore[arg-type]
+        result.fields["environment"] = ctx.counterpart(binding)
+    elif own:
+        env = EnvPlan()
+        fold_settings(env, own, unit, ctx)
+        result.fields["environment"] = env.source()
+        result.todos.extend(env.todos)
+        result.helpers.update(env.helpers)
+    else:
+        result.fields["environment"] = DEFAULT_ENVIRONMENT
+        result.helpers.update(default_environment("AML007"))
+
+
+def _distribution(settings: dict[tuple[str, ...], ast.expr], result: RunConfigPlan) -> None:
+    """``rc.communicator`` (with ``rc.mpi``/``rc.tensorflow`` and ``rc.node_count``) -> ``distribution=``."""
+    framework = settings.get(("framework",))
+    name = constant_str(framework) if framework is not None else "Python"
+    if name is None or name.lower() != "python":
+        kind = RefusalKind.IMPOSSIBLE if name and name.lower() == "pyspark" else RefusalKind.NOT_YET
+        raise Refused(f"framework {name or 'computed by code'!r}: only Python runs are v2 command jobs", kind)
+    communicator = settings.get(("communicator",))
+    name = constant_str(communicator) if communicator is not None else "None"
+    if name is None:
+        raise Refused("communicator is not a literal string", RefusalKind.DATA_FLOW)
+    nodes = settings.get(("node_count",))
+    if name.lower() in _MPI:
+        values = {"node_count": nodes} if nodes is not None else {}
+        if ("mpi", "process_count_per_node") in settings:
+            values["process_count_per_node"] = settings[("mpi", "process_count_per_node")]
+        result.fields.update(distribution.distribution(distribution.MPI, values).fields)  # type: ignore[arg-type]
+    elif name.lower() == "parameterserver":
+        values = {k: settings[("tensorflow", k)] for k in ("worker_count", "parameter_server_count")
+                  if ("tensorflow", k) in settings}
+        result.fields.update(distribution.distribution(distribution.TENSORFLOW, values).fields)  # type: ignore[arg-type]
+    elif name.lower() in ("nccl", "gloo"):
+        values = {"communication_backend": communicator, **({"node_count": nodes} if nodes is not None else {})}
+        found = distribution.distribution(distribution.PYTORCH, values)  # type: ignore[arg-type]
+        result.fields.update(found.fields)
+        result.todos.extend(found.todos)
+    elif name.lower() != "none":
+        kind = RefusalKind.IMPOSSIBLE if name.lower() == "paralleltask" else RefusalKind.NOT_YET
+        raise Refused(f"communicator {name!r} has no v2 distribution", kind)
+    elif any(path in settings for path in _DISTRIBUTED):
+        raise Refused("distributed settings without a communicator")
+
+
+def _docker(settings: dict[tuple[str, ...], ast.expr], result: RunConfigPlan, ctx: FixContext) -> None:
+    whole = settings.get(("docker",))
+    if whole is not None:
+        if len([p for p in settings if p[:1] == ("docker",)]) > 1:
+            raise Refused("rc.docker is replaced and changed: set it once", RefusalKind.DATA_FLOW)
+        if not isinstance(whole, ast.Call) or ctx.callee(whole) != DOCKER_CONFIGURATION:
+            raise Refused("rc.docker is not a DockerConfiguration(...) call", RefusalKind.DATA_FLOW)
+        result.fields.update(docker_fields(whole, ctx))
+        result.findings.append(("AML029", whole))
+    arguments = settings.get(("docker", "arguments"))
+    if arguments is not None:
+        result.fields["docker_args"] = _docker_args(arguments, ctx)
+
+
+def _docker_args(node: ast.expr, ctx: FixContext) -> str:
+    """v1's list of docker flags -> v2's one string."""
+    found = conda.literal_strings(node, ctx)
+    if found is None:
+        raise Refused("the docker arguments are not a list of known strings", RefusalKind.DATA_FLOW)
+    return py_str(" ".join(found))
+
+
+def docker_fields(call: ast.Call, ctx: FixContext) -> dict[str, str]:
+    """``DockerConfiguration(...)`` -> ``shm_size=``/``docker_args=``; use_docker and shared_volumes go."""
+    bound = bind_arguments(call, DOCKER_SIGNATURE)
+    if isinstance(bound, str) or set(bound.values) - set(DOCKER_SIGNATURE):
+        raise Refused("DockerConfiguration() with unknown arguments", RefusalKind.DATA_FLOW)
+    values = bound.values
+    if any(not is_pure(values[p]) for p in ("use_docker", "shared_volumes") if p in values):
+        raise Refused("use_docker/shared_volumes is computed by a call; dropping it would skip that call")
+    fields = {}
+    if "shm_size" in values and not (isinstance(values["shm_size"], ast.Constant) and values["shm_size"].value is None):
+        fields["shm_size"] = ctx.locator.text(values["shm_size"])
+    if "arguments" in values and not (isinstance(values["arguments"], ast.Constant) and values["arguments"].value is None):
+        fields["docker_args"] = _docker_args(values["arguments"], ctx)
+    return fields
+
+
+def docker_configuration(node: ast.expr, unit: Rewrite, ctx: FixContext) -> dict[str, str]:
+    """A ``docker_runtime_config=`` argument: inline, or a variable the fix migrates."""
+    call = node
+    if isinstance(node, ast.Name):
+        binding = call_binding(ctx, node, DOCKER_CONFIGURATION)
+        if binding is None:
+            raise Refused(f"`{node.id}` is not a DockerConfiguration this fix can follow", RefusalKind.DATA_FLOW)
+        call = binding.node.value  # type: ignore[attr-defined]
+        unit.consumes.append(node)
+    elif isinstance(node, ast.Call) and ctx.callee(node) == DOCKER_CONFIGURATION:
+        unit.findings.append(("AML029", node))
+    else:
+        raise Refused("docker_runtime_config= is not a DockerConfiguration", RefusalKind.DATA_FLOW)
+    return docker_fields(call, ctx)  # type: ignore[arg-type]
+
+
+def consume(node: ast.expr, unit: Rewrite, ctx: FixContext) -> RunConfigPlan:
+    """A job takes ``rc``: its use is taken over and the plan's fields are the job's."""
+    binding = run_configuration_binding(ctx, node)
+    if binding is None:
+        raise Refused(f"`{snippet(ctx.locator, node)}` is not a RunConfiguration this fix can follow",
+                      RefusalKind.DATA_FLOW)
+    found = plan(binding, ctx)
+    unit.consumes.append(node)  # type: ignore[arg-type]
+    return found
+
+
+def _deleting(binding: Binding, configs: list[tuple[ast.Name, ast.Assign]], unit: Rewrite, ctx: FixContext) -> None:
+    unit.edits.append(ctx.delete(binding.node))  # type: ignore[arg-type]
+    for use, statement in configs:
+        unit.edits.append(ctx.delete(statement))
+        unit.own_uses.add(id(use))
+
+
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
+    """``rc = RunConfiguration(...)`` and its settings go; every job that takes ``rc``
+    writes its fields (all of them or none: ``rc`` cannot stay beside its jobs)."""
+    for site in ctx.model.calls_to(RUN_CONFIGURATION):
+        binding = ctx.assigned_binding(site.node)
+        if binding is None:
+            continue
+        unit = Rewrite("AML007", site.node, "RunConfiguration folded into the jobs that use it", binding=binding)
+        try:
+            found = plan(binding, ctx)
+        except Refused as reason:
+            yield unit.refuse(str(reason), reason.kind)
+            continue
+        _deleting(binding, found.configs, unit, ctx)
+        unit.consumes.extend(found.consumes)
+        unit.findings.extend(found.findings)
+        unit.helpers.update(found.helpers)  # the jobs name them
+        yield unit
+
+
+def fix_docker(ctx: FixContext) -> Iterator[Rewrite]:
+    """``docker = DockerConfiguration(...)`` goes; the jobs that take it write ``shm_size=``/``docker_args=``."""
+    for site in ctx.model.calls_to(DOCKER_CONFIGURATION):
+        binding = ctx.assigned_binding(site.node)
+        if binding is None:
+            continue
+        unit = Rewrite("AML029", site.node, "DockerConfiguration folded into the jobs that use it", binding=binding)
+        try:
+            docker_fields(site.node, ctx)
+        except Refused as reason:
+            yield unit.refuse(str(reason), reason.kind)
+            continue
+        unit.edits.append(ctx.delete(binding.node))  # type: ignore[arg-type]
+        yield unit
+

@@ -1,0 +1,166 @@
+"""Environments, executed (mapping-extension.md 1): each v1 way of building or fetching an
+environment gives the v2 environment v1 would have run, through the real azure-ai-ml."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flake8_azureml_v2.migrations._defaults import V1_CPU_IMAGE
+
+from .migrate_helpers import execute, fix, no_v1, project, ruff_clean, submitted
+
+CHANNELS = ["anaconda", "conda-forge"]
+HEADER = """\
+from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+from azureml.core.conda_dependencies import CondaDependencies
+
+ws = Workspace.from_config()
+experiment = Experiment(ws, "environments")
+"""
+SUBMIT = 'experiment.submit(ScriptRunConfig("./src", "train.py", compute_target="cpu-cluster", environment={}))'
+
+
+
+def _environments(tmp_path: Path, body: str) -> tuple[str, list[dict]]:
+    body = re.sub(r"^submit\((.*)\)$", lambda m: SUBMIT.format(m.group(1)), body, flags=re.MULTILINE)
+    script = project(tmp_path, HEADER + body)
+    report = fix(script)
+    text = script.read_text()
+    assert no_v1(text), report
+    ruff_clean(script)
+    records = execute(script)
+    return text, [_own(job["job"]["environment"]) for job in submitted(records)]
+
+
+def _own(environment: dict | str) -> dict | str:
+    """What the program gave: v2 names an inline environment anonymously, by a content hash."""
+    if isinstance(environment, dict) and environment.get("name") == "CliV2AnonymousEnvironment":
+        return {k: v for k, v in environment.items() if k not in ("name", "version")}
+    return environment
+
+
+def _conda(python: str, pip: list[str], *conda: str, channels: list[str] = CHANNELS) -> dict:
+    return {"name": "project_environment", "channels": channels,
+            "dependencies": [f"python={python}", {"pip": pip}, *conda]}
+
+
+def test_conda_dependencies_reproduce_v1s_quirks(tmp_path: Path) -> None:
+    text, envs = _environments(tmp_path, """\
+env = Environment("created")
+env.python.conda_dependencies = CondaDependencies.create(
+    conda_packages=["numpy"], pip_packages=["pandas", "azureml-mlflow"], python_version="3.9")
+submit(env)
+
+defaults = Environment("defaults")
+defaults.python.conda_dependencies = CondaDependencies.create(conda_packages=["scikit-learn"])
+submit(defaults)
+
+cd = CondaDependencies()
+cd.add_pip_package("torch==1.0")
+cd.add_pip_package("torch==2.1")
+cd.add_conda_package("python=3.9")
+cd.add_conda_package("numpy")
+cd.add_channel("pytorch")
+plain = Environment("plain")
+plain.python.conda_dependencies = cd
+submit(plain)
+""")
+    # create(pip_packages=...): the user's list replaces azureml-defaults; conda packages after the pip dict
+    assert envs[0]["conda_file"] == _conda("3.9", ["pandas", "azureml-mlflow"], "numpy")
+    # create() keeps azureml-defaults and pins 3.10.18
+    assert envs[1]["conda_file"] == _conda("3.10.18", ["azureml-defaults"], "scikit-learn")
+    # CondaDependencies(): 3.8.13; add_pip replaces an earlier entry; add_conda("python=") replaces the pin
+    assert envs[2]["conda_file"] == _conda("3.9", ["azureml-defaults", "torch==2.1"], "numpy",
+                                           channels=[*CHANNELS, "pytorch"])
+    assert all(env["image"] == V1_CPU_IMAGE for env in envs)
+    # pin_sdk_version=True (D+T): the two create() calls list azureml-* packages
+    assert text.count("# TODO(azureml-v2): AML008 v1 may have pinned the azureml-* packages") == 2
+
+
+def test_pip_requirements_replace_v1s_pip_list(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("# training\ntorch\n\nnumpy==1.26\n")
+    _, envs = _environments(tmp_path, """\
+submit(Environment.from_pip_requirements("reqs", "requirements.txt"))
+pinned = Environment.from_pip_requirements(name="pinned", file_path="requirements.txt", pip_version="23.0")
+submit(pinned)
+""")
+    lines = ["# training", "torch", "", "numpy==1.26"]  # the raw lines, comments and blanks included
+    assert envs[0]["conda_file"] == _conda("3.8.13", lines, "pip") and envs[0]["image"] == V1_CPU_IMAGE
+    assert envs[1]["conda_file"] == _conda("3.8.13", lines, "pip=23.0")
+
+
+def test_imperative_environment_docker_and_user_managed(tmp_path: Path) -> None:
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "train.dockerfile").write_text("FROM python:3.11\n")
+    text, envs = _environments(tmp_path, """\
+custom = Environment("custom")
+custom.docker.enabled = True
+custom.docker.base_image = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04"
+custom.python.user_managed_dependencies = True
+submit(custom)
+
+built = Environment("built")
+built.docker.base_image = None
+built.docker.base_dockerfile = "docker/train.dockerfile"
+built.python.user_managed_dependencies = True
+submit(built)
+
+default = Environment("default")
+submit(default)
+""")
+    # user-managed: the image's own python, no conda file
+    assert envs[0] == {"image": "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04"}
+    assert envs[1]["build"]["path"].endswith("docker") and envs[1]["build"]["dockerfile_path"] == "train.dockerfile"
+    assert "image" not in envs[1] and "conda_file" not in envs[1]
+    assert text.count("# TODO(azureml-v2): AML021 v1 built this Dockerfile") == 1  # D+T
+    # Environment("n") alone: v1's default image and conda file, always an image
+    assert envs[2] == {"image": V1_CPU_IMAGE, "conda_file": _conda("3.8.13", ["azureml-defaults"])}
+
+
+def test_registered_environments_are_references(tmp_path: Path) -> None:
+    text, envs = _environments(tmp_path, """\
+submit(Environment.get(ws, "sklearn-env"))
+submit(Environment.get(workspace=ws, name="sklearn-env", version="3"))
+curated = ws.environments["AzureML-Minimal"]
+submit(curated)
+""")
+    assert envs == ["sklearn-env@latest", "sklearn-env:3", "AzureML-Minimal@latest"]  # "azureml:" stripped
+    assert 'environment="azureml:sklearn-env@latest"' in text or '"azureml:sklearn-env@latest"' in text
+    assert text.count("# TODO(azureml-v2): AML021 v1's curated environments are retired") == 1
+
+
+def test_register_becomes_create_or_update(tmp_path: Path) -> None:
+    script = project(tmp_path, """\
+from azureml.core import Environment, Workspace
+from azureml.core.conda_dependencies import CondaDependencies
+
+ws = Workspace.from_config()
+env = Environment("registered-env")
+env.python.conda_dependencies = CondaDependencies.create(pip_packages=["scikit-learn"], pin_sdk_version=False)
+env.register(workspace=ws)
+print(env.name)
+""")
+    fix(script)
+    assert no_v1(script.read_text())
+    created = next(r for r in execute(script) if r["operation"] == "environments.create_or_update")
+    assert created["rest_error"] is None
+    assert created["environment"]["name"] == "registered-env"  # kept: the environment is registered
+    assert created["environment"]["conda_file"] == _conda("3.10.18", ["scikit-learn"])
+    assert created["environment"]["image"] == V1_CPU_IMAGE
+
+
+def test_no_environment_is_v1s_default(tmp_path: Path) -> None:
+    script = project(tmp_path, """\
+from azureml.core import Experiment, ScriptRunConfig, Workspace
+
+ws = Workspace.from_config()
+run = Experiment(ws, "default").submit(ScriptRunConfig("./src", "train.py", compute_target="cpu-cluster"))
+none = Experiment(ws, "default").submit(ScriptRunConfig("./src", "train.py", compute_target="cpu", environment=None))
+""")
+    fix(script)
+    text = script.read_text()
+    jobs = submitted(execute(script))
+    for job in jobs:
+        assert _own(job["job"]["environment"]) == {"image": V1_CPU_IMAGE, "conda_file": _conda("3.8.13", ["azureml-defaults"])}
+    assert text.count("V1_DEFAULT_ENVIRONMENT = ") == 1 and text.count("# TODO(azureml-v2): AML002 v1's default") == 1

@@ -1,0 +1,103 @@
+"""Registered models, executed (mapping-extension.md 7.1-7.2): registration, lookups and
+downloads through ml_client.models, and Model.get_model_path in a scoring script read from
+AZUREML_MODEL_DIR with v1's single-entry rule."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+from .conftest import run
+from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
+
+
+def test_register_lookup_and_download(tmp_path: Path) -> None:
+    (tmp_path / "outputs").mkdir()
+    (tmp_path / "outputs" / "model.pkl").write_text("weights")
+    script = project(tmp_path, """\
+from azureml.core import Model, Workspace
+
+ws = Workspace.from_config()
+# v1's positional order: the path comes before the name
+model = Model.register(ws, "outputs/model.pkl", "churn", tags={"area": "sales"}, model_framework="ScikitLearn")
+print(model.name, model.version)
+latest = Model(ws, "churn")
+latest.download(target_dir="downloaded", exist_ok=True)
+pinned = Model(workspace=ws, name="churn", version=3)
+print(pinned.id)
+same = ws.models["churn"]
+print(same.version)
+""")
+    report = fix(script)
+    assert no_v1(script.read_text()), report
+    ruff_clean(script)
+    records = execute(script)
+    created = next(r for r in records if r["operation"] == "models.create_or_update")
+    assert created["rest_error"] is None
+    assert created["model"]["name"] == "churn" and created["model"]["type"] == "custom_model"
+    assert created["model"]["path"].endswith("outputs/model.pkl") and created["model"]["tags"] == {"area": "sales"}
+    gets = [(r["name"], r["version"], r["label"]) for r in records if r["operation"] == "models.get"]
+    assert gets == [("churn", None, "latest"), ("churn", "3", None), ("churn", None, "latest")]
+    download = next(r for r in records if r["operation"] == "models.download")
+    assert download == {"operation": "models.download", "name": "churn", "version": "7",
+                        "download_path": "downloaded"}
+    assert "model_framework= dropped" in report
+
+
+SCORE = """\
+import json
+
+from azureml.core.model import Model
+
+
+def init():
+    global model_path
+    model_path = Model.get_model_path("churn")
+
+
+def run(raw):
+    return json.dumps({"model": model_path, "input": raw})
+"""
+
+
+def _score(tmp_path: Path, entries: list[str]) -> str:
+    model_dir = tmp_path / "azureml-models" / "churn" / "1"
+    model_dir.mkdir(parents=True)
+    for entry in entries:
+        (model_dir / entry).write_text("x")
+    result = run([sys.executable, "-c", "import score; score.init(); print(score.model_path)"], cwd=tmp_path,
+                 env={"AZUREML_MODEL_DIR": str(model_dir)})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_get_model_path_in_a_scoring_script(tmp_path: Path) -> None:
+    script = tmp_path / "score.py"
+    script.write_text(SCORE)
+    report = fix(script)
+    text = script.read_text()
+    assert no_v1(text) and "AML037 fixed" in report
+    assert text.count("def _v1_model_path(") == 1
+    ruff_clean(script)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "score.py").write_text(text)
+    one = _score(tmp_path / "one", ["model.pkl"])
+    assert one.endswith("azureml-models/churn/1/model.pkl")  # one entry: v1 returned the entry itself
+    (tmp_path / "two").mkdir()
+    (tmp_path / "two" / "score.py").write_text(text)
+    two = _score(tmp_path / "two", ["model.pkl", "vocab.json"])
+    assert two.endswith("azureml-models/churn/1")  # several: the folder
+
+
+def test_several_models_or_outside_scoring_are_left(tmp_path: Path) -> None:
+    several = tmp_path / "score.py"
+    several.write_text(SCORE.replace('model_path = Model.get_model_path("churn")', textwrap.dedent("""\
+        model_path = Model.get_model_path("churn")
+            vocab_path = Model.get_model_path("vocab")""")))
+    report = fix(several)
+    assert "a v2 deployment serves one model" in report and 'Model.get_model_path("vocab")' in several.read_text()
+    job = tmp_path / "job.py"
+    job.write_text("from azureml.core import Model\n\nmodel_dir = Model.get_model_path('churn')\n")
+    report = fix(job)
+    assert "AML037 left: outside a scoring script" in report

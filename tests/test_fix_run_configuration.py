@@ -1,0 +1,154 @@
+"""RunConfiguration, distributed training and DockerConfiguration, executed
+(mapping-extension.md 2-3): the fields of the v1 configuration land on the v2 job, with
+v1's precedence and defaults, and every job passes azure-ai-ml's checks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flake8_azureml_v2.migrations._defaults import V1_CPU_IMAGE
+
+from .migrate_helpers import execute, fix, no_v1, project, ruff_clean, submitted
+
+HEADER = """\
+from azureml.core import Environment, Experiment, RunConfiguration, ScriptRunConfig, Workspace
+from azureml.core.conda_dependencies import CondaDependencies
+from azureml.core.runconfig import DockerConfiguration, MpiConfiguration, PyTorchConfiguration, TensorflowConfiguration
+
+ws = Workspace.from_config()
+experiment = Experiment(ws, "runconfig")
+env = Environment.get(ws, "sklearn-env", version="3")
+"""
+
+
+def _jobs(tmp_path: Path, body: str) -> tuple[str, str, list[dict]]:
+    script = project(tmp_path, HEADER + body)
+    report = fix(script)
+    text = script.read_text()
+    assert no_v1(text), report
+    ruff_clean(script)
+    return text, report, [r["job"] for r in submitted(execute(script))]
+
+
+def test_run_configuration_fields_land_on_the_job(tmp_path: Path) -> None:
+    text, _, (job,) = _jobs(tmp_path, """\
+rc = RunConfiguration()
+rc.target = "cpu-cluster"
+rc.environment = env
+rc.environment_variables = {"MODE": "fast"}
+rc.node_count = 2
+rc.communicator = "IntelMpi"
+rc.mpi.process_count_per_node = 4
+rc.max_run_duration_seconds = 3600
+rc.docker.use_docker = True
+rc.docker.shm_size = "16g"
+rc.docker.arguments = ["--ipc", "host"]
+rc.credential_passthrough = True
+# rc wins over compute_target= and environment= given beside it (v1 ignores them)
+src = ScriptRunConfig("./src", "train.py", run_config=rc, compute_target="ignored", environment=env)
+experiment.submit(src)
+""")
+    assert job["compute"] == "cpu-cluster" and job["environment"] == "sklearn-env:3"
+    assert job["environment_variables"] == {"MODE": "fast"}
+    assert job["resources"]["instance_count"] == 2 and job["resources"]["shm_size"] == "16g"
+    assert job["resources"]["docker_args"] == "--ipc host"
+    assert job["distribution"] == {"type": "mpi", "process_count_per_instance": 4}
+    assert job["limits"]["timeout"] == 3600 and job["identity"] == {"type": "user_identity"}
+    assert "ignored" not in text and "RunConfiguration" not in text
+
+
+def test_serverless_and_local_targets(tmp_path: Path) -> None:
+    text, _, (serverless, local) = _jobs(tmp_path, """\
+serverless = RunConfiguration()
+serverless.target = "amlcompute"
+serverless.amlcompute.vm_size = "STANDARD_NC6"
+serverless.environment = env
+experiment.submit(ScriptRunConfig("./src", "train.py", run_config=serverless))
+defaults = RunConfiguration()
+experiment.submit(ScriptRunConfig("./src", "train.py", run_config=defaults))
+""")
+    assert "compute" not in serverless and serverless["resources"]["instance_type"] == "STANDARD_NC6"
+    # v1's RunConfiguration(): target "local" (D+T) and the default environment
+    assert local["compute"] == "local" and local["environment"]["image"] == V1_CPU_IMAGE
+    assert text.count("# TODO(azureml-v2): AML007 v2 local jobs") == 1
+
+
+def test_the_run_configurations_environment_changed_in_place(tmp_path: Path) -> None:
+    _, _, (job,) = _jobs(tmp_path, """\
+rc = RunConfiguration(conda_dependencies=CondaDependencies.create(pip_packages=["lightgbm"], pin_sdk_version=False))
+rc.target = "cpu-cluster"
+rc.environment.docker.enabled = True
+rc.environment.docker.base_image = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04"
+experiment.submit(ScriptRunConfig("./src", "train.py", run_config=rc))
+""")
+    assert job["environment"]["image"] == "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04"
+    assert job["environment"]["conda_file"]["dependencies"] == ["python=3.10.18", {"pip": ["lightgbm"]}]
+
+
+def test_distributed_configurations(tmp_path: Path) -> None:
+    text, report, jobs = _jobs(tmp_path, """\
+mpi = MpiConfiguration(process_count_per_node=2, node_count=3)
+experiment.submit(ScriptRunConfig("./src", "train.py", compute_target="gpu", environment=env, distributed_job_config=mpi))
+torch = PyTorchConfiguration(process_count=8, node_count=2, communication_backend="Gloo")
+experiment.submit(ScriptRunConfig("./src", "train.py", compute_target="gpu", environment=env, distributed_job_config=torch))
+one_each = PyTorchConfiguration(node_count=2)
+experiment.submit(ScriptRunConfig("./src", "train.py", compute_target="gpu", environment=env, distributed_job_config=one_each))
+tf = TensorflowConfiguration(worker_count=2)
+experiment.submit(ScriptRunConfig("./src", "train.py", compute_target="gpu", environment=env, distributed_job_config=tf))
+docker = DockerConfiguration(use_docker=True, shm_size="8g", arguments=["--cap-add", "SYS_PTRACE"])
+experiment.submit(ScriptRunConfig("./src", "train.py", compute_target="gpu", environment=env, docker_runtime_config=docker))
+""")
+    mpi, torch, one_each, tf, docker = jobs
+    assert mpi["distribution"] == {"type": "mpi", "process_count_per_instance": 2}
+    assert mpi["resources"]["instance_count"] == 3
+    # PyTorch: v1 counted processes in total; v2 per instance
+    assert torch["distribution"] == {"type": "pytorch", "process_count_per_instance": 4}
+    assert torch["resources"]["instance_count"] == 2
+    assert text.count("# TODO(azureml-v2): AML002 v1 set the Gloo backend") == 1  # not v1's default
+    assert one_each["distribution"] == {"type": "pytorch", "process_count_per_instance": 1}
+    # TensorFlow: v1's one parameter server (v2's default is none); a node per worker
+    assert tf["distribution"] == {"type": "tensorflow", "worker_count": 2, "parameter_server_count": 1}
+    assert tf["resources"]["instance_count"] == 2
+    assert docker["resources"]["shm_size"] == "8g" and docker["resources"]["docker_args"] == "--cap-add SYS_PTRACE"
+    assert "AML029 fixed" in report
+
+
+def test_an_uneven_pytorch_layout_is_impossible(tmp_path: Path) -> None:
+    script = project(tmp_path, HEADER + """\
+torch = PyTorchConfiguration(process_count=5, node_count=2)
+experiment.submit(ScriptRunConfig("./src", "train.py", compute_target="gpu", environment=env, distributed_job_config=torch))
+""")
+    report = fix(script)
+    assert re.search(r"AML002 left: .*process_count=5 over node_count=2 is an uneven layout", report)
+    assert "PyTorchConfiguration(process_count=5" in script.read_text()
+
+
+def test_steps_share_a_run_configuration_and_their_compute_wins(tmp_path: Path) -> None:
+    script = project(tmp_path, """\
+from azureml.core import Environment, Experiment, RunConfiguration, Workspace
+from azureml.pipeline.core import Pipeline
+from azureml.data import OutputFileDatasetConfig
+from azureml.pipeline.steps import PythonScriptStep
+
+ws = Workspace.from_config()
+env = Environment.from_conda_specification(name="pytorch-env", file_path="pytorch-env.yml")
+rc = RunConfiguration()
+rc.target = "cpu-cluster"
+rc.environment = env
+prepared = OutputFileDatasetConfig("prepared")
+prep = PythonScriptStep(name="prep", script_name="train.py", source_directory="./src", compute_target="gpu-cluster",
+                        arguments=["--out", prepared], runconfig=rc)
+model = OutputFileDatasetConfig("model")
+train = PythonScriptStep(name="train", script_name="train.py", source_directory="./src", compute_target="gpu-cluster",
+                         arguments=["--data", prepared.as_input("prepared"), "--model", model], runconfig=rc)
+pipeline = Pipeline(workspace=ws, steps=[prep, train])
+run = Experiment(ws, "steps").submit(pipeline)
+""")
+    report = fix(script)
+    assert no_v1(script.read_text()), report
+    (record,) = submitted(execute(script))
+    job = record["job"]
+    assert job["settings"]["default_compute"] == "gpu-cluster"  # the step's compute_target, not rc.target
+    for step in job["jobs"].values():
+        assert step["environment"]["conda_file"]["dependencies"] == ["python=3.10", "pip"]

@@ -1,0 +1,207 @@
+"""The submitted run, executed (mapping-extension.md 6): v1 program -> fixer -> real azure-ai-ml
+with a recorder for MLClient's service calls, and the real MLflow on a file: store in which
+each submitted job is a run that logged what the test seeds (metrics, files, child runs)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .migrate_helpers import execute, fix, mlflow_store, no_v1, project, ruff_clean, submitted
+
+SEED = {"metrics": {"loss": [0.5, 0.3, 0.2], "auc": [0.9]},
+        "artifacts": {"outputs/model.pkl": "weights", "outputs/sub/notes.txt": "notes"}, "children": 2}
+HEADER = """\
+from azureml.core import Environment, Experiment, Run, ScriptRunConfig, Workspace
+from azureml.widgets import RunDetails
+
+ws = Workspace.from_config()
+experiment = Experiment(ws, "handle")
+env = Environment.get(ws, "sklearn-env", version="3")
+config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster", environment=env)
+"""
+
+
+def _migrate(tmp_path: Path, body: str, seed: dict | None = None, **env: str) -> tuple[str, list[dict], dict]:
+    script = project(tmp_path, HEADER + body)
+    report = fix(script)
+    text = script.read_text()
+    assert no_v1(text), report
+    ruff_clean(script)
+    records = execute(script, {**mlflow_store(tmp_path, seed or SEED), **env})
+    result = json.loads((tmp_path / "result.json").read_text()) if (tmp_path / "result.json").exists() else {}
+    return text, records, result
+
+
+def test_reads_of_the_run_give_what_v1_gave(tmp_path: Path) -> None:
+    text, records, result = _migrate(tmp_path, """\
+run = experiment.submit(config, tags={"team": "fraud"})
+run.wait_for_completion(show_output=True)
+result = {
+    "status": run.get_status(),
+    "metrics": run.get_metrics(),
+    "auc": run.get_metrics(name="auc"),
+    "files": sorted(run.get_file_names()),
+    "id": run.id,
+    "details_status": run.get_details()["status"],
+    "details_target": run.get_details()["target"],
+    "details_id": run.get_details()["runId"],
+    "children": list(run.get_children()),
+}
+import json
+with open("result.json", "w") as handle:
+    json.dump(result, handle)
+""")
+    job, = submitted(records)
+    assert job["kwargs"] == {"experiment_name": "handle", "tags": {"team": "fraud"}}  # submit(tags=)
+    assert "azureml-mlflow" not in text or "_v1_tracking" in text
+    # get_metrics: v1's history as a list, a single value as itself; name= picks one
+    assert result["metrics"] == {"loss": [0.5, 0.3, 0.2], "auc": 0.9} and result["auc"] == {"auc": 0.9}
+    assert result["files"] == ["outputs/model.pkl", "outputs/sub/notes.txt"]  # get_file_names, walked
+    assert result["status"] == "Completed" and result["details_status"] == "Completed"
+    assert result["details_target"] == "cpu-cluster" and result["id"] == result["details_id"]
+    assert result["children"] == []
+    operations = [r["operation"] for r in records]
+    assert "jobs.stream" in operations  # wait_for_completion(show_output=True)
+    assert {"operation": "jobs.list", "parent_job_name": result["id"]} in records  # get_children
+    assert text.count("def _v1_tracking(") == 1  # one helper per file, however many calls use it
+
+
+def test_downloads_follow_v1s_target_rules(tmp_path: Path) -> None:
+    _migrate(tmp_path, """\
+import os
+
+run = experiment.submit(config)
+os.makedirs("models", exist_ok=True)
+run.download_file("outputs/model.pkl")
+run.download_file("outputs/model.pkl", output_file_path="models")
+run.download_file("outputs/sub/notes.txt", output_file_path="renamed.txt")
+run.download_files(prefix="outputs", output_directory="all")
+run.download_files(prefix="outputs", output_directory="flat", append_prefix=False)
+""")
+    assert (tmp_path / "model.pkl").read_text() == "weights"  # no path: the base name, here
+    assert (tmp_path / "models" / "model.pkl").read_text() == "weights"  # an existing folder: inside it
+    assert (tmp_path / "renamed.txt").read_text() == "notes"  # else the exact path
+    assert (tmp_path / "all" / "outputs" / "sub" / "notes.txt").read_text() == "notes"  # prefix kept
+    assert (tmp_path / "flat" / "sub" / "notes.txt").read_text() == "notes"  # append_prefix=False
+
+
+def test_register_model_cancel_and_the_widget(tmp_path: Path) -> None:
+    text, records, _ = _migrate(tmp_path, """\
+run = experiment.submit(config)
+RunDetails(run).show()
+model = run.register_model(model_name="fraud", model_path="outputs/model.pkl", tags={"auc": "0.9"},
+                           model_framework="ScikitLearn")
+print(model.name, model.version)
+run.cancel()
+""")
+    job_name = next(r["name"] for r in records if r["operation"] == "jobs.begin_cancel")
+    registered = next(r for r in records if r["operation"] == "models.create_or_update")
+    assert registered["rest_error"] is None
+    model = registered["model"]
+    assert model["name"] == "fraud" and model["type"] == "custom_model" and model["tags"] == {"auc": "0.9"}
+    assert model["path"] == f"//jobs/{job_name}/outputs/artifacts/paths/outputs/model.pkl"  # "azureml:" stripped
+    # RunDetails(run).show() (D+T): the studio link, with one TODO
+    assert "print(run.studio_url)" in text
+    assert text.count("# TODO(azureml-v2): AML090") == 1
+
+
+def test_wait_without_output_polls_and_raises_only_on_failure(tmp_path: Path) -> None:
+    program = """\
+run = experiment.submit(config)
+try:
+    run.wait_for_completion()
+except RuntimeError as error:
+    print("raised", error)
+run.wait_for_completion(show_output=False, raise_on_error=False)
+print("waited")
+"""
+    script = project(tmp_path, HEADER + program)
+    fix(script)
+    text = script.read_text()
+    assert "_v1_wait(ml_client, run.name)" in text and "_v1_wait(ml_client, run.name, raise_on_error=False)" in text
+    records = execute(script, {**mlflow_store(tmp_path, {}), "AML_JOB_STATUS": "Failed"})
+    gets = [r for r in records if r["operation"] == "jobs.get"]
+    assert len(gets) == 2  # each wait polled once: the job had ended
+
+
+def test_details_shown_whole_and_times_get_their_todo(tmp_path: Path) -> None:
+    text, _, result = _migrate(tmp_path, """\
+run = experiment.submit(config)
+run.get_details()
+details = run.get_details()
+result = {"start": details["startTimeUtc"], "status": details["status"]}
+import json
+with open("result.json", "w") as handle:
+    json.dump(result, handle)
+""")
+    assert text.count("# TODO(azureml-v2): AML047") == 2  # the shown entity, the time's unit
+    assert isinstance(result["start"], int) and result["status"] == "Completed"
+
+
+def test_runs_looked_up_and_listed_from_the_experiment(tmp_path: Path) -> None:
+    text, records, result = _migrate(tmp_path, """\
+run = experiment.submit(config)
+best, best_loss = None, None
+for past in experiment.get_runs():
+    loss = past.get_metrics()["loss"][-1]
+    if best_loss is None or loss < best_loss:
+        best, best_loss = past.get_details()["runId"], loss
+again = Run(experiment, best)
+result = {"best": best, "loss": best_loss, "status": again.get_status(), "same": best == run.id}
+import json
+with open("result.json", "w") as handle:
+    json.dump(result, handle)
+""")
+    assert "for past in _v1_get_runs(ml_client, \"handle\"):" in text
+    # get_runs() leaves the two child runs out, as v1's include_children=False did
+    assert result == {"best": result["best"], "loss": 0.2, "status": "Completed", "same": True}
+    assert {"operation": "jobs.get", "name": result["best"]} in records  # Run(experiment, id)
+
+
+def test_start_logging_is_an_mlflow_run_in_the_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    program = """\
+from azureml.core import Experiment, Workspace
+
+ws = Workspace.from_config()
+experiment = Experiment(workspace=ws, name="interactive")
+run = experiment.start_logging()
+run.log("accuracy", 0.75)
+os.makedirs("outputs", exist_ok=True)
+with open("outputs/notes.txt", "w") as handle:
+    handle.write("done")
+run.complete()
+import json
+with open("result.json", "w") as handle:
+    json.dump({"id": run.id}, handle)
+"""
+    script = project(tmp_path, "import os\n\n" + program)
+    fix(script)
+    text = script.read_text()
+    assert no_v1(text) and "_v1_start_logging(ml_client, \"interactive\")" in text
+    assert text.count("# TODO(azureml-v2): AML040") == 1  # v1's snapshot of the folder (D+T)
+    ruff_clean(script)
+    store = mlflow_store(tmp_path)
+    execute(script, store)
+    import mlflow
+
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
+    client = mlflow.tracking.MlflowClient(store["AML_MLFLOW_URI"])
+    run_id = json.loads((tmp_path / "result.json").read_text())["id"]
+    logged = client.get_run(run_id)
+    assert client.get_experiment(logged.info.experiment_id).name == "interactive"
+    assert logged.data.metrics == {"accuracy": 0.75} and logged.info.status == "FINISHED"
+    assert [a.path for a in client.list_artifacts(run_id, "outputs")] == ["outputs/notes.txt"]
+
+
+@pytest.mark.parametrize("flag", ["show_output=True", "tags={'a': 'b'}"])
+def test_submit_keywords(tmp_path: Path, flag: str) -> None:
+    script = project(tmp_path, HEADER + f"run = experiment.submit(config, {flag})\n")
+    report = fix(script)
+    if flag.startswith("show_output"):
+        # only an AutoML submit takes show_output; v1 itself raises TypeError for a ScriptRunConfig
+        assert "AML001 left: submit(show_output=...) only exists for AutoML" in report
+    else:
+        assert "tags={'a': 'b'}" in script.read_text() and "AML001 fixed" in report

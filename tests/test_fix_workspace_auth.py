@@ -1,0 +1,57 @@
+"""Workspaces reached with a v1 authentication, executed: the authentication becomes its
+azure.identity credential and MLClient takes it (mapping.md 12, "Auth")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
+
+
+def test_authentication_objects_become_credentials(tmp_path: Path) -> None:
+    script = project(tmp_path, """\
+import json
+
+from azureml.core import Workspace
+from azureml.core.authentication import AzureCliAuthentication, InteractiveLoginAuthentication, ServicePrincipalAuthentication
+
+interactive = InteractiveLoginAuthentication(tenant_id="00000000-0000-0000-0000-000000000001", force=True)
+ws = Workspace(subscription_id="00000000-0000-0000-0000-000000000000", resource_group="rg", workspace_name="ws",
+               auth=interactive)
+service = ServicePrincipalAuthentication(tenant_id="t", service_principal_id="app", service_principal_password="pw")
+other = Workspace.from_config(auth=service, _file_name="other.json")
+cli = Workspace.from_config(auth=AzureCliAuthentication())
+with open("result.json", "w") as handle:
+    json.dump({"uri": other.get_mlflow_tracking_uri(), "names": [ws.name, other.name, cli.name]}, handle)
+""")
+    (tmp_path / "other.json").write_text((tmp_path / "config.json").read_text())
+    report = fix(script)
+    text = script.read_text()
+    assert no_v1(text), report
+    ruff_clean(script)
+    assert 'interactive = InteractiveBrowserCredential(tenant_id="00000000-0000-0000-0000-000000000001")' in text
+    assert 'service = ClientSecretCredential(tenant_id="t", client_id="app", client_secret="pw")' in text
+    assert "MLClient.from_config(AzureCliCredential())" in text
+    assert 'file_name="other.json"' in text  # v1's _file_name=
+    records = execute(script, {"AML_MLFLOW_URI": "file:///tmp/store"})
+    result = json.loads((tmp_path / "result.json").read_text())
+    assert result == {"uri": "file:///tmp/store", "names": ["ws", "ws", "ws"]}
+    assert {"operation": "workspaces.get", "name": "ws"} in records  # get_mlflow_tracking_uri()
+
+
+def test_a_shown_workspace_and_its_details(tmp_path: Path) -> None:
+    script = project(tmp_path, """\
+from azureml.core import Workspace
+
+ws = Workspace.from_config()
+ws
+print(ws.get_details())
+""")
+    fix(script)
+    text = script.read_text()
+    assert no_v1(text) and "\nml_client\n" in text
+    assert "print(ml_client.workspaces.get(ml_client.workspace_name))" in text
+    assert text.count("# TODO(azureml-v2): AML020 v2 shows the Workspace entity") == 1  # D+T
+    records = execute(script)
+    assert {"operation": "workspaces.get", "name": "ws"} in records
