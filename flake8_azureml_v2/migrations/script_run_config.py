@@ -13,6 +13,7 @@ import shlex
 from collections.abc import Iterator
 
 from ..engine.findings import RefusalKind
+from ..engine.fixing import statements
 from ..engine.fixing.arguments import constant_str, known_str, py_str
 from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.specs import (
@@ -108,15 +109,23 @@ def _command_line(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewr
                       RefusalKind.DATA_FLOW)
     line = commandline.CommandLine()
     if items is not None:
+        folder = arguments.get("source_directory")
         try:
             found, edits = commandline.argument_items(items.node, ctx)
-            line = commandline.translate(found, ctx)
+            script = commandline.script_text(ctx, known_str(ctx, folder.node) if folder else None, script_name)
+            line = commandline.translate(found, ctx, script=script)
+            line.check_visible(ctx, rewrite.node)  # type: ignore[arg-type]
         except commandline.Refused as reason:
-            raise Refused(str(reason), RefusalKind.DATA_FLOW) from None
+            raise Refused(str(reason), reason.kind) from None
         rewrite.edits.extend(edits)
     rewrite.consumes.extend(line.consumes)
     rewrite.findings.extend(line.resolves)
     rewrite.notes.extend(line.notes)
+    rewrite.helpers.update(line.helpers)
+    comments = line.todo_comments()
+    if comments:
+        rewrite.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(rewrite.node), comments))
+        rewrite.todos.extend(comments)
     return line.command(script_name), line
 
 

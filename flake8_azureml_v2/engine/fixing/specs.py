@@ -123,7 +123,9 @@ class Fold:
 class CallSpec:
     old: str  # qualified name of the old callable
     signature: tuple[str, ...]  # its parameters in positional order
-    new: tuple[str, str]  # (module, name) of the new callable
+    # (module, name) of the new callable, or a template of it naming what the caller
+    # passes in ``names`` (``"{client}.datastores.get"``)
+    new: tuple[str, str] | str
     params: Mapping[str, Action]
     defaults: tuple[Default, ...] = ()
     folds: tuple[Fold, ...] = ()
@@ -143,7 +145,7 @@ class _FoldSite:
 
 
 def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixContext,
-                    binding: Binding | None = None) -> None:
+                    binding: Binding | None = None, names: Mapping[str, str] | None = None) -> None:
     """Edit ``call`` into the new call; raises :class:`Refused`."""
     bound = bind_arguments(call, list(spec.signature))
     if isinstance(bound, str):
@@ -172,7 +174,8 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
         raise Refused("ast-grep could not locate the call", RefusalKind.HARM)
     container = sg_call.field("arguments")
     elements = listedit.elements(container)
-    edits: list[Edit] = [statements.replace(ctx.locator, call.func, ctx.symbol(*spec.new))]
+    callee = spec.new.format(**(names or {})) if isinstance(spec.new, str) else ctx.symbol(*spec.new)
+    edits: list[Edit] = [statements.replace(ctx.locator, call.func, callee)]
     removed: list[listedit.Element] = []
     extra: list[str] = []
     for index, element in enumerate(elements):
