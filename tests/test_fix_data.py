@@ -71,7 +71,7 @@ def test_script_run_data_becomes_inputs_and_outputs(tmp_path: Path) -> None:
     migrated, report, records = _run(tmp_path, SCRIPT_RUN, files=files)
     assert "0 left" in report, report
     job = _job(records)
-    command = job["component"]["command"] if "component" in job else job["command"]
+    command = job["component"]["command"]
     _placeholders_bound(command, job)
     # 4.4: the script reads the mounted input through v1's environment variable: exported
     assert command.startswith("export titanic=${{inputs.titanic}} && python train.py ")
@@ -217,7 +217,7 @@ def test_registered_dataset_and_datastore_lookups(tmp_path: Path) -> None:
     """
     migrated, _, records = _run(tmp_path, program)
     job = _job(records)
-    _placeholders_bound(job["command"] if "command" in job else job["component"]["command"], job)
+    _placeholders_bound(job["component"]["command"], job)
     # 4.2: azureml:<name>@latest, typed by how the job reads it
     assert job["inputs"]["mnist"] == {"type": "uri_folder", "path": "mnist@latest"}
     assert job["inputs"]["iris"] == {"type": "mltable", "path": "iris@latest"}
@@ -263,3 +263,47 @@ def test_destination_placeholders_never_in_an_f_string(tmp_path: Path) -> None:
     job = _job(records)
     assert job["outputs"]["out"]["path"] == "//datastores/workspaceblobstore/paths/results/${{name}}"
     assert json.dumps(job).count("${{name}}") == 1
+
+
+LAUNCHER = """\
+from azureml.core import Dataset, Environment, Experiment, ScriptRunConfig, Workspace
+
+ws = Workspace.from_config()
+titanic = Dataset.File.from_files(path="https://example.com/data/titanic.csv")
+iris = Dataset.Tabular.from_delimited_files(path="https://example.com/data/iris.csv")
+env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
+config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster", environment=env,
+                         arguments=[titanic.as_named_input("titanic").as_mount(), iris.as_named_input("iris")])
+run = Experiment(ws, "reads").submit(config)
+"""
+TRAIN = """\
+from azureml.core import Run
+
+run = Run.get_context()
+path = run.input_datasets["titanic"]
+dataset = run.input_datasets["iris"]
+frame = dataset.to_pandas_dataframe()
+print(path, len(frame))
+"""
+
+
+def test_script_reads_inputs_through_the_exported_variables(tmp_path: Path) -> None:
+    script = project(tmp_path, LAUNCHER)
+    (tmp_path / "pyproject.toml").write_text("")  # one project: the script's launcher is found
+    train = tmp_path / "src" / "train.py"
+    train.write_text(TRAIN)
+    # the script alone, its launcher still v1: the mounted input is the path v1 also exported,
+    # the tabular one (a dataset id in v1) waits for the launcher, so the run stays whole
+    report = fix(train)
+    assert "AML033 left: the input 'iris' is read directly" in report, report
+    assert train.read_text() == TRAIN
+    fix(script)
+    job = _job(execute(script))
+    assert job["component"]["command"].startswith("export titanic=${{inputs.titanic}} iris=${{inputs.iris}} && python train.py")
+    report = fix(train)
+    assert "0 left" in report, report
+    migrated = train.read_text()
+    assert 'path = os.environ["titanic"]' in migrated
+    assert 'dataset = mltable.load(os.environ["iris"])' in migrated
+    assert "# TODO(azureml-v2): AML038 v1 handed this tabular input over as a dataset" in migrated
+    assert no_v1(migrated)
