@@ -307,3 +307,73 @@ def test_script_reads_inputs_through_the_exported_variables(tmp_path: Path) -> N
     assert 'dataset = mltable.load(os.environ["iris"])' in migrated
     assert "# TODO(azureml-v2): AML038 v1 handed this tabular input over as a dataset" in migrated
     assert no_v1(migrated)
+
+
+def test_values_known_only_at_run_time_are_quoted_at_run_time(tmp_path: Path) -> None:
+    program = """\
+    import os
+    from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+    ws = Workspace.from_config()
+    logs_dir = os.path.join(os.curdir, "logs", "tb logs")
+    columns = str(["cost", "distance"]).replace(",", ";")
+    env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
+    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
+                             environment=env, arguments=["--logs", logs_dir, "--columns", columns, "--epochs", 3])
+    run = Experiment(ws, "runtime").submit(config)
+    """
+    migrated, report, records = _run(tmp_path, program)
+    assert "0 left" in report, report
+    assert "shlex.quote(str(logs_dir))" in migrated
+    command = _job(records)["component"]["command"]
+    # the argv v1 passed (str() of each item, no shell) is what bash now splits the command into
+    assert shlex.split(command) == ["python", "train.py", "--logs", "./logs/tb logs", "--columns",
+                                    "['cost'; 'distance']", "--epochs", "3"]
+
+
+OPTIONS = """\
+from azureml.core import Dataset, Datastore, Experiment, Workspace
+from azureml.data import OutputFileDatasetConfig
+from azureml.pipeline.core import Pipeline, PipelineData
+from azureml.pipeline.steps import PythonScriptStep
+
+ws = Workspace.from_config()
+store = Datastore.get_default(ws)
+raw = Dataset.File.from_files(path=(store, "raw/readings"), validate=False, is_file=True)
+cleaned = OutputFileDatasetConfig(name="cleaned").as_mount()
+scratch = PipelineData("scratch", output_path_on_compute="/tmp/scratch")
+
+clean = PythonScriptStep(
+    name="clean", script_name="clean.py", source_directory="./src", compute_target="cpu-cluster",
+    arguments=["--raw", raw.as_named_input("raw").as_download(path_on_compute="/data/raw"), "--out", cleaned,
+               "--scratch", scratch],
+    outputs=[scratch],
+)
+report = PythonScriptStep(
+    name="report", script_name="report.py", source_directory="./src", compute_target="cpu-cluster",
+    arguments=["--table", cleaned.read_delimited_files(separator=";").as_input("table")],
+)
+pipeline = Pipeline(ws, steps=[clean, report])
+run = Experiment(ws, "options").submit(pipeline)
+"""
+
+
+def test_consumption_and_output_options(tmp_path: Path) -> None:
+    migrated, report, records = _run(tmp_path, OPTIONS, "pipeline.py")
+    assert "AML003 left" not in report and "AML004 left" not in report, report
+    job = _job(records)
+    clean, reader = job["jobs"]["clean"], job["jobs"]["report"]
+    for node in (clean, reader):
+        _placeholders_bound(node["component"]["command"], node["component"])
+    # 4.1 Datastore.get_default(ws); 4.2 is_file=True on a path with no extension, validate= dropped
+    assert "ml_client.datastores.get_default()" in migrated
+    assert job["inputs"]["raw"] == {"type": "uri_file", "path": "//datastores/workspaceblobstore/paths/raw/readings"}
+    # 4.4 download; path_on_compute is a documented default (azure-ai-ml rejects it)
+    assert clean["component"]["inputs"]["raw"] == {"type": "uri_file", "mode": "download"}
+    assert "TODO(azureml-v2): AML022 v1 put this input at /data/raw" in migrated
+    assert "TODO(azureml-v2): AML005 v1 put this output at /tmp/scratch" in migrated
+    # 4.5 as_mount (v2's default rw_mount), and a table read by the next step: a folder + the reader's TODO
+    assert clean["outputs"]["cleaned"]["path"] == "//datastores/workspaceblobstore/paths/dataset/${{name}}/${{output_name}}/"
+    assert "mode" not in clean["outputs"]["cleaned"]
+    assert reader["inputs"]["table"]["path"] == "${{parent.jobs.clean.outputs.cleaned}}"
+    assert ("TODO(azureml-v2): AML006 the reading script must load this folder with "
+            "mltable.from_delimited_files(paths=[{'folder': <path>}], delimiter=';')") in migrated

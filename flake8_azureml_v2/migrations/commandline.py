@@ -79,13 +79,34 @@ class CommandLine(Taken):
     produces: dict[int, str] = field(default_factory=dict)  # output object id -> output name
     imports: set[tuple[str, str]] = field(default_factory=set)
     v1_names: dict[str, str] = field(default_factory=dict)  # input/output key -> v1 name (its environment variable)
+    runtime: dict[int, str] = field(default_factory=dict)  # token index -> source of a value known only at run time
     exports: dict[str, str] = field(default_factory=dict)  # environment variable -> ${{inputs.x}} / ${{outputs.y}}
 
-    def command(self, script: str) -> str:
+    def _start(self, script: str) -> str:
         exported = ""
         if self.exports:
             exported = "export " + " ".join(f"{k}={v}" for k, v in self.exports.items()) + " && "
-        return exported + " ".join(["python", shlex.quote(script), *self.tokens])
+        return f"{exported}python {shlex.quote(script)}"
+
+    def command(self, script: str) -> str:
+        return " ".join([self._start(script), *self.tokens])
+
+    def command_source(self, script: str) -> str:
+        """The command as Python source: one literal, or literals joined with the values
+        only known at run time, each quoted for bash as v1 passed it (``str()``, no shell)."""
+        if not self.runtime:
+            return py_str(self.command(script))
+        parts: list[str] = []
+        text = self._start(script)
+        for index, token in enumerate(self.tokens):
+            if index in self.runtime:
+                parts += [py_str(text + " "), f"{symbol('shlex')}.quote(str({self.runtime[index]}))"]
+                text = ""
+            else:
+                text += " " + token
+        if text:
+            parts.append(py_str(text))
+        return " + ".join(parts)
 
     def check_visible(self, ctx: FixContext, at: ast.Call) -> None:
         """Every variable the new text names means the same where ``at`` is written."""
@@ -250,6 +271,10 @@ def _token(item: ast.expr, previous: str | None, ctx: FixContext, line: CommandL
     token = _data_token(item, previous, ctx, line, pipeline) or _parameter_use(item, previous, ctx, line, pipeline)
     if token is not None:
         return token
+    value = _runtime_value(item, ctx, line)
+    if value is not None:
+        line.runtime[len(line.tokens)] = value
+        return ""
     raise Refused(f"argument `{snippet(ctx.locator, item)}` has a type or value this fix cannot know")
 
 
@@ -292,6 +317,50 @@ def _constant(node: ast.expr | None, ctx: FixContext) -> ast.Constant | None:
     if isinstance(node, ast.Constant) and type(node.value) in _KINDS:
         return node
     return None
+
+
+_STR_FUNCTIONS = {"str", "int", "float", "round", "len", "os.path.join", "os.path.abspath", "os.path.realpath",
+                  "os.path.basename", "os.path.dirname", "os.getcwd"}
+_STR_METHODS = {"format", "replace", "lower", "upper", "strip", "lstrip", "rstrip", "join"}
+
+
+def _runtime_value(item: ast.expr, ctx: FixContext, line: CommandLine) -> str | None:
+    """A value the program computes but that is certainly a plain string or number (v1
+    passed ``str(value)``): its source, or None."""
+    if isinstance(item, ast.Name):
+        binding = ctx.binding_of(item)
+        statement = binding.node if binding is not None and not binding.conditional else None
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and _plain(statement.value, ctx, 3)):
+            return None
+        line.references.append(binding)  # type: ignore[arg-type]
+        return item.id
+    if _plain(item, ctx, 3) and not any(isinstance(n, ast.Name) for n in ast.walk(item) if n is not item
+                                        and not _module_name(n, ctx)):
+        return ctx.locator.text(item)
+    return None
+
+
+def _module_name(node: ast.AST, ctx: FixContext) -> bool:
+    return isinstance(node, ast.Name) and node.id in ("os", "str", "int", "float", "round", "len")
+
+
+def _plain(node: ast.expr, ctx: FixContext, depth: int) -> bool:
+    """Evaluates to a str, int, float or bool whatever the variables it reads hold."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (str, int, float, bool))
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        return _plain(node.left, ctx, depth) and (isinstance(node.op, ast.Mod) or _plain(node.right, ctx, depth))
+    if isinstance(node, ast.Name) and depth > 0:
+        return _runtime_value(node, ctx, CommandLine()) is not None if depth > 1 else False
+    if isinstance(node, ast.Call):
+        func = ctx.locator.text(node.func)
+        if func in _STR_FUNCTIONS:
+            return True
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _STR_METHODS:
+            return _plain(node.func.value, ctx, depth - 1)
+    return False
 
 
 def _flag_name(previous: str | None) -> str | None:

@@ -78,7 +78,18 @@ def providers(ctx: FixContext, code: str, description: str) -> Iterator[Rewrite]
             continue
         unit.edits.append(ctx.delete(statement))
         unit.consumes.extend(holders_in(value, ctx))
+        unit.findings.extend(findings_in(value, ctx))
         yield unit
+
+
+_DATA_CODES = ("AML005", "AML006", "AML022", "AML023", "AML028")
+
+
+def findings_in(value: ast.expr, ctx: FixContext) -> list[tuple[str, ast.AST]]:
+    """The data findings of the calls inside a statement that goes (the constructor under
+    ``.as_mount()``, an inline ``ws.get_default_datastore()``)."""
+    return [(finding.code, node) for node in ast.walk(value) if node is not value
+            for finding in ctx.findings_for(node) if finding.code in _DATA_CODES]
 
 
 def holders_in(value: ast.expr, ctx: FixContext) -> list[ast.Name]:

@@ -176,7 +176,7 @@ def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, envi
     for index, element in enumerate(elements):
         parameter = element.keyword or STEP_SIGNATURE[index]
         if parameter == "script_name":
-            edits.append(Edit(element.start, element.end, f"command={py_str(plan.line.command(script))}"))
+            edits.append(Edit(element.start, element.end, f"command={plan.line.command_source(script)}"))
         elif parameter in _RENAMED:
             new = _RENAMED[parameter]
             if element.keyword is None:
@@ -321,6 +321,12 @@ def _order(steps: list[StepPlan]) -> list[StepPlan]:
     return ordered
 
 
+def _read_nodes(steps: list[StepPlan]) -> set[str]:
+    """Nodes whose outputs another node reads."""
+    producer = {origin: step.node for step in steps for origin in step.line.produces}
+    return {producer[up.origin] for step in steps for up in step.line.upstream.values() if up.origin in producer}
+
+
 def _sink_outputs(steps: list[StepPlan]) -> dict[str, str]:
     """Outputs of the steps no other step reads, returned by the pipeline function: v1
     produced them too, and a node variable nobody reads would be dead code."""
@@ -397,6 +403,11 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
         if len({s.compute for s in ordered}) > 1:
             body.append(f"{step.node}.compute = {step.compute}")
     returned = _sink_outputs(ordered)
+    read = _read_nodes(ordered) | {v.split(".", 1)[0] for v in returned.values()}
+    if len({s.compute for s in ordered}) == 1:
+        for step in ordered:
+            if step.node not in read:  # a node nothing reads still takes its name from the v1 step
+                body.append(f"{step.node}.name = {py_str(step.node)}")
     if returned:
         body.append("return {" + ", ".join(f"{py_str(k)}: {v}" for k, v in returned.items()) + "}")
     names_used = [p for p, _ in parameters.values()]

@@ -69,8 +69,8 @@ def environment(argument: Argument) -> str:
 
 def command(argument: Argument) -> list[str]:
     """``script=`` (with ``arguments=``) or ``command=`` -> ``command="python ..."``, where it stood."""
-    text, _ = _translated(argument.siblings, argument.ctx, argument.rewrite)
-    return [f"command={py_str(text)}"]
+    source, _ = _translated(argument.siblings, argument.ctx, argument.rewrite)
+    return [f"command={source}"]
 
 
 def inputs_and_outputs(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> list[str]:
@@ -99,9 +99,9 @@ def _command_line(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewr
             raise Refused("command= together with script=/arguments= is invalid in v1", RefusalKind.IMPOSSIBLE)
         node = v1_command.node
         if constant_str(node) is not None:
-            return constant_str(node), commandline.CommandLine()  # type: ignore[return-value]
+            return py_str(constant_str(node)), commandline.CommandLine()  # type: ignore[arg-type]
         if isinstance(node, (ast.List, ast.Tuple)) and all(constant_str(e) is not None for e in node.elts):
-            return shlex.join(constant_str(e) for e in node.elts), commandline.CommandLine()  # type: ignore[misc]
+            return py_str(shlex.join(constant_str(e) for e in node.elts)), commandline.CommandLine()  # type: ignore[misc]
         raise Refused("command= is not a literal string or list", RefusalKind.DATA_FLOW)
     script_name = known_str(ctx, script.node) if script is not None else None
     if script_name is None:
@@ -126,7 +126,7 @@ def _command_line(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewr
     if comments:
         rewrite.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(rewrite.node), comments))
         rewrite.todos.extend(comments)
-    return line.command(script_name), line
+    return line.command_source(script_name), line
 
 
 def _is_default_timeout(argument: Argument) -> bool:
