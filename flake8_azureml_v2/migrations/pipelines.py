@@ -249,8 +249,8 @@ def _settings(binding: Binding, ctx: FixContext) -> dict[str, str]:
     for use in binding.uses:
         parent = ctx.parent(use)
         call = parent if isinstance(parent, ast.Call) else ctx.parent(parent) if parent is not None else None
-        if not isinstance(call, ast.Call):
-            continue
+        if not isinstance(call, ast.Call) or not (isinstance(call.func, ast.Attribute) and call.func.attr == "submit"):
+            continue  # publish(), PipelineDraft.create(...): not a submission (their own fixes decide)
         settings = {}
         for keyword in call.keywords:
             if keyword.arg == PIPELINE_PARAMETERS:
