@@ -65,8 +65,11 @@ def providers(ctx: FixContext, code: str, description: str) -> Iterator[Rewrite]
         unit.alive_edits = []
         unit.alive_description = "kept for the v1 code that still uses it; the migrated jobs write their own paths"
         unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
-        if binding.conditional:
+        if binding.conditional and binding.uses:
             yield unit.refuse(f"`{binding.name}` is assigned conditionally", RefusalKind.DATA_FLOW)
+            continue
+        if not binding.uses and _looks_up(value, ctx):
+            yield _existence_check(unit, binding, value, ctx)
             continue
         try:
             found = (consumed(value, ctx, Taken(), top=False) if code == "AML022"
@@ -90,6 +93,32 @@ def findings_in(value: ast.expr, ctx: FixContext) -> list[tuple[str, ast.AST]]:
     ``.as_mount()``, an inline ``ws.get_default_datastore()``)."""
     return [(finding.code, node) for node in ast.walk(value) if node is not value
             for finding in ctx.findings_for(node) if finding.code in _DATA_CODES]
+
+
+def _looks_up(value: ast.expr, ctx: FixContext) -> bool:
+    """``Dataset.get_by_name(...)`` / ``ws.datasets[...]``: raises when the dataset is missing."""
+    return any(ctx.callee(n) in ("azureml.core.Dataset.get_by_name", "azureml.core.Dataset.get_by_id")
+               or registered_item(n, ctx) is not None for n in ast.walk(value) if isinstance(n, (ast.Call, ast.Subscript)))
+
+
+def _existence_check(unit: Rewrite, binding: Binding, value: ast.expr, ctx: FixContext) -> Rewrite:
+    """A lookup nobody reads checks that the dataset exists (it raises otherwise):
+    ``ml_client.data.get(name, label="latest")`` raises the same way (mapping-extension.md 4.2)."""
+    bound = bind_arguments(value, ["workspace", "name", "version"]) if isinstance(value, ast.Call) else "not a call"
+    name = bound.values.get("name") if not isinstance(bound, str) else None
+    workspace = bound.values.get("workspace") if not isinstance(bound, str) else None
+    version = bound.values.get("version") if not isinstance(bound, str) else None
+    if (ctx.callee(value) != "azureml.core.Dataset.get_by_name" or isinstance(bound, str) or name is None
+            or workspace_binding(ctx, workspace) is None or set(bound.values) - {"workspace", "name", "version"}
+            or not (version is None or isinstance(version, ast.Constant) and isinstance(version.value, (int, str)))):
+        return unit.refuse(f"`{binding.name}` is never read: the lookup only checks that the dataset exists",
+                           RefusalKind.DATA_FLOW)
+    label = 'label="latest"' if version is None or version.value == "latest" else f"version={py_str(str(version.value))}"  # type: ignore[union-attr]
+    client = ctx.counterpart(workspace_binding(ctx, workspace))  # type: ignore[arg-type]
+    unit.consumes.append(workspace)  # type: ignore[arg-type]
+    unit.edits.append(statements.replace(ctx.locator, value, f"{client}.data.get({ctx.locator.text(name)}, {label})"))
+    unit.description = "Dataset.get_by_name() -> ml_client.data.get(): it still checks that the data exists"
+    return unit
 
 
 def holders_in(value: ast.expr, ctx: FixContext) -> list[ast.Name]:
