@@ -221,6 +221,8 @@ METHOD_RETURNS: dict[tuple[str, str], str] = {
     ("azureml.core.Dataset", "as_named_input"):
         "azureml.data.dataset_consumption_config.DatasetConsumptionConfig",
     ("azureml.core.Dataset", "register"): "azureml.core.Dataset",
+    ("azureml.core.Dataset", "as_mount"): "azureml.data.dataset_consumption_config.DatasetConsumptionConfig",
+    ("azureml.core.Dataset", "as_download"): "azureml.data.dataset_consumption_config.DatasetConsumptionConfig",
     ("azureml.data.dataset_consumption_config.DatasetConsumptionConfig", "as_mount"):
         "azureml.data.dataset_consumption_config.DatasetConsumptionConfig",
     ("azureml.data.dataset_consumption_config.DatasetConsumptionConfig", "as_download"):
@@ -230,6 +232,11 @@ METHOD_RETURNS: dict[tuple[str, str], str] = {
     ("azureml.data.OutputFileDatasetConfig", "as_mount"): "azureml.data.OutputFileDatasetConfig",
     ("azureml.data.OutputFileDatasetConfig", "as_upload"): "azureml.data.OutputFileDatasetConfig",
     ("azureml.data.OutputFileDatasetConfig", "register_on_complete"): "azureml.data.OutputFileDatasetConfig",
+    ("azureml.pipeline.core.PipelineData", "as_dataset"): "azureml.pipeline.core.PipelineData",
+    ("azureml.pipeline.core.PipelineData", "parse_parquet_files"): "azureml.pipeline.core.PipelineData",
+    ("azureml.pipeline.core.PipelineData", "parse_delimited_files"): "azureml.pipeline.core.PipelineData",
+    ("azureml.data.OutputFileDatasetConfig", "read_delimited_files"): "azureml.data.OutputFileDatasetConfig",
+    ("azureml.data.OutputFileDatasetConfig", "read_parquet_files"): "azureml.data.OutputFileDatasetConfig",
     ("azureml.pipeline.core.PipelineData", "as_input"):
         "azureml.data.dataset_consumption_config.DatasetConsumptionConfig",
     ("azureml.core.Environment", "register"): "azureml.core.Environment",

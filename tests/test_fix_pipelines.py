@@ -165,7 +165,12 @@ def test_tabular_dataset(tmp_path: Path) -> None:
     program = program.replace('input_ds.as_named_input("training_data").as_mount()', 'input_ds.as_named_input("training_data")')
     program = program.replace('input_ds.as_named_input("test_data").as_mount()', 'input_ds.as_named_input("test_data")')
     job, _, _ = _migrate(tmp_path, program)
-    assert job["inputs"]["input_ds"] == {"type": "uri_file", "path": "wasbs://demo@dprepdata.blob.core.windows.net/Titanic.csv"}
+    # mapping-extension.md 4.2: an MLTable folder written at submit time, read by the script with mltable
+    assert job["inputs"]["input_ds"] == {"type": "mltable", "path": "./_v1_mltable_Titanic"}
+    table = (tmp_path / "_v1_mltable_Titanic" / "MLTable").read_text()
+    assert 'file: "wasbs://demo@dprepdata.blob.core.windows.net/Titanic.csv"' in table
+    assert "read_delimited:" in table and 'header: "all_files_same_headers"' in table
+    assert "TODO(azureml-v2): AML022 the script must read this input with mltable.load" in (tmp_path / "pipeline.py").read_text()
 
 
 def test_low_priority_cluster(tmp_path: Path) -> None:

@@ -182,7 +182,9 @@ def test_arguments_with_datasets_outputs_and_literals(tmp_path: Path) -> None:
     ]
     assert job["inputs"]["titanic"] == {"type": "uri_file", "path": "https://example.com/data/titanic.csv"}
     assert job["inputs"]["train_images"] == {"type": "uri_folder", "path": "https://example.com/images/", "mode": "download"}
-    assert job["outputs"]["model_output"] == {"type": "uri_folder"}
+    # v1's default destination, written out (mapping-extension.md 4.5)
+    assert job["outputs"]["model_output"] == {
+        "type": "uri_folder", "path": "//datastores/workspaceblobstore/paths/dataset/${{name}}/${{output_name}}/"}
     assert kwargs["experiment_name"] == "datasets"
 
 

@@ -15,44 +15,42 @@ import ast
 import re
 import shlex
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ..engine.fixing.arguments import constant_str, known_str, py_str
+from ..engine.fixing.arguments import known_str, py_str
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, snippet
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Instance
 from ..v1api import is_subtype
-from ._common import workspace_binding
+from . import data_inputs, data_outputs
+from .data_refs import Refused, Taken
 
-DATASET = "azureml.core.Dataset"
-OUTPUT_CONFIG = "azureml.data.OutputFileDatasetConfig"
-PIPELINE_DATA = "azureml.pipeline.core.PipelineData"
-FROM_FILES = "azureml.core.Dataset.File.from_files"
-TABULAR_FILES = tuple(
-    f"azureml.core.Dataset.Tabular.{m}" for m in ("from_delimited_files", "from_parquet_files", "from_json_lines_files")
-)
-GET_BY_NAME = "azureml.core.Dataset.get_by_name"
-_GLOB = re.compile(r"[*?\[]")
 INPUT = symbol("azure.ai.ml", "Input")
-OUTPUT = symbol("azure.ai.ml", "Output")
+_SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-
-class Refused(Exception):
-    pass
+__all__ = ["CommandLine", "Refused", "translate"]
 
 
 @dataclass(frozen=True)
 class DatasetInput:
     kind: str  # uri_file, uri_folder or mltable
-    mode: str | None  # None (ro_mount, the default) or "download"
-    path: str  # Python source of the data path
-    origin: int  # id of the dataset's binding or expression: one pipeline input per dataset
-    origin_name: str  # a name for that pipeline input
+    used: data_inputs.Consumed
+
+    @property
+    def origin(self) -> int:  # one pipeline input per dataset
+        return self.used.source.origin
+
+    @property
+    def origin_name(self) -> str:
+        return self.used.source.name
 
     def declaration(self, with_path: bool) -> str:
-        path = f", path={self.path}" if with_path else ""
-        mode = f', mode="{self.mode}"' if self.mode else ""
-        return f'{INPUT}(type="{self.kind}"{path}{mode})'
+        return data_inputs.declaration(self.used, self.kind, with_path)
+
+    def pipeline_input(self) -> str:
+        """The pipeline function's input: where the data is, whatever mode a step reads it in."""
+        return f'{INPUT}(type="{self.kind}", path={self.used.source.path})'
 
 
 @dataclass(frozen=True)
@@ -72,20 +70,52 @@ class ParameterInput:
 
 
 @dataclass
-class CommandLine:
+class CommandLine(Taken):
     tokens: list[str] = field(default_factory=list)
     datasets: dict[str, DatasetInput] = field(default_factory=dict)
     parameters: dict[str, ParameterInput] = field(default_factory=dict)
     upstream: dict[str, UpstreamInput] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)  # name -> Output(...) source
     produces: dict[int, str] = field(default_factory=dict)  # output object id -> output name
-    consumes: list[ast.Name] = field(default_factory=list)
-    resolves: list[tuple[str, ast.AST]] = field(default_factory=list)  # findings this absorbs
-    notes: list[str] = field(default_factory=list)
     imports: set[tuple[str, str]] = field(default_factory=set)
+    v1_names: dict[str, str] = field(default_factory=dict)  # input/output key -> v1 name (its environment variable)
+    runtime: dict[int, str] = field(default_factory=dict)  # token index -> source of a value known only at run time
+    exports: dict[str, str] = field(default_factory=dict)  # environment variable -> ${{inputs.x}} / ${{outputs.y}}
+
+    def _start(self, script: str) -> str:
+        exported = ""
+        if self.exports:
+            exported = "export " + " ".join(f"{k}={v}" for k, v in self.exports.items()) + " && "
+        return f"{exported}python {shlex.quote(script)}"
 
     def command(self, script: str) -> str:
-        return " ".join(["python", shlex.quote(script), *self.tokens])
+        return " ".join([self._start(script), *self.tokens])
+
+    def command_source(self, script: str) -> str:
+        """The command as Python source: one literal, or literals joined with the values
+        only known at run time, each quoted for bash as v1 passed it (``str()``, no shell)."""
+        if not self.runtime:
+            return py_str(self.command(script))
+        parts: list[str] = []
+        text = self._start(script)
+        for index, token in enumerate(self.tokens):
+            if index in self.runtime:
+                parts += [py_str(text + " "), f"{symbol('shlex')}.quote(str({self.runtime[index]}))"]
+                text = ""
+            else:
+                text += " " + token
+        if text:
+            parts.append(py_str(text))
+        return " + ".join(parts)
+
+    def check_visible(self, ctx: FixContext, at: ast.Call) -> None:
+        """Every variable the new text names means the same where ``at`` is written."""
+        for binding in self.references:
+            if not ctx.visible(at, binding) or getattr(binding.node, "lineno", 0) > at.lineno:
+                raise Refused(f"`{binding.name}` does not hold the same value where the job is built")
+
+    def todo_comments(self) -> list[str]:
+        return [f"# TODO(azureml-v2): {todo}" for todo in self.todos]
 
     def input_declarations(self, with_paths: bool) -> dict[str, str]:
         found = {k: v.declaration(with_paths) for k, v in self.datasets.items()}
@@ -103,22 +133,118 @@ def identifier(name: str) -> str:
     return "_" + cleaned if not cleaned or cleaned[0].isdigit() else cleaned
 
 
-def translate(items: list[ast.expr], ctx: FixContext, pipeline: PipelineStep | None = None) -> CommandLine:
-    """Raises :class:`Refused` with the reason when an item cannot be translated."""
+def translate(items: list[ast.expr], ctx: FixContext, pipeline: PipelineStep | None = None,
+              script: str | None = None) -> CommandLine:
+    """Raises :class:`Refused` with the reason when an item cannot be translated.
+    ``script``: the text of the script the command runs, when it can be read."""
     line = CommandLine()
     previous: str | None = None
     for item in items:
         line.tokens.append(_token(item, previous, ctx, line, pipeline))
         previous = known_str(ctx, item)
+    if pipeline is not None:
+        _listed_only(pipeline, ctx, line)
+    _export(line, script)
     return line
 
 
 @dataclass
 class PipelineStep:
-    """What a pipeline step says about its data, for objects passed bare in arguments."""
+    """What a pipeline step lists in ``inputs=``/``outputs=``: the data it reads and
+    writes, also when the script reads it through v1's environment variables."""
 
-    inputs: set[int] = field(default_factory=set)  # ids of bindings listed in inputs=[...]
-    outputs: set[int] = field(default_factory=set)  # ids of bindings listed in outputs=[...]
+    inputs: list[data_inputs.Consumed | data_outputs.Produced] = field(default_factory=list)
+    outputs: list[data_outputs.Produced] = field(default_factory=list)
+    taken: Taken = field(default_factory=Taken)
+    listed_only: list[str] = field(default_factory=list)  # keys of data not passed in arguments
+
+    @property
+    def input_origins(self) -> set[int]:
+        return {i.origin if isinstance(i, data_outputs.Produced) else i.source.origin for i in self.inputs}
+
+    @property
+    def output_origins(self) -> set[int]:
+        return {o.origin for o in self.outputs}
+
+
+def step_data(inputs: ast.expr | None, outputs: ast.expr | None, ctx: FixContext) -> tuple[PipelineStep, list[Edit]]:
+    """Resolve a step's ``inputs=``/``outputs=`` (literal lists, or lists built just before)."""
+    step = PipelineStep()
+    edits: list[Edit] = []
+    for node, wanted in ((inputs, "inputs"), (outputs, "outputs")):
+        if node is None:
+            continue
+        items, deleted = list_items(node, ctx, f"{wanted}=")
+        edits.extend(deleted)
+        for item in items:
+            used = data_inputs.consumed(item, ctx, step.taken) if wanted == "inputs" else None
+            made = data_outputs.produced(item, ctx, step.taken) if used is None else None
+            if used is None and made is None:
+                raise Refused(f"`{snippet(ctx.locator, item)}` in {wanted}= is data this fix cannot follow")
+            if wanted == "inputs":
+                step.inputs.append(used or made)  # type: ignore[arg-type]
+            elif made is not None and made.read_as is None and made.read_with is None:
+                step.outputs.append(made)
+            else:
+                raise Refused(f"`{snippet(ctx.locator, item)}` in outputs= is not an output")
+    return step, edits
+
+
+def _listed_only(step: PipelineStep, ctx: FixContext, line: CommandLine) -> None:
+    """Data a step lists but does not pass in its arguments: v1 handed it to the script
+    through an environment variable named after it, which the command now exports."""
+    line.absorb(step.taken)
+    for item in step.inputs:
+        if isinstance(item, data_outputs.Produced):
+            if item.origin not in {u.origin for u in line.upstream.values()}:
+                key = _upstream(item, line)
+                step.listed_only.append(key)
+        elif not any(d.origin == item.source.origin and line.v1_names.get(k) == item.name for k, d in line.datasets.items()):
+            key = _add_input(item, None, line, Taken())
+            step.listed_only.append(key)
+    for made in step.outputs:
+        if made.origin not in line.produces:
+            step.listed_only.append(_add_output(made, None, line))
+    for key in step.listed_only:
+        placeholder = "outputs" if key in line.outputs else "inputs"
+        _export_one(line, key, placeholder)
+
+
+def _export_one(line: CommandLine, key: str, placeholder: str) -> None:
+    name = line.v1_names.get(key, key)
+    if not _SHELL_NAME.fullmatch(name):
+        raise Refused(f"the script reads {name!r} from an environment variable, which a shell cannot export")
+    line.exports[name] = "${{%s.%s}}" % (placeholder, key)
+
+
+def _export(line: CommandLine, script: str | None) -> None:
+    """v1 set an environment variable per named input and output; export those the script reads."""
+    if script is None:
+        return
+    for key, name in line.v1_names.items():
+        if name in line.exports or not _reads_variable(script, name):
+            continue
+        _export_one(line, key, "outputs" if key in line.outputs else "inputs")
+
+
+def _reads_variable(script: str, name: str) -> bool:
+    quoted = re.compile(r"""['"]%s['"]""" % re.escape(name))
+    return any(quoted.search(text) for text in script.splitlines()
+               if "environ" in text or "getenv" in text or "input_datasets" in text)
+
+
+def script_text(ctx: FixContext, folder: str | None, script: str) -> str | None:
+    """The text of the script a job runs, when it is a file next to this program."""
+    location = getattr(ctx.analysis.context, "path", None)
+    if location is None:
+        return None
+    path = Path(location).parent / (folder or ".") / script
+    try:
+        if path.is_file() and path.stat().st_size < 2_000_000:
+            return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        pass
+    return None
 
 
 def _number(item: ast.expr) -> str | None:
@@ -142,10 +268,13 @@ def _token(item: ast.expr, previous: str | None, ctx: FixContext, line: CommandL
     number = _number(item)
     if number is not None:
         return number
-    for translate_use in (_dataset_use, _output_use, _parameter_use):
-        token = translate_use(item, previous, ctx, line, pipeline)
-        if token is not None:
-            return token
+    token = _data_token(item, previous, ctx, line, pipeline) or _parameter_use(item, previous, ctx, line, pipeline)
+    if token is not None:
+        return token
+    value = _runtime_value(item, ctx, line)
+    if value is not None:
+        line.runtime[len(line.tokens)] = value
+        return ""
     raise Refused(f"argument `{snippet(ctx.locator, item)}` has a type or value this fix cannot know")
 
 
@@ -157,20 +286,81 @@ def _parameter_use(item: ast.expr, previous: str | None, ctx: FixContext, line: 
     """``PipelineParameter(name='lr', default_value=0.1)`` in a step's arguments."""
     if pipeline is None or not isinstance(item, ast.Name):
         return None
-    call, origin, _ = _origin(item, ctx, PIPELINE_PARAMETER)
-    if call is None or ctx.callee(call) != PIPELINE_PARAMETER:
+    binding = ctx.binding_of(item)
+    if binding is None or not isinstance(binding.value, Instance) or not is_subtype(binding.value.type, PIPELINE_PARAMETER):
         return None
+    statement = binding.node
+    call = statement.value if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) else None
+    if call is None or binding.conditional or ctx.callee(call) != PIPELINE_PARAMETER:
+        raise Refused(f"`{item.id}` is not built by one plain assignment")
     values = dict(zip(("name", "default_value"), call.args))
     values.update({k.arg: k.value for k in call.keywords if k.arg})
     name, default = known_str(ctx, values.get("name")), values.get("default_value")
     if set(values) != {"name", "default_value"} or name is None:
         raise Refused("PipelineParameter() without a literal name and a default_value")
-    if not isinstance(default, ast.Constant) or type(default.value) not in _KINDS:
+    value = _constant(default, ctx)
+    if value is None:
         raise Refused(f"the default of PipelineParameter {name!r} is not a literal number, string or bool")
     key = identifier(name)
-    line.parameters[key] = ParameterInput(_KINDS[type(default.value)], ctx.locator.text(default), origin)
+    line.parameters[key] = ParameterInput(_KINDS[type(value.value)], ctx.locator.text(value), id(binding))
     line.consumes.append(item)
     return "${{inputs.%s}}" % key
+
+
+def _constant(node: ast.expr | None, ctx: FixContext) -> ast.Constant | None:
+    """A literal, or a variable assigned one literal once."""
+    if isinstance(node, ast.Name):
+        binding = ctx.binding_of(node)
+        statement = binding.node if binding is not None and not binding.conditional else None
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and len(ctx.bindings_named(node.id)) == 1:
+            node = statement.value
+    if isinstance(node, ast.Constant) and type(node.value) in _KINDS:
+        return node
+    return None
+
+
+_STR_FUNCTIONS = {"str", "int", "float", "round", "len", "os.path.join", "os.path.abspath", "os.path.realpath",
+                  "os.path.basename", "os.path.dirname", "os.getcwd"}
+_STR_METHODS = {"format", "replace", "lower", "upper", "strip", "lstrip", "rstrip", "join"}
+
+
+def _runtime_value(item: ast.expr, ctx: FixContext, line: CommandLine) -> str | None:
+    """A value the program computes but that is certainly a plain string or number (v1
+    passed ``str(value)``): its source, or None."""
+    if isinstance(item, ast.Name):
+        binding = ctx.binding_of(item)
+        statement = binding.node if binding is not None and not binding.conditional else None
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and _plain(statement.value, ctx, 3)):
+            return None
+        line.references.append(binding)  # type: ignore[arg-type]
+        return item.id
+    if _plain(item, ctx, 3) and not any(isinstance(n, ast.Name) for n in ast.walk(item) if n is not item
+                                        and not _module_name(n, ctx)):
+        return ctx.locator.text(item)
+    return None
+
+
+def _module_name(node: ast.AST, ctx: FixContext) -> bool:
+    return isinstance(node, ast.Name) and node.id in ("os", "str", "int", "float", "round", "len")
+
+
+def _plain(node: ast.expr, ctx: FixContext, depth: int) -> bool:
+    """Evaluates to a str, int, float or bool whatever the variables it reads hold."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (str, int, float, bool))
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        return _plain(node.left, ctx, depth) and (isinstance(node.op, ast.Mod) or _plain(node.right, ctx, depth))
+    if isinstance(node, ast.Name) and depth > 0:
+        return _runtime_value(node, ctx, CommandLine()) is not None if depth > 1 else False
+    if isinstance(node, ast.Call):
+        func = ctx.locator.text(node.func)
+        if func in _STR_FUNCTIONS:
+            return True
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _STR_METHODS:
+            return _plain(node.func.value, ctx, depth - 1)
+    return False
 
 
 def _flag_name(previous: str | None) -> str | None:
@@ -179,195 +369,75 @@ def _flag_name(previous: str | None) -> str | None:
     return None
 
 
-def _method_chain(item: ast.expr) -> tuple[ast.expr, list[ast.Call]]:
-    """Split ``x.a(...).b(...)`` into ``x`` and the calls, innermost first."""
-    calls: list[ast.Call] = []
-    current = item
-    while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
-        calls.append(current)
-        current = current.func.value
-    return current, list(reversed(calls))
-
-
-
-
-def _origin(base: ast.expr, ctx: FixContext, wanted: str) -> tuple[ast.Call | None, int, str | None]:
-    """The constructing call behind a variable or inline expression of type ``wanted``."""
-    if isinstance(base, ast.Name):
-        binding = ctx.binding_of(base)
-        if binding is None or not isinstance(binding.value, Instance) or not is_subtype(binding.value.type, wanted):
-            return None, 0, None
-        statement = binding.node
-        call = statement.value if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) else None
-        if call is None or binding.conditional:
-            raise Refused(f"`{base.id}` is not built by one plain assignment")
-        return call, id(binding), base.id
-    if isinstance(base, ast.Call):
-        return base, id(base), None
-    return None, 0, None
-
-
-def _dataset_use(item: ast.expr, previous: str | None, ctx: FixContext, line: CommandLine, pipeline: PipelineStep | None) -> str | None:
-    base, calls = _method_chain(item)
-    call, origin, origin_name = _origin(base, ctx, DATASET)
-    if call is None:
+def _data_token(item: ast.expr, previous: str | None, ctx: FixContext, line: CommandLine,
+                pipeline: PipelineStep | None) -> str | None:
+    """A dataset or an output in the arguments -> ``${{inputs.x}}`` / ``${{outputs.y}}``."""
+    taken = Taken()
+    used = data_inputs.consumed(item, ctx, taken)
+    if used is not None:
+        return "${{inputs.%s}}" % _add_input(used, previous, line, taken)
+    made = data_outputs.produced(item, ctx, taken)
+    if made is None:
         return None
-    name: str | None = None
-    mode: str | None = "direct"
-    for link in calls:
-        method = link.func.attr  # type: ignore[union-attr]
-        if method == "as_named_input":
-            name = constant_str(link.args[0]) if len(link.args) == 1 and not link.keywords else None
-            if name is None:
-                raise Refused("as_named_input() needs one literal name")
-        elif method in ("as_mount", "as_download"):
-            if link.args or link.keywords:
-                raise Refused(f"{method}() with a path on compute: migrate it by hand")
-            mode = None if method == "as_mount" else "download"
-        else:
-            raise Refused(f"dataset method .{method}() in arguments: migrate it by hand")
-    path, kind = _dataset_source(call, ctx, line, direct=mode == "direct")
-    name = name or _flag_name(previous)
+    line.absorb(taken)
+    if made.read_as is not None or made.read_with is not None:
+        if pipeline is None:
+            raise Refused("a step output read outside a pipeline: migrate it by hand")
+        return "${{inputs.%s}}" % _upstream(made, line)
+    if made.code == "AML005" and pipeline is not None and made.origin in pipeline.input_origins:
+        return "${{inputs.%s}}" % _upstream(made, line)
+    if made.code == "AML005" and (pipeline is None or made.origin not in pipeline.output_origins):
+        raise Refused("a PipelineData in arguments that the step lists in neither inputs= nor outputs=")
+    return "${{outputs.%s}}" % _add_output(made, previous, line)
+
+
+def _add_input(used: data_inputs.Consumed, previous: str | None, line: CommandLine, taken: Taken) -> str:
+    name = used.name or _flag_name(previous)
     if name is None:
         raise Refused("an unnamed dataset input with no preceding --flag to name it")
+    entry = DatasetInput(data_inputs.input_kind(used, taken), used)
     key = identifier(name)
-    entry = DatasetInput(kind, None if mode == "direct" else mode, path, origin, origin_name or key)
     if line.datasets.get(key, entry) != entry:
         raise Refused(f"two different inputs would both be named {key!r}")
     line.datasets[key] = entry
-    if isinstance(base, ast.Name):
-        line.consumes.append(base)
-    else:
-        line.resolves.append(("AML022", base))
-    return "${{inputs.%s}}" % key
+    line.v1_names[key] = name
+    line.absorb(taken)
+    return key
 
 
-def _dataset_source(call: ast.Call, ctx: FixContext, line: CommandLine, direct: bool) -> tuple[str, str]:
-    """(path source, v2 type) for a dataset built from one literal path or a registered name."""
-    callee = ctx.callee(call)
-    if callee == GET_BY_NAME:
-        return _registered(call, ctx, line, direct)
-    if callee not in (FROM_FILES, *TABULAR_FILES):
-        raise Refused(f"dataset built with {(callee or '?').rsplit('.', 1)[-1]}(): migrate it by hand")
-    if direct and callee == FROM_FILES:
-        raise Refused("a FileDataset passed without as_mount()/as_download(): v2 has no direct mode")
-    path = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "path"), None)
-    if path is None or any(k.arg not in ("path", "validate") for k in call.keywords) or len(call.args) > 1:
-        raise Refused("a dataset built with options other than one path: migrate it by hand")
-    text, value = _single_path(path, ctx)
-    if _GLOB.search(value):
-        raise Refused(f"the dataset path {value!r} is a glob: v2 has no single Input for it")
-    last = value.rstrip("/").rsplit("/", 1)[-1]
-    if callee in TABULAR_FILES:
-        if value.endswith("/") or "." not in last.strip("."):
-            raise Refused("a tabular dataset over a folder needs an MLTable file: migrate it by hand")
-        line.notes.append(f"the tabular dataset {value!r} becomes a uri_file input: read it with pandas in the script")
-        return text, "uri_file"
-    if value.endswith("/"):
-        return text, "uri_folder"
-    if "." in last.strip("."):
-        return text, "uri_file"
-    raise Refused(f"cannot tell whether the dataset path {value!r} is a file or a folder")
-
-
-def _registered(call: ast.Call, ctx: FixContext, line: CommandLine, direct: bool) -> tuple[str, str]:
-    """``Dataset.get_by_name(ws, name[, version])``: v2 reads v1 registered data as azureml:name:version."""
-    args = dict(zip(("workspace", "name", "version"), call.args))
-    args.update({k.arg: k.value for k in call.keywords if k.arg})
-    if set(args) - {"workspace", "name", "version"} or workspace_binding(ctx, args.get("workspace")) is None:
-        raise Refused("Dataset.get_by_name() with arguments this fix cannot follow")
-    name = known_str(ctx, args.get("name"))
-    version = args.get("version")
-    if name is None or (version is not None and not (isinstance(version, ast.Constant) and isinstance(version.value, (int, str)))):
-        raise Refused("Dataset.get_by_name() with a name or version that is not a literal")
-    suffix = "@latest" if version is None or version.value == "latest" else f":{version.value}"  # type: ignore[union-attr]
-    kind = "mltable" if direct else "uri_folder"
-    line.notes.append(f"registered dataset {name!r} is read as a {kind} input")
-    return py_str(f"azureml:{name}{suffix}"), kind
-
-
-def _single_path(path: ast.expr, ctx: FixContext) -> tuple[str, str]:
-    literal = constant_str(path)
-    if literal is not None:
-        return ctx.locator.text(path), literal
-    if isinstance(path, (ast.List, ast.Tuple)) and len(path.elts) == 1 and constant_str(path.elts[0]) is not None:
-        return ctx.locator.text(path.elts[0]), constant_str(path.elts[0])  # type: ignore[return-value]
-    if isinstance(path, ast.Name):
-        binding = ctx.binding_of(path)
-        statement = binding.node if binding is not None and not binding.conditional else None
-        value = statement.value if isinstance(statement, ast.Assign) and len(statement.targets) == 1 else None
-        if constant_str(value) is not None:
-            return path.id, constant_str(value)  # type: ignore[return-value]
-        if isinstance(value, (ast.List, ast.Tuple)) and len(value.elts) == 1 and constant_str(value.elts[0]) is not None:
-            return f"{path.id}[0]", constant_str(value.elts[0])  # type: ignore[return-value]
-    raise Refused("the dataset path is not one literal path: migrate it by hand")
-
-
-def _output_use(item: ast.expr, previous: str | None, ctx: FixContext, line: CommandLine, pipeline: PipelineStep | None) -> str | None:
-    base, calls = _method_chain(item)
-    config, origin, _ = _origin(base, ctx, OUTPUT_CONFIG)
-    kind = OUTPUT_CONFIG
-    if config is None:
-        config, origin, _ = _origin(base, ctx, PIPELINE_DATA)
-        kind = PIPELINE_DATA
-    if config is None or ctx.callee(config) != kind:
-        return None
-    name = _output_name(config, previous)
-    consumed_as: str | None = None
-    mode = ""
-    for link in calls:
-        method = link.func.attr  # type: ignore[union-attr]
-        if method == "as_input" and pipeline is not None and len(link.args) + len(link.keywords) <= 1:
-            given = link.args[0] if link.args else (link.keywords[0].value if link.keywords else None)
-            consumed_as = constant_str(given) if given is not None else name
-            if consumed_as is None:
-                raise Refused("as_input() with a name that is not a literal")
-        elif method == "as_upload" and not link.args and not link.keywords:
-            mode = ', mode="upload"'
-        elif method == "as_mount" and not link.args and not link.keywords:
-            mode = ""
-        else:
-            raise Refused(f"{snippet(ctx.locator, link)} in arguments: migrate it by hand")
-    if consumed_as is None and kind == PIPELINE_DATA:
-        if pipeline is None or origin not in (pipeline.inputs | pipeline.outputs):
-            raise Refused("a PipelineData in arguments that the step lists in neither inputs= nor outputs=")
-        if origin in pipeline.inputs:
-            consumed_as = name
-    if isinstance(base, ast.Name):
-        line.consumes.append(base)
-    else:
-        line.resolves.append(("AML006" if kind == OUTPUT_CONFIG else "AML005", base))
-    if consumed_as is not None:
-        key = identifier(consumed_as)
-        line.upstream[key] = UpstreamInput(origin)
-        return "${{inputs.%s}}" % key
+def _upstream(made: data_outputs.Produced, line: CommandLine) -> str:
+    name = made.read_as or made.name
+    if name is None:
+        raise Refused("a step reads an unnamed output")
     key = identifier(name)
-    text = f'{OUTPUT}(type="uri_folder"{mode})'
+    entry = UpstreamInput(made.origin, made.input_mode)
+    if line.upstream.get(key, entry) != entry or key in line.datasets:
+        raise Refused(f"two different inputs would both be named {key!r}")
+    line.upstream[key] = entry
+    line.v1_names[key] = name
+    return key
+
+
+def _add_output(made: data_outputs.Produced, previous: str | None, line: CommandLine) -> str:
+    name = made.name or _flag_name(previous) or made.variable
+    if name is None:
+        raise Refused("an output without a literal name")
+    key = identifier(name)
+    text = made.declaration(key)
     if line.outputs.get(key, text) != text:
         raise Refused(f"two different outputs would both be named {key!r}")
     line.outputs[key] = text
-    line.produces[origin] = key
-    return "${{outputs.%s}}" % key
+    line.produces[made.origin] = key
+    line.v1_names[key] = name
+    return key
 
 
-def _output_name(config: ast.Call, previous: str | None) -> str:
-    extra = [k.arg for k in config.keywords if k.arg != "name"]
-    if len(config.args) > 1 or extra:
-        raise Refused("an output with a destination, source or other options: migrate it by hand")
-    node = config.args[0] if config.args else next((k.value for k in config.keywords if k.arg == "name"), None)
-    name = constant_str(node) if node is not None else _flag_name(previous)
-    if name is None:
-        raise Refused("an output without a literal name")
-    return name
-
-
-def argument_items(arguments: ast.expr, ctx: FixContext) -> tuple[list[ast.expr], list[Edit]]:
-    """The items of ``arguments=[...]``, or of ``args = [...]`` used only there (then
-    the variable's statement is deleted)."""
-    if isinstance(arguments, (ast.List, ast.Tuple)):
-        return list(arguments.elts), []
-    if isinstance(arguments, ast.Name):
-        binding = ctx.binding_of(arguments)
+def list_items(node: ast.expr, ctx: FixContext, what: str) -> tuple[list[ast.expr], list[Edit]]:
+    """The items of a literal list, or of ``x = [...]`` used only here (its statement goes)."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return list(node.elts), []
+    if isinstance(node, ast.Name):
+        binding = ctx.binding_of(node)
         statement = binding.node if binding is not None else None
         if (
             binding is not None and not binding.conditional and len(binding.uses) == 1
@@ -375,8 +445,14 @@ def argument_items(arguments: ast.expr, ctx: FixContext) -> tuple[list[ast.expr]
             and isinstance(statement.value, (ast.List, ast.Tuple))
         ):
             return list(statement.value.elts), [ctx.delete(statement)]
-        raise Refused(f"arguments=`{arguments.id}` is not a list literal used only here")
-    raise Refused("arguments= is not a literal list")
+        raise Refused(f"{what}`{node.id}` is not a list literal used only here")
+    raise Refused(f"{what} is not a literal list")
+
+
+def argument_items(arguments: ast.expr, ctx: FixContext) -> tuple[list[ast.expr], list[Edit]]:
+    """The items of ``arguments=[...]``, or of ``args = [...]`` used only there (then
+    the variable's statement is deleted)."""
+    return list_items(arguments, ctx, "arguments=")
 
 
 def dict_source(entries: dict[str, str]) -> str:

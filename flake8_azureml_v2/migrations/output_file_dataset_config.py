@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.fixing.rewrite import FixContext, Rewrite
-from ._common import absorbed_bindings
-
-OUTPUT_CONFIG = "azureml.data.OutputFileDatasetConfig"
+from .data_bindings import providers
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """An output used only as a job argument becomes an Output of that job
-    (AML002 declares it); the v1 variable is then deleted."""
-    yield from absorbed_bindings(ctx, OUTPUT_CONFIG, "AML006", "OutputFileDatasetConfig() -> Output(...)")
-
-
+    (AML002/AML003 declare it); the v1 variable is then deleted."""
+    yield from providers(ctx, "AML006", "OutputFileDatasetConfig() -> Output(...)")

@@ -21,9 +21,10 @@ from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, p
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Refused
 from ..engine.names import Binding, Instance
-from . import commandline
+from . import commandline, data_inputs, data_outputs
 from ._common import absorbed_bindings
 from ._tabular import delimited_files
+from .data_refs import Taken
 from .pipelines import StepPlan, compute_source
 
 PARALLEL_RUN_STEP = "azureml.pipeline.steps.ParallelRunStep"
@@ -44,6 +45,16 @@ TABULAR = "azureml.core.Dataset.Tabular.from_delimited_files"
 _ENVIRONMENT = "azureml.core.Environment"
 _TODO_ROWS = ("the tabular dataset became an MLTable file written next to the program (comma-separated, headers "
               "in every file); check the delimiter and header")
+
+
+def _method_chain(item: ast.expr) -> tuple[ast.expr, list[ast.Call]]:
+    """Split ``x.a(...).b(...)`` into ``x`` and the calls, innermost first."""
+    calls: list[ast.Call] = []
+    current = item
+    while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
+        calls.append(current)
+        current = current.func.value
+    return current, list(reversed(calls))
 
 
 def _assigned(call: ast.Call, ctx: FixContext, what: str) -> Binding:
@@ -72,13 +83,16 @@ def _main_input(node: ast.expr | None, ctx: FixContext, line: commandline.Comman
     if not isinstance(node, (ast.List, ast.Tuple)) or len(node.elts) != 1:
         raise ValueError("inputs= is not a list of one input: a v2 parallel job reads one input_data")
     item = node.elts[0]
-    base, calls = commandline._method_chain(item)
+    base, calls = _method_chain(item)
     name = None
+    mode = "ro_mount"
     for link in calls:
         method = link.func.attr  # type: ignore[union-attr]
         if method == "as_named_input" and len(link.args) == 1 and constant_str(link.args[0]) is not None:
             name = constant_str(link.args[0])
-        elif method not in ("as_mount", "as_download") or link.args or link.keywords:
+        elif method in ("as_mount", "as_download") and not link.args and not link.keywords:
+            mode = "ro_mount" if method == "as_mount" else "download"
+        else:
             raise ValueError(f"the input's .{method}() has no parallel-job equivalent")
     binding = ctx.binding_of(base) if isinstance(base, ast.Name) else None
     statement = binding.node if binding is not None else None
@@ -88,8 +102,14 @@ def _main_input(node: ast.expr | None, ctx: FixContext, line: commandline.Comman
     key = commandline.identifier(name or binding.name)
     callee = ctx.callee(call)
     if callee == FROM_FILES:
-        path, _ = commandline._dataset_source(call, ctx, line, direct=False)
-        line.datasets[key] = commandline.DatasetInput("uri_folder", None, path, id(binding), binding.name)
+        taken = Taken()
+        try:
+            path = data_inputs.source_of(call, ctx, taken).path
+        except (Refused, commandline.Refused) as reason:
+            raise ValueError(str(reason)) from None
+        line.absorb(taken)
+        source = data_inputs.Source("uri_folder", path, id(binding), binding.name)
+        line.datasets[key] = commandline.DatasetInput("uri_folder", data_inputs.Consumed(source, name, mode))
         mini_batch = FILE_MINI_BATCH
     elif callee == TABULAR:
         bound = bind_arguments(call, ["path", "validate"])
@@ -99,7 +119,8 @@ def _main_input(node: ast.expr | None, ctx: FixContext, line: commandline.Comman
             table = delimited_files(py_str(binding.name + "_mltable"), bound.values["path"], None, ctx, helpers)
         except Refused as reason:
             raise ValueError(str(reason)) from None
-        line.datasets[key] = commandline.DatasetInput("mltable", None, table, id(binding), binding.name)
+        source = data_inputs.Source("mltable", table, id(binding), binding.name)
+        line.datasets[key] = commandline.DatasetInput("mltable", data_inputs.Consumed(source, name, "direct"))
         notes.append(_TODO_ROWS)
         mini_batch = TABULAR_MINI_BATCH
     else:
@@ -111,9 +132,10 @@ def _main_input(node: ast.expr | None, ctx: FixContext, line: commandline.Comman
 def _output(node: ast.expr | None, binding: Binding, ctx: FixContext, line: commandline.CommandLine) -> str | None:
     if node is None:
         return None
-    origin = ctx.binding_of(node) if isinstance(node, ast.Name) else None
-    step = commandline.PipelineStep(set(), {id(origin)} if origin is not None else set())
-    found = commandline.translate([node], ctx, step)
+    made = data_outputs.produced(node, ctx, Taken())
+    if made is None:
+        raise ValueError("output= is not an output this fix can declare")
+    found = commandline.translate([node], ctx, commandline.PipelineStep(outputs=[made]))
     if not found.outputs:
         raise ValueError("output= is not an output this fix can declare")
     line.outputs.update(found.outputs)
@@ -128,13 +150,16 @@ def _arguments(node: ast.expr | None, side: ast.expr | None, ctx: FixContext,
         return []
     items, extra = commandline.argument_items(node, ctx)
     edits.extend(extra)
-    inputs: set[int] = set()
+    step = commandline.PipelineStep()
     if side is not None:
         if not isinstance(side, (ast.List, ast.Tuple)) or not all(isinstance(e, ast.Name) for e in side.elts):
             raise ValueError("side_inputs= is not a list of variables")
-        inputs = {id(ctx.binding_of(e)) for e in side.elts}  # type: ignore[arg-type]
-        line.consumes.extend(side.elts)  # type: ignore[arg-type]
-    found = commandline.translate(items, ctx, commandline.PipelineStep(inputs, set()))
+        step, deleted = commandline.step_data(side, None, ctx)
+        edits.extend(deleted)
+    found = commandline.translate(items, ctx, step)
+    if found.runtime or found.exports:
+        raise ValueError("an argument known only at run time, or data the script reads from the environment: "
+                         "a parallel task's program_arguments are one literal")
     line.datasets.update(found.datasets)
     line.upstream.update(found.upstream)
     line.parameters.update(found.parameters)

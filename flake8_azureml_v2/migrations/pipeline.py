@@ -23,6 +23,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         unit.binding = plan.binding
         unit.edits.extend(plan.edits)
         unit.consumes.extend(plan.consumes)
+        unit.requires.extend(plan.requires)
         yield unit
 
 

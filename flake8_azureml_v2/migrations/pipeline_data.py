@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.fixing.rewrite import FixContext, Rewrite
-from ._common import absorbed_bindings
+from .data_bindings import providers
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """A PipelineData passed between steps becomes a step output bound in the pipeline
     body (AML003/AML004 do that); the v1 variable is then deleted."""
-    yield from absorbed_bindings(ctx, "azureml.pipeline.core.PipelineData", "AML005", "PipelineData() -> Output(...)")
-
-
+    yield from providers(ctx, "AML005", "PipelineData() -> Output(...)")

@@ -94,22 +94,6 @@ def run_configuration_environment(node: ast.expr, ctx: FixContext, before: int, 
     return found.fields["environment"]
 
 
-def _listed(node: ast.expr | None, ctx: FixContext, consumes: list[ast.Name]) -> set[int]:
-    """Binding ids of the data objects a step lists in inputs=/outputs= (the lists go)."""
-    if node is None:
-        return set()
-    if not isinstance(node, (ast.List, ast.Tuple)) or not all(isinstance(e, ast.Name) for e in node.elts):
-        raise ValueError("inputs=/outputs= is not a list of variables")
-    found = set()
-    for element in node.elts:
-        binding = ctx.binding_of(element)  # type: ignore[arg-type]
-        if binding is None:
-            raise ValueError(f"`{element.id}` in inputs=/outputs= is unknown")  # type: ignore[attr-defined]
-        found.add(id(binding))
-        consumes.append(element)  # type: ignore[arg-type]
-    return found
-
-
 def _once(kind: str, build: Callable[[ast.Call, FixContext], T], call: ast.Call, ctx: FixContext) -> T:
     """Build a plan once per pass (both AML003 and AML004 ask for it); a refusal is
     remembered too and raised again as ValueError."""
@@ -153,17 +137,15 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     if script is None:
         raise ValueError("script_name= is not a known file name")
     consumes: list[ast.Name] = []
-    step_io = commandline.PipelineStep(_listed(values.get("inputs"), ctx, consumes),
-                                       _listed(values.get("outputs"), ctx, consumes))
+    step_io, extra_edits = commandline.step_data(values.get("inputs"), values.get("outputs"), ctx)
     items: list[ast.expr] = []
-    extra_edits: list[Edit] = []
     arguments = values.get("arguments")
     if arguments is not None:
-        items, extra_edits = commandline.argument_items(arguments, ctx)
-    line = commandline.translate(items, ctx, step_io)
-    mentioned = {id(ctx.binding_of(n)) for n in line.consumes}
-    if (step_io.inputs | step_io.outputs) - mentioned:
-        raise ValueError("the step lists data in inputs=/outputs= that its arguments do not pass: the script reads it another way")
+        items, argument_edits = commandline.argument_items(arguments, ctx)
+        extra_edits.extend(argument_edits)
+    folder = known_str(ctx, values.get("source_directory")) if "source_directory" in values else None
+    line = commandline.translate(items, ctx, step_io, commandline.script_text(ctx, folder, script))
+    line.check_visible(ctx, call)
     if "compute_target" not in values:
         raise ValueError("the step has no compute_target")
     compute = compute_source(values["compute_target"], ctx, consumes)
@@ -173,6 +155,7 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     else:  # v1 ran the step in its default environment: written out once for the module
         environment = DEFAULT_ENVIRONMENT
         helpers = default_environment("AML003")
+    helpers.update(line.helpers)
     plan = StepPlan(call, binding, _fresh(ctx, f"{binding.name}_component"), binding.name, line, compute,
                     consumes=consumes + line.consumes, notes=list(line.notes), helpers=helpers)
     plan.edits.extend(extra_edits)
@@ -193,7 +176,7 @@ def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, envi
     for index, element in enumerate(elements):
         parameter = element.keyword or STEP_SIGNATURE[index]
         if parameter == "script_name":
-            edits.append(Edit(element.start, element.end, f"command={py_str(plan.line.command(script))}"))
+            edits.append(Edit(element.start, element.end, f"command={plan.line.command_source(script)}"))
         elif parameter in _RENAMED:
             new = _RENAMED[parameter]
             if element.keyword is None:
@@ -248,6 +231,7 @@ class PipelinePlan:
     consumes: list[ast.Name] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     helpers: dict[str, str] = field(default_factory=dict)  # module-level definitions the component names
+    requires: list[ast.AST] = field(default_factory=list)  # steps v1 pulled in through their data
 
 
 def _step_names(node: ast.expr | None, ctx: FixContext, plan_edits: list[Edit]) -> list[ast.Name]:
@@ -270,8 +254,8 @@ def _settings(binding: Binding, ctx: FixContext) -> dict[str, str]:
     for use in binding.uses:
         parent = ctx.parent(use)
         call = parent if isinstance(parent, ast.Call) else ctx.parent(parent) if parent is not None else None
-        if not isinstance(call, ast.Call):
-            continue
+        if not isinstance(call, ast.Call) or not (isinstance(call.func, ast.Attribute) and call.func.attr == "submit"):
+            continue  # publish(), PipelineDraft.create(...): not a submission (their own fixes decide)
         settings = {}
         for keyword in call.keywords:
             if keyword.arg == PIPELINE_PARAMETERS:
@@ -295,6 +279,30 @@ def _parameter_values(node: ast.expr, ctx: FixContext) -> dict[str, str]:
     return {f"parameter:{known_str(ctx, k)}": ctx.locator.text(v) for k, v in zip(node.keys, node.values)}  # type: ignore[arg-type]
 
 
+def _with_producers(steps: list[StepPlan], ctx: FixContext) -> list[StepPlan]:
+    """v1 builds a pipeline from the listed steps and every step that produces data
+    they read (``Pipeline(ws, steps=[last_step])``): those become nodes too."""
+    steps = list(steps)
+    while True:
+        produced = {origin for step in steps for origin in step.line.produces}
+        wanted = {up.origin for step in steps for up in step.line.upstream.values()} - produced
+        if not wanted:
+            return steps
+        added = False
+        for site in ctx.model.calls_to(PYTHON_SCRIPT_STEP):
+            if any(step.call is site.node for step in steps):
+                continue
+            try:
+                plan = plan_step(site.node, ctx)
+            except ValueError:
+                continue
+            if set(plan.line.produces) & wanted:
+                steps.append(plan)
+                added = True
+        if not added:
+            return steps
+
+
 def _order(steps: list[StepPlan]) -> list[StepPlan]:
     """Data-flow order: every producer before its consumers (the listed order breaks ties)."""
     producer = {origin: step for step in steps for origin in step.line.produces}
@@ -316,6 +324,12 @@ def _order(steps: list[StepPlan]) -> list[StepPlan]:
     for step in steps:
         visit(step)
     return ordered
+
+
+def _read_nodes(steps: list[StepPlan]) -> set[str]:
+    """Nodes whose outputs another node reads."""
+    producer = {origin: step.node for step in steps for origin in step.line.produces}
+    return {producer[up.origin] for step in steps for up in step.line.upstream.values() if up.origin in producer}
 
 
 def _sink_outputs(steps: list[StepPlan]) -> dict[str, str]:
@@ -357,6 +371,8 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
             steps.append(_plan_any_step(statement.value, ctx))  # type: ignore[arg-type]
         except ValueError as reason:
             raise ValueError(f"step `{name.id}`: {reason}") from None
+    listed = {id(step) for step in steps}
+    steps = _with_producers(steps, ctx)
     ordered = _order(steps)
     settings = _settings(binding, ctx)
     decorator = []
@@ -374,7 +390,7 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
     for step in ordered:
         arguments = []
         for key, dataset in step.line.datasets.items():
-            declaration = dataset.declaration(with_path=True).replace(f', mode="{dataset.mode}"', "")
+            declaration = dataset.pipeline_input()
             parameter, known = parameters.setdefault(dataset.origin, (dataset.origin_name, declaration))
             if known != declaration:
                 raise ValueError(f"the dataset `{parameter}` is read as different types by different steps")
@@ -392,6 +408,11 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
         if len({s.compute for s in ordered}) > 1:
             body.append(f"{step.node}.compute = {step.compute}")
     returned = _sink_outputs(ordered)
+    read = _read_nodes(ordered) | {v.split(".", 1)[0] for v in returned.values()}
+    if len({s.compute for s in ordered}) == 1:
+        for step in ordered:
+            if step.node not in read:  # a node nothing reads still takes its name from the v1 step
+                body.append(f"{step.node}.name = {py_str(step.node)}")
     if returned:
         body.append("return {" + ", ".join(f"{py_str(k)}: {v}" for k, v in returned.items()) + "}")
     names_used = [p for p, _ in parameters.values()]
@@ -410,5 +431,6 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
     text = newline.join(indent + line for line in lines) + newline * 3 + f"{indent}{binding.name} = {function}({call_args})"
     consumes = [workspace, *names]
     plan = PipelinePlan(call, binding, workspace, ordered, text, edits, consumes)
+    plan.requires.extend(step.call for step in steps if id(step) not in listed)
     plan.edits.append(statements.replace(ctx.locator, binding.node, text.lstrip()))
     return plan

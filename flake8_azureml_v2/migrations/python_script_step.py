@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..engine.fixing import statements
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from .pipelines import PYTHON_SCRIPT_STEP, plan_step
 
@@ -25,6 +26,10 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         unit.findings.extend(plan.line.resolves)
         unit.notes.extend(plan.notes)
         unit.helpers.update(plan.helpers)
+        comments = plan.line.todo_comments()
+        if comments:
+            unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(site.node), comments))
+            unit.todos.extend(comments)
         yield unit
 
 

@@ -113,8 +113,8 @@ def environment(argument: Argument) -> str:
 
 def command(argument: Argument) -> list[str]:
     """``script=`` (with ``arguments=``) or ``command=`` -> ``command="python ..."``, where it stood."""
-    text, _ = _translated(argument.siblings, argument.ctx, argument.rewrite)
-    return [f"command={py_str(text)}"]
+    source, _ = _translated(argument.siblings, argument.ctx, argument.rewrite)
+    return [f"command={source}"]
 
 
 def inputs_and_outputs(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> list[str]:
@@ -143,9 +143,9 @@ def _command_line(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewr
             raise Refused("command= together with script=/arguments= is invalid in v1", RefusalKind.IMPOSSIBLE)
         node = v1_command.node
         if constant_str(node) is not None:
-            return constant_str(node), commandline.CommandLine()  # type: ignore[return-value]
+            return py_str(constant_str(node)), commandline.CommandLine()  # type: ignore[arg-type]
         if isinstance(node, (ast.List, ast.Tuple)) and all(constant_str(e) is not None for e in node.elts):
-            return shlex.join(constant_str(e) for e in node.elts), commandline.CommandLine()  # type: ignore[misc]
+            return py_str(shlex.join(constant_str(e) for e in node.elts)), commandline.CommandLine()  # type: ignore[misc]
         raise Refused("command= is not a literal string or list", RefusalKind.DATA_FLOW)
     script_name = known_str(ctx, script.node) if script is not None else None
     if script_name is None:
@@ -153,17 +153,25 @@ def _command_line(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewr
                       RefusalKind.DATA_FLOW)
     line = commandline.CommandLine()
     if items is not None:
+        folder = arguments.get("source_directory")
         try:
             found, edits = commandline.argument_items(items.node, ctx)
-            line = commandline.translate(found, ctx)
+            script = commandline.script_text(ctx, known_str(ctx, folder.node) if folder else None, script_name)
+            line = commandline.translate(found, ctx, script=script)
+            line.check_visible(ctx, rewrite.node)  # type: ignore[arg-type]
         except commandline.Refused as reason:
-            raise Refused(str(reason), RefusalKind.DATA_FLOW) from None
+            raise Refused(str(reason), reason.kind) from None
         rewrite.edits.extend(edits)
     hyperdrive.extend_trial(line, rewrite, ctx)  # a HyperDrive trial binds its search space
     rewrite.consumes.extend(line.consumes)
     rewrite.findings.extend(line.resolves)
     rewrite.notes.extend(line.notes)
-    return line.command(script_name), line
+    rewrite.helpers.update(line.helpers)
+    comments = line.todo_comments()
+    if comments:
+        rewrite.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(rewrite.node), comments))
+        rewrite.todos.extend(comments)
+    return line.command_source(script_name), line
 
 
 def _is_default_timeout(argument: Argument) -> bool:

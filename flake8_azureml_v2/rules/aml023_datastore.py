@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..migrations import fixer
 from ._matchers import member_calls
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -42,4 +43,5 @@ RULE = Rule(
     ),
     example="store = Datastore.get(ws, 'training_data')",
     use_instead="store = ml_client.datastores.get('training_data')",
+    fixer=fixer("datastore"),
 )

@@ -1,5 +1,6 @@
 """AML028: ``ws.get_default_datastore()`` on a v1 Workspace."""
 
+from ..migrations import fixer
 from ._matchers import method_calls
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -20,4 +21,5 @@ RULE = Rule(
     ),
     example="store = ws.get_default_datastore()",
     use_instead="store = ml_client.datastores.get_default()",
+    fixer=fixer("datastore", "fix_default"),
 )

@@ -11,7 +11,7 @@ import json
 import os
 from typing import Any
 
-from azure.ai.ml.entities import AmlCompute, Command, Model, Spark, Workspace
+from azure.ai.ml.entities import AccountKeyConfiguration, AmlCompute, AzureBlobDatastore, Command, Model, Spark, Workspace
 from azure.ai.ml.entities._builders import BaseNode
 from azure.ai.ml.entities._job.to_rest_functions import to_rest_job_object
 from azure.ai.ml.operations import (
@@ -19,6 +19,8 @@ from azure.ai.ml.operations import (
     BatchEndpointOperations,
     ComponentOperations,
     ComputeOperations,
+    DataOperations,
+    DatastoreOperations,
     EnvironmentOperations,
     JobOperations,
     ModelOperations,
@@ -313,7 +315,69 @@ def _environment_create(self: EnvironmentOperations, environment: Any) -> Any:
     return environment
 
 
+def _datastore(name: str) -> AzureBlobDatastore:
+    return AzureBlobDatastore(name=name, account_name="recordedaccount", container_name=f"{name}-container",
+                              credentials=AccountKeyConfiguration(account_key="a2V5"))
+
+
+def _datastore_get(self: DatastoreOperations, name: str, include_secrets: bool = False) -> AzureBlobDatastore:
+    _calls.append({"operation": "datastores.get", "name": name, "include_secrets": include_secrets})
+    _save()
+    return _datastore(name)
+
+
+def _datastore_get_default(self: DatastoreOperations, include_secrets: bool = False) -> AzureBlobDatastore:
+    _calls.append({"operation": "datastores.get_default"})
+    _save()
+    return _datastore("workspaceblobstore")
+
+
+def _data_create(self: DataOperations, data: Any, **kwargs: Any) -> Any:
+    """The data asset as it would be sent: its REST form is built (the check §10 names)."""
+    try:
+        data._to_rest_object()
+        rest_error = None
+    except Exception as exc:  # noqa: BLE001
+        rest_error = f"{type(exc).__name__}: {exc}"
+    _calls.append({"operation": "data.create_or_update", "data": _strip(data._to_dict()), "rest_error": rest_error})
+    _save()
+    return data
+
+
+class _Blob:
+    def __init__(self, container: _Container, name: str) -> None:
+        self.container, self.name = container, name
+
+    def exists(self) -> bool:
+        return self.name in self.container.blobs
+
+    def upload_blob(self, data: Any, overwrite: bool = False) -> None:
+        self.container.blobs[self.name] = data.read()
+        _calls.append({"operation": "blob.upload", "container": self.container.name, "blob": self.name})
+        _save()
+
+
+class _Container:
+    """azure-storage-blob's ContainerClient, in memory (blobs named in AML_EXISTING_BLOBS exist already)."""
+
+    def __init__(self, account_url: str, container_name: str, credential: Any = None) -> None:
+        self.name = container_name
+        self.blobs: dict[str, bytes] = {b: b"" for b in os.environ.get("AML_EXISTING_BLOBS", "").split(",") if b}
+        _calls.append({"operation": "blob.container", "account_url": account_url, "container": container_name,
+                       "credential": type(credential).__name__})
+        _save()
+
+    def get_blob_client(self, name: str) -> _Blob:
+        return _Blob(self, name)
+
+
 def install() -> None:
+    import azure.storage.blob
+
+    azure.storage.blob.ContainerClient = _Container  # type: ignore[misc, assignment]
+    DatastoreOperations.get = _datastore_get  # type: ignore[method-assign]
+    DatastoreOperations.get_default = _datastore_get_default  # type: ignore[method-assign]
+    DataOperations.create_or_update = _data_create  # type: ignore[method-assign]
     JobOperations.create_or_update = _create_or_update  # type: ignore[method-assign]
     JobOperations.stream = _stream  # type: ignore[method-assign]
     JobOperations.get = _get  # type: ignore[method-assign]

@@ -123,7 +123,9 @@ class Fold:
 class CallSpec:
     old: str  # qualified name of the old callable
     signature: tuple[str, ...]  # its parameters in positional order
-    new: tuple[str, str]  # (module, name) of the new callable; ``name.attr`` names an attribute of it
+    # (module, name) of the new callable (``name.attr`` names an attribute of it), or a
+    # template naming what the caller passes in ``names`` (``"{client}.datastores.get"``)
+    new: tuple[str, str] | str
     params: Mapping[str, Action]
     defaults: tuple[Default, ...] = ()
     folds: tuple[Fold, ...] = ()
@@ -137,8 +139,11 @@ class CallSpec:
     callee: Callable[[dict[str, Argument], FixContext, Rewrite], str] | None = None
 
 
-def new_callable(new: tuple[str, str], ctx: FixContext) -> str:
-    """``("azure.ai.ml", "automl.classification")`` -> the imported ``automl``, then ``.classification``."""
+def new_callable(new: tuple[str, str] | str, ctx: FixContext, names: Mapping[str, str] | None = None) -> str:
+    """``("azure.ai.ml", "automl.classification")`` -> the imported ``automl``, then ``.classification``;
+    a template is filled from ``names``."""
+    if isinstance(new, str):
+        return new.format(**(names or {}))
     module, name = new
     head, dot, tail = name.partition(".")
     return ctx.symbol(module, head) + dot + tail
@@ -153,7 +158,7 @@ class _FoldSite:
 
 
 def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixContext,
-                    binding: Binding | None = None) -> None:
+                    binding: Binding | None = None, names: Mapping[str, str] | None = None) -> None:
     """Edit ``call`` into the new call; raises :class:`Refused`."""
     spreads = _spreads(call, ctx)
     plain = ast.Call(func=call.func, args=call.args, keywords=[k for k in call.keywords if k.arg is not None])
@@ -231,7 +236,7 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
         extra.extend(_keywords(spec, argument, rewrite))
     if spec.finish is not None:
         extra.extend(spec.finish(everything, ctx, rewrite))
-    callee = spec.callee(everything, ctx, rewrite) if spec.callee is not None else new_callable(spec.new, ctx)
+    callee = spec.callee(everything, ctx, rewrite) if spec.callee is not None else new_callable(spec.new, ctx, names)
     edits.append(statements.replace(ctx.locator, call.func, callee))
     todos = []
     for default in spec.defaults:

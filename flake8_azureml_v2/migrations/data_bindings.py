@@ -1,0 +1,199 @@
+"""Variables that hold v1 data: datasets, their consumption configs and job outputs.
+
+v2 has no such objects: the jobs that read them write their own ``Input``/``Output``
+(see :mod:`.commandline`), so the variable's statement goes once every use is
+taken over.  Where other v1 code still uses the variable, it stays as it is: the
+migrated jobs do not read it, so keeping it alive is always sound.
+``dataset.register(...)`` registers a data asset, so it is translated, never dropped.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..engine.findings import RefusalKind
+from ..engine.fixing import statements
+from ..engine.fixing.arguments import bind_arguments, py_str
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.symbols import symbol
+from ..engine.names import Binding, Instance
+from ..v1api import is_subtype
+from ._common import workspace_binding
+from .data_inputs import (
+    CONSUMPTION,
+    DATASET,
+    consumed,
+    is_dataset_variable,
+    registered_item,
+)
+from .data_outputs import OUTPUT_CONFIG, PIPELINE_DATA, produced
+from .data_refs import DATASTORE, WORKSPACE, Refused, Taken, is_store
+
+PIPELINE_PARAMETER = "azureml.pipeline.core.PipelineParameter"
+_HOLDERS = (WORKSPACE, DATASTORE, DATASET, CONSUMPTION, OUTPUT_CONFIG, PIPELINE_DATA, PIPELINE_PARAMETER)
+_CODES = {DATASET: "AML022", CONSUMPTION: "AML022", OUTPUT_CONFIG: "AML006", PIPELINE_DATA: "AML005"}
+_REGISTER = ["workspace", "name", "description", "tags", "create_new_version"]
+
+
+def code_of(binding: Binding, ctx: FixContext) -> str | None:
+    value = binding.value
+    if isinstance(value, Instance):
+        for qualname, code in _CODES.items():
+            if is_subtype(value.type, qualname):
+                return code
+    statement = binding.node
+    if isinstance(statement, ast.Assign) and registered_item(statement.value, ctx) is not None:
+        return "AML022"
+    return None
+
+
+def _is_register(value: ast.expr) -> bool:
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "register"
+
+
+def providers(ctx: FixContext, code: str, description: str) -> Iterator[Rewrite]:
+    """One rewrite per data variable of the kind ``code`` names."""
+    for binding in ctx.model.bindings:
+        statement = binding.node
+        if (not isinstance(statement, ast.Assign) or len(statement.targets) != 1
+                or not isinstance(statement.targets[0], ast.Name) or statement.targets[0].id != binding.name
+                or _is_register(statement.value) or code_of(binding, ctx) != code):
+            continue
+        value = statement.value
+        unit = Rewrite(code, value, description, binding=binding)
+        unit.alive_edits = []
+        unit.alive_description = "kept for the v1 code that still uses it; the migrated jobs write their own paths"
+        unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
+        if binding.conditional and binding.uses:
+            yield unit.refuse(f"`{binding.name}` is assigned conditionally", RefusalKind.DATA_FLOW)
+            continue
+        if not binding.uses and _looks_up(value, ctx):
+            yield _existence_check(unit, binding, value, ctx)
+            continue
+        try:
+            found = (consumed(value, ctx, Taken(), top=False) if code == "AML022"
+                     else produced(value, ctx, Taken(), top=False))
+        except Refused as reason:
+            yield unit.refuse(str(reason), reason.kind)
+            continue
+        if found is None:
+            continue
+        unit.edits.append(ctx.delete(statement))
+        unit.consumes.extend(holders_in(value, ctx))
+        unit.findings.extend(findings_in(value, ctx))
+        yield unit
+
+
+_DATA_CODES = ("AML005", "AML006", "AML022", "AML023", "AML028")
+
+
+def findings_in(value: ast.expr, ctx: FixContext) -> list[tuple[str, ast.AST]]:
+    """The data findings of the calls inside a statement that goes (the constructor under
+    ``.as_mount()``, an inline ``ws.get_default_datastore()``)."""
+    return [(finding.code, node) for node in ast.walk(value) if node is not value
+            for finding in ctx.findings_for(node) if finding.code in _DATA_CODES]
+
+
+def _looks_up(value: ast.expr, ctx: FixContext) -> bool:
+    """``Dataset.get_by_name(...)`` / ``ws.datasets[...]``: raises when the dataset is missing."""
+    return any(ctx.callee(n) in ("azureml.core.Dataset.get_by_name", "azureml.core.Dataset.get_by_id")
+               or registered_item(n, ctx) is not None for n in ast.walk(value) if isinstance(n, (ast.Call, ast.Subscript)))
+
+
+def _existence_check(unit: Rewrite, binding: Binding, value: ast.expr, ctx: FixContext) -> Rewrite:
+    """A lookup nobody reads checks that the dataset exists (it raises otherwise):
+    ``ml_client.data.get(name, label="latest")`` raises the same way (mapping-extension.md 4.2)."""
+    bound = bind_arguments(value, ["workspace", "name", "version"]) if isinstance(value, ast.Call) else "not a call"
+    name = bound.values.get("name") if not isinstance(bound, str) else None
+    workspace = bound.values.get("workspace") if not isinstance(bound, str) else None
+    version = bound.values.get("version") if not isinstance(bound, str) else None
+    if (ctx.callee(value) != "azureml.core.Dataset.get_by_name" or isinstance(bound, str) or name is None
+            or workspace_binding(ctx, workspace) is None or set(bound.values) - {"workspace", "name", "version"}
+            or not (version is None or isinstance(version, ast.Constant) and isinstance(version.value, (int, str)))):
+        return unit.refuse(f"`{binding.name}` is never read: the lookup only checks that the dataset exists",
+                           RefusalKind.DATA_FLOW)
+    label = 'label="latest"' if version is None or version.value == "latest" else f"version={py_str(str(version.value))}"  # type: ignore[union-attr]
+    client = ctx.counterpart(workspace_binding(ctx, workspace))  # type: ignore[arg-type]
+    unit.consumes.append(workspace)  # type: ignore[arg-type]
+    unit.edits.append(statements.replace(ctx.locator, value, f"{client}.data.get({ctx.locator.text(name)}, {label})"))
+    unit.description = "Dataset.get_by_name() -> ml_client.data.get(): it still checks that the data exists"
+    return unit
+
+
+def holders_in(value: ast.expr, ctx: FixContext) -> list[ast.Name]:
+    """Uses of variables that hold v1 objects (workspace, datastore, data) inside ``value``."""
+    found = []
+    for node in ast.walk(value):
+        if not isinstance(node, ast.Name) or not isinstance(node.ctx, ast.Load):
+            continue
+        binding = ctx.binding_of(node)
+        if binding is None:
+            continue
+        held = binding.value
+        if (isinstance(held, Instance) and any(is_subtype(held.type, t) for t in _HOLDERS)) \
+                or is_dataset_variable(node, ctx) or is_store(ctx, node):
+            found.append(node)
+    return found
+
+
+def registrations(ctx: FixContext) -> Iterator[Rewrite]:
+    """``ds.register(workspace=ws, name=n, ...)`` -> ``ml_client.data.create_or_update(Data(...))``."""
+    for site in ctx.model.method_calls(DATASET, "register"):
+        call = site.node
+        statement = ctx.parent(call)
+        if not isinstance(statement, (ast.Expr, ast.Assign)) or statement.value is not call:
+            continue
+        unit = Rewrite("AML022", call, "dataset.register() -> ml_client.data.create_or_update(Data(...))")
+        if isinstance(statement, ast.Assign):
+            unit.binding = ctx.assigned_binding(call)
+            if unit.binding is None:
+                continue
+            unit.alive_edits = []
+            unit.must_keep_alive = ctx.is_imported_elsewhere(unit.binding)
+        try:
+            text, todo = _registration(call, ctx, unit)
+        except Refused as reason:
+            yield unit.refuse(str(reason), reason.kind)
+            continue
+        unit.edits.append(statements.replace(ctx.locator, statement, text))
+        if todo:
+            comment = f"# TODO(azureml-v2): {todo}"
+            unit.edits.append(statements.insert_before(ctx.locator, statement, [comment]))
+            unit.todos.append(comment)
+        yield unit
+
+
+def _registration(call: ast.Call, ctx: FixContext, unit: Rewrite) -> tuple[str, str]:
+    bound = bind_arguments(call, _REGISTER)
+    if isinstance(bound, str):
+        raise Refused(f"register(): {bound}")
+    values = bound.values
+    workspace = values.get("workspace")
+    if workspace_binding(ctx, workspace) is None or "name" not in values:
+        raise Refused("register() without a Workspace variable and a name")
+    taken = Taken()
+    used = consumed(call.func.value, ctx, taken)  # type: ignore[attr-defined]
+    if used is None or used.source.kind is None:
+        raise Refused("register() of a dataset this fix cannot follow")
+    for binding in taken.references:
+        if not ctx.visible(call, binding):
+            raise Refused(f"`{binding.name}` does not hold the same value where the dataset is registered")
+    unit.consumes.extend(taken.consumes)
+    unit.consumes.append(workspace)  # type: ignore[arg-type]
+    unit.findings.extend(taken.resolves)
+    unit.helpers.update(taken.helpers)
+    unit.notes.extend(taken.notes)
+    client = ctx.counterpart(workspace_binding(ctx, workspace))  # type: ignore[arg-type]
+    parts = [f"name={ctx.locator.text(values['name'])}", f"path={used.source.path}", f'type="{used.source.kind}"']
+    parts += [f"{key}={ctx.locator.text(values[key])}" for key in ("description", "tags") if key in values]
+    new_version = values.get("create_new_version")
+    todo = ""
+    if not (isinstance(new_version, ast.Constant) and new_version.value is True):
+        if new_version is not None and not (isinstance(new_version, ast.Constant) and new_version.value is False):
+            raise Refused("create_new_version= is not True or False")
+        parts.append(f"version={py_str('1')}")
+        todo = ("AML022 v1 registered only a name that was new (create_new_version=False); "
+                'version="1" fails when that version exists with other content')
+    data = f"{symbol('azure.ai.ml.entities', 'Data')}({', '.join(parts)})"
+    return f"{client}.data.create_or_update({data})", todo

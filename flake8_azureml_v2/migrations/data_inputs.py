@@ -1,0 +1,280 @@
+"""v1 datasets and the way a job reads them -> a v2 ``Input`` (mapping-extension.md 4.2, 4.4).
+
+``Dataset.File.from_files`` becomes a ``uri_file``/``uri_folder`` path,
+``Dataset.Tabular.from_delimited_files`` an MLTable folder written at submit
+time (a documented default: the script must read it with ``mltable``), a
+registered dataset ``azureml:<name>@latest`` typed by how it is read.
+``as_named_input(n)`` names the input, ``.as_mount()``/``.as_download()`` give
+its mode and ``path_on_compute`` its mount point.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, replace
+
+from ..engine.findings import RefusalKind
+from ..engine.fixing.arguments import bind_arguments, known_str, py_str
+from ..engine.fixing.rewrite import FixContext, snippet
+from ..engine.fixing.symbols import symbol
+from ._common import workspace_binding
+from .data_refs import (
+    CONSUMPTION,
+    DATASET,
+    DELIMITED,
+    FROM_FILES,
+    GET_BY_NAME,
+    OTHER_TABULAR,
+    Refused,
+    Taken,
+    followed,
+    is_typed,
+    kind_of_path,
+    locations,
+    where,
+    workspace_item,
+)
+
+MLTABLE_HELPER = "_v1_mltable"
+_MLTABLE_SOURCE = f'''def {MLTABLE_HELPER}(folder, paths, transformation, options):
+    """Write the MLTable file that describes what a v1 TabularDataset read; return its folder."""
+    {symbol("os")}.makedirs(folder, exist_ok=True)
+    lines = ["paths:"]
+    lines += [f"  - {{kind}}: {{{symbol("json")}.dumps(uri)}}" for kind, uri in paths]
+    lines += ["transformations:", f"  - {{transformation}}:"]
+    lines += [f"      {{key}}: {{{symbol("json")}.dumps(value)}}" for key, value in options.items()]
+    with open({symbol("os")}.path.join(folder, "MLTable"), "w", encoding="utf-8") as handle:
+        handle.write("\\n".join(lines) + "\\n")
+    return folder
+'''
+MLTABLE_TODO = ("AML022 the script must read this input with mltable.load(<path>).to_pandas_dataframe(); "
+                "add 'mltable' to the job's environment")
+_FROM_FILES = ["path", "validate", "partition_format", "is_file"]
+_DELIMITED = ["path", "validate", "include_path", "infer_column_types", "set_column_types", "separator", "header",
+              "partition_format", "support_multi_line", "empty_as_string", "encoding"]
+# from_delimited_files parameter -> (MLTable read_delimited key, v1 default)
+_READ_DELIMITED = {"separator": ("delimiter", ","), "header": ("header", True), "encoding": ("encoding", "utf8"),
+                   "infer_column_types": ("infer_column_types", True), "include_path": ("include_path_column", False),
+                   "support_multi_line": ("support_multi_line", False), "empty_as_string": ("empty_as_string", False)}
+_TRANSPARENT = {"register"}
+# azure-ai-ml 1.35 fails job validation on Input/Output(path_on_compute=...) (KeyError 'base_path'):
+# the mount point is left to Azure ML, a documented default.
+_ON_COMPUTE = ("{code} v1 put this {what} at {path}; v2 chooses the mount point (azure-ai-ml rejects "
+               "path_on_compute=): the script must take the path from its arguments")  # a registered dataset reads the same data
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str | None  # uri_file, uri_folder or mltable; None: a registered dataset, typed by its use
+    path: str  # Python source of the v2 path
+    origin: int  # id of the dataset's binding (or call): one pipeline input per dataset
+    name: str  # a name for that pipeline input
+
+
+@dataclass(frozen=True)
+class Consumed:
+    source: Source
+    name: str | None  # as_named_input(name): the input's name, and v1's environment variable
+    mode: str  # "ro_mount", "download" or "direct"
+    path_on_compute: str | None = None
+
+
+def is_dataset_variable(node: ast.expr, ctx: FixContext) -> bool:
+    if not isinstance(node, ast.Name):
+        return False
+    if is_typed(ctx, node, DATASET, CONSUMPTION):
+        return True
+    binding = ctx.binding_of(node)
+    statement = binding.node if binding is not None else None
+    return isinstance(statement, ast.Assign) and registered_item(statement.value, ctx) is not None
+
+
+def consumed(node: ast.expr, ctx: FixContext, taken: Taken, top: bool = True) -> Consumed | None:
+    """How ``node`` hands a dataset to a job, or None when it is no dataset."""
+    if isinstance(node, ast.Name):
+        if not is_dataset_variable(node, ctx):
+            return None
+        binding, value = followed(node, ctx, taken if top else None)
+        inner = consumed(value, ctx, taken, top=False)
+        if inner is None:
+            raise Refused(f"`{node.id}` holds a dataset this fix cannot follow")
+        if inner.source.origin == id(value) or inner.source.name == "dataset":
+            inner = replace(inner, source=replace(inner.source, origin=id(binding), name=binding.name))
+        return inner
+    registered = registered_item(node, ctx)
+    if registered is not None:
+        return Consumed(_registered(registered, node, None, ctx, taken, top, registered_workspace(node)), None, "direct")
+    if not isinstance(node, ast.Call):
+        return None
+    callee = ctx.callee(node)
+    if callee in (FROM_FILES, DELIMITED, GET_BY_NAME, *OTHER_TABULAR):
+        if top:
+            taken.resolves.append(("AML022", node))
+        return Consumed(_source(node, callee, ctx, taken, top), None, "direct")  # type: ignore[arg-type]
+    if callee == CONSUMPTION:
+        return _consumption_config(node, ctx, taken, top)
+    func = node.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    inner = consumed(func.value, ctx, taken, top)
+    if inner is None:
+        return None
+    return _method(inner, func.attr, node, ctx, top)
+
+
+def _method(inner: Consumed, method: str, call: ast.Call, ctx: FixContext, top: bool) -> Consumed:
+    if method == "as_named_input":
+        name = known_str(ctx, call.args[0]) if len(call.args) == 1 and not call.keywords else None
+        if name is None:
+            raise Refused("as_named_input() needs one literal name")
+        return replace(inner, name=name)
+    if method in ("as_mount", "as_download"):
+        bound = bind_arguments(call, ["path_on_compute"])
+        target = bound.values.get("path_on_compute") if not isinstance(bound, str) else None
+        if isinstance(bound, str) or set(bound.values) - {"path_on_compute"}:
+            raise Refused(f"{method}() with arguments this fix cannot follow")
+        on_compute = known_str(ctx, target) if target is not None else None
+        if target is not None and on_compute is None:
+            raise Refused(f"{method}(path_on_compute=...) is not a literal")
+        return replace(inner, mode="ro_mount" if method == "as_mount" else "download", path_on_compute=on_compute)
+    if method in _TRANSPARENT and not top:
+        return inner
+    raise Refused(f"dataset method .{method}() here: migrate it by hand")
+
+
+def _consumption_config(call: ast.Call, ctx: FixContext, taken: Taken, top: bool) -> Consumed:
+    """``DatasetConsumptionConfig(name, dataset, mode="direct", path_on_compute=None)``."""
+    bound = bind_arguments(call, ["name", "dataset", "mode", "path_on_compute"])
+    if isinstance(bound, str) or "dataset" not in bound.values:
+        raise Refused("DatasetConsumptionConfig() with arguments this fix cannot follow")
+    values = bound.values
+    name, mode = known_str(ctx, values.get("name")), known_str(ctx, values["mode"]) if "mode" in values else "direct"
+    inner = consumed(values["dataset"], ctx, taken, top)
+    if inner is None or name is None or mode not in ("direct", "mount", "download"):
+        raise Refused("DatasetConsumptionConfig() over something other than a dataset this fix can follow")
+    on_compute = known_str(ctx, values.get("path_on_compute")) if "path_on_compute" in values else None
+    return replace(inner, name=name, mode="ro_mount" if mode == "mount" else mode, path_on_compute=on_compute)
+
+
+def source_of(call: ast.Call, ctx: FixContext, taken: Taken) -> Source:
+    """Where the dataset ``call`` builds lives, for a consumer that reads it its own way."""
+    return _source(call, ctx.callee(call) or "", ctx, taken, top=True)
+
+
+def _source(call: ast.Call, callee: str, ctx: FixContext, taken: Taken, top: bool) -> Source:
+    if callee == GET_BY_NAME:
+        bound = bind_arguments(call, ["workspace", "name", "version"])
+        if isinstance(bound, str) or set(bound.values) - {"workspace", "name", "version"}:
+            raise Refused("Dataset.get_by_name() with arguments this fix cannot follow")
+        return _registered(bound.values.get("name"), call, bound.values.get("version"), ctx, taken, top,
+                           bound.values.get("workspace"))
+    if callee in OTHER_TABULAR:
+        raise Refused(f"a tabular dataset from {callee.rsplit('.', 1)[1]}(): migrate it by hand", RefusalKind.NOT_YET)
+    bound = bind_arguments(call, _FROM_FILES if callee == FROM_FILES else _DELIMITED)
+    if isinstance(bound, str) or "path" not in bound.values:
+        raise Refused(f"the dataset call: {bound if isinstance(bound, str) else 'it has no path'}")
+    values = bound.values
+    for unsupported in ("partition_format", "set_column_types"):
+        if unsupported in values:
+            raise Refused(f"{unsupported}= has no mechanical v2 equivalent: migrate it by hand", RefusalKind.NOT_YET)
+    found = locations(values["path"], ctx, taken, top)
+    if callee == FROM_FILES:
+        is_file = _literal(values.get("is_file"), "is_file") if "is_file" in values else None
+        place = where(found, taken, is_file=is_file)
+        return Source(kind_of_path(place, taken), place.path, id(call), "dataset")
+    return _tabular(found, values, ctx, taken, call)
+
+
+def _literal(node: ast.expr | None, what: str) -> object:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (bool, str, int)):
+        return node.value
+    raise Refused(f"{what}= is not a literal")
+
+
+def _tabular(found: list, values: dict[str, ast.expr], ctx: FixContext, taken: Taken, call: ast.Call) -> Source:
+    """An MLTable folder describing the delimited files, written when the job is submitted."""
+    options = {}
+    for parameter, (key, default) in _READ_DELIMITED.items():
+        value = _literal(values[parameter], parameter) if parameter in values else default
+        if parameter == "header":
+            if not isinstance(value, bool):
+                raise Refused("header= other than True/False: migrate it by hand", RefusalKind.NOT_YET)
+            value = "all_files_same_headers" if value else "no_header"
+        options[key] = value
+    paths = []
+    for location in found:
+        text = location.path
+        kind = "pattern" if re.search(r"[*?\[]", text) else "folder" if text.endswith("/") else "file"
+        if location.store is None:
+            paths.append(f"({py_str(kind)}, {py_str(text)})")
+        else:
+            clean = text.lstrip("./") if not text.startswith("../") else text
+            paths.append(f"({py_str(kind)}, {location.store.uri(clean)})")
+    stem = re.sub(r"\W", "_", found[0].path.rstrip("/").rsplit("/", 1)[-1].split(".")[0]) or "data"
+    folder = py_str(f"./_v1_mltable_{stem}")
+    arguments = ", ".join(f"{py_str(k)}: {_python(v)}" for k, v in options.items())
+    taken.helpers[MLTABLE_HELPER] = _MLTABLE_SOURCE
+    taken.todos.append(MLTABLE_TODO)
+    if len(found) > 1 or any("pattern" in p for p in paths):
+        taken.notes.append("the tabular dataset's paths are listed in its MLTable file")
+    path = f'{MLTABLE_HELPER}({folder}, [{", ".join(paths)}], "read_delimited", {{{arguments}}})'
+    return Source("mltable", path, id(call), "dataset")
+
+
+def _python(value: object) -> str:
+    return py_str(value) if isinstance(value, str) else repr(value)
+
+
+def registered_item(node: ast.expr, ctx: FixContext) -> ast.expr | None:
+    """The name node of ``ws.datasets[name]`` / ``ws.datasets.get(name)``."""
+    return workspace_item(node, ctx, "datasets")
+
+
+def registered_workspace(node: ast.expr) -> ast.expr:
+    """The workspace of ``ws.datasets[...]`` (its caller checked the shape)."""
+    owner = node.value if isinstance(node, ast.Subscript) else node.func.value  # type: ignore[attr-defined]
+    return owner.value  # type: ignore[no-any-return]
+
+
+def _registered(name_node: ast.expr | None, call: ast.expr, version: ast.expr | None, ctx: FixContext, taken: Taken,
+                top: bool, workspace: ast.expr | None = None) -> Source:
+    """v2 reads a v1 registered dataset as ``azureml:<name>@latest`` or ``:<version>``."""
+    name = known_str(ctx, name_node)
+    if name is None:
+        raise Refused("the registered dataset's name is not a literal")
+    if version is not None and not (isinstance(version, ast.Constant) and isinstance(version.value, (int, str))):
+        raise Refused("the registered dataset's version is not a literal")
+    label = "@latest" if version is None or version.value == "latest" else f":{version.value}"  # type: ignore[union-attr]
+    if workspace_binding(ctx, workspace) is None:
+        raise Refused(f"`{snippet(ctx.locator, call)}` does not read a Workspace variable")
+    if top:
+        taken.consumes.append(workspace)  # type: ignore[arg-type]
+    return Source(None, py_str(f"azureml:{name}{label}"), id(call), re.sub(r"\W", "_", name))
+
+
+def input_kind(used: Consumed, taken: Taken) -> str:
+    """The v2 type: a registered dataset is typed by how the job reads it."""
+    if used.path_on_compute is not None:
+        taken.todos.append(_ON_COMPUTE.format(code="AML022", what="input", path=used.path_on_compute))
+    if used.source.kind is not None:
+        if used.source.kind != "mltable" and used.mode == "direct":
+            raise Refused("a file dataset read directly (no as_mount()/as_download()): the script decides what v2 "
+                          "input fits; migrate it by hand", RefusalKind.NOT_YET)
+        return used.source.kind
+    if used.mode == "direct":
+        taken.notes.append("the registered dataset is read directly, so as a tabular (mltable) input")
+        taken.todos.append(MLTABLE_TODO)
+        return "mltable"
+    taken.notes.append("the registered dataset is mounted or downloaded, so it is read as a folder (uri_folder)")
+    return "uri_folder"
+
+
+def declaration(used: Consumed, kind: str, with_path: bool = True) -> str:
+    """``Input(type=..., path=..., mode=..., path_on_compute=...)``."""
+    parts = [f'type="{kind}"']
+    if with_path:
+        parts.append(f"path={used.source.path}")
+    if used.mode == "download":
+        parts.append('mode="download"')
+    return f"{symbol('azure.ai.ml', 'Input')}({', '.join(parts)})"

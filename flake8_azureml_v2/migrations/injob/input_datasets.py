@@ -1,0 +1,193 @@
+"""The migration for AML033 (and AML038 with it): ``run.input_datasets[n]`` in a job script.
+
+For an input the launcher mounts or downloads, v1 also set an environment
+variable ``n`` holding the path, which ``input_datasets[n]`` read
+(mapping-extension.md 4.4): ``os.environ[n]`` reads the same thing, under v1 and
+under the migrated launcher (which exports ``n`` because the script reads it).
+A tabular input read directly (``.to_pandas_dataframe()``) becomes
+``mltable.load(os.environ[n])``, a documented default; that needs the launcher's
+v2 form (in v1 the variable held the dataset id), so it is done once the launcher
+in the same project exports ``n``.  An input whose launcher is unknown stays reported.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from ...engine import files, project
+from ...engine.analysis import analyse
+from ...engine.findings import RefusalKind
+from ...engine.fixing.arguments import known_str, py_str
+from ...engine.fixing.rewrite import FixContext, Rewrite
+from ...engine.fixing.symbols import symbol
+from ...rules._shared import RUN
+from ...v1api import SURFACE
+from ..commandline import list_items
+from ..data_inputs import consumed, input_kind
+from ..data_refs import Refused, Taken
+from ._shared import is_context_run, replace
+
+LAUNCHERS = ("azureml.core.ScriptRunConfig", "azureml.pipeline.steps.PythonScriptStep")
+_DATA_PARAMETERS = {"arguments", "inputs"}
+TABULAR_TODO = ("AML038 v1 handed this tabular input over as a dataset; v2 hands over the MLTable folder: "
+                "add 'mltable' to the job's environment")
+
+
+@dataclass(frozen=True)
+class Launched:
+    mode: str  # ro_mount, download or direct
+    kind: str  # uri_file, uri_folder or mltable
+
+
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
+    """``run.input_datasets["n"]`` -> ``os.environ["n"]`` (mounted or downloaded) or
+    ``mltable.load(os.environ["n"])`` (tabular, read directly)."""
+    reads = [r for r in ctx.model.attribute_reads if r.node.attr == "input_datasets"
+             and is_context_run(ctx, r.node.value)]
+    if not reads:
+        return
+    launcher = _launcher(ctx)
+    exports = _v2_exports(ctx)
+    for read in reads:
+        subscript = ctx.parent(read.node)
+        unit = Rewrite("AML033", read.node, "run.input_datasets[n] -> the path v1 exported as $n")
+        receiver = read.node.value
+        if isinstance(receiver, ast.Name):
+            unit.consumes.append(receiver)
+        else:
+            unit.findings.append(("AML011", receiver))
+        name = known_str(ctx, subscript.slice) if isinstance(subscript, ast.Subscript) else None  # type: ignore[union-attr]
+        if name is None:
+            yield unit.refuse("input_datasets is not read with a literal name")
+            continue
+        found = launcher.get(name) if launcher is not None else None
+        environ = f'{symbol("os")}.environ[{py_str(name)}]'
+        if (found is not None and found.mode in ("ro_mount", "download")) or exports.get(name, "mltable") != "mltable":
+            replace(ctx, unit, subscript, environ)  # type: ignore[arg-type]
+        elif name in exports:
+            _tabular(ctx, unit, subscript, environ)  # type: ignore[arg-type]
+        elif launcher is None:
+            unit.refuse("the job that runs this script is not one of this project this fix can read",
+                        RefusalKind.DATA_FLOW)
+        elif found is None:
+            unit.refuse(f"the launcher hands no input named {name!r} over in a way this fix can follow")
+        else:
+            unit.refuse(f"the input {name!r} is read directly: how the script uses it decides its v2 form "
+                        "(a tabular input is migrated once its launcher exports it)")
+        yield unit
+
+
+def _tabular(ctx: FixContext, unit: Rewrite, subscript: ast.Subscript, environ: str) -> None:
+    """Only ``.to_pandas_dataframe()`` is read from it: an MLTable has the same method."""
+    holder = ctx.parent(subscript)
+    calls = []
+    if isinstance(holder, ast.Attribute):
+        calls = [holder]
+    elif isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
+        binding = ctx.assigned_binding(subscript)
+        calls = [ctx.parent(u) for u in binding.uses] if binding is not None and not binding.conditional else []
+    if not calls or not all(isinstance(c, ast.Attribute) and c.attr == "to_pandas_dataframe"
+                            and isinstance(ctx.parent(c), ast.Call) and not ctx.parent(c).args for c in calls):  # type: ignore[union-attr]
+        unit.refuse("the tabular input is used for more than to_pandas_dataframe()")
+        return
+    replace(ctx, unit, subscript, f"{symbol('mltable')}.load({environ})")
+    for attribute in calls:
+        unit.findings.append(("AML038", ctx.parent(attribute)))  # type: ignore[arg-type]
+    comment = f"# TODO(azureml-v2): {TABULAR_TODO}"
+    from ...engine.fixing import statements
+
+    unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(subscript), [comment]))
+    unit.todos.append(comment)
+
+
+def _v2_exports(ctx: FixContext) -> dict[str, str]:
+    """The inputs a migrated launcher of this script (a .py file of the project that runs
+    ``python <script>``) exports, with the type it declares them with."""
+    path = getattr(ctx.analysis.context, "path", None)
+    if path is None:
+        return {}
+    found: dict[str, str] = {}
+    settings = ctx.analysis.context.settings  # type: ignore[union-attr]
+    for text in _v2_commands(project.root_for(Path(path), settings), settings.exclude):
+        for command in re.findall(r'command="export ([^"]*?) && python ' + re.escape(Path(path).name) + r'\b', text):
+            for name, key in re.findall(r"(\w+)=\$\{\{inputs\.(\w+)\}\}", command):
+                declared = re.search(r'"%s": Input\(type="(\w+)"' % re.escape(key), text)
+                if declared:
+                    found[name] = declared.group(1)
+    return found
+
+
+def _v2_commands(root: Path, exclude: tuple[str, ...]) -> list[str]:
+    """Python files of the project with a v2 command that exports variables (read each time:
+    a launcher fixed earlier in this run counts)."""
+    found = []
+    for count, path in enumerate(files.walk(root, (".py",), pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None)):
+        if count > 5000:
+            break
+        try:
+            text = files.read_regular(path, limit=2_000_000).decode("utf-8", "replace")
+        except (OSError, files.TooLarge):
+            continue
+        if 'command="export ' in text:
+            found.append(text)
+    return found
+
+
+def _launcher(ctx: FixContext) -> dict[str, Launched] | None:
+    """How the v1 launcher of this script (a .py file of the same project) hands each
+    named input over; None when it is unknown."""
+    context = ctx.analysis.context
+    path = getattr(context, "path", None)
+    if path is None:
+        return None
+    key = f"launcher:{path}"
+    if key not in ctx.cache:
+        ctx.cache[key] = _read_launcher(Path(path), context.settings)  # type: ignore[union-attr]
+    return ctx.cache[key]  # type: ignore[return-value]
+
+
+def _read_launcher(path: Path, settings: object) -> dict[str, Launched] | None:
+    reference = project.index_for(path, settings, SURFACE).reference_to(path)  # type: ignore[arg-type]
+    if reference is None or reference.orchestrator.suffix != ".py" or reference.label is not None:
+        return None
+    try:
+        text = reference.orchestrator.read_text(encoding="utf-8")
+        analysis = analyse(text, rules=[], surface=SURFACE, path=reference.orchestrator, settings=settings)  # type: ignore[arg-type]
+    except (OSError, ValueError, SyntaxError):
+        return None
+    if analysis.model is None:
+        return None
+    octx = FixContext(analysis)
+    found: dict[str, Launched] = {}
+    for site in octx.model.calls:
+        if site.node.lineno != reference.line or octx.callee(site.node) not in LAUNCHERS:
+            continue
+        for keyword in site.node.keywords:
+            if keyword.arg not in _DATA_PARAMETERS:
+                continue
+            try:
+                items, _ = list_items(keyword.value, octx, "")
+            except Refused:
+                continue
+            for item in items:
+                _record(item, octx, found)
+    return found
+
+
+def _record(item: ast.expr, octx: FixContext, found: dict[str, Launched]) -> None:
+    try:
+        used = consumed(item, octx, Taken())
+        if used is not None and used.name is not None:
+            found[used.name] = Launched(used.mode, input_kind(used, Taken()) if used.mode != "direct"
+                                        or used.source.kind in (None, "mltable") else "direct")
+    except Refused:
+        return
+
+
+__all__ = ["RUN", "fix"]

@@ -1,0 +1,381 @@
+"""Datastores, datasets and outputs (mapping-extension.md 4.1-4.5), executed: a v1
+program -> the fixer -> the migrated program run with the real azure-ai-ml (only
+MLClient's and the blob container's network calls are recorded)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
+
+SCRIPT_RUN = """\
+from azureml.core import Dataset, Datastore, Environment, Experiment, ScriptRunConfig, Workspace
+from azureml.data import OutputFileDatasetConfig
+
+ws = Workspace.from_config()
+store = ws.get_default_datastore()
+store.upload(src_dir="./data", target_path="titanic", overwrite=True)
+blobs = Datastore.get(ws, "training_blobs")
+titanic = Dataset.File.from_files(path=(store, "titanic/"))
+labels = Dataset.File.from_files(path=blobs.path("labels/train.csv"))
+table = Dataset.Tabular.from_delimited_files(path=[(blobs, "tables/a.csv")], separator=";")
+model_dir = OutputFileDatasetConfig(name="model_dir", destination=(blobs, "models/{run-id}/{output-name}")).as_upload()
+logs = OutputFileDatasetConfig(name="logs").register_on_complete("training_logs")
+env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
+config = ScriptRunConfig(
+    source_directory="./src",
+    script="train.py",
+    arguments=["--data", titanic.as_named_input("titanic").as_mount(),
+               "--labels", labels.as_named_input("labels").as_download(),
+               "--table", table.as_named_input("table"), "--model", model_dir, "--logs", logs],
+    compute_target="cpu-cluster",
+    environment=env,
+)
+run = Experiment(ws, "data-exp").submit(config)
+"""
+
+
+def _run(tmp_path: Path, program: str, name: str = "job.py", files: dict[str, str] | None = None) -> tuple[str, str, list[dict]]:
+    script = project(tmp_path, program, name)
+    for relative, text in (files or {}).items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text)
+    report = fix(script)
+    migrated = script.read_text()
+    assert no_v1(migrated), migrated
+    ruff_clean(script)
+    before = script.read_bytes()
+    fix(script)
+    assert script.read_bytes() == before  # a second run changes nothing
+    return migrated, report, execute(script)
+
+
+def _job(records: list[dict]) -> dict:
+    [submit] = [r for r in records if r["operation"] == "jobs.create_or_update"]
+    assert submit["valid"], submit["errors"]
+    assert submit["rest_error"] is None, submit["rest_error"]
+    return submit["job"]
+
+
+def _placeholders_bound(command: str, job: dict) -> None:
+    """Every ${{inputs.x}} / ${{outputs.y}} of a command has its input or output."""
+    for kind, name in re.findall(r"\$\{\{(inputs|outputs)\.(\w+)\}\}", command):
+        assert name in (job.get(kind) or {}), f"{kind}.{name} is not declared"
+
+
+def test_script_run_data_becomes_inputs_and_outputs(tmp_path: Path) -> None:
+    files = {"data/t.csv": "a\n1\n", "src/train.py": 'import os\nprint(os.environ["titanic"])\n'}
+    migrated, report, records = _run(tmp_path, SCRIPT_RUN, files=files)
+    assert "0 left" in report, report
+    job = _job(records)
+    command = job["component"]["command"]
+    _placeholders_bound(command, job)
+    # 4.4: the script reads the mounted input through v1's environment variable: exported
+    assert command.startswith("export titanic=${{inputs.titanic}} && python train.py ")
+    assert shlex.split(command.split(" && ", 1)[1])[2:4] == ["--data", "${{inputs.titanic}}"]
+    inputs, outputs = job["inputs"], job["outputs"]
+    # 4.1 + 4.2: the default store's name is read at run time, a named store's is written
+    assert inputs["titanic"] == {"type": "uri_folder", "path": "//datastores/workspaceblobstore/paths/titanic/"}
+    assert 'f"azureml://datastores/{store.name}/paths/titanic/"' in migrated
+    assert inputs["labels"] == {"type": "uri_file", "mode": "download",
+                                "path": "//datastores/training_blobs/paths/labels/train.csv"}
+    # 4.2 tabular: an MLTable folder written at submit time, with the TODO the reference gives
+    assert inputs["table"] == {"type": "mltable", "path": "./_v1_mltable_a"}
+    table = (tmp_path / "_v1_mltable_a" / "MLTable").read_text()
+    assert 'file: "azureml://datastores/training_blobs/paths/tables/a.csv"' in table and 'delimiter: ";"' in table
+    assert "# TODO(azureml-v2): AML022 the script must read this input with mltable.load(<path>)" in migrated
+    # 4.5: destination placeholders, as_upload, register_on_complete, v1's default destination
+    assert outputs["model_dir"] == {"type": "uri_folder", "mode": "upload",
+                                    "path": "//datastores/training_blobs/paths/models/${{name}}/${{output_name}}"}
+    assert outputs["logs"] == {"type": "uri_folder", "name": "training_logs",
+                               "path": "//datastores/workspaceblobstore/paths/dataset/${{name}}/${{output_name}}/"}
+    assert 'path="azureml://datastores/training_blobs/paths/models/${{name}}/${{output_name}}"' in migrated
+    # 4.3: the upload went to the default store's container, with the datastore's key
+    uploads = [r for r in records if r["operation"] == "blob.upload"]
+    assert [u["blob"] for u in uploads] == ["titanic/t.csv"]
+    assert next(r for r in records if r["operation"] == "blob.container")["credential"] == "str"
+
+
+def test_upload_skips_existing_blobs_unless_overwrite(tmp_path: Path) -> None:
+    program = """\
+    from azureml.core import Workspace
+    ws = Workspace.from_config()
+    store = ws.get_default_datastore()
+    store.upload_files(files=["./data/a.csv", "./data/sub/b.csv"], target_path="raw/")
+    """
+    (tmp_path / "data" / "sub").mkdir(parents=True)
+    (tmp_path / "data" / "a.csv").write_text("a")
+    (tmp_path / "data" / "sub" / "b.csv").write_text("b")
+    script = project(tmp_path, program)
+    fix(script)
+    migrated = script.read_text()
+    assert no_v1(migrated) and "_v1_datastore_upload_files(ml_client, store.name, files=" in migrated
+    import os
+
+    os.environ["AML_EXISTING_BLOBS"] = "raw/a.csv"
+    try:
+        records = execute(script)
+    finally:
+        del os.environ["AML_EXISTING_BLOBS"]
+    # v1: relative to the files' common folder, under target_path; overwrite=False skips existing blobs
+    assert [r["blob"] for r in records if r["operation"] == "blob.upload"] == ["raw/sub/b.csv"]
+
+
+PIPELINE = """\
+from azureml.core import Dataset, Datastore, Environment, Experiment, RunConfiguration, Workspace
+from azureml.pipeline.core import Pipeline, PipelineData
+from azureml.pipeline.steps import PythonScriptStep
+
+ws = Workspace.from_config()
+env = Environment.from_conda_specification("diabetes-environment", "./pytorch-env.yml")
+run_config = RunConfiguration()
+run_config.environment = env
+
+datastore = Datastore(ws, "exampleblobstorage")
+diabetes_data = Dataset.Tabular.from_delimited_files(path=datastore.path("./pipelines-data/diabetes.csv"))
+diabetes_data.register(workspace=ws, name="diabetes-data", create_new_version=True)
+images = Dataset.File.from_files(path=[(datastore, "images/a/1.png"), (datastore, "images/b/2.png")])
+
+raw_data = diabetes_data.as_named_input("raw_data")
+train_data = PipelineData("train_data", datastore=datastore).as_dataset()
+model_file = PipelineData("model_file", datastore=ws.get_default_datastore(), output_mode="upload")
+step_inputs = [raw_data, images.as_named_input("images").as_download()]
+
+prep = PythonScriptStep(
+    name="prepare",
+    source_directory="./prep",
+    script_name="prep.py",
+    arguments=["--train", train_data],
+    compute_target="cpu-cluster",
+    runconfig=run_config,
+    allow_reuse=False,
+    inputs=step_inputs,
+    outputs=[train_data],
+)
+train = PythonScriptStep(
+    name="train",
+    source_directory="./train",
+    script_name="train.py",
+    arguments=["--train", train_data],
+    compute_target="cpu-cluster",
+    runconfig=run_config,
+    inputs=[train_data],
+    outputs=[model_file],
+)
+pipeline = Pipeline(workspace=ws, steps=[train])
+pipeline_run = Experiment(ws, "diabetes-pipeline").submit(pipeline)
+"""
+
+
+def test_pipeline_data_flow_env_channel_and_registration(tmp_path: Path) -> None:
+    files = {"prep/prep.py": 'from azureml.core import Run\nframe = Run.get_context().input_datasets["raw_data"].to_pandas_dataframe()\n',
+             "train/train.py": "print('train')\n"}
+    migrated, report, records = _run(tmp_path, PIPELINE, "pipeline.py", files)
+    assert "AML003 left" not in report and "AML004 left" not in report, report
+    job = _job(records)
+    # v1 built the pipeline from train and the step producing its data (steps=[train] only)
+    assert set(job["jobs"]) == {"prep", "train"}
+    prep, train = job["jobs"]["prep"], job["jobs"]["train"]
+    for node in (prep, train):
+        _placeholders_bound(node["component"]["command"], node["component"])
+    # 4.4 env-var channel: data listed in inputs=/outputs= but not in arguments is exported
+    assert prep["component"]["command"] == (
+        "export raw_data=${{inputs.raw_data}} images=${{inputs.images}} && python prep.py --train ${{outputs.train_data}}")
+    assert train["component"]["command"].startswith("export model_file=${{outputs.model_file}} && python train.py")
+    assert prep["component"]["inputs"]["raw_data"]["type"] == "mltable"
+    assert prep["component"]["inputs"]["images"] == {"type": "uri_folder", "mode": "download"}
+    # 4.2 several paths: their common parent, with the TODO
+    assert job["inputs"]["images"] == {"type": "uri_folder", "path": "//datastores/exampleblobstorage/paths/images/"}
+    assert "TODO(azureml-v2): AML022 v1 read only images/a/1.png, images/b/2.png; the v2 input is their common parent images/" in migrated
+    # 4.5 PipelineData(datastore=...) and output_mode="upload"; the default store is v2's default location
+    assert prep["outputs"]["train_data"]["path"] == "//datastores/exampleblobstorage/paths/azureml/${{name}}/${{output_name}}/"
+    assert train["inputs"]["train_data"]["path"] == "${{parent.jobs.prep.outputs.train_data}}"
+    assert job["outputs"]["model_file"] == {"type": "uri_folder", "mode": "upload"}
+    # 4.2 register(create_new_version=True): a data asset whose version auto-increments
+    [asset] = [r for r in records if r["operation"] == "data.create_or_update"]
+    assert asset["rest_error"] is None
+    assert asset["data"]["name"] == "diabetes-data" and asset["data"]["type"] == "mltable" and "version" not in asset["data"]
+
+
+def test_registered_dataset_and_datastore_lookups(tmp_path: Path) -> None:
+    program = """\
+    from azureml.core import Dataset, Environment, Experiment, ScriptRunConfig, Workspace
+    ws = Workspace.from_config()
+    store = ws.datastores["archive"]
+    mnist = Dataset.get_by_name(ws, name="mnist")
+    iris = ws.datasets["iris"]
+    scans = Dataset.File.from_files(path=(store, "scans/"))
+    scans = scans.register(workspace=ws, name="scans")
+    env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
+    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster", environment=env,
+                             arguments=["--mnist", mnist.as_mount(), "--iris", iris.as_named_input("iris"),
+                                        "--scans", scans.as_download()])
+    run = Experiment(ws, "registered").submit(config)
+    """
+    migrated, _, records = _run(tmp_path, program)
+    job = _job(records)
+    _placeholders_bound(job["component"]["command"], job)
+    # 4.2: azureml:<name>@latest, typed by how the job reads it
+    assert job["inputs"]["mnist"] == {"type": "uri_folder", "path": "mnist@latest"}
+    assert job["inputs"]["iris"] == {"type": "mltable", "path": "iris@latest"}
+    assert job["inputs"]["scans"] == {"type": "uri_folder", "mode": "download", "path": "//datastores/archive/paths/scans/"}
+    # 4.1 ws.datastores[n]; 4.2 register() with v1's create_new_version=False: version "1" and a TODO
+    assert 'store = ml_client.datastores.get("archive")' in migrated
+    [asset] = [r for r in records if r["operation"] == "data.create_or_update"]
+    assert asset["data"]["version"] == "1" and asset["data"]["type"] == "uri_folder"
+    assert 'TODO(azureml-v2): AML022 v1 registered only a name that was new (create_new_version=False)' in migrated
+    assert [r["name"] for r in records if r["operation"] == "datastores.get"] == ["archive"]
+
+
+def test_globs_and_stores_left_with_the_reason(tmp_path: Path) -> None:
+    program = """\
+    from azureml.core import Dataset, Environment, Experiment, ScriptRunConfig, Workspace
+    ws = Workspace.from_config()
+    ds = Dataset.File.from_files("https://example.blob.core.windows.net/data/*.csv")
+    env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
+    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
+                             environment=env, arguments=["--data", ds.as_mount()])
+    run = Experiment(ws, "glob").submit(config)
+    """
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML002 left: the dataset path 'https://example.blob.core.windows.net/data/*.csv' is a glob" in report
+    assert "ScriptRunConfig(" in script.read_text()
+
+
+def test_destination_placeholders_never_in_an_f_string(tmp_path: Path) -> None:
+    program = """\
+    from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+    from azureml.data import OutputFileDatasetConfig
+    ws = Workspace.from_config()
+    store = ws.get_default_datastore()
+    out = OutputFileDatasetConfig(destination=(store, "results/{run-id}"))
+    env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
+    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
+                             environment=env, arguments=["--out", out])
+    run = Experiment(ws, "out").submit(config)
+    """
+    migrated, _, records = _run(tmp_path, program)
+    assert 'f"azureml://datastores/{store.name}/paths/results/" + "${{name}}"' in migrated
+    job = _job(records)
+    assert job["outputs"]["out"]["path"] == "//datastores/workspaceblobstore/paths/results/${{name}}"
+    assert json.dumps(job).count("${{name}}") == 1
+
+
+LAUNCHER = """\
+from azureml.core import Dataset, Environment, Experiment, ScriptRunConfig, Workspace
+
+ws = Workspace.from_config()
+titanic = Dataset.File.from_files(path="https://example.com/data/titanic.csv")
+iris = Dataset.Tabular.from_delimited_files(path="https://example.com/data/iris.csv")
+env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
+config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster", environment=env,
+                         arguments=[titanic.as_named_input("titanic").as_mount(), iris.as_named_input("iris")])
+run = Experiment(ws, "reads").submit(config)
+"""
+TRAIN = """\
+from azureml.core import Run
+
+run = Run.get_context()
+path = run.input_datasets["titanic"]
+dataset = run.input_datasets["iris"]
+frame = dataset.to_pandas_dataframe()
+print(path, len(frame))
+"""
+
+
+def test_script_reads_inputs_through_the_exported_variables(tmp_path: Path) -> None:
+    script = project(tmp_path, LAUNCHER)
+    (tmp_path / "pyproject.toml").write_text("")  # one project: the script's launcher is found
+    train = tmp_path / "src" / "train.py"
+    train.write_text(TRAIN)
+    # the script alone, its launcher still v1: the mounted input is the path v1 also exported,
+    # the tabular one (a dataset id in v1) waits for the launcher, so `run` stays for it
+    report = fix(train)
+    assert "AML033 left: the input 'iris' is read directly" in report, report
+    partly = train.read_text()
+    assert 'path = os.environ["titanic"]' in partly
+    assert 'dataset = run.input_datasets["iris"]' in partly and "run = Run.get_context()" in partly
+    fix(script)
+    job = _job(execute(script))
+    assert job["component"]["command"].startswith("export titanic=${{inputs.titanic}} iris=${{inputs.iris}} && python train.py")
+    report = fix(train)
+    assert "0 left" in report, report
+    migrated = train.read_text()
+    assert 'path = os.environ["titanic"]' in migrated
+    assert 'dataset = mltable.load(os.environ["iris"])' in migrated
+    assert "# TODO(azureml-v2): AML038 v1 handed this tabular input over as a dataset" in migrated
+    assert no_v1(migrated)
+
+
+def test_values_known_only_at_run_time_are_quoted_at_run_time(tmp_path: Path) -> None:
+    program = """\
+    import os
+    from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+    ws = Workspace.from_config()
+    logs_dir = os.path.join(os.curdir, "logs", "tb logs")
+    columns = str(["cost", "distance"]).replace(",", ";")
+    env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
+    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
+                             environment=env, arguments=["--logs", logs_dir, "--columns", columns, "--epochs", 3])
+    run = Experiment(ws, "runtime").submit(config)
+    """
+    migrated, report, records = _run(tmp_path, program)
+    assert "0 left" in report, report
+    assert "shlex.quote(str(logs_dir))" in migrated
+    command = _job(records)["component"]["command"]
+    # the argv v1 passed (str() of each item, no shell) is what bash now splits the command into
+    assert shlex.split(command) == ["python", "train.py", "--logs", "./logs/tb logs", "--columns",
+                                    "['cost'; 'distance']", "--epochs", "3"]
+
+
+OPTIONS = """\
+from azureml.core import Dataset, Datastore, Experiment, Workspace
+from azureml.data import OutputFileDatasetConfig
+from azureml.pipeline.core import Pipeline, PipelineData
+from azureml.pipeline.steps import PythonScriptStep
+
+ws = Workspace.from_config()
+store = Datastore.get_default(ws)
+raw = Dataset.File.from_files(path=(store, "raw/readings"), validate=False, is_file=True)
+cleaned = OutputFileDatasetConfig(name="cleaned").as_mount()
+scratch = PipelineData("scratch", output_path_on_compute="/tmp/scratch")
+
+clean = PythonScriptStep(
+    name="clean", script_name="clean.py", source_directory="./src", compute_target="cpu-cluster",
+    arguments=["--raw", raw.as_named_input("raw").as_download(path_on_compute="/data/raw"), "--out", cleaned,
+               "--scratch", scratch],
+    outputs=[scratch],
+)
+report = PythonScriptStep(
+    name="report", script_name="report.py", source_directory="./src", compute_target="cpu-cluster",
+    arguments=["--table", cleaned.read_delimited_files(separator=";").as_input("table")],
+)
+pipeline = Pipeline(ws, steps=[clean, report])
+run = Experiment(ws, "options").submit(pipeline)
+"""
+
+
+def test_consumption_and_output_options(tmp_path: Path) -> None:
+    migrated, report, records = _run(tmp_path, OPTIONS, "pipeline.py")
+    assert "AML003 left" not in report and "AML004 left" not in report, report
+    job = _job(records)
+    clean, reader = job["jobs"]["clean"], job["jobs"]["report"]
+    for node in (clean, reader):
+        _placeholders_bound(node["component"]["command"], node["component"])
+    # 4.1 Datastore.get_default(ws); 4.2 is_file=True on a path with no extension, validate= dropped
+    assert "ml_client.datastores.get_default()" in migrated
+    assert job["inputs"]["raw"] == {"type": "uri_file", "path": "//datastores/workspaceblobstore/paths/raw/readings"}
+    # 4.4 download; path_on_compute is a documented default (azure-ai-ml rejects it)
+    assert clean["component"]["inputs"]["raw"] == {"type": "uri_file", "mode": "download"}
+    assert "TODO(azureml-v2): AML022 v1 put this input at /data/raw" in migrated
+    assert "TODO(azureml-v2): AML005 v1 put this output at /tmp/scratch" in migrated
+    # 4.5 as_mount (v2's default rw_mount), and a table read by the next step: a folder + the reader's TODO
+    assert clean["outputs"]["cleaned"]["path"] == "//datastores/workspaceblobstore/paths/dataset/${{name}}/${{output_name}}/"
+    assert "mode" not in clean["outputs"]["cleaned"]
+    assert reader["inputs"]["table"]["path"] == "${{parent.jobs.clean.outputs.cleaned}}"
+    assert ("TODO(azureml-v2): AML006 the reading script must load this folder with "
+            "mltable.from_delimited_files(paths=[{'folder': <path>}], delimiter=';')") in migrated
