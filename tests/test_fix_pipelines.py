@@ -212,3 +212,27 @@ def test_pipeline_parameters_become_function_parameters(tmp_path: Path) -> None:
     assert train["inputs"]["learning_rate"]["path"] == "${{parent.inputs.learning_rate}}"
     assert train["component"]["inputs"]["learning_rate"]["type"] == "number"
     assert job["inputs"]["learning_rate"] == 0.5
+
+
+def test_a_run_configuration_whose_environment_has_a_todo_still_migrates_the_step(tmp_path: Path) -> None:
+    """The getting-started tutorial's step: RunConfiguration() built field by field, so the
+    environment carries v1's defaults; their TODO is written before the component."""
+    program = PIPELINE.replace(
+        "run_config.environment = env",
+        "run_config.environment.docker.enabled = True\n"
+        "run_config.environment.python.user_managed_dependencies = False\n"
+        "run_config.environment.python.conda_dependencies = CondaDependencies.create(conda_packages=['scikit-learn'])",
+    ).replace('env = Environment.from_conda_specification(name="pipeline-env", file_path="pytorch-env.yml")\n', "")
+    program = program.replace("from azureml.core.runconfig import RunConfiguration",
+                              "from azureml.core.conda_dependencies import CondaDependencies\n"
+                              "from azureml.core.runconfig import RunConfiguration")
+    program = program.replace("from azureml.core import Dataset, Environment, Experiment, Workspace",
+                              "from azureml.core import Dataset, Experiment, Workspace")
+    job, _, _ = _migrate(tmp_path, program)
+    migrated = (tmp_path / "pipeline.py").read_text()
+    train_component = migrated.index("train_step_component = ")
+    todo = migrated.rfind("# TODO(azureml-v2): ", 0, train_component)
+    assert todo != -1 and migrated.count("\n", todo, train_component) == 1, migrated  # right above the component
+    environment = job["jobs"]["train_step"]["component"]["environment"]
+    assert "scikit-learn" in str(environment["conda_file"]), environment
+    assert environment["image"].startswith("mcr.microsoft.com/azureml/")

@@ -50,6 +50,7 @@ class StepPlan:
     consumes: list[ast.Name] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     helpers: dict[str, str] = field(default_factory=dict)  # module-level definitions the component names
+    todos: list[str] = field(default_factory=list)  # TODO comments written before the component
 
 
 def _fresh(ctx: FixContext, wanted: str) -> str:
@@ -72,10 +73,12 @@ def compute_source(node: ast.expr, ctx: FixContext, consumes: list[ast.Name]) ->
     raise ValueError(f"compute_target `{snippet(ctx.locator, node)}` has a type this fix cannot know")
 
 
-def run_configuration_environment(node: ast.expr, ctx: FixContext, before: int, consumes: list[ast.Name]) -> str:
+def run_configuration_environment(node: ast.expr, ctx: FixContext, before: int, consumes: list[ast.Name],
+                                  todos: list[str]) -> str:
     """``runconfig=rc``: the environment of the RunConfiguration (migrations/runconfig.py),
     which may be shared with other steps.  The step's compute_target wins over rc.target;
-    other settings are refused, since the step carries only the environment."""
+    other settings are refused, since the step carries only the environment.  The
+    environment's TODO comments (a documented default to check) go to ``todos``."""
     from ..engine.fixing.rewrite import Rewrite
     from ..engine.fixing.specs import Refused
     from . import runconfig
@@ -88,8 +91,7 @@ def run_configuration_environment(node: ast.expr, ctx: FixContext, before: int, 
     extra = sorted(set(found.fields) - {"compute", "environment"})
     if extra:
         raise ValueError(f"runconfig= also sets {', '.join(extra)}, which the step migration does not carry")
-    if [t for t in found.todos if t != runconfig.LOCAL_TODO]:
-        raise ValueError("runconfig='s environment needs a TODO the step migration cannot write")
+    todos.extend(t for t in found.todos if t != runconfig.LOCAL_TODO and t not in todos)
     consumes.extend(collector.consumes)
     return found.fields["environment"]
 
@@ -150,14 +152,16 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
         raise ValueError("the step has no compute_target")
     compute = compute_source(values["compute_target"], ctx, consumes)
     helpers: dict[str, str] = {}
+    todos: list[str] = []
     if "runconfig" in values:
-        environment = run_configuration_environment(values["runconfig"], ctx, binding.node.lineno, consumes)  # type: ignore[attr-defined]
+        environment = run_configuration_environment(values["runconfig"], ctx, binding.node.lineno,  # type: ignore[attr-defined]
+                                                    consumes, todos)
     else:  # v1 ran the step in its default environment: written out once for the module
         environment = DEFAULT_ENVIRONMENT
         helpers = default_environment("AML003")
     helpers.update(line.helpers)
     plan = StepPlan(call, binding, _fresh(ctx, f"{binding.name}_component"), binding.name, line, compute,
-                    consumes=consumes + line.consumes, notes=list(line.notes), helpers=helpers)
+                    consumes=consumes + line.consumes, notes=list(line.notes), helpers=helpers, todos=todos)
     plan.edits.extend(extra_edits)
     plan.edits.extend(_step_edits(call, bound, plan, script, environment, ctx))
     target = binding.node.targets[0]  # type: ignore[attr-defined]

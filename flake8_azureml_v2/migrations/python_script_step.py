@@ -26,7 +26,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         unit.findings.extend(plan.line.resolves)
         unit.notes.extend(plan.notes)
         unit.helpers.update(plan.helpers)
-        comments = plan.line.todo_comments()
+        comments = [*plan.todos, *plan.line.todo_comments()]
         if comments:
             unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(site.node), comments))
             unit.todos.extend(comments)
