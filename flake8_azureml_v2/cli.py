@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from . import __version__, check_command, config, docs, formats, ruff_config, terminal
@@ -26,7 +26,7 @@ from .cli_help import CHECK_EPILOG, FIX_EPILOG, MAIN_EPILOG, REPORT_EPILOG, RUFF
 from .baseline import BaselineError
 from .engine import Settings
 from .rules import all_rules, rule_by_code
-from .runner import FileResult, Target, collect
+from .runner import FileResult, Fixing, Target, collect, fix_all
 from .selection import Selection
 from .stdout_guard import StdoutGuard
 
@@ -208,14 +208,25 @@ def _fix(args: argparse.Namespace) -> int:
         _report_error(result)
     progress = terminal.Progress(len(targets), sys.stderr)
     with progress, progress.around_output():
+        results = fix_all(targets, settings, selection, Fixing(options.unsafe), options.diff)
         for target in targets:
-            fix_command.fix_one(target, settings, selection, options, totals)
+            fix_command.fix_one(target, settings, selection, options, totals, _next(results))
             progress.advance()
     stream = sys.stderr if (options.diff or any(t.path is None for t in targets)) else sys.stdout
     if options.show_fixes:
         stream.write(fix_command.show_fixes(totals, options))
     print(fix_command.summary(totals, options), file=stream)
     return fix_command.exit_code(totals, options)
+
+
+def _next(results: Iterator[FileResult]) -> FileResult | None:
+    """The next file fixed in memory; None (fix it here) if the workers failed."""
+    try:
+        return next(results)
+    except StopIteration:
+        return None
+    except Exception:  # noqa: BLE001 - a worker that died: the file is fixed in this process instead
+        return None
 
 
 def _check(args: argparse.Namespace) -> int:

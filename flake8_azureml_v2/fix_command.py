@@ -95,18 +95,22 @@ def writable_roots(target: Target) -> list[Path] | None:
     return [Path.cwd(), find_root(Path(os.path.abspath(target.path)), None)]
 
 
-def fix_one(target: Target, settings: Settings, selection: Selection, options: Options, totals: Totals) -> None:
-    """Fix one target and report it; whatever goes wrong is the target's one error line."""
+def fix_one(target: Target, settings: Settings, selection: Selection, options: Options, totals: Totals,
+            result: FileResult | None = None) -> None:
+    """Fix one target (or take ``result``, fixed in memory elsewhere), write and report it;
+    whatever goes wrong is the target's one error line."""
     try:
-        _fix_one(target, settings, selection, options, totals)
+        _fix_one(target, settings, selection, options, totals, result)
     except BrokenPipeError:
         raise  # the reader went away: the command line ends the run quietly
     except Exception as exc:  # noqa: BLE001 - process() contains the engine; this is the last net
         _error(target.display, f"internal error: {type(exc).__name__}: {one_line(str(exc))}", totals)
 
 
-def _fix_one(target: Target, settings: Settings, selection: Selection, options: Options, totals: Totals) -> None:
-    result = process(target, settings, selection, Fixing(options.unsafe))
+def _fix_one(target: Target, settings: Settings, selection: Selection, options: Options, totals: Totals,
+             result: FileResult | None) -> None:
+    if result is None:
+        result = process(target, settings, selection, Fixing(options.unsafe))
     to_stdout = target.path is None
     report = sys.stderr if (to_stdout or options.diff) else sys.stdout
     passthrough = to_stdout and not (options.diff or options.check)
@@ -126,8 +130,11 @@ def _fix_one(target: Target, settings: Settings, selection: Selection, options: 
     rewritten = False
     if options.diff:
         if changed:
-            assert result.document is not None
-            sys.stdout.writelines(options.style.diff_line(line) for line in result.document.diff(target.display, result.changes))
+            lines = result.diff
+            if lines is None:
+                assert result.document is not None
+                lines = result.document.diff(target.display, result.changes)
+            sys.stdout.writelines(options.style.diff_line(line) for line in lines)
     elif passthrough:
         sys.stdout.buffer.write(result.new_data if changed else result.data)  # type: ignore[arg-type]
         rewritten = changed

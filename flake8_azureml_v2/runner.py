@@ -61,6 +61,10 @@ class Fixing:
     unsafe: bool = False
 
 
+def _same_line(line: int) -> int:
+    return line
+
+
 @dataclass
 class LeftFinding:
     """A finding the fixer left, where it is in the file as read and in the fixed file."""
@@ -68,11 +72,18 @@ class LeftFinding:
     before: Place
     after: Place
     left: Left
-    input_line: Callable[[int], int] = lambda line: line  # a line of the fixed text -> the same in the input
+    input_line: Callable[[int], int] = _same_line  # a line of the fixed text -> the same in the input
+    readings: tuple[str, str] | None = None  # (as read, as rewritten), made before leaving a worker
 
     def reason(self, rewritten: bool) -> str:
         """The reason, its line references in the file as read or as rewritten."""
+        if self.readings is not None:
+            return self.readings[1] if rewritten else self.readings[0]
         return self.left.reason if rewritten else self.left.reason_in(self.input_line)
+
+    def portable(self) -> LeftFinding:
+        """A copy that can go to another process: both readings of the reason made now."""
+        return replace(self, input_line=_same_line, readings=(self.reason(False), self.reason(True)))
 
 
 @dataclass
@@ -94,6 +105,7 @@ class FileResult:
     left: list[LeftFinding] = field(default_factory=list)
     changes: dict[int, str] = field(default_factory=dict)  # cell index -> new text
     new_data: bytes | None = None
+    diff: list[str] | None = None  # the unified diff, made where the document was (see fix_all)
 
     @property
     def changed(self) -> bool:
@@ -338,6 +350,44 @@ def check_all(targets: list[Target], settings: Settings, selection: Selection, j
     for result in results:
         assert result is not None
         yield result
+
+
+def _fix_job(job: tuple[Target, Settings, Selection, Fixing, bool]) -> FileResult:
+    target, settings, selection, fixing, want_diff = job
+    result = process(target, settings, selection, fixing)
+    if want_diff and result.changed and result.document is not None:
+        result.diff = list(result.document.diff(target.display, result.changes))
+    result.document = None  # a document (trees, ast-grep roots) stays in the worker
+    result.left = [item.portable() for item in result.left]
+    return result
+
+
+def fix_all(targets: list[Target], settings: Settings, selection: Selection, fixing: Fixing,
+            want_diff: bool, jobs: int | None = None) -> Iterator[FileResult]:
+    """Fix every target in memory, in worker processes when many files mention azureml;
+    results come back in the targets' order, each with its diff when ``want_diff``.
+    Nothing is written here: the caller writes, in order, as results arrive."""
+    piped = any(t.path is None for t in targets)  # standard input is read by this process only
+    candidates = [] if piped else [i for i, t in enumerate(targets) if _mentions_azureml(t)]
+    workers = _workers(jobs, len(candidates))
+    if workers <= 1:
+        for target in targets:
+            yield _fix_job((target, settings, selection, fixing, want_diff))
+        return
+    _prepare_for_workers(targets, [(i, b"") for i in candidates], settings)
+    import multiprocessing
+
+    jobs_list = [(t, settings, selection, fixing, want_diff) for t in targets]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        chunk = max(1, len(jobs_list) // (workers * 16))  # small: files differ a lot in cost
+        yield from pool.imap(_fix_job, jobs_list, chunksize=chunk)
+
+
+def _mentions_azureml(target: Target) -> bool:
+    try:
+        return MARKER in read(target)
+    except OSError:
+        return False
 
 
 def _prepare_for_workers(targets: list[Target], pending: list[tuple[int, bytes]], settings: Settings) -> None:

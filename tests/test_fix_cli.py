@@ -148,3 +148,49 @@ def test_fixes_that_never_settle_hit_the_cap_as_an_error() -> None:
         assert "did not settle after 4 passes" in str(error)
     else:
         raise AssertionError("a fix loop that never converges returned normally")
+
+
+def _many_jobs(folder: Path) -> list[str]:
+    """30 v1 programs (enough for worker processes) and plain files between them."""
+    names = []
+    for index in range(30):
+        body = SEED_SHAPE if index % 3 else "from azureml.core import Run\nrun = Run.get_context()\nrun.log('x', 1)\n"
+        (folder / f"job_{index:02d}.py").write_text(body)
+        (folder / f"plain_{index:02d}.py").write_text("import os\n")
+        names.append(f"job_{index:02d}.py")
+    return names
+
+
+def test_fixing_in_worker_processes_gives_what_one_process_gives(tmp_path: Path) -> None:
+    from flake8_azureml_v2.engine import Settings
+    from flake8_azureml_v2.runner import Fixing, collect, fix_all
+    from flake8_azureml_v2.selection import Selection
+
+    _many_jobs(tmp_path)
+    targets, _ = collect([str(tmp_path)])
+    settings = Settings(project_root_hint=tmp_path)
+
+    def run_with(jobs: int) -> list[tuple]:
+        return [(r.target.display, r.new_data, r.diff, [(str(w), f.code) for w, f in r.fixed],
+                 [(str(item.before), item.left.finding.code, item.reason(False), item.reason(True)) for item in r.left])
+                for r in fix_all(targets, settings, Selection(), Fixing(unsafe=True), True, jobs=jobs)]
+
+    sequential, parallel = run_with(1), run_with(2)
+    assert parallel == sequential
+    assert sum(1 for _, new, diff, _, _ in sequential if new is not None and diff) == 30  # every job changes
+
+
+def test_a_folder_fixed_in_workers_is_written_and_reported_in_order(tmp_path: Path) -> None:
+    tree, alone = tmp_path / "tree", tmp_path / "alone"
+    tree.mkdir()
+    alone.mkdir()
+    names = _many_jobs(tree)
+    original = {name: (tree / name).read_bytes() for name in names}
+    for name in names[:2]:
+        (alone / name).write_bytes(original[name])
+    result = fix("--unsafe-fixes", ".", cwd=tree)
+    reported = [line.split(":")[0] for line in result.stdout.splitlines() if " fixed: " in line]
+    assert reported == sorted(reported) and set(reported) == set(names)
+    fix("--unsafe-fixes", *names[:2], cwd=alone)  # two files: fixed in this process
+    for name in names[:2]:
+        assert (tree / name).read_bytes() == (alone / name).read_bytes() != original[name]

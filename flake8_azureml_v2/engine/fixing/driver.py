@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..analysis import Analysis, analyse
 from ..findings import Finding, Refusal, RefusalKind, line_ref, render_lines
+from ..nodes import all_nodes
 from ..rule import FixSafety, Rule
 from ..settings import Settings
 from ..source import SourceText, paused_gc
@@ -506,7 +507,7 @@ def _record_refusals(result: _Pass, plan: planner.Plan, ctx: FixContext, known: 
 def _first_reads(ctx: FixContext, names: set[str]) -> dict[str, ast.Name]:
     """The first read of each of ``names`` anywhere in the module."""
     found: dict[str, ast.Name] = {}
-    for node in ast.walk(ctx.model.tree):
+    for node in all_nodes(ctx.model.tree):
         if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
             if node.id not in found or node.lineno < found[node.id].lineno:
                 found[node.id] = node

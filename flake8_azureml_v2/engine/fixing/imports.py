@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from pyflakes import messages
 
+from ..nodes import all_nodes
 from ..source import deep_recursion
 from . import listedit, statements
 from .edits import Edit
@@ -70,7 +71,7 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
     loaded: set[str] = set()
     strings: set[str] = set()
     bindings: dict[str, int] = {}
-    for node in ast.walk(staged.tree):
+    for node in all_nodes(staged.tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             by_position[(node.lineno, node.col_offset)] = node
             for alias in node.names:
@@ -114,7 +115,7 @@ def bound_names(tree: ast.Module) -> dict[str, list[ast.AST]]:
     def add(name: str, node: ast.AST) -> None:
         found.setdefault(name, []).append(node)
 
-    for node in ast.walk(tree):
+    for node in all_nodes(tree):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             add(node.id, node)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -153,7 +154,7 @@ def plan(
     unused = unused_imports(staged, is_target)
     removed_aliases: set[int] = set()
     doomed_by_statement: list[tuple[ast.Import | ast.ImportFrom, list[ast.alias]]] = []
-    for node in ast.walk(tree):
+    for node in all_nodes(tree):
         if not isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) not in unused:
             continue
         doomed = [
@@ -202,7 +203,7 @@ def plan(
 def _parents_of(tree: ast.Module, wanted: set[int]) -> dict[int, ast.AST]:
     """The parent of each statement in ``wanted`` (one walk, only when imports go)."""
     found: dict[int, ast.AST] = {}
-    for parent in ast.walk(tree):
+    for parent in all_nodes(tree):
         for name in ("body", "orelse", "finalbody"):
             block = getattr(parent, name, None)
             if isinstance(block, list):

@@ -22,6 +22,8 @@ from functools import cached_property
 from ..analysis import Analysis
 from ..findings import line_ref, Finding, Refusal, RefusalKind
 from ..names import Binding, CallSite, Model, Ref, Value
+from ..nodes import all_nodes
+from ..nodes import parents as tree_parents
 from ..rule import FixSafety
 from . import statements
 from .edits import Edit
@@ -97,11 +99,7 @@ class FixContext:
 
     @cached_property
     def parents(self) -> dict[int, ast.AST]:
-        found: dict[int, ast.AST] = {}
-        for parent in ast.walk(self.model.tree):
-            for child in ast.iter_child_nodes(parent):
-                found[id(child)] = parent
-        return found
+        return tree_parents(self.model.tree)
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         return self.parents.get(id(node))
@@ -117,7 +115,7 @@ class FixContext:
     def _blocks(self) -> dict[int, tuple[list[ast.stmt], int]]:
         """Every statement -> (the statement list it belongs to, its index there)."""
         found: dict[int, tuple[list[ast.stmt], int]] = {}
-        for node in ast.walk(self.model.tree):
+        for node in all_nodes(self.model.tree):
             for name in ("body", "orelse", "finalbody", "handlers"):
                 block = getattr(node, name, None)
                 if isinstance(block, list):
@@ -231,7 +229,7 @@ class FixContext:
     def names_in_module(self) -> frozenset[str]:
         """Every identifier bound or read anywhere: used to pick fresh names."""
         found: set[str] = set()
-        for node in ast.walk(self.model.tree):
+        for node in all_nodes(self.model.tree):
             if isinstance(node, ast.Name):
                 found.add(node.id)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -255,7 +253,7 @@ class FixContext:
     def indent_unit(self) -> str:
         """One level of indentation as this file writes it (a tab, or N spaces)."""
         found: list[str] = []
-        for node in ast.walk(self.model.tree):
+        for node in all_nodes(self.model.tree):
             if isinstance(node, ast.stmt) and node.col_offset:
                 indent = self.locator.indentation(node)
                 if indent and not indent.strip():
