@@ -20,8 +20,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
 
 # SDK v1 subpackages of the azureml namespace -> what to use instead.
 V1_PACKAGES: dict[str, str] = {
@@ -69,6 +67,8 @@ class RuffConfigError(Exception):
 
 
 def _table(container: Any, key: str, super_table: bool = True) -> Any:
+    import tomlkit
+
     if key not in container:
         container[key] = tomlkit.table(is_super_table=super_table)
     found = container[key]
@@ -89,6 +89,9 @@ def _add_to_array(table: Any, key: str, value: str, covered: tuple[str, ...]) ->
 
 def merge(text: str, pyproject: bool = True) -> str:
     """``text`` (a pyproject.toml or ruff.toml) with the banned-api block merged in."""
+    import tomlkit  # loaded only by the command that edits a file
+    from tomlkit.exceptions import TOMLKitError
+
     try:
         document = tomlkit.parse(text)
     except TOMLKitError as exc:

@@ -151,3 +151,16 @@ def test_script_named_by_source_directory_plus_script(tmp_path: Path, source_dir
         reported.add((path, row, message.split()[0]))
     assert ("src/train.py", "1", "AML010") in reported and ("src/helpers.py", "1", "AML099") in reported
     assert not any(path == "src/helpers.py" and code == "AML010" for path, _, code in reported)
+
+
+def test_the_scripts_a_file_mentions_in_code_in_notebook_json_and_writefile_cells() -> None:
+    from flake8_azureml_v2.engine.project import mentioned_names
+
+    data = (b'ScriptRunConfig(script="train.py")\n'
+            b"step = PythonScriptStep(script_name='src/score.py')\n"
+            b'"source": ["config = ScriptRunConfig(script=\\"prep.py\\")\\n"]\n'  # notebook JSON: escaped quotes
+            b"%%writefile -a scripts/extract.py\n"
+            b'note = "a.pyc" + "b.py.bak" + "the .py file"\n'  # look-alikes: none ends in .py before its quote
+            b'path = "c.py\n')  # never closed on its line
+    assert mentioned_names(data) == {"train.py", "score.py", "prep.py", "extract.py"}
+    assert mentioned_names(b"") == set()
