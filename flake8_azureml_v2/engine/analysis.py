@@ -76,7 +76,14 @@ def _analyse(text: str, source: SourceText, tree: ast.Module, rules: Sequence[Ru
         for hit in rule.detect(context):
             node, message = hit if isinstance(hit, tuple) else (hit, rule.default_message)
             findings.add(_finding(rule.code, message, node, source))
-    return Analysis(source, sorted(findings), model, context)
+    return Analysis(source, sorted(findings, key=_order), model, context)
+
+
+def _order(finding: Finding) -> tuple[int, int, str, str, int, int, int, int]:
+    """Finding's own order (its compared fields, in order), as one tuple: far cheaper to
+    sort by than the dataclass comparison on a file with many findings."""
+    return (finding.line, finding.col, finding.code, finding.message, finding.end_line, finding.end_col,
+            finding.char_col, finding.char_end_col)
 
 
 def _existing(path: str | os.PathLike[str] | None) -> Path | None:
