@@ -10,6 +10,7 @@ that waste ink and keep table rows whole.  All text is HTML-escaped.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from .report_markdown import summary_rows, where
@@ -33,6 +34,7 @@ table { border-collapse: collapse; width: 100%; table-layout: auto; margin: .5re
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 th { background: var(--soft); }
 td.n, th.n { text-align: right; white-space: nowrap; }
+td code, td.v2 { overflow-wrap: break-word; }  /* long names break at <wbr> (after . _ / ,), not inside a word */
 td.code, td.status { white-space: nowrap; }
 table.summary { width: auto; min-width: 60%; }
 table.codes td.v1 { min-width: 12rem; }
@@ -151,11 +153,19 @@ def _table(cls: str, headers: list[tuple[str, str]], rows: list[list[str]]) -> s
 COUNTS = [("Findings", "n"), ("Safe fix", "n"), ("Unsafe fix", "n"), ("Manual", "n")]
 
 
+def _breakable(text: str) -> str:
+    """Escaped ``text`` with a line-break opportunity after each ``_``, ``/``, ``,`` and each
+    ``.`` before a name (not inside ``...``), so that a long dotted name or path wraps
+    between its parts in a narrow column."""
+    return re.sub(r"(\.(?=\w)|[_/,])", r"\1<wbr>", e(text))
+
+
 def _codes(codes: list[dict]) -> str:
     if not codes:
         return ""
-    rows = [[f'<a href="{e(row.get("article", ""))}">{e(row["code"])}</a>', f'<code>{e(row.get("v1", ""))}</code>',
-             e(row.get("v2", "")), str(row["findings"]), str(row["safe"]), str(row["unsafe"]), str(row["manual"])]
+    rows = [[f'<a href="{e(row.get("article", ""))}">{e(row["code"])}</a>',
+             f'<code>{_breakable(row.get("v1", ""))}</code>',
+             _breakable(row.get("v2", "")), str(row["findings"]), str(row["safe"]), str(row["unsafe"]), str(row["manual"])]
             for row in codes]
     return "<h3>Findings by code</h3>" + _table(
         "codes stack", [("Code", "code"), ("v1", "v1"), ("v2 equivalent", "v2"), *COUNTS], rows)
@@ -206,7 +216,7 @@ def _files(report: dict) -> str:
     listed = [row for row in report["files"] if row["status"] != "clean"]
     out = []
     if listed:
-        rows = [[f'<code>{e(row["path"])}</code>', e(row["status"]), str(row["findings"]), str(row["safe"]),
+        rows = [[f'<code>{_breakable(row["path"])}</code>', e(row["status"]), str(row["findings"]), str(row["safe"]),
                  str(row["unsafe"]), str(row["manual"]), e(", ".join(map(str, row["cells"])))] for row in listed]
         out.append("<h2>Files</h2>" + _table("files stack", [("File", "path"), ("Status", "status"), *COUNTS,
                                                               ("Cells", "cells")], rows))

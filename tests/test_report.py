@@ -126,7 +126,7 @@ def test_markdown_report_is_the_default(project: Path) -> None:
 class _Page(HTMLParser):
     """Collects what a reader sees and everything that could reach outside the file."""
 
-    VOID = {"meta", "br", "img", "hr", "input", "link"}
+    VOID = {"meta", "br", "img", "hr", "input", "link", "wbr"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -231,3 +231,10 @@ def test_markdown_lists_twenty_locations_per_code_and_says_how_many_more(project
     text = report_markdown.render(document)
     assert "- `job.py:20:8`: " in text and "- `job.py:21:8`: " not in text
     assert "- and 5 more (the HTML and JSON reports list them all)\n" in text
+
+
+def test_html_names_and_paths_wrap_between_their_parts(project: Path) -> None:
+    html = report(project, "--format", "html").stdout
+    assert "<code>Workspace.<wbr>from_<wbr>config()</code>" in html  # the v1 column of the codes table
+    assert "MLClient.<wbr>from_<wbr>config(DefaultAzureCredential())" in html  # and the v2 column
+    assert "td code, td.v2 { overflow-wrap: break-word; }" in html
