@@ -379,3 +379,21 @@ def test_consumption_and_output_options(tmp_path: Path) -> None:
     assert reader["inputs"]["table"]["path"] == "${{parent.jobs.clean.outputs.cleaned}}"
     assert ("TODO(azureml-v2): AML006 the reading script must load this folder with "
             "mltable.from_delimited_files(paths=[{'folder': <path>}], delimiter=';')") in migrated
+
+
+def test_a_register_call_with_other_keywords_is_no_dataset_registration(tmp_path: Path) -> None:
+    # look-alike: a register() whose keywords are not a dataset's (model_path=) is no data source
+    program = """\
+    from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+    from somewhere import Thing
+    ws = Workspace.from_config()
+    thing = Thing().register(workspace=ws, name="model", model_path="outputs/model.pkl")
+    env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
+    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
+                             environment=env, arguments=["--data", thing.as_mount()])
+    run = Experiment(ws, "lookalike").submit(config)
+    """
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML002 left: argument `thing.as_mount()` has a type or value this fix cannot know" in report
+    assert "ScriptRunConfig(" in script.read_text() and 'thing = Thing().register(' in script.read_text()

@@ -24,6 +24,7 @@ from .data_inputs import (
     CONSUMPTION,
     DATASET,
     consumed,
+    dataset_registration,
     is_dataset_variable,
     registered_item,
 )
@@ -57,8 +58,12 @@ def providers(ctx: FixContext, code: str, description: str) -> Iterator[Rewrite]
     for binding in ctx.model.bindings:
         statement = binding.node
         if (not isinstance(statement, ast.Assign) or len(statement.targets) != 1
-                or not isinstance(statement.targets[0], ast.Name) or statement.targets[0].id != binding.name
-                or _is_register(statement.value) or code_of(binding, ctx) != code):
+                or not isinstance(statement.targets[0], ast.Name) or statement.targets[0].id != binding.name):
+            continue
+        if code == "AML022" and _opaque_registration(statement.value, ctx):
+            yield _kept_registration(binding, statement.value)
+            continue
+        if _is_register(statement.value) or code_of(binding, ctx) != code:
             continue
         value = statement.value
         unit = Rewrite(code, value, description, binding=binding)
@@ -83,6 +88,27 @@ def providers(ctx: FixContext, code: str, description: str) -> Iterator[Rewrite]
         unit.consumes.extend(holders_in(value, ctx))
         unit.findings.extend(findings_in(value, ctx))
         yield unit
+
+
+def _opaque_registration(value: ast.expr, ctx: FixContext) -> bool:
+    """``ds = <something this fix cannot read>.register(workspace=ws, name="n")``: an open
+    dataset, a helper's result; registrations() translates the ones it can read."""
+    if dataset_registration(value) is None:
+        return False
+    try:
+        return consumed(value.func.value, ctx, Taken(), top=False) is None  # type: ignore[attr-defined]
+    except Refused:
+        return False
+
+
+def _kept_registration(binding: Binding, value: ast.expr) -> Rewrite:
+    """The registration stays as it is and runs before the jobs, which read its data by
+    name (``azureml:n@latest``); nothing here is rewritten, the variable is kept alive."""
+    unit = Rewrite("AML022", value, "the dataset registration stays", binding=binding)
+    unit.alive_edits = []
+    unit.alive_description = "kept: it registers the data the migrated jobs read by name"
+    unit.must_keep_alive = True
+    return unit
 
 
 _DATA_CODES = ("AML005", "AML006", "AML022", "AML023", "AML028")

@@ -87,7 +87,23 @@ def is_dataset_variable(node: ast.expr, ctx: FixContext) -> bool:
         return True
     binding = ctx.binding_of(node)
     statement = binding.node if binding is not None else None
-    return isinstance(statement, ast.Assign) and registered_item(statement.value, ctx) is not None
+    return isinstance(statement, ast.Assign) and (registered_item(statement.value, ctx) is not None
+                                                  or dataset_registration(statement.value) is not None)
+
+
+_REGISTER_KEYWORDS = {"workspace", "name", "description", "tags", "create_new_version"}
+
+
+def dataset_registration(node: ast.expr) -> tuple[ast.expr, ast.expr] | None:
+    """(workspace, name) of ``ds.register(workspace=ws, name="n", ...)``: a dataset's
+    ``register`` by its keywords (a model's or an environment's takes others), whatever
+    built ``ds`` (an open dataset, a helper this fix cannot see into)."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "register"):
+        return None
+    keywords = {k.arg: k.value for k in node.keywords}
+    if node.args or None in keywords or not {"workspace", "name"} <= set(keywords) or set(keywords) - _REGISTER_KEYWORDS:
+        return None
+    return keywords["workspace"], keywords["name"]
 
 
 def consumed(node: ast.expr, ctx: FixContext, taken: Taken, top: bool = True) -> Consumed | None:
@@ -119,7 +135,12 @@ def consumed(node: ast.expr, ctx: FixContext, taken: Taken, top: bool = True) ->
         return None
     inner = consumed(func.value, ctx, taken, top)
     if inner is None:
-        return None
+        registration = dataset_registration(node) if not top else None
+        if registration is None:
+            return None
+        # the registration stays and runs first: the job reads what it registered
+        workspace, name = registration
+        return Consumed(_registered(name, node, None, ctx, taken, top, workspace), None, "direct")
     return _method(inner, func.attr, node, ctx, top)
 
 
