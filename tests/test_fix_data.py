@@ -397,3 +397,23 @@ def test_a_register_call_with_other_keywords_is_no_dataset_registration(tmp_path
     report = fix(script)
     assert "AML002 left: argument `thing.as_mount()` has a type or value this fix cannot know" in report
     assert "ScriptRunConfig(" in script.read_text() and 'thing = Thing().register(' in script.read_text()
+
+
+def test_arguments_none_is_no_arguments(tmp_path: Path) -> None:
+    # v1's default, passed literally and through a variable set to None just for it
+    for arguments, setup in (("None", ""), ("arguments", "arguments = None\n")):
+        program = (
+            "from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n"
+            "ws = Workspace.from_config()\n"
+            'env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")\n'
+            f"{setup}"
+            'config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",\n'
+            f"                         environment=env, arguments={arguments})\n"
+            'run = Experiment(ws, "none").submit(config)\n'
+        )
+        folder = tmp_path / arguments
+        folder.mkdir()
+        migrated, report, records = _run(folder, program)
+        assert "0 left" in report, report
+        assert "arguments" not in migrated
+        assert _job(records)["component"]["command"] == "python train.py"

@@ -433,20 +433,28 @@ def _add_output(made: data_outputs.Produced, previous: str | None, line: Command
 
 
 def list_items(node: ast.expr, ctx: FixContext, what: str) -> tuple[list[ast.expr], list[Edit]]:
-    """The items of a literal list, or of ``x = [...]`` used only here (its statement goes)."""
+    """The items of a literal list, or of ``x = [...]`` used only here (its statement goes).
+    ``None``, v1's default, is no items."""
     if isinstance(node, (ast.List, ast.Tuple)):
         return list(node.elts), []
+    if _is_none(node):
+        return [], []
     if isinstance(node, ast.Name):
         binding = ctx.binding_of(node)
         statement = binding.node if binding is not None else None
         if (
             binding is not None and not binding.conditional and len(binding.uses) == 1
             and isinstance(statement, ast.Assign) and len(statement.targets) == 1
-            and isinstance(statement.value, (ast.List, ast.Tuple))
+            and (isinstance(statement.value, (ast.List, ast.Tuple)) or _is_none(statement.value))
         ):
-            return list(statement.value.elts), [ctx.delete(statement)]
+            items = [] if _is_none(statement.value) else list(statement.value.elts)  # type: ignore[attr-defined]
+            return items, [ctx.delete(statement)]
         raise Refused(f"{what}`{node.id}` is not a list literal used only here")
     raise Refused(f"{what} is not a literal list")
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def argument_items(arguments: ast.expr, ctx: FixContext) -> tuple[list[ast.expr], list[Edit]]:
