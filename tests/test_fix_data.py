@@ -417,3 +417,20 @@ def test_arguments_none_is_no_arguments(tmp_path: Path) -> None:
         assert "0 left" in report, report
         assert "arguments" not in migrated
         assert _job(records)["component"]["command"] == "python train.py"
+
+
+def test_an_upload_of_only_some_files_is_left_with_the_reason(tmp_path: Path) -> None:
+    program = """\
+    from azureml.core import Dataset, Environment, Experiment, ScriptRunConfig, Workspace
+    ws = Workspace.from_config()
+    store = ws.get_default_datastore()
+    dataset = Dataset.File.upload_directory(src_dir="data", target=(store, "data"), pattern="*.csv")
+    env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
+    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
+                             environment=env, arguments=["--data", dataset.as_mount()])
+    run = Experiment(ws, "some").submit(config)
+    """
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML002 left: upload_directory(pattern=...): the dataset holds only the matching files" in report, report
+    assert "ScriptRunConfig(" in script.read_text() and "upload_directory(" in script.read_text()

@@ -23,6 +23,7 @@ from ._common import workspace_binding
 from .data_inputs import (
     CONSUMPTION,
     DATASET,
+    UPLOAD_DIRECTORY,
     consumed,
     dataset_registration,
     is_dataset_variable,
@@ -61,7 +62,10 @@ def providers(ctx: FixContext, code: str, description: str) -> Iterator[Rewrite]
                 or not isinstance(statement.targets[0], ast.Name) or statement.targets[0].id != binding.name):
             continue
         if code == "AML022" and _opaque_registration(statement.value, ctx):
-            yield _kept_registration(binding, statement.value)
+            yield _kept(binding, statement.value, "it registers the data that the migrated jobs read by name")
+            continue
+        if code == "AML022" and ctx.callee(statement.value) == UPLOAD_DIRECTORY:
+            yield _kept(binding, statement.value, "it uploads the folder that the migrated jobs read")
             continue
         if _is_register(statement.value) or code_of(binding, ctx) != code:
             continue
@@ -101,13 +105,14 @@ def _opaque_registration(value: ast.expr, ctx: FixContext) -> bool:
         return False
 
 
-def _kept_registration(binding: Binding, value: ast.expr) -> Rewrite:
-    """The registration stays as it is and runs before the jobs, which read its data by
-    name (``azureml:n@latest``); nothing here is rewritten, the variable is kept alive."""
-    unit = Rewrite("AML022", value, "the dataset registration stays", binding=binding)
+def _kept(binding: Binding, value: ast.expr, why: str) -> Rewrite:
+    """A statement that puts data in place (a registration, an upload) stays as it is and
+    runs before the jobs, which read that data by name or path; the variable is kept alive."""
+    unit = Rewrite("AML022", value, "the statement that puts the data in place stays", binding=binding)
     unit.alive_edits = []
-    unit.alive_description = "kept: it registers the data the migrated jobs read by name"
+    unit.alive_description = f"kept: {why}"
     unit.must_keep_alive = True
+    unit.keep_reason = why
     return unit
 
 

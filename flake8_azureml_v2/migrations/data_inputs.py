@@ -88,7 +88,26 @@ def is_dataset_variable(node: ast.expr, ctx: FixContext) -> bool:
     binding = ctx.binding_of(node)
     statement = binding.node if binding is not None else None
     return isinstance(statement, ast.Assign) and (registered_item(statement.value, ctx) is not None
-                                                  or dataset_registration(statement.value) is not None)
+                                                  or dataset_registration(statement.value) is not None
+                                                  or ctx.callee(statement.value) == UPLOAD_DIRECTORY)
+
+
+UPLOAD_DIRECTORY = "azureml.core.Dataset.File.upload_directory"
+_UPLOAD = ["src_dir", "target", "pattern", "overwrite", "show_progress"]
+
+
+def _uploaded(call: ast.Call, ctx: FixContext, taken: Taken, top: bool) -> Source:
+    """``Dataset.File.upload_directory(src_dir, target=(store, "p"))`` uploads a folder and
+    returns the dataset of where it went: the job reads that folder.  The upload itself
+    stays (data_bindings keeps it), so the data is there before the job is submitted."""
+    bound = bind_arguments(call, _UPLOAD)
+    if isinstance(bound, str) or "target" not in bound.values:
+        raise Refused("upload_directory() with arguments this fix cannot follow")
+    if "pattern" in bound.values:
+        raise Refused("upload_directory(pattern=...): the dataset holds only the matching files; migrate it by hand",
+                      RefusalKind.NOT_YET)
+    place = where(locations(bound.values["target"], ctx, taken, top), taken, is_file=False)
+    return Source("uri_folder", place.path, id(call), "dataset")
 
 
 _REGISTER_KEYWORDS = {"workspace", "name", "description", "tags", "create_new_version"}
@@ -130,6 +149,8 @@ def consumed(node: ast.expr, ctx: FixContext, taken: Taken, top: bool = True) ->
         return Consumed(_source(node, callee, ctx, taken, top), None, "direct")  # type: ignore[arg-type]
     if callee == CONSUMPTION:
         return _consumption_config(node, ctx, taken, top)
+    if callee == UPLOAD_DIRECTORY:
+        return Consumed(_uploaded(node, ctx, taken, top), None, "direct")
     func = node.func
     if not isinstance(func, ast.Attribute):
         return None

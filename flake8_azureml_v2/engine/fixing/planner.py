@@ -236,9 +236,10 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
             plan.refuse(rewrite, Refusal(RefusalKind.DATA_FLOW, "another module of the project imports "
                                          f"`{rewrite.binding.name if rewrite.binding else '?'}`, so it must stay"))
         elif rewrite.must_keep_alive and rewrite.binding is not None:
-            plan.stays[id(rewrite)] = Refusal(
-                RefusalKind.DATA_FLOW, f"another module of the project imports `{rewrite.binding.name}`, so it stays; "
-                "the migrated code uses the new object beside it")
+            plan.stays[id(rewrite)] = Refusal(RefusalKind.DATA_FLOW, (
+                f"{rewrite.keep_reason}, so it stays as it is" if rewrite.keep_reason else
+                f"another module of the project imports `{rewrite.binding.name}`, so it stays; "
+                "the migrated code uses the new object beside it"))
     for rewrite in plan.accepted():
         if rewrite.can_keep_alive and plan.untaken.get(id(rewrite)):
             use = plan.untaken[id(rewrite)][0]

@@ -60,8 +60,10 @@ class Rewrite:
     # Module-level helper functions the new code calls: name -> source (with
     # symbols), written once per module, after its imports.
     helpers: dict[str, str] = field(default_factory=dict)
-    # The old object must stay even when every use is migrated (another module imports it).
+    # The old object must stay even when every use is migrated (another module imports it,
+    # or its statement has an effect the new code relies on: say which in ``keep_reason``).
     must_keep_alive: bool = False
+    keep_reason: str = ""
 
     def __post_init__(self) -> None:
         if not self.findings:
