@@ -240,3 +240,43 @@ def test_status_polling_and_cancel_on_the_submitted_run(tmp_path: Path) -> None:
     assert operations == ["jobs.create_or_update", "jobs.get", "jobs.begin_cancel", "jobs.get"]
     assert records[1]["name"] == records[2]["name"] == "recorded-job-1"
     _only_job(records)
+
+
+def test_a_setting_made_again_after_the_call_wins_as_in_v1(tmp_path: Path) -> None:
+    program = """\
+    from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+    ws = Workspace.from_config()
+    first = Environment.get(ws, name="first-env", version="1")
+    second = Environment.get(ws, name="second-env", version="2")
+    src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster", environment=first)
+    src.run_config.environment = second
+    src.run_config.target = "gpu-cluster"
+    run = Experiment(ws, "again").submit(src)
+    """
+    script = project(tmp_path, program)
+    report = fix(script)
+    migrated = script.read_text()
+    assert "0 left" in report, report
+    assert "run_config" not in migrated and migrated.count("environment=") == 1
+    assert migrated.count("MLClient.from_config(") == 1  # the variable only the replaced value read migrates too
+    job, _ = _only_job(execute(script))
+    assert job["environment"].endswith("second-env:2") and job["compute"] == "gpu-cluster"
+    before = script.read_bytes()
+    fix(script)
+    assert script.read_bytes() == before
+
+
+def test_a_setting_computed_in_the_call_and_set_again_is_left(tmp_path: Path) -> None:
+    program = """\
+    from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+    ws = Workspace.from_config()
+    second = Environment.get(ws, name="second-env", version="2")
+    src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
+                          environment=Environment.get(ws, name="first-env"))
+    src.run_config.environment = second
+    run = Experiment(ws, "again").submit(src)
+    """
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML002 left: environment is set both in the call and after it" in report, report
+    assert "ScriptRunConfig(" in script.read_text()

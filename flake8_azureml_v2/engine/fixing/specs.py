@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..findings import RefusalKind
-from ..names import Binding, Const, Value
+from ..names import Binding, Const, Instance, Value
 from ..rule import FixSafety
 from . import listedit, statements
 from .arguments import bind_arguments
@@ -180,9 +180,7 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
         if parameter not in spec.signature:
             raise Refused(f"unknown parameter {parameter}=")
     folds = _folds(spec, binding, rewrite, ctx) if binding is not None else []
-    for fold in folds:
-        if fold.parameter in bound.values:
-            raise Refused(f"{fold.parameter} is set both in the call and after it", RefusalKind.DATA_FLOW)
+    overridden = _overridden(folds, bound.values, call, rewrite, ctx)
     everything: dict[str, Argument] = {}
     arguments = {p: Argument(p, node, resolved.get(p), ctx, rewrite, everything) for p, node in bound.values.items()}
     folded = {f.parameter: Argument(f.parameter, f.value, _assigned_value(f, ctx), ctx, rewrite, everything)
@@ -210,6 +208,9 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
             edits.append(ctx.delete(spread.statement))
             continue
         parameter = element.keyword or spec.signature[index]
+        if parameter in overridden:  # the value set after the call replaced it
+            removed.append(element)
+            continue
         argument = arguments[parameter]
         action = _action(spec, argument)
         if isinstance(action, Keep):
@@ -353,6 +354,35 @@ def _folds(spec: CallSpec, binding: Binding, rewrite: Rewrite, ctx: FixContext) 
             found.append(_FoldSite(wanted[tuple(path)], statement.value, statement, use))
             rewrite.own_uses.add(id(use))
     return found
+
+
+def _overridden(folds: list[_FoldSite], values: dict[str, ast.expr], call: ast.Call, rewrite: Rewrite,
+                ctx: FixContext) -> set[str]:
+    """Parameters set in the call and again after it: the later value wins, as it did on the
+    old object, so the call's own goes (from ``values`` too), when reading it did nothing
+    (a name, a literal, an attribute of a name) and it was passed by keyword.  A variable
+    holding an old object that only this argument read is taken over, so it migrates too."""
+    overridden = set()
+    for fold in folds:
+        if fold.parameter not in values:
+            continue
+        value = values[fold.parameter]
+        by_keyword = any(k.arg == fold.parameter for k in call.keywords)
+        if not by_keyword or not _inert(value):
+            raise Refused(f"{fold.parameter} is set both in the call and after it", RefusalKind.DATA_FLOW)
+        overridden.add(fold.parameter)
+        del values[fold.parameter]
+        binding = ctx.binding_of(value) if isinstance(value, ast.Name) else None
+        if binding is not None and isinstance(binding.value, Instance):
+            rewrite.consumes.append(value)  # type: ignore[arg-type]
+    return overridden
+
+
+def _inert(node: ast.expr) -> bool:
+    """Evaluating ``node`` has no effect to keep: a name, a literal, ``name.attr``."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, (ast.Name, ast.Constant))
 
 
 def _assigned_value(fold: _FoldSite, ctx: FixContext) -> Value:
