@@ -21,6 +21,12 @@ CASES = [
     ("f(\n    a,  # keep me\n    b=1,\n)", {"b"}, "f(\n    a,  # keep me\n)"),
     ("f(a, b=1,\n  c=2)", {"b"}, "f(a,\n  c=2)"),  # no trailing blank where b was
     ("f(\n  a=1,\n  b=2,\n)", {"a", "b"}, "f(\n  \n)"),  # everything goes, its trailing comma too
+    # a run of whole lines goes; its comments stay, each on a line of its own
+    ("f(\n    a,\n    b=[\n        1,\n    ],  # why b\n    c=2,  # why c\n    d=3,\n)", {"b", "c"},
+     "f(\n    a,\n    # why b\n    # why c\n    d=3,\n)"),
+    ("f(\r\n    a,\r\n    b=1,  # why\r\n    c=2,\r\n    d=3,\r\n)", {"b", "c"},
+     "f(\r\n    a,\r\n    # why\r\n    d=3,\r\n)"),
+    ("f(\n    a,\n    b='#not a comment',\n    c=2,\n    d=3,\n)", {"b", "c"}, "f(\n    a,\n    d=3,\n)"),
 ]
 
 

@@ -131,6 +131,16 @@ def append(text: str, container: SgNode, new: list[str], newline: str, kept: lis
     return [Edit(last.end, last.end, block)]
 
 
+def _comment_lines(removed: str, indent: str) -> str:
+    """The comments of whole lines being removed, kept as lines of their own."""
+    if "#" not in removed:
+        return ""
+    from .statements import comments  # the one comment reader (tokenize, with a fallback)
+
+    newline = "\r\n" if "\r\n" in removed else "\r" if "\r" in removed and "\n" not in removed else "\n"
+    return "".join(f"{indent}{comment}{newline}" for comment in comments(removed))
+
+
 def delete_many(text: str, container: SgNode, doomed: list[Element]) -> list[Edit]:
     """Remove several elements at once; neighbours that go together share their commas,
     which one-by-one deletions would each claim."""
@@ -152,12 +162,15 @@ def delete_many(text: str, container: SgNode, doomed: list[Element]) -> list[Edi
             start = every[first].start
             line_start = _line_start(text, start)
             if text[line_start:start].strip() == "":
+                indent = text[line_start:start]
                 start = line_start
                 end = _line_start(text, every[last + 1].start)
-                end = end if end > start else every[last + 1].start
+                if end > start:  # whole lines go; the comments on them stay, each on its own line
+                    edits.append(Edit(start, end, _comment_lines(text[start:end], indent)))
+                else:
+                    edits.append(Edit(start, every[last + 1].start, ""))
             else:
-                end = every[last + 1].start
-            edits.append(Edit(start, end, ""))
+                edits.append(Edit(start, every[last + 1].start, ""))
         elif first > 0:  # a run at the end: from just after the last kept element
             edits.append(Edit(every[first - 1].end, every[last].end, ""))
         else:  # everything goes, with a trailing comma
