@@ -17,10 +17,16 @@ from ast_grep_py import SgNode, SgRoot
 from ..source import SourceText
 
 
+# Up to this many look-ups, ast-grep finds each node by its range (a walk in Rust);
+# past it, one walk in Python indexes every node, so a file with many rewrites stays linear.
+_FINDS_BEFORE_INDEX = 32
+
+
 class Locator:
     def __init__(self, source: SourceText) -> None:
         self.source = source
         self.starts = source.starts
+        self._finds = 0
 
     @cached_property
     def root(self) -> SgNode:
@@ -52,7 +58,15 @@ class Locator:
 
     def sg(self, node: ast.AST, kind: str) -> SgNode | None:
         """The ast-grep node of ``kind`` spanning exactly the same text as ``node``."""
+        if "_by_span" not in self.__dict__ and self._finds < _FINDS_BEFORE_INDEX:
+            self._finds += 1
+            return self.root.find(kind=kind, range={"start": self._point(node.lineno, node.col_offset),  # type: ignore[attr-defined]
+                                                    "end": self._point(node.end_lineno, node.end_col_offset)})  # type: ignore[attr-defined]
         return self._by_span.get((self.start(node), self.end(node), kind))
+
+    def _point(self, line: int, byte_col: int) -> dict[str, int]:
+        """An ast position as ast-grep counts it: 0-based line, column in code points."""
+        return {"line": line - 1, "column": self.source.char_col(line, byte_col)}
 
     def _line_index(self, offset: int) -> int:
         """0-based line of ``offset``; past the end, the empty line after a final
