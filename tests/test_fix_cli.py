@@ -194,3 +194,40 @@ def test_a_folder_fixed_in_workers_is_written_and_reported_in_order(tmp_path: Pa
     fix("--unsafe-fixes", *names[:2], cwd=alone)  # two files: fixed in this process
     for name in names[:2]:
         assert (tree / name).read_bytes() == (alone / name).read_bytes() != original[name]
+
+
+def test_a_file_is_judged_by_its_launcher_as_written_not_as_fixed_before_it(tmp_path: Path) -> None:
+    """Fixing the launcher first (same process) must not change how its script is judged:
+    the fixed launcher is not on disk, so the script is still named by v1 code."""
+    from flake8_azureml_v2.engine import Settings, project
+    from flake8_azureml_v2.runner import Fixing, collect, fix_all
+    from flake8_azureml_v2.selection import Selection
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "submit.py").write_text(  # once fixed, it names score.py only as a v2 scoring_script
+        "from azureml.core import Environment, Model, Workspace\n"
+        "from azureml.core.model import InferenceConfig\n"
+        "from azureml.core.webservice import AciWebservice\n"
+        "ws = Workspace.from_config()\n"
+        'model = Model(workspace=ws, name="diabetes", version=1)\n'
+        'env = Environment.from_conda_specification(name="env", file_path="./conda.yml")\n'
+        'config = InferenceConfig(source_directory="./src", entry_script="score.py", environment=env)\n'
+        "aci_config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=2)\n"
+        'service = Model.deploy(workspace=ws, name="diabetes-aci", models=[model], inference_config=config,\n'
+        "                       deployment_config=aci_config)\n"
+        "service.wait_for_deployment(show_output=True)\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "score.py").write_text("import os\nfrom azureml.core.model import Model\n\n\ndef init():\n"
+                                                "    print(os.environ)\n")
+    settings = Settings(project_root_hint=tmp_path)
+
+    def codes(paths: list[str]) -> list[str]:
+        project.forget_indexes()
+        targets, _ = collect(paths)
+        results = list(fix_all(targets, settings, Selection(), Fixing(unsafe=True), False, jobs=1))
+        script = next(r for r in results if r.target.display.endswith("score.py"))
+        return sorted({f.code for _, f in script.fixed} | {i.left.finding.code for i in script.left})
+
+    alone = codes([str(tmp_path / "src" / "score.py")])
+    after_launcher = codes([str(tmp_path / "submit.py"), str(tmp_path / "src" / "score.py")])
+    assert "AML010" in alone and after_launcher == alone

@@ -35,11 +35,14 @@ def analyse(
     path: str | os.PathLike[str] | None = None,
     settings: Settings | None = None,
     tree: ast.Module | None = None,
+    remember: bool = True,
 ) -> Analysis:
     """Run every rule over one module.
 
     ``path`` is the file's location on disk (None for stdin); ``tree`` lets the
-    flake8 adapter reuse the tree flake8 already parsed.  A file that never
+    flake8 adapter reuse the tree flake8 already parsed.  ``remember=False`` keeps
+    the project index from recording this text as the file's (a fixer pass's text
+    is not on disk: other files must not see it, or results would depend on order).  A file that never
     contains the surface's marker costs one substring test.  Raises
     :class:`~.source.SourceError` when the text does not parse or is too deep
     to walk.
@@ -55,20 +58,20 @@ def analyse(
         tree = parse(text, str(path) if path is not None else "<stdin>")
     try:
         with deep_recursion(), paused_gc():
-            return _analyse(text, source, tree, rules, surface, location, settings)
+            return _analyse(text, source, tree, rules, surface, location, settings, remember)
     except RecursionError:
         raise SourceError("cannot analyse: too deeply nested") from None
 
 
 def _analyse(text: str, source: SourceText, tree: ast.Module, rules: Sequence[Rule], surface: Surface,
-             location: Path | None, settings: Settings) -> Analysis:
+             location: Path | None, settings: Settings, remember: bool = True) -> Analysis:
     imported = None
     if location is not None and settings.project_index:
         imported = ProjectModules(location, project.root_for(location, settings), surface)
     model = Model(tree, text, surface=surface, imported=imported)
     if not model.imports and not model.references:
         return Analysis(source, model=model)
-    if location is not None:
+    if location is not None and remember:
         project.remember(location, model)
     context = Context(model, source, location, settings)
     findings: set[Finding] = set()

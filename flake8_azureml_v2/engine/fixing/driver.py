@@ -115,7 +115,7 @@ def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.Path
         outcome.passes = number
         checked = last.snapshot if last.snapshot is not None and last.snapshot.text == text else None
         analysis = analyse(text, rules=rules, surface=surface, path=path, settings=settings,
-                           tree=checked.tree if checked is not None else None)
+                           tree=checked.tree if checked is not None else None, remember=number == 1)
         if analysis.model is None or file_is_exempt(analysis.source):
             last = _Pass(text)
             break
