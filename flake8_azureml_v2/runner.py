@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pathspec
 
@@ -334,15 +335,11 @@ def check_all(targets: list[Target], settings: Settings, selection: Selection, j
             done()
     workers = _workers(jobs, len(pending))
     if workers > 1:
-        _prepare_for_workers(targets, pending, settings)
-        import multiprocessing
-
+        _prepare_for_workers(targets, [i for i, _ in pending], settings)
         jobs_list = [(targets[i], settings, selection, data, keep_data, assess) for i, data in pending]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunk = max(1, len(jobs_list) // (workers * 16))  # small: files differ a lot in cost
-            for (index, _), result in zip(pending, pool.imap(_check_job, jobs_list, chunksize=chunk)):
-                results[index] = result
-                done()
+        for (index, _), result in zip(pending, _pooled(_check_job, jobs_list, workers)):
+            results[index] = result
+            done()
     else:
         for index, data in pending:
             results[index] = _check_job((targets[index], settings, selection, data, keep_data, assess))
@@ -374,13 +371,17 @@ def fix_all(targets: list[Target], settings: Settings, selection: Selection, fix
         for target in targets:
             yield _fix_job((target, settings, selection, fixing, want_diff))
         return
-    _prepare_for_workers(targets, [(i, b"") for i in candidates], settings)
+    _prepare_for_workers(targets, candidates, settings)
+    yield from _pooled(_fix_job, [(t, settings, selection, fixing, want_diff) for t in targets], workers)
+
+
+def _pooled(job: Callable[[Any], FileResult], jobs_list: list[Any], workers: int) -> Iterator[FileResult]:
+    """``job`` over ``jobs_list`` in forked worker processes; results in the list's order."""
     import multiprocessing
 
-    jobs_list = [(t, settings, selection, fixing, want_diff) for t in targets]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         chunk = max(1, len(jobs_list) // (workers * 16))  # small: files differ a lot in cost
-        yield from pool.imap(_fix_job, jobs_list, chunksize=chunk)
+        yield from pool.imap(job, jobs_list, chunksize=chunk)
 
 
 def _mentions_azureml(target: Target) -> bool:
@@ -390,7 +391,7 @@ def _mentions_azureml(target: Target) -> bool:
         return False
 
 
-def _prepare_for_workers(targets: list[Target], pending: list[tuple[int, bytes]], settings: Settings) -> None:
+def _prepare_for_workers(targets: list[Target], pending: list[int], settings: Settings) -> None:
     """Load the rules and build the project indexes once, before the workers fork."""
     from .engine import project
     from .rules import all_rules
@@ -399,6 +400,6 @@ def _prepare_for_workers(targets: list[Target], pending: list[tuple[int, bytes]]
     all_rules()
     if settings.project_index:
         roots = {project.find_root(Path(os.path.abspath(targets[i].path)), settings.project_root_hint)  # type: ignore[arg-type]
-                 for i, _ in pending}
+                 for i in pending}
         for root in roots:
             project.index_at(root, SURFACE, settings)

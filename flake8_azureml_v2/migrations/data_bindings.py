@@ -23,6 +23,7 @@ from ._common import workspace_binding
 from .data_inputs import (
     CONSUMPTION,
     DATASET,
+    REGISTER_SIGNATURE,
     UPLOAD_DIRECTORY,
     consumed,
     dataset_registration,
@@ -35,7 +36,6 @@ from .data_refs import DATASTORE, WORKSPACE, Refused, Taken, is_store
 PIPELINE_PARAMETER = "azureml.pipeline.core.PipelineParameter"
 _HOLDERS = (WORKSPACE, DATASTORE, DATASET, CONSUMPTION, OUTPUT_CONFIG, PIPELINE_DATA, PIPELINE_PARAMETER)
 _CODES = {DATASET: "AML022", CONSUMPTION: "AML022", OUTPUT_CONFIG: "AML006", PIPELINE_DATA: "AML005"}
-_REGISTER = ["workspace", "name", "description", "tags", "create_new_version"]
 
 
 def code_of(binding: Binding, ctx: FixContext) -> str | None:
@@ -196,7 +196,7 @@ def registrations(ctx: FixContext) -> Iterator[Rewrite]:
 
 
 def _registration(call: ast.Call, ctx: FixContext, unit: Rewrite) -> tuple[str, str]:
-    bound = bind_arguments(call, _REGISTER)
+    bound = bind_arguments(call, REGISTER_SIGNATURE)
     if isinstance(bound, str):
         raise Refused(f"register(): {bound}")
     values = bound.values

@@ -110,7 +110,8 @@ def _uploaded(call: ast.Call, ctx: FixContext, taken: Taken, top: bool) -> Sourc
     return Source("uri_folder", place.path, id(call), "dataset")
 
 
-_REGISTER_KEYWORDS = {"workspace", "name", "description", "tags", "create_new_version"}
+# ``AbstractDataset.register``'s parameters, in order
+REGISTER_SIGNATURE = ["workspace", "name", "description", "tags", "create_new_version"]
 
 
 def dataset_registration(node: ast.expr) -> tuple[ast.expr, ast.expr] | None:
@@ -120,7 +121,8 @@ def dataset_registration(node: ast.expr) -> tuple[ast.expr, ast.expr] | None:
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "register"):
         return None
     keywords = {k.arg: k.value for k in node.keywords}
-    if node.args or None in keywords or not {"workspace", "name"} <= set(keywords) or set(keywords) - _REGISTER_KEYWORDS:
+    if (node.args or None in keywords or not {"workspace", "name"} <= set(keywords)
+            or set(keywords) - set(REGISTER_SIGNATURE)):
         return None
     return keywords["workspace"], keywords["name"]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ast_grep_py import SgNode
 
 from .edits import Edit
+from .statements import comments
 
 _SKIPPED = frozenset({"comment", ",", "(", ")"})
 
@@ -135,8 +136,6 @@ def _comment_lines(removed: str, indent: str) -> str:
     """The comments of whole lines being removed, kept as lines of their own."""
     if "#" not in removed:
         return ""
-    from .statements import comments  # the one comment reader (tokenize, with a fallback)
-
     newline = "\r\n" if "\r\n" in removed else "\r" if "\r" in removed and "\n" not in removed else "\n"
     return "".join(f"{indent}{comment}{newline}" for comment in comments(removed))
 
