@@ -26,7 +26,7 @@ from .cli_help import CHECK_EPILOG, FIX_EPILOG, MAIN_EPILOG, REPORT_EPILOG, RUFF
 from .baseline import BaselineError
 from .engine import Settings
 from .rules import all_rules, rule_by_code
-from .runner import FileResult, Fixing, Target, collect, fix_all
+from .runner import FileResult, Fixing, Target, collect, fix_all, fixing_order
 from .selection import Selection
 from .stdout_guard import StdoutGuard
 
@@ -206,9 +206,10 @@ def _fix(args: argparse.Namespace) -> int:
     totals = fix_command.Totals(errors=len(missing))
     for result in missing:
         _report_error(result)
+    targets, late = fixing_order(targets)
     progress = terminal.Progress(len(targets), sys.stderr)
     with progress, progress.around_output():
-        results = fix_all(targets, settings, selection, Fixing(options.unsafe), options.diff)
+        results = fix_all(targets, settings, selection, Fixing(options.unsafe), options.diff, late=late)
         for target in targets:
             fix_command.fix_one(target, settings, selection, options, totals, _next(results))
             progress.advance()

@@ -359,20 +359,44 @@ def _fix_job(job: tuple[Target, Settings, Selection, Fixing, bool]) -> FileResul
     return result
 
 
+def fixing_order(targets: list[Target]) -> tuple[list[Target], int]:
+    """The targets in the order ``fix`` takes them, and where the late ones start: scripts
+    that read what their launcher hands over come after every other file (``fix_all``'s
+    ``late``), so that a launcher this run migrates is written before they are judged.
+    One run then does what two would."""
+    from .migrations.injob.input_datasets import FIX_AFTER_LAUNCHERS
+
+    def is_late(target: Target) -> bool:
+        try:
+            return target.path is not None and FIX_AFTER_LAUNCHERS in read(target)
+        except OSError:
+            return False
+
+    flags = [is_late(t) for t in targets]
+    early = [t for t, flag in zip(targets, flags) if not flag]
+    return early + [t for t, flag in zip(targets, flags) if flag], len(early)
+
+
 def fix_all(targets: list[Target], settings: Settings, selection: Selection, fixing: Fixing,
-            want_diff: bool, jobs: int | None = None) -> Iterator[FileResult]:
+            want_diff: bool, jobs: int | None = None, late: int | None = None) -> Iterator[FileResult]:
     """Fix every target in memory, in worker processes when many files mention azureml;
     results come back in the targets' order, each with its diff when ``want_diff``.
-    Nothing is written here: the caller writes, in order, as results arrive."""
+    Nothing is written here: the caller writes, in order, as results arrive.  The
+    targets from index ``late`` on are fixed only once every earlier result has been
+    taken (and so written): no worker reads the files before then."""
     piped = any(t.path is None for t in targets)  # standard input is read by this process only
     candidates = [] if piped else [i for i, t in enumerate(targets) if _mentions_azureml(t)]
     workers = _workers(jobs, len(candidates))
+    jobs_list = [(t, settings, selection, fixing, want_diff) for t in targets]
     if workers <= 1:
-        for target in targets:
-            yield _fix_job((target, settings, selection, fixing, want_diff))
+        for job in jobs_list:
+            yield _fix_job(job)
         return
     _prepare_for_workers(targets, candidates, settings)
-    yield from _pooled(_fix_job, [(t, settings, selection, fixing, want_diff) for t in targets], workers)
+    split = len(jobs_list) if late is None else late
+    for batch in (jobs_list[:split], jobs_list[split:]):
+        if batch:
+            yield from _pooled(_fix_job, batch, workers)
 
 
 def _pooled(job: Callable[[Any], FileResult], jobs_list: list[Any], workers: int) -> Iterator[FileResult]:

@@ -7,8 +7,12 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import sys
 from pathlib import Path
 
+import pytest
+
+from .conftest import run
 from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
 
 SCRIPT_RUN = """\
@@ -309,6 +313,31 @@ def test_script_reads_inputs_through_the_exported_variables(tmp_path: Path) -> N
     assert 'dataset = mltable.load(os.environ["iris"])' in migrated
     assert "# TODO(azureml-v2): AML038 v1 handed this tabular input over as a dataset" in migrated
     assert no_v1(migrated)
+
+
+@pytest.mark.parametrize("others", [0, 30])  # with 30 more files, worker processes fix them
+def test_one_run_over_the_project_migrates_the_launcher_then_its_script(tmp_path: Path, others: int) -> None:
+    """The script (``src/train.py``) is walked before its launcher (``z_jobs/submit.py``),
+    and workers fix files side by side: it is still judged once the migrated launcher is
+    written, so one run does it all and a second changes nothing."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text(TRAIN)
+    (tmp_path / "z_jobs").mkdir()
+    (tmp_path / "z_jobs" / "submit.py").write_text(LAUNCHER.replace('source_directory="./src"', 'source_directory="../src"'))
+    for index in range(others):
+        (tmp_path / f"other_{index}.py").write_text("import azureml.core\nprint(azureml.core.VERSION)\n")
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    first = run(command, cwd=tmp_path)
+    assert first.returncode in (0, 1), first.stderr
+    assert "z_jobs/submit.py:7:10: AML002 fixed" in first.stdout, first.stdout
+    migrated = (tmp_path / "src" / "train.py").read_text()
+    assert 'dataset = mltable.load(os.environ["iris"])' in migrated, first.stdout
+    assert no_v1(migrated)
+    tree = {p: p.read_bytes() for p in tmp_path.rglob("*.py")}
+    second = run(command, cwd=tmp_path)
+    assert second.returncode == 0, second.stdout
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*.py")} == tree
 
 
 def test_values_known_only_at_run_time_are_quoted_at_run_time(tmp_path: Path) -> None:

@@ -106,3 +106,30 @@ def test_what_has_no_v2_form_is_reported(tmp_path: Path, body: str, code: str, r
     script = project(tmp_path, PIPELINE + body + "\n")
     report = fix(script)
     assert f"{code} left" in report and reason in report, report
+
+
+def test_a_name_computed_at_run_time_is_cleaned_at_run_time(tmp_path: Path) -> None:
+    """publish(name=<expression>): the same cleaning, done by a helper on the value v1 got."""
+    script = project(tmp_path, PIPELINE.replace(
+        'published = pipeline.publish(name="nightly_training"',
+        'stamp = "2030_01_01"\nrun_name = stamp + " nightly"\npublished = pipeline.publish(name=run_name'))
+    report = fix(script)
+    assert "AML044 fixed" in report, report
+    migrated = script.read_text()
+    assert "_v1_endpoint_name(run_name)" in migrated and migrated.count("_v1_endpoint_name(") == 2  # def + call
+    assert "the endpoint's name is the pipeline's name with only letters, digits and '-'" in migrated
+    ruff_clean(script)
+    records = execute(script)
+    first, with_default = [r["entity"] for r in _records(records, "batch_endpoints.begin_create_or_update")]
+    assert first["name"] == with_default["name"] == "p-2030-01-01-nightly"
+    before = script.read_bytes()
+    fix(script)
+    assert script.read_bytes() == before
+
+
+def test_a_name_from_a_call_is_left(tmp_path: Path) -> None:
+    script = project(tmp_path, PIPELINE.replace('name="nightly_training"', "name=make_name()"))
+    script.write_text("def make_name():\n    return 'n'\n\n\n" + script.read_text())
+    report = fix(script)
+    assert "AML044 left: the published name is not a literal or a plain expression" in report, report
+    assert 'published = pipeline.publish(name=make_name(), description="Trains nightly"' in script.read_text()

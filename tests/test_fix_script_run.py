@@ -5,6 +5,8 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+import pytest
+
 from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
 
 SEED_SHAPE = """\
@@ -280,3 +282,134 @@ def test_a_setting_computed_in_the_call_and_set_again_is_left(tmp_path: Path) ->
     report = fix(script)
     assert "AML002 left: environment is set both in the call and after it" in report, report
     assert "ScriptRunConfig(" in script.read_text()
+
+
+def test_a_program_under_a_main_guard_migrates_like_unguarded_code(tmp_path: Path) -> None:
+    """Run as a script, the guarded body runs in order; ``environment=None`` bound there is
+    still v1's default environment."""
+    program = """\
+    from azureml.core import Experiment, ScriptRunConfig, Workspace
+
+    if __name__ == "__main__":
+        ws = Workspace.from_config()
+        env = None
+        config = ScriptRunConfig(source_directory="./src", script="train.py",
+                                 compute_target="cpu-cluster", environment=env)
+        run = Experiment(ws, "guarded").submit(config)
+        print(run.get_portal_url())
+    """
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML002 fixed" in report and "AML001 fixed" in report, report
+    migrated = script.read_text()
+    assert no_v1(migrated), migrated
+    ruff_clean(script)
+    job, kwargs = _only_job(execute(script))
+    assert kwargs["experiment_name"] == "guarded"
+    assert "azureml-defaults" in str(job["environment"]["conda_file"])  # v1's default environment, written out
+    before = script.read_bytes()
+    fix(script)
+    assert script.read_bytes() == before
+
+
+MIXED_ENVIRONMENT = {
+    "guard with an else": (
+        'if __name__ == "__main__":\n'
+        "    env = None\n"
+        "else:\n"
+        '    env = Environment.get(ws, "AzureML-sklearn-1.0")\n'),
+    "a later fallback to None": (
+        'env = Environment.get(ws, "AzureML-sklearn-1.0")\n'
+        'if __name__ != "__main__":\n'
+        "    env = None\n"),
+}
+
+
+@pytest.mark.parametrize("assignments", sorted(MIXED_ENVIRONMENT))
+def test_an_environment_variable_that_may_be_none_is_left(tmp_path: Path, assignments: str) -> None:
+    """v1 took ``environment=None`` for its default environment; v2's command() would get None."""
+    program = (
+        "from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n"
+        "ws = Workspace.from_config()\n"
+        + MIXED_ENVIRONMENT[assignments]
+        + 'config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu", environment=env)\n'
+        'run = Experiment(ws, "mixed").submit(config)\n')
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML002 left: `env` may also hold something other than an environment" in report, report
+    assert script.read_text() == program
+
+
+def test_a_submit_off_a_kept_experiment_gets_the_workspace_client(tmp_path: Path) -> None:
+    """``exp`` stays (``get_runs``) and so does ``ws`` (``start_logging`` stays): the submit
+    migrated off ``exp`` names ``ml_client``, which is then built beside ``ws``."""
+    program = """\
+    from azureml.core import Experiment, ScriptRunConfig, Workspace
+    ws = Workspace.from_config()
+    exp = Experiment(workspace=ws, name="kept")
+    notebook_run = exp.start_logging()
+    print(notebook_run)
+    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
+    run = exp.submit(config)
+    print(list(exp.get_runs()))
+    """
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML001 fixed" in report and "AML002 fixed" in report, report
+    migrated = script.read_text()
+    assert "ws = Workspace.from_config()\nml_client = MLClient.from_config(DefaultAzureCredential())\n" in migrated
+    assert 'run = ml_client.jobs.create_or_update(config, experiment_name="kept")' in migrated
+    assert "notebook_run = exp.start_logging()" in migrated and "exp.get_runs()" in migrated
+    ruff_clean(script)
+    before = script.read_bytes()
+    fix(script)
+    assert script.read_bytes() == before
+
+
+TWO_EXPERIMENTS = """\
+from azureml.core import Experiment, ScriptRunConfig, Workspace
+ws = Workspace.from_config()
+name = "first"
+first = Experiment(ws, name)
+config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
+{between}run = first.submit(config)
+name = "second"
+second = Experiment(ws, name)
+config2 = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
+run2 = second.submit(config2)
+"""
+
+
+def test_a_name_set_again_later_still_names_each_experiment(tmp_path: Path) -> None:
+    """A notebook that sets ``name = ...`` again in a later cell: each submit is where its name holds."""
+    script = project(tmp_path, TWO_EXPERIMENTS.format(between=""))
+    report = fix(script)
+    assert report.count("AML001 fixed") == 2, report
+    ruff_clean(script)
+    records = execute(script)
+    submitted = [r["kwargs"]["experiment_name"] for r in records if r["operation"] == "jobs.create_or_update"]
+    assert submitted == ["first", "second"]
+
+
+@pytest.mark.parametrize("between", ['name = "changed"\n', 'if ws:\n    name = "changed"\n'])
+def test_a_name_changed_before_the_submit_is_left(tmp_path: Path, between: str) -> None:
+    script = project(tmp_path, TWO_EXPERIMENTS.format(between=between))
+    report = fix(script)
+    assert "AML001 left: the experiment name `name` is not visible where the job is submitted" in report, report
+    assert "run = first.submit(config)" in script.read_text()
+
+
+def test_a_submit_in_a_loop_with_the_name_set_again_is_left(tmp_path: Path) -> None:
+    program = """\
+    from azureml.core import Experiment, ScriptRunConfig, Workspace
+    ws = Workspace.from_config()
+    for index in range(2):
+        name = "first"
+        first = Experiment(ws, name)
+        config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
+        run = first.submit(config)
+        name = "again"
+    """
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML001 left: the experiment name `name` is not visible where the job is submitted" in report, report

@@ -4,8 +4,9 @@ A rewrite may rename or delete a module-level binding (``ws`` becomes
 ``ml_client``) only when no other module reaches it: ``from wsmod import ws``
 elsewhere must keep working.  The project is scanned once per process with a
 regular expression over ``import`` lines (Python files and notebooks), never
-parsed, and the answer over-approximates: a name any file imports from a
-module of the same name is protected.
+parsed.  A dotted module names the file only when the file's path ends with
+its parts (``from sklearn.pipeline import Pipeline`` does not reach
+``pipelines/pipeline.py``); within that, the answer over-approximates.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ _NAME = re.compile(r"([A-Za-z_]\w*)(?:\s+as\s+\w+)?")
 
 class _Index:
     def __init__(self, root: Path) -> None:
-        self.names: dict[str, set[str]] = {}  # module's last component -> names imported from it
-        self.aliases: dict[str, set[tuple[str, Path]]] = {}  # module -> (alias, importing file)
+        # module's last component -> {module's parts -> names imported from it}
+        self.names: dict[str, dict[tuple[str, ...], set[str]]] = {}
+        # module's last component -> (module's parts, alias, importing file)
+        self.aliases: dict[str, set[tuple[tuple[str, ...], str, Path]]] = {}
         total = 0
         for count, path in enumerate(files.walk(root, (".py", ".ipynb"))):
             if count >= MAX_FILES or total >= MAX_TOTAL_BYTES:
@@ -41,12 +44,16 @@ class _Index:
 
     def _scan(self, path: Path, data: bytes) -> None:
         for module, names in _FROM.findall(data):
-            last = module.decode("utf-8", "replace").rsplit(".", 1)[-1]
+            parts = _parts(module.decode("utf-8", "replace"))
             text = names.decode("utf-8", "replace").strip("() \t\r\n")
-            found = self.names.setdefault(last, set())
+            found = self.names.setdefault(parts[-1] if parts else "", {}).setdefault(parts, set())
             if text.startswith("*"):
                 found.add("*")
-            found.update(m.group(1) for m in _NAME.finditer(text.replace("\\n", " ")))
+            for match in _NAME.finditer(text.replace("\\n", " ")):
+                found.add(match.group(1))
+                # ``from pkg import mod`` may import a module; ``mod.name`` then reaches its names
+                alias = match.group(0).split()[-1]
+                self.aliases.setdefault(match.group(1), set()).add(((*parts, match.group(1)), alias, path))
         for spec in _IMPORT.findall(data):
             for part in spec.decode("utf-8", "replace").split(","):
                 words = part.split()
@@ -54,16 +61,33 @@ class _Index:
                     continue
                 module = words[0]
                 alias = words[2] if len(words) == 3 and words[1] == "as" else module
-                self.aliases.setdefault(module.rsplit(".", 1)[-1], set()).add((alias, path))
+                parts = _parts(module)
+                if parts:
+                    self.aliases.setdefault(parts[-1], set()).add((parts, alias, path))
 
     def imported(self, path: Path) -> frozenset[str]:
-        module = path.stem if path.name != "__init__.py" else path.parent.name
-        found = set(self.names.get(module, ()))
-        for alias, importer in self.aliases.get(module, ()):
+        where = path.parent.parts if path.name == "__init__.py" else (*path.parent.parts, path.stem)
+        module = where[-1] if where else ""
+        found: set[str] = set()
+        for parts, names in self.names.get(module, {}).items():
+            if _names_file(parts, where):
+                found.update(names)
+        for parts, alias, importer in self.aliases.get(module, ()):
+            if not _names_file(parts, where):
+                continue
             data = _read(importer) or b""
             pattern = re.compile(rb"\b" + re.escape(alias.encode()) + rb"\.(\w+)")
             found.update(m.decode("utf-8", "replace").split(".")[0] for m in pattern.findall(data))
         return EVERYTHING if "*" in found else frozenset(found)
+
+
+def _parts(module: str) -> tuple[str, ...]:
+    return tuple(part for part in module.strip().split(".") if part)
+
+
+def _names_file(parts: tuple[str, ...], where: tuple[str, ...]) -> bool:
+    """Whether the dotted module ``parts`` can be the file at ``where`` (its path's parts)."""
+    return 0 < len(parts) <= len(where) and where[-len(parts):] == parts
 
 
 def _read(path: Path) -> bytes | None:

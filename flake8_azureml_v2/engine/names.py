@@ -322,6 +322,8 @@ class _Walker(ast.NodeVisitor):
         surface = self.surface
         if (self.conditional and existing is not None and is_v1_value(existing.value, surface)
                 and not is_v1_value(value, surface)):
+            # a fallback never erases the v1 binding, but a fix must still know the name can hold it
+            self.model.bindings.append(Binding(name, value, node, self.scope, conditional=True))
             return
         if is_v1_value(value, surface):
             self.v1_names.add(name)
@@ -628,6 +630,11 @@ class _Walker(ast.NodeVisitor):
 
     def visit_If(self, node: ast.If) -> None:
         self.visit(node.test)
+        if _is_main_guard(node) and self.scope.kind == "module":
+            # run as a script, the body runs in order like unguarded code; imported, none of it runs
+            for stmt in node.body:
+                self.visit(stmt)
+            return
         self._conditional_block(node.body)
         self._conditional_block(node.orelse)
 
@@ -766,3 +773,14 @@ class _Walker(ast.NodeVisitor):
         self.memo.clear()
 
     visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _visit_comprehension
+
+
+def _is_main_guard(node: ast.If) -> bool:
+    """``if __name__ == "__main__":`` without an ``else``."""
+    test = node.test
+    if node.orelse or not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [side for side in sides if isinstance(side, ast.Name) and side.id == "__name__"]
+    mains = [side for side in sides if isinstance(side, ast.Constant) and side.value == "__main__"]
+    return len(names) == 1 and len(mains) == 1

@@ -143,7 +143,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             continue
         if isinstance(name, ast.Name):
             named = ctx.binding_of(name)
-            if named is None or not ctx.visible(call, named):
+            if named is None or not ctx.holds_at(call, named):
                 yield unit.refuse(f"the experiment name `{name.id}` is not visible where the job is submitted")
                 continue
         client = ctx.counterpart(workspace)

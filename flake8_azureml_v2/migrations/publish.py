@@ -28,8 +28,9 @@ from collections.abc import Iterator
 
 from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
-from ..engine.fixing.arguments import bind_arguments, constant_str, py_str
+from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
 from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.symbols import symbol
 from ..engine.fixing.specs import Refused
 from ..engine.names import Binding, Instance
 from ._common import workspace_binding
@@ -44,14 +45,40 @@ _TODO = ("HTTP callers of the v1 published pipeline's REST endpoint must switch 
          "(ml_client.batch_endpoints.invoke or its scoring URI with an AAD token)")
 
 
-def endpoint_name(node: ast.expr | None, fallback: str) -> str:
-    """A v2 endpoint name (3-32 characters, a letter first, '-' only) for v1's pipeline name."""
-    literal = constant_str(node) if node is not None else fallback
+_NAME_HELPER = "_v1_endpoint_name"
+_NAME_SOURCE = f'''def {_NAME_HELPER}(name):
+    """A v2 endpoint name (3-32 characters, a letter first, '-' only) for a v1 published pipeline's name."""
+    name = {symbol("re")}.sub(r"[^A-Za-z0-9-]+", "-", str(name)).strip("-")
+    name = name if name[:1].isalpha() else f"p-{{name}}"
+    return name[:32].rstrip("-").ljust(3, "0")
+'''
+_SIDE_EFFECTS = (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda)
+
+
+def endpoint_name(node: ast.expr | None, fallback: str, ctx: FixContext | None = None) -> str:
+    """A v2 endpoint name (3-32 characters, a letter first, '-' only) for v1's pipeline name
+    (a literal, or with ``ctx`` a variable that certainly holds one)."""
+    if node is None:
+        literal: str | None = fallback
+    else:
+        literal = known_str(ctx, node) if ctx is not None else constant_str(node)
     if literal is None:
         raise Refused("the published name is not a literal", RefusalKind.DATA_FLOW)
     name = re.sub(r"[^A-Za-z0-9-]+", "-", literal).strip("-")
     name = name if name[:1].isalpha() else f"p-{name}"
     return name[:32].rstrip("-").ljust(3, "0")
+
+
+def _endpoint_name_source(node: ast.expr | None, fallback: str, rewrite: Rewrite, ctx: FixContext) -> str:
+    """The endpoint name as source: a literal when the v1 name is known here, else the
+    same cleaning done at run time on the v1 name's expression (evaluated once, as in v1)."""
+    try:
+        return py_str(endpoint_name(node, fallback, ctx))
+    except Refused:
+        if node is None or any(isinstance(part, _SIDE_EFFECTS) for part in ast.walk(node)):
+            raise Refused("the published name is not a literal or a plain expression", RefusalKind.DATA_FLOW) from None
+        rewrite.helpers[_NAME_HELPER] = _NAME_SOURCE
+        return f"{_NAME_HELPER}({ctx.locator.text(node)})"
 
 
 def _deployment_name(version: ast.expr | None) -> str:
@@ -61,8 +88,10 @@ def _deployment_name(version: ast.expr | None) -> str:
     return "v" + re.sub(r"[^A-Za-z0-9-]+", "-", literal or "1")
 
 
-def _publish_lines(pipeline: str, target: str, values: dict[str, ast.expr], client: str, ctx: FixContext) -> list[str]:
-    name = endpoint_name(values.get("name"), pipeline)
+def _publish_lines(pipeline: str, target: str, values: dict[str, ast.expr], client: str, rewrite: Rewrite,
+                   ctx: FixContext) -> list[str]:
+    name = _endpoint_name_source(values.get("name"), pipeline, rewrite, ctx)
+    again = f"{target}.name" if name.startswith(_NAME_HELPER) else name  # cleaned at run time: once
     version = values.get("version")
     continue_on_failure = values.get("continue_on_step_failure")
     if continue_on_failure is not None and not (isinstance(continue_on_failure, ast.Constant)
@@ -77,12 +106,12 @@ def _publish_lines(pipeline: str, target: str, values: dict[str, ast.expr], clie
                 f'"continue_on_step_failure": "{keep_going}"}}')
     return [
         f"{component} = {client}.components.create_or_update({pipeline}.component{version_text})",
-        f"{target} = {endpoint_class}(name={py_str(name)}{description})",
+        f"{target} = {endpoint_class}(name={name}{description})",
         f"{client}.batch_endpoints.begin_create_or_update({target}).result()",
         f"{deployment} = {ctx.symbol(_ENTITIES, 'PipelineComponentBatchDeployment')}(name={py_str(_deployment_name(version))}, "
         f"endpoint_name={target}.name, component={component}, settings={settings})",
         f"{client}.batch_deployments.begin_create_or_update({deployment}).result()",
-        f'{target} = {endpoint_class}(name={py_str(name)}{description}, defaults={{"deployment_name": {deployment}.name}})',
+        f'{target} = {endpoint_class}(name={again}{description}, defaults={{"deployment_name": {deployment}.name}})',
         f"{client}.batch_endpoints.begin_create_or_update({target}).result()",
     ]
 
@@ -118,14 +147,19 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             workspace = _workspace_of(pipeline, ctx)
             client = ctx.counterpart(workspace)
             rewrite.consumes.append(receiver)
-            lines = _publish_lines(receiver.id, binding.name, bound.values, client, ctx)
+            lines = _publish_lines(receiver.id, binding.name, bound.values, client, rewrite, ctx)
             statement = ctx.statement_of(call)
             newline = ctx.locator.newline + ctx.locator.indentation(statement)
             rewrite.edits.append(statements.replace(ctx.locator, statement, newline.join(lines)))
-            renamed = constant_str(bound.values.get("name")) not in (None, endpoint_name(bound.values.get("name"), ""))
-            add_todo(ctx, rewrite, statement, "AML044", _TODO + (
-                f"; the endpoint is named {endpoint_name(bound.values.get('name'), '')!r} (letters, digits and '-')"
-                if renamed else ""))
+            given = bound.values.get("name")
+            known = known_str(ctx, given) if given is not None else None
+            if given is not None and known is None:
+                renaming = "; the endpoint's name is the pipeline's name with only letters, digits and '-'"
+            elif known is not None and known != endpoint_name(given, "", ctx):
+                renaming = f"; the endpoint is named {endpoint_name(given, '', ctx)!r} (letters, digits and '-')"
+            else:
+                renaming = ""
+            add_todo(ctx, rewrite, statement, "AML044", _TODO + renaming)
             _handle(binding, client, workspace, rewrite, ctx)
         except Refused as reason:
             rewrite.refuse(str(reason), reason.kind)

@@ -58,6 +58,8 @@ def compute_name(argument: Argument) -> str:
             argument.rewrite.consumes.append(workspace)
             return ctx.locator.text(node.slice)
     if isinstance(argument.value, Instance) and is_subtype(argument.value.type, COMPUTE_TARGET):
+        if isinstance(node, ast.Name) and ctx.may_hold_another_value(node):
+            raise Refused(f"`{node.id}` may also hold something other than a compute target", RefusalKind.DATA_FLOW)
         if isinstance(node, ast.Name) and compute_target.migrates(ctx, ctx.binding_of(node)):
             argument.rewrite.consumes.append(node)
         return f"{argument.text}.name"
@@ -100,6 +102,9 @@ def environment(argument: Argument) -> str:
         return argument.text
     if isinstance(argument.value, Instance) and argument.value.type == ENVIRONMENT:
         if isinstance(argument.node, ast.Name):
+            if argument.ctx.may_hold_another_value(argument.node):
+                raise Refused(f"`{argument.node.id}` may also hold something other than an environment",
+                              RefusalKind.DATA_FLOW)
             argument.rewrite.consumes.append(argument.node)
             binding = argument.ctx.binding_of(argument.node)
             return argument.ctx.counterpart(binding) if binding is not None else argument.text

@@ -94,9 +94,23 @@ class Plan:
         return alive
 
     def is_idle(self, rewrite: Rewrite, applied: set[int], modes: dict[int, bool]) -> bool:
-        """A kept-alive provider whose counterpart no applied, migrated consumer uses."""
-        return modes.get(id(rewrite), False) and not any(
-            id(c) in applied and not modes.get(id(c), False) for c in self.optional.get(id(rewrite), []))
+        """A kept-alive provider whose counterpart no applied, migrated consumer uses.
+
+        A consumer that is itself kept alive passes the question on to its own consumers:
+        a submit migrated off a kept ``Experiment(ws, ...)`` still names ``ws``'s client."""
+        if not modes.get(id(rewrite), False):
+            return False
+        seen: set[int] = set()
+        work = list(self.optional.get(id(rewrite), []))
+        while work:
+            consumer = work.pop()
+            if id(consumer) in seen or id(consumer) not in applied:
+                continue
+            seen.add(id(consumer))
+            if not modes.get(id(consumer), False):
+                return False
+            work.extend(self.optional.get(id(consumer), []))
+        return True
 
     def clusters(self) -> list[list[Rewrite]]:
         """Accepted rewrites in groups that must be applied together (mutual needs),

@@ -210,6 +210,14 @@ class FixContext:
     def bindings_named(self, name: str) -> list[Binding]:
         return self._bindings_by_name.get(name, [])
 
+    def may_hold_another_value(self, name: ast.Name) -> bool:
+        """Whether another assignment in the scope of ``name``'s binding gives it a value of
+        another kind (``env = None`` in one branch, a v1 object in the other)."""
+        binding = self.binding_of(name)
+        if binding is None:
+            return True
+        return any(other.scope is binding.scope and other.value != binding.value for other in self.bindings_named(name.id))
+
     def assigned_binding(self, call: ast.AST) -> Binding | None:
         """The binding made by ``name = <call>`` when ``call`` is the whole value."""
         statement = self.parent(call)
@@ -227,6 +235,29 @@ class FixContext:
         site = self._sites.get(id(at))
         return site is not None and site.scope.lookup(binding.name) is binding
 
+    def holds_at(self, at: ast.AST, binding: Binding) -> bool:
+        """``visible``, or in straight-line code of the binding's scope: no other assignment
+        to the name lies between the binding and the call ``at``, and no loop runs the call
+        again after a later one (a notebook that sets ``name = ...`` again in a later cell)."""
+        if self.visible(at, binding):
+            return True
+        site = self._sites.get(id(at))
+        if site is None or site.scope is not binding.scope or not hasattr(at, "lineno"):
+            return False
+        start, end = _position(binding.node), _position(at)
+        if not start < end:
+            return False
+        if any(other is not binding and other.scope is binding.scope and start < _position(other.node) <= end
+               for other in self.bindings_named(binding.name)):
+            return False
+        node = self.parent(at)
+        while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                                           ast.Lambda, ast.Module)):
+            if isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.comprehension)):
+                return False
+            node = self.parent(node)
+        return True
+
     @cached_property
     def names_in_module(self) -> frozenset[str]:
         """Every identifier bound or read anywhere: used to pick fresh names."""
@@ -243,11 +274,15 @@ class FixContext:
         return frozenset(found)
 
     def fresh_name(self, base: str, taken: set[str] | None = None) -> str:
-        used = self.names_in_module | (taken or set())
-        if base not in used:
+        module, extra = self.names_in_module, taken or set()
+
+        def used(name: str) -> bool:
+            return name in module or name in extra
+
+        if not used(base):
             return base
         number = 1
-        while f"{base}_{number}" in used:
+        while used(f"{base}_{number}"):
             number += 1
         return f"{base}_{number}"
 
@@ -319,3 +354,7 @@ def describe_use(locator: Locator, context: FixContext, use: ast.Name) -> str:
             continue
         break
     return f"{line_ref(use.lineno)} (`{snippet(locator, outer)}`)"
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)

@@ -34,6 +34,9 @@ from ..data_refs import Refused, Taken
 from ._shared import is_context_run, replace
 
 LAUNCHERS = ("azureml.core.ScriptRunConfig", "azureml.pipeline.steps.PythonScriptStep")
+# A file whose bytes hold this is fixed after the others of a run: its launcher,
+# migrated in the same run, is then on disk (see _v2_commands), whatever the order.
+FIX_AFTER_LAUNCHERS = b"input_datasets"
 _DATA_PARAMETERS = {"arguments", "inputs"}
 TABULAR_TODO = ("AML038 v1 handed this tabular input over as a dataset; v2 hands over the MLTable folder: "
                 "add 'mltable' to the job's environment")

@@ -1,0 +1,60 @@
+"""Which module-level names other files of the project import (the guard against
+renaming a binding somebody else reaches)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flake8_azureml_v2.engine import importers
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index():
+    importers.forget()
+    yield
+    importers.forget()
+
+
+def _project(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+TARGET = "pipelines/pipeline.py"
+TARGET_TEXT = "from azureml.pipeline.core import Pipeline\npipeline = Pipeline(ws, [])\n"
+
+
+@pytest.mark.parametrize(("importer", "expected"), [
+    ("from pipelines.pipeline import Pipeline\n", {"Pipeline"}),
+    ("from pipeline import pipeline as p\n", {"pipeline"}),
+    ("from .pipeline import Pipeline\n", {"Pipeline"}),
+    ("from pipelines import pipeline\npipeline.Pipeline\n", {"Pipeline"}),
+    ("from pipelines import pipeline as pl\nprint(pl.pipeline)\n", {"pipeline"}),
+    ("import pipelines.pipeline as pl\nprint(pl.Pipeline)\n", {"Pipeline"}),
+    ("from pipelines.pipeline import *\n", {"*"}),
+])
+def test_an_import_of_the_module_protects_what_it_names(tmp_path: Path, importer: str, expected: set[str]) -> None:
+    root = _project(tmp_path, {TARGET: TARGET_TEXT, "run.py": importer})
+    assert importers.imported_names(root / TARGET, root) >= expected
+
+
+@pytest.mark.parametrize("importer", [
+    "from sklearn.pipeline import Pipeline\n",          # another package's module of the same name
+    "from azureml.pipeline.core.pipeline import Pipeline\n",
+    "from sklearn import pipeline\npipeline.Pipeline\n",
+    "import sklearn.pipeline as pl\nprint(pl.Pipeline)\n",
+    "from steps.pipeline import Pipeline\n",           # a sibling package's module
+])
+def test_a_module_of_the_same_name_elsewhere_protects_nothing(tmp_path: Path, importer: str) -> None:
+    root = _project(tmp_path, {TARGET: TARGET_TEXT, "run.py": importer})
+    assert importers.imported_names(root / TARGET, root) == frozenset()
+
+
+def test_a_package_is_its_init_file(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"setup_ws/__init__.py": "ws = 1\n", "run.py": "from setup_ws import ws\n"})
+    assert importers.imported_names(root / "setup_ws/__init__.py", root) == {"ws"}
