@@ -463,3 +463,20 @@ def test_an_upload_of_only_some_files_is_left_with_the_reason(tmp_path: Path) ->
     report = fix(script)
     assert "AML002 left: upload_directory(pattern=...): the dataset holds only the matching files" in report, report
     assert "ScriptRunConfig(" in script.read_text() and "upload_directory(" in script.read_text()
+
+
+@pytest.mark.parametrize(("call", "expected"), [
+    ('store.upload_files(\n    files=["a.csv"],  # the data\n    target_path="raw",\n)\n',
+     '_v1_datastore_upload_files(ml_client, store.name,\n    files=["a.csv"],  # the data\n    target_path="raw",\n)\n'),
+    ('store.upload_files(  # all of it\n    files=["a.csv"])\n',
+     '_v1_datastore_upload_files(ml_client, store.name,  # all of it\n    files=["a.csv"])\n'),
+    ('store.upload(src_dir="./data")\n', '_v1_datastore_upload(ml_client, store.name, src_dir="./data")\n'),
+])
+def test_the_upload_helper_takes_the_call_s_layout(tmp_path: Path, call: str, expected: str) -> None:
+    """The client and the store's name go first, without a blank left at the end of a line."""
+    program = "from azureml.core import Workspace\nws = Workspace.from_config()\nstore = ws.get_default_datastore()\n" + call
+    script = project(tmp_path, program)
+    fix(script)
+    migrated = script.read_text()
+    assert migrated.endswith(expected), migrated
+    assert not any(line != line.rstrip() for line in migrated.splitlines())

@@ -6,9 +6,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import mlflow
 import pytest
 
-from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
+from .migrate_helpers import execute, fix, mlflow_store, no_v1, project, ruff_clean
 
 HEADER = """\
 from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
@@ -132,7 +133,17 @@ def test_an_estimator_trial_binds_the_search_space(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("body", "reason"), [
     ("hd = HyperDriveConfig(run_config=src, hyperparameter_sampling=RandomParameterSampling({'--lr': uniform(0, 1)}),"
      " primary_metric_name='acc', primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, max_total_runs=2)\n"
-     "run = Experiment(ws, 'tune').submit(hd)\nbest = run.get_best_run_by_primary_metric()\n",
+     "run = Experiment(ws, 'tune').submit(hd)\nbest = run.get_best_run_by_primary_metric(include_failed=False)\n",
+     "is not `best = run.get_best_run_by_primary_metric()`: migrate it by hand"),
+    ("hd = HyperDriveConfig(run_config=src, hyperparameter_sampling=RandomParameterSampling({'--lr': uniform(0, 1)}),"
+     " primary_metric_name='acc', primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, max_total_runs=2)\n"
+     "run = Experiment(ws, 'tune').submit(hd)\nbest = run.get_best_run_by_primary_metric()\n"
+     "print(best.get_details()['runDefinition']['arguments'])\n",
+     "the best run `best` is also used at line 13 (`best.get_details()"),
+    ("hd = HyperDriveConfig(run_config=src, hyperparameter_sampling=RandomParameterSampling({'--lr': uniform(0, 1)}),"
+     " primary_metric_name='acc', primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, max_total_runs=2)\n"
+     "run = Experiment(ws, 'tune').submit(hd)\nfor child in run.get_children_sorted_by_primary_metric():\n"
+     "    print(child)\n",
      "use mlflow.search_runs(filter_string="),
     ("hd = HyperDriveConfig(run_config=src, hyperparameter_sampling=RandomParameterSampling({'--lr': uniform(0, 1)}),"
      " primary_metric_name='acc', primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, max_total_runs=2,"
@@ -148,3 +159,44 @@ def test_what_a_sweep_cannot_express_is_reported(tmp_path: Path, body: str, reas
     report = fix(script)
     assert "AML050 left" in report and reason in report, report
     assert "HyperDriveConfig(" in script.read_text()
+
+
+BEST_TRIAL = """\
+ps = RandomParameterSampling({"--lr": uniform(0.01, 0.1)})
+hd = HyperDriveConfig(run_config=src, hyperparameter_sampling=ps, primary_metric_name="accuracy",
+                      primary_metric_goal=PrimaryMetricGoal.{goal}, max_total_runs=3)
+run = Experiment(ws, "tune").submit(hd)
+run.wait_for_completion(show_output=True)
+best_run = run.get_best_run_by_primary_metric()
+metrics = best_run.get_metrics()
+print("best:", best_run.id, metrics["accuracy"])
+model = best_run.register_model(model_name="tuned", model_path="outputs/model.pkl")
+print(model.name)
+"""
+
+
+@pytest.mark.parametrize(("goal", "best"), [("MAXIMIZE", 0.9), ("MINIMIZE", 0.5)])
+def test_the_best_trial_is_read_with_mlflow(tmp_path: Path, goal: str, best: float,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """get_best_run_by_primary_metric() (D+T): the trial with the best primary metric, by the
+    sweep's goal, found among the sweep's child runs; its uses go to that MLflow run."""
+    script = project(tmp_path, HEADER + BEST_TRIAL.replace("{goal}", goal))
+    report = fix(script)
+    assert "AML083 fixed" in report and "AML036 fixed" in report and "AML046 fixed" in report, report
+    migrated = script.read_text()
+    assert no_v1(migrated), migrated
+    assert "best_run = _v1_best_trial(ml_client, run)" in migrated
+    assert migrated.count("# TODO(azureml-v2): AML083 the best trial is searched in MLflow") == 1
+    ruff_clean(script)
+    trials = [{"accuracy": 0.7}, {"accuracy": 0.9}, {"loss": 1.0}, {"accuracy": 0.5}]  # one never logged it
+    env = mlflow_store(tmp_path, {"children": trials})
+    records = execute(script, env)
+    (model,) = [r for r in records if r["operation"] == "models.create_or_update"]
+    trial_id = model["model"]["path"].split("/")[3]
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
+    store = mlflow.tracking.MlflowClient(env["AML_MLFLOW_URI"])
+    assert store.get_run(trial_id).data.metrics["accuracy"] == best
+    assert model["model"]["path"].endswith("/outputs/artifacts/paths/outputs/model.pkl")
+    before = script.read_bytes()
+    fix(script)
+    assert script.read_bytes() == before

@@ -213,7 +213,14 @@ def _upload(unit: Rewrite, use: ast.Name, attribute: ast.Attribute, ctx: FixCont
         return
     opening = ctx.text.index("(", ctx.locator.end(attribute))
     unit.edits.append(statements.replace(ctx.locator, attribute, name))
-    unit.edits.append(Edit(opening + 1, opening + 1, f"{client}, {use.id}.name, "))
+    after = ctx.text[opening + 1:].lstrip(" \t")
+    if not call.args and not call.keywords:
+        leading = f"{client}, {use.id}.name"
+    elif after.startswith(("\n", "\r", "#")):  # the arguments start on the next line: no trailing blank
+        leading = f"{client}, {use.id}.name,"
+    else:
+        leading = f"{client}, {use.id}.name, "
+    unit.edits.append(Edit(opening + 1, opening + 1, leading))
     unit.helpers.update({_BLOB_HELPER: _BLOB_SOURCE, name: source})
     unit.notes.append(f"{attribute.attr}() is done with azure-storage-blob, as v1 did (blob datastores only)")
     unit.own_uses.add(id(use))

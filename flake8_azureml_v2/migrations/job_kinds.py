@@ -16,11 +16,12 @@ import ast
 from ..engine.findings import line_ref
 from ..engine.fixing import listedit, statements
 from ..engine.fixing.edits import Edit
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.rewrite import FixContext, Rewrite, describe_use
 from ..engine.names import Instance
 from ..rules.aml009_estimator import ESTIMATORS
 from ..rules.aml083_tuning_run_results import REPLACEMENTS
 from ._common import workspace_binding
+from .run_handle import BEST_TRIAL_HELPERS, RunNames, translate_all, untranslated
 from .submission import experiment_parts
 
 HYPERDRIVE_CONFIG = "azureml.train.hyperdrive.HyperDriveConfig"
@@ -68,7 +69,7 @@ def submit(call: ast.Call, values: dict[str, ast.expr], unit: Rewrite, ctx: FixC
     else:
         unit.requires.append(config)  # type: ignore[arg-type]
     _positional_job(call, unit, ctx)
-    _run_uses(call, kind, ctx)
+    _run_uses(call, kind, unit, ctx)
     _show_output(call, values.get("show_output"), unit, ctx)
     unit.description = f"experiment.submit({kind}) -> ml_client.jobs.create_or_update()"
     return True
@@ -82,14 +83,47 @@ def _positional_job(call: ast.Call, unit: Rewrite, ctx: FixContext) -> None:
             unit.edits.append(Edit(start, ctx.locator.start(keyword.value), ""))
 
 
-def _run_uses(call: ast.Call, kind: str, ctx: FixContext) -> None:
+def _run_uses(call: ast.Call, kind: str, unit: Rewrite, ctx: FixContext) -> None:
     run = ctx.assigned_binding(call)
     for use in run.uses if run is not None else []:
         parent = ctx.parent(use)
         left = _left(kind)
+        if kind == "HyperDriveConfig" and _best_trial(call, use, unit, ctx):
+            continue
         if isinstance(parent, ast.Attribute) and parent.attr in left:
             raise ValueError(f"`{use.id}.{parent.attr}` ({line_ref(use.lineno)}) has no v2 {kind} run object; "
                              f"use {left[parent.attr]}")
+
+
+def _best_trial(submit: ast.Call, use: ast.Name, unit: Rewrite, ctx: FixContext) -> bool:
+    """``best = hd_run.get_best_run_by_primary_metric()`` -> the sweep's best trial found with
+    MLflow (mapping-extension.md 8.1, D+T), with every use of ``best`` on that MLflow run;
+    False when it is not that form.  Raises ValueError when a use of ``best`` has no MLflow form."""
+    method = ctx.parent(use)
+    call = ctx.parent(method) if method is not None else None
+    if not (isinstance(method, ast.Attribute) and method.attr == "get_best_run_by_primary_metric"
+            and isinstance(call, ast.Call) and call.func is method):
+        return False
+    unit.findings.append(("AML083", call))  # fixed with the submit, or left with its reason
+    best = ctx.assigned_binding(call)
+    if call.args or call.keywords or best is None or best.conditional:
+        raise ValueError(f"`{use.id}.get_best_run_by_primary_metric` ({line_ref(use.lineno)}) is not "
+                         "`best = run.get_best_run_by_primary_metric()`: migrate it by hand")
+    client = ctx.counterpart(_workspace(submit, ctx))  # type: ignore[arg-type]
+    names = RunNames(client, f"{best.name}.info.run_id")
+    stuck = untranslated(best, names, Rewrite(unit.code, unit.node, ""), ctx, job=False)
+    if stuck is not None:
+        raise ValueError(f"the best run `{best.name}` is also used at {describe_use(ctx.locator, ctx, stuck)}, "
+                         "which an MLflow run cannot answer")
+    translate_all(best, names, unit, ctx, job=False)
+    unit.edits.append(statements.replace(ctx.locator, call, f"_v1_best_trial({client}, {use.id})"))
+    comment = ("# TODO(azureml-v2): AML083 the best trial is searched in MLflow among the sweep's child runs, by "
+               "the sweep's primary metric (v1 asked HyperDrive); this machine needs azureml-mlflow")
+    unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(call), [comment]))
+    unit.todos.append(comment)
+    unit.helpers.update(BEST_TRIAL_HELPERS)
+    unit.own_uses.add(id(use))
+    return True
 
 
 def _show_output(call: ast.Call, flag: ast.expr | None, unit: Rewrite, ctx: FixContext) -> None:

@@ -108,6 +108,20 @@ _START_LOGGING = f'''def _v1_start_logging(ml_client, experiment_name):
     return {_MLFLOW}.start_run()
 '''
 START_LOGGING_HELPERS = {"_v1_start_logging": _START_LOGGING, **_TRACKED}
+_BEST_TRIAL = '''def _v1_best_trial(ml_client, sweep_job):
+    """run.get_best_run_by_primary_metric() of a HyperDrive run: the sweep's trial (a child run,
+    whatever its status) with the best value of the primary metric, as an MLflow run; None
+    when no trial logged it."""
+    client = _v1_tracking(ml_client)
+    objective = sweep_job.objective
+    order = "DESC" if str(objective.goal).lower() == "maximize" else "ASC"
+    trials = client.search_runs([client.get_run(sweep_job.name).info.experiment_id],
+                                filter_string=f"tags.mlflow.parentRunId = '{sweep_job.name}'",
+                                order_by=[f"metrics.`{objective.primary_metric}` {order}"])
+    scored = [trial for trial in trials if objective.primary_metric in trial.data.metrics]
+    return scored[0] if scored else None
+'''
+BEST_TRIAL_HELPERS = {"_v1_best_trial": _BEST_TRIAL, **_TRACKED}
 
 
 def _literal(values: dict[str, ast.expr], name: str, *allowed: object) -> bool:
@@ -228,9 +242,8 @@ def translate_use(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext
 def translate_all(binding: Binding, names: RunNames, unit: Rewrite, ctx: FixContext, job: bool = True) -> bool:
     """Translate every use of a run variable, or none (False): a v1 run cannot stay beside v2."""
     trial = Rewrite(unit.code, unit.node, unit.description)
-    for use in binding.uses:
-        if not (translate_use(use, names, trial, ctx, job) or _displayed(use, ctx)):
-            return False
+    if untranslated(binding, names, trial, ctx, job) is not None:
+        return False
     unit.edits.extend(trial.edits)
     unit.findings.extend(f for f in trial.findings if f != (trial.code, trial.node))
     unit.helpers.update(trial.helpers)
@@ -239,6 +252,15 @@ def translate_all(binding: Binding, names: RunNames, unit: Rewrite, ctx: FixCont
     unit.extra_bindings.append(binding)
     unit.own_uses.update(id(use) for use in binding.uses)
     return True
+
+
+def untranslated(binding: Binding, names: RunNames, trial: Rewrite, ctx: FixContext, job: bool = True) -> ast.Name | None:
+    """Translate the uses of a run variable into ``trial``; the first use that has no v2
+    form, or None when every one has."""
+    for use in binding.uses:
+        if not (translate_use(use, names, trial, ctx, job) or _displayed(use, ctx)):
+            return use
+    return None
 
 
 def _displayed(use: ast.Name, ctx: FixContext) -> bool:

@@ -45,7 +45,9 @@ RULE = Rule(
         "v2 returns a job entity, not a run object with results. A sweep's best trial is found by searching "
         "its child runs with MLflow ordered by the primary metric; an AutoML job names its best child in the "
         "automl_best_child_run_id tag, whose model MLflow loads. The code that used the v1 best run (its "
-        "metrics, files, register_model) changes with it, so this is migrated by hand."
+        "metrics, files, register_model) changes with it. `fix --unsafe-fixes` migrates a HyperDrive run's "
+        "`best = run.get_best_run_by_primary_metric()` with its submit when every use of `best` has an MLflow "
+        "form (mapping-extension.md 8.1, with a TODO); the rest is migrated by hand."
     ),
     example="best_run = hyperdrive_run.get_best_run_by_primary_metric()",
     sg_rule=_CALLS.sg_rule,  # type: ignore[attr-defined]

@@ -54,7 +54,8 @@ def _save() -> None:
 _jobs: dict[str, Any] = {}
 # With AML_MLFLOW_URI (a file: store), each submitted job is an MLflow run there, named by
 # its run id, that logged what AML_MLFLOW_SEED says: {"metrics": {name: [values]},
-# "artifacts": {path: text}, "children": n}: what the job's script would have logged.
+# "artifacts": {path: text}, "children": n or [{metric: value} per child]}: what the
+# job's script (or a sweep's trials) would have logged.
 _MLFLOW_URI = os.environ.get("AML_MLFLOW_URI")
 
 
@@ -70,9 +71,10 @@ def _as_mlflow_run(experiment: str | None) -> str:
                 mlflow.log_metric(name, value, step=step)
         for path, text in seed.get("artifacts", {}).items():
             mlflow.log_text(text, path)
-        for index in range(seed.get("children", 0)):
-            with mlflow.start_run(nested=True):
-                mlflow.log_metric("child", index)
+        children = seed.get("children", 0)
+        for index, metrics in enumerate(children if isinstance(children, list) else [None] * children):
+            with mlflow.start_run(nested=True):  # a trial: what it logged, or its index as "child"
+                mlflow.log_metrics(metrics if metrics is not None else {"child": index})
     return run.info.run_id
 
 
