@@ -480,3 +480,58 @@ def test_the_upload_helper_takes_the_call_s_layout(tmp_path: Path, call: str, ex
     migrated = script.read_text()
     assert migrated.endswith(expected), migrated
     assert not any(line != line.rstrip() for line in migrated.splitlines())
+
+
+NOTEBOOK_LAUNCHER = [
+    "from azureml.core import Dataset, Environment, Experiment, ScriptRunConfig, Workspace\n"
+    "ws = Workspace.from_config()",
+    "%%time\n"
+    'titanic = Dataset.File.from_files(path="https://example.com/data/titanic.csv")',
+    'env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")\n'
+    'config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",\n'
+    '                         environment=env, arguments=[titanic.as_named_input("titanic").as_mount()])\n'
+    'run = Experiment(ws, "from-a-notebook").submit(config)',
+]
+
+
+def test_a_script_launched_from_a_notebook_reads_its_mounted_input_from_the_environment(tmp_path: Path) -> None:
+    """The launcher is a notebook cell: the script's mounted input is the path v1 exported,
+    which the migrated notebook exports too."""
+    (tmp_path / "pyproject.toml").write_text("")
+    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+             for source in NOTEBOOK_LAUNCHER]
+    (tmp_path / "launch.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                                       "nbformat_minor": 5}, indent=1) + "\n")
+    (tmp_path / "src").mkdir()
+    train = tmp_path / "src" / "train.py"
+    train.write_text('from azureml.core import Run\n\nrun = Run.get_context()\npath = run.input_datasets["titanic"]\n'
+                     "print(path)\n")
+    report = fix(train)
+    assert "AML033 fixed" in report, report
+    migrated = train.read_text()
+    assert 'path = os.environ["titanic"]' in migrated and no_v1(migrated), migrated
+    notebook = tmp_path / "launch.ipynb"
+    fix(notebook)
+    assert "export titanic=${{inputs.titanic}}" in notebook.read_text()
+
+
+def test_a_tabular_input_waits_for_the_notebook_that_launches_it(tmp_path: Path) -> None:
+    """Read directly, a tabular input is an MLTable once the launching notebook exports it:
+    one run over the project fixes the notebook first, then the script."""
+    (tmp_path / "pyproject.toml").write_text("")
+    sources = [*NOTEBOOK_LAUNCHER[:2],
+               'iris = Dataset.Tabular.from_delimited_files(path="https://example.com/data/iris.csv")',
+               NOTEBOOK_LAUNCHER[2].replace('.as_mount()])', '.as_mount(), iris.as_named_input("iris")])')]
+    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+             for source in sources]
+    (tmp_path / "launch.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                                       "nbformat_minor": 5}, indent=1) + "\n")
+    (tmp_path / "pytorch-env.yml").write_text("name: env\n")
+    (tmp_path / "src").mkdir()
+    train = tmp_path / "src" / "train.py"
+    train.write_text(TRAIN)
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stderr
+    migrated = train.read_text()
+    assert 'dataset = mltable.load(os.environ["iris"])' in migrated, result.stdout
+    assert 'path = os.environ["titanic"]' in migrated and no_v1(migrated)

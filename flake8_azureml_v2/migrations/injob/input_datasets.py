@@ -110,8 +110,8 @@ def _tabular(ctx: FixContext, unit: Rewrite, subscript: ast.Subscript, environ: 
 
 
 def _v2_exports(ctx: FixContext) -> dict[str, str]:
-    """The inputs a migrated launcher of this script (a .py file of the project that runs
-    ``python <script>``) exports, with the type it declares them with."""
+    """The inputs a migrated launcher of this script (a script or notebook of the project
+    that runs ``python <script>``) exports, with the type it declares them with."""
     path = getattr(ctx.analysis.context, "path", None)
     if path is None:
         return {}
@@ -127,24 +127,36 @@ def _v2_exports(ctx: FixContext) -> dict[str, str]:
 
 
 def _v2_commands(root: Path, exclude: tuple[str, ...]) -> list[str]:
-    """Python files of the project with a v2 command that exports variables (read each time:
-    a launcher fixed earlier in this run counts)."""
+    """The Python of the project's files (scripts, and notebooks' code) with a v2 command that
+    exports variables (read each time: a launcher fixed earlier in this run counts)."""
     found = []
-    for count, path in enumerate(files.walk(root, (".py",), pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None)):
+    spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    for count, path in enumerate(files.walk(root, tuple(project.READERS), spec)):
         if count > 5000:
             break
         try:
-            text = files.read_regular(path, limit=2_000_000).decode("utf-8", "replace")
+            data = files.read_regular(path, limit=2_000_000)
         except (OSError, files.TooLarge):
             continue
-        if 'command="export ' in text:
-            found.append(text)
+        if b"command=" not in data or b"export " not in data:
+            continue
+        for text in _programs(path, data):
+            if 'command="export ' in text:
+                found.append(text)
     return found
 
 
+def _programs(path: Path, data: bytes) -> list[str]:
+    """The Python texts a file holds, as the project index reads it (a notebook's cells)."""
+    try:
+        return [p if isinstance(p, str) else p[0] for p in project.READERS[path.suffix](path, data)]
+    except (KeyError, ValueError, UnicodeDecodeError):
+        return []
+
+
 def _launcher(ctx: FixContext) -> dict[str, Launched] | None:
-    """How the v1 launcher of this script (a .py file of the same project) hands each
-    named input over; None when it is unknown."""
+    """How the v1 launcher of this script (a script or notebook of the same project) hands
+    each named input over; None when it is unknown."""
     context = ctx.analysis.context
     path = getattr(context, "path", None)
     if path is None:
@@ -157,12 +169,15 @@ def _launcher(ctx: FixContext) -> dict[str, Launched] | None:
 
 def _read_launcher(path: Path, settings: object) -> dict[str, Launched] | None:
     reference = project.index_for(path, settings, SURFACE).reference_to(path)  # type: ignore[arg-type]
-    if reference is None or reference.orchestrator.suffix != ".py" or reference.label is not None:
+    if reference is None:
+        return None
+    text = _launcher_text(reference)
+    if text is None:
         return None
     try:
-        text = reference.orchestrator.read_text(encoding="utf-8")
-        analysis = analyse(text, rules=[], surface=SURFACE, path=reference.orchestrator, settings=settings)  # type: ignore[arg-type]
-    except (OSError, ValueError, SyntaxError):
+        analysis = analyse(text, rules=[], surface=SURFACE, path=reference.orchestrator, settings=settings,  # type: ignore[arg-type]
+                           remember=False)
+    except (ValueError, SyntaxError):
         return None
     if analysis.model is None:
         return None
@@ -181,6 +196,23 @@ def _read_launcher(path: Path, settings: object) -> dict[str, Launched] | None:
             for item in items:
                 _record(item, octx, found)
     return found
+
+
+def _launcher_text(reference: project.ScriptReference) -> str | None:
+    """The Python that holds the launching call: a script's text, or the notebook code
+    (or ``%%writefile`` body) whose label for the call's line is the reference's."""
+    try:
+        data = files.read_regular(reference.orchestrator, limit=2_000_000)
+        programs = list(project.READERS[reference.orchestrator.suffix](reference.orchestrator, data))
+    except (OSError, files.TooLarge, KeyError, ValueError, UnicodeDecodeError):
+        return None
+    for program in programs:
+        if isinstance(program, str):
+            if reference.label is None:
+                return program
+        elif reference.label is not None and program[1](reference.line) == reference.label:
+            return program[0]
+    return None
 
 
 def _record(item: ast.expr, octx: FixContext, found: dict[str, Launched]) -> None:
