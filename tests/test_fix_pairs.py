@@ -68,3 +68,18 @@ def test_crlf_tabs_and_non_ascii_outside_edits_are_byte_identical() -> None:
 def test_noqa_on_one_construct_keeps_the_whole_program() -> None:
     case = TESTS / "fixtures" / "fix" / "noqa_blocks_the_program"
     assert (case / "before.py").read_bytes() == (case / "after.py").read_bytes()
+
+
+def _blank_line_problems(path: Path) -> int:
+    """ruff's blank-line rules (E301-E306, preview) on one file."""
+    result = run([sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--preview", "--select",
+                  "E301,E302,E303,E304,E305,E306", "--output-format", "concise", "--exit-zero", path.name], cwd=path.parent)
+    return sum(1 for line in result.stdout.splitlines() if ": E30" in line or "blank-line" in line)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_a_fix_adds_no_blank_line_problem(case: Path, tmp_path: Path) -> None:
+    """Helpers are set off by two blank lines, as PEP 8 has it for definitions."""
+    (tmp_path / "before.py").write_bytes((case / "before.py").read_bytes())
+    (tmp_path / "after.py").write_bytes((case / "after.py").read_bytes())
+    assert _blank_line_problems(tmp_path / "after.py") <= _blank_line_problems(tmp_path / "before.py")

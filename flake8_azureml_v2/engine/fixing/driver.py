@@ -26,7 +26,7 @@ from ..settings import Settings
 from ..source import SourceText, paused_gc
 from ..suppression import codes_on_line, file_is_exempt
 from ..surface import Surface
-from . import imports, planner, verify
+from . import imports, planner, statements, verify
 from .edits import Edit, EditConflict, EditSet, OffsetMap, apply_edits
 from .locate import Locator
 from .outcome import Fixed, FixError, FixOutcome, Left
@@ -248,7 +248,7 @@ class _Applier:
             edits = self._resolve_counterparts(edits, rewrites, modes)
         except KeyError:
             return _Build(source, [], [], "new code names an object whose migration is not applied")
-        edits.extend(self._helpers(active))
+        edits.extend(self._helpers(active, edits))
         literal = {pair for r in active for pair in r.imports}
         stand_ins = StandIns([e.text for e in edits])
         staged_edits = [Edit(e.start, e.end, stand_ins.stage(e.text)) for e in edits]
@@ -298,10 +298,11 @@ class _Applier:
                         chosen[id(binding)] = text
         return [Edit(e.start, e.end, resolve_counterparts(e.text, chosen)) for e in edits]
 
-    def _helpers(self, rewrites: list[Rewrite]) -> list[Edit]:
+    def _helpers(self, rewrites: list[Rewrite], edits: list[Edit]) -> list[Edit]:
         """One edit that writes every module-level helper the applied rewrites use,
         once, after the imports that come before the first use (a notebook's later
-        cells may import more)."""
+        cells may import more), set off by two blank lines as the text will be once
+        ``edits`` deleted what they delete."""
         helpers: dict[str, str] = {}
         first_use: int | None = None
         bound = self.ctx.model.module_scope.names
@@ -326,14 +327,17 @@ class _Applier:
         unit = self.ctx.indent_unit
         blocks = [newline.join(_reindent(line, unit) for line in code.rstrip("\n").split("\n"))
                   for _, code in sorted(helpers.items())]
-        if at and locator.source.text[at - 1] in "\r\n" and not imports and body:
-            # before the statement that first uses them: a blank line after, none before
-            return [Edit(at, at, "".join(f"{block}{newline}{newline}" for block in blocks))]
-        text = "".join(f"{newline}{newline}{block}{newline}" for block in blocks)
-        if at == 0:
-            text = "".join(f"{block}{newline}{newline}" for block in blocks)
-        elif not locator.source.text.startswith(("\n", "\r"), at):
-            text += newline  # code follows at once: keep a blank line after the helpers
+        source = locator.source.text
+        joined = (newline * 3).join(blocks) + newline
+        if at and source[at - 1] in "\r\n" and not imports and body:
+            # before the statement that first uses them
+            text = newline * max(0, 2 - statements.blank_lines_before(source, at)) + joined
+        else:
+            text = joined if at == 0 else newline * 2 + joined
+        following = apply_edits(source[at:], [Edit(e.start - at, e.end - at, "") for e in edits
+                                               if e.start >= at and not e.text])
+        if following.strip():  # code follows: two blank lines after a definition, as PEP 8 has it
+            text += newline * max(0, 2 - statements.blank_lines_after(following, 0))
         return [Edit(at, at, text)]
 
     def _may_remove(self, node: ast.stmt, staged: SourceText) -> bool:

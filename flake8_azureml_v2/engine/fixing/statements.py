@@ -94,3 +94,23 @@ def insert_after(locator: Locator, statement: ast.stmt, lines: list[str]) -> Edi
     text = locator.source.text
     prefix = "" if end == 0 or text[end - 1] in "\r\n" else newline  # a last line without a line break
     return Edit(end, end, prefix + "".join(f"{indent}{line}{newline}" for line in lines))
+
+
+def blank_lines_after(text: str, at: int) -> int:
+    """How many blank lines start at ``at`` (the start of a line)."""
+    count = 0
+    for line in text[at:].splitlines():
+        if line.strip():
+            break
+        count += 1
+    return count
+
+
+def blank_lines_before(text: str, at: int) -> int:
+    """How many blank lines end just before ``at`` (the start of a line)."""
+    count = 0
+    for line in reversed(text[:at].splitlines()):
+        if line.strip():
+            break
+        count += 1
+    return count
