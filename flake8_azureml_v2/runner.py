@@ -335,7 +335,7 @@ def check_all(targets: list[Target], settings: Settings, selection: Selection, j
             done()
     workers = _workers(jobs, len(pending))
     if workers > 1:
-        _prepare_for_workers(targets, [i for i, _ in pending], settings)
+        _prepare_for_workers(targets, [i for i, _ in pending], settings, fixing=assess)
         jobs_list = [(targets[i], settings, selection, data, keep_data, assess) for i, data in pending]
         for (index, _), result in zip(pending, _pooled(_check_job, jobs_list, workers)):
             results[index] = result
@@ -392,7 +392,7 @@ def fix_all(targets: list[Target], settings: Settings, selection: Selection, fix
         for job in jobs_list:
             yield _fix_job(job)
         return
-    _prepare_for_workers(targets, candidates, settings)
+    _prepare_for_workers(targets, candidates, settings, fixing=True)
     split = len(jobs_list) if late is None else late
     for batch in (jobs_list[:split], jobs_list[split:]):
         if batch:
@@ -415,15 +415,18 @@ def _mentions_azureml(target: Target) -> bool:
         return False
 
 
-def _prepare_for_workers(targets: list[Target], pending: list[int], settings: Settings) -> None:
-    """Load the rules and build the project indexes once, before the workers fork."""
-    from .engine import project
+def _prepare_for_workers(targets: list[Target], pending: list[int], settings: Settings, fixing: bool = False) -> None:
+    """Load the rules and build the project indexes once, before the workers fork; when
+    ``fixing``, also the index of what other files import (each worker would scan the
+    project again, and while files are being written)."""
+    from .engine import importers, project
     from .rules import all_rules
     from .v1api import SURFACE
 
     all_rules()
-    if settings.project_index:
-        roots = {project.find_root(Path(os.path.abspath(targets[i].path)), settings.project_root_hint)  # type: ignore[arg-type]
-                 for i in pending}
-        for root in roots:
-            project.index_at(root, SURFACE, settings)
+    roots = {project.find_root(Path(os.path.abspath(targets[i].path)), settings.project_root_hint)  # type: ignore[arg-type]
+             for i in pending}
+    for root in roots if settings.project_index else ():
+        project.index_at(root, SURFACE, settings)
+        if fixing:
+            importers.prepare(root)

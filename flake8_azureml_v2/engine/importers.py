@@ -103,12 +103,17 @@ def _read(path: Path) -> bytes | None:
 _INDEXES: dict[Path, _Index] = {}
 
 
+def prepare(root: Path) -> None:
+    """Scan ``root`` now (before worker processes fork, say): every later answer then
+    comes from the files as they were before any of them was fixed."""
+    if root not in _INDEXES:
+        _INDEXES[root] = _Index(root)
+
+
 def imported_names(path: Path, root: Path) -> frozenset[str]:
     """Module-level names of ``path`` that other files import; EVERYTHING when unknowable."""
-    index = _INDEXES.get(root)
-    if index is None:
-        index = _INDEXES[root] = _Index(root)
-    return index.imported(path)
+    prepare(root)
+    return _INDEXES[root].imported(path)
 
 
 def forget() -> None:
