@@ -234,20 +234,31 @@ def test_registered_dataset_and_datastore_lookups(tmp_path: Path) -> None:
     assert [r["name"] for r in records if r["operation"] == "datastores.get"] == ["archive"]
 
 
-def test_globs_and_stores_left_with_the_reason(tmp_path: Path) -> None:
-    program = """\
-    from azureml.core import Dataset, Environment, Experiment, ScriptRunConfig, Workspace
-    ws = Workspace.from_config()
-    ds = Dataset.File.from_files("https://example.blob.core.windows.net/data/*.csv")
-    env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
-    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
-                             environment=env, arguments=["--data", ds.as_mount()])
-    run = Experiment(ws, "glob").submit(config)
-    """
+def _submitting(setup: str, arguments: str, imports: str = "Dataset, Environment, Experiment, ScriptRunConfig, Workspace",
+                more: str = "") -> str:
+    """A program that submits train.py with ``arguments``, after ``setup`` made what they read."""
+    return (f"from azureml.core import {imports}\n{more}"
+            f"ws = Workspace.from_config()\n{setup}"
+            'env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")\n'
+            'config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",\n'
+            f"                         environment=env, arguments={arguments})\n"
+            'run = Experiment(ws, "job").submit(config)\n')
+
+
+def _left_as_written(tmp_path: Path, program: str, reason: str, *kept: str) -> None:
+    """The fix leaves the submit, with ``reason`` on its line, and ``kept`` stays in the file."""
     script = project(tmp_path, program)
     report = fix(script)
-    assert "AML002 left: the dataset path 'https://example.blob.core.windows.net/data/*.csv' is a glob" in report
-    assert "ScriptRunConfig(" in script.read_text()
+    assert reason in report, report
+    text = script.read_text()
+    assert "ScriptRunConfig(" in text and all(k in text for k in kept), text
+
+
+def test_globs_and_stores_left_with_the_reason(tmp_path: Path) -> None:
+    program = _submitting('ds = Dataset.File.from_files("https://example.blob.core.windows.net/data/*.csv")\n',
+                          '["--data", ds.as_mount()]')
+    _left_as_written(tmp_path, program,
+                     "AML002 left: the dataset path 'https://example.blob.core.windows.net/data/*.csv' is a glob")
 
 
 def test_destination_placeholders_never_in_an_f_string(tmp_path: Path) -> None:
@@ -412,34 +423,18 @@ def test_consumption_and_output_options(tmp_path: Path) -> None:
 
 def test_a_register_call_with_other_keywords_is_no_dataset_registration(tmp_path: Path) -> None:
     # look-alike: a register() whose keywords are not a dataset's (model_path=) is no data source
-    program = """\
-    from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
-    from somewhere import Thing
-    ws = Workspace.from_config()
-    thing = Thing().register(workspace=ws, name="model", model_path="outputs/model.pkl")
-    env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
-    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
-                             environment=env, arguments=["--data", thing.as_mount()])
-    run = Experiment(ws, "lookalike").submit(config)
-    """
-    script = project(tmp_path, program)
-    report = fix(script)
-    assert "AML002 left: argument `thing.as_mount()` has a type or value this fix cannot know" in report
-    assert "ScriptRunConfig(" in script.read_text() and 'thing = Thing().register(' in script.read_text()
+    program = _submitting('thing = Thing().register(workspace=ws, name="model", model_path="outputs/model.pkl")\n',
+                          '["--data", thing.as_mount()]', imports="Environment, Experiment, ScriptRunConfig, Workspace",
+                          more="from somewhere import Thing\n")
+    _left_as_written(tmp_path, program,
+                     "AML002 left: argument `thing.as_mount()` has a type or value this fix cannot know",
+                     "thing = Thing().register(")
 
 
 def test_arguments_none_is_no_arguments(tmp_path: Path) -> None:
     # v1's default, passed literally and through a variable set to None just for it
     for arguments, setup in (("None", ""), ("arguments", "arguments = None\n")):
-        program = (
-            "from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n"
-            "ws = Workspace.from_config()\n"
-            'env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")\n'
-            f"{setup}"
-            'config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",\n'
-            f"                         environment=env, arguments={arguments})\n"
-            'run = Experiment(ws, "none").submit(config)\n'
-        )
+        program = _submitting(setup, arguments, imports="Environment, Experiment, ScriptRunConfig, Workspace")
         folder = tmp_path / arguments
         folder.mkdir()
         migrated, report, records = _run(folder, program)
@@ -449,20 +444,12 @@ def test_arguments_none_is_no_arguments(tmp_path: Path) -> None:
 
 
 def test_an_upload_of_only_some_files_is_left_with_the_reason(tmp_path: Path) -> None:
-    program = """\
-    from azureml.core import Dataset, Environment, Experiment, ScriptRunConfig, Workspace
-    ws = Workspace.from_config()
-    store = ws.get_default_datastore()
-    dataset = Dataset.File.upload_directory(src_dir="data", target=(store, "data"), pattern="*.csv")
-    env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
-    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
-                             environment=env, arguments=["--data", dataset.as_mount()])
-    run = Experiment(ws, "some").submit(config)
-    """
-    script = project(tmp_path, program)
-    report = fix(script)
-    assert "AML002 left: upload_directory(pattern=...): the dataset holds only the matching files" in report, report
-    assert "ScriptRunConfig(" in script.read_text() and "upload_directory(" in script.read_text()
+    program = _submitting('store = ws.get_default_datastore()\n'
+                          'dataset = Dataset.File.upload_directory(src_dir="data", target=(store, "data"), pattern="*.csv")\n',
+                          '["--data", dataset.as_mount()]')
+    _left_as_written(tmp_path, program,
+                     "AML002 left: upload_directory(pattern=...): the dataset holds only the matching files",
+                     "upload_directory(")
 
 
 @pytest.mark.parametrize(("call", "expected"), [

@@ -21,7 +21,7 @@ from ..engine.names import Instance
 from ..rules.aml009_estimator import ESTIMATORS
 from ..rules.aml083_tuning_run_results import REPLACEMENTS
 from ._common import workspace_binding
-from .run_handle import BEST_TRIAL_HELPERS, RunNames, translate_all, untranslated
+from .run_handle import BEST_TRIAL_HELPERS, RunNames, untranslated
 from .submission import experiment_parts
 
 HYPERDRIVE_CONFIG = "azureml.train.hyperdrive.HyperDriveConfig"
@@ -110,12 +110,10 @@ def _best_trial(submit: ast.Call, use: ast.Name, unit: Rewrite, ctx: FixContext)
         raise ValueError(f"`{use.id}.get_best_run_by_primary_metric` ({line_ref(use.lineno)}) is not "
                          "`best = run.get_best_run_by_primary_metric()`: migrate it by hand")
     client = ctx.counterpart(_workspace(submit, ctx))  # type: ignore[arg-type]
-    names = RunNames(client, f"{best.name}.info.run_id")
-    stuck = untranslated(best, names, Rewrite(unit.code, unit.node, ""), ctx, job=False)
+    stuck = untranslated(best, RunNames(client, f"{best.name}.info.run_id"), unit, ctx, job=False)
     if stuck is not None:
         raise ValueError(f"the best run `{best.name}` is also used at {describe_use(ctx.locator, ctx, stuck)}, "
                          "which an MLflow run cannot answer")
-    translate_all(best, names, unit, ctx, job=False)
     unit.edits.append(statements.replace(ctx.locator, call, f"_v1_best_trial({client}, {use.id})"))
     comment = ("# TODO(azureml-v2): AML083 the best trial is searched in MLflow among the sweep's child runs, by "
                "the sweep's primary metric (v1 asked HyperDrive); this machine needs azureml-mlflow")

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from ..engine.fixing import listedit, statements
 from ..engine.fixing.arguments import BoundArguments, bind_arguments, known_str, py_str
-from ..engine.fixing.edits import Edit, apply_edits
+from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, snippet
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding, Const, Instance
@@ -440,9 +440,8 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
     plan.requires.extend(step.call for step in steps if id(step) not in listed)
     plan.edits.append(statements.replace(ctx.locator, binding.node, text.lstrip()))
     start = ctx.locator.line_start(ctx.locator.start(binding.node))
-    # the lines above as they will be: this plan deletes some (the list of steps)
-    above = apply_edits(ctx.text[:start], [e for e in plan.edits if e.end <= start and not e.text])
-    missing = gap - statements.blank_lines_before(above, len(above))
+    above = statements.remaining_before(ctx.text, start, plan.edits)  # the plan deletes the list of steps
+    missing = gap - statements.trailing_blank_lines(above)
     if start and missing > 0 and not str(getattr(ctx.analysis.context, "path", "")).endswith(".ipynb"):
         plan.edits.append(Edit(start, start, newline * missing))  # a notebook cell keeps its first line
     return plan

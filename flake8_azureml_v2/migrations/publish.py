@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
 from ..engine.fixing.rewrite import FixContext, Rewrite
-from ..engine.fixing.symbols import symbol
 from ..engine.fixing.specs import Refused
 from ..engine.names import Binding, Instance
 from ._common import workspace_binding
@@ -46,27 +45,37 @@ _TODO = ("HTTP callers of the v1 published pipeline's REST endpoint must switch 
 
 
 _NAME_HELPER = "_v1_endpoint_name"
+# The one definition of the cleaning: written into a program that cleans its name at run
+# time, and run here (see _cleaned) on a name known when fixing.
 _NAME_SOURCE = f'''def {_NAME_HELPER}(name):
     """A v2 endpoint name (3-32 characters, a letter first, '-' only) for a v1 published pipeline's name."""
-    name = {symbol("re")}.sub(r"[^A-Za-z0-9-]+", "-", str(name)).strip("-")
+    kept = "".join(c if c.isascii() and (c.isalnum() or c == "-") else " " for c in str(name))
+    name = "-".join(kept.split()).strip("-")
     name = name if name[:1].isalpha() else f"p-{{name}}"
     return name[:32].rstrip("-").ljust(3, "0")
 '''
 _SIDE_EFFECTS = (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda)
 
 
+def _compiled(source: str, name: str) -> Callable[[str], str]:
+    namespace: dict[str, Callable[[str], str]] = {}
+    exec(source, namespace)  # this module's own constant, the very text migrated programs get
+    return namespace[name]
+
+
+_cleaned = _compiled(_NAME_SOURCE, _NAME_HELPER)
+
+
 def endpoint_name(node: ast.expr | None, fallback: str, ctx: FixContext | None = None) -> str:
-    """A v2 endpoint name (3-32 characters, a letter first, '-' only) for v1's pipeline name
-    (a literal, or with ``ctx`` a variable that certainly holds one)."""
+    """A v2 endpoint name for v1's pipeline name (a literal, or with ``ctx`` a variable that
+    certainly holds one)."""
     if node is None:
         literal: str | None = fallback
     else:
         literal = known_str(ctx, node) if ctx is not None else constant_str(node)
     if literal is None:
         raise Refused("the published name is not a literal", RefusalKind.DATA_FLOW)
-    name = re.sub(r"[^A-Za-z0-9-]+", "-", literal).strip("-")
-    name = name if name[:1].isalpha() else f"p-{name}"
-    return name[:32].rstrip("-").ljust(3, "0")
+    return _cleaned(literal)
 
 
 def _endpoint_name_source(node: ast.expr | None, fallback: str, rewrite: Rewrite, ctx: FixContext) -> str:

@@ -241,9 +241,16 @@ def translate_use(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext
 
 def translate_all(binding: Binding, names: RunNames, unit: Rewrite, ctx: FixContext, job: bool = True) -> bool:
     """Translate every use of a run variable, or none (False): a v1 run cannot stay beside v2."""
+    return untranslated(binding, names, unit, ctx, job) is None
+
+
+def untranslated(binding: Binding, names: RunNames, unit: Rewrite, ctx: FixContext, job: bool = True) -> ast.Name | None:
+    """``translate_all``, naming why not: the first use of the run variable that has no v2
+    form (and ``unit`` is left as it was), or None when every use was translated into it."""
     trial = Rewrite(unit.code, unit.node, unit.description)
-    if untranslated(binding, names, trial, ctx, job) is not None:
-        return False
+    for use in binding.uses:
+        if not (translate_use(use, names, trial, ctx, job) or _displayed(use, ctx)):
+            return use
     unit.edits.extend(trial.edits)
     unit.findings.extend(f for f in trial.findings if f != (trial.code, trial.node))
     unit.helpers.update(trial.helpers)
@@ -251,15 +258,6 @@ def translate_all(binding: Binding, names: RunNames, unit: Rewrite, ctx: FixCont
     unit.notes.extend(n for n in trial.notes if n not in unit.notes)
     unit.extra_bindings.append(binding)
     unit.own_uses.update(id(use) for use in binding.uses)
-    return True
-
-
-def untranslated(binding: Binding, names: RunNames, trial: Rewrite, ctx: FixContext, job: bool = True) -> ast.Name | None:
-    """Translate the uses of a run variable into ``trial``; the first use that has no v2
-    form, or None when every one has."""
-    for use in binding.uses:
-        if not (translate_use(use, names, trial, ctx, job) or _displayed(use, ctx)):
-            return use
     return None
 
 

@@ -331,13 +331,12 @@ class _Applier:
         joined = (newline * 3).join(blocks) + newline
         if at and source[at - 1] in "\r\n" and not imports and body:
             # before the statement that first uses them
-            text = newline * max(0, 2 - statements.blank_lines_before(source, at)) + joined
+            text = newline * max(0, 2 - statements.trailing_blank_lines(source[:at])) + joined
         else:
             text = joined if at == 0 else newline * 2 + joined
-        following = apply_edits(source[at:], [Edit(e.start - at, e.end - at, "") for e in edits
-                                               if e.start >= at and not e.text])
+        following = statements.remaining_after(source, at, edits)
         if following.strip():  # code follows: two blank lines after a definition, as PEP 8 has it
-            text += newline * max(0, 2 - statements.blank_lines_after(following, 0))
+            text += newline * max(0, 2 - statements.leading_blank_lines(following))
         return [Edit(at, at, text)]
 
     def _may_remove(self, node: ast.stmt, staged: SourceText) -> bool:

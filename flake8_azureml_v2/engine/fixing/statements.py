@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
+from collections.abc import Iterable
 
-from .edits import Edit
+from .edits import Edit, apply_edits
 from .locate import Locator
 
 
@@ -96,20 +97,28 @@ def insert_after(locator: Locator, statement: ast.stmt, lines: list[str]) -> Edi
     return Edit(end, end, prefix + "".join(f"{indent}{line}{newline}" for line in lines))
 
 
-def blank_lines_after(text: str, at: int) -> int:
-    """How many blank lines start at ``at`` (the start of a line)."""
+def remaining_after(text: str, at: int, edits: Iterable[Edit] = ()) -> str:
+    """``text`` from ``at`` on, once the deletions among ``edits`` are made."""
+    return apply_edits(text[at:], [Edit(e.start - at, e.end - at, "") for e in edits if not e.text and e.start >= at])
+
+
+def remaining_before(text: str, at: int, edits: Iterable[Edit] = ()) -> str:
+    """``text`` up to ``at``, once the deletions among ``edits`` are made."""
+    return apply_edits(text[:at], [e for e in edits if not e.text and e.end <= at])
+
+
+def leading_blank_lines(text: str) -> int:
     count = 0
-    for line in text[at:].splitlines():
+    for line in text.splitlines():
         if line.strip():
             break
         count += 1
     return count
 
 
-def blank_lines_before(text: str, at: int) -> int:
-    """How many blank lines end just before ``at`` (the start of a line)."""
+def trailing_blank_lines(text: str) -> int:
     count = 0
-    for line in reversed(text[:at].splitlines()):
+    for line in reversed(text.splitlines()):
         if line.strip():
             break
         count += 1
