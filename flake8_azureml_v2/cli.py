@@ -209,7 +209,8 @@ def _fix(args: argparse.Namespace) -> int:
     targets, late = fixing_order(targets)
     progress = terminal.Progress(len(targets), sys.stderr)
     with progress, progress.around_output():
-        results = fix_all(targets, settings, selection, Fixing(options.unsafe), options.diff, late=late)
+        results = fix_all(targets, settings, selection, Fixing(options.unsafe), options.diff, late=late,
+                          writes=not (options.diff or options.check))
         for target in targets:
             fix_command.fix_one(target, settings, selection, options, totals, _next(results))
             progress.advance()

@@ -22,9 +22,10 @@ import pathspec
 from . import documents, fixability, notebooks
 from .api import analyse
 from .documents import Document, DocumentError, Place, Program
-from .engine import Finding, Settings, SourceError
-from .engine.findings import Refusal, RefusalKind
+from .engine import Finding, Settings, SourceError, files
+from .engine.analysis import Analysis
 from .engine.files import read_regular, walk
+from .engine.findings import Refusal, RefusalKind
 from .engine.fixing.outcome import Fixed, FixError, Left
 from .engine.suppression import unsuppressed
 from .git_ignores import outer_specs
@@ -205,9 +206,9 @@ def _process(result: FileResult, settings: Settings, selection: Selection, fixin
     for program in document.programs(settings):
         if fixing is None:
             found = len(result.findings)
-            _check_program(result, document, program, selection)
+            analysis = _check_program(result, document, program, selection)
             if assess and len(result.findings) > found:
-                _assess_program(result, document, program, selection, result.findings[found:])
+                _assess_program(result, document, program, selection, result.findings[found:], analysis)
         else:
             _fix_program(result, document, program, selection, fixing)
     result.skipped = [(document.where(index), f"{documents.NOT_PYTHON}: {why}") for index, why in document.skipped]
@@ -219,7 +220,7 @@ def _process(result: FileResult, settings: Settings, selection: Selection, fixin
             result.new_data = document.render(result.changes)
 
 
-def _check_program(result: FileResult, document: Document, program: Program, selection: Selection) -> None:
+def _check_program(result: FileResult, document: Document, program: Program, selection: Selection) -> Analysis:
     analysis = analyse(program.text, path=program.path, settings=program.settings, tree=program.tree)
     program.model = analysis.model
     for finding in unsuppressed(analysis.findings, analysis.source):
@@ -229,10 +230,11 @@ def _check_program(result: FileResult, document: Document, program: Program, sel
             cell = getattr(found, "cell", None)
             if cell not in result.sources:
                 result.sources[cell] = document.cell_text(cell - 1 if cell is not None else 0)
+    return analysis
 
 
 def _fix_program(result: FileResult, document: Document, program: Program, selection: Selection,
-                 fixing: Fixing) -> None:
+                 fixing: Fixing, analysed: Analysis | None = None) -> None:
     if program.refusal is not None:
         analysis = analyse(program.text, path=program.path, settings=program.settings, tree=program.tree)
         for finding in unsuppressed(analysis.findings, analysis.source):
@@ -243,7 +245,7 @@ def _fix_program(result: FileResult, document: Document, program: Program, selec
     from .api import fix_text
 
     outcome = fix_text(program.text, path=program.path, settings=program.settings, selected=selection,
-                       unsafe=fixing.unsafe)
+                       unsafe=fixing.unsafe, analysed=analysed)
     changed = outcome.text != program.text
     if changed:
         for index, text in program.cells(outcome.text).items():
@@ -260,15 +262,16 @@ def _fix_program(result: FileResult, document: Document, program: Program, selec
 
 
 def _assess_program(result: FileResult, document: Document, program: Program, selection: Selection,
-                    findings: list[Finding]) -> None:
-    """What fix would do to ``findings`` (of ``program``): the fixer run in memory, safe then unsafe."""
+                    findings: list[Finding], analysis: Analysis) -> None:
+    """What fix would do to ``findings`` (of ``program``): the fixer run in memory, safe then
+    unsafe, each starting from the check's ``analysis`` of the program."""
     if program.refusal is not None:
         result.verdicts.update(fixability.refused(findings, RefusalKind.NOT_YET, program.refusal))
         return
     try:
-        safe = _dry_run(result.target, document, program, selection, unsafe=False)
+        safe = _dry_run(result.target, document, program, selection, False, analysis)
         # Without a finding left for want of --unsafe-fixes, an unsafe run would do the same.
-        unsafe = _dry_run(result.target, document, program, selection, unsafe=True) \
+        unsafe = _dry_run(result.target, document, program, selection, True, analysis) \
             if safe.withholds_unsafe_fixes else safe
     except INPUT_ERRORS as exc:
         result.verdicts.update(fixability.refused(findings, RefusalKind.HARM, one_line(str(exc))))
@@ -277,9 +280,9 @@ def _assess_program(result: FileResult, document: Document, program: Program, se
 
 
 def _dry_run(target: Target, document: Document, program: Program, selection: Selection,
-             unsafe: bool) -> fixability.Run:
+             unsafe: bool, analysis: Analysis) -> fixability.Run:
     scratch = FileResult(target)
-    _fix_program(scratch, document, program, selection, Fixing(unsafe))
+    _fix_program(scratch, document, program, selection, Fixing(unsafe), analysis)
     fixed = {(where.cell or 0, where.line, where.col, done.code): (done.description, done.todos, done.notes)
              for where, done in scratch.fixed}
     left = {(item.before.cell or 0, item.before.line, item.before.col, item.left.finding.code):
@@ -378,12 +381,24 @@ def fixing_order(targets: list[Target]) -> tuple[list[Target], int]:
 
 
 def fix_all(targets: list[Target], settings: Settings, selection: Selection, fixing: Fixing,
-            want_diff: bool, jobs: int | None = None, late: int | None = None) -> Iterator[FileResult]:
+            want_diff: bool, jobs: int | None = None, late: int | None = None,
+            writes: bool = True) -> Iterator[FileResult]:
     """Fix every target in memory, in worker processes when many files mention azureml;
     results come back in the targets' order, each with its diff when ``want_diff``.
     Nothing is written here: the caller writes, in order, as results arrive.  The
     targets from index ``late`` on are fixed only once every earlier result has been
-    taken (and so written): no worker reads the files before then."""
+    taken (and so written): no worker reads the files before then.  When the caller
+    ``writes`` nothing (``--diff``, ``--check``), the late targets see the earlier
+    results' fixed bytes all the same (``files.read_as_fixed``)."""
+    split = len(targets) if late is None else late
+    for index, result in enumerate(_fix_all(targets, settings, selection, fixing, want_diff, jobs, split)):
+        if not writes and index < split and result.new_data is not None and result.target.path is not None:
+            files.record_unwritten(result.target.path, result.new_data)
+        yield result
+
+
+def _fix_all(targets: list[Target], settings: Settings, selection: Selection, fixing: Fixing,
+             want_diff: bool, jobs: int | None, split: int) -> Iterator[FileResult]:
     piped = any(t.path is None for t in targets)  # standard input is read by this process only
     candidates = [] if piped else [i for i, t in enumerate(targets) if _mentions_azureml(t)]
     workers = _workers(jobs, len(candidates))
@@ -393,7 +408,6 @@ def fix_all(targets: list[Target], settings: Settings, selection: Selection, fix
             yield _fix_job(job)
         return
     _prepare_for_workers(targets, candidates, settings, fixing=True)
-    split = len(jobs_list) if late is None else late
     for batch in (jobs_list[:split], jobs_list[split:]):
         if batch:
             yield from _pooled(_fix_job, batch, workers)

@@ -117,3 +117,32 @@ instance.wait_for_completion(show_output=True)
     assert rest["sshSettings"] == {"sshPublicAccess": "Enabled", "adminPublicKey": "ssh-rsa AAAA"}
     assert rest["personalComputeInstanceSettings"]["assignedUser"] == {
         "objectId": "11111111-1111-1111-1111-111111111111", "tenantId": "22222222-2222-2222-2222-222222222222"}
+
+
+def test_an_import_bound_again_before_any_read_goes_with_its_use(tmp_path: Path) -> None:
+    """A notebook imports ComputeTarget in two cells.  Once the first cell's lookup migrates,
+    nothing reads the first import before the second binds the name again (pyflakes'
+    "redefinition of unused"): it goes, and the second stays for the v1 code after it."""
+    script = project(tmp_path, """\
+from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+from azureml.core.compute import ComputeTarget
+
+ws = Workspace.from_config()
+cluster = ComputeTarget(workspace=ws, name="cpu-cluster")
+env = Environment.get(ws, "sklearn-env", version="3")
+run = Experiment(ws, "again").submit(ScriptRunConfig("./src", "train.py", compute_target=cluster, environment=env))
+
+from azureml.core.compute import ComputeTarget
+
+for target in ComputeTarget.list(ws):
+    print(target.name)
+""")
+    report = fix(script)
+    text = script.read_text()
+    assert "AML001 fixed" in report and "redefines" not in report, report
+    assert text.count("from azureml.core.compute import ComputeTarget") == 1
+    assert text.index("from azureml.core.compute import ComputeTarget") > text.index("ml_client.jobs.create_or_update(")
+    ruff_clean(script)
+    before = script.read_bytes()
+    fix(script)
+    assert script.read_bytes() == before

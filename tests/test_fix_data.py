@@ -326,18 +326,23 @@ def test_script_reads_inputs_through_the_exported_variables(tmp_path: Path) -> N
     assert no_v1(migrated)
 
 
+def _script_before_its_launcher(folder: Path, others: int) -> None:
+    """The script (``src/train.py``) is walked before its launcher (``z_jobs/submit.py``);
+    ``others`` more files make ``fix`` use worker processes."""
+    (folder / "pyproject.toml").write_text("")
+    (folder / "src").mkdir()
+    (folder / "src" / "train.py").write_text(TRAIN)
+    (folder / "z_jobs").mkdir()
+    (folder / "z_jobs" / "submit.py").write_text(LAUNCHER.replace('source_directory="./src"', 'source_directory="../src"'))
+    for index in range(others):
+        (folder / f"other_{index}.py").write_text("import azureml.core\nprint(azureml.core.VERSION)\n")
+
+
 @pytest.mark.parametrize("others", [0, 30])  # with 30 more files, worker processes fix them
 def test_one_run_over_the_project_migrates_the_launcher_then_its_script(tmp_path: Path, others: int) -> None:
-    """The script (``src/train.py``) is walked before its launcher (``z_jobs/submit.py``),
-    and workers fix files side by side: it is still judged once the migrated launcher is
-    written, so one run does it all and a second changes nothing."""
-    (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "train.py").write_text(TRAIN)
-    (tmp_path / "z_jobs").mkdir()
-    (tmp_path / "z_jobs" / "submit.py").write_text(LAUNCHER.replace('source_directory="./src"', 'source_directory="../src"'))
-    for index in range(others):
-        (tmp_path / f"other_{index}.py").write_text("import azureml.core\nprint(azureml.core.VERSION)\n")
+    """The script is still judged once the migrated launcher is written, though workers fix
+    files side by side: one run does it all and a second changes nothing."""
+    _script_before_its_launcher(tmp_path, others)
     command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
     first = run(command, cwd=tmp_path)
     assert first.returncode in (0, 1), first.stderr
@@ -349,6 +354,28 @@ def test_one_run_over_the_project_migrates_the_launcher_then_its_script(tmp_path
     second = run(command, cwd=tmp_path)
     assert second.returncode == 0, second.stdout
     assert {p: p.read_bytes() for p in tmp_path.rglob("*.py")} == tree
+
+
+@pytest.mark.parametrize("others", [0, 30])
+def test_diff_and_check_show_the_script_as_a_writing_run_leaves_it(tmp_path: Path, others: int) -> None:
+    """``--diff`` writes nothing, yet the script is judged against its launcher's fixed text,
+    as ``fix`` judges it once the launcher is written: the diff is what ``fix`` does."""
+    _script_before_its_launcher(tmp_path, others)
+    tree = {p: p.read_bytes() for p in tmp_path.rglob("*.py")}
+    shown = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "--diff", "."], cwd=tmp_path)
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*.py")} == tree
+    assert '+dataset = mltable.load(os.environ["iris"])' in shown.stdout, shown.stdout + shown.stderr
+    assert "AML033 left" not in shown.stderr, shown.stderr
+    checked = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "--check", "."], cwd=tmp_path)
+    assert checked.returncode == 1 and "AML033 left" not in checked.stdout + checked.stderr
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*.py")} == tree
+    written = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path)
+    assert written.returncode in (0, 1), written.stderr
+    # the diff's one hunk for the script spans it whole: its new side is the file fix wrote
+    section = shown.stdout.split("+++ b/src/train.py\n")[1].split("\n--- ")[0]
+    hunk = section.splitlines()[1:]
+    assert section.startswith("@@ -1,") and all(line[:1] in " +-" for line in hunk)
+    assert [line[1:] for line in hunk if line[:1] in " +"] == (tmp_path / "src" / "train.py").read_text().splitlines()
 
 
 def test_values_known_only_at_run_time_are_quoted_at_run_time(tmp_path: Path) -> None:

@@ -164,3 +164,35 @@ none = Experiment(ws, "default").submit(ScriptRunConfig("./src", "train.py", com
     for job in jobs:
         assert _own(job["job"]["environment"]) == {"image": V1_CPU_IMAGE, "conda_file": _conda("3.8.13", ["azureml-defaults"])}
     assert text.count("V1_DEFAULT_ENVIRONMENT = ") == 1 and text.count("# TODO(azureml-v2): AML002 v1's default") == 1
+
+
+def test_the_image_read_back_is_the_image_v1_ran(tmp_path: Path) -> None:
+    """``env.docker.base_image`` read after the environment is built: v2's ``env.image`` holds
+    the same image (v1's default written out, or the one set), and a setting of another
+    field after the read does not change what was read."""
+    text, envs = _environments(tmp_path, """\
+default = Environment("default")
+default.docker.enabled = True
+print("default image:", default.docker.base_image)
+default.python.conda_dependencies = CondaDependencies.create(conda_packages=["scikit-learn"])
+submit(default)
+
+custom = Environment("custom")
+custom.docker.base_image = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04"
+print("custom image:", custom.docker.base_image)
+submit(custom)
+""")
+    assert 'print("default image:", default.image)' in text and 'print("custom image:", custom.image)' in text
+    assert [env["image"] for env in envs] == [V1_CPU_IMAGE,  # type: ignore[index]
+                                              "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04"]
+
+
+def test_an_image_read_before_it_is_set_is_left(tmp_path: Path) -> None:
+    script = project(tmp_path, HEADER + """\
+env = Environment("env")
+print(env.docker.base_image)
+env.docker.base_image = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04"
+""" + SUBMIT.format("env") + "\n")
+    report = fix(script)
+    assert "AML021 left: `env` is used at line 6 before all its settings are made" in report, report
+    assert "print(env.docker.base_image)" in script.read_text()

@@ -268,6 +268,105 @@ def test_a_setting_made_again_after_the_call_wins_as_in_v1(tmp_path: Path) -> No
     assert script.read_bytes() == before
 
 
+def _fully_migrated(tmp_path: Path, program: str) -> tuple[Path, str]:
+    """The program written, fixed with nothing left, and its migrated text."""
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "0 left" in report, report
+    return script, script.read_text()
+
+
+def _submits(records: list[dict]) -> list[dict]:
+    submits = [r for r in records if r["operation"] == "jobs.create_or_update"]
+    for record in submits:
+        assert record["valid"], record["errors"]
+        assert record["rest_error"] is None, record["rest_error"]
+    return [record["job"] for record in submits]
+
+
+def test_a_setting_made_after_a_submit_changes_only_later_submits(tmp_path: Path) -> None:
+    """v1 changed the config in place: the first job ran where the call said, the second where
+    the later setting said.  v2's job object takes the settings the same way, where they were."""
+    program = """\
+    from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+    from azureml.core.compute import ComputeTarget
+    ws = Workspace.from_config()
+    experiment = Experiment(ws, "in-place")
+    first_env = Environment.get(ws, name="first-env", version="1")
+    src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
+                          environment=first_env)
+    run = experiment.submit(src)
+    gpu = ComputeTarget(workspace=ws, name="gpu-cluster")
+    second_env = Environment.get(ws, name="second-env", version="2")
+    src.run_config.target = gpu
+    src.run_config.environment = second_env
+    second = experiment.submit(src)
+    """
+    script, migrated = _fully_migrated(tmp_path, program)
+    assert no_v1(migrated)
+    assert "src.compute = gpu.name\n" in migrated
+    assert "src.environment = second_env\n" in migrated
+    first, later = _submits(execute(script, {"AML_EXISTING_COMPUTE": "gpu-cluster"}))
+    assert first["compute"] == "cpu-cluster" and first["environment"].endswith("first-env:1")
+    assert later["compute"] == "gpu-cluster" and later["environment"].endswith("second-env:2")
+    before = script.read_bytes()
+    fix(script)
+    assert script.read_bytes() == before
+
+
+def test_a_setting_made_in_a_branch_stays_in_the_branch(tmp_path: Path) -> None:
+    program = """\
+    import os
+    from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+    ws = Workspace.from_config()
+    src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
+                          environment=Environment.get(ws, name="env", version="1"))
+    if os.environ.get("USE_GPU"):
+        src.run_config.target = "gpu-cluster"
+    run = Experiment(ws, "branch").submit(src)
+    """
+    script, migrated = _fully_migrated(tmp_path, program)
+    assert 'compute="cpu-cluster"' in migrated
+    assert '    src.compute = "gpu-cluster"\n' in migrated
+    job, = _submits(execute(script))
+    assert job["compute"] == "cpu-cluster"
+    job, = _submits(execute(script, {"USE_GPU": "1"}))
+    assert job["compute"] == "gpu-cluster"
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_a_setting_made_through_the_run_configuration_changes_it(tmp_path: Path, shared: bool) -> None:
+    """``src.run_config`` is the ``run_config=`` object itself.  Set through it after a submit, the
+    next job of ``src`` takes it in place; when another config also reads that object, the
+    setting would change that one too, which v2's separate job objects cannot say: left."""
+    program = """\
+    from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+    from azureml.core.runconfig import RunConfiguration
+    ws = Workspace.from_config()
+    env = Environment.get(ws, name="env", version="1")
+    rc = RunConfiguration()
+    rc.target = "cpu-cluster"
+    rc.environment = env
+    src = ScriptRunConfig(source_directory="./src", script="train.py", run_config=rc)
+    run = Experiment(ws, "rc").submit(src)
+    src.run_config.target = "gpu-cluster"
+    run = Experiment(ws, "rc").submit(src)
+    """
+    if shared:
+        program = program.rstrip(" ") + """\
+    evaluation = ScriptRunConfig(source_directory="./src", script="eval.py", run_config=rc)
+    run = Experiment(ws, "rc").submit(evaluation)
+    """
+    script = project(tmp_path, program)
+    report = fix(script)
+    if shared:
+        assert "AML002 left: `src.run_config` is `rc`, which other code also reads" in report, report
+        assert "ScriptRunConfig(" in script.read_text()
+        return
+    assert "0 left" in report, report
+    assert [job["compute"] for job in _submits(execute(script))] == ["cpu-cluster", "gpu-cluster"]
+
+
 def test_a_setting_computed_in_the_call_and_set_again_is_left(tmp_path: Path) -> None:
     program = """\
     from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace

@@ -238,3 +238,30 @@ def test_html_names_and_paths_wrap_between_their_parts(project: Path) -> None:
     assert "<code>Workspace.<wbr>from_<wbr>config()</code>" in html  # the v1 column of the codes table
     assert "MLClient.<wbr>from_<wbr>config(DefaultAzureCredential())" in html  # and the v2 column
     assert "td code, td.v2 { overflow-wrap: break-word; }" in html
+
+
+WIDGET = """\
+from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+from azureml.widgets import RunDetails
+
+ws = Workspace.from_config()
+env = Environment.get(ws, "sklearn-env", version="3")
+config = ScriptRunConfig(source_directory=".", script="train.py", compute_target="cpu-cluster",
+                         environment=env)
+run = Experiment(ws, "widget").submit(config)
+RunDetails(run).show()
+"""
+
+
+def test_todo_comments_are_reported_as_fix_writes_them(tmp_path: Path) -> None:
+    """A TODO that names the migrated client is reported with the client's chosen name, the
+    line fix writes, not the fixer's placeholder for a name not yet chosen."""
+    job = tmp_path / "job.py"
+    job.write_text(WIDGET)
+    document = json.loads(report(tmp_path, "--format", "json").stdout)
+    checks = [d["check"] for d in document["defaults_to_check"] if "AML090" in d["check"]]
+    fixed = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "job.py"], cwd=tmp_path)
+    assert fixed.returncode in (0, 1), fixed.stderr
+    written = [line.strip() for line in job.read_text().splitlines() if "TODO(azureml-v2): AML090" in line]
+    assert len(checks) == 1 and checks == written
+    assert "ml_client.jobs.stream(run.name)" in checks[0]

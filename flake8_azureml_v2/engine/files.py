@@ -198,3 +198,24 @@ def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> byte
         return b"".join(chunks)
     finally:
         os.close(descriptor)
+
+
+# Files a run has fixed but does not write (it only shows or checks the fixes): code that
+# reads another file's fixed text (a script reading what its migrated launcher exports)
+# sees them as a run that writes would, so the diff shows what ``fix`` does.
+_UNWRITTEN: dict[str, bytes] = {}
+
+
+def record_unwritten(path: str | os.PathLike[str], data: bytes) -> None:
+    """``path`` holds ``data`` for this run, though nothing was written."""
+    _UNWRITTEN[os.path.abspath(path)] = data
+
+
+def read_as_fixed(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+    """``read_regular``, or the fixed bytes of a file this run did not write."""
+    data = _UNWRITTEN.get(os.path.abspath(path))
+    if data is None:
+        return read_regular(path, limit)
+    if limit is not None and len(data) > limit:
+        raise TooLarge(errno.EFBIG, f"larger than {limit} bytes", str(path))
+    return data

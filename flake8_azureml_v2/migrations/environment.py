@@ -46,6 +46,9 @@ _PIP_CONDA_SOURCE = f'''def {_PIP_CONDA}(file_path, pip_version=None):
 # Attribute paths set after Environment(...) that the fix folds into the v2 call.
 _FOLDED = {("python", "conda_dependencies"), ("docker", "base_image"), ("docker", "enabled"),
            ("python", "user_managed_dependencies"), ("docker", "base_dockerfile")}
+# Attribute paths of a v1 environment read after it is built -> the v2 Environment attribute
+# that holds the same value (the image v1 ran, written out when v1 left it to its default).
+_READS = {("docker", "base_image"): "image"}
 _IMPOSSIBLE = {
     ("docker", "base_image_registry"): "a private base-image registry is reached through the workspace's "
                                        "registry or a connection in v2, not in code",
@@ -166,6 +169,7 @@ def settings_of(binding: Binding, ctx: FixContext, folded: set[tuple[str, ...]],
     settings: dict[tuple[str, ...], ast.expr] = {}
     configs: list[tuple[ast.Name, ast.Assign]] = []
     other: ast.Name | None = None
+    read: dict[tuple[str, ...], ast.Name] = {}  # paths read (``_READS``) before the last setting
     for use in sorted(binding.uses, key=lambda u: (u.lineno, u.col_offset)):
         path, outer = attribute_path(ctx, use)
         statement = ctx.parent(outer)
@@ -174,6 +178,12 @@ def settings_of(binding: Binding, ctx: FixContext, folded: set[tuple[str, ...]],
             other = other or use
             continue
         local = path[len(prefix):]
+        if not assigned and not prefix and local in _READS:
+            read.setdefault(local, use)  # what it reads stays as read unless this path is set later
+            continue
+        if assigned and local in read:
+            raise Refused(f"`{binding.name}` is used at line {read[local].lineno} before all its settings are made",
+                          RefusalKind.DATA_FLOW)
         if not assigned:
             if len(local) > 1:
                 raise Refused(f"`{snippet(ctx.locator, outer)}` reaches into the {'.'.join((binding.name, *prefix))} "
@@ -231,15 +241,26 @@ def _register(use: ast.Name, unit: Rewrite, ctx: FixContext) -> bool:
     return True
 
 
-def _uses(binding: Binding, configs: list[tuple[ast.Name, ast.Assign]], unit: Rewrite, ctx: FixContext) -> bool:
+def _uses(binding: Binding, plan: EnvPlan, unit: Rewrite, ctx: FixContext) -> bool:
     """Translate the uses v2 writes alike; True when the environment is registered."""
-    done = {id(use) for use, _ in configs}
+    done = {id(use) for use, _ in plan.configs}
+    last = plan.configs[-1][1].lineno if plan.configs else binding.node.lineno  # type: ignore[attr-defined]
+    moved = not all(_defined_before(s.value, binding.node, ctx) for _, s in plan.configs)  # type: ignore[arg-type]
     registered = False
     for use in binding.uses:
         if id(use) in done:
             continue
-        path, _ = attribute_path(ctx, use)
-        if path[:1] == ("register",):
+        path, outer = attribute_path(ctx, use)
+        if path in _READS and not _called(use, ctx):
+            field = _READS[path]
+            if field not in plan.fields:
+                raise Refused(f"`{snippet(ctx.locator, outer)}` is read, and the v2 environment has no {field}")
+            if moved and use.lineno < last:
+                raise Refused(f"`{binding.name}` is used at line {use.lineno} before all its settings are made",
+                              RefusalKind.DATA_FLOW)
+            unit.edits.append(statements.replace(ctx.locator, outer, f"{use.id}.{field}"))
+            unit.own_uses.add(id(use))
+        elif path[:1] == ("register",):
             registered = _register(use, unit, ctx) or registered
         elif path == ("name",) and not _called(use, ctx):
             registered = True  # the name is read: keep it, and the v2 environment answers alike
@@ -257,7 +278,7 @@ def _built(site_call: ast.Call, member: str, binding: Binding, ctx: FixContext) 
         plan = _factory(site_call, member, unit, ctx)
         settings, plan.configs = settings_of(binding, ctx, _FOLDED)
         fold_settings(plan, settings, unit, ctx)
-        keep_name = _uses(binding, plan.configs, unit, ctx)
+        keep_name = _uses(binding, plan, unit, ctx)
     except Refused as reason:
         return unit.refuse(str(reason), reason.kind)
     name = plan.fields.pop("name")

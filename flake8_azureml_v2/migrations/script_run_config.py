@@ -29,10 +29,10 @@ from ..engine.fixing.specs import (
     Refused,
     apply_call_spec,
 )
-from ..engine.names import Const, Instance
+from ..engine.names import Binding, Const, Instance
 from ..v1api import is_subtype
 from . import commandline, compute_target, distribution, hyperdrive, runconfig
-from ._common import workspace_binding
+from ._common import attribute_path, workspace_binding
 from ._defaults import DEFAULT_ENVIRONMENT, default_environment
 from .injob._shared import is_pure
 
@@ -254,7 +254,8 @@ SPEC = CallSpec(
         "resume_from": Refuse("resume_from= has no v2 equivalent", RefusalKind.IMPOSSIBLE),
         "docker_runtime_config": _unless_run_config(Build(docker)),
     },
-    folds=(Fold(("run_config", "environment"), "environment"), Fold(("run_config", "target"), "compute_target")),
+    folds=(Fold(("run_config", "environment"), "environment", attribute="environment"),
+           Fold(("run_config", "target"), "compute_target", attribute="compute")),
     defaults=(Default("environment", DEFAULT_ENVIRONMENT, unless=("run_config",),
                       helpers=default_environment("AML002")),),
     produces="job",
@@ -277,10 +278,33 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             continue
         rewrite.binding = binding
         try:
+            _shared_run_config(call, binding, ctx)
             apply_call_spec(SPEC, call, rewrite, ctx, binding)
         except Refused as reason:
             rewrite.refuse(str(reason), reason.kind)
         yield rewrite
+
+
+def _shared_run_config(call: ast.Call, binding: Binding | None, ctx: FixContext) -> None:
+    """``cfg.run_config`` is the ``run_config=`` object itself: a setting made through it
+    changes every other job built from that object too, which the fold cannot follow."""
+    given = next((k.value for k in call.keywords if k.arg == "run_config"), call.args[3] if len(call.args) > 3 else None)
+    shared = ctx.binding_of(given) if isinstance(given, ast.Name) else None
+    if binding is None or shared is None:
+        return
+    through = [use for use in binding.uses if attribute_path(ctx, use)[0][:1] == ("run_config",)
+               and isinstance(ctx.statement_of(use), ast.Assign)]
+    readers = [use for use in shared.uses if not _sets_an_attribute(use, ctx)]
+    if through and len(readers) > 1:
+        raise Refused(f"`{binding.name}.run_config` is `{shared.name}`, which other code also reads: a setting "
+                      f"made through it changes `{shared.name}` for all of them", RefusalKind.DATA_FLOW)
+
+
+def _sets_an_attribute(use: ast.Name, ctx: FixContext) -> bool:
+    """``x.a.b = value``: the use only sets a field of ``x``."""
+    path, outer = attribute_path(ctx, use)
+    statement = ctx.parent(outer)
+    return bool(path) and isinstance(statement, ast.Assign) and outer in statement.targets
 
 
 def _submitted_inline(call: ast.Call, ctx: FixContext) -> bool:

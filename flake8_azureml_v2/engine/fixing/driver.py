@@ -31,7 +31,7 @@ from .edits import Edit, EditConflict, EditSet, OffsetMap, apply_edits
 from .locate import Locator
 from .outcome import Fixed, FixError, FixOutcome, Left
 from .rewrite import FixContext, Rewrite
-from .symbols import StandIns, counterparts_in, resolve_counterparts
+from .symbols import StandIns, resolve_counterparts
 
 MAX_PASSES = 10
 
@@ -93,18 +93,22 @@ def fix_text(
     unsafe: bool = False,
     max_passes: int = MAX_PASSES,
     protected: Collection[str] = (),
+    analysed: Analysis | None = None,
 ) -> FixOutcome:
     """Rewrite ``text``; raises :class:`SourceError` when it cannot be analysed and
     :class:`FixError` when the fixes do not settle.
 
-    ``protected`` names module-level bindings other files import: they stay."""
+    ``protected`` names module-level bindings other files import: they stay.
+    ``analysed`` is this text's analysis with these rules and settings, when the
+    caller has it already (a check that goes on to ask what fix would do): the
+    first pass starts from it instead of analysing again."""
     with paused_gc():
-        return _fix(text, rules, surface, path, settings, selected, unsafe, max_passes, protected)
+        return _fix(text, rules, surface, path, settings, selected, unsafe, max_passes, protected, analysed)
 
 
 def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.PathLike[str] | None,
          settings: Settings | None, selected: Selector, unsafe: bool, max_passes: int,
-         protected: Collection[str]) -> FixOutcome:
+         protected: Collection[str], analysed: Analysis | None = None) -> FixOutcome:
     known = _Rules.of(rules)
     original = SourceText(text)
     outcome = FixOutcome(text)
@@ -114,8 +118,11 @@ def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.Path
     for number in range(1, max_passes + 1):
         outcome.passes = number
         checked = last.snapshot if last.snapshot is not None and last.snapshot.text == text else None
-        analysis = analyse(text, rules=rules, surface=surface, path=path, settings=settings,
-                           tree=checked.tree if checked is not None else None, remember=number == 1)
+        if number == 1 and analysed is not None and analysed.source.text == text:
+            analysis = analysed
+        else:
+            analysis = analyse(text, rules=rules, surface=surface, path=path, settings=settings,
+                               tree=checked.tree if checked is not None else None, remember=number == 1)
         if analysis.model is None or file_is_exempt(analysis.source):
             last = _Pass(text)
             break
@@ -213,6 +220,8 @@ class _Build:
     removed: list[tuple[int, list[str]]]  # (offset of the import in the pass input, dotted names)
     harm: str | None = None
     snapshot: verify.Snapshot | None = None  # of ``text``, when it was checked
+    # a rewrite's text (a TODO comment it writes) as the build wrote it: counterparts and names chosen
+    written: Callable[[str], str] = field(default=lambda text: text)
 
 
 class _Applier:
@@ -244,8 +253,9 @@ class _Applier:
         active = [r for r in rewrites if not plan.is_idle(r, applied, modes)]
         edits = [e for r in rewrites for e in self.edits_of(r, plan, applied, modes)]
         source = self.analysis.source.text
+        counterparts = self._counterpart_names(rewrites, modes)
         try:
-            edits = self._resolve_counterparts(edits, rewrites, modes)
+            edits = [Edit(e.start, e.end, resolve_counterparts(e.text, counterparts)) for e in edits]
         except KeyError:
             return _Build(source, [], [], "new code names an object whose migration is not applied")
         edits.extend(self._helpers(active, edits))
@@ -281,22 +291,26 @@ class _Applier:
         removed = [(back.old(staged_locator.start(node)), names) for node, names in plan_imports.removed]
         maps = [OffsetMap(import_edits), OffsetMap(rewritten)]
         reason, checked = verify.judge(self.before, text, self.protected)
-        return _Build(text, maps, removed, reason, checked)
+
+        def written(piece: str) -> str:
+            try:
+                return stand_ins.final(resolve_counterparts(piece, counterparts), plan_imports.chosen)
+            except KeyError:  # not text of this build's edits: nothing of it was chosen
+                return piece
+
+        return _Build(text, maps, removed, reason, checked, written)
 
     @staticmethod
-    def _resolve_counterparts(edits: list[Edit], rewrites: list[Rewrite], modes: dict[int, bool]) -> list[Edit]:
-        wanted = {key for e in edits for key in counterparts_in(e.text)}
-        if not wanted:
-            return edits
+    def _counterpart_names(rewrites: list[Rewrite], modes: dict[int, bool]) -> dict[int, str]:
+        """What each migrated binding is called in new code, as the rewrites' modes decide."""
         chosen: dict[int, str] = {}
         for rewrite in rewrites:
-            for binding in rewrite.bindings:
-                if id(binding) in wanted:
-                    alive = modes.get(id(rewrite), False)
-                    text = (rewrite.alive_counterpart or rewrite.counterpart) if alive else rewrite.counterpart
-                    if text is not None:
-                        chosen[id(binding)] = text
-        return [Edit(e.start, e.end, resolve_counterparts(e.text, chosen)) for e in edits]
+            alive = modes.get(id(rewrite), False)
+            text = (rewrite.alive_counterpart or rewrite.counterpart) if alive else rewrite.counterpart
+            if text is not None:
+                for binding in rewrite.bindings:
+                    chosen[id(binding)] = text
+        return chosen
 
     def _helpers(self, rewrites: list[Rewrite], edits: list[Edit]) -> list[Edit]:
         """One edit that writes every module-level helper the applied rewrites use,
@@ -374,7 +388,7 @@ def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Sel
         result.snapshot = build.snapshot
         result.removed_imports = bool(build.removed)
         applied = [r for cluster in clusters for r in cluster if id(r) not in plan.refused]
-        result.fixed = _fixed_records(applied, plan, ctx)
+        result.fixed = _fixed_records(applied, plan, ctx, build.written)
         result.fixed.extend(_removed_records(build.removed, ctx, known))
     _record_refusals(result, plan, ctx, known, rewrites)
     return result
@@ -448,7 +462,8 @@ def _fixed(code: str, node: ast.AST, description: str, ctx: FixContext, notes: t
     return Fixed(code, line, description, notes, col, todos, offset)
 
 
-def _fixed_records(applied: list[Rewrite], plan: planner.Plan, ctx: FixContext) -> list[Fixed]:
+def _fixed_records(applied: list[Rewrite], plan: planner.Plan, ctx: FixContext,
+                   written: Callable[[str], str]) -> list[Fixed]:
     ids = {id(r) for r in applied}
     modes = plan.modes(ids)
     records: list[Fixed] = []
@@ -461,7 +476,7 @@ def _fixed_records(applied: list[Rewrite], plan: planner.Plan, ctx: FixContext) 
         if alive and not resolved:
             continue
         main = rewrite.node
-        todos = (*rewrite.todos, *_helper_todos(rewrite))
+        todos = tuple(written(todo) for todo in (*rewrite.todos, *_helper_todos(rewrite)))
         records.append(_fixed(rewrite.code, main, description, ctx, tuple(rewrite.notes), todos))
         for code, node in resolved:
             if node is not main or code != rewrite.code:

@@ -64,7 +64,9 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
 
     Two sound sources: every import of a name that nothing in the module reads
     (pyflakes says nothing about an import that a later ``Run = None`` fallback
-    rebinds, though no use can reach it), and the bindings pyflakes reports unused.
+    rebinds, though no use can reach it), and the bindings pyflakes reports unused
+    or redefined before any use (a notebook that imports the same name in two cells,
+    the first cell's use migrated).
     pyflakes runs only when a wanted name that is read is also bound twice: a name
     bound once and read somewhere is used."""
     by_position: dict[tuple[int, int], ast.Import | ast.ImportFrom] = {}
@@ -105,6 +107,13 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
             statement = by_position.get((message.lineno, message.col))
             if statement is not None:
                 found.setdefault(id(statement), set()).add(str(message.message_args[0]))
+        elif isinstance(message, messages.RedefinedWhileUnused):
+            # bound again before anything read it: the earlier import is unused too
+            name, line = str(message.message_args[0]), message.message_args[1]
+            for (at, _), statement in by_position.items():
+                for alias in statement.names if at == line else ():
+                    if _bound_name(alias) == name and alias.name != "*" and wanted(_dotted(statement, alias)):
+                        found.setdefault(id(statement), set()).add(_pyflakes_spelling(statement, alias))
     return found
 
 

@@ -113,10 +113,16 @@ class Default:
 
 @dataclass(frozen=True)
 class Fold:
-    """``variable.<path> = value`` after the call becomes the old parameter ``parameter``."""
+    """``variable.<path> = value`` after the call becomes the old parameter ``parameter``.
+
+    Only an assignment the call's own block makes before anything else uses the variable
+    moves into the new call.  One made later (after a submission) or conditionally
+    changed the old object from then on: it becomes ``variable.<attribute> = <new value>``
+    in place, when the new object has that ``attribute``; else the call is refused."""
 
     path: tuple[str, ...]
     parameter: str
+    attribute: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,7 @@ class _FoldSite:
     value: ast.expr
     statement: ast.Assign
     use: ast.Name
+    fold: Fold
 
 
 def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixContext,
@@ -179,12 +186,20 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
     for parameter in bound.values:
         if parameter not in spec.signature:
             raise Refused(f"unknown parameter {parameter}=")
-    folds = _folds(spec, binding, rewrite, ctx) if binding is not None else []
+    every_fold = _folds(spec, binding, rewrite, ctx) if binding is not None else []
+    in_place = [f for f in every_fold if _set_in_place(f, every_fold, binding, ctx)]  # type: ignore[arg-type]
+    folds = [f for f in every_fold if all(f is not g for g in in_place)]
     overridden = _overridden(folds, bound.values, call, rewrite, ctx)
     everything: dict[str, Argument] = {}
     arguments = {p: Argument(p, node, resolved.get(p), ctx, rewrite, everything) for p, node in bound.values.items()}
     folded = {f.parameter: Argument(f.parameter, f.value, _assigned_value(f, ctx), ctx, rewrite, everything)
               for f in folds}
+
+    def set_in_place(fold: _FoldSite) -> Argument:
+        """The assignment's value, read among the call's own arguments."""
+        siblings = dict(everything)
+        siblings[fold.parameter] = Argument(fold.parameter, fold.value, _assigned_value(fold, ctx), ctx, rewrite, siblings)
+        return siblings[fold.parameter]
     everything.update(arguments)
     everything.update(folded)
 
@@ -252,9 +267,13 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
     statement = ctx.statement_of(call)
     if any(_defined_later(f.value, call, ctx) for f in folds):
         assert binding is not None
-        edits, statement = _move(binding, folds, edits, ctx)
+        if any(f.statement.lineno < max(g.statement.lineno for g in folds) for f in in_place):
+            raise Refused(f"`{binding.name}` is changed in place before its last setting", RefusalKind.DATA_FLOW)
+        edits, statement = _move(binding, folds, edits, ctx, every_fold)
     else:
         edits.extend(ctx.delete(f.statement) for f in folds)
+    for fold in in_place:
+        edits.extend(_in_place(spec, fold, set_in_place(fold), rewrite, ctx))
     for todo in todos:
         comment = f"# {spec.todo_prefix} {todo}"
         edits.append(statements.insert_before(ctx.locator, statement, [comment]))
@@ -339,7 +358,7 @@ def _keyword(element: listedit.Element, name: str) -> Edit:
 
 def _folds(spec: CallSpec, binding: Binding, rewrite: Rewrite, ctx: FixContext) -> list[_FoldSite]:
     """``variable.<path> = value`` statements that set an old parameter after the call."""
-    wanted = {fold.path: fold.parameter for fold in spec.folds}
+    wanted = {fold.path: fold for fold in spec.folds}
     found = []
     for use in binding.uses:
         path: list[str] = []
@@ -351,9 +370,36 @@ def _folds(spec: CallSpec, binding: Binding, rewrite: Rewrite, ctx: FixContext) 
         statement = parent
         if (tuple(path) in wanted and isinstance(statement, ast.Assign)
                 and len(statement.targets) == 1 and statement.targets[0] is node):
-            found.append(_FoldSite(wanted[tuple(path)], statement.value, statement, use))
+            fold = wanted[tuple(path)]
+            found.append(_FoldSite(fold.parameter, statement.value, statement, use, fold))
             rewrite.own_uses.add(id(use))
     return found
+
+
+def _set_in_place(site: _FoldSite, folds: list[_FoldSite], binding: Binding, ctx: FixContext) -> bool:
+    """The assignment does not run exactly once, right after the call, before the object is
+    used: it is in another block (a branch, a loop), or a use of the object comes first."""
+    made = binding.node
+    if ctx.parent(site.statement) is not ctx.parent(made) or site.statement.lineno < made.lineno:  # type: ignore[attr-defined]
+        return True
+    settings = {id(f.use) for f in folds}
+    return any(id(use) not in settings and made.lineno < use.lineno < site.statement.lineno  # type: ignore[attr-defined]
+               for use in binding.uses)
+
+
+def _in_place(spec: CallSpec, site: _FoldSite, argument: Argument, rewrite: Rewrite, ctx: FixContext) -> list[Edit]:
+    """``variable.<path> = value`` -> ``variable.<attribute> = <new value>``, where it was."""
+    attribute = site.fold.attribute
+    keywords = _keywords(spec, argument, rewrite) if attribute is not None else []
+    if attribute is None or len(keywords) != 1 or not keywords[0].startswith(f"{attribute}="):
+        raise Refused(f"`{site.use.id}.{'.'.join(site.fold.path)}` is set after `{site.use.id}` is used, or "
+                      "conditionally, and the new object cannot take it there", RefusalKind.DATA_FLOW)
+    target = site.statement.targets[0]
+    edits = [statements.replace(ctx.locator, target, f"{site.use.id}.{attribute}")]
+    value = keywords[0][len(attribute) + 1:]
+    if value != ctx.locator.text(site.value):
+        edits.append(statements.replace(ctx.locator, site.value, value))
+    return edits
 
 
 def _overridden(folds: list[_FoldSite], values: dict[str, ast.expr], call: ast.Call, rewrite: Rewrite,
@@ -401,14 +447,16 @@ def _defined_later(value: ast.expr, call: ast.Call, ctx: FixContext) -> bool:
     return False
 
 
-def _move(binding: Binding, folds: list[_FoldSite], edits: list[Edit], ctx: FixContext) -> tuple[list[Edit], ast.stmt]:
+def _move(binding: Binding, folds: list[_FoldSite], edits: list[Edit], ctx: FixContext,
+          settings: list[_FoldSite]) -> tuple[list[Edit], ast.stmt]:
     """Rebuild the call where its last folded assignment was: the values it now
-    takes are defined after the original statement."""
+    takes are defined after the original statement.  ``settings`` are every assignment
+    of a fold's path, the ones set in place included."""
     statement = binding.node
     last = max(folds, key=lambda f: f.statement.lineno).statement
     if not isinstance(statement, ast.Assign) or ctx.parent(statement) is not ctx.parent(last):
         raise Refused("a folded assignment is in another block than the call", RefusalKind.DATA_FLOW)
-    fold_ids = {id(f.statement) for f in folds}
+    fold_ids = {id(f.statement) for f in settings}
     for use in binding.uses:
         owner = ctx.statement_of(use)
         if id(owner) not in fold_ids and statement.lineno < use.lineno < last.lineno:

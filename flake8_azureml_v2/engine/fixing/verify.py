@@ -126,7 +126,8 @@ def _harm(before: Snapshot, after: Snapshot, protected: Collection[str]) -> str 
     if gone:
         return f"`{gone[0]}` is imported by another module of the project and must stay defined"
     try:
-        added = after.problems - before.problems
+        # pyflakes on the text as read only when the fixed text has a problem to compare
+        added = after.problems - before.problems if after.problems else after.problems
     except RecursionError:
         return "the fixed code is too deeply nested to check"
     if added:

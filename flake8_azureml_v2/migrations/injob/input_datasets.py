@@ -128,14 +128,15 @@ def _v2_exports(ctx: FixContext) -> dict[str, str]:
 
 def _v2_commands(root: Path, exclude: tuple[str, ...]) -> list[str]:
     """The Python of the project's files (scripts, and notebooks' code) with a v2 command that
-    exports variables (read each time: a launcher fixed earlier in this run counts)."""
+    exports variables (read each time: a launcher fixed earlier in this run counts, written
+    or not)."""
     found = []
     spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
     for count, path in enumerate(files.walk(root, tuple(project.READERS), spec)):
         if count > 5000:
             break
         try:
-            data = files.read_regular(path, limit=2_000_000)
+            data = files.read_as_fixed(path, limit=2_000_000)
         except (OSError, files.TooLarge):
             continue
         if b"command=" not in data or b"export " not in data:
@@ -202,7 +203,7 @@ def _launcher_text(reference: project.ScriptReference) -> str | None:
     """The Python that holds the launching call: a script's text, or the notebook code
     (or ``%%writefile`` body) whose label for the call's line is the reference's."""
     try:
-        data = files.read_regular(reference.orchestrator, limit=2_000_000)
+        data = files.read_as_fixed(reference.orchestrator, limit=2_000_000)
         programs = list(project.READERS[reference.orchestrator.suffix](reference.orchestrator, data))
     except (OSError, files.TooLarge, KeyError, ValueError, UnicodeDecodeError):
         return None
