@@ -114,7 +114,10 @@ def visible(text: str, keep: str = "") -> str:
 
 
 def _visible_item(entry: Item, keep: str = "") -> Item:
-    return replace(entry, path=visible(entry.path, keep), message=visible(entry.message, keep))
+    path, message = visible(entry.path, keep), visible(entry.message, keep)
+    if path == entry.path and message == entry.message:
+        return entry
+    return replace(entry, path=path, message=message)
 
 
 # --- line formats -------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from .engine.analysis import Analysis
 from .engine.files import read_regular, walk
 from .engine.findings import Refusal, RefusalKind
 from .engine.fixing.outcome import Fixed, FixError, Left
+from .engine.source import paused_gc
 from .engine.suppression import unsuppressed
 from .git_ignores import outer_specs
 from .notebook_files import NotebookError
@@ -182,7 +183,8 @@ def process(target: Target, settings: Settings, selection: Selection, fixing: Fi
         result.error = f"cannot read: {reason(exc)}"
         return result
     try:
-        _process(result, settings, selection, fixing, assess)
+        with paused_gc():  # a file's trees are freed by reference counting (see paused_gc)
+            _process(result, settings, selection, fixing, assess)
         return result
     except INPUT_ERRORS as exc:
         message = one_line(str(exc))
@@ -213,6 +215,8 @@ def _process(result: FileResult, settings: Settings, selection: Selection, fixin
             _fix_program(result, document, program, selection, fixing)
     result.skipped = [(document.where(index), f"{documents.NOT_PYTHON}: {why}") for index, why in document.skipped]
     result.findings.sort(key=lambda f: (getattr(f, "cell", 0), f.line, f.col, f.code))
+    if fixing is None:  # a check's findings outlive the file: they need not hold its tree
+        result.findings = [replace(f, node=None) if f.node is not None else f for f in result.findings]
     if fixing is not None:
         result.document = document
         result.fixed.sort(key=lambda pair: (pair[0].key, pair[1].code))
