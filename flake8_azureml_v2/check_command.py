@@ -12,14 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from . import baseline, fixability, formats, human
-from .add_noqa import add_noqa
+from . import fixability, formats, human
 from .engine import Finding, Settings, SourceError, SourceText
 from .engine.source import decode_file
 from .runner import FileResult, Target, check_all
 from .selection import Selection
 from .terminal import Progress, Style
-from .writing import replace_file
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -112,6 +110,8 @@ def _report_items(results: list[FileResult], baseline_file: Path | None) -> tupl
     keep = None
     base = Path.cwd()
     if baseline_file is not None:
+        from . import baseline  # the modules that only some options need load with them
+
         keep = baseline.Filter(baseline.load(baseline_file))
         base = baseline_file.parent
     items: list[formats.Item] = []
@@ -136,6 +136,8 @@ def _emit(report: str, output_file: Path | None) -> None:
 
 
 def _write_baseline(results: list[FileResult], file: Path, errors: int) -> int:
+    from . import baseline
+
     base = file.parent
     entries = [
         baseline.entry(baseline.path_key(r.target.path, r.target.display, base), finding, _source(r, finding))
@@ -147,6 +149,9 @@ def _write_baseline(results: list[FileResult], file: Path, errors: int) -> int:
 
 
 def _add_noqa(results: list[FileResult], errors: int, out: TextIO = sys.stderr) -> int:
+    from .add_noqa import add_noqa
+    from .writing import replace_file
+
     added = files = 0
     for result in results:
         if not result.findings:

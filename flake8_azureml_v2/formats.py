@@ -25,12 +25,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from urllib.parse import quote
-from xml.etree import ElementTree
 
 from . import __version__
 from .engine import Finding, Rule
 from .fixability import Verdict
-from .writing import replace_file
 
 FORMATS = ("text", "json", "sarif", "github", "azure", "junit")
 TOOL = "azureml-v2"
@@ -310,6 +308,9 @@ def _junit(items: Sequence[Item]) -> str:
 
     XML 1.0 has no way to write a control character (not even as a reference), so
     paths and messages are escaped before they reach the tree."""
+    # loaded only for this format: every other check starts faster
+    from xml.etree import ElementTree
+
     items = [_visible_item(entry) for entry in items]
     root = ElementTree.Element("testsuites", name=TOOL, tests=str(len(items)), failures=str(len(items)))
     by_path: dict[str, list[Item]] = {}
@@ -342,6 +343,8 @@ def write_report(path: str | os.PathLike[str], text: str) -> None:
     target = Path(os.path.realpath(path))
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
+        from .writing import replace_file
+
         replace_file(target, data)
         return
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")

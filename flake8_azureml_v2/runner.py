@@ -9,7 +9,6 @@ caller goes on with the next file.
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -39,8 +38,6 @@ MARKER = b"azureml"
 # Errors that describe the input (a syntax error, a notebook that is not one, a fix
 # the fixer refused); anything else is this tool's fault and is reported as such.
 INPUT_ERRORS = (DocumentError, NotebookError, SourceError, FixError)
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -193,7 +190,9 @@ def process(target: Target, settings: Settings, selection: Selection, fixing: Fi
     except MemoryError:
         message = "internal error: out of memory; the file is unchanged"
     except Exception as exc:  # noqa: BLE001 - one file's crash must not end the run
-        log.debug("internal error on %s", target.display, exc_info=True)
+        import logging  # only an internal error logs (flake8 -vv, pylsp show it)
+
+        logging.getLogger(__name__).debug("internal error on %s", target.display, exc_info=True)
         message = f"internal error: {type(exc).__name__}: {one_line(str(exc))}; the file is unchanged"
     # Nothing half-done survives an error: no findings, no fixes, no new bytes.
     return FileResult(target, error=message, data=result.data)
