@@ -65,8 +65,8 @@ def test_settings_dict_and_delimited_files_become_an_mltable_job(tmp_path: Path)
     assert job["featurization"] == {"mode": "auto"}
     assert job["training_data"] == {"type": "mltable", "path": "train_data_mltable"}
     mltable = (tmp_path / "train_data_mltable" / "MLTable").read_text()
-    assert "- file: https://example.com/data/machine.csv" in mltable
-    assert "delimiter: ','" in mltable and "header: all_files_same_headers" in mltable
+    assert '- file: "https://example.com/data/machine.csv"' in mltable
+    assert 'delimiter: ","' in mltable and 'header: "all_files_same_headers"' in mltable
 
 
 def test_registered_data_is_read_by_name_and_v1_defaults_are_written_out(tmp_path: Path) -> None:
@@ -115,12 +115,12 @@ def test_the_dataframe_helper_writes_a_csv_and_an_mltable(tmp_path: Path) -> Non
     from flake8_azureml_v2.engine.fixing.symbols import symbol
     from flake8_azureml_v2.migrations import _tabular
 
-    source = _tabular._HELPERS[_tabular.FRAME_HELPER].replace(symbol("os"), "os")
-    namespace: dict = {"os": __import__("os")}
-    exec(source, namespace)  # noqa: S102 - the helper the fixer writes
+    source = "\n".join(_tabular.FRAME_HELPERS.values()).replace(symbol("os"), "os").replace(symbol("json"), "json")
+    namespace: dict = {"os": __import__("os"), "json": __import__("json")}
+    exec(source, namespace)  # noqa: S102 - the helpers the fixer writes
     folder = namespace[_tabular.FRAME_HELPER](pandas.DataFrame({"x": [1, 2], "y": [0, 1]}), str(tmp_path / "t"))
     assert (tmp_path / "t" / "data.csv").read_text().splitlines() == ["x,y", "1,0", "2,1"]
-    assert "- file: ./data.csv" in (Path(folder) / "MLTable").read_text()
+    assert '- file: "./data.csv"' in (Path(folder) / "MLTable").read_text()
 
 
 def test_a_registered_dataframe_becomes_a_local_mltable_with_a_todo(tmp_path: Path) -> None:

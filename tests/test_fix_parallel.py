@@ -87,7 +87,7 @@ def test_a_tabular_dataset_step_reads_an_mltable(tmp_path: Path) -> None:
     assert node["task"]["program_arguments"] == "--allowed_failed_percent 10"
     assert "append_row_to" not in node["task"]  # summary_only
     assert job["inputs"]["iris"]["type"] == "mltable"
-    assert "- file: https://example.com/iris.csv" in (tmp_path / "iris_mltable" / "MLTable").read_text()
+    assert '- file: "https://example.com/iris.csv"' in (tmp_path / "iris_mltable" / "MLTable").read_text()
 
 
 @pytest.mark.parametrize(("step", "reason"), [

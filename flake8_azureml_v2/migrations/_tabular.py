@@ -4,12 +4,14 @@ v2 AutoML takes its training data only as an ``mltable`` input.  A v1
 registered dataset is read by name (behaviour-preserving).  A dataset built from
 delimited files, or a DataFrame registered with ``register_pandas_dataframe``,
 becomes a local folder holding an MLTable file (and the CSV), which v2 uploads
-when the job is submitted: a documented default with a TODO.
+when the job is submitted: a documented default with a TODO.  The helper that
+writes MLTable files is defined here once, for every migration that needs one.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 
 from ..engine.findings import RefusalKind
 from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
@@ -29,31 +31,63 @@ PANDAS = (
 _ABSORBED = (GET_BY_NAME, DELIMITED)
 
 _OS = symbol("os")
-_MLTABLE_TEXT = (
-    "transformations:\\n  - read_delimited:\\n      delimiter: '{delimiter}'\\n"
-    "      header: all_files_same_headers\\n      encoding: utf8\\n"
-)
-FILES_HELPER = "v1_tabular_mltable"
-FRAME_HELPER = "v1_dataframe_mltable"
-_HELPERS = {
-    FILES_HELPER: f'''def {FILES_HELPER}(folder, paths, delimiter=","):
-    """Dataset.Tabular.from_delimited_files(paths) as v2 reads it: a folder with an MLTable file."""
+# The one writer of MLTable files: every tabular input v2 reads from a local folder.
+MLTABLE_HELPER = "_v1_mltable"
+MLTABLE_SOURCE = f'''def {MLTABLE_HELPER}(folder, paths, transformation, options):
+    """Write the MLTable file that describes what a v1 TabularDataset read; return its folder."""
     {_OS}.makedirs(folder, exist_ok=True)
+    lines = ["paths:"]
+    lines += [f"  - {{kind}}: {{{symbol("json")}.dumps(uri)}}" for kind, uri in paths]
+    lines += ["transformations:", f"  - {{transformation}}:"]
+    lines += [f"      {{key}}: {{{symbol("json")}.dumps(value)}}" for key, value in options.items()]
     with open({_OS}.path.join(folder, "MLTable"), "w", encoding="utf-8") as handle:
-        handle.write("paths:\\n" + "".join(f"  - file: {{path}}\\n" for path in paths))
-        handle.write(f"{_MLTABLE_TEXT}")
+        handle.write("\\n".join(lines) + "\\n")
     return folder
-''',
-    FRAME_HELPER: f'''def {FRAME_HELPER}(dataframe, folder, delimiter=","):
+'''
+# from_delimited_files parameter -> (MLTable read_delimited key, v1 default)
+READ_DELIMITED = {"separator": ("delimiter", ","), "header": ("header", True), "encoding": ("encoding", "utf8"),
+                  "infer_column_types": ("infer_column_types", True), "include_path": ("include_path_column", False),
+                  "support_multi_line": ("support_multi_line", False), "empty_as_string": ("empty_as_string", False)}
+FRAME_HELPER = "v1_dataframe_mltable"
+_FRAME_SOURCE = f'''def {FRAME_HELPER}(dataframe, folder):
     """A DataFrame that v1 registered as a dataset, as v2 reads it: a CSV file and an MLTable file."""
     {_OS}.makedirs(folder, exist_ok=True)
     dataframe.to_csv({_OS}.path.join(folder, "data.csv"), index=False)
-    with open({_OS}.path.join(folder, "MLTable"), "w", encoding="utf-8") as handle:
-        handle.write("paths:\\n  - file: ./data.csv\\n")
-        handle.write(f"{_MLTABLE_TEXT}")
-    return folder
-''',
-}
+    return {MLTABLE_HELPER}(folder, [("file", "./data.csv")], "read_delimited", {{OPTIONS}})
+'''
+
+
+def read_delimited_options(given: dict[str, object]) -> dict[str, object]:
+    """The MLTable's read_delimited options for v1's ``from_delimited_files`` parameters
+    ``given`` (literal values, header a bool), v1's defaults for the others."""
+    options = {}
+    for parameter, (key, default) in READ_DELIMITED.items():
+        value = given.get(parameter, default)
+        options[key] = ("all_files_same_headers" if value else "no_header") if parameter == "header" else value
+    return options
+
+
+def _options_source(options: dict[str, object]) -> str:
+    return "{" + ", ".join(f"{py_str(k)}: {py_str(v) if isinstance(v, str) else repr(v)}"
+                           for k, v in options.items()) + "}"
+
+
+def path_kind(text: str) -> str:
+    """How an MLTable lists a path: a glob is a pattern, a trailing slash a folder."""
+    return "pattern" if re.search(r"[*?\[]", text) else "folder" if text.endswith("/") else "file"
+
+
+def mltable_call(folder: str, paths: list[tuple[str, str]], options: dict[str, object],
+                 helpers: dict[str, str]) -> str:
+    """The call that writes the MLTable folder when the program runs (the writer goes into
+    ``helpers``): ``paths`` are (kind, Python source of the URI)."""
+    helpers[MLTABLE_HELPER] = MLTABLE_SOURCE
+    listed = ", ".join(f"({py_str(kind)}, {source})" for kind, source in paths)
+    return f'{MLTABLE_HELPER}({folder}, [{listed}], "read_delimited", {_options_source(options)})'
+
+
+FRAME_HELPERS = {FRAME_HELPER: _FRAME_SOURCE.replace("{OPTIONS}", _options_source(read_delimited_options({}))),
+                 MLTABLE_HELPER: MLTABLE_SOURCE}
 _FILES_TODO = ("v1's TabularDataset became an MLTable file written next to the program (comma-separated, "
                "headers in every file); check the delimiter and header")
 _FRAME_TODO = ("the DataFrame is written as CSV with an MLTable file next to the program and uploaded at submit; "
@@ -136,25 +170,24 @@ def delimited_files(folder: str, path: ast.expr, separator: ast.expr | None, ctx
                     helpers: dict[str, str]) -> str:
     """The MLTable folder v2 reads for ``Dataset.Tabular.from_delimited_files(path)``: the
     helper call that writes it (the helper goes into ``helpers``); raises :class:`Refused`."""
-    paths = _paths(path, ctx)
-    extra = f", delimiter={ctx.locator.text(separator)}" if separator is not None else ""
-    helpers[FILES_HELPER] = _HELPERS[FILES_HELPER]
-    return f"{FILES_HELPER}({folder}, [{', '.join(paths)}]{extra})"
+    given = {"separator": constant_str(separator)} if separator is not None else {}
+    return mltable_call(folder, _paths(path, ctx), read_delimited_options(given), helpers)
 
 
-def _paths(node: ast.expr, ctx: FixContext) -> list[str]:
-    """Each path as Python source of a URI string: a literal URL, or a datastore path."""
+def _paths(node: ast.expr, ctx: FixContext) -> list[tuple[str, str]]:
+    """Each path's kind and Python source of its URI string: a literal URL, or a datastore path."""
     elements = node.elts if isinstance(node, (ast.List, ast.Tuple)) and not _datastore_pair(node) else [node]
     found = []
     for element in elements:
         literal = known_str(ctx, element)
         if literal is not None and "://" in literal:
-            found.append(ctx.locator.text(element) if constant_str(element) else element.id)  # type: ignore[attr-defined]
+            source = ctx.locator.text(element) if constant_str(element) else element.id  # type: ignore[attr-defined]
+            found.append((path_kind(literal), source))
             continue
         pair = _datastore_pair(element)
         if pair is not None:
             store, path = pair
-            found.append(f'f"azureml://datastores/{{{store}.name}}/paths/{path.lstrip("/")}"')
+            found.append((path_kind(path), f'f"azureml://datastores/{{{store}.name}}/paths/{path.lstrip("/")}"'))
             continue
         raise Refused("a tabular dataset path that is not a literal URL or a (datastore, 'path') pair",
                       RefusalKind.DATA_FLOW)
@@ -186,5 +219,5 @@ def _dataframe(call: ast.Call, argument: Argument, folder: str) -> str:
     if len(frames) != 1 or frames[0].conditional or ctx.binding_of(frame) is not frames[0]:
         raise Refused(f"the DataFrame `{frame.id}` is rebound, so its value where the job is built is unknown",
                       RefusalKind.DATA_FLOW)
-    argument.rewrite.helpers[FRAME_HELPER] = _HELPERS[FRAME_HELPER]
+    argument.rewrite.helpers.update(FRAME_HELPERS)
     return f"{FRAME_HELPER}({frame.id}, {folder})"

@@ -19,6 +19,7 @@ from ..engine.fixing.arguments import bind_arguments, known_str, py_str
 from ..engine.fixing.rewrite import FixContext, snippet
 from ..engine.fixing.symbols import symbol
 from ._common import workspace_binding
+from ._tabular import READ_DELIMITED, mltable_call, path_kind, read_delimited_options
 from .data_refs import (
     CONSUMPTION,
     DATASET,
@@ -36,27 +37,11 @@ from .data_refs import (
     workspace_item,
 )
 
-MLTABLE_HELPER = "_v1_mltable"
-_MLTABLE_SOURCE = f'''def {MLTABLE_HELPER}(folder, paths, transformation, options):
-    """Write the MLTable file that describes what a v1 TabularDataset read; return its folder."""
-    {symbol("os")}.makedirs(folder, exist_ok=True)
-    lines = ["paths:"]
-    lines += [f"  - {{kind}}: {{{symbol("json")}.dumps(uri)}}" for kind, uri in paths]
-    lines += ["transformations:", f"  - {{transformation}}:"]
-    lines += [f"      {{key}}: {{{symbol("json")}.dumps(value)}}" for key, value in options.items()]
-    with open({symbol("os")}.path.join(folder, "MLTable"), "w", encoding="utf-8") as handle:
-        handle.write("\\n".join(lines) + "\\n")
-    return folder
-'''
 MLTABLE_TODO = ("AML022 the script must read this input with mltable.load(<path>).to_pandas_dataframe(); "
                 "add 'mltable' to the job's environment")
 _FROM_FILES = ["path", "validate", "partition_format", "is_file"]
 _DELIMITED = ["path", "validate", "include_path", "infer_column_types", "set_column_types", "separator", "header",
               "partition_format", "support_multi_line", "empty_as_string", "encoding"]
-# from_delimited_files parameter -> (MLTable read_delimited key, v1 default)
-_READ_DELIMITED = {"separator": ("delimiter", ","), "header": ("header", True), "encoding": ("encoding", "utf8"),
-                   "infer_column_types": ("infer_column_types", True), "include_path": ("include_path_column", False),
-                   "support_multi_line": ("support_multi_line", False), "empty_as_string": ("empty_as_string", False)}
 _TRANSPARENT = {"register"}
 # azure-ai-ml 1.35 fails job validation on Input/Output(path_on_compute=...) (KeyError 'base_path'):
 # the mount point is left to Azure ML, a documented default.
@@ -238,36 +223,25 @@ def _literal(node: ast.expr | None, what: str) -> object:
 
 def _tabular(found: list, values: dict[str, ast.expr], ctx: FixContext, taken: Taken, call: ast.Call) -> Source:
     """An MLTable folder describing the delimited files, written when the job is submitted."""
-    options = {}
-    for parameter, (key, default) in _READ_DELIMITED.items():
-        value = _literal(values[parameter], parameter) if parameter in values else default
-        if parameter == "header":
-            if not isinstance(value, bool):
-                raise Refused("header= other than True/False: migrate it by hand", RefusalKind.NOT_YET)
-            value = "all_files_same_headers" if value else "no_header"
-        options[key] = value
+    given = {p: _literal(values[p], p) for p in READ_DELIMITED if p in values}
+    if not isinstance(given.get("header", True), bool):
+        raise Refused("header= other than True/False: migrate it by hand", RefusalKind.NOT_YET)
     paths = []
     for location in found:
         text = location.path
-        kind = "pattern" if re.search(r"[*?\[]", text) else "folder" if text.endswith("/") else "file"
         if location.store is None:
-            paths.append(f"({py_str(kind)}, {py_str(text)})")
+            paths.append((path_kind(text), py_str(text)))
         else:
             clean = text.lstrip("./") if not text.startswith("../") else text
-            paths.append(f"({py_str(kind)}, {location.store.uri(clean)})")
+            paths.append((path_kind(text), location.store.uri(clean)))
     stem = re.sub(r"\W", "_", found[0].path.rstrip("/").rsplit("/", 1)[-1].split(".")[0]) or "data"
     folder = py_str(f"./_v1_mltable_{stem}")
-    arguments = ", ".join(f"{py_str(k)}: {_python(v)}" for k, v in options.items())
-    taken.helpers[MLTABLE_HELPER] = _MLTABLE_SOURCE
     taken.todos.append(MLTABLE_TODO)
-    if len(found) > 1 or any("pattern" in p for p in paths):
+    if len(found) > 1 or any(kind == "pattern" for kind, _ in paths):
         taken.notes.append("the tabular dataset's paths are listed in its MLTable file")
-    path = f'{MLTABLE_HELPER}({folder}, [{", ".join(paths)}], "read_delimited", {{{arguments}}})'
+    path = mltable_call(folder, paths, read_delimited_options(given), taken.helpers)
     return Source("mltable", path, id(call), "dataset")
 
-
-def _python(value: object) -> str:
-    return py_str(value) if isinstance(value, str) else repr(value)
 
 
 def registered_item(node: ast.expr, ctx: FixContext) -> ast.expr | None:
