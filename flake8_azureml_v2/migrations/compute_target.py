@@ -230,9 +230,7 @@ def _provisioning(config: ast.expr, name: ast.expr, unit: Rewrite, ctx: FixConte
 
 def _name_first(call: ast.Call, text: str, ctx: FixContext) -> Edit:
     container = ctx.locator.sg(call, "call").field("arguments")  # type: ignore[union-attr]
-    elements = listedit.elements(container)
-    start = container.range().start.index + 1
-    return Edit(start, start, f"{text}, " if elements else text)
+    return listedit.prepend(ctx.text, container, text, ctx.locator.newline)
 
 
 def _defined_before(node: ast.expr, statement: ast.stmt, ctx: FixContext) -> bool:

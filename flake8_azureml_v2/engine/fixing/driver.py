@@ -290,6 +290,10 @@ class _Applier:
         back = OffsetMap(staged_edits)
         removed = [(back.old(staged_locator.start(node)), names) for node, names in plan_imports.removed]
         maps = [OffsetMap(import_edits), OffsetMap(rewritten)]
+        spacing = _spacing(source, text_a, text, rewritten, import_edits)
+        if spacing:
+            text = apply_edits(text, spacing)
+            maps.insert(0, OffsetMap(spacing))
         reason, checked = verify.judge(self.before, text, self.protected)
 
         def written(piece: str) -> str:
@@ -442,6 +446,24 @@ def _settle(plan: planner.Plan, clusters: list[list[Rewrite]], applier: _Applier
         line = getattr(culprit[0].node, "lineno", 0)
         for rewrite in culprit:
             plan.refuse(rewrite, Refusal(RefusalKind.HARM, f"not applied: {high_harm}", (line,)))
+
+
+def _spacing(source: str, text_a: str, text: str, rewritten: list[Edit], import_edits: list[Edit]) -> list[Edit]:
+    """The blank lines to take out of ``text`` where deleted statements let the runs of blank
+    lines around them meet (``rewritten`` edits ``source`` into ``text_a``, ``import_edits``
+    edit that into ``text``)."""
+    to_a, to_text = OffsetMap(rewritten).new, OffsetMap(import_edits).new
+    points = [(to_text(to_a(e.start)), *statements.deleted_spacing(source, e.start, e.end))
+              for e in rewritten if _deletes_lines(source, e)]
+    points += [(to_text(e.start), *statements.deleted_spacing(text_a, e.start, e.end))
+               for e in import_edits if _deletes_lines(text_a, e)]
+    return statements.excess_blank_lines(text, points) if points else []
+
+
+def _deletes_lines(text: str, edit: Edit) -> bool:
+    """The edit removes whole lines and writes nothing."""
+    return (not edit.text and edit.end > edit.start and (edit.start == 0 or text[edit.start - 1] in "\r\n")
+            and (edit.end == len(text) or text[edit.end - 1] in "\r\n"))
 
 
 def _reindent(line: str, unit: str) -> str:

@@ -132,6 +132,20 @@ def append(text: str, container: SgNode, new: list[str], newline: str, kept: lis
     return [Edit(last.end, last.end, block)]
 
 
+def prepend(text: str, container: SgNode, new: str, newline: str) -> Edit:
+    """Add an element at the start of an argument list, matching its layout: on a line of
+    its own when the first element starts a line after the bracket, else inline."""
+    start = container.range().start.index + 1
+    items = elements(container)
+    if not items:
+        return Edit(start, start, new)
+    between = text[start:items[0].start]
+    if between.strip() or ("\n" not in between and "\r" not in between):
+        return Edit(start, start, f"{new}, ")
+    indent = text[_line_start(text, items[0].start):items[0].start]
+    return Edit(start, start, f"{newline}{indent}{new},")
+
+
 def _comment_lines(removed: str, indent: str) -> str:
     """The comments of whole lines being removed, kept as lines of their own."""
     if "#" not in removed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from .edits import Edit, apply_edits
@@ -123,3 +124,67 @@ def trailing_blank_lines(text: str) -> int:
             break
         count += 1
     return count
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _lines_with_starts(text: str) -> tuple[list[str], list[int]]:
+    lines = text.splitlines(keepends=True)
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line)
+    return lines, starts
+
+
+def deleted_spacing(text: str, start: int, end: int) -> tuple[int, int]:
+    """The blank lines an author put next to the deleted lines ``[start, end)`` of ``text``
+    (the longer run, before or after them), and those that ended the file after them."""
+    lines, starts = _lines_with_starts(text)
+    first = bisect_right(starts, start) - 1 if lines else 0
+    last = bisect_right(starts, max(start, end - 1)) - 1 if lines else 0
+    before = 0
+    while first - before - 1 >= 0 and _is_blank(lines[first - before - 1]):
+        before += 1
+    after = 0
+    while last + after + 1 < len(lines) and _is_blank(lines[last + after + 1]):
+        after += 1
+    return max(before, after), after if last + after + 1 >= len(lines) else 0
+
+
+def excess_blank_lines(text: str, points: Iterable[tuple[int, int, int]]) -> list[Edit]:
+    """Deletions that remove the blank lines whole-line deletions left in excess in ``text``.
+
+    Each point is (a line start of ``text`` where deleted lines were, the blank lines the
+    author had next to them, the blank lines that ended the file after them).  Runs of
+    blank lines meet where the statements between them went: a run is cut back to the
+    longest the author wrote there, never below PEP 8's two at the top level (one inside
+    a block), so spacing other edits wrote stays; a run that now ends the file keeps only
+    the blank lines that ended it before."""
+    lines, starts = _lines_with_starts(text)
+    runs: dict[int, tuple[int, int, int, int]] = {}  # first blank line -> (count, allowed, next line, trailing)
+    for position, allowed, trailing in points:
+        index = bisect_right(starts, position) - 1 if position < len(text) else len(lines)
+        first = index
+        while first - 1 >= 0 and _is_blank(lines[first - 1]):
+            first -= 1
+        following = index
+        while following < len(lines) and _is_blank(lines[following]):
+            following += 1
+        if following == first:
+            continue
+        _, known, _, ended = runs.get(first, (0, 0, 0, 0))
+        runs[first] = (following - first, max(known, allowed), following, max(ended, trailing))
+    edits = []
+    for first, (count, allowed, following, trailing) in runs.items():
+        if following >= len(lines):
+            keep = trailing
+        else:
+            nested = lines[following][:1] in (" ", "\t")
+            keep = max(allowed, 1 if nested else 2)
+        if count > keep:
+            end = first + count - keep
+            edits.append(Edit(starts[first], starts[end] if end < len(lines) else len(text), ""))
+    return edits
