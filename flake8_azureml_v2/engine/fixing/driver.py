@@ -452,10 +452,12 @@ def _spacing(source: str, text_a: str, text: str, rewritten: list[Edit], import_
     """The blank lines to take out of ``text`` where deleted statements let the runs of blank
     lines around them meet (``rewritten`` edits ``source`` into ``text_a``, ``import_edits``
     edit that into ``text``)."""
-    to_a, to_text = OffsetMap(rewritten).new, OffsetMap(import_edits).new
-    points = [(to_text(to_a(e.start)), *statements.deleted_spacing(source, e.start, e.end))
+    rewrites = OffsetMap(rewritten)
+    to_text = OffsetMap(import_edits).new
+    points = [(to_text(rewrites.new(e.start)), *statements.deleted_spacing(source, e.start, e.end))
               for e in rewritten if _deletes_lines(source, e)]
-    points += [(to_text(e.start), *statements.deleted_spacing(text_a, e.start, e.end))
+    # an import's neighbours as the author wrote them: in the source, not in the rewritten text
+    points += [(to_text(e.start), *statements.deleted_spacing(source, rewrites.old(e.start), rewrites.old(e.end)))
                for e in import_edits if _deletes_lines(text_a, e)]
     return statements.excess_blank_lines(text, points) if points else []
 

@@ -1,0 +1,74 @@
+"""The layout of fixed code: the blank lines and argument lines pycodestyle checks (E303,
+W391, W291, E128) come out as the author had them, where statements go or arguments move."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from flake8_azureml_v2.api import fix_text
+
+
+def _fixed(text: str) -> str:
+    outcome = fix_text(text, unsafe=True)
+    assert outcome.fixed, "nothing was fixed"
+    assert fix_text(outcome.text, unsafe=True).text == outcome.text  # a second run changes nothing
+    return outcome.text
+
+
+def _pycodestyle(text: str, codes: str) -> str:
+    found = subprocess.run([sys.executable, "-m", "pycodestyle", f"--select={codes}", "-"], input=text,
+                           capture_output=True, text=True)
+    return found.stdout
+
+
+def test_statements_removed_between_blank_lines_leave_the_authors_spacing() -> None:
+    text = _fixed("""\
+import os
+from azureml.core import Run
+
+
+run = Run.get_context()
+
+
+print(os.getcwd())
+run.log("loss", 0.5)
+""")
+    assert text == "import os\nimport mlflow\n\n\nprint(os.getcwd())\nmlflow.log_metric(\"loss\", 0.5)\n"
+    assert _pycodestyle(text, "E30,W391") == ""
+
+
+def test_a_last_statement_removed_takes_the_blank_lines_before_it() -> None:
+    text = _fixed("""\
+from azureml.core import Run
+
+run = Run.get_context()
+run.log("loss", 0.5)
+
+run.complete()
+""")
+    assert text.endswith('mlflow.log_metric("loss", 0.5)\n')
+    assert _pycodestyle(text, "E30,W391") == ""
+
+
+def test_blank_lines_the_author_left_at_the_end_stay_where_no_statement_went() -> None:
+    kept = _fixed('from azureml.core import Run\n\nrun = Run.get_context()\nrun.log("loss", 0.5)\n\n')
+    assert kept.endswith('mlflow.log_metric("loss", 0.5)\n\n')
+    gone = _fixed('from azureml.core import Run\n\nrun = Run.get_context()\nrun.log("loss", 0.5)\n\nrun.complete()\n\n')
+    assert gone.endswith('mlflow.log_metric("loss", 0.5)\n')  # they went with the last statement
+
+
+def test_a_name_put_first_into_a_multi_line_call_takes_its_own_line() -> None:
+    text = _fixed("""\
+from azureml.core import Workspace
+from azureml.core.compute import AmlCompute, ComputeTarget
+
+ws = Workspace.from_config()
+config = AmlCompute.provisioning_configuration(
+    vm_size="STANDARD_DS3_V2",
+    max_nodes=4,
+)
+cluster = ComputeTarget.create(ws, "cpu-cluster", config)
+""")
+    assert '(\n    name="cpu-cluster",\n    size="STANDARD_DS3_V2",\n' in text
+    assert _pycodestyle(text, "W291,E12") == ""
