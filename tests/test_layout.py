@@ -72,3 +72,34 @@ cluster = ComputeTarget.create(ws, "cpu-cluster", config)
 """)
     assert '(\n    name="cpu-cluster",\n    size="STANDARD_DS3_V2",\n' in text
     assert _pycodestyle(text, "W291,E12") == ""
+
+
+def test_arguments_aligned_with_the_bracket_move_with_it() -> None:
+    text = _fixed('''\
+from azureml.core import Run
+
+run = Run.get_context()
+run.log(name="message",
+        value="hello")
+run.tag("stage",
+        "train")
+run.log(name="notes", value="""one
+        two""")
+''')
+    assert 'mlflow.set_tag(key="message",\n               value="hello")\n' in text
+    assert 'mlflow.set_tag("stage",\n               "train")\n' in text
+    assert 'value="""one\n        two""")' in text  # a string's own lines keep their text
+    assert _pycodestyle(text, "E12") == ""
+
+
+def test_a_hanging_indent_stays_where_it_is() -> None:
+    text = _fixed("""\
+from azureml.core import Run
+
+run = Run.get_context()
+run.log(
+    name="message",
+    value="hello",
+)
+""")
+    assert 'mlflow.set_tag(\n    key="message",\n    value="hello",\n)\n' in text

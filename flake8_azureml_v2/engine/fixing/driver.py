@@ -26,7 +26,7 @@ from ..settings import Settings
 from ..source import SourceText, paused_gc
 from ..suppression import codes_on_line, file_is_exempt
 from ..surface import Surface
-from . import imports, planner, statements, verify
+from . import alignment, imports, planner, statements, verify
 from .edits import Edit, EditConflict, EditSet, OffsetMap, apply_edits
 from .locate import Locator
 from .outcome import Fixed, FixError, FixOutcome, Left
@@ -290,10 +290,10 @@ class _Applier:
         back = OffsetMap(staged_edits)
         removed = [(back.old(staged_locator.start(node)), names) for node, names in plan_imports.removed]
         maps = [OffsetMap(import_edits), OffsetMap(rewritten)]
-        spacing = _spacing(source, text_a, text, rewritten, import_edits)
-        if spacing:
-            text = apply_edits(text, spacing)
-            maps.insert(0, OffsetMap(spacing))
+        layout = self._layout(source, text_a, text, rewritten, import_edits)
+        if layout:
+            text = apply_edits(text, layout)
+            maps.insert(0, OffsetMap(layout))
         reason, checked = verify.judge(self.before, text, self.protected)
 
         def written(piece: str) -> str:
@@ -356,6 +356,13 @@ class _Applier:
         if following.strip():  # code follows: two blank lines after a definition, as PEP 8 has it
             text += newline * max(0, 2 - statements.leading_blank_lines(following))
         return [Edit(at, at, text)]
+
+    def _layout(self, source: str, text_a: str, text: str, rewritten: list[Edit], import_edits: list[Edit]) -> list[Edit]:
+        """The blank lines and argument indentation ``text`` needs to keep the source's layout."""
+        rewrites, to_text = OffsetMap(rewritten), OffsetMap(import_edits).new
+        calls = [site.node for site in self.ctx.model.calls]
+        moved = alignment.realigned(self.ctx.locator, calls, rewritten, text, lambda at: to_text(rewrites.new(at)))
+        return [*_spacing(source, text_a, text, rewritten, import_edits), *moved]
 
     def _may_remove(self, node: ast.stmt, staged: SourceText) -> bool:
         """May the import clean-up remove (part of) this import of the staged text?"""

@@ -1,0 +1,80 @@
+"""Arguments aligned with an opening bracket stay aligned when the name before it changes.
+
+``run.log(name="acc",\n        value=x)`` lines its second argument up under the
+first.  Once the callee is rewritten to ``mlflow.set_tag`` the bracket moves and
+the continuation line no longer lines up (pycodestyle's E127/E128).  Each line of
+the call's arguments that was indented at least to the bracket moves by as much as
+the bracket moved, unless an edit rewrote its indentation or the line is inside a
+string, whose text must not change.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable
+
+from .edits import Edit
+from .locate import Locator
+
+
+def realigned(locator: Locator, calls: Iterable[ast.Call], rewritten: list[Edit], final: str,
+              to_final: Callable[[int], int]) -> list[Edit]:
+    """Edits of ``final`` (the text ``rewritten`` and later steps made of the locator's source;
+    ``to_final`` maps a source offset there) that move aligned argument lines with their bracket."""
+    source = locator.source.text
+    by_bracket = {locator.end(call.func): call for call in calls}
+    shifts: dict[int, int] = {}  # source line start -> columns to move
+    for edit in rewritten:
+        call = by_bracket.get(edit.end)
+        if call is None or not edit.text or any(c in edit.text for c in "([{\r\n\t"):
+            continue
+        moved = _bracket_move(source, final, edit.end, to_final(edit.end), locator)
+        if moved:
+            for line in _aligned_lines(locator, call, edit.end, rewritten):
+                shifts[line] = shifts.get(line, 0) + moved
+    edits = []
+    for line, moved in sorted(shifts.items()):
+        at = to_final(line)
+        indent = len(source[line:]) - len(source[line:].lstrip(" "))
+        if moved and final[at:at + indent] == " " * indent and (at == 0 or final[at - 1] in "\r\n"):
+            edits.append(Edit(at, at, " " * moved) if moved > 0 else Edit(at, at - moved, ""))
+    return edits
+
+
+def _bracket_move(source: str, final: str, bracket: int, moved_to: int, locator: Locator) -> int:
+    """How many columns the bracket moved; 0 when it did not or its line holds a tab."""
+    start = locator.line_start(bracket)
+    final_start = max(final.rfind("\n", 0, moved_to), final.rfind("\r", 0, moved_to)) + 1
+    before, after = source[start:bracket], final[final_start:moved_to]
+    if "\t" in before or "\t" in after or final[moved_to:moved_to + 1] != "(":
+        return 0
+    ends = [i for i in (final.find("\n", moved_to), final.find("\r", moved_to)) if i >= 0]
+    old_first = source[bracket + 1:locator.line_end(bracket)].strip()
+    new_first = final[moved_to + 1:min(ends, default=len(final))].strip()
+    for first in (old_first, new_first):
+        if not first or first.startswith("#"):  # a hanging indent (before or after) does not follow the bracket
+            return 0
+    return len(after) - len(before)
+
+
+def _aligned_lines(locator: Locator, call: ast.Call, bracket: int, rewritten: list[Edit]) -> list[int]:
+    """The starts of the call's continuation lines indented at least to the bracket, outside
+    strings, whose indentation no edit touches."""
+    source = locator.source.text
+    column = bracket - locator.line_start(bracket)
+    strings = [(locator.start(node), locator.end(node)) for node in ast.walk(call)
+               if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.lineno != node.end_lineno]
+    found = []
+    line = locator.line_end(bracket)
+    end = locator.end(call)
+    while line < end and line < len(source):
+        following = locator.line_end(line)
+        indent = len(source[line:following]) - len(source[line:following].lstrip(" "))
+        inside_string = any(start < line < stop for start, stop in strings)
+        touched = any((e.start < line + indent and e.end > line) or line < e.start < line + indent for e in rewritten)
+        if indent > column and source[line:following].strip() and not inside_string and not touched:
+            found.append(line)
+        if following <= line:
+            break
+        line = following
+    return found
