@@ -461,10 +461,11 @@ def _spacing(source: str, text_a: str, text: str, rewritten: list[Edit], import_
     edit that into ``text``)."""
     rewrites = OffsetMap(rewritten)
     to_text = OffsetMap(import_edits).new
-    points = [(to_text(rewrites.new(e.start)), *statements.deleted_spacing(source, e.start, e.end))
+    lines = statements.Lines(source)
+    points = [(to_text(rewrites.new(e.start)), *statements.deleted_spacing(lines, e.start, e.end))
               for e in rewritten if _deletes_lines(source, e)]
     # an import's neighbours as the author wrote them: in the source, not in the rewritten text
-    points += [(to_text(e.start), *statements.deleted_spacing(source, rewrites.old(e.start), rewrites.old(e.end)))
+    points += [(to_text(e.start), *statements.deleted_spacing(lines, rewrites.old(e.start), rewrites.old(e.end)))
                for e in import_edits if _deletes_lines(text_a, e)]
     return statements.excess_blank_lines(text, points) if points else []
 

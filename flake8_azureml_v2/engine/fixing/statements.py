@@ -139,12 +139,21 @@ def _lines_with_starts(text: str) -> tuple[list[str], list[int]]:
     return lines, starts
 
 
-def deleted_spacing(text: str, start: int, end: int) -> tuple[int, int]:
+class Lines:
+    """A text's lines (with their breaks) and where each starts, computed once."""
+
+    def __init__(self, text: str) -> None:
+        self.lines, self.starts = _lines_with_starts(text)
+
+    def index(self, offset: int) -> int:
+        return bisect_right(self.starts, offset) - 1 if self.lines else 0
+
+
+def deleted_spacing(text: Lines, start: int, end: int) -> tuple[int, int]:
     """The blank lines an author put next to the deleted lines ``[start, end)`` of ``text``
     (the longer run, before or after them), and those that ended the file after them."""
-    lines, starts = _lines_with_starts(text)
-    first = bisect_right(starts, start) - 1 if lines else 0
-    last = bisect_right(starts, max(start, end - 1)) - 1 if lines else 0
+    lines = text.lines
+    first, last = text.index(start), text.index(max(start, end - 1))
     before = 0
     while first - before - 1 >= 0 and _is_blank(lines[first - before - 1]):
         before += 1
