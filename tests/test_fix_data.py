@@ -481,7 +481,7 @@ def test_an_upload_of_only_some_files_is_left_with_the_reason(tmp_path: Path) ->
 
 @pytest.mark.parametrize(("call", "expected"), [
     ('store.upload_files(\n    files=["a.csv"],  # the data\n    target_path="raw",\n)\n',
-     '_v1_datastore_upload_files(ml_client, store.name,\n    files=["a.csv"],  # the data\n    target_path="raw",\n)\n'),
+     '_v1_datastore_upload_files(\n    ml_client, store.name,\n    files=["a.csv"],  # the data\n    target_path="raw",\n)\n'),
     ('store.upload_files(  # all of it\n    files=["a.csv"])\n',
      '_v1_datastore_upload_files(ml_client, store.name,  # all of it\n    files=["a.csv"])\n'),
     ('store.upload(src_dir="./data")\n', '_v1_datastore_upload(ml_client, store.name, src_dir="./data")\n'),

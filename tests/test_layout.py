@@ -103,3 +103,18 @@ run.log(
 )
 """)
     assert 'mlflow.set_tag(\n    key="message",\n    value="hello",\n)\n' in text
+
+
+def test_arguments_a_helper_call_adds_join_a_hanging_list() -> None:
+    text = _fixed("""\
+from azureml.core import Datastore, Workspace
+
+ws = Workspace.from_config()
+datastore = Datastore.get(workspace=ws, datastore_name="blobs")
+datastore.upload_files(
+  files=["./data/pima.csv"],
+  overwrite=True,
+)
+""")
+    assert '_v1_datastore_upload_files(\n  ml_client, datastore.name,\n  files=["./data/pima.csv"],\n' in text
+    assert _pycodestyle(text, "E127,E128") == ""  # (the two-space hanging indent is the author's: E121)

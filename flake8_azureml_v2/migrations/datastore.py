@@ -94,8 +94,8 @@ _UPLOAD_SOURCE = f'''def {_UPLOAD}(ml_client, store_name, src_dir, target_path=N
     {_BLOB_HELPER}(ml_client, store_name, pairs, overwrite, show_progress)
 '''
 _UPLOAD_FILES = "_v1_datastore_upload_files"
-_UPLOAD_FILES_SOURCE = f'''def {_UPLOAD_FILES}(ml_client, store_name, files, relative_root=None, target_path=None, overwrite=False,
-                               show_progress=True):
+_UPLOAD_FILES_SOURCE = f'''def {_UPLOAD_FILES}(
+        ml_client, store_name, files, relative_root=None, target_path=None, overwrite=False, show_progress=True):
     """datastore.upload_files() of SDK v1: each file goes to target_path/<its path under relative_root>
     (by default the folder the files have in common)."""
     os_path = {symbol("os")}.path
@@ -216,7 +216,13 @@ def _upload(unit: Rewrite, use: ast.Name, attribute: ast.Attribute, ctx: FixCont
     after = ctx.text[opening + 1:].lstrip(" \t")
     if not call.args and not call.keywords:
         leading = f"{client}, {use.id}.name"
-    elif after.startswith(("\n", "\r", "#")):  # the arguments start on the next line: no trailing blank
+    elif after.startswith(("\n", "\r")):  # the arguments hang on the next lines: the new ones join them
+        first = min((*call.args, *(k.value for k in call.keywords)), key=ctx.locator.start)
+        start = ctx.locator.start(first) if first in call.args else ctx.locator.start(
+            next(k for k in call.keywords if k.value is first))
+        indent = ctx.text[ctx.locator.line_start(start):start]
+        leading = f"{ctx.locator.newline}{indent}{client}, {use.id}.name,"
+    elif after.startswith("#"):  # a comment after the bracket: no trailing blank
         leading = f"{client}, {use.id}.name,"
     else:
         leading = f"{client}, {use.id}.name, "
