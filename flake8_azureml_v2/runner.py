@@ -394,10 +394,13 @@ def fix_all(targets: list[Target], settings: Settings, selection: Selection, fix
     ``writes`` nothing (``--diff``, ``--check``), the late targets see the earlier
     results' fixed bytes all the same (``files.read_as_fixed``)."""
     split = len(targets) if late is None else late
-    for index, result in enumerate(_fix_all(targets, settings, selection, fixing, want_diff, jobs, split)):
-        if not writes and index < split and result.new_data is not None and result.target.path is not None:
-            files.record_unwritten(result.target.path, result.new_data)
-        yield result
+    try:
+        for index, result in enumerate(_fix_all(targets, settings, selection, fixing, want_diff, jobs, split)):
+            if not writes and index < split and result.new_data is not None and result.target.path is not None:
+                files.record_unwritten(result.target.path, result.new_data)
+            yield result
+    finally:
+        files.forget_unwritten()  # nothing of this run's unwritten text reaches the next one
 
 
 def _fix_all(targets: list[Target], settings: Settings, selection: Selection, fixing: Fixing,

@@ -378,6 +378,23 @@ def test_diff_and_check_show_the_script_as_a_writing_run_leaves_it(tmp_path: Pat
     assert [line[1:] for line in hunk if line[:1] in " +"] == (tmp_path / "src" / "train.py").read_text().splitlines()
 
 
+def test_a_dry_run_shows_the_launchers_fixed_text_to_its_own_files_only(tmp_path: Path) -> None:
+    """What a run that writes nothing records of its fixed files is gone when the run ends:
+    a later run in the same process reads the files as they are on disk."""
+    from flake8_azureml_v2.engine import Settings, files
+    from flake8_azureml_v2.runner import Fixing, collect, fix_all, fixing_order
+    from flake8_azureml_v2.selection import Selection
+
+    _script_before_its_launcher(tmp_path, 0)
+    targets, _ = collect([str(tmp_path)])
+    targets, late = fixing_order(targets)
+    results = list(fix_all(targets, Settings(), Selection(), Fixing(unsafe=True), True, late=late, writes=False))
+    script = next(r for r in results if r.target.path is not None and r.target.path.name == "train.py")
+    assert b'mltable.load(os.environ["iris"])' in (script.new_data or b"")  # judged against the fixed launcher
+    launcher = tmp_path / "z_jobs" / "submit.py"
+    assert files.read_as_fixed(launcher) == launcher.read_bytes()  # and nothing of it outlives the run
+
+
 def test_values_known_only_at_run_time_are_quoted_at_run_time(tmp_path: Path) -> None:
     program = """\
     import os

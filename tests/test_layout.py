@@ -118,3 +118,4 @@ datastore.upload_files(
 """)
     assert '_v1_datastore_upload_files(\n  ml_client, datastore.name,\n  files=["./data/pima.csv"],\n' in text
     assert _pycodestyle(text, "E127,E128") == ""  # (the two-space hanging indent is the author's: E121)
+

@@ -211,6 +211,11 @@ def record_unwritten(path: str | os.PathLike[str], data: bytes) -> None:
     _UNWRITTEN[os.path.abspath(path)] = data
 
 
+def forget_unwritten() -> None:
+    """The run is over: files read as they are on disk again."""
+    _UNWRITTEN.clear()
+
+
 def read_as_fixed(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
     """``read_regular``, or the fixed bytes of a file this run did not write."""
     data = _UNWRITTEN.get(os.path.abspath(path))

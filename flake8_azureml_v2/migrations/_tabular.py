@@ -48,13 +48,6 @@ MLTABLE_SOURCE = f'''def {MLTABLE_HELPER}(folder, paths, transformation, options
 READ_DELIMITED = {"separator": ("delimiter", ","), "header": ("header", True), "encoding": ("encoding", "utf8"),
                   "infer_column_types": ("infer_column_types", True), "include_path": ("include_path_column", False),
                   "support_multi_line": ("support_multi_line", False), "empty_as_string": ("empty_as_string", False)}
-FRAME_HELPER = "v1_dataframe_mltable"
-_FRAME_SOURCE = f'''def {FRAME_HELPER}(dataframe, folder):
-    """A DataFrame that v1 registered as a dataset, as v2 reads it: a CSV file and an MLTable file."""
-    {_OS}.makedirs(folder, exist_ok=True)
-    dataframe.to_csv({_OS}.path.join(folder, "data.csv"), index=False)
-    return {MLTABLE_HELPER}(folder, [("file", "./data.csv")], "read_delimited", {{OPTIONS}})
-'''
 
 
 def read_delimited_options(given: dict[str, object]) -> dict[str, object]:
@@ -86,8 +79,17 @@ def mltable_call(folder: str, paths: list[tuple[str, str]], options: dict[str, o
     return f'{MLTABLE_HELPER}({folder}, [{listed}], "read_delimited", {_options_source(options)})'
 
 
-FRAME_HELPERS = {FRAME_HELPER: _FRAME_SOURCE.replace("{OPTIONS}", _options_source(read_delimited_options({}))),
-                 MLTABLE_HELPER: MLTABLE_SOURCE}
+FRAME_HELPER = "v1_dataframe_mltable"
+_DEFAULTS = _options_source(read_delimited_options({}))
+FRAME_HELPERS = {
+    FRAME_HELPER: f'''def {FRAME_HELPER}(dataframe, folder):
+    """A DataFrame that v1 registered as a dataset, as v2 reads it: a CSV file and an MLTable file."""
+    {_OS}.makedirs(folder, exist_ok=True)
+    dataframe.to_csv({_OS}.path.join(folder, "data.csv"), index=False)
+    return {MLTABLE_HELPER}(folder, [("file", "./data.csv")], "read_delimited", {_DEFAULTS})
+''',
+    MLTABLE_HELPER: MLTABLE_SOURCE,
+}
 _FILES_TODO = ("v1's TabularDataset became an MLTable file written next to the program (comma-separated, "
                "headers in every file); check the delimiter and header")
 _FRAME_TODO = ("the DataFrame is written as CSV with an MLTable file next to the program and uploaded at submit; "

@@ -11,10 +11,9 @@ string, whose text must not change.
 from __future__ import annotations
 
 import ast
-from bisect import bisect_right
 from collections.abc import Callable, Iterable
 
-from .edits import Edit
+from .edits import Edit, EditSet
 from .locate import Locator
 
 
@@ -24,7 +23,8 @@ def realigned(locator: Locator, calls: Iterable[ast.Call], rewritten: list[Edit]
     ``to_final`` maps a source offset there) that move aligned argument lines with their bracket."""
     source = locator.source.text
     by_bracket = {locator.end(call.func): call for call in calls}
-    ordered = _Edits(rewritten)
+    ordered = EditSet()
+    ordered.add(rewritten)  # they were applied together: none overlaps another
     shifts: dict[int, int] = {}  # source line start -> columns to move
     for edit in rewritten:
         call = by_bracket.get(edit.end)
@@ -59,24 +59,7 @@ def _bracket_move(source: str, final: str, bracket: int, moved_to: int, locator:
     return len(after) - len(before)
 
 
-class _Edits:
-    """Non-overlapping edits, sorted, to ask which of them touch a span."""
-
-    def __init__(self, edits: list[Edit]) -> None:
-        ordered = sorted(edits, key=lambda e: (e.start, e.end))
-        self.starts = [e.start for e in ordered]
-        self.ends = [e.end for e in ordered]
-
-    def touch(self, start: int, end: int) -> bool:
-        """An edit replaces part of ``[start, end)`` or writes text strictly inside it."""
-        first = bisect_right(self.ends, start)  # the first edit ending after ``start``
-        if first < len(self.starts) and self.starts[first] < end and self.ends[first] > start:
-            return True
-        inside = bisect_right(self.starts, start)
-        return inside < len(self.starts) and self.starts[inside] < end
-
-
-def _aligned_lines(locator: Locator, call: ast.Call, bracket: int, rewritten: _Edits) -> list[int]:
+def _aligned_lines(locator: Locator, call: ast.Call, bracket: int, rewritten: EditSet) -> list[int]:
     """The starts of the call's continuation lines indented at least to the bracket, outside
     strings, whose indentation no edit touches."""
     source = locator.source.text
@@ -90,7 +73,7 @@ def _aligned_lines(locator: Locator, call: ast.Call, bracket: int, rewritten: _E
         following = locator.line_end(line)
         indent = len(source[line:following]) - len(source[line:following].lstrip(" "))
         inside_string = any(start < line < stop for start, stop in strings)
-        touched = rewritten.touch(line, line + indent)
+        touched = rewritten.touches(line, line + indent)
         if indent > column and source[line:following].strip() and not inside_string and not touched:
             found.append(line)
         if following <= line:

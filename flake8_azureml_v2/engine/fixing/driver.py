@@ -362,7 +362,7 @@ class _Applier:
         rewrites, to_text = OffsetMap(rewritten), OffsetMap(import_edits).new
         calls = [site.node for site in self.ctx.model.calls]
         moved = alignment.realigned(self.ctx.locator, calls, rewritten, text, lambda at: to_text(rewrites.new(at)))
-        return [*_spacing(source, text_a, text, rewritten, import_edits), *moved]
+        return [*_spacing(self.analysis.source, text_a, text, rewritten, import_edits), *moved]
 
     def _may_remove(self, node: ast.stmt, staged: SourceText) -> bool:
         """May the import clean-up remove (part of) this import of the staged text?"""
@@ -455,17 +455,16 @@ def _settle(plan: planner.Plan, clusters: list[list[Rewrite]], applier: _Applier
             plan.refuse(rewrite, Refusal(RefusalKind.HARM, f"not applied: {high_harm}", (line,)))
 
 
-def _spacing(source: str, text_a: str, text: str, rewritten: list[Edit], import_edits: list[Edit]) -> list[Edit]:
+def _spacing(source: SourceText, text_a: str, text: str, rewritten: list[Edit], import_edits: list[Edit]) -> list[Edit]:
     """The blank lines to take out of ``text`` where deleted statements let the runs of blank
     lines around them meet (``rewritten`` edits ``source`` into ``text_a``, ``import_edits``
     edit that into ``text``)."""
     rewrites = OffsetMap(rewritten)
     to_text = OffsetMap(import_edits).new
-    lines = statements.Lines(source)
-    points = [(to_text(rewrites.new(e.start)), *statements.deleted_spacing(lines, e.start, e.end))
-              for e in rewritten if _deletes_lines(source, e)]
+    points = [(to_text(rewrites.new(e.start)), *statements.deleted_spacing(source, e.start, e.end))
+              for e in rewritten if _deletes_lines(source.text, e)]
     # an import's neighbours as the author wrote them: in the source, not in the rewritten text
-    points += [(to_text(e.start), *statements.deleted_spacing(lines, rewrites.old(e.start), rewrites.old(e.end)))
+    points += [(to_text(e.start), *statements.deleted_spacing(source, rewrites.old(e.start), rewrites.old(e.end)))
                for e in import_edits if _deletes_lines(text_a, e)]
     return statements.excess_blank_lines(text, points) if points else []
 

@@ -43,6 +43,10 @@ class EditSet:
             index += 1
         return False
 
+    def touches(self, start: int, end: int) -> bool:
+        """An accepted edit replaces part of ``[start, end)`` or inserts strictly inside it."""
+        return self._clashes(Edit(start, end, ""))
+
     def add(self, edits: list[Edit]) -> bool:
         """Accept ``edits`` if none overlaps an accepted edit or another of them."""
         ordered = sorted(set(edits))

@@ -8,6 +8,7 @@ import tokenize
 from bisect import bisect_right
 from collections.abc import Iterable
 
+from ..source import SourceText
 from .edits import Edit, apply_edits
 from .locate import Locator
 
@@ -110,7 +111,7 @@ def remaining_before(text: str, at: int, edits: Iterable[Edit] = ()) -> str:
 
 def leading_blank_lines(text: str) -> int:
     count = 0
-    for line in text.splitlines():
+    for line in SourceText(text).lines:
         if line.strip():
             break
         count += 1
@@ -119,7 +120,7 @@ def leading_blank_lines(text: str) -> int:
 
 def trailing_blank_lines(text: str) -> int:
     count = 0
-    for line in reversed(text.splitlines()):
+    for line in reversed(SourceText(text).lines):
         if line.strip():
             break
         count += 1
@@ -130,30 +131,15 @@ def _is_blank(line: str) -> bool:
     return not line.strip()
 
 
-def _lines_with_starts(text: str) -> tuple[list[str], list[int]]:
-    lines = text.splitlines(keepends=True)
-    starts, at = [], 0
-    for line in lines:
-        starts.append(at)
-        at += len(line)
-    return lines, starts
+def _line_index(text: SourceText, offset: int) -> int:
+    return max(bisect_right(text.starts, offset) - 1, 0)
 
 
-class Lines:
-    """A text's lines (with their breaks) and where each starts, computed once."""
-
-    def __init__(self, text: str) -> None:
-        self.lines, self.starts = _lines_with_starts(text)
-
-    def index(self, offset: int) -> int:
-        return bisect_right(self.starts, offset) - 1 if self.lines else 0
-
-
-def deleted_spacing(text: Lines, start: int, end: int) -> tuple[int, int]:
+def deleted_spacing(text: SourceText, start: int, end: int) -> tuple[int, int]:
     """The blank lines an author put next to the deleted lines ``[start, end)`` of ``text``
     (the longer run, before or after them), and those that ended the file after them."""
     lines = text.lines
-    first, last = text.index(start), text.index(max(start, end - 1))
+    first, last = _line_index(text, start), _line_index(text, max(start, end - 1))
     before = 0
     while first - before - 1 >= 0 and _is_blank(lines[first - before - 1]):
         before += 1
@@ -172,10 +158,11 @@ def excess_blank_lines(text: str, points: Iterable[tuple[int, int, int]]) -> lis
     longest the author wrote there, never below PEP 8's two at the top level (one inside
     a block), so spacing other edits wrote stays; a run that now ends the file keeps only
     the blank lines that ended it before."""
-    lines, starts = _lines_with_starts(text)
+    source = SourceText(text)
+    lines, starts = source.lines, source.starts  # ``starts`` ends with len(text)
     runs: dict[int, tuple[int, int, int, int]] = {}  # first blank line -> (count, allowed, next line, trailing)
     for position, allowed, trailing in points:
-        index = bisect_right(starts, position) - 1 if position < len(text) else len(lines)
+        index = _line_index(source, position) if position < len(text) else len(lines)
         first = index
         while first - 1 >= 0 and _is_blank(lines[first - 1]):
             first -= 1
@@ -194,6 +181,5 @@ def excess_blank_lines(text: str, points: Iterable[tuple[int, int, int]]) -> lis
             nested = lines[following][:1] in (" ", "\t")
             keep = max(allowed, 1 if nested else 2)
         if count > keep:
-            end = first + count - keep
-            edits.append(Edit(starts[first], starts[end] if end < len(lines) else len(text), ""))
+            edits.append(Edit(starts[first], starts[first + count - keep], ""))
     return edits
