@@ -16,7 +16,6 @@ shape, is a :class:`BaselineError` naming the first problem.
 from __future__ import annotations
 
 import ast
-import hashlib
 import io
 import json
 import os
@@ -83,6 +82,8 @@ def construct_text(finding: Finding, source: SourceText) -> str:
 
 
 def entry(path: str, finding: Finding, source: SourceText) -> Entry:
+    import hashlib  # loaded only when a baseline is read or written, not on every check
+
     construct = normalise(construct_text(finding, source))
     digest = hashlib.sha256(f"{finding.code}\0{construct}".encode()).hexdigest()[:20]
     return Entry(path, finding.code, digest, construct[:80])

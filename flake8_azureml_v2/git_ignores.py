@@ -12,8 +12,6 @@ too.  Outside a repository only the walked folder's own ignore files count.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pathspec
@@ -62,6 +60,9 @@ def _common_dir(git_dir: str) -> str:
 
 def global_excludes_file(top: str) -> str | None:
     """The user's global excludes file: ``core.excludesFile`` if set, else git's default."""
+    import shutil  # only a folder walk inside a repository asks git (a one-file check does not)
+    import subprocess
+
     git = shutil.which("git")
     if git is not None:
         try:

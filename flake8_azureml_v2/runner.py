@@ -410,6 +410,7 @@ def _fix_all(targets: list[Target], settings: Settings, selection: Selection, fi
     workers = _workers(jobs, len(candidates))
     jobs_list = [(t, settings, selection, fixing, want_diff) for t in targets]
     if workers <= 1:
+        _scan_projects(targets, candidates, settings)  # before anything is written
         for job in jobs_list:
             yield _fix_job(job)
         return
@@ -439,14 +440,26 @@ def _prepare_for_workers(targets: list[Target], pending: list[int], settings: Se
     """Load the rules and build the project indexes once, before the workers fork; when
     ``fixing``, also the index of what other files import (each worker would scan the
     project again, and while files are being written)."""
-    from .engine import importers, project
+    from .engine import importers
     from .rules import all_rules
-    from .v1api import SURFACE
 
     all_rules()
-    roots = {project.find_root(Path(os.path.abspath(targets[i].path)), settings.project_root_hint)  # type: ignore[arg-type]
-             for i in pending}
-    for root in roots if settings.project_index else ():
-        project.index_at(root, SURFACE, settings)
+    for root in _scan_projects(targets, pending, settings):
         if fixing:
             importers.prepare(root)
+
+
+def _scan_projects(targets: list[Target], pending: list[int], settings: Settings) -> set[Path]:
+    """Scan the training-script index of every project root the pending targets are in,
+    at once: the scan then sees every file as it was before the run wrote any, and forked
+    workers inherit it instead of each walking the project again."""
+    from .engine import project
+    from .v1api import SURFACE
+
+    if not settings.project_index:
+        return set()
+    roots = {project.find_root(Path(os.path.abspath(targets[i].path)), settings.project_root_hint)  # type: ignore[arg-type]
+             for i in pending}
+    for root in roots:
+        project.index_at(root, SURFACE, settings).scan_all()
+    return roots

@@ -110,16 +110,37 @@ def test_project_index_skips_files_above_the_size_cap(tmp_path: Path, monkeypatc
         read_regular(tmp_path / "submit.py", limit=10)
 
 
+def test_project_index_first_lookup_notes_only_files_naming_it(tmp_path: Path) -> None:
+    """A one-file check notes the mentions of the files that hold the name it looks up;
+    a later lookup of another name notes the rest, and finds its launcher all the same."""
+    train = _training_project(tmp_path)
+    (tmp_path / "other.py").write_text(ORCHESTRATOR.replace("'src'", "'jobs'").replace("train.py", "score.py"))
+    (tmp_path / "jobs").mkdir()
+    score = tmp_path / "jobs" / "score.py"
+    score.write_text(TRAIN)
+    index = project.index_at(tmp_path, SURFACE)
+    reference = index.reference_to(train)
+    assert reference is not None and reference.orchestrator.name == "submit.py"
+    assert set(index.mentions) == {"train.py"}  # other.py was kept aside, unread for mentions
+    reference = index.reference_to(score)
+    assert reference is not None and reference.orchestrator.name == "other.py"
+    assert set(index.mentions) == {"train.py", "score.py"}
+    assert index.reference_to(tmp_path / "src" / "unnamed.py") is None
+
+
 @pytest.mark.parametrize(("bound", "value"), [("MAX_FILES", 1), ("MAX_TOTAL_BYTES", 1)])
 def test_project_index_scan_stops_at_its_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bound: str,
                                                  value: int) -> None:
     _training_project(tmp_path)
     for index in range(5):
         (tmp_path / f"more_{index}.py").write_text("import azureml.core\n")
-    assert project.index_at(tmp_path, SURFACE).complete
+    index = project.index_at(tmp_path, SURFACE)
+    index.scan_all()
+    assert index.complete
     project.forget_indexes()
     monkeypatch.setattr(project, bound, value)
     index = project.index_at(tmp_path, SURFACE, Settings())
+    index.scan_all()
     assert not index.complete
     assert sum(len(paths) for paths in index.mentions.values()) <= 1
 

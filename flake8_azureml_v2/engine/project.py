@@ -148,9 +148,15 @@ def mentioned_names(data: bytes) -> set[str]:
 
 
 class ProjectIndex:
-    """Built in two steps so that it stays cheap on a monorepo: one scan reads each
-    file that mentions the surface's marker and notes which ``*.py`` names it mentions; only when a
-    file with that name is checked are the files mentioning it parsed."""
+    """Built in steps so that it stays cheap on a monorepo: a scan reads each file that
+    mentions the surface's marker and notes which ``*.py`` names it mentions; only when a
+    file with that name is checked are the files mentioning it parsed.
+
+    The first lookup walks the project and notes the mentions only in the files that
+    contain the looked-up name (a one-file check, as pre-commit and editors run it, needs
+    no more); a lookup of another name notes the rest from the files the walk kept,
+    without walking again.  :meth:`scan_all` does every step at once (before worker
+    processes fork, and before ``fix`` writes anything)."""
 
     def __init__(self, root: Path, surface: Surface, exclude: tuple[str, ...] = ()) -> None:
         self.root = root
@@ -159,9 +165,20 @@ class ProjectIndex:
         self.mentions: dict[str, list[Path]] = {}
         self.parsed: dict[Path, list[tuple[str | None, str, ScriptReference]]] = {}
         self.complete = True  # False when a bound stopped the scan
-        self._scan()
+        self._walked = False
+        self._unnoted: list[Path] = []  # files with the marker whose mentions are not noted yet
+        self._noted_for: set[str] | None = set()  # names fully noted so far (None: every name)
 
-    def _scan(self) -> None:
+    def scan_all(self) -> None:
+        """Walk (if not done yet) and note every mention."""
+        if not self._walked:
+            self._walk(None)
+        self._note_the_rest()
+
+    def _walk(self, name: str | None) -> None:
+        self._walked = True
+        wanted = name.encode("utf-8", "surrogateescape") if name is not None else None
+        marker = self.surface.marker.encode()
         budget = MAX_TOTAL_BYTES
         for count, path in enumerate(files.walk(self.root, tuple(READERS), self.exclude)):
             if count >= MAX_FILES or budget <= 0:
@@ -177,11 +194,32 @@ class ProjectIndex:
             except OSError:
                 continue
             budget -= len(data)
-            if self.surface.marker.encode() not in data:
+            if marker not in data:
                 continue
-            names = mentioned_names(data)
-            for name in names:
-                self.mentions.setdefault(name, []).append(path)
+            if wanted is None or wanted in data:  # a file that mentions the name holds its bytes
+                self._note(path, data)
+            else:
+                self._unnoted.append(path)
+        self._noted_for = None if name is None else {name}
+
+    def _note(self, path: Path, data: bytes) -> None:
+        for mentioned in mentioned_names(data):
+            self.mentions.setdefault(mentioned, []).append(path)
+
+    def _note_the_rest(self) -> None:
+        for path in self._unnoted:
+            try:
+                self._note(path, files.read_regular(path, limit=MAX_FILE_BYTES))
+            except (files.TooLarge, OSError):
+                continue
+        self._unnoted = []
+        self._noted_for = None
+
+    def _ready_for(self, name: str) -> None:
+        if not self._walked:
+            self._walk(name)
+        elif self._noted_for is not None and name not in self._noted_for:
+            self._note_the_rest()
 
     def _references(self, orchestrator: Path) -> list[tuple[str | None, str, ScriptReference]]:
         found = self.parsed.get(orchestrator)
@@ -208,6 +246,7 @@ class ProjectIndex:
 
     def reference_to(self, path: Path) -> ScriptReference | None:
         path = Path(os.path.normpath(path))
+        self._ready_for(path.name)
         for orchestrator in self.mentions.get(path.name, ()):
             for folder, script, reference in self._references(orchestrator):
                 if _names(path, orchestrator.parent, folder, script, self.root):
