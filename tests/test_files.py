@@ -128,6 +128,16 @@ def test_project_index_first_lookup_notes_only_files_naming_it(tmp_path: Path) -
     assert index.reference_to(tmp_path / "src" / "unnamed.py") is None
 
 
+def test_project_root_is_known_once_per_folder(tmp_path: Path) -> None:
+    """Files of one folder share their root; a marker added later counts once the caches are forgotten."""
+    (tmp_path / "pkg").mkdir()
+    assert project.find_root(tmp_path / "pkg" / "a.py", tmp_path) == tmp_path
+    (tmp_path / "pkg" / "pyproject.toml").write_text("")
+    assert project.find_root(tmp_path / "pkg" / "b.py", tmp_path) == tmp_path  # cached for the folder
+    project.forget_indexes()
+    assert project.find_root(tmp_path / "pkg" / "b.py", tmp_path) == tmp_path / "pkg"
+
+
 @pytest.mark.parametrize(("bound", "value"), [("MAX_FILES", 1), ("MAX_TOTAL_BYTES", 1)])
 def test_project_index_scan_stops_at_its_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bound: str,
                                                  value: int) -> None:

@@ -19,6 +19,8 @@ from .surface import Surface
 MAX_MODULE_BYTES = 2_000_000
 
 _models: dict[Path, Model | None] = {}
+# (importing folder, project root, module) -> the files it may be, in the order they are tried
+_candidates: dict[tuple[Path, Path | None, str], list[Path]] = {}
 
 
 def _module_model(path: Path, surface: Surface) -> Model | None:
@@ -49,6 +51,13 @@ class ProjectModules:
         self.path = path
 
     def _candidates(self, module: str) -> list[Path]:
+        key = (self.folder, self.root, module)
+        found = _candidates.get(key)
+        if found is None:
+            found = _candidates[key] = self._find_candidates(module)
+        return found
+
+    def _find_candidates(self, module: str) -> list[Path]:
         level = len(module) - len(module.lstrip("."))
         parts = [p for p in module.lstrip(".").split(".") if p]
         if level:

@@ -85,7 +85,18 @@ def _argument(call: CallSite, position: int | None, keyword: str) -> object:
 
 
 def find_root(path: Path, hint: Path | None) -> Path:
-    """The nearest folder above ``path`` with a project marker, else ``hint``, else its folder."""
+    """The nearest folder above ``path`` with a project marker, else ``hint``, else its folder.
+
+    Known once per folder and process: files of one folder share the answer, and asking
+    every ancestor for six markers cost as much as parsing a file."""
+    key = (path.parent, hint)
+    found = _ROOTS.get(key)
+    if found is None:
+        found = _ROOTS[key] = _find_root(path, hint)
+    return found
+
+
+def _find_root(path: Path, hint: Path | None) -> Path:
     for folder in path.parents:
         if any((folder / marker).exists() for marker in ROOT_MARKERS):
             return folder
@@ -267,6 +278,7 @@ def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) 
 
 
 _INDEXES: dict[tuple[Path, tuple[str, ...]], ProjectIndex] = {}
+_ROOTS: dict[tuple[Path, Path | None], Path] = {}
 # Each file is parsed once per process: what the analysis found is kept for the
 # index, and a tree the index parsed is handed to the analysis of the same text.
 _ANALYSED: dict[Path, list[tuple[str | None, str, ScriptReference]]] = {}
@@ -304,5 +316,6 @@ def index_at(root: Path, surface: Surface, settings: Settings | None = None) -> 
 def forget_indexes() -> None:
     """Drop cached indexes (tests and long-lived editor processes)."""
     _INDEXES.clear()
+    _ROOTS.clear()
     _ANALYSED.clear()
     _PARSED.clear()
