@@ -15,6 +15,7 @@ index knows less (fewer ``script=`` references), never more.
 from __future__ import annotations
 
 import ast
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -279,6 +280,7 @@ def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) 
 
 _INDEXES: dict[tuple[Path, tuple[str, ...]], ProjectIndex] = {}
 _ROOTS: dict[tuple[Path, Path | None], Path] = {}
+_FILES: dict[tuple[Path, tuple[str, ...]], list[Path]] = {}
 # Each file is parsed once per process: what the analysis found is kept for the
 # index, and a tree the index parsed is handed to the analysis of the same text.
 _ANALYSED: dict[Path, list[tuple[str | None, str, ScriptReference]]] = {}
@@ -295,6 +297,17 @@ def parsed_tree(path: Path, text: str) -> ast.Module | None:
     """The tree the index already parsed for exactly this text, if any."""
     found = _PARSED.pop(Path(os.path.normpath(path)), None)
     return found[1] if found is not None and found[0] == text else None
+
+
+def project_files(root: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
+    """The files of the project the readers can read, walked once per process (at most
+    :data:`MAX_FILES`): what they hold may change during a run, which files there are does not."""
+    key = (root, exclude)
+    found = _FILES.get(key)
+    if found is None:
+        spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+        found = _FILES[key] = list(itertools.islice(files.walk(root, tuple(READERS), spec), MAX_FILES))
+    return found
 
 
 def root_for(path: Path, settings: Settings) -> Path:
@@ -317,5 +330,6 @@ def forget_indexes() -> None:
     """Drop cached indexes (tests and long-lived editor processes)."""
     _INDEXES.clear()
     _ROOTS.clear()
+    _FILES.clear()
     _ANALYSED.clear()
     _PARSED.clear()

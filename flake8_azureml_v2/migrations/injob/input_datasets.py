@@ -18,8 +18,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pathspec
-
 from ...engine import files, project
 from ...engine.analysis import analyse
 from ...engine.findings import RefusalKind
@@ -131,10 +129,7 @@ def _v2_commands(root: Path, exclude: tuple[str, ...]) -> list[str]:
     exports variables (read each time: a launcher fixed earlier in this run counts, written
     or not)."""
     found = []
-    spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
-    for count, path in enumerate(files.walk(root, tuple(project.READERS), spec)):
-        if count > 5000:
-            break
+    for path in project.project_files(root, exclude)[:5001]:
         try:
             data = files.read_as_fixed(path, limit=2_000_000)
         except (OSError, files.TooLarge):
