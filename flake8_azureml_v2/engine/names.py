@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ast
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -204,6 +205,7 @@ class Model:
         self.attribute_assignments: list[AttributeAssignment] = []
         self.binding_of_use: dict[int, Binding] = {}
         self.module_scope = Scope("module", None)
+        self.scopes: list[Scope] = [self.module_scope]  # what keeps each scope alive (see _Walker._held_scope)
         self.__dict__.pop("calls_by_callee", None)
         self.__dict__.pop("calls_by_method", None)
 
@@ -314,7 +316,20 @@ class _Walker(ast.NodeVisitor):
                 hints.returns[key] = value
         return hints
 
-    # -- bindings ----------------------------------------------------------
+    # -- scopes and bindings --------------------------------------------------
+
+    def _new_scope(self, kind: str, parent: Scope | None) -> Scope:
+        scope = Scope(kind, parent)
+        self.model.scopes.append(scope)
+        return scope
+
+    def _held_scope(self) -> Scope:
+        """The current scope as what the model records hold: a weak proxy.  A scope holds
+        its bindings, so a strong link back would make every model a reference cycle, which
+        only the cyclic collector frees, after walking it (a tenth of a check's time); the
+        model's list of scopes keeps them alive as long as the model."""
+        return weakref.proxy(self.scope)  # type: ignore[return-value]
+
 
     def bind(self, name: str, value: Value, node: ast.AST) -> None:
         self.memo.clear()  # what names resolve to may have changed
@@ -323,11 +338,11 @@ class _Walker(ast.NodeVisitor):
         if (self.conditional and existing is not None and is_v1_value(existing.value, surface)
                 and not is_v1_value(value, surface)):
             # a fallback never erases the v1 binding, but a fix must still know the name can hold it
-            self.model.bindings.append(Binding(name, value, node, self.scope, conditional=True))
+            self.model.bindings.append(Binding(name, value, node, self._held_scope(), conditional=True))
             return
         if is_v1_value(value, surface):
             self.v1_names.add(name)
-        binding = Binding(name, value, node, self.scope, conditional=self.conditional > 0)
+        binding = Binding(name, value, node, self._held_scope(), conditional=self.conditional > 0)
         self.scope.names[name] = binding
         self.model.bindings.append(binding)
 
@@ -542,7 +557,7 @@ class _Walker(ast.NodeVisitor):
         if not self._may_involve_v1(node, annotations):
             return
         outer_scope, outer_conditional = self.scope, self.conditional
-        self.scope, self.conditional = Scope("function", parent), 0
+        self.scope, self.conditional = self._new_scope("function", parent), 0
         self.memo.clear()
         self.function_stack.append(node)
         for name, value in annotations.items():
@@ -614,7 +629,7 @@ class _Walker(ast.NodeVisitor):
         for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
             self.visit(expr)
         outer = self.scope
-        self.scope = Scope("class", outer)
+        self.scope = self._new_scope("class", outer)
         self.memo.clear()
         for stmt in node.body:
             self.visit(stmt)
@@ -708,7 +723,7 @@ class _Walker(ast.NodeVisitor):
             method=method,
             args=[self.resolve(a) for a in node.args],
             kwargs={k.arg: self.resolve(k.value) for k in node.keywords if k.arg is not None},
-            scope=self.scope,
+            scope=self._held_scope(),
         )
         self.model.calls.append(site)
         self._record_site_arguments(node)
@@ -727,7 +742,7 @@ class _Walker(ast.NodeVisitor):
             return
         receiver = self.resolve(node.value)
         if isinstance(receiver, Instance):
-            self.model.attribute_reads.append(AttributeRead(node, receiver, self.scope))
+            self.model.attribute_reads.append(AttributeRead(node, receiver, self._held_scope()))
         self.visit(node.value)
 
     def visit_Constant(self, node: ast.Constant) -> None:
@@ -756,7 +771,7 @@ class _Walker(ast.NodeVisitor):
     def _visit_comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
         outer = self.scope
         self.visit(node.generators[0].iter)
-        self.scope = Scope("comprehension", outer)
+        self.scope = self._new_scope("comprehension", outer)
         self.memo.clear()
         for index, generator in enumerate(node.generators):
             if index:

@@ -3,7 +3,9 @@
 ``ast.walk`` builds a generator per node; the fixer asks for the same tree's
 nodes many times per pass (imports, fresh names, parents, blocks), so the list
 and the parent map are made in one walk and kept on the tree, which nothing
-mutates once parsed.
+mutates once parsed.  What is kept never refers to the tree itself: a tree that
+held itself would be a reference cycle, freed (with everything else of its file)
+only by the cyclic collector walking it all.
 """
 
 from __future__ import annotations
@@ -15,8 +17,12 @@ _PARENTS = "_azureml_v2_parents"
 
 
 def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST]]:
-    nodes: list[ast.AST] = [tree]
+    """The nodes below ``tree`` in ``ast.walk``'s order, and the parent of each node
+    whose parent is not ``tree``."""
+    nodes: list[ast.AST] = []
     parents: dict[int, ast.AST] = {}
+    for child in ast.iter_child_nodes(tree):
+        nodes.append(child)
     position = 0
     while position < len(nodes):  # breadth first, in ast.walk's order
         node = nodes[position]
@@ -36,13 +42,19 @@ def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST]]:
     return nodes, parents
 
 
+def _kept(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST]]:
+    nodes = getattr(tree, _NODES, None)
+    return (nodes, getattr(tree, _PARENTS)) if nodes is not None else _index(tree)
+
+
 def all_nodes(tree: ast.AST) -> list[ast.AST]:
-    """``list(ast.walk(tree))``, computed once."""
-    cached = getattr(tree, _NODES, None)
-    return cached if cached is not None else _index(tree)[0]
+    """``list(ast.walk(tree))``, the walk made once."""
+    return [tree, *_kept(tree)[0]]
 
 
 def parents(tree: ast.AST) -> dict[int, ast.AST]:
     """``id(node)`` -> its parent, for every node under ``tree``."""
-    cached = getattr(tree, _PARENTS, None)
-    return cached if cached is not None else _index(tree)[1]
+    found = dict(_kept(tree)[1])
+    for child in ast.iter_child_nodes(tree):
+        found[id(child)] = tree
+    return found

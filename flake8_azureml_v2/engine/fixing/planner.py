@@ -76,22 +76,22 @@ class Plan:
         original construct, and so its use of the provider, stays)."""
         by_id = {id(r): r for r in self.rewrites if id(r) in applied}
         alive: dict[int, bool] = {}
-
-        def visit(rewrite: Rewrite) -> bool:
-            key = id(rewrite)
-            if key in alive:
-                return alive[key]
-            alive[key] = False  # a cycle of optional needs cannot keep itself alive
-            if not rewrite.can_keep_alive:
-                return False
-            result = bool(self.untaken.get(key)) or rewrite.must_keep_alive or any(
-                id(c) not in by_id or visit(c) for c in self.optional.get(key, []))
-            alive[key] = result
-            return result
-
         for rewrite in by_id.values():
-            visit(rewrite)
+            self._keeps_alive(rewrite, by_id, alive)
         return alive
+
+    def _keeps_alive(self, rewrite: Rewrite, by_id: dict[int, Rewrite], alive: dict[int, bool]) -> bool:
+        # (a method, not a recursive closure: that would be a reference cycle holding the plan)
+        key = id(rewrite)
+        if key in alive:
+            return alive[key]
+        alive[key] = False  # a cycle of optional needs cannot keep itself alive
+        if not rewrite.can_keep_alive:
+            return False
+        result = bool(self.untaken.get(key)) or rewrite.must_keep_alive or any(
+            id(c) not in by_id or self._keeps_alive(c, by_id, alive) for c in self.optional.get(key, []))
+        alive[key] = result
+        return result
 
     def is_idle(self, rewrite: Rewrite, applied: set[int], modes: dict[int, bool]) -> bool:
         """A kept-alive provider whose counterpart no applied, migrated consumer uses.

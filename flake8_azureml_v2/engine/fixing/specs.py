@@ -17,6 +17,7 @@ A :class:`MethodSpec` does the same for a method called on a migrated object
 from __future__ import annotations
 
 import ast
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -190,16 +191,19 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
     in_place = [f for f in every_fold if _set_in_place(f, every_fold, binding, ctx)]  # type: ignore[arg-type]
     folds = [f for f in every_fold if all(f is not g for g in in_place)]
     overridden = _overridden(folds, bound.values, call, rewrite, ctx)
-    everything: dict[str, Argument] = {}
+    # Each argument sees the others; held weakly, or every argument would be a reference
+    # cycle (with the context it holds) that only the cyclic collector frees.
+    everything: dict[str, Argument] = weakref.WeakValueDictionary()  # type: ignore[assignment]
     arguments = {p: Argument(p, node, resolved.get(p), ctx, rewrite, everything) for p, node in bound.values.items()}
     folded = {f.parameter: Argument(f.parameter, f.value, _assigned_value(f, ctx), ctx, rewrite, everything)
               for f in folds}
 
     def set_in_place(fold: _FoldSite) -> Argument:
         """The assignment's value, read among the call's own arguments."""
-        siblings = dict(everything)
-        siblings[fold.parameter] = Argument(fold.parameter, fold.value, _assigned_value(fold, ctx), ctx, rewrite, siblings)
-        return siblings[fold.parameter]
+        siblings: dict[str, Argument] = weakref.WeakValueDictionary(everything)  # type: ignore[assignment]
+        argument = Argument(fold.parameter, fold.value, _assigned_value(fold, ctx), ctx, rewrite, siblings)
+        siblings[fold.parameter] = argument
+        return argument
     everything.update(arguments)
     everything.update(folded)
 

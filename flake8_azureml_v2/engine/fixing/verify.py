@@ -42,7 +42,14 @@ class Snapshot:
     @cached_property
     def pyflakes(self) -> list[messages.Message]:
         with deep_recursion():
-            return checker.Checker(self.tree, filename="<fix>").messages
+            found = checker.Checker(self.tree, filename="<fix>")
+        messages = found.messages
+        # pyflakes' checker and scopes are reference cycles that hold the whole tree; emptied,
+        # reference counting frees them at once instead of the cyclic collector, walking it all
+        for scope in found.deadScopes:
+            scope.clear()
+        found.__dict__.clear()
+        return messages
 
     @cached_property
     def problems(self) -> Counter[tuple[type, str]]:
