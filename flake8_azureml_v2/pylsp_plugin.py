@@ -89,6 +89,16 @@ def _project(document: Any) -> tuple[Any, Selection]:
     return project.settings(), Selection.build(project.select, project.ignore)
 
 
+def _forget_project() -> None:
+    """A save changed the project on disk: what was learnt from its other files (which
+    scripts launchers name, what local modules bind, what other files import) is read
+    again when next needed, not kept for the server's lifetime."""
+    from .engine import importers, project
+
+    project.forget_indexes()
+    importers.forget()
+
+
 @hookimpl
 def pylsp_settings(config: Any) -> dict[str, Any]:
     return {"plugins": {PLUGIN: {"enabled": True, "unsafeFixes": False}}}
@@ -97,6 +107,8 @@ def pylsp_settings(config: Any) -> dict[str, Any]:
 @hookimpl
 @_contained
 def pylsp_lint(config: Any, workspace: Any, document: Any, is_saved: bool) -> list[dict[str, Any]]:
+    if is_saved:
+        _forget_project()
     text = document.source
     if "azureml" not in text:
         return []

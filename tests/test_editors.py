@@ -231,3 +231,30 @@ def test_migrate_this_script_run_config_to_command_when_unsafe_fixes_are_on(pyls
     fixed = apply_text_edits(SUBMIT, own[0]["edit"]["changes"][uri])
     assert fixed == fix_text(SUBMIT, unsafe=True).text
     assert "command(" in fixed and "ScriptRunConfig" not in fixed
+
+
+@pytest.mark.parametrize("pylsp", [OURS_ONLY], indirect=True)
+def test_saving_a_launcher_makes_the_server_see_the_script_it_names(pylsp: LspClient, tmp_path: Path) -> None:
+    """The server lives as long as the editor: what it learnt of the project's other files
+    (which scripts a launcher names) is read again once a file is saved, not kept forever."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "src").mkdir()
+    script = tmp_path / "src" / "train.py"
+    script.write_text("from azureml.core import Run\nimport azureml.core\nprint(azureml.core.VERSION)\n")
+    script_uri = script.as_uri()
+    _open(pylsp, script_uri, script.read_text())
+    before = {d["code"] for d in _diagnostics(pylsp, script_uri, "azureml-v2")}
+    assert "AML099" in before and "AML010" not in before  # nothing names it as a job's script yet
+    launcher = tmp_path / "submit.py"
+    launcher.write_text("from azureml.core import ScriptRunConfig\n"
+                        "config = ScriptRunConfig(source_directory='src', script='train.py')\n")
+    _open(pylsp, launcher.as_uri(), launcher.read_text())
+    assert {d["code"] for d in _diagnostics(pylsp, launcher.as_uri(), "azureml-v2")} >= {"AML002"}
+    pylsp.notify("textDocument/didSave", {"textDocument": {"uri": launcher.as_uri()}})
+    _diagnostics(pylsp, launcher.as_uri(), "azureml-v2")  # linted again, as saved: the server forgets
+    pylsp.notify("textDocument/didChange", {"textDocument": {"uri": script_uri, "version": 2},
+                                            "contentChanges": [{"text": script.read_text()}]})
+    after = pylsp.wait_for_notification(
+        "textDocument/publishDiagnostics",
+        lambda p: p["uri"] == script_uri and any(d.get("code") == "AML010" for d in p["diagnostics"]))
+    assert {d["code"] for d in after["diagnostics"] if d.get("source") == "azureml-v2"} >= {"AML010"}

@@ -83,3 +83,9 @@ class ProjectModules:
             binding = model.module_scope.names.get(name)
             return binding.value if binding is not None else None
         return None
+
+
+def forget() -> None:
+    """Drop what was read of other modules (a long-lived process, after files changed)."""
+    _models.clear()
+    _candidates.clear()

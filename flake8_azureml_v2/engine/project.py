@@ -25,7 +25,7 @@ from typing import Union
 
 import pathspec
 
-from . import files
+from . import files, modules
 from .names import CallSite, Const, Model, Ref
 from .settings import Settings
 from .source import SourceError, decode, parse
@@ -327,7 +327,9 @@ def index_at(root: Path, surface: Surface, settings: Settings | None = None) -> 
 
 
 def forget_indexes() -> None:
-    """Drop cached indexes (tests and long-lived editor processes)."""
+    """Drop cached indexes, roots and other modules' models (tests, and long-lived
+    editor processes once a file was saved)."""
+    modules.forget()
     _INDEXES.clear()
     _ROOTS.clear()
     _FILES.clear()
