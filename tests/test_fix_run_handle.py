@@ -205,3 +205,30 @@ def test_submit_keywords(tmp_path: Path, flag: str) -> None:
         assert "AML001 left: submit(show_output=...) only exists for AutoML" in report
     else:
         assert "tags={'a': 'b'}" in script.read_text() and "AML001 fixed" in report
+
+
+def test_a_call_on_a_run_left_v1_says_why_the_run_stays() -> None:
+    """``run.wait_for_completion()`` has no fix of its own: it is rewritten with the submit
+    that made ``run``.  When that submit stays v1, the call says so, and why, instead of
+    claiming the rule has no fix; what no rewrite can fix stays reported as such."""
+    from flake8_azureml_v2.api import fix_text
+    from flake8_azureml_v2.engine.findings import RefusalKind, render_lines
+
+    text = ('from azureml.core import Experiment, ScriptRunConfig, Workspace\n'
+            'from azureml.widgets import RunDetails\n'
+            'ws = Workspace.from_config()\n'
+            'exp = Experiment(ws, "e")\n'
+            'src = ScriptRunConfig(source_directory=".", script="train.py", compute_target="cpu")\n'
+            'run = exp.submit(src, run_id="fixed-id")\n'
+            'RunDetails(run).show()\n'
+            'run.wait_for_completion(show_output=True)\n'
+            'print(run.experiment)\n')
+    outcome = fix_text(text, unsafe=True)
+    left = {item.finding.code: item.refusal for item in outcome.left}
+    assert "run_id=" in left["AML001"].detail
+    for code in ("AML041",):
+        assert left[code].kind is RefusalKind.BLOCKED, left[code]
+        detail = render_lines(left[code].detail, lambda line: line)
+        assert detail == "depends on line 6: submit() with run_id=: migrate it by hand", detail
+        assert left[code].related == (6,)
+    assert left["AML035"].kind is RefusalKind.IMPOSSIBLE  # run.experiment: no rewrite, whatever the run does

@@ -551,6 +551,43 @@ def _record_refusals(result: _Pass, plan: planner.Plan, ctx: FixContext, known: 
             for finding in ctx.findings_for(node, code):
                 result.refusals.setdefault(id(finding), refusal)
     _import_refusals(result, ctx, known)
+    _companion_refusals(result, plan, ctx, known, rewrites)
+
+
+def _companion_refusals(result: _Pass, plan: planner.Plan, ctx: FixContext, known: _Rules,
+                        rewrites: list[Rewrite]) -> None:
+    """A construct no rule fixes on its own (a method call on an object, an attribute read)
+    is rewritten with the object it is used on; when that object's rewrite was refused, the
+    construct is left for the same reason, said as a dependency on the object's line."""
+    own = {rule.code for rule in known.fixers}
+    refused_bindings: dict[int, tuple[Rewrite, Refusal]] = {}
+    for rewrite in rewrites:
+        refusal = plan.refused.get(id(rewrite))
+        if refusal is None:
+            continue
+        assigned = ctx.assigned_binding(rewrite.node) if isinstance(rewrite.node, ast.expr) else None
+        for binding in rewrite.bindings or ([assigned] if assigned is not None else []):
+            refused_bindings.setdefault(id(binding), (rewrite, refusal))
+    if not refused_bindings:
+        return
+    for finding in ctx.analysis.findings:
+        if (id(finding) in result.refusals or finding.node is None or finding.code in own
+                or finding.code in known.removal_codes or known.safety.get(finding.code) is FixSafety.MANUAL):
+            continue  # (what no rewrite can fix stays reported as such, whatever it depends on)
+        receiver = _receiver(finding.node)
+        binding = ctx.binding_of(receiver) if receiver is not None else None
+        found = refused_bindings.get(id(binding)) if binding is not None else None
+        if found is not None:
+            rewrite, refusal = found
+            result.refusals[id(finding)] = refusal.blocking(getattr(rewrite.node, "lineno", 0))
+
+
+def _receiver(node: ast.AST) -> ast.Name | None:
+    """The object a construct is used on: ``x`` of ``x.m()``, ``x.a.b`` or ``x[k].m()``."""
+    current = node
+    while isinstance(current, (ast.Call, ast.Attribute, ast.Subscript)):
+        current = current.func if isinstance(current, ast.Call) else current.value
+    return current if isinstance(current, ast.Name) and current is not node else None
 
 
 def _first_reads(ctx: FixContext, names: set[str]) -> dict[str, ast.Name]:
