@@ -62,7 +62,7 @@ class Snapshot:
 
     @cached_property
     def comments(self) -> Counter[str]:
-        return Counter(c.strip() for c in statements.comments(self.text))
+        return Counter(c.strip() for c in statements.comments(self.text, self.tree))
 
     @cached_property
     def module_names(self) -> frozenset[str]:
