@@ -1,33 +1,56 @@
-"""Locating ast nodes in ast-grep's tree: by range while few are asked for, by an index after."""
+"""Locating ast nodes in ast-grep's tree: down from the module's statements, by span."""
 
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
-from flake8_azureml_v2.engine.fixing import locate
+from ast_grep_py import SgNode
+
 from flake8_azureml_v2.engine.fixing.locate import Locator
 from flake8_azureml_v2.engine.source import SourceText
 
 SOURCE = 'x = "é😀"; f(1)\r\nif x:\r\n\ty = g(h("€", k=2))\r\n' + "".join(f"v{i} = call{i}(a, b={i})\n" for i in range(60))
+PACKAGE = Path(__file__).parent.parent / "flake8_azureml_v2"
 
 
 def _calls(text: str) -> list[ast.Call]:
     return [node for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Call)]
 
 
-def test_every_call_is_found_with_its_exact_text_before_and_after_the_index() -> None:
+def test_every_call_is_found_with_its_exact_text() -> None:
     source = SourceText(SOURCE)
-    calls = _calls(SOURCE)
-    assert len(calls) > locate._FINDS_BEFORE_INDEX  # both ways are exercised
     locator = Locator(source)
-    found = [locator.sg(call, "call") for call in calls]
-    assert "_by_span" in locator.__dict__  # the index was built once the finds ran out
-    indexed = Locator(source)
-    indexed._finds = locate._FINDS_BEFORE_INDEX  # straight to the index
-    for call, node, other in zip(calls, found, (indexed.sg(c, "call") for c in calls)):
-        assert node is not None and other is not None
-        assert node.text() == other.text() == locator.text(call) == ast.get_source_segment(SOURCE, call)
-        assert node.range().start.index == other.range().start.index
+    for call in _calls(SOURCE):
+        node = locator.sg(call, "call")
+        assert node is not None
+        assert node.text() == locator.text(call) == ast.get_source_segment(SOURCE, call)
+
+
+def _every_span(root: SgNode) -> dict[tuple[int, int, str], SgNode]:
+    """(start, end, kind) -> the outermost such node, from a walk of the whole tree."""
+    found: dict[tuple[int, int, str], SgNode] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        span = node.range()
+        found.setdefault((span.start.index, span.end.index, node.kind()), node)
+        stack.extend(node.children())
+    return found
+
+
+def test_going_down_finds_what_a_walk_of_the_whole_tree_finds() -> None:
+    texts = [SOURCE] + [path.read_text(encoding="utf-8") for path in sorted(PACKAGE.rglob("*.py"))[:40]]
+    checked = 0
+    for text in texts:
+        locator = Locator(SourceText(text))
+        for (start, end, kind), node in _every_span(locator.root).items():
+            found = locator._find(start, end, kind)
+            assert found is not None, (start, end, kind)
+            assert (found.range().start.index, found.range().end.index, found.kind()) == (start, end, kind)
+            assert len(list(found.ancestors())) == len(list(node.ancestors()))  # the outermost, not a nested one
+            checked += 1
+    assert checked > 10_000
 
 
 def test_a_kind_that_does_not_span_the_node_is_not_found() -> None:

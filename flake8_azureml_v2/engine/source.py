@@ -100,6 +100,23 @@ def parse(text: str, filename: str = "<unknown>") -> ast.Module:
         raise SourceError(f"cannot parse: {reason}") from None
 
 
+def line_start(text: str, position: int) -> int:
+    """Start of the line holding ``position`` (LF, CRLF and CR all end lines).
+
+    Each search stops at the nearest break: a search for a CR that the text does not
+    hold would otherwise run to the start of the text, for every edit of a large file."""
+    after_lf = text.rfind("\n", 0, position) + 1
+    return max(after_lf, text.rfind("\r", after_lf, position) + 1)
+
+
+def line_break(text: str, position: int) -> int:
+    """Where the line holding ``position`` ends: its line break, or the end of the text."""
+    lf = text.find("\n", position)
+    stop = lf if lf >= 0 else len(text)
+    cr = text.find("\r", position, stop)
+    return cr if cr >= 0 else stop
+
+
 @dataclass
 class SourceText:
     text: str

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable
 
+from ..source import line_break, line_start
 from .edits import Edit, EditSet
 from .locate import Locator
 
@@ -37,7 +38,8 @@ def realigned(locator: Locator, calls: Iterable[ast.Call], rewritten: list[Edit]
     edits = []
     for line, moved in sorted(shifts.items()):
         at = to_final(line)
-        indent = len(source[line:]) - len(source[line:].lstrip(" "))
+        text = source[line:line_break(source, line)]
+        indent = len(text) - len(text.lstrip(" "))
         if moved and final[at:at + indent] == " " * indent and (at == 0 or final[at - 1] in "\r\n"):
             edits.append(Edit(at, at, " " * moved) if moved > 0 else Edit(at, at - moved, ""))
     return edits
@@ -46,13 +48,12 @@ def realigned(locator: Locator, calls: Iterable[ast.Call], rewritten: list[Edit]
 def _bracket_move(source: str, final: str, bracket: int, moved_to: int, locator: Locator) -> int:
     """How many columns the bracket moved; 0 when it did not or its line holds a tab."""
     start = locator.line_start(bracket)
-    final_start = max(final.rfind("\n", 0, moved_to), final.rfind("\r", 0, moved_to)) + 1
+    final_start = line_start(final, moved_to)
     before, after = source[start:bracket], final[final_start:moved_to]
     if "\t" in before or "\t" in after or final[moved_to:moved_to + 1] != "(":
         return 0
-    ends = [i for i in (final.find("\n", moved_to), final.find("\r", moved_to)) if i >= 0]
     old_first = source[bracket + 1:locator.line_end(bracket)].strip()
-    new_first = final[moved_to + 1:min(ends, default=len(final))].strip()
+    new_first = final[moved_to + 1:line_break(final, moved_to)].strip()
     for first in (old_first, new_first):
         if not first or first.startswith("#"):  # a hanging indent (before or after) does not follow the bracket
             return 0

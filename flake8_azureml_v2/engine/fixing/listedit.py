@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ast_grep_py import SgNode
 
+from ..source import line_break, line_start
 from .edits import Edit
 from .statements import comments
 
@@ -45,20 +46,9 @@ def elements(container: SgNode) -> list[Element]:
     return found
 
 
-def _line_start(text: str, position: int) -> int:
-    """Start of the line holding ``position`` (LF, CRLF and CR all end lines)."""
-    return max(text.rfind("\n", 0, position), text.rfind("\r", 0, position)) + 1
-
-
-def _line_break(text: str, position: int) -> int:
-    """Where the line holding ``position`` ends: its line break, or the end of the text."""
-    ends = [i for i in (text.find("\r", position), text.find("\n", position)) if i >= 0]
-    return min(ends) if ends else len(text)
-
-
 def _next_line(text: str, position: int) -> int:
     """Start of the line after the one holding ``position``."""
-    end = _line_break(text, position)
+    end = line_break(text, position)
     return end + 2 if text.startswith("\r\n", end) else min(end + 1, len(text))
 
 
@@ -75,13 +65,13 @@ def delete(text: str, container: SgNode, element: Element) -> list[Edit]:
         start, end = element.start, after.range().end.index
         while end < len(text) and text[end] in " \t":
             end += 1
-        line_start = _line_start(text, start)
-        if text[line_start:start].strip() == "" and end < len(text) and text[end] in "\r\n":
+        begin = line_start(text, start)
+        if text[begin:start].strip() == "" and end < len(text) and text[end] in "\r\n":
             # the element had its line to itself: remove the whole line
             end = _next_line(text, end)
-            start = line_start
+            start = begin
         elif end < len(text) and text[end] in "\r\n":
-            while start > line_start and text[start - 1] in " \t":  # no trailing blanks left behind
+            while start > begin and text[start - 1] in " \t":  # no trailing blanks left behind
                 start -= 1
         return [Edit(start, end, "")]
     before = next((c for c in reversed(children[:position]) if c.kind() != "comment"), None)
@@ -117,15 +107,15 @@ def append(text: str, container: SgNode, new: list[str], newline: str, kept: lis
         if trailing is not None:
             return [Edit(trailing.range().end.index, trailing.range().end.index, " " + ", ".join(new))]
         return [Edit(last.end, last.end, ", " + ", ".join(new))]
-    indent_start = _line_start(text, last.start)
+    indent_start = line_start(text, last.start)
     indent = text[indent_start:last.start]
     if indent.strip():
         indent = " " * 4
     if trailing is not None:
-        anchor = _line_break(text, trailing.range().end.index)
+        anchor = line_break(text, trailing.range().end.index)
         block = "".join(f"{newline}{indent}{item}," for item in new)
         return [Edit(anchor, anchor, block)]
-    anchor = _line_break(text, last.end)
+    anchor = line_break(text, last.end)
     block = "".join(f",{newline}{indent}{item}" for item in new)
     if "#" in text[last.end:anchor]:
         return [Edit(last.end, last.end, ","), Edit(anchor, anchor, block[1:])]
@@ -142,7 +132,7 @@ def prepend(text: str, container: SgNode, new: str, newline: str) -> Edit:
     between = text[start:items[0].start]
     if between.strip() or ("\n" not in between and "\r" not in between):
         return Edit(start, start, f"{new}, ")
-    indent = text[_line_start(text, items[0].start):items[0].start]
+    indent = text[line_start(text, items[0].start):items[0].start]
     return Edit(start, start, f"{newline}{indent}{new},")
 
 
@@ -173,11 +163,11 @@ def delete_many(text: str, container: SgNode, doomed: list[Element]) -> list[Edi
             edits.extend(delete(text, container, every[first]))
         elif last + 1 < len(every):  # a run followed by a kept element: up to that element
             start = every[first].start
-            line_start = _line_start(text, start)
-            if text[line_start:start].strip() == "":
-                indent = text[line_start:start]
-                start = line_start
-                end = _line_start(text, every[last + 1].start)
+            begin = line_start(text, start)
+            if text[begin:start].strip() == "":
+                indent = text[begin:start]
+                start = begin
+                end = line_start(text, every[last + 1].start)
                 if end > start:  # whole lines go; the comments on them stay, each on its own line
                     edits.append(Edit(start, end, _comment_lines(text[start:end], indent)))
                 else:

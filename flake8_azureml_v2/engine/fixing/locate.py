@@ -2,8 +2,9 @@
 
 Semantic decisions come from the ``ast``-based name model; ast-grep locates the
 same node in its tree, which knows the commas and comments that editing needs.
-Every look-up here is constant or logarithmic in the file's size, so a fix pass
-stays linear however many constructs it rewrites.
+Every look-up here is constant or logarithmic in the file's size (a node is found by
+a binary search among the module's statements, then through the few nodes that hold
+it), so a fix pass stays linear however many constructs it rewrites.
 """
 
 from __future__ import annotations
@@ -17,32 +18,42 @@ from ast_grep_py import SgNode, SgRoot
 from ..source import SourceText
 
 
-# Up to this many look-ups, ast-grep finds each node by its range (a walk in Rust);
-# past it, one walk in Python indexes every node, so a file with many rewrites stays linear.
-_FINDS_BEFORE_INDEX = 32
-
-
 class Locator:
     def __init__(self, source: SourceText) -> None:
         self.source = source
         self.starts = source.starts
-        self._finds = 0
 
     @cached_property
     def root(self) -> SgNode:
         return SgRoot(self.source.text, "python").root()
 
     @cached_property
-    def _by_span(self) -> dict[tuple[int, int, str], SgNode]:
-        """Every named ast-grep node by (start, end, kind), from one walk of its tree."""
-        found: dict[tuple[int, int, str], SgNode] = {}
-        stack = [self.root]
-        while stack:
-            node = stack.pop()
-            span = node.range()
-            found.setdefault((span.start.index, span.end.index, node.kind()), node)
-            stack.extend(node.children())
-        return found
+    def _top(self) -> tuple[list[int], list[SgNode]]:
+        """The module's statements and where each starts: the one wide level of the tree."""
+        children = self.root.children()
+        return [child.range().start.index for child in children], children
+
+    def _find(self, start: int, end: int, kind: str) -> SgNode | None:
+        """The outermost node of ``kind`` spanning exactly ``start``-``end``, found by going
+        down through the nodes that contain that span (a binary search among the module's
+        statements, then a few children at each level): no walk of the whole tree, so a
+        file with many rewrites stays linear."""
+        current = self.root
+        starts, children = self._top
+        while True:
+            span = current.range()
+            if span.start.index == start and span.end.index == end and current.kind() == kind:
+                return current
+            index = bisect_right(starts, start) - 1
+            while index >= 0 and not children[index].range().end.index >= end:
+                if children[index].range().end.index < start:
+                    return None
+                index -= 1
+            if index < 0:
+                return None
+            current = children[index]
+            children = current.children()
+            starts = [child.range().start.index for child in children]
 
     def offset(self, line: int, byte_col: int) -> int:
         return self.starts[line - 1] + self.source.char_col(line, byte_col)
@@ -58,15 +69,7 @@ class Locator:
 
     def sg(self, node: ast.AST, kind: str) -> SgNode | None:
         """The ast-grep node of ``kind`` spanning exactly the same text as ``node``."""
-        if "_by_span" not in self.__dict__ and self._finds < _FINDS_BEFORE_INDEX:
-            self._finds += 1
-            return self.root.find(kind=kind, range={"start": self._point(node.lineno, node.col_offset),  # type: ignore[attr-defined]
-                                                    "end": self._point(node.end_lineno, node.end_col_offset)})  # type: ignore[attr-defined]
-        return self._by_span.get((self.start(node), self.end(node), kind))
-
-    def _point(self, line: int, byte_col: int) -> dict[str, int]:
-        """An ast position as ast-grep counts it: 0-based line, column in code points."""
-        return {"line": line - 1, "column": self.source.char_col(line, byte_col)}
+        return self._find(self.start(node), self.end(node), kind)
 
     def _line_index(self, offset: int) -> int:
         """0-based line of ``offset``; past the end, the empty line after a final
