@@ -76,3 +76,20 @@ def test_fixing_leaves_no_cycle(text: str, collector_paused: None) -> None:
     assert outcome.fixed and outcome.text != text
     del outcome
     assert _cyclic_garbage() == []
+
+
+def test_the_node_index_is_ast_walk_and_its_parents_without_holding_the_tree(collector_paused: None) -> None:
+    """The index kept on a tree: the nodes in ``ast.walk``'s order and each node's parent,
+    the tree's own children included, though nothing kept refers back to the tree."""
+    import ast
+
+    from flake8_azureml_v2.engine.nodes import all_nodes, parent_of
+
+    for path in sorted((Path(__file__).parent.parent / "flake8_azureml_v2" / "engine").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        expected = {id(child): parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
+        assert all_nodes(tree) == list(ast.walk(tree))
+        assert all(parent_of(tree, node) is expected.get(id(node)) for node in ast.walk(tree)), path
+        assert parent_of(tree, tree.body[0]) is tree and parent_of(tree, tree) is None
+        del tree
+        assert _cyclic_garbage() == []  # the index freed with its tree, by reference counting

@@ -14,15 +14,17 @@ import ast
 
 _NODES = "_azureml_v2_nodes"
 _PARENTS = "_azureml_v2_parents"
+_TOP = "_azureml_v2_top"
 
 
-def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST]]:
-    """The nodes below ``tree`` in ``ast.walk``'s order, and the parent of each node
-    whose parent is not ``tree``."""
+def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST], set[int]]:
+    """The nodes below ``tree`` in ``ast.walk``'s order, the parent of each node whose
+    parent is not ``tree``, and the ids of ``tree``'s own children."""
     nodes: list[ast.AST] = []
     parents: dict[int, ast.AST] = {}
     for child in ast.iter_child_nodes(tree):
         nodes.append(child)
+    top = {id(child) for child in nodes}
     position = 0
     while position < len(nodes):  # breadth first, in ast.walk's order
         node = nodes[position]
@@ -39,12 +41,13 @@ def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST]]:
                         parents[id(item)] = node
     setattr(tree, _NODES, nodes)
     setattr(tree, _PARENTS, parents)
-    return nodes, parents
+    setattr(tree, _TOP, top)
+    return nodes, parents, top
 
 
-def _kept(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST]]:
+def _kept(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST], set[int]]:
     nodes = getattr(tree, _NODES, None)
-    return (nodes, getattr(tree, _PARENTS)) if nodes is not None else _index(tree)
+    return (nodes, getattr(tree, _PARENTS), getattr(tree, _TOP)) if nodes is not None else _index(tree)
 
 
 def all_nodes(tree: ast.AST) -> list[ast.AST]:
@@ -52,9 +55,7 @@ def all_nodes(tree: ast.AST) -> list[ast.AST]:
     return [tree, *_kept(tree)[0]]
 
 
-def parents(tree: ast.AST) -> dict[int, ast.AST]:
-    """``id(node)`` -> its parent, for every node under ``tree``."""
-    found = dict(_kept(tree)[1])
-    for child in ast.iter_child_nodes(tree):
-        found[id(child)] = tree
-    return found
+def parent_of(tree: ast.AST, node: ast.AST) -> ast.AST | None:
+    """The parent of ``node`` under ``tree`` (None for the tree itself and nodes not in it)."""
+    _, parents, top = _kept(tree)
+    return tree if id(node) in top else parents.get(id(node))

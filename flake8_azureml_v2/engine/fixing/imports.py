@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from pyflakes import messages
 
-from ..nodes import all_nodes
+from ..nodes import all_nodes, parent_of
 from ..source import deep_recursion
 from . import listedit, statements
 from .edits import Edit
@@ -174,10 +174,8 @@ def plan(
             removed_aliases.update(id(a) for a in doomed)
             result.removed.append((node, [_dotted(node, a) for a in doomed]))
             doomed_by_statement.append((node, doomed))
-    if doomed_by_statement:
-        parents = _parents_of(tree, {id(node) for node, _ in doomed_by_statement})
-        for node, doomed in doomed_by_statement:
-            result.edits.extend(_remove_aliases(locator, node, doomed, parents))
+    for node, doomed in doomed_by_statement:
+        result.edits.extend(_remove_aliases(locator, node, doomed, parent_of(tree, node)))
     if not stand_ins and not literal:
         return result
     taken = bound_names(tree)
@@ -207,19 +205,6 @@ def plan(
         additions[(module, name)] = local
     result.edits.extend(_additions(tree, locator, additions, result.edits, is_target))
     return result
-
-
-def _parents_of(tree: ast.Module, wanted: set[int]) -> dict[int, ast.AST]:
-    """The parent of each statement in ``wanted`` (one walk, only when imports go)."""
-    found: dict[int, ast.AST] = {}
-    for parent in all_nodes(tree):
-        for name in ("body", "orelse", "finalbody"):
-            block = getattr(parent, name, None)
-            if isinstance(block, list):
-                for child in block:
-                    if id(child) in wanted:
-                        found[id(child)] = parent
-    return found
 
 
 def _imports_exactly(node: ast.AST, module: str, name: str) -> bool:
@@ -268,9 +253,9 @@ def _free_name(wanted: str, taken: dict[str, list[ast.AST]], chosen: set[str], s
 
 
 def _remove_aliases(locator: Locator, node: ast.Import | ast.ImportFrom, aliases: list[ast.alias],
-                    parents: dict[int, ast.AST]) -> list[Edit]:
+                    parent: ast.AST | None) -> list[Edit]:
     if len(aliases) == len(node.names):
-        return [statements.delete(locator, node, statements.is_alone(node, parents.get(id(node))))]
+        return [statements.delete(locator, node, statements.is_alone(node, parent))]
     kind = "import_statement" if isinstance(node, ast.Import) else "import_from_statement"
     statement = locator.sg(node, kind)
     if statement is None:

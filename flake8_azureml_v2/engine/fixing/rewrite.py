@@ -22,8 +22,7 @@ from functools import cached_property
 from ..analysis import Analysis
 from ..findings import line_ref, Finding, Refusal, RefusalKind
 from ..names import Binding, CallSite, Model, Ref, Value
-from ..nodes import all_nodes
-from ..nodes import parents as tree_parents
+from ..nodes import all_nodes, parent_of
 from ..rule import FixSafety
 from . import statements
 from .edits import Edit
@@ -99,12 +98,8 @@ class FixContext:
 
     # -- the tree -------------------------------------------------------------
 
-    @cached_property
-    def parents(self) -> dict[int, ast.AST]:
-        return tree_parents(self.model.tree)
-
     def parent(self, node: ast.AST) -> ast.AST | None:
-        return self.parents.get(id(node))
+        return parent_of(self.model.tree, node)
 
     def statement_of(self, node: ast.AST) -> ast.stmt:
         current: ast.AST | None = node
