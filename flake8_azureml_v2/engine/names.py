@@ -330,7 +330,6 @@ class _Walker(ast.NodeVisitor):
         model's list of scopes keeps them alive as long as the model."""
         return weakref.proxy(self.scope)  # type: ignore[return-value]
 
-
     def bind(self, name: str, value: Value, node: ast.AST) -> None:
         self.memo.clear()  # what names resolve to may have changed
         existing = self.scope.names.get(name)

@@ -72,10 +72,11 @@ def _aligned_lines(locator: Locator, call: ast.Call, bracket: int, rewritten: Ed
     end = locator.end(call)
     while line < end and line < len(source):
         following = locator.line_end(line)
-        indent = len(source[line:following]) - len(source[line:following].lstrip(" "))
+        text = source[line:following]
+        indent = len(text) - len(text.lstrip(" "))
         inside_string = any(start < line < stop for start, stop in strings)
         touched = rewritten.touches(line, line + indent)
-        if indent > column and source[line:following].strip() and not inside_string and not touched:
+        if indent > column and text.strip() and not inside_string and not touched:
             found.append(line)
         if following <= line:
             break

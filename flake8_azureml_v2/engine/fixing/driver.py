@@ -290,7 +290,7 @@ class _Applier:
         back = OffsetMap(staged_edits)
         removed = [(back.old(staged_locator.start(node)), names) for node, names in plan_imports.removed]
         maps = [OffsetMap(import_edits), OffsetMap(rewritten)]
-        layout = self._layout(source, text_a, text, rewritten, import_edits)
+        layout = self._layout(text_a, text, rewritten, import_edits, *maps)
         if layout:
             text = apply_edits(text, layout)
             maps.insert(0, OffsetMap(layout))
@@ -357,12 +357,15 @@ class _Applier:
             text += newline * max(0, 2 - statements.leading_blank_lines(following))
         return [Edit(at, at, text)]
 
-    def _layout(self, source: str, text_a: str, text: str, rewritten: list[Edit], import_edits: list[Edit]) -> list[Edit]:
-        """The blank lines and argument indentation ``text`` needs to keep the source's layout."""
-        rewrites, to_text = OffsetMap(rewritten), OffsetMap(import_edits).new
+    def _layout(self, text_a: str, text: str, rewritten: list[Edit], import_edits: list[Edit],
+                imported: OffsetMap, rewrites: OffsetMap) -> list[Edit]:
+        """The blank lines and argument indentation ``text`` needs to keep the source's layout
+        (``rewritten`` made ``text_a`` of the source, ``import_edits`` made ``text`` of that;
+        ``rewrites`` and ``imported`` map positions across each step)."""
         calls = [site.node for site in self.ctx.model.calls]
-        moved = alignment.realigned(self.ctx.locator, calls, rewritten, text, lambda at: to_text(rewrites.new(at)))
-        return [*_spacing(self.analysis.source, text_a, text, rewritten, import_edits), *moved]
+        moved = alignment.realigned(self.ctx.locator, calls, rewritten, text, lambda at: imported.new(rewrites.new(at)))
+        spacing = _spacing(self.analysis.source, text_a, text, rewritten, import_edits, imported, rewrites)
+        return [*spacing, *moved]
 
     def _may_remove(self, node: ast.stmt, staged: SourceText) -> bool:
         """May the import clean-up remove (part of) this import of the staged text?"""
@@ -455,12 +458,12 @@ def _settle(plan: planner.Plan, clusters: list[list[Rewrite]], applier: _Applier
             plan.refuse(rewrite, Refusal(RefusalKind.HARM, f"not applied: {high_harm}", (line,)))
 
 
-def _spacing(source: SourceText, text_a: str, text: str, rewritten: list[Edit], import_edits: list[Edit]) -> list[Edit]:
+def _spacing(source: SourceText, text_a: str, text: str, rewritten: list[Edit], import_edits: list[Edit],
+             imported: OffsetMap, rewrites: OffsetMap) -> list[Edit]:
     """The blank lines to take out of ``text`` where deleted statements let the runs of blank
     lines around them meet (``rewritten`` edits ``source`` into ``text_a``, ``import_edits``
     edit that into ``text``)."""
-    rewrites = OffsetMap(rewritten)
-    to_text = OffsetMap(import_edits).new
+    to_text = imported.new
     points = [(to_text(rewrites.new(e.start)), *statements.deleted_spacing(source, e.start, e.end))
               for e in rewritten if _deletes_lines(source.text, e)]
     # an import's neighbours as the author wrote them: in the source, not in the rewritten text

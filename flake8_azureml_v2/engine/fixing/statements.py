@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
-from bisect import bisect_right
 from collections.abc import Iterable
 
 from ..nodes import all_nodes
@@ -32,18 +31,19 @@ def comments(text: str, tree: ast.Module | None = None) -> list[str]:
     was the slowest part of judging a fix.  Otherwise Python's tokenizer decides."""
     if "#" not in text:
         return []
-    if tree is None or _hash_in_a_string(text, tree):
+    source = SourceText(text) if tree is not None else None
+    if source is None or _hash_in_a_string(source, tree):  # type: ignore[arg-type]
         return _comments(text)
     found = []
-    for line in SourceText(text).lines:
+    for line in source.lines:
         start = line.find("#")
         if start >= 0:
             found.append(line[start:].rstrip("\r\n"))
     return found
 
 
-def _hash_in_a_string(text: str, tree: ast.Module) -> bool:
-    source = SourceText(text)
+def _hash_in_a_string(source: SourceText, tree: ast.Module) -> bool:
+    text = source.text
     for node in all_nodes(tree):
         if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))):
             start = source.offset(node.lineno, source.char_col(node.lineno, node.col_offset))
@@ -156,15 +156,11 @@ def _is_blank(line: str) -> bool:
     return not line.strip()
 
 
-def _line_index(text: SourceText, offset: int) -> int:
-    return max(bisect_right(text.starts, offset) - 1, 0)
-
-
 def deleted_spacing(text: SourceText, start: int, end: int) -> tuple[int, int]:
     """The blank lines an author put next to the deleted lines ``[start, end)`` of ``text``
     (the longer run, before or after them), and those that ended the file after them."""
     lines = text.lines
-    first, last = _line_index(text, start), _line_index(text, max(start, end - 1))
+    first, last = text.line_of(start) - 1, text.line_of(max(start, end - 1)) - 1
     before = 0
     while first - before - 1 >= 0 and _is_blank(lines[first - before - 1]):
         before += 1
@@ -187,7 +183,7 @@ def excess_blank_lines(text: str, points: Iterable[tuple[int, int, int]]) -> lis
     lines, starts = source.lines, source.starts  # ``starts`` ends with len(text)
     runs: dict[int, tuple[int, int, int, int]] = {}  # first blank line -> (count, allowed, next line, trailing)
     for position, allowed, trailing in points:
-        index = _line_index(source, position) if position < len(text) else len(lines)
+        index = source.line_of(position) - 1 if position < len(text) else len(lines)
         first = index
         while first - 1 >= 0 and _is_blank(lines[first - 1]):
             first -= 1
