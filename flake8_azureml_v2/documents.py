@@ -40,8 +40,8 @@ from .engine.names import Model
 from .engine.source import Encoding, decode_file
 from .notebook_files import Notebook, cell_text, read_notebook
 from .notebooks import (
-    Parts, Program as JoinedCells, WrittenFile, is_notebook, parse_problem, take_apart, written_path,
-    written_settings,
+    Parts, Program as JoinedCells, WrittenFile, is_notebook, names_read_by_magics, parse_problem, take_apart,
+    written_path, written_settings,
 )
 
 APPEND_REFUSAL = "the cell appends to a file (%%writefile -a), so it is not fixed"
@@ -100,6 +100,10 @@ class Program:
     def describe(self, message: str) -> str:
         """A fixer's message, with the program's line numbers named as the document's."""
         return message
+
+    def hidden_names(self) -> frozenset[str]:
+        """Names that lines the engine does not see may read (a notebook's magics)."""
+        return frozenset()
 
     def place(self, line: int, col: int, text: str | None = None) -> Place:
         index, in_cell = self.locate(line, self.text if text is None else text)
@@ -220,6 +224,9 @@ class CodeCells(Program):
 
     def describe(self, message: str) -> str:
         return self.joined.describe(message, self.text)
+
+    def hidden_names(self) -> frozenset[str]:
+        return names_read_by_magics(self.joined.originals)
 
 
 class WrittenCell(Program):

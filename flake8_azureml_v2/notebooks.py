@@ -121,6 +121,28 @@ def _is_magic(line: str) -> bool:
     return stripped.startswith(("%", "!", "?")) or bool(_HELP.match(line) or _ASSIGNED_MAGIC.match(line))
 
 
+_EXPANDED = re.compile(r"\{([^{}]*)\}|\$([A-Za-z_][\w.]*)")  # IPython expands {expr} and $name in magic lines
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+# line magics whose arguments are Python expressions or variable names
+_PYTHON_MAGICS = frozenset({"time", "timeit", "prun", "store", "debug", "who", "whos", "psource", "pinfo", "pinfo2"})
+
+
+def names_read_by_magics(lines: list[str]) -> frozenset[str]:
+    """The Python names that masked magic lines may read: what IPython expands in them
+    (``!echo {ws.name}``, ``$path``) and the arguments of magics that take Python
+    (``%store ws``, ``%time run.wait_for_completion()``)."""
+    found: set[str] = set()
+    for line in lines:
+        stripped = line.strip()
+        for match in _EXPANDED.finditer(stripped):
+            found.update(_IDENTIFIER.findall(match.group(1) or match.group(2)))
+        if stripped.startswith("%") and not stripped.startswith("%%"):
+            magic, _, rest = stripped[1:].partition(" ")
+            if magic in _PYTHON_MAGICS:
+                found.update(_IDENTIFIER.findall(rest))
+    return frozenset(found)
+
+
 def cell_magic(text: str) -> str | None:
     """The ``%%name ...`` line a cell starts with, if it is a cell magic."""
     for line in _lines(text):

@@ -264,3 +264,29 @@ def test_what_counts_as_a_magic_line() -> None:
     assert _masked("!pip install \\\n    azure-ai-ml\nx = 1\n") == ["!pip install \\\n", "    azure-ai-ml\n"]
     masked, _, placeholders = mask_magics("if x:\n    %time y()\n", "T", 4)
     assert masked == "if x:\n    pass  # T4\n" and placeholders == ["    pass  # T4\n"]
+
+
+def test_names_that_magics_read() -> None:
+    from flake8_azureml_v2.notebooks import names_read_by_magics
+
+    assert names_read_by_magics(["!echo {ws.name} $path", "%store run", "%time job.wait()"]) == {
+        "ws", "name", "path", "run", "job", "wait"}
+    assert names_read_by_magics(["%pip install azureml-core", "!ls -la", "%matplotlib inline"]) == frozenset()
+
+
+def test_a_variable_a_magic_reads_keeps_its_name_and_value(tmp_path: Path) -> None:
+    """``!echo {ws.name}`` and ``%store ws`` read ``ws`` where the fixer cannot see: renamed to
+    ml_client, or made an MLClient, the magics would fail or show something else."""
+    cells = [["from azureml.core import Workspace\n", "ws = Workspace.from_config()\n"],
+             ["!echo {ws.name}\n", "print(ws.name)\n"], ["%store ws\n"]]
+    notebook = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c}
+                          for c in cells],
+                "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}},
+                "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(notebook, indent=1))
+    before = path.read_bytes()
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "nb.ipynb"], cwd=tmp_path)
+    assert path.read_bytes() == before
+    assert ("nb.ipynb:cell 1:2:6: AML020 left: `ws` is read where this fix cannot see it (a line it does not parse), "
+            "so it stays as it is") in result.stdout

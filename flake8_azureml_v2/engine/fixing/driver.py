@@ -94,21 +94,24 @@ def fix_text(
     max_passes: int = MAX_PASSES,
     protected: Collection[str] = (),
     analysed: Analysis | None = None,
+    hidden: Collection[str] = (),
 ) -> FixOutcome:
     """Rewrite ``text``; raises :class:`SourceError` when it cannot be analysed and
     :class:`FixError` when the fixes do not settle.
 
     ``protected`` names module-level bindings other files import: they stay.
+    ``hidden`` names what code the engine cannot see reads (say, a notebook's magic
+    lines): a module-level binding of such a name keeps its name and value.
     ``analysed`` is this text's analysis with these rules and settings, when the
     caller has it already (a check that goes on to ask what fix would do): the
     first pass starts from it instead of analysing again."""
     with paused_gc():
-        return _fix(text, rules, surface, path, settings, selected, unsafe, max_passes, protected, analysed)
+        return _fix(text, rules, surface, path, settings, selected, unsafe, max_passes, protected, analysed, hidden)
 
 
 def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.PathLike[str] | None,
          settings: Settings | None, selected: Selector, unsafe: bool, max_passes: int,
-         protected: Collection[str], analysed: Analysis | None = None) -> FixOutcome:
+         protected: Collection[str], analysed: Analysis | None = None, hidden: Collection[str] = ()) -> FixOutcome:
     known = _Rules.of(rules)
     original = SourceText(text)
     outcome = FixOutcome(text)
@@ -126,7 +129,7 @@ def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.Path
         if analysis.model is None or file_is_exempt(analysis.source):
             last = _Pass(text)
             break
-        last = _one_pass(analysis, known, surface, selected, unsafe, path, protected,
+        last = _one_pass(analysis, known, surface, selected, unsafe, path, protected, hidden,
                          first=number == 1 or last.removed_imports, before=checked)
         if last.text == text:
             break
@@ -379,16 +382,16 @@ class _Applier:
 
 
 def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Selector, unsafe: bool,
-              path: object, protected: Collection[str], first: bool = True,
+              path: object, protected: Collection[str], hidden: Collection[str], first: bool = True,
               before: verify.Snapshot | None = None) -> _Pass:
-    ctx = FixContext(analysis, protected)
+    ctx = FixContext(analysis, protected, hidden)
     rewrites: list[Rewrite] = []
     for rule in known.fixers:
         assert rule.fixer is not None
         rewrites.extend(r for r in rule.fixer(ctx) if r is not None)
     permission = _permission(analysis.source, selected)
     plan = planner.decide(rewrites, ctx, permission, unsafe, known.safety_of)
-    applier = _Applier(analysis, ctx, known, surface, selected, path, protected, before)
+    applier = _Applier(analysis, ctx, known, surface, selected, path, frozenset(protected) | frozenset(hidden), before)
     clusters = _without_conflicts(plan, applier)
     if not clusters and not first:
         # nothing to rewrite, and the previous pass removed no import (which could leave

@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..findings import line_ref, Finding, Refusal, RefusalKind
+from ..names import Binding
 from ..rule import FixSafety
+from . import reaching
 from .rewrite import FixContext, Rewrite, describe_use, snippet
 
 # Given a finding, why it may not be fixed (a noqa comment, not selected), or None.
@@ -197,13 +199,27 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
     by_node = {id(r.node): r for r in rewrites}
     refused_spans = _Spans(rewrites, ctx)
     pending: list[tuple[Rewrite, Refusal]] = []
+    shared: list[tuple[Rewrite, Rewrite, Refusal]] = []
 
     for rewrite in rewrites:
         for binding in rewrite.bindings:
-            for use in binding.uses:
+            for use in ctx.uses_reaching(binding):
                 if id(use) in rewrite.own_uses:
                     continue
                 taker = consumer.get(id(use))
+                sharer = _sharer(use, binding, rewrite, provider, ctx) if taker is None else None
+                if sharer is not None:
+                    # Another assignment's rewrite translates this use for its own value; this
+                    # one's value reaches it too, so the two go together or not at all (and
+                    # only when they make the same object under the same name: see _shared).
+                    plan.needs[id(rewrite)].append(sharer)
+                    plan.needs[id(sharer)].append(rewrite)
+                    shared.append((rewrite, sharer, Refusal(
+                        RefusalKind.DATA_FLOW,
+                        f"`{binding.name}` is also used at {describe_use(ctx.locator, ctx, use)}, where it may hold "
+                        f"this value or the one assigned at {line_ref(getattr(sharer.node, 'lineno', 0))}, whose fix "
+                        "translates it differently", (use.lineno,))))
+                    continue
                 if taker is None or taker is rewrite:
                     if rewrite.can_keep_alive:
                         plan.untaken[id(rewrite)].append(use)
@@ -242,12 +258,18 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
         if policy is not None:
             pending.append((rewrite, policy))
 
+    for rewrite in rewrites:
+        for binding in rewrite.bindings:
+            unseen = reaching.unseen_uses(ctx, binding)
+            if unseen and not rewrite.must_keep_alive:
+                rewrite.must_keep_alive, rewrite.keep_reason = True, unseen
     refused_first = [(r, plan.refused.pop(id(r))) for r in rewrites if id(r) in plan.refused]
     for rewrite, refusal in [*refused_first, *pending]:
         plan.refuse(rewrite, refusal)
     for rewrite in rewrites:
         if rewrite.must_keep_alive and not rewrite.can_keep_alive:
-            plan.refuse(rewrite, Refusal(RefusalKind.DATA_FLOW, "another module of the project imports "
+            plan.refuse(rewrite, Refusal(RefusalKind.DATA_FLOW, f"{rewrite.keep_reason}, so it must stay" if rewrite.keep_reason
+                                         else "another module of the project imports "
                                          f"`{rewrite.binding.name if rewrite.binding else '?'}`, so it must stay"))
         elif rewrite.must_keep_alive and rewrite.binding is not None:
             plan.stays[id(rewrite)] = Refusal(RefusalKind.DATA_FLOW, (
@@ -261,7 +283,31 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
                 RefusalKind.DATA_FLOW,
                 f"`{use.id}` is also used at {describe_use(ctx.locator, ctx, use)}, which stays as it is; "
                 "the migrated code uses the new object beside it", (use.lineno,))
+    for rewrite, sharer, refusal in shared:
+        if not _alike(rewrite, sharer, plan):
+            plan.refuse(rewrite, refusal)
+    for refused in [key for key in plan.stays if key in plan.refused]:
+        del plan.stays[refused]
     return plan
+
+
+def _alike(one: Rewrite, other: Rewrite, plan: Plan) -> bool:
+    """Both applied, in place, by the same rule and under the same name: whichever of the two
+    values a shared use sees, it is the same kind of new object, so its translation holds."""
+    applied = [id(one), id(other)]
+    return (all(key not in plan.refused and key not in plan.stays for key in applied)
+            and one.code == other.code and one.counterpart == other.counterpart)
+
+
+def _sharer(use: ast.Name, binding: Binding, rewrite: Rewrite, provider: dict[int, Rewrite],
+            ctx: FixContext) -> Rewrite | None:
+    """The rewrite of another assignment of the name that translates ``use`` (a use this
+    binding's value may reach though the name model gave it to that assignment)."""
+    other = ctx.binding_of(use)
+    if other is None or other is binding:
+        return None
+    found = provider.get(id(other))
+    return found if found is not None and found is not rewrite and id(use) in found.own_uses else None
 
 
 def _policy(rewrite: Rewrite, ctx: FixContext, permission: Permission, unsafe: bool,

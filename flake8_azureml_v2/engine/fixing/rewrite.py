@@ -23,6 +23,7 @@ from ..analysis import Analysis
 from ..findings import line_ref, Finding, Refusal, RefusalKind
 from ..names import Binding, CallSite, Model, Ref, Value
 from ..nodes import all_nodes, parent_of
+from . import reaching
 from ..rule import FixSafety
 from . import statements
 from .edits import Edit
@@ -87,14 +88,16 @@ class FixContext:
 
     Look-ups are indexed once per pass, so that building n rewrites stays linear."""
 
-    def __init__(self, analysis: Analysis, protected: Collection[str] = ()) -> None:
+    def __init__(self, analysis: Analysis, protected: Collection[str] = (), hidden: Collection[str] = ()) -> None:
         assert analysis.model is not None
         self.analysis = analysis
         self.protected = frozenset(protected)  # module-level names other modules import
+        self.hidden = frozenset(hidden)  # names read by code the engine cannot see
         self.model: Model = analysis.model
         self.locator = Locator(analysis.source)
         self.text = analysis.source.text
         self.cache: dict[str, object] = {}  # plans shared by fixers within one pass
+        self._reaching: dict[int, list[ast.Name]] = {}
 
     # -- the tree -------------------------------------------------------------
 
@@ -131,6 +134,18 @@ class FixContext:
         """The statement list ``statement`` belongs to."""
         found = self._blocks.get(id(statement))
         return found[0] if found is not None else None
+
+    def runs_after_in_block(self, statement: ast.stmt, node: ast.AST) -> bool:
+        """``node`` lies in a later statement of ``statement``'s block (or nested in one), so
+        whatever reaches it ran ``statement`` first."""
+        return reaching.runs_after_in_block(self, statement, node)
+
+    def uses_reaching(self, binding: Binding) -> list[ast.Name]:
+        """``binding.uses`` and the uses that may see its value though the name model gave
+        them to a later binding in a branch (see :mod:`.reaching`)."""
+        if id(binding) not in self._reaching:
+            self._reaching[id(binding)] = reaching.uses_reaching(self, binding)
+        return self._reaching[id(binding)]
 
     def next_statement(self, statement: ast.stmt) -> ast.stmt | None:
         found = self._blocks.get(id(statement))
