@@ -146,3 +146,103 @@ for target in ComputeTarget.list(ws):
     before = script.read_bytes()
     fix(script)
     assert script.read_bytes() == before
+
+
+GET_OR_CREATE_BY_MEMBERSHIP = """\
+compute_name = "cpu-cluster"
+seen = open("seen.txt", "w")
+if compute_name in ws.compute_targets:
+    compute_target = ws.compute_targets[compute_name]
+    if compute_target and type(compute_target) is AmlCompute:
+        seen.write("found " + compute_target.name + "\\n")
+    if compute_target.type == 'AmlCompute':
+        seen.write("a cluster\\n")
+else:
+    config = AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", max_nodes=4)
+    compute_target = ComputeTarget.create(ws, compute_name, config)
+    compute_target.wait_for_completion(show_output=True)
+for name in ws.compute_targets:
+    seen.write("listed " + name + "\\n")
+for name in ws.datastores:
+    seen.write("store " + name + "\\n")
+seen.close()
+Experiment(ws, "membership").submit(ScriptRunConfig("./src", "train.py", compute_target=compute_target))
+"""
+
+
+def test_get_or_create_by_membership_keeps_every_branch(tmp_path: Path) -> None:
+    """The notebooks' `if name in ws.compute_targets:` form: the membership test and the loops read
+    the v2 dictionary's keys; the class and type checks hold for the v2 entity, so the branch that
+    finds the cluster does what it did."""
+    text, records = _run(tmp_path, GET_OR_CREATE_BY_MEMBERSHIP, existing="cpu-cluster,gpu-cluster")
+    assert "if compute_name in {c.name: c for c in ml_client.compute.list()}:" in text
+    assert "type(compute_target) is AmlCompute" in text  # the v2 entity class, imported from azure.ai.ml.entities
+    assert "from azure.ai.ml.entities import AmlCompute" in text
+    assert "if compute_target.type == 'amlcompute':" in text  # v2 spells the REST type in lower case
+    assert (tmp_path / "seen.txt").read_text().splitlines() == [
+        "found cpu-cluster", "a cluster", "listed cpu-cluster", "listed gpu-cluster",
+        "store workspaceblobstore", "store workspacefilestore"]
+    assert [j["job"]["compute"] for j in submitted(records)] == ["cpu-cluster"]
+    assert not _created(records)
+    # the other branch creates it
+    (tmp_path / "recorded.json").unlink()
+    records = execute(tmp_path / "job.py", {"AML_EXISTING_COMPUTE": "gpu-cluster"})
+    assert [c["compute"]["name"] for c in _created(records)] == ["cpu-cluster"]
+    assert (tmp_path / "seen.txt").read_text().splitlines()[0] == "listed gpu-cluster"
+    before = text
+    fix(tmp_path / "job.py")
+    assert (tmp_path / "job.py").read_text() == before  # a second run changes nothing
+
+
+def test_class_checks_that_may_see_another_value_stay_v1(tmp_path: Path) -> None:
+    """A check that can also see a value bound elsewhere (here: a v1 compute made in another
+    branch) is not rewritten, so neither rewrite is made and both stay reported."""
+    script = project(tmp_path, HEADER + """\
+if ws:
+    target = ws.compute_targets["cpu-cluster"]
+else:
+    target = ComputeTarget(workspace=ws, name="other")
+print(type(target) is AmlCompute, target.type == "AmlCompute")
+""")
+    report = fix(script)
+    text = script.read_text()
+    assert 'print(type(target) is AmlCompute, target.type == "AmlCompute")' in text
+    assert 'target = ComputeTarget(workspace=ws, name="other")' in text
+    assert "from azureml.core.compute import" in text
+    assert "AML024 left" in report
+
+
+def test_item_lookup_that_catches_key_error_is_a_get_or_create(tmp_path: Path) -> None:
+    """``ws.compute_targets[n]`` raises KeyError for a missing compute; ``ml_client.compute.get``
+    raises ResourceNotFoundError, so the handler is rewritten with the lookup, as one piece."""
+    body = """\
+try:
+    compute_target = ws.compute_targets["gpu-cluster"]
+    print("Found existing compute target.")
+except KeyError:
+    config = AmlCompute.provisioning_configuration(vm_size="Standard_NC6s_v3", max_nodes=4)
+    compute_target = ComputeTarget.create(ws, "gpu-cluster", config)
+compute_target.wait_for_completion(show_output=True, min_node_count=None, timeout_in_minutes=20)
+Experiment(ws, "key-error").submit(ScriptRunConfig("./src", "train.py", compute_target=compute_target))
+"""
+    text, records = _run(tmp_path, body)
+    assert "except ResourceNotFoundError:" in text and "KeyError" not in text
+    assert [c["compute"]["name"] for c in _created(records)] == ["gpu-cluster"]
+    assert [j["job"]["compute"] for j in submitted(records)] == ["gpu-cluster"]
+    (tmp_path / "recorded.json").unlink()
+    records = execute(tmp_path / "job.py", {"AML_EXISTING_COMPUTE": "gpu-cluster"})
+    assert not _created(records) and [j["job"]["compute"] for j in submitted(records)] == ["gpu-cluster"]
+
+
+def test_item_lookup_under_another_handler_is_not_rewritten(tmp_path: Path) -> None:
+    """Under a handler that is not the get-or-create one, the exception it waits for would change."""
+    script = project(tmp_path, HEADER + """\
+try:
+    compute_target = ws.compute_targets["gpu-cluster"]
+except KeyError:
+    compute_target = None
+print(compute_target)
+""")
+    report = fix(script)
+    assert 'compute_target = ws.compute_targets["gpu-cluster"]' in script.read_text()
+    assert "AML020 left: `ws` is also used at line" in report and '(`ws.compute_targets["gpu-cluster"]`)' in report

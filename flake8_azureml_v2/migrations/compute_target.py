@@ -40,6 +40,10 @@ _TIERS = {"dedicated": "dedicated", "lowpriority": "low_priority", "low_priority
 _PUBLIC_ACCESS = {"enabled": "True", "disabled": "False"}
 _IDENTITIES = {"systemassigned": "system_assigned", "userassigned": "user_assigned",
                "systemassigned,userassigned": "system_assigned,user_assigned"}
+# v1 compute classes -> the v2 entities ml_client.compute returns for the same compute
+_V2_CLASSES = {AML_COMPUTE: "AmlCompute", COMPUTE_INSTANCE: "ComputeInstance", COMPUTE_TARGET: "Compute"}
+# v1 ``compute.type`` (the REST computeType) -> v2's ``compute.type`` for the same compute
+_V2_TYPES = {"AmlCompute": "amlcompute", "ComputeInstance": "computeinstance"}
 
 
 # -- provisioning configurations as specs --------------------------------------------
@@ -262,6 +266,7 @@ def _client(workspace: ast.Name, unit: Rewrite, ctx: FixContext) -> str:
 
 def _waits(binding: Binding, unit: Rewrite, ctx: FixContext) -> None:
     """``x.wait_for_completion(...)`` statements: v2's ``.result()`` already waited."""
+    _alike_uses(binding, unit, ctx)
     for use in binding.uses:
         method = ctx.parent(use)
         call = ctx.parent(method) if method is not None else None
@@ -271,6 +276,76 @@ def _waits(binding: Binding, unit: Rewrite, ctx: FixContext) -> None:
             and all(is_pure(a) for a in [*call.args, *(k.value for k in call.keywords)])
         ):
             unit.edits.append(ctx.delete(ctx.parent(call)))  # type: ignore[arg-type]
+            unit.own_uses.add(id(use))
+
+
+def _tested(node: ast.AST, ctx: FixContext) -> bool:
+    """Only the truth of ``node`` is read (both versions' compute objects are always true)."""
+    parent = ctx.parent(node)
+    if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+        return parent.test is node
+    if isinstance(parent, ast.UnaryOp):
+        return isinstance(parent.op, ast.Not)
+    return isinstance(parent, ast.BoolOp) and _tested(parent, ctx)
+
+
+def _straight_after(binding: Binding, use: ast.Name, ctx: FixContext) -> bool:
+    """``use`` runs after the binding in the same block, with no other binding of the name
+    between: it sees this binding's value and no other."""
+    statement = ctx.statement_of(binding.node)
+    start, end = (statement.lineno, statement.col_offset), (use.lineno, use.col_offset)
+    return ctx.runs_after_in_block(statement, use) and not any(
+        other is not binding and other.scope is binding.scope and start < (other.node.lineno, other.node.col_offset) < end  # type: ignore[attr-defined]
+        for other in ctx.bindings_named(binding.name))
+
+
+def _class_check(use: ast.Name, unit: Rewrite, ctx: FixContext) -> bool:
+    """``type(x) is AmlCompute`` / ``isinstance(x, AmlCompute)``: against the v2 entity class."""
+    call = ctx.parent(use)
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and not call.keywords):
+        return False
+    classes: list[ast.expr] = []
+    if call.func.id == "isinstance" and len(call.args) == 2 and call.args[0] is use:
+        given = call.args[1]
+        classes = list(given.elts) if isinstance(given, ast.Tuple) else [given]
+    elif call.func.id == "type" and call.args == [use]:
+        compare = ctx.parent(call)
+        if not (isinstance(compare, ast.Compare) and compare.left is call and len(compare.ops) == 1
+                and isinstance(compare.ops[0], (ast.Is, ast.IsNot, ast.Eq, ast.NotEq))):
+            return False
+        classes = compare.comparators
+    if not classes or any(ctx.reference(c) not in _V2_CLASSES for c in classes):
+        return False
+    for node in classes:
+        unit.edits.append(statements.replace(ctx.locator, node, symbol(ENTITIES, _V2_CLASSES[ctx.reference(node)])))  # type: ignore[index]
+    return True
+
+
+def _type_check(use: ast.Name, unit: Rewrite, ctx: FixContext) -> bool:
+    """``x.type == "AmlCompute"``: v2 spells the same compute type in lower case."""
+    attribute = ctx.parent(use)
+    compare = ctx.parent(attribute) if isinstance(attribute, ast.Attribute) and attribute.attr == "type" else None
+    if not (isinstance(compare, ast.Compare) and len(compare.ops) == 1
+            and isinstance(compare.ops[0], (ast.Eq, ast.NotEq))):
+        return False
+    other = compare.comparators[0] if compare.left is attribute else compare.left
+    if not (isinstance(other, ast.Constant) and other.value in _V2_TYPES):
+        return False
+    literal = ctx.locator.text(other)  # the v2 spelling in the literal's own quotes
+    unit.edits.append(statements.replace(ctx.locator, other, literal.replace(other.value, _V2_TYPES[other.value])))
+    return True
+
+
+def _alike_uses(binding: Binding, unit: Rewrite, ctx: FixContext) -> None:
+    """Uses that mean the same on the v2 entity: ``x.name`` and truth tests as they are; class
+    and type checks made against v2's (only where the use can see no other value)."""
+    for use in ctx.uses_reaching(binding):
+        attribute = ctx.parent(use)
+        owner = ctx.parent(attribute) if attribute is not None else None
+        reads_name = (isinstance(attribute, ast.Attribute) and attribute.attr == "name"
+                      and isinstance(attribute.ctx, ast.Load) and not (isinstance(owner, ast.Call) and owner.func is attribute))
+        if reads_name or _tested(use, ctx) or (
+                use in binding.uses and _straight_after(binding, use, ctx) and (_class_check(use, unit, ctx) or _type_check(use, unit, ctx))):
             unit.own_uses.add(id(use))
 
 
@@ -332,16 +407,32 @@ def _alone_create(call: ast.Call, ctx: FixContext) -> Rewrite:
     return unit
 
 
-def _get_or_create(try_node: ast.Try, get_call: ast.Call, ctx: FixContext) -> Rewrite:
+def _catches_lookup_failure(handler: ast.ExceptHandler, item: bool, ctx: FixContext) -> bool:
+    """The handler catches just what the v1 lookup raises for a missing compute:
+    ComputeTargetException, or KeyError for ``ws.compute_targets[n]``."""
+    if handler.name or handler.type is None:
+        return False
+    if item:
+        return (isinstance(handler.type, ast.Name) and handler.type.id == "KeyError"
+                and ctx.binding_of(handler.type) is None)
+    return ctx.reference(handler.type) == EXCEPTION
+
+
+def _get_or_create(try_node: ast.Try, lookup: ast.Call | ast.Subscript, ctx: FixContext) -> Rewrite:
     """The v1 get-or-create block (mapping.md 5.4), rewritten as one piece."""
-    unit = Rewrite("AML024", get_call, "ComputeTarget get-or-create -> ml_client.compute.get / begin_create_or_update")
-    get_binding = ctx.assigned_binding(get_call)
-    workspace, name = _get_parts(get_call, ctx)
+    item = isinstance(lookup, ast.Subscript)
+    unit = Rewrite("AML024", lookup, "ComputeTarget get-or-create -> ml_client.compute.get / begin_create_or_update")
+    get_binding = ctx.assigned_binding(lookup)
+    if item:
+        unit.findings = []  # the workspace's use is what it migrates
+        workspace, name = lookup.value.value, lookup.slice  # type: ignore[attr-defined]
+    else:
+        workspace, name = _get_parts(lookup, ctx)  # type: ignore[arg-type]
     if get_binding is None or len(try_node.handlers) != 1 or try_node.orelse or try_node.finalbody:
-        raise Refused("the compute block is not a plain try/except around ComputeTarget(...)")
+        raise Refused("the compute block is not a plain try/except around the compute lookup")
     handler = try_node.handlers[0]
-    if handler.name or handler.type is None or ctx.reference(handler.type) != EXCEPTION:
-        raise Refused("the except clause does not catch just ComputeTargetException")
+    if not _catches_lookup_failure(handler, item, ctx):
+        raise Refused(f"the except clause does not catch just {'KeyError' if item else 'ComputeTargetException'}")
     creates = [s for s in handler.body if isinstance(s, ast.Assign) and isinstance(s.value, ast.Call)
                and ctx.callee(s.value) == CREATE]
     if len(creates) != 1:
@@ -351,10 +442,12 @@ def _get_or_create(try_node: ast.Try, get_call: ast.Call, ctx: FixContext) -> Re
     create_binding = ctx.assigned_binding(create)
     if create_binding is None or create_binding.name != get_binding.name:
         raise Refused("the created compute is not assigned to the same variable")
-    client = _client(workspace, unit, ctx)
-    unit.edits.append(statements.replace(ctx.locator, get_call, f"{client}.compute.get({ctx.locator.text(name)})"))
+    client = _client(workspace, unit, ctx)  # type: ignore[arg-type]
+    unit.edits.append(statements.replace(ctx.locator, lookup, f"{client}.compute.get({ctx.locator.text(name)})"))
+    assert handler.type is not None
     unit.edits.append(statements.replace(ctx.locator, handler.type, symbol("azure.core.exceptions", "ResourceNotFoundError")))
-    unit.findings.append(("AML026", handler.type))
+    if not item:
+        unit.findings.append(("AML026", handler.type))
     _create(create, unit, ctx, looked_up=name, client=client)
     unit.binding = create_binding
     unit.extra_bindings.append(get_binding)
@@ -384,6 +477,16 @@ def _rewrites(ctx: FixContext) -> list[Rewrite]:
         if block is not None:
             creates_in_blocks.update(id(n) for n in ast.walk(block) if isinstance(n, ast.Call))
         units.append(unit)
+    for binding, value, _ in workspace_items(ctx, "compute_targets"):
+        block = _enclosing_try(value, ctx)
+        try:
+            units.append(_get_or_create(block, value, ctx) if block is not None else _item(binding, value, ctx))
+        except Refused as reason:
+            units.append(Rewrite("AML024", value, "ws.compute_targets[name] -> ml_client.compute.get(name)",
+                                 binding=binding).refuse(str(reason), reason.kind))
+            units[-1].findings = []
+        if block is not None:
+            creates_in_blocks.update(id(n) for n in ast.walk(block) if isinstance(n, ast.Call))
     for site in ctx.model.calls_to(CREATE):
         if id(site.node) in creates_in_blocks:
             continue
@@ -391,8 +494,6 @@ def _rewrites(ctx: FixContext) -> list[Rewrite]:
             units.append(_alone_create(site.node, ctx))
         except Refused as reason:
             units.append(Rewrite("AML024", site.node, "ComputeTarget.create()").refuse(str(reason), reason.kind))
-    for binding, value, _ in workspace_items(ctx, "compute_targets"):
-        units.append(_item(binding, value, ctx))
     for unit in units:
         if unit.refusal is None:
             # jobs only name the compute: the v1 object may stay for v1 code

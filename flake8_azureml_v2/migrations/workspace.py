@@ -32,7 +32,21 @@ _ATTRIBUTES = {
 _METHODS = (
     MethodSpec("get_mlflow_tracking_uri", template="{client}.workspaces.get({client}.workspace_name).mlflow_tracking_uri"),
 )
+# v1 Workspace dictionaries (name -> object) -> the same dictionary built from v2's list
+# (mapping-extension 4.1 and 5), written where only their keys are read
+_DICTIONARIES = {
+    "compute_targets": "{{c.name: c for c in {client}.compute.list()}}",
+    "datastores": "{{d.name: d for d in {client}.datastores.list()}}",
+}
 DETAILS_TODO = "# TODO(azureml-v2): AML020 v2 shows the Workspace entity, not v1's details dictionary"
+
+
+def _keys_read(attribute: ast.Attribute, ctx: FixContext) -> bool:
+    """Only the dictionary's keys are read: ``k in d``, ``k not in d``, ``for k in d``."""
+    owner = ctx.parent(attribute)
+    if isinstance(owner, ast.Compare):
+        return any(c is attribute and isinstance(op, (ast.In, ast.NotIn)) for op, c in zip(owner.ops, owner.comparators))
+    return isinstance(owner, (ast.For, ast.AsyncFor, ast.comprehension)) and owner.iter is attribute
 
 
 def _details(use: ast.Name, client: str, unit: Rewrite, ctx: FixContext) -> bool:
@@ -135,6 +149,11 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
                 unit.own_uses.add(id(use))
                 continue
             if _details(use, client, unit, ctx):
+                continue
+            if isinstance(parent, ast.Attribute) and parent.attr in _DICTIONARIES and _keys_read(parent, ctx):
+                text = _DICTIONARIES[parent.attr].format(client=client)
+                unit.edits.append(statements.replace(ctx.locator, parent, text))
+                unit.own_uses.add(id(use))
                 continue
             if isinstance(parent, ast.Attribute) and parent.attr in _ATTRIBUTES:
                 owner = ctx.parent(parent)

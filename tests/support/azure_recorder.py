@@ -160,6 +160,13 @@ def _compute_get(self: ComputeOperations, name: str) -> Any:
     raise ResourceNotFoundError(f"compute {name!r} does not exist (recorder)")
 
 
+def _compute_list(self: ComputeOperations, **kwargs: Any) -> list[Any]:
+    """The computes named in AML_EXISTING_COMPUTE, as the service lists them."""
+    _calls.append({"operation": "compute.list"})
+    _save()
+    return [AmlCompute(name=n, size="STANDARD_DS3_V2") for n in os.environ.get("AML_EXISTING_COMPUTE", "").split(",") if n]
+
+
 def _rest_error(entity: Any) -> str | None:
     """What the operation does before its HTTP call: the entity's REST form."""
     try:
@@ -328,6 +335,12 @@ def _datastore_get(self: DatastoreOperations, name: str, include_secrets: bool =
     return _datastore(name)
 
 
+def _datastore_list(self: DatastoreOperations, include_secrets: bool = False) -> list[AzureBlobDatastore]:
+    _calls.append({"operation": "datastores.list"})
+    _save()
+    return [_datastore("workspaceblobstore"), _datastore("workspacefilestore")]
+
+
 def _datastore_get_default(self: DatastoreOperations, include_secrets: bool = False) -> AzureBlobDatastore:
     _calls.append({"operation": "datastores.get_default"})
     _save()
@@ -386,6 +399,8 @@ def install() -> None:
     JobOperations.begin_cancel = _begin_cancel  # type: ignore[method-assign]
     WorkspaceOperations.get = _workspace_get  # type: ignore[method-assign]
     ComputeOperations.get = _compute_get  # type: ignore[method-assign]
+    ComputeOperations.list = _compute_list  # type: ignore[method-assign]
+    DatastoreOperations.list = _datastore_list  # type: ignore[method-assign]
     ComputeOperations.begin_create_or_update = _compute_create  # type: ignore[method-assign]
     OnlineEndpointOperations.begin_create_or_update = _online_endpoint_create  # type: ignore[method-assign]
     OnlineEndpointOperations.get = _online_endpoint_get  # type: ignore[method-assign]
