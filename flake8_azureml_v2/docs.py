@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .rules._rule import AmlRule as Rule, FixSafety
+from .rules._rule import AmlRule as Rule, FixSafety, RefusalKind
 
 _SAFETY_TEXT = {
     FixSafety.SAFE: "safe: applied by default by `azureml-v2 fix`",
@@ -19,6 +19,8 @@ def _block(text: str) -> str:
 
 def render(rule: Rule) -> str:
     fix_line = _SAFETY_TEXT[rule.fix_safety]
+    if rule.fix_safety is FixSafety.MANUAL and rule.manual_kind is not RefusalKind.IMPOSSIBLE:
+        fix_line = "none: the reference gives no rewrite this tool can make soundly; the finding says what to do by hand"
     if fix_status(rule).startswith("not yet"):
         fix_line += " (the automatic fix is not implemented yet)"
     parts = [

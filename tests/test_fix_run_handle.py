@@ -231,4 +231,6 @@ def test_a_call_on_a_run_left_v1_says_why_the_run_stays() -> None:
         detail = render_lines(left[code].detail, lambda line: line)
         assert detail == "depends on line 6: submit() with run_id=: migrate it by hand", detail
         assert left[code].related == (6,)
-    assert left["AML035"].kind is RefusalKind.IMPOSSIBLE  # run.experiment: no rewrite, whatever the run does
+    # run.experiment: no rewrite, whatever the run does (the reference gives none; it does not rule one out)
+    assert left["AML035"].kind is RefusalKind.NOT_YET
+    assert left["AML035"].detail.startswith("no automatic fix; migrate it by hand: run.experiment is Azure ML SDK v1")

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
+from .findings import RefusalKind
+
 if TYPE_CHECKING:
     from .context import Context
 
@@ -40,6 +42,9 @@ class Rule:
     # The rule's fix is the import clean-up: removing the imports it reports
     # once nothing uses them.
     removes_unused_imports: bool = False
+    # Why a MANUAL rule's findings are left: the reference rules a rewrite out
+    # (IMPOSSIBLE), or it gives none this tool can make soundly (NOT_YET).
+    manual_kind: RefusalKind = RefusalKind.IMPOSSIBLE
 
     @property
     def default_message(self) -> str:

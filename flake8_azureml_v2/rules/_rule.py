@@ -5,9 +5,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from ..engine.findings import RefusalKind
 from ..engine.rule import FixSafety, Hit, Rule
 
-__all__ = ["ARTICLE_BASE", "AmlRule", "Family", "FixSafety", "Hit", "Rule"]
+__all__ = ["ARTICLE_BASE", "AmlRule", "Family", "FixSafety", "Hit", "RefusalKind", "Rule"]
 
 ARTICLE_BASE = "https://learn.microsoft.com/azure/machine-learning/"
 

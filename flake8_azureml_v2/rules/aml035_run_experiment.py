@@ -2,7 +2,7 @@
 
 from ._matchers import attribute_reads
 from ._rule import AmlRule as Rule
-from ._rule import Family, FixSafety
+from ._rule import Family, FixSafety, RefusalKind
 from ._shared import RUN
 
 RULE = Rule(
@@ -13,6 +13,7 @@ RULE = Rule(
     v2="mlflow.get_experiment(mlflow.active_run().info.experiment_id); for the workspace, an MLClient",
     article="migrate-to-v2-resource-workspace",
     fix_safety=FixSafety.MANUAL,
+    manual_kind=RefusalKind.NOT_YET,  # the reference neither rules a rewrite out nor gives one this tool can check
     message=(
         "run.experiment is Azure ML SDK v1; the job's MLflow experiment is "
         "mlflow.get_experiment(mlflow.active_run().info.experiment_id) (its name: .name), and a v2 job "

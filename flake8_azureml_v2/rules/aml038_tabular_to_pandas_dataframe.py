@@ -10,7 +10,7 @@ from ..engine.names import Instance
 from ..v1api import is_subtype
 from ._matchers import sg_method_calls
 from ._rule import AmlRule as Rule
-from ._rule import Family, FixSafety, Hit
+from ._rule import Family, FixSafety, Hit, RefusalKind
 from ._shared import RUN
 
 # The base class, on purpose: Dataset.get_by_name()/get_by_id() are typed as the
@@ -53,6 +53,7 @@ RULE = Rule(
     v2="pandas.read_csv(<input path>) or mltable.load(<input path>).to_pandas_dataframe()",
     article="migrate-to-v2-assets-data",
     fix_safety=FixSafety.MANUAL,
+    manual_kind=RefusalKind.NOT_YET,  # the reference neither rules a rewrite out nor gives one this tool can check
     detect=detect,
     message=(
         "to_pandas_dataframe() on a v1 TabularDataset is Azure ML SDK v1; read the job input's "

@@ -11,7 +11,7 @@ RULE = Rule(
     v1="HyperDriveStep()",
     v2="node.sweep(...) inside the pipeline",
     article="migrate-to-v2-execution-hyperdrive",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,  # a rewrite the reference gives (or does not rule out), not built yet
     detect=calls_to("azureml.pipeline.steps.HyperDriveStep"),
     why=(
         "In a v2 pipeline a command node is called with sweep expressions as inputs and then "

@@ -11,7 +11,7 @@ RULE = Rule(
     v1="AutoMLStep()",
     v2="an automl node inside the pipeline",
     article="migrate-to-v2-execution-pipeline",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,  # a rewrite the reference gives (or does not rule out), not built yet
     detect=calls_to("azureml.pipeline.steps.AutoMLStep"),
     why=(
         "A v2 pipeline calls an azure.ai.ml.automl task factory such as "

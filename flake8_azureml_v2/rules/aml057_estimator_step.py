@@ -11,7 +11,7 @@ RULE = Rule(
     v1="EstimatorStep()",
     v2="a command component",
     article="migrate-to-v2-execution-pipeline",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,  # a rewrite the reference gives (or does not rule out), not built yet
     detect=calls_to("azureml.pipeline.steps.EstimatorStep"),
     why=(
         "Estimators have no v2 form, so the step becomes a command component called in the "

@@ -11,7 +11,7 @@ RULE = Rule(
     v1="MpiStep()",
     v2="a command component with distribution=MpiDistribution",
     article="migrate-to-v2-execution-pipeline",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,  # a rewrite the reference gives (or does not rule out), not built yet
     detect=calls_to("azureml.pipeline.steps.MpiStep"),
     why=(
         "A v2 command component runs distributed with "

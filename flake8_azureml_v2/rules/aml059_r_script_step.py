@@ -11,7 +11,7 @@ RULE = Rule(
     v1="RScriptStep()",
     v2="a command component running Rscript",
     article="migrate-to-v2-execution-pipeline",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,  # a rewrite the reference gives (or does not rule out), not built yet
     detect=calls_to("azureml.pipeline.steps.RScriptStep"),
     why=(
         "v2 has no R-specific step: a command component runs the script with Rscript in an "

@@ -11,7 +11,7 @@ RULE = Rule(
     v1="ModuleStep()",
     v2="a registered component loaded with load_component / ml_client.components.get",
     article="migrate-to-v2-execution-pipeline",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,  # a rewrite the reference gives (or does not rule out), not built yet
     detect=calls_to("azureml.pipeline.steps.ModuleStep"),
     why=(
         "v1 modules are replaced by v2 components. Load a component from YAML with "

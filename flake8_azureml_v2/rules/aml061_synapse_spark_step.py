@@ -11,7 +11,7 @@ RULE = Rule(
     v1="SynapseSparkStep()",
     v2="a spark node (azure.ai.ml.spark)",
     article="migrate-to-v2-execution-pipeline",
-    fix_safety=FixSafety.MANUAL,
+    fix_safety=FixSafety.UNSAFE,  # a rewrite the reference gives (or does not rule out), not built yet
     detect=calls_to("azureml.pipeline.steps.SynapseSparkStep"),
     why=(
         "v2 runs Spark code as a spark component created with azure.ai.ml.spark() and called "

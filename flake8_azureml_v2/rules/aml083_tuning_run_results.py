@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..engine.context import Context
 from ._matchers import method_calls
 from ._rule import AmlRule as Rule
-from ._rule import Family, FixSafety, Hit
+from ._rule import Family, FixSafety, Hit, RefusalKind
 
 RUN = "azureml.core.Run"
 _SEARCH = ("mlflow.search_runs(filter_string=f\"tags.mlflow.parentRunId = '{job.name}'\", "
@@ -40,6 +40,7 @@ RULE = Rule(
     v2="mlflow.search_runs over the sweep job's children; the AutoML parent's automl_best_child_run_id tag",
     article="migrate-to-v2-execution-hyperdrive",
     fix_safety=FixSafety.MANUAL,
+    manual_kind=RefusalKind.NOT_YET,  # the reference neither rules a rewrite out nor gives one this tool can check
     detect=detect,
     why=(
         "v2 returns a job entity, not a run object with results. A sweep's best trial is found by searching "

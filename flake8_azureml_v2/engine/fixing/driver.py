@@ -46,6 +46,7 @@ class _Rules:
     fixers: list[Rule]
     safety: dict[str, FixSafety]
     removal_codes: tuple[str, ...]  # rules whose fix is removing unused imports
+    manual_kinds: dict[str, RefusalKind]  # why each MANUAL rule's findings are left
 
     @classmethod
     def of(cls, rules: Sequence[Rule]) -> _Rules:
@@ -54,6 +55,7 @@ class _Rules:
             [r for r in rules if r.fixer is not None],
             {r.code: r.fix_safety for r in rules},
             tuple(r.code for r in rules if r.removes_unused_imports),
+            {r.code: r.manual_kind for r in rules if r.fix_safety is FixSafety.MANUAL},
         )
 
     def safety_of(self, code: str) -> FixSafety:
@@ -156,7 +158,9 @@ def _default_refusal(finding: Finding, known: _Rules) -> Refusal:
         return Refusal(RefusalKind.BLOCKED, "the names it imports are still used by code that stays v1")
     safety = known.safety.get(finding.code)
     if safety is FixSafety.MANUAL:
-        return Refusal(RefusalKind.IMPOSSIBLE, f"no sound automatic rewrite; migrate it by hand: {finding.message}")
+        if known.manual_kinds.get(finding.code, RefusalKind.IMPOSSIBLE) is RefusalKind.IMPOSSIBLE:
+            return Refusal(RefusalKind.IMPOSSIBLE, f"no sound automatic rewrite; migrate it by hand: {finding.message}")
+        return Refusal(RefusalKind.NOT_YET, f"no automatic fix; migrate it by hand: {finding.message}")
     if not any(r.code == finding.code for r in known.fixers):
         return Refusal(RefusalKind.NOT_YET, f"no automatic fix for this rule yet; {finding.message}")
     return Refusal(RefusalKind.NOT_YET, f"this form is not migrated automatically; {finding.message}")
