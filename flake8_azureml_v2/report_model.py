@@ -10,7 +10,9 @@ Markdown, HTML and JSON renderings (:mod:`.report_markdown`,
 
 The before/after example is the most common fix in the code base, cut from the
 user's own code by running that fix once more in memory; import clean-ups are
-passed over when any other fix exists, as they come with every migration.
+passed over when any other fix exists, as they come with every migration, and
+``.py`` files where few other fixes run are tried first, so that the example shows
+this fix and the imports it adds, and nothing else.
 """
 
 from __future__ import annotations
@@ -194,16 +196,23 @@ def example_maker(targets: dict[str, Target], settings: Settings, selection: Sel
         cleanups = {rule.code for rule in all_rules() if rule.removes_unused_imports}
         preferred = [entry for entry in fixable if entry.finding.code not in cleanups] or fixable
         code = Counter(entry.finding.code for entry in preferred).most_common(1)[0][0]
-        # The plain form of the fix first: a fix with notes took a special path (a helper, a guess).
+        # The plain form of the fix first (a fix with notes took a special path: a helper, a guess);
+        # then a .py file, where the example shows the imports the fix adds (a notebook gets them
+        # in its first cell); then the files where fewest other fixes run, whose imports and
+        # helpers would crowd the example.
+        fixes_in_file = Counter(entry.path for entry in fixable)
         candidates = sorted((entry for entry in preferred if entry.finding.code == code),
-                            key=lambda entry: bool(entry.verdict.notes))
-        best: dict | None = None
+                            key=lambda entry: (bool(entry.verdict.notes), entry.cell is not None,
+                                               fixes_in_file[entry.path]))
+        best: tuple[tuple[bool, int, int], dict] | None = None
         for entry in candidates[:EXAMPLE_CANDIDATES]:
             cut = _cut(entry, targets[entry.path], settings, selection)
-            if cut is not None and (best is None or len(cut["before"]) + len(cut["after"])
-                                    < len(best["before"]) + len(best["after"])):
-                best = cut
-        return best
+            if cut is None:
+                continue
+            rank = (entry.cell is not None, fixes_in_file[entry.path], len(cut["before"]) + len(cut["after"]))
+            if best is None or rank < best[0]:
+                best = rank, cut
+        return best[1] if best is not None else None
 
     return make
 

@@ -92,10 +92,14 @@ def test_json_report_summary_files_manual_work_defaults_and_example(project: Pat
                  "as a tag",
     }]
     example = document["example"]
-    assert (example["code"], example["path"], example["cell"], example["line"]) == ("AML020", "nb.ipynb", 2, 2)
-    assert example["before"] == "from azureml.core import Workspace, Run\nws = Workspace.from_config()\n"
-    assert example["after"] == ("from azure.ai.ml import MLClient\nfrom azure.identity import DefaultAzureCredential\n"
-                                "ml_client = MLClient.from_config(DefaultAzureCredential())\n")
+    # from the .py file, which shows the imports the fix adds (the notebook's cell 2 would not)
+    assert (example["code"], example["path"], example["cell"], example["line"]) == ("AML020", "job.py", None, 6)
+    assert example["before"] == JOB
+    assert example["after"] == JOB.replace(
+        "from azureml.core import Datastore\nfrom azureml.core import Workspace\n",
+        "from azure.ai.ml import MLClient\nfrom azure.identity import DefaultAzureCredential\n").replace(
+        "ws = Workspace.from_config()\nprint(ws.name,",
+        "ml_client = MLClient.from_config(DefaultAzureCredential())\nprint(ml_client.workspace_name,")
     assert document["errors"] == [{"path": "broken.py", "error": "syntax error: invalid syntax (line 2, column 7)"}]
     assert document["skipped"] == [{"path": "nb.ipynb", "where": "cell 4", "reason": SKIPPED}]
     assert document["codes"][0] == {
@@ -117,7 +121,7 @@ def test_markdown_report_is_the_default(project: Path) -> None:
     assert "### Impossible per the reference (1)\n" in text
     assert "- `job.py:8:8`: no sound automatic rewrite; migrate it by hand: " in text
     assert "| `nb.ipynb` | fully fixable | 3 | 0 | 3 | 0 | 2, 3 |\n" in text
-    assert "## Example: the most common fix (AML020)\n\nFrom `nb.ipynb:cell 2:2:6`: " in text
+    assert "## Example: the most common fix (AML020)\n\nFrom `job.py:6:6`: " in text
     assert "### Documented defaults to check (1)\n" in text
     assert "1 clean file is not listed.\n" in text
     assert f"- `nb.ipynb:cell 4`: {SKIPPED}\n" in text
@@ -265,3 +269,16 @@ def test_todo_comments_are_reported_as_fix_writes_them(tmp_path: Path) -> None:
     written = [line.strip() for line in job.read_text().splitlines() if "TODO(azureml-v2): AML090" in line]
     assert len(checks) == 1 and checks == written
     assert "ml_client.jobs.stream(run.name)" in checks[0]
+
+
+def test_example_comes_from_a_py_file_where_it_shows_the_import_it_adds(tmp_path: Path) -> None:
+    """A notebook cell shows the fix without the import that went into the first cell, so the
+    example is taken from a .py file when one has the same fix, though its cut is longer."""
+    (tmp_path / "a.ipynb").write_text(json.dumps({"cells": [
+        {"cell_type": "code", "metadata": {}, "source": ["import azureml.core\n"], "outputs": [], "execution_count": None},
+        {"cell_type": "code", "metadata": {}, "source": ["print(azureml.core.VERSION)\n"], "outputs": [],
+         "execution_count": None}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    (tmp_path / "z.py").write_text("import azureml.core\n\nprint(azureml.core.VERSION)\n")
+    example = json.loads(report(tmp_path, "--format", "json").stdout)["example"]
+    assert (example["code"], example["path"], example["cell"]) == ("AML081", "z.py", None)
+    assert "from importlib.metadata import version" in example["after"]
