@@ -55,3 +55,44 @@ print(ws.get_details())
     assert text.count("# TODO(azureml-v2): AML020 v2 shows the Workspace entity") == 1  # D+T
     records = execute(script)
     assert {"operation": "workspaces.get", "name": "ws"} in records
+
+
+def test_a_client_an_earlier_run_made_beside_the_workspace_takes_its_place(tmp_path: Path) -> None:
+    """A first run kept ``ws`` for a v1 call and made ``ml_client`` beside it; once that call is
+    gone, the workspace goes and its uses take the existing client, rather than a second one."""
+    script = project(tmp_path, """\
+from azure.ai.ml import MLClient
+from azure.identity import DefaultAzureCredential
+from azureml.core import Workspace
+
+ws = Workspace.from_config()
+ml_client = MLClient.from_config(DefaultAzureCredential())
+print(ws.name, ml_client.workspace_name)
+""")
+    fix(script)
+    text = script.read_text()
+    assert "ws = " not in text and text.count("MLClient.from_config(") == 1
+    assert "print(ml_client.workspace_name, ml_client.workspace_name)" in text
+    before = text
+    fix(script)
+    assert script.read_text() == before
+
+
+def test_a_client_of_another_workspace_written_after_it_is_not_taken_for_its_own(tmp_path: Path) -> None:
+    """The workspace stays (``write_config`` has no v2 form); its migrated datastore call needs a
+    client of the same workspace, which the user's ``other`` is not."""
+    script = project(tmp_path, """\
+from azure.ai.ml import MLClient
+from azure.identity import DefaultAzureCredential
+from azureml.core import Workspace
+
+ws = Workspace.from_config()
+other = MLClient(DefaultAzureCredential(), "sub", "rg", "another-workspace")
+ws.write_config()
+store = ws.get_default_datastore()
+""")
+    fix(script)
+    text = script.read_text()
+    assert 'other = MLClient(DefaultAzureCredential(), "sub", "rg", "another-workspace")' in text
+    assert "ml_client = MLClient.from_config(DefaultAzureCredential())" in text
+    assert "store = ml_client.datastores.get_default()" in text

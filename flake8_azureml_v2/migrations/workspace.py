@@ -10,6 +10,7 @@ from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, constant_str
 from ..engine.fixing.specs import MethodSpec, Refused, apply_method_spec
 from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.symbols import plain_names
 from ..engine.names import Binding, Ref
 from . import credentials
 from ._common import CLIENT_NAME, client_name
@@ -134,10 +135,14 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         except Refused as reason:
             yield unit.refuse(str(reason), reason.kind)
             continue
-        client = client_name(ctx, binding)
+        made = _client_made_beside(binding, beside_call, ctx)
+        client = made or client_name(ctx, binding)
         unit.counterpart = client
-        unit.edits.append(statements.replace(ctx.locator, call, client_call))
-        if client != binding.name:
+        if made:  # an earlier run kept the workspace and made this client; the workspace now goes
+            unit.edits.append(ctx.delete(binding.node))
+        else:
+            unit.edits.append(statements.replace(ctx.locator, call, client_call))
+        if client != binding.name and not made:
             target = binding.node.targets[0]  # type: ignore[attr-defined]
             unit.edits.append(statements.replace(ctx.locator, target, client))
         for use in binding.uses:
@@ -168,16 +173,27 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
     yield from credentials.fix(ctx)
 
 
+def _client_made_beside(binding: Binding, client_call: str, ctx: FixContext) -> str | None:
+    """The name of the client an earlier run created right after the workspace's statement,
+    when that statement makes the very client this fix would make."""
+    statement = binding.node
+    following = ctx.next_statement(statement) if isinstance(statement, ast.stmt) else None
+    if not (isinstance(following, ast.Assign) and len(following.targets) == 1
+            and isinstance(following.targets[0], ast.Name) and isinstance(following.value, ast.Call)):
+        return None
+    wanted = ast.dump(ast.parse(plain_names(client_call), mode="eval").body)
+    return following.targets[0].id if ast.dump(following.value) == wanted else None
+
+
 def _beside(unit: Rewrite, binding: Binding, client_call: str, ctx: FixContext) -> None:
     """How the client is created next to a workspace that stays (once: a client
     created there by an earlier run is reused)."""
     statement = binding.node
     assert isinstance(statement, ast.stmt)
     unit.alive_description = "Workspace kept for the v1 code that still uses it; MLClient created beside it"
-    following = ctx.next_statement(statement)
-    if (isinstance(following, ast.Assign) and len(following.targets) == 1 and isinstance(following.targets[0], ast.Name)
-            and isinstance(following.value, ast.Call) and "MLClient" in ctx.locator.text(following.value.func)):
-        unit.alive_counterpart = following.targets[0].id
+    made = _client_made_beside(binding, client_call, ctx)
+    if made:
+        unit.alive_counterpart = made
         unit.alive_edits = []
         return
     name = ctx.fresh_name(CLIENT_NAME) if unit.counterpart == binding.name else unit.counterpart

@@ -35,6 +35,12 @@ def symbol(module: str, name: str = "") -> str:
     return f"{_OPEN}{module}{_SEP}{name}{_CLOSE}"
 
 
+def plain_names(text: str) -> str:
+    """``text`` with each placeholder written as the name it wants (to compare with code
+    an earlier run wrote)."""
+    return _PLACEHOLDER.sub(lambda m: Symbol(m.group(1), m.group(2)).wanted, text)
+
+
 def symbols_in(text: str) -> list[Symbol]:
     return sorted({Symbol(m, n) for m, n in _PLACEHOLDER.findall(text)})
 
