@@ -236,3 +236,29 @@ def test_a_run_configuration_whose_environment_has_a_todo_still_migrates_the_ste
     environment = job["jobs"]["train_step"]["component"]["environment"]
     assert "scikit-learn" in str(environment["conda_file"]), environment
     assert environment["image"].startswith("mcr.microsoft.com/azureml/")
+
+
+def test_a_step_that_produces_data_a_v1_pipeline_still_reads_stays(tmp_path: Path) -> None:
+    """``prep`` is in no steps list: the v1 pipeline finds it through ``prepared``, the data it
+    produces.  The pipeline stays v1 (``train``'s seed is unknown), so ``prep`` must stay too;
+    alone, it was rewritten into a component and the v1 pipeline lost the producer of its input."""
+    script = project(tmp_path, """\
+from azureml.core import Experiment, Workspace
+from azureml.pipeline.core import Pipeline, PipelineData
+from azureml.pipeline.steps import PythonScriptStep
+
+ws = Workspace.from_config()
+store = ws.get_default_datastore()
+prepared = PipelineData("prepared", datastore=store)
+prep = PythonScriptStep(script_name="prep.py", arguments=["--out", prepared], outputs=[prepared],
+                        compute_target="cpu", source_directory="./src")
+train = PythonScriptStep(script_name="train.py", arguments=["--in", prepared, "--seed", len(ws.name)],
+                         inputs=[prepared], compute_target="cpu", source_directory="./src")
+pipeline = Pipeline(ws, steps=[train])
+Experiment(ws, "closure").submit(pipeline)
+""")
+    before = script.read_text()
+    report = fix(script)
+    assert script.read_text() == before
+    assert ("job.py:8:8: AML003 left: `prepared` stays as it is for code that still needs it, and v1 learns "
+            "from this step which step produces or reads it") in report

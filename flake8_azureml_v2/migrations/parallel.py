@@ -287,6 +287,8 @@ def fix_step(ctx: FixContext) -> Iterator[Rewrite]:
         unit.binding = plan.binding
         unit.edits.extend(plan.edits)
         unit.consumes.extend(plan.consumes)
+        unit.registers_with = list(plan.line.consumes)
+        unit.registration = "v1 learns from this step which step produces or reads it"
         unit.helpers.update(plan.helpers)
         for note in plan.notes:
             if note == _TODO_ROWS:

@@ -20,6 +20,8 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             yield unit.refuse(str(reason))
             continue
         unit.binding = plan.binding
+        unit.registers_with = list(plan.line.consumes)
+        unit.registration = "v1 learns from this step which step produces or reads it"
         unit.edits.extend(plan.edits)
         unit.consumes.extend(plan.consumes)
         unit.imports |= plan.line.imports

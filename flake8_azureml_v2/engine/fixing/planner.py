@@ -286,9 +286,21 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
     for rewrite, sharer, refusal in shared:
         if not _alike(rewrite, sharer, plan):
             plan.refuse(rewrite, refusal)
+    for rewrite in plan.accepted():
+        kept = next((name for name in rewrite.registers_with if _stays(provider, ctx.binding_of(name), plan)), None)
+        if kept is not None:
+            plan.refuse(rewrite, Refusal(RefusalKind.DATA_FLOW, (
+                f"`{kept.id}` stays as it is for code that still needs it, and {rewrite.registration}"),
+                (kept.lineno,)))
     for refused in [key for key in plan.stays if key in plan.refused]:
         del plan.stays[refused]
     return plan
+
+
+def _stays(provider: dict[int, Rewrite], binding: Binding | None, plan: Plan) -> bool:
+    """The object ``binding`` holds is kept as it is, beside its new counterpart."""
+    found = provider.get(id(binding)) if binding is not None else None
+    return found is not None and id(found) in plan.stays
 
 
 def _alike(one: Rewrite, other: Rewrite, plan: Plan) -> bool:

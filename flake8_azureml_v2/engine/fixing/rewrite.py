@@ -64,6 +64,11 @@ class Rewrite:
     # or its statement has an effect the new code relies on: say which in ``keep_reason``).
     must_keep_alive: bool = False
     keep_reason: str = ""
+    # Consumed objects the old call also registers itself with (a v1 step becomes the
+    # producer of its outputs): while one of them stays, old code still relies on the
+    # call, so it stays too.  ``registration`` says what the registration is.
+    registers_with: list[ast.Name] = field(default_factory=list)
+    registration: str = ""
 
     def __post_init__(self) -> None:
         if not self.findings:
