@@ -45,6 +45,9 @@ class Rule:
     # Why a MANUAL rule's findings are left: the reference rules a rewrite out
     # (IMPOSSIBLE), or it gives none this tool can make soundly (NOT_YET).
     manual_kind: RefusalKind = RefusalKind.IMPOSSIBLE
+    # The rule whose fix also rewrites this construct, with the object it is used on
+    # (a submitted run's calls go with the submit).
+    fixed_with: str | None = None
 
     @property
     def default_message(self) -> str:

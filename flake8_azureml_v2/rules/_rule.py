@@ -36,8 +36,6 @@ class AmlRule(Rule):
     # the shared matchers provide one, custom detectors declare their own.
     sg_rule: dict[str, object] | None = None
     sg_fix: str | None = None  # an ast-grep fix template, where one can express the rewrite
-    # The rule whose fix also rewrites this construct (a submitted run's calls go with the submit).
-    fixed_with: str | None = None
 
     @property
     def ast_grep_rule(self) -> dict[str, object] | None:

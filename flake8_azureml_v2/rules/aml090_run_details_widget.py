@@ -12,6 +12,7 @@ RULE = Rule(
     v2="returned_job.studio_url or ml_client.jobs.stream(returned_job.name)",
     article="migrate-to-v2-command-job",
     fix_safety=FixSafety.UNSAFE,
+    fixed_with="AML001",
     detect=calls_to("azureml.widgets.RunDetails", members=True),
     why=(
         "The azureml-widgets notebook widget is part of SDK v1 and has no v2 counterpart. "

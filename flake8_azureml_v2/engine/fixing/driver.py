@@ -47,6 +47,7 @@ class _Rules:
     safety: dict[str, FixSafety]
     removal_codes: tuple[str, ...]  # rules whose fix is removing unused imports
     manual_kinds: dict[str, RefusalKind]  # why each MANUAL rule's findings are left
+    fixed_with: frozenset[str]  # rules whose constructs another rule's fix rewrites
 
     @classmethod
     def of(cls, rules: Sequence[Rule]) -> _Rules:
@@ -56,6 +57,7 @@ class _Rules:
             {r.code: r.fix_safety for r in rules},
             tuple(r.code for r in rules if r.removes_unused_imports),
             {r.code: r.manual_kind for r in rules if r.fix_safety is FixSafety.MANUAL},
+            frozenset(r.code for r in rules if r.fixed_with is not None),
         )
 
     def safety_of(self, code: str) -> FixSafety:
@@ -161,7 +163,7 @@ def _default_refusal(finding: Finding, known: _Rules) -> Refusal:
         if known.manual_kinds.get(finding.code, RefusalKind.IMPOSSIBLE) is RefusalKind.IMPOSSIBLE:
             return Refusal(RefusalKind.IMPOSSIBLE, f"no sound automatic rewrite; migrate it by hand: {finding.message}")
         return Refusal(RefusalKind.NOT_YET, f"no automatic fix; migrate it by hand: {finding.message}")
-    if not any(r.code == finding.code for r in known.fixers):
+    if finding.code not in known.fixed_with and not any(r.code == finding.code for r in known.fixers):
         return Refusal(RefusalKind.NOT_YET, f"no automatic fix for this rule yet; {finding.message}")
     return Refusal(RefusalKind.NOT_YET, f"this form is not migrated automatically; {finding.message}")
 
@@ -584,12 +586,24 @@ def _companion_refusals(result: _Pass, plan: planner.Plan, ctx: FixContext, know
         if (id(finding) in result.refusals or finding.node is None or finding.code in own
                 or finding.code in known.removal_codes or known.safety.get(finding.code) is FixSafety.MANUAL):
             continue  # (what no rewrite can fix stays reported as such, whatever it depends on)
-        receiver = _receiver(finding.node)
-        binding = ctx.binding_of(receiver) if receiver is not None else None
-        found = refused_bindings.get(id(binding)) if binding is not None else None
+        found = None
+        for used_on in (_receiver(finding.node), _wrapped(finding.node) if finding.code in known.fixed_with else None):
+            binding = ctx.binding_of(used_on) if used_on is not None else None
+            found = found or (refused_bindings.get(id(binding)) if binding is not None else None)
         if found is not None:
             rewrite, refusal = found
             result.refusals[id(finding)] = refusal.blocking(getattr(rewrite.node, "lineno", 0))
+
+
+def _wrapped(node: ast.AST) -> ast.Name | None:
+    """The object a wrapper call is given: ``x`` of ``Wrapper(x)`` or ``Wrapper(x).m()``."""
+    current = node
+    while isinstance(current, (ast.Attribute, ast.Subscript)) or (
+            isinstance(current, ast.Call) and isinstance(current.func, (ast.Attribute, ast.Subscript))):
+        current = current.func if isinstance(current, ast.Call) else current.value
+    if isinstance(current, ast.Call) and current.args and isinstance(current.args[0], ast.Name):
+        return current.args[0]
+    return None
 
 
 def _receiver(node: ast.AST) -> ast.Name | None:
