@@ -110,3 +110,18 @@ def test_only_what_the_reference_calls_impossible_is_reported_as_impossible(tmp_
                for line in left)
     assert any(line.startswith("steps.py:3:5: AML057 left: no automatic fix for this rule yet")
                and line.endswith("[not yet supported]") for line in left)
+
+
+def test_a_construct_another_rules_fix_rewrites_does_not_claim_its_rule_has_no_fix(tmp_path: Path) -> None:
+    """``except ComputeTargetException`` is rewritten with the compute lookup it guards (AML024's
+    get-or-create); around a lookup with no create, that form is left, and says so."""
+    (tmp_path / "compute.py").write_text(
+        "from azureml.core import Workspace\nfrom azureml.core.compute import ComputeTarget\n"
+        "from azureml.core.compute_target import ComputeTargetException\n"
+        "ws = Workspace.from_config()\ntry:\n    target = ComputeTarget(workspace=ws, name='cpu')\n"
+        "except ComputeTargetException:\n    target = None\n")
+    left = [line for line in fix(tmp_path, "--unsafe-fixes", "--check", "compute.py").stdout.splitlines()
+            if " AML026 left: " in line]
+    assert left == ["compute.py:7:8: AML026 left: this form is not migrated automatically; ComputeTargetException is "
+                    "Azure ML SDK v1; catch azure.core.exceptions.ResourceNotFoundError from ml_client.compute.get(name) "
+                    "[not yet supported]"]

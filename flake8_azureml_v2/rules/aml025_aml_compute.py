@@ -12,6 +12,7 @@ RULE = Rule(
     v2="azure.ai.ml.entities.AmlCompute(name=..., size=..., max_instances=..., idle_time_before_scale_down=...)",
     article="migrate-to-v2-resource-compute",
     fix_safety=FixSafety.UNSAFE,
+    fixed_with="AML024",
     detect=calls_to("azureml.core.compute.AmlCompute", members=True),
     message=(
         "AmlCompute from azureml.core.compute is Azure ML SDK v1; use "

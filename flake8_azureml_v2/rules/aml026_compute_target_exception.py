@@ -12,6 +12,7 @@ RULE = Rule(
     v2="azure.core.exceptions.ResourceNotFoundError",
     article="migrate-to-v2-resource-compute",
     fix_safety=FixSafety.UNSAFE,
+    fixed_with="AML024",
     detect=references("azureml.exceptions.ComputeTargetException"),
     message=(
         "ComputeTargetException is Azure ML SDK v1; catch "

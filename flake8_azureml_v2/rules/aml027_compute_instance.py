@@ -12,6 +12,7 @@ RULE = Rule(
     v2="azure.ai.ml.entities.ComputeInstance(name=..., size=...)",
     article="migrate-to-v2-resource-compute",
     fix_safety=FixSafety.UNSAFE,
+    fixed_with="AML024",
     detect=calls_to("azureml.core.compute.ComputeInstance", members=True),
     message=(
         "ComputeInstance from azureml.core.compute is Azure ML SDK v1; use "

@@ -12,6 +12,7 @@ RULE = Rule(
     v2="mlflow.get_run(job_name).data.metrics",
     article="reference-migrate-sdk-v1-mlflow-tracking",
     fix_safety=FixSafety.UNSAFE,
+    fixed_with="AML001",
     detect=method_calls("azureml.core.Run", "get_metrics"),
     why=(
         "v2 metrics live in MLflow, and the job name is the MLflow run id. Point MLflow at "

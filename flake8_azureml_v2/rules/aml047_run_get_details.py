@@ -12,6 +12,7 @@ RULE = Rule(
     v2="ml_client.jobs.get(job_name)",
     article="migrate-to-v2-command-job",
     fix_safety=FixSafety.UNSAFE,
+    fixed_with="AML001",
     detect=method_calls("azureml.core.Run", "get_details"),
     why=(
         "ml_client.jobs.get returns the job entity with typed attributes (status, compute, "

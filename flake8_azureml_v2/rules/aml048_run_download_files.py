@@ -12,6 +12,7 @@ RULE = Rule(
     v2="ml_client.jobs.download(job_name, download_path=..., output_name=...)",
     article="migrate-to-v2-command-job",
     fix_safety=FixSafety.UNSAFE,
+    fixed_with="AML001",
     detect=method_calls("azureml.core.Run", "download_file", "download_files"),
     message=(
         "run.download_file()/download_files() is Azure ML SDK v1; use "
