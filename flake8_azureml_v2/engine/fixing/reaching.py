@@ -121,7 +121,7 @@ def uses_reaching(ctx: FixContext, binding: Binding) -> list[ast.Name]:
     home = ctx.statement_of(binding.node)
     if not later and not binding.conditional:  # (a binding in a loop is conditional)
         return binding.uses
-    horizon = _horizon(ctx, home, binding.name)
+    horizon = _horizon(ctx, home, binding.name) if later else None
     extra: list[ast.Name] = []
     for other in later:
         there = ctx.statement_of(other.node)
