@@ -266,7 +266,7 @@ def _client(workspace: ast.Name, unit: Rewrite, ctx: FixContext) -> str:
 
 def _waits(binding: Binding, unit: Rewrite, ctx: FixContext) -> None:
     """``x.wait_for_completion(...)`` statements: v2's ``.result()`` already waited."""
-    _alike_uses(binding, unit, ctx)
+    _uses_meaning_the_same(binding, unit, ctx)
     for use in binding.uses:
         method = ctx.parent(use)
         call = ctx.parent(method) if method is not None else None
@@ -336,7 +336,7 @@ def _type_check(use: ast.Name, unit: Rewrite, ctx: FixContext) -> bool:
     return True
 
 
-def _alike_uses(binding: Binding, unit: Rewrite, ctx: FixContext) -> None:
+def _uses_meaning_the_same(binding: Binding, unit: Rewrite, ctx: FixContext) -> None:
     """Uses that mean the same on the v2 entity: ``x.name`` and truth tests as they are; class
     and type checks made against v2's (only where the use can see no other value)."""
     for use in ctx.uses_reaching(binding):

@@ -211,7 +211,7 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
                 if sharer is not None:
                     # Another assignment's rewrite translates this use for its own value; this
                     # one's value reaches it too, so the two go together or not at all (and
-                    # only when they make the same object under the same name: see _shared).
+                    # only when they make the same object under the same name: see _alike).
                     plan.needs[id(rewrite)].append(sharer)
                     plan.needs[id(sharer)].append(rewrite)
                     shared.append((rewrite, sharer, Refusal(
@@ -283,6 +283,14 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
                 RefusalKind.DATA_FLOW,
                 f"`{use.id}` is also used at {describe_use(ctx.locator, ctx, use)}, which stays as it is; "
                 "the migrated code uses the new object beside it", (use.lineno,))
+    _check_accepted(plan, shared, provider, ctx)
+    return plan
+
+
+def _check_accepted(plan: Plan, shared: list[tuple[Rewrite, Rewrite, Refusal]], provider: dict[int, Rewrite],
+                    ctx: FixContext) -> None:
+    """What only the accepted set can tell: two assignments sharing a use must be rewritten
+    alike, and an old call that registers with an object that stays must stay with it."""
     for rewrite, sharer, refusal in shared:
         if not _alike(rewrite, sharer, plan):
             plan.refuse(rewrite, refusal)
@@ -294,7 +302,6 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
                 (kept.lineno,)))
     for refused in [key for key in plan.stays if key in plan.refused]:
         del plan.stays[refused]
-    return plan
 
 
 def _stays(provider: dict[int, Rewrite], binding: Binding | None, plan: Plan) -> bool:
