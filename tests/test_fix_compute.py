@@ -207,6 +207,7 @@ print(type(target) is AmlCompute, target.type == "AmlCompute")
     report = fix(script)
     text = script.read_text()
     assert 'print(type(target) is AmlCompute, target.type == "AmlCompute")' in text
+    assert 'target = ws.compute_targets["cpu-cluster"]' in text  # the branch's own lookup stays too
     assert 'target = ComputeTarget(workspace=ws, name="other")' in text
     assert "from azureml.core.compute import" in text
     assert "AML024 left" in report
