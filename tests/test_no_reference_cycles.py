@@ -9,6 +9,8 @@ of the time of a corpus check or fix.  Not a timing: the collector must find not
 
 from __future__ import annotations
 
+import ast
+
 import gc
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,3 +95,19 @@ def test_the_node_index_is_ast_walk_and_its_parents_without_holding_the_tree(col
         assert parent_of(tree, tree.body[0]) is tree and parent_of(tree, tree) is None
         del tree
         assert _cyclic_garbage() == []  # the index freed with its tree, by reference counting
+
+
+def test_comparing_trees_leaves_no_cycle(collector_paused: None) -> None:
+    """What ``ast.dump(a) == ast.dump(b)`` says (positions and quotes aside), without the
+    reference cycle each ``ast.dump`` call leaves behind."""
+    from flake8_azureml_v2.engine.nodes import same_tree
+
+    one = ast.parse("MLClient.from_config(DefaultAzureCredential(), path='../')", mode="eval").body
+    same = ast.parse('MLClient.from_config(DefaultAzureCredential(),  path="../")', mode="eval").body
+    others = [ast.parse(text, mode="eval").body for text in (
+        "MLClient.from_config(DefaultAzureCredential(), path='..')", "MLClient.from_config(DefaultAzureCredential())",
+        "MLClient.from_config(AzureCliCredential(), path='../')", "MLClient(DefaultAzureCredential(), path='../')",
+        "MLClient.from_config(DefaultAzureCredential(), path=b'../')")]
+    assert same_tree(one, same)
+    assert [same_tree(one, other) for other in others] == [False] * len(others)
+    assert _cyclic_garbage() == []

@@ -59,3 +59,14 @@ def parent_of(tree: ast.AST, node: ast.AST) -> ast.AST | None:
     """The parent of ``node`` under ``tree`` (None for the tree itself and nodes not in it)."""
     _, parents, top = _kept(tree)
     return tree if id(node) in top else parents.get(id(node))
+
+
+def same_tree(one: object, other: object) -> bool:
+    """Two syntax trees with the same nodes and values, positions aside (what ``ast.dump``
+    compares; ``ast.dump`` itself leaves a reference cycle behind on every call)."""
+    if isinstance(one, ast.AST):
+        return type(one) is type(other) and all(
+            same_tree(getattr(one, name, None), getattr(other, name, None)) for name in one._fields)
+    if isinstance(one, list):
+        return isinstance(other, list) and len(one) == len(other) and all(map(same_tree, one, other))
+    return one == other and type(one) is type(other)

@@ -11,6 +11,7 @@ from ..engine.fixing.arguments import bind_arguments, constant_str
 from ..engine.fixing.specs import MethodSpec, Refused, apply_method_spec
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.symbols import plain_names
+from ..engine.nodes import same_tree
 from ..engine.names import Binding, Ref
 from . import credentials
 from ._common import CLIENT_NAME, client_name
@@ -181,8 +182,8 @@ def _client_made_beside(binding: Binding, client_call: str, ctx: FixContext) -> 
     if not (isinstance(following, ast.Assign) and len(following.targets) == 1
             and isinstance(following.targets[0], ast.Name) and isinstance(following.value, ast.Call)):
         return None
-    wanted = ast.dump(ast.parse(plain_names(client_call), mode="eval").body)
-    return following.targets[0].id if ast.dump(following.value) == wanted else None
+    wanted = ast.parse(plain_names(client_call), mode="eval").body
+    return following.targets[0].id if same_tree(following.value, wanted) else None
 
 
 def _beside(unit: Rewrite, binding: Binding, client_call: str, ctx: FixContext) -> None:
