@@ -20,10 +20,8 @@ _TOP = "_azureml_v2_top"
 def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST], set[int]]:
     """The nodes below ``tree`` in ``ast.walk``'s order, the parent of each node whose
     parent is not ``tree``, and the ids of ``tree``'s own children."""
-    nodes: list[ast.AST] = []
+    nodes: list[ast.AST] = list(ast.iter_child_nodes(tree))
     parents: dict[int, ast.AST] = {}
-    for child in ast.iter_child_nodes(tree):
-        nodes.append(child)
     top = {id(child) for child in nodes}
     position = 0
     while position < len(nodes):  # breadth first, in ast.walk's order

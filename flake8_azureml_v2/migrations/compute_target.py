@@ -16,7 +16,7 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.findings import RefusalKind
-from ..engine.fixing import listedit, statements
+from ..engine.fixing import listedit, reaching, statements
 from ..engine.fixing.arguments import bind_arguments, constant_str, py_str
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite
@@ -289,16 +289,6 @@ def _tested(node: ast.AST, ctx: FixContext) -> bool:
     return isinstance(parent, ast.BoolOp) and _tested(parent, ctx)
 
 
-def _straight_after(binding: Binding, use: ast.Name, ctx: FixContext) -> bool:
-    """``use`` runs after the binding in the same block, with no other binding of the name
-    between: it sees this binding's value and no other."""
-    statement = ctx.statement_of(binding.node)
-    start, end = (statement.lineno, statement.col_offset), (use.lineno, use.col_offset)
-    return ctx.runs_after_in_block(statement, use) and not any(
-        other is not binding and other.scope is binding.scope and start < (other.node.lineno, other.node.col_offset) < end  # type: ignore[attr-defined]
-        for other in ctx.bindings_named(binding.name))
-
-
 def _class_check(use: ast.Name, unit: Rewrite, ctx: FixContext) -> bool:
     """``type(x) is AmlCompute`` / ``isinstance(x, AmlCompute)``: against the v2 entity class."""
     call = ctx.parent(use)
@@ -345,7 +335,7 @@ def _uses_meaning_the_same(binding: Binding, unit: Rewrite, ctx: FixContext) -> 
         reads_name = (isinstance(attribute, ast.Attribute) and attribute.attr == "name"
                       and isinstance(attribute.ctx, ast.Load) and not (isinstance(owner, ast.Call) and owner.func is attribute))
         if reads_name or _tested(use, ctx) or (
-                use in binding.uses and _straight_after(binding, use, ctx) and (_class_check(use, unit, ctx) or _type_check(use, unit, ctx))):
+                use in binding.uses and reaching.sees_only(ctx, binding, use) and (_class_check(use, unit, ctx) or _type_check(use, unit, ctx))):
             unit.own_uses.add(id(use))
 
 

@@ -160,7 +160,7 @@ def _default_refusal(finding: Finding, known: _Rules) -> Refusal:
         return Refusal(RefusalKind.BLOCKED, "the names it imports are still used by code that stays v1")
     safety = known.safety.get(finding.code)
     if safety is FixSafety.MANUAL:
-        if known.manual_kinds.get(finding.code, RefusalKind.IMPOSSIBLE) is RefusalKind.IMPOSSIBLE:
+        if known.manual_kinds[finding.code] is RefusalKind.IMPOSSIBLE:
             return Refusal(RefusalKind.IMPOSSIBLE, f"no sound automatic rewrite; migrate it by hand: {finding.message}")
         return Refusal(RefusalKind.NOT_YET, f"no automatic fix; migrate it by hand: {finding.message}")
     if finding.code not in known.fixed_with and not any(r.code == finding.code for r in known.fixers):
@@ -586,10 +586,9 @@ def _companion_refusals(result: _Pass, plan: planner.Plan, ctx: FixContext, know
         if (id(finding) in result.refusals or finding.node is None or finding.code in own
                 or finding.code in known.removal_codes or known.safety.get(finding.code) is FixSafety.MANUAL):
             continue  # (what no rewrite can fix stays reported as such, whatever it depends on)
-        found = None
-        for used_on in (_receiver(finding.node), _wrapped(finding.node) if finding.code in known.fixed_with else None):
-            binding = ctx.binding_of(used_on) if used_on is not None else None
-            found = found or (refused_bindings.get(id(binding)) if binding is not None else None)
+        used_on = [_receiver(finding.node), _wrapped(finding.node) if finding.code in known.fixed_with else None]
+        bindings = [ctx.binding_of(name) for name in used_on if name is not None]
+        found = next((refused_bindings[id(b)] for b in bindings if b is not None and id(b) in refused_bindings), None)
         if found is not None:
             rewrite, refusal = found
             result.refusals[id(finding)] = refusal.blocking(getattr(rewrite.node, "lineno", 0))

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 Position = tuple[int, int]
 
 
-def _position(node: ast.AST) -> Position:
+def position(node: ast.AST) -> Position:
     return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
 
@@ -74,15 +74,28 @@ def binds_always(statement: ast.stmt, name: str) -> bool:
     return False
 
 
+def rebound_between(ctx: FixContext, binding: Binding, end: Position) -> bool:
+    """Another binding of the name in the binding's scope lies after it, up to ``end``."""
+    start = position(binding.node)
+    return any(other is not binding and other.scope is binding.scope and start < position(other.node) <= end
+               for other in ctx.bindings_named(binding.name))
+
+
+def sees_only(ctx: FixContext, binding: Binding, use: ast.Name) -> bool:
+    """``use`` runs after the binding in the same block, with no other binding of the name
+    between: it can see this binding's value and no other."""
+    return runs_after_in_block(ctx, ctx.statement_of(binding.node), use) and not rebound_between(ctx, binding, position(use))
+
+
 def runs_after_in_block(ctx: FixContext, statement: ast.stmt, node: ast.AST) -> bool:
     """``node`` lies in a later statement of ``statement``'s block, or nested in one."""
-    found = ctx._blocks.get(id(statement))
+    found = ctx.place_in_block(statement)
     if found is None:
         return False
     block, index = found
     current = ctx.statement_of(node)
     while True:
-        where = ctx._blocks.get(id(current))
+        where = ctx.place_in_block(current)
         if where is not None and where[0] is block:
             return where[1] > index
         parent = ctx.parent(current)
@@ -97,7 +110,7 @@ def _horizon(ctx: FixContext, statement: ast.stmt, name: str) -> Position | None
     best: Position | None = None
     current: ast.AST = statement
     while True:
-        found = ctx._blocks.get(id(current))
+        found = ctx.place_in_block(current)
         if found is not None:
             block, index = found
             for later in block[index + 1:]:
@@ -117,7 +130,7 @@ def uses_reaching(ctx: FixContext, binding: Binding) -> list[ast.Name]:
     block of the same scope, that may still see ``binding``'s value."""
     later = [other for other in ctx.bindings_named(binding.name)
              if other is not binding and other.scope is binding.scope
-             and _position(other.node) > _position(binding.node)]
+             and position(other.node) > position(binding.node)]
     home = ctx.statement_of(binding.node)
     if not later and not binding.conditional:  # (a binding in a loop is conditional)
         return binding.uses
@@ -128,7 +141,7 @@ def uses_reaching(ctx: FixContext, binding: Binding) -> list[ast.Name]:
         if ctx.block_of(there) is ctx.block_of(home):
             continue  # a later assignment in the same block replaces the value for good
         extra.extend(use for use in other.uses
-                     if (horizon is None or _position(use) < horizon) and not runs_after_in_block(ctx, there, use))
+                     if (horizon is None or position(use) < horizon) and not runs_after_in_block(ctx, there, use))
     extra.extend(_loop_carried(ctx, binding, home, later))
     return [*binding.uses, *extra] if extra else binding.uses
 
@@ -136,16 +149,16 @@ def uses_reaching(ctx: FixContext, binding: Binding) -> list[ast.Name]:
 def _loop_carried(ctx: FixContext, binding: Binding, home: ast.stmt, later: list[Binding]) -> list[ast.Name]:
     """Uses earlier in a loop that holds the binding: the next time round they see its value."""
     found: list[ast.Name] = []
-    start = _position(home)
+    start = position(home)
     node: ast.AST | None = ctx.parent(home)
     while node is not None and not isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef,
                                                      ast.ClassDef, ast.Lambda)):
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-            first, last = _position(node), _end(node)
+            first, last = position(node), _end(node)
             for other in ctx.bindings_named(binding.name):
                 if other is binding or other in later or other.scope is not binding.scope:
                     continue
-                found.extend(use for use in other.uses if first <= _position(use) < start and _position(use) <= last)
+                found.extend(use for use in other.uses if first <= position(use) < start and position(use) <= last)
         node = ctx.parent(node)
     return found
 

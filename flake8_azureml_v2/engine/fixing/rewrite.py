@@ -135,15 +135,14 @@ class FixContext:
             statement = self.statement_of(self.parent(statement))  # type: ignore[arg-type]
         return statement
 
+    def place_in_block(self, statement: ast.AST) -> tuple[list[ast.stmt], int] | None:
+        """The statement list ``statement`` belongs to, and its index there."""
+        return self._blocks.get(id(statement))
+
     def block_of(self, statement: ast.stmt) -> list[ast.stmt] | None:
         """The statement list ``statement`` belongs to."""
         found = self._blocks.get(id(statement))
         return found[0] if found is not None else None
-
-    def runs_after_in_block(self, statement: ast.stmt, node: ast.AST) -> bool:
-        """``node`` lies in a later statement of ``statement``'s block (or nested in one), so
-        whatever reaches it ran ``statement`` first."""
-        return reaching.runs_after_in_block(self, statement, node)
 
     def uses_reaching(self, binding: Binding) -> list[ast.Name]:
         """``binding.uses`` and the uses that may see its value though the name model gave
@@ -259,11 +258,8 @@ class FixContext:
         site = self._sites.get(id(at))
         if site is None or site.scope is not binding.scope or not hasattr(at, "lineno"):
             return False
-        start, end = _position(binding.node), _position(at)
-        if not start < end:
-            return False
-        if any(other is not binding and other.scope is binding.scope and start < _position(other.node) <= end
-               for other in self.bindings_named(binding.name)):
+        end = reaching.position(at)
+        if not reaching.position(binding.node) < end or reaching.rebound_between(self, binding, end):
             return False
         node = self.parent(at)
         while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
@@ -369,7 +365,3 @@ def describe_use(locator: Locator, context: FixContext, use: ast.Name) -> str:
             continue
         break
     return f"{line_ref(use.lineno)} (`{snippet(locator, outer)}`)"
-
-
-def _position(node: ast.AST) -> tuple[int, int]:
-    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
