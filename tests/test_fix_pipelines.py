@@ -194,7 +194,8 @@ def test_a_step_without_v2_counterpart_leaves_the_pipeline_intact(tmp_path: Path
                "Dataset.File.from_files", "run_config.environment = env", "ComputeTarget.create("):
         assert v1 in migrated, v1
     assert "AML062 left:" in report
-    assert "AML004 left: step `spark_step` is not a PythonScriptStep this fix can migrate" in report
+    assert ("AML004 left: step `spark_step` is not one this fix can migrate (PythonScriptStep, ParallelRunStep, "
+            "EstimatorStep)") in report
 
 
 def test_pipeline_parameters_become_function_parameters(tmp_path: Path) -> None:

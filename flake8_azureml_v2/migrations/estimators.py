@@ -17,12 +17,14 @@ import posixpath
 from collections.abc import Iterator
 
 from ..engine.findings import RefusalKind
-from ..engine.fixing.arguments import constant_str, known_str, py_str
+from ..engine.fixing import statements
+from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
+from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Argument, Build, CallSpec, Drop, Keep, Map, Refuse, Refused, apply_call_spec
 from ..engine.names import Ref
 from ..rules.aml009_estimator import ESTIMATORS
-from . import commandline, hyperdrive
+from . import commandline, estimator_step, hyperdrive
 from ._defaults import DEFAULT_ENVIRONMENT, V1_CPU_IMAGE, default_environment
 from ._todo import add_todo
 from .script_run_config import compute_name, environment
@@ -68,45 +70,92 @@ def _command(argument: Argument) -> list[str]:
     script = known_str(ctx, argument.node)
     if script is None:
         raise Refused("entry_script= is not a known file name", RefusalKind.DATA_FLOW)
-    line = _line(argument.siblings, ctx, rewrite)
+    line = _line(ctx, rewrite)
     return [f"command={py_str(line.command(script))}"]
 
 
-def _line(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> commandline.CommandLine:
+def _line(ctx: FixContext, rewrite: Rewrite) -> commandline.CommandLine:
+    """The estimator's command line, with what it brings handed to ``rewrite`` once."""
     key = f"estimator_line:{id(rewrite)}"
     if key not in ctx.cache:
-        ctx.cache[key] = _translate(arguments.get("script_params"), ctx, rewrite)
+        line, edits = _estimator_line(rewrite.node, ctx)  # type: ignore[arg-type]
+        rewrite.edits.extend(edits)
+        hyperdrive.extend_trial(line, rewrite, ctx)
+        if estimator_step.run_by(rewrite.binding, ctx) is None:
+            rewrite.consumes.extend(line.consumes)  # run by a step, the step's fix takes its data
+            rewrite.findings.extend(line.resolves)
+        rewrite.notes.extend(line.notes)
+        comments = line.todo_comments()
+        if comments:
+            rewrite.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(rewrite.node), comments))
+            rewrite.todos.extend(comments)
+        ctx.cache[key] = line
     return ctx.cache[key]  # type: ignore[return-value]
 
 
-def _translate(params: Argument | None, ctx: FixContext, rewrite: Rewrite) -> commandline.CommandLine:
+def estimator_line(call: ast.Call, ctx: FixContext) -> commandline.CommandLine:
+    """The command line of the estimator ``call`` builds; raises :class:`Refused`."""
+    return _estimator_line(call, ctx)[0]
+
+
+def _estimator_line(call: ast.Call, ctx: FixContext) -> tuple[commandline.CommandLine, list[Edit]]:
+    """Read once per pass: the line, and the edits that absorb a ``script_params`` variable."""
+    cache: dict[int, tuple[commandline.CommandLine, list[Edit]] | str] = ctx.cache.setdefault(
+        "estimator_lines", {})  # type: ignore[assignment]
+    found = cache.get(id(call))
+    if isinstance(found, str):
+        raise Refused(found, RefusalKind.DATA_FLOW)
+    if found is None:
+        try:
+            found = cache[id(call)] = _translate(call, ctx)
+        except (Refused, commandline.Refused) as reason:
+            cache[id(call)] = str(reason)
+            raise Refused(str(reason), RefusalKind.DATA_FLOW) from None
+    return found
+
+
+def _translate(call: ast.Call, ctx: FixContext) -> tuple[commandline.CommandLine, list[Edit]]:
+    bound = bind_arguments(call, list(SIGNATURE))
+    if isinstance(bound, str):
+        raise Refused(bound, RefusalKind.DATA_FLOW)
+    values = bound.values
+    items, edits = _script_params(values.get("script_params"), ctx)
+    step = estimator_step.run_by(ctx.assigned_binding(call), ctx)
+    if step is None:
+        return commandline.translate(items, ctx), edits
+    if items:
+        raise Refused("script_params= on an estimator an EstimatorStep runs: v1 took the step's "
+                      "estimator_entry_script_arguments; move them there by hand", RefusalKind.DATA_FLOW)
+    added = estimator_step.step_arguments(step, ctx)
+    folder, script = known_str(ctx, values.get("source_directory")), known_str(ctx, values.get("entry_script"))
+    text = commandline.script_text(ctx, folder, script) if script is not None else None
+    line = commandline.translate(added.items, ctx, added.data, text)
+    line.check_visible(ctx, call)
+    return line, edits
+
+
+def _script_params(node: ast.expr | None, ctx: FixContext) -> tuple[list[ast.expr], list[Edit]]:
+    """``script_params={"--lr": 0.1, "--flag": ""}`` -> the argv items v1 built from it."""
     items: list[ast.expr] = []
-    if params is not None:
-        node = params.node
-        if isinstance(node, ast.Name):
-            binding = ctx.binding_of(node)
-            statement = binding.node if binding is not None else None
-            if (binding is None or binding.conditional or len(binding.uses) != 1
-                    or not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Dict)):
-                raise Refused(f"script_params=`{node.id}` is not a literal dict used only here", RefusalKind.DATA_FLOW)
-            rewrite.edits.append(ctx.delete(statement))
-            node = statement.value
-        if not isinstance(node, ast.Dict) or any(k is None for k in node.keys):
-            raise Refused("script_params= is not a literal dict", RefusalKind.DATA_FLOW)
-        for key, value in zip(node.keys, node.values):
-            items.append(key)  # type: ignore[arg-type]
-            if isinstance(value, ast.Constant) and value.value in (None, ""):
-                continue  # v1 passed the flag alone
-            items.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
-    try:
-        line = commandline.translate(items, ctx)
-    except commandline.Refused as reason:
-        raise Refused(str(reason), RefusalKind.DATA_FLOW) from None
-    hyperdrive.extend_trial(line, rewrite, ctx)
-    rewrite.consumes.extend(line.consumes)
-    rewrite.findings.extend(line.resolves)
-    rewrite.notes.extend(line.notes)
-    return line
+    edits: list[Edit] = []
+    if node is None:
+        return items, edits
+    if isinstance(node, ast.Name):
+        binding = ctx.binding_of(node)
+        statement = binding.node if binding is not None else None
+        if (binding is None or binding.conditional or len(binding.uses) != 1
+                or not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Dict)):
+            raise Refused(f"script_params=`{node.id}` is not a literal dict used only here", RefusalKind.DATA_FLOW)
+        edits.append(ctx.delete(statement))
+        node = statement.value
+    if not isinstance(node, ast.Dict) or any(k is None for k in node.keys):
+        raise Refused("script_params= is not a literal dict", RefusalKind.DATA_FLOW)
+    for key, value in zip(node.keys, node.values):
+        items.append(key)  # type: ignore[arg-type]
+        if isinstance(value, ast.Constant) and value.value in (None, ""):
+            continue  # v1 passed the flag alone
+        items.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
+    return items, edits
 
 
 def _finish(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> list[str]:
@@ -114,13 +163,16 @@ def _finish(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -
     if "entry_script" not in arguments:
         raise Refused("no entry_script= to run", RefusalKind.DATA_FLOW)
     built = [f"environment={_environment(arguments, ctx, rewrite)}"]
-    if "compute_target" not in arguments:
+    step = estimator_step.run_by(rewrite.binding, ctx)
+    if step is not None:  # a pipeline node: the step's compute, its data bound by the pipeline
+        built.extend(estimator_step.command_settings(step, ctx))
+    elif "compute_target" not in arguments:
         if "vm_size" not in arguments:
             raise Refused("no compute_target and no vm_size: v1 picked run-based compute itself", RefusalKind.DATA_FLOW)
         built.append(f"instance_type={arguments['vm_size'].text}")  # v1's run-based compute -> serverless
-    line = _line(arguments, ctx, rewrite)
-    if line.datasets or line.parameters:
-        built.append(f"inputs={commandline.dict_source(line.input_declarations(with_paths=True))}")
+    line = _line(ctx, rewrite)
+    if line.datasets or line.parameters or line.upstream:
+        built.append(f"inputs={commandline.dict_source(line.input_declarations(with_paths=step is None))}")
     if line.outputs:
         built.append(f"outputs={commandline.dict_source(line.outputs)}")
     return built

@@ -25,7 +25,7 @@ from . import commandline, data_inputs, data_outputs
 from ._common import absorbed_bindings
 from ._tabular import delimited_files
 from .data_refs import Taken
-from .pipelines import StepPlan, compute_source
+from .pipelines import StepPlan, compute_source, plan_once
 
 PARALLEL_RUN_STEP = "azureml.pipeline.steps.ParallelRunStep"
 PARALLEL_RUN_CONFIG = "azureml.pipeline.steps.ParallelRunConfig"
@@ -259,17 +259,7 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
 
 def plan_parallel_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     """The step's plan, built once per pass; raises ValueError with the reason."""
-    cache: dict[int, StepPlan | str] = ctx.cache.setdefault("parallel_steps", {})  # type: ignore[assignment]
-    found = cache.get(id(call))
-    if isinstance(found, str):
-        raise ValueError(found)
-    if found is None:
-        try:
-            found = cache[id(call)] = _plan(call, ctx)
-        except (ValueError, commandline.Refused) as reason:
-            cache[id(call)] = str(reason)
-            raise ValueError(str(reason)) from None
-    return found
+    return plan_once("parallel_steps", _plan, call, ctx)
 
 
 def fix_step(ctx: FixContext) -> Iterator[Rewrite]:

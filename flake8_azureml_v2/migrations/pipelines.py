@@ -96,7 +96,7 @@ def run_configuration_environment(node: ast.expr, ctx: FixContext, before: int, 
     return found.fields["environment"]
 
 
-def _once(kind: str, build: Callable[[ast.Call, FixContext], T], call: ast.Call, ctx: FixContext) -> T:
+def plan_once(kind: str, build: Callable[[ast.Call, FixContext], T], call: ast.Call, ctx: FixContext) -> T:
     """Build a plan once per pass (both AML003 and AML004 ask for it); a refusal is
     remembered too and raised again as ValueError."""
     cache: dict[int, object] = ctx.cache.setdefault(kind, {})  # type: ignore[assignment]
@@ -116,7 +116,7 @@ def _once(kind: str, build: Callable[[ast.Call, FixContext], T], call: ast.Call,
 
 def plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     """Raises ValueError with the reason when the step cannot be translated."""
-    return _once("steps", _plan_step, call, ctx)
+    return plan_once("steps", _plan_step, call, ctx)
 
 
 def _assigned(call: ast.Call, ctx: FixContext, signature: list[str], what: str) -> tuple[Binding, BoundArguments]:
@@ -203,6 +203,9 @@ def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, envi
     kept = [e for e in elements if e not in removed]
     edits.extend(listedit.append(ctx.text, container, extra, ctx.locator.newline, kept))
     return edits
+
+
+_MIGRATED_STEPS = ", ".join(kind.rsplit(".", 1)[1] for kind in (PYTHON_SCRIPT_STEP, *step_kinds.OTHER_STEPS))
 
 
 def is_step(ctx: FixContext, call: ast.AST) -> bool:
@@ -352,7 +355,7 @@ def _sink_outputs(steps: list[StepPlan]) -> dict[str, str]:
 
 def plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
     """Raises ValueError with the reason when the pipeline cannot be translated."""
-    return _once("pipelines", _plan_pipeline, call, ctx)
+    return plan_once("pipelines", _plan_pipeline, call, ctx)
 
 
 def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
@@ -370,7 +373,7 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
         step_binding = ctx.binding_of(name)
         statement = step_binding.node if step_binding is not None else None
         if not isinstance(statement, ast.Assign) or not is_step(ctx, statement.value):
-            raise ValueError(f"step `{name.id}` is not a PythonScriptStep this fix can migrate")
+            raise ValueError(f"step `{name.id}` is not one this fix can migrate ({_MIGRATED_STEPS})")
         try:
             steps.append(_plan_any_step(statement.value, ctx))  # type: ignore[arg-type]
         except ValueError as reason:

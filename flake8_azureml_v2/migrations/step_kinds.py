@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 # step class -> (migrations module, planner function)
 OTHER_STEPS = {
     "azureml.pipeline.steps.ParallelRunStep": ("parallel", "plan_parallel_step"),
+    "azureml.pipeline.steps.EstimatorStep": ("estimator_step", "plan_estimator_step"),
 }
 
 

@@ -1,0 +1,170 @@
+"""The migration for AML057: an ``EstimatorStep`` becomes its estimator's command, called as a node.
+
+mapping-extension.md 8.4: the estimator itself becomes ``command(...)`` (AML009,
+``estimators``).  When a step runs it, that command also takes what the step
+adds: its arguments (appended to the entry script's, as v1 did), its data as
+typed inputs and outputs, its name as ``display_name`` and ``allow_reuse`` as
+``is_deterministic``.  The step's statement then goes, and the pipeline function
+(AML004) calls the estimator's command like any other component.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..engine.findings import RefusalKind
+from ..engine.fixing.arguments import bind_arguments
+from ..engine.fixing.edits import Edit
+from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.specs import Refused
+from ..engine.names import Binding
+from . import commandline
+from .pipelines import StepPlan, compute_source, plan_once
+
+CODE = "AML057"
+ESTIMATOR_STEP = "azureml.pipeline.steps.EstimatorStep"
+# v1's order; positions after the third are refused, since sources disagree on them
+SIGNATURE = ["name", "estimator", "estimator_entry_script_arguments", "runconfig_pipeline_params", "inputs",
+             "outputs", "compute_target", "allow_reuse", "version"]
+_POSITIONAL = 3
+
+
+@dataclass
+class StepArguments:
+    """What a step adds to its estimator's command."""
+
+    call: ast.Call
+    values: dict[str, ast.expr]
+    items: list[ast.expr]  # the entry script's arguments
+    data: commandline.PipelineStep  # the data the step lists
+    edits: list[Edit] = field(default_factory=list)  # list variables absorbed into the step
+
+
+def run_by(binding: Binding | None, ctx: FixContext) -> ast.Call | None:
+    """The EstimatorStep that runs the estimator ``binding`` holds, when that is its only use."""
+    if binding is None or len(binding.uses) != 1:
+        return None
+    use = binding.uses[0]
+    parent = ctx.parent(use)
+    call = ctx.parent(parent) if isinstance(parent, ast.keyword) and parent.arg == "estimator" else parent
+    if not isinstance(call, ast.Call) or ctx.callee(call) != ESTIMATOR_STEP:
+        return None
+    if isinstance(parent, ast.keyword) or (len(call.args) > 1 and call.args[1] is use):
+        return call
+    return None
+
+
+def step_arguments(call: ast.Call, ctx: FixContext) -> StepArguments:
+    """The step's arguments and data, read once per pass; raises :class:`Refused`."""
+    cache: dict[int, StepArguments | str] = ctx.cache.setdefault("estimator_steps", {})  # type: ignore[assignment]
+    found = cache.get(id(call))
+    if isinstance(found, str):
+        raise Refused(found, RefusalKind.DATA_FLOW)
+    if found is None:
+        try:
+            found = cache[id(call)] = _read(call, ctx)
+        except (Refused, commandline.Refused) as reason:
+            cache[id(call)] = str(reason)
+            raise Refused(str(reason), RefusalKind.DATA_FLOW) from None
+    return found
+
+
+def _read(call: ast.Call, ctx: FixContext) -> StepArguments:
+    if len(call.args) > _POSITIONAL:
+        raise Refused("the EstimatorStep passes more than three arguments by position")
+    bound = bind_arguments(call, SIGNATURE)
+    if isinstance(bound, str):
+        raise Refused(f"EstimatorStep(): {bound}")
+    values = bound.values
+    if not _is_none(values.get("runconfig_pipeline_params")):
+        raise Refused("runconfig_pipeline_params= has no v2 equivalent")
+    data, edits = commandline.step_data(values.get("inputs"), values.get("outputs"), ctx)
+    items: list[ast.expr] = []
+    if "estimator_entry_script_arguments" in values:
+        items, more = commandline.argument_items(values["estimator_entry_script_arguments"], ctx)
+        edits.extend(more)
+    return StepArguments(call, values, items, data, edits)
+
+
+def _is_none(node: ast.expr | None) -> bool:
+    return node is None or (isinstance(node, ast.Constant) and node.value is None)
+
+
+def command_settings(call: ast.Call, ctx: FixContext) -> list[str]:
+    """What the step sets on its estimator's command: its name and its reuse."""
+    values = step_arguments(call, ctx).values
+    text = ctx.locator.text
+    settings = [f"display_name={text(values['name'])}"] if "name" in values else []
+    if "allow_reuse" in values:
+        settings.append(f"is_deterministic={text(values['allow_reuse'])}")
+    return settings
+
+
+def plan_estimator_step(call: ast.Call, ctx: FixContext) -> StepPlan:
+    """The step's node: the estimator's command; raises ValueError with the reason."""
+    return plan_once("estimator_step_plans", _plan, call, ctx)
+
+
+def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
+    from .estimators import estimator_line
+
+    binding = ctx.assigned_binding(call)
+    if binding is None or binding.conditional:
+        raise ValueError("the step is not assigned to a variable by a plain statement")
+    try:
+        arguments = step_arguments(call, ctx)
+    except Refused as reason:
+        raise ValueError(str(reason)) from None
+    values = arguments.values
+    estimator = values.get("estimator")
+    estimator_binding = ctx.binding_of(estimator) if isinstance(estimator, ast.Name) else None
+    if estimator_binding is None or run_by(estimator_binding, ctx) is not call:
+        raise ValueError("estimator= is not an estimator variable used only by this step")
+    statement = estimator_binding.node
+    if not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call):
+        raise ValueError("the estimator is not built by one plain assignment")
+    try:
+        line = estimator_line(statement.value, ctx)
+    except Refused as reason:
+        raise ValueError(str(reason)) from None
+    if "compute_target" not in values:
+        raise ValueError("the step has no compute_target")
+    consumes: list[ast.Name] = [estimator]  # type: ignore[list-item]
+    compute = compute_source(values["compute_target"], ctx, consumes)
+    _same_compute(statement.value, values["compute_target"], ctx)
+    notes = [f"{name}= has no v2 equivalent and was dropped" for name in ("version",) if name in values]
+    plan = StepPlan(call, binding, estimator_binding.name, binding.name, line, compute,
+                    consumes=consumes + line.consumes, notes=notes)
+    plan.edits.extend(arguments.edits)
+    plan.edits.append(ctx.delete(binding.node))  # type: ignore[arg-type]
+    return plan
+
+
+def _same_compute(estimator: ast.Call, step_compute: ast.expr, ctx: FixContext) -> None:
+    """The node runs where the estimator's command says; v1 ran it where the step said."""
+    for keyword in estimator.keywords:
+        if keyword.arg == "compute_target" and ctx.locator.text(keyword.value) != ctx.locator.text(step_compute):
+            raise ValueError("the estimator and its step name different compute targets")
+
+
+def fix(ctx: FixContext) -> Iterator[Rewrite]:
+    """Each EstimatorStep goes; its estimator's command is the node the pipeline (AML004) calls."""
+    for site in ctx.model.calls_to(ESTIMATOR_STEP):
+        unit = Rewrite(CODE, site.node, "EstimatorStep() -> the estimator's command as a pipeline node")
+        unit.binding = ctx.assigned_binding(site.node)
+        try:
+            plan = plan_estimator_step(site.node, ctx)
+        except ValueError as reason:
+            yield unit.refuse(str(reason))
+            continue
+        unit.binding = plan.binding
+        unit.registers_with = list(plan.line.consumes)
+        unit.registration = "v1 learns from this step which step produces or reads it"
+        unit.edits.extend(plan.edits)
+        unit.consumes.extend(plan.consumes)
+        unit.imports |= plan.line.imports
+        unit.findings.extend(plan.line.resolves)
+        unit.notes.extend(plan.notes)
+        yield unit
