@@ -94,3 +94,20 @@ def absorbed_bindings(ctx: FixContext, qualname: str | tuple[str, ...], code: st
                 unit.consumes.append(argument)  # type: ignore[arg-type]
         units.append(unit)
     return units
+
+
+def sole_use_as_argument(ctx: FixContext, binding: Binding | None, callee: str, keyword: str,
+                         position: int | None = None) -> ast.Call | None:
+    """The ``callee(...)`` call that is the only use of ``binding``, which it takes as its
+    ``keyword=`` argument (or at ``position``): an object built for one consumer only."""
+    if binding is None or len(binding.uses) != 1:
+        return None
+    use = binding.uses[0]
+    parent = ctx.parent(use)
+    call = ctx.parent(parent) if isinstance(parent, ast.keyword) and parent.arg == keyword else parent
+    if not isinstance(call, ast.Call) or ctx.callee(call) != callee:
+        return None
+    if isinstance(parent, ast.keyword) or (position is not None and len(call.args) > position
+                                           and call.args[position] is use):
+        return call
+    return None

@@ -199,7 +199,7 @@ def _listed_only(step: PipelineStep, ctx: FixContext, line: CommandLine) -> None
             if item.origin not in {u.origin for u in line.upstream.values()}:
                 key = _upstream(item, line)
                 step.listed_only.append(key)
-        elif not any(d.origin == item.source.origin and line.v1_names.get(k) == item.name for k, d in line.datasets.items()):
+        elif not any(_same_consumption(item, key, passed, line) for key, passed in line.datasets.items()):
             key = _add_input(item, None, line, Taken())
             step.listed_only.append(key)
     for made in step.outputs:
@@ -208,6 +208,16 @@ def _listed_only(step: PipelineStep, ctx: FixContext, line: CommandLine) -> None
     for key in step.listed_only:
         placeholder = "outputs" if key in line.outputs else "inputs"
         _export_one(line, key, placeholder)
+
+
+def _same_consumption(listed: data_inputs.Consumed, key: str, passed: DatasetInput, line: CommandLine) -> bool:
+    """The data a step lists is what its arguments pass: the same dataset under the same name,
+    or, unnamed, in the same mode (the argument's flag then names it)."""
+    if passed.origin != listed.source.origin:
+        return False
+    if listed.name is None:
+        return passed.used.mode == listed.mode
+    return line.v1_names.get(key) == listed.name
 
 
 def _export_one(line: CommandLine, key: str, placeholder: str) -> None:

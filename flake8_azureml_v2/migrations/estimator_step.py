@@ -21,6 +21,7 @@ from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Refused
 from ..engine.names import Binding
 from . import commandline
+from ._common import sole_use_as_argument
 from .pipelines import StepPlan, compute_source, plan_once
 
 CODE = "AML057"
@@ -44,16 +45,7 @@ class StepArguments:
 
 def run_by(binding: Binding | None, ctx: FixContext) -> ast.Call | None:
     """The EstimatorStep that runs the estimator ``binding`` holds, when that is its only use."""
-    if binding is None or len(binding.uses) != 1:
-        return None
-    use = binding.uses[0]
-    parent = ctx.parent(use)
-    call = ctx.parent(parent) if isinstance(parent, ast.keyword) and parent.arg == "estimator" else parent
-    if not isinstance(call, ast.Call) or ctx.callee(call) != ESTIMATOR_STEP:
-        return None
-    if isinstance(parent, ast.keyword) or (len(call.args) > 1 and call.args[1] is use):
-        return call
-    return None
+    return sole_use_as_argument(ctx, binding, ESTIMATOR_STEP, "estimator", 1)
 
 
 def step_arguments(call: ast.Call, ctx: FixContext) -> StepArguments:

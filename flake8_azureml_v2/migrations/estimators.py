@@ -80,7 +80,8 @@ def _line(ctx: FixContext, rewrite: Rewrite) -> commandline.CommandLine:
     if key not in ctx.cache:
         line, edits = _estimator_line(rewrite.node, ctx)  # type: ignore[arg-type]
         rewrite.edits.extend(edits)
-        hyperdrive.extend_trial(line, rewrite, ctx)
+        if hyperdrive.extend_trial(line, rewrite.binding, ctx):
+            rewrite.notes.append(hyperdrive.TRIAL_NOTE)
         if estimator_step.run_by(rewrite.binding, ctx) is None:
             rewrite.consumes.extend(line.consumes)  # run by a step, the step's fix takes its data
             rewrite.findings.extend(line.resolves)

@@ -40,13 +40,14 @@ from ..engine.fixing.specs import (
     apply_call_spec,
 )
 from ..engine.names import Binding
-from . import commandline
+from . import commandline, hyperdrive_step
 from ._origin import single_use_call
 
 CODE = "AML050"
 HYPERDRIVE_CONFIG = "azureml.train.hyperdrive.HyperDriveConfig"
 _PACKAGE = "azureml.train.hyperdrive"
 V1_DEFAULT_MINUTES = 10080  # HyperDriveConfig(max_duration_minutes=10080): 7 days
+SEARCHED = 0  # the origin of a trial input the search space binds (no PipelineParameter's)
 _SWEEP = "azure.ai.ml.sweep"
 
 # parameter expression -> (v1 parameters in order, v2 class, the v2 input type of its values)
@@ -258,12 +259,13 @@ def trial_space(binding: Binding | None, ctx: FixContext) -> list[Dimension] | N
     return found
 
 
-def extend_trial(line: commandline.CommandLine, rewrite: Rewrite, ctx: FixContext) -> None:
+def extend_trial(line: commandline.CommandLine, binding: Binding | None, ctx: FixContext) -> bool:
     """Give a trial's command the search space as inputs: v1 appended ``--<key> <value>``
-    to argv and removed a fixed argument of the same name (``_remove_duplicate_arguments``)."""
-    dimensions = trial_space(rewrite.binding, ctx)
+    to argv and removed a fixed argument of the same name (``_remove_duplicate_arguments``).
+    False when ``binding`` is not a trial."""
+    dimensions = trial_space(binding, ctx)
     if not dimensions:
-        return
+        return False
     flags = {d.flag for d in dimensions}
     tokens: list[str] = []
     skip = False
@@ -277,9 +279,12 @@ def extend_trial(line: commandline.CommandLine, rewrite: Rewrite, ctx: FixContex
         tokens.append(token)
     for dimension in dimensions:
         tokens.extend([dimension.flag, "${{inputs.%s}}" % dimension.name])
-        line.parameters[dimension.name] = commandline.ParameterInput(dimension.kind, "", 0)
+        line.parameters[dimension.name] = commandline.ParameterInput(dimension.kind, "", SEARCHED)
     line.tokens[:] = tokens
-    rewrite.notes.append("the command binds the HyperDrive search space as inputs")
+    return True
+
+
+TRIAL_NOTE = "the command binds the HyperDrive search space as inputs"
 
 
 def _argument(call: ast.Call, name: str, position: int) -> ast.expr | None:
@@ -321,6 +326,8 @@ def _trial(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) ->
                       "the search space as inputs", RefusalKind.DATA_FLOW)
     rewrite.consumes.append(trial.node)
     space = _space_of(arguments)
+    if hyperdrive_step.sweep_settings(rewrite.binding, ctx):
+        return "dict"  # a pipeline's sweep node: built in the pipeline function from these settings
     searched = space.binding.name if space.binding is not None else space.text
     return f"{trial.node.id}(**{searched}).sweep"
 

@@ -51,6 +51,9 @@ class StepPlan:
     notes: list[str] = field(default_factory=list)
     helpers: dict[str, str] = field(default_factory=dict)  # module-level definitions the component names
     todos: list[str] = field(default_factory=list)  # TODO comments written before the component
+    spread: list[str] = field(default_factory=list)  # more arguments of the node's call (``**space``)
+    suffix: str = ""  # what follows the node's call (``.sweep(**settings)``)
+    after: list[str] = field(default_factory=list)  # statements on the node (``{node}.display_name = ...``)
 
 
 def _fresh(ctx: FixContext, wanted: str) -> str:
@@ -411,7 +414,8 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
         for key, upstream in step.line.upstream.items():
             producer = producers[upstream.origin]
             arguments.append(f"{key}={producer.node}.outputs.{producer.line.produces[upstream.origin]}")
-        body.append(f"{step.node} = {step.component}({', '.join(arguments)})")
+        body.append(f"{step.node} = {step.component}({', '.join([*arguments, *step.spread])}){step.suffix}")
+        body.extend(step.after)
         if len({s.compute for s in ordered}) > 1:
             body.append(f"{step.node}.compute = {step.compute}")
     returned = _sink_outputs(ordered)

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 
 from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
-from ..engine.fixing.arguments import constant_str, known_str, py_str
+from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
+from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.specs import (
     Argument,
@@ -31,7 +32,7 @@ from ..engine.fixing.specs import (
 )
 from ..engine.names import Binding, Const, Instance
 from ..v1api import is_subtype
-from . import commandline, compute_target, distribution, hyperdrive, runconfig
+from . import commandline, compute_target, distribution, hyperdrive, hyperdrive_step, runconfig
 from ._common import attribute_path, workspace_binding
 from ._defaults import DEFAULT_ENVIRONMENT, default_environment
 from .injob._shared import is_pure
@@ -123,60 +124,87 @@ def command(argument: Argument) -> list[str]:
 
 
 def inputs_and_outputs(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> list[str]:
-    """The inputs and outputs the command line binds, after the other arguments."""
+    """The inputs and outputs the command line binds, after the other arguments.  The
+    trial of a pipeline's sweep leaves its data to the pipeline, which binds it."""
     _, line = _translated(arguments, ctx, rewrite)
     built = []
     if line.datasets or line.parameters or line.upstream:
-        built.append(f"inputs={commandline.dict_source(line.input_declarations(with_paths=True))}")
+        with_paths = hyperdrive_step.trial_data(rewrite.binding, ctx) is None
+        built.append(f"inputs={commandline.dict_source(line.input_declarations(with_paths=with_paths))}")
     if line.outputs:
         built.append(f"outputs={commandline.dict_source(line.outputs)}")
     return built
 
 
 def _translated(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> tuple[str, commandline.CommandLine]:
-    """The command line of one rewrite, built once."""
+    """The command line of one rewrite, with what it brings handed to the rewrite once."""
     key = f"command_line:{id(rewrite)}"
     if key not in ctx.cache:
-        ctx.cache[key] = _command_line(arguments, ctx, rewrite)
+        source, line, edits = command_line(rewrite.node, ctx)  # type: ignore[arg-type]
+        rewrite.edits.extend(edits)
+        if hyperdrive.trial_space(rewrite.binding, ctx):
+            rewrite.notes.append(hyperdrive.TRIAL_NOTE)
+        rewrite.consumes.extend(line.consumes)
+        rewrite.findings.extend(line.resolves)
+        rewrite.notes.extend(line.notes)
+        rewrite.helpers.update(line.helpers)
+        comments = line.todo_comments()
+        if comments:
+            rewrite.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(rewrite.node), comments))
+            rewrite.todos.extend(comments)
+        ctx.cache[key] = source, line
     return ctx.cache[key]  # type: ignore[return-value]
 
 
-def _command_line(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> tuple[str, commandline.CommandLine]:
-    script, items, v1_command = (arguments.get(p) for p in ("script", "arguments", "command"))
+def command_line(call: ast.Call, ctx: FixContext) -> tuple[str, commandline.CommandLine, list[Edit]]:
+    """The command of the ScriptRunConfig ``call``, read once per pass: its source, its line,
+    and the edits that absorb an ``arguments`` list variable.  Raises :class:`Refused`."""
+    lines: dict[int, tuple[str, commandline.CommandLine, list[Edit]]] = ctx.cache.setdefault(
+        "script_run_lines", {})  # type: ignore[assignment]
+    refusals: dict[int, tuple[str, RefusalKind]] = ctx.cache.setdefault("script_run_refusals", {})  # type: ignore[assignment]
+    if id(call) in refusals:
+        raise Refused(*refusals[id(call)])
+    if id(call) not in lines:
+        try:
+            lines[id(call)] = _command_line(call, ctx)
+        except Refused as reason:
+            refusals[id(call)] = (str(reason), reason.kind)
+            raise
+    return lines[id(call)]
+
+
+def _command_line(call: ast.Call, ctx: FixContext) -> tuple[str, commandline.CommandLine, list[Edit]]:
+    bound = bind_arguments(call, list(SPEC.signature))
+    if isinstance(bound, str):
+        raise Refused(bound, RefusalKind.DATA_FLOW)
+    script, items, v1_command = (bound.values.get(p) for p in ("script", "arguments", "command"))
     if v1_command is not None:
         if script is not None or items is not None:
             raise Refused("command= together with script=/arguments= is invalid in v1", RefusalKind.IMPOSSIBLE)
-        node = v1_command.node
-        if constant_str(node) is not None:
-            return py_str(constant_str(node)), commandline.CommandLine()  # type: ignore[arg-type]
-        if isinstance(node, (ast.List, ast.Tuple)) and all(constant_str(e) is not None for e in node.elts):
-            return py_str(shlex.join(constant_str(e) for e in node.elts)), commandline.CommandLine()  # type: ignore[misc]
+        if constant_str(v1_command) is not None:
+            return py_str(constant_str(v1_command)), commandline.CommandLine(), []  # type: ignore[arg-type]
+        if isinstance(v1_command, (ast.List, ast.Tuple)) and all(constant_str(e) is not None for e in v1_command.elts):
+            return py_str(shlex.join(constant_str(e) for e in v1_command.elts)), commandline.CommandLine(), []  # type: ignore[misc]
         raise Refused("command= is not a literal string or list", RefusalKind.DATA_FLOW)
-    script_name = known_str(ctx, script.node) if script is not None else None
+    script_name = known_str(ctx, script) if script is not None else None
     if script_name is None:
         raise Refused("script= is not a known file name" if script is not None else "no script= to run",
                       RefusalKind.DATA_FLOW)
+    binding = ctx.assigned_binding(call)
+    pipeline = hyperdrive_step.trial_data(binding, ctx)  # the trial of a pipeline's sweep
     line = commandline.CommandLine()
-    if items is not None:
-        folder = arguments.get("source_directory")
+    edits: list[Edit] = []
+    if items is not None or pipeline is not None:
+        folder = bound.values.get("source_directory")
         try:
-            found, edits = commandline.argument_items(items.node, ctx)
-            script = commandline.script_text(ctx, known_str(ctx, folder.node) if folder else None, script_name)
-            line = commandline.translate(found, ctx, script=script)
-            line.check_visible(ctx, rewrite.node)  # type: ignore[arg-type]
+            found, edits = commandline.argument_items(items, ctx) if items is not None else ([], [])
+            text = commandline.script_text(ctx, known_str(ctx, folder) if folder is not None else None, script_name)
+            line = commandline.translate(found, ctx, pipeline, script=text)
+            line.check_visible(ctx, call)
         except commandline.Refused as reason:
             raise Refused(str(reason), reason.kind) from None
-        rewrite.edits.extend(edits)
-    hyperdrive.extend_trial(line, rewrite, ctx)  # a HyperDrive trial binds its search space
-    rewrite.consumes.extend(line.consumes)
-    rewrite.findings.extend(line.resolves)
-    rewrite.notes.extend(line.notes)
-    rewrite.helpers.update(line.helpers)
-    comments = line.todo_comments()
-    if comments:
-        rewrite.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(rewrite.node), comments))
-        rewrite.todos.extend(comments)
-    return line.command_source(script_name), line
+    hyperdrive.extend_trial(line, binding, ctx)  # a HyperDrive trial binds its search space
+    return line.command_source(script_name), line, edits
 
 
 def _is_default_timeout(argument: Argument) -> bool:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 OTHER_STEPS = {
     "azureml.pipeline.steps.ParallelRunStep": ("parallel", "plan_parallel_step"),
     "azureml.pipeline.steps.EstimatorStep": ("estimator_step", "plan_estimator_step"),
+    "azureml.pipeline.steps.HyperDriveStep": ("hyperdrive_step", "plan_hyperdrive_step"),
 }
 
 

@@ -1,5 +1,6 @@
 """AML054: ``HyperDriveStep`` runs a v1 hyperparameter search in a pipeline."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -11,7 +12,7 @@ RULE = Rule(
     v1="HyperDriveStep()",
     v2="node.sweep(...) inside the pipeline",
     article="migrate-to-v2-execution-hyperdrive",
-    fix_safety=FixSafety.UNSAFE,  # a rewrite the reference gives (or does not rule out), not built yet
+    fix_safety=FixSafety.UNSAFE,
     detect=calls_to("azureml.pipeline.steps.HyperDriveStep"),
     why=(
         "In a v2 pipeline a command node is called with sweep expressions as inputs and then "
@@ -26,4 +27,5 @@ RULE = Rule(
         "    tune = trial.sweep(primary_metric='accuracy', goal='Maximize',\n"
         "                       sampling_algorithm='random')"
     ),
+    fixer=fixer("hyperdrive_step"),
 )
