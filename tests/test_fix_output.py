@@ -100,15 +100,15 @@ def test_a_writefile_append_cell_is_left_with_its_reason_not_an_internal_error(t
 
 
 def test_only_what_the_reference_calls_impossible_is_reported_as_impossible(tmp_path: Path) -> None:
-    """A Databricks step has no v2 form (mapping.md's impossible list); an AutoMLStep has one
-    (mapping-extension 8.2, behaviour-preserving) that this tool does not write yet."""
+    """A Databricks step has no v2 form (mapping.md's impossible list); an MpiStep has one
+    (a command component with an MPI distribution) that this tool does not write yet."""
     (tmp_path / "steps.py").write_text(
-        "from azureml.pipeline.steps import AutoMLStep, DatabricksStep\n"
-        "a = DatabricksStep(name='db')\nb = AutoMLStep(name='fit', automl_config=None)\n")
+        "from azureml.pipeline.steps import DatabricksStep, MpiStep\n"
+        "a = DatabricksStep(name='db')\nb = MpiStep(name='fit', script_name='train.py')\n")
     left = [line for line in fix(tmp_path, "--unsafe-fixes", "--check", "steps.py").stdout.splitlines() if " left: " in line]
     assert any(line.startswith("steps.py:2:5: AML062 left: no sound automatic rewrite") and line.endswith("[impossible]")
                for line in left)
-    assert any(line.startswith("steps.py:3:5: AML055 left: no automatic fix for this rule yet")
+    assert any(line.startswith("steps.py:3:5: AML058 left: no automatic fix for this rule yet")
                and line.endswith("[not yet supported]") for line in left)
 
 

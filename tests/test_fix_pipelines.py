@@ -195,7 +195,7 @@ def test_a_step_without_v2_counterpart_leaves_the_pipeline_intact(tmp_path: Path
         assert v1 in migrated, v1
     assert "AML062 left:" in report
     assert ("AML004 left: step `spark_step` is not one this fix can migrate (PythonScriptStep, ParallelRunStep, "
-            "EstimatorStep, HyperDriveStep)") in report
+            "EstimatorStep, HyperDriveStep, AutoMLStep)") in report
 
 
 def test_pipeline_parameters_become_function_parameters(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
@@ -174,12 +174,16 @@ PARAMS = {
 }
 
 
-def _setters(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> list[str]:
-    """The setter calls after the job's statement (the job is the config's variable)."""
+def _required(arguments: dict[str, Argument]) -> None:
     if "training_data" not in arguments or "label_column_name" not in arguments:
         raise Refused("v2 AutoML needs training_data= and label_column_name= (target_column_name)")
     if "compute_target" not in arguments:
         raise Refused("no compute_target: a local AutoML run, which v2 does not have", RefusalKind.IMPOSSIBLE)
+
+
+def _setters(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> list[str]:
+    """The setter calls after the job's statement (the job is the config's variable)."""
+    _required(arguments)
     binding = rewrite.binding
     assert binding is not None
     rewrite.edits.append(statements.insert_after(ctx.locator, binding.node, setter_lines(binding.name, SETTERS, ctx, rewrite)))  # type: ignore[arg-type]
@@ -215,6 +219,12 @@ FORECASTING_SPEC = CallSpec(
 )
 
 
+def _run_by_step(binding: object, ctx: FixContext) -> bool:
+    from .automl_step import run_by
+
+    return run_by(binding, ctx) is not None  # type: ignore[arg-type]
+
+
 def spec_for(task: str) -> CallSpec:
     return replace(BASE_SPEC, new=("azure.ai.ml", f"automl.{TASKS[task]}"))
 
@@ -227,6 +237,46 @@ def _task(call: ast.Call, ctx: FixContext) -> str:
     if task not in TASKS:
         raise Refused(f"task={task!r}: only the tabular tasks (classification, regression, forecasting) are migrated")
     return task
+
+
+@dataclass
+class StepSettings:
+    """A config an AutoMLStep runs: a pipeline's automl node is built inside the pipeline
+    function, so the config keeps the factory's arguments (``cfg = dict(...)``) and the
+    node takes them, then the setter calls."""
+
+    rewrite: Rewrite  # AML051's rewrite of the config
+    factory: str  # ``classification``: the azure.ai.ml.automl factory of the node
+    setters: list[str] = field(default_factory=list)  # ``node.set_limits(...)`` and the like
+
+
+def step_settings(call: ast.Call, ctx: FixContext) -> StepSettings:
+    """Built once per pass, for both the config's rewrite and the step's plan."""
+    from .automl_step import run_by
+
+    cache: dict[int, StepSettings] = ctx.cache.setdefault("automl_step_settings", {})  # type: ignore[assignment]
+    if id(call) in cache:
+        return cache[id(call)]
+    rewrite = Rewrite(CODE, call, "AutoMLConfig() -> the settings of a pipeline's automl node")
+    rewrite.binding = ctx.assigned_binding(call)
+    step = run_by(rewrite.binding, ctx)
+    node = ctx.assigned_binding(step) if step is not None else None
+    found = cache[id(call)] = StepSettings(rewrite, "")
+
+    def node_setters(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> list[str]:
+        _required(arguments)
+        if node is None:
+            raise Refused("the AutoMLStep is not assigned to a variable", RefusalKind.DATA_FLOW)
+        found.setters.extend(setter_lines(node.name, SETTERS, ctx, rewrite))
+        return []
+
+    try:
+        found.factory = TASKS[_task(call, ctx)]
+        spec = replace(BASE_SPEC, callee=lambda arguments, ctx, rewrite: "dict", finish=node_setters)
+        apply_call_spec(spec, call, rewrite, ctx, rewrite.binding)
+    except Refused as reason:
+        rewrite.refuse(str(reason), reason.kind)
+    return found
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
@@ -243,6 +293,9 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         if binding is None:
             yield rewrite.refuse("the AutoMLConfig is not assigned to a variable: its v2 limits are set on one",
                                  RefusalKind.DATA_FLOW)
+            continue
+        if _run_by_step(binding, ctx):
+            yield step_settings(call, ctx).rewrite
             continue
         rewrite.binding = binding
         try:

@@ -22,6 +22,7 @@ OTHER_STEPS = {
     "azureml.pipeline.steps.ParallelRunStep": ("parallel", "plan_parallel_step"),
     "azureml.pipeline.steps.EstimatorStep": ("estimator_step", "plan_estimator_step"),
     "azureml.pipeline.steps.HyperDriveStep": ("hyperdrive_step", "plan_hyperdrive_step"),
+    "azureml.pipeline.steps.AutoMLStep": ("automl_step", "plan_automl_step"),
 }
 
 

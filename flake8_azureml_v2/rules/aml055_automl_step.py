@@ -1,5 +1,6 @@
 """AML055: ``AutoMLStep`` runs v1 AutoML in a pipeline."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -11,7 +12,7 @@ RULE = Rule(
     v1="AutoMLStep()",
     v2="an automl node inside the pipeline",
     article="migrate-to-v2-execution-pipeline",
-    fix_safety=FixSafety.UNSAFE,  # a rewrite the reference gives (or does not rule out), not built yet
+    fix_safety=FixSafety.UNSAFE,
     detect=calls_to("azureml.pipeline.steps.AutoMLStep"),
     why=(
         "A v2 pipeline calls an azure.ai.ml.automl task factory such as "
@@ -26,4 +27,5 @@ RULE = Rule(
         "    node = automl.classification(training_data=table, target_column_name='label',\n"
         "                                 primary_metric='accuracy')"
     ),
+    fixer=fixer("automl_step"),
 )
