@@ -22,7 +22,7 @@ from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.names import Binding
 from . import commandline
 from ._common import sole_use_as_argument
-from .pipelines import StepPlan, compute_source, plan_once
+from .pipelines import StepPlan, compute_source, plan_once, step_rewrites
 
 CODE = "AML055"
 AUTOML_STEP = "azureml.pipeline.steps.AutoMLStep"
@@ -101,16 +101,5 @@ def _empty(node: ast.expr | None) -> bool:
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """Each AutoMLStep goes; the pipeline (AML004) builds its automl node."""
-    for site in ctx.model.calls_to(AUTOML_STEP):
-        unit = Rewrite(CODE, site.node, "AutoMLStep() -> an automl node in the pipeline function")
-        unit.binding = ctx.assigned_binding(site.node)
-        try:
-            plan = plan_automl_step(site.node, ctx)
-        except ValueError as reason:
-            yield unit.refuse(str(reason))
-            continue
-        unit.binding = plan.binding
-        unit.edits.extend(plan.edits)
-        unit.consumes.extend(plan.consumes)
-        unit.notes.extend(plan.notes)
-        yield unit
+    return step_rewrites(ctx, AUTOML_STEP, CODE, "AutoMLStep() -> an automl node in the pipeline function",
+                         plan_automl_step)

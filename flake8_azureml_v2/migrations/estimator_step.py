@@ -14,7 +14,6 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..engine.findings import RefusalKind
 from ..engine.fixing.arguments import bind_arguments
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite
@@ -22,7 +21,8 @@ from ..engine.fixing.specs import Refused
 from ..engine.names import Binding
 from . import commandline
 from ._common import sole_use_as_argument
-from .pipelines import StepPlan, compute_source, plan_once
+from ._once import read_once
+from .pipelines import StepPlan, compute_source, plan_once, step_rewrites
 
 CODE = "AML057"
 ESTIMATOR_STEP = "azureml.pipeline.steps.EstimatorStep"
@@ -50,17 +50,7 @@ def run_by(binding: Binding | None, ctx: FixContext) -> ast.Call | None:
 
 def step_arguments(call: ast.Call, ctx: FixContext) -> StepArguments:
     """The step's arguments and data, read once per pass; raises :class:`Refused`."""
-    cache: dict[int, StepArguments | str] = ctx.cache.setdefault("estimator_steps", {})  # type: ignore[assignment]
-    found = cache.get(id(call))
-    if isinstance(found, str):
-        raise Refused(found, RefusalKind.DATA_FLOW)
-    if found is None:
-        try:
-            found = cache[id(call)] = _read(call, ctx)
-        except (Refused, commandline.Refused) as reason:
-            cache[id(call)] = str(reason)
-            raise Refused(str(reason), RefusalKind.DATA_FLOW) from None
-    return found
+    return read_once(ctx, "estimator_steps", call, lambda: _read(call, ctx))
 
 
 def _read(call: ast.Call, ctx: FixContext) -> StepArguments:
@@ -128,7 +118,8 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
     _same_compute(statement.value, values["compute_target"], ctx)
     notes = [f"{name}= has no v2 equivalent and was dropped" for name in ("version",) if name in values]
     plan = StepPlan(call, binding, estimator_binding.name, binding.name, line, compute,
-                    consumes=consumes + line.consumes, notes=notes)
+                    consumes=consumes + line.consumes, notes=notes, resolves=list(line.resolves),
+                    imports=set(line.imports))
     plan.edits.extend(arguments.edits)
     plan.edits.append(ctx.delete(binding.node))  # type: ignore[arg-type]
     return plan
@@ -143,20 +134,5 @@ def _same_compute(estimator: ast.Call, step_compute: ast.expr, ctx: FixContext) 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """Each EstimatorStep goes; its estimator's command is the node the pipeline (AML004) calls."""
-    for site in ctx.model.calls_to(ESTIMATOR_STEP):
-        unit = Rewrite(CODE, site.node, "EstimatorStep() -> the estimator's command as a pipeline node")
-        unit.binding = ctx.assigned_binding(site.node)
-        try:
-            plan = plan_estimator_step(site.node, ctx)
-        except ValueError as reason:
-            yield unit.refuse(str(reason))
-            continue
-        unit.binding = plan.binding
-        unit.registers_with = list(plan.line.consumes)
-        unit.registration = "v1 learns from this step which step produces or reads it"
-        unit.edits.extend(plan.edits)
-        unit.consumes.extend(plan.consumes)
-        unit.imports |= plan.line.imports
-        unit.findings.extend(plan.line.resolves)
-        unit.notes.extend(plan.notes)
-        yield unit
+    return step_rewrites(ctx, ESTIMATOR_STEP, CODE, "EstimatorStep() -> the estimator's command as a pipeline node",
+                         plan_estimator_step)

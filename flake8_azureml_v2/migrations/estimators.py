@@ -25,6 +25,7 @@ from ..engine.fixing.specs import Argument, Build, CallSpec, Drop, Keep, Map, Re
 from ..engine.names import Ref
 from ..rules.aml009_estimator import ESTIMATORS
 from . import commandline, estimator_step, hyperdrive
+from ._once import read_once
 from ._defaults import DEFAULT_ENVIRONMENT, V1_CPU_IMAGE, default_environment
 from ._todo import add_todo
 from .script_run_config import compute_name, environment
@@ -101,18 +102,7 @@ def estimator_line(call: ast.Call, ctx: FixContext) -> commandline.CommandLine:
 
 def _estimator_line(call: ast.Call, ctx: FixContext) -> tuple[commandline.CommandLine, list[Edit]]:
     """Read once per pass: the line, and the edits that absorb a ``script_params`` variable."""
-    cache: dict[int, tuple[commandline.CommandLine, list[Edit]] | str] = ctx.cache.setdefault(
-        "estimator_lines", {})  # type: ignore[assignment]
-    found = cache.get(id(call))
-    if isinstance(found, str):
-        raise Refused(found, RefusalKind.DATA_FLOW)
-    if found is None:
-        try:
-            found = cache[id(call)] = _translate(call, ctx)
-        except (Refused, commandline.Refused) as reason:
-            cache[id(call)] = str(reason)
-            raise Refused(str(reason), RefusalKind.DATA_FLOW) from None
-    return found
+    return read_once(ctx, "estimator_lines", call, lambda: _translate(call, ctx))
 
 
 def _translate(call: ast.Call, ctx: FixContext) -> tuple[commandline.CommandLine, list[Edit]]:

@@ -27,7 +27,8 @@ from ..engine.fixing.specs import Refused
 from ..engine.names import Binding
 from . import commandline
 from ._common import sole_use_as_argument
-from .pipelines import StepPlan, compute_source, plan_once
+from ._once import read_once
+from .pipelines import StepPlan, compute_source, plan_once, step_rewrites
 
 CODE = "AML054"
 HYPERDRIVE_STEP = "azureml.pipeline.steps.HyperDriveStep"
@@ -66,18 +67,7 @@ def trial_data(binding: Binding | None, ctx: FixContext) -> commandline.Pipeline
 
 def step_arguments(call: ast.Call, ctx: FixContext) -> StepArguments:
     """Read once per pass; raises :class:`Refused` with what a person must do."""
-    cache: dict[int, StepArguments | tuple[str, RefusalKind]] = ctx.cache.setdefault(
-        "hyperdrive_steps", {})  # type: ignore[assignment]
-    found = cache.get(id(call))
-    if isinstance(found, tuple):
-        raise Refused(*found)
-    if found is None:
-        try:
-            found = cache[id(call)] = _read(call, ctx)
-        except (Refused, commandline.Refused) as reason:
-            cache[id(call)] = (str(reason), reason.kind)
-            raise Refused(str(reason), reason.kind) from None
-    return found
+    return read_once(ctx, "hyperdrive_steps", call, lambda: _read(call, ctx))
 
 
 def _read(call: ast.Call, ctx: FixContext) -> StepArguments:
@@ -169,20 +159,7 @@ def sweep_settings(config: Binding | None, ctx: FixContext) -> bool:
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """Each HyperDriveStep goes; the pipeline (AML004) builds its sweep node."""
-    for site in ctx.model.calls_to(HYPERDRIVE_STEP):
-        unit = Rewrite(CODE, site.node, "HyperDriveStep() -> a sweep node in the pipeline function")
-        unit.binding = ctx.assigned_binding(site.node)
-        try:
-            plan = plan_hyperdrive_step(site.node, ctx)
-        except ValueError as reason:
-            yield unit.refuse(str(reason))
-            continue
-        unit.binding = plan.binding
-        unit.registers_with = list(plan.line.consumes)
-        unit.registration = "v1 learns from this step which step produces or reads it"
-        unit.edits.extend(plan.edits)
-        unit.consumes.extend(plan.consumes)
-        unit.notes.extend(plan.notes)
-        yield unit
-
+    """Each HyperDriveStep goes; the pipeline (AML004) builds its sweep node.  The trial's
+    data, findings and TODO comments belong to the trial's rewrite (AML002)."""
+    return step_rewrites(ctx, HYPERDRIVE_STEP, CODE, "HyperDriveStep() -> a sweep node in the pipeline function",
+                         plan_hyperdrive_step)

@@ -23,9 +23,10 @@ from ..engine.fixing.specs import Refused
 from ..engine.names import Binding, Instance
 from . import commandline, data_inputs, data_outputs
 from ._common import absorbed_bindings
+from ._todo import PREFIX
 from ._tabular import delimited_files
 from .data_refs import Taken
-from .pipelines import StepPlan, compute_source, plan_once
+from .pipelines import StepPlan, compute_source, plan_once, step_rewrites
 
 PARALLEL_RUN_STEP = "azureml.pipeline.steps.ParallelRunStep"
 PARALLEL_RUN_CONFIG = "azureml.pipeline.steps.ParallelRunConfig"
@@ -78,7 +79,7 @@ def _config(node: ast.expr | None, ctx: FixContext, consumes: list[ast.Name]) ->
 
 
 def _main_input(node: ast.expr | None, ctx: FixContext, line: commandline.CommandLine,
-                helpers: dict[str, str], notes: list[str]) -> tuple[str, str]:
+                helpers: dict[str, str], todos: list[str]) -> tuple[str, str]:
     """The one input of ``inputs=[...]``: (its key, the v1 mini-batch default for its kind)."""
     if not isinstance(node, (ast.List, ast.Tuple)) or len(node.elts) != 1:
         raise ValueError("inputs= is not a list of one input: a v2 parallel job reads one input_data")
@@ -121,7 +122,7 @@ def _main_input(node: ast.expr | None, ctx: FixContext, line: commandline.Comman
             raise ValueError(str(reason)) from None
         source = data_inputs.Source("mltable", table, id(binding), binding.name)
         line.datasets[key] = commandline.DatasetInput("mltable", data_inputs.Consumed(source, name, "direct"))
-        notes.append(_TODO_ROWS)
+        todos.append(f"# {PREFIX} AML052 {_TODO_ROWS}")
         mini_batch = TABULAR_MINI_BATCH
     else:
         raise ValueError("the input is not a Dataset.File.from_files or Dataset.Tabular.from_delimited_files dataset")
@@ -195,9 +196,9 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
     config = _config(step.get("parallel_run_config"), ctx, consumes)
     line = commandline.CommandLine()
     helpers: dict[str, str] = {}
-    notes: list[str] = []
+    todos: list[str] = []
     edits: list = []
-    main, mini_batch = _main_input(step.get("inputs"), ctx, line, helpers, notes)
+    main, mini_batch = _main_input(step.get("inputs"), ctx, line, helpers, todos)
     output = _output(step.get("output"), binding, ctx, line)
     tokens = _arguments(step.get("arguments"), step.get("side_inputs"), ctx, line, edits)
     if "allowed_failed_percent" in config:
@@ -251,7 +252,7 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
               f"{separator}task={run_function}({', '.join(t for t in task if t)}),{ctx.locator.newline}"
               f"{indent[:-4]})")
     plan = StepPlan(call, binding, component, binding.name, line, compute, consumes=consumes + line.consumes,
-                    notes=notes, helpers=helpers)
+                    helpers=helpers, todos=todos)
     plan.edits.extend(edits)
     plan.edits.append(statements.replace(ctx.locator, binding.node, source))
     return plan
@@ -264,26 +265,8 @@ def plan_parallel_step(call: ast.Call, ctx: FixContext) -> StepPlan:
 
 def fix_step(ctx: FixContext) -> Iterator[Rewrite]:
     """Each ParallelRunStep becomes a parallel component; the pipeline (AML004) calls it."""
-    from ._todo import add_todo
-
-    for site in ctx.model.calls_to(PARALLEL_RUN_STEP):
-        unit = Rewrite("AML052", site.node, "ParallelRunStep() -> parallel_run_function component")
-        unit.binding = ctx.assigned_binding(site.node)
-        try:
-            plan = plan_parallel_step(site.node, ctx)
-        except ValueError as reason:
-            yield unit.refuse(str(reason))
-            continue
-        unit.binding = plan.binding
-        unit.edits.extend(plan.edits)
-        unit.consumes.extend(plan.consumes)
-        unit.registers_with = list(plan.line.consumes)
-        unit.registration = "v1 learns from this step which step produces or reads it"
-        unit.helpers.update(plan.helpers)
-        for note in plan.notes:
-            if note == _TODO_ROWS:
-                add_todo(ctx, unit, plan.binding.node, "AML052", note)  # type: ignore[arg-type]
-        yield unit
+    return step_rewrites(ctx, PARALLEL_RUN_STEP, "AML052", "ParallelRunStep() -> parallel_run_function component",
+                         plan_parallel_step)
 
 
 def fix_config(ctx: FixContext) -> Iterator[Rewrite]:

@@ -11,14 +11,14 @@ from the same :class:`StepPlan`, computed once per pass.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..engine.fixing import listedit, statements
 from ..engine.fixing.arguments import BoundArguments, bind_arguments, known_str, py_str
 from ..engine.fixing.edits import Edit
-from ..engine.fixing.rewrite import FixContext, snippet
+from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding, Const, Instance
 from ..v1api import is_subtype
@@ -51,6 +51,8 @@ class StepPlan:
     notes: list[str] = field(default_factory=list)
     helpers: dict[str, str] = field(default_factory=dict)  # module-level definitions the component names
     todos: list[str] = field(default_factory=list)  # TODO comments written before the component
+    resolves: list[tuple[str, ast.AST]] = field(default_factory=list)  # findings the step's rewrite resolves
+    imports: set[tuple[str, str]] = field(default_factory=set)  # names its text writes literally
     spread: list[str] = field(default_factory=list)  # more arguments of the node's call (``**space``)
     suffix: str = ""  # what follows the node's call (``.sweep(**settings)``)
     after: list[str] = field(default_factory=list)  # statements on the node (``{node}.display_name = ...``)
@@ -164,7 +166,8 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
         helpers = default_environment("AML003")
     helpers.update(line.helpers)
     plan = StepPlan(call, binding, _fresh(ctx, f"{binding.name}_component"), binding.name, line, compute,
-                    consumes=consumes + line.consumes, notes=list(line.notes), helpers=helpers, todos=todos)
+                    consumes=consumes + line.consumes, notes=list(line.notes), helpers=helpers,
+                    todos=[*todos, *line.todo_comments()], resolves=list(line.resolves), imports=set(line.imports))
     plan.edits.extend(extra_edits)
     plan.edits.extend(_step_edits(call, bound, plan, script, environment, ctx))
     target = binding.node.targets[0]  # type: ignore[attr-defined]
@@ -209,6 +212,33 @@ def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, envi
 
 
 _MIGRATED_STEPS = ", ".join(kind.rsplit(".", 1)[1] for kind in (PYTHON_SCRIPT_STEP, *step_kinds.OTHER_STEPS))
+
+
+def step_rewrites(ctx: FixContext, callee: str, code: str, description: str,
+                  planner: Callable[[ast.Call, FixContext], StepPlan]) -> Iterator[Rewrite]:
+    """One rewrite per step of kind ``callee``: its plan's edits make the component (or the
+    settings) that the pipeline function (AML004) calls as a node."""
+    for site in ctx.model.calls_to(callee):
+        unit = Rewrite(code, site.node, description)
+        unit.binding = ctx.assigned_binding(site.node)  # so that a refusal explains its users too
+        try:
+            plan = planner(site.node, ctx)
+        except ValueError as reason:
+            yield unit.refuse(str(reason))
+            continue
+        unit.binding = plan.binding
+        unit.registers_with = list(plan.line.consumes)
+        unit.registration = "v1 learns from this step which step produces or reads it"
+        unit.edits.extend(plan.edits)
+        unit.consumes.extend(plan.consumes)
+        unit.imports |= plan.imports
+        unit.findings.extend(plan.resolves)
+        unit.notes.extend(plan.notes)
+        unit.helpers.update(plan.helpers)
+        if plan.todos:
+            unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(site.node), plan.todos))
+            unit.todos.extend(plan.todos)
+        yield unit
 
 
 def is_step(ctx: FixContext, call: ast.AST) -> bool:

@@ -34,6 +34,7 @@ from ..engine.names import Binding, Const, Instance
 from ..v1api import is_subtype
 from . import commandline, compute_target, distribution, hyperdrive, hyperdrive_step, runconfig
 from ._common import attribute_path, workspace_binding
+from ._once import read_once
 from ._defaults import DEFAULT_ENVIRONMENT, default_environment
 from .injob._shared import is_pure
 
@@ -159,18 +160,7 @@ def _translated(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrit
 def command_line(call: ast.Call, ctx: FixContext) -> tuple[str, commandline.CommandLine, list[Edit]]:
     """The command of the ScriptRunConfig ``call``, read once per pass: its source, its line,
     and the edits that absorb an ``arguments`` list variable.  Raises :class:`Refused`."""
-    lines: dict[int, tuple[str, commandline.CommandLine, list[Edit]]] = ctx.cache.setdefault(
-        "script_run_lines", {})  # type: ignore[assignment]
-    refusals: dict[int, tuple[str, RefusalKind]] = ctx.cache.setdefault("script_run_refusals", {})  # type: ignore[assignment]
-    if id(call) in refusals:
-        raise Refused(*refusals[id(call)])
-    if id(call) not in lines:
-        try:
-            lines[id(call)] = _command_line(call, ctx)
-        except Refused as reason:
-            refusals[id(call)] = (str(reason), reason.kind)
-            raise
-    return lines[id(call)]
+    return read_once(ctx, "script_run_lines", call, lambda: _command_line(call, ctx))
 
 
 def _command_line(call: ast.Call, ctx: FixContext) -> tuple[str, commandline.CommandLine, list[Edit]]:
