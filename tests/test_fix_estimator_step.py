@@ -121,3 +121,13 @@ def test_a_step_on_another_compute_than_its_estimator_is_left(tmp_path: Path) ->
                                    inputs=[prepared], compute_target="cpu-cluster")
         """)
     assert "the estimator and its step name different compute targets" in left
+
+
+def test_arguments_past_the_third_by_position_are_left(tmp_path: Path) -> None:
+    """Sources disagree on EstimatorStep's order after estimator_entry_script_arguments."""
+    left = _left(tmp_path, """\
+        estimator = Estimator(source_directory="./src", entry_script="train.py", compute_target="cpu-cluster")
+        train_step = EstimatorStep("train", estimator, ["--data", prepared], None, [prepared],
+                                   compute_target="cpu-cluster")
+        """)
+    assert "the EstimatorStep passes more than 3 arguments by position" in left

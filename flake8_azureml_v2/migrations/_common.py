@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from ..engine.fixing.arguments import bind_arguments
 from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.specs import Refused
 from ..engine.names import Binding, Instance
 from ..v1api import is_subtype
 
@@ -111,3 +113,21 @@ def sole_use_as_argument(ctx: FixContext, binding: Binding | None, callee: str, 
                                            and call.args[position] is use):
         return call
     return None
+
+
+def bound_step(call: ast.Call, kind: str, signature: list[str], positional: int) -> dict[str, ast.expr]:
+    """The arguments of a ``kind`` step by name.  Beyond ``positional`` arguments, v1's
+    own signatures and the references disagree on the order, so those are refused."""
+    if len(call.args) > positional:
+        raise Refused(f"the {kind} passes more than {positional} arguments by position")
+    bound = bind_arguments(call, signature)
+    if isinstance(bound, str):
+        raise Refused(f"{kind}(): {bound}")
+    return bound.values
+
+
+def is_empty(node: ast.expr | None) -> bool:
+    """Not given, ``None``, or an empty literal list, tuple or dict: v1's "nothing"."""
+    if node is None or (isinstance(node, ast.Constant) and node.value is None):
+        return True
+    return (isinstance(node, (ast.List, ast.Tuple)) and not node.elts) or (isinstance(node, ast.Dict) and not node.keys)

@@ -17,11 +17,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..engine.fixing.arguments import bind_arguments
+from ..engine.fixing.specs import Refused
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.names import Binding
 from . import commandline
-from ._common import sole_use_as_argument
+from ._common import bound_step, is_empty, sole_use_as_argument
 from .pipelines import StepPlan, compute_source, plan_once, step_rewrites
 
 CODE = "AML055"
@@ -50,12 +50,10 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
     binding = ctx.assigned_binding(call)
     if binding is None or binding.conditional:
         raise ValueError("the step is not assigned to a variable by a plain statement")
-    if len(call.args) > _POSITIONAL:
-        raise ValueError("the AutoMLStep passes more than two arguments by position")
-    bound = bind_arguments(call, SIGNATURE)
-    if isinstance(bound, str):
-        raise ValueError(f"AutoMLStep(): {bound}")
-    values = bound.values
+    try:
+        values = bound_step(call, "AutoMLStep", SIGNATURE, _POSITIONAL)
+    except Refused as reason:
+        raise ValueError(str(reason)) from None
     _supported(values)
     config_node = values.get("automl_config")
     config = ctx.binding_of(config_node) if isinstance(config_node, ast.Name) else None
@@ -82,21 +80,16 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
 
 def _supported(values: dict[str, ast.expr]) -> None:
     for name in ("inputs", "outputs"):
-        if not _empty(values.get(name)):
+        if not is_empty(values.get(name)):
             raise ValueError(f"{name}= of an AutoMLStep: a v2 automl node reads its data from its settings and "
                              "gives its best model as outputs.best_model (an MLflow model, not v1's pickle); "
                              "migrate it and its readers by hand")
-    if not _empty(values.get("script_repl_params")):
+    if not is_empty(values.get("script_repl_params")):
         raise ValueError("script_repl_params= has no v2 equivalent")
     reuse = values.get("allow_reuse")
     if reuse is not None and not (isinstance(reuse, ast.Constant) and reuse.value is True):
         raise ValueError("allow_reuse= other than True: a v2 automl node has no reuse setting; decide by hand "
                          "(force_rerun=True on the pipeline reruns every node)")
-
-
-def _empty(node: ast.expr | None) -> bool:
-    return (node is None or (isinstance(node, ast.Constant) and node.value is None)
-            or (isinstance(node, (ast.List, ast.Tuple, ast.Dict)) and not getattr(node, "elts", getattr(node, "keys", []))))
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:

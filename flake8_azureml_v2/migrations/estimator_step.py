@@ -14,13 +14,12 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..engine.fixing.arguments import bind_arguments
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Refused
 from ..engine.names import Binding
 from . import commandline
-from ._common import sole_use_as_argument
+from ._common import bound_step, is_empty, sole_use_as_argument
 from ._once import read_once
 from .pipelines import StepPlan, compute_source, plan_once, step_rewrites
 
@@ -54,13 +53,8 @@ def step_arguments(call: ast.Call, ctx: FixContext) -> StepArguments:
 
 
 def _read(call: ast.Call, ctx: FixContext) -> StepArguments:
-    if len(call.args) > _POSITIONAL:
-        raise Refused("the EstimatorStep passes more than three arguments by position")
-    bound = bind_arguments(call, SIGNATURE)
-    if isinstance(bound, str):
-        raise Refused(f"EstimatorStep(): {bound}")
-    values = bound.values
-    if not _is_none(values.get("runconfig_pipeline_params")):
+    values = bound_step(call, "EstimatorStep", SIGNATURE, _POSITIONAL)
+    if not is_empty(values.get("runconfig_pipeline_params")):
         raise Refused("runconfig_pipeline_params= has no v2 equivalent")
     data, edits = commandline.step_data(values.get("inputs"), values.get("outputs"), ctx)
     items: list[ast.expr] = []
@@ -68,10 +62,6 @@ def _read(call: ast.Call, ctx: FixContext) -> StepArguments:
         items, more = commandline.argument_items(values["estimator_entry_script_arguments"], ctx)
         edits.extend(more)
     return StepArguments(call, values, items, data, edits)
-
-
-def _is_none(node: ast.expr | None) -> bool:
-    return node is None or (isinstance(node, ast.Constant) and node.value is None)
 
 
 def command_settings(call: ast.Call, ctx: FixContext) -> list[str]:

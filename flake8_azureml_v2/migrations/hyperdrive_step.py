@@ -26,7 +26,7 @@ from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Refused
 from ..engine.names import Binding
 from . import commandline
-from ._common import sole_use_as_argument
+from ._common import bound_step, is_empty, sole_use_as_argument
 from ._once import read_once
 from .pipelines import StepPlan, compute_source, plan_once, step_rewrites
 
@@ -71,29 +71,19 @@ def step_arguments(call: ast.Call, ctx: FixContext) -> StepArguments:
 
 
 def _read(call: ast.Call, ctx: FixContext) -> StepArguments:
-    if len(call.args) > _POSITIONAL:
-        raise Refused("the HyperDriveStep passes more than two arguments by position")
-    bound = bind_arguments(call, SIGNATURE)
-    if isinstance(bound, str):
-        raise Refused(f"HyperDriveStep(): {bound}")
-    values = bound.values
-    if not _empty(values.get("outputs")):
+    values = bound_step(call, "HyperDriveStep", SIGNATURE, _POSITIONAL)
+    if not is_empty(values.get("outputs")):
         raise Refused("outputs= of a HyperDriveStep: a v2 sweep node's outputs are its best trial's, which the "
                       "trial script must write to a named output; migrate it by hand")
-    if not _empty(values.get("metrics_output")):
+    if not is_empty(values.get("metrics_output")):
         raise Refused("metrics_output= has no v2 equivalent", RefusalKind.IMPOSSIBLE)
-    if not _empty(values.get("estimator_entry_script_arguments")):
+    if not is_empty(values.get("estimator_entry_script_arguments")):
         raise Refused("estimator_entry_script_arguments= on the step: give the trial its arguments by hand")
     reuse = values.get("allow_reuse")
     if reuse is not None and not (isinstance(reuse, ast.Constant) and reuse.value is True):
         raise Refused("allow_reuse= other than True: set is_deterministic on the trial command by hand")
     data, edits = commandline.step_data(values.get("inputs"), None, ctx)
     return StepArguments(values, data, edits)
-
-
-def _empty(node: ast.expr | None) -> bool:
-    return (node is None or (isinstance(node, ast.Constant) and node.value is None)
-            or (isinstance(node, (ast.List, ast.Tuple)) and not node.elts))
 
 
 def plan_hyperdrive_step(call: ast.Call, ctx: FixContext) -> StepPlan:
