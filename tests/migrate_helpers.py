@@ -67,3 +67,20 @@ def ruff_clean(script: Path) -> None:
 def no_v1(text: str) -> bool:
     """No v1 import is left (the v2 base image name also contains 'azureml')."""
     return "from azureml" not in text and "import azureml" not in text
+
+
+def migrate_to_one_job(script: Path, codes: tuple[str, ...]) -> tuple[str, dict]:
+    """Fix the program and run it: each of ``codes`` is fixed, no v1 import is left, the result
+    is ruff-clean and submits one job that passes the offline checks, and a second run of the
+    fixer changes nothing.  The migrated text and the job."""
+    report = fix(script)
+    migrated = script.read_text()
+    for code in codes:
+        assert f"{code} fixed" in report, report
+    assert no_v1(migrated), migrated
+    ruff_clean(script)
+    (job,) = submitted(execute(script))
+    before = script.read_bytes()
+    fix(script)
+    assert script.read_bytes() == before  # the second run changes nothing
+    return migrated, job["job"]

@@ -8,7 +8,7 @@ import shlex
 import textwrap
 from pathlib import Path
 
-from .migrate_helpers import execute, fix, no_v1, project, ruff_clean, submitted
+from .migrate_helpers import execute, fix, migrate_to_one_job, project, submitted
 
 HEADER = """\
 from azureml.core import Dataset, Experiment, Workspace
@@ -34,18 +34,7 @@ def _program(body: str) -> str:
 
 
 def _pipeline(tmp_path: Path, body: str) -> tuple[str, dict]:
-    script = project(tmp_path, _program(body))
-    report = fix(script)
-    migrated = script.read_text()
-    for code in ("AML009", "AML057", "AML003", "AML004", "AML001"):
-        assert f"{code} fixed" in report, report
-    assert no_v1(migrated), migrated
-    ruff_clean(script)
-    (job,) = submitted(execute(script))
-    before = script.read_bytes()
-    fix(script)
-    assert script.read_bytes() == before  # the second run changes nothing
-    return migrated, job["job"]
+    return migrate_to_one_job(project(tmp_path, _program(body)), ("AML009", "AML057", "AML003", "AML004", "AML001"))
 
 
 def test_the_step_runs_the_estimators_command_with_its_arguments_and_data(tmp_path: Path) -> None:

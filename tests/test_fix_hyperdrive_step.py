@@ -9,7 +9,7 @@ import shlex
 import textwrap
 from pathlib import Path
 
-from .migrate_helpers import execute, fix, no_v1, project, ruff_clean, submitted
+from .migrate_helpers import fix, migrate_to_one_job, project
 
 HEADER = """\
 from azureml.core import Dataset, Experiment, ScriptRunConfig, Workspace
@@ -41,18 +41,7 @@ _INPUT = "data_folder"
 
 
 def _pipeline(tmp_path: Path, program: str) -> tuple[str, dict]:
-    script = project(tmp_path, program)
-    report = fix(script)
-    migrated = script.read_text()
-    for code in ("AML002", "AML050", "AML054", "AML004", "AML001"):
-        assert f"{code} fixed" in report, report
-    assert no_v1(migrated), migrated
-    ruff_clean(script)
-    (job,) = submitted(execute(script))
-    before = script.read_bytes()
-    fix(script)
-    assert script.read_bytes() == before  # the second run changes nothing
-    return migrated, job["job"]
+    return migrate_to_one_job(project(tmp_path, program), ("AML002", "AML050", "AML054", "AML004", "AML001"))
 
 
 def test_a_sweep_step_over_a_dataset_becomes_a_sweep_node_with_v1_defaults(tmp_path: Path) -> None:
