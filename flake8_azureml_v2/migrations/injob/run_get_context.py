@@ -10,6 +10,9 @@ from ...engine.names import Ref
 from ._shared import MLFLOW, RUN_GET_CONTEXT, is_pure, remove_statement, replace
 
 RUN_ID = "mlflow.active_run().info.run_id"
+# The script now logs through MLflow, whichever SDK launches it: say what its job needs.
+ENVIRONMENT_NOTE = ("the job's environment needs mlflow and azureml-mlflow, which v1's default "
+                    "environment and azureml-defaults do not install")
 
 
 def _run_id_reads(ctx: FixContext, unit: Rewrite) -> None:
@@ -43,6 +46,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         if not isinstance(statement, ast.Expr) and binding is None:
             continue  # inline ``Run.get_context().log(...)``: the call's own unit removes it
         unit = Rewrite("AML011", call, "removed Run.get_context(): the v2 job's MLflow run is already active")
+        unit.notes.append(ENVIRONMENT_NOTE)
         if not all(is_pure(a) for a in [*call.args, *(k.value for k in call.keywords)]):
             unit.refuse("its arguments are computed by calls")
         unit.binding = binding
