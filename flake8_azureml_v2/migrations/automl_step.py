@@ -17,8 +17,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..engine.fixing.specs import Refused
 from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.specs import Refused
 from ..engine.names import Binding
 from . import commandline
 from ._common import bound_step, is_empty, sole_use_as_argument

@@ -25,8 +25,8 @@ from ..engine.fixing.specs import Argument, Build, CallSpec, Drop, Keep, Map, Re
 from ..engine.names import Ref
 from ..rules.aml009_estimator import ESTIMATORS
 from . import commandline, estimator_step, hyperdrive
-from ._once import read_once
 from ._defaults import DEFAULT_ENVIRONMENT, V1_CPU_IMAGE, default_environment
+from ._once import read_once
 from ._todo import add_todo
 from .script_run_config import compute_name, environment
 

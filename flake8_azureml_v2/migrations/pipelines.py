@@ -1,11 +1,13 @@
-"""PythonScriptStep pipelines -> one ``command`` component per step, called in a
-``@dsl.pipeline`` function in data-flow order (mapping.md section 5).
+"""v1 pipelines -> one node per step, called in a ``@dsl.pipeline`` function in
+data-flow order (mapping.md section 5): a ``command`` component per PythonScriptStep,
+and what ``step_kinds`` plans for the other step kinds (parallel, estimator, sweep
+and AutoML nodes).
 
 The user's scripts stay as they are: each step keeps running ``python <script>``
 with its arguments, and the step's data becomes typed component inputs and
 outputs, bound in the pipeline body to pipeline inputs and to upstream outputs.
-Both the step fixer (AML003) and the pipeline fixer (AML004) build their edits
-from the same :class:`StepPlan`, computed once per pass.
+Each step's fixer (AML003, AML052, AML054, AML055, AML057) and the pipeline fixer
+(AML004) build their edits from the same :class:`StepPlan`, computed once per pass.
 """
 
 from __future__ import annotations

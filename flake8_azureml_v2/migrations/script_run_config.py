@@ -34,8 +34,8 @@ from ..engine.names import Binding, Const, Instance
 from ..v1api import is_subtype
 from . import commandline, compute_target, distribution, hyperdrive, hyperdrive_step, runconfig
 from ._common import attribute_path, workspace_binding
-from ._once import read_once
 from ._defaults import DEFAULT_ENVIRONMENT, default_environment
+from ._once import read_once
 from .injob._shared import is_pure
 
 SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
