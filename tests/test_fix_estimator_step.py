@@ -120,3 +120,27 @@ def test_arguments_past_the_third_by_position_are_left(tmp_path: Path) -> None:
                                    compute_target="cpu-cluster")
         """)
     assert "the EstimatorStep passes more than 3 arguments by position" in left
+
+
+def test_an_estimator_step_no_list_names_becomes_a_node_through_the_data_it_produces(tmp_path: Path) -> None:
+    """v1 builds a pipeline from the listed steps and every step that produces data they read."""
+    script = project(tmp_path, """\
+from azureml.core import Experiment, Workspace
+from azureml.pipeline.core import Pipeline, PipelineData
+from azureml.pipeline.steps import EstimatorStep, PythonScriptStep
+from azureml.train.estimator import Estimator
+
+ws = Workspace.from_config()
+model_dir = PipelineData("model_dir")
+estimator = Estimator(source_directory="./src", entry_script="train.py", compute_target="cpu-cluster")
+train_step = EstimatorStep(name="train", estimator=estimator, estimator_entry_script_arguments=["--out", model_dir],
+                           outputs=[model_dir], compute_target="cpu-cluster")
+register_step = PythonScriptStep(name="register", script_name="register.py", source_directory="./src",
+                                 arguments=["--model", model_dir], inputs=[model_dir], compute_target="cpu-cluster")
+pipeline = Pipeline(workspace=ws, steps=[register_step])
+run = Experiment(ws, "implicit").submit(pipeline)
+""")
+    _, job = migrate_to_one_job(script, ("AML009", "AML057", "AML003", "AML004", "AML001"))
+    assert set(job["jobs"]) == {"train_step", "register_step"}
+    assert job["jobs"]["register_step"]["inputs"]["model_dir"]["path"] == "${{parent.jobs.train_step.outputs.model_dir}}"
+    assert "--out ${{outputs.model_dir}}" in job["jobs"]["train_step"]["component"]["command"]

@@ -331,11 +331,11 @@ def _with_producers(steps: list[StepPlan], ctx: FixContext) -> list[StepPlan]:
         if not wanted:
             return steps
         added = False
-        for site in ctx.model.calls_to(PYTHON_SCRIPT_STEP):
+        for site in (s for kind in (PYTHON_SCRIPT_STEP, *step_kinds.OTHER_STEPS) for s in ctx.model.calls_to(kind)):
             if any(step.call is site.node for step in steps):
                 continue
             try:
-                plan = plan_step(site.node, ctx)
+                plan = _plan_any_step(site.node, ctx)
             except ValueError:
                 continue
             if set(plan.line.produces) & wanted:
