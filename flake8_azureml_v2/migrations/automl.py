@@ -34,6 +34,7 @@ from ..engine.fixing.specs import (
 from ._origin import single_use_call
 from ._setters import Setter, setter_lines, to_setter
 from ._tabular import mltable_input
+from .automl_step import run_by
 from .script_run_config import compute_name
 
 AUTOML_CONFIG = "azureml.train.automl.AutoMLConfig"
@@ -219,12 +220,6 @@ FORECASTING_SPEC = CallSpec(
 )
 
 
-def _run_by_step(binding: object, ctx: FixContext) -> bool:
-    from .automl_step import run_by
-
-    return run_by(binding, ctx) is not None  # type: ignore[arg-type]
-
-
 def spec_for(task: str) -> CallSpec:
     return replace(BASE_SPEC, new=("azure.ai.ml", f"automl.{TASKS[task]}"))
 
@@ -252,8 +247,6 @@ class StepSettings:
 
 def step_settings(call: ast.Call, ctx: FixContext) -> StepSettings:
     """Built once per pass, for both the config's rewrite and the step's plan."""
-    from .automl_step import run_by
-
     cache: dict[int, StepSettings] = ctx.cache.setdefault("automl_step_settings", {})  # type: ignore[assignment]
     if id(call) in cache:
         return cache[id(call)]
@@ -294,7 +287,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             yield rewrite.refuse("the AutoMLConfig is not assigned to a variable: its v2 limits are set on one",
                                  RefusalKind.DATA_FLOW)
             continue
-        if _run_by_step(binding, ctx):
+        if run_by(binding, ctx) is not None:
             yield step_settings(call, ctx).rewrite
             continue
         rewrite.binding = binding

@@ -22,7 +22,7 @@ from ..engine.fixing.specs import Refused
 from ..engine.names import Binding
 from . import commandline
 from ._common import bound_step, is_empty, sole_use_as_argument
-from .pipelines import StepPlan, compute_source, plan_once, step_rewrites
+from .pipelines import StepPlan, assigned_plainly, compute_source, plan_once, step_rewrites
 
 CODE = "AML055"
 AUTOML_STEP = "azureml.pipeline.steps.AutoMLStep"
@@ -47,9 +47,7 @@ def plan_automl_step(call: ast.Call, ctx: FixContext) -> StepPlan:
 def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
     from .automl import step_settings
 
-    binding = ctx.assigned_binding(call)
-    if binding is None or binding.conditional:
-        raise ValueError("the step is not assigned to a variable by a plain statement")
+    binding = assigned_plainly(call, ctx)
     try:
         values = bound_step(call, "AutoMLStep", SIGNATURE, _POSITIONAL)
     except Refused as reason:

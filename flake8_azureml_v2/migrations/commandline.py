@@ -19,7 +19,8 @@ from pathlib import Path
 
 from ..engine.fixing.arguments import known_str, py_str
 from ..engine.fixing.edits import Edit
-from ..engine.fixing.rewrite import FixContext, snippet
+from ..engine.fixing import statements
+from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Instance
 from ..v1api import is_subtype
@@ -116,6 +117,20 @@ class CommandLine(Taken):
 
     def todo_comments(self) -> list[str]:
         return [f"# TODO(azureml-v2): {todo}" for todo in self.todos]
+
+    def hand_to(self, rewrite: Rewrite, ctx: FixContext, data: bool = True) -> None:
+        """What the line brings to the rewrite that writes it: its TODO comments (above the
+        statement), notes and helpers, and, unless a step's rewrite takes them (``data``),
+        the uses of the data it reads and the findings that resolves."""
+        if data:
+            rewrite.consumes.extend(self.consumes)
+            rewrite.findings.extend(self.resolves)
+        rewrite.notes.extend(self.notes)
+        rewrite.helpers.update(self.helpers)
+        comments = self.todo_comments()
+        if comments:
+            rewrite.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(rewrite.node), comments))
+            rewrite.todos.extend(comments)
 
     def input_declarations(self, with_paths: bool) -> dict[str, str]:
         found = {k: v.declaration(with_paths) for k, v in self.datasets.items()}

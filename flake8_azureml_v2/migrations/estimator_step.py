@@ -21,7 +21,7 @@ from ..engine.names import Binding
 from . import commandline
 from ._common import bound_step, is_empty, sole_use_as_argument
 from ._once import read_once
-from .pipelines import StepPlan, compute_source, plan_once, step_rewrites
+from .pipelines import StepPlan, assigned_plainly, compute_source, plan_once, step_rewrites
 
 CODE = "AML057"
 ESTIMATOR_STEP = "azureml.pipeline.steps.EstimatorStep"
@@ -82,9 +82,7 @@ def plan_estimator_step(call: ast.Call, ctx: FixContext) -> StepPlan:
 def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
     from .estimators import estimator_line
 
-    binding = ctx.assigned_binding(call)
-    if binding is None or binding.conditional:
-        raise ValueError("the step is not assigned to a variable by a plain statement")
+    binding = assigned_plainly(call, ctx)
     try:
         arguments = step_arguments(call, ctx)
     except Refused as reason:

@@ -17,7 +17,6 @@ import posixpath
 from collections.abc import Iterator
 
 from ..engine.findings import RefusalKind
-from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite
@@ -81,16 +80,10 @@ def _line(ctx: FixContext, rewrite: Rewrite) -> commandline.CommandLine:
     if key not in ctx.cache:
         line, edits = _estimator_line(rewrite.node, ctx)  # type: ignore[arg-type]
         rewrite.edits.extend(edits)
-        if hyperdrive.extend_trial(line, rewrite.binding, ctx):
+        if hyperdrive.trial_space(rewrite.binding, ctx):
             rewrite.notes.append(hyperdrive.TRIAL_NOTE)
-        if estimator_step.run_by(rewrite.binding, ctx) is None:
-            rewrite.consumes.extend(line.consumes)  # run by a step, the step's fix takes its data
-            rewrite.findings.extend(line.resolves)
-        rewrite.notes.extend(line.notes)
-        comments = line.todo_comments()
-        if comments:
-            rewrite.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(rewrite.node), comments))
-            rewrite.todos.extend(comments)
+        # run by a step, the step's rewrite takes the data the line reads
+        line.hand_to(rewrite, ctx, data=estimator_step.run_by(rewrite.binding, ctx) is None)
         ctx.cache[key] = line
     return ctx.cache[key]  # type: ignore[return-value]
 
@@ -111,9 +104,12 @@ def _translate(call: ast.Call, ctx: FixContext) -> tuple[commandline.CommandLine
         raise Refused(bound, RefusalKind.DATA_FLOW)
     values = bound.values
     items, edits = _script_params(values.get("script_params"), ctx)
-    step = estimator_step.run_by(ctx.assigned_binding(call), ctx)
+    binding = ctx.assigned_binding(call)
+    step = estimator_step.run_by(binding, ctx)
     if step is None:
-        return commandline.translate(items, ctx), edits
+        line = commandline.translate(items, ctx)
+        hyperdrive.extend_trial(line, binding, ctx)  # a HyperDrive trial binds its search space
+        return line, edits
     if items:
         raise Refused("script_params= on an estimator an EstimatorStep runs: v1 took the step's "
                       "estimator_entry_script_arguments; move them there by hand", RefusalKind.DATA_FLOW)

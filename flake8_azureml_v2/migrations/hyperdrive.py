@@ -326,8 +326,8 @@ def _trial(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) ->
                       "the search space as inputs", RefusalKind.DATA_FLOW)
     rewrite.consumes.append(trial.node)
     space = _space_of(arguments)
-    if hyperdrive_step.sweep_settings(rewrite.binding, ctx):
-        return "dict"  # a pipeline's sweep node: built in the pipeline function from these settings
+    if hyperdrive_step.run_by(rewrite.binding, ctx) is not None:
+        return "dict"  # a HyperDriveStep's sweep node is built in the pipeline function from these settings
     searched = space.binding.name if space.binding is not None else space.text
     return f"{trial.node.id}(**{searched}).sweep"
 

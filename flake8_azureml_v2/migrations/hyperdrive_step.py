@@ -28,7 +28,7 @@ from ..engine.names import Binding
 from . import commandline
 from ._common import bound_step, is_empty, sole_use_as_argument
 from ._once import read_once
-from .pipelines import StepPlan, compute_source, plan_once, step_rewrites
+from .pipelines import StepPlan, assigned_plainly, compute_source, plan_once, step_rewrites
 
 CODE = "AML054"
 HYPERDRIVE_STEP = "azureml.pipeline.steps.HyperDriveStep"
@@ -94,9 +94,7 @@ def plan_hyperdrive_step(call: ast.Call, ctx: FixContext) -> StepPlan:
 def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
     from . import hyperdrive, script_run_config
 
-    binding = ctx.assigned_binding(call)
-    if binding is None or binding.conditional:
-        raise ValueError("the step is not assigned to a variable by a plain statement")
+    binding = assigned_plainly(call, ctx)
     try:
         arguments = step_arguments(call, ctx)
         config_node = arguments.values.get("hyperdrive_config")
@@ -140,12 +138,6 @@ def _built_by(node: ast.expr | None, callee: str, ctx: FixContext, what: str) ->
             or ctx.callee(statement.value) != callee):
         raise Refused(f"{what} is not a {callee.rsplit('.', 1)[1]} variable built by one plain assignment")
     return binding
-
-
-def sweep_settings(config: Binding | None, ctx: FixContext) -> bool:
-    """A HyperDriveConfig a step runs keeps only the sweep's settings (its node is built
-    inside the pipeline function)."""
-    return run_by(config, ctx) is not None
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:

@@ -26,7 +26,7 @@ from ._common import absorbed_bindings
 from ._todo import PREFIX
 from ._tabular import delimited_files
 from .data_refs import Taken
-from .pipelines import StepPlan, compute_source, plan_once, step_rewrites
+from .pipelines import StepPlan, assigned_plainly, compute_source, plan_once, step_rewrites
 
 PARALLEL_RUN_STEP = "azureml.pipeline.steps.ParallelRunStep"
 PARALLEL_RUN_CONFIG = "azureml.pipeline.steps.ParallelRunConfig"
@@ -56,13 +56,6 @@ def _method_chain(item: ast.expr) -> tuple[ast.expr, list[ast.Call]]:
         calls.append(current)
         current = current.func.value
     return current, list(reversed(calls))
-
-
-def _assigned(call: ast.Call, ctx: FixContext, what: str) -> Binding:
-    binding = ctx.assigned_binding(call)
-    if binding is None or binding.conditional:
-        raise ValueError(f"the {what} is not assigned to a variable by a plain statement")
-    return binding
 
 
 def _config(node: ast.expr | None, ctx: FixContext, consumes: list[ast.Name]) -> dict[str, ast.expr]:
@@ -187,7 +180,7 @@ def _number_text(node: ast.expr | None, default: str) -> str:
 
 
 def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
-    binding = _assigned(call, ctx, "parallel step")
+    binding = assigned_plainly(call, ctx, "parallel step")
     bound = bind_arguments(call, STEP_SIGNATURE)
     if isinstance(bound, str):
         raise ValueError(bound)

@@ -126,11 +126,18 @@ def plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     return plan_once("steps", _plan_step, call, ctx)
 
 
-def _assigned(call: ast.Call, ctx: FixContext, signature: list[str], what: str) -> tuple[Binding, BoundArguments]:
-    """``x = Call(...)`` as one plain statement, with its arguments bound to ``signature``."""
+def assigned_plainly(call: ast.Call, ctx: FixContext, what: str = "step") -> Binding:
+    """The variable of ``x = Call(...)`` as one plain statement (a node is named after it);
+    raises ValueError."""
     binding = ctx.assigned_binding(call)
     if binding is None or binding.conditional:
         raise ValueError(f"the {what} is not assigned to a variable by a plain statement")
+    return binding
+
+
+def _assigned(call: ast.Call, ctx: FixContext, signature: list[str], what: str) -> tuple[Binding, BoundArguments]:
+    """``x = Call(...)`` as one plain statement, with its arguments bound to ``signature``."""
+    binding = assigned_plainly(call, ctx, what)
     bound = bind_arguments(call, signature)
     if isinstance(bound, str):
         raise ValueError(bound)

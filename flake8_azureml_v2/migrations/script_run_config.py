@@ -145,14 +145,7 @@ def _translated(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrit
         rewrite.edits.extend(edits)
         if hyperdrive.trial_space(rewrite.binding, ctx):
             rewrite.notes.append(hyperdrive.TRIAL_NOTE)
-        rewrite.consumes.extend(line.consumes)
-        rewrite.findings.extend(line.resolves)
-        rewrite.notes.extend(line.notes)
-        rewrite.helpers.update(line.helpers)
-        comments = line.todo_comments()
-        if comments:
-            rewrite.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(rewrite.node), comments))
-            rewrite.todos.extend(comments)
+        line.hand_to(rewrite, ctx)
         ctx.cache[key] = source, line
     return ctx.cache[key]  # type: ignore[return-value]
 
