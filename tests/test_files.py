@@ -138,6 +138,27 @@ def test_project_root_is_known_once_per_folder(tmp_path: Path) -> None:
     assert project.find_root(tmp_path / "pkg" / "b.py", tmp_path) == tmp_path / "pkg"
 
 
+def test_project_root_asks_each_shared_ancestor_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders of a deep tree share their ancestors' answers: a sibling folder probes only itself."""
+    (tmp_path / "pyproject.toml").write_text("")
+    for leaf in ("c", "d"):
+        (tmp_path / "a" / "b" / leaf).mkdir(parents=True)
+    project.forget_indexes()
+    probed: list[Path] = []
+    real_exists = os.path.exists
+
+    def exists(path: str) -> bool:
+        probed.append(Path(path).parent)
+        return real_exists(path)
+
+    monkeypatch.setattr(os.path, "exists", exists)
+    assert project.find_root(tmp_path / "a" / "b" / "c" / "x.py", None) == tmp_path
+    assert set(probed) == {tmp_path / "a" / "b" / "c", tmp_path / "a" / "b", tmp_path / "a", tmp_path}
+    probed.clear()
+    assert project.find_root(tmp_path / "a" / "b" / "d" / "y.py", None) == tmp_path
+    assert set(probed) == {tmp_path / "a" / "b" / "d"}
+
+
 @pytest.mark.parametrize(("bound", "value"), [("MAX_FILES", 1), ("MAX_TOTAL_BYTES", 1)])
 def test_project_index_scan_stops_at_its_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bound: str,
                                                  value: int) -> None:

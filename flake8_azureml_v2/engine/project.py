@@ -98,9 +98,9 @@ def find_root(path: Path, hint: Path | None) -> Path:
 
 
 def _find_root(path: Path, hint: Path | None) -> Path:
-    for folder in path.parents:
-        if any((folder / marker).exists() for marker in ROOT_MARKERS):
-            return folder
+    marked = _marked_folder(path.parent)
+    if marked is not None:
+        return marked
     if hint is not None:
         try:
             path.relative_to(hint)
@@ -108,6 +108,19 @@ def _find_root(path: Path, hint: Path | None) -> Path:
         except ValueError:
             pass
     return path.parent
+
+
+def _marked_folder(folder: Path) -> Path | None:
+    """``folder`` or its nearest ancestor holding a project marker; known once per folder,
+    so the files of a deep tree ask each shared ancestor only once."""
+    if folder in _MARKED:
+        return _MARKED[folder]
+    if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
+        found: Path | None = folder
+    else:
+        found = None if folder.parent == folder else _marked_folder(folder.parent)
+    _MARKED[folder] = found
+    return found
 
 
 # A script a file can name: a quoted literal ending in .py (also inside notebook JSON,
@@ -280,6 +293,7 @@ def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) 
 
 _INDEXES: dict[tuple[Path, tuple[str, ...]], ProjectIndex] = {}
 _ROOTS: dict[tuple[Path, Path | None], Path] = {}
+_MARKED: dict[Path, Path | None] = {}
 _FILES: dict[tuple[Path, tuple[str, ...]], list[Path]] = {}
 # Each file is parsed once per process: what the analysis found is kept for the
 # index, and a tree the index parsed is handed to the analysis of the same text.
@@ -332,6 +346,7 @@ def forget_indexes() -> None:
     modules.forget()
     _INDEXES.clear()
     _ROOTS.clear()
+    _MARKED.clear()
     _FILES.clear()
     _ANALYSED.clear()
     _PARSED.clear()
