@@ -126,6 +126,28 @@ def test_sixth_positional_is_compute_target(tmp_path: Path) -> None:
     assert job["component"]["command"] == "python train.py --lr 0.5"
 
 
+def test_a_config_without_a_compute_target_stays_local(tmp_path: Path) -> None:
+    """v1 ran a config that names no compute_target locally; v2 would send it to serverless
+    compute, so the default is written out (mapping-extension.md 5, D+T) with one TODO."""
+    program = """\
+    from azureml.core import Workspace, Experiment, Environment, ScriptRunConfig
+
+    ws = Workspace.from_config()
+    env = Environment.from_conda_specification('pytorch-env', 'pytorch-env.yml')
+    config = ScriptRunConfig(source_directory='./src', script='train.py', environment=env)
+    run = Experiment(ws, 'exp').submit(config)
+    """
+    script = project(tmp_path, program)
+    fix(script)
+    migrated = script.read_text()
+    assert migrated.count("# TODO(azureml-v2): AML002 v1 ran this config locally") == 1
+    assert 'compute="local"' in migrated
+    fix(script)
+    assert script.read_text() == migrated
+    job, _ = _only_job(execute(script))
+    assert job["compute"] == "local"
+
+
 def test_module_alias_import(tmp_path: Path) -> None:
     program = SEED_SHAPE.replace(
         "from azureml.core import Workspace, Experiment, Environment, ScriptRunConfig",

@@ -43,6 +43,8 @@ COMPUTE_TARGET = "azureml.core.ComputeTarget"
 ENVIRONMENT = "azureml.core.Environment"
 V1_DEFAULT_TIMEOUT = 2592000
 LOCAL_TODO = "# TODO(azureml-v2): AML002 v2 local jobs run the environment's image in Docker; v1 ran in a host conda env"
+LOCAL_DEFAULT_TODO = ("v1 ran this config locally (it names no compute_target); v2 local jobs run the environment's "
+                      "image in Docker, v1 ran in a host conda env")
 
 
 def compute_name(argument: Argument) -> str:
@@ -268,7 +270,9 @@ SPEC = CallSpec(
     folds=(Fold(("run_config", "environment"), "environment", attribute="environment"),
            Fold(("run_config", "target"), "compute_target", attribute="compute")),
     defaults=(Default("environment", DEFAULT_ENVIRONMENT, unless=("run_config",),
-                      helpers=default_environment("AML002")),),
+                      helpers=default_environment("AML002")),
+              # v1 ran a config without a target locally; v2 would send the job to serverless compute
+              Default("compute", py_str("local"), LOCAL_DEFAULT_TODO, unless=("compute_target", "run_config"))),
     produces="job",
     todo_prefix="TODO(azureml-v2): AML002",
     finish=inputs_and_outputs,
