@@ -532,10 +532,12 @@ def written_settings(written: WrittenFile, where: Path, path: Path | None, parts
     if model is not None:
         locate = parts.program.locator(parts.program.text)
         name = path.name if path is not None else "the notebook"
-        for folder, script, reference in project.script_references(model, path or Path("-")):
-            if _names_it(written, target, folder, script):
-                return replace(settings, training_evidence=(
-                    f"{name}:{locate(reference.line)} names it with {reference.parameter}="))
+        naming = [reference for folder, script, reference in project.script_references(model, path or Path("-"))
+                  if _names_it(written, target, folder, script)]
+        if naming:
+            return replace(settings, training_evidence=(
+                f"{name}:{locate(naming[0].line)} names it with {naming[0].parameter}="),
+                launchers=tuple(reference.launcher for reference in naming))
     if target is not None and not (where / target).exists():
         pattern = _glob(where / target, settings)
         if pattern is not None:

@@ -101,3 +101,49 @@ def test_several_models_or_outside_scoring_are_left(tmp_path: Path) -> None:
     job.write_text("from azureml.core import Model\n\nmodel_dir = Model.get_model_path('churn')\n")
     report = fix(job)
     assert "AML037 left: outside a scoring script" in report
+
+
+PARALLEL_LAUNCHER = """\
+from azureml.core import Workspace
+from azureml.pipeline.steps import ParallelRunConfig
+
+ws = Workspace.from_config()
+config = ParallelRunConfig(source_directory="scripts", entry_script="score.py", mini_batch_size="5",
+                           error_threshold=10, output_action="append_row", environment=None,
+                           compute_target="cpu-cluster", node_count=1)
+"""
+
+
+def test_a_parallel_run_step_entry_script_keeps_its_model_lookup(tmp_path: Path) -> None:
+    """A ParallelRunStep entry script has init() and run() too, but only a deployment sets
+    AZUREML_MODEL_DIR: the call stays, and says why."""
+    (tmp_path / "pipeline.py").write_text(PARALLEL_LAUNCHER)
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    script = scripts / "score.py"
+    script.write_text(SCORE.replace("def run(raw):", "def run(mini_batch):").replace('"input": raw', '"input": mini_batch'))
+    (tmp_path / ".git").mkdir()  # the project root, where the index finds the launcher
+    report = fix(script)
+    assert "AML037 left: the script runs as a ParallelRunConfig entry script, not in a deployment" in report
+    assert 'Model.get_model_path("churn")' in script.read_text()
+
+
+def test_a_model_chosen_by_an_argument_is_left(tmp_path: Path) -> None:
+    """v1 fetched whichever model the argument named; a v2 deployment serves the one it was made with."""
+    script = tmp_path / "score.py"
+    script.write_text(SCORE.replace('Model.get_model_path("churn")', "Model.get_model_path(sys.argv[1])")
+                      .replace("import json\n", "import json\nimport sys\n"))
+    report = fix(script)
+    assert "AML037 left: the model is chosen at run time" in report
+
+
+def test_a_notebook_written_parallel_entry_script_keeps_its_model_lookup(tmp_path: Path) -> None:
+    """The notebook both writes the script (%%writefile) and runs it with a ParallelRunConfig."""
+    from .test_notebook_cells import notebook, sources
+
+    written = "%%writefile scripts/score.py\n" + SCORE.replace("def run(raw):", "def run(mini_batch):")
+    path = tmp_path / "batch.ipynb"
+    path.write_text(notebook(written, PARALLEL_LAUNCHER))
+    report = fix(path)
+    assert "AML037 left: the script runs as a ParallelRunConfig entry script" in report
+    assert 'Model.get_model_path("churn")' in sources(path)[0]

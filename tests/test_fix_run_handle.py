@@ -196,6 +196,29 @@ with open("result.json", "w") as handle:
     assert [a.path for a in client.list_artifacts(run_id, "outputs")] == ["outputs/notes.txt"]
 
 
+def test_a_helper_never_relies_on_an_import_made_after_its_first_call(tmp_path: Path) -> None:
+    """``run.complete()`` becomes a helper that reads ``os``; the program imports ``os`` only
+    further down (a later notebook cell), after the call, so the helper gets an import of its own."""
+    program = """\
+from azureml.core import Experiment, Workspace
+
+ws = Workspace.from_config()
+experiment = Experiment(workspace=ws, name="interactive")
+run = experiment.start_logging()
+run.log("accuracy", 0.75)
+run.complete()
+import os
+print(os.sep)
+"""
+    script = project(tmp_path, program)
+    fix(script)
+    text = script.read_text()
+    assert "_v1_complete()" in text and "import os as os_v2" in text
+    assert text.index("import os as os_v2") < text.index("def _v1_complete")
+    ruff_clean(script)
+    execute(script, mlflow_store(tmp_path))  # no NameError: the helper's os is bound before the call
+
+
 @pytest.mark.parametrize("flag", ["show_output=True", "tags={'a': 'b'}"])
 def test_submit_keywords(tmp_path: Path, flag: str) -> None:
     script = project(tmp_path, HEADER + f"run = experiment.submit(config, {flag})\n")

@@ -18,7 +18,7 @@ import ast
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Union
@@ -51,6 +51,7 @@ class ScriptReference:
     line: int
     parameter: str
     label: str | None = None  # where the line is, when not a plain line number
+    launcher: str = ""  # the qualified name of the callable that names the script
 
     def describe(self, relative_to: Path | None = None) -> str:
         where = self.orchestrator
@@ -77,7 +78,8 @@ def script_references(model: Model, orchestrator: Path) -> Iterable[tuple[str | 
             continue
         folder = _argument(call, folder_pos, folder_name)
         folder_value = folder.value if isinstance(folder, Const) else None
-        yield folder_value, script.value, ScriptReference(orchestrator, call.node.lineno, script_name)
+        yield folder_value, script.value, ScriptReference(orchestrator, call.node.lineno, script_name,
+                                                          launcher=callee.qualname)
 
 
 def _argument(call: CallSite, position: int | None, keyword: str) -> object:
@@ -270,13 +272,16 @@ class ProjectIndex:
         return found
 
     def reference_to(self, path: Path) -> ScriptReference | None:
+        return next(self.references_to(path), None)
+
+    def references_to(self, path: Path) -> Iterator[ScriptReference]:
+        """Every call in the project that names ``path`` as the script it runs."""
         path = Path(os.path.normpath(path))
         self._ready_for(path.name)
         for orchestrator in self.mentions.get(path.name, ()):
             for folder, script, reference in self._references(orchestrator):
                 if _names(path, orchestrator.parent, folder, script, self.root):
-                    return reference
-        return None
+                    yield reference
 
 
 def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) -> bool:

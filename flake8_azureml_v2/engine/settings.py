@@ -20,3 +20,5 @@ class Settings:
     # Set by an adapter that knows from elsewhere that the text runs inside a job
     # (a notebook cell that writes a script the notebook submits): why, for the rules about in-job code.
     training_evidence: str | None = None
+    # Set with it: the qualified names of the calls there that name the text as the script they run.
+    launchers: tuple[str, ...] = ()

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from pathlib import Path
 
+from ..engine import project
 from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments
@@ -23,12 +25,14 @@ from ..engine.fixing.specs import Build, CallSpec, Drop, Keep, Refuse, Refused, 
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding
 from ._common import attribute_path, kept_as_is, workspace_binding, workspace_items
+from ..v1api import SURFACE
 from .injob._shared import is_pure
 from .run_handle import MODEL_READS
 
 MODEL = "azureml.core.Model"
 REGISTER = MODEL + ".register"
 GET_MODEL_PATH = MODEL + ".get_model_path"
+INFERENCE_CONFIG = "azureml.core.model.InferenceConfig"  # the deployment's entry script
 _DROPPED = ("datasets", "model_framework", "model_framework_version", "sample_input_dataset",
             "sample_output_dataset", "resource_configuration")
 
@@ -164,6 +168,26 @@ def _is_scoring_script(ctx: FixContext) -> bool:
     return {"init", "run"} <= ctx.module_functions
 
 
+def _run_outside_a_deployment(ctx: FixContext) -> str | None:
+    """The callable that runs this script other than as a deployment's entry script (a
+    ParallelRunStep's ``init()``/``run(mini_batch)`` has the same shape), as the notebook that
+    writes it or the project index knows it: only a deployment sets AZUREML_MODEL_DIR."""
+    context = ctx.analysis.context
+    settings = getattr(context, "settings", None)
+    other = next((name for name in getattr(settings, "launchers", ()) if name != INFERENCE_CONFIG), None)
+    if other is not None:  # a notebook's %%writefile cell: the notebook names its launchers
+        return other
+    path = getattr(context, "path", None)
+    if path is None:
+        return None
+    key = "model_path:launchers"
+    if key not in ctx.cache:
+        index = project.index_for(Path(path), settings, SURFACE)  # type: ignore[arg-type]
+        found = next((r for r in index.references_to(Path(path)) if r.launcher != INFERENCE_CONFIG), None)
+        ctx.cache[key] = found.launcher if found is not None else None
+    return ctx.cache[key]  # type: ignore[return-value]
+
+
 def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
     sites = [(s.node, bind_arguments(s.node, ["model_name", "version", "_workspace"]))
              for s in ctx.model.calls_to(GET_MODEL_PATH)]
@@ -171,10 +195,18 @@ def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
              if not isinstance(b, str) and "model_name" in b.values}
     for call, bound in sites:
         unit = Rewrite("AML037", call, "Model.get_model_path() -> AZUREML_MODEL_DIR")
+        launcher = _run_outside_a_deployment(ctx) if _is_scoring_script(ctx) else None
         if not _is_scoring_script(ctx):
             yield unit.refuse("outside a scoring script (init() and run()): pass the model to the job as an input")
+        elif launcher is not None:
+            yield unit.refuse(f"the script runs as a {launcher.rsplit('.', 1)[-1]} entry script, not in a deployment, "
+                              "and only a deployment sets AZUREML_MODEL_DIR: pass the model to it as an input",
+                              RefusalKind.NOT_YET)
         elif isinstance(bound, str) or "_workspace" in bound.values or not all(is_pure(v) for v in bound.values.values()):
             yield unit.refuse("Model.get_model_path() with arguments this fix does not follow", RefusalKind.DATA_FLOW)
+        elif not isinstance(bound.values.get("model_name"), ast.Constant):
+            yield unit.refuse("the model is chosen at run time, but a v2 deployment serves the one model it was "
+                              "created with", RefusalKind.DATA_FLOW)
         elif len(names) != 1:
             yield unit.refuse("several models in one scoring script: a v2 deployment serves one model, so combine "
                               "them into one model asset first", RefusalKind.IMPOSSIBLE)

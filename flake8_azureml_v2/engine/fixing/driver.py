@@ -281,8 +281,10 @@ class _Applier:
         staged_source = SourceText(staged_text)
         staged_locator = Locator(staged_source)
         try:
+            written = [(start, end) for start, end, *_ in OffsetMap(staged_edits).spans]
             plan_imports = imports.plan(staged, staged_locator, stand_ins.symbols, literal,
-                                        lambda node: self._may_remove(node, staged_source), self.surface.is_target)
+                                        lambda node: self._may_remove(node, staged_source), self.surface.is_target,
+                                        written)
         except imports.ImportClash as exc:
             return _Build(source, [], [], f"its new imports would clash: {exc}")
         # The rewrites with the chosen names, then the import edits moved over the

@@ -12,7 +12,8 @@ allows it (``# noqa``, ``--select``, ``__init__.py``).
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pyflakes import messages
@@ -154,6 +155,7 @@ def plan(
     literal: set[tuple[str, str]],
     may_remove: Callable[[ast.stmt], bool],
     is_target: Callable[[str], bool],
+    written: Sequence[tuple[int, int]] = (),
 ) -> ImportPlan:
     """The import edits for the staged text: removals, then additions for every
     symbol the rewrites wrote (``stand_ins``) and every name they wrote
@@ -186,19 +188,31 @@ def plan(
             if not kept:  # the statement no longer binds this name
                 taken[name] = [n for n in taken.get(name, []) if n is not statement]
     existing = _module_imports(tree, removed_aliases)
+
+    def reusable(key: tuple[str, str], first_use: int | None) -> str | None:
+        """The local name of an existing import of ``key`` that runs before the new code's
+        first use of it: one further down (a later notebook cell) would bind it too late
+        for a helper called earlier, which no check of the module's own order sees."""
+        found = existing.get(key)
+        if found is None:
+            return None
+        local, statement = found
+        return local if first_use is None or locator.start(statement) < first_use else None
+
     chosen_names: set[str] = set()
     additions: dict[tuple[str, str], str] = {}  # (module, name) -> local name to import it as
     for stand_in, wanted in sorted(stand_ins.items(), key=lambda item: item[1]):
-        local = existing.get((wanted.module, wanted.name))
+        at = staged.text.find(stand_in)
+        local = reusable((wanted.module, wanted.name), at if at >= 0 else None)
         if local is None:
             local = _free_name(wanted.wanted, taken, chosen_names, stand_ins)
             additions[(wanted.module, wanted.name)] = local
         chosen_names.add(local)
         result.chosen[stand_in] = local
     for module, name in sorted(literal):
-        if (module, name) in existing:
-            continue
         local = name or module.split(".")[0]
+        if reusable((module, name), _first_use(staged.text, written, local)) is not None:
+            continue
         holders = [n for n in taken.get(local, []) if not _imports_exactly(n, module, name)]
         if holders:
             raise ImportClash(f"`{local}` is already bound at line {getattr(holders[0], 'lineno', '?')}")
@@ -217,23 +231,30 @@ def _imports_exactly(node: ast.AST, module: str, name: str) -> bool:
     return False
 
 
-def _module_imports(tree: ast.Module, removed: set[int]) -> dict[tuple[str, str], str]:
-    """(module, name) -> local name, for module-level imports that stay."""
-    found: dict[tuple[str, str], str] = {}
+def _module_imports(tree: ast.Module, removed: set[int]) -> dict[tuple[str, str], tuple[str, ast.stmt]]:
+    """(module, name) -> (local name, the first statement importing it), for module-level imports that stay."""
+    found: dict[tuple[str, str], tuple[str, ast.stmt]] = {}
     for statement in tree.body:
         if isinstance(statement, ast.ImportFrom) and not statement.level and statement.module:
             for alias in statement.names:
                 if alias.name != "*" and id(alias) not in removed:
-                    found.setdefault((statement.module, alias.name), alias.asname or alias.name)
+                    found.setdefault((statement.module, alias.name), (alias.asname or alias.name, statement))
         elif isinstance(statement, ast.Import):
             for alias in statement.names:
                 if id(alias) in removed:
                     continue
                 if alias.asname:
-                    found.setdefault((alias.name, ""), alias.asname)
+                    found.setdefault((alias.name, ""), (alias.asname, statement))
                 elif "." not in alias.name:
-                    found.setdefault((alias.name, ""), alias.name)
+                    found.setdefault((alias.name, ""), (alias.name, statement))
     return found
+
+
+def _first_use(text: str, written: Sequence[tuple[int, int]], name: str) -> int | None:
+    """Where the new code (the ``written`` spans of ``text``) first names ``name``."""
+    pattern = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    starts = [m.start() for start, end in written if (m := pattern.search(text, start, end)) is not None]
+    return min(starts) if starts else None
 
 
 def _free_name(wanted: str, taken: dict[str, list[ast.AST]], chosen: set[str], stand_ins: dict[str, Symbol]) -> str:

@@ -1,7 +1,8 @@
 """Do no harm: what a rewritten module broke that the original did not have.
 
 Before anything is written, the fixed text must parse, keep every comment,
-keep the module-level names other files import, and add no problem that
+keep the module-level names other files import, call none of its own functions
+before a global they read is bound (:mod:`.call_order`), and add no problem that
 pyflakes finds (an undefined name, an unbound local, a redefinition, an unused
 local, an ``is`` comparison with a literal).  pyflakes' binding model runs in
 process on both texts and the two sets of problems are compared.
@@ -18,7 +19,7 @@ from functools import cached_property
 from pyflakes import checker, messages
 
 from ..source import deep_recursion
-from . import statements
+from . import call_order, statements
 
 # pyflakes message -> how a refusal names it (the ruff codes the gate counts:
 # F821, F823, F822, F811, F841, F632).
@@ -63,6 +64,10 @@ class Snapshot:
     @cached_property
     def comments(self) -> Counter[str]:
         return Counter(c.strip() for c in statements.comments(self.text, self.tree))
+
+    @cached_property
+    def late_reads(self) -> Counter[tuple[str, str]]:
+        return call_order.late_reads(self.tree)
 
     @cached_property
     def module_names(self) -> frozenset[str]:
@@ -140,4 +145,8 @@ def _harm(before: Snapshot, after: Snapshot, protected: Collection[str]) -> str 
     if added:
         (kind, name), _ = sorted(added.items(), key=lambda item: (item[0][0].__name__, item[0][1]))[0]
         return "it " + _HARMS[kind].format(name)
+    late = after.late_reads - before.late_reads if after.late_reads else after.late_reads
+    if late:
+        function, name = sorted(late)[0]
+        return f"it makes `{function}()` read `{name}` before the statement that binds `{name}` has run"
     return None
