@@ -247,3 +247,15 @@ print(compute_target)
     report = fix(script)
     assert 'compute_target = ws.compute_targets["gpu-cluster"]' in script.read_text()
     assert "AML020 left: `ws` is also used at line" in report and '(`ws.compute_targets["gpu-cluster"]`)' in report
+
+
+def test_create_called_with_keywords(tmp_path: Path) -> None:
+    """v2's begin_create_or_update takes the entity as ``compute``: v1's keyword does not carry over."""
+    text, records = _run(tmp_path, """\
+config = AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", max_nodes=2)
+cluster = ComputeTarget.create(workspace=ws, name="kw-cluster", provisioning_configuration=config)
+cluster.wait_for_completion(show_output=True)
+""")
+    assert "provisioning_configuration" not in text and "begin_create_or_update(compute=config)" in text
+    (record,) = _created(records)
+    assert record["compute"]["name"] == "kw-cluster"

@@ -382,6 +382,10 @@ def _create(create: ast.Call, unit: Rewrite, ctx: FixContext, looked_up: ast.exp
     doomed = [e for i, e in enumerate(elements) if (e.keyword or ("workspace", "name", "x")[min(i, 2)]) in (
         "workspace", "name")]
     unit.edits.extend(listedit.delete_many(ctx.text, container, doomed))
+    for element in elements:
+        if element.keyword == "provisioning_configuration":  # v2's one parameter is compute
+            keyword = element.node.field("name").range()  # type: ignore[union-attr]
+            unit.edits.append(Edit(keyword.start.index, keyword.end.index, "compute"))
     end = ctx.locator.end(create)
     unit.edits.append(Edit(end, end, ".result()"))
     unit.findings.append(("AML024", create))
