@@ -21,13 +21,14 @@ RULE = Rule(
         "(a v2 job already has an active MLflow run)"
     ),
     why=(
-        "A v2 job sets the MLflow tracking URI and starts the run before the script "
-        "begins, so there is no run object to fetch and no mlflow.start_run() to call. "
-        "Removing the call is only correct once every use of the returned run has been "
-        "rewritten to MLflow, hence the fix is unsafe. The fix deletes the variable only "
-        "together with the rewrites of all its uses (run.id becomes "
-        "mlflow.active_run().info.run_id); one use it cannot translate, such as "
-        "run.input_datasets, leaves the whole script as it was."
+        "A v2 job sets the MLflow tracking URI and names its run (MLFLOW_RUN_ID) before the "
+        "script begins, so the first MLflow call logs to the job's run: there is no run object "
+        "to fetch and no mlflow.start_run() to call. Removing the call is only correct once every "
+        "use of the returned run has been rewritten to MLflow, hence the fix is unsafe. The fix "
+        "deletes the variable together with the rewrites of its uses (run.id becomes "
+        "(mlflow.active_run() or mlflow.start_run()).info.run_id, as active_run() is None before "
+        "the first MLflow call); a use it cannot translate, such as run.input_datasets, keeps the "
+        "run for that use. It writes one TODO: the job's environment needs mlflow and azureml-mlflow."
     ),
     example=(
         "from azureml.core import Run\n"

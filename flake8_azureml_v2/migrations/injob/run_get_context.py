@@ -5,14 +5,18 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from ...engine.fixing import statements
 from ...engine.fixing.rewrite import FixContext, Rewrite
 from ...engine.names import Ref
 from ._shared import MLFLOW, RUN_GET_CONTEXT, is_pure, remove_statement, replace
 
-RUN_ID = "mlflow.active_run().info.run_id"
-# The script now logs through MLflow, whichever SDK launches it: say what its job needs.
-ENVIRONMENT_NOTE = ("the job's environment needs mlflow and azureml-mlflow, which v1's default "
-                    "environment and azureml-defaults do not install")
+# mlflow.active_run() is None until the first MLflow call starts the job's run (from MLFLOW_RUN_ID),
+# so a read of run.id before any logging starts it as that first call would.
+RUN_ID = "(mlflow.active_run() or mlflow.start_run()).info.run_id"
+# The script now logs through MLflow, whichever SDK launches it: say, where the run was
+# fetched, what its job needs (mapping.md 6), once per script.
+ENVIRONMENT_TODO = ("# TODO(azureml-v2): AML011 this script logs with MLflow: its job's environment needs mlflow "
+                    "and azureml-mlflow")
 
 
 def _run_id_reads(ctx: FixContext, unit: Rewrite) -> None:
@@ -46,14 +50,17 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         if not isinstance(statement, ast.Expr) and binding is None:
             continue  # inline ``Run.get_context().log(...)``: the call's own unit removes it
         unit = Rewrite("AML011", call, "removed Run.get_context(): the v2 job's MLflow run is already active")
-        unit.notes.append(ENVIRONMENT_NOTE)
         if not all(is_pure(a) for a in [*call.args, *(k.value for k in call.keywords)]):
             unit.refuse("its arguments are computed by calls")
         unit.binding = binding
+        todo = [] if ENVIRONMENT_TODO in ctx.text else [  # once per script, kept on a later run
+            statements.insert_before(ctx.locator, statement, [ENVIRONMENT_TODO])]  # type: ignore[arg-type]
+        unit.todos.extend([ENVIRONMENT_TODO] if todo else [])
         remove_statement(ctx, unit, statement)  # type: ignore[arg-type]
+        unit.edits.extend(todo)
         if binding is not None:
             _run_id_reads(ctx, unit)
-            unit.alive_edits = []
+            unit.alive_edits = list(todo)
             unit.alive_description = "Run.get_context() kept for the v1 code that still uses it; its logging uses MLflow"
             unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
         yield unit
