@@ -40,7 +40,7 @@ from .engine.names import Model
 from .engine.source import Encoding, decode_file
 from .notebook_files import Notebook, cell_text, read_notebook
 from .notebooks import (
-    Parts, Program as JoinedCells, WrittenFile, is_notebook, names_read_by_magics, parse_problem, take_apart,
+    Parts, Program as JoinedCells, WrittenFile, is_notebook, names_read_by_magics, names_spelled, parse_problem, take_apart,
     written_path, written_settings,
 )
 
@@ -210,10 +210,12 @@ def _unified(old: str, new: str, name: str, complete_lines: bool) -> Iterator[st
 class CodeCells(Program):
     """A notebook's code cells joined into one program."""
 
-    def __init__(self, joined: JoinedCells, path: Path | None, settings: Settings) -> None:
+    def __init__(self, joined: JoinedCells, path: Path | None, settings: Settings,
+                 unseen: frozenset[str] = frozenset()) -> None:
         super().__init__(joined.text, path, settings, numbered=True)
         self.joined = joined
         self.tree = joined.tree  # parsed while the cells were joined
+        self.unseen = unseen  # what the code cells left out (not Python) may read
 
     def locate(self, line: int, text: str) -> tuple[int, int]:
         where = self.joined.locator(text)(line)
@@ -226,7 +228,7 @@ class CodeCells(Program):
         return self.joined.describe(message, self.text)
 
     def hidden_names(self) -> frozenset[str]:
-        return names_read_by_magics(self.joined.originals)
+        return names_read_by_magics(self.joined.originals) | self.unseen
 
 
 class WrittenCell(Program):
@@ -257,7 +259,11 @@ class NotebookDocument(Document):
         self.skipped = list(self.parts.skipped)
 
     def programs(self, settings: Settings) -> Iterator[Program]:
-        main = CodeCells(self.parts.program, self.path, settings)
+        # A code cell that is not Python (a syntax error) still runs as far as it can: any
+        # name it spells may be one it reads, so its imports and bindings stay.
+        unseen = frozenset(name for index, _ in self.parts.skipped
+                           for name in names_spelled(cell_text(self.notebook.cells[index])))
+        main = CodeCells(self.parts.program, self.path, settings, unseen)
         yield main
         if not self.parts.written:
             return

@@ -127,6 +127,11 @@ _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _PYTHON_MAGICS = frozenset({"time", "timeit", "prun", "store", "debug", "who", "whos", "psource", "pinfo", "pinfo2"})
 
 
+def names_spelled(text: str) -> frozenset[str]:
+    """Every identifier-like word of a text (a cell that does not parse)."""
+    return frozenset(_IDENTIFIER.findall(text))
+
+
 def names_read_by_magics(lines: list[str]) -> frozenset[str]:
     """The Python names that masked magic lines may read: what IPython expands in them
     (``!echo {ws.name}``, ``$path``) and the arguments of magics that take Python

@@ -47,6 +47,19 @@ def test_names_used_only_inside_a_python_cell_magic_stay_imported(tmp_path: Path
     assert f"nb.ipynb:cell 2:{line}:6: AML022 " in check.stdout, check.stdout  # reported inside the cell
 
 
+def test_names_a_cell_that_does_not_parse_spells_stay_bound(tmp_path: Path) -> None:
+    """A cell with a syntax error is skipped, but it still runs up to its error once fixed by
+    hand: the imports and bindings it names stay (the fixer cannot see how it reads them)."""
+    imports = "from azureml.core import Workspace\nfrom azureml.pipeline.steps import PythonScriptStep\n"
+    broken = "step = PythonScriptStep(name='score' script_name='score.py', compute_target=compute_target)\n"
+    nb = tmp_path / "nb.ipynb"
+    nb.write_text(notebook(imports, "ws = Workspace.from_config()\ncompute_target = ws.compute_targets['cpu']\n", broken))
+    fixed = tool("fix", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path)
+    assert "from azureml.pipeline.steps import PythonScriptStep" in sources(nb)[0], fixed.stdout
+    assert "compute_target = ws.compute_targets['cpu']" in sources(nb)[1]
+    assert sources(nb)[2] == broken
+
+
 def test_a_fix_inside_a_time_cell_keeps_the_magic_line(tmp_path: Path) -> None:
     nb = tmp_path / "nb.ipynb"
     nb.write_text(notebook("from azureml.core import Workspace\n", "%%time\r\nws = Workspace.from_config()\r\n"))
