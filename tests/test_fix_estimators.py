@@ -101,6 +101,18 @@ def test_an_environment_definition_wins_as_in_v1(tmp_path: Path) -> None:
     assert job["environment"] == "AzureML-sklearn-1.0:3"
 
 
+def test_a_local_environment_definition_gets_the_docker_todo(tmp_path: Path) -> None:
+    """With environment_definition= the environment decides Docker (off by default): v1 ran the
+    job on the host, v2's local job runs the image in Docker (mapping-extension.md 5, D+T)."""
+    migrated, job = _job(tmp_path, """\
+        env = Environment.get(ws, "AzureML-sklearn-1.0", version="3")
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target="local",
+                        environment_definition=env)
+        """)
+    assert migrated.count("TODO(azureml-v2): AML009 v2 local jobs run the environment's image in Docker") == 1
+    assert job["compute"] == "local"
+
+
 @pytest.mark.parametrize(("arguments", "reason"), [
     ("resume_from=None", "resume_from= has no v2 equivalent"),
     ("distributed_training=None", "distributed_training= needs a v2 distribution"),
