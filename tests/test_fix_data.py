@@ -234,6 +234,28 @@ def test_registered_dataset_and_datastore_lookups(tmp_path: Path) -> None:
     assert [r["name"] for r in records if r["operation"] == "datastores.get"] == ["archive"]
 
 
+def test_a_lookup_guarded_by_an_old_exception_is_left(tmp_path: Path) -> None:
+    """``except UserErrorException`` catches v1's missing dataset; v2 raises another exception,
+    so the rewrite would let the error through: the lookup and its handler stay, and say why."""
+    program = """\
+from azureml.core import Dataset, Workspace
+from azureml.exceptions import UserErrorException
+
+ws = Workspace.from_config()
+registered = False
+try:
+    temp = Dataset.get_by_name(workspace=ws, name="mnist")
+    registered = True
+except UserErrorException:
+    print("not registered yet")
+print(registered)
+"""
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML022 left: it runs inside `try:` with `except UserErrorException` (line 9)" in report, report
+    assert 'Dataset.get_by_name(workspace=ws, name="mnist")' in script.read_text()
+
+
 def _submitting(setup: str, arguments: str, imports: str = "Dataset, Environment, Experiment, ScriptRunConfig, Workspace",
                 more: str = "") -> str:
     """A program that submits train.py with ``arguments``, after ``setup`` made what they read."""

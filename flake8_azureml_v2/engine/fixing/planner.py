@@ -198,6 +198,7 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
     consumer = {id(name): r for r in rewrites for name in r.consumes}
     by_node = {id(r.node): r for r in rewrites}
     refused_spans = _Spans(rewrites, ctx)
+    handled = [(e.start, e.end) for r in rewrites for e in [*r.edits, *(r.alive_edits or [])]]
     pending: list[tuple[Rewrite, Refusal]] = []
     shared: list[tuple[Rewrite, Rewrite, Refusal]] = []
 
@@ -257,6 +258,9 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
         policy = _policy(rewrite, ctx, permission, unsafe, safety_of)
         if policy is not None:
             pending.append((rewrite, policy))
+        guarded = _old_handler(rewrite, ctx, handled)
+        if guarded is not None:
+            pending.append((rewrite, guarded))
 
     for rewrite in rewrites:
         for binding in rewrite.bindings:
@@ -327,6 +331,33 @@ def _sharer(use: ast.Name, binding: Binding, rewrite: Rewrite, provider: dict[in
         return None
     found = provider.get(id(other))
     return found if found is not None and found is not rewrite and id(use) in found.own_uses else None
+
+
+def _old_handler(rewrite: Rewrite, ctx: FixContext, handled: list[tuple[int, int]]) -> Refusal | None:
+    """A rewrite inside ``try:`` whose ``except`` names an old-API exception that no rewrite
+    translates: the new code raises other exceptions, so the handler would stop running."""
+    node: ast.AST | None = rewrite.node
+    while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                                      ast.Lambda, ast.Module)):
+        parent = ctx.parent(node)
+        if isinstance(parent, (ast.Try, getattr(ast, "TryStar", ast.Try))) and any(node is s for s in parent.body):
+            for handler in parent.handlers:
+                for caught in _caught(handler.type):
+                    name = ctx.reference(caught)
+                    start, end = ctx.locator.start(caught), ctx.locator.end(caught)
+                    if name is not None and not any(a <= start and end <= b for a, b in handled):
+                        return Refusal(RefusalKind.DATA_FLOW, (
+                            f"it runs inside `try:` with `except {snippet(ctx.locator, caught)}` "
+                            f"({line_ref(handler.lineno)}): the new code raises other exceptions, so that "
+                            "handler would no longer run"), (handler.lineno,))
+        node = parent
+    return None
+
+
+def _caught(kind: ast.expr | None) -> list[ast.expr]:
+    if kind is None:
+        return []
+    return list(kind.elts) if isinstance(kind, ast.Tuple) else [kind]
 
 
 def _policy(rewrite: Rewrite, ctx: FixContext, permission: Permission, unsafe: bool,
