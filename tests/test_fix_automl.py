@@ -95,7 +95,8 @@ def test_forecasting_parameters_become_forecasting_settings(tmp_path: Path) -> N
         train = Dataset.get_by_name(ws, "energy", version=3)
         forecasting_parameters = ForecastingParameters(time_column_name="timeStamp", freq="H",
                                                        target_aggregation_function="sum",
-                                                       short_series_handling_configuration="pad")
+                                                       short_series_handling_configuration="pad",
+                                                       cv_step_size="auto")
         config = AutoMLConfig(task="forecasting", compute_target="cpu-cluster", training_data=train,
                               label_column_name="demand", forecasting_parameters=forecasting_parameters,
                               iterations=10, experiment_timeout_hours=1)
@@ -105,7 +106,8 @@ def test_forecasting_parameters_become_forecasting_settings(tmp_path: Path) -> N
     assert job["training_data"]["path"] == "energy:3"
     assert job["forecasting"] == {"time_column_name": "timeStamp", "frequency": "H",
                                   "target_aggregate_function": "sum", "short_series_handling_config": "pad",
-                                  "forecast_horizon": 1}  # v1's default horizon, written out
+                                  "forecast_horizon": 1}  # v1's default horizon, written out; "auto" left out
+    assert "cv_step_size" not in migrated  # v2's field is a number: leaving it out lets AutoML choose
     assert job["limits"]["max_trials"] == 10 and job["limits"]["timeout_minutes"] == 60
 
 

@@ -214,6 +214,9 @@ FORECASTING_SPEC = CallSpec(
         "target_aggregation_function": Keep("target_aggregate_function"),
         "short_series_handling_configuration": Keep("short_series_handling_config"),
         "validate_parameters": Drop("validate_parameters= is a v1 client-side check and was dropped"),
+        # v1's "auto" let AutoML choose; v2's field is an int whose absence lets the service choose
+        "cv_step_size": Drop("cv_step_size='auto' dropped: v2 takes a number, and leaving it out lets AutoML choose",
+                             when=lambda argument: constant_str(argument.node) == "auto", otherwise=Keep()),
         "group_column_names": Refuse("group_column_names= (many-models grouping) has no ForecastingSettings field"),
     },
     defaults=(Default("forecast_horizon", "1"),),  # v1's default; v2 leaves it to the service
