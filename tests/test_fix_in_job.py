@@ -348,3 +348,23 @@ def test_run_id_read_before_any_logging_is_the_jobs_run(tmp_path: Path) -> None:
         assert client.get_run(job_run).data.metrics == {"loss": 0.5}
     finally:
         os.environ.pop("MLFLOW_ALLOW_FILE_STORE", None)
+
+
+@pytest.mark.parametrize(("call", "char"), [
+    ('run.log("Accuracy @{}".format(k), 0.5)', "@"),
+    ('run.log(f"loss (fold {k})", 0.5)', "("),
+    ('run.log_list("scores, by fold", [0.5, 0.6])', ","),
+    ('run.tag("owner=team", "a")', "="),
+])
+def test_a_name_mlflow_rejects_keeps_its_v1_call(tmp_path: Path, call: str, char: str) -> None:
+    """MLflow accepts only letters, digits, _ - . / : and spaces in names; v1 took any text."""
+    import mlflow.utils.validation
+
+    script = tmp_path / "train.py"
+    script.write_text(f'from azureml.core import Run\n\nrun = Run.get_context()\nk = 1\n{call}\nrun.log("kept", 1.0)\n')
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    assert f"MLflow rejects {char!r}" in report, report
+    text = script.read_text()
+    assert call in text and 'mlflow.log_metric("kept", 1.0)' in text
+    assert not mlflow.utils.validation.validate_param_and_metric_name(f"x{char}")  # the rule it follows

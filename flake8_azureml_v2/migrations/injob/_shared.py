@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 from collections.abc import Iterator
 
 from ...engine.fixing import listedit, statements
@@ -299,3 +300,33 @@ def remove_statement(ctx: FixContext, unit: Rewrite, statement: ast.stmt) -> Non
                     return
             break
     unit.edits.append(ctx.delete(statement))
+
+
+# MLflow's rule for metric, parameter and tag names (validate_param_and_metric_name, off Windows);
+# v1 took any text.
+_MLFLOW_NAME_CHAR = re.compile(r"[/\w.\- :]")
+_FIELD = re.compile(r"\{[^{}]*\}|%[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
+
+
+def refuse_rejected_name(unit: Rewrite, name: ast.expr, what: str = "metric or tag name") -> bool:
+    """Refuse ``unit`` (and say so) when the literal text of ``name`` holds a character MLflow
+    rejects: ``run.log("Accuracy @1", ...)`` worked in v1 and raises in MLflow."""
+    for text in _literal_parts(name):
+        bad = next((c for c in _FIELD.sub("", text) if not _MLFLOW_NAME_CHAR.fullmatch(c)), None)
+        if bad is not None:
+            unit.refuse(f"MLflow rejects {bad!r} in a {what}, which v1 accepted: rename it by hand")
+            return True
+    return False
+
+
+def _literal_parts(node: ast.expr) -> list[str]:
+    """The literal text a name expression is built from (format templates and f-string parts)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return [v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return _literal_parts(node.func.value)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        return [*_literal_parts(node.left), *(_literal_parts(node.right) if isinstance(node.op, ast.Add) else [])]
+    return []

@@ -15,6 +15,7 @@ from ._shared import (
     drop,
     make_keyword,
     new_unit,
+    refuse_rejected_name,
     rename_call,
     rename_keyword,
     run_calls,
@@ -35,6 +36,8 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     name, value, step = values.get("name"), values.get("value"), values.get("step")
     if name is None or value is None:
         unit.refuse("run.log() without both a name and a value")
+        return
+    if refuse_rejected_name(unit, name):
         return
     drop(unit, bound, "description")
     kind = value_kind(ctx, value)

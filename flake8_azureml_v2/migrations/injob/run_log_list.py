@@ -16,6 +16,7 @@ from ._shared import (
     is_pure,
     new_unit,
     owns_its_lines,
+    refuse_rejected_name,
     replace,
     run_calls,
     text,
@@ -34,6 +35,8 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     statement = ctx.parent(call)
     if name is None or values is None:
         unit.refuse("run.log_list() without both a name and a list")
+        return
+    if refuse_rejected_name(unit, name, "metric name"):
         return
     if not isinstance(statement, ast.Expr) or not owns_its_lines(ctx, statement):
         unit.refuse("run.log_list() is not a statement of its own, so it cannot become a loop")

@@ -13,6 +13,7 @@ from ._shared import (
     is_pure,
     keep_order,
     new_unit,
+    refuse_rejected_name,
     rename_call,
     replace,
     run_calls,
@@ -44,6 +45,8 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     columns = [k for k in call.keywords if k.arg not in ("name", "description")]
     if name is None or not columns:
         unit.refuse("run.log_row() without a name or without columns")
+        return
+    if refuse_rejected_name(unit, name, "metric name"):
         return
     if not is_pure(description):
         unit.refuse("description= is computed by a call; dropping it would skip that call")

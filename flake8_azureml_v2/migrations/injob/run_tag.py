@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ...engine.fixing.rewrite import FixContext, Rewrite
-from ._shared import append_argument, bind, new_unit, rename_call, replace, run_calls
+from ._shared import append_argument, bind, new_unit, refuse_rejected_name, rename_call, replace, run_calls
 
 SIGNATURE = ["key", "value"]
 
@@ -18,6 +18,8 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     key, value = bound.values.get("key"), bound.values.get("value")
     if key is None:
         unit.refuse("run.tag() without a key")
+        return
+    if refuse_rejected_name(unit, key, "tag name"):
         return
     if isinstance(value, ast.Constant) and value.value is None:
         replace(ctx, unit, value, '""')
