@@ -256,6 +256,25 @@ print(registered)
     assert 'Dataset.get_by_name(workspace=ws, name="mnist")' in script.read_text()
 
 
+def test_a_registration_that_v1_code_reads_back_stays_v1(tmp_path: Path) -> None:
+    """v1 cannot read a v2 data asset (mapping.md 7): while the program looks the name up with
+    v1, registering it as a v2 asset would break that lookup."""
+    program = """\
+from azureml.core import Dataset, Workspace
+
+ws = Workspace.from_config()
+store = ws.get_default_datastore()
+scans = Dataset.File.from_files(path=(store, "scans/"))
+scans = scans.register(workspace=ws, name="scans", create_new_version=True)
+again = ws.datasets.get("scans")
+print(again.to_path())
+"""
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "line 7 (`ws.datasets.get(\"scans\")`) looks the dataset up with v1" in report, report
+    assert 'scans.register(workspace=ws, name="scans", create_new_version=True)' in script.read_text()
+
+
 def _submitting(setup: str, arguments: str, imports: str = "Dataset, Environment, Experiment, ScriptRunConfig, Workspace",
                 more: str = "") -> str:
     """A program that submits train.py with ``arguments``, after ``setup`` made what they read."""
