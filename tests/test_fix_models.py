@@ -31,6 +31,8 @@ print(same.version)
 """)
     report = fix(script)
     assert no_v1(script.read_text()), report
+    # v1's Model.id is "name:version"; v2's id is the ARM resource id
+    assert 'print(f"{pinned.name}:{pinned.version}")' in script.read_text()
     ruff_clean(script)
     records = execute(script)
     created = next(r for r in records if r["operation"] == "models.create_or_update")

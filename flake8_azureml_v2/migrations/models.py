@@ -27,7 +27,7 @@ from ..engine.names import Binding
 from ._common import attribute_path, kept_as_is, workspace_binding, workspace_items
 from ..v1api import SURFACE
 from .injob._shared import is_pure
-from .run_handle import MODEL_READS
+from .run_handle import MODEL_READS, v1_model_id
 
 MODEL = "azureml.core.Model"
 REGISTER = MODEL + ".register"
@@ -71,7 +71,12 @@ def _read_only(binding: Binding | None, unit: Rewrite, ctx: FixContext, client: 
     for use in binding.uses:
         path, outer = attribute_path(ctx, use)
         parent = ctx.parent(outer)
-        if len(path) == 1 and path[0] in MODEL_READS and not (isinstance(parent, ast.Call) and parent.func is outer):
+        if path == ("id",) and not (isinstance(parent, ast.Call) and parent.func is outer):
+            edit = v1_model_id(use, ctx)
+            if edit is not None:
+                unit.edits.append(edit)
+                unit.own_uses.add(id(use))
+        elif len(path) == 1 and path[0] in MODEL_READS and not (isinstance(parent, ast.Call) and parent.func is outer):
             unit.own_uses.add(id(use))
         elif path == ("download",) and isinstance(parent, ast.Call) and isinstance(ctx.parent(parent), ast.Expr):
             bound = bind_arguments(parent, ["target_dir", "exist_ok", "exists_ok"])

@@ -217,6 +217,18 @@ REGISTER_SIGNATURE = ["model_name", "model_path", "tags", "properties", *_MODEL_
 MODEL_READS = {"name", "version", "id", "description", "tags", "properties"}
 
 
+def v1_model_id(use: ast.Name, ctx: FixContext) -> Edit | None:
+    """``model.id`` read as v1 gave it, ``"name:version"`` (v2's id is the ARM resource id);
+    None inside an f-string, where the quotes of the new one would clash before Python 3.12."""
+    read = ctx.parent(use)
+    node: ast.AST | None = read
+    while node is not None and not isinstance(node, ast.stmt):
+        if isinstance(node, ast.JoinedStr):
+            return None
+        node = ctx.parent(node)
+    return statements.replace(ctx.locator, read, f'f"{{{use.id}.name}}:{{{use.id}.version}}"')  # type: ignore[arg-type]
+
+
 @dataclass
 class RunNames:
     """How the translated code names things around one run."""
@@ -384,6 +396,11 @@ def _register_model(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixConte
         return False
     start, end = ctx.locator.start(call), ctx.locator.end(call)
     unit.edits += [*trial.edits, Edit(start, start, f"{names.client}.models.create_or_update("), Edit(end, end, ")")]
+    registered = ctx.assigned_binding(call)
+    for model in registered.uses if registered is not None else []:
+        read = ctx.parent(model)
+        if isinstance(read, ast.Attribute) and read.attr == "id" and not isinstance(ctx.parent(read), ast.Call):
+            unit.edits.append(v1_model_id(model, ctx))  # type: ignore[arg-type]
     unit.notes.extend(trial.notes)
     unit.findings.append(("AML036", call))
     unit.own_uses.add(id(use))
@@ -425,6 +442,8 @@ def _model_result_is_read_only(call: ast.Call, ctx: FixContext) -> bool:
         outer = ctx.parent(read) if read is not None else None
         if isinstance(read, ast.Attribute) and read.attr in MODEL_READS and not (
                 isinstance(outer, ast.Call) and outer.func is read):
+            if read.attr == "id" and v1_model_id(use, ctx) is None:
+                return False  # (see _register_model: the read becomes v1's "name:version")
             continue
         if _printed(use, ctx):
             continue
