@@ -368,3 +368,20 @@ def test_a_name_mlflow_rejects_keeps_its_v1_call(tmp_path: Path, call: str, char
     text = script.read_text()
     assert call in text and 'mlflow.log_metric("kept", 1.0)' in text
     assert not mlflow.utils.validation.validate_param_and_metric_name(f"x{char}")  # the rule it follows
+
+
+def test_the_sdk_version_print_in_a_training_script_is_left(tmp_path: Path) -> None:
+    """A job's environment need not install azure-ai-ml, so importlib.metadata.version("azure-ai-ml")
+    would raise there; in a script that submits jobs the same print is migrated (with its TODO)."""
+    script = tmp_path / "train.py"
+    script.write_text('import azureml.core\nfrom azureml.core import Run\n\nprint(azureml.core.VERSION)\n'
+                      'run = Run.get_context()\nrun.log("a", 1.0)\n')
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    assert "AML081 left: this script runs inside a job" in report, report
+    assert "print(azureml.core.VERSION)" in script.read_text() and "mlflow.log_metric(\"a\", 1.0)" in script.read_text()
+    again = fix(script)
+    assert "AML081 left: this script runs inside a job" in again
+    submitter = tmp_path / "submit.py"
+    submitter.write_text("import azureml.core\n\nprint(azureml.core.VERSION)\n")
+    assert "AML081 fixed" in fix(submitter)
