@@ -232,3 +232,17 @@ def test_what_the_reference_calls_impossible_is_reported(tmp_path: Path, body: s
     report = fix(script)
     assert "AML071 left" in report and reason in report, report
     assert "Model.deploy(" in script.read_text()
+
+
+@pytest.mark.parametrize("lookup", ['Webservice(ws, "churn-svc").delete()', 'ws.webservices["churn-svc"].delete()',
+                                    "Webservice(workspace=ws, name=name).delete()"])
+def test_a_deploy_that_v1_code_looks_up_again_stays_v1(tmp_path: Path, lookup: str) -> None:
+    """A v1 look-up of the service (here, to delete it) does not see a v2 online endpoint: while
+    one stays in the program, the deployment stays v1 too."""
+    body = ('from azureml.core.webservice import Webservice\nname = "churn-svc"\n'
+            'c = AciWebservice.deploy_configuration()\nservice = Model.deploy(ws, "churn-svc", [model], inference_config, c)\n'
+            f"{lookup}\n")
+    script = project(tmp_path, HEADER + body)
+    report = fix(script)
+    assert "AML071 left" in report and "looks the service up with v1" in report, report
+    assert "Model.deploy(" in script.read_text()
