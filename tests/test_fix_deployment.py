@@ -235,7 +235,8 @@ def test_what_the_reference_calls_impossible_is_reported(tmp_path: Path, body: s
 
 
 @pytest.mark.parametrize("lookup", ['Webservice(ws, "churn-svc").delete()', 'ws.webservices["churn-svc"].delete()',
-                                    "Webservice(workspace=ws, name=name).delete()"])
+                                    "Webservice(workspace=ws, name=name).delete()",
+                                    "for listed in ws.webservices:\n    print(listed)"])
 def test_a_deploy_that_v1_code_looks_up_again_stays_v1(tmp_path: Path, lookup: str) -> None:
     """A v1 look-up of the service (here, to delete it) does not see a v2 online endpoint: while
     one stays in the program, the deployment stays v1 too."""

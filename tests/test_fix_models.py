@@ -149,3 +149,24 @@ def test_a_notebook_written_parallel_entry_script_keeps_its_model_lookup(tmp_pat
     report = fix(path)
     assert "AML037 left: the script runs as a ParallelRunConfig entry script" in report
     assert 'Model.get_model_path("churn")' in sources(path)[0]
+
+
+def test_a_registration_a_v1_script_of_its_folder_reads_stays_v1(tmp_path: Path) -> None:
+    """v1's Model.get_model_path downloads only models registered the v1 way: while a script next
+    to the registration (here a ParallelRunStep's) reads the model with it, the registration stays v1,
+    and a second run decides the same."""
+    register = project(tmp_path, 'from azureml.core import Model, Workspace\n\nws = Workspace.from_config()\n'
+                                 'model = Model.register(ws, "models/", "mnist-prs")\nprint(model.name)\n')
+    (tmp_path / "Code").mkdir()
+    (tmp_path / "Code" / "score.py").write_text(SCORE.replace('"churn"', '"mnist-prs"').replace("run(raw)", "run(mini_batch)")
+                                                .replace('"input": raw', '"input": mini_batch'))
+    report = fix(register)
+    assert "AML070 left: Code/score.py (`get_model_path(\"mnist-prs\"`) reads the model with v1" in report, report
+    first = register.read_text()
+    assert 'Model.register(ws, "models/", "mnist-prs")' in first
+    fix(register)
+    assert register.read_text() == first
+    (tmp_path / "elsewhere").mkdir()
+    other = project(tmp_path / "elsewhere", 'from azureml.core import Model, Workspace\n\nws = Workspace.from_config()\n'
+                                            'model = Model.register(ws, "models/", "mnist-prs")\nprint(model.name)\n')
+    assert "AML070 fixed" in fix(other)  # another folder: its scripts do not run this one's models

@@ -12,15 +12,15 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..engine.findings import RefusalKind, line_ref
+from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, py_str
-from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
+from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding, Instance
-from ..engine.nodes import all_nodes
 from ..v1api import is_subtype
 from ._common import workspace_binding
+from ._v1_readers import DATASET as DATASET_ASSET, v1_reader
 from .data_inputs import (
     CONSUMPTION,
     DATASET,
@@ -32,7 +32,7 @@ from .data_inputs import (
     registered_item,
 )
 from .data_outputs import OUTPUT_CONFIG, PIPELINE_DATA, produced
-from .data_refs import DATASTORE, GET_BY_NAME, WORKSPACE, Refused, Taken, is_store
+from .data_refs import DATASTORE, WORKSPACE, Refused, Taken, is_store
 
 PIPELINE_PARAMETER = "azureml.pipeline.core.PipelineParameter"
 _HOLDERS = (WORKSPACE, DATASTORE, DATASET, CONSUMPTION, OUTPUT_CONFIG, PIPELINE_DATA, PIPELINE_PARAMETER)
@@ -218,10 +218,10 @@ def _registration(call: ast.Call, ctx: FixContext, unit: Rewrite) -> tuple[str, 
     unit.notes.extend(taken.notes)
     # v1 cannot read a v2 data asset (mapping.md 7): while the program also looks the name up
     # with v1 (kept alive, or in code that stays), the registration stays v1 too.
-    readers = _v1_readers(values["name"], ctx)
-    if readers:
-        raise Refused(f"{line_ref(readers[0].lineno)} (`{snippet(ctx.locator, readers[0])}`) looks the dataset up "
-                      "with v1, which cannot read a v2 data asset: migrate that lookup first", RefusalKind.DATA_FLOW)
+    reader = v1_reader(DATASET_ASSET, values["name"], ctx)
+    if reader is not None:
+        raise Refused(f"{reader} looks the dataset up with v1, which cannot read a v2 data asset: "
+                      "migrate that lookup first", RefusalKind.DATA_FLOW)
     client = ctx.counterpart(workspace_binding(ctx, workspace))  # type: ignore[arg-type]
     parts = [f"name={ctx.locator.text(values['name'])}", f"path={used.source.path}", f'type="{used.source.kind}"']
     parts += [f"{key}={ctx.locator.text(values[key])}" for key in ("description", "tags") if key in values]
@@ -236,26 +236,3 @@ def _registration(call: ast.Call, ctx: FixContext, unit: Rewrite) -> tuple[str, 
     data = f"{symbol('azure.ai.ml.entities', 'Data')}({', '.join(parts)})"
     return f"{client}.data.create_or_update({data})", todo
 
-
-def _v1_readers(name: ast.expr, ctx: FixContext) -> list[ast.expr]:
-    """The v1 lookups of a dataset registered under the literal ``name``: ``Dataset.get_by_name``,
-    ``ws.datasets[name]`` and ``ws.datasets.get(name)``."""
-    if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
-        return []
-    found: list[ast.expr] = []
-    for site in ctx.model.calls_to(GET_BY_NAME):
-        bound = bind_arguments(site.node, ["workspace", "name", "version"])
-        looked_up = None if isinstance(bound, str) else bound.values.get("name")
-        if looked_up is None or (isinstance(looked_up, ast.Constant) and looked_up.value == name.value):
-            found.append(site.node)  # an unknown name may be this one too
-    for node in all_nodes(ctx.model.tree):  # any ``<x>.datasets[...]`` / ``<x>.datasets.get(...)``
-        if isinstance(node, ast.Subscript):
-            owner, item = node.value, node.slice
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
-            owner, item = node.func.value, node.args[0]
-        else:
-            continue
-        if (isinstance(owner, ast.Attribute) and owner.attr == "datasets"
-                and not (isinstance(item, ast.Constant) and item.value != name.value)):
-            found.append(node)
-    return found

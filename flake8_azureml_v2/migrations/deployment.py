@@ -418,7 +418,8 @@ def _plan(call: ast.Call, rewrite: Rewrite, ctx: FixContext) -> tuple[Target, st
 
 def _v1_service_lookups(name: ast.expr | None, ctx: FixContext) -> list[ast.expr]:
     """v1 look-ups of a web service under ``name`` (or an unknown name) that stay in the program:
-    ``Webservice(ws, name)`` (and its Aci/Aks kinds), ``ws.webservices[name]``, ``.webservices.get(name)``."""
+    ``Webservice(ws, name)`` (and its Aci/Aks kinds), ``ws.webservices[name]``, ``.webservices.get(name)``
+    and listings of ``ws.webservices``."""
     wanted = name.value if isinstance(name, ast.Constant) else None
 
     def same(key: ast.expr | None) -> bool:
@@ -431,14 +432,17 @@ def _v1_service_lookups(name: ast.expr | None, ctx: FixContext) -> list[ast.expr
             bound = bind_arguments(site.node, ["workspace", "name"])
             if not isinstance(bound, str) and "name" in bound.values and same(bound.values["name"]):
                 found.append(site.node)
-    for node in all_nodes(ctx.model.tree):
-        if isinstance(node, ast.Subscript):
-            owner, key = node.value, node.slice
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
-            owner, key = node.func.value, node.args[0]
-        else:
+    for node in all_nodes(ctx.model.tree):  # ``<x>.webservices`` read any way: an item, .get(), a listing
+        if not (isinstance(node, ast.Attribute) and node.attr == "webservices" and isinstance(node.ctx, ast.Load)):
             continue
-        if isinstance(owner, ast.Attribute) and owner.attr == "webservices" and same(key):
+        parent = ctx.parent(node)
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            key: ast.expr | None = parent.slice
+        elif isinstance(parent, ast.Attribute) and parent.attr == "get" and isinstance(ctx.parent(parent), ast.Call):
+            key = ctx.parent(parent).args[0] if ctx.parent(parent).args else None  # type: ignore[union-attr]
+        else:
+            key = None  # a listing sees no v2 endpoint either
+        if key is None or same(key):
             found.append(node)
     return found
 

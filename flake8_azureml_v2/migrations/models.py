@@ -27,6 +27,7 @@ from ..engine.names import Binding
 from ._common import attribute_path, kept_as_is, workspace_binding, workspace_items
 from ..v1api import SURFACE
 from .injob._shared import is_pure
+from ._v1_readers import MODEL as MODEL_ASSET, v1_reader
 from .run_handle import MODEL_READS, v1_model_id
 
 MODEL = "azureml.core.Model"
@@ -102,6 +103,10 @@ def _register(call: ast.Call, ctx: FixContext) -> Rewrite:
         return unit.refuse("the model's workspace is not a Workspace variable this fix migrates", RefusalKind.DATA_FLOW)
     if not {"model_path", "model_name"} <= set(bound.values):  # type: ignore[union-attr]
         return unit.refuse("Model.register() without model_path and model_name", RefusalKind.DATA_FLOW)
+    reader = v1_reader(MODEL_ASSET, bound.values["model_name"], ctx)  # type: ignore[union-attr]
+    if reader is not None:
+        return unit.refuse(f"{reader} reads the model with v1, which cannot use a model registered with v2: "
+                           "migrate that reader first", RefusalKind.DATA_FLOW)
     unit.consumes.append(workspace)  # type: ignore[arg-type]
     client = ctx.counterpart(ctx.binding_of(workspace))  # type: ignore[arg-type]
     try:

@@ -22,6 +22,7 @@ from ..engine.fixing.edits import Edit
 from ..engine.fixing.specs import Argument, CallSpec, Drop, Keep, Map, MethodSpec, Refused, apply_call_spec, apply_method_spec
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding
+from ._v1_readers import MODEL as MODEL_ASSET, v1_reader
 from .injob._shared import is_pure
 
 RUN_DETAILS = "azureml.widgets.RunDetails"
@@ -385,6 +386,8 @@ def _register_model(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixConte
     path = _job_path(bound.values.get("model_path"), names, ctx)
     if path is None or not _model_result_is_read_only(call, ctx):
         return False
+    if v1_reader(MODEL_ASSET, bound.values["model_name"], ctx) is not None:
+        return False  # v1 reads the model back (see _v1_readers): the registration stays v1
     spec = CallSpec(old="register_model", signature=tuple(REGISTER_SIGNATURE), new=("azure.ai.ml.entities", "Model"),
                     params={"model_name": Keep("name"), "model_path": Map("path", lambda a: path),
                             **{p: Drop(when=_dropped) for p in _MODEL_DROPPED}},

@@ -1,0 +1,122 @@
+"""Where v1 code reads back an asset a registration would now create with v2.
+
+v1 cannot use v2 assets (mapping.md 7): a v1 dataset lookup does not find a v2 data
+asset, and v1's ``Model.get_model_path`` downloads only models registered the v1
+way (an ``aml://asset/`` URL).  So a registration moves to v2 only when no v1 reader
+of the name stays: in the program itself, or in the files of its folder (the
+scripts and notebooks that usually run next to it, such as a ParallelRunStep's
+entry script).  A reader whose name is not a literal may read any name.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..engine import files, project
+from ..engine.findings import line_ref
+from ..engine.fixing.arguments import bind_arguments
+from ..engine.fixing.rewrite import FixContext, snippet
+from ..engine.nodes import all_nodes
+
+DATASET, MODEL = "dataset", "model"
+_LOOKUPS = {
+    DATASET: ({"azureml.core.Dataset.get_by_name": ["workspace", "name", "version"]}, "datasets"),
+    MODEL: ({"azureml.core.Model": ["workspace", "name", "id", "tags", "properties", "version"],
+             "azureml.core.Model.get_model_path": ["model_name", "version", "_workspace"]}, "models"),
+}
+# In another file's text: a call naming the asset by a literal, or get_model_path with a computed name.
+_QUOTE = r"""\\?["']"""
+# The forms this tool migrates a reader to count too (``ml_client.data.get(name``, an
+# ``azureml:<name>@latest`` input, ``ml_client.models.get(name``, a scoring script's
+# ``_v1_model_path()``): the answer must not change on a second run, after the readers moved.
+_TEXT = {
+    DATASET: r"(?:get_by_name\([^)]*|datasets(?:\[|\.get\()|data\.get\(\s*(?:name\s*=\s*)?){q}{name}{q}"
+             r"|azureml:{name}[@:]",
+    MODEL: r"(?:Model\([^)]*|models(?:\[|\.get\()|get_model_path\(\s*(?:model_name\s*=\s*)?){q}{name}{q}"
+           r"|get_model_path\(\s*(?:model_name\s*=\s*)?(?![\s\\\"'])|_v1_model_path\(",
+}
+MAX_FILES = 2000
+
+
+def v1_reader(kind: str, name: ast.expr | None, ctx: FixContext) -> str | None:
+    """Where a v1 lookup may read the ``kind`` asset registered as ``name``, or None."""
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+        return None
+    here = _in_program(kind, name.value, ctx)
+    if here is not None:
+        return f"{line_ref(here.lineno)} (`{snippet(ctx.locator, here)}`)"  # type: ignore[attr-defined]
+    return _in_folder(kind, name.value, ctx)
+
+
+def _in_program(kind: str, name: str, ctx: FixContext) -> ast.expr | None:
+    calls, collection = _LOOKUPS[kind]
+    for qualname, signature in calls.items():
+        for site in ctx.model.calls_to(qualname):
+            bound = bind_arguments(site.node, signature)
+            looked_up = None if isinstance(bound, str) else (bound.values.get("name") or bound.values.get("model_name"))
+            if looked_up is None or not isinstance(looked_up, ast.Constant) or looked_up.value == name:
+                return site.node
+    on_v1 = {id(read.node) for read in ctx.model.attribute_reads}  # reads off a v1 object (a Workspace)
+    for node in all_nodes(ctx.model.tree):  # ``ws.<collection>`` read in any way: an item, .get(), a listing
+        if (isinstance(node, ast.Attribute) and node.attr == collection and isinstance(node.ctx, ast.Load)
+                and id(node) in on_v1):
+            item, lookup = _item(node, ctx)
+            if item is None or not isinstance(item, ast.Constant) or item.value == name:
+                return lookup
+    return None
+
+
+def _item(collection: ast.Attribute, ctx: FixContext) -> tuple[ast.expr | None, ast.expr]:
+    """The key of ``ws.<collection>[key]`` / ``ws.<collection>.get(key)`` with that look-up;
+    (None, the attribute) for any other read, a listing."""
+    parent = ctx.parent(collection)
+    if isinstance(parent, ast.Subscript) and parent.value is collection:
+        return parent.slice, parent
+    if isinstance(parent, ast.Attribute) and parent.attr == "get":
+        call = ctx.parent(parent)
+        if isinstance(call, ast.Call) and call.args:
+            return call.args[0], call
+    return None, collection
+
+
+def _in_folder(kind: str, name: str, ctx: FixContext) -> str | None:
+    context = ctx.analysis.context
+    path = getattr(context, "path", None)
+    settings = getattr(context, "settings", None)
+    if path is None or settings is None or not settings.project_index:
+        return None
+    here = Path(os.path.abspath(path))
+    key = f"v1_readers:{kind}:{name}"
+    if key not in ctx.cache:
+        pattern = re.compile(_TEXT[kind].format(q=_QUOTE, name=re.escape(name)).encode())
+        ctx.cache[key] = _first_match(pattern, _neighbours(here, settings), here)
+    return ctx.cache[key]  # type: ignore[return-value]
+
+
+def _neighbours(here: Path, settings: object) -> Iterable[Path]:
+    """The files under the program's folder; a notebook's own file too (its %%writefile scripts)."""
+    root = project.root_for(here, settings)  # type: ignore[arg-type]
+    folder = here.parent
+    for candidate in project.project_files(root, getattr(settings, "exclude", ()))[:MAX_FILES]:
+        if (candidate != here or here.suffix == ".ipynb") and folder in candidate.parents:
+            yield candidate
+
+
+def _first_match(pattern: re.Pattern[bytes], paths: Iterable[Path], here: Path) -> str | None:
+    for path in paths:
+        try:  # as on disk, not as this run fixed it: the answer must not depend on the order files are fixed in
+            data = files.read_regular(path, limit=2_000_000)
+        except (OSError, files.TooLarge):
+            continue
+        found = pattern.search(data)
+        if found is not None:
+            try:
+                shown = path.relative_to(here.parent)
+            except ValueError:
+                shown = path
+            return f"{shown} (`{found.group(0).decode('utf-8', 'replace').strip()}`)"
+    return None
