@@ -534,3 +534,22 @@ def test_a_submit_in_a_loop_with_the_name_set_again_is_left(tmp_path: Path) -> N
     script = project(tmp_path, program)
     report = fix(script)
     assert "AML001 left: the experiment name `name` is not visible where the job is submitted" in report, report
+
+
+def test_an_object_changed_after_its_counterpart_is_made_stays_v1(tmp_path: Path) -> None:
+    """The v1 environment would stay alive for the line that changes it, while the job takes the
+    v2 one made before: the change would never reach the job, so both stay v1."""
+    program = """\
+    import os
+    from azureml.core import Workspace, Experiment, Environment, ScriptRunConfig
+
+    ws = Workspace.from_config()
+    env = Environment.from_conda_specification('pytorch-env', 'pytorch-env.yml')
+    env.environment_variables["APP_KEY"] = os.environ.get("APP_KEY", "")
+    config = ScriptRunConfig(source_directory='./src', script='train.py', compute_target='cpu', environment=env)
+    run = Experiment(ws, 'exp').submit(config)
+    """
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert '`env` is changed at line 6 (`env.environment_variables["APP_KEY"]`)' in report, report
+    assert "ScriptRunConfig(" in script.read_text() and 'env.environment_variables["APP_KEY"]' in script.read_text()

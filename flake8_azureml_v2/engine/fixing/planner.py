@@ -222,6 +222,13 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
                         "translates it differently", (use.lineno,))))
                     continue
                 if taker is None or taker is rewrite:
+                    if rewrite.can_keep_alive and _changes(use, ctx):
+                        # kept alive, the old object would take the change and its counterpart miss it
+                        pending.append((rewrite, Refusal(
+                            RefusalKind.DATA_FLOW,
+                            f"`{binding.name}` is changed at {describe_use(ctx.locator, ctx, use)}, after the new "
+                            "object is made from it: the change would not reach the migrated code", (use.lineno,))))
+                        continue
                     if rewrite.can_keep_alive:
                         plan.untaken[id(rewrite)].append(use)
                         continue
@@ -331,6 +338,30 @@ def _sharer(use: ast.Name, binding: Binding, rewrite: Rewrite, provider: dict[in
         return None
     found = provider.get(id(other))
     return found if found is not None and found is not rewrite and id(use) in found.own_uses else None
+
+
+# Methods that change the collection they are called on (``env.environment_variables.update(...)``).
+_CHANGING = frozenset({"update", "append", "extend", "insert", "setdefault", "pop", "remove", "clear", "add",
+                       "discard", "sort", "reverse", "popitem"})
+
+
+def _changes(use: ast.Name, ctx: FixContext) -> bool:
+    """Does this use change the object (a field of it) rather than read it: ``x.a = v``,
+    ``x.a[k] = v``, ``x.a += v``, ``del x.a``, ``x.a.update(...)``?"""
+    node: ast.AST = use
+    parent = ctx.parent(node)
+    depth = 0
+    while isinstance(parent, (ast.Attribute, ast.Subscript)) and getattr(parent, "value", None) is node:
+        node, parent, depth = parent, ctx.parent(parent), depth + 1
+    if depth == 0:
+        return False
+    if isinstance(getattr(node, "ctx", None), (ast.Store, ast.Del)):
+        return True
+    if isinstance(parent, ast.AugAssign) and parent.target is node:
+        return True
+    # ``x.a.update(...)``: the chain ends in a changing method of a field
+    return (depth >= 2 and isinstance(node, ast.Attribute) and node.attr in _CHANGING
+            and isinstance(parent, ast.Call) and parent.func is node)
 
 
 def _old_handler(rewrite: Rewrite, ctx: FixContext, handled: list[tuple[int, int]]) -> Refusal | None:
