@@ -257,3 +257,21 @@ def test_a_call_on_a_run_left_v1_says_why_the_run_stays() -> None:
     # run.experiment: no rewrite, whatever the run does (the reference gives none; it does not rule one out)
     assert left["AML035"].kind is RefusalKind.NOT_YET
     assert left["AML035"].detail.startswith("no automatic fix; migrate it by hand: run.experiment is Azure ML SDK v1")
+
+
+def test_an_interactive_run_is_not_asked_about_as_a_job(tmp_path: Path) -> None:
+    """start_logging() becomes an MLflow run in the workspace, which is no job: its get_status()
+    has no ml_client.jobs form, so the run stays v1."""
+    script = project(tmp_path, """\
+from azureml.core import Experiment, Workspace
+
+ws = Workspace.from_config()
+experiment = Experiment(workspace=ws, name="interactive")
+run = experiment.start_logging()
+run.log("accuracy", 0.75)
+print(run.get_status())
+run.complete()
+""")
+    report = fix(script)
+    assert "`run` is also used at line 7 (`run.get_status()`)" in report, report
+    assert "ml_client.jobs.get(" not in script.read_text() and "experiment.start_logging()" in script.read_text()

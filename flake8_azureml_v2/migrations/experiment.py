@@ -112,7 +112,7 @@ def _started_runs(binding: Binding, workspace: ast.Name, name: ast.expr, ctx: Fi
                 unit.edits.append(statements.replace(ctx.locator, parent, names.run_id))
                 unit.own_uses.add(id(run_use))
             elif isinstance(parent, ast.Attribute) and parent.attr != "get_portal_url":
-                translate_use(run_use, names, unit, ctx, job=False)
+                translate_use(run_use, names, unit, ctx, job=False, submitted=False)
         yield unit
 
 

@@ -238,12 +238,15 @@ class RunNames:
     run_id: str  # the job name as an expression
 
 
-def translate_use(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext, job: bool = True) -> bool:
+def translate_use(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext, job: bool = True,
+                  submitted: bool = True) -> bool:
     """Translate one use of the run; False when it is none of the forms v2 can express.
     ``job``: the variable holds the v2 job; otherwise an MLflow run (from ``get_runs``),
-    which has no studio link."""
+    which has no studio link.  ``submitted=False``: an interactive MLflow run (``start_logging``),
+    which is no job, so nothing asks ``ml_client.jobs`` about it."""
     values = {"client": names.client, "run_id": names.run_id}
-    specs = RUN_METHODS if job else [s for s in RUN_METHODS if "{receiver}" not in s.template]
+    specs = [s for s in RUN_METHODS if (job or "{receiver}" not in s.template)
+             and (submitted or (".jobs." not in s.template and "_v1_wait" not in s.helpers))]
     if any(apply_method_spec(spec, use, unit, ctx, values) for spec in specs):
         if any(name in unit.helpers for name in _TRACKED):
             _note(unit, MLFLOW_NOTE)
