@@ -355,3 +355,9 @@ def forget_indexes() -> None:
     _FILES.clear()
     _ANALYSED.clear()
     _PARSED.clear()
+    for cache in PROJECT_CACHES:
+        cache.clear()
+
+
+# Caches of what other files of a project hold that outer layers keep: forgotten with the indexes.
+PROJECT_CACHES: list[dict] = []

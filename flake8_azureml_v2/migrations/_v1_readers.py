@@ -90,11 +90,15 @@ def _in_folder(kind: str, name: str, ctx: FixContext) -> str | None:
     if path is None or settings is None or not settings.project_index:
         return None
     here = Path(os.path.abspath(path))
-    key = f"v1_readers:{kind}:{name}"
-    if key not in ctx.cache:
+    key = (here, kind, name)
+    if key not in _FOUND:  # once per process: every fixer pass asks again
         pattern = re.compile(_TEXT[kind].format(q=_QUOTE, name=re.escape(name)).encode())
-        ctx.cache[key] = _first_match(pattern, _neighbours(here, settings), here)
-    return ctx.cache[key]  # type: ignore[return-value]
+        _FOUND[key] = _first_match(pattern, _neighbours(here, settings), here)
+    return _FOUND[key]
+
+
+_FOUND: dict[tuple[Path, str, str], str | None] = {}
+project.PROJECT_CACHES.append(_FOUND)
 
 
 def _neighbours(here: Path, settings: object) -> Iterable[Path]:

@@ -28,7 +28,7 @@ def late_reads(tree: ast.Module) -> Counter[tuple[str, str]]:
     functions = _functions(tree)
     if not functions:
         return Counter()
-    bound_anywhere = _bound_at_module_level(tree.body)
+    bound_anywhere: frozenset[str] | None = None  # made only when a read is not bound yet (rare)
     reads = _Reads(functions)
     found: Counter[tuple[str, str]] = Counter()
     bound: set[str] = set()
@@ -39,7 +39,11 @@ def late_reads(tree: ast.Module) -> Counter[tuple[str, str]]:
         for call in _calls_outside_scopes(statement):
             if isinstance(call.func, ast.Name) and call.func.id in functions and call.func.id in bound:
                 for name in sorted(reads.of(call.func.id)):
-                    if name in bound_anywhere and name not in bound and name not in _BUILTINS:
+                    if name in bound or name in _BUILTINS:
+                        continue
+                    if bound_anywhere is None:
+                        bound_anywhere = _bound_at_module_level(tree.body)
+                    if name in bound_anywhere:
                         found[(call.func.id, name)] += 1
         bound |= _bound_by(statement)
     return found
@@ -160,8 +164,14 @@ def _bound_at_module_level(body: list[ast.stmt]) -> frozenset[str]:
 
 
 def _stored_names(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
-        {n.name for n in ast.walk(node) if isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name}
+    found: set[str] = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name):
+            if not isinstance(child.ctx, ast.Load):
+                found.add(child.id)
+        elif isinstance(child, (ast.MatchAs, ast.MatchStar)) and child.name:
+            found.add(child.name)
+    return found
 
 
 def _free_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
