@@ -37,6 +37,13 @@ def _run_id_reads(ctx: FixContext, unit: Rewrite) -> None:
         unit.imports.add(MLFLOW)
 
 
+def _alone_on_its_lines(ctx: FixContext, statement: ast.stmt) -> bool:
+    """Nothing but whitespace before and after the statement on its lines (no trailing comment)."""
+    source = ctx.locator.source.text
+    start, end = ctx.locator.start(statement), ctx.locator.end(statement)
+    return not source[ctx.locator.line_start(start):start].strip() and not source[end:ctx.locator.line_end(end)].strip()
+
+
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """Delete ``run = Run.get_context()`` (or the bare call).  The unit owns the
     ``run`` variable; the in-job fixes rewrite its calls to MLflow.  When a use
@@ -56,8 +63,13 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         todo = [] if ENVIRONMENT_TODO in ctx.text else [  # once per script, kept on a later run
             statements.insert_before(ctx.locator, statement, [ENVIRONMENT_TODO])]  # type: ignore[arg-type]
         unit.todos.extend([ENVIRONMENT_TODO] if todo else [])
-        remove_statement(ctx, unit, statement)  # type: ignore[arg-type]
-        unit.edits.extend(todo)
+        removal = Rewrite(unit.code, call, "")
+        remove_statement(ctx, removal, statement)  # type: ignore[arg-type]
+        if todo and _alone_on_its_lines(ctx, statement) and all(not e.text for e in removal.edits):  # type: ignore[arg-type]
+            # the TODO takes the deleted statement's own line: the author's spacing around it stays
+            unit.edits.append(statements.replace(ctx.locator, statement, ENVIRONMENT_TODO))
+        else:
+            unit.edits.extend([*removal.edits, *todo])
         if binding is not None:
             _run_id_reads(ctx, unit)
             unit.alive_edits = list(todo)
