@@ -275,3 +275,16 @@ run.complete()
     report = fix(script)
     assert "`run` is also used at line 7 (`run.get_status()`)" in report, report
     assert "ml_client.jobs.get(" not in script.read_text() and "experiment.start_logging()" in script.read_text()
+
+
+def test_a_registration_v1_reads_back_keeps_the_run_and_says_why(tmp_path: Path) -> None:
+    """run.register_model() of a model that a v1 script next to it reads with Model.get_model_path
+    stays v1 (v1 cannot use a v2-registered model), so the run and its submit stay too, and the
+    submit's line names the reader."""
+    script = project(tmp_path, HEADER + 'run = experiment.submit(config)\nrun.wait_for_completion()\n'
+                                        'model = run.register_model(model_name="churn", model_path="outputs/model.pkl")\n'
+                                        "print(model.name)\n")
+    (tmp_path / "batch.py").write_text('from azureml.core import Model\n\npath = Model.get_model_path("churn")\n')
+    report = fix(script)
+    assert 'which this fix cannot translate (batch.py (`get_model_path("churn"`) reads the model with v1' in report, report
+    assert "experiment.submit(config)" in script.read_text()

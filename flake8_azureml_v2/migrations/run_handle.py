@@ -389,8 +389,10 @@ def _register_model(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixConte
     path = _job_path(bound.values.get("model_path"), names, ctx)
     if path is None or not _model_result_is_read_only(call, ctx):
         return False
-    if v1_reader(MODEL_ASSET, bound.values["model_name"], ctx) is not None:
-        return False  # v1 reads the model back (see _v1_readers): the registration stays v1
+    reader = v1_reader(MODEL_ASSET, bound.values["model_name"], ctx)
+    if reader is not None:  # v1 reads the model back (see _v1_readers): the registration stays v1
+        ctx.why_not[id(use)] = f"{reader} reads the model with v1, which cannot use a model registered with v2"
+        return False
     spec = CallSpec(old="register_model", signature=tuple(REGISTER_SIGNATURE), new=("azure.ai.ml.entities", "Model"),
                     params={"model_name": Keep("name"), "model_path": Map("path", lambda a: path),
                             **{p: Drop(when=_dropped) for p in _MODEL_DROPPED}},

@@ -236,10 +236,11 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
                     if enclosing is not None and enclosing is not rewrite:
                         plan.needs[id(rewrite)].append(enclosing)
                         continue
+                    why = ctx.why_not.get(id(use))
                     pending.append((rewrite, Refusal(
                         RefusalKind.DATA_FLOW,
                         f"`{binding.name}` is also used at {describe_use(ctx.locator, ctx, use)}, "
-                        "which this fix cannot translate", (use.lineno,))))
+                        f"which this fix cannot translate{f' ({why})' if why else ''}", (use.lineno,))))
                     continue
                 plan.needs[id(taker)].append(rewrite)
                 if rewrite.can_keep_alive:

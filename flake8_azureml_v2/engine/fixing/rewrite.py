@@ -103,6 +103,7 @@ class FixContext:
         self.text = analysis.source.text
         self.cache: dict[str, object] = {}  # plans shared by fixers within one pass
         self._reaching: dict[int, list[ast.Name]] = {}
+        self.why_not: dict[int, str] = {}  # id(use) -> why a fixer could not translate that use (for its refusal)
 
     # -- the tree -------------------------------------------------------------
 
