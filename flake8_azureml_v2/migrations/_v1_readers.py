@@ -1,4 +1,4 @@
-"""Where v1 code reads back an asset a registration would now create with v2.
+"""Where v1 code reads back an asset a registration (or a service a deployment) would now create with v2.
 
 v1 cannot use v2 assets (mapping.md 7): a v1 dataset lookup does not find a v2 data
 asset, and v1's ``Model.get_model_path`` downloads only models registered the v1
@@ -22,11 +22,14 @@ from ..engine.fixing.arguments import bind_arguments
 from ..engine.fixing.rewrite import FixContext, snippet
 from ..engine.nodes import all_nodes
 
-DATASET, MODEL = "dataset", "model"
+DATASET, MODEL, SERVICE = "dataset", "model", "service"
+_SERVICE = ["workspace", "name"]
 _LOOKUPS = {
     DATASET: ({"azureml.core.Dataset.get_by_name": ["workspace", "name", "version"]}, "datasets"),
     MODEL: ({"azureml.core.Model": ["workspace", "name", "id", "tags", "properties", "version"],
              "azureml.core.Model.get_model_path": ["model_name", "version", "_workspace"]}, "models"),
+    SERVICE: ({"azureml.core.Webservice": _SERVICE, "azureml.core.webservice.AciWebservice": _SERVICE,
+               "azureml.core.webservice.AksWebservice": _SERVICE}, "webservices"),
 }
 # In another file's text: a call naming the asset by a literal, or get_model_path with a computed name.
 _QUOTE = r"""\\?["']"""
@@ -43,29 +46,36 @@ MAX_FILES = 2000
 
 
 def v1_reader(kind: str, name: ast.expr | None, ctx: FixContext) -> str | None:
-    """Where a v1 lookup may read the ``kind`` asset registered as ``name``, or None."""
-    if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+    """Where a v1 lookup may read the ``kind`` asset registered (or service deployed) as ``name``,
+    or None.  A service is looked for in the program only: its v1 lookups are calls on a workspace."""
+    if kind == SERVICE and not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+        name = None  # an unknown service name: every lookup may be of it
+    elif not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
         return None
-    here = _in_program(kind, name.value, ctx)
+    wanted = name.value if name is not None else None
+    here = _in_program(kind, wanted, ctx)
     if here is not None:
         return f"{line_ref(here.lineno)} (`{snippet(ctx.locator, here)}`)"  # type: ignore[attr-defined]
-    return _in_folder(kind, name.value, ctx)
+    return None if kind == SERVICE else _in_folder(kind, wanted, ctx)  # type: ignore[arg-type]
 
 
-def _in_program(kind: str, name: str, ctx: FixContext) -> ast.expr | None:
+def _in_program(kind: str, name: str | None, ctx: FixContext) -> ast.expr | None:
+    """The first v1 lookup of ``name`` (None: of any name) in the program."""
     calls, collection = _LOOKUPS[kind]
     for qualname, signature in calls.items():
         for site in ctx.model.calls_to(qualname):
             bound = bind_arguments(site.node, signature)
             looked_up = None if isinstance(bound, str) else (bound.values.get("name") or bound.values.get("model_name"))
-            if looked_up is None or not isinstance(looked_up, ast.Constant) or looked_up.value == name:
+            if kind == SERVICE and looked_up is None:
+                continue  # ``Webservice(ws)`` without a name is no lookup of one
+            if name is None or looked_up is None or not isinstance(looked_up, ast.Constant) or looked_up.value == name:
                 return site.node
     on_v1 = {id(read.node) for read in ctx.model.attribute_reads}  # reads off a v1 object (a Workspace)
     for node in all_nodes(ctx.model.tree):  # ``ws.<collection>`` read in any way: an item, .get(), a listing
         if (isinstance(node, ast.Attribute) and node.attr == collection and isinstance(node.ctx, ast.Load)
                 and id(node) in on_v1):
             item, lookup = _item(node, ctx)
-            if item is None or not isinstance(item, ast.Constant) or item.value == name:
+            if name is None or item is None or not isinstance(item, ast.Constant) or item.value == name:
                 return lookup
     return None
 

@@ -30,16 +30,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..engine.findings import RefusalKind, line_ref
+from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
-from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
+from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Argument, Build, CallSpec, Drop, Refuse, Refused, apply_call_spec
 from ..engine.names import Binding, Const
-from ..engine.nodes import all_nodes
 from ._common import absorbed_bindings, workspace_binding
 from ._defaults import V1_CPU_IMAGE
 from ._origin import result_binding
+from ._v1_readers import SERVICE, v1_reader
 from ._todo import add_todo
 from .script_run_config import environment
 from .service import DEPLOYMENT_NAME, handle_findings, traffic_lines, translate_service_uses
@@ -404,47 +404,16 @@ def _plan(call: ast.Call, rewrite: Rewrite, ctx: FixContext) -> tuple[Target, st
     code = ctx.locator.text(values["inference_config"]) if isinstance(values["inference_config"], ast.Name) else None
     if code is None:
         raise Refused("the InferenceConfig is built inline: assign it to a variable first", RefusalKind.DATA_FLOW)
-    lookups = _v1_service_lookups(values.get("name"), ctx)
-    if lookups:
-        raise Refused(f"{line_ref(lookups[0].lineno)} (`{snippet(ctx.locator, lookups[0])}`) looks the service up with "
-                      "v1, which does not see a v2 online endpoint: migrate that lookup first", RefusalKind.DATA_FLOW)
+    lookup = v1_reader(SERVICE, values.get("name"), ctx)
+    if lookup is not None:
+        raise Refused(f"{lookup} looks the service up with v1, which does not see a v2 online endpoint: "
+                      "migrate that lookup first", RefusalKind.DATA_FLOW)
     target.endpoint = {"name": _endpoint_name(values.get("name"), ctx), **target.endpoint}
     target.deployment = {"model": _model(values.get("models"), ctx), "environment": _environment_of(inference, rewrite, ctx),
                          "code_configuration": code, **target.deployment}
     if "overwrite" in values:
         rewrite.notes.append("overwrite= dropped: begin_create_or_update updates an existing endpoint")
     return target, ctx.counterpart(workspace), workspace
-
-
-def _v1_service_lookups(name: ast.expr | None, ctx: FixContext) -> list[ast.expr]:
-    """v1 look-ups of a web service under ``name`` (or an unknown name) that stay in the program:
-    ``Webservice(ws, name)`` (and its Aci/Aks kinds), ``ws.webservices[name]``, ``.webservices.get(name)``
-    and listings of ``ws.webservices``."""
-    wanted = name.value if isinstance(name, ast.Constant) else None
-
-    def same(key: ast.expr | None) -> bool:
-        return wanted is None or not isinstance(key, ast.Constant) or key.value == wanted
-
-    found: list[ast.expr] = []
-    for site in ctx.model.calls:
-        callee = ctx.callee(site.node) or ""
-        if callee.rsplit(".", 1)[-1] in ("Webservice", "AciWebservice", "AksWebservice"):
-            bound = bind_arguments(site.node, ["workspace", "name"])
-            if not isinstance(bound, str) and "name" in bound.values and same(bound.values["name"]):
-                found.append(site.node)
-    for node in all_nodes(ctx.model.tree):  # ``<x>.webservices`` read any way: an item, .get(), a listing
-        if not (isinstance(node, ast.Attribute) and node.attr == "webservices" and isinstance(node.ctx, ast.Load)):
-            continue
-        parent = ctx.parent(node)
-        if isinstance(parent, ast.Subscript) and parent.value is node:
-            key: ast.expr | None = parent.slice
-        elif isinstance(parent, ast.Attribute) and parent.attr == "get" and isinstance(ctx.parent(parent), ast.Call):
-            key = ctx.parent(parent).args[0] if ctx.parent(parent).args else None  # type: ignore[union-attr]
-        else:
-            key = None  # a listing sees no v2 endpoint either
-        if key is None or same(key):
-            found.append(node)
-    return found
 
 
 def fix_deploy(ctx: FixContext) -> Iterator[Rewrite]:
