@@ -385,3 +385,113 @@ def test_the_sdk_version_print_in_a_training_script_is_left(tmp_path: Path) -> N
     submitter = tmp_path / "submit.py"
     submitter.write_text("import azureml.core\n\nprint(azureml.core.VERSION)\n")
     assert "AML081 fixed" in fix(submitter)
+
+
+def test_a_string_that_may_be_logged_again_under_its_name_keeps_its_v1_call(tmp_path: Path) -> None:
+    """v1 kept every value logged under a name; an MLflow tag keeps only the last.  A string
+    logged in a loop, twice under one literal name, or in a function called from two places
+    stays v1; a string logged once moves to a tag, and a number in the loop to a metric."""
+    script = tmp_path / "train.py"
+    script.write_text(textwrap.dedent('''\
+        from azureml.core import Run
+
+        run = Run.get_context()
+        run.log("message", "data loaded")
+        for epoch in range(3):
+            run.log("phase", f"epoch {epoch} done")
+            run.log("loss", epoch * 0.5)
+        run.log("message", "training finished")
+
+
+        def note(text):
+            run.log("note", text + "!")
+
+
+        note("a")
+        note("b")
+        run.log("other", "once")
+        '''))
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    text = script.read_text()
+    for kept in ('run.log("message", "data loaded")', 'run.log("phase", f"epoch {epoch} done")',
+                 'run.log("message", "training finished")', 'run.log("note", text + "!")'):
+        assert kept in text, text
+    assert 'mlflow.log_metric("loss", epoch * 0.5)' in text and 'mlflow.set_tag("other", "once")' in text
+    assert "(it runs in a loop at line 7)" in report and "(line 10 logs 'message' too)" in report  # lines of the fixed file
+    assert "(the function it is in may be called more than once)" in report
+    fix(script)
+    assert script.read_text() == text
+
+
+def test_an_option_that_may_be_none_is_logged_by_the_run_time_helper(tmp_path: Path) -> None:
+    """argparse leaves an option off the command line as its default, None unless one is given:
+    v1 logged None as a null metric, MLflow's log_metric raises on it.  Only a numeric default or
+    required=True makes the value a number; the migrated script then runs without the option."""
+    import mlflow
+
+    script = tmp_path / "train.py"
+    script.write_text(textwrap.dedent('''\
+        import argparse
+        from azureml.core import Run
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--max-depth", type=int)
+        parser.add_argument("--lr", type=float, default="0.1")
+        parser.add_argument("--n", type=int, required=True)
+        args = parser.parse_args()
+        run = Run.get_context()
+        run.log("max_depth", args.max_depth)
+        run.log("lr", args.lr)
+        run.log("n", args.n)
+        '''))
+    (tmp_path / "pyproject.toml").write_text("")
+    fix(script)
+    text = script.read_text()
+    assert '_log_v1_value("max_depth", args.max_depth)' in text
+    assert 'mlflow.log_metric("lr", args.lr)' in text and 'mlflow.log_metric("n", args.n)' in text
+    store = f"file:{tmp_path / 'mlruns'}"
+    os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+    try:
+        client = mlflow.MlflowClient(tracking_uri=store)
+        job_run = client.create_run(client.create_experiment("job")).info.run_id
+        result = run([sys.executable, "train.py", "--n", "3"], cwd=tmp_path,
+                     env={"MLFLOW_TRACKING_URI": store, "MLFLOW_RUN_ID": job_run, "MLFLOW_ALLOW_FILE_STORE": "true"})
+        assert result.returncode == 0, result.stderr
+        assert client.get_run(job_run).data.metrics == {"lr": 0.1, "n": 3.0}
+    finally:
+        os.environ.pop("MLFLOW_ALLOW_FILE_STORE", None)
+
+
+def test_a_program_that_submits_jobs_keeps_its_own_run_get_context(tmp_path: Path) -> None:
+    """Outside a job Run.get_context() is v1's offline run, whose log() only prints; MLflow there
+    would start a run of its own (or fail on its default sqlite store).  The submission still moves."""
+    script = tmp_path / "submit.py"
+    script.write_text(textwrap.dedent('''\
+        from azureml.core import Workspace, Experiment, ScriptRunConfig
+        from azureml.core.run import Run
+
+        run = Run.get_context()
+        ws = Workspace.from_config()
+        run.log(name="message", value="Starting run!")
+        config = ScriptRunConfig(source_directory=".", script="train.py", compute_target="cpu-cluster")
+        run = Experiment(ws, "exp").submit(config)
+        '''))
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    text = script.read_text()
+    assert "run = Run.get_context()" in text and 'run.log(name="message", value="Starting run!")' in text
+    assert "import mlflow" not in text and "TODO(azureml-v2): AML011" not in text
+    assert "ml_client.jobs.create_or_update(config, experiment_name=\"exp\")" in text
+    assert "AML011 left: this program also submits jobs (line " in report
+
+
+def test_a_run_nothing_uses_goes_without_the_environment_todo(tmp_path: Path) -> None:
+    """The TODO says the script now logs with MLflow; a run that is fetched and never used
+    moves nothing to MLflow, so it only goes."""
+    script = tmp_path / "train.py"
+    script.write_text("import os\n\nfrom azureml.core import Run\n\nrun = Run.get_context()\nprint(os.getcwd())\n")
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    assert "AML011 fixed" in report
+    assert "Run.get_context" not in script.read_text() and "TODO" not in script.read_text()

@@ -14,6 +14,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from ...engine.findings import line_ref
 from ...engine.fixing import listedit, statements
 from ...engine.fixing.arguments import BoundArguments, bind_arguments, known_str, py_str
 from ...engine.fixing.edits import Edit
@@ -105,6 +106,51 @@ def run_calls(ctx: FixContext, method: str) -> Iterator[CallSite]:
         func = site.node.func
         if isinstance(func, ast.Attribute) and is_context_run(ctx, func.value):
             yield site
+
+
+_LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def may_repeat(ctx: FixContext, call: ast.Call, name: ast.expr) -> str | None:
+    """Why ``run.log(name, ...)`` may log ``name`` more than once in a run, or None.
+
+    v1 kept every value logged under a name (a series); an MLflow tag keeps the last.
+    The call repeats inside a loop, in a function called from more than one place
+    (or from a loop), or where another ``run.log`` of the program names the same literal."""
+    node: ast.AST | None = ctx.parent(call)
+    while node is not None:
+        if isinstance(node, _LOOPS):
+            return f"it runs in a loop at {line_ref(node.lineno)}"  # type: ignore[attr-defined]
+        if isinstance(node, _FUNCTIONS):
+            references = _references(ctx, getattr(node, "name", None))
+            if len(references) != 1 or any(isinstance(a, _LOOPS) for a in _ancestors(ctx, references[0])):
+                return "the function it is in may be called more than once"
+            node = references[0]
+        node = ctx.parent(node)
+    if isinstance(name, ast.Constant):
+        for site in run_calls(ctx, "log"):
+            other = site.node.args[0] if site.node.args else next(
+                (k.value for k in site.node.keywords if k.arg == "name"), None)
+            if site.node is not call and isinstance(other, ast.Constant) and other.value == name.value:
+                return f"{line_ref(site.node.lineno)} logs {name.value!r} too"
+    return None
+
+
+def _references(ctx: FixContext, name: str | None) -> list[ast.AST]:
+    """Every read of ``name`` as a variable or an attribute (``self.name``)."""
+    if name is None:
+        return []
+    return [n for n in ast.walk(ctx.model.tree)
+            if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
+            or isinstance(n, ast.Attribute) and n.attr == name and isinstance(n.ctx, ast.Load)]
+
+
+def _ancestors(ctx: FixContext, node: ast.AST) -> Iterator[ast.AST]:
+    parent = ctx.parent(node)
+    while parent is not None and not isinstance(parent, _FUNCTIONS):
+        yield parent
+        parent = ctx.parent(parent)
 
 
 def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflow: bool = True) -> Rewrite:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from ...engine.findings import line_ref
 from ...engine.fixing import statements
 from ...engine.fixing.rewrite import FixContext, Rewrite
 from ...engine.names import Ref
@@ -44,6 +45,20 @@ def _alone_on_its_lines(ctx: FixContext, statement: ast.stmt) -> bool:
     return not source[ctx.locator.line_start(start):start].strip() and not source[end:ctx.locator.line_end(end)].strip()
 
 
+# Calls that make a program the one that submits jobs rather than one that runs in them.
+_SUBMITTING = ("azureml.core.Experiment", "azureml.core.ScriptRunConfig", "azureml.pipeline.core.Pipeline",
+               "azureml.train.", "azure.ai.ml.MLClient", "azure.ai.ml.command")
+
+
+def _submits(ctx: FixContext) -> str | None:
+    """Where the program submits (or configures) a job, or None.  Run there, ``Run.get_context()``
+    is v1's offline run, whose logging only prints: MLflow would start a run of its own."""
+    for qualname, sites in ctx.model.calls_by_callee.items():
+        if sites and qualname.startswith(_SUBMITTING):
+            return line_ref(sites[0].node.lineno)
+    return None
+
+
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """Delete ``run = Run.get_context()`` (or the bare call).  The unit owns the
     ``run`` variable; the in-job fixes rewrite its calls to MLflow.  When a use
@@ -59,8 +74,13 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         unit = Rewrite("AML011", call, "removed Run.get_context(): the v2 job's MLflow run is already active")
         if not all(is_pure(a) for a in [*call.args, *(k.value for k in call.keywords)]):
             unit.refuse("its arguments are computed by calls")
+        submitting = _submits(ctx)
+        if submitting is not None:
+            unit.refuse(f"this program also submits jobs ({submitting}), so it runs outside a job, where v1's "
+                        "offline run only printed what it logged and MLflow would start a run of its own")
         unit.binding = binding
-        todo = [] if ENVIRONMENT_TODO in ctx.text else [  # once per script, kept on a later run
+        logs = binding is not None and bool(binding.uses)  # else nothing of it moves to MLflow
+        todo = [] if ENVIRONMENT_TODO in ctx.text or not logs else [  # once per script, kept on a later run
             statements.insert_before(ctx.locator, statement, [ENVIRONMENT_TODO])]  # type: ignore[arg-type]
         unit.todos.extend([ENVIRONMENT_TODO] if todo else [])
         removal = Rewrite(unit.code, call, "")

@@ -14,6 +14,7 @@ from ._shared import (
     describe,
     drop,
     make_keyword,
+    may_repeat,
     new_unit,
     refuse_rejected_name,
     rename_call,
@@ -42,9 +43,14 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     drop(unit, bound, "description")
     kind = value_kind(ctx, value)
     name_keyword = "key"
+    repeats = may_repeat(ctx, call, name)
     if kind == STRING:
         if step is not None:
             unit.refuse("a string logged with step=: an MLflow tag keeps one value, not a series")
+            return
+        if repeats is not None:
+            unit.refuse(f"a string may be logged under this name more than once ({repeats}): v1 kept every value, "
+                        "an MLflow tag keeps only the last")
             return
         unit.description = "run.log() of a string -> mlflow.set_tag()"
         function = "mlflow.set_tag"
@@ -61,6 +67,9 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
         unit.description = f"run.log() -> {LOG_HELPER}(): a metric or a tag, decided at run time"
         unit.notes.append(f"the kind of {describe(ctx, value)} is not known, so a helper logs a number as a "
                           "metric and anything else as a tag")
+        if repeats is not None:
+            unit.notes.append(f"{repeats}: a value that is not a number replaces the tag logged before it, "
+                              "where v1 kept every value")
     elements = rename_call(ctx, unit, call, function)
     if elements is None:
         return

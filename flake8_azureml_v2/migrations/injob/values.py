@@ -180,12 +180,22 @@ def _declared_kind(call: ast.Call) -> str | None:
     if action is not None or "nargs" in options:
         return None
     kind = options.get("type")
+    default = options.get("default")
+    # An option left off the command line holds its default: None unless one is given.
+    required = isinstance(options.get("required"), ast.Constant) and options["required"].value is True
     if isinstance(kind, ast.Name):
-        return {"int": NUMBER, "float": NUMBER, "str": STRING}.get(kind.id)
+        declared = {"int": NUMBER, "float": NUMBER, "str": STRING}.get(kind.id)
+        if declared is None or required:
+            return declared
+        # v1 logged None as a null metric; MLflow's log_metric rejects it, so without a
+        # default of the same kind the value's kind is only known at run time.
+        same = {NUMBER: (int, float, str), STRING: (str,)}[declared]  # argparse converts a string default with type=
+        if isinstance(default, ast.Constant) and isinstance(default.value, same) and not isinstance(default.value, bool):
+            return declared
+        return None
     if kind is None:
-        default = options.get("default")
         # Without type=, a value given on the command line is a string; only a
-        # string default keeps the kind the same whether or not it is given.
-        if isinstance(default, ast.Constant) and isinstance(default.value, str):
+        # string default (or required=True) keeps the kind the same whether or not it is given.
+        if required or isinstance(default, ast.Constant) and isinstance(default.value, str):
             return STRING
     return None
