@@ -89,7 +89,10 @@ def test_script_run_data_becomes_inputs_and_outputs(tmp_path: Path) -> None:
     # 4.2 tabular: an MLTable folder written at submit time, with the TODO the reference gives
     assert inputs["table"] == {"type": "mltable", "path": "./_v1_mltable_a"}
     table = (tmp_path / "_v1_mltable_a" / "MLTable").read_text()
-    assert 'file: "azureml://datastores/training_blobs/paths/tables/a.csv"' in table and 'delimiter: ";"' in table
+    # the long form: mltable reads azureml://datastores/... as a path relative to the MLTable file
+    long_form = ("azureml://subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg/workspaces/ws"
+                 "/datastores/training_blobs/paths/tables/a.csv")
+    assert f'file: "{long_form}"' in table and 'delimiter: ";"' in table
     assert "# TODO(azureml-v2): AML022 the script must read this input with mltable.load(<path>)" in migrated
     # 4.5: destination placeholders, as_upload, register_on_complete, v1's default destination
     assert outputs["model_dir"] == {"type": "uri_folder", "mode": "upload",
@@ -273,6 +276,48 @@ print(again.to_path())
     report = fix(script)
     assert "line 7 (`ws.datasets.get(\"scans\")`) looks the dataset up with v1" in report, report
     assert 'scans.register(workspace=ws, name="scans", create_new_version=True)' in script.read_text()
+
+
+def test_a_registration_named_by_a_variable_is_read_back_by_the_lookups_of_its_value(tmp_path: Path) -> None:
+    """A name held in a variable is the name the lookups use: ``dataset_name`` holds "diabetes", so
+    the v1 lookup of "diabetes" keeps the registration v1, and a listing of ``ws.datasets`` does too."""
+    program = """\
+from azureml.core import Dataset, Workspace
+
+ws = Workspace.from_config()
+store = ws.get_default_datastore()
+data = Dataset.File.from_files(path=(store, "diabetes/"))
+dataset_name = "diabetes"
+data = data.register(workspace=ws, name=dataset_name, create_new_version=True)
+print(Dataset.get_by_name(ws, name="diabetes").to_path())
+"""
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "line 8 (`Dataset.get_by_name(ws, name=\"diabetes\")`) looks the dataset up with v1" in report, report
+    assert "data.register(workspace=ws, name=dataset_name" in script.read_text()
+
+
+def test_a_registration_whose_name_is_computed_counts_every_v1_lookup(tmp_path: Path) -> None:
+    """A name only known at run time may be the name any lookup reads: a v1 lookup of another
+    literal in the program, or one in a script of the folder, keeps the registration v1."""
+    program = """\
+import sys
+
+from azureml.core import Dataset, Workspace
+
+ws = Workspace.from_config()
+store = ws.get_default_datastore()
+data = Dataset.File.from_files(path=(store, "diabetes/"))
+data = data.register(workspace=ws, name=sys.argv[1], create_new_version=True)
+"""
+    script = project(tmp_path, program)
+    (tmp_path / "train.py").write_text("from azureml.core import Dataset, Run\n\nrun = Run.get_context()\n"
+                                       "ws = run.experiment.workspace\nprint(Dataset.get_by_name(ws, 'x').to_path())\n")
+    report = fix(script)
+    assert "train.py (`get_by_name(`) looks the dataset up with v1" in report, report
+    assert "data.register(workspace=ws, name=sys.argv[1]" in script.read_text()
+    (tmp_path / "train.py").unlink()
+    assert "AML022 fixed: dataset.register()" in fix(script)
 
 
 def _submitting(setup: str, arguments: str, imports: str = "Dataset, Environment, Experiment, ScriptRunConfig, Workspace",
@@ -607,3 +652,26 @@ def test_a_tabular_input_waits_for_the_notebook_that_launches_it(tmp_path: Path)
     migrated = train.read_text()
     assert 'dataset = mltable.load(os.environ["iris"])' in migrated, result.stdout
     assert 'path = os.environ["titanic"]' in migrated and no_v1(migrated)
+
+
+def test_a_helper_is_written_only_where_the_new_code_calls_it(tmp_path: Path) -> None:
+    """The datastore stays v1 (its .path() is still read), so its upload stays v1 too: the upload
+    helpers its migration would call are not written, while the dataset beside it migrates."""
+    program = """\
+from azureml.core import Dataset, Environment, Experiment, ScriptRunConfig, Workspace
+
+ws = Workspace.from_config()
+datastore = ws.get_default_datastore()
+datastore.upload_files(files=["./train.csv"], target_path="train-dataset/tabular/", overwrite=True)
+dataset = Dataset.Tabular.from_delimited_files(path=[(datastore, "train-dataset/tabular/train.csv")])
+env = Environment.from_conda_specification("e", "env.yml")
+src = ScriptRunConfig(source_directory=".", script="train.py", arguments=["--input-data", dataset.as_named_input("train")],
+                      compute_target="cpu", environment=env)
+run = Experiment(ws, "x").submit(src)
+print(datastore.path("x"))
+"""
+    script = project(tmp_path, program)
+    report = fix(script)
+    text = script.read_text()
+    assert "AML002 fixed" in report and "datastore.upload_files(" in text
+    assert "def _v1_mltable(" in text and "_v1_blob_upload" not in text and "_v1_datastore_upload_files" not in text

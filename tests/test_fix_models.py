@@ -23,7 +23,8 @@ ws = Workspace.from_config()
 model = Model.register(ws, "outputs/model.pkl", "churn", tags={"area": "sales"}, model_framework="ScikitLearn")
 print(model.name, model.version)
 latest = Model(ws, "churn")
-latest.download(target_dir="downloaded", exist_ok=True)
+print(latest.version)
+next_version = latest.version + 1
 pinned = Model(workspace=ws, name="churn", version=3)
 print(pinned.id)
 same = ws.models["churn"]
@@ -33,6 +34,8 @@ print(same.version)
     assert no_v1(script.read_text()), report
     # v1's Model.id is "name:version"; v2's id is the ARM resource id
     assert 'print(f"{pinned.name}:{pinned.version}")' in script.read_text()
+    # v1's version is an int, v2's a string: where it is more than printed, int() keeps v1's
+    assert "print(latest.version)\nnext_version = int(latest.version) + 1\n" in script.read_text()
     ruff_clean(script)
     records = execute(script)
     created = next(r for r in records if r["operation"] == "models.create_or_update")
@@ -41,10 +44,21 @@ print(same.version)
     assert created["model"]["path"].endswith("outputs/model.pkl") and created["model"]["tags"] == {"area": "sales"}
     gets = [(r["name"], r["version"], r["label"]) for r in records if r["operation"] == "models.get"]
     assert gets == [("churn", None, "latest"), ("churn", "3", None), ("churn", None, "latest")]
-    download = next(r for r in records if r["operation"] == "models.download")
-    assert download == {"operation": "models.download", "name": "churn", "version": "7",
-                        "download_path": "downloaded"}
     assert "model_framework= dropped" in report
+
+
+def test_a_download_keeps_its_v1_model(tmp_path: Path) -> None:
+    """v1's model.download(target_dir) writes the model's files into target_dir; v2's
+    ml_client.models.download writes them into target_dir/<name>/, where the code that reads
+    them next would not look: the download and its v1 model stay, and say why."""
+    script = project(tmp_path, 'from azureml.core import Model, Workspace\n\nws = Workspace.from_config()\n'
+                               'latest = Model(ws, "churn")\nlatest.download(target_dir="downloaded", exist_ok=True)\n'
+                               'print(open("downloaded/model.pkl").read())\n')
+    report = fix(script)
+    text = script.read_text()
+    assert 'latest = Model(ws, "churn")\nlatest.download(target_dir="downloaded", exist_ok=True)' in text
+    assert "models.download" not in text
+    assert "`latest` is also used at line 5 (`latest.download(" in report, report
 
 
 SCORE = """\
@@ -170,3 +184,19 @@ def test_a_registration_a_v1_script_of_its_folder_reads_stays_v1(tmp_path: Path)
     other = project(tmp_path / "elsewhere", 'from azureml.core import Model, Workspace\n\nws = Workspace.from_config()\n'
                                             'model = Model.register(ws, "models/", "mnist-prs")\nprint(model.name)\n')
     assert "AML070 fixed" in fix(other)  # another folder: its scripts do not run this one's models
+
+
+def test_a_model_name_held_in_a_variable_is_looked_for_in_the_scripts_of_its_folder(tmp_path: Path) -> None:
+    """``model_name = "mnist-prs"`` names the model a v1 scoring script beside it reads; a name
+    computed at run time may be any model's, so any v1 reader of the folder keeps it v1 too."""
+    register = project(tmp_path, 'import sys\n\nfrom azureml.core import Model, Workspace\n\nws = Workspace.from_config()\n'
+                                 'model_name = "mnist-prs"\n'
+                                 'model = Model.register(ws, "models/", model_name)\n'
+                                 'other = Model.register(ws, "models/", sys.argv[1])\n')
+    (tmp_path / "Code").mkdir()
+    (tmp_path / "Code" / "score.py").write_text(SCORE.replace('"churn"', '"mnist-prs"'))
+    report = fix(register)
+    assert "7:9: AML070 left: Code/score.py (`get_model_path(\"mnist-prs\"`) reads the model with v1" in report, report
+    assert "8:9: AML070 left: Code/score.py (`get_model_path(`) reads the model with v1" in report, report
+    text = register.read_text()
+    assert 'Model.register(ws, "models/", model_name)' in text and 'Model.register(ws, "models/", sys.argv[1])' in text

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..engine import files, project
 from ..engine.findings import line_ref
-from ..engine.fixing.arguments import bind_arguments
+from ..engine.fixing.arguments import bind_arguments, known_str
 from ..engine.fixing.rewrite import FixContext, snippet
 from ..engine.nodes import all_nodes
 
@@ -42,21 +42,23 @@ _TEXT = {
     MODEL: r"(?:Model\([^)]*|models(?:\[|\.get\()|get_model_path\(\s*(?:model_name\s*=\s*)?){q}{name}{q}"
            r"|get_model_path\(\s*(?:model_name\s*=\s*)?(?![\s\\\"'])|_v1_model_path\(",
 }
+# Any lookup at all, for a name this fix cannot know (the migrated forms count, as above).
+_ANY = {
+    DATASET: r"get_by_name\(|\.datasets\b|data\.get\(|{q}azureml:(?!//)",
+    MODEL: r"Model\(\s*(?:workspace\s*=\s*)?[A-Za-z_]\w*\s*[,)]|models(?:\[|\.get\()|get_model_path\(|_v1_model_path\(",
+}
 MAX_FILES = 2000
 
 
 def v1_reader(kind: str, name: ast.expr | None, ctx: FixContext) -> str | None:
     """Where a v1 lookup may read the ``kind`` asset registered (or service deployed) as ``name``,
-    or None.  A service is looked for in the program only: its v1 lookups are calls on a workspace."""
-    if kind == SERVICE and not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
-        name = None  # an unknown service name: every lookup may be of it
-    elif not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
-        return None
-    wanted = name.value if name is not None else None
+    or None.  A service is looked for in the program only: its v1 lookups are calls on a workspace.
+    A name that is not a literal (or a variable holding one) may be any name: every lookup counts."""
+    wanted = known_str(ctx, name)
     here = _in_program(kind, wanted, ctx)
     if here is not None:
         return f"{line_ref(here.lineno)} (`{snippet(ctx.locator, here)}`)"  # type: ignore[attr-defined]
-    return None if kind == SERVICE else _in_folder(kind, wanted, ctx)  # type: ignore[arg-type]
+    return None if kind == SERVICE else _in_folder(kind, wanted, ctx)
 
 
 def _in_program(kind: str, name: str | None, ctx: FixContext) -> ast.expr | None:
@@ -93,7 +95,7 @@ def _item(collection: ast.Attribute, ctx: FixContext) -> tuple[ast.expr | None, 
     return None, collection
 
 
-def _in_folder(kind: str, name: str, ctx: FixContext) -> str | None:
+def _in_folder(kind: str, name: str | None, ctx: FixContext) -> str | None:
     context = ctx.analysis.context
     path = getattr(context, "path", None)
     settings = getattr(context, "settings", None)
@@ -102,7 +104,8 @@ def _in_folder(kind: str, name: str, ctx: FixContext) -> str | None:
     here = Path(os.path.abspath(path))
     key = (here, kind, name)
     if key not in _FOUND:  # once per process: every fixer pass asks again
-        pattern = re.compile(_TEXT[kind].format(q=_QUOTE, name=re.escape(name)).encode())
+        text = _ANY[kind].format(q=_QUOTE) if name is None else _TEXT[kind].format(q=_QUOTE, name=re.escape(name))
+        pattern = re.compile(text.encode())
         _FOUND[key] = _first_match(pattern, _neighbours(here, settings), here)
     return _FOUND[key]
 
