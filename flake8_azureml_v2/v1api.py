@@ -349,6 +349,16 @@ SCRIPT_PARAMETERS: dict[str, tuple[str, int | None, str, int | None]] = {
 }
 
 
+# Packages whose import does something besides binding a name.  Importing azureml.automl
+# (which azureml.train.automl imports) puts its vendored packages on sys.path, and pickled
+# AutoML models of that era name them, so ``import azureml.train.automl  # Required for
+# AutoML models`` in a scoring script is what lets joblib.load read the model.
+IMPORT_SIDE_EFFECTS = {
+    module: "it puts the vendored AutoML packages on sys.path, which unpickling a v1 AutoML model needs"
+    for module in ("azureml.train.automl", "azureml.automl")
+}
+
+
 def _surface() -> Surface:
     return Surface(
         marker="azureml",
@@ -361,6 +371,7 @@ def _surface() -> Surface:
         is_subtype=is_subtype,
         star_exports=STAR_EXPORTS,
         script_parameters=SCRIPT_PARAMETERS,
+        import_side_effects=IMPORT_SIDE_EFFECTS,
     )
 
 

@@ -170,3 +170,20 @@ def test_what_v2_cannot_express_is_reported(tmp_path: Path, body: str, reason: s
     assert "AML051 left" in report and reason in report, report
     assert "config = AutoMLImageConfig(" in script.read_text() or "config = AutoMLConfig(" in script.read_text()
     assert "experiment.submit(config)" in before
+
+
+@pytest.mark.parametrize("statement", ["import azureml.train.automl", "from azureml.train import automl"])
+def test_an_import_kept_for_its_side_effect_stays_with_the_reason(tmp_path: Path, statement: str) -> None:
+    """Importing azureml.automl puts the vendored AutoML packages on sys.path, which unpickling a v1
+    AutoML model needs: the import binds nothing the script reads, yet it stays, and says why.  A
+    name imported from the package is an ordinary import: it goes once nothing reads it."""
+    script = project(tmp_path, f"import joblib\n{statement}  # Required for AutoML models\n"
+                               "from azureml.train.automl import AutoMLConfig\n\nmodel = joblib.load('model.pkl')\n")
+    report = fix(script)
+    text = script.read_text()
+    assert f"{statement}  # Required for AutoML models\n" in text
+    assert "AutoMLConfig" not in text
+    assert "AML099 left: the import stays for what importing it does: it puts the vendored AutoML packages" in report
+    assert "[impossible]" in report
+    fix(script)
+    assert script.read_text() == text

@@ -37,6 +37,20 @@ class Surface:
     script_parameters: Mapping[str, tuple[str, "int | None", str, "int | None"]] = field(default_factory=dict)
     # Functions that join path parts and return the joined string.
     path_joins: frozenset[str] = frozenset({"os.path.join", "posixpath.join"})
+    # Modules imported for what importing them does, not for a name they bind: module ->
+    # why the import stays when nothing reads it (it and its submodules are never removed).
+    import_side_effects: Mapping[str, str] = field(default_factory=dict)
 
     def is_target_module(self, module: str) -> bool:
         return module == self.marker or self.is_target(module)
+
+    def side_effect_of(self, dotted: str) -> str | None:
+        """Why importing ``dotted`` (a module, not a name from one) matters, or None."""
+        for module, why in self.import_side_effects.items():
+            if dotted == module or dotted.startswith(module + ".") and dotted.rsplit(".", 1)[1].islower():
+                return why
+        return None
+
+    def is_removable_import(self, dotted: str) -> bool:
+        """An import of ``dotted`` may go once nothing reads what it binds."""
+        return self.is_target(dotted) and self.side_effect_of(dotted) is None

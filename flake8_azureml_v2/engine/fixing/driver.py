@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -217,6 +218,20 @@ def _position_mapper(maps: list[OffsetMap], current: SourceText,
     return position
 
 
+def _called_helpers(offered: dict[str, str], texts: list[str]) -> set[str]:
+    """The helpers the new text calls, and those they call: a rewrite kept alive (or in part)
+    may offer a helper none of its applied edits uses."""
+    called: set[str] = set()
+    pending = list(texts)
+    while pending:
+        text = pending.pop()
+        for name, code in offered.items():
+            if name not in called and re.search(rf"\b{re.escape(name)}\b", text):
+                called.add(name)
+                pending.append(code)
+    return called
+
+
 # -- one pass -----------------------------------------------------------------
 
 
@@ -283,7 +298,7 @@ class _Applier:
         try:
             written = [(start, end) for start, end, *_ in OffsetMap(staged_edits).spans]
             plan_imports = imports.plan(staged, staged_locator, stand_ins.symbols, literal,
-                                        lambda node: self._may_remove(node, staged_source), self.surface.is_target,
+                                        lambda node: self._may_remove(node, staged_source), self.surface.is_removable_import,
                                         written)
         except imports.ImportClash as exc:
             return _Build(source, [], [], f"its new imports would clash: {exc}")
@@ -335,9 +350,10 @@ class _Applier:
         helpers: dict[str, str] = {}
         first_use: int | None = None
         bound = self.ctx.model.module_scope.names
+        called = _called_helpers({n: c for r in rewrites for n, c in r.helpers.items()}, [e.text for e in edits])
         for rewrite in rewrites:
             for name, code in rewrite.helpers.items():
-                if name not in bound:
+                if name not in bound and name in called:
                     helpers.setdefault(name, code)
                     start = self.ctx.locator.start(self.ctx.top_level_statement(rewrite.node))
                     first_use = start if first_use is None else min(first_use, start)
@@ -647,6 +663,11 @@ def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:
             continue
         node = finding.node
         if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        side_effects = [ctx.model.surface.side_effect_of(imports.dotted_name(node, alias)) for alias in node.names]
+        if side_effects and all(side_effects):
+            result.refusals[id(finding)] = Refusal(
+                RefusalKind.IMPOSSIBLE, f"the import stays for what importing it does: {side_effects[0]}")
             continue
         uses = [(binding.name, binding.uses[0]) for binding in ctx.bindings_at(node) if binding.uses]
         if not uses:  # a binding the name model did not follow (a fallback, a masked cell): any read counts

@@ -38,7 +38,7 @@ class ImportPlan:
     removed: list[tuple[ast.stmt, list[str]]] = field(default_factory=list)  # statement, dotted names
 
 
-def _dotted(statement: ast.Import | ast.ImportFrom, alias: ast.alias) -> str:
+def dotted_name(statement: ast.Import | ast.ImportFrom, alias: ast.alias) -> str:
     """The qualified name an alias imports (relative imports keep their dots)."""
     if isinstance(statement, ast.Import):
         return alias.name
@@ -92,7 +92,7 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
     ambiguous = False
     for statement in by_position.values():
         for alias in statement.names:
-            if alias.name == "*" or not wanted(_dotted(statement, alias)):
+            if alias.name == "*" or not wanted(dotted_name(statement, alias)):
                 continue
             name = _bound_name(alias)
             if name not in loaded and name not in strings:
@@ -113,7 +113,7 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
             name, line = str(message.message_args[0]), message.message_args[1]
             for (at, _), statement in by_position.items():
                 for alias in statement.names if at == line else ():
-                    if _bound_name(alias) == name and alias.name != "*" and wanted(_dotted(statement, alias)):
+                    if _bound_name(alias) == name and alias.name != "*" and wanted(dotted_name(statement, alias)):
                         found.setdefault(id(statement), set()).add(_pyflakes_spelling(statement, alias))
     return found
 
@@ -170,11 +170,11 @@ def plan(
             continue
         doomed = [
             a for a in node.names
-            if a.name != "*" and _pyflakes_spelling(node, a) in unused[id(node)] and is_target(_dotted(node, a))
+            if a.name != "*" and _pyflakes_spelling(node, a) in unused[id(node)] and is_target(dotted_name(node, a))
         ]
         if doomed and may_remove(node):
             removed_aliases.update(id(a) for a in doomed)
-            result.removed.append((node, [_dotted(node, a) for a in doomed]))
+            result.removed.append((node, [dotted_name(node, a) for a in doomed]))
             doomed_by_statement.append((node, doomed))
     for node, doomed in doomed_by_statement:
         result.edits.extend(_remove_aliases(locator, node, doomed, parent_of(tree, node)))
