@@ -95,8 +95,10 @@ RunDetails(run).show()
 model = run.register_model(model_name="fraud", model_path="outputs/model.pkl", tags={"auc": "0.9"},
                            model_framework="ScikitLearn")
 print(model.name, model.version)
+print(model.id)
 run.cancel()
 """)
+    assert 'print(f"{model.name}:{model.version}")' in text  # v1's id; v2's is the ARM resource id
     job_name = next(r["name"] for r in records if r["operation"] == "jobs.begin_cancel")
     registered = next(r for r in records if r["operation"] == "models.create_or_update")
     assert registered["rest_error"] is None

@@ -3,8 +3,9 @@
 ``Model.register(ws, model_path, model_name, ...)`` (path before name!) becomes
 ``ml_client.models.create_or_update(Model(path=..., name=..., type=CUSTOM_MODEL))``;
 ``Model(ws, name[, version])`` and ``ws.models[name]`` become ``ml_client.models.get``
-with the latest label or the version as a string, and ``model.download(target_dir)``
-becomes ``ml_client.models.download``.  In a scoring script (``init()`` and
+with the latest label or the version as a string; ``model.download(target_dir)`` keeps its
+v1 model, since v2's download writes to ``target_dir/<name>/`` (azure-ai-ml's
+ModelOperations.download), not into target_dir as v1 did.  In a scoring script (``init()`` and
 ``run()``), ``Model.get_model_path(name)`` is the folder v2 names in
 ``AZUREML_MODEL_DIR``, or the one entry inside it, as v1 returned it.
 """
@@ -28,7 +29,7 @@ from ._common import attribute_path, kept_as_is, workspace_binding, workspace_it
 from ..v1api import SURFACE
 from .injob._shared import is_pure
 from ._v1_readers import MODEL as MODEL_ASSET, v1_reader
-from .run_handle import MODEL_READS, v1_model_id
+from .run_handle import MODEL_READS, v1_model_id, v1_model_version
 
 MODEL = "azureml.core.Model"
 REGISTER = MODEL + ".register"
@@ -65,8 +66,9 @@ _GET_SIGNATURE = ["workspace", "name", "id", "tags", "properties", "version", "r
 
 
 def _read_only(binding: Binding | None, unit: Rewrite, ctx: FixContext, client: str) -> None:
-    """The uses v2's Model answers alike (name, version...); ``model.download()`` is translated.
-    Anything else keeps the v1 model alive (see the rewrites' keep-alive)."""
+    """The uses v2's Model answers alike (name, version...).  Anything else keeps the v1 model
+    alive (see the rewrites' keep-alive), ``model.download(target_dir)`` too: v1 writes the model's
+    files into target_dir, v2's ``ml_client.models.download`` into ``target_dir/<name>/``."""
     if binding is None:
         return
     for use in binding.uses:
@@ -78,14 +80,9 @@ def _read_only(binding: Binding | None, unit: Rewrite, ctx: FixContext, client: 
                 unit.edits.append(edit)
                 unit.own_uses.add(id(use))
         elif len(path) == 1 and path[0] in MODEL_READS and not (isinstance(parent, ast.Call) and parent.func is outer):
-            unit.own_uses.add(id(use))
-        elif path == ("download",) and isinstance(parent, ast.Call) and isinstance(ctx.parent(parent), ast.Expr):
-            bound = bind_arguments(parent, ["target_dir", "exist_ok", "exists_ok"])
-            if isinstance(bound, str) or not all(is_pure(v) for v in bound.values.values()):
-                continue
-            target = ctx.locator.text(bound.values["target_dir"]) if "target_dir" in bound.values else '"."'
-            unit.edits.append(statements.replace(
-                ctx.locator, parent, f"{client}.models.download({use.id}.name, {use.id}.version, download_path={target})"))
+            edit = v1_model_version(use, ctx) if path == ("version",) else None
+            if edit is not None:
+                unit.edits.append(edit)
             unit.own_uses.add(id(use))
 
 

@@ -230,6 +230,20 @@ def v1_model_id(use: ast.Name, ctx: FixContext) -> Edit | None:
     return statements.replace(ctx.locator, read, f'f"{{{use.id}.name}}:{{{use.id}.version}}"')  # type: ignore[arg-type]
 
 
+def v1_model_version(use: ast.Name, ctx: FixContext) -> Edit | None:
+    """``model.version`` as v1 gave it, an int (v2's is a string), where the difference shows:
+    None where it is only rendered as text (printed, in an f-string, formatted), which reads the same."""
+    read = ctx.parent(use)
+    owner = ctx.parent(read) if read is not None else None
+    if isinstance(owner, ast.FormattedValue) or (
+            isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id in ("print", "str")
+            and read in owner.args) or (
+            isinstance(owner, ast.Call) and isinstance(owner.func, ast.Attribute) and owner.func.attr == "format"
+            and read in owner.args):
+        return None
+    return statements.replace(ctx.locator, read, f"int({use.id}.version)")  # type: ignore[arg-type]
+
+
 @dataclass
 class RunNames:
     """How the translated code names things around one run."""
@@ -407,8 +421,12 @@ def _register_model(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixConte
     registered = ctx.assigned_binding(call)
     for model in registered.uses if registered is not None else []:
         read = ctx.parent(model)
-        if isinstance(read, ast.Attribute) and read.attr == "id" and not isinstance(ctx.parent(read), ast.Call):
-            unit.edits.append(v1_model_id(model, ctx))  # type: ignore[arg-type]
+        owner = ctx.parent(read) if read is not None else None
+        if not isinstance(read, ast.Attribute) or isinstance(owner, ast.Call) and owner.func is read:
+            continue
+        edit = {"id": v1_model_id, "version": v1_model_version}.get(read.attr, lambda *_: None)(model, ctx)
+        if edit is not None:
+            unit.edits.append(edit)
     unit.notes.extend(trial.notes)
     unit.findings.append(("AML036", call))
     unit.own_uses.add(id(use))
