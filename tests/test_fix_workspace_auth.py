@@ -96,3 +96,50 @@ store = ws.get_default_datastore()
     assert 'other = MLClient(DefaultAzureCredential(), "sub", "rg", "another-workspace")' in text
     assert "ml_client = MLClient.from_config(DefaultAzureCredential())" in text
     assert "store = ml_client.datastores.get_default()" in text
+
+
+def test_a_credential_written_beside_a_kept_authentication_is_not_evaluated_again(tmp_path: Path) -> None:
+    """Beside a v1 authentication that stays (its header is still read), the credential is written
+    out again from the same arguments: a call in them (getpass) would run twice, and a variable
+    rebound in between would give another value.  Either keeps the workspace v1, and says why;
+    arguments that are literals or variables bound once are copied."""
+    for argument, rebound, copied in (('getpass.getpass("secret: ")', "", False),
+                                      ("secret", "secret = None\n", False),
+                                      ("secret", "", True)):
+        script = project(tmp_path, f"""\
+import getpass
+import os
+
+from azureml.core import Workspace
+from azureml.core.authentication import ServicePrincipalAuthentication
+
+secret = os.environ.get("SP_SECRET")
+sp = ServicePrincipalAuthentication("tenant", "app-id", {argument})
+{rebound}ws = Workspace("sub", "rg", "ws", auth=sp)
+print(ws.name)
+print(sp.get_authentication_header())
+""")
+        report = fix(script)
+        text = script.read_text()
+        if copied:
+            assert f'ClientSecretCredential(tenant_id="tenant", client_id="app-id", client_secret={argument})' in text
+            assert "sp = ServicePrincipalAuthentication(" in text, text
+        else:
+            assert f"service_principal_password=`{argument}` would be evaluated a second time" in report, report
+            assert 'ws = Workspace("sub", "rg", "ws", auth=sp)' in text and "ClientSecretCredential" not in text
+
+
+def test_a_sign_in_nothing_uses_stays_v1(tmp_path: Path) -> None:
+    """InteractiveLoginAuthentication() signs in when it is made; InteractiveBrowserCredential() only
+    when something asks it for a token.  A sign-in cell whose object nothing uses keeps v1's, which
+    signs in; one passed to a workspace becomes the credential as before."""
+    script = project(tmp_path, 'from azureml.core.authentication import InteractiveLoginAuthentication\n\n'
+                               'auth = InteractiveLoginAuthentication(tenant_id="t")\nprint("Signed in")\n')
+    fix(script)
+    assert "auth = InteractiveLoginAuthentication(tenant_id=\"t\")" in script.read_text()
+    used = project(tmp_path, 'from azureml.core import Workspace\n'
+                             'from azureml.core.authentication import InteractiveLoginAuthentication\n\n'
+                             'auth = InteractiveLoginAuthentication(tenant_id="t")\n'
+                             'ws = Workspace.from_config(auth=auth)\nprint(ws.name)\n')
+    fix(used)
+    assert 'auth = InteractiveBrowserCredential(tenant_id="t")' in used.read_text(), used.read_text()

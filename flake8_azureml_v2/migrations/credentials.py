@@ -37,8 +37,22 @@ def default_credential() -> str:
     return f"{symbol('azure.identity', 'DefaultAzureCredential')}()"
 
 
-def credential_source(call: ast.Call, ctx: FixContext) -> str:
-    """The credential a v1 authentication call becomes; raises Refused."""
+def _copyable(value: ast.expr, ctx: FixContext) -> bool:
+    """Written again elsewhere, ``value`` gives what it gave in the v1 call: it calls nothing
+    (a second getpass() would ask again) and reads only names bound once, unconditionally."""
+    if not is_pure(value):
+        return False
+    for node in ast.walk(value):
+        if isinstance(node, ast.Name):
+            bindings = ctx.bindings_named(node.id)
+            if len(bindings) > 1 or any(b.conditional for b in bindings):
+                return False
+    return True
+
+
+def credential_source(call: ast.Call, ctx: FixContext, copy: bool = False) -> str:
+    """The credential a v1 authentication call becomes; raises Refused.  ``copy``: the text is
+    written somewhere else than the call, beside a v1 authentication that stays."""
     callee = ctx.callee(call)
     if callee not in CREDENTIALS:
         raise Refused(f"auth=`{snippet(ctx.locator, call)}` is not a v1 authentication this fix maps",
@@ -53,6 +67,10 @@ def credential_source(call: ast.Call, ctx: FixContext) -> str:
     arguments = []
     for parameter, value in bound.values.items():
         if parameter in renames:
+            if copy and not _copyable(value, ctx):
+                raise Refused(f"{parameter}=`{snippet(ctx.locator, value)}` would be evaluated a second time, "
+                              "beside the v1 authentication that stays, and might not give the same value",
+                              RefusalKind.DATA_FLOW)
             arguments.append(f"{renames[parameter]}={ctx.locator.text(value)}")
         elif parameter == "cloud" or (parameter in dropped and is_pure(value)):
             continue
@@ -68,7 +86,7 @@ def credential(node: ast.expr | None, unit: Rewrite, ctx: FixContext) -> tuple[s
         return default_credential(), default_credential()
     binding = call_binding(ctx, node, *CREDENTIALS)
     if binding is not None:
-        written = credential_source(binding.node.value, ctx)  # type: ignore[attr-defined]
+        written = credential_source(binding.node.value, ctx, copy=True)  # type: ignore[attr-defined]
         unit.consumes.append(node)  # type: ignore[arg-type]
         return ctx.counterpart(binding), written
     if isinstance(node, ast.Call):
@@ -87,6 +105,12 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             continue
         unit = Rewrite("AML020", site.node, "v1 authentication -> azure.identity credential", binding=binding)
         unit.findings = []
+        if not binding.uses and ctx.callee(site.node) == _AUTH + "InteractiveLoginAuthentication":
+            # v1 signed in when the object was made; a credential signs in when a token is first
+            # asked for, and nothing here ever asks: the sign-in would silently not happen.
+            yield unit.refuse("nothing uses it: v1 signed in when it was made, a credential only signs in "
+                              "when something asks it for a token")
+            continue
         try:
             text = credential_source(site.node, ctx)
         except Refused as reason:
@@ -94,7 +118,10 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             continue
         unit.edits.append(statements.replace(ctx.locator, site.node, text))
         unit.counterpart = binding.name
-        unit.alive_edits = []  # its consumers write the credential out beside a v1 object that stays
-        unit.alive_counterpart = text
+        try:  # its consumers write the credential out beside a v1 object that stays
+            unit.alive_counterpart = credential_source(site.node, ctx, copy=True)
+            unit.alive_edits = []
+        except Refused:
+            pass  # it cannot stay beside a copy: migrated whole or not at all
         unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
         yield unit
