@@ -19,6 +19,7 @@ from ..engine.fixing.rewrite import FixContext
 from ..engine.fixing.specs import Argument, Refused
 from ..engine.fixing.symbols import symbol
 from ._todo import add_todo
+from .data_refs import StoreName, datastore_client
 
 GET_BY_NAME = "azureml.core.Dataset.get_by_name"
 DELIMITED = "azureml.core.Dataset.Tabular.from_delimited_files"
@@ -189,24 +190,29 @@ def _paths(node: ast.expr, ctx: FixContext) -> list[tuple[str, str]]:
         pair = _datastore_pair(element)
         if pair is not None:
             store, path = pair
-            found.append((path_kind(path), f'f"azureml://datastores/{{{store}.name}}/paths/{path.lstrip("/")}"'))
+            client = datastore_client(store, ctx)
+            if client is None:
+                raise Refused("an MLTable file needs the datastore's full azureml://subscriptions/... URI, and the "
+                              f"workspace of `{store.id}` is not one this fix follows", RefusalKind.DATA_FLOW)
+            uri = StoreName(None, f"{store.id}.name", client=client).long_uri(path.lstrip("/"))
+            found.append((path_kind(path), uri))
             continue
         raise Refused("a tabular dataset path that is not a literal URL or a (datastore, 'path') pair",
                       RefusalKind.DATA_FLOW)
     return found
 
 
-def _datastore_pair(node: ast.expr) -> tuple[str, str] | None:
+def _datastore_pair(node: ast.expr) -> tuple[ast.Name, str] | None:
     """``(datastore, "p")`` or ``datastore.path("p")`` with a literal path."""
     if isinstance(node, ast.Tuple) and len(node.elts) == 2 and isinstance(node.elts[0], ast.Name):
         path = constant_str(node.elts[1])
         if path is not None and "{" not in path and "}" not in path:
-            return node.elts[0].id, path
+            return node.elts[0], path
     if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "path"
             and isinstance(node.func.value, ast.Name) and len(node.args) == 1 and not node.keywords):
         path = constant_str(node.args[0])
         if path is not None and "{" not in path and "}" not in path:
-            return node.func.value.id, path
+            return node.func.value, path
     return None
 
 

@@ -233,7 +233,11 @@ def _tabular(found: list, values: dict[str, ast.expr], ctx: FixContext, taken: T
             paths.append((path_kind(text), py_str(text)))
         else:
             clean = text.lstrip("./") if not text.startswith("../") else text
-            paths.append((path_kind(text), location.store.uri(clean)))
+            uri = location.store.long_uri(clean)
+            if uri is None:
+                raise Refused("an MLTable file needs the datastore's full azureml://subscriptions/... URI, and the "
+                              "datastore's workspace is not one this fix follows", RefusalKind.DATA_FLOW)
+            paths.append((path_kind(text), uri))
     stem = re.sub(r"\W", "_", found[0].path.rstrip("/").rsplit("/", 1)[-1].split(".")[0]) or "data"
     folder = py_str(f"./_v1_mltable_{stem}")
     taken.todos.append(MLTABLE_TODO)

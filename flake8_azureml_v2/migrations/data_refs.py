@@ -110,6 +110,19 @@ class StoreName:
     literal: str | None
     text: str
     default: bool = False  # the workspace's default datastore
+    client: str | None = None  # the MLClient of the store's workspace, where the program names it
+
+    def long_uri(self, path: str) -> str | None:
+        """Source of ``azureml://subscriptions/.../workspaces/<ws>/datastores/<name>/paths/<path>``,
+        the only datastore URI an MLTable file keeps (mltable reads the short form as a path
+        relative to the MLTable file: mapping-extension.md 4.2); None without the client."""
+        if self.client is None:
+            return None
+        name = self.literal.replace("{", "{{").replace("}", "}}") if self.literal is not None else f"{{{self.text}}}"
+        escaped = path.replace("{", "{{").replace("}", "}}")
+        client = self.client
+        return (f'f"azureml://subscriptions/{{{client}.subscription_id}}/resourcegroups/{{{client}.resource_group_name}}'
+                f'/workspaces/{{{client}.workspace_name}}/datastores/{name}/paths/{escaped}"')
 
     def uri(self, path: str, tail: str = "") -> str:
         """Source of ``azureml://datastores/<name>/paths/<path>``; ``tail`` is appended
@@ -187,7 +200,7 @@ def store_name(node: ast.expr, ctx: FixContext, taken: Taken, top: bool, default
             raise Refused(f"`{node.id}` is a datastore this fix cannot follow")
         if not (default_only and found[0] is None):
             taken.references.append(binding)
-        return StoreName(found[0], f"{node.id}.name", default=found[0] is None)
+        return StoreName(found[0], f"{node.id}.name", default=found[0] is None, client=_client(found[1], ctx))
     found = store_expression(node, ctx)
     if found is None:
         raise Refused(f"`{snippet(ctx.locator, node)}` is not a datastore this fix can follow")
@@ -195,7 +208,7 @@ def store_name(node: ast.expr, ctx: FixContext, taken: Taken, top: bool, default
     if literal is not None:
         if top:
             _take_inline_store(node, workspace, ctx, taken)
-        return StoreName(literal, py_str(literal))
+        return StoreName(literal, py_str(literal), client=_client(workspace, ctx))
     ws = workspace_binding(ctx, workspace)
     if default_only:
         if top:
@@ -204,7 +217,25 @@ def store_name(node: ast.expr, ctx: FixContext, taken: Taken, top: bool, default
     if not top or ws is None:
         raise Refused("the default datastore's name is only known at run time here: name it in a variable first")
     _take_inline_store(node, workspace, ctx, taken)
-    return StoreName(None, f"{ctx.counterpart(ws)}.datastores.get_default().name", default=True)
+    client = ctx.counterpart(ws)
+    return StoreName(None, f"{client}.datastores.get_default().name", default=True, client=client)
+
+
+def _client(workspace: ast.expr | None, ctx: FixContext) -> str | None:
+    """The MLClient new code names for the Workspace variable ``workspace``, when it is one
+    (its migration must then be applied: the name is filled in from it)."""
+    ws = workspace_binding(ctx, workspace)
+    return ctx.counterpart(ws) if ws is not None else None
+
+
+def datastore_client(store: ast.Name, ctx: FixContext) -> str | None:
+    """The MLClient of the workspace the datastore variable ``store`` came from, or None."""
+    binding = ctx.binding_of(store)
+    statement = binding.node if binding is not None and not binding.conditional else None
+    if not isinstance(statement, ast.Assign) or len(ctx.bindings_named(store.id)) != 1:
+        return None
+    found = store_expression(statement.value, ctx)
+    return _client(found[1], ctx) if found is not None else None
 
 
 def _take_inline_store(node: ast.expr, workspace: ast.expr | None, ctx: FixContext, taken: Taken) -> None:
