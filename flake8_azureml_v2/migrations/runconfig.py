@@ -36,7 +36,8 @@ ENVIRONMENT = "azureml.core.Environment"
 SIGNATURE = ["script", "arguments", "framework", "communicator", "conda_dependencies", "_history_enabled", "_path",
              "_name", "command"]
 DOCKER_SIGNATURE = ["use_docker", "shared_volumes", "arguments", "shm_size"]
-LOCAL_TODO = "# TODO(azureml-v2): AML007 v2 local jobs run the environment's image in Docker; v1 ran in a host conda env"
+LOCAL_TODO = ("# TODO(azureml-v2): AML007 v2 local jobs always run the environment's image in Docker "
+              "(v1 did only with use_docker=True)")
 _ENV_PATHS = {("environment", *p) for p in (("python", "conda_dependencies"), ("docker", "base_image"),
                                             ("docker", "enabled"), ("python", "user_managed_dependencies"),
                                             ("docker", "base_dockerfile"))}

@@ -42,9 +42,10 @@ SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
 COMPUTE_TARGET = "azureml.core.ComputeTarget"
 ENVIRONMENT = "azureml.core.Environment"
 V1_DEFAULT_TIMEOUT = 2592000
-LOCAL_TODO = "# TODO(azureml-v2): AML002 v2 local jobs run the environment's image in Docker; v1 ran in a host conda env"
-LOCAL_DEFAULT_TODO = ("v1 ran this config locally (it names no compute_target); v2 local jobs run the environment's "
-                      "image in Docker, v1 ran in a host conda env")
+LOCAL_TODO = ("# TODO(azureml-v2): AML002 v2 local jobs always run the environment's image in Docker "
+              "(v1 did only with use_docker=True)")
+LOCAL_DEFAULT_TODO = ("v1 ran this config locally (it names no compute_target); v2 local jobs always run the "
+                      "environment's image in Docker (v1 did only with use_docker=True)")
 
 
 def compute_name(argument: Argument) -> str:
