@@ -263,3 +263,24 @@ Experiment(ws, "closure").submit(pipeline)
     assert script.read_text() == before
     assert ("job.py:8:8: AML003 left: `prepared` stays as it is for code that still needs it, and v1 learns "
             "from this step which step produces or reads it") in report
+
+
+def test_steps_written_with_several_arguments_on_a_line_migrate(tmp_path: Path) -> None:
+    """Arguments that go (compute_target=, runconfig=) share a line with one that stays
+    (allow_reuse=, renamed): the line keeps only what stays, and the pipeline validates."""
+    program = PIPELINE.replace(
+        """    arguments=["--scoring_result", score_output.as_input("scoring_result"), "--eval_output", eval_output],
+    source_directory=script_folder,
+    compute_target=aml_compute,
+    runconfig=run_config,
+    allow_reuse=True,
+)""",
+        """    arguments=["--scoring_result", score_output.as_input("scoring_result"), "--eval_output", eval_output],
+    compute_target=aml_compute, runconfig=run_config, allow_reuse=False,
+    source_directory=script_folder)""")
+    assert "runconfig=run_config, allow_reuse=False,\n" in program
+    job, _, _ = _migrate(tmp_path, program)
+    evaluate = job["jobs"]["eval_step"]
+    assert _tokens(evaluate)[:2] == ["python", "eval.py"] and evaluate["component"]["is_deterministic"] is False
+    text = (tmp_path / "pipeline.py").read_text()
+    assert '    is_deterministic=False,\n    code=script_folder, inputs=' in text, text

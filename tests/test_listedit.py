@@ -27,6 +27,9 @@ CASES = [
     ("f(\r\n    a,\r\n    b=1,  # why\r\n    c=2,\r\n    d=3,\r\n)", {"b", "c"},
      "f(\r\n    a,\r\n    # why\r\n    d=3,\r\n)"),
     ("f(\n    a,\n    b='#not a comment',\n    c=2,\n    d=3,\n)", {"b", "c"}, "f(\n    a,\n    d=3,\n)"),
+    # the run ends on the kept element's line: what precedes it there goes too
+    ("f(a,\n  b=[1],  # why b\n  c=2, d=3, e=4)", {"b", "c", "d"}, "f(a,\n  # why b\n  e=4)"),
+    ("f(a,\n  b=1, c=2, e=4)", {"b", "c"}, "f(a,\n  e=4)"),  # one line, its indentation kept
 ]
 
 

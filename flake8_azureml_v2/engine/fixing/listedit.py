@@ -162,18 +162,17 @@ def delete_many(text: str, container: SgNode, doomed: list[Element]) -> list[Edi
         if first == last:
             edits.extend(delete(text, container, every[first]))
         elif last + 1 < len(every):  # a run followed by a kept element: up to that element
-            start = every[first].start
-            begin = line_start(text, start)
-            if text[begin:start].strip() == "":
+            start, kept = every[first].start, every[last + 1].start
+            begin, kept_line = line_start(text, start), line_start(text, kept)
+            if text[begin:start].strip() == "" and kept_line > begin:
+                # whole lines go; the comments on them stay, each on its own line
                 indent = text[begin:start]
-                start = begin
-                end = line_start(text, every[last + 1].start)
-                if end > start:  # whole lines go; the comments on them stay, each on its own line
-                    edits.append(Edit(start, end, _comment_lines(text[start:end], indent)))
-                else:
-                    edits.append(Edit(start, every[last + 1].start, ""))
+                edits.append(Edit(begin, kept_line, _comment_lines(text[begin:kept_line], indent)))
+                if text[kept_line:kept].strip():  # the run ends on the kept element's line: that part goes too
+                    lead = len(text[kept_line:kept]) - len(text[kept_line:kept].lstrip())
+                    edits.append(Edit(kept_line + lead, kept, ""))
             else:
-                edits.append(Edit(start, every[last + 1].start, ""))
+                edits.append(Edit(start, kept, ""))
         elif first > 0:  # a run at the end: from just after the last kept element
             edits.append(Edit(every[first - 1].end, every[last].end, ""))
         else:  # everything goes, with a trailing comma
