@@ -30,10 +30,10 @@ from pathlib import Path
 
 import pathspec
 
-from .engine import Settings, project
+from .engine import Settings, files, project
 from .engine.fixing.outcome import FixError
 from .engine.names import Const, Model
-from .notebook_files import Notebook, NotebookError, cell_text
+from .notebook_files import Notebook, NotebookError, cell_text, read_notebook
 
 SUFFIX = ".ipynb"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -486,6 +486,25 @@ def _written_file(index: int, text: str) -> WrittenFile | None:
         return None
     append = any(a in ("-a", "--append") for a in arguments)
     return WrittenFile(index, "".join(lines[:header_size]), "".join(lines[header_size:]), names[0], append)
+
+
+def written_script(path: Path, folder: str | None, script: str) -> str | None:
+    """The text a notebook writes to ``script`` (in ``folder``) with ``%%writefile`` cells, the
+    appends included, or None: what the job that runs it will read, though no file holds it yet."""
+    try:
+        notebook = read_notebook(files.read_regular(path, limit=20_000_000))
+    except (OSError, files.TooLarge, NotebookError):
+        return None
+    text: str | None = None
+    for index, cell in enumerate(notebook.content.get("cells", [])):
+        source = cell_text(cell) if isinstance(cell, dict) and cell.get("cell_type") == "code" else ""
+        magic = cell_magic(source)
+        if magic is None or not magic.split(None, 1)[0] in WRITEFILE_MAGICS:
+            continue
+        written = _written_file(index, source)
+        if written is not None and _names_it(written, expand(written.target, None), folder, script):
+            text = (text or "") + written.body if written.append else written.body
+    return text
 
 
 # --- training-script evidence for written files --------------------------------------------

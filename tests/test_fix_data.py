@@ -675,3 +675,29 @@ print(datastore.path("x"))
     text = script.read_text()
     assert "AML002 fixed" in report and "datastore.upload_files(" in text
     assert "def _v1_mltable(" in text and "_v1_blob_upload" not in text and "_v1_datastore_upload_files" not in text
+
+
+def test_a_job_whose_written_script_reads_input_datasets_stays_v1(tmp_path: Path) -> None:
+    """A notebook writes train.py with %%writefile and submits it: the script reads its data with
+    run.input_datasets, which a v2 job does not set, and a cell's script is not fixed with its job.
+    The submission stays v1 and says why; when the written script reads the path from argv, it moves."""
+    from .test_notebook_cells import notebook, sources
+
+    setup = "from azureml.core import Dataset, Experiment, ScriptRunConfig, Workspace\n\nws = Workspace.from_config()\n"
+    submit = ("datastore = ws.get_default_datastore()\n"
+              "ds = Dataset.File.from_files(path=(datastore, 'iris/'))\n"
+              "src = ScriptRunConfig(source_directory='src', script='train.py',\n"
+              "                      arguments=[ds.as_named_input('iris').as_mount()], compute_target='cpu-cluster')\n"
+              "run = Experiment(ws, 'iris').submit(src)\n")
+    by_name = ("%%writefile src/train.py\nfrom azureml.core import Run\n\nrun = Run.get_context()\n"
+               "print(run.input_datasets['iris'])\n")
+    path = tmp_path / "job.ipynb"
+    path.write_text(notebook(setup, by_name, submit))
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(path)
+    assert "AML002 left: the train.py this notebook writes reads its data with run.input_datasets" in report, report
+    assert "ScriptRunConfig(" in sources(path)[2]
+    by_argv = "%%writefile src/train.py\nimport sys\n\nprint(sys.argv[1])\n"
+    path.write_text(notebook(setup, by_argv, submit))
+    report = fix(path)
+    assert "AML002 fixed" in report and "command(" in sources(path)[2], report

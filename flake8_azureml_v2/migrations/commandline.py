@@ -24,6 +24,8 @@ from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Instance
 from ..v1api import is_subtype
+from .. import notebooks
+from ..engine.findings import RefusalKind
 from . import data_inputs, data_outputs
 from .data_refs import Refused, Taken
 
@@ -259,7 +261,8 @@ def _reads_variable(script: str, name: str) -> bool:
 
 
 def script_text(ctx: FixContext, folder: str | None, script: str) -> str | None:
-    """The text of the script a job runs, when it is a file next to this program."""
+    """The text of the script a job runs, when it is a file next to this program, or one
+    this program (a notebook) writes with ``%%writefile``."""
     location = getattr(ctx.analysis.context, "path", None)
     if location is None:
         return None
@@ -269,6 +272,16 @@ def script_text(ctx: FixContext, folder: str | None, script: str) -> str | None:
             return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         pass
+    if notebooks.is_notebook(location):
+        key = f"written_script:{folder}:{script}"
+        if key not in ctx.cache:
+            ctx.cache[key] = notebooks.written_script(Path(location), folder, script)
+        text = ctx.cache[key]
+        if text is not None and any("input_datasets" in line.split("#", 1)[0] for line in text.splitlines()):
+            # a .py script is fixed with its job (run.input_datasets[n] -> os.environ[n]); a cell is not
+            raise Refused(f"the {script} this notebook writes reads its data with run.input_datasets, which a v2 "
+                          "job does not set: migrate that cell's script by hand first", RefusalKind.DATA_FLOW)
+        return text  # type: ignore[return-value]
     return None
 
 
