@@ -487,11 +487,13 @@ def test_a_program_that_submits_jobs_keeps_its_own_run_get_context(tmp_path: Pat
 
 
 def test_a_run_nothing_uses_goes_without_the_environment_todo(tmp_path: Path) -> None:
-    """The TODO says the script now logs with MLflow; a run that is fetched and never used
-    moves nothing to MLflow, so it only goes."""
+    """The TODO says the script now logs with MLflow; a run that is fetched and only completed
+    moves nothing to MLflow (run.complete() just goes), so it only goes."""
     script = tmp_path / "train.py"
-    script.write_text("import os\n\nfrom azureml.core import Run\n\nrun = Run.get_context()\nprint(os.getcwd())\n")
+    script.write_text("import os\n\nfrom azureml.core import Run\n\nrun = Run.get_context()\nprint(os.getcwd())\n"
+                      "run.complete()\n")
     (tmp_path / "pyproject.toml").write_text("")
     report = fix(script)
     assert "AML011 fixed" in report
     assert "Run.get_context" not in script.read_text() and "TODO" not in script.read_text()
+    assert "complete" not in script.read_text() and "mlflow" not in script.read_text()

@@ -45,6 +45,18 @@ def _alone_on_its_lines(ctx: FixContext, statement: ast.stmt) -> bool:
     return not source[ctx.locator.line_start(start):start].strip() and not source[end:ctx.locator.line_end(end)].strip()
 
 
+# The run's attributes whose migrations call MLflow (run.complete() just goes; input_datasets,
+# parent and experiment have no MLflow form): only these make the environment TODO true.
+_MLFLOW_USES = frozenset({"log", "log_list", "log_row", "log_table", "log_image", "log_accuracy_table",
+                          "log_confusion_matrix", "log_predictions", "log_residuals", "tag", "set_tags",
+                          "upload_file", "upload_files", "upload_folder", "fail", "id"})
+
+
+def _moves_to_mlflow(ctx: FixContext, use: ast.AST) -> bool:
+    read = ctx.parent(use)
+    return isinstance(read, ast.Attribute) and read.attr in _MLFLOW_USES
+
+
 # Calls that make a program the one that submits jobs rather than one that runs in them.
 _SUBMITTING = ("azureml.core.Experiment", "azureml.core.ScriptRunConfig", "azureml.pipeline.core.Pipeline",
                "azureml.train.", "azure.ai.ml.MLClient", "azure.ai.ml.command")
@@ -79,7 +91,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             unit.refuse(f"this program also submits jobs ({submitting}), so it runs outside a job, where v1's "
                         "offline run only printed what it logged and MLflow would start a run of its own")
         unit.binding = binding
-        logs = binding is not None and bool(binding.uses)  # else nothing of it moves to MLflow
+        logs = binding is not None and any(_moves_to_mlflow(ctx, use) for use in binding.uses)
         todo = [] if ENVIRONMENT_TODO in ctx.text or not logs else [  # once per script, kept on a later run
             statements.insert_before(ctx.locator, statement, [ENVIRONMENT_TODO])]  # type: ignore[arg-type]
         unit.todos.extend([ENVIRONMENT_TODO] if todo else [])
