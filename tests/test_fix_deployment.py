@@ -151,7 +151,9 @@ def test_wait_timeout_and_state(tmp_path: Path) -> None:
         service.wait_for_deployment(show_output=True, timeout_sec=600)
         print(service.state)
         """)
-    assert "service_poller.result(timeout=600)" in migrated
+    # the poller returns when the time is up, done or not; v1 raised
+    assert ('service_poller.result(timeout=600)\nif not service_poller.done():\n'
+            '    raise TimeoutError("the deployment did not finish in time")\n') in migrated
     assert migrated.count("TODO(azureml-v2): AML079 v2's provisioning_state values") == 1
     assert "Standard_DS1_v2" in migrated  # v1 ACI's 0.1 cores and 0.5 GB
 

@@ -101,6 +101,9 @@ def test_recurrences(tmp_path: Path, recurrence: str, trigger: dict) -> None:
     ('schedule = Schedule.create(ws, name="s", pipeline_id="0123-abcd", experiment_name="e",'
      ' recurrence=ScheduleRecurrence(frequency="Day", interval=1))', "AML082", "there is no pipeline definition"),
     ("print(published.endpoint)", "AML044", "which this fix cannot translate"),
+    # invoke returns a BatchJob (id, name, type, status), which has no wait_for_completion
+    ('run = published.submit(ws, "nightly")\nrun.wait_for_completion(show_output=True)', "AML044",
+     "the run published.submit() returns is used at line 13, and v2's batch_endpoints.invoke returns a BatchJob"),
 ])
 def test_what_has_no_v2_form_is_reported(tmp_path: Path, body: str, code: str, reason: str) -> None:
     script = project(tmp_path, PIPELINE + body + "\n")

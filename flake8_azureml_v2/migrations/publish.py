@@ -26,7 +26,7 @@ import ast
 import re
 from collections.abc import Callable, Iterator
 
-from ..engine.findings import RefusalKind
+from ..engine.findings import RefusalKind, line_ref
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
 from ..engine.fixing.rewrite import FixContext, Rewrite
@@ -208,6 +208,13 @@ def invoke(call: ast.Call, endpoint: str, client: str, rewrite: Rewrite, ctx: Fi
     workspace = bound.values.get("workspace")
     if workspace_binding(ctx, workspace) is None:
         raise Refused("published.submit()'s workspace is not a Workspace variable", RefusalKind.DATA_FLOW)
+    result = ctx.assigned_binding(call)
+    for use in result.uses if result is not None else []:
+        owner = ctx.parent(use)
+        if not (isinstance(owner, ast.Call) and getattr(owner.func, "id", None) == "print"):
+            # invoke returns a BatchJob (id, name, type, status): no v1 Run method, and its id is ARM's
+            raise Refused(f"the run published.submit() returns is used at {line_ref(use.lineno)}, and v2's "
+                          "batch_endpoints.invoke returns a BatchJob, not a run", RefusalKind.DATA_FLOW)
     rewrite.consumes.append(workspace)  # type: ignore[arg-type]
     arguments = [f"endpoint_name={endpoint}.name"]
     if "experiment_name" in bound.values:

@@ -82,10 +82,14 @@ def handle_findings(service: Binding | None, ctx: FixContext) -> list[tuple[str,
     return found
 
 
-def traffic_lines(endpoint: str, poller: str, client: str, timeout: str) -> list[str]:
-    """Wait for the deployment, then send all traffic to it."""
+def traffic_lines(endpoint: str, poller: str, client: str, timeout: str, indent: str = "    ") -> list[str]:
+    """Wait for the deployment, then send all traffic to it.  A poller's ``result(timeout=)``
+    returns when the time is up, done or not; v1 raised, and so does the new code."""
+    waited = [f"{poller}.result({timeout})"]
+    if timeout:
+        waited += [f"if not {poller}.done():", f'{indent}raise TimeoutError("the deployment did not finish in time")']
     return [
-        f"{poller}.result({timeout})",
+        *waited,
         f'{endpoint}.traffic = {{"{DEPLOYMENT_NAME}": 100}}',
         f"{client}.online_endpoints.begin_create_or_update({endpoint}).result()",
     ]
@@ -123,7 +127,7 @@ def _wait(use: ast.Name, poller: str, client: str, rewrite: Rewrite, ctx: FixCon
         return False
     timeout = bound.values.get("timeout_sec")
     text = f"timeout={ctx.locator.text(timeout)}" if timeout is not None else ""
-    lines = traffic_lines(use.id, poller, client, text)
+    lines = traffic_lines(use.id, poller, client, text, ctx.indent_unit)
     newline = ctx.locator.newline + ctx.locator.indentation(statement)
     rewrite.edits.append(statements.replace(ctx.locator, statement, newline.join(lines)))
     rewrite.findings.append(("AML078", call))

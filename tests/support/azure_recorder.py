@@ -150,6 +150,9 @@ class _Done:
     def result(self, timeout: float | None = None) -> Any:  # LROPoller.result(timeout=None)
         return self._entity
 
+    def done(self) -> bool:  # LROPoller.done()
+        return True
+
 
 def _compute_get(self: ComputeOperations, name: str) -> Any:
     """A compute named in AML_EXISTING_COMPUTE exists; any other is missing."""
