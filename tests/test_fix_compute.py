@@ -99,7 +99,7 @@ experiment.submit(ScriptRunConfig("./src", "train.py", compute_target="local"))
     assert [r["name"] for r in records if r["operation"] == "compute.get"] == ["cpu-cluster", "gpu-cluster"]
     assert [j["job"]["compute"] for j in submitted(records)] == ["cpu-cluster", "gpu-cluster", "other", "local"]
     # compute_target="local" (D+T): v2 runs it in Docker
-    assert text.count("# TODO(azureml-v2): AML002 v2 local jobs run the environment's image in Docker") == 1
+    assert text.count("# TODO(azureml-v2): AML002 v2 local jobs always run the environment's image in Docker") == 1
 
 
 def test_compute_instance(tmp_path: Path) -> None:
