@@ -179,7 +179,10 @@ print(model.name)
 def test_the_best_trial_is_read_with_mlflow(tmp_path: Path, goal: str, best: float,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """get_best_run_by_primary_metric() (D+T): the trial with the best primary metric, by the
-    sweep's goal, found among the sweep's child runs; its uses go to that MLflow run."""
+    sweep's goal, found among the sweep's child runs; its uses go to that MLflow run.  A trial
+    counts with the best value it logged (v1 took max or min of each child's history), so the
+    one that reached 0.9 and ended at 0.6 wins a maximised sweep, and a minimised one is won
+    by the trial whose history went down to 0.5."""
     script = project(tmp_path, HEADER + BEST_TRIAL.replace("{goal}", goal))
     report = fix(script)
     assert "AML083 fixed" in report and "AML036 fixed" in report and "AML046 fixed" in report, report
@@ -188,15 +191,44 @@ def test_the_best_trial_is_read_with_mlflow(tmp_path: Path, goal: str, best: flo
     assert "best_run = _v1_best_trial(ml_client, run)" in migrated
     assert migrated.count("# TODO(azureml-v2): AML083 the best trial is searched in MLflow") == 1
     ruff_clean(script)
-    trials = [{"accuracy": 0.7}, {"accuracy": 0.9}, {"loss": 1.0}, {"accuracy": 0.5}]  # one never logged it
+    trials = [{"accuracy": 0.7}, {"accuracy": [0.9, 0.6]}, {"loss": 1.0}, {"accuracy": [0.8, 0.5, 0.65]}]
     env = mlflow_store(tmp_path, {"children": trials})
     records = execute(script, env)
     (model,) = [r for r in records if r["operation"] == "models.create_or_update"]
     trial_id = model["model"]["path"].split("/")[3]
     monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
     store = mlflow.tracking.MlflowClient(env["AML_MLFLOW_URI"])
-    assert store.get_run(trial_id).data.metrics["accuracy"] == best
+    history = [m.value for m in store.get_metric_history(trial_id, "accuracy")]
+    assert (max if goal == "MAXIMIZE" else min)(history) == best
     assert model["model"]["path"].endswith("/outputs/artifacts/paths/outputs/model.pkl")
     before = script.read_bytes()
     fix(script)
     assert script.read_bytes() == before
+
+
+def test_v1_concurrency_default_flags_without_values_and_names_taken_by_data(tmp_path: Path) -> None:
+    """max_concurrent_runs=None (or 0) is v1's ``or max_total_runs``: written out like a left-out one.
+    A searched flag replaces the fixed value after it, never a flag that follows it.  A key that
+    would take the name of a data input is refused: the input's path would become the sampled value."""
+    migrated, job = _sweep(tmp_path, """\
+        src = ScriptRunConfig(source_directory="./src", script="train.py", arguments=["--lr", "--epochs", 3],
+                              compute_target="cpu-cluster", environment=env)
+        ps = RandomParameterSampling({"--lr": uniform(0.01, 0.1)})
+        hd = HyperDriveConfig(run_config=src, hyperparameter_sampling=ps, primary_metric_name="acc",
+                              primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, max_total_runs=6, max_concurrent_runs=None)
+        """)
+    assert job["limits"]["max_concurrent_trials"] == 6
+    assert job["trial"]["command"] == "python train.py --epochs 3 --lr ${{search_space.lr}}"
+    clash = HEADER.replace("from azureml.core import ", "from azureml.core import Dataset, ") + textwrap.dedent("""\
+        ds = Dataset.File.from_files("https://example.com/d/")
+        src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
+                              environment=env, arguments=["--data", ds.as_named_input("batch").as_mount()])
+        ps = RandomParameterSampling({"--batch": choice(16, 32)})
+        hd = HyperDriveConfig(run_config=src, hyperparameter_sampling=ps, primary_metric_name="acc",
+                              primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, max_total_runs=2)
+        """) + SUBMIT
+    (tmp_path / "clash").mkdir()
+    script = project(tmp_path / "clash", clash)
+    report = fix(script)
+    assert "the search space's '--batch' would take the name of the command's input or output 'batch'" in report
+    assert "HyperDriveConfig(" in script.read_text()

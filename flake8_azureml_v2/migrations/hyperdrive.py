@@ -266,22 +266,39 @@ def extend_trial(line: commandline.CommandLine, binding: Binding | None, ctx: Fi
     dimensions = trial_space(binding, ctx)
     if not dimensions:
         return False
+    for dimension in dimensions:
+        if (dimension.name in line.datasets or dimension.name in line.upstream or dimension.name in line.outputs
+                or (dimension.name in line.parameters and line.parameters[dimension.name].origin != SEARCHED)):
+            raise Refused(f"the search space's {dimension.flag!r} would take the name of the command's input or "
+                          f"output {dimension.name!r}", RefusalKind.DATA_FLOW)
     flags = {d.flag for d in dimensions}
     tokens: list[str] = []
     skip = False
     for token in line.tokens:
-        if skip:
+        if skip and not _is_flag(token):  # the fixed value the searched one replaces
             skip = False
             continue
-        if token in flags:
-            skip = True
-            continue
-        tokens.append(token)
+        skip = token in flags
+        if not skip:
+            tokens.append(token)
+    if len(tokens) != len(line.tokens) and line.runtime:
+        raise Refused("a searched flag is also passed among values known only at run time", RefusalKind.DATA_FLOW)
     for dimension in dimensions:
         tokens.extend([dimension.flag, "${{inputs.%s}}" % dimension.name])
         line.parameters[dimension.name] = commandline.ParameterInput(dimension.kind, "", SEARCHED)
     line.tokens[:] = tokens
     return True
+
+
+def _is_flag(token: str) -> bool:
+    """``--epochs`` or ``-e``, not a negative number such as ``-0.5``."""
+    if not token.startswith("-"):
+        return False
+    try:
+        float(token)
+    except ValueError:
+        return True
+    return False
 
 
 TRIAL_NOTE = "the command binds the HyperDrive search space as inputs"
@@ -356,6 +373,12 @@ def _is_none(argument: Argument) -> bool:
     return isinstance(argument.node, ast.Constant) and argument.node.value is None
 
 
+def _unset(argument: Argument | None) -> bool:
+    """Left to v1's default: not passed, or a literal None or 0 (v1 took ``max_concurrent_runs or
+    max_total_runs``)."""
+    return argument is None or isinstance(argument.node, ast.Constant) and not argument.node.value
+
+
 def _timeout(argument: Argument) -> str:
     node = argument.node
     if isinstance(node, ast.Constant) and type(node.value) is int:
@@ -366,7 +389,7 @@ def _timeout(argument: Argument) -> str:
 def _limits(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> list[str]:
     """v1's defaults: all runs at once when max_concurrent_runs is None, and 7 days."""
     written = []
-    if "max_concurrent_runs" not in arguments and "max_total_runs" in arguments:
+    if _unset(arguments.get("max_concurrent_runs")) and "max_total_runs" in arguments:
         written.append(f"max_concurrent_trials={arguments['max_total_runs'].text}")
     if "max_duration_minutes" not in arguments:
         written.append(f"timeout={V1_DEFAULT_MINUTES * 60}")
@@ -384,7 +407,7 @@ SPEC = CallSpec(
         "primary_metric_name": Keep("primary_metric"),
         "primary_metric_goal": Map("goal", _goal),
         "max_total_runs": Keep("max_total_trials"),
-        "max_concurrent_runs": Drop(when=_is_none, otherwise=Keep("max_concurrent_trials")),
+        "max_concurrent_runs": Drop(when=_unset, otherwise=Keep("max_concurrent_trials")),
         "max_duration_minutes": Map("timeout", _timeout),
         "policy": Drop(when=_is_none, otherwise=Map("early_termination_policy", _policy)),
         "run_config": Build(lambda argument: []),  # the trial: see callee

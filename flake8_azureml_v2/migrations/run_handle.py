@@ -112,15 +112,18 @@ START_LOGGING_HELPERS = {"_v1_start_logging": _START_LOGGING, **_TRACKED}
 _BEST_TRIAL = '''def _v1_best_trial(ml_client, sweep_job):
     """run.get_best_run_by_primary_metric() of a HyperDrive run: the sweep's trial (a child run,
     whatever its status) with the best value of the primary metric, as an MLflow run; None
-    when no trial logged it."""
+    when no trial logged it.  Like v1, each trial counts with the best value it logged, not its last."""
     client = _v1_tracking(ml_client)
     objective = sweep_job.objective
-    order = "DESC" if str(objective.goal).lower() == "maximize" else "ASC"
+    best = max if str(objective.goal).lower() == "maximize" else min
     trials = client.search_runs([client.get_run(sweep_job.name).info.experiment_id],
-                                filter_string=f"tags.mlflow.parentRunId = '{sweep_job.name}'",
-                                order_by=[f"metrics.`{objective.primary_metric}` {order}"])
-    scored = [trial for trial in trials if objective.primary_metric in trial.data.metrics]
-    return scored[0] if scored else None
+                                filter_string=f"tags.mlflow.parentRunId = '{sweep_job.name}'")
+    scored = []
+    for trial in trials:
+        history = [m.value for m in client.get_metric_history(trial.info.run_id, objective.primary_metric)]
+        if history:
+            scored.append((best(history), trial))
+    return best(scored, key=lambda pair: pair[0])[1] if scored else None
 '''
 BEST_TRIAL_HELPERS = {"_v1_best_trial": _BEST_TRIAL, **_TRACKED}
 

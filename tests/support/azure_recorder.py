@@ -54,7 +54,7 @@ def _save() -> None:
 _jobs: dict[str, Any] = {}
 # With AML_MLFLOW_URI (a file: store), each submitted job is an MLflow run there, named by
 # its run id, that logged what AML_MLFLOW_SEED says: {"metrics": {name: [values]},
-# "artifacts": {path: text}, "children": n or [{metric: value} per child]}: what the
+# "artifacts": {path: text}, "children": n or [{metric: value or [values]} per child]}: what the
 # job's script (or a sweep's trials) would have logged.
 _MLFLOW_URI = os.environ.get("AML_MLFLOW_URI")
 
@@ -73,8 +73,10 @@ def _as_mlflow_run(experiment: str | None) -> str:
             mlflow.log_text(text, path)
         children = seed.get("children", 0)
         for index, metrics in enumerate(children if isinstance(children, list) else [None] * children):
-            with mlflow.start_run(nested=True):  # a trial: what it logged, or its index as "child"
-                mlflow.log_metrics(metrics if metrics is not None else {"child": index})
+            with mlflow.start_run(nested=True):  # a trial: what it logged (a value or a history), or its index
+                for name, logged in (metrics if metrics is not None else {"child": index}).items():
+                    for step, value in enumerate(logged if isinstance(logged, list) else [logged]):
+                        mlflow.log_metric(name, value, step=step)
     return run.info.run_id
 
 
