@@ -200,3 +200,22 @@ def test_a_model_name_held_in_a_variable_is_looked_for_in_the_scripts_of_its_fol
     assert "8:9: AML070 left: Code/score.py (`get_model_path(`) reads the model with v1" in report, report
     text = register.read_text()
     assert 'Model.register(ws, "models/", model_name)' in text and 'Model.register(ws, "models/", sys.argv[1])' in text
+
+
+def test_a_scoring_script_deployed_with_several_models_keeps_get_model_path(tmp_path: Path) -> None:
+    """v1 sets AZUREML_MODEL_DIR to the folder of every model a service deploys: with two models the
+    single-entry rule cannot find the one asked for, so the script keeps get_model_path while that
+    deploy stays v1.  Deployed with one model, it moves."""
+    deploy = ('from azureml.core import Environment, Workspace\nfrom azureml.core.model import InferenceConfig, Model\n'
+              'from azureml.core.webservice import AciWebservice\n\nws = Workspace.from_config()\n'
+              'm1 = Model(ws, "churn")\nm2 = Model(ws, "other")\nenv = Environment.get(ws, "env")\n'
+              'config = InferenceConfig(entry_script="score.py", environment=env)\n'
+              'models = [m1, m2]\n'
+              'service = Model.deploy(ws, "svc", models, config, AciWebservice.deploy_configuration())\n')
+    script = project(tmp_path, SCORE, "score.py")
+    (tmp_path / "deploy.py").write_text(deploy)
+    report = fix(script)
+    assert "AML037 left: deploy.py (line 11) deploys this script with several models" in report, report
+    assert 'Model.get_model_path("churn")' in script.read_text()
+    (tmp_path / "deploy.py").write_text(deploy.replace("models = [m1, m2]", "models = [m1]"))
+    assert "AML037 fixed" in fix(script)

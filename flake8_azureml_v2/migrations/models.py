@@ -16,7 +16,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..engine import project
+from ..engine import files, project
 from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments
@@ -195,6 +195,47 @@ def _run_outside_a_deployment(ctx: FixContext) -> str | None:
     return ctx.cache[key]  # type: ignore[return-value]
 
 
+def _deployed_with_other_models(ctx: FixContext) -> str | None:
+    """Where a program of the project deploys this script's InferenceConfig with a list of models
+    that is not one model: v1 then sets AZUREML_MODEL_DIR to the folder of all of them, which the
+    single-entry rule cannot read, so the script keeps get_model_path while that deploy stays v1."""
+    context = ctx.analysis.context
+    path, settings = getattr(context, "path", None), getattr(context, "settings", None)
+    if path is None or settings is None or not getattr(settings, "project_index", False):
+        return None
+    key = "model_path:deployments"
+    if key not in ctx.cache:
+        index = project.index_for(Path(path), settings, SURFACE)  # type: ignore[arg-type]
+        orchestrators = {r.orchestrator for r in index.references_to(Path(path)) if r.launcher == INFERENCE_CONFIG}
+        ctx.cache[key] = next((f"{o.name} ({where})" for o in sorted(orchestrators)
+                               for where in _several_model_deploys(o)), None)
+    return ctx.cache[key]  # type: ignore[return-value]
+
+
+def _several_model_deploys(orchestrator: Path) -> Iterator[str]:
+    """Where ``<x>.deploy(workspace, name, models, ...)`` calls have a models list that is not one model."""
+    try:
+        programs = project.READERS[orchestrator.suffix](orchestrator, files.read_regular(orchestrator))
+    except (KeyError, OSError, ValueError):
+        return
+    for program in programs:
+        text, place = program if isinstance(program, tuple) else (program, lambda line: f"line {line}")
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        lists = {t.id: n.value for n in ast.walk(tree) if isinstance(n, ast.Assign)
+                 for t in n.targets if isinstance(t, ast.Name)}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "deploy"):
+                continue
+            models = next((k.value for k in node.keywords if k.arg == "models"), node.args[2] if len(node.args) > 2 else None)
+            if isinstance(models, ast.Name):
+                models = lists.get(models.id, models)
+            if isinstance(models, (ast.List, ast.Tuple)) and len(models.elts) != 1:
+                yield place(node.lineno)
+
+
 def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
     sites = [(s.node, bind_arguments(s.node, ["model_name", "version", "_workspace"]))
              for s in ctx.model.calls_to(GET_MODEL_PATH)]
@@ -217,6 +258,9 @@ def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
         elif len(names) != 1:
             yield unit.refuse("several models in one scoring script: a v2 deployment serves one model, so combine "
                               "them into one model asset first", RefusalKind.IMPOSSIBLE)
+        elif (several := _deployed_with_other_models(ctx)) is not None:
+            yield unit.refuse(f"{several} deploys this script with several models, where v1's AZUREML_MODEL_DIR "
+                              "holds all of them: migrate that deployment first", RefusalKind.DATA_FLOW)
         elif MODEL_PATH_HELPER in ctx.names_in_module and MODEL_PATH_HELPER not in ctx.module_functions:
             yield unit.refuse(f"`{MODEL_PATH_HELPER}` already names something else in this module")
         else:
