@@ -400,3 +400,22 @@ def test_a_baseline_with_a_missing_key_is_one_error_line(tmp_path: Path) -> None
     result = _az(root, "check", "--baseline", "accepted.json", "a.py")
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("azureml-v2: error: ")
+
+
+def test_imports_kept_on_purpose_stay_in_the_default_fix(tmp_path: Path) -> None:
+    """Unused by name but not without purpose: an import in a try that catches ImportError tests that
+    the package is installed (removing it would set ON_AML = True everywhere), and `# noqa: F401`
+    marks a re-export or a side effect.  Both stay, and say why; a plain unused import goes."""
+    program = ("try:\n    import azureml.core\n    ON_AML = True\nexcept ImportError:\n    ON_AML = False\n"
+               "try:\n    from azureml.pipeline.core import StepRun\nexcept (ModuleNotFoundError, OSError):\n"
+               "    print('install azureml-pipeline-core')\n"
+               "from azureml.core import Run  # noqa: F401 -- re-exported\n"
+               "from azureml.core import Datastore\n\nprint(ON_AML)\n")
+    root = _project(tmp_path, {"job.py": program})
+    before, after, result = _fixed(root, "job.py")
+    assert after == program.replace("from azureml.core import Datastore\n", "")
+    report = result.stdout + result.stderr
+    assert "job.py:2:5: AML099 left: it tests that the package is installed (the `try` at line 1 catches" in report
+    assert "job.py:7:5: AML099 left: it tests that the package is installed (the `try` at line 6 catches" in report
+    assert "job.py:10:1: AML099 left: its `# noqa: F401` says it is imported on purpose" in report, report
+    _assert_no_new_problems(before, after)

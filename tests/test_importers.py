@@ -58,3 +58,18 @@ def test_a_module_of_the_same_name_elsewhere_protects_nothing(tmp_path: Path, im
 def test_a_package_is_its_init_file(tmp_path: Path) -> None:
     root = _project(tmp_path, {"setup_ws/__init__.py": "ws = 1\n", "run.py": "from setup_ws import ws\n"})
     assert importers.imported_names(root / "setup_ws/__init__.py", root) == {"ws"}
+
+
+@pytest.mark.parametrize(("notebook", "expected"), [
+    # a cell stored as one string: its lines are joined by escaped newlines
+    ('{"cells": [{"cell_type": "code", "source": "import os\\nfrom pipelines.pipeline import Pipeline\\n"}]}',
+     {"Pipeline"}),
+    # a notebook saved without indentation: each line is a list item on one JSON line
+    ('{"cells":[{"cell_type":"code","source":["import os\\n","from pipelines.pipeline import Pipeline\\n"]}]}',
+     {"Pipeline"}),
+    # %run executes the file in the notebook's namespace: every name of it is read
+    ('{"cells": [{"cell_type": "code", "source": ["%run pipelines/pipeline.py\\n", "print(ws)\\n"]}]}', {"*"}),
+])
+def test_notebooks_in_every_json_layout_are_read_for_imports(tmp_path: Path, notebook: str, expected: set[str]) -> None:
+    root = _project(tmp_path, {TARGET: TARGET_TEXT, "use.ipynb": notebook})
+    assert importers.imported_names(root / TARGET, root) >= expected

@@ -22,8 +22,13 @@ MAX_FILES = 50_000
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 EVERYTHING = frozenset({"*"})  # a star import or ``import module``: every name is reachable
 
-_FROM = re.compile(rb'^[ \t]*"?[ \t]*from[ \t]+\.*([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;"\\]*)', re.M)
-_IMPORT = re.compile(rb'^[ \t]*"?[ \t]*import[ \t]+([^\n#;"\\]*)', re.M)
+# Where a statement can start: a line, an escaped newline inside a JSON string (a notebook cell
+# stored as one string), or a JSON list item (a notebook saved without indentation).
+_START = rb'(?:^[ \t]*"?|\\n|[\[,][ \t]*")[ \t]*'
+_FROM = re.compile(_START + rb'from[ \t]+\.*([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;"\\]*)', re.M)
+_IMPORT = re.compile(_START + rb'import[ \t]+([^\n#;"\\]*)', re.M)
+# IPython's ``%run file.py`` runs a file in the notebook's namespace: all its names are read.
+_RUN = re.compile(_START + rb'%run[ \t]+(?:-\w+[ \t]+)*([^\s"\\]+)\.py\b', re.M)
 _NAME = re.compile(r"([A-Za-z_]\w*)(?:\s+as\s+\w+)?")
 
 
@@ -38,7 +43,7 @@ class _Index:
             if count >= MAX_FILES or total >= MAX_TOTAL_BYTES:
                 break
             data = _read(path)
-            if data and b"import" in data:
+            if data and (b"import" in data or b"%run" in data):
                 total += len(data)
                 self._scan(path, data)
 
@@ -54,6 +59,11 @@ class _Index:
                 # ``from pkg import mod`` may import a module; ``mod.name`` then reaches its names
                 alias = match.group(0).split()[-1]
                 self.aliases.setdefault(match.group(1), set()).add(((*parts, match.group(1)), alias, path))
+        for script in _RUN.findall(data):
+            parts = tuple(p for p in script.decode("utf-8", "replace").replace("\\", "/").split("/")
+                          if p not in ("", ".", ".."))
+            if parts:
+                self.names.setdefault(parts[-1], {}).setdefault(parts, set()).add("*")
         for spec in _IMPORT.findall(data):
             for part in spec.decode("utf-8", "replace").split(","):
                 words = part.split()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..analysis import Analysis, analyse
 from ..findings import Finding, Refusal, RefusalKind, line_ref, render_lines
-from ..nodes import all_nodes
+from ..nodes import all_nodes, parent_of
 from ..rule import FixSafety, Rule
 from ..settings import Settings
 from ..source import SourceText, paused_gc
@@ -218,6 +218,28 @@ def _position_mapper(maps: list[OffsetMap], current: SourceText,
     return position
 
 
+# The code pyflakes-based linters (flake8, ruff) give an unused import: a noqa comment naming it
+# says the import is meant to stay unused (a re-export, a side effect).
+UNUSED_IMPORT_CODE = "F401"
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def kept_on_purpose(node: ast.stmt, source: SourceText, tree: ast.Module) -> str | None:
+    """Why an import nothing reads is there anyway, or None: it tests that a package is installed
+    (the body of a ``try`` whose handler catches ImportError), or its ``# noqa: F401`` says so."""
+    parent = parent_of(tree, node)
+    if isinstance(parent, ast.Try) and any(node is s for s in parent.body):
+        for handler in parent.handlers:
+            caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            if any(c is None or (isinstance(c, ast.Name) and c.id in _IMPORT_ERRORS) for c in caught):
+                return (f"it tests that the package is installed (the `try` at {line_ref(parent.lineno)} catches "
+                        "the ImportError): drop the check by hand once nothing needs the package")
+    codes = codes_on_line(source.line(node.lineno))
+    if codes and UNUSED_IMPORT_CODE in codes:
+        return "its `# noqa: F401` says it is imported on purpose"
+    return None
+
+
 def _called_helpers(offered: dict[str, str], texts: list[str]) -> set[str]:
     """The helpers the new text calls, and those they call: a rewrite kept alive (or in part)
     may offer a helper none of its applied edits uses."""
@@ -298,7 +320,8 @@ class _Applier:
         try:
             written = [(start, end) for start, end, *_ in OffsetMap(staged_edits).spans]
             plan_imports = imports.plan(staged, staged_locator, stand_ins.symbols, literal,
-                                        lambda node: self._may_remove(node, staged_source), self.surface.is_removable_import,
+                                        lambda node: self._may_remove(node, staged_source, staged.tree),
+                                        self.surface.is_removable_import,
                                         written)
         except imports.ImportClash as exc:
             return _Build(source, [], [], f"its new imports would clash: {exc}")
@@ -394,12 +417,14 @@ class _Applier:
         spacing = _spacing(self.analysis.source, text_a, text, rewritten, import_edits, imported, rewrites)
         return [*spacing, *moved]
 
-    def _may_remove(self, node: ast.stmt, staged: SourceText) -> bool:
+    def _may_remove(self, node: ast.stmt, staged: SourceText, tree: ast.Module) -> bool:
         """May the import clean-up remove (part of) this import of the staged text?"""
         if self.is_init or not self.imports_allowed:
             return False
         removal = self.known.removal_codes
         if not any(self.selected(code) for code in removal):
+            return False
+        if kept_on_purpose(node, staged, tree) is not None:
             return False
         codes = codes_on_line(staged.line(node.lineno))
         return not (codes is not None and (not codes or any(c.startswith(tuple(codes)) or c in codes for c in removal)))
@@ -668,6 +693,10 @@ def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:
         if side_effects and all(side_effects):
             result.refusals[id(finding)] = Refusal(
                 RefusalKind.IMPOSSIBLE, f"the import stays for what importing it does: {side_effects[0]}")
+            continue
+        purpose = kept_on_purpose(node, ctx.analysis.source, ctx.model.tree)
+        if purpose is not None:
+            result.refusals[id(finding)] = Refusal(RefusalKind.SUPPRESSED, purpose)
             continue
         uses = [(binding.name, binding.uses[0]) for binding in ctx.bindings_at(node) if binding.uses]
         if not uses:  # a binding the name model did not follow (a fallback, a masked cell): any read counts
