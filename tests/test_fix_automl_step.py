@@ -40,15 +40,21 @@ def test_an_automl_step_becomes_a_node_with_v1_defaults_written_out(tmp_path: Pa
         assert f"{code} fixed" in report, report
     assert no_v1(migrated), migrated
     ruff_clean(script)
-    assert "automl_config = dict(" in migrated and "automl_step = automl.classification(**automl_config)" in migrated
+    assert "automl_config = dict(" in migrated
+    # the node reads its data from an input of the pipeline function: an Input given to the node
+    # itself would be sent as its string form
+    assert ('automl_step = automl.classification(**{**automl_config, "training_data": automl_step_training_data})'
+            in migrated), migrated
+    assert 'pipeline_pipeline(automl_step_training_data=automl_config["training_data"])' in migrated
     assert 'automl_step.display_name = "automl_module"' in migrated
     (job,) = submitted(execute(script))
     node = job["job"]["jobs"]["automl_step"]
     assert node["type"] == "automl" and node["task"] == "classification"
     assert node["target_column_name"] == "Primary Type"
     assert node["primary_metric"].lower() == "auc_weighted"  # the node's dict spells it in lower case
-    # the MLTable the TabularDataset became (the node's dict writes the input as its repr)
-    assert node["training_data"] == str({"type": "mltable", "path": "dataset_mltable"})
+    # the MLTable the TabularDataset became, bound through the pipeline's input
+    assert node["training_data"] == "${{parent.inputs.automl_step_training_data}}"
+    assert job["job"]["inputs"]["automl_step_training_data"] == {"type": "mltable", "path": "dataset_mltable"}
     assert (tmp_path / "dataset_mltable" / "MLTable").is_file()
     # v1's defaults, which v2 leaves to the service
     assert node["limits"] == {"timeout_minutes": 20, "max_concurrent_trials": 4, "max_trials": 1000,

@@ -4,8 +4,11 @@ mapping-extension.md 8.2: ``AutoMLStep(name, automl_config)`` is an automl node 
 ``@dsl.pipeline``.  A node must be built inside the pipeline function, so the
 AutoMLConfig (AML051) keeps the factory's arguments where it was built
 (``cfg = dict(compute=..., training_data=..., ...)``), and the pipeline body builds
-``step = automl.<task>(**cfg)`` followed by the setter calls that carry v1's limits,
-training and featurization settings (with v1's defaults written out).
+``step = automl.<task>(**{**cfg, "training_data": step_training_data})`` followed by the
+setter calls that carry v1's limits, training and featurization settings (with v1's
+defaults written out).  The data goes through inputs of the pipeline function, which the
+pipeline's call fills from ``cfg``: given to the node itself, an ``Input`` is sent as its
+string form (the node schema tries ``Str`` first).
 
 Left for people: ``outputs=`` (v2's best model is the node's ``best_model`` MLflow
 model, not v1's pickled model, so whatever reads it changes), ``inputs=``, and
@@ -30,6 +33,7 @@ AUTOML_CONFIG = "azureml.train.automl.AutoMLConfig"
 SIGNATURE = ["name", "automl_config", "inputs", "outputs", "script_repl_params", "allow_reuse", "version",
              "hash_paths", "enable_default_model_output", "enable_default_metrics_output"]
 _POSITIONAL = 2
+_DATA = ("training_data", "validation_data", "test_data")  # AutoMLConfig's data, named alike in v2
 # v1 defaults with nothing to say once no output of the step is read
 _DROPPED = ("enable_default_model_output", "enable_default_metrics_output", "hash_paths", "version")
 
@@ -67,7 +71,13 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
     consumes: list[ast.Name] = [config_node]  # type: ignore[list-item]
     plan = StepPlan(call, binding, f"{ctx.symbol('azure.ai.ml', 'automl')}.{settings.factory}", binding.name,
                     commandline.CommandLine(), compute_source(compute, ctx, consumes), consumes=consumes)
-    plan.spread = [f"**{config.name}"]
+    # An automl node's data must be an input of the pipeline function: an Input object given to
+    # the node itself is sent as its string form.  The node reads the parameter; the call passes
+    # the Input the settings built.
+    data = [k.arg for k in statement.value.keywords if k.arg in _DATA]  # type: ignore[attr-defined]
+    plan.inputs = {f"{binding.name}_{key}": f'{config.name}["{key}"]' for key in data}
+    overrides = ", ".join(f'"{key}": {binding.name}_{key}' for key in data)
+    plan.spread = [f"**{{**{config.name}, {overrides}}}" if data else f"**{config.name}"]
     plan.after = list(settings.setters)
     if "name" in values:
         plan.after.append(f"{binding.name}.display_name = {ctx.locator.text(values['name'])}")

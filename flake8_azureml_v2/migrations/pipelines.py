@@ -58,6 +58,8 @@ class StepPlan:
     spread: list[str] = field(default_factory=list)  # more arguments of the node's call (``**space``)
     suffix: str = ""  # what follows the node's call (``.sweep(**settings)``)
     after: list[str] = field(default_factory=list)  # statements on the node (``{node}.display_name = ...``)
+    # inputs of the pipeline function the node reads: parameter -> what the pipeline's call passes
+    inputs: dict[str, str] = field(default_factory=dict)
 
 
 def _fresh(ctx: FixContext, wanted: str) -> str:
@@ -466,6 +468,8 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
     if returned:
         body.append("return {" + ", ".join(f"{py_str(k)}: {v}" for k, v in returned.items()) + "}")
     names_used = [p for p, _ in parameters.values()]
+    node_inputs = {name: source for step in ordered for name, source in step.inputs.items()}
+    names_used.extend(node_inputs)
     if len(set(names_used) | set(pipeline_parameters)) != len(names_used) + len(pipeline_parameters):
         raise ValueError("two datasets or parameters would become pipeline inputs of the same name")
     unknown = sorted(set(overrides) - set(pipeline_parameters))
@@ -477,6 +481,7 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
     lines = [f"@{symbol('azure.ai.ml', 'dsl')}.pipeline({', '.join(decorator)})", f"def {function}({', '.join(signature)}):"]
     lines.extend(f"    {line}" for line in body)
     call_args = ", ".join([*(f"{p}={source}" for p, source in parameters.values()),
+                           *(f"{p}={source}" for p, source in node_inputs.items()),
                            *(f"{key}={value}" for key, value in overrides.items())])
     gap = 1 if indent else 2  # blank lines around a definition, as PEP 8 has them
     text = (newline.join(indent + line for line in lines) + newline * (gap + 1)
