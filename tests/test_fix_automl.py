@@ -152,6 +152,10 @@ def test_a_registered_dataframe_becomes_a_local_mltable_with_a_todo(tmp_path: Pa
     ("config = AutoMLConfig(task='classification', training_data=bank, label_column_name='y')\n"
      "run = experiment.submit(config)\n",
      "no compute_target: a local AutoML run, which v2 does not have"),
+    # v2 has no local AutoML: create_or_update of an automl job with compute="local" raises a TypeError
+    ("target = 'local'\nconfig = AutoMLConfig(task='classification', compute_target=target, training_data=bank,"
+     " label_column_name='y')\nrun = experiment.submit(config)\n",
+     'compute_target="local" is a local AutoML run, which v2 does not have'),
     ("config = AutoMLConfig(task='classification', compute_target='c', training_data=bank, label_column_name='y',"
      " spark_context=sc)\nrun = experiment.submit(config)\n",
      "spark_context= (AutoML on Databricks) has no v2 equivalent"),
@@ -187,3 +191,41 @@ def test_an_import_kept_for_its_side_effect_stays_with_the_reason(tmp_path: Path
     assert "[impossible]" in report
     fix(script)
     assert script.read_text() == text
+
+
+def test_the_v2_model_table_is_azure_ai_mls_own() -> None:
+    """set_training() looks each name up as camel_to_snake(name).upper() in the task's enum."""
+    from azure.ai.ml._utils.utils import camel_to_snake
+    from azure.ai.ml.automl import ClassificationModels, ForecastingModels, RegressionModels
+
+    from flake8_azureml_v2.migrations.automl import V2_MODELS, v2_model_key
+
+    assert V2_MODELS == {"classification": {m.name for m in ClassificationModels},
+                         "regression": {m.name for m in RegressionModels},
+                         "forecasting": {m.name for m in ForecastingModels}}
+    for name in ("LightGBM", "XGBoostClassifier", "TCNForecaster", "AutoArima", "SGD", "FastLinearRegressor",
+                 "TensorFlowDNN", "LinearSVM", "ExponentialSmoothing"):
+        assert v2_model_key(name) == camel_to_snake(name).upper()
+
+
+def test_models_v2_does_not_have_are_dropped_from_the_blocked_list_and_refused_when_allowed(tmp_path: Path) -> None:
+    """v1 knew FastLinearRegressor and OnlineGradientDescentRegressor; v2's regression does not, and its
+    set_training() raises KeyError on them.  Blocking a model v2 never tries changes nothing, so the
+    name goes (with a note); allowing one v2 cannot train is refused."""
+    migrated, report, job, _ = _migrate(tmp_path, """\
+        bank = Dataset.get_by_name(ws, name="bank-marketing")
+        config = AutoMLConfig(task="regression", compute_target="cpu-cluster", training_data=bank,
+                              label_column_name="y",
+                              blocked_models=["FastLinearRegressor", "LightGBM", "OnlineGradientDescentRegressor"])
+        run = experiment.submit(config)
+        """)
+    assert 'set_training(blocked_training_algorithms=["LightGBM"]' in migrated, migrated
+    assert "FastLinearRegressor, OnlineGradientDescentRegressor dropped from the blocked models" in report
+    assert job["training"]["blocked_training_algorithms"] == ["light_gbm"]  # the enum member it resolved to
+    (tmp_path / "allowed").mkdir()
+    script = project(tmp_path / "allowed", HEADER + (
+        "bank = Dataset.get_by_name(ws, name='bank')\n"
+        "config = AutoMLConfig(task='regression', compute_target='c', training_data=bank, label_column_name='y',"
+        " allowed_models=['FastLinearRegressor', 'LightGBM'])\nrun = experiment.submit(config)\n"))
+    report = fix(script)
+    assert "AML051 left: allowed_models= names FastLinearRegressor, which v2's regression cannot train" in report, report

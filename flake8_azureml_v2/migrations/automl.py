@@ -12,6 +12,7 @@ MLTable input (``_tabular``).
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -46,6 +47,47 @@ FORECASTING_PARAMETERS = (
 CODE = "AML051"
 # v1 task -> the azure.ai.ml.automl factory (the tabular tasks; NLP and image tasks differ in shape).
 TASKS = {"classification": "classification", "regression": "regression", "forecasting": "forecasting"}
+
+# The models each v2 task knows (azure.ai.ml.automl's ClassificationModels, RegressionModels and
+# ForecastingModels in azure-ai-ml 1.35): set_training() raises KeyError on any other name, such as
+# v1's FastLinearRegressor or TensorFlowDNN.
+_COMMON = {"DECISION_TREE", "KNN", "SGD", "RANDOM_FOREST", "EXTREME_RANDOM_TREES", "LIGHT_GBM", "GRADIENT_BOOSTING"}
+_REGRESSORS = _COMMON | {"ELASTIC_NET", "LASSO_LARS", "XG_BOOST_REGRESSOR"}
+V2_MODELS = {
+    "classification": frozenset(_COMMON | {"LOGISTIC_REGRESSION", "MULTINOMIAL_NAIVE_BAYES", "BERNOULLI_NAIVE_BAYES",
+                                           "SVM", "LINEAR_SVM", "XG_BOOST_CLASSIFIER"}),
+    "regression": frozenset(_REGRESSORS),
+    "forecasting": frozenset(_REGRESSORS | {"AUTO_ARIMA", "PROPHET", "NAIVE", "SEASONAL_NAIVE", "AVERAGE",
+                                            "SEASONAL_AVERAGE", "EXPONENTIAL_SMOOTHING", "ARIMAX", "TCN_FORECASTER"}),
+}
+
+
+def v2_model_key(name: str) -> str:
+    """The enum member v2 looks a model name up as (its camel_to_snake, upper-cased)."""
+    text = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z0-9])([A-Z])", r"\1_\2", text).upper()
+
+
+def _models(argument: Argument, blocked: bool) -> str:
+    """A list of v1 model names for set_training(): a blocked model v2 does not have is dropped
+    (v2 never tries it), an allowed one is refused (v2 cannot train it)."""
+    ctx, node = argument.ctx, argument.node
+    task = known_str(ctx, argument.siblings["task"].node) if "task" in argument.siblings else None
+    names = [known_str(ctx, e) for e in node.elts] if isinstance(node, (ast.List, ast.Tuple)) else [None]
+    if task not in V2_MODELS or None in names:
+        raise Refused(f"{argument.name}= is not a list of model names this fix can check against v2's",
+                      RefusalKind.DATA_FLOW)
+    unknown = [n for n in names if v2_model_key(n) not in V2_MODELS[task]]  # type: ignore[arg-type]
+    if not unknown:
+        return argument.text
+    if not blocked:
+        raise Refused(f"{argument.name}= names {', '.join(unknown)}, which v2's {task} cannot train",  # type: ignore[arg-type]
+                      RefusalKind.IMPOSSIBLE)
+    argument.rewrite.notes.append(f"{', '.join(unknown)} dropped from the blocked models: v2's {task} "  # type: ignore[arg-type]
+                                  "has no such model, so it never tries it")
+    kept = [e for e, n in zip(node.elts, names) if n not in unknown]  # type: ignore[attr-defined]
+    return "[" + ", ".join(ctx.locator.text(e) for e in kept) + "]"
+
 
 # AutoMLConfig.__init__ in positional order (azureml-train-automl-client 1.62), then the
 # keyword arguments its **kwargs accepts that the corpus uses.
@@ -90,6 +132,8 @@ def _featurization(argument: Argument) -> str:
 def _compute(argument: Argument) -> str:
     if isinstance(argument.node, ast.Constant) and argument.node.value is None:
         raise Refused("compute_target=None is a local AutoML run, which v2 does not have", RefusalKind.IMPOSSIBLE)
+    if known_str(argument.ctx, argument.node) == "local":
+        raise Refused('compute_target="local" is a local AutoML run, which v2 does not have', RefusalKind.IMPOSSIBLE)
     return compute_name(argument)
 
 
@@ -148,10 +192,10 @@ PARAMS = {
     "iteration_timeout_minutes": to_setter("set_limits", "trial_timeout_minutes"),
     "experiment_exit_score": to_setter("set_limits", "exit_score"),
     "enable_early_stopping": to_setter("set_limits", "enable_early_termination"),
-    "blocked_models": to_setter("set_training", "blocked_training_algorithms"),
-    "blacklist_models": to_setter("set_training", "blocked_training_algorithms"),
-    "allowed_models": to_setter("set_training", "allowed_training_algorithms"),
-    "whitelist_models": to_setter("set_training", "allowed_training_algorithms"),
+    "blocked_models": to_setter("set_training", "blocked_training_algorithms", lambda a: _models(a, blocked=True)),
+    "blacklist_models": to_setter("set_training", "blocked_training_algorithms", lambda a: _models(a, blocked=True)),
+    "allowed_models": to_setter("set_training", "allowed_training_algorithms", lambda a: _models(a, blocked=False)),
+    "whitelist_models": to_setter("set_training", "allowed_training_algorithms", lambda a: _models(a, blocked=False)),
     "enable_onnx_compatible_models": to_setter("set_training", "enable_onnx_compatible_models"),
     "enable_voting_ensemble": to_setter("set_training", "enable_vote_ensemble"),
     "enable_stack_ensemble": to_setter("set_training", "enable_stack_ensemble"),
