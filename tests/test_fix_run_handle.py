@@ -48,7 +48,7 @@ result = {
     "details_status": run.get_details()["status"],
     "details_target": run.get_details()["target"],
     "details_id": run.get_details()["runId"],
-    "children": list(run.get_children()),
+    "children": len(list(run.get_children())),
 }
 import json
 with open("result.json", "w") as handle:
@@ -62,7 +62,7 @@ with open("result.json", "w") as handle:
     assert result["files"] == ["outputs/model.pkl", "outputs/sub/notes.txt"]  # get_file_names, walked
     assert result["status"] == "Completed" and result["details_status"] == "Completed"
     assert result["details_target"] == "cpu-cluster" and result["id"] == result["details_id"]
-    assert result["children"] == []
+    assert result["children"] == 0  # counted: v2 lists jobs, not runs
     operations = [r["operation"] for r in records]
     assert "jobs.stream" in operations  # wait_for_completion(show_output=True)
     assert {"operation": "jobs.list", "parent_job_name": result["id"]} in records  # get_children
@@ -80,12 +80,20 @@ run.download_file("outputs/model.pkl", output_file_path="models")
 run.download_file("outputs/sub/notes.txt", output_file_path="renamed.txt")
 run.download_files(prefix="outputs", output_directory="all")
 run.download_files(prefix="outputs", output_directory="flat", append_prefix=False)
+run.download_file("outputs/model.pkl", output_file_path="fresh/dir/model.pkl")
+run.download_files(prefix="outputs/sub", append_prefix=False)
+run.download_files(prefix="outputs/", output_directory="slash")
 """)
     assert (tmp_path / "model.pkl").read_text() == "weights"  # no path: the base name, here
     assert (tmp_path / "models" / "model.pkl").read_text() == "weights"  # an existing folder: inside it
     assert (tmp_path / "renamed.txt").read_text() == "notes"  # else the exact path
     assert (tmp_path / "all" / "outputs" / "sub" / "notes.txt").read_text() == "notes"  # prefix kept
     assert (tmp_path / "flat" / "sub" / "notes.txt").read_text() == "notes"  # append_prefix=False
+    assert (tmp_path / "fresh" / "dir" / "model.pkl").read_text() == "weights"  # its folders made, as v1 did
+    # without output_directory, append_prefix=False keeps the full path (v1 strips only into a folder given)
+    assert (tmp_path / "outputs" / "sub" / "notes.txt").read_text() == "notes"
+    assert (tmp_path / "slash" / "outputs" / "model.pkl").read_text() == "weights"  # a prefix with its slash
+    assert sorted(p.name for p in (tmp_path / "flat").rglob("*") if p.is_file()) == ["model.pkl", "notes.txt"]
 
 
 def test_register_model_cancel_and_the_widget(tmp_path: Path) -> None:
@@ -290,3 +298,28 @@ def test_a_registration_v1_reads_back_keeps_the_run_and_says_why(tmp_path: Path)
     report = fix(script)
     assert 'which this fix cannot translate (batch.py (`get_model_path("churn"`) reads the model with v1' in report, report
     assert "experiment.submit(config)" in script.read_text()
+
+
+def test_tags_set_later_are_folded_into_the_submit_only_right_after_it(tmp_path: Path) -> None:
+    """run.set_tags(d) right after the submit is submit(tags=d).  Set under a condition, or after
+    the dict changed, folding it would tag every job, or with the old dict: it is not folded."""
+    folded = project(tmp_path, HEADER + 'run = experiment.submit(config)\nrun.set_tags({"team": "fraud"})\n')
+    fix(folded)
+    assert 'experiment_name="handle", tags={"team": "fraud"})' in folded.read_text()
+    (tmp_path / "later").mkdir()
+    later = project(tmp_path / "later", HEADER + 'tags = {"team": "fraud"}\nrun = experiment.submit(config)\n'
+                                                 'run.wait_for_completion(show_output=True, raise_on_error=False)\n'
+                                                 'if run.get_status() == "Completed":\n    run.set_tags(tags)\n')
+    fix(later)
+    assert "tags=tags" not in later.read_text() and "run.set_tags(tags)" in later.read_text()
+
+
+def test_children_used_as_runs_keep_the_submit_v1(tmp_path: Path) -> None:
+    """ml_client.jobs.list(parent_job_name=) gives v2 jobs: no get_metrics(), and an ARM id.
+    Children read as runs keep the submit (and the loop) as they were."""
+    script = project(tmp_path, HEADER + "run = experiment.submit(config)\nfor child in run.get_children():\n"
+                                        "    print(child.id, child.get_metrics())\n")
+    report = fix(script)
+    text = script.read_text()
+    assert "for child in run.get_children():" in text and "experiment.submit(config)" in text
+    assert "AML001 left" in report, report

@@ -70,25 +70,29 @@ _DOWNLOAD_FILE = f'''def _v1_download_file(ml_client, run_id, name, output_file_
     target = output_file_path or {_OS}.path.basename(name)
     if {_OS}.path.isdir(target):
         target = {_OS}.path.join(target, {_OS}.path.basename(name))
+    {_OS}.makedirs({_OS}.path.dirname(target) or ".", exist_ok=True)  # as v1 did
     with {symbol("tempfile")}.TemporaryDirectory() as folder:
         downloaded = {_MLFLOW}.artifacts.download_artifacts(run_id=run_id, artifact_path=name, dst_path=folder)
         {symbol("shutil")}.copyfile(downloaded, target)
 '''
 _DOWNLOAD_FILES = f'''def _v1_download_files(ml_client, run_id, prefix=None, output_directory=None, append_prefix=True):
-    """run.download_files(): the files under prefix into output_directory (here by default),
-    under their full names, or under their names below prefix when append_prefix=False."""
+    """run.download_files(): every file whose path starts with prefix, into output_directory (here by
+    default) under its full path; below prefix only when append_prefix=False names an output_directory."""
     _v1_tracking(ml_client)
-    target = output_directory or "."
-    if append_prefix or not prefix:
-        return {_MLFLOW}.artifacts.download_artifacts(run_id=run_id, artifact_path=prefix, dst_path=target)
-    with {symbol("tempfile")}.TemporaryDirectory() as folder:
-        {_MLFLOW}.artifacts.download_artifacts(run_id=run_id, artifact_path=prefix, dst_path=folder)
-        {symbol("shutil")}.copytree({_OS}.path.join(folder, prefix), target, dirs_exist_ok=True)
-    return target
+    strip = bool(prefix) and not append_prefix and output_directory is not None
+    for path in _v1_get_file_names(ml_client, run_id):
+        if prefix and not path.startswith(prefix):
+            continue
+        target = {_OS}.path.join(output_directory or ".", path[len(prefix):].lstrip("/") if strip else path)
+        {_OS}.makedirs({_OS}.path.dirname(target) or ".", exist_ok=True)
+        with {symbol("tempfile")}.TemporaryDirectory() as folder:
+            downloaded = {_MLFLOW}.artifacts.download_artifacts(run_id=run_id, artifact_path=path, dst_path=folder)
+            {symbol("shutil")}.copyfile(downloaded, target)
 '''
 _WAIT = f'''def _v1_wait(ml_client, name, raise_on_error=True, poll_seconds=10):
-    """run.wait_for_completion() without output: poll until the job ends; like v1, raise only when it failed."""
-    while (job := ml_client.jobs.get(name)).status not in ("Completed", "Failed", "Canceled", "NotResponding", "Paused"):
+    """run.wait_for_completion() without output: poll until the job ends (v1 waited through
+    NotResponding and Paused too); like v1, raise only when it failed."""
+    while (job := ml_client.jobs.get(name)).status not in ("Completed", "Failed", "Canceled"):
         {symbol("time")}.sleep(poll_seconds)
     if raise_on_error and job.status == "Failed":
         raise RuntimeError(f"job {{name}} failed: {{job.studio_url}}")
@@ -126,6 +130,19 @@ _BEST_TRIAL = '''def _v1_best_trial(ml_client, sweep_job):
     return best(scored, key=lambda pair: pair[0])[1] if scored else None
 '''
 BEST_TRIAL_HELPERS = {"_v1_best_trial": _BEST_TRIAL, **_TRACKED}
+
+
+def _only_counted(call: ast.Call, ctx: FixContext) -> bool:
+    """``len(list(run.get_children()))``: v2 lists jobs, not runs (no get_metrics(), an ARM id), so
+    the children map only where they are counted."""
+    owner = ctx.parent(call)
+    if _is_call_of(owner, "list") and owner.args == [call]:  # type: ignore[union-attr]
+        call, owner = owner, ctx.parent(owner)  # type: ignore[assignment]
+    return _is_call_of(owner, "len") and owner.args == [call]  # type: ignore[union-attr]
+
+
+def _is_call_of(node: ast.AST | None, name: str) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
 
 
 def _literal(values: dict[str, ast.expr], name: str, *allowed: object) -> bool:
@@ -175,7 +192,8 @@ RUN_METHODS: tuple[MethodSpec, ...] = (
     MethodSpec("get_status", template="{client}.jobs.get({run_id}).status", finding="AML049"),
     MethodSpec("cancel", template="{client}.jobs.begin_cancel({run_id}).result()", finding="AML080"),
     MethodSpec("get_children", ("recursive", "tags", "properties", "type", "status", "_rehydrate_runs"),
-               template="{client}.jobs.list(parent_job_name={run_id})", accepts=_no_filters),
+               template="{client}.jobs.list(parent_job_name={run_id})", accepts=_no_filters,
+               accepts_use=lambda call, ctx: _only_counted(call, ctx)),
     MethodSpec("get_metrics", _METRICS_SIGNATURE, template="_v1_get_metrics({client}, {run_id})", finding="AML046",
                accepts=lambda v: "name" not in v and _plain_metrics(v), helpers=_METRIC_HELPERS),
     MethodSpec("get_metrics", _METRICS_SIGNATURE, template="_v1_get_metrics({client}, {run_id}, name={name})",
@@ -193,7 +211,7 @@ RUN_METHODS: tuple[MethodSpec, ...] = (
                template="_v1_download_files({client}, {run_id}, prefix={prefix}, output_directory={output_directory}, "
                         "append_prefix={append_prefix})",
                finding="AML048", accepts=lambda v: "output_paths" not in v,
-               helpers={"_v1_download_files": _DOWNLOAD_FILES, **_TRACKED},
+               helpers={"_v1_download_files": _DOWNLOAD_FILES, "_v1_get_file_names": _GET_FILE_NAMES, **_TRACKED},
                defaults={"prefix": "None", "output_directory": "None", "append_prefix": "True"}),
     MethodSpec("id", template="{run_id}", attribute=True),
 )

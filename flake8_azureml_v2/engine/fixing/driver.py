@@ -229,15 +229,27 @@ def kept_on_purpose(node: ast.stmt, source: SourceText, tree: ast.Module) -> str
     (the body of a ``try`` whose handler catches ImportError), or its ``# noqa: F401`` says so."""
     parent = parent_of(tree, node)
     if isinstance(parent, ast.Try) and any(node is s for s in parent.body):
+        names = {alias.asname or alias.name.split(".")[0] for alias in node.names}  # type: ignore[attr-defined]
+        # a fallback that only binds the same names (``Run = None``) says nothing the import does not
+        tells = not all(_binds_only(s, names) for s in parent.body)
         for handler in parent.handlers:
             caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-            if any(c is None or (isinstance(c, ast.Name) and c.id in _IMPORT_ERRORS) for c in caught):
+            if any(c is None or (isinstance(c, ast.Name) and c.id in _IMPORT_ERRORS) for c in caught) and (
+                    tells or not all(_binds_only(s, names) for s in handler.body)):
                 return (f"it tests that the package is installed (the `try` at {line_ref(parent.lineno)} catches "
                         "the ImportError): drop the check by hand once nothing needs the package")
     codes = codes_on_line(source.line(node.lineno))
     if codes and UNUSED_IMPORT_CODE in codes:
         return "its `# noqa: F401` says it is imported on purpose"
     return None
+
+
+def _binds_only(statement: ast.stmt, names: set[str]) -> bool:
+    """``pass``, an import, or an assignment of a constant to some of ``names``: nothing else happens."""
+    if isinstance(statement, (ast.Pass, ast.Import, ast.ImportFrom)):
+        return True
+    return (isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Constant)
+            and all(isinstance(t, ast.Name) and t.id in names for t in statement.targets))
 
 
 def _called_helpers(offered: dict[str, str], texts: list[str]) -> set[str]:

@@ -497,6 +497,8 @@ class MethodSpec:
     attribute: bool = False  # ``receiver.method`` read as an attribute, not called
     helpers: Mapping[str, str] = field(default_factory=dict)  # helper functions the template calls
     defaults: Mapping[str, str] = field(default_factory=dict)  # parameter -> source when not passed
+    # may refuse by where the call's value goes (the new value is of another type than v1's)
+    accepts_use: Callable[[ast.Call, FixContext], bool] | None = None
 
 
 def apply_method_spec(spec: MethodSpec, use: ast.Name, rewrite: Rewrite, ctx: FixContext,
@@ -519,6 +521,8 @@ def apply_method_spec(spec: MethodSpec, use: ast.Name, rewrite: Rewrite, ctx: Fi
         if isinstance(bound, str) or (spec.accepts is not None and not spec.accepts(bound.values)):
             return False
         if spec.statement_only and not isinstance(ctx.parent(outer), ast.Expr):
+            return False
+        if spec.accepts_use is not None and not spec.accepts_use(outer, ctx):
             return False
         target = outer
         values = {**spec.defaults, **{p: ctx.locator.text(v) for p, v in bound.values.items()}}
