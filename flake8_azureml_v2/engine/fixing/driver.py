@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..analysis import Analysis, analyse
 from ..findings import Finding, Refusal, RefusalKind, line_ref, render_lines
-from ..nodes import all_nodes, parent_of
+from ..nodes import all_nodes
 from ..rule import FixSafety, Rule
 from ..settings import Settings
 from ..source import SourceText, paused_gc
@@ -218,40 +218,6 @@ def _position_mapper(maps: list[OffsetMap], current: SourceText,
     return position
 
 
-# The code pyflakes-based linters (flake8, ruff) give an unused import: a noqa comment naming it
-# says the import is meant to stay unused (a re-export, a side effect).
-UNUSED_IMPORT_CODE = "F401"
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
-
-
-def kept_on_purpose(node: ast.stmt, source: SourceText, tree: ast.Module) -> str | None:
-    """Why an import nothing reads is there anyway, or None: it tests that a package is installed
-    (the body of a ``try`` whose handler catches ImportError), or its ``# noqa: F401`` says so."""
-    parent = parent_of(tree, node)
-    if isinstance(parent, ast.Try) and any(node is s for s in parent.body):
-        names = {alias.asname or alias.name.split(".")[0] for alias in node.names}  # type: ignore[attr-defined]
-        # a fallback that only binds the same names (``Run = None``) says nothing the import does not
-        tells = not all(_binds_only(s, names) for s in parent.body)
-        for handler in parent.handlers:
-            caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-            if any(c is None or (isinstance(c, ast.Name) and c.id in _IMPORT_ERRORS) for c in caught) and (
-                    tells or not all(_binds_only(s, names) for s in handler.body)):
-                return (f"it tests that the package is installed (the `try` at {line_ref(parent.lineno)} catches "
-                        "the ImportError): drop the check by hand once nothing needs the package")
-    codes = codes_on_line(source.line(node.lineno))
-    if codes and UNUSED_IMPORT_CODE in codes:
-        return "its `# noqa: F401` says it is imported on purpose"
-    return None
-
-
-def _binds_only(statement: ast.stmt, names: set[str]) -> bool:
-    """``pass``, an import, or an assignment of a constant to some of ``names``: nothing else happens."""
-    if isinstance(statement, (ast.Pass, ast.Import, ast.ImportFrom)):
-        return True
-    return (isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Constant)
-            and all(isinstance(t, ast.Name) and t.id in names for t in statement.targets))
-
-
 def _called_helpers(offered: dict[str, str], texts: list[str]) -> set[str]:
     """The helpers the new text calls, and those they call: a rewrite kept alive (or in part)
     may offer a helper none of its applied edits uses."""
@@ -436,7 +402,7 @@ class _Applier:
         removal = self.known.removal_codes
         if not any(self.selected(code) for code in removal):
             return False
-        if kept_on_purpose(node, staged, tree) is not None:
+        if imports.kept_on_purpose(node, staged, tree) is not None:
             return False
         codes = codes_on_line(staged.line(node.lineno))
         return not (codes is not None and (not codes or any(c.startswith(tuple(codes)) or c in codes for c in removal)))
@@ -706,7 +672,7 @@ def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:
             result.refusals[id(finding)] = Refusal(
                 RefusalKind.IMPOSSIBLE, f"the import stays for what importing it does: {side_effects[0]}")
             continue
-        purpose = kept_on_purpose(node, ctx.analysis.source, ctx.model.tree)
+        purpose = imports.kept_on_purpose(node, ctx.analysis.source, ctx.model.tree)
         if purpose is not None:
             result.refusals[id(finding)] = Refusal(RefusalKind.SUPPRESSED, purpose)
             continue

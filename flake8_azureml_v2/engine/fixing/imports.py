@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pyflakes import messages
 
 from ..nodes import all_nodes, parent_of
-from ..source import deep_recursion
+from ..findings import line_ref
+from ..source import SourceText, deep_recursion
+from ..suppression import codes_on_line
 from . import listedit, statements
 from .edits import Edit
 from .locate import Locator
@@ -36,6 +38,40 @@ class ImportPlan:
     edits: list[Edit] = field(default_factory=list)  # on the staged text
     chosen: dict[str, str] = field(default_factory=dict)  # stand-in identifier -> local name
     removed: list[tuple[ast.stmt, list[str]]] = field(default_factory=list)  # statement, dotted names
+
+
+# The code pyflakes-based linters (flake8, ruff) give an unused import: a noqa comment naming it
+# says the import is meant to stay unused (a re-export, a side effect).
+UNUSED_IMPORT_CODE = "F401"
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def kept_on_purpose(node: ast.stmt, source: SourceText, tree: ast.Module) -> str | None:
+    """Why an import nothing reads is there anyway, or None: it tests that a package is installed
+    (the body of a ``try`` whose handler catches ImportError), or its ``# noqa: F401`` says so."""
+    parent = parent_of(tree, node)
+    if isinstance(parent, ast.Try) and any(node is s for s in parent.body):
+        names = {alias.asname or alias.name.split(".")[0] for alias in node.names}  # type: ignore[attr-defined]
+        # a fallback that only binds the same names (``Run = None``) says nothing the import does not
+        tells = not all(_binds_only(s, names) for s in parent.body)
+        for handler in parent.handlers:
+            caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            if any(c is None or (isinstance(c, ast.Name) and c.id in _IMPORT_ERRORS) for c in caught) and (
+                    tells or not all(_binds_only(s, names) for s in handler.body)):
+                return (f"it tests that the package is installed (the `try` at {line_ref(parent.lineno)} catches "
+                        "the ImportError): drop the check by hand once nothing needs the package")
+    codes = codes_on_line(source.line(node.lineno))
+    if codes and UNUSED_IMPORT_CODE in codes:
+        return "its `# noqa: F401` says it is imported on purpose"
+    return None
+
+
+def _binds_only(statement: ast.stmt, names: set[str]) -> bool:
+    """``pass``, an import, or an assignment of a constant to some of ``names``: nothing else happens."""
+    if isinstance(statement, (ast.Pass, ast.Import, ast.ImportFrom)):
+        return True
+    return (isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Constant)
+            and all(isinstance(t, ast.Name) and t.id in names for t in statement.targets))
 
 
 def dotted_name(statement: ast.Import | ast.ImportFrom, alias: ast.alias) -> str:
