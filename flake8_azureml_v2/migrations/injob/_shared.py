@@ -129,21 +129,36 @@ def may_repeat(ctx: FixContext, call: ast.Call, name: ast.expr) -> str | None:
             node = references[0]
         node = ctx.parent(node)
     if isinstance(name, ast.Constant):
-        for site in run_calls(ctx, "log"):
-            other = site.node.args[0] if site.node.args else next(
-                (k.value for k in site.node.keywords if k.arg == "name"), None)
-            if site.node is not call and isinstance(other, ast.Constant) and other.value == name.value:
-                return f"{line_ref(site.node.lineno)} logs {name.value!r} too"
+        for other in _logged_names(ctx).get(name.value, []):
+            if other is not call:
+                return f"{line_ref(other.lineno)} logs {name.value!r} too"
     return None
 
 
+def _logged_names(ctx: FixContext) -> dict[object, list[ast.Call]]:
+    """The ``run.log`` calls of the program by the literal name they log (indexed once a pass)."""
+    if "run.log:names" not in ctx.cache:
+        found: dict[object, list[ast.Call]] = {}
+        for site in run_calls(ctx, "log"):
+            name = site.node.args[0] if site.node.args else next(
+                (k.value for k in site.node.keywords if k.arg == "name"), None)
+            if isinstance(name, ast.Constant):
+                found.setdefault(name.value, []).append(site.node)
+        ctx.cache["run.log:names"] = found
+    return ctx.cache["run.log:names"]  # type: ignore[return-value]
+
+
 def _references(ctx: FixContext, name: str | None) -> list[ast.AST]:
-    """Every read of ``name`` as a variable or an attribute (``self.name``)."""
-    if name is None:
-        return []
-    return [n for n in ast.walk(ctx.model.tree)
-            if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
-            or isinstance(n, ast.Attribute) and n.attr == name and isinstance(n.ctx, ast.Load)]
+    """Every read of ``name`` as a variable or an attribute (``self.name``), indexed once a pass."""
+    if "names:read" not in ctx.cache:
+        reads: dict[str, list[ast.AST]] = {}
+        for node in ast.walk(ctx.model.tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                reads.setdefault(node.id, []).append(node)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                reads.setdefault(node.attr, []).append(node)
+        ctx.cache["names:read"] = reads
+    return ctx.cache["names:read"].get(name, []) if name is not None else []  # type: ignore[union-attr]
 
 
 def _ancestors(ctx: FixContext, node: ast.AST) -> Iterator[ast.AST]:
