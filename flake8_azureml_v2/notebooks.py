@@ -498,8 +498,7 @@ def written_script(path: Path, folder: str | None, script: str) -> str | None:
     text: str | None = None
     for index, cell in enumerate(notebook.content.get("cells", [])):
         source = cell_text(cell) if isinstance(cell, dict) and cell.get("cell_type") == "code" else ""
-        magic = cell_magic(source)
-        if magic is None or not magic.split(None, 1)[0] in WRITEFILE_MAGICS:
+        if cell_kind(source).kind != "writefile":
             continue
         written = _written_file(index, source)
         if written is not None and _names_it(written, expand(written.target, None), folder, script):

@@ -10,6 +10,7 @@ import json
 import os
 import posixpath
 import shutil
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -321,12 +322,28 @@ def test_without_unsafe_fixes_nothing_in_a_training_script_changes(tmp_path: Pat
     assert "3 more are held back for --unsafe-fixes" in result.stdout + result.stderr
 
 
+def _run_in_a_job(folder: Path, *arguments: str) -> tuple[subprocess.CompletedProcess[str], str, dict[str, float]]:
+    """Run the migrated folder/train.py as a v2 job does: MLFLOW_RUN_ID names a run of a local
+    file store.  The result, that run's id and the metrics logged to it."""
+    import mlflow
+
+    store = f"file:{folder / 'mlruns'}"
+    os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+    try:
+        client = mlflow.MlflowClient(tracking_uri=store)
+        job_run = client.create_run(client.create_experiment("job")).info.run_id
+        result = run([sys.executable, "train.py", *arguments], cwd=folder,
+                     env={"MLFLOW_TRACKING_URI": store, "MLFLOW_RUN_ID": job_run, "MLFLOW_ALLOW_FILE_STORE": "true"})
+        assert result.returncode == 0, result.stderr
+        return result, job_run, client.get_run(job_run).data.metrics
+    finally:
+        os.environ.pop("MLFLOW_ALLOW_FILE_STORE", None)
+
+
 def test_run_id_read_before_any_logging_is_the_jobs_run(tmp_path: Path) -> None:
     """In a v2 job MLFLOW_RUN_ID names the job's run, but mlflow.active_run() is None until the
     first MLflow call: a read of run.id first is that call, and the run is the job's.  The script
     also gets one TODO about its environment, and a second fix changes nothing."""
-    import mlflow
-
     script = tmp_path / "train.py"
     script.write_text('from azureml.core import Run\n\nrun = Run.get_context()\nprint(run.id)\nrun.log("loss", 0.5)\n')
     (tmp_path / "pyproject.toml").write_text("")
@@ -336,18 +353,9 @@ def test_run_id_read_before_any_logging_is_the_jobs_run(tmp_path: Path) -> None:
     assert "print((mlflow.active_run() or mlflow.start_run()).info.run_id)" in text
     fix(script)
     assert script.read_text() == text
-    store = f"file:{tmp_path / 'mlruns'}"
-    os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
-    try:
-        client = mlflow.MlflowClient(tracking_uri=store)
-        job_run = client.create_run(client.create_experiment("job")).info.run_id
-        result = run([sys.executable, "train.py"], cwd=tmp_path,
-                     env={"MLFLOW_TRACKING_URI": store, "MLFLOW_RUN_ID": job_run, "MLFLOW_ALLOW_FILE_STORE": "true"})
-        assert result.returncode == 0, result.stderr
-        assert result.stdout.strip() == job_run
-        assert client.get_run(job_run).data.metrics == {"loss": 0.5}
-    finally:
-        os.environ.pop("MLFLOW_ALLOW_FILE_STORE", None)
+    result, job_run, metrics = _run_in_a_job(tmp_path)
+    assert result.stdout.strip() == job_run
+    assert metrics == {"loss": 0.5}
 
 
 @pytest.mark.parametrize(("call", "char"), [
@@ -428,8 +436,6 @@ def test_an_option_that_may_be_none_is_logged_by_the_run_time_helper(tmp_path: P
     """argparse leaves an option off the command line as its default, None unless one is given:
     v1 logged None as a null metric, MLflow's log_metric raises on it.  Only a numeric default or
     required=True makes the value a number; the migrated script then runs without the option."""
-    import mlflow
-
     script = tmp_path / "train.py"
     script.write_text(textwrap.dedent('''\
         import argparse
@@ -450,17 +456,8 @@ def test_an_option_that_may_be_none_is_logged_by_the_run_time_helper(tmp_path: P
     text = script.read_text()
     assert '_log_v1_value("max_depth", args.max_depth)' in text
     assert 'mlflow.log_metric("lr", args.lr)' in text and 'mlflow.log_metric("n", args.n)' in text
-    store = f"file:{tmp_path / 'mlruns'}"
-    os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
-    try:
-        client = mlflow.MlflowClient(tracking_uri=store)
-        job_run = client.create_run(client.create_experiment("job")).info.run_id
-        result = run([sys.executable, "train.py", "--n", "3"], cwd=tmp_path,
-                     env={"MLFLOW_TRACKING_URI": store, "MLFLOW_RUN_ID": job_run, "MLFLOW_ALLOW_FILE_STORE": "true"})
-        assert result.returncode == 0, result.stderr
-        assert client.get_run(job_run).data.metrics == {"lr": 0.1, "n": 3.0}
-    finally:
-        os.environ.pop("MLFLOW_ALLOW_FILE_STORE", None)
+    _, _, metrics = _run_in_a_job(tmp_path, "--n", "3")
+    assert metrics == {"lr": 0.1, "n": 3.0}
 
 
 def test_a_program_that_submits_jobs_keeps_its_own_run_get_context(tmp_path: Path) -> None:

@@ -131,3 +131,14 @@ def is_empty(node: ast.expr | None) -> bool:
     if node is None or (isinstance(node, ast.Constant) and node.value is None):
         return True
     return (isinstance(node, (ast.List, ast.Tuple)) and not node.elts) or (isinstance(node, ast.Dict) and not node.keys)
+
+
+def is_call_to(node: ast.AST | None, name: str) -> bool:
+    """``name(...)`` with ``name`` a plain name (a builtin such as ``print`` or ``len``)."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
+
+
+def printed(node: ast.AST, ctx: FixContext) -> bool:
+    """``node`` is an argument of ``print(...)``: only its text is read."""
+    parent = ctx.parent(node)
+    return is_call_to(parent, "print") and node in parent.args  # type: ignore[union-attr]

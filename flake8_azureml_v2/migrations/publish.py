@@ -32,7 +32,7 @@ from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, p
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Refused
 from ..engine.names import Binding, Instance
-from ._common import workspace_binding
+from ._common import printed, workspace_binding
 from ._todo import add_todo
 
 PIPELINE = "azureml.pipeline.core.Pipeline"
@@ -210,8 +210,7 @@ def invoke(call: ast.Call, endpoint: str, client: str, rewrite: Rewrite, ctx: Fi
         raise Refused("published.submit()'s workspace is not a Workspace variable", RefusalKind.DATA_FLOW)
     result = ctx.assigned_binding(call)
     for use in result.uses if result is not None else []:
-        owner = ctx.parent(use)
-        if not (isinstance(owner, ast.Call) and getattr(owner.func, "id", None) == "print"):
+        if not printed(use, ctx):
             # invoke returns a BatchJob (id, name, type, status): no v1 Run method, and its id is ARM's
             raise Refused(f"the run published.submit() returns is used at {line_ref(use.lineno)}, and v2's "
                           "batch_endpoints.invoke returns a BatchJob, not a run", RefusalKind.DATA_FLOW)

@@ -22,6 +22,7 @@ from ..engine.fixing.edits import Edit
 from ..engine.fixing.specs import Argument, CallSpec, Drop, Keep, Map, MethodSpec, Refused, apply_call_spec, apply_method_spec
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding
+from ._common import is_call_to, printed
 from ._v1_readers import MODEL as MODEL_ASSET, v1_reader
 from .injob._shared import is_pure
 
@@ -136,13 +137,9 @@ def _only_counted(call: ast.Call, ctx: FixContext) -> bool:
     """``len(list(run.get_children()))``: v2 lists jobs, not runs (no get_metrics(), an ARM id), so
     the children map only where they are counted."""
     owner = ctx.parent(call)
-    if _is_call_of(owner, "list") and owner.args == [call]:  # type: ignore[union-attr]
+    if is_call_to(owner, "list") and owner.args == [call]:  # type: ignore[union-attr]
         call, owner = owner, ctx.parent(owner)  # type: ignore[assignment]
-    return _is_call_of(owner, "len") and owner.args == [call]  # type: ignore[union-attr]
-
-
-def _is_call_of(node: ast.AST | None, name: str) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
+    return is_call_to(owner, "len") and owner.args == [call]  # type: ignore[union-attr]
 
 
 def _literal(values: dict[str, ast.expr], name: str, *allowed: object) -> bool:
@@ -256,11 +253,9 @@ def v1_model_version(use: ast.Name, ctx: FixContext) -> Edit | None:
     None where it is only rendered as text (printed, in an f-string, formatted), which reads the same."""
     read = ctx.parent(use)
     owner = ctx.parent(read) if read is not None else None
-    if isinstance(owner, ast.FormattedValue) or (
-            isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id in ("print", "str")
-            and read in owner.args) or (
-            isinstance(owner, ast.Call) and isinstance(owner.func, ast.Attribute) and owner.func.attr == "format"
-            and read in owner.args):
+    formatted = isinstance(owner, ast.Call) and isinstance(owner.func, ast.Attribute) and owner.func.attr == "format"
+    if isinstance(owner, ast.FormattedValue) or printed(read, ctx) or (
+            (is_call_to(owner, "str") or formatted) and read in owner.args):  # type: ignore[union-attr]
         return None
     return statements.replace(ctx.locator, read, f"int({use.id}.version)")  # type: ignore[arg-type]
 
@@ -314,7 +309,7 @@ def untranslated(binding: Binding, names: RunNames, unit: Rewrite, ctx: FixConte
 
 def _displayed(use: ast.Name, ctx: FixContext) -> bool:
     """``run`` alone as a statement (a notebook shows it), or printed."""
-    return isinstance(ctx.parent(use), ast.Expr) or _printed(use, ctx)
+    return isinstance(ctx.parent(use), ast.Expr) or printed(use, ctx)
 
 
 def _method_call(use: ast.Name, method: str, ctx: FixContext) -> ast.Call | None:
@@ -357,7 +352,7 @@ def _details(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext) -> 
     elif _key_read(call, ctx) is not None:
         read, key = _key_read(call, ctx)  # type: ignore[misc]
         _field(read, key, job, names.run_id, unit, ctx)
-    elif isinstance(outer, ast.Expr) or _printed(call, ctx):
+    elif isinstance(outer, ast.Expr) or printed(call, ctx):
         unit.edits.append(statements.replace(ctx.locator, call, job))
         _todo(unit, ctx, call, "AML047 v2 shows the job entity, not v1's details dictionary")
     else:
@@ -386,12 +381,6 @@ def _field(read: ast.Subscript, key: str, job: str, run_id: str, unit: Rewrite, 
         _note(unit, MLFLOW_NOTE)
         _todo(unit, ctx, read, f"AML047 v1's {key} was an ISO string; MLflow gives epoch milliseconds")
     unit.edits.append(statements.replace(ctx.locator, read, text))
-
-
-def _printed(node: ast.AST, ctx: FixContext) -> bool:
-    parent = ctx.parent(node)
-    return isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "print" and (
-        node in parent.args)
 
 
 def _widget(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext) -> bool:
@@ -492,7 +481,7 @@ def _model_result_is_read_only(call: ast.Call, ctx: FixContext) -> bool:
             if read.attr == "id" and v1_model_id(use, ctx) is None:
                 return False  # (see _register_model: the read becomes v1's "name:version")
             continue
-        if _printed(use, ctx):
+        if printed(use, ctx):
             continue
         return False
     return True

@@ -37,7 +37,8 @@ def tags_at_submit(call: ast.Call, submit: ast.Call, ctx: FixContext) -> bool:
     if len(call.args) != 1 or call.keywords or len(submit.args) > 1 or any(k.arg == "tags" for k in submit.keywords):
         return False
     statement = ctx.parent(call)
-    if not isinstance(statement, ast.Expr) or not _right_after(ctx.statement_of(submit), statement, ctx):
+    submitted = ctx.statement_of(submit)
+    if not isinstance(statement, ast.Expr) or submitted is None or ctx.next_statement(submitted) is not statement:
         return False  # anything in between (a condition, a change to the dict) would be skipped
     for node in ast.walk(call.args[0]):
         if isinstance(node, ast.Name):
@@ -47,17 +48,6 @@ def tags_at_submit(call: ast.Call, submit: ast.Call, ctx: FixContext) -> bool:
         elif isinstance(node, (ast.Call, ast.NamedExpr, ast.Await, ast.Yield)):
             return False
     return True
-
-
-def _right_after(first: ast.stmt | None, second: ast.stmt, ctx: FixContext) -> bool:
-    """``second`` is the statement that follows ``first`` in the same block."""
-    block = ctx.parent(first) if first is not None else None
-    for field in ("body", "orelse", "finalbody"):
-        statements = getattr(block, field, None)
-        if isinstance(statements, list) and first in statements:
-            at = statements.index(first)
-            return at + 1 < len(statements) and statements[at + 1] is second
-    return False
 
 
 def translate_run_uses(run: Binding, client: str, unit: Rewrite, ctx: FixContext, workspace: Binding,
