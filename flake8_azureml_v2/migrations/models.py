@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..engine import files, project
+from ..engine.source import SourceError
 from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments
@@ -215,8 +216,8 @@ def _deployed_with_other_models(ctx: FixContext) -> str | None:
 def _several_model_deploys(orchestrator: Path) -> Iterator[str]:
     """Where ``<x>.deploy(workspace, name, models, ...)`` calls have a models list that is not one model."""
     try:
-        programs = project.READERS[orchestrator.suffix](orchestrator, files.read_regular(orchestrator))
-    except (KeyError, OSError, ValueError):
+        programs = list(project.READERS[orchestrator.suffix](orchestrator, files.read_regular(orchestrator)))
+    except (KeyError, OSError, ValueError, SourceError):  # not readable as Python: no deploy to see
         return
     for program in programs:
         text, place = program if isinstance(program, tuple) else (program, lambda line: f"line {line}")
