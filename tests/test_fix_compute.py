@@ -259,3 +259,40 @@ cluster.wait_for_completion(show_output=True)
     assert "provisioning_configuration" not in text and "begin_create_or_update(compute=config)" in text
     (record,) = _created(records)
     assert record["compute"]["name"] == "kw-cluster"
+
+
+NESTED = """\
+cluster_name = "nested-cluster"
+try:
+    cluster = ComputeTarget(workspace=ws, name=cluster_name)
+    print("Found existing cluster, use it.")
+except ComputeTargetException:
+    try:
+        config = AmlCompute.provisioning_configuration(vm_size="STANDARD_DS11_V2", max_nodes=2)
+        cluster = ComputeTarget.create(ws, cluster_name, config)
+        cluster.wait_for_completion(show_output=True)
+    except {caught} as ex:
+        print(ex)
+Experiment(ws, "nested").submit(ScriptRunConfig("./src", "train.py", compute_target=cluster))
+"""
+
+
+def test_creation_guarded_by_a_handler_that_catches_everything(tmp_path: Path) -> None:
+    """A ``try`` around the creation whose handler catches everything catches v2's errors as it
+    caught v1's: the get-or-create is rewritten inside it, and the handler stays as written."""
+    text, records = _run(tmp_path, NESTED.format(caught="Exception"))
+    assert "except ResourceNotFoundError:" in text and "    except Exception as ex:\n        print(ex)" in text
+    assert "cluster = ml_client.compute.begin_create_or_update(config).result()" in text
+    assert [c["compute"]["name"] for c in _created(records)] == ["nested-cluster"]
+    assert [j["job"]["compute"] for j in submitted(records)] == ["nested-cluster"]
+    script = tmp_path / "job.py"
+    fix(script)
+    assert script.read_text() == text
+
+
+def test_creation_guarded_by_a_handler_for_v1_errors_stays(tmp_path: Path) -> None:
+    """A handler that waits for a v1 exception would not see v2's: nothing in the block changes."""
+    script = project(tmp_path, HEADER + NESTED.format(caught="ComputeTargetException"))
+    report = fix(script)
+    assert "cluster = ComputeTarget.create(ws, cluster_name, config)" in script.read_text()
+    assert "the except clause does not create the compute with one ComputeTarget.create(...)" in report

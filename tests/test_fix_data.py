@@ -701,3 +701,66 @@ def test_a_job_whose_written_script_reads_input_datasets_stays_v1(tmp_path: Path
     path.write_text(notebook(setup, by_argv, submit))
     report = fix(path)
     assert "AML002 fixed" in report and "command(" in sources(path)[2], report
+
+
+def test_paths_built_from_known_strings_are_read(tmp_path: Path) -> None:
+    """``data_dir + "/train.txt"`` and f-strings of variables assigned once are as fixed as literals."""
+    setup = ('data_dir = "data/ner"\nsplit = f"{data_dir}/dev"\nstore = ws.get_default_datastore()\n'
+             'train = Dataset.File.from_files(path=(store, data_dir + "/train.txt"))\n'
+             'dev = Dataset.File.from_files(path=[(store, f"{split}/")])\n')
+    migrated, report, records = _run(tmp_path, _submitting(setup, '["--train", train.as_mount(), "--dev", dev.as_download()]'))
+    assert "0 left" in report, report
+    inputs = _job(records)["inputs"]
+    assert inputs["train"]["type"] == "uri_file" and inputs["train"]["path"].endswith("/paths/data/ner/train.txt")
+    assert inputs["dev"]["type"] == "uri_folder" and inputs["dev"]["path"].endswith("/paths/data/ner/dev/")
+
+
+@pytest.mark.parametrize("path", ['f"{name!r}/"', 'f"{width:>8}/"', 'name + str(2)'])
+def test_strings_only_known_at_run_time_are_not_folded(tmp_path: Path, path: str) -> None:
+    setup = f'name = "scans"\nwidth = "w"\nstore = ws.get_default_datastore()\nds = Dataset.File.from_files(path=(store, {path}))\n'
+    _left_as_written(tmp_path, _submitting(setup, '["--data", ds.as_mount()]'), "is not one this fix can read")
+
+
+REGISTERED_STORE = """\
+from azureml.core import Dataset, Datastore, Environment, Experiment, ScriptRunConfig, Workspace
+
+ws = Workspace.from_config()
+images = Datastore.register_azure_blob_container(ws, datastore_name="images_store", container_name="sampledata",
+                                                 account_name="pipelinedata", overwrite=True)
+labels_path = images.path("batchscoring/labels/")
+scans = Dataset.File.from_files((images, "batchscoring/images/"))
+labels = Dataset.File.from_files(path=labels_path)
+env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
+config = ScriptRunConfig(source_directory="./src", script="score.py", compute_target="cpu-cluster", environment=env,
+                         arguments=["--images", scans.as_mount(), "--labels", labels.as_download()])
+run = Experiment(ws, "scoring").submit(config)
+"""
+
+
+def test_a_registered_datastore_stays_and_jobs_read_it_by_its_name(tmp_path: Path) -> None:
+    """The registration stays v1 (it creates the store); the datasets on it become inputs that name
+    the store by the name it was registered under, also through a ``store.path()`` variable."""
+    script = project(tmp_path, REGISTERED_STORE)
+    report = fix(script)
+    migrated = script.read_text()
+    assert "images = Datastore.register_azure_blob_container(ws, " in migrated
+    assert "AML001 fixed" in report and "AML023 left" in report, report
+    assert 'path="azureml://datastores/images_store/paths/batchscoring/images/"' in migrated
+    assert 'path="azureml://datastores/images_store/paths/batchscoring/labels/"' in migrated
+    fix(script)
+    assert script.read_text() == migrated
+    # the job, run without the v1 lines that stay (they need azureml-core, which tests do not install)
+    kept = ("from azureml.core", "ws = ", "images = ", "                                                 account_name",
+            "labels_path = ")
+    script.write_text("".join(line for line in migrated.splitlines(keepends=True) if not line.startswith(kept)))
+    inputs = _job(execute(script))["inputs"]
+    assert inputs["images"]["path"].endswith("//datastores/images_store/paths/batchscoring/images/")
+    assert inputs["labels"]["mode"] == "download"
+
+
+def test_a_datastore_registered_inside_the_dataset_expression_stays(tmp_path: Path) -> None:
+    """Rewriting the dataset would delete the registration written inside it."""
+    setup = ('ds = Dataset.File.from_files((Datastore.register_azure_blob_container(ws, "images_store", "c", "a"), '
+             '"images/"))\n')
+    _left_as_written(tmp_path, _submitting(setup, '["--data", ds.as_mount()]', more="from azureml.core import Datastore\n"),
+                     "the datastore is registered inside the expression that is rewritten", "register_azure_blob_container")

@@ -412,6 +412,28 @@ def _catches_lookup_failure(handler: ast.ExceptHandler, item: bool, ctx: FixCont
     return ctx.reference(handler.type) == EXCEPTION
 
 
+_BROAD = ("Exception", "BaseException")
+
+
+def _catches_everything(handler: ast.ExceptHandler, ctx: FixContext) -> bool:
+    """``except:`` / ``except Exception`` (builtins): it catches what v2 raises as it caught v1's."""
+    kind = handler.type
+    return kind is None or (isinstance(kind, ast.Name) and kind.id in _BROAD and ctx.binding_of(kind) is None)
+
+
+def _create_statements(body: list[ast.stmt], ctx: FixContext) -> list[ast.stmt]:
+    """The statements of an except clause, and those of a ``try`` in it that guards the creation
+    with handlers catching everything (``except Exception as ex: print(ex)``): v2's errors take
+    the same path v1's took."""
+    found: list[ast.stmt] = []
+    for statement in body:
+        if isinstance(statement, ast.Try) and all(_catches_everything(h, ctx) for h in statement.handlers):
+            found.extend(statement.body)
+        else:
+            found.append(statement)
+    return found
+
+
 def _get_or_create(try_node: ast.Try, lookup: ast.Call | ast.Subscript, ctx: FixContext) -> Rewrite:
     """The v1 get-or-create block (mapping.md 5.4), rewritten as one piece."""
     item = isinstance(lookup, ast.Subscript)
@@ -427,8 +449,8 @@ def _get_or_create(try_node: ast.Try, lookup: ast.Call | ast.Subscript, ctx: Fix
     handler = try_node.handlers[0]
     if not _catches_lookup_failure(handler, item, ctx):
         raise Refused(f"the except clause does not catch just {'KeyError' if item else 'ComputeTargetException'}")
-    creates = [s for s in handler.body if isinstance(s, ast.Assign) and isinstance(s.value, ast.Call)
-               and ctx.callee(s.value) == CREATE]
+    creates = [s for s in _create_statements(handler.body, ctx) if isinstance(s, ast.Assign)
+               and isinstance(s.value, ast.Call) and ctx.callee(s.value) == CREATE]
     if len(creates) != 1:
         raise Refused("the except clause does not create the compute with one ComputeTarget.create(...)")
     create = creates[0].value

@@ -32,7 +32,7 @@ from .data_inputs import (
     registered_item,
 )
 from .data_outputs import OUTPUT_CONFIG, PIPELINE_DATA, produced
-from .data_refs import DATASTORE, WORKSPACE, Refused, Taken, is_store
+from .data_refs import DATASTORE, WORKSPACE, Refused, Taken, is_store, registered_store
 
 PIPELINE_PARAMETER = "azureml.pipeline.core.PipelineParameter"
 _HOLDERS = (WORKSPACE, DATASTORE, DATASET, CONSUMPTION, OUTPUT_CONFIG, PIPELINE_DATA, PIPELINE_PARAMETER)
@@ -160,7 +160,7 @@ def holders_in(value: ast.expr, ctx: FixContext) -> list[ast.Name]:
         if not isinstance(node, ast.Name) or not isinstance(node.ctx, ast.Load):
             continue
         binding = ctx.binding_of(node)
-        if binding is None:
+        if binding is None or registered_store(binding, ctx):
             continue
         held = binding.value
         if (isinstance(held, Instance) and any(is_subtype(held.type, t) for t in _HOLDERS)) \

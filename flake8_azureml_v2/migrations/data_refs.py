@@ -32,6 +32,9 @@ DELIMITED = "azureml.core.Dataset.Tabular.from_delimited_files"
 OTHER_TABULAR = ("azureml.core.Dataset.Tabular.from_parquet_files", "azureml.core.Dataset.Tabular.from_json_lines_files")
 GET_BY_NAME = "azureml.core.Dataset.get_by_name"
 DATA_PATH = "azureml.data.datapath.DataPath"
+# Registrations of datastores that hold files; what they return is read by its name.
+REGISTERED = tuple(f"{DATASTORE}.register_azure_{kind}" for kind in (
+    "blob_container", "file_share", "data_lake_gen2", "data_lake"))
 _GLOB = re.compile(r"[*?\[]")
 
 
@@ -150,6 +153,13 @@ def _store_call_name(call: ast.Call, ctx: FixContext) -> tuple[str | None, ast.e
         if name is None or set(values) - {"workspace", "datastore_name", "name"}:
             raise Refused("the datastore is named by something other than a literal")
         return name, values.get("workspace")
+    if callee in REGISTERED:  # the registration stays v1; it has made the store of that name
+        given = call.args[1] if len(call.args) > 1 else next(
+            (k.value for k in call.keywords if k.arg == "datastore_name"), None)  # every register_* names it second
+        name = known_str(ctx, given)
+        if name is None:
+            raise Refused("the datastore is registered under a name that is not a literal")
+        return name, None
     if callee == "azureml.core.Datastore.get_default":
         return None, call.args[0] if call.args else next((k.value for k in call.keywords), None)
     if (isinstance(func, ast.Attribute) and func.attr == "get_default_datastore" and not call.args
@@ -189,21 +199,33 @@ def store_expression(node: ast.expr, ctx: FixContext) -> tuple[str | None, ast.e
     return None
 
 
+def registered_store(binding: Binding, ctx: FixContext) -> bool:
+    """``store = Datastore.register_azure_*(ws, "name", ...)``: the registration stays v1, and
+    new code names the store by its literal name, so its variable is not taken over."""
+    statement = binding.node
+    return (isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)
+            and ctx.callee(statement.value) in REGISTERED)
+
+
 def store_name(node: ast.expr, ctx: FixContext, taken: Taken, top: bool, default_only: bool = False) -> StoreName:
     """The name of the datastore ``node`` holds; ``top``: the caller translates this very
     expression (its variable uses and inline v1 calls are taken over).  ``default_only``:
     the caller only needs to know that it is the workspace's default store."""
     if isinstance(node, ast.Name):
-        binding, value = followed(node, ctx, taken if top else None)
+        binding, value = followed(node, ctx, None)
         found = store_expression(value, ctx)
         if found is None:
             raise Refused(f"`{node.id}` is a datastore this fix cannot follow")
+        if top and not registered_store(binding, ctx):
+            taken.consumes.append(node)  # a registered store is named by its literal name: it stays as it is
         if not (default_only and found[0] is None):
             taken.references.append(binding)
         return StoreName(found[0], f"{node.id}.name", default=found[0] is None, client=_client(found[1], ctx))
     found = store_expression(node, ctx)
     if found is None:
         raise Refused(f"`{snippet(ctx.locator, node)}` is not a datastore this fix can follow")
+    if isinstance(node, ast.Call) and ctx.callee(node) in REGISTERED:
+        raise Refused("the datastore is registered inside the expression that is rewritten: assign it to a variable first")
     literal, workspace = found
     if literal is not None:
         if top:
@@ -263,7 +285,8 @@ def locations(node: ast.expr, ctx: FixContext, taken: Taken, top: bool) -> list[
     if isinstance(node, ast.Name) and known_str(ctx, node) is None:
         binding = ctx.binding_of(node)
         statement = binding.node if binding is not None and not binding.conditional else None
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.value, (ast.List, ast.Tuple)):
+        if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.value, (ast.List, ast.Tuple, ast.Call))):
             return locations(statement.value, ctx, taken, False)
         raise Refused(f"the dataset path `{node.id}` is not a literal this fix can read")
     literal = known_str(ctx, node)

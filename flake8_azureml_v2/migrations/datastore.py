@@ -33,7 +33,7 @@ from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding
 from ._common import workspace_binding
 from .data_refs import Refused as DataRefused
-from .data_refs import store_expression
+from .data_refs import REGISTERED, store_expression
 
 # Attributes both SDKs' blob datastores have: reading them needs no change.
 _SHARED_ATTRIBUTES = {"name", "container_name", "account_name", "protocol", "endpoint"}
@@ -133,6 +133,8 @@ def _handles(ctx: FixContext) -> Iterator[tuple[ast.Assign, Binding, ast.expr]]:
         if not isinstance(statement, ast.Assign) or len(statement.targets) != 1 \
                 or not isinstance(statement.targets[0], ast.Name) or statement.targets[0].id != binding.name:
             continue
+        if isinstance(statement.value, ast.Call) and ctx.callee(statement.value) in REGISTERED:
+            continue  # a registration: it stays v1 (AML023 reports it); readers use its name
         try:
             found = store_expression(statement.value, ctx)
         except DataRefused:

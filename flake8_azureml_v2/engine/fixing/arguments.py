@@ -47,15 +47,43 @@ def constant_str(node: ast.expr | None) -> str | None:
     return None
 
 
-def known_str(ctx: FixContext, node: ast.expr | None) -> str | None:
-    """A literal string, or a variable that certainly holds one where it is read."""
+MAX_FOLD_DEPTH = 8  # how many variables and operators a known string is followed through
+
+
+def known_str(ctx: FixContext, node: ast.expr | None, depth: int = 0) -> str | None:
+    """A string whose value the program fixes where it is read: a literal, ``a + b`` and
+    f-strings of known strings, or a variable assigned one of those exactly once."""
     literal = constant_str(node)
-    if literal is not None or not isinstance(node, ast.Name):
+    if literal is not None or node is None or depth > MAX_FOLD_DEPTH:
         return literal
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = known_str(ctx, node.left, depth + 1)
+        right = known_str(ctx, node.right, depth + 1) if left is not None else None
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, ast.JoinedStr):
+        return _known_fstring(ctx, node, depth)
+    if not isinstance(node, ast.Name):
+        return None
     binding = ctx.binding_of(node)
     if binding is None or binding.conditional or len(ctx.bindings_named(node.id)) != 1:
         return None
     statement = binding.node
     if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-        return constant_str(statement.value)
+        return known_str(ctx, statement.value, depth + 1)
     return None
+
+
+def _known_fstring(ctx: FixContext, node: ast.JoinedStr, depth: int) -> str | None:
+    """An f-string whose placeholders are known strings, shown as they are (no ``!r``, no format)."""
+    parts: list[str] = []
+    for value in node.values:
+        if isinstance(value, ast.FormattedValue):
+            if value.conversion not in (-1, ord("s")) or value.format_spec is not None:
+                return None
+            found = known_str(ctx, value.value, depth + 1)
+        else:
+            found = constant_str(value)
+        if found is None:
+            return None
+        parts.append(found)
+    return "".join(parts)
