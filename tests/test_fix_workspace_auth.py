@@ -143,3 +143,31 @@ def test_a_sign_in_nothing_uses_stays_v1(tmp_path: Path) -> None:
                              'ws = Workspace.from_config(auth=auth)\nprint(ws.name)\n')
     fix(used)
     assert 'auth = InteractiveBrowserCredential(tenant_id="t")' in used.read_text(), used.read_text()
+
+
+def test_attributes_read_off_the_default_datastore(tmp_path: Path) -> None:
+    """``ws.get_default_datastore().name`` reads the same attribute off v2's default datastore;
+    a method called on it is v1 code, which keeps the workspace (and that call) as written."""
+    script = project(tmp_path, """\
+import json
+
+from azureml.core import Workspace
+
+ws = Workspace.from_config()
+store = ws.get_default_datastore().name
+with open("result.json", "w") as handle:
+    json.dump([store, ws.get_default_datastore().container_name], handle)
+""")
+    report = fix(script)
+    text = script.read_text()
+    assert no_v1(text), report
+    assert "store = ml_client.datastores.get_default().name" in text
+    records = execute(script)
+    assert json.loads((tmp_path / "result.json").read_text()) == ["workspaceblobstore", "workspaceblobstore-container"]
+    assert records.count({"operation": "datastores.get_default"}) == 2
+    (tmp_path / "kept").mkdir()
+    kept = project(tmp_path / "kept", "from azureml.core import Workspace\n\nws = Workspace.from_config()\n"
+                   "print(ws.get_default_datastore().name)\nws.get_default_datastore().upload('./data')\n")
+    report = fix(kept)
+    assert "print(ws.get_default_datastore().name)" in kept.read_text()
+    assert "AML028 left: this form is not migrated automatically" in report

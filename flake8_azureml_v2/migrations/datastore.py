@@ -36,7 +36,7 @@ from .data_refs import Refused as DataRefused
 from .data_refs import REGISTERED, store_expression
 
 # Attributes both SDKs' blob datastores have: reading them needs no change.
-_SHARED_ATTRIBUTES = {"name", "container_name", "account_name", "protocol", "endpoint"}
+SHARED_ATTRIBUTES = {"name", "container_name", "account_name", "protocol", "endpoint"}
 
 
 def _workspace(argument: Argument) -> list[str]:
@@ -155,7 +155,7 @@ def _provider(code: str, statement: ast.Assign, binding: Binding, value: ast.exp
         return unit.refuse(str(reason), getattr(reason, "kind", RefusalKind.NOT_YET))
     for use in binding.uses:
         parent = ctx.parent(use)
-        if isinstance(parent, ast.Attribute) and parent.attr in _SHARED_ATTRIBUTES:
+        if isinstance(parent, ast.Attribute) and parent.attr in SHARED_ATTRIBUTES:
             outer = ctx.parent(parent)
             if not (isinstance(outer, ast.Call) and outer.func is parent):
                 unit.own_uses.add(id(use))

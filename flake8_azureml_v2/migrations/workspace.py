@@ -16,6 +16,7 @@ from ..engine.names import Binding, Ref
 from . import credentials
 from ._common import CLIENT_NAME, client_name
 from .credentials import credential
+from .datastore import SHARED_ATTRIBUTES
 from .injob._shared import is_pure
 
 WORKSPACE = "azureml.core.Workspace"
@@ -66,6 +67,26 @@ def _details(use: ast.Name, client: str, unit: Rewrite, ctx: FixContext) -> bool
     unit.edits.append(statements.replace(ctx.locator, call, f"{client}.workspaces.get({client}.workspace_name)"))
     unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(call), [DETAILS_TODO]))
     unit.todos.append(DETAILS_TODO)
+    unit.own_uses.add(id(use))
+    return True
+
+
+def _default_store_attribute(use: ast.Name, client: str, unit: Rewrite, ctx: FixContext) -> bool:
+    """``ws.get_default_datastore().name`` (or another attribute both SDKs' datastores have):
+    read off v2's default datastore (mapping-extension 4.1)."""
+    method = ctx.parent(use)
+    call = ctx.parent(method) if method is not None else None
+    if not (isinstance(method, ast.Attribute) and method.attr == "get_default_datastore" and isinstance(call, ast.Call)
+            and call.func is method and not call.args and not call.keywords):
+        return False
+    read = ctx.parent(call)
+    if not (isinstance(read, ast.Attribute) and read.attr in SHARED_ATTRIBUTES and isinstance(read.ctx, ast.Load)):
+        return False
+    called = ctx.parent(read)
+    if isinstance(called, ast.Call) and called.func is read:
+        return False
+    unit.edits.append(statements.replace(ctx.locator, call, f"{client}.datastores.get_default()"))
+    unit.findings.append(("AML028", call))
     unit.own_uses.add(id(use))
     return True
 
@@ -154,7 +175,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
                 unit.edits.append(statements.replace(ctx.locator, use, ctx.counterpart(binding)))
                 unit.own_uses.add(id(use))
                 continue
-            if _details(use, client, unit, ctx):
+            if _details(use, client, unit, ctx) or _default_store_attribute(use, client, unit, ctx):
                 continue
             if isinstance(parent, ast.Attribute) and parent.attr in _DICTIONARIES and _keys_read(parent, ctx):
                 text = _DICTIONARIES[parent.attr].format(client=client)
