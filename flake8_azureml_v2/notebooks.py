@@ -560,7 +560,7 @@ def written_settings(written: WrittenFile, where: Path, path: Path | None, parts
         if naming:
             return replace(settings, training_evidence=(
                 f"{name}:{locate(naming[0].line)} names it with {naming[0].parameter}="),
-                launchers=tuple(reference.launcher for reference in naming))
+                launchers=tuple(reference.launcher for reference in naming), named_in=path)
     if target is not None and not (where / target).exists():
         pattern = _glob(where / target, settings)
         if pattern is not None:

@@ -219,3 +219,22 @@ def test_a_scoring_script_deployed_with_several_models_keeps_get_model_path(tmp_
     assert 'Model.get_model_path("churn")' in script.read_text()
     (tmp_path / "deploy.py").write_text(deploy.replace("models = [m1, m2]", "models = [m1]"))
     assert "AML037 fixed" in fix(script)
+
+
+def test_a_scoring_script_a_notebook_writes_and_deploys_with_several_models_keeps_get_model_path(tmp_path: Path) -> None:
+    """The same rule when the notebook writes the script (``%%writefile``) and deploys it itself."""
+    from .test_notebook_cells import notebook, sources
+
+    deploy = ('from azureml.core import Environment, Workspace\nfrom azureml.core.model import InferenceConfig, Model\n'
+              'from azureml.core.webservice import AciWebservice\n\nws = Workspace.from_config()\n'
+              'm1 = Model(ws, "churn")\nm2 = Model(ws, "other")\nenv = Environment.get(ws, "env")\n'
+              'config = InferenceConfig(entry_script="score.py", environment=env)\n'
+              'service = Model.deploy(ws, "svc", [m1, m2], config, AciWebservice.deploy_configuration())\n')
+    book = tmp_path / "deploy.ipynb"
+    book.write_text(notebook("%%writefile score.py\n" + SCORE, deploy))
+    (tmp_path / ".git").mkdir()
+    report = fix(book)
+    assert "AML037 left: deploy.ipynb (cell 2:10) deploys this script with several models" in report, report
+    assert 'Model.get_model_path("churn")' in sources(book)[0]
+    book.write_text(notebook("%%writefile score.py\n" + SCORE, deploy.replace("[m1, m2]", "[m1]")))
+    assert "AML037 fixed" in fix(book)

@@ -22,3 +22,6 @@ class Settings:
     training_evidence: str | None = None
     # Set with it: the qualified names of the calls there that name the text as the script they run.
     launchers: tuple[str, ...] = ()
+    # Set with it: the file on disk whose text holds this program and names it (the notebook that
+    # writes the script), so that file's other uses of the script can be looked at too.
+    named_in: Path | None = None

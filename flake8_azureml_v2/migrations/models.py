@@ -202,12 +202,16 @@ def _deployed_with_other_models(ctx: FixContext) -> str | None:
     single-entry rule cannot read, so the script keeps get_model_path while that deploy stays v1."""
     context = ctx.analysis.context
     path, settings = getattr(context, "path", None), getattr(context, "settings", None)
-    if path is None or settings is None or not getattr(settings, "project_index", False):
+    if settings is None or not getattr(settings, "project_index", False):
         return None
     key = "model_path:deployments"
     if key not in ctx.cache:
-        index = project.index_for(Path(path), settings, SURFACE)  # type: ignore[arg-type]
-        orchestrators = {r.orchestrator for r in index.references_to(Path(path)) if r.launcher == INFERENCE_CONFIG}
+        orchestrators: set[Path] = set()
+        if path is not None:
+            index = project.index_for(Path(path), settings, SURFACE)  # type: ignore[arg-type]
+            orchestrators = {r.orchestrator for r in index.references_to(Path(path)) if r.launcher == INFERENCE_CONFIG}
+        if settings.named_in is not None and INFERENCE_CONFIG in settings.launchers:
+            orchestrators.add(settings.named_in)  # the notebook that writes this script deploys it
         ctx.cache[key] = next((f"{o.name} ({where})" for o in sorted(orchestrators)
                                for where in _several_model_deploys(o)), None)
     return ctx.cache[key]  # type: ignore[return-value]
