@@ -380,7 +380,8 @@ def test_a_name_mlflow_rejects_keeps_its_v1_call(tmp_path: Path, call: str, char
 
 def test_the_sdk_version_print_in_a_training_script_is_left(tmp_path: Path) -> None:
     """A job's environment need not install azure-ai-ml, so importlib.metadata.version("azure-ai-ml")
-    would raise there; in a script that submits jobs the same print is migrated (with its TODO)."""
+    would raise there; in a script that submits jobs the same print is migrated (with its TODO) once
+    the program uses azure-ai-ml anyway, and not in one that would need it only for the print."""
     script = tmp_path / "train.py"
     script.write_text('import azureml.core\nfrom azureml.core import Run\n\nprint(azureml.core.VERSION)\n'
                       'run = Run.get_context()\nrun.log("a", 1.0)\n')
@@ -392,7 +393,12 @@ def test_the_sdk_version_print_in_a_training_script_is_left(tmp_path: Path) -> N
     assert "AML081 left: this script runs inside a job" in again
     submitter = tmp_path / "submit.py"
     submitter.write_text("import azureml.core\n\nprint(azureml.core.VERSION)\n")
+    assert "AML081 left: nothing else in this program uses azure-ai-ml yet" in fix(submitter)
+    assert "print(azureml.core.VERSION)" in submitter.read_text()
+    submitter.write_text("import azureml.core\nfrom azureml.core import Workspace\n\nws = Workspace.from_config()\n"
+                         "print(azureml.core.VERSION, ws.name)\n")
     assert "AML081 fixed" in fix(submitter)
+    assert 'print(version("azure-ai-ml"), ml_client.workspace_name)' in submitter.read_text()
 
 
 def test_a_string_that_may_be_logged_again_under_its_name_keeps_its_v1_call(tmp_path: Path) -> None:
@@ -494,3 +500,19 @@ def test_a_run_nothing_uses_goes_without_the_environment_todo(tmp_path: Path) ->
     assert "AML011 fixed" in report
     assert "Run.get_context" not in script.read_text() and "TODO" not in script.read_text()
     assert "complete" not in script.read_text() and "mlflow" not in script.read_text()
+
+
+@pytest.mark.parametrize("tagging", ['run.tag("run_type", value="train")', 'run.set_tags({"run_type": "train"})'])
+def test_a_tag_the_kept_run_reads_back_stays_v1(tmp_path: Path, tagging: str) -> None:
+    """``run.tags`` is v1's cached copy of the run's tags, refreshed by run.tag/set_tags; an MLflow
+    tag would not show there, so while the run stays (for run.parent here) the tag stays v1."""
+    script = tmp_path / "train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\n"
+                      f'run.log("alpha", 0.5)\nrun.parent.log("alpha", 0.5)\n{tagging}\nprint(run.tags)\n')
+    report = fix(script)
+    text = script.read_text()
+    assert tagging in text and 'mlflow.log_metric("alpha", 0.5)' in text
+    assert "(`run.tags`) reads the v1 run's tags, which an MLflow tag does not update" in report
+    script.write_text(script.read_text().replace("print(run.tags)\n", ""))
+    fix(script)
+    assert tagging not in script.read_text() and "mlflow.set_tag" in script.read_text()

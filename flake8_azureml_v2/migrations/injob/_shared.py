@@ -168,6 +168,23 @@ def _ancestors(ctx: FixContext, node: ast.AST) -> Iterator[ast.AST]:
         parent = ctx.parent(parent)
 
 
+_TAG_READS = ("tags", "get_tags")
+
+
+def refuse_if_tags_read(ctx: FixContext, unit: Rewrite, call: ast.Call) -> bool:
+    """Refuse moving a tag to MLflow while the same v1 run's tags are read (``run.tags`` is
+    v1's cached copy, which ``run.tag`` refreshed and an MLflow tag does not)."""
+    receiver = call.func.value  # type: ignore[attr-defined]
+    binding = ctx.binding_of(receiver) if isinstance(receiver, ast.Name) else None
+    for use in binding.uses if binding is not None else ():
+        read = ctx.parent(use)
+        if isinstance(read, ast.Attribute) and read.attr in _TAG_READS:
+            unit.refuse(f"{line_ref(read.lineno)} (`{snippet(ctx.locator, read)}`) reads the v1 run's tags, "
+                        "which an MLflow tag does not update")
+            return True
+    return False
+
+
 def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflow: bool = True) -> Rewrite:
     """A unit for one call on the run: it needs ``import mlflow`` and takes over
     the use of ``run`` (or resolves the inline ``Run.get_context()``)."""

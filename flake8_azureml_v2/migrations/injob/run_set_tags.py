@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ...engine.fixing.rewrite import FixContext, Rewrite
-from ._shared import bind, new_unit, rename_call, run_calls
+from ._shared import bind, new_unit, refuse_if_tags_read, rename_call, run_calls
 
 
 def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
@@ -16,6 +16,8 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     tags = bound.values.get("tags")
     if tags is None:
         unit.refuse("run.set_tags() without tags")
+        return
+    if refuse_if_tags_read(ctx, unit, call):
         return
     rename_call(ctx, unit, call, "mlflow.set_tags")
 

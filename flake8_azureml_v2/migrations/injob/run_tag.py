@@ -6,7 +6,16 @@ import ast
 from collections.abc import Iterator
 
 from ...engine.fixing.rewrite import FixContext, Rewrite
-from ._shared import append_argument, bind, new_unit, refuse_rejected_name, rename_call, replace, run_calls
+from ._shared import (
+    append_argument,
+    bind,
+    new_unit,
+    refuse_if_tags_read,
+    refuse_rejected_name,
+    rename_call,
+    replace,
+    run_calls,
+)
 
 SIGNATURE = ["key", "value"]
 
@@ -20,6 +29,8 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
         unit.refuse("run.tag() without a key")
         return
     if refuse_rejected_name(unit, key, "tag name"):
+        return
+    if refuse_if_tags_read(ctx, unit, call):
         return
     if isinstance(value, ast.Constant) and value.value is None:
         replace(ctx, unit, value, '""')
