@@ -281,10 +281,11 @@ def test_example_comes_from_a_py_file_where_it_shows_the_import_it_adds(tmp_path
     """A notebook cell shows the fix without the import that went into the first cell, so the
     example is taken from a .py file when one has the same fix, though its cut is longer."""
     (tmp_path / "a.ipynb").write_text(json.dumps({"cells": [
-        {"cell_type": "code", "metadata": {}, "source": ["import azureml.core\n"], "outputs": [], "execution_count": None},
-        {"cell_type": "code", "metadata": {}, "source": ["print(azureml.core.VERSION)\n"], "outputs": [],
-         "execution_count": None}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
-    (tmp_path / "z.py").write_text("import azureml.core\n\nprint(azureml.core.VERSION)\n")
+        {"cell_type": "code", "metadata": {}, "source": ["from azureml.core import Workspace\n"], "outputs": [],
+         "execution_count": None},
+        {"cell_type": "code", "metadata": {}, "source": ["ws = Workspace.from_config()\n", "print(ws.name)\n"],
+         "outputs": [], "execution_count": None}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    (tmp_path / "z.py").write_text("from azureml.core import Workspace\n\nws = Workspace.from_config()\nprint(ws.name)\n")
     example = json.loads(report(tmp_path, "--format", "json").stdout)["example"]
-    assert (example["code"], example["path"], example["cell"]) == ("AML081", "z.py", None)
-    assert "from importlib.metadata import version" in example["after"]
+    assert (example["code"], example["path"], example["cell"]) == ("AML020", "z.py", None)
+    assert "from azure.ai.ml import MLClient" in example["after"]

@@ -1,11 +1,14 @@
 """The migration for AML081: ``azureml.core.VERSION`` -> the installed azure-ai-ml version.
 
 A documented default: the value changes from the v1 SDK's version to the v2
-SDK's, so the statement gets a TODO that says so.
+SDK's, so the statement gets a TODO that says so.  It is made only in a program
+that uses azure-ai-ml already (a later pass sees what this run's other fixes
+imported): elsewhere it would make a v1 program need the v2 SDK to print a version.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..engine.fixing import statements
@@ -14,6 +17,14 @@ from .injob import run_get_context
 
 VERSION = "azureml.core.VERSION"
 TODO = "# TODO(azureml-v2): AML081 this is the azure-ai-ml version now; v1 reported azureml-core's"
+
+
+_AZURE_AI_ML = re.compile(r"^[ \t]*(?:from[ \t]+azure\.ai\.ml\b|import[ \t]+azure\.ai\.ml\b)", re.MULTILINE)
+
+
+def _uses_azure_ai_ml(text: str) -> bool:
+    """The program imports azure-ai-ml already (another fix of this run may have added it)."""
+    return _AZURE_AI_ML.search(text) is not None
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
@@ -28,6 +39,10 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         if in_job:
             yield rewrite.refuse("this script runs inside a job, whose environment need not install azure-ai-ml "
                                  "(importlib.metadata would raise PackageNotFoundError): remove the print by hand")
+            continue
+        if not _uses_azure_ai_ml(ctx.text):
+            yield rewrite.refuse("nothing else in this program uses azure-ai-ml yet, so importlib.metadata would "
+                                 "need it installed only to print its version: print it once the program uses it")
             continue
         version = ctx.symbol("importlib.metadata", "version")
         rewrite.edits.append(statements.replace(ctx.locator, reference.node, f'{version}("azure-ai-ml")'))
