@@ -171,6 +171,10 @@ def _finish(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -
     return built
 
 
+# The listed packages are all the job gets: a script moved to MLflow needs it there (as the default environment's TODO says).
+MLFLOW_TODO = "the environment has the listed packages and azureml-defaults only: add mlflow and azureml-mlflow when the job logs with MLflow"
+
+
 def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> str:
     given = {p: arguments[p] for p in _ENVIRONMENT_PARTS if p in arguments}
     if "environment_definition" in given:
@@ -194,6 +198,8 @@ def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewri
         rewrite.helpers.update(default_environment(CODE))
         return DEFAULT_ENVIRONMENT
     python = "3.6.2" if pins else "3.8.13"
+    if not any("mlflow" in package for package in [*conda, *pip]):
+        add_todo(ctx, rewrite, ctx.statement_of(rewrite.node), CODE, MLFLOW_TODO)
     dependencies = [py_str(f"python={python}"), *conda, "{" + f'"pip": [{", ".join([py_str("azureml-defaults"), *pip])}]' + "}"]
     conda_file = ('{"name": "project_environment", "channels": ["anaconda", "conda-forge"], '
                   f'"dependencies": [{", ".join(dependencies)}]}}')
