@@ -11,6 +11,13 @@ every path (an assignment, an if/else or try/except that assigns it in every
 branch): uses past that statement see the new value, whatever ran before.  In a
 loop, the uses before a binding see it the next time round.
 
+A module-level value that nothing reads before the next statement of its block
+replaces it is written for code that runs without that statement: a notebook's
+cells that bind the same name are often alternatives ("use the existing cluster" /
+"only if you have none, create it"), of which people run one.  The uses of the
+replacing binding count as the first one's too, so both are rewritten alike or
+neither is.
+
 Some uses cannot be listed at all (:func:`unseen_uses`): a class attribute is read
 through the class, a ``global`` name from other functions, and a caller may name
 what lines the engine does not parse read (a notebook's magics).
@@ -139,6 +146,8 @@ def uses_reaching(ctx: FixContext, binding: Binding) -> list[ast.Name]:
     for other in later:
         there = ctx.statement_of(other.node)
         if ctx.block_of(there) is ctx.block_of(home):
+            if not binding.uses and binding.scope.kind == "module" and not extra:
+                extra.extend(other.uses)  # a value nothing reads, replaced: see the module's docstring
             continue  # a later assignment in the same block replaces the value for good
         extra.extend(use for use in other.uses
                      if (horizon is None or position(use) < horizon) and not runs_after_in_block(ctx, there, use))
