@@ -45,6 +45,7 @@ from .notebooks import (
 )
 
 APPEND_REFUSAL = "the cell appends to a file (%%writefile -a), so it is not fixed"
+LAYOUT_REFUSAL = "the notebook's JSON layout cannot be reproduced, so it is not rewritten"
 NOT_PYTHON = "skipped, not Python even with magics masked"
 
 
@@ -144,6 +145,10 @@ class Document:
     def where(self, index: int) -> str:
         """How a cell is named in messages."""
         return f"cell {index + 1}"
+
+    def unwritable(self) -> str | None:
+        """Why a changed text could not be written back to this file, or None."""
+        return None
 
 
 def load(data: bytes, path: Path | None) -> Document:
@@ -289,6 +294,9 @@ class NotebookDocument(Document):
 
     def render(self, cells: dict[int, str]) -> bytes:
         return self.notebook.with_sources(cells)
+
+    def unwritable(self) -> str | None:
+        return LAYOUT_REFUSAL if self.notebook.layout is None else None
 
     def diff(self, display: str, cells: dict[int, str]) -> Iterator[str]:
         for index in sorted(cells):

@@ -250,6 +250,10 @@ def _fix_program(result: FileResult, document: Document, program: Program, selec
     outcome = fix_text(program.text, path=program.path, settings=program.settings, selected=selection,
                        unsafe=fixing.unsafe, analysed=analysed, hidden=program.hidden_names())
     changed = outcome.text != program.text
+    if changed and document.unwritable() is not None:  # every finding is left, with why
+        program.refusal = document.unwritable()
+        _fix_program(result, document, program, selection, fixing, analysed)
+        return
     if changed:
         for index, text in program.cells(outcome.text).items():
             if text != document.cell_text(index):
