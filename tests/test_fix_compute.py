@@ -296,3 +296,31 @@ def test_creation_guarded_by_a_handler_for_v1_errors_stays(tmp_path: Path) -> No
     report = fix(script)
     assert "cluster = ComputeTarget.create(ws, cluster_name, config)" in script.read_text()
     assert "the except clause does not create the compute with one ComputeTarget.create(...)" in report
+
+
+def test_a_lookup_replaced_before_any_read_goes_only_with_its_replacement(tmp_path: Path) -> None:
+    """``cluster = ws.compute_targets[n]`` that nothing reads before a later statement creates the
+    cluster: in a notebook the two are alternative cells, one of them skipped, so the lookup's value
+    may reach the code written for the creation's.  The creation stays v1 (its get_status() has no
+    v2 form), so the lookup does too."""
+    script = project(tmp_path, HEADER + """\
+cluster = ws.compute_targets["cpu-cluster"]
+config = AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", max_nodes=4)
+cluster = ComputeTarget.create(ws, "cpu-cluster", config)
+cluster.wait_for_completion(show_output=True)
+print(cluster.get_status().serialize())
+""")
+    report = fix(script)
+    text = script.read_text()
+    assert 'cluster = ws.compute_targets["cpu-cluster"]' in text and "ml_client.compute.get" not in text
+    assert "where it may hold this value or the one assigned at line 7" in report, report
+
+
+def test_alike_replacements_of_a_value_nothing_reads_are_both_migrated(tmp_path: Path) -> None:
+    text, records = _run(tmp_path, """\
+cluster = ws.compute_targets["cpu-cluster"]
+cluster = ws.compute_targets["gpu-cluster"]
+Experiment(ws, "alike").submit(ScriptRunConfig("./src", "train.py", compute_target=cluster))
+""", existing="cpu-cluster,gpu-cluster")
+    assert text.count("ml_client.compute.get(") == 2
+    assert [j["job"]["compute"] for j in submitted(records)] == ["gpu-cluster"]
