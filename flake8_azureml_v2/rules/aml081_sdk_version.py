@@ -18,7 +18,8 @@ RULE = Rule(
         "Programs print or check the SDK version they run with. After the migration that SDK is "
         "azure-ai-ml, whose version the standard library reads from the installed package; the "
         "azureml-core version no longer says anything about the code. The fix writes the v2 "
-        "version and a TODO, because the value printed changes."
+        "version and a TODO, because the value printed changes, and only in a program that already "
+        "imports azure-ai-ml: one that otherwise stays v1 would need the v2 SDK just for the print."
     ),
     example='print("SDK version:", azureml.core.VERSION)',
     use_instead='print("SDK version:", importlib.metadata.version("azure-ai-ml"))',
