@@ -52,12 +52,20 @@ def _keys_read(attribute: ast.Attribute, ctx: FixContext) -> bool:
     return isinstance(owner, (ast.For, ast.AsyncFor, ast.comprehension)) and owner.iter is attribute
 
 
+def _bare_method_call(use: ast.Name, method: str, ctx: FixContext) -> ast.Call | None:
+    """``ws.<method>()`` called without arguments on the workspace ``use`` names, or None."""
+    attribute = ctx.parent(use)
+    call = ctx.parent(attribute) if attribute is not None else None
+    if (isinstance(attribute, ast.Attribute) and attribute.attr == method and isinstance(call, ast.Call)
+            and call.func is attribute and not call.args and not call.keywords):
+        return call
+    return None
+
+
 def _details(use: ast.Name, client: str, unit: Rewrite, ctx: FixContext) -> bool:
     """``ws.get_details()`` shown or printed (D+T): the v2 Workspace entity."""
-    method = ctx.parent(use)
-    call = ctx.parent(method) if method is not None else None
-    if not (isinstance(method, ast.Attribute) and method.attr == "get_details" and isinstance(call, ast.Call)
-            and call.func is method and not call.args and not call.keywords):
+    call = _bare_method_call(use, "get_details", ctx)
+    if call is None:
         return False
     shown = ctx.parent(call)
     printed = (isinstance(shown, ast.Call) and isinstance(shown.func, ast.Name) and shown.func.id == "print"
@@ -74,10 +82,8 @@ def _details(use: ast.Name, client: str, unit: Rewrite, ctx: FixContext) -> bool
 def _default_store_attribute(use: ast.Name, client: str, unit: Rewrite, ctx: FixContext) -> bool:
     """``ws.get_default_datastore().name`` (or another attribute both SDKs' datastores have):
     read off v2's default datastore (mapping-extension 4.1)."""
-    method = ctx.parent(use)
-    call = ctx.parent(method) if method is not None else None
-    if not (isinstance(method, ast.Attribute) and method.attr == "get_default_datastore" and isinstance(call, ast.Call)
-            and call.func is method and not call.args and not call.keywords):
+    call = _bare_method_call(use, "get_default_datastore", ctx)
+    if call is None:
         return False
     read = ctx.parent(call)
     if not (isinstance(read, ast.Attribute) and read.attr in SHARED_ATTRIBUTES and isinstance(read.ctx, ast.Load)):
