@@ -53,3 +53,35 @@ def test_new_arguments_take_the_place_of_removed_ones(source: str, expected: str
     every = listedit.elements(container)
     edits = listedit.delete_many(source, container, every) + listedit.append(source, container, ["x=0"], "\n", [])
     assert apply_edits(source, edits) == expected
+
+
+def test_a_backslash_between_arguments_is_no_argument() -> None:
+    """ast-grep gives a line-ending backslash a node of its own: positional arguments are still
+    counted right past it, and deleting next to it leaves Python that parses."""
+    source = "f(1, \\\n  2, \\\n  c=3)"
+    call = SgRoot(source, "python").root().find(kind="call")
+    container = call.field("arguments")
+    assert [(e.keyword, e.node.text()) for e in listedit.elements(container)] == [(None, "1"), (None, "2"), ("c", "c=3")]
+    for doomed in listedit.elements(container):
+        ast.parse(apply_edits(source, listedit.delete(source, container, doomed)))
+
+
+BACKSLASHED = """\
+from azureml.core import Experiment, ScriptRunConfig, Workspace
+
+ws = Workspace.from_config()
+src = ScriptRunConfig(source_directory='.', \\
+                      script='train.py', \\
+                      compute_target='cpu')
+run = Experiment(ws, 'e').submit(src)
+"""
+
+
+def test_calls_continued_with_backslashes_are_migrated(tmp_path) -> None:
+    from .migrate_helpers import fix, project
+
+    script = project(tmp_path, BACKSLASHED)
+    report = fix(script)
+    assert "AML002 fixed" in report and "internal error" not in report, report
+    assert "command(code='.', \\\n" in script.read_text()
+    ast.parse(script.read_text())

@@ -14,7 +14,9 @@ from ..source import line_break, line_start
 from .edits import Edit
 from .statements import comments
 
-_SKIPPED = frozenset({"comment", ",", "(", ")"})
+# Between elements: what is not one (a backslash at a line's end is a named node to ast-grep).
+_TRIVIA = frozenset({"comment", "line_continuation"})
+_SKIPPED = _TRIVIA | {",", "(", ")"}
 
 
 @dataclass
@@ -60,7 +62,7 @@ def delete(text: str, container: SgNode, element: Element) -> list[Edit]:
     """Remove one element and the comma that belongs to it."""
     children = _siblings(container)
     position = next(i for i, c in enumerate(children) if c.range().start.index == element.start)
-    after = next((c for c in children[position + 1:] if c.kind() != "comment"), None)
+    after = next((c for c in children[position + 1:] if c.kind() not in _TRIVIA), None)
     if after is not None and after.kind() == ",":
         start, end = element.start, after.range().end.index
         while end < len(text) and text[end] in " \t":
@@ -74,7 +76,7 @@ def delete(text: str, container: SgNode, element: Element) -> list[Edit]:
             while start > begin and text[start - 1] in " \t":  # no trailing blanks left behind
                 start -= 1
         return [Edit(start, end, "")]
-    before = next((c for c in reversed(children[:position]) if c.kind() != "comment"), None)
+    before = next((c for c in reversed(children[:position]) if c.kind() not in _TRIVIA), None)
     if before is not None and before.kind() == ",":
         between = text[before.range().end.index:element.start]
         if "#" in between:
