@@ -6,6 +6,8 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+import pytest
+
 from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
 
 PIPELINE = """\
@@ -123,9 +125,25 @@ def test_three_step_pipeline_becomes_a_valid_pipeline_job(tmp_path: Path) -> Non
     created = next(r for r in records if r["operation"] == "compute.begin_create_or_update")["compute"]
     assert (created["name"], created["size"], created["max_instances"], created["idle_time_before_scale_down"]) == (
         "cpu-cluster", "STANDARD_DS12_V2", 4, 1800)
-    # pipeline_run.wait_for_completion() (v1's show_output=False): polled until the job ends
+    # pipeline_run.wait_for_completion(): a PipelineRun shows its output by default (mapping.md 3), as stream does
     submitted = next(i for i, r in enumerate(records) if r["operation"] == "jobs.create_or_update")
-    assert records[-1] == {"operation": "jobs.get", "name": f"recorded-job-{submitted + 1}"}
+    assert records[-1] == {"operation": "jobs.stream", "name": f"recorded-job-{submitted + 1}"}
+
+
+@pytest.mark.parametrize(("wait", "expected"), [
+    ("pipeline_run.wait_for_completion(show_output=False)", "_v1_wait(ml_client, pipeline_run.name)\n"),
+    ("pipeline_run.wait_for_completion(False, raise_on_error=False)",
+     "_v1_wait(ml_client, pipeline_run.name, raise_on_error=False)\n"),
+    ("pipeline_run.wait_for_completion(True, 600)", None),  # timeout_seconds: no v2 form
+])
+def test_a_pipeline_run_waits_with_its_own_signature(tmp_path: Path, wait: str, expected: str | None) -> None:
+    script = project(tmp_path, PIPELINE.replace("pipeline_run.wait_for_completion()", wait), "pipeline.py")
+    report = fix(script)
+    text = script.read_text()
+    if expected is None:
+        assert wait in text and "AML041 left" in report, report
+    else:
+        assert expected in text and "AML041 fixed" in report, report
 
 
 def test_pipeline_data_instead_of_output_file_dataset_config(tmp_path: Path) -> None:

@@ -72,6 +72,12 @@ def _job(call: ast.Call, unit: Rewrite, ctx: FixContext, client: str) -> bool:
     return False
 
 
+def _submits_pipeline(call: ast.Call, ctx: FixContext) -> bool:
+    bound = bind_arguments(call, ["config", "tags"])
+    config = None if isinstance(bound, str) else bound.values.get("config")
+    return isinstance(config, ast.Name) and _holds(ctx, config, PIPELINE)
+
+
 def _specialised(call: ast.Call, values: dict[str, ast.expr], unit: Rewrite, ctx: FixContext) -> bool:
     """HyperDriveConfig, AutoMLConfig and estimators: their rules build the v2 job (job_kinds)."""
     return job_kinds.submit(call, values, unit, ctx)
@@ -156,7 +162,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         run = ctx.assigned_binding(call)
         if run is not None:
             unit.binding = run
-            translate_run_uses(run, client, unit, ctx, workspace, call, extra)
+            translate_run_uses(run, client, unit, ctx, workspace, call, extra, pipeline=_submits_pipeline(call, ctx))
         elif not isinstance(ctx.parent(call), ast.Expr):
             unit.refuse("the submitted run is used as a value this fix cannot follow")
         container = sg_call.field("arguments")

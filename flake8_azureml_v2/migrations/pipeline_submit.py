@@ -59,7 +59,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         run = ctx.assigned_binding(call)
         if run is not None:
             unit.binding = run
-            translate_run_uses(run, client, unit, ctx, workspace, call, None)
+            translate_run_uses(run, client, unit, ctx, workspace, call, None, pipeline=True)
         elif not isinstance(ctx.parent(call), ast.Expr):
             unit.refuse("the submitted run is used as a value this fix cannot follow")
         yield unit

@@ -212,6 +212,33 @@ RUN_METHODS: tuple[MethodSpec, ...] = (
                defaults={"prefix": "None", "output_directory": "None", "append_prefix": "True"}),
     MethodSpec("id", template="{run_id}", attribute=True),
 )
+# A PipelineRun waits with its own signature and shows its output by default (mapping.md 3):
+# ``wait_for_completion(show_output=True, timeout_seconds=sys.maxsize, raise_on_error=True)``.
+_PIPELINE_WAIT_SIGNATURE = ("show_output", "timeout_seconds", "raise_on_error")
+
+
+def _pipeline_streams(values: dict[str, ast.expr]) -> bool:
+    return "timeout_seconds" not in values and _literal(values, "show_output", True) and _literal(
+        values, "raise_on_error", True)
+
+
+def _pipeline_polls(values: dict[str, ast.expr]) -> bool:
+    shown = values.get("show_output")
+    return ("timeout_seconds" not in values and isinstance(shown, ast.Constant) and shown.value is False
+            and _literal(values, "raise_on_error", True, False))
+
+
+PIPELINE_RUN_METHODS: tuple[MethodSpec, ...] = (
+    MethodSpec("wait_for_completion", _PIPELINE_WAIT_SIGNATURE, template="{client}.jobs.stream({run_id})",
+               finding="AML041", statement_only=True, accepts=_pipeline_streams),
+    MethodSpec("wait_for_completion", _PIPELINE_WAIT_SIGNATURE, template="_v1_wait({client}, {run_id})",
+               finding="AML041", statement_only=True,
+               accepts=lambda v: _pipeline_polls(v) and "raise_on_error" not in v, helpers={"_v1_wait": _WAIT}),
+    MethodSpec("wait_for_completion", _PIPELINE_WAIT_SIGNATURE, template="_v1_wait({client}, {run_id}, "
+               "raise_on_error={raise_on_error})", finding="AML041", statement_only=True, accepts=_pipeline_polls,
+               helpers={"_v1_wait": _WAIT}),
+    *(spec for spec in RUN_METHODS if spec.method != "wait_for_completion"),
+)
 # Methods whose v2 form needs the workspace's client where the run is used.
 NEEDS_CLIENT = {spec.method for spec in RUN_METHODS if "{client}" in spec.template} | {
     "get_details", "register_model"}
@@ -266,6 +293,7 @@ class RunNames:
 
     client: str  # the workspace's MLClient
     run_id: str  # the job name as an expression
+    pipeline: bool = False  # the run of a submitted pipeline (a PipelineRun in v1)
 
 
 def translate_use(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext, job: bool = True,
@@ -275,7 +303,7 @@ def translate_use(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext
     which has no studio link.  ``submitted=False``: an interactive MLflow run (``start_logging``),
     which is no job, so nothing asks ``ml_client.jobs`` about it."""
     values = {"client": names.client, "run_id": names.run_id}
-    specs = [s for s in RUN_METHODS if (job or "{receiver}" not in s.template)
+    specs = [s for s in (PIPELINE_RUN_METHODS if names.pipeline else RUN_METHODS) if (job or "{receiver}" not in s.template)
              and (submitted or (".jobs." not in s.template and "_v1_wait" not in s.helpers))]
     if any(apply_method_spec(spec, use, unit, ctx, values) for spec in specs):
         if any(name in unit.helpers for name in _TRACKED):
