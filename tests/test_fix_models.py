@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from .conftest import run
 from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
 
@@ -238,3 +240,18 @@ def test_a_scoring_script_a_notebook_writes_and_deploys_with_several_models_keep
     assert 'Model.get_model_path("churn")' in sources(book)[0]
     book.write_text(notebook("%%writefile score.py\n" + SCORE, deploy.replace("[m1, m2]", "[m1]")))
     assert "AML037 fixed" in fix(book)
+
+
+@pytest.mark.parametrize("run", ["def run(mini_batch):\n    return [model_path for _ in mini_batch]\n",
+                                 "def run(raw):\n    return raw\n\n\nconfig = ParallelRunConfig(None, 'x.py', 1, 'append_row', 'c', 1)\nprint(config)\n",
+                                 "def run(raw):\n    return raw\n\n\nfrom azure.ai.ml.parallel import parallel_run_function\n"
+                                 "batch = parallel_run_function(name='score')\n"])
+def test_a_batch_entry_script_whose_caller_is_not_in_view_keeps_get_model_path(tmp_path: Path, run: str) -> None:
+    """No caller in the project, but the script shows it is a ParallelRunStep entry script (run()'s
+    mini_batch, or the module builds the ParallelRunConfig): only a deployment sets AZUREML_MODEL_DIR."""
+    script = project(tmp_path, "from azureml.core.model import Model\nfrom azureml.pipeline.steps import ParallelRunConfig\n\n\n"
+                     "def init():\n    global model_path\n    model_path = Model.get_model_path('churn')\n\n\n" + run,
+                     "batch_score.py")
+    report = fix(script)
+    assert "AML037 left: the script runs as a ParallelRunConfig entry script" in report, report
+    assert "Model.get_model_path('churn')" in script.read_text()

@@ -26,10 +26,12 @@ from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Build, CallSpec, Drop, Keep, Refuse, Refused, apply_call_spec
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding
+from ..engine.nodes import all_nodes
 from ._common import attribute_path, kept_as_is, workspace_binding, workspace_items
 from ..v1api import SURFACE
 from .injob._shared import is_pure
 from ._v1_readers import MODEL as MODEL_ASSET, v1_reader
+from .parallel import PARALLEL_RUN_CONFIG
 from .run_handle import MODEL_READS, v1_model_id, v1_model_version
 
 MODEL = "azureml.core.Model"
@@ -182,6 +184,9 @@ def _run_outside_a_deployment(ctx: FixContext) -> str | None:
     writes it or the project index knows it: only a deployment sets AZUREML_MODEL_DIR."""
     context = ctx.analysis.context
     settings = getattr(context, "settings", None)
+    shape = _batch_shape(ctx)
+    if shape is not None:
+        return shape
     other = next((name for name in getattr(settings, "launchers", ()) if name != INFERENCE_CONFIG), None)
     if other is not None:  # a notebook's %%writefile cell: the notebook names its launchers
         return other
@@ -194,6 +199,24 @@ def _run_outside_a_deployment(ctx: FixContext) -> str | None:
         found = next((r for r in index.references_to(Path(path)) if r.launcher != INFERENCE_CONFIG), None)
         ctx.cache[key] = found.launcher if found is not None else None
     return ctx.cache[key]  # type: ignore[return-value]
+
+
+# ParallelRunStep's entry-script contract names run()'s argument so; a deployment's is the request.
+_BATCH_ARGUMENTS = ("mini_batch", "minibatch", "input_files")
+
+
+def _batch_shape(ctx: FixContext) -> str | None:
+    """What in the script itself says it is a batch (ParallelRunStep) entry script, where the
+    project shows no caller: ``run(mini_batch)``, or the module builds the ParallelRunConfig."""
+    for node in ctx.model.tree.body:
+        if (isinstance(node, ast.FunctionDef) and node.name == "run" and node.args.args
+                and node.args.args[0].arg.lower() in _BATCH_ARGUMENTS):
+            return PARALLEL_RUN_CONFIG
+    if ctx.model.calls_to(PARALLEL_RUN_CONFIG) or any(  # v1's, or the v2 form an earlier pass made of it
+            isinstance(n, ast.Call) and getattr(n.func, "id", getattr(n.func, "attr", None)) == "parallel_run_function"
+            for n in all_nodes(ctx.model.tree)):
+        return PARALLEL_RUN_CONFIG
+    return None
 
 
 def _deployed_with_other_models(ctx: FixContext) -> str | None:
