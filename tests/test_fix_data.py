@@ -218,7 +218,7 @@ def test_registered_dataset_and_datastore_lookups(tmp_path: Path) -> None:
     scans = scans.register(workspace=ws, name="scans")
     env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
     config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster", environment=env,
-                             arguments=["--mnist", mnist.as_mount(), "--iris", iris.as_named_input("iris"),
+                             arguments=["--mnist", mnist.as_mount(), "--iris", iris.as_named_input("iris").as_download(),
                                         "--scans", scans.as_download()])
     run = Experiment(ws, "registered").submit(config)
     """
@@ -227,7 +227,7 @@ def test_registered_dataset_and_datastore_lookups(tmp_path: Path) -> None:
     _placeholders_bound(job["component"]["command"], job)
     # 4.2: azureml:<name>@latest, typed by how the job reads it
     assert job["inputs"]["mnist"] == {"type": "uri_folder", "path": "mnist@latest"}
-    assert job["inputs"]["iris"] == {"type": "mltable", "path": "iris@latest"}
+    assert job["inputs"]["iris"] == {"type": "uri_folder", "mode": "download", "path": "iris@latest"}
     assert job["inputs"]["scans"] == {"type": "uri_folder", "mode": "download", "path": "//datastores/archive/paths/scans/"}
     # 4.1 ws.datastores[n]; 4.2 register() with v1's create_new_version=False: version "1" and a TODO
     assert 'store = ml_client.datastores.get("archive")' in migrated
@@ -421,7 +421,7 @@ def _script_before_its_launcher(folder: Path, others: int) -> None:
     (folder / "z_jobs").mkdir()
     (folder / "z_jobs" / "submit.py").write_text(LAUNCHER.replace('source_directory="./src"', 'source_directory="../src"'))
     for index in range(others):
-        (folder / f"other_{index}.py").write_text("import azureml.core\nprint(azureml.core.VERSION)\n")
+        (folder / f"other_{index}.py").write_text("from azureml.core import Workspace\n\nws = Workspace.from_config()\nprint(ws.name)\n")
 
 
 @pytest.mark.parametrize("others", [0, 30])  # with 30 more files, worker processes fix them
@@ -764,3 +764,11 @@ def test_a_datastore_registered_inside_the_dataset_expression_stays(tmp_path: Pa
              '"images/"))\n')
     _left_as_written(tmp_path, _submitting(setup, '["--data", ds.as_mount()]', more="from azureml.core import Datastore\n"),
                      "the datastore is registered inside the expression that is rewritten", "register_azure_blob_container")
+
+
+def test_a_registered_dataset_read_directly_is_left(tmp_path: Path) -> None:
+    """Read directly, a registered dataset of unknown type may be a file or a tabular dataset
+    (mapping-extension 4.2: BP only when the type is known; 4.4: the script's use decides)."""
+    program = _submitting('iris = ws.datasets["iris"]\n', '["--iris", iris.as_named_input("iris")]')
+    _left_as_written(tmp_path, program, "a registered dataset read directly (no as_mount()/as_download()) may be a "
+                     "file or a tabular dataset", 'iris = ws.datasets["iris"]')

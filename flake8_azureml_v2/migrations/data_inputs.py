@@ -285,9 +285,8 @@ def input_kind(used: Consumed, taken: Taken) -> str:
                           "input fits; migrate it by hand", RefusalKind.NOT_YET)
         return used.source.kind
     if used.mode == "direct":
-        taken.notes.append("the registered dataset is read directly, so as a tabular (mltable) input")
-        taken.todos.append(MLTABLE_TODO)
-        return "mltable"
+        raise Refused("a registered dataset read directly (no as_mount()/as_download()) may be a file or a tabular "
+                      "dataset, and the script decides what v2 input fits; migrate it by hand", RefusalKind.NOT_YET)
     taken.notes.append("the registered dataset is mounted or downloaded, so it is read as a folder (uri_folder)")
     return "uri_folder"
 
