@@ -115,7 +115,8 @@ def test_a_name_computed_at_run_time_is_cleaned_at_run_time(tmp_path: Path) -> N
     """publish(name=<expression>): the same cleaning, done by a helper on the value v1 got."""
     script = project(tmp_path, PIPELINE.replace(
         'published = pipeline.publish(name="nightly_training"',
-        'stamp = "2030_01_01"\nrun_name = stamp + " nightly"\npublished = pipeline.publish(name=run_name'))
+        'import datetime\nstamp = datetime.date(2030, 1, 1).strftime("%Y_%m_%d")\nrun_name = stamp + " nightly"\n'
+        'published = pipeline.publish(name=run_name'))
     report = fix(script)
     assert "AML044 fixed" in report, report
     migrated = script.read_text()
@@ -136,3 +137,17 @@ def test_a_name_from_a_call_is_left(tmp_path: Path) -> None:
     report = fix(script)
     assert "AML044 left: the published name is not a literal or a plain expression" in report, report
     assert 'published = pipeline.publish(name=make_name(), description="Trains nightly"' in script.read_text()
+
+
+def test_a_name_built_from_known_strings_is_cleaned_where_it_is_written(tmp_path: Path) -> None:
+    """``stamp + " nightly"`` of strings the program fixes is known: the endpoint name is written out."""
+    script = project(tmp_path, PIPELINE.replace(
+        'published = pipeline.publish(name="nightly_training"',
+        'stamp = "2030_01_01"\nrun_name = stamp + " nightly"\npublished = pipeline.publish(name=run_name'))
+    report = fix(script)
+    assert "AML044 fixed" in report, report
+    migrated = script.read_text()
+    assert "_v1_endpoint_name(" not in migrated
+    records = execute(script)
+    first, with_default = [r["entity"] for r in _records(records, "batch_endpoints.begin_create_or_update")]
+    assert first["name"] == with_default["name"] == "p-2030-01-01-nightly"
