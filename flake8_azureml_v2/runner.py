@@ -248,7 +248,7 @@ def _fix_program(result: FileResult, document: Document, program: Program, selec
     from .api import fix_text
 
     outcome = fix_text(program.text, path=program.path, settings=program.settings, selected=selection,
-                       unsafe=fixing.unsafe, analysed=analysed, hidden=program.hidden_names())
+                       unsafe=fixing.unsafe, analysed=analysed, hidden=program.hidden_names(), tree=program.tree)
     changed = outcome.text != program.text
     if changed:
         for index, text in program.cells(outcome.text).items():
