@@ -209,8 +209,8 @@ def plan(
     unused = unused_imports(staged, is_target)
     removed_aliases: set[int] = set()
     doomed_by_statement: list[tuple[ast.Import | ast.ImportFrom, list[ast.alias]]] = []
-    for node in all_nodes(tree):
-        if not isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) not in unused:
+    for node in all_nodes(tree) if unused else ():  # in the tree's order, when any import is unused
+        if id(node) not in unused:  # (its keys are this tree's import statements)
             continue
         doomed = [
             a for a in node.names
