@@ -74,11 +74,13 @@ def _aligned_lines(locator: Locator, call: ast.Call, bracket: int, rewritten: Ed
     strings, whose indentation no edit touches."""
     source = locator.source.text
     column = bracket - locator.line_start(bracket)
-    strings = [(locator.start(node), locator.end(node)) for node in ast.walk(call)
-               if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.lineno != node.end_lineno]
-    found = []
+    found: list[int] = []
     line = locator.line_end(bracket)
     end = locator.end(call)
+    if not (line < end and line < len(source)):
+        return found  # the call ends on its bracket's line: no walk of it for strings
+    strings = [(locator.start(node), locator.end(node)) for node in ast.walk(call)
+               if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.lineno != node.end_lineno]
     while line < end and line < len(source):
         following = locator.line_end(line)
         text = source[line:following]
