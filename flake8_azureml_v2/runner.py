@@ -248,7 +248,7 @@ def _fix_program(result: FileResult, document: Document, program: Program, selec
     from .api import fix_text
 
     outcome = fix_text(program.text, path=program.path, settings=program.settings, selected=selection,
-                       unsafe=fixing.unsafe, analysed=analysed, hidden=program.hidden_names())
+                       unsafe=fixing.unsafe, analysed=analysed, hidden=program.hidden_names(), tree=program.tree)
     changed = outcome.text != program.text
     if changed and document.unwritable() is not None:  # every finding is left, with why
         program.refusal = document.unwritable()
@@ -442,12 +442,16 @@ def _mentions_azureml(target: Target) -> bool:
 
 def _prepare_for_workers(targets: list[Target], pending: list[int], settings: Settings, fixing: bool = False) -> None:
     """Load the rules and build the project indexes once, before the workers fork; when
-    ``fixing``, also the index of what other files import (each worker would scan the
-    project again, and while files are being written)."""
+    ``fixing``, also the fixer's modules and the index of what other files import (each
+    worker would scan the project again, and while files are being written)."""
     from .engine import importers
     from .rules import all_rules
 
     all_rules()
+    if fixing:
+        from .migrations import preload
+
+        preload()
     for root in _scan_projects(targets, pending, settings):
         if fixing:
             importers.prepare(root)

@@ -8,6 +8,8 @@ bindings such as ``run = exp.submit(cfg)`` can be followed.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .engine.surface import Surface
 
 # Packages that live under the ``azureml`` namespace but belong to the v2 era.
@@ -288,6 +290,7 @@ def canonical(qualname: str) -> str:
 V1_INSIDE_V2_ERA: tuple[str, ...] = ("azureml.automl.core.forecasting_parameters",)
 
 
+@lru_cache(maxsize=8192)  # asked for the same few names at every import and call of every file
 def is_v1(qualname: str) -> bool:
     """True for names under ``azureml.`` that are not a v2-era package."""
     if not qualname.startswith("azureml."):

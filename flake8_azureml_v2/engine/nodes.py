@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import ast
 
-_NODES = "_azureml_v2_nodes"
-_PARENTS = "_azureml_v2_parents"
-_TOP = "_azureml_v2_top"
+_INDEX = "_azureml_v2_index"  # (nodes, parents, ids of top-level children): one attribute, one look-up
 
 
 def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST], set[int]]:
@@ -37,15 +35,12 @@ def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST], set[int]]:
                     if isinstance(item, ast.AST):
                         nodes.append(item)
                         parents[id(item)] = node
-    setattr(tree, _NODES, nodes)
-    setattr(tree, _PARENTS, parents)
-    setattr(tree, _TOP, top)
+    setattr(tree, _INDEX, (nodes, parents, top))
     return nodes, parents, top
 
 
 def _kept(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST], set[int]]:
-    nodes = getattr(tree, _NODES, None)
-    return (nodes, getattr(tree, _PARENTS), getattr(tree, _TOP)) if nodes is not None else _index(tree)
+    return getattr(tree, _INDEX, None) or _index(tree)
 
 
 def all_nodes(tree: ast.AST) -> list[ast.AST]:

@@ -114,13 +114,24 @@ _FOUND: dict[tuple[Path, str, str], str | None] = {}
 project.PROJECT_CACHES.append(_FOUND)
 
 
-def _neighbours(here: Path, settings: object) -> Iterable[Path]:
-    """The files under the program's folder; a notebook's own file too (its %%writefile scripts)."""
+def _neighbours(here: Path, settings: object) -> list[Path]:
+    """The files under the program's folder; a notebook's own file too (its %%writefile scripts).
+    Listed once per program and project files: every reader looked for asks again."""
     root = project.root_for(here, settings)  # type: ignore[arg-type]
-    folder = here.parent
-    for candidate in project.project_files(root, getattr(settings, "exclude", ()))[:MAX_FILES]:
-        if (candidate != here or here.suffix == ".ipynb") and folder in candidate.parents:
-            yield candidate
+    exclude = getattr(settings, "exclude", ())
+    key = (here, root, exclude)
+    if key not in _NEIGHBOURS:
+        folder = here.parent.parts
+        depth = len(folder)
+        # ``here.parent in candidate.parents``, without making a path of each parent
+        _NEIGHBOURS[key] = [candidate for candidate in project.project_files(root, exclude)[:MAX_FILES]
+                            if (candidate != here or here.suffix == ".ipynb") and len(candidate.parts) > depth
+                            and candidate.parts[:depth] == folder]
+    return _NEIGHBOURS[key]
+
+
+_NEIGHBOURS: dict[tuple[Path, Path, tuple[str, ...]], list[Path]] = {}
+project.PROJECT_CACHES.append(_NEIGHBOURS)
 
 
 def _first_match(pattern: re.Pattern[bytes], paths: Iterable[Path], here: Path) -> str | None:

@@ -51,6 +51,14 @@ def code_of(binding: Binding, ctx: FixContext) -> str | None:
     return None
 
 
+def _code_once(binding: Binding, ctx: FixContext) -> str | None:
+    """``code_of``, asked once a pass: the dataset, output and PipelineData fixers each ask of every variable."""
+    codes: dict[int, str | None] = ctx.cache.setdefault("data_bindings:codes", {})  # type: ignore[assignment]
+    if id(binding) not in codes:
+        codes[id(binding)] = code_of(binding, ctx)
+    return codes[id(binding)]
+
+
 def _is_register(value: ast.expr) -> bool:
     return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "register"
 
@@ -68,7 +76,7 @@ def providers(ctx: FixContext, code: str, description: str) -> Iterator[Rewrite]
         if code == "AML022" and ctx.callee(statement.value) == UPLOAD_DIRECTORY:
             yield _kept(binding, statement.value, "it uploads the folder that the migrated jobs read")
             continue
-        if _is_register(statement.value) or code_of(binding, ctx) != code:
+        if _is_register(statement.value) or _code_once(binding, ctx) != code:
             continue
         value = statement.value
         unit = Rewrite(code, value, description, binding=binding)

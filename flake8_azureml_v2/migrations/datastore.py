@@ -127,7 +127,15 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             yield _provider("AML023", statement, binding, value, ctx)
 
 
-def _handles(ctx: FixContext) -> Iterator[tuple[ast.Assign, Binding, ast.expr]]:
+def _handles(ctx: FixContext) -> list[tuple[ast.Assign, Binding, ast.expr]]:
+    """The datastore handles of the program, found once a pass: both datastore fixers ask."""
+    found = ctx.cache.get("datastore:handles")
+    if found is None:
+        found = ctx.cache["datastore:handles"] = list(_find_handles(ctx))
+    return found  # type: ignore[return-value]
+
+
+def _find_handles(ctx: FixContext) -> Iterator[tuple[ast.Assign, Binding, ast.expr]]:
     for binding in ctx.model.bindings:
         statement = binding.node
         if not isinstance(statement, ast.Assign) or len(statement.targets) != 1 \

@@ -23,7 +23,7 @@ def realigned(locator: Locator, calls: Iterable[ast.Call], rewritten: list[Edit]
     """Edits of ``final`` (the text ``rewritten`` and later steps made of the locator's source;
     ``to_final`` maps a source offset there) that move aligned argument lines with their bracket."""
     source = locator.source.text
-    by_bracket = {locator.end(call.func): call for call in calls}
+    by_bracket = _by_bracket(locator, calls, rewritten)
     ordered = EditSet()
     ordered.add(rewritten)  # they were applied together: none overlaps another
     shifts: dict[int, int] = {}  # source line start -> columns to move
@@ -43,6 +43,15 @@ def realigned(locator: Locator, calls: Iterable[ast.Call], rewritten: list[Edit]
         if moved and final[at:at + indent] == " " * indent and (at == 0 or final[at - 1] in "\r\n"):
             edits.append(Edit(at, at, " " * moved) if moved > 0 else Edit(at, at - moved, ""))
     return edits
+
+
+def _by_bracket(locator: Locator, calls: Iterable[ast.Call], rewritten: list[Edit]) -> dict[int, ast.Call]:
+    """Where each call's callee ends (its opening bracket) -> the call, for the calls whose
+    callee ends on a line where an edit ends (or the line before, should that edit end the
+    text): locating every call of a large file costs more than the rest of the layout."""
+    lines = {locator.source.line_of(edit.end) for edit in rewritten}
+    lines |= {line - 1 for line in lines}
+    return {locator.end(call.func): call for call in calls if call.func.end_lineno in lines}
 
 
 def _bracket_move(source: str, final: str, bracket: int, moved_to: int, locator: Locator) -> int:
@@ -65,11 +74,13 @@ def _aligned_lines(locator: Locator, call: ast.Call, bracket: int, rewritten: Ed
     strings, whose indentation no edit touches."""
     source = locator.source.text
     column = bracket - locator.line_start(bracket)
-    strings = [(locator.start(node), locator.end(node)) for node in ast.walk(call)
-               if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.lineno != node.end_lineno]
-    found = []
+    found: list[int] = []
     line = locator.line_end(bracket)
     end = locator.end(call)
+    if not (line < end and line < len(source)):
+        return found  # the call ends on its bracket's line: no walk of it for strings
+    strings = [(locator.start(node), locator.end(node)) for node in ast.walk(call)
+               if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.lineno != node.end_lineno]
     while line < end and line < len(source):
         following = locator.line_end(line)
         text = source[line:following]

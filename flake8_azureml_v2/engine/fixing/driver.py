@@ -100,6 +100,7 @@ def fix_text(
     protected: Collection[str] = (),
     analysed: Analysis | None = None,
     hidden: Collection[str] = (),
+    tree: ast.Module | None = None,
 ) -> FixOutcome:
     """Rewrite ``text``; raises :class:`SourceError` when it cannot be analysed and
     :class:`FixError` when the fixes do not settle.
@@ -109,20 +110,23 @@ def fix_text(
     lines): a module-level binding of such a name keeps its name and value.
     ``analysed`` is this text's analysis with these rules and settings, when the
     caller has it already (a check that goes on to ask what fix would do): the
-    first pass starts from it instead of analysing again."""
+    first pass starts from it instead of analysing again.  ``tree`` is ``text`` parsed, when
+    the caller has parsed it already (a notebook's joined cells): it is not parsed again."""
     with paused_gc():
-        return _fix(text, rules, surface, path, settings, selected, unsafe, max_passes, protected, analysed, hidden)
+        return _fix(text, rules, surface, path, settings, selected, unsafe, max_passes, protected, analysed, hidden,
+                    tree)
 
 
 def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.PathLike[str] | None,
          settings: Settings | None, selected: Selector, unsafe: bool, max_passes: int,
-         protected: Collection[str], analysed: Analysis | None = None, hidden: Collection[str] = ()) -> FixOutcome:
+         protected: Collection[str], analysed: Analysis | None = None, hidden: Collection[str] = (),
+         tree: ast.Module | None = None) -> FixOutcome:
     known = _Rules.of(rules)
     original = SourceText(text)
     outcome = FixOutcome(text)
     maps: list[OffsetMap] = []
     analysis: Analysis | None = None
-    last = _Pass(text)
+    last = _Pass(text, snapshot=verify.Snapshot(text, tree) if tree is not None else None)
     for number in range(1, max_passes + 1):
         outcome.passes = number
         checked = last.snapshot if last.snapshot is not None and last.snapshot.text == text else None

@@ -91,6 +91,12 @@ def _pyflakes_spelling(statement: ast.Import | ast.ImportFrom, alias: ast.alias)
     return f"{full} as {alias.asname}" if alias.asname else full
 
 
+# The classes whole-tree walks test with ``is`` and ``in``, not a chain of isinstance calls per
+# node: twice as fast, and the same on trees ``ast.parse`` made, whose nodes are of these very classes.
+_IMPORTS = frozenset({ast.Import, ast.ImportFrom})
+_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+
+
 def _bound_name(alias: ast.alias) -> str:
     return alias.asname or alias.name.split(".")[0]
 
@@ -111,18 +117,19 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
     strings: set[str] = set()
     bindings: dict[str, int] = {}
     for node in all_nodes(staged.tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            by_position[(node.lineno, node.col_offset)] = node
-            for alias in node.names:
-                bindings[_bound_name(alias)] = bindings.get(_bound_name(alias), 0) + 1
-        elif isinstance(node, ast.Name):
+        kind = node.__class__  # (see _IMPORTS)
+        if kind is ast.Name:
             if isinstance(node.ctx, ast.Store):
                 bindings[node.id] = bindings.get(node.id, 0) + 1
             else:
                 loaded.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        elif kind in _IMPORTS:
+            by_position[(node.lineno, node.col_offset)] = node
+            for alias in node.names:
+                bindings[_bound_name(alias)] = bindings.get(_bound_name(alias), 0) + 1
+        elif kind in _DEFINITIONS:
             bindings[node.name] = bindings.get(node.name, 0) + 1
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 200:
+        elif kind is ast.Constant and isinstance(node.value, str) and len(node.value) < 200:
             strings.update(node.value.replace(".", " ").replace("[", " ").split())  # __all__, string annotations
     found: dict[int, set[str]] = {}
     ambiguous = False
@@ -162,24 +169,25 @@ def bound_names(tree: ast.Module) -> dict[str, list[ast.AST]]:
         found.setdefault(name, []).append(node)
 
     for node in all_nodes(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            add(node.id, node)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        kind = node.__class__  # (see _IMPORTS)
+        if kind is ast.Name:
+            if not isinstance(node.ctx, ast.Load):
+                add(node.id, node)
+        elif kind in _DEFINITIONS:
             add(node.name, node)
-        elif isinstance(node, ast.arg):
+        elif kind is ast.arg:
             add(node.arg, node)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        elif kind in _IMPORTS:
             for alias in node.names:
                 if alias.name != "*":
                     add(_bound_name(alias), node)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        elif kind is ast.Global or kind is ast.Nonlocal:
             for name in node.names:
                 add(name, node)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            add(node.name, node)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            add(node.name, node)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
+        elif kind is ast.ExceptHandler or kind is ast.MatchAs or kind is ast.MatchStar:
+            if node.name:
+                add(node.name, node)
+        elif kind is ast.MatchMapping and node.rest:
             add(node.rest, node)
     return found
 
@@ -201,8 +209,8 @@ def plan(
     unused = unused_imports(staged, is_target)
     removed_aliases: set[int] = set()
     doomed_by_statement: list[tuple[ast.Import | ast.ImportFrom, list[ast.alias]]] = []
-    for node in all_nodes(tree):
-        if not isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) not in unused:
+    for node in all_nodes(tree) if unused else ():  # in the tree's order, when any import is unused
+        if id(node) not in unused:  # (its keys are this tree's import statements)
             continue
         doomed = [
             a for a in node.names

@@ -17,7 +17,7 @@ import ast
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from ..analysis import Analysis
 from ..findings import line_ref, Finding, Refusal, RefusalKind
@@ -122,7 +122,7 @@ class FixContext:
         """Every statement -> (the statement list it belongs to, its index there)."""
         found: dict[int, tuple[list[ast.stmt], int]] = {}
         for node in all_nodes(self.model.tree):
-            for name in ("body", "orelse", "finalbody", "handlers"):
+            for name in _block_fields(node.__class__):
                 block = getattr(node, name, None)
                 if isinstance(block, list):
                     for index, statement in enumerate(block):
@@ -275,13 +275,14 @@ class FixContext:
         """Every identifier bound or read anywhere: used to pick fresh names."""
         found: set[str] = set()
         for node in all_nodes(self.model.tree):
-            if isinstance(node, ast.Name):
+            kind = node.__class__  # ``ast.parse`` made the tree: its nodes are of these very classes
+            if kind is ast.Name:
                 found.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
                 found.add(node.name)
-            elif isinstance(node, ast.arg):
+            elif kind is ast.arg:
                 found.add(node.arg)
-            elif isinstance(node, ast.alias):
+            elif kind is ast.alias:
                 found.add((node.asname or node.name).split(".")[0])
         return frozenset(found)
 
@@ -366,3 +367,10 @@ def describe_use(locator: Locator, context: FixContext, use: ast.Name) -> str:
             continue
         break
     return f"{line_ref(use.lineno)} (`{snippet(locator, outer)}`)"
+
+
+@cache
+def _block_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node class that can hold a statement list: asked once per class, not
+    with four attribute look-ups on every node of the tree."""
+    return tuple(name for name in ("body", "orelse", "finalbody", "handlers") if name in kind._fields)

@@ -44,12 +44,17 @@ def comments(text: str, tree: ast.Module | None = None) -> list[str]:
 
 def _hash_in_a_string(source: SourceText, tree: ast.Module) -> bool:
     text = source.text
+    marked = {number for number, line in enumerate(source.lines, 1) if "#" in line}
     for node in all_nodes(tree):
-        if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))):
-            start = source.offset(node.lineno, source.char_col(node.lineno, node.col_offset))
-            end = source.offset(node.end_lineno, source.char_col(node.end_lineno, node.end_col_offset))  # type: ignore[arg-type]
-            if "#" in text[start:end]:
-                return True
+        kind = node.__class__  # ``ast.parse`` made the tree: its nodes are of these very classes
+        if kind is not ast.JoinedStr and not (kind is ast.Constant and isinstance(node.value, (str, bytes))):
+            continue
+        if node.lineno == node.end_lineno and node.lineno not in marked:
+            continue  # a string on one line without a ``#``
+        start = source.offset(node.lineno, source.char_col(node.lineno, node.col_offset))
+        end = source.offset(node.end_lineno, source.char_col(node.end_lineno, node.end_col_offset))  # type: ignore[arg-type]
+        if "#" in text[start:end]:
+            return True
     return False
 
 
