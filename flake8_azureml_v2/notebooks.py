@@ -348,9 +348,11 @@ class Program:
                 firsts.append(number + 1)
                 parts.append(int(physical[len(self.separator):]))
 
+        cells = self.cells  # not self: the program keeps this function, and a cycle waits for the collector
+
         def locate(line: int) -> NotebookLocation:
             at = max(0, bisect.bisect_right(firsts, line) - 1)
-            return NotebookLocation(self.cells[parts[at]] + 1, line - firsts[at] + 1)
+            return NotebookLocation(cells[parts[at]] + 1, line - firsts[at] + 1)
 
         return locate
 

@@ -10,8 +10,8 @@ of the time of a corpus check or fix.  Not a timing: the collector must find not
 from __future__ import annotations
 
 import ast
-
 import gc
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,6 +40,12 @@ for name in ["a.py", "b.py"]:
     run.wait_for_completion(show_output=True)
 rc = RunConfiguration()
 '''
+
+
+# written before any test pauses the collector (json.dumps with indent leaves cycles of its own)
+NOTEBOOK = json.dumps({"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                                  "source": source} for source in ("%pip install azure-ai-ml\n", PROGRAM)],
+                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1).encode()
 
 
 @pytest.fixture
@@ -110,4 +116,16 @@ def test_comparing_trees_leaves_no_cycle(collector_paused: None) -> None:
         "MLClient.from_config(DefaultAzureCredential(), path=b'../')")]
     assert same_tree(one, same)
     assert [same_tree(one, other) for other in others] == [False] * len(others)
+    assert _cyclic_garbage() == []
+
+
+def test_a_notebooks_joined_cells_leave_no_cycle(collector_paused: None) -> None:
+    """A notebook's program keeps a locator per text it was asked about; the locator must not
+    hold the program, or the program and its parsed tree wait for the collector."""
+    from flake8_azureml_v2.notebook_files import read_notebook
+    from flake8_azureml_v2.notebooks import take_apart
+
+    parts = take_apart(read_notebook(NOTEBOOK))
+    assert str(parts.program.locator(parts.program.text)(3)) != ""
+    del parts
     assert _cyclic_garbage() == []
