@@ -129,3 +129,22 @@ def test_a_notebooks_joined_cells_leave_no_cycle(collector_paused: None) -> None
     assert str(parts.program.locator(parts.program.text)(3)) != ""
     del parts
     assert _cyclic_garbage() == []
+
+
+REFUSED_RUN_CONFIGURATION = '''from azureml.core import Experiment, ScriptRunConfig, Workspace
+from azureml.core.runconfig import RunConfiguration
+
+ws = Workspace.from_config()
+rc = RunConfiguration(framework="R")
+src = ScriptRunConfig(source_directory=".", script="train.py", run_config=rc)
+Experiment(ws, "e").submit(src)
+'''
+
+
+def test_a_refusal_kept_for_the_pass_leaves_no_cycle(collector_paused: None) -> None:
+    """A run configuration's refusal is kept for the pass; kept with its traceback, its frames
+    would hold the fix context, and with it the whole analysis."""
+    outcome = api.fix_text(REFUSED_RUN_CONFIGURATION, unsafe=True)
+    assert any("framework 'R'" in str(left.refusal) for left in outcome.left)
+    del outcome
+    assert _cyclic_garbage() == []

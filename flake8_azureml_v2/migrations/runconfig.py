@@ -85,8 +85,8 @@ def plan(binding: Binding, ctx: FixContext) -> RunConfigPlan:
     if id(binding) not in cache:
         try:
             cache[id(binding)] = _plan(binding, ctx)
-        except Refused as reason:
-            cache[id(binding)] = reason
+        except Refused as reason:  # kept without its traceback, whose frames hold this context: a cycle
+            cache[id(binding)] = reason.with_traceback(None)
     found = cache[id(binding)]
     if isinstance(found, Refused):
         raise Refused(str(found), found.kind)
