@@ -47,7 +47,7 @@ def _job(call: ast.Call, unit: Rewrite, ctx: FixContext, client: str) -> bool:
     config = bound.values.get("config")
     if _specialised(call, bound.values, unit, ctx):
         return True
-    is_pipeline = isinstance(config, ast.Name) and _holds(ctx, config, PIPELINE)
+    is_pipeline = _is_pipeline(config, ctx)
     moved = set(MOVED_FROM_SUBMIT) if is_pipeline else set()
     if "show_output" in bound.values:
         _show_output(call, config, bound.values["show_output"], unit, ctx, client)
@@ -72,10 +72,13 @@ def _job(call: ast.Call, unit: Rewrite, ctx: FixContext, client: str) -> bool:
     return False
 
 
+def _is_pipeline(config: ast.expr | None, ctx: FixContext) -> bool:
+    return isinstance(config, ast.Name) and _holds(ctx, config, PIPELINE)
+
+
 def _submits_pipeline(call: ast.Call, ctx: FixContext) -> bool:
     bound = bind_arguments(call, ["config", "tags"])
-    config = None if isinstance(bound, str) else bound.values.get("config")
-    return isinstance(config, ast.Name) and _holds(ctx, config, PIPELINE)
+    return not isinstance(bound, str) and _is_pipeline(bound.values.get("config"), ctx)
 
 
 def _specialised(call: ast.Call, values: dict[str, ast.expr], unit: Rewrite, ctx: FixContext) -> bool:

@@ -13,6 +13,7 @@ no dependency on this package.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..engine.fixing import statements
@@ -170,6 +171,22 @@ def _no_filters(values: dict[str, ast.expr]) -> bool:
 
 
 _WAIT_SIGNATURE = ("show_output", "wait_post_processing", "raise_on_error")
+
+
+def _wait_specs(signature: tuple[str, ...], streams: Callable[[dict[str, ast.expr]], bool],
+                polls: Callable[[dict[str, ast.expr]], bool]) -> tuple[MethodSpec, ...]:
+    """``wait_for_completion`` as ``jobs.stream`` where it showed the output and raised on failure,
+    else as the silent polling helper (passing ``raise_on_error`` on when the call gave it)."""
+    return (
+        MethodSpec("wait_for_completion", signature, template="{client}.jobs.stream({run_id})",
+                   finding="AML041", statement_only=True, accepts=streams),
+        MethodSpec("wait_for_completion", signature, template="_v1_wait({client}, {run_id})", finding="AML041",
+                   statement_only=True, accepts=lambda v: polls(v) and "raise_on_error" not in v,
+                   helpers={"_v1_wait": _WAIT}),
+        MethodSpec("wait_for_completion", signature, template="_v1_wait({client}, {run_id}, "
+                   "raise_on_error={raise_on_error})", finding="AML041", statement_only=True, accepts=polls,
+                   helpers={"_v1_wait": _WAIT}),
+    )
 _METRICS_SIGNATURE = ("name", "recursive", "run_type", "populate")
 _FILE_SIGNATURE = ("name", "output_file_path", "_validate_checksum")
 _METRIC_HELPERS = {"_v1_get_metrics": _GET_METRICS, **_TRACKED}
@@ -178,14 +195,7 @@ _FILE_HELPERS = {"_v1_download_file": _DOWNLOAD_FILE, **_TRACKED}
 # ``{client}`` is the workspace's MLClient, ``{run_id}`` the job's name (the MLflow run id).
 RUN_METHODS: tuple[MethodSpec, ...] = (
     MethodSpec("get_portal_url", template="{receiver}.studio_url", finding="AML042"),
-    MethodSpec("wait_for_completion", _WAIT_SIGNATURE, template="{client}.jobs.stream({run_id})",
-               finding="AML041", statement_only=True, accepts=_streams),
-    MethodSpec("wait_for_completion", _WAIT_SIGNATURE, template="_v1_wait({client}, {run_id})", finding="AML041",
-               statement_only=True, accepts=lambda v: _polls(v) and "raise_on_error" not in v,
-               helpers={"_v1_wait": _WAIT}),
-    MethodSpec("wait_for_completion", _WAIT_SIGNATURE, template="_v1_wait({client}, {run_id}, "
-               "raise_on_error={raise_on_error})", finding="AML041", statement_only=True, accepts=_polls,
-               helpers={"_v1_wait": _WAIT}),
+    *_wait_specs(_WAIT_SIGNATURE, _streams, _polls),
     MethodSpec("get_status", template="{client}.jobs.get({run_id}).status", finding="AML049"),
     MethodSpec("cancel", template="{client}.jobs.begin_cancel({run_id}).result()", finding="AML080"),
     MethodSpec("get_children", ("recursive", "tags", "properties", "type", "status", "_rehydrate_runs"),
@@ -229,14 +239,7 @@ def _pipeline_polls(values: dict[str, ast.expr]) -> bool:
 
 
 PIPELINE_RUN_METHODS: tuple[MethodSpec, ...] = (
-    MethodSpec("wait_for_completion", _PIPELINE_WAIT_SIGNATURE, template="{client}.jobs.stream({run_id})",
-               finding="AML041", statement_only=True, accepts=_pipeline_streams),
-    MethodSpec("wait_for_completion", _PIPELINE_WAIT_SIGNATURE, template="_v1_wait({client}, {run_id})",
-               finding="AML041", statement_only=True,
-               accepts=lambda v: _pipeline_polls(v) and "raise_on_error" not in v, helpers={"_v1_wait": _WAIT}),
-    MethodSpec("wait_for_completion", _PIPELINE_WAIT_SIGNATURE, template="_v1_wait({client}, {run_id}, "
-               "raise_on_error={raise_on_error})", finding="AML041", statement_only=True, accepts=_pipeline_polls,
-               helpers={"_v1_wait": _WAIT}),
+    *_wait_specs(_PIPELINE_WAIT_SIGNATURE, _pipeline_streams, _pipeline_polls),
     *(spec for spec in RUN_METHODS if spec.method != "wait_for_completion"),
 )
 # Methods whose v2 form needs the workspace's client where the run is used.
