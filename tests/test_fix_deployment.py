@@ -249,3 +249,44 @@ def test_a_deploy_that_v1_code_looks_up_again_stays_v1(tmp_path: Path, lookup: s
     report = fix(script)
     assert "AML071 left" in report and "looks the service up with v1" in report, report
     assert "Model.deploy(" in script.read_text()
+
+
+def test_a_lookup_of_the_deployed_service_moves_with_the_deploy(tmp_path: Path) -> None:
+    """``handle = Webservice(ws, name)`` / ``ws.webservices[name]`` of the service this program
+    deploys becomes ``ml_client.online_endpoints.get(name)``; the handle's methods follow (7.5)."""
+    migrated, report, records = _deploy(tmp_path, """\
+        from azureml.core.webservice import Webservice
+
+        name = "churn-svc"
+        c = AciWebservice.deploy_configuration()
+        service = Model.deploy(ws, name, [model], inference_config, c)
+        found = ws.webservices["churn-svc"]
+        print(found)
+        print(found.scoring_uri)
+        again = Webservice(workspace=ws, name=name)
+        again.delete()
+        """)
+    assert "AML071 fixed" in report and "AML075 fixed" in report, report
+    assert 'found = ml_client.online_endpoints.get("churn-svc")' in migrated
+    assert "again = ml_client.online_endpoints.get(name)" in migrated
+    assert "ml_client.online_endpoints.begin_delete(name=again.name).result()" in migrated
+    assert "Webservice" not in migrated and "webservices" not in migrated
+    operations = [r["operation"] for r in records]
+    assert operations.count("online_endpoints.get") == 3  # two look-ups and the scoring_uri read
+    assert operations[-1] == "online_endpoints.begin_delete"
+
+
+@pytest.mark.parametrize(("lookup", "reason"), [
+    ('try:\n    old = Webservice(ws, "churn-svc")\nexcept Exception:\n    old = None', "inside a try statement"),
+    ('found = Webservice(ws, "churn-svc")\nfound.update(description="x")', "uses it in a way"),
+    ('found = Webservice(Workspace.get("other"), "churn-svc")\nfound.delete()', "on another workspace"),
+    ('def drop(ws):\n    found = Webservice(ws, "churn-svc")\n    found.delete()', "on another workspace"),
+])
+def test_a_lookup_v2_cannot_follow_keeps_the_deploy_v1(tmp_path: Path, lookup: str, reason: str) -> None:
+    body = ('from azureml.core.webservice import Webservice\n'
+            'c = AciWebservice.deploy_configuration()\nservice = Model.deploy(ws, "churn-svc", [model], inference_config, c)\n'
+            f"{lookup}\n")
+    script = project(tmp_path, HEADER + body)
+    report = fix(script)
+    assert "AML071 left" in report and reason in report, report
+    assert "Model.deploy(" in script.read_text() and "Webservice(" in script.read_text()

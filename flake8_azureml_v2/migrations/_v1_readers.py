@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..engine import files, project
@@ -63,6 +63,12 @@ def v1_reader(kind: str, name: ast.expr | None, ctx: FixContext) -> str | None:
 
 def _in_program(kind: str, name: str | None, ctx: FixContext) -> ast.expr | None:
     """The first v1 lookup of ``name`` (None: of any name) in the program."""
+    return next(lookups_in_program(kind, name, ctx), None)
+
+
+def lookups_in_program(kind: str, name: str | None, ctx: FixContext) -> Iterator[ast.expr]:
+    """Every v1 lookup of ``name`` (None: of any name) in the program: the calls first, then
+    the reads of the workspace's collection."""
     calls, collection = _LOOKUPS[kind]
     for qualname, signature in calls.items():
         for site in ctx.model.calls_to(qualname):
@@ -71,15 +77,14 @@ def _in_program(kind: str, name: str | None, ctx: FixContext) -> ast.expr | None
             if kind == SERVICE and looked_up is None:
                 continue  # ``Webservice(ws)`` without a name is no lookup of one
             if name is None or looked_up is None or not isinstance(looked_up, ast.Constant) or looked_up.value == name:
-                return site.node
+                yield site.node
     on_v1 = {id(read.node) for read in ctx.model.attribute_reads}  # reads off a v1 object (a Workspace)
     for node in all_nodes(ctx.model.tree):  # ``ws.<collection>`` read in any way: an item, .get(), a listing
         if (isinstance(node, ast.Attribute) and node.attr == collection and isinstance(node.ctx, ast.Load)
                 and id(node) in on_v1):
             item, lookup = _item(node, ctx)
             if name is None or item is None or not isinstance(item, ast.Constant) or item.value == name:
-                return lookup
-    return None
+                yield lookup
 
 
 def _item(collection: ast.Attribute, ctx: FixContext) -> tuple[ast.expr | None, ast.expr]:

@@ -39,10 +39,10 @@ from ..engine.names import Binding, Const
 from ._common import absorbed_bindings, workspace_binding
 from ._defaults import V1_CPU_IMAGE
 from ._origin import result_binding
-from ._v1_readers import SERVICE, v1_reader
+from ._v1_readers import SERVICE, lookups_in_program
 from ._todo import add_todo
 from .script_run_config import environment
-from .service import DEPLOYMENT_NAME, handle_findings, traffic_lines, translate_service_uses
+from .service import DEPLOYMENT_NAME, handle_findings, traffic_lines, translate_lookups, translate_service_uses
 
 MODEL_DEPLOY = "azureml.core.Model.deploy"
 INFERENCE_CONFIG = "azureml.core.model.InferenceConfig"
@@ -404,16 +404,15 @@ def _plan(call: ast.Call, rewrite: Rewrite, ctx: FixContext) -> tuple[Target, st
     code = ctx.locator.text(values["inference_config"]) if isinstance(values["inference_config"], ast.Name) else None
     if code is None:
         raise Refused("the InferenceConfig is built inline: assign it to a variable first", RefusalKind.DATA_FLOW)
-    lookup = v1_reader(SERVICE, values.get("name"), ctx)
-    if lookup is not None:
-        raise Refused(f"{lookup} looks the service up with v1, which does not see a v2 online endpoint: "
-                      "migrate that lookup first", RefusalKind.DATA_FLOW)
     target.endpoint = {"name": _endpoint_name(values.get("name"), ctx), **target.endpoint}
     target.deployment = {"model": _model(values.get("models"), ctx), "environment": _environment_of(inference, rewrite, ctx),
                          "code_configuration": code, **target.deployment}
     if "overwrite" in values:
         rewrite.notes.append("overwrite= dropped: begin_create_or_update updates an existing endpoint")
-    return target, ctx.counterpart(workspace), workspace
+    client = ctx.counterpart(workspace)
+    deployed = known_str(ctx, values.get("name"))
+    translate_lookups(list(lookups_in_program(SERVICE, deployed, ctx)), deployed, workspace, client, rewrite, ctx)
+    return target, client, workspace
 
 
 def fix_deploy(ctx: FixContext) -> Iterator[Rewrite]:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import ast
 
+from ..engine.findings import RefusalKind, line_ref
 from ..engine.fixing import statements
-from ..engine.fixing.arguments import bind_arguments
-from ..engine.fixing.rewrite import FixContext, Rewrite
-from ..engine.fixing.specs import MethodSpec, apply_method_spec
+from ..engine.fixing.arguments import bind_arguments, known_str
+from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
+from ..engine.fixing.specs import MethodSpec, Refused, apply_method_spec
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding
 from ._todo import add_todo
@@ -103,13 +104,9 @@ def translate_service_uses(service: Binding, poller: str, client: str, rewrite: 
         if _wait(use, poller, client, rewrite, ctx):
             waits += 1
             continue
-        if any(apply_method_spec(spec, use, rewrite, ctx, {"client": client}) for spec in SERVICE_METHODS):
-            parent = ctx.parent(use)
-            if isinstance(parent, ast.Attribute) and parent.attr == "state":
-                add_todo(ctx, rewrite, ctx.statement_of(use), "AML079", _STATE_TODO)
+        if _method(use, client, rewrite, ctx):
             continue
-        parent = ctx.parent(use)
-        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "print":
+        if _printed(use, ctx):
             rewrite.own_uses.add(id(use))  # displaying it works on the endpoint too
     return waits
 
@@ -133,3 +130,81 @@ def _wait(use: ast.Name, poller: str, client: str, rewrite: Rewrite, ctx: FixCon
     rewrite.findings.append(("AML078", call))
     rewrite.own_uses.add(id(use))
     return True
+
+
+def translate_lookups(lookups: list[ast.expr], deployed: str | None, workspace: Binding, client: str,
+                      rewrite: Rewrite, ctx: FixContext) -> None:
+    """Each v1 look-up of the service this deploy creates, ``handle = Webservice(ws, name)`` or
+    ``handle = ws.webservices[name]``, becomes ``client.online_endpoints.get(name)``, and the
+    handle's methods follow (7.5); v1 would not see the v2 endpoint, so the look-ups move with
+    the deploy or the deploy stays.  Raises :class:`Refused` for a look-up v2 cannot follow."""
+    for lookup in lookups:
+        where = f"{line_ref(lookup.lineno)} (`{snippet(ctx.locator, lookup)}`)"  # type: ignore[attr-defined]
+        parts = _lookup_parts(lookup, ctx)
+        if parts is None or deployed is None or known_str(ctx, parts[1]) != deployed:
+            raise Refused(f"{where} looks the service up with v1, which does not see a v2 online endpoint: "
+                          "migrate that lookup first", RefusalKind.DATA_FLOW)
+        refusal = _lookup_refusal(lookup, parts[0], workspace, ctx)
+        if refusal is not None:
+            raise Refused(f"{where} looks the service up with v1 {refusal}", RefusalKind.DATA_FLOW)
+        handle = ctx.assigned_binding(lookup)
+        assert handle is not None  # _lookup_refusal checked the assignment
+        for use in handle.uses:
+            if _method(use, client, rewrite, ctx):
+                continue
+            if _printed(use, ctx):
+                rewrite.own_uses.add(id(use))
+            else:
+                raise Refused(f"{where} looks the service up with v1, and line {use.lineno} uses it in a way "
+                              "the endpoint cannot answer", RefusalKind.DATA_FLOW)
+        name = ctx.locator.text(parts[1])
+        rewrite.edits.append(statements.replace(ctx.locator, lookup, f"{client}.online_endpoints.get({name})"))
+        rewrite.consumes.append(parts[0])  # type: ignore[arg-type]
+        if isinstance(lookup, ast.Call):
+            rewrite.findings.append(("AML075", lookup))
+
+
+def _lookup_parts(lookup: ast.expr, ctx: FixContext) -> tuple[ast.expr, ast.expr] | None:
+    """(workspace, name) of ``Webservice(ws, name)``, ``ws.webservices[name]`` or
+    ``ws.webservices.get(name)``; None for a listing of the services."""
+    if isinstance(lookup, ast.Call) and isinstance(lookup.func, ast.Name | ast.Attribute) \
+            and not (isinstance(lookup.func, ast.Attribute) and lookup.func.attr == "get"):
+        bound = bind_arguments(lookup, ["workspace", "name"])
+        if isinstance(bound, str) or not {"workspace", "name"} <= bound.values.keys():
+            return None
+        return bound.values["workspace"], bound.values["name"]
+    if isinstance(lookup, ast.Subscript) and isinstance(lookup.value, ast.Attribute):
+        return lookup.value.value, lookup.slice
+    if isinstance(lookup, ast.Call) and isinstance(lookup.func, ast.Attribute) and len(lookup.args) == 1 \
+            and not lookup.keywords and isinstance(lookup.func.value, ast.Attribute):
+        return lookup.func.value.value, lookup.args[0]
+    return None
+
+
+def _lookup_refusal(lookup: ast.expr, workspace_used: ast.expr, workspace: Binding, ctx: FixContext) -> str | None:
+    """Why this look-up cannot become ``online_endpoints.get``, or None."""
+    if not any(use is workspace_used for use in workspace.uses):  # the deploy's own workspace variable
+        return "on another workspace than the deploy's"
+    if ctx.assigned_binding(lookup) is None:
+        return "as a value this fix cannot follow: assign it to a variable first"
+    node: ast.AST | None = lookup
+    while node is not None:
+        if isinstance(node, ast.Try | ast.TryStar):  # v1 raised WebserviceException, v2 ResourceNotFoundError
+            return "inside a try statement, whose handlers expect v1's exceptions"
+        node = ctx.parent(node)
+    return None
+
+
+def _method(use: ast.Name, client: str, rewrite: Rewrite, ctx: FixContext) -> bool:
+    """A handle method of 7.5 on ``use``, translated; ``state`` gets its TODO."""
+    if not any(apply_method_spec(spec, use, rewrite, ctx, {"client": client}) for spec in SERVICE_METHODS):
+        return False
+    attribute = ctx.parent(use)
+    if isinstance(attribute, ast.Attribute) and attribute.attr == "state":
+        add_todo(ctx, rewrite, ctx.statement_of(use), "AML079", _STATE_TODO)
+    return True
+
+
+def _printed(use: ast.Name, ctx: FixContext) -> bool:
+    call = ctx.parent(use)
+    return isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "print"

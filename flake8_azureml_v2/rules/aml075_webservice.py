@@ -21,8 +21,10 @@ RULE = Rule(
         "Existing services are online endpoints in v2, read with "
         "ml_client.online_endpoints.get(name) or listed with .list(). Calling one takes a "
         "request file: ml_client.online_endpoints.invoke(endpoint_name, request_file=...), and "
-        "deleting it is ml_client.online_endpoints.begin_delete(name=...)."
+        "deleting it is ml_client.online_endpoints.begin_delete(name=...). The fixer moves a look-up "
+        "of a service that the same program deploys, with the deploy: v1 would not see the v2 endpoint."
     ),
     example="service = Webservice(workspace=ws, name='churn-svc')",
     use_instead="endpoint = ml_client.online_endpoints.get('churn-svc')",
+    fixed_with="AML071",
 )
