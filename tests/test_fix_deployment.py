@@ -276,11 +276,33 @@ def test_a_lookup_of_the_deployed_service_moves_with_the_deploy(tmp_path: Path) 
     assert operations[-1] == "online_endpoints.begin_delete"
 
 
+def test_a_lookup_through_the_deploys_own_name_variable_moves_too(tmp_path: Path) -> None:
+    """A name v1 computes at run time (``"svc-" + uuid``) is the same value when the look-up
+    reads the deploy's own variable."""
+    migrated, report, records = _deploy(tmp_path, """\
+        import uuid
+        from azureml.core import Webservice
+
+        service_name = "churn-" + str(uuid.uuid4())[:4]
+        c = AciWebservice.deploy_configuration()
+        service = Model.deploy(workspace=ws, name=service_name, models=[model], inference_config=inference_config,
+                               deployment_config=c)
+        service = Webservice(ws, service_name)
+        print(service.scoring_uri)
+        """)
+    assert "AML075 fixed" in report, report
+    assert "service = ml_client.online_endpoints.get(service_name)" in migrated
+    (endpoint, *_) = _entities(records, "online_endpoints.begin_create_or_update")
+    assert endpoint["name"].startswith("churn-")
+
+
 @pytest.mark.parametrize(("lookup", "reason"), [
     ('try:\n    old = Webservice(ws, "churn-svc")\nexcept Exception:\n    old = None', "inside a try statement"),
     ('found = Webservice(ws, "churn-svc")\nfound.update(description="x")', "uses it in a way"),
-    ('found = Webservice(Workspace.get("other"), "churn-svc")\nfound.delete()', "on another workspace"),
-    ('def drop(ws):\n    found = Webservice(ws, "churn-svc")\n    found.delete()', "on another workspace"),
+    ('found = Webservice(Workspace.get("other"), "churn-svc")\nfound.delete()', "another workspace variable"),
+    ('def drop(ws):\n    found = Webservice(ws, "churn-svc")\n    found.delete()', "another workspace variable"),
+    ('other = "churn-svc"\nother = other + "-2"\nfound = Webservice(ws, other)\nfound.delete()',
+     "does not see a v2 online endpoint"),
 ])
 def test_a_lookup_v2_cannot_follow_keeps_the_deploy_v1(tmp_path: Path, lookup: str, reason: str) -> None:
     body = ('from azureml.core.webservice import Webservice\n'

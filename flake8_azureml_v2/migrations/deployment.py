@@ -410,8 +410,8 @@ def _plan(call: ast.Call, rewrite: Rewrite, ctx: FixContext) -> tuple[Target, st
     if "overwrite" in values:
         rewrite.notes.append("overwrite= dropped: begin_create_or_update updates an existing endpoint")
     client = ctx.counterpart(workspace)
-    deployed = known_str(ctx, values.get("name"))
-    translate_lookups(list(lookups_in_program(SERVICE, deployed, ctx)), deployed, workspace, client, rewrite, ctx)
+    lookups = lookups_in_program(SERVICE, known_str(ctx, values.get("name")), ctx)
+    translate_lookups(list(lookups), values.get("name"), workspace, client, rewrite, ctx)
     return target, client, workspace
 
 

@@ -132,7 +132,7 @@ def _wait(use: ast.Name, poller: str, client: str, rewrite: Rewrite, ctx: FixCon
     return True
 
 
-def translate_lookups(lookups: list[ast.expr], deployed: str | None, workspace: Binding, client: str,
+def translate_lookups(lookups: list[ast.expr], deployed: ast.expr | None, workspace: Binding, client: str,
                       rewrite: Rewrite, ctx: FixContext) -> None:
     """Each v1 look-up of the service this deploy creates, ``handle = Webservice(ws, name)`` or
     ``handle = ws.webservices[name]``, becomes ``client.online_endpoints.get(name)``, and the
@@ -141,7 +141,7 @@ def translate_lookups(lookups: list[ast.expr], deployed: str | None, workspace: 
     for lookup in lookups:
         where = f"{line_ref(lookup.lineno)} (`{snippet(ctx.locator, lookup)}`)"  # type: ignore[attr-defined]
         parts = _lookup_parts(lookup, ctx)
-        if parts is None or deployed is None or known_str(ctx, parts[1]) != deployed:
+        if parts is None or deployed is None or not _same_name(parts[1], deployed, ctx):
             raise Refused(f"{where} looks the service up with v1, which does not see a v2 online endpoint: "
                           "migrate that lookup first", RefusalKind.DATA_FLOW)
         refusal = _lookup_refusal(lookup, parts[0], workspace, ctx)
@@ -181,10 +181,21 @@ def _lookup_parts(lookup: ast.expr, ctx: FixContext) -> tuple[ast.expr, ast.expr
     return None
 
 
+def _same_name(looked_up: ast.expr, deployed: ast.expr, ctx: FixContext) -> bool:
+    """The same known string, or the same variable holding one value (``name = "svc-" + uuid``)."""
+    known = known_str(ctx, deployed)
+    if known is not None:
+        return known_str(ctx, looked_up) == known
+    if not isinstance(looked_up, ast.Name) or not isinstance(deployed, ast.Name):
+        return False
+    binding = ctx.binding_of(deployed)
+    return binding is not None and ctx.binding_of(looked_up) is binding and len(ctx.bindings_named(deployed.id)) == 1
+
+
 def _lookup_refusal(lookup: ast.expr, workspace_used: ast.expr, workspace: Binding, ctx: FixContext) -> str | None:
     """Why this look-up cannot become ``online_endpoints.get``, or None."""
     if not any(use is workspace_used for use in workspace.uses):  # the deploy's own workspace variable
-        return "on another workspace than the deploy's"
+        return "through another workspace variable than the deploy's"
     if ctx.assigned_binding(lookup) is None:
         return "as a value this fix cannot follow: assign it to a variable first"
     node: ast.AST | None = lookup
