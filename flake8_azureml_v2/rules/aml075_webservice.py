@@ -26,5 +26,4 @@ RULE = Rule(
     ),
     example="service = Webservice(workspace=ws, name='churn-svc')",
     use_instead="endpoint = ml_client.online_endpoints.get('churn-svc')",
-    fixed_with="AML071",
 )
