@@ -57,8 +57,13 @@ def v1_reader(kind: str, name: ast.expr | None, ctx: FixContext) -> str | None:
     wanted = known_str(ctx, name)
     here = _in_program(kind, wanted, ctx)
     if here is not None:
-        return f"{line_ref(here.lineno)} (`{snippet(ctx.locator, here)}`)"  # type: ignore[attr-defined]
+        return located(here, ctx)
     return None if kind == SERVICE else _in_folder(kind, wanted, ctx)
+
+
+def located(lookup: ast.expr, ctx: FixContext) -> str:
+    """A lookup as a reason names it: its line and its text."""
+    return f"{line_ref(lookup.lineno)} (`{snippet(ctx.locator, lookup)}`)"
 
 
 def _in_program(kind: str, name: str | None, ctx: FixContext) -> ast.expr | None:

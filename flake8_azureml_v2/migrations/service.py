@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import ast
 
-from ..engine.findings import RefusalKind, line_ref
+from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, known_str
-from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
+from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import MethodSpec, Refused, apply_method_spec
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding
 from ._todo import add_todo
+from ._v1_readers import located
 
 DEPLOYMENT_NAME = "blue"
 RUN_HELPER = "v1_service_run"
@@ -45,6 +46,7 @@ _HELPERS = {
 _STATE_TODO = ("v2's provisioning_state values (Succeeded, Failed, Updating, ...) differ from v1's service states "
                "(Healthy, Unhealthy, Transitioning, ...)")
 _ENDPOINT = "{client}.online_endpoints.get({receiver}.name)"
+_TRY_STATEMENTS = (ast.Try, getattr(ast, "TryStar", ast.Try))  # ``try/except*`` is Python 3.11+
 
 SERVICE_METHODS: tuple[MethodSpec, ...] = (
     MethodSpec("scoring_uri", template=f"{_ENDPOINT}.scoring_uri", finding="AML079", attribute=True),
@@ -139,7 +141,7 @@ def translate_lookups(lookups: list[ast.expr], deployed: ast.expr | None, worksp
     handle's methods follow (7.5); v1 would not see the v2 endpoint, so the look-ups move with
     the deploy or the deploy stays.  Raises :class:`Refused` for a look-up v2 cannot follow."""
     for lookup in lookups:
-        where = f"{line_ref(lookup.lineno)} (`{snippet(ctx.locator, lookup)}`)"  # type: ignore[attr-defined]
+        where = located(lookup, ctx)
         parts = _lookup_parts(lookup, ctx)
         if parts is None or deployed is None or not _same_name(parts[1], deployed, ctx):
             raise Refused(f"{where} looks the service up with v1, which does not see a v2 online endpoint: "
@@ -200,7 +202,7 @@ def _lookup_refusal(lookup: ast.expr, workspace_used: ast.expr, workspace: Bindi
         return "as a value this fix cannot follow: assign it to a variable first"
     node: ast.AST | None = lookup
     while node is not None:
-        if isinstance(node, ast.Try | ast.TryStar):  # v1 raised WebserviceException, v2 ResourceNotFoundError
+        if isinstance(node, _TRY_STATEMENTS):  # v1 raised WebserviceException, v2 ResourceNotFoundError
             return "inside a try statement, whose handlers expect v1's exceptions"
         node = ctx.parent(node)
     return None
