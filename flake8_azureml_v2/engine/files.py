@@ -49,10 +49,13 @@ def read_ignore_file(path: str) -> pathspec.PathSpec | None:
     return spec if len(spec) else None
 
 
-def ignore_specs(folder: str) -> Specs:
-    """The ignore files of one folder, lowest precedence first."""
+def ignore_specs(folder: str, present: Iterable[str] = IGNORE_FILES) -> Specs:
+    """The ignore files of one folder, lowest precedence first; ``present`` narrows the
+    names tried to those a listing of the folder showed (the walk lists every folder anyway)."""
     found = []
     for name in IGNORE_FILES:
+        if name not in present:
+            continue
         spec = read_ignore_file(os.path.join(folder, name))
         if spec is not None:
             found.append((folder, spec))
@@ -112,12 +115,13 @@ def walk(folder: Path, suffixes: Iterable[str], exclude: pathspec.PathSpec | Non
                 stack.append((path, real, specs))
             continue
         current, current_real, inherited = stack.pop()
-        own = ignore_specs(current)
-        specs = [*inherited, *own] if own else inherited
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name, reverse=True)
         except OSError:
             continue
+        present = [entry.name for entry in entries if entry.name in IGNORE_FILES]
+        own = ignore_specs(current, present) if present else []
+        specs = [*inherited, *own] if own else inherited
         files: list[Path] = []
         for entry in entries:
             try:

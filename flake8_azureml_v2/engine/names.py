@@ -38,6 +38,7 @@ from typing import Union
 from .surface import Surface
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_WORD = re.compile(r"\w+")
 # (module, name) -> what another module of the project binds to that name.
 ImportedValue = Callable[[str, str], "Value"]
 MAX_WALKS = 3
@@ -618,11 +619,18 @@ class _Walker(ast.NodeVisitor):
         body = "".join(lines[node.lineno - 1:node.end_lineno])  # type: ignore[attr-defined]
         if self.surface.marker in body:
             return True
+        if not self.v1_names:
+            return False
+        if all(_WORD.fullmatch(name) for name in self.v1_names):
+            # a name spelled as a whole word is one of the body's maximal runs of word
+            # characters: one scan, where a pattern of the names would be compiled anew
+            # each time the set grows
+            return not self.v1_names.isdisjoint(_WORD.findall(body))
         if self._v1_pattern is None or self._v1_pattern_size != len(self.v1_names):
             words = "|".join(re.escape(name) for name in sorted(self.v1_names))
-            self._v1_pattern = re.compile(rf"\b(?:{words})\b") if words else None
+            self._v1_pattern = re.compile(rf"\b(?:{words})\b")
             self._v1_pattern_size = len(self.v1_names)
-        return self._v1_pattern is not None and self._v1_pattern.search(body) is not None
+        return self._v1_pattern.search(body) is not None
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
