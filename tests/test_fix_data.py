@@ -772,3 +772,82 @@ def test_a_registered_dataset_read_directly_is_left(tmp_path: Path) -> None:
     program = _submitting('iris = ws.datasets["iris"]\n', '["--iris", iris.as_named_input("iris")]')
     _left_as_written(tmp_path, program, "a registered dataset read directly (no as_mount()/as_download()) may be a "
                      "file or a tabular dataset", 'iris = ws.datasets["iris"]')
+
+
+REGISTER_IF_MISSING = """\
+from azureml.core import Dataset, Environment, Experiment, ScriptRunConfig, Workspace
+
+ws = Workspace.from_config()
+store = ws.get_default_datastore()
+dataset = Dataset.File.from_files(path=(store, "mnist/"))
+dataset_registered = False
+try:
+    temp = Dataset.get_by_name(workspace=ws, name="mnist-dataset")
+    dataset_registered = True
+except:
+    print("not registered yet")
+
+if not dataset_registered:
+    dataset = dataset.register(workspace=ws, name="mnist-dataset", create_new_version=True)
+env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
+config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
+                         environment=env, arguments=["--data-folder", dataset.as_named_input("mnist").as_mount()])
+run = Experiment(ws, "mnist").submit(config)
+"""
+
+
+def test_a_dataset_registered_only_when_missing_is_the_same_input_either_way(tmp_path: Path) -> None:
+    """``ds = ds.register(...)`` in a branch: registering returns the same files, so the job's
+    input is the same whether the branch ran or not, and the registration moves into the branch."""
+    migrated, report, records = _run(tmp_path, REGISTER_IF_MISSING)
+    assert "0 left" in report, report
+    assert ('if not dataset_registered:\n    ml_client.data.create_or_update(Data(name="mnist-dataset", '
+            'path=f"azureml://datastores/{store.name}/paths/mnist/", type="uri_folder"))') in migrated, migrated
+    assert 'temp = ml_client.data.get("mnist-dataset", label="latest")' in migrated
+    job = _job(records)
+    assert job["inputs"]["mnist"] == {"type": "uri_folder", "path": "//datastores/workspaceblobstore/paths/mnist/"}
+
+
+def test_a_dataset_rebound_in_a_branch_to_something_else_is_refused(tmp_path: Path) -> None:
+    """Only a self-registration keeps the data: a branch that builds other files is refused."""
+    program = REGISTER_IF_MISSING.replace(
+        'dataset = dataset.register(workspace=ws, name="mnist-dataset", create_new_version=True)',
+        'dataset = Dataset.File.from_files(path=(store, "other/"))')
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML002 left: `dataset` is not built by one plain assignment" in report, report
+    assert "ScriptRunConfig(" in script.read_text()
+
+
+def _register_notebook(tmp_path: Path, *extra: str) -> Path:
+    (tmp_path / "pyproject.toml").write_text("")
+    program = project(tmp_path, REGISTER_IF_MISSING, "unused.py")
+    program.unlink()
+    sources = [REGISTER_IF_MISSING, *extra]
+    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+             for source in sources]
+    notebook = tmp_path / "mnist.ipynb"
+    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5},
+                                   indent=1) + "\n")
+    return notebook
+
+
+def test_a_notebooks_own_lookup_of_the_dataset_does_not_keep_its_registration_v1(tmp_path: Path) -> None:
+    """The notebook's code cells are the program under fix: their v1 lookup is migrated in the same
+    run, so it does not count as another file that reads the asset back with v1."""
+    notebook = _register_notebook(tmp_path)
+    report = fix(notebook)
+    assert "0 left" in report, report
+    text = notebook.read_text()
+    assert "ml_client.data.create_or_update(Data(" in text and "ScriptRunConfig" not in text
+    assert fix(notebook).count(" fixed") == 0 and notebook.read_text() == text  # a second run changes nothing
+
+
+def test_a_script_the_notebook_writes_still_counts_as_a_v1_reader(tmp_path: Path) -> None:
+    """A %%writefile script runs on its own, unmigrated: its v1 lookup keeps the registration v1."""
+    notebook = _register_notebook(
+        tmp_path, '%%writefile score.py\nfrom azureml.core import Dataset, Run\n'
+                  'ws = Run.get_context().experiment.workspace\nprint(Dataset.get_by_name(ws, "mnist-dataset"))\n')
+    report = fix(notebook)
+    assert 'mnist.ipynb (`get_by_name(ws, "mnist-dataset"`) looks the dataset up with v1' in report, report
+    assert "dataset.register(workspace=ws" in notebook.read_text()

@@ -39,7 +39,8 @@ MAX_FILES = 50_000
 # suffix -> function giving the Python programs a file of that kind contains.
 # Outer layers (notebooks) register more readers; plain Python is built in.  A
 # program is a text, or (text, function naming a line of it for messages) when
-# its line numbers are not the file's own (a notebook's "cell 3:2").
+# its line numbers are not the file's own (a notebook's "cell 3:2").  The first
+# program is the file's own code; any further ones are files it writes (%%writefile).
 Program = Union[str, tuple[str, Callable[[int], str]]]
 SourceReader = Callable[[Path, bytes], Iterable[Program]]
 READERS: dict[str, SourceReader] = {".py": lambda path, data: [decode(data)]}

@@ -150,11 +150,24 @@ def _first_match(pattern: re.Pattern[bytes], paths: Iterable[Path], here: Path) 
             data = files.read_regular(path, limit=2_000_000)
         except (OSError, files.TooLarge):
             continue
-        found = pattern.search(data)
+        found = pattern.search(data) if path != here else _in_written_files(pattern, path, data)
         if found is not None:
             try:
                 shown = path.relative_to(here.parent)
             except ValueError:
                 shown = path
             return f"{shown} (`{found.group(0).decode('utf-8', 'replace').strip()}`)"
+    return None
+
+
+def _in_written_files(pattern: re.Pattern[bytes], path: Path, data: bytes) -> re.Match[bytes] | None:
+    """A match in the scripts a notebook writes (its programs after the first, which is its
+    own code: the program under fix, whose lookups :func:`_in_program` sees as they are now)."""
+    reader = project.READERS.get(path.suffix)
+    programs = list(reader(path, data)) if reader is not None else []
+    for program in programs[1:]:
+        text = program if isinstance(program, str) else program[0]
+        found = pattern.search(text.encode("utf-8", "surrogateescape"))
+        if found is not None:
+            return found
     return None

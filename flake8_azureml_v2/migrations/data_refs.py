@@ -71,12 +71,24 @@ def followed(name: ast.Name, ctx: FixContext, taken: Taken | None) -> tuple[Bind
     consumed (``taken``) when the caller translates it."""
     binding = ctx.binding_of(name)
     statement = binding.node if binding is not None else None
-    if (binding is None or binding.conditional or not isinstance(statement, ast.Assign)
-            or len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name)):
+    if (binding is None or not isinstance(statement, ast.Assign)
+            or len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name)
+            or (binding.conditional and not _registers_itself(statement, ctx))):
         raise Refused(f"`{name.id}` is not built by one plain assignment")
     if taken is not None:
         taken.consumes.append(name)
     return binding, statement.value
+
+
+def _registers_itself(statement: ast.Assign, ctx: FixContext) -> bool:
+    """``ds = ds.register(...)`` on a dataset: registering returns the same data, so
+    whether a branch ran it or not, ``ds`` reads the same files or table afterwards."""
+    target, value = statement.targets[0], statement.value
+    if not (isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "register" and isinstance(value.func.value, ast.Name)):
+        return False
+    receiver = value.func.value
+    return receiver.id == target.id and is_typed(ctx, receiver, DATASET)
 
 
 def is_typed(ctx: FixContext, node: ast.expr, *types: str) -> bool:
