@@ -312,3 +312,18 @@ def test_a_lookup_v2_cannot_follow_keeps_the_deploy_v1(tmp_path: Path, lookup: s
     report = fix(script)
     assert "AML071 left" in report and reason in report, report
     assert "Model.deploy(" in script.read_text() and "Webservice(" in script.read_text()
+
+
+def test_the_lookups_of_a_refused_deploy_say_which_deploy_keeps_them(tmp_path: Path) -> None:
+    """A look-up moves only with its deploy: when the deploy stays v1, the look-up's own line
+    names the deploy and its reason, not a generic "no automatic fix"."""
+    body = ('from azureml.core.webservice import Webservice\n'
+            'c = AciWebservice.deploy_configuration(cpu_cores=cores)\n'
+            'service = Model.deploy(ws, "churn-svc", [model], inference_config, c)\n'
+            'found = Webservice(ws, "churn-svc")\nfound.delete()\n'
+            'unrelated = Webservice(ws, other_name)\n')
+    script = project(tmp_path, HEADER + "cores, other_name = 1, 'x'\n" + body)
+    report = fix(script)
+    assert "AML071 left: cpu_cores=/memory_gb= is not a literal number" in report, report
+    assert ":13:9: AML075 left: depends on line 12: cpu_cores=/memory_gb= is not a literal number" in report, report
+    assert ":15:13: AML075 left: no automatic fix" in report  # another name: not this deploy's service

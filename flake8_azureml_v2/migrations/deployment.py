@@ -42,7 +42,8 @@ from ._origin import result_binding
 from ._v1_readers import SERVICE, lookups_in_program
 from ._todo import add_todo
 from .script_run_config import environment
-from .service import DEPLOYMENT_NAME, handle_findings, traffic_lines, translate_lookups, translate_service_uses
+from .service import (DEPLOYMENT_NAME, handle_findings, looks_up, traffic_lines, translate_lookups,
+                      translate_service_uses)
 
 MODEL_DEPLOY = "azureml.core.Model.deploy"
 INFERENCE_CONFIG = "azureml.core.model.InferenceConfig"
@@ -429,7 +430,24 @@ def fix_deploy(ctx: FixContext) -> Iterator[Rewrite]:
         except Refused as reason:
             rewrite.refuse(str(reason), reason.kind)
             rewrite.findings.extend(f for f in handle_findings(binding, ctx) if f not in rewrite.findings)
+            yield rewrite
+            yield from _lookups_left(call, rewrite, ctx)
+            continue
         yield rewrite
+
+
+def _lookups_left(call: ast.Call, deploy: Rewrite, ctx: FixContext) -> Iterator[Rewrite]:
+    """A refused deploy's service stays v1, and so do the look-ups of it (AML075), which only
+    move with their deploy: they say which deploy keeps them, and why."""
+    bound = bind_arguments(call, DEPLOY_SIGNATURE)
+    deployed = bound.values.get("name") if not isinstance(bound, str) else None
+    if deployed is None or deploy.refusal is None:
+        return
+    for lookup in lookups_in_program(SERVICE, known_str(ctx, deployed), ctx):
+        if isinstance(lookup, ast.Call) and looks_up(lookup, deployed, ctx):
+            left = Rewrite("AML075", lookup, "Webservice() -> ml_client.online_endpoints.get()")
+            left.refusal = deploy.refusal.blocking(call.lineno)
+            yield left
 
 
 def _write(call: ast.Call, statement: ast.stmt, binding: Binding | None, target: Target, client: str,

@@ -166,6 +166,12 @@ def translate_lookups(lookups: list[ast.expr], deployed: ast.expr | None, worksp
             rewrite.findings.append(("AML075", lookup))
 
 
+def looks_up(lookup: ast.expr, deployed: ast.expr | None, ctx: FixContext) -> bool:
+    """Does ``lookup`` name the service a deploy names with ``deployed``?"""
+    parts = _lookup_parts(lookup, ctx)
+    return parts is not None and deployed is not None and _same_name(parts[1], deployed, ctx)
+
+
 def _lookup_parts(lookup: ast.expr, ctx: FixContext) -> tuple[ast.expr, ast.expr] | None:
     """(workspace, name) of ``Webservice(ws, name)``, ``ws.webservices[name]`` or
     ``ws.webservices.get(name)``; None for a listing of the services."""
