@@ -65,14 +65,10 @@ def analyse(
 
 def _analyse(text: str, source: SourceText, tree: ast.Module, rules: Sequence[Rule], surface: Surface,
              location: Path | None, settings: Settings, remember: bool = True) -> Analysis:
-    model = None
+    imported = None
     if location is not None and settings.project_index:
-        root = project.root_for(location, settings)
-        model = project.modelled(location, text, root)
-        if model is None:
-            model = Model(tree, text, surface=surface, imported=ProjectModules(location, root, surface))
-    if model is None:
-        model = Model(tree, text, surface=surface)
+        imported = ProjectModules(location, project.root_for(location, settings), surface)
+    model = Model(tree, text, surface=surface, imported=imported)
     if not model.imports and not model.references:
         return Analysis(source, model=model)
     if location is not None and remember:

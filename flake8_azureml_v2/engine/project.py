@@ -263,10 +263,7 @@ class ProjectIndex:
                 tree = parse(text, str(orchestrator))
                 if isinstance(program, str):
                     _PARSED[orchestrator] = (text, tree)
-                model = Model(tree, text, surface=self.surface,
-                              imported=modules.ProjectModules(orchestrator, self.root, self.surface))
-                _MODELLED[(Path(os.path.normpath(orchestrator)), text)] = (self.root, model)
-                for folder, script, reference in script_references(model, orchestrator):
+                for folder, script, reference in script_references(Model(tree, text, surface=self.surface), orchestrator):
                     if label is not None:
                         reference = replace(reference, label=label(reference.line))
                     found.append((folder, script, reference))
@@ -308,9 +305,6 @@ _FILES: dict[tuple[Path, tuple[str, ...]], list[Path]] = {}
 # index, and a tree the index parsed is handed to the analysis of the same text.
 _ANALYSED: dict[Path, list[tuple[str | None, str, ScriptReference]]] = {}
 _PARSED: dict[Path, tuple[str, ast.Module]] = {}
-# The model the index made of a program (imports followed from the project root), handed
-# to the analysis of the same program once: the walk is the costliest step of an analysis.
-_MODELLED: dict[tuple[Path, str], tuple[Path, Model]] = {}
 
 
 def remember(path: Path, model: Model) -> None:
@@ -323,13 +317,6 @@ def parsed_tree(path: Path, text: str) -> ast.Module | None:
     """The tree the index already parsed for exactly this text, if any."""
     found = _PARSED.pop(Path(os.path.normpath(path)), None)
     return found[1] if found is not None and found[0] == text else None
-
-
-def modelled(path: Path, text: str, root: Path) -> Model | None:
-    """The model the index already made of exactly this program of ``path``, with the
-    other modules of the project at ``root`` followed, if any."""
-    found = _MODELLED.pop((Path(os.path.normpath(path)), text), None)
-    return found[1] if found is not None and found[0] == root else None
 
 
 def project_files(root: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
@@ -369,7 +356,6 @@ def forget_indexes() -> None:
     _FILES.clear()
     _ANALYSED.clear()
     _PARSED.clear()
-    _MODELLED.clear()
     for cache in PROJECT_CACHES:
         cache.clear()
 
