@@ -142,10 +142,11 @@ def translate_lookups(lookups: list[ast.expr], deployed: ast.expr | None, worksp
     the deploy or the deploy stays.  Raises :class:`Refused` for a look-up v2 cannot follow."""
     for lookup in lookups:
         where = located(lookup, ctx)
-        parts = _lookup_parts(lookup, ctx)
-        if parts is None or deployed is None or not _same_name(parts[1], deployed, ctx):
+        if not looks_up(lookup, deployed, ctx):
             raise Refused(f"{where} looks the service up with v1, which does not see a v2 online endpoint: "
                           "migrate that lookup first", RefusalKind.DATA_FLOW)
+        parts = _lookup_parts(lookup, ctx)
+        assert parts is not None  # looks_up found them
         refusal = _lookup_refusal(lookup, parts[0], workspace, ctx)
         if refusal is not None:
             raise Refused(f"{where} looks the service up with v1 {refusal}", RefusalKind.DATA_FLOW)
