@@ -2,7 +2,8 @@
 
 Before anything is written, the fixed text must parse, keep every comment,
 keep the module-level names other files import, call none of its own functions
-before a global they read is bound (:mod:`.call_order`), and add no problem that
+before a global they read is bound (:mod:`.call_order`) nor with arguments they do
+not take (:mod:`.call_arity`), and add no problem that
 pyflakes finds (an undefined name, an unbound local, a redefinition, an unused
 local, an ``is`` comparison with a literal).  pyflakes' binding model runs in
 process on both texts and the two sets of problems are compared.
@@ -19,7 +20,7 @@ from functools import cached_property
 from pyflakes import checker, messages
 
 from ..source import deep_recursion
-from . import call_order, statements
+from . import call_arity, call_order, statements
 
 # pyflakes message -> how a refusal names it (the ruff codes the gate counts:
 # F821, F823, F822, F811, F841, F632).
@@ -68,6 +69,10 @@ class Snapshot:
     @cached_property
     def late_reads(self) -> Counter[tuple[str, str]]:
         return call_order.late_reads(self.tree)
+
+    @cached_property
+    def mismatched_calls(self) -> Counter[tuple[str, str]]:
+        return call_arity.mismatched_calls(self.tree)
 
     @cached_property
     def module_names(self) -> frozenset[str]:
@@ -149,4 +154,8 @@ def _harm(before: Snapshot, after: Snapshot, protected: Collection[str]) -> str 
     if late:
         function, name = sorted(late)[0]
         return f"it makes `{function}()` read `{name}` before the statement that binds `{name}` has run"
+    mismatched = after.mismatched_calls - before.mismatched_calls if after.mismatched_calls else after.mismatched_calls
+    if mismatched:
+        function, why = sorted(mismatched)[0]
+        return f"it calls `{function}()` with arguments that do not bind ({why})"
     return None

@@ -37,7 +37,8 @@ _LOG_HELPER_SOURCE = f"""def {LOG_HELPER}(name, value, step=None):
 
 
 ROW_HELPER = "_log_v1_row"
-_ROW_HELPER_SOURCE = f"""def {ROW_HELPER}(name, **columns):
+# v1's signature, description included (MLflow has no place for it): the call keeps its arguments
+_ROW_HELPER_SOURCE = f"""def {ROW_HELPER}(name, description=None, **columns):
     \"\"\"Log a row as run.log_row() did in SDK v1: one value per column, named <row>.<column>.\"\"\"
     for column, value in columns.items():
         {LOG_HELPER}(f"{{name}}.{{column}}", value)
