@@ -13,6 +13,10 @@ found there), the fixer runs twice, and every way it hurt the code is counted:
   comments_lost    a comment of a changed file (or notebook) that is gone after the fix
   not_idempotent   a file that the second run changes again
   nonpy_writefile  an error line about a ``%%writefile`` cell whose target is not a .py file
+  unbound_v2_call  a call of azure-ai-ml, MLflow or azure-identity in a changed file that does not
+                   bind to the installed package's real signature (a keyword or method that does
+                   not exist, an argument too many or missing) and that the original did not have
+                   (``v2_calls.py``, run by ``--bin``'s Python, which needs the test dependencies)
 
 In notebooks, line magics, shell lines and help lines are masked; a ``%%writefile
 x.py`` body is Python, other ``%%`` cells are not.  ruff runs from ``--bin`` with
@@ -42,7 +46,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KINDS = ("tracebacks", "parse_fail", "new_ruff", "comments_lost", "not_idempotent", "nonpy_writefile")
+KINDS = ("tracebacks", "parse_fail", "new_ruff", "comments_lost", "not_idempotent", "nonpy_writefile",
+         "unbound_v2_call")
 RUFF_CODES = ("F821", "F823", "F811", "F841", "F632")
 SHOWN = 15
 TIMEOUT = 1800  # seconds for one fixer run
@@ -309,6 +314,31 @@ def ruff_harms(ruff: Path, original: Path, fixed: Path, rels: Sequence[str]) -> 
             for (rel, code), count in sorted(after.items()) if count > before[(rel, code)]]
 
 
+# --- calls of the v2 APIs -------------------------------------------------------------------
+
+
+def unbound_v2_calls(python: Path, root: Path, rels: Sequence[str]) -> Counter[tuple[str, str, str]]:
+    """(file, API, problem) -> count of the v2 calls in ``rels`` that do not bind (v2_calls.py)."""
+    rels = [rel for rel in rels if rel.endswith((".py", ".ipynb"))]
+    if not rels:
+        return Counter()
+    done = subprocess.run([str(python), str(REPO / "benchmarks" / "v2_calls.py"), str(root), *rels],
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    if done.returncode != 0:
+        raise SystemExit(f"harm_gate: the v2 call check did not run: {done.stderr.strip()[-300:]}")
+    return Counter((rel, api, why) for rel, api, why in json.loads(done.stdout))
+
+
+def v2_call_harms(python: Path, original: Path, fixed: Path, rels: Sequence[str]) -> list[str]:
+    before, after = unbound_v2_calls(python, original, rels), unbound_v2_calls(python, fixed, rels)
+    harms = []
+    for (rel, api, why), count in sorted(after.items()):
+        added = count - before[(rel, api, why)]
+        if added > 0:
+            harms.append(f"{rel}: {api}: {why}" + (f" (x{added})" if added > 1 else ""))
+    return harms
+
+
 # --- one mode -------------------------------------------------------------------------------
 
 
@@ -324,6 +354,7 @@ def run_mode(corpus: Path, bin_dir: Path, unsafe: bool, scratch: Path) -> ModeRe
     file_harms(result, before, after)
     result.harms["new_ruff"] = ruff_harms(bin_dir / "ruff", corpus, tree, result.changed)
     result.harms["nonpy_writefile"] = writefile_harms(first, before)
+    result.harms["unbound_v2_call"] = v2_call_harms(bin_dir / "python", corpus, tree, result.changed)
     run_and_record(result, command, tree)
     result.harms["not_idempotent"] = changed_files(after, snapshot(tree))
     return result
@@ -350,9 +381,9 @@ def print_harms(results: Sequence[ModeResult]) -> None:
         for kind in KINDS:
             items = result.harms[kind]
             for text in items[:SHOWN]:
-                print(f"{result.mode:6} {kind:15} {text}")
+                print(f"{result.mode:6} {kind:16} {text}")
             if len(items) > SHOWN:
-                print(f"{result.mode:6} {kind:15} ... and {len(items) - SHOWN} more")
+                print(f"{result.mode:6} {kind:16} ... and {len(items) - SHOWN} more")
 
 
 def summary(results: Sequence[ModeResult], files: int) -> str:

@@ -37,6 +37,7 @@ CORPUS = {
     "undefined.py": "import os\nprint(os.sep)\n",
     "again.py": "y = 2\n",
     "nb.ipynb": _notebook("import os\n%time print(os.sep)\n", "%%writefile env.yml\nname: x\n"),
+    "v2.py": "import mlflow\n\nmlflow.log_metric('loss')\n",  # wrong before the fix
 }
 
 # A stand-in for `azureml-v2 fix`: each line of HARMS does one kind of harm.
@@ -48,6 +49,7 @@ HARMFUL_FIXER = """\
         pathlib.Path("undefined.py").write_text("print(os.sep)\\n")
         with open("again.py", "a") as f:
             f.write("y = 3\\n")
+        pathlib.Path("v2.py").write_text("import mlflow\\n\\nmlflow.log_metric('loss')\\nmlflow.set_tag('a', 'b', step=1)\\n")
         print("nb.ipynb:cell 2: error: skipped, not Python even with magics masked: syntax error")
         print("Traceback (most recent call last):", file=sys.stderr)
         print("  File 'x.py', line 1", file=sys.stderr)
@@ -62,6 +64,9 @@ def _bin(tmp_path: Path, body: str) -> Path:
     fixer.write_text(f"#!{sys.executable}\n" + textwrap.dedent(body))
     fixer.chmod(0o755)
     (folder / "ruff").symlink_to(RUFF)
+    python = folder / "python"  # runs the v2 call check (a symlink would lose the venv)
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
     return folder
 
 
@@ -79,8 +84,9 @@ def test_the_gate_passes_a_fixer_that_does_no_harm(tmp_path: Path, corpus: Path,
     fixer_bin = _bin(tmp_path, "pass\n")
     assert gate.main(["--corpus", str(corpus), "--bin", str(fixer_bin), "--mode", "both"]) == 0
     last = capsys.readouterr().out.splitlines()[-1]
-    assert last.startswith("harm_gate ok: 6 files; safe: changed 0 files")
-    assert "tracebacks 0, parse_fail 0, new_ruff 0, comments_lost 0, not_idempotent 0, nonpy_writefile 0" in last
+    assert last.startswith("harm_gate ok: 7 files; safe: changed 0 files")
+    assert ("tracebacks 0, parse_fail 0, new_ruff 0, comments_lost 0, not_idempotent 0, nonpy_writefile 0, "
+            "unbound_v2_call 0") in last
 
 
 def test_the_gate_finds_every_kind_of_harm(tmp_path: Path, corpus: Path, capsys) -> None:
@@ -99,10 +105,13 @@ def test_the_gate_finds_every_kind_of_harm(tmp_path: Path, corpus: Path, capsys)
     assert harms["nonpy_writefile"] == [
         "nb.ipynb:cell 2: %%writefile env.yml: skipped, not Python even with magics masked: syntax error"]
     assert [text.split(" (after: ")[0] for text in harms["tracebacks"]] == ["ValueError: boom"] * 2  # both runs
-    assert sorted(unsafe["changed"]) == ["again.py", "comment.py", "pkg/parse.py", "undefined.py"]
-    assert "unsafe parse_fail      pkg/parse.py: no longer parses" in out
+    # the call that was wrong before is not the fix's doing; the one it added is
+    assert harms["unbound_v2_call"] == ["v2.py: mlflow.set_tag: got an unexpected keyword argument 'step'"]
+    assert sorted(unsafe["changed"]) == ["again.py", "comment.py", "pkg/parse.py", "undefined.py", "v2.py"]
+    assert "unsafe parse_fail       pkg/parse.py: no longer parses" in out
     assert out.splitlines()[-1].endswith(
-        "tracebacks 2, parse_fail 1, new_ruff 1 (+1 findings), comments_lost 1, not_idempotent 1, nonpy_writefile 1")
+        "tracebacks 2, parse_fail 1, new_ruff 1 (+1 findings), comments_lost 1, not_idempotent 1, nonpy_writefile 1, "
+        "unbound_v2_call 1")
     assert {rel: (corpus / rel).read_text() for rel in CORPUS} == CORPUS  # the gate worked on copies
 
 
