@@ -481,6 +481,34 @@ def test_a_dry_run_shows_the_launchers_fixed_text_to_its_own_files_only(tmp_path
     assert files.read_as_fixed(launcher) == launcher.read_bytes()  # and nothing of it outlives the run
 
 
+def test_the_launchers_exports_are_read_again_once_the_launcher_changes(tmp_path: Path) -> None:
+    """Each pass of each script asks every file of the project for its v2 exports; the answer
+    is kept per file only while the file's bytes cannot have changed: written again (as ``fix``
+    writes, by renaming a new file over it) or given unwritten fixed bytes, it is read again."""
+    import os
+
+    from flake8_azureml_v2.engine import files
+    from flake8_azureml_v2.migrations.injob import input_datasets
+
+    launcher = tmp_path / "submit.py"
+    exporting = 'job = command(command="export iris=${{inputs.iris}} && python train.py")\n'
+    launcher.write_text("print('v1 still')\n")
+    assert input_datasets._exporting(launcher) == []
+    assert input_datasets._exporting(launcher) == []  # (kept)
+    fresh = tmp_path / "submit.new"
+    fresh.write_text(exporting)
+    os.replace(fresh, launcher)
+    assert input_datasets._exporting(launcher) == [exporting]
+    files.record_unwritten(launcher, b"print('fixed, not written')\n")
+    try:
+        assert input_datasets._exporting(launcher) == []
+    finally:
+        files.forget_unwritten()
+    assert input_datasets._exporting(launcher) == [exporting]
+    launcher.unlink()
+    assert input_datasets._exporting(launcher) == []
+
+
 def test_values_known_only_at_run_time_are_quoted_at_run_time(tmp_path: Path) -> None:
     program = """\
     import os

@@ -220,6 +220,11 @@ def forget_unwritten() -> None:
     _UNWRITTEN.clear()
 
 
+def unwritten(path: str | os.PathLike[str]) -> bytes | None:
+    """The fixed bytes this run holds for ``path`` without writing them, if any."""
+    return _UNWRITTEN.get(os.path.abspath(path))
+
+
 def read_as_fixed(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
     """``read_regular``, or the fixed bytes of a file this run did not write."""
     data = _UNWRITTEN.get(os.path.abspath(path))

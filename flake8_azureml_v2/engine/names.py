@@ -278,23 +278,29 @@ class _Walker(ast.NodeVisitor):
     _dispatch: dict[type, Callable[[_Walker, ast.AST], object]] = {}
 
     def visit(self, node: ast.AST) -> object:
-        method = self._dispatch.get(node.__class__)
-        if method is None:
-            method = getattr(type(self), "visit_" + node.__class__.__name__, type(self).generic_visit)
-            self._dispatch[node.__class__] = method
+        method = self._dispatch.get(node.__class__) or self._method(node.__class__)
         return method(self, node)
 
+    @classmethod
+    def _method(cls, node_class: type) -> Callable[[_Walker, ast.AST], object]:
+        method = getattr(cls, "visit_" + node_class.__name__, cls.generic_visit)
+        cls._dispatch[node_class] = method
+        return method
+
     def generic_visit(self, node: ast.AST) -> None:
-        for name in node._fields:
-            if name == "ctx":
-                continue
+        # (the hot loop: ``visit`` is inlined, children are dispatched here directly)
+        fields = _CHILD_FIELDS.get(node.__class__)
+        if fields is None:
+            fields = _child_fields(node.__class__)
+        dispatch = self._dispatch
+        for name in fields:
             value = getattr(node, name, None)
-            if isinstance(value, list):
+            if value.__class__ is list:
                 for item in value:
                     if isinstance(item, ast.AST):
-                        self.visit(item)
+                        (dispatch.get(item.__class__) or self._method(item.__class__))(self, item)
             elif isinstance(value, ast.AST):
-                self.visit(value)
+                (dispatch.get(value.__class__) or self._method(value.__class__))(self, value)
 
     def run(self) -> None:
         for stmt in self.model.tree.body:
@@ -795,6 +801,18 @@ class _Walker(ast.NodeVisitor):
         self.memo.clear()
 
     visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _visit_comprehension
+
+
+# Fields that can hold a node, per node class: names, operators' strings and counters never do,
+# and ``ctx`` holds one the walk has no use for.  Asked of the class once, not of every node.
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_LEAF_FIELDS = frozenset({"ctx", "id", "attr", "arg", "name", "module", "level", "type_comment",
+                          "kind", "conversion", "is_async", "simple", "lineno", "col_offset"})
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS[cls] = tuple(name for name in cls._fields if name not in _LEAF_FIELDS)  # type: ignore[attr-defined]
+    return fields
 
 
 def _is_main_guard(node: ast.If) -> bool:

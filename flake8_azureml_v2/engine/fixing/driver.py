@@ -135,7 +135,9 @@ def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.Path
         else:
             analysis = analyse(text, rules=rules, surface=surface, path=path, settings=settings,
                                tree=checked.tree if checked is not None else None, remember=number == 1)
-        if analysis.model is None or file_is_exempt(analysis.source):
+        if analysis.model is None or file_is_exempt(analysis.source) or not analysis.findings:
+            # (every construct a rewrite changes, and every import the clean-up removes, is a
+            # finding: a text without one has nothing to fix, and a pass would only confirm it)
             last = _Pass(text)
             break
         last = _one_pass(analysis, known, surface, selected, unsafe, path, protected, hidden,

@@ -13,6 +13,7 @@ in the same project exports ``n``.  An input whose launcher is unknown stays rep
 from __future__ import annotations
 
 import ast
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -126,20 +127,42 @@ def _v2_exports(ctx: FixContext) -> dict[str, str]:
 
 def _v2_commands(root: Path, exclude: tuple[str, ...]) -> list[str]:
     """The Python of the project's files (scripts, and notebooks' code) with a v2 command that
-    exports variables (read each time: a launcher fixed earlier in this run counts, written
-    or not)."""
+    exports variables, as each file is now: a launcher fixed earlier in this run counts,
+    written or not."""
+    return [text for path in project.project_files(root, exclude)[:5001] for text in _exporting(path)]
+
+
+def _exporting(path: Path) -> list[str]:
+    """``path``'s programs with a v2 command that exports variables.  Every pass of every
+    script that reads its inputs asks of every file: a file is read again only once its
+    bytes may have changed (it was written, so its inode or time or size differs, or this
+    run holds new unwritten bytes for it)."""
+    data = files.unwritten(path)
+    try:
+        if data is not None:
+            state: object = ("unwritten", len(data), hash(data))
+        else:
+            stat = os.stat(path)
+            state = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return []
+    cached = _EXPORTING.get(path)
+    if cached is not None and cached[0] == state:
+        return cached[1]
+    try:
+        if data is None:
+            data = files.read_regular(path, limit=2_000_000)
+    except (OSError, files.TooLarge):
+        return []
     found = []
-    for path in project.project_files(root, exclude)[:5001]:
-        try:
-            data = files.read_as_fixed(path, limit=2_000_000)
-        except (OSError, files.TooLarge):
-            continue
-        if b"command=" not in data or b"export " not in data:
-            continue
-        for text in _programs(path, data):
-            if 'command="export ' in text:
-                found.append(text)
+    if b"command=" in data and b"export " in data:
+        found = [text for text in _programs(path, data) if 'command="export ' in text]
+    _EXPORTING[path] = (state, found)
     return found
+
+
+_EXPORTING: dict[Path, tuple[object, list[str]]] = {}
+project.PROJECT_CACHES.append(_EXPORTING)
 
 
 def _programs(path: Path, data: bytes) -> list[str]:
@@ -170,6 +193,19 @@ def _read_launcher(path: Path, settings: object) -> dict[str, Launched] | None:
     text = _launcher_text(reference)
     if text is None:
         return None
+    # every pass of every fix of the script asks: the launcher is analysed once per text
+    key = (reference.orchestrator, reference.line, text)
+    if key not in _LAUNCHED:
+        _LAUNCHED[key] = _launched(reference, text, settings)
+    return _LAUNCHED[key]
+
+
+_LAUNCHED: dict[tuple[Path, int, str], dict[str, Launched] | None] = {}
+project.PROJECT_CACHES.append(_LAUNCHED)
+
+
+def _launched(reference: project.ScriptReference, text: str, settings: object) -> dict[str, Launched] | None:
+    """How the launching call in ``text`` hands each named input over."""
     try:
         analysis = analyse(text, rules=[], surface=SURFACE, path=reference.orchestrator, settings=settings,  # type: ignore[arg-type]
                            remember=False)
