@@ -237,7 +237,7 @@ def _check_program(result: FileResult, document: Document, program: Program, sel
 
 
 def _fix_program(result: FileResult, document: Document, program: Program, selection: Selection,
-                 fixing: Fixing, analysed: Analysis | None = None) -> None:
+                 fixing: Fixing, analysed: Analysis | None = None, proposals: dict[object, object] | None = None) -> None:
     if program.refusal is not None:
         analysis = analyse(program.text, path=program.path, settings=program.settings, tree=program.tree)
         for finding in unsuppressed(analysis.findings, analysis.source):
@@ -248,7 +248,8 @@ def _fix_program(result: FileResult, document: Document, program: Program, selec
     from .api import fix_text
 
     outcome = fix_text(program.text, path=program.path, settings=program.settings, selected=selection,
-                       unsafe=fixing.unsafe, analysed=analysed, hidden=program.hidden_names(), tree=program.tree)
+                       unsafe=fixing.unsafe, analysed=analysed, hidden=program.hidden_names(), tree=program.tree,
+                       proposals=proposals)
     changed = outcome.text != program.text
     if changed and document.unwritable() is not None:  # every finding is left, with why
         program.refusal = document.unwritable()
@@ -275,10 +276,11 @@ def _assess_program(result: FileResult, document: Document, program: Program, se
     if program.refusal is not None:
         result.verdicts.update(fixability.refused(findings, RefusalKind.NOT_YET, program.refusal))
         return
+    proposals: dict[object, object] = {}  # the two runs' first pass asks the fixers once
     try:
-        safe = _dry_run(result.target, document, program, selection, False, analysis)
+        safe = _dry_run(result.target, document, program, selection, False, analysis, proposals)
         # Without a finding left for want of --unsafe-fixes, an unsafe run would do the same.
-        unsafe = _dry_run(result.target, document, program, selection, True, analysis) \
+        unsafe = _dry_run(result.target, document, program, selection, True, analysis, proposals) \
             if safe.withholds_unsafe_fixes else safe
     except INPUT_ERRORS as exc:
         result.verdicts.update(fixability.refused(findings, RefusalKind.HARM, one_line(str(exc))))
@@ -287,9 +289,9 @@ def _assess_program(result: FileResult, document: Document, program: Program, se
 
 
 def _dry_run(target: Target, document: Document, program: Program, selection: Selection,
-             unsafe: bool, analysis: Analysis) -> fixability.Run:
+             unsafe: bool, analysis: Analysis, proposals: dict[object, object]) -> fixability.Run:
     scratch = FileResult(target)
-    _fix_program(scratch, document, program, selection, Fixing(unsafe), analysis)
+    _fix_program(scratch, document, program, selection, Fixing(unsafe), analysis, proposals)
     fixed = {(where.cell or 0, where.line, where.col, done.code): (done.description, done.todos, done.notes)
              for where, done in scratch.fixed}
     left = {(item.before.cell or 0, item.before.line, item.before.col, item.left.finding.code):

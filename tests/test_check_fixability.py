@@ -157,3 +157,40 @@ def test_full_underlines_under_wide_characters_and_tabs(tmp_path: Path) -> None:
     lines = check(tmp_path, "--output-format", "full", "--select", "AML020").stdout.splitlines()
     assert lines[4] == '2 | x = "é😀";\tws = azureml.core.Workspace.from_config()'
     assert lines[5] == "  |           \t     " + "^" * 36  # the emoji takes two columns, the tab stays a tab
+
+
+def test_the_safe_and_unsafe_runs_ask_the_fixers_once(job: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What fix would do is learnt by running it in memory, safe and then unsafe; the fixers'
+    proposals depend on the code alone, so both runs' first pass shares them, and the verdicts
+    stay those of two separate runs."""
+    from flake8_azureml_v2 import runner
+    from flake8_azureml_v2.check_command import Options, run as run_check
+    from flake8_azureml_v2.engine import Settings
+    from flake8_azureml_v2.engine.fixing import driver
+    from flake8_azureml_v2.selection import Selection
+
+    contexts: list[int] = []
+    original = driver.FixContext
+
+    def counted(*args, **kwargs):
+        contexts.append(1)
+        return original(*args, **kwargs)
+
+    def verdicts() -> dict[tuple[str, int], str]:
+        contexts.clear()
+        targets, missing = runner.collect([str(job / "job.py")])
+        output = job / "out.json"
+        options = Options("json", output, None, None, False, True, False, assess=True)
+        run_check(targets, missing, Settings(), Selection(), options)
+        return {(row["code"], row["location"]["row"]): row["fix"]["applicability"]
+                for row in json.loads(output.read_text())}
+
+    monkeypatch.setattr(driver, "FixContext", counted)
+    shared = verdicts()
+    asked_shared = len(contexts)
+    dry_run = runner._dry_run
+    monkeypatch.setattr(runner, "_dry_run", lambda *args: dry_run(*args[:-1], {}))  # each run on its own
+    assert verdicts() == shared
+    assert shared[("AML099", 2)] == "safe" and shared[("AML020", 6)] == "unsafe"
+    # (each run's later passes start from its own text and ask again)
+    assert asked_shared == len(contexts) - 1

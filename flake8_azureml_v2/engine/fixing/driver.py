@@ -101,6 +101,7 @@ def fix_text(
     analysed: Analysis | None = None,
     hidden: Collection[str] = (),
     tree: ast.Module | None = None,
+    proposals: dict[object, object] | None = None,
 ) -> FixOutcome:
     """Rewrite ``text``; raises :class:`SourceError` when it cannot be analysed and
     :class:`FixError` when the fixes do not settle.
@@ -111,16 +112,19 @@ def fix_text(
     ``analysed`` is this text's analysis with these rules and settings, when the
     caller has it already (a check that goes on to ask what fix would do): the
     first pass starts from it instead of analysing again.  ``tree`` is ``text`` parsed, when
-    the caller has parsed it already (a notebook's joined cells): it is not parsed again."""
+    the caller has parsed it already (a notebook's joined cells): it is not parsed again.
+    ``proposals`` is a dict shared by runs that start from the same ``analysed`` (what fix
+    would do, safe and unsafe): the fixers propose that first pass's rewrites once, since what
+    they propose depends on the code, never on the mode or the selection (the planner's part)."""
     with paused_gc():
         return _fix(text, rules, surface, path, settings, selected, unsafe, max_passes, protected, analysed, hidden,
-                    tree)
+                    tree, proposals)
 
 
 def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.PathLike[str] | None,
          settings: Settings | None, selected: Selector, unsafe: bool, max_passes: int,
          protected: Collection[str], analysed: Analysis | None = None, hidden: Collection[str] = (),
-         tree: ast.Module | None = None) -> FixOutcome:
+         tree: ast.Module | None = None, proposals: dict[object, object] | None = None) -> FixOutcome:
     known = _Rules.of(rules)
     original = SourceText(text)
     outcome = FixOutcome(text)
@@ -141,7 +145,8 @@ def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.Path
             last = _Pass(text)
             break
         last = _one_pass(analysis, known, surface, selected, unsafe, path, protected, hidden,
-                         first=number == 1 or last.removed_imports, before=checked)
+                         first=number == 1 or last.removed_imports, before=checked,
+                         proposals=proposals if analysis is analysed else None)
         if last.text == text:
             break
         outcome.fixed.extend(_on_disk(f, maps, analysis.source, original) for f in last.fixed)
@@ -416,12 +421,10 @@ class _Applier:
 
 def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Selector, unsafe: bool,
               path: object, protected: Collection[str], hidden: Collection[str], first: bool = True,
-              before: verify.Snapshot | None = None) -> _Pass:
-    ctx = FixContext(analysis, protected, hidden)
-    rewrites: list[Rewrite] = []
-    for rule in known.fixers:
-        assert rule.fixer is not None
-        rewrites.extend(r for r in rule.fixer(ctx) if r is not None)
+              before: verify.Snapshot | None = None, proposals: dict[object, object] | None = None) -> _Pass:
+    ctx, rewrites = _proposed(analysis, known, protected, hidden, proposals)
+    if before is None and proposals is not None:  # what the checks find in the text: also asked once
+        before = proposals.setdefault("before", verify.Snapshot(analysis.source.text, analysis.model.tree))  # type: ignore[arg-type,assignment]
     permission = _permission(analysis.source, selected)
     plan = planner.decide(rewrites, ctx, permission, unsafe, known.safety_of)
     applier = _Applier(analysis, ctx, known, surface, selected, path, frozenset(protected) | frozenset(hidden), before)
@@ -442,6 +445,23 @@ def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Sel
         result.fixed.extend(_removed_records(build.removed, ctx, known))
     _record_refusals(result, plan, ctx, known, rewrites)
     return result
+
+
+def _proposed(analysis: Analysis, known: _Rules, protected: Collection[str], hidden: Collection[str],
+              proposals: dict[object, object] | None) -> tuple[FixContext, list[Rewrite]]:
+    """The fixers' rewrites for ``analysis`` (and their context), asked once per ``proposals``."""
+    key = (tuple(id(rule) for rule in known.fixers), frozenset(protected), frozenset(hidden))
+    found = proposals.get(key) if proposals is not None else None
+    if found is not None:
+        return found  # type: ignore[return-value]
+    ctx = FixContext(analysis, protected, hidden)
+    rewrites: list[Rewrite] = []
+    for rule in known.fixers:
+        assert rule.fixer is not None
+        rewrites.extend(r for r in rule.fixer(ctx) if r is not None)
+    if proposals is not None:
+        proposals[key] = (ctx, rewrites)
+    return ctx, rewrites
 
 
 def _without_conflicts(plan: planner.Plan, applier: _Applier) -> list[list[Rewrite]]:
