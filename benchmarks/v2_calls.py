@@ -6,8 +6,9 @@ usage: python benchmarks/v2_calls.py ROOT REL [REL ...]
 For each file (a ``.py`` file, or a notebook whose code cells are joined with their
 magic lines masked), every call of something imported from azure-ai-ml, MLflow,
 azure-identity or azure-core, and every ``<client>.<operations>.<method>(...)`` call
-on a variable assigned ``MLClient(...)`` or ``MLClient.from_config(...)``, is bound
-with ``inspect.Signature.bind`` against the object the installed package really has.
+on a variable that only ever holds ``MLClient(...)`` or ``MLClient.from_config(...)``, is
+bound with ``inspect.Signature.bind`` against the object the installed package really has,
+and every public attribute read on such a variable must exist on ``MLClient``.
 A keyword that does not exist, a positional argument too many or a missing required
 argument is a TypeError waiting for the program to reach that line; a method that
 does not exist is an AttributeError.  Calls that spread ``*args``/``**kwargs`` are
@@ -128,8 +129,8 @@ def target(call: ast.Call, names: dict[str, str], client_names: set[str]) -> tup
     if parts[0] in client_names and len(parts) == 2:
         from azure.ai.ml import MLClient
 
-        method = getattr(MLClient, parts[1], _MISSING)
-        return (f"MLClient.{parts[1]}", method, True) if not isinstance(method, property) else None
+        method = getattr(MLClient, parts[1], None)  # (a missing one is counted as an attribute read)
+        return (f"MLClient.{parts[1]}", method, True) if method is not None and not isinstance(method, property) else None
     if parts[0] not in names:
         return None
     base = resolve(names[parts[0]])
@@ -165,6 +166,12 @@ def unbound_calls(path: Path) -> list[tuple[str, str]]:
     client_names = clients(tree, names)
     found = []
     for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in client_names:
+            from azure.ai.ml import MLClient
+
+            if not node.attr.startswith("_") and not hasattr(MLClient, node.attr):  # (private: set per instance)
+                found.append((f"MLClient.{node.attr}", "no such attribute"))
+            continue
         if not isinstance(node, ast.Call):
             continue
         if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):

@@ -34,6 +34,7 @@ ml_client = MLClient.from_config(DefaultAzureCredential())
     ("ml_client.jobs.submit(job)\n", [("MLClient.jobs.submit", "no such attribute")]),
     ("mlflow.log_metric('a')\n", [("mlflow.log_metric", "missing a required argument: 'value'")]),
     ("mlflow.set_tag('a', 'b', step=1)\n", [("mlflow.set_tag", "got an unexpected keyword argument 'step'")]),
+    ("print(ml_client.location)\n", [("MLClient.location", "no such attribute")]),  # a v1 Workspace attribute
 ])
 def test_a_call_the_real_package_does_not_take_is_found(tmp_path: Path, body: str, expected: list) -> None:
     (tmp_path / "f.py").write_text(HEAD + body)
@@ -47,6 +48,7 @@ def test_a_call_the_real_package_does_not_take_is_found(tmp_path: Path, body: st
     "ml_client = other()\nml_client.jobs.submit(job)\n",  # not only ever an MLClient: not known
     "def f(ml_client):\n    ml_client.jobs.submit(job)\n",  # a parameter of that name
     "command(*parts)\nmlflow.log_metric(**values)\n",  # spread arguments bind anything
+    "print(ml_client.workspace_name, ml_client._credential)\n",  # a property; a private one set per instance
     "from somewhere import command\ncommand(x=1)\n",  # not the v2 one
 ])
 def test_calls_that_bind_or_are_not_known_are_silent(tmp_path: Path, body: str) -> None:
