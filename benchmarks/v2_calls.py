@@ -8,7 +8,8 @@ magic lines masked), every call of something imported from azure-ai-ml, MLflow,
 azure-identity or azure-core, and every ``<client>.<operations>.<method>(...)`` call
 on a variable that only ever holds ``MLClient(...)`` or ``MLClient.from_config(...)``, is
 bound with ``inspect.Signature.bind`` against the object the installed package really has,
-and every public attribute read on such a variable must exist on ``MLClient``.
+and every public attribute read on such a variable must exist on ``MLClient``; every
+name imported from those packages must exist (or the program stops with ImportError).
 A keyword that does not exist, a positional argument too many or a missing required
 argument is a TypeError waiting for the program to reach that line; a method that
 does not exist is an AttributeError.  Calls that spread ``*args``/``**kwargs`` are
@@ -164,7 +165,7 @@ def unbound_calls(path: Path) -> list[tuple[str, str]]:
         return []
     names = imported_names(tree)
     client_names = clients(tree, names)
-    found = []
+    found = [(name, "cannot be imported") for name in sorted(set(names.values())) if resolve(name) is _MISSING]
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in client_names:
             from azure.ai.ml import MLClient

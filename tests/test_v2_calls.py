@@ -35,6 +35,7 @@ ml_client = MLClient.from_config(DefaultAzureCredential())
     ("mlflow.log_metric('a')\n", [("mlflow.log_metric", "missing a required argument: 'value'")]),
     ("mlflow.set_tag('a', 'b', step=1)\n", [("mlflow.set_tag", "got an unexpected keyword argument 'step'")]),
     ("print(ml_client.location)\n", [("MLClient.location", "no such attribute")]),  # a v1 Workspace attribute
+    ("from azure.ai.ml.entities import Workspacee\n", [("azure.ai.ml.entities.Workspacee", "cannot be imported")]),
 ])
 def test_a_call_the_real_package_does_not_take_is_found(tmp_path: Path, body: str, expected: list) -> None:
     (tmp_path / "f.py").write_text(HEAD + body)
