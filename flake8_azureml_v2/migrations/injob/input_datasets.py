@@ -138,6 +138,8 @@ def _exporting(path: Path) -> list[str]:
     bytes may have changed (it was written, so its inode or time or size differs, or this
     run holds new unwritten bytes for it)."""
     data = files.unwritten(path)
+    if data is not None and len(data) > _LIMIT:
+        return []
     try:
         if data is not None:
             state: object = ("unwritten", len(data), hash(data))
@@ -151,7 +153,7 @@ def _exporting(path: Path) -> list[str]:
         return cached[1]
     try:
         if data is None:
-            data = files.read_regular(path, limit=2_000_000)
+            data = files.read_regular(path, limit=_LIMIT)
     except (OSError, files.TooLarge):
         return []
     found = []
@@ -161,6 +163,7 @@ def _exporting(path: Path) -> list[str]:
     return found
 
 
+_LIMIT = 2_000_000  # bytes: a larger file is no launcher worth reading
 _EXPORTING: dict[Path, tuple[object, list[str]]] = {}
 project.PROJECT_CACHES.append(_EXPORTING)
 
@@ -234,7 +237,7 @@ def _launcher_text(reference: project.ScriptReference) -> str | None:
     """The Python that holds the launching call: a script's text, or the notebook code
     (or ``%%writefile`` body) whose label for the call's line is the reference's."""
     try:
-        data = files.read_as_fixed(reference.orchestrator, limit=2_000_000)
+        data = files.read_as_fixed(reference.orchestrator, limit=_LIMIT)
         programs = list(project.READERS[reference.orchestrator.suffix](reference.orchestrator, data))
     except (OSError, files.TooLarge, KeyError, ValueError, UnicodeDecodeError):
         return None
