@@ -126,12 +126,14 @@ def target(call: ast.Call, names: dict[str, str], client_names: set[str]) -> tup
             return None
         kind = typing.get_type_hints(operations.fget).get("return")
         label = f"MLClient.{parts[1]}.{parts[2]}"
-        return label, getattr(kind, parts[2], _MISSING), True
+        return label, getattr(kind, parts[2], _MISSING), takes_self(kind, parts[2])
     if parts[0] in client_names and len(parts) == 2:
         from azure.ai.ml import MLClient
 
         method = getattr(MLClient, parts[1], None)  # (a missing one is counted as an attribute read)
-        return (f"MLClient.{parts[1]}", method, True) if method is not None and not isinstance(method, property) else None
+        if method is None or isinstance(method, property):
+            return None
+        return f"MLClient.{parts[1]}", method, takes_self(MLClient, parts[1])
     if parts[0] not in names:
         return None
     base = resolve(names[parts[0]])
@@ -139,6 +141,16 @@ def target(call: ast.Call, names: dict[str, str], client_names: set[str]) -> tup
         return None  # (an attribute of a class: which object it is bound to is not known here)
     label = ".".join([names[parts[0]], *parts[1:]])
     return label, resolve(label) if len(parts) > 1 else base, False
+
+
+def takes_self(owner: object, name: str) -> bool:
+    """Is ``owner.name`` a plain method, whose signature looked up on the class still has ``self``
+    (a classmethod or staticmethod has none to fill)?"""
+    try:
+        raw = inspect.getattr_static(owner, name)
+    except AttributeError:
+        return False
+    return not isinstance(raw, (classmethod, staticmethod))
 
 
 def problem(call: ast.Call, function: object, bound: bool) -> str | None:

@@ -50,6 +50,7 @@ def test_a_call_the_real_package_does_not_take_is_found(tmp_path: Path, body: st
     "def f(ml_client):\n    ml_client.jobs.submit(job)\n",  # a parameter of that name
     "command(*parts)\nmlflow.log_metric(**values)\n",  # spread arguments bind anything
     "print(ml_client.workspace_name, ml_client._credential)\n",  # a property; a private one set per instance
+    "other = ml_client.from_config(DefaultAzureCredential())\n",  # a classmethod: no self to fill
     "from somewhere import command\ncommand(x=1)\n",  # not the v2 one
 ])
 def test_calls_that_bind_or_are_not_known_are_silent(tmp_path: Path, body: str) -> None:

@@ -46,6 +46,18 @@ SourceReader = Callable[[Path, bytes], Iterable[Program]]
 READERS: dict[str, SourceReader] = {".py": lambda path, data: [decode(data)]}
 
 
+def program_texts(path: Path, data: bytes) -> list[str]:
+    """The Python texts of a file as the readers read it (its own code first); none for a
+    file no reader reads or that cannot be read (a notebook that is not JSON)."""
+    reader = READERS.get(path.suffix)
+    if reader is None:
+        return []
+    try:
+        return [program if isinstance(program, str) else program[0] for program in reader(path, data)]
+    except ValueError:  # (a UnicodeDecodeError too)
+        return []
+
+
 @dataclass(frozen=True)
 class ScriptReference:
     orchestrator: Path

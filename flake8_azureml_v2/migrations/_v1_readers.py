@@ -163,10 +163,7 @@ def _first_match(pattern: re.Pattern[bytes], paths: Iterable[Path], here: Path) 
 def _in_written_files(pattern: re.Pattern[bytes], path: Path, data: bytes) -> re.Match[bytes] | None:
     """A match in the scripts a notebook writes (its programs after the first, which is its
     own code: the program under fix, whose lookups :func:`_in_program` sees as they are now)."""
-    reader = project.READERS.get(path.suffix)
-    programs = list(reader(path, data)) if reader is not None else []
-    for program in programs[1:]:
-        text = program if isinstance(program, str) else program[0]
+    for text in project.program_texts(path, data)[1:]:
         found = pattern.search(text.encode("utf-8", "surrogateescape"))
         if found is not None:
             return found

@@ -158,7 +158,7 @@ def _exporting(path: Path) -> list[str]:
         return []
     found = []
     if b"command=" in data and b"export " in data:
-        found = [text for text in _programs(path, data) if 'command="export ' in text]
+        found = [text for text in project.program_texts(path, data) if 'command="export ' in text]
     _EXPORTING[path] = (state, found)
     return found
 
@@ -166,14 +166,6 @@ def _exporting(path: Path) -> list[str]:
 _LIMIT = 2_000_000  # bytes: a larger file is no launcher worth reading
 _EXPORTING: dict[Path, tuple[object, list[str]]] = {}
 project.PROJECT_CACHES.append(_EXPORTING)
-
-
-def _programs(path: Path, data: bytes) -> list[str]:
-    """The Python texts a file holds, as the project index reads it (a notebook's cells)."""
-    try:
-        return [p if isinstance(p, str) else p[0] for p in project.READERS[path.suffix](path, data)]
-    except (KeyError, ValueError, UnicodeDecodeError):
-        return []
 
 
 def _launcher(ctx: FixContext) -> dict[str, Launched] | None:
