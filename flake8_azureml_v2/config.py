@@ -6,11 +6,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 from .engine.settings import Settings
 
 SECTION = "azureml-v2"
@@ -70,6 +65,10 @@ def load(path: Path | None = None, start: Path | None = None) -> ProjectConfig:
         path = find_pyproject((start or Path.cwd()).resolve())
         if path is None:
             return ProjectConfig()
+    if sys.version_info >= (3, 11):  # imported here: most folders have no pyproject.toml to read
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)

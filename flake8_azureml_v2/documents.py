@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import ast
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -204,6 +203,8 @@ def _unified(old: str, new: str, name: str, complete_lines: bool) -> Iterator[st
         if complete_lines and found and not found[-1].endswith(("\n", "\r")):
             found[-1] += "\n"
         return found
+
+    import difflib  # here: only a diff needs it
 
     for line in difflib.unified_diff(lines(old), lines(new), fromfile=f"a/{name}", tofile=f"b/{name}"):
         yield line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"

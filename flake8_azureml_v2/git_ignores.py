@@ -14,11 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pathspec
-
-from .engine.files import ignore_specs, read_ignore_file
-
-Specs = list[tuple[str, pathspec.PathSpec]]
+from .engine.files import Specs, ignore_specs, read_ignore_file
 
 
 def repository(folder: str) -> tuple[str, str] | None:

@@ -22,13 +22,10 @@ import ast
 import bisect
 import os
 import re
-import shlex
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import pathspec
 
 from .engine import Settings, files, project
 from .engine.fixing.outcome import FixError
@@ -479,6 +476,8 @@ def _written_file(index: int, text: str) -> WrittenFile | None:
     header_size = _first_line(lines) + 1
     words = lines[header_size - 1].strip().split(None, 1)
     rest = words[1] if len(words) > 1 else ""
+    import shlex  # here: only a cell that writes a file needs it
+
     try:
         arguments = shlex.split(rest)
     except ValueError:
@@ -545,7 +544,7 @@ def _glob(path: Path, settings: Settings) -> str | None:
     except ValueError:
         relative = path.as_posix()
     for pattern in settings.training_scripts:
-        if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(relative):
+        if files.gitignore_spec([pattern]).match_file(relative):
             return pattern
     return None
 

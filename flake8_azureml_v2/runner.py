@@ -14,9 +14,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from . import documents, fixability, notebooks
 from .api import analyse
@@ -31,6 +29,9 @@ from .engine.suppression import unsuppressed
 from .git_ignores import outer_specs
 from .notebook_files import NotebookError
 from .selection import Selection
+
+if TYPE_CHECKING:
+    import pathspec
 
 PYTHON_SUFFIXES = (".py", notebooks.SUFFIX)
 STDIN = "-"
@@ -119,7 +120,7 @@ def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename:
     A file named on the command line is always checked, unless ``force_exclude``
     (``--force-exclude``, as pre-commit needs: it names every staged file) and an
     ``exclude`` pattern matches its path relative to ``base`` (the project folder)."""
-    spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    spec = files.gitignore_spec(exclude) if exclude else None
     forced = spec if force_exclude else None
     targets: list[Target] = []
     errors: list[FileResult] = []

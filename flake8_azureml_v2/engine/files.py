@@ -15,8 +15,10 @@ import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:  # imported where a pattern is compiled: most runs compile none
+    import pathspec
 
 SKIPPED_FOLDERS = frozenset({
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints",
@@ -35,7 +37,15 @@ def _is_skipped_folder(entry: os.DirEntry[str]) -> bool:
 
 IGNORE_FILES = (".gitignore", ".ignore")  # lowest precedence first
 
-Specs = list[tuple[str, pathspec.PathSpec]]  # (folder the patterns are relative to, patterns), lowest first
+Specs = list[tuple[str, "pathspec.PathSpec"]]  # (folder the patterns are relative to, patterns), lowest first
+
+
+def gitignore_spec(lines: Iterable[str]) -> pathspec.PathSpec:
+    """Gitignore-style patterns, compiled; pathspec is imported here, on first use, since a
+    one-file check (as pre-commit and editors run it) usually compiles none."""
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def read_ignore_file(path: str) -> pathspec.PathSpec | None:
@@ -45,7 +55,7 @@ def read_ignore_file(path: str) -> pathspec.PathSpec | None:
             lines = handle.read().splitlines()
     except OSError:
         return None
-    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    spec = gitignore_spec(lines)
     return spec if len(spec) else None
 
 

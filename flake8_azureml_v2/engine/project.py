@@ -23,8 +23,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Union
 
-import pathspec
-
 from . import files, modules
 from .names import CallSite, Const, Model, Ref
 from .settings import Settings
@@ -201,7 +199,7 @@ class ProjectIndex:
     def __init__(self, root: Path, surface: Surface, exclude: tuple[str, ...] = ()) -> None:
         self.root = root
         self.surface = surface
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+        self.exclude = files.gitignore_spec(exclude) if exclude else None
         self.mentions: dict[str, list[Path]] = {}
         self.parsed: dict[Path, list[tuple[str | None, str, ScriptReference]]] = {}
         self.complete = True  # False when a bound stopped the scan
@@ -337,7 +335,7 @@ def project_files(root: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
     key = (root, exclude)
     found = _FILES.get(key)
     if found is None:
-        spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+        spec = files.gitignore_spec(exclude) if exclude else None
         found = _FILES[key] = list(itertools.islice(files.walk(root, tuple(READERS), spec), MAX_FILES))
     return found
 

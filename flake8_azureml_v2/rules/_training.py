@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pathspec
-
 from ..engine.context import Context
+from ..engine.files import gitignore_spec
 
 RUN_GET_CONTEXT = "azureml.core.Run.get_context"
 
@@ -53,6 +52,6 @@ def _matching_glob(ctx: Context) -> str | None:
     except ValueError:
         relative = ctx.path.as_posix()
     for pattern in ctx.settings.training_scripts:
-        if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(relative):
+        if gitignore_spec([pattern]).match_file(relative):
             return pattern
     return None
