@@ -35,6 +35,18 @@ _SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 __all__ = ["CommandLine", "Refused", "translate"]
 
 
+def not_a_python_script(script: str, parameter: str) -> str | None:
+    """Why ``python <script>`` would not run what v1 ran for this entry script, or None.
+
+    v1 ran a notebook entry script (``*.ipynb``) through azureml-contrib-notebook's
+    runner, not with python; a v2 command is a command line, and the reference gives
+    no v2 form for the runner, so such a script is reported rather than guessed at."""
+    if script.lower().endswith(".ipynb"):
+        return (f"{parameter}= names the notebook {script!r}, which v1 ran with azureml-contrib-notebook's runner, "
+                "not with python: make it a script (jupyter nbconvert --to script) and run that")
+    return None
+
+
 @dataclass(frozen=True)
 class DatasetInput:
     kind: str  # uri_file, uri_folder or mltable

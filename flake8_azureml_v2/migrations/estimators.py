@@ -76,6 +76,9 @@ def _command(argument: Argument) -> list[str]:
     script = known_str(ctx, argument.node)
     if script is None:
         raise Refused("entry_script= is not a known file name", RefusalKind.DATA_FLOW)
+    notebook = commandline.not_a_python_script(script, "entry_script")
+    if notebook is not None:
+        raise Refused(notebook, RefusalKind.NOT_YET)
     line = _line(ctx, rewrite)
     return [f"command={py_str(line.command(script))}"]
 

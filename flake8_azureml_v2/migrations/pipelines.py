@@ -154,6 +154,9 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     script = known_str(ctx, values.get("script_name"))
     if script is None:
         raise ValueError("script_name= is not a known file name")
+    notebook = commandline.not_a_python_script(script, "script_name")
+    if notebook is not None:
+        raise ValueError(notebook)
     consumes: list[ast.Name] = []
     step_io, extra_edits = commandline.step_data(values.get("inputs"), values.get("outputs"), ctx)
     items: list[ast.expr] = []

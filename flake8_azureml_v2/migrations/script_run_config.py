@@ -176,6 +176,9 @@ def _command_line(call: ast.Call, ctx: FixContext) -> tuple[str, commandline.Com
     if script_name is None:
         raise Refused("script= is not a known file name" if script is not None else "no script= to run",
                       RefusalKind.DATA_FLOW)
+    notebook = commandline.not_a_python_script(script_name, "script")
+    if notebook is not None:
+        raise Refused(notebook, RefusalKind.NOT_YET)
     binding = ctx.assigned_binding(call)
     pipeline = hyperdrive_step.trial_data(binding, ctx)  # the trial of a pipeline's sweep
     line = commandline.CommandLine()
