@@ -537,18 +537,6 @@ def _names_it(written: WrittenFile, target: str | None, folder: str | None, scri
     return target == wanted or target.endswith(os.sep + wanted)
 
 
-def _glob(path: Path, settings: Settings) -> str | None:
-    base = settings.base or Path.cwd()
-    try:
-        relative = path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        relative = path.as_posix()
-    for pattern in settings.training_scripts:
-        if files.gitignore_spec([pattern]).match_file(relative):
-            return pattern
-    return None
-
-
 def written_settings(written: WrittenFile, where: Path, path: Path | None, parts: Parts,
                      model: Model | None, settings: Settings) -> Settings:
     """Settings for a written file, carrying why it is a training script when the notebook shows it."""
@@ -563,7 +551,7 @@ def written_settings(written: WrittenFile, where: Path, path: Path | None, parts
                 f"{name}:{locate(naming[0].line)} names it with {naming[0].parameter}="),
                 launchers=tuple(reference.launcher for reference in naming), named_in=path)
     if target is not None and not (where / target).exists():
-        pattern = _glob(where / target, settings)
+        pattern = files.matching_pattern(where / target, settings.training_scripts, settings.base)
         if pattern is not None:
             return replace(settings, training_evidence=f"it matches the training-script pattern {pattern!r}")
     return settings

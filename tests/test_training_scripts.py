@@ -93,6 +93,24 @@ def test_glob_from_pyproject_for_the_cli_and_flake8(tmp_path: Path) -> None:
         assert lines == ["jobs/fit.py:1:1 AML010", "jobs/fit.py:2:1 AML010", "other.py:1:1 AML099", "other.py:2:1 AML099"]
 
 
+def test_configured_glob_makes_a_notebooks_written_script_a_training_script(tmp_path: Path) -> None:
+    """A ``%%writefile`` target that is not on disk yet is matched against the same patterns."""
+    import json
+
+    cell = ["%%writefile jobs/fit.py\n", "from azureml.core import Dataset\n", "print(Dataset)\n"]
+    notebook = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                           "source": cell}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    write(tmp_path / "setup.cfg", "")
+    (tmp_path / "nb.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    plain = run([sys.executable, "-m", "flake8_azureml_v2", "check", "--output-format", "text", "nb.ipynb"],
+                cwd=tmp_path)
+    assert plain.stdout.startswith("nb.ipynb:cell 1:2:1: AML099 "), plain.stdout
+    matched = run([sys.executable, "-m", "flake8_azureml_v2", "check", "--output-format", "text",
+                   "--training-scripts", "jobs/*.py", "nb.ipynb"], cwd=tmp_path)
+    assert matched.stdout.startswith("nb.ipynb:cell 1:2:1: AML010 azureml import in a training script "
+                                     "(it matches the training-script pattern 'jobs/*.py')"), matched.stdout
+
+
 def test_flake8_option_names_training_scripts(tmp_path: Path) -> None:
     write(tmp_path / "setup.cfg", "")
     write(tmp_path / "fit.py", TRAINING_BODY)

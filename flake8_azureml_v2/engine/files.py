@@ -48,6 +48,20 @@ def gitignore_spec(lines: Iterable[str]) -> pathspec.PathSpec:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
+def matching_pattern(path: Path, patterns: Iterable[str], base: Path | None = None) -> str | None:
+    """The first gitignore-style pattern that matches ``path``, taken relative to ``base``
+    (default: the current folder; a path outside it is matched as given), or None."""
+    folder = base or Path.cwd()
+    try:
+        relative = path.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    for pattern in patterns:
+        if gitignore_spec([pattern]).match_file(relative):
+            return pattern
+    return None
+
+
 def read_ignore_file(path: str) -> pathspec.PathSpec | None:
     """The patterns of one gitignore-style file, or None when it is missing or empty."""
     try:

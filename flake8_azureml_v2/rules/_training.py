@@ -9,10 +9,8 @@ of the project names it with ``script=``, ``script_name=`` or ``entry_script=``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..engine.context import Context
-from ..engine.files import gitignore_spec
+from ..engine.files import matching_pattern
 
 RUN_GET_CONTEXT = "azureml.core.Run.get_context"
 
@@ -31,7 +29,7 @@ def _evidence(ctx: Context) -> str | None:
         return ctx.settings.training_evidence
     if ctx.path is None:
         return None
-    pattern = _matching_glob(ctx)
+    pattern = matching_pattern(ctx.path, ctx.settings.training_scripts, ctx.settings.base)
     if pattern is not None:
         return f"it matches the training-script pattern {pattern!r}"
     if ctx.settings.project_index:
@@ -44,14 +42,3 @@ def _evidence(ctx: Context) -> str | None:
     return None
 
 
-def _matching_glob(ctx: Context) -> str | None:
-    assert ctx.path is not None
-    base = ctx.settings.base or Path.cwd()
-    try:
-        relative = ctx.path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        relative = ctx.path.as_posix()
-    for pattern in ctx.settings.training_scripts:
-        if gitignore_spec([pattern]).match_file(relative):
-            return pattern
-    return None
