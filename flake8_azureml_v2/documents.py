@@ -97,6 +97,14 @@ class Program:
         """The cell texts ``text`` (the engine's rewrite of this program) stands for."""
         raise NotImplementedError
 
+    def line_name(self, line: int, text: str) -> str:
+        """How a message names line ``line`` of ``text`` (this program or its rewrite): in a
+        notebook, by its cell (``cell 4:2``), since the joined program's lines are nowhere to see."""
+        if not self.numbered:
+            return f"line {line}"
+        index, in_cell = self.locate(line, text)
+        return f"cell {index + 1}:{in_cell}"
+
     def describe(self, message: str) -> str:
         """A fixer's message, with the program's line numbers named as the document's."""
         return message

@@ -22,7 +22,7 @@ from .documents import Document, DocumentError, Place, Program
 from .engine import Finding, Settings, SourceError, files
 from .engine.analysis import Analysis
 from .engine.files import read_regular, walk
-from .engine.findings import Refusal, RefusalKind
+from .engine.findings import Refusal, RefusalKind, render_places
 from .engine.fixing.outcome import Fixed, FixError, Left
 from .engine.source import paused_gc
 from .engine.suppression import unsuppressed
@@ -75,16 +75,25 @@ class LeftFinding:
     left: Left
     input_line: Callable[[int], int] = _same_line  # a line of the fixed text -> the same in the input
     readings: tuple[str, str] | None = None  # (as read, as rewritten), made before leaving a worker
+    # (line, of the rewritten text?) -> how the reason names it; None: "line N" (a .py file)
+    line_name: Callable[[int, bool], str] | None = None
 
     def reason(self, rewritten: bool) -> str:
         """The reason, its line references in the file as read or as rewritten."""
         if self.readings is not None:
             return self.readings[1] if rewritten else self.readings[0]
+        name = self.line_name
+        if name is not None:
+            detail = self.left.refusal.detail
+            if rewritten:
+                return render_places(detail, lambda line: name(line, True))
+            return render_places(detail, lambda line: name(self.input_line(line), False))
         return self.left.reason if rewritten else self.left.reason_in(self.input_line)
 
     def portable(self) -> LeftFinding:
         """A copy that can go to another process: both readings of the reason made now."""
-        return replace(self, input_line=_same_line, readings=(self.reason(False), self.reason(True)))
+        return replace(self, input_line=_same_line, line_name=None,
+                       readings=(self.reason(False), self.reason(True)))
 
 
 @dataclass
@@ -263,11 +272,15 @@ def _fix_program(result: FileResult, document: Document, program: Program, selec
     for fixed in outcome.fixed:
         where = program.place(fixed.line, getattr(fixed, "col", 0))
         result.fixed.append((where, replace(fixed, description=program.describe(fixed.description))))
+    named = None
+    if program.numbered:
+        def named(line: int, rewritten: bool) -> str:
+            return program.line_name(line, outcome.text if rewritten else program.text)
     for left in outcome.left:
         finding = left.finding
         after = program.place(finding.line, finding.col, outcome.text)
         before = program.place(*outcome.to_input(finding.line, finding.col)) if changed else after
-        result.left.append(LeftFinding(before, after, left, outcome.input_line))
+        result.left.append(LeftFinding(before, after, left, outcome.input_line, line_name=named))
 
 
 def _assess_program(result: FileResult, document: Document, program: Program, selection: Selection,

@@ -152,3 +152,26 @@ run = Experiment(ws, "steps").submit(pipeline)
     assert job["settings"]["default_compute"] == "gpu-cluster"  # the step's compute_target, not rc.target
     for step in job["jobs"].values():
         assert step["environment"]["conda_file"]["dependencies"] == ["python=3.10", "pip"]
+
+
+def test_a_configuration_no_job_takes_is_said_to_be_removed(tmp_path: Path) -> None:
+    """A configuration built and never passed to a job is deleted as dead v1 code: the
+    fix says so, instead of claiming a job took its fields (seen on AzureML-BERT's notebooks,
+    where `RunConfiguration()` was made and the estimator got `user_managed=True` itself)."""
+    text, report, (job,) = _jobs(tmp_path, """\
+idle = RunConfiguration()
+idle.environment.docker.enabled = True
+docker = DockerConfiguration(use_docker=True)
+mpi = MpiConfiguration(process_count_per_node=2, node_count=2)
+used = RunConfiguration()
+used.target = "cpu-cluster"
+used.environment = env
+src = ScriptRunConfig(source_directory="./src", script="train.py", run_config=used)
+run = experiment.submit(src)
+""")
+    assert "AML007 fixed: RunConfiguration removed: nothing uses it" in report
+    assert "AML029 fixed: DockerConfiguration removed: nothing uses it" in report
+    assert "AML002 fixed: distributed configuration removed: nothing uses it" in report
+    assert report.count("RunConfiguration folded into the jobs that use it") == 1, report
+    assert "idle" not in text and "docker" not in text.lower() and "mpi" not in text.lower()
+    assert job["compute"] == "cpu-cluster" and job.get("distribution") is None

@@ -28,6 +28,17 @@ def render_lines(text: str, original_line: Callable[[int], int] = lambda n: n) -
     return _LINE_REF.sub(lambda m: str(original_line(int(m.group(1)))), text) if "\ue005" in text else text
 
 
+_WHOLE_REF = re.compile("line \ue005([0-9]+)\ue006")
+
+
+def render_places(text: str, place: Callable[[int], str]) -> str:
+    """The message with each ``line N`` reference replaced by ``place(N)`` whole: a caller
+    whose lines are not the user's (a notebook's joined cells) names them its own way."""
+    if "\ue005" not in text:
+        return text
+    return render_lines(_WHOLE_REF.sub(lambda m: place(int(m.group(1))), text))
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     line: int  # 1-based

@@ -34,6 +34,42 @@ def workspace_binding(ctx: FixContext, node: ast.expr | None) -> Binding | None:
     return binding
 
 
+def not_a_workspace(ctx: FixContext, node: ast.expr | None, owner: str) -> str:
+    """Why ``node`` is not a Workspace variable a fix migrates, named so the user sees where the
+    value comes from (a helper function, a parameter) rather than only that it is unknown.
+    ``owner`` says whose workspace it is ("the experiment's")."""
+    lead = f"{owner} workspace"
+    if node is None:
+        return f"{lead} is not given"
+    if not isinstance(node, ast.Name):
+        return f"{lead} `{_short(ctx.locator.text(node))}` is not a variable this fix migrates"
+    binding = ctx.binding_of(node)
+    statement = binding.node if binding is not None else None
+    if binding is None:
+        return f"{lead} `{node.id}` is not bound in this file"
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name != binding.name:
+        return f"{lead} `{node.id}` is a parameter of {statement.name}(): what callers pass is not known there"
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return f"{lead} `{node.id}` is imported from another module"
+    if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
+        called = _short(ctx.locator.text(statement.value.func))
+        qualname = ctx.callee(statement.value) or ""
+        why = "which this fix does not migrate" if qualname.startswith("azureml.") else "which this fix cannot follow"
+        return f"{lead} `{node.id}` comes from {called}(...), {why}"
+    return f"{lead} `{node.id}` is not a Workspace variable this fix migrates"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def only_settings_use(binding: Binding, unit: Rewrite) -> bool:
+    """No use of a configuration variable is left but those ``unit`` deletes with it (its
+    settings): no job takes it, so the fix only removes it, and should say so."""
+    return all(id(use) in unit.own_uses for use in binding.uses)
+
+
 def call_binding(ctx: FixContext, node: ast.expr | None, *qualnames: str) -> Binding | None:
     """The variable ``node`` names, when one plain, unconditional ``x = <qualname>(...)`` made it."""
     binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None

@@ -23,7 +23,7 @@ from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Argument, Build, CallSpec, Default, Drop, Keep, Map, Refused, apply_call_spec
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding, Ref
-from ._common import kept_as_is, workspace_binding, workspace_items
+from ._common import kept_as_is, not_a_workspace, workspace_binding, workspace_items
 from .injob._shared import is_pure
 
 COMPUTE_TARGET = "azureml.core.ComputeTarget"
@@ -255,7 +255,7 @@ def _get_parts(call: ast.Call, ctx: FixContext) -> tuple[ast.Name, ast.expr]:
         raise Refused("the compute lookup needs exactly workspace and name")
     workspace = bound.values["workspace"]
     if workspace_binding(ctx, workspace) is None:
-        raise Refused("the compute's workspace is not a Workspace variable this fix migrates", RefusalKind.DATA_FLOW)
+        raise Refused(not_a_workspace(ctx, workspace, "the compute's"), RefusalKind.DATA_FLOW)
     return workspace, bound.values["name"]  # type: ignore[return-value]
 
 

@@ -36,7 +36,7 @@ from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, p
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Argument, Build, CallSpec, Drop, Refuse, Refused, apply_call_spec
 from ..engine.names import Binding, Const
-from ._common import absorbed_bindings, workspace_binding
+from ._common import absorbed_bindings, not_a_workspace, workspace_binding
 from ._defaults import V1_CPU_IMAGE
 from ._origin import result_binding
 from ._v1_readers import SERVICE, lookups_in_program
@@ -381,7 +381,7 @@ def _plan(call: ast.Call, rewrite: Rewrite, ctx: FixContext) -> tuple[Target, st
     values = bound.values
     workspace = workspace_binding(ctx, values.get("workspace"))
     if workspace is None:
-        raise Refused("the workspace is not a Workspace variable this fix migrates", RefusalKind.DATA_FLOW)
+        raise Refused(not_a_workspace(ctx, values.get("workspace"), "the deployment's"), RefusalKind.DATA_FLOW)
     rewrite.consumes.append(values["workspace"])  # type: ignore[arg-type]
     if "deployment_config" not in values or "inference_config" not in values:
         raise Refused("Model.deploy() without an inference_config and a deployment_config", RefusalKind.DATA_FLOW)

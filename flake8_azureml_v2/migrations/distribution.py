@@ -19,7 +19,7 @@ from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Refused
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding
-from ._common import call_binding
+from ._common import call_binding, only_settings_use
 from .injob._shared import is_pure
 
 MPI = "azureml.core.runconfig.MpiConfiguration"
@@ -143,5 +143,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         for use, statement in configs:
             unit.edits.append(ctx.delete(statement))
             unit.own_uses.add(id(use))
+        if only_settings_use(binding, unit):
+            unit.description = "distributed configuration removed: nothing uses it"
         yield unit
 

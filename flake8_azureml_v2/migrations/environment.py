@@ -19,7 +19,7 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..engine.findings import RefusalKind
+from ..engine.findings import RefusalKind, line_ref
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
 from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
@@ -27,7 +27,7 @@ from ..engine.fixing.specs import Refused
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding, Ref
 from . import conda
-from ._common import attribute_path, workspace_binding, workspace_items
+from ._common import attribute_path, not_a_workspace, workspace_binding, workspace_items
 from ._defaults import V1_CPU_IMAGE
 from .injob._shared import is_pure
 
@@ -182,7 +182,7 @@ def settings_of(binding: Binding, ctx: FixContext, folded: set[tuple[str, ...]],
             read.setdefault(local, use)  # what it reads stays as read unless this path is set later
             continue
         if assigned and local in read:
-            raise Refused(f"`{binding.name}` is used at line {read[local].lineno} before all its settings are made",
+            raise Refused(f"`{binding.name}` is used at {line_ref(read[local].lineno)} before all its settings are made",
                           RefusalKind.DATA_FLOW)
         if not assigned:
             if len(local) > 1:
@@ -196,7 +196,7 @@ def settings_of(binding: Binding, ctx: FixContext, folded: set[tuple[str, ...]],
         if local not in folded:
             raise Refused(f"`{snippet(ctx.locator, outer)}` has no mechanical v2 equivalent")
         if other is not None:
-            raise Refused(f"`{binding.name}` is used at line {other.lineno} before all its settings are made",
+            raise Refused(f"`{binding.name}` is used at {line_ref(other.lineno)} before all its settings are made",
                           RefusalKind.DATA_FLOW)
         if block is None or statement not in block:
             raise Refused(f"`{snippet(ctx.locator, outer)}` is not in the block where `{binding.name}` is built",
@@ -256,7 +256,7 @@ def _uses(binding: Binding, plan: EnvPlan, unit: Rewrite, ctx: FixContext) -> bo
             if field not in plan.fields:
                 raise Refused(f"`{snippet(ctx.locator, outer)}` is read, and the v2 environment has no {field}")
             if moved and use.lineno < last:
-                raise Refused(f"`{binding.name}` is used at line {use.lineno} before all its settings are made",
+                raise Refused(f"`{binding.name}` is used at {line_ref(use.lineno)} before all its settings are made",
                               RefusalKind.DATA_FLOW)
             unit.edits.append(statements.replace(ctx.locator, outer, f"{use.id}.{field}"))
             unit.own_uses.add(id(use))
@@ -345,7 +345,7 @@ def _registered(node: ast.expr, reference: str, todos: list[str], workspace: ast
                 binding: Binding | None, ctx: FixContext) -> Rewrite:
     """A registered environment as its reference string, for the jobs that use it."""
     if workspace_binding(ctx, workspace) is None:
-        return unit.refuse("the environment's workspace is not a Workspace variable this fix migrates",
+        return unit.refuse(not_a_workspace(ctx, workspace, "the environment's"),
                            RefusalKind.DATA_FLOW)
     unit.consumes.append(workspace)  # type: ignore[arg-type]
     for use in binding.uses if binding is not None else []:

@@ -19,7 +19,7 @@ import ast
 import dataclasses
 from collections.abc import Iterator
 
-from ..engine.findings import RefusalKind
+from ..engine.findings import RefusalKind, line_ref
 from ..engine.fixing.arguments import bind_arguments
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite
@@ -62,7 +62,7 @@ def trial_data(binding: Binding | None, ctx: FixContext) -> commandline.Pipeline
     try:
         return step_arguments(step, ctx).data
     except Refused as reason:
-        raise Refused(f"the HyperDriveStep at line {step.lineno} that runs it: {reason}", reason.kind) from None
+        raise Refused(f"the HyperDriveStep at {line_ref(step.lineno)} that runs it: {reason}", reason.kind) from None
 
 
 def step_arguments(call: ast.Call, ctx: FixContext) -> StepArguments:

@@ -27,7 +27,7 @@ from ..engine.fixing.specs import Build, CallSpec, Drop, Keep, Refuse, Refused, 
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding
 from ..engine.nodes import all_nodes
-from ._common import attribute_path, kept_as_is, workspace_binding, workspace_items
+from ._common import attribute_path, kept_as_is, not_a_workspace, workspace_binding, workspace_items
 from ..v1api import SURFACE
 from .injob._shared import is_pure
 from ._v1_readers import MODEL as MODEL_ASSET, v1_reader
@@ -100,7 +100,7 @@ def _register(call: ast.Call, ctx: FixContext) -> Rewrite:
     bound = bind_arguments(call, list(REGISTER_SPEC.signature))
     workspace = bound.values.get("workspace") if not isinstance(bound, str) else None
     if workspace is None or workspace_binding(ctx, workspace) is None:
-        return unit.refuse("the model's workspace is not a Workspace variable this fix migrates", RefusalKind.DATA_FLOW)
+        return unit.refuse(not_a_workspace(ctx, workspace, "the model's"), RefusalKind.DATA_FLOW)
     if not {"model_path", "model_name"} <= set(bound.values):  # type: ignore[union-attr]
         return unit.refuse("Model.register() without model_path and model_name", RefusalKind.DATA_FLOW)
     reader = v1_reader(MODEL_ASSET, bound.values["model_name"], ctx)  # type: ignore[union-attr]
@@ -149,7 +149,7 @@ def _constructor(call: ast.Call, ctx: FixContext) -> Rewrite:
         return unit.refuse("Model() with other arguments than workspace, name and version", RefusalKind.DATA_FLOW)
     workspace = bound.values["workspace"]
     if workspace_binding(ctx, workspace) is None:
-        return unit.refuse("the model's workspace is not a Workspace variable this fix migrates", RefusalKind.DATA_FLOW)
+        return unit.refuse(not_a_workspace(ctx, workspace, "the model's"), RefusalKind.DATA_FLOW)
     return _lookup(call, workspace, bound.values["name"], bound.values.get("version"), unit, ctx)  # type: ignore[arg-type]
 
 

@@ -24,7 +24,7 @@ from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding, Instance
 from ..v1api import is_subtype
 from . import conda, distribution
-from ._common import attribute_path, call_binding
+from ._common import attribute_path, call_binding, only_settings_use
 from ._defaults import DEFAULT_ENVIRONMENT, default_environment
 from .environment import EnvPlan, fold_settings, settings_of
 from .injob._shared import is_pure
@@ -317,6 +317,8 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             yield unit.refuse(str(reason), reason.kind)
             continue
         _deleting(binding, found.configs, unit, ctx)
+        if only_settings_use(binding, unit):
+            unit.description = "RunConfiguration removed: nothing uses it"
         unit.consumes.extend(found.consumes)
         unit.findings.extend(found.findings)
         unit.helpers.update(found.helpers)  # the jobs name them
@@ -336,5 +338,7 @@ def fix_docker(ctx: FixContext) -> Iterator[Rewrite]:
             yield unit.refuse(str(reason), reason.kind)
             continue
         unit.edits.append(ctx.delete(binding.node))  # type: ignore[arg-type]
+        if only_settings_use(binding, unit):
+            unit.description = "DockerConfiguration removed: nothing uses it"
         yield unit
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from ..engine.findings import RefusalKind
+from ..engine.findings import RefusalKind, line_ref
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, known_str
 from ..engine.fixing.rewrite import FixContext, Rewrite
@@ -158,7 +158,7 @@ def translate_lookups(lookups: list[ast.expr], deployed: ast.expr | None, worksp
             if _printed(use, ctx):
                 rewrite.own_uses.add(id(use))
             else:
-                raise Refused(f"{where} looks the service up with v1, and line {use.lineno} uses it in a way "
+                raise Refused(f"{where} looks the service up with v1, and {line_ref(use.lineno)} uses it in a way "
                               "the endpoint cannot answer", RefusalKind.DATA_FLOW)
         name = ctx.locator.text(parts[1])
         rewrite.edits.append(statements.replace(ctx.locator, lookup, f"{client}.online_endpoints.get({name})"))

@@ -8,7 +8,7 @@ import ast
 from ..engine.fixing.arguments import bind_arguments, constant_str
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.names import Binding
-from ._common import workspace_binding
+from ._common import not_a_workspace, workspace_binding
 from .run_handle import NEEDS_CLIENT, RunNames, translate_use
 
 EXPERIMENT_SIGNATURE = ["workspace", "name"]
@@ -25,7 +25,7 @@ def experiment_parts(call: ast.Call, ctx: FixContext) -> tuple[ast.Name, ast.exp
         raise ValueError(f"Experiment() with {', '.join(extra)}=: migrate it by hand")
     workspace, name = bound.values.get("workspace"), bound.values.get("name")
     if workspace is None or workspace_binding(ctx, workspace) is None:
-        raise ValueError("the experiment's workspace is not a Workspace variable this fix migrates")
+        raise ValueError(not_a_workspace(ctx, workspace, "the experiment's"))
     if name is None or not (constant_str(name) is not None or isinstance(name, ast.Name)):
         raise ValueError("the experiment name is not a literal or a variable")
     return workspace, name  # type: ignore[return-value]
