@@ -1,0 +1,104 @@
+"""Materialise the held-out trees: real v1 code from repositories outside the dev corpus.
+
+Usage::
+
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR]
+
+The dev corpus is what the fixer was built against; these seven repositories were
+never looked at while writing it, so their migration rate says how the fixer does on
+code it has not seen.  Each repository is read at a pinned commit and its source and
+small data files (Python, notebooks, YAML, JSON, text) are written to
+``OUT/<name>/``; then measure with::
+
+    python benchmarks/corpus_migration.py --corpus OUT
+    python benchmarks/harm_gate.py --corpus OUT --mode both
+
+Repositories come from GitHub (a shallow fetch of the pinned commit), or with
+``--mirrors DIR`` from local clones laid out as ``DIR/<owner>+<name>/repo``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+# (owner/name, commit): public repositories with Azure ML SDK v1 code, outside the dev corpus.
+HELD_OUT = (
+    ("microsoft/MLOps", "c29628b917b42a910d2ae232556b706b8f1bc0c5"),
+    ("microsoft/AzureML-BERT", "6d7e88255d28de5e84b7eedd6ad48d0eb38a23fb"),
+    ("microsoft/nlp-recipes", "7db6d204e5116da07bb3c549df546e49cb7ab5a5"),
+    ("microsoft/computervision-recipes", "679f1bf82b22b8c948f3703933557a2ba090739d"),
+    ("microsoft/recommenders", "d58014367f66cea4596a728ba3994c2ed3d12fe3"),
+    ("Azure-Samples/MLOpsDatabricks", "60c29b74a0ea70ce70f387a6c088c5da32da5276"),
+    ("microsoft/seismic-deeplearning", "3f74face5d087a3947419a698a6181733d8be8fd"),
+)
+
+KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
+
+
+def _git_dir(repo: str, commit: str, mirrors: Path | None, scratch: Path) -> Path:
+    """A git directory that holds ``commit`` of ``repo``."""
+    if mirrors is not None:
+        local = mirrors / repo.replace("/", "+") / "repo"
+        return local / ".git" if (local / ".git").is_dir() else local
+    target = scratch / repo.replace("/", "+")
+    subprocess.run(["git", "init", "-q", "--bare", str(target)], check=True)
+    subprocess.run(["git", "--git-dir", str(target), "fetch", "-q", "--depth", "1",
+                    f"https://github.com/{repo}", commit], check=True)
+    return target
+
+
+def export(git_dir: Path, commit: str, out: Path) -> int:
+    """Write ``commit``'s kept files under ``out``; returns how many were written.  A blob the
+    clone does not hold (a partial clone leaves large files out) is skipped."""
+    listing = subprocess.run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "-z", commit],
+                             check=True, capture_output=True).stdout.decode("utf-8", "surrogateescape")
+    wanted = []
+    for entry in filter(None, listing.split("\0")):
+        meta, name = entry.split("\t", 1)
+        _, kind, blob = meta.split()
+        if kind == "blob" and name.endswith(KEPT_SUFFIXES):
+            wanted.append((blob, name))
+    batch = subprocess.run(["git", "--git-dir", str(git_dir), "cat-file", "--batch"],
+                           input="".join(f"{blob}\n" for blob, _ in wanted).encode(),
+                           check=True, capture_output=True).stdout
+    stream = io.BytesIO(batch)
+    written = 0
+    for _, name in wanted:
+        header = stream.readline().split()
+        if len(header) != 3:  # "<blob> missing"
+            continue
+        data = stream.read(int(header[2]))
+        stream.read(1)  # the newline after each object
+        path = out / name
+        if out.resolve() not in path.resolve().parents:
+            continue  # a name that would leave the folder
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written += 1
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out", type=Path, help="folder to write the trees into (created; must be empty)")
+    parser.add_argument("--mirrors", type=Path, default=None, help="read local clones instead of GitHub")
+    args = parser.parse_args(argv)
+    if args.out.exists() and any(args.out.iterdir()):
+        print(f"{args.out}: not empty", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="aml-heldout-") as scratch:
+        for repo, commit in HELD_OUT:
+            git_dir = _git_dir(repo, commit, args.mirrors, Path(scratch))
+            count = export(git_dir, commit, args.out / repo.split("/")[1])
+            print(f"{repo}@{commit[:9]}: {count} files")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
