@@ -255,3 +255,41 @@ def test_a_batch_entry_script_whose_caller_is_not_in_view_keeps_get_model_path(t
     report = fix(script)
     assert "AML037 left: the script runs as a ParallelRunConfig entry script" in report, report
     assert "Model.get_model_path('churn')" in script.read_text()
+
+
+@pytest.mark.parametrize("use", ['Model(ws, "churn").download("weights")', 'Model(ws, "churn").get_sas_urls()',
+                                 'paths = [Model(ws, "churn")]'])
+def test_a_model_used_where_it_is_looked_up_is_left(tmp_path: Path, use: str) -> None:
+    """Found on microsoft/MLOps (imagenet-transfer-learning/score.py): the lookup became
+    ml_client.models.get(...) and the v1 call on it stayed, and v2's Model has no download()."""
+    script = project(tmp_path, f"""\
+from azureml.core import Model, Workspace
+
+ws = Workspace.from_config()
+{use}
+""")
+    before = script.read_text()
+    report = fix(script)
+    lines = [line for line in report.splitlines() if " AML077 left: " in line]
+    assert len(lines) == 1 and "the model is used where it is looked up (`" in lines[0], report
+    assert "migrate that use by hand" in lines[0] and "[data-flow limit]" in lines[0]
+    assert script.read_text() == before  # the workspace stays too: nothing else here migrates
+
+
+def test_a_model_looked_up_only_to_be_shown_still_migrates(tmp_path: Path) -> None:
+    """The look-alikes: a notebook's bare expression and print() display the v2 model."""
+    script = project(tmp_path, """\
+from azureml.core import Model, Workspace
+
+ws = Workspace.from_config()
+Model(ws, "churn")
+print(Model(ws, "churn", version=2))
+""")
+    report = fix(script)
+    text = script.read_text()
+    assert no_v1(text), report
+    assert 'ml_client.models.get("churn", label="latest")\n' in text
+    assert 'print(ml_client.models.get("churn", version="2"))' in text
+    records = execute(script)
+    assert [(r["name"], r["version"], r["label"]) for r in records if r["operation"] == "models.get"] == [
+        ("churn", None, "latest"), ("churn", "2", None)]

@@ -323,3 +323,27 @@ def test_children_used_as_runs_keep_the_submit_v1(tmp_path: Path) -> None:
     text = script.read_text()
     assert "for child in run.get_children():" in text and "experiment.submit(config)" in text
     assert "AML001 left" in report, report
+
+
+def test_a_started_run_that_logs_after_its_complete_is_left(tmp_path: Path) -> None:
+    """Found on microsoft/MLOps (predictive_maintenance/3_model_building.ipynb): metrics, then
+    run.complete(), then a figure and a second complete().  In v1 the figure joins the same run;
+    after mlflow.end_run() MLflow would log it to a new run.  The run is left, with the reason."""
+    script = project(tmp_path, """\
+from azureml.core import Experiment, Workspace
+
+ws = Workspace.from_config()
+experiment = Experiment(workspace=ws, name="interactive")
+run = experiment.start_logging()
+run.log("f1", 0.75)
+run.complete()
+run.log("late", 1.0)
+run.complete()
+""")
+    before = script.read_text()
+    report = fix(script)
+    left = [line for line in report.splitlines() if " AML031 left: " in line]
+    assert len(left) == 2, report
+    assert "`run` is used again at line 8, after this complete()" in left[0], left[0]
+    assert "AML040 left: depends on line 7: " in report, report
+    assert script.read_text() == before

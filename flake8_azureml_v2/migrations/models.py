@@ -22,7 +22,7 @@ from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments
 from ..engine.fixing.edits import Edit
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.specs import Build, CallSpec, Drop, Keep, Refuse, Refused, apply_call_spec
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding
@@ -134,11 +134,26 @@ def _lookup(node: ast.expr, workspace: ast.Name, name: ast.expr, version: ast.ex
     if not reference or not is_pure(name):
         return unit.refuse("the model's name or version is computed in a way this fix does not follow",
                            RefusalKind.DATA_FLOW)
+    if unit.binding is None and not _shown_only(node, ctx):
+        use = ctx.parent(node)
+        return unit.refuse(f"the model is used where it is looked up (`{snippet(ctx.locator, use)}`), and v2's "
+                           "Model does not answer v1's calls (it has no download(): ml_client.models.download "
+                           "writes into download_path/<name>/): migrate that use by hand", RefusalKind.DATA_FLOW)
     unit.consumes.append(workspace)
     client = ctx.counterpart(ctx.binding_of(workspace))  # type: ignore[arg-type]
     unit.edits.append(statements.replace(ctx.locator, node, f"{client}.models.get({ctx.locator.text(name)}, {reference})"))
     _read_only(unit.binding, unit, ctx, client)
     return _alive(unit)
+
+
+def _shown_only(node: ast.expr, ctx: FixContext) -> bool:
+    """A model looked up and not kept in a variable is only displayed (a notebook's bare
+    expression, or print): anything else would call v1's Model API on a v2 Model."""
+    parent = ctx.parent(node)
+    if isinstance(parent, ast.Expr):
+        return True
+    return (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "print"
+            and node in parent.args)
 
 
 def _constructor(call: ast.Call, ctx: FixContext) -> Rewrite:

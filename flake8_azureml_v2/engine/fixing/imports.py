@@ -46,20 +46,31 @@ UNUSED_IMPORT_CODE = "F401"
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 
+def import_handlers(node: ast.stmt, tree: ast.Module) -> tuple[ast.Try | None, list[ast.ExceptHandler]]:
+    """The ``try`` whose body holds the import ``node``, and its handlers that catch the
+    ImportError (a program that runs on without the package), or (None, [])."""
+    parent = parent_of(tree, node)
+    if not (isinstance(parent, ast.Try) and any(node is s for s in parent.body)):
+        return None, []
+    catching = []
+    for handler in parent.handlers:
+        caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        if any(c is None or (isinstance(c, ast.Name) and c.id in _IMPORT_ERRORS) for c in caught):
+            catching.append(handler)
+    return (parent, catching) if catching else (None, [])
+
+
 def kept_on_purpose(node: ast.stmt, source: SourceText, tree: ast.Module) -> str | None:
     """Why an import nothing reads is there anyway, or None: it tests that a package is installed
     (the body of a ``try`` whose handler catches ImportError), or its ``# noqa: F401`` says so."""
-    parent = parent_of(tree, node)
-    if isinstance(parent, ast.Try) and any(node is s for s in parent.body):
+    guard, handlers = import_handlers(node, tree)
+    if guard is not None:
         names = {alias.asname or alias.name.split(".")[0] for alias in node.names}  # type: ignore[attr-defined]
         # a fallback that only binds the same names (``Run = None``) says nothing the import does not
-        tells = not all(_binds_only(s, names) for s in parent.body)
-        for handler in parent.handlers:
-            caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-            if any(c is None or (isinstance(c, ast.Name) and c.id in _IMPORT_ERRORS) for c in caught) and (
-                    tells or not all(_binds_only(s, names) for s in handler.body)):
-                return (f"it tests that the package is installed (the `try` at {line_ref(parent.lineno)} catches "
-                        "the ImportError): drop the check by hand once nothing needs the package")
+        tells = not all(_binds_only(s, names) for s in guard.body)
+        if any(tells or not all(_binds_only(s, names) for s in handler.body) for handler in handlers):
+            return (f"it tests that the package is installed (the `try` at {line_ref(guard.lineno)} catches "
+                    "the ImportError): drop the check by hand once nothing needs the package")
     codes = codes_on_line(source.line(node.lineno))
     if codes and UNUSED_IMPORT_CODE in codes:
         return "its `# noqa: F401` says it is imported on purpose"

@@ -78,6 +78,14 @@ def is_context_run_binding(ctx: FixContext, binding: Binding | None) -> bool:
 EXPERIMENT = "azureml.core.Experiment"
 
 
+# The run's attributes whose migrations call MLflow's fluent API, which logs to the active run or
+# starts one (run.complete() of the job's run just goes; input_datasets, parent and experiment
+# have no MLflow form).
+MLFLOW_USES = frozenset({"log", "log_list", "log_row", "log_table", "log_image", "log_accuracy_table",
+                         "log_confusion_matrix", "log_predictions", "log_residuals", "tag", "set_tags",
+                         "upload_file", "upload_files", "upload_folder", "fail", "id"})
+
+
 def start_logging_call(ctx: FixContext, binding: Binding) -> ast.Call | None:
     """The ``experiment.start_logging(...)`` call that ``run = ...`` or ``with ... as run`` binds."""
     statement = binding.node

@@ -5,10 +5,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from ...engine.findings import RefusalKind, line_ref
 from ...engine.fixing import statements
 from ...engine.fixing.rewrite import FixContext, Rewrite
 from ...engine.fixing.symbols import symbol
-from ._shared import is_pure, new_unit, remove_statement, run_calls, start_logging_call
+from ._shared import MLFLOW_USES, is_pure, new_unit, remove_statement, run_calls, start_logging_call
 
 
 COMPLETE = "_v1_complete"
@@ -25,6 +26,25 @@ def _started_here(ctx: FixContext, receiver: ast.expr) -> bool:
     return binding is not None and start_logging_call(ctx, binding) is not None
 
 
+def _used_after(ctx: FixContext, call: ast.Call) -> ast.Name | None:
+    """A use of the run that logs after ``call`` (its ``complete()``) in the text.  In v1 the
+    variable still names that run; after ``mlflow.end_run()`` MLflow's next call starts a run of
+    its own, so what follows would land in another run."""
+    receiver = call.func.value  # type: ignore[attr-defined]
+    binding = ctx.binding_of(receiver) if isinstance(receiver, ast.Name) else None
+    end = (call.end_lineno or call.lineno, call.end_col_offset or 0)
+    later = [use for use in (binding.uses if binding is not None else [])
+             if (use.lineno, use.col_offset) > end and _logs(ctx, use)]
+    return min(later, key=lambda use: (use.lineno, use.col_offset), default=None)
+
+
+def _logs(ctx: FixContext, use: ast.Name) -> bool:
+    """A use whose migration logs through MLflow's active run (or completes it again); the
+    started run's ``.id`` reads the MLflow run object, ended or not."""
+    read = ctx.parent(use)
+    return isinstance(read, ast.Attribute) and read.attr != "id" and read.attr in (*MLFLOW_USES, "complete")
+
+
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run.complete()`` on the job's own run is deleted: the v2 job ends its MLflow run.
     A run from ``experiment.start_logging()`` ends its MLflow run, after v1's upload of ./outputs."""
@@ -39,6 +59,10 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             unit.refuse("the result of run.complete() is used")
         elif not all(is_pure(a) for a in [*call.args, *(k.value for k in call.keywords)]):
             unit.refuse("its arguments are computed by calls")
+        elif started and (later := _used_after(ctx, call)) is not None:
+            unit.refuse(f"`{later.id}` is used again at {line_ref(later.lineno)}, after this complete(): in v1 that "
+                        "is still the same run, but once mlflow.end_run() has ended it MLflow would log to a new "
+                        "run; complete the run once, after its last use", RefusalKind.DATA_FLOW)
         elif started:
             unit.edits.append(statements.replace(ctx.locator, call, f"{COMPLETE}()"))
             unit.helpers[COMPLETE] = _COMPLETE_SOURCE

@@ -5,11 +5,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ...engine.findings import line_ref
+from ...engine.findings import RefusalKind, line_ref
 from ...engine.fixing import statements
+from ...engine.fixing.imports import import_handlers
 from ...engine.fixing.rewrite import FixContext, Rewrite
 from ...engine.names import Ref
-from ._shared import MLFLOW, RUN_GET_CONTEXT, is_pure, remove_statement, replace
+from ._shared import MLFLOW, MLFLOW_USES, RUN_GET_CONTEXT, is_pure, remove_statement, replace
 
 # mlflow.active_run() is None until the first MLflow call starts the job's run (from MLFLOW_RUN_ID),
 # so a read of run.id before any logging starts it as that first call would.
@@ -45,16 +46,9 @@ def _alone_on_its_lines(ctx: FixContext, statement: ast.stmt) -> bool:
     return not source[ctx.locator.line_start(start):start].strip() and not source[end:ctx.locator.line_end(end)].strip()
 
 
-# The run's attributes whose migrations call MLflow (run.complete() just goes; input_datasets,
-# parent and experiment have no MLflow form): only these make the environment TODO true.
-_MLFLOW_USES = frozenset({"log", "log_list", "log_row", "log_table", "log_image", "log_accuracy_table",
-                          "log_confusion_matrix", "log_predictions", "log_residuals", "tag", "set_tags",
-                          "upload_file", "upload_files", "upload_folder", "fail", "id"})
-
-
 def _moves_to_mlflow(ctx: FixContext, use: ast.AST) -> bool:
     read = ctx.parent(use)
-    return isinstance(read, ast.Attribute) and read.attr in _MLFLOW_USES
+    return isinstance(read, ast.Attribute) and read.attr in MLFLOW_USES
 
 
 # Calls that make a program the one that submits jobs rather than one that runs in them.
@@ -68,6 +62,24 @@ def _submits(ctx: FixContext) -> str | None:
     for qualname, sites in ctx.model.calls_by_callee.items():
         if sites and qualname.startswith(_SUBMITTING):
             return line_ref(sites[0].node.lineno)
+    return None
+
+
+def _optional_import(ctx: FixContext, call: ast.Call) -> ast.Try | None:
+    """The ``try`` that imports the v1 name this call starts from and runs on when the import
+    fails (its handler catches the ImportError without raising), or None.  Code that needs
+    that run is then written for environments with and without azureml-core: migrated,
+    its MLflow logging would still wait for azureml-core to import, which a v2 job's
+    environment need not have, and nothing would say the metrics stopped."""
+    root: ast.expr = call.func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    binding = ctx.binding_of(root) if isinstance(root, ast.Name) else None
+    if binding is None or not isinstance(binding.node, (ast.Import, ast.ImportFrom)):
+        return None
+    guard, handlers = import_handlers(binding.node, ctx.model.tree)
+    if any(not (handler.body and isinstance(handler.body[-1], ast.Raise)) for handler in handlers):
+        return guard
     return None
 
 
@@ -86,6 +98,12 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         unit = Rewrite("AML011", call, "removed Run.get_context(): the v2 job's MLflow run is already active")
         if not all(is_pure(a) for a in [*call.args, *(k.value for k in call.keywords)]):
             unit.refuse("its arguments are computed by calls")
+        guard = _optional_import(ctx, call)
+        if guard is not None:
+            unit.refuse(f"the program runs on without azureml-core (the `try` at {line_ref(guard.lineno)} catches the "
+                        "ImportError), and the code that uses this run is written for both cases: migrated, its MLflow "
+                        "logging would still wait for azureml-core to import, which a v2 job's environment need not "
+                        "have; remove the check by hand, then fix", RefusalKind.DATA_FLOW)
         submitting = _submits(ctx)
         if submitting is not None:
             unit.refuse(f"this program also submits jobs ({submitting}), so it runs outside a job, where v1's "
