@@ -879,3 +879,26 @@ def test_a_script_the_notebook_writes_still_counts_as_a_v1_reader(tmp_path: Path
     report = fix(notebook)
     assert 'mnist.ipynb (`get_by_name(ws, "mnist-dataset"`) looks the dataset up with v1' in report, report
     assert "dataset.register(workspace=ws" in notebook.read_text()
+
+
+@pytest.mark.parametrize(("code", "construct", "call"), [
+    ("AML005", "PipelineData()", 'PipelineData("output", datastore=store)'),
+    ("AML006", "OutputFileDatasetConfig()", 'OutputFileDatasetConfig(name="output")'),
+])
+def test_an_output_no_step_takes_is_said_to_be_removed(tmp_path: Path, code: str, construct: str, call: str) -> None:
+    """microsoft/MLOps had a PipelineData that only a comment named: the fix deletes it, and says
+    so rather than that it became an Output of a step (a used one still says "-> Output(...)")."""
+    script = project(tmp_path, f"""\
+from azureml.core import Workspace
+from azureml.data import OutputFileDatasetConfig
+from azureml.pipeline.core import PipelineData
+
+ws = Workspace.from_config()
+store = ws.get_default_datastore()
+output = {call}  # nothing reads it
+""")
+    report = fix(script)
+    assert f"{code} fixed: {construct} removed: nothing uses it" in report, report
+    text = script.read_text()
+    assert no_v1(text) and "output =" not in text
+    assert "\n# nothing reads it\n" in text  # the statement goes, its comment stays

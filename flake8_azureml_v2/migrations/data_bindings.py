@@ -100,6 +100,8 @@ def providers(ctx: FixContext, code: str, description: str) -> Iterator[Rewrite]
         unit.edits.append(ctx.delete(statement))
         unit.consumes.extend(holders_in(value, ctx))
         unit.findings.extend(findings_in(value, ctx))
+        if not binding.uses:  # no job takes it: say that it only goes
+            unit.description = f"{description.split(' -> ')[0]} removed: nothing uses it"
         yield unit
 
 
