@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ..engine.fixing.arguments import bind_arguments
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.specs import Refused
 from ..engine.names import Binding, Instance
 from ..v1api import is_subtype
@@ -42,26 +42,21 @@ def not_a_workspace(ctx: FixContext, node: ast.expr | None, owner: str) -> str:
     if node is None:
         return f"{lead} is not given"
     if not isinstance(node, ast.Name):
-        return f"{lead} `{_short(ctx.locator.text(node))}` is not a variable this fix migrates"
+        return f"{lead} `{snippet(ctx.locator, node)}` is not a variable this fix migrates"
     binding = ctx.binding_of(node)
-    statement = binding.node if binding is not None else None
     if binding is None:
         return f"{lead} `{node.id}` is not bound in this file"
+    statement = binding.node
     if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name != binding.name:
         return f"{lead} `{node.id}` is a parameter of {statement.name}(): what callers pass is not known there"
     if isinstance(statement, (ast.Import, ast.ImportFrom)):
         return f"{lead} `{node.id}` is imported from another module"
     if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
-        called = _short(ctx.locator.text(statement.value.func))
+        called = snippet(ctx.locator, statement.value.func)
         qualname = ctx.callee(statement.value) or ""
         why = "which this fix does not migrate" if qualname.startswith("azureml.") else "which this fix cannot follow"
         return f"{lead} `{node.id}` comes from {called}(...), {why}"
     return f"{lead} `{node.id}` is not a Workspace variable this fix migrates"
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def only_settings_use(binding: Binding, unit: Rewrite) -> bool:

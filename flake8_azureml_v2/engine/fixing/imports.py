@@ -270,7 +270,8 @@ def plan(
             continue
         holders = [n for n in taken.get(local, []) if not _imports_exactly(n, module, name)]
         if holders:
-            raise ImportClash(f"`{local}` is already bound at {line_ref(holders[0].lineno) if hasattr(holders[0], 'lineno') else 'an unknown line'}")
+            line = getattr(holders[0], "lineno", None)
+            raise ImportClash(f"`{local}` is already bound" + (f" at {line_ref(line)}" if line else ""))
         additions[(module, name)] = local
     result.edits.extend(_additions(tree, locator, additions, result.edits, is_target))
     return result
