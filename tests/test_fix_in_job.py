@@ -378,6 +378,23 @@ def test_a_name_mlflow_rejects_keeps_its_v1_call(tmp_path: Path, call: str, char
     assert not mlflow.utils.validation.validate_param_and_metric_name(f"x{char}")  # the rule it follows
 
 
+def test_a_colon_in_a_name_keeps_its_v1_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MLflow off Windows accepts ':' today, but MLflow on Windows (and before 2.16) raises, and a
+    migrated notebook runs wherever its user runs it; so ``'Label:' + k`` stays v1, with the reason."""
+    import mlflow.utils.validation
+
+    script = tmp_path / "train.py"
+    call = "run.log('Label:' + str(k), 0.5)"
+    script.write_text(f'from azureml.core import Run\n\nrun = Run.get_context()\nk = 1\n{call}\n')
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    assert "MLflow rejects ':' in a metric or tag name on Windows and before 2.16" in report, report
+    assert call in script.read_text()
+    assert fix(script) == report  # a second run leaves it, and says the same
+    monkeypatch.setattr(mlflow.utils.validation, "is_windows", lambda: True)
+    assert not mlflow.utils.validation.validate_param_and_metric_name("Label:1")
+
+
 def test_the_sdk_version_print_in_a_training_script_is_left(tmp_path: Path) -> None:
     """A job's environment need not install azure-ai-ml, so importlib.metadata.version("azure-ai-ml")
     would raise there; in a script that submits jobs the same print is migrated (with its TODO) once

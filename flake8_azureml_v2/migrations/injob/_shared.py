@@ -389,9 +389,10 @@ def remove_statement(ctx: FixContext, unit: Rewrite, statement: ast.stmt) -> Non
     unit.edits.append(ctx.delete(statement))
 
 
-# MLflow's rule for metric, parameter and tag names (validate_param_and_metric_name, off Windows);
-# v1 took any text.
-_MLFLOW_NAME_CHAR = re.compile(r"[/\w.\- :]")
+# The characters MLflow accepts in metric, parameter and tag names everywhere
+# (validate_param_and_metric_name). v1 took any text. A colon is left out: MLflow on Windows and
+# MLflow before 2.16 reject it, and a migrated notebook runs wherever its user runs it.
+_MLFLOW_NAME_CHAR = re.compile(r"[/\w.\- ]")
 _FIELD = re.compile(r"\{[^{}]*\}|%[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
 
 
@@ -401,7 +402,8 @@ def refuse_rejected_name(unit: Rewrite, name: ast.expr, what: str = "metric or t
     for text in _literal_parts(name):
         bad = next((c for c in _FIELD.sub("", text) if not _MLFLOW_NAME_CHAR.fullmatch(c)), None)
         if bad is not None:
-            unit.refuse(f"MLflow rejects {bad!r} in a {what}, which v1 accepted: rename it by hand")
+            where = " on Windows and before 2.16" if bad == ":" else ""
+            unit.refuse(f"MLflow rejects {bad!r} in a {what}{where}, which v1 accepted: rename it by hand")
             return True
     return False
 
