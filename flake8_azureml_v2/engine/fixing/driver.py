@@ -137,6 +137,7 @@ def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.Path
         if number == 1 and analysed is not None and analysed.source.text == text:
             analysis = analysed
         else:
+            analysis = None  # the last pass's tree and model go before this pass's are made
             analysis = analyse(text, rules=rules, surface=surface, path=path, settings=settings,
                                tree=checked.tree if checked is not None else None, remember=number == 1)
         if analysis.model is None or file_is_exempt(analysis.source) or not analysis.findings:
@@ -327,6 +328,10 @@ class _Applier:
             return _Build(source, [], [], f"its import edits overlap a rewrite ({exc})")
         back = OffsetMap(staged_edits)
         removed = [(back.old(staged_locator.start(node)), names) for node, names in plan_imports.removed]
+        # The staged tree is done with: freed before the fixed text is parsed, a large file's
+        # heap holds two trees at a time, not three (a fuller heap also makes parsing slower).
+        plan_imports.removed = []
+        del staged, staged_source, staged_locator
         maps = [OffsetMap(import_edits), OffsetMap(rewritten)]
         layout = self._layout(text_a, text, rewritten, import_edits, *maps)
         if layout:
