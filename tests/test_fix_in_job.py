@@ -533,3 +533,30 @@ def test_a_tag_the_kept_run_reads_back_stays_v1(tmp_path: Path, tagging: str) ->
     script.write_text(script.read_text().replace("print(run.tags)\n", ""))
     fix(script)
     assert tagging not in script.read_text() and "mlflow.set_tag" in script.read_text()
+
+
+@pytest.mark.parametrize("argument", ["allow_offline=False", "False", "allow_offline=strict"])
+def test_a_run_that_must_be_in_a_job_keeps_its_check(tmp_path: Path, argument: str) -> None:
+    """``Run.get_context(allow_offline=False)`` raised in v1 where no job ran the script; with the
+    call removed, MLflow would start a local run there instead (seen in
+    godatadriven/azureml_experiment_tracking_tutorial, whose register step reads the run's id)."""
+    script = tmp_path / "register.py"
+    source = (f"from azureml.core import Run\n\nstrict = False\nrun = Run.get_context({argument})\n"
+              "print(run.id)\nrun.log('a', 1.0)\n")
+    script.write_text(source)
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    assert "AML011 left: with allow_offline= other than True, v1 raised where no job runs the script" in report
+    assert f"run = Run.get_context({argument})" in script.read_text()
+    assert fix(script) == report
+
+
+@pytest.mark.parametrize("argument", ["allow_offline=True", "True", ""])
+def test_a_run_that_may_be_offline_still_migrates(tmp_path: Path, argument: str) -> None:
+    """The default, and an explicit True, are what MLflow's local run stands in for."""
+    script = tmp_path / "train.py"
+    script.write_text(f"from azureml.core import Run\n\nrun = Run.get_context({argument})\nrun.log('a', 1.0)\n")
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    assert "AML011 fixed" in report, report
+    assert "Run.get_context" not in script.read_text() and "mlflow.log_metric('a', 1.0)" in script.read_text()
