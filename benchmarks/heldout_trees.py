@@ -2,11 +2,13 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second]
 
-The dev corpus is what the fixer was built against; these seven repositories were
-never looked at while writing it, so their migration rate says how the fixer does on
-code it has not seen.  Each repository is read at a pinned commit and its source and
+The dev corpus is what the fixer was built against; these repositories were never
+looked at while writing it, so their migration rate says how the fixer does on code
+it has not seen.  The first set (seven repositories) has been measured since stop 31;
+the second (seven smaller ones: workshops, courses, templates) since stop 32, each
+first run before any change it led to.  Each repository is read at a pinned commit and its source and
 small data files (Python, notebooks, YAML, JSON, text) are written to
 ``OUT/<name>/``; then measure with::
 
@@ -36,6 +38,18 @@ HELD_OUT = (
     ("Azure-Samples/MLOpsDatabricks", "60c29b74a0ea70ce70f387a6c088c5da32da5276"),
     ("microsoft/seismic-deeplearning", "3f74face5d087a3947419a698a6181733d8be8fd"),
 )
+
+# The second set: smaller projects, the kind of v1 code most teams hold.
+SECOND_SET = (
+    ("danielsc/azureml-workshop-2019", "789d430b3269227a46e88e349f025cd7ea62d405"),
+    ("godatadriven/azureml_experiment_tracking_tutorial", "8c7467a003522e6c9e29bf13b02b7420b1a8494b"),
+    ("nfmoore/azureml-v1-real-time-deployment-template", "4df00883d0f925849a7031fe4cfe3bfeb9ac0388"),
+    ("Azure-Samples/AzureML_industry_labs", "6d7f1efe792670dfe7b730e244c1b7697b7a56ff"),
+    ("jesrav/mlops-batch-project-azureml", "394b926ed80bd146cff425c21c7706357fcf9183"),
+    ("Alyxion/Udacity_AzureMLEngineer", "fabd817674ee01ad718fcdb3f88ce07d452e0eb7"),
+    ("BillmanH/learn-azureml", "6502a7da6d4cd57b9de6618da3a8977c6d19cc91"),
+)
+SETS = {"first": HELD_OUT, "second": SECOND_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 
@@ -87,13 +101,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path, help="folder to write the trees into (created; must be empty)")
     parser.add_argument("--mirrors", type=Path, default=None, help="read local clones instead of GitHub")
+    parser.add_argument("--set", choices=sorted(SETS), default="first", help="which held-out set (default: first)")
     args = parser.parse_args(argv)
     if args.out.exists() and any(args.out.iterdir()):
         print(f"{args.out}: not empty", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="aml-heldout-") as scratch:
-        for repo, commit in HELD_OUT:
+        for repo, commit in SETS[args.set]:
             git_dir = _git_dir(repo, commit, args.mirrors, Path(scratch))
             count = export(git_dir, commit, args.out / repo.split("/")[1])
             print(f"{repo}@{commit[:9]}: {count} files")
