@@ -329,6 +329,12 @@ class Program:
     placeholders: list[str]
     endings: list[bool]  # whether each cell's source ended with a line break (or was empty)
     tree: ast.Module | None = None  # the joined cells, parsed once (the analysis reuses it)
+    # whether each cell's source began with code: a fix that removes a cell's first lines (an import)
+    # leaves no blank lines at the top of the cell, where nothing set them off from
+    opens_with_code: list[bool] = field(default_factory=list)
+
+    def _tidied(self, part: int) -> bool:
+        return part < len(self.opens_with_code) and self.opens_with_code[part]
 
     def locator(self, text: str) -> Callable[[int], NotebookLocation]:
         """Where line n of ``text`` (this program or the fixer's version of it) is; built
@@ -345,6 +351,11 @@ class Program:
                 firsts.append(number + 1)
                 parts.append(int(physical[len(self.separator):]))
 
+        lines = _lines(text)
+        for at, part in enumerate(parts):  # a part's first line is its first line of code (see split)
+            if self._tidied(part):
+                while firsts[at] <= len(lines) and not lines[firsts[at] - 1].strip():
+                    firsts[at] += 1
         cells = self.cells  # not self: the program keeps this function, and a cycle waits for the collector
 
         def locate(line: int) -> NotebookLocation:
@@ -376,6 +387,10 @@ class Program:
                 parts[-1].append(physical)
         if len(parts) != len(self.cells) or restored != len(self.placeholders):
             raise FixError("a fix removed a cell boundary or a masked magic line; nothing was written")
+        for number, lines in enumerate(parts):
+            if self._tidied(number):
+                while lines and not lines[0].strip():
+                    lines.pop(0)
         texts = ["".join(p) for p in parts]
         return [t if ends or not t.endswith("\n") else t[:-1] for t, ends in zip(texts, self.endings)]
 
@@ -462,6 +477,7 @@ def _take_apart(notebook: Notebook, check_cells: bool) -> Parts | None:
         program.originals.extend(originals)
         program.placeholders.extend(placeholders)
         program.endings.append(not text or text.endswith(("\n", "\r")))
+        program.opens_with_code.append(bool(_lines(text)) and bool(_lines(text)[0].strip()))
     program.text = "".join(chunks)
     program.tree, problem = _parsed(program.text)
     if problem is not None:

@@ -293,3 +293,30 @@ def test_a_variable_a_magic_reads_keeps_its_name_and_value(tmp_path: Path) -> No
     assert path.read_bytes() == before
     assert ("nb.ipynb:cell 1:2:6: AML020 left: `ws` is read where this fix cannot see it (a line it does not parse), "
             "so it stays as it is") in result.stdout
+
+
+def test_a_cell_whose_first_lines_go_starts_with_its_code(tmp_path: Path) -> None:
+    """Removing a cell's opening import leaves no blank line at the cell's top (as a module's top
+    keeps none); a cell the author began with a blank line keeps it; the findings left in the cell
+    still name its lines as the cell now reads them; a second fix changes nothing."""
+    path = tmp_path / "nb.ipynb"
+    path.write_text(_notebook([
+        "from azureml.core import Dataset\n\nimport os\nprint(os.getcwd())\n",
+        "\nfrom azureml.core import Datastore\n\nprint(1)\n",
+        "from azureml.core import Run\n\n\nfrom azureml.core import Workspace\nws = Workspace.from_config()\n"
+        "print(ws.get_details())\n",
+    ]))
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "nb.ipynb"], cwd=tmp_path)
+    cells = [_source(cell) for cell in json.loads(path.read_text())["cells"]]
+    assert cells[0] == "import os\nprint(os.getcwd())\n", cells[0]
+    assert cells[1] == "\nprint(1)\n", cells[1]  # the author's own opening blank line stays
+    assert cells[2].startswith("from azureml.core import Workspace\nws = Workspace.from_config()\n"), cells[2]
+    assert "nb.ipynb:cell 3:2:6: AML020 left" in result.stdout, result.stdout  # where the line now is
+    assert "`Workspace` is still used at cell 3:2" in result.stdout
+    again = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "nb.ipynb"], cwd=tmp_path)
+    assert [_source(cell) for cell in json.loads(path.read_text())["cells"]] == cells
+    check = run([sys.executable, "-m", "flake8_azureml_v2", "check", "--output-format", "json", "nb.ipynb"], cwd=tmp_path)
+    for finding in json.loads(check.stdout):
+        cell = cells[finding["cell"] - 1].splitlines()
+        assert cell[finding["location"]["row"] - 1].strip(), (finding, cell)  # a finding names a line of code
+    assert result.returncode in (0, 1) and again.returncode in (0, 1), result.stderr + again.stderr
