@@ -28,6 +28,7 @@ cell indexes are 0-based, the cell numbers shown to users 1-based.
 from __future__ import annotations
 
 import ast
+import re
 
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -101,7 +102,7 @@ class Program:
         """How a message names line ``line`` of ``text`` (this program or its rewrite): in a
         notebook, by its cell (``cell 4:2``), since the joined program's lines are nowhere to see."""
         if not self.numbered:
-            return f"line {line}"
+            return f"line {self.locate(line, text)[1]}"
         index, in_cell = self.locate(line, text)
         return f"cell {index + 1}:{in_cell}"
 
@@ -149,6 +150,10 @@ class Document:
     def diff(self, display: str, cells: dict[int, str]) -> Iterator[str]:
         raise NotImplementedError
 
+    def renames_lines(self, text: str) -> bool:
+        """Whether a line of ``text`` (a rewrite of this program) has another number in the file."""
+        return False
+
     def where(self, index: int) -> str:
         """How a cell is named in messages."""
         return f"cell {index + 1}"
@@ -168,12 +173,40 @@ def load(data: bytes, path: Path | None) -> Document:
 # --- .py files ------------------------------------------------------------------------------
 
 
+# PEP 263: a comment on line 1 or 2 that names the file's encoding
+_CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
+
+
 class WholeFile(Program):
+    """A ``.py`` file.  A file that began with code still does after a fix that removes its first
+    lines (an unused import): the blank lines that followed them go too, and lines are named as
+    the fixed file reads."""
+
     def locate(self, line: int, text: str) -> tuple[int, int]:
-        return 0, line
+        return 0, line - self._blank_top(text)
+
+    def renames_lines(self, text: str) -> bool:
+        return self._blank_top_length(text) > 0
 
     def cells(self, text: str) -> dict[int, str]:
-        return {0: text}
+        return {0: text[self._blank_top_length(text):]}
+
+    def _opens_with_code(self) -> bool:
+        first = self.text.split("\n", 1)[0]
+        return bool(first.strip())
+
+    def _blank_top_length(self, text: str) -> int:
+        if text is self.text or not self._opens_with_code():
+            return 0
+        stripped = text.lstrip(" \t\r\n")
+        cut = len(text) - len(stripped)
+        if not cut or any(_CODING.match(line) for line in stripped.split("\n", 2)[:2]):
+            return 0  # a comment moved up to line 1 or 2 would become the file's encoding declaration
+        return text.rfind("\n", 0, cut) + 1  # whole lines only: the first code line keeps its indent
+
+    def _blank_top(self, text: str) -> int:
+        length = self._blank_top_length(text)
+        return text.count("\n", 0, length) if length else 0
 
 
 class PythonDocument(Document):

@@ -273,7 +273,7 @@ def _fix_program(result: FileResult, document: Document, program: Program, selec
         where = program.place(fixed.line, getattr(fixed, "col", 0))
         result.fixed.append((where, replace(fixed, description=program.describe(fixed.description))))
     named = None
-    if program.numbered:
+    if program.numbered or program.renames_lines(outcome.text):
         def named(line: int, rewritten: bool) -> str:
             return program.line_name(line, outcome.text if rewritten else program.text)
     for left in outcome.left:

@@ -419,3 +419,32 @@ def test_imports_kept_on_purpose_stay_in_the_default_fix(tmp_path: Path) -> None
     assert "job.py:7:5: AML099 left: it tests that the package is installed (the `try` at line 6 catches" in report
     assert "job.py:10:1: AML099 left: its `# noqa: F401` says it is imported on purpose" in report, report
     _assert_no_new_problems(before, after)
+
+
+def test_a_file_that_began_with_code_still_does_and_names_its_lines_so(tmp_path: Path) -> None:
+    """Removing a file's opening import takes the blank lines after it too; the findings left, and
+    the lines their reasons name, are those of the fixed file (and, with --diff, of the file as read)."""
+    source = ("from azureml.core import Dataset\n\nfrom azureml.core import Workspace\n"
+              "ws = Workspace.from_config()\nprint(ws.get_details())\n")
+    root = _project(tmp_path, {"a.py": source})
+    diff = _az(root, "fix", "--diff", "a.py")
+    assert "a.py:4:6: AML020 left" in diff.stderr and "still used at line 4" in diff.stderr, diff.stderr
+    assert diff.stdout.startswith("--- a/a.py") and "-\n from azureml.core import Workspace" in diff.stdout
+    _, after, result = _fixed(root, "a.py")
+    assert after == source.split("\n\n", 1)[1], after
+    assert "a.py:2:6: AML020 left" in result.stdout and "still used at line 2" in result.stdout, result.stdout
+    _, again, _ = _fixed(root, "a.py")
+    assert again == after
+
+
+def test_a_comment_is_not_brought_up_to_where_python_reads_an_encoding(tmp_path: Path) -> None:
+    """PEP 263: a coding comment on line 1 or 2 sets the file's encoding.  Removing the import above
+    one would move it there, so the import stays, and the reason says why; the same removal
+    without such a comment goes ahead (and leaves no blank first line)."""
+    source = "from azureml.core import Workspace\n\n# -*- coding: latin-1 -*-\nprint('caf\u00e9')\n"
+    root = _project(tmp_path, {"a.py": source, "b.py": source.replace("coding", "note")})
+    before = (root / "a.py").read_bytes()
+    result = _az(root, "fix", "a.py", "b.py")
+    assert (root / "a.py").read_bytes() == before
+    assert "a.py:1:1: AML099 left: the unused import is not removed: it would change the encoding" in result.stdout
+    assert (root / "b.py").read_text(encoding="utf-8") == "# -*- note: latin-1 -*-\nprint('caf\u00e9')\n"

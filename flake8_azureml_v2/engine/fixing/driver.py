@@ -276,6 +276,7 @@ class _Applier:
             before = verify.Snapshot(analysis.source.text, analysis.model.tree)  # type: ignore[union-attr]
         self.before = before
         self.imports_allowed = True
+        self.held_back: _Build | None = None  # the import clean-up alone, when it did harm and was skipped
 
     @staticmethod
     def edits_of(rewrite: Rewrite, plan: planner.Plan, applied: set[int], modes: dict[int, bool]) -> list[Edit]:
@@ -449,7 +450,18 @@ def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Sel
         result.fixed = _fixed_records(applied, plan, ctx, build.written)
         result.fixed.extend(_removed_records(build.removed, ctx, known))
     _record_refusals(result, plan, ctx, known, rewrites)
+    if applier.held_back is not None:
+        _held_back_refusals(result, applier.held_back, ctx, known)
     return result
+
+
+def _held_back_refusals(result: _Pass, held_back: _Build, ctx: FixContext, known: _Rules) -> None:
+    """The imports the clean-up would have removed say why it did not."""
+    refusal = Refusal(RefusalKind.HARM, f"the unused import is not removed: {held_back.harm}")
+    for record in _removed_records(held_back.removed, ctx, known):
+        for finding in ctx.analysis.findings:
+            if finding.code == record.code and finding.line == record.line and finding.col == record.col:
+                result.refusals.setdefault(id(finding), refusal)
 
 
 def _proposed(analysis: Analysis, known: _Rules, protected: Collection[str], hidden: Collection[str],
@@ -497,12 +509,17 @@ def _settle(plan: planner.Plan, clusters: list[list[Rewrite]], applier: _Applier
         active = [c for c in clusters if all(id(r) not in plan.refused for r in c)]
         flat = [r for c in active for r in c]
         build = applier.build(flat, plan)
-        if build.harm is None or not active:
+        if build.harm is None:
+            return build
+        if not active:  # the import clean-up alone did the harm
+            applier.held_back = build
             return build
         if not checked_empty:
             checked_empty = True
-            if applier.build([], plan).harm is not None:
+            alone = applier.build([], plan)
+            if alone.harm is not None:
                 applier.imports_allowed = False  # even the import clean-up alone would harm: skip it
+                applier.held_back = alone
                 continue
         low, high = 0, len(active)  # prefix ``low`` does no harm, prefix ``high`` does
         high_harm = build.harm

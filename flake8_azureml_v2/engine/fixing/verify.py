@@ -1,6 +1,7 @@
 """Do no harm: what a rewritten module broke that the original did not have.
 
-Before anything is written, the fixed text must parse, keep every comment,
+Before anything is written, the fixed text must parse, keep every comment and
+its encoding declaration,
 keep the module-level names other files import, call none of its own functions
 before a global they read is bound (:mod:`.call_order`) nor with arguments they do
 not take (:mod:`.call_arity`), and add no problem that
@@ -12,6 +13,7 @@ process on both texts and the two sets of problems are compared.
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -21,6 +23,10 @@ from pyflakes import checker, messages
 
 from ..source import deep_recursion
 from . import call_arity, call_order, statements
+
+# tokenize's own patterns for an encoding declaration, and for a first line that lets line 2 declare one
+_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.ASCII)
+_BLANK_OR_COMMENT = re.compile(r"^[ \t\f]*(?:[#\r\n]|$)", re.ASCII)
 
 # pyflakes message -> how a refusal names it (the ruff codes the gate counts:
 # F821, F823, F822, F811, F841, F632).
@@ -65,6 +71,18 @@ class Snapshot:
     @cached_property
     def comments(self) -> Counter[str]:
         return Counter(c.strip() for c in statements.comments(self.text, self.tree))
+
+    @cached_property
+    def declared_encoding(self) -> str | None:
+        """The PEP 263 declaration Python reads from the first two lines, as ``tokenize`` finds it."""
+        lines = self.text.splitlines()[:2]
+        for number, line in enumerate(lines):
+            found = _COOKIE.match(line)
+            if found:
+                return found.group(1)
+            if number == 0 and not _BLANK_OR_COMMENT.match(line):
+                return None  # line 2 counts only after a blank or comment line 1
+        return None
 
     @cached_property
     def late_reads(self) -> Counter[tuple[str, str]]:
@@ -138,6 +156,9 @@ def _harm(before: Snapshot, after: Snapshot, protected: Collection[str]) -> str 
     lost = before.comments - after.comments
     if lost:
         return f"it would drop the comment {next(iter(lost))!r}"
+    if after.declared_encoding != before.declared_encoding:
+        # a deletion at the top can bring a comment up to line 1 or 2, where Python reads it
+        return f"it would change the encoding Python reads the file in ({after.declared_encoding or 'none declared'})"
     guarded = before.module_names if "*" in protected else protected
     gone = sorted(name for name in guarded if name in before.module_names and name not in after.module_names)
     if gone:
