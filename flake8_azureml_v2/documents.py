@@ -28,7 +28,6 @@ cell indexes are 0-based, the cell numbers shown to users 1-based.
 from __future__ import annotations
 
 import ast
-import re
 
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -37,7 +36,7 @@ from pathlib import Path
 from .api import analyse
 from .engine import Finding, Settings
 from .engine.names import Model
-from .engine.source import Encoding, decode_file
+from .engine.source import Encoding, declared_encoding, decode_file
 from .notebook_files import Notebook, cell_text, read_notebook
 from .notebooks import (
     Parts, Program as JoinedCells, WrittenFile, is_notebook, names_read_by_magics, names_spelled, parse_problem, take_apart,
@@ -106,6 +105,10 @@ class Program:
         index, in_cell = self.locate(line, text)
         return f"cell {index + 1}:{in_cell}"
 
+    def renames_lines(self, text: str) -> bool:
+        """Whether a line of ``text`` (a rewrite of this program) has another number in the file."""
+        return False
+
     def describe(self, message: str) -> str:
         """A fixer's message, with the program's line numbers named as the document's."""
         return message
@@ -150,10 +153,6 @@ class Document:
     def diff(self, display: str, cells: dict[int, str]) -> Iterator[str]:
         raise NotImplementedError
 
-    def renames_lines(self, text: str) -> bool:
-        """Whether a line of ``text`` (a rewrite of this program) has another number in the file."""
-        return False
-
     def where(self, index: int) -> str:
         """How a cell is named in messages."""
         return f"cell {index + 1}"
@@ -171,10 +170,6 @@ def load(data: bytes, path: Path | None) -> Document:
 
 
 # --- .py files ------------------------------------------------------------------------------
-
-
-# PEP 263: a comment on line 1 or 2 that names the file's encoding
-_CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 
 
 class WholeFile(Program):
@@ -200,7 +195,7 @@ class WholeFile(Program):
             return 0
         stripped = text.lstrip(" \t\r\n")
         cut = len(text) - len(stripped)
-        if not cut or any(_CODING.match(line) for line in stripped.split("\n", 2)[:2]):
+        if not cut or declared_encoding(stripped) != declared_encoding(text):
             return 0  # a comment moved up to line 1 or 2 would become the file's encoding declaration
         return text.rfind("\n", 0, cut) + 1  # whole lines only: the first code line keeps its indent
 

@@ -477,7 +477,8 @@ def _take_apart(notebook: Notebook, check_cells: bool) -> Parts | None:
         program.originals.extend(originals)
         program.placeholders.extend(placeholders)
         program.endings.append(not text or text.endswith(("\n", "\r")))
-        program.opens_with_code.append(bool(_lines(text)) and bool(_lines(text)[0].strip()))
+        first = _lines(text)[:1]
+        program.opens_with_code.append(bool(first and first[0].strip()))
     program.text = "".join(chunks)
     program.tree, problem = _parsed(program.text)
     if problem is not None:

@@ -448,3 +448,9 @@ def test_a_comment_is_not_brought_up_to_where_python_reads_an_encoding(tmp_path:
     assert (root / "a.py").read_bytes() == before
     assert "a.py:1:1: AML099 left: the unused import is not removed: it would change the encoding" in result.stdout
     assert (root / "b.py").read_text(encoding="utf-8") == "# -*- note: latin-1 -*-\nprint('caf\u00e9')\n"
+    # two blank lines below the import: removing it leaves the comment on line 3, where Python does not
+    # read it, and the blank lines stay, since without them it would be line 1
+    lower = source.replace("\n\n", "\n\n\n", 1)
+    (root / "c.py").write_text(lower, encoding="utf-8")
+    _az(root, "fix", "c.py")
+    assert (root / "c.py").read_text(encoding="utf-8") == lower.split("\n", 1)[1]

@@ -20,6 +20,22 @@ from dataclasses import dataclass, field
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
+# tokenize's own patterns: an encoding declaration, and a first line after which line 2 may hold one
+_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.ASCII)
+_BLANK_OR_COMMENT = re.compile(r"^[ \t\f]*(?:[#\r\n]|$)", re.ASCII)
+
+
+def declared_encoding(text: str) -> str | None:
+    """The PEP 263 declaration Python reads from ``text``'s first two lines, as ``tokenize`` finds it."""
+    for number, line in enumerate(text.splitlines()[:2]):
+        found = _COOKIE.match(line)
+        if found:
+            return found.group(1)
+        if number == 0 and not _BLANK_OR_COMMENT.match(line):
+            return None  # line 2 counts only after a blank or comment line 1
+    return None
+
+
 class SourceError(Exception):
     """The file cannot be analysed: undecodable bytes or a syntax error."""
 

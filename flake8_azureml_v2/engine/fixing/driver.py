@@ -458,10 +458,8 @@ def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Sel
 def _held_back_refusals(result: _Pass, held_back: _Build, ctx: FixContext, known: _Rules) -> None:
     """The imports the clean-up would have removed say why it did not."""
     refusal = Refusal(RefusalKind.HARM, f"the unused import is not removed: {held_back.harm}")
-    for record in _removed_records(held_back.removed, ctx, known):
-        for finding in ctx.analysis.findings:
-            if finding.code == record.code and finding.line == record.line and finding.col == record.col:
-                result.refusals.setdefault(id(finding), refusal)
+    for finding, _, _ in _removed_findings(held_back.removed, ctx, known):
+        result.refusals.setdefault(id(finding), refusal)
 
 
 def _proposed(analysis: Analysis, known: _Rules, protected: Collection[str], hidden: Collection[str],
@@ -602,19 +600,19 @@ def _helper_todos(rewrite: Rewrite) -> tuple[str, ...]:
                  if line.strip().startswith("# TODO"))
 
 
-def _removed_records(removed: list[tuple[int, list[str]]], ctx: FixContext, known: _Rules) -> list[Fixed]:
+def _removed_findings(removed: list[tuple[int, list[str]]], ctx: FixContext,
+                      known: _Rules) -> list[tuple[Finding, int, list[str]]]:
+    """The import findings the clean-up's removals resolve, with each removal's offset and names."""
     by_offset = {}
     for finding in ctx.analysis.findings:
         if finding.code in known.removal_codes and finding.node is not None:
             by_offset.setdefault(ctx.locator.start(finding.node), finding)
-    records = []
-    for offset, names in removed:
-        finding = by_offset.get(offset)
-        if finding is None:
-            continue
-        records.append(Fixed(finding.code, finding.line, f"removed the unused v1 import of {', '.join(names)}", (),
-                             finding.col, (), offset))
-    return records
+    return [(by_offset[offset], offset, names) for offset, names in removed if offset in by_offset]
+
+
+def _removed_records(removed: list[tuple[int, list[str]]], ctx: FixContext, known: _Rules) -> list[Fixed]:
+    return [Fixed(finding.code, finding.line, f"removed the unused v1 import of {', '.join(names)}", (),
+                  finding.col, (), offset) for finding, offset, names in _removed_findings(removed, ctx, known)]
 
 
 def _record_refusals(result: _Pass, plan: planner.Plan, ctx: FixContext, known: _Rules,

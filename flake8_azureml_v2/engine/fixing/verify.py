@@ -13,7 +13,6 @@ process on both texts and the two sets of problems are compared.
 from __future__ import annotations
 
 import ast
-import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -21,12 +20,8 @@ from functools import cached_property
 
 from pyflakes import checker, messages
 
-from ..source import deep_recursion
+from ..source import declared_encoding, deep_recursion
 from . import call_arity, call_order, statements
-
-# tokenize's own patterns for an encoding declaration, and for a first line that lets line 2 declare one
-_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.ASCII)
-_BLANK_OR_COMMENT = re.compile(r"^[ \t\f]*(?:[#\r\n]|$)", re.ASCII)
 
 # pyflakes message -> how a refusal names it (the ruff codes the gate counts:
 # F821, F823, F822, F811, F841, F632).
@@ -74,15 +69,7 @@ class Snapshot:
 
     @cached_property
     def declared_encoding(self) -> str | None:
-        """The PEP 263 declaration Python reads from the first two lines, as ``tokenize`` finds it."""
-        lines = self.text.splitlines()[:2]
-        for number, line in enumerate(lines):
-            found = _COOKIE.match(line)
-            if found:
-                return found.group(1)
-            if number == 0 and not _BLANK_OR_COMMENT.match(line):
-                return None  # line 2 counts only after a blank or comment line 1
-        return None
+        return declared_encoding(self.text)
 
     @cached_property
     def late_reads(self) -> Counter[tuple[str, str]]:

@@ -83,7 +83,7 @@ def _optional_import(ctx: FixContext, call: ast.Call) -> ast.Try | None:
     return None
 
 
-def _may_refuse_offline(call: ast.Call) -> bool:
+def _must_run_in_a_job(call: ast.Call) -> bool:
     """``Run.get_context(allow_offline=False)`` (or a value not known to be True): a guard that
     the script runs in a job, which removing the call would drop."""
     value = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "allow_offline"), None)
@@ -105,7 +105,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         unit = Rewrite("AML011", call, "removed Run.get_context(): the v2 job's MLflow run is already active")
         if not all(is_pure(a) for a in [*call.args, *(k.value for k in call.keywords)]):
             unit.refuse("its arguments are computed by calls")
-        if _may_refuse_offline(call):
+        if _must_run_in_a_job(call):
             unit.refuse("with allow_offline= other than True, v1 raised where no job runs the script; MLflow would "
                         "start a local run of its own there instead: keep that check by hand, then fix")
         guard = _optional_import(ctx, call)
