@@ -94,6 +94,33 @@ run.log(name="notes", value="""one
     assert _pycodestyle(text, "E12") == ""
 
 
+def test_an_argument_the_fix_appends_lines_up_with_the_moved_ones() -> None:
+    text = _fixed("""\
+from azureml.core import Model, Workspace
+from azureml.core.compute import AmlCompute, ComputeTarget
+
+ws = Workspace.from_config()
+model = Model.register(model_path="model.pkl",
+                       model_name="diabetes",
+                       workspace=ws)
+config = AmlCompute.provisioning_configuration(vm_size="STANDARD_DS11_V2",
+                                               max_nodes=2,
+                                               vm_priority="dedicated"
+                                               )
+cluster = ComputeTarget.create(ws, "cpu-cluster", config)
+""")
+    # the v2 type= replaces workspace= and idle_time_before_scale_down= is v1's default written out
+    assert ('ml_client.models.create_or_update(Model(path="model.pkl",\n'
+            '                                                name="diabetes",\n'
+            '                                                type=AssetTypes.CUSTOM_MODEL))\n') in text
+    assert ('config = AmlCompute(name="cpu-cluster", size="STANDARD_DS11_V2",\n'
+            '                    max_instances=2,\n'
+            '                    tier="dedicated",\n'
+            '                    idle_time_before_scale_down=1800\n'
+            '                    )\n') in text
+    assert _pycodestyle(text, "E127,E128") == ""
+
+
 def test_a_hanging_indent_stays_where_it_is() -> None:
     text = _fixed("""\
 from azureml.core import Run

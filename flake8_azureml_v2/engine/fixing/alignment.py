@@ -5,7 +5,8 @@ first.  Once the callee is rewritten to ``mlflow.set_tag`` the bracket moves and
 the continuation line no longer lines up (pycodestyle's E127/E128).  Each line of
 the call's arguments that was indented at least to the bracket moves by as much as
 the bracket moved, unless an edit rewrote its indentation or the line is inside a
-string, whose text must not change.
+string, whose text must not change.  A line an edit wrote inside the call (an
+argument the fix appends, indented like its neighbours in the source) moves too.
 """
 
 from __future__ import annotations
@@ -27,22 +28,31 @@ def realigned(locator: Locator, calls: Iterable[ast.Call], rewritten: list[Edit]
     ordered = EditSet()
     ordered.add(rewritten)  # they were applied together: none overlaps another
     shifts: dict[int, int] = {}  # source line start -> columns to move
+    written: dict[int, int] = {}  # start in ``final`` of a line an edit wrote -> columns to move
     for edit in rewritten:
         call = by_bracket.get(edit.end)
         if call is None or not edit.text or any(c in edit.text for c in "([{\r\n\t"):
             continue
         moved = _bracket_move(source, final, edit.end, to_final(edit.end), locator)
         if moved:
-            for line in _aligned_lines(locator, call, edit.end, ordered):
+            lines = _aligned_lines(locator, call, edit.end, ordered)
+            for line in lines:
                 shifts[line] = shifts.get(line, 0) + moved
+            for at in _written_lines(locator, call, edit.end, final, to_final):
+                written[at] = written.get(at, 0) + moved
     edits = []
     for line, moved in sorted(shifts.items()):
         at = to_final(line)
         text = source[line:line_break(source, line)]
         indent = len(text) - len(text.lstrip(" "))
         if moved and final[at:at + indent] == " " * indent and (at == 0 or final[at - 1] in "\r\n"):
-            edits.append(Edit(at, at, " " * moved) if moved > 0 else Edit(at, at - moved, ""))
+            edits.append(_moved(at, moved))
+    edits.extend(_moved(at, moved) for at, moved in sorted(written.items()) if moved)
     return edits
+
+
+def _moved(at: int, columns: int) -> Edit:
+    return Edit(at, at, " " * columns) if columns > 0 else Edit(at, at - columns, "")
 
 
 def _by_bracket(locator: Locator, calls: Iterable[ast.Call], rewritten: list[Edit]) -> dict[int, ast.Call]:
@@ -92,4 +102,61 @@ def _aligned_lines(locator: Locator, call: ast.Call, bracket: int, rewritten: Ed
         if following <= line:
             break
         line = following
+    return found
+
+
+def _written_lines(locator: Locator, call: ast.Call, bracket: int, final: str,
+                   to_final: Callable[[int], int]) -> list[int]:
+    """The starts, in ``final``, of the lines edits wrote between the call's brackets that are
+    indented beyond the bracket's old column, outside strings.  The call's text in ``final``
+    is parsed to find its strings; when it does not parse alone, nothing is moved."""
+    source = locator.source.text
+    column = bracket - locator.line_start(bracket)
+    close = locator.end(call) - 1
+    if source[close:close + 1] != ")":
+        return []
+    start, end = to_final(bracket), to_final(close) + 1
+    if final[start:start + 1] != "(" or final[end - 1:end] != ")":
+        return []
+    region = final[start:end]
+    kept = {to_final(line) for line in _line_starts(locator, bracket, close)}
+    news = [at for at in _final_line_starts(final, start, end) if at not in kept]
+    if not news:
+        return []
+    try:
+        tree = ast.parse("_" + region, mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    spans = [(node.lineno, node.end_lineno or node.lineno) for node in ast.walk(tree)
+             if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.lineno != node.end_lineno]
+    found = []
+    for at in news:
+        line = final.count("\n", start, at) + 1  # the region's own line number
+        text = final[at:line_break(final, at)]
+        indent = len(text) - len(text.lstrip(" "))
+        inside_string = any(first < line <= last for first, last in spans)
+        if indent > column and text.strip() and not text.startswith("\t") and not inside_string:
+            found.append(at)
+    return found
+
+
+def _line_starts(locator: Locator, bracket: int, close: int) -> list[int]:
+    """The starts of the source lines after the bracket's, up to the closing bracket's."""
+    starts = []
+    line = locator.line_end(bracket)
+    while line <= close:
+        starts.append(line)
+        following = locator.line_end(line)
+        if following <= line:
+            break
+        line = following
+    return starts
+
+
+def _final_line_starts(final: str, start: int, end: int) -> list[int]:
+    found = []
+    at = final.find("\n", start, end)
+    while at != -1:
+        found.append(at + 1)
+        at = final.find("\n", at + 1, end)
     return found
