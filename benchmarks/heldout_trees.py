@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|third]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -49,7 +49,21 @@ SECOND_SET = (
     ("Alyxion/Udacity_AzureMLEngineer", "fabd817674ee01ad718fcdb3f88ce07d452e0eb7"),
     ("BillmanH/learn-azureml", "6502a7da6d4cd57b9de6618da3a8977c6d19cc91"),
 )
-SETS = {"first": HELD_OUT, "second": SECOND_SET}
+# The third set (since stop 33): workshop and exam-practice code written by users, GitHub
+# Actions that drive v1, and two Microsoft samples; mslearn-dp100 was only read for one
+# defect in stop 32, never measured.
+THIRD_SET = (
+    ("Jscholtes128/AzureML-Examples", "aa2b2683a55f201e290e001fdafa23db14fd251e"),
+    ("gauravsatav/azuremlSolution", "8c861e186d7297c7ed2b909eda51f2f200857ab2"),
+    ("pietersap/dataminds-azureML-tensorflow-face", "d609ce7385680b97c5b4237dffc8307086ee0d68"),
+    ("MicrosoftLearning/mslearn-dp100", "d82038dd1ffb2a2d0fa0f91dba7ca84099924eb4"),
+    ("Azure/aml-run", "046f4310d6c2eefde4605f9d7292a039b787d957"),
+    ("Azure/aml-deploy", "cae7130a248c14a68da189f7b8b7cf80ad536948"),
+    ("Azure/aml-registermodel", "68261596392a50aa9e979994578f0e468f90b40f"),
+    ("microsoft/AzureML-Observability", "6ac1006f6f6496bf14d73ff13af2ee21f8f25b57"),
+    ("microsoft/onnxruntime-training-examples", "ef9a7777304b8ce86433e75d290cdd10ff01a966"),
+)
+SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import pathspec
 
 PYTHON_SUFFIXES = (".py", notebooks.SUFFIX)
+SKIPPED_FOLDERS = files.SKIPPED_FOLDERS | notebooks.CHECKPOINT_FOLDERS
 STDIN = "-"
 MARKER = b"azureml"
 # Errors that describe the input (a syntax error, a notebook that is not one, a fix
@@ -143,7 +144,7 @@ def collect(paths: Iterable[str], exclude: tuple[str, ...] = (), stdin_filename:
         if forced is not None and _excluded(path, forced, base or Path.cwd()):
             continue
         if path.is_dir():
-            for found in walk(path, PYTHON_SUFFIXES, spec, outer_specs(path)):
+            for found in walk(path, PYTHON_SUFFIXES, spec, outer_specs(path), SKIPPED_FOLDERS):
                 real = os.path.realpath(found)
                 if real not in seen:  # a file under two named folders, or reached twice, is done once
                     seen.add(real)

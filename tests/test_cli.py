@@ -71,14 +71,16 @@ def test_bad_input_is_reported_per_file_and_the_run_continues(tmp_path: Path) ->
 
 def test_walk_skips_venvs_build_folders_and_gitignored_files(tmp_path: Path) -> None:
     for rel in (".venv/lib/x.py", "venv2/lib/x.py", "build/x.py", "node_modules/x.py", "ignored/x.py",
-                "pkg/x.egg-info/x.py", "src/keep.py", "src/secret_gen.py"):
+                "pkg/x.egg-info/x.py", "src/keep.py", "src/secret_gen.py",
+                "nb/.ipynb_checkpoints/x.py", "nb/.ipynb_aml_checkpoints/x.py", "nb/ipynb_aml_checkpoints/y.py"):
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(V1)
     (tmp_path / "venv2" / "pyvenv.cfg").write_text("home = /usr\n")
     (tmp_path / ".gitignore").write_text("ignored/\n*_gen.py\n")
     result = check(".", cwd=tmp_path)
-    assert {l.split(":")[0] for l in result.stdout.splitlines()} == {"src/keep.py"}
+    # notebook autosaves (Jupyter's and an Azure ML compute instance's) are skipped; a look-alike is not
+    assert {l.split(":")[0] for l in result.stdout.splitlines()} == {"src/keep.py", "nb/ipynb_aml_checkpoints/y.py"}
     # a file named explicitly is always checked
     explicit = check("build/x.py", cwd=tmp_path)
     assert explicit.returncode == 1

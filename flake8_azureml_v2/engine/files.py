@@ -28,9 +28,9 @@ SKIPPED_FOLDERS = frozenset({
 })
 
 
-def _is_skipped_folder(entry: os.DirEntry[str]) -> bool:
+def _is_skipped_folder(entry: os.DirEntry[str], skipped: frozenset[str]) -> bool:
     name = entry.name
-    if name in SKIPPED_FOLDERS or name.endswith(".egg-info"):
+    if name in skipped or name.endswith(".egg-info"):
         return True
     return os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))
 
@@ -112,10 +112,12 @@ def _inside(real: str, root: str) -> bool:
 
 
 def walk(folder: Path, suffixes: Iterable[str], exclude: pathspec.PathSpec | None = None,
-         outer: Sequence[tuple[str, pathspec.PathSpec]] = ()) -> Iterator[Path]:
+         outer: Sequence[tuple[str, pathspec.PathSpec]] = (),
+         skipped: frozenset[str] = SKIPPED_FOLDERS) -> Iterator[Path]:
     """Yield regular files under ``folder`` with one of ``suffixes``, in a stable order.
 
-    ``outer`` are ignore rules that apply from outside ``folder``, lowest precedence first.
+    ``outer`` are ignore rules that apply from outside ``folder``, lowest precedence first;
+    folders named in ``skipped`` are never entered.
 
     Symbolic links are followed only to places inside ``folder`` (resolved), and
     each real folder and file is visited once: a link loop or a second link to a
@@ -158,7 +160,7 @@ def walk(folder: Path, suffixes: Iterable[str], exclude: pathspec.PathSpec | Non
             except OSError:
                 continue
             if is_dir:
-                if _is_skipped_folder(entry) or _ignored(entry.path, True, specs):
+                if _is_skipped_folder(entry, skipped) or _ignored(entry.path, True, specs):
                     continue
                 if exclude is not None and exclude.match_file(_relative(entry.path, root) + "/"):
                     continue
