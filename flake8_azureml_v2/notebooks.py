@@ -335,9 +335,15 @@ class Program:
     # whether each cell's source began with code: a fix that removes a cell's first lines (an import)
     # leaves no blank lines at the top of the cell, where nothing set them off from
     opens_with_code: list[bool] = field(default_factory=list)
+    # whether each cell's source ended with a line of code: blank lines a fix leaves at its end (after
+    # helpers it put there, or where it removed the last statements) go, as nothing follows in the cell
+    closes_with_code: list[bool] = field(default_factory=list)
 
     def _tidied(self, part: int) -> bool:
         return part < len(self.opens_with_code) and self.opens_with_code[part]
+
+    def _closed(self, part: int) -> bool:
+        return part < len(self.closes_with_code) and self.closes_with_code[part]
 
     def locator(self, text: str) -> Callable[[int], NotebookLocation]:
         """Where line n of ``text`` (this program or the fixer's version of it) is; built
@@ -394,8 +400,12 @@ class Program:
             if self._tidied(number):
                 while lines and not lines[0].strip():
                     lines.pop(0)
+            if self._closed(number):
+                while lines and not lines[-1].strip():
+                    lines.pop()
         texts = ["".join(p) for p in parts]
-        return [t if ends or not t.endswith("\n") else t[:-1] for t, ends in zip(texts, self.endings)]
+        # a cell that ended without a line break gets none back (the program gave it "\n")
+        return [t if ends else _BREAK.sub("", t) for t, ends in zip(texts, self.endings)]
 
     def describe(self, message: str, text: str) -> str:
         """The engine names related lines of the program ("on line 14"); name their cells instead."""
@@ -480,8 +490,9 @@ def _take_apart(notebook: Notebook, check_cells: bool) -> Parts | None:
         program.originals.extend(originals)
         program.placeholders.extend(placeholders)
         program.endings.append(not text or text.endswith(("\n", "\r")))
-        first = _lines(text)[:1]
-        program.opens_with_code.append(bool(first and first[0].strip()))
+        lines = _lines(text)
+        program.opens_with_code.append(bool(lines and lines[0].strip()))
+        program.closes_with_code.append(bool(lines and lines[-1].strip()))
     program.text = "".join(chunks)
     program.tree, problem = _parsed(program.text)
     if problem is not None:

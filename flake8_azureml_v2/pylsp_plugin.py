@@ -14,7 +14,8 @@ repeat it.  Code actions:
 - one action that applies all the SAFE fixes, as ``azureml-v2 fix`` does, as a
   quick fix and as ``source.fixAll.azureml-v2``.
 
-Unsafe fixes are offered only when the plugin setting ``unsafeFixes`` is true
+Each edit leaves the buffer as ``azureml-v2 fix`` writes the file (a file that began
+with code still does once its first import goes).  Unsafe fixes are offered only when the plugin setting ``unsafeFixes`` is true
 (as ruff's server does), and their titles say "(unsafe)".  LSP columns count
 UTF-16 code units, the engine counts code points: :func:`utf16_column` converts.
 """
@@ -31,6 +32,7 @@ from pylsp import hookimpl
 
 from . import config
 from .api import analyse, fix_text
+from .documents import WholeFile
 from .engine import Finding, SourceError, SourceText
 from .engine.fixing import FixError
 from .engine.suppression import unsuppressed
@@ -177,13 +179,18 @@ def pylsp_code_actions(config: Any, workspace: Any, document: Any, range: dict[s
     actions = own_fixes(text, document, settings, selection, first, last, unsafe, ours)
     if outcome.text == text or not outcome.fixed:
         return actions
-    edit = {"changes": {document.uri: [minimal_edit(text, outcome.text)]}}
+    edit = {"changes": {document.uri: [minimal_edit(text, _as_written(text, outcome.text, settings))]}}
     count = len(outcome.fixed)
     title = f"Apply {count} safe Azure ML v2 fix{'es' if count != 1 else ''} (azureml-v2)"
     if any(first <= fixed.line <= last for fixed in outcome.fixed):
         actions.append({"title": title, "kind": "quickfix", "diagnostics": ours, "edit": edit})
     actions.append({"title": title, "kind": FIX_ALL_KIND, "edit": edit})
     return actions
+
+
+def _as_written(text: str, fixed: str, settings: Any) -> str:
+    """``fixed`` as ``azureml-v2 fix`` would write it over ``text``."""
+    return WholeFile(text, None, settings, numbered=False).cells(fixed)[0]
 
 
 def _plugin_settings(config: Any, document: Any) -> dict[str, Any]:
@@ -233,7 +240,8 @@ def _own_fix(text: str, document: Any, settings: Any, selection: Selection, find
                 title += f" (and {same} more {finding.code} in this file)"
             if unsafe:
                 title += " (unsafe)"
-            return {"title": title, "edit": {"changes": {document.uri: [minimal_edit(text, outcome.text)]}}}
+            fixed = _as_written(text, outcome.text, settings)
+            return {"title": title, "edit": {"changes": {document.uri: [minimal_edit(text, fixed)]}}}
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -210,6 +211,23 @@ def test_a_findings_own_safe_fix_is_a_quick_fix(pylsp: LspClient, tmp_path: Path
     fixed = apply_text_edits(V1_BUFFER, own[0]["edit"]["changes"][uri])
     assert fixed == fix_text(V1_BUFFER, selected=lambda code: code == "AML099").text
     assert not [a for a in _actions(pylsp, uri, 6, found) if a["title"].startswith("AML002")]  # no sound fix
+
+
+@pytest.mark.parametrize("pylsp", [OURS_ONLY], indirect=True)
+def test_a_quick_fix_leaves_the_buffer_as_fix_writes_the_file(pylsp: LspClient, tmp_path: Path) -> None:
+    """A buffer that began with code still does once the fix removes its opening import,
+    exactly as `azureml-v2 fix` writes the same text."""
+    text = "from azureml.core import Dataset\n\nimport os\nprint(os.sep)\n"
+    uri = (tmp_path / "job.py").as_uri()
+    _open(pylsp, uri, text)
+    found = _diagnostics(pylsp, uri, "azureml-v2")
+    actions = _actions(pylsp, uri, 0, found)
+    written = subprocess.run([sys.executable, "-m", "flake8_azureml_v2", "fix", "-"], input=text,
+                             capture_output=True, text=True, cwd=tmp_path).stdout
+    assert written == "import os\nprint(os.sep)\n"
+    for title in ("AML099: ", "Apply 1 safe Azure ML v2 fix"):
+        action = next(a for a in actions if a["title"].startswith(title))
+        assert apply_text_edits(text, action["edit"]["changes"][uri]) == written, title
 
 
 @pytest.mark.parametrize("pylsp", [OURS_ONLY], indirect=True)

@@ -295,6 +295,30 @@ def test_a_variable_a_magic_reads_keeps_its_name_and_value(tmp_path: Path) -> No
             "so it stays as it is") in result.stdout
 
 
+def test_a_cell_whose_last_lines_go_ends_with_its_code(tmp_path: Path) -> None:
+    """Removing a cell's closing statement leaves no blank line at its end, and a cell that
+    ended without a line break still does, whatever its line breaks (no stray carriage
+    return); a cell the author ended with a blank line keeps it; a second fix changes nothing."""
+    path = tmp_path / "nb.ipynb"
+    path.write_text(_notebook([
+        "from azureml.core import Workspace\nfrom azureml.core.compute import AmlCompute, ComputeTarget\n"
+        "ws = Workspace.from_config()",
+        "config = AmlCompute.provisioning_configuration(vm_size='STANDARD_D2_V2', max_nodes=4)\r\n"
+        "cluster = ComputeTarget.create(ws, 'cpu', config)\r\n\r\n"
+        "cluster.wait_for_completion(show_output=True)",
+        "config = AmlCompute.provisioning_configuration(vm_size='STANDARD_D2_V2', max_nodes=2)\n"
+        "other = ComputeTarget.create(ws, 'gpu', config)\nother.wait_for_completion(show_output=True)\n\n",
+    ]))
+    run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "nb.ipynb"], cwd=tmp_path)
+    cells = [_source(cell) for cell in json.loads(path.read_text())["cells"]]
+    assert cells[1].endswith("cluster = ml_client.compute.begin_create_or_update(config).result()"), repr(cells[1])
+    assert "wait_for_completion" not in cells[1] and "\r\n" in cells[1]
+    assert cells[2].endswith("other = ml_client.compute.begin_create_or_update(config).result()\n\n"), repr(cells[2])
+    again = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "nb.ipynb"], cwd=tmp_path)
+    assert [_source(cell) for cell in json.loads(path.read_text())["cells"]] == cells
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
 def test_a_cell_whose_first_lines_go_starts_with_its_code(tmp_path: Path) -> None:
     """Removing a cell's opening import leaves no blank line at the cell's top (as a module's top
     keeps none); a cell the author began with a blank line keeps it; the findings left in the cell
