@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|third]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|third|fourth]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -63,7 +63,15 @@ THIRD_SET = (
     ("microsoft/AzureML-Observability", "6ac1006f6f6496bf14d73ff13af2ee21f8f25b57"),
     ("microsoft/onnxruntime-training-examples", "ef9a7777304b8ce86433e75d290cdd10ff01a966"),
 )
-SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET}
+# The fourth set (since stop 33, measured after the third had been read): a hands-on course,
+# deployment samples and a research project's training code.
+FOURTH_SET = (
+    ("ics-opendev/azureml-handson", "3513aa874723b3a29b219b632a907d5fe7486263"),
+    ("wjohnson/DeployDNNonAzureML", "16fce4073c338e73cda9de7d21f9e0b6a07e7879"),
+    ("AlbertoMartinPerez/CNN_HSI_AzureML", "933811a653de2e6fc7b1bf24516489ee8b0a14c7"),
+    ("Mutilar/AzureMLOperationalization", "63865cc98e68c4762fb4114e47f8a0f8013de9f3"),
+)
+SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 

@@ -378,6 +378,29 @@ def test_a_name_mlflow_rejects_keeps_its_v1_call(tmp_path: Path, call: str, char
     assert not mlflow.utils.validation.validate_param_and_metric_name(f"x{char}")  # the rule it follows
 
 
+@pytest.mark.parametrize("values", ["args.patients", "patients", '"a,b"', "args.count"])
+def test_log_list_of_one_value_keeps_its_v1_call(tmp_path: Path, values: str) -> None:
+    """A loop over a string would log it character by character, each replacing the tag before
+    it; a command-line option that collects nothing is one value (or None), never a list."""
+    script = tmp_path / "train.py"
+    call = f"run.log_list('Patients', {values})"
+    script.write_text("import argparse\nfrom azureml.core import Run\n\nparser = argparse.ArgumentParser()\n"
+                      "parser.add_argument('--patients', type=str)\nparser.add_argument('--count', action='count')\n"
+                      "parser.add_argument('--folds', nargs='+', type=float)\nargs = parser.parse_args()\n"
+                      f"patients = args.patients\nrun = Run.get_context()\n{call}\nrun.log_list('Folds', args.folds)\n")
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    assert f"`{values}` holds one value, not a list: migrate it by hand" in report, report
+    text = script.read_text()
+    assert call in text
+    # an option declared with nargs= is a list: it migrates, and the note says what a tag loses
+    assert "for step, value in enumerate(args.folds):" in text
+    assert "each value that is not a number replaces the tag before it, where v1 kept the whole list" in report
+    again = fix(script)  # a second run changes nothing and says the same of the call it leaves
+    assert script.read_text() == text
+    assert f"`{values}` holds one value, not a list: migrate it by hand" in again
+
+
 def test_a_colon_in_a_name_keeps_its_v1_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """MLflow off Windows accepts ':' today, but MLflow on Windows (and before 2.16) raises, and a
     migrated notebook runs wherever its user runs it; so ``'Label:' + k`` stays v1, with the reason."""

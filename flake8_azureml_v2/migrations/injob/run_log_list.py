@@ -22,7 +22,7 @@ from ._shared import (
     text,
     use_log_helper,
 )
-from .values import BOOL, NUMBER, STRING, value_kind
+from .values import BOOL, NUMBER, STRING, holds_one_value, value_kind
 
 SIGNATURE = ["name", "value", "description"]
 
@@ -44,6 +44,9 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     if not is_pure(name):
         unit.refuse("the name is computed by a call, which the loop would repeat")
         return
+    if holds_one_value(ctx, values):  # a loop would log a string character by character
+        unit.refuse(f"{describe(ctx, values)} holds one value, not a list: migrate it by hand")
+        return
     kinds = [value_kind(ctx, e) for e in values.elts] if isinstance(values, (ast.List, ast.Tuple)) else [None]
     if STRING in kinds or BOOL in kinds:
         unit.refuse(f"{describe(ctx, values)} holds strings, which mlflow.log_metric rejects")
@@ -55,7 +58,8 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
             return
         function = LOG_HELPER
         unit.notes.append(f"the kind of the values in {describe(ctx, values)} is not known, so a helper logs "
-                          "numbers as metrics and anything else as a tag")
+                          "numbers as metrics and anything else as a tag; each value that is not a number "
+                          "replaces the tag before it, where v1 kept the whole list")
     step, value = fresh_name(ctx, "step"), fresh_name(ctx, "value")
     inner = ctx.locator.indentation(statement) + indent_unit(ctx)
     loop = (

@@ -22,6 +22,7 @@ _STRING_CALLS = frozenset({"str", "repr", "format", "ascii"})
 _STRING_METHODS = frozenset({"format", "join", "upper", "lower", "strip", "lstrip", "rstrip", "replace", "title"})
 _MATH_MODULES = frozenset({"math", "statistics"})
 _MAX_DEPTH = 6
+_SINGLE_ACTIONS = frozenset({"store", "store_true", "store_false", "count"})  # argparse actions that keep one value
 
 
 def value_kind(ctx: FixContext, node: ast.expr | None, depth: int = 0) -> str | None:
@@ -84,6 +85,35 @@ def _call(ctx: FixContext, node: ast.Call, depth: int) -> str | None:
     return None
 
 
+def holds_one_value(ctx: FixContext, node: ast.expr | None, depth: int = 0) -> bool:
+    """Whether ``node`` never holds a list: a number, a string or a bool on the evidence above,
+    or a command-line option that collects nothing (no ``nargs=``, no ``action="append"``),
+    which is one value or None."""
+    if node is None or depth > _MAX_DEPTH:
+        return False
+    if value_kind(ctx, node, depth) is not None:
+        return True
+    if isinstance(node, ast.Attribute):
+        return _ArgparseOptions.of(ctx).holds_one_value(ctx, node)
+    if isinstance(node, ast.Name):
+        assigned = _assigned_once(ctx, node)
+        return assigned is not None and holds_one_value(ctx, assigned, depth + 1)
+    return False
+
+
+def _assigned_once(ctx: FixContext, node: ast.Name) -> ast.expr | None:
+    """The value of the one unconditional plain assignment to ``node``'s variable, or None."""
+    binding = ctx.binding_of(node)
+    if binding is None or len(ctx.bindings_named(node.id)) != 1 or binding.conditional:
+        return None
+    statement = binding.node
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+        return statement.value
+    if isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        return statement.value
+    return None
+
+
 def _variable(ctx: FixContext, node: ast.Name, depth: int) -> str | None:
     binding = ctx.binding_of(node)
     if binding is None or len(ctx.bindings_named(node.id)) != 1:
@@ -91,13 +121,8 @@ def _variable(ctx: FixContext, node: ast.Name, depth: int) -> str | None:
     statement = binding.node
     if isinstance(statement, (ast.For, ast.AsyncFor)):
         return _loop_variable(statement, node.id)
-    if binding.conditional:
-        return None
-    if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-        return value_kind(ctx, statement.value, depth + 1)
-    if isinstance(statement, ast.AnnAssign) and statement.value is not None:
-        return value_kind(ctx, statement.value, depth + 1)
-    return None
+    assigned = _assigned_once(ctx, node)
+    return value_kind(ctx, assigned, depth + 1) if assigned is not None else None
 
 
 def _loop_variable(loop: ast.For | ast.AsyncFor, name: str) -> str | None:
@@ -128,16 +153,16 @@ class _ArgparseOptions:
         return found
 
     @cached_property
-    def _options(self) -> tuple[dict[tuple[str, str], list[str | None]], dict[str, str]]:
-        """((parser name, dest) -> kinds declared; args name -> parser name)."""
-        declared: dict[tuple[str, str], list[str | None]] = {}
+    def _options(self) -> tuple[dict[tuple[str, str], list[ast.Call]], dict[str, str]]:
+        """((parser name, dest) -> its add_argument calls; args name -> parser name)."""
+        declared: dict[tuple[str, str], list[ast.Call]] = {}
         parsed: dict[str, str] = {}
         for node in ast.walk(self.tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
                 if node.func.attr == "add_argument":
                     dest = _dest(node)
                     if dest is not None:
-                        declared.setdefault((node.func.value.id, dest), []).append(_declared_kind(node))
+                        declared.setdefault((node.func.value.id, dest), []).append(node)
             elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
                 func = node.value.func
                 if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
@@ -149,15 +174,29 @@ class _ArgparseOptions:
                         parsed[target.elts[0].id] = func.value.id
         return declared, parsed
 
-    def kind_of(self, ctx: FixContext, node: ast.Attribute) -> str | None:
+    def _declaration(self, ctx: FixContext, node: ast.Attribute) -> ast.Call | None:
+        """The one ``add_argument`` call that declares ``args.x``, or None."""
         if not isinstance(node.value, ast.Name):
             return None
         declared, parsed = self._options
         parser = parsed.get(node.value.id)
         if parser is None or len(ctx.bindings_named(node.value.id)) != 1:
             return None
-        kinds = declared.get((parser, node.attr), [])
-        return kinds[0] if len(kinds) == 1 else None
+        calls = declared.get((parser, node.attr), [])
+        return calls[0] if len(calls) == 1 else None
+
+    def kind_of(self, ctx: FixContext, node: ast.Attribute) -> str | None:
+        declaration = self._declaration(ctx, node)
+        return _declared_kind(declaration) if declaration is not None else None
+
+    def holds_one_value(self, ctx: FixContext, node: ast.Attribute) -> bool:
+        declaration = self._declaration(ctx, node)
+        if declaration is None:
+            return False
+        options = {k.arg: k.value for k in declaration.keywords if k.arg}
+        action = options.get("action")
+        single = action is None or isinstance(action, ast.Constant) and action.value in _SINGLE_ACTIONS
+        return single and "nargs" not in options
 
 
 def _dest(call: ast.Call) -> str | None:
