@@ -387,7 +387,8 @@ def test_log_list_of_one_value_keeps_its_v1_call(tmp_path: Path, values: str) ->
     script.write_text("import argparse\nfrom azureml.core import Run\n\nparser = argparse.ArgumentParser()\n"
                       "parser.add_argument('--patients', type=str)\nparser.add_argument('--count', action='count')\n"
                       "parser.add_argument('--folds', nargs='+', type=float)\nargs = parser.parse_args()\n"
-                      f"patients = args.patients\nrun = Run.get_context()\n{call}\nrun.log_list('Folds', args.folds)\n")
+                      f"patients = args.patients\nrun = Run.get_context()\n{call}\nrun.log_list('Folds', args.folds)\n"
+                      "names = [str(p) for p in 'a,b'.split(',')]\nrun.log_list('Names', names)\n")
     (tmp_path / "pyproject.toml").write_text("")
     report = fix(script)
     assert f"`{values}` holds one value, not a list: migrate it by hand" in report, report
@@ -396,6 +397,8 @@ def test_log_list_of_one_value_keeps_its_v1_call(tmp_path: Path, values: str) ->
     # an option declared with nargs= is a list: it migrates, and the note says what a tag loses
     assert "for step, value in enumerate(args.folds):" in text
     assert "each value that is not a number replaces the tag before it, where v1 kept the whole list" in report
+    # a list whose source shows strings (here a comprehension of str()) would keep only its last one
+    assert "`names` holds strings, which mlflow.log_metric rejects" in report
     again = fix(script)  # a second run changes nothing and says the same of the call it leaves
     assert script.read_text() == text
     assert f"`{values}` holds one value, not a list: migrate it by hand" in again

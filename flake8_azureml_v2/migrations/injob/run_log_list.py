@@ -22,7 +22,7 @@ from ._shared import (
     text,
     use_log_helper,
 )
-from .values import BOOL, NUMBER, STRING, holds_one_value, value_kind
+from .values import BOOL, NUMBER, STRING, element_kinds, holds_one_value
 
 SIGNATURE = ["name", "value", "description"]
 
@@ -47,7 +47,7 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     if holds_one_value(ctx, values):  # a loop would log a string character by character
         unit.refuse(f"{describe(ctx, values)} holds one value, not a list: migrate it by hand")
         return
-    kinds = [value_kind(ctx, e) for e in values.elts] if isinstance(values, (ast.List, ast.Tuple)) else [None]
+    kinds = element_kinds(ctx, values)
     if STRING in kinds or BOOL in kinds:
         unit.refuse(f"{describe(ctx, values)} holds strings, which mlflow.log_metric rejects")
         return

@@ -96,12 +96,26 @@ def holds_one_value(ctx: FixContext, node: ast.expr | None, depth: int = 0) -> b
     if isinstance(node, ast.Attribute):
         return _ArgparseOptions.of(ctx).holds_one_value(ctx, node)
     if isinstance(node, ast.Name):
-        assigned = _assigned_once(ctx, node)
+        assigned = assigned_once(ctx, node)
         return assigned is not None and holds_one_value(ctx, assigned, depth + 1)
     return False
 
 
-def _assigned_once(ctx: FixContext, node: ast.Name) -> ast.expr | None:
+def element_kinds(ctx: FixContext, node: ast.expr | None, depth: int = 0) -> list[str | None]:
+    """The kinds of what a list holds, as far as its source shows: each element of a list or
+    tuple display, the element of a comprehension; [None] when that is not known."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [value_kind(ctx, e) for e in node.elts]
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+        return [value_kind(ctx, node.elt)]
+    if isinstance(node, ast.Name) and depth < _MAX_DEPTH:
+        assigned = assigned_once(ctx, node)
+        if assigned is not None:
+            return element_kinds(ctx, assigned, depth + 1)
+    return [None]
+
+
+def assigned_once(ctx: FixContext, node: ast.Name) -> ast.expr | None:
     """The value of the one unconditional plain assignment to ``node``'s variable, or None."""
     binding = ctx.binding_of(node)
     if binding is None or len(ctx.bindings_named(node.id)) != 1 or binding.conditional:
@@ -121,7 +135,7 @@ def _variable(ctx: FixContext, node: ast.Name, depth: int) -> str | None:
     statement = binding.node
     if isinstance(statement, (ast.For, ast.AsyncFor)):
         return _loop_variable(statement, node.id)
-    assigned = _assigned_once(ctx, node)
+    assigned = assigned_once(ctx, node)
     return value_kind(ctx, assigned, depth + 1) if assigned is not None else None
 
 
