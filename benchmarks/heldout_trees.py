@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|third|fourth]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|third|fourth|fifth]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -71,7 +71,18 @@ FOURTH_SET = (
     ("AlbertoMartinPerez/CNN_HSI_AzureML", "933811a653de2e6fc7b1bf24516489ee8b0a14c7"),
     ("Mutilar/AzureMLOperationalization", "63865cc98e68c4762fb4114e47f8a0f8013de9f3"),
 )
-SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET}
+# The fifth set (since stop 33, measured after the fourth had been read): exam notes, MLOps
+# templates and a workshop.
+FIFTH_SET = (
+    ("tawounfouet/dp100-azure-data-scientist-associate", "c53b7a4369a6b2afcaae55f1fc1ff2eeff09f119"),
+    ("PeakIndicators/Getting-Started-On-Azure-ML", "ee637ddfe7d213cf4759da0ed5f59c7382148870"),
+    ("sebastianbirk/pytorch-mlops-template-azure-ml", "ffdd8e31ce7684966d1516b893be4d9f9df756a9"),
+    ("godatadriven/code-breakfast-azure-ml", "17df41be276f03b2363061dba74ba0c8e4c6ccbe"),
+    ("zmyzheng/Azure-ML-Pipeline", "6c919960c7517f921d45523f5caaae18fa2d6e03"),
+    ("HimanshuChoudhary3004/Telecome_churn-Azure-ML-SDK-project", "a4aac4d6801f66e1bc1cc2422dcf81a64b119823"),
+    ("meken/azure-mlops-demo", "371932ef550fba1b16d7733da5ea3bd9055b0d36"),
+)
+SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 

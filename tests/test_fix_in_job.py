@@ -404,6 +404,26 @@ def test_log_list_of_one_value_keeps_its_v1_call(tmp_path: Path, values: str) ->
     assert f"`{values}` holds one value, not a list: migrate it by hand" in again
 
 
+def test_no_mlflow_todo_where_the_script_keeps_logging_with_v1(tmp_path: Path) -> None:
+    """When every logging call stays v1 (here for a name MLflow rejects), deleting run.complete()
+    writes no MLflow call, so the script gets no TODO saying it logs with MLflow."""
+    script = tmp_path / "train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy :', 0.9)\n"
+                      "run.complete()\n")
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    assert "AML031 fixed" in report, report
+    text = script.read_text()
+    assert text == "from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy :', 0.9)\n"
+    fix(script)
+    assert script.read_text() == text
+    # with one call that does move to MLflow, the TODO is written, once
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy :', 0.9)\n"
+                      "run.log('loss', 0.1)\nrun.complete()\n")
+    fix(script)
+    assert script.read_text().count("# TODO(azureml-v2): AML011 this script logs with MLflow") == 1
+
+
 def test_a_colon_in_a_name_keeps_its_v1_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """MLflow off Windows accepts ':' today, but MLflow on Windows (and before 2.16) raises, and a
     migrated notebook runs wherever its user runs it; so ``'Label:' + k`` stays v1, with the reason."""

@@ -99,14 +99,15 @@ class Plan:
         """A kept-alive provider whose counterpart no applied, migrated consumer uses.
 
         A consumer that is itself kept alive passes the question on to its own consumers:
-        a submit migrated off a kept ``Experiment(ws, ...)`` still names ``ws``'s client."""
+        a submit migrated off a kept ``Experiment(ws, ...)`` still names ``ws``'s client.
+        One that only deletes its use (``uses_counterpart`` false) uses nothing."""
         if not modes.get(id(rewrite), False):
             return False
         seen: set[int] = set()
         work = list(self.optional.get(id(rewrite), []))
         while work:
             consumer = work.pop()
-            if id(consumer) in seen or id(consumer) not in applied:
+            if id(consumer) in seen or id(consumer) not in applied or not consumer.uses_counterpart:
                 continue
             seen.add(id(consumer))
             if not modes.get(id(consumer), False):

@@ -69,6 +69,9 @@ class Rewrite:
     # call, so it stays too.  ``registration`` says what the registration is.
     registers_with: list[ast.Name] = field(default_factory=list)
     registration: str = ""
+    # Whether, applied, it uses what the rewrites it consumes from make: one that only deletes
+    # its use of the old object does not, so it alone keeps no kept-alive provider's edits.
+    uses_counterpart: bool = True
 
     def __post_init__(self) -> None:
         if not self.findings:

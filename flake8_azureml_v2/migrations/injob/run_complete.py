@@ -68,5 +68,6 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             unit.helpers[COMPLETE] = _COMPLETE_SOURCE
         else:
             remove_statement(ctx, unit, statement)
+            unit.uses_counterpart = False  # a deletion: alone, it writes no MLflow call (nor the TODO)
         yield unit
 
