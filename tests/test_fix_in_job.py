@@ -424,6 +424,28 @@ def test_no_mlflow_todo_where_the_script_keeps_logging_with_v1(tmp_path: Path) -
     assert script.read_text().count("# TODO(azureml-v2): AML011 this script logs with MLflow") == 1
 
 
+def test_a_workspace_opened_inside_a_job_stays_v1(tmp_path: Path) -> None:
+    """MLClient in a script a job runs would need azure-ai-ml and azure-identity in the job's
+    environment, made for v1, and an identity there: the workspace stays, with the reason, while
+    the logging moves to MLflow; a program that also submits jobs still gets its MLClient."""
+    script = tmp_path / "train.py"
+    script.write_text("from azureml.core import Run, Workspace\n\nws = Workspace.from_config()\n"
+                      "store = ws.get_default_datastore()\nrun = Run.get_context()\nrun.log('rows', 10)\n")
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    assert "AML020 left: this script runs inside a job, whose environment need not install azure-ai-ml" in report
+    text = script.read_text()
+    assert "ws = Workspace.from_config()\nstore = ws.get_default_datastore()\n" in text
+    assert "MLClient" not in text and "mlflow.log_metric('rows', 10)" in text
+    fix(script)
+    assert script.read_text() == text
+    submitter = tmp_path / "submit.py"
+    submitter.write_text("from azureml.core import Experiment, Run, Workspace\n\nws = Workspace.from_config()\n"
+                         "store = ws.get_default_datastore()\nrun = Run.get_context()\nexp = Experiment(ws, 'x')\n")
+    assert "AML020 fixed" in fix(submitter)
+    assert "ml_client = MLClient.from_config(DefaultAzureCredential())" in submitter.read_text()
+
+
 def test_a_colon_in_a_name_keeps_its_v1_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """MLflow off Windows accepts ':' today, but MLflow on Windows (and before 2.16) raises, and a
     migrated notebook runs wherever its user runs it; so ``'Label:' + k`` stays v1, with the reason."""

@@ -28,10 +28,7 @@ def _uses_azure_ai_ml(text: str) -> bool:
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    # a training script's v1 imports are AML010 findings (AML099 elsewhere); once its run is
-    # migrated, the TODO that the job's environment needs MLflow still says it runs in a job
-    in_job = (any(finding.code == "AML010" for finding in ctx.analysis.findings)
-              or run_get_context.ENVIRONMENT_TODO in ctx.text)
+    in_job = run_get_context.runs_in_a_job(ctx)
     for reference in ctx.model.references:
         if reference.qualname != VERSION:
             continue

@@ -18,6 +18,7 @@ from ._common import CLIENT_NAME, client_name
 from .credentials import credential
 from .datastore import SHARED_ATTRIBUTES
 from .injob._shared import is_pure
+from .injob.run_get_context import runs_in_a_job
 
 WORKSPACE = "azureml.core.Workspace"
 
@@ -153,6 +154,11 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         unit = Rewrite("AML020", call, f"Workspace{'.' + member if member else ''}() -> MLClient")
         if binding is None:
             yield unit.refuse("the workspace is not assigned to a variable", RefusalKind.DATA_FLOW)
+            continue
+        if runs_in_a_job(ctx):
+            yield unit.refuse("this script runs inside a job, whose environment need not install azure-ai-ml and "
+                              "azure-identity, nor give DefaultAzureCredential an identity to sign in with: connect "
+                              "from the job by hand")
             continue
         unit.binding = binding
         try:

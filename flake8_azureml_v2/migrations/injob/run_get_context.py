@@ -65,6 +65,14 @@ def _submits(ctx: FixContext) -> str | None:
     return None
 
 
+def runs_in_a_job(ctx: FixContext) -> bool:
+    """The program runs inside a job: it is a training script (its v1 imports are AML010
+    findings, or a fix of its run left the environment TODO) that submits no job itself.
+    Its job's environment was made for SDK v1 and need not install azure-ai-ml."""
+    training = any(f.code == "AML010" for f in ctx.analysis.findings) or ENVIRONMENT_TODO in ctx.text
+    return training and _submits(ctx) is None
+
+
 def _optional_import(ctx: FixContext, call: ast.Call) -> ast.Try | None:
     """The ``try`` that imports the v1 name this call starts from and runs on when the import
     fails (its handler catches the ImportError without raising), or None.  Code that needs
