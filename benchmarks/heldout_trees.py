@@ -81,6 +81,7 @@ FIFTH_SET = (
     ("zmyzheng/Azure-ML-Pipeline", "6c919960c7517f921d45523f5caaae18fa2d6e03"),
     ("HimanshuChoudhary3004/Telecome_churn-Azure-ML-SDK-project", "a4aac4d6801f66e1bc1cc2422dcf81a64b119823"),
     ("meken/azure-mlops-demo", "371932ef550fba1b16d7733da5ea3bd9055b0d36"),
+    ("microsoft/MLOpsPython", "98a610ff1afe29d026fcdffcb8fdc39edbef0f67"),
 )
 SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET}
 
