@@ -15,8 +15,9 @@ repeat it.  Code actions:
   quick fix and as ``source.fixAll.azureml-v2``.
 
 Each edit leaves the buffer as ``azureml-v2 fix`` writes the file (a file that began
-with code still does once its first import goes).  Unsafe fixes are offered only when the plugin setting ``unsafeFixes`` is true
-(as ruff's server does), and their titles say "(unsafe)".  LSP columns count
+with code still does once its first import goes).  Unsafe fixes are offered only when
+the plugin setting ``unsafeFixes`` is true (as ruff's server does), and their titles
+say "(unsafe)".  LSP columns count
 UTF-16 code units, the engine counts code points: :func:`utf16_column` converts.
 """
 

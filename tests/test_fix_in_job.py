@@ -322,6 +322,14 @@ def test_without_unsafe_fixes_nothing_in_a_training_script_changes(tmp_path: Pat
     assert "3 more are held back for --unsafe-fixes" in result.stdout + result.stderr
 
 
+def _project_script(tmp_path: Path, text: str, name: str = "train.py") -> Path:
+    """``text`` as a script at the root of a project of its own (a pyproject.toml beside it)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    script = tmp_path / name
+    script.write_text(text)
+    return script
+
+
 def _run_in_a_job(folder: Path, *arguments: str) -> tuple[subprocess.CompletedProcess[str], str, dict[str, float]]:
     """Run the migrated folder/train.py as a v2 job does: MLFLOW_RUN_ID names a run of a local
     file store.  The result, that run's id and the metrics logged to it."""
@@ -382,14 +390,13 @@ def test_a_name_mlflow_rejects_keeps_its_v1_call(tmp_path: Path, call: str, char
 def test_log_list_of_one_value_keeps_its_v1_call(tmp_path: Path, values: str) -> None:
     """A loop over a string would log it character by character, each replacing the tag before
     it; a command-line option that collects nothing is one value (or None), never a list."""
-    script = tmp_path / "train.py"
     call = f"run.log_list('Patients', {values})"
-    script.write_text("import argparse\nfrom azureml.core import Run\n\nparser = argparse.ArgumentParser()\n"
-                      "parser.add_argument('--patients', type=str)\nparser.add_argument('--count', action='count')\n"
-                      "parser.add_argument('--folds', nargs='+', type=float)\nargs = parser.parse_args()\n"
-                      f"patients = args.patients\nrun = Run.get_context()\n{call}\nrun.log_list('Folds', args.folds)\n"
-                      "names = [str(p) for p in 'a,b'.split(',')]\nrun.log_list('Names', names)\n")
-    (tmp_path / "pyproject.toml").write_text("")
+    script = _project_script(tmp_path, (
+        "import argparse\nfrom azureml.core import Run\n\nparser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--patients', type=str)\nparser.add_argument('--count', action='count')\n"
+        "parser.add_argument('--folds', nargs='+', type=float)\nargs = parser.parse_args()\n"
+        f"patients = args.patients\nrun = Run.get_context()\n{call}\nrun.log_list('Folds', args.folds)\n"
+        "names = [str(p) for p in 'a,b'.split(',')]\nrun.log_list('Names', names)\n"))
     report = fix(script)
     assert f"`{values}` holds one value, not a list: migrate it by hand" in report, report
     text = script.read_text()
@@ -407,10 +414,8 @@ def test_log_list_of_one_value_keeps_its_v1_call(tmp_path: Path, values: str) ->
 def test_no_mlflow_todo_where_the_script_keeps_logging_with_v1(tmp_path: Path) -> None:
     """When every logging call stays v1 (here for a name MLflow rejects), deleting run.complete()
     writes no MLflow call, so the script gets no TODO saying it logs with MLflow."""
-    script = tmp_path / "train.py"
-    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy :', 0.9)\n"
-                      "run.complete()\n")
-    (tmp_path / "pyproject.toml").write_text("")
+    script = _project_script(tmp_path, "from azureml.core import Run\n\nrun = Run.get_context()\n"
+                                       "run.log('accuracy :', 0.9)\nrun.complete()\n")
     report = fix(script)
     assert "AML031 fixed" in report, report
     text = script.read_text()
@@ -428,10 +433,9 @@ def test_a_workspace_opened_inside_a_job_stays_v1(tmp_path: Path) -> None:
     """MLClient in a script a job runs would need azure-ai-ml and azure-identity in the job's
     environment, made for v1, and an identity there: the workspace stays, with the reason, while
     the logging moves to MLflow; a program that also submits jobs still gets its MLClient."""
-    script = tmp_path / "train.py"
-    script.write_text("from azureml.core import Run, Workspace\n\nws = Workspace.from_config()\n"
-                      "store = ws.get_default_datastore()\nrun = Run.get_context()\nrun.log('rows', 10)\n")
-    (tmp_path / "pyproject.toml").write_text("")
+    script = _project_script(tmp_path, "from azureml.core import Run, Workspace\n\nws = Workspace.from_config()\n"
+                                       "store = ws.get_default_datastore()\nrun = Run.get_context()\n"
+                                       "run.log('rows', 10)\n")
     report = fix(script)
     assert "AML020 left: this script runs inside a job, whose environment need not install azure-ai-ml" in report
     text = script.read_text()
