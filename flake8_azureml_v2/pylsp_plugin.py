@@ -17,8 +17,8 @@ repeat it.  Code actions:
 Each edit leaves the buffer as ``azureml-v2 fix`` writes the file (a file that began
 with code still does once its first import goes).  Unsafe fixes are offered only when
 the plugin setting ``unsafeFixes`` is true (as ruff's server does), and their titles
-say "(unsafe)".  LSP columns count
-UTF-16 code units, the engine counts code points: :func:`utf16_column` converts.
+say "(unsafe)".  LSP columns count UTF-16 code units, the engine counts code points:
+:func:`utf16_column` converts.
 """
 
 from __future__ import annotations

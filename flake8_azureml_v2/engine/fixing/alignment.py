@@ -35,8 +35,7 @@ def realigned(locator: Locator, calls: Iterable[ast.Call], rewritten: list[Edit]
             continue
         moved = _bracket_move(source, final, edit.end, to_final(edit.end), locator)
         if moved:
-            lines = _aligned_lines(locator, call, edit.end, ordered)
-            for line in lines:
+            for line in _aligned_lines(locator, call, edit.end, ordered):
                 shifts[line] = shifts.get(line, 0) + moved
             for at in _written_lines(locator, call, edit.end, final, to_final):
                 written[at] = written.get(at, 0) + moved
