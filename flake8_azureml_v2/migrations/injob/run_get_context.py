@@ -68,9 +68,12 @@ def _submits(ctx: FixContext) -> str | None:
 def runs_in_a_job(ctx: FixContext) -> bool:
     """The program runs inside a job: it is a training script (its v1 imports are AML010
     findings, or a fix of its run left the environment TODO) that submits no job itself.
-    Its job's environment was made for SDK v1 and need not install azure-ai-ml."""
-    training = any(f.code == "AML010" for f in ctx.analysis.findings) or ENVIRONMENT_TODO in ctx.text
-    return training and _submits(ctx) is None
+    Its job's environment was made for SDK v1 and need not install azure-ai-ml.  Known once
+    a pass: every rewrite that asks would otherwise scan the program's findings again."""
+    if "runs_in_a_job" not in ctx.cache:
+        training = any(f.code == "AML010" for f in ctx.analysis.findings) or ENVIRONMENT_TODO in ctx.text
+        ctx.cache["runs_in_a_job"] = training and _submits(ctx) is None
+    return bool(ctx.cache["runs_in_a_job"])
 
 
 def _optional_import(ctx: FixContext, call: ast.Call) -> ast.Try | None:
