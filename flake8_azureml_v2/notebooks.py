@@ -33,9 +33,9 @@ from .engine.names import Const, Model
 from .notebook_files import Notebook, NotebookError, cell_text, read_notebook
 
 SUFFIX = ".ipynb"
-# Autosaved copies of notebooks, never the user's code: Jupyter's folder, and the one the
-# notebooks of an Azure ML compute instance save into (often committed along with them).
-CHECKPOINT_FOLDERS = frozenset({".ipynb_checkpoints", ".ipynb_aml_checkpoints"})
+# Autosaved copies of notebooks, never the user's code, beyond Jupyter's .ipynb_checkpoints (which
+# the walk skips as ruff does): the folder an Azure ML compute instance saves into, often committed.
+CHECKPOINT_FOLDERS = frozenset({".ipynb_aml_checkpoints"})
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _BREAK = re.compile(r"(\r\n|\r|\n)$")
 _HELP = re.compile(r"^\s*%{0,2}[A-Za-z_*][\w*]*(?:\.[A-Za-z_*][\w*]*|\[\d+\])*\?\??\s*$")
