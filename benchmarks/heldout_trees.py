@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|third|fourth|fifth]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|third|fourth|fifth|sixth]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -83,7 +83,17 @@ FIFTH_SET = (
     ("meken/azure-mlops-demo", "371932ef550fba1b16d7733da5ea3bd9055b0d36"),
     ("microsoft/MLOpsPython", "98a610ff1afe29d026fcdffcb8fdc39edbef0f67"),
 )
-SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET}
+# The sixth set, measured before any change it led to: production pipelines, an NGO's toolkit, a workshop.
+SIXTH_SET = (
+    ("realAngryAnalytics/irisClassificationMLOps", "48d73a6148bef0ac0127d246fc03eec51c362ce3"),
+    ("TheOceanCleanup/AIDataPipeLine", "a1dcb6b1e7043b4c29809cff60eb8a74063ad4aa"),
+    ("miquelladeboer/aml-mlops-workshop", "adefa2eeff73c2ac86733b595ba81786ba8eff76"),
+    ("SkillsFundingAgency/das-data-management-ai", "48578c4166b8e1c4391ca8660a018719f8b10781"),
+    ("stkovacevic94/cifar10-azure-ml", "89b92d85d798202dbc42731af3f6cf26d3a46190"),
+    ("jomedinagomez/MLOPs-AzureML", "8898ca97077fb4c3de0c11310b670e23975ca0c1"),
+)
+SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET,
+        "sixth": SIXTH_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 
