@@ -355,10 +355,15 @@ SCRIPT_PARAMETERS: dict[str, tuple[str, int | None, str, int | None]] = {
 # Packages whose import does something besides binding a name.  Importing azureml.automl
 # (which azureml.train.automl imports) puts its vendored packages on sys.path, and pickled
 # AutoML models of that era name them, so ``import azureml.train.automl  # Required for
-# AutoML models`` in a scoring script is what lets joblib.load read the model.
+# AutoML models`` in a scoring script is what lets joblib.load read the model.  Importing
+# azureml.contrib.dataset replaces TabularDataset methods (to_pandas_dataframe, download, mount,
+# to_torchvision) with versions that read a data-labeling project's labeled dataset.
+_AUTOML_PATH = "it puts the vendored AutoML packages on sys.path, which unpickling a v1 AutoML model needs"
 IMPORT_SIDE_EFFECTS = {
-    module: "it puts the vendored AutoML packages on sys.path, which unpickling a v1 AutoML model needs"
-    for module in ("azureml.train.automl", "azureml.automl")
+    "azureml.train.automl": _AUTOML_PATH,
+    "azureml.automl": _AUTOML_PATH,
+    "azureml.contrib.dataset": "it patches TabularDataset (to_pandas_dataframe, download, mount, to_torchvision) "
+                               "so that a labeled dataset reads as one",
 }
 
 

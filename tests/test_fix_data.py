@@ -902,3 +902,26 @@ output = {call}  # nothing reads it
     text = script.read_text()
     assert no_v1(text) and "output =" not in text
     assert "\n# nothing reads it\n" in text  # the statement goes, its comment stays
+
+
+@pytest.mark.parametrize("mode", [(), ("--unsafe-fixes",)])
+def test_the_import_that_patches_labeled_datasets_stays(tmp_path: Path, mode: tuple[str, ...]) -> None:
+    """``import azureml.contrib.dataset`` binds nothing the script reads, but importing it replaces
+    TabularDataset.to_pandas_dataframe with the version a data-labeling project's dataset needs:
+    the v1 read that stays would break without it, so neither mode removes it."""
+    script = project(tmp_path, """\
+        from azureml.core import Workspace, Dataset
+        import azureml.contrib.dataset
+
+        ws = Workspace.from_config()
+        labels = Dataset.get_by_name(ws, name="animal_labels")
+        df = labels.to_pandas_dataframe()
+        """)
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", *mode, script.name]
+    report = run(command, cwd=tmp_path)
+    text = script.read_text()
+    assert "\nimport azureml.contrib.dataset\n" in text
+    assert "labels.to_pandas_dataframe()" in text
+    assert "AML099 left: the import stays for what importing it does: it patches TabularDataset" in report.stdout
+    assert run(command, cwd=tmp_path).returncode in (0, 1)
+    assert script.read_text() == text
