@@ -411,6 +411,31 @@ def test_log_list_of_one_value_keeps_its_v1_call(tmp_path: Path, values: str) ->
     assert f"`{values}` holds one value, not a list: migrate it by hand" in again
 
 
+def test_log_list_of_a_list_filled_later_goes_by_what_is_added(tmp_path: Path) -> None:
+    """An empty list says nothing of what it will hold: the values appended afterwards decide.
+    Strings keep the v1 call (mlflow.log_metric would raise on the first one), numbers become
+    metrics, and a list passed to a function that may fill it gets the helper that takes both."""
+    warn = _project_script(tmp_path, "from azureml.core import Run\n\nrun = Run.get_context()\nwarnings = []\n"
+                                     "warnings.append('classes might be imbalanced')\n"
+                                     "run.log_list('warnings', warnings)\n", name="validate.py")
+    script = _project_script(tmp_path, (
+        "from azureml.core import Run\n\n\ndef fill(values):\n    values.append('late')\n\n\n"
+        "run = Run.get_context()\nlosses = []\nfor i in range(3):\n    losses.append(i * 0.5)\n"
+        "losses.extend([2, 3])\nlosses.sort()\nrun.log_list('losses', losses)\n"
+        "mixed = [1.0]\nfill(mixed)\nrun.log_list('mixed', mixed)\n"))
+    report = fix(warn)
+    assert "`warnings` holds strings, which mlflow.log_metric rejects" in report, report
+    assert "run.log_list('warnings', warnings)" in warn.read_text()
+    report = fix(script)
+    text = script.read_text()
+    assert "for step, value in enumerate(losses):\n    mlflow.log_metric('losses', value, step=step)" in text
+    assert "for step, value in enumerate(mixed):\n    _log_v1_value('mixed', value, step=step)" in text
+    _, _, metrics = _run_in_a_job(tmp_path)
+    assert metrics["losses"] == 3.0 and metrics["mixed"] == 1.0  # the last value of each, as MLflow keeps it
+    fix(script)
+    assert script.read_text() == text
+
+
 def test_no_mlflow_todo_where_the_script_keeps_logging_with_v1(tmp_path: Path) -> None:
     """When every logging call stays v1 (here for a name MLflow rejects), deleting run.complete()
     writes no MLflow call, so the script gets no TODO saying it logs with MLflow."""

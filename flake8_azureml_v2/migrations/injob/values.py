@@ -22,6 +22,13 @@ _STRING_CALLS = frozenset({"str", "repr", "format", "ascii"})
 _STRING_METHODS = frozenset({"format", "join", "upper", "lower", "strip", "lstrip", "rstrip", "replace", "title"})
 _MATH_MODULES = frozenset({"math", "statistics"})
 _MAX_DEPTH = 6
+# What a list's uses may do without adding to it: its own methods that only read or remove,
+# builtins that read it, and expressions that read it in place.
+_KEEPING_METHODS = frozenset({"sort", "reverse", "pop", "remove", "clear", "copy", "count", "index"})
+_READING_CALLS = frozenset({"len", "print", "enumerate", "sorted", "list", "tuple", "set", "sum", "min", "max",
+                            "str", "repr", "any", "all", "zip", "reversed", "iter"})
+_READING_PARENTS = (ast.Subscript, ast.Compare, ast.BinOp, ast.BoolOp, ast.UnaryOp, ast.FormattedValue, ast.For,
+                    ast.comprehension, ast.If, ast.While, ast.Expr)
 _SINGLE_ACTIONS = frozenset({"store", "store_true", "store_false", "count"})  # argparse actions that keep one value
 
 
@@ -111,8 +118,43 @@ def element_kinds(ctx: FixContext, node: ast.expr | None, depth: int = 0) -> lis
     if isinstance(node, ast.Name) and depth < _MAX_DEPTH:
         assigned = assigned_once(ctx, node)
         if assigned is not None:
-            return element_kinds(ctx, assigned, depth + 1)
+            kinds = element_kinds(ctx, assigned, depth + 1)
+            if isinstance(assigned, (ast.List, ast.ListComp)):  # a list can grow after it is made
+                kinds += _added_later(ctx, node, depth + 1)
+            return kinds
     return [None]
+
+
+def _added_later(ctx: FixContext, node: ast.Name, depth: int) -> list[str | None]:
+    """The kinds of what the code appends to ``node``'s list after making it (an empty list
+    filled by ``append`` says nothing by itself); [None] when any use of the variable could add
+    what the source does not show (a call it is passed to, an alias, a subscript store)."""
+    binding = ctx.binding_of(node)
+    if binding is None:
+        return [None]
+    added: list[str | None] = []
+    for use in ctx.uses_reaching(binding):
+        if use is node:
+            continue
+        parent = ctx.parent(use)
+        call = ctx.parent(parent) if isinstance(parent, ast.Attribute) else None
+        if isinstance(call, ast.Call) and call.func is parent and not call.keywords:
+            method, arguments = parent.attr, call.args  # type: ignore[union-attr]
+            if method == "append" and len(arguments) == 1:
+                added.append(value_kind(ctx, arguments[0], depth))
+            elif method == "insert" and len(arguments) == 2:
+                added.append(value_kind(ctx, arguments[1], depth))
+            elif method == "extend" and len(arguments) == 1:
+                added += element_kinds(ctx, arguments[0], depth)
+            elif method not in _KEEPING_METHODS:
+                return [None]
+        elif isinstance(parent, ast.Call) and use in parent.args:
+            if not (isinstance(parent.func, ast.Name) and parent.func.id in _READING_CALLS):
+                return [None]
+        elif not isinstance(parent, _READING_PARENTS) or isinstance(parent, ast.Subscript) and not isinstance(
+                parent.ctx, ast.Load):
+            return [None]
+    return added
 
 
 def assigned_once(ctx: FixContext, node: ast.Name) -> ast.expr | None:
