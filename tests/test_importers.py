@@ -32,7 +32,6 @@ TARGET_TEXT = "from azureml.pipeline.core import Pipeline\npipeline = Pipeline(w
 @pytest.mark.parametrize(("importer", "expected"), [
     ("from pipelines.pipeline import Pipeline\n", {"Pipeline"}),
     ("from pipeline import pipeline as p\n", {"pipeline"}),
-    ("from .pipeline import Pipeline\n", {"Pipeline"}),
     ("from pipelines import pipeline\npipeline.Pipeline\n", {"Pipeline"}),
     ("from pipelines import pipeline as pl\nprint(pl.pipeline)\n", {"pipeline"}),
     ("import pipelines.pipeline as pl\nprint(pl.Pipeline)\n", {"Pipeline"}),
@@ -41,6 +40,26 @@ TARGET_TEXT = "from azureml.pipeline.core import Pipeline\npipeline = Pipeline(w
 def test_an_import_of_the_module_protects_what_it_names(tmp_path: Path, importer: str, expected: set[str]) -> None:
     root = _project(tmp_path, {TARGET: TARGET_TEXT, "run.py": importer})
     assert importers.imported_names(root / TARGET, root) >= expected
+
+
+@pytest.mark.parametrize(("importer", "text", "expected"), [
+    ("pipelines/run.py", "from .pipeline import Pipeline\n", {"Pipeline"}),
+    ("pipelines/__init__.py", "from .pipeline import *\n", {"*"}),
+    ("pipelines/sub/run.py", "from ..pipeline import Pipeline as P\n", {"Pipeline"}),
+    ("pipelines/sub/run.py", "from .. import pipeline\npipeline.pipeline\n", {"pipeline"}),
+])
+def test_a_relative_import_protects_the_file_of_its_package(tmp_path: Path, importer: str, text: str,
+                                                             expected: set[str]) -> None:
+    root = _project(tmp_path, {TARGET: TARGET_TEXT, importer: text})
+    assert importers.imported_names(root / TARGET, root) >= expected
+
+
+@pytest.mark.parametrize("importer", ["pkg/__init__.py", "run.py", "pipelines/sub/run.py"])
+def test_a_relative_import_reaches_no_file_of_another_folder(tmp_path: Path, importer: str) -> None:
+    """``from .pipeline import *`` in pkg/__init__.py imports pkg/pipeline.py; a job script
+    pipelines/pipeline.py elsewhere in the project keeps no name for it."""
+    root = _project(tmp_path, {TARGET: TARGET_TEXT, importer: "from .pipeline import *\nfrom . import pipeline\n"})
+    assert importers.imported_names(root / TARGET, root) == frozenset()
 
 
 @pytest.mark.parametrize("importer", [

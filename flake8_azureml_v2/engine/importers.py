@@ -6,7 +6,9 @@ elsewhere must keep working.  The project is scanned once per process with a
 regular expression over ``import`` lines (Python files and notebooks), never
 parsed.  A dotted module names the file only when the file's path ends with
 its parts (``from sklearn.pipeline import Pipeline`` does not reach
-``pipelines/pipeline.py``); within that, the answer over-approximates.
+``pipelines/pipeline.py``), and a relative import names the one file its
+package's folder holds (``from .train import *`` in ``pkg/__init__.py`` reaches
+``pkg/train.py``, not every ``train.py``); within that, the answer over-approximates.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ EVERYTHING = frozenset({"*"})  # a star import or ``import module``: every name 
 # Where a statement can start: a line, an escaped newline inside a JSON string (a notebook cell
 # stored as one string), or a JSON list item (a notebook saved without indentation).
 _START = rb'(?:^[ \t]*"?|\\n|[\[,][ \t]*")[ \t]*'
-_FROM = re.compile(_START + rb'from[ \t]+\.*([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;"\\]*)', re.M)
+_FROM = re.compile(_START + rb'from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;"\\]*)', re.M)
 _IMPORT = re.compile(_START + rb'import[ \t]+([^\n#;"\\]*)', re.M)
 # IPython's ``%run file.py`` runs a file in the notebook's namespace: all its names are read.
 _RUN = re.compile(_START + rb'%run[ \t]+(?:-\w+[ \t]+)*([^\s"\\]+)\.py\b', re.M)
@@ -41,7 +43,7 @@ class _Index:
         # module's last component -> (module's parts, alias, importing file)
         self.aliases: dict[str, set[tuple[tuple[str, ...], str, Path]]] = {}
         total = 0
-        for count, path in enumerate(files.walk(root, (".py", ".ipynb"))):
+        for count, path in enumerate(files.walk(root.absolute(), (".py", ".ipynb"))):
             if count >= MAX_FILES or total >= MAX_TOTAL_BYTES:
                 break
             data = _read(path)
@@ -50,8 +52,13 @@ class _Index:
                 self._scan(path, data)
 
     def _scan(self, path: Path, data: bytes) -> None:
-        for module, names in _findall(_FROM, b"from", data):
+        for dots, module, names in _findall(_FROM, b"from", data):
             parts = _parts(module.decode("utf-8", "replace"))
+            if dots:  # relative: the package is the importing file's folder, or one above per extra dot
+                package = path.absolute().parents[len(dots) - 1] if len(dots) <= len(path.parents) else None
+                if package is None:
+                    continue
+                parts = (*package.parts, *parts)
             text = names.decode("utf-8", "replace").strip("() \t\r\n")
             found = self.names.setdefault(parts[-1] if parts else "", {}).setdefault(parts, set())
             if text.startswith("*"):
@@ -78,6 +85,7 @@ class _Index:
                     self.aliases.setdefault(parts[-1], set()).add((parts, alias, path))
 
     def imported(self, path: Path) -> frozenset[str]:
+        path = path.absolute()  # as relative imports were resolved: absolute, folders as written
         where = path.parent.parts if path.name == "__init__.py" else (*path.parent.parts, path.stem)
         module = where[-1] if where else ""
         found: set[str] = set()
