@@ -240,9 +240,9 @@ def _unified(old: str, new: str, name: str, complete_lines: bool) -> Iterator[st
             found[-1] += "\n"
         return found
 
-    import difflib  # here: only a diff needs it
+    from .engine import linediff  # here: only a diff needs it
 
-    for line in difflib.unified_diff(lines(old), lines(new), fromfile=f"a/{name}", tofile=f"b/{name}"):
+    for line in linediff.unified(lines(old), lines(new), fromfile=f"a/{name}", tofile=f"b/{name}"):
         yield line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
 
 

@@ -17,14 +17,13 @@ this fix and the imports it adds, and nothing else.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import __version__
-from .engine import Finding, Settings
+from .engine import Finding, Settings, linediff
 from .engine.findings import RefusalKind
 from .fixability import Applicability, Verdict, key_of
 from .formats import visible
@@ -235,7 +234,7 @@ def _hunks(old: str, new: str) -> tuple[str, str]:
     """Every changed place of ``old`` and ``new``, with two lines of context, ``...`` between places:
     a fix that also adds an import or a helper shows them too."""
     old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    groups = list(difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_grouped_opcodes(2))
+    groups = linediff.grouped(old_lines, new_lines, 2)
     before, after = [], []
     for group in groups:
         first, last = group[0], group[-1]
