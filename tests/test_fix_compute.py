@@ -324,3 +324,39 @@ Experiment(ws, "alike").submit(ScriptRunConfig("./src", "train.py", compute_targ
 """, existing="cpu-cluster,gpu-cluster")
     assert text.count("ml_client.compute.get(") == 2
     assert [j["job"]["compute"] for j in submitted(records)] == ["gpu-cluster"]
+
+
+def test_a_compute_looked_up_inside_a_v1_call_that_stays_stays_v1(tmp_path: Path) -> None:
+    """v1's ScriptRunConfig takes a v1 ComputeTarget or a name: handed ml_client.compute.get(...)
+    it would not send the job to that cluster.  Written inside the call, the lookup migrates only
+    with the call; while the call stays (its environment is changed after it is made), so does
+    the lookup, and its finding says why.  With the call migrating, both go."""
+    stays = ('env = Environment.get(workspace=ws, name="torch")\nenv.environment_variables["KEY"] = "1"\n'
+             'src = ScriptRunConfig(source_directory="src", script="train.py", environment=env,\n'
+             '                      compute_target=ComputeTarget(workspace=ws, name="gpu"))\n'
+             'run = Experiment(workspace=ws, name="exp").submit(src)\n')
+    script = project(tmp_path, HEADER.replace("import Experiment,", "import Environment, Experiment,") + stays)
+    before = script.read_text()
+    report = fix(script)
+    assert "compute_target=ComputeTarget(workspace=ws, name=\"gpu\"))" in script.read_text(), report
+    assert "ml_client.compute.get" not in script.read_text()
+    assert "AML024 left" in report and "AML024 fixed" not in report
+    script.write_text(before.replace('env.environment_variables["KEY"] = "1"\n', ""))
+    report = fix(script)
+    text = script.read_text()
+    assert 'compute=ml_client.compute.get("gpu").name' in text, report
+    assert no_v1(text)
+    ruff_clean(script)
+    records = execute(script, {"AML_EXISTING_COMPUTE": "gpu"})
+    assert [r["job"]["compute"] for r in records if r["operation"] == "jobs.create_or_update"] == ["gpu"]
+
+
+def test_a_compute_looked_up_inside_a_v1_call_without_a_fix_stays(tmp_path: Path) -> None:
+    script = project(tmp_path, HEADER + "from azureml.core.webservice import Webservice\n\n"
+                     'service = Webservice.deploy_from_model(ws, "svc", [], None,\n'
+                     '                                       deployment_target=ComputeTarget(ws, "aks"))\n')
+    report = fix(script)
+    assert 'deployment_target=ComputeTarget(ws, "aks"))\n' in script.read_text()
+    assert "ml_client" not in script.read_text()
+    assert ("AML024 left: its value goes into `Webservice.deploy_from_model(ws, \"svc...` (line 7), which stays as "
+            "it is and takes no new object") in report, report

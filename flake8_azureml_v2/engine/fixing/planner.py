@@ -189,6 +189,24 @@ class _Spans:
         return None
 
 
+def _consuming_call(rewrite: Rewrite, ctx: FixContext) -> ast.Call | None:
+    """The reported call whose argument is the new object an unassigned rewrite makes in place
+    (``ScriptRunConfig(compute_target=ComputeTarget(ws, n))``): that call gets it only when its
+    own rewrite comes along; left as it is, it would be handed an object it cannot take."""
+    if rewrite.bindings or not isinstance(rewrite.node, ast.expr):
+        return None
+    child: ast.AST = rewrite.node
+    parent = ctx.parent(child)
+    while parent is not None and not isinstance(parent, ast.stmt):
+        if isinstance(parent, ast.Call) and child is not parent.func and ctx.findings_for(parent):
+            return parent
+        if isinstance(parent, (ast.Attribute, ast.Subscript, ast.Lambda, ast.comprehension)) or (
+                isinstance(parent, ast.Call) and child is parent.func):
+            return None  # read from, called or deferred: not handed over as it is
+        child, parent = parent, ctx.parent(parent)
+    return None
+
+
 def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, unsafe: bool,
            safety_of: SafetyOf) -> Plan:
     plan = Plan(rewrites)
@@ -198,6 +216,7 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
     provider = {id(b): r for r in rewrites for b in r.bindings}
     consumer = {id(name): r for r in rewrites for name in r.consumes}
     by_node = {id(r.node): r for r in rewrites}
+    covering = {**{id(node): r for r in rewrites for _, node in r.findings}, **by_node}
     refused_spans = _Spans(rewrites, ctx)
     handled = [(e.start, e.end) for r in rewrites for e in [*r.edits, *(r.alive_edits or [])]]
     pending: list[tuple[Rewrite, Refusal]] = []
@@ -254,6 +273,16 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
                 pending.append((rewrite, Refusal(
                     RefusalKind.DATA_FLOW, f"`{name.id}` ({line_ref(name.lineno)}) holds something this fix cannot migrate",
                     (name.lineno,))))
+        consumer_call = _consuming_call(rewrite, ctx)
+        if consumer_call is not None:
+            taker = covering.get(id(consumer_call))
+            if taker is None:
+                pending.append((rewrite, Refusal(
+                    RefusalKind.DATA_FLOW,
+                    f"its value goes into `{snippet(ctx.locator, consumer_call)}` ({line_ref(consumer_call.lineno)}), "
+                    "which stays as it is and takes no new object", (consumer_call.lineno,))))
+            elif taker is not rewrite:
+                plan.needs[id(rewrite)].append(taker)
         for node in rewrite.requires:
             needed = by_node.get(id(node))
             if needed is None:
