@@ -21,7 +21,7 @@ from .conftest import TESTS, run
 from .migrate_helpers import fix, no_v1, ruff_clean
 
 CASES = TESTS / "fixtures" / "fix"
-EXECUTED = ["inscript_logging_calls", "inscript_crlf_tabs_functions"]
+EXECUTED = ["inscript_logging_calls", "inscript_crlf_tabs_functions", "inscript_log_image_any_plot"]
 PNG = b"\x89PNG\r\n\x1a\n"
 
 # A stand-in for azureml.core, put on sys.path of the v1 run only.  It records each

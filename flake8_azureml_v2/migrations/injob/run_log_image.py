@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ...engine.fixing.rewrite import FixContext, Rewrite
+from ...engine.fixing.symbols import symbol
 from ...engine.names import Ref
 from ._shared import (
     bind,
@@ -21,17 +22,58 @@ from ._shared import (
 
 SIGNATURE = ["name", "path", "plot", "description"]
 PYPLOT = Ref("matplotlib.pyplot")
+_FIGURE_CALLS = frozenset({"figure", "gcf"})  # pyplot calls that return a Figure
+_SUBPLOTS = frozenset({"subplots"})  # (Figure, axes)
+
+# v1 drew any plot with plot.savefig(); mlflow.log_figure takes only a matplotlib or plotly
+# Figure.  For anything else (the pyplot module returned by a function, a seaborn grid) this
+# helper does what v1 did.
+PLOT_HELPER = "_log_v1_plot"
+_PLOT_HELPER_SOURCE = f"""def {PLOT_HELPER}(artifact_file, plot):
+    \"\"\"Log a plot as run.log_image(plot=) did in SDK v1: what plot.savefig() draws, as a PNG artifact.\"\"\"
+    with {symbol("tempfile")}.TemporaryDirectory() as folder:
+        path = {symbol("os")}.path.join(folder, {symbol("os")}.path.basename(artifact_file))
+        plot.savefig(path)
+        mlflow.log_artifact(path, {symbol("os")}.path.dirname(artifact_file) or None)
+"""
 
 
-def _figure(ctx: FixContext, unit: Rewrite, plot: ast.expr) -> str:
-    """v1 calls ``plot.savefig``: pyplot saves its current figure, which
-    ``mlflow.log_figure`` wants spelled ``plt.gcf()``."""
-    if isinstance(plot, ast.Name):
-        binding = ctx.binding_of(plot)
-        if binding is not None and binding.value == PYPLOT:
-            return f"{plot.id}.gcf()"
-    unit.notes.append(f"assumes {describe(ctx, plot)} is a matplotlib Figure")
-    return text(ctx, plot)
+def _figure(ctx: FixContext, plot: ast.expr) -> str | None:
+    """What ``mlflow.log_figure`` takes for ``plot``, when its source shows it is pyplot (whose
+    current figure is ``plt.gcf()``) or a Figure pyplot made; None otherwise."""
+    if not isinstance(plot, ast.Name):
+        return None
+    binding = ctx.binding_of(plot)
+    if binding is None:
+        return None
+    if binding.value == PYPLOT:
+        return f"{plot.id}.gcf()"
+    statement = binding.node
+    if binding.conditional or len(ctx.bindings_named(plot.id)) != 1 or not isinstance(statement, ast.Assign):
+        return None
+    if len(statement.targets) != 1:
+        return None
+    target = statement.targets[0]
+    if isinstance(target, ast.Name) and _pyplot_call(ctx, statement.value, _FIGURE_CALLS):
+        return plot.id
+    if (isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[0], ast.Name)
+            and target.elts[0].id == plot.id and _pyplot_call(ctx, statement.value, _SUBPLOTS)):
+        return plot.id
+    return None
+
+
+def _pyplot_call(ctx: FixContext, node: ast.expr, names: frozenset[str]) -> bool:
+    """``plt.<name>(...)`` or ``<name>(...)`` imported from matplotlib.pyplot."""
+    if not isinstance(node, ast.Call):
+        return False
+    function = node.func
+    if isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name) and function.attr in names:
+        binding = ctx.binding_of(function.value)
+        return binding is not None and binding.value == PYPLOT
+    if isinstance(function, ast.Name):
+        binding = ctx.binding_of(function)
+        return binding is not None and binding.value in {Ref(f"matplotlib.pyplot.{name}") for name in names}
+    return False
 
 
 def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
@@ -53,9 +95,20 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     if artifact is None:
         unit.refuse(f"the image name {describe(ctx, name)} is not a literal or a variable")
         return
-    keep_order(unit, [plot, name])
-    unit.description = "run.log_image(plot=) -> mlflow.log_figure() as '<name>.png'"
-    replace(ctx, unit, call, f"mlflow.log_figure({_figure(ctx, unit, plot)}, {artifact})")
+    figure = _figure(ctx, plot)
+    if figure is not None:
+        keep_order(unit, [plot, name])
+        unit.description = "run.log_image(plot=) -> mlflow.log_figure() as '<name>.png'"
+        replace(ctx, unit, call, f"mlflow.log_figure({figure}, {artifact})")
+        return
+    if PLOT_HELPER in ctx.names_in_module and PLOT_HELPER not in ctx.module_functions:
+        unit.refuse(f"`{PLOT_HELPER}` already names something else in this module")
+        return
+    unit.helpers[PLOT_HELPER] = _PLOT_HELPER_SOURCE
+    unit.description = "run.log_image(plot=) -> a helper that saves the plot as '<name>.png' and logs it"
+    unit.notes.append(f"{describe(ctx, plot)} is not a Figure pyplot made here, so the helper draws it with "
+                      "savefig() as v1 did (mlflow.log_figure takes only a Figure)")
+    replace(ctx, unit, call, f"{PLOT_HELPER}({artifact}, {text(ctx, plot)})")
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
