@@ -4,10 +4,12 @@ pipeline job built and validated by the real azure-ai-ml."""
 from __future__ import annotations
 
 import shlex
+import sys
 from pathlib import Path
 
 import pytest
 
+from .conftest import run
 from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
 
 PIPELINE = """\
@@ -302,3 +304,31 @@ def test_steps_written_with_several_arguments_on_a_line_migrate(tmp_path: Path) 
     assert _tokens(evaluate)[:2] == ["python", "eval.py"] and evaluate["component"]["is_deterministic"] is False
     text = (tmp_path / "pipeline.py").read_text()
     assert '    is_deterministic=False,\n    code=script_folder, inputs=' in text, text
+
+
+def test_a_step_no_pipeline_reads_keeps_its_compute(tmp_path: Path) -> None:
+    """A pipeline function takes its steps' compute (default_compute=, or node.compute); a step
+    in no pipeline has no function to take it, so the component keeps it as compute=."""
+    script = project(tmp_path, """\
+        from azureml.pipeline.steps import PythonScriptStep
+
+        unused_step = PythonScriptStep(
+            name="prep",
+            script_name="train.py",
+            compute_target="cpu-cluster",
+            source_directory="src",
+        )
+        """)
+    report = fix(script)
+    text = script.read_text()
+    assert '    compute="cpu-cluster",\n)' in text, report
+    assert no_v1(text)
+    ruff_clean(script)
+    probe = tmp_path / "probe.py"
+    probe.write_text("import runpy\n\ncomponent = runpy.run_path('job.py')['unused_step_component']\n"
+                     "print(component.compute, component.command)\n")
+    shown = run([sys.executable, str(probe)], cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split("\n")[-2] == "cpu-cluster python train.py"
+    fix(script)
+    assert script.read_text() == text

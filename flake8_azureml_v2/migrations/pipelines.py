@@ -183,13 +183,16 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
                     consumes=consumes + line.consumes, notes=list(line.notes), helpers=helpers,
                     todos=[*todos, *line.todo_comments()], resolves=list(line.resolves), imports=set(line.imports))
     plan.edits.extend(extra_edits)
-    plan.edits.extend(_step_edits(call, bound, plan, script, environment, ctx))
+    # a step no pipeline reads keeps its compute on the component: no pipeline function takes it
+    unread = not ctx.uses_reaching(binding)
+    plan.edits.extend(_step_edits(call, bound, plan, script, environment, ctx, unread))
     target = binding.node.targets[0]  # type: ignore[attr-defined]
     plan.edits.append(statements.replace(ctx.locator, target, plan.component))
     return plan
 
 
-def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, environment: str, ctx: FixContext) -> list[Edit]:
+def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, environment: str, ctx: FixContext,
+                with_compute: bool = False) -> list[Edit]:
     sg_call = ctx.locator.sg(call, "call")
     if sg_call is None:
         raise ValueError("ast-grep could not locate the step")
@@ -220,6 +223,8 @@ def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, envi
     if plan.line.outputs:
         extra.append(f"outputs={commandline.dict_source(plan.line.outputs)}")
     extra.append(f"environment={environment}")
+    if with_compute:
+        extra.append(f"compute={plan.compute}")
     kept = [e for e in elements if e not in removed]
     edits.extend(listedit.append(ctx.text, container, extra, ctx.locator.newline, kept))
     return edits
