@@ -436,6 +436,21 @@ def test_log_list_of_a_list_filled_later_goes_by_what_is_added(tmp_path: Path) -
     assert script.read_text() == text
 
 
+def test_run_complete_stays_with_a_run_v1_code_goes_on_using(tmp_path: Path) -> None:
+    """Where the job's run stays for v1 code (an ExplanationClient made from it, its id read after),
+    its complete() stays too: deleting it would only take a call away from that run, and the
+    reason says so (it said the v2 job ends its MLflow run, though nothing moved to MLflow)."""
+    program = ("from azureml.core.run import Run\n"
+               "from azureml.interpret import ExplanationClient\n\n"
+               "run = Run.get_context()\nclient = ExplanationClient.from_run(run)\n"
+               "# Complete the run\nrun.complete()\nprint(run.id)\n")
+    script = _project_script(tmp_path, program)
+    report = fix(script)
+    assert script.read_text() == program, report
+    assert ("AML031 left: `run` stays as it is for code that still needs it, and this call on it stays with it"
+            in report)
+
+
 def test_no_mlflow_todo_where_the_script_keeps_logging_with_v1(tmp_path: Path) -> None:
     """When every logging call stays v1 (here for a name MLflow rejects), deleting run.complete()
     writes no MLflow call, so the script gets no TODO saying it logs with MLflow."""

@@ -342,6 +342,15 @@ def _check_accepted(plan: Plan, shared: list[tuple[Rewrite, Rewrite, Refusal]], 
             plan.refuse(rewrite, Refusal(RefusalKind.DATA_FLOW, (
                 f"`{kept.id}` stays as it is for code that still needs it, and {rewrite.registration}"),
                 (kept.lineno,)))
+    for rewrite in plan.accepted():
+        # a rewrite that only deletes its use of an object that stays would take a call away
+        # from the v1 object still there (run.complete() on the run v1 code goes on using)
+        kept = None if rewrite.uses_counterpart else next(
+            (name for name in rewrite.consumes if _stays(provider, ctx.binding_of(name), plan)), None)
+        if kept is not None:
+            plan.refuse(rewrite, Refusal(RefusalKind.DATA_FLOW, (
+                f"`{kept.id}` stays as it is for code that still needs it, and this call on it stays with it"),
+                (kept.lineno,)))
     for refused in [key for key in plan.stays if key in plan.refused]:
         del plan.stays[refused]
 
