@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|third|fourth|fifth|sixth]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|third|fourth|fifth|sixth|seventh]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -92,8 +92,19 @@ SIXTH_SET = (
     ("stkovacevic94/cifar10-azure-ml", "89b92d85d798202dbc42731af3f6cf26d3a46190"),
     ("jomedinagomez/MLOPs-AzureML", "8898ca97077fb4c3de0c11310b670e23975ca0c1"),
 )
+# The seventh set, measured before it was read: course scripts, Udacity capstones, student and research projects.
+SEVENTH_SET = (
+    ("hudua/azureml-databricks", "e3ce62dd79e654da523517af4879fb1b2fccfea1"),
+    ("aditagrawal/Azure_ML", "30d7021c19aef8f56b05580cba25d38a5bc0b24e"),
+    ("Aleaume/UdacityML_P3", "6356861b5c2f9187e252b57cacc4b4f020ea4391"),
+    ("courtlin-holt-nguyen/Capstone-Udacity-Azure-ML-Nanodegree", "98aedd4cf534f3572a962a7f8d61b579c3428102"),
+    ("UDEA-Esp-Analitica-y-Ciencia-de-Datos/EACD-08-CLOUD", "3a9df78da7bf1d783a6d0592935278c1bda15444"),
+    ("Coluding/Car-crash-detection-with-CAM", "fc468b9ed66727e508168beea9c36f6fbe9dccbe"),
+    ("FreddyMurphy/MLOpsProject", "176d91636ad2ba6da565bba8df5745e9d65a9137"),
+    ("varunrhebbar/aazure-ml-works", "f912dab542dbbed29e5c3b263d6437d30c55a19d"),
+)
 SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET,
-        "sixth": SIXTH_SET}
+        "sixth": SIXTH_SET, "seventh": SEVENTH_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 
