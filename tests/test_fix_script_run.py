@@ -553,3 +553,67 @@ def test_an_object_changed_after_its_counterpart_is_made_stays_v1(tmp_path: Path
     report = fix(script)
     assert '`env` is changed at line 6 (`env.environment_variables["APP_KEY"]`)' in report, report
     assert "ScriptRunConfig(" in script.read_text() and 'env.environment_variables["APP_KEY"]' in script.read_text()
+
+
+@pytest.mark.parametrize(("name", "submitted"), [
+    ('prefix + "_test"', "demand_test"),
+    ('f"{prefix}_training"', "demand_training"),
+    ("args.experiment_name", "from-the-command-line"),
+])
+def test_an_experiment_name_built_from_variables_moves_to_the_submit(tmp_path: Path, name: str,
+                                                                   submitted: str) -> None:
+    """A name written from literals and variable reads gives the same text at the submit, while its
+    variables hold there; nothing in it is called, so moving it runs nothing twice or earlier."""
+    program = f"""\
+    import argparse
+    from azureml.core import Experiment, ScriptRunConfig, Workspace
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--experiment-name", default="from-the-command-line")
+    args = parser.parse_args([])
+    prefix = "demand"
+    ws = Workspace.from_config()
+    experiment = Experiment(ws, {name})
+    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
+    run = experiment.submit(config)
+    """
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML001 fixed" in report, report
+    assert f"experiment_name={name})" in script.read_text()
+    ruff_clean(script)
+    records = execute(script)
+    assert [r["kwargs"]["experiment_name"] for r in records if r["operation"] == "jobs.create_or_update"] == [
+        submitted]
+
+
+def test_an_experiment_name_whose_variable_changes_before_the_submit_is_left(tmp_path: Path) -> None:
+    program = """\
+    from azureml.core import Experiment, ScriptRunConfig, Workspace
+    prefix = "demand"
+    ws = Workspace.from_config()
+    experiment = Experiment(ws, prefix + "_test")
+    prefix = "other"
+    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
+    run = experiment.submit(config)
+    """
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML001 left: the experiment name reads `prefix`, which is not visible where the job is submitted" in report
+    assert "run = experiment.submit(config)" in script.read_text()
+
+
+@pytest.mark.parametrize("name", ["get_name()", 'names["a"]', "'-'.join(parts)"])
+def test_an_experiment_name_computed_by_a_call_or_a_lookup_is_left(tmp_path: Path, name: str) -> None:
+    program = f"""\
+    from azureml.core import Experiment, ScriptRunConfig, Workspace
+    def get_name():
+        return "x"
+    names, parts = {{"a": "b"}}, ["c", "d"]
+    ws = Workspace.from_config()
+    experiment = Experiment(ws, {name})
+    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
+    run = experiment.submit(config)
+    """
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "the experiment name is not a string built from literals and variables" in report, report

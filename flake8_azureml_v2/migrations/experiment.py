@@ -126,7 +126,7 @@ def _translate(binding: Binding, workspace: ast.Name, name: ast.expr, unit: Rewr
     for use in binding.uses:
         parent = ctx.parent(use)
         outer = ctx.parent(parent) if parent is not None else None
-        if (isinstance(parent, ast.Attribute) and parent.attr == "name"
+        if (isinstance(parent, ast.Attribute) and parent.attr == "name" and isinstance(name, (ast.Constant, ast.Name))
                 and not (isinstance(outer, ast.Call) and outer.func is parent)):
             unit.edits.append(statements.replace(ctx.locator, parent, ctx.locator.text(name)))
             unit.own_uses.add(id(use))

@@ -16,7 +16,7 @@ from ..rules.aml001_experiment_submit import detect
 from . import job_kinds
 from ._common import workspace_binding
 from .pipelines import MOVED_FROM_SUBMIT
-from .submission import experiment_parts, translate_run_uses
+from .submission import experiment_parts, holds_at, translate_run_uses
 
 SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
 PIPELINE = "azureml.pipeline.core.Pipeline"
@@ -150,11 +150,12 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         if not ctx.visible(call, workspace):
             yield unit.refuse(f"`{workspace.name}` is not the same variable where the job is submitted")
             continue
-        if isinstance(name, ast.Name):
-            named = ctx.binding_of(name)
-            if named is None or not ctx.holds_at(call, named):
-                yield unit.refuse(f"the experiment name `{name.id}` is not visible where the job is submitted")
-                continue
+        changed = holds_at(name, call, ctx)
+        if changed is not None:
+            yield unit.refuse(f"the experiment name `{changed.id}` is not visible where the job is submitted"
+                              if changed is name else f"the experiment name reads `{changed.id}`, which is not "
+                              "visible where the job is submitted")
+            continue
         client = ctx.counterpart(workspace)
         unit.edits.append(statements.replace(ctx.locator, call.func, f"{client}.jobs.create_or_update"))
         sg_call = ctx.locator.sg(call, "call")

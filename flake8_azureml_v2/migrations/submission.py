@@ -26,9 +26,39 @@ def experiment_parts(call: ast.Call, ctx: FixContext) -> tuple[ast.Name, ast.exp
     workspace, name = bound.values.get("workspace"), bound.values.get("name")
     if workspace is None or workspace_binding(ctx, workspace) is None:
         raise ValueError(not_a_workspace(ctx, workspace, "the experiment's"))
-    if name is None or not (constant_str(name) is not None or isinstance(name, ast.Name)):
-        raise ValueError("the experiment name is not a literal or a variable")
+    if name is None or not (constant_str(name) is not None or is_string_of_variables(name)):
+        raise ValueError("the experiment name is not a string built from literals and variables")
     return workspace, name  # type: ignore[return-value]
+
+
+def is_string_of_variables(node: ast.expr) -> bool:
+    """A string written from literals and variable reads, with nothing called: ``name``,
+    ``args.experiment_name``, ``prefix + "_test"``, ``f"{user}_training"``.  Moved from the
+    Experiment() call to the submit, it gives the same text while its variables hold."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.Name):
+        return True
+    if isinstance(node, ast.Attribute):
+        return isinstance(node.value, (ast.Name, ast.Attribute)) and is_string_of_variables(node.value)
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, ast.Add) and is_string_of_variables(node.left) and is_string_of_variables(node.right)
+    if isinstance(node, ast.JoinedStr):
+        return all(isinstance(part, ast.Constant) or (
+            isinstance(part, ast.FormattedValue) and is_string_of_variables(part.value)
+            and (part.format_spec is None or all(isinstance(p, ast.Constant) for p in part.format_spec.values)))
+            for part in node.values)  # type: ignore[attr-defined]
+    return False
+
+
+def holds_at(name: ast.expr, at: ast.Call, ctx: FixContext) -> ast.Name | None:
+    """The first variable of the name expression that may hold another value at the call ``at``."""
+    for node in ast.walk(name):
+        if isinstance(node, ast.Name):
+            binding = ctx.binding_of(node)
+            if binding is None or not ctx.holds_at(at, binding):
+                return node
+    return None
 
 
 def tags_at_submit(call: ast.Call, submit: ast.Call, ctx: FixContext) -> bool:
