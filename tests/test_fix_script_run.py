@@ -555,6 +555,20 @@ def test_an_object_changed_after_its_counterpart_is_made_stays_v1(tmp_path: Path
     assert "ScriptRunConfig(" in script.read_text() and 'env.environment_variables["APP_KEY"]' in script.read_text()
 
 
+# An experiment named by {name}, with {before} setting the variables it may read and {between} run
+# after the Experiment() call, before the submit.
+NAMED_EXPERIMENT = """\
+import argparse
+from azureml.core import Experiment, ScriptRunConfig, Workspace
+{before}
+ws = Workspace.from_config()
+experiment = Experiment(ws, {name})
+{between}
+config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
+run = experiment.submit(config)
+"""
+
+
 @pytest.mark.parametrize(("name", "submitted"), [
     ('prefix + "_test"', "demand_test"),
     ('f"{prefix}_training"', "demand_training"),
@@ -564,19 +578,9 @@ def test_an_experiment_name_built_from_variables_moves_to_the_submit(tmp_path: P
                                                                    submitted: str) -> None:
     """A name written from literals and variable reads gives the same text at the submit, while its
     variables hold there; nothing in it is called, so moving it runs nothing twice or earlier."""
-    program = f"""\
-    import argparse
-    from azureml.core import Experiment, ScriptRunConfig, Workspace
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--experiment-name", default="from-the-command-line")
-    args = parser.parse_args([])
-    prefix = "demand"
-    ws = Workspace.from_config()
-    experiment = Experiment(ws, {name})
-    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
-    run = experiment.submit(config)
-    """
-    script = project(tmp_path, program)
+    before = ('parser = argparse.ArgumentParser()\nparser.add_argument("--experiment-name", '
+              'default="from-the-command-line")\nargs = parser.parse_args([])\nprefix = "demand"')
+    script = project(tmp_path, NAMED_EXPERIMENT.format(before=before, name=name, between=""))
     report = fix(script)
     assert "AML001 fixed" in report, report
     assert f"experiment_name={name})" in script.read_text()
@@ -587,15 +591,7 @@ def test_an_experiment_name_built_from_variables_moves_to_the_submit(tmp_path: P
 
 
 def test_an_experiment_name_whose_variable_changes_before_the_submit_is_left(tmp_path: Path) -> None:
-    program = """\
-    from azureml.core import Experiment, ScriptRunConfig, Workspace
-    prefix = "demand"
-    ws = Workspace.from_config()
-    experiment = Experiment(ws, prefix + "_test")
-    prefix = "other"
-    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
-    run = experiment.submit(config)
-    """
+    program = NAMED_EXPERIMENT.format(before='prefix = "demand"', name='prefix + "_test"', between='prefix = "other"')
     script = project(tmp_path, program)
     report = fix(script)
     assert "AML001 left: the experiment name reads `prefix`, which is not visible where the job is submitted" in report
@@ -604,16 +600,7 @@ def test_an_experiment_name_whose_variable_changes_before_the_submit_is_left(tmp
 
 @pytest.mark.parametrize("name", ["get_name()", 'names["a"]', "'-'.join(parts)"])
 def test_an_experiment_name_computed_by_a_call_or_a_lookup_is_left(tmp_path: Path, name: str) -> None:
-    program = f"""\
-    from azureml.core import Experiment, ScriptRunConfig, Workspace
-    def get_name():
-        return "x"
-    names, parts = {{"a": "b"}}, ["c", "d"]
-    ws = Workspace.from_config()
-    experiment = Experiment(ws, {name})
-    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
-    run = experiment.submit(config)
-    """
-    script = project(tmp_path, program)
+    before = 'def get_name():\n    return "x"\nnames, parts = {"a": "b"}, ["c", "d"]'
+    script = project(tmp_path, NAMED_EXPERIMENT.format(before=before, name=name, between=""))
     report = fix(script)
     assert "the experiment name is not a string built from literals and variables" in report, report
