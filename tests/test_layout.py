@@ -148,3 +148,34 @@ datastore.upload_files(
     assert '_v1_datastore_upload_files(\n  ml_client, datastore.name,\n  files=["./data/pima.csv"],\n' in text
     assert _pycodestyle(text, "E127,E128") == ""  # (the two-space hanging indent is the author's: E121)
 
+
+
+def test_a_call_moved_below_its_folded_settings_keeps_its_arguments_aligned() -> None:
+    """``config.run_config.environment = env`` after the call folds into it, so the call is
+    written again below that line; its aligned arguments follow the shorter callee there too."""
+    text = _fixed('''\
+from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+
+ws = Workspace.from_config()
+experiment = Experiment(workspace=ws, name="exp")
+config = ScriptRunConfig(source_directory="./src",
+                         script="train.py",
+                         compute_target="cpu-cluster")
+env = Environment.from_conda_specification(name="pytorch-env", file_path="env.yml")
+config.run_config.environment = env
+run = experiment.submit(config)
+''')
+    assert ('config = command(code="./src",\n                 command="python train.py",\n'
+            '                 compute="cpu-cluster", environment=env)\n') in text, text
+    assert _pycodestyle(text, "E12") == ""
+
+
+def test_a_statement_written_again_moves_aligned_lines_but_not_a_strings_own() -> None:
+    from flake8_azureml_v2.engine.fixing import alignment
+
+    old = 'x = ScriptRunConfig(a=1,\n                    b="""one\n                    two""",\n                    c=3)\n'
+    new = old.replace("ScriptRunConfig", "command")
+    moved = alignment.realigned_statement(new, new.index("("), old.index("("))
+    assert moved == 'x = command(a=1,\n            b="""one\n                    two""",\n            c=3)\n'
+    assert alignment.realigned_statement(new.replace("(a=1,", "(\n"), new.index("("), old.index("(")) == \
+        new.replace("(a=1,", "(\n")  # a hanging indent does not follow the bracket

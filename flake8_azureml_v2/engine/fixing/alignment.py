@@ -12,11 +12,15 @@ argument the fix appends, indented like its neighbours in the source) moves too.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterable
 
 from ..source import line_break, line_start
 from .edits import Edit, EditSet
 from .locate import Locator
+
+# The markers edits carry until names are chosen (placeholders, counterparts) are private-use characters.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 def realigned(locator: Locator, calls: Iterable[ast.Call], rewritten: list[Edit], final: str,
@@ -159,3 +163,34 @@ def _final_line_starts(final: str, start: int, end: int) -> list[int]:
         found.append(at + 1)
         at = final.find("\n", at + 1, end)
     return found
+
+
+
+def realigned_statement(text: str, new_bracket: int, old_column: int, plain: Callable[[str], str] = str) -> str:
+    """``text``, whole statements written anew (a call moved below the assignments folded into
+    it), with the lines after the bracket at ``new_bracket`` that were aligned with it at
+    ``old_column`` moved as far as the bracket moved.  ``plain`` turns the text into what
+    will be written (names its placeholders stand for), where columns are counted.  Lines
+    inside strings stay, and so does all of ``text`` when it does not parse on its own."""
+    written = plain(text)
+    bracket = len(plain(text[:new_bracket]))
+    moved = (bracket - line_start(written, bracket)) - old_column
+    first = written[bracket + 1:line_break(written, bracket)].strip()
+    if not moved or written[bracket:bracket + 1] != "(" or not first or first.startswith("#"):
+        return text
+    indent = len(written) - len(written.lstrip(" "))
+    try:
+        tree = ast.parse("".join(line[indent:] if line[:indent].isspace() else line  # markers: names
+                                 for line in _PRIVATE_USE.sub("_", written).splitlines(keepends=True)))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return text
+    in_strings = {number for node in ast.walk(tree) if isinstance(node, (ast.Constant, ast.JoinedStr))
+                  for number in range(node.lineno + 1, (node.end_lineno or node.lineno) + 1)}
+    bracket_line = written.count("\n", 0, bracket) + 1
+    result = []
+    for number, line in enumerate(text.splitlines(keepends=True), 1):
+        spaces = len(line) - len(line.lstrip(" "))
+        if number > bracket_line and number not in in_strings and line.strip() and spaces > old_column:
+            line = " " * max(spaces + moved, 0) + line[spaces:]
+        result.append(line)
+    return "".join(result)

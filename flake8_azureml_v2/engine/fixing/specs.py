@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from ..findings import RefusalKind
 from ..names import Binding, Const, Instance, Value
 from ..rule import FixSafety
-from . import listedit, statements
+from . import alignment, listedit, statements, symbols
 from .arguments import bind_arguments
 from .edits import Edit, apply_in_span
 from .rewrite import FixContext, Rewrite
@@ -468,6 +468,12 @@ def _move(binding: Binding, folds: list[_FoldSite], edits: list[Edit], ctx: FixC
     locator = ctx.locator
     start, end = locator.line_start(locator.start(statement)), locator.line_end(locator.end(statement))
     moved = apply_in_span(ctx.text, start, end, edits)
+    call = statement.value
+    if isinstance(call, ast.Call):  # arguments aligned with the bracket follow it as the callee is renamed
+        bracket = locator.end(call.func)
+        shift = sum(len(e.text) - (e.end - e.start) for e in edits if start <= e.start and e.end <= bracket)
+        moved = alignment.realigned_statement(moved, bracket - start + shift, bracket - locator.line_start(bracket),
+                                              symbols.plain_names)
     last_start, last_end = locator.line_start(locator.start(last)), locator.line_end(locator.end(last))
     kept_comments = statements.comments(ctx.text[locator.start(last):last_end])
     indent = locator.indentation(last)
