@@ -604,3 +604,31 @@ def test_an_experiment_name_computed_by_a_call_or_a_lookup_is_left(tmp_path: Pat
     script = project(tmp_path, NAMED_EXPERIMENT.format(before=before, name=name, between=""))
     report = fix(script)
     assert "the experiment name is not a string built from literals and variables" in report, report
+
+
+@pytest.mark.parametrize(("script", "todo"), [
+    ("from azureml.core import Run\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n", True),
+    ("import mlflow\nmlflow.log_metric('accuracy', 0.9)\n", True),
+    ("print('training')\n", False),
+])
+def test_the_environment_of_a_job_whose_script_logs_is_told_to_add_mlflow(tmp_path: Path, script: str,
+                                                                        todo: bool) -> None:
+    """The script's own fix moves its logging to MLflow and says so there; the job's environment,
+    written here, would otherwise not install mlflow and the job would stop at its import."""
+    program = project(tmp_path, """\
+        from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+        ws = Workspace.from_config()
+        env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
+        config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
+                                 environment=env)
+        run = Experiment(ws, "exp").submit(config)
+        """)
+    (tmp_path / "src" / "train.py").write_text(script)
+    report = fix(program)
+    text = program.read_text()
+    wanted = ("# TODO(azureml-v2): AML002 train.py logs with MLflow once migrated: add mlflow and azureml-mlflow "
+              "to this job's environment\nconfig = command(")
+    assert (wanted in text) is todo, report
+    assert "AML002 fixed" in report
+    fix(program)
+    assert program.read_text() == text

@@ -9,6 +9,7 @@ or ``.target = ...`` after the call fold into it.
 from __future__ import annotations
 
 import ast
+import re
 import shlex
 from collections.abc import Iterator
 
@@ -86,6 +87,32 @@ def _local_todo(argument: Argument) -> None:
     argument.rewrite.todos.append(LOCAL_TODO)
 
 
+# A job script that logs through the v1 run moves to MLflow when it is migrated, or already has.
+_LOGS = re.compile(r"\bget_context\(\)[\s\S]*\.log(?:_list|_row|_table|_image)?\(|\bmlflow\.")
+MLFLOW_ENVIRONMENT_TODO = ("# TODO(azureml-v2): AML002 {script} logs with MLflow once migrated: add mlflow and "
+                           "azureml-mlflow to this job's environment")
+
+
+def _mlflow_todo(argument: Argument) -> None:
+    """The environment a job's script will log with MLflow in needs mlflow and azureml-mlflow;
+    said where the environment is given, when the script is a file the fix can read."""
+    ctx, siblings = argument.ctx, argument.siblings
+    script = known_str(ctx, siblings["script"].node) if "script" in siblings else None
+    folder = known_str(ctx, siblings["source_directory"].node) if "source_directory" in siblings else None
+    if script is None:
+        return
+    try:
+        text = commandline.script_text(ctx, folder, script)
+    except Refused:
+        return
+    if text is None or not _LOGS.search(text):
+        return
+    todo = MLFLOW_ENVIRONMENT_TODO.format(script=script)
+    statement = ctx.statement_of(ctx.parent(argument.node) or argument.node)
+    argument.rewrite.edits.append(statements.insert_before(ctx.locator, statement, [todo]))
+    argument.rewrite.todos.append(todo)
+
+
 def _is_none(node: ast.expr, ctx: FixContext) -> bool:
     """``None``, or a variable assigned only ``None`` (v1 then used its default environment)."""
     if isinstance(node, ast.Name):
@@ -104,8 +131,10 @@ def environment(argument: Argument) -> str:
         argument.rewrite.helpers.update(default_environment("AML002"))
         return DEFAULT_ENVIRONMENT
     if isinstance(argument.value, Const):
+        _mlflow_todo(argument)
         return argument.text
     if isinstance(argument.value, Instance) and argument.value.type == ENVIRONMENT:
+        _mlflow_todo(argument)
         if isinstance(argument.node, ast.Name):
             if argument.ctx.may_hold_another_value(argument.node):
                 raise Refused(f"`{argument.node.id}` may also hold something other than an environment",
