@@ -608,7 +608,9 @@ def test_an_experiment_name_computed_by_a_call_or_a_lookup_is_left(tmp_path: Pat
 
 @pytest.mark.parametrize(("script", "todo"), [
     ("from azureml.core import Run\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n", True),
-    ("import mlflow\nmlflow.log_metric('accuracy', 0.9)\n", True),
+    ("import mlflow\n# TODO(azureml-v2): AML011 this script logs with MLflow: its job's environment needs mlflow and "
+     "azureml-mlflow\nmlflow.log_metric('accuracy', 0.9)\n", True),  # migrated by an earlier run
+    ("import mlflow\nmlflow.log_metric('accuracy', 0.9)\n", False),  # v1 ran it where mlflow was installed
     ("print('training')\n", False),
 ])
 def test_the_environment_of_a_job_whose_script_logs_is_told_to_add_mlflow(tmp_path: Path, script: str,
@@ -632,3 +634,19 @@ def test_the_environment_of_a_job_whose_script_logs_is_told_to_add_mlflow(tmp_pa
     assert "AML002 fixed" in report
     fix(program)
     assert program.read_text() == text
+
+
+def test_the_mlflow_todo_moves_with_a_call_written_again_below_its_settings(tmp_path: Path) -> None:
+    program = project(tmp_path, """\
+        from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+        ws = Workspace.from_config()
+        env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
+        config = ScriptRunConfig(source_directory="./src", script="train.py", environment=env)
+        cluster = "cpu-cluster"
+        config.run_config.target = cluster
+        run = Experiment(ws, "exp").submit(config)
+        """)
+    (tmp_path / "src" / "train.py").write_text("from azureml.core import Run\nrun = Run.get_context()\nrun.log('a', 1)\n")
+    report = fix(program)
+    text = program.read_text()
+    assert ("to this job's environment\nconfig = command(" in text) and text.count("logs with MLflow once") == 1, report

@@ -38,6 +38,7 @@ from ._common import attribute_path, workspace_binding
 from ._defaults import DEFAULT_ENVIRONMENT, default_environment
 from ._once import read_once
 from .injob._shared import is_pure
+from .injob.run_get_context import ENVIRONMENT_TODO
 
 SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
 COMPUTE_TARGET = "azureml.core.ComputeTarget"
@@ -87,8 +88,9 @@ def _local_todo(argument: Argument) -> None:
     argument.rewrite.todos.append(LOCAL_TODO)
 
 
-# A job script that logs through the v1 run moves to MLflow when it is migrated, or already has.
-_LOGS = re.compile(r"\bget_context\(\)[\s\S]*\.log(?:_list|_row|_table|_image)?\(|\bmlflow\.")
+# A job script that logs through the v1 run moves to MLflow when it is migrated (or has, and says
+# so in its own TODO).  One that used MLflow in v1 already ran where mlflow was installed.
+_LOGS = re.compile(r"\bget_context\(\)[\s\S]*\.log(?:_list|_row|_table|_image)?\(|" + re.escape(ENVIRONMENT_TODO))
 MLFLOW_ENVIRONMENT_TODO = ("# TODO(azureml-v2): AML002 {script} logs with MLflow once migrated: add mlflow and "
                            "azureml-mlflow to this job's environment")
 

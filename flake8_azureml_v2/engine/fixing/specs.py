@@ -168,6 +168,7 @@ class _FoldSite:
 def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixContext,
                     binding: Binding | None = None, names: Mapping[str, str] | None = None) -> None:
     """Edit ``call`` into the new call; raises :class:`Refused`."""
+    mark = len(rewrite.edits)  # what the actions write from here (a TODO above the statement) moves with it
     spreads = _spreads(call, ctx)
     plain = ast.Call(func=call.func, args=call.args, keywords=[k for k in call.keywords if k.arg is not None])
     bound = bind_arguments(plain, list(spec.signature))
@@ -273,7 +274,10 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
         assert binding is not None
         if any(f.statement.lineno < max(g.statement.lineno for g in folds) for f in in_place):
             raise Refused(f"`{binding.name}` is changed in place before its last setting", RefusalKind.DATA_FLOW)
-        edits, statement = _move(binding, folds, edits, ctx, every_fold)
+        above = ctx.locator.line_start(ctx.locator.start(statement))
+        lines_above = [e for e in rewrite.edits[mark:] if e.start == e.end == above]
+        rewrite.edits[mark:] = [e for e in rewrite.edits[mark:] if all(e is not a for a in lines_above)]
+        edits, statement = _move(binding, folds, lines_above + edits, ctx, every_fold)
     else:
         edits.extend(ctx.delete(f.statement) for f in folds)
     for fold in in_place:
