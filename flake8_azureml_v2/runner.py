@@ -391,11 +391,13 @@ def fixing_order(targets: list[Target]) -> tuple[list[Target], int]:
     that read what their launcher hands over come after every other file (``fix_all``'s
     ``late``), so that a launcher this run migrates is written before they are judged.
     One run then does what two would."""
-    from .migrations.injob.input_datasets import FIX_AFTER_LAUNCHERS
+    from .migrations.injob import input_datasets, launchers
+
+    markers = (input_datasets.FIX_AFTER_LAUNCHERS, launchers.FIX_AFTER_LAUNCHERS)
 
     def is_late(target: Target) -> bool:
         try:
-            return target.path is not None and FIX_AFTER_LAUNCHERS in read(target)
+            return target.path is not None and any(marker in read(target) for marker in markers)
         except OSError:
             return False
 

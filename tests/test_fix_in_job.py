@@ -672,3 +672,37 @@ def test_a_run_that_may_be_offline_still_migrates(tmp_path: Path, argument: str)
     report = fix(script)
     assert "AML011 fixed" in report, report
     assert "Run.get_context" not in script.read_text() and "mlflow.log_metric('a', 1.0)" in script.read_text()
+
+
+V1_LAUNCHER = """\
+from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+ws = Workspace.from_config()
+env = Environment.from_conda_specification(name="env", file_path="conda.yml")
+config = ScriptRunConfig(source_directory=".", script="a_train.py", compute_target="cpu-cluster", environment=env)
+run = Experiment(ws, "exp").submit(config)
+{after}
+"""
+
+
+@pytest.mark.parametrize(("after", "moves"), [
+    ("", True),  # the launcher migrates in the same run: the script follows it
+    ("print(run.get_details()['runDefinition'])", False),  # it stays v1 (its run is read as v1)
+])
+def test_a_script_moves_to_mlflow_only_with_its_launcher(tmp_path: Path, after: str, moves: bool) -> None:
+    """A v1 launcher's environment was made without mlflow, so a script it still runs keeps
+    logging with v1 (it would stop at ``import mlflow``); a launcher this run migrates is fixed
+    first, and its script then moves with it, in one run that a second one leaves alone."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    (tmp_path / "submit.py").write_text(V1_LAUNCHER.format(after=after))
+    script = tmp_path / "a_train.py"  # before submit.py in path order: fixed after it all the same
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    text = script.read_text()
+    assert ("mlflow.log_metric('accuracy', 0.9)" in text) is moves, report
+    assert ("config = command(" in (tmp_path / "submit.py").read_text()) is moves
+    if not moves:
+        assert ("AML012 left: its launcher submit.py:4 still runs it with v1, whose environment was made without "
+                "mlflow") in report
+    again = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert "Fixed 0 findings" in again and script.read_text() == text

@@ -10,11 +10,12 @@ one use nobody can translate (``run.input_datasets``) leaves the whole script.
 from __future__ import annotations
 
 import ast
+import os
 import posixpath
 import re
 from collections.abc import Iterator
 
-from ...engine.findings import line_ref
+from ...engine.findings import RefusalKind, line_ref
 from ...engine.fixing import listedit, statements
 from ...engine.fixing.arguments import BoundArguments, bind_arguments, known_str, py_str
 from ...engine.fixing.edits import Edit
@@ -206,6 +207,16 @@ def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflo
     bound = site.scope.lookup("mlflow")
     if mlflow and bound is not None and bound.value != Ref("mlflow"):
         unit.refuse("`mlflow` already names something else here")
+    elif mlflow and unit.refusal is None:
+        # (imported here: it reads the launchers, and only a unit that writes MLflow asks)
+        from .launchers import v1_launcher
+
+        launcher = v1_launcher(ctx)
+        if launcher is not None:
+            where = os.path.relpath(launcher.orchestrator, os.path.dirname(ctx.analysis.context.path))  # type: ignore[union-attr]
+            unit.refuse(f"its launcher {where}:{launcher.label or launcher.line} still runs it with v1, whose "
+                        "environment was made without mlflow (and a v1 HyperDrive ranks the v1 run's metrics): "
+                        "migrate the launcher first", RefusalKind.DATA_FLOW)
     return unit
 
 

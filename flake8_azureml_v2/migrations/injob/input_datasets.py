@@ -185,7 +185,7 @@ def _read_launcher(path: Path, settings: object) -> dict[str, Launched] | None:
     reference = project.index_for(path, settings, SURFACE).reference_to(path)  # type: ignore[arg-type]
     if reference is None:
         return None
-    text = _launcher_text(reference)
+    text = launcher_text(reference)
     if text is None:
         return None
     # every pass of every fix of the script asks: the launcher is analysed once per text
@@ -225,7 +225,7 @@ def _launched(reference: project.ScriptReference, text: str, settings: object) -
     return found
 
 
-def _launcher_text(reference: project.ScriptReference) -> str | None:
+def launcher_text(reference: project.ScriptReference) -> str | None:
     """The Python that holds the launching call: a script's text, or the notebook code
     (or ``%%writefile`` body) whose label for the call's line is the reference's."""
     try:

@@ -1,0 +1,80 @@
+"""Whether a job script's launcher still runs it with v1 once this run has fixed it.
+
+A script whose logging moves to MLflow imports mlflow; a v1 launcher's environment
+(an Estimator's pip_packages, a conda file written for v1) was made without it, and a
+v1 HyperDrive reads its primary metric from the v1 run.  So while a launcher in the
+project still starts the script through v1 (as this run leaves it: launchers are fixed
+first, see runner.fixing_order), the script's logging stays v1 with it.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+from ...engine import project
+from ...engine.analysis import analyse
+from ...engine.fixing.arguments import known_str
+from ...engine.fixing.rewrite import FixContext
+from ...v1api import SCRIPT_PARAMETERS, SURFACE
+from .input_datasets import launcher_text
+
+# A file holding one of these is fixed after the others of a run (runner.fixing_order).
+FIX_AFTER_LAUNCHERS = b"get_context"
+
+
+def v1_launcher(ctx: FixContext) -> project.ScriptReference | None:
+    """A call of this project that starts this script through v1, as this run leaves it."""
+    context = ctx.analysis.context
+    path = getattr(context, "path", None)
+    if path is None:
+        return None
+    key = f"v1_launcher:{path}"
+    if key not in ctx.cache:
+        ctx.cache[key] = _find(Path(path), context.settings)  # type: ignore[union-attr]
+    return ctx.cache[key]  # type: ignore[return-value]
+
+
+def _find(path: Path, settings: object) -> project.ScriptReference | None:
+    try:
+        references = list(project.index_for(path, settings, SURFACE).references_to(path))  # type: ignore[arg-type]
+    except (OSError, ValueError):
+        return None
+    for reference in references:
+        text = launcher_text(reference)
+        if text is not None and _runs_with_v1(text, reference, path.name, settings):
+            return reference
+    return None
+
+
+_SEEN: dict[tuple[Path, str, str], bool] = {}
+project.PROJECT_CACHES.append(_SEEN)
+
+
+def _runs_with_v1(text: str, reference: project.ScriptReference, script: str, settings: object) -> bool:
+    """Does ``text`` still call a v1 class that runs a script named ``script``?"""
+    key = (reference.orchestrator, script, text)
+    if key not in _SEEN:
+        _SEEN[key] = _calls_v1_with(text, reference, script, settings)
+    return _SEEN[key]
+
+
+def _calls_v1_with(text: str, reference: project.ScriptReference, script: str, settings: object) -> bool:
+    try:
+        analysis = analyse(text, rules=[], surface=SURFACE, path=reference.orchestrator, settings=settings,  # type: ignore[arg-type]
+                           remember=False)
+    except (ValueError, SyntaxError, RecursionError, MemoryError):
+        return False
+    if analysis.model is None:
+        return False
+    octx = FixContext(analysis)
+    for site in octx.model.calls:
+        if octx.callee(site.node) not in SCRIPT_PARAMETERS:
+            continue
+        values = [*site.node.args, *(k.value for k in site.node.keywords)]
+        names = [known_str(octx, value) for value in values] + [
+            node.value for node in ast.walk(site.node) if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+        if any(name is not None and os.path.basename(name.replace("\\", "/")) == script for name in names):
+            return True
+    return False
