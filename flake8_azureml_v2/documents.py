@@ -39,8 +39,8 @@ from .engine.names import Model
 from .engine.source import Encoding, declared_encoding, decode_file
 from .notebook_files import Notebook, cell_text, read_notebook
 from .notebooks import (
-    Parts, Program as JoinedCells, WrittenFile, is_notebook, names_read_by_magics, names_spelled, parse_problem, take_apart,
-    written_path, written_settings,
+    Parts, Program as JoinedCells, WrittenFile, is_notebook, names_in_ipython_calls, names_read_by_magics, names_spelled,
+    parse_problem, take_apart, written_path, written_settings,
 )
 
 APPEND_REFUSAL = "the cell appends to a file (%%writefile -a), so it is not fixed"
@@ -114,8 +114,9 @@ class Program:
         return message
 
     def hidden_names(self) -> frozenset[str]:
-        """Names that lines the engine does not see may read (a notebook's magics)."""
-        return frozenset()
+        """Names that code the engine does not see may read (a notebook's magics; in a notebook
+        exported to Python, the code strings it hands to ``get_ipython()``)."""
+        return names_in_ipython_calls(self.text)
 
     def place(self, line: int, col: int, text: str | None = None) -> Place:
         index, in_cell = self.locate(line, self.text if text is None else text)

@@ -148,6 +148,32 @@ def names_read_by_magics(lines: list[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+# What a notebook exported to Python (nbconvert) hands to IPython as text: a cell magic's
+# body, a line magic's arguments, a shell line with {expansions}.
+_IPYTHON_RUNNERS = frozenset({"run_cell_magic", "run_line_magic", "magic", "system", "getoutput"})
+
+
+def names_in_ipython_calls(text: str) -> frozenset[str]:
+    """The names the strings given to ``get_ipython().run_cell_magic(...)`` and its kin may
+    read (``'time', '', 'test = Dataset.get_by_name(workspace, ...)'``): code the engine does
+    not see, so bindings of these names keep their names and values."""
+    if "get_ipython()" not in text:
+        return frozenset()
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _IPYTHON_RUNNERS
+                and isinstance(node.func.value, ast.Call) and isinstance(node.func.value.func, ast.Name)
+                and node.func.value.func.id == "get_ipython"):
+            for argument in node.args:
+                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                    found.update(_IDENTIFIER.findall(argument.value))
+    return frozenset(found)
+
+
 def cell_magic(text: str) -> str | None:
     """The ``%%name ...`` line a cell starts with, if it is a cell magic."""
     for line in _lines(text):

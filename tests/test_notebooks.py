@@ -344,3 +344,20 @@ def test_a_cell_whose_first_lines_go_starts_with_its_code(tmp_path: Path) -> Non
         cell = cells[finding["cell"] - 1].splitlines()
         assert cell[finding["location"]["row"] - 1].strip(), (finding, cell)  # a finding names a line of code
     assert result.returncode in (0, 1) and again.returncode in (0, 1), result.stderr + again.stderr
+
+
+def test_a_notebook_exported_to_python_keeps_what_its_ipython_strings_read(tmp_path: Path) -> None:
+    """nbconvert writes a %%time cell as get_ipython().run_cell_magic('time', '', '<code>'): the
+    code is a string, so an import and a variable only it reads are kept (they were removed, and
+    the cell raised NameError)."""
+    script = tmp_path / "exported.py"
+    script.write_text(
+        "from azureml.core import Workspace\nfrom azureml.core.dataset import Dataset\n\n"
+        "workspace = Workspace.from_config()\n"
+        "get_ipython().run_cell_magic('time', '', 'test = Dataset.get_by_name(workspace, name=\"d\")')\n")
+    before = script.read_text()
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", str(script)], cwd=tmp_path)
+    assert script.read_text() == before, result.stdout
+    assert "`Dataset` must stay defined: another module of the project imports it, or code this fix cannot see" \
+        in result.stdout
+    assert "`workspace` is read where this fix cannot see it" in result.stdout

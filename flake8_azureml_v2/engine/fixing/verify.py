@@ -124,7 +124,8 @@ def snapshot(text: str) -> Snapshot | str:
 def harm(before: Snapshot, after_text: str, protected: Collection[str] = ()) -> str | None:
     """Why ``after_text`` is worse than ``before``, or None when it is not.
 
-    ``protected`` names module-level bindings that other files import."""
+    ``protected`` names module-level bindings that other files import (or code the engine
+    does not see reads)."""
     return judge(before, after_text, protected)[0]
 
 
@@ -149,7 +150,8 @@ def _harm(before: Snapshot, after: Snapshot, protected: Collection[str]) -> str 
     guarded = before.module_names if "*" in protected else protected
     gone = sorted(name for name in guarded if name in before.module_names and name not in after.module_names)
     if gone:
-        return f"`{gone[0]}` is imported by another module of the project and must stay defined"
+        return (f"`{gone[0]}` must stay defined: another module of the project imports it, or code this fix "
+                "cannot see reads it")
     try:
         # pyflakes on the text as read only when the fixed text has a problem to compare
         added = after.problems - before.problems if after.problems else after.problems
