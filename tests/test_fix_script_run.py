@@ -650,3 +650,24 @@ def test_the_mlflow_todo_moves_with_a_call_written_again_below_its_settings(tmp_
     report = fix(program)
     text = program.read_text()
     assert ("to this job's environment\nconfig = command(" in text) and text.count("logs with MLflow once") == 1, report
+
+
+@pytest.mark.parametrize(("config", "reason"), [
+    ('ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")',
+     "only exists for AutoML submits; v1 raises TypeError for a ScriptRunConfig; "),
+    ("make_config()", "of a configuration this fix cannot know: it exists only for AutoML submits; "),
+])
+def test_submit_with_show_output_is_impossible_only_where_v1_raises(tmp_path: Path, config: str, reason: str) -> None:
+    """v1's ScriptRunConfig submit has no show_output= (TypeError); a configuration made where
+    this fix cannot see (a HyperDriveConfig's submit takes any keyword) is a data-flow limit."""
+    script = project(tmp_path, f"""\
+        from azureml.core import Experiment, ScriptRunConfig, Workspace
+        from configs import make_config
+        ws = Workspace.from_config()
+        config = {config}
+        run = Experiment(ws, "exp").submit(config, show_output=False)
+        """)
+    report = fix(script)
+    assert f"AML001 left: submit(show_output=...) {reason}" in report, report
+    kind = "[data-flow limit]" if "make_config" in config else "[impossible]"
+    assert report.split("AML001 left:")[1].splitlines()[0].endswith(kind)

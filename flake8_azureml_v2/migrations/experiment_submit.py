@@ -94,9 +94,14 @@ def _show_output(call: ast.Call, config: ast.expr | None, shown: ast.expr, unit:
                  client: str) -> None:
     """``submit(automl_config, show_output=True)`` -> the job is streamed right after it is created."""
     value = ctx.binding_of(config).value if isinstance(config, ast.Name) and ctx.binding_of(config) else None
+    if value == Instance(SCRIPT_RUN_CONFIG):
+        raise Refused("submit(show_output=...) only exists for AutoML submits; v1 raises TypeError for a "
+                      "ScriptRunConfig", RefusalKind.IMPOSSIBLE)
+    if not isinstance(value, Instance):  # (a HyperDriveConfig's submit takes any keyword)
+        raise Refused("submit(show_output=...) of a configuration this fix cannot know: it exists only for "
+                      "AutoML submits", RefusalKind.DATA_FLOW)
     if not any(value == Instance(kind) for kind in SHOWS_OUTPUT):
-        raise Refused("submit(show_output=...) only exists for AutoML submits; v1 raises TypeError for this "
-                      "configuration", RefusalKind.IMPOSSIBLE)
+        raise Refused(f"submit(show_output=...) of a {value.type.rsplit('.', 1)[-1]} has no documented v2 form")
     if not (isinstance(shown, ast.Constant) and isinstance(shown.value, bool)):
         raise ValueError("show_output= is not True or False")
     statement = ctx.parent(call)
