@@ -327,3 +327,15 @@ def test_the_lookups_of_a_refused_deploy_say_which_deploy_keeps_them(tmp_path: P
     assert "AML071 left: cpu_cores=/memory_gb= is not a literal number" in report, report
     assert ":13:9: AML075 left: depends on line 12: cpu_cores=/memory_gb= is not a literal number" in report, report
     assert ":15:13: AML075 left: no automatic fix" in report  # another name: not this deploy's service
+
+
+def test_collect_model_data_false_is_v1s_default_and_needs_nothing(tmp_path: Path) -> None:
+    """Only collect_model_data=True needs a v2 DataCollector; False (the default) collects
+    nothing, so the deployment migrates as if it were not written."""
+    migrated, report, records = _deploy(tmp_path, """\
+        aci_config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1, collect_model_data=False)
+        service = Model.deploy(ws, "churn-svc", [model], inference_config, aci_config)
+        service.wait_for_deployment(show_output=True)
+        """)
+    assert "AML071 fixed" in report and "collect_model_data" not in migrated, report
+    assert _entities(records, "online_deployments.begin_create_or_update")

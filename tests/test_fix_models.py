@@ -293,3 +293,18 @@ print(Model(ws, "churn", version=2))
     records = execute(script)
     assert [(r["name"], r["version"], r["label"]) for r in records if r["operation"] == "models.get"] == [
         ("churn", None, "latest"), ("churn", "2", None)]
+
+
+def test_get_model_path_of_a_name_held_in_a_local_constant(tmp_path: Path) -> None:
+    """``model_name = "churn"`` made only for the call goes with it (the helper takes no name,
+    and an unused local would be left); the script then reads the deployment's model."""
+    script = tmp_path / "score.py"
+    script.write_text(SCORE.replace('    model_path = Model.get_model_path("churn")',
+                                    '    model_name = "churn"\n    model_path = Model.get_model_path(model_name)'))
+    report = fix(script)
+    text = script.read_text()
+    assert "AML037 fixed" in report and "model_name" not in text, report
+    ruff_clean(script)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "score.py").write_text(text)
+    assert _score(tmp_path / "one", ["model.pkl"]).endswith("azureml-models/churn/1/model.pkl")

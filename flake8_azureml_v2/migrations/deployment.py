@@ -219,7 +219,8 @@ def _settings(call: ast.Call, signature: tuple[str, ...]) -> dict[str, ast.expr]
     for name in bound.values:
         if name in _IMPOSSIBLE:
             raise Refused(f"{name}=: {_IMPOSSIBLE[name]} in v2", RefusalKind.IMPOSSIBLE)
-    if "collect_model_data" in bound.values:
+    collect = bound.values.pop("collect_model_data", None)  # False (v1's default) collects nothing: no setting
+    if collect is not None and not (isinstance(collect, ast.Constant) and collect.value in (False, None)):
         raise Refused("collect_model_data= needs a v2 DataCollector on the deployment, set by hand")
     return bound.values
 

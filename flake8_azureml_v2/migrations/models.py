@@ -20,7 +20,7 @@ from ..engine import files, project
 from ..engine.source import SourceError
 from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
-from ..engine.fixing.arguments import bind_arguments
+from ..engine.fixing.arguments import bind_arguments, known_str
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.specs import Build, CallSpec, Drop, Keep, Refuse, Refused, apply_call_spec
@@ -282,7 +282,7 @@ def _several_model_deploys(orchestrator: Path) -> Iterator[str]:
 def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
     sites = [(s.node, bind_arguments(s.node, ["model_name", "version", "_workspace"]))
              for s in ctx.model.calls_to(GET_MODEL_PATH)]
-    names = {ctx.locator.text(b.values["model_name"]) for _, b in sites
+    names = {known_str(ctx, b.values["model_name"]) or ctx.locator.text(b.values["model_name"]) for _, b in sites
              if not isinstance(b, str) and "model_name" in b.values}
     for call, bound in sites:
         unit = Rewrite("AML037", call, "Model.get_model_path() -> AZUREML_MODEL_DIR")
@@ -295,7 +295,7 @@ def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
                               RefusalKind.NOT_YET)
         elif isinstance(bound, str) or "_workspace" in bound.values or not all(is_pure(v) for v in bound.values.values()):
             yield unit.refuse("Model.get_model_path() with arguments this fix does not follow", RefusalKind.DATA_FLOW)
-        elif not isinstance(bound.values.get("model_name"), ast.Constant):
+        elif known_str(ctx, bound.values.get("model_name")) is None:
             yield unit.refuse("the model is chosen at run time, but a v2 deployment serves the one model it was "
                               "created with", RefusalKind.DATA_FLOW)
         elif len(names) != 1:
@@ -308,8 +308,20 @@ def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
             yield unit.refuse(f"`{MODEL_PATH_HELPER}` already names something else in this module")
         else:
             unit.edits.append(statements.replace(ctx.locator, call, f"{MODEL_PATH_HELPER}()"))
+            unit.edits.extend(_name_assigned_for(bound.values["model_name"], ctx))
             unit.helpers[MODEL_PATH_HELPER] = _MODEL_PATH_SOURCE
             yield unit
+
+
+def _name_assigned_for(name: ast.expr, ctx: FixContext) -> list[Edit]:
+    """``model_name = "x"`` made only for this call goes with it (it would be left unused)."""
+    binding = ctx.binding_of(name) if isinstance(name, ast.Name) else None
+    statement = binding.node if binding is not None else None
+    if (binding is None or len(binding.uses) != 1 or len(ctx.bindings_named(binding.name)) != 1
+            or not isinstance(statement, ast.Assign) or len(statement.targets) != 1
+            or not isinstance(statement.value, ast.Constant)):
+        return []
+    return [ctx.delete(statement)]
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
