@@ -232,3 +232,16 @@ def test_v1_concurrency_default_flags_without_values_and_names_taken_by_data(tmp
     report = fix(script)
     assert "the search space's '--batch' would take the name of the command's input or output 'batch'" in report
     assert "HyperDriveConfig(" in script.read_text()
+
+
+def test_a_searched_string_reaches_the_trial_as_one_argument(tmp_path: Path) -> None:
+    """v1 handed "3, 3, 3" to the script as one argument; in the v2 command the value is written
+    into a bash line, so the placeholder of a string choice is quoted (numbers need not be)."""
+    migrated, job = _sweep(tmp_path, """\
+        ps = RandomParameterSampling({"--sizes": choice("3, 3, 3", "5, 5, 5"), "--batch": choice(1, 2)})
+        hd = HyperDriveConfig(run_config=src, hyperparameter_sampling=ps, primary_metric_name="loss",
+                              primary_metric_goal=PrimaryMetricGoal.MINIMIZE, max_total_runs=4)
+        """)
+    assert job["trial"]["command"] == ("python train.py --epochs 3 --lr 0.1 --sizes '${{search_space.sizes}}' "
+                                       "--batch ${{search_space.batch}}")
+    assert job["search_space"]["sizes"] == {"type": "choice", "values": ["3, 3, 3", "5, 5, 5"]}

@@ -3,6 +3,7 @@ pipeline job built and validated by the real azure-ai-ml."""
 
 from __future__ import annotations
 
+import json
 import shlex
 import sys
 from pathlib import Path
@@ -332,3 +333,32 @@ def test_a_step_no_pipeline_reads_keeps_its_compute(tmp_path: Path) -> None:
     assert shown.stdout.split("\n")[-2] == "cpu-cluster python train.py"
     fix(script)
     assert script.read_text() == text
+
+
+def test_string_parameters_reach_the_script_as_one_argument_each(tmp_path: Path) -> None:
+    """v1 handed each argument over whole; v2 writes a parameter's value into a bash command, so a
+    string with spaces ("48, 96, 192") or an empty one must be quoted to stay one argument."""
+    script = project(tmp_path, """\
+        from azureml.core import Workspace, Experiment
+        from azureml.pipeline.core import Pipeline, PipelineParameter
+        from azureml.pipeline.steps import PythonScriptStep
+        ws = Workspace.from_config()
+        note = PipelineParameter("note", "")
+        sizes = PipelineParameter("stack_sizes", "48, 96, 192")
+        epochs = PipelineParameter("epochs", 5)
+        step = PythonScriptStep(script_name="train.py", arguments=["--note", note, "--sizes", sizes, "--epochs", epochs],
+                                compute_target="cpu-cluster", source_directory="src")
+        pipeline = Pipeline(workspace=ws, steps=[step])
+        run = Experiment(ws, "exp").submit(pipeline)
+        """)
+    report = fix(script)
+    text = script.read_text()
+    command = next(line for line in text.splitlines() if "command=" in line).split('command="', 1)[1].split('"', 1)[0]
+    assert command == ("python train.py --note '${{inputs.note}}' --sizes '${{inputs.stack_sizes}}' "
+                       "--epochs ${{inputs.epochs}}"), report
+    # what the job runs once v2 has written the values in: one argument each, as v1 passed them
+    filled = (command.replace("${{inputs.note}}", "").replace("${{inputs.stack_sizes}}", "48, 96, 192")
+              .replace("${{inputs.epochs}}", "5").replace("python train.py", f"{shlex.quote(sys.executable)} -c "
+                                                         "'import json, sys; print(json.dumps(sys.argv[1:]))'"))
+    shown = run(["bash", "-c", filled], cwd=tmp_path)
+    assert json.loads(shown.stdout) == ["--note", "", "--sizes", "48, 96, 192", "--epochs", "5"]

@@ -354,7 +354,14 @@ def _parameter_use(item: ast.expr, previous: str | None, ctx: FixContext, line: 
     key = identifier(name)
     line.parameters[key] = ParameterInput(_KINDS[type(value.value)], ctx.locator.text(value), id(binding))
     line.consumes.append(item)
-    return "${{inputs.%s}}" % key
+    return placeholder(key, _KINDS[type(value.value)])
+
+
+def placeholder(key: str, kind: str) -> str:
+    """``${{inputs.key}}`` as one bash word: v2 writes a value into the command as it is, and
+    bash would split a string value with a space ("3, 3, 3") or drop an empty one, where v1
+    handed each argument over whole; a quoted string value stays one argument."""
+    return "'${{inputs.%s}}'" % key if kind == "string" else "${{inputs.%s}}" % key
 
 
 def _constant(node: ast.expr | None, ctx: FixContext) -> ast.Constant | None:

@@ -284,7 +284,7 @@ def extend_trial(line: commandline.CommandLine, binding: Binding | None, ctx: Fi
     if len(tokens) != len(line.tokens) and line.runtime:
         raise Refused("a searched flag is also passed among values known only at run time", RefusalKind.DATA_FLOW)
     for dimension in dimensions:
-        tokens.extend([dimension.flag, "${{inputs.%s}}" % dimension.name])
+        tokens.extend([dimension.flag, commandline.placeholder(dimension.name, dimension.kind)])
         line.parameters[dimension.name] = commandline.ParameterInput(dimension.kind, "", SEARCHED)
     line.tokens[:] = tokens
     return True
