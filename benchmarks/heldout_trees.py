@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|third|fourth|fifth|sixth|seventh]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|third|fourth|fifth|sixth|seventh|eighth|ninth]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -103,8 +103,28 @@ SEVENTH_SET = (
     ("FreddyMurphy/MLOpsProject", "176d91636ad2ba6da565bba8df5745e9d65a9137"),
     ("varunrhebbar/aazure-ml-works", "f912dab542dbbed29e5c3b263d6437d30c55a19d"),
 )
+# The eighth set (measured before it was read): deployments, datastores and datasets, notebooks.
+EIGHTH_SET = (
+    ("marcindulak/nd00333-capstone", "c62d24dddc14feaaf1c758299c3cabfd00b0529d"),
+    ("Klimorg/azure-mlops-helper", "8bf74c34b56c362f9908f90c846dad5518da3fe0"),
+    ("HossamEmam95/aml-demo-2", "3fdedd65b38bd28b703eeffbb821af911f7f315b"),
+    ("MayMSFT/output-dataset", "b5f398056aa5caacbcf8fde0cddd14204d48ac56"),
+    ("dougfoo/azureml", "f98538981c118657a78e32bbc1596128f40851a3"),
+    ("Azure/MLOps-TDSP-Template", "011f5418bc3be25570a84ff8c58dca94d4b35a45"),
+    ("thisissagnik/ML-Model-Deployment-Tool-for-Azure", "3171d4b16bcde7011862745c53907a8af6da936e"),
+)
+# The ninth set (measured before it was read): pipelines, HyperDrive, estimators and their training scripts.
+NINTH_SET = (
+    ("KuiMing/triathlon_azure", "a1db19da116abe3e62bf2c4a73eb3ef878384ccf"),
+    ("LavanyaPedada/TensorFlow-ObjectDetection-API-Orchestration-in-Azure-MLS", "1035c05e2bcf347fad6a3001df849bdede5cf0ba"),
+    ("Jscholtes128/Azure-ML-Turbofan", "673f47d0eb6a181c444c3e2ed142c6ce642cccd6"),
+    ("wasuratme96/MSAzure-ML-Engineer", "72c00fb94c34f53398baf7a406874f35e659db06"),
+    ("jesrav/azure-ml-learning", "6cda57e3611ecb907eb0e42d4cfabd13bf9c78f0"),
+    ("olsaarik/aml-horovod-adasum-example", "18150242106ae451825ef3306920707e2c438309"),
+    ("microsoft/aml-pipelines-demo", "6aea4f5279154459094104f6167b67a975d7ef33"),
+)
 SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET,
-        "sixth": SIXTH_SET, "seventh": SEVENTH_SET}
+        "sixth": SIXTH_SET, "seventh": SEVENTH_SET, "eighth": EIGHTH_SET, "ninth": NINTH_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 
