@@ -55,10 +55,10 @@ class _Index:
         for dots, module, names in _findall(_FROM, b"from", data):
             parts = _parts(module.decode("utf-8", "replace"))
             if dots:  # relative: the package is the importing file's folder, or one above per extra dot
-                package = path.absolute().parents[len(dots) - 1] if len(dots) <= len(path.parents) else None
-                if package is None:
+                packages = path.absolute().parents
+                if len(dots) > len(packages):
                     continue
-                parts = (*package.parts, *parts)
+                parts = (*packages[len(dots) - 1].parts, *parts)
             text = names.decode("utf-8", "replace").strip("() \t\r\n")
             found = self.names.setdefault(parts[-1] if parts else "", {}).setdefault(parts, set())
             if text.startswith("*"):

@@ -165,7 +165,6 @@ def _final_line_starts(final: str, start: int, end: int) -> list[int]:
     return found
 
 
-
 def realigned_statement(text: str, new_bracket: int, old_column: int, plain: Callable[[str], str] = str) -> str:
     """``text``, whole statements written anew (a call moved below the assignments folded into
     it), with the lines after the bracket at ``new_bracket`` that were aligned with it at
@@ -180,7 +179,8 @@ def realigned_statement(text: str, new_bracket: int, old_column: int, plain: Cal
         return text
     indent = len(written) - len(written.lstrip(" "))
     try:
-        tree = ast.parse("".join(line[indent:] if line[:indent].isspace() else line  # markers: names
+        # dedented to parse alone, each marker a name character
+        tree = ast.parse("".join(line[indent:] if line[:indent].isspace() else line
                                  for line in _PRIVATE_USE.sub("_", written).splitlines(keepends=True)))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return text

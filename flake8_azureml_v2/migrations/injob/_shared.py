@@ -213,7 +213,10 @@ def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflo
 
         launcher = v1_launcher(ctx)
         if launcher is not None:
-            where = os.path.relpath(launcher.orchestrator, os.path.dirname(ctx.analysis.context.path))  # type: ignore[union-attr]
+            try:
+                where = os.path.relpath(launcher.orchestrator, os.path.dirname(ctx.analysis.context.path))  # type: ignore[union-attr]
+            except ValueError:  # another drive
+                where = str(launcher.orchestrator)
             unit.refuse(f"its launcher {where}:{launcher.label or launcher.line} still runs it with v1, whose "
                         "environment was made without mlflow (and a v1 HyperDrive ranks the v1 run's metrics): "
                         "migrate the launcher first", RefusalKind.DATA_FLOW)
