@@ -9,9 +9,11 @@ caller goes on with the next file.
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -386,40 +388,72 @@ def _fix_job(job: tuple[Target, Settings, Selection, Fixing, bool]) -> FileResul
     return result
 
 
-def fixing_order(targets: list[Target]) -> tuple[list[Target], int]:
-    """The targets in the order ``fix`` takes them, and where the late ones start: scripts
-    that read what their launcher hands over come after every other file (``fix_all``'s
-    ``late``), so that a launcher this run migrates is written before they are judged.
-    One run then does what two would."""
+def fixing_order(targets: list[Target]) -> tuple[list[Target], list[int]]:
+    """The targets in the order ``fix`` takes them, and where each wave after the first
+    starts: scripts that read what their launcher hands over, or log through the v1 run,
+    come after the programs that may launch them (``fix_all``'s ``late``), so that a
+    launcher this run migrates is written before they are judged.  A late file that names
+    another late file (``script="train.py"``) is taken in an earlier wave than it.  One run
+    then does what two would, and a second run changes nothing."""
     from .migrations.injob import input_datasets, launchers
 
     markers = (input_datasets.FIX_AFTER_LAUNCHERS, launchers.FIX_AFTER_LAUNCHERS)
-
-    def is_late(target: Target) -> bool:
+    data: dict[int, bytes] = {}
+    for index, target in enumerate(targets):
         try:
-            return target.path is not None and any(marker in read(target) for marker in markers)
+            text = read(target) if target.path is not None else b""
         except OSError:
-            return False
+            continue
+        if any(marker in text for marker in markers):
+            data[index] = text
+    early = [t for i, t in enumerate(targets) if i not in data]
+    ordered, starts = list(early), []
+    for wave in _waves([(i, targets[i], data[i]) for i in sorted(data)]):
+        starts.append(len(ordered))
+        ordered.extend(wave)
+    return ordered, starts
 
-    flags = [is_late(t) for t in targets]
-    early = [t for t, flag in zip(targets, flags) if not flag]
-    return early + [t for t, flag in zip(targets, flags) if flag], len(early)
+
+_SCRIPT_NAME = re.compile(rb"[\w.-]+\.py\b")
+
+
+def _waves(late: list[tuple[int, Target, bytes]]) -> list[list[Target]]:
+    """``late`` in waves, each file after every other late file that names it (by its file
+    name, as a launcher names its script); a cycle is taken as one wave, in path order."""
+    by_name: dict[bytes, set[int]] = {}
+    for index, target, _ in late:
+        by_name.setdefault(os.path.basename(str(target.path)).encode(), set()).add(index)
+    named_by: dict[int, set[int]] = {index: set() for index, _, _ in late}
+    for index, _, text in late:
+        for name in set(_SCRIPT_NAME.findall(text)):
+            for named in by_name.get(os.path.basename(name.decode("utf-8", "replace")).encode(), ()):
+                if named != index:
+                    named_by[named].add(index)
+    waves: list[list[Target]] = []
+    remaining = [(index, target) for index, target, _ in late]
+    while remaining:
+        left = {index for index, _ in remaining}
+        wave = [(i, t) for i, t in remaining if not named_by[i] & left] or remaining
+        waves.append([t for _, t in wave])
+        taken = {i for i, _ in wave}
+        remaining = [(i, t) for i, t in remaining if i not in taken]
+    return waves
 
 
 def fix_all(targets: list[Target], settings: Settings, selection: Selection, fixing: Fixing,
-            want_diff: bool, jobs: int | None = None, late: int | None = None,
+            want_diff: bool, jobs: int | None = None, late: int | Sequence[int] | None = None,
             writes: bool = True) -> Iterator[FileResult]:
     """Fix every target in memory, in worker processes when many files mention azureml;
     results come back in the targets' order, each with its diff when ``want_diff``.
-    Nothing is written here: the caller writes, in order, as results arrive.  The
-    targets from index ``late`` on are fixed only once every earlier result has been
-    taken (and so written): no worker reads the files before then.  When the caller
-    ``writes`` nothing (``--diff``, ``--check``), the late targets see the earlier
+    Nothing is written here: the caller writes, in order, as results arrive.  ``late``
+    says where later waves start: a wave's targets are fixed only once every earlier
+    result has been taken (and so written): no worker reads the files before then.  When
+    the caller ``writes`` nothing (``--diff``, ``--check``), the later waves see the earlier
     results' fixed bytes all the same (``files.read_as_fixed``)."""
-    split = len(targets) if late is None else late
+    starts = [] if late is None else [late] if isinstance(late, int) else list(late)
     try:
-        for index, result in enumerate(_fix_all(targets, settings, selection, fixing, want_diff, jobs, split)):
-            if not writes and index < split and result.new_data is not None and result.target.path is not None:
+        for result in _fix_all(targets, settings, selection, fixing, want_diff, jobs, starts):
+            if not writes and result.new_data is not None and result.target.path is not None:
                 files.record_unwritten(result.target.path, result.new_data)
             yield result
     finally:
@@ -427,7 +461,7 @@ def fix_all(targets: list[Target], settings: Settings, selection: Selection, fix
 
 
 def _fix_all(targets: list[Target], settings: Settings, selection: Selection, fixing: Fixing,
-             want_diff: bool, jobs: int | None, split: int) -> Iterator[FileResult]:
+             want_diff: bool, jobs: int | None, starts: list[int]) -> Iterator[FileResult]:
     piped = any(t.path is None for t in targets)  # standard input is read by this process only
     candidates = [] if piped else [i for i, t in enumerate(targets) if _mentions_azureml(t)]
     workers = _workers(jobs, len(candidates))
@@ -438,9 +472,10 @@ def _fix_all(targets: list[Target], settings: Settings, selection: Selection, fi
             yield _fix_job(job)
         return
     _prepare_for_workers(targets, candidates, settings, fixing=True)
-    for batch in (jobs_list[:split], jobs_list[split:]):
-        if batch:
-            yield from _pooled(_fix_job, batch, workers)
+    bounds = [0, *starts, len(jobs_list)]
+    for first, last in itertools.pairwise(bounds):
+        if last > first:
+            yield from _pooled(_fix_job, jobs_list[first:last], workers)
 
 
 def _pooled(job: Callable[[Any], FileResult], jobs_list: list[Any], workers: int) -> Iterator[FileResult]:

@@ -706,3 +706,20 @@ def test_a_script_moves_to_mlflow_only_with_its_launcher(tmp_path: Path, after: 
                 "mlflow") in report
     again = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
     assert "Fixed 0 findings" in again and script.read_text() == text
+
+
+def test_a_launcher_that_logs_itself_is_fixed_before_its_script(tmp_path: Path) -> None:
+    """Both files log through a v1 run, so both come after the other programs; the launcher
+    names the script, so it is fixed (and written) first, and the script, though earlier in
+    path order, follows it in the same run: a second run changes nothing."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    (tmp_path / "submit.py").write_text(V1_LAUNCHER.format(after="") + "from azureml.core import Run\n"
+                                        "Run.get_context().log('submitted', 1)\n")
+    script = tmp_path / "a_train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    assert "mlflow.log_metric('accuracy', 0.9)" in script.read_text(), report
+    assert "config = command(" in (tmp_path / "submit.py").read_text()
+    assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
