@@ -15,9 +15,10 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ...engine import files, project
 from ...engine.analysis import analyse
@@ -37,6 +38,7 @@ LAUNCHERS = ("azureml.core.ScriptRunConfig", "azureml.pipeline.steps.PythonScrip
 # migrated in the same run, is then on disk (see _v2_commands), whatever the order.
 FIX_AFTER_LAUNCHERS = b"input_datasets"
 _DATA_PARAMETERS = {"arguments", "inputs"}
+T = TypeVar("T")
 TABULAR_TODO = ("AML038 v1 handed this tabular input over as a dataset; v2 hands over the MLTable folder: "
                 "add 'mltable' to the job's environment")
 
@@ -171,13 +173,19 @@ project.PROJECT_CACHES.append(_EXPORTING)
 def _launcher(ctx: FixContext) -> dict[str, Launched] | None:
     """How the v1 launcher of this script (a script or notebook of the same project) hands
     each named input over; None when it is unknown."""
+    return about_this_script(ctx, "launcher", _read_launcher)
+
+
+def about_this_script(ctx: FixContext, question: str, answer: Callable[[Path, Any], T | None]) -> T | None:
+    """``answer(path, settings)`` for the file being fixed, worked out once a pass; None for
+    a text that is no file (standard input)."""
     context = ctx.analysis.context
     path = getattr(context, "path", None)
     if path is None:
         return None
-    key = f"launcher:{path}"
+    key = f"{question}:{path}"
     if key not in ctx.cache:
-        ctx.cache[key] = _read_launcher(Path(path), context.settings)  # type: ignore[union-attr]
+        ctx.cache[key] = answer(Path(path), context.settings)  # type: ignore[union-attr]
     return ctx.cache[key]  # type: ignore[return-value]
 
 

@@ -18,7 +18,7 @@ from ...engine.analysis import analyse
 from ...engine.fixing.arguments import known_str
 from ...engine.fixing.rewrite import FixContext
 from ...v1api import SCRIPT_PARAMETERS, SURFACE
-from .input_datasets import launcher_text
+from .input_datasets import about_this_script, launcher_text
 
 # A file holding one of these is fixed after the others of a run (runner.fixing_order).
 FIX_AFTER_LAUNCHERS = b"get_context"
@@ -26,14 +26,7 @@ FIX_AFTER_LAUNCHERS = b"get_context"
 
 def v1_launcher(ctx: FixContext) -> project.ScriptReference | None:
     """A call of this project that starts this script through v1, as this run leaves it."""
-    context = ctx.analysis.context
-    path = getattr(context, "path", None)
-    if path is None:
-        return None
-    key = f"v1_launcher:{path}"
-    if key not in ctx.cache:
-        ctx.cache[key] = _find(Path(path), context.settings)  # type: ignore[union-attr]
-    return ctx.cache[key]  # type: ignore[return-value]
+    return about_this_script(ctx, "v1_launcher", _find)
 
 
 def _find(path: Path, settings: object) -> project.ScriptReference | None:
