@@ -925,3 +925,21 @@ def test_the_import_that_patches_labeled_datasets_stays(tmp_path: Path, mode: tu
     assert "AML099 left: the import stays for what importing it does: it patches TabularDataset" in report.stdout
     assert run(command, cwd=tmp_path).returncode in (0, 1)
     assert script.read_text() == text
+
+
+def test_a_dataset_only_mounted_into_an_unused_variable_is_said_to_be_removed(tmp_path: Path) -> None:
+    """``dataset_input = dataset.as_mount()`` that nothing reads goes with the dataset: no job
+    takes either, so neither is said to have become a job's Input."""
+    script = project(tmp_path, """\
+from azureml.core import Dataset, Workspace
+
+ws = Workspace.from_config()
+store = ws.get_default_datastore()
+dataset = Dataset.File.from_files(path=(store, "datasets"))
+dataset_input = dataset.as_mount()
+print(ws.name)
+""")
+    report = fix(script)
+    assert report.count("AML022 fixed: dataset removed: nothing uses it") == 2, report
+    assert "the Input(...) of the jobs that read it" not in report
+    assert "dataset" not in script.read_text()

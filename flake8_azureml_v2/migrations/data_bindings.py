@@ -100,9 +100,20 @@ def providers(ctx: FixContext, code: str, description: str) -> Iterator[Rewrite]
         unit.edits.append(ctx.delete(statement))
         unit.consumes.extend(holders_in(value, ctx))
         unit.findings.extend(findings_in(value, ctx))
-        if not binding.uses:  # no job takes it: say that it only goes
+        if _reaches_nothing(binding, ctx):  # no job takes it: say that it only goes
             unit.description = f"{description.split(' -> ')[0]} removed: nothing uses it"
         yield unit
+
+
+def _reaches_nothing(binding: Binding, ctx: FixContext) -> bool:
+    """No use, or only uses that make a variable nothing uses (``m = ds.as_mount()``,
+    removed with it): no job reads the data."""
+    for use in binding.uses:
+        statement = ctx.statement_of(use)
+        made = [b for b in ctx.bindings_at(statement) if b.node is statement] if isinstance(statement, ast.Assign) else []
+        if not made or any(b.uses for b in made):
+            return False
+    return True
 
 
 def _opaque_registration(value: ast.expr, ctx: FixContext) -> bool:
