@@ -49,7 +49,12 @@ _ROW_HELPER_SOURCE = f"""def {ROW_HELPER}(name, description=None, **columns):
 def use_log_helper(ctx: FixContext, unit: Rewrite, row: bool = False) -> bool:
     """Make ``unit`` write the run-time logging helper (and the row helper); False
     (and refused) when a name is taken."""
-    wanted = {LOG_HELPER: _LOG_HELPER_SOURCE, **({ROW_HELPER: _ROW_HELPER_SOURCE} if row else {})}
+    return use_helpers(ctx, unit, {LOG_HELPER: _LOG_HELPER_SOURCE, **({ROW_HELPER: _ROW_HELPER_SOURCE} if row else {})})
+
+
+def use_helpers(ctx: FixContext, unit: Rewrite, wanted: dict[str, str]) -> bool:
+    """Make ``unit`` write these module-level helpers (name -> source); False (and refused)
+    when a name already means something else in the module."""
     for name in wanted:
         if name in ctx.names_in_module and name not in ctx.module_functions:
             unit.refuse(f"`{name}` already names something else in this module")

@@ -18,6 +18,7 @@ from ._shared import (
     replace,
     run_calls,
     text,
+    use_helpers,
 )
 
 SIGNATURE = ["name", "path", "plot", "description"]
@@ -101,10 +102,8 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
         unit.description = "run.log_image(plot=) -> mlflow.log_figure() as '<name>.png'"
         replace(ctx, unit, call, f"mlflow.log_figure({figure}, {artifact})")
         return
-    if PLOT_HELPER in ctx.names_in_module and PLOT_HELPER not in ctx.module_functions:
-        unit.refuse(f"`{PLOT_HELPER}` already names something else in this module")
+    if not use_helpers(ctx, unit, {PLOT_HELPER: _PLOT_HELPER_SOURCE}):
         return
-    unit.helpers[PLOT_HELPER] = _PLOT_HELPER_SOURCE
     unit.description = "run.log_image(plot=) -> a helper that saves the plot as '<name>.png' and logs it"
     unit.notes.append(f"{describe(ctx, plot)} is not a Figure pyplot made here, so the helper draws it with "
                       "savefig() as v1 did (mlflow.log_figure takes only a Figure)")
