@@ -85,3 +85,18 @@ def test_calls_continued_with_backslashes_are_migrated(tmp_path) -> None:
     assert "AML002 fixed" in report and "internal error" not in report, report
     assert "command(code='.', \\\n" in script.read_text()
     ast.parse(script.read_text())
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("f(a, b=1)", "f(a, b=1, x=0)"),
+    ("f(\n    a,\n    b=1,\n)", "f(\n    a,\n    b=1,\n    x=0,\n)"),
+    # the last line holds two arguments: the new one lines up with its first, not with a fixed step
+    ("if c:\n    g = f(\n        a, b=1\n    )", "if c:\n    g = f(\n        a, b=1,\n        x=0\n    )"),
+    # the last argument shares the bracket's line: one level in from that line
+    ("if c:\n    g = f(a, b=1\n    )", "if c:\n    g = f(a, b=1,\n        x=0\n    )"),
+])
+def test_an_appended_argument_follows_the_list_layout(source: str, expected: str) -> None:
+    call = SgRoot(source, "python").root().find(kind="call")
+    result = apply_edits(source, listedit.append(source, call.field("arguments"), ["x=0"], "\n"))
+    assert result == expected
+    ast.parse(result)

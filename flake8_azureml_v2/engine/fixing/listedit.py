@@ -110,9 +110,10 @@ def append(text: str, container: SgNode, new: list[str], newline: str, kept: lis
             return [Edit(trailing.range().end.index, trailing.range().end.index, " " + ", ".join(new))]
         return [Edit(last.end, last.end, ", " + ", ".join(new))]
     indent_start = line_start(text, last.start)
-    indent = text[indent_start:last.start]
-    if indent.strip():
-        indent = " " * 4
+    line = text[indent_start:last.start]
+    indent = line[:len(line) - len(line.lstrip(" \t"))]
+    if container.range().start.index >= indent_start:
+        indent += " " * 4  # the last element shares the opening bracket's line: one level in from it
     if trailing is not None:
         anchor = line_break(text, trailing.range().end.index)
         block = "".join(f"{newline}{indent}{item}," for item in new)
