@@ -943,3 +943,23 @@ print(ws.name)
     assert report.count("AML022 fixed: dataset removed: nothing uses it") == 2, report
     assert "the Input(...) of the jobs that read it" not in report
     assert "dataset" not in script.read_text()
+
+
+def test_a_dataset_built_in_a_loop_is_left_saying_so_and_nothing_claims_a_new_object(tmp_path: Path) -> None:
+    """Each pass of the loop builds and registers another dataset: no one v2 object stands for
+    them, and with the dataset left, the workspace and datastore kept for it have no new
+    counterpart either, so their lines must not say that migrated code uses one."""
+    script = project(tmp_path, """\
+        from azureml.core import Workspace, Datastore, Dataset
+
+        ws = Workspace.from_config()
+        datastore = Datastore.get(ws, "workspaceblobstore")
+        for split in ["train", "test"]:
+            dataset = Dataset.Tabular.from_delimited_files(path=[(datastore, "{}/*.csv".format(split))])
+            dataset.register(workspace=ws, name="data_{}".format(split), create_new_version=True)
+        """)
+    before = script.read_text()
+    report = fix(script)
+    assert "AML022 left: `dataset` is assigned inside a loop;" in report, report
+    assert "AML020 left: `ws` is also used at line 7 (`ws`), which stays as it is; v2:" in report, report
+    assert "beside it" not in report and script.read_text() == before, report

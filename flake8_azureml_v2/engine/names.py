@@ -111,6 +111,11 @@ class Binding:
     scope: Scope
     uses: list[ast.Name] = field(default_factory=list)
     conditional: bool = False  # bound inside an if/try/loop: its value may not hold later
+    within: str = ""  # the innermost block that makes it conditional, for messages: "a loop", "an if", ...
+
+    def conditional_detail(self) -> str:
+        """Why a fix cannot follow the value, for a refusal: the block it is assigned in."""
+        return f"`{self.name}` is assigned inside {self.within or 'a conditional block'}"
 
 
 @dataclass
@@ -267,6 +272,7 @@ class _Walker(ast.NodeVisitor):
         self.function_stack: list[ast.AST] = []
         self.scope = model.module_scope
         self.conditional = 0
+        self.blocks: list[str] = []  # the conditional blocks around the statement walked, innermost last
         self.memo: dict[int, Value] = {}
         self.v1_names: set[str] = set()  # every name ever bound to something v1
         self._v1_pattern: re.Pattern[str] | None = None
@@ -344,11 +350,13 @@ class _Walker(ast.NodeVisitor):
         if (self.conditional and existing is not None and is_v1_value(existing.value, surface)
                 and not is_v1_value(value, surface)):
             # a fallback never erases the v1 binding, but a fix must still know the name can hold it
-            self.model.bindings.append(Binding(name, value, node, self._held_scope(), conditional=True))
+            self.model.bindings.append(Binding(name, value, node, self._held_scope(), conditional=True,
+                                               within=self.blocks[-1] if self.blocks else ""))
             return
         if is_v1_value(value, surface):
             self.v1_names.add(name)
-        binding = Binding(name, value, node, self._held_scope(), conditional=self.conditional > 0)
+        binding = Binding(name, value, node, self._held_scope(), conditional=self.conditional > 0,
+                          within=self.blocks[-1] if self.conditional else "")
         self.scope.names[name] = binding
         self.model.bindings.append(binding)
 
@@ -562,8 +570,8 @@ class _Walker(ast.NodeVisitor):
         annotations = {name: value if value is not None else from_calls.get(name) for name, value in annotations.items()}
         if not self._may_involve_v1(node, annotations):
             return
-        outer_scope, outer_conditional = self.scope, self.conditional
-        self.scope, self.conditional = self._new_scope("function", parent), 0
+        outer_scope, outer_conditional, outer_blocks = self.scope, self.conditional, self.blocks
+        self.scope, self.conditional, self.blocks = self._new_scope("function", parent), 0, []
         self.memo.clear()
         self.function_stack.append(node)
         for name, value in annotations.items():
@@ -575,7 +583,7 @@ class _Walker(ast.NodeVisitor):
             for stmt in node.body:
                 self.visit(stmt)
         self.function_stack.pop()
-        self.scope, self.conditional = outer_scope, outer_conditional
+        self.scope, self.conditional, self.blocks = outer_scope, outer_conditional, outer_blocks
         self.memo.clear()
 
     def visit_Return(self, node: ast.Return) -> None:
@@ -650,10 +658,12 @@ class _Walker(ast.NodeVisitor):
         self.memo.clear()
         self.bind(node.name, Local(node.name), node)
 
-    def _conditional_block(self, statements: list[ast.stmt]) -> None:
+    def _conditional_block(self, statements: list[ast.stmt], within: str) -> None:
         self.conditional += 1
+        self.blocks.append(within)
         for stmt in statements:
             self.visit(stmt)
+        self.blocks.pop()
         self.conditional -= 1
 
     def visit_If(self, node: ast.If) -> None:
@@ -663,36 +673,40 @@ class _Walker(ast.NodeVisitor):
             for stmt in node.body:
                 self.visit(stmt)
             return
-        self._conditional_block(node.body)
-        self._conditional_block(node.orelse)
+        self._conditional_block(node.body, "an if")
+        self._conditional_block(node.orelse, "an if")
 
     def visit_While(self, node: ast.While) -> None:
         self.visit(node.test)
-        self._conditional_block(node.body)
-        self._conditional_block(node.orelse)
+        self._conditional_block(node.body, "a loop")
+        self._conditional_block(node.orelse, "a loop")
 
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         self.visit(node.iter)
         self.conditional += 1
+        self.blocks.append("a loop")
         self.bind_target(node.target, None, node)
+        self.blocks.pop()
         self.conditional -= 1
-        self._conditional_block(node.body)
-        self._conditional_block(node.orelse)
+        self._conditional_block(node.body, "a loop")
+        self._conditional_block(node.orelse, "a loop")
 
     visit_AsyncFor = visit_For
 
     def visit_Try(self, node: ast.Try) -> None:
-        self._conditional_block(node.body)
+        self._conditional_block(node.body, "a try")
         for handler in node.handlers:
             if handler.type is not None:
                 self.visit(handler.type)
             self.conditional += 1
+            self.blocks.append("an except")
             if handler.name:
                 self.bind(handler.name, None, handler)
+            self.blocks.pop()
             self.conditional -= 1
-            self._conditional_block(handler.body)
-        self._conditional_block(node.orelse)
-        self._conditional_block(node.finalbody)
+            self._conditional_block(handler.body, "an except")
+        self._conditional_block(node.orelse, "a try")
+        self._conditional_block(node.finalbody, "a try")
 
     visit_TryStar = visit_Try
 
@@ -709,6 +723,7 @@ class _Walker(ast.NodeVisitor):
     def visit_Match(self, node: ast.Match) -> None:
         self.visit(node.subject)
         self.conditional += 1
+        self.blocks.append("a match")
         for case in node.cases:
             for capture in ast.walk(case.pattern):
                 name = getattr(capture, "name", None)
@@ -718,6 +733,7 @@ class _Walker(ast.NodeVisitor):
                 self.visit(case.guard)
             for stmt in case.body:
                 self.visit(stmt)
+        self.blocks.pop()
         self.conditional -= 1
 
     # -- expressions -------------------------------------------------------

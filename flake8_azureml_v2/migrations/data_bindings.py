@@ -84,7 +84,7 @@ def providers(ctx: FixContext, code: str, description: str) -> Iterator[Rewrite]
         unit.alive_description = "kept for the v1 code that still uses it; the migrated jobs write their own paths"
         unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
         if binding.conditional and binding.uses:
-            yield unit.refuse(f"`{binding.name}` is assigned conditionally", RefusalKind.DATA_FLOW)
+            yield unit.refuse(binding.conditional_detail(), RefusalKind.DATA_FLOW)
             continue
         if not binding.uses and _looks_up(value, ctx):
             yield _existence_check(unit, binding, value, ctx)

@@ -422,7 +422,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
                                           binding=binding), ctx)
         elif binding is not None and binding.conditional:
             yield Rewrite("AML021", site.node, "v1 Environment -> v2").refuse(
-                f"`{binding.name}` is assigned conditionally", RefusalKind.DATA_FLOW)
+                binding.conditional_detail(), RefusalKind.DATA_FLOW)
         elif binding is not None:
             yield _built(site.node, member, binding, ctx)
         elif member in ("from_conda_specification", "from_pip_requirements"):

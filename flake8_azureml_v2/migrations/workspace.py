@@ -229,6 +229,7 @@ def _beside(unit: Rewrite, binding: Binding, client_call: str, ctx: FixContext) 
     if made:
         unit.alive_counterpart = made
         unit.alive_edits = []
+        unit.counterpart_present = True
         return
     name = ctx.fresh_name(CLIENT_NAME) if unit.counterpart == binding.name else unit.counterpart
     unit.alive_counterpart = name

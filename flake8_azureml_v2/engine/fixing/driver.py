@@ -622,6 +622,10 @@ def _record_refusals(result: _Pass, plan: planner.Plan, ctx: FixContext, known: 
     modes = plan.modes(applied)
     for rewrite in rewrites:
         refusal = plan.refused.get(id(rewrite)) or plan.stays.get(id(rewrite))
+        if (refusal is not None and not rewrite.counterpart_present and id(rewrite) in applied
+                and plan.is_idle(rewrite, applied, modes)):
+            # no new object beside the old one: nothing migrated uses it, and no earlier run made it
+            refusal = replace(refusal, detail=refusal.detail.removesuffix(planner.BESIDE))
         if refusal is None and modes.get(id(rewrite), False):
             refusal = _kept_for(rewrite, plan, modes)
         if refusal is None:

@@ -31,6 +31,8 @@ Permission = Callable[[Finding], "Refusal | None"]
 SafetyOf = Callable[[str], FixSafety]
 
 UNSAFE_DETAIL = "unsafe fix (may change runtime behaviour): enable it with --unsafe-fixes"
+# Said of an object kept beside its new counterpart, unless no migrated code ends up using the counterpart.
+BESIDE = "; the migrated code uses the new object beside it"
 
 
 @dataclass
@@ -316,15 +318,14 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
         elif rewrite.must_keep_alive and rewrite.binding is not None:
             plan.stays[id(rewrite)] = Refusal(RefusalKind.DATA_FLOW, (
                 f"{rewrite.keep_reason}, so it stays as it is" if rewrite.keep_reason else
-                f"another module of the project imports `{rewrite.binding.name}`, so it stays; "
-                "the migrated code uses the new object beside it"))
+                f"another module of the project imports `{rewrite.binding.name}`, so it stays{BESIDE}"))
     for rewrite in plan.accepted():
         if rewrite.can_keep_alive and plan.untaken.get(id(rewrite)):
             use = plan.untaken[id(rewrite)][0]
             plan.stays[id(rewrite)] = Refusal(
                 RefusalKind.DATA_FLOW,
-                f"`{use.id}` is also used at {describe_use(ctx.locator, ctx, use)}, which stays as it is; "
-                "the migrated code uses the new object beside it", (use.lineno,))
+                f"`{use.id}` is also used at {describe_use(ctx.locator, ctx, use)}, which stays as it is{BESIDE}",
+                (use.lineno,))
     _check_accepted(plan, shared, provider, ctx)
     return plan
 

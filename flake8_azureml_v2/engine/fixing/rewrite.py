@@ -57,6 +57,8 @@ class Rewrite:
     # each mode; None where this rewrite has no counterpart to offer.
     counterpart: str | None = None
     alive_counterpart: str | None = None
+    # The kept-alive counterpart is already in the code (an earlier run added it beside the old object).
+    counterpart_present: bool = False
     # Module-level helper functions the new code calls: name -> source (with
     # symbols), written once per module, after its imports.
     helpers: dict[str, str] = field(default_factory=dict)
