@@ -362,3 +362,26 @@ def test_string_parameters_reach_the_script_as_one_argument_each(tmp_path: Path)
                                                          "'import json, sys; print(json.dumps(sys.argv[1:]))'"))
     shown = run(["bash", "-c", filled], cwd=tmp_path)
     assert json.loads(shown.stdout) == ["--note", "", "--sizes", "48, 96, 192", "--epochs", "5"]
+
+
+def test_a_step_without_compute_target_runs_on_its_runconfig_target(tmp_path: Path) -> None:
+    """v1 uses rc.target only when the step names no compute_target of its own: each
+    step then runs on the cluster its RunConfiguration names."""
+    program = PIPELINE.replace("run_config.environment = env",
+                               'run_config.environment = env\nrun_config.target = "gpu-cluster"')
+    program = program.replace("    compute_target=aml_compute,\n    runconfig=run_config,\n", "    runconfig=run_config,\n", 2)
+    assert program.count("compute_target=aml_compute") == 1
+    job, _, _ = _migrate(tmp_path, program)
+    computes = {name: node.get("compute") for name, node in job["jobs"].items()}
+    default = job.get("settings", {}).get("default_compute")
+    assert {name: compute or default for name, compute in computes.items()} == {
+        "train_step": "gpu-cluster", "score_step": "gpu-cluster", "eval_step": "cpu-cluster"}, (computes, default)
+
+
+def test_a_step_on_a_local_runconfig_is_left(tmp_path: Path) -> None:
+    """No compute_target and v1's default target "local": a pipeline step cannot run there."""
+    program = PIPELINE.replace("    compute_target=aml_compute,\n    runconfig=run_config,\n", "    runconfig=run_config,\n", 1)
+    script = project(tmp_path, program, "pipeline.py")
+    report = fix(script)
+    assert "AML003 left: the step has no compute_target and its runconfig's target is 'local'" in report, report
+    assert "PythonScriptStep(" in script.read_text()

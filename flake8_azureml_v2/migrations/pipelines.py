@@ -82,11 +82,12 @@ def compute_source(node: ast.expr, ctx: FixContext, consumes: list[ast.Name]) ->
     raise ValueError(f"compute_target `{snippet(ctx.locator, node)}` has a type this fix cannot know")
 
 
-def run_configuration_environment(node: ast.expr, ctx: FixContext, before: int, consumes: list[ast.Name],
-                                  todos: list[str]) -> str:
+def run_configuration_settings(node: ast.expr, ctx: FixContext, before: int, consumes: list[ast.Name],
+                               todos: list[str]) -> tuple[str, str | None]:
     """``runconfig=rc``: the environment of the RunConfiguration (migrations/runconfig.py),
-    which may be shared with other steps.  The step's compute_target wins over rc.target;
-    other settings are refused, since the step carries only the environment.  The
+    which may be shared with other steps, and the compute its target names (None for v1's
+    ``"local"``, which a pipeline step cannot run on).  The step's compute_target wins over
+    rc.target; other settings are refused, since the step carries only these two.  The
     environment's TODO comments (a documented default to check) go to ``todos``."""
     from ..engine.fixing.rewrite import Rewrite
     from ..engine.fixing.specs import Refused
@@ -102,7 +103,8 @@ def run_configuration_environment(node: ast.expr, ctx: FixContext, before: int, 
         raise ValueError(f"runconfig= also sets {', '.join(extra)}, which the step migration does not carry")
     todos.extend(t for t in found.todos if t != runconfig.LOCAL_TODO and t not in todos)
     consumes.extend(collector.consumes)
-    return found.fields["environment"]
+    local = runconfig.LOCAL_TODO in found.todos
+    return found.fields["environment"], None if local else found.fields.get("compute")
 
 
 def plan_once(kind: str, build: Callable[[ast.Call, FixContext], T], call: ast.Call, ctx: FixContext) -> T:
@@ -167,17 +169,19 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     folder = known_str(ctx, values.get("source_directory")) if "source_directory" in values else None
     line = commandline.translate(items, ctx, step_io, commandline.script_text(ctx, folder, script))
     line.check_visible(ctx, call)
-    if "compute_target" not in values:
-        raise ValueError("the step has no compute_target")
-    compute = compute_source(values["compute_target"], ctx, consumes)
+    compute = compute_source(values["compute_target"], ctx, consumes) if "compute_target" in values else None
     helpers: dict[str, str] = {}
     todos: list[str] = []
     if "runconfig" in values:
-        environment = run_configuration_environment(values["runconfig"], ctx, binding.node.lineno,  # type: ignore[attr-defined]
-                                                    consumes, todos)
+        environment, target = run_configuration_settings(values["runconfig"], ctx, binding.node.lineno,  # type: ignore[attr-defined]
+                                                         consumes, todos)
+        compute = compute or target  # the step's own compute_target wins over rc.target
     else:  # v1 ran the step in its default environment: written out once for the module
         environment = DEFAULT_ENVIRONMENT
         helpers = default_environment("AML003")
+    if compute is None:
+        raise ValueError("the step has no compute_target" + (" and its runconfig's target is 'local'"
+                                                              if "runconfig" in values else ""))
     helpers.update(line.helpers)
     plan = StepPlan(call, binding, _fresh(ctx, f"{binding.name}_component"), binding.name, line, compute,
                     consumes=consumes + line.consumes, notes=list(line.notes), helpers=helpers,
