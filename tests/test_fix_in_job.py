@@ -723,3 +723,22 @@ def test_a_launcher_that_logs_itself_is_fixed_before_its_script(tmp_path: Path) 
     assert "mlflow.log_metric('accuracy', 0.9)" in script.read_text(), report
     assert "config = command(" in (tmp_path / "submit.py").read_text()
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
+@pytest.mark.parametrize("folder", [r"/Users/someone/code/project", r"C:\Users\someone\code\other", "/home/me/jobs"])
+def test_a_launcher_naming_its_authors_checkout_still_holds_its_script(tmp_path: Path, folder: str) -> None:
+    """``source_directory`` is the author's absolute path, not on this machine: the launcher
+    means its own folder (or a project folder of that name, ``jobs`` here), so the script
+    it runs with v1 keeps logging with v1."""
+    (tmp_path / "pyproject.toml").write_text("")
+    project = tmp_path / "project"
+    (project / "jobs").mkdir(parents=True)
+    (project / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    launcher = V1_LAUNCHER.format(after="print(run.get_details()['runDefinition'])")
+    (project / "submit.py").write_text(launcher.replace('source_directory="."', f"source_directory=r{folder!r}"))
+    script = (project / "jobs" if folder.endswith("jobs") else project) / "a_train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert "run.log('accuracy', 0.9)" in script.read_text(), report
+    where = "../submit.py" if folder.endswith("jobs") else "submit.py"
+    assert f"AML012 left: its launcher {where}:4 still runs it with v1" in report, report

@@ -304,7 +304,26 @@ def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) 
         except ValueError:
             return False
         return relative == script or relative.endswith(os.sep + script)
-    return any(Path(os.path.normpath(base / folder / script)) == path for base in (here, root))
+    if any(Path(os.path.normpath(base / folder / script)) == path for base in (here, root)):
+        return True
+    name = _checkout_folder_name(folder)
+    # an author's checkout: the launcher's own folder, or one of the project's with the same name
+    return name is not None and (Path(os.path.normpath(here / script)) == path
+                                 or _ends_with(path, [name, *Path(script).parts]))
+
+
+def _checkout_folder_name(folder: str) -> str | None:
+    """The last folder of an absolute ``source_directory`` that is not on this machine (the
+    author's checkout, ``/Users/me/code/project``), else None."""
+    windows = len(folder) > 2 and folder[0].isalpha() and folder[1] == ":" and folder[2] in "\\/"
+    if not (windows or folder.startswith(("/", "\\"))) or os.path.isdir(folder):
+        return None
+    parts = [part for part in folder.replace("\\", "/").split("/") if part not in ("", ".")]
+    return parts[-1] if parts and parts[-1] != ".." else None
+
+
+def _ends_with(path: Path, parts: list[str]) -> bool:
+    return len(path.parts) >= len(parts) and list(path.parts[-len(parts):]) == parts
 
 
 _INDEXES: dict[tuple[Path, tuple[str, ...]], ProjectIndex] = {}
