@@ -40,7 +40,7 @@ from .engine.source import Encoding, declared_encoding, decode_file
 from .notebook_files import Notebook, cell_text, read_notebook
 from .notebooks import (
     Parts, Program as JoinedCells, WrittenFile, is_notebook, names_in_ipython_calls, names_read_by_magics, names_spelled,
-    parse_problem, take_apart, written_path, written_settings,
+    Launched, parse_problem, take_apart, written_path, written_settings,
 )
 
 APPEND_REFUSAL = "the cell appends to a file (%%writefile -a), so it is not fixed"
@@ -88,6 +88,7 @@ class Program:
         self.numbered = numbered  # whether places name a cell (notebooks)
         self.model: Model | None = None
         self.tree: ast.Module | None = None  # the parsed text, when the document has parsed it already
+        self.fixed_text: str | None = None  # the text once a fix has run over it
 
     def locate(self, line: int, text: str) -> tuple[int, int]:
         """(0-based cell index, 1-based line in that cell) of line ``line`` of ``text``."""
@@ -313,6 +314,10 @@ class NotebookDocument(Document):
         # The written files need the notebook's names before any fix (``script=`` and the
         # constants that expand ``$folder/train.py``).
         model = main.model if main.model is not None else analyse(main.text, path=self.path, settings=settings).model
+        fixed = main.fixed_text if main.fixed_text is not None else main.text
+        # which calls still run a written file once the cells are fixed (the cells' fix came first)
+        left = model if fixed == main.text else analyse(fixed, path=self.path, settings=settings).model
+        launched = Launched(left, lambda line: main.line_name(line, fixed))
         where = self.path.parent if self.path is not None else Path.cwd()
         for written in self.parts.written:
             language = written.language(model)
@@ -324,7 +329,7 @@ class NotebookDocument(Document):
                     self.skipped.append((written.cell, problem))
                 continue
             yield WrittenCell(written, written_path(written, where, model),
-                              written_settings(written, where, self.path, self.parts, model, settings))
+                              written_settings(written, where, self.path, self.parts, model, settings, launched))
         self.skipped.sort()
 
     def cell_text(self, index: int) -> str:

@@ -585,6 +585,8 @@ def expand(target: str, model: Model | None) -> str | None:
 
 
 def _names_it(written: WrittenFile, target: str | None, folder: str | None, script: str) -> bool:
+    if folder is project.UNKNOWN_FOLDER:
+        folder = None
     if target is None:  # the folder is a variable this tool cannot know: compare file names
         return os.path.basename(os.path.normpath(written.target)) == os.path.basename(os.path.normpath(script))
     target = os.path.normpath(target)
@@ -594,8 +596,17 @@ def _names_it(written: WrittenFile, target: str | None, folder: str | None, scri
     return target == wanted or target.endswith(os.sep + wanted)
 
 
+@dataclass(frozen=True)
+class Launched:
+    """The notebook's cells as its fix leaves them (or None: nothing of v1 is left), and how
+    a message names one of their lines: the calls there still run the files it writes."""
+
+    model: Model | None
+    line_name: Callable[[int], str]
+
+
 def written_settings(written: WrittenFile, where: Path, path: Path | None, parts: Parts,
-                     model: Model | None, settings: Settings) -> Settings:
+                     model: Model | None, settings: Settings, launched: Launched | None = None) -> Settings:
     """Settings for a written file, carrying why it is a training script when the notebook shows it."""
     target = expand(written.target, model)
     if model is not None:
@@ -604,9 +615,13 @@ def written_settings(written: WrittenFile, where: Path, path: Path | None, parts
         naming = [reference for folder, script, reference in project.script_references(model, path or Path("-"))
                   if _names_it(written, target, folder, script)]
         if naming:
+            still = [] if launched is None or launched.model is None else [
+                reference for folder, script, reference in project.script_references(launched.model, path or Path("-"))
+                if _names_it(written, target, folder, script)]
             return replace(settings, training_evidence=(
                 f"{name}:{locate(naming[0].line)} names it with {naming[0].parameter}="),
-                launchers=tuple(reference.launcher for reference in naming), named_in=path)
+                launchers=tuple(reference.launcher for reference in naming), named_in=path,
+                unmigrated_launcher=launched.line_name(still[0].line) if still else None)
     if target is not None and not (where / target).exists():
         pattern = files.matching_pattern(where / target, settings.training_scripts, settings.base)
         if pattern is not None:

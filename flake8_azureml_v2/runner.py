@@ -264,6 +264,7 @@ def _fix_program(result: FileResult, document: Document, program: Program, selec
                        unsafe=fixing.unsafe, analysed=analysed, hidden=program.hidden_names(), tree=program.tree,
                        proposals=proposals)
     changed = outcome.text != program.text
+    program.fixed_text = outcome.text
     if changed and document.unwritable() is not None:  # every finding is left, with why
         program.refusal = document.unwritable()
         _fix_program(result, document, program, selection, fixing, analysed)

@@ -742,3 +742,58 @@ def test_a_launcher_naming_its_authors_checkout_still_holds_its_script(tmp_path:
     assert "run.log('accuracy', 0.9)" in script.read_text(), report
     where = "../submit.py" if folder.endswith("jobs") else "submit.py"
     assert f"AML012 left: its launcher {where}:4 still runs it with v1" in report, report
+
+
+WRITING_NOTEBOOK_CELLS = [
+    "from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n"
+    "ws = Workspace.from_config()\n"
+    "env = Environment.from_conda_specification(name='env', file_path='conda.yml')",
+    "%%writefile ./jobs/train.py\nfrom azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)",
+    "config = ScriptRunConfig(source_directory='./jobs', script='train.py', compute_target={compute}, environment=env)\n"
+    "run = Experiment(ws, 'exp').submit(config)",
+]
+
+
+@pytest.mark.parametrize(("compute", "moves"), [("'cpu-cluster'", True), ("cluster_made_elsewhere", False)])
+def test_a_written_script_moves_to_mlflow_only_with_the_notebook_call_that_runs_it(
+        tmp_path: Path, compute: str, moves: bool) -> None:
+    """The notebook writes the script (not on disk yet) and submits it: its cells are fixed
+    first, and the written script follows only a submit that left v1 in that fix."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+              "source": source.format(compute=compute)} for source in WRITING_NOTEBOOK_CELLS]
+    notebook = tmp_path / "train.ipynb"
+    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1))
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    written = json.loads(notebook.read_text())["cells"][1]["source"]
+    assert ("mlflow.log_metric('accuracy', 0.9)" in "".join(written)) is moves, report
+    if not moves:
+        assert ("train.ipynb:cell 2:5:1: AML012 left: its launcher train.ipynb:cell 3:1 still runs it with v1, "
+                "whose environment was made without mlflow") in report, report
+    assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
+@pytest.mark.parametrize("launch", [
+    # the folder is computed at run time
+    "ScriptRunConfig(source_directory=str(Path(__file__).parents[1] / 'src'), script='a_train.py', {rest})",
+    # the launcher copies the script into a folder it then names
+    "shutil.copy('src/a_train.py', './staged'); ScriptRunConfig(source_directory='./staged', script='a_train.py', {rest})",
+])
+def test_a_launcher_whose_folder_is_not_known_here_holds_a_script_of_that_name(tmp_path: Path, launch: str) -> None:
+    """The launcher names ``a_train.py`` in a folder this run cannot place: the script of that
+    name may be the one it runs with v1, so it keeps logging with v1."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    launcher = V1_LAUNCHER.format(after="print(run.get_details()['runDefinition'])").replace(
+        'config = ScriptRunConfig(source_directory=".", script="a_train.py", compute_target="cpu-cluster", environment=env)',
+        "config = " + launch.format(rest="compute_target='cpu-cluster', environment=env"))
+    (tmp_path / "ops").mkdir()
+    (tmp_path / "ops" / "submit.py").write_text("import shutil\nfrom pathlib import Path\n" + launcher)
+    (tmp_path / "src").mkdir()
+    script = tmp_path / "src" / "a_train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert "run.log('accuracy', 0.9)" in script.read_text(), report
+    assert "AML012 left: its launcher ../ops/submit.py:" in report, report

@@ -74,6 +74,10 @@ class ScriptReference:
         return f"{where}:{self.label or self.line} names it with {self.parameter}="
 
 
+# The folder of a script reference whose source_directory= is given but not known here.
+UNKNOWN_FOLDER = "\0unknown"
+
+
 def script_references(model: Model, orchestrator: Path) -> Iterable[tuple[str | None, str, ScriptReference]]:
     """(source directory or None, script path, reference) for every script a module names."""
     for call in model.calls:
@@ -87,8 +91,12 @@ def script_references(model: Model, orchestrator: Path) -> Iterable[tuple[str | 
         script = _argument(call, script_pos, script_name)
         if not isinstance(script, Const) or not script.value.strip():
             continue
-        folder = _argument(call, folder_pos, folder_name)
+        node, folder = call.argument(-1 if folder_pos is None else folder_pos, folder_name)
         folder_value = folder.value if isinstance(folder, Const) else None
+        spread = any(isinstance(a, ast.Starred) for a in call.node.args) or any(
+            k.arg is None for k in call.node.keywords)
+        if folder_value is None and (node is not None or spread):
+            folder_value = UNKNOWN_FOLDER  # a folder is given, but not as a value known here
         yield folder_value, script.value, ScriptReference(orchestrator, call.node.lineno, script_name,
                                                           launcher=callee.qualname)
 
@@ -285,19 +293,26 @@ class ProjectIndex:
     def reference_to(self, path: Path) -> ScriptReference | None:
         return next(self.references_to(path), None)
 
-    def references_to(self, path: Path) -> Iterator[ScriptReference]:
-        """Every call in the project that names ``path`` as the script it runs."""
+    def references_to(self, path: Path, loose: bool = False) -> Iterator[ScriptReference]:
+        """Every call in the project that names ``path`` as the script it runs.
+
+        ``loose`` adds the calls that may name it: the script's name with a folder this
+        index cannot place (one computed at run time, or where no such file is yet, as
+        when the launcher copies the script there first)."""
         path = Path(os.path.normpath(path))
         self._ready_for(path.name)
         for orchestrator in self.mentions.get(path.name, ()):
             for folder, script, reference in self._references(orchestrator):
-                if _names(path, orchestrator.parent, folder, script, self.root):
+                if _names(path, orchestrator.parent, folder, script, self.root) or (
+                        loose and _may_name(path, orchestrator.parent, folder, script, self.root)):
                     yield reference
 
 
 def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) -> bool:
     """Does ``script=`` (with ``source_directory=folder``) in a file in ``here`` name ``path``?"""
     script = os.path.normpath(script)
+    if folder is UNKNOWN_FOLDER:
+        folder = None  # read as the launcher's own folder, the likeliest
     if folder is None:
         try:
             relative = str(path.relative_to(here))
@@ -310,6 +325,17 @@ def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) 
     # an author's checkout: the launcher's own folder, or one of the project's with the same name
     return name is not None and (Path(os.path.normpath(here / script)) == path
                                  or _ends_with(path, [name, *Path(script).parts]))
+
+
+def _may_name(path: Path, here: Path, folder: str | None, script: str, root: Path) -> bool:
+    """``script=`` ends like ``path``, and the file it names is not one this index can find."""
+    script = os.path.normpath(script)
+    if not _ends_with(path, list(Path(script).parts)):
+        return False
+    if folder is UNKNOWN_FOLDER:
+        return True
+    bases = [here / script] if folder is None else [here / folder / script, root / folder / script]
+    return not any(os.path.isfile(os.path.normpath(base)) for base in bases)
 
 
 def _checkout_folder_name(folder: str) -> str | None:

@@ -25,3 +25,6 @@ class Settings:
     # Set with it: the file on disk whose text holds this program and names it (the notebook that
     # writes the script), so that file's other uses of the script can be looked at too.
     named_in: Path | None = None
+    # Set with it: where in that file a call naming it still stands once this run has fixed the file
+    # (``cell 5:1``), or None when none is left: that call runs the program as it was written for.
+    unmigrated_launcher: str | None = None

@@ -218,8 +218,9 @@ def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflo
 
         launcher = v1_launcher(ctx)
         if launcher is not None:
+            here = getattr(ctx.analysis.context, "path", None)
             try:
-                where = os.path.relpath(launcher.orchestrator, os.path.dirname(ctx.analysis.context.path))  # type: ignore[union-attr]
+                where = os.path.relpath(launcher.orchestrator, os.path.dirname(here)) if here else launcher.orchestrator.name
             except ValueError:  # another drive
                 where = str(launcher.orchestrator)
             unit.refuse(f"its launcher {where}:{launcher.label or launcher.line} still runs it with v1, whose "

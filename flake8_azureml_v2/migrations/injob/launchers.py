@@ -25,13 +25,23 @@ FIX_AFTER_LAUNCHERS = b"get_context"
 
 
 def v1_launcher(ctx: FixContext) -> project.ScriptReference | None:
-    """A call of this project that starts this script through v1, as this run leaves it."""
-    return about_this_script(ctx, "v1_launcher", _find)
+    """A call of this project that starts this script through v1, as this run leaves it.
+
+    A file a notebook writes is fixed after the notebook's cells, which tell (in its
+    settings) whether one of their calls still runs it; that file is not on disk yet."""
+    settings = getattr(ctx.analysis.context, "settings", None)
+    writer = getattr(settings, "named_in", None)
+    if writer is not None and settings.unmigrated_launcher is not None:  # type: ignore[union-attr]
+        return project.ScriptReference(writer, 0, "script", label=settings.unmigrated_launcher)  # type: ignore[union-attr]
+    found = about_this_script(ctx, "v1_launcher", _find)
+    return None if found is not None and found.orchestrator == writer else found
 
 
 def _find(path: Path, settings: object) -> project.ScriptReference | None:
     try:
-        references = list(project.index_for(path, settings, SURFACE).references_to(path))  # type: ignore[arg-type]
+        index = project.index_for(path, settings, SURFACE)  # type: ignore[arg-type]
+        # with no launcher known to run this script, the nearest that may run it hold it as surely
+        references = list(index.references_to(path)) or _nearest(path, list(index.references_to(path, loose=True)))
     except (OSError, ValueError):
         return None
     for reference in references:
@@ -39,6 +49,16 @@ def _find(path: Path, settings: object) -> project.ScriptReference | None:
         if text is not None and _runs_with_v1(text, reference, path.name, settings):
             return reference
     return None
+
+
+def _nearest(path: Path, references: list[project.ScriptReference]) -> list[project.ScriptReference]:
+    """The references whose files share the most folders with ``path``: a launcher beside the
+    script (which copies it to where it runs) rather than one of a far folder with a script
+    of the same name."""
+    def shared(reference: project.ScriptReference) -> int:
+        return len(os.path.commonpath([path.parent, reference.orchestrator.parent]))
+    best = max(map(shared, references), default=0)
+    return [reference for reference in references if shared(reference) == best]
 
 
 _SEEN: dict[tuple[Path, str, str], bool] = {}
