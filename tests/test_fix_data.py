@@ -963,3 +963,18 @@ def test_a_dataset_built_in_a_loop_is_left_saying_so_and_nothing_claims_a_new_ob
     assert "AML022 left: `dataset` is assigned inside a loop;" in report, report
     assert "AML020 left: `ws` is also used at line 7 (`ws`), which stays as it is; v2:" in report, report
     assert "beside it" not in report and script.read_text() == before, report
+
+
+@pytest.mark.parametrize(("urls", "migrates"), [
+    (["http://example.com/mnist/a.gz", "http://example.com/mnist/b.gz"], False),  # a web server lists nothing
+    (["https://acct.blob.core.windows.net/data/a.csv", "https://acct.blob.core.windows.net/data/b.csv"], True),
+])
+def test_several_urls_become_a_folder_only_on_storage(tmp_path: Path, urls: list[str], migrates: bool) -> None:
+    program = _submitting(f"ds = Dataset.File.from_files({urls!r})\n", '["--data", ds.as_mount()]')
+    if migrates:
+        migrated, _, records = _run(tmp_path, program)
+        assert _job(records)["inputs"]["data"]["path"] == "https://acct.blob.core.windows.net/data/"
+        assert "the v2 input is their common parent" in migrated
+    else:
+        _left_as_written(tmp_path, program, "AML022 left: the dataset lists several files on http://example.com: a v2 "
+                         "folder input is a storage folder, and a web server's folder cannot be listed")

@@ -371,6 +371,9 @@ def where(found: list[Location], taken: Taken, code: str = "AML022", is_file: bo
             file = _looks_like_file(urls[0]) if is_file is None else is_file
             return Where(py_str(urls[0]), file, urls[0])
         root = roots.pop()
+        if _is_web_server(root):
+            raise Refused(f"the dataset lists several files on {root}: a v2 folder input is a storage folder, and a "
+                          "web server's folder cannot be listed (v1 fetched each URL)", RefusalKind.IMPOSSIBLE)
         parent = posixpath.commonpath([u[len(root):] or "/" for u in urls]) if root else posixpath.commonpath(urls)
         folder = (root + parent).rstrip("/") + "/"
         _several(urls, folder, taken, code)
@@ -383,6 +386,16 @@ def where(found: list[Location], taken: Taken, code: str = "AML022", is_file: bo
     folder = parent + "/" if parent else ""
     _several([loc.path for loc in found], folder or "/", taken, code)
     return Where(store.uri(folder), False, folder)
+
+
+# Hosts of http(s) URLs that are storage a v2 folder input can list.
+_STORAGE_HOSTS = (".blob.core.windows.net", ".dfs.core.windows.net")
+
+
+def _is_web_server(root: str) -> bool:
+    """An http(s) URL root outside Azure storage: a folder there is not something to list."""
+    scheme, _, host = root.partition("://")
+    return scheme.lower() in ("http", "https") and not host.lower().split(":")[0].endswith(_STORAGE_HOSTS)
 
 
 def _several(paths: list[str], folder: str, taken: Taken, code: str) -> None:
