@@ -395,10 +395,13 @@ def fixing_order(targets: list[Target]) -> tuple[list[Target], list[int]]:
     come after the programs that may launch them (``fix_all``'s ``late``), so that a
     launcher this run migrates is written before they are judged.  A late file that names
     another late file (``script="train.py"``) is taken in an earlier wave than it.  One run
-    then does what two would, and a second run changes nothing."""
+    then does what two would, and a second run changes nothing.  Likewise a file that
+    registers an asset comes after the late files that may read it back (``_waves``): a
+    registration moves to v2 only once no v1 reader of it is left."""
+    from .migrations import _v1_readers
     from .migrations.injob import input_datasets, launchers
 
-    markers = (input_datasets.FIX_AFTER_LAUNCHERS, launchers.FIX_AFTER_LAUNCHERS)
+    markers = (input_datasets.FIX_AFTER_LAUNCHERS, launchers.FIX_AFTER_LAUNCHERS, _v1_readers.FIX_AFTER_READERS)
     data: dict[int, bytes] = {}
     for index, target in enumerate(targets):
         try:
@@ -418,9 +421,24 @@ def fixing_order(targets: list[Target]) -> tuple[list[Target], list[int]]:
 _SCRIPT_NAME = re.compile(rb"[\w.-]+\.py\b")
 
 
+def _before(index: int, named_by: dict[int, set[int]]) -> set[int]:
+    """Every file that must be fixed before ``index``, directly or through others."""
+    found: set[int] = set()
+    work = list(named_by[index])
+    while work:
+        earlier = work.pop()
+        if earlier not in found:
+            found.add(earlier)
+            work.extend(named_by[earlier])
+    return found
+
+
 def _waves(late: list[tuple[int, Target, bytes]]) -> list[list[Target]]:
     """``late`` in waves, each file after every other late file that names it (by its file
-    name, as a launcher names its script); a cycle is taken as one wave, in path order."""
+    name, as a launcher names its script), and a file that registers after every other late
+    file that may read an asset back; a cycle is taken as one wave, in path order."""
+    from .migrations import _v1_readers
+
     by_name: dict[bytes, set[int]] = {}
     for index, target, _ in late:
         by_name.setdefault(os.path.basename(str(target.path)).encode(), set()).add(index)
@@ -430,6 +448,12 @@ def _waves(late: list[tuple[int, Target, bytes]]) -> list[list[Target]]:
             for named in by_name.get(os.path.basename(name.decode("utf-8", "replace")).encode(), ()):
                 if named != index:
                     named_by[named].add(index)
+    readers = [index for index, _, text in late if _v1_readers.READS_BACK.search(text)]
+    for index, _, text in late:
+        if _v1_readers.FIX_AFTER_READERS in text:
+            for reader in readers:  # unless the launchers' order wants the registering file first
+                if reader != index and index not in _before(reader, named_by):
+                    named_by[index].add(reader)
     waves: list[list[Target]] = []
     remaining = [(index, target) for index, target, _ in late]
     while remaining:

@@ -308,3 +308,21 @@ def test_get_model_path_of_a_name_held_in_a_local_constant(tmp_path: Path) -> No
     (tmp_path / "one").mkdir()
     (tmp_path / "one" / "score.py").write_text(text)
     assert _score(tmp_path / "one", ["model.pkl"]).endswith("azureml-models/churn/1/model.pkl")
+
+
+def test_a_registration_moves_with_the_readers_this_run_migrates(tmp_path: Path) -> None:
+    """Run over the project, the scripts that read the model back are fixed first: once they
+    read with v2, the registration moves in the same run, and a second run changes nothing.
+    (Their migrated forms, ml_client.models.get and the model-path helper, are no v1 readers.)"""
+    register = project(tmp_path, 'from azureml.core import Model, Workspace\n\nws = Workspace.from_config()\n'
+                                 'model = Model.register(workspace=ws, model_path="outputs/model.pkl", model_name="churn")\n')
+    (tmp_path / "score.py").write_text(SCORE)
+    (tmp_path / "deploy.py").write_text('from azureml.core import Workspace\nfrom azureml.core.model import Model\n\n'
+                                        'ws = Workspace.from_config()\nmodel = Model(ws, name="churn")\n'
+                                        'print(model.name, model.version)\n')
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    assert "AML070 fixed" in report and "ml_client.models.create_or_update(Model(" in register.read_text(), report
+    assert "_v1_model_path()" in (tmp_path / "score.py").read_text()
+    assert 'ml_client.models.get("churn"' in (tmp_path / "deploy.py").read_text()
+    assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout

@@ -33,21 +33,33 @@ _LOOKUPS = {
 }
 # In another file's text: a call naming the asset by a literal, or get_model_path with a computed name.
 _QUOTE = r"""\\?["']"""
-# The forms this tool migrates a reader to count too (``ml_client.data.get(name``, an
-# ``azureml:<name>@latest`` input, ``ml_client.models.get(name``, a scoring script's
-# ``_v1_model_path()``): the answer must not change on a second run, after the readers moved.
+# Other files are read as this run leaves them (they are fixed first: runner.fixing_order),
+# so only v1's forms count there; ``ml_client.models.get(`` is v2's.
+_NOT_V2 = r"(?<!client)(?<!client_\d)"
 _TEXT = {
-    DATASET: r"(?:get_by_name\([^)]*|datasets(?:\[|\.get\()|data\.get\(\s*(?:name\s*=\s*)?){q}{name}{q}"
-             r"|azureml:{name}[@:]",
-    MODEL: r"(?:Model\([^)]*|models(?:\[|\.get\()|get_model_path\(\s*(?:model_name\s*=\s*)?){q}{name}{q}"
-           r"|get_model_path\(\s*(?:model_name\s*=\s*)?(?![\s\\\"'])|_v1_model_path\(",
+    DATASET: r"(?:get_by_name\([^)]*|datasets(?:\[|\.get\()){q}{name}{q}",
+    MODEL: r"(?:Model\([^)]*|models\[|" + _NOT_V2 + r"\.models\.get\(|get_model_path\(\s*(?:model_name\s*=\s*)?)"
+           r"{q}{name}{q}|get_model_path\(\s*(?:model_name\s*=\s*)?(?![\s\\\"'])",
 }
-# Any lookup at all, for a name this fix cannot know (the migrated forms count, as above).
+# Any lookup at all, for a name this fix cannot know.
 _ANY = {
-    DATASET: r"get_by_name\(|\.datasets\b|data\.get\(|{q}azureml:(?!//)",
-    MODEL: r"Model\(\s*(?:workspace\s*=\s*)?[A-Za-z_]\w*\s*[,)]|models(?:\[|\.get\()|get_model_path\(|_v1_model_path\(",
+    DATASET: r"get_by_name\(|\.datasets\b",
+    MODEL: r"Model\(\s*(?:workspace\s*=\s*)?[A-Za-z_]\w*\s*[,)]|models\[|" + _NOT_V2 + r"\.models\.get\(|get_model_path\(",
 }
+# The scripts a notebook writes are fixed after its cells, so they are read as on disk, and the
+# forms this tool migrates their readers to count too (``ml_client.data.get(name``, an
+# ``azureml:<name>@latest`` input, ``ml_client.models.get(name``, ``_v1_model_path()``): the
+# answer must not change on a second run, after the readers moved.
+_MIGRATED_TEXT = {
+    DATASET: r"|data\.get\(\s*(?:name\s*=\s*)?{q}{name}{q}|azureml:{name}[@:]",
+    MODEL: r"|models\.get\(\s*{q}{name}{q}|_v1_model_path\(",
+}
+_MIGRATED_ANY = {DATASET: r"|data\.get\(|{q}azureml:(?!//)", MODEL: r"|models\.get\(|_v1_model_path\("}
 MAX_FILES = 2000
+# A file holding this is fixed after the files that may read an asset back (runner.fixing_order),
+# which are those matching READS_BACK: the reader a registration waits for is judged as this run leaves it.
+FIX_AFTER_READERS = b"register"
+READS_BACK = re.compile(rb"get_by_name\(|\.datasets(?:\[|\.get\()|Model\(|\.models(?:\[|\.get\()|get_model_path\(")
 
 
 def v1_reader(kind: str, name: ast.expr | None, ctx: FixContext) -> str | None:
@@ -114,9 +126,13 @@ def _in_folder(kind: str, name: str | None, ctx: FixContext) -> str | None:
     here = Path(os.path.abspath(path))
     key = (here, kind, name)
     if key not in _FOUND:  # once per process: every fixer pass asks again
-        text = _ANY[kind].format(q=_QUOTE) if name is None else _TEXT[kind].format(q=_QUOTE, name=re.escape(name))
-        pattern = re.compile(text.encode())
-        _FOUND[key] = _first_match(pattern, _neighbours(here, settings), here)
+        if name is None:
+            v1, migrated = _ANY[kind].format(q=_QUOTE), _MIGRATED_ANY[kind].format(q=_QUOTE)
+        else:
+            v1 = _TEXT[kind].format(q=_QUOTE, name=re.escape(name))
+            migrated = _MIGRATED_TEXT[kind].format(q=_QUOTE, name=re.escape(name))
+        patterns = (re.compile(v1.encode()), re.compile((v1 + migrated).encode()))
+        _FOUND[key] = _first_match(patterns, _neighbours(here, settings), here)
     return _FOUND[key]
 
 
@@ -144,13 +160,17 @@ _NEIGHBOURS: dict[tuple[Path, Path, tuple[str, ...]], list[Path]] = {}
 project.PROJECT_CACHES.append(_NEIGHBOURS)
 
 
-def _first_match(pattern: re.Pattern[bytes], paths: Iterable[Path], here: Path) -> str | None:
+def _first_match(patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]], paths: Iterable[Path],
+                 here: Path) -> str | None:
+    """The first reader in ``paths``: v1's forms in another file as this run leaves it, and
+    v1's or the migrated forms in the scripts the program's own notebook writes."""
+    v1, with_migrated = patterns
     for path in paths:
-        try:  # as on disk, not as this run fixed it: the answer must not depend on the order files are fixed in
-            data = files.read_regular(path, limit=2_000_000)
+        try:
+            data = files.read_regular(path, limit=2_000_000) if path == here else files.read_as_fixed(path, limit=2_000_000)
         except (OSError, files.TooLarge):
             continue
-        found = pattern.search(data) if path != here else _in_written_files(pattern, path, data)
+        found = v1.search(data) if path != here else _in_written_files(with_migrated, path, data)
         if found is not None:
             try:
                 shown = path.relative_to(here.parent)

@@ -180,8 +180,8 @@ def _items(ctx: FixContext) -> Iterator[Rewrite]:
 
 MODEL_PATH_HELPER = "_v1_model_path"
 _MODEL_PATH_SOURCE = f'''def {MODEL_PATH_HELPER}():
-    """Model.get_model_path() in a v2 deployment: the model folder (AZUREML_MODEL_DIR), or the one
-    entry inside it, as v1 returned it; a v2 deployment serves one model."""
+    """What v1's Model.get_model_path returned, in a v2 deployment: the model folder
+    (AZUREML_MODEL_DIR), or the one entry inside it; a v2 deployment serves one model."""
     folder = {symbol("os")}.environ["AZUREML_MODEL_DIR"]
     entries = {symbol("os")}.listdir(folder)
     return {symbol("os")}.path.join(folder, entries[0]) if len(entries) == 1 else folder
