@@ -196,3 +196,23 @@ env.docker.base_image = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-
     report = fix(script)
     assert "AML021 left: `env` is used at line 6 before all its settings are made" in report, report
     assert "print(env.docker.base_image)" in script.read_text()
+
+
+def test_a_fetched_environment_adds_no_client_beside_a_workspace_that_stays(tmp_path: Path) -> None:
+    """A registered environment becomes its reference string, which needs no MLClient: beside
+    a workspace that v1 code still uses, no client is made for it (and nothing else then
+    counts as using azure-ai-ml, so the SDK version print stays azureml-core's)."""
+    script = project(tmp_path, """\
+import azureml.core
+from azureml.core import Environment, Workspace
+
+print("SDK", azureml.core.VERSION)
+ws = Workspace.from_config()
+restored = Environment.get(workspace=ws, name="mlopsenv", version="1")
+print(Environment.list(workspace=ws))
+""")
+    report = fix(script)
+    text = script.read_text()
+    assert 'restored = "azureml:mlopsenv:1"' in text, report
+    assert "MLClient" not in text and "azureml.core.VERSION" in text, text
+    assert fix(script).count("AML021 fixed") == 0 and script.read_text() == text

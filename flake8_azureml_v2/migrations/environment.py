@@ -348,6 +348,7 @@ def _registered(node: ast.expr, reference: str, todos: list[str], workspace: ast
         return unit.refuse(not_a_workspace(ctx, workspace, "the environment's"),
                            RefusalKind.DATA_FLOW)
     unit.consumes.append(workspace)  # type: ignore[arg-type]
+    unit.uses_counterpart = unit.use_has_effect = False  # a reference string needs no client: a lookup goes
     for use in binding.uses if binding is not None else []:
         path, outer = attribute_path(ctx, use)
         statement = ctx.parent(outer)

@@ -346,7 +346,7 @@ def _check_accepted(plan: Plan, shared: list[tuple[Rewrite, Rewrite, Refusal]], 
     for rewrite in plan.accepted():
         # a rewrite that only deletes its use of an object that stays would take a call away
         # from the v1 object still there (run.complete() on the run v1 code goes on using)
-        kept = None if rewrite.uses_counterpart else next(
+        kept = None if rewrite.uses_counterpart or not rewrite.use_has_effect else next(
             (name for name in rewrite.consumes if _stays(provider, ctx.binding_of(name), plan)), None)
         if kept is not None:
             plan.refuse(rewrite, Refusal(RefusalKind.DATA_FLOW, (

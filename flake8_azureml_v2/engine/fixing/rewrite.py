@@ -74,6 +74,10 @@ class Rewrite:
     # Whether, applied, it uses what the rewrites it consumes from make: one that only deletes
     # its use of the old object does not, so it alone keeps no kept-alive provider's edits.
     uses_counterpart: bool = True
+    # Whether taking its use of an object away takes an effect away from it (``run.complete()``):
+    # a lookup's (``Environment.get(ws, ...)`` becoming a reference string) does not, so it may
+    # leave an object that stays for other code.
+    use_has_effect: bool = True
 
     def __post_init__(self) -> None:
         if not self.findings:
