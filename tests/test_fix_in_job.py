@@ -9,6 +9,7 @@ import base64
 import json
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -797,3 +798,26 @@ def test_a_launcher_whose_folder_is_not_known_here_holds_a_script_of_that_name(t
     report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
     assert "run.log('accuracy', 0.9)" in script.read_text(), report
     assert "AML012 left: its launcher ../ops/submit.py:" in report, report
+
+
+def test_a_script_held_by_one_of_two_launchers_names_the_one_left_v1(tmp_path: Path) -> None:
+    """The first call migrates; the second stays v1 (its run configuration is changed after it
+    is made): the script is held, and the reason points at the call that still runs it with v1,
+    at its line in the launcher as the run leaves it."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    script = tmp_path / "src" / "train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
+    launcher = tmp_path / "launch.py"
+    launcher.write_text(
+        'from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n\n'
+        'ws = Workspace.from_config()\nenv = Environment.get(ws, "my-env")\nexp = Experiment(ws, "demo")\n'
+        'src = ScriptRunConfig(source_directory="src", script="train.py", compute_target="cpu", environment=env)\n'
+        'exp.submit(src)\n\n'
+        'src2 = ScriptRunConfig(source_directory="src", script="train.py", compute_target="cpu", environment=env)\n'
+        'src2.run_config.node_count = 2\nexp.submit(src2)\n')
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    lines = launcher.read_text().splitlines()
+    assert "command(" in launcher.read_text() and "run.log('accuracy', 0.9)" in script.read_text(), report
+    [held] = re.findall(r"AML012 left: its launcher \.\./launch\.py:(\d+) still runs it with v1", report)
+    assert lines[int(held) - 1].startswith("src2 = ScriptRunConfig("), (held, lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from ...engine import project
@@ -46,8 +47,9 @@ def _find(path: Path, settings: object) -> project.ScriptReference | None:
         return None
     for reference in references:
         text = launcher_text(reference)
-        if text is not None and _runs_with_v1(text, reference, path.name, settings):
-            return reference
+        line = _runs_with_v1(text, reference, path.name, settings) if text is not None else None
+        if line is not None:  # named by the call that still runs it (not one of the file's migrated ones)
+            return reference if reference.label is not None else replace(reference, line=line)
     return None
 
 
@@ -61,26 +63,26 @@ def _nearest(path: Path, references: list[project.ScriptReference]) -> list[proj
     return [reference for reference in references if shared(reference) == best]
 
 
-_SEEN: dict[tuple[Path, str, str], bool] = {}
+_SEEN: dict[tuple[Path, str, str], int | None] = {}
 project.PROJECT_CACHES.append(_SEEN)
 
 
-def _runs_with_v1(text: str, reference: project.ScriptReference, script: str, settings: object) -> bool:
-    """Does ``text`` still call a v1 class that runs a script named ``script``?"""
+def _runs_with_v1(text: str, reference: project.ScriptReference, script: str, settings: object) -> int | None:
+    """The line of ``text`` where it still calls a v1 class that runs a script named ``script``, or None."""
     key = (reference.orchestrator, script, text)
     if key not in _SEEN:
         _SEEN[key] = _calls_v1_with(text, reference, script, settings)
     return _SEEN[key]
 
 
-def _calls_v1_with(text: str, reference: project.ScriptReference, script: str, settings: object) -> bool:
+def _calls_v1_with(text: str, reference: project.ScriptReference, script: str, settings: object) -> int | None:
     try:
         analysis = analyse(text, rules=[], surface=SURFACE, path=reference.orchestrator, settings=settings,  # type: ignore[arg-type]
                            remember=False)
     except (ValueError, SyntaxError, RecursionError, MemoryError):
-        return False
+        return None
     if analysis.model is None:
-        return False
+        return None
     octx = FixContext(analysis)
     for site in octx.model.calls:
         if octx.callee(site.node) not in SCRIPT_PARAMETERS:
@@ -89,5 +91,5 @@ def _calls_v1_with(text: str, reference: project.ScriptReference, script: str, s
         names = [known_str(octx, value) for value in values] + [
             node.value for node in ast.walk(site.node) if isinstance(node, ast.Constant) and isinstance(node.value, str)]
         if any(name is not None and os.path.basename(name.replace("\\", "/")) == script for name in names):
-            return True
-    return False
+            return site.node.lineno
+    return None
