@@ -821,3 +821,23 @@ def test_a_script_held_by_one_of_two_launchers_names_the_one_left_v1(tmp_path: P
     assert "command(" in launcher.read_text() and "run.log('accuracy', 0.9)" in script.read_text(), report
     [held] = re.findall(r"AML012 left: its launcher \.\./launch\.py:(\d+) still runs it with v1", report)
     assert lines[int(held) - 1].startswith("src2 = ScriptRunConfig("), (held, lines)
+
+
+def test_a_launcher_that_copies_its_script_gets_the_mlflow_todo(tmp_path: Path) -> None:
+    """The launcher copies a_train.py from its own folder into one it makes at run time, then
+    runs it there: both move in one run, and the new job's environment carries the TODO that
+    the script now needs mlflow."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    script = tmp_path / "a_train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
+    submit = tmp_path / "submit.py"
+    submit.write_text("import shutil\n" + V1_LAUNCHER.format(after="").replace(
+        'config = ScriptRunConfig(source_directory="."', 'shutil.copy("a_train.py", "./staged")\n'
+        'config = ScriptRunConfig(source_directory="./staged"'))
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    assert "mlflow.log_metric('accuracy', 0.9)" in script.read_text(), report
+    assert ("# TODO(azureml-v2): AML002 a_train.py logs with MLflow once migrated: add mlflow and azureml-mlflow"
+            in submit.read_text()), submit.read_text()
+    assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout

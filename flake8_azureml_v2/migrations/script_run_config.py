@@ -97,7 +97,8 @@ MLFLOW_ENVIRONMENT_TODO = ("# TODO(azureml-v2): AML002 {script} logs with MLflow
 
 def _mlflow_todo(argument: Argument) -> None:
     """The environment a job's script will log with MLflow in needs mlflow and azureml-mlflow;
-    said where the environment is given, when the script is a file the fix can read."""
+    said where the environment is given, when the script is a file the fix can read: in its
+    folder, or else beside the launcher (which may copy it to a folder made at run time)."""
     ctx, siblings = argument.ctx, argument.siblings
     script = known_str(ctx, siblings["script"].node) if "script" in siblings else None
     folder = known_str(ctx, siblings["source_directory"].node) if "source_directory" in siblings else None
@@ -105,6 +106,8 @@ def _mlflow_todo(argument: Argument) -> None:
         return
     try:
         text = commandline.script_text(ctx, folder, script)
+        if text is None and folder is not None:
+            text = commandline.script_text(ctx, None, script)
     except Refused:
         return
     if text is None or not _LOGS.search(text):
