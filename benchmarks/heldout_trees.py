@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|third|fourth|fifth|sixth|seventh|eighth|ninth]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|eleventh]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -123,8 +123,29 @@ NINTH_SET = (
     ("olsaarik/aml-horovod-adasum-example", "18150242106ae451825ef3306920707e2c438309"),
     ("microsoft/aml-pipelines-demo", "6aea4f5279154459094104f6167b67a975d7ef33"),
 )
+# The tenth set (stop 35, measured before it was read): course code, MLOps templates, deployments, student scripts.
+TENTH_SET = (
+    ("LordSomen/Azure-ML", "92028cdb277faf2cf40650feef30dbf5b7728a75"),
+    ("MercyPrasanna/MLOps", "6102d556875c293942cfbea3d8fd4078b1f98e42"),
+    ("FlipWebApps/azure-playground", "a891b3a982a581347f74ec824807473d73008715"),
+    ("hudua/databricks-aml-mlops-workshop", "ead62a9d853df0b112a1e51074fde4146efc96b2"),
+    ("MariaFernandaGiraldo/DespliegueNube", "9681a7607b8cd758254ee02a84082271e0798861"),
+    ("strateg17/SMART_DS_Academy_Prod1", "a1e9f6d826353f93879e7caace41f1b528c3d1db"),
+    ("uwpz/AzureMLS", "bfe566b9c2d266acfb5abadc0b6962f75e60f919"),
+)
+# The eleventh set (stop 35, measured before it was read): MLOps toolkits, Kubernetes samples, forecasting notebooks.
+ELEVENTH_SET = (
+    ("microsoft/dstoolkit-mlops-base", "5d4c905940e82dad7a196bb132e1815dd8c3277a"),
+    ("microsoft/MLOps_VideoAnomalyDetection", "ddac76731e4c4420c2071687f3d41b3c4da6d13f"),
+    ("microsoft/dstoolkit-classification-solution-accelerator", "a99d4705bd738c6d47cdf55e49d39a2973d94aff"),
+    ("Azure/AML-Kubernetes", "b533ee43ba7c8641c61c8b03ae4c674b0f711451"),
+    ("microsoft/verseagility", "32aa0e9adceebf77e6ac771c000929938f6fd66e"),
+    ("microsoft/forecasting", "86b421b71826b92e47c3e3cb6cdcbf7ff4a63b90"),
+    ("konabuta/azureml-mlops", "fff2c386108658d990e84d89acd3d33426e0e8c0"),
+)
 SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET,
-        "sixth": SIXTH_SET, "seventh": SEVENTH_SET, "eighth": EIGHTH_SET, "ninth": NINTH_SET}
+        "sixth": SIXTH_SET, "seventh": SEVENTH_SET, "eighth": EIGHTH_SET, "ninth": NINTH_SET, "tenth": TENTH_SET,
+        "eleventh": ELEVENTH_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 
