@@ -841,3 +841,32 @@ def test_a_launcher_that_copies_its_script_gets_the_mlflow_todo(tmp_path: Path) 
     assert ("# TODO(azureml-v2): AML002 a_train.py logs with MLflow once migrated: add mlflow and azureml-mlflow"
             in submit.read_text()), submit.read_text()
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
+@pytest.mark.parametrize(("where", "text"), [
+    (".github/workflows/train.yml", "jobs:\n  train:\n    steps:\n      - run: az ml run submit-script -c diabetes "
+                                    "-e diabetes-exp --source-directory train a_train.py\n"),
+    ("scripts/train.sh", "#!/bin/sh\naz ml run submit-script \\\n  -c diabetes -e exp \\\n  src/a_train.py\n"),
+])
+def test_a_script_the_v1_cli_runs_keeps_logging_with_v1(tmp_path: Path, where: str, text: str) -> None:
+    """``az ml run submit-script`` in a workflow or a shell script runs the script with the v1
+    CLI's run configuration, which this tool never migrates: the script stays with v1."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / where).parent.mkdir(parents=True)
+    (tmp_path / where).write_text(text)
+    (tmp_path / "train").mkdir()
+    script = tmp_path / "train" / "a_train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert "run.log('accuracy', 0.9)" in script.read_text(), report
+    line = 4 if where.endswith(".yml") else 2
+    assert f"AML012 left: its launcher ../{where}:{line} still runs it with v1" in report, report
+
+
+def test_a_cli_command_for_another_script_holds_nothing(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "run.sh").write_text("az ml run submit-script -c diabetes other.py  # a_train.py is not run here\n")
+    script = tmp_path / "a_train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert "mlflow.log_metric('accuracy', 0.9)" in script.read_text(), report

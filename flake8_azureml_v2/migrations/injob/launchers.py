@@ -10,11 +10,13 @@ first, see runner.fixing_order), the script's logging stays v1 with it.
 from __future__ import annotations
 
 import ast
+import itertools
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 
-from ...engine import project
+from ...engine import files, project
 from ...engine.analysis import analyse
 from ...engine.fixing.arguments import known_str
 from ...engine.fixing.rewrite import FixContext
@@ -50,7 +52,48 @@ def _find(path: Path, settings: object) -> project.ScriptReference | None:
         line = _runs_with_v1(text, reference, path.name, settings) if text is not None else None
         if line is not None:  # named by the call that still runs it (not one of the file's migrated ones)
             return reference if reference.label is not None else replace(reference, line=line)
-    return None
+    return _cli_launcher(path, settings)
+
+
+# The v1 CLI's ``az ml run submit-script [options] <script>`` in a workflow, pipeline or shell file:
+# a launcher this tool never migrates.
+CLI_SUFFIXES = (".yml", ".yaml", ".sh", ".bash", ".ps1", ".cmd", ".bat", ".mk", "Makefile")
+_CLI_CALL = re.compile(rb"az\s+ml\s+run\s+submit-script\b(?:\\\r?\n|`\r?\n|[^\n#])*")  # to a comment
+
+
+def _cli_launcher(path: Path, settings: object) -> project.ScriptReference | None:
+    """A v1 CLI command in the project that runs a script named like ``path``."""
+    root = project.root_for(path, settings)  # type: ignore[arg-type]
+    return _cli_scripts(root, getattr(settings, "exclude", ())).get(path.name)
+
+
+def _cli_scripts(root: Path, exclude: tuple[str, ...]) -> dict[str, project.ScriptReference]:
+    """The file name of every Python script a v1 CLI command of the project runs, read once."""
+    key = (root, exclude)
+    if key not in _CLI_FILES:
+        spec = files.gitignore_spec(exclude) if exclude else None
+        found: dict[str, project.ScriptReference] = {}
+        for candidate in itertools.islice(files.walk(root, CLI_SUFFIXES, spec), project.MAX_FILES):
+            try:
+                data = files.read_regular(candidate, limit=1_000_000)
+            except (OSError, files.TooLarge):
+                continue
+            if b"submit-script" not in data:
+                continue
+            for call in _CLI_CALL.finditer(data):
+                line = data.count(b"\n", 0, call.start()) + 1
+                for script in _SCRIPT.findall(call.group(0)):
+                    name = os.path.basename(script.decode("utf-8", "replace").replace("\\", "/"))
+                    found.setdefault(name, project.ScriptReference(candidate, line, "submit-script"))
+        _CLI_FILES[key] = found
+    return _CLI_FILES[key]
+
+
+_SCRIPT = re.compile(rb"[\w./\\-]+\.py\b")
+
+
+_CLI_FILES: dict[tuple[Path, tuple[str, ...]], dict[str, project.ScriptReference]] = {}
+project.PROJECT_CACHES.append(_CLI_FILES)
 
 
 def _nearest(path: Path, references: list[project.ScriptReference]) -> list[project.ScriptReference]:
