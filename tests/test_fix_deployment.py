@@ -174,6 +174,7 @@ def test_aks_becomes_a_kubernetes_endpoint_with_v1_defaults(tmp_path: Path) -> N
     (deployment,) = _entities(records, "online_deployments.begin_create_or_update")
     assert deployment["type"] == "kubernetes"
     assert deployment["resources"] == {"requests": {"cpu": "1", "memory": "2Gi"}, "limits": {"cpu": "2"}}
+    assert 'ResourceSettings(cpu="1", memory="2Gi"), limits=ResourceSettings(cpu="2"))' in migrated  # written out
     assert deployment["request_settings"] == {"request_timeout_ms": 30000, "max_concurrent_requests_per_instance": 1,
                                               "max_queue_wait_ms": 500}
     assert deployment["liveness_probe"] == {"period": 10, "initial_delay": 310, "timeout": 2,
@@ -339,3 +340,17 @@ def test_collect_model_data_false_is_v1s_default_and_needs_nothing(tmp_path: Pat
         """)
     assert "AML071 fixed" in report and "collect_model_data" not in migrated, report
     assert _entities(records, "online_deployments.begin_create_or_update")
+
+
+def test_aks_sizes_held_in_variables_are_converted_when_the_program_runs(tmp_path: Path) -> None:
+    migrated, _, records = _deploy(tmp_path, """\
+        from registry import aks_target
+
+        cores, memory = 0.5, 1.5
+        aks_config = AksWebservice.deploy_configuration(cpu_cores=cores, memory_gb=memory)
+        service = Model.deploy(ws, "churn-aks", [model], inference_config, aks_config, deployment_target=aks_target)
+        service.wait_for_deployment()
+        """)
+    assert 'ResourceSettings(cpu=str(cores), memory=f"{memory}Gi")' in migrated
+    (deployment,) = _entities(records, "online_deployments.begin_create_or_update")
+    assert deployment["resources"]["requests"] == {"cpu": "0.5", "memory": "1.5Gi"}

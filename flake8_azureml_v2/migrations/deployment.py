@@ -269,6 +269,18 @@ def _aci(call: ast.Call, ctx: FixContext) -> Target:
     return target
 
 
+def _quantity(source: str, unit: str = "") -> str:
+    """A Kubernetes quantity string for v1's number: written out for a literal (``"1Gi"``),
+    else built when the program runs."""
+    try:
+        number = ast.literal_eval(source)
+    except (ValueError, SyntaxError):
+        number = None
+    if isinstance(number, (int, float)) and not isinstance(number, bool):
+        return py_str(f"{number}{unit}")
+    return f'f"{{{source}}}{unit}"' if unit else f"str({source})"
+
+
 def _aks(call: ast.Call, compute: str, ctx: FixContext) -> Target:
     values = _settings(call, AKS_SIGNATURE)
     for name in ("namespace", "gpu_cores", "compute_target_name"):
@@ -284,14 +296,14 @@ def _aks(call: ast.Call, compute: str, ctx: FixContext) -> Target:
     target.endpoint["auth_mode"] = py_str("aml_token" if token else "key")
     _common_settings(values, target, ctx)
     settings = f"{ctx.symbol(_ENTITIES, 'ResourceSettings')}"
-    requests = f'{settings}(cpu=str({setting["cpu_cores"]}), memory=f"{{{setting["memory_gb"]}}}Gi")'
+    requests = f'{settings}(cpu={_quantity(setting["cpu_cores"])}, memory={_quantity(setting["memory_gb"], "Gi")})'
     limits = ""
     if "cpu_cores_limit" in values or "memory_gb_limit" in values:
         parts = []
         if "cpu_cores_limit" in values:
-            parts.append(f"cpu=str({ctx.locator.text(values['cpu_cores_limit'])})")
+            parts.append(f"cpu={_quantity(ctx.locator.text(values['cpu_cores_limit']))}")
         if "memory_gb_limit" in values:
-            parts.append(f'memory=f"{{{ctx.locator.text(values["memory_gb_limit"])}}}Gi"')
+            parts.append(f'memory={_quantity(ctx.locator.text(values["memory_gb_limit"]), "Gi")}')
         limits = f", limits={settings}({', '.join(parts)})"
     target.deployment["resources"] = f"{ctx.symbol(_ENTITIES, 'ResourceRequirementsSettings')}(requests={requests}{limits})"
     target.deployment["request_settings"] = (
