@@ -171,3 +171,29 @@ with open("result.json", "w") as handle:
     report = fix(kept)
     assert "print(ws.get_default_datastore().name)" in kept.read_text()
     assert "AML028 left: this form is not migrated automatically" in report
+
+
+def test_a_workspace_no_variable_holds_is_left_saying_where_it_goes(tmp_path: Path) -> None:
+    script = project(tmp_path, """\
+from azureml.core import Workspace
+
+
+def get_workspace():
+    return Workspace.from_config()
+
+
+ws: Workspace = Workspace.from_config()
+
+
+class Trainer:
+    def __init__(self):
+        self.workspace = Workspace.from_config()
+""")
+    before = script.read_text()
+    report = fix(script)
+    assert "job.py:5:12: AML020 left: the workspace is returned: the code that receives it is not followed; v2:" in report
+    assert ("job.py:8:17: AML020 left: the workspace is assigned with a type annotation, which would go on naming "
+            "the v1 class") in report, report
+    assert ("job.py:13:26: AML020 left: the workspace is assigned to an attribute (`self.workspace`), which this fix "
+            "does not follow") in report, report
+    assert script.read_text() == before

@@ -158,7 +158,7 @@ def fix_inference_config(ctx: FixContext) -> Iterator[Rewrite]:
         rewrite = Rewrite("AML072", site.node, "InferenceConfig() -> CodeConfiguration()")
         rewrite.binding = ctx.assigned_binding(site.node)
         if rewrite.binding is None:
-            yield rewrite.refuse("the InferenceConfig is not assigned to a variable", RefusalKind.DATA_FLOW)
+            yield rewrite.refuse(ctx.unassigned_reason(rewrite.node, "InferenceConfig"), RefusalKind.DATA_FLOW)
             continue
         if not rewrite.binding.uses:  # its environment and entry script would be lost with nothing to take them
             yield rewrite.refuse("the InferenceConfig is not deployed here, so its environment has no deployment "

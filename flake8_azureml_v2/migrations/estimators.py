@@ -307,7 +307,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         rewrite = Rewrite(CODE, call, f"{site.callee.qualname.rsplit('.', 1)[1]}() -> command()")
         rewrite.binding = ctx.assigned_binding(call)
         if rewrite.binding is None:
-            yield rewrite.refuse("the estimator is not assigned to a variable", RefusalKind.DATA_FLOW)
+            yield rewrite.refuse(ctx.unassigned_reason(rewrite.node, "estimator"), RefusalKind.DATA_FLOW)
             continue
         try:
             apply_call_spec(SPEC, call, rewrite, ctx, rewrite.binding)

@@ -153,7 +153,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         binding = ctx.assigned_binding(call)
         unit = Rewrite("AML020", call, f"Workspace{'.' + member if member else ''}() -> MLClient")
         if binding is None:
-            yield unit.refuse("the workspace is not assigned to a variable", RefusalKind.DATA_FLOW)
+            yield unit.refuse(ctx.unassigned_reason(call, "workspace"), RefusalKind.DATA_FLOW)
             continue
         if runs_in_a_job(ctx):
             yield unit.refuse("this script runs inside a job, whose environment need not install azure-ai-ml and "

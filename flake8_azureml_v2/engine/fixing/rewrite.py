@@ -242,6 +242,21 @@ class FixContext:
             return True
         return any(other.scope is binding.scope and other.value != binding.value for other in self.bindings_named(name.id))
 
+    def unassigned_reason(self, value: ast.AST, what: str) -> str:
+        """Why ``value`` (a construct no ``assigned_binding`` holds) cannot be followed: where
+        its value goes instead, for a refusal that names ``what`` it is."""
+        parent = self.parent(value)
+        if isinstance(parent, ast.Return):
+            return f"the {what} is returned: the code that receives it is not followed"
+        if isinstance(parent, ast.AnnAssign):
+            return f"the {what} is assigned with a type annotation, which would go on naming the v1 class"
+        if isinstance(parent, ast.Assign) and parent.value is value:
+            targets = parent.targets
+            if len(targets) == 1 and isinstance(targets[0], ast.Attribute):
+                return f"the {what} is assigned to an attribute (`{snippet(self.locator, targets[0])}`), which this fix does not follow"
+            return f"the {what} is assigned to several names or unpacked"
+        return f"the {what} is not assigned to a variable"
+
     def assigned_binding(self, call: ast.AST) -> Binding | None:
         """The binding made by ``name = <call>`` when ``call`` is the whole value."""
         statement = self.parent(call)
