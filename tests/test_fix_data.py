@@ -978,3 +978,49 @@ def test_several_urls_become_a_folder_only_on_storage(tmp_path: Path, urls: list
     else:
         _left_as_written(tmp_path, program, "AML022 left: the dataset lists several files on http://example.com: a v2 "
                          "folder input is a storage folder, and a web server's folder cannot be listed")
+
+
+TABLE_OUTPUT = """\
+from azureml.core import Environment, Experiment, Workspace
+from azureml.core.runconfig import RunConfiguration
+from azureml.data import OutputFileDatasetConfig
+from azureml.pipeline.core import Pipeline
+from azureml.pipeline.steps import PythonScriptStep
+
+ws = Workspace.from_config()
+ds = ws.get_default_datastore()
+run_config = RunConfiguration()
+env = Environment.from_conda_specification("env", "./pytorch-env.yml")
+run_config.environment = env
+
+raw_data = OutputFileDatasetConfig(name="Raw_Data", destination=(ds, "raw_data/{{run-id}}")).read_delimited_files(){register}
+get_data = PythonScriptStep(name="get data", script_name="get_data.py", source_directory="./src",
+                            arguments=["--raw_data", raw_data], outputs=[raw_data],
+                            compute_target="cpu-cluster", runconfig=run_config)
+train = PythonScriptStep(name="train", script_name="train.py", source_directory="./src",
+                         arguments=["--data", raw_data.as_input(name="Raw_Data")],
+                         compute_target="cpu-cluster", runconfig=run_config)
+pipeline = Pipeline(workspace=ws, steps=[get_data, train])
+run = Experiment(ws, "exp").submit(pipeline)
+"""
+
+
+@pytest.mark.parametrize("register", ["", '.register_on_complete(name="Raw_Data")'])
+def test_an_output_read_as_a_table_stays_a_folder_its_readers_load_with_mltable(tmp_path: Path, register: str) -> None:
+    """mapping-extension 4.5: .read_delimited_files() leaves the producer a uri_folder (listed in
+    its outputs=, it is that step's output), and the reader gets it as an input with the TODO that
+    says how to read it; registered, v2 registers the folder, which the producer's TODO says."""
+    migrated, report, records = _run(tmp_path, TABLE_OUTPUT.format(register=register), "pipeline.py",
+                                     {"src/get_data.py": "print('get')\n", "src/train.py": "print('train')\n"})
+    job = _job(records)
+    produced = job["jobs"]["get_data"]["outputs"]["Raw_Data"]
+    assert produced["path"].endswith("/paths/raw_data/${{name}}"), produced
+    assert ("name" in produced) is bool(register), produced
+    assert job["jobs"]["train"]["inputs"]["Raw_Data"]["path"] == "${{parent.jobs.get_data.outputs.Raw_Data}}"
+    lines = migrated.splitlines()
+    above = {name: lines[lines.index(next(line for line in lines if line.startswith(f"{name}_component = "))) - 1]
+             for name in ("get_data", "train")}
+    reader = "# TODO(azureml-v2): AML006 the reading script must load this folder with mltable.from_delimited_files("
+    assert above["train"].startswith(reader) and migrated.count(reader) == 1, above
+    registered = "# TODO(azureml-v2): AML006 v1 registered 'Raw_Data' as a tabular dataset; v2 registers this folder"
+    assert above["get_data"].startswith(registered) if register else registered not in migrated, above

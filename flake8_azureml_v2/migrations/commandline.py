@@ -212,7 +212,8 @@ def step_data(inputs: ast.expr | None, outputs: ast.expr | None, ctx: FixContext
                 raise Refused(f"`{snippet(ctx.locator, item)}` in {wanted}= is data this fix cannot follow")
             if wanted == "inputs":
                 step.inputs.append(used or made)  # type: ignore[arg-type]
-            elif made is not None and made.read_as is None and made.read_with is None:
+            elif made is not None and made.read_as is None:  # (one a later step reads as a table is still a folder here)
+                data_outputs.as_produced_here(made, step.taken)
                 step.outputs.append(made)
             else:
                 raise Refused(f"`{snippet(ctx.locator, item)}` in outputs= is not an output")
@@ -436,8 +437,11 @@ def _data_token(item: ast.expr, previous: str | None, ctx: FixContext, line: Com
     made = data_outputs.produced(item, ctx, taken)
     if made is None:
         return None
+    produced_here = pipeline is not None and made.origin in pipeline.output_origins
+    if produced_here and made.read_as is None:
+        data_outputs.as_produced_here(made, taken)
     line.absorb(taken)
-    if made.read_as is not None or made.read_with is not None:
+    if made.read_as is not None or (made.read_with is not None and not produced_here):
         if pipeline is None:
             raise Refused("a step output read outside a pipeline: migrate it by hand")
         return "${{inputs.%s}}" % _upstream(made, line)

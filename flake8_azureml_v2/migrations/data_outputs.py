@@ -158,20 +158,35 @@ def _method(inner: Produced, method: str, call: ast.Call, ctx: FixContext, taken
     if inner.read_as is not None:
         if method in ("as_mount", "as_download") and not values:
             return replace(inner, input_mode="download" if method == "as_download" else None)
+    elif method == "register_on_complete" and inner.asset is None:
+        name = known_str(ctx, values.get("first", values.get("name")))
+        if name is None or set(values) - {"first", "name"}:
+            raise Refused("register_on_complete() with a description, tags or a name that is not a literal",
+                          RefusalKind.NOT_YET)
+        return replace(inner, asset=name)  # (a table read before: as_produced_here says what v2 registers)
     elif inner.read_with is None:
         if method == "as_upload" and not values:
             return replace(inner, mode="upload")
         if method == "as_mount" and not values:
             return replace(inner, mode=None)
-        if method == "register_on_complete":
-            name = known_str(ctx, values.get("first", values.get("name")))
-            if name is None or set(values) - {"first", "name"}:
-                raise Refused("register_on_complete() with a description, tags or a name that is not a literal",
-                              RefusalKind.NOT_YET)
-            return replace(inner, asset=name)
         if method in _TABULAR_READS:
             return _tabular_read(inner, method, values, ctx, taken)
     raise Refused(f"output method .{method}() here: migrate it by hand", RefusalKind.NOT_YET)
+
+
+_READ_AS_TABLE = "the reading script must load this folder"
+
+
+def as_produced_here(made: Produced, taken: Taken) -> None:
+    """``made`` is the output of the step at hand, not read there: the table read's TODO is its
+    readers'; what a registration of it now registers is the producer's to say."""
+    if made.read_with is None:
+        return
+    read = [todo for todo in taken.todos if todo.startswith(f"{made.code} {_READ_AS_TABLE}")]
+    taken.todos[:] = [todo for todo in taken.todos if todo not in read]
+    if made.asset is not None and read:
+        taken.todos.append(read[0].replace(_READ_AS_TABLE, f"v1 registered {made.asset!r} as a tabular dataset; v2 "
+                                                          "registers this folder (uri_folder), and its readers must load it", 1))
 
 
 def _tabular_read(inner: Produced, method: str, values: dict[str, ast.expr], ctx: FixContext, taken: Taken) -> Produced:
@@ -184,7 +199,7 @@ def _tabular_read(inner: Produced, method: str, values: dict[str, ast.expr], ctx
     if reader == "from_delimited_files":
         separator = known_str(ctx, values.get("second", values.get("separator"))) if ("second" in values or "separator" in values) else ","
         options = f", delimiter={separator!r}"
-    taken.todos.append(f"{inner.code} the reading script must load this folder with "
+    taken.todos.append(f"{inner.code} {_READ_AS_TABLE} with "
                        f"mltable.{reader}(paths=[{{'folder': <path>}}]{options}).to_pandas_dataframe(); "
                        "add 'mltable' to its environment")
     return replace(inner, read_with=reader)
