@@ -349,6 +349,9 @@ SCRIPT_PARAMETERS: dict[str, tuple[str, int | None, str, int | None]] = {
     "azureml.train.sklearn.SKLearn": ("entry_script", None, "source_directory", 0),
     "azureml.pipeline.steps.ParallelRunConfig": ("entry_script", None, "source_directory", None),
     "azureml.core.model.InferenceConfig": ("entry_script", 0, "source_directory", None),
+    # an image built to run anywhere (an IoT Edge module, a container of one's own): no deployment
+    # of Azure ML runs the script, so nothing sets AZUREML_MODEL_DIR for it
+    "azureml.core.image.ContainerImage.image_configuration": ("execution_script", 0, "source_directory", None),
 }
 
 

@@ -326,3 +326,20 @@ def test_a_registration_moves_with_the_readers_this_run_migrates(tmp_path: Path)
     assert "_v1_model_path()" in (tmp_path / "score.py").read_text()
     assert 'ml_client.models.get("churn"' in (tmp_path / "deploy.py").read_text()
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
+def test_the_script_of_a_container_image_keeps_its_model_lookup(tmp_path: Path) -> None:
+    """ContainerImage.image_configuration(execution_script=...) builds an image that runs anywhere
+    (an IoT Edge module): no Azure ML deployment sets AZUREML_MODEL_DIR for it."""
+    (tmp_path / "build_image.py").write_text(
+        'from azureml.core import Workspace\nfrom azureml.core.image import ContainerImage, Image\n'
+        'from azureml.core.model import Model\n\nws = Workspace.from_config()\nmodel = Model(ws, "churn")\n'
+        'config = ContainerImage.image_configuration(execution_script="score.py", runtime="python", conda_file="env.yml")\n'
+        'image = Image.create(name="edge", models=[model], image_config=config, workspace=ws)\n')
+    script = tmp_path / "score.py"
+    script.write_text(SCORE)
+    (tmp_path / ".git").mkdir()
+    report = fix(script)
+    assert ("AML037 left: the script runs as the execution_script of ContainerImage.image_configuration, "
+            "not in a deployment") in report, report
+    assert 'Model.get_model_path("churn")' in script.read_text()

@@ -28,7 +28,7 @@ from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding
 from ..engine.nodes import all_nodes
 from ._common import attribute_path, kept_as_is, not_a_workspace, workspace_binding, workspace_items
-from ..v1api import SURFACE
+from ..v1api import SCRIPT_PARAMETERS, SURFACE
 from .injob._shared import is_pure
 from ._v1_readers import MODEL as MODEL_ASSET, v1_reader
 from .parallel import PARALLEL_RUN_CONFIG
@@ -193,6 +193,15 @@ def _is_scoring_script(ctx: FixContext) -> bool:
     return {"init", "run"} <= ctx.module_functions
 
 
+def _launcher_name(qualname: str) -> str:
+    """What the script is to its launcher, as people write it: ``a ParallelRunConfig entry script``,
+    ``the execution_script of ContainerImage.image_configuration``."""
+    parts = qualname.split(".")
+    if parts[-1][:1].islower():  # a method
+        return f"the {SCRIPT_PARAMETERS[qualname][0]} of {'.'.join(parts[-2:])}"
+    return f"a {parts[-1]} entry script"
+
+
 def _run_outside_a_deployment(ctx: FixContext) -> str | None:
     """The callable that runs this script other than as a deployment's entry script (a
     ParallelRunStep's ``init()``/``run(mini_batch)`` has the same shape), as the notebook that
@@ -290,7 +299,7 @@ def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
         if not _is_scoring_script(ctx):
             yield unit.refuse("outside a scoring script (init() and run()): pass the model to the job as an input")
         elif launcher is not None:
-            yield unit.refuse(f"the script runs as a {launcher.rsplit('.', 1)[-1]} entry script, not in a deployment, "
+            yield unit.refuse(f"the script runs as {_launcher_name(launcher)}, not in a deployment, "
                               "and only a deployment sets AZUREML_MODEL_DIR: pass the model to it as an input",
                               RefusalKind.NOT_YET)
         elif isinstance(bound, str) or "_workspace" in bound.values or not all(is_pure(v) for v in bound.values.values()):
