@@ -870,3 +870,18 @@ def test_a_cli_command_for_another_script_holds_nothing(tmp_path: Path) -> None:
     script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
     report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
     assert "mlflow.log_metric('accuracy', 0.9)" in script.read_text(), report
+
+
+@pytest.mark.parametrize(("after", "moves"), [("", True), ("print(run.get_details()['runDefinition'])", False)])
+def test_run_complete_goes_only_where_a_v2_job_ends_the_run(tmp_path: Path, after: str, moves: bool) -> None:
+    """run.complete() is removed because a v2 job ends its MLflow run; a launcher that still
+    runs the script with v1 keeps it (with the reason), as it keeps the script's logging."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    (tmp_path / "submit.py").write_text(V1_LAUNCHER.format(after=after))
+    script = tmp_path / "a_train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\nrun.complete()\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert ("run.complete()" not in script.read_text()) is moves, report
+    if not moves:
+        assert "AML031 left: its launcher submit.py:4 still runs it with v1, so no v2 job ends the run for it" in report

@@ -213,20 +213,27 @@ def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflo
     if mlflow and bound is not None and bound.value != Ref("mlflow"):
         unit.refuse("`mlflow` already names something else here")
     elif mlflow and unit.refusal is None:
-        # (imported here: it reads the launchers, and only a unit that writes MLflow asks)
-        from .launchers import v1_launcher
-
-        launcher = v1_launcher(ctx)
-        if launcher is not None:
-            here = getattr(ctx.analysis.context, "path", None)
-            try:
-                where = os.path.relpath(launcher.orchestrator, os.path.dirname(here)) if here else launcher.orchestrator.name
-            except ValueError:  # another drive
-                where = str(launcher.orchestrator)
-            unit.refuse(f"its launcher {where}:{launcher.label or launcher.line} still runs it with v1, whose "
-                        "environment was made without mlflow (and a v1 HyperDrive ranks the v1 run's metrics): "
-                        "migrate the launcher first", RefusalKind.DATA_FLOW)
+        held = held_by_launcher(ctx)
+        if held is not None:
+            unit.refuse(f"{held}, whose environment was made without mlflow (and a v1 HyperDrive ranks the v1 "
+                        "run's metrics): migrate the launcher first", RefusalKind.DATA_FLOW)
     return unit
+
+
+def held_by_launcher(ctx: FixContext) -> str | None:
+    """``its launcher <file>:<line> still runs it with v1``, when one does (as this run leaves it)."""
+    # (imported here: it reads the launchers, and only a unit that needs the answer asks)
+    from .launchers import v1_launcher
+
+    launcher = v1_launcher(ctx)
+    if launcher is None:
+        return None
+    here = getattr(ctx.analysis.context, "path", None)
+    try:
+        where = os.path.relpath(launcher.orchestrator, os.path.dirname(here)) if here else launcher.orchestrator.name
+    except ValueError:  # another drive
+        where = str(launcher.orchestrator)
+    return f"its launcher {where}:{launcher.label or launcher.line} still runs it with v1"
 
 
 def bind(unit: Rewrite, call: ast.Call, signature: list[str]) -> BoundArguments | None:
