@@ -347,3 +347,21 @@ run.complete()
     assert "`run` is used again at line 8, after this complete()" in left[0], left[0]
     assert "AML040 left: depends on line 7: " in report, report
     assert script.read_text() == before
+
+
+def test_an_experiment_nothing_uses_goes_without_a_client_for_it(tmp_path: Path) -> None:
+    """Nothing submits to the experiment, so no job takes its name: it is removed, and the
+    workspace other v1 code keeps gets no MLClient beside it that nothing would use."""
+    script = project(tmp_path, """\
+from azureml.core import Dataset, Experiment, Workspace
+
+ws = Workspace.from_config()
+exp = Experiment(workspace=ws, name="titanic-local")
+
+dataset = Dataset.get_by_name(ws, "titanic")
+print(dataset.to_pandas_dataframe().head())
+""")
+    report = fix(script)
+    text = script.read_text()
+    assert "AML040 fixed: removed the unused Experiment(): v2 makes an experiment when a job names it" in report
+    assert "Experiment(" not in text and "MLClient" not in text and "ws = Workspace.from_config()" in text, text

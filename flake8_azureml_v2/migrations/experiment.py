@@ -153,6 +153,9 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         unit.alive_edits = []
         unit.alive_description = "Experiment kept for the v1 code that still uses it"
         unit.counterpart = unit.alive_counterpart = ctx.locator.text(name)
+        if not binding.uses:  # nothing takes the name: v2 makes an experiment with the first job that names it
+            unit.description = "removed the unused Experiment(): v2 makes an experiment when a job names it"
+            unit.uses_counterpart = unit.use_has_effect = False
         _translate(binding, workspace, name, unit, ctx)
         yield unit
         yield from _started_runs(binding, workspace, name, ctx)
