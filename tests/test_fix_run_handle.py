@@ -365,3 +365,23 @@ print(dataset.to_pandas_dataframe().head())
     text = script.read_text()
     assert "AML040 fixed: removed the unused Experiment(): v2 makes an experiment when a job names it" in report
     assert "Experiment(" not in text and "MLClient" not in text and "ws = Workspace.from_config()" in text, text
+
+
+def test_a_notebook_that_connects_again_later_still_submits_its_job(tmp_path: Path) -> None:
+    """A later section connects again (``ws = Workspace.from_config()``): at the submit, ``ws``
+    still holds the first connection, so the job moves, and so does the later cell."""
+    from .test_notebook_cells import notebook, sources
+
+    path = tmp_path / "nb.ipynb"
+    (tmp_path / "config.json").write_text("{}")
+    path.write_text(notebook(
+        "from azureml.core import Workspace, ScriptRunConfig\n\nws = Workspace.from_config()\n"
+        "src = ScriptRunConfig(source_directory='src', script='train.py', compute_target='cpu-cluster')",
+        "from azureml.core import Experiment\nexperiment = Experiment(ws, 'demo')\nrun = experiment.submit(src)\n"
+        "run.wait_for_completion(show_output=True)",
+        "# a later section connects again\nfrom azureml.core import Workspace\nws = Workspace.from_config()\nprint(ws.name)"))
+    report = fix(path)
+    cells = sources(path)
+    assert "run = ws.jobs.create_or_update(src, experiment_name='demo')" in cells[1], report
+    assert cells[2].endswith("ws = MLClient.from_config(DefaultAzureCredential())\nprint(ws.workspace_name)"), cells[2]
+    assert fix(path).count("fixed") == 0

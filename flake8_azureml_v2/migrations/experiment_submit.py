@@ -152,8 +152,8 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         except Refused as reason:
             yield unit.refuse(str(reason), reason.kind)
             continue
-        if not ctx.visible(call, workspace):
-            yield unit.refuse(f"`{workspace.name}` is not the same variable where the job is submitted")
+        if not ctx.holds_at(call, workspace):  # (a notebook may connect again in a later cell)
+            yield unit.refuse(f"`{workspace.name}` may hold another workspace where the job is submitted")
             continue
         changed = holds_at(name, call, ctx)
         if changed is not None:

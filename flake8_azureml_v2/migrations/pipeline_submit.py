@@ -36,7 +36,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         workspace_node = next((a for a in statement.value.args[:1]), None) or next(
             (k.value for k in statement.value.keywords if k.arg == "workspace"), None)
         workspace = workspace_binding(ctx, workspace_node)
-        if workspace is None or not ctx.visible(call, workspace):
+        if workspace is None or not ctx.holds_at(call, workspace):
             yield unit.refuse("the pipeline's workspace is not a Workspace variable visible here")
             continue
         client = ctx.counterpart(workspace)

@@ -95,7 +95,7 @@ def translate_run_uses(run: Binding, client: str, unit: Rewrite, ctx: FixContext
                 unit.findings.append(("AML030", outer))
                 unit.own_uses.add(id(use))
             continue
-        if isinstance(parent, ast.Attribute) and parent.attr in NEEDS_CLIENT and not ctx.visible(outer or use, workspace):
+        if isinstance(parent, ast.Attribute) and parent.attr in NEEDS_CLIENT and not ctx.holds_at(outer or use, workspace):
             continue
         if translate_use(use, RunNames(client, f"{use.id}.name", pipeline), unit, ctx):
             continue
