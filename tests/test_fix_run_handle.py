@@ -385,3 +385,27 @@ def test_a_notebook_that_connects_again_later_still_submits_its_job(tmp_path: Pa
     assert "run = ws.jobs.create_or_update(src, experiment_name='demo')" in cells[1], report
     assert cells[2].endswith("ws = MLClient.from_config(DefaultAzureCredential())\nprint(ws.workspace_name)"), cells[2]
     assert fix(path).count("fixed") == 0
+
+
+def test_an_experiment_read_only_for_its_name_needs_no_client(tmp_path: Path) -> None:
+    """``exp.name`` is the literal it was made with: the Experiment goes, the v1 pipeline
+    submit that stays reads the name, and no MLClient (unused in the function) is made."""
+    script = project(tmp_path, """\
+from azureml.core import Workspace
+from azureml.core.experiment import Experiment
+from azureml.pipeline.core.pipeline import Pipeline
+from azureml.pipeline.steps import PythonScriptStep
+
+
+def main():
+    ws = Workspace.get(name="my_ws", subscription_id="111", resource_group="my_rg")
+    step = PythonScriptStep(name="clean", script_name=str("clean.py"), source_directory=".", compute_target="cpu")
+    exp = Experiment(workspace=ws, name="my_experiment")
+    pipeline = Pipeline(ws, steps=[step])
+    run = pipeline.submit(experiment_name=exp.name)
+    run.wait_for_completion(raise_on_error=True)
+""")
+    report = fix(script)
+    text = script.read_text()
+    assert "AML040 fixed" in report and 'pipeline.submit(experiment_name="my_experiment")' in text, report
+    assert "MLClient" not in text and "local variable" not in report, report

@@ -121,8 +121,11 @@ def _name_here(name: ast.expr, ctx: FixContext) -> str | None:
     return ctx.locator.text(name) if known_str(ctx, name) is not None else None
 
 
-def _translate(binding: Binding, workspace: ast.Name, name: ast.expr, unit: Rewrite, ctx: FixContext) -> None:
+def _translate(binding: Binding, workspace: ast.Name, name: ast.expr, unit: Rewrite, ctx: FixContext) -> bool:
+    """Rewrite the uses this fix translates itself; whether a use (one of these, or a submit
+    that another fix takes) needs the workspace's client: ``.name`` reads repeat the name."""
     client = ctx.counterpart(ctx.binding_of(workspace))  # type: ignore[arg-type]
+    needs_client = False
     for use in binding.uses:
         parent = ctx.parent(use)
         outer = ctx.parent(parent) if parent is not None else None
@@ -130,8 +133,11 @@ def _translate(binding: Binding, workspace: ast.Name, name: ast.expr, unit: Rewr
                 and not (isinstance(outer, ast.Call) and outer.func is parent)):
             unit.edits.append(statements.replace(ctx.locator, parent, ctx.locator.text(name)))
             unit.own_uses.add(id(use))
-        elif _run_lookup(use, client, unit, ctx) or _get_runs(use, client, _name_here(name, ctx), unit, ctx):
-            unit.own_uses.add(id(use))
+        else:
+            needs_client = True
+            if _run_lookup(use, client, unit, ctx) or _get_runs(use, client, _name_here(name, ctx), unit, ctx):
+                unit.own_uses.add(id(use))
+    return needs_client
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
@@ -155,7 +161,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         unit.counterpart = unit.alive_counterpart = ctx.locator.text(name)
         if not binding.uses:  # nothing takes the name: v2 makes an experiment with the first job that names it
             unit.description = "removed the unused Experiment(): v2 makes an experiment when a job names it"
+        if not _translate(binding, workspace, name, unit, ctx):  # no use needs the workspace's client
             unit.uses_counterpart = unit.use_has_effect = False
-        _translate(binding, workspace, name, unit, ctx)
         yield unit
         yield from _started_runs(binding, workspace, name, ctx)
