@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|eleventh]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|thirteenth]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -143,9 +143,28 @@ ELEVENTH_SET = (
     ("microsoft/forecasting", "86b421b71826b92e47c3e3cb6cdcbf7ff4a63b90"),
     ("konabuta/azureml-mlops", "fff2c386108658d990e84d89acd3d33426e0e8c0"),
 )
+# The twelfth set (stop 35, measured before it was read): v1 pipelines and their step scripts.
+TWELFTH_SET = (
+    ("nickwiecien/AzureML-Pipeline-ADLSGen2-AzSQL", "1e8e2ad29c83521b5305bba4704a98ced7178827"),
+    ("nickwiecien/AzureML_Training_Inferencing_Pipeline_Samples", "c2af67339522d4ca37976dbf4a29bb33beae1307"),
+    ("nickwiecien/AzureML_Autoencoder_MLOps", "84be26b05f65d5044e3a936fe4ab2b51f6b09a9a"),
+    ("nickwiecien/AzureML-LocalModel_BatchPipeline", "c3f0f09c6373aaf56041322637e731bc93e50158"),
+    ("jensjoris/Multi-stage-AzureML-Pipeline-Demo", "32af5c930765c14edbadc7c36c86c85066879682"),
+    ("brunocous/azureml-pipeline-demo", "7e11140d4fc9e09cc8f78a20dea43883dbb848ee"),
+    ("VincentCoulombe/azureml-pipeline", "35552553785b7a64412d6a868cf4aba2d14934c0"),
+)
+# The thirteenth set (stop 35, measured before it was read): books, labs and capstones, mostly notebooks.
+THIRTEENTH_SET = (
+    ("PacktPublishing/Mastering-Azure-Machine-Learning-Second-Edition", "ec7d04e66996356140f02a65b6c646ea41dd18a3"),
+    ("PacktPublishing/Azure-Data-Scientist-Associate-Certification-Guide", "ae85d06e371cbd5f86c44d4a4d77fe897f9670fa"),
+    ("solliancenet/azure-machine-learning-service-labs", "1e978a3a9063f77770deae09bc869b919364fa42"),
+    ("apollo2030/nd00333-capstone", "9665c295556ab5cac865dbdc55b1d45a0e3ac7fe"),
+    ("martinwilk/nd00333-capstone", "a49beb2da684facc7975f85a84c5e2d04f91c4d1"),
+    ("richardvlas/Capstone-Project-Azure-Machine-Learning-Engineer", "3e14dc15298e3a7b2bab339e150817159a504e5f"),
+)
 SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET,
         "sixth": SIXTH_SET, "seventh": SEVENTH_SET, "eighth": EIGHTH_SET, "ninth": NINTH_SET, "tenth": TENTH_SET,
-        "eleventh": ELEVENTH_SET}
+        "eleventh": ELEVENTH_SET, "twelfth": TWELFTH_SET, "thirteenth": THIRTEENTH_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 
