@@ -223,9 +223,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="aml-heldout-") as scratch:
+        names = [repo.split("/")[1] for repo, _ in SETS[args.set]]
         for repo, commit in SETS[args.set]:
             git_dir = _git_dir(repo, commit, args.mirrors, Path(scratch))
-            count = export(git_dir, commit, args.out / repo.split("/")[1])
+            name = repo.split("/")[1]
+            folder = name if names.count(name) == 1 else repo.replace("/", "__")  # two forks of one project
+            count = export(git_dir, commit, args.out / folder)
             print(f"{repo}@{commit[:9]}: {count} files")
     return 0
 
