@@ -311,7 +311,7 @@ class ProjectIndex:
 def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) -> bool:
     """Does ``script=`` (with ``source_directory=folder``) in a file in ``here`` name ``path``?"""
     script = os.path.normpath(script)
-    if folder is UNKNOWN_FOLDER:
+    if folder == UNKNOWN_FOLDER:
         folder = None  # read as the launcher's own folder, the likeliest
     if folder is None:
         try:
@@ -332,7 +332,7 @@ def _may_name(path: Path, here: Path, folder: str | None, script: str, root: Pat
     script = os.path.normpath(script)
     if not _ends_with(path, list(Path(script).parts)):
         return False
-    if folder is UNKNOWN_FOLDER:
+    if folder == UNKNOWN_FOLDER:
         return True
     bases = [here / script] if folder is None else [here / folder / script, root / folder / script]
     return not any(os.path.isfile(os.path.normpath(base)) for base in bases)
