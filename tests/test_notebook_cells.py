@@ -4,6 +4,7 @@ cell magics, and a %%writefile cell is Python only when it writes a .py file."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -144,3 +145,23 @@ def test_a_py_target_that_does_not_parse_is_an_error_an_unknown_one_is_skipped(t
     assert [line for line in result.stderr.splitlines() if "error" in line] == [
         "nb.ipynb:cell 2: error: skipped, not Python even with magics masked: syntax error: Missing parentheses "
         "in call to 'print'. Did you mean print(...)? (line 1)"]
+
+
+def test_a_cell_that_imports_the_old_api_again_gets_the_new_imports_again(tmp_path: Path) -> None:
+    """Two alternative cells each import Workspace, so either runs on its own: each gets the
+    v2 imports where its own import was, and a second run changes nothing."""
+    path = tmp_path / "connect.ipynb"
+    path.write_text(notebook(
+        "subscription_id, resource_group, workspace_name = 'sub', 'rg', 'ws'",
+        "from azureml.core import Workspace\n\nws = Workspace(subscription_id, resource_group, workspace_name)",
+        "raise NotImplementedError('pick one of the two ways to connect')",
+        "from azureml.core import Workspace\n\nws = Workspace.from_config()\nprint(ws.name)"))
+    result = tool("fix", "--unsafe-fixes", "connect.ipynb", cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stderr
+    cells = sources(path)
+    imports = "from azure.ai.ml import MLClient\nfrom azure.identity import DefaultAzureCredential\n"
+    assert cells[1].startswith(imports) and cells[3].startswith(imports), cells
+    assert "Fixed 0 findings" in tool("fix", "--unsafe-fixes", "connect.ipynb", cwd=tmp_path).stdout
+    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "F", "--no-cache", "connect.ipynb"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert ruff.returncode == 0, ruff.stdout

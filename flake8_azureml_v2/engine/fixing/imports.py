@@ -274,7 +274,48 @@ def plan(
             raise ImportClash(f"`{local}` is already bound" + (f" at {line_ref(line)}" if line else ""))
         additions[(module, name)] = local
     result.edits.extend(_additions(tree, locator, additions, result.edits, is_target))
+    if additions:
+        uses = _uses(staged.text, written, result.chosen, additions)
+        result.edits.extend(_repeated(tree, locator, additions, doomed_by_statement, result.edits, uses, is_target))
     return result
+
+
+def _uses(text: str, written: Sequence[tuple[int, int]], chosen: dict[str, str],
+          additions: dict[tuple[str, str], str]) -> dict[str, list[int]]:
+    """Where the new code names each added import's local name (a stand-in, or a name it wrote literally)."""
+    found: dict[str, list[int]] = {local: [] for local in additions.values()}
+    for stand_in, local in chosen.items():
+        if local in found:
+            found[local].extend(m.start() for m in re.finditer(re.escape(stand_in), text))
+    for local, places in found.items():
+        pattern = re.compile(rf"(?<![\w.]){re.escape(local)}\b")
+        places.extend(m.start() for start, end in written for m in pattern.finditer(text, start, end))
+    return found
+
+
+def _repeated(tree: ast.Module, locator: Locator, additions: dict[tuple[str, str], str],
+              doomed: list[tuple[ast.Import | ast.ImportFrom, list[ast.alias]]], removals: list[Edit],
+              uses: dict[str, list[int]], is_target: Callable[[str], bool]) -> list[Edit]:
+    """The new imports again where an old import that goes imported its names again (a later
+    notebook cell, which may run on its own): those the code names both before it (so the
+    first import is not left unused there) and after it."""
+    first = _insertion_point(tree, locator, is_target)
+    bound_before: set[str] = set()
+    edits: list[Edit] = []
+    repeats = {id(node) for node, aliases in doomed if len(aliases) == len(node.names)}
+    for statement in tree.body:
+        if not isinstance(statement, (ast.Import, ast.ImportFrom)):
+            continue
+        names = {_bound_name(a) for a in statement.names}
+        start = locator.line_start(locator.start(statement))
+        if id(statement) in repeats and start > first and names & bound_before:
+            wanted = {key: local for key, local in additions.items()
+                      if any(first < p < start for p in uses[local]) and any(p > start for p in uses[local])}
+            if wanted:
+                _take_place(start, removals, locator)
+                edits.append(Edit(start, start, _import_lines(wanted, locator.newline)))
+        bound_before |= names
+    return edits
 
 
 def _imports_exactly(node: ast.AST, module: str, name: str) -> bool:
@@ -375,25 +416,31 @@ def _insertion_point(tree: ast.Module, locator: Locator, is_target: Callable[[st
     return 0
 
 
-def _additions(tree: ast.Module, locator: Locator, wanted: dict[tuple[str, str], str], removals: list[Edit],
-               is_target: Callable[[str], bool]) -> list[Edit]:
-    if not wanted:
-        return []
+def _import_lines(wanted: dict[tuple[str, str], str], newline: str) -> str:
     plain = sorted((module, local) for (module, name), local in wanted.items() if not name)
     grouped: dict[str, list[str]] = {}
     for (module, name), local in sorted(wanted.items()):
         if name:
             grouped.setdefault(module, []).append(name if local == name else f"{name} as {local}")
-    at = _insertion_point(tree, locator, is_target)
-    newline = locator.newline
     lines = "".join(f"import {module}{'' if local == module.split('.')[0] else f' as {local}'}{newline}"
                     for module, local in plain)
-    lines += "".join(f"from {module} import {', '.join(names)}{newline}" for module, names in sorted(grouped.items()))
-    # The new imports take the place of a deleted import: that deletion must not
-    # also swallow the blank line after it, or the spacing below shrinks.
+    return lines + "".join(f"from {module} import {', '.join(names)}{newline}" for module, names in sorted(grouped.items()))
+
+
+def _additions(tree: ast.Module, locator: Locator, wanted: dict[tuple[str, str], str], removals: list[Edit],
+               is_target: Callable[[str], bool]) -> list[Edit]:
+    if not wanted:
+        return []
+    at = _insertion_point(tree, locator, is_target)
+    _take_place(at, removals, locator)
+    return [Edit(at, at, _import_lines(wanted, locator.newline))]
+
+
+def _take_place(at: int, removals: list[Edit], locator: Locator) -> None:
+    """New imports written at ``at`` take the place of a deleted import there: that deletion
+    must not also swallow the blank line after it, or the spacing below shrinks."""
     for index, edit in enumerate(removals):
         own_end = locator.line_end(edit.start) if edit.start < len(locator.source.text) else edit.end
         if edit.start == at and not edit.text and edit.end > own_end:
             if not locator.source.text[own_end:edit.end].strip():
                 removals[index] = Edit(edit.start, own_end, "")
-    return [Edit(at, at, lines)]
