@@ -101,6 +101,11 @@ def test_aci_becomes_a_managed_endpoint_and_the_handle_follows(tmp_path: Path, s
     assert "from azureml" not in migrated.replace("from azureml.core import Workspace", "")
     # ACI had auth off; managed endpoints require a key: one TODO for the deployment
     assert migrated.count("TODO(azureml-v2): AML071 v1 ACI had auth off by default") == 1
+    # a raw request to the URI now needs the key: said where the URI is read
+    lines = migrated.splitlines()
+    uri = next(i for i, line in enumerate(lines) if line.endswith(".scoring_uri)"))
+    assert lines[uri - 1].startswith("# TODO(azureml-v2): AML079 a request to this URI needs the endpoint's key"), lines
+    assert "get_keys(service.name).primary_key}'}" in lines[uri - 1]
     first, routed = _entities(records, "online_endpoints.begin_create_or_update")
     assert first["name"] == "churn-svc" and first["auth_mode"] == "key" and first["traffic"] == {}
     assert first["description"] == "churn" and first["tags"] == {"team": "ml"}

@@ -45,6 +45,9 @@ _HELPERS = {
 }
 _STATE_TODO = ("v2's provisioning_state values (Succeeded, Failed, Updating, ...) differ from v1's service states "
                "(Healthy, Unhealthy, Transitioning, ...)")
+_URI_TODO = ("a request to this URI needs the endpoint's key, which v1's ACI service did not ask for (and v1's keys "
+             "do not carry over): send headers={{'Authorization': f'Bearer {{ml_client.online_endpoints.get_keys("
+             "{service}.name).primary_key}}'}}")
 _ENDPOINT = "{client}.online_endpoints.get({receiver}.name)"
 _TRY_STATEMENTS = (ast.Try, getattr(ast, "TryStar", ast.Try))  # ``try/except*`` is Python 3.11+
 
@@ -222,6 +225,8 @@ def _method(use: ast.Name, client: str, rewrite: Rewrite, ctx: FixContext) -> bo
     attribute = ctx.parent(use)
     if isinstance(attribute, ast.Attribute) and attribute.attr == "state":
         add_todo(ctx, rewrite, ctx.statement_of(use), "AML079", _STATE_TODO)
+    if isinstance(attribute, ast.Attribute) and attribute.attr == "scoring_uri":
+        add_todo(ctx, rewrite, ctx.statement_of(use), "AML079", _URI_TODO.format(service=use.id))
     return True
 
 
