@@ -194,6 +194,8 @@ CALL_RETURNS: dict[str, str] = {
     "azureml.core.Datastore.get": "azureml.core.Datastore",
     "azureml.core.Datastore.get_default": "azureml.core.Datastore",
     "azureml.core.ComputeTarget.create": "azureml.core.ComputeTarget",
+    "azureml.core.compute.AmlCompute.create": "azureml.core.compute.AmlCompute",
+    "azureml.core.compute.ComputeInstance.create": "azureml.core.compute.ComputeInstance",
     "azureml.core.Model.register": "azureml.core.Model",
     "azureml.core.conda_dependencies.CondaDependencies.create": "azureml.core.conda_dependencies.CondaDependencies",
     "azureml.core.Model.deploy": "azureml.core.Webservice",

@@ -360,3 +360,23 @@ def test_a_compute_looked_up_inside_a_v1_call_without_a_fix_stays(tmp_path: Path
     assert "ml_client" not in script.read_text()
     assert ("AML024 left: its value goes into `Webservice.deploy_from_model(ws, \"svc...` (line 7), which stays as "
             "it is and takes no new object") in report, report
+
+
+def test_the_subclass_spelling_of_get_or_create_migrates_like_compute_target(tmp_path: Path) -> None:
+    """``AmlCompute(ws, name)`` looks up and ``AmlCompute.create(...)`` creates, exactly as
+    ComputeTarget's do (the subclass inherits both): the block and the job that runs on it move."""
+    text, records = _run(tmp_path, """\
+try:
+    cluster = AmlCompute(workspace=ws, name="gpu-cluster")
+except ComputeTargetException:
+    config = AmlCompute.provisioning_configuration(vm_size="Standard_NC6", max_nodes=4)
+    cluster = AmlCompute.create(ws, name="gpu-cluster", provisioning_configuration=config)
+    cluster.wait_for_completion(show_output=True)
+src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target=cluster)
+run = Experiment(ws, "subclass").submit(src)
+""")
+    assert 'cluster = ml_client.compute.get("gpu-cluster")' in text, text
+    (record,) = _created(records)
+    assert (record["compute"]["name"], record["compute"]["max_instances"]) == ("gpu-cluster", 4)
+    (job,) = submitted(records)
+    assert job["job"]["compute"] == "gpu-cluster"

@@ -89,6 +89,7 @@ def test_aci_becomes_a_managed_endpoint_and_the_handle_follows(tmp_path: Path, s
         service = Model.deploy(ws, "churn-svc", [model], inference_config, aci_config)
         service.wait_for_deployment(show_output=True)
         print(service.scoring_uri)
+        uri = service.scoring_uri
         print(service.get_logs())
         print(service.get_logs(num_lines=20))
         primary, secondary = service.get_keys()
@@ -101,11 +102,12 @@ def test_aci_becomes_a_managed_endpoint_and_the_handle_follows(tmp_path: Path, s
     assert "from azureml" not in migrated.replace("from azureml.core import Workspace", "")
     # ACI had auth off; managed endpoints require a key: one TODO for the deployment
     assert migrated.count("TODO(azureml-v2): AML071 v1 ACI had auth off by default") == 1
-    # a raw request to the URI now needs the key: said where the URI is read
+    # a raw request to the URI now needs the key: said where the URI is read (not where it is printed)
     lines = migrated.splitlines()
-    uri = next(i for i, line in enumerate(lines) if line.endswith(".scoring_uri)"))
+    uri = next(i for i, line in enumerate(lines) if line.startswith("uri = "))
     assert lines[uri - 1].startswith("# TODO(azureml-v2): AML079 a request to this URI needs the endpoint's key"), lines
     assert "get_keys(service.name).primary_key}'}" in lines[uri - 1]
+    assert migrated.count("a request to this URI needs the endpoint's key") == 1
     first, routed = _entities(records, "online_endpoints.begin_create_or_update")
     assert first["name"] == "churn-svc" and first["auth_mode"] == "key" and first["traffic"] == {}
     assert first["description"] == "churn" and first["tags"] == {"team": "ml"}

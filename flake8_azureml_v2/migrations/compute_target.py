@@ -31,6 +31,8 @@ AML_COMPUTE = "azureml.core.compute.AmlCompute"
 COMPUTE_INSTANCE = "azureml.core.compute.ComputeInstance"
 GETTERS = (COMPUTE_TARGET, AML_COMPUTE, COMPUTE_INSTANCE)
 CREATE = COMPUTE_TARGET + ".create"
+# the subclasses inherit create() (``AmlCompute.create(ws, name, config)`` is the same call)
+CREATES = (CREATE, AML_COMPUTE + ".create", COMPUTE_INSTANCE + ".create")
 PROVISIONING = AML_COMPUTE + ".provisioning_configuration"
 INSTANCE_PROVISIONING = COMPUTE_INSTANCE + ".provisioning_configuration"
 EXCEPTION = "azureml.exceptions.ComputeTargetException"
@@ -450,7 +452,7 @@ def _get_or_create(try_node: ast.Try, lookup: ast.Call | ast.Subscript, ctx: Fix
     if not _catches_lookup_failure(handler, item, ctx):
         raise Refused(f"the except clause does not catch just {'KeyError' if item else 'ComputeTargetException'}")
     creates = [s for s in _create_statements(handler.body, ctx) if isinstance(s, ast.Assign)
-               and isinstance(s.value, ast.Call) and ctx.callee(s.value) == CREATE]
+               and isinstance(s.value, ast.Call) and ctx.callee(s.value) in CREATES]
     if len(creates) != 1:
         raise Refused("the except clause does not create the compute with one ComputeTarget.create(...)")
     create = creates[0].value
@@ -503,7 +505,7 @@ def _rewrites(ctx: FixContext) -> list[Rewrite]:
             units[-1].findings = []
         if block is not None:
             creates_in_blocks.update(id(n) for n in ast.walk(block) if isinstance(n, ast.Call))
-    for site in ctx.model.calls_to(CREATE):
+    for site in [s for create in CREATES for s in ctx.model.calls_to(create)]:
         if id(site.node) in creates_in_blocks:
             continue
         try:

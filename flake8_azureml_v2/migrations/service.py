@@ -225,11 +225,11 @@ def _method(use: ast.Name, client: str, rewrite: Rewrite, ctx: FixContext) -> bo
     attribute = ctx.parent(use)
     if isinstance(attribute, ast.Attribute) and attribute.attr == "state":
         add_todo(ctx, rewrite, ctx.statement_of(use), "AML079", _STATE_TODO)
-    if isinstance(attribute, ast.Attribute) and attribute.attr == "scoring_uri":
+    if isinstance(attribute, ast.Attribute) and attribute.attr == "scoring_uri" and not _printed(attribute, ctx):
         add_todo(ctx, rewrite, ctx.statement_of(use), "AML079", _URI_TODO.format(service=use.id))
     return True
 
 
-def _printed(use: ast.Name, ctx: FixContext) -> bool:
+def _printed(use: ast.expr, ctx: FixContext) -> bool:
     call = ctx.parent(use)
     return isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "print"
