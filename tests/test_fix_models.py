@@ -343,3 +343,13 @@ def test_the_script_of_a_container_image_keeps_its_model_lookup(tmp_path: Path) 
     assert ("AML037 left: the script runs as the execution_script of ContainerImage.image_configuration, "
             "not in a deployment") in report, report
     assert 'Model.get_model_path("churn")' in script.read_text()
+
+
+def test_a_reader_of_another_model_by_keyword_does_not_hold_a_registration(tmp_path: Path) -> None:
+    """``get_model_path(model_name="other")`` reads another model: the registration beside it moves."""
+    register = project(tmp_path, 'from azureml.core import Model, Workspace\n\nws = Workspace.from_config()\n'
+                                 'model = Model.register(ws, "models/", "mnist-prs")\nprint(model.name)\n')
+    (tmp_path / "score.py").write_text(SCORE.replace('get_model_path("churn")', 'get_model_path(model_name="other")'))
+    assert 'get_model_path(model_name="other")' in (tmp_path / "score.py").read_text()
+    report = fix(register)
+    assert "AML070 fixed" in report, report

@@ -39,7 +39,7 @@ _NOT_V2 = r"(?<!client)(?<!client_\d)"
 _TEXT = {
     DATASET: r"(?:get_by_name\([^)]*|datasets(?:\[|\.get\()){q}{name}{q}",
     MODEL: r"(?:Model\([^)]*|models\[|" + _NOT_V2 + r"\.models\.get\(|get_model_path\(\s*(?:model_name\s*=\s*)?)"
-           r"{q}{name}{q}|get_model_path\(\s*(?:model_name\s*=\s*)?(?![\s\\\"'])",
+           r"{q}{name}{q}|get_model_path\(\s*(?!(?:model_name\s*=\s*)?\\?[\"'])(?=[\w(\[])",  # (a computed name)
 }
 # Any lookup at all, for a name this fix cannot know.
 _ANY = {
