@@ -353,3 +353,18 @@ def test_a_reader_of_another_model_by_keyword_does_not_hold_a_registration(tmp_p
     assert 'get_model_path(model_name="other")' in (tmp_path / "score.py").read_text()
     report = fix(register)
     assert "AML070 fixed" in report, report
+
+
+def test_an_entry_script_a_pipeline_yaml_runs_in_parallel_keeps_its_model_lookup(tmp_path: Path) -> None:
+    """``Pipeline.load_yaml`` builds the ParallelRunStep from YAML: its run configuration's
+    ``entry_script:`` names the script, which no deployment serves (run() takes no mini_batch)."""
+    (tmp_path / "pipeline").mkdir()
+    (tmp_path / "pipeline" / "parallel_run_config.yml").write_text(
+        "parallel_run_config:\n  mini_batch_size: 3\n  entry_script: batch_score.py\n  source_directory: batch/\n")
+    (tmp_path / "batch").mkdir()
+    script = tmp_path / "batch" / "batch_score.py"
+    script.write_text(SCORE.replace("def run(raw):", "def run(file_list):").replace('"input": raw', '"input": file_list'))
+    (tmp_path / ".git").mkdir()
+    report = fix(script)
+    assert "AML037 left: the script runs as a ParallelRunConfig entry script, not in a deployment" in report, report
+    assert 'Model.get_model_path("churn")' in script.read_text()

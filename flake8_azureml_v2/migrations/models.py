@@ -13,6 +13,9 @@ ModelOperations.download), not into target_dir as v1 did.  In a scoring script (
 from __future__ import annotations
 
 import ast
+import itertools
+import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -221,8 +224,38 @@ def _run_outside_a_deployment(ctx: FixContext) -> str | None:
     if key not in ctx.cache:
         index = project.index_for(Path(path), settings, SURFACE)  # type: ignore[arg-type]
         found = next((r for r in index.references_to(Path(path)) if r.launcher != INFERENCE_CONFIG), None)
-        ctx.cache[key] = found.launcher if found is not None else None
+        ctx.cache[key] = found.launcher if found is not None else (
+            PARALLEL_RUN_CONFIG if Path(path).name in _yaml_parallel_scripts(Path(path), settings) else None)
     return ctx.cache[key]  # type: ignore[return-value]
+
+
+# A ParallelRunStep a v1 pipeline YAML defines (``Pipeline.load_yaml``): its run configuration's
+# ``entry_script: batch_score.py``.
+_YAML_ENTRY = re.compile(rb"^\s*entry_script\s*:\s*[\"']?([^\s\"'#]+)", re.MULTILINE)
+
+
+def _yaml_parallel_scripts(path: Path, settings: object) -> frozenset[str]:
+    """The file names of the entry scripts the project's ParallelRunStep YAML files name, read once."""
+    root = project.root_for(path, settings)  # type: ignore[arg-type]
+    exclude = getattr(settings, "exclude", ())
+    key = (root, exclude)
+    if key not in _PARALLEL_YAML:
+        spec = files.gitignore_spec(exclude) if exclude else None
+        found: set[str] = set()
+        for candidate in itertools.islice(files.walk(root, (".yml", ".yaml"), spec), project.MAX_FILES):
+            try:
+                data = files.read_regular(candidate, limit=1_000_000)
+            except (OSError, files.TooLarge):
+                continue
+            if b"parallel_run_config" in data or b"ParallelRunStep" in data:
+                found.update(os.path.basename(m.decode("utf-8", "replace").replace("\\", "/"))
+                             for m in _YAML_ENTRY.findall(data))
+        _PARALLEL_YAML[key] = frozenset(found)
+    return _PARALLEL_YAML[key]
+
+
+_PARALLEL_YAML: dict[tuple[Path, tuple[str, ...]], frozenset[str]] = {}
+project.PROJECT_CACHES.append(_PARALLEL_YAML)
 
 
 # ParallelRunStep's entry-script contract names run()'s argument so; a deployment's is the request.
