@@ -361,3 +361,15 @@ def test_aks_sizes_held_in_variables_are_converted_when_the_program_runs(tmp_pat
     assert 'ResourceSettings(cpu=str(cores), memory=f"{memory}Gi")' in migrated
     (deployment,) = _entities(records, "online_deployments.begin_create_or_update")
     assert deployment["resources"]["requests"] == {"cpu": "0.5", "memory": "1.5Gi"}
+
+
+def test_a_deploy_without_a_deployment_config_says_which_is_missing(tmp_path: Path) -> None:
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        from registry import aks_target
+
+        service = Model.deploy(ws, "churn-aks", [model], inference_config, deployment_target=aks_target)
+        """))
+    (tmp_path / "registry.py").write_text(REGISTRY)
+    report = fix(script)
+    assert "Model.deploy() without deployment_config=: the settings v1 took by default are not written out" in report
+    assert "without an inference_config" not in report

@@ -396,8 +396,10 @@ def _plan(call: ast.Call, rewrite: Rewrite, ctx: FixContext) -> tuple[Target, st
     if workspace is None:
         raise Refused(not_a_workspace(ctx, values.get("workspace"), "the deployment's"), RefusalKind.DATA_FLOW)
     rewrite.consumes.append(values["workspace"])  # type: ignore[arg-type]
-    if "deployment_config" not in values or "inference_config" not in values:
-        raise Refused("Model.deploy() without an inference_config and a deployment_config", RefusalKind.DATA_FLOW)
+    missing = [name for name in ("inference_config", "deployment_config") if name not in values]
+    if missing:  # (v1 then deployed with its defaults: an AKS target's, or a no-code model's)
+        raise Refused(f"Model.deploy() without {' or '.join(f'{m}=' for m in missing)}: the settings v1 took by "
+                      "default are not written out", RefusalKind.DATA_FLOW)
     settings = _origin(values["deployment_config"], ctx, "deployment_config=")
     kind = ctx.callee(settings)
     if kind == ACI_CONFIG:
