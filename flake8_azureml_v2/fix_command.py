@@ -59,11 +59,15 @@ def kind_label(refusal: Refusal) -> str:
     return refusal.kind.value
 
 
-def left_text(code: str, reason: str, refusal: Refusal) -> str:
-    """Why a finding was left, naming the refusal kind and, for manual work, the v2 equivalent."""
+def left_text(code: str, reason: str, refusal: Refusal, message: str = "") -> str:
+    """Why a finding was left, naming the refusal kind and, for manual work, the v2 equivalent:
+    the one the finding's own message names for its construct (``Workspace.get()`` and
+    ``Workspace.from_config()`` have different ones), else the rule's."""
     rule = rule_by_code(code)
-    if refusal.root in MANUAL_KINDS and rule is not None and rule.v2 not in reason and "use " not in reason:
-        reason += f"; v2: {rule.v2}"
+    _, said, own = message.rpartition("; use ")
+    v2 = own if said else rule.v2 if rule is not None else ""
+    if refusal.root in MANUAL_KINDS and v2 and v2 not in reason and "use " not in reason:
+        reason += f"; v2: {v2}"
     return f"{reason} [{kind_label(refusal)}]"
 
 
@@ -79,8 +83,8 @@ def _report(result: FileResult, rewritten: bool, out: TextIO) -> None:
     for item in left:
         where = item.after if rewritten else item.before
         code = item.left.finding.code
-        print(f"{display}:{where}: {code} left: {visible(left_text(code, item.reason(rewritten), item.left.refusal))}",
-              file=out)
+        text = left_text(code, item.reason(rewritten), item.left.refusal, item.left.finding.message)
+        print(f"{display}:{where}: {code} left: {visible(text)}", file=out)
 
 
 def writable_roots(target: Target) -> list[Path] | None:

@@ -59,6 +59,13 @@ def test_manual_work_without_a_named_equivalent_gets_the_rules_v2(tmp_path: Path
     assert left_text("AML002", "depends on line 3: x", blocked) == (
         "depends on line 3: x; v2: azure.ai.ml.command(code=..., command='python <script> ...') "
         "[blocked: data-flow limit]")
+    # the finding's own message names the equivalent of its construct: Workspace.get() is not from_config()
+    data_flow = Refusal(RefusalKind.DATA_FLOW, "the workspace is returned")
+    assert left_text("AML020", "the workspace is returned", data_flow,
+                     "Workspace.get() is Azure ML SDK v1; use MLClient(credential, subscription_id, "
+                     "resource_group_name, workspace_name)") == (
+        "the workspace is returned; v2: MLClient(credential, subscription_id, resource_group_name, workspace_name) "
+        "[data-flow limit]")
     assert left_text("AML099", "the names it imports are still used by code that stays v1",
                      Refusal(RefusalKind.BLOCKED, "")) == \
         "the names it imports are still used by code that stays v1 [blocked]"
