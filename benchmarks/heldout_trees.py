@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|thirteenth]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|fifteenth]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -162,9 +162,28 @@ THIRTEENTH_SET = (
     ("martinwilk/nd00333-capstone", "a49beb2da684facc7975f85a84c5e2d04f91c4d1"),
     ("richardvlas/Capstone-Project-Azure-Machine-Learning-Engineer", "3e14dc15298e3a7b2bab339e150817159a504e5f"),
 )
+# The fourteenth set (stop 35, measured before it was read): estimators, HyperDrive, distributed TensorFlow and PyTorch.
+FOURTEENTH_SET = (
+    ("rapidsai/cloud-ml-examples", "65839863c3c53f22dab6cad5e3deec062b0eb06a"),
+    ("SaschaDittmann/TensorFlow101", "ce627836af38f04d04590ba4d571381e403ce2f1"),
+    ("renerocksai/99-azureml-horovod", "8235882fb2239414c7dfcefe74b0af632a11780b"),
+    ("nateraw/pytorch-lightning-azureml", "72b7e43e013e77f9fd1fb063e1588df669ccb029"),
+    ("krisbock/AMLSamples", "dbbd9b1bc44711a081579015c1c483f060217f6d"),
+)
+# The fifteenth set (stop 35, measured before it was read): MLOps projects whose modules import each other.
+FIFTEENTH_SET = (
+    ("rsethur/MLOps", "f3e1db459001cc60cc3508083bf6d7ed7f386bd9"),
+    ("alberto-morales/mite-AzureML", "b08a2ae00a59205be4435a5e743b678c8ddf686b"),
+    ("ts-azure-services/drift-primer", "eb994c3e60e64fe45b3e2bb58dde6102374172a0"),
+    ("RGuseynov/Trading_AML", "f7e215c0e76f4491f13e525544020f041823f5d7"),
+    ("admin822/Azure_Machine_Learning_How_to_Use", "7fb395f5035a15d26a530178658043d89d3c6d93"),
+    ("jixjia/azureml-mlops-workshop", "eea92e533bc98b020a2c755a79ee0167b13710fc"),
+    ("lfbraz/azureml-mlops", "59ca807549618781ca217665339172a0ffc7c47e"),
+)
 SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET,
         "sixth": SIXTH_SET, "seventh": SEVENTH_SET, "eighth": EIGHTH_SET, "ninth": NINTH_SET, "tenth": TENTH_SET,
-        "eleventh": ELEVENTH_SET, "twelfth": TWELFTH_SET, "thirteenth": THIRTEENTH_SET}
+        "eleventh": ELEVENTH_SET, "twelfth": TWELFTH_SET, "thirteenth": THIRTEENTH_SET,
+        "fourteenth": FOURTEENTH_SET, "fifteenth": FIFTEENTH_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 
