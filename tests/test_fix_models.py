@@ -341,7 +341,8 @@ def test_the_script_of_a_container_image_keeps_its_model_lookup(tmp_path: Path) 
     (tmp_path / ".git").mkdir()
     report = fix(script)
     assert ("AML037 left: the script runs as the execution_script of ContainerImage.image_configuration, "
-            "not in a deployment") in report, report
+            "not in a deployment, and only a deployment sets AZUREML_MODEL_DIR: migrate the image's deployment to an "
+            "online deployment first") in report, report
     assert 'Model.get_model_path("churn")' in script.read_text()
 
 

@@ -196,6 +196,9 @@ def _is_scoring_script(ctx: FixContext) -> bool:
     return {"init", "run"} <= ctx.module_functions
 
 
+CONTAINER_IMAGE = "azureml.core.image.ContainerImage.image_configuration"
+
+
 def _launcher_name(qualname: str) -> str:
     """What the script is to its launcher, as people write it: ``a ParallelRunConfig entry script``,
     ``the execution_script of ContainerImage.image_configuration``."""
@@ -332,9 +335,10 @@ def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
         if not _is_scoring_script(ctx):
             yield unit.refuse("outside a scoring script (init() and run()): pass the model to the job as an input")
         elif launcher is not None:
+            remedy = ("migrate the image's deployment to an online deployment first" if launcher == CONTAINER_IMAGE
+                      else "pass the model to it as an input")
             yield unit.refuse(f"the script runs as {_launcher_name(launcher)}, not in a deployment, "
-                              "and only a deployment sets AZUREML_MODEL_DIR: pass the model to it as an input",
-                              RefusalKind.NOT_YET)
+                              f"and only a deployment sets AZUREML_MODEL_DIR: {remedy}", RefusalKind.NOT_YET)
         elif isinstance(bound, str) or "_workspace" in bound.values or not all(is_pure(v) for v in bound.values.values()):
             yield unit.refuse("Model.get_model_path() with arguments this fix does not follow", RefusalKind.DATA_FLOW)
         elif known_str(ctx, bound.values.get("model_name")) is None:
