@@ -1024,3 +1024,19 @@ def test_an_output_read_as_a_table_stays_a_folder_its_readers_load_with_mltable(
     assert above["train"].startswith(reader) and migrated.count(reader) == 1, above
     registered = "# TODO(azureml-v2): AML006 v1 registered 'Raw_Data' as a tabular dataset; v2 registers this folder"
     assert above["get_data"].startswith(registered) if register else registered not in migrated, above
+
+
+def test_a_dataset_of_a_workspace_imported_from_another_module_says_so(tmp_path: Path) -> None:
+    (tmp_path / "shared_ws.py").write_text("from azureml.core import Workspace\nws = Workspace.from_config()\n")
+    script = project(tmp_path, """\
+        from shared_ws import ws as shared
+        from azureml.core import Dataset, Environment, Experiment, ScriptRunConfig, Workspace
+        ws = Workspace.from_config()
+        env = Environment.from_conda_specification(name="e", file_path="pytorch-env.yml")
+        src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu", environment=env,
+                              arguments=["--d", Dataset.get_by_name(shared, "d").as_named_input("d").as_mount()])
+        run = Experiment(ws, "x").submit(src)
+        """)
+    report = fix(script)
+    assert ("AML002 left: `shared` (line 6) is imported from another module, whose object this fix does not "
+            "follow") in report, report

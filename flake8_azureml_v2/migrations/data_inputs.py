@@ -18,7 +18,7 @@ from ..engine.findings import RefusalKind
 from ..engine.fixing.arguments import bind_arguments, known_str, py_str
 from ..engine.fixing.rewrite import FixContext, snippet
 from ..engine.fixing.symbols import symbol
-from ._common import workspace_binding
+from ._common import not_a_workspace, workspace_binding
 from ._tabular import READ_DELIMITED, mltable_call, path_kind, read_delimited_options
 from .data_refs import (
     CONSUMPTION,
@@ -269,7 +269,7 @@ def _registered(name_node: ast.expr | None, call: ast.expr, version: ast.expr | 
         raise Refused("the registered dataset's version is not a literal")
     label = "@latest" if version is None or version.value == "latest" else f":{version.value}"  # type: ignore[union-attr]
     if workspace_binding(ctx, workspace) is None:
-        raise Refused(f"`{snippet(ctx.locator, call)}` does not read a Workspace variable")
+        raise Refused(not_a_workspace(ctx, workspace, "the dataset's"))
     if top:
         taken.consumes.append(workspace)  # type: ignore[arg-type]
     return Source(None, py_str(f"azureml:{name}{label}"), id(call), re.sub(r"\W", "_", name))

@@ -272,9 +272,7 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
         for name in rewrite.consumes:
             binding = ctx.binding_of(name)
             if binding is None or id(binding) not in provider:
-                pending.append((rewrite, Refusal(
-                    RefusalKind.DATA_FLOW, f"`{name.id}` ({line_ref(name.lineno)}) holds something this fix cannot migrate",
-                    (name.lineno,))))
+                pending.append((rewrite, Refusal(RefusalKind.DATA_FLOW, _unfollowed(name, binding), (name.lineno,))))
         consumer_call = _consuming_call(rewrite, ctx)
         if consumer_call is not None:
             taker = covering.get(id(consumer_call))
@@ -354,6 +352,16 @@ def _check_accepted(plan: Plan, shared: list[tuple[Rewrite, Rewrite, Refusal]], 
                 (kept.lineno,)))
     for refused in [key for key in plan.stays if key in plan.refused]:
         del plan.stays[refused]
+
+
+def _unfollowed(name: ast.Name, binding: Binding | None) -> str:
+    """Why the object a rewrite consumes has no rewrite to provide it: where its value comes from."""
+    where = f"`{name.id}` ({line_ref(name.lineno)})"
+    if binding is None:
+        return f"{where} is not bound in this module"
+    if isinstance(binding.node, (ast.Import, ast.ImportFrom)):
+        return f"{where} is imported from another module, whose object this fix does not follow"
+    return f"{where} holds something this fix cannot migrate"
 
 
 def _stays(provider: dict[int, Rewrite], binding: Binding | None, plan: Plan) -> bool:
