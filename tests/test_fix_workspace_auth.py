@@ -197,3 +197,18 @@ class Trainer:
     assert ("job.py:13:26: AML020 left: the workspace is assigned to an attribute (`self.workspace`), which this fix "
             "does not follow") in report, report
     assert script.read_text() == before
+
+
+def test_a_workspace_a_helper_returns_through_a_variable_names_the_return(tmp_path: Path) -> None:
+    script = project(tmp_path, """\
+from azureml.core import Workspace
+
+
+def get_workspace():
+    aml_workspace = Workspace.get(name="w", subscription_id="s", resource_group="r")
+    return aml_workspace
+""")
+    report = fix(script)
+    assert ("AML020 left: `aml_workspace` is also used at line 6 (`return aml_workspace`: the callers' uses are not "
+            "followed), which stays as it is; v2: MLClient(credential, subscription_id, resource_group_name, "
+            "workspace_name) [data-flow limit]") in report, report

@@ -390,6 +390,8 @@ def describe_use(locator: Locator, context: FixContext, use: ast.Name) -> str:
             outer = parent
             continue
         break
+    if isinstance(context.parent(outer), ast.Return) and outer is use:
+        return f"{line_ref(use.lineno)} (`return {use.id}`: the callers' uses are not followed)"
     return f"{line_ref(use.lineno)} (`{snippet(locator, outer)}`)"
 
 
