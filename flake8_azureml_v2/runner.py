@@ -418,7 +418,8 @@ def fixing_order(targets: list[Target]) -> tuple[list[Target], list[int]]:
     return ordered, starts
 
 
-_SCRIPT_NAME = re.compile(rb"[\w.-]+\.py\b")
+# A script's name as a launcher writes it: a plain token, or a quoted one with spaces ("180 - Train.py").
+_SCRIPT_NAME = re.compile(rb"""[\w.-]+\.py\b|(?<=["'])[^"'\n]*\.py(?=\\?["'])""")
 
 
 def _before(index: int, named_by: dict[int, set[int]]) -> set[int]:
@@ -478,8 +479,11 @@ def fix_all(targets: list[Target], settings: Settings, selection: Selection, fix
     starts = [] if late is None else [late] if isinstance(late, int) else list(late)
     try:
         for result in _fix_all(targets, settings, selection, fixing, want_diff, jobs, starts):
-            if not writes and result.new_data is not None and result.target.path is not None:
-                files.record_unwritten(result.target.path, result.new_data)
+            if result.new_data is not None and result.target.path is not None and result.data is not None:
+                if writes:
+                    files.record_original(result.target.path, result.data)
+                else:
+                    files.record_unwritten(result.target.path, result.new_data)
             yield result
     finally:
         files.forget_unwritten()  # nothing of this run's unwritten text reaches the next one

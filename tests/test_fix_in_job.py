@@ -885,3 +885,42 @@ def test_run_complete_goes_only_where_a_v2_job_ends_the_run(tmp_path: Path, afte
     assert ("run.complete()" not in script.read_text()) is moves, report
     if not moves:
         assert "AML031 left: its launcher submit.py:4 still runs it with v1, so no v2 job ends the run for it" in report
+
+
+@pytest.mark.parametrize("mode", [(), ("--diff",)])
+def test_a_far_launcher_of_a_script_of_that_name_holds_nothing_once_its_own_migrates(tmp_path: Path, mode: tuple) -> None:
+    """The script's own launcher migrates in the run; another project folder has a v1 launcher
+    of some train.py in a folder it computes.  The project is read as the run found it, so the
+    script's own launcher is known in either mode and the far one is never asked: it moves."""
+    (tmp_path / "pyproject.toml").write_text("")
+    own = tmp_path / "mine"
+    own.mkdir()
+    (own / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    (own / "submit.py").write_text(V1_LAUNCHER.format(after=""))
+    script = own / "a_train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
+    for index in range(30):  # enough files that the run forks workers, each wave in its own
+        (tmp_path / f"filler_{index}.py").write_text("from azureml.core import Workspace\nprint(Workspace)\n")
+    (tmp_path / "theirs").mkdir()
+    (tmp_path / "theirs" / "launch.py").write_text(
+        "import os\nfrom azureml.core import Experiment, ScriptRunConfig, Workspace\nws = Workspace.from_config()\n"
+        "src = ScriptRunConfig(source_directory=os.getcwd(), script='a_train.py', compute_target=target)\n"
+        "run = Experiment(ws, 'x').submit(src)\n")
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", *mode, "."], cwd=tmp_path)
+    report = result.stdout + result.stderr
+    assert "mine/a_train.py:4:1: AML012 fixed" in report, report
+
+
+def test_a_launcher_is_fixed_before_a_script_whose_name_has_spaces(tmp_path: Path) -> None:
+    """``script="a my train.py"``: the launcher (which logs too, so both come late) is still
+    fixed first, so one run moves both and a second changes nothing."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    (tmp_path / "submit.py").write_text(V1_LAUNCHER.format(after="").replace('script="a_train.py"', 'script="a my train.py"')
+                                        + "from azureml.core import Run\nRun.get_context().log('submitted', 1)\n")
+    script = tmp_path / "a my train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    assert "mlflow.log_metric('accuracy', 0.9)" in script.read_text(), report
+    assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout

@@ -244,6 +244,27 @@ def record_unwritten(path: str | os.PathLike[str], data: bytes) -> None:
 def forget_unwritten() -> None:
     """The run is over: files read as they are on disk again."""
     _UNWRITTEN.clear()
+    _ORIGINAL.clear()
+
+
+# What files this run writes held before it did: the project index reads the project as the
+# run found it, in every mode (its readers then see the launchers a run has since migrated).
+_ORIGINAL: dict[str, bytes] = {}
+
+
+def record_original(path: str | os.PathLike[str], data: bytes) -> None:
+    """``path`` held ``data`` when this run read it, before it is written."""
+    _ORIGINAL[os.path.abspath(path)] = data
+
+
+def read_as_found(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+    """``read_regular``, or what a file this run has written held before."""
+    data = _ORIGINAL.get(os.path.abspath(path))
+    if data is None:
+        return read_regular(path, limit)
+    if limit is not None and len(data) > limit:
+        raise TooLarge(errno.EFBIG, f"larger than {limit} bytes", str(path))
+    return data
 
 
 def unwritten(path: str | os.PathLike[str]) -> bytes | None:

@@ -275,7 +275,7 @@ class ProjectIndex:
             return found
         found = []
         try:
-            data = files.read_regular(orchestrator, limit=MAX_FILE_BYTES)
+            data = files.read_as_found(orchestrator, limit=MAX_FILE_BYTES)  # (the launchers as the run found them)
             for program in READERS[orchestrator.suffix](orchestrator, data):
                 text, label = (program, None) if isinstance(program, str) else program
                 tree = parse(text, str(orchestrator))
