@@ -401,14 +401,24 @@ def fixing_order(targets: list[Target]) -> tuple[list[Target], list[int]]:
     from .migrations import _v1_readers
     from .migrations.injob import input_datasets, launchers
 
-    markers = (input_datasets.FIX_AFTER_LAUNCHERS, launchers.FIX_AFTER_LAUNCHERS, _v1_readers.FIX_AFTER_READERS)
+    markers = (input_datasets.FIX_AFTER_LAUNCHERS, launchers.FIX_AFTER_LAUNCHERS)
     data: dict[int, bytes] = {}
+    registers: dict[int, bytes] = {}
+    readers: list[tuple[str, ...]] = []
     for index, target in enumerate(targets):
         try:
             text = read(target) if target.path is not None else b""
         except OSError:
             continue
         if any(marker in text for marker in markers):
+            data[index] = text
+        elif _v1_readers.FIX_AFTER_READERS in text:
+            registers[index] = text
+        if _v1_readers.READS_BACK.search(text):
+            readers.append(Path(os.path.abspath(str(target.path))).parts)
+    for index, text in registers.items():  # late only when a file under its folder may read an asset back
+        own = Path(os.path.abspath(str(targets[index].path))).parts
+        if any(parts != own and parts[:len(own) - 1] == own[:-1] for parts in readers):
             data[index] = text
     early = [t for i, t in enumerate(targets) if i not in data]
     ordered, starts = list(early), []
@@ -449,11 +459,14 @@ def _waves(late: list[tuple[int, Target, bytes]]) -> list[list[Target]]:
             for named in by_name.get(os.path.basename(name.decode("utf-8", "replace")).encode(), ()):
                 if named != index:
                     named_by[named].add(index)
-    readers = [index for index, _, text in late if _v1_readers.READS_BACK.search(text)]
-    for index, _, text in late:
+    readers = [(index, Path(os.path.abspath(str(target.path))).parts) for index, target, text in late
+               if _v1_readers.READS_BACK.search(text)]
+    for index, target, text in late:
         if _v1_readers.FIX_AFTER_READERS in text:
-            for reader in readers:  # unless the launchers' order wants the registering file first
-                if reader != index and index not in _before(reader, named_by):
+            folder = Path(os.path.abspath(str(target.path))).parent.parts
+            for reader, parts in readers:  # those under its folder, where a registration looks for readers
+                if (reader != index and parts[:len(folder)] == folder
+                        and index not in _before(reader, named_by)):  # (unless the launchers want it first)
                     named_by[index].add(reader)
     waves: list[list[Target]] = []
     remaining = [(index, target) for index, target, _ in late]
