@@ -585,7 +585,7 @@ def expand(target: str, model: Model | None) -> str | None:
 
 
 def _names_it(written: WrittenFile, target: str | None, folder: str | None, script: str) -> bool:
-    if folder == project.UNKNOWN_FOLDER:
+    if folder is not None and folder.startswith(project.UNKNOWN_FOLDER):
         folder = None
     if target is None:  # the folder is a variable this tool cannot know: compare file names
         return os.path.basename(os.path.normpath(written.target)) == os.path.basename(os.path.normpath(script))

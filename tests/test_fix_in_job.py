@@ -776,28 +776,55 @@ def test_a_written_script_moves_to_mlflow_only_with_the_notebook_call_that_runs_
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
 
 
-@pytest.mark.parametrize("launch", [
-    # the folder is computed at run time
-    "ScriptRunConfig(source_directory=str(Path(__file__).parents[1] / 'src'), script='a_train.py', {rest})",
-    # the launcher copies the script into a folder it then names
-    "shutil.copy('src/a_train.py', './staged'); ScriptRunConfig(source_directory='./staged', script='a_train.py', {rest})",
+@pytest.mark.parametrize(("launch", "at"), [
+    # the folder is computed at run time, and ends in the script's folder
+    ("ScriptRunConfig(source_directory=Path(__file__).parents[1] / 'src', script='a_train.py', {rest})", "ops"),
+    ("ScriptRunConfig(source_directory=os.path.join(os.getcwd(), 'src'), script='a_train.py', {rest})", "ops"),
+    ("ScriptRunConfig(source_directory=src_path, script='a_train.py', {rest})", "ops"),  # src_path = ... / 'src' 
+    # the launcher, above the script, copies it into a folder it then names
+    ("shutil.copy('src/a_train.py', './staged'); ScriptRunConfig(source_directory='./staged', script='a_train.py', "
+     "{rest})", ""),
 ])
-def test_a_launcher_whose_folder_is_not_known_here_holds_a_script_of_that_name(tmp_path: Path, launch: str) -> None:
-    """The launcher names ``a_train.py`` in a folder this run cannot place: the script of that
-    name may be the one it runs with v1, so it keeps logging with v1."""
+def test_a_launcher_whose_folder_is_not_known_here_holds_a_script_of_that_name(tmp_path: Path, launch: str,
+                                                                              at: str) -> None:
+    """The launcher names ``a_train.py`` in a folder this run cannot place, but that may be the
+    script's: the script of that name may be the one it runs with v1, so it keeps logging with v1."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    launcher = V1_LAUNCHER.format(after="print(run.get_details()['runDefinition'])").replace(
+        'config = ScriptRunConfig(source_directory=".", script="a_train.py", compute_target="cpu-cluster", environment=env)',
+        "config = " + launch.format(rest="compute_target='cpu-cluster', environment=env"))
+    (tmp_path / at).mkdir(exist_ok=True)
+    (tmp_path / at / "submit.py").write_text("import os\nimport shutil\nfrom pathlib import Path\n"
+                                             "src_path = Path(__file__).parents[1] / 'src'\n" + launcher)
+    (tmp_path / "src").mkdir()
+    script = tmp_path / "src" / "a_train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert "run.log('accuracy', 0.9)" in script.read_text(), report
+    where = "../ops/submit.py" if at else "../submit.py"
+    assert f"AML012 left: its launcher {where}:" in report, report
+
+
+@pytest.mark.parametrize("launch", [
+    "ScriptRunConfig(source_directory=os.getcwd(), script='a_train.py', {rest})",  # says nothing of the folder
+    "ScriptRunConfig(source_directory='./staged', script='a_train.py', {rest})",  # a folder not above the script
+])
+def test_a_launcher_of_an_unplaced_folder_elsewhere_holds_nothing(tmp_path: Path, launch: str) -> None:
+    """A launcher in another folder, naming a script of that name in a folder it does not place
+    by name: nothing ties it to this script, which moves to MLflow."""
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
     launcher = V1_LAUNCHER.format(after="print(run.get_details()['runDefinition'])").replace(
         'config = ScriptRunConfig(source_directory=".", script="a_train.py", compute_target="cpu-cluster", environment=env)',
         "config = " + launch.format(rest="compute_target='cpu-cluster', environment=env"))
     (tmp_path / "ops").mkdir()
-    (tmp_path / "ops" / "submit.py").write_text("import shutil\nfrom pathlib import Path\n" + launcher)
+    (tmp_path / "ops" / "submit.py").write_text("import os\n" + launcher)
     (tmp_path / "src").mkdir()
     script = tmp_path / "src" / "a_train.py"
     script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
     report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
-    assert "run.log('accuracy', 0.9)" in script.read_text(), report
-    assert "AML012 left: its launcher ../ops/submit.py:" in report, report
+    assert "mlflow.log_metric('accuracy', 0.9)" in script.read_text(), report
 
 
 def test_a_script_held_by_one_of_two_launchers_names_the_one_left_v1(tmp_path: Path) -> None:
@@ -924,3 +951,21 @@ def test_a_launcher_is_fixed_before_a_script_whose_name_has_spaces(tmp_path: Pat
     report = run(command, cwd=tmp_path).stdout
     assert "mlflow.log_metric('accuracy', 0.9)" in script.read_text(), report
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
+def test_a_source_directory_relative_to_a_folder_above_the_launcher_names_the_script(tmp_path: Path) -> None:
+    """``project/pipelines/build.py`` names ``./components/a_train.py``, a path from the folder
+    it is run from (``project/``, above it): that launcher stays v1, so the script keeps v1's logging."""
+    (tmp_path / "pyproject.toml").write_text("")
+    project_dir = tmp_path / "project"
+    (project_dir / "pipelines").mkdir(parents=True)
+    (project_dir / "components").mkdir()
+    (project_dir / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    launcher = V1_LAUNCHER.format(after="print(run.get_details()['runDefinition'])").replace(
+        'source_directory="."', 'source_directory="./components"')
+    (project_dir / "pipelines" / "build.py").write_text(launcher)
+    script = project_dir / "components" / "a_train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert "run.log('accuracy', 0.9)" in script.read_text(), report
+    assert "AML012 left: its launcher ../pipelines/build.py:4 still runs it with v1" in report, report

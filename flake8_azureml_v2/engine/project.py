@@ -96,9 +96,31 @@ def script_references(model: Model, orchestrator: Path) -> Iterable[tuple[str | 
         spread = any(isinstance(a, ast.Starred) for a in call.node.args) or any(
             k.arg is None for k in call.node.keywords)
         if folder_value is None and (node is not None or spread):
-            folder_value = UNKNOWN_FOLDER  # a folder is given, but not as a value known here
+            # a folder is given, but not as a value known here: keep the last name it spells, if any
+            folder_value = UNKNOWN_FOLDER + _last_literal(_assigned_value(node, call))
         yield folder_value, script.value, ScriptReference(orchestrator, call.node.lineno, script_name,
                                                           launcher=callee.qualname)
+
+
+def _assigned_value(node: ast.expr | None, call: CallSite) -> ast.expr | None:
+    """The expression a variable argument was assigned (``src_path = root / "src"``), else the argument."""
+    if isinstance(node, ast.Name):
+        binding = call.scope.lookup(node.id)
+        statement = getattr(binding, "node", None)
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            return statement.value
+    return node
+
+
+def _last_literal(node: ast.expr | None) -> str:
+    """``/src`` for ``root / "src"`` or ``os.path.join(root, "src")``: the folder name a computed
+    path ends in, when it ends in a literal."""
+    last = node.right if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.Add)) else (
+        node.args[-1] if isinstance(node, ast.Call) and node.args and not node.keywords else None)
+    if isinstance(last, ast.Constant) and isinstance(last.value, str):
+        name = last.value.replace("\\", "/").strip("/").rsplit("/", 1)[-1]
+        return f"/{name}" if name and name not in (".", "..") else ""
+    return ""
 
 
 def _argument(call: CallSite, position: int | None, keyword: str) -> object:
@@ -311,7 +333,7 @@ class ProjectIndex:
 def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) -> bool:
     """Does ``script=`` (with ``source_directory=folder``) in a file in ``here`` name ``path``?"""
     script = os.path.normpath(script)
-    if folder == UNKNOWN_FOLDER:
+    if folder is not None and folder.startswith(UNKNOWN_FOLDER):
         folder = None  # read as the launcher's own folder, the likeliest
     if folder is None:
         try:
@@ -319,7 +341,7 @@ def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) 
         except ValueError:
             return False
         return relative == script or relative.endswith(os.sep + script)
-    if any(Path(os.path.normpath(base / folder / script)) == path for base in (here, root)):
+    if any(Path(os.path.normpath(base / folder / script)) == path for base in _bases(here, root)):
         return True
     name = _checkout_folder_name(folder)
     # an author's checkout: the launcher's own folder, or one of the project's with the same name
@@ -328,14 +350,30 @@ def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) 
 
 
 def _may_name(path: Path, here: Path, folder: str | None, script: str, root: Path) -> bool:
-    """``script=`` ends like ``path``, and the file it names is not one this index can find."""
+    """``script=`` ends like ``path``, and the file it names is not one this index can find,
+    from a launcher that may mean this one: one whose computed folder ends in the name of the
+    script's folder (``root / "src"``), or one in the script's folder or above it (which may copy
+    the script to where it runs)."""
     script = os.path.normpath(script)
     if not _ends_with(path, list(Path(script).parts)):
         return False
-    if folder == UNKNOWN_FOLDER:
-        return True
-    bases = [here / script] if folder is None else [here / folder / script, root / folder / script]
-    return not any(os.path.isfile(os.path.normpath(base)) for base in bases)
+    above = here == path.parent or here in path.parents
+    if folder is not None and folder.startswith(UNKNOWN_FOLDER):
+        named = folder[len(UNKNOWN_FOLDER) + 1:]
+        return above or (bool(named) and _ends_with(path, [named, *Path(script).parts]))
+    bases = [here / script] if folder is None else [base / folder / script for base in _bases(here, root)]
+    return above and not any(os.path.isfile(os.path.normpath(base)) for base in bases)
+
+
+def _bases(here: Path, root: Path) -> list[Path]:
+    """Where a relative ``source_directory`` may start: the launcher's folder, or a folder above
+    it in the project (the one it is run from), up to the project root."""
+    found = [here]
+    for parent in here.parents:
+        if parent != root and root not in parent.parents:
+            break
+        found.append(parent)
+    return found if root in found else [*found, root]
 
 
 def _checkout_folder_name(folder: str) -> str | None:
