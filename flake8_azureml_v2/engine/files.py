@@ -259,12 +259,7 @@ def record_original(path: str | os.PathLike[str], data: bytes) -> None:
 
 def read_as_found(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
     """``read_regular``, or what a file this run has written held before."""
-    data = _ORIGINAL.get(os.path.abspath(path))
-    if data is None:
-        return read_regular(path, limit)
-    if limit is not None and len(data) > limit:
-        raise TooLarge(errno.EFBIG, f"larger than {limit} bytes", str(path))
-    return data
+    return _held_or_read(_ORIGINAL, path, limit)
 
 
 def unwritten(path: str | os.PathLike[str]) -> bytes | None:
@@ -274,7 +269,11 @@ def unwritten(path: str | os.PathLike[str]) -> bytes | None:
 
 def read_as_fixed(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
     """``read_regular``, or the fixed bytes of a file this run did not write."""
-    data = _UNWRITTEN.get(os.path.abspath(path))
+    return _held_or_read(_UNWRITTEN, path, limit)
+
+
+def _held_or_read(held: dict[str, bytes], path: str | os.PathLike[str], limit: int | None) -> bytes:
+    data = held.get(os.path.abspath(path))
     if data is None:
         return read_regular(path, limit)
     if limit is not None and len(data) > limit:
