@@ -423,6 +423,21 @@ def project_files(root: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
     return found
 
 
+def texts_mentioning(path: Path, settings: Settings, suffixes: tuple[str, ...],
+                     marker: bytes) -> Iterator[tuple[Path, bytes]]:
+    """The files of ``path``'s project with one of ``suffixes`` (not only the Python the readers
+    take: workflow YAML, shell scripts) whose bytes hold ``marker``, with those bytes."""
+    exclude = settings.exclude
+    spec = files.gitignore_spec(exclude) if exclude else None
+    for candidate in itertools.islice(files.walk(root_for(path, settings), suffixes, spec), MAX_FILES):
+        try:
+            data = files.read_regular(candidate, limit=MAX_FILE_BYTES)
+        except (OSError, files.TooLarge):
+            continue
+        if marker in data:
+            yield candidate, data
+
+
 def root_for(path: Path, settings: Settings) -> Path:
     return find_root(path, settings.project_root_hint)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from ..engine.findings import RefusalKind
 from ..engine.fixing.arguments import bind_arguments, known_str, py_str
-from ..engine.fixing.rewrite import FixContext, snippet
+from ..engine.fixing.rewrite import FixContext
 from ..engine.fixing.symbols import symbol
 from ._common import not_a_workspace, workspace_binding
 from ._tabular import READ_DELIMITED, mltable_call, path_kind, read_delimited_options

@@ -13,7 +13,6 @@ ModelOperations.download), not into target_dir as v1 did.  In a scoring script (
 from __future__ import annotations
 
 import ast
-import itertools
 import os
 import re
 from collections.abc import Iterator
@@ -239,17 +238,10 @@ _YAML_ENTRY = re.compile(rb"^\s*entry_script\s*:\s*[\"']?([^\s\"'#]+)", re.MULTI
 
 def _yaml_parallel_scripts(path: Path, settings: object) -> frozenset[str]:
     """The file names of the entry scripts the project's ParallelRunStep YAML files name, read once."""
-    root = project.root_for(path, settings)  # type: ignore[arg-type]
-    exclude = getattr(settings, "exclude", ())
-    key = (root, exclude)
+    key = (project.root_for(path, settings), getattr(settings, "exclude", ()))  # type: ignore[arg-type]
     if key not in _PARALLEL_YAML:
-        spec = files.gitignore_spec(exclude) if exclude else None
         found: set[str] = set()
-        for candidate in itertools.islice(files.walk(root, (".yml", ".yaml"), spec), project.MAX_FILES):
-            try:
-                data = files.read_regular(candidate, limit=1_000_000)
-            except (OSError, files.TooLarge):
-                continue
+        for _, data in project.texts_mentioning(path, settings, (".yml", ".yaml"), b"entry_script"):  # type: ignore[arg-type]
             if b"parallel_run_config" in data or b"ParallelRunStep" in data:
                 found.update(os.path.basename(m.decode("utf-8", "replace").replace("\\", "/"))
                              for m in _YAML_ENTRY.findall(data))

@@ -10,13 +10,12 @@ first, see runner.fixing_order), the script's logging stays v1 with it.
 from __future__ import annotations
 
 import ast
-import itertools
 import os
 import re
 from dataclasses import replace
 from pathlib import Path
 
-from ...engine import files, project
+from ...engine import project
 from ...engine.analysis import analyse
 from ...engine.fixing.arguments import known_str
 from ...engine.fixing.rewrite import FixContext
@@ -63,30 +62,17 @@ _CLI_CALL = re.compile(rb"az\s+ml\s+run\s+submit-script\b(?:\\\r?\n|`\r?\n|[^\n#
 
 def _cli_launcher(path: Path, settings: object) -> project.ScriptReference | None:
     """A v1 CLI command in the project that runs a script named like ``path``."""
-    root = project.root_for(path, settings)  # type: ignore[arg-type]
-    return _cli_scripts(root, getattr(settings, "exclude", ())).get(path.name)
-
-
-def _cli_scripts(root: Path, exclude: tuple[str, ...]) -> dict[str, project.ScriptReference]:
-    """The file name of every Python script a v1 CLI command of the project runs, read once."""
-    key = (root, exclude)
-    if key not in _CLI_FILES:
-        spec = files.gitignore_spec(exclude) if exclude else None
+    key = (project.root_for(path, settings), getattr(settings, "exclude", ()))  # type: ignore[arg-type]
+    if key not in _CLI_FILES:  # every script the project's v1 CLI commands run, read once
         found: dict[str, project.ScriptReference] = {}
-        for candidate in itertools.islice(files.walk(root, CLI_SUFFIXES, spec), project.MAX_FILES):
-            try:
-                data = files.read_regular(candidate, limit=1_000_000)
-            except (OSError, files.TooLarge):
-                continue
-            if b"submit-script" not in data:
-                continue
+        for candidate, data in project.texts_mentioning(path, settings, CLI_SUFFIXES, b"submit-script"):  # type: ignore[arg-type]
             for call in _CLI_CALL.finditer(data):
                 line = data.count(b"\n", 0, call.start()) + 1
                 for script in _SCRIPT.findall(call.group(0)):
                     name = os.path.basename(script.decode("utf-8", "replace").replace("\\", "/"))
                     found.setdefault(name, project.ScriptReference(candidate, line, "submit-script"))
         _CLI_FILES[key] = found
-    return _CLI_FILES[key]
+    return _CLI_FILES[key].get(path.name)
 
 
 _SCRIPT = re.compile(rb"[\w./\\-]+\.py\b")
