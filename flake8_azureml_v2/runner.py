@@ -9,6 +9,7 @@ caller goes on with the next file.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import os
 import re
@@ -516,8 +517,11 @@ def _fix_all(targets: list[Target], settings: Settings, selection: Selection, fi
     _prepare_for_workers(targets, candidates, settings, fixing=True)
     bounds = [0, *starts, len(jobs_list)]
     for first, last in itertools.pairwise(bounds):
-        if last > first:
+        if last - first >= PARALLEL_FROM:
             yield from _pooled(_fix_job, jobs_list[first:last], workers)
+        else:  # a later wave of a few scripts: forking a pool for it costs more than it saves
+            for job in jobs_list[first:last]:
+                yield _fix_job(job)
 
 
 def _pooled(job: Callable[[Any], FileResult], jobs_list: list[Any], workers: int) -> Iterator[FileResult]:
@@ -536,6 +540,10 @@ def _mentions_azureml(target: Target) -> bool:
         return False
 
 
+# What a fix job imports on first use: a notebook's marker, a diff.
+_LAZY_FIX_MODULES = ("hashlib", "flake8_azureml_v2.engine.linediff")
+
+
 def _prepare_for_workers(targets: list[Target], pending: list[int], settings: Settings, fixing: bool = False) -> None:
     """Load the rules and build the project indexes once, before the workers fork; when
     ``fixing``, also the fixer's modules and the index of what other files import (each
@@ -548,6 +556,8 @@ def _prepare_for_workers(targets: list[Target], pending: list[int], settings: Se
         from .migrations import preload
 
         preload()
+        for module in _LAZY_FIX_MODULES:  # imported where used: here once, not by every worker of every wave
+            importlib.import_module(module)
     for root in _scan_projects(targets, pending, settings):
         if fixing:
             importers.prepare(root)

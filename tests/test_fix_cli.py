@@ -180,6 +180,37 @@ def test_fixing_in_worker_processes_gives_what_one_process_gives(tmp_path: Path)
     assert sum(1 for _, new, diff, _, _ in sequential if new is not None and diff) == 30  # every job changes
 
 
+def test_a_later_wave_too_small_for_a_pool_is_fixed_in_this_process(tmp_path: Path, monkeypatch) -> None:
+    """Forking workers for a wave of a few scripts costs more than fixing them here; the
+    results are the same either way."""
+    from flake8_azureml_v2 import runner
+    from flake8_azureml_v2.engine import Settings
+    from flake8_azureml_v2.runner import Fixing, collect, fix_all, fixing_order
+    from flake8_azureml_v2.selection import Selection
+
+    _many_jobs(tmp_path)
+    targets, _ = collect([str(tmp_path)])
+    ordered, late = fixing_order(targets)
+    settings = Settings(project_root_hint=tmp_path)
+    pooled = runner._pooled
+    pools: list[int] = []
+
+    def counted(job, jobs_list, workers):
+        pools.append(len(jobs_list))
+        return pooled(job, jobs_list, workers)
+
+    monkeypatch.setattr(runner, "_pooled", counted)
+
+    def run_with(jobs: int) -> list[tuple]:
+        return [(r.target.display, r.new_data, [f.code for _, f in r.fixed])
+                for r in fix_all(ordered, settings, Selection(), Fixing(unsafe=True), True, jobs=jobs, late=late)]
+
+    parallel = run_with(2)
+    assert late == [50] and pools == [50]  # 40 plain files and launchers in a pool; the 10 scripts here
+    assert parallel == run_with(1)
+    assert pools == [50]
+
+
 def test_a_folder_fixed_in_workers_is_written_and_reported_in_order(tmp_path: Path) -> None:
     tree, alone = tmp_path / "tree", tmp_path / "alone"
     tree.mkdir()
