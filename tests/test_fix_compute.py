@@ -380,3 +380,34 @@ run = Experiment(ws, "subclass").submit(src)
     assert (record["compute"]["name"], record["compute"]["max_instances"]) == ("gpu-cluster", 4)
     (job,) = submitted(records)
     assert job["job"]["compute"] == "gpu-cluster"
+
+
+def test_a_refused_get_or_create_block_leaves_each_of_its_constructs_for_its_reason(tmp_path: Path) -> None:
+    """The block migrates as one piece: when its lookup is refused, the exception it catches,
+    the provisioning configuration and the creation say why, not "this form is not migrated"."""
+    (tmp_path / "helpers.py").write_text(
+        "import os\n\nfrom azureml.core import Workspace\n\n\ndef connect(path):\n"
+        "    if os.path.exists(path):\n        return Workspace.from_config(path)\n"
+        '    return Workspace.create("ws", subscription_id="s", resource_group="rg")\n')
+    script = project(tmp_path, """\
+from azureml.core.compute import AmlCompute, ComputeTarget
+from azureml.exceptions import ComputeTargetException
+
+from helpers import connect
+
+ws = connect("config.json")
+try:
+    cluster = ComputeTarget(workspace=ws, name="cpu")
+except ComputeTargetException:
+    config = AmlCompute.provisioning_configuration(vm_size="STANDARD_NC12", max_nodes=8)
+    cluster = ComputeTarget.create(ws, "cpu", config)
+    cluster.wait_for_completion(show_output=True)
+""")
+    before = script.read_text()
+    report = fix(script)
+    assert script.read_text() == before
+    reason = "the compute's workspace `ws` comes from connect(...), which this fix cannot follow"
+    left = {line.split(": ")[0].split(":", 1)[1]: line for line in report.splitlines() if " left: " in line
+            and "AML099" not in line}
+    assert sorted(left) == ["10:14", "11:15", "8:15", "9:8"], report
+    assert all(reason in line and line.endswith("[data-flow limit]") for line in left.values()), report

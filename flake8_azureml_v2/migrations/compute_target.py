@@ -474,6 +474,17 @@ def _get_or_create(try_node: ast.Try, lookup: ast.Call | ast.Subscript, ctx: Fix
     return unit
 
 
+def _block_findings(block: ast.Try | None) -> list[tuple[str, ast.AST]]:
+    """What a refused get-or-create block leaves with its lookup, for the same reason: the
+    exception it catches and what its except clause creates (they migrate only as one piece)."""
+    found: list[tuple[str, ast.AST]] = []
+    for handler in block.handlers if block is not None else ():
+        if handler.type is not None:
+            found.append(("AML026", handler.type))
+        found.extend((code, node) for node in ast.walk(handler) for code in ("AML024", "AML025"))
+    return found
+
+
 def _enclosing_try(node: ast.AST, ctx: FixContext) -> ast.Try | None:
     statement = ctx.parent(node)
     parent = ctx.parent(statement) if statement is not None else None
@@ -492,6 +503,7 @@ def _rewrites(ctx: FixContext) -> list[Rewrite]:
             unit = _get_or_create(block, call, ctx) if block is not None else _lookup(call, ctx)
         except Refused as reason:
             unit = Rewrite("AML024", call, "ComputeTarget() -> ml_client.compute").refuse(str(reason), reason.kind)
+            unit.findings.extend(_block_findings(block))
         if block is not None:
             creates_in_blocks.update(id(n) for n in ast.walk(block) if isinstance(n, ast.Call))
         units.append(unit)
@@ -502,7 +514,7 @@ def _rewrites(ctx: FixContext) -> list[Rewrite]:
         except Refused as reason:
             units.append(Rewrite("AML024", value, "ws.compute_targets[name] -> ml_client.compute.get(name)",
                                  binding=binding).refuse(str(reason), reason.kind))
-            units[-1].findings = []
+            units[-1].findings = _block_findings(block)
         if block is not None:
             creates_in_blocks.update(id(n) for n in ast.walk(block) if isinstance(n, ast.Call))
     for site in [s for create in CREATES for s in ctx.model.calls_to(create)]:
