@@ -843,11 +843,43 @@ def test_a_script_held_by_one_of_two_launchers_names_the_one_left_v1(tmp_path: P
         'exp.submit(src)\n\n'
         'src2 = ScriptRunConfig(source_directory="src", script="train.py", compute_target="cpu", environment=env)\n'
         'src2.run_config.node_count = 2\nexp.submit(src2)\n')
+    shown = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "--diff", "."], cwd=tmp_path)
+    # --diff writes nothing: the line is the one of the launcher as it is
+    [held] = re.findall(r"AML012 left: its launcher \.\./launch\.py:(\d+) still runs it with v1", shown.stderr)
+    assert launcher.read_text().splitlines()[int(held) - 1].startswith("src2 = ScriptRunConfig("), held
     report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
     lines = launcher.read_text().splitlines()
     assert "command(" in launcher.read_text() and "run.log('accuracy', 0.9)" in script.read_text(), report
     [held] = re.findall(r"AML012 left: its launcher \.\./launch\.py:(\d+) still runs it with v1", report)
     assert lines[int(held) - 1].startswith("src2 = ScriptRunConfig("), (held, lines)
+
+
+def test_a_notebook_whose_later_cells_migrate_still_holds_the_script_an_earlier_cell_runs_with_v1(
+        tmp_path: Path) -> None:
+    """The notebook's second launcher migrates, and the imports and helpers it needs go into the
+    first cell: the cell that still runs train.py with v1 moves down, and still holds it."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "train").mkdir()
+    script = tmp_path / "train" / "train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
+    (tmp_path / "train" / "other.py").write_text("print('other')\n")
+    cells = ["from azureml.core import Experiment, ScriptRunConfig, Workspace\n\nws = Workspace.from_config()\n"
+             "folder = 'train'",
+             "src = ScriptRunConfig(source_directory=folder, script='train.py', compute_target='cpu')\n"
+             "run = Experiment(ws, 'e1').submit(src)",
+             "run.get_details_with_logs()",
+             "src2 = ScriptRunConfig(source_directory=folder, script='other.py', compute_target='cpu')\n"
+             "run2 = Experiment(ws, 'e2').submit(src2)"]
+    notebook = tmp_path / "launch.ipynb"
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None,
+                                               "outputs": [], "source": cell} for cell in cells],
+                                    "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1))
+    for flags in (["--diff"], []):
+        result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", *flags, "."], cwd=tmp_path)
+        assert ("AML012 left: its launcher ../launch.ipynb:cell 2:1 still runs it with v1"
+                in result.stdout + result.stderr), result.stdout + result.stderr
+    assert "ml_client.jobs.create_or_update(src2" in notebook.read_text()
+    assert "run.log('accuracy', 0.9)" in script.read_text()
 
 
 def test_a_launcher_that_copies_its_script_gets_the_mlflow_todo(tmp_path: Path) -> None:
@@ -868,6 +900,27 @@ def test_a_launcher_that_copies_its_script_gets_the_mlflow_todo(tmp_path: Path) 
     assert ("# TODO(azureml-v2): AML002 a_train.py logs with MLflow once migrated: add mlflow and azureml-mlflow"
             in submit.read_text()), submit.read_text()
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
+@pytest.mark.parametrize("copy", ['shutil.copy("a_train.py", folder)', 'shutil.copytree(".", folder)'])
+def test_a_script_copied_over_a_staged_copy_by_a_v1_launcher_stays_v1(tmp_path: Path, copy: str) -> None:
+    """The launcher copies a_train.py into the folder it runs it from, where an older copy is
+    checked in: the launcher stays v1, so both the staged copy and the one it is copied from
+    keep logging with v1 (the job would stop at ``import mlflow``)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    body = "from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n"
+    (tmp_path / "staged").mkdir()
+    (tmp_path / "staged" / "a_train.py").write_text(body)
+    script = tmp_path / "a_train.py"
+    script.write_text(body)
+    (tmp_path / "submit.py").write_text(
+        "import shutil\n\nfrom azureml.core import Experiment, ScriptRunConfig, Workspace\n\n"
+        f'ws = Workspace.from_config()\nfolder = "./staged"\n{copy}\n'
+        'src = ScriptRunConfig(source_directory=folder, script="a_train.py", compute_target="cpu")\n'
+        'run = Experiment(ws, "exp").submit(src)\nrun.get_details_with_logs()\n')
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert script.read_text() == body == (tmp_path / "staged" / "a_train.py").read_text(), report
+    assert "a_train.py:4:1: AML012 left: its launcher submit.py:8 still runs it with v1" in report, report
 
 
 @pytest.mark.parametrize(("where", "text"), [

@@ -62,6 +62,7 @@ class ScriptReference:
     line: int
     parameter: str
     label: str | None = None  # where the line is, when not a plain line number
+    program: int = 0  # which of the file's programs (project.READERS) holds the line: a notebook's code, a %%writefile
     launcher: str = ""  # the qualified name of the callable that names the script
 
     def describe(self, relative_to: Path | None = None) -> str:
@@ -298,14 +299,14 @@ class ProjectIndex:
         found = []
         try:
             data = files.read_as_found(orchestrator, limit=MAX_FILE_BYTES)  # (the launchers as the run found them)
-            for program in READERS[orchestrator.suffix](orchestrator, data):
+            for number, program in enumerate(READERS[orchestrator.suffix](orchestrator, data)):
                 text, label = (program, None) if isinstance(program, str) else program
                 tree = parse(text, str(orchestrator))
                 if isinstance(program, str):
                     _PARSED[orchestrator] = (text, tree)
                 for folder, script, reference in script_references(Model(tree, text, surface=self.surface), orchestrator):
                     if label is not None:
-                        reference = replace(reference, label=label(reference.line))
+                        reference = replace(reference, label=label(reference.line), program=number)
                     found.append((folder, script, reference))
         except (OSError, SourceError, ValueError):
             pass
@@ -328,6 +329,18 @@ class ProjectIndex:
                 if _names(path, orchestrator.parent, folder, script, self.root) or (
                         loose and _may_name(path, orchestrator.parent, folder, script, self.root)):
                     yield reference
+
+
+    def references_named_above(self, path: Path) -> Iterator[ScriptReference]:
+        """The calls of files in ``path``'s folder or above it that name a script called like
+        ``path``, wherever they place it (one such file may copy ``path`` to where it runs it)."""
+        path = Path(os.path.normpath(path))
+        self._ready_for(path.name)
+        for orchestrator in self.mentions.get(path.name, ()):
+            if orchestrator.parent == path.parent or orchestrator.parent in path.parents:
+                for _, script, reference in self._references(orchestrator):
+                    if os.path.basename(os.path.normpath(script)) == path.name:
+                        yield reference
 
 
 def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) -> bool:

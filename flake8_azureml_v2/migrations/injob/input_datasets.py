@@ -233,19 +233,24 @@ def _launched(reference: project.ScriptReference, text: str, settings: object) -
     return found
 
 
-def launcher_text(reference: project.ScriptReference) -> str | None:
-    """The Python that holds the launching call: a script's text, or the notebook code
-    (or ``%%writefile`` body) whose label for the call's line is the reference's."""
+def launcher_text(reference: project.ScriptReference, same_line: bool = True) -> str | None:
+    """The Python that holds the launching call, as this run leaves it: a script's text, or
+    the notebook code (or ``%%writefile`` body) the reference was found in.  ``same_line``
+    asks for a notebook program only while the call's line still has the reference's label
+    (the cells before it unchanged); without it, the program is the one at the reference's
+    place among the notebook's programs, however the cells before the call were fixed."""
     try:
         data = files.read_as_fixed(reference.orchestrator, limit=_LIMIT)
         programs = list(project.READERS[reference.orchestrator.suffix](reference.orchestrator, data))
     except (OSError, files.TooLarge, KeyError, ValueError, UnicodeDecodeError):
         return None
+    if reference.label is None:
+        return next((program for program in programs if isinstance(program, str)), None)
+    if not same_line:
+        program = programs[reference.program] if reference.program < len(programs) else None
+        return program[0] if program is not None and not isinstance(program, str) else None
     for program in programs:
-        if isinstance(program, str):
-            if reference.label is None:
-                return program
-        elif reference.label is not None and program[1](reference.line) == reference.label:
+        if not isinstance(program, str) and program[1](reference.line) == reference.label:
             return program[0]
     return None
 

@@ -15,10 +15,11 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from ...engine import project
+from ...engine import files, project
 from ...engine.analysis import analyse
 from ...engine.fixing.arguments import known_str
 from ...engine.fixing.rewrite import FixContext
+from ...engine.source import SourceText, decode
 from ...v1api import SCRIPT_PARAMETERS, SURFACE
 from .input_datasets import about_this_script, launcher_text
 
@@ -43,15 +44,66 @@ def _find(path: Path, settings: object) -> project.ScriptReference | None:
     try:
         index = project.index_for(path, settings, SURFACE)  # type: ignore[arg-type]
         # with no launcher known to run this script, the nearest that may run it hold it as surely
-        references = list(index.references_to(path)) or _nearest(path, list(index.references_to(path, loose=True)))
+        references = (list(index.references_to(path)) or _nearest(path, list(index.references_to(path, loose=True)))
+                      or _copying(path, index))
     except (OSError, ValueError):
         return None
     for reference in references:
-        text = launcher_text(reference)
+        text = launcher_text(reference, same_line=False)  # any call of that program may still run it
         line = _runs_with_v1(text, reference, path.name, settings) if text is not None else None
         if line is not None:  # named by the call that still runs it (not one of the file's migrated ones)
-            return reference if reference.label is not None else replace(reference, line=line)
+            return reference if reference.label is not None else replace(reference, line=_line_as_read(reference, text, line))
     return _cli_launcher(path, settings)
+
+
+def _line_as_read(reference: project.ScriptReference, text: str, line: int) -> int:
+    """``line`` of the launcher's fixed ``text`` as a line of the file the user reads: the
+    same while the fixed text is on disk (or nothing changed); when this run holds it unwritten
+    (``fix --diff``), the line of the file as it is, found as the same copy of that line (the
+    call that still runs the script with v1 is not rewritten)."""
+    if files.unwritten(reference.orchestrator) is None:
+        return line
+    try:
+        found = SourceText(decode(files.read_regular(reference.orchestrator, limit=project.MAX_FILE_BYTES))).lines
+    except (OSError, files.TooLarge, ValueError):
+        return reference.line
+    fixed = SourceText(text).lines
+    wanted = fixed[line - 1].rstrip("\r\n")
+    copy = sum(1 for earlier in fixed[:line - 1] if earlier.rstrip("\r\n") == wanted)
+    alike = [number for number, seen in enumerate(found, 1) if seen.rstrip("\r\n") == wanted]
+    return alike[copy] if copy < len(alike) else reference.line
+
+
+def _copying(path: Path, index: project.ProjectIndex) -> list[project.ScriptReference]:
+    """Launchers at or above ``path`` that copy it (``shutil.copy("train.py", folder)``) into
+    the folder they run a script of its name from, though a copy is there already."""
+    found = []
+    for reference in index.references_named_above(path):
+        text = launcher_text(reference, same_line=False)
+        if text is not None and _copies(text, reference.orchestrator.parent, path):
+            found.append(reference)
+    return found
+
+
+_COPIES = frozenset({"copy", "copy2", "copyfile", "copytree", "copy_tree"})
+
+
+def _copies(text: str, here: Path, path: Path) -> bool:
+    """Does ``text`` (a file in ``here``) copy ``path``, or the folder it is in, with a literal source?"""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+        source = node.args[0]
+        if name in _COPIES and isinstance(source, ast.Constant) and isinstance(source.value, str):
+            copied = Path(os.path.normpath(here / source.value))
+            if copied == path or (name in ("copytree", "copy_tree") and copied == path.parent):
+                return True
+    return False
 
 
 # The v1 CLI's ``az ml run submit-script [options] <script>`` in a workflow, pipeline or shell file:
