@@ -320,6 +320,34 @@ data = data.register(workspace=ws, name=sys.argv[1], create_new_version=True)
     assert "AML022 fixed: dataset.register()" in fix(script)
 
 
+@pytest.mark.parametrize(("reader", "shown"), [
+    ("name = sys.argv[1]\nprint(Dataset.get_by_name(ws, name).to_path())\n", "get_by_name(ws, name)"),
+    ("print(ws.datasets[sys.argv[1]].to_path())\n", "datasets[sys.argv"),
+])
+def test_a_script_of_the_folder_that_looks_up_a_computed_name_reads_any_registration_back(
+        tmp_path: Path, reader: str, shown: str) -> None:
+    """A script beside the registration that looks a dataset up by a name only known at run
+    time (an argument whose default is the registered name, say) may read that asset: the
+    registration stays v1 with it, and goes once no such lookup is left."""
+    program = """\
+from azureml.core import Dataset, Workspace
+
+ws = Workspace.from_config()
+store = ws.get_default_datastore()
+data = Dataset.File.from_files(path=(store, "scans/"))
+data = data.register(workspace=ws, name="scans", create_new_version=True)
+"""
+    script = project(tmp_path, program)
+    reading = tmp_path / "score.py"
+    reading.write_text("import sys\n\nfrom azureml.core import Dataset, Workspace\n\nws = Workspace.from_config()\n"
+                       + reader)
+    report = fix(script)
+    assert f"score.py (`{shown}" in report and "looks the dataset up with v1" in report, report
+    assert 'data.register(workspace=ws, name="scans"' in script.read_text()
+    reading.write_text("import sys\n\nprint(sys.argv[1])\n")
+    assert "AML022 fixed: dataset.register()" in fix(script)
+
+
 def _submitting(setup: str, arguments: str, imports: str = "Dataset, Environment, Experiment, ScriptRunConfig, Workspace",
                 more: str = "") -> str:
     """A program that submits train.py with ``arguments``, after ``setup`` made what they read."""

@@ -298,6 +298,9 @@ def test_a_registration_v1_reads_back_keeps_the_run_and_says_why(tmp_path: Path)
     report = fix(script)
     assert 'which this fix cannot translate (batch.py (`get_model_path("churn"`) reads the model with v1' in report, report
     assert "experiment.submit(config)" in script.read_text()
+    # the registration itself says so too, not that it has no sound rewrite
+    assert ('AML036 left: batch.py (`get_model_path("churn"`) reads the model with v1, which cannot use a model '
+            "registered with v2: migrate that reader first [data-flow limit]") in report, report
 
 
 def test_tags_set_later_are_folded_into_the_submit_only_right_after_it(tmp_path: Path) -> None:

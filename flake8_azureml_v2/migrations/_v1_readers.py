@@ -5,7 +5,8 @@ asset, and v1's ``Model.get_model_path`` downloads only models registered the v1
 way (an ``aml://asset/`` URL).  So a registration moves to v2 only when no v1 reader
 of the name stays: in the program itself, or in the files of its folder (the
 scripts and notebooks that usually run next to it, such as a ParallelRunStep's
-entry script).  A reader whose name is not a literal may read any name.
+entry script).  A reader whose name is not a literal (a variable, ``args.dataset_name``)
+may read any name.
 """
 
 from __future__ import annotations
@@ -40,6 +41,18 @@ _TEXT = {
     DATASET: r"(?:get_by_name\([^)]*|datasets(?:\[|\.get\()){q}{name}{q}",
     MODEL: r"(?:Model\([^)]*|models\[|" + _NOT_V2 + r"\.models\.get\(|get_model_path\(\s*(?:model_name\s*=\s*)?)"
            r"{q}{name}{q}|get_model_path\(\s*(?!(?:model_name\s*=\s*)?\\?[\"'])(?=[\w(\[])",  # (a computed name)
+}
+# A lookup whose name is computed (``get_by_name(ws, args.dataset_name)``): it may read any name.
+_NOT_QUOTED = r"(?!\\?[\"'])[A-Za-z_][\w.]*\)?"
+_COMPUTED = {
+    DATASET: r"|get_by_name\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
+             + r"|datasets(?:\[|\.get\()\s*" + _NOT_QUOTED,
+    MODEL: r"|(?<!\w)Model\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
+           + r"|models\[\s*" + _NOT_QUOTED,
+}
+_MIGRATED_COMPUTED = {
+    DATASET: r"|data\.get\(\s*(?:name\s*=\s*)?" + _NOT_QUOTED + r"|azureml:\{",
+    MODEL: r"|models\.get\(\s*(?:name\s*=\s*)?" + _NOT_QUOTED,
 }
 # Any lookup at all, for a name this fix cannot know.
 _ANY = {
@@ -126,14 +139,22 @@ def _in_folder(kind: str, name: str | None, ctx: FixContext) -> str | None:
     here = Path(os.path.abspath(path))
     key = (here, kind, name)
     if key not in _FOUND:  # once per process: every fixer pass asks again
+        neighbours = _neighbours(here, settings)
         if name is None:
             v1, migrated = _ANY[kind].format(q=_QUOTE), _MIGRATED_ANY[kind].format(q=_QUOTE)
-        else:
+            _FOUND[key] = _first_match(_compiled(v1, migrated), neighbours, here)
+        else:  # a lookup of this very name first; else one whose name is computed, which may be it
             v1 = _TEXT[kind].format(q=_QUOTE, name=re.escape(name))
             migrated = _MIGRATED_TEXT[kind].format(q=_QUOTE, name=re.escape(name))
-        patterns = (re.compile(v1.encode()), re.compile((v1 + migrated).encode()))
-        _FOUND[key] = _first_match(patterns, _neighbours(here, settings), here)
+            _FOUND[key] = (_first_match(_compiled(v1, migrated), neighbours, here)
+                           or _first_match(_compiled(_COMPUTED[kind][1:], _MIGRATED_COMPUTED[kind]), neighbours, here))
     return _FOUND[key]
+
+
+def _compiled(v1: str, migrated: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """v1's forms alone (another file, as this run leaves it) and with the migrated ones (the
+    scripts the program's own notebook writes)."""
+    return re.compile(v1.encode()), re.compile((v1 + migrated).encode())
 
 
 _FOUND: dict[tuple[Path, str, str], str | None] = {}

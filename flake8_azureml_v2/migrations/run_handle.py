@@ -16,6 +16,7 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..engine.findings import Refusal, RefusalKind
 from ..engine.fixing import statements
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.arguments import bind_arguments
@@ -447,6 +448,7 @@ def _register_model(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixConte
     reader = v1_reader(MODEL_ASSET, bound.values["model_name"], ctx)
     if reader is not None:  # v1 reads the model back (see _v1_readers): the registration stays v1
         ctx.why_not[id(use)] = f"{reader} reads the model with v1, which cannot use a model registered with v2"
+        ctx.left_why[id(call)] = Refusal(RefusalKind.DATA_FLOW, ctx.why_not[id(use)] + ": migrate that reader first")
         return False
     spec = CallSpec(old="register_model", signature=tuple(REGISTER_SIGNATURE), new=("azure.ai.ml.entities", "Model"),
                     params={"model_name": Keep("name"), "model_path": Map("path", lambda a: path),

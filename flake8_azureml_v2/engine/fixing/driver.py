@@ -633,6 +633,10 @@ def _record_refusals(result: _Pass, plan: planner.Plan, ctx: FixContext, known: 
         for code, node in rewrite.findings:
             for finding in ctx.findings_for(node, code):
                 result.refusals.setdefault(id(finding), refusal)
+    for finding in ctx.analysis.findings:  # a construct a fixer saw and said why it could not take
+        why = ctx.left_why.get(id(finding.node)) if finding.node is not None else None
+        if why is not None:
+            result.refusals.setdefault(id(finding), why)
     _import_refusals(result, ctx, known)
     _companion_refusals(result, plan, ctx, known, rewrites)
 

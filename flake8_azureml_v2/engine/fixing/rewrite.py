@@ -113,6 +113,7 @@ class FixContext:
         self.cache: dict[str, object] = {}  # plans shared by fixers within one pass
         self._reaching: dict[int, list[ast.Name]] = {}
         self.why_not: dict[int, str] = {}  # id(use) -> why a fixer could not translate that use (for its refusal)
+        self.left_why: dict[int, Refusal] = {}  # id(a finding's node) -> why it is left, when no rewrite covers it
 
     # -- the tree -------------------------------------------------------------
 
