@@ -196,7 +196,7 @@ def test_pipeline_data_flow_env_channel_and_registration(tmp_path: Path) -> None
     assert prep["component"]["inputs"]["images"] == {"type": "uri_folder", "mode": "download"}
     # 4.2 several paths: their common parent, with the TODO
     assert job["inputs"]["images"] == {"type": "uri_folder", "path": "//datastores/exampleblobstorage/paths/images/"}
-    assert "TODO(azureml-v2): AML022 v1 read only images/a/1.png, images/b/2.png; the v2 input is their common parent images/" in migrated
+    assert "TODO(azureml-v2): AML022 v1 read only images/a/1.png, images/b/2.png; v2 takes their common parent images/" in migrated
     # 4.5 PipelineData(datastore=...) and output_mode="upload"; the default store is v2's default location
     assert prep["outputs"]["train_data"]["path"] == "//datastores/exampleblobstorage/paths/azureml/${{name}}/${{output_name}}/"
     assert train["inputs"]["train_data"]["path"] == "${{parent.jobs.prep.outputs.train_data}}"
@@ -993,6 +993,30 @@ def test_a_dataset_built_in_a_loop_is_left_saying_so_and_nothing_claims_a_new_ob
     assert "beside it" not in report and script.read_text() == before, report
 
 
+def test_a_registration_of_several_urls_says_the_asset_is_their_common_parent(tmp_path: Path) -> None:
+    """Registered, the several files of a v1 dataset become one folder asset: the same documented
+    default as for a job's input, with its TODO (mapping-extension.md 4.2)."""
+    script = project(tmp_path, """\
+from azureml.core import Dataset, Workspace
+
+ws = Workspace.from_config()
+paths = ["https://acct.blob.core.windows.net/mnist/train-images.gz",
+         "https://acct.blob.core.windows.net/mnist/train-labels.gz"]
+dataset = Dataset.File.from_files(path=paths)
+dataset = dataset.register(workspace=ws, name="mnist", create_new_version=False)
+""")
+    fix(script)
+    migrated = script.read_text()
+    todos = [line for line in migrated.splitlines() if line.startswith("# TODO(azureml-v2): AML022")]
+    assert len(todos) == 2 and "v2 takes their common parent https://acct.blob.core.windows.net/mnist/" in todos[0]
+    assert 'path="https://acct.blob.core.windows.net/mnist/", type="uri_folder", version="1"' in migrated, migrated
+    records = execute(script)
+    (created,) = [r for r in records if r["operation"] == "data.create_or_update"]
+    assert created["data"]["path"] == "https://acct.blob.core.windows.net/mnist/", created
+    fix(script)
+    assert script.read_text() == migrated
+
+
 @pytest.mark.parametrize(("urls", "migrates"), [
     (["http://example.com/mnist/a.gz", "http://example.com/mnist/b.gz"], False),  # a web server lists nothing
     (["https://acct.blob.core.windows.net/data/a.csv", "https://acct.blob.core.windows.net/data/b.csv"], True),
@@ -1002,7 +1026,7 @@ def test_several_urls_become_a_folder_only_on_storage(tmp_path: Path, urls: list
     if migrates:
         migrated, _, records = _run(tmp_path, program)
         assert _job(records)["inputs"]["data"]["path"] == "https://acct.blob.core.windows.net/data/"
-        assert "the v2 input is their common parent" in migrated
+        assert "v2 takes their common parent" in migrated
     else:
         _left_as_written(tmp_path, program, "AML022 left: the dataset lists several files on http://example.com: a v2 "
                          "folder input is a storage folder, and a web server's folder cannot be listed")

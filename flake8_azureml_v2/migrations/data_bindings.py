@@ -205,19 +205,19 @@ def registrations(ctx: FixContext) -> Iterator[Rewrite]:
             unit.alive_edits = []
             unit.must_keep_alive = ctx.is_imported_elsewhere(unit.binding)
         try:
-            text, todo = _registration(call, ctx, unit)
+            text, todos = _registration(call, ctx, unit)
         except Refused as reason:
             yield unit.refuse(str(reason), reason.kind)
             continue
         unit.edits.append(statements.replace(ctx.locator, statement, text))
-        if todo:
-            comment = f"# TODO(azureml-v2): {todo}"
-            unit.edits.append(statements.insert_before(ctx.locator, statement, [comment]))
-            unit.todos.append(comment)
+        if todos:
+            comments = [f"# TODO(azureml-v2): {todo}" for todo in todos]
+            unit.edits.append(statements.insert_before(ctx.locator, statement, comments))
+            unit.todos.extend(comments)
         yield unit
 
 
-def _registration(call: ast.Call, ctx: FixContext, unit: Rewrite) -> tuple[str, str]:
+def _registration(call: ast.Call, ctx: FixContext, unit: Rewrite) -> tuple[str, list[str]]:
     bound = bind_arguments(call, REGISTER_SIGNATURE)
     if isinstance(bound, str):
         raise Refused(f"register(): {bound}")
@@ -247,13 +247,13 @@ def _registration(call: ast.Call, ctx: FixContext, unit: Rewrite) -> tuple[str, 
     parts = [f"name={ctx.locator.text(values['name'])}", f"path={used.source.path}", f'type="{used.source.kind}"']
     parts += [f"{key}={ctx.locator.text(values[key])}" for key in ("description", "tags") if key in values]
     new_version = values.get("create_new_version")
-    todo = ""
+    todos = list(taken.todos)  # the path's (several files, registered as their common parent)
     if not (isinstance(new_version, ast.Constant) and new_version.value is True):
         if new_version is not None and not (isinstance(new_version, ast.Constant) and new_version.value is False):
             raise Refused("create_new_version= is not True or False")
         parts.append(f"version={py_str('1')}")
-        todo = ("AML022 v1 registered only a name that was new (create_new_version=False); "
-                'version="1" fails when that version exists with other content')
+        todos.append("AML022 v1 registered only a name that was new (create_new_version=False); "
+                     'version="1" fails when that version exists with other content')
     data = f"{symbol('azure.ai.ml.entities', 'Data')}({', '.join(parts)})"
-    return f"{client}.data.create_or_update({data})", todo
+    return f"{client}.data.create_or_update({data})", todos
 

@@ -400,8 +400,8 @@ def _is_web_server(root: str) -> bool:
 
 def _several(paths: list[str], folder: str, taken: Taken, code: str) -> None:
     listed = ", ".join(paths)
-    taken.todos.append(f"{code} v1 read only {listed}; the v2 input is their common parent {folder}, "
-                       "so the job also sees what else that folder holds")
+    taken.todos.append(f"{code} v1 read only {listed}; v2 takes their common parent {folder}, "
+                       "and with it whatever else that folder holds")
 
 
 def kind_of_path(found: Where, taken: Taken, code: str = "AML022") -> str:
