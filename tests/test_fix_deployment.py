@@ -137,11 +137,13 @@ def test_service_run_returns_the_json_reply_with_the_key(tmp_path: Path, scoring
         reply = service.run(json.dumps({"data": [[1, 2]]}))
         with open("reply.json", "w") as handle:
             json.dump(reply, handle)
+        uri = service.scoring_uri
         """))
     (tmp_path / "registry.py").write_text(REGISTRY)
     fix(script)
     migrated = script.read_text()
     assert "auth off" not in migrated  # auth_enabled=True: the key is what v1 did too
+    assert "needs the endpoint's key" not in migrated and "uri = ml_client.online_endpoints.get(" in migrated
     records = execute(script, {"AML_SCORING_URI": scoring_server})
     reply = json.loads((tmp_path / "reply.json").read_text())
     assert reply == {"received": {"data": [[1, 2]]}, "authorization": "Bearer recorded-primary"}

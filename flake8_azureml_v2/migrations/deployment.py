@@ -191,6 +191,7 @@ class Target:
     endpoint: dict[str, str] = field(default_factory=dict)
     deployment: dict[str, str] = field(default_factory=dict)
     todo: list[str] = field(default_factory=list)
+    keyless: bool = False  # v1's service took requests without a key (ACI's default): its callers send none
 
 
 def _origin(node: ast.expr, ctx: FixContext, what: str) -> ast.Call:
@@ -261,6 +262,7 @@ def _aci(call: ast.Call, ctx: FixContext) -> Target:
     target.endpoint["auth_mode"] = py_str("key")
     _common_settings(values, target, ctx)
     if not _flag(values.get("auth_enabled")):
+        target.keyless = True
         target.todo.append("v1 ACI had auth off by default; managed endpoints always require key/token auth, "
                            "so callers must send a key")
     if not listed:
@@ -427,7 +429,7 @@ def _plan(call: ast.Call, rewrite: Rewrite, ctx: FixContext) -> tuple[Target, st
         rewrite.notes.append("overwrite= dropped: begin_create_or_update updates an existing endpoint")
     client = ctx.counterpart(workspace)
     lookups = lookups_in_program(SERVICE, known_str(ctx, values.get("name")), ctx)
-    translate_lookups(list(lookups), values.get("name"), workspace, client, rewrite, ctx)
+    translate_lookups(list(lookups), values.get("name"), workspace, client, rewrite, ctx, keyless=target.keyless)
     return target, client, workspace
 
 
@@ -480,7 +482,7 @@ def _write(call: ast.Call, statement: ast.stmt, binding: Binding | None, target:
         f"{deployment} = {deployment_class}({_keywords(deployment_args)})",
         f"{poller} = {client}.online_deployments.begin_create_or_update({deployment})",
     ]
-    waits = translate_service_uses(binding, poller, client, rewrite, ctx) if binding is not None else 0
+    waits = translate_service_uses(binding, poller, client, rewrite, ctx, target.keyless) if binding is not None else 0
     if not waits:  # nobody waits: route the traffic once the deployment is done, as v1's service served at once
         lines.extend(traffic_lines(endpoint, poller, client, ""))
     indent = ctx.locator.indentation(statement)

@@ -101,15 +101,17 @@ def traffic_lines(endpoint: str, poller: str, client: str, timeout: str, indent:
     ]
 
 
-def translate_service_uses(service: Binding, poller: str, client: str, rewrite: Rewrite, ctx: FixContext) -> int:
+def translate_service_uses(service: Binding, poller: str, client: str, rewrite: Rewrite, ctx: FixContext,
+                           keyless: bool = True) -> int:
     """Translate what v2 can express on the endpoint; returns how many waits were translated.
-    The other uses stay untranslated (the planner then refuses the deploy with them)."""
+    The other uses stay untranslated (the planner then refuses the deploy with them).  ``keyless``:
+    v1's service took requests without a key, so a request to the endpoint's URI needs a TODO."""
     waits = 0
     for use in service.uses:
         if _wait(use, poller, client, rewrite, ctx):
             waits += 1
             continue
-        if _method(use, client, rewrite, ctx):
+        if _method(use, client, rewrite, ctx, keyless):
             continue
         if _printed(use, ctx):
             rewrite.own_uses.add(id(use))  # displaying it works on the endpoint too
@@ -138,7 +140,7 @@ def _wait(use: ast.Name, poller: str, client: str, rewrite: Rewrite, ctx: FixCon
 
 
 def translate_lookups(lookups: list[ast.expr], deployed: ast.expr | None, workspace: Binding, client: str,
-                      rewrite: Rewrite, ctx: FixContext) -> None:
+                      rewrite: Rewrite, ctx: FixContext, keyless: bool = True) -> None:
     """Each v1 look-up of the service this deploy creates, ``handle = Webservice(ws, name)`` or
     ``handle = ws.webservices[name]``, becomes ``client.online_endpoints.get(name)``, and the
     handle's methods follow (7.5); v1 would not see the v2 endpoint, so the look-ups move with
@@ -156,7 +158,7 @@ def translate_lookups(lookups: list[ast.expr], deployed: ast.expr | None, worksp
         handle = ctx.assigned_binding(lookup)
         assert handle is not None  # _lookup_refusal checked the assignment
         for use in handle.uses:
-            if _method(use, client, rewrite, ctx):
+            if _method(use, client, rewrite, ctx, keyless):
                 continue
             if _printed(use, ctx):
                 rewrite.own_uses.add(id(use))
@@ -218,14 +220,16 @@ def _lookup_refusal(lookup: ast.expr, workspace_used: ast.expr, workspace: Bindi
     return None
 
 
-def _method(use: ast.Name, client: str, rewrite: Rewrite, ctx: FixContext) -> bool:
-    """A handle method of 7.5 on ``use``, translated; ``state`` gets its TODO."""
+def _method(use: ast.Name, client: str, rewrite: Rewrite, ctx: FixContext, keyless: bool = True) -> bool:
+    """A handle method of 7.5 on ``use``, translated; ``state`` gets its TODO, and so does
+    ``scoring_uri`` used for a request when v1's service took one without a key (``keyless``)."""
     if not any(apply_method_spec(spec, use, rewrite, ctx, {"client": client}) for spec in SERVICE_METHODS):
         return False
     attribute = ctx.parent(use)
     if isinstance(attribute, ast.Attribute) and attribute.attr == "state":
         add_todo(ctx, rewrite, ctx.statement_of(use), "AML079", _STATE_TODO)
-    if isinstance(attribute, ast.Attribute) and attribute.attr == "scoring_uri" and not _printed(attribute, ctx):
+    if (keyless and isinstance(attribute, ast.Attribute) and attribute.attr == "scoring_uri"
+            and not _printed(attribute, ctx)):
         add_todo(ctx, rewrite, ctx.statement_of(use), "AML079", _URI_TODO.format(service=use.id))
     return True
 
