@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from .migrate_helpers import execute, fix, no_v1, project, ruff_clean, submitted
 
 HEADER = """\
@@ -411,3 +413,25 @@ except ComputeTargetException:
             and "AML099" not in line}
     assert sorted(left) == ["10:14", "11:15", "8:15", "9:8"], report
     assert all(reason in line and line.endswith("[data-flow limit]") for line in left.values()), report
+
+
+@pytest.mark.parametrize("handler", ["except:", "except Exception:"])
+def test_get_or_create_under_a_handler_that_catches_everything_migrates(tmp_path: Path, handler: str) -> None:
+    """A bare ``except:`` (or ``except Exception:``) catches v2's ResourceNotFoundError as it
+    caught v1's ComputeTargetException: the block migrates, and the handler stays as written."""
+    text, records = _run(tmp_path, f"""\
+try:
+    cluster = AmlCompute(ws, "cpu-cluster")
+{handler}
+    config = AmlCompute.provisioning_configuration(vm_size="Standard_D2_v2", min_nodes=1, max_nodes=3)
+    cluster = ComputeTarget.create(ws, "cpu-cluster", config)
+    cluster.wait_for_completion(show_output=True)
+print(cluster.name)
+""")
+    assert 'cluster = ml_client.compute.get("cpu-cluster")' in text and f"\n{handler}\n" in text, text
+    (record,) = _created(records)
+    assert (record["compute"]["name"], record["compute"]["min_instances"], record["compute"]["max_instances"]) == (
+        "cpu-cluster", 1, 3)
+    script = tmp_path / "job.py"
+    fix(script)
+    assert script.read_text() == text

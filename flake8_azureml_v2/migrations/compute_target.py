@@ -449,7 +449,8 @@ def _get_or_create(try_node: ast.Try, lookup: ast.Call | ast.Subscript, ctx: Fix
     if get_binding is None or len(try_node.handlers) != 1 or try_node.orelse or try_node.finalbody:
         raise Refused("the compute block is not a plain try/except around the compute lookup")
     handler = try_node.handlers[0]
-    if not _catches_lookup_failure(handler, item, ctx):
+    broad = not handler.name and _catches_everything(handler, ctx)  # catches v2's error as it caught v1's
+    if not broad and not _catches_lookup_failure(handler, item, ctx):
         raise Refused(f"the except clause does not catch just {'KeyError' if item else 'ComputeTargetException'}")
     creates = [s for s in _create_statements(handler.body, ctx) if isinstance(s, ast.Assign)
                and isinstance(s.value, ast.Call) and ctx.callee(s.value) in CREATES]
@@ -462,10 +463,12 @@ def _get_or_create(try_node: ast.Try, lookup: ast.Call | ast.Subscript, ctx: Fix
         raise Refused("the created compute is not assigned to the same variable")
     client = _client(workspace, unit, ctx)  # type: ignore[arg-type]
     unit.edits.append(statements.replace(ctx.locator, lookup, f"{client}.compute.get({ctx.locator.text(name)})"))
-    assert handler.type is not None
-    unit.edits.append(statements.replace(ctx.locator, handler.type, symbol("azure.core.exceptions", "ResourceNotFoundError")))
-    if not item:
-        unit.findings.append(("AML026", handler.type))
+    if not broad:
+        assert handler.type is not None
+        unit.edits.append(statements.replace(ctx.locator, handler.type,
+                                             symbol("azure.core.exceptions", "ResourceNotFoundError")))
+        if not item:
+            unit.findings.append(("AML026", handler.type))
     _create(create, unit, ctx, looked_up=name, client=client)
     unit.binding = create_binding
     unit.extra_bindings.append(get_binding)
