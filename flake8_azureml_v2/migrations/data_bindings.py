@@ -247,7 +247,7 @@ def _registration(call: ast.Call, ctx: FixContext, unit: Rewrite) -> tuple[str, 
     parts = [f"name={ctx.locator.text(values['name'])}", f"path={used.source.path}", f'type="{used.source.kind}"']
     parts += [f"{key}={ctx.locator.text(values[key])}" for key in ("description", "tags") if key in values]
     new_version = values.get("create_new_version")
-    todos = list(taken.todos)  # the path's (several files, registered as their common parent)
+    todos = list(taken.widened)  # several files, registered as their common parent
     if not (isinstance(new_version, ast.Constant) and new_version.value is True):
         if new_version is not None and not (isinstance(new_version, ast.Constant) and new_version.value is False):
             raise Refused("create_new_version= is not True or False")

@@ -54,6 +54,7 @@ class Taken:
     resolves: list[tuple[str, ast.AST]] = field(default_factory=list)  # findings of inline v1 calls that go
     notes: list[str] = field(default_factory=list)
     todos: list[str] = field(default_factory=list)  # TODO comments the consumer writes before itself
+    widened: list[str] = field(default_factory=list)  # those of them on what the path covers (an asset's too)
     helpers: dict[str, str] = field(default_factory=dict)
     references: list[Binding] = field(default_factory=list)  # variables the new text names
 
@@ -62,6 +63,7 @@ class Taken:
         self.resolves.extend(other.resolves)
         self.notes.extend(n for n in other.notes if n not in self.notes)
         self.todos.extend(t for t in other.todos if t not in self.todos)
+        self.widened.extend(t for t in other.widened if t not in self.widened)
         self.helpers.update(other.helpers)
         self.references.extend(other.references)
 
@@ -400,8 +402,9 @@ def _is_web_server(root: str) -> bool:
 
 def _several(paths: list[str], folder: str, taken: Taken, code: str) -> None:
     listed = ", ".join(paths)
-    taken.todos.append(f"{code} v1 read only {listed}; v2 takes their common parent {folder}, "
-                       "and with it whatever else that folder holds")
+    todo = f"{code} v1 read only {listed}; v2 takes their common parent {folder}, and with it whatever else that folder holds"
+    taken.todos.append(todo)
+    taken.widened.append(todo)
 
 
 def kind_of_path(found: Where, taken: Taken, code: str = "AML022") -> str:
