@@ -613,16 +613,17 @@ def test_an_experiment_name_computed_by_a_call_or_a_lookup_is_left(tmp_path: Pat
     ("import mlflow\nmlflow.log_metric('accuracy', 0.9)\n", False),  # v1 ran it where mlflow was installed
     ("print('training')\n", False),
 ])
+@pytest.mark.parametrize("environment", [", environment=env", "", ", environment=None"])
 def test_the_environment_of_a_job_whose_script_logs_is_told_to_add_mlflow(tmp_path: Path, script: str,
-                                                                        todo: bool) -> None:
+                                                                        todo: bool, environment: str) -> None:
     """The script's own fix moves its logging to MLflow and says so there; the job's environment,
-    written here, would otherwise not install mlflow and the job would stop at its import."""
-    program = project(tmp_path, """\
+    written here (v1's default one, without an environment), would otherwise not install mlflow
+    and the job would stop at its import."""
+    program = project(tmp_path, f"""\
         from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
         ws = Workspace.from_config()
         env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")
-        config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
-                                 environment=env)
+        config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster"{environment})
         run = Experiment(ws, "exp").submit(config)
         """)
     (tmp_path / "src" / "train.py").write_text(script)

@@ -134,6 +134,7 @@ def environment(argument: Argument) -> str:
     ``environment=None`` is v1's default environment."""
     if _is_none(argument.node, argument.ctx):
         argument.rewrite.helpers.update(default_environment("AML002"))
+        _mlflow_todo(argument)
         return DEFAULT_ENVIRONMENT
     if isinstance(argument.value, Const):
         _mlflow_todo(argument)
@@ -165,6 +166,8 @@ def inputs_and_outputs(arguments: dict[str, Argument], ctx: FixContext, rewrite:
     """The inputs and outputs the command line binds, after the other arguments.  The
     trial of a pipeline's sweep leaves its data to the pipeline, which binds it."""
     _, line = _translated(arguments, ctx, rewrite)
+    if "script" in arguments and not {"environment", "run_config"} & set(arguments):
+        _mlflow_todo(arguments["script"])  # v1's default environment, written out, has no mlflow either
     built = []
     if line.datasets or line.parameters or line.upstream:
         with_paths = hyperdrive_step.trial_data(rewrite.binding, ctx) is None
