@@ -1022,3 +1022,19 @@ def test_a_source_directory_relative_to_a_folder_above_the_launcher_names_the_sc
     report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
     assert "run.log('accuracy', 0.9)" in script.read_text(), report
     assert "AML012 left: its launcher ../pipelines/build.py:4 still runs it with v1" in report, report
+
+
+def test_a_notebook_that_logs_through_its_own_offline_run_stays_v1(tmp_path: Path) -> None:
+    """A notebook's cells run in a kernel: ``Run.get_context()`` there is v1's offline run, whose
+    ``log`` only printed, and MLflow would start (and leave open) a run of its own."""
+    cells = ["from azureml.core import Run", "run = Run.get_context()", 'run.log("rows", 10)', "run.complete()"]
+    notebook = tmp_path / "explore.ipynb"
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None,
+                                               "outputs": [], "source": cell} for cell in cells],
+                                    "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1))
+    before = notebook.read_text()
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path)
+    assert notebook.read_text() == before, result.stdout
+    assert ("explore.ipynb:cell 2:1:7: AML011 left: a notebook's cells run in a kernel, not in a job"
+            in result.stdout), result.stdout
+    assert "explore.ipynb:cell 3:1:1: AML012 left: depends on cell 2:1" in result.stdout, result.stdout

@@ -121,7 +121,7 @@ def test_only_what_the_reference_calls_impossible_is_reported_as_impossible(tmp_
 
 def test_a_construct_another_rules_fix_rewrites_does_not_claim_its_rule_has_no_fix(tmp_path: Path) -> None:
     """``except ComputeTargetException`` is rewritten with the compute lookup it guards (AML024's
-    get-or-create); around a lookup with no create, that form is left, and says so."""
+    get-or-create); around a lookup with no create, that form is left, and says why the block is."""
     (tmp_path / "compute.py").write_text(
         "from azureml.core import Workspace\nfrom azureml.core.compute import ComputeTarget\n"
         "from azureml.core.compute_target import ComputeTargetException\n"
@@ -129,6 +129,5 @@ def test_a_construct_another_rules_fix_rewrites_does_not_claim_its_rule_has_no_f
         "except ComputeTargetException:\n    target = None\n")
     left = [line for line in fix(tmp_path, "--unsafe-fixes", "--check", "compute.py").stdout.splitlines()
             if " AML026 left: " in line]
-    assert left == ["compute.py:7:8: AML026 left: this form is not migrated automatically; ComputeTargetException is "
-                    "Azure ML SDK v1; catch azure.core.exceptions.ResourceNotFoundError from ml_client.compute.get(name) "
-                    "[not yet supported]"]
+    assert left == ["compute.py:7:8: AML026 left: the except clause does not create the compute with one "
+                    "ComputeTarget.create(...) [not yet supported]"]

@@ -65,6 +65,13 @@ def _submits(ctx: FixContext) -> str | None:
     return None
 
 
+def in_notebook_cells(ctx: FixContext) -> bool:
+    """The program is a notebook's own cells, which run in a kernel, not in a job (the scripts
+    it writes with ``%%writefile`` are programs of their own)."""
+    path = getattr(ctx.analysis.context, "path", None)
+    return path is not None and str(path).endswith(".ipynb")
+
+
 def runs_in_a_job(ctx: FixContext) -> bool:
     """The program runs inside a job: it is a training script (its v1 imports are AML010
     findings, or a fix of its run left the environment TODO) that submits no job itself.
@@ -72,7 +79,7 @@ def runs_in_a_job(ctx: FixContext) -> bool:
     a pass: every rewrite that asks would otherwise scan the program's findings again."""
     if "runs_in_a_job" not in ctx.cache:
         training = any(f.code == "AML010" for f in ctx.analysis.findings) or ENVIRONMENT_TODO in ctx.text
-        ctx.cache["runs_in_a_job"] = training and _submits(ctx) is None
+        ctx.cache["runs_in_a_job"] = training and _submits(ctx) is None and not in_notebook_cells(ctx)
     return bool(ctx.cache["runs_in_a_job"])
 
 
@@ -126,7 +133,10 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
                         "logging would still wait for azureml-core to import, which a v2 job's environment need not "
                         "have; remove the check by hand, then fix", RefusalKind.DATA_FLOW)
         submitting = _submits(ctx)
-        if submitting is not None:
+        if in_notebook_cells(ctx):
+            unit.refuse("a notebook's cells run in a kernel, not in a job: there v1's run is an offline one that "
+                        "only printed what it logged, and MLflow would start a run of its own")
+        elif submitting is not None:
             unit.refuse(f"this program also submits jobs ({submitting}), so it runs outside a job, where v1's "
                         "offline run only printed what it logged and MLflow would start a run of its own")
         unit.binding = binding
