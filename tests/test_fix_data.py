@@ -830,6 +830,35 @@ def test_a_registered_dataset_read_directly_is_left(tmp_path: Path) -> None:
                      "file or a tabular dataset", 'iris = ws.datasets["iris"]')
 
 
+@pytest.mark.parametrize(("script", "migrates"), [
+    ('from azureml.core import Run\n\nrun = Run.get_context()\ndf = run.input_datasets["iris"].to_pandas_dataframe()\n'
+     'run.log("rows", len(df))\n', True),
+    ('from azureml.core import Run\n\nrun = Run.get_context()\nds = run.input_datasets["iris"]\n'
+     'print(ds.to_pandas_dataframe(), ds.id)\n', False),  # read as more than a table: the script decides
+])
+def test_a_registered_dataset_its_script_reads_as_a_table_is_an_mltable_input(tmp_path: Path, script: str,
+                                                                              migrates: bool) -> None:
+    """Its script reads it only with ``to_pandas_dataframe()``: the dataset is tabular, so the job
+    takes it as an MLTable and exports its folder, which the script's fix reads with mltable
+    (mapping-extension 4.2 typed by its use; 4.4 direct mode, a documented default)."""
+    program = _submitting('iris = ws.datasets["iris"]\n', '["--iris", iris.as_named_input("iris")]')
+    (tmp_path / "pyproject.toml").write_text("")  # the project: the script's fix finds its launcher there
+    if not migrates:
+        launcher = project(tmp_path, program)
+        (tmp_path / "src" / "train.py").write_text(script)
+        assert "may be a file or a tabular dataset" in fix(launcher) and "ScriptRunConfig(" in launcher.read_text()
+        return
+    migrated, _, records = _run(tmp_path, program, files={"src/train.py": script})
+    job = _job(records)
+    assert job["inputs"]["iris"]["type"] == "mltable" and job["inputs"]["iris"]["path"] == "iris@latest", job
+    assert 'Input(type="mltable", path="azureml:iris@latest")' in migrated
+    assert job["component"]["command"].startswith("export iris=${{inputs.iris}} && python train.py --iris "), job
+    assert "TODO(azureml-v2): AML022 the script must read this input with mltable.load(" in migrated
+    train = tmp_path / "src" / "train.py"
+    fix(train)
+    assert 'df = mltable.load(os.environ["iris"]).to_pandas_dataframe()' in train.read_text(), train.read_text()
+
+
 REGISTER_IF_MISSING = """\
 from azureml.core import Dataset, Environment, Experiment, ScriptRunConfig, Workspace
 

@@ -96,6 +96,7 @@ class CommandLine(Taken):
     v1_names: dict[str, str] = field(default_factory=dict)  # input/output key -> v1 name (its environment variable)
     runtime: dict[int, str] = field(default_factory=dict)  # token index -> source of a value known only at run time
     exports: dict[str, str] = field(default_factory=dict)  # environment variable -> ${{inputs.x}} / ${{outputs.y}}
+    script: str | None = field(default=None, compare=False, repr=False)  # the text of the script it runs, if read
 
     def _start(self, script: str) -> str:
         exported = ""
@@ -166,7 +167,7 @@ def translate(items: list[ast.expr], ctx: FixContext, pipeline: PipelineStep | N
               script: str | None = None) -> CommandLine:
     """Raises :class:`Refused` with the reason when an item cannot be translated.
     ``script``: the text of the script the command runs, when it can be read."""
-    line = CommandLine()
+    line = CommandLine(script=script)
     previous: str | None = None
     for item in items:
         line.tokens.append(_token(item, previous, ctx, line, pipeline))
@@ -265,6 +266,17 @@ def _export(line: CommandLine, script: str | None) -> None:
         if name in line.exports or not _reads_variable(script, name):
             continue
         _export_one(line, key, "outputs" if key in line.outputs else "inputs")
+
+
+def _read_as_table(script: str | None, name: str | None) -> bool:
+    """The script reads the input ``name`` only as ``run.input_datasets[name].to_pandas_dataframe()``:
+    a tabular dataset, which its own fix reads from the MLTable folder v2 hands over."""
+    if script is None or name is None:
+        return False
+    quoted = r"""['"]%s['"]""" % re.escape(name)
+    reads = re.findall(r"input_datasets\s*(?:\[\s*|\.get\(\s*)" + quoted, script)
+    tables = re.findall(r"input_datasets\s*\[\s*" + quoted + r"\s*\]\s*\.to_pandas_dataframe\(\s*\)", script)
+    return bool(reads) and len(reads) == len(tables)
 
 
 def _reads_variable(script: str, name: str) -> bool:
@@ -456,7 +468,7 @@ def _add_input(used: data_inputs.Consumed, previous: str | None, line: CommandLi
     name = used.name or _flag_name(previous)
     if name is None:
         raise Refused("an unnamed dataset input with no preceding --flag to name it")
-    entry = DatasetInput(data_inputs.input_kind(used, taken), used)
+    entry = DatasetInput(data_inputs.input_kind(used, taken, _read_as_table(line.script, used.name)), used)
     key = identifier(name)
     if line.datasets.get(key, entry) != entry:
         raise Refused(f"two different inputs would both be named {key!r}")

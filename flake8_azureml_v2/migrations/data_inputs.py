@@ -275,8 +275,9 @@ def _registered(name_node: ast.expr | None, call: ast.expr, version: ast.expr | 
     return Source(None, py_str(f"azureml:{name}{label}"), id(call), re.sub(r"\W", "_", name))
 
 
-def input_kind(used: Consumed, taken: Taken) -> str:
-    """The v2 type: a registered dataset is typed by how the job reads it."""
+def input_kind(used: Consumed, taken: Taken, read_as_table: bool = False) -> str:
+    """The v2 type: a registered dataset is typed by how the job reads it (``read_as_table``:
+    its script reads it only with ``to_pandas_dataframe()``, so it is tabular)."""
     if used.path_on_compute is not None:
         taken.todos.append(_ON_COMPUTE.format(code="AML022", what="input", path=used.path_on_compute))
     if used.source.kind is not None:
@@ -284,6 +285,9 @@ def input_kind(used: Consumed, taken: Taken) -> str:
             raise Refused("a file dataset read directly (no as_mount()/as_download()): the script decides what v2 "
                           "input fits; migrate it by hand", RefusalKind.NOT_YET)
         return used.source.kind
+    if used.mode == "direct" and read_as_table:  # (mapping-extension.md 4.4, direct mode: tabular)
+        taken.todos.append(MLTABLE_TODO)
+        return "mltable"
     if used.mode == "direct":
         raise Refused("a registered dataset read directly (no as_mount()/as_download()) may be a file or a tabular "
                       "dataset, and the script decides what v2 input fits; migrate it by hand", RefusalKind.NOT_YET)

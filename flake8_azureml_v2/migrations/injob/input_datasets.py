@@ -260,7 +260,7 @@ def _record(item: ast.expr, octx: FixContext, found: dict[str, Launched]) -> Non
         used = consumed(item, octx, Taken())
         if used is not None and used.name is not None:
             found[used.name] = Launched(used.mode, input_kind(used, Taken()) if used.mode != "direct"
-                                        or used.source.kind in (None, "mltable") else "direct")
+                                        or used.source.kind == "mltable" else "direct")
     except Refused:
         return
 
