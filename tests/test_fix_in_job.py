@@ -62,6 +62,18 @@ class Run:
     def log_table(self, name, value, description=""):
         _record("log_table", name=name, value=value)
 
+    def log_confusion_matrix(self, name, value, description=""):
+        _record("log_confusion_matrix", name=name, value=value)
+
+    def log_accuracy_table(self, name, value, description=""):
+        _record("log_accuracy_table", name=name, value=value)
+
+    def log_predictions(self, name, value, description=""):
+        _record("log_predictions", name=name, value=value)
+
+    def log_residuals(self, name, value, description=""):
+        _record("log_residuals", name=name, value=value)
+
     def log_image(self, name, path=None, plot=None, description=""):
         if plot is not None:
             buffer = io.BytesIO()
@@ -140,7 +152,7 @@ def expected_from_v1(records: list[dict]) -> Logged:
         elif method == "log_row":
             for column, value in record["columns"].items():
                 logged.metric(f"{name}.{column}", value, None)
-        elif method == "log_table":
+        elif method in ("log_table", "log_confusion_matrix", "log_accuracy_table", "log_predictions", "log_residuals"):
             logged.artifacts[f"{name}.json"] = json.dumps(record["value"]).encode()
         elif method == "log_image" and "plot" in record:
             logged.artifacts[f"{name}.png"] = base64.b64decode(record["plot"])
@@ -260,9 +272,10 @@ def test_the_fixtures_exercise_every_logging_call(tmp_path: Path) -> None:
             assert logged.metrics["converged"] == [(0, 1.0)]
             assert logged.tags["optimizer"] == "adam" and logged.tags["reviewed"] == ""
             assert {"outputs/model.pkl", "model.pkl", "reports/report.txt", "roc.png", "scores.json",
-                    "loss_curve.png", "figure_object.png"} <= set(logged.artifacts)
+                    "loss_curve.png", "figure_object.png", "confusion.json", "residuals.json"} <= set(logged.artifacts)
     assert methods == {"log", "log_list", "log_row", "log_table", "log_image", "upload_file", "upload_folder",
-                       "tag", "set_tags", "complete"}
+                       "tag", "set_tags", "complete", "log_confusion_matrix", "log_accuracy_table",
+                       "log_predictions", "log_residuals"}
 
 
 def _fix_report(case: str, tmp_path: Path) -> tuple[str, bytes, bytes]:
