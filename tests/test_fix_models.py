@@ -49,6 +49,39 @@ print(same.version)
     assert "model_framework= dropped" in report
 
 
+@pytest.mark.parametrize(("configuration", "dropped"), [
+    ("ResourceConfiguration(cpu=1, memory_in_gb=0.5)", True),  # only holds its arguments
+    ("ResourceConfiguration(cpu=cores(), memory_in_gb=0.5)", False),  # computed: dropping it skips cores()
+])
+def test_a_resource_configuration_is_dropped_when_building_it_does_nothing_else(
+        tmp_path: Path, configuration: str, dropped: bool) -> None:
+    """v2's Model has no resource configuration (mapping-extension 7.1: drop)."""
+    (tmp_path / "outputs").mkdir()
+    (tmp_path / "outputs" / "model.pkl").write_text("weights")
+    script = project(tmp_path, f"""\
+from azureml.core import Model, Workspace
+from azureml.core.resource_configuration import ResourceConfiguration
+
+
+def cores():
+    return 1
+
+
+ws = Workspace.from_config()
+model = Model.register(workspace=ws, model_path="outputs/model.pkl", model_name="m",
+                       resource_configuration={configuration})
+print(model.name)
+""")
+    report = fix(script)
+    if not dropped:
+        assert "AML070 left: resource_configuration= is computed by a call" in report, report
+        return
+    assert no_v1(script.read_text()) and "resource_configuration= dropped" in report, report
+    ruff_clean(script)
+    created = next(r for r in execute(script) if r["operation"] == "models.create_or_update")
+    assert created["rest_error"] is None and created["model"]["name"] == "m"
+
+
 def test_a_download_keeps_its_v1_model(tmp_path: Path) -> None:
     """v1's model.download(target_dir) writes the model's files into target_dir; v2's
     ml_client.models.download writes them into target_dir/<name>/, where the code that reads

@@ -44,8 +44,17 @@ _DROPPED = ("datasets", "model_framework", "model_framework_version", "sample_in
             "sample_output_dataset", "resource_configuration")
 
 
+# v1 classes whose constructor only holds its arguments: building one, then dropping it, skips nothing.
+_PLAIN_CONSTRUCTORS = frozenset({"azureml.core.resource_configuration.ResourceConfiguration"})
+
+
+def _plain_construction(node: ast.expr, ctx: FixContext) -> bool:
+    return (isinstance(node, ast.Call) and ctx.callee(node) in _PLAIN_CONSTRUCTORS
+            and all(is_pure(value) for value in [*node.args, *(keyword.value for keyword in node.keywords)]))
+
+
 def _pure_drop(argument: object) -> bool:
-    if not is_pure(argument.node):  # type: ignore[attr-defined]
+    if not is_pure(argument.node) and not _plain_construction(argument.node, argument.ctx):  # type: ignore[attr-defined]
         raise Refused(f"{argument.name}= is computed by a call; dropping it would skip that call")  # type: ignore[attr-defined]
     argument.rewrite.notes.append(f"{argument.name}= dropped: v2's Model has no such field")  # type: ignore[attr-defined]
     return True
