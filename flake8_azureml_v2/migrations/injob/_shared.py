@@ -209,6 +209,11 @@ def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflo
         unit.consumes.append(receiver)
     else:
         unit.findings.append(("AML011", receiver))
+        from .run_get_context import outside_a_job  # (the inline Run.get_context(): its own unit is this one)
+
+        outside = outside_a_job(ctx)
+        if outside is not None:
+            unit.refuse(outside)
     bound = site.scope.lookup("mlflow")
     if mlflow and bound is not None and bound.value != Ref("mlflow"):
         unit.refuse("`mlflow` already names something else here")

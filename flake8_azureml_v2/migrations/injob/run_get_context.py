@@ -51,17 +51,44 @@ def _moves_to_mlflow(ctx: FixContext, use: ast.AST) -> bool:
     return isinstance(read, ast.Attribute) and read.attr in MLFLOW_USES
 
 
-# Calls that make a program the one that submits jobs rather than one that runs in them.
+# Calls that make a program the one that submits jobs rather than one that runs in them: v1's
+# experiments, configurations, estimators and sweeps, and v2's jobs (the form a migrated one takes).
 _SUBMITTING = ("azureml.core.Experiment", "azureml.core.ScriptRunConfig", "azureml.pipeline.core.Pipeline",
-               "azureml.train.", "azure.ai.ml.MLClient", "azure.ai.ml.command")
+               "azureml.train.", "azure.ai.ml.command", "azure.ai.ml.dsl.pipeline", "azure.ai.ml.automl.",
+               "azure.ai.ml.sweep")
+# ... but not the handles of runs that exist already (``AutoMLRun(experiment, run_id)`` looks one up).
+_RUN_HANDLES = ("azureml.train.automl.run.AutoMLRun", "azureml.train.hyperdrive.HyperDriveRun",
+                "azureml.train.hyperdrive.run.HyperDriveRun")
 
 
 def _submits(ctx: FixContext) -> str | None:
-    """Where the program submits (or configures) a job, or None.  Run there, ``Run.get_context()``
-    is v1's offline run, whose logging only prints: MLflow would start a run of its own."""
-    for qualname, sites in ctx.model.calls_by_callee.items():
-        if sites and qualname.startswith(_SUBMITTING):
-            return line_ref(sites[0].node.lineno)
+    """Where the program first submits (or configures) a job, or None.  Run there, ``Run.get_context()``
+    is v1's offline run, whose logging only prints: MLflow would start a run of its own.  A v2 client
+    alone submits nothing (a job script may register a model with one); ``<client>.jobs.create_or_update``
+    does."""
+    lines = [sites[0].node.lineno for qualname, sites in ctx.model.calls_by_callee.items()
+             if sites and qualname.startswith(_SUBMITTING) and qualname not in _RUN_HANDLES]
+    lines += [site.node.lineno for site in ctx.model.calls if _creates_a_job(site.node.func)]
+    return line_ref(min(lines)) if lines else None
+
+
+def _creates_a_job(func: ast.expr) -> bool:
+    """``<anything>.jobs.create_or_update``: v2's submit, whatever the client is called."""
+    return (isinstance(func, ast.Attribute) and func.attr in ("create_or_update", "begin_create_or_update")
+            and isinstance(func.value, ast.Attribute) and func.value.attr == "jobs")
+
+
+def outside_a_job(ctx: FixContext, logs: bool = True) -> str | None:
+    """Why the program runs outside a job, where ``Run.get_context()`` is v1's offline run (whose
+    logging only printed, and for which MLflow would start a run of its own), or None.  ``logs``:
+    something moves to MLflow (a notebook's run fetched and never logged to may just go)."""
+    if in_notebook_cells(ctx) and logs:
+        return ("a notebook's cells run in a kernel, not in a job: there v1's run is an offline one that only "
+                "printed what it logged, and MLflow would start a run of its own")
+    submitting = _submits(ctx)
+    if submitting is not None:
+        return (f"this program also submits jobs ({submitting}), so it runs outside a job, where v1's offline "
+                "run only printed what it logged and MLflow would start a run of its own")
     return None
 
 
@@ -132,15 +159,11 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
                         "ImportError), and the code that uses this run is written for both cases: migrated, its MLflow "
                         "logging would still wait for azureml-core to import, which a v2 job's environment need not "
                         "have; remove the check by hand, then fix", RefusalKind.DATA_FLOW)
-        submitting = _submits(ctx)
-        if in_notebook_cells(ctx):
-            unit.refuse("a notebook's cells run in a kernel, not in a job: there v1's run is an offline one that "
-                        "only printed what it logged, and MLflow would start a run of its own")
-        elif submitting is not None:
-            unit.refuse(f"this program also submits jobs ({submitting}), so it runs outside a job, where v1's "
-                        "offline run only printed what it logged and MLflow would start a run of its own")
-        unit.binding = binding
         logs = binding is not None and any(_moves_to_mlflow(ctx, use) for use in binding.uses)
+        outside = outside_a_job(ctx, logs)
+        if outside is not None:
+            unit.refuse(outside)
+        unit.binding = binding
         todo = [] if ENVIRONMENT_TODO in ctx.text or not logs else [  # once per script, kept on a later run
             statements.insert_before(ctx.locator, statement, [ENVIRONMENT_TODO])]  # type: ignore[arg-type]
         unit.todos.extend([ENVIRONMENT_TODO] if todo else [])
