@@ -40,7 +40,7 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _BREAK = re.compile(r"(\r\n|\r|\n)$")
 _HELP = re.compile(r"^\s*%{0,2}[A-Za-z_*][\w*]*(?:\.[A-Za-z_*][\w*]*|\[\d+\])*\?\??\s*$")
 _ASSIGNED_MAGIC = re.compile(r"^\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*[%!]")
-_ON_LINE = re.compile(r"\bon line (\d+)\b")
+_ON_LINE = re.compile(r"\bline (\d+)\b")  # (the engine's references to the program's lines)
 _EXPANSION = re.compile(r"\$\{?([A-Za-z_]\w*)\}?|\{([A-Za-z_]\w*)\}")
 
 # Cell magics whose body IPython runs as Python in the notebook's namespace
@@ -434,11 +434,12 @@ class Program:
         return [t if ends else _BREAK.sub("", t) for t, ends in zip(texts, self.endings)]
 
     def describe(self, message: str, text: str) -> str:
-        """The engine names related lines of the program ("on line 14"); name their cells instead."""
-        if "on line " not in message:
+        """The engine names related lines of the program ("on line 14", "in a loop at line 12");
+        name their cells instead."""
+        if "line " not in message:
             return message
         locate = self.locator(text)
-        return _ON_LINE.sub(lambda m: f"on {locate(int(m.group(1)))}", message)
+        return _ON_LINE.sub(lambda m: str(locate(int(m.group(1)))), message)
 
 
 @dataclass

@@ -276,7 +276,8 @@ def _fix_program(result: FileResult, document: Document, program: Program, selec
                 result.changes[index] = text
     for fixed in outcome.fixed:
         where = program.place(fixed.line, getattr(fixed, "col", 0))
-        result.fixed.append((where, replace(fixed, description=program.describe(fixed.description))))
+        result.fixed.append((where, replace(fixed, description=program.describe(fixed.description),
+                                            notes=tuple(program.describe(note) for note in fixed.notes))))
     named = None
     if program.numbered or program.renames_lines(outcome.text):
         def named(line: int, rewritten: bool) -> str:

@@ -75,3 +75,18 @@ def test_a_python_file_keeps_line_numbers(tmp_path: Path) -> None:
     shown = run([*TOOL, "fix", "--unsafe-fixes", "--diff", script.name], cwd=tmp_path)
     reason = _kept_workspace_reason(shown.stderr, "job.py")
     assert reason.startswith("`ws` is also used at line 6 (`ws.write_config()`)"), reason
+
+
+def test_a_fix_s_note_names_the_cell_of_the_line_it_refers_to(tmp_path: Path) -> None:
+    """A fixed line's note ("it runs in a loop at ...") names a cell, as the left reasons do."""
+    cells = ['from azureml.core import Workspace, Experiment\nimport pandas as pd\n',
+             'ws = Workspace.from_config()\nexp = Experiment(workspace=ws, name="e")\n', 'run = exp.start_logging()\n',
+             'df = pd.DataFrame({"a": [1, None]})\nnval = df.isnull().sum()\n',
+             'for c in df.columns:\n    run.log(c, nval[c])\n', 'run.complete()\n']
+    (tmp_path / "log.ipynb").write_text(json.dumps({
+        "cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": c}
+                  for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    output = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "--diff", "log.ipynb"],
+                 cwd=tmp_path).stderr
+    [note] = [line for line in output.splitlines() if "AML012 fixed" in line]
+    assert "it runs in a loop at cell 5:1:" in note and "line 1" not in note.split("at cell")[1], note
