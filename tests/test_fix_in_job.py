@@ -310,6 +310,23 @@ def test_parent_run_and_workspace_are_reported_with_their_mlflow_forms(tmp_path:
     assert " AML034 left: " in report and "mlflow.get_parent_run" in report
 
 
+@pytest.mark.parametrize(("read", "field"), [
+    ("run.parent.get_tags()", "data.tags"), ("run.parent.get_metrics()", "data.metrics"), ("run.parent.id", "info.run_id"),
+    ('run.parent.log("auc", 0.8)', None),
+])
+def test_a_read_of_the_parent_run_says_where_mlflow_holds_it(tmp_path: Path, read: str, field: str | None) -> None:
+    """Logging to the parent passes its run_id to the mlflow call; reading it reads the parent run."""
+    script = tmp_path / "step.py"
+    script.write_text(f"from azureml.core import Run\n\nrun = Run.get_context()\nvalue = {read}\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "check", "--output-format", "text", script.name],
+                 cwd=tmp_path).stdout
+    [message] = [line for line in report.splitlines() if " AML034 " in line]
+    if field is None:
+        assert message.endswith("and pass its run_id to the mlflow call"), message
+    else:
+        assert message.endswith(f"read it as mlflow.get_parent_run(mlflow.active_run().info.run_id).{field}"), message
+
+
 def test_model_get_model_path_stays_while_the_logging_moves(tmp_path: Path) -> None:
     report, _, after = _fix_report("inscript_model_path_stays", tmp_path)
     text = after.decode("utf-8")

@@ -1,9 +1,35 @@
 """AML034: ``run.parent`` reaches the v1 parent run."""
 
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..engine.context import Context
+from ..engine.nodes import parent_of
 from ._matchers import attribute_reads
 from ._rule import AmlRule as Rule
-from ._rule import Family, FixSafety
+from ._rule import Family, FixSafety, Hit
 from ._shared import RUN
+
+# What a read of the parent is in MLflow's parent run: the message for a read says where to read it.
+READS = {"get_tags": "data.tags", "tags": "data.tags", "get_metrics": "data.metrics", "id": "info.run_id",
+         "get_status": "info.status", "status": "info.status"}
+_PARENT_READS = attribute_reads(RUN, "parent")
+
+
+def detect(ctx: Context) -> Iterator[Hit]:
+    """Every ``run.parent``; a read of its tags, metrics, id or status gets the MLflow field to read."""
+    for node in _PARENT_READS(ctx):
+        above = parent_of(ctx.model.tree, node)
+        if isinstance(above, ast.Attribute) and above.attr in READS:
+            yield node, ("run.parent is Azure ML SDK v1; read it as "
+                         f"mlflow.get_parent_run(mlflow.active_run().info.run_id).{READS[above.attr]}")
+        else:
+            yield node
+
+
+detect.sg_rule = _PARENT_READS.sg_rule  # type: ignore[attr-defined]
 
 RULE = Rule(
     code="AML034",
@@ -17,7 +43,7 @@ RULE = Rule(
         "run.parent is Azure ML SDK v1; get the parent with "
         "mlflow.get_parent_run(mlflow.active_run().info.run_id) and pass its run_id to the mlflow call"
     ),
-    detect=attribute_reads(RUN, "parent"),
+    detect=detect,
     why=(
         "MLflow has no parent object to call methods on. Look the parent up by the active "
         "run's id and pass its run_id explicitly to each logging call. What the parent is "
