@@ -134,9 +134,9 @@ def test_three_step_pipeline_becomes_a_valid_pipeline_job(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(("wait", "expected"), [
-    ("pipeline_run.wait_for_completion(show_output=False)", "_v1_wait(ml_client, pipeline_run.name)\n"),
+    ("pipeline_run.wait_for_completion(show_output=False)", "_v1_wait(ml_client, pipeline_run.name, post_processing=True)\n"),
     ("pipeline_run.wait_for_completion(False, raise_on_error=False)",
-     "_v1_wait(ml_client, pipeline_run.name, raise_on_error=False)\n"),
+     "_v1_wait(ml_client, pipeline_run.name, raise_on_error=False, post_processing=True)\n"),
     ("pipeline_run.wait_for_completion(True, 600)", None),  # timeout_seconds: no v2 form
 ])
 def test_a_pipeline_run_waits_with_its_own_signature(tmp_path: Path, wait: str, expected: str | None) -> None:

@@ -137,6 +137,24 @@ print("waited")
     assert len(gets) == 2  # each wait polled once: the job had ended
 
 
+def test_a_wait_stops_where_v1_s_did_at_finalizing_unless_it_waited_for_post_processing(tmp_path: Path) -> None:
+    """v1's wait_for_completion() returned once the run was Finalizing (or CancelRequested), and
+    waited on through them only with wait_post_processing=True."""
+    program = """\
+run = experiment.submit(config)
+run.wait_for_completion()
+print("waited")
+if False:
+    run.wait_for_completion(wait_post_processing=True)
+"""
+    script = project(tmp_path, HEADER + program)
+    fix(script)
+    text = script.read_text()
+    assert "_v1_wait(ml_client, run.name)\n" in text and "_v1_wait(ml_client, run.name, post_processing=True)" in text
+    records = execute(script, {**mlflow_store(tmp_path, {}), "AML_JOB_STATUS": "Finalizing"})
+    assert len([r for r in records if r["operation"] == "jobs.get"]) == 1  # stopped at Finalizing, as v1 did
+
+
 def test_details_shown_whole_and_times_get_their_todo(tmp_path: Path) -> None:
     text, _, result = _migrate(tmp_path, """\
 run = experiment.submit(config)

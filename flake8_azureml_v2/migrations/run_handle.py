@@ -92,10 +92,12 @@ _DOWNLOAD_FILES = f'''def _v1_download_files(ml_client, run_id, prefix=None, out
             downloaded = {_MLFLOW}.artifacts.download_artifacts(run_id=run_id, artifact_path=path, dst_path=folder)
             {symbol("shutil")}.copyfile(downloaded, target)
 '''
-_WAIT = f'''def _v1_wait(ml_client, name, raise_on_error=True, poll_seconds=10):
-    """run.wait_for_completion() without output: poll until the job ends (v1 waited through
-    NotResponding and Paused too); like v1, raise only when it failed."""
-    while (job := ml_client.jobs.get(name)).status not in ("Completed", "Failed", "Canceled"):
+_WAIT = f'''def _v1_wait(ml_client, name, raise_on_error=True, poll_seconds=10, post_processing=False):
+    """run.wait_for_completion() without output: poll while the job runs, as v1 did (through
+    NotResponding and Paused too, and through Finalizing and CancelRequested only when it waited
+    for post-processing); like v1, raise only when it failed."""
+    ended = ("Completed", "Failed", "Canceled") + (() if post_processing else ("Finalizing", "CancelRequested"))
+    while (job := ml_client.jobs.get(name)).status not in ended:
         {symbol("time")}.sleep(poll_seconds)
     if raise_on_error and job.status == "Failed":
         raise RuntimeError(f"job {{name}} failed: {{job.studio_url}}")
@@ -159,8 +161,8 @@ def _streams(values: dict[str, ast.expr]) -> bool:
 
 def _polls(values: dict[str, ast.expr]) -> bool:
     """Any other literal combination: the silent polling helper, raising as v1 would."""
-    return not _streams(values) and _literal(values, "show_output", True, False) and all(
-        is_pure(v) for v in values.values())
+    return not _streams(values) and _literal(values, "show_output", True, False) and _literal(
+        values, "wait_post_processing", True, False) and all(is_pure(v) for v in values.values())
 
 
 def _plain_metrics(values: dict[str, ast.expr]) -> bool:
@@ -175,19 +177,26 @@ _WAIT_SIGNATURE = ("show_output", "wait_post_processing", "raise_on_error")
 
 
 def _wait_specs(signature: tuple[str, ...], streams: Callable[[dict[str, ast.expr]], bool],
-                polls: Callable[[dict[str, ast.expr]], bool]) -> tuple[MethodSpec, ...]:
+                polls: Callable[[dict[str, ast.expr]], bool],
+                post_processing: Callable[[dict[str, ast.expr]], bool]) -> tuple[MethodSpec, ...]:
     """``wait_for_completion`` as ``jobs.stream`` where it showed the output and raised on failure,
-    else as the silent polling helper (passing ``raise_on_error`` on when the call gave it)."""
+    else as the silent polling helper (passing ``raise_on_error`` on when the call gave it, and
+    ``post_processing=True`` where v1 waited for it too)."""
     return (
         MethodSpec("wait_for_completion", signature, template="{client}.jobs.stream({run_id})",
                    finding="AML041", statement_only=True, accepts=streams),
-        MethodSpec("wait_for_completion", signature, template="_v1_wait({client}, {run_id})", finding="AML041",
-                   statement_only=True, accepts=lambda v: polls(v) and "raise_on_error" not in v,
-                   helpers={"_v1_wait": _WAIT}),
-        MethodSpec("wait_for_completion", signature, template="_v1_wait({client}, {run_id}, "
-                   "raise_on_error={raise_on_error})", finding="AML041", statement_only=True, accepts=polls,
-                   helpers={"_v1_wait": _WAIT}),
+        *(MethodSpec("wait_for_completion", signature, template="_v1_wait({client}, {run_id}" + raising + waiting + ")",
+                     finding="AML041", statement_only=True, helpers={"_v1_wait": _WAIT},
+                     accepts=lambda v, raising=raising, waiting=waiting: (
+                         polls(v) and ("raise_on_error" in v) == bool(raising) and post_processing(v) == bool(waiting)))
+          for raising in ("", ", raise_on_error={raise_on_error}") for waiting in ("", ", post_processing=True")),
     )
+
+
+def _waits_for_post_processing(values: dict[str, ast.expr]) -> bool:
+    """``wait_post_processing=True``: v1 also waited through Finalizing and CancelRequested."""
+    given = values.get("wait_post_processing")
+    return isinstance(given, ast.Constant) and given.value is True
 _METRICS_SIGNATURE = ("name", "recursive", "run_type", "populate")
 _FILE_SIGNATURE = ("name", "output_file_path", "_validate_checksum")
 _METRIC_HELPERS = {"_v1_get_metrics": _GET_METRICS, **_TRACKED}
@@ -196,7 +205,7 @@ _FILE_HELPERS = {"_v1_download_file": _DOWNLOAD_FILE, **_TRACKED}
 # ``{client}`` is the workspace's MLClient, ``{run_id}`` the job's name (the MLflow run id).
 RUN_METHODS: tuple[MethodSpec, ...] = (
     MethodSpec("get_portal_url", template="{receiver}.studio_url", finding="AML042"),
-    *_wait_specs(_WAIT_SIGNATURE, _streams, _polls),
+    *_wait_specs(_WAIT_SIGNATURE, _streams, _polls, _waits_for_post_processing),
     MethodSpec("get_status", template="{client}.jobs.get({run_id}).status", finding="AML049"),
     MethodSpec("cancel", template="{client}.jobs.begin_cancel({run_id}).result()", finding="AML080"),
     MethodSpec("get_children", ("recursive", "tags", "properties", "type", "status", "_rehydrate_runs"),
@@ -240,7 +249,8 @@ def _pipeline_polls(values: dict[str, ast.expr]) -> bool:
 
 
 PIPELINE_RUN_METHODS: tuple[MethodSpec, ...] = (
-    *_wait_specs(_PIPELINE_WAIT_SIGNATURE, _pipeline_streams, _pipeline_polls),
+    # (a pipeline's wait lasts until the pipeline has ended)
+    *_wait_specs(_PIPELINE_WAIT_SIGNATURE, _pipeline_streams, _pipeline_polls, lambda values: True),
     *(spec for spec in RUN_METHODS if spec.method != "wait_for_completion"),
 )
 # Methods whose v2 form needs the workspace's client where the run is used.
