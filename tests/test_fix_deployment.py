@@ -375,3 +375,22 @@ def test_a_deploy_without_a_deployment_config_says_which_is_missing(tmp_path: Pa
     report = fix(script)
     assert "Model.deploy() without deployment_config=: the settings v1 took by default are not written out" in report
     assert "without an inference_config" not in report
+
+
+@pytest.mark.parametrize("folder", ['Path("./src")', 'here / "src"'])
+def test_a_source_directory_given_as_a_path_is_handed_over_as_a_string(tmp_path: Path, folder: str) -> None:
+    """v1 took a pathlib path for the source folder; v2's deployment calls string methods on
+    code= before anything is sent, so the path is turned into its string."""
+    script = project(tmp_path, HEADER.replace('source_directory="./src"', f"source_directory={folder}").replace(
+        "from azureml.core import", "from pathlib import Path\n\nfrom azureml.core import").replace(
+        "ws = Workspace.from_config()\n", 'ws = Workspace.from_config()\nhere = Path(".")\n') + textwrap.dedent("""\
+        aci_config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1)
+        service = Model.deploy(ws, "churn-svc", [model], inference_config, aci_config)
+        """))
+    (tmp_path / "registry.py").write_text(REGISTRY)
+    fix(script)
+    migrated = script.read_text()
+    assert f"CodeConfiguration(code=str({folder}), scoring_script=\"score.py\")" in migrated, migrated
+    records = execute(script)
+    (deployment,) = [r for r in records if r["operation"] == "online_deployments.begin_create_or_update"]
+    assert deployment["rest_error"] is None, deployment

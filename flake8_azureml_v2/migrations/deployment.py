@@ -120,9 +120,33 @@ def _code_configuration(arguments: dict[str, Argument], ctx: FixContext, rewrite
     if source is not None:
         if "conda_file" in arguments:
             raise Refused("conda_file= together with source_directory=: v1 read it from the source directory")
-        return [f"code={source.text}", f"scoring_script={py_str(script)}"]
+        code = f"str({source.text})" if _is_a_path(source.node, ctx) else source.text  # v2 reads code= as a string
+        return [f"code={code}", f"scoring_script={py_str(script)}"]
     folder, name = posixpath.split(script)
     return [f"code={py_str(folder or '.')}", f"scoring_script={py_str(name)}"]
+
+
+_PATHS = ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath")
+
+
+def _is_a_path(node: ast.expr, ctx: FixContext) -> bool:
+    """A ``pathlib`` path: ``Path("src")``, ``Path(here) / "src"``, ``here.parent``, or a variable
+    assigned one once; v1 took it for a folder, v2's CodeConfiguration calls string methods on it."""
+    if isinstance(node, ast.Name):
+        binding = ctx.binding_of(node)
+        statement = binding.node if binding is not None and not binding.conditional else None
+        single = isinstance(statement, ast.Assign) and len(ctx.bindings_named(node.id)) == 1
+        return single and _is_a_path(statement.value, ctx)  # type: ignore[union-attr]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        return _is_a_path(node.left, ctx)
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        return _is_a_path(node.value, ctx)
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("joinpath", "resolve", "absolute", "expanduser"):
+            return _is_a_path(func.value, ctx)
+        return ctx.callee(node) in _PATHS
+    return False
 
 
 def _read_by_deploy(argument: Argument) -> list[str]:
