@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|fifteenth]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|seventeenth]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -180,10 +180,31 @@ FIFTEENTH_SET = (
     ("jixjia/azureml-mlops-workshop", "eea92e533bc98b020a2c755a79ee0167b13710fc"),
     ("lfbraz/azureml-mlops", "59ca807549618781ca217665339172a0ffc7c47e"),
 )
+# The sixteenth and seventeenth sets (stop 36, each measured by a helper before it was read): exam
+# practice, capstones and cheat sheets; NLP and pipeline templates; MLOps and deployment samples.
+SIXTEENTH_SET = (
+    ("danczw/azure-ml-cheatsheet", "e11f166afca1b9e0cca917914589d5198ea0c114"),
+    ("Latticecraft/Azure-ML-Accelerator", "771cc9fb2878750551020d447a4d79520ff83884"),
+    ("Azure/AzureML-NLP", "83c4f0e7aa2f30980a18b14facae8208ae92360a"),
+    ("Kilo-zolo/DP-100", "88ff8a331ded76c50a84dc6bf9554f09980c9481"),
+    ("Khaled-Skairek/nd00333-capstone", "59a597ce66e0c54ece24de5017ad6d3baea01e1d"),
+    ("DMGamage/Azure-DP-100-Practice", "274854c83c403209e22865b8455c8fd1274b771f"),
+    ("dntrply/nd00333-capstone", "d95b19ed53ded2daaacb4ce1fd22def0c4a85185"),
+)
+SEVENTEENTH_SET = (
+    ("rndazurescript/FunWithAzureML", "994b870c131dcb6b8b1da3dccf95d7a7c6a42869"),
+    ("sanpil/aml-pipeline", "648a07f9c3ef9d8bf0f58bb7ec19e66190856bc3"),
+    ("santiago-velasquez/azure-train-deploy", "5cef1ef70bc15d0c3fbe24a8bbead391db35e82d"),
+    ("R-Saxena/DP-100-Exam-Prepration", "384e72fee56f6511adbd9eb90da874529d349ed3"),
+    ("olonok69/azure-ml", "b2fc4baab2738b93d77ab03fd352ac3c434b61d0"),
+    ("ZiKuanJasonCheng/azure-ml-pipeline-template", "f1c50a3c5c67ee88d53d61ea4238dfaabe52e2d4"),
+    ("Nazeer2013/nd00333-capstone", "e5db7caa5961059614a021a2f76fa7d6035d09aa"),
+)
 SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET,
         "sixth": SIXTH_SET, "seventh": SEVENTH_SET, "eighth": EIGHTH_SET, "ninth": NINTH_SET, "tenth": TENTH_SET,
         "eleventh": ELEVENTH_SET, "twelfth": TWELFTH_SET, "thirteenth": THIRTEENTH_SET,
-        "fourteenth": FOURTEENTH_SET, "fifteenth": FIFTEENTH_SET}
+        "fourteenth": FOURTEENTH_SET, "fifteenth": FIFTEENTH_SET, "sixteenth": SIXTEENTH_SET,
+        "seventeenth": SEVENTEENTH_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 
