@@ -330,7 +330,6 @@ class ProjectIndex:
                         loose and _may_name(path, orchestrator.parent, folder, script, self.root)):
                     yield reference
 
-
     def references_named_above(self, path: Path) -> Iterator[ScriptReference]:
         """The calls of files in ``path``'s folder or above it that name a script called like
         ``path``, wherever they place it (one such file may copy ``path`` to where it runs it)."""

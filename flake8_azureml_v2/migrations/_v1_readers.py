@@ -45,9 +45,9 @@ _TEXT = {
 # A lookup whose name is computed (``get_by_name(ws, args.dataset_name)``): it may read any name.
 _NOT_QUOTED = r"(?!\\?[\"'])[A-Za-z_][\w.]*\)?"
 _COMPUTED = {
-    DATASET: r"|get_by_name\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
+    DATASET: r"get_by_name\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
              + r"|datasets(?:\[|\.get\()\s*" + _NOT_QUOTED,
-    MODEL: r"|(?<!\w)Model\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
+    MODEL: r"(?<!\w)Model\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
            + r"|models\[\s*" + _NOT_QUOTED,
 }
 _MIGRATED_COMPUTED = {
@@ -147,7 +147,7 @@ def _in_folder(kind: str, name: str | None, ctx: FixContext) -> str | None:
             v1 = _TEXT[kind].format(q=_QUOTE, name=re.escape(name))
             migrated = _MIGRATED_TEXT[kind].format(q=_QUOTE, name=re.escape(name))
             _FOUND[key] = (_first_match(_compiled(v1, migrated), neighbours, here)
-                           or _first_match(_compiled(_COMPUTED[kind][1:], _MIGRATED_COMPUTED[kind]), neighbours, here))
+                           or _first_match(_compiled(_COMPUTED[kind], _MIGRATED_COMPUTED[kind]), neighbours, here))
     return _FOUND[key]
 
 

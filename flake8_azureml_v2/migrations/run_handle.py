@@ -197,6 +197,8 @@ def _waits_for_post_processing(values: dict[str, ast.expr]) -> bool:
     """``wait_post_processing=True``: v1 also waited through Finalizing and CancelRequested."""
     given = values.get("wait_post_processing")
     return isinstance(given, ast.Constant) and given.value is True
+
+
 _METRICS_SIGNATURE = ("name", "recursive", "run_type", "populate")
 _FILE_SIGNATURE = ("name", "output_file_path", "_validate_checksum")
 _METRIC_HELPERS = {"_v1_get_metrics": _GET_METRICS, **_TRACKED}
