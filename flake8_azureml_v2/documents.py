@@ -320,7 +320,7 @@ class NotebookDocument(Document):
         launched = Launched(left, lambda line: main.line_name(line, fixed))
         where = self.path.parent if self.path is not None else Path.cwd()
         for written in self.parts.written:
-            language = written.language(model)
+            language = written.language(model, self.parts)
             if language == "other":
                 continue  # YAML, CSV, .amlignore...: never Python
             problem = parse_problem(written.body)
@@ -328,7 +328,7 @@ class NotebookDocument(Document):
                 if language == "python":  # a .py file that does not parse; an unknown target is skipped silently
                     self.skipped.append((written.cell, problem))
                 continue
-            yield WrittenCell(written, written_path(written, where, model),
+            yield WrittenCell(written, written_path(written, where, model, self.parts),
                               written_settings(written, where, self.path, self.parts, model, settings, launched))
         self.skipped.sort()
 

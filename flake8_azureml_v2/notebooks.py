@@ -336,10 +336,10 @@ class WrittenFile:
     def location(self, line: int) -> NotebookLocation:
         return NotebookLocation(self.cell + 1, line + self.offset)
 
-    def language(self, model: Model | None) -> str:
+    def language(self, model: Model | None, parts: Parts | None = None) -> str:
         """"python" for a ``.py`` target, "other" for any other, "unknown" when the
         target's name depends on a variable this tool cannot resolve."""
-        expanded = expand(self.target, model)
+        expanded = written_target(self, model, parts)
         name = os.path.basename(expanded if expanded is not None else self.target)
         if expanded is None and ("$" in name or "{" in name):
             return "unknown"
@@ -568,14 +568,20 @@ def written_script(path: Path, folder: str | None, script: str) -> str | None:
 # --- training-script evidence for written files --------------------------------------------
 
 
-def expand(target: str, model: Model | None) -> str | None:
-    """The target with IPython's ``$name`` / ``{name}`` expanded from constants; None if unknown."""
+def expand(target: str, model: Model | None, before: Callable[[int], bool] | None = None) -> str | None:
+    """The target with IPython's ``$name`` / ``{name}`` expanded from constants; None if unknown.
+    ``before``: which program lines come before the magic's cell; the value is then the one the
+    name holds there (a later cell may bind it again), not the notebook's last."""
     unknown = False
 
     def value(match: re.Match[str]) -> str:
         nonlocal unknown
         name = match.group(1) or match.group(2)
         binding = model.module_scope.names.get(name) if model is not None else None
+        if model is not None and before is not None:
+            earlier = [b for b in model.bindings if b.name == name and b.scope.kind == "module"
+                       and before(getattr(b.node, "lineno", 0))]
+            binding = earlier[-1] if earlier and not earlier[-1].conditional else None
         if binding is None or not isinstance(binding.value, Const):
             unknown = True
             return match.group(0)
@@ -609,7 +615,7 @@ class Launched:
 def written_settings(written: WrittenFile, where: Path, path: Path | None, parts: Parts,
                      model: Model | None, settings: Settings, launched: Launched | None = None) -> Settings:
     """Settings for a written file, carrying why it is a training script when the notebook shows it."""
-    target = expand(written.target, model)
+    target = written_target(written, model, parts)
     if model is not None:
         locate = parts.program.locator(parts.program.text)
         name = path.name if path is not None else "the notebook"
@@ -630,9 +636,17 @@ def written_settings(written: WrittenFile, where: Path, path: Path | None, parts
     return settings
 
 
-def written_path(written: WrittenFile, where: Path, model: Model | None) -> Path | None:
-    target = expand(written.target, model)
+def written_path(written: WrittenFile, where: Path, model: Model | None, parts: Parts | None = None) -> Path | None:
+    target = written_target(written, model, parts)
     return Path(os.path.normpath(where / target)) if target is not None else None
+
+
+def written_target(written: WrittenFile, model: Model | None, parts: Parts | None) -> str | None:
+    """Where the cell writes its file, with the names it uses as they stand when the cell runs."""
+    if model is None or parts is None:
+        return expand(written.target, model)
+    locate = parts.program.locator(parts.program.text)
+    return expand(written.target, model, lambda line: locate(line).cell <= written.cell)
 
 
 # --- the training-script index -------------------------------------------------------------

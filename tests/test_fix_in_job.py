@@ -823,6 +823,27 @@ def test_a_written_script_moves_to_mlflow_only_with_the_notebook_call_that_runs_
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
 
 
+def test_a_written_script_s_folder_is_the_one_in_force_at_its_cell(tmp_path: Path) -> None:
+    """``%%writefile $folder/train.py`` writes where ``folder`` points when the cell runs: a later
+    cell that binds the name again (for a second experiment) does not move the script, which the
+    v1 call of cell 4 still runs, so it keeps logging with v1."""
+    (tmp_path / "pyproject.toml").write_text("")
+    sources = ["from azureml.core import Experiment, ScriptRunConfig, Workspace\nws = Workspace.from_config()",
+               "folder_name = 'exp-files'\nexperiment_folder = './' + folder_name",
+               "%%writefile $folder_name/train.py\nfrom azureml.core import Run\nrun = Run.get_context()\n"
+               "run.log('observations', 10)\nrun.complete()",
+               "config = ScriptRunConfig(source_directory=experiment_folder, script='train.py')\n"
+               "run = Experiment(ws, 'exp').submit(config)\nrun.get_details_with_logs()",
+               "folder_name = 'other-files'"]
+    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+             for source in sources]
+    notebook = tmp_path / "runs.ipynb"
+    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1))
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert "run.log('observations', 10)" in "".join(json.loads(notebook.read_text())["cells"][2]["source"]), report
+    assert "AML012 left: its launcher runs.ipynb:cell 4:1 still runs it with v1" in report, report
+
+
 @pytest.mark.parametrize(("launch", "at"), [
     # the folder is computed at run time, and ends in the script's folder
     ("ScriptRunConfig(source_directory=Path(__file__).parents[1] / 'src', script='a_train.py', {rest})", "ops"),
