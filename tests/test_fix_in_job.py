@@ -844,6 +844,71 @@ def test_a_written_script_s_folder_is_the_one_in_force_at_its_cell(tmp_path: Pat
     assert "AML012 left: its launcher runs.ipynb:cell 4:1 still runs it with v1" in report, report
 
 
+def test_a_tabular_input_waits_for_its_own_launcher_not_one_of_a_script_named_alike(tmp_path: Path) -> None:
+    """Two train.py in two folders, each read its input as a table: the one whose launcher
+    migrates follows it (mltable from the exported folder); the other, whose launcher stays v1
+    (it prints the v1 environment's conda file), keeps reading the dataset v1 hands over."""
+    (tmp_path / "pyproject.toml").write_text("")
+    script = ("from azureml.core import Run\n\nrun = Run.get_context()\n"
+              "df = run.input_datasets['training_data'].to_pandas_dataframe()\nrun.log('rows', len(df))\n")
+    launcher = ("from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n\n"
+                "ws = Workspace.from_config()\nenv = Environment.get(ws, 'aml-env')\n{extra}"
+                "ds = ws.datasets.get('diabetes')\n"
+                "src = ScriptRunConfig(source_directory='./src', script='train.py', compute_target='cpu',\n"
+                "                      arguments=['--data', ds.as_named_input('training_data')], environment=env)\n"
+                "run = Experiment(ws, 'exp').submit(config=src)\n")
+    for folder, extra in (("kept", "print(env.python.conda_dependencies.serialize_to_string())\n"), ("moved", "")):
+        (tmp_path / folder / "src").mkdir(parents=True)
+        (tmp_path / folder / "src" / "train.py").write_text(script)
+        (tmp_path / folder / "launch.py").write_text(launcher.format(extra=extra))
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert "mltable.load(os.environ[\"training_data\"])" in (tmp_path / "moved" / "src" / "train.py").read_text(), report
+    assert (tmp_path / "kept" / "src" / "train.py").read_text() == script, report
+    assert "kept/src/train.py:4:6: AML033 left: " in report and "kept/src/train.py:4:6: AML033 fixed" not in report
+
+
+def test_a_tabular_input_a_v1_launcher_still_hands_over_stays_a_dataset(tmp_path: Path) -> None:
+    """One launcher migrates and exports the input's folder; another still runs the script with
+    v1, which hands the dataset over (not an MLTable folder): the read stays v1."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    script = ("from azureml.core import Run\n\nrun = Run.get_context()\n"
+              "df = run.input_datasets['training_data'].to_pandas_dataframe()\nrun.log('rows', len(df))\n")
+    (tmp_path / "src" / "train.py").write_text(script)
+    launcher = ("from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n\n"
+                "ws = Workspace.from_config()\nenv = Environment.get(ws, 'aml-env')\n{extra}"
+                "ds = ws.datasets.get('diabetes')\n"
+                "src = ScriptRunConfig(source_directory='./src', script='train.py', compute_target='cpu',\n"
+                "                      arguments=['--data', ds.as_named_input('training_data')], environment=env)\n"
+                "run = Experiment(ws, 'exp').submit(config=src)\n")
+    (tmp_path / "launch_v1.py").write_text(launcher.format(extra="print(env.python.conda_dependencies.serialize_to_string())\n"))
+    (tmp_path / "launch_v2.py").write_text(launcher.format(extra=""))
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert "export training_data=" in (tmp_path / "launch_v2.py").read_text(), report
+    assert (tmp_path / "src" / "train.py").read_text() == script, report
+    assert ("src/train.py:4:6: AML033 left: its launcher ../launch_v1.py:7 still runs it with v1, which hands the "
+            "tabular input over as a dataset") in report, report
+
+
+def test_a_script_whose_logging_a_v1_launcher_holds_gets_no_mlflow_todo(tmp_path: Path) -> None:
+    """The mounted input moves to the path v1 exported too; the logging stays v1 with its
+    launcher, so nothing says the script now logs with MLflow."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "launch.py").write_text(
+        "from azureml.core import Dataset, Experiment, ScriptRunConfig, Workspace\n\nws = Workspace.from_config()\n"
+        "ds = Dataset.File.from_files(path='https://acct.blob.core.windows.net/data/')\n"
+        "src = ScriptRunConfig(source_directory='src', script='train.py', "
+        "arguments=[ds.as_named_input('x').as_mount()], compute_target='cpu')\n"
+        "run = Experiment(ws, 'exp').submit(src)\nrun.get_details_with_logs()\n")
+    script = tmp_path / "src" / "train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\npath = run.input_datasets['x']\n"
+                      "run.log('rows', 3)\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    text = script.read_text()
+    assert 'path = os.environ["x"]' in text and "run.log('rows', 3)" in text and "TODO" not in text, report
+
+
 @pytest.mark.parametrize(("launch", "at"), [
     # the folder is computed at run time, and ends in the script's folder
     ("ScriptRunConfig(source_directory=Path(__file__).parents[1] / 'src', script='a_train.py', {rest})", "ops"),

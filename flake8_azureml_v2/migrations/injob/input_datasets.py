@@ -31,7 +31,7 @@ from ...v1api import SURFACE
 from ..commandline import list_items
 from ..data_inputs import consumed, input_kind
 from ..data_refs import Refused, Taken
-from ._shared import is_context_run, replace
+from ._shared import held_by_launcher, is_context_run, replace
 
 LAUNCHERS = ("azureml.core.ScriptRunConfig", "azureml.pipeline.steps.PythonScriptStep")
 # A file whose bytes hold this is fixed after the others of a run: its launcher,
@@ -74,6 +74,10 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         environ = f'{symbol("os")}.environ[{py_str(name)}]'
         if (found is not None and found.mode in ("ro_mount", "download")) or exports.get(name, "mltable") != "mltable":
             replace(ctx, unit, subscript, environ)  # type: ignore[arg-type]
+        elif name in exports and held_by_launcher(ctx) is not None:
+            # v1 handed the dataset's id over, and its environment may not have mltable
+            unit.refuse(f"{held_by_launcher(ctx)}, which hands the tabular input over as a dataset, not as the "
+                        "MLTable folder the migrated read expects: migrate the launcher first", RefusalKind.DATA_FLOW)
         elif name in exports:
             _tabular(ctx, unit, subscript, environ)  # type: ignore[arg-type]
         elif launcher is None:
@@ -118,20 +122,33 @@ def _v2_exports(ctx: FixContext) -> dict[str, str]:
         return {}
     found: dict[str, str] = {}
     settings = ctx.analysis.context.settings  # type: ignore[union-attr]
-    for text in _v2_commands(project.root_for(Path(path), settings), settings.exclude):
-        for command in re.findall(r'command="export ([^"]*?) && python ' + re.escape(Path(path).name) + r'\b', text):
-            for name, key in re.findall(r"(\w+)=\$\{\{inputs\.(\w+)\}\}", command):
+    script = Path(os.path.abspath(path))
+    for launcher, text in _v2_commands(project.root_for(Path(path), settings), settings.exclude):
+        for match in re.finditer(r'command="export ([^"]*?) && python ' + re.escape(script.name) + r'\b', text):
+            if not _may_run(launcher, text, match.start(), script):
+                continue
+            for name, key in re.findall(r"(\w+)=\$\{\{inputs\.(\w+)\}\}", match.group(1)):
                 declared = re.search(r'"%s": Input\(type="(\w+)"' % re.escape(key), text)
                 if declared:
                     found[name] = declared.group(1)
     return found
 
 
-def _v2_commands(root: Path, exclude: tuple[str, ...]) -> list[str]:
+def _may_run(launcher: Path, text: str, at: int, script: Path) -> bool:
+    """The command at ``at`` may run ``script`` itself, not a file of the same name elsewhere:
+    its ``code=`` folder, when a literal, is the script's folder (from the launcher's)."""
+    start = text.rfind("command(", 0, at)
+    code = re.search(r"""\bcode=(["'])([^"'\n]*)\1""", text[start:at] if start >= 0 else "")
+    if code is None:
+        return True  # a folder this text does not spell: it may be the script's
+    return Path(os.path.normpath(launcher.parent / code.group(2))) == script.parent
+
+
+def _v2_commands(root: Path, exclude: tuple[str, ...]) -> list[tuple[Path, str]]:
     """The Python of the project's files (scripts, and notebooks' code) with a v2 command that
     exports variables, as each file is now: a launcher fixed earlier in this run counts,
     written or not."""
-    return [text for path in project.project_files(root, exclude)[:5001] for text in _exporting(path)]
+    return [(path, text) for path in project.project_files(root, exclude)[:5001] for text in _exporting(path)]
 
 
 def _exporting(path: Path) -> list[str]:
