@@ -30,6 +30,8 @@ CASES = [
     # the run ends on the kept element's line: what precedes it there goes too
     ("f(a,\n  b=[1],  # why b\n  c=2, d=3, e=4)", {"b", "c", "d"}, "f(a,\n  # why b\n  e=4)"),
     ("f(a,\n  b=1, c=2, e=4)", {"b", "c"}, "f(a,\n  e=4)"),  # one line, its indentation kept
+    # one element over whole lines of its own: a note on one of its items stays, on a line of its own
+    ("f(a,\n  b=[1,  # why 1\n     2],\n  c=3)", {"b"}, "f(a,\n  # why 1\n  c=3)"),
 ]
 
 

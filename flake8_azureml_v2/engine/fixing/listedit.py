@@ -69,9 +69,10 @@ def delete(text: str, container: SgNode, element: Element) -> list[Edit]:
             end += 1
         begin = line_start(text, start)
         if text[begin:start].strip() == "" and end < len(text) and text[end] in "\r\n":
-            # the element had its line to itself: remove the whole line
+            # the element had its lines to itself: remove them whole, keeping the comments inside
+            # it (a list spread over lines, with a note on one of its items) as lines of their own
             end = _next_line(text, end)
-            start = begin
+            return [Edit(begin, end, _comment_lines(text[element.start:element.end], text[begin:start]))]
         elif end < len(text) and text[end] in "\r\n":
             while start > begin and text[start - 1] in " \t":  # no trailing blanks left behind
                 start -= 1
