@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|seventeenth]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|nineteenth]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -200,11 +200,27 @@ SEVENTEENTH_SET = (
     ("ZiKuanJasonCheng/azure-ml-pipeline-template", "f1c50a3c5c67ee88d53d61ea4238dfaabe52e2d4"),
     ("Nazeer2013/nd00333-capstone", "e5db7caa5961059614a021a2f76fa7d6035d09aa"),
 )
+# The eighteenth and nineteenth (stop 36, measured at cadb05f before they were read): DP-100 practice,
+# capstones and a many-models MLOps hub; labs, a Docker sample and data-science courses.
+EIGHTEENTH_SET = (
+    ("luisfucros/azure-data-scientist", "b3581e125c985d2e3d203cda31890bf2749221cd"),
+    ("ceejaymoss/DP-100-Azure-Data-Scientist", "7252e0a9821f39ebc3c4e29c46c909421e7fd83a"),
+    ("DrewAumick/nd00333-capstone", "914724154a7aa039c97a8ee07ac59b7725d5c8c7"),
+    ("ErkanHatipoglu/nd00333-capstone", "3b3aca656af92861285c64ff68113042a0df7407"),
+    ("MFG-Azure-MLOps-Hub/MLOpsManyModels", "f0511221ebca5c85a59550231ce2c12ae2c31b66"),
+)
+NINETEENTH_SET = (
+    ("RealData/AzureML", "00bf9b4cdc8872bf1a8141604e960d064132ea5a"),
+    ("zafodB/dp-100-sdk", "acb072a21b19a01222784be4d34ebc3d34dc2132"),
+    ("tirtho/docker-python-aml", "3a23a49c331bc6138be87f540d01b564704807dd"),
+    ("RickySallan/PAIWP_LAB3_RS", "df817e52fda4a3c32bb2973047aaefc5ce2eacd6"),
+    ("pietheinstrengholt/azure-ml-data-science-400", "43434b12fa076685e9d6f58dffa7d17aeb54f5ac"),
+)
 SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET,
         "sixth": SIXTH_SET, "seventh": SEVENTH_SET, "eighth": EIGHTH_SET, "ninth": NINTH_SET, "tenth": TENTH_SET,
         "eleventh": ELEVENTH_SET, "twelfth": TWELFTH_SET, "thirteenth": THIRTEENTH_SET,
         "fourteenth": FOURTEENTH_SET, "fifteenth": FIFTEENTH_SET, "sixteenth": SIXTEENTH_SET,
-        "seventeenth": SEVENTEENTH_SET}
+        "seventeenth": SEVENTEENTH_SET, "eighteenth": EIGHTEENTH_SET, "nineteenth": NINETEENTH_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 
