@@ -844,23 +844,29 @@ def test_a_written_script_s_folder_is_the_one_in_force_at_its_cell(tmp_path: Pat
     assert "AML012 left: its launcher runs.ipynb:cell 4:1 still runs it with v1" in report, report
 
 
+# A script that reads its input as a table, and a launcher that hands the registered dataset over directly
+# (``extra``: a statement that keeps the launcher v1, or none).
+TABLE_READER = ("from azureml.core import Run\n\nrun = Run.get_context()\n"
+                "df = run.input_datasets['training_data'].to_pandas_dataframe()\nrun.log('rows', len(df))\n")
+TABLE_LAUNCHER = ("from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n\n"
+                  "ws = Workspace.from_config()\nenv = Environment.get(ws, 'aml-env')\n{extra}"
+                  "ds = ws.datasets.get('diabetes')\n"
+                  "src = ScriptRunConfig(source_directory='./src', script='train.py', compute_target='cpu',\n"
+                  "                      arguments=['--data', ds.as_named_input('training_data')], environment=env)\n"
+                  "run = Experiment(ws, 'exp').submit(config=src)\n")
+KEEPS_V1 = "print(env.python.conda_dependencies.serialize_to_string())\n"  # reads the v1 environment
+
+
 def test_a_tabular_input_waits_for_its_own_launcher_not_one_of_a_script_named_alike(tmp_path: Path) -> None:
     """Two train.py in two folders, each read its input as a table: the one whose launcher
     migrates follows it (mltable from the exported folder); the other, whose launcher stays v1
     (it prints the v1 environment's conda file), keeps reading the dataset v1 hands over."""
     (tmp_path / "pyproject.toml").write_text("")
-    script = ("from azureml.core import Run\n\nrun = Run.get_context()\n"
-              "df = run.input_datasets['training_data'].to_pandas_dataframe()\nrun.log('rows', len(df))\n")
-    launcher = ("from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n\n"
-                "ws = Workspace.from_config()\nenv = Environment.get(ws, 'aml-env')\n{extra}"
-                "ds = ws.datasets.get('diabetes')\n"
-                "src = ScriptRunConfig(source_directory='./src', script='train.py', compute_target='cpu',\n"
-                "                      arguments=['--data', ds.as_named_input('training_data')], environment=env)\n"
-                "run = Experiment(ws, 'exp').submit(config=src)\n")
-    for folder, extra in (("kept", "print(env.python.conda_dependencies.serialize_to_string())\n"), ("moved", "")):
+    script = TABLE_READER
+    for folder, extra in (("kept", KEEPS_V1), ("moved", "")):
         (tmp_path / folder / "src").mkdir(parents=True)
         (tmp_path / folder / "src" / "train.py").write_text(script)
-        (tmp_path / folder / "launch.py").write_text(launcher.format(extra=extra))
+        (tmp_path / folder / "launch.py").write_text(TABLE_LAUNCHER.format(extra=extra))
     report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
     assert "mltable.load(os.environ[\"training_data\"])" in (tmp_path / "moved" / "src" / "train.py").read_text(), report
     assert (tmp_path / "kept" / "src" / "train.py").read_text() == script, report
@@ -872,17 +878,10 @@ def test_a_tabular_input_a_v1_launcher_still_hands_over_stays_a_dataset(tmp_path
     v1, which hands the dataset over (not an MLTable folder): the read stays v1."""
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "src").mkdir()
-    script = ("from azureml.core import Run\n\nrun = Run.get_context()\n"
-              "df = run.input_datasets['training_data'].to_pandas_dataframe()\nrun.log('rows', len(df))\n")
+    script = TABLE_READER
     (tmp_path / "src" / "train.py").write_text(script)
-    launcher = ("from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n\n"
-                "ws = Workspace.from_config()\nenv = Environment.get(ws, 'aml-env')\n{extra}"
-                "ds = ws.datasets.get('diabetes')\n"
-                "src = ScriptRunConfig(source_directory='./src', script='train.py', compute_target='cpu',\n"
-                "                      arguments=['--data', ds.as_named_input('training_data')], environment=env)\n"
-                "run = Experiment(ws, 'exp').submit(config=src)\n")
-    (tmp_path / "launch_v1.py").write_text(launcher.format(extra="print(env.python.conda_dependencies.serialize_to_string())\n"))
-    (tmp_path / "launch_v2.py").write_text(launcher.format(extra=""))
+    (tmp_path / "launch_v1.py").write_text(TABLE_LAUNCHER.format(extra=KEEPS_V1))
+    (tmp_path / "launch_v2.py").write_text(TABLE_LAUNCHER.format(extra=""))
     report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
     assert "export training_data=" in (tmp_path / "launch_v2.py").read_text(), report
     assert (tmp_path / "src" / "train.py").read_text() == script, report

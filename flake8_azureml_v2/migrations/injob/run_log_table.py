@@ -22,20 +22,23 @@ from ._shared import (
 SIGNATURE = ["name", "value", "description"]
 
 
-def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
+def as_json_artifact(ctx: FixContext, unit: Rewrite, call: ast.Call, what: str) -> None:
+    """``run.<method>(name, value[, description])`` -> ``mlflow.log_dict(value, f'{name}.json')``:
+    a dict v1 kept on the run (a table, a confusion matrix...) becomes a JSON artifact; ``what``
+    names the value in reasons."""
     bound = bind(unit, call, SIGNATURE)
     if bound is None:
         return
     name, value = bound.values.get("name"), bound.values.get("value")
     if name is None or value is None:
-        unit.refuse("run.log_table() without both a name and a table")
+        unit.refuse(f"run.{call.func.attr}() without both a name and a {what}")  # type: ignore[attr-defined]
         return
     if is_string(ctx, value):
-        unit.refuse("the table is a string: mlflow.log_dict would store it as one quoted JSON string")
+        unit.refuse(f"the {what} is a string: mlflow.log_dict would store it as one quoted JSON string")
         return
     artifact = file_name(ctx, name, ".json")
     if artifact is None:
-        unit.refuse(f"the table name {describe(ctx, name)} is not a literal or a variable")
+        unit.refuse(f"the {what} name {describe(ctx, name)} is not a literal or a variable")
         return
     drop(unit, bound, "description")
     keep_order(unit, [value, name])
@@ -46,6 +49,6 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run.log_table(name, columns)`` -> ``mlflow.log_dict(columns, f'{name}.json')``."""
     for site in run_calls(ctx, "log_table"):
         unit = new_unit(ctx, site, "AML015", "run.log_table() -> mlflow.log_dict() as '<name>.json'")
-        _rewrite(ctx, unit, site.node)
+        as_json_artifact(ctx, unit, site.node, "table")
         yield unit
 
