@@ -221,6 +221,26 @@ def test_a_registration_a_v1_script_of_its_folder_reads_stays_v1(tmp_path: Path)
     assert "AML070 fixed" in fix(other)  # another folder: its scripts do not run this one's models
 
 
+def test_a_reader_that_mentions_a_registration_only_in_a_comment_is_fixed_before_the_registration(
+        tmp_path: Path) -> None:
+    """The registration is judged against its readers as this run leaves them: a reader whose
+    ``register(`` is only in a comment registers nothing, so it is fixed first, and one run
+    over the folder decides what a second run would."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "a_reader.py").write_text(
+        'from azureml.core import Workspace\n\nws = Workspace.from_config()\nmodel = ws.models["churn"]\n'
+        "print(model.version)\n# env.register(ws)\n")
+    (tmp_path / "b_register.py").write_text(
+        'from azureml.core import Model, Workspace\n\nws = Workspace.from_config()\n'
+        'model = Model.register(ws, "outputs/model.pkl", "churn")\nprint(model.name)\n'
+        'baseline = ws.models["baseline"]\nprint(baseline.version)\n')  # a reader too, of another model
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    first = run(command, cwd=tmp_path).stdout
+    assert "a_reader.py" in first and "ml_client.models.get(" in (tmp_path / "a_reader.py").read_text(), first
+    assert "ml_client.models.create_or_update(" in (tmp_path / "b_register.py").read_text(), first
+    assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
 def test_a_model_name_held_in_a_variable_is_looked_for_in_the_scripts_of_its_folder(tmp_path: Path) -> None:
     """``model_name = "mnist-prs"`` names the model a v1 scoring script beside it reads; a name
     computed at run time may be any model's, so any v1 reader of the folder keeps it v1 too."""

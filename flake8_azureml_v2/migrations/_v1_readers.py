@@ -71,7 +71,7 @@ _MIGRATED_ANY = {DATASET: r"|data\.get\(|{q}azureml:(?!//)", MODEL: r"|models\.g
 MAX_FILES = 2000
 # A file holding this is fixed after the files that may read an asset back (runner.fixing_order),
 # which are those matching READS_BACK: the reader a registration waits for is judged as this run leaves it.
-FIX_AFTER_READERS = b"register"
+FIX_AFTER_READERS = re.compile(rb"(?m)^[^#\n]*\bregister(?:_model)?\(")  # in code, not in a comment
 READS_BACK = re.compile(rb"get_by_name\(|\.datasets(?:\[|\.get\()|Model\(|\.models(?:\[|\.get\()|get_model_path\(")
 
 
