@@ -40,7 +40,7 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _BREAK = re.compile(r"(\r\n|\r|\n)$")
 _HELP = re.compile(r"^\s*%{0,2}[A-Za-z_*][\w*]*(?:\.[A-Za-z_*][\w*]*|\[\d+\])*\?\??\s*$")
 _ASSIGNED_MAGIC = re.compile(r"^\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*[%!]")
-_ON_LINE = re.compile(r"\bline (\d+)\b")  # (the engine's references to the program's lines)
+_PROGRAM_LINE = re.compile(r"\bline (\d+)\b")  # (the engine's references to the program's lines)
 _EXPANSION = re.compile(r"\$\{?([A-Za-z_]\w*)\}?|\{([A-Za-z_]\w*)\}")
 
 # Cell magics whose body IPython runs as Python in the notebook's namespace
@@ -439,7 +439,7 @@ class Program:
         if "line " not in message:
             return message
         locate = self.locator(text)
-        return _ON_LINE.sub(lambda m: str(locate(int(m.group(1)))), message)
+        return _PROGRAM_LINE.sub(lambda m: str(locate(int(m.group(1)))), message)
 
 
 @dataclass
