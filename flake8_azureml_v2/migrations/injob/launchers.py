@@ -19,7 +19,7 @@ from ...engine import files, project
 from ...engine.analysis import analyse
 from ...engine.fixing.arguments import known_str
 from ...engine.fixing.rewrite import FixContext
-from ...engine.source import SourceText, decode
+from ...engine.source import SourceError, SourceText, decode, parse
 from ...v1api import SCRIPT_PARAMETERS, SURFACE
 from .input_datasets import about_this_script, launcher_text
 
@@ -91,8 +91,8 @@ _COPIES = frozenset({"copy", "copy2", "copyfile", "copytree", "copy_tree"})
 def _copies(text: str, here: Path, path: Path) -> bool:
     """Does ``text`` (a file in ``here``) copy ``path``, or the folder it is in, with a literal source?"""
     try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = parse(text)
+    except SourceError:
         return False
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not node.args:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from ... import notebooks
 from ...engine.findings import RefusalKind, line_ref
 from ...engine.fixing import statements
 from ...engine.fixing.imports import import_handlers
@@ -95,8 +96,7 @@ def outside_a_job(ctx: FixContext, logs: bool = True) -> str | None:
 def in_notebook_cells(ctx: FixContext) -> bool:
     """The program is a notebook's own cells, which run in a kernel, not in a job (the scripts
     it writes with ``%%writefile`` are programs of their own)."""
-    path = getattr(ctx.analysis.context, "path", None)
-    return path is not None and str(path).endswith(".ipynb")
+    return notebooks.is_notebook(getattr(ctx.analysis.context, "path", None))
 
 
 def runs_in_a_job(ctx: FixContext) -> bool:
