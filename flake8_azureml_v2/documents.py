@@ -44,6 +44,7 @@ from .notebooks import (
 )
 
 APPEND_REFUSAL = "the cell appends to a file (%%writefile -a), so it is not fixed"
+APPENDED_REFUSAL = "cell {} appends to the file this cell writes (%%writefile -a), so neither is fixed"
 LAYOUT_REFUSAL = "the notebook's JSON layout cannot be reproduced, so it is not rewritten"
 NOT_PYTHON = "skipped, not Python even with magics masked"
 
@@ -278,17 +279,29 @@ class CodeCells(Program):
 class WrittenCell(Program):
     """The body of a ``%%writefile x.py`` cell: the file the notebook writes."""
 
-    def __init__(self, written: WrittenFile, path: Path | None, settings: Settings) -> None:
+    def __init__(self, written: WrittenFile, path: Path | None, settings: Settings,
+                 appended_at: int | None = None) -> None:
         super().__init__(written.body, path, settings, numbered=True)
         self.written = written
         if written.append:
             self.refusal = APPEND_REFUSAL
+        elif appended_at is not None:  # the later cell's code may use what this one imports
+            self.refusal = APPENDED_REFUSAL.format(appended_at + 1)
 
     def locate(self, line: int, text: str) -> tuple[int, int]:
         return self.written.cell, line + self.written.offset
 
     def cells(self, text: str) -> dict[int, str]:
         return {self.written.cell: self.written.header + text}
+
+
+def _appended_at(written: list[WrittenFile], paths: list[Path | None], number: int) -> int | None:
+    """The first later cell that appends (``%%writefile -a``) to the file cell ``number`` writes."""
+    for later, path in zip(written[number + 1:], paths[number + 1:]):
+        same = path == paths[number] if path is not None else later.target == written[number].target
+        if later.append and same:
+            return later.cell
+    return None
 
 
 class NotebookDocument(Document):
@@ -319,7 +332,8 @@ class NotebookDocument(Document):
         left = model if fixed == main.text else analyse(fixed, path=self.path, settings=settings).model
         launched = Launched(left, lambda line: main.line_name(line, fixed))
         where = self.path.parent if self.path is not None else Path.cwd()
-        for written in self.parts.written:
+        paths = [written_path(written, where, model, self.parts) for written in self.parts.written]
+        for number, written in enumerate(self.parts.written):
             language = written.language(model, self.parts)
             if language == "other":
                 continue  # YAML, CSV, .amlignore...: never Python
@@ -328,8 +342,9 @@ class NotebookDocument(Document):
                 if language == "python":  # a .py file that does not parse; an unknown target is skipped silently
                     self.skipped.append((written.cell, problem))
                 continue
-            yield WrittenCell(written, written_path(written, where, model, self.parts),
-                              written_settings(written, where, self.path, self.parts, model, settings, launched))
+            yield WrittenCell(written, paths[number],
+                              written_settings(written, where, self.path, self.parts, model, settings, launched),
+                              _appended_at(self.parts.written, paths, number))
         self.skipped.sort()
 
     def cell_text(self, index: int) -> str:

@@ -25,15 +25,19 @@ MAX_TOTAL_BYTES = 256 * 1024 * 1024
 EVERYTHING = frozenset({"*"})  # a star import or ``import module``: every name is reachable
 
 # Where a statement can start: a line, an escaped newline inside a JSON string (a notebook cell
-# stored as one string), or a JSON list item (a notebook saved without indentation).
-_START = rb'(?:^[ \t]*"?|\\n|[\[,][ \t]*")[ \t]*'
+# stored as one string), a JSON list item (a notebook saved without indentation), or a JSON
+# value (the first line of a cell stored as one string: ``"source": "import x\\n..."``).
+_START = rb'(?:^[ \t]*"?|\\n|[\[,:][ \t]*")[ \t]*'
 _FROM = re.compile(_START + rb'from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;"\\]*)', re.M)
 _IMPORT = re.compile(_START + rb'import[ \t]+([^\n#;"\\]*)', re.M)
 # IPython's ``%run file.py`` runs a file in the notebook's namespace: all its names are read.
-_RUN = re.compile(_START + rb'%run[ \t]+(?:-\w+[ \t]+)*([^\s"\\]+)\.py\b', re.M)
+# (IPython adds the ``.py`` a name lacks, and runs notebooks too.)
+_RUN = re.compile(_START + rb'%run[ \t]+(?:-\w+[ \t]+)*([^\s"\\]+?)(?:\.py|\.ipynb)?(?=[\s"\\]|$)', re.M)
+# A Databricks notebook exported as source runs another in its namespace with ``# MAGIC %run ./other``.
+_MAGIC_RUN = re.compile(rb'^[ \t]*#[ \t]*MAGIC[ \t]+%run[ \t]+([^\s"\\]+?)(?:\.py|\.ipynb)?(?=\s|$)', re.M)
 _NAME = re.compile(r"([A-Za-z_]\w*)(?:\s+as\s+\w+)?")
 # The bytes ``_START`` and the blanks after it are made of: a match ends its run of these at its keyword.
-_LEAD = frozenset(b' \t"\\n[,')
+_LEAD = frozenset(b' \t"\\n[,:')
 
 
 class _Index:
@@ -68,7 +72,10 @@ class _Index:
                 # ``from pkg import mod`` may import a module; ``mod.name`` then reaches its names
                 alias = match.group(0).split()[-1]
                 self.aliases.setdefault(match.group(1), set()).add(((*parts, match.group(1)), alias, path))
-        for script in _findall(_RUN, b"%run", data):
+        scripts = _findall(_RUN, b"%run", data)
+        if b"MAGIC" in data:
+            scripts += _MAGIC_RUN.findall(data)
+        for script in scripts:
             parts = tuple(p for p in script.decode("utf-8", "replace").replace("\\", "/").split("/")
                           if p not in ("", ".", ".."))
             if parts:

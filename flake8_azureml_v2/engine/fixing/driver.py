@@ -731,6 +731,14 @@ def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:
             result.refusals[id(finding)] = Refusal(RefusalKind.SUPPRESSED, purpose)
             continue
         uses = [(binding.name, binding.uses[0]) for binding in ctx.bindings_at(node) if binding.uses]
+        loaded = imports.loads_read_submodule(node, ctx.model.tree) if not uses else None
+        if loaded is not None:
+            module, chain, line = loaded
+            result.refusals[id(finding)] = Refusal(
+                RefusalKind.BLOCKED,
+                f"the import loads `{module}`, which `{chain}` at {line_ref(line)} reads through "
+                f"`import {module.split('.')[0]}`; the import goes once that is migrated", (line,))
+            continue
         if not uses:  # a binding the name model did not follow (a fallback, a masked cell): any read counts
             names = {alias.asname or alias.name.split(".")[0] for alias in node.names}
             uses = [(name, read) for name, read in _first_reads(ctx, names).items()]

@@ -77,6 +77,72 @@ def kept_on_purpose(node: ast.stmt, source: SourceText, tree: ast.Module) -> str
     return None
 
 
+def loads_read_submodule(node: ast.Import | ast.ImportFrom, tree: ast.Module) -> tuple[str, str, int] | None:
+    """(submodule, attribute chain, line) when this import is what loads a submodule the module
+    reads as an attribute of a plain ``import package``: ``azureml.core.VERSION`` after ``import
+    azureml`` works only once some import has loaded ``azureml.core``.  None when no such read
+    exists, or a plain ``import package.submodule`` loads it anyway."""
+    if isinstance(node, ast.ImportFrom):
+        if node.level or not node.module:
+            return None
+        loaded = [node.module, *(f"{node.module}.{a.name}" for a in node.names if a.name != "*")]
+    else:
+        loaded = [alias.name for alias in node.names]
+    loaded_parts = [tuple(name.split(".")) for name in loaded if "." in name]
+    if not loaded_parts:
+        return None
+    chains, covering = _package_chains(tree)
+    for chain, line in chains:
+        for parts in loaded_parts:
+            shared = _shared_prefix(parts, chain)
+            if shared >= 2 and not any(_shared_prefix(plain, chain) >= shared for plain in covering):
+                return ".".join(chain[:shared]), ".".join(chain), line
+    return None
+
+
+_CHAINS = "_azureml_v2_package_chains"  # kept on the tree, as nodes.py keeps its index
+
+
+def _package_chains(tree: ast.Module) -> tuple[list[tuple[tuple[str, ...], int]], list[tuple[str, ...]]]:
+    """The attribute chains read through a name a plain ``import package`` binds (outermost
+    only, with their lines), and the dotted names those plain imports load."""
+    kept = getattr(tree, _CHAINS, None)
+    if kept is not None:
+        return kept
+    nodes = all_nodes(tree)
+    covering = [tuple(alias.name.split(".")) for node in nodes if node.__class__ is ast.Import
+                for alias in node.names if alias.asname is None]
+    roots = {parts[0] for parts in covering}
+    chains: list[tuple[tuple[str, ...], int]] = []
+    if roots:
+        inner: set[int] = set()
+        for node in nodes:
+            if node.__class__ is ast.Attribute and node.value.__class__ is ast.Attribute:
+                inner.add(id(node.value))
+        for node in nodes:
+            if node.__class__ is not ast.Attribute or id(node) in inner:
+                continue
+            parts: list[str] = []
+            current: ast.expr = node
+            while isinstance(current, ast.Attribute):
+                parts.append(current.attr)
+                current = current.value
+            if isinstance(current, ast.Name) and current.id in roots and isinstance(current.ctx, ast.Load):
+                chains.append(((current.id, *reversed(parts)), node.lineno))
+    found = (chains, covering)
+    setattr(tree, _CHAINS, found)
+    return found
+
+
+def _shared_prefix(one: tuple[str, ...], other: tuple[str, ...]) -> int:
+    count = 0
+    for a, b in zip(one, other):
+        if a != b:
+            break
+        count += 1
+    return count
+
+
 def _binds_only(statement: ast.stmt, names: set[str]) -> bool:
     """``pass``, an import, or an assignment of a constant to some of ``names``: nothing else happens."""
     if isinstance(statement, (ast.Pass, ast.Import, ast.ImportFrom)):
@@ -163,13 +229,63 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
             if statement is not None:
                 found.setdefault(id(statement), set()).add(str(message.message_args[0]))
         elif isinstance(message, messages.RedefinedWhileUnused):
-            # bound again before anything read it: the earlier import is unused too
+            # bound again before anything read it: the earlier import is unused too, when the
+            # import that binds it again runs whenever it did (not only in an `if` or a `try`)
             name, line = str(message.message_args[0]), message.message_args[1]
+            again = by_position.get((message.lineno, message.col))
+            if again is None:
+                continue
             for (at, _), statement in by_position.items():
-                for alias in statement.names if at == line else ():
+                if at != line or not (_runs_after(staged.tree, statement, again)
+                                      or _reads_follow(staged.tree, name, statement, again)):
+                    continue
+                for alias in statement.names:
                     if _bound_name(alias) == name and alias.name != "*" and wanted(dotted_name(statement, alias)):
                         found.setdefault(id(statement), set()).add(_pyflakes_spelling(statement, alias))
     return found
+
+
+def _reads_follow(tree: ast.Module, name: str, first: ast.stmt, again: ast.stmt) -> bool:
+    """Does every read of ``name`` below ``first`` come after ``again`` in its own block (or in a
+    block nested there), so that no read can reach ``first``'s binding when ``again`` did not run?"""
+    for node in all_nodes(tree):
+        if node.__class__ is ast.Name and node.id == name and isinstance(node.ctx, ast.Load) \
+                and node.lineno > first.lineno and not _after_in_block(tree, again, node):
+            return False
+    return True
+
+
+def _after_in_block(tree: ast.Module, statement: ast.stmt, node: ast.AST) -> bool:
+    """Is ``node`` in a statement that follows ``statement`` in ``statement``'s block?"""
+    current = node
+    while True:
+        parent = parent_of(tree, current)
+        if parent is None or isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            return False
+        for slot in ("body", "orelse", "finalbody"):
+            block = getattr(parent, slot, None)
+            if isinstance(block, list) and any(s is current for s in block):
+                positions = {id(s): index for index, s in enumerate(block)}
+                if id(statement) in positions:
+                    return positions[id(statement)] < positions[id(current)]
+        current = parent
+
+
+def _runs_after(tree: ast.Module, first: ast.stmt, second: ast.stmt) -> bool:
+    """Does ``second`` run whenever ``first`` did: is it in the block that holds ``first``, or in
+    one that encloses it (within one function)?"""
+    current: ast.AST = first
+    while True:
+        parent = parent_of(tree, current)
+        if parent is None:
+            return False
+        for slot in ("body", "orelse", "finalbody"):
+            block = getattr(parent, slot, None)
+            if isinstance(block, list) and any(s is current for s in block) and any(s is second for s in block):
+                return True
+        if isinstance(parent, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return False
+        current = parent
 
 
 def bound_names(tree: ast.Module) -> dict[str, list[ast.AST]]:
@@ -227,6 +343,8 @@ def plan(
             a for a in node.names
             if a.name != "*" and _pyflakes_spelling(node, a) in unused[id(node)] and is_target(dotted_name(node, a))
         ]
+        if doomed and len(doomed) == len(node.names) and loads_read_submodule(node, tree) is not None:
+            continue  # the statement goes with its last name, and the submodule it loads with it
         if doomed and may_remove(node):
             removed_aliases.update(id(a) for a in doomed)
             result.removed.append((node, [dotted_name(node, a) for a in doomed]))

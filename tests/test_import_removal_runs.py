@@ -1,0 +1,236 @@
+"""The import clean-up, judged by running the code: a removed import must not be one the
+program needed for what importing does.
+
+pyflakes cannot see these two cases, so the fixed programs are executed against a stand-in
+for the v1 packages (v1 cannot be installed here).  Its ``azureml/__init__.py`` is the
+namespace-package line v1's is, so ``import azureml`` alone does not load ``azureml.core``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import run
+
+AZ = [sys.executable, "-m", "flake8_azureml_v2"]
+
+STAND_IN = {
+    "azureml/__init__.py": "__path__ = __import__('pkgutil').extend_path(__path__, __name__)\n",
+    "azureml/core/__init__.py": (
+        "VERSION = '1.60.0'\n"
+        "class Workspace:\n"
+        "    @staticmethod\n"
+        "    def from_config():\n"
+        "        return 'workspace'\n"
+    ),
+    "azureml/core/workspace.py": "from azureml.core import Workspace\n",
+}
+
+
+def _project(tmp_path: Path, source: str) -> Path:
+    root = tmp_path / "project"
+    (root / ".git").mkdir(parents=True)
+    (root / "job.py").write_text(source)
+    for name, text in STAND_IN.items():
+        path = tmp_path / "v1" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def _runs(root: Path, *args: str) -> str:
+    """The program's output; the test fails when it raises."""
+    env = {**os.environ, "PYTHONPATH": str(root.parent / "v1")}
+    result = subprocess.run([sys.executable, "job.py", *args], cwd=root, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr + (root / "job.py").read_text()
+    return result.stdout
+
+
+def _fix(root: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    result = run([*AZ, "fix", *flags, "job.py"], cwd=root)
+    assert "Traceback" not in result.stderr + result.stdout
+    return result
+
+
+SUBMODULE_READ = (
+    "import azureml\n"
+    "from azureml.core import Workspace\n"
+    "\n"
+    "print('SDK version:', azureml.core.VERSION)\n"
+    "\n"
+    "from azureml.core import Workspace\n"
+    "ws = Workspace.from_config()\n"
+    "print(ws)\n"
+)
+
+
+@pytest.mark.parametrize("flags", [(), ("--unsafe-fixes",)])
+def test_an_import_that_loads_a_submodule_read_through_the_package_stays(tmp_path: Path, flags: tuple[str, ...]) -> None:
+    root = _project(tmp_path, SUBMODULE_READ)
+    assert _runs(root).startswith("SDK version: 1.60.0")
+    result = _fix(root, *flags)
+    after = (root / "job.py").read_text()
+    assert "from azureml.core import Workspace\n\nprint('SDK version:', azureml.core.VERSION)" in after
+    assert "job.py:2:1: AML099 left: the import loads `azureml.core`, which `azureml.core.VERSION` at line 4 " \
+           "reads through `import azureml`" in result.stdout + result.stderr
+    assert _runs(root).startswith("SDK version: 1.60.0")
+    assert _fix(root, *flags).returncode in (0, 1) and (root / "job.py").read_text() == after  # a second run
+
+
+def test_a_plain_import_of_the_submodule_lets_the_other_import_go(tmp_path: Path) -> None:
+    # the look-alike: `import azureml.core` loads the submodule itself
+    root = _project(tmp_path, SUBMODULE_READ.replace("import azureml\n", "import azureml.core\n", 1))
+    _fix(root)
+    after = (root / "job.py").read_text()
+    assert after.startswith("import azureml.core\n\nprint(")
+    assert _runs(root).startswith("SDK version: 1.60.0")
+
+
+CONDITIONAL = {
+    "if": ("import sys\n"
+           "from azureml.core import Workspace\n"
+           "\n"
+           "if len(sys.argv) > 1:\n"
+           "    from azureml.core.workspace import Workspace\n"
+           "print(Workspace.from_config())\n"),
+    "try": ("from azureml.core import Workspace\n"
+            "try:\n"
+            "    from azureml.core.missing import Workspace\n"
+            "except ImportError:\n"
+            "    pass\n"
+            "print(Workspace.from_config())\n"),
+    # (the call-order check is what keeps this one: pyflakes reads the function's body last)
+    "called-between": ("from azureml.core import Workspace\n"
+                       "\n"
+                       "\n"
+                       "def connect():\n"
+                       "    return Workspace.from_config()\n"
+                       "\n"
+                       "\n"
+                       "print(connect())\n"
+                       "from azureml.core import Workspace\n"
+                       "print(connect())\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONDITIONAL))
+def test_an_import_bound_again_only_sometimes_or_read_by_a_function_stays(tmp_path: Path, case: str) -> None:
+    root = _project(tmp_path, CONDITIONAL[case])
+    before = _runs(root)
+    assert "workspace" in before
+    _fix(root)
+    assert (root / "job.py").read_text().startswith(CONDITIONAL[case].split("\n\n")[0].split("\n")[0])
+    assert _runs(root) == before
+
+
+def test_an_import_whose_every_read_follows_a_later_import_in_its_branch_still_goes(tmp_path: Path) -> None:
+    # the look-alike of "if": the only read comes after the branch's own import
+    source = ("import sys\n"
+              "if sys.argv[1:]:\n"
+              "    print('trained')\n"
+              "else:\n"
+              "    from azureml.core import Workspace\n"
+              "    print('cell 1')\n"
+              "if sys.argv[1:]:\n"
+              "    print('trained')\n"
+              "else:\n"
+              "    from azureml.core import Workspace\n"
+              "\n"
+              "    print(Workspace.from_config())\n")
+    root = _project(tmp_path, source)
+    result = _fix(root)
+    assert (root / "job.py").read_text() == source.replace("    from azureml.core import Workspace\n    print('cell 1')",
+                                                           "    print('cell 1')")
+    assert "job.py:5:5: AML099 fixed" in result.stdout + result.stderr
+    assert _runs(root) == "cell 1\nworkspace\n"
+    assert _runs(root, "trained") == "trained\ntrained\n"
+
+
+def test_an_import_bound_again_unconditionally_before_any_use_still_goes(tmp_path: Path) -> None:
+    # the look-alike: a notebook's second cell imports the name again, and only it is used
+    source = ("from azureml.core import Workspace\n"
+              "print('cell 1')\n"
+              "from azureml.core import Workspace\n"
+              "print(Workspace.from_config())\n")
+    root = _project(tmp_path, source)
+    result = _fix(root)
+    assert (root / "job.py").read_text() == source.split("\n", 1)[1]
+    assert "job.py:1:1: AML099 fixed: removed the unused v1 import of azureml.core.Workspace" in result.stdout + result.stderr
+    assert _runs(root) == "cell 1\nworkspace\n"
+
+
+# --- files another notebook runs in its own namespace, and files written in pieces ---------
+
+
+def _notebook(*cells: str, one_string: bool = False) -> str:
+    return json.dumps({
+        "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                   "source": cell if one_string else cell.splitlines(keepends=True)} for cell in cells],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }, indent=1) + "\n"
+
+
+INCLUDES = {
+    # IPython's %run copies the file's names into the notebook (a cell stored as one string, or as lines)
+    "ipython-one-string": ("main.ipynb", _notebook("%run setup_aml.py\n", "ws = Workspace.from_config()\n",
+                                                   one_string=True)),
+    "ipython-lines": ("main.ipynb", _notebook("%run -i setup_aml\n", "ws = Workspace.from_config()\n")),
+    # a Databricks notebook exported as source runs another one in its namespace
+    "databricks": ("main.py", "# Databricks notebook source\n# MAGIC %run ./setup_aml\n\n# COMMAND ----------\n\n"
+                              "ws = Workspace.from_config()\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INCLUDES))
+def test_a_file_a_notebook_runs_in_its_namespace_keeps_its_imports(tmp_path: Path, case: str) -> None:
+    name, runner = INCLUDES[case]
+    root = tmp_path / "project"
+    (root / ".git").mkdir(parents=True)
+    (root / name).write_text(runner)
+    (root / "setup_aml.py").write_text("from azureml.core import Workspace\n")
+    result = run([*AZ, "fix", "setup_aml.py"], cwd=root)
+    assert (root / "setup_aml.py").read_text() == "from azureml.core import Workspace\n"
+    assert "setup_aml.py:1:1: AML099 left: the unused import is not removed: `Workspace` must stay defined" \
+           in result.stdout + result.stderr
+
+
+def test_a_file_no_notebook_runs_loses_its_unused_import(tmp_path: Path) -> None:
+    # the look-alike: the notebook runs another file
+    root = tmp_path / "project"
+    (root / ".git").mkdir(parents=True)
+    (root / "main.ipynb").write_text(_notebook("%run other.py\n", "print(1)\n", one_string=True))
+    (root / "setup_aml.py").write_text("from azureml.core import Workspace\nprint('ready')\n")
+    run([*AZ, "fix", "setup_aml.py"], cwd=root)
+    assert (root / "setup_aml.py").read_text() == "print('ready')\n"
+
+
+def test_a_written_file_another_cell_appends_to_is_not_fixed_alone(tmp_path: Path) -> None:
+    cells = ("%%writefile score.py\nimport json\nfrom azureml.core.model import Model\n",
+             "%%writefile -a score.py\n\ndef init():\n    return Model.get_model_path('m')\n")
+    root = tmp_path / "project"
+    (root / ".git").mkdir(parents=True)
+    notebook = root / "nb.ipynb"
+    notebook.write_text(_notebook(*cells))
+    before = notebook.read_text()
+    result = run([*AZ, "fix", "--unsafe-fixes", "nb.ipynb"], cwd=root)
+    assert notebook.read_text() == before
+    assert ("nb.ipynb:cell 1:3:1: AML099 left: cell 2 appends to the file this cell writes (%%writefile -a), "
+            "so neither is fixed") in result.stdout + result.stderr
+
+
+def test_a_written_file_appended_to_only_elsewhere_is_still_fixed(tmp_path: Path) -> None:
+    # the look-alike: the append cell writes another file
+    cells = ("%%writefile score.py\nimport json\nfrom azureml.core.model import Model\nprint(json)\n",
+             "%%writefile -a other.py\n\nprint(2)\n")
+    root = tmp_path / "project"
+    (root / ".git").mkdir(parents=True)
+    notebook = root / "nb.ipynb"
+    notebook.write_text(_notebook(*cells))
+    run([*AZ, "fix", "nb.ipynb"], cwd=root)
+    assert "from azureml.core.model import Model" not in notebook.read_text()
