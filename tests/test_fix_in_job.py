@@ -435,6 +435,10 @@ def test_log_list_of_one_value_keeps_its_v1_call(tmp_path: Path, values: str) ->
     # an option declared with nargs= is a list: it migrates, and the note says what a tag loses
     assert "for step, value in enumerate(args.folds):" in text
     assert "each value that is not a number replaces the tag before it, where v1 kept the whole list" in report
+    # and the code says so where the loss happens
+    assert ("# TODO(azureml-v2): AML013 values that are not numbers become one tag, each replacing the one before "
+            "(v1 kept the whole list): log such a list with mlflow.log_dict\nfor step, value in enumerate(args.folds):"
+            ) in text
     # a list whose source shows strings (here a comprehension of str()) would keep only its last one
     assert "`names` holds strings, which mlflow.log_metric rejects" in report
     again = fix(script)  # a second run changes nothing and says the same of the call it leaves

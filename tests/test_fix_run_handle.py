@@ -224,6 +224,32 @@ with open("result.json", "w") as handle:
     assert [a.path for a in client.list_artifacts(run_id, "outputs")] == ["outputs/notes.txt"]
 
 
+@pytest.mark.parametrize(("arguments", "todo"), [
+    ("", "snapshotted the current folder into the run; MLflow has no snapshot"),
+    ("snapshot_directory='src'", "snapshotted the folder 'src' into the run; MLflow has no snapshot"),
+    ("snapshot_directory=None", None),  # v1 took a snapshot only of a folder it was given
+    ("snapshot_directory=''", None),
+])
+def test_the_start_logging_todo_says_what_v1_snapshotted(tmp_path: Path, arguments: str, todo: str | None) -> None:
+    script = project(tmp_path, f"""\
+from azureml.core import Experiment, Workspace
+
+ws = Workspace.from_config()
+experiment = Experiment(workspace=ws, name="interactive")
+run = experiment.start_logging({arguments})
+run.log("accuracy", 0.75)
+""")
+    fix(script)
+    text = script.read_text()
+    assert "_v1_start_logging(ml_client, \"interactive\")" in text
+    if todo is None:
+        assert "# TODO(azureml-v2): AML040" not in text
+    else:
+        assert text.count(f"# TODO(azureml-v2): AML040 v1's start_logging() also {todo}\n") == 1
+    fix(script)
+    assert script.read_text() == text
+
+
 def test_a_helper_never_relies_on_an_import_made_after_its_first_call(tmp_path: Path) -> None:
     """``run.complete()`` becomes a helper that reads ``os``; the program imports ``os`` only
     further down (a later notebook cell), after the call, so the helper gets an import of its own."""

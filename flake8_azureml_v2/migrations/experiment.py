@@ -69,8 +69,22 @@ def _get_runs(use: ast.Name, client: str, name: str | None, unit: Rewrite, ctx: 
     return True
 
 
-SNAPSHOT_TODO = ("# TODO(azureml-v2): AML040 v1's start_logging() also snapshotted the current folder into the "
+SNAPSHOT_TODO = ("# TODO(azureml-v2): AML040 v1's start_logging() also snapshotted {folder} into the "
                  "run{outputs}; MLflow has no snapshot")
+OUTPUTS_TODO = "# TODO(azureml-v2): AML040 v1's start_logging() also uploaded ./outputs when the block ended"
+
+
+def _start_logging_todo(snapshot: ast.expr | None, in_with: bool, ctx: FixContext) -> str | None:
+    """What v1's start_logging() did beside starting a run: snapshot_directory (default ".") was
+    copied into the run unless it was falsy, and a ``with`` block uploaded ./outputs at its end."""
+    if isinstance(snapshot, ast.Constant) and not snapshot.value:
+        return OUTPUTS_TODO if in_with else None
+    folder = "the current folder"
+    if isinstance(snapshot, ast.Constant) and isinstance(snapshot.value, str) and snapshot.value not in (".", "./"):
+        folder = f"the folder {snapshot.value!r}"
+    elif snapshot is not None and not isinstance(snapshot, ast.Constant):
+        folder = f"the folder `{ctx.locator.text(snapshot)}` names"
+    return SNAPSHOT_TODO.format(folder=folder, outputs=" and uploaded ./outputs when the block ended" if in_with else "")
 
 
 def _started_runs(binding: Binding, workspace: ast.Name, name: ast.expr, ctx: FixContext) -> Iterator[Rewrite]:
@@ -99,10 +113,10 @@ def _started_runs(binding: Binding, workspace: ast.Name, name: ast.expr, ctx: Fi
             continue
         unit.consumes.append(use)
         unit.edits.append(statements.replace(ctx.locator, call, f"_v1_start_logging({client}, {experiment})"))
-        todo = SNAPSHOT_TODO.format(outputs=" and uploaded ./outputs when the block ended"
-                                    if isinstance(statement, ast.With) else "")
-        unit.edits.append(statements.insert_before(ctx.locator, statement, [todo]))
-        unit.todos.append(todo)
+        todo = _start_logging_todo(bound.values.get("snapshot_directory"), isinstance(statement, ast.With), ctx)
+        if todo is not None:
+            unit.edits.append(statements.insert_before(ctx.locator, statement, [todo]))
+            unit.todos.append(todo)
         unit.helpers.update(START_LOGGING_HELPERS)
         unit.notes.append(MLFLOW_NOTE)
         names = RunNames(client, f"{run.name}.info.run_id")

@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ...engine.fixing.rewrite import FixContext, Rewrite
+from .._todo import PREFIX as TODO_PREFIX
 from ._shared import (
     LOG_HELPER,
     bind,
@@ -25,6 +26,8 @@ from ._shared import (
 from .values import BOOL, NUMBER, STRING, element_kinds, holds_one_value
 
 SIGNATURE = ["name", "value", "description"]
+UNKNOWN_KINDS_TODO = ("values that are not numbers become one tag, each replacing the one before "
+                      "(v1 kept the whole list): log such a list with mlflow.log_dict")
 
 
 def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
@@ -53,6 +56,8 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
         return
     drop(unit, bound, "description")
     function = "mlflow.log_metric"
+    todo = ""
+    newline, indentation = ctx.locator.newline, ctx.locator.indentation(statement)
     if any(kind != NUMBER for kind in kinds):
         if not use_log_helper(ctx, unit):
             return
@@ -60,10 +65,14 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
         unit.notes.append(f"the kind of the values in {describe(ctx, values)} is not known, so a helper logs "
                           "numbers as metrics and anything else as a tag; each value that is not a number "
                           "replaces the tag before it, where v1 kept the whole list")
+        # the loss is in the code, not only in the run's output
+        comment = f"# {TODO_PREFIX} AML013 {UNKNOWN_KINDS_TODO}"
+        unit.todos.append(comment)
+        todo = f"{comment}{newline}{indentation}"
     step, value = fresh_name(ctx, "step"), fresh_name(ctx, "value")
-    inner = ctx.locator.indentation(statement) + indent_unit(ctx)
+    inner = indentation + indent_unit(ctx)
     loop = (
-        f"for {step}, {value} in enumerate({text(ctx, values)}):{ctx.locator.newline}"
+        f"{todo}for {step}, {value} in enumerate({text(ctx, values)}):{newline}"
         f"{inner}{function}({text(ctx, name)}, {value}, step={step})"
     )
     replace(ctx, unit, statement, loop)
