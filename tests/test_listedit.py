@@ -32,6 +32,9 @@ CASES = [
     ("f(a,\n  b=1, c=2, e=4)", {"b", "c"}, "f(a,\n  e=4)"),  # one line, its indentation kept
     # one element over whole lines of its own: a note on one of its items stays, on a line of its own
     ("f(a,\n  b=[1,  # why 1\n     2],\n  c=3)", {"b"}, "f(a,\n  # why 1\n  c=3)"),
+    # the last element goes with its comma and the blanks before that comma
+    ("f(a, b=1 , c=2)", {"c"}, "f(a, b=1)"),
+    ("f(a, b=1\n  , c=2)", {"c"}, "f(a, b=1\n  )"),  # blanks that begin a line stay
 ]
 
 

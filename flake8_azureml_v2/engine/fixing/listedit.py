@@ -82,7 +82,13 @@ def delete(text: str, container: SgNode, element: Element) -> list[Edit]:
         between = text[before.range().end.index:element.start]
         if "#" in between:
             return [Edit(before.range().start.index, before.range().end.index, ""), Edit(element.start, element.end, "")]
-        return [Edit(before.range().start.index, element.end, "")]
+        start = before.range().start.index
+        blanks = start
+        while blanks > 0 and text[blanks - 1] in " \t":
+            blanks -= 1
+        if blanks > 0 and text[blanks - 1] not in "\r\n":  # the blanks after the kept element go too
+            start = blanks
+        return [Edit(start, element.end, "")]
     return [Edit(element.start, element.end, "")]
 
 
