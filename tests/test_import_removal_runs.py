@@ -234,3 +234,24 @@ def test_a_written_file_appended_to_only_elsewhere_is_still_fixed(tmp_path: Path
     notebook.write_text(_notebook(*cells))
     run([*AZ, "fix", "nb.ipynb"], cwd=root)
     assert "from azureml.core.model import Model" not in notebook.read_text()
+
+
+@pytest.mark.parametrize("export", ['__all__.extend(["Run"])', '__all__.append("Run")', '__all__ += ["Run"]'])
+def test_a_name_a_module_exports_keeps_its_import(tmp_path: Path, export: str) -> None:
+    root = _project(tmp_path, "")
+    (root / "api.py").write_text(f'from azureml.core import Workspace, Run\n__all__ = ["Workspace"]\n{export}\n')
+    (tmp_path / "v1" / "azureml" / "core" / "__init__.py").write_text("Workspace = 'workspace'\nRun = 'run'\n")
+    run([*AZ, "fix", "api.py"], cwd=root)
+    assert (root / "api.py").read_text().startswith("from azureml.core import Workspace, Run\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "v1")}
+    star = subprocess.run([sys.executable, "-c", "from api import *; print(Workspace, Run)"], cwd=root, env=env,
+                          capture_output=True, text=True)
+    assert star.stdout == "workspace run\n", star.stderr
+
+
+def test_a_name_only_a_message_mentions_still_loses_its_import(tmp_path: Path) -> None:
+    # the look-alike: a string that names the import is not an export
+    root = _project(tmp_path, "")
+    (root / "api.py").write_text('from azureml.core import Workspace, Run\n__all__ = ["Workspace"]\nprint("Run")\n')
+    run([*AZ, "fix", "api.py"], cwd=root)
+    assert (root / "api.py").read_text().startswith("from azureml.core import Workspace\n")

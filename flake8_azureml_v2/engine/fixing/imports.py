@@ -208,6 +208,8 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
             bindings[node.name] = bindings.get(node.name, 0) + 1
         elif kind is ast.Constant and isinstance(node.value, str) and len(node.value) < 200:
             strings.update(node.value.replace(".", " ").replace("[", " ").split())  # __all__, string annotations
+        elif kind is ast.Call:
+            loaded.update(_exported_by_call(node))  # pyflakes reads only `__all__ =` and `+=`
     found: dict[int, set[str]] = {}
     ambiguous = False
     for statement in by_position.values():
@@ -226,8 +228,10 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
     for message in reported:
         if isinstance(message, messages.UnusedImport):
             statement = by_position.get((message.lineno, message.col))
-            if statement is not None:
-                found.setdefault(id(statement), set()).add(str(message.message_args[0]))
+            spelling = str(message.message_args[0])
+            if statement is not None and not any(_bound_name(a) in loaded for a in statement.names
+                                                 if _pyflakes_spelling(statement, a) == spelling):
+                found.setdefault(id(statement), set()).add(spelling)
         elif isinstance(message, messages.RedefinedWhileUnused):
             # bound again before anything read it: the earlier import is unused too, when the
             # import that binds it again runs whenever it did (not only in an `if` or a `try`)
@@ -243,6 +247,17 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
                     if _bound_name(alias) == name and alias.name != "*" and wanted(dotted_name(statement, alias)):
                         found.setdefault(id(statement), set()).add(_pyflakes_spelling(statement, alias))
     return found
+
+
+def _exported_by_call(call: ast.Call) -> list[str]:
+    """The names ``__all__.extend([...])`` or ``__all__.append("...")`` exports."""
+    method = call.func
+    if not (method.__class__ is ast.Attribute and method.value.__class__ is ast.Name  # type: ignore[attr-defined]
+            and method.value.id == "__all__" and method.attr in ("extend", "append") and call.args):  # type: ignore[attr-defined]
+        return []
+    argument = call.args[0]
+    values = argument.elts if isinstance(argument, (ast.List, ast.Tuple)) else [argument]
+    return [v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
 
 
 def _reads_follow(tree: ast.Module, name: str, first: ast.stmt, again: ast.stmt) -> bool:
