@@ -141,6 +141,8 @@ def names_read_by_magics(lines: list[str]) -> frozenset[str]:
         stripped = line.strip()
         for match in _EXPANDED.finditer(stripped):
             found.update(_IDENTIFIER.findall(match.group(1) or match.group(2)))
+        if _ASSIGNED_MAGIC.match(stripped):  # ``ws = %time Workspace.from_config()``: the magic after ``=``
+            stripped = stripped[_ASSIGNED_MAGIC.match(stripped).end() - 1:]  # type: ignore[union-attr]
         if stripped.startswith("%") and not stripped.startswith("%%"):
             magic, _, rest = stripped[1:].partition(" ")
             if magic in _PYTHON_MAGICS:

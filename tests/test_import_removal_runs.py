@@ -255,3 +255,27 @@ def test_a_name_only_a_message_mentions_still_loses_its_import(tmp_path: Path) -
     (root / "api.py").write_text('from azureml.core import Workspace, Run\n__all__ = ["Workspace"]\nprint("Run")\n')
     run([*AZ, "fix", "api.py"], cwd=root)
     assert (root / "api.py").read_text().startswith("from azureml.core import Workspace\n")
+
+
+# (a help query, ``Workspace?``, is documentation, not the program: it does not keep an import)
+@pytest.mark.parametrize("magic", ["ws = %time Workspace.from_config()\n", "ws, = %timeit -o Workspace.from_config()\n"])
+def test_a_name_only_ipython_syntax_reads_keeps_its_import(tmp_path: Path, magic: str) -> None:
+    root = tmp_path / "project"
+    (root / ".git").mkdir(parents=True)
+    notebook = root / "nb.ipynb"
+    notebook.write_text(_notebook("from azureml.core import Workspace\n", magic))
+    before = notebook.read_text()
+    result = run([*AZ, "fix", "nb.ipynb"], cwd=root)
+    assert notebook.read_text() == before
+    assert "nb.ipynb:cell 1:1:1: AML099 left: the unused import is not removed: `Workspace` must stay defined" \
+           in result.stdout + result.stderr
+
+
+def test_a_name_a_magic_does_not_read_loses_its_import(tmp_path: Path) -> None:
+    # the look-alike: a shell command assigned to a name reads no Python name
+    root = tmp_path / "project"
+    (root / ".git").mkdir(parents=True)
+    notebook = root / "nb.ipynb"
+    notebook.write_text(_notebook("from azureml.core import Workspace\n", "files = !ls Workspace\n"))
+    run([*AZ, "fix", "nb.ipynb"], cwd=root)
+    assert "from azureml.core import Workspace" not in notebook.read_text()
