@@ -731,7 +731,7 @@ def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:
             result.refusals[id(finding)] = Refusal(RefusalKind.SUPPRESSED, purpose)
             continue
         uses = [(binding.name, binding.uses[0]) for binding in ctx.bindings_at(node) if binding.uses]
-        loaded = imports.loads_read_submodule(node, ctx.model.tree) if not uses else None
+        loaded = imports.loads_read_submodule(node, ctx.model.tree, ctx.text) if not uses else None
         if loaded is not None:
             module, chain, line = loaded
             result.refusals[id(finding)] = Refusal(

@@ -77,7 +77,8 @@ def kept_on_purpose(node: ast.stmt, source: SourceText, tree: ast.Module) -> str
     return None
 
 
-def loads_read_submodule(node: ast.Import | ast.ImportFrom, tree: ast.Module) -> tuple[str, str, int] | None:
+def loads_read_submodule(node: ast.Import | ast.ImportFrom, tree: ast.Module,
+                         text: str | None = None) -> tuple[str, str, int] | None:
     """(submodule, attribute chain, line) when this import is what loads a submodule the module
     reads as an attribute of a plain ``import package``: ``azureml.core.VERSION`` after ``import
     azureml`` works only once some import has loaded ``azureml.core``.  None when no such read
@@ -91,6 +92,8 @@ def loads_read_submodule(node: ast.Import | ast.ImportFrom, tree: ast.Module) ->
     loaded_parts = [tuple(name.split(".")) for name in loaded if "." in name]
     if not loaded_parts:
         return None
+    if text is not None and not any(_plain_import(parts[0]).search(text) for parts in loaded_parts):
+        return None  # (``text`` is ``tree``'s: no plain import of the package, no walk of the tree)
     chains, covering = _package_chains(tree)
     for chain, line in chains:
         for parts in loaded_parts:
@@ -98,6 +101,10 @@ def loads_read_submodule(node: ast.Import | ast.ImportFrom, tree: ast.Module) ->
             if shared >= 2 and not any(_shared_prefix(plain, chain) >= shared for plain in covering):
                 return ".".join(chain[:shared]), ".".join(chain), line
     return None
+
+
+def _plain_import(package: str) -> re.Pattern[str]:
+    return re.compile(rf"^[ \t]*import[ \t][^\n#]*\b{re.escape(package)}\b", re.MULTILINE)
 
 
 _CHAINS = "_azureml_v2_package_chains"  # kept on the tree, as nodes.py keeps its index
@@ -358,7 +365,7 @@ def plan(
             a for a in node.names
             if a.name != "*" and _pyflakes_spelling(node, a) in unused[id(node)] and is_target(dotted_name(node, a))
         ]
-        if doomed and len(doomed) == len(node.names) and loads_read_submodule(node, tree) is not None:
+        if doomed and len(doomed) == len(node.names) and loads_read_submodule(node, tree, staged.text) is not None:
             continue  # the statement goes with its last name, and the submodule it loads with it
         if doomed and may_remove(node):
             removed_aliases.update(id(a) for a in doomed)
