@@ -241,8 +241,10 @@ def test_a_name_a_module_exports_keeps_its_import(tmp_path: Path, export: str) -
     root = _project(tmp_path, "")
     (root / "api.py").write_text(f'from azureml.core import Workspace, Run\n__all__ = ["Workspace"]\n{export}\n')
     (tmp_path / "v1" / "azureml" / "core" / "__init__.py").write_text("Workspace = 'workspace'\nRun = 'run'\n")
-    run([*AZ, "fix", "api.py"], cwd=root)
+    result = run([*AZ, "fix", "api.py"], cwd=root)
     assert (root / "api.py").read_text().startswith("from azureml.core import Workspace, Run\n")
+    assert ("api.py:1:1: AML099 left: `Workspace` is exported with `__all__` at line 2; the import stays while "
+            "the module exports it [blocked]") in result.stdout + result.stderr
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "v1")}
     star = subprocess.run([sys.executable, "-c", "from api import *; print(Workspace, Run)"], cwd=root, env=env,
                           capture_output=True, text=True)

@@ -256,6 +256,24 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
     return found
 
 
+def exported_names(tree: ast.Module) -> dict[str, int]:
+    """The names the module lists in ``__all__`` (assigned, added to, extended), with the line."""
+    found: dict[str, int] = {}
+    for node in tree.body:
+        value: ast.expr | None = None
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+                value = node.value
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and _exported_by_call(node.value):
+            value = node.value.args[0]
+        values = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value] if value is not None else []
+        for item in values:
+            if isinstance(item, ast.Constant) and isinstance(item.value, str):
+                found.setdefault(item.value, node.lineno)
+    return found
+
+
 def _exported_by_call(call: ast.Call) -> list[str]:
     """The names ``__all__.extend([...])`` or ``__all__.append("...")`` exports."""
     method = call.func
