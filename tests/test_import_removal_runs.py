@@ -281,3 +281,24 @@ def test_a_name_a_magic_does_not_read_loses_its_import(tmp_path: Path) -> None:
     notebook.write_text(_notebook("from azureml.core import Workspace\n", "files = !ls Workspace\n"))
     run([*AZ, "fix", "nb.ipynb"], cwd=root)
     assert "from azureml.core import Workspace" not in notebook.read_text()
+
+
+def test_an_unused_aliased_import_of_the_submodule_does_not_cover_for_itself(tmp_path: Path) -> None:
+    source = ("import azureml\n"
+              "import azureml.core as core\n"
+              "print('SDK version:', azureml.core.VERSION)\n")
+    root = _project(tmp_path, source)
+    _fix(root)
+    assert (root / "job.py").read_text() == source
+    assert _runs(root) == "SDK version: 1.60.0\n"
+
+
+def test_an_aliased_import_of_the_submodule_lets_the_other_import_go(tmp_path: Path) -> None:
+    source = ("import azureml\n"
+              "import azureml.core as core\n"
+              "from azureml.core import Workspace\n"
+              "print('SDK version:', azureml.core.VERSION, core.VERSION)\n")
+    root = _project(tmp_path, source)
+    _fix(root)
+    assert (root / "job.py").read_text() == source.replace("from azureml.core import Workspace\n", "")
+    assert _runs(root) == "SDK version: 1.60.0 1.60.0\n"

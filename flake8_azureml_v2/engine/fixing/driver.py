@@ -743,9 +743,9 @@ def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:
             names = {alias.asname or alias.name.split(".")[0] for alias in node.names}
             uses = [(name, read) for name, read in _first_reads(ctx, names).items()]
         exported = imports.exported_names(ctx.model.tree) if not uses else {}
-        names = [alias.asname or alias.name.split(".")[0] for alias in node.names]
-        if any(name in exported for name in names):
-            name = next(name for name in names if name in exported)
+        listed = [alias.asname or alias.name.split(".")[0] for alias in node.names]
+        if any(name in exported for name in listed):
+            name = next(name for name in listed if name in exported)
             result.refusals[id(finding)] = Refusal(
                 RefusalKind.BLOCKED, f"`{name}` is exported with `__all__` at {line_ref(exported[name])}; the import "
                 "stays while the module exports it", (exported[name],))

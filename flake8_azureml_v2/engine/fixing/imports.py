@@ -95,10 +95,11 @@ def loads_read_submodule(node: ast.Import | ast.ImportFrom, tree: ast.Module,
     if text is not None and not any(_plain_import(parts[0]).search(text) for parts in loaded_parts):
         return None  # (``text`` is ``tree``'s: no plain import of the package, no walk of the tree)
     chains, covering = _package_chains(tree)
+    others = [parts for parts, statement in covering if statement != id(node)]
     for chain, line in chains:
         for parts in loaded_parts:
             shared = _shared_prefix(parts, chain)
-            if shared >= 2 and not any(_shared_prefix(plain, chain) >= shared for plain in covering):
+            if shared >= 2 and not any(_shared_prefix(plain, chain) >= shared for plain in others):
                 return ".".join(chain[:shared]), ".".join(chain), line
     return None
 
@@ -110,16 +111,18 @@ def _plain_import(package: str) -> re.Pattern[str]:
 _CHAINS = "_azureml_v2_package_chains"  # kept on the tree, as nodes.py keeps its index
 
 
-def _package_chains(tree: ast.Module) -> tuple[list[tuple[tuple[str, ...], int]], list[tuple[str, ...]]]:
+def _package_chains(tree: ast.Module) -> tuple[list[tuple[tuple[str, ...], int]], list[tuple[tuple[str, ...], int]]]:
     """The attribute chains read through a name a plain ``import package`` binds (outermost
-    only, with their lines), and the dotted names those plain imports load."""
+    only, with their lines), and the dotted names every ``import`` statement loads (with the
+    statement's id: ``import package.sub as alias`` loads ``package.sub`` too)."""
     kept = getattr(tree, _CHAINS, None)
     if kept is not None:
         return kept
     nodes = all_nodes(tree)
-    covering = [tuple(alias.name.split(".")) for node in nodes if node.__class__ is ast.Import
-                for alias in node.names if alias.asname is None]
-    roots = {parts[0] for parts in covering}
+    covering = [(tuple(alias.name.split(".")), id(node)) for node in nodes if node.__class__ is ast.Import
+                for alias in node.names]
+    roots = {alias.name.split(".")[0] for node in nodes if node.__class__ is ast.Import
+             for alias in node.names if alias.asname is None}
     chains: list[tuple[tuple[str, ...], int]] = []
     if roots:
         inner: set[int] = set()
