@@ -28,6 +28,8 @@ STAND_IN = {
         "    @staticmethod\n"
         "    def from_config():\n"
         "        return 'workspace'\n"
+        "class Run:\n"
+        "    pass\n"
     ),
     "azureml/core/workspace.py": "from azureml.core import Workspace\n",
 }
@@ -302,3 +304,80 @@ def test_an_aliased_import_of_the_submodule_lets_the_other_import_go(tmp_path: P
     _fix(root)
     assert (root / "job.py").read_text() == source.replace("from azureml.core import Workspace\n", "")
     assert _runs(root) == "SDK version: 1.60.0 1.60.0\n"
+
+
+def test_an_import_another_kept_import_already_loaded_the_submodule_for_goes(tmp_path: Path) -> None:
+    # the labs' notebooks: `Run` is imported twice and unused, `Workspace` (used) loads azureml.core first
+    source = ("import azureml\n"
+              "from azureml.core import Run\n"
+              "from azureml.core import Workspace\n"
+              "from azureml.core.workspace import Workspace as Same\n"
+              "print('SDK version:', azureml.core.VERSION, Workspace.from_config(), Same.from_config())\n")
+    root = _project(tmp_path, source)
+    result = _fix(root)
+    assert (root / "job.py").read_text() == source.replace("from azureml.core import Run\n", "")
+    assert "job.py:2:1: AML099 fixed" in result.stdout + result.stderr
+    assert _runs(root) == "SDK version: 1.60.0 workspace workspace\n"
+
+
+def test_two_unused_imports_that_each_load_the_submodule_both_stay_and_say_why(tmp_path: Path) -> None:
+    source = ("import azureml\n"
+              "from azureml.core import Run\n"
+              "from azureml.core.workspace import Workspace\n"
+              "print('SDK version:', azureml.core.VERSION)\n")
+    root = _project(tmp_path, source)
+    result = _fix(root)
+    assert (root / "job.py").read_text() == source
+    for line in (2, 3):
+        assert (f"job.py:{line}:1: AML099 left: the import loads `azureml.core`, which `azureml.core.VERSION` at "
+                "line 4 reads through `import azureml`") in result.stdout + result.stderr
+    assert _runs(root) == "SDK version: 1.60.0\n"
+
+
+def test_an_import_after_every_read_of_the_submodule_still_goes(tmp_path: Path) -> None:
+    # the read comes first, so what loads the submodule for it is the import above it
+    source = ("import azureml\n"
+              "from azureml.core import Workspace\n"
+              "print('SDK version:', azureml.core.VERSION, Workspace.from_config())\n"
+              "from azureml.core import Run\n")
+    root = _project(tmp_path, source)
+    _fix(root)
+    assert (root / "job.py").read_text() == source.replace("from azureml.core import Run\n", "")
+    assert _runs(root) == "SDK version: 1.60.0 workspace\n"
+
+
+def test_an_import_after_a_function_that_reads_the_submodule_stays(tmp_path: Path) -> None:
+    # the look-alike: a function reads it when it is called, after every import has run
+    source = ("import azureml\n"
+              "\n"
+              "\n"
+              "def version():\n"
+              "    return azureml.core.VERSION\n"
+              "\n"
+              "\n"
+              "from azureml.core import Run\n"
+              "print('SDK version:', version())\n")
+    root = _project(tmp_path, source)
+    _fix(root)
+    assert (root / "job.py").read_text() == source
+    assert _runs(root) == "SDK version: 1.60.0\n"
+
+
+def test_an_unused_import_in_a_function_goes_though_another_function_reads_the_name(tmp_path: Path) -> None:
+    # the sixteenth set's train_transformer.py: `Dataset` is another library's in the other function
+    source = ("def load(local):\n"
+              "    if not local:\n"
+              "        from azureml.core import Workspace\n"
+              "        print('remote')\n"
+              "\n"
+              "\n"
+              "def other():\n"
+              "    from collections import OrderedDict as Workspace\n"
+              "    return Workspace()\n"
+              "\n"
+              "\n"
+              "load(False)\n")
+    root = _project(tmp_path, source)
+    _fix(root)
+    assert (root / "job.py").read_text() == source.replace("        from azureml.core import Workspace\n", "")
+    assert _runs(root) == "remote\n"

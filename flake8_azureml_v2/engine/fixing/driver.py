@@ -715,6 +715,9 @@ def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:
     for finding in ctx.analysis.findings:
         if finding.code not in known.removal_codes:
             by_line.setdefault(finding.line, []).append(finding)
+    # the old imports nothing reads: they go together, so none of them loads a submodule for another
+    unused = {id(f.node) for f in ctx.analysis.findings if f.code in known.removal_codes
+              and isinstance(f.node, (ast.Import, ast.ImportFrom)) and not any(b.uses for b in ctx.bindings_at(f.node))}
     for finding in ctx.analysis.findings:
         if finding.code not in known.removal_codes or id(finding) in result.refusals:
             continue
@@ -731,7 +734,7 @@ def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:
             result.refusals[id(finding)] = Refusal(RefusalKind.SUPPRESSED, purpose)
             continue
         uses = [(binding.name, binding.uses[0]) for binding in ctx.bindings_at(node) if binding.uses]
-        loaded = imports.loads_read_submodule(node, ctx.model.tree, ctx.text) if not uses else None
+        loaded = imports.loads_read_submodule(node, ctx.model.tree, ctx.text, unused) if not uses else None
         if loaded is not None:
             module, chain, line = loaded
             result.refusals[id(finding)] = Refusal(

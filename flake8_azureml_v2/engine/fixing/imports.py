@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from pyflakes import messages
@@ -77,31 +77,39 @@ def kept_on_purpose(node: ast.stmt, source: SourceText, tree: ast.Module) -> str
     return None
 
 
-def loads_read_submodule(node: ast.Import | ast.ImportFrom, tree: ast.Module,
-                         text: str | None = None) -> tuple[str, str, int] | None:
+def loads_read_submodule(node: ast.Import | ast.ImportFrom, tree: ast.Module, text: str | None = None,
+                         leaving: Collection[int] = ()) -> tuple[str, str, int] | None:
     """(submodule, attribute chain, line) when this import is what loads a submodule the module
     reads as an attribute of a plain ``import package``: ``azureml.core.VERSION`` after ``import
     azureml`` works only once some import has loaded ``azureml.core``.  None when no such read
-    exists, or a plain ``import package.submodule`` loads it anyway."""
-    if isinstance(node, ast.ImportFrom):
-        if node.level or not node.module:
-            return None
-        loaded = [node.module, *(f"{node.module}.{a.name}" for a in node.names if a.name != "*")]
-    else:
-        loaded = [alias.name for alias in node.names]
-    loaded_parts = [tuple(name.split(".")) for name in loaded if "." in name]
+    exists, or another import that runs before the read, and stays, loads it too (``leaving``
+    holds the ids of the import statements that go)."""
+    loaded_parts = [parts for parts in _loaded(node) if len(parts) > 1]
     if not loaded_parts:
         return None
     if text is not None and not any(_plain_import(parts[0]).search(text) for parts in loaded_parts):
         return None  # (``text`` is ``tree``'s: no plain import of the package, no walk of the tree)
     chains, covering = _package_chains(tree)
-    others = [parts for parts, statement in covering if statement != id(node)]
-    for chain, line in chains:
+    for chain, line, deferred in chains:
+        if line < node.lineno and not deferred:
+            continue  # read before this import runs: something else loaded it
         for parts in loaded_parts:
             shared = _shared_prefix(parts, chain)
-            if shared >= 2 and not any(_shared_prefix(plain, chain) >= shared for plain in others):
+            if shared >= 2 and not any(
+                    _shared_prefix(other, chain) >= shared and at < line and statement not in leaving
+                    and statement != id(node) for other, statement, at in covering):
                 return ".".join(chain[:shared]), ".".join(chain), line
     return None
+
+
+def _loaded(node: ast.Import | ast.ImportFrom) -> list[tuple[str, ...]]:
+    """The dotted modules an import statement loads (a ``from`` import's names may be modules)."""
+    if isinstance(node, ast.Import):
+        return [tuple(alias.name.split(".")) for alias in node.names]
+    if node.level or not node.module:
+        return []
+    return [tuple(f"{node.module}.{a.name}".split(".")) if a.name != "*" else tuple(node.module.split("."))
+            for a in node.names] + [tuple(node.module.split("."))]
 
 
 def _plain_import(package: str) -> re.Pattern[str]:
@@ -111,19 +119,21 @@ def _plain_import(package: str) -> re.Pattern[str]:
 _CHAINS = "_azureml_v2_package_chains"  # kept on the tree, as nodes.py keeps its index
 
 
-def _package_chains(tree: ast.Module) -> tuple[list[tuple[tuple[str, ...], int]], list[tuple[tuple[str, ...], int]]]:
+def _package_chains(tree: ast.Module) -> tuple[list[tuple[tuple[str, ...], int, bool]],
+                                                list[tuple[tuple[str, ...], int, int]]]:
     """The attribute chains read through a name a plain ``import package`` binds (outermost
-    only, with their lines), and the dotted names every ``import`` statement loads (with the
-    statement's id: ``import package.sub as alias`` loads ``package.sub`` too)."""
+    only, with their lines, and whether a function reads them, at a time its line does not
+    tell), and the dotted modules every import statement loads, with the statement's id and
+    line (``import package.sub as alias`` loads ``package.sub`` too)."""
     kept = getattr(tree, _CHAINS, None)
     if kept is not None:
         return kept
     nodes = all_nodes(tree)
-    covering = [(tuple(alias.name.split(".")), id(node)) for node in nodes if node.__class__ is ast.Import
-                for alias in node.names]
+    covering = [(parts, id(node), node.lineno) for node in nodes if node.__class__ in _IMPORTS
+                for parts in _loaded(node)]  # type: ignore[arg-type]
     roots = {alias.name.split(".")[0] for node in nodes if node.__class__ is ast.Import
              for alias in node.names if alias.asname is None}
-    chains: list[tuple[tuple[str, ...], int]] = []
+    chains: list[tuple[tuple[str, ...], int, bool]] = []
     if roots:
         inner: set[int] = set()
         for node in nodes:
@@ -138,10 +148,17 @@ def _package_chains(tree: ast.Module) -> tuple[list[tuple[tuple[str, ...], int]]
                 parts.append(current.attr)
                 current = current.value
             if isinstance(current, ast.Name) and current.id in roots and isinstance(current.ctx, ast.Load):
-                chains.append(((current.id, *reversed(parts)), node.lineno))
+                chains.append(((current.id, *reversed(parts)), node.lineno, _in_a_function(tree, node)))
     found = (chains, covering)
     setattr(tree, _CHAINS, found)
     return found
+
+
+def _in_a_function(tree: ast.Module, node: ast.AST) -> bool:
+    current = parent_of(tree, node)
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        current = parent_of(tree, current)
+    return current is not None
 
 
 def _shared_prefix(one: tuple[str, ...], other: tuple[str, ...]) -> int:
@@ -202,6 +219,7 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
     by_position: dict[tuple[int, int], ast.Import | ast.ImportFrom] = {}
     loaded: set[str] = set()
     strings: set[str] = set()
+    exported: set[str] = set()
     bindings: dict[str, int] = {}
     for node in all_nodes(staged.tree):
         kind = node.__class__  # (see _IMPORTS)
@@ -219,7 +237,7 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
         elif kind is ast.Constant and isinstance(node.value, str) and len(node.value) < 200:
             strings.update(node.value.replace(".", " ").replace("[", " ").split())  # __all__, string annotations
         elif kind is ast.Call:
-            loaded.update(_exported_by_call(node))  # pyflakes reads only `__all__ =` and `+=`
+            exported.update(_exported_by_call(node))  # pyflakes reads only `__all__ =` and `+=`
     found: dict[int, set[str]] = {}
     ambiguous = False
     for statement in by_position.values():
@@ -239,7 +257,7 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
         if isinstance(message, messages.UnusedImport):
             statement = by_position.get((message.lineno, message.col))
             spelling = str(message.message_args[0])
-            if statement is not None and not any(_bound_name(a) in loaded for a in statement.names
+            if statement is not None and not any(_bound_name(a) in exported for a in statement.names
                                                  if _pyflakes_spelling(statement, a) == spelling):
                 found.setdefault(id(statement), set()).add(spelling)
         elif isinstance(message, messages.RedefinedWhileUnused):
@@ -379,14 +397,15 @@ def plan(
     unused = unused_imports(staged, is_target)
     removed_aliases: set[int] = set()
     doomed_by_statement: list[tuple[ast.Import | ast.ImportFrom, list[ast.alias]]] = []
-    for node in all_nodes(tree) if unused else ():  # in the tree's order, when any import is unused
-        if id(node) not in unused:  # (its keys are this tree's import statements)
-            continue
-        doomed = [
-            a for a in node.names
-            if a.name != "*" and _pyflakes_spelling(node, a) in unused[id(node)] and is_target(dotted_name(node, a))
-        ]
-        if doomed and len(doomed) == len(node.names) and loads_read_submodule(node, tree, staged.text) is not None:
+    candidates = [
+        (node, [a for a in node.names
+                if a.name != "*" and _pyflakes_spelling(node, a) in unused[id(node)] and is_target(dotted_name(node, a))])
+        for node in (all_nodes(tree) if unused else ())  # in the tree's order, when any import is unused
+        if id(node) in unused  # (its keys are this tree's import statements)
+    ]
+    leaving = {id(node) for node, doomed in candidates if doomed and len(doomed) == len(node.names)}
+    for node, doomed in candidates:
+        if id(node) in leaving and loads_read_submodule(node, tree, staged.text, leaving) is not None:
             continue  # the statement goes with its last name, and the submodule it loads with it
         if doomed and may_remove(node):
             removed_aliases.update(id(a) for a in doomed)
