@@ -85,13 +85,68 @@ def test_an_import_that_loads_a_submodule_read_through_the_package_stays(tmp_pat
     assert _fix(root, *flags).returncode in (0, 1) and (root / "job.py").read_text() == after  # a second run
 
 
-def test_a_plain_import_of_the_submodule_lets_the_other_import_go(tmp_path: Path) -> None:
-    # the look-alike: `import azureml.core` loads the submodule itself
-    root = _project(tmp_path, SUBMODULE_READ.replace("import azureml\n", "import azureml.core\n", 1))
-    _fix(root)
-    after = (root / "job.py").read_text()
-    assert after.startswith("import azureml.core\n\nprint(")
-    assert _runs(root).startswith("SDK version: 1.60.0")
+# Who else loads the submodule: (program, the import line fix removes or None, what the program prints)
+SUBMODULE_CASES = {
+    # a plain `import azureml.core` loads it itself
+    "plain-import-loads-it": (SUBMODULE_READ.replace("import azureml\n", "import azureml.core\n", 1),
+                              "from azureml.core import Workspace\n", "SDK version: 1.60.0\nworkspace\n"),
+    "aliased-import-loads-it": ("import azureml\n"
+                                "import azureml.core as core\n"
+                                "from azureml.core import Workspace\n"
+                                "print('SDK version:', azureml.core.VERSION, core.VERSION)\n",
+                                "from azureml.core import Workspace\n", "SDK version: 1.60.0 1.60.0\n"),
+    # an unused aliased import never covers for its own removal
+    "aliased-import-alone": ("import azureml\n"
+                             "import azureml.core as core\n"
+                             "print('SDK version:', azureml.core.VERSION)\n", None, "SDK version: 1.60.0\n"),
+    # the labs' notebooks: `Run` is imported and unused, `Workspace` (used) loads azureml.core first
+    "a-kept-import-loads-it-first": ("import azureml\n"
+                                     "from azureml.core import Run\n"
+                                     "from azureml.core import Workspace\n"
+                                     "print('SDK version:', azureml.core.VERSION, Workspace.from_config())\n",
+                                     "from azureml.core import Run\n", "SDK version: 1.60.0 workspace\n"),
+    # the read comes first, so what loads the submodule for it is the import above it
+    "read-before-the-import": ("import azureml\n"
+                               "from azureml.core import Workspace\n"
+                               "print('SDK version:', azureml.core.VERSION, Workspace.from_config())\n"
+                               "from azureml.core import Run\n",
+                               "from azureml.core import Run\n", "SDK version: 1.60.0 workspace\n"),
+    # a function reads it when it is called, after every import has run
+    "read-by-a-later-call": ("import azureml\n"
+                             "\n"
+                             "\n"
+                             "def version():\n"
+                             "    return azureml.core.VERSION\n"
+                             "\n"
+                             "\n"
+                             "from azureml.core import Run\n"
+                             "print('SDK version:', version())\n", None, "SDK version: 1.60.0\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SUBMODULE_CASES))
+def test_an_import_goes_only_when_another_loads_the_submodule_for_the_read(tmp_path: Path, case: str) -> None:
+    source, removed, printed = SUBMODULE_CASES[case]
+    root = _project(tmp_path, source)
+    result = _fix(root)
+    assert (root / "job.py").read_text() == (source.replace(removed, "", 1) if removed else source)
+    if removed:
+        assert f"job.py:{source.splitlines().index(removed.strip()) + 1}:1: AML099 fixed" in result.stdout + result.stderr
+    assert _runs(root) == printed
+
+
+def test_two_unused_imports_that_each_load_the_submodule_both_stay_and_say_why(tmp_path: Path) -> None:
+    source = ("import azureml\n"
+              "from azureml.core import Run\n"
+              "from azureml.core.workspace import Workspace\n"
+              "print('SDK version:', azureml.core.VERSION)\n")
+    root = _project(tmp_path, source)
+    result = _fix(root)
+    assert (root / "job.py").read_text() == source
+    for line in (2, 3):
+        assert (f"job.py:{line}:1: AML099 left: the import loads `azureml.core`, which `azureml.core.VERSION` at "
+                "line 4 reads through `import azureml`") in result.stdout + result.stderr
+    assert _runs(root) == "SDK version: 1.60.0\n"
 
 
 CONDITIONAL = {
@@ -178,6 +233,15 @@ def _notebook(*cells: str, one_string: bool = False) -> str:
     }, indent=1) + "\n"
 
 
+def _notebook_project(tmp_path: Path, *cells: str) -> Path:
+    """``nb.ipynb`` holding ``cells``, alone in a project."""
+    root = tmp_path / "project"
+    (root / ".git").mkdir(parents=True)
+    notebook = root / "nb.ipynb"
+    notebook.write_text(_notebook(*cells))
+    return notebook
+
+
 INCLUDES = {
     # IPython's %run copies the file's names into the notebook (a cell stored as one string, or as lines)
     "ipython-one-string": ("main.ipynb", _notebook("%run setup_aml.py\n", "ws = Workspace.from_config()\n",
@@ -215,10 +279,8 @@ def test_a_file_no_notebook_runs_loses_its_unused_import(tmp_path: Path) -> None
 def test_a_written_file_another_cell_appends_to_is_not_fixed_alone(tmp_path: Path) -> None:
     cells = ("%%writefile score.py\nimport json\nfrom azureml.core.model import Model\n",
              "%%writefile -a score.py\n\ndef init():\n    return Model.get_model_path('m')\n")
-    root = tmp_path / "project"
-    (root / ".git").mkdir(parents=True)
-    notebook = root / "nb.ipynb"
-    notebook.write_text(_notebook(*cells))
+    notebook = _notebook_project(tmp_path, *cells)
+    root = notebook.parent
     before = notebook.read_text()
     result = run([*AZ, "fix", "--unsafe-fixes", "nb.ipynb"], cwd=root)
     assert notebook.read_text() == before
@@ -230,10 +292,8 @@ def test_a_written_file_appended_to_only_elsewhere_is_still_fixed(tmp_path: Path
     # the look-alike: the append cell writes another file
     cells = ("%%writefile score.py\nimport json\nfrom azureml.core.model import Model\nprint(json)\n",
              "%%writefile -a other.py\n\nprint(2)\n")
-    root = tmp_path / "project"
-    (root / ".git").mkdir(parents=True)
-    notebook = root / "nb.ipynb"
-    notebook.write_text(_notebook(*cells))
+    notebook = _notebook_project(tmp_path, *cells)
+    root = notebook.parent
     run([*AZ, "fix", "nb.ipynb"], cwd=root)
     assert "from azureml.core.model import Model" not in notebook.read_text()
 
@@ -264,10 +324,8 @@ def test_a_name_only_a_message_mentions_still_loses_its_import(tmp_path: Path) -
 # (a help query, ``Workspace?``, is documentation, not the program: it does not keep an import)
 @pytest.mark.parametrize("magic", ["ws = %time Workspace.from_config()\n", "ws, = %timeit -o Workspace.from_config()\n"])
 def test_a_name_only_ipython_syntax_reads_keeps_its_import(tmp_path: Path, magic: str) -> None:
-    root = tmp_path / "project"
-    (root / ".git").mkdir(parents=True)
-    notebook = root / "nb.ipynb"
-    notebook.write_text(_notebook("from azureml.core import Workspace\n", magic))
+    notebook = _notebook_project(tmp_path, "from azureml.core import Workspace\n", magic)
+    root = notebook.parent
     before = notebook.read_text()
     result = run([*AZ, "fix", "nb.ipynb"], cwd=root)
     assert notebook.read_text() == before
@@ -277,90 +335,10 @@ def test_a_name_only_ipython_syntax_reads_keeps_its_import(tmp_path: Path, magic
 
 def test_a_name_a_magic_does_not_read_loses_its_import(tmp_path: Path) -> None:
     # the look-alike: a shell command assigned to a name reads no Python name
-    root = tmp_path / "project"
-    (root / ".git").mkdir(parents=True)
-    notebook = root / "nb.ipynb"
-    notebook.write_text(_notebook("from azureml.core import Workspace\n", "files = !ls Workspace\n"))
+    notebook = _notebook_project(tmp_path, "from azureml.core import Workspace\n", "files = !ls Workspace\n")
+    root = notebook.parent
     run([*AZ, "fix", "nb.ipynb"], cwd=root)
     assert "from azureml.core import Workspace" not in notebook.read_text()
-
-
-def test_an_unused_aliased_import_of_the_submodule_does_not_cover_for_itself(tmp_path: Path) -> None:
-    source = ("import azureml\n"
-              "import azureml.core as core\n"
-              "print('SDK version:', azureml.core.VERSION)\n")
-    root = _project(tmp_path, source)
-    _fix(root)
-    assert (root / "job.py").read_text() == source
-    assert _runs(root) == "SDK version: 1.60.0\n"
-
-
-def test_an_aliased_import_of_the_submodule_lets_the_other_import_go(tmp_path: Path) -> None:
-    source = ("import azureml\n"
-              "import azureml.core as core\n"
-              "from azureml.core import Workspace\n"
-              "print('SDK version:', azureml.core.VERSION, core.VERSION)\n")
-    root = _project(tmp_path, source)
-    _fix(root)
-    assert (root / "job.py").read_text() == source.replace("from azureml.core import Workspace\n", "")
-    assert _runs(root) == "SDK version: 1.60.0 1.60.0\n"
-
-
-def test_an_import_another_kept_import_already_loaded_the_submodule_for_goes(tmp_path: Path) -> None:
-    # the labs' notebooks: `Run` is imported twice and unused, `Workspace` (used) loads azureml.core first
-    source = ("import azureml\n"
-              "from azureml.core import Run\n"
-              "from azureml.core import Workspace\n"
-              "from azureml.core.workspace import Workspace as Same\n"
-              "print('SDK version:', azureml.core.VERSION, Workspace.from_config(), Same.from_config())\n")
-    root = _project(tmp_path, source)
-    result = _fix(root)
-    assert (root / "job.py").read_text() == source.replace("from azureml.core import Run\n", "")
-    assert "job.py:2:1: AML099 fixed" in result.stdout + result.stderr
-    assert _runs(root) == "SDK version: 1.60.0 workspace workspace\n"
-
-
-def test_two_unused_imports_that_each_load_the_submodule_both_stay_and_say_why(tmp_path: Path) -> None:
-    source = ("import azureml\n"
-              "from azureml.core import Run\n"
-              "from azureml.core.workspace import Workspace\n"
-              "print('SDK version:', azureml.core.VERSION)\n")
-    root = _project(tmp_path, source)
-    result = _fix(root)
-    assert (root / "job.py").read_text() == source
-    for line in (2, 3):
-        assert (f"job.py:{line}:1: AML099 left: the import loads `azureml.core`, which `azureml.core.VERSION` at "
-                "line 4 reads through `import azureml`") in result.stdout + result.stderr
-    assert _runs(root) == "SDK version: 1.60.0\n"
-
-
-def test_an_import_after_every_read_of_the_submodule_still_goes(tmp_path: Path) -> None:
-    # the read comes first, so what loads the submodule for it is the import above it
-    source = ("import azureml\n"
-              "from azureml.core import Workspace\n"
-              "print('SDK version:', azureml.core.VERSION, Workspace.from_config())\n"
-              "from azureml.core import Run\n")
-    root = _project(tmp_path, source)
-    _fix(root)
-    assert (root / "job.py").read_text() == source.replace("from azureml.core import Run\n", "")
-    assert _runs(root) == "SDK version: 1.60.0 workspace\n"
-
-
-def test_an_import_after_a_function_that_reads_the_submodule_stays(tmp_path: Path) -> None:
-    # the look-alike: a function reads it when it is called, after every import has run
-    source = ("import azureml\n"
-              "\n"
-              "\n"
-              "def version():\n"
-              "    return azureml.core.VERSION\n"
-              "\n"
-              "\n"
-              "from azureml.core import Run\n"
-              "print('SDK version:', version())\n")
-    root = _project(tmp_path, source)
-    _fix(root)
-    assert (root / "job.py").read_text() == source
-    assert _runs(root) == "SDK version: 1.60.0\n"
 
 
 def test_an_unused_import_in_a_function_goes_though_another_function_reads_the_name(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from ..settings import Settings
 from ..source import SourceText, paused_gc
 from ..suppression import codes_on_line, file_is_exempt
 from ..surface import Surface
-from . import alignment, imports, planner, statements, verify
+from . import alignment, imports, planner, statements, submodules, verify
 from .edits import Edit, EditConflict, EditSet, OffsetMap, apply_edits
 from .locate import Locator
 from .outcome import Fixed, FixError, FixOutcome, Left
@@ -734,7 +734,7 @@ def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:
             result.refusals[id(finding)] = Refusal(RefusalKind.SUPPRESSED, purpose)
             continue
         uses = [(binding.name, binding.uses[0]) for binding in ctx.bindings_at(node) if binding.uses]
-        loaded = imports.loads_read_submodule(node, ctx.model.tree, ctx.text, unused) if not uses else None
+        loaded = submodules.loads_read_submodule(node, ctx.model.tree, ctx.text, unused) if not uses else None
         if loaded is not None:
             module, chain, line = loaded
             result.refusals[id(finding)] = Refusal(

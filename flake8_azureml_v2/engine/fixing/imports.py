@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pyflakes import messages
@@ -22,7 +22,7 @@ from ..nodes import all_nodes, parent_of
 from ..findings import line_ref
 from ..source import SourceText, deep_recursion
 from ..suppression import codes_on_line
-from . import listedit, statements
+from . import blocks, listedit, statements, submodules
 from .edits import Edit
 from .locate import Locator
 from .symbols import Symbol
@@ -75,99 +75,6 @@ def kept_on_purpose(node: ast.stmt, source: SourceText, tree: ast.Module) -> str
     if codes and UNUSED_IMPORT_CODE in codes:
         return "its `# noqa: F401` says it is imported on purpose"
     return None
-
-
-def loads_read_submodule(node: ast.Import | ast.ImportFrom, tree: ast.Module, text: str | None = None,
-                         leaving: Collection[int] = ()) -> tuple[str, str, int] | None:
-    """(submodule, attribute chain, line) when this import is what loads a submodule the module
-    reads as an attribute of a plain ``import package``: ``azureml.core.VERSION`` after ``import
-    azureml`` works only once some import has loaded ``azureml.core``.  None when no such read
-    exists, or another import that runs before the read, and stays, loads it too (``leaving``
-    holds the ids of the import statements that go)."""
-    loaded_parts = [parts for parts in _loaded(node) if len(parts) > 1]
-    if not loaded_parts:
-        return None
-    if text is not None and not any(_plain_import(parts[0]).search(text) for parts in loaded_parts):
-        return None  # (``text`` is ``tree``'s: no plain import of the package, no walk of the tree)
-    chains, covering = _package_chains(tree)
-    for chain, line, deferred in chains:
-        if line < node.lineno and not deferred:
-            continue  # read before this import runs: something else loaded it
-        for parts in loaded_parts:
-            shared = _shared_prefix(parts, chain)
-            if shared >= 2 and not any(
-                    _shared_prefix(other, chain) >= shared and at < line and statement not in leaving
-                    and statement != id(node) for other, statement, at in covering):
-                return ".".join(chain[:shared]), ".".join(chain), line
-    return None
-
-
-def _loaded(node: ast.Import | ast.ImportFrom) -> list[tuple[str, ...]]:
-    """The dotted modules an import statement loads (a ``from`` import's names may be modules)."""
-    if isinstance(node, ast.Import):
-        return [tuple(alias.name.split(".")) for alias in node.names]
-    if node.level or not node.module:
-        return []
-    return [tuple(f"{node.module}.{a.name}".split(".")) if a.name != "*" else tuple(node.module.split("."))
-            for a in node.names] + [tuple(node.module.split("."))]
-
-
-def _plain_import(package: str) -> re.Pattern[str]:
-    return re.compile(rf"^[ \t]*import[ \t][^\n#]*\b{re.escape(package)}\b", re.MULTILINE)
-
-
-_CHAINS = "_azureml_v2_package_chains"  # kept on the tree, as nodes.py keeps its index
-
-
-def _package_chains(tree: ast.Module) -> tuple[list[tuple[tuple[str, ...], int, bool]],
-                                                list[tuple[tuple[str, ...], int, int]]]:
-    """The attribute chains read through a name a plain ``import package`` binds (outermost
-    only, with their lines, and whether a function reads them, at a time its line does not
-    tell), and the dotted modules every import statement loads, with the statement's id and
-    line (``import package.sub as alias`` loads ``package.sub`` too)."""
-    kept = getattr(tree, _CHAINS, None)
-    if kept is not None:
-        return kept
-    nodes = all_nodes(tree)
-    covering = [(parts, id(node), node.lineno) for node in nodes if node.__class__ in _IMPORTS
-                for parts in _loaded(node)]  # type: ignore[arg-type]
-    roots = {alias.name.split(".")[0] for node in nodes if node.__class__ is ast.Import
-             for alias in node.names if alias.asname is None}
-    chains: list[tuple[tuple[str, ...], int, bool]] = []
-    if roots:
-        inner: set[int] = set()
-        for node in nodes:
-            if node.__class__ is ast.Attribute and node.value.__class__ is ast.Attribute:
-                inner.add(id(node.value))
-        for node in nodes:
-            if node.__class__ is not ast.Attribute or id(node) in inner:
-                continue
-            parts: list[str] = []
-            current: ast.expr = node
-            while isinstance(current, ast.Attribute):
-                parts.append(current.attr)
-                current = current.value
-            if isinstance(current, ast.Name) and current.id in roots and isinstance(current.ctx, ast.Load):
-                chains.append(((current.id, *reversed(parts)), node.lineno, _in_a_function(tree, node)))
-    found = (chains, covering)
-    setattr(tree, _CHAINS, found)
-    return found
-
-
-def _in_a_function(tree: ast.Module, node: ast.AST) -> bool:
-    current = parent_of(tree, node)
-    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-        current = parent_of(tree, current)
-    return current is not None
-
-
-def _shared_prefix(one: tuple[str, ...], other: tuple[str, ...]) -> int:
-    count = 0
-    for a, b in zip(one, other):
-        if a != b:
-            break
-        count += 1
-    return count
 
 
 def _binds_only(statement: ast.stmt, names: set[str]) -> bool:
@@ -268,8 +175,8 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
             if again is None:
                 continue
             for (at, _), statement in by_position.items():
-                if at != line or not (_runs_after(staged.tree, statement, again)
-                                      or _reads_follow(staged.tree, name, statement, again)):
+                if at != line or not (blocks.runs_after(staged.tree, statement, again)
+                                      or blocks.reads_follow(staged.tree, name, statement, again)):
                     continue
                 for alias in statement.names:
                     if _bound_name(alias) == name and alias.name != "*" and wanted(dotted_name(statement, alias)):
@@ -304,49 +211,6 @@ def _exported_by_call(call: ast.Call) -> list[str]:
     argument = call.args[0]
     values = argument.elts if isinstance(argument, (ast.List, ast.Tuple)) else [argument]
     return [v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
-
-
-def _reads_follow(tree: ast.Module, name: str, first: ast.stmt, again: ast.stmt) -> bool:
-    """Does every read of ``name`` below ``first`` come after ``again`` in its own block (or in a
-    block nested there), so that no read can reach ``first``'s binding when ``again`` did not run?"""
-    for node in all_nodes(tree):
-        if node.__class__ is ast.Name and node.id == name and isinstance(node.ctx, ast.Load) \
-                and node.lineno > first.lineno and not _after_in_block(tree, again, node):
-            return False
-    return True
-
-
-def _after_in_block(tree: ast.Module, statement: ast.stmt, node: ast.AST) -> bool:
-    """Is ``node`` in a statement that follows ``statement`` in ``statement``'s block?"""
-    current = node
-    while True:
-        parent = parent_of(tree, current)
-        if parent is None or isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            return False
-        for slot in ("body", "orelse", "finalbody"):
-            block = getattr(parent, slot, None)
-            if isinstance(block, list) and any(s is current for s in block):
-                positions = {id(s): index for index, s in enumerate(block)}
-                if id(statement) in positions:
-                    return positions[id(statement)] < positions[id(current)]
-        current = parent
-
-
-def _runs_after(tree: ast.Module, first: ast.stmt, second: ast.stmt) -> bool:
-    """Does ``second`` run whenever ``first`` did: is it in the block that holds ``first``, or in
-    one that encloses it (within one function)?"""
-    current: ast.AST = first
-    while True:
-        parent = parent_of(tree, current)
-        if parent is None:
-            return False
-        for slot in ("body", "orelse", "finalbody"):
-            block = getattr(parent, slot, None)
-            if isinstance(block, list) and any(s is current for s in block) and any(s is second for s in block):
-                return True
-        if isinstance(parent, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            return False
-        current = parent
 
 
 def bound_names(tree: ast.Module) -> dict[str, list[ast.AST]]:
@@ -405,7 +269,7 @@ def plan(
     ]
     leaving = {id(node) for node, doomed in candidates if doomed and len(doomed) == len(node.names)}
     for node, doomed in candidates:
-        if id(node) in leaving and loads_read_submodule(node, tree, staged.text, leaving) is not None:
+        if id(node) in leaving and submodules.loads_read_submodule(node, tree, staged.text, leaving) is not None:
             continue  # the statement goes with its last name, and the submodule it loads with it
         if doomed and may_remove(node):
             removed_aliases.update(id(a) for a in doomed)
