@@ -593,11 +593,19 @@ def expand(target: str, model: Model | None, before: Callable[[int], bool] | Non
     return None if unknown else expanded
 
 
-def _names_it(written: WrittenFile, target: str | None, folder: str | None, script: str) -> bool:
+def _names_it(written: WrittenFile, target: str | None, folder: str | None, script: str,
+              model: Model | None = None) -> bool:
+    """Does a call's ``script`` (in ``folder``) name the file the cell writes?  With the notebook's
+    ``model``, a file whose very name this tool cannot know may be any script the notebook runs."""
     if folder is not None and folder.startswith(project.UNKNOWN_FOLDER):
         folder = None
     if target is None:  # the folder is a variable this tool cannot know: compare file names
-        return os.path.basename(os.path.normpath(written.target)) == os.path.basename(os.path.normpath(script))
+        name = os.path.basename(os.path.normpath(written.target))
+        if model is not None and _EXPANSION.search(name):
+            name = _written_name(name, model) or ""
+            if not name:
+                return True
+        return name == os.path.basename(os.path.normpath(script))
     target = os.path.normpath(target)
     if folder is not None:
         return target == os.path.normpath(os.path.join(folder, script))
@@ -614,6 +622,32 @@ class Launched:
     line_name: Callable[[int], str]
 
 
+def _written_name(target: str, model: Model) -> str | None:
+    """The file name ``$path`` stands for when its folder is unknown: the last string of the one
+    value ``path`` is given (``os.path.join(folder, "train.py")``, ``folder + "/train.py"``)."""
+    match = re.fullmatch(r"\$\{?([A-Za-z_]\w*)\}?|\{([A-Za-z_]\w*)\}", target)
+    if match is None:
+        return None
+    name = match.group(1) or match.group(2)
+    values = [b.node.value for b in model.bindings
+              if b.name == name and b.scope.kind == "module" and isinstance(b.node, ast.Assign)]
+    last = _last_string(values[0]) if len(values) == 1 else None
+    return os.path.basename(last) or None if last else None
+
+
+def _last_string(node: ast.expr) -> str | None:
+    """The string a path expression ends with, where its source shows one."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Call) and node.args and not node.keywords:  # os.path.join(...), Path(...)
+        return _last_string(node.args[-1])
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+        return _last_string(node.right)
+    if isinstance(node, ast.JoinedStr) and node.values:
+        return _last_string(node.values[-1])  # type: ignore[arg-type]
+    return None
+
+
 def written_settings(written: WrittenFile, where: Path, path: Path | None, parts: Parts,
                      model: Model | None, settings: Settings, launched: Launched | None = None) -> Settings:
     """Settings for a written file, carrying why it is a training script when the notebook shows it."""
@@ -622,11 +656,11 @@ def written_settings(written: WrittenFile, where: Path, path: Path | None, parts
         locate = parts.program.locator(parts.program.text)
         name = path.name if path is not None else "the notebook"
         naming = [reference for folder, script, reference in project.script_references(model, path or Path("-"))
-                  if _names_it(written, target, folder, script)]
+                  if _names_it(written, target, folder, script, model)]
         if naming:
             still = [] if launched is None or launched.model is None else [
                 reference for folder, script, reference in project.script_references(launched.model, path or Path("-"))
-                if _names_it(written, target, folder, script)]
+                if _names_it(written, target, folder, script, model)]
             return replace(settings, training_evidence=(
                 f"{name}:{locate(naming[0].line)} names it with {naming[0].parameter}="),
                 launchers=tuple(reference.launcher for reference in naming), named_in=path,

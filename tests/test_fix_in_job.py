@@ -1176,3 +1176,31 @@ def test_a_notebook_that_logs_through_its_own_offline_run_stays_v1(tmp_path: Pat
     assert notebook.read_text() == before, result.stdout
     assert "AML011 left: a notebook's cells run in a kernel, not in a job" in result.stdout, result.stdout
     assert "explore.ipynb:cell 3:1:1: AML012 left: " in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(("path", "script", "held"), [
+    ("os.path.join(tmp_dir.name, 'train.py')", "train.py", True),  # the folder unknown, the name known
+    ("tmp_dir.name + '/train.py'", "train.py", True),
+    ("os.path.join(tmp_dir.name, 'train.py')", "score.py", False),  # the look-alike: the call runs another file
+    ("os.path.join(tmp_dir.name, pick_name())", "score.py", True),  # no name known: any call may run it
+])
+def test_a_script_written_to_a_path_this_tool_cannot_resolve_follows_its_notebook_call(
+        tmp_path: Path, path: str, script: str, held: bool) -> None:
+    """``%%writefile $TRAIN_FILE`` with the file in a temporary folder: the v1 call that stays (its
+    workspace comes from a helper) may run it, so it keeps logging with v1."""
+    (tmp_path / "pyproject.toml").write_text("")
+    sources = ["import os\nfrom tempfile import TemporaryDirectory\nfrom azureml.core import Experiment, ScriptRunConfig\n"
+               "from helpers import get_ws, pick_name\nws = get_ws()\ntmp_dir = TemporaryDirectory()\n"
+               f"TRAIN_FILE = {path}",
+               "%%writefile $TRAIN_FILE\nfrom azureml.core import Run\nrun = Run.get_context()\nrun.log('accuracy', 0.9)",
+               f"config = ScriptRunConfig(source_directory=tmp_dir.name, script='{script}', compute_target='cpu')\n"
+               "run = Experiment(ws, 'exp').submit(config)"]
+    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+             for source in sources]
+    notebook = tmp_path / "runs.ipynb"
+    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1))
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    written = "".join(json.loads(notebook.read_text())["cells"][1]["source"])
+    assert ("run.log('accuracy', 0.9)" in written) is held, report
+    if held:
+        assert "AML012 left: its launcher runs.ipynb:cell 3:1 still runs it with v1" in report, report
