@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|twentieth]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|twentyfirst]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -227,12 +227,25 @@ TWENTIETH_SET = (
     ("elthonf/azure-ml", "1605fbd25755bf2221054042f1db32f70eeb8313"),
     ("stivensanmartin/cloud_diabetes", "95b7f47b6a7fb9cbc2a2be942179afda55d07215"),
 )
+# The twenty-first (stop 37, measured at 2b8a398 before they were read): an MLOps workshop with DevOps
+# deploy scripts and many pipeline notebooks, an end-to-end XGBoost HyperDrive pipeline, FastTrack
+# fundamentals notebooks with their step scripts, a data-prep pipeline workshop, a launcher that builds
+# a transformers pipeline, and a pipeline components gallery.
+TWENTYFIRST_SET = (
+    ("csiebler/azure-machine-learning-mlops-workshop", "341f4bd788e93248ea8d46c8561b1921d82fd6f2"),
+    ("dmichaels713/End-to-End-Machine-Learning-on-Azure-Machine-Learning-Service",
+     "151aad3a0de6eb034bdfedeeb041da7b93788fc0"),
+    ("Azure/fta-azure-machine-learning", "b6efa2837abb1c9e99e823ae5b21e890761a68f4"),
+    ("aldelar/azure-machine-learning-workshop", "f59f73127aa77d51472ab47b0a1205af36103336"),
+    ("nateraw/azureml-pipelines", "6ba6079f85d39a31b55913a8574e239d505134bd"),
+    ("tichx/azureml-pipeline-components-gallery", "35a13b05f326b499e784f1e058c03fafe21f663f"),
+)
 SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET,
         "sixth": SIXTH_SET, "seventh": SEVENTH_SET, "eighth": EIGHTH_SET, "ninth": NINTH_SET, "tenth": TENTH_SET,
         "eleventh": ELEVENTH_SET, "twelfth": TWELFTH_SET, "thirteenth": THIRTEENTH_SET,
         "fourteenth": FOURTEENTH_SET, "fifteenth": FIFTEENTH_SET, "sixteenth": SIXTEENTH_SET,
         "seventeenth": SEVENTEENTH_SET, "eighteenth": EIGHTEENTH_SET, "nineteenth": NINETEENTH_SET,
-        "twentieth": TWENTIETH_SET}
+        "twentieth": TWENTIETH_SET, "twentyfirst": TWENTYFIRST_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 
