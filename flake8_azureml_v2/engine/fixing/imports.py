@@ -127,6 +127,7 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
     loaded: set[str] = set()
     strings: set[str] = set()
     exported: set[str] = set()
+    lists_exports = "__all__" in staged.text
     bindings: dict[str, int] = {}
     for node in all_nodes(staged.tree):
         kind = node.__class__  # (see _IMPORTS)
@@ -143,7 +144,7 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
             bindings[node.name] = bindings.get(node.name, 0) + 1
         elif kind is ast.Constant and isinstance(node.value, str) and len(node.value) < 200:
             strings.update(node.value.replace(".", " ").replace("[", " ").split())  # __all__, string annotations
-        elif kind is ast.Call:
+        elif kind is ast.Call and lists_exports:
             exported.update(_exported_by_call(node))  # pyflakes reads only `__all__ =` and `+=`
     found: dict[int, set[str]] = {}
     ambiguous = False

@@ -26,7 +26,7 @@ def loads_read_submodule(node: ast.Import | ast.ImportFrom, tree: ast.Module, te
     loaded_parts = [parts for parts in _loaded(node) if len(parts) > 1]
     if not loaded_parts:
         return None
-    if text is not None and not any(_plain_import(parts[0]).search(text) for parts in loaded_parts):
+    if text is not None and not any(_plain_import(package).search(text) for package in {p[0] for p in loaded_parts}):
         return None  # (``text`` is ``tree``'s: no plain import of the package, no walk of the tree)
     chains, covering = _package_chains(tree)
     for chain, line, deferred in chains:
