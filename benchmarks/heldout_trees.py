@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|twentyfirst]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|twentysecond]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -240,12 +240,23 @@ TWENTYFIRST_SET = (
     ("nateraw/azureml-pipelines", "6ba6079f85d39a31b55913a8574e239d505134bd"),
     ("tichx/azureml-pipeline-components-gallery", "35a13b05f326b499e784f1e058c03fafe21f663f"),
 )
+# The twenty-second (stop 37, measured at 63ebb6f before they were read): a v1 SDK proof of concept with
+# scikit-learn pipeline notebooks, a training course's numbered notebooks, a workshop's local scripts and
+# pipeline notebooks, a small training repository, and an early Azure ML course (ACE).
+TWENTYSECOND_SET = (
+    ("crcastillo/Azure_ML_SDK1", "1f9320f46f8a6eea025fa349285740d300e81997"),
+    ("tdavidkova/azure_ml_training", "107522f2ea77f01522e8ff7bd4188fb560fc2d18"),
+    ("claesgill/azure_ml_workshop", "e1e9fb8277be11f2a12fe7d48836320ac3cd3853"),
+    ("wliu40/azure_ml", "8216417a190771a8bbaef5d8939eff48802db03e"),
+    ("Azure/ACE_Azure_ML", "5ffe9948a6f110185ca60ef32dda92e44dc71637"),
+)
 SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET,
         "sixth": SIXTH_SET, "seventh": SEVENTH_SET, "eighth": EIGHTH_SET, "ninth": NINTH_SET, "tenth": TENTH_SET,
         "eleventh": ELEVENTH_SET, "twelfth": TWELFTH_SET, "thirteenth": THIRTEENTH_SET,
         "fourteenth": FOURTEENTH_SET, "fifteenth": FIFTEENTH_SET, "sixteenth": SIXTEENTH_SET,
         "seventeenth": SEVENTEENTH_SET, "eighteenth": EIGHTEENTH_SET, "nineteenth": NINETEENTH_SET,
-        "twentieth": TWENTIETH_SET, "twentyfirst": TWENTYFIRST_SET}
+        "twentieth": TWENTIETH_SET, "twentyfirst": TWENTYFIRST_SET,
+        "twentysecond": TWENTYSECOND_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 

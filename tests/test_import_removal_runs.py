@@ -22,7 +22,10 @@ AZ = [sys.executable, "-m", "flake8_azureml_v2"]
 
 STAND_IN = {
     "azureml/__init__.py": "__path__ = __import__('pkgutil').extend_path(__path__, __name__)\n",
+    "azureml/_restclient/__init__.py": "",
+    "azureml/_restclient/snapshots_client.py": "SNAPSHOT_MAX_SIZE_BYTES = 300 * 1024 * 1024\n",
     "azureml/core/__init__.py": (
+        "import azureml._restclient.snapshots_client\n"
         "VERSION = '1.60.0'\n"
         "class Workspace:\n"
         "    @staticmethod\n"
@@ -147,6 +150,41 @@ def test_two_unused_imports_that_each_load_the_submodule_both_stay_and_say_why(t
         assert (f"job.py:{line}:1: AML099 left: the import loads `azureml.core`, which `azureml.core.VERSION` at "
                 "line 4 reads through `import azureml`") in result.stdout + result.stderr
     assert _runs(root) == "SDK version: 1.60.0\n"
+
+
+# set 22's workshop: v1's snapshot limit is raised through `import azureml`, and only
+# `from azureml.core import ...`, unused once the job is migrated, loaded `azureml._restclient`
+SNAPSHOT_LIMIT = ("import azureml\n"
+                  "from azureml.core import Workspace\n"
+                  "azureml._restclient.snapshots_client.SNAPSHOT_MAX_SIZE_BYTES = 10 * 10**9\n"
+                  "print(azureml._restclient.snapshots_client.SNAPSHOT_MAX_SIZE_BYTES)\n")
+
+
+@pytest.mark.parametrize("flags", [(), ("--unsafe-fixes",)])
+def test_an_import_that_may_load_the_submodule_on_the_way_stays(tmp_path: Path, flags: tuple[str, ...]) -> None:
+    root = _project(tmp_path, SNAPSHOT_LIMIT)
+    assert _runs(root) == "10000000000\n"
+    result = _fix(root, *flags)
+    assert (root / "job.py").read_text() == SNAPSHOT_LIMIT
+    assert ("job.py:2:1: AML099 left: the import may load `azureml._restclient` on the way, which "
+            "`azureml._restclient.snapshots_client.SNAPSHOT_MAX_SIZE_BYTES` at line 3 reads through `import azureml`"
+            ) in result.stdout + result.stderr
+    assert _runs(root) == "10000000000\n"
+
+
+@pytest.mark.parametrize("source", [
+    # the submodule is named by an import that stays
+    SNAPSHOT_LIMIT.replace("import azureml\n", "import azureml._restclient.snapshots_client\n"),
+    # a dunder of the package is no submodule
+    "import azureml\nfrom azureml.core import Workspace\nprint(len(azureml.__path__) > 0)\n",
+])
+def test_an_import_that_nothing_needs_loaded_goes(tmp_path: Path, source: str) -> None:
+    root = _project(tmp_path, source)
+    printed = _runs(root)
+    result = _fix(root)
+    assert (root / "job.py").read_text() == source.replace("from azureml.core import Workspace\n", "")
+    assert "job.py:2:1: AML099 fixed" in result.stdout + result.stderr
+    assert _runs(root) == printed
 
 
 CONDITIONAL = {

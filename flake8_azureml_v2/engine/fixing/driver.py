@@ -737,9 +737,10 @@ def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:
         loaded = submodules.loads_read_submodule(node, ctx.model.tree, ctx.text, unused) if not uses else None
         if loaded is not None:
             module, chain, line = loaded
+            loads = f"may load `{module[:-1]}` on the way" if module.endswith("?") else f"loads `{module}`"
             result.refusals[id(finding)] = Refusal(
                 RefusalKind.BLOCKED,
-                f"the import loads `{module}`, which `{chain}` at {line_ref(line)} reads through "
+                f"the import {loads}, which `{chain}` at {line_ref(line)} reads through "
                 f"`import {module.split('.')[0]}`; the import goes once that is migrated", (line,))
             continue
         if not uses:  # a binding the name model did not follow (a fallback, a masked cell): any read counts

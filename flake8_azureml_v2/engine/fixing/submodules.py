@@ -22,7 +22,11 @@ def loads_read_submodule(node: ast.Import | ast.ImportFrom, tree: ast.Module, te
     reads as an attribute of a plain ``import package`` (``xml.dom.minidom`` after ``import
     xml`` works only once some import has loaded ``xml.dom``).  None when no such read
     exists, or another import that runs before the read, and stays, loads it too (``leaving``
-    holds the ids of the import statements that go)."""
+    holds the ids of the import statements that go).
+
+    An import from the same package may load any of its submodules on the way (v1's
+    ``azureml.core`` loads ``azureml._restclient``), so a read of a submodule that no
+    kept import names (the submodule's text ends in ``?``) keeps it too."""
     loaded_parts = [parts for parts in _loaded(node) if len(parts) > 1]
     if not loaded_parts:
         return None
@@ -38,6 +42,10 @@ def loads_read_submodule(node: ast.Import | ast.ImportFrom, tree: ast.Module, te
                     _shared_prefix(other, chain) >= shared and at < line and statement not in leaving
                     and statement != id(node) for other, statement, at in covering):
                 return ".".join(chain[:shared]), ".".join(chain), line
+        if any(chain[0] == parts[0] for parts in loaded_parts) and not chain[1].startswith("__") and not any(
+                _shared_prefix(other, chain) >= 2 and at < line and statement not in leaving
+                and statement != id(node) for other, statement, at in covering):
+            return ".".join(chain[:2]) + "?", ".".join(chain), line
     return None
 
 
