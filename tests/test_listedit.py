@@ -35,6 +35,10 @@ CASES = [
     # the last element goes with its comma and the blanks before that comma
     ("f(a, b=1 , c=2)", {"c"}, "f(a, b=1)"),
     ("f(a, b=1\n  , c=2)", {"c"}, "f(a, b=1\n  )"),  # blanks that begin a line stay
+    # leading commas (set 22's imports): the last element's line goes whole, with no blank line left
+    ("f(\n  a\n  , b=1\n  , c=2\n  )", {"c"}, "f(\n  a\n  , b=1\n  )"),
+    ("f(\r\n  a\r\n  , c=2\r\n  )", {"c"}, "f(\r\n  a\r\n  )"),
+    ("f(\n  a\n  , c=2  # why\n  )", {"c"}, "f(\n  a\n    # why\n  )"),  # its comment stays
 ]
 
 

@@ -83,6 +83,9 @@ def delete(text: str, container: SgNode, element: Element) -> list[Edit]:
         if "#" in between:
             return [Edit(before.range().start.index, before.range().end.index, ""), Edit(element.start, element.end, "")]
         start = before.range().start.index
+        begin, stop = line_start(text, start), line_break(text, element.end)
+        if text[begin:start].strip() == "" and text[element.end:stop].strip() == "" and stop < len(text):
+            return [Edit(begin, _next_line(text, stop), "")]  # a leading comma's line goes whole
         blanks = start
         while blanks > 0 and text[blanks - 1] in " \t":
             blanks -= 1
