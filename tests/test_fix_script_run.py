@@ -672,3 +672,25 @@ def test_submit_with_show_output_is_impossible_only_where_v1_raises(tmp_path: Pa
     assert f"AML001 left: submit(show_output=...) {reason}" in report, report
     kind = "[data-flow limit]" if "make_config" in config else "[impossible]"
     assert report.split("AML001 left:")[1].splitlines()[0].endswith(kind)
+
+
+@pytest.mark.parametrize(("call", "left"), [
+    # set 23's DP-100 notebook: v1 raises TypeError on this line, so a v2 job would run what never ran
+    ("ScriptRunConfig(script='src/train.py', compute_target='cpu-cluster')", True),
+    ("ScriptRunConfig(script='train.py', source_directory='./src', compute_target='cpu-cluster')", False),
+    ("ScriptRunConfig('./src', 'train.py', compute_target='cpu-cluster')", False),
+])
+def test_a_config_without_its_required_source_directory_is_left(tmp_path: Path, call: str, left: bool) -> None:
+    script = project(tmp_path, f"""\
+        from azureml.core import Experiment, ScriptRunConfig, Workspace
+        ws = Workspace.from_config()
+        config = {call}
+        run = Experiment(ws, "exp").submit(config)
+        """)
+    before = script.read_text()
+    report = fix(script)
+    assert ("job.py:3:10: AML002 left: ScriptRunConfig() without source_directory=, which it requires, raises "
+            "TypeError as written: there is no behaviour to migrate" in report) is left, report
+    assert (script.read_text() == before) is left
+    if not left:
+        assert _only_job(execute(script))[0]["code"] == "./src"

@@ -317,6 +317,7 @@ SPEC = CallSpec(
     produces="job",
     todo_prefix="TODO(azureml-v2): AML002",
     finish=inputs_and_outputs,
+    required=("source_directory",),
 )
 
 

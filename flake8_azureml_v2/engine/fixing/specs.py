@@ -144,6 +144,9 @@ class CallSpec:
     # The new callable's source when it depends on the arguments (``trial.sweep``);
     # built after every action ran, it replaces ``new``.
     callee: Callable[[dict[str, Argument], FixContext, Rewrite], str] | None = None
+    # Parameters the old callable cannot do without: a call that omits one raises TypeError,
+    # so there is no behaviour to carry over, only a guess.
+    required: tuple[str, ...] = ()
 
 
 def new_callable(new: tuple[str, str] | str, ctx: FixContext, names: Mapping[str, str] | None = None) -> str:
@@ -188,6 +191,10 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
     for parameter in bound.values:
         if parameter not in spec.signature:
             raise Refused(f"unknown parameter {parameter}=")
+    missing = [parameter for parameter in spec.required if parameter not in bound.values]
+    if missing:
+        raise Refused(f"{spec.old.rsplit('.', 1)[-1]}() without {missing[0]}=, which it requires, raises TypeError "
+                      "as written: there is no behaviour to migrate", RefusalKind.IMPOSSIBLE)
     every_fold = _folds(spec, binding, rewrite, ctx) if binding is not None else []
     in_place = [f for f in every_fold if _set_in_place(f, every_fold, binding, ctx)]  # type: ignore[arg-type]
     folds = [f for f in every_fold if all(f is not g for g in in_place)]
