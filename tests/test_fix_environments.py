@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from flake8_azureml_v2.migrations._defaults import V1_CPU_IMAGE
 
 from .migrate_helpers import execute, fix, no_v1, project, ruff_clean, submitted
@@ -216,3 +218,80 @@ print(Environment.list(workspace=ws))
     assert 'restored = "azureml:mlopsenv:1"' in text, report
     assert "MLClient" not in text and "azureml.core.VERSION" in text, text
     assert fix(script).count("AML021 fixed") == 0 and script.read_text() == text
+
+
+# v1's azureml.core, as far as a star import of it binds what the program names: a constructor
+# that v2's Environment(image=..., conda_file=...) call would fail on.
+_STAR_STAND_IN = """\
+class Environment:
+    def __init__(self, name):
+        self.name = name
+"""
+
+
+def test_a_star_import_of_v1_does_not_rebind_the_v2_names(tmp_path: Path) -> None:
+    """The set-23 pipeline notebook: ``from azureml.core import *`` stays (what it binds cannot
+    be told), so a v2 ``Environment`` imported above it would be v1's again when the job is built."""
+    script = project(tmp_path, """\
+from azureml.core import *
+
+ws = Workspace.from_config()
+env = Environment.from_conda_specification(name="pytorch-env", file_path="pytorch-env.yml")
+env.docker.base_image = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04"
+config = ScriptRunConfig(source_directory="src", script="train.py", compute_target="cpu-cluster", environment=env)
+run = Experiment(ws, "star").submit(config)
+""")
+    stand_in = tmp_path / "v1" / "azureml" / "core"
+    stand_in.mkdir(parents=True)
+    (stand_in / "__init__.py").write_text(_STAR_STAND_IN)
+    report = fix(script)
+    text = script.read_text()
+    assert "from azure.ai.ml.entities import Environment as EnvironmentV2\n" in text, report
+    assert "env = EnvironmentV2(image=" in text and "from azureml.core import *\n" in text, text
+    job = submitted(execute(script, {"PYTHONPATH": str(tmp_path / "v1")}))[0]["job"]
+    assert job["environment"]["image"] == "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04", job
+    assert fix(script).count(" fixed") == 0 and script.read_text() == text
+
+
+REGISTERED_THEN_READ = """\
+from azureml.core import Environment, Workspace
+
+ws = Workspace.from_config()
+env = Environment("diabetes-env")
+env.python.user_managed_dependencies = True
+env.register(workspace=ws)
+"""
+
+
+@pytest.mark.parametrize(("reader", "where"), [
+    # sets 22 and 23: the notebook registers the environment, then gets it back for a v1 job
+    ('pipeline_env = Environment.get(ws, "diabetes-env")\n', "line 7 (`Environment.get(ws, \"diabetes-env\")`)"),
+    ('pipeline_env = ws.environments["diabetes-env"]\n', "line 7 (`ws.environments[\"diabetes-env\"]`)"),
+    # the name is computed: it may be this one
+    ('name = input()\npipeline_env = Environment.get(ws, name)\n', "line 8 (`Environment.get(ws, name)`)"),
+])
+def test_a_registration_that_v1_reads_back_stays_v1(tmp_path: Path, reader: str, where: str) -> None:
+    """v2 assets cannot be used in v1 (mapping.md 7): v1's lookup would not find a v2 registration."""
+    script = project(tmp_path, REGISTERED_THEN_READ + reader + "print(pipeline_env)\n")
+    before = script.read_text()
+    report = fix(script)
+    assert script.read_text() == before
+    assert (f"job.py:4:7: AML021 left: {where} reads the environment with v1, which cannot use one registered "
+            "with v2: migrate that reader first") in report, report
+
+
+def test_a_registration_a_neighbouring_notebook_reads_back_stays_v1(tmp_path: Path) -> None:
+    script = project(tmp_path, REGISTERED_THEN_READ)
+    (tmp_path / "pipeline.py").write_text('from azureml.core import Environment\n'
+                                          'env = Environment.get(workspace=ws, name="diabetes-env", version="1")\n')
+    report = fix(script)
+    assert "env.register(workspace=ws)" in script.read_text()
+    assert "pipeline.py (`Environment.get(workspace=ws, name=\"diabetes-env\"`) reads the environment with v1" in report
+
+
+def test_a_registration_nothing_reads_with_v1_moves_to_v2(tmp_path: Path) -> None:
+    # the look-alike: v1 reads another environment back
+    script = project(tmp_path, REGISTERED_THEN_READ + 'other = Environment.get(ws, "other-env")\nprint(other)\n')
+    fix(script)
+    text = script.read_text()
+    assert "ml_client.environments.create_or_update(env)" in text, text

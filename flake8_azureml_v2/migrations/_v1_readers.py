@@ -2,7 +2,8 @@
 
 v1 cannot use v2 assets (mapping.md 7): a v1 dataset lookup does not find a v2 data
 asset, and v1's ``Model.get_model_path`` downloads only models registered the v1
-way (an ``aml://asset/`` URL).  So a registration moves to v2 only when no v1 reader
+way (an ``aml://asset/`` URL).  The reference says it of every v2 asset, so an
+environment registered with v2 is not one v1's ``Environment.get`` is known to read.  So a registration moves to v2 only when no v1 reader
 of the name stays: in the program itself, or in the files of its folder (the
 scripts and notebooks that usually run next to it, such as a ParallelRunStep's
 entry script).  A reader whose name is not a literal (a variable, ``args.dataset_name``)
@@ -23,7 +24,7 @@ from ..engine.fixing.arguments import bind_arguments, known_str
 from ..engine.fixing.rewrite import FixContext, snippet
 from ..engine.nodes import all_nodes
 
-DATASET, MODEL, SERVICE = "dataset", "model", "service"
+DATASET, MODEL, SERVICE, ENVIRONMENT = "dataset", "model", "service", "environment"
 _SERVICE = ["workspace", "name"]
 _LOOKUPS = {
     DATASET: ({"azureml.core.Dataset.get_by_name": ["workspace", "name", "version"]}, "datasets"),
@@ -31,6 +32,7 @@ _LOOKUPS = {
              "azureml.core.Model.get_model_path": ["model_name", "version", "_workspace"]}, "models"),
     SERVICE: ({"azureml.core.Webservice": _SERVICE, "azureml.core.webservice.AciWebservice": _SERVICE,
                "azureml.core.webservice.AksWebservice": _SERVICE}, "webservices"),
+    ENVIRONMENT: ({"azureml.core.Environment.get": ["workspace", "name", "version", "label"]}, "environments"),
 }
 # In another file's text: a call naming the asset by a literal, or get_model_path with a computed name.
 _QUOTE = r"""\\?["']"""
@@ -41,6 +43,7 @@ _TEXT = {
     DATASET: r"(?:get_by_name\([^)]*|datasets(?:\[|\.get\()){q}{name}{q}",
     MODEL: r"(?:Model\([^)]*|models\[|" + _NOT_V2 + r"\.models\.get\(|get_model_path\(\s*(?:model_name\s*=\s*)?)"
            r"{q}{name}{q}|get_model_path\(\s*(?!(?:model_name\s*=\s*)?\\?[\"'])(?=[\w(\[])",  # (a computed name)
+    ENVIRONMENT: r"(?:Environment\.get\([^)]*|environments\[|" + _NOT_V2 + r"\.environments\.get\(){q}{name}{q}",
 }
 # A lookup whose name is computed (``get_by_name(ws, args.dataset_name)``): it may read any name.
 _NOT_QUOTED = r"(?!\\?[\"'])[A-Za-z_][\w.]*\)?"
@@ -49,15 +52,19 @@ _COMPUTED = {
              + r"|datasets(?:\[|\.get\()\s*" + _NOT_QUOTED,
     MODEL: r"(?<!\w)Model\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
            + r"|models\[\s*" + _NOT_QUOTED,
+    ENVIRONMENT: r"Environment\.get\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
+                 + r"|environments\[\s*" + _NOT_QUOTED,
 }
 _MIGRATED_COMPUTED = {
     DATASET: r"|data\.get\(\s*(?:name\s*=\s*)?" + _NOT_QUOTED + r"|azureml:\{",
     MODEL: r"|models\.get\(\s*(?:name\s*=\s*)?" + _NOT_QUOTED,
+    ENVIRONMENT: r"|environments\.get\(\s*(?:name\s*=\s*)?" + _NOT_QUOTED,
 }
 # Any lookup at all, for a name this fix cannot know.
 _ANY = {
     DATASET: r"get_by_name\(|\.datasets\b",
     MODEL: r"Model\(\s*(?:workspace\s*=\s*)?[A-Za-z_]\w*\s*[,)]|models\[|" + _NOT_V2 + r"\.models\.get\(|get_model_path\(",
+    ENVIRONMENT: r"Environment\.get\(|environments\[|" + _NOT_V2 + r"\.environments\.get\(",
 }
 # The scripts a notebook writes are fixed after its cells, so they are read as on disk, and the
 # forms this tool migrates their readers to count too (``ml_client.data.get(name``, an
@@ -66,13 +73,16 @@ _ANY = {
 _MIGRATED_TEXT = {
     DATASET: r"|data\.get\(\s*(?:name\s*=\s*)?{q}{name}{q}|azureml:{name}[@:]",
     MODEL: r"|models\.get\(\s*{q}{name}{q}|_v1_model_path\(",
+    ENVIRONMENT: r"|environments\.get\(\s*{q}{name}{q}|azureml:{name}[@:]",
 }
-_MIGRATED_ANY = {DATASET: r"|data\.get\(|{q}azureml:(?!//)", MODEL: r"|models\.get\(|_v1_model_path\("}
+_MIGRATED_ANY = {DATASET: r"|data\.get\(|{q}azureml:(?!//)", MODEL: r"|models\.get\(|_v1_model_path\(",
+                 ENVIRONMENT: r"|environments\.get\(|{q}azureml:(?!//)"}
 MAX_FILES = 2000
 # A file holding this is fixed after the files that may read an asset back (runner.fixing_order),
 # which are those matching READS_BACK: the reader a registration waits for is judged as this run leaves it.
 FIX_AFTER_READERS = re.compile(rb"(?m)^[^#\n]*\bregister(?:_model)?\(")  # in code, not in a comment
-READS_BACK = re.compile(rb"get_by_name\(|\.datasets(?:\[|\.get\()|Model\(|\.models(?:\[|\.get\()|get_model_path\(")
+READS_BACK = re.compile(rb"get_by_name\(|\.datasets(?:\[|\.get\()|Model\(|\.models(?:\[|\.get\()|get_model_path\("
+                        rb"|Environment\.get\(|\.environments(?:\[|\.get\()")
 
 
 def v1_reader(kind: str, name: ast.expr | None, ctx: FixContext) -> str | None:

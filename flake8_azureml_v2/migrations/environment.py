@@ -29,6 +29,8 @@ from ..engine.names import Binding, Ref
 from . import conda
 from ._common import attribute_path, not_a_workspace, workspace_binding, workspace_items
 from ._defaults import V1_CPU_IMAGE
+from ._v1_readers import ENVIRONMENT as ENVIRONMENT_ASSET
+from ._v1_readers import v1_reader
 from .injob._shared import is_pure
 
 ENVIRONMENT = "azureml.core.Environment"
@@ -67,6 +69,7 @@ class EnvPlan:
     configs: list[tuple[ast.Name, ast.Assign]] = field(default_factory=list)
     todos: list[str] = field(default_factory=list)
     helpers: dict[str, str] = field(default_factory=dict)
+    name_node: ast.expr | None = None  # the v1 name, which a registration keeps
 
     def source(self, alive: bool = False) -> str:
         order = ("name", "image", "build", "conda_file")
@@ -96,6 +99,7 @@ def _factory(call: ast.Call, member: str, unit: Rewrite, ctx: FixContext) -> Env
         plan.helpers[_PIP_CONDA] = _PIP_CONDA_SOURCE
     else:
         raise Refused(f"Environment.{member}() is not migrated automatically")
+    plan.name_node = bound["name"]
     if any(not is_pure(node) for node in bound.values()):
         raise Refused("an argument of the environment is computed by a call", RefusalKind.DATA_FLOW)
     return plan
@@ -221,8 +225,9 @@ def _called(use: ast.Name, ctx: FixContext) -> bool:
     return isinstance(outer, ast.Call) and outer.func is read
 
 
-def _register(use: ast.Name, unit: Rewrite, ctx: FixContext) -> bool:
-    """``env.register(ws)`` -> ``ml_client.environments.create_or_update(env)``."""
+def _register(use: ast.Name, name: ast.expr | None, unit: Rewrite, ctx: FixContext) -> bool:
+    """``env.register(ws)`` -> ``ml_client.environments.create_or_update(env)``, unless v1 code
+    reads the environment back by its ``name``."""
     parent = ctx.parent(use)
     call = ctx.parent(parent) if parent is not None else None
     if not (isinstance(parent, ast.Attribute) and parent.attr == "register" and isinstance(call, ast.Call)
@@ -234,6 +239,10 @@ def _register(use: ast.Name, unit: Rewrite, ctx: FixContext) -> bool:
         raise Refused("env.register() does not name a Workspace variable this fix migrates", RefusalKind.DATA_FLOW)
     if not isinstance(ctx.parent(call), (ast.Expr, ast.Assign)):
         raise Refused("the registered environment is used as a value this fix cannot follow", RefusalKind.DATA_FLOW)
+    reader = v1_reader(ENVIRONMENT_ASSET, name, ctx)
+    if reader is not None:
+        raise Refused(f"{reader} reads the environment with v1, which cannot use one registered with v2: "
+                      "migrate that reader first", RefusalKind.DATA_FLOW)
     client = ctx.counterpart(ctx.binding_of(workspace))  # type: ignore[arg-type]
     unit.consumes.append(workspace)  # type: ignore[arg-type]
     unit.edits.append(statements.replace(ctx.locator, call, f"{client}.environments.create_or_update({use.id})"))
@@ -261,7 +270,7 @@ def _uses(binding: Binding, plan: EnvPlan, unit: Rewrite, ctx: FixContext) -> bo
             unit.edits.append(statements.replace(ctx.locator, outer, f"{use.id}.{field}"))
             unit.own_uses.add(id(use))
         elif path[:1] == ("register",):
-            registered = _register(use, unit, ctx) or registered
+            registered = _register(use, plan.name_node, unit, ctx) or registered
         elif path == ("name",) and not _called(use, ctx):
             registered = True  # the name is read: keep it, and the v2 environment answers alike
             unit.own_uses.add(id(use))

@@ -313,7 +313,7 @@ class _Applier:
             plan_imports = imports.plan(staged, staged_locator, stand_ins.symbols, literal,
                                         lambda node: self._may_remove(node, staged_source, staged.tree),
                                         self.surface.is_removable_import,
-                                        written)
+                                        written, self.surface.star_exports)
         except imports.ImportClash as exc:
             return _Build(source, [], [], f"its new imports would clash: {exc}")
         # The rewrites with the chosen names, then the import edits moved over the

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pyflakes import messages
@@ -214,8 +214,9 @@ def _exported_by_call(call: ast.Call) -> list[str]:
     return [v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
 
 
-def bound_names(tree: ast.Module) -> dict[str, list[ast.AST]]:
-    """Every name bound anywhere in the module, with the nodes that bind it."""
+def bound_names(tree: ast.Module, star_exports: Mapping[str, Iterable[str]] = {}) -> dict[str, list[ast.AST]]:
+    """Every name bound anywhere in the module, with the nodes that bind it; a star import
+    binds what ``star_exports`` lists for its module."""
     found: dict[str, list[ast.AST]] = {}
 
     def add(name: str, node: ast.AST) -> None:
@@ -234,6 +235,9 @@ def bound_names(tree: ast.Module) -> dict[str, list[ast.AST]]:
             for alias in node.names:
                 if alias.name != "*":
                     add(_bound_name(alias), node)
+                elif kind is ast.ImportFrom and not node.level and node.module in star_exports:
+                    for name in star_exports[node.module]:
+                        add(name, node)
         elif kind is ast.Global or kind is ast.Nonlocal:
             for name in node.names:
                 add(name, node)
@@ -253,10 +257,13 @@ def plan(
     may_remove: Callable[[ast.stmt], bool],
     is_target: Callable[[str], bool],
     written: Sequence[tuple[int, int]] = (),
+    star_exports: Mapping[str, Iterable[str]] = {},
 ) -> ImportPlan:
     """The import edits for the staged text: removals, then additions for every
     symbol the rewrites wrote (``stand_ins``) and every name they wrote
-    literally (``literal``, as ``(module, name)``)."""
+    literally (``literal``, as ``(module, name)``).  A name a star import binds
+    (``star_exports``: a module's exported names) is taken: an import added above the star
+    import would be rebound by it."""
     result = ImportPlan()
     tree = staged.tree
     unused = unused_imports(staged, is_target)
@@ -280,7 +287,7 @@ def plan(
         result.edits.extend(_remove_aliases(locator, node, doomed, parent_of(tree, node)))
     if not stand_ins and not literal:
         return result
-    taken = bound_names(tree)
+    taken = bound_names(tree, star_exports)
     for statement, doomed in doomed_by_statement:
         for alias in doomed:
             name = _bound_name(alias)
