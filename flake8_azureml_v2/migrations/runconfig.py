@@ -37,7 +37,7 @@ SIGNATURE = ["script", "arguments", "framework", "communicator", "conda_dependen
              "_name", "command"]
 DOCKER_SIGNATURE = ["use_docker", "shared_volumes", "arguments", "shm_size"]
 LOCAL_TODO = ("# TODO(azureml-v2): AML007 v2 local jobs always run the environment's image in Docker "
-              "(v1 did only with use_docker=True)")
+              "(v1 did only with use_docker=True; without Docker it ran on this machine, with its packages)")
 _ENV_PATHS = {("environment", *p) for p in (("python", "conda_dependencies"), ("docker", "base_image"),
                                             ("docker", "enabled"), ("python", "user_managed_dependencies"),
                                             ("docker", "base_dockerfile"))}

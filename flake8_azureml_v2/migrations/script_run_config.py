@@ -45,9 +45,10 @@ COMPUTE_TARGET = "azureml.core.ComputeTarget"
 ENVIRONMENT = "azureml.core.Environment"
 V1_DEFAULT_TIMEOUT = 2592000
 LOCAL_TODO = ("# TODO(azureml-v2): AML002 v2 local jobs always run the environment's image in Docker "
-              "(v1 did only with use_docker=True)")
+              "(v1 did only with use_docker=True; without Docker it ran on this machine, with its packages)")
 LOCAL_DEFAULT_TODO = ("v1 ran this config locally (it names no compute_target); v2 local jobs always run the "
-                      "environment's image in Docker (v1 did only with use_docker=True)")
+                      "environment's image in Docker (v1 did only with use_docker=True; without Docker it ran on "
+                      "this machine, with its packages)")
 
 
 def compute_name(argument: Argument) -> str:
