@@ -348,6 +348,21 @@ data = data.register(workspace=ws, name="scans", create_new_version=True)
     assert "AML022 fixed: dataset.register()" in fix(script)
 
 
+def test_a_lookup_of_another_name_by_keyword_does_not_read_the_registration_back(tmp_path: Path) -> None:
+    # the look-alike: ``name=`` is a keyword, not a name computed at run time
+    script = project(tmp_path, """\
+from azureml.core import Dataset, Workspace
+
+ws = Workspace.from_config()
+store = ws.get_default_datastore()
+data = Dataset.File.from_files(path=(store, "scans/"))
+data = data.register(workspace=ws, name="scans", create_new_version=True)
+""")
+    (tmp_path / "score.py").write_text("from azureml.core import Dataset, Workspace\n\nws = Workspace.from_config()\n"
+                                       'print(Dataset.get_by_name(workspace=ws, name="other").to_path())\n')
+    assert "AML022 fixed: dataset.register()" in fix(script)
+
+
 def _submitting(setup: str, arguments: str, imports: str = "Dataset, Environment, Experiment, ScriptRunConfig, Workspace",
                 more: str = "") -> str:
     """A program that submits train.py with ``arguments``, after ``setup`` made what they read."""

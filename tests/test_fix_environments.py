@@ -290,8 +290,10 @@ def test_a_registration_a_neighbouring_notebook_reads_back_stays_v1(tmp_path: Pa
 
 
 def test_a_registration_nothing_reads_with_v1_moves_to_v2(tmp_path: Path) -> None:
-    # the look-alike: v1 reads another environment back
+    # the look-alike: v1 reads another environment back, here and (by keyword) in a neighbouring notebook
     script = project(tmp_path, REGISTERED_THEN_READ + 'other = Environment.get(ws, "other-env")\nprint(other)\n')
+    (tmp_path / "deploy.py").write_text('from azureml.core import Environment\n'
+                                        'env = Environment.get(workspace=ws, name="encryption-env")\n')
     fix(script)
     text = script.read_text()
     assert "ml_client.environments.create_or_update(env)" in text, text

@@ -46,7 +46,7 @@ _TEXT = {
     ENVIRONMENT: r"(?:Environment\.get\([^)]*|environments\[|" + _NOT_V2 + r"\.environments\.get\(){q}{name}{q}",
 }
 # A lookup whose name is computed (``get_by_name(ws, args.dataset_name)``): it may read any name.
-_NOT_QUOTED = r"(?!\\?[\"'])[A-Za-z_][\w.]*\)?"
+_NOT_QUOTED = r"(?!\\?[\"'])[A-Za-z_][\w.]*(?![\w.])(?!\s*=)\)?"  # (a keyword's name is no value)
 _COMPUTED = {
     DATASET: r"get_by_name\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
              + r"|datasets(?:\[|\.get\()\s*" + _NOT_QUOTED,
