@@ -397,3 +397,33 @@ def test_an_unused_import_in_a_function_goes_though_another_function_reads_the_n
     _fix(root)
     assert (root / "job.py").read_text() == source.replace("        from azureml.core import Workspace\n", "")
     assert _runs(root) == "remote\n"
+
+
+# set 25's probes: a variable assigned the v1 version, then rebound in a branch, a loop or a handler
+VERSION_COPIES = (
+    "from azure.ai.ml import MLClient\n"
+    "import azureml.core\n"
+    "\n"
+    "pin = azureml.core.VERSION\n"
+    "if pin:\n"
+    "    pin = 'azureml-core==' + pin\n"
+    "last = azureml.core.VERSION\n"
+    "for last in ['a', 'b']:\n"
+    "    pass\n"
+    "copy = azureml.core.VERSION\n"
+    "again = copy\n"
+    "print(pin.split('==')[0], last, again == pin.split('==')[1], MLClient.__name__)\n"
+)
+
+
+def test_a_variable_assigned_the_version_is_read_as_it_is_then(tmp_path: Path) -> None:
+    """Only the assignments change: the reads see what each variable holds when they run."""
+    root = _project(tmp_path, VERSION_COPIES)
+    assert _runs(root) == "azureml-core b True MLClient\n"
+    result = _fix(root, "--unsafe-fixes")
+    after = (root / "job.py").read_text()
+    assert after.count('version("azure-ai-ml")') == 3, after
+    assert "job.py:12:33: AML081 fixed: rewritten with the AML081 fix on line 10" in result.stdout, result.stdout
+    assert "AML081 left" not in result.stdout
+    assert _runs(root) == "azureml-core b True MLClient\n"
+    assert _fix(root, "--unsafe-fixes").returncode == 0 and (root / "job.py").read_text() == after

@@ -8,6 +8,7 @@ imported): elsewhere it would make a v1 program need the v2 SDK to print a versi
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 
@@ -27,12 +28,41 @@ def _uses_azure_ai_ml(text: str) -> bool:
     return _AZURE_AI_ML.search(text) is not None
 
 
+def _assigned_from(read: ast.Name, ctx: FixContext) -> ast.Assign | ast.AnnAssign | None:
+    """The assignment whose value ``read`` reads (``pin = azureml.core.VERSION``, then
+    ``print(pin)``), through any chain of plain copies; None for a name an import binds."""
+    statement = None
+    seen: set[int] = set()
+    while id(read) not in seen:
+        seen.add(id(read))
+        binding = ctx.binding_of(read)
+        node = binding.node if binding is not None else None
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)):
+            return statement
+        statement = node
+        if not isinstance(node.value, ast.Name):
+            break
+        read = node.value
+    return statement
+
+
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
     in_job = run_get_context.runs_in_a_job(ctx)
-    for reference in ctx.model.references:
-        if reference.qualname != VERSION:
+    references = [reference for reference in ctx.model.references if reference.qualname == VERSION]
+    # A read of a variable assigned the version is not rewritten: it reads what its assignment,
+    # rewritten, now gives (and, rebound in a branch or a loop, whatever else it holds there).
+    copies: dict[int, list[ast.Name]] = {}
+    for reference in references:
+        if isinstance(reference.node, ast.Name):
+            statement = _assigned_from(reference.node, ctx)
+            if statement is not None:
+                copies.setdefault(id(statement), []).append(reference.node)
+    copied = {id(read) for reads in copies.values() for read in reads}
+    for reference in references:
+        if id(reference.node) in copied:
             continue
         rewrite = Rewrite("AML081", reference.node, 'azureml.core.VERSION -> importlib.metadata.version("azure-ai-ml")')
+        rewrite.findings.extend(("AML081", read) for read in copies.get(id(ctx.statement_of(reference.node)), []))
         if in_job:
             yield rewrite.refuse("this script runs inside a job, whose environment need not install azure-ai-ml "
                                  "(importlib.metadata would raise PackageNotFoundError): remove the print by hand")
