@@ -456,3 +456,17 @@ def main():
     text = script.read_text()
     assert "AML040 fixed" in report and 'pipeline.submit(experiment_name="my_experiment")' in text, report
     assert "MLClient" not in text and "local variable" not in report, report
+
+
+def test_a_run_looked_up_in_a_migrated_experiment_is_the_job(tmp_path: Path) -> None:
+    script = project(tmp_path, """\
+from azureml.core import Experiment, Run, Workspace
+
+ws = Workspace.from_config()
+experiment = Experiment(ws, "handle")
+again = Run(experiment, "abc")
+print(again.get_status())
+""")
+    report = fix(script)
+    assert "job.py:5:9: AML084 fixed: rewritten with the AML040 fix on line 4" in report, report
+    assert 'again = ml_client.jobs.get("abc")\n' in script.read_text()  # (executed with a real id above)

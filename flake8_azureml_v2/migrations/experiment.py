@@ -41,6 +41,7 @@ def _run_lookup(use: ast.Name, client: str, unit: Rewrite, ctx: FixContext) -> b
     if run is None or not is_pure(run_id) or not translate_all(run, RunNames(client, f"{run.name}.name"), unit, ctx):
         return False
     unit.edits.append(statements.replace(ctx.locator, call, f"{client}.jobs.get({ctx.locator.text(run_id)})"))
+    unit.findings.append(("AML084", call))
     return True
 
 
