@@ -757,8 +757,11 @@ def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:
         if uses:
             name, use = min(uses, key=lambda pair: pair[1].lineno)
             users = by_line.get(use.lineno, [])
-            owner = f" ({users[0].code}: {users[0].message})" if users else ""
+            if not users:  # no rule reports that use: nothing will migrate it for the import to go
+                result.refusals[id(finding)] = Refusal(
+                    RefusalKind.NOT_YET, f"`{name}` is still used at {line_ref(use.lineno)}, a use no rule migrates: "
+                    "change it by hand and the import goes", (use.lineno,))
+                continue
             result.refusals[id(finding)] = Refusal(
-                RefusalKind.BLOCKED,
-                f"`{name}` is still used at {line_ref(use.lineno)}{owner}; the import goes once that is migrated",
-                (use.lineno,))
+                RefusalKind.BLOCKED, f"`{name}` is still used at {line_ref(use.lineno)} ({users[0].code}: "
+                f"{users[0].message}); the import goes once that is migrated", (use.lineno,))
