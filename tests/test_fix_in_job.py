@@ -285,19 +285,22 @@ def _fix_report(case: str, tmp_path: Path) -> tuple[str, bytes, bytes]:
     return fix(script), before, script.read_bytes()
 
 
-def test_input_datasets_keep_the_run_while_the_logging_moves(tmp_path: Path) -> None:
+def test_input_datasets_keep_the_run_and_its_logging(tmp_path: Path) -> None:
     report, _, after = _fix_report("inscript_input_datasets", tmp_path)
     text = after.decode("utf-8")
-    # `run` stays for run.input_datasets; its logging moves to MLflow, run.complete() goes
+    # only a v1 job fills run.input_datasets, and no launcher of the project runs the script: an unseen
+    # v1 job does, so `run` stays, and its logging and complete() with it (set 24's capstone trials)
     assert 'frame = run.input_datasets["titanic"].to_pandas_dataframe()' in text
-    assert 'mlflow.log_metric("rows", len(frame))' in text and "run.complete()" not in text
+    assert 'run.log("rows", len(frame))' in text and "run.complete()" in text and "mlflow" not in text
     lines = report.splitlines()
     # no launcher in the project says how the input is handed over (issue 12: its mode decides)
     manual = next(line for line in lines if " AML033 left: " in line)
     assert "the job that runs this script is not one of this project this fix can read" in manual
     kept = next(line for line in lines if " AML011 left: " in line)
-    assert "depends on line 7: the job that runs this script" in kept  # lines of the fixed file
-    assert " AML012 fixed: " in report and " AML031 fixed: " in report
+    assert "depends on line 5: the job that runs this script" in kept
+    for code in ("AML012", "AML031"):
+        held = next(line for line in lines if f" {code} left: " in line)
+        assert "it reads run.input_datasets (line 5), which only a v1 job fills" in held, held
 
 
 def test_parent_run_and_workspace_are_reported_with_their_mlflow_forms(tmp_path: Path) -> None:
@@ -1204,3 +1207,20 @@ def test_a_script_written_to_a_path_this_tool_cannot_resolve_follows_its_noteboo
     assert ("run.log('accuracy', 0.9)" in written) is held, report
     if held:
         assert "AML012 left: its launcher runs.ipynb:cell 3:1 still runs it with v1" in report, report
+
+
+@pytest.mark.parametrize(("body", "moves"), [
+    # set 24's capstone: a HyperDrive trial script whose launcher is not in the repository
+    ("train_df = run.input_datasets['train'].to_pandas_dataframe()\nrun.log('rows', float(len(train_df)))\n", False),
+    # the look-alike: nothing in the script needs a v1 job
+    ("run.log('rows', 3.0)\n", True),
+])
+def test_a_script_only_a_v1_job_can_run_keeps_its_v1_logging(tmp_path: Path, body: str, moves: bool) -> None:
+    """``run.input_datasets`` is filled only by a v1 job: with no launcher in the project, an
+    unseen v1 one runs the script, and its environment need not have mlflow."""
+    script = _project_script(tmp_path, "from azureml.core import Run\n\nrun = Run.get_context()\n" + body)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "train.py"], cwd=tmp_path).stdout
+    assert ("mlflow.log_metric('rows'" in script.read_text()) is moves, report
+    if not moves:
+        assert ("train.py:5:1: AML012 left: it reads run.input_datasets (line 4), which only a v1 job fills, and no "
+                "launcher of this project runs it, so a v1 launcher outside it does") in report, report

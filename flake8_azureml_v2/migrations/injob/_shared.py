@@ -219,10 +219,27 @@ def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflo
         unit.refuse("`mlflow` already names something else here")
     elif mlflow and unit.refusal is None:
         held = held_by_launcher(ctx)
+        unseen = unseen_v1_launcher(ctx) if held is None else None
         if held is not None:
             unit.refuse(f"{held}, whose environment was made without mlflow (and a v1 HyperDrive ranks the v1 "
                         "run's metrics): migrate the launcher first", RefusalKind.DATA_FLOW)
+        elif unseen is not None:
+            unit.refuse(f"{unseen}: its environment may have no mlflow (and a v1 HyperDrive ranks the v1 run's "
+                        "metrics): migrate that launcher first", RefusalKind.DATA_FLOW)
     return unit
+
+
+def unseen_v1_launcher(ctx: FixContext) -> str | None:
+    """``it reads run.input_datasets (line n), which only a v1 job fills``, when no launcher of
+    the project hands that input over: whatever runs the script unseen is a v1 job."""
+    from .input_datasets import handed_over  # (it reads the launchers: only a unit that needs the answer asks)
+
+    reads = [r.node for r in ctx.model.attribute_reads
+             if r.node.attr == "input_datasets" and is_context_run(ctx, r.node.value)]
+    if not reads or handed_over(ctx):
+        return None
+    return (f"it reads run.input_datasets ({line_ref(reads[0].lineno)}), which only a v1 job fills, and no "
+            "launcher of this project runs it, so a v1 launcher outside it does")
 
 
 def held_by_launcher(ctx: FixContext) -> str | None:

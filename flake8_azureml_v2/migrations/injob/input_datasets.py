@@ -187,6 +187,11 @@ _EXPORTING: dict[Path, tuple[object, list[str]]] = {}
 project.PROJECT_CACHES.append(_EXPORTING)
 
 
+def handed_over(ctx: FixContext) -> bool:
+    """Whether a launcher of the project, v1 or migrated, is known to run this script."""
+    return _launcher(ctx) is not None or bool(_v2_exports(ctx))
+
+
 def _launcher(ctx: FixContext) -> dict[str, Launched] | None:
     """How the v1 launcher of this script (a script or notebook of the same project) hands
     each named input over; None when it is unknown."""

@@ -9,7 +9,8 @@ from ...engine.findings import RefusalKind, line_ref
 from ...engine.fixing import statements
 from ...engine.fixing.rewrite import FixContext, Rewrite
 from ...engine.fixing.symbols import symbol
-from ._shared import MLFLOW_USES, held_by_launcher, is_pure, new_unit, remove_statement, run_calls, start_logging_call
+from ._shared import (MLFLOW_USES, held_by_launcher, is_pure, new_unit, remove_statement, run_calls, start_logging_call,
+                      unseen_v1_launcher)
 
 
 COMPLETE = "_v1_complete"
@@ -66,7 +67,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         elif started:
             unit.edits.append(statements.replace(ctx.locator, call, f"{COMPLETE}()"))
             unit.helpers[COMPLETE] = _COMPLETE_SOURCE
-        elif (held := held_by_launcher(ctx)) is not None:
+        elif (held := held_by_launcher(ctx) or unseen_v1_launcher(ctx)) is not None:
             unit.refuse(f"{held}, so no v2 job ends the run for it: migrate the launcher first", RefusalKind.DATA_FLOW)
         else:
             remove_statement(ctx, unit, statement)
