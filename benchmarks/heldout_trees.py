@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|twentythird]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|twentyfifth]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -261,13 +261,36 @@ TWENTYTHIRD_SET = (
     ("PacktPublishing/Mastering-Azure-Machine-Learning", "3c7c24e40efb5c9eded75ddaae489bc640feef88"),
     ("dahatake/Azure-Machine-Learning-sample", "8f28c76fd80fc26227f607f585b18e96d7810ed5"),
 )
+# The twenty-fourth (stop 38, measured at 5bc3c8e before they were read): quickstart notebooks, a
+# capstone's training scripts, a PyTorch MNIST job, MLflow projects on Azure ML, an MLOps template and
+# an MLOps hands-on workshop.
+TWENTYFOURTH_SET = (
+    ("solliancenet/azure-machine-learning-quickstarts", "a0b647a421d0f9d16e94bcb1087f551c59848ee4"),
+    ("temiwale88/nd00333-capstone", "3cf2071fc8b216444faf9281430763db64937368"),
+    ("sachinkundu/pytorch-mnist-aml", "37b3c82c547543c9bca0834380241fa1cab76beb"),
+    ("richardvlas/Azure-Machine-Learning", "76a8cdf6bf23c7375087cbe84739e84d8650f579"),
+    ("microsoft/MLOpsTemplate", "c9b4013e2395786c3a1dc683c7dc17e519f29741"),
+    ("xxxtrillionarie/MTC_Azure_MLOps_HandsOn", "a962ae29cfc118679a3a8660665d5c0fef9bd5fb"),
+)
+# The twenty-fifth (stop 38, measured at 5b9a270 before they were read): a library of Azure ML helpers,
+# a pipeline constructor, an object-classification pipeline, pipeline samples, preview samples and a
+# model-deployment accelerator.
+TWENTYFIFTH_SET = (
+    ("arcus-azure/arcus.azureml", "9a534c0af82ccf7b4808cccf5324fa76d621cc32"),
+    ("AzizNadirov/azuremlconstructor", "e8fb27c96a2f212f6b3451a7f8ea4a7e6c3963ea"),
+    ("Azure/aml-object-classification-pipeline", "1bba3d350ad51012e02daf6c3e1e8b9f695d946b"),
+    ("Azure/AMLPipelines", "405f9405049d86638f8eb7fdcb32dd9704bb117e"),
+    ("fahdkmsft/azureml-previews", "0f760b148cdae66b8e2ec1a6855a7fd54d959808"),
+    ("Azure/AML-AirField", "0b715382aed3e4db7124e10990adb6116f07eaf7"),
+)
 SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET,
         "sixth": SIXTH_SET, "seventh": SEVENTH_SET, "eighth": EIGHTH_SET, "ninth": NINTH_SET, "tenth": TENTH_SET,
         "eleventh": ELEVENTH_SET, "twelfth": TWELFTH_SET, "thirteenth": THIRTEENTH_SET,
         "fourteenth": FOURTEENTH_SET, "fifteenth": FIFTEENTH_SET, "sixteenth": SIXTEENTH_SET,
         "seventeenth": SEVENTEENTH_SET, "eighteenth": EIGHTEENTH_SET, "nineteenth": NINETEENTH_SET,
         "twentieth": TWENTIETH_SET, "twentyfirst": TWENTYFIRST_SET,
-        "twentysecond": TWENTYSECOND_SET, "twentythird": TWENTYTHIRD_SET}
+        "twentysecond": TWENTYSECOND_SET, "twentythird": TWENTYTHIRD_SET,
+        "twentyfourth": TWENTYFOURTH_SET, "twentyfifth": TWENTYFIFTH_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 
