@@ -2,8 +2,9 @@
 
 v1 cannot use v2 assets (mapping.md 7): a v1 dataset lookup does not find a v2 data
 asset, and v1's ``Model.get_model_path`` downloads only models registered the v1
-way (an ``aml://asset/`` URL).  The reference says it of every v2 asset, so an
-environment registered with v2 is not one v1's ``Environment.get`` is known to read.  So a registration moves to v2 only when no v1 reader
+way (an ``aml://asset/`` URL).  The reference says it of every v2 asset, so v1's
+``Environment.get`` is not known to read an environment registered with v2 either.
+So a registration moves to v2 only when no v1 reader
 of the name stays: in the program itself, or in the files of its folder (the
 scripts and notebooks that usually run next to it, such as a ParallelRunStep's
 entry script).  A reader whose name is not a literal (a variable, ``args.dataset_name``)
