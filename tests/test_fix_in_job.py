@@ -300,7 +300,7 @@ def test_input_datasets_keep_the_run_and_its_logging(tmp_path: Path) -> None:
     assert "depends on line 5: the job that runs this script" in kept
     for code in ("AML012", "AML031"):
         held = next(line for line in lines if f" {code} left: " in line)
-        assert "its launcher is a v1 job outside this project (it reads run.input_datasets, line 5" in held, held
+        assert "its launcher is a v1 job this fix cannot see (it reads run.input_datasets, line 5" in held, held
 
 
 def test_parent_run_and_workspace_are_reported_with_their_mlflow_forms(tmp_path: Path) -> None:
@@ -1222,5 +1222,5 @@ def test_a_script_only_a_v1_job_can_run_keeps_its_v1_logging(tmp_path: Path, bod
     report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "train.py"], cwd=tmp_path).stdout
     assert ("mlflow.log_metric('rows'" in script.read_text()) is moves, report
     if not moves:
-        assert ("train.py:5:1: AML012 left: its launcher is a v1 job outside this project (it reads "
+        assert ("train.py:5:1: AML012 left: its launcher is a v1 job this fix cannot see (it reads "
                 "run.input_datasets, line 4, which only a v1 job fills): its environment may have no mlflow") in report, report

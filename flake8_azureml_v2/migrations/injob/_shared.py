@@ -230,15 +230,15 @@ def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflo
 
 
 def unseen_v1_launcher(ctx: FixContext) -> str | None:
-    """``its launcher is a v1 job outside this project (...)``, when the script reads
-    ``run.input_datasets``, which only a v1 job fills, and no launcher of the project runs it."""
+    """``its launcher is a v1 job this fix cannot see (...)``, when the script reads
+    ``run.input_datasets``, which only a v1 job fills, and no launcher this fix can read runs it."""
     from .input_datasets import handed_over  # (it reads the launchers: only a unit that needs the answer asks)
 
     reads = [r.node for r in ctx.model.attribute_reads
              if r.node.attr == "input_datasets" and is_context_run(ctx, r.node.value)]
     if not reads or handed_over(ctx):
         return None
-    return (f"its launcher is a v1 job outside this project (it reads run.input_datasets, "
+    return (f"its launcher is a v1 job this fix cannot see (it reads run.input_datasets, "
             f"{line_ref(reads[0].lineno)}, which only a v1 job fills)")
 
 
