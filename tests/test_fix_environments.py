@@ -276,17 +276,37 @@ def test_a_registration_that_v1_reads_back_stays_v1(tmp_path: Path, reader: str,
     before = script.read_text()
     report = fix(script)
     assert script.read_text() == before
-    assert (f"job.py:4:7: AML021 left: {where} reads the environment with v1, which cannot use one registered "
-            "with v2: migrate that reader first") in report, report
+    assert ("job.py:4:7: AML021 left: `env` is also used at line 6 (`env.register(workspace=ws)`), which stays as "
+            f"it is ({where} reads the environment with v1, which cannot use one registered with v2)") in report, report
 
 
-def test_a_registration_a_neighbouring_notebook_reads_back_stays_v1(tmp_path: Path) -> None:
-    script = project(tmp_path, REGISTERED_THEN_READ)
-    (tmp_path / "pipeline.py").write_text('from azureml.core import Environment\n'
-                                          'env = Environment.get(workspace=ws, name="diabetes-env", version="1")\n')
+def test_a_registration_a_neighbouring_notebook_reads_back_stays_v1_beside_the_job_s_v2_one(tmp_path: Path) -> None:
+    """Set 21's FastTrack notebooks: the training notebook registers the environment its job
+    runs in, the deploy notebook gets it back with v1.  The registration stays v1; the job
+    migrates with a v2 environment built beside it."""
+    script = project(tmp_path, HEADER + """\
+env = Environment("diabetes-env")
+env.python.user_managed_dependencies = True
+env.register(workspace=ws)
+""" + SUBMIT.format("env") + "\n")
+    (tmp_path / "deploy.py").write_text('from azureml.core import Environment\n'
+                                        'env = Environment.get(workspace=ws, name="diabetes-env", version="1")\n')
     report = fix(script)
-    assert "env.register(workspace=ws)" in script.read_text()
-    assert "pipeline.py (`Environment.get(workspace=ws, name=\"diabetes-env\"`) reads the environment with v1" in report
+    text = script.read_text()
+    assert "env.register(workspace=ws)" in text and "environments.create_or_update" not in text, text
+    assert "deploy.py (`Environment.get(workspace=ws, name=\"diabetes-env\"`) reads the environment with v1" in report
+    assert "AML001 fixed" in report, report
+    stand_in = tmp_path / "v1" / "azureml" / "core"
+    stand_in.mkdir(parents=True)
+    (stand_in / "__init__.py").write_text(
+        "class Workspace:\n    @staticmethod\n    def from_config():\n        return Workspace()\n"
+        "class Experiment:\n    def __init__(self, workspace, name):\n        pass\n"
+        "ScriptRunConfig = Experiment\n"
+        "class _Section:\n    pass\n"
+        "class Environment:\n    def __init__(self, name):\n        self.python = _Section()\n"
+        "    def register(self, workspace):\n        return self\n")
+    job = submitted(execute(script, {"PYTHONPATH": str(tmp_path / "v1")}))[0]["job"]
+    assert _own(job["environment"]) == {"image": V1_CPU_IMAGE}, job  # user-managed: the image's own python
 
 
 def test_a_registration_nothing_reads_with_v1_moves_to_v2(tmp_path: Path) -> None:

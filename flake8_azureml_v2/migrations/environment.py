@@ -226,8 +226,8 @@ def _called(use: ast.Name, ctx: FixContext) -> bool:
 
 
 def _register(use: ast.Name, name: ast.expr | None, unit: Rewrite, ctx: FixContext) -> bool:
-    """``env.register(ws)`` -> ``ml_client.environments.create_or_update(env)``, unless v1 code
-    reads the environment back by its ``name``."""
+    """``env.register(ws)`` -> ``ml_client.environments.create_or_update(env)``; False (the
+    registration stays v1) when v1 code reads the environment back by its ``name``."""
     parent = ctx.parent(use)
     call = ctx.parent(parent) if parent is not None else None
     if not (isinstance(parent, ast.Attribute) and parent.attr == "register" and isinstance(call, ast.Call)
@@ -240,9 +240,9 @@ def _register(use: ast.Name, name: ast.expr | None, unit: Rewrite, ctx: FixConte
     if not isinstance(ctx.parent(call), (ast.Expr, ast.Assign)):
         raise Refused("the registered environment is used as a value this fix cannot follow", RefusalKind.DATA_FLOW)
     reader = v1_reader(ENVIRONMENT_ASSET, name, ctx)
-    if reader is not None:
-        raise Refused(f"{reader} reads the environment with v1, which cannot use one registered with v2: "
-                      "migrate that reader first", RefusalKind.DATA_FLOW)
+    if reader is not None:  # it stays registered the v1 way, and a v2 one is built beside it
+        ctx.why_not[id(use)] = f"{reader} reads the environment with v1, which cannot use one registered with v2"
+        return False
     client = ctx.counterpart(ctx.binding_of(workspace))  # type: ignore[arg-type]
     unit.consumes.append(workspace)  # type: ignore[arg-type]
     unit.edits.append(statements.replace(ctx.locator, call, f"{client}.environments.create_or_update({use.id})"))

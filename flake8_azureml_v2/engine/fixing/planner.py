@@ -320,10 +320,11 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
     for rewrite in plan.accepted():
         if rewrite.can_keep_alive and plan.untaken.get(id(rewrite)):
             use = plan.untaken[id(rewrite)][0]
+            why = ctx.why_not.get(id(use))
             plan.stays[id(rewrite)] = Refusal(
                 RefusalKind.DATA_FLOW,
-                f"`{use.id}` is also used at {describe_use(ctx.locator, ctx, use)}, which stays as it is{BESIDE}",
-                (use.lineno,))
+                f"`{use.id}` is also used at {describe_use(ctx.locator, ctx, use)}, which stays as it is"
+                f"{f' ({why})' if why else ''}{BESIDE}", (use.lineno,))
     _check_accepted(plan, shared, provider, ctx)
     return plan
 
