@@ -28,6 +28,14 @@ def project(tmp_path: Path, program: str, name: str = "job.py") -> Path:
     return script
 
 
+def write_notebook(path: Path, sources: list[str]) -> Path:
+    """A notebook of code cells, one per source (nbformat 4.5, as Jupyter saves it)."""
+    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+             for source in sources]
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n")
+    return path
+
+
 def fix(script: Path, *flags: str) -> str:
     result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", *flags, script.name], cwd=script.parent)
     assert result.returncode in (0, 1), result.stderr + result.stdout

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import run
-from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
+from .migrate_helpers import execute, fix, no_v1, project, ruff_clean, write_notebook
 
 SCRIPT_RUN = """\
 from azureml.core import Dataset, Datastore, Environment, Experiment, ScriptRunConfig, Workspace
@@ -686,10 +686,7 @@ def test_a_script_launched_from_a_notebook_reads_its_mounted_input_from_the_envi
     """The launcher is a notebook cell: the script's mounted input is the path v1 exported,
     which the migrated notebook exports too."""
     (tmp_path / "pyproject.toml").write_text("")
-    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
-             for source in NOTEBOOK_LAUNCHER]
-    (tmp_path / "launch.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
-                                                       "nbformat_minor": 5}, indent=1) + "\n")
+    write_notebook(tmp_path / "launch.ipynb", NOTEBOOK_LAUNCHER)
     (tmp_path / "src").mkdir()
     train = tmp_path / "src" / "train.py"
     train.write_text('from azureml.core import Run\n\nrun = Run.get_context()\npath = run.input_datasets["titanic"]\n'
@@ -710,10 +707,7 @@ def test_a_tabular_input_waits_for_the_notebook_that_launches_it(tmp_path: Path)
     sources = [*NOTEBOOK_LAUNCHER[:2],
                'iris = Dataset.Tabular.from_delimited_files(path="https://example.com/data/iris.csv")',
                NOTEBOOK_LAUNCHER[2].replace('.as_mount()])', '.as_mount(), iris.as_named_input("iris")])')]
-    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
-             for source in sources]
-    (tmp_path / "launch.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
-                                                       "nbformat_minor": 5}, indent=1) + "\n")
+    write_notebook(tmp_path / "launch.ipynb", sources)
     (tmp_path / "pytorch-env.yml").write_text("name: env\n")
     (tmp_path / "src").mkdir()
     train = tmp_path / "src" / "train.py"
@@ -924,11 +918,7 @@ def _register_notebook(tmp_path: Path, *extra: str) -> Path:
     program = project(tmp_path, REGISTER_IF_MISSING, "unused.py")
     program.unlink()
     sources = [REGISTER_IF_MISSING, *extra]
-    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
-             for source in sources]
-    notebook = tmp_path / "mnist.ipynb"
-    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5},
-                                   indent=1) + "\n")
+    notebook = write_notebook(tmp_path / "mnist.ipynb", sources)
     return notebook
 
 

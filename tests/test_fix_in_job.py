@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import TESTS, run
-from .migrate_helpers import fix, no_v1, ruff_clean
+from .migrate_helpers import fix, no_v1, ruff_clean, write_notebook
 
 CASES = TESTS / "fixtures" / "fix"
 EXECUTED = ["inscript_logging_calls", "inscript_crlf_tabs_functions", "inscript_log_image_any_plot"]
@@ -816,10 +816,8 @@ def test_a_written_script_moves_to_mlflow_only_with_the_notebook_call_that_runs_
     first, and the written script follows only a submit that left v1 in that fix."""
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
-    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-              "source": source.format(compute=compute)} for source in WRITING_NOTEBOOK_CELLS]
-    notebook = tmp_path / "train.ipynb"
-    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1))
+    notebook = write_notebook(tmp_path / "train.ipynb",
+                              [source.format(compute=compute) for source in WRITING_NOTEBOOK_CELLS])
     command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
     report = run(command, cwd=tmp_path).stdout
     written = json.loads(notebook.read_text())["cells"][1]["source"]
@@ -842,10 +840,7 @@ def test_a_written_script_s_folder_is_the_one_in_force_at_its_cell(tmp_path: Pat
                "config = ScriptRunConfig(source_directory=experiment_folder, script='train.py')\n"
                "run = Experiment(ws, 'exp').submit(config)\nrun.get_details_with_logs()",
                "folder_name = 'other-files'"]
-    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
-             for source in sources]
-    notebook = tmp_path / "runs.ipynb"
-    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1))
+    notebook = write_notebook(tmp_path / "runs.ipynb", sources)
     report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
     assert "run.log('observations', 10)" in "".join(json.loads(notebook.read_text())["cells"][2]["source"]), report
     assert "AML012 left: its launcher runs.ipynb:cell 4:1 still runs it with v1" in report, report
@@ -1198,10 +1193,7 @@ def test_a_script_written_to_a_path_this_tool_cannot_resolve_follows_its_noteboo
                "%%writefile $TRAIN_FILE\nfrom azureml.core import Run\nrun = Run.get_context()\nrun.log('accuracy', 0.9)",
                f"config = ScriptRunConfig(source_directory=tmp_dir.name, script='{script}', compute_target='cpu')\n"
                "run = Experiment(ws, 'exp').submit(config)"]
-    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
-             for source in sources]
-    notebook = tmp_path / "runs.ipynb"
-    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1))
+    notebook = write_notebook(tmp_path / "runs.ipynb", sources)
     report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
     written = "".join(json.loads(notebook.read_text())["cells"][1]["source"])
     assert ("run.log('accuracy', 0.9)" in written) is held, report

@@ -214,7 +214,7 @@ def _exported_by_call(call: ast.Call) -> list[str]:
     return [v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
 
 
-def bound_names(tree: ast.Module, star_exports: Mapping[str, Iterable[str]] = {}) -> dict[str, list[ast.AST]]:
+def bound_names(tree: ast.Module, star_exports: Mapping[str, Iterable[str]] | None = None) -> dict[str, list[ast.AST]]:
     """Every name bound anywhere in the module, with the nodes that bind it; a star import
     binds what ``star_exports`` lists for its module."""
     found: dict[str, list[ast.AST]] = {}
@@ -235,7 +235,7 @@ def bound_names(tree: ast.Module, star_exports: Mapping[str, Iterable[str]] = {}
             for alias in node.names:
                 if alias.name != "*":
                     add(_bound_name(alias), node)
-                elif kind is ast.ImportFrom and not node.level and node.module in star_exports:
+                elif kind is ast.ImportFrom and not node.level and star_exports and node.module in star_exports:
                     for name in star_exports[node.module]:
                         add(name, node)
         elif kind is ast.Global or kind is ast.Nonlocal:
@@ -257,7 +257,7 @@ def plan(
     may_remove: Callable[[ast.stmt], bool],
     is_target: Callable[[str], bool],
     written: Sequence[tuple[int, int]] = (),
-    star_exports: Mapping[str, Iterable[str]] = {},
+    star_exports: Mapping[str, Iterable[str]] | None = None,
 ) -> ImportPlan:
     """The import edits for the staged text: removals, then additions for every
     symbol the rewrites wrote (``stand_ins``) and every name they wrote
