@@ -94,9 +94,10 @@ def test_a_tabular_dataset_step_reads_an_mltable(tmp_path: Path) -> None:
     ('inputs=[data, data]', "a v2 parallel job reads one input_data"),
     ('inputs=[data], output=output_dir, side_inputs=data', "side_inputs= is not a list of variables"),
 ])
-def test_what_a_parallel_job_cannot_take_is_reported(tmp_path: Path, step: str, reason: str) -> None:
+def test_what_a_parallel_job_cannot_take_is_reported(tmp_path: Path, step: str, reason: str,
+                                                    dataset: str = '"https://example.com/batch/"') -> None:
     script = project(tmp_path, HEADER + textwrap.dedent(f"""\
-        data = Dataset.File.from_files("https://example.com/batch/")
+        data = Dataset.File.from_files({dataset})
         parallel_run_config = ParallelRunConfig(entry_script="s.py", error_threshold=1, output_action="append_row",
                                                 environment=batch_env, compute_target="c", node_count=1)
         parallelrun_step = ParallelRunStep(name="s", parallel_run_config=parallel_run_config, {step},
@@ -104,3 +105,12 @@ def test_what_a_parallel_job_cannot_take_is_reported(tmp_path: Path, step: str, 
         """) + PIPELINE)
     report = fix(script)
     assert "AML052 left" in report and reason in report, report
+
+
+def test_a_dataset_of_several_folders_is_not_widened_for_a_parallel_job(tmp_path: Path) -> None:
+    """A job input of several v1 paths may read their common parent (a documented default), but a
+    parallel job makes a mini-batch item of every file it holds: v1 scored only the listed folders."""
+    test_what_a_parallel_job_cannot_take_is_reported(
+        tmp_path, "inputs=[data], output=output_dir", "would also process every other file in it",
+        dataset='["https://acct.blob.core.windows.net/c/2024/", "https://acct.blob.core.windows.net/c/2025/"]')
+    assert "ParallelRunStep(" in (tmp_path / "job.py").read_text()

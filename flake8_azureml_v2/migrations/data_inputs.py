@@ -55,6 +55,8 @@ class Source:
     path: str  # Python source of the v2 path
     origin: int  # id of the dataset's binding (or call): one pipeline input per dataset
     name: str  # a name for that pipeline input
+    widened: bool = False  # several v1 paths, read as their common parent folder
+    whole_store: bool = False  # ... which is the whole datastore
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,7 @@ def _source(call: ast.Call, callee: str, ctx: FixContext, taken: Taken, top: boo
     if callee == FROM_FILES:
         is_file = _literal(values.get("is_file"), "is_file") if "is_file" in values else None
         place = where(found, taken, is_file=is_file)
-        return Source(kind_of_path(place, taken), place.path, id(call), "dataset")
+        return Source(kind_of_path(place, taken), place.path, id(call), "dataset", place.widened, place.whole_store)
     return _tabular(found, values, ctx, taken, call)
 
 
@@ -278,6 +280,9 @@ def _registered(name_node: ast.expr | None, call: ast.expr, version: ast.expr | 
 def input_kind(used: Consumed, taken: Taken, read_as_table: bool = False) -> str:
     """The v2 type: a registered dataset is typed by how the job reads it (``read_as_table``:
     its script reads it only with ``to_pandas_dataframe()``, so it is tabular)."""
+    if used.mode == "download" and used.source.whole_store:
+        raise Refused("the dataset's paths share no folder but the datastore's root, and v2 would download all of "
+                      "it (v1 downloaded only the paths listed): migrate it by hand", RefusalKind.NOT_YET)
     if used.path_on_compute is not None:
         taken.todos.append(_ON_COMPUTE.format(code="AML022", what="input", path=used.path_on_compute))
     if used.source.kind is not None:

@@ -351,6 +351,8 @@ class Where:
     path: str
     is_file: bool
     shown: str  # the path as people read it, for messages
+    widened: bool = False  # several paths taken as their common parent folder
+    whole_store: bool = False  # ... and that parent is the datastore's (or the host's) root
 
 
 def where(found: list[Location], taken: Taken, code: str = "AML022", is_file: bool | None = None) -> Where:
@@ -379,7 +381,7 @@ def where(found: list[Location], taken: Taken, code: str = "AML022", is_file: bo
         parent = posixpath.commonpath([u[len(root):] or "/" for u in urls]) if root else posixpath.commonpath(urls)
         folder = (root + parent).rstrip("/") + "/"
         _several(urls, folder, taken, code)
-        return Where(py_str(folder), False, folder)
+        return Where(py_str(folder), False, folder, widened=True, whole_store=bool(root) and parent.strip("/") == "")
     paths = [_clean(loc.path) for loc in found]
     if len(paths) == 1:
         file = _looks_like_file(found[0].path) if is_file is None else is_file
@@ -387,7 +389,7 @@ def where(found: list[Location], taken: Taken, code: str = "AML022", is_file: bo
     parent = posixpath.commonpath(["/" + p for p in paths]).lstrip("/")
     folder = parent + "/" if parent else ""
     _several([loc.path for loc in found], folder or "/", taken, code)
-    return Where(store.uri(folder), False, folder)
+    return Where(store.uri(folder), False, folder or "/", widened=True, whole_store=not parent)
 
 
 # Hosts of http(s) URLs that are storage a v2 folder input can list.

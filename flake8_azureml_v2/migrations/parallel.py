@@ -98,9 +98,13 @@ def _main_input(node: ast.expr | None, ctx: FixContext, line: commandline.Comman
     if callee == FROM_FILES:
         taken = Taken()
         try:
-            path = data_inputs.source_of(call, ctx, taken).path
+            found = data_inputs.source_of(call, ctx, taken)
         except (Refused, commandline.Refused) as reason:
             raise ValueError(str(reason)) from None
+        if found.widened:  # every file under the common parent would become a mini-batch item
+            raise ValueError("the dataset lists several paths, and a v2 parallel job over their common parent "
+                             "would also process every other file in it")
+        path = found.path
         line.absorb(taken)
         source = data_inputs.Source("uri_folder", path, id(binding), binding.name)
         line.datasets[key] = commandline.DatasetInput("uri_folder", data_inputs.Consumed(source, name, mode))
