@@ -347,6 +347,18 @@ def check_all(targets: list[Target], settings: Settings, selection: Selection, j
     keeps each file's bytes on its result (for rewrites such as --add-noqa);
     ``assess`` adds what fix would do to each finding (see :func:`process`);
     ``done`` is called once per file as it is finished (a progress line)."""
+    if not assess:
+        yield from _check_all(targets, settings, selection, jobs, keep_data, assess, done)
+        return
+    files.record_run([str(t.path) for t in targets if t.path is not None])  # what `fix` on them would fix
+    try:
+        yield from _check_all(targets, settings, selection, jobs, keep_data, assess, done)
+    finally:
+        files.forget_unwritten()
+
+
+def _check_all(targets: list[Target], settings: Settings, selection: Selection, jobs: int | None,
+               keep_data: bool, assess: bool, done: Callable[[], None]) -> Iterator[FileResult]:
     results: list[FileResult | None] = [None] * len(targets)
     pending: list[tuple[int, bytes]] = []
     for index, target in enumerate(targets):
@@ -492,6 +504,7 @@ def fix_all(targets: list[Target], settings: Settings, selection: Selection, fix
     the caller ``writes`` nothing (``--diff``, ``--check``), the later waves see the earlier
     results' fixed bytes all the same (``files.read_as_fixed``)."""
     starts = [] if late is None else [late] if isinstance(late, int) else list(late)
+    files.record_run([str(t.path) for t in targets if t.path is not None])
     try:
         for result in _fix_all(targets, settings, selection, fixing, want_diff, jobs, starts):
             if result.new_data is not None and result.target.path is not None and result.data is not None:

@@ -47,7 +47,8 @@ def _run(tmp_path: Path, program: str, name: str = "job.py", files: dict[str, st
     for relative, text in (files or {}).items():
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text(text)
-    report = fix(script)
+    # the scripts go with the launcher: one that reads run.input_datasets moves to v2 with its job
+    report = fix(script, *(relative for relative in files or {} if relative.endswith(".py")))
     migrated = script.read_text()
     assert no_v1(migrated), migrated
     ruff_clean(script)
@@ -443,16 +444,36 @@ def test_script_reads_inputs_through_the_exported_variables(tmp_path: Path) -> N
     partly = train.read_text()
     assert 'path = os.environ["titanic"]' in partly
     assert 'dataset = run.input_datasets["iris"]' in partly and "run = Run.get_context()" in partly
-    fix(script)
+    # the launcher alone would leave the script reading run.input_datasets, which a v2 job does not fill
+    report = fix(script)
+    assert ("AML002 left: train.py reads run.input_datasets, which a v2 job does not fill, and this run does not "
+            "fix it") in report, report
+    assert "ScriptRunConfig(" in script.read_text()
+    # both in one run: the launcher first, then the script, which reads what the job now exports
+    report = fix(script, "src/train.py")
+    assert "0 left" in report, report
     job = _job(execute(script))
     assert job["component"]["command"].startswith("export titanic=${{inputs.titanic}} iris=${{inputs.iris}} && python train.py")
-    report = fix(train)
-    assert "0 left" in report, report
     migrated = train.read_text()
     assert 'path = os.environ["titanic"]' in migrated
     assert 'dataset = mltable.load(os.environ["iris"])' in migrated
     assert "# TODO(azureml-v2): AML038 v1 handed this tabular input over as a dataset" in migrated
     assert no_v1(migrated)
+
+
+def test_a_launcher_stays_v1_while_its_script_would_keep_reading_input_datasets(tmp_path: Path) -> None:
+    """The script's own fix takes a tabular input only when all it does is ``to_pandas_dataframe()``;
+    read as more, the read stays v1, and a v2 job would leave it an empty ``input_datasets``:
+    the launcher stays v1 with it, saying why (the pair was migrated and broke the job before)."""
+    script = project(tmp_path, LAUNCHER)
+    (tmp_path / "pyproject.toml").write_text("")
+    train = tmp_path / "src" / "train.py"
+    train.write_text(TRAIN.replace("print(path, len(frame))", "print(path, len(frame), dataset.name)"))
+    report = fix(script, "src/train.py")
+    assert ("AML002 left: the script it runs (train.py:5) uses the tabular input 'iris' for more than "
+            "to_pandas_dataframe(), and a v2 job does not fill run.input_datasets") in report, report
+    assert "ScriptRunConfig(" in script.read_text()
+    assert 'dataset = run.input_datasets["iris"]' in train.read_text()
 
 
 def _script_before_its_launcher(folder: Path, others: int) -> None:
@@ -855,7 +876,8 @@ def test_a_registered_dataset_its_script_reads_as_a_table_is_an_mltable_input(tm
     if not migrates:
         launcher = project(tmp_path, program)
         (tmp_path / "src" / "train.py").write_text(script)
-        assert "may be a file or a tabular dataset" in fix(launcher) and "ScriptRunConfig(" in launcher.read_text()
+        report = fix(launcher, "src/train.py")
+        assert "may be a file or a tabular dataset" in report and "ScriptRunConfig(" in launcher.read_text()
         return
     migrated, _, records = _run(tmp_path, program, files={"src/train.py": script})
     job = _job(records)
@@ -863,8 +885,7 @@ def test_a_registered_dataset_its_script_reads_as_a_table_is_an_mltable_input(tm
     assert 'Input(type="mltable", path="azureml:iris@latest")' in migrated
     assert job["component"]["command"].startswith("export iris=${{inputs.iris}} && python train.py --iris "), job
     assert "TODO(azureml-v2): AML022 the script must read this input with mltable.load(" in migrated
-    train = tmp_path / "src" / "train.py"
-    fix(train)
+    train = tmp_path / "src" / "train.py"  # fixed in the same run, after its launcher
     assert 'df = mltable.load(os.environ["iris"]).to_pandas_dataframe()' in train.read_text(), train.read_text()
 
 
@@ -1064,6 +1085,22 @@ def test_several_urls_become_a_folder_only_on_storage(tmp_path: Path, urls: list
     else:
         _left_as_written(tmp_path, program, "AML022 left: the dataset lists several files on http://example.com: a v2 "
                          "folder input is a storage folder, and a web server's folder cannot be listed")
+
+
+def test_several_folders_downloaded_from_a_datastore_root_are_left(tmp_path: Path) -> None:
+    """Their common parent is the whole datastore: mounted, the job merely sees more (the documented
+    default and its TODO); downloaded, v2 would copy every blob of the store, so it is left."""
+    setup = ('store = ws.get_default_datastore()\n'
+             'ds = Dataset.File.from_files(path=[(store, "train/"), (store, "valid/")])\n')
+    (tmp_path / "mounted").mkdir()
+    (tmp_path / "downloaded").mkdir()
+    migrated, _, records = _run(tmp_path / "mounted", _submitting(setup, '["--data", ds.as_mount()]'))
+    assert _job(records)["inputs"]["data"]["path"].endswith("/paths/"), records
+    assert "v2 takes their common parent /, and with it whatever else" in migrated
+    assert "no file extension" not in migrated
+    _left_as_written(tmp_path / "downloaded", _submitting(setup, '["--data", ds.as_download()]'),
+                     "AML002 left: the dataset's paths share no folder but the datastore's root, and v2 would "
+                     "download all of it", "as_download()")
 
 
 TABLE_OUTPUT = """\

@@ -245,6 +245,22 @@ def forget_unwritten() -> None:
     """The run is over: files read as they are on disk again."""
     _UNWRITTEN.clear()
     _ORIGINAL.clear()
+    _IN_RUN.clear()
+
+
+# The files this run fixes (or, checking, judges as a fix would): a rewrite that only holds
+# when another file is rewritten with it asks whether that file is one of them.
+_IN_RUN: set[str] = set()
+
+
+def record_run(paths: list[str]) -> None:
+    """This run fixes ``paths`` (until :func:`forget_unwritten`)."""
+    _IN_RUN.update(os.path.abspath(path) for path in paths)
+
+
+def in_this_run(path: str | os.PathLike[str]) -> bool:
+    """Whether this run fixes ``path`` too."""
+    return os.path.abspath(path) in _IN_RUN
 
 
 # What files this run writes held before it did: the project index reads the project as the

@@ -12,11 +12,13 @@ Anything whose value cannot be known statically is refused (mapping.md 4.2).
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..engine import files
 from ..engine.fixing.arguments import known_str, py_str
 from ..engine.fixing.edits import Edit
 from ..engine.fixing import statements
@@ -164,9 +166,9 @@ def identifier(name: str) -> str:
 
 
 def translate(items: list[ast.expr], ctx: FixContext, pipeline: PipelineStep | None = None,
-              script: str | None = None) -> CommandLine:
+              script: str | None = None, script_name: str | None = None) -> CommandLine:
     """Raises :class:`Refused` with the reason when an item cannot be translated.
-    ``script``: the text of the script the command runs, when it can be read."""
+    ``script``: the text of the script the command runs (``script_name``), when it can be read."""
     line = CommandLine(script=script)
     previous: str | None = None
     for item in items:
@@ -175,7 +177,30 @@ def translate(items: list[ast.expr], ctx: FixContext, pipeline: PipelineStep | N
     if pipeline is not None:
         _listed_only(pipeline, ctx, line)
     _export(line, script)
+    _script_follows(line, script, script_name, ctx)
     return line
+
+
+def _script_follows(line: CommandLine, script: str | None, script_name: str | None, ctx: FixContext) -> None:
+    """A script that reads ``run.input_datasets`` works under the v2 job only once each read
+    becomes what the command exports; refuse when its own fix would leave one behind."""
+    if script is None or "input_datasets" not in script:
+        return
+    from .injob.input_datasets import unfollowed_read  # (it reads launchers: imported where needed)
+
+    handed = {}
+    for name, placeholder in line.exports.items():
+        key = placeholder[len("${{inputs."):-2] if placeholder.startswith("${{inputs.") else None
+        entry = line.datasets.get(key) if key is not None else None
+        handed[name] = entry.kind if entry is not None else "uri_folder"
+    found = unfollowed_read(script, handed, getattr(ctx.analysis.context, "settings", None))
+    if found is not None:
+        why, at = found
+        name = posixpath.basename(script_name.replace("\\", "/")) if script_name else "script"
+        where = f"{name}:{at}"
+        why = re.sub(r"\bline (\d+)\b", lambda m: f"{name}:{m.group(1)}", why)  # the script's lines, not this file's
+        raise Refused(f"the script it runs ({where}) {why}, and a v2 job does not fill run.input_datasets: "
+                      "migrate that read by hand first", RefusalKind.DATA_FLOW)
 
 
 @dataclass
@@ -293,21 +318,30 @@ def script_text(ctx: FixContext, folder: str | None, script: str) -> str | None:
         return None
     path = Path(location).parent / (folder or ".") / script
     try:
-        if path.is_file() and path.stat().st_size < 2_000_000:
-            return path.read_text(encoding="utf-8", errors="replace")
+        text = path.read_text(encoding="utf-8", errors="replace") \
+            if path.is_file() and path.stat().st_size < 2_000_000 else None
     except OSError:
-        pass
+        text = None
+    if text is not None:
+        if _reads_input_datasets(text) and not files.in_this_run(path):
+            raise Refused(f"{script} reads run.input_datasets, which a v2 job does not fill, and this run does not "
+                          "fix it: fix the script together with its launcher", RefusalKind.DATA_FLOW)
+        return text
     if notebooks.is_notebook(location):
         key = f"written_script:{folder}:{script}"
         if key not in ctx.cache:
             ctx.cache[key] = notebooks.written_script(Path(location), folder, script)
         text = ctx.cache[key]
-        if text is not None and any("input_datasets" in line.split("#", 1)[0] for line in text.splitlines()):
+        if text is not None and _reads_input_datasets(text):
             # a .py script is fixed with its job (run.input_datasets[n] -> os.environ[n]); a cell is not
             raise Refused(f"the {script} this notebook writes reads its data with run.input_datasets, which a v2 "
                           "job does not set: migrate that cell's script by hand first", RefusalKind.DATA_FLOW)
         return text  # type: ignore[return-value]
     return None
+
+
+def _reads_input_datasets(text: str) -> bool:
+    return any("input_datasets" in line.split("#", 1)[0] for line in text.splitlines())
 
 
 def _number(item: ast.expr) -> str | None:

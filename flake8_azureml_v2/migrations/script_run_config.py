@@ -226,7 +226,7 @@ def _command_line(call: ast.Call, ctx: FixContext) -> tuple[str, commandline.Com
         try:
             found, edits = commandline.argument_items(items, ctx) if items is not None else ([], [])
             text = commandline.script_text(ctx, known_str(ctx, folder) if folder is not None else None, script_name)
-            line = commandline.translate(found, ctx, pipeline, script=text)
+            line = commandline.translate(found, ctx, pipeline, script=text, script_name=script_name)
             line.check_visible(ctx, call)
         except commandline.Refused as reason:
             raise Refused(str(reason), reason.kind) from None

@@ -26,6 +26,7 @@ from ...engine.findings import RefusalKind
 from ...engine.fixing.arguments import known_str, py_str
 from ...engine.fixing.rewrite import FixContext, Rewrite
 from ...engine.fixing.symbols import symbol
+from ...engine.source import SourceError
 from ...rules._shared import RUN
 from ...v1api import SURFACE
 from ..commandline import list_items
@@ -91,8 +92,9 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         yield unit
 
 
-def _tabular(ctx: FixContext, unit: Rewrite, subscript: ast.Subscript, environ: str) -> None:
-    """Only ``.to_pandas_dataframe()`` is read from it: an MLTable has the same method."""
+def _table_reads(ctx: FixContext, subscript: ast.Subscript) -> list[ast.Attribute] | None:
+    """The ``.to_pandas_dataframe`` of each use of the input, when that is all it is used for
+    (an MLTable has the same method); None otherwise."""
     holder = ctx.parent(subscript)
     calls = []
     if isinstance(holder, ast.Attribute):
@@ -102,6 +104,14 @@ def _tabular(ctx: FixContext, unit: Rewrite, subscript: ast.Subscript, environ: 
         calls = [ctx.parent(u) for u in binding.uses] if binding is not None and not binding.conditional else []
     if not calls or not all(isinstance(c, ast.Attribute) and c.attr == "to_pandas_dataframe"
                             and isinstance(ctx.parent(c), ast.Call) and not ctx.parent(c).args for c in calls):  # type: ignore[union-attr]
+        return None
+    return calls  # type: ignore[return-value]
+
+
+def _tabular(ctx: FixContext, unit: Rewrite, subscript: ast.Subscript, environ: str) -> None:
+    """Only ``.to_pandas_dataframe()`` is read from it: an MLTable has the same method."""
+    calls = _table_reads(ctx, subscript)
+    if calls is None:
         unit.refuse("the tabular input is used for more than to_pandas_dataframe()")
         return
     replace(ctx, unit, subscript, f"{symbol('mltable')}.load({environ})")
@@ -112,6 +122,47 @@ def _tabular(ctx: FixContext, unit: Rewrite, subscript: ast.Subscript, environ: 
 
     unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(subscript), [comment]))
     unit.todos.append(comment)
+
+
+def unfollowed_read(script: str, handed: dict[str, str], settings: object = None) -> tuple[str, int] | None:
+    """Why a script's ``run.input_datasets[n]`` reads would not all become ``os.environ[n]``
+    (or ``mltable.load``) once its launcher hands the inputs over the v2 way, with the line
+    of the script it is about; None when they would.
+
+    ``handed`` maps each variable the migrated command exports to the type of the input
+    behind it.  This is the question :func:`fix` answers for the script, asked by the
+    launcher before it moves to v2: a v2 job does not fill ``input_datasets``, so a read
+    left behind would fail."""
+    try:
+        tree = ast.parse(script)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return "does not parse", 1
+    wanted = [node for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr == "input_datasets"]
+    if not wanted:
+        return None
+    try:
+        analysis = analyse(script, rules=[], surface=SURFACE, settings=settings, tree=tree, remember=False)  # type: ignore[arg-type]
+    except (SourceError, ValueError, SyntaxError):
+        return "cannot be analysed", 1
+    if analysis.model is None:
+        return "reads run.input_datasets of a run this fix does not follow", wanted[0].lineno
+    sctx = FixContext(analysis)
+    for node in wanted:
+        subscript = sctx.parent(node)
+        name = known_str(sctx, subscript.slice) if isinstance(subscript, ast.Subscript) else None
+        if not is_context_run(sctx, node.value) or name is None or not isinstance(subscript.ctx, ast.Load):  # type: ignore[union-attr]
+            return "uses run.input_datasets in a way this fix does not follow", node.lineno
+        from .run_get_context import held_run  # (it imports this module)
+
+        held = held_run(sctx, node.value)
+        if held is not None:
+            return f"keeps its v1 run, which reads the input {name!r} ({held})", node.lineno
+        kind = handed.get(name)
+        if kind is None:
+            return f"reads the input {name!r}, which this job does not hand over", node.lineno
+        if kind == "mltable" and _table_reads(sctx, subscript) is None:  # type: ignore[arg-type]
+            return f"uses the tabular input {name!r} for more than to_pandas_dataframe()", node.lineno
+    return None
 
 
 def _v2_exports(ctx: FixContext) -> dict[str, str]:

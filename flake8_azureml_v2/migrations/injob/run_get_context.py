@@ -135,6 +135,37 @@ def _must_run_in_a_job(call: ast.Call) -> bool:
     return value is not None and not (isinstance(value, ast.Constant) and value.value is True)
 
 
+def kept_reason(ctx: FixContext, call: ast.Call, logs: bool) -> tuple[str, RefusalKind] | None:
+    """Why ``Run.get_context()`` stays as it is (and every use that needs it gone with it), or
+    None; ``logs``: something of the run moves to MLflow."""
+    if not all(is_pure(a) for a in [*call.args, *(k.value for k in call.keywords)]):
+        return "its arguments are computed by calls", RefusalKind.NOT_YET
+    if _must_run_in_a_job(call):
+        return (("with allow_offline= other than True, v1 raised where no job runs the script; MLflow would "
+                 "start a local run of its own there instead: keep that check by hand, then fix"), RefusalKind.NOT_YET)
+    guard = _optional_import(ctx, call)
+    if guard is not None:
+        return ((f"the program runs on without azureml-core (the `try` at {line_ref(guard.lineno)} catches the "
+                 "ImportError), and the code that uses this run is written for both cases: migrated, its MLflow "
+                 "logging would still wait for azureml-core to import, which a v2 job's environment need not "
+                 "have; remove the check by hand, then fix"), RefusalKind.DATA_FLOW)
+    outside = outside_a_job(ctx, logs)
+    return (outside, RefusalKind.NOT_YET) if outside is not None else None
+
+
+def held_run(ctx: FixContext, receiver: ast.expr) -> str | None:
+    """Why the fix keeps the run ``receiver`` names (a variable bound to ``Run.get_context()``)
+    as it is, taking the rewrites of its uses with it, or None."""
+    binding = ctx.binding_of(receiver) if isinstance(receiver, ast.Name) else None
+    if binding is None:
+        return None  # the call itself: the use's own rewrite removes it
+    value = binding.node.value if isinstance(binding.node, ast.Assign) else None
+    if not isinstance(value, ast.Call):
+        return "the run is not one a job hands the script"
+    kept = kept_reason(ctx, value, any(_moves_to_mlflow(ctx, use) for use in binding.uses))
+    return kept[0] if kept is not None else None
+
+
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """Delete ``run = Run.get_context()`` (or the bare call).  The unit owns the
     ``run`` variable; the in-job fixes rewrite its calls to MLflow.  When a use
@@ -148,21 +179,10 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         if not isinstance(statement, ast.Expr) and binding is None:
             continue  # inline ``Run.get_context().log(...)``: the call's own unit removes it
         unit = Rewrite("AML011", call, "removed Run.get_context(): the v2 job's MLflow run is already active")
-        if not all(is_pure(a) for a in [*call.args, *(k.value for k in call.keywords)]):
-            unit.refuse("its arguments are computed by calls")
-        if _must_run_in_a_job(call):
-            unit.refuse("with allow_offline= other than True, v1 raised where no job runs the script; MLflow would "
-                        "start a local run of its own there instead: keep that check by hand, then fix")
-        guard = _optional_import(ctx, call)
-        if guard is not None:
-            unit.refuse(f"the program runs on without azureml-core (the `try` at {line_ref(guard.lineno)} catches the "
-                        "ImportError), and the code that uses this run is written for both cases: migrated, its MLflow "
-                        "logging would still wait for azureml-core to import, which a v2 job's environment need not "
-                        "have; remove the check by hand, then fix", RefusalKind.DATA_FLOW)
         logs = binding is not None and any(_moves_to_mlflow(ctx, use) for use in binding.uses)
-        outside = outside_a_job(ctx, logs)
-        if outside is not None:
-            unit.refuse(outside)
+        kept = kept_reason(ctx, call, logs)
+        if kept is not None:
+            unit.refuse(*kept)
         unit.binding = binding
         # once per script, kept on a later run; none while a v1 launcher holds the logging back
         todo = [] if ENVIRONMENT_TODO in ctx.text or not logs or held_by_launcher(ctx) is not None else [
