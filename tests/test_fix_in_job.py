@@ -1216,3 +1216,51 @@ def test_a_script_only_a_v1_job_can_run_keeps_its_v1_logging(tmp_path: Path, bod
     if not moves:
         assert ("train.py:5:1: AML012 left: its launcher is a v1 job this fix cannot see (it reads "
                 "run.input_datasets, line 4, which only a v1 job fills): its environment may have no mlflow") in report, report
+
+
+UNNAMED_STEP = """\
+import os
+from azureml.core import Experiment, Workspace
+from azureml.core.runconfig import RunConfiguration
+from azureml.pipeline.core import Pipeline
+from azureml.pipeline.steps import PythonScriptStep
+
+ws = Workspace.from_config()
+step = PythonScriptStep(name="train", script_name=os.environ["TRAIN_SCRIPT"], source_directory={folder!r},
+                        compute_target="cpu-cluster", runconfig=RunConfiguration())
+Experiment(ws, "demo").submit(Pipeline(ws, [step]))
+"""
+
+
+@pytest.mark.parametrize(("folder", "held"), [
+    ("src", True),  # the job's folder holds the script: the step may run it
+    ("scoring", False),  # another folder: nothing ties the step to this script
+])
+def test_a_v1_step_naming_its_script_at_run_time_holds_the_scripts_it_may_run(tmp_path: Path, folder: str,
+                                                                              held: bool) -> None:
+    """MLOpsPython-style pipelines name each step's script from the environment: no script is
+    named, yet the step runs one of its folder's with v1, in an environment made without mlflow."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pipeline.py").write_text(UNNAMED_STEP.format(folder=folder))
+    (tmp_path / "src").mkdir()
+    script = tmp_path / "src" / "train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('mse', 0.25)\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    if held:
+        assert "run.log('mse', 0.25)" in script.read_text(), report
+        assert ("src/train.py:4:1: AML012 left: the v1 job at ../pipeline.py:8 may run it (its script is named only "
+                "at run time), whose environment was made without mlflow") in report, report
+    else:
+        assert "mlflow.log_metric('mse', 0.25)" in script.read_text(), report
+    assert "script_name=os.environ" in (tmp_path / "pipeline.py").read_text()
+
+
+def test_a_job_script_keeps_its_v1_authentication(tmp_path: Path) -> None:
+    """Inside a job, as for the workspace it would sign in to: its environment was made for v1 and
+    need not install azure-identity."""
+    (tmp_path / "register.py").write_text(
+        "from azureml.core import Run\nfrom azureml.core.authentication import AzureCliAuthentication\n\n"
+        "cli_auth = AzureCliAuthentication()\nrun = Run.get_context()\nws = run.experiment.workspace\nprint(ws.name)\n")
+    report = fix(tmp_path / "register.py")
+    text = (tmp_path / "register.py").read_text()
+    assert "azure.identity" not in text and "cli_auth = AzureCliAuthentication()" in text, report

@@ -64,6 +64,7 @@ class ScriptReference:
     label: str | None = None  # where the line is, when not a plain line number
     program: int = 0  # which of the file's programs (project.READERS) holds the line: a notebook's code, a %%writefile
     launcher: str = ""  # the qualified name of the callable that names the script
+    named: bool = True  # False: the call names its script only when it runs (it may run any)
 
     def describe(self, relative_to: Path | None = None) -> str:
         where = self.orchestrator

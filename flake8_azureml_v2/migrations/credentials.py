@@ -17,6 +17,7 @@ from ..engine.fixing.specs import Refused
 from ..engine.fixing.symbols import symbol
 from ._common import call_binding
 from .injob._shared import is_pure
+from .injob.run_get_context import runs_in_a_job
 
 _AUTH = "azureml.core.authentication."
 # v1 class -> (credential, v1 signature, v1 parameter -> credential keyword, parameters that go)
@@ -110,6 +111,10 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             # asked for, and nothing here ever asks: the sign-in would silently not happen.
             yield unit.refuse("nothing uses it: v1 signed in when it was made, a credential only signs in "
                               "when something asks it for a token")
+            continue
+        if runs_in_a_job(ctx):  # (as for the workspace it would sign in to)
+            yield unit.refuse("this script runs inside a job, whose environment need not install azure-identity, "
+                              "nor give a credential an identity to sign in with: connect from the job by hand")
             continue
         try:
             text = credential_source(site.node, ctx)

@@ -255,6 +255,8 @@ def held_by_launcher(ctx: FixContext) -> str | None:
         where = os.path.relpath(launcher.orchestrator, os.path.dirname(here)) if here else launcher.orchestrator.name
     except ValueError:  # another drive
         where = str(launcher.orchestrator)
+    if not launcher.named:
+        return f"the v1 job at {where}:{launcher.label or launcher.line} may run it (its script is named only at run time)"
     return f"its launcher {where}:{launcher.label or launcher.line} still runs it with v1"
 
 

@@ -53,7 +53,7 @@ def _find(path: Path, settings: object) -> project.ScriptReference | None:
         line = _runs_with_v1(text, reference, path.name, settings) if text is not None else None
         if line is not None:  # named by the call that still runs it (not one of the file's migrated ones)
             return reference if reference.label is not None else replace(reference, line=_line_as_read(reference, text, line))
-    return _cli_launcher(path, settings)
+    return _cli_launcher(path, settings) or _unnamed_launcher(path, settings)
 
 
 def _line_as_read(reference: project.ScriptReference, text: str, line: int) -> int:
@@ -132,6 +132,81 @@ _SCRIPT = re.compile(rb"[\w./\\-]+\.py\b")
 
 _CLI_FILES: dict[tuple[Path, tuple[str, ...]], dict[str, project.ScriptReference]] = {}
 project.PROJECT_CACHES.append(_CLI_FILES)
+
+
+# The v1 classes that start a job running a script (a scoring script's InferenceConfig does not).
+JOB_LAUNCHERS = tuple(name for name in SCRIPT_PARAMETERS if not name.startswith(("azureml.core.model.",
+                                                                                  "azureml.core.image.")))
+_LAUNCHER_NAMES = tuple(name.rsplit(".", 1)[1].encode() for name in JOB_LAUNCHERS)
+
+
+def _unnamed_launcher(path: Path, settings: object) -> project.ScriptReference | None:
+    """A v1 job of the project whose script is named only when it runs (``script_name=
+    os.environ[...]``) and whose folder holds ``path``: it may run this script (MLOpsPython-style
+    pipelines name every step's script that way), and it stays v1.  One whose folder is not
+    known here either may run any script of the project."""
+    if path.suffix != ".py":
+        return None  # a notebook's cells run in a kernel, not in a job
+    key = (project.root_for(path, settings), getattr(settings, "exclude", ()))  # type: ignore[arg-type]
+    if key not in _UNNAMED:
+        found: list[tuple[project.ScriptReference, Path | None]] = []
+        for candidate, data in project.texts_mentioning(path, settings, (".py", ".ipynb"), b"azureml"):  # type: ignore[arg-type]
+            if any(name in data for name in _LAUNCHER_NAMES):
+                try:
+                    programs = list(project.READERS[candidate.suffix](candidate, data))
+                except (KeyError, ValueError):
+                    continue
+                for number, program in enumerate(programs):
+                    text, label = (program, None) if isinstance(program, str) else program
+                    found += [(replace(reference, program=number, label=label(reference.line) if label else None), folder)
+                              for reference, folder in _unnamed_in(text, candidate, settings)]
+        _UNNAMED[key] = found
+    for reference, folder in _UNNAMED[key]:
+        if reference.orchestrator != path and (folder is None or folder == path.parent or folder in path.parents):
+            return reference
+    return None
+
+
+def _unnamed_in(text: str, where: Path, settings: object) -> list[tuple[project.ScriptReference, Path | None]]:
+    """The job launches in ``text`` whose script is not a value known here, with the folder they
+    run it in when that is known."""
+    try:
+        analysis = analyse(text, rules=[], surface=SURFACE, path=where, settings=settings, remember=False)  # type: ignore[arg-type]
+    except (SourceError, ValueError, SyntaxError, RecursionError, MemoryError):
+        return []
+    if analysis.model is None:
+        return []
+    octx = FixContext(analysis)
+    found = []
+    for site in octx.model.calls:
+        qualname = octx.callee(site.node)
+        if qualname not in JOB_LAUNCHERS:
+            continue
+        script_name, script_at, folder_name, folder_at = SCRIPT_PARAMETERS[qualname]
+        script = _given(site.node, script_name, script_at)
+        if script is None or known_str(octx, script) is not None or (
+                isinstance(script, ast.Attribute) and script.attr in _SCRIPT_ATTRIBUTES):
+            continue  # no script, one the index names, or another launcher's (``script_name=config.script``)
+        folder_node = _given(site.node, folder_name, folder_at)
+        named = known_str(octx, folder_node) if folder_node is not None else "."
+        folder = Path(os.path.normpath(where.parent / named)) if named is not None else None  # (any)
+        found.append((project.ScriptReference(where, site.node.lineno, script_name, launcher=qualname, named=False),
+                      folder))
+    return found
+
+
+_SCRIPT_ATTRIBUTES = frozenset(parameters[0] for parameters in SCRIPT_PARAMETERS.values())
+
+
+def _given(call: ast.Call, keyword: str, position: int | None) -> ast.expr | None:
+    value = next((k.value for k in call.keywords if k.arg == keyword), None)
+    if value is None and position is not None and len(call.args) > position:
+        value = call.args[position]
+    return value
+
+
+_UNNAMED: dict[tuple[Path, tuple[str, ...]], list[tuple[project.ScriptReference, Path | None]]] = {}
+project.PROJECT_CACHES.append(_UNNAMED)
 
 
 def _nearest(path: Path, references: list[project.ScriptReference]) -> list[project.ScriptReference]:
