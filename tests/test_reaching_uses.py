@@ -210,3 +210,25 @@ def test_a_use_earlier_in_a_loop_sees_the_loops_later_assignment(tmp_path: Path)
         """)
     assert "print(ws.name)" in text and "MLClient(" not in text
     assert "where it may hold this value or the one assigned at line 3, whose fix translates it differently" in report
+
+
+def test_a_use_the_unmigrated_branch_also_reaches_keeps_its_v1_call(tmp_path: Path) -> None:
+    """``try: ws = Workspace.create(...)`` / ``except: ws = Workspace.get(...)``: only the second
+    migrates, so after the try ``ws`` may be the created v1 workspace, and the v2 client made in
+    the except branch may not exist.  ``Model.register(workspace=ws)`` stays v1 (it became
+    ``ws.models.create_or_update``, which fails on a v1 Workspace), and so does the lookup."""
+    text, report = _fixed(tmp_path, """\
+        from azureml.core import Workspace
+        from azureml.core.model import Model
+        from azureml.exceptions import WorkspaceException
+
+        try:
+            ws = Workspace.create(subscription_id="s", resource_group="rg", name="w", location="westeurope")
+        except WorkspaceException:
+            ws = Workspace.get(subscription_id="s", resource_group="rg", name="w")
+        model = Model.register(model_path="model.pkl", model_name="m", workspace=ws)
+        """)
+    assert 'model = Model.register(model_path="model.pkl", model_name="m", workspace=ws)' in text, text
+    assert "MLClient" not in text, text
+    assert ("AML070 left: `ws` at line 9 may also hold the value assigned at line 6 (`ws = Workspace.create("
+            in report), report

@@ -228,6 +228,9 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
         for binding in rewrite.bindings:
             for use in ctx.uses_reaching(binding):
                 if id(use) in rewrite.own_uses:
+                    other = _unprovided_reaching(use, binding, provider, rewrite, ctx)
+                    if other is not None:
+                        pending.append((rewrite, _mixed(use, other, ctx)))
                     continue
                 taker = consumer.get(id(use))
                 sharer = _sharer(use, binding, rewrite, provider, ctx) if taker is None else None
@@ -273,6 +276,10 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
             binding = ctx.binding_of(name)
             if binding is None or id(binding) not in provider:
                 pending.append((rewrite, Refusal(RefusalKind.DATA_FLOW, _unfollowed(name, binding), (name.lineno,))))
+                continue
+            other = _unprovided_reaching(name, binding, provider, rewrite, ctx)
+            if other is not None:
+                pending.append((rewrite, _mixed(name, other, ctx)))
         consumer_call = _consuming_call(rewrite, ctx)
         if consumer_call is not None:
             taker = covering.get(id(consumer_call))
@@ -363,6 +370,29 @@ def _unfollowed(name: ast.Name, binding: Binding | None) -> str:
     if isinstance(binding.node, (ast.Import, ast.ImportFrom)):
         return f"{where} is imported from another module, whose object this fix does not follow"
     return f"{where} holds something this fix cannot migrate"
+
+
+def _unprovided_reaching(use: ast.Name, binding: Binding, provider: dict[int, Rewrite], rewrite: Rewrite,
+                         ctx: FixContext) -> Binding | None:
+    """Another assignment of the name whose value may reach ``use`` (one branch of a ``try`` or
+    an ``if`` assigns it, the other ``binding``) and that no rewrite migrates: there the new code
+    would name an object that was never made, or the old object under the new name.  One whose
+    value ``rewrite`` itself migrates (a look-up it takes along) is no such assignment."""
+    taken = {id(node) for _, node in rewrite.findings}
+    for other in ctx.bindings_named(use.id):
+        value = getattr(other.node, "value", None)
+        if (other is not binding and other.scope is binding.scope and id(other) not in provider
+                and id(value) not in taken and id(other.node) not in taken
+                and any(seen is use for seen in ctx.uses_reaching(other))):
+            return other
+    return None
+
+
+def _mixed(use: ast.Name, other: Binding, ctx: FixContext) -> Refusal:
+    return Refusal(RefusalKind.DATA_FLOW,
+                   f"`{use.id}` at {line_ref(use.lineno)} may also hold the value assigned at "
+                   f"{line_ref(getattr(other.node, 'lineno', 0))} (`{snippet(ctx.locator, other.node)}`), "
+                   "which this fix does not migrate", (use.lineno,))
 
 
 def _stays(provider: dict[int, Rewrite], binding: Binding | None, plan: Plan) -> bool:
