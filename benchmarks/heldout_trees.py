@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|twentyfifth]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|twentyseventh]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -283,6 +283,25 @@ TWENTYFIFTH_SET = (
     ("fahdkmsft/azureml-previews", "0f760b148cdae66b8e2ec1a6855a7fd54d959808"),
     ("Azure/AML-AirField", "0b715382aed3e4db7124e10990adb6116f07eaf7"),
 )
+# The twenty-sixth (stop 39, measured at 42536e1 before they were read): an MLOpsPython-style workshop whose
+# steps name their scripts from the environment, an AutoML and HyperDrive capstone, demo notebooks with
+# pipelines and deployments, a small CI/CD repository and data notebooks.
+TWENTYSIXTH_SET = (
+    ("KBaroni/mlopsworkshop2", "4d4f5f61b43682e339e792e9b053b95d3deaec3c"),
+    ("DivkovicD/ML-Engineer-w-MS-Azure", "ffaa43d3462fb06f9e47d4c17683c97e1426b0e7"),
+    ("alossar/azure-machine-learning", "6dba35aedeecce59f8de66832875e4c43223e461"),
+    ("kalla86840/azuremlopstest", "ca8af58f8162434469186458f2b5dd0b44d604e3"),
+    ("epomatti/azure-ml", "0fa767a92de9ee7d8314f24876ea26cf4aa82758"),
+)
+# The twenty-seventh (stop 39, measured at 42536e1 before they were read): DP-100 labs, a copy of
+# MLOpsPython, a capstone, a workshop's launchers and a personal notes repository.
+TWENTYSEVENTH_SET = (
+    ("retkowsky/DP-100", "612af08e27a5591b8ac5df8e1268e40fb6cb28cd"),
+    ("ruqianq/azure_mlops", "9326116e4bcf96ddae330ff7c2fa2ecec141c218"),
+    ("NLKNguyen/nd00333-capstone", "900da4659dc4ea6f29dd7e63f2f4924a586008de"),
+    ("lehmus/workshop-azure-machine-learning", "07503228f4d96efceb17e0b8504475e1280c0f1d"),
+    ("mariuszrokita/azure-machine-learning", "650dd769cde63ccc74253c77bbf1585ce3805144"),
+)
 SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET,
         "sixth": SIXTH_SET, "seventh": SEVENTH_SET, "eighth": EIGHTH_SET, "ninth": NINTH_SET, "tenth": TENTH_SET,
         "eleventh": ELEVENTH_SET, "twelfth": TWELFTH_SET, "thirteenth": THIRTEENTH_SET,
@@ -290,7 +309,8 @@ SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": F
         "seventeenth": SEVENTEENTH_SET, "eighteenth": EIGHTEENTH_SET, "nineteenth": NINETEENTH_SET,
         "twentieth": TWENTIETH_SET, "twentyfirst": TWENTYFIRST_SET,
         "twentysecond": TWENTYSECOND_SET, "twentythird": TWENTYTHIRD_SET,
-        "twentyfourth": TWENTYFOURTH_SET, "twentyfifth": TWENTYFIFTH_SET}
+        "twentyfourth": TWENTYFOURTH_SET, "twentyfifth": TWENTYFIFTH_SET,
+        "twentysixth": TWENTYSIXTH_SET, "twentyseventh": TWENTYSEVENTH_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 

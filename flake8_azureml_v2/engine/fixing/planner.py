@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..findings import line_ref, Finding, Refusal, RefusalKind
-from ..names import Binding
+from ..names import Binding, Instance
 from ..rule import FixSafety
 from . import reaching
 from .rewrite import FixContext, Rewrite, describe_use, snippet
@@ -374,15 +374,15 @@ def _unfollowed(name: ast.Name, binding: Binding | None) -> str:
 
 def _unprovided_reaching(use: ast.Name, binding: Binding, provider: dict[int, Rewrite], rewrite: Rewrite,
                          ctx: FixContext) -> Binding | None:
-    """Another assignment of the name whose value may reach ``use`` (one branch of a ``try`` or
-    an ``if`` assigns it, the other ``binding``) and that no rewrite migrates: there the new code
+    """Another assignment of the name, of an old object, whose value may reach ``use`` (one branch
+    of a ``try`` or an ``if`` assigns it, the other ``binding``) and that no rewrite migrates: there the new code
     would name an object that was never made, or the old object under the new name.  One whose
     value ``rewrite`` itself migrates (a look-up it takes along) is no such assignment."""
     taken = {id(node) for _, node in rewrite.findings}
     for other in ctx.bindings_named(use.id):
         value = getattr(other.node, "value", None)
         if (other is not binding and other.scope is binding.scope and id(other) not in provider
-                and id(value) not in taken and id(other.node) not in taken
+                and isinstance(other.value, Instance) and id(value) not in taken and id(other.node) not in taken
                 and any(seen is use for seen in ctx.uses_reaching(other))):
             return other
     return None
