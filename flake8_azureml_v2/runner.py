@@ -575,6 +575,15 @@ def _prepare_for_workers(targets: list[Target], pending: list[int], settings: Se
     for root in _scan_projects(targets, pending, settings):
         if fixing:
             importers.prepare(root)
+            _prepare_launchers(root, settings)
+
+
+def _prepare_launchers(root: Path, settings: Settings) -> None:
+    """The project's job launches whose script is named only at run time, found once for every
+    worker (a job script no launcher names asks for them)."""
+    from .migrations.injob import launchers
+
+    launchers.scan_unnamed(root / "__project__.py", settings)
 
 
 def _scan_projects(targets: list[Target], pending: list[int], settings: Settings) -> set[Path]:

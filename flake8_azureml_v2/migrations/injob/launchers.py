@@ -147,11 +147,21 @@ def _unnamed_launcher(path: Path, settings: object) -> project.ScriptReference |
     known here either may run any script of the project."""
     if path.suffix != ".py":
         return None  # a notebook's cells run in a kernel, not in a job
+    key = scan_unnamed(path, settings)
+    for reference, folder in _UNNAMED[key]:
+        if reference.orchestrator != path and (folder is None or folder == path.parent or folder in path.parents):
+            return reference
+    return None
+
+
+def scan_unnamed(path: Path, settings: object) -> tuple[Path, tuple[str, ...]]:
+    """Find, once per project and process, the job launches of ``path``'s project whose script is
+    not a known value (before worker processes fork, they inherit it); returns the cache key."""
     key = (project.root_for(path, settings), getattr(settings, "exclude", ()))  # type: ignore[arg-type]
     if key not in _UNNAMED:
         found: list[tuple[project.ScriptReference, Path | None]] = []
         for candidate, data in project.texts_mentioning(path, settings, (".py", ".ipynb"), b"azureml"):  # type: ignore[arg-type]
-            if any(name in data for name in _LAUNCHER_NAMES):
+            if any(name in data for name in _LAUNCHER_NAMES) and _COMPUTED_SCRIPT.search(data):
                 try:
                     programs = list(project.READERS[candidate.suffix](candidate, data))
                 except (KeyError, ValueError):
@@ -161,10 +171,7 @@ def _unnamed_launcher(path: Path, settings: object) -> project.ScriptReference |
                     found += [(replace(reference, program=number, label=label(reference.line) if label else None), folder)
                               for reference, folder in _unnamed_in(text, candidate, settings)]
         _UNNAMED[key] = found
-    for reference, folder in _UNNAMED[key]:
-        if reference.orchestrator != path and (folder is None or folder == path.parent or folder in path.parents):
-            return reference
-    return None
+    return key
 
 
 def _unnamed_in(text: str, where: Path, settings: object) -> list[tuple[project.ScriptReference, Path | None]]:
@@ -195,6 +202,9 @@ def _unnamed_in(text: str, where: Path, settings: object) -> list[tuple[project.
     return found
 
 
+# A script argument that is not a string literal (a notebook's JSON escapes the quote: ``\"``); a file
+# without one names all its scripts, so it need not be analysed.
+_COMPUTED_SCRIPT = re.compile(rb"""\b(?:script_name|script|entry_script)\s*=\s*(?=[^\s'"])""")
 _SCRIPT_ATTRIBUTES = frozenset(parameters[0] for parameters in SCRIPT_PARAMETERS.values())
 
 
