@@ -190,11 +190,11 @@ def _unnamed_in(text: str, where: Path, settings: object) -> list[tuple[project.
         if qualname not in JOB_LAUNCHERS:
             continue
         script_name, script_at, folder_name, folder_at = SCRIPT_PARAMETERS[qualname]
-        script = _given(site.node, script_name, script_at)
+        script, _ = site.argument(-1 if script_at is None else script_at, script_name)
         if script is None or known_str(octx, script) is not None or (
                 isinstance(script, ast.Attribute) and script.attr in _SCRIPT_ATTRIBUTES):
             continue  # no script, one the index names, or another launcher's (``script_name=config.script``)
-        folder_node = _given(site.node, folder_name, folder_at)
+        folder_node, _ = site.argument(-1 if folder_at is None else folder_at, folder_name)
         named = known_str(octx, folder_node) if folder_node is not None else "."
         folder = Path(os.path.normpath(where.parent / named)) if named is not None else None  # (any)
         found.append((project.ScriptReference(where, site.node.lineno, script_name, launcher=qualname, named=False),
@@ -206,13 +206,6 @@ def _unnamed_in(text: str, where: Path, settings: object) -> list[tuple[project.
 # without one names all its scripts, so it need not be analysed.
 _COMPUTED_SCRIPT = re.compile(rb"""\b(?:script_name|script|entry_script)\s*=\s*(?=[^\s'"])""")
 _SCRIPT_ATTRIBUTES = frozenset(parameters[0] for parameters in SCRIPT_PARAMETERS.values())
-
-
-def _given(call: ast.Call, keyword: str, position: int | None) -> ast.expr | None:
-    value = next((k.value for k in call.keywords if k.arg == keyword), None)
-    if value is None and position is not None and len(call.args) > position:
-        value = call.args[position]
-    return value
 
 
 _UNNAMED: dict[tuple[Path, tuple[str, ...]], list[tuple[project.ScriptReference, Path | None]]] = {}
