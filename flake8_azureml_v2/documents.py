@@ -330,7 +330,7 @@ class NotebookDocument(Document):
         fixed = main.fixed_text if main.fixed_text is not None else main.text
         # which calls still run a written file once the cells are fixed (the cells' fix came first)
         left = model if fixed == main.text else analyse(fixed, path=self.path, settings=settings).model
-        launched = Launched(left, lambda line: main.line_name(line, fixed))
+        launched = Launched(left, lambda line: main.line_name(line, fixed), fixed)
         where = self.path.parent if self.path is not None else Path.cwd()
         paths = [written_path(written, where, model, self.parts) for written in self.parts.written]
         for number, written in enumerate(self.parts.written):

@@ -620,6 +620,7 @@ class Launched:
 
     model: Model | None
     line_name: Callable[[int], str]
+    text: str | None = None  # the cells' code as fixed
 
 
 def _written_name(target: str, model: Model) -> str | None:
@@ -664,12 +665,24 @@ def written_settings(written: WrittenFile, where: Path, path: Path | None, parts
             return replace(settings, training_evidence=(
                 f"{name}:{locate(naming[0].line)} names it with {naming[0].parameter}="),
                 launchers=tuple(reference.launcher for reference in naming), named_in=path,
-                unmigrated_launcher=launched.line_name(still[0].line) if still else None)
+                unmigrated_launcher=launched.line_name(still[0].line) if still else None,
+                **_as_launched(target, launched))
+        if target is not None and launched is not None and launched.text is not None \
+                and os.path.basename(target) in launched.text:
+            # a call the cells' fix (this run's or an earlier one) wrote may run it: what they say goes with it
+            settings = replace(settings, named_in=path, **_as_launched(target, launched))
     if target is not None and not (where / target).exists():
         pattern = files.matching_pattern(where / target, settings.training_scripts, settings.base)
         if pattern is not None:
             return replace(settings, training_evidence=f"it matches the training-script pattern {pattern!r}")
     return settings
+
+
+def _as_launched(target: str | None, launched: Launched | None) -> dict[str, object]:
+    """The settings that give a written file the cells that run it, as this run leaves them."""
+    return {"written_as": os.path.basename(target) if target is not None else None,
+            "launcher_text": launched.text if launched is not None else None,
+            "launcher_line_name": launched.line_name if launched is not None else None}
 
 
 def written_path(written: WrittenFile, where: Path, model: Model | None, parts: Parts | None = None) -> Path | None:

@@ -149,3 +149,31 @@ def test_packages_that_bring_mlflow_need_no_todo(tmp_path: Path) -> None:
         """)
     assert "TODO" not in migrated
     assert _conda(job)["dependencies"] == ["python=3.8.13", {"pip": ["azureml-defaults", "mlflow", "azureml-mlflow"]}]
+
+
+LOGGING_SCRIPT = "from azureml.core import Run\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n"
+
+
+@pytest.mark.parametrize(("packages", "environment", "pip"), [
+    ('pip_packages=["lightgbm"]', None, ["azureml-defaults", "lightgbm", "mlflow", "azureml-mlflow"]),
+    ("", "V1_DEFAULT_ENVIRONMENT_MLFLOW", ["azureml-defaults", "mlflow", "azureml-mlflow"]),
+])
+def test_the_environment_of_an_estimator_whose_script_logs_gets_mlflow(tmp_path: Path, packages: str,
+                                                                      environment: str | None, pip: list) -> None:
+    """The fix writes this environment and moves the script to MLflow: it adds the packages the
+    script then imports (the job would stop at ``import mlflow`` otherwise), and needs no TODO for them."""
+    separator = ", " if packages else ""
+    script = project(tmp_path, HEADER + 'est = Estimator(source_directory="./src", entry_script="train.py", '
+                     f'compute_target="cpu-cluster"{separator}{packages})\n'
+                     'run = Experiment(ws, "train").submit(config=est)\n')
+    (tmp_path / "src" / "train.py").write_text(LOGGING_SCRIPT)
+    report = fix(script)
+    migrated = script.read_text()
+    assert "AML009 fixed" in report and "when the job logs with MLflow" not in migrated, migrated
+    assert environment is None or f"environment={environment}" in migrated, migrated
+    jobs = [r for r in execute(script) if r["operation"] == "jobs.create_or_update"]
+    assert jobs[0]["valid"] and jobs[0]["rest_error"] is None, jobs[0]
+    assert _conda(jobs[0]["job"])["dependencies"] == ["python=3.8.13", {"pip": pip}]
+    trained = tmp_path / "src" / "train.py"
+    report = fix(trained)  # its launcher, migrated, asks for nothing more: the script moves
+    assert "mlflow.log_metric('accuracy', 0.9)" in trained.read_text(), report

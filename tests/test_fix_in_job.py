@@ -400,24 +400,107 @@ def test_run_id_read_before_any_logging_is_the_jobs_run(tmp_path: Path) -> None:
     assert metrics == {"loss": 0.5}
 
 
-@pytest.mark.parametrize(("call", "char"), [
-    ('run.log("Accuracy @{}".format(k), 0.5)', "@"),
-    ('run.log(f"loss (fold {k})", 0.5)', "("),
-    ('run.log_list("scores, by fold", [0.5, 0.6])', ","),
-    ('run.tag("owner=team", "a")', "="),
+@pytest.mark.parametrize(("given", "call", "char"), [
+    ("k = 1", 'run.log("Accuracy @{}".format(k), 0.5)', "@"),
+    ("k = 1", 'run.log(f"loss (fold {k})", 0.5)', "("),
+    ("", 'run.log_list("scores, by fold", [0.5, 0.6])', ","),
+    ("", 'run.tag("owner=team", "a")', "="),
+    # set 29: the name reaches the call through a variable, a constant, an f-string over a
+    # literal list or the keys of a literal dict
+    ('name = "R^2"', "run.log(name, 0.8)", "^"),
+    ('METRIC = "mse ridge(a=1)"', "run.log(METRIC, 0.8)", "("),
+    ('models = ["ridge(a=1)", "lasso"]', 'for model in models:\n    run.log(f"mse {model}", 1.0)', "("),
+    ('scores = {"R^2": 0.8}', "for key, value in scores.items():\n    run.log(key, value)", "^"),
+    ("", 'for key in {"acc@1": 1}:\n    run.log_row(key, value=1.0)', "@"),
 ])
-def test_a_name_mlflow_rejects_keeps_its_v1_call(tmp_path: Path, call: str, char: str) -> None:
-    """MLflow accepts only letters, digits, _ - . / : and spaces in names; v1 took any text."""
+def test_a_name_mlflow_rejects_keeps_its_v1_call(tmp_path: Path, given: str, call: str, char: str) -> None:
+    """MLflow accepts only letters, digits, _ - . / : and spaces in names; v1 took any text.  A
+    name the program shows only through a variable is read through it."""
     import mlflow.utils.validation
 
     script = tmp_path / "train.py"
-    script.write_text(f'from azureml.core import Run\n\nrun = Run.get_context()\nk = 1\n{call}\nrun.log("kept", 1.0)\n')
+    script.write_text(f'from azureml.core import Run\n\nrun = Run.get_context()\n{given}\n{call}\nrun.log("kept", 1.0)\n')
     (tmp_path / "pyproject.toml").write_text("")
     report = fix(script)
     assert f"MLflow rejects {char!r}" in report, report
     text = script.read_text()
-    assert call in text and 'mlflow.log_metric("kept", 1.0)' in text
+    assert call in text and 'mlflow.log_metric("kept", 1.0)' in text, text
     assert not mlflow.utils.validation.validate_param_and_metric_name(f"x{char}")  # the rule it follows
+
+
+def test_a_name_from_another_loop_of_the_same_variable_does_not_hold_a_call(tmp_path: Path) -> None:
+    """Only the loop that reaches the call gives its names: the valid keys here move to MLflow."""
+    script = tmp_path / "train.py"
+    script.write_text('from azureml.core import Run\n\nrun = Run.get_context()\nfor key in ["R^2"]:\n    print(key)\n'
+                      'for key in {"accuracy": 1, "loss": 2}:\n    run.log(key, 1.0)\n')
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    assert "mlflow.log_metric(key, 1.0)" in script.read_text(), report
+
+
+READ_BACK = """\
+from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+ws = Workspace.from_config()
+env = Environment.from_conda_specification(name="env", file_path="conda.yml")
+config = ScriptRunConfig(source_directory="src", script="train.py", compute_target="cpu-cluster", environment=env)
+run = Experiment(ws, "exp").submit(config)
+run.wait_for_completion()
+metrics = run.get_metrics()
+print(metrics["accuracy"], metrics["data_version"])
+"""
+
+
+def _launched_script(tmp_path: Path, launcher: str, script: str) -> Path:
+    """A project whose submit.py runs src/train.py in an environment with mlflow."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
+    (tmp_path / "submit.py").write_text(launcher)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text(script)
+    return tmp_path / "src" / "train.py"
+
+
+@pytest.mark.parametrize(("call", "code"), [
+    ('run.log("data_version", "v3")', "AML012"),  # a string: an MLflow tag
+    ('run.log("data_version", args.version)', "AML012"),  # of unknown kind: a tag when it is not a number
+    ('run.log_row("data_version", a=1.0)', "AML014"),  # metrics named data_version.a
+    ('run.log_table("data_version", {"a": [1.0]})', "AML015"),  # an artifact
+])
+def test_a_value_moved_out_of_the_metrics_a_launcher_reads_keeps_its_v1_call(tmp_path: Path, call: str, code: str) -> None:
+    """Sets 28 and 29: the launcher reads the job's metrics back; v1 returned these values among
+    them, and the MLflow forms are not metrics, so the reader would lose them (a KeyError here).
+    The numbers still move; a second run, with the launcher migrated, still sees the reader."""
+    script = _launched_script(tmp_path, READ_BACK, "import argparse\nfrom azureml.core import Run\n"
+                              "args = argparse.ArgumentParser().parse_args()\n"
+                              f"run = Run.get_context()\nrun.log('accuracy', 0.9)\n{call}\n")
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    text = script.read_text()
+    assert "_v1_get_metrics(" in (tmp_path / "submit.py").read_text(), report
+    assert call in text and "mlflow.log_metric('accuracy', 0.9)" in text, report
+    assert re.search(rf"train.py:\d+:1: {code} left: ../submit.py:\d+ reads the run's metrics \(get_metrics\(\)\), "
+                     "where v1 kept", report), report
+    again = run(command, cwd=tmp_path).stdout
+    assert "Fixed 0 findings" in again and script.read_text() == text, again
+
+
+def test_a_string_logged_where_nothing_reads_the_metrics_becomes_a_tag(tmp_path: Path) -> None:
+    script = _launched_script(tmp_path, READ_BACK.split("run.wait_for_completion()")[0],
+                              "from azureml.core import Run\nrun = Run.get_context()\nrun.log('data_version', 'v3')\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert "mlflow.set_tag('data_version', 'v3')" in script.read_text(), report
+
+
+def test_an_interactive_run_whose_metrics_are_read_keeps_its_string_metric(tmp_path: Path) -> None:
+    """Set 28: ``start_logging`` logs a string and the same program prints ``get_metrics()``."""
+    script = tmp_path / "log_and_read.py"
+    script.write_text('from azureml.core import Experiment, Workspace\nws = Workspace.from_config()\n'
+                      'run = Experiment(ws, "interactive").start_logging()\nrun.log("data_version", "v3")\n'
+                      'run.complete()\nprint(run.get_metrics())\n')
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    assert 'run.log("data_version", "v3")' in script.read_text(), report
+    assert "AML012 left: line 6 reads the run's metrics (get_metrics())" in report, report
 
 
 @pytest.mark.parametrize("values", ["args.patients", "patients", '"a,b"', "args.count"])
@@ -702,19 +785,28 @@ def test_a_tag_the_kept_run_reads_back_stays_v1(tmp_path: Path, tagging: str) ->
     assert tagging not in script.read_text() and "mlflow.set_tag" in script.read_text()
 
 
-@pytest.mark.parametrize("argument", ["allow_offline=False", "False", "allow_offline=strict"])
-def test_a_run_that_must_be_in_a_job_keeps_its_check(tmp_path: Path, argument: str) -> None:
-    """``Run.get_context(allow_offline=False)`` raised in v1 where no job ran the script; with the
-    call removed, MLflow would start a local run there instead (seen in
-    godatadriven/azureml_experiment_tracking_tutorial, whose register step reads the run's id)."""
-    script = tmp_path / "register.py"
-    source = (f"from azureml.core import Run\n\nstrict = False\nrun = Run.get_context({argument})\n"
-              "print(run.id)\nrun.log('a', 1.0)\n")
+_OFFLINE = 'from azureml.core import Run\n\nrun = Run.get_context()\nif {}:\n    data = "./sample"\nrun.log("rows", 1.0)\n'
+_STRICT = "from azureml.core import Run\n\nstrict = False\nrun = Run.get_context({})\nprint(run.id)\nrun.log('a', 1.0)\n"
+
+
+@pytest.mark.parametrize(("source", "reason"), [
+    # ``Run.get_context(allow_offline=False)`` raised in v1 where no job ran the script; with the call
+    # removed, MLflow would start a local run there instead (seen in
+    # godatadriven/azureml_experiment_tracking_tutorial, whose register step reads the run's id)
+    *[(_STRICT.format(argument), "with allow_offline= other than True, v1 raised where no job runs the script")
+      for argument in ("allow_offline=False", "False", "allow_offline=strict")],
+    # set 29: outside a job v1 handed the script an ``OfflineRun`` and the script took its local
+    # branch; an MLflow run id never looks like that, so the branch would be lost
+    *[(_OFFLINE.format(test), f"line 4 tells v1's offline run (`{test}`) from a job's, which no MLflow run can be")
+      for test in ('run.id.startswith("OfflineRun")', '"OfflineRun" in run.id', 'type(run).__name__ == "_OfflineRun"')],
+])
+def test_a_run_the_script_tells_from_a_job_s_keeps_its_check(tmp_path: Path, source: str, reason: str) -> None:
+    script = tmp_path / "train.py"
     script.write_text(source)
     (tmp_path / "pyproject.toml").write_text("")
     report = fix(script)
-    assert "AML011 left: with allow_offline= other than True, v1 raised where no job runs the script" in report
-    assert f"run = Run.get_context({argument})" in script.read_text()
+    assert f"AML011 left: {reason}" in report, report
+    assert script.read_text() == source
     assert fix(script) == report
 
 
@@ -729,6 +821,9 @@ def test_a_run_that_may_be_offline_still_migrates(tmp_path: Path, argument: str)
     assert "Run.get_context" not in script.read_text() and "mlflow.log_metric('a', 1.0)" in script.read_text()
 
 
+# The launchers' environment file: once a launcher migrates, its script moves to MLflow only
+# where the job's environment has it.
+CONDA_WITH_MLFLOW = "dependencies:\n  - pip:\n    - azureml-defaults\n    - azureml-mlflow\n"
 V1_LAUNCHER = """\
 from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
 ws = Workspace.from_config()
@@ -748,7 +843,7 @@ def test_a_script_moves_to_mlflow_only_with_its_launcher(tmp_path: Path, after: 
     logging with v1 (it would stop at ``import mlflow``); a launcher this run migrates is fixed
     first, and its script then moves with it, in one run that a second one leaves alone."""
     (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
     (tmp_path / "submit.py").write_text(V1_LAUNCHER.format(after=after))
     script = tmp_path / "a_train.py"  # before submit.py in path order: fixed after it all the same
     script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
@@ -768,7 +863,7 @@ def test_a_launcher_that_logs_itself_is_fixed_before_its_script(tmp_path: Path) 
     names the script, so it is fixed (and written) first, and the script, though earlier in
     path order, follows it in the same run: a second run changes nothing."""
     (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
     (tmp_path / "submit.py").write_text(V1_LAUNCHER.format(after="") + "from azureml.core import Run\n"
                                         "Run.get_context().log('submitted', 1)\n")
     script = tmp_path / "a_train.py"
@@ -788,7 +883,7 @@ def test_a_launcher_naming_its_authors_checkout_still_holds_its_script(tmp_path:
     (tmp_path / "pyproject.toml").write_text("")
     project = tmp_path / "project"
     (project / "jobs").mkdir(parents=True)
-    (project / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    (project / "conda.yml").write_text(CONDA_WITH_MLFLOW)
     launcher = V1_LAUNCHER.format(after="print(run.get_details()['runDefinition'])")
     (project / "submit.py").write_text(launcher.replace('source_directory="."', f"source_directory=r{folder!r}"))
     script = (project / "jobs" if folder.endswith("jobs") else project) / "a_train.py"
@@ -815,7 +910,7 @@ def test_a_written_script_moves_to_mlflow_only_with_the_notebook_call_that_runs_
     """The notebook writes the script (not on disk yet) and submits it: its cells are fixed
     first, and the written script follows only a submit that left v1 in that fix."""
     (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
     notebook = write_notebook(tmp_path / "train.ipynb",
                               [source.format(compute=compute) for source in WRITING_NOTEBOOK_CELLS])
     command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
@@ -825,6 +920,23 @@ def test_a_written_script_moves_to_mlflow_only_with_the_notebook_call_that_runs_
     if not moves:
         assert ("train.ipynb:cell 2:5:1: AML012 left: its launcher train.ipynb:cell 3:1 still runs it with v1, "
                 "whose environment was made without mlflow") in report, report
+    assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
+def test_a_written_script_keeps_v1_logging_while_the_migrated_cell_asks_for_mlflow(tmp_path: Path) -> None:
+    """The notebook's submit migrates with an environment file that has no mlflow: its TODO asks
+    for it, and the script the notebook writes keeps v1's logging (the job would stop at its import)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    notebook = write_notebook(tmp_path / "train.ipynb",
+                              [source.format(compute="'cpu-cluster'") for source in WRITING_NOTEBOOK_CELLS])
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
+    assert "run.log('accuracy', 0.9)" in cells[1] and "config = command(" in cells[2], report
+    assert "# TODO(azureml-v2): AML002 train.py logs with MLflow once migrated" in cells[2]
+    assert ("train.ipynb:cell 2:5:1: AML012 left: its launcher train.ipynb:cell 3:" in report
+            and "runs it in an environment this fix did not write" in report), report
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
 
 
@@ -924,7 +1036,7 @@ def test_a_launcher_whose_folder_is_not_known_here_holds_a_script_of_that_name(t
     """The launcher names ``a_train.py`` in a folder this run cannot place, but that may be the
     script's: the script of that name may be the one it runs with v1, so it keeps logging with v1."""
     (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
     launcher = V1_LAUNCHER.format(after="print(run.get_details()['runDefinition'])").replace(
         'config = ScriptRunConfig(source_directory=".", script="a_train.py", compute_target="cpu-cluster", environment=env)',
         "config = " + launch.format(rest="compute_target='cpu-cluster', environment=env"))
@@ -948,7 +1060,7 @@ def test_a_launcher_of_an_unplaced_folder_elsewhere_holds_nothing(tmp_path: Path
     """A launcher in another folder, naming a script of that name in a folder it does not place
     by name: nothing ties it to this script, which moves to MLflow."""
     (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
     launcher = V1_LAUNCHER.format(after="print(run.get_details()['runDefinition'])").replace(
         'config = ScriptRunConfig(source_directory=".", script="a_train.py", compute_target="cpu-cluster", environment=env)',
         "config = " + launch.format(rest="compute_target='cpu-cluster', environment=env"))
@@ -1016,10 +1128,11 @@ def test_a_notebook_whose_later_cells_migrate_still_holds_the_script_an_earlier_
     assert "run.log('accuracy', 0.9)" in script.read_text()
 
 
-def test_a_launcher_that_copies_its_script_gets_the_mlflow_todo(tmp_path: Path) -> None:
+def test_a_launcher_that_copies_its_script_holds_it_while_its_environment_may_lack_mlflow(tmp_path: Path) -> None:
     """The launcher copies a_train.py from its own folder into one it makes at run time, then
-    runs it there: both move in one run, and the new job's environment carries the TODO that
-    the script now needs mlflow."""
+    runs it there.  It migrates; its environment file has no mlflow, so the new job carries the
+    TODO that asks for it, and the script keeps v1's logging until that is done: the job would
+    stop at ``import mlflow``.  Once the environment has it and the TODO is gone, the script moves."""
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
     script = tmp_path / "a_train.py"
@@ -1030,10 +1143,18 @@ def test_a_launcher_that_copies_its_script_gets_the_mlflow_todo(tmp_path: Path) 
         'config = ScriptRunConfig(source_directory="./staged"'))
     command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
     report = run(command, cwd=tmp_path).stdout
-    assert "mlflow.log_metric('accuracy', 0.9)" in script.read_text(), report
-    assert ("# TODO(azureml-v2): AML002 a_train.py logs with MLflow once migrated: add mlflow and azureml-mlflow"
-            in submit.read_text()), submit.read_text()
+    todo = "# TODO(azureml-v2): AML002 a_train.py logs with MLflow once migrated: add mlflow and azureml-mlflow"
+    assert todo in submit.read_text() and "config = command(" in submit.read_text(), submit.read_text()
+    assert "run.log('accuracy', 0.9)" in script.read_text(), report
+    line = next(n for n, text in enumerate(submit.read_text().splitlines(), 1) if todo in text)
+    assert (f"a_train.py:4:1: AML012 left: its launcher submit.py:{line} runs it in an environment this fix did not "
+            "write, which may have no mlflow (the TODO there): add mlflow and azureml-mlflow to that environment, "
+            "delete the TODO, and fix this script again") in report, report
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
+    submit.write_text("".join(line for line in submit.read_text().splitlines(keepends=True) if todo not in line))
+    report = run(command, cwd=tmp_path).stdout
+    assert "mlflow.log_metric('accuracy', 0.9)" in script.read_text(), report
 
 
 @pytest.mark.parametrize("copy", ['shutil.copy("a_train.py", folder)', 'shutil.copytree(".", folder)'])
@@ -1091,7 +1212,7 @@ def test_run_complete_goes_only_where_a_v2_job_ends_the_run(tmp_path: Path, afte
     """run.complete() is removed because a v2 job ends its MLflow run; a launcher that still
     runs the script with v1 keeps it (with the reason), as it keeps the script's logging."""
     (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
     (tmp_path / "submit.py").write_text(V1_LAUNCHER.format(after=after))
     script = tmp_path / "a_train.py"
     script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\nrun.complete()\n")
@@ -1109,7 +1230,7 @@ def test_a_far_launcher_of_a_script_of_that_name_holds_nothing_once_its_own_migr
     (tmp_path / "pyproject.toml").write_text("")
     own = tmp_path / "mine"
     own.mkdir()
-    (own / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    (own / "conda.yml").write_text(CONDA_WITH_MLFLOW)
     (own / "submit.py").write_text(V1_LAUNCHER.format(after=""))
     script = own / "a_train.py"
     script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
@@ -1129,7 +1250,7 @@ def test_a_launcher_is_fixed_before_a_script_whose_name_has_spaces(tmp_path: Pat
     """``script="a my train.py"``: the launcher (which logs too, so both come late) is still
     fixed first, so one run moves both and a second changes nothing."""
     (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
     (tmp_path / "submit.py").write_text(V1_LAUNCHER.format(after="").replace('script="a_train.py"', 'script="a my train.py"')
                                         + "from azureml.core import Run\nRun.get_context().log('submitted', 1)\n")
     script = tmp_path / "a my train.py"
@@ -1147,7 +1268,7 @@ def test_a_source_directory_relative_to_a_folder_above_the_launcher_names_the_sc
     project_dir = tmp_path / "project"
     (project_dir / "pipelines").mkdir(parents=True)
     (project_dir / "components").mkdir()
-    (project_dir / "conda.yml").write_text("dependencies:\n  - pip:\n    - azureml-defaults\n")
+    (project_dir / "conda.yml").write_text(CONDA_WITH_MLFLOW)
     launcher = V1_LAUNCHER.format(after="print(run.get_details()['runDefinition'])").replace(
         'source_directory="."', 'source_directory="./components"')
     (project_dir / "pipelines" / "build.py").write_text(launcher)

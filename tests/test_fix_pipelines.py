@@ -385,3 +385,30 @@ def test_a_step_on_a_local_runconfig_is_left(tmp_path: Path) -> None:
     report = fix(script)
     assert "AML003 left: the step has no compute_target and its runconfig's target is 'local'" in report, report
     assert "PythonScriptStep(" in script.read_text()
+
+
+@pytest.mark.parametrize("runconfig", [True, False])
+def test_a_step_whose_script_logs_gets_mlflow_in_the_environment_the_fix_writes(tmp_path: Path, runconfig: bool) -> None:
+    """train.py logs through the v1 run, so once migrated it imports mlflow.  Without a run
+    configuration the step ran in v1's default environment, which the fix writes out: that
+    step's copy gets mlflow and azureml-mlflow, the other steps keep v1's exactly.  The run
+    configuration's environment is the user's: its step carries the TODO that asks for mlflow."""
+    program = PIPELINE if runconfig else PIPELINE.replace("    runconfig=run_config,\n", "")
+    script = project(tmp_path, program, "pipeline.py")
+    (tmp_path / "src" / "train.py").write_text("from azureml.core import Run\nrun = Run.get_context()\nrun.log('loss', 0.1)\n")
+    report = fix(script)
+    migrated = script.read_text()
+    todo = "# TODO(azureml-v2): AML003 train.py logs with MLflow once migrated: add mlflow and azureml-mlflow"
+    assert (todo in migrated) is runconfig, report
+    assert migrated.count("logs with MLflow once migrated") == (1 if runconfig else 0)
+    records = execute(script)
+    job = next(r for r in records if r["operation"] == "jobs.create_or_update")
+    assert job["valid"] and job["rest_error"] is None, job
+    if not runconfig:
+        pips = {name: next(d for d in step["component"]["environment"]["conda_file"]["dependencies"] if isinstance(d, dict))
+                for name, step in job["job"]["jobs"].items()}
+        assert pips == {"train_step": {"pip": ["azureml-defaults", "mlflow", "azureml-mlflow"]},
+                        "score_step": {"pip": ["azureml-defaults"]}, "eval_step": {"pip": ["azureml-defaults"]}}, pips
+    before = script.read_bytes()
+    fix(script)
+    assert script.read_bytes() == before

@@ -614,11 +614,12 @@ def test_an_experiment_name_computed_by_a_call_or_a_lookup_is_left(tmp_path: Pat
     ("print('training')\n", False),
 ])
 @pytest.mark.parametrize("environment", [", environment=env", "", ", environment=None"])
-def test_the_environment_of_a_job_whose_script_logs_is_told_to_add_mlflow(tmp_path: Path, script: str,
-                                                                        todo: bool, environment: str) -> None:
-    """The script's own fix moves its logging to MLflow and says so there; the job's environment,
-    written here (v1's default one, without an environment), would otherwise not install mlflow
-    and the job would stop at its import."""
+def test_the_environment_of_a_job_whose_script_logs_gets_mlflow_or_asks_for_it(tmp_path: Path, script: str,
+                                                                              todo: bool, environment: str) -> None:
+    """The script's own fix moves its logging to MLflow; the job's environment would otherwise
+    not install mlflow and the job would stop at its import.  v1's default one, which the fix
+    writes out, gets mlflow and azureml-mlflow; one built from a conda file without them gets the
+    TODO (which holds the script's logging, see test_fix_in_job)."""
     program = project(tmp_path, f"""\
         from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
         ws = Workspace.from_config()
@@ -631,7 +632,10 @@ def test_the_environment_of_a_job_whose_script_logs_is_told_to_add_mlflow(tmp_pa
     text = program.read_text()
     wanted = ("# TODO(azureml-v2): AML002 train.py logs with MLflow once migrated: add mlflow and azureml-mlflow "
               "to this job's environment\nconfig = command(")
-    assert (wanted in text) is todo, report
+    default = environment != ", environment=env"
+    assert (wanted in text) is (todo and not default), report
+    assert ("environment=V1_DEFAULT_ENVIRONMENT_MLFLOW)" in text) is (todo and default), text
+    assert ('"pip": ["azureml-defaults", "mlflow", "azureml-mlflow"]' in text) is (todo and default), text
     assert "AML002 fixed" in report
     fix(program)
     assert program.read_text() == text

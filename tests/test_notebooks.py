@@ -34,7 +34,8 @@ _SOURCE_KEY = re.compile(r'"source"\s*:\s*')
 def _workspace(tmp_path: Path, name: str) -> Path:
     shutil.copy(NOTEBOOKS / name, tmp_path / name)
     (tmp_path / "config.json").write_text(CONFIG_JSON)
-    (tmp_path / "pytorch-env.yml").write_text(CONDA_YML)
+    # the job's environment has mlflow: the script the notebook writes moves to MLflow with its submit
+    (tmp_path / "pytorch-env.yml").write_text(CONDA_YML.replace("  - pip\n", "  - pip\n  - pip:\n    - azureml-mlflow\n"))
     (tmp_path / "src").mkdir()
     return tmp_path / name
 

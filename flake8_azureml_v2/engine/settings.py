@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,3 +29,8 @@ class Settings:
     # Set with it: where in that file a call naming it still stands once this run has fixed the file
     # (``cell 5:1``), or None when none is left: that call runs the program as it was written for.
     unmigrated_launcher: str | None = None
+    # Set with it: the file name it is written to, that file's program as this run leaves it, and
+    # how a message names one of that program's lines.
+    written_as: str | None = None
+    launcher_text: str | None = None
+    launcher_line_name: Callable[[int], str] | None = None

@@ -24,7 +24,8 @@ from ..engine.fixing.specs import Argument, Build, CallSpec, Drop, Keep, Map, Re
 from ..engine.names import Ref
 from ..rules.aml009_estimator import ESTIMATORS
 from . import commandline, estimator_step, hyperdrive
-from ._defaults import DEFAULT_ENVIRONMENT, V1_CPU_IMAGE, default_environment
+from ._defaults import V1_CPU_IMAGE, default_environment, default_environment_name
+from ._job_logging import MLFLOW_PACKAGES, needs_mlflow, script_logs
 from ._once import read_once
 from ._todo import add_todo
 from .script_run_config import compute_name, environment
@@ -179,7 +180,15 @@ MLFLOW_TODO = "the environment has the listed packages and azureml-defaults only
 
 
 def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> str:
+    """The job's environment; one written here gets mlflow when the script logs with it once
+    migrated, any other the TODO that holds the script's logging (job_logging)."""
     given = {p: arguments[p] for p in _ENVIRONMENT_PARTS if p in arguments}
+    script = known_str(ctx, arguments["entry_script"].node)
+    folder = known_str(ctx, arguments["source_directory"].node) if "source_directory" in arguments else None
+    logs = script_logs(ctx, folder, script)
+    if logs and script is not None and ("environment_definition" in given or "user_managed" in given
+                                        or "conda_dependencies_file" in given):
+        add_todo(ctx, rewrite, ctx.statement_of(rewrite.node), CODE, needs_mlflow(script))
     if "environment_definition" in given:
         if len(given) > 1:
             rewrite.notes.append("environment_definition= wins over the other environment arguments, as in v1")
@@ -198,11 +207,14 @@ def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewri
     conda = _listed(given.get("conda_packages"))
     pip = [*pins, *_listed(given.get("pip_packages"))]
     if not conda and not pip and "custom_docker_image" not in given and "use_gpu" not in given:
-        rewrite.helpers.update(default_environment(CODE))
-        return DEFAULT_ENVIRONMENT
+        rewrite.helpers.update(default_environment(CODE, mlflow=logs))
+        return default_environment_name(logs)
     python = "3.6.2" if pins else "3.8.13"
     if not any("mlflow" in package for package in [*conda, *pip]):
-        add_todo(ctx, rewrite, ctx.statement_of(rewrite.node), CODE, MLFLOW_TODO)
+        if logs:
+            pip.extend(py_str(package) for package in MLFLOW_PACKAGES)
+        else:
+            add_todo(ctx, rewrite, ctx.statement_of(rewrite.node), CODE, MLFLOW_TODO)
     dependencies = [py_str(f"python={python}"), *conda, "{" + f'"pip": [{", ".join([py_str("azureml-defaults"), *pip])}]' + "}"]
     conda_file = ('{"name": "project_environment", "channels": ["anaconda", "conda-forge"], '
                   f'"dependencies": [{", ".join(dependencies)}]}}')

@@ -25,7 +25,8 @@ from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding, Const, Instance
 from ..v1api import is_subtype
 from . import commandline, step_kinds
-from ._defaults import DEFAULT_ENVIRONMENT, default_environment
+from ._defaults import default_environment, default_environment_name
+from ._job_logging import environment_todo, script_logs
 
 PYTHON_SCRIPT_STEP = "azureml.pipeline.steps.PythonScriptStep"
 RUN_CONFIGURATION = "azureml.core.RunConfiguration"
@@ -172,13 +173,16 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     compute = compute_source(values["compute_target"], ctx, consumes) if "compute_target" in values else None
     helpers: dict[str, str] = {}
     todos: list[str] = []
+    logs = script_logs(ctx, folder, script)
     if "runconfig" in values:
         environment, target = run_configuration_settings(values["runconfig"], ctx, binding.node.lineno,  # type: ignore[attr-defined]
                                                          consumes, todos)
         compute = compute or target  # the step's own compute_target wins over rc.target
+        if logs:
+            todos.append(environment_todo("AML003", script))
     else:  # v1 ran the step in its default environment: written out once for the module
-        environment = DEFAULT_ENVIRONMENT
-        helpers = default_environment("AML003")
+        environment = default_environment_name(logs)
+        helpers = default_environment("AML003", mlflow=logs)
     if compute is None:
         raise ValueError("the step has no compute_target" + (" and its runconfig's target is 'local'"
                                                               if "runconfig" in values else ""))

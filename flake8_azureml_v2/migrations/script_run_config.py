@@ -9,7 +9,6 @@ or ``.target = ...`` after the call fold into it.
 from __future__ import annotations
 
 import ast
-import re
 import shlex
 from collections.abc import Iterator
 
@@ -35,10 +34,10 @@ from ..engine.names import Binding, Const, Instance
 from ..v1api import is_subtype
 from . import commandline, compute_target, distribution, hyperdrive, hyperdrive_step, runconfig
 from ._common import attribute_path, workspace_binding
-from ._defaults import DEFAULT_ENVIRONMENT, default_environment
+from ._defaults import default_environment, default_environment_name
+from ._job_logging import environment_has_mlflow, environment_todo, script_logs
 from ._once import read_once
 from .injob._shared import is_pure
-from .injob.run_get_context import ENVIRONMENT_TODO
 
 SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
 COMPUTE_TARGET = "azureml.core.ComputeTarget"
@@ -89,34 +88,28 @@ def _local_todo(argument: Argument) -> None:
     argument.rewrite.todos.append(LOCAL_TODO)
 
 
-# A job script that logs through the v1 run moves to MLflow when it is migrated (or has, and says
-# so in its own TODO).  One that used MLflow in v1 already ran where mlflow was installed.
-_LOGS = re.compile(r"\bget_context\(\)[\s\S]*\.log(?:_list|_row|_table|_image)?\(|" + re.escape(ENVIRONMENT_TODO))
-MLFLOW_ENVIRONMENT_TODO = ("# TODO(azureml-v2): AML002 {script} logs with MLflow once migrated: add mlflow and "
-                           "azureml-mlflow to this job's environment")
-
-
 def _mlflow_todo(argument: Argument) -> None:
-    """The environment a job's script will log with MLflow in needs mlflow and azureml-mlflow;
-    said where the environment is given, when the script is a file the fix can read: in its
-    folder, or else beside the launcher (which may copy it to a folder made at run time)."""
+    """An environment this fix did not write, of a job whose script logs with MLflow once
+    migrated: said where the environment is given (job_logging)."""
     ctx, siblings = argument.ctx, argument.siblings
     script = known_str(ctx, siblings["script"].node) if "script" in siblings else None
     folder = known_str(ctx, siblings["source_directory"].node) if "source_directory" in siblings else None
-    if script is None:
+    if script is None or not script_logs(ctx, folder, script):
         return
-    try:
-        text = commandline.script_text(ctx, folder, script)
-        if text is None and folder is not None:
-            text = commandline.script_text(ctx, None, script)
-    except Refused:
-        return
-    if text is None or not _LOGS.search(text):
-        return
-    todo = MLFLOW_ENVIRONMENT_TODO.format(script=script)
+    todo = environment_todo("AML002", script)
     statement = ctx.statement_of(ctx.parent(argument.node) or argument.node)
     argument.rewrite.edits.append(statements.insert_before(ctx.locator, statement, [todo]))
     argument.rewrite.todos.append(todo)
+
+
+def _default_environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> str:
+    """v1's default environment, written out; with mlflow when the script logs with it once migrated."""
+    script = arguments.get("script")
+    folder = arguments.get("source_directory")
+    logs = script is not None and script_logs(ctx, known_str(ctx, folder.node) if folder is not None else None,
+                                              known_str(ctx, script.node))
+    rewrite.helpers.update(default_environment("AML002", mlflow=logs))
+    return default_environment_name(logs)
 
 
 def _is_none(node: ast.expr, ctx: FixContext) -> bool:
@@ -134,14 +127,13 @@ def environment(argument: Argument) -> str:
     """A v1 environment the program builds is migrated with it (its rewrite comes along);
     ``environment=None`` is v1's default environment."""
     if _is_none(argument.node, argument.ctx):
-        argument.rewrite.helpers.update(default_environment("AML002"))
-        _mlflow_todo(argument)
-        return DEFAULT_ENVIRONMENT
+        return _default_environment(argument.siblings, argument.ctx, argument.rewrite)
     if isinstance(argument.value, Const):
         _mlflow_todo(argument)
         return argument.text
     if isinstance(argument.value, Instance) and argument.value.type == ENVIRONMENT:
-        _mlflow_todo(argument)
+        if not environment_has_mlflow(argument.node, argument.ctx):
+            _mlflow_todo(argument)
         if isinstance(argument.node, ast.Name):
             if argument.ctx.may_hold_another_value(argument.node):
                 raise Refused(f"`{argument.node.id}` may also hold something other than an environment",
@@ -167,14 +159,16 @@ def inputs_and_outputs(arguments: dict[str, Argument], ctx: FixContext, rewrite:
     """The inputs and outputs the command line binds, after the other arguments.  The
     trial of a pipeline's sweep leaves its data to the pipeline, which binds it."""
     _, line = _translated(arguments, ctx, rewrite)
-    if "script" in arguments and not {"environment", "run_config"} & set(arguments):
-        _mlflow_todo(arguments["script"])  # v1's default environment, written out, has no mlflow either
     built = []
     if line.datasets or line.parameters or line.upstream:
         with_paths = hyperdrive_step.trial_data(rewrite.binding, ctx) is None
         built.append(f"inputs={commandline.dict_source(line.input_declarations(with_paths=with_paths))}")
     if line.outputs:
         built.append(f"outputs={commandline.dict_source(line.outputs)}")
+    if not {"environment", "run_config"} & set(arguments):  # v1 ran it in its default environment
+        built.append(f"environment={_default_environment(arguments, ctx, rewrite)}")
+    elif "run_config" in arguments and "script" in arguments:
+        _mlflow_todo(arguments["script"])  # the run configuration's environment
     return built
 
 
@@ -311,10 +305,9 @@ SPEC = CallSpec(
     },
     folds=(Fold(("run_config", "environment"), "environment", attribute="environment"),
            Fold(("run_config", "target"), "compute_target", attribute="compute")),
-    defaults=(Default("environment", DEFAULT_ENVIRONMENT, unless=("run_config",),
-                      helpers=default_environment("AML002")),
-              # v1 ran a config without a target locally; v2 would send the job to serverless compute
-              Default("compute", py_str("local"), LOCAL_DEFAULT_TODO, unless=("compute_target", "run_config"))),
+    # v1 ran a config without a target locally; v2 would send the job to serverless compute.  (v1's
+    # default environment is written by ``finish``: it depends on the script.)
+    defaults=(Default("compute", py_str("local"), LOCAL_DEFAULT_TODO, unless=("compute_target", "run_config")),),
     produces="job",
     todo_prefix="TODO(azureml-v2): AML002",
     finish=inputs_and_outputs,

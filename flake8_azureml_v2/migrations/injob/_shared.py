@@ -220,12 +220,16 @@ def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflo
     elif mlflow and unit.refusal is None:
         held = held_by_launcher(ctx)
         unseen = unseen_v1_launcher(ctx) if held is None else None
+        lacking = without_mlflow(ctx) if held is None and unseen is None else None
         if held is not None:
             unit.refuse(f"{held}, whose environment was made without mlflow (and a v1 HyperDrive ranks the v1 "
                         "run's metrics): migrate the launcher first", RefusalKind.DATA_FLOW)
         elif unseen is not None:
             unit.refuse(f"{unseen}: its environment may have no mlflow (and a v1 HyperDrive ranks the v1 run's "
                         "metrics): migrate that launcher first", RefusalKind.DATA_FLOW)
+        elif lacking is not None:
+            unit.refuse(f"{lacking}: add mlflow and azureml-mlflow to that environment, delete the TODO, and fix "
+                        "this script again", RefusalKind.DATA_FLOW)
     return unit
 
 
@@ -242,6 +246,41 @@ def unseen_v1_launcher(ctx: FixContext) -> str | None:
             f"{line_ref(reads[0].lineno)}, which only a v1 job fills)")
 
 
+def refuse_if_metrics_read(ctx: FixContext, unit: Rewrite, becomes: str) -> bool:
+    """Refuse moving a value out of the run's metrics (``becomes``: what MLflow keeps it as) while
+    something reads them back: v1's ``run.get_metrics()`` returned it, MLflow's metrics do not."""
+    from .metrics_readers import metrics_reader
+
+    reader = metrics_reader(ctx)
+    if reader is None:
+        return False
+    unit.refuse(f"{reader} reads the run's metrics (get_metrics()), where v1 kept this value; MLflow keeps it as "
+                f"{becomes}, which they do not hold: read it there by hand, then fix", RefusalKind.DATA_FLOW)
+    return True
+
+
+def without_mlflow(ctx: FixContext) -> str | None:
+    """``its launcher <file>:<line> gives it an environment ...``, when this run migrated that
+    launcher with an environment it did not write, which may have no mlflow (its TODO says so)."""
+    from .launchers import launcher_without_mlflow
+
+    launcher = launcher_without_mlflow(ctx)
+    if launcher is None:
+        return None
+    return (f"its launcher {_where(ctx, launcher)}:{launcher.label or launcher.line} runs it in an environment this "
+            "fix did not write, which may have no mlflow (the TODO there)")
+
+
+def _where(ctx: FixContext, launcher: object) -> str:
+    """The launcher's file, relative to the script's folder."""
+    here = getattr(ctx.analysis.context, "path", None)
+    orchestrator = launcher.orchestrator  # type: ignore[attr-defined]
+    try:
+        return os.path.relpath(orchestrator, os.path.dirname(here)) if here else orchestrator.name
+    except ValueError:  # another drive
+        return str(orchestrator)
+
+
 def held_by_launcher(ctx: FixContext) -> str | None:
     """``its launcher <file>:<line> still runs it with v1``, when one does (as this run leaves it)."""
     # (imported here: it reads the launchers, and only a unit that needs the answer asks)
@@ -250,11 +289,7 @@ def held_by_launcher(ctx: FixContext) -> str | None:
     launcher = v1_launcher(ctx)
     if launcher is None:
         return None
-    here = getattr(ctx.analysis.context, "path", None)
-    try:
-        where = os.path.relpath(launcher.orchestrator, os.path.dirname(here)) if here else launcher.orchestrator.name
-    except ValueError:  # another drive
-        where = str(launcher.orchestrator)
+    where = _where(ctx, launcher)
     if not launcher.named:
         return f"the v1 job at {where}:{launcher.label or launcher.line} may run it (its script is named only at run time)"
     return f"its launcher {where}:{launcher.label or launcher.line} still runs it with v1"
@@ -447,10 +482,12 @@ _MLFLOW_NAME_CHAR = re.compile(r"[/\w.\- ]")
 _FIELD = re.compile(r"\{[^{}]*\}|%[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
 
 
-def refuse_rejected_name(unit: Rewrite, name: ast.expr, what: str = "metric or tag name") -> bool:
-    """Refuse ``unit`` (and say so) when the literal text of ``name`` holds a character MLflow
-    rejects: ``run.log("Accuracy @1", ...)`` worked in v1 and raises in MLflow."""
-    for text in _literal_parts(name):
+def refuse_rejected_name(ctx: FixContext, unit: Rewrite, name: ast.expr, what: str = "metric or tag name") -> bool:
+    """Refuse ``unit`` (and say so) when the text of ``name`` that this program shows holds a
+    character MLflow rejects: ``run.log("Accuracy @1", ...)`` worked in v1 and raises in MLflow.
+    A variable is read through the literals it is given or loops over (``name = "R^2"``, ``for k, v
+    in {"R^2": 0.8}.items()``); a name known only at run time is not."""
+    for text in _literal_parts(name, ctx):
         bad = next((c for c in _FIELD.sub("", text) if not _MLFLOW_NAME_CHAR.fullmatch(c)), None)
         if bad is not None:
             where = " on Windows and before 2.16" if bad == ":" else ""
@@ -459,14 +496,67 @@ def refuse_rejected_name(unit: Rewrite, name: ast.expr, what: str = "metric or t
     return False
 
 
-def _literal_parts(node: ast.expr) -> list[str]:
-    """The literal text a name expression is built from (format templates and f-string parts)."""
+def _literal_parts(node: ast.expr, ctx: FixContext, depth: int = 0) -> list[str]:
+    """The literal text a name expression is built from (format templates, f-string parts, and
+    the literals a variable in it is given)."""
+    if depth > 4:
+        return []
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
+    if isinstance(node, ast.Name):  # the binding that reaches it, where one is known; else every one of the name
+        reaching = ctx.binding_of(node) if isinstance(node.ctx, ast.Load) else None
+        bindings = [reaching] if reaching is not None else ctx.bindings_named(node.id)
+        return [text for binding in bindings for value in _given(binding, node.id, ctx)
+                for text in _literal_parts(value, ctx, depth + 1)]
     if isinstance(node, ast.JoinedStr):
-        return [v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+        return [text for part in node.values
+                for text in _literal_parts(part.value if isinstance(part, ast.FormattedValue) else part, ctx, depth + 1)]
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
-        return _literal_parts(node.func.value)
+        return _literal_parts(node.func.value, ctx, depth + 1)
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
-        return [*_literal_parts(node.left), *(_literal_parts(node.right) if isinstance(node.op, ast.Add) else [])]
+        right = _literal_parts(node.right, ctx, depth + 1) if isinstance(node.op, ast.Add) else []
+        return [*_literal_parts(node.left, ctx, depth + 1), *right]
     return []
+
+
+def _given(binding: Binding, name: str, ctx: FixContext) -> list[ast.expr]:
+    """The expressions a binding of ``name`` gives it: the value assigned, or the items a loop
+    takes it from (a literal list or tuple, a literal dict's keys, a variable holding one)."""
+    statement = binding.node
+    if isinstance(statement, ast.Assign):
+        return [statement.value] if any(isinstance(t, ast.Name) and t.id == name for t in statement.targets) else []
+    if isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        return [statement.value] if isinstance(statement.target, ast.Name) else []
+    if isinstance(statement, (ast.For, ast.comprehension)):
+        target = statement.target
+        if isinstance(target, ast.Name):
+            return _items(statement.iter, ctx)
+        position = next((i for i, t in enumerate(getattr(target, "elts", [])) if isinstance(t, ast.Name) and t.id == name),
+                        None)
+        return [] if position is None else [pair.elts[position] for pair in _items(statement.iter, ctx)
+                                              if isinstance(pair, ast.Tuple) and position < len(pair.elts)]
+    return []
+
+
+def _items(node: ast.expr, ctx: FixContext) -> list[ast.expr]:
+    """What iterating ``node`` yields, where the program shows it (``.items()``: key-value pairs)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("items", "keys"):
+        keys = [k for value in _values(node.func.value, ctx) if isinstance(value, ast.Dict) for k in value.keys if k]
+        if node.func.attr == "keys":
+            return keys
+        return [ast.Tuple(elts=[key, ast.Constant(None)], ctx=ast.Load()) for key in keys]
+    found: list[ast.expr] = []
+    for value in _values(node, ctx):
+        if isinstance(value, ast.Dict):
+            found.extend(k for k in value.keys if k is not None)
+        elif isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+            found.extend(value.elts)
+    return found
+
+
+def _values(node: ast.expr, ctx: FixContext) -> list[ast.expr]:
+    """``node``, or the values a variable is assigned in this program."""
+    if not isinstance(node, ast.Name):
+        return [node]
+    return [b.node.value for b in ctx.bindings_named(node.id)
+            if isinstance(b.node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.id for t in b.node.targets)]

@@ -4,7 +4,9 @@ A script whose logging moves to MLflow imports mlflow; a v1 launcher's environme
 (an Estimator's pip_packages, a conda file written for v1) was made without it, and a
 v1 HyperDrive reads its primary metric from the v1 run.  So while a launcher in the
 project still starts the script through v1 (as this run leaves it: launchers are fixed
-first, see runner.fixing_order), the script's logging stays v1 with it.
+first, see runner.fixing_order), the script's logging stays v1 with it.  So it does while a
+launcher this fix migrated runs it in an environment it did not write: the TODO written there
+(job_logging) asks for mlflow until someone adds it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ...engine.fixing.arguments import known_str
 from ...engine.fixing.rewrite import FixContext
 from ...engine.source import SourceError, SourceText, decode, parse
 from ...v1api import SCRIPT_PARAMETERS, SURFACE
+from .._job_logging import ANY_TODO, TODO_BYTES, todo_naming
 from .input_datasets import about_this_script, launcher_text
 
 # A file holding one of these is fixed after the others of a run (runner.fixing_order).
@@ -40,15 +43,74 @@ def v1_launcher(ctx: FixContext) -> project.ScriptReference | None:
     return None if found is not None and found.orchestrator == writer else found
 
 
-def _find(path: Path, settings: object) -> project.ScriptReference | None:
+NEWLINE = "\n"
+
+
+def launcher_without_mlflow(ctx: FixContext) -> project.ScriptReference | None:
+    """A launcher of this script that this fix migrated with an environment it did not write:
+    the TODO there (job_logging) asks for mlflow, which the job needs once the script logs with it."""
+    settings = getattr(ctx.analysis.context, "settings", None)
+    writer, text = getattr(settings, "named_in", None), getattr(settings, "launcher_text", None)
+    written_as = getattr(settings, "written_as", None)
+    if writer is not None and text is not None and written_as:  # a file a notebook writes: its cells as fixed
+        found = todo_naming(written_as).search(text)
+        if found is not None:
+            line = text.count(NEWLINE, 0, found.start()) + 1
+            name = settings.launcher_line_name  # type: ignore[union-attr]
+            return project.ScriptReference(writer, line, "script", label=name(line) if name is not None else None)
+    return about_this_script(ctx, "launcher_without_mlflow", _asking_for_mlflow)
+
+
+def _asking_for_mlflow(path: Path, settings: object) -> project.ScriptReference | None:
+    """Its v1 launcher as this run fixed it, or a file of the project that holds the TODO (a
+    launcher an earlier run migrated, which the project index, made of v1 calls, no longer sees)."""
+    todo = todo_naming(path.name)
+    for reference in _references(path, settings):
+        text = launcher_text(reference, same_line=False)
+        found = todo.search(text) if text is not None else None
+        if found is not None:
+            line = text.count(NEWLINE, 0, found.start()) + 1  # type: ignore[union-attr]
+            return reference if reference.label is not None else replace(reference, line=_line_as_read(reference, text, line))  # type: ignore[arg-type]
+    key = (project.root_for(path, settings), getattr(settings, "exclude", ()))  # type: ignore[arg-type]
+    if key not in _ASKING:  # every TODO of the project, read once
+        _ASKING[key] = _todos_of(path, settings)
+    return next((reference for reference in _ASKING[key].get(path.name, ()) if reference.orchestrator != path), None)
+
+
+def _todos_of(path: Path, settings: object) -> dict[str, list[project.ScriptReference]]:
+    found: dict[str, list[project.ScriptReference]] = {}
+    for candidate, data in project.texts_mentioning(path, settings, (".py", ".ipynb"), TODO_BYTES):  # type: ignore[arg-type]
+        try:
+            programs = list(project.READERS[candidate.suffix](candidate, data))
+        except (KeyError, ValueError, UnicodeDecodeError):
+            continue
+        for number, program in enumerate(programs):
+            text, name = (program, None) if isinstance(program, str) else program
+            for todo in ANY_TODO.finditer(text):
+                line = text.count(NEWLINE, 0, todo.start()) + 1
+                script = os.path.basename(todo.group(1).replace("\\", "/"))
+                found.setdefault(script, []).append(project.ScriptReference(
+                    candidate, line, "script", label=name(line) if name is not None else None, program=number))
+    return found
+
+
+_ASKING: dict[tuple[Path, tuple[str, ...]], dict[str, list[project.ScriptReference]]] = {}
+project.PROJECT_CACHES.append(_ASKING)
+
+
+def _references(path: Path, settings: object) -> list[project.ScriptReference]:
+    """The calls of the project that run ``path``, or that may."""
     try:
         index = project.index_for(path, settings, SURFACE)  # type: ignore[arg-type]
         # with no launcher known to run this script, the nearest that may run it hold it as surely
-        references = (list(index.references_to(path)) or _nearest(path, list(index.references_to(path, loose=True)))
-                      or _copying(path, index))
+        return (list(index.references_to(path)) or _nearest(path, list(index.references_to(path, loose=True)))
+                or _copying(path, index))
     except (OSError, ValueError):
-        return None
-    for reference in references:
+        return []
+
+
+def _find(path: Path, settings: object) -> project.ScriptReference | None:
+    for reference in _references(path, settings):
         text = launcher_text(reference, same_line=False)  # any call of that program may still run it
         line = _runs_with_v1(text, reference, path.name, settings) if text is not None else None
         if line is not None:  # named by the call that still runs it (not one of the file's migrated ones)
@@ -252,3 +314,4 @@ def _calls_v1_with(text: str, reference: project.ScriptReference, script: str, s
         if any(name is not None and os.path.basename(name.replace("\\", "/")) == script for name in names):
             return site.node.lineno
     return None
+

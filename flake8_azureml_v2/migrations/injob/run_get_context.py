@@ -9,7 +9,7 @@ from ... import notebooks
 from ...engine.findings import RefusalKind, line_ref
 from ...engine.fixing import statements
 from ...engine.fixing.imports import import_handlers
-from ...engine.fixing.rewrite import FixContext, Rewrite
+from ...engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ...engine.names import Ref
 from ._shared import MLFLOW, MLFLOW_USES, RUN_GET_CONTEXT, held_by_launcher, is_pure, remove_statement, replace
 
@@ -143,6 +143,11 @@ def kept_reason(ctx: FixContext, call: ast.Call, logs: bool) -> tuple[str, Refus
     if _must_run_in_a_job(call):
         return (("with allow_offline= other than True, v1 raised where no job runs the script; MLflow would "
                  "start a local run of its own there instead: keep that check by hand, then fix"), RefusalKind.NOT_YET)
+    offline = _tests_offline(ctx, call)
+    if offline is not None:
+        return ((f"{line_ref(offline.lineno)} tells v1's offline run (`{snippet(ctx.locator, offline)}`) from a job's, "
+                 "which no MLflow run can be: keep that branch by hand (a v2 job sets MLFLOW_RUN_ID), then fix"),
+                RefusalKind.NOT_YET)
     guard = _optional_import(ctx, call)
     if guard is not None:
         return ((f"the program runs on without azureml-core (the `try` at {line_ref(guard.lineno)} catches the "
@@ -151,6 +156,21 @@ def kept_reason(ctx: FixContext, call: ast.Call, logs: bool) -> tuple[str, Refus
                  "have; remove the check by hand, then fix"), RefusalKind.DATA_FLOW)
     outside = outside_a_job(ctx, logs)
     return (outside, RefusalKind.NOT_YET) if outside is not None else None
+
+
+def _tests_offline(ctx: FixContext, call: ast.Call) -> ast.expr | None:
+    """An expression over the run that names v1's offline run (``run.id.startswith("OfflineRun")``,
+    ``type(run).__name__ == "_OfflineRun"``): outside a job v1 handed the script such a run, and
+    the script takes another branch there."""
+    binding = ctx.assigned_binding(call)
+    for use in binding.uses if binding is not None else ():
+        expression: ast.AST = use
+        while isinstance(ctx.parent(expression), ast.expr):
+            expression = ctx.parent(expression)  # type: ignore[assignment]
+        if any(isinstance(node, ast.Constant) and isinstance(node.value, str) and "offline" in node.value.lower()
+               for node in ast.walk(expression)):
+            return expression  # type: ignore[return-value]
+    return None
 
 
 def held_run(ctx: FixContext, receiver: ast.expr) -> str | None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from ...engine.findings import RefusalKind
 from ...engine.fixing.rewrite import FixContext, Rewrite
 from ._shared import (
+    refuse_if_metrics_read,
     LOG_HELPER,
     bind,
     delete_argument,
@@ -38,7 +39,7 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     if name is None or value is None:
         unit.refuse("run.log() without both a name and a value")
         return
-    if refuse_rejected_name(unit, name):
+    if refuse_rejected_name(ctx, unit, name):
         return
     drop(unit, bound, "description")
     kind = value_kind(ctx, value)
@@ -52,6 +53,8 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
             unit.refuse(f"a string may be logged under this name more than once ({repeats}): v1 kept every value, "
                         "an MLflow tag keeps only the last")
             return
+        if refuse_if_metrics_read(ctx, unit, "a tag"):
+            return
         unit.description = "run.log() of a string -> mlflow.set_tag()"
         function = "mlflow.set_tag"
     elif isinstance(value, _NOT_A_METRIC) or (isinstance(value, ast.Constant) and kind is None):
@@ -61,6 +64,8 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     elif kind in (NUMBER, BOOL):  # MLflow logs a bool as 1.0 or 0.0, a metric like v1's
         function = "mlflow.log_metric"
     else:
+        if refuse_if_metrics_read(ctx, unit, "a tag when it is not a number"):
+            return
         if not use_log_helper(ctx, unit):
             return
         function, name_keyword = LOG_HELPER, "name"

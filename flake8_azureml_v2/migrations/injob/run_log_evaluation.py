@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ...engine.fixing.rewrite import FixContext, Rewrite
 from ...rules.aml039_run_log_evaluation import METHODS
-from ._shared import new_unit, run_calls
+from ._shared import new_unit, refuse_if_metrics_read, run_calls
 from .run_log_table import as_json_artifact
 
 
@@ -16,5 +16,6 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
     for method in METHODS:
         for site in run_calls(ctx, method):
             unit = new_unit(ctx, site, "AML039", f"run.{method}() -> mlflow.log_dict() as '<name>.json'")
-            as_json_artifact(ctx, unit, site.node, "value")
+            if not refuse_if_metrics_read(ctx, unit, "an artifact '<name>.json'"):
+                as_json_artifact(ctx, unit, site.node, "value")
             yield unit

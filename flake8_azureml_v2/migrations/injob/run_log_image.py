@@ -9,6 +9,7 @@ from ...engine.fixing.rewrite import FixContext, Rewrite
 from ...engine.fixing.symbols import symbol
 from ...engine.names import Ref
 from ._shared import (
+    refuse_if_metrics_read,
     bind,
     describe,
     drop,
@@ -115,7 +116,8 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
     ``run.log_image(name, plot=plt)`` -> ``mlflow.log_figure(plt.gcf(), f'{name}.png')``."""
     for site in run_calls(ctx, "log_image"):
         unit = new_unit(ctx, site, "AML016", "run.log_image() -> mlflow")
-        _rewrite(ctx, unit, site.node)
+        if not refuse_if_metrics_read(ctx, unit, "an artifact"):
+            _rewrite(ctx, unit, site.node)
         yield unit
 
 

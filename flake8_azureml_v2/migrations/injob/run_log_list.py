@@ -39,7 +39,7 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     if name is None or values is None:
         unit.refuse("run.log_list() without both a name and a list")
         return
-    if refuse_rejected_name(unit, name, "metric name"):
+    if refuse_rejected_name(ctx, unit, name, "metric name"):
         return
     if not isinstance(statement, ast.Expr) or not owns_its_lines(ctx, statement):
         unit.refuse("run.log_list() is not a statement of its own, so it cannot become a loop")

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ...engine.fixing.rewrite import FixContext, Rewrite
 from ._shared import (
+    refuse_if_metrics_read,
     ROW_HELPER,
     describe,
     file_name,
@@ -46,7 +47,7 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     if name is None or not columns:
         unit.refuse("run.log_row() without a name or without columns")
         return
-    if refuse_rejected_name(unit, name, "metric name"):
+    if refuse_rejected_name(ctx, unit, name, "metric name"):
         return
     if not is_pure(description):
         unit.refuse("description= is computed by a call; dropping it would skip that call")
@@ -78,7 +79,8 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run.log_row('fold', auc=a)`` -> ``mlflow.log_metrics({'fold.auc': a})``."""
     for site in run_calls(ctx, "log_row"):
         unit = new_unit(ctx, site, "AML014", "run.log_row() -> mlflow.log_metrics() with '<name>.<column>' keys")
-        _rewrite(ctx, unit, site.node)
+        if not refuse_if_metrics_read(ctx, unit, "metrics named '<name>.<column>'"):
+            _rewrite(ctx, unit, site.node)
         yield unit
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ...engine.fixing.rewrite import FixContext, Rewrite
 from ._shared import (
+    refuse_if_metrics_read,
     bind,
     describe,
     drop,
@@ -49,6 +50,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run.log_table(name, columns)`` -> ``mlflow.log_dict(columns, f'{name}.json')``."""
     for site in run_calls(ctx, "log_table"):
         unit = new_unit(ctx, site, "AML015", "run.log_table() -> mlflow.log_dict() as '<name>.json'")
-        as_json_artifact(ctx, unit, site.node, "table")
+        if not refuse_if_metrics_read(ctx, unit, "an artifact '<name>.json'"):
+            as_json_artifact(ctx, unit, site.node, "table")
         yield unit
 

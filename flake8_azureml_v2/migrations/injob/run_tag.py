@@ -28,7 +28,7 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     if key is None:
         unit.refuse("run.tag() without a key")
         return
-    if refuse_rejected_name(unit, key, "tag name"):
+    if refuse_rejected_name(ctx, unit, key, "tag name"):
         return
     if refuse_if_tags_read(ctx, unit, call):
         return

@@ -1,0 +1,105 @@
+"""Whether a job's script logs through MLflow once migrated, and what its job's environment needs then.
+
+A script that logs through the v1 run moves to MLflow when it is migrated (or has, and says
+so in its own TODO).  Its job's environment then needs mlflow and azureml-mlflow
+(mapping.md 6), which v1's environments did not install.  An environment this fix writes
+itself gets them; any other carries the TODO below, and the script's logging stays v1
+while that TODO stands in its launcher (injob.launchers), since the job would stop at
+``import mlflow``.  One that used MLflow in v1 already ran where mlflow was installed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from ..engine.fixing.rewrite import FixContext
+from ..engine.fixing.specs import Refused
+from . import commandline
+from ._todo import PREFIX
+from .injob.run_get_context import ENVIRONMENT_TODO
+
+_LOGS = re.compile(r"\bget_context\(\)[\s\S]*\.log(?:_list|_row|_table|_image)?\(|" + re.escape(ENVIRONMENT_TODO))
+MLFLOW_PACKAGES = ("mlflow", "azureml-mlflow")
+_NEEDS = "logs with MLflow once migrated: add mlflow and azureml-mlflow to this job's environment"
+
+
+def script_logs(ctx: FixContext, folder: str | None, script: str | None) -> bool:
+    """The job script ``script`` (in ``folder``) is one this fix can read and it logs through the
+    v1 run: in its folder, or else beside the launcher (which may copy it to a folder made at run time)."""
+    if script is None:
+        return False
+    try:
+        text = commandline.script_text(ctx, folder, script)
+        if text is None and folder is not None:
+            text = commandline.script_text(ctx, None, script)
+    except Refused:
+        return False
+    return text is not None and _LOGS.search(text) is not None
+
+
+def needs_mlflow(script: str) -> str:
+    """What the TODO above a job says, whose environment this fix did not write and whose script logs."""
+    return f"{script} {_NEEDS}"
+
+
+def environment_todo(code: str, script: str) -> str:
+    """That TODO comment, for the rule ``code``."""
+    return f"# {PREFIX} {code} {needs_mlflow(script)}"
+
+
+# Any such TODO, with the script it names (a path as the launcher gave it).
+ANY_TODO = re.compile(re.escape(f"# {PREFIX} ") + r"AML\d{3} ([^\r\n]+?) " + re.escape(_NEEDS))
+TODO_BYTES = _NEEDS.encode()
+
+
+def todo_naming(script_name: str) -> re.Pattern[str]:
+    """The TODO of :func:`environment_todo`, for a script of this file name (in any folder)."""
+    return re.compile(re.escape(f"# {PREFIX} ") + r"AML\d{3} (?:\S*[/\\])?" + re.escape(f"{script_name} {_NEEDS}"))
+
+
+_FILES = (".yml", ".yaml", ".txt")
+
+
+def environment_has_mlflow(node: ast.expr, ctx: FixContext) -> bool:
+    """The environment variable ``node`` is built, in this program, with mlflow among its
+    packages: named where it is made or set (``env.python.conda_dependencies = cd``), in the
+    variables those statements read and the calls made on them (``cd.add_pip_package(...)``),
+    or in a conda or requirements file they name."""
+    binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
+    if binding is None:
+        return False
+    statements = [binding.node, *(_setting(use, ctx) for use in binding.uses)]
+    for statement in list(statements):
+        for name in ast.walk(statement.value) if isinstance(statement, ast.Assign) else ():
+            read = ctx.binding_of(name) if isinstance(name, ast.Name) else None
+            if read is not None and read is not binding:
+                statements.extend([read.node, *(_setting(use, ctx) for use in read.uses)])
+    texts = [ctx.locator.text(s) for s in statements if isinstance(s, ast.stmt)]
+    here = getattr(ctx.analysis.context, "path", None)
+    for statement in (s for s in statements if isinstance(s, ast.stmt) and here is not None):
+        for constant in ast.walk(statement):
+            if isinstance(constant, ast.Constant) and isinstance(constant.value, str) and constant.value.endswith(_FILES):
+                texts.append(_read(Path(here).parent / constant.value))
+    return any("mlflow" in text for text in texts)
+
+
+def _setting(use: ast.AST, ctx: FixContext) -> ast.stmt | None:
+    """The statement that sets an attribute of ``use`` (``env.docker.x = ...``) or calls a method
+    on it (``cd.add_pip_package(...)``); None for any other use."""
+    statement = ctx.statement_of(use)
+    parent = ctx.parent(use)
+    if isinstance(statement, ast.Assign) and isinstance(parent, ast.Attribute) and any(
+            target is parent or parent in ast.walk(target) for target in statement.targets):
+        return statement
+    if isinstance(statement, ast.Expr) and isinstance(parent, ast.Attribute) and statement.value is ctx.parent(parent):
+        return statement
+    return None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace") if path.stat().st_size < 1_000_000 else ""
+    except OSError:
+        return ""

@@ -1,0 +1,50 @@
+"""Where a job script's run metrics are read back (``run.get_metrics()``).
+
+v1 returned every value a script logged through the run among its metrics: strings,
+rows, tables and images too.  MLflow keeps those as tags and artifacts, which its
+metrics do not hold, so while something reads the metrics back such a value stays
+logged through v1 (the reader would lose it, or raise KeyError for it).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ...engine import project
+from ...engine.findings import line_ref
+from ...engine.fixing.rewrite import FixContext
+from .input_datasets import about_this_script
+
+_READS_METRICS = "get_metrics("
+_NEWLINE = "\n"
+
+
+def metrics_reader(ctx: FixContext) -> str | None:
+    """Where this script's run metrics are read back: in the script itself, or in a file of the
+    project that names it (its launcher, as v1 or as an earlier run migrated it)."""
+    read = ctx.text.find(_READS_METRICS)
+    if read >= 0:
+        return line_ref(ctx.text.count(_NEWLINE, 0, read) + 1)
+    return about_this_script(ctx, "metrics_reader", _reading_metrics)
+
+
+def _reading_metrics(path: Path, settings: object) -> str | None:
+    key = (project.root_for(path, settings), getattr(settings, "exclude", ()))  # type: ignore[arg-type]
+    if key not in _READERS:  # the project's files that read run metrics, read once
+        _READERS[key] = list(project.texts_mentioning(path, settings, (".py", ".ipynb"),  # type: ignore[arg-type]
+                                                      _READS_METRICS.encode()))
+    for candidate, data in _READERS[key]:
+        if candidate != path and path.name.encode() in data:
+            try:
+                where = os.path.relpath(candidate, path.parent)
+            except ValueError:  # another drive
+                where = str(candidate)
+            if candidate.suffix != ".py":
+                return where
+            return f"{where}:{data.count(_NEWLINE.encode(), 0, data.index(_READS_METRICS.encode())) + 1}"
+    return None
+
+
+_READERS: dict[tuple[Path, tuple[str, ...]], list[tuple[Path, bytes]]] = {}
+project.PROJECT_CACHES.append(_READERS)
