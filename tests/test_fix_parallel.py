@@ -114,3 +114,28 @@ def test_a_dataset_of_several_folders_is_not_widened_for_a_parallel_job(tmp_path
         tmp_path, "inputs=[data], output=output_dir", "would also process every other file in it",
         dataset='["https://acct.blob.core.windows.net/c/2024/", "https://acct.blob.core.windows.net/c/2025/"]')
     assert "ParallelRunStep(" in (tmp_path / "job.py").read_text()
+
+
+def test_a_step_whose_entry_script_logs_asks_for_mlflow_in_its_registered_environment(tmp_path: Path) -> None:
+    """The entry script logs through the v1 run; the step runs in a registered environment the fix
+    cannot see into, so the component carries the TODO that holds the script's logging."""
+    body = """\
+        batch_data = Dataset.File.from_files("https://example.com/batch/")
+        parallel_run_config = ParallelRunConfig(source_directory="./src", entry_script="batch_score.py",
+                                                error_threshold=10, output_action="append_row",
+                                                environment=batch_env, compute_target="cpu-cluster", node_count=2)
+        parallelrun_step = ParallelRunStep(name="batch-score", parallel_run_config=parallel_run_config,
+                                           inputs=[batch_data.as_named_input("batch_data")], output=output_dir)
+        """
+    script = project(tmp_path, HEADER + textwrap.dedent(body) + PIPELINE)
+    (tmp_path / "pyproject.toml").write_text("")  # one project: the script's fix finds the step's TODO
+    (tmp_path / "src" / "batch_score.py").write_text(
+        "from azureml.core import Run\n\ndef init():\n    pass\n\ndef run(batch):\n"
+        "    Run.get_context().log('rows', len(batch))\n    return batch\n")
+    report = fix(script)
+    migrated = script.read_text()
+    assert "AML052 fixed" in report, report
+    assert migrated.count("# TODO(azureml-v2): AML052 batch_score.py logs with MLflow once migrated") == 1, migrated
+    report = fix(tmp_path / "src" / "batch_score.py")
+    assert "Run.get_context().log('rows', len(batch))" in (tmp_path / "src" / "batch_score.py").read_text(), report
+    assert "runs it in an environment this fix did not write" in report, report

@@ -62,7 +62,7 @@ def todo_naming(script_name: str) -> re.Pattern[str]:
 _FILES = (".yml", ".yaml", ".txt")
 
 
-def environment_has_mlflow(node: ast.expr, ctx: FixContext) -> bool:
+def environment_has_mlflow(node: ast.expr | None, ctx: FixContext) -> bool:
     """The environment variable ``node`` is built, in this program, with mlflow among its
     packages: named where it is made or set (``env.python.conda_dependencies = cd``), in the
     variables those statements read and the calls made on them (``cd.add_pip_package(...)``),

@@ -23,6 +23,7 @@ from ..engine.fixing.specs import Refused
 from ..engine.names import Binding, Instance
 from . import commandline, data_inputs, data_outputs
 from ._common import absorbed_bindings
+from ._job_logging import environment_has_mlflow, environment_todo, script_logs
 from ._todo import PREFIX
 from ._tabular import delimited_files
 from .data_refs import Taken
@@ -214,6 +215,9 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
     entry = known_str(ctx, config["entry_script"])
     if entry is None:
         raise ValueError("entry_script= is not a known file name")
+    folder = known_str(ctx, config["source_directory"]) if "source_directory" in config else None
+    if script_logs(ctx, folder, entry) and not environment_has_mlflow(config.get("environment"), ctx):
+        todos.append(environment_todo("AML052", entry))  # the environment is the user's: it may lack mlflow
     text = ctx.locator.text
     arguments = [f"display_name={text(step['name'])}" if "name" in step else None,
                  f"description={text(config['description'])}" if "description" in config else None,

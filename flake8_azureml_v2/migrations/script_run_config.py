@@ -90,11 +90,11 @@ def _local_todo(argument: Argument) -> None:
 
 def _mlflow_todo(argument: Argument) -> None:
     """An environment this fix did not write, of a job whose script logs with MLflow once
-    migrated: said where the environment is given (job_logging)."""
+    migrated, and which is not seen to install mlflow: said where it is given (job_logging)."""
     ctx, siblings = argument.ctx, argument.siblings
     script = known_str(ctx, siblings["script"].node) if "script" in siblings else None
     folder = known_str(ctx, siblings["source_directory"].node) if "source_directory" in siblings else None
-    if script is None or not script_logs(ctx, folder, script):
+    if script is None or not script_logs(ctx, folder, script) or environment_has_mlflow(argument.node, ctx):
         return
     todo = environment_todo("AML002", script)
     statement = ctx.statement_of(ctx.parent(argument.node) or argument.node)
@@ -132,8 +132,7 @@ def environment(argument: Argument) -> str:
         _mlflow_todo(argument)
         return argument.text
     if isinstance(argument.value, Instance) and argument.value.type == ENVIRONMENT:
-        if not environment_has_mlflow(argument.node, argument.ctx):
-            _mlflow_todo(argument)
+        _mlflow_todo(argument)
         if isinstance(argument.node, ast.Name):
             if argument.ctx.may_hold_another_value(argument.node):
                 raise Refused(f"`{argument.node.id}` may also hold something other than an environment",
