@@ -484,6 +484,16 @@ def test_a_value_moved_out_of_the_metrics_a_launcher_reads_keeps_its_v1_call(tmp
     assert "Fixed 0 findings" in again and script.read_text() == text, again
 
 
+@pytest.mark.parametrize("value", ["np.float(acc)", "np.float64(acc)", "data.shape[0]"])
+def test_a_number_numpy_or_a_shape_gives_is_a_metric_a_reader_still_finds(tmp_path: Path, value: str) -> None:
+    """Set 17's DP-100 labs read ``get_metrics()`` back in the program that logs ``np.float(acc)`` and
+    ``data.shape[0]``: numbers, so ``mlflow.log_metric`` keeps them among the metrics."""
+    script = _launched_script(tmp_path, READ_BACK, "import numpy as np\nfrom azureml.core import Run\n"
+                              f"run = Run.get_context()\nrun.log('accuracy', {value})\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert f"mlflow.log_metric('accuracy', {value})" in script.read_text(), report
+
+
 def test_a_string_logged_where_nothing_reads_the_metrics_becomes_a_tag(tmp_path: Path) -> None:
     script = _launched_script(tmp_path, READ_BACK.split("run.wait_for_completion()")[0],
                               "from azureml.core import Run\nrun = Run.get_context()\nrun.log('data_version', 'v3')\n")

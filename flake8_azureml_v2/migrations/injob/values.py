@@ -14,6 +14,7 @@ import ast
 from functools import cached_property
 
 from ...engine.fixing.rewrite import FixContext
+from ...engine.names import Ref
 
 NUMBER, STRING, BOOL = "number", "string", "bool"
 
@@ -21,6 +22,9 @@ _NUMBER_CALLS = frozenset({"len", "int", "float", "round", "abs", "sum"})
 _STRING_CALLS = frozenset({"str", "repr", "format", "ascii"})
 _STRING_METHODS = frozenset({"format", "join", "upper", "lower", "strip", "lstrip", "rstrip", "replace", "title"})
 _MATH_MODULES = frozenset({"math", "statistics"})
+# numpy's scalar constructors: a number whatever they are given (np.float is an old alias of float).
+_NUMPY_SCALARS = frozenset({"float", "int", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
+                            "uint8", "uint16", "uint32", "uint64"})
 _MAX_DEPTH = 6
 # What a list's uses may do without adding to it: its own methods that only read or remove,
 # builtins that read it, and expressions that read it in place.
@@ -58,6 +62,9 @@ def value_kind(ctx: FixContext, node: ast.expr | None, depth: int = 0) -> str | 
         return _variable(ctx, node, depth)
     if isinstance(node, ast.Attribute):
         return _ArgparseOptions.of(ctx).kind_of(ctx, node)
+    if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "shape"
+            and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int)):
+        return NUMBER  # one dimension of an array's or a frame's shape
     return None
 
 
@@ -88,6 +95,9 @@ def _call(ctx: FixContext, node: ast.Call, depth: int) -> str | None:
         if func.attr in _STRING_METHODS and value_kind(ctx, receiver, depth + 1) == STRING:
             return STRING
         if isinstance(receiver, ast.Name) and receiver.id in _MATH_MODULES and func.attr not in ("isnan", "isinf"):
+            return NUMBER
+        bound = ctx.binding_of(receiver) if isinstance(receiver, ast.Name) else None
+        if bound is not None and bound.value == Ref("numpy") and func.attr in _NUMPY_SCALARS:
             return NUMBER
     return None
 
