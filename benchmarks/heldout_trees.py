@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|twentyseventh]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|twentyninth]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -28,7 +28,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-# (owner/name, commit): public repositories with Azure ML SDK v1 code, outside the dev corpus.
+# (owner/name, commit[, folders]): public repositories with Azure ML SDK v1 code, outside the dev corpus
+# (with folders, only the files under them).
 HELD_OUT = (
     ("microsoft/MLOps", "c29628b917b42a910d2ae232556b706b8f1bc0c5"),
     ("microsoft/AzureML-BERT", "6d7e88255d28de5e84b7eedd6ad48d0eb38a23fb"),
@@ -302,6 +303,36 @@ TWENTYSEVENTH_SET = (
     ("lehmus/workshop-azure-machine-learning", "07503228f4d96efceb17e0b8504475e1280c0f1d"),
     ("mariuszrokita/azure-machine-learning", "650dd769cde63ccc74253c77bbf1585ce3805144"),
 )
+# The twenty-eighth (stop 40, measured at a6c0004 before they were read; owners a-k): pipeline and
+# estimator launchers with their step scripts, HyperDrive and AutoML capstones, ACI deployments.  Of
+# azure-ml-courses only the two folders that are its own (the rest copies repositories used before).
+TWENTYEIGHTH_SET = (
+    ("GSGZilch/azureml-v1", "7165d72924a25ebe3b263ef707288e4810e115b7"),
+    ("FrsECM/AzureML-Training---Simplon", "378e556864ce0fc34221ed0af0ad4b5c6cae27d1"),
+    ("infosupport/azureml-cookiecutter", "812db163aab425eedd28d970fa05ecfba856fa09"),
+    ("jaeha-choi/AzureML-ResNet", "61e6c3c06d9cfb1d34694e12d95768c408504a9c"),
+    ("chiemenz/AzureML-Sentiment-Classification-and-Model-Deployment", "0e55c6380ffc40aa69db839c51e81ec10168cf88"),
+    ("andersonfurtado/AzureML-Education-Development-Index-prediction", "330d8c64bdbf7d188cf4939965faca7cce39cd7a"),
+    ("dwittaker/nd00333-capstone", "c6dceb4c590a1a1ff34c3c9632a328b7a8676167"),
+    ("HajimeK/nd00333-capstone", "d25d568a4fe3f1846e82d3f6548f7a854367ea18"),
+    ("elenacramer/nd00333-capstone", "fa6eba724eea395509b24bc727ab3b6b4afd7166"),
+    ("kryvokhyzha/azure-ml-courses", "ce24d6f64fb56d41441489f98c7b33d4db827b21",
+     ("flowers-azure-ml/", "file-dataset-creation/")),
+)
+# The twenty-ninth (stop 40, measured at a6c0004 before they were read; owners l-z): a copy of
+# MLOpsPython, pipeline samples (one with a CommandStep), workshops and capstones.
+TWENTYNINTH_SET = (
+    ("Merlion-Crew/MLOpsPython", "396eb0d36bb53c95e8fc0f54bc23c6ff54ed4135"),
+    ("Otsugu/Azure-Machine-Learning-sample", "415875f1c0d351d33737720281cda92c3f68c6dc"),
+    ("memasanz/databricks-aml-pipeline", "c3142268e1c0bf180a050ddd40fafb5927536fec"),
+    ("sidtandon2014/AML-Pipelines", "b097510b73b634afb0bc783b3524752e318dd734"),
+    ("swanguni/Azure-Machine-Learning-Examples", "5624624b7518592665e463ca1c7656c7ea592b3f"),
+    ("ts-azure-services/aml-pipeline-CommandStep", "b0ecd139b6adec49812b41719e56885b10fc97f0"),
+    ("lucazav/Azure-Machine-Learning-Workshop", "38b5775e1280b1d98d04e388300c38e87f3991a1"),
+    ("tybyers/AZMLND_projects", "0acdad2da7d1015f3bd93729595af206eb2847ef"),
+    ("vhcg77/nd00333-capstone", "8db6ffb1de4a2f5968dab0fc957e65f132f42fd1"),
+    ("wonsungso/azure-machine-learning-workshop", "fe9da37122478bf5b3984d9f9e4e6d5d12a5bfb5"),
+)
 SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET,
         "sixth": SIXTH_SET, "seventh": SEVENTH_SET, "eighth": EIGHTH_SET, "ninth": NINTH_SET, "tenth": TENTH_SET,
         "eleventh": ELEVENTH_SET, "twelfth": TWELFTH_SET, "thirteenth": THIRTEENTH_SET,
@@ -310,7 +341,8 @@ SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": F
         "twentieth": TWENTIETH_SET, "twentyfirst": TWENTYFIRST_SET,
         "twentysecond": TWENTYSECOND_SET, "twentythird": TWENTYTHIRD_SET,
         "twentyfourth": TWENTYFOURTH_SET, "twentyfifth": TWENTYFIFTH_SET,
-        "twentysixth": TWENTYSIXTH_SET, "twentyseventh": TWENTYSEVENTH_SET}
+        "twentysixth": TWENTYSIXTH_SET, "twentyseventh": TWENTYSEVENTH_SET,
+        "twentyeighth": TWENTYEIGHTH_SET, "twentyninth": TWENTYNINTH_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 
@@ -327,16 +359,17 @@ def _git_dir(repo: str, commit: str, mirrors: Path | None, scratch: Path) -> Pat
     return target
 
 
-def export(git_dir: Path, commit: str, out: Path) -> int:
-    """Write ``commit``'s kept files under ``out``; returns how many were written.  A blob the
-    clone does not hold (a partial clone leaves large files out) is skipped."""
+def export(git_dir: Path, commit: str, out: Path, only: tuple[str, ...] = ()) -> int:
+    """Write ``commit``'s kept files under ``out`` (those under the folders ``only`` names, when it
+    names any); returns how many were written.  A blob the clone does not hold (a partial clone
+    leaves large files out) is skipped."""
     listing = subprocess.run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "-z", commit],
                              check=True, capture_output=True).stdout.decode("utf-8", "surrogateescape")
     wanted = []
     for entry in filter(None, listing.split("\0")):
         meta, name = entry.split("\t", 1)
         _, kind, blob = meta.split()
-        if kind == "blob" and name.endswith(KEPT_SUFFIXES):
+        if kind == "blob" and name.endswith(KEPT_SUFFIXES) and (not only or name.startswith(only)):
             wanted.append((blob, name))
     batch = subprocess.run(["git", "--git-dir", str(git_dir), "cat-file", "--batch"],
                            input="".join(f"{blob}\n" for blob, _ in wanted).encode(),
@@ -369,12 +402,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="aml-heldout-") as scratch:
-        names = [repo.split("/")[1] for repo, _ in SETS[args.set]]
-        for repo, commit in SETS[args.set]:
+        names = [entry[0].split("/")[1] for entry in SETS[args.set]]
+        for repo, commit, *only in SETS[args.set]:
             git_dir = _git_dir(repo, commit, args.mirrors, Path(scratch))
             name = repo.split("/")[1]
             folder = name if names.count(name) == 1 else repo.replace("/", "__")  # two forks of one project
-            count = export(git_dir, commit, args.out / folder)
+            count = export(git_dir, commit, args.out / folder, *only)
             print(f"{repo}@{commit[:9]}: {count} files")
     return 0
 
