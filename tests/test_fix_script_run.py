@@ -698,3 +698,24 @@ def test_a_config_without_its_required_source_directory_is_left(tmp_path: Path, 
     assert (script.read_text() == before) is left
     if not left:
         assert _only_job(execute(script))[0]["code"] == "./src"
+
+
+@pytest.mark.parametrize(("conda", "todo"), [
+    ("dependencies:\n  - pip:\n    - azureml-defaults\n    - azureml-mlflow==1.50\n", False),
+    ("dependencies:\n  - pip:\n    - mlflow\n", True),  # mlflow alone cannot reach the job's azureml:// tracking store
+    ("dependencies:\n  - pip:\n    - azureml-defaults\n", True),
+])
+def test_a_conda_file_that_lists_azureml_mlflow_needs_no_todo(tmp_path: Path, conda: str, todo: bool) -> None:
+    """The environment's conda file is read for azureml-mlflow (the environment's name says nothing)."""
+    program = project(tmp_path, """\
+        from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+        ws = Workspace.from_config()
+        env = Environment.from_conda_specification(name="mlflow-env", file_path="job-env.yml")
+        config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster", environment=env)
+        run = Experiment(ws, "exp").submit(config)
+        """)
+    (tmp_path / "job-env.yml").write_text(conda)
+    (tmp_path / "src" / "train.py").write_text("from azureml.core import Run\nrun = Run.get_context()\nrun.log('a', 1.0)\n")
+    report = fix(program)
+    assert "AML002 fixed" in report, report
+    assert ("train.py logs with MLflow once migrated" in program.read_text()) is todo, program.read_text()

@@ -60,11 +60,15 @@ def todo_naming(script_name: str) -> re.Pattern[str]:
 
 
 _FILES = (".yml", ".yaml", ".txt")
+# azureml-mlflow as a package entry (it brings mlflow; mlflow alone cannot reach a job's tracking
+# store, whose URI scheme the plugin registers): a string of a package list, a line of a file.
+_PACKAGE = re.compile(r"\s*azureml-mlflow(?![\w.-])")
+_FILE_ENTRY = re.compile(r"^[\s-]*azureml-mlflow(?![\w.-])", re.MULTILINE)
 
 
 def environment_has_mlflow(node: ast.expr | None, ctx: FixContext) -> bool:
-    """The environment variable ``node`` is built, in this program, with mlflow among its
-    packages: named where it is made or set (``env.python.conda_dependencies = cd``), in the
+    """The environment variable ``node`` is built, in this program, with azureml-mlflow among its
+    packages: listed where it is made or set (``env.python.conda_dependencies = cd``), in the
     variables those statements read and the calls made on them (``cd.add_pip_package(...)``),
     or in a conda or requirements file they name."""
     binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
@@ -76,13 +80,13 @@ def environment_has_mlflow(node: ast.expr | None, ctx: FixContext) -> bool:
             read = ctx.binding_of(name) if isinstance(name, ast.Name) else None
             if read is not None and read is not binding:
                 statements.extend([read.node, *(_setting(use, ctx) for use in read.uses)])
-    texts = [ctx.locator.text(s) for s in statements if isinstance(s, ast.stmt)]
     here = getattr(ctx.analysis.context, "path", None)
-    for statement in (s for s in statements if isinstance(s, ast.stmt) and here is not None):
-        for constant in ast.walk(statement):
-            if isinstance(constant, ast.Constant) and isinstance(constant.value, str) and constant.value.endswith(_FILES):
-                texts.append(_read(Path(here).parent / constant.value))
-    return any("mlflow" in text for text in texts)
+    strings = [c.value for s in statements if isinstance(s, ast.stmt) for c in ast.walk(s)
+               if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+    if any(_PACKAGE.match(text) for text in strings):
+        return True
+    files = [Path(here).parent / text for text in strings if here is not None and text.endswith(_FILES)]
+    return any(_FILE_ENTRY.search(_read(path)) for path in files)
 
 
 def _setting(use: ast.AST, ctx: FixContext) -> ast.stmt | None:

@@ -210,11 +210,11 @@ def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewri
         rewrite.helpers.update(default_environment(CODE, mlflow=logs))
         return default_environment_name(logs)
     python = "3.6.2" if pins else "3.8.13"
-    if not any("mlflow" in package for package in [*conda, *pip]):
-        if logs:
-            pip.extend(py_str(package) for package in MLFLOW_PACKAGES)
-        else:
-            add_todo(ctx, rewrite, ctx.statement_of(rewrite.node), CODE, MLFLOW_TODO)
+    if logs:  # the packages the script imports once migrated, where the list lacks them
+        listed = {package.strip("\"'").split("=")[0].split("<")[0].split(">")[0].strip() for package in [*conda, *pip]}
+        pip.extend(py_str(package) for package in MLFLOW_PACKAGES if package not in listed)
+    elif not any("mlflow" in package for package in [*conda, *pip]):
+        add_todo(ctx, rewrite, ctx.statement_of(rewrite.node), CODE, MLFLOW_TODO)
     dependencies = [py_str(f"python={python}"), *conda, "{" + f'"pip": [{", ".join([py_str("azureml-defaults"), *pip])}]' + "}"]
     conda_file = ('{"name": "project_environment", "channels": ["anaconda", "conda-forge"], '
                   f'"dependencies": [{", ".join(dependencies)}]}}')
