@@ -18,6 +18,7 @@ from ..engine.fixing.rewrite import FixContext
 from ..engine.fixing.specs import Refused
 from . import commandline
 from ._todo import PREFIX
+from .conda import package_name
 from .injob.run_get_context import ENVIRONMENT_TODO
 
 _LOGS = re.compile(r"\bget_context\(\)[\s\S]*\.log(?:_list|_row|_table|_image)?\(|" + re.escape(ENVIRONMENT_TODO))
@@ -60,10 +61,9 @@ def todo_naming(script_name: str) -> re.Pattern[str]:
 
 
 _FILES = (".yml", ".yaml", ".txt")
-# azureml-mlflow as a package entry (it brings mlflow; mlflow alone cannot reach a job's tracking
-# store, whose URI scheme the plugin registers): a string of a package list, a line of a file.
-_PACKAGE = re.compile(r"\s*azureml-mlflow(?![\w.-])")
-_FILE_ENTRY = re.compile(r"^[\s-]*azureml-mlflow(?![\w.-])", re.MULTILINE)
+# The package that says a job can log with MLflow: it brings mlflow, and mlflow alone cannot reach a
+# job's tracking store, whose URI scheme the plugin registers.
+_PLUGIN = "azureml-mlflow"
 
 
 def environment_has_mlflow(node: ast.expr | None, ctx: FixContext) -> bool:
@@ -83,10 +83,11 @@ def environment_has_mlflow(node: ast.expr | None, ctx: FixContext) -> bool:
     here = getattr(ctx.analysis.context, "path", None)
     strings = [c.value for s in statements if isinstance(s, ast.stmt) for c in ast.walk(s)
                if isinstance(c, ast.Constant) and isinstance(c.value, str)]
-    if any(_PACKAGE.match(text) for text in strings):
+    if any(package_name(text) == _PLUGIN for text in strings):
         return True
     files = [Path(here).parent / text for text in strings if here is not None and text.endswith(_FILES)]
-    return any(_FILE_ENTRY.search(_read(path)) for path in files)
+    # a line of a conda file (``    - azureml-mlflow==1.5``) or of a requirements file
+    return any(package_name(line.strip().lstrip("-")) == _PLUGIN for path in files for line in _read(path).splitlines())
 
 
 def _setting(use: ast.AST, ctx: FixContext) -> ast.stmt | None:

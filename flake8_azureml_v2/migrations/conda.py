@@ -55,17 +55,17 @@ class Conda:
         self.pip.append(package)
 
     def remove_pip(self, package: str) -> None:
-        self.pip = [p for p in self.pip if _package(p) != _package(package)]
+        self.pip = [p for p in self.pip if package_name(p) != package_name(package)]
 
     def add_conda(self, package: str) -> None:
-        if _package(package) == "python":
+        if package_name(package) == "python":
             self.python = package.split("=", 1)[1].lstrip("=") if "=" in package else self.python
             return
         self.remove_conda(package)
         self.conda.append(package)
 
     def remove_conda(self, package: str) -> None:
-        self.conda = [p for p in self.conda if _package(p) != _package(package)]
+        self.conda = [p for p in self.conda if package_name(p) != package_name(package)]
 
     def source(self) -> str:
         dependencies = [py_str(f"python={self.python}"), f'{{"pip": [{", ".join(map(py_str, self.pip))}]}}',
@@ -74,11 +74,11 @@ class Conda:
                 f'"dependencies": [{", ".join(dependencies)}]}}')
 
     def todos(self) -> list[str]:
-        sdk = any(_package(p).startswith("azureml") for p in [*self.pip, *self.conda])
+        sdk = any(package_name(p).startswith("azureml") for p in [*self.pip, *self.conda])
         return [PIN_TODO] if self.pinned and sdk else []
 
 
-def _package(spec: str) -> str:
+def package_name(spec: str) -> str:
     """The package a requirement names: ``numpy==1.2`` -> ``numpy``."""
     return re.split(r"[<>=!~\[ ;@]", spec.strip(), maxsplit=1)[0].lower()
 

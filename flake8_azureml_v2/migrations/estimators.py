@@ -28,6 +28,7 @@ from ._defaults import V1_CPU_IMAGE, default_environment, default_environment_na
 from ._job_logging import MLFLOW_PACKAGES, needs_mlflow, script_logs
 from ._once import read_once
 from ._todo import add_todo
+from .conda import package_name
 from .script_run_config import compute_name, environment
 
 CODE = "AML009"
@@ -211,7 +212,7 @@ def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewri
         return default_environment_name(logs)
     python = "3.6.2" if pins else "3.8.13"
     if logs:  # the packages the script imports once migrated, where the list lacks them
-        listed = {package.strip("\"'").split("=")[0].split("<")[0].split(">")[0].strip() for package in [*conda, *pip]}
+        listed = {package_name(ast.literal_eval(package)) for package in [*conda, *pip]}
         pip.extend(py_str(package) for package in MLFLOW_PACKAGES if package not in listed)
     elif not any("mlflow" in package for package in [*conda, *pip]):
         add_todo(ctx, rewrite, ctx.statement_of(rewrite.node), CODE, MLFLOW_TODO)

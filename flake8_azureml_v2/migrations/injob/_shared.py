@@ -14,6 +14,7 @@ import os
 import posixpath
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from ...engine.findings import RefusalKind, line_ref
 from ...engine.fixing import listedit, statements
@@ -275,10 +276,15 @@ def _where(ctx: FixContext, launcher: object) -> str:
     """The launcher's file, relative to the script's folder."""
     here = getattr(ctx.analysis.context, "path", None)
     orchestrator = launcher.orchestrator  # type: ignore[attr-defined]
+    return seen_from(orchestrator, Path(here)) if here else orchestrator.name
+
+
+def seen_from(other: Path, script: Path) -> str:
+    """``other``'s path as a message about ``script`` names it: relative to the script's folder."""
     try:
-        return os.path.relpath(orchestrator, os.path.dirname(here)) if here else orchestrator.name
+        return os.path.relpath(other, script.parent)
     except ValueError:  # another drive
-        return str(orchestrator)
+        return str(other)
 
 
 def held_by_launcher(ctx: FixContext) -> str | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -80,18 +81,24 @@ def _asking_for_mlflow(path: Path, settings: object) -> project.ScriptReference 
 def _todos_of(path: Path, settings: object) -> dict[str, list[project.ScriptReference]]:
     found: dict[str, list[project.ScriptReference]] = {}
     for candidate, data in project.texts_mentioning(path, settings, (".py", ".ipynb"), TODO_BYTES):  # type: ignore[arg-type]
-        try:
-            programs = list(project.READERS[candidate.suffix](candidate, data))
-        except (KeyError, ValueError, UnicodeDecodeError):
-            continue
-        for number, program in enumerate(programs):
-            text, name = (program, None) if isinstance(program, str) else program
+        for number, text, name in _programs(candidate, data):
             for todo in ANY_TODO.finditer(text):
                 line = text.count(NEWLINE, 0, todo.start()) + 1
                 script = os.path.basename(todo.group(1).replace("\\", "/"))
                 found.setdefault(script, []).append(project.ScriptReference(
                     candidate, line, "script", label=name(line) if name is not None else None, program=number))
     return found
+
+
+def _programs(path: Path, data: bytes) -> list[tuple[int, str, Callable[[int], str] | None]]:
+    """The Python programs a file holds (a notebook's cells, its ``%%writefile`` bodies), numbered,
+    each with how a message names one of its lines (None: as a line of the file)."""
+    try:
+        programs = list(project.READERS[path.suffix](path, data))
+    except (KeyError, ValueError, UnicodeDecodeError):
+        return []
+    return [(number, program, None) if isinstance(program, str) else (number, *program)
+            for number, program in enumerate(programs)]
 
 
 _ASKING: dict[tuple[Path, tuple[str, ...]], dict[str, list[project.ScriptReference]]] = {}
@@ -224,12 +231,7 @@ def scan_unnamed(path: Path, settings: object) -> tuple[Path, tuple[str, ...]]:
         found: list[tuple[project.ScriptReference, Path | None]] = []
         for candidate, data in project.texts_mentioning(path, settings, (".py", ".ipynb"), b"azureml"):  # type: ignore[arg-type]
             if any(name in data for name in _LAUNCHER_NAMES) and _COMPUTED_SCRIPT.search(data):
-                try:
-                    programs = list(project.READERS[candidate.suffix](candidate, data))
-                except (KeyError, ValueError):
-                    continue
-                for number, program in enumerate(programs):
-                    text, label = (program, None) if isinstance(program, str) else program
+                for number, text, label in _programs(candidate, data):
                     found += [(replace(reference, program=number, label=label(reference.line) if label else None), folder)
                               for reference, folder in _unnamed_in(text, candidate, settings)]
         _UNNAMED[key] = found

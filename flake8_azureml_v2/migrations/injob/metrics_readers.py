@@ -8,12 +8,12 @@ logged through v1 (the reader would lose it, or raise KeyError for it).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ...engine import project
 from ...engine.findings import line_ref
 from ...engine.fixing.rewrite import FixContext
+from ._shared import seen_from
 from .input_datasets import about_this_script
 
 _READS_METRICS = "get_metrics("
@@ -36,10 +36,7 @@ def _reading_metrics(path: Path, settings: object) -> str | None:
                                                       _READS_METRICS.encode()))
     for candidate, data in _READERS[key]:
         if candidate != path and path.name.encode() in data:
-            try:
-                where = os.path.relpath(candidate, path.parent)
-            except ValueError:  # another drive
-                where = str(candidate)
+            where = seen_from(candidate, path)
             if candidate.suffix != ".py":
                 return where
             return f"{where}:{data.count(_NEWLINE.encode(), 0, data.index(_READS_METRICS.encode())) + 1}"
