@@ -68,14 +68,15 @@ class Run:
 
 
 def judge(findings: Iterable[Finding], safe: Run, unsafe: Run) -> dict[Key, Verdict]:
-    """The verdict on each finding from the two runs."""
+    """The verdict on each finding from the two runs.  A finding a run both fixed and left (an
+    import of several names, some of which stay) is still reported after that run: not resolved."""
     verdicts: dict[Key, Verdict] = {}
     for finding in findings:
         key = key_of(finding)
-        if key in safe.fixed:
+        if key in safe.fixed and key not in safe.left:
             description, todos, notes = safe.fixed[key]
             verdicts[key] = Verdict(Applicability.SAFE, description=description, todos=todos, notes=notes)
-        elif key in unsafe.fixed:
+        elif key in unsafe.fixed and key not in unsafe.left:
             description, todos, notes = unsafe.fixed[key]
             _, said = safe.left.get(key, (RefusalKind.UNSAFE, ""))
             verdicts[key] = Verdict(Applicability.UNSAFE, RefusalKind.UNSAFE, said, description, todos, notes)

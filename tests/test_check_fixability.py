@@ -194,3 +194,22 @@ def test_the_safe_and_unsafe_runs_ask_the_fixers_once(job: Path, monkeypatch: py
     assert shared[("AML099", 2)] == "safe" and shared[("AML020", 6)] == "unsafe"
     # (each run's later passes start from its own text and ask again)
     assert asked_shared == len(contexts) - 1
+
+
+def test_an_import_fix_takes_only_part_of_is_not_counted_fixable(tmp_path: Path) -> None:
+    """`from azureml.core import Datastore, Workspace`: fix removes the unused name, but the
+    statement (the finding) stays for Workspace.  Check must not promise it is resolved, and
+    must agree with what fix leaves."""
+    (tmp_path / "job.py").write_text(
+        "from azureml.core import Datastore, Workspace\n"
+        "from azureml.pipeline.steps import DatabricksStep\n"
+        "\n"
+        "ws = Workspace.from_config()\n"
+        "step = DatabricksStep(name=\"db\")\n")
+    rows = json.loads(check(tmp_path, "--output-format", "json").stdout)
+    fixes = [(row["code"], row["location"]["row"], row["fix"]["applicability"], row["fix"].get("reason")) for row in rows]
+    assert fixes[0] == ("AML099", 1, "unsafe", "unsafe fix not enabled"), fixes
+    assert fixes[1] == ("AML099", 2, "none", "blocked"), fixes
+    fixed = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--diff", "job.py"], cwd=tmp_path, env=PLAIN)
+    assert "job.py:1:1: AML099 fixed: removed the unused v1 import of azureml.core.Datastore" in fixed.stderr
+    assert "job.py:1:1: AML099 left: " in fixed.stderr, fixed.stderr

@@ -435,3 +435,37 @@ print(cluster.name)
     script = tmp_path / "job.py"
     fix(script)
     assert script.read_text() == text
+
+
+GET_OR_CREATE_INSTANCE = """\
+try:
+    instance = ComputeInstance(workspace=ws, name="my-instance"){noqa}
+except ComputeTargetException:
+    config = ComputeInstance.provisioning_configuration(vm_size="STANDARD_DS3_V2", ssh_public_access=False)
+    instance = ComputeInstance.create(workspace=ws, name="my-instance", provisioning_configuration=config)
+    instance.wait_for_completion(show_output=True)
+"""
+
+
+def test_a_compute_instance_get_or_create_is_recorded_under_the_codes_check_reports(tmp_path: Path) -> None:
+    """The migration rewrites a ComputeInstance lookup as it does a ComputeTarget one; what it
+    reports fixed is what check found there (AML027), not the lookup's usual code."""
+    script = project(tmp_path, HEADER + GET_OR_CREATE_INSTANCE.format(noqa=""))
+    report = fix(script, "--unsafe-fixes")
+    assert "job.py:7:16: AML027 fixed: ComputeTarget get-or-create" in report, report
+    assert "job.py:8:8: AML026 fixed: rewritten with the AML027 fix on line 7" in report, report
+    assert "job.py:10:16: AML027 fixed: rewritten with the AML027 fix on line 7" in report, report
+    assert "AML024" not in report, report
+    assert "ml_client.compute.get(\"my-instance\")" in script.read_text()
+
+
+def test_a_noqa_for_the_code_check_reports_stops_the_rewrite(tmp_path: Path) -> None:
+    """`# noqa: AML027` on the lookup suppresses the finding there; the fix must not rewrite it
+    (nor the handler and creation that go with it) under another code."""
+    source = HEADER + GET_OR_CREATE_INSTANCE.format(noqa="  # noqa: AML027")
+    script = project(tmp_path, source)
+    report = fix(script, "--unsafe-fixes")
+    text = script.read_text()
+    assert "ComputeInstance(workspace=ws, name=\"my-instance\")  # noqa: AML027" in text
+    assert "except ComputeTargetException:" in text and "ComputeInstance.create(" in text
+    assert "job.py:10:16: AML027 left: line 7: AML027 is suppressed with # noqa [suppressed]" in report, report

@@ -587,11 +587,23 @@ def _fixed_records(applied: list[Rewrite], plan: planner.Plan, ctx: FixContext,
             continue
         main = rewrite.node
         todos = tuple(written(todo) for todo in (*rewrite.todos, *_helper_todos(rewrite)))
-        records.append(_fixed(rewrite.code, main, description, ctx, tuple(rewrite.notes), todos))
-        for code, node in resolved:
-            if node is not main or code != rewrite.code:
-                records.append(_fixed(code, node, f"rewritten with the {rewrite.code} fix on {line_ref(main.lineno)}", ctx))  # type: ignore[attr-defined]
+        # each record under the code the check reports there (a claim may name a sibling code)
+        main_codes = _claimed_codes(ctx, main, rewrite.code)
+        records.append(_fixed(main_codes[0], main, description, ctx, tuple(rewrite.notes), todos))
+        done = {(code, id(main)) for code in main_codes}
+        companion = f"rewritten with the {main_codes[0]} fix on {line_ref(main.lineno)}"  # type: ignore[attr-defined]
+        records += [_fixed(code, main, companion, ctx) for code in main_codes[1:]]
+        for claim, node in resolved:
+            for code in _claimed_codes(ctx, node, claim):
+                if (code, id(node)) not in done:
+                    done.add((code, id(node)))
+                    records.append(_fixed(code, node, companion, ctx))
     return records
+
+
+def _claimed_codes(ctx: FixContext, node: ast.AST, code: str) -> list[str]:
+    """The codes of the findings a claim stands for (``code`` itself where the check reports none there)."""
+    return list(dict.fromkeys(f.code for f in ctx.claimed(node, code))) or [code]
 
 
 def _helper_todos(rewrite: Rewrite) -> tuple[str, ...]:
@@ -631,7 +643,7 @@ def _record_refusals(result: _Pass, plan: planner.Plan, ctx: FixContext, known: 
         if refusal is None:
             continue
         for code, node in rewrite.findings:
-            for finding in ctx.findings_for(node, code):
+            for finding in ctx.claimed(node, code):
                 result.refusals.setdefault(id(finding), refusal)
     for finding in ctx.analysis.findings:  # a construct a fixer saw and said why it could not take
         why = ctx.left_why.get(id(finding.node)) if finding.node is not None else None

@@ -480,7 +480,7 @@ def _policy(rewrite: Rewrite, ctx: FixContext, permission: Permission, unsafe: b
     if safety is FixSafety.UNSAFE and not unsafe:
         return Refusal(RefusalKind.UNSAFE, UNSAFE_DETAIL)
     for code, node in [*rewrite.findings, *rewrite.alive_findings]:
-        for finding in ctx.findings_for(node, code):
+        for finding in ctx.claimed(node, code):
             blocked = permission(finding)
             if blocked is not None:
                 return Refusal(blocked.kind, f"{line_ref(finding.line)}: {blocked.detail}", (finding.line,), blocked.cause)

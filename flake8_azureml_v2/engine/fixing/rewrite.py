@@ -352,6 +352,14 @@ class FixContext:
         found = self._findings_by_node.get(id(node), [])
         return [f for f in found if code is None or f.code == code]
 
+    def claimed(self, node: ast.AST, code: str) -> list[Finding]:
+        """The findings a rewrite's claim on ``node`` under ``code`` stands for: those of that code
+        there or, where the check names the node under a sibling code (a rule's variant of the same
+        construct), every finding there.  A rewrite of the node resolves them, and a suppression or
+        selection of their codes must stop it all the same."""
+        found = self._findings_by_node.get(id(node), [])
+        return [f for f in found if f.code == code] or list(found)
+
     # -- edits ----------------------------------------------------------------
 
     def delete(self, statement: ast.AST) -> Edit:
