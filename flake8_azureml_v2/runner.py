@@ -113,6 +113,8 @@ class FileResult:
     sources: dict[int | None, str] = field(default_factory=dict)
     # check with assess=True: what fix would do to each finding (see fixability)
     verdicts: dict[fixability.Key, fixability.Verdict] = field(default_factory=dict)
+    # ... and the file as each mode's dry run fixed it (unsafe? -> bytes), where it changed
+    assessed: dict[bool, bytes] = field(default_factory=dict)
     # fix only
     document: Document | None = None
     fixed: list[tuple[Place, Fixed]] = field(default_factory=list)
@@ -218,14 +220,16 @@ def _process(result: FileResult, settings: Settings, selection: Selection, fixin
     if MARKER not in result.data:
         return
     document = documents.load(result.data, result.target.location)
+    dry_changes: dict[bool, dict[int, str]] = {False: {}, True: {}}  # each mode's dry run, by cell
     for program in document.programs(settings):
         if fixing is None:
             found = len(result.findings)
             analysis = _check_program(result, document, program, selection)
             if assess and len(result.findings) > found:
-                _assess_program(result, document, program, selection, result.findings[found:], analysis)
+                _assess_program(result, document, program, selection, result.findings[found:], analysis, dry_changes)
         else:
             _fix_program(result, document, program, selection, fixing)
+    result.assessed = {mode: document.render(changes) for mode, changes in dry_changes.items() if changes}
     result.skipped = [(document.where(index), f"{documents.NOT_PYTHON}: {why}") for index, why in document.skipped]
     result.findings.sort(key=lambda f: (getattr(f, "cell", 0), f.line, f.col, f.code))
     if fixing is None:  # a check's findings outlive the file: they need not hold its tree
@@ -290,33 +294,65 @@ def _fix_program(result: FileResult, document: Document, program: Program, selec
 
 
 def _assess_program(result: FileResult, document: Document, program: Program, selection: Selection,
-                    findings: list[Finding], analysis: Analysis) -> None:
+                    findings: list[Finding], analysis: Analysis, changes: dict[bool, dict[int, str]]) -> None:
     """What fix would do to ``findings`` (of ``program``): the fixer run in memory, safe then
-    unsafe, each starting from the check's ``analysis`` of the program."""
+    unsafe, each starting from the check's ``analysis`` of the program and reading the files of
+    earlier waves as that mode fixed them (``_ASSESSED``); ``changes`` gathers each mode's cells."""
     if program.refusal is not None:
         result.verdicts.update(fixability.refused(findings, RefusalKind.NOT_YET, program.refusal))
         return
-    proposals: dict[object, object] = {}  # the two runs' first pass asks the fixers once
+    # While both modes read the other files alike, the two runs' first pass asks the fixers once,
+    # and without a finding left for want of --unsafe-fixes, an unsafe run would do what the safe one did.
+    alike = not _ASSESSED.differ
+    proposals: dict[object, object] | None = {} if alike else None
     try:
-        safe = _dry_run(result.target, document, program, selection, False, analysis, proposals)
-        # Without a finding left for want of --unsafe-fixes, an unsafe run would do the same.
-        unsafe = _dry_run(result.target, document, program, selection, True, analysis, proposals) \
-            if safe.withholds_unsafe_fixes else safe
+        safe, safe_cells = _dry_run(result.target, document, program, selection, False, analysis, proposals)
+        unsafe, unsafe_cells = _dry_run(result.target, document, program, selection, True, analysis, proposals) \
+            if safe.withholds_unsafe_fixes or not alike else (safe, safe_cells)
     except INPUT_ERRORS as exc:
         result.verdicts.update(fixability.refused(findings, RefusalKind.HARM, one_line(str(exc))))
         return
+    changes[False].update(safe_cells)
+    changes[True].update(unsafe_cells)
     result.verdicts.update(fixability.judge(findings, safe, unsafe))
 
 
-def _dry_run(target: Target, document: Document, program: Program, selection: Selection,
-             unsafe: bool, analysis: Analysis, proposals: dict[object, object]) -> fixability.Run:
+def _dry_run(target: Target, document: Document, program: Program, selection: Selection, unsafe: bool,
+             analysis: Analysis, proposals: dict[object, object] | None) -> tuple[fixability.Run, dict[int, str]]:
+    """One mode's run of the fixer over ``program`` in memory: what it fixed and left, and the cells it changed."""
     scratch = FileResult(target)
-    _fix_program(scratch, document, program, selection, Fixing(unsafe), analysis, proposals)
+    with files.unwritten_as(_ASSESSED.unsafe if unsafe else _ASSESSED.safe):
+        _fix_program(scratch, document, program, selection, Fixing(unsafe), analysis, proposals)
     fixed = {(where.cell or 0, where.line, where.col, done.code): (done.description, done.todos, done.notes)
              for where, done in scratch.fixed}
     left = {(item.before.cell or 0, item.before.line, item.before.col, item.left.finding.code):
             (item.left.refusal.root, item.reason(False)) for item in scratch.left}
-    return fixability.Run(fixed, left)
+    return fixability.Run(fixed, left), scratch.changes
+
+
+@dataclass
+class _Layers:
+    """The files earlier waves of a check that asks what fix would do (``assess``) would fix, as each
+    mode's dry run fixed them (absolute path -> bytes): a later wave's dry runs read them, as fix's
+    later waves read what its earlier ones fixed (``fixing_order``).  Filled between waves, before
+    a wave's workers fork."""
+
+    safe: dict[str, bytes] = field(default_factory=dict)
+    unsafe: dict[str, bytes] = field(default_factory=dict)
+    differ: bool = False  # the two modes read some file differently
+
+    def add(self, results: Iterable[FileResult]) -> None:
+        for result in results:
+            if result.target.path is None:
+                continue
+            path = os.path.abspath(str(result.target.path))
+            for unsafe, layer in ((False, self.safe), (True, self.unsafe)):
+                if unsafe in result.assessed:
+                    layer[path] = result.assessed[unsafe]
+        self.differ = self.safe != self.unsafe
+
+
+_ASSESSED = _Layers()
 
 
 # Below this many files that mention azureml, a process pool costs more than it saves.
@@ -350,11 +386,13 @@ def check_all(targets: list[Target], settings: Settings, selection: Selection, j
     if not assess:
         yield from _check_all(targets, settings, selection, jobs, keep_data, assess, done)
         return
+    global _ASSESSED
     files.record_run([str(t.path) for t in targets if t.path is not None])  # what `fix` on them would fix
     try:
         yield from _check_all(targets, settings, selection, jobs, keep_data, assess, done)
     finally:
         files.forget_unwritten()
+        _ASSESSED = _Layers()
 
 
 def _check_all(targets: list[Target], settings: Settings, selection: Selection, jobs: int | None,
@@ -380,17 +418,30 @@ def _check_all(targets: list[Target], settings: Settings, selection: Selection, 
     workers = _workers(jobs, len(pending))
     if workers > 1:
         _prepare_for_workers(targets, [i for i, _ in pending], settings, fixing=assess)
-        jobs_list = [(targets[i], settings, selection, data, keep_data, assess) for i, data in pending]
-        for (index, _), result in zip(pending, _pooled(_check_job, jobs_list, workers)):
+    for wave in _assessing_waves(targets, pending) if assess else [pending]:
+        jobs_list = [(targets[i], settings, selection, data, keep_data, assess) for i, data in wave]
+        if workers > 1 and (len(wave) >= PARALLEL_FROM or len(wave) == len(pending)):
+            checked: Iterable[FileResult] = _pooled(_check_job, jobs_list, workers)
+        else:  # (a later wave of a few scripts: forking a pool for it costs more than it saves)
+            checked = map(_check_job, jobs_list)
+        for (index, _), result in zip(wave, checked):
             results[index] = result
             done()
-    else:
-        for index, data in pending:
-            results[index] = _check_job((targets[index], settings, selection, data, keep_data, assess))
-            done()
+        if assess:
+            _ASSESSED.add(results[index] for index, _ in wave)  # type: ignore[misc]
     for result in results:
         assert result is not None
         yield result
+
+
+def _assessing_waves(targets: list[Target], pending: list[tuple[int, bytes]]) -> list[list[tuple[int, bytes]]]:
+    """``pending`` in the waves ``fix`` takes them in (``fixing_order``): a check that asks what fix
+    would do to a script judges it after the launchers fix would migrate first."""
+    by_target = {id(targets[index]): (index, data) for index, data in pending}
+    ordered, starts = fixing_order([targets[index] for index, _ in pending])
+    bounds = [0, *starts, len(ordered)]
+    return [[by_target[id(t)] for t in ordered[first:last]] for first, last in itertools.pairwise(bounds)
+            if last > first]
 
 
 def _fix_job(job: tuple[Target, Settings, Selection, Fixing, bool]) -> FileResult:

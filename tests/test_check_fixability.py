@@ -213,3 +213,72 @@ def test_an_import_fix_takes_only_part_of_is_not_counted_fixable(tmp_path: Path)
     fixed = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--diff", "job.py"], cwd=tmp_path, env=PLAIN)
     assert "job.py:1:1: AML099 fixed: removed the unused v1 import of azureml.core.Datastore" in fixed.stderr
     assert "job.py:1:1: AML099 left: " in fixed.stderr, fixed.stderr
+
+
+READER = """\
+from azureml.core import Model, Workspace
+
+ws = Workspace.from_config()
+model = Model(ws, "diabetes-model")
+print(model.version)
+"""
+REGISTERS = """\
+from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+
+ws = Workspace.from_config()
+env = Environment.from_conda_specification(name="env", file_path="env.yml")
+src = ScriptRunConfig(source_directory="src", script="train.py", compute_target="cpu-cluster", environment=env)
+run = Experiment(ws, "exp").submit(src)
+run.wait_for_completion()
+run.register_model(model_name="diabetes-model", model_path="outputs/model.pkl")
+"""
+
+
+def test_check_judges_a_file_after_those_fix_migrates_first(tmp_path: Path) -> None:
+    """fix migrates reader.py (a v1 lookup of the model) before register.py, whose registration
+    may then move to v2.  check's verdicts are what that run does, not what each file's own run
+    would do: the registration is fixable with --unsafe-fixes, as fix shows."""
+    (tmp_path / "reader.py").write_text(READER)
+    (tmp_path / "register.py").write_text(REGISTERS)
+    (tmp_path / "env.yml").write_text("dependencies:\n  - python=3.10\n  - pip:\n    - scikit-learn\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text("print('training')\n")
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "check", "--output-format", "json", "."],
+                 cwd=tmp_path, env=PLAIN)
+    rows = json.loads(result.stdout)
+    verdicts = {(row["filename"], row["location"]["row"], row["code"]): row["fix"]["applicability"] for row in rows}
+    assert verdicts[("register.py", 8, "AML036")] == "unsafe", verdicts
+    assert verdicts[("register.py", 6, "AML001")] == "unsafe", verdicts
+    fixed = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "--diff", "."], cwd=tmp_path, env=PLAIN)
+    left = {line.split(" left:")[0] for line in fixed.stderr.splitlines() if " left:" in line}
+    done = {line.split(" fixed:")[0] for line in fixed.stderr.splitlines() if " fixed:" in line}
+    for (name, line, code), applicability in verdicts.items():
+        place = next(p for p in left | done if p.startswith(f"{name}:{line}:") and p.endswith(code))
+        assert (place in done and place not in left) == (applicability != "none"), (place, applicability)
+    assert len(done) == len(rows) == 11 and not left
+
+
+def test_waves_judge_alike_in_worker_processes_and_in_one(tmp_path: Path) -> None:
+    """Waves large enough for worker processes: the registrations' workers read the first wave's
+    dry runs (the reader's among them) as each mode fixed them."""
+    from flake8_azureml_v2.engine import Settings
+    from flake8_azureml_v2.runner import check_all, collect
+    from flake8_azureml_v2.selection import Selection
+
+    (tmp_path / "reader.py").write_text(READER)
+    (tmp_path / "env.yml").write_text("dependencies:\n  - python=3.10\n")
+    for index in range(30):
+        (tmp_path / f"job_{index:02d}.py").write_text(JOB)
+        (tmp_path / f"register_{index:02d}.py").write_text(REGISTERS)
+    targets, _ = collect([str(tmp_path)])
+    settings = Settings(project_root_hint=tmp_path)
+
+    def verdicts(jobs: int) -> dict[tuple[str, int, str], str]:
+        return {(r.target.display, f.line, f.code): r.verdicts[(0, f.line, f.col, f.code)].applicability.value
+                for r in check_all(targets, settings, Selection(), jobs=jobs, assess=True) for f in r.findings}
+
+    sequential, parallel = verdicts(1), verdicts(2)
+    assert parallel == sequential
+    for index in range(30):
+        register = str(tmp_path / f"register_{index:02d}.py")
+        assert sequential[(register, 8, "AML036")] == "unsafe" and sequential[(register, 1, "AML099")] == "unsafe"

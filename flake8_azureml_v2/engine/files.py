@@ -10,6 +10,7 @@ caller, which knows where they live.  Files named explicitly are always kept.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -239,6 +240,25 @@ _UNWRITTEN: dict[str, bytes] = {}
 def record_unwritten(path: str | os.PathLike[str], data: bytes) -> None:
     """``path`` holds ``data`` for this run, though nothing was written."""
     _UNWRITTEN[os.path.abspath(path)] = data
+
+
+@contextlib.contextmanager
+def unwritten_as(layer: dict[str, bytes]) -> Iterator[None]:
+    """Within, the files this run holds unwritten are those of ``layer`` (absolute path -> bytes):
+    a check that asks what fix would do runs the fixer once per mode, and each mode's run reads
+    the other files as that mode fixed them."""
+    global _UNWRITTEN
+    saved, _UNWRITTEN = _UNWRITTEN, layer
+    try:
+        yield
+    finally:
+        _UNWRITTEN = saved
+
+
+def unwritten_layer() -> int:
+    """Which files-held-unwritten are read now (see :func:`unwritten_as`): a cache of what other
+    files hold, as this run fixed them, keeps one answer per layer."""
+    return id(_UNWRITTEN)
 
 
 def forget_unwritten() -> None:

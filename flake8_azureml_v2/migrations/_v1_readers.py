@@ -148,8 +148,8 @@ def _in_folder(kind: str, name: str | None, ctx: FixContext) -> str | None:
     if path is None or settings is None or not settings.project_index:
         return None
     here = Path(os.path.abspath(path))
-    key = (here, kind, name)
-    if key not in _FOUND:  # once per process: every fixer pass asks again
+    key = (here, kind, name, files.unwritten_layer())
+    if key not in _FOUND:  # once per process and layer: every fixer pass asks again
         neighbours = _neighbours(here, settings)
         if name is None:
             v1, migrated = _ANY[kind].format(q=_QUOTE), _MIGRATED_ANY[kind].format(q=_QUOTE)
@@ -168,7 +168,7 @@ def _compiled(v1: str, migrated: str) -> tuple[re.Pattern[bytes], re.Pattern[byt
     return re.compile(v1.encode()), re.compile((v1 + migrated).encode())
 
 
-_FOUND: dict[tuple[Path, str, str], str | None] = {}
+_FOUND: dict[tuple[Path, str, str | None, int], str | None] = {}
 project.PROJECT_CACHES.append(_FOUND)
 
 
