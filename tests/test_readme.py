@@ -26,8 +26,9 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert f"```bash\n{command}\n```" in readme
 
 
-def test_ci_then_runs_the_corpus_gate_when_the_corpus_is_there() -> None:
+def test_ci_then_runs_the_corpus_gates_when_the_corpus_is_there() -> None:
     commands = _ci_commands()
     gate = ".venv/bin/python benchmarks/harm_gate.py --corpus ../shared/corpus/dev --bin .venv/bin --mode both"
-    assert commands[1:] == ["if [ -d ../shared/corpus/dev ]; then", gate, "fi"]
+    verdicts = ".venv/bin/python benchmarks/verdicts_match.py --corpus ../shared/corpus/dev --bin .venv/bin"
+    assert commands[1:] == ["if [ -d ../shared/corpus/dev ]; then", gate, verdicts, "fi"]
     assert "set -euo pipefail" in (ROOT / ".ci" / "run").read_text()  # a failing gate fails CI
