@@ -468,5 +468,70 @@ again = Run(experiment, "abc")
 print(again.get_status())
 """)
     report = fix(script)
-    assert "job.py:5:9: AML084 fixed: rewritten with the AML040 fix on line 4" in report, report
+    assert "job.py:5:9: AML084 fixed: run looked up by id -> ml_client.jobs.get(run_id)" in report, report
     assert 'again = ml_client.jobs.get("abc")\n' in script.read_text()  # (executed with a real id above)
+
+
+def test_a_run_looked_up_in_an_experiment_that_stays_is_the_job(tmp_path: Path) -> None:
+    """The experiment stays for v1 code the fix cannot take (archive()); the lookup only reads
+    its workspace, so it moves to ml_client beside the workspace, and its reads with it."""
+    script = project(tmp_path, """\
+from azureml.core import Experiment, Run, Workspace
+
+ws = Workspace.from_config()
+experiment = Experiment(ws, "handle")
+again = Run(experiment, "abc")
+status = again.get_status()
+experiment.archive()
+import json
+with open("result.json", "w") as handle:
+    json.dump({"status": status}, handle)
+""")
+    report = fix(script)
+    text = script.read_text()
+    assert "job.py:5:9: AML084 fixed: run looked up by id -> ml_client.jobs.get(run_id)" in report, report
+    assert "AML040 left" in report and 'experiment = Experiment(ws, "handle")\n' in text, report
+    assert 'again = ml_client.jobs.get("abc")\nstatus = ml_client.jobs.get(again.name).status\n' in text, text
+    assert "experiment.archive()" in text and "ws = Workspace.from_config()" in text
+    ruff_clean(script)
+    again = script.read_text()
+    fix(script)
+    assert script.read_text() == again
+
+
+def test_a_pipeline_run_looked_up_by_id_with_the_experiment_from_the_workspace(tmp_path: Path) -> None:
+    script = project(tmp_path, """\
+from azureml.core import Workspace
+from azureml.pipeline.core import PipelineRun
+
+ws = Workspace.from_config()
+run_id = "abc"
+pipeline_run = PipelineRun(ws.experiments["nightly"], run_id)
+pipeline_run.wait_for_completion(show_output=True)
+""")
+    report = fix(script)
+    text = script.read_text()
+    assert "pipeline_run = ml_client.jobs.get(run_id)\nml_client.jobs.stream(pipeline_run.name)\n" in text, report
+    assert no_v1(text), text
+    ruff_clean(script)
+    records = execute(script, {**mlflow_store(tmp_path, {}), "AML_EXISTING_JOBS": "abc"})
+    assert records[-2:] == [{"operation": "jobs.get", "name": "abc"}, {"operation": "jobs.stream", "name": "abc"}]
+
+
+def test_run_get_from_the_workspace_and_a_lookup_whose_use_stays(tmp_path: Path) -> None:
+    script = project(tmp_path, """\
+from azureml.core import Run, Workspace
+
+ws = Workspace.from_config()
+run = Run.get(ws, "abc")
+print(run.get_status())
+kept = Run.get(ws, "def")
+kept.restore_snapshot()
+""")
+    report = fix(script)
+    text = script.read_text()
+    assert 'run = ml_client.jobs.get("abc")\nprint(ml_client.jobs.get(run.name).status)\n' in text, text
+    assert 'kept = Run.get(ws, "def")\nkept.restore_snapshot()\n' in text
+    # (left findings are placed in the file as written: the two new imports moved them down)
+    assert ("job.py:9:8: AML084 left: `kept` is also used at line 10 (`kept.restore_snapshot()`), which this fix "
+            "cannot translate") in report, report

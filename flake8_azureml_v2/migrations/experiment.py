@@ -1,8 +1,8 @@
 """The migration for AML040: the v1 ``Experiment(...)`` constructor.
 
 v2 has no experiment object: submits carry its name (AML001), a run looked up in
-it (``Run(experiment, run_id)``) is the job ``ml_client.jobs.get(run_id)``, and
-``experiment.get_runs()`` lists its MLflow runs (mapping-extension.md 6).  An
+it (``Run(experiment, run_id)``) is the job ``ml_client.jobs.get(run_id)`` (AML084,
+``run_lookup``), and ``experiment.get_runs()`` lists its MLflow runs (mapping-extension.md 6).  An
 experiment still needed by v1 code stays as it is.
 """
 
@@ -21,28 +21,7 @@ from .run_handle import GET_RUNS_HELPERS, MLFLOW_NOTE, START_LOGGING_HELPERS, Ru
 from .submission import experiment_parts
 
 EXPERIMENT = "azureml.core.Experiment"
-RUN = "azureml.core.Run"
 GET_RUNS_SIGNATURE = ["type", "tags", "properties", "include_children"]
-
-
-def _run_lookup(use: ast.Name, client: str, unit: Rewrite, ctx: FixContext) -> bool:
-    """``r = Run(experiment, run_id)`` -> ``r = ml_client.jobs.get(run_id)``, when every use of ``r``
-    has a v2 form."""
-    call = ctx.parent(use)
-    if isinstance(call, ast.keyword):
-        call = ctx.parent(call)
-    if not isinstance(call, ast.Call) or ctx.callee(call) != RUN:
-        return False
-    bound = bind_arguments(call, ["experiment", "run_id", "outer_run_id", "_run_dto"])
-    if isinstance(bound, str) or set(bound.values) != {"experiment", "run_id"} or bound.values["experiment"] is not use:
-        return False
-    run_id = bound.values["run_id"]
-    run = ctx.assigned_binding(call)
-    if run is None or not is_pure(run_id) or not translate_all(run, RunNames(client, f"{run.name}.name"), unit, ctx):
-        return False
-    unit.edits.append(statements.replace(ctx.locator, call, f"{client}.jobs.get({ctx.locator.text(run_id)})"))
-    unit.findings.append(("AML084", call))
-    return True
 
 
 def _get_runs(use: ast.Name, client: str, name: str | None, unit: Rewrite, ctx: FixContext) -> bool:
@@ -148,9 +127,9 @@ def _translate(binding: Binding, workspace: ast.Name, name: ast.expr, unit: Rewr
                 and not (isinstance(outer, ast.Call) and outer.func is parent)):
             unit.edits.append(statements.replace(ctx.locator, parent, ctx.locator.text(name)))
             unit.own_uses.add(id(use))
-        else:
+        else:  # (a run looked up in it is AML084's: that lookup takes the use over)
             needs_client = True
-            if _run_lookup(use, client, unit, ctx) or _get_runs(use, client, _name_here(name, ctx), unit, ctx):
+            if _get_runs(use, client, _name_here(name, ctx), unit, ctx):
                 unit.own_uses.add(id(use))
     return needs_client
 

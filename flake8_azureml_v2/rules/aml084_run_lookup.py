@@ -1,5 +1,6 @@
 """AML084: a v1 run looked up by its id (``Run(experiment, run_id)``, ``Run.get(ws, run_id)``)."""
 
+from ..migrations import fixer
 from ._matchers import calls_to
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
@@ -26,8 +27,9 @@ RULE = Rule(
         "(status, compute, outputs, studio link) comes from ml_client.jobs.get(run_id); what the run "
         "logged comes from MLflow with mlflow.get_run(run_id) once the tracking URI points at the "
         "workspace. The runs of pipelines, sweeps and AutoML are jobs too, looked up the same way. "
-        "No fix yet: each use of the looked-up run must be translated with it."
+        "The fix takes Run and PipelineRun lookups whose every use it can translate."
     ),
     example="train_run = Run(experiment, run_id)",
     use_instead="train_job = ml_client.jobs.get(run_id)",
+    fixer=fixer("run_lookup"),
 )
