@@ -19,14 +19,13 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 
-from harm_gate import make_writable
+from harm_gate import scratch_copy
 
 REPO = Path(__file__).resolve().parent.parent
 # path:line:col: CODE fixed|left: ... (a notebook's place is path:cell N:line:col)
@@ -72,9 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="aml-verdicts-") as scratch:
         folder = Path(scratch) / "corpus"
-        shutil.copytree(corpus, folder, symlinks=True, ignore=shutil.ignore_patterns(".git"))
-        make_writable(folder)
-        subprocess.run(["git", "init", "-q"], cwd=folder, check=True)
+        scratch_copy(corpus, folder)
         checked = subprocess.run([binary, "check", "--output-format", "json", "."], cwd=folder,
                                  capture_output=True, text=True)
         fixed = subprocess.run([binary, "fix", "--unsafe-fixes", "--diff", "--exit-zero", "."], cwd=folder,
