@@ -429,6 +429,8 @@ def _check_all(targets: list[Target], settings: Settings, selection: Selection, 
             done()
         if assess:
             _ASSESSED.add(results[index] for index, _ in wave)  # type: ignore[misc]
+            for index, _ in wave:
+                results[index].assessed = {}  # type: ignore[union-attr]  # (held in the layers now)
     for result in results:
         assert result is not None
         yield result

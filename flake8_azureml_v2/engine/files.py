@@ -255,14 +255,19 @@ def unwritten_as(layer: dict[str, bytes]) -> Iterator[None]:
         _UNWRITTEN = saved
 
 
-def unwritten_layer() -> int:
-    """Which files-held-unwritten are read now (see :func:`unwritten_as`): a cache of what other
-    files hold, as this run fixed them, keeps one answer per layer."""
-    return id(_UNWRITTEN)
+def unwritten_layer() -> tuple[int, int]:
+    """Which files-held-unwritten are read now (see :func:`unwritten_as`), in which run: a cache
+    of what other files hold, as this run fixed them, keeps one answer per layer and run."""
+    return _RUNS, id(_UNWRITTEN)
+
+
+_RUNS = 0  # runs over (forget_unwritten): a layer's id may be a new layer's in a later run
 
 
 def forget_unwritten() -> None:
     """The run is over: files read as they are on disk again."""
+    global _RUNS
+    _RUNS += 1
     _UNWRITTEN.clear()
     _ORIGINAL.clear()
     _IN_RUN.clear()

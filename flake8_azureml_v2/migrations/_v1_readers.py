@@ -168,7 +168,7 @@ def _compiled(v1: str, migrated: str) -> tuple[re.Pattern[bytes], re.Pattern[byt
     return re.compile(v1.encode()), re.compile((v1 + migrated).encode())
 
 
-_FOUND: dict[tuple[Path, str, str | None, int], str | None] = {}
+_FOUND: dict[tuple[Path, str, str | None, tuple[int, int]], str | None] = {}
 project.PROJECT_CACHES.append(_FOUND)
 
 
