@@ -371,6 +371,15 @@ IMPORT_SIDE_EFFECTS = {
                                "so that a labeled dataset reads as one",
 }
 
+# v1's REST clients are msrest's: a missing datastore, model or workspace raised msrest's
+# HttpOperationError (or msrestazure's CloudError, for the ARM calls), which v1 let through.
+# azure-ai-ml raises azure.core's errors instead, and no msrest class is among their bases.
+FOREIGN_EXCEPTIONS = frozenset({
+    "msrest.exceptions.HttpOperationError",
+    "msrest.exceptions.ClientException",
+    "msrestazure.azure_exceptions.CloudError",
+})
+
 
 def _surface() -> Surface:
     return Surface(
@@ -385,6 +394,7 @@ def _surface() -> Surface:
         star_exports=STAR_EXPORTS,
         script_parameters=SCRIPT_PARAMETERS,
         import_side_effects=IMPORT_SIDE_EFFECTS,
+        foreign_exceptions=FOREIGN_EXCEPTIONS,
     )
 
 

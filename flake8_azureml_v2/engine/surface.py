@@ -40,6 +40,9 @@ class Surface:
     # Modules imported for what importing them does, not for a name they bind: module ->
     # why the import stays when nothing reads it (it and its submodules are never removed).
     import_side_effects: Mapping[str, str] = field(default_factory=dict)
+    # Exceptions of other libraries that the old API lets through (its HTTP client's): a
+    # handler for one catches the old code's failures, as a handler for its own would.
+    foreign_exceptions: frozenset[str] = frozenset()
 
     def is_target_module(self, module: str) -> bool:
         return module == self.marker or self.is_target(module)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from ..findings import line_ref, Finding, Refusal, RefusalKind
 from ..names import Binding, Instance
 from ..rule import FixSafety
-from . import reaching
+from . import handlers, reaching
 from .rewrite import FixContext, Rewrite, describe_use, snippet
 
 # Given a finding, why it may not be fixed (a noqa comment, not selected), or None.
@@ -445,30 +445,20 @@ def _changes(use: ast.Name, ctx: FixContext) -> bool:
 
 
 def _old_handler(rewrite: Rewrite, ctx: FixContext, handled: list[tuple[int, int]]) -> Refusal | None:
-    """A rewrite inside ``try:`` whose ``except`` names an old-API exception that no rewrite
-    translates: the new code raises other exceptions, so the handler would stop running."""
-    node: ast.AST | None = rewrite.node
-    while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                                                      ast.Lambda, ast.Module)):
-        parent = ctx.parent(node)
-        if isinstance(parent, (ast.Try, getattr(ast, "TryStar", ast.Try))) and any(node is s for s in parent.body):
-            for handler in parent.handlers:
-                for caught in _caught(handler.type):
-                    name = ctx.reference(caught)
-                    start, end = ctx.locator.start(caught), ctx.locator.end(caught)
-                    if name is not None and not any(a <= start and end <= b for a, b in handled):
-                        return Refusal(RefusalKind.DATA_FLOW, (
-                            f"it runs inside `try:` with `except {snippet(ctx.locator, caught)}` "
-                            f"({line_ref(handler.lineno)}): the new code raises other exceptions, so that "
-                            "handler would no longer run"), (handler.lineno,))
-        node = parent
+    """A rewrite inside ``try:`` whose handler expects the old code's failure: the new code
+    fails otherwise, so the handler would stop running.  A handler some rewrite translates
+    is not in the way."""
+    for try_node in handlers.enclosing_tries(rewrite.node, ctx):
+        for handler in try_node.handlers:
+            for caught in handlers.caught(handler):
+                start, end = ctx.locator.start(caught), ctx.locator.end(caught)
+                if handlers.expects_old_failure(caught, rewrite.node, ctx) and not any(
+                        a <= start and end <= b for a, b in handled):
+                    return Refusal(RefusalKind.DATA_FLOW, (
+                        f"it runs inside `try:` with `except {snippet(ctx.locator, caught)}` "
+                        f"({line_ref(handler.lineno)}): the new code raises other exceptions, so that "
+                        "handler would no longer run"), (handler.lineno,))
     return None
-
-
-def _caught(kind: ast.expr | None) -> list[ast.expr]:
-    if kind is None:
-        return []
-    return list(kind.elts) if isinstance(kind, ast.Tuple) else [kind]
 
 
 def _policy(rewrite: Rewrite, ctx: FixContext, permission: Permission, unsafe: bool,

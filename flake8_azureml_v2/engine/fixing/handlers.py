@@ -1,0 +1,71 @@
+"""The ``try`` statements around old code, and whether their handlers expect its failures.
+
+A rewrite inside ``try:`` changes what fails there.  Where a handler catches the old
+code's failure (an old-API exception, one of another library the old API lets through,
+``KeyError`` from one of its mappings), the new code must fail the same way or the handler
+stops running; where the new code only names what the old code looked up, it fails nowhere.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..findings import line_ref
+from ..names import Ref
+from .rewrite import FixContext, snippet
+
+# What a subscript raises for a missing key, and the builtins a handler catches it by.
+_MISSING_KEY = frozenset({"KeyError", "LookupError"})
+
+
+def enclosing_tries(node: ast.AST, ctx: FixContext) -> list[ast.Try]:
+    """The ``try`` statements whose body holds ``node``, innermost first, within its function."""
+    found = []
+    current: ast.AST | None = node
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                                            ast.Lambda, ast.Module)):
+        parent = ctx.parent(current)
+        if isinstance(parent, (ast.Try, getattr(ast, "TryStar", ast.Try))) and any(current is s for s in parent.body):
+            found.append(parent)
+        current = parent
+    return found
+
+
+def caught(handler: ast.ExceptHandler) -> list[ast.expr]:
+    """The exception classes an ``except`` clause names (none for a bare ``except:``)."""
+    kind = handler.type
+    if kind is None:
+        return []
+    return list(kind.elts) if isinstance(kind, ast.Tuple) else [kind]
+
+
+def expects_old_failure(kind: ast.expr, node: ast.AST, ctx: FixContext) -> bool:
+    """Does ``except <kind>`` catch a failure of the old code at ``node`` that the new code
+    raises otherwise?"""
+    if ctx.reference(kind) is not None or _imported_name(kind, ctx) in ctx.model.surface.foreign_exceptions:
+        return True
+    return (isinstance(node, ast.Subscript) and isinstance(kind, ast.Name) and kind.id in _MISSING_KEY
+            and ctx.binding_of(kind) is None)
+
+
+def lookup_no_longer_fails(node: ast.AST, ctx: FixContext) -> str | None:
+    """Why a lookup at ``node`` may not become a mere reference: a handler around it runs when
+    the lookup fails, and a reference is resolved later, so that handler would never run."""
+    for try_node in enclosing_tries(node, ctx):
+        if try_node.handlers:
+            handler = try_node.handlers[0]
+            clause = "except" if handler.type is None else f"except {snippet(ctx.locator, handler.type)}"
+            return (f"it runs inside `try:` with `{clause}` ({line_ref(handler.lineno)}), which runs when the "
+                    "lookup fails; the new code only names what it looked up, so that handler would never run")
+    return None
+
+
+def _imported_name(node: ast.expr, ctx: FixContext) -> str | None:
+    """The qualified name ``HttpOperationError`` or ``msrest.exceptions.HttpOperationError`` names."""
+    attributes: list[str] = []
+    while isinstance(node, ast.Attribute):
+        attributes.insert(0, node.attr)
+        node = node.value
+    binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
+    value = getattr(binding, "value", None)
+    return ".".join([value.qualname, *attributes]) if isinstance(value, Ref) else None
