@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from flake8_azureml_v2.migrations._conda_spec import names_python_version
 from flake8_azureml_v2.migrations._defaults import V1_CPU_IMAGE
 
 from .migrate_helpers import execute, fix, no_v1, project, ruff_clean, submitted
@@ -317,3 +318,50 @@ def test_a_registration_nothing_reads_with_v1_moves_to_v2(tmp_path: Path) -> Non
     fix(script)
     text = script.read_text()
     assert "ml_client.environments.create_or_update(env)" in text, text
+
+
+def test_a_conda_file_that_names_no_python_version_gets_v1s_pin(tmp_path: Path) -> None:
+    """from_conda_specification() pinned python 3.10.18 when the file named no version (a bare
+    ``python``, ``python=3.8.*`` and no python at all); a file that pins it passes as it is."""
+    files = {"pinned.yml": "dependencies:\n  - python=3.9\n  - pip:\n    - python-dateutil\n",
+             "bare.yml": "name: bare\ndependencies:\n  - python\n  - numpy\n",
+             "star.yml": "dependencies:\n  - python=3.8.*\n",
+             "none.yml": "name: none\ndependencies:\n  - scikit-learn=0.24.2\n  - pip\n  - pip:\n    - python-dateutil\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    text, envs = _environments(tmp_path, "\n".join(
+        f'submit(Environment.from_conda_specification("{name[:-4]}", "{name}"))' for name in files) + "\n")
+    assert [env["conda_file"]["dependencies"] for env in envs] == [
+        ["python=3.9", {"pip": ["python-dateutil"]}],
+        ["python=3.10.18", "numpy"],
+        ["python=3.10.18"],
+        ["scikit-learn=0.24.2", "pip", {"pip": ["python-dateutil"]}, "python=3.10.18"],
+    ]
+    assert 'conda_file="pinned.yml"' in text  # pinned: the path, untouched
+    assert text.count("# TODO(azureml-v2): AML021 v1 pinned python 3.10.18") == 3
+    assert fix(tmp_path / "job.py").count("fixed") == 0  # a second run changes nothing
+
+
+def test_a_conda_file_not_found_beside_the_program_is_pinned_when_the_job_is_built(tmp_path: Path) -> None:
+    """Where the file cannot be read at fix time, the helper pins python as v1 did when the
+    program runs; there is no TODO, since nothing says the pin is missing."""
+    script = project(tmp_path, HEADER + SUBMIT.format('Environment.from_conda_specification("later", "made/later.yml")'))
+    fix(script)
+    text = script.read_text()
+    (tmp_path / "made").mkdir()
+    (tmp_path / "made" / "later.yml").write_text("dependencies:\n  - pandas\n")
+    (environment,) = [job["job"]["environment"] for job in submitted(execute(script))]
+    assert environment["conda_file"]["dependencies"] == ["pandas", "python=3.10.18"]
+    assert "TODO(azureml-v2): AML021 v1 pinned" not in text and "_v1_conda_specification(" in text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("dependencies:\n- python=3.8\n- pip:\n  - python-dateutil\nchannels:\n- conda-forge\n", True),
+    ("dependencies:\n  - 'python>=3.8,<3.10'  # a range that ends in a version\n", True),
+    ("dependencies:\n  - numpy\n  - pip:\n    - python==3.9\n", False),  # pip's list is not conda's
+    ("dependencies:\n  - python=3\n", False),  # v1 reads no X.Y version in it, and replaces it
+    ("name: only-a-name\n", False),  # no dependencies: v1 adds python
+    ("dependencies: [python=3.8, numpy]\n", None),  # a flow list: not read here, so the helper decides
+])
+def test_which_conda_files_name_a_python_version_v1_kept(text: str, expected: bool | None) -> None:
+    assert names_python_version(text) is expected

@@ -20,13 +20,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..engine.findings import RefusalKind, line_ref
-from ..engine.fixing import statements
+from ..engine.fixing import handlers, statements
 from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
 from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.specs import Refused
 from ..engine.fixing.symbols import symbol
+from ..engine import project
 from ..engine.names import Binding, Ref
-from . import conda
+from . import _conda_spec, conda
 from ._common import attribute_path, not_a_workspace, workspace_binding, workspace_items
 from ._defaults import V1_CPU_IMAGE
 from ._v1_readers import ENVIRONMENT as ENVIRONMENT_ASSET
@@ -70,6 +71,7 @@ class EnvPlan:
     todos: list[str] = field(default_factory=list)
     helpers: dict[str, str] = field(default_factory=dict)
     name_node: ast.expr | None = None  # the v1 name, which a registration keeps
+    conda_spec: ast.expr | None = None  # the file from_conda_specification() read
 
     def source(self, alive: bool = False) -> str:
         order = ("name", "image", "build", "conda_file")
@@ -91,6 +93,7 @@ def _factory(call: ast.Call, member: str, unit: Rewrite, ctx: FixContext) -> Env
         bound = _bound(call, ["name", "file_path"])
         plan.fields["name"] = ctx.locator.text(bound["name"])
         plan.fields["conda_file"] = ctx.locator.text(bound["file_path"])
+        plan.conda_spec = bound["file_path"]
     elif member == "from_pip_requirements":
         bound = _bound(call, ["name", "file_path", "pip_version"])
         plan.fields["name"] = ctx.locator.text(bound["name"])
@@ -141,12 +144,30 @@ def fold_settings(plan: EnvPlan, settings: dict[tuple[str, ...], ast.expr], unit
         plan.alive_conda = None
     elif "conda_file" not in plan.fields:
         plan.fields["conda_file"] = DEFAULT_CONDA
+    if plan.conda_spec is not None and plan.fields.get("conda_file") == ctx.locator.text(plan.conda_spec):
+        _pin_python(plan, plan.conda_spec, ctx)
     if "image" not in plan.fields and "build" not in plan.fields:
         plan.fields["image"] = py_str(V1_CPU_IMAGE)  # v1's DEFAULT_CPU_IMAGE; v2 needs one
     if "build" in plan.fields:
         plan.fields.pop("image", None)
         layered = " and layered its conda specification on top" if "conda_file" in plan.fields else ""
         plan.todos.append(f"{TODO} v1 built this Dockerfile as the base image{layered}; check the v2 build context")
+
+
+def _pin_python(plan: EnvPlan, file_path: ast.expr, ctx: FixContext) -> None:
+    """v1 pinned python when the conda file names no version (see _conda_spec): pass the file
+    on as it is only where every copy found pins it."""
+    text = known_str(ctx, file_path)
+    context = ctx.analysis.context
+    program = getattr(context, "path", None)
+    root = project.root_for(program, context.settings) if program is not None else None  # type: ignore[union-attr]
+    pinned = _conda_spec.pins_python(text, program, root)
+    if pinned:
+        return
+    plan.fields["conda_file"] = f"{_conda_spec.HELPER}({ctx.locator.text(file_path)})"
+    plan.helpers[_conda_spec.HELPER] = _conda_spec.HELPER_SOURCE
+    if pinned is False:
+        plan.todos.append(_conda_spec.TODO.format(file=text))
 
 
 def _build_context(value: ast.expr, plan: EnvPlan, ctx: FixContext) -> str:
@@ -356,6 +377,9 @@ def _registered(node: ast.expr, reference: str, todos: list[str], workspace: ast
     if workspace_binding(ctx, workspace) is None:
         return unit.refuse(not_a_workspace(ctx, workspace, "the environment's"),
                            RefusalKind.DATA_FLOW)
+    guarded = handlers.lookup_no_longer_fails(node, ctx) if binding is not None else None
+    if guarded is not None:  # (used inline, it is resolved where it is used, in the same ``try``)
+        return unit.refuse(guarded, RefusalKind.DATA_FLOW)
     unit.consumes.append(workspace)  # type: ignore[arg-type]
     unit.uses_counterpart = unit.use_has_effect = False  # a reference string needs no client: a lookup goes
     for use in binding.uses if binding is not None else []:
@@ -446,6 +470,9 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             plan.fields.pop("name")
             unit.helpers.update(plan.helpers)
             unit.edits.append(statements.replace(ctx.locator, site.node, plan.source()))
+            if plan.todos:
+                unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(site.node), plan.todos))
+                unit.todos.extend(plan.todos)
             _consumed_inline(site.node, unit, ctx)
             yield unit
     yield from _workspace_items(ctx)
