@@ -5,6 +5,7 @@ each submitted job is a run that logged what the test seeds (metrics, files, chi
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,22 @@ run.download_files(prefix="outputs/", output_directory="slash")
     assert (tmp_path / "outputs" / "sub" / "notes.txt").read_text() == "notes"
     assert (tmp_path / "slash" / "outputs" / "model.pkl").read_text() == "weights"  # a prefix with its slash
     assert sorted(p.name for p in (tmp_path / "flat").rglob("*") if p.is_file()) == ["model.pkl", "notes.txt"]
+
+
+def test_a_registered_model_path_is_normalised_as_v1_did(tmp_path: Path) -> None:
+    """v1 ran os.path.normpath on model_path before it looked the files up: ``./outputs/m.pkl``
+    and ``outputs//sub/../m.pkl`` name ``outputs/m.pkl`` among the job's outputs."""
+    text, records, _ = _migrate(tmp_path, """\
+run = experiment.submit(config)
+path = "outputs//sub/../model.pkl"
+first = run.register_model(model_name="dotted", model_path="./outputs/model.pkl")
+second = run.register_model(model_name="computed", model_path=path)
+print(first.name, second.name)
+""")
+    paths = [r["model"]["path"] for r in records if r["operation"] == "models.create_or_update"]
+    assert len(paths) == 2 and paths[0] == paths[1]
+    assert re.fullmatch(r"//jobs/[\w-]+/outputs/artifacts/paths/outputs/model\.pkl", paths[0])
+    assert "posixpath.normpath(path)" in text and "paths/./" not in text
 
 
 def test_register_model_cancel_and_the_widget(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ no dependency on this package.
 from __future__ import annotations
 
 import ast
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -496,12 +497,14 @@ def _dropped(argument: Argument) -> bool:
 
 
 def _job_path(node: ast.expr | None, names: RunNames, ctx: FixContext) -> str | None:
-    """The job's output path as an f-string (a literal path, or a plain variable)."""
+    """The job's output path as an f-string (a literal path, or a plain variable), normalised
+    as v1 did before it looked the path up among the run's files (``./outputs/m.pkl`` is
+    ``outputs/m.pkl``)."""
     prefix = f"azureml://jobs/{{{names.run_id}}}/outputs/artifacts/paths/"
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        tail = node.value.replace("{", "{{").replace("}", "}}")
+        tail = posixpath.normpath(node.value).replace("{", "{{").replace("}", "}}")
     elif isinstance(node, ast.Name):
-        tail = f"{{{node.id}}}"
+        tail = f"{{{symbol('posixpath')}.normpath({node.id})}}"
     else:
         return None
     text = prefix + tail
