@@ -51,6 +51,15 @@ def execute(script: Path, env: dict[str, str] | None = None) -> list[dict]:
     return json.loads(record.read_text())
 
 
+def execute_failing(script: Path) -> tuple[str, list[dict]]:
+    """Run the program as ``execute`` does, expecting it to fail: its stderr and the calls recorded."""
+    record = script.parent / "recorded.json"
+    code = _RUNNER.format(support=str(TESTS / "support"), script=script.name)
+    result = run([sys.executable, "-c", code], cwd=script.parent, env={"AML_RECORD_FILE": str(record)})
+    assert result.returncode != 0, result.stdout
+    return result.stderr, json.loads(record.read_text()) if record.exists() else []
+
+
 def mlflow_store(tmp_path: Path, seed: dict | None = None) -> dict[str, str]:
     """The recorder's settings for jobs that are MLflow runs in a local file store."""
     return {"AML_MLFLOW_URI": (tmp_path / "mlruns").as_uri(), "MLFLOW_ALLOW_FILE_STORE": "true",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import run
-from .migrate_helpers import execute, fix, no_v1, project, ruff_clean, write_notebook
+from .migrate_helpers import execute, execute_failing, fix, no_v1, project, ruff_clean, write_notebook
 
 SCRIPT_RUN = """\
 from azureml.core import Dataset, Datastore, Environment, Experiment, ScriptRunConfig, Workspace
@@ -130,6 +130,35 @@ def test_upload_skips_existing_blobs_unless_overwrite(tmp_path: Path) -> None:
         del os.environ["AML_EXISTING_BLOBS"]
     # v1: relative to the files' common folder, under target_path; overwrite=False skips existing blobs
     assert [r["blob"] for r in records if r["operation"] == "blob.upload"] == ["raw/sub/b.csv"]
+
+
+@pytest.mark.parametrize(("call", "layout", "message"), [
+    ('store.upload(src_dir="data/train.json", target_path="raw")', {"data/train.json": "{}"},
+     "src_path must be a directory."),
+    ('store.upload(src_dir="./data/", target_path="raw")', {}, "src_path must be a directory."),
+    ('store.upload_files(files=["data/a.csv", "data/b.csv"], target_path="raw")', {"data/a.csv": "a"},
+     "'data/b.csv' does not point to a file."),
+], ids=["a-file-as-src_dir", "a-missing-folder", "a-missing-file"])
+def test_an_upload_of_what_is_not_there_fails_before_uploading_as_in_v1(
+        tmp_path: Path, call: str, layout: dict[str, str], message: str) -> None:
+    """v1 checked the source before it uploaded anything; a helper that walked a file or a missing
+    folder would upload nothing and succeed, and the job that reads the datastore path later
+    would run on old or no data."""
+    program = f"""\
+    from azureml.core import Workspace
+    ws = Workspace.from_config()
+    store = ws.get_default_datastore()
+    {call}
+    """
+    for name, text in layout.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    script = project(tmp_path, program)
+    fix(script)
+    assert no_v1(script.read_text())
+    stderr, records = execute_failing(script)
+    assert f"ValueError: {message}" in stderr
+    assert not [r for r in records if r["operation"] == "blob.upload"]
 
 
 PIPELINE = """\

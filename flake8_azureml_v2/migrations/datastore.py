@@ -83,7 +83,10 @@ _BLOB_SOURCE = f'''def {_BLOB_HELPER}(ml_client, store_name, pairs, overwrite, s
 '''
 _UPLOAD = "_v1_datastore_upload"
 _UPLOAD_SOURCE = f'''def {_UPLOAD}(ml_client, store_name, src_dir, target_path=None, overwrite=False, show_progress=True):
-    """datastore.upload() of SDK v1: every file under src_dir goes to target_path/<its relative path>."""
+    """datastore.upload() of SDK v1: every file under src_dir goes to target_path/<its relative path>;
+    a src_dir that is not a folder fails before anything is uploaded, as in v1."""
+    if not {symbol("os")}.path.isdir(src_dir.rstrip("/\\\\")):
+        raise ValueError("src_path must be a directory.")
     prefix = (target_path or "").strip("/")
     pairs = []
     for root, _, names in {symbol("os")}.walk(src_dir):
@@ -100,6 +103,9 @@ _UPLOAD_FILES_SOURCE = f'''def {_UPLOAD_FILES}(
     (by default the folder the files have in common)."""
     os_path = {symbol("os")}.path
     root = os_path.abspath(relative_root or os_path.commonpath([os_path.dirname(os_path.abspath(f)) for f in files]))
+    missing = [path for path in files if not os_path.isfile(path)]
+    if missing:  # v1 checked every file before it uploaded one
+        raise ValueError(f"'{{missing[0]}}' does not point to a file.")
     prefix = (target_path or "").strip("/")
     pairs = []
     for path in files:
