@@ -165,3 +165,32 @@ def test_a_cell_that_imports_the_old_api_again_gets_the_new_imports_again(tmp_pa
     ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "F", "--no-cache", "connect.ipynb"],
                           cwd=tmp_path, capture_output=True, text=True)
     assert ruff.returncode == 0, ruff.stdout
+
+
+COMPUTE_CELL = ("from azureml.core.compute import ComputeTarget, AmlCompute\n"
+                "from azureml.core.compute_target import ComputeTargetException\n\n"
+                "try:\n    c = ComputeTarget(workspace=ws, name='cl')\n"
+                "except ComputeTargetException:\n"
+                "    cfg = AmlCompute.provisioning_configuration(vm_size='STANDARD_DS11_V2', max_nodes=2)\n"
+                "    c = ComputeTarget.create(ws, 'cl', cfg)\n    c.wait_for_completion(show_output=True)\n")
+
+
+def test_a_cell_with_two_old_imports_in_a_row_gets_each_new_import_once(tmp_path: Path) -> None:
+    """A notebook in two sections, each connecting and creating its cluster: the new imports come
+    again where the second section imports the old names again, once, not once per old import."""
+    path = tmp_path / "clusters.ipynb"
+    connect = "from azureml.core import Workspace\nws = Workspace.from_config()\n"
+    path.write_text(notebook(connect, COMPUTE_CELL, connect, COMPUTE_CELL))
+    result = tool("fix", "--unsafe-fixes", "clusters.ipynb", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = "\n".join(sources(path))
+    for line in ("from azure.ai.ml.entities import AmlCompute\n",
+                 "from azure.core.exceptions import ResourceNotFoundError\n"):
+        assert text.count(line) == 2, text  # the first section's, and the second's
+    for cell in sources(path):
+        imports = [line for line in cell.splitlines() if line.startswith(("from ", "import "))]
+        assert len(imports) == len(set(imports)), cell  # no import written twice in a cell
+    assert "Fixed 0 findings" in tool("fix", "--unsafe-fixes", "clusters.ipynb", cwd=tmp_path).stdout
+    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "F", "--no-cache", "clusters.ipynb"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert ruff.returncode == 0, ruff.stdout

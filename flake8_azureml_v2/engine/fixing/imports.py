@@ -350,8 +350,10 @@ def _repeated(tree: ast.Module, locator: Locator, additions: dict[tuple[str, str
               uses: dict[str, list[int]], is_target: Callable[[str], bool]) -> list[Edit]:
     """The new imports again where an old import that goes imported its names again (a later
     notebook cell, which may run on its own): those the code names both before it (so the
-    first import is not left unused there) and after it."""
+    first import is not left unused there) and after it.  Two old imports in a row (one cell)
+    get them once: a name is written again only where it was used since it was last written."""
     first = _insertion_point(tree, locator, is_target)
+    written_at = {local: first for local in additions.values()}
     bound_before: set[str] = set()
     edits: list[Edit] = []
     repeats = {id(node) for node, aliases in doomed if len(aliases) == len(node.names)}
@@ -362,7 +364,8 @@ def _repeated(tree: ast.Module, locator: Locator, additions: dict[tuple[str, str
         start = locator.line_start(locator.start(statement))
         if id(statement) in repeats and start > first and names & bound_before:
             wanted = {key: local for key, local in additions.items()
-                      if any(first < p < start for p in uses[local]) and any(p > start for p in uses[local])}
+                      if any(written_at[local] < p < start for p in uses[local]) and any(p > start for p in uses[local])}
+            written_at.update({local: start for local in wanted.values()})
             if wanted:
                 _take_place(start, removals, locator)
                 edits.append(Edit(start, start, _import_lines(wanted, locator.newline)))
