@@ -632,11 +632,12 @@ def _prepare_for_workers(targets: list[Target], pending: list[int], settings: Se
 
 
 def _prepare_launchers(root: Path, settings: Settings) -> None:
-    """The project's job launches whose script is named only at run time, found once for every
-    worker (a job script no launcher names asks for them)."""
+    """The project's job launches and images whose script is named only at run time, found once
+    for every worker (a job script no launcher names, or a scoring script, asks for them)."""
     from .migrations.injob import launchers
 
     launchers.scan_unnamed(root / "__project__.py", settings)
+    launchers.scan_unnamed(root / "__project__.py", settings, launchers.IMAGE_LAUNCHERS)
 
 
 def _scan_projects(targets: list[Target], pending: list[int], settings: Settings) -> set[Path]:

@@ -399,6 +399,31 @@ def test_the_script_of_a_container_image_keeps_its_model_lookup(tmp_path: Path) 
     assert 'Model.get_model_path("churn")' in script.read_text()
 
 
+@pytest.mark.parametrize(("image_folder", "kept"), [(".", True), ("edge", False)])
+def test_an_image_that_names_its_script_at_run_time_keeps_the_model_lookups_it_may_run(
+        tmp_path: Path, image_folder: str, kept: bool) -> None:
+    """``execution_script=config["scoring_script"]``: the image may be built around any script of its
+    folder (or below), so those keep Model.get_model_path; a script outside that folder moves."""
+    folder = tmp_path / image_folder
+    folder.mkdir(exist_ok=True)
+    (folder / "build_image.py").write_text(
+        'import json\nfrom azureml.core import Workspace\nfrom azureml.core.image import ContainerImage, Image\n\n'
+        'ws = Workspace.from_config()\nconfig = json.load(open("settings.json"))\n'
+        'image_config = ContainerImage.image_configuration(runtime="python",\n'
+        '                                                 execution_script=config["scoring_script"])\n'
+        'image = Image.create(name="edge", models=[], image_config=image_config, workspace=ws)\n')
+    script = tmp_path / "score.py"
+    script.write_text(SCORE)
+    (tmp_path / ".git").mkdir()
+    report = fix(script)
+    if kept:
+        assert ("AML037 left: the script may run as the execution_script of ContainerImage.image_configuration, "
+                "not in a deployment") in report, report
+        assert 'Model.get_model_path("churn")' in script.read_text()
+    else:
+        assert "_v1_model_path()" in script.read_text(), report
+
+
 def test_a_reader_of_another_model_by_keyword_does_not_hold_a_registration(tmp_path: Path) -> None:
     """``get_model_path(model_name="other")`` reads another model: the registration beside it moves."""
     register = project(tmp_path, 'from azureml.core import Model, Workspace\n\nws = Workspace.from_config()\n'

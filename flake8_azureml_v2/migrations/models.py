@@ -31,6 +31,7 @@ from ..engine.names import Binding
 from ..engine.nodes import all_nodes
 from ._common import attribute_path, kept_as_is, not_a_workspace, workspace_binding, workspace_items
 from ..v1api import SCRIPT_PARAMETERS, SURFACE
+from .injob import launchers
 from .injob._shared import is_pure
 from ._v1_readers import MODEL as MODEL_ASSET, v1_reader
 from .parallel import PARALLEL_RUN_CONFIG
@@ -235,6 +236,9 @@ def _run_outside_a_deployment(ctx: FixContext) -> str | None:
     if key not in ctx.cache:
         index = project.index_for(Path(path), settings, SURFACE)  # type: ignore[arg-type]
         found = next((r for r in index.references_to(Path(path)) if r.launcher != INFERENCE_CONFIG), None)
+        if found is None:  # an image whose script is named at run time may be built around this one
+            found = launchers.unnamed_holding(Path(path), settings, launchers.IMAGE_LAUNCHERS)
+            ctx.cache["model_path:unnamed"] = found is not None
         ctx.cache[key] = found.launcher if found is not None else (
             PARALLEL_RUN_CONFIG if Path(path).name in _yaml_parallel_scripts(Path(path), settings) else None)
     return ctx.cache[key]  # type: ignore[return-value]
@@ -338,7 +342,8 @@ def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
         elif launcher is not None:
             remedy = ("migrate the image's deployment to an online deployment first" if launcher == CONTAINER_IMAGE
                       else "pass the model to it as an input")
-            yield unit.refuse(f"the script runs as {_launcher_name(launcher)}, not in a deployment, "
+            runs = ("may run as" if ctx.cache.get("model_path:unnamed") else "runs as")
+            yield unit.refuse(f"the script {runs} {_launcher_name(launcher)}, not in a deployment, "
                               f"and only a deployment sets AZUREML_MODEL_DIR: {remedy}", RefusalKind.NOT_YET)
         elif isinstance(bound, str) or "_workspace" in bound.values or not all(is_pure(v) for v in bound.values.values()):
             yield unit.refuse("Model.get_model_path() with arguments this fix does not follow", RefusalKind.DATA_FLOW)

@@ -206,7 +206,8 @@ project.PROJECT_CACHES.append(_CLI_FILES)
 # The v1 classes that start a job running a script (a scoring script's InferenceConfig does not).
 JOB_LAUNCHERS = tuple(name for name in SCRIPT_PARAMETERS if not name.startswith(("azureml.core.model.",
                                                                                   "azureml.core.image.")))
-_LAUNCHER_NAMES = tuple(name.rsplit(".", 1)[1].encode() for name in JOB_LAUNCHERS)
+# The v1 images built around a script: nothing in Azure ML deploys them, so nothing sets AZUREML_MODEL_DIR.
+IMAGE_LAUNCHERS = tuple(name for name in SCRIPT_PARAMETERS if name.startswith("azureml.core.image."))
 
 
 def _unnamed_launcher(path: Path, settings: object) -> project.ScriptReference | None:
@@ -216,31 +217,39 @@ def _unnamed_launcher(path: Path, settings: object) -> project.ScriptReference |
     known here either may run any script of the project."""
     if path.suffix != ".py":
         return None  # a notebook's cells run in a kernel, not in a job
-    key = scan_unnamed(path, settings)
-    for reference, folder in _UNNAMED[key]:
+    return unnamed_holding(path, settings, JOB_LAUNCHERS)
+
+
+def scan_unnamed(path: Path, settings: object, launchers: tuple[str, ...] = JOB_LAUNCHERS) -> tuple[object, ...]:
+    """Find, once per project and process, the calls of ``launchers`` in ``path``'s project whose
+    script is not a known value (before worker processes fork, they inherit it); returns the cache key."""
+    key = (project.root_for(path, settings), getattr(settings, "exclude", ()), launchers)  # type: ignore[arg-type]
+    if key not in _UNNAMED:
+        found: list[tuple[project.ScriptReference, Path | None]] = []
+        names = tuple(name.rsplit(".", 1)[1].encode() for name in launchers)
+        computed = _computed_script({SCRIPT_PARAMETERS[name][0] for name in launchers})
+        for candidate, data in project.texts_mentioning(path, settings, (".py", ".ipynb"), b"azureml"):  # type: ignore[arg-type]
+            if any(name in data for name in names) and computed.search(data):
+                for number, text, label in _programs(candidate, data):
+                    found += [(replace(reference, program=number, label=label(reference.line) if label else None), folder)
+                              for reference, folder in _unnamed_in(text, candidate, settings, launchers)]
+        _UNNAMED[key] = found
+    return key
+
+
+def unnamed_holding(path: Path, settings: object, launchers: tuple[str, ...]) -> project.ScriptReference | None:
+    """A call of ``launchers`` elsewhere in the project that names its script only when it runs,
+    in a folder that holds ``path`` (or one not known here): it may run ``path``."""
+    for reference, folder in _UNNAMED[scan_unnamed(path, settings, launchers)]:
         if reference.orchestrator != path and (folder is None or folder == path.parent or folder in path.parents):
             return reference
     return None
 
 
-def scan_unnamed(path: Path, settings: object) -> tuple[Path, tuple[str, ...]]:
-    """Find, once per project and process, the job launches of ``path``'s project whose script is
-    not a known value (before worker processes fork, they inherit it); returns the cache key."""
-    key = (project.root_for(path, settings), getattr(settings, "exclude", ()))  # type: ignore[arg-type]
-    if key not in _UNNAMED:
-        found: list[tuple[project.ScriptReference, Path | None]] = []
-        for candidate, data in project.texts_mentioning(path, settings, (".py", ".ipynb"), b"azureml"):  # type: ignore[arg-type]
-            if any(name in data for name in _LAUNCHER_NAMES) and _COMPUTED_SCRIPT.search(data):
-                for number, text, label in _programs(candidate, data):
-                    found += [(replace(reference, program=number, label=label(reference.line) if label else None), folder)
-                              for reference, folder in _unnamed_in(text, candidate, settings)]
-        _UNNAMED[key] = found
-    return key
-
-
-def _unnamed_in(text: str, where: Path, settings: object) -> list[tuple[project.ScriptReference, Path | None]]:
-    """The job launches in ``text`` whose script is not a value known here, with the folder they
-    run it in when that is known."""
+def _unnamed_in(text: str, where: Path, settings: object,
+                launchers: tuple[str, ...]) -> list[tuple[project.ScriptReference, Path | None]]:
+    """The calls of ``launchers`` in ``text`` whose script is not a value known here, with the folder
+    they run it in when that is known."""
     try:
         analysis = analyse(text, rules=[], surface=SURFACE, path=where, settings=settings, remember=False)  # type: ignore[arg-type]
     except (SourceError, ValueError, SyntaxError, RecursionError, MemoryError):
@@ -251,7 +260,7 @@ def _unnamed_in(text: str, where: Path, settings: object) -> list[tuple[project.
     found = []
     for site in octx.model.calls:
         qualname = octx.callee(site.node)
-        if qualname not in JOB_LAUNCHERS:
+        if qualname not in launchers:
             continue
         script_name, script_at, folder_name, folder_at = SCRIPT_PARAMETERS[qualname]
         script, _ = site.argument(-1 if script_at is None else script_at, script_name)
@@ -266,13 +275,17 @@ def _unnamed_in(text: str, where: Path, settings: object) -> list[tuple[project.
     return found
 
 
-# A script argument that is not a string literal (a notebook's JSON escapes the quote: ``\"``); a file
-# without one names all its scripts, so it need not be analysed.
-_COMPUTED_SCRIPT = re.compile(rb"""\b(?:script_name|script|entry_script)\s*=\s*(?=[^\s'"])""")
+def _computed_script(parameters: set[str]) -> re.Pattern[bytes]:
+    """A script argument that is not a string literal (a notebook's JSON escapes the quote: ``\\"``);
+    a file without one names all its scripts, so it need not be analysed."""
+    names = "|".join(sorted(map(re.escape, parameters)))
+    return re.compile(rb"\b(?:" + names.encode() + rb""")\s*=\s*(?=[^\s'"])""")
+
+
 _SCRIPT_ATTRIBUTES = frozenset(parameters[0] for parameters in SCRIPT_PARAMETERS.values())
 
 
-_UNNAMED: dict[tuple[Path, tuple[str, ...]], list[tuple[project.ScriptReference, Path | None]]] = {}
+_UNNAMED: dict[tuple[object, ...], list[tuple[project.ScriptReference, Path | None]]] = {}
 project.PROJECT_CACHES.append(_UNNAMED)
 
 
