@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|twentyninth]
+    python benchmarks/heldout_trees.py OUT [--mirrors DIR] [--set first|second|...|thirtyfirst]
 
 The dev corpus is what the fixer was built against; these repositories were never
 looked at while writing it, so their migration rate says how the fixer does on code
@@ -333,6 +333,35 @@ TWENTYNINTH_SET = (
     ("vhcg77/nd00333-capstone", "8db6ffb1de4a2f5968dab0fc957e65f132f42fd1"),
     ("wonsungso/azure-machine-learning-workshop", "fe9da37122478bf5b3984d9f9e4e6d5d12a5bfb5"),
 )
+# The thirtieth (stop 41, measured at e0ec45e before they were read; owners a-k): MLOps templates with
+# get-or-create provisioning scripts, pipeline examples, workshops and capstones.  Its audit found the
+# try/except lookups and the unpinned conda file that stop 42 fixed.
+THIRTIETH_SET = (
+    ("Azure-Samples/MLOpsManufacturing", "4e6910724f8a7af951dce079356b016e31c34667"),
+    ("anildwarepo/aml-pipelines", "b9ed1ad0c429a062f737a237e0da97a8c629092a"),
+    ("boriza/aml-pipeline-deploy", "6e1df6a37f455cd582904b11c0a2fd9bbed2631e"),
+    ("claesgill/azure_ml_workshop2", "6c971ffe7eb1bb55beb30e2cbe30bbaeb20609ba"),
+    ("akbo/azureml-pipeline-example", "867b1c94e651f8ee1777fbed4986d464ed99ea7b"),
+    ("ianovski/google-play-store-nlp", "afdfe5517bbf30e02f3e3ba80e9267fd574d7ee7"),
+    ("gunjanak/Azure_ML_Codes", "1cc8d6c7af0065a1c15f3c44f1ec4692f013849d"),
+    ("gbayer-1/AZMLND_Capstone_Project", "6c1039a83031d661776864b414b712bf116ad3e6"),
+    ("KarpenkoNatalia/nd00333-capstone", "66c4db1c89a88012f8fbbd3e1bb4c06dcb9c38a7"),
+    ("fnakashima/nd00333-capstone", "09f7e9f3078145bc60adf6c08eda72f50ba26ff5"),
+)
+# The thirty-first (stop 41, measured at e0ec45e before they were read; owners l-z): MLOps templates,
+# GitHub-workflow launchers, a forms-recognition recipe and capstones.
+THIRTYFIRST_SET = (
+    ("oumaramzadia/MlOps", "ae538b9b1afadb38b1614c189a2b49fac0ba20a3"),
+    ("tsmatsuz/oh4ml-lite-github-workflow", "9d8d2e9051d295bbf8f11387d9707d79e7bd4adb"),
+    ("vananhlebarca/aml_mlops_template", "2dab1ff7ab2c9212b32b0ead3bb73de283572271"),
+    ("nemarona/nd00333-capstone", "0a82c20644541b390296ad95a94a27e6937cd60d"),
+    ("ttschuemp/nd00333-capstone", "28ccd44904b992a12809243ca479601cd7865d3e"),
+    ("microsoft/knowledge-extraction-recipes-forms", "12462c635d74aa3aa96a357ddf87747367d521e0"),
+    ("triet1102/Huggingface-AzureML", "f86dcfd7b3b5d93508949a3ccd111f9459e1a1b2"),
+    ("lz-chen/aml-gha", "65e23465849bf9f6260871dcee7cb647a64869da"),
+    ("olgagnatenko13/nd00333-capstone", "26b49efdb91b8fe02a498e1ca870544102801315"),
+    ("syncdai/nd00333-capstone", "d76ee3231c7aaf01e0308b7e16d4758986aafb6c"),
+)
 SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": FOURTH_SET, "fifth": FIFTH_SET,
         "sixth": SIXTH_SET, "seventh": SEVENTH_SET, "eighth": EIGHTH_SET, "ninth": NINTH_SET, "tenth": TENTH_SET,
         "eleventh": ELEVENTH_SET, "twelfth": TWELFTH_SET, "thirteenth": THIRTEENTH_SET,
@@ -342,7 +371,8 @@ SETS = {"first": HELD_OUT, "second": SECOND_SET, "third": THIRD_SET, "fourth": F
         "twentysecond": TWENTYSECOND_SET, "twentythird": TWENTYTHIRD_SET,
         "twentyfourth": TWENTYFOURTH_SET, "twentyfifth": TWENTYFIFTH_SET,
         "twentysixth": TWENTYSIXTH_SET, "twentyseventh": TWENTYSEVENTH_SET,
-        "twentyeighth": TWENTYEIGHTH_SET, "twentyninth": TWENTYNINTH_SET}
+        "twentyeighth": TWENTYEIGHTH_SET, "twentyninth": TWENTYNINTH_SET,
+        "thirtieth": THIRTIETH_SET, "thirtyfirst": THIRTYFIRST_SET}
 
 KEPT_SUFFIXES = (".py", ".ipynb", ".yml", ".yaml", ".json", ".txt", ".cfg", ".toml")
 
