@@ -77,8 +77,8 @@ def found_copies(file_path: str, program: Path | None, root: Path | None) -> lis
     else:
         here = program.parent.resolve()
         top = root.resolve() if root is not None else here
-        folders = [here, *(p for p in here.parents if p == top or top in p.parents)] if top in (
-            here, *here.parents) else [here]
+        above = list(here.parents)[:here.parents.index(top) + 1] if top in here.parents else []
+        folders = [here, *above]
     found = []
     for folder in folders:
         candidate = folder / file_path

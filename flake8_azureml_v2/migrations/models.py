@@ -217,18 +217,19 @@ def _launcher_name(qualname: str) -> str:
     return f"a {parts[-1]} entry script"
 
 
-def _run_outside_a_deployment(ctx: FixContext) -> str | None:
+def _run_outside_a_deployment(ctx: FixContext) -> tuple[str, bool] | None:
     """The callable that runs this script other than as a deployment's entry script (a
     ParallelRunStep's ``init()``/``run(mini_batch)`` has the same shape), as the notebook that
-    writes it or the project index knows it: only a deployment sets AZUREML_MODEL_DIR."""
+    writes it or the project index knows it, and whether it surely runs it (False: it names its
+    script only at run time): only a deployment sets AZUREML_MODEL_DIR."""
     context = ctx.analysis.context
     settings = getattr(context, "settings", None)
     shape = _batch_shape(ctx)
     if shape is not None:
-        return shape
+        return shape, True
     other = next((name for name in getattr(settings, "launchers", ()) if name != INFERENCE_CONFIG), None)
     if other is not None:  # a notebook's %%writefile cell: the notebook names its launchers
-        return other
+        return other, True
     path = getattr(context, "path", None)
     if path is None:
         return None
@@ -238,9 +239,9 @@ def _run_outside_a_deployment(ctx: FixContext) -> str | None:
         found = next((r for r in index.references_to(Path(path)) if r.launcher != INFERENCE_CONFIG), None)
         if found is None:  # an image whose script is named at run time may be built around this one
             found = launchers.unnamed_holding(Path(path), settings, launchers.IMAGE_LAUNCHERS)
-            ctx.cache["model_path:unnamed"] = found is not None
-        ctx.cache[key] = found.launcher if found is not None else (
-            PARALLEL_RUN_CONFIG if Path(path).name in _yaml_parallel_scripts(Path(path), settings) else None)
+        in_yaml = found is None and Path(path).name in _yaml_parallel_scripts(Path(path), settings)
+        ctx.cache[key] = (found.launcher, found.named) if found is not None else (
+            (PARALLEL_RUN_CONFIG, True) if in_yaml else None)
     return ctx.cache[key]  # type: ignore[return-value]
 
 
@@ -336,13 +337,14 @@ def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
              if not isinstance(b, str) and "model_name" in b.values}
     for call, bound in sites:
         unit = Rewrite("AML037", call, "Model.get_model_path() -> AZUREML_MODEL_DIR")
-        launcher = _run_outside_a_deployment(ctx) if _is_scoring_script(ctx) else None
+        runner = _run_outside_a_deployment(ctx) if _is_scoring_script(ctx) else None
         if not _is_scoring_script(ctx):
             yield unit.refuse("outside a scoring script (init() and run()): pass the model to the job as an input")
-        elif launcher is not None:
+        elif runner is not None:
+            launcher, surely = runner
             remedy = ("migrate the image's deployment to an online deployment first" if launcher == CONTAINER_IMAGE
                       else "pass the model to it as an input")
-            runs = ("may run as" if ctx.cache.get("model_path:unnamed") else "runs as")
+            runs = "runs as" if surely else "may run as"
             yield unit.refuse(f"the script {runs} {_launcher_name(launcher)}, not in a deployment, "
                               f"and only a deployment sets AZUREML_MODEL_DIR: {remedy}", RefusalKind.NOT_YET)
         elif isinstance(bound, str) or "_workspace" in bound.values or not all(is_pure(v) for v in bound.values.values()):
