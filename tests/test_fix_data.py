@@ -830,6 +830,19 @@ def test_paths_built_from_known_strings_are_read(tmp_path: Path) -> None:
     assert inputs["dev"]["type"] == "uri_folder" and inputs["dev"]["path"].endswith("/paths/data/ner/dev/")
 
 
+def test_a_path_with_no_extension_is_a_folder_input_with_a_todo(tmp_path: Path) -> None:
+    """v1 mounted a file or a folder alike; v2 needs the type, and nothing in the path says
+    it: the input is a folder, and the program says so once, above the job, where people look."""
+    setup = ('store = ws.get_default_datastore()\n'
+             'scans = Dataset.File.from_files(path=(store, "raw/scans"))\n')
+    migrated, _, records = _run(tmp_path, _submitting(setup, '["--scans", scans.as_mount()]'))
+    inputs = _job(records)["inputs"]
+    assert inputs["scans"]["type"] == "uri_folder" and inputs["scans"]["path"].endswith("/paths/raw/scans")
+    todo = ("# TODO(azureml-v2): AML022 the dataset path (store.name, 'raw/scans') has no file extension and is read "
+            "as a folder (uri_folder); if it names one file, make the input type uri_file")
+    assert migrated.count(todo) == 1, migrated
+
+
 @pytest.mark.parametrize("path", ['f"{name!r}/"', 'f"{width:>8}/"', 'name + str(2)'])
 def test_strings_only_known_at_run_time_are_not_folded(tmp_path: Path, path: str) -> None:
     setup = f'name = "scans"\nwidth = "w"\nstore = ws.get_default_datastore()\nds = Dataset.File.from_files(path=(store, {path}))\n'

@@ -410,9 +410,13 @@ def _several(paths: list[str], folder: str, taken: Taken, code: str) -> None:
 
 
 def kind_of_path(found: Where, taken: Taken, code: str = "AML022") -> str:
-    """uri_file for a path that names a file; a path with no extension is taken for a folder."""
+    """uri_file for a path that names a file; a path with no extension is taken for a folder, and
+    the program says so where people look (v1 took either; a v2 folder input over a file fails)."""
     if found.is_file:
         return "uri_file"
     if not found.shown.rstrip("')").endswith("/"):
-        taken.notes.append(f"the dataset path {found.shown} has no file extension: it is read as a folder (uri_folder)")
+        todo = (f"{code} the dataset path {found.shown} has no file extension and is read as a folder "
+                "(uri_folder); if it names one file, make the input type uri_file")
+        if todo not in taken.todos:
+            taken.todos.append(todo)
     return "uri_folder"
