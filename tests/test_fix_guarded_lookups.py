@@ -112,3 +112,40 @@ except Exception:
 """)
     assert 'path="azureml:diabetes@latest"' in text and 'environment="azureml:sklearn-env@latest"' in text
     assert "ml_client.jobs.create_or_update(command(" in text and " 0 left." in report
+
+
+@pytest.mark.parametrize("caught", ["UserErrorException", "(UserErrorException, OSError)"])
+def test_a_call_rewritten_away_from_its_finding_under_a_v1_handler_is_left(tmp_path: Path, caught: str) -> None:
+    """The datastore's migration rewrites each ``store.upload(...)`` of it: inside ``try:`` with
+    a handler for v1's error, the migrated upload would raise another one (a missing folder is a
+    ValueError), so the handler would stop running; the datastore and its upload stay v1."""
+    text, report = _fixed(tmp_path, f"""\
+from azureml.exceptions import UserErrorException
+
+store = ws.get_default_datastore()
+try:
+    store.upload(src_dir="./data", target_path="x", overwrite=True)
+except {caught}:
+    print("no data")
+""")
+    assert "store = ws.get_default_datastore()" in text
+    assert 'store.upload(src_dir="./data", target_path="x", overwrite=True)' in text
+    assert "_v1_datastore_upload" not in text
+    assert ("AML028 left: it runs inside `try:` with `except UserErrorException` (line 9); it rewrites "
+            "`store.upload(...)` there: the new code raises other exceptions") in report
+
+
+def test_the_same_upload_outside_the_guard_is_migrated(tmp_path: Path) -> None:
+    """Only a rewritten call inside the ``try:`` is in the way: one after it is not."""
+    text, report = _fixed(tmp_path, """\
+from azureml.exceptions import UserErrorException
+
+store = ws.get_default_datastore()
+try:
+    print(store.name)
+except UserErrorException:
+    print("no store")
+store.upload(src_dir="./data", target_path="x", overwrite=True)
+""")
+    assert "_v1_datastore_upload(ml_client, store.name, src_dir=\"./data\"" in text
+    assert "AML028 fixed" in report

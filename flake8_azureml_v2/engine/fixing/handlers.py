@@ -11,7 +11,8 @@ from __future__ import annotations
 import ast
 
 from ..findings import line_ref
-from ..names import Ref
+from ..names import Instance, Ref
+from .edits import Edit
 from .rewrite import FixContext, snippet
 
 # What a subscript raises for a missing key, and the builtins a handler catches it by.
@@ -46,6 +47,34 @@ def expects_old_failure(kind: ast.expr, node: ast.AST, ctx: FixContext) -> bool:
         return True
     return (isinstance(node, ast.Subscript) and isinstance(kind, ast.Name) and kind.id in _MISSING_KEY
             and ctx.binding_of(kind) is None)
+
+
+def guarded_old_calls(ctx: FixContext) -> list[ast.Call]:
+    """The calls of the old API inside a ``try:`` body that has handlers: a rewrite that
+    replaces one changes what fails there, though the rewrite may be reported elsewhere
+    (a datastore's migration rewrites each ``store.upload(...)`` of it)."""
+    if not any(isinstance(node, ast.ExceptHandler) for node in ctx.model.tree.body for node in ast.walk(node)):
+        return []
+    surface = ctx.model.surface
+    found = []
+    for site in ctx.model.calls:
+        callee, receiver = site.callee, site.receiver
+        old = (isinstance(callee, Ref) and surface.is_target(callee.qualname)) or isinstance(receiver, Instance) or (
+            isinstance(callee, Instance))
+        if old and any(t.handlers for t in enclosing_tries(site.node, ctx)):
+            found.append(site.node)
+    return found
+
+
+def replaced_calls(calls: list[ast.Call], edits: list[Edit], ctx: FixContext) -> list[ast.Call]:
+    """The ``calls`` whose callee (``store.upload`` of ``store.upload(...)``) an edit rewrites or
+    removes: the call no longer runs as it did (an edit inside its arguments leaves it as it is)."""
+    found = []
+    for call in calls:
+        start, end = ctx.locator.start(call.func), ctx.locator.end(call.func)
+        if any(edit.start < end and start < max(edit.end, edit.start + 1) for edit in edits):
+            found.append(call)
+    return found
 
 
 def lookup_no_longer_fails(node: ast.AST, ctx: FixContext) -> str | None:

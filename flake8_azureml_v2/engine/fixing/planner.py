@@ -221,6 +221,7 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
     covering = {**{id(node): r for r in rewrites for _, node in r.findings}, **by_node}
     refused_spans = _Spans(rewrites, ctx)
     handled = [(e.start, e.end) for r in rewrites for e in [*r.edits, *(r.alive_edits or [])]]
+    guarded_calls = handlers.guarded_old_calls(ctx)
     pending: list[tuple[Rewrite, Refusal]] = []
     shared: list[tuple[Rewrite, Rewrite, Refusal]] = []
 
@@ -303,7 +304,7 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
         policy = _policy(rewrite, ctx, permission, unsafe, safety_of)
         if policy is not None:
             pending.append((rewrite, policy))
-        guarded = _old_handler(rewrite, ctx, handled)
+        guarded = _old_handler(rewrite, ctx, handled, guarded_calls)
         if guarded is not None:
             pending.append((rewrite, guarded))
 
@@ -444,20 +445,25 @@ def _changes(use: ast.Name, ctx: FixContext) -> bool:
             and isinstance(parent, ast.Call) and parent.func is node)
 
 
-def _old_handler(rewrite: Rewrite, ctx: FixContext, handled: list[tuple[int, int]]) -> Refusal | None:
+def _old_handler(rewrite: Rewrite, ctx: FixContext, handled: list[tuple[int, int]],
+                 guarded_calls: list[ast.Call]) -> Refusal | None:
     """A rewrite inside ``try:`` whose handler expects the old code's failure: the new code
-    fails otherwise, so the handler would stop running.  A handler some rewrite translates
-    is not in the way."""
-    for try_node in handlers.enclosing_tries(rewrite.node, ctx):
-        for handler in try_node.handlers:
-            for caught in handlers.caught(handler):
-                start, end = ctx.locator.start(caught), ctx.locator.end(caught)
-                if handlers.expects_old_failure(caught, rewrite.node, ctx) and not any(
-                        a <= start and end <= b for a, b in handled):
-                    return Refusal(RefusalKind.DATA_FLOW, (
-                        f"it runs inside `try:` with `except {snippet(ctx.locator, caught)}` "
-                        f"({line_ref(handler.lineno)}): the new code raises other exceptions, so that "
-                        "handler would no longer run"), (handler.lineno,))
+    fails otherwise, so the handler would stop running.  So is one that replaces an old call
+    in such a ``try:`` away from where it is reported.  A handler some rewrite translates is
+    not in the way."""
+    replaced = handlers.replaced_calls(guarded_calls, rewrite.edits, ctx) if guarded_calls else []
+    for node in (rewrite.node, *replaced):
+        for try_node in handlers.enclosing_tries(node, ctx):
+            for handler in try_node.handlers:
+                for caught in handlers.caught(handler):
+                    start, end = ctx.locator.start(caught), ctx.locator.end(caught)
+                    if handlers.expects_old_failure(caught, node, ctx) and not any(
+                            a <= start and end <= b for a, b in handled):
+                        where = "" if node is rewrite.node else f"; it rewrites `{snippet(ctx.locator, node.func)}(...)` there"
+                        return Refusal(RefusalKind.DATA_FLOW, (
+                            f"it runs inside `try:` with `except {snippet(ctx.locator, caught)}` "
+                            f"({line_ref(handler.lineno)}){where}: the new code raises other exceptions, so that "
+                            "handler would no longer run"), (handler.lineno,))
     return None
 
 
