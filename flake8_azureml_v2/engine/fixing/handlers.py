@@ -12,6 +12,7 @@ import ast
 
 from ..findings import line_ref
 from ..names import Instance, Ref
+from ..nodes import all_nodes
 from .edits import Edit
 from .rewrite import FixContext, snippet
 
@@ -53,14 +54,13 @@ def guarded_old_calls(ctx: FixContext) -> list[ast.Call]:
     """The calls of the old API inside a ``try:`` body that has handlers: a rewrite that
     replaces one changes what fails there, though the rewrite may be reported elsewhere
     (a datastore's migration rewrites each ``store.upload(...)`` of it)."""
-    if not any(isinstance(node, ast.ExceptHandler) for node in ctx.model.tree.body for node in ast.walk(node)):
+    if not any(node.__class__ is ast.ExceptHandler for node in all_nodes(ctx.model.tree)):
         return []
     surface = ctx.model.surface
     found = []
     for site in ctx.model.calls:
         callee, receiver = site.callee, site.receiver
-        old = (isinstance(callee, Ref) and surface.is_target(callee.qualname)) or isinstance(receiver, Instance) or (
-            isinstance(callee, Instance))
+        old = (isinstance(callee, Ref) and surface.is_target(callee.qualname)) or isinstance(receiver, Instance)
         if old and any(t.handlers for t in enclosing_tries(site.node, ctx)):
             found.append(site.node)
     return found
