@@ -311,7 +311,7 @@ class _Applier:
         try:
             written = [(start, end) for start, end, *_ in OffsetMap(staged_edits).spans]
             plan_imports = imports.plan(staged, staged_locator, stand_ins.symbols, literal,
-                                        lambda node: self._may_remove(node, staged_source, staged.tree),
+                                        lambda node, text=staged_source, tree=staged.tree: self._may_remove(node, text, tree),
                                         self.surface.is_removable_import,
                                         written, self.surface.star_exports)
         except imports.ImportClash as exc:
