@@ -17,6 +17,10 @@ from flake8_azureml_v2.engine.fixing.call_order import late_reads
     ("def h():\n    return os.sep\nif True:\n    x = h()\nimport os\n", {("h", "os"): 1}),
     ("def a():\n    return b()\ndef b():\n    return json.dumps(1)\na()\nimport json\n", {("a", "json"): 1}),
     ("def h():\n    return VALUE\nx = h()\nVALUE = 1\n", {("h", "VALUE"): 1}),
+    # the first call reads only what is bound, another function called later does not
+    ("import os\ndef h():\n    return os.sep\ndef k():\n    return LATER\nh()\nk()\nLATER = 1\n", {("k", "LATER"): 1}),
+    ("import os\ndef h():\n    return os.sep + g()\ndef g():\n    return VALUE\nh()\nh()\nVALUE = 1\n",
+     {("h", "VALUE"): 2}),
 ])
 def test_a_call_before_the_binding_is_found(source: str, expected: dict) -> None:
     assert dict(late_reads(ast.parse(source))) == expected
@@ -31,6 +35,7 @@ def test_a_call_before_the_binding_is_found(source: str, expected: dict) -> None
     "for i in range(2):\n    if i:\n        h()\n    import os\n    def h():\n        return os.sep\n",  # loops
     "def h():\n    global VALUE\n    VALUE = 2\n    return VALUE\nh()\nVALUE = 1\n",  # its own write first
     "def h():\n    return len(x)\nx = []\nh()\n",  # builtins and bound names
+    "import os\ndef h():\n    return os.sep\nh()\nh()\nimport os\n",  # all bound at the first call
 ])
 def test_look_alikes_are_silent(source: str) -> None:
     assert not late_reads(ast.parse(source))

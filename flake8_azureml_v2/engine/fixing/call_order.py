@@ -32,12 +32,20 @@ def late_reads(tree: ast.Module) -> Counter[tuple[str, str]]:
     reads = _Reads(functions)
     found: Counter[tuple[str, str]] = Counter()
     bound: set[str] = set()
+    checking_every_call = False
     for statement, loop_bindings in _in_order(tree.body):
         if statement is None:  # a star import: anything may be bound from here on
             return found
         bound |= loop_bindings
         for call in _calls_outside_scopes(statement):
             if isinstance(call.func, ast.Name) and call.func.id in functions and call.func.id in bound:
+                if not checking_every_call:
+                    # the first call: when every global any function reads is bound already, so it
+                    # is at every later call (nothing unbinds), and the rest of the module need not
+                    # be walked (a helper the fix writes at the top, reading the imports above it)
+                    if all(name in bound or name in _BUILTINS for function in functions for name in reads.of(function)):
+                        return found
+                    checking_every_call = True
                 for name in sorted(reads.of(call.func.id)):
                     if name in bound or name in _BUILTINS:
                         continue

@@ -129,9 +129,12 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
     exported: set[str] = set()
     lists_exports = "__all__" in staged.text
     bindings: dict[str, int] = {}
+    bare: set[int] = set()  # strings that are statements of their own (docstrings): no name is read there
     for node in all_nodes(staged.tree):
         kind = node.__class__  # (see _IMPORTS)
-        if kind is ast.Name:
+        if kind is ast.Expr and node.value.__class__ is ast.Constant:  # type: ignore[attr-defined]
+            bare.add(id(node.value))  # type: ignore[attr-defined]  (met before the string: breadth first)
+        elif kind is ast.Name:
             if isinstance(node.ctx, ast.Store):
                 bindings[node.id] = bindings.get(node.id, 0) + 1
             else:
@@ -142,7 +145,7 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
                 bindings[_bound_name(alias)] = bindings.get(_bound_name(alias), 0) + 1
         elif kind in _DEFINITIONS:
             bindings[node.name] = bindings.get(node.name, 0) + 1
-        elif kind is ast.Constant and isinstance(node.value, str) and len(node.value) < 200:
+        elif kind is ast.Constant and isinstance(node.value, str) and len(node.value) < 200 and id(node) not in bare:
             strings.update(node.value.replace(".", " ").replace("[", " ").split())  # __all__, string annotations
         elif kind is ast.Call and lists_exports:
             exported.update(_exported_by_call(node))  # pyflakes reads only `__all__ =` and `+=`
