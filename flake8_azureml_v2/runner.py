@@ -479,7 +479,7 @@ def fixing_order(targets: list[Target]) -> tuple[list[Target], list[int]]:
             continue
         if any(marker in text for marker in markers):
             data[index] = text
-        elif _v1_readers.FIX_AFTER_READERS.search(text):
+        elif _v1_readers.fix_after_readers(text):
             registers[index] = text
         if _v1_readers.READS_BACK.search(text):
             readers.append(Path(os.path.abspath(str(target.path))).parts)
@@ -529,7 +529,7 @@ def _waves(late: list[tuple[int, Target, bytes]]) -> list[list[Target]]:
     readers = [(index, Path(os.path.abspath(str(target.path))).parts) for index, target, text in late
                if _v1_readers.READS_BACK.search(text)]
     for index, target, text in late:
-        if _v1_readers.FIX_AFTER_READERS.search(text):
+        if _v1_readers.fix_after_readers(text):
             folder = Path(os.path.abspath(str(target.path))).parent.parts
             for reader, parts in readers:  # those under its folder, where a registration looks for readers
                 if (reader != index and parts[:len(folder)] == folder

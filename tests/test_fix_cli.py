@@ -264,3 +264,15 @@ def test_a_file_is_judged_by_its_launcher_as_written_not_as_fixed_before_it(tmp_
     alone = codes([str(tmp_path / "src" / "score.py")])
     after_launcher = codes([str(tmp_path / "submit.py"), str(tmp_path / "src" / "score.py")])
     assert "AML010" in alone and after_launcher == alone
+
+
+def test_a_file_registers_in_code_not_in_a_comment() -> None:
+    """Files that register an asset are fixed after its readers; a call in a comment is none."""
+    from flake8_azureml_v2.migrations._v1_readers import fix_after_readers
+
+    assert fix_after_readers(b"model = run.register_model(model_name='m', model_path='outputs')\n")
+    assert fix_after_readers(b"# first\nds.register(workspace=ws, name='d')  # keep\n")
+    assert fix_after_readers(b'  "    env.register(ws)\\n",\n')  # a notebook's JSON line
+    assert not fix_after_readers(b"# ds.register(workspace=ws, name='d')\nprint(1)\n")
+    assert not fix_after_readers(b"x = 1  # then run.register_model(...)\n")
+    assert not fix_after_readers(b"preregister(x)\nself.registers(y)\n")

@@ -79,9 +79,21 @@ _MIGRATED_TEXT = {
 _MIGRATED_ANY = {DATASET: r"|data\.get\(|{q}azureml:(?!//)", MODEL: r"|models\.get\(|_v1_model_path\(",
                  ENVIRONMENT: r"|environments\.get\(|{q}azureml:(?!//)"}
 MAX_FILES = 2000
-# A file holding this is fixed after the files that may read an asset back (runner.fixing_order),
-# which are those matching READS_BACK: the reader a registration waits for is judged as this run leaves it.
-FIX_AFTER_READERS = re.compile(rb"(?m)^[^#\n]*\bregister(?:_model)?\(")  # in code, not in a comment
+_REGISTER_CALL = re.compile(rb"\bregister(?:_model)?\(")
+
+
+def fix_after_readers(data: bytes) -> bool:
+    """Does ``data`` call ``register(`` or ``register_model(`` in code, not in a comment (no ``#``
+    before it on its line)?  Such a file is fixed after the files that may read an asset back
+    (runner.fixing_order), those matching READS_BACK: the reader a registration waits for is
+    judged as this run leaves it.  One scan for the calls, not a search from every line's start."""
+    for call in _REGISTER_CALL.finditer(data):
+        line_start = data.rfind(b"\n", 0, call.start()) + 1
+        if b"#" not in data[line_start:call.start()]:
+            return True
+    return False
+
+
 READS_BACK = re.compile(rb"get_by_name\(|\.datasets(?:\[|\.get\()|Model\(|\.models(?:\[|\.get\()|get_model_path\("
                         rb"|Environment\.get\(|\.environments(?:\[|\.get\()")
 
