@@ -29,7 +29,7 @@ def mismatched_calls(tree: ast.Module) -> Counter[tuple[str, str]]:
     if not functions:
         return found
     for node in all_nodes(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
+        if node.__class__ is ast.Call and node.func.__class__ is ast.Name and node.func.id in functions:  # type: ignore[attr-defined]
             reason = _mismatch(functions[node.func.id].args, node)
             if reason is not None:
                 found[(node.func.id, reason)] += 1
@@ -44,28 +44,35 @@ def _checked_functions(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.Asyn
             defined[statement.name] = statement
     if not defined:
         return defined
-    bound = Counter(_bindings(tree))
+    bound = Counter(name for name in _bindings(tree) if name in defined)
     return {name: function for name, function in defined.items() if bound[name] == 1}
+
+
+# The node classes that bind a name by their ``name`` field (those of ``ast.parse``'s trees are
+# exactly these classes: a whole-tree walk tests them by identity, not by isinstance chains).
+_NAMED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler, ast.MatchAs,
+                    ast.MatchStar})
 
 
 def _bindings(tree: ast.Module) -> list[str]:
     """Every name the module binds, anywhere, once per binding."""
     names: list[str] = []
     for node in all_nodes(tree):
-        if isinstance(node, (*_DEFS, ast.ClassDef)):
-            names.append(node.name)
-        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            names.append(node.id)
-        elif isinstance(node, ast.arg):
-            names.append(node.arg)
-        elif isinstance(node, ast.alias):
-            names.append((node.asname or node.name).split(".")[0])
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            names.extend(node.names)
-        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-            names.append(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            names.append(node.rest)
+        kind = node.__class__
+        if kind is ast.Name:
+            if node.ctx.__class__ is not ast.Load:  # type: ignore[attr-defined]
+                names.append(node.id)  # type: ignore[attr-defined]
+        elif kind is ast.arg:
+            names.append(node.arg)  # type: ignore[attr-defined]
+        elif kind is ast.alias:
+            names.append((node.asname or node.name).split(".")[0])  # type: ignore[attr-defined]
+        elif kind in _NAMED:
+            if node.name:  # type: ignore[attr-defined]
+                names.append(node.name)  # type: ignore[attr-defined]
+        elif kind is ast.Global or kind is ast.Nonlocal:
+            names.extend(node.names)  # type: ignore[attr-defined]
+        elif kind is ast.MatchMapping and node.rest:  # type: ignore[attr-defined]
+            names.append(node.rest)  # type: ignore[attr-defined]
     return names
 
 
