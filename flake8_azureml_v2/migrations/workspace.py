@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
@@ -215,8 +216,13 @@ def _client_made_beside(binding: Binding, client_call: str, ctx: FixContext) -> 
     if not (isinstance(following, ast.Assign) and len(following.targets) == 1
             and isinstance(following.targets[0], ast.Name) and isinstance(following.value, ast.Call)):
         return None
-    wanted = ast.parse(plain_names(client_call), mode="eval").body
-    return following.targets[0].id if same_tree(following.value, wanted) else None
+    return following.targets[0].id if same_tree(following.value, _client_tree(client_call)) else None
+
+
+@lru_cache(maxsize=64)
+def _client_tree(client_call: str) -> ast.expr:
+    """The client call as a tree, parsed once per spelling (only compared, never changed)."""
+    return ast.parse(plain_names(client_call), mode="eval").body
 
 
 def _beside(unit: Rewrite, binding: Binding, client_call: str, ctx: FixContext) -> None:
