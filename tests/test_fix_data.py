@@ -839,8 +839,32 @@ def test_a_path_with_no_extension_is_a_folder_input_with_a_todo(tmp_path: Path) 
     inputs = _job(records)["inputs"]
     assert inputs["scans"]["type"] == "uri_folder" and inputs["scans"]["path"].endswith("/paths/raw/scans")
     todo = ("# TODO(azureml-v2): AML022 the dataset path (store.name, 'raw/scans') has no file extension and is read "
-            "as a folder (uri_folder); if it names one file, make the input type uri_file")
+            "as a folder (uri_folder); if it names one file, make its type uri_file")
     assert migrated.count(todo) == 1, migrated
+
+
+def test_a_registered_path_with_no_extension_says_so_above_the_registration(tmp_path: Path) -> None:
+    """The registered asset's type is the same guess: the TODO goes above the registration."""
+    script = project(tmp_path, """\
+from azureml.core import Dataset, Workspace
+
+ws = Workspace.from_config()
+store = ws.get_default_datastore()
+scans = Dataset.File.from_files(path=(store, "raw/scans"))
+scans.register(workspace=ws, name="scans", create_new_version=True)
+""")
+    report = fix(script)
+    migrated = script.read_text()
+    assert "AML022 fixed: dataset.register()" in report, report
+    lines = migrated.splitlines()
+    at = next(i for i, line in enumerate(lines) if "ml_client.data.create_or_update(Data(" in line)
+    assert lines[at - 1] == ("# TODO(azureml-v2): AML022 the dataset path (store.name, 'raw/scans') has no file "
+                             "extension and is read as a folder (uri_folder); if it names one file, make its type "
+                             "uri_file"), migrated
+    assert 'type="uri_folder"' in lines[at]
+    before = script.read_bytes()
+    fix(script)
+    assert script.read_bytes() == before
 
 
 @pytest.mark.parametrize("path", ['f"{name!r}/"', 'f"{width:>8}/"', 'name + str(2)'])

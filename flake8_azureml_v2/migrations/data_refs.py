@@ -416,7 +416,8 @@ def kind_of_path(found: Where, taken: Taken, code: str = "AML022") -> str:
         return "uri_file"
     if not found.shown.rstrip("')").endswith("/"):
         todo = (f"{code} the dataset path {found.shown} has no file extension and is read as a folder "
-                "(uri_folder); if it names one file, make the input type uri_file")
+                "(uri_folder); if it names one file, make its type uri_file")
         if todo not in taken.todos:
             taken.todos.append(todo)
+            taken.widened.append(todo)  # about what the path covers: a registered asset's too
     return "uri_folder"
