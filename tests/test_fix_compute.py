@@ -469,3 +469,24 @@ def test_a_noqa_for_the_code_check_reports_stops_the_rewrite(tmp_path: Path) -> 
     assert "ComputeInstance(workspace=ws, name=\"my-instance\")  # noqa: AML027" in text
     assert "except ComputeTargetException:" in text and "ComputeInstance.create(" in text
     assert "job.py:10:16: AML027 left: line 7: AML027 is suppressed with # noqa [suppressed]" in report, report
+
+
+@pytest.mark.parametrize("member", ["update(idle_seconds_before_scaledown=360)", "get_status()", "delete()",
+                                    "list_nodes()", "vm_size"])
+def test_a_member_used_on_the_looked_up_compute_keeps_the_lookup_v1(tmp_path: Path, member: str) -> None:
+    """v2's compute entity has no ``update``, ``get_status``, ... : chained on the lookup, the
+    migrated call would raise AttributeError.  ``.name`` means the same and migrates."""
+    script = project(tmp_path, HEADER + f"""\
+ComputeTarget(ws, "gpu-cluster").{member}
+print(ComputeTarget(ws, "cpu-cluster").name)
+""")
+    report = fix(script)
+    text = script.read_text()
+    assert f'ComputeTarget(ws, "gpu-cluster").{member}' in text
+    assert 'print(ml_client.compute.get("cpu-cluster").name)' in text
+    attribute = member.split("(")[0]
+    assert (f"AML024 left: `.{attribute}` is used on the compute it looks up, and v2's compute entity has no "
+            "member that does the same") in report
+    before = script.read_bytes()
+    fix(script)
+    assert script.read_bytes() == before

@@ -343,6 +343,11 @@ def _uses_meaning_the_same(binding: Binding, unit: Rewrite, ctx: FixContext) -> 
 
 def _lookup(call: ast.Call, ctx: FixContext) -> Rewrite:
     unit = Rewrite("AML024", call, "ComputeTarget() -> ml_client.compute.get()", binding=ctx.assigned_binding(call))
+    member = ctx.parent(call)
+    if unit.binding is None and isinstance(member, ast.Attribute) and member.value is call and member.attr != "name":
+        # ``ComputeTarget(ws, n).update(...)``: the v2 entity has no such member (only ``name`` means the same)
+        raise Refused(f"`.{member.attr}` is used on the compute it looks up, and v2's compute entity has no "
+                      "member that does the same", RefusalKind.NOT_YET)
     workspace, name = _get_parts(call, ctx)
     client = _client(workspace, unit, ctx)
     unit.edits.append(statements.replace(ctx.locator, call, f"{client}.compute.get({ctx.locator.text(name)})"))
