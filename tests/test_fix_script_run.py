@@ -612,6 +612,12 @@ def test_an_experiment_name_computed_by_a_call_or_a_lookup_is_left(tmp_path: Pat
      "azureml-mlflow\nmlflow.log_metric('accuracy', 0.9)\n", True),  # migrated by an earlier run
     ("import mlflow\nmlflow.log_metric('accuracy', 0.9)\n", False),  # v1 ran it where mlflow was installed
     ("print('training')\n", False),
+    # a function logging through a module global assigned below it (audit 33)
+    ("from azureml.core import Run\ndef main():\n    run.log('accuracy', 0.9)\nrun = Run.get_context()\nmain()\n", True),
+    # calls that also move to mlflow, without any run.log
+    ("from azureml.core import Run\nrun = Run.get_context()\nrun.tag('stage', 'train')\n", True),
+    ("from azureml.core import Run\nrun = Run.get_context()\nrun.upload_file('m.pkl', 'm.pkl')\n", True),
+    ("from azureml.core import Run\nrun = Run.get_context()\nprint(run.id)\n", False),
 ])
 @pytest.mark.parametrize("environment", [", environment=env", "", ", environment=None"])
 def test_the_environment_of_a_job_whose_script_logs_gets_mlflow_or_asks_for_it(tmp_path: Path, script: str,

@@ -17,18 +17,25 @@ from pathlib import Path
 from ..engine.fixing.rewrite import FixContext
 from ..engine.fixing.specs import Refused
 from . import commandline
+from ..rules.aml039_run_log_evaluation import METHODS as EVALUATION_METHODS
 from ._todo import PREFIX
 from .conda import package_name
 from .injob.run_get_context import ENVIRONMENT_TODO
 
-_LOGS = re.compile(r"\bget_context\(\)[\s\S]*\.log(?:_list|_row|_table|_image)?\(|" + re.escape(ENVIRONMENT_TODO))
+# The run's methods whose migration imports mlflow (injob.run_*).  The script gets its run
+# anywhere in the file: a function may log through a module global assigned below it.
+_RUN_METHODS = ("log", "log_list", "log_row", "log_table", "log_image", *EVALUATION_METHODS,
+                "tag", "set_tags", "upload_file", "upload_folder", "fail")
+_GETS_RUN = re.compile(r"\bget_context\(\)")
+_MLFLOW_CALL = re.compile(r"\.(?:" + "|".join(_RUN_METHODS) + r")\(")
+_SAYS_IT_LOGS = re.compile(re.escape(ENVIRONMENT_TODO))
 MLFLOW_PACKAGES = ("mlflow", "azureml-mlflow")
 _NEEDS = "logs with MLflow once migrated: add mlflow and azureml-mlflow to this job's environment"
 
 
 def script_logs(ctx: FixContext, folder: str | None, script: str | None) -> bool:
     """The job script ``script`` (in ``folder``) is one this fix can read and it logs through the
-    v1 run: in its folder, or else beside the launcher (which may copy it to a folder made at run time)."""
+    v1 run (or tags, uploads to or fails it): in its folder, or else beside the launcher (which may copy it to a folder made at run time)."""
     if script is None:
         return False
     try:
@@ -37,7 +44,9 @@ def script_logs(ctx: FixContext, folder: str | None, script: str | None) -> bool
             text = commandline.script_text(ctx, None, script)
     except Refused:
         return False
-    return text is not None and _LOGS.search(text) is not None
+    if text is None:
+        return False
+    return (_GETS_RUN.search(text) is not None and _MLFLOW_CALL.search(text) is not None) or _SAYS_IT_LOGS.search(text) is not None
 
 
 def needs_mlflow(script: str) -> str:
