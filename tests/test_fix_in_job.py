@@ -621,6 +621,47 @@ def test_a_workspace_opened_inside_a_job_stays_v1(tmp_path: Path) -> None:
     assert "ml_client = MLClient.from_config(DefaultAzureCredential())" in submitter.read_text()
 
 
+DRIVER_STEP = """\
+from azureml.core import Run, Workspace, Experiment, Environment, ScriptRunConfig
+from azureml.core.authentication import ServicePrincipalAuthentication
+
+run = Run.get_context()
+secret = run.get_secret("clientSecret")
+auth = ServicePrincipalAuthentication(tenant_id="t", service_principal_id="c", service_principal_password=secret)
+ws = Workspace.get(name="ws", auth=auth, subscription_id="sub", resource_group="rg")
+env = Environment.get(workspace=ws, name="sklearn-env")
+config = ScriptRunConfig(source_directory="src", script="train.py", compute_target="cpu-cluster", environment=env)
+Experiment(ws, "inner").submit(config)
+"""
+
+
+@pytest.mark.parametrize("launched", [True, False])
+def test_a_pipeline_step_that_submits_jobs_keeps_its_workspace(tmp_path: Path, launched: bool) -> None:
+    """A step script that submits jobs itself still runs in the step's job, whose environment (made
+    for v1) need not have azure-ai-ml or azure-identity (audit 34): it stays v1, with the reason.
+    The same program that no file runs as a job is a driver, migrated."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text("print('train')\n")
+    driver = tmp_path / "src" / "launch.py"
+    driver.write_text(DRIVER_STEP)
+    if launched:
+        (tmp_path / "pipeline.py").write_text(
+            "from azureml.core import Workspace\nfrom azureml.pipeline.steps import PythonScriptStep\n"
+            "ws = Workspace.from_config()\n"
+            "step = PythonScriptStep(script_name='src/launch.py', compute_target='cpu-cluster')\n")
+    report = fix(driver)
+    text = driver.read_text()
+    if launched:
+        assert text == DRIVER_STEP, text
+        assert "AML020 left: this script runs inside a job, whose environment need not install azure-ai-ml" in report
+        assert "AML011 left: this program submits jobs (line 9) and another file of the project runs it" in report
+    else:
+        assert "from azure.ai.ml import" in text and "ml_client.jobs.create_or_update(" in text, text
+    fix(driver)
+    assert driver.read_text() == text
+
+
 def test_a_colon_in_a_name_keeps_its_v1_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """MLflow off Windows accepts ':' today, but MLflow on Windows (and before 2.16) raises, and a
     migrated notebook runs wherever its user runs it; so ``'Label:' + k`` stays v1, with the reason."""

@@ -5,7 +5,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from pathlib import Path
+
 from ... import notebooks
+from ...engine import project
 from ...engine.findings import RefusalKind, line_ref
 from ...engine.fixing import statements
 from ...engine.fixing.imports import import_handlers
@@ -87,6 +90,10 @@ def outside_a_job(ctx: FixContext, logs: bool = True) -> str | None:
         return ("a notebook's cells run in a kernel, not in a job: there v1's run is an offline one that only "
                 "printed what it logged, and MLflow would start a run of its own")
     submitting = _submits(ctx)
+    if submitting is not None and launched_by_another_file(ctx):
+        return (f"this program submits jobs ({submitting}) and another file of the project runs it as a job: "
+                "where it runs alone, v1's run is an offline one that only printed what it logged, and MLflow "
+                "would start a run of its own")
     if submitting is not None:
         return (f"this program also submits jobs ({submitting}), so it runs outside a job, where v1's offline "
                 "run only printed what it logged and MLflow would start a run of its own")
@@ -101,13 +108,32 @@ def in_notebook_cells(ctx: FixContext) -> bool:
 
 def runs_in_a_job(ctx: FixContext) -> bool:
     """The program runs inside a job: it is a training script (its v1 imports are AML010
-    findings, or a fix of its run left the environment TODO) that submits no job itself.
+    findings, or a fix of its run left the environment TODO) that submits no job itself, or
+    one another file of the project runs as a job (a pipeline step that submits jobs in turn).
     Its job's environment was made for SDK v1 and need not install azure-ai-ml.  Known once
     a pass: every rewrite that asks would otherwise scan the program's findings again."""
     if "runs_in_a_job" not in ctx.cache:
         training = any(f.code == "AML010" for f in ctx.analysis.findings) or ENVIRONMENT_TODO in ctx.text
-        ctx.cache["runs_in_a_job"] = training and _submits(ctx) is None and not in_notebook_cells(ctx)
+        ctx.cache["runs_in_a_job"] = training and not in_notebook_cells(ctx) and (
+            _submits(ctx) is None or launched_by_another_file(ctx))
     return bool(ctx.cache["runs_in_a_job"])
+
+
+def launched_by_another_file(ctx: FixContext) -> bool:
+    """Another file of the project names this one as a job's script (``script_name=`` of a
+    step and the like), or a notebook cell submits it as the script it wrote."""
+    context = ctx.analysis.context
+    settings = getattr(context, "settings", None)
+    if getattr(settings, "training_evidence", None):
+        return True
+    path = getattr(context, "path", None)
+    if path is None or settings is None or not getattr(settings, "project_index", False):
+        return False
+    try:
+        reference = project.index_for(Path(path), settings, ctx.model.surface).reference_to(Path(path))
+    except (OSError, ValueError):
+        return False
+    return reference is not None and reference.orchestrator != Path(path)
 
 
 def _optional_import(ctx: FixContext, call: ast.Call) -> ast.Try | None:
