@@ -1249,6 +1249,48 @@ def test_a_script_the_v1_cli_runs_keeps_logging_with_v1(tmp_path: Path, where: s
     assert f"AML012 left: its launcher ../{where}:{line} still runs it with v1" in report, report
 
 
+MODULE_SPEC = """\
+name: Score Model
+implementation:
+  container:
+    conda:
+      dependencies:
+      - python=3.6.8
+      - pip:
+        - azureml-core==1.0.43{more}
+    command:
+    - python
+    - -m
+    - {module}
+"""
+
+
+@pytest.mark.parametrize(("module", "more", "held"), [
+    ("csmodel.score", "", True),
+    ("other.score", "", False),  # another package's module of that name
+    ("csmodel.score", "\n        - azureml-mlflow", False),  # the spec installs what the script needs
+])
+def test_a_script_a_v1_module_spec_runs_keeps_logging_with_v1(tmp_path: Path, module: str, more: str,
+                                                              held: bool) -> None:
+    """A designer module's YAML spec runs ``python -m csmodel.score`` in an environment pinned to
+    v1 (audit 34): this tool never migrates it, and without mlflow there the migrated module would
+    stop at ``import mlflow``; so the script keeps its v1 logging, and says which spec holds it."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "module_specs").mkdir()
+    (tmp_path / "module_specs" / "score.yaml").write_text(MODULE_SPEC.format(module=module, more=more))
+    (tmp_path / "csmodel").mkdir()
+    script = tmp_path / "csmodel" / "score.py"
+    body = "from azureml.core.run import Run\n\n\ndef evaluate(values):\n    run = Run.get_context()\n" \
+           "    run.log('total', sum(values))\n"
+    script.write_text(body)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    if held:
+        assert script.read_text() == body, report
+        assert "AML012 left: its launcher ../module_specs/score.yaml:11 still runs it with v1" in report, report
+    else:
+        assert "mlflow.log_metric('total', sum(values))" in script.read_text(), report
+
+
 def test_a_cli_command_for_another_script_holds_nothing(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "run.sh").write_text("az ml run submit-script -c diabetes other.py  # a_train.py is not run here\n")

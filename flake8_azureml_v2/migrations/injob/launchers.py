@@ -122,7 +122,7 @@ def _find(path: Path, settings: object) -> project.ScriptReference | None:
         line = _runs_with_v1(text, reference, path.name, settings) if text is not None else None
         if line is not None:  # named by the call that still runs it (not one of the file's migrated ones)
             return reference if reference.label is not None else replace(reference, line=_line_as_read(reference, text, line))
-    return _cli_launcher(path, settings) or _unnamed_launcher(path, settings)
+    return _cli_launcher(path, settings) or _spec_launcher(path, settings) or _unnamed_launcher(path, settings)
 
 
 def _line_as_read(reference: project.ScriptReference, text: str, line: int) -> int:
@@ -201,6 +201,47 @@ _SCRIPT = re.compile(rb"[\w./\\-]+\.py\b")
 
 _CLI_FILES: dict[tuple[Path, tuple[str, ...]], dict[str, project.ScriptReference]] = {}
 project.PROJECT_CACHES.append(_CLI_FILES)
+
+
+# A YAML file that runs a script in an environment it pins to SDK v1: a designer module's spec
+# (``command: [python, -m, pkg.score]``), a run configuration (``script: train.py``).  This tool
+# never migrates one, and with no mlflow listed there the script's ``import mlflow`` would fail.
+SPEC_SUFFIXES = (".yml", ".yaml", ".runconfig")
+_V1_PACKAGE = re.compile(rb"\bazureml-(?:core|defaults|sdk)\b")
+_MODULE_RUN = re.compile(rb"""(?<![\w-])-m(?![\w-])['"]?[ \t]*(?:,|\r?\n[ \t]*-)?[ \t]*['"]?([A-Za-z_][\w.]*)""")
+
+
+def _spec_launcher(path: Path, settings: object) -> project.ScriptReference | None:
+    """A YAML file of the project that runs ``path`` (by its file name, or ``-m`` and its dotted
+    module) in an environment listing the v1 SDK and no mlflow."""
+    key = (project.root_for(path, settings), getattr(settings, "exclude", ()))  # type: ignore[arg-type]
+    if key not in _SPEC_FILES:  # every script the project's v1 specs run, read once
+        found: list[tuple[tuple[str, ...], project.ScriptReference]] = []
+        for candidate, data in project.texts_mentioning(path, settings, SPEC_SUFFIXES, b"azureml-"):  # type: ignore[arg-type]
+            if _V1_PACKAGE.search(data) is None or b"mlflow" in data:
+                continue
+            for pattern, parts_of in ((_SCRIPT, _file_parts), (_MODULE_RUN, _module_parts)):
+                for match in pattern.finditer(data):
+                    line = data.count(b"\n", 0, match.start()) + 1
+                    found.append((parts_of(match), project.ScriptReference(candidate, line, "command")))
+        _SPEC_FILES[key] = found
+    return next((reference for parts, reference in _SPEC_FILES[key]
+                 if parts and path.parts[-len(parts):] == parts and reference.orchestrator != path), None)
+
+
+def _file_parts(match: re.Match[bytes]) -> tuple[str, ...]:
+    """A script the spec names by file: matched by its name, in whatever folder it is."""
+    return (os.path.basename(match.group(0).decode("utf-8", "replace").replace("\\", "/")),)
+
+
+def _module_parts(match: re.Match[bytes]) -> tuple[str, ...]:
+    """A module run with ``-m``: ``pkg.score`` is ``pkg/score.py``."""
+    *packages, module = match.group(1).decode("utf-8", "replace").split(".")
+    return (*packages, f"{module}.py") if module else ()
+
+
+_SPEC_FILES: dict[tuple[Path, tuple[str, ...]], list[tuple[tuple[str, ...], project.ScriptReference]]] = {}
+project.PROJECT_CACHES.append(_SPEC_FILES)
 
 
 # The v1 classes that start a job running a script (a scoring script's InferenceConfig does not).
