@@ -222,7 +222,10 @@ def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflo
         held = held_by_launcher(ctx)
         unseen = unseen_v1_launcher(ctx) if held is None else None
         lacking = without_mlflow(ctx) if held is None and unseen is None else None
-        if held is not None:
+        if held is not None and _NOT_MIGRATED_NOTE in held:
+            unit.refuse(f"{held}, in an environment without mlflow: add mlflow and azureml-mlflow there (or run "
+                        "the script with v2), then fix", RefusalKind.DATA_FLOW)
+        elif held is not None:
             unit.refuse(f"{held}, whose environment was made without mlflow (and a v1 HyperDrive ranks the v1 "
                         "run's metrics): migrate the launcher first", RefusalKind.DATA_FLOW)
         elif unseen is not None:
@@ -298,7 +301,15 @@ def held_by_launcher(ctx: FixContext) -> str | None:
     where = _where(ctx, launcher)
     if not launcher.named:
         return f"the v1 job at {where}:{launcher.label or launcher.line} may run it (its script is named only at run time)"
+    kind = _NOT_MIGRATED.get(launcher.parameter)
+    if kind is not None:
+        return f"its launcher {where}:{launcher.label or launcher.line} ({kind}{_NOT_MIGRATED_NOTE}) still runs it with v1"
     return f"its launcher {where}:{launcher.label or launcher.line} still runs it with v1"
+
+
+# Launchers that are not Python calls (injob.launchers), named for what they are.
+_NOT_MIGRATED = {"submit-script": "a v1 CLI command", "command": "a YAML spec"}
+_NOT_MIGRATED_NOTE = ", which this tool does not migrate"
 
 
 def bind(unit: Rewrite, call: ast.Call, signature: list[str]) -> BoundArguments | None:
