@@ -274,6 +274,13 @@ def test_a_scoring_script_deployed_with_several_models_keeps_get_model_path(tmp_
     assert 'Model.get_model_path("churn")' in script.read_text()
     (tmp_path / "deploy.py").write_text(deploy.replace("models = [m1, m2]", "models = [m1]"))
     assert "AML037 fixed" in fix(script)
+    # the deploy in a folder of its own, naming the script from the project's root (audit 36)
+    script.write_text(SCORE)
+    (tmp_path / "deploy.py").unlink()
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "deploy.py").write_text(deploy)
+    report = fix(script)
+    assert "AML037 left: deploy.py (line 11) deploys this script with several models" in report, report
 
 
 def test_a_scoring_script_a_notebook_writes_and_deploys_with_several_models_keeps_get_model_path(tmp_path: Path) -> None:
@@ -397,6 +404,45 @@ def test_the_script_of_a_container_image_keeps_its_model_lookup(tmp_path: Path) 
             "not in a deployment, and only a deployment sets AZUREML_MODEL_DIR: migrate the image's deployment to an "
             "online deployment first") in report, report
     assert 'Model.get_model_path("churn")' in script.read_text()
+
+
+IMAGE_BUILDER = (
+    'import os\nfrom azureml.core import Workspace\nfrom azureml.core.image import ContainerImage, Image\n'
+    'from azureml.core.model import Model\n\nws = Workspace.from_config()\nmodel = Model(ws, "churn")\n{chdir}'
+    'config = ContainerImage.image_configuration(execution_script="{script}", runtime="python", conda_file="env.yml")\n'
+    'image = Image.create(name="edge", models=[model], image_config=config, workspace=ws)\n')
+
+
+@pytest.mark.parametrize(("chdir", "script"), [
+    ('os.chdir("./code/scoring")\n', "score.py"),  # after moving to the script's folder
+    ("", "code/scoring/score.py"),  # from the project's root, where MLOpsPython runs its tools
+])
+def test_an_image_built_in_another_folder_keeps_the_model_lookup(tmp_path: Path, chdir: str, script: str) -> None:
+    """The image's builder sits in ml_service/util/ and names the script as the folder it runs
+    from sees it (audit 36): the image still runs anywhere, with no AZUREML_MODEL_DIR."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "ml_service" / "util").mkdir(parents=True)
+    (tmp_path / "ml_service" / "util" / "build_image.py").write_text(IMAGE_BUILDER.format(chdir=chdir, script=script))
+    (tmp_path / "code" / "scoring").mkdir(parents=True)
+    scoring = tmp_path / "code" / "scoring" / "score.py"
+    scoring.write_text(SCORE)
+    report = fix(scoring)
+    assert "AML037 left: the script runs as the execution_script of ContainerImage.image_configuration" in report, report
+    assert scoring.read_text() == SCORE
+
+
+def test_a_scoring_script_that_runs_itself_keeps_its_model_lookup(tmp_path: Path) -> None:
+    """``if __name__ == "__main__": init()`` runs the script outside any deployment, where v1 found
+    the model file in the current folder and nothing sets AZUREML_MODEL_DIR (audit 36)."""
+    (tmp_path / ".git").mkdir()
+    script = tmp_path / "score.py"
+    smoke = SCORE + '\n\nif __name__ == "__main__":\n    init()\n    print(run("[1]"))\n'
+    script.write_text(smoke)
+    report = fix(script)
+    assert "AML037 left: the script's own `if __name__ == \"__main__\":` block (line 15) runs it" in report, report
+    assert script.read_text() == smoke
+    script.write_text(SCORE + '\n\nif __name__ == "__main__":\n    print("no smoke test")\n')
+    assert "AML037 fixed" in fix(script)
 
 
 @pytest.mark.parametrize(("image_folder", "kept"), [(".", True), ("edge", False)])

@@ -331,6 +331,20 @@ class ProjectIndex:
                         loose and _may_name(path, orchestrator.parent, folder, script, self.root)):
                     yield reference
 
+    def unplaced_references_to(self, path: Path) -> Iterator[ScriptReference]:
+        """The calls that name a script called like ``path`` that is no file from any folder the
+        launcher may run from (``os.chdir`` first, a folder made at run time): they may mean it."""
+        path = Path(os.path.normpath(path))
+        self._ready_for(path.name)
+        for orchestrator in self.mentions.get(path.name, ()):
+            for folder, script, reference in self._references(orchestrator):
+                if os.path.basename(os.path.normpath(script)) != path.name:
+                    continue
+                inside = "" if folder is None or folder.startswith(UNKNOWN_FOLDER) else folder
+                if not any(os.path.isfile(os.path.normpath(base / inside / script))
+                           for base in _bases(orchestrator.parent, self.root)):
+                    yield reference
+
     def references_named_above(self, path: Path) -> Iterator[ScriptReference]:
         """The calls of files in ``path``'s folder or above it that name a script called like
         ``path``, wherever they place it (one such file may copy ``path`` to where it runs it)."""
@@ -351,8 +365,8 @@ def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) 
     if folder is None:
         try:
             relative = str(path.relative_to(here))
-        except ValueError:
-            return False
+        except ValueError:  # a script named from the folder the launcher is run from, above it
+            return any(Path(os.path.normpath(base / script)) == path for base in _bases(here, root)[1:])
         return relative == script or relative.endswith(os.sep + script)
     if any(Path(os.path.normpath(base / folder / script)) == path for base in _bases(here, root)):
         return True

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..engine import files, project
 from ..engine.source import SourceError
-from ..engine.findings import RefusalKind
+from ..engine.findings import RefusalKind, line_ref
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, known_str
 from ..engine.fixing.edits import Edit
@@ -237,6 +237,8 @@ def _run_outside_a_deployment(ctx: FixContext) -> tuple[str, bool] | None:
     if key not in ctx.cache:
         index = project.index_for(Path(path), settings, SURFACE)  # type: ignore[arg-type]
         found = next((r for r in index.references_to(Path(path)) if r.launcher != INFERENCE_CONFIG), None)
+        if found is None:  # an image naming a script of this name no folder holds (after os.chdir) may mean it
+            found = next((r for r in index.unplaced_references_to(Path(path)) if r.launcher in launchers.IMAGE_LAUNCHERS), None)
         if found is None:  # an image whose script is named at run time may be built around this one
             found = launchers.unnamed_holding(Path(path), settings, launchers.IMAGE_LAUNCHERS)
         in_yaml = found is None and Path(path).name in _yaml_parallel_scripts(Path(path), settings)
@@ -355,6 +357,11 @@ def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
         elif len(names) != 1:
             yield unit.refuse("several models in one scoring script: a v2 deployment serves one model, so combine "
                               "them into one model asset first", RefusalKind.IMPOSSIBLE)
+        elif (smoke := _run_by_itself(ctx, call)) is not None:
+            yield unit.refuse(f"the script's own `if __name__ == \"__main__\":` block ({line_ref(smoke)}) runs it "
+                              "outside any deployment, where v1 fell back to the model file in the current folder "
+                              "and AZUREML_MODEL_DIR is not set: keep that local path by hand, then fix",
+                              RefusalKind.DATA_FLOW)
         elif (several := _deployed_with_other_models(ctx)) is not None:
             yield unit.refuse(f"{several} deploys this script with several models, where v1's AZUREML_MODEL_DIR "
                               "holds all of them: migrate that deployment first", RefusalKind.DATA_FLOW)
@@ -365,6 +372,31 @@ def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
             unit.edits.extend(_name_assigned_for(bound.values["model_name"], ctx))
             unit.helpers[MODEL_PATH_HELPER] = _MODEL_PATH_SOURCE
             yield unit
+
+
+def _run_by_itself(ctx: FixContext, call: ast.Call) -> int | None:
+    """The line of a module-level ``if __name__ == "__main__":`` block that calls the function
+    holding ``call`` (a local smoke test of ``init()``), or None."""
+    holder = ctx.parent(call)
+    while holder is not None and not isinstance(holder, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        holder = ctx.parent(holder)
+    if holder is None:
+        return None
+    for statement in ctx.model.tree.body:
+        if isinstance(statement, ast.If) and _is_main_guard(statement.test) and any(
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == holder.name
+                for node in ast.walk(statement)):
+            return statement.lineno
+    return None
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"`` (either way round)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return (any(isinstance(side, ast.Name) and side.id == "__name__" for side in sides)
+            and any(isinstance(side, ast.Constant) and side.value == "__main__" for side in sides))
 
 
 def _name_assigned_for(name: ast.expr, ctx: FixContext) -> list[Edit]:
