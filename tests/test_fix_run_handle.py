@@ -552,3 +552,42 @@ kept.restore_snapshot()
     # (left findings are placed in the file as written: the two new imports moved them down)
     assert ("job.py:9:8: AML084 left: `kept` is also used at line 10 (`kept.restore_snapshot()`), which this fix "
             "cannot translate") in report, report
+
+
+TABLE_LAUNCHER = """\
+from azureml.core import Workspace, Experiment
+from azureml.train.estimator import Estimator
+
+ws = Workspace.from_config()
+est = Estimator(source_directory="src", entry_script="train.py", compute_target="cpu-cluster",
+                pip_packages=["lightgbm"])
+run = Experiment(ws, "exp").submit(est)
+run.wait_for_completion(show_output=True)
+metrics = run.get_metrics()
+print(metrics["mse"], metrics[{key!r}])
+"""
+TABLE_SCRIPT = """\
+from azureml.core import Run
+
+run = Run.get_context()
+run.log_row("table", epoch=1, loss=0.5)
+run.log("mse", 0.1)
+run.log("alpha", 0.3)
+"""
+
+
+@pytest.mark.parametrize(("key", "migrated"), [("table", False), ("alpha", True)])
+def test_metrics_read_back_stay_v1_where_the_script_logs_them_as_a_table(tmp_path: Path, key: str,
+                                                                          migrated: bool) -> None:
+    """v1's get_metrics() returned the table ``run.log_row`` logged; MLflow's metrics hold numbers only,
+    so a reader of that table keeps v1 (audit 36). One that reads only numbers, by key, moves."""
+    launcher = project(tmp_path, TABLE_LAUNCHER.format(key=key))
+    (tmp_path / "src" / "train.py").write_text(TABLE_SCRIPT)
+    report = fix(launcher)
+    text = launcher.read_text()
+    assert ("metrics = _v1_get_metrics(ml_client, run.name)" in text) is migrated, report
+    if not migrated:
+        assert "AML001 left: `run` is also used at line 9 (`run.get_metrics()`)" in report, report
+        assert text == TABLE_LAUNCHER.format(key=key)
+    fix(launcher)
+    assert launcher.read_text() == text

@@ -16,6 +16,7 @@ import ast
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ..engine import files, project
@@ -238,7 +239,8 @@ def _run_outside_a_deployment(ctx: FixContext) -> tuple[str, bool] | None:
         index = project.index_for(Path(path), settings, SURFACE)  # type: ignore[arg-type]
         found = next((r for r in index.references_to(Path(path)) if r.launcher != INFERENCE_CONFIG), None)
         if found is None:  # an image naming a script of this name no folder holds (after os.chdir) may mean it
-            found = next((r for r in index.unplaced_references_to(Path(path)) if r.launcher in launchers.IMAGE_LAUNCHERS), None)
+            found = next((replace(r, named=False) for r in index.unplaced_references_to(Path(path))
+                          if r.launcher in launchers.IMAGE_LAUNCHERS), None)
         if found is None:  # an image whose script is named at run time may be built around this one
             found = launchers.unnamed_holding(Path(path), settings, launchers.IMAGE_LAUNCHERS)
         in_yaml = found is None and Path(path).name in _yaml_parallel_scripts(Path(path), settings)

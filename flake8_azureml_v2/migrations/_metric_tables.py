@@ -1,0 +1,85 @@
+"""Does a migrated ``run.get_metrics()`` still give what its reader reads?
+
+v1's ``get_metrics()`` returned a script's tables (``run.log_row``, ``log_table``, images and
+evaluation logs) beside its numbers.  MLflow's metrics hold numbers only, so ``_v1_get_metrics``
+returns no such entry: a reader of one would fail with KeyError.  A job script of this program
+that logs one keeps the reader v1, unless the reader only reads, by literal key, values that
+are no table.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from ..engine.fixing.arguments import known_str
+from ..engine.fixing.rewrite import FixContext
+from ..engine.fixing.specs import Refused
+from ..v1api import SCRIPT_PARAMETERS
+from . import commandline
+
+_TABLE_CALL = re.compile(
+    r"\.(?:log_row|log_table|log_image|log_confusion_matrix|log_accuracy_table|log_predictions|log_residuals)"
+    r"\(\s*(?:name\s*=\s*)?(?:(['\"])(.*?)\1)?")
+_UNKNOWN = None  # a table whose name is not a literal: any key may be it
+_DEPLOYMENTS = ("azureml.core.model.", "azureml.core.image.")
+
+
+def reads_no_table(call: ast.Call, ctx: FixContext) -> bool:
+    """``call`` (a ``get_metrics()``) gives its reader numbers only, as far as this program's job
+    scripts show: they log no table, or every read of the result is a literal key none of them
+    logs a table under."""
+    tables = _tables(ctx)
+    if not tables:
+        return True
+    if _UNKNOWN in tables:
+        return False
+    keys = _literal_keys(call, ctx)
+    return keys is not None and not keys & tables
+
+
+def _literal_keys(call: ast.Call, ctx: FixContext) -> set[str] | None:
+    """The keys read from the result (``m["loss"]`` of ``m = run.get_metrics()``, or the call
+    subscripted at once), or None when any use of it is something else."""
+    parent = ctx.parent(call)
+    if isinstance(parent, ast.Subscript):
+        key = parent.slice
+        return {key.value} if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+    binding = ctx.assigned_binding(call)
+    if binding is None or len(ctx.bindings_named(binding.name)) != 1:
+        return None
+    keys: set[str] = set()
+    for use in binding.uses:
+        read = ctx.parent(use)
+        if not (isinstance(read, ast.Subscript) and read.value is use and isinstance(read.slice, ast.Constant)
+                and isinstance(read.slice.value, str)):
+            return None
+        keys.add(read.slice.value)
+    return keys
+
+
+def _tables(ctx: FixContext) -> set[str | None]:
+    """The names the program's job scripts log tables under (None: one not known here), once a pass."""
+    if "metric_tables" not in ctx.cache:
+        found: set[str | None] = set()
+        for site in ctx.model.calls:
+            qualname = ctx.callee(site.node)
+            if qualname not in SCRIPT_PARAMETERS or qualname.startswith(_DEPLOYMENTS):
+                continue
+            script_name, script_at, folder_name, folder_at = SCRIPT_PARAMETERS[qualname]
+            script, _ = site.argument(-1 if script_at is None else script_at, script_name)
+            folder, _ = site.argument(-1 if folder_at is None else folder_at, folder_name)
+            text = _text(ctx, known_str(ctx, folder) if folder is not None else None,
+                         known_str(ctx, script) if script is not None else None)
+            found.update(match.group(2) if match.group(1) else _UNKNOWN for match in _TABLE_CALL.finditer(text or ""))
+        ctx.cache["metric_tables"] = found
+    return ctx.cache["metric_tables"]  # type: ignore[return-value]
+
+
+def _text(ctx: FixContext, folder: str | None, script: str | None) -> str | None:
+    if script is None:
+        return None
+    try:
+        return commandline.script_text(ctx, folder, script)
+    except Refused:
+        return None  # (the job's own fix refuses then)
