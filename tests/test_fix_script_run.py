@@ -725,3 +725,23 @@ def test_a_conda_file_that_lists_azureml_mlflow_needs_no_todo(tmp_path: Path, co
     report = fix(program)
     assert "AML002 fixed" in report, report
     assert ("train.py logs with MLflow once migrated" in program.read_text()) is todo, program.read_text()
+
+
+@pytest.mark.parametrize(("argument", "migrated"), [("'${{x}}'", False), ("'$HOME'", True)])
+def test_an_argument_that_reads_as_a_v2_binding_keeps_its_job_v1(tmp_path: Path, argument: str, migrated: bool) -> None:
+    """v1 passed ``${{x}}`` to the script as it is; a v2 command reads it as a binding whatever its
+    quotes (audit 36 had it as unsure): that job stays v1. A plain ``$`` is quoted for bash."""
+    program = project(tmp_path, f"""\
+        from azureml.core import Workspace, Experiment, ScriptRunConfig
+        ws = Workspace.from_config()
+        config = ScriptRunConfig(source_directory="./src", script="train.py", arguments=["--tmpl", {argument}],
+                                 compute_target="cpu-cluster")
+        run = Experiment(ws, "exp").submit(config)
+        """)
+    report = fix(program)
+    text = program.read_text()
+    assert ("command(" in text) is migrated, report
+    if not migrated:
+        assert "holds `${{`, which a v2 command reads as a binding whatever its quotes" in report, report
+    else:
+        assert "--tmpl '$HOME'" in text, text

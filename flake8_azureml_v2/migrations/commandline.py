@@ -358,8 +358,14 @@ def _number(item: ast.expr) -> str | None:
     return None
 
 
+_BINDING = "${{"  # how a v2 command names its inputs and outputs
+
+
 def _token(item: ast.expr, previous: str | None, ctx: FixContext, line: CommandLine, pipeline: PipelineStep | None) -> str:
     literal = known_str(ctx, item)
+    if literal is not None and _BINDING in literal:
+        raise Refused(f"argument `{snippet(ctx.locator, item)}` holds `{_BINDING}`, which a v2 command reads as a "
+                      "binding whatever its quotes, where v1 passed it as it is", RefusalKind.IMPOSSIBLE)
     if literal is not None:
         return shlex.quote(literal)
     number = _number(item)
