@@ -461,10 +461,7 @@ def _launched_script(tmp_path: Path, launcher: str, script: str) -> Path:
 
 
 @pytest.mark.parametrize(("call", "code"), [
-    ('run.log("data_version", "v3")', "AML012"),  # a string: an MLflow tag
     ('run.log("data_version", args.version)', "AML012"),  # of unknown kind: a tag when it is not a number
-    ('run.log_row("data_version", a=1.0)', "AML014"),  # metrics named data_version.a
-    ('run.log_table("data_version", {"a": [1.0]})', "AML015"),  # an artifact
 ])
 def test_a_value_moved_out_of_the_metrics_a_launcher_reads_keeps_its_v1_call(tmp_path: Path, call: str, code: str) -> None:
     """Sets 28 and 29: the launcher reads the job's metrics back; v1 returned these values among
@@ -482,6 +479,24 @@ def test_a_value_moved_out_of_the_metrics_a_launcher_reads_keeps_its_v1_call(tmp
                      "where v1 kept", report), report
     again = run(command, cwd=tmp_path).stdout
     assert "Fixed 0 findings" in again and script.read_text() == text, again
+
+
+@pytest.mark.parametrize("call", [
+    'run.log("data_version", "v3")',  # a string: v1 returned it, MLflow's metrics hold floats only
+    'run.log("data_version", len(rows))',  # an int: v1 returned an int, MLflow a float
+    'run.log_row("data_version", a=1.0)',  # a row: v1 returned a table
+    'run.log_table("data_version", {"a": [1.0]})',
+])
+def test_a_launcher_reading_back_what_mlflow_does_not_hold_keeps_the_job_v1(tmp_path: Path, call: str) -> None:
+    """Audits 36 and 37: the launcher's get_metrics()["data_version"] would raise KeyError (or give
+    a float) once read through MLflow, so the submit and its reader stay v1, and the script with them."""
+    body = ("from azureml.core import Run\nrows = [1, 2]\n"
+            f"run = Run.get_context()\nrun.log('accuracy', 0.9)\n{call}\n")
+    script = _launched_script(tmp_path, READ_BACK, body)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert (tmp_path / "submit.py").read_text() == READ_BACK, report
+    assert "submit.py:5:7: AML001 left: `run` is also used at line 7 (`run.get_metrics()`)" in report, report
+    assert script.read_text() == body, report
 
 
 @pytest.mark.parametrize("value", ["np.float(acc)", "np.float64(acc)", "data.shape[0]"])
@@ -1481,3 +1496,27 @@ def test_a_job_script_keeps_its_v1_authentication(tmp_path: Path) -> None:
     report = fix(tmp_path / "register.py")
     text = (tmp_path / "register.py").read_text()
     assert "azure.identity" not in text and "cli_auth = AzureCliAuthentication()" in text, report
+
+
+def test_a_written_script_keeps_what_a_later_cell_reads_back_from_its_metrics(tmp_path: Path) -> None:
+    """Audit 37: the notebook writes the script (``%%writefile``), runs it and reads get_metrics()
+    back in a later cell. A value of unknown kind (a tag when it is not a number) stays v1 in the
+    written script, as it does for a reader in another file; the number moves."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
+    notebook = write_notebook(tmp_path / "exp.ipynb", [
+        "import os\nfrom azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n"
+        "ws = Workspace.from_config()\nos.makedirs('training', exist_ok=True)",
+        "%%writefile training/train.py\nimport argparse\nfrom azureml.core import Run\n"
+        "parser = argparse.ArgumentParser()\nparser.add_argument('--solver')\nargs = parser.parse_args()\n"
+        "run = Run.get_context()\nrun.log('solver', args.solver)\nrun.log('alpha', 0.3)\n",
+        "env = Environment.from_conda_specification(name='env', file_path='conda.yml')\n"
+        "config = ScriptRunConfig(source_directory='training', script='train.py', arguments=['--solver', 'auto'],\n"
+        "                         compute_target='cpu-cluster', environment=env)\n"
+        "run = Experiment(ws, 'exp').submit(config)\nrun.wait_for_completion()",
+        "metrics = run.get_metrics()\nprint(metrics['solver'], metrics['alpha'])",
+    ])
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
+    assert "run.log('solver', args.solver)" in cells[1] and "mlflow.log_metric('alpha', 0.3)" in cells[1], report
+    assert "exp.ipynb:cell 4:1 reads the run's metrics (get_metrics())" in report, report

@@ -1,8 +1,9 @@
 """Does a migrated ``run.get_metrics()`` still give what its reader reads?
 
-v1's ``get_metrics()`` returned a script's tables (``run.log_row``, ``log_table``, images and
-evaluation logs) beside its numbers.  MLflow's metrics hold numbers only, so ``_v1_get_metrics``
-returns no such entry: a reader of one would fail with KeyError.  A job script of this program
+v1's ``get_metrics()`` returned a script's strings and tables (``run.log_row``, ``log_table``,
+images and evaluation logs) beside its numbers, and its ints as ints.  MLflow's metrics hold
+floats only, so ``_v1_get_metrics`` returns no such entry (a reader of one would fail with
+KeyError) and an int as a float (``range(metrics["max_iter"])`` would fail).  A job script of this program
 that logs one keeps the reader v1, unless the reader only reads, by literal key, values that
 are no table.
 """
@@ -72,8 +73,68 @@ def _tables(ctx: FixContext) -> set[str | None]:
             text = _text(ctx, known_str(ctx, folder) if folder is not None else None,
                          known_str(ctx, script) if script is not None else None)
             found.update(match.group(2) if match.group(1) else _UNKNOWN for match in _TABLE_CALL.finditer(text or ""))
+            found.update(_strings_logged(text or ""))
         ctx.cache["metric_tables"] = found
     return ctx.cache["metric_tables"]  # type: ignore[return-value]
+
+
+def _strings_logged(text: str) -> set[str | None]:
+    """The names ``run.log(name, value)`` logs a string or an int under, as far as the script shows
+    (a literal, an f-string, ``str(...)``, ``int(...)``, ``len(...)``, an argparse option of
+    ``type=int``): v1 returned a string among the metrics and an int as an int; MLflow's metrics
+    hold neither (the script's own fix keeps a string v1 while its metrics are read back)."""
+    if ".log(" not in text:
+        return set()
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    options = _int_options(tree)
+    found: set[str | None] = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "log"):
+            continue
+        values = dict(zip(("name", "value"), node.args))
+        values.update({k.arg: k.value for k in node.keywords if k.arg in ("name", "value")})
+        value, name = values.get("value"), values.get("name")
+        if value is not None and _not_a_float(value, options):
+            found.add(name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else _UNKNOWN)
+    return found
+
+
+_CONVERTERS = {"str", "int", "len", "round"}  # (round() of one argument gives an int)
+
+
+def _not_a_float(value: ast.expr, options: set[str]) -> bool:
+    if isinstance(value, ast.JoinedStr):
+        return True
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, (str, int)) and not isinstance(value.value, bool)
+    if isinstance(value, ast.Call):
+        func = value.func
+        called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        return called in _CONVERTERS and (called != "round" or len(value.args) == 1)
+    return isinstance(value, ast.Attribute) and value.attr in options
+
+
+def _int_options(tree: ast.AST) -> set[str]:
+    """The destinations of ``parser.add_argument("--max_iter", type=int)`` options."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "add_argument"):
+            continue
+        kind = next((k.value for k in node.keywords if k.arg == "type"), None)
+        if not (isinstance(kind, ast.Name) and kind.id == "int"):
+            continue
+        dest = next((k.value for k in node.keywords if k.arg == "dest"), None)
+        flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
+            found.add(dest.value)
+        elif flags:
+            long = next((f for f in flags if f.startswith("--")), flags[0])
+            found.add(long.lstrip("-").replace("-", "_"))
+    return found
 
 
 def _text(ctx: FixContext, folder: str | None, script: str | None) -> str | None:

@@ -8,6 +8,7 @@ logged through v1 (the reader would lose it, or raise KeyError for it).
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from ...engine import project
@@ -26,7 +27,32 @@ def metrics_reader(ctx: FixContext) -> str | None:
     read = ctx.text.find(_READS_METRICS)
     if read >= 0:
         return line_ref(ctx.text.count(_NEWLINE, 0, read) + 1)
-    return about_this_script(ctx, "metrics_reader", _reading_metrics)
+    return _in_the_writer(ctx) or about_this_script(ctx, "metrics_reader", _reading_metrics)
+
+
+def _in_the_writer(ctx: FixContext) -> str | None:
+    """A cell of the notebook that writes this script (``%%writefile``) and runs it, which reads
+    the metrics back (as this run leaves its cells: a migrated read calls ``_v1_get_metrics(``)."""
+    settings = getattr(ctx.analysis.context, "settings", None)
+    writer, cells = getattr(settings, "named_in", None), getattr(settings, "launcher_text", None)
+    line = _first_read(cells) if writer is not None and cells and _READS_METRICS in cells else None
+    if line is None:
+        return None
+    name = getattr(settings, "launcher_line_name", None)
+    return f"{writer.name}:{name(line) if name is not None else line}"
+
+
+def _first_read(text: str) -> int | None:
+    """The line of the first ``<run>.get_metrics(...)`` call (or of the helper a migrated one
+    calls), or None; a text that does not parse may read them anywhere: its first line."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return 1
+    lines = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and (
+        (isinstance(node.func, ast.Attribute) and node.func.attr == "get_metrics")
+        or (isinstance(node.func, ast.Name) and node.func.id == "_v1_get_metrics"))]
+    return min(lines, default=None)
 
 
 def _reading_metrics(path: Path, settings: object) -> str | None:
