@@ -30,6 +30,7 @@ from pathlib import Path
 from .engine import Settings, files, project
 from .engine.fixing.outcome import FixError
 from .engine.names import Const, Model
+from .engine.source import tree_if_mentioned
 from .notebook_files import Notebook, NotebookError, cell_text, read_notebook
 
 SUFFIX = ".ipynb"
@@ -159,11 +160,8 @@ def names_in_ipython_calls(text: str) -> frozenset[str]:
     """The names the strings given to ``get_ipython().run_cell_magic(...)`` and its kin may
     read (``'time', '', 'test = Dataset.get_by_name(workspace, ...)'``): code the engine does
     not see, so bindings of these names keep their names and values."""
-    if "get_ipython()" not in text:
-        return frozenset()
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = tree_if_mentioned(text, "get_ipython()")
+    if tree is None:
         return frozenset()
     found: set[str] = set()
     for node in ast.walk(tree):

@@ -116,6 +116,17 @@ def parse(text: str, filename: str = "<unknown>") -> ast.Module:
         raise SourceError(f"cannot parse: {reason}") from None
 
 
+def tree_if_mentioned(text: str, marker: str) -> ast.Module | None:
+    """The tree of ``text`` when it holds ``marker`` and parses, else None: a scan of another
+    program for one kind of call, which most texts skip unparsed."""
+    if marker not in text:
+        return None
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def line_start(text: str, position: int) -> int:
     """Start of the line holding ``position`` (LF, CRLF and CR all end lines).
 

@@ -16,6 +16,7 @@ import re
 from ..engine.fixing.arguments import known_str
 from ..engine.fixing.rewrite import FixContext
 from ..engine.fixing.specs import Refused
+from ..engine.source import tree_if_mentioned
 from ..v1api import SCRIPT_PARAMETERS
 from . import commandline
 
@@ -83,11 +84,8 @@ def _strings_logged(text: str) -> set[str | None]:
     (a literal, an f-string, ``str(...)``, ``int(...)``, ``len(...)``, an argparse option of
     ``type=int``): v1 returned a string among the metrics and an int as an int; MLflow's metrics
     hold neither (the script's own fix keeps a string v1 while its metrics are read back)."""
-    if ".log(" not in text:
-        return set()
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = tree_if_mentioned(text, ".log(")
+    if tree is None:
         return set()
     options = _int_options(tree)
     found: set[str | None] = set()
