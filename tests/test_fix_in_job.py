@@ -484,6 +484,7 @@ def test_a_value_moved_out_of_the_metrics_a_launcher_reads_keeps_its_v1_call(tmp
 @pytest.mark.parametrize("call", [
     'run.log("data_version", "v3")',  # a string: v1 returned it, MLflow's metrics hold floats only
     'run.log("data_version", len(rows))',  # an int: v1 returned an int, MLflow a float
+    'run.log("data_version", True)',  # a bool: MLflow gives 1.0 back
     'run.log_row("data_version", a=1.0)',  # a row: v1 returned a table
     'run.log_table("data_version", {"a": [1.0]})',
 ])

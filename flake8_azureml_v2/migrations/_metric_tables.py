@@ -80,8 +80,8 @@ def _tables(ctx: FixContext) -> set[str | None]:
 
 
 def _strings_logged(text: str) -> set[str | None]:
-    """The names ``run.log(name, value)`` logs a string or an int under, as far as the script shows
-    (a literal, an f-string, ``str(...)``, ``int(...)``, ``len(...)``, an argparse option of
+    """The names ``run.log(name, value)`` logs a string, an int or a bool under, as far as the script
+    shows (a literal, an f-string, ``str(...)``, ``int(...)``, ``len(...)``, an argparse option of
     ``type=int``): v1 returned a string among the metrics and an int as an int; MLflow's metrics
     hold neither (the script's own fix keeps a string v1 while its metrics are read back)."""
     tree = tree_if_mentioned(text, ".log(")
@@ -107,7 +107,7 @@ def _not_a_float(value: ast.expr, options: set[str]) -> bool:
     if isinstance(value, ast.JoinedStr):
         return True
     if isinstance(value, ast.Constant):
-        return isinstance(value.value, (str, int)) and not isinstance(value.value, bool)
+        return isinstance(value.value, (str, int))  # (a bool too: v1 returned True, MLflow 1.0)
     if isinstance(value, ast.Call):
         func = value.func
         called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
