@@ -1521,3 +1521,22 @@ def test_a_written_script_keeps_what_a_later_cell_reads_back_from_its_metrics(tm
     cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
     assert "run.log('solver', args.solver)" in cells[1] and "mlflow.log_metric('alpha', 0.3)" in cells[1], report
     assert "exp.ipynb:cell 4:1 reads the run's metrics (get_metrics())" in report, report
+
+
+def test_a_written_script_the_fix_refuses_to_read_is_no_internal_error_for_its_reader(tmp_path: Path) -> None:
+    """The notebook's script reads run.input_datasets, so reading it for the metrics a later cell
+    reads back refuses; that refusal is the job's own, not an internal error of the reader's check."""
+    (tmp_path / "pyproject.toml").write_text("")
+    notebook = write_notebook(tmp_path / "exp.ipynb", [
+        "import os\nfrom azureml.core import Experiment, ScriptRunConfig, Workspace\n"
+        "ws = Workspace.from_config()\nos.makedirs('training', exist_ok=True)",
+        "%%writefile training/train.py\nfrom azureml.core import Run\nrun = Run.get_context()\n"
+        "data = run.input_datasets['diabetes']\nrun.log('rows', 3)\n",
+        "config = ScriptRunConfig(source_directory='training', script='train.py', compute_target='cpu-cluster')\n"
+        "run = Experiment(ws, 'exp').submit(config)\nrun.wait_for_completion()",
+        "metrics = run.get_metrics()\nprint(metrics['rows'])",
+    ])
+    before = notebook.read_text()
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path)
+    assert "internal error" not in result.stdout + result.stderr, result.stderr
+    assert notebook.read_text() != before, result.stdout  # the cells are still fixed

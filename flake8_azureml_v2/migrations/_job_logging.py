@@ -42,7 +42,7 @@ def script_logs(ctx: FixContext, folder: str | None, script: str | None) -> bool
         text = commandline.script_text(ctx, folder, script)
         if text is None and folder is not None:
             text = commandline.script_text(ctx, None, script)
-    except Refused:
+    except (Refused, commandline.Refused):
         return False
     if text is None:
         return False

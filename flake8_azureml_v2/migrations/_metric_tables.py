@@ -15,7 +15,6 @@ import re
 
 from ..engine.fixing.arguments import known_str
 from ..engine.fixing.rewrite import FixContext
-from ..engine.fixing.specs import Refused
 from ..engine.source import tree_if_mentioned
 from ..v1api import SCRIPT_PARAMETERS
 from . import commandline
@@ -140,5 +139,5 @@ def _text(ctx: FixContext, folder: str | None, script: str | None) -> str | None
         return None
     try:
         return commandline.script_text(ctx, folder, script)
-    except Refused:
+    except commandline.Refused:
         return None  # (the job's own fix refuses then)
