@@ -364,6 +364,9 @@ class Program:
     # whether each cell's source ended with a line of code: blank lines a fix leaves at its end (after
     # helpers it put there, or where it removed the last statements) go, as nothing follows in the cell
     closes_with_code: list[bool] = field(default_factory=list)
+    # each cell's line break when all its lines end with the same one: lines a fix writes there get it
+    # too (the joined program writes the break its first line has, which another cell may not)
+    breaks: list[str | None] = field(default_factory=list)
 
     def _tidied(self, part: int) -> bool:
         return part < len(self.opens_with_code) and self.opens_with_code[part]
@@ -429,6 +432,9 @@ class Program:
             if self._closed(number):
                 while lines and not lines[-1].strip():
                     lines.pop()
+            wanted = self.breaks[number] if number < len(self.breaks) else None
+            if wanted is not None:
+                lines[:] = [_BREAK.sub(wanted, line) for line in lines]
         texts = ["".join(p) for p in parts]
         # a cell that ended without a line break gets none back (the program gave it "\n")
         return [t if ends else _BREAK.sub("", t) for t, ends in zip(texts, self.endings)]
@@ -520,6 +526,7 @@ def _take_apart(notebook: Notebook, check_cells: bool) -> Parts | None:
         lines = _lines(text)
         program.opens_with_code.append(bool(lines and lines[0].strip()))
         program.closes_with_code.append(bool(lines and lines[-1].strip()))
+        program.breaks.append(_one_break(lines))
     program.text = "".join(chunks)
     program.tree, problem = _parsed(program.text)
     if problem is not None:
@@ -527,6 +534,12 @@ def _take_apart(notebook: Notebook, check_cells: bool) -> Parts | None:
             return None
         raise NotebookError(f"the code cells are Python one by one but not together ({problem})")
     return parts
+
+
+def _one_break(lines: list[str]) -> str | None:
+    """The line break every broken line of a cell ends with, or None (mixed, or no break at all)."""
+    found = {match.group(1) for match in map(_BREAK.search, lines) if match is not None}
+    return found.pop() if len(found) == 1 else None
 
 
 def _written_file(index: int, text: str) -> WrittenFile | None:

@@ -14,7 +14,7 @@ import pytest
 from flake8_azureml_v2.notebooks import mask_magics
 
 from .conftest import TESTS, run
-from .migrate_helpers import CONDA_YML, CONFIG_JSON, execute, no_v1
+from .migrate_helpers import CONDA_YML, CONFIG_JSON, execute, no_v1, write_notebook
 
 NOTEBOOKS = TESTS / "fixtures" / "notebooks"
 LAYOUTS = ["indent1_v45.ipynb", "indent2_v44.ipynb", "compact_v45.ipynb", "indent1_crlf_v44.ipynb"]
@@ -362,3 +362,23 @@ def test_a_notebook_exported_to_python_keeps_what_its_ipython_strings_read(tmp_p
     assert "`Dataset` must stay defined: another module of the project imports it, or code this fix cannot see" \
         in result.stdout
     assert "`workspace` is read where this fix cannot see it" in result.stdout
+
+
+def test_lines_a_fix_writes_into_a_cell_take_that_cells_line_break(tmp_path: Path) -> None:
+    """Cells saved with different line breaks (audit 35): the helper written into the second cell
+    takes its "\\n", not the "\\r\\n" of the first cell; a second run changes nothing."""
+    (tmp_path / "pyproject.toml").write_text("")
+    notebook = write_notebook(tmp_path / "nb.ipynb", [
+        "import azureml.core\r\nprint(azureml.core.VERSION)\r\nprint('ok')\r\n",
+        "from azureml.core import Workspace, Experiment\nws = Workspace.from_config()\n"
+        "experiment = Experiment(workspace=ws, name='x')\nrun = experiment.start_logging(snapshot_directory=None)",
+    ])
+    subprocess.run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "nb.ipynb"], cwd=tmp_path,
+                   capture_output=True, text=True, check=False)
+    cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
+    assert "_v1_start_logging(" in cells[1] and "\r" not in cells[1], cells[1]
+    assert cells[0].count("\n") == cells[0].count("\r\n"), cells[0]
+    text = notebook.read_text()
+    subprocess.run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "nb.ipynb"], cwd=tmp_path,
+                   capture_output=True, text=True, check=False)
+    assert notebook.read_text() == text
