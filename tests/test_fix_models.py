@@ -494,3 +494,24 @@ def test_an_entry_script_a_pipeline_yaml_runs_in_parallel_keeps_its_model_lookup
     report = fix(script)
     assert "AML037 left: the script runs as a ParallelRunConfig entry script, not in a deployment" in report, report
     assert 'Model.get_model_path("churn")' in script.read_text()
+
+
+def test_an_image_naming_only_a_file_name_holds_the_nearest_script_of_that_name(tmp_path: Path) -> None:
+    """After os.chdir the builder names only ``score.py``: of the project's files of that name, the one
+    sharing the most folders with it is held (audit 36); one in another example folder is not, nor
+    are two that tie (a notebook that writes its own score.py named every score.py of a monorepo)."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "app" / "ml_service").mkdir(parents=True)
+    (tmp_path / "app" / "ml_service" / "build_image.py").write_text(
+        IMAGE_BUILDER.format(chdir='os.chdir("../scoring")\n', script="score.py"))
+    scripts = [tmp_path / "app" / "scoring" / "score.py", tmp_path / "other" / "score.py"]
+    for script in scripts:
+        script.parent.mkdir(parents=True)
+        script.write_text(SCORE)
+    assert "AML037 left: the script may run as the execution_script" in fix(scripts[0])
+    assert "AML037 fixed" in fix(scripts[1])
+    twin = tmp_path / "app" / "scoring2" / "score.py"
+    twin.parent.mkdir()
+    twin.write_text(SCORE)
+    scripts[0].write_text(SCORE)
+    assert "AML037 fixed" in fix(scripts[0])  # two as near: neither is the one

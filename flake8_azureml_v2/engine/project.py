@@ -238,6 +238,7 @@ class ProjectIndex:
         self._walked = False
         self._unnoted: list[Path] = []  # files with the marker whose mentions are not noted yet
         self._noted_for: set[str] | None = set()  # names fully noted so far (None: every name)
+        self._named: dict[str, list[Path]] = {}  # file name -> the project's files of that name
 
     def scan_all(self) -> None:
         """Walk (if not done yet) and note every mention."""
@@ -342,8 +343,19 @@ class ProjectIndex:
                     continue
                 inside = "" if folder is None or folder.startswith(UNKNOWN_FOLDER) else folder
                 if not any(os.path.isfile(os.path.normpath(base / inside / script))
-                           for base in _bases(orchestrator.parent, self.root)):
+                           for base in _bases(orchestrator.parent, self.root)) and self._nearest(path, orchestrator):
                     yield reference
+
+    def _nearest(self, path: Path, orchestrator: Path) -> bool:
+        """``path`` is, of the project's files of its name, the one that shares the most folders with
+        ``orchestrator`` (the one a launcher naming only the file most likely means); a tie means none."""
+        if path.name not in self._named:
+            self._named[path.name] = [Path(os.path.normpath(found)) for found in files.walk(
+                self.root, (path.suffix,), self.exclude) if found.name == path.name]
+        def shared(candidate: Path) -> int:
+            return len(os.path.commonpath([candidate.parent, orchestrator.parent]))
+        best = max(map(shared, self._named[path.name]), default=0)
+        return shared(path) >= best and sum(shared(found) == best for found in self._named[path.name]) <= 1
 
     def references_named_above(self, path: Path) -> Iterator[ScriptReference]:
         """The calls of files in ``path``'s folder or above it that name a script called like
