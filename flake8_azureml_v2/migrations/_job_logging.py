@@ -16,8 +16,8 @@ from pathlib import Path
 
 from ..engine.fixing.rewrite import FixContext
 from ..engine.fixing.specs import Refused
-from . import commandline
 from ..rules.aml039_run_log_evaluation import METHODS as EVALUATION_METHODS
+from . import commandline
 from ._todo import PREFIX
 from .conda import package_name
 from .injob.run_get_context import ENVIRONMENT_TODO
@@ -35,7 +35,8 @@ _NEEDS = "logs with MLflow once migrated: add mlflow and azureml-mlflow to this 
 
 def script_logs(ctx: FixContext, folder: str | None, script: str | None) -> bool:
     """The job script ``script`` (in ``folder``) is one this fix can read and it logs through the
-    v1 run (or tags, uploads to or fails it): in its folder, or else beside the launcher (which may copy it to a folder made at run time)."""
+    v1 run (or tags, uploads to or fails it): in its folder, or else beside the launcher (which may
+    copy it to a folder made at run time)."""
     if script is None:
         return False
     try:
@@ -46,7 +47,8 @@ def script_logs(ctx: FixContext, folder: str | None, script: str | None) -> bool
         return False
     if text is None:
         return False
-    return (_GETS_RUN.search(text) is not None and _MLFLOW_CALL.search(text) is not None) or _SAYS_IT_LOGS.search(text) is not None
+    moves = _GETS_RUN.search(text) is not None and _MLFLOW_CALL.search(text) is not None
+    return moves or _SAYS_IT_LOGS.search(text) is not None
 
 
 def needs_mlflow(script: str) -> str:

@@ -3,33 +3,34 @@
 v1's ``get_metrics()`` returned a script's strings and tables (``run.log_row``, ``log_table``,
 images and evaluation logs) beside its numbers, and its ints as ints.  MLflow's metrics hold
 floats only, so ``_v1_get_metrics`` returns no such entry (a reader of one would fail with
-KeyError) and an int as a float (``range(metrics["max_iter"])`` would fail).  A job script of this program
-that logs one keeps the reader v1, unless the reader only reads, by literal key, values that
-are no table.
+KeyError) and an int as a float (``range(metrics["max_iter"])`` would fail).  A job script of
+this program that logs one keeps the reader v1, unless the reader only reads, by literal key, values that
+are floats.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 
-from ..engine.fixing.arguments import known_str
+from ..engine import project
 from ..engine.fixing.rewrite import FixContext
 from ..engine.source import tree_if_mentioned
-from ..v1api import SCRIPT_PARAMETERS
+from ..rules.aml039_run_log_evaluation import METHODS as EVALUATION_METHODS
 from . import commandline
 
 _TABLE_CALL = re.compile(
-    r"\.(?:log_row|log_table|log_image|log_confusion_matrix|log_accuracy_table|log_predictions|log_residuals)"
+    r"\.(?:" + "|".join(("log_row", "log_table", "log_image", *EVALUATION_METHODS)) + r")"
     r"\(\s*(?:name\s*=\s*)?(?:(['\"])(.*?)\1)?")
 _UNKNOWN = None  # a table whose name is not a literal: any key may be it
 _DEPLOYMENTS = ("azureml.core.model.", "azureml.core.image.")
 
 
-def reads_no_table(call: ast.Call, ctx: FixContext) -> bool:
-    """``call`` (a ``get_metrics()``) gives its reader numbers only, as far as this program's job
-    scripts show: they log no table, or every read of the result is a literal key none of them
-    logs a table under."""
+def reads_only_floats(call: ast.Call, ctx: FixContext) -> bool:
+    """``call`` (a ``get_metrics()``) gives its reader what v1 gave, as far as this program's job
+    scripts show: they log floats only, or every read of the result is a literal key none of them
+    logs anything else under."""
     tables = _tables(ctx)
     if not tables:
         return True
@@ -60,25 +61,21 @@ def _literal_keys(call: ast.Call, ctx: FixContext) -> set[str] | None:
 
 
 def _tables(ctx: FixContext) -> set[str | None]:
-    """The names the program's job scripts log tables under (None: one not known here), once a pass."""
+    """The names the program's job scripts log a non-float under (None: one not known here), once a pass."""
     if "metric_tables" not in ctx.cache:
         found: set[str | None] = set()
-        for site in ctx.model.calls:
-            qualname = ctx.callee(site.node)
-            if qualname not in SCRIPT_PARAMETERS or qualname.startswith(_DEPLOYMENTS):
+        here = Path(getattr(ctx.analysis.context, "path", None) or "-")
+        for folder, script, reference in project.script_references(ctx.model, here):
+            if reference.launcher is None or reference.launcher.startswith(_DEPLOYMENTS):
                 continue
-            script_name, script_at, folder_name, folder_at = SCRIPT_PARAMETERS[qualname]
-            script, _ = site.argument(-1 if script_at is None else script_at, script_name)
-            folder, _ = site.argument(-1 if folder_at is None else folder_at, folder_name)
-            text = _text(ctx, known_str(ctx, folder) if folder is not None else None,
-                         known_str(ctx, script) if script is not None else None)
+            text = _text(ctx, None if folder is None or folder.startswith(project.UNKNOWN_FOLDER) else folder, script)
             found.update(match.group(2) if match.group(1) else _UNKNOWN for match in _TABLE_CALL.finditer(text or ""))
-            found.update(_strings_logged(text or ""))
+            found.update(_non_floats_logged(text or ""))
         ctx.cache["metric_tables"] = found
     return ctx.cache["metric_tables"]  # type: ignore[return-value]
 
 
-def _strings_logged(text: str) -> set[str | None]:
+def _non_floats_logged(text: str) -> set[str | None]:
     """The names ``run.log(name, value)`` logs a string, an int or a bool under, as far as the script
     shows (a literal, an f-string, ``str(...)``, ``int(...)``, ``len(...)``, an argparse option of
     ``type=int``): v1 returned a string among the metrics and an int as an int; MLflow's metrics
@@ -134,9 +131,7 @@ def _int_options(tree: ast.AST) -> set[str]:
     return found
 
 
-def _text(ctx: FixContext, folder: str | None, script: str | None) -> str | None:
-    if script is None:
-        return None
+def _text(ctx: FixContext, folder: str | None, script: str) -> str | None:
     try:
         return commandline.script_text(ctx, folder, script)
     except commandline.Refused:

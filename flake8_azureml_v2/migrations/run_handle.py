@@ -26,7 +26,7 @@ from ..engine.fixing.specs import Argument, CallSpec, Drop, Keep, Map, MethodSpe
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding
 from ._common import is_call_to, printed
-from ._metric_tables import reads_no_table
+from ._metric_tables import reads_only_floats
 from ._v1_readers import MODEL as MODEL_ASSET, v1_reader
 from .injob._shared import is_pure
 
@@ -217,10 +217,10 @@ RUN_METHODS: tuple[MethodSpec, ...] = (
                accepts_use=lambda call, ctx: _only_counted(call, ctx)),
     MethodSpec("get_metrics", _METRICS_SIGNATURE, template="_v1_get_metrics({client}, {run_id})", finding="AML046",
                accepts=lambda v: "name" not in v and _plain_metrics(v), helpers=_METRIC_HELPERS,
-               accepts_use=reads_no_table),
+               accepts_use=reads_only_floats),
     MethodSpec("get_metrics", _METRICS_SIGNATURE, template="_v1_get_metrics({client}, {run_id}, name={name})",
                finding="AML046", accepts=lambda v: "name" in v and _plain_metrics(v), helpers=_METRIC_HELPERS,
-               accepts_use=reads_no_table),
+               accepts_use=reads_only_floats),
     MethodSpec("get_file_names", template="_v1_get_file_names({client}, {run_id})",
                helpers={"_v1_get_file_names": _GET_FILE_NAMES, **_TRACKED}),
     MethodSpec("download_file", _FILE_SIGNATURE, template="_v1_download_file({client}, {run_id}, {name})",

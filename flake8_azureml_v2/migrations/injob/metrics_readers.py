@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ...engine import project
 from ...engine.findings import line_ref
+from ...engine.source import tree_if_mentioned
 from ...engine.fixing.rewrite import FixContext
 from ._shared import seen_from
 from .input_datasets import about_this_script
@@ -35,7 +36,7 @@ def _in_the_writer(ctx: FixContext) -> str | None:
     the metrics back (as this run leaves its cells: a migrated read calls ``_v1_get_metrics(``)."""
     settings = getattr(ctx.analysis.context, "settings", None)
     writer, cells = getattr(settings, "named_in", None), getattr(settings, "launcher_text", None)
-    line = _first_read(cells) if writer is not None and cells and _READS_METRICS in cells else None
+    line = _first_read(cells) if writer is not None and cells else None
     if line is None:
         return None
     name = getattr(settings, "launcher_line_name", None)
@@ -45,10 +46,9 @@ def _in_the_writer(ctx: FixContext) -> str | None:
 def _first_read(text: str) -> int | None:
     """The line of the first ``<run>.get_metrics(...)`` call (or of the helper a migrated one
     calls), or None; a text that does not parse may read them anywhere: its first line."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return 1
+    tree = tree_if_mentioned(text, _READS_METRICS)
+    if tree is None:
+        return 1 if _READS_METRICS in text else None
     lines = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and (
         (isinstance(node.func, ast.Attribute) and node.func.attr == "get_metrics")
         or (isinstance(node.func, ast.Name) and node.func.id == "_v1_get_metrics"))]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-
 from pathlib import Path
 
 from ... import notebooks
@@ -121,7 +120,8 @@ def runs_in_a_job(ctx: FixContext) -> bool:
 
 def launched_by_another_file(ctx: FixContext) -> bool:
     """Another file of the project names this one as a job's script (``script_name=`` of a
-    step and the like), or a notebook cell submits it as the script it wrote."""
+    step and the like), a notebook cell submits it as the script it wrote, or the configured
+    training-script patterns name it."""
     context = ctx.analysis.context
     settings = getattr(context, "settings", None)
     if getattr(settings, "training_evidence", None):
