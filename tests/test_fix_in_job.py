@@ -481,23 +481,54 @@ def test_a_value_moved_out_of_the_metrics_a_launcher_reads_keeps_its_v1_call(tmp
     assert "Fixed 0 findings" in again and script.read_text() == text, again
 
 
-@pytest.mark.parametrize("call", [
-    'run.log("data_version", "v3")',  # a string: v1 returned it, MLflow's metrics hold floats only
-    'run.log("data_version", len(rows))',  # an int: v1 returned an int, MLflow a float
-    'run.log("data_version", True)',  # a bool: MLflow gives 1.0 back
-    'run.log_row("data_version", a=1.0)',  # a row: v1 returned a table
-    'run.log_table("data_version", {"a": [1.0]})',
+@pytest.mark.parametrize(("call", "what"), [
+    ('run.log("data_version", "v3")', "a string"),  # v1 returned it, MLflow's metrics hold floats only
+    ('run.log("data_version", len(rows))', "an int"),  # v1 returned an int, MLflow a float
+    ('run.log("data_version", True)', "a bool"),  # MLflow gives 1.0 back
+    ('run.log_row("data_version", a=1.0)', "a table with `log_row`"),  # v1 returned a table
+    ('run.log_table("data_version", {"a": [1.0]})', "a table with `log_table`"),
+    # argparse keeps an untyped option's text: the script's own fix logs it as a tag at run time
+    ('run.log("data_version", args.data_version)', "a string from the command-line option `data_version`"),
+    ('run.log("data_version", args.data_version)', "an int from the command-line option `data_version`"),
+    ('run.log("data_version", args.data_version)', "a bool from the command-line option `data_version`"),
 ])
-def test_a_launcher_reading_back_what_mlflow_does_not_hold_keeps_the_job_v1(tmp_path: Path, call: str) -> None:
+def test_a_launcher_reading_back_what_mlflow_does_not_hold_keeps_the_job_v1(tmp_path: Path, call: str,
+                                                                             what: str) -> None:
     """Audits 36 and 37: the launcher's get_metrics()["data_version"] would raise KeyError (or give
-    a float) once read through MLflow, so the submit and its reader stay v1, and the script with them."""
-    body = ("from azureml.core import Run\nrows = [1, 2]\n"
+    a float) once read through MLflow, so the submit and its reader stay v1, and the script with them.
+    The reason names the value and where the script logs it."""
+    option = {"a string": "", "an int": ", type=int", "a bool": ", action='store_true'"}.get(what.split(" from")[0], "")
+    body = ("import argparse\nfrom azureml.core import Run\nparser = argparse.ArgumentParser()\n"
+            f"parser.add_argument('--data-version'{option})\nargs = parser.parse_args()\nrows = [1, 2]\n"
             f"run = Run.get_context()\nrun.log('accuracy', 0.9)\n{call}\n")
     script = _launched_script(tmp_path, READ_BACK, body)
     report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
     assert (tmp_path / "submit.py").read_text() == READ_BACK, report
-    assert "submit.py:5:7: AML001 left: `run` is also used at line 7 (`run.get_metrics()`)" in report, report
+    assert ("submit.py:5:7: AML001 left: `run` is also used at line 7 (`run.get_metrics()`), which this fix cannot "
+            f"translate (it reads 'data_version', which train.py logs as {what} (its line 9); MLflow's metrics "
+            "hold floats only)") in report, report
     assert script.read_text() == body, report
+
+
+@pytest.mark.parametrize(("reader", "why"), [
+    ("print(run.get_metrics())", "train.py logs 'data_version' as a string (its line 3), and the result is read "
+                                 "other than by literal key"),
+    ("print(run.get_metrics()['accuracy'])", None),
+])
+def test_a_whole_metrics_reader_names_the_value_it_would_miss(tmp_path: Path, reader: str, why: str | None) -> None:
+    """A reader of the whole dict reads every key: the string one too.  One that reads only a float,
+    by key, moves."""
+    launcher = READ_BACK.replace('metrics = run.get_metrics()\nprint(metrics["accuracy"], metrics["data_version"])',
+                                 reader)
+    _launched_script(tmp_path, launcher, "from azureml.core import Run\nrun = Run.get_context()\n"
+                                         "run.log('data_version', 'v3')\nrun.log('accuracy', 0.9)\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    fixed = (tmp_path / "submit.py").read_text()
+    if why is None:
+        assert "_v1_get_metrics(ml_client, run.name)['accuracy']" in fixed, report
+    else:
+        assert fixed == launcher and f"which this fix cannot translate ({why}; MLflow's metrics hold floats only)" \
+            in report, report
 
 
 @pytest.mark.parametrize("value", ["np.float(acc)", "np.float64(acc)", "data.shape[0]"])
@@ -1509,8 +1540,9 @@ def test_a_written_script_keeps_what_a_later_cell_reads_back_from_its_metrics(tm
         "import os\nfrom azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n"
         "ws = Workspace.from_config()\nos.makedirs('training', exist_ok=True)",
         "%%writefile training/train.py\nimport argparse\nfrom azureml.core import Run\n"
-        "parser = argparse.ArgumentParser()\nparser.add_argument('--solver')\nargs = parser.parse_args()\n"
-        "run = Run.get_context()\nrun.log('solver', args.solver)\nrun.log('alpha', 0.3)\n",
+        "from solvers import parse_solver\n"
+        "parser = argparse.ArgumentParser()\nparser.add_argument('--solver', type=parse_solver)\n"
+        "args = parser.parse_args()\nrun = Run.get_context()\nrun.log('solver', args.solver)\nrun.log('alpha', 0.3)\n",
         "env = Environment.from_conda_specification(name='env', file_path='conda.yml')\n"
         "config = ScriptRunConfig(source_directory='training', script='train.py', arguments=['--solver', 'auto'],\n"
         "                         compute_target='cpu-cluster', environment=env)\n"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from ..engine import project
 from ..engine.fixing.rewrite import FixContext
@@ -27,17 +28,37 @@ _UNKNOWN = None  # a table whose name is not a literal: any key may be it
 _DEPLOYMENTS = ("azureml.core.model.", "azureml.core.image.")
 
 
-def reads_only_floats(call: ast.Call, ctx: FixContext) -> bool:
-    """``call`` (a ``get_metrics()``) gives its reader what v1 gave, as far as this program's job
-    scripts show: they log floats only, or every read of the result is a literal key none of them
-    logs anything else under."""
+def non_float_read(call: ast.Call, ctx: FixContext) -> str | None:
+    """Why ``call`` (a ``get_metrics()``) would not give its reader what v1 gave, as far as this
+    program's job scripts show, or None: they log floats only, or every read of the result is a
+    literal key none of them logs anything else under."""
     tables = _tables(ctx)
     if not tables:
-        return True
+        return None
     if _UNKNOWN in tables:
-        return False
+        script, what, line = tables[_UNKNOWN]
+        return f"{script} logs {what} under a name not known here (its line {line}){_FLOATS_ONLY}"
     keys = _literal_keys(call, ctx)
-    return keys is not None and not keys & tables
+    read = sorted(key for key in keys if key in tables) if keys is not None else []
+    if keys is not None and not read:
+        return None
+    key = read[0] if read else next(iter(tables))
+    script, what, line = tables[key]
+    if read:
+        return f"it reads {key!r}, which {script} logs as {what} (its line {line}){_FLOATS_ONLY}"
+    return (f"{script} logs {key!r} as {what} (its line {line}), and the result is read other than by "
+            f"literal key{_FLOATS_ONLY}")
+
+
+_FLOATS_ONLY = "; MLflow's metrics hold floats only"
+
+
+class _Logged(NamedTuple):
+    """Where a job script logs a value MLflow's metrics cannot hold, and what it is."""
+
+    script: str
+    what: str  # "a table with `log_row`", "a string", ...
+    line: int
 
 
 def _literal_keys(call: ast.Call, ctx: FixContext) -> set[str] | None:
@@ -60,75 +81,110 @@ def _literal_keys(call: ast.Call, ctx: FixContext) -> set[str] | None:
     return keys
 
 
-def _tables(ctx: FixContext) -> set[str | None]:
-    """The names the program's job scripts log a non-float under (None: one not known here), once a pass."""
+def _tables(ctx: FixContext) -> dict[str | None, _Logged]:
+    """The names the program's job scripts log a non-float under (None: one not known here), each
+    with where and how the first such value is logged, once a pass."""
     if "metric_tables" not in ctx.cache:
-        found: set[str | None] = set()
+        found: dict[str | None, _Logged] = {}
         here = Path(getattr(ctx.analysis.context, "path", None) or "-")
         for folder, script, reference in project.script_references(ctx.model, here):
             if reference.launcher is None or reference.launcher.startswith(_DEPLOYMENTS):
                 continue
-            text = _text(ctx, None if folder is None or folder.startswith(project.UNKNOWN_FOLDER) else folder, script)
-            found.update(match.group(2) if match.group(1) else _UNKNOWN for match in _TABLE_CALL.finditer(text or ""))
-            found.update(_non_floats_logged(text or ""))
+            text = _text(ctx, None if folder is None or folder.startswith(project.UNKNOWN_FOLDER) else folder, script) or ""
+            for match in _TABLE_CALL.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                method = match.group(0)[1:].split("(")[0]
+                what = "an image" if method == "log_image" else "a table"
+                found.setdefault(match.group(2) if match.group(1) else _UNKNOWN,
+                                 _Logged(script, f"{what} with `{method}`", line))
+            for name, (kind, line) in _non_floats_logged(text).items():
+                found.setdefault(name, _Logged(script, kind, line))
         ctx.cache["metric_tables"] = found
     return ctx.cache["metric_tables"]  # type: ignore[return-value]
 
 
-def _non_floats_logged(text: str) -> set[str | None]:
+def _non_floats_logged(text: str) -> dict[str | None, tuple[str, int]]:
     """The names ``run.log(name, value)`` logs a string, an int or a bool under, as far as the script
-    shows (a literal, an f-string, ``str(...)``, ``int(...)``, ``len(...)``, an argparse option of
-    ``type=int``): v1 returned a string among the metrics and an int as an int; MLflow's metrics
-    hold neither (the script's own fix keeps a string v1 while its metrics are read back)."""
+    shows (a literal, an f-string, ``str(...)``, ``int(...)``, ``len(...)``, a command-line option
+    parsed as one), each with the kind and line of the first: v1 returned a string among the metrics
+    and an int as an int; MLflow's metrics hold neither (the script's own fix keeps a string v1
+    while its metrics are read back)."""
     tree = tree_if_mentioned(text, ".log(")
     if tree is None:
-        return set()
-    options = _int_options(tree)
-    found: set[str | None] = set()
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "log"):
+        return {}
+    options = _option_kinds(tree)
+    found: dict[str | None, tuple[str, int]] = {}
+    for node in sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset)):
+        if not (isinstance(node.func, ast.Attribute) and node.func.attr == "log"):
             continue
         values = dict(zip(("name", "value"), node.args))
         values.update({k.arg: k.value for k in node.keywords if k.arg in ("name", "value")})
         value, name = values.get("value"), values.get("name")
-        if value is not None and _not_a_float(value, options):
-            found.add(name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else _UNKNOWN)
+        kind = _non_float_kind(value, options) if value is not None else None
+        if kind is not None:
+            key = name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else _UNKNOWN
+            found.setdefault(key, (kind, node.lineno))
     return found
 
 
-_CONVERTERS = {"str", "int", "len", "round"}  # (round() of one argument gives an int)
+_CONVERTERS = {"str": "a string", "int": "an int", "len": "an int", "round": "an int"}  # (round(x) gives an int)
 
 
-def _not_a_float(value: ast.expr, options: set[str]) -> bool:
+def _non_float_kind(value: ast.expr, options: dict[str, str]) -> str | None:
+    """What ``value`` is when it is not a float (a string, an int, a bool), or None."""
     if isinstance(value, ast.JoinedStr):
-        return True
+        return "a string"
     if isinstance(value, ast.Constant):
-        return isinstance(value.value, (str, int))  # (a bool too: v1 returned True, MLflow 1.0)
+        if isinstance(value.value, bool):
+            return "a bool"  # (v1 returned True, MLflow 1.0)
+        return "a string" if isinstance(value.value, str) else "an int" if isinstance(value.value, int) else None
     if isinstance(value, ast.Call):
         func = value.func
         called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-        return called in _CONVERTERS and (called != "round" or len(value.args) == 1)
-    return isinstance(value, ast.Attribute) and value.attr in options
+        if called in _CONVERTERS and (called != "round" or len(value.args) == 1):
+            return _CONVERTERS[called]
+        return None
+    if isinstance(value, ast.Attribute) and value.attr in options:
+        return f"{options[value.attr]} from the command-line option `{value.attr}`"
+    return None
 
 
-def _int_options(tree: ast.AST) -> set[str]:
-    """The destinations of ``parser.add_argument("--max_iter", type=int)`` options."""
-    found: set[str] = set()
+_ACTION_KINDS = {"store_true": "a bool", "store_false": "a bool", "count": "an int"}
+_TYPE_KINDS = {"int": "an int", "str": "a string"}
+
+
+def _option_kinds(tree: ast.AST) -> dict[str, str]:
+    """What ``parser.add_argument(...)`` options that are not floats hold, by destination: ``type=int``
+    (or ``action="count"``) an int, ``store_true`` a bool, and ``type=str`` or no type at all (argparse
+    keeps the command line's text) a string."""
+    found: dict[str, str] = {}
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "add_argument"):
             continue
-        kind = next((k.value for k in node.keywords if k.arg == "type"), None)
-        if not (isinstance(kind, ast.Name) and kind.id == "int"):
-            continue
-        dest = next((k.value for k in node.keywords if k.arg == "dest"), None)
+        given = {k.arg: k.value for k in node.keywords}
+        kind = _option_kind(given.get("type"), given.get("action"))
+        dest = given.get("dest")
         flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if kind is None:
+            continue
         if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
-            found.add(dest.value)
+            found[dest.value] = kind
         elif flags:
             long = next((f for f in flags if f.startswith("--")), flags[0])
-            found.add(long.lstrip("-").replace("-", "_"))
+            found[long.lstrip("-").replace("-", "_")] = kind
     return found
+
+
+def _option_kind(kind: ast.expr | None, action: ast.expr | None) -> str | None:
+    if action is not None:
+        named = action.value if isinstance(action, ast.Constant) else None
+        if named == "store" and kind is None:
+            return "a string"
+        return _ACTION_KINDS.get(named) if isinstance(named, str) and kind is None else None
+    if kind is None:
+        return "a string"
+    return _TYPE_KINDS.get(kind.id) if isinstance(kind, ast.Name) else None
 
 
 def _text(ctx: FixContext, folder: str | None, script: str) -> str | None:

@@ -26,7 +26,7 @@ from ..engine.fixing.specs import Argument, CallSpec, Drop, Keep, Map, MethodSpe
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding
 from ._common import is_call_to, printed
-from ._metric_tables import reads_only_floats
+from ._metric_tables import non_float_read
 from ._v1_readers import MODEL as MODEL_ASSET, v1_reader
 from .injob._shared import is_pure
 
@@ -139,13 +139,15 @@ _BEST_TRIAL = '''def _v1_best_trial(ml_client, sweep_job):
 BEST_TRIAL_HELPERS = {"_v1_best_trial": _BEST_TRIAL, **_TRACKED}
 
 
-def _only_counted(call: ast.Call, ctx: FixContext) -> bool:
+def _not_counted(call: ast.Call, ctx: FixContext) -> str | None:
     """``len(list(run.get_children()))``: v2 lists jobs, not runs (no get_metrics(), an ARM id), so
     the children map only where they are counted."""
     owner = ctx.parent(call)
     if is_call_to(owner, "list") and owner.args == [call]:  # type: ignore[union-attr]
         call, owner = owner, ctx.parent(owner)  # type: ignore[assignment]
-    return is_call_to(owner, "len") and owner.args == [call]  # type: ignore[union-attr]
+    if is_call_to(owner, "len") and owner.args == [call]:  # type: ignore[union-attr]
+        return None
+    return "v2 lists the child jobs, not v1 runs: only their count maps"
 
 
 def _literal(values: dict[str, ast.expr], name: str, *allowed: object) -> bool:
@@ -214,13 +216,13 @@ RUN_METHODS: tuple[MethodSpec, ...] = (
     MethodSpec("cancel", template="{client}.jobs.begin_cancel({run_id}).result()", finding="AML080"),
     MethodSpec("get_children", ("recursive", "tags", "properties", "type", "status", "_rehydrate_runs"),
                template="{client}.jobs.list(parent_job_name={run_id})", accepts=_no_filters,
-               accepts_use=lambda call, ctx: _only_counted(call, ctx)),
+               refuses_use=_not_counted),
     MethodSpec("get_metrics", _METRICS_SIGNATURE, template="_v1_get_metrics({client}, {run_id})", finding="AML046",
                accepts=lambda v: "name" not in v and _plain_metrics(v), helpers=_METRIC_HELPERS,
-               accepts_use=reads_only_floats),
+               refuses_use=non_float_read),
     MethodSpec("get_metrics", _METRICS_SIGNATURE, template="_v1_get_metrics({client}, {run_id}, name={name})",
                finding="AML046", accepts=lambda v: "name" in v and _plain_metrics(v), helpers=_METRIC_HELPERS,
-               accepts_use=reads_only_floats),
+               refuses_use=non_float_read),
     MethodSpec("get_file_names", template="_v1_get_file_names({client}, {run_id})",
                helpers={"_v1_get_file_names": _GET_FILE_NAMES, **_TRACKED}),
     MethodSpec("download_file", _FILE_SIGNATURE, template="_v1_download_file({client}, {run_id}, {name})",

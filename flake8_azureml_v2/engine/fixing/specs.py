@@ -514,8 +514,8 @@ class MethodSpec:
     attribute: bool = False  # ``receiver.method`` read as an attribute, not called
     helpers: Mapping[str, str] = field(default_factory=dict)  # helper functions the template calls
     defaults: Mapping[str, str] = field(default_factory=dict)  # parameter -> source when not passed
-    # may refuse by where the call's value goes (the new value is of another type than v1's)
-    accepts_use: Callable[[ast.Call, FixContext], bool] | None = None
+    # why the call's value, where it goes, cannot take the new value (of another type than v1's), or None
+    refuses_use: Callable[[ast.Call, FixContext], str | None] | None = None
 
 
 def apply_method_spec(spec: MethodSpec, use: ast.Name, rewrite: Rewrite, ctx: FixContext,
@@ -539,7 +539,9 @@ def apply_method_spec(spec: MethodSpec, use: ast.Name, rewrite: Rewrite, ctx: Fi
             return False
         if spec.statement_only and not isinstance(ctx.parent(outer), ast.Expr):
             return False
-        if spec.accepts_use is not None and not spec.accepts_use(outer, ctx):
+        why = spec.refuses_use(outer, ctx) if spec.refuses_use is not None else None
+        if why is not None:
+            ctx.why_not.setdefault(id(use), why)  # (the refusal that keeps ``use`` v1 says so)
             return False
         target = outer
         values = {**spec.defaults, **{p: ctx.locator.text(v) for p, v in bound.values.items()}}
