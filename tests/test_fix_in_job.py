@@ -663,7 +663,8 @@ def test_a_workspace_opened_inside_a_job_stays_v1(tmp_path: Path) -> None:
     assert script.read_text() == text
     submitter = tmp_path / "submit.py"
     submitter.write_text("from azureml.core import Experiment, Run, Workspace\n\nws = Workspace.from_config()\n"
-                         "store = ws.get_default_datastore()\nrun = Run.get_context()\nexp = Experiment(ws, 'x')\n")
+                         "store = ws.get_default_datastore()\nrun = Run.get_context()\nexp = Experiment(ws, 'x')\n"
+                         "old = Run(exp, 'abc')\nprint(old.get_status())\n")
     assert "AML020 fixed" in fix(submitter)
     assert "ml_client = MLClient.from_config(DefaultAzureCredential())" in submitter.read_text()
 

@@ -307,6 +307,17 @@ def test_steps_written_with_several_arguments_on_a_line_migrate(tmp_path: Path) 
     assert '    is_deterministic=False,\n    code=script_folder, inputs=' in text, text
 
 
+def test_step_variables_in_camel_case_become_valid_node_names(tmp_path: Path) -> None:
+    """Audit 39 (nilaychauhan/Loan-Prediction-Using-AzureML-SDK): azure-ai-ml names each node after
+    its variable in the pipeline function and rejects ``dataPrep``; the nodes get lower-case names
+    no other name of the module has (``score_step`` is one already, so ``Score_Step`` takes a number)."""
+    program = PIPELINE.replace("train_step", "trainStep").replace("score_step", "Score_Step") + "score_step = None\n"
+    assert "Score_Step = PythonScriptStep(" in program and "trainStep = PythonScriptStep(" in program, program
+    job, _, _ = _migrate(tmp_path, program)
+    assert set(job["jobs"]) == {"trainstep", "score_step_2", "eval_step"}, job["jobs"]
+    assert job["jobs"]["score_step_2"]["inputs"]["model_input"]["path"] == "${{parent.jobs.trainstep.outputs.model_output}}"
+
+
 def test_a_step_no_pipeline_reads_keeps_its_compute(tmp_path: Path) -> None:
     """A pipeline function takes its steps' compute (default_compute=, or node.compute); a step
     in no pipeline has no function to take it, so the component keeps it as compute=."""

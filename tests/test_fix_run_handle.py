@@ -414,10 +414,10 @@ run.complete()
     assert script.read_text() == before
 
 
-def test_an_experiment_nothing_uses_goes_without_a_client_for_it(tmp_path: Path) -> None:
-    """Nothing submits to the experiment, so no job takes its name: it is removed, and the
-    workspace other v1 code keeps gets no MLClient beside it that nothing would use."""
-    script = project(tmp_path, """\
+def test_an_experiment_nothing_uses_stays_since_v1_made_it_in_the_workspace(tmp_path: Path) -> None:
+    """Audit 38 (DP-100's experiments.ipynb): v1's Experiment(ws, name) makes the experiment in the
+    workspace; with no job of the program naming it, v2 would never make it, so it stays."""
+    program = """\
 from azureml.core import Dataset, Experiment, Workspace
 
 ws = Workspace.from_config()
@@ -425,11 +425,27 @@ exp = Experiment(workspace=ws, name="titanic-local")
 
 dataset = Dataset.get_by_name(ws, "titanic")
 print(dataset.to_pandas_dataframe().head())
-""")
+"""
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert script.read_text() == program, report
+    assert ("job.py:4:7: AML040 left: Experiment(...) makes the experiment in the workspace, and no job or run of "
+            "this program is in it: v2 makes an experiment only when a job names it") in report, report
+    named = project(tmp_path, program.replace('print(', 'print(exp.name, '), "named.py")
+    report = fix(named)
+    assert "named.py:4:7: AML040 left: Experiment(...) makes the experiment" in report, report
+
+
+def test_an_unused_experiment_goes_when_a_later_one_of_the_same_name_submits(tmp_path: Path) -> None:
+    """A notebook makes the experiment again before it submits: that one's job makes it in v2, so the
+    first, unused, goes, and the workspace other v1 code keeps gets no MLClient that nothing would use."""
+    script = project(tmp_path, HEADER.replace('experiment = Experiment(ws, "handle")',
+                                              'first = Experiment(ws, "handle")\nexperiment = Experiment(ws, "handle")')
+                     + "run = experiment.submit(config)\n")
     report = fix(script)
     text = script.read_text()
     assert "AML040 fixed: removed the unused Experiment(): v2 makes an experiment when a job names it" in report
-    assert "Experiment(" not in text and "MLClient" not in text and "ws = Workspace.from_config()" in text, text
+    assert "first = " not in text and "experiment_name=\"handle\"" in text, text
 
 
 def test_a_notebook_that_connects_again_later_still_submits_its_job(tmp_path: Path) -> None:
@@ -592,3 +608,46 @@ def test_metrics_read_back_stay_v1_where_the_script_logs_them_as_a_table(tmp_pat
         assert text == TABLE_LAUNCHER.format(key=key)
     fix(launcher)
     assert launcher.read_text() == text
+
+
+EVALUATE = """\
+from azureml.core import Workspace, Experiment, Run
+
+ws = Workspace.from_config()
+exp = Experiment(workspace=ws, name="train")
+try:
+    production_run = Run(exp, run_id="prod-run")
+    new_run = Run(exp, run_id="new-run")
+    promote = new_run.get_metrics().get("mse") < production_run.get_metrics().get("mse")
+{handler}
+    promote = True
+print("promote:", promote)
+"""
+
+
+@pytest.mark.parametrize(("handler", "clause"), [
+    ("except:", "except"), ("except Exception:", "except Exception"), ("except BaseException as error:",
+                                                                       "except BaseException"),
+])
+def test_metrics_read_inside_a_catch_all_try_stay_v1(tmp_path: Path, handler: str, clause: str) -> None:
+    """Audit 38 (ADO-for-AI's 15-EvaluateModel.py): MLflow reads the workspace through the
+    azureml-mlflow plugin, which no import shows. Inside ``try:`` with a handler that catches
+    everything, a machine without it would take the handler's path (promote the new model) and
+    say nothing, so the reads stay v1, with the reason."""
+    script = project(tmp_path, EVALUATE.format(handler=handler))
+    before = script.read_text()
+    report = fix(script)
+    assert script.read_text() == before, report
+    assert (f"it runs inside `try:` with `{clause}` (line 9), which would also catch the new code failing for "
+            "want of azureml-mlflow where this runs (MLflow reaches the workspace through it), and go on as if "
+            "the old call had failed") in report, report
+
+
+def test_metrics_read_under_a_handler_of_named_errors_still_move(tmp_path: Path) -> None:
+    """A handler that names the errors it expects lets a missing plugin's error through: the read moves."""
+    script = project(tmp_path, EVALUATE.format(handler="except KeyError:"))
+    report = fix(script)
+    text = script.read_text()
+    assert '_v1_get_metrics(ml_client, new_run.name).get("mse")' in text, report
+    fix(script)
+    assert script.read_text() == text

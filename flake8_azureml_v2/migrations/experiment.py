@@ -11,13 +11,15 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, known_str
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.names import Binding
 from .injob._shared import is_pure
 from .injob._shared import start_logging_call
-from .run_handle import GET_RUNS_HELPERS, MLFLOW_NOTE, START_LOGGING_HELPERS, RunNames, translate_all, translate_use
+from .run_handle import (GET_RUNS_HELPERS, MLFLOW_NOTE, START_LOGGING_HELPERS, TRACKING_NEEDS, RunNames, translate_all,
+                         translate_use)
 from .submission import experiment_parts
 
 EXPERIMENT = "azureml.core.Experiment"
@@ -44,6 +46,7 @@ def _get_runs(use: ast.Name, client: str, name: str | None, unit: Rewrite, ctx: 
     extra = f", include_children={ctx.locator.text(children)}" if children is not None else ""
     unit.edits.append(statements.replace(ctx.locator, call, f"_v1_get_runs({client}, {name}{extra})"))
     unit.helpers.update(GET_RUNS_HELPERS)
+    unit.silent_needs.update(TRACKING_NEEDS)
     if MLFLOW_NOTE not in unit.notes:
         unit.notes.append(MLFLOW_NOTE)
     return True
@@ -98,6 +101,7 @@ def _started_runs(binding: Binding, workspace: ast.Name, name: ast.expr, ctx: Fi
             unit.edits.append(statements.insert_before(ctx.locator, statement, [todo]))
             unit.todos.append(todo)
         unit.helpers.update(START_LOGGING_HELPERS)
+        unit.silent_needs.update(TRACKING_NEEDS)
         unit.notes.append(MLFLOW_NOTE)
         names = RunNames(client, f"{run.name}.info.run_id")
         for run_use in run.uses:
@@ -134,6 +138,45 @@ def _translate(binding: Binding, workspace: ast.Name, name: ast.expr, unit: Rewr
     return needs_client
 
 
+# v1's Experiment(ws, name) makes the experiment in the workspace when it is missing.
+CREATES_IT = ("Experiment(...) makes the experiment in the workspace, and no job or run of this program is in it: "
+              "v2 makes an experiment only when a job names it")
+
+
+def _only_named(binding: Binding, ctx: FixContext) -> bool:
+    """Nothing but ``.name`` reads the experiment (or nothing at all), and no job takes the name as
+    its ``experiment_name=``: no job, run or look-up of the program is in it, so v1's
+    ``Experiment(...)`` was what made it in the workspace."""
+    for use in binding.uses:
+        read = ctx.parent(use)
+        if not (isinstance(read, ast.Attribute) and read.attr == "name" and isinstance(read.ctx, ast.Load)):
+            return False
+        owner = ctx.parent(read)
+        if (isinstance(owner, ast.Call) and owner.func is read) or (
+                isinstance(owner, ast.keyword) and owner.arg == "experiment_name"):
+            return False
+    return True
+
+
+def _named_by_another(call: ast.Call, name: ast.expr, ctx: FixContext) -> bool:
+    """Another ``Experiment(...)`` of the module that something uses names the same experiment (a
+    notebook that makes it again before it submits): the unused one may go, the other's jobs make it."""
+    here = known_str(ctx, name)
+    if here is None:
+        return False
+    for site in ctx.model.calls_to(EXPERIMENT):
+        if site.node is call:
+            continue
+        try:
+            _, other = experiment_parts(site.node, ctx)
+        except ValueError:
+            continue
+        other_binding = ctx.assigned_binding(site.node)
+        if known_str(ctx, other) == here and (other_binding is None or other_binding.uses):
+            return True
+    return False
+
+
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``experiment = Experiment(ws, 'x')`` is deleted; its submits carry the name."""
     for site in ctx.model.calls_to(EXPERIMENT):
@@ -153,6 +196,9 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         unit.alive_edits = []
         unit.alive_description = "Experiment kept for the v1 code that still uses it"
         unit.counterpart = unit.alive_counterpart = ctx.locator.text(name)
+        if _only_named(binding, ctx) and not _named_by_another(site.node, name, ctx):
+            yield unit.refuse(CREATES_IT, RefusalKind.NOT_YET)
+            continue
         if not binding.uses:  # nothing takes the name: v2 makes an experiment with the first job that names it
             unit.description = "removed the unused Experiment(): v2 makes an experiment when a job names it"
         if not _translate(binding, workspace, name, unit, ctx):  # no use needs the workspace's client

@@ -21,7 +21,7 @@ from ..engine.names import Instance
 from ..rules.aml009_estimator import ESTIMATORS
 from ..rules.aml083_tuning_run_results import REPLACEMENTS
 from ._common import workspace_binding
-from .run_handle import BEST_TRIAL_HELPERS, RunNames, untranslated
+from .run_handle import BEST_TRIAL_HELPERS, TRACKING_NEEDS, RunNames, untranslated
 from .submission import experiment_parts
 
 HYPERDRIVE_CONFIG = "azureml.train.hyperdrive.HyperDriveConfig"
@@ -120,6 +120,7 @@ def _best_trial(submit: ast.Call, use: ast.Name, unit: Rewrite, ctx: FixContext)
     unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(call), [comment]))
     unit.todos.append(comment)
     unit.helpers.update(BEST_TRIAL_HELPERS)
+    unit.silent_needs.update(TRACKING_NEEDS)
     unit.own_uses.add(id(use))
     return True
 

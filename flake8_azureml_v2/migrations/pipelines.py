@@ -13,6 +13,7 @@ Each step's fixer (AML003, AML052, AML054, AML055, AML057) and the pipeline fixe
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -393,6 +394,28 @@ def _order(steps: list[StepPlan]) -> list[StepPlan]:
     return ordered
 
 
+# What azure-ai-ml takes as a node's name: it names each node after its variable in the pipeline
+# function, and rejects any other name when the function is called.
+_NODE_NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
+
+
+def _valid_node_names(steps: list[StepPlan], ctx: FixContext) -> None:
+    """Give a step whose v1 variable is no valid node name (``dataPrep``) a lower-case one, fresh in
+    the module (the pipeline function's body also reads module-level names), in its statements too."""
+    taken = {step.node for step in steps}
+    for step in steps:
+        if _NODE_NAME.match(step.node):
+            continue
+        wanted = re.sub(r"[^a-z0-9_]", "_", step.node.lower())
+        wanted = wanted if re.match(r"[a-z_]", wanted) else f"_{wanted}"
+        name, number = wanted, 2
+        while name in taken or name in ctx.names_in_module:
+            name, number = f"{wanted}_{number}", number + 1
+        taken.add(name)
+        step.after = [re.sub(rf"^{re.escape(step.node)}\.", f"{name}.", line) for line in step.after]
+        step.node = name
+
+
 def _read_nodes(steps: list[StepPlan]) -> set[str]:
     """Nodes whose outputs another node reads."""
     producer = {origin: step.node for step in steps for origin in step.line.produces}
@@ -441,6 +464,7 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
     listed = {id(step) for step in steps}
     steps = _with_producers(steps, ctx)
     ordered = _order(steps)
+    _valid_node_names(ordered, ctx)
     settings = _settings(binding, ctx)
     decorator = []
     computes = {step.compute for step in ordered}

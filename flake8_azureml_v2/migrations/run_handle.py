@@ -112,6 +112,8 @@ _GET_RUNS = f'''def _v1_get_runs(ml_client, experiment_name, include_children=Fa
     return runs if include_children else [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
 '''
 _TRACKED = {"_v1_tracking": _TRACKING}
+# What the workspace's azureml:// tracking URI needs, which no import of the migrated code shows.
+TRACKING_NEEDS = {"_v1_tracking": "azureml-mlflow where this runs (MLflow reaches the workspace through it)"}
 GET_RUNS_HELPERS = {"_v1_get_runs": _GET_RUNS, **_TRACKED}
 _START_LOGGING = f'''def _v1_start_logging(ml_client, experiment_name):
     """experiment.start_logging(): an MLflow run in the workspace, under the experiment's name."""
@@ -330,6 +332,7 @@ def translate_use(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext
     if any(apply_method_spec(spec, use, unit, ctx, values) for spec in specs):
         if any(name in unit.helpers for name in _TRACKED):
             _note(unit, MLFLOW_NOTE)
+            unit.silent_needs.update(TRACKING_NEEDS)
         return True
     return (_details(use, names, unit, ctx) or _register_model(use, names, unit, ctx)
             or (job and _widget(use, names, unit, ctx)))
@@ -350,6 +353,7 @@ def untranslated(binding: Binding, names: RunNames, unit: Rewrite, ctx: FixConte
     unit.edits.extend(trial.edits)
     unit.findings.extend(f for f in trial.findings if f != (trial.code, trial.node))
     unit.helpers.update(trial.helpers)
+    unit.silent_needs.update(trial.silent_needs)
     unit.todos.extend(trial.todos)
     unit.notes.extend(n for n in trial.notes if n not in unit.notes)
     unit.extra_bindings.append(binding)

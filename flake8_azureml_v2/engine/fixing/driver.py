@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,7 +30,7 @@ from . import alignment, imports, planner, statements, submodules, verify
 from .edits import Edit, EditConflict, EditSet, OffsetMap, apply_edits
 from .locate import Locator
 from .outcome import Fixed, FixError, FixOutcome, Left
-from .rewrite import FixContext, Rewrite
+from .rewrite import FixContext, Rewrite, called_helpers
 from .symbols import StandIns, resolve_counterparts
 
 MAX_PASSES = 10
@@ -230,20 +229,6 @@ def _position_mapper(maps: list[OffsetMap], current: SourceText,
     return position
 
 
-def _called_helpers(offered: dict[str, str], texts: list[str]) -> set[str]:
-    """The helpers the new text calls, and those they call: a rewrite kept alive (or in part)
-    may offer a helper none of its applied edits uses."""
-    called: set[str] = set()
-    pending = list(texts)
-    while pending:
-        text = pending.pop()
-        for name, code in offered.items():
-            if name not in called and re.search(rf"\b{re.escape(name)}\b", text):
-                called.add(name)
-                pending.append(code)
-    return called
-
-
 # -- one pass -----------------------------------------------------------------
 
 
@@ -368,7 +353,7 @@ class _Applier:
         helpers: dict[str, str] = {}
         first_use: int | None = None
         bound = self.ctx.model.module_scope.names
-        called = _called_helpers({n: c for r in rewrites for n, c in r.helpers.items()}, [e.text for e in edits])
+        called = called_helpers({n: c for r in rewrites for n, c in r.helpers.items()}, [e.text for e in edits])
         for rewrite in rewrites:
             for name, code in rewrite.helpers.items():
                 if name not in bound and name in called:

@@ -18,6 +18,8 @@ from .rewrite import FixContext, snippet
 
 # What a subscript raises for a missing key, and the builtins a handler catches it by.
 _MISSING_KEY = frozenset({"KeyError", "LookupError"})
+# The builtins an ``except`` clause catches every error by (as a bare ``except:`` does).
+_EVERYTHING = frozenset({"Exception", "BaseException"})
 
 
 def enclosing_tries(node: ast.AST, ctx: FixContext) -> list[ast.Try]:
@@ -98,3 +100,25 @@ def _imported_name(node: ast.expr, ctx: FixContext) -> str | None:
     binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
     value = getattr(binding, "value", None)
     return ".".join([value.qualname, *attributes]) if isinstance(value, Ref) else None
+
+
+def catch_all_handler(offset: int, ctx: FixContext) -> ast.ExceptHandler | None:
+    """The handler that catches every error (``except:``, ``except Exception``) of the innermost
+    ``try:`` whose body holds ``offset`` and has one, or None."""
+    spans = ctx.cache.get("catch_all_spans")
+    if spans is None:
+        spans = []
+        for node in all_nodes(ctx.model.tree):
+            if isinstance(node, ast.Try) and node.body:
+                handler = next((h for h in node.handlers if _catches_everything(h, ctx)), None)
+                if handler is not None:
+                    spans.append((ctx.locator.start(node.body[0]), ctx.locator.end(node.body[-1]), handler))
+        ctx.cache["catch_all_spans"] = spans
+    inside = [span for span in spans if span[0] <= offset < span[1]]  # type: ignore[attr-defined]
+    return max(inside, key=lambda span: span[0])[2] if inside else None
+
+
+def _catches_everything(handler: ast.ExceptHandler, ctx: FixContext) -> bool:
+    kinds = caught(handler)
+    return not kinds or any(isinstance(kind, ast.Name) and kind.id in _EVERYTHING and ctx.binding_of(kind) is None
+                            for kind in kinds)

@@ -24,7 +24,7 @@ from ..findings import line_ref, Finding, Refusal, RefusalKind
 from ..names import Binding, Instance
 from ..rule import FixSafety
 from . import handlers, reaching
-from .rewrite import FixContext, Rewrite, describe_use, snippet
+from .rewrite import FixContext, Rewrite, called_helpers, describe_use, snippet
 
 # Given a finding, why it may not be fixed (a noqa comment, not selected), or None.
 Permission = Callable[[Finding], "Refusal | None"]
@@ -304,7 +304,7 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
         policy = _policy(rewrite, ctx, permission, unsafe, safety_of)
         if policy is not None:
             pending.append((rewrite, policy))
-        guarded = _old_handler(rewrite, ctx, handled, guarded_calls)
+        guarded = _old_handler(rewrite, ctx, handled, guarded_calls) or _silent_need(rewrite, ctx)
         if guarded is not None:
             pending.append((rewrite, guarded))
 
@@ -464,6 +464,24 @@ def _old_handler(rewrite: Rewrite, ctx: FixContext, handled: list[tuple[int, int
                             f"it runs inside `try:` with `except {snippet(ctx.locator, caught)}` "
                             f"({line_ref(handler.lineno)}){where}: the new code raises other exceptions, so that "
                             "handler would no longer run"), (handler.lineno,))
+    return None
+
+
+def _silent_need(rewrite: Rewrite, ctx: FixContext) -> Refusal | None:
+    """A rewrite whose new code needs what no import shows (``silent_needs``), inside ``try:``
+    with a handler that catches everything: where that is missing, the handler's path would
+    run as if the old call had failed, and nothing would say why."""
+    if not rewrite.silent_needs:
+        return None
+    for edit in [*rewrite.edits, *(rewrite.alive_edits or [])]:
+        needs = [rewrite.silent_needs[name] for name in sorted(called_helpers(rewrite.helpers, [edit.text]))
+                 if name in rewrite.silent_needs]
+        handler = handlers.catch_all_handler(edit.start, ctx) if needs else None
+        if handler is not None:
+            clause = "except" if handler.type is None else f"except {snippet(ctx.locator, handler.type)}"
+            return Refusal(RefusalKind.DATA_FLOW, (
+                f"it runs inside `try:` with `{clause}` ({line_ref(handler.lineno)}), which would also catch the new "
+                f"code failing for want of {needs[0]}, and go on as if the old call had failed"), (handler.lineno,))
     return None
 
 

@@ -14,6 +14,7 @@ The planner (:mod:`.planner`) works out which rewrites hold together.
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -62,6 +63,10 @@ class Rewrite:
     # Module-level helper functions the new code calls: name -> source (with
     # symbols), written once per module, after its imports.
     helpers: dict[str, str] = field(default_factory=dict)
+    # What a helper needs at run time that no import of the module shows (a plugin package):
+    # helper name -> what.  Inside ``try:`` with a handler that catches everything, the new code
+    # failing for want of it would take the handler's path without a word, so it is not made there.
+    silent_needs: dict[str, str] = field(default_factory=dict)
     # The old object must stay even when every use is migrated (another module imports it,
     # or its statement has an effect the new code relies on: say which in ``keep_reason``).
     must_keep_alive: bool = False
@@ -95,6 +100,20 @@ class Rewrite:
         if self.refusal is None:
             self.refusal = Refusal(kind, detail, related)
         return self
+
+
+def called_helpers(offered: dict[str, str], texts: list[str]) -> set[str]:
+    """The helpers the new text calls, and those they call: a rewrite kept alive (or in part)
+    may offer a helper none of its applied edits uses."""
+    called: set[str] = set()
+    pending = list(texts)
+    while pending:
+        text = pending.pop()
+        for name, code in offered.items():
+            if name not in called and re.search(rf"\b{re.escape(name)}\b", text):
+                called.add(name)
+                pending.append(code)
+    return called
 
 
 class FixContext:
