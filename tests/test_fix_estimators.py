@@ -104,6 +104,24 @@ def test_an_environment_definition_wins_as_in_v1(tmp_path: Path) -> None:
     assert job["environment"] == "AzureML-sklearn-1.0:3"
 
 
+@pytest.mark.parametrize(("packages", "todo"), [("    - mlflow\n    - azureml-mlflow\n", False), ("    - pandas\n", True)])
+def test_an_environment_definition_asks_for_mlflow_only_when_it_lacks_it(tmp_path: Path, packages: str,
+                                                                         todo: bool) -> None:
+    """The script logs through the v1 run, so once migrated it needs mlflow: an environment_definition
+    built from a conda file that lists azureml-mlflow has it (audit 41), one without gets the TODO."""
+    (tmp_path / "env.yml").write_text(f"dependencies:\n  - python=3.10\n  - pip\n  - pip:\n{packages}")
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        env = Environment.from_conda_specification(name="env", file_path="env.yml")
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target="cpu-cluster",
+                        environment_definition=env)
+        run = Experiment(ws, "train").submit(config=est)
+        """))
+    (tmp_path / "src" / "train.py").write_text("from azureml.core import Run\nrun = Run.get_context()\nrun.log('loss', 0.1)\n")
+    report = fix(script)
+    assert "AML009 fixed" in report, report
+    assert ("train.py logs with MLflow once migrated" in script.read_text()) is todo, report
+
+
 def test_a_local_environment_definition_gets_the_docker_todo(tmp_path: Path) -> None:
     """With environment_definition= the environment decides Docker (off by default): v1 ran the
     job on the host, v2's local job runs the image in Docker (mapping-extension.md 5, D+T)."""

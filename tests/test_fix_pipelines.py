@@ -423,3 +423,17 @@ def test_a_step_whose_script_logs_gets_mlflow_in_the_environment_the_fix_writes(
     before = script.read_bytes()
     fix(script)
     assert script.read_bytes() == before
+
+
+def test_a_step_whose_run_configuration_environment_lists_azureml_mlflow_needs_no_todo(tmp_path: Path) -> None:
+    """Audit 41: the run configuration's environment is built from a conda file that lists mlflow and
+    azureml-mlflow already, so the step gets no TODO asking for them, and the script moves to MLflow."""
+    script = project(tmp_path, PIPELINE, "pipeline.py")
+    (tmp_path / "pytorch-env.yml").write_text(
+        "name: pytorch-env\ndependencies:\n  - python=3.10\n  - pip\n  - pip:\n    - mlflow\n    - azureml-mlflow\n")
+    train = tmp_path / "src" / "train.py"
+    train.write_text("from azureml.core import Run\nrun = Run.get_context()\nrun.log('loss', 0.1)\n")
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path)
+    report = result.stdout + result.stderr
+    assert "logs with MLflow once migrated" not in script.read_text(), report
+    assert "mlflow.log_metric('loss', 0.1)" in train.read_text(), report

@@ -25,7 +25,7 @@ from ..engine.names import Ref
 from ..rules.aml009_estimator import ESTIMATORS
 from . import commandline, estimator_step, hyperdrive
 from ._defaults import V1_CPU_IMAGE, default_environment, default_environment_name
-from ._job_logging import MLFLOW_PACKAGES, needs_mlflow, script_logs
+from ._job_logging import MLFLOW_PACKAGES, environment_has_mlflow, needs_mlflow, script_logs
 from ._once import read_once
 from ._todo import add_todo
 from .conda import package_name
@@ -187,8 +187,10 @@ def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewri
     script = known_str(ctx, arguments["entry_script"].node)
     folder = known_str(ctx, arguments["source_directory"].node) if "source_directory" in arguments else None
     logs = script_logs(ctx, folder, script)
-    if logs and script is not None and ("environment_definition" in given or "user_managed" in given
-                                        or "conda_dependencies_file" in given):
+    definition = given.get("environment_definition")  # (it wins over the other parts, as in v1)
+    lacks_mlflow = (not environment_has_mlflow(definition.node, ctx) if definition is not None
+                    else "user_managed" in given or "conda_dependencies_file" in given)
+    if logs and script is not None and lacks_mlflow:
         add_todo(ctx, rewrite, ctx.statement_of(rewrite.node), CODE, needs_mlflow(script))
     if "environment_definition" in given:
         if len(given) > 1:

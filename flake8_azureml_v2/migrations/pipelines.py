@@ -27,7 +27,7 @@ from ..engine.names import Binding, Const, Instance
 from ..v1api import is_subtype
 from . import commandline, step_kinds
 from ._defaults import default_environment, default_environment_name
-from ._job_logging import environment_todo, script_logs
+from ._job_logging import environment_has_mlflow, environment_todo, script_logs
 
 PYTHON_SCRIPT_STEP = "azureml.pipeline.steps.PythonScriptStep"
 RUN_CONFIGURATION = "azureml.core.RunConfiguration"
@@ -85,10 +85,11 @@ def compute_source(node: ast.expr, ctx: FixContext, consumes: list[ast.Name]) ->
 
 
 def run_configuration_settings(node: ast.expr, ctx: FixContext, before: int, consumes: list[ast.Name],
-                               todos: list[str]) -> tuple[str, str | None]:
+                               todos: list[str]) -> tuple[str, str | None, ast.expr | None]:
     """``runconfig=rc``: the environment of the RunConfiguration (migrations/runconfig.py),
-    which may be shared with other steps, and the compute its target names (None for v1's
-    ``"local"``, which a pipeline step cannot run on).  The step's compute_target wins over
+    which may be shared with other steps, the compute its target names (None for v1's
+    ``"local"``, which a pipeline step cannot run on), and the environment variable it is given
+    (``rc.environment = env``), if any.  The step's compute_target wins over
     rc.target; other settings are refused, since the step carries only these two.  The
     environment's TODO comments (a documented default to check) go to ``todos``."""
     from ..engine.fixing.rewrite import Rewrite
@@ -106,7 +107,7 @@ def run_configuration_settings(node: ast.expr, ctx: FixContext, before: int, con
     todos.extend(t for t in found.todos if t != runconfig.LOCAL_TODO and t not in todos)
     consumes.extend(collector.consumes)
     local = runconfig.LOCAL_TODO in found.todos
-    return found.fields["environment"], None if local else found.fields.get("compute")
+    return found.fields["environment"], None if local else found.fields.get("compute"), found.environment_node
 
 
 def plan_once(kind: str, build: Callable[[ast.Call, FixContext], T], call: ast.Call, ctx: FixContext) -> T:
@@ -176,10 +177,10 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     todos: list[str] = []
     logs = script_logs(ctx, folder, script)
     if "runconfig" in values:
-        environment, target = run_configuration_settings(values["runconfig"], ctx, binding.node.lineno,  # type: ignore[attr-defined]
-                                                         consumes, todos)
+        environment, target, given = run_configuration_settings(values["runconfig"], ctx, binding.node.lineno,  # type: ignore[attr-defined]
+                                                                consumes, todos)
         compute = compute or target  # the step's own compute_target wins over rc.target
-        if logs:
+        if logs and not environment_has_mlflow(given, ctx):
             todos.append(environment_todo("AML003", script))
     else:  # v1 ran the step in its default environment: written out once for the module
         environment = default_environment_name(logs)

@@ -69,6 +69,7 @@ class RunConfigPlan:
     consumes: list[ast.Name] = field(default_factory=list)
     findings: list[tuple[str, ast.AST]] = field(default_factory=list)
     configs: list[tuple[ast.Name, ast.Assign]] = field(default_factory=list)
+    environment_node: ast.expr | None = None  # what ``rc.environment = ...`` assigns, when it does
 
     def arguments(self, skip: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
         return [f"{k}={self.fields[k]}" for k in _ORDER if k in self.fields and k not in skip]
@@ -187,6 +188,7 @@ def _environment(settings: dict[tuple[str, ...], ast.expr], result: RunConfigPla
                           RefusalKind.DATA_FLOW)
         unit.consumes.append(assigned)  # type: ignore[arg-type]
         result.fields["environment"] = ctx.counterpart(binding)
+        result.environment_node = assigned
     elif own:
         env = EnvPlan()
         fold_settings(env, own, unit, ctx)
