@@ -245,3 +245,22 @@ def test_a_searched_string_reaches_the_trial_as_one_argument(tmp_path: Path) -> 
     assert job["trial"]["command"] == ("python train.py --epochs 3 --lr 0.1 --sizes '${{search_space.sizes}}' "
                                        "--batch ${{search_space.batch}}")
     assert job["search_space"]["sizes"] == {"type": "choice", "values": ["3, 3, 3", "5, 5, 5"]}
+
+
+def test_a_best_trial_whose_script_logs_an_int_keeps_its_whole_metrics_read_v1(tmp_path: Path) -> None:
+    """Udacity capstones (audit 39's set): the trial script logs ``np.int(args.max_iter)``, which v1's
+    get_metrics() gave back as an int and MLflow as a float; printing the whole dict shows it, so the
+    sweep stays v1, and the reason names the value."""
+    script = project(tmp_path, HEADER + BEST_TRIAL.replace("{goal}", "MAXIMIZE").replace(
+        'metrics = best_run.get_metrics()\nprint("best:", best_run.id, metrics["accuracy"])\n',
+        "print(best_run.get_metrics())\n"))
+    (tmp_path / "src" / "train.py").write_text(
+        "import argparse\nimport numpy as np\nfrom azureml.core import Run\nparser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--max_iter', type=int, default=100)\nargs = parser.parse_args()\n"
+        "run = Run.get_context()\nrun.log('Max iterations:', np.int(args.max_iter))\nrun.log('accuracy', 0.9)\n")
+    report = fix(script)
+    text = script.read_text()
+    assert "best_run = run.get_best_run_by_primary_metric()" in text and "HyperDriveConfig(" in text, report
+    assert ("(`best_run.get_metrics()`), which an MLflow run cannot answer (train.py logs 'Max iterations:' as an "
+            "int (its line 8), and the result is read other than by literal key; MLflow's metrics hold floats "
+            "only)") in report, report

@@ -112,8 +112,9 @@ def _best_trial(submit: ast.Call, use: ast.Name, unit: Rewrite, ctx: FixContext)
     client = ctx.counterpart(_workspace(submit, ctx))  # type: ignore[arg-type]
     stuck = untranslated(best, RunNames(client, f"{best.name}.info.run_id"), unit, ctx, job=False)
     if stuck is not None:
+        why = ctx.why_not.get(id(stuck))
         raise ValueError(f"the best run `{best.name}` is also used at {describe_use(ctx.locator, ctx, stuck)}, "
-                         "which an MLflow run cannot answer")
+                         f"which an MLflow run cannot answer{f' ({why})' if why else ''}")
     unit.edits.append(statements.replace(ctx.locator, call, f"_v1_best_trial({client}, {use.id})"))
     comment = ("# TODO(azureml-v2): AML083 the best trial is searched in MLflow among the sweep's child runs, by "
                "the sweep's primary metric (v1 asked HyperDrive); this machine needs azureml-mlflow")

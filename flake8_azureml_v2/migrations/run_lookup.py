@@ -64,8 +64,9 @@ def _lookup(call: ast.Call, pipeline: bool, by_workspace: bool, ctx: FixContext)
     if run is not None:
         stuck = untranslated(run, RunNames(client, f"{run.name}.name", pipeline=pipeline), unit, ctx)
         if stuck is not None:
+            why = ctx.why_not.get(id(stuck))
             return unit.refuse(f"`{run.name}` is also used at {describe_use(ctx.locator, ctx, stuck)}, which this "
-                               "fix cannot translate", RefusalKind.DATA_FLOW)
+                               f"fix cannot translate{f' ({why})' if why else ''}", RefusalKind.DATA_FLOW)
     unit.edits.append(statements.replace(ctx.locator, call, f"{client}.jobs.get({ctx.locator.text(run_id)})"))
     unit.use_has_effect = False  # a lookup: the experiment it read keeps every effect it had
     return unit
