@@ -1573,3 +1573,17 @@ def test_a_written_script_the_fix_refuses_to_read_is_no_internal_error_for_its_r
     result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path)
     assert "internal error" not in result.stdout + result.stderr, result.stderr
     assert notebook.read_text() != before, result.stdout  # the cells are still fixed
+
+
+@pytest.mark.parametrize("call", ["run.log('rows', 3, snapshot_directory=None)", "run.log_list('xs', [1.0], unit='s')",
+                                  "run.tag('stage', 'dev', overwrite=True)"])
+def test_a_logging_call_with_a_keyword_v1_does_not_take_stays_as_it_is(tmp_path: Path, call: str) -> None:
+    """Audit 39 (nilaychauhan/Loan-Prediction-Using-AzureML-SDK): v1's run.log() takes no
+    snapshot_directory=, so the call fails there; an MLflow call with it would fail too (or do
+    something else), so it is left for the author, and a call beside it still moves."""
+    script = _project_script(tmp_path, f"from azureml.core import Run\nrun = Run.get_context()\n{call}\n"
+                                       "run.log('loss', 0.5)\n")
+    report = fix(script)
+    text = script.read_text()
+    assert call in text and "mlflow.log_metric('loss', 0.5)" in text, report
+    assert "which v1 does not take (the call fails there): fix the v1 call first" in report, report

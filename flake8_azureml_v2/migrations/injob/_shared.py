@@ -313,9 +313,15 @@ _NOT_MIGRATED_NOTE = ", which this tool does not migrate"
 
 
 def bind(unit: Rewrite, call: ast.Call, signature: list[str]) -> BoundArguments | None:
+    """The call's arguments by v1's parameter names, or None (refused) when they do not bind: a
+    keyword v1 does not take failed there, and its MLflow call would fail too (or do otherwise)."""
     bound = bind_arguments(call, signature)
     if isinstance(bound, str):
         unit.refuse(bound)
+        return None
+    unknown = [name for name in bound.values if name not in signature]
+    if unknown:
+        unit.refuse(f"it passes {unknown[0]}=, which v1 does not take (the call fails there): fix the v1 call first")
         return None
     return bound
 
