@@ -510,6 +510,20 @@ def test_a_launcher_reading_back_what_mlflow_does_not_hold_keeps_the_job_v1(tmp_
     assert script.read_text() == body, report
 
 
+@pytest.mark.parametrize(("option", "what"), [("'--data-version', action='store', type=int", "an int"),
+                                               ("'--version-of-data', dest='data_version', type=str", "a string")])
+def test_an_option_declared_with_its_default_action_or_a_dest_is_read_for_its_kind(tmp_path: Path, option: str,
+                                                                                  what: str) -> None:
+    """``action='store'`` is argparse's default: the option's ``type=`` still says what it holds."""
+    body = ("import argparse\nfrom azureml.core import Run\nparser = argparse.ArgumentParser()\n"
+            f"parser.add_argument({option})\nargs = parser.parse_args()\n"
+            "run = Run.get_context()\nrun.log('accuracy', 0.9)\nrun.log('data_version', args.data_version)\n")
+    _launched_script(tmp_path, READ_BACK, body)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert (tmp_path / "submit.py").read_text() == READ_BACK, report
+    assert f"which train.py logs as {what} from the command-line option `data_version` (its line 8)" in report, report
+
+
 @pytest.mark.parametrize(("reader", "why"), [
     ("print(run.get_metrics())", "train.py logs 'data_version' as a string (its line 3), and the result is read "
                                  "other than by literal key"),

@@ -20,6 +20,7 @@ from ..engine.fixing.rewrite import FixContext
 from ..engine.source import tree_if_mentioned
 from ..rules.aml039_run_log_evaluation import METHODS as EVALUATION_METHODS
 from . import commandline
+from .injob.values import option_dest
 
 _TABLE_CALL = re.compile(
     r"\.(?:" + "|".join(("log_row", "log_table", "log_image", *EVALUATION_METHODS)) + r")"
@@ -32,18 +33,18 @@ def non_float_read(call: ast.Call, ctx: FixContext) -> str | None:
     """Why ``call`` (a ``get_metrics()``) would not give its reader what v1 gave, as far as this
     program's job scripts show, or None: they log floats only, or every read of the result is a
     literal key none of them logs anything else under."""
-    tables = _tables(ctx)
-    if not tables:
+    logged = _non_floats(ctx)
+    if not logged:
         return None
-    if _UNKNOWN in tables:
-        script, what, line = tables[_UNKNOWN]
+    if _UNKNOWN in logged:
+        script, what, line = logged[_UNKNOWN]
         return f"{script} logs {what} under a name not known here (its line {line}){_FLOATS_ONLY}"
     keys = _literal_keys(call, ctx)
-    read = sorted(key for key in keys if key in tables) if keys is not None else []
+    read = sorted(key for key in keys if key in logged) if keys is not None else []
     if keys is not None and not read:
         return None
-    key = read[0] if read else next(iter(tables))
-    script, what, line = tables[key]
+    key = read[0] if read else next(iter(logged))
+    script, what, line = logged[key]
     if read:
         return f"it reads {key!r}, which {script} logs as {what} (its line {line}){_FLOATS_ONLY}"
     return (f"{script} logs {key!r} as {what} (its line {line}), and the result is read other than by "
@@ -81,10 +82,10 @@ def _literal_keys(call: ast.Call, ctx: FixContext) -> set[str] | None:
     return keys
 
 
-def _tables(ctx: FixContext) -> dict[str | None, _Logged]:
+def _non_floats(ctx: FixContext) -> dict[str | None, _Logged]:
     """The names the program's job scripts log a non-float under (None: one not known here), each
     with where and how the first such value is logged, once a pass."""
-    if "metric_tables" not in ctx.cache:
+    if "non_float_metrics" not in ctx.cache:
         found: dict[str | None, _Logged] = {}
         here = Path(getattr(ctx.analysis.context, "path", None) or "-")
         for folder, script, reference in project.script_references(ctx.model, here):
@@ -99,8 +100,8 @@ def _tables(ctx: FixContext) -> dict[str | None, _Logged]:
                                  _Logged(script, f"{what} with `{method}`", line))
             for name, (kind, line) in _non_floats_logged(text).items():
                 found.setdefault(name, _Logged(script, kind, line))
-        ctx.cache["metric_tables"] = found
-    return ctx.cache["metric_tables"]  # type: ignore[return-value]
+        ctx.cache["non_float_metrics"] = found
+    return ctx.cache["non_float_metrics"]  # type: ignore[return-value]
 
 
 def _non_floats_logged(text: str) -> dict[str | None, tuple[str, int]]:
@@ -163,24 +164,15 @@ def _option_kinds(tree: ast.AST) -> dict[str, str]:
                 and node.func.attr == "add_argument"):
             continue
         given = {k.arg: k.value for k in node.keywords}
-        kind = _option_kind(given.get("type"), given.get("action"))
-        dest = given.get("dest")
-        flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-        if kind is None:
-            continue
-        if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
-            found[dest.value] = kind
-        elif flags:
-            long = next((f for f in flags if f.startswith("--")), flags[0])
-            found[long.lstrip("-").replace("-", "_")] = kind
+        kind, dest = _option_kind(given.get("type"), given.get("action")), option_dest(node)
+        if kind is not None and dest is not None:
+            found[dest] = kind
     return found
 
 
 def _option_kind(kind: ast.expr | None, action: ast.expr | None) -> str | None:
-    if action is not None:
-        named = action.value if isinstance(action, ast.Constant) else None
-        if named == "store" and kind is None:
-            return "a string"
+    named = action.value if isinstance(action, ast.Constant) else None
+    if action is not None and named != "store":  # (``store`` is argparse's own default)
         return _ACTION_KINDS.get(named) if isinstance(named, str) and kind is None else None
     if kind is None:
         return "a string"

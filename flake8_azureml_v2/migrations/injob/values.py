@@ -226,7 +226,7 @@ class _ArgparseOptions:
         for node in ast.walk(self.tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
                 if node.func.attr == "add_argument":
-                    dest = _dest(node)
+                    dest = option_dest(node)
                     if dest is not None:
                         declared.setdefault((node.func.value.id, dest), []).append(node)
             elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
@@ -265,7 +265,9 @@ class _ArgparseOptions:
         return single and "nargs" not in options
 
 
-def _dest(call: ast.Call) -> str | None:
+def option_dest(call: ast.Call) -> str | None:
+    """Where ``parser.add_argument(...)`` stores its option: ``dest=``, else the first long flag
+    (or the first name) with its dashes made underscores."""
     for keyword in call.keywords:
         if keyword.arg == "dest" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
             return keyword.value.value
