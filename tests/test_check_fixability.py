@@ -192,8 +192,37 @@ def test_the_safe_and_unsafe_runs_ask_the_fixers_once(job: Path, monkeypatch: py
     monkeypatch.setattr(runner, "_dry_run", lambda *args: dry_run(*args[:-1], {}))  # each run on its own
     assert verdicts() == shared
     assert shared[("AML099", 2)] == "safe" and shared[("AML020", 6)] == "unsafe"
-    # (each run's later passes start from its own text and ask again)
+    # (each run's later passes start from its own text: here the two texts differ, so each asks again)
     assert asked_shared == len(contexts) - 1
+
+
+def test_runs_that_reach_the_same_text_share_its_later_passes_and_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two runs sharing a dict: what depends on the text alone (a pass's analysis, the fixers'
+    rewrites, the build of a set of edits) is made once, and the outcome is the one a run of
+    its own gives."""
+    from flake8_azureml_v2.api import analyse, fix_text
+    from flake8_azureml_v2.engine.fixing import driver
+
+    text = ('from azureml.core import Experiment, ScriptRunConfig, Workspace\n\nws = Workspace.from_config()\n'
+            'exp = Experiment(ws, "e")\ncfg = ScriptRunConfig(source_directory=".", script="t.py", compute_target="cpu")\n'
+            'run = exp.submit(cfg)\n')
+    builds: list[int] = []
+    original = driver._Applier._build
+    monkeypatch.setattr(driver._Applier, "_build", lambda self, *args: builds.append(1) or original(self, *args))
+    alone = fix_text(text, unsafe=True)
+    made_alone = len(builds)
+    builds.clear()
+    analysed = analyse(text)
+    shared: dict[object, object] = {}
+    first = fix_text(text, unsafe=True, analysed=analysed, proposals=shared)
+    made_first = len(builds)
+    second = fix_text(text, unsafe=True, analysed=analysed, proposals=shared)
+    assert first.text == second.text == alone.text != text and first.passes == second.passes == 2
+    assert [f.description for f in second.fixed] == [f.description for f in alone.fixed]
+    assert [(left.finding.code, left.refusal.reason) for left in second.left] == \
+        [(left.finding.code, left.refusal.reason) for left in alone.left]
+    assert made_first == made_alone > 0 and len(builds) == made_first  # the second run built nothing
+    assert ("analysis", first.text) in shared  # its second pass's analysis, made once
 
 
 def test_an_import_fix_takes_only_part_of_is_not_counted_fixable(tmp_path: Path) -> None:

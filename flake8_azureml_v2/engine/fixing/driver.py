@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..analysis import Analysis, analyse
 from ..findings import Finding, Refusal, RefusalKind, line_ref, render_lines
@@ -34,6 +35,7 @@ from .rewrite import FixContext, Rewrite, called_helpers
 from .symbols import StandIns, resolve_counterparts
 
 MAX_PASSES = 10
+_T = TypeVar("_T")
 
 Selector = Callable[[str], bool]
 
@@ -113,8 +115,10 @@ def fix_text(
     first pass starts from it instead of analysing again.  ``tree`` is ``text`` parsed, when
     the caller has parsed it already (a notebook's joined cells): it is not parsed again.
     ``proposals`` is a dict shared by runs that start from the same ``analysed`` (what fix
-    would do, safe and unsafe): the fixers propose that first pass's rewrites once, since what
-    they propose depends on the code, never on the mode or the selection (the planner's part)."""
+    would do, safe and unsafe): what depends on the text alone is made once for both, since the
+    mode and the selection only decide what the planner accepts.  That is each pass's analysis and
+    the fixers' rewrites for it, and the build of a set of edits (where both runs apply the same
+    edits, or come to the same text, the second does not make them again)."""
     with paused_gc():
         return _fix(text, rules, surface, path, settings, selected, unsafe, max_passes, protected, analysed, hidden,
                     tree, proposals)
@@ -137,16 +141,19 @@ def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.Path
             analysis = analysed
         else:
             analysis = None  # the last pass's tree and model go before this pass's are made
-            analysis = analyse(text, rules=rules, surface=surface, path=path, settings=settings,
-                               tree=checked.tree if checked is not None else None, remember=number == 1)
+            analysis = proposals.get(("analysis", text)) if proposals is not None else None
+            if analysis is None:
+                analysis = analyse(text, rules=rules, surface=surface, path=path, settings=settings,
+                                   tree=checked.tree if checked is not None else None, remember=number == 1)
+                if proposals is not None:
+                    proposals[("analysis", text)] = analysis
         if analysis.model is None or file_is_exempt(analysis.source) or not analysis.findings:
             # (every construct a rewrite changes, and every import the clean-up removes, is a
             # finding: a text without one has nothing to fix, and a pass would only confirm it)
             last = _Pass(text)
             break
         last = _one_pass(analysis, known, surface, selected, unsafe, path, protected, hidden,
-                         first=number == 1 or last.removed_imports, before=checked,
-                         proposals=proposals if analysis is analysed else None)
+                         first=number == 1 or last.removed_imports, before=checked, proposals=proposals)
         if last.text == text:
             break
         outcome.fixed.extend(_on_disk(f, maps, analysis.source, original) for f in last.fixed)
@@ -165,6 +172,15 @@ def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.Path
         refusal = last.refusals.get(id(finding)) or _default_refusal(finding, known)
         outcome.left.append(Left(finding, refusal))
     return outcome
+
+
+def _shared(shared: dict[object, Any] | None, key: object, make: Callable[[], _T]) -> _T:
+    """``make()``, made once per ``shared`` dict and ``key`` (each time without a dict)."""
+    if shared is None:
+        return make()
+    if key not in shared:
+        shared[key] = make()
+    return shared[key]  # type: ignore[no-any-return]
 
 
 def _default_refusal(finding: Finding, known: _Rules) -> Refusal:
@@ -249,8 +265,10 @@ class _Applier:
     """Applies sets of accepted rewrites to one pass's text, with imports, and checks them."""
 
     def __init__(self, analysis: Analysis, ctx: FixContext, known: _Rules, surface: Surface, selected: Selector,
-                 path: object, protected: Collection[str], before: verify.Snapshot | None = None) -> None:
+                 path: object, protected: Collection[str], before: verify.Snapshot | None = None,
+                 shared: dict[object, Any] | None = None) -> None:
         self.analysis = analysis
+        self.shared = shared  # builds made for another mode's run of the same text (see fix_text)
         self.ctx = ctx
         self.known = known
         self.surface = surface
@@ -282,6 +300,13 @@ class _Applier:
             return _Build(source, [], [], "new code names an object whose migration is not applied")
         edits.extend(self._helpers(active, edits))
         literal = {pair for r in active for pair in r.imports}
+        # what the build below reads: the same edits, imports and names make the same build
+        key = ("build", source, tuple((e.start, e.end, e.text) for e in edits), frozenset(literal),
+               tuple(sorted(counterparts.items())), self.imports_allowed)
+        return _shared(self.shared, key, lambda: self._build(source, edits, literal, counterparts))
+
+    def _build(self, source: str, edits: list[Edit], literal: set[tuple[str, str]],
+               counterparts: dict[int, str]) -> _Build:
         stand_ins = StandIns([e.text for e in edits])
         staged_edits = [Edit(e.start, e.end, stand_ins.stage(e.text)) for e in edits]
         try:
@@ -415,10 +440,12 @@ def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Sel
               before: verify.Snapshot | None = None, proposals: dict[object, object] | None = None) -> _Pass:
     ctx, rewrites = _proposed(analysis, known, protected, hidden, proposals)
     if before is None and proposals is not None:  # what the checks find in the text: also asked once
-        before = proposals.setdefault("before", verify.Snapshot(analysis.source.text, analysis.model.tree))  # type: ignore[arg-type,assignment]
+        before = _shared(proposals, ("before", analysis.source.text),
+                         lambda: verify.Snapshot(analysis.source.text, analysis.model.tree))  # type: ignore[arg-type]
     permission = _permission(analysis.source, selected)
     plan = planner.decide(rewrites, ctx, permission, unsafe, known.safety_of)
-    applier = _Applier(analysis, ctx, known, surface, selected, path, frozenset(protected) | frozenset(hidden), before)
+    applier = _Applier(analysis, ctx, known, surface, selected, path, frozenset(protected) | frozenset(hidden), before,
+                       proposals)
     clusters = _without_conflicts(plan, applier)
     if not clusters and not first:
         # nothing to rewrite, and the previous pass removed no import (which could leave
@@ -450,7 +477,8 @@ def _held_back_refusals(result: _Pass, held_back: _Build, ctx: FixContext, known
 def _proposed(analysis: Analysis, known: _Rules, protected: Collection[str], hidden: Collection[str],
               proposals: dict[object, object] | None) -> tuple[FixContext, list[Rewrite]]:
     """The fixers' rewrites for ``analysis`` (and their context), asked once per ``proposals``."""
-    key = (tuple(id(rule) for rule in known.fixers), frozenset(protected), frozenset(hidden))
+    key = ("proposed", analysis.source.text, tuple(id(rule) for rule in known.fixers), frozenset(protected),
+           frozenset(hidden))
     found = proposals.get(key) if proposals is not None else None
     if found is not None:
         return found  # type: ignore[return-value]
