@@ -139,3 +139,20 @@ def test_a_step_whose_entry_script_logs_asks_for_mlflow_in_its_registered_enviro
     report = fix(tmp_path / "src" / "batch_score.py")
     assert "Run.get_context().log('rows', len(batch))" in (tmp_path / "src" / "batch_score.py").read_text(), report
     assert "runs it in an environment this fix did not write" in report, report
+
+
+def test_a_config_without_source_directory_is_left_with_the_reason(tmp_path: Path) -> None:
+    """Without source_directory= v1's step took the entry script from a folder of its own choosing,
+    which the reference does not give: the step stays, where it used to lose its code (audit 42)."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        batch_data = Dataset.File.from_files("https://example.com/batch/")
+        parallel_run_config = ParallelRunConfig(entry_script="batch_score.py", error_threshold=10,
+                                                output_action="append_row", environment=batch_env,
+                                                compute_target="cpu-cluster", node_count=2)
+        parallelrun_step = ParallelRunStep(name="batch-score", parallel_run_config=parallel_run_config,
+                                           inputs=[batch_data.as_named_input("batch_data")], output=output_dir)
+        """) + PIPELINE)
+    report = fix(script)
+    assert ("step `parallelrun_step`: the ParallelRunConfig has no source_directory=: the folder v1 took the "
+            "entry script from is not written out") in report, report
+    assert "ParallelRunStep(" in script.read_text()

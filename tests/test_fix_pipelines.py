@@ -437,3 +437,21 @@ def test_a_step_whose_run_configuration_environment_lists_azureml_mlflow_needs_n
     report = result.stdout + result.stderr
     assert "logs with MLflow once migrated" not in script.read_text(), report
     assert "mlflow.log_metric('loss', 0.1)" in train.read_text(), report
+
+
+@pytest.mark.parametrize("folder", ["", 'source_directory="./src", '])
+def test_a_step_without_source_directory_uploads_the_working_folder_as_v1_did(tmp_path: Path, folder: str) -> None:
+    """v1's graph builder gives a step without source_directory= the pipeline's default folder, the
+    working directory it is built in (audit 42): the component says code=".", with a TODO, instead
+    of uploading no code at all, which azure-ai-ml's offline checks let through."""
+    (tmp_path / "hello.py").write_text("print('hello')\n")
+    program = PIPELINE.replace('    source_directory=script_folder,\n', "", 1) if not folder else PIPELINE
+    job, _, _ = _migrate(tmp_path, program)
+    train = job["jobs"]["train_step"]["component"]
+    migrated = (tmp_path / "pipeline.py").read_text()
+    if folder:
+        assert train["code"].endswith("src") and 'code="."' not in migrated
+        return
+    assert train["code"] == "." or Path(train["code"]).resolve() == tmp_path.resolve(), train["code"]
+    assert job["jobs"]["score_step"]["component"]["code"].endswith("src")  # (a step that names its folder keeps it)
+    assert migrated.count("TODO(azureml-v2): AML003 code=\".\" is the working folder") == 1, migrated

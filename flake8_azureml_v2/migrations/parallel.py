@@ -215,7 +215,10 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
     entry = known_str(ctx, config["entry_script"])
     if entry is None:
         raise ValueError("entry_script= is not a known file name")
-    folder = known_str(ctx, config["source_directory"]) if "source_directory" in config else None
+    if "source_directory" not in config:  # (v1's step falls back to a folder of its own choosing)
+        raise ValueError("the ParallelRunConfig has no source_directory=: the folder v1 took the entry script "
+                         "from is not written out")
+    folder = known_str(ctx, config["source_directory"])
     if script_logs(ctx, folder, entry) and not environment_has_mlflow(config.get("environment"), ctx):
         todos.append(environment_todo("AML052", entry))  # the environment is the user's: it may lack mlflow
     text = ctx.locator.text
@@ -239,7 +242,7 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
                  f"inputs={commandline.dict_source(line.input_declarations(with_paths=False))}",
                  f'input_data="${{{{inputs.{main}}}}}"',
                  f"outputs={commandline.dict_source(line.outputs)}" if line.outputs else None]
-    task = [f"code={text(config['source_directory'])}" if "source_directory" in config else None,
+    task = [f"code={text(config['source_directory'])}",
             f"entry_script={py_str(entry)}",
             f"environment={_environment(config.get('environment'), ctx, consumes)}",
             f"program_arguments={py_str(' '.join(tokens))}" if tokens else None,

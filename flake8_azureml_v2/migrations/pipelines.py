@@ -28,6 +28,7 @@ from ..v1api import is_subtype
 from . import commandline, step_kinds
 from ._defaults import default_environment, default_environment_name
 from ._job_logging import environment_has_mlflow, environment_todo, script_logs
+from ._todo import PREFIX
 
 PYTHON_SCRIPT_STEP = "azureml.pipeline.steps.PythonScriptStep"
 RUN_CONFIGURATION = "azureml.core.RunConfiguration"
@@ -40,6 +41,12 @@ T = TypeVar("T")
 _RENAMED = {"name": "display_name", "source_directory": "code", "allow_reuse": "is_deterministic",
             "params": "environment_variables"}
 _DROPPED = ("version", "hash_paths")
+# A step without source_directory= ran from the pipeline's default folder: v1's graph builder takes
+# the working directory the pipeline is built in (Pipeline(default_source_directory=) is refused).
+# A v2 command's code="." is that folder too, read when the job is submitted.
+WORKING_FOLDER = "."
+_WORKING_FOLDER_TODO = ('code="." is the working folder, which v1 uploaded for a step without '
+                        "source_directory=: run this from the folder v1 ran it from")
 
 
 @dataclass
@@ -188,6 +195,8 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     if compute is None:
         raise ValueError("the step has no compute_target" + (" and its runconfig's target is 'local'"
                                                               if "runconfig" in values else ""))
+    if "source_directory" not in values:
+        todos.append(f"# {PREFIX} AML003 {_WORKING_FOLDER_TODO}")
     helpers.update(line.helpers)
     plan = StepPlan(call, binding, _fresh(ctx, f"{binding.name}_component"), binding.name, line, compute,
                     consumes=consumes + line.consumes, notes=list(line.notes), helpers=helpers,
@@ -233,6 +242,8 @@ def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, envi
     if plan.line.outputs:
         extra.append(f"outputs={commandline.dict_source(plan.line.outputs)}")
     extra.append(f"environment={environment}")
+    if "source_directory" not in bound.values:  # type: ignore[attr-defined]
+        extra.insert(0, f"code={py_str(WORKING_FOLDER)}")
     if with_compute:
         extra.append(f"compute={plan.compute}")
     kept = [e for e in elements if e not in removed]
