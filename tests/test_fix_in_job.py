@@ -428,6 +428,28 @@ def test_a_name_mlflow_rejects_keeps_its_v1_call(tmp_path: Path, given: str, cal
     assert not mlflow.utils.validation.validate_param_and_metric_name(f"x{char}")  # the rule it follows
 
 
+@pytest.mark.parametrize(("call", "migrated"), [
+    ('run.log_image(f"sample_Plot", plot=plt)', 'mlflow.log_figure(plt.gcf(), "sample_Plot.png")'),
+    ('run.log_table(f"scores", {"a": [1, 2]})', 'mlflow.log_dict({"a": [1, 2]}, "scores.json")'),
+    ('run.log_row(f"fold", a=1.0)', 'mlflow.log_metrics({"fold.a": 1.0})'),
+    ('run.log(f"acc@1", 0.5)', None),  # a name MLflow rejects is read through the f-string too
+])
+def test_an_f_string_with_nothing_to_format_is_a_literal_name(tmp_path: Path, call: str, migrated: str | None) -> None:
+    """``f"sample_Plot"`` is the string itself (audit 43): it names the artifact as a literal does,
+    instead of keeping that one call with v1 beside the script's MLflow calls."""
+    script = tmp_path / "train.py"
+    script.write_text(f'import matplotlib.pyplot as plt\nfrom azureml.core import Run\n\nrun = Run.get_context()\n'
+                      f'{call}\nrun.log("kept", 1.0)\n')
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    text = script.read_text()
+    assert 'mlflow.log_metric("kept", 1.0)' in text, report
+    if migrated is None:
+        assert call in text and "MLflow rejects '@'" in report, report
+    else:
+        assert migrated in text and "not a literal or a variable" not in report, report
+
+
 def test_a_name_from_another_loop_of_the_same_variable_does_not_hold_a_call(tmp_path: Path) -> None:
     """Only the loop that reaches the call gives its names: the valid keys here move to MLflow."""
     script = tmp_path / "train.py"
@@ -1186,6 +1208,27 @@ def test_a_launcher_of_an_unplaced_folder_elsewhere_holds_nothing(tmp_path: Path
     assert "mlflow.log_metric('accuracy', 0.9)" in script.read_text(), report
 
 
+@pytest.mark.parametrize(("named", "held"), [
+    ("./source_dir/a_train.py", True),  # no such file: the launcher beside the script means it
+    ("a_train.py", True),  # (the script itself, found as usual)
+    ("./source_dir/other.py", False),  # another name
+])
+def test_a_launcher_beside_a_script_naming_it_in_a_folder_that_is_not_there_holds_it(
+        tmp_path: Path, named: str, held: bool) -> None:
+    """A HyperDrive notebook beside train.py runs ``./source_dir/train.py``, a folder the project no
+    longer has (audit 43): it still runs that script with v1, so the script keeps its v1 logging."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
+    (tmp_path / "submit.py").write_text(V1_LAUNCHER.format(after="print(run.get_details()['runDefinition'])").replace(
+        'script="a_train.py"', f'script="{named}"'))
+    script = tmp_path / "a_train.py"
+    script.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert ("run.log('accuracy', 0.9)" in script.read_text()) is held, report
+    if held:
+        assert "a_train.py:4:1: AML012 left: its launcher submit.py:4 still runs it with v1" in report, report
+
+
 def test_a_script_held_by_one_of_two_launchers_names_the_one_left_v1(tmp_path: Path) -> None:
     """The first call migrates; the second stays v1 (its run configuration is changed after it
     is made): the script is held, and the reason points at the call that still runs it with v1,
@@ -1354,6 +1397,48 @@ def test_a_script_a_v1_module_spec_runs_keeps_logging_with_v1(tmp_path: Path, mo
                 "there") in report, report
     else:
         assert "mlflow.log_metric('total', sum(values))" in script.read_text(), report
+
+
+RUN_CONFIGURATION = """\
+script: train.py
+target: cpu-cluster
+framework: Python
+environment:
+  python:
+    userManagedDependencies: false
+    condaDependenciesFile: {conda}
+  docker:
+    baseImage: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04
+"""
+
+
+@pytest.mark.parametrize(("conda", "packages", "held"), [
+    ("environment.yml", "azureml-sdk==1.37.0", True),  # the v1 SDK in the conda file the configuration names
+    ("environment.yml", "scikit-learn", True),  # no mlflow there: the script's import mlflow would fail
+    ("../environment.yml", "azureml-sdk==1.37.0", True),  # a folder above
+    ("missing.yml", "", True),  # not found here: it may lack mlflow
+    ("environment.yml", "azureml-mlflow", False),  # the configuration installs what the script needs
+])
+def test_a_script_a_v1_run_configuration_runs_keeps_logging_with_v1(tmp_path: Path, conda: str, packages: str,
+                                                                   held: bool) -> None:
+    """A v1 run configuration (``script: train.py``, submitted by a workflow's ``Azure/aml-run``
+    action or ``RunConfiguration.load``) keeps its packages in the conda file it names (audit 43):
+    without mlflow there the script keeps its v1 logging, and says which configuration holds it."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "code" / "train").mkdir(parents=True)
+    folder = tmp_path / "code" if conda.startswith("..") else tmp_path / "code" / "train"
+    (folder / "environment.yml").write_text(f"name: train-env\ndependencies:\n  - python=3.8\n  - pip:\n    - {packages}\n")
+    (tmp_path / "code" / "train" / "run_config.yml").write_text(RUN_CONFIGURATION.format(conda=conda))
+    script = tmp_path / "code" / "train" / "train.py"
+    body = "from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n"
+    script.write_text(body)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    if held:
+        assert script.read_text() == body, report
+        assert ("AML012 left: its launcher run_config.yml:1 (a YAML spec, which this tool does not migrate) still "
+                "runs it with v1, in an environment without mlflow") in report, report
+    else:
+        assert "mlflow.log_metric('accuracy', 0.9)" in script.read_text(), report
 
 
 def test_a_cli_command_for_another_script_holds_nothing(tmp_path: Path) -> None:

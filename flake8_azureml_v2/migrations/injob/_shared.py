@@ -354,11 +354,13 @@ def text(ctx: FixContext, node: ast.expr) -> str:
 
 
 def literal_str(ctx: FixContext, node: ast.expr | None) -> str | None:
-    """A string known where it is read: a literal, a concatenation of literals,
-    or a variable assigned one literal once."""
+    """A string known where it is read: a literal (an f-string with nothing to format is one), a
+    concatenation of literals, or a variable assigned one literal once."""
     found = known_str(ctx, node)
     if found is not None or node is None:
         return found
+    if isinstance(node, ast.JoinedStr) and all(isinstance(part, ast.Constant) for part in node.values):
+        return "".join(str(part.value) for part in node.values)  # type: ignore[attr-defined]
     if isinstance(node, ast.BinOp):
         left, right = literal_str(ctx, node.left), literal_str(ctx, node.right)
         if isinstance(node.op, ast.Add) and left is not None and right is not None:
@@ -374,7 +376,7 @@ def file_name(ctx: FixContext, node: ast.expr, suffix: str) -> str | None:
     """``name + suffix`` as Python source: a literal when the name is known,
     an f-string when it is a plain variable."""
     known = literal_str(ctx, node)
-    if known is not None and isinstance(node, (ast.Constant, ast.BinOp)):
+    if known is not None and isinstance(node, (ast.Constant, ast.BinOp, ast.JoinedStr)):
         return py_str(known + suffix)
     if isinstance(node, ast.Name):
         return f'f"{{{node.id}}}{suffix}"'

@@ -24,6 +24,7 @@ from ...engine.fixing.arguments import known_str
 from ...engine.fixing.rewrite import FixContext
 from ...engine.source import SourceError, SourceText, decode, parse
 from ...v1api import SCRIPT_PARAMETERS, SURFACE
+from .._conda_spec import found_copies
 from .._job_logging import ANY_TODO, TODO_BYTES, todo_naming
 from .input_datasets import about_this_script, launcher_text
 
@@ -109,9 +110,12 @@ def _references(path: Path, settings: object) -> list[project.ScriptReference]:
     """The calls of the project that run ``path``, or that may."""
     try:
         index = project.index_for(path, settings, SURFACE)  # type: ignore[arg-type]
-        # with no launcher known to run this script, the nearest that may run it hold it as surely
+        # with no launcher known to run this script, the nearest that may run it hold it as surely, and
+        # so does one in its folder or above naming a script of its name that is no file (a folder
+        # renamed since), when this is the file of that name nearest to it
         return (list(index.references_to(path)) or _nearest(path, list(index.references_to(path, loose=True)))
-                or _copying(path, index))
+                or _copying(path, index) or [reference for reference in index.unplaced_references_to(path)
+                                             if reference.orchestrator.parent in (path.parent, *path.parents)])
     except (OSError, ValueError):
         return []
 
@@ -204,8 +208,9 @@ project.PROJECT_CACHES.append(_CLI_FILES)
 
 
 # A YAML file that runs a script in an environment it pins to SDK v1: a designer module's spec
-# (``command: [python, -m, pkg.score]``), a run configuration (``script: train.py``).  This tool
-# never migrates one, and with no mlflow listed there the script's ``import mlflow`` would fail.
+# (``command: [python, -m, pkg.score]``), a run configuration (``script: train.py``, its packages
+# in it or in the conda file it names).  This tool never migrates one, and with no mlflow listed
+# there the script's ``import mlflow`` would fail.
 SPEC_SUFFIXES = (".yml", ".yaml", ".runconfig")
 _V1_PACKAGE = re.compile(rb"\bazureml-(?:core|defaults|sdk)\b")
 _MODULE_RUN = re.compile(rb"""(?<![\w-])-m(?![\w-])['"]?[ \t]*(?:,|\r?\n[ \t]*-)?[ \t]*['"]?([A-Za-z_][\w.]*)""")
@@ -217,8 +222,9 @@ def _spec_launcher(path: Path, settings: object) -> project.ScriptReference | No
     key = (project.root_for(path, settings), getattr(settings, "exclude", ()))  # type: ignore[arg-type]
     if key not in _SPEC_FILES:  # every script the project's v1 specs run, read once
         found: list[tuple[tuple[str, ...], project.ScriptReference]] = []
-        for candidate, data in project.texts_mentioning(path, settings, SPEC_SUFFIXES, b"azureml-"):  # type: ignore[arg-type]
-            if _V1_PACKAGE.search(data) is None or b"mlflow" in data:
+        root = project.root_for(path, settings)  # type: ignore[arg-type]
+        for candidate, data in project.texts_mentioning(path, settings, SPEC_SUFFIXES, b""):  # type: ignore[arg-type]
+            if not _without_mlflow(candidate, data, root):
                 continue
             for pattern, parts_of in ((_SCRIPT, _file_parts), (_MODULE_RUN, _module_parts)):
                 for match in pattern.finditer(data):
@@ -227,6 +233,29 @@ def _spec_launcher(path: Path, settings: object) -> project.ScriptReference | No
         _SPEC_FILES[key] = found
     return next((reference for parts, reference in _SPEC_FILES[key]
                  if parts and path.parts[-len(parts):] == parts and reference.orchestrator != path), None)
+
+
+# A v1 run configuration names the conda file of its environment (``condaDependenciesFile: env.yml``).
+_CONDA_FILE = re.compile(rb"""\bcondaDependenciesFile["']?[ \t]*:[ \t]*["']?([^"'\s#,}]+)""")
+
+
+def _without_mlflow(spec: Path, data: bytes, root: Path) -> bool:
+    """Does the spec run its scripts in a v1 environment without mlflow: one that lists the v1 SDK
+    and not mlflow, or a run configuration's conda file without mlflow (one not found here, or the
+    base image's own Python, counts: the script's ``import mlflow`` may fail there)."""
+    if b"mlflow" in data:
+        return False
+    if _V1_PACKAGE.search(data) is not None:
+        return True
+    named = _CONDA_FILE.findall(data)
+    for name in named:
+        for copy in found_copies(name.decode("utf-8", "replace"), spec, root):
+            try:
+                if b"mlflow" in files.read_regular(copy, limit=project.MAX_FILE_BYTES):
+                    return False
+            except (OSError, files.TooLarge):
+                continue
+    return bool(named)
 
 
 def _file_parts(match: re.Match[bytes]) -> tuple[str, ...]:
