@@ -394,3 +394,47 @@ def test_a_source_directory_given_as_a_path_is_handed_over_as_a_string(tmp_path:
     records = execute(script)
     (deployment,) = [r for r in records if r["operation"] == "online_deployments.begin_create_or_update"]
     assert deployment["rest_error"] is None, deployment
+
+
+@pytest.mark.parametrize(("overwrite", "said"), [("", True), (", overwrite=False", True), (", overwrite=True", False),
+                                                 (", overwrite=replace", True)])
+def test_a_deploy_that_v1_refused_over_an_existing_service_says_so(tmp_path: Path, overwrite: str, said: bool) -> None:
+    """Model.deploy(overwrite=False), v1's default, failed for a service name in use; the v2 calls
+    update that endpoint (audit 43): the deployment's TODO says so, unless v1 overwrote too."""
+    migrated, report, records = _deploy(tmp_path, f"""\
+        replace = False
+        aci_config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1, auth_enabled=True)
+        service = Model.deploy(ws, "churn-svc", [model], inference_config, aci_config{overwrite})
+        service.wait_for_deployment(show_output=True)
+        """)
+    assert "AML071 fixed" in report, report
+    todo = "v1 (overwrite=False) failed when a service of this name existed; begin_create_or_update updates"
+    assert (todo in migrated) is said, migrated
+    assert migrated.count("# TODO(azureml-v2): AML071 ") == 1  # one TODO for the deployment
+    assert [e["name"] for e in _entities(records, "online_endpoints.begin_create_or_update")][0] == "churn-svc"
+
+
+@pytest.mark.parametrize(("reader", "held"), [
+    ('service = ws.webservices["churn-svc"]\n', True),
+    ('service = AciWebservice(ws, "churn-svc")\n', True),
+    ("service = Webservice(workspace=ws, name=args.service)\n", True),  # any name: it may be this one
+    ('service = ws.webservices["other-svc"]\n', False),
+])
+def test_a_deploy_another_file_looks_up_with_v1_stays(tmp_path: Path, reader: str, held: bool) -> None:
+    """A file beside the deploy reads the service with v1 (audit 44): v1 lists v1 services only, so
+    once the deploy made a v2 endpoint that lookup would fail; the deploy waits for that reader."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        aci_config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1)
+        service = Model.deploy(ws, "churn-svc", [model], inference_config, aci_config, overwrite=True)
+        service.wait_for_deployment(show_output=True)
+        """))
+    (tmp_path / "registry.py").write_text(REGISTRY)
+    (tmp_path / "consume.py").write_text("from azureml.core import Workspace\nfrom azureml.core.webservice import "
+                                         "AciWebservice, Webservice\n\nws = Workspace.from_config()\n" + reader
+                                         + "print(service.run('{}'))\n")
+    report = fix(script)
+    if held:
+        assert "AML071 left: consume.py (`" in report and "looks the service up with v1" in report, report
+        assert "Model.deploy(" in script.read_text()
+    else:
+        assert "AML071 fixed" in report, report

@@ -45,6 +45,7 @@ _TEXT = {
     MODEL: r"(?:Model\([^)]*|models\[|" + _NOT_V2 + r"\.models\.get\(|get_model_path\(\s*(?:model_name\s*=\s*)?)"
            r"{q}{name}{q}|get_model_path\(\s*(?!(?:model_name\s*=\s*)?\\?[\"'])(?=[\w(\[])",  # (a computed name)
     ENVIRONMENT: r"(?:Environment\.get\([^)]*|environments\[|" + _NOT_V2 + r"\.environments\.get\(){q}{name}{q}",
+    SERVICE: r"(?:Webservice\([^)]*|webservices(?:\[|\.get\()){q}{name}{q}",
 }
 # A lookup whose name is computed (``get_by_name(ws, args.dataset_name)``): it may read any name.
 _NOT_QUOTED = r"(?!\\?[\"'])[A-Za-z_][\w.]*(?![\w.])(?!\s*=)\)?"  # (a keyword's name is no value)
@@ -55,17 +56,21 @@ _COMPUTED = {
            + r"|models\[\s*" + _NOT_QUOTED,
     ENVIRONMENT: r"Environment\.get\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
                  + r"|environments\[\s*" + _NOT_QUOTED,
+    SERVICE: r"Webservice\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
+             + r"|webservices(?:\[|\.get\()\s*" + _NOT_QUOTED,
 }
 _MIGRATED_COMPUTED = {
     DATASET: r"|data\.get\(\s*(?:name\s*=\s*)?" + _NOT_QUOTED + r"|azureml:\{",
     MODEL: r"|models\.get\(\s*(?:name\s*=\s*)?" + _NOT_QUOTED,
     ENVIRONMENT: r"|environments\.get\(\s*(?:name\s*=\s*)?" + _NOT_QUOTED,
+    SERVICE: r"|online_endpoints\.get\(\s*(?:name\s*=\s*)?" + _NOT_QUOTED,
 }
 # Any lookup at all, for a name this fix cannot know.
 _ANY = {
     DATASET: r"get_by_name\(|\.datasets\b",
     MODEL: r"Model\(\s*(?:workspace\s*=\s*)?[A-Za-z_]\w*\s*[,)]|models\[|" + _NOT_V2 + r"\.models\.get\(|get_model_path\(",
     ENVIRONMENT: r"Environment\.get\(|environments\[|" + _NOT_V2 + r"\.environments\.get\(",
+    SERVICE: r"Webservice\(\s*(?:workspace\s*=\s*)?[A-Za-z_]\w*\s*,|\.webservices\b",
 }
 # The scripts a notebook writes are fixed after its cells, so they are read as on disk, and the
 # forms this tool migrates their readers to count too (``ml_client.data.get(name``, an
@@ -75,9 +80,10 @@ _MIGRATED_TEXT = {
     DATASET: r"|data\.get\(\s*(?:name\s*=\s*)?{q}{name}{q}|azureml:{name}[@:]",
     MODEL: r"|models\.get\(\s*{q}{name}{q}|_v1_model_path\(",
     ENVIRONMENT: r"|environments\.get\(\s*{q}{name}{q}|azureml:{name}[@:]",
+    SERVICE: r"|online_endpoints\.get\(\s*(?:name\s*=\s*)?{q}{name}{q}",
 }
 _MIGRATED_ANY = {DATASET: r"|data\.get\(|{q}azureml:(?!//)", MODEL: r"|models\.get\(|_v1_model_path\(",
-                 ENVIRONMENT: r"|environments\.get\(|{q}azureml:(?!//)"}
+                 ENVIRONMENT: r"|environments\.get\(|{q}azureml:(?!//)", SERVICE: r"|online_endpoints\.get\("}
 MAX_FILES = 2000
 _REGISTER_CALL = re.compile(rb"\bregister(?:_model)?\(")
 
@@ -107,6 +113,13 @@ def v1_reader(kind: str, name: ast.expr | None, ctx: FixContext) -> str | None:
     if here is not None:
         return located(here, ctx)
     return None if kind == SERVICE else _in_folder(kind, wanted, ctx)
+
+
+def service_reader_elsewhere(name: ast.expr | None, ctx: FixContext) -> str | None:
+    """Where another file of the program's folder looks a service deployed as ``name`` up with v1
+    (the program's own look-ups move with its deploy; another file's stay v1, and v1 lists only
+    v1 services), or None."""
+    return _in_folder(SERVICE, known_str(ctx, name), ctx)
 
 
 def located(lookup: ast.expr, ctx: FixContext) -> str:

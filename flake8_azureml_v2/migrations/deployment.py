@@ -39,7 +39,7 @@ from ..engine.names import Binding, Const
 from ._common import absorbed_bindings, not_a_workspace, workspace_binding
 from ._defaults import V1_CPU_IMAGE
 from ._origin import result_binding
-from ._v1_readers import SERVICE, lookups_in_program
+from ._v1_readers import SERVICE, lookups_in_program, service_reader_elsewhere
 from ._todo import add_todo
 from .script_run_config import environment
 from .service import (DEPLOYMENT_NAME, handle_findings, looks_up, traffic_lines, translate_lookups,
@@ -451,10 +451,25 @@ def _plan(call: ast.Call, rewrite: Rewrite, ctx: FixContext) -> tuple[Target, st
                          "code_configuration": code, **target.deployment}
     if "overwrite" in values:
         rewrite.notes.append("overwrite= dropped: begin_create_or_update updates an existing endpoint")
+    if not _is_true(values.get("overwrite")):  # v1's default, overwrite=False, stopped there
+        target.todo.append(_EXISTING_SERVICE)
+    reader = service_reader_elsewhere(values.get("name"), ctx)
+    if reader is not None:
+        raise Refused(f"{reader} looks the service up with v1, which lists v1 services only and would not find "
+                      "the v2 endpoint: migrate that reader first", RefusalKind.DATA_FLOW)
     client = ctx.counterpart(workspace)
     lookups = lookups_in_program(SERVICE, known_str(ctx, values.get("name")), ctx)
     translate_lookups(list(lookups), values.get("name"), workspace, client, rewrite, ctx, keyless=target.keyless)
     return target, client, workspace
+
+
+# Model.deploy(overwrite=False), v1's default, raised WebserviceException for a service name in use.
+_EXISTING_SERVICE = ("v1 (overwrite=False) failed when a service of this name existed; begin_create_or_update "
+                     "updates that endpoint instead")
+
+
+def _is_true(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
 
 
 def fix_deploy(ctx: FixContext) -> Iterator[Rewrite]:
