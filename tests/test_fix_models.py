@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import run
-from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
+from .migrate_helpers import execute, fix, no_v1, project, ruff_clean, write_notebook
 
 
 def test_register_lookup_and_download(tmp_path: Path) -> None:
@@ -444,6 +444,22 @@ def test_a_scoring_script_that_runs_itself_keeps_its_model_lookup(tmp_path: Path
     assert script.read_text() == smoke
     script.write_text(SCORE + '\n\nif __name__ == "__main__":\n    print("no smoke test")\n')
     assert "AML037 fixed" in fix(script)
+
+
+@pytest.mark.parametrize(("after", "kept"), [('init()\nprint(run("[1]"))\n', True), ('print("no call")\n', False)])
+def test_a_notebook_that_calls_its_own_init_keeps_its_model_lookup(tmp_path: Path, after: str, kept: bool) -> None:
+    """A notebook is never the file a deployment imports: a cell that defines ``init()`` and
+    ``run()`` and a later cell that calls them run in the notebook's kernel, where v1 found the
+    model file in the current folder and nothing sets AZUREML_MODEL_DIR (audit 44)."""
+    (tmp_path / ".git").mkdir()
+    notebook = write_notebook(tmp_path / "score.ipynb", [SCORE, after])
+    before = notebook.read_text()
+    report = fix(notebook)
+    if kept:
+        assert "AML037 left: the notebook itself calls it (cell 2:1) outside any deployment" in report, report
+        assert notebook.read_text() == before
+    else:
+        assert "AML037 fixed" in report, report
 
 
 @pytest.mark.parametrize(("image_folder", "kept"), [(".", True), ("edge", False)])

@@ -360,9 +360,10 @@ def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
             yield unit.refuse("several models in one scoring script: a v2 deployment serves one model, so combine "
                               "them into one model asset first", RefusalKind.IMPOSSIBLE)
         elif (smoke := _run_by_itself(ctx, call)) is not None:
-            yield unit.refuse(f"the script's own `if __name__ == \"__main__\":` block ({line_ref(smoke)}) runs it "
-                              "outside any deployment, where v1 fell back to the model file in the current folder "
-                              "and AZUREML_MODEL_DIR is not set: keep that local path by hand, then fix",
+            runner = (f"the notebook itself calls it ({line_ref(smoke)})" if _in_a_notebook(ctx) else
+                      f"the script's own `if __name__ == \"__main__\":` block ({line_ref(smoke)}) runs it")
+            yield unit.refuse(f"{runner} outside any deployment, where v1 fell back to the model file in the current "
+                              "folder and AZUREML_MODEL_DIR is not set: keep that local path by hand, then fix",
                               RefusalKind.DATA_FLOW)
         elif (several := _deployed_with_other_models(ctx)) is not None:
             yield unit.refuse(f"{several} deploys this script with several models, where v1's AZUREML_MODEL_DIR "
@@ -378,18 +379,27 @@ def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
 
 def _run_by_itself(ctx: FixContext, call: ast.Call) -> int | None:
     """The line of a module-level ``if __name__ == "__main__":`` block that calls the function
-    holding ``call`` (a local smoke test of ``init()``), or None."""
+    holding ``call`` (a local smoke test of ``init()``), or None.  A notebook is never the file a
+    deployment imports: any module-level call of it in a cell runs it in the notebook's kernel."""
     holder = ctx.parent(call)
     while holder is not None and not isinstance(holder, (ast.FunctionDef, ast.AsyncFunctionDef)):
         holder = ctx.parent(holder)
     if holder is None:
         return None
+    notebook = _in_a_notebook(ctx)
     for statement in ctx.model.tree.body:
-        if isinstance(statement, ast.If) and _is_main_guard(statement.test) and any(
+        runs = notebook and not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        if (runs or isinstance(statement, ast.If) and _is_main_guard(statement.test)) and any(
                 isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == holder.name
                 for node in ast.walk(statement)):
-            return statement.lineno
+            return statement.lineno if not runs else next(
+                node.lineno for node in ast.walk(statement) if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name) and node.func.id == holder.name)
     return None
+
+
+def _in_a_notebook(ctx: FixContext) -> bool:
+    return str(getattr(ctx.analysis.context, "path", "")).endswith(".ipynb")
 
 
 def _is_main_guard(test: ast.expr) -> bool:
