@@ -490,3 +490,21 @@ print(ComputeTarget(ws, "cpu-cluster").name)
     before = script.read_bytes()
     fix(script)
     assert script.read_bytes() == before
+
+
+@pytest.mark.parametrize(("wait", "noted"), [("show_output=True", False), ("show_output=True, min_node_count=1", True)])
+def test_a_wait_for_nodes_is_dropped_with_a_note(tmp_path: Path, wait: str, noted: bool) -> None:
+    """``wait_for_completion(min_node_count=1)`` also waited for a node (audit 42); .result() waits
+    for the cluster only, so the fix says it dropped that wait (only the timing changes)."""
+    script = project(tmp_path, HEADER + f"""\
+try:
+    cluster = ComputeTarget(workspace=ws, name="cpu-cluster")
+except ComputeTargetException:
+    config = AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", max_nodes=4)
+    cluster = ComputeTarget.create(ws, "cpu-cluster", config)
+cluster.wait_for_completion({wait})
+""")
+    report = fix(script)
+    assert "wait_for_completion" not in script.read_text(), report
+    assert ("line 11: min_node_count= dropped: v1 also waited for that many nodes" in report) is noted, report
+    assert [c["compute"]["name"] for c in _created(execute(script))] == ["cpu-cluster"]

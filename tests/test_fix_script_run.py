@@ -745,3 +745,14 @@ def test_an_argument_that_reads_as_a_v2_binding_keeps_its_job_v1(tmp_path: Path,
         assert "holds `${{`, which a v2 command reads as a binding whatever its quotes" in report, report
     else:
         assert "--tmpl '$HOME'" in text, text
+
+
+def test_an_argument_v1_wrote_in_a_way_not_known_says_so(tmp_path: Path) -> None:
+    """``arguments=["--x", None]``: how v1 put None on the command line is not in the reference,
+    so the job is left, and the reason says what is unknown instead of calling a literal's type
+    unknown (audit 42)."""
+    script = project(tmp_path, SEED_SHAPE.replace("compute_target='cpu-cluster')",
+                                                  "compute_target='cpu-cluster', arguments=['--x', None])"))
+    report = fix(script)
+    assert "AML002 left: argument `None`: how v1 wrote None on the command line is not known here" in report, report
+    assert "ScriptRunConfig(" in script.read_text()

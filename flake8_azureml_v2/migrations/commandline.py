@@ -378,6 +378,8 @@ def _token(item: ast.expr, previous: str | None, ctx: FixContext, line: CommandL
     if value is not None:
         line.runtime[len(line.tokens)] = value
         return ""
+    if isinstance(item, ast.Constant) and item.value is None:
+        raise Refused("argument `None`: how v1 wrote None on the command line is not known here")
     raise Refused(f"argument `{snippet(ctx.locator, item)}` has a type or value this fix cannot know")
 
 

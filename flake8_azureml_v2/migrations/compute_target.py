@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..engine.findings import RefusalKind
+from ..engine.findings import RefusalKind, line_ref
 from ..engine.fixing import listedit, reaching, statements
 from ..engine.fixing.arguments import bind_arguments, constant_str, py_str
 from ..engine.fixing.edits import Edit
@@ -279,6 +279,9 @@ def _waits(binding: Binding, unit: Rewrite, ctx: FixContext) -> None:
         ):
             unit.edits.append(ctx.delete(ctx.parent(call)))  # type: ignore[arg-type]
             unit.own_uses.add(id(use))
+            if any(k.arg == "min_node_count" for k in call.keywords):
+                unit.notes.append(f"{line_ref(call.lineno)}: min_node_count= dropped: v1 also waited for that many "
+                                  "nodes; .result() waits for the cluster, whose nodes the first job starts")
 
 
 def _tested(node: ast.AST, ctx: FixContext) -> bool:
