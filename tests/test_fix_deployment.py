@@ -438,3 +438,39 @@ def test_a_deploy_another_file_looks_up_with_v1_stays(tmp_path: Path, reader: st
         assert "Model.deploy(" in script.read_text()
     else:
         assert "AML071 fixed" in report, report
+
+
+@pytest.mark.parametrize(("between", "held"), [
+    ('env = Environment.get(ws, "AzureML-Minimal")\n', True),  # v1 kept the environment the config was made with
+    ("", False),
+])
+def test_an_environment_bound_again_before_the_deploy_keeps_the_deploy(tmp_path: Path, between: str,
+                                                                        held: bool) -> None:
+    """The deployment names its environment at the deploy, where v1's InferenceConfig had taken the
+    one it was made with (audit 46): a name bound again in between keeps the deploy v1."""
+    body = HEADER + between + textwrap.dedent("""\
+        aci_config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1)
+        service = Model.deploy(ws, "churn-svc", [model], inference_config, aci_config, overwrite=True)
+        """)
+    if held:
+        script = project(tmp_path, body)
+        (tmp_path / "registry.py").write_text(REGISTRY)
+        report = fix(script)
+        assert "AML071 left: `env` is bound again (line 10), between the InferenceConfig and the deploy" in report, report
+        assert "Model.deploy(" in script.read_text()
+    else:
+        _, report, records = _deploy(tmp_path, body[len(HEADER):])
+        assert "AML071 fixed" in report, report
+        (deployment,) = _entities(records, "online_deployments.begin_create_or_update")
+        assert deployment["environment"] == "AzureML-sklearn-1.0@latest"
+
+
+def test_a_deploy_configuration_nothing_reads_is_deleted_and_says_so(tmp_path: Path) -> None:
+    """Only a deploy this fix migrates takes the settings over; one nothing reads is just deleted,
+    and the fix says that, not that its settings moved (audit 47)."""
+    script = project(tmp_path, HEADER + 'aci_config = AciWebservice.deploy_configuration(cpu_cores=2, memory_gb=2)\n'
+                     'print(model)\n')
+    (tmp_path / "registry.py").write_text(REGISTRY)
+    report = fix(script)
+    assert "AML073 fixed: deleted: nothing reads it" in report, report
+    assert "settings moved" not in report and "deploy_configuration" not in script.read_text()

@@ -195,3 +195,15 @@ def test_the_environment_of_an_estimator_whose_script_logs_gets_mlflow(tmp_path:
     trained = tmp_path / "src" / "train.py"
     report = fix(trained)  # its launcher, migrated, asks for nothing more: the script moves
     assert "mlflow.log_metric('accuracy', 0.9)" in trained.read_text(), report
+
+
+def test_show_output_on_an_estimator_submit_is_left(tmp_path: Path) -> None:
+    """An estimator's v1 submit takes only script_params, inputs and source_directory_data_store and
+    raised TrainingException for show_output= (audit 46): the migrated job would run and wait."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target="cpu-cluster")
+        run = Experiment(ws, "train").submit(est, show_output=True)
+        """))
+    report = fix(script)
+    assert "AML001 left: submit(Estimator, show_output=...) raised TrainingException in v1" in report, report
+    assert "submit(est, show_output=True)" in script.read_text()

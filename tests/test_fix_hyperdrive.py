@@ -264,3 +264,19 @@ def test_a_best_trial_whose_script_logs_an_int_keeps_its_whole_metrics_read_v1(t
     assert ("(`best_run.get_metrics()`), which an MLflow run cannot answer (train.py logs 'Max iterations:' as an "
             "int (its line 8), and the result is read other than by literal key; MLflow's metrics hold floats "
             "only)") in report, report
+
+
+@pytest.mark.parametrize("shown", ["True", "False"])
+def test_show_output_on_a_hyperdrive_submit_is_dropped_without_a_wait(tmp_path: Path, shown: str) -> None:
+    """v1's HyperDrive submit takes any keyword and returns once the sweep is submitted, so
+    ``show_output=True`` did not wait there (audit 46): the migrated submit does not stream."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        ps = RandomParameterSampling({"--lr": uniform(0.01, 0.1)})
+        hd = HyperDriveConfig(run_config=src, hyperparameter_sampling=ps, primary_metric_name="accuracy",
+                              primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, max_total_runs=4)
+        """) + f'run = Experiment(ws, "tune").submit(hd, show_output={shown})\nprint(run.id)\n')
+    report = fix(script)
+    assert "AML001 fixed" in report and "show_output" not in script.read_text(), report
+    assert ("v1's HyperDrive submit ignored it and returned at once" in report) is (shown == "True"), report
+    operations = [r["operation"] for r in execute(script)]
+    assert "jobs.create_or_update" in operations and "jobs.stream" not in operations

@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..engine.findings import RefusalKind
+from ..engine.findings import RefusalKind, line_ref
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
 from ..engine.fixing.rewrite import FixContext, Rewrite
@@ -404,6 +404,21 @@ def _environment_of(inference: ast.Call, rewrite: Rewrite, ctx: FixContext) -> s
     return f"{ctx.symbol(_ENTITIES, 'Environment')}(image={image}, conda_file={ctx.locator.text(conda)})"
 
 
+def _rebound_between(inference: ast.Call, deploy: ast.Call, ctx: FixContext) -> str | None:
+    """A name the InferenceConfig's environment reads that is bound again after the InferenceConfig
+    and before the deploy (the deployment names its environment at the deploy), or None."""
+    bound = bind_arguments(inference, list(INFERENCE_SPEC.signature))
+    names = [n for key in ("environment", "conda_file", "base_image") if not isinstance(bound, str)
+             and key in bound.values for n in ast.walk(bound.values[key]) if isinstance(n, ast.Name)]
+    after, before = ctx.locator.end(ctx.statement_of(inference)), ctx.locator.start(deploy)
+    for name in names:
+        seen = ctx.binding_of(name)
+        for other in ctx.bindings_named(name.id):
+            if other is not seen and after <= ctx.locator.start(other.node) < before:
+                return f"`{name.id}` is bound again ({line_ref(other.node.lineno)})"  # type: ignore[attr-defined]
+    return None
+
+
 def _config_use(node: ast.expr | None, rewrite: Rewrite) -> None:
     if isinstance(node, ast.Name):
         rewrite.consumes.append(node)
@@ -447,6 +462,11 @@ def _plan(call: ast.Call, rewrite: Rewrite, ctx: FixContext) -> tuple[Target, st
     if code is None:
         raise Refused("the InferenceConfig is built inline: assign it to a variable first", RefusalKind.DATA_FLOW)
     target.endpoint = {"name": _endpoint_name(values.get("name"), ctx), **target.endpoint}
+    rebound = _rebound_between(inference, call, ctx)
+    if rebound is not None:
+        raise Refused(f"{rebound}, between the InferenceConfig and the deploy: the deployment would take the "
+                      "environment it names at the deploy, where v1 kept the one the InferenceConfig was made with",
+                      RefusalKind.DATA_FLOW)
     target.deployment = {"model": _model(values.get("models"), ctx), "environment": _environment_of(inference, rewrite, ctx),
                          "code_configuration": code, **target.deployment}
     if "overwrite" in values:

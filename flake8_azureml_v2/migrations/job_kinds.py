@@ -3,10 +3,10 @@
 ``experiment.submit(config)`` also takes a HyperDriveConfig, an AutoMLConfig or
 an estimator.  Each config is migrated by its own rule into a v2 job (a sweep,
 an AutoML job, a command); the submit then hands that job to
-``ml_client.jobs.create_or_update``.  ``show_output=`` is a submit option only
-these configs take: ``False`` is v2's behaviour, ``True`` waited and printed the
-run's output, which ``ml_client.jobs.stream`` does.  The run these submits
-return has methods v2 has no object for; they are named in the refusal.
+``ml_client.jobs.create_or_update``.  ``show_output=`` is a submit option only an
+AutoMLConfig's submit takes: ``False`` is v2's behaviour, ``True`` waited and printed the
+run's output, which ``ml_client.jobs.stream`` does (a HyperDriveConfig's submit ignored it).
+The run these submits return has methods v2 has no object for; they are named in the refusal.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def submit(call: ast.Call, values: dict[str, ast.expr], unit: Rewrite, ctx: FixC
         unit.requires.append(config)  # type: ignore[arg-type]
     _positional_job(call, unit, ctx)
     _run_uses(call, kind, unit, ctx)
-    _show_output(call, values.get("show_output"), unit, ctx)
+    _show_output(call, values.get("show_output"), kind, unit, ctx)
     unit.description = f"experiment.submit({kind}) -> ml_client.jobs.create_or_update()"
     return True
 
@@ -126,9 +126,14 @@ def _best_trial(submit: ast.Call, use: ast.Name, unit: Rewrite, ctx: FixContext)
     return True
 
 
-def _show_output(call: ast.Call, flag: ast.expr | None, unit: Rewrite, ctx: FixContext) -> None:
+def _show_output(call: ast.Call, flag: ast.expr | None, kind: str, unit: Rewrite, ctx: FixContext) -> None:
+    """``show_output=True`` waited and printed for an AutoMLConfig only: v1's HyperDrive submit took any
+    keyword and returned at once, and an estimator's submit raised TrainingException for it."""
     if flag is None:
         return
+    if kind not in ("AutoMLConfig", "HyperDriveConfig"):
+        raise ValueError(f"submit({kind}, show_output=...) raised TrainingException in v1 (an estimator's submit "
+                         "takes only script_params, inputs and source_directory_data_store)")
     if not isinstance(flag, ast.Constant) or not isinstance(flag.value, bool):
         raise ValueError("show_output= is not True or False")
     sg_call = ctx.locator.sg(call, "call")
@@ -138,6 +143,9 @@ def _show_output(call: ast.Call, flag: ast.expr | None, unit: Rewrite, ctx: FixC
     unit.edits.extend(listedit.delete_many(ctx.text, container,
                                            [e for e in listedit.elements(container) if e.keyword == "show_output"]))
     if not flag.value:
+        return
+    if kind == "HyperDriveConfig":
+        unit.notes.append("show_output= dropped: v1's HyperDrive submit ignored it and returned at once")
         return
     run = ctx.assigned_binding(call)
     if run is None:
