@@ -174,7 +174,7 @@ def summary(totals: Totals, options: Options) -> str:
     if totals.hidden_unsafe and not options.unsafe:
         # Held back, not "can be fixed": with --unsafe-fixes some still stop at a data-flow limit.
         verb = "is" if totals.hidden_unsafe == 1 else "are"
-        text += f" {totals.hidden_unsafe} more {verb} held back for --unsafe-fixes."
+        text += f" {totals.hidden_unsafe} more {verb} held back for --unsafe-fixes (which may still leave some)."
     return text
 
 

@@ -503,6 +503,26 @@ def test_a_value_moved_out_of_the_metrics_a_launcher_reads_keeps_its_v1_call(tmp
     assert "Fixed 0 findings" in again and script.read_text() == text, again
 
 
+@pytest.mark.parametrize(("copy", "reason"), [
+    ('shutil.copy("train.py", "src")\n', "it reads 'data_version', which train.py logs as an int (its line 4)"),
+    ("", "train.py, the job's script, is not found at src/train.py, so what it logs is not known"),
+])
+def test_a_reader_of_a_script_copied_where_its_job_runs_reads_what_it_logs(tmp_path: Path, copy: str,
+                                                                           reason: str) -> None:
+    """The launcher copies train.py into the folder its job runs from when it runs (audit 47): the
+    copy's source tells what the script logs; a script not found at all may log anything."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
+    launcher = "import shutil\n" + copy + READ_BACK
+    (tmp_path / "submit.py").write_text(launcher)
+    (tmp_path / "train.py").write_text("from azureml.core import Run\nrows = [1, 2]\nrun = Run.get_context()\n"
+                                       "run.log('data_version', len(rows))\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "submit.py"], cwd=tmp_path).stdout
+    assert (tmp_path / "submit.py").read_text() == launcher, report
+    assert f"`run.get_metrics()`), which this fix cannot translate ({reason}; MLflow's metrics hold floats only)" \
+        in report, report
+
+
 @pytest.mark.parametrize(("call", "what"), [
     ('run.log("data_version", "v3")', "a string"),  # v1 returned it, MLflow's metrics hold floats only
     ('run.log("data_version", len(rows))', "an int"),  # v1 returned an int, MLflow a float

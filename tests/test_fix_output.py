@@ -88,7 +88,8 @@ def test_fix_progress_line_is_erased_before_each_report(tmp_path: Path) -> None:
     assert drawn.search(screen)
     lines = drawn.sub("", screen).replace("\r\x1b[2K", "").split("\r\n")  # every line is whole once it is erased
     assert lines[0] == "job.py:2:1: AML099 fixed: removed the unused v1 import of azureml.core.Datastore"
-    assert lines[-2:] == ["Fixed 1 finding in 1 file; 4 left. 1 more is held back for --unsafe-fixes.", ""]
+    assert lines[-2:] == ["Fixed 1 finding in 1 file; 4 left. 1 more is held back for --unsafe-fixes "
+                          "(which may still leave some).", ""]
 
 
 def test_a_writefile_append_cell_is_left_with_its_reason_not_an_internal_error(tmp_path: Path) -> None:

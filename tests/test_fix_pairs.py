@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -35,6 +36,8 @@ def test_pair(case: Path, tmp_path: Path) -> None:
     expected = (case / "after.py").read_bytes()
     ast.parse(expected)
     target = tmp_path / "job.py"
+    if (case / "project").is_dir():  # the files the program's jobs run, beside it
+        shutil.copytree(case / "project", tmp_path, dirs_exist_ok=True)
     target.write_bytes(before)
     os.utime(target, (OLD, OLD))
     _fix(target, _args(case))

@@ -120,7 +120,8 @@ def absorbed_bindings(ctx: FixContext, qualname: str | tuple[str, ...], code: st
         binding = ctx.assigned_binding(site.node)
         if binding is None:
             continue
-        unit = Rewrite(code, site.node, description, binding=binding)
+        # (one nothing reads is only deleted: say so, not where its settings went)
+        unit = Rewrite(code, site.node, description if binding.uses else "deleted: nothing reads it", binding=binding)
         unit.edits.append(ctx.delete(binding.node))  # type: ignore[arg-type]
         for argument in [*site.node.args, *(k.value for k in site.node.keywords)]:
             if workspace_binding(ctx, argument) is not None:

@@ -26,6 +26,7 @@ _TABLE_CALL = re.compile(
     r"\.(?:" + "|".join(("log_row", "log_table", "log_image", *EVALUATION_METHODS)) + r")"
     r"\(\s*(?:name\s*=\s*)?(?:(['\"])(.*?)\1)?")
 _UNKNOWN = None  # a table whose name is not a literal: any key may be it
+_UNREAD = ""  # a script this program runs whose text is not found here: it may log anything
 _DEPLOYMENTS = ("azureml.core.model.", "azureml.core.image.")
 
 
@@ -36,6 +37,9 @@ def non_float_read(call: ast.Call, ctx: FixContext) -> str | None:
     logged = _non_floats(ctx)
     if not logged:
         return None
+    if _UNREAD in logged:
+        script, what, _ = logged[_UNREAD]
+        return f"{script}, the job's script, is not found {what}, so what it logs is not known{_FLOATS_ONLY}"
     if _UNKNOWN in logged:
         script, what, line = logged[_UNKNOWN]
         return f"{script} logs {what} under a name not known here (its line {line}){_FLOATS_ONLY}"
@@ -91,7 +95,14 @@ def _non_floats(ctx: FixContext) -> dict[str | None, _Logged]:
         for folder, script, reference in project.script_references(ctx.model, here):
             if reference.launcher is None or reference.launcher.startswith(_DEPLOYMENTS):
                 continue
-            text = _text(ctx, None if folder is None or folder.startswith(project.UNKNOWN_FOLDER) else folder, script) or ""
+            place = None if folder is None or folder.startswith(project.UNKNOWN_FOLDER) else folder
+            text = _text(ctx, place, script)
+            if text is None:
+                text = _copied_here(ctx, script)
+            if text is None:
+                where = f"at {place}/{script}" if place else "beside this program"
+                found.setdefault(_UNREAD, _Logged(script, where, 0))
+                continue
             for match in _TABLE_CALL.finditer(text):
                 line = text.count("\n", 0, match.start()) + 1
                 method = match.group(0)[1:].split("(")[0]
@@ -179,8 +190,31 @@ def _option_kind(kind: ast.expr | None, action: ast.expr | None) -> str | None:
     return _TYPE_KINDS.get(kind.id) if isinstance(kind, ast.Name) else None
 
 
+_COPIES = frozenset({"copy", "copy2", "copyfile"})
+
+
+def _copied_here(ctx: FixContext, script: str) -> str | None:
+    """The text of a file of ``script``'s name that this program copies (``shutil.copy("train.py",
+    "proj")``, a literal source beside the program) into the folder its job runs from, or None."""
+    location = getattr(ctx.analysis.context, "path", None)
+    if location is None:
+        return None
+    for node in ast.walk(ctx.model.tree):
+        if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)):
+            continue
+        called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+        if called in _COPIES and Path(node.args[0].value).name == script:
+            copied = Path(location).parent / node.args[0].value
+            try:
+                return copied.read_text(encoding="utf-8", errors="replace") if copied.is_file() else None
+            except OSError:
+                return None
+    return None
+
+
 def _text(ctx: FixContext, folder: str | None, script: str) -> str | None:
     try:
         return commandline.script_text(ctx, folder, script)
     except commandline.Refused:
-        return None  # (the job's own fix refuses then)
+        return ""  # (the job's own fix refuses then: nothing to hold here)
