@@ -353,6 +353,8 @@ data = data.register(workspace=ws, name=sys.argv[1], create_new_version=True)
 @pytest.mark.parametrize(("reader", "shown"), [
     ("name = sys.argv[1]\nprint(Dataset.get_by_name(ws, name).to_path())\n", "get_by_name(ws, name)"),
     ("print(ws.datasets[sys.argv[1]].to_path())\n", "datasets[sys.argv"),
+    # name= by keyword first (audit 48)
+    ("name = sys.argv[1]\nprint(Dataset.get_by_name(name=name, workspace=ws).to_path())\n", "get_by_name(name=name"),
 ])
 def test_a_script_of_the_folder_that_looks_up_a_computed_name_reads_any_registration_back(
         tmp_path: Path, reader: str, shown: str) -> None:

@@ -418,6 +418,7 @@ def test_a_deploy_that_v1_refused_over_an_existing_service_says_so(tmp_path: Pat
     ('service = ws.webservices["churn-svc"]\n', True),
     ('service = AciWebservice(ws, "churn-svc")\n', True),
     ("service = Webservice(workspace=ws, name=args.service)\n", True),  # any name: it may be this one
+    ('name = "churn-svc"\nservice = Webservice(name=name, workspace=ws)\n', True),  # name= first (audit 48)
     ('service = ws.webservices["other-svc"]\n', False),
 ])
 def test_a_deploy_another_file_looks_up_with_v1_stays(tmp_path: Path, reader: str, held: bool) -> None:

@@ -497,6 +497,25 @@ def test_a_reader_of_another_model_by_keyword_does_not_hold_a_registration(tmp_p
     assert "AML070 fixed" in report, report
 
 
+@pytest.mark.parametrize(("reader", "held"), [
+    ('name = "mnist-prs"\nmodel = Model(name=name, workspace=ws)\n', True),  # name= first: a v1 lookup (audit 48)
+    ('name = "mnist-prs"\nmodel = Model(name=name, path="models/")\n', False),  # v2's entity: no lookup
+])
+def test_a_reader_naming_the_model_by_keyword_first_holds_the_registration(tmp_path: Path, reader: str,
+                                                                            held: bool) -> None:
+    """``Model(name=name, workspace=ws)`` beside the registration reads the model with v1 (mapping.md
+    7: v1 cannot use a v2 asset), whatever the order of its keywords."""
+    register = project(tmp_path, 'from azureml.core import Model, Workspace\n\nws = Workspace.from_config()\n'
+                                 'model = Model.register(ws, "models/", "mnist-prs")\nprint(model.name)\n')
+    (tmp_path / "use_model.py").write_text("from azureml.core import Model, Workspace\n\nws = Workspace.from_config()\n"
+                                           + reader)
+    report = fix(register)
+    if held:
+        assert "AML070 left: use_model.py (`Model(name=name" in report and "reads the model with v1" in report, report
+    else:
+        assert "AML070 fixed" in report, report
+
+
 def test_an_entry_script_a_pipeline_yaml_runs_in_parallel_keeps_its_model_lookup(tmp_path: Path) -> None:
     """``Pipeline.load_yaml`` builds the ParallelRunStep from YAML: its run configuration's
     ``entry_script:`` names the script, which no deployment serves (run() takes no mini_batch)."""

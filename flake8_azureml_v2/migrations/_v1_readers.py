@@ -49,15 +49,18 @@ _TEXT = {
 }
 # A lookup whose name is computed (``get_by_name(ws, args.dataset_name)``): it may read any name.
 _NOT_QUOTED = r"(?!\\?[\"'])[A-Za-z_][\w.]*(?![\w.])(?!\s*=)\)?"  # (a keyword's name is no value)
+# (and ``name=`` given by keyword anywhere in the call: ``Webservice(name=name, workspace=ws)``; a
+# ``Model(...)`` only with ``workspace=`` too, v2's entity ``Model(name=, path=)`` being no lookup)
+_NAMED = r"[^)]*\bname\s*=\s*" + _NOT_QUOTED
 _COMPUTED = {
     DATASET: r"get_by_name\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
-             + r"|datasets(?:\[|\.get\()\s*" + _NOT_QUOTED,
+             + r"|get_by_name\(" + _NAMED + r"|datasets(?:\[|\.get\()\s*" + _NOT_QUOTED,
     MODEL: r"(?<!\w)Model\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
-           + r"|models\[\s*" + _NOT_QUOTED,
+           + r"|(?<!\w)Model\((?=[^)]*\bworkspace\s*=)" + _NAMED + r"|models\[\s*" + _NOT_QUOTED,
     ENVIRONMENT: r"Environment\.get\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
-                 + r"|environments\[\s*" + _NOT_QUOTED,
+                 + r"|Environment\.get\(" + _NAMED + r"|environments\[\s*" + _NOT_QUOTED,
     SERVICE: r"Webservice\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
-             + r"|webservices(?:\[|\.get\()\s*" + _NOT_QUOTED,
+             + r"|Webservice\(" + _NAMED + r"|webservices(?:\[|\.get\()\s*" + _NOT_QUOTED,
 }
 _MIGRATED_COMPUTED = {
     DATASET: r"|data\.get\(\s*(?:name\s*=\s*)?" + _NOT_QUOTED + r"|azureml:\{",
@@ -70,7 +73,7 @@ _ANY = {
     DATASET: r"get_by_name\(|\.datasets\b",
     MODEL: r"Model\(\s*(?:workspace\s*=\s*)?[A-Za-z_]\w*\s*[,)]|models\[|" + _NOT_V2 + r"\.models\.get\(|get_model_path\(",
     ENVIRONMENT: r"Environment\.get\(|environments\[|" + _NOT_V2 + r"\.environments\.get\(",
-    SERVICE: r"Webservice\(\s*(?:workspace\s*=\s*)?[A-Za-z_]\w*\s*,|\.webservices\b",
+    SERVICE: r"Webservice\(\s*(?:workspace\s*=\s*)?[A-Za-z_]\w*\s*,|Webservice\([^)]*\bname\s*=|\.webservices\b",
 }
 # The scripts a notebook writes are fixed after its cells, so they are read as on disk, and the
 # forms this tool migrates their readers to count too (``ml_client.data.get(name``, an
