@@ -380,6 +380,28 @@ data = data.register(workspace=ws, name="scans", create_new_version=True)
     assert "AML022 fixed: dataset.register()" in fix(script)
 
 
+@pytest.mark.parametrize("where", ["beside", "in the program"])
+def test_a_reader_of_the_name_in_other_letter_case_holds_the_registration(tmp_path: Path, where: str) -> None:
+    """``register(name="scans")`` and ``get_by_name(ws, "Scans")`` (audit 49): should the service match
+    names in any case, that v1 reader reads the v2 asset; the registration stays v1 with it."""
+    program = """\
+from azureml.core import Dataset, Workspace
+
+ws = Workspace.from_config()
+store = ws.get_default_datastore()
+data = Dataset.File.from_files(path=(store, "scans/"))
+data = data.register(workspace=ws, name="scans", create_new_version=True)
+"""
+    reader = 'print(Dataset.get_by_name(ws, "Scans").to_path())\n'
+    script = project(tmp_path, program + (reader if where != "beside" else ""))
+    if where == "beside":
+        (tmp_path / "score.py").write_text("from azureml.core import Dataset, Workspace\n\nws = Workspace.from_config()\n"
+                                           + reader)
+    report = fix(script)
+    assert "looks the dataset up with v1" in report and '"Scans"' in report, report
+    assert 'data.register(workspace=ws, name="scans"' in script.read_text()
+
+
 def test_a_lookup_of_another_name_by_keyword_does_not_read_the_registration_back(tmp_path: Path) -> None:
     # the look-alike: ``name=`` is a keyword, not a name computed at run time
     script = project(tmp_path, """\

@@ -112,7 +112,7 @@ def v1_reader(kind: str, name: ast.expr | None, ctx: FixContext) -> str | None:
     or None.  A service is looked for in the program only: its v1 lookups are calls on a workspace.
     A name that is not a literal (or a variable holding one) may be any name: every lookup counts."""
     wanted = known_str(ctx, name)
-    here = _in_program(kind, wanted, ctx)
+    here = next(lookups_in_program(kind, wanted, ctx, any_case=True), None)
     if here is not None:
         return located(here, ctx)
     return None if kind == SERVICE else _in_folder(kind, wanted, ctx)
@@ -130,14 +130,13 @@ def located(lookup: ast.expr, ctx: FixContext) -> str:
     return f"{line_ref(lookup.lineno)} (`{snippet(ctx.locator, lookup)}`)"
 
 
-def _in_program(kind: str, name: str | None, ctx: FixContext) -> ast.expr | None:
-    """The first v1 lookup of ``name`` (None: of any name) in the program."""
-    return next(lookups_in_program(kind, name, ctx), None)
-
-
-def lookups_in_program(kind: str, name: str | None, ctx: FixContext) -> Iterator[ast.expr]:
+def lookups_in_program(kind: str, name: str | None, ctx: FixContext, any_case: bool = False) -> Iterator[ast.expr]:
     """Every v1 lookup of ``name`` (None: of any name) in the program: the calls first, then
-    the reads of the workspace's collection."""
+    the reads of the workspace's collection.  ``any_case``: a name spelt in other letter case
+    counts too (a reader that may read the asset, should the service match names so)."""
+    def same(key: object) -> bool:
+        return key == name or (any_case and isinstance(key, str) and key.casefold() == name.casefold())  # type: ignore[union-attr]
+
     calls, collection = _LOOKUPS[kind]
     for qualname, signature in calls.items():
         for site in ctx.model.calls_to(qualname):
@@ -145,14 +144,14 @@ def lookups_in_program(kind: str, name: str | None, ctx: FixContext) -> Iterator
             looked_up = None if isinstance(bound, str) else (bound.values.get("name") or bound.values.get("model_name"))
             if kind == SERVICE and looked_up is None:
                 continue  # ``Webservice(ws)`` without a name is no lookup of one
-            if name is None or looked_up is None or not isinstance(looked_up, ast.Constant) or looked_up.value == name:
+            if name is None or looked_up is None or not isinstance(looked_up, ast.Constant) or same(looked_up.value):
                 yield site.node
     on_v1 = {id(read.node) for read in ctx.model.attribute_reads}  # reads off a v1 object (a Workspace)
     for node in all_nodes(ctx.model.tree):  # ``ws.<collection>`` read in any way: an item, .get(), a listing
         if (isinstance(node, ast.Attribute) and node.attr == collection and isinstance(node.ctx, ast.Load)
                 and id(node) in on_v1):
             item, lookup = _item(node, ctx)
-            if name is None or item is None or not isinstance(item, ast.Constant) or item.value == name:
+            if name is None or item is None or not isinstance(item, ast.Constant) or same(item.value):
                 yield lookup
 
 
@@ -183,8 +182,9 @@ def _in_folder(kind: str, name: str | None, ctx: FixContext) -> str | None:
             v1, migrated = _ANY[kind].format(q=_QUOTE), _MIGRATED_ANY[kind].format(q=_QUOTE)
             _FOUND[key] = _first_match(_compiled(v1, migrated), neighbours, here)
         else:  # a lookup of this very name first; else one whose name is computed, which may be it
-            v1 = _TEXT[kind].format(q=_QUOTE, name=re.escape(name))
-            migrated = _MIGRATED_TEXT[kind].format(q=_QUOTE, name=re.escape(name))
+            spelt = f"(?i:{re.escape(name)})"  # in any letter case, as a reader that may read it
+            v1 = _TEXT[kind].format(q=_QUOTE, name=spelt)
+            migrated = _MIGRATED_TEXT[kind].format(q=_QUOTE, name=spelt)
             _FOUND[key] = (_first_match(_compiled(v1, migrated), neighbours, here)
                            or _first_match(_compiled(_COMPUTED[kind], _MIGRATED_COMPUTED[kind]), neighbours, here))
     return _FOUND[key]
@@ -242,7 +242,7 @@ def _first_match(patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]], paths: I
 
 def _in_written_files(pattern: re.Pattern[bytes], path: Path, data: bytes) -> re.Match[bytes] | None:
     """A match in the scripts a notebook writes (its programs after the first, which is its
-    own code: the program under fix, whose lookups :func:`_in_program` sees as they are now)."""
+    own code: the program under fix, whose lookups :func:`lookups_in_program` sees as they are now)."""
     for text in project.program_texts(path, data)[1:]:
         found = pattern.search(text.encode("utf-8", "surrogateescape"))
         if found is not None:
