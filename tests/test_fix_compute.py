@@ -508,3 +508,15 @@ cluster.wait_for_completion({wait})
     assert "wait_for_completion" not in script.read_text(), report
     assert ("line 11: min_node_count= dropped: v1 also waited for that many nodes" in report) is noted, report
     assert [c["compute"]["name"] for c in _created(execute(script))] == ["cpu-cluster"]
+
+
+@pytest.mark.parametrize(("after", "noted"), [("", True), ("cluster.wait_for_completion(show_output=True)\n", False)])
+def test_a_create_nothing_waited_for_says_result_now_waits(tmp_path: Path, after: str, noted: bool) -> None:
+    """v1's create() returned once the cluster was requested; .result() waits until it is provisioned
+    (audit 49): only the timing changes, and the fix says so where no wait followed."""
+    script = project(tmp_path, HEADER + 'config = AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", '
+                     'max_nodes=2)\ncluster = ComputeTarget.create(ws, "cpu-cluster", config)\n' + after)
+    report = fix(script)
+    assert "begin_create_or_update" in script.read_text(), report
+    assert ("nothing waited for it: v1's create returned once it was requested" in report) is noted, report
+    assert [c["compute"]["name"] for c in _created(execute(script))] == ["cpu-cluster"]

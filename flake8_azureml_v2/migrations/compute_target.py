@@ -266,9 +266,10 @@ def _client(workspace: ast.Name, unit: Rewrite, ctx: FixContext) -> str:
     return ctx.counterpart(ctx.binding_of(workspace))  # type: ignore[arg-type]
 
 
-def _waits(binding: Binding, unit: Rewrite, ctx: FixContext) -> None:
-    """``x.wait_for_completion(...)`` statements: v2's ``.result()`` already waited."""
+def _waits(binding: Binding, unit: Rewrite, ctx: FixContext) -> bool:
+    """``x.wait_for_completion(...)`` statements: v2's ``.result()`` already waited.  Whether one was there."""
     _uses_meaning_the_same(binding, unit, ctx)
+    waited = False
     for use in binding.uses:
         method = ctx.parent(use)
         call = ctx.parent(method) if method is not None else None
@@ -279,9 +280,11 @@ def _waits(binding: Binding, unit: Rewrite, ctx: FixContext) -> None:
         ):
             unit.edits.append(ctx.delete(ctx.parent(call)))  # type: ignore[arg-type]
             unit.own_uses.add(id(use))
+            waited = True
             if any(k.arg == "min_node_count" for k in call.keywords):
                 unit.notes.append(f"{line_ref(call.lineno)}: min_node_count= dropped: v1 also waited for that many "
                                   "nodes; .result() waits for the cluster, whose nodes the first job starts")
+    return waited
 
 
 def _tested(node: ast.AST, ctx: FixContext) -> bool:
@@ -406,8 +409,9 @@ def _alone_create(call: ast.Call, ctx: FixContext) -> Rewrite:
     unit = Rewrite("AML024", call, "ComputeTarget.create() -> ml_client.compute.begin_create_or_update()",
                    binding=binding)
     _create(call, unit, ctx)
-    if binding is not None:
-        _waits(binding, unit, ctx)
+    if binding is None or not _waits(binding, unit, ctx):
+        unit.notes.append("nothing waited for it: v1's create returned once it was requested, .result() waits "
+                          "until the cluster is provisioned (and raises if that fails)")
     return unit
 
 
