@@ -475,3 +475,28 @@ def test_a_deploy_configuration_nothing_reads_is_deleted_and_says_so(tmp_path: P
     report = fix(script)
     assert "AML073 fixed: deleted: nothing reads it" in report, report
     assert "settings moved" not in report and "deploy_configuration" not in script.read_text()
+
+
+@pytest.mark.parametrize(("packages", "said"), [
+    ("", True), ("    - azureml-defaults==1.21.0\n", True),  # a pinned one may predate the inference server
+    ("    - azureml-defaults\n", False), ("    - azureml-inference-server-http\n", False),
+])
+def test_a_conda_environment_without_the_inference_server_gets_a_todo(tmp_path: Path, packages: str,
+                                                                      said: bool) -> None:
+    """A v2 deployment's environment must install azureml-inference-server-http, which azureml-defaults
+    brings (mapping-extension 7.3); an environment made from a conda file without either says so
+    (audit 50), as the legacy InferenceConfig(conda_file=) form already did."""
+    body = HEADER.replace('env = Environment.get(ws, "AzureML-sklearn-1.0")',
+                          'env = Environment.from_conda_specification(name="e", file_path="serve.yml")') + \
+        textwrap.dedent("""\
+        aci_config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1)
+        service = Model.deploy(ws, "churn-svc", [model], inference_config, aci_config, overwrite=True)
+        """)
+    script = project(tmp_path, body)
+    (tmp_path / "serve.yml").write_text("name: serve\ndependencies:\n  - python=3.8\n  - pip:\n" + (packages or "    - numpy\n"))
+    (tmp_path / "registry.py").write_text(REGISTRY)
+    report = fix(script)
+    assert "AML071 fixed" in report, report
+    migrated = script.read_text()
+    assert ("lists neither azureml-inference-server-http nor an unpinned azureml-defaults" in migrated) is said, migrated
+    assert migrated.count("# TODO(azureml-v2): AML071 ") == 1

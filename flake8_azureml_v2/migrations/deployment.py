@@ -29,6 +29,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..engine.findings import RefusalKind, line_ref
 from ..engine.fixing import statements
@@ -37,6 +38,7 @@ from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Argument, Build, CallSpec, Drop, Refuse, Refused, apply_call_spec
 from ..engine.names import Binding, Const
 from ._common import absorbed_bindings, not_a_workspace, workspace_binding
+from ._conda_spec import found_copies
 from ._defaults import V1_CPU_IMAGE
 from ._origin import result_binding
 from ._v1_readers import SERVICE, lookups_in_program, service_reader_elsewhere
@@ -419,6 +421,35 @@ def _rebound_between(inference: ast.Call, deploy: ast.Call, ctx: FixContext) -> 
     return None
 
 
+# What a v2 deployment's environment must install (mapping-extension 7.3): the inference server, which an
+# azureml-defaults of a recent version brings; a pinned one may be older than the server.
+_INFERENCE_SERVER = re.compile(r"azureml-inference-server-http|azureml-defaults\s*(?:$|>|#)", re.MULTILINE)
+_CONDA_SPEC = "azureml.core.Environment.from_conda_specification"
+
+
+def _without_inference_server(inference: ast.Call, ctx: FixContext) -> bool:
+    """The InferenceConfig's environment comes from a conda file (``from_conda_specification``) that
+    installs no inference server: the file is found, and lists neither the server nor an unpinned
+    azureml-defaults."""
+    bound = bind_arguments(inference, list(INFERENCE_SPEC.signature))
+    node = bound.values.get("environment") if not isinstance(bound, str) else None
+    binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
+    made = getattr(binding.node, "value", None) if binding is not None else None
+    if not (isinstance(made, ast.Call) and ctx.callee(made) == _CONDA_SPEC):
+        return False
+    spec = bind_arguments(made, ["name", "file_path"])
+    path = known_str(ctx, spec.values.get("file_path")) if not isinstance(spec, str) else None
+    program = getattr(ctx.analysis.context, "path", None)
+    copies = found_copies(path, Path(program), None) if path is not None and program is not None else []
+    texts = []
+    for copy in copies:
+        try:
+            texts.append(copy.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            return False
+    return bool(texts) and not any(_INFERENCE_SERVER.search(text) for text in texts)
+
+
 def _config_use(node: ast.expr | None, rewrite: Rewrite) -> None:
     if isinstance(node, ast.Name):
         rewrite.consumes.append(node)
@@ -469,6 +500,9 @@ def _plan(call: ast.Call, rewrite: Rewrite, ctx: FixContext) -> tuple[Target, st
                       RefusalKind.DATA_FLOW)
     target.deployment = {"model": _model(values.get("models"), ctx), "environment": _environment_of(inference, rewrite, ctx),
                          "code_configuration": code, **target.deployment}
+    if _without_inference_server(inference, ctx):
+        target.todo.append("the environment's conda file lists neither azureml-inference-server-http nor an unpinned "
+                           "azureml-defaults (which brings it): a managed deployment runs that server")
     if "overwrite" in values:
         rewrite.notes.append("overwrite= dropped: begin_create_or_update updates an existing endpoint")
     if not _is_true(values.get("overwrite")):  # v1's default, overwrite=False, stopped there
