@@ -1143,19 +1143,22 @@ def test_a_tabular_input_waits_for_its_own_launcher_not_one_of_a_script_named_al
 
 
 def test_a_tabular_input_a_v1_launcher_still_hands_over_stays_a_dataset(tmp_path: Path) -> None:
-    """One launcher migrates and exports the input's folder; another still runs the script with
-    v1, which hands the dataset over (not an MLTable folder): the read stays v1."""
+    """Another launcher still runs the script with v1, which hands the dataset over (not an MLTable
+    folder): the read stays v1, and so does this launcher, whose v2 job would not fill
+    run.input_datasets for it (audit 51; it used to move alone, and its job failed)."""
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "src").mkdir()
     script = TABLE_READER
     (tmp_path / "src" / "train.py").write_text(script)
     (tmp_path / "launch_v1.py").write_text(TABLE_LAUNCHER.format(extra=KEEPS_V1))
     (tmp_path / "launch_v2.py").write_text(TABLE_LAUNCHER.format(extra=""))
-    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
-    assert "export training_data=" in (tmp_path / "launch_v2.py").read_text(), report
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    assert (tmp_path / "launch_v2.py").read_text() == TABLE_LAUNCHER.format(extra=""), report
     assert (tmp_path / "src" / "train.py").read_text() == script, report
-    assert ("src/train.py:4:6: AML033 left: its launcher ../launch_v1.py:7 still runs it with v1, which hands the "
-            "tabular input over as a dataset") in report, report
+    assert ("launch_v2.py:6:7: AML002 left: train.py reads run.input_datasets, which a v2 job does not fill, and "
+            "launch_v1.py:7 runs it too") in report, report
+    assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout  # and a second run agrees
 
 
 def test_a_script_whose_logging_a_v1_launcher_holds_gets_no_mlflow_todo(tmp_path: Path) -> None:

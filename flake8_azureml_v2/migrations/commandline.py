@@ -326,6 +326,12 @@ def script_text(ctx: FixContext, folder: str | None, script: str) -> str | None:
         if _reads_input_datasets(text) and not files.in_this_run(path):
             raise Refused(f"{script} reads run.input_datasets, which a v2 job does not fill, and this run does not "
                           "fix it: fix the script together with its launcher", RefusalKind.DATA_FLOW)
+        if _reads_input_datasets(text):
+            other = _another_launcher(ctx, Path(location), path)
+            if other is not None:
+                raise Refused(f"{script} reads run.input_datasets, which a v2 job does not fill, and {other} runs it "
+                              "too: the script moves only once no launcher keeps it v1, so this launcher stays with "
+                              "it", RefusalKind.DATA_FLOW)
         return text
     if notebooks.is_notebook(location):
         key = f"written_script:{folder}:{script}"
@@ -337,6 +343,26 @@ def script_text(ctx: FixContext, folder: str | None, script: str) -> str | None:
             raise Refused(f"the {script} this notebook writes reads its data with run.input_datasets, which a v2 "
                           "job does not set: migrate that cell's script by hand first", RefusalKind.DATA_FLOW)
         return text  # type: ignore[return-value]
+    return None
+
+
+def _another_launcher(ctx: FixContext, here: Path, script: Path) -> str | None:
+    """A launcher of ``script`` in another file of the project (a copy of this notebook too): one
+    that may keep the script v1, whatever this launcher does."""
+    from ..engine import project
+    from ..v1api import SURFACE
+
+    settings = getattr(ctx.analysis.context, "settings", None)
+    if settings is None or not getattr(settings, "project_index", False):
+        return None
+    try:
+        references = list(project.index_for(script, settings, SURFACE).references_to(script))
+    except (OSError, ValueError):
+        return None
+    mine = Path(here).resolve()
+    for reference in references:
+        if Path(reference.orchestrator).resolve() != mine:
+            return f"{reference.orchestrator.name}:{reference.line}"
     return None
 
 
