@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from .. import notebooks
 from ..engine import files, project
 from ..engine.source import SourceError
 from ..engine.findings import RefusalKind, line_ref
@@ -388,18 +389,19 @@ def _run_by_itself(ctx: FixContext, call: ast.Call) -> int | None:
         return None
     notebook = _in_a_notebook(ctx)
     for statement in ctx.model.tree.body:
-        runs = notebook and not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-        if (runs or isinstance(statement, ast.If) and _is_main_guard(statement.test)) and any(
-                isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == holder.name
-                for node in ast.walk(statement)):
-            return statement.lineno if not runs else next(
-                node.lineno for node in ast.walk(statement) if isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name) and node.func.id == holder.name)
+        call_line = next((node.lineno for node in ast.walk(statement) if isinstance(node, ast.Call)
+                          and isinstance(node.func, ast.Name) and node.func.id == holder.name), None)
+        if call_line is None:
+            continue
+        if notebook and not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return call_line
+        if isinstance(statement, ast.If) and _is_main_guard(statement.test):
+            return statement.lineno
     return None
 
 
 def _in_a_notebook(ctx: FixContext) -> bool:
-    return str(getattr(ctx.analysis.context, "path", "")).endswith(".ipynb")
+    return notebooks.is_notebook(getattr(ctx.analysis.context, "path", None))
 
 
 def _is_main_guard(test: ast.expr) -> bool:

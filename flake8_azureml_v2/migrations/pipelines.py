@@ -44,7 +44,7 @@ _DROPPED = ("version", "hash_paths")
 # A step without source_directory= ran from the pipeline's default folder: v1's graph builder takes
 # the working directory the pipeline is built in (Pipeline(default_source_directory=) is refused).
 # A v2 command's code="." is that folder too, read when the job is submitted.
-WORKING_FOLDER = "."
+_WORKING_FOLDER = "."
 _WORKING_FOLDER_TODO = ('code="." is the working folder, which v1 uploaded for a step without '
                         "source_directory=: run this from the folder v1 ran it from")
 
@@ -243,7 +243,7 @@ def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, envi
         extra.append(f"outputs={commandline.dict_source(plan.line.outputs)}")
     extra.append(f"environment={environment}")
     if "source_directory" not in bound.values:  # type: ignore[attr-defined]
-        extra.insert(0, f"code={py_str(WORKING_FOLDER)}")
+        extra.insert(0, f"code={py_str(_WORKING_FOLDER)}")
     if with_compute:
         extra.append(f"compute={plan.compute}")
     kept = [e for e in elements if e not in removed]
