@@ -573,7 +573,8 @@ def written_script(path: Path, folder: str | None, script: str) -> str | None:
         if cell_kind(source).kind != "writefile":
             continue
         written = _written_file(index, source)
-        if written is not None and _names_it(written, expand(written.target, None), folder, script):
+        if written is not None and _may_run_it(written, expand(written.target, None), folder, script, None,
+                                               path.parent):
             text = (text or "") + written.body if written.append else written.body
     return text
 
@@ -624,6 +625,19 @@ def _names_it(written: WrittenFile, target: str | None, folder: str | None, scri
     return target == wanted or target.endswith(os.sep + wanted)
 
 
+def _may_run_it(written: WrittenFile, target: str | None, folder: str | None, script: str, model: Model | None,
+                where: Path) -> bool:
+    """A call runs the file the cell writes, or may: it names a script of that name where no such
+    file is (the cells copy the written file there first, or make the folder at run time), as a
+    launcher beside a script does (:meth:`.engine.project.ProjectIndex.unplaced_references_to`)."""
+    if _names_it(written, target, folder, script, model):
+        return True
+    if target is None or os.path.basename(os.path.normpath(script)) != os.path.basename(os.path.normpath(target)):
+        return False
+    inside = "" if folder is None or folder.startswith(project.UNKNOWN_FOLDER) else folder
+    return not os.path.isfile(os.path.normpath(where / inside / script))
+
+
 @dataclass(frozen=True)
 class Launched:
     """The notebook's cells as its fix leaves them (or None: nothing of v1 is left), and how
@@ -668,11 +682,11 @@ def written_settings(written: WrittenFile, where: Path, path: Path | None, parts
         locate = parts.program.locator(parts.program.text)
         name = path.name if path is not None else "the notebook"
         naming = [reference for folder, script, reference in project.script_references(model, path or Path("-"))
-                  if _names_it(written, target, folder, script, model)]
+                  if _may_run_it(written, target, folder, script, model, where)]
         if naming:
             still = [] if launched is None or launched.model is None else [
                 reference for folder, script, reference in project.script_references(launched.model, path or Path("-"))
-                if _names_it(written, target, folder, script, model)]
+                if _may_run_it(written, target, folder, script, model, where)]
             return replace(settings, training_evidence=(
                 f"{name}:{locate(naming[0].line)} names it with {naming[0].parameter}="),
                 launchers=tuple(reference.launcher for reference in naming), named_in=path,

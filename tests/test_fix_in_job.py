@@ -1588,6 +1588,48 @@ def test_a_script_written_to_a_path_this_tool_cannot_resolve_follows_its_noteboo
         assert "AML012 left: its launcher runs.ipynb:cell 3:1 still runs it with v1" in report, report
 
 
+@pytest.mark.parametrize(("copied", "last", "held", "moves"), [
+    # the cells copy the file they write into ./training, then a v1 HyperDrive that stays v1 runs it there
+    (True, "print(hpo.get_children())", True, False),
+    # the same with a launcher that migrates: its environment gets mlflow, and the written script moves with it
+    (True, "best = hpo.get_best_run_by_primary_metric()\nprint(best.get_metrics())", False, True),
+    # the look-alike: ./training holds a train.py of its own, nothing is copied over it, and the call runs that
+    (False, "print(hpo.get_children())", False, False),
+])
+def test_a_written_script_the_notebook_copies_into_its_job_folder_goes_with_its_launcher(
+        tmp_path: Path, copied: bool, last: str, held: bool, moves: bool) -> None:
+    """Audit 52: ``%%writefile train.py``, then ``shutil.copy('train.py', './training')`` and a v1
+    HyperDrive over ``ScriptRunConfig(source_directory='./training', script='train.py')``.  That call
+    runs the written file: while it stays v1 the cell keeps v1's logging (HyperDrive ranks the v1
+    run's metrics, and the v1 environment has no mlflow); once it migrates, the file moves with it."""
+    (tmp_path / "pyproject.toml").write_text("")
+    if not copied:
+        (tmp_path / "training").mkdir()
+        (tmp_path / "training" / "train.py").write_text("print('trained')\n")
+    sources = ["%%writefile train.py\nfrom azureml.core.run import Run\nrun = Run.get_context()\nrun.log('Mean_AUC', 0.9)",
+               "import shutil, os\nfrom azureml.core import Workspace, Experiment, ScriptRunConfig\n"
+               "from azureml.train.hyperdrive import HyperDriveConfig, RandomParameterSampling, PrimaryMetricGoal, choice\n"
+               "ws = Workspace.from_config()\nexp = Experiment(workspace=ws, name='p3')\n"
+               "os.makedirs('training', exist_ok=True)\n" + ("shutil.copy('train.py', './training')\n" if copied else "") +
+               "src = ScriptRunConfig(source_directory='./training', script='train.py', compute_target='cpu')\n"
+               "hd = HyperDriveConfig(run_config=src, primary_metric_name='Mean_AUC', "
+               "primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, "
+               "hyperparameter_sampling=RandomParameterSampling({'--a': choice(1, 2)}), max_total_runs=2)\n"
+               f"hpo = exp.submit(hd)\nhpo.wait_for_completion()\n{last}"]
+    notebook = write_notebook(tmp_path / "hd.ipynb", sources)
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
+    assert ("exp.submit(hd)" in cells[1]) is not moves, report
+    assert ("run.log('Mean_AUC', 0.9)" in cells[0]) is held, report
+    assert ("mlflow.log_metric('Mean_AUC', 0.9)" in cells[0]) is not held, report
+    if held:
+        assert "AML012 left: its launcher hd.ipynb:cell 2:8 still runs it with v1" in report, report
+    if moves:
+        assert '"azureml-defaults", "mlflow", "azureml-mlflow"' in cells[1], cells[1]
+    assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
 @pytest.mark.parametrize(("body", "moves"), [
     # set 24's capstone: a HyperDrive trial script whose launcher is not in the repository
     ("train_df = run.input_datasets['train'].to_pandas_dataframe()\nrun.log('rows', float(len(train_df)))\n", False),
