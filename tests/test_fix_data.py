@@ -529,6 +529,59 @@ def test_a_launcher_stays_v1_while_its_script_would_keep_reading_input_datasets(
     assert 'dataset = run.input_datasets["iris"]' in train.read_text()
 
 
+PIPELINE_OF_A_TABLE = """\
+from azureml.core import Experiment, Workspace
+from azureml.data import OutputFileDatasetConfig
+from azureml.pipeline.core import Pipeline
+from azureml.pipeline.steps import PythonScriptStep
+
+ws = Workspace.from_config()
+out = OutputFileDatasetConfig(name="raw").read_delimited_files()
+make = PythonScriptStep(name="make", script_name="make.py", arguments=["--out", out], outputs=[out],
+                        compute_target="cpu", source_directory=".")
+use = PythonScriptStep(name="use", script_name="use.py", inputs=[out.as_input(name="raw_in")],
+                       compute_target="cpu", source_directory=".")
+pipeline = Pipeline(workspace=ws, steps=[make, use])
+run = Experiment(ws, "tables").submit(pipeline)
+run.wait_for_completion()
+"""
+
+
+@pytest.mark.parametrize(("reads", "moves"), [
+    ("ds = run.input_datasets['raw_in']\nframe = ds.to_pandas_dataframe()\n", False),  # a dataset in v1
+    ("ds = run.input_datasets['raw_in']\nframe = pd.read_csv(os.path.join(ds, 'd.csv'))\n", True),  # a path
+])
+def test_a_step_input_its_script_reads_as_a_dataset_keeps_the_pipeline_v1(tmp_path: Path, reads: str, moves: bool) -> None:
+    """Audit 52: a step's input from ``OutputFileDatasetConfig().read_delimited_files()`` reaches
+    the next step's script as a dataset, and ``os.environ[n]`` would hand it a path, on which
+    ``to_pandas_dataframe()`` fails: the script's read and the pipeline both stay v1.  A script
+    that uses the input as a path moves with the pipeline."""
+    (tmp_path / "pyproject.toml").write_text("")
+    launcher = project(tmp_path, PIPELINE_OF_A_TABLE, "pipeline.py")
+    (tmp_path / "make.py").write_text("import argparse\nparser = argparse.ArgumentParser()\nparser.add_argument('--out')\n"
+                                      "print(parser.parse_args().out)\n")
+    script = tmp_path / "use.py"
+    script.write_text("import os\nimport pandas as pd\nfrom azureml.core import Run\n\nrun = Run.get_context()\n"
+                      + reads + "print(frame.shape)\n")
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    assert ("Experiment(ws, \"tables\").submit(pipeline)" in launcher.read_text()) is not moves, report
+    assert ("run.input_datasets['raw_in']" in script.read_text()) is not moves, report
+    if moves:
+        assert "ds = os.environ[\"raw_in\"]" in script.read_text(), report
+        assert "export raw_in=${{inputs.raw_in}} && python use.py" in launcher.read_text(), report
+        [job] = [r for r in execute(launcher) if r["operation"] == "jobs.create_or_update"]
+        assert job["valid"] and job["rest_error"] is None, job
+        assert job["job"]["jobs"]["use"]["inputs"]["raw_in"]["path"] == "${{parent.jobs.make.outputs.raw}}", job["job"]
+    else:
+        assert ("use.py:6) uses the input 'raw_in' as a v1 dataset (.to_pandas_dataframe), where the job hands "
+                "over a path") in report, report
+        assert "use.py:7:9: AML038 left" in report, report
+        assert ("use.py:6:6: AML033 left: the script uses the input 'raw_in' as a v1 dataset (.to_pandas_dataframe), "
+                "which its launcher hands over in a way this fix cannot follow") in report, report
+    assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
 def _script_before_its_launcher(folder: Path, others: int) -> None:
     """The script (``src/train.py``) is walked before its launcher (``z_jobs/submit.py``);
     ``others`` more files make ``fix`` use worker processes."""

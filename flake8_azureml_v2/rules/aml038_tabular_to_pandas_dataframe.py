@@ -20,8 +20,8 @@ DATASET = "azureml.core.Dataset"
 
 
 def detect(ctx: Context) -> Iterator[Hit]:
-    """``x.to_pandas_dataframe()`` where ``x`` is a v1 dataset, including the
-    inline ``run.input_datasets['name'].to_pandas_dataframe()``."""
+    """``x.to_pandas_dataframe()`` where ``x`` is a v1 dataset, including
+    ``run.input_datasets['name'].to_pandas_dataframe()`` and a name bound to such an item."""
     input_datasets = {
         id(read.node)
         for read in ctx.model.attribute_reads
@@ -37,12 +37,21 @@ def detect(ctx: Context) -> Iterator[Hit]:
                 yield call.node
             continue
         func = call.node.func
-        if (
-            isinstance(func, ast.Attribute)
-            and isinstance(func.value, ast.Subscript)
-            and id(func.value.value) in input_datasets
-        ):
+        if isinstance(func, ast.Attribute) and _an_input_dataset(ctx, func.value, input_datasets):
             yield call.node
+
+
+def _an_input_dataset(ctx: Context, node: ast.expr, input_datasets: set[int]) -> bool:
+    """``run.input_datasets[n]``, or a name its one plain assignment binds to it."""
+    if isinstance(node, ast.Name):
+        binding = ctx.model.binding_of_use.get(id(node))
+        if binding is None or binding.conditional or not isinstance(binding.node, ast.Assign):
+            return False
+        statement = binding.node
+        if len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
+            return False
+        node = statement.value
+    return isinstance(node, ast.Subscript) and id(node.value) in input_datasets
 
 
 RULE = Rule(

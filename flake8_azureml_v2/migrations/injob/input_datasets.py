@@ -73,7 +73,12 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             continue
         found = launcher.get(name) if launcher is not None else None
         environ = f'{symbol("os")}.environ[{py_str(name)}]'
-        if (found is not None and found.mode in ("ro_mount", "download")) or exports.get(name, "mltable") != "mltable":
+        as_path = (found is not None and found.mode in ("ro_mount", "download")) or exports.get(name, "mltable") != "mltable"
+        dataset_use = _dataset_use(ctx, subscript)  # type: ignore[arg-type]
+        if as_path and dataset_use is not None:
+            unit.refuse(f"the script uses the input {name!r} as a v1 dataset (.{dataset_use}), and its job hands "
+                        "over a path: read the path instead (mapping-extension 4.4, direct mode)")
+        elif as_path:
             replace(ctx, unit, subscript, environ)  # type: ignore[arg-type]
         elif name in exports and held_by_launcher(ctx) is not None:
             # v1 handed the dataset's id over, and its environment may not have mltable
@@ -84,12 +89,38 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         elif launcher is None:
             unit.refuse("the job that runs this script is not one of this project this fix can read",
                         RefusalKind.DATA_FLOW)
+        elif found is None and dataset_use is not None:
+            unit.refuse(f"the script uses the input {name!r} as a v1 dataset (.{dataset_use}), which its launcher "
+                        "hands over in a way this fix cannot follow")
         elif found is None:
             unit.refuse(f"the launcher hands no input named {name!r} over in a way this fix can follow")
         else:
             unit.refuse(f"the input {name!r} is read directly: how the script uses it decides its v2 form "
                         "(a tabular input is migrated once its launcher exports it)")
         yield unit
+
+
+def _value_uses(ctx: FixContext, subscript: ast.Subscript) -> list[ast.AST]:
+    """What holds each use of the input's value: the subscript's parent, or the parents of
+    the uses of the one plain name it is assigned to."""
+    holder = ctx.parent(subscript)
+    if isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
+        binding = ctx.assigned_binding(subscript)
+        return [ctx.parent(use) for use in binding.uses] if binding is not None else []
+    return [holder]
+
+
+_STR_ATTRIBUTES = frozenset(dir(str))
+
+
+def _dataset_use(ctx: FixContext, subscript: ast.Subscript) -> str | None:
+    """The first attribute the script reads from the input's value that a path (a ``str``)
+    does not have (``to_pandas_dataframe``, ``download``...): v1 handed it a dataset, not a
+    path; None when every use could be a path's."""
+    for holder in _value_uses(ctx, subscript):
+        if isinstance(holder, ast.Attribute) and holder.attr not in _STR_ATTRIBUTES:
+            return holder.attr
+    return None
 
 
 def _table_reads(ctx: FixContext, subscript: ast.Subscript) -> list[ast.Attribute] | None:
@@ -162,6 +193,9 @@ def unfollowed_read(script: str, handed: dict[str, str], settings: object = None
             return f"reads the input {name!r}, which this job does not hand over", node.lineno
         if kind == "mltable" and _table_reads(sctx, subscript) is None:  # type: ignore[arg-type]
             return f"uses the tabular input {name!r} for more than to_pandas_dataframe()", node.lineno
+        dataset_use = _dataset_use(sctx, subscript) if kind != "mltable" else None  # type: ignore[arg-type]
+        if dataset_use is not None:
+            return f"uses the input {name!r} as a v1 dataset (.{dataset_use}), where the job hands over a path", node.lineno
     return None
 
 
