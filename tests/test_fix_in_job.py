@@ -691,7 +691,8 @@ def test_no_mlflow_todo_where_the_script_keeps_logging_with_v1(tmp_path: Path) -
     script = _project_script(tmp_path, "from azureml.core import Run\n\nrun = Run.get_context()\n"
                                        "run.log('accuracy :', 0.9)\nrun.complete()\n")
     report = fix(script)
-    assert "AML031 fixed" in report, report
+    # audit 53: the message no longer says the script has an MLflow run, as it logs with v1 still
+    assert "AML031 fixed: removed run.complete(): a job ends its own run (in a submitted v1 run it did nothing)" in report, report
     text = script.read_text()
     assert text == "from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy :', 0.9)\n"
     fix(script)
@@ -922,6 +923,21 @@ def test_a_run_nothing_uses_goes_without_the_environment_todo(tmp_path: Path) ->
     assert "AML011 fixed" in report
     assert "Run.get_context" not in script.read_text() and "TODO" not in script.read_text()
     assert "complete" not in script.read_text() and "mlflow" not in script.read_text()
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    ("run = Run.get_context()\nprint('ready')\n", "removed Run.get_context(), whose run nothing uses"),
+    ("Run.get_context()\nprint('ready')\n", "removed Run.get_context(), whose run nothing uses"),
+    ("run = Run.get_context()\nrun.log('a', 1.0)\n", "removed Run.get_context(): the v2 job's MLflow run is already active"),
+])
+def test_the_removal_of_a_run_says_why_it_goes(tmp_path: Path, source: str, message: str) -> None:
+    """Audit 52: an interactive notebook fetched a run it never used; that it goes says nothing of a v2 job."""
+    (tmp_path / "pyproject.toml").write_text("")
+    script = tmp_path / "explore.py"
+    script.write_text("from azureml.core import Run\n\n" + source)
+    report = fix(script)
+    assert "explore.py:3:" in report and f"AML011 fixed: {message}" in report, report
+    assert "Run" not in script.read_text()
 
 
 @pytest.mark.parametrize("tagging", ['run.tag("run_type", value="train")', 'run.set_tags({"run_type": "train"})'])

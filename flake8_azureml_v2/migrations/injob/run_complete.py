@@ -47,13 +47,14 @@ def _logs(ctx: FixContext, use: ast.Name) -> bool:
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """``run.complete()`` on the job's own run is deleted: the v2 job ends its MLflow run.
+    """``run.complete()`` on the job's own run is deleted: v1 did nothing with it in a submitted run
+    (mapping.md 6), and a v2 job ends its run itself, whatever the script logs with.
     A run from ``experiment.start_logging()`` ends its MLflow run, after v1's upload of ./outputs."""
     for site in run_calls(ctx, "complete"):
         call = site.node
         started = _started_here(ctx, call.func.value)  # type: ignore[attr-defined]
         description = ("run.complete() -> ./outputs logged, mlflow.end_run()" if started
-                       else "removed run.complete(): the v2 job ends its MLflow run")
+                       else "removed run.complete(): a job ends its own run (in a submitted v1 run it did nothing)")
         unit = new_unit(ctx, site, "AML031", description, mlflow=started)
         statement = ctx.parent(call)
         if not isinstance(statement, ast.Expr):

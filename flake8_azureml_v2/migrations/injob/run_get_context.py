@@ -224,7 +224,9 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         binding = ctx.assigned_binding(call)
         if not isinstance(statement, ast.Expr) and binding is None:
             continue  # inline ``Run.get_context().log(...)``: the call's own unit removes it
-        unit = Rewrite("AML011", call, "removed Run.get_context(): the v2 job's MLflow run is already active")
+        unused = binding is None or not binding.uses
+        unit = Rewrite("AML011", call, "removed Run.get_context(), whose run nothing uses" if unused else
+                       "removed Run.get_context(): the v2 job's MLflow run is already active")
         logs = binding is not None and any(_moves_to_mlflow(ctx, use) for use in binding.uses)
         kept = kept_reason(ctx, call, logs)
         if kept is not None:
