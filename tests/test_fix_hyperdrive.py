@@ -266,6 +266,28 @@ def test_a_best_trial_whose_script_logs_an_int_keeps_its_whole_metrics_read_v1(t
             "only)") in report, report
 
 
+@pytest.mark.parametrize(("reader", "held"), [
+    ("print(best_run.get_metrics())\n", True),  # the whole dict: v1 listed the string settings too
+    ('metrics = best_run.get_metrics()\nprint("best:", best_run.id, metrics["accuracy"])\n', False),  # one key
+])
+def test_a_best_trial_whose_script_logs_its_settings_in_a_loop_keeps_its_whole_metrics_read_v1(
+        tmp_path: Path, reader: str, held: bool) -> None:
+    """Audit 53: the trial script logs every entry of a settings file (``run.log(name, value)`` in a
+    loop), strings among them, which v1's get_metrics() listed and MLflow's metrics do not hold:
+    a reader of the whole dict keeps the sweep v1; a reader of one literal key does not."""
+    script = project(tmp_path, HEADER + BEST_TRIAL.replace("{goal}", "MAXIMIZE").replace(
+        'metrics = best_run.get_metrics()\nprint("best:", best_run.id, metrics["accuracy"])\n', reader))
+    (tmp_path / "src" / "train.py").write_text(
+        "import json\nfrom azureml.core import Run\nrun = Run.get_context()\n"
+        "with open('parameters.json') as f:\n    settings = json.load(f)\n"
+        "for name, value in settings.items():\n    run.log(name, value)\nrun.log('accuracy', 0.9)\n")
+    report = fix(script)
+    assert ("HyperDriveConfig(" in script.read_text()) is held, report
+    assert ("(train.py logs values of a kind not known here under names not known here (its line 7), and the "
+            "result is read other than by literal key, where v1 listed any strings among them too; MLflow's "
+            "metrics hold floats only)" in report) is held, report
+
+
 @pytest.mark.parametrize("shown", ["True", "False"])
 def test_show_output_on_a_hyperdrive_submit_is_dropped_without_a_wait(tmp_path: Path, shown: str) -> None:
     """v1's HyperDrive submit takes any keyword and returns once the sweep is submitted, so

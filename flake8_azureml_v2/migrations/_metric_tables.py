@@ -27,6 +27,7 @@ _TABLE_CALL = re.compile(
     r"\(\s*(?:name\s*=\s*)?(?:(['\"])(.*?)\1)?")
 _UNKNOWN = None  # a table whose name is not a literal: any key may be it
 _UNREAD = ""  # a script this program runs whose text is not found here: it may log anything
+_ANY_NAME = "*"  # a value of a kind not known here under a name not known here (a loop over settings)
 _DEPLOYMENTS = ("azureml.core.model.", "azureml.core.image.")
 
 
@@ -44,6 +45,13 @@ def non_float_read(call: ast.Call, ctx: FixContext) -> str | None:
         script, what, line = logged[_UNKNOWN]
         return f"{script} logs {what} under a name not known here (its line {line}){_FLOATS_ONLY}"
     keys = _literal_keys(call, ctx)
+    if keys is None and _ANY_NAME in logged:
+        script, what, line = logged[_ANY_NAME]
+        return (f"{script} logs {what} under names not known here (its line {line}), and the result is read "
+                f"other than by literal key, where v1 listed any strings among them too{_FLOATS_ONLY}")
+    logged = {name: where for name, where in logged.items() if name != _ANY_NAME}
+    if not logged:
+        return None
     read = sorted(key for key in keys if key in logged) if keys is not None else []
     if keys is not None and not read:
         return None
@@ -133,10 +141,19 @@ def _non_floats_logged(text: str) -> dict[str | None, tuple[str, int]]:
         values.update({k.arg: k.value for k in node.keywords if k.arg in ("name", "value")})
         value, name = values.get("value"), values.get("name")
         kind = _non_float_kind(value, options) if value is not None else None
+        named = isinstance(name, ast.Constant) and isinstance(name.value, str)
         if kind is not None:
-            key = name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else _UNKNOWN
-            found.setdefault(key, (kind, node.lineno))
+            found.setdefault(name.value if named else _UNKNOWN, (kind, node.lineno))  # type: ignore[union-attr]
+        elif value is not None and name is not None and not named and not _a_number(value):
+            found.setdefault(_ANY_NAME, ("values of a kind not known here", node.lineno))
     return found
+
+
+def _a_number(value: ast.expr) -> bool:
+    """A float by its looks: a float literal or ``float(...)``."""
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, float)
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "float"
 
 
 _CONVERTERS = {"str": "a string", "int": "an int", "len": "an int", "round": "an int"}  # (round(x) gives an int)
