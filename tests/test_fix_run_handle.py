@@ -610,6 +610,39 @@ def test_metrics_read_back_stay_v1_where_the_script_logs_them_as_a_table(tmp_pat
     assert launcher.read_text() == text
 
 
+TWO_JOBS = """\
+from azureml.core import Workspace, Experiment, ScriptRunConfig
+
+ws = Workspace.from_config()
+explore = ScriptRunConfig(source_directory="src", script="explore.py", compute_target="cpu-cluster")
+explored = Experiment(ws, "explore").submit(explore)
+train = ScriptRunConfig(source_directory="src", script="train.py", compute_target="cpu-cluster")
+trained = Experiment(ws, "train").submit(train)
+trained.wait_for_completion()
+print(explored.get_metrics())
+print(trained.get_metrics())
+"""
+
+
+def test_metrics_read_back_are_judged_by_the_script_of_the_run_they_come_from(tmp_path: Path) -> None:
+    """Two jobs, one program: explore.py logs a table, train.py numbers.  The whole-dict reader of
+    explore.py's run keeps it v1; the one of train.py's run moves, as the table was never among
+    its metrics (it was held v1 too while any script of the program counted)."""
+    launcher = project(tmp_path, TWO_JOBS)
+    (tmp_path / "src" / "explore.py").write_text(TABLE_SCRIPT)
+    (tmp_path / "src" / "train.py").write_text("from azureml.core import Run\n\nrun = Run.get_context()\n"
+                                                "run.log('mse', 0.1)\n")
+    report = fix(launcher)
+    text = launcher.read_text()
+    assert "print(explored.get_metrics())" in text and 'explored = Experiment(ws, "explore").submit(explore)' in text
+    assert "print(_v1_get_metrics(ml_client, trained.name))" in text, report
+    assert ("(`explored.get_metrics()`), which this fix cannot translate (explore.py "
+            "logs 'table' as a table with `log_row` (its line 4), and the result is read other than by literal key"
+            ) in report, report
+    fix(launcher)
+    assert launcher.read_text() == text
+
+
 EVALUATE = """\
 from azureml.core import Workspace, Experiment, Run
 

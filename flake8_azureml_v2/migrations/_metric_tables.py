@@ -35,7 +35,7 @@ def non_float_read(call: ast.Call, ctx: FixContext) -> str | None:
     """Why ``call`` (a ``get_metrics()``) would not give its reader what v1 gave, as far as this
     program's job scripts show, or None: they log floats only, or every read of the result is a
     literal key none of them logs anything else under."""
-    logged = _non_floats(ctx)
+    logged = _non_floats(ctx, _launching_lines(call, ctx))
     if not logged:
         return None
     if _UNREAD in logged:
@@ -94,13 +94,39 @@ def _literal_keys(call: ast.Call, ctx: FixContext) -> set[str] | None:
     return keys
 
 
-def _non_floats(ctx: FixContext) -> dict[str | None, _Logged]:
+def _launching_lines(call: ast.Call, ctx: FixContext) -> frozenset[int]:
+    """The lines of the calls the read run comes from, followed back through the names that hold
+    them (``run = exp.submit(config)``, ``config = ScriptRunConfig(...)``, ``best = run.get_best...``):
+    the script-naming call among them says which job script logged the metrics."""
+    lines: set[int] = set()
+    pending: list[ast.AST] = [call.func.value] if isinstance(call.func, ast.Attribute) else []
+    seen: set[int] = set()
+    while pending and len(seen) < 200:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Call):
+                lines.add(inner.lineno)
+            elif isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
+                binding = ctx.binding_of(inner)
+                held = binding.node if binding is not None else None
+                if isinstance(held, (ast.Assign, ast.AnnAssign)) and held.value is not None:
+                    pending.append(held.value)
+    return frozenset(lines)
+
+
+def _non_floats(ctx: FixContext, lines: frozenset[int] = frozenset()) -> dict[str | None, _Logged]:
     """The names the program's job scripts log a non-float under (None: one not known here), each
-    with where and how the first such value is logged, once a pass."""
-    if "non_float_metrics" not in ctx.cache:
+    with where and how the first such value is logged, once a pass: the scripts of the calls at
+    ``lines`` where one of them names a script, else every script the program names."""
+    references = list(project.script_references(ctx.model, Path(getattr(ctx.analysis.context, "path", None) or "-")))
+    chosen = [entry for entry in references if entry[2].line in lines]
+    key = f"non_float_metrics:{sorted(entry[2].line for entry in chosen)}"
+    if key not in ctx.cache:
         found: dict[str | None, _Logged] = {}
-        here = Path(getattr(ctx.analysis.context, "path", None) or "-")
-        for folder, script, reference in project.script_references(ctx.model, here):
+        for folder, script, reference in chosen or references:
             if reference.launcher is None or reference.launcher.startswith(_DEPLOYMENTS):
                 continue
             place = None if folder is None or folder.startswith(project.UNKNOWN_FOLDER) else folder
@@ -119,8 +145,8 @@ def _non_floats(ctx: FixContext) -> dict[str | None, _Logged]:
                                  _Logged(script, f"{what} with `{method}`", line))
             for name, (kind, line) in _non_floats_logged(text).items():
                 found.setdefault(name, _Logged(script, kind, line))
-        ctx.cache["non_float_metrics"] = found
-    return ctx.cache["non_float_metrics"]  # type: ignore[return-value]
+        ctx.cache[key] = found
+    return ctx.cache[key]  # type: ignore[return-value]
 
 
 def _non_floats_logged(text: str) -> dict[str | None, tuple[str, int]]:
