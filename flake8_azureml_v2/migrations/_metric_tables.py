@@ -117,16 +117,19 @@ def _launching_lines(call: ast.Call, ctx: FixContext) -> frozenset[int]:
     return frozenset(lines)
 
 
-def _non_floats(ctx: FixContext, lines: frozenset[int] = frozenset()) -> dict[str | None, _Logged]:
+def _non_floats(ctx: FixContext, lines: frozenset[int]) -> dict[str | None, _Logged]:
     """The names the program's job scripts log a non-float under (None: one not known here), each
     with where and how the first such value is logged, once a pass: the scripts of the calls at
     ``lines`` where one of them names a script, else every script the program names."""
-    references = list(project.script_references(ctx.model, Path(getattr(ctx.analysis.context, "path", None) or "-")))
-    chosen = [entry for entry in references if entry[2].line in lines]
+    if "script_references" not in ctx.cache:
+        here = Path(getattr(ctx.analysis.context, "path", None) or "-")
+        ctx.cache["script_references"] = list(project.script_references(ctx.model, here))
+    references = ctx.cache["script_references"]
+    chosen = [entry for entry in references if entry[2].line in lines]  # type: ignore[union-attr]
     key = f"non_float_metrics:{sorted(entry[2].line for entry in chosen)}"
     if key not in ctx.cache:
         found: dict[str | None, _Logged] = {}
-        for folder, script, reference in chosen or references:
+        for folder, script, reference in chosen or references:  # type: ignore[union-attr]
             if reference.launcher is None or reference.launcher.startswith(_DEPLOYMENTS):
                 continue
             place = None if folder is None or folder.startswith(project.UNKNOWN_FOLDER) else folder

@@ -100,13 +100,13 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         yield unit
 
 
-def _value_uses(ctx: FixContext, subscript: ast.Subscript) -> list[ast.AST]:
-    """What holds each use of the input's value: the subscript's parent, or the parents of
-    the uses of the one plain name it is assigned to."""
+def _value_uses(ctx: FixContext, subscript: ast.Subscript) -> list[ast.AST] | None:
+    """What holds each use of the input's value: the subscript's parent, or the parents of the
+    uses of the one plain name it is assigned to; None when that name is assigned in a block."""
     holder = ctx.parent(subscript)
     if isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
         binding = ctx.assigned_binding(subscript)
-        return [ctx.parent(use) for use in binding.uses] if binding is not None else []
+        return [ctx.parent(use) for use in binding.uses] if binding is not None and not binding.conditional else None
     return [holder]
 
 
@@ -117,7 +117,7 @@ def _dataset_use(ctx: FixContext, subscript: ast.Subscript) -> str | None:
     """The first attribute the script reads from the input's value that a path (a ``str``)
     does not have (``to_pandas_dataframe``, ``download``...): v1 handed it a dataset, not a
     path; None when every use could be a path's."""
-    for holder in _value_uses(ctx, subscript):
+    for holder in _value_uses(ctx, subscript) or []:
         if isinstance(holder, ast.Attribute) and holder.attr not in _STR_ATTRIBUTES:
             return holder.attr
     return None
@@ -126,13 +126,7 @@ def _dataset_use(ctx: FixContext, subscript: ast.Subscript) -> str | None:
 def _table_reads(ctx: FixContext, subscript: ast.Subscript) -> list[ast.Attribute] | None:
     """The ``.to_pandas_dataframe`` of each use of the input, when that is all it is used for
     (an MLTable has the same method); None otherwise."""
-    holder = ctx.parent(subscript)
-    calls = []
-    if isinstance(holder, ast.Attribute):
-        calls = [holder]
-    elif isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
-        binding = ctx.assigned_binding(subscript)
-        calls = [ctx.parent(u) for u in binding.uses] if binding is not None and not binding.conditional else []
+    calls = _value_uses(ctx, subscript)
     if not calls or not all(isinstance(c, ast.Attribute) and c.attr == "to_pandas_dataframe"
                             and isinstance(ctx.parent(c), ast.Call) and not ctx.parent(c).args for c in calls):  # type: ignore[union-attr]
         return None
