@@ -350,6 +350,8 @@ SCRIPT_PARAMETERS: dict[str, tuple[str, int | None, str, int | None]] = {
     "azureml.train.dnn.Chainer": ("entry_script", None, "source_directory", 0),
     "azureml.train.sklearn.SKLearn": ("entry_script", None, "source_directory", 0),
     "azureml.pipeline.steps.ParallelRunConfig": ("entry_script", None, "source_directory", None),
+    # a script a Databricks cluster runs for a v1 pipeline step (its notebooks live in Databricks)
+    "azureml.pipeline.steps.DatabricksStep": ("python_script_name", None, "source_directory", None),
     "azureml.core.model.InferenceConfig": ("entry_script", 0, "source_directory", None),
     # an image built to run anywhere (an IoT Edge module, a container of one's own): no deployment
     # of Azure ML runs the script, so nothing sets AZUREML_MODEL_DIR for it

@@ -179,7 +179,8 @@ LOGGING_SCRIPT = "from azureml.core import Run\nrun = Run.get_context()\nrun.log
 def test_the_environment_of_an_estimator_whose_script_logs_gets_mlflow(tmp_path: Path, packages: str,
                                                                       environment: str | None, pip: list) -> None:
     """The fix writes this environment and moves the script to MLflow: it adds the packages the
-    script then imports (the job would stop at ``import mlflow`` otherwise), and needs no TODO for them."""
+    script then imports (the job would stop at ``import mlflow`` otherwise), and its TODO says they
+    were added, since v1's environment had no such packages (audit 55: the script may yet stay v1)."""
     separator = ", " if packages else ""
     script = project(tmp_path, HEADER + 'est = Estimator(source_directory="./src", entry_script="train.py", '
                      f'compute_target="cpu-cluster"{separator}{packages})\n'
@@ -189,6 +190,9 @@ def test_the_environment_of_an_estimator_whose_script_logs_gets_mlflow(tmp_path:
     migrated = script.read_text()
     assert "AML009 fixed" in report and "when the job logs with MLflow" not in migrated, migrated
     assert environment is None or f"environment={environment}" in migrated, migrated
+    said = ("# TODO(azureml-v2): AML009 mlflow and azureml-mlflow added to v1's packages: train.py logs with MLflow "
+            "once migrated\n") if environment is None else "with mlflow and azureml-mlflow added for the job scripts"
+    assert migrated.count(said) == 1, migrated
     jobs = [r for r in execute(script) if r["operation"] == "jobs.create_or_update"]
     assert jobs[0]["valid"] and jobs[0]["rest_error"] is None, jobs[0]
     assert _conda(jobs[0]["job"])["dependencies"] == ["python=3.8.13", {"pip": pip}]

@@ -46,6 +46,8 @@ class _Index:
         self.names: dict[str, dict[tuple[str, ...], set[str]]] = {}
         # module's last component -> (module's parts, alias, importing file)
         self.aliases: dict[str, set[tuple[tuple[str, ...], str, Path]]] = {}
+        # module's last component -> (module's parts, importing file): who runs a module's code
+        self.importers: dict[str, set[tuple[tuple[str, ...], Path]]] = {}
         total = 0
         for count, path in enumerate(files.walk(root.absolute(), (".py", ".ipynb"))):
             if count >= MAX_FILES or total >= MAX_TOTAL_BYTES:
@@ -65,6 +67,7 @@ class _Index:
                 parts = (*packages[len(dots) - 1].parts, *parts)
             text = names.decode("utf-8", "replace").strip("() \t\r\n")
             found = self.names.setdefault(parts[-1] if parts else "", {}).setdefault(parts, set())
+            self.importers.setdefault(parts[-1] if parts else "", set()).add((parts, path))
             if text.startswith("*"):
                 found.add("*")
             for match in _NAME.finditer(text.replace("\\n", " ")):
@@ -72,6 +75,7 @@ class _Index:
                 # ``from pkg import mod`` may import a module; ``mod.name`` then reaches its names
                 alias = match.group(0).split()[-1]
                 self.aliases.setdefault(match.group(1), set()).add(((*parts, match.group(1)), alias, path))
+                self.importers.setdefault(match.group(1), set()).add(((*parts, match.group(1)), path))
         scripts = _findall(_RUN, b"%run", data)
         if b"MAGIC" in data:
             scripts += _MAGIC_RUN.findall(data)
@@ -80,6 +84,7 @@ class _Index:
                           if p not in ("", ".", ".."))
             if parts:
                 self.names.setdefault(parts[-1], {}).setdefault(parts, set()).add("*")
+                self.importers.setdefault(parts[-1], set()).add((parts, path))
         for spec in _findall(_IMPORT, b"import", data):
             for part in spec.decode("utf-8", "replace").split(","):
                 words = part.split()
@@ -90,6 +95,7 @@ class _Index:
                 parts = _parts(module)
                 if parts:
                     self.aliases.setdefault(parts[-1], set()).add((parts, alias, path))
+                    self.importers.setdefault(parts[-1], set()).add((parts, path))
 
     def imported(self, path: Path) -> frozenset[str]:
         path = path.absolute()  # as relative imports were resolved: absolute, folders as written
@@ -106,6 +112,15 @@ class _Index:
             pattern = re.compile(rb"\b" + re.escape(alias.encode()) + rb"\.(\w+)")
             found.update(m.decode("utf-8", "replace").split(".")[0] for m in pattern.findall(data))
         return EVERYTHING if "*" in found else frozenset(found)
+
+
+    def importing(self, path: Path) -> frozenset[Path]:
+        """The files whose imports (or ``%run``) may name ``path``: its code runs where they run."""
+        path = path.absolute()
+        where = path.parent.parts if path.name == "__init__.py" else (*path.parent.parts, path.stem)
+        module = where[-1] if where else ""
+        return frozenset(importer for parts, importer in self.importers.get(module, ())
+                         if _names_file(parts, where) and importer != path)
 
 
 def _findall(pattern: re.Pattern[bytes], keyword: bytes, data: bytes) -> list:
@@ -163,6 +178,12 @@ def imported_names(path: Path, root: Path) -> frozenset[str]:
     """Module-level names of ``path`` that other files import; EVERYTHING when unknowable."""
     prepare(root)
     return _INDEXES[root].imported(path)
+
+
+def importing_files(path: Path, root: Path) -> frozenset[Path]:
+    """The files of the project that import ``path`` (an over-approximation, as for names)."""
+    prepare(root)
+    return _INDEXES[root].importing(path)
 
 
 def forget() -> None:

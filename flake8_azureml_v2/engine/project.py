@@ -65,6 +65,7 @@ class ScriptReference:
     program: int = 0  # which of the file's programs (project.READERS) holds the line: a notebook's code, a %%writefile
     launcher: str = ""  # the qualified name of the callable that names the script
     named: bool = True  # False: the call names its script only when it runs (it may run any)
+    via: Path | None = None  # the script it runs, which imports the file asked about (a module of that job)
 
     def describe(self, relative_to: Path | None = None) -> str:
         where = self.orchestrator
@@ -118,11 +119,23 @@ def _last_literal(node: ast.expr | None) -> str:
     """``/src`` for ``root / "src"`` or ``os.path.join(root, "src")``: the folder name a computed
     path ends in, when it ends in a literal."""
     last = node.right if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.Add)) else (
-        node.args[-1] if isinstance(node, ast.Call) and node.args and not node.keywords else None)
+        node.args[-1] if isinstance(node, ast.Call) and node.args and not node.keywords
+        and _called_name(node) in _PATH_BUILDERS else None)
     if isinstance(last, ast.Constant) and isinstance(last.value, str):
         name = last.value.replace("\\", "/").strip("/").rsplit("/", 1)[-1]
         return f"/{name}" if name and name not in (".", "..") else ""
     return ""
+
+
+# Calls whose last argument is the last folder of the path they make; any other call's literal is no
+# folder (``os.environ.get("SCRIPT_FOLDER")`` names a variable: that folder may be any).
+_PATH_BUILDERS = frozenset({"join", "joinpath", "Path", "PurePath", "PosixPath", "WindowsPath", "abspath",
+                            "realpath", "normpath", "expanduser"})
+
+
+def _called_name(node: ast.Call) -> str | None:
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
 
 
 def _argument(call: CallSite, position: int | None, keyword: str) -> object:
@@ -332,6 +345,17 @@ class ProjectIndex:
                         loose and _may_name(path, orchestrator.parent, folder, script, self.root)):
                     yield reference
 
+    def references_from_any_folder(self, path: Path) -> Iterator[ScriptReference]:
+        """The calls that name a script ending like ``path`` in a folder computed at run time that
+        spells no name at all (``os.environ[...]``, ``args.folder``): it may be any folder of the
+        project, so they may run ``path`` wherever it is."""
+        path = Path(os.path.normpath(path))
+        self._ready_for(path.name)
+        for orchestrator in self.mentions.get(path.name, ()):
+            for folder, script, reference in self._references(orchestrator):
+                if folder == UNKNOWN_FOLDER and _ends_with(path, list(Path(os.path.normpath(script)).parts)):
+                    yield reference
+
     def unplaced_references_to(self, path: Path) -> Iterator[ScriptReference]:
         """The calls that name a script called like ``path`` that is no file from any folder the
         launcher may run from (``os.chdir`` first, a folder made at run time): they may mean it."""
@@ -343,30 +367,36 @@ class ProjectIndex:
                     continue
                 inside = "" if folder is None or folder.startswith(UNKNOWN_FOLDER) else folder
                 if not any(os.path.isfile(os.path.normpath(base / inside / script))
-                           for base in _bases(orchestrator.parent, self.root)) and self._nearest(path, orchestrator):
+                           for base in launch_folders(orchestrator.parent, self.root)) and self._nearest(path, orchestrator):
                     yield reference
 
     def _nearest(self, path: Path, orchestrator: Path) -> bool:
         """``path`` is, of the project's files of its name, the one that shares the most folders with
         ``orchestrator`` (the one a launcher naming only the file most likely means); a tie means none."""
-        if path.name not in self._named:
-            self._named[path.name] = [Path(os.path.normpath(found)) for found in files.walk(
-                self.root, (path.suffix,), self.exclude) if found.name == path.name]
+        named = self.files_named(path.name)
         def shared(candidate: Path) -> int:
             return len(os.path.commonpath([candidate.parent, orchestrator.parent]))
-        best = max(map(shared, self._named[path.name]), default=0)
-        return shared(path) >= best and sum(shared(found) == best for found in self._named[path.name]) <= 1
+        best = max(map(shared, named), default=0)
+        return shared(path) >= best and sum(shared(found) == best for found in named) <= 1
 
-    def references_named_above(self, path: Path) -> Iterator[ScriptReference]:
-        """The calls of files in ``path``'s folder or above it that name a script called like
-        ``path``, wherever they place it (one such file may copy ``path`` to where it runs it)."""
+    def files_named(self, name: str) -> list[Path]:
+        """The project's files called ``name`` (what a launcher may run that names a script without a
+        folder known here)."""
+        if name not in self._named:
+            suffix = os.path.splitext(name)[1]
+            self._named[name] = [Path(os.path.normpath(found)) for found in files.walk(
+                self.root, (suffix,), self.exclude) if found.name == name] if suffix else []
+        return self._named[name]
+
+    def references_naming(self, path: Path) -> Iterator[ScriptReference]:
+        """The calls of the project that name a script called like ``path``, wherever they place it
+        (one such file may copy ``path`` to where it runs it)."""
         path = Path(os.path.normpath(path))
         self._ready_for(path.name)
         for orchestrator in self.mentions.get(path.name, ()):
-            if orchestrator.parent == path.parent or orchestrator.parent in path.parents:
-                for _, script, reference in self._references(orchestrator):
-                    if os.path.basename(os.path.normpath(script)) == path.name:
-                        yield reference
+            for _, script, reference in self._references(orchestrator):
+                if os.path.basename(os.path.normpath(script)) == path.name:
+                    yield reference
 
 
 def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) -> bool:
@@ -378,9 +408,9 @@ def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) 
         try:
             relative = str(path.relative_to(here))
         except ValueError:  # a script named from the folder the launcher is run from, above it
-            return any(Path(os.path.normpath(base / script)) == path for base in _bases(here, root)[1:])
+            return any(Path(os.path.normpath(base / script)) == path for base in launch_folders(here, root)[1:])
         return relative == script or relative.endswith(os.sep + script)
-    if any(Path(os.path.normpath(base / folder / script)) == path for base in _bases(here, root)):
+    if any(Path(os.path.normpath(base / folder / script)) == path for base in launch_folders(here, root)):
         return True
     name = _checkout_folder_name(folder)
     # an author's checkout: the launcher's own folder, or one of the project's with the same name
@@ -400,11 +430,11 @@ def _may_name(path: Path, here: Path, folder: str | None, script: str, root: Pat
     if folder is not None and folder.startswith(UNKNOWN_FOLDER):
         named = folder[len(UNKNOWN_FOLDER) + 1:]
         return above or (bool(named) and _ends_with(path, [named, *Path(script).parts]))
-    bases = [here / script] if folder is None else [base / folder / script for base in _bases(here, root)]
+    bases = [here / script] if folder is None else [base / folder / script for base in launch_folders(here, root)]
     return above and not any(os.path.isfile(os.path.normpath(base)) for base in bases)
 
 
-def _bases(here: Path, root: Path) -> list[Path]:
+def launch_folders(here: Path, root: Path) -> list[Path]:
     """Where a relative ``source_directory`` may start: the launcher's folder, or a folder above
     it in the project (the one it is run from), up to the project root."""
     found = [here]

@@ -11,6 +11,7 @@ while that TODO stands in its launcher (injob.launchers), since the job would st
 from __future__ import annotations
 
 import ast
+import os
 import re
 from pathlib import Path
 
@@ -45,10 +46,59 @@ def script_logs(ctx: FixContext, folder: str | None, script: str | None) -> bool
             text = commandline.script_text(ctx, None, script)
     except (Refused, commandline.Refused):
         return False
-    if text is None:
-        return False
+    location = getattr(ctx.analysis.context, "path", None)
+    if text is not None:
+        here = Path(location).parent / (folder or ".") / script if location is not None else None
+        return _logs(text) or (here is not None and here.is_file() and _module_logs(here, text))
+    return any(_logs(_read(path)) or _module_logs(path, _read(path)) for path in _may_run(ctx, script))
+
+
+def _logs(text: str) -> bool:
     moves = _GETS_RUN.search(text) is not None and _MLFLOW_CALL.search(text) is not None
     return moves or _SAYS_IT_LOGS.search(text) is not None
+
+
+def _module_logs(script: Path, text: str, depth: int = 2) -> bool:
+    """A module of the script's folder that it imports (or one that module imports) logs through
+    the v1 run: its code runs in the script's job, so the job needs mlflow once it moves."""
+    if depth == 0 or "import" not in text:
+        return False
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    names += [node.module for node in ast.walk(tree)
+              if isinstance(node, ast.ImportFrom) and node.module and node.level <= 1]
+    for name in dict.fromkeys(names):
+        folder = script.parent.joinpath(*name.split("."))
+        for module in (folder.with_suffix(".py"), folder / "__init__.py"):
+            if module != script and module.is_file():
+                found = _read(module)
+                if _logs(found) or _module_logs(module, found, depth - 1):
+                    return True
+    return False
+
+
+def _may_run(ctx: FixContext, script: str) -> list[Path]:
+    """The project's files named like ``script`` that this launcher may run though none is where it
+    names it: its folder is computed at run time (``os.environ[...]``), or is one this program is
+    run from (above its own), as the project index reads it for the script's side too."""
+    from ..engine import project  # (the project's files: only a launcher whose script is not beside it asks)
+    from ..v1api import SURFACE
+
+    location = getattr(ctx.analysis.context, "path", None)
+    settings = getattr(ctx.analysis.context, "settings", None)
+    if location is None or settings is None or not getattr(settings, "project_index", False):
+        return []
+    here = Path(os.path.normpath(location))
+    try:
+        index = project.index_for(here, settings, SURFACE)
+        return [candidate for candidate in index.files_named(Path(script).name) if any(
+            Path(os.path.normpath(reference.orchestrator)) == here for reference in
+            (*index.references_to(candidate, loose=True), *index.references_from_any_folder(candidate)))]
+    except (OSError, ValueError):
+        return []
 
 
 def needs_mlflow(script: str) -> str:

@@ -180,6 +180,11 @@ def _finish(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -
 MLFLOW_TODO = "the environment has the listed packages and azureml-defaults only: add mlflow and azureml-mlflow when the job logs with MLflow"
 
 
+def added_for(packages: list[str], script: str) -> str:
+    """The TODO of packages v1's list did not have, added for a script that logs with MLflow once migrated."""
+    return f"{' and '.join(packages)} added to v1's packages: {script} logs with MLflow once migrated"
+
+
 def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> str:
     """The job's environment; one written here gets mlflow when the script logs with it once
     migrated, any other the TODO that holds the script's logging (job_logging)."""
@@ -213,9 +218,12 @@ def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewri
         rewrite.helpers.update(default_environment(CODE, mlflow=logs))
         return default_environment_name(logs)
     python = "3.6.2" if pins else "3.8.13"
-    if logs:  # the packages the script imports once migrated, where the list lacks them
+    if logs:  # the packages the script imports once migrated, where the list lacks them (said, since v1 had none)
         listed = {package_name(ast.literal_eval(package)) for package in [*conda, *pip]}
-        pip.extend(py_str(package) for package in MLFLOW_PACKAGES if package not in listed)
+        added = [package for package in MLFLOW_PACKAGES if package not in listed]
+        pip.extend(map(py_str, added))
+        if added and script is not None:
+            add_todo(ctx, rewrite, ctx.statement_of(rewrite.node), CODE, added_for(added, script))
     elif not any("mlflow" in package for package in [*conda, *pip]):
         add_todo(ctx, rewrite, ctx.statement_of(rewrite.node), CODE, MLFLOW_TODO)
     dependencies = [py_str(f"python={python}"), *conda, "{" + f'"pip": [{", ".join([py_str("azureml-defaults"), *pip])}]' + "}"]

@@ -218,6 +218,8 @@ def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflo
     bound = site.scope.lookup("mlflow")
     if mlflow and bound is not None and bound.value != Ref("mlflow"):
         unit.refuse("`mlflow` already names something else here")
+    elif mlflow and unit.refusal is None and on_databricks(ctx):
+        unit.refuse(ON_DATABRICKS, RefusalKind.IMPOSSIBLE)
     elif mlflow and unit.refusal is None:
         held = held_by_launcher(ctx)
         unseen = unseen_v1_launcher(ctx) if held is None else None
@@ -226,8 +228,8 @@ def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflo
             unit.refuse(f"{held}, in an environment without mlflow: add mlflow and azureml-mlflow there (or run "
                         "the script with v2), then fix", RefusalKind.DATA_FLOW)
         elif held is not None:
-            unit.refuse(f"{held}, whose environment was made without mlflow (and a v1 HyperDrive ranks the v1 "
-                        "run's metrics): migrate the launcher first", RefusalKind.DATA_FLOW)
+            unit.refuse(f"{held} (whose environment may have no mlflow, and whose metrics a v1 HyperDrive or "
+                        "reader reads from the v1 run): migrate the launcher first", RefusalKind.DATA_FLOW)
         elif unseen is not None:
             unit.refuse(f"{unseen}: its environment may have no mlflow (and a v1 HyperDrive ranks the v1 run's "
                         "metrics): migrate that launcher first", RefusalKind.DATA_FLOW)
@@ -271,8 +273,8 @@ def without_mlflow(ctx: FixContext) -> str | None:
     launcher = launcher_without_mlflow(ctx)
     if launcher is None:
         return None
-    return (f"its launcher {_where(ctx, launcher)}:{launcher.label or launcher.line} runs it in an environment this "
-            "fix did not write, which may have no mlflow (the TODO there)")
+    return (f"its launcher {_where(ctx, launcher)}:{launcher.label or launcher.line} runs {_it(ctx, launcher)} in an "
+            "environment this fix did not write, which may have no mlflow (the TODO there)")
 
 
 def _where(ctx: FixContext, launcher: object) -> str:
@@ -290,6 +292,25 @@ def seen_from(other: Path, script: Path) -> str:
         return str(other)
 
 
+def logging_held_back(ctx: FixContext) -> bool:
+    """A launcher keeps this script's logging v1 (:func:`new_unit` refuses each of its calls): one that
+    still runs it with v1, one this fix cannot see, or a migrated one whose environment may lack mlflow;
+    or the script is a Databricks notebook."""
+    return (on_databricks(ctx) or held_by_launcher(ctx) is not None or unseen_v1_launcher(ctx) is not None
+            or without_mlflow(ctx) is not None)
+
+
+# A notebook exported from Databricks as source starts with this line.  A DatabricksStep runs it on
+# the cluster, where Run.get_context() is the step's run and MLflow logs to Databricks' own tracking.
+_DATABRICKS_SOURCE = re.compile(r"\A(?:\ufeff)?\s*# Databricks notebook source\b")
+ON_DATABRICKS = ("a Databricks notebook (a v1 DatabricksStep runs it on the cluster): MLflow there logs to "
+                 "Databricks' tracking, not to the step's run that v1's readers read")
+
+
+def on_databricks(ctx: FixContext) -> bool:
+    return _DATABRICKS_SOURCE.match(ctx.text) is not None
+
+
 def held_by_launcher(ctx: FixContext) -> str | None:
     """``its launcher <file>:<line> still runs it with v1``, when one does (as this run leaves it)."""
     # (imported here: it reads the launchers, and only a unit that needs the answer asks)
@@ -299,12 +320,20 @@ def held_by_launcher(ctx: FixContext) -> str | None:
     if launcher is None:
         return None
     where = _where(ctx, launcher)
+    it = _it(ctx, launcher)
     if not launcher.named:
-        return f"the v1 job at {where}:{launcher.label or launcher.line} may run it (its script is named only at run time)"
+        return f"the v1 job at {where}:{launcher.label or launcher.line} may run {it} (its script is named only at run time)"
     kind = _NOT_MIGRATED.get(launcher.parameter)
     if kind is not None:
-        return f"its launcher {where}:{launcher.label or launcher.line} ({kind}{_NOT_MIGRATED_NOTE}) still runs it with v1"
-    return f"its launcher {where}:{launcher.label or launcher.line} still runs it with v1"
+        return f"its launcher {where}:{launcher.label or launcher.line} ({kind}{_NOT_MIGRATED_NOTE}) still runs {it} with v1"
+    return f"its launcher {where}:{launcher.label or launcher.line} still runs {it} with v1"
+
+
+def _it(ctx: FixContext, launcher: object) -> str:
+    """What the launcher runs: this script, or the script that imports this module."""
+    via = getattr(launcher, "via", None)
+    here = getattr(ctx.analysis.context, "path", None)
+    return "it" if via is None else f"{seen_from(via, Path(here)) if here else via.name}, which imports it,"
 
 
 # Launchers that are not Python calls (injob.launchers), named for what they are.
@@ -512,12 +541,16 @@ def refuse_rejected_name(ctx: FixContext, unit: Rewrite, name: ast.expr, what: s
     character MLflow rejects: ``run.log("Accuracy @1", ...)`` worked in v1 and raises in MLflow.
     A variable is read through the literals it is given or loops over (``name = "R^2"``, ``for k, v
     in {"R^2": 0.8}.items()``); a name known only at run time is not."""
-    for text in _literal_parts(name, ctx):
+    parts = _literal_parts(name, ctx)
+    for text in parts:
         bad = next((c for c in _FIELD.sub("", text) if not _MLFLOW_NAME_CHAR.fullmatch(c)), None)
         if bad is not None:
             where = " on Windows and before 2.16" if bad == ":" else ""
             unit.refuse(f"MLflow rejects {bad!r} in a {what}{where}, which v1 accepted: rename it by hand")
             return True
+    if not parts and not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+        unit.notes.append(f"the {what} is known only at run time: MLflow rejects names with characters other than "
+                          "letters, digits, '_', '-', '.', '/' and spaces, which v1 accepted")
     return False
 
 

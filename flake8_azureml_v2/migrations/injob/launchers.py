@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from ...engine import files, project
+from ...engine import files, importers, project
 from ...engine.analysis import analyse
 from ...engine.fixing.arguments import known_str
 from ...engine.fixing.rewrite import FixContext
@@ -65,7 +65,12 @@ def launcher_without_mlflow(ctx: FixContext) -> project.ScriptReference | None:
 
 def _asking_for_mlflow(path: Path, settings: object) -> project.ScriptReference | None:
     """Its v1 launcher as this run fixed it, or a file of the project that holds the TODO (a
-    launcher an earlier run migrated, which the project index, made of v1 calls, no longer sees)."""
+    launcher an earlier run migrated, which the project index, made of v1 calls, no longer sees);
+    for a module, those of the scripts that import it."""
+    return _asked_for(path, settings) or _through_importers(path, settings, _asked_for)
+
+
+def _asked_for(path: Path, settings: object) -> project.ScriptReference | None:
     todo = todo_naming(path.name)
     for reference in _references(path, settings):
         text = launcher_text(reference, same_line=False)
@@ -112,15 +117,43 @@ def _references(path: Path, settings: object) -> list[project.ScriptReference]:
         index = project.index_for(path, settings, SURFACE)  # type: ignore[arg-type]
         # with no launcher known to run this script, the nearest that may run it hold it as surely, and
         # so does one in its folder or above naming a script of its name that is no file (a folder
-        # renamed since), when this is the file of that name nearest to it
+        # renamed since), when this is the file of that name nearest to it; failing all those, a call
+        # whose folder is computed at run time and spells no name may run it from any folder
         return (list(index.references_to(path)) or _nearest(path, list(index.references_to(path, loose=True)))
                 or _copying(path, index) or [reference for reference in index.unplaced_references_to(path)
-                                             if reference.orchestrator.parent in (path.parent, *path.parents)])
+                                             if reference.orchestrator.parent in (path.parent, *path.parents)]
+                or list(index.references_from_any_folder(path)))
     except (OSError, ValueError):
         return []
 
 
 def _find(path: Path, settings: object) -> project.ScriptReference | None:
+    return _launching(path, settings) or _through_importers(path, settings, _launching)
+
+
+def _through_importers(path: Path, settings: object, ask: Callable[[Path, object], project.ScriptReference | None],
+                       depth: int = 2) -> project.ScriptReference | None:
+    """A module's code runs in the jobs of the scripts that import it: ``ask`` of each of them (and
+    of the files importing those, ``depth`` levels up); the answer names the script it is about."""
+    if depth == 0:
+        return None
+    try:
+        importing = importers.importing_files(path, project.root_for(path, settings))  # type: ignore[arg-type]
+    except (OSError, ValueError):
+        return None
+    for importer in sorted(importing):
+        if importer.suffix != ".py":
+            continue  # a notebook's cells run in a kernel, not in a job
+        found = ask(importer, settings)
+        if found is not None:
+            return found if found.via is not None else replace(found, via=importer)
+        found = _through_importers(importer, settings, ask, depth - 1)
+        if found is not None:
+            return found
+    return None
+
+
+def _launching(path: Path, settings: object) -> project.ScriptReference | None:
     for reference in _references(path, settings):
         text = launcher_text(reference, same_line=False)  # any call of that program may still run it
         line = _runs_with_v1(text, reference, path.name, settings) if text is not None else None
@@ -148,10 +181,10 @@ def _line_as_read(reference: project.ScriptReference, text: str, line: int) -> i
 
 
 def _copying(path: Path, index: project.ProjectIndex) -> list[project.ScriptReference]:
-    """Launchers at or above ``path`` that copy it (``shutil.copy("train.py", folder)``) into
-    the folder they run a script of its name from, though a copy is there already."""
+    """Launchers that copy ``path`` (``shutil.copy("../code/train.py", folder)``, a path from their
+    own folder) into the folder they run a script of its name from, wherever that folder is."""
     found = []
-    for reference in index.references_named_above(path):
+    for reference in index.references_naming(path):
         text = launcher_text(reference, same_line=False)
         if text is not None and _copies(text, reference.orchestrator.parent, path):
             found.append(reference)
@@ -295,7 +328,7 @@ def scan_unnamed(path: Path, settings: object, launchers: tuple[str, ...] = JOB_
     script is not a known value (before worker processes fork, they inherit it); returns the cache key."""
     key = (project.root_for(path, settings), getattr(settings, "exclude", ()), launchers)  # type: ignore[arg-type]
     if key not in _UNNAMED:
-        found: list[tuple[project.ScriptReference, Path | None]] = []
+        found: list[tuple[project.ScriptReference, tuple[Path, ...] | None]] = []
         names = tuple(name.rsplit(".", 1)[1].encode() for name in launchers)
         computed = _computed_script({SCRIPT_PARAMETERS[name][0] for name in launchers})
         for candidate, data in project.texts_mentioning(path, settings, (".py", ".ipynb"), b"azureml"):  # type: ignore[arg-type]
@@ -310,16 +343,18 @@ def scan_unnamed(path: Path, settings: object, launchers: tuple[str, ...] = JOB_
 def unnamed_holding(path: Path, settings: object, launchers: tuple[str, ...]) -> project.ScriptReference | None:
     """A call of ``launchers`` elsewhere in the project that names its script only when it runs,
     in a folder that holds ``path`` (or one not known here): it may run ``path``."""
-    for reference, folder in _UNNAMED[scan_unnamed(path, settings, launchers)]:
-        if reference.orchestrator != path and (folder is None or folder == path.parent or folder in path.parents):
+    for reference, folders in _UNNAMED[scan_unnamed(path, settings, launchers)]:
+        if reference.orchestrator != path and (folders is None or any(
+                folder == path.parent or folder in path.parents for folder in folders)):
             return reference
     return None
 
 
 def _unnamed_in(text: str, where: Path, settings: object,
-                launchers: tuple[str, ...]) -> list[tuple[project.ScriptReference, Path | None]]:
-    """The calls of ``launchers`` in ``text`` whose script is not a value known here, with the folder
-    they run it in when that is known."""
+                launchers: tuple[str, ...]) -> list[tuple[project.ScriptReference, tuple[Path, ...] | None]]:
+    """The calls of ``launchers`` in ``text`` whose script is not a value known here, with the folders
+    they may run it in when that is known (a folder named relative to the launcher's folder or to a
+    folder above it in the project, where it may be run from)."""
     try:
         analysis = analyse(text, rules=[], surface=SURFACE, path=where, settings=settings, remember=False)  # type: ignore[arg-type]
     except (SourceError, ValueError, SyntaxError, RecursionError, MemoryError):
@@ -327,6 +362,7 @@ def _unnamed_in(text: str, where: Path, settings: object,
     if analysis.model is None:
         return []
     octx = FixContext(analysis)
+    bases = project.launch_folders(where.parent, project.root_for(where, settings))  # type: ignore[arg-type]
     found = []
     for site in octx.model.calls:
         qualname = octx.callee(site.node)
@@ -338,10 +374,15 @@ def _unnamed_in(text: str, where: Path, settings: object,
                 isinstance(script, ast.Attribute) and script.attr in _SCRIPT_ATTRIBUTES):
             continue  # no script, one the index names, or another launcher's (``script_name=config.script``)
         folder_node, _ = site.argument(-1 if folder_at is None else folder_at, folder_name)
-        named = known_str(octx, folder_node) if folder_node is not None else "."
-        folder = Path(os.path.normpath(where.parent / named)) if named is not None else None  # (any)
+        # a folder it names may be read from any folder it is run from; with none (or "."), its own
+        # folder holds the script (the folder it is run from could be any: the likeliest is as far as
+        # this goes, as a launcher beside its scripts is read everywhere)
+        named = known_str(octx, folder_node) if folder_node is not None else None
+        folders = (None if folder_node is not None and named is None  # (any)
+                   else (where.parent,) if named is None or os.path.normpath(named) == "."
+                   else tuple(Path(os.path.normpath(base / named)) for base in bases))
         found.append((project.ScriptReference(where, site.node.lineno, script_name, launcher=qualname, named=False),
-                      folder))
+                      folders))
     return found
 
 
@@ -355,7 +396,7 @@ def _computed_script(parameters: set[str]) -> re.Pattern[bytes]:
 _SCRIPT_ATTRIBUTES = frozenset(parameters[0] for parameters in SCRIPT_PARAMETERS.values())
 
 
-_UNNAMED: dict[tuple[object, ...], list[tuple[project.ScriptReference, Path | None]]] = {}
+_UNNAMED: dict[tuple[object, ...], list[tuple[project.ScriptReference, tuple[Path, ...] | None]]] = {}
 project.PROJECT_CACHES.append(_UNNAMED)
 
 

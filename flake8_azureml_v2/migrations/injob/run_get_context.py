@@ -13,7 +13,7 @@ from ...engine.fixing import statements
 from ...engine.fixing.imports import import_handlers
 from ...engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ...engine.names import Ref
-from ._shared import MLFLOW, MLFLOW_USES, RUN_GET_CONTEXT, held_by_launcher, is_pure, remove_statement, replace
+from ._shared import MLFLOW, MLFLOW_USES, RUN_GET_CONTEXT, is_pure, logging_held_back, remove_statement, replace
 
 # mlflow.active_run() is None until the first MLflow call starts the job's run (from MLFLOW_RUN_ID),
 # so a read of run.id before any logging starts it as that first call would.
@@ -232,8 +232,8 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         if kept is not None:
             unit.refuse(*kept)
         unit.binding = binding
-        # once per script, kept on a later run; none while a v1 launcher holds the logging back
-        todo = [] if ENVIRONMENT_TODO in ctx.text or not logs or held_by_launcher(ctx) is not None else [
+        # once per script, kept on a later run; none while a launcher holds the logging back
+        todo = [] if ENVIRONMENT_TODO in ctx.text or not logs or logging_held_back(ctx) else [
             statements.insert_before(ctx.locator, statement, [ENVIRONMENT_TODO])]  # type: ignore[arg-type]
         unit.todos.extend([ENVIRONMENT_TODO] if todo else [])
         removal = Rewrite(unit.code, call, "")

@@ -62,6 +62,9 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
             unit.description = f"run.log_row() -> {ROW_HELPER}(): one metric (or tag) per column"
             unit.notes.append("the kind of some columns is not known, so a helper logs numbers as metrics "
                               "and anything else as a tag")
+            if _loop_around(ctx, call):  # (audit 56: a text column of a table logged row by row)
+                unit.notes.append("it runs in a loop: a column value that is not a number replaces the tag of the "
+                                  "row before it, where v1's table kept every row")
         return
     entries = []
     for column in columns:
