@@ -579,6 +579,29 @@ def written_script(path: Path, folder: str | None, script: str) -> str | None:
     return text
 
 
+def written_name(written: WrittenFile, target: str | None) -> str | None:
+    """The file name a written file's own fix knows it by (the magic's, when its folder is not
+    known here), or None: a name this fix does not spell out."""
+    name = os.path.basename(target) if target is not None else os.path.basename(written.target.replace("\\", "/"))
+    return name if name and not re.search(r"[${}]", name) else None
+
+
+def written_script_named(path: Path, folder: str | None, script: str) -> bool:
+    """Every ``%%writefile`` cell of the notebook that writes ``script`` spells its file name, so
+    the fix of that cell can find the call that runs it (see :func:`written_settings`)."""
+    try:
+        notebook = read_notebook(files.read_regular(path, limit=20_000_000))
+    except (OSError, files.TooLarge, NotebookError):
+        return False
+    for index, cell in enumerate(notebook.content.get("cells", [])):
+        source = cell_text(cell) if isinstance(cell, dict) and cell.get("cell_type") == "code" else ""
+        written = _written_file(index, source) if cell_kind(source).kind == "writefile" else None
+        if written is not None and _may_run_it(written, expand(written.target, None), folder, script, None,
+                                               path.parent) and written_name(written, None) is None:
+            return False
+    return True
+
+
 # --- training-script evidence for written files --------------------------------------------
 
 
@@ -691,11 +714,11 @@ def written_settings(written: WrittenFile, where: Path, path: Path | None, parts
                 f"{name}:{locate(naming[0].line)} names it with {naming[0].parameter}="),
                 launchers=tuple(reference.launcher for reference in naming), named_in=path,
                 unmigrated_launcher=launched.line_name(still[0].line) if still else None,
-                **_as_launched(target, launched))
+                **_as_launched(target, written, launched))
         if target is not None and launched is not None and launched.text is not None \
                 and os.path.basename(target) in launched.text:
             # a call the cells' fix (this run's or an earlier one) wrote may run it: what they say goes with it
-            settings = replace(settings, named_in=path, **_as_launched(target, launched))
+            settings = replace(settings, named_in=path, **_as_launched(target, written, launched))
     if target is not None and not (where / target).exists():
         pattern = files.matching_pattern(where / target, settings.training_scripts, settings.base)
         if pattern is not None:
@@ -703,9 +726,9 @@ def written_settings(written: WrittenFile, where: Path, path: Path | None, parts
     return settings
 
 
-def _as_launched(target: str | None, launched: Launched | None) -> dict[str, object]:
+def _as_launched(target: str | None, written: WrittenFile, launched: Launched | None) -> dict[str, object]:
     """The settings that give a written file the cells that run it, as this run leaves them."""
-    return {"written_as": os.path.basename(target) if target is not None else None,
+    return {"written_as": written_name(written, target),
             "launcher_text": launched.text if launched is not None else None,
             "launcher_line_name": launched.line_name if launched is not None else None}
 

@@ -869,10 +869,11 @@ print(datastore.path("x"))
     assert "def _v1_mltable(" in text and "_v1_blob_upload" not in text and "_v1_datastore_upload_files" not in text
 
 
-def test_a_job_whose_written_script_reads_input_datasets_stays_v1(tmp_path: Path) -> None:
+def test_a_job_whose_written_script_reads_input_datasets_moves_with_it(tmp_path: Path) -> None:
     """A notebook writes train.py with %%writefile and submits it: the script reads its data with
-    run.input_datasets, which a v2 job does not set, and a cell's script is not fixed with its job.
-    The submission stays v1 and says why; when the written script reads the path from argv, it moves."""
+    run.input_datasets, which a v2 job does not set.  The cell is fixed after the notebook's calls,
+    in the same run, so it reads the path the migrated command exports ($iris, as v1 did for a
+    mounted input); when the written script reads the path from argv, the submission moves too."""
     from .test_notebook_cells import notebook, sources
 
     setup = "from azureml.core import Dataset, Experiment, ScriptRunConfig, Workspace\n\nws = Workspace.from_config()\n"
@@ -887,8 +888,9 @@ def test_a_job_whose_written_script_reads_input_datasets_stays_v1(tmp_path: Path
     path.write_text(notebook(setup, by_name, submit))
     (tmp_path / "pyproject.toml").write_text("")
     report = fix(path)
-    assert "AML002 left: the train.py this notebook writes reads its data with run.input_datasets" in report, report
-    assert "ScriptRunConfig(" in sources(path)[2]
+    assert "AML002 fixed" in report and "AML033 fixed" in report, report
+    assert 'print(os.environ["iris"])' in sources(path)[1] and "run.input_datasets" not in sources(path)[1]
+    assert "command(" in sources(path)[2] and "export iris=${{inputs.iris}} && python train.py" in sources(path)[2]
     by_argv = "%%writefile src/train.py\nimport sys\n\nprint(sys.argv[1])\n"
     path.write_text(notebook(setup, by_argv, submit))
     report = fix(path)

@@ -339,11 +339,45 @@ def script_text(ctx: FixContext, folder: str | None, script: str) -> str | None:
             ctx.cache[key] = notebooks.written_script(Path(location), folder, script)
         text = ctx.cache[key]
         if text is not None and _reads_input_datasets(text):
-            # a .py script is fixed with its job (run.input_datasets[n] -> os.environ[n]); a cell is not
-            raise Refused(f"the {script} this notebook writes reads its data with run.input_datasets, which a v2 "
-                          "job does not set: migrate that cell's script by hand first", RefusalKind.DATA_FLOW)
+            # the cell is fixed after the notebook's calls, in this run, and reads what the migrated call
+            # exports (injob.input_datasets; _script_follows asks first); another call of it may keep it v1
+            if not notebooks.written_script_named(Path(location), folder, script):
+                raise Refused(f"the {script} this notebook writes reads its data with run.input_datasets, which a "
+                              "v2 job does not set, and its %%writefile names it in a way its own fix cannot follow: "
+                              "migrate that cell's reads by hand first", RefusalKind.DATA_FLOW)
+            other = _another_call(ctx, Path(location), folder, script)
+            if other is not None:
+                raise Refused(f"the {script} this notebook writes reads its data with run.input_datasets, which a "
+                              f"v2 job does not set, and {other} runs it too: the cell moves only once no call keeps "
+                              "it v1, so this one stays with it", RefusalKind.DATA_FLOW)
         return text  # type: ignore[return-value]
     return None
+
+
+def _another_call(ctx: FixContext, notebook: Path, folder: str | None, script: str) -> str | None:
+    """A second call of this notebook, or a call of another file of the project, that runs the
+    file the notebook writes to ``script`` (in ``folder``): either may keep it v1."""
+    from ..engine import project
+    from ..v1api import SURFACE
+
+    key = f"calls_of_written:{folder}:{script}"
+    if key not in ctx.cache:
+        wanted = posixpath.normpath(posixpath.join((folder or ".").replace("\\", "/"), script.replace("\\", "/")))
+        mine = [reference for named_folder, named_script, reference in project.script_references(ctx.model, notebook)
+                if posixpath.normpath(posixpath.join((named_folder or ".").replace("\\", "/"),
+                                                     named_script.replace("\\", "/"))) == wanted]
+        found = f"line {mine[1].line}" if len(mine) > 1 else None
+        settings = getattr(ctx.analysis.context, "settings", None)
+        if found is None and settings is not None and getattr(settings, "project_index", False):
+            try:
+                index = project.index_for(notebook, settings, SURFACE)
+                elsewhere = [r for r in index.references_to(Path(notebook.parent / wanted))
+                             if Path(r.orchestrator).resolve() != notebook.resolve()]
+            except (OSError, ValueError):
+                elsewhere = []
+            found = f"{elsewhere[0].orchestrator.name}:{elsewhere[0].line}" if elsewhere else None
+        ctx.cache[key] = found
+    return ctx.cache[key]  # type: ignore[return-value]
 
 
 def _another_launcher(ctx: FixContext, here: Path, script: Path) -> str | None:

@@ -196,21 +196,32 @@ def unfollowed_read(script: str, handed: dict[str, str], settings: object = None
 def _v2_exports(ctx: FixContext) -> dict[str, str]:
     """The inputs a migrated launcher of this script (a script or notebook of the project
     that runs ``python <script>``) exports, with the type it declares them with."""
+    found: dict[str, str] = {}
+    settings = getattr(ctx.analysis.context, "settings", None)
+    written_as, cells = getattr(settings, "written_as", None), getattr(settings, "launcher_text", None)
+    if getattr(settings, "named_in", None) is not None and written_as and cells is not None:
+        # a file a notebook writes (no file yet): the notebook's cells, as this run fixed them, run it
+        _exports_in(cells, written_as, lambda at: True, found)
+        return found
     path = getattr(ctx.analysis.context, "path", None)
     if path is None:
         return {}
-    found: dict[str, str] = {}
-    settings = ctx.analysis.context.settings  # type: ignore[union-attr]
     script = Path(os.path.abspath(path))
     for launcher, text in _v2_commands(project.root_for(Path(path), settings), settings.exclude):
-        for match in re.finditer(r'command="export ([^"]*?) && python ' + re.escape(script.name) + r'\b', text):
-            if not _may_run(launcher, text, match.start(), script):
-                continue
-            for name, key in re.findall(r"(\w+)=\$\{\{inputs\.(\w+)\}\}", match.group(1)):
-                declared = re.search(r'"%s": Input\(type="(\w+)"' % re.escape(key), text)
-                if declared:
-                    found[name] = declared.group(1)
+        _exports_in(text, script.name, lambda at: _may_run(launcher, text, at, script), found)
     return found
+
+
+def _exports_in(text: str, script_name: str, may_run: Callable[[int], bool], found: dict[str, str]) -> None:
+    """Add to ``found`` what each v2 command in ``text`` that runs ``python <script_name>`` exports,
+    with the type it declares the input with."""
+    for match in re.finditer(r'command="export ([^"]*?) && python ' + re.escape(script_name) + r'\b', text):
+        if not may_run(match.start()):
+            continue
+        for name, key in re.findall(r"(\w+)=\$\{\{inputs\.(\w+)\}\}", match.group(1)):
+            declared = re.search(r'"%s": Input\(type="(\w+)"' % re.escape(key), text)
+            if declared:
+                found[name] = declared.group(1)
 
 
 def _may_run(launcher: Path, text: str, at: int, script: Path) -> bool:
