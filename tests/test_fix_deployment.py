@@ -206,7 +206,7 @@ def test_aks_with_a_fixed_replica_count(tmp_path: Path) -> None:
 
 
 def test_a_legacy_inference_config_gets_an_environment_with_a_todo(tmp_path: Path) -> None:
-    script = project(tmp_path, HEADER.replace(
+    script = project(tmp_path, HEADER.replace('env = Environment.get(ws, "AzureML-sklearn-1.0")\n', "").replace(
         'inference_config = InferenceConfig(entry_script="score.py", source_directory="./src", environment=env)',
         'inference_config = InferenceConfig(runtime="python", entry_script="src/score.py", conda_file="env.yml")')
         + 'service = Model.deploy(ws, "churn-svc", [model], inference_config, AciWebservice.deploy_configuration())\n')
@@ -420,6 +420,9 @@ def test_a_deploy_that_v1_refused_over_an_existing_service_says_so(tmp_path: Pat
     ("service = Webservice(workspace=ws, name=args.service)\n", True),  # any name: it may be this one
     ('name = "churn-svc"\nservice = Webservice(name=name, workspace=ws)\n', True),  # name= first (audit 48)
     ('service = ws.webservices["other-svc"]\n', False),
+    # a listing, filtered by name (audit 57): it would list v1 services only
+    ('service = [s for s in Webservice.list(ws) if s.name == "churn-svc"][0]\n', True),
+    ('service = [s for s in AciWebservice.list(ws) if s.name == "churn-svc"][0]\n', True),
 ])
 def test_a_deploy_another_file_looks_up_with_v1_stays(tmp_path: Path, reader: str, held: bool) -> None:
     """A file beside the deploy reads the service with v1 (audit 44): v1 lists v1 services only, so
@@ -457,7 +460,7 @@ def test_an_environment_bound_again_before_the_deploy_keeps_the_deploy(tmp_path:
         script = project(tmp_path, body)
         (tmp_path / "registry.py").write_text(REGISTRY)
         report = fix(script)
-        assert "AML071 left: `env` is bound again (line 10), between the InferenceConfig and the deploy" in report, report
+        assert "AML071 left: `env` is bound again (line 9), between the InferenceConfig and the deploy" in report, report
         assert "Model.deploy(" in script.read_text()
     else:
         _, report, records = _deploy(tmp_path, body[len(HEADER):])
@@ -500,3 +503,19 @@ def test_a_conda_environment_without_the_inference_server_gets_a_todo(tmp_path: 
     migrated = script.read_text()
     assert ("lists neither azureml-inference-server-http nor an unpinned azureml-defaults" in migrated) is said, migrated
     assert migrated.count("# TODO(azureml-v2): AML071 ") == 1
+
+
+def test_a_deploy_its_own_program_lists_the_services_of_stays(tmp_path: Path) -> None:
+    """Audit 57: after the deploy, the program deletes every service ``Webservice.list(ws)`` gives:
+    v1 lists v1 services only, so the v2 endpoint would never be deleted (and would keep billing)."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        from azureml.core.webservice import Webservice
+        aci_config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1)
+        service = Model.deploy(ws, "churn-svc", [model], inference_config, aci_config, overwrite=True)
+        service.wait_for_deployment(show_output=True)
+        for old in Webservice.list(ws):
+            old.delete()
+        """))
+    report = fix(script)
+    assert "AML071 left: line" in report and "(`Webservice.list(ws)`) looks the service up with v1" in report, report
+    assert "Model.deploy(" in script.read_text()

@@ -133,6 +133,19 @@ submit(curated)
     assert text.count("# TODO(azureml-v2): AML021 v1's curated environments are retired") == 1
 
 
+@pytest.mark.parametrize(("after", "moves"), [("print('it exists')\n", False), (SUBMIT.format("env") + "\n", True)])
+def test_a_fetched_environment_nothing_uses_keeps_its_lookup(tmp_path: Path, after: str, moves: bool) -> None:
+    """Audit 57: ``env = Environment.get(ws, "e", version="1")`` and nothing uses ``env``: v1's lookup
+    raised for a missing environment, which a reference string would not, so it stays; the job
+    that uses it (the look-alike) takes the reference, and the service checks it there."""
+    script = project(tmp_path, HEADER + 'env = Environment.get(workspace=ws, name="mlopsenv", version="1")\n' + after)
+    report = fix(script)
+    text = script.read_text()
+    assert ('"azureml:mlopsenv:1"' in text) is moves, report
+    if not moves:
+        assert "AML021 left: nothing uses the fetched environment, so its lookup only checked that it exists" in report
+
+
 def test_register_becomes_create_or_update(tmp_path: Path) -> None:
     script = project(tmp_path, """\
 from azureml.core import Environment, Workspace
@@ -202,9 +215,9 @@ env.docker.base_image = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-
 
 
 def test_a_fetched_environment_adds_no_client_beside_a_workspace_that_stays(tmp_path: Path) -> None:
-    """A registered environment becomes its reference string, which needs no MLClient: beside
-    a workspace that v1 code still uses, no client is made for it (and nothing else then
-    counts as using azure-ai-ml, so the SDK version print stays azureml-core's)."""
+    """A registered environment that nothing uses keeps its lookup (audit 57: v1 raised for a missing
+    one), and no MLClient is made for it beside a workspace that v1 code still uses (nothing else
+    then counts as using azure-ai-ml, so the SDK version print stays azureml-core's)."""
     script = project(tmp_path, """\
 import azureml.core
 from azureml.core import Environment, Workspace
@@ -216,7 +229,8 @@ print(Environment.list(workspace=ws))
 """)
     report = fix(script)
     text = script.read_text()
-    assert 'restored = "azureml:mlopsenv:1"' in text, report
+    assert 'restored = Environment.get(workspace=ws, name="mlopsenv", version="1")' in text, report
+    assert "AML021 left: nothing uses the fetched environment" in report, report
     assert "MLClient" not in text and "azureml.core.VERSION" in text, text
     assert fix(script).count("AML021 fixed") == 0 and script.read_text() == text
 

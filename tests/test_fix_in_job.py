@@ -1107,7 +1107,7 @@ def test_a_written_script_keeps_v1_logging_while_the_migrated_cell_asks_for_mlfl
     assert "run.log('accuracy', 0.9)" in cells[1] and "config = command(" in cells[2], report
     assert "# TODO(azureml-v2): AML002 train.py logs with MLflow once migrated" in cells[2]
     assert ("train.ipynb:cell 2:5:1: AML012 left: its launcher train.ipynb:cell 3:" in report
-            and "runs it in an environment this fix did not write" in report), report
+            and "runs it in an environment that may have no mlflow" in report), report
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
 
 
@@ -1348,8 +1348,8 @@ def test_a_launcher_that_copies_its_script_holds_it_while_its_environment_may_la
     assert todo in submit.read_text() and "config = command(" in submit.read_text(), submit.read_text()
     assert "run.log('accuracy', 0.9)" in script.read_text(), report
     line = next(n for n, text in enumerate(submit.read_text().splitlines(), 1) if todo in text)
-    assert (f"a_train.py:4:1: AML012 left: its launcher submit.py:{line} runs it in an environment this fix did not "
-            "write, which may have no mlflow (the TODO there): add mlflow and azureml-mlflow to that environment, "
+    assert (f"a_train.py:4:1: AML012 left: its launcher submit.py:{line} runs it in an environment that may have no "
+            "mlflow (the TODO there): add mlflow and azureml-mlflow to that environment, "
             "delete the TODO, and fix this script again") in report, report
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
     (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
@@ -2062,3 +2062,36 @@ def test_what_a_migration_cannot_see_at_fix_time_is_said(tmp_path: Path, body: s
     assert said in report, report
     text = script.read_text()
     assert "Run.get_context()" not in text and ("_log_v1_row(" in text or "_log_v1_value(" in text), text
+
+
+SCORING = """\
+import json
+import os
+import joblib
+from azureml.core import Model, Workspace
+
+ws = Workspace.from_config()
+
+
+def init():
+    global model, threshold
+    model = joblib.load(os.path.join(os.getenv("AZUREML_MODEL_DIR"), "model.pkl"))
+    threshold = float(Model(ws, "mymodel").tags["threshold"])
+
+
+def {run}(raw_data):
+    return [p > threshold for p in model.predict(json.loads(raw_data)["data"])]
+"""
+
+
+@pytest.mark.parametrize(("entry", "stays"), [("run", True), ("predict", False)])
+def test_a_scoring_script_no_launcher_names_keeps_its_v1_workspace(tmp_path: Path, entry: str, stays: bool) -> None:
+    """Audit 57: ``init()`` and ``run()`` make a scoring script, which runs in a deployment's container
+    whose environment was made for v1 (azureml-defaults brings no azure-ai-ml or azure-identity),
+    though no launcher of the project names it: its workspace stays v1.  A module without those entry
+    points (the look-alike) is a program of its own, whose workspace moves."""
+    script = _project_script(tmp_path, SCORING.format(run=entry))
+    report = fix(script)
+    said = "AML020 left: this script runs inside a job, whose environment need not install azure-ai-ml"
+    assert (said in report) is stays, report
+    assert "ws = Workspace.from_config()" in script.read_text()  # (the look-alike's for Model(ws, ...), which stays)

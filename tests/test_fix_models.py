@@ -550,3 +550,28 @@ def test_an_image_naming_only_a_file_name_holds_the_nearest_script_of_that_name(
     twin.write_text(SCORE)
     scripts[0].write_text(SCORE)
     assert "AML037 fixed" in fix(scripts[0])  # two as near: neither is the one
+
+
+REGISTERS = 'from azureml.core import Model, Workspace\n\nws = Workspace.from_config()\nModel.register(ws, "a.pkl", "mymodel")\n'
+
+
+@pytest.mark.parametrize(("folder", "reader", "held"), [
+    (".", 'model = Model.list(ws, name="mymodel")[0]\n', True),  # a listing reads any name (audit 57)
+    ("../deploy", 'model = Model(ws, "mymodel")\n', True),  # the next CI stage, in a sibling folder (audit 57)
+    ("../deploy", 'model = Model(ws, "another")\n', False),  # another model's name
+    ("../other", 'model = Model(path="b.pkl", name="mymodel")\n', False),  # v2's entity, which the fix writes, reads nothing
+])
+def test_a_registration_stays_while_a_v1_reader_may_read_it(tmp_path: Path, folder: str, reader: str, held: bool) -> None:
+    """v1 cannot use a model registered with v2: a reader of the project that may read it keeps the
+    registration v1, wherever it is when it names the model; a look-alike holds nothing."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "train").mkdir()
+    register = project(tmp_path / "train", REGISTERS)
+    reading = (tmp_path / "train" / folder).resolve()
+    reading.mkdir(exist_ok=True)
+    (reading / "read.py").write_text("from azureml.core import Model, Workspace\n\nws = Workspace.from_config()\n"
+                                     + reader + "print(model)\n")
+    report = fix(register)
+    assert ('Model.register(ws, "a.pkl", "mymodel")' in register.read_text()) is held, report
+    if held:
+        assert "AML070 left: " in report and "reads the model with v1" in report, report

@@ -138,7 +138,7 @@ def test_a_step_whose_entry_script_logs_asks_for_mlflow_in_its_registered_enviro
     assert migrated.count("# TODO(azureml-v2): AML052 batch_score.py logs with MLflow once migrated") == 1, migrated
     report = fix(tmp_path / "src" / "batch_score.py")
     assert "Run.get_context().log('rows', len(batch))" in (tmp_path / "src" / "batch_score.py").read_text(), report
-    assert "runs it in an environment this fix did not write" in report, report
+    assert "runs it in an environment that may have no mlflow" in report, report
 
 
 def test_a_config_without_source_directory_is_left_with_the_reason(tmp_path: Path) -> None:

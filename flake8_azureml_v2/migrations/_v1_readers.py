@@ -5,10 +5,11 @@ asset, and v1's ``Model.get_model_path`` downloads only models registered the v1
 way (an ``aml://asset/`` URL).  The reference says it of every v2 asset, so v1's
 ``Environment.get`` is not known to read an environment registered with v2 either.
 So a registration moves to v2 only when no v1 reader
-of the name stays: in the program itself, or in the files of its folder (the
+of the name stays: in the program itself, in the files of its folder (the
 scripts and notebooks that usually run next to it, such as a ParallelRunStep's
-entry script).  A reader whose name is not a literal (a variable, ``args.dataset_name``)
-may read any name.
+entry script), or, naming it, anywhere else in the project (a later CI stage's
+deploy).  A reader of its folder whose name is not a literal (a variable,
+``args.dataset_name``) or that lists them all (``Model.list(ws)``) may read any name.
 """
 
 from __future__ import annotations
@@ -35,18 +36,32 @@ _LOOKUPS = {
                "azureml.core.webservice.AksWebservice": _SERVICE}, "webservices"),
     ENVIRONMENT: ({"azureml.core.Environment.get": ["workspace", "name", "version", "label"]}, "environments"),
 }
-# In another file's text: a call naming the asset by a literal, or get_model_path with a computed name.
+# The workspace's listings of an asset kind: each may read any name (``[m for m in Model.list(ws) if ...]``).
+_LISTINGS = {
+    MODEL: ("azureml.core.Model.list",),
+    SERVICE: ("azureml.core.Webservice.list", "azureml.core.webservice.AciWebservice.list",
+              "azureml.core.webservice.AksWebservice.list", "azureml.core.webservice.LocalWebservice.list"),
+}
+# In another file's text: a call naming the asset by a literal, or get_model_path with a computed name
+# (``Model(...)`` with ``path=`` is v2's entity, which this fix writes, not a lookup: audit 57).
 _QUOTE = r"""\\?["']"""
 # Other files are read as this run leaves them (they are fixed first: runner.fixing_order),
 # so only v1's forms count there; ``ml_client.models.get(`` is v2's.
 _NOT_V2 = r"(?<!client)(?<!client_\d)"
-_TEXT = {
+_NAMING = {
     DATASET: r"(?:get_by_name\([^)]*|datasets(?:\[|\.get\()){q}{name}{q}",
-    MODEL: r"(?:Model\([^)]*|models\[|" + _NOT_V2 + r"\.models\.get\(|get_model_path\(\s*(?:model_name\s*=\s*)?)"
-           r"{q}{name}{q}|get_model_path\(\s*(?!(?:model_name\s*=\s*)?\\?[\"'])(?=[\w(\[])",  # (a computed name)
+    MODEL: r"(?:(?<!\w)Model\((?![^)]*\bpath\s*=)[^)]*|models\[|" + _NOT_V2 + r"\.models\.get\(|get_model_path\(\s*(?:model_name\s*=\s*)?)"
+           r"{q}{name}{q}",
     ENVIRONMENT: r"(?:Environment\.get\([^)]*|environments\[|" + _NOT_V2 + r"\.environments\.get\(){q}{name}{q}",
     SERVICE: r"(?:Webservice\([^)]*|webservices(?:\[|\.get\()){q}{name}{q}",
 }
+_TEXT = {
+    **_NAMING,
+    MODEL: _NAMING[MODEL] + r"|get_model_path\(\s*(?!(?:model_name\s*=\s*)?\\?[\"'])(?=[\w(\[])",  # (a computed name)
+}
+# A listing of the workspace's services (``Webservice.list(ws)``, then a filter by name or a delete of
+# each): it reads any name (audit 57).
+_LISTING = r"(?<!\w)(?:Aci|Aks|Local)?Webservice\.list\("
 # A lookup whose name is computed (``get_by_name(ws, args.dataset_name)``): it may read any name.
 _NOT_QUOTED = r"(?!\\?[\"'])[A-Za-z_][\w.]*(?![\w.])(?!\s*=)\)?"  # (a keyword's name is no value)
 # (and ``name=`` given by keyword anywhere in the call: ``Webservice(name=name, workspace=ws)``; a
@@ -56,11 +71,12 @@ _COMPUTED = {
     DATASET: r"get_by_name\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
              + r"|get_by_name\(" + _NAMED + r"|datasets(?:\[|\.get\()\s*" + _NOT_QUOTED,
     MODEL: r"(?<!\w)Model\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
-           + r"|(?<!\w)Model\((?=[^)]*\bworkspace\s*=)" + _NAMED + r"|models\[\s*" + _NOT_QUOTED,
+           + r"|(?<!\w)Model\((?=[^)]*\bworkspace\s*=)" + _NAMED + r"|models\[\s*" + _NOT_QUOTED
+           + r"|(?<!\w)Model\.list\(",
     ENVIRONMENT: r"Environment\.get\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
                  + r"|Environment\.get\(" + _NAMED + r"|environments\[\s*" + _NOT_QUOTED,
     SERVICE: r"Webservice\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
-             + r"|Webservice\(" + _NAMED + r"|webservices(?:\[|\.get\()\s*" + _NOT_QUOTED,
+             + r"|Webservice\(" + _NAMED + r"|webservices(?:\[|\.get\()\s*" + _NOT_QUOTED + "|" + _LISTING,
 }
 _MIGRATED_COMPUTED = {
     DATASET: r"|data\.get\(\s*(?:name\s*=\s*)?" + _NOT_QUOTED + r"|azureml:\{",
@@ -71,9 +87,11 @@ _MIGRATED_COMPUTED = {
 # Any lookup at all, for a name this fix cannot know.
 _ANY = {
     DATASET: r"get_by_name\(|\.datasets\b",
-    MODEL: r"Model\(\s*(?:workspace\s*=\s*)?[A-Za-z_]\w*\s*[,)]|models\[|" + _NOT_V2 + r"\.models\.get\(|get_model_path\(",
+    MODEL: r"Model\(\s*(?:workspace\s*=\s*)?[A-Za-z_]\w*\s*[,)]|models\[|" + _NOT_V2 + r"\.models\.get\(|get_model_path\("
+           r"|(?<!\w)Model\.list\(",
     ENVIRONMENT: r"Environment\.get\(|environments\[|" + _NOT_V2 + r"\.environments\.get\(",
-    SERVICE: r"Webservice\(\s*(?:workspace\s*=\s*)?[A-Za-z_]\w*\s*,|Webservice\([^)]*\bname\s*=|\.webservices\b",
+    SERVICE: r"Webservice\(\s*(?:workspace\s*=\s*)?[A-Za-z_]\w*\s*,|Webservice\([^)]*\bname\s*=|\.webservices\b|"
+             + _LISTING,
 }
 # The scripts a notebook writes are fixed after its cells, so they are read as on disk, and the
 # forms this tool migrates their readers to count too (``ml_client.data.get(name``, an
@@ -138,6 +156,8 @@ def lookups_in_program(kind: str, name: str | None, ctx: FixContext, any_case: b
         return key == name or (any_case and isinstance(key, str) and key.casefold() == name.casefold())  # type: ignore[union-attr]
 
     calls, collection = _LOOKUPS[kind]
+    for site in ctx.model.calls_to(*_LISTINGS.get(kind, ())):
+        yield site.node  # (a listing: it may read any name)
     for qualname, signature in calls.items():
         for site in ctx.model.calls_to(qualname):
             bound = bind_arguments(site.node, signature)
@@ -185,9 +205,21 @@ def _in_folder(kind: str, name: str | None, ctx: FixContext) -> str | None:
             spelt = f"(?i:{re.escape(name)})"  # in any letter case, as a reader that may read it
             v1 = _TEXT[kind].format(q=_QUOTE, name=spelt)
             migrated = _MIGRATED_TEXT[kind].format(q=_QUOTE, name=spelt)
+            naming = re.compile(_NAMING[kind].format(q=_QUOTE, name=spelt).encode())
             _FOUND[key] = (_first_match(_compiled(v1, migrated), neighbours, here)
-                           or _first_match(_compiled(_COMPUTED[kind], _MIGRATED_COMPUTED[kind]), neighbours, here))
+                           or _first_match(_compiled(_COMPUTED[kind], _MIGRATED_COMPUTED[kind]), neighbours, here)
+                           # a lookup of this very name anywhere else in the project: the next CI stage's
+                           # deploy in a sibling folder reads it too (audit 57)
+                           or _first_match((naming, naming), _elsewhere(here, settings, neighbours), here))
     return _FOUND[key]
+
+
+def _elsewhere(here: Path, settings: object, neighbours: list[Path]) -> list[Path]:
+    """The project's files outside the program's folder."""
+    root = project.root_for(here, settings)  # type: ignore[arg-type]
+    near = set(neighbours)
+    return [candidate for candidate in project.project_files(root, getattr(settings, "exclude", ()))[:MAX_FILES]
+            if candidate not in near and candidate != here]
 
 
 def _compiled(v1: str, migrated: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
@@ -233,9 +265,9 @@ def _first_match(patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]], paths: I
         found = v1.search(data) if path != here else _in_written_files(with_migrated, path, data)
         if found is not None:
             try:
-                shown = path.relative_to(here.parent)
-            except ValueError:
-                shown = path
+                shown = os.path.relpath(path, here.parent)
+            except ValueError:  # (another drive)
+                shown = str(path)
             return f"{shown} (`{found.group(0).decode('utf-8', 'replace').strip()}`)"
     return None
 

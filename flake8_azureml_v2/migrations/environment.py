@@ -380,6 +380,12 @@ def _registered(node: ast.expr, reference: str, todos: list[str], workspace: ast
     guarded = handlers.lookup_no_longer_fails(node, ctx) if binding is not None else None
     if guarded is not None:  # (used inline, it is resolved where it is used, in the same ``try``)
         return unit.refuse(guarded, RefusalKind.DATA_FLOW)
+    if binding is not None and not binding.uses and reference not in ctx.text and not ctx.is_imported_elsewhere(binding):
+        # (audit 57) v1's lookup raised for a missing environment or version; a string checks nothing.
+        # (Its uses may have moved already: the jobs an earlier pass migrated hold the reference.)
+        return unit.refuse("nothing uses the fetched environment, so its lookup only checked that it exists, "
+                           "which a reference string does not: use ml_client.environments.get() by hand",
+                           RefusalKind.DATA_FLOW)
     unit.consumes.append(workspace)  # type: ignore[arg-type]
     unit.uses_counterpart = unit.use_has_effect = False  # a reference string needs no client: a lookup goes
     for use in binding.uses if binding is not None else []:

@@ -274,7 +274,7 @@ def without_mlflow(ctx: FixContext) -> str | None:
     if launcher is None:
         return None
     return (f"its launcher {_where(ctx, launcher)}:{launcher.label or launcher.line} runs {_it(ctx, launcher)} in an "
-            "environment this fix did not write, which may have no mlflow (the TODO there)")
+            "environment that may have no mlflow (the TODO there)")
 
 
 def _where(ctx: FixContext, launcher: object) -> str:

@@ -113,9 +113,17 @@ def runs_in_a_job(ctx: FixContext) -> bool:
     a pass: every rewrite that asks would otherwise scan the program's findings again."""
     if "runs_in_a_job" not in ctx.cache:
         training = any(f.code == "AML010" for f in ctx.analysis.findings) or ENVIRONMENT_TODO in ctx.text
-        ctx.cache["runs_in_a_job"] = training and not in_notebook_cells(ctx) and (
+        ctx.cache["runs_in_a_job"] = (training or _scoring_entry(ctx)) and not in_notebook_cells(ctx) and (
             _submits(ctx) is None or launched_by_another_file(ctx))
     return bool(ctx.cache["runs_in_a_job"])
+
+
+def _scoring_entry(ctx: FixContext) -> bool:
+    """The module defines ``init()`` and ``run()``, a scoring script's entry points (audit 57): it
+    runs in a deployment's container, whose environment was made for v1 (azureml-defaults brings
+    no azure-ai-ml), whether or not a launcher of the project names it."""
+    names = {node.name for node in ctx.model.tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return {"init", "run"} <= names
 
 
 def launched_by_another_file(ctx: FixContext) -> bool:
