@@ -244,6 +244,7 @@ class ProjectIndex:
     def __init__(self, root: Path, surface: Surface, exclude: tuple[str, ...] = ()) -> None:
         self.root = root
         self.surface = surface
+        self.excluded = exclude
         self.exclude = files.gitignore_spec(exclude) if exclude else None
         self.mentions: dict[str, list[Path]] = {}
         self.parsed: dict[Path, list[tuple[str | None, str, ScriptReference]]] = {}
@@ -345,6 +346,17 @@ class ProjectIndex:
                         loose and _may_name(path, orchestrator.parent, folder, script, self.root)):
                     yield reference
 
+    def may_be_run_by(self, path: Path, orchestrator: Path) -> bool:
+        """Does a call in ``orchestrator`` name ``path``, or may it (the index's loose reading, and a
+        folder computed at run time that spells no name)?  Asked of one launcher's own calls only."""
+        path = Path(os.path.normpath(path))
+        for folder, script, _ in self._references(Path(os.path.normpath(orchestrator))):
+            if (_names(path, orchestrator.parent, folder, script, self.root)
+                    or _may_name(path, orchestrator.parent, folder, script, self.root)
+                    or (folder == UNKNOWN_FOLDER and _ends_with(path, list(Path(os.path.normpath(script)).parts)))):
+                return True
+        return False
+
     def references_from_any_folder(self, path: Path) -> Iterator[ScriptReference]:
         """The calls that name a script ending like ``path`` in a folder computed at run time that
         spells no name at all (``os.environ[...]``, ``args.folder``): it may be any folder of the
@@ -384,8 +396,9 @@ class ProjectIndex:
         folder known here)."""
         if name not in self._named:
             suffix = os.path.splitext(name)[1]
-            self._named[name] = [Path(os.path.normpath(found)) for found in files.walk(
-                self.root, (suffix,), self.exclude) if found.name == name] if suffix else []
+            every = project_files(self.root, self.excluded) if suffix in READERS else (
+                files.walk(self.root, (suffix,), self.exclude) if suffix else [])
+            self._named[name] = [Path(os.path.normpath(found)) for found in every if found.name == name]
         return self._named[name]
 
     def references_naming(self, path: Path) -> Iterator[ScriptReference]:

@@ -15,6 +15,7 @@ import os
 import re
 from pathlib import Path
 
+from ..engine import project
 from ..engine.fixing.rewrite import FixContext
 from ..engine.fixing.specs import Refused
 from ..rules.aml039_run_log_evaluation import METHODS as EVALUATION_METHODS
@@ -84,21 +85,27 @@ def _may_run(ctx: FixContext, script: str) -> list[Path]:
     """The project's files named like ``script`` that this launcher may run though none is where it
     names it: its folder is computed at run time (``os.environ[...]``), or is one this program is
     run from (above its own), as the project index reads it for the script's side too."""
-    from ..engine import project  # (the project's files: only a launcher whose script is not beside it asks)
-    from ..v1api import SURFACE
+    from ..v1api import SURFACE  # (v1api imports the migrations: read when a launcher asks)
 
     location = getattr(ctx.analysis.context, "path", None)
     settings = getattr(ctx.analysis.context, "settings", None)
     if location is None or settings is None or not getattr(settings, "project_index", False):
         return []
     here = Path(os.path.normpath(location))
-    try:
-        index = project.index_for(here, settings, SURFACE)
-        return [candidate for candidate in index.files_named(Path(script).name) if any(
-            Path(os.path.normpath(reference.orchestrator)) == here for reference in
-            (*index.references_to(candidate, loose=True), *index.references_from_any_folder(candidate)))]
-    except (OSError, ValueError):
-        return []
+    key = (here, script, tuple(getattr(settings, "exclude", ())))
+    if key not in _MAY_RUN:
+        try:
+            index = project.index_for(here, settings, SURFACE)
+            _MAY_RUN[key] = [candidate for candidate in index.files_named(Path(script).name)
+                             if index.may_be_run_by(candidate, here)]
+        except (OSError, ValueError):
+            _MAY_RUN[key] = []
+    return _MAY_RUN[key]
+
+
+# (launcher, script, excluded) -> the files it may run: every pass of every job of the launcher asks
+_MAY_RUN: dict[tuple[Path, str, tuple[str, ...]], list[Path]] = {}
+project.PROJECT_CACHES.append(_MAY_RUN)
 
 
 def needs_mlflow(script: str) -> str:

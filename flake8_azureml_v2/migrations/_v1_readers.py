@@ -208,9 +208,10 @@ def _in_folder(kind: str, name: str | None, ctx: FixContext) -> str | None:
             naming = re.compile(_NAMING[kind].format(q=_QUOTE, name=spelt).encode())
             _FOUND[key] = (_first_match(_compiled(v1, migrated), neighbours, here)
                            or _first_match(_compiled(_COMPUTED[kind], _MIGRATED_COMPUTED[kind]), neighbours, here)
-                           # a lookup of this very name anywhere else in the project: the next CI stage's
-                           # deploy in a sibling folder reads it too (audit 57)
-                           or _first_match((naming, naming), _elsewhere(here, settings, neighbours), here))
+                           # a lookup of this very name (as spelt) anywhere else in the project: the next
+                           # CI stage's deploy in a sibling folder reads it too (audit 57)
+                           or _first_match((naming, naming), _elsewhere(here, settings, neighbours), here,
+                                           name.encode("utf-8", "surrogateescape")))
     return _FOUND[key]
 
 
@@ -253,14 +254,17 @@ project.PROJECT_CACHES.append(_NEIGHBOURS)
 
 
 def _first_match(patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]], paths: Iterable[Path],
-                 here: Path) -> str | None:
+                 here: Path, needle: bytes | None = None) -> str | None:
     """The first reader in ``paths``: v1's forms in another file as this run leaves it, and
-    v1's or the migrated forms in the scripts the program's own notebook writes."""
+    v1's or the migrated forms in the scripts the program's own notebook writes.  ``needle``
+    (as spelt): text a match must hold, which a file without it is not searched for."""
     v1, with_migrated = patterns
     for path in paths:
         try:
             data = files.read_regular(path, limit=2_000_000) if path == here else files.read_as_fixed(path, limit=2_000_000)
         except (OSError, files.TooLarge):
+            continue
+        if needle is not None and needle not in data:
             continue
         found = v1.search(data) if path != here else _in_written_files(with_migrated, path, data)
         if found is not None:
