@@ -563,20 +563,27 @@ def _written_file(index: int, text: str) -> WrittenFile | None:
 def written_script(path: Path, folder: str | None, script: str) -> str | None:
     """The text a notebook writes to ``script`` (in ``folder``) with ``%%writefile`` cells, the
     appends included, or None: what the job that runs it will read, though no file holds it yet."""
+    text: str | None = None
+    for written in _cells_writing(path, folder, script) or []:
+        text = (text or "") + written.body if written.append else written.body
+    return text
+
+
+def _cells_writing(path: Path, folder: str | None, script: str) -> list[WrittenFile] | None:
+    """The ``%%writefile`` cells of the notebook that write the file a call runs as ``script`` (in
+    ``folder``), in order; None for a notebook that cannot be read."""
     try:
         notebook = read_notebook(files.read_regular(path, limit=20_000_000))
     except (OSError, files.TooLarge, NotebookError):
         return None
-    text: str | None = None
+    found = []
     for index, cell in enumerate(notebook.content.get("cells", [])):
         source = cell_text(cell) if isinstance(cell, dict) and cell.get("cell_type") == "code" else ""
-        if cell_kind(source).kind != "writefile":
-            continue
-        written = _written_file(index, source)
+        written = _written_file(index, source) if cell_kind(source).kind == "writefile" else None
         if written is not None and _may_run_it(written, expand(written.target, None), folder, script, None,
                                                path.parent):
-            text = (text or "") + written.body if written.append else written.body
-    return text
+            found.append(written)
+    return found
 
 
 def written_name(written: WrittenFile, target: str | None) -> str | None:
@@ -589,17 +596,8 @@ def written_name(written: WrittenFile, target: str | None) -> str | None:
 def written_script_named(path: Path, folder: str | None, script: str) -> bool:
     """Every ``%%writefile`` cell of the notebook that writes ``script`` spells its file name, so
     the fix of that cell can find the call that runs it (see :func:`written_settings`)."""
-    try:
-        notebook = read_notebook(files.read_regular(path, limit=20_000_000))
-    except (OSError, files.TooLarge, NotebookError):
-        return False
-    for index, cell in enumerate(notebook.content.get("cells", [])):
-        source = cell_text(cell) if isinstance(cell, dict) and cell.get("cell_type") == "code" else ""
-        written = _written_file(index, source) if cell_kind(source).kind == "writefile" else None
-        if written is not None and _may_run_it(written, expand(written.target, None), folder, script, None,
-                                               path.parent) and written_name(written, None) is None:
-            return False
-    return True
+    cells = _cells_writing(path, folder, script)
+    return cells is not None and all(written_name(written, None) is not None for written in cells)
 
 
 # --- training-script evidence for written files --------------------------------------------

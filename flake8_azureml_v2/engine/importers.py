@@ -113,7 +113,6 @@ class _Index:
             found.update(m.decode("utf-8", "replace").split(".")[0] for m in pattern.findall(data))
         return EVERYTHING if "*" in found else frozenset(found)
 
-
     def importing(self, path: Path) -> frozenset[Path]:
         """The files whose imports (or ``%run``) may name ``path``: its code runs where they run."""
         path = path.absolute()

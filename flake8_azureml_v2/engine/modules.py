@@ -58,20 +58,7 @@ class ProjectModules:
         return found
 
     def _find_candidates(self, module: str) -> list[Path]:
-        level = len(module) - len(module.lstrip("."))
-        parts = [p for p in module.lstrip(".").split(".") if p]
-        if level:
-            base = self.folder
-            for _ in range(level - 1):
-                base = base.parent
-            bases = [base]
-        else:
-            bases = [self.folder] + ([self.root] if self.root is not None and self.root != self.folder else [])
-        found = []
-        for base in bases:
-            target = base.joinpath(*parts) if parts else base
-            found.extend([target.with_suffix(".py") if parts else target / "__init__.py", target / "__init__.py"])
-        return found
+        return module_files(module, self.folder, self.root)
 
     def __call__(self, module: str, name: str) -> Value:
         for candidate in self._candidates(module):
@@ -83,6 +70,25 @@ class ProjectModules:
             binding = model.module_scope.names.get(name)
             return binding.value if binding is not None else None
         return None
+
+
+def module_files(module: str, folder: Path, root: Path | None) -> list[Path]:
+    """The files an ``import`` of ``module`` (``pkg.mod``, or ``.mod`` relative) in a program of
+    ``folder`` may load, in the order they are tried: beside the program, then from the project root."""
+    level = len(module) - len(module.lstrip("."))
+    parts = [p for p in module.lstrip(".").split(".") if p]
+    if level:
+        base = folder
+        for _ in range(level - 1):
+            base = base.parent
+        bases = [base]
+    else:
+        bases = [folder] + ([root] if root is not None and root != folder else [])
+    found = []
+    for base in bases:
+        target = base.joinpath(*parts) if parts else base
+        found.extend([target.with_suffix(".py") if parts else target / "__init__.py", target / "__init__.py"])
+    return found
 
 
 def forget() -> None:

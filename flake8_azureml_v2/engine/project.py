@@ -353,7 +353,7 @@ class ProjectIndex:
         for folder, script, _ in self._references(Path(os.path.normpath(orchestrator))):
             if (_names(path, orchestrator.parent, folder, script, self.root)
                     or _may_name(path, orchestrator.parent, folder, script, self.root)
-                    or (folder == UNKNOWN_FOLDER and _ends_with(path, list(Path(os.path.normpath(script)).parts)))):
+                    or _from_any_folder(path, folder, script)):
                 return True
         return False
 
@@ -365,7 +365,7 @@ class ProjectIndex:
         self._ready_for(path.name)
         for orchestrator in self.mentions.get(path.name, ()):
             for folder, script, reference in self._references(orchestrator):
-                if folder == UNKNOWN_FOLDER and _ends_with(path, list(Path(os.path.normpath(script)).parts)):
+                if _from_any_folder(path, folder, script):
                     yield reference
 
     def unplaced_references_to(self, path: Path) -> Iterator[ScriptReference]:
@@ -445,6 +445,12 @@ def _may_name(path: Path, here: Path, folder: str | None, script: str, root: Pat
         return above or (bool(named) and _ends_with(path, [named, *Path(script).parts]))
     bases = [here / script] if folder is None else [base / folder / script for base in launch_folders(here, root)]
     return above and not any(os.path.isfile(os.path.normpath(base)) for base in bases)
+
+
+def _from_any_folder(path: Path, folder: str | None, script: str) -> bool:
+    """``script=`` ends like ``path`` in a folder computed at run time that spells no name at all
+    (``os.environ[...]``, ``args.folder``): any folder of the project may be it."""
+    return folder == UNKNOWN_FOLDER and _ends_with(path, list(Path(os.path.normpath(script)).parts))
 
 
 def launch_folders(here: Path, root: Path) -> list[Path]:

@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from ..engine import project
+from ..engine import modules, project
 from ..engine.fixing.rewrite import FixContext
 from ..engine.fixing.specs import Refused
 from ..rules.aml039_run_log_evaluation import METHODS as EVALUATION_METHODS
@@ -47,11 +47,14 @@ def script_logs(ctx: FixContext, folder: str | None, script: str | None) -> bool
             text = commandline.script_text(ctx, None, script)
     except (Refused, commandline.Refused):
         return False
-    location = getattr(ctx.analysis.context, "path", None)
+    context = ctx.analysis.context
+    location, settings = getattr(context, "path", None), getattr(context, "settings", None)
+    root = project.root_for(Path(location), settings) if location is not None and settings is not None else None
     if text is not None:
         here = Path(location).parent / (folder or ".") / script if location is not None else None
-        return _logs(text) or (here is not None and here.is_file() and _module_logs(here, text))
-    return any(_logs(_read(path)) or _module_logs(path, _read(path)) for path in _may_run(ctx, script))
+        return _logs(text) or (here is not None and here.is_file() and _module_logs(here, text, root))
+    return any(_logs(found) or _module_logs(path, found, root) for path in _may_run(ctx, script)
+               for found in [_read(path)])
 
 
 def _logs(text: str) -> bool:
@@ -59,8 +62,8 @@ def _logs(text: str) -> bool:
     return moves or _SAYS_IT_LOGS.search(text) is not None
 
 
-def _module_logs(script: Path, text: str, depth: int = 2) -> bool:
-    """A module of the script's folder that it imports (or one that module imports) logs through
+def _module_logs(script: Path, text: str, root: Path | None, depth: int = 2) -> bool:
+    """A module of the project that the script imports (or one that module imports) logs through
     the v1 run: its code runs in the script's job, so the job needs mlflow once it moves."""
     if depth == 0 or "import" not in text:
         return False
@@ -68,16 +71,15 @@ def _module_logs(script: Path, text: str, depth: int = 2) -> bool:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
-    names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
-    names += [node.module for node in ast.walk(tree)
-              if isinstance(node, ast.ImportFrom) and node.module and node.level <= 1]
-    for name in dict.fromkeys(names):
-        folder = script.parent.joinpath(*name.split("."))
-        for module in (folder.with_suffix(".py"), folder / "__init__.py"):
-            if module != script and module.is_file():
-                found = _read(module)
-                if _logs(found) or _module_logs(module, found, depth - 1):
-                    return True
+    imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    imported += ["." * node.level + (node.module or "") for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    for name in dict.fromkeys(imported):
+        module = next((found for found in modules.module_files(name, script.parent, root)
+                       if found != script and found.is_file()), None)
+        if module is not None:
+            found_text = _read(module)
+            if _logs(found_text) or _module_logs(module, found_text, root, depth - 1):
+                return True
     return False
 
 

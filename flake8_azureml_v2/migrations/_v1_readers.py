@@ -61,7 +61,7 @@ _TEXT = {
 }
 # A listing of the workspace's services (``Webservice.list(ws)``, then a filter by name or a delete of
 # each): it reads any name (audit 57).
-_LISTING = r"(?<!\w)(?:Aci|Aks|Local)?Webservice\.list\("
+_SERVICE_LISTING = r"(?<!\w)(?:Aci|Aks|Local)?Webservice\.list\("
 # A lookup whose name is computed (``get_by_name(ws, args.dataset_name)``): it may read any name.
 _NOT_QUOTED = r"(?!\\?[\"'])[A-Za-z_][\w.]*(?![\w.])(?!\s*=)\)?"  # (a keyword's name is no value)
 # (and ``name=`` given by keyword anywhere in the call: ``Webservice(name=name, workspace=ws)``; a
@@ -76,7 +76,7 @@ _COMPUTED = {
     ENVIRONMENT: r"Environment\.get\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
                  + r"|Environment\.get\(" + _NAMED + r"|environments\[\s*" + _NOT_QUOTED,
     SERVICE: r"Webservice\(\s*(?:workspace\s*=\s*)?[\w.]+\s*,\s*(?:name\s*=\s*)?" + _NOT_QUOTED
-             + r"|Webservice\(" + _NAMED + r"|webservices(?:\[|\.get\()\s*" + _NOT_QUOTED + "|" + _LISTING,
+             + r"|Webservice\(" + _NAMED + r"|webservices(?:\[|\.get\()\s*" + _NOT_QUOTED + "|" + _SERVICE_LISTING,
 }
 _MIGRATED_COMPUTED = {
     DATASET: r"|data\.get\(\s*(?:name\s*=\s*)?" + _NOT_QUOTED + r"|azureml:\{",
@@ -91,7 +91,7 @@ _ANY = {
            r"|(?<!\w)Model\.list\(",
     ENVIRONMENT: r"Environment\.get\(|environments\[|" + _NOT_V2 + r"\.environments\.get\(",
     SERVICE: r"Webservice\(\s*(?:workspace\s*=\s*)?[A-Za-z_]\w*\s*,|Webservice\([^)]*\bname\s*=|\.webservices\b|"
-             + _LISTING,
+             + _SERVICE_LISTING,
 }
 # The scripts a notebook writes are fixed after its cells, so they are read as on disk, and the
 # forms this tool migrates their readers to count too (``ml_client.data.get(name``, an
@@ -205,7 +205,7 @@ def _in_folder(kind: str, name: str | None, ctx: FixContext) -> str | None:
             spelt = f"(?i:{re.escape(name)})"  # in any letter case, as a reader that may read it
             v1 = _TEXT[kind].format(q=_QUOTE, name=spelt)
             migrated = _MIGRATED_TEXT[kind].format(q=_QUOTE, name=spelt)
-            naming = re.compile(_NAMING[kind].format(q=_QUOTE, name=spelt).encode())
+            naming = re.compile(_NAMING[kind].format(q=_QUOTE, name=re.escape(name)).encode())  # (as spelt)
             _FOUND[key] = (_first_match(_compiled(v1, migrated), neighbours, here)
                            or _first_match(_compiled(_COMPUTED[kind], _MIGRATED_COMPUTED[kind]), neighbours, here)
                            # a lookup of this very name (as spelt) anywhere else in the project: the next

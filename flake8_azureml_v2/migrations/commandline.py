@@ -358,26 +358,19 @@ def _another_call(ctx: FixContext, notebook: Path, folder: str | None, script: s
     """A second call of this notebook, or a call of another file of the project, that runs the
     file the notebook writes to ``script`` (in ``folder``): either may keep it v1."""
     from ..engine import project
-    from ..v1api import SURFACE
 
     key = f"calls_of_written:{folder}:{script}"
     if key not in ctx.cache:
-        wanted = posixpath.normpath(posixpath.join((folder or ".").replace("\\", "/"), script.replace("\\", "/")))
+        wanted = _joined(folder, script)
         mine = [reference for named_folder, named_script, reference in project.script_references(ctx.model, notebook)
-                if posixpath.normpath(posixpath.join((named_folder or ".").replace("\\", "/"),
-                                                     named_script.replace("\\", "/"))) == wanted]
-        found = f"line {mine[1].line}" if len(mine) > 1 else None
-        settings = getattr(ctx.analysis.context, "settings", None)
-        if found is None and settings is not None and getattr(settings, "project_index", False):
-            try:
-                index = project.index_for(notebook, settings, SURFACE)
-                elsewhere = [r for r in index.references_to(Path(notebook.parent / wanted))
-                             if Path(r.orchestrator).resolve() != notebook.resolve()]
-            except (OSError, ValueError):
-                elsewhere = []
-            found = f"{elsewhere[0].orchestrator.name}:{elsewhere[0].line}" if elsewhere else None
-        ctx.cache[key] = found
+                if _joined(named_folder, named_script) == wanted]
+        ctx.cache[key] = f"line {mine[1].line}" if len(mine) > 1 else _another_launcher(ctx, notebook,
+                                                                                          notebook.parent / wanted)
     return ctx.cache[key]  # type: ignore[return-value]
+
+
+def _joined(folder: str | None, script: str) -> str:
+    return posixpath.normpath(posixpath.join((folder or ".").replace("\\", "/"), script.replace("\\", "/")))
 
 
 def _another_launcher(ctx: FixContext, here: Path, script: Path) -> str | None:

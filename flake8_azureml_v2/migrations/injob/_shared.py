@@ -218,24 +218,10 @@ def new_unit(ctx: FixContext, site: CallSite, code: str, description: str, mlflo
     bound = site.scope.lookup("mlflow")
     if mlflow and bound is not None and bound.value != Ref("mlflow"):
         unit.refuse("`mlflow` already names something else here")
-    elif mlflow and unit.refusal is None and on_databricks(ctx):
-        unit.refuse(ON_DATABRICKS, RefusalKind.IMPOSSIBLE)
     elif mlflow and unit.refusal is None:
-        held = held_by_launcher(ctx)
-        unseen = unseen_v1_launcher(ctx) if held is None else None
-        lacking = without_mlflow(ctx) if held is None and unseen is None else None
-        if held is not None and _NOT_MIGRATED_NOTE in held:
-            unit.refuse(f"{held}, in an environment without mlflow: add mlflow and azureml-mlflow there (or run "
-                        "the script with v2), then fix", RefusalKind.DATA_FLOW)
-        elif held is not None:
-            unit.refuse(f"{held} (whose environment may have no mlflow, and whose metrics a v1 HyperDrive or "
-                        "reader reads from the v1 run): migrate the launcher first", RefusalKind.DATA_FLOW)
-        elif unseen is not None:
-            unit.refuse(f"{unseen}: its environment may have no mlflow (and a v1 HyperDrive ranks the v1 run's "
-                        "metrics): migrate that launcher first", RefusalKind.DATA_FLOW)
-        elif lacking is not None:
-            unit.refuse(f"{lacking}: add mlflow and azureml-mlflow to that environment, delete the TODO, and fix "
-                        "this script again", RefusalKind.DATA_FLOW)
+        hold = logging_hold(ctx)
+        if hold is not None:
+            unit.refuse(*hold)
     return unit
 
 
@@ -292,12 +278,28 @@ def seen_from(other: Path, script: Path) -> str:
         return str(other)
 
 
-def logging_held_back(ctx: FixContext) -> bool:
-    """A launcher keeps this script's logging v1 (:func:`new_unit` refuses each of its calls): one that
-    still runs it with v1, one this fix cannot see, or a migrated one whose environment may lack mlflow;
-    or the script is a Databricks notebook."""
-    return (on_databricks(ctx) or held_by_launcher(ctx) is not None or unseen_v1_launcher(ctx) is not None
-            or without_mlflow(ctx) is not None)
+def logging_hold(ctx: FixContext) -> tuple[str, RefusalKind] | None:
+    """Why this script's logging stays v1 (:func:`new_unit` refuses each of its calls for it), or None:
+    it is a Databricks notebook, a launcher still runs it with v1 or is one this fix cannot see, or a
+    migrated launcher runs it in an environment that may lack mlflow."""
+    if on_databricks(ctx):
+        return ON_DATABRICKS, RefusalKind.IMPOSSIBLE
+    held = held_by_launcher(ctx)
+    if held is not None and _NOT_MIGRATED_NOTE in held:
+        return (f"{held}, in an environment without mlflow: add mlflow and azureml-mlflow there (or run the script "
+                "with v2), then fix", RefusalKind.DATA_FLOW)
+    if held is not None:
+        return (f"{held} (whose environment may have no mlflow, and whose metrics a v1 HyperDrive or reader reads "
+                "from the v1 run): migrate the launcher first", RefusalKind.DATA_FLOW)
+    unseen = unseen_v1_launcher(ctx)
+    if unseen is not None:
+        return (f"{unseen}: its environment may have no mlflow (and a v1 HyperDrive ranks the v1 run's metrics): "
+                "migrate that launcher first", RefusalKind.DATA_FLOW)
+    lacking = without_mlflow(ctx)
+    if lacking is not None:
+        return (f"{lacking}: add mlflow and azureml-mlflow to that environment, delete the TODO, and fix this "
+                "script again", RefusalKind.DATA_FLOW)
+    return None
 
 
 # A notebook exported from Databricks as source starts with this line.  A DatabricksStep runs it on

@@ -13,7 +13,7 @@ from ...engine.fixing import statements
 from ...engine.fixing.imports import import_handlers
 from ...engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ...engine.names import Ref
-from ._shared import MLFLOW, MLFLOW_USES, RUN_GET_CONTEXT, is_pure, logging_held_back, remove_statement, replace
+from ._shared import MLFLOW, MLFLOW_USES, RUN_GET_CONTEXT, is_pure, logging_hold, remove_statement, replace
 
 # mlflow.active_run() is None until the first MLflow call starts the job's run (from MLFLOW_RUN_ID),
 # so a read of run.id before any logging starts it as that first call would.
@@ -241,7 +241,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             unit.refuse(*kept)
         unit.binding = binding
         # once per script, kept on a later run; none while a launcher holds the logging back
-        todo = [] if ENVIRONMENT_TODO in ctx.text or not logs or logging_held_back(ctx) else [
+        todo = [] if ENVIRONMENT_TODO in ctx.text or not logs or logging_hold(ctx) is not None else [
             statements.insert_before(ctx.locator, statement, [ENVIRONMENT_TODO])]  # type: ignore[arg-type]
         unit.todos.extend([ENVIRONMENT_TODO] if todo else [])
         removal = Rewrite(unit.code, call, "")
