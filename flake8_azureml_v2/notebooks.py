@@ -136,7 +136,9 @@ def names_spelled(text: str) -> frozenset[str]:
 def names_read_by_magics(lines: list[str]) -> frozenset[str]:
     """The Python names that masked magic lines may read: what IPython expands in them
     (``!echo {ws.name}``, ``$path``) and the arguments of magics that take Python
-    (``%store ws``, ``%time run.wait_for_completion()``)."""
+    (``%store ws``, ``%time run.wait_for_completion()``); ``*`` (any name) for a file run
+    in the notebook's namespace (``%run -i``).  Help (``Workspace?``) only shows what a
+    name holds: after a migration it may say the name is gone, and that is all."""
     found: set[str] = set()
     for line in lines:
         stripped = line.strip()
@@ -148,6 +150,8 @@ def names_read_by_magics(lines: list[str]) -> frozenset[str]:
             magic, _, rest = stripped[1:].partition(" ")
             if magic in _PYTHON_MAGICS:
                 found.update(_IDENTIFIER.findall(rest))
+            elif magic == "run" and "-i" in rest.split():
+                found.add("*")  # the file runs in the notebook's namespace: it may read any name
     return frozenset(found)
 
 
@@ -647,16 +651,56 @@ def _names_it(written: WrittenFile, target: str | None, folder: str | None, scri
 
 
 def _may_run_it(written: WrittenFile, target: str | None, folder: str | None, script: str, model: Model | None,
-                where: Path) -> bool:
+                where: Path, written_here: frozenset[str] = frozenset()) -> bool:
     """A call runs the file the cell writes, or may: it names a script of that name where no such
     file is (the cells copy the written file there first, or make the folder at run time), as a
-    launcher beside a script does (:meth:`.engine.project.ProjectIndex.unplaced_references_to`)."""
+    launcher beside a script does (:meth:`.engine.project.ProjectIndex.unplaced_references_to`),
+    unless another cell writes the very file it names (``written_here``: the targets the cells write)."""
     if _names_it(written, target, folder, script, model):
         return True
     if target is None or os.path.basename(os.path.normpath(script)) != os.path.basename(os.path.normpath(target)):
         return False
     inside = "" if folder is None or folder.startswith(project.UNKNOWN_FOLDER) else folder
-    return not os.path.isfile(os.path.normpath(where / inside / script))
+    named = os.path.normpath(os.path.join(inside, script))
+    return named not in written_here and not os.path.isfile(os.path.normpath(where / named))
+
+
+def _targets(parts: Parts, model: Model, text: str) -> list[str | None]:
+    """Where each ``%%writefile`` cell writes, with its names as they stand when the cell runs
+    (``text``: the cells' code that ``model`` reads, as first taken apart or as fixed since)."""
+    locate = parts.program.locator(text)
+    return [expand(written.target, model, lambda line, cell=written.cell: locate(line).cell <= cell)
+            for written in parts.written]
+
+
+def _written_here(targets: list[str | None]) -> frozenset[str]:
+    return frozenset(os.path.normpath(target) for target in targets if target is not None)
+
+
+def calls_running_written(path: Path, model: Model, text: str, folder: str | None, script: str,
+                          line: int | None = None) -> list[int] | None:
+    """The lines of ``text`` (the cells' code, read by ``model``) holding the notebook's calls that may
+    run a file its cells write which the call naming ``script`` (in ``folder``) may run: the launchers
+    that file's own fix counts (:func:`written_settings`), that call among them.  The call at ``line``
+    names its folder as the index reads it (a name bound more than once, by its value there).  None
+    when the notebook cannot be read."""
+    try:
+        parts = take_apart(read_notebook(files.read_regular(path, limit=20_000_000)))
+    except (OSError, files.TooLarge, NotebookError):
+        return None
+    where = path.parent
+    targets = _targets(parts, model, text)
+    here = _written_here(targets)
+    calls = list(project.script_references(model, path))
+    folder, script = next(((named_folder, named_script) for named_folder, named_script, reference in calls
+                           if reference.line == line and os.path.basename(named_script) == os.path.basename(script)),
+                          (folder, script))
+    lines: set[int] = set()
+    for written, target in zip(parts.written, targets):
+        if _may_run_it(written, target, folder, script, model, where, here):
+            lines.update(reference.line for named_folder, named_script, reference in calls
+                         if _may_run_it(written, target, named_folder, named_script, model, where, here))
+    return sorted(lines)
 
 
 @dataclass(frozen=True)
@@ -702,12 +746,13 @@ def written_settings(written: WrittenFile, where: Path, path: Path | None, parts
     if model is not None:
         locate = parts.program.locator(parts.program.text)
         name = path.name if path is not None else "the notebook"
+        here = _written_here(_targets(parts, model, parts.program.text))
         naming = [reference for folder, script, reference in project.script_references(model, path or Path("-"))
-                  if _may_run_it(written, target, folder, script, model, where)]
+                  if _may_run_it(written, target, folder, script, model, where, here)]
         if naming:
             still = [] if launched is None or launched.model is None else [
                 reference for folder, script, reference in project.script_references(launched.model, path or Path("-"))
-                if _may_run_it(written, target, folder, script, model, where)]
+                if _may_run_it(written, target, folder, script, model, where, here)]
             return replace(settings, training_evidence=(
                 f"{name}:{locate(naming[0].line)} names it with {naming[0].parameter}="),
                 launchers=tuple(reference.launcher for reference in naming), named_in=path,

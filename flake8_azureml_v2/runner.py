@@ -387,7 +387,7 @@ def check_all(targets: list[Target], settings: Settings, selection: Selection, j
         yield from _check_all(targets, settings, selection, jobs, keep_data, assess, done)
         return
     global _ASSESSED
-    files.record_run([str(t.path) for t in targets if t.path is not None])  # what `fix` on them would fix
+    files.record_run([str(t.path) for t in targets if t.path is not None], selection)  # what `fix` on them would fix
     try:
         yield from _check_all(targets, settings, selection, jobs, keep_data, assess, done)
     finally:
@@ -557,7 +557,7 @@ def fix_all(targets: list[Target], settings: Settings, selection: Selection, fix
     the caller ``writes`` nothing (``--diff``, ``--check``), the later waves see the earlier
     results' fixed bytes all the same (``files.read_as_fixed``)."""
     starts = [] if late is None else [late] if isinstance(late, int) else list(late)
-    files.record_run([str(t.path) for t in targets if t.path is not None])
+    files.record_run([str(t.path) for t in targets if t.path is not None], selection)
     try:
         for result in _fix_all(targets, settings, selection, fixing, want_diff, jobs, starts):
             if result.new_data is not None and result.target.path is not None and result.data is not None:

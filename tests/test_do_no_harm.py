@@ -421,6 +421,36 @@ def test_imports_kept_on_purpose_stay_in_the_default_fix(tmp_path: Path) -> None
     _assert_no_new_problems(before, after)
 
 
+@pytest.mark.parametrize("reader", [
+    "print(eval('Workspace'))\n",  # a name read from a string
+    "exec(open('helper.py').read())\n",  # a file run in this module's namespace
+    "print(globals()['Workspace'])\n",
+    "print('{Workspace}'.format(**vars()))\n",
+    'def name():\n    """The class\'s name.\n\n    >>> Workspace.__name__\n    \'Workspace\'\n    """\n',  # a doctest
+])
+def test_an_import_read_where_pyflakes_does_not_look_stays_in_the_default_fix(tmp_path: Path, reader: str) -> None:
+    """eval, exec, globals(), locals() and vars() may read any name of the module from a string, and a
+    doctest runs in its namespace: an import they may read stays (audit 58x: NameError, KeyError or a
+    failing doctest after the default fix).  The same program without them loses the import."""
+    program = "from azureml.core import Workspace\n" + reader
+    root = _project(tmp_path, {"job.py": program, "plain.py": "from azureml.core import Workspace\nprint(1)\n"})
+    _, after, result = _fixed(root, "job.py")
+    assert after == program, result.stdout + result.stderr
+    assert "job.py:1:1: AML099 left: the unused import is not removed: `Workspace` must stay defined" in result.stdout
+    _, plain, _ = _fixed(root, "plain.py")
+    assert plain == "print(1)\n"
+
+
+def test_an_import_in_a_class_body_is_an_attribute_and_stays(tmp_path: Path) -> None:
+    """``class Config: from azureml.core import Workspace`` makes ``Config.Workspace``, which code
+    anywhere may read (audit 58x: the body became ``pass`` and the read an AttributeError)."""
+    program = "class Config:\n    from azureml.core import Workspace\n\n\nprint(Config.Workspace)\n"
+    root = _project(tmp_path, {"job.py": program})
+    _, after, result = _fixed(root, "job.py")
+    assert after == program
+    assert "job.py:2:5: AML099 left: it makes an attribute of the class" in result.stdout, result.stdout
+
+
 def test_a_file_that_began_with_code_still_does_and_names_its_lines_so(tmp_path: Path) -> None:
     """Removing a file's opening import takes the blank lines after it too; the findings left, and
     the lines their reasons name, are those of the fixed file (and, with --diff, of the file as read)."""

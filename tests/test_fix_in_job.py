@@ -552,6 +552,60 @@ def test_a_launcher_reading_back_what_mlflow_does_not_hold_keeps_the_job_v1(tmp_
     assert script.read_text() == body, report
 
 
+LOOKED_UP = ("from azureml.core import Experiment, Run, Workspace\nws = Workspace.from_config()\n"
+             "for listed in Experiment(ws, 'exp').get_runs():\n"
+             "    run = Run.get(ws, run_id=listed.id)\n    metrics = run.get_metrics()\n"
+             "    print(metrics['{key}'], metrics['accuracy'])\n")
+
+
+@pytest.mark.parametrize(("key", "what"), [
+    ("patients", "a list holding a string from the command-line option `patients` (its line 6)"),
+    ("confusion", "a table with `log_confusion_matrix` (its line 8)"),
+    ("loss", None),  # a float list: still among the metrics
+])
+def test_a_run_looked_up_by_id_keeps_its_reader_v1_when_a_script_logs_what_it_reads_as_a_non_float(
+        tmp_path: Path, key: str, what: str | None) -> None:
+    """The program names no job script: the run it reads comes from a listing, so any script of the
+    project may have logged it.  A literal key that one of them logs as something MLflow's metrics
+    do not hold keeps the reader v1 (audit 58w: ``log_list`` of a string option, then KeyError)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text(
+        "import argparse\nfrom azureml.core import Run\nparser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--patients', type=str)\nargs = parser.parse_args()\n"
+        "Run.get_context().log_list('patients', [args.patients])\nrun = Run.get_context()\n"
+        "run.log_confusion_matrix('confusion', {'schema_type': 'confusion_matrix'})\n"
+        "run.log_list('loss', [0.5, 0.25])\nrun.log('accuracy', 0.9)\n")
+    reader = LOOKED_UP.replace("{key}", key)
+    (tmp_path / "read.py").write_text(reader)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "read.py"], cwd=tmp_path).stdout
+    fixed = (tmp_path / "read.py").read_text()
+    if what is None:
+        assert "_v1_get_metrics(ml_client, " in fixed and f"metrics['{key}']" in fixed, report
+    else:
+        assert fixed == reader, report
+        assert f"(it reads '{key}', which train.py logs as {what}; MLflow's metrics hold floats only)" in report, report
+
+
+@pytest.mark.parametrize("call", ["run.log('patients', args.patients)", "run.log_list('patients', [args.patients])"])
+def test_a_value_a_reader_elsewhere_reads_by_key_stays_among_the_v1_metrics(tmp_path: Path, call: str) -> None:
+    """The other side of the looked-up run: a value of unknown kind becomes a tag when it is not a
+    number, and a file of the project that reads that key from a run's metrics (one it looks up by
+    id, naming no script) would lose it; so the call stays v1 (audit 58w)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    script = ("import argparse\nfrom azureml.core import Run\nparser = argparse.ArgumentParser()\n"
+              "parser.add_argument('--patients')\nargs = parser.parse_args()\nrun = Run.get_context()\n"
+              f"{call}\nrun.log('accuracy', 0.9)\n")
+    (tmp_path / "train.py").write_text(script)
+    (tmp_path / "read.py").write_text(LOOKED_UP.replace("{key}", "patients"))
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "train.py"], cwd=tmp_path).stdout
+    text = (tmp_path / "train.py").read_text()
+    assert call in text and "mlflow.log_metric('accuracy', 0.9)" in text, report
+    code = "AML013" if "log_list" in call else "AML012"
+    assert f"train.py:9:1: {code} left: read.py:5 reads the run's metrics (get_metrics()), where v1 kept this value; " \
+        "MLflow keeps it as a tag when it is not a number" in report, report  # (line 9 of the fixed file)
+
+
 @pytest.mark.parametrize(("option", "what"), [("'--data-version', action='store', type=int", "an int"),
                                                ("'--version-of-data', dest='data_version', type=str", "a string")])
 def test_an_option_declared_with_its_default_action_or_a_dest_is_read_for_its_kind(tmp_path: Path, option: str,
@@ -1158,6 +1212,43 @@ def test_a_tabular_input_waits_for_its_own_launcher_not_one_of_a_script_named_al
     assert "kept/src/train.py:4:6: AML033 left: " in report and "kept/src/train.py:4:6: AML033 fixed" not in report
 
 
+@pytest.mark.parametrize(("options", "script", "why"), [
+    (["--ignore", "AML033"], TABLE_READER, "its --select/--ignore leaves out AML033"),
+    (["--select", "AML001,AML002,AML020,AML021,AML022,AML040"], TABLE_READER,
+     "its --select/--ignore leaves out AML011, AML033, AML038"),
+    ([], TABLE_READER.replace("to_pandas_dataframe()\n", "to_pandas_dataframe()  # noqa: AML033\n"),
+     "a # noqa there keeps its read"),
+])
+def test_a_run_that_leaves_the_scripts_reads_v1_leaves_its_launcher_v1(tmp_path: Path, options: list[str],
+                                                                       script: str, why: str) -> None:
+    """The launcher's v2 job hands the data over as a path; only the script's own fix reads it so.
+    A selection without that fix, or a # noqa on the read, keeps the launcher v1 too (audit 58z:
+    ``--ignore AML033`` migrated the launcher alone, and its job read an empty run.input_datasets)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text(script)
+    launcher = TABLE_LAUNCHER.format(extra="")
+    (tmp_path / "launch.py").write_text(launcher)
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", *options, "."]
+    report = run(command, cwd=tmp_path).stdout
+    assert (tmp_path / "launch.py").read_text() == launcher, report
+    assert "run.input_datasets['training_data']" in (tmp_path / "src" / "train.py").read_text(), report
+    assert ("launch.py:6:7: AML002 left: train.py reads run.input_datasets, which a v2 job does not fill, and this "
+            f"run does not fix it ({why}): fix the script together with its launcher") in report, report
+
+
+def test_a_selection_of_one_import_code_removes_only_the_imports_reported_under_it(tmp_path: Path) -> None:
+    """A launcher's unused v1 import is AML099 (a training script's is AML010): ``fix --select AML010``
+    leaves it, as ``check --select AML010`` does not report it (audit 58z)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    launcher = "from azureml.core import Workspace\nfrom azureml.widgets import RunDetails\n\nprint(1)\n"
+    (tmp_path / "launch.py").write_text(launcher)
+    run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--select", "AML010", "."], cwd=tmp_path)
+    assert (tmp_path / "launch.py").read_text() == launcher
+    run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--select", "AML099", "."], cwd=tmp_path)
+    assert (tmp_path / "launch.py").read_text() == "print(1)\n"
+
+
 def test_a_tabular_input_a_v1_launcher_still_hands_over_stays_a_dataset(tmp_path: Path) -> None:
     """Another launcher still runs the script with v1, which hands the dataset over (not an MLTable
     folder): the read stays v1, and so does this launcher, whose v2 job would not fill
@@ -1175,6 +1266,39 @@ def test_a_tabular_input_a_v1_launcher_still_hands_over_stays_a_dataset(tmp_path
     assert ("launch_v2.py:6:7: AML002 left: train.py reads run.input_datasets, which a v2 job does not fill, and "
             "launch_v1.py:7 runs it too") in report, report
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout  # and a second run agrees
+
+
+@pytest.mark.parametrize("other", [
+    # a second call of the same file, which stays v1 (it reads the v1 environment)
+    "kept = ScriptRunConfig(source_directory='./src', script='train.py', compute_target='cpu',\n"
+    "                       arguments=['--data', ds.as_named_input('training_data')], environment=env)\n"
+    "print(kept.run_config.environment.python.conda_dependencies.serialize_to_string())\n"
+    "Experiment(ws, 'exp').submit(config=kept)\n",
+    # a v1 CLI command of the project's workflow that runs a train.py
+    None,
+])
+def test_a_launcher_whose_script_another_launcher_may_keep_v1_stays_with_it(tmp_path: Path, other: str | None) -> None:
+    """The script's own fix holds it v1 while any launcher it finds may still run it with v1; the
+    launcher that hands its data over as v2 does must then stay v1 too, wherever that other launcher
+    is: in the same file (audit 58w: the second call moved, and its job read an empty
+    run.input_datasets) or a v1 CLI command of the project (the launcher looked for calls only)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text(TABLE_READER)
+    launcher = TABLE_LAUNCHER.format(extra="") + (other or "")
+    (tmp_path / "launch.py").write_text(launcher)
+    if other is None:
+        (tmp_path / "ops").mkdir()
+        (tmp_path / "ops" / "train.sh").write_text("cd src\naz ml run submit-script -c remote -e exp train.py\n")
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    assert (tmp_path / "launch.py").read_text() == launcher, report
+    assert (tmp_path / "src" / "train.py").read_text() == TABLE_READER, report
+    said = ("another of this file's calls (9) runs it too" if other is not None
+            else "train.sh:2 runs it too")
+    assert f"launch.py:6:7: AML002 left: train.py reads run.input_datasets, which a v2 job does not fill, and {said}" \
+        in report, report
+    assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
 
 
 def test_a_script_whose_logging_a_v1_launcher_holds_gets_no_mlflow_todo(tmp_path: Path) -> None:
@@ -2038,10 +2162,43 @@ def test_a_written_script_that_reads_its_inputs_moves_with_its_call(tmp_path: Pa
     cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
     if expected is None:
         assert read in cells[0] and "ScriptRunConfig(" in cells[1], report
-        assert "and line 8 runs it too: the cell moves only once no call keeps it v1" in report, report
+        assert ("and another call of this notebook (cell 2:8) runs it too: the cell moves only once no call keeps it v1"
+                in report), report
         return
     assert expected.replace("'", '"') in cells[0] and "run.input_datasets" not in cells[0], report
     assert "command(" in cells[1] and "export " in cells[1], report
+    assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
+def test_written_scripts_of_one_name_in_two_folders_move_each_with_its_own_call(tmp_path: Path) -> None:
+    """The DP-100 compute lab writes ``$experiment_folder/train.py`` twice, the folder bound again in
+    between, and runs each with its own call; the first call stays v1 (it reads the v1 environment).
+    The second call and the file it runs move together, the first pair stays v1 (audit 58y: the
+    second file was held for the first call, which does not run it, while its call moved, and
+    its v2 job read an empty run.input_datasets)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    reader = ("%%writefile $experiment_folder/train.py\nfrom azureml.core import Run\nrun = Run.get_context()\n"
+              "df = run.input_datasets['training_data'].to_pandas_dataframe()\nrun.log('rows', len(df))\n")
+    launch = ("cfg = ScriptRunConfig(source_directory=experiment_folder, script='train.py', compute_target='cpu',\n"
+              "                      arguments=['--data', ds.as_named_input('training_data')], environment=env)\n"
+              "run = Experiment(ws, 'exp').submit(cfg)\nrun.wait_for_completion()\n")
+    notebook = write_notebook(tmp_path / "compute.ipynb", [
+        "import os\nfrom azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n"
+        "ws = Workspace.from_config()\nds = ws.datasets.get('diabetes')\n",
+        "experiment_folder = 'logistic'\nos.makedirs(experiment_folder, exist_ok=True)\n",
+        reader,
+        "env = Environment.get(ws, 'aml-env')\nprint(env.python.conda_dependencies.serialize_to_string())\n" + launch,
+        "experiment_folder = 'tree'\nos.makedirs(experiment_folder, exist_ok=True)\n",
+        reader,
+        "env = Environment.get(ws, 'aml-env')\n" + launch,
+    ])
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
+    assert cells[2] == reader and "ScriptRunConfig(" in cells[3], report
+    assert "run.input_datasets" not in cells[5] and 'mltable.load(os.environ["training_data"])' in cells[5], report
+    assert "command(" in cells[6] and "export training_data=${{inputs.training_data}}" in cells[6], report
+    assert "compute.ipynb:cell 3:4:6: AML033 left: its launcher compute.ipynb:cell 4:" in report, report
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
 
 

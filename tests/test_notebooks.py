@@ -276,6 +276,31 @@ def test_names_that_magics_read() -> None:
     assert names_read_by_magics(["!echo {ws.name} $path", "%store run", "%time job.wait()"]) == {
         "ws", "name", "path", "run", "job", "wait"}
     assert names_read_by_magics(["%pip install azureml-core", "!ls -la", "%matplotlib inline"]) == frozenset()
+    assert names_read_by_magics(["Datastore?", "ws.get_details??", "%run helper.py"]) == frozenset()
+    assert names_read_by_magics(["%run -i helper.py"]) == {"*"}  # the file may read any name of the notebook
+
+
+@pytest.mark.parametrize(("cells", "why"), [
+    # a cell the tool cannot parse (IPython strips its indent) reads the name before its second import
+    (["from azureml.pipeline.core import PipelineParameter\n", "    epochs = PipelineParameter('epochs', 5)\n",
+      "from azureml.pipeline.core import PipelineParameter\nprint(PipelineParameter)\n"], None),
+    # a file run in the notebook's namespace reads it
+    (["from azureml.pipeline.core import PipelineParameter\n", "%run -i helper.py\n"], "must stay defined"),
+])
+def test_an_import_that_unseen_code_reads_stays_in_the_default_fix(tmp_path: Path, cells: list[str],
+                                                                    why: str | None) -> None:
+    """Audit 58x: the default fix removed the first import (a later cell imports the name again),
+    and the unparsed cell between them failed with NameError; a file run with %run -i reads them too."""
+    path = tmp_path / "nb.ipynb"
+    path.write_text(_notebook(cells))
+    (tmp_path / "helper.py").write_text("print(PipelineParameter)\n")
+    before = path.read_bytes()
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "nb.ipynb"], cwd=tmp_path)
+    assert path.read_bytes() == before, result.stdout + result.stderr
+    assert "nb.ipynb:cell 1:1:1: AML099 left: " in result.stdout, result.stdout
+    if why is not None:
+        assert f"nb.ipynb:cell 1:1:1: AML099 left: the unused import is not removed: `PipelineParameter` {why}" \
+            in result.stdout, result.stdout
 
 
 def test_a_variable_a_magic_reads_keeps_its_name_and_value(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -271,6 +271,7 @@ def forget_unwritten() -> None:
     _UNWRITTEN.clear()
     _ORIGINAL.clear()
     _IN_RUN.clear()
+    _SELECTED.clear()
 
 
 # The files this run fixes (or, checking, judges as a fix would): a rewrite that only holds
@@ -278,14 +279,26 @@ def forget_unwritten() -> None:
 _IN_RUN: set[str] = set()
 
 
-def record_run(paths: list[str]) -> None:
-    """This run fixes ``paths`` (until :func:`forget_unwritten`)."""
+def record_run(paths: list[str], selected: Callable[[str], bool] | None = None) -> None:
+    """This run fixes ``paths`` (until :func:`forget_unwritten`), and of the codes, those
+    ``selected`` says it fixes (every one without it)."""
     _IN_RUN.update(os.path.abspath(path) for path in paths)
+    if selected is not None:
+        _SELECTED.append(selected)
 
 
-def in_this_run(path: str | os.PathLike[str]) -> bool:
-    """Whether this run fixes ``path`` too."""
-    return os.path.abspath(path) in _IN_RUN
+def in_this_run(path: str | os.PathLike[str], codes: tuple[str, ...] = ()) -> bool:
+    """Whether this run fixes ``path`` too, and fixes each of ``codes`` there (a subset of codes
+    may leave the rewrite another file's rewrite needs undone)."""
+    return os.path.abspath(path) in _IN_RUN and fixes_codes(codes)
+
+
+def fixes_codes(codes: tuple[str, ...]) -> bool:
+    """Whether this run fixes every one of ``codes`` (its selection has them)."""
+    return all(selected(code) for selected in _SELECTED for code in codes)
+
+
+_SELECTED: list[Callable[[str], bool]] = []
 
 
 # What files this run writes held before it did: the project index reads the project as the

@@ -35,7 +35,11 @@ def non_float_read(call: ast.Call, ctx: FixContext) -> str | None:
     """Why ``call`` (a ``get_metrics()``) would not give its reader what v1 gave, as far as this
     program's job scripts show, or None: they log floats only, or every read of the result is a
     literal key none of them logs anything else under."""
-    logged = _non_floats(ctx, _launching_lines(call, ctx))
+    lines = _launching_lines(call, ctx)
+    logged = _non_floats(ctx, lines)
+    keys = _literal_keys(call, ctx)
+    if keys and not _names_its_script(ctx, lines):  # a run looked up by id: any script of the project may be its
+        logged = {**_logged_in_project(ctx, keys), **logged}
     if not logged:
         return None
     if _UNREAD in logged:
@@ -44,7 +48,6 @@ def non_float_read(call: ast.Call, ctx: FixContext) -> str | None:
     if _UNKNOWN in logged:
         script, what, line = logged[_UNKNOWN]
         return f"{script} logs {what} under a name not known here (its line {line}){_FLOATS_ONLY}"
-    keys = _literal_keys(call, ctx)
     if keys is None and _ANY_NAME in logged:
         script, what, line = logged[_ANY_NAME]
         return (f"{script} logs {what} under names not known here (its line {line}), and the result is read "
@@ -117,19 +120,29 @@ def _launching_lines(call: ast.Call, ctx: FixContext) -> frozenset[int]:
     return frozenset(lines)
 
 
+def _references(ctx: FixContext) -> list[tuple[str | None, str, project.ScriptReference]]:
+    """The scripts the program names, once a pass."""
+    if "script_references" not in ctx.cache:
+        here = Path(getattr(ctx.analysis.context, "path", None) or "-")
+        ctx.cache["script_references"] = list(project.script_references(ctx.model, here))
+    return ctx.cache["script_references"]  # type: ignore[return-value]
+
+
+def _names_its_script(ctx: FixContext, lines: frozenset[int]) -> bool:
+    """Does the program name the script of the read run (the run comes from one of its calls)?"""
+    return any(reference.line in lines for _, _, reference in _references(ctx))
+
+
 def _non_floats(ctx: FixContext, lines: frozenset[int]) -> dict[str | None, _Logged]:
     """The names the program's job scripts log a non-float under (None: one not known here), each
     with where and how the first such value is logged, once a pass: the scripts of the calls at
     ``lines`` where one of them names a script, else every script the program names."""
-    if "script_references" not in ctx.cache:
-        here = Path(getattr(ctx.analysis.context, "path", None) or "-")
-        ctx.cache["script_references"] = list(project.script_references(ctx.model, here))
-    references = ctx.cache["script_references"]
-    chosen = [entry for entry in references if entry[2].line in lines]  # type: ignore[union-attr]
+    references = _references(ctx)
+    chosen = [entry for entry in references if entry[2].line in lines]
     key = f"non_float_metrics:{sorted(entry[2].line for entry in chosen)}"
     if key not in ctx.cache:
         found: dict[str | None, _Logged] = {}
-        for folder, script, reference in chosen or references:  # type: ignore[union-attr]
+        for folder, script, reference in chosen or references:
             if reference.launcher is None or reference.launcher.startswith(_DEPLOYMENTS):
                 continue
             place = None if folder is None or folder.startswith(project.UNKNOWN_FOLDER) else folder
@@ -140,16 +153,51 @@ def _non_floats(ctx: FixContext, lines: frozenset[int]) -> dict[str | None, _Log
                 where = f"at {place}/{script}" if place else "beside this program"
                 found.setdefault(_UNREAD, _Logged(script, where, 0))
                 continue
-            for match in _TABLE_CALL.finditer(text):
-                line = text.count("\n", 0, match.start()) + 1
-                method = match.group(0)[1:].split("(")[0]
-                what = "an image" if method == "log_image" else "a table"
-                found.setdefault(match.group(2) if match.group(1) else _UNKNOWN,
-                                 _Logged(script, f"{what} with `{method}`", line))
-            for name, (kind, line) in _non_floats_logged(text).items():
+            for name, (kind, line) in _all_logged(text).items():
                 found.setdefault(name, _Logged(script, kind, line))
         ctx.cache[key] = found
     return ctx.cache[key]  # type: ignore[return-value]
+
+
+def _logged_in_project(ctx: FixContext, keys: set[str]) -> dict[str | None, _Logged]:
+    """Where a file of the project logs one of ``keys`` as something MLflow's metrics do not hold,
+    for a run this program looks up by id (audit 58w: a notebook read a string a script of its
+    project logged with ``log_list``, and the migrated read failed with KeyError)."""
+    location = getattr(ctx.analysis.context, "path", None)
+    settings = getattr(ctx.analysis.context, "settings", None)
+    if location is None or settings is None or not getattr(settings, "project_index", False):
+        return {}
+    key = f"non_floats_in_project:{sorted(keys)}"
+    if key not in ctx.cache:
+        found: dict[str | None, _Logged] = {}
+        here = Path(location)
+        for name in sorted(keys):
+            for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), name.encode()):
+                for text in project.program_texts(candidate, data) if candidate != here else ():
+                    logged = _all_logged(text)
+                    if name in logged:
+                        found.setdefault(name, _Logged(candidate.name, *logged[name]))
+        ctx.cache[key] = found
+    return ctx.cache[key]  # type: ignore[return-value]
+
+
+def _all_logged(text: str) -> dict[str | None, tuple[str, int]]:
+    """What a script logs that MLflow's metrics do not hold, by name: its tables first."""
+    found = _tables_logged(text)
+    for name, where in _non_floats_logged(text).items():
+        found.setdefault(name, where)
+    return found
+
+
+def _tables_logged(text: str) -> dict[str | None, tuple[str, int]]:
+    """The names a script logs a table, an image or an evaluation under, with what and where."""
+    found: dict[str | None, tuple[str, int]] = {}
+    for match in _TABLE_CALL.finditer(text):
+        method = match.group(0)[1:].split("(")[0]
+        what = "an image" if method == "log_image" else "a table"
+        found.setdefault(match.group(2) if match.group(1) else _UNKNOWN,
+                         (f"{what} with `{method}`", text.count("\n", 0, match.start()) + 1))
+    return found
 
 
 def _non_floats_logged(text: str) -> dict[str | None, tuple[str, int]]:
@@ -158,18 +206,24 @@ def _non_floats_logged(text: str) -> dict[str | None, tuple[str, int]]:
     parsed as one), each with the kind and line of the first: v1 returned a string among the metrics
     and an int as an int; MLflow's metrics hold neither (the script's own fix keeps a string v1
     while its metrics are read back)."""
-    tree = tree_if_mentioned(text, ".log(")
+    tree = tree_if_mentioned(text, ".log")
     if tree is None:
         return {}
     options = _option_kinds(tree)
     found: dict[str | None, tuple[str, int]] = {}
     for node in sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset)):
-        if not (isinstance(node.func, ast.Attribute) and node.func.attr == "log"):
+        if not (isinstance(node.func, ast.Attribute) and node.func.attr in ("log", "log_list")):
             continue
         values = dict(zip(("name", "value"), node.args))
         values.update({k.arg: k.value for k in node.keywords if k.arg in ("name", "value")})
         value, name = values.get("value"), values.get("name")
-        kind = _non_float_kind(value, options) if value is not None else None
+        if node.func.attr == "log_list":  # v1 kept the list; what MLflow cannot hold is its items'
+            kinds = [_non_float_kind(item, options) for item in value.elts] \
+                if isinstance(value, (ast.List, ast.Tuple)) else []
+            item_kind = next((found_kind for found_kind in kinds if found_kind is not None), None)
+            kind = f"a list holding {item_kind}" if item_kind is not None else None
+        else:
+            kind = _non_float_kind(value, options) if value is not None else None
         named = isinstance(name, ast.Constant) and isinstance(name.value, str)
         if kind is not None:
             found.setdefault(name.value if named else _UNKNOWN, (kind, node.lineno))  # type: ignore[union-attr]

@@ -27,7 +27,8 @@ from ..engine.fixing.symbols import symbol
 from ..engine.names import Instance
 from ..v1api import is_subtype
 from .. import notebooks
-from ..engine.findings import RefusalKind
+from ..engine.findings import RefusalKind, line_ref
+from ..engine.suppression import codes_on_line
 from . import data_inputs, data_outputs
 from .data_refs import Refused, Taken
 
@@ -310,9 +311,9 @@ def _reads_variable(script: str, name: str) -> bool:
                if "environ" in text or "getenv" in text or "input_datasets" in text)
 
 
-def script_text(ctx: FixContext, folder: str | None, script: str) -> str | None:
+def script_text(ctx: FixContext, folder: str | None, script: str, line: int | None = None) -> str | None:
     """The text of the script a job runs, when it is a file next to this program, or one
-    this program (a notebook) writes with ``%%writefile``."""
+    this program (a notebook) writes with ``%%writefile`` (``line``: the launching call's)."""
     location = getattr(ctx.analysis.context, "path", None)
     if location is None:
         return None
@@ -323,11 +324,12 @@ def script_text(ctx: FixContext, folder: str | None, script: str) -> str | None:
     except OSError:
         text = None
     if text is not None:
-        if _reads_input_datasets(text) and not files.in_this_run(path):
+        if _reads_input_datasets(text) and not (files.in_this_run(path, SCRIPT_READS) and not _kept_by_noqa(text)):
             raise Refused(f"{script} reads run.input_datasets, which a v2 job does not fill, and this run does not "
-                          "fix it: fix the script together with its launcher", RefusalKind.DATA_FLOW)
+                          f"fix it ({_not_fixed(path, text)}): fix the script together with its launcher",
+                          RefusalKind.DATA_FLOW)
         if _reads_input_datasets(text):
-            other = _another_launcher(ctx, Path(location), path)
+            other = _another_launcher(ctx, Path(location), path, line=line)
             if other is not None:
                 raise Refused(f"{script} reads run.input_datasets, which a v2 job does not fill, and {other} runs it "
                               "too: the script moves only once no launcher keeps it v1, so this launcher stays with "
@@ -341,11 +343,15 @@ def script_text(ctx: FixContext, folder: str | None, script: str) -> str | None:
         if text is not None and _reads_input_datasets(text):
             # the cell is fixed after the notebook's calls, in this run, and reads what the migrated call
             # exports (injob.input_datasets; _script_follows asks first); another call of it may keep it v1
+            if not files.fixes_codes(SCRIPT_READS) or _kept_by_noqa(text):
+                raise Refused(f"the {script} this notebook writes reads its data with run.input_datasets, which a v2 "
+                              f"job does not set, and this run does not fix that read ({_not_fixed(None, text)}): fix "
+                              "the cell together with this call", RefusalKind.DATA_FLOW)
             if not notebooks.written_script_named(Path(location), folder, script):
                 raise Refused(f"the {script} this notebook writes reads its data with run.input_datasets, which a "
                               "v2 job does not set, and its %%writefile names it in a way its own fix cannot follow: "
                               "migrate that cell's reads by hand first", RefusalKind.DATA_FLOW)
-            other = _another_call(ctx, Path(location), folder, script)
+            other = _another_call(ctx, Path(location), folder, script, line)
             if other is not None:
                 raise Refused(f"the {script} this notebook writes reads its data with run.input_datasets, which a "
                               f"v2 job does not set, and {other} runs it too: the cell moves only once no call keeps "
@@ -354,18 +360,39 @@ def script_text(ctx: FixContext, folder: str | None, script: str) -> str | None:
     return None
 
 
-def _another_call(ctx: FixContext, notebook: Path, folder: str | None, script: str) -> str | None:
-    """A second call of this notebook, or a call of another file of the project, that runs the
-    file the notebook writes to ``script`` (in ``folder``): either may keep it v1."""
-    from ..engine import project
+# The codes whose fixes move a script's ``run.input_datasets[n]`` reads to the path its migrated
+# launcher exports (the run, the read, a table read from it): a run without one leaves them v1.
+SCRIPT_READS = ("AML011", "AML033", "AML038")
 
-    key = f"calls_of_written:{folder}:{script}"
+
+def _kept_by_noqa(text: str) -> bool:
+    """A ``# noqa`` on a line of the script that reads its inputs keeps that read v1."""
+    return any(codes is not None and (not codes or codes & set(SCRIPT_READS))
+               for codes in map(codes_on_line, (line for line in text.splitlines() if "input_datasets" in line)))
+
+
+def _not_fixed(path: Path | None, text: str) -> str:
+    """Why this run leaves the script's reads v1."""
+    if path is not None and not files.in_this_run(path):
+        return "it is not among the files it fixes"
+    if _kept_by_noqa(text):
+        return "a # noqa there keeps its read"
+    return f"its --select/--ignore leaves out {', '.join(c for c in SCRIPT_READS if not files.fixes_codes((c,)))}"
+
+
+def _another_call(ctx: FixContext, notebook: Path, folder: str | None, script: str, line: int | None) -> str | None:
+    """A second call of this notebook that may run a file the notebook writes and this call may
+    run (as that file's own fix counts its launchers), or a launcher in another file of the project:
+    either may keep it v1."""
+    key = f"calls_of_written:{folder}:{script}:{line}"
     if key not in ctx.cache:
-        wanted = _joined(folder, script)
-        mine = [reference for named_folder, named_script, reference in project.script_references(ctx.model, notebook)
-                if _joined(named_folder, named_script) == wanted]
-        ctx.cache[key] = f"line {mine[1].line}" if len(mine) > 1 else _another_launcher(ctx, notebook,
-                                                                                          notebook.parent / wanted)
+        lines = notebooks.calls_running_written(notebook, ctx.model, ctx.text, folder, script, line)
+        if lines is None or len(lines) > 1:
+            others = [other for other in lines or () if other != line] or lines or ()
+            ctx.cache[key] = f"another call of this notebook ({', '.join(map(line_ref, others))})" if others else \
+                "another call of this notebook"
+        else:
+            ctx.cache[key] = _another_launcher(ctx, notebook, notebook.parent / _joined(folder, script), own_calls=False)
     return ctx.cache[key]  # type: ignore[return-value]
 
 
@@ -373,24 +400,18 @@ def _joined(folder: str | None, script: str) -> str:
     return posixpath.normpath(posixpath.join((folder or ".").replace("\\", "/"), script.replace("\\", "/")))
 
 
-def _another_launcher(ctx: FixContext, here: Path, script: Path) -> str | None:
-    """A launcher of ``script`` in another file of the project (a copy of this notebook too): one
-    that may keep the script v1, whatever this launcher does."""
-    from ..engine import project
-    from ..v1api import SURFACE
+def _another_launcher(ctx: FixContext, here: Path, script: Path, own_calls: bool = True,
+                      line: int | None = None) -> str | None:
+    """What besides this launcher may start ``script`` (see :func:`.injob.launchers.other_launcher`)."""
+    from .injob import launchers
 
     settings = getattr(ctx.analysis.context, "settings", None)
     if settings is None or not getattr(settings, "project_index", False):
         return None
     try:
-        references = list(project.index_for(script, settings, SURFACE).references_to(script))
+        return launchers.other_launcher(script, settings, here, own_calls, line)
     except (OSError, ValueError):
         return None
-    mine = Path(here).resolve()
-    for reference in references:
-        if Path(reference.orchestrator).resolve() != mine:
-            return f"{reference.orchestrator.name}:{reference.line}"
-    return None
 
 
 def _reads_input_datasets(text: str) -> bool:

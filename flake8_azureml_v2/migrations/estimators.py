@@ -126,7 +126,7 @@ def _translate(call: ast.Call, ctx: FixContext) -> tuple[commandline.CommandLine
                       "estimator_entry_script_arguments; move them there by hand", RefusalKind.DATA_FLOW)
     added = estimator_step.step_arguments(step, ctx)
     folder, script = known_str(ctx, values.get("source_directory")), known_str(ctx, values.get("entry_script"))
-    text = commandline.script_text(ctx, folder, script) if script is not None else None
+    text = commandline.script_text(ctx, folder, script, call.lineno) if script is not None else None
     line = commandline.translate(added.items, ctx, added.data, text, script)
     line.check_visible(ctx, call)
     return line, edits

@@ -218,7 +218,8 @@ def _command_line(call: ast.Call, ctx: FixContext) -> tuple[str, commandline.Com
         folder = bound.values.get("source_directory")
         try:
             found, edits = commandline.argument_items(items, ctx) if items is not None else ([], [])
-            text = commandline.script_text(ctx, known_str(ctx, folder) if folder is not None else None, script_name)
+            text = commandline.script_text(ctx, known_str(ctx, folder) if folder is not None else None, script_name,
+                                              call.lineno)
             line = commandline.translate(found, ctx, pipeline, script=text, script_name=script_name)
             line.check_visible(ctx, call)
         except commandline.Refused as reason:

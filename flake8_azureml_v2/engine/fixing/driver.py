@@ -16,6 +16,7 @@ import ast
 import os
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -266,7 +267,7 @@ class _Applier:
 
     def __init__(self, analysis: Analysis, ctx: FixContext, known: _Rules, surface: Surface, selected: Selector,
                  path: object, protected: Collection[str], before: verify.Snapshot | None = None,
-                 shared: dict[object, Any] | None = None) -> None:
+                 shared: dict[object, Any] | None = None, hidden: Collection[str] = ()) -> None:
         self.analysis = analysis
         self.shared = shared  # builds made for another mode's run of the same text (see fix_text)
         self.ctx = ctx
@@ -274,6 +275,7 @@ class _Applier:
         self.surface = surface
         self.selected = selected
         self.protected = protected
+        self.hidden = hidden
         self.is_init = path is not None and Path(str(path)).name == "__init__.py"
         if before is None or before.text != analysis.source.text:
             before = verify.Snapshot(analysis.source.text, analysis.model.tree)  # type: ignore[union-attr]
@@ -348,7 +350,7 @@ class _Applier:
         if layout:
             text = apply_edits(text, layout)
             maps.insert(0, OffsetMap(layout))
-        reason, checked = verify.judge(self.before, text, self.protected)
+        reason, checked = verify.judge(self.before, text, self.protected, self.hidden)
 
         def written(piece: str) -> str:
             try:
@@ -422,16 +424,24 @@ class _Applier:
         spacing = _spacing(self.analysis.source, text_a, text, rewritten, import_edits, imported, rewrites)
         return [*spacing, *moved]
 
+    @cached_property
+    def _removal_selected(self) -> bool:
+        """Does the selection fix the codes this file's unused imports are reported under (a
+        training script's AML010, another file's AML099)?  ``--select AML010`` leaves the other."""
+        removal = self.known.removal_codes
+        reported = {f.code for f in self.analysis.findings if f.code in removal}
+        return all(self.selected(code) for code in reported) if reported else any(map(self.selected, removal))
+
     def _may_remove(self, node: ast.stmt, staged: SourceText, tree: ast.Module) -> bool:
         """May the import clean-up remove (part of) this import of the staged text?"""
         if self.is_init or not self.imports_allowed:
             return False
-        removal = self.known.removal_codes
-        if not any(self.selected(code) for code in removal):
+        if not self._removal_selected:
             return False
         if imports.kept_on_purpose(node, staged, tree) is not None:
             return False
         codes = codes_on_line(staged.line(node.lineno))
+        removal = self.known.removal_codes
         return not (codes is not None and (not codes or any(c.startswith(tuple(codes)) or c in codes for c in removal)))
 
 
@@ -445,7 +455,7 @@ def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Sel
     permission = _permission(analysis.source, selected)
     plan = planner.decide(rewrites, ctx, permission, unsafe, known.safety_of)
     applier = _Applier(analysis, ctx, known, surface, selected, path, frozenset(protected) | frozenset(hidden), before,
-                       proposals)
+                       proposals, frozenset(hidden))
     clusters = _without_conflicts(plan, applier)
     if not clusters and not first:
         # nothing to rewrite, and the previous pass removed no import (which could leave

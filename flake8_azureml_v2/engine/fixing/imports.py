@@ -62,7 +62,10 @@ def import_handlers(node: ast.stmt, tree: ast.Module) -> tuple[ast.Try | None, l
 
 def kept_on_purpose(node: ast.stmt, source: SourceText, tree: ast.Module) -> str | None:
     """Why an import nothing reads is there anyway, or None: it tests that a package is installed
-    (the body of a ``try`` whose handler catches ImportError), or its ``# noqa: F401`` says so."""
+    (the body of a ``try`` whose handler catches ImportError), it binds an attribute of a class
+    (``Config.Workspace``, read from anywhere), or its ``# noqa: F401`` says so."""
+    if isinstance(parent_of(tree, node), ast.ClassDef):
+        return "it makes an attribute of the class, which code anywhere may read through the class"
     guard, handlers = import_handlers(node, tree)
     if guard is not None:
         names = {alias.asname or alias.name.split(".")[0] for alias in node.names}  # type: ignore[attr-defined]

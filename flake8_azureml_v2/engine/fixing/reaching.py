@@ -197,7 +197,7 @@ def unseen_uses(ctx: FixContext, binding: Binding) -> str:
         if function is not None and _declared(function, binding.name):
             return f"`{binding.name}` is declared global here: code this fix cannot follow may read it"
         return ""
-    if binding.scope.kind == "module" and binding.name in ctx.hidden:
+    if binding.scope.kind == "module" and (binding.name in ctx.hidden or "*" in ctx.hidden):
         return f"`{binding.name}` is read where this fix cannot see it (a line it does not parse)"
     if binding.scope.kind == "module" and binding.name in _globals_declared(ctx):
         return f"a function declares `{binding.name}` global: code this fix cannot follow may set it"

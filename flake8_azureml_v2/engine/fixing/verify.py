@@ -13,6 +13,7 @@ process on both texts and the two sets of problems are compared.
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from functools import cached_property
 
 from pyflakes import checker, messages
 
+from ..nodes import all_nodes
 from ..source import declared_encoding, deep_recursion
 from . import call_arity, call_order, statements
 
@@ -80,6 +82,28 @@ class Snapshot:
         return call_arity.mismatched_calls(self.tree)
 
     @cached_property
+    def dynamic_reads(self) -> frozenset[str]:
+        """Module-level names read where pyflakes does not look: ``*`` (any of them) when the module
+        calls ``eval``, ``exec``, ``globals()``, ``locals()`` or ``vars()``, which may read a name
+        from a string; the names a doctest in one of its strings uses (audit 58x)."""
+        found: set[str] = set()
+        for node in all_nodes(self.tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _DYNAMIC:
+                return frozenset({"*"})
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and ">>>" in node.value:
+                for line in node.value.splitlines():
+                    example = line.strip()
+                    if example.startswith((">>>", "...")):
+                        found.update(_IDENTIFIER.findall(example[3:]))
+        return frozenset(found)
+
+    @cached_property
+    def module_imports(self) -> Counter[str]:
+        """How many module-level imports bind each name."""
+        return Counter((a.asname or a.name.split(".")[0]) for node in _module_level(self.tree)
+                       if isinstance(node, (ast.Import, ast.ImportFrom)) for a in node.names if a.name != "*")
+
+    @cached_property
     def module_names(self) -> frozenset[str]:
         """Names bound at module level (what ``from module import name`` can reach)."""
         found: set[str] = set()
@@ -91,6 +115,10 @@ class Snapshot:
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 found.add(node.id)
         return frozenset(found)
+
+
+_DYNAMIC = frozenset({"eval", "exec", "globals", "locals", "vars"})
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
 def _module_level(tree: ast.Module) -> list[ast.AST]:
@@ -121,15 +149,17 @@ def snapshot(text: str) -> Snapshot | str:
     return Snapshot(text, tree)
 
 
-def harm(before: Snapshot, after_text: str, protected: Collection[str] = ()) -> str | None:
+def harm(before: Snapshot, after_text: str, protected: Collection[str] = (), hidden: Collection[str] = ()) -> str | None:
     """Why ``after_text`` is worse than ``before``, or None when it is not.
 
     ``protected`` names module-level bindings that other files import (or code the engine
-    does not see reads)."""
-    return judge(before, after_text, protected)[0]
+    does not see reads); ``hidden``, the names that unseen code reads, wherever it runs: every
+    import of one stays (the one left may bind it only after that code has run)."""
+    return judge(before, after_text, protected, hidden)[0]
 
 
-def judge(before: Snapshot, after_text: str, protected: Collection[str] = ()) -> tuple[str | None, Snapshot | None]:
+def judge(before: Snapshot, after_text: str, protected: Collection[str] = (),
+          hidden: Collection[str] = ()) -> tuple[str | None, Snapshot | None]:
     """``harm``, and the snapshot of ``after_text`` when it could be made (a later
     pass starts from it)."""
     if after_text == before.text:
@@ -137,21 +167,25 @@ def judge(before: Snapshot, after_text: str, protected: Collection[str] = ()) ->
     after = snapshot(after_text)
     if isinstance(after, str):
         return after, None
-    return _harm(before, after, protected), after
+    return _harm(before, after, protected, hidden), after
 
 
-def _harm(before: Snapshot, after: Snapshot, protected: Collection[str]) -> str | None:
+def _harm(before: Snapshot, after: Snapshot, protected: Collection[str], hidden: Collection[str] = ()) -> str | None:
     lost = before.comments - after.comments
     if lost:
         return f"it would drop the comment {next(iter(lost))!r}"
     if after.declared_encoding != before.declared_encoding:
         # a deletion at the top can bring a comment up to line 1 or 2, where Python reads it
         return f"it would change the encoding Python reads the file in ({after.declared_encoding or 'none declared'})"
-    guarded = before.module_names if "*" in protected else protected
+    dynamic = before.dynamic_reads
+    guarded = before.module_names if "*" in protected or "*" in dynamic else {*protected, *dynamic}
     gone = sorted(name for name in guarded if name in before.module_names and name not in after.module_names)
     if gone:
         return (f"`{gone[0]}` must stay defined: another module of the project imports it, or code this fix "
-                "cannot see reads it")
+                "cannot see reads it" + (" (eval, exec or a doctest)" if gone[0] in dynamic or "*" in dynamic else ""))
+    fewer = sorted(name for name in hidden if after.module_imports[name] < before.module_imports[name])
+    if fewer:  # (audit 58x: a notebook cell this fix cannot parse read it before its second import ran)
+        return f"code this fix cannot see reads `{fewer[0]}`, perhaps before the import of it that would be left"
     try:
         # pyflakes on the text as read only when the fixed text has a problem to compare
         added = after.problems - before.problems if after.problems else after.problems

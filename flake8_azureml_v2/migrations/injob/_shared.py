@@ -238,12 +238,14 @@ def unseen_v1_launcher(ctx: FixContext) -> str | None:
             f"{line_ref(reads[0].lineno)}, which only a v1 job fills)")
 
 
-def refuse_if_metrics_read(ctx: FixContext, unit: Rewrite, becomes: str) -> bool:
+def refuse_if_metrics_read(ctx: FixContext, unit: Rewrite, becomes: str, name: ast.expr | None = None) -> bool:
     """Refuse moving a value out of the run's metrics (``becomes``: what MLflow keeps it as) while
-    something reads them back: v1's ``run.get_metrics()`` returned it, MLflow's metrics do not."""
+    something reads them back: v1's ``run.get_metrics()`` returned it, MLflow's metrics do not.
+    ``name``: what it is logged under (a literal one is looked for in readers elsewhere too)."""
     from .metrics_readers import metrics_reader
 
-    reader = metrics_reader(ctx)
+    literal = name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else None
+    reader = metrics_reader(ctx, literal)
     if reader is None:
         return False
     unit.refuse(f"{reader} reads the run's metrics (get_metrics()), where v1 kept this value; MLflow keeps it as "

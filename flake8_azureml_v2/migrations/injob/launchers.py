@@ -131,6 +131,33 @@ def _find(path: Path, settings: object) -> project.ScriptReference | None:
     return _launching(path, settings) or _through_importers(path, settings, _launching)
 
 
+def other_launcher(path: Path, settings: object, here: Path, own_calls: bool = True, line: int | None = None) -> str | None:
+    """What besides the call being migrated in ``here`` may start the script ``path``, named for a
+    message, or None.  A launcher that needs its script migrated with it (one that hands its data
+    over as v2 does) asks this: the script's own fix holds it v1 while any launcher it finds does
+    (:func:`v1_launcher`), so this looks where that one looks, and counts what it finds whether or
+    not this run migrates it.  ``own_calls``: a second call of ``here`` counts too (a notebook's
+    own calls are its cells' business: they know which written file each one runs); ``line``, the
+    call being migrated, is not named as the other."""
+    mine = Path(os.path.abspath(here))
+    references = _references(path, settings)
+    own = [reference for reference in references if Path(os.path.abspath(reference.orchestrator)) == mine]
+    other = next((reference for reference in references if reference not in own), None)
+    if other is not None:
+        return _named(other)
+    if own_calls and len(own) > 1:
+        others = [reference for reference in own if reference.line != line] or own
+        return f"another of this file's calls ({', '.join(str(reference.label or reference.line) for reference in others)})"
+    found = (_cli_launcher(path, settings) or _spec_launcher(path, settings) or _unnamed_launcher(path, settings)
+             or _through_importers(path, settings, _launching))
+    return _named(found) if found is not None and Path(os.path.abspath(found.orchestrator)) != mine else None
+
+
+def _named(reference: project.ScriptReference) -> str:
+    where = f"{reference.orchestrator.name}:{reference.label or reference.line}"
+    return where if reference.via is None else f"{where} (it runs {reference.via.name}, which imports it)"
+
+
 def _through_importers(path: Path, settings: object, ask: Callable[[Path, object], project.ScriptReference | None],
                        depth: int = 2) -> project.ScriptReference | None:
     """A module's code runs in the jobs of the scripts that import it: ``ask`` of each of them (and

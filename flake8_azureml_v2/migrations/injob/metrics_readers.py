@@ -22,13 +22,18 @@ _READS_METRICS = "get_metrics("
 _NEWLINE = "\n"
 
 
-def metrics_reader(ctx: FixContext) -> str | None:
-    """Where this script's run metrics are read back: in the script itself, or in a file of the
-    project that names it (its launcher, as v1 or as an earlier run migrated it)."""
+def metrics_reader(ctx: FixContext, name: str | None = None) -> str | None:
+    """Where this script's run metrics are read back: in the script itself, in a file of the
+    project that names it (its launcher, as v1 or as an earlier run migrated it), or, for a value
+    logged under the literal ``name``, in one that reads that key (a run it looks up by id)."""
     read = ctx.text.find(_READS_METRICS)
     if read >= 0:
         return line_ref(ctx.text.count(_NEWLINE, 0, read) + 1)
-    return _in_the_writer(ctx) or about_this_script(ctx, "metrics_reader", _reading_metrics)
+    found = _in_the_writer(ctx) or about_this_script(ctx, "metrics_reader", _reading_metrics)
+    if found is None and name is not None:
+        found = about_this_script(ctx, f"metrics_reader:{name!r}",
+                                  lambda path, settings: _reading_key(path, settings, name))
+    return found
 
 
 def _in_the_writer(ctx: FixContext) -> str | None:
@@ -56,12 +61,23 @@ def _first_read(text: str) -> int | None:
 
 
 def _reading_metrics(path: Path, settings: object) -> str | None:
+    return _first_reader(path, settings, (path.name.encode(),))
+
+
+def _reading_key(path: Path, settings: object, name: str) -> str | None:
+    """A file of the project that reads run metrics and spells the key ``name`` quoted (audit 58w:
+    a notebook read back, by id, a run of a script it never names)."""
+    return _first_reader(path, settings, tuple(f"{quote}{name}{quote}".encode() for quote in ("'", '"', '\\"')))
+
+
+def _first_reader(path: Path, settings: object, needles: tuple[bytes, ...]) -> str | None:
+    """The first file of the project (not ``path``) that reads run metrics and holds one of ``needles``."""
     key = (project.root_for(path, settings), getattr(settings, "exclude", ()))  # type: ignore[arg-type]
     if key not in _READERS:  # the project's files that read run metrics, read once
         _READERS[key] = list(project.texts_mentioning(path, settings, (".py", ".ipynb"),  # type: ignore[arg-type]
                                                       _READS_METRICS.encode()))
     for candidate, data in _READERS[key]:
-        if candidate != path and path.name.encode() in data:
+        if candidate != path and any(needle in data for needle in needles):
             where = seen_from(candidate, path)
             if candidate.suffix != ".py":
                 return where

@@ -53,7 +53,7 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
             unit.refuse(f"a string may be logged under this name more than once ({repeats}): v1 kept every value, "
                         "an MLflow tag keeps only the last")
             return
-        if refuse_if_metrics_read(ctx, unit, "a tag"):
+        if refuse_if_metrics_read(ctx, unit, "a tag", name):
             return
         unit.description = "run.log() of a string -> mlflow.set_tag()"
         function = "mlflow.set_tag"
@@ -64,7 +64,7 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     elif kind in (NUMBER, BOOL):  # MLflow logs a bool as 1.0 or 0.0, a metric like v1's
         function = "mlflow.log_metric"
     else:
-        if refuse_if_metrics_read(ctx, unit, "a tag when it is not a number"):
+        if refuse_if_metrics_read(ctx, unit, "a tag when it is not a number", name):
             return
         if not use_log_helper(ctx, unit):
             return

@@ -17,6 +17,7 @@ from ._shared import (
     is_pure,
     new_unit,
     owns_its_lines,
+    refuse_if_metrics_read,
     refuse_rejected_name,
     replace,
     run_calls,
@@ -59,6 +60,8 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     todo = ""
     newline, indentation = ctx.locator.newline, ctx.locator.indentation(statement)
     if any(kind != NUMBER for kind in kinds):
+        if refuse_if_metrics_read(ctx, unit, "a tag when it is not a number", name):
+            return
         if not use_log_helper(ctx, unit):
             return
         function = LOG_HELPER
