@@ -3,9 +3,13 @@
 Usage::
 
     python benchmarks/corpus_migration.py [--corpus ../shared/corpus/dev] [--bin .venv/bin] [--json out.json]
+                                          [--per-repository]
 
 The folder is copied to a scratch git repository (so project-root detection
-lands there and nothing of the original is touched).  ``azureml-v2 check`` runs
+lands there and nothing of the original is touched); with ``--per-repository``,
+each of its top-level folders (one public repository each, in the corpus) is a
+git repository of its own, as its users run the tool: a launcher of one
+repository then never holds a script of another.  ``azureml-v2 check`` runs
 before and after ``azureml-v2 fix --unsafe-fixes``; the table gives, per code,
 the findings before, the findings after, and the share that is gone.  The
 reasons the fixer printed on its ``left`` lines are folded (names, numbers and
@@ -74,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reasons", default="AML001,AML002,AML003",
                         help="codes whose left reasons are counted (comma-separated; 'all' for every code)")
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--per-repository", action="store_true",
+                        help="make each top-level folder its own git repository (the project the tool reads)")
     args = parser.parse_args(argv)
     binary = (args.bin / "azureml-v2").resolve()
     corpus = args.corpus.resolve()
@@ -84,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(scratch) / "corpus"
         shutil.copytree(corpus, folder, symlinks=True)
         writable(folder)
-        subprocess.run(["git", "init", "-q"], cwd=folder, check=True)
+        for root in sorted(p for p in folder.iterdir() if p.is_dir()) if args.per_repository else [folder]:
+            subprocess.run(["git", "init", "-q"], cwd=root, check=True)
         before = Counter(str(f["code"]) for f in findings(binary, folder))
         fixed = run_fix(binary, folder)
         after = Counter(str(f["code"]) for f in findings(binary, folder))
