@@ -273,7 +273,7 @@ class CodeCells(Program):
         return self.joined.describe(message, self.text)
 
     def hidden_names(self) -> frozenset[str]:
-        return names_read_by_magics(self.joined.originals) | self.unseen
+        return names_read_by_magics(self.joined.originals) | self.unseen | names_in_ipython_calls(self.text)
 
 
 class WrittenCell(Program):

@@ -150,7 +150,8 @@ def names_read_by_magics(lines: list[str]) -> frozenset[str]:
             magic, _, rest = stripped[1:].partition(" ")
             if magic in _PYTHON_MAGICS:
                 found.update(_IDENTIFIER.findall(rest))
-            elif magic == "run" and "-i" in rest.split():
+            elif magic == "run" and any(flag.startswith("-") and not flag.startswith("--") and "i" in flag
+                                        for flag in rest.split()):
                 found.add("*")  # the file runs in the notebook's namespace: it may read any name
     return frozenset(found)
 
@@ -172,9 +173,11 @@ def names_in_ipython_calls(text: str) -> frozenset[str]:
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _IPYTHON_RUNNERS
                 and isinstance(node.func.value, ast.Call) and isinstance(node.func.value.func, ast.Name)
                 and node.func.value.func.id == "get_ipython"):
-            for argument in node.args:
-                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
-                    found.update(_IDENTIFIER.findall(argument.value))
+            texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            for argument in texts:
+                found.update(_IDENTIFIER.findall(argument))
+            if texts[:1] == ["run"] and names_read_by_magics([f"%run {' '.join(texts[1:])}"]):
+                found.add("*")  # run_line_magic("run", "-i helper.py"): %run -i, as a line magic
     return frozenset(found)
 
 

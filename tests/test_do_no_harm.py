@@ -427,6 +427,11 @@ def test_imports_kept_on_purpose_stay_in_the_default_fix(tmp_path: Path) -> None
     "print(globals()['Workspace'])\n",
     "print('{Workspace}'.format(**vars()))\n",
     'def name():\n    """The class\'s name.\n\n    >>> Workspace.__name__\n    \'Workspace\'\n    """\n',  # a doctest
+    "evaluate = eval\nprint(evaluate('Workspace'))\n",  # eval under another name
+    "import builtins\nprint(builtins.eval('Workspace'))\n",
+    "import sys\nprint(getattr(sys.modules[__name__], 'Workspace'))\n",
+    "import inspect\nprint(inspect.currentframe().f_globals['Workspace'])\n",
+    "print(__import__('__main__').Workspace)\n",
 ])
 def test_an_import_read_where_pyflakes_does_not_look_stays_in_the_default_fix(tmp_path: Path, reader: str) -> None:
     """eval, exec, globals(), locals() and vars() may read any name of the module from a string, and a
@@ -441,14 +446,35 @@ def test_an_import_read_where_pyflakes_does_not_look_stays_in_the_default_fix(tm
     assert plain == "print(1)\n"
 
 
-def test_an_import_in_a_class_body_is_an_attribute_and_stays(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("program", "why"), [
+    ("class Config:\n    from azureml.core import Workspace\n\n\nprint(Config.Workspace)\n",
+     "job.py:2:5: AML099 left: it makes an attribute of the class"),
+    ("class Config:\n    if True:\n        from azureml.core import Workspace\n\n\nprint(Config.Workspace)\n",
+     "job.py:3:9: AML099 left: it makes an attribute of the class"),
+    ("def describe():\n    from azureml.core import Workspace\n    return locals()\n\n\nprint(describe())\n",
+     "job.py:2:5: AML099 left: its function reads its own names with locals() or vars()"),
+])
+def test_an_import_an_attribute_or_locals_reads_stays(tmp_path: Path, program: str, why: str) -> None:
     """``class Config: from azureml.core import Workspace`` makes ``Config.Workspace``, which code
-    anywhere may read (audit 58x: the body became ``pass`` and the read an AttributeError)."""
-    program = "class Config:\n    from azureml.core import Workspace\n\n\nprint(Config.Workspace)\n"
+    anywhere may read, inside an ``if`` too; a function's ``locals()`` reads its imports (audits
+    58x and 58b: the body became ``pass`` and the read an AttributeError)."""
     root = _project(tmp_path, {"job.py": program})
     _, after, result = _fixed(root, "job.py")
     assert after == program
-    assert "job.py:2:5: AML099 left: it makes an attribute of the class" in result.stdout, result.stdout
+    assert why in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("reader", ["print(vars(args))\n", "def f(a):\n    return locals()\n\n\nprint(f(1))\n"])
+def test_vars_of_an_object_or_a_functions_locals_read_no_module_name(tmp_path: Path, reader: str) -> None:
+    """``vars(args)`` is the object's attributes and a function's ``locals()`` its own names: the
+    script's migration goes ahead (audit 58b: stop 50's first version refused it all)."""
+    program = ("import argparse\nfrom azureml.core import Run\nargs = argparse.ArgumentParser().parse_args()\n"
+               "run = Run.get_context()\nrun.log('accuracy', 0.9)\n" + reader)
+    root = _project(tmp_path, {"train.py": program})
+    result = subprocess.run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "train.py"],
+                            cwd=root, capture_output=True, text=True)
+    after = (root / "train.py").read_text()
+    assert "mlflow.log_metric('accuracy', 0.9)" in after and "Run" not in after, result.stdout
 
 
 def test_a_file_that_began_with_code_still_does_and_names_its_lines_so(tmp_path: Path) -> None:

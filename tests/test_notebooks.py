@@ -278,6 +278,7 @@ def test_names_that_magics_read() -> None:
     assert names_read_by_magics(["%pip install azureml-core", "!ls -la", "%matplotlib inline"]) == frozenset()
     assert names_read_by_magics(["Datastore?", "ws.get_details??", "%run helper.py"]) == frozenset()
     assert names_read_by_magics(["%run -i helper.py"]) == {"*"}  # the file may read any name of the notebook
+    assert names_read_by_magics(["%run -ie helper.py"]) == {"*"} and names_read_by_magics(["%run -e x.py"]) == frozenset()
 
 
 @pytest.mark.parametrize(("cells", "why"), [
@@ -286,6 +287,9 @@ def test_names_that_magics_read() -> None:
       "from azureml.pipeline.core import PipelineParameter\nprint(PipelineParameter)\n"], None),
     # a file run in the notebook's namespace reads it
     (["from azureml.pipeline.core import PipelineParameter\n", "%run -i helper.py\n"], "must stay defined"),
+    (["from azureml.pipeline.core import PipelineParameter\n", "%run -ie helper.py\n"], "must stay defined"),
+    (["from azureml.pipeline.core import PipelineParameter\n",
+      "get_ipython().run_line_magic('run', '-i helper.py')\n"], "must stay defined"),
 ])
 def test_an_import_that_unseen_code_reads_stays_in_the_default_fix(tmp_path: Path, cells: list[str],
                                                                     why: str | None) -> None:

@@ -101,8 +101,26 @@ def script_references(model: Model, orchestrator: Path) -> Iterable[tuple[str | 
         if folder_value is None and (node is not None or spread):
             # a folder is given, but not as a value known here: keep the last name it spells, if any
             folder_value = UNKNOWN_FOLDER + _last_literal(_assigned_value(node, call))
-        yield folder_value, script.value, ScriptReference(orchestrator, call.node.lineno, script_name,
+        elif folder_value is not None:
+            folder_value = _slashed(folder_value)
+        yield folder_value, _slashed(script.value), ScriptReference(orchestrator, call.node.lineno, script_name,
                                                           launcher=callee.qualname)
+
+
+def calls_naming(model: Model, orchestrator: Path, path: Path, root: Path) -> list[ScriptReference]:
+    """The calls of ``model`` (the code of ``orchestrator``, as it now reads) that name ``path`` as
+    the script they run, or may (the index's loose reading, a folder computed at run time)."""
+    here = orchestrator.parent
+    path = Path(os.path.normpath(path))
+    return [reference for folder, script, reference in script_references(model, orchestrator)
+            if _names(path, here, folder, script, root) or _may_name(path, here, folder, script, root)
+            or _from_any_folder(path, folder, script)]
+
+
+def _slashed(path: str) -> str:
+    """A path as written on Windows (``.\\src``) read with this system's separators: v1 jobs
+    were submitted from Windows machines too, and such a launcher names the same files."""
+    return path.replace("\\", "/") if os.sep == "/" else path
 
 
 def _assigned_value(node: ast.expr | None, call: CallSite) -> ast.expr | None:
@@ -183,7 +201,7 @@ def _marked_folder(folder: Path) -> Path | None:
 
 # A script a file can name: a quoted literal ending in .py (also inside notebook JSON,
 # where the quotes are escaped) or a %%writefile target.
-_MENTION = re.compile(rb"""["']([^"'\r\n\\]*?\.py)\\?["']|%%writefile\s+(?:-a\s+)?(\S+\.py)""")
+_MENTION = re.compile(rb"""["']((?:[^"'\r\n\\]|\\\\)*?\.py)\\?["']|%%writefile\s+(?:-a\s+)?(\S+\.py)""")
 _QUOTES = (b'"', b"'")
 
 
@@ -226,7 +244,8 @@ def mentioned_names(data: bytes) -> set[str]:
                 if found is not None:
                     break
         if found is not None:
-            names.add(os.path.basename((found.group(1) or found.group(2)).decode("utf-8", "replace")))
+            named = (found.group(1) or found.group(2)).decode("utf-8", "replace")
+            names.add(os.path.basename(named.replace("\\", "/")))  # (a Windows path: src\\train.py)
     return names
 
 

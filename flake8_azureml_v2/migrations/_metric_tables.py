@@ -242,6 +242,11 @@ def _a_number(value: ast.expr) -> bool:
 _CONVERTERS = {"str": "a string", "int": "an int", "len": "an int", "round": "an int"}  # (round(x) gives an int)
 
 
+def non_float_kind(value: ast.expr) -> str | None:
+    """What ``value`` is by its own looks when it is not a float (a string, an int, a bool), or None."""
+    return _non_float_kind(value, {})
+
+
 def _non_float_kind(value: ast.expr, options: dict[str, str]) -> str | None:
     """What ``value`` is when it is not a float (a string, an int, a bool), or None."""
     if isinstance(value, ast.JoinedStr):

@@ -28,7 +28,6 @@ from ..engine.names import Instance
 from ..v1api import is_subtype
 from .. import notebooks
 from ..engine.findings import RefusalKind, line_ref
-from ..engine.suppression import codes_on_line
 from . import data_inputs, data_outputs
 from .data_refs import Refused, Taken
 
@@ -100,6 +99,8 @@ class CommandLine(Taken):
     runtime: dict[int, str] = field(default_factory=dict)  # token index -> source of a value known only at run time
     exports: dict[str, str] = field(default_factory=dict)  # environment variable -> ${{inputs.x}} / ${{outputs.y}}
     script: str | None = field(default=None, compare=False, repr=False)  # the text of the script it runs, if read
+    # the other calls of this program that run the same script: they migrate with this one or not at all
+    together: list[ast.AST] = field(default_factory=list, compare=False, repr=False)
 
     def _start(self, script: str) -> str:
         exported = ""
@@ -143,6 +144,7 @@ class CommandLine(Taken):
         if data:
             rewrite.consumes.extend(self.consumes)
             rewrite.findings.extend(self.resolves)
+        rewrite.requires.extend(self.together)
         rewrite.notes.extend(self.notes)
         rewrite.helpers.update(self.helpers)
         comments = self.todo_comments()
@@ -311,9 +313,13 @@ def _reads_variable(script: str, name: str) -> bool:
                if "environ" in text or "getenv" in text or "input_datasets" in text)
 
 
-def script_text(ctx: FixContext, folder: str | None, script: str, line: int | None = None) -> str | None:
+def script_text(ctx: FixContext, folder: str | None, script: str, line: int | None = None,
+                together: list[ast.AST] | None = None) -> str | None:
     """The text of the script a job runs, when it is a file next to this program, or one
-    this program (a notebook) writes with ``%%writefile`` (``line``: the launching call's)."""
+    this program (a notebook) writes with ``%%writefile`` (``line``: the launching call's).
+    A script its launcher's v2 job must find migrated (it reads ``run.input_datasets``) moves
+    only with every call that runs it: those of this program go into ``together`` (their
+    rewrites are then required with this one), or, without it, keep this call v1."""
     location = getattr(ctx.analysis.context, "path", None)
     if location is None:
         return None
@@ -324,12 +330,14 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
     except OSError:
         text = None
     if text is not None:
-        if _reads_input_datasets(text) and not (files.in_this_run(path, SCRIPT_READS) and not _kept_by_noqa(text)):
+        if _reads_input_datasets(text) and not files.in_this_run(path, SCRIPT_READS):
             raise Refused(f"{script} reads run.input_datasets, which a v2 job does not fill, and this run does not "
                           f"fix it ({_not_fixed(path, text)}): fix the script together with its launcher",
                           RefusalKind.DATA_FLOW)
         if _reads_input_datasets(text):
-            other = _another_launcher(ctx, Path(location), path, line=line)
+            other = _another_launcher(ctx, Path(location), path, own_calls=together is None, line=line)
+            if other is None and together is not None:
+                other = _with_own_calls(ctx, Path(location), path, line, together)
             if other is not None:
                 raise Refused(f"{script} reads run.input_datasets, which a v2 job does not fill, and {other} runs it "
                               "too: the script moves only once no launcher keeps it v1, so this launcher stays with "
@@ -343,7 +351,7 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
         if text is not None and _reads_input_datasets(text):
             # the cell is fixed after the notebook's calls, in this run, and reads what the migrated call
             # exports (injob.input_datasets; _script_follows asks first); another call of it may keep it v1
-            if not files.fixes_codes(SCRIPT_READS) or _kept_by_noqa(text):
+            if not files.fixes_codes(SCRIPT_READS):
                 raise Refused(f"the {script} this notebook writes reads its data with run.input_datasets, which a v2 "
                               f"job does not set, and this run does not fix that read ({_not_fixed(None, text)}): fix "
                               "the cell together with this call", RefusalKind.DATA_FLOW)
@@ -351,7 +359,7 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
                 raise Refused(f"the {script} this notebook writes reads its data with run.input_datasets, which a "
                               "v2 job does not set, and its %%writefile names it in a way its own fix cannot follow: "
                               "migrate that cell's reads by hand first", RefusalKind.DATA_FLOW)
-            other = _another_call(ctx, Path(location), folder, script, line)
+            other = _another_call(ctx, Path(location), folder, script, line, together)
             if other is not None:
                 raise Refused(f"the {script} this notebook writes reads its data with run.input_datasets, which a "
                               f"v2 job does not set, and {other} runs it too: the cell moves only once no call keeps "
@@ -365,35 +373,65 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
 SCRIPT_READS = ("AML011", "AML033", "AML038")
 
 
-def _kept_by_noqa(text: str) -> bool:
-    """A ``# noqa`` on a line of the script that reads its inputs keeps that read v1."""
-    return any(codes is not None and (not codes or codes & set(SCRIPT_READS))
-               for codes in map(codes_on_line, (line for line in text.splitlines() if "input_datasets" in line)))
-
-
 def _not_fixed(path: Path | None, text: str) -> str:
     """Why this run leaves the script's reads v1."""
     if path is not None and not files.in_this_run(path):
         return "it is not among the files it fixes"
-    if _kept_by_noqa(text):
-        return "a # noqa there keeps its read"
     return f"its --select/--ignore leaves out {', '.join(c for c in SCRIPT_READS if not files.fixes_codes((c,)))}"
 
 
-def _another_call(ctx: FixContext, notebook: Path, folder: str | None, script: str, line: int | None) -> str | None:
+def _another_call(ctx: FixContext, notebook: Path, folder: str | None, script: str, line: int | None,
+                  together: list[ast.AST] | None = None) -> str | None:
     """A second call of this notebook that may run a file the notebook writes and this call may
     run (as that file's own fix counts its launchers), or a launcher in another file of the project:
-    either may keep it v1."""
-    key = f"calls_of_written:{folder}:{script}:{line}"
+    either may keep it v1.  With ``together``, this notebook's other calls go there instead."""
+    key = f"calls_of_written:{folder}:{script}:{line}:{together is None}"
     if key not in ctx.cache:
         lines = notebooks.calls_running_written(notebook, ctx.model, ctx.text, folder, script, line)
+        calls = _calls_at(ctx, [other for other in lines or () if other != line])
+        if together is not None and lines is not None and line in lines and calls is not None:
+            ctx.cache[key + ":calls"] = calls
+            lines = [line]
         if lines is None or len(lines) > 1:
             others = [other for other in lines or () if other != line] or lines or ()
             ctx.cache[key] = f"another call of this notebook ({', '.join(map(line_ref, others))})" if others else \
                 "another call of this notebook"
         else:
             ctx.cache[key] = _another_launcher(ctx, notebook, notebook.parent / _joined(folder, script), own_calls=False)
+    if together is not None and ctx.cache[key] is None:
+        together.extend(ctx.cache.get(key + ":calls", ()))  # type: ignore[arg-type]
     return ctx.cache[key]  # type: ignore[return-value]
+
+
+def _with_own_calls(ctx: FixContext, here: Path, script: Path, line: int | None,
+                    together: list[ast.AST]) -> str | None:
+    """Put the other calls of this program that run ``script`` into ``together``; or say which
+    one cannot go there (this program's text no longer shows it)."""
+    from ..engine import project
+
+    settings = getattr(ctx.analysis.context, "settings", None)
+    root = project.root_for(here, settings) if settings is not None else here.parent  # type: ignore[arg-type]
+    others = [reference.line for reference in project.calls_naming(ctx.model, here, script, root)
+              if reference.line != line]
+    calls = _calls_at(ctx, others)
+    if calls is None:
+        return f"another of this file's calls ({', '.join(map(str, others))})"
+    together.extend(calls)
+    return None
+
+
+def _calls_at(ctx: FixContext, lines: list[int]) -> list[ast.AST] | None:
+    """The launching call on each of ``lines`` of this program (None when one is not found)."""
+    from ..v1api import SCRIPT_PARAMETERS
+
+    found = []
+    for wanted in lines:
+        call = next((site.node for site in ctx.model.calls if site.node.lineno == wanted
+                     and getattr(site.callee, "qualname", None) in SCRIPT_PARAMETERS), None)
+        if call is None:
+            return None
+        found.append(call)
+    return found
 
 
 def _joined(folder: str | None, script: str) -> str:

@@ -218,9 +218,11 @@ def _command_line(call: ast.Call, ctx: FixContext) -> tuple[str, commandline.Com
         folder = bound.values.get("source_directory")
         try:
             found, edits = commandline.argument_items(items, ctx) if items is not None else ([], [])
+            together: list[ast.AST] = []  # the other calls of this program that run the same script
             text = commandline.script_text(ctx, known_str(ctx, folder) if folder is not None else None, script_name,
-                                              call.lineno)
+                                           call.lineno, together)
             line = commandline.translate(found, ctx, pipeline, script=text, script_name=script_name)
+            line.together.extend(together)
             line.check_visible(ctx, call)
         except commandline.Refused as reason:
             raise Refused(str(reason), reason.kind) from None

@@ -438,6 +438,9 @@ class _Applier:
             return False
         if not self._removal_selected:
             return False
+        if "*" in self.before.dynamic_reads and not isinstance(imports.scope_of(node, tree), ast.Module):
+            return False  # a name read from a string may be one an import in a function binds (the
+            # module's own names the harm check keeps, and says why)
         if imports.kept_on_purpose(node, staged, tree) is not None:
             return False
         codes = codes_on_line(staged.line(node.lineno))

@@ -64,8 +64,13 @@ def kept_on_purpose(node: ast.stmt, source: SourceText, tree: ast.Module) -> str
     """Why an import nothing reads is there anyway, or None: it tests that a package is installed
     (the body of a ``try`` whose handler catches ImportError), it binds an attribute of a class
     (``Config.Workspace``, read from anywhere), or its ``# noqa: F401`` says so."""
-    if isinstance(parent_of(tree, node), ast.ClassDef):
+    scope = scope_of(node, tree)
+    if isinstance(scope, ast.ClassDef):
         return "it makes an attribute of the class, which code anywhere may read through the class"
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+            isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in ("locals", "vars")
+            and not call.args for call in ast.walk(scope)):
+        return "its function reads its own names with locals() or vars()"
     guard, handlers = import_handlers(node, tree)
     if guard is not None:
         names = {alias.asname or alias.name.split(".")[0] for alias in node.names}  # type: ignore[attr-defined]
@@ -78,6 +83,14 @@ def kept_on_purpose(node: ast.stmt, source: SourceText, tree: ast.Module) -> str
     if codes and UNUSED_IMPORT_CODE in codes:
         return "its `# noqa: F401` says it is imported on purpose"
     return None
+
+
+def scope_of(node: ast.AST, tree: ast.Module) -> ast.AST | None:
+    """The function, class or module whose names ``node`` binds (an ``if`` or ``try`` is no scope)."""
+    scope = parent_of(tree, node)
+    while scope is not None and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
+        scope = parent_of(tree, scope)
+    return scope
 
 
 def _binds_only(statement: ast.stmt, names: set[str]) -> bool:

@@ -84,11 +84,14 @@ class Snapshot:
     @cached_property
     def dynamic_reads(self) -> frozenset[str]:
         """Module-level names read where pyflakes does not look: ``*`` (any of them) when the module
-        calls ``eval``, ``exec``, ``globals()``, ``locals()`` or ``vars()``, which may read a name
-        from a string; the names a doctest in one of its strings uses (audit 58x)."""
+        may read a name from a string (``eval``, ``exec``, ``globals()``, ``locals()``, ``vars()``,
+        even under another name or through ``builtins``, a frame's ``f_globals``, ``sys.modules``);
+        the names a doctest in one of its strings uses (audits 58x and 58b)."""
         found: set[str] = set()
+        in_functions = {id(inner) for node in all_nodes(self.tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+                        for inner in ast.walk(node) if isinstance(inner, ast.Call)} if "locals" in self.text or "vars" in self.text else set()
         for node in all_nodes(self.tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _DYNAMIC:
+            if _reads_by_name(node) and id(node) not in in_functions:  # (a function's locals() reads its own names)
                 return frozenset({"*"})
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and ">>>" in node.value:
                 for line in node.value.splitlines():
@@ -117,7 +120,23 @@ class Snapshot:
         return frozenset(found)
 
 
-_DYNAMIC = frozenset({"eval", "exec", "globals", "locals", "vars"})
+_DYNAMIC = frozenset({"eval", "exec", "globals"})  # read anywhere, called or not (``run = eval``)
+_SCOPE_READERS = frozenset({"locals", "vars"})  # called without arguments: the scope's names
+
+
+def _reads_by_name(node: ast.AST) -> bool:
+    """May ``node`` read a variable by a name held in a string?"""
+    if isinstance(node, ast.Name):
+        return node.id in _DYNAMIC and isinstance(node.ctx, ast.Load)
+    if isinstance(node, ast.Attribute):
+        return (node.attr == "f_globals" or (node.attr in _DYNAMIC and isinstance(node.value, ast.Name)
+                                            and node.value.id == "builtins")
+                or (node.attr == "modules" and isinstance(node.value, ast.Name) and node.value.id == "sys"))
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+        return False
+    if node.func.id == "__import__":  # __import__("__main__").Workspace
+        return any(isinstance(a, ast.Constant) and a.value == "__main__" for a in node.args)
+    return node.func.id in _SCOPE_READERS and not node.args and not node.keywords
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
@@ -182,7 +201,7 @@ def _harm(before: Snapshot, after: Snapshot, protected: Collection[str], hidden:
     gone = sorted(name for name in guarded if name in before.module_names and name not in after.module_names)
     if gone:
         return (f"`{gone[0]}` must stay defined: another module of the project imports it, or code this fix "
-                "cannot see reads it" + (" (eval, exec or a doctest)" if gone[0] in dynamic or "*" in dynamic else ""))
+                "cannot see reads it" + (" (eval, exec, globals() or a doctest)" if gone[0] in dynamic or "*" in dynamic else ""))
     fewer = sorted(name for name in hidden if after.module_imports[name] < before.module_imports[name])
     if fewer:  # (audit 58x: a notebook cell this fix cannot parse read it before its second import ran)
         return f"code this fix cannot see reads `{fewer[0]}`, perhaps before the import of it that would be left"

@@ -238,14 +238,19 @@ def unseen_v1_launcher(ctx: FixContext) -> str | None:
             f"{line_ref(reads[0].lineno)}, which only a v1 job fills)")
 
 
-def refuse_if_metrics_read(ctx: FixContext, unit: Rewrite, becomes: str, name: ast.expr | None = None) -> bool:
+def refuse_if_metrics_read(ctx: FixContext, unit: Rewrite, becomes: str, name: ast.expr | None = None,
+                           by_key_only: bool = False) -> bool:
     """Refuse moving a value out of the run's metrics (``becomes``: what MLflow keeps it as) while
     something reads them back: v1's ``run.get_metrics()`` returned it, MLflow's metrics do not.
-    ``name``: what it is logged under (a literal one is looked for in readers elsewhere too)."""
+    ``name``: what it is logged under (a literal one is looked for in readers elsewhere too);
+    ``by_key_only``: only a reader of that key counts (the value stays a metric, of another type)."""
     from .metrics_readers import metrics_reader
 
+    if name is None and isinstance(unit.node, ast.Call):  # (the v1 call's own name argument)
+        call = unit.node
+        name = next((k.value for k in call.keywords if k.arg == "name"), call.args[0] if call.args else None)
     literal = name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else None
-    reader = metrics_reader(ctx, literal)
+    reader = metrics_reader(ctx, literal, by_key_only)
     if reader is None:
         return False
     unit.refuse(f"{reader} reads the run's metrics (get_metrics()), where v1 kept this value; MLflow keeps it as "

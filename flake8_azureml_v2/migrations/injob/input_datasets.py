@@ -13,8 +13,10 @@ in the same project exports ``n``.  An input whose launcher is unknown stays rep
 from __future__ import annotations
 
 import ast
+import io
 import os
 import re
+import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +28,8 @@ from ...engine.findings import RefusalKind
 from ...engine.fixing.arguments import known_str, py_str
 from ...engine.fixing.rewrite import FixContext, Rewrite
 from ...engine.fixing.symbols import symbol
-from ...engine.source import SourceError
+from ...engine.source import SourceError, SourceText
+from ...engine.suppression import codes_on_line, file_is_exempt
 from ...rules._shared import RUN
 from ...v1api import SURFACE
 from ..commandline import list_items
@@ -171,6 +174,9 @@ def unfollowed_read(script: str, handed: dict[str, str], settings: object = None
         return "cannot be analysed", 1
     if analysis.model is None:
         return "reads run.input_datasets of a run this fix does not follow", wanted[0].lineno
+    kept = _kept_v1(script, tree, wanted)
+    if kept is not None:
+        return kept
     sctx = FixContext(analysis)
     for node in wanted:
         subscript = sctx.parent(node)
@@ -191,6 +197,45 @@ def unfollowed_read(script: str, handed: dict[str, str], settings: object = None
         if dataset_use is not None:
             return f"uses the input {name!r} as a v1 dataset (.{dataset_use}), where the job hands over a path", node.lineno
     return None
+
+
+# What the script's own fix of its reads rewrites, and under which codes: the run, each read.
+_READ_CODES = ("AML011", "AML033", "AML038")
+
+
+def _kept_v1(script: str, tree: ast.Module, reads: list[ast.Attribute]) -> tuple[str, int] | None:
+    """Why the script's own fix would keep a read (or the run it reads from) as it is although
+    the launcher hands its inputs over: a ``# noqa`` that suppresses one of those fixes there (as
+    flake8 reads it: the first line, codes by prefix, or ``# flake8: noqa`` for the file), or a
+    comment inside the text the fix replaces, which it does not drop (audit 58b)."""
+    source = SourceText(script)
+    if file_is_exempt(source):
+        return "is exempt from every fix (# flake8: noqa)", 1
+    runs = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get_context"]
+    for node in [*runs, *reads]:
+        codes = codes_on_line(source.line(node.lineno))
+        if codes is not None and (not codes or any(code.startswith(tuple(codes)) for code in _READ_CODES)):
+            return "keeps a read of its inputs (or its run) by a # noqa", node.lineno
+    comments = [token.start for token in _comment_tokens(script)]
+    parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    for node in [*runs, *reads]:
+        statement: ast.AST = node
+        while not isinstance(statement, ast.stmt) and id(statement) in parents:
+            statement = parents[id(statement)]
+        start = (statement.lineno, statement.col_offset)  # type: ignore[attr-defined]
+        end = (statement.end_lineno or statement.lineno, statement.end_col_offset or 0)  # type: ignore[attr-defined]
+        if any(start < place < end for place in comments):
+            return "holds a comment inside a statement that reads its inputs, which its fix would drop", node.lineno
+    return None
+
+
+def _comment_tokens(script: str) -> list[tokenize.TokenInfo]:
+    try:
+        return [token for token in tokenize.generate_tokens(io.StringIO(script).readline)
+                if token.type == tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError):
+        return []
 
 
 def _v2_exports(ctx: FixContext) -> dict[str, str]:

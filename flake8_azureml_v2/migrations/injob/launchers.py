@@ -127,6 +127,24 @@ def _references(path: Path, settings: object) -> list[project.ScriptReference]:
         return []
 
 
+def _every_reference(path: Path, settings: object) -> list[project.ScriptReference]:
+    """Every call of the project that runs ``path`` or may: where :func:`_references` takes the
+    first kind it finds, this takes them all (a launcher that copies the script elsewhere, or
+    names a folder made at run time, beside one that names it: audit 58b)."""
+    try:
+        index = project.index_for(path, settings, SURFACE)  # type: ignore[arg-type]
+        found = [*index.references_to(path, loose=True), *_copying(path, index),
+                 *(reference for reference in index.unplaced_references_to(path)
+                   if reference.orchestrator.parent in (path.parent, *path.parents)),
+                 *index.references_from_any_folder(path)]
+    except (OSError, ValueError):
+        return []
+    unique: dict[tuple[Path, int], project.ScriptReference] = {}
+    for reference in found:
+        unique.setdefault((reference.orchestrator, reference.line), reference)
+    return list(unique.values())
+
+
 def _find(path: Path, settings: object) -> project.ScriptReference | None:
     return _launching(path, settings) or _through_importers(path, settings, _launching)
 
@@ -140,7 +158,7 @@ def other_launcher(path: Path, settings: object, here: Path, own_calls: bool = T
     own calls are its cells' business: they know which written file each one runs); ``line``, the
     call being migrated, is not named as the other."""
     mine = Path(os.path.abspath(here))
-    references = _references(path, settings)
+    references = _every_reference(path, settings)
     own = [reference for reference in references if Path(os.path.abspath(reference.orchestrator)) == mine]
     other = next((reference for reference in references if reference not in own), None)
     if other is not None:

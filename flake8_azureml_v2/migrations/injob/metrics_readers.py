@@ -22,14 +22,14 @@ _READS_METRICS = "get_metrics("
 _NEWLINE = "\n"
 
 
-def metrics_reader(ctx: FixContext, name: str | None = None) -> str | None:
+def metrics_reader(ctx: FixContext, name: str | None = None, by_key_only: bool = False) -> str | None:
     """Where this script's run metrics are read back: in the script itself, in a file of the
     project that names it (its launcher, as v1 or as an earlier run migrated it), or, for a value
     logged under the literal ``name``, in one that reads that key (a run it looks up by id)."""
     read = ctx.text.find(_READS_METRICS)
-    if read >= 0:
+    if read >= 0 and not by_key_only:
         return line_ref(ctx.text.count(_NEWLINE, 0, read) + 1)
-    found = _in_the_writer(ctx) or about_this_script(ctx, "metrics_reader", _reading_metrics)
+    found = None if by_key_only else _in_the_writer(ctx) or about_this_script(ctx, "metrics_reader", _reading_metrics)
     if found is None and name is not None:
         found = about_this_script(ctx, f"metrics_reader:{name!r}",
                                   lambda path, settings: _reading_key(path, settings, name))
