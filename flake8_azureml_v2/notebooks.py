@@ -150,6 +150,8 @@ def names_read_by_magics(lines: list[str]) -> frozenset[str]:
             magic, _, rest = stripped[1:].partition(" ")
             if magic in _PYTHON_MAGICS:
                 found.update(_IDENTIFIER.findall(rest))
+                if re.search(r"\b(?:exec|eval|globals)\b", rest):
+                    found.add("*")  # ``%time exec(open("helper.py").read())``: any name
             elif magic == "run" and any(flag.startswith("-") and not flag.startswith("--") and "i" in flag
                                         for flag in rest.split()):
                 found.add("*")  # the file runs in the notebook's namespace: it may read any name
@@ -176,8 +178,9 @@ def names_in_ipython_calls(text: str) -> frozenset[str]:
             texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
             for argument in texts:
                 found.update(_IDENTIFIER.findall(argument))
-            if texts[:1] == ["run"] and names_read_by_magics([f"%run {' '.join(texts[1:])}"]):
-                found.add("*")  # run_line_magic("run", "-i helper.py"): %run -i, as a line magic
+            line = " ".join(texts) if node.func.attr in ("run_line_magic", "magic") else ""
+            if line.startswith("run ") and names_read_by_magics([f"%{line}"]):
+                found.add("*")  # run_line_magic("run", "-i helper.py"), magic("run -i helper.py"): %run -i
     return frozenset(found)
 
 

@@ -432,6 +432,10 @@ def test_imports_kept_on_purpose_stay_in_the_default_fix(tmp_path: Path) -> None
     "import sys\nprint(getattr(sys.modules[__name__], 'Workspace'))\n",
     "import inspect\nprint(inspect.currentframe().f_globals['Workspace'])\n",
     "print(__import__('__main__').Workspace)\n",
+    "from builtins import eval as evaluate\nprint(evaluate('Workspace'))\n",
+    "import builtins as b\nprint(b.eval('Workspace'))\n",
+    "import sys\nprint(sys._getframe().f_locals['Workspace'])\n",
+    "from sys import modules\nprint(getattr(modules[__name__], 'Workspace'))\n",
 ])
 def test_an_import_read_where_pyflakes_does_not_look_stays_in_the_default_fix(tmp_path: Path, reader: str) -> None:
     """eval, exec, globals(), locals() and vars() may read any name of the module from a string, and a
@@ -464,10 +468,13 @@ def test_an_import_an_attribute_or_locals_reads_stays(tmp_path: Path, program: s
     assert why in result.stdout, result.stdout
 
 
-@pytest.mark.parametrize("reader", ["print(vars(args))\n", "def f(a):\n    return locals()\n\n\nprint(f(1))\n"])
+@pytest.mark.parametrize("reader", ["print(vars(args))\n", "def f(a):\n    return locals()\n\n\nprint(f(1))\n",
+                                    "import torch\nprint(list(torch.nn.Linear(1, 1).modules()))\n",
+                                    "import pandas as pd\nprint(pd.DataFrame({'a': [1]}).eval('a + 1'))\n"])
 def test_vars_of_an_object_or_a_functions_locals_read_no_module_name(tmp_path: Path, reader: str) -> None:
-    """``vars(args)`` is the object's attributes and a function's ``locals()`` its own names: the
-    script's migration goes ahead (audit 58b: stop 50's first version refused it all)."""
+    """``vars(args)`` is the object's attributes, a function's ``locals()`` its own names, a module's
+    ``.modules()`` or a frame's ``.eval()`` their own: the script's migration goes ahead (audit 58b:
+    stop 50's first version refused it all)."""
     program = ("import argparse\nfrom azureml.core import Run\nargs = argparse.ArgumentParser().parse_args()\n"
                "run = Run.get_context()\nrun.log('accuracy', 0.9)\n" + reader)
     root = _project(tmp_path, {"train.py": program})

@@ -587,23 +587,25 @@ def test_a_run_looked_up_by_id_keeps_its_reader_v1_when_a_script_logs_what_it_re
         assert f"(it reads '{key}', which train.py logs as {what}; MLflow's metrics hold floats only)" in report, report
 
 
-@pytest.mark.parametrize("call", ["run.log('patients', args.patients)", "run.log_list('patients', [args.patients])"])
+@pytest.mark.parametrize("call", ["run.log('patients', args.patients)", "run.log_list('patients', [args.patients])",
+                                  "run.log('patients', args.count)", "run.log('patients', 12)"])
 def test_a_value_a_reader_elsewhere_reads_by_key_stays_among_the_v1_metrics(tmp_path: Path, call: str) -> None:
     """The other side of the looked-up run: a value of unknown kind becomes a tag when it is not a
     number, and a file of the project that reads that key from a run's metrics (one it looks up by
     id, naming no script) would lose it; so the call stays v1 (audit 58w)."""
     (tmp_path / "pyproject.toml").write_text("")
     script = ("import argparse\nfrom azureml.core import Run\nparser = argparse.ArgumentParser()\n"
-              "parser.add_argument('--patients')\nargs = parser.parse_args()\nrun = Run.get_context()\n"
-              f"{call}\nrun.log('accuracy', 0.9)\n")
+              "parser.add_argument('--patients')\nparser.add_argument('--count', type=int)\nargs = parser.parse_args()\n"
+              f"run = Run.get_context()\n{call}\nrun.log('accuracy', 0.9)\n")
     (tmp_path / "train.py").write_text(script)
     (tmp_path / "read.py").write_text(LOOKED_UP.replace("{key}", "patients"))
     report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "train.py"], cwd=tmp_path).stdout
     text = (tmp_path / "train.py").read_text()
     assert call in text and "mlflow.log_metric('accuracy', 0.9)" in text, report
     code = "AML013" if "log_list" in call else "AML012"
-    assert f"train.py:9:1: {code} left: read.py:5 reads the run's metrics (get_metrics()), where v1 kept this value; " \
-        "MLflow keeps it as a tag when it is not a number" in report, report  # (line 9 of the fixed file)
+    kept = "a float" if "12)" in call else "a tag when it is not a number"
+    assert f"train.py:10:1: {code} left: read.py:5 reads the run's metrics (get_metrics()), where v1 kept this value; " \
+        f"MLflow keeps it as {kept}" in report, report  # (line 10 of the fixed file)
 
 
 @pytest.mark.parametrize(("option", "what"), [("'--data-version', action='store', type=int", "an int"),
@@ -1239,6 +1241,22 @@ def test_a_run_that_leaves_the_scripts_reads_v1_leaves_its_launcher_v1(tmp_path:
     else:  # a # noqa there (codes by prefix, or the file's) keeps the read: the script's own fix says so
         assert re.search(r"launch.py:6:7: AML002 left: the script it runs \(train.py:\d\) (keeps a read of its inputs "
                          r"\(or its run\) by a # noqa|is exempt from every fix)", report), report
+
+
+def test_a_selection_without_the_table_read_fix_moves_a_script_that_reads_no_table(tmp_path: Path) -> None:
+    """``--ignore AML038`` leaves out only the fix of ``.to_pandas_dataframe()``: a script that reads
+    its input as a path moves with its launcher all the same (audit 58c)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text(
+        "import os\nfrom azureml.core import Run\n\nrun = Run.get_context()\n"
+        "print(os.listdir(run.input_datasets['training_data']))\n")
+    (tmp_path / "launch.py").write_text(TABLE_LAUNCHER.format(extra="").replace(
+        "ds.as_named_input('training_data')", "ds.as_named_input('training_data').as_mount()"))
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "--ignore", "AML038", "."]
+    report = run(command, cwd=tmp_path).stdout
+    assert "command(" in (tmp_path / "launch.py").read_text(), report
+    assert "os.listdir(os.environ[\"training_data\"])" in (tmp_path / "src" / "train.py").read_text(), report
 
 
 def test_a_selection_of_one_import_code_removes_only_the_imports_reported_under_it(tmp_path: Path) -> None:

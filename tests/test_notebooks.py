@@ -288,6 +288,8 @@ def test_names_that_magics_read() -> None:
     # a file run in the notebook's namespace reads it
     (["from azureml.pipeline.core import PipelineParameter\n", "%run -i helper.py\n"], "must stay defined"),
     (["from azureml.pipeline.core import PipelineParameter\n", "%run -ie helper.py\n"], "must stay defined"),
+    (["from azureml.pipeline.core import PipelineParameter\n", "%time exec(open('helper.py').read())\n"],
+     "must stay defined"),
     (["from azureml.pipeline.core import PipelineParameter\n",
       "get_ipython().run_line_magic('run', '-i helper.py')\n"], "must stay defined"),
 ])

@@ -160,8 +160,8 @@ def _non_floats(ctx: FixContext, lines: frozenset[int]) -> dict[str | None, _Log
 
 
 def _logged_in_project(ctx: FixContext, keys: set[str]) -> dict[str | None, _Logged]:
-    """Where a file of the project logs one of ``keys`` as something MLflow's metrics do not hold,
-    for a run this program looks up by id (audit 58w: a notebook read a string a script of its
+    """Where a file in this program's folder or below logs one of ``keys`` as something MLflow's
+    metrics do not hold, for a run this program looks up by id (audit 58w: a notebook read a string a script of its
     project logged with ``log_list``, and the migrated read failed with KeyError)."""
     location = getattr(ctx.analysis.context, "path", None)
     settings = getattr(ctx.analysis.context, "settings", None)
@@ -173,7 +173,8 @@ def _logged_in_project(ctx: FixContext, keys: set[str]) -> dict[str | None, _Log
         here = Path(location)
         for name in sorted(keys):
             for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), name.encode()):
-                for text in project.program_texts(candidate, data) if candidate != here else ():
+                below = here.parent == candidate.parent or here.parent in candidate.parents  # (as the script side asks)
+                for text in project.program_texts(candidate, data) if candidate != here and below else ():
                     logged = _all_logged(text)
                     if name in logged:
                         found.setdefault(name, _Logged(candidate.name, *logged[name]))
@@ -242,9 +243,10 @@ def _a_number(value: ast.expr) -> bool:
 _CONVERTERS = {"str": "a string", "int": "an int", "len": "an int", "round": "an int"}  # (round(x) gives an int)
 
 
-def non_float_kind(value: ast.expr) -> str | None:
-    """What ``value`` is by its own looks when it is not a float (a string, an int, a bool), or None."""
-    return _non_float_kind(value, {})
+def non_float_kind(value: ast.expr, tree: ast.AST) -> str | None:
+    """What ``value`` (in the script ``tree``) is when it is not a float (a string, an int, a bool,
+    a command-line option parsed as one), or None."""
+    return _non_float_kind(value, _option_kinds(tree))
 
 
 def _non_float_kind(value: ast.expr, options: dict[str, str]) -> str | None:

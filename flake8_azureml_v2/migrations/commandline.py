@@ -330,7 +330,7 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
     except OSError:
         text = None
     if text is not None:
-        if _reads_input_datasets(text) and not files.in_this_run(path, SCRIPT_READS):
+        if _reads_input_datasets(text) and not files.in_this_run(path, _read_codes(text)):
             raise Refused(f"{script} reads run.input_datasets, which a v2 job does not fill, and this run does not "
                           f"fix it ({_not_fixed(path, text)}): fix the script together with its launcher",
                           RefusalKind.DATA_FLOW)
@@ -351,7 +351,7 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
         if text is not None and _reads_input_datasets(text):
             # the cell is fixed after the notebook's calls, in this run, and reads what the migrated call
             # exports (injob.input_datasets; _script_follows asks first); another call of it may keep it v1
-            if not files.fixes_codes(SCRIPT_READS):
+            if not files.fixes_codes(_read_codes(text)):
                 raise Refused(f"the {script} this notebook writes reads its data with run.input_datasets, which a v2 "
                               f"job does not set, and this run does not fix that read ({_not_fixed(None, text)}): fix "
                               "the cell together with this call", RefusalKind.DATA_FLOW)
@@ -373,11 +373,16 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
 SCRIPT_READS = ("AML011", "AML033", "AML038")
 
 
+def _read_codes(text: str) -> tuple[str, ...]:
+    """The codes whose fixes a script's reads need: a table read (AML038) only where it reads one."""
+    return SCRIPT_READS if "to_pandas_dataframe" in text else tuple(c for c in SCRIPT_READS if c != "AML038")
+
+
 def _not_fixed(path: Path | None, text: str) -> str:
     """Why this run leaves the script's reads v1."""
     if path is not None and not files.in_this_run(path):
         return "it is not among the files it fixes"
-    return f"its --select/--ignore leaves out {', '.join(c for c in SCRIPT_READS if not files.fixes_codes((c,)))}"
+    return f"its --select/--ignore leaves out {', '.join(c for c in _read_codes(text) if not files.fixes_codes((c,)))}"
 
 
 def _another_call(ctx: FixContext, notebook: Path, folder: str | None, script: str, line: int | None,

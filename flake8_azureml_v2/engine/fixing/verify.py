@@ -88,10 +88,13 @@ class Snapshot:
         even under another name or through ``builtins``, a frame's ``f_globals``, ``sys.modules``);
         the names a doctest in one of its strings uses (audits 58x and 58b)."""
         found: set[str] = set()
-        in_functions = {id(inner) for node in all_nodes(self.tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
-                        for inner in ast.walk(node) if isinstance(inner, ast.Call)} if "locals" in self.text or "vars" in self.text else set()
+        functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+        in_functions = {id(inner) for node in all_nodes(self.tree) if isinstance(node, functions)
+                        for inner in ast.walk(node) if _scope_reader(inner)} if "locals" in self.text or "vars" in self.text else set()
+        modules = _module_names(self.tree) if "import builtins" in self.text or "import sys" in self.text else {
+            "builtins": {"builtins"}, "sys": {"sys"}}
         for node in all_nodes(self.tree):
-            if _reads_by_name(node) and id(node) not in in_functions:  # (a function's locals() reads its own names)
+            if _reads_by_name(node, modules) and id(node) not in in_functions:  # (a function's locals(): its own names)
                 return frozenset({"*"})
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and ">>>" in node.value:
                 for line in node.value.splitlines():
@@ -124,19 +127,42 @@ _DYNAMIC = frozenset({"eval", "exec", "globals"})  # read anywhere, called or no
 _SCOPE_READERS = frozenset({"locals", "vars"})  # called without arguments: the scope's names
 
 
-def _reads_by_name(node: ast.AST) -> bool:
+
+def _module_names(tree: ast.AST) -> dict[str, set[str]]:
+    """The names ``builtins`` and ``sys`` are imported under (``import builtins as b``)."""
+    found: dict[str, set[str]] = {"builtins": {"builtins"}, "sys": {"sys"}}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in found:
+                    found[alias.name].add(alias.asname or alias.name)
+    return found
+
+
+def _reads_by_name(node: ast.AST, modules: dict[str, set[str]]) -> bool:
     """May ``node`` read a variable by a name held in a string?"""
     if isinstance(node, ast.Name):
-        return node.id in _DYNAMIC and isinstance(node.ctx, ast.Load)
-    if isinstance(node, ast.Attribute):
-        return (node.attr == "f_globals" or (node.attr in _DYNAMIC and isinstance(node.value, ast.Name)
-                                            and node.value.id == "builtins")
-                or (node.attr == "modules" and isinstance(node.value, ast.Name) and node.value.id == "sys"))
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+        return (node.id in _DYNAMIC or node.id == "__builtins__") and isinstance(node.ctx, ast.Load)
+    if isinstance(node, ast.Attribute):  # builtins.eval and sys.modules (under any name of the module), a frame's dicts
+        receiver = node.value.id if isinstance(node.value, ast.Name) else None
+        return (node.attr in ("f_globals", "f_locals") or (node.attr in _DYNAMIC and receiver in modules.get("builtins", ()))
+                or (node.attr == "modules" and receiver in modules.get("sys", ())))
+    if isinstance(node, ast.ImportFrom):  # from builtins import eval as evaluate; from sys import modules
+        return (node.module in ("builtins", "sys", "inspect")
+                and any(alias.name in (*_DYNAMIC, "modules", "currentframe", "_getframe") for alias in node.names))
+    if not isinstance(node, ast.Call):
         return False
-    if node.func.id == "__import__":  # __import__("__main__").Workspace
-        return any(isinstance(a, ast.Constant) and a.value == "__main__" for a in node.args)
-    return node.func.id in _SCOPE_READERS and not node.args and not node.keywords
+    called = node.func.id if isinstance(node.func, ast.Name) else node.func.attr if isinstance(node.func, ast.Attribute) else ""
+    if called in ("__import__", "import_module"):  # __import__("__main__"), import_module(__name__)
+        return any((isinstance(a, ast.Constant) and a.value == "__main__") or (isinstance(a, ast.Name) and a.id == "__name__")
+                   for a in node.args)
+    return _scope_reader(node)
+
+
+def _scope_reader(node: ast.AST) -> bool:
+    """``locals()`` or ``vars()``: the names of the scope it is called in."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _SCOPE_READERS
+            and not node.args and not node.keywords)
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 

@@ -29,11 +29,12 @@ SIGNATURE = ["name", "value", "description", "step"]
 _NOT_A_METRIC = (ast.List, ast.Tuple, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp)
 
 
-def _read_back_as_float(value: ast.expr) -> bool:
-    """An int or a bool by its looks, which MLflow gives back as a float (see _metric_tables)."""
+def _read_back_as_float(ctx: FixContext, value: ast.expr) -> bool:
+    """An int or a bool (by its looks, or a command-line option parsed as one), which MLflow gives
+    back as a float (see _metric_tables)."""
     from .._metric_tables import non_float_kind  # (it imports the launchers' side)
 
-    return non_float_kind(value) is not None
+    return non_float_kind(value, ctx.model.tree) is not None
 
 
 def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
@@ -69,7 +70,7 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
                     RefusalKind.IMPOSSIBLE)
         return
     elif kind in (NUMBER, BOOL):  # MLflow logs a bool as 1.0 or 0.0, a metric like v1's
-        if _read_back_as_float(value) and refuse_if_metrics_read(ctx, unit, "a float", name, by_key_only=True):
+        if _read_back_as_float(ctx, value) and refuse_if_metrics_read(ctx, unit, "a float", name, by_key_only=True):
             return  # (v1 gave the reader the int or bool back: range(metrics["epochs"]) would fail)
         function = "mlflow.log_metric"
     else:
