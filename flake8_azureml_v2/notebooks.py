@@ -596,6 +596,18 @@ def _cells_writing(path: Path, folder: str | None, script: str) -> list[WrittenF
     return found
 
 
+def writes_named_file(path: Path, folder: str | None, script: str) -> bool:
+    """Does a ``%%writefile`` cell of the notebook write, by a literal target, the very file a call
+    names as ``script`` in ``folder``?  That call runs the file the notebook writes, not another
+    file of that name elsewhere in the project."""
+    if folder is not None and folder.startswith(project.UNKNOWN_FOLDER):
+        return False
+    wanted = os.path.normpath(os.path.join(folder or ".", script))
+    return any(expand(written.target, None) is not None
+               and os.path.normpath(written.target.replace("\\", "/")) == wanted
+               for written in _cells_writing(path, folder, script) or [])
+
+
 def written_name(written: WrittenFile, target: str | None) -> str | None:
     """The file name a written file's own fix knows it by (the magic's, when its folder is not
     known here), or None: a name this fix does not spell out."""

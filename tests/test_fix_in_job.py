@@ -1324,6 +1324,29 @@ def test_a_launcher_whose_script_another_launcher_may_keep_v1_stays_with_it(tmp_
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
 
 
+def test_a_notebook_that_runs_its_own_written_file_holds_no_script_of_that_name_elsewhere(tmp_path: Path) -> None:
+    """A notebook at the project's root writes ``job/train.py`` and runs it; the folder is made at run
+    time, so any train.py may look like it, but the call runs the file its cells write: a launcher of
+    ``projA/src/train.py`` and that script move together (audit 58c: the launcher stayed v1)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "projA" / "src").mkdir(parents=True)
+    (tmp_path / "projA" / "src" / "train.py").write_text(
+        "import os\nfrom azureml.core import Run\n\nrun = Run.get_context()\n"
+        "print(os.listdir(run.input_datasets['training_data']))\n")
+    (tmp_path / "projA" / "launch.py").write_text(TABLE_LAUNCHER.format(extra="").replace(
+        "ds.as_named_input('training_data')", "ds.as_named_input('training_data').as_mount()"))
+    write_notebook(tmp_path / "root.ipynb", [
+        "import os\nfrom azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n"
+        "ws = Workspace.from_config()\nos.makedirs('job', exist_ok=True)\n",
+        "%%writefile job/train.py\nprint('hello')\n",
+        "cfg = ScriptRunConfig(source_directory='job', script='train.py', compute_target='cpu',\n"
+        "                      environment=Environment.get(ws, 'e'))\nprint(Experiment(ws, 'exp').submit(cfg).get_details())\n",
+    ])
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert "command(" in (tmp_path / "projA" / "launch.py").read_text(), report
+    assert "os.environ[\"training_data\"]" in (tmp_path / "projA" / "src" / "train.py").read_text(), report
+
+
 def test_two_calls_of_one_file_that_both_migrate_take_their_script_with_them(tmp_path: Path) -> None:
     """Two launches of one script that reads its inputs, in one file, both migratable: they move
     together, and the script with them (audit 58b: stop 50's first version kept all three v1)."""

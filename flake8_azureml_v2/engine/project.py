@@ -348,6 +348,10 @@ class ProjectIndex:
         self.parsed[orchestrator] = found
         return found
 
+    def parsed_references(self, orchestrator: Path) -> list[tuple[str | None, str, ScriptReference]]:
+        """(folder, script, reference) for every script-naming call of ``orchestrator``."""
+        return self._references(orchestrator)
+
     def reference_to(self, path: Path) -> ScriptReference | None:
         return next(self.references_to(path), None)
 

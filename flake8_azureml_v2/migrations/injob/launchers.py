@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from ... import notebooks
 from ...engine import files, importers, project
 from ...engine.analysis import analyse
 from ...engine.fixing.arguments import known_str
@@ -133,16 +134,26 @@ def _every_reference(path: Path, settings: object) -> list[project.ScriptReferen
     names a folder made at run time, beside one that names it: audit 58b)."""
     try:
         index = project.index_for(path, settings, SURFACE)  # type: ignore[arg-type]
-        found = [*index.references_to(path, loose=True), *_copying(path, index),
-                 *(reference for reference in index.unplaced_references_to(path)
-                   if reference.orchestrator.parent in (path.parent, *path.parents)),
-                 *index.references_from_any_folder(path)]
+        strict = list(index.references_to(path))
+        found = [*strict, *_copying(path, index),
+                 *(reference for reference in [*index.references_to(path, loose=True), *index.unplaced_references_to(path),
+                                               *index.references_from_any_folder(path)]
+                   if not _runs_its_own_written_file(reference, index))]
     except (OSError, ValueError):
         return []
     unique: dict[tuple[Path, int], project.ScriptReference] = {}
     for reference in found:
         unique.setdefault((reference.orchestrator, reference.line), reference)
     return list(unique.values())
+
+
+def _runs_its_own_written_file(reference: project.ScriptReference, index: project.ProjectIndex) -> bool:
+    """A notebook's call that runs a file of that notebook's own ``%%writefile`` cells, named as
+    they write it: a loose match elsewhere is not what it runs (audit 58c)."""
+    if not notebooks.is_notebook(reference.orchestrator):
+        return False
+    return any(named.line == reference.line and notebooks.writes_named_file(reference.orchestrator, folder, script)
+               for folder, script, named in index.parsed_references(reference.orchestrator))
 
 
 def _find(path: Path, settings: object) -> project.ScriptReference | None:
