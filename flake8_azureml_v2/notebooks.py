@@ -150,7 +150,7 @@ def names_read_by_magics(lines: list[str]) -> frozenset[str]:
             magic, _, rest = stripped[1:].partition(" ")
             if magic in _PYTHON_MAGICS:
                 found.update(_IDENTIFIER.findall(rest))
-                if re.search(r"\b(?:exec|eval|globals)\b", rest):
+                if re.search(r"(?<![\w.])(?:exec|eval|globals)\s*\(", rest):  # (not model.eval())
                     found.add("*")  # ``%time exec(open("helper.py").read())``: any name
             elif magic == "run" and any(flag.startswith("-") and not flag.startswith("--") and "i" in flag
                                         for flag in rest.split()):

@@ -436,6 +436,7 @@ def test_imports_kept_on_purpose_stay_in_the_default_fix(tmp_path: Path) -> None
     "import builtins as b\nprint(b.eval('Workspace'))\n",
     "import sys\nprint(sys._getframe().f_locals['Workspace'])\n",
     "from sys import modules\nprint(getattr(modules[__name__], 'Workspace'))\n",
+    "import os, sys as _sys\nprint(getattr(_sys.modules[__name__], 'Workspace'))\n",  # an alias in a longer import
 ])
 def test_an_import_read_where_pyflakes_does_not_look_stays_in_the_default_fix(tmp_path: Path, reader: str) -> None:
     """eval, exec, globals(), locals() and vars() may read any name of the module from a string, and a

@@ -587,6 +587,22 @@ def test_a_run_looked_up_by_id_keeps_its_reader_v1_when_a_script_logs_what_it_re
         assert f"(it reads '{key}', which train.py logs as {what}; MLflow's metrics hold floats only)" in report, report
 
 
+@pytest.mark.parametrize(("reader", "held"), [("notebooks/read.py", True), ("read.py", True),
+                                             ("other/sample/read.py", False)])
+def test_a_reader_by_key_counts_on_its_own_branch_of_the_project(tmp_path: Path, reader: str, held: bool) -> None:
+    """``notebooks/`` beside ``src/`` reads the runs of ``src/train.py`` (audit 58e); a reader in
+    another sample of the project reads other scripts' runs, and holds nothing here."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text("from azureml.core import Run\nrun = Run.get_context()\n"
+                                               "run.log('best_model', 'resnet')\nrun.log('accuracy', 0.9)\n")
+    (tmp_path / reader).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / reader).write_text(LOOKED_UP.replace("{key}", "best_model"))
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert ((tmp_path / reader).read_text() == LOOKED_UP.replace("{key}", "best_model")) is held, report
+    assert ("run.log('best_model', 'resnet')" in (tmp_path / "src" / "train.py").read_text()) is held, report
+
+
 @pytest.mark.parametrize("call", ["run.log('patients', args.patients)", "run.log_list('patients', [args.patients])",
                                   "run.log('patients', args.count)", "run.log('patients', 12)"])
 def test_a_value_a_reader_elsewhere_reads_by_key_stays_among_the_v1_metrics(tmp_path: Path, call: str) -> None:
@@ -1322,6 +1338,36 @@ def test_a_launcher_whose_script_another_launcher_may_keep_v1_stays_with_it(tmp_
         assert ("launch.py:6:7: AML002 left: train.py reads run.input_datasets, which a v2 job does not fill, and "
                 "train.sh:2 runs it too") in report, report
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
+@pytest.mark.parametrize(("folder", "moves"), [
+    ("os.path.join(os.path.dirname(os.path.abspath(__file__)), 'src')", False),  # computed: the script is not read
+    ("Path(__file__).parent / 'src'", False),
+    ("'.\\\\src'", True),  # a Windows path, read as one: the script moves with it
+])
+def test_a_launcher_that_cannot_read_its_script_stays_v1_when_one_it_may_run_reads_its_inputs(
+        tmp_path: Path, folder: str, moves: bool) -> None:
+    """A folder computed at run time hides which train.py the job runs, and the script's own fix counts
+    this call as a launcher that may run it: while a train.py of the project reads run.input_datasets,
+    the launcher stays v1 (audit 58e: it moved, exported nothing, and its job read an empty
+    run.input_datasets)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    script = ("import os\nfrom azureml.core import Run\n\nrun = Run.get_context()\n"
+              "print(os.listdir(run.input_datasets['training_data']))\n")
+    (tmp_path / "src" / "train.py").write_text(script)
+    launcher = "import os\nfrom pathlib import Path\n" + TABLE_LAUNCHER.format(extra="").replace(
+        "ds.as_named_input('training_data')", "ds.as_named_input('training_data').as_mount()").replace(
+        "source_directory='./src'", f"source_directory={folder}")
+    (tmp_path / "launch.py").write_text(launcher)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    fixed = (tmp_path / "launch.py").read_text()
+    if moves:
+        assert "command(" in fixed and "os.environ[\"training_data\"]" in (tmp_path / "src" / "train.py").read_text(), report
+    else:
+        # (the script's read of a mounted input may move: v1 exported its path as $training_data too)
+        assert fixed == launcher, report
+        assert "src/train.py reads run.input_datasets, which a v2 job does not fill" in report, report
 
 
 def test_a_notebook_that_runs_its_own_written_file_holds_no_script_of_that_name_elsewhere(tmp_path: Path) -> None:

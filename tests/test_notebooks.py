@@ -279,6 +279,7 @@ def test_names_that_magics_read() -> None:
     assert names_read_by_magics(["Datastore?", "ws.get_details??", "%run helper.py"]) == frozenset()
     assert names_read_by_magics(["%run -i helper.py"]) == {"*"}  # the file may read any name of the notebook
     assert names_read_by_magics(["%run -ie helper.py"]) == {"*"} and names_read_by_magics(["%run -e x.py"]) == frozenset()
+    assert names_read_by_magics(["%time exec(code)"]) >= {"*"} and "*" not in names_read_by_magics(["%time model.eval()"])
 
 
 @pytest.mark.parametrize(("cells", "why"), [

@@ -107,6 +107,13 @@ def script_references(model: Model, orchestrator: Path) -> Iterable[tuple[str | 
                                                           launcher=callee.qualname)
 
 
+def same_branch(reader: Path, script: Path) -> bool:
+    """Is ``reader`` near ``script`` in the project's layout: in its folder or a folder above it, or
+    in a sibling folder (``notebooks/analysis.ipynb`` beside ``src/train.py``)?  A file in another
+    branch (another sample of a repository of samples) is about other scripts."""
+    return reader.parent == script.parent or reader.parent in script.parents or reader.parent.parent == script.parent.parent
+
+
 def calls_naming(model: Model, orchestrator: Path, path: Path, root: Path) -> list[ScriptReference]:
     """The calls of ``model`` (the code of ``orchestrator``, as it now reads) that name ``path`` as
     the script they run, or may (the index's loose reading, a folder computed at run time)."""

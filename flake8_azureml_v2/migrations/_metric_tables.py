@@ -160,8 +160,8 @@ def _non_floats(ctx: FixContext, lines: frozenset[int]) -> dict[str | None, _Log
 
 
 def _logged_in_project(ctx: FixContext, keys: set[str]) -> dict[str | None, _Logged]:
-    """Where a file in this program's folder or below logs one of ``keys`` as something MLflow's
-    metrics do not hold, for a run this program looks up by id (audit 58w: a notebook read a string a script of its
+    """Where a file near this program (see :func:`.engine.project.same_branch`) logs one of ``keys``
+    as something MLflow's metrics do not hold, for a run this program looks up by id (audit 58w: a notebook read a string a script of its
     project logged with ``log_list``, and the migrated read failed with KeyError)."""
     location = getattr(ctx.analysis.context, "path", None)
     settings = getattr(ctx.analysis.context, "settings", None)
@@ -173,8 +173,8 @@ def _logged_in_project(ctx: FixContext, keys: set[str]) -> dict[str | None, _Log
         here = Path(location)
         for name in sorted(keys):
             for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), name.encode()):
-                below = here.parent == candidate.parent or here.parent in candidate.parents  # (as the script side asks)
-                for text in project.program_texts(candidate, data) if candidate != here and below else ():
+                near = project.same_branch(here, candidate)  # (as the script side asks)
+                for text in project.program_texts(candidate, data) if candidate != here and near else ():
                     logged = _all_logged(text)
                     if name in logged:
                         found.setdefault(name, _Logged(candidate.name, *logged[name]))

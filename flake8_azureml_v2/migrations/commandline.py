@@ -12,6 +12,7 @@ Anything whose value cannot be known statically is refused (mapping.md 4.2).
 from __future__ import annotations
 
 import ast
+import os
 import posixpath
 import re
 import shlex
@@ -323,7 +324,7 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
     location = getattr(ctx.analysis.context, "path", None)
     if location is None:
         return None
-    path = Path(location).parent / (folder or ".") / script
+    path = Path(location).parent / (folder or ".").replace("\\", "/") / script.replace("\\", "/")
     try:
         text = path.read_text(encoding="utf-8", errors="replace") \
             if path.is_file() and path.stat().st_size < 2_000_000 else None
@@ -365,6 +366,35 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
                               f"v2 job does not set, and {other} runs it too: the cell moves only once no call keeps "
                               "it v1, so this one stays with it", RefusalKind.DATA_FLOW)
         return text  # type: ignore[return-value]
+    reader = _may_run_a_reader(ctx, Path(location), script)
+    if reader is not None:
+        raise Refused(f"the {script} it runs is not found where its folder points here (a folder computed when it "
+                      f"runs), and {reader} reads run.input_datasets, which a v2 job does not fill: migrate that "
+                      "script with its launcher by hand", RefusalKind.DATA_FLOW)
+    return None
+
+
+def _may_run_a_reader(ctx: FixContext, here: Path, script: str) -> str | None:
+    """A file of the project called like ``script`` that reads ``run.input_datasets``, when this
+    call's script is not found from here: the call may run it (its own fix counts the call as a
+    launcher that may), and its v2 job would not fill those reads (audit 58e)."""
+    from ..engine import project
+    from ..v1api import SURFACE
+
+    settings = getattr(ctx.analysis.context, "settings", None)
+    if settings is None or not getattr(settings, "project_index", False):
+        return None
+    try:
+        named = project.index_for(here, settings, SURFACE).files_named(posixpath.basename(script.replace("\\", "/")))
+    except (OSError, ValueError):
+        return None
+    for candidate in named:
+        try:
+            text = files.read_as_found(candidate, limit=2_000_000).decode("utf-8", "replace")
+        except (OSError, files.TooLarge):
+            continue
+        if _reads_input_datasets(text):
+            return os.path.relpath(candidate, here.parent)
     return None
 
 

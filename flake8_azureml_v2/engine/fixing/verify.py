@@ -91,8 +91,8 @@ class Snapshot:
         functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
         in_functions = {id(inner) for node in all_nodes(self.tree) if isinstance(node, functions)
                         for inner in ast.walk(node) if _scope_reader(inner)} if "locals" in self.text or "vars" in self.text else set()
-        modules = _module_names(self.tree) if "import builtins" in self.text or "import sys" in self.text else {
-            "builtins": {"builtins"}, "sys": {"sys"}}
+        modules = _module_names(self.tree) if "builtins" in self.text or "sys" in self.text else {
+            "builtins": {"builtins"}, "sys": {"sys"}}  # (import os, sys as _sys: read from the tree)
         for node in all_nodes(self.tree):
             if _reads_by_name(node, modules) and id(node) not in in_functions:  # (a function's locals(): its own names)
                 return frozenset({"*"})

@@ -276,7 +276,8 @@ def _may_run(launcher: Path, text: str, at: int, script: Path) -> bool:
     code = re.search(r"""\bcode=(["'])([^"'\n]*)\1""", text[start:at] if start >= 0 else "")
     if code is None:
         return True  # a folder this text does not spell: it may be the script's
-    return Path(os.path.normpath(launcher.parent / code.group(2))) == script.parent
+    folder = code.group(2).replace("\\\\", "/").replace("\\", "/")  # ('.\\src' as written in the source, on Windows)
+    return Path(os.path.normpath(launcher.parent / folder)) == script.parent
 
 
 def _v2_commands(root: Path, exclude: tuple[str, ...]) -> list[tuple[Path, str]]:

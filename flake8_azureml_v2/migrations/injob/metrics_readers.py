@@ -65,23 +65,23 @@ def _reading_metrics(path: Path, settings: object) -> str | None:
 
 
 def _reading_key(path: Path, settings: object, name: str) -> str | None:
-    """A file in the script's folder or above it that reads run metrics and spells the key ``name``
-    quoted (audit 58w: a notebook read back, by id, a run of a script it never names; a reader in
-    another branch of the project reads other scripts' runs)."""
+    """A file near the script (its folder, one above it, or a sibling folder: ``notebooks/`` beside
+    ``src/``) that reads run metrics and spells the key ``name`` quoted (audit 58w: a notebook read
+    back, by id, a run of a script it never names; a reader in another sample of the project reads
+    other scripts' runs)."""
     return _first_reader(path, settings, tuple(f"{quote}{name}{quote}".encode() for quote in ("'", '"', '\\"')),
                          near=True)
 
 
 def _first_reader(path: Path, settings: object, needles: tuple[bytes, ...], near: bool = False) -> str | None:
     """The first file of the project (not ``path``) that reads run metrics and holds one of ``needles``
-    (``near``: one in the folder of ``path`` or a folder above it)."""
+    (``near``: one on the same branch of the project, see :func:`.engine.project.same_branch`)."""
     key = (project.root_for(path, settings), getattr(settings, "exclude", ()))  # type: ignore[arg-type]
     if key not in _READERS:  # the project's files that read run metrics, read once
         _READERS[key] = list(project.texts_mentioning(path, settings, (".py", ".ipynb"),  # type: ignore[arg-type]
                                                       _READS_METRICS.encode()))
-    above = (path.parent, *path.parents)
     for candidate, data in _READERS[key]:
-        if candidate != path and (not near or candidate.parent in above) and any(needle in data for needle in needles):
+        if candidate != path and (not near or project.same_branch(candidate, path)) and any(needle in data for needle in needles):
             where = seen_from(candidate, path)
             if candidate.suffix != ".py":
                 return where
