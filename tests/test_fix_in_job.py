@@ -1370,6 +1370,25 @@ def test_a_launcher_that_cannot_read_its_script_stays_v1_when_one_it_may_run_rea
         assert "src/train.py reads run.input_datasets, which a v2 job does not fill" in report, report
 
 
+def test_a_computed_folder_that_ends_in_a_name_is_not_any_folder(tmp_path: Path) -> None:
+    """``str(prefix.joinpath("src"))`` (azureml-examples' job.py files) ends in ``src``: a train.py of
+    another sample that reads run.input_datasets is not one this launcher may run, so it migrates
+    (the first version of the rule above held all six of those job.py files)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "sample" / "src").mkdir(parents=True)
+    (tmp_path / "sample" / "src" / "train.py").write_text("import sys\nprint(sys.argv)\n")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "train.py").write_text(
+        "from azureml.core import Run\nprint(Run.get_context().input_datasets['raw'])\n")
+    launcher = "from pathlib import Path\n" + TABLE_LAUNCHER.format(extra="").replace(
+        "ds.as_named_input('training_data')", "ds.as_named_input('training_data').as_mount()").replace(
+        "source_directory='./src'", "source_directory=str(Path(__file__).parent.joinpath('src'))")
+    (tmp_path / "sample" / "launch.py").write_text(launcher)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "sample/launch.py"],
+                 cwd=tmp_path).stdout
+    assert "command(" in (tmp_path / "sample" / "launch.py").read_text(), report
+
+
 def test_a_notebook_that_runs_its_own_written_file_holds_no_script_of_that_name_elsewhere(tmp_path: Path) -> None:
     """A notebook at the project's root writes ``job/train.py`` and runs it; the folder is made at run
     time, so any train.py may look like it, but the call runs the file its cells write: a launcher of

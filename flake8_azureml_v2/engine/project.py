@@ -142,7 +142,10 @@ def _assigned_value(node: ast.expr | None, call: CallSite) -> ast.expr | None:
 
 def _last_literal(node: ast.expr | None) -> str:
     """``/src`` for ``root / "src"`` or ``os.path.join(root, "src")``: the folder name a computed
-    path ends in, when it ends in a literal."""
+    path ends in, when it ends in a literal (``str(...)`` and ``os.fspath(...)`` of one too)."""
+    while (isinstance(node, ast.Call) and _called_name(node) in ("str", "fspath") and len(node.args) == 1
+           and not node.keywords):
+        node = node.args[0]
     last = node.right if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.Add)) else (
         node.args[-1] if isinstance(node, ast.Call) and node.args and not node.keywords
         and _called_name(node) in _PATH_BUILDERS else None)

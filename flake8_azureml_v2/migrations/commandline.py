@@ -385,10 +385,13 @@ def _may_run_a_reader(ctx: FixContext, here: Path, script: str) -> str | None:
     if settings is None or not getattr(settings, "project_index", False):
         return None
     try:
-        named = project.index_for(here, settings, SURFACE).files_named(posixpath.basename(script.replace("\\", "/")))
+        index = project.index_for(here, settings, SURFACE)
+        named = index.files_named(posixpath.basename(script.replace("\\", "/")))
     except (OSError, ValueError):
         return None
     for candidate in named:
+        if not index.may_be_run_by(candidate, Path(os.path.abspath(here))):
+            continue  # (as the script's own fix reads this file's calls: not one of its launchers)
         try:
             text = files.read_as_found(candidate, limit=2_000_000).decode("utf-8", "replace")
         except (OSError, files.TooLarge):
