@@ -686,9 +686,7 @@ def _may_run_it(written: WrittenFile, target: str | None, folder: str | None, sc
 def _targets(parts: Parts, model: Model, text: str) -> list[str | None]:
     """Where each ``%%writefile`` cell writes, with its names as they stand when the cell runs
     (``text``: the cells' code that ``model`` reads, as first taken apart or as fixed since)."""
-    locate = parts.program.locator(text)
-    return [expand(written.target, model, lambda line, cell=written.cell: locate(line).cell <= cell)
-            for written in parts.written]
+    return [written_target(written, model, parts, text) for written in parts.written]
 
 
 def _written_here(targets: list[str | None]) -> frozenset[str]:
@@ -799,11 +797,12 @@ def written_path(written: WrittenFile, where: Path, model: Model | None, parts: 
     return Path(os.path.normpath(where / target)) if target is not None else None
 
 
-def written_target(written: WrittenFile, model: Model | None, parts: Parts | None) -> str | None:
-    """Where the cell writes its file, with the names it uses as they stand when the cell runs."""
+def written_target(written: WrittenFile, model: Model | None, parts: Parts | None, text: str | None = None) -> str | None:
+    """Where the cell writes its file, with the names it uses as they stand when the cell runs
+    (``text``: the cells' code that ``model`` reads, when fixed since they were taken apart)."""
     if model is None or parts is None:
         return expand(written.target, model)
-    locate = parts.program.locator(parts.program.text)
+    locate = parts.program.locator(parts.program.text if text is None else text)
     return expand(written.target, model, lambda line: locate(line).cell <= written.cell)
 
 

@@ -426,19 +426,19 @@ def _another_call(ctx: FixContext, notebook: Path, folder: str | None, script: s
     key = f"calls_of_written:{folder}:{script}:{line}:{together is None}"
     if key not in ctx.cache:
         lines = notebooks.calls_running_written(notebook, ctx.model, ctx.text, folder, script, line)
-        calls = _calls_at(ctx, [other for other in lines or () if other != line])
-        if together is not None and lines is not None and line in lines and calls is not None:
-            ctx.cache[key + ":calls"] = calls
-            lines = [line]
-        if lines is None or len(lines) > 1:
-            others = [other for other in lines or () if other != line] or lines or ()
-            ctx.cache[key] = f"another call of this notebook ({', '.join(map(line_ref, others))})" if others else \
-                "another call of this notebook"
+        others = [other for other in lines or () if other != line]
+        calls = _calls_at(ctx, others) if together is not None and lines is not None and line in lines else None
+        if lines is not None and (len(lines) <= 1 or calls is not None):
+            reason = _another_launcher(ctx, notebook, notebook.parent / _joined(folder, script), own_calls=False)
         else:
-            ctx.cache[key] = _another_launcher(ctx, notebook, notebook.parent / _joined(folder, script), own_calls=False)
-    if together is not None and ctx.cache[key] is None:
-        together.extend(ctx.cache.get(key + ":calls", ()))  # type: ignore[arg-type]
-    return ctx.cache[key]  # type: ignore[return-value]
+            shown = others or lines or []
+            reason = f"another call of this notebook ({', '.join(map(line_ref, shown))})" if shown else \
+                "another call of this notebook"
+        ctx.cache[key] = (reason, calls or [])
+    reason, calls = ctx.cache[key]  # type: ignore[misc]
+    if together is not None and reason is None:
+        together.extend(calls)
+    return reason
 
 
 def _with_own_calls(ctx: FixContext, here: Path, script: Path, line: int | None,

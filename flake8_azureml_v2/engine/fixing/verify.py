@@ -91,8 +91,7 @@ class Snapshot:
         functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
         in_functions = {id(inner) for node in all_nodes(self.tree) if isinstance(node, functions)
                         for inner in ast.walk(node) if _scope_reader(inner)} if "locals" in self.text or "vars" in self.text else set()
-        modules = _module_names(self.tree) if "builtins" in self.text or "sys" in self.text else {
-            "builtins": {"builtins"}, "sys": {"sys"}}  # (import os, sys as _sys: read from the tree)
+        modules = _module_names(self.tree if "builtins" in self.text or "sys" in self.text else None)
         for node in all_nodes(self.tree):
             if _reads_by_name(node, modules) and id(node) not in in_functions:  # (a function's locals(): its own names)
                 return frozenset({"*"})
@@ -125,13 +124,14 @@ class Snapshot:
 
 _DYNAMIC = frozenset({"eval", "exec", "globals"})  # read anywhere, called or not (``run = eval``)
 _SCOPE_READERS = frozenset({"locals", "vars"})  # called without arguments: the scope's names
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
-
-def _module_names(tree: ast.AST) -> dict[str, set[str]]:
-    """The names ``builtins`` and ``sys`` are imported under (``import builtins as b``)."""
+def _module_names(tree: ast.AST | None) -> dict[str, set[str]]:
+    """The names ``builtins`` and ``sys`` are imported under (``import os, sys as _sys``); without a
+    tree (a text that names neither), their own names."""
     found: dict[str, set[str]] = {"builtins": {"builtins"}, "sys": {"sys"}}
-    for node in ast.walk(tree):
+    for node in ast.walk(tree) if tree is not None else ():
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name in found:
@@ -163,7 +163,6 @@ def _scope_reader(node: ast.AST) -> bool:
     """``locals()`` or ``vars()``: the names of the scope it is called in."""
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _SCOPE_READERS
             and not node.args and not node.keywords)
-_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
 def _module_level(tree: ast.Module) -> list[ast.AST]:

@@ -28,11 +28,11 @@ from ...engine.findings import RefusalKind
 from ...engine.fixing.arguments import known_str, py_str
 from ...engine.fixing.rewrite import FixContext, Rewrite
 from ...engine.fixing.symbols import symbol
-from ...engine.source import SourceError, SourceText
+from ...engine.source import SourceError
 from ...engine.suppression import codes_on_line, file_is_exempt
 from ...rules._shared import RUN
 from ...v1api import SURFACE
-from ..commandline import list_items
+from ..commandline import SCRIPT_READS, list_items
 from ..data_inputs import consumed, input_kind
 from ..data_refs import Refused, Taken
 from ._shared import held_by_launcher, is_context_run, replace
@@ -174,10 +174,10 @@ def unfollowed_read(script: str, handed: dict[str, str], settings: object = None
         return "cannot be analysed", 1
     if analysis.model is None:
         return "reads run.input_datasets of a run this fix does not follow", wanted[0].lineno
-    kept = _kept_v1(script, tree, wanted)
+    sctx = FixContext(analysis)
+    kept = _kept_v1(sctx, wanted)
     if kept is not None:
         return kept
-    sctx = FixContext(analysis)
     for node in wanted:
         subscript = sctx.parent(node)
         name = known_str(sctx, subscript.slice) if isinstance(subscript, ast.Subscript) else None
@@ -199,32 +199,25 @@ def unfollowed_read(script: str, handed: dict[str, str], settings: object = None
     return None
 
 
-# What the script's own fix of its reads rewrites, and under which codes: the run, each read.
-_READ_CODES = ("AML011", "AML033", "AML038")
-
-
-def _kept_v1(script: str, tree: ast.Module, reads: list[ast.Attribute]) -> tuple[str, int] | None:
+def _kept_v1(sctx: FixContext, reads: list[ast.Attribute]) -> tuple[str, int] | None:
     """Why the script's own fix would keep a read (or the run it reads from) as it is although
     the launcher hands its inputs over: a ``# noqa`` that suppresses one of those fixes there (as
     flake8 reads it: the first line, codes by prefix, or ``# flake8: noqa`` for the file), or a
     comment inside the text the fix replaces, which it does not drop (audit 58b)."""
-    source = SourceText(script)
+    source = sctx.analysis.source
     if file_is_exempt(source):
         return "is exempt from every fix (# flake8: noqa)", 1
-    runs = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "get_context"]
+    runs = [site.node for site in sctx.model.calls if isinstance(site.node.func, ast.Attribute)
+            and site.node.func.attr == "get_context"]
     for node in [*runs, *reads]:
         codes = codes_on_line(source.line(node.lineno))
-        if codes is not None and (not codes or any(code.startswith(tuple(codes)) for code in _READ_CODES)):
+        if codes is not None and (not codes or any(code.startswith(tuple(codes)) for code in SCRIPT_READS)):
             return "keeps a read of its inputs (or its run) by a # noqa", node.lineno
-    comments = [token.start for token in _comment_tokens(script)]
-    parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    comments = [token.start for token in _comment_tokens(source.text)]
     for node in [*runs, *reads]:
-        statement: ast.AST = node
-        while not isinstance(statement, ast.stmt) and id(statement) in parents:
-            statement = parents[id(statement)]
-        start = (statement.lineno, statement.col_offset)  # type: ignore[attr-defined]
-        end = (statement.end_lineno or statement.lineno, statement.end_col_offset or 0)  # type: ignore[attr-defined]
+        statement = sctx.statement_of(node)
+        start = (statement.lineno, statement.col_offset)
+        end = (statement.end_lineno or statement.lineno, statement.end_col_offset or 0)
         if any(start < place < end for place in comments):
             return "holds a comment inside a statement that reads its inputs, which its fix would drop", node.lineno
     return None
