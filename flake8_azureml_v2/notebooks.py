@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .engine import Settings, files, project
 from .engine.fixing.outcome import FixError
+from .engine.memo import ByContent
 from .engine.names import Const, Model
 from .engine.source import tree_if_mentioned
 from .notebook_files import Notebook, NotebookError, cell_text, read_notebook
@@ -810,19 +811,26 @@ def written_target(written: WrittenFile, model: Model | None, parts: Parts | Non
 
 
 def index_programs(path: Path, data: bytes) -> Iterator[project.Program]:
-    """The Python a notebook holds, for the cross-file index of training scripts."""
-    from .notebook_files import read_notebook
+    """The Python a notebook holds, for the cross-file index of training scripts (taken apart
+    once per content and run: the fixer's project questions read the same notebooks again)."""
+    yield from _PROGRAMS.get(data, lambda: _programs_of(data))
 
+
+_PROGRAMS: ByContent[tuple[project.Program, ...]] = ByContent(128)
+
+
+def _programs_of(data: bytes) -> tuple[project.Program, ...]:
     try:
         parts = take_apart(read_notebook(data))
     except NotebookError:
-        return
+        return ()
     program = parts.program
     locate = program.locator(program.text)
-    yield program.text, lambda line: str(locate(line))
+    found: list[project.Program] = [(program.text, lambda line: str(locate(line)))]
     for written in parts.written:
         if written.language(None) != "other" and parse_problem(written.body) is None:
-            yield written.body, lambda line, written=written: str(written.location(line))
+            found.append((written.body, lambda line, written=written: str(written.location(line))))
+    return tuple(found)
 
 
 # Registering here keeps the engine ignorant of notebooks: importing this module

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import NamedTuple
 
 from ..engine import project
 from ..engine.fixing.rewrite import FixContext
+from ..engine.memo import ByContent
 from ..engine.source import tree_if_mentioned
 from ..rules.aml039_run_log_evaluation import METHODS as EVALUATION_METHODS
 from . import commandline
@@ -182,12 +185,20 @@ def _logged_in_project(ctx: FixContext, keys: set[str]) -> dict[str | None, _Log
     return ctx.cache[key]  # type: ignore[return-value]
 
 
-def _all_logged(text: str) -> dict[str | None, tuple[str, int]]:
-    """What a script logs that MLflow's metrics do not hold, by name: its tables first."""
+def _all_logged(text: str) -> Mapping[str | None, tuple[str, int]]:
+    """What a script logs that MLflow's metrics do not hold, by name: its tables first (worked
+    out once per text: every metrics reader of a project asks about the same scripts)."""
+    return _LOGGED.get(text, lambda: MappingProxyType(_logged_in(text)))
+
+
+def _logged_in(text: str) -> dict[str | None, tuple[str, int]]:
     found = _tables_logged(text)
     for name, where in _non_floats_logged(text).items():
         found.setdefault(name, where)
     return found
+
+
+_LOGGED: ByContent[Mapping[str | None, tuple[str, int]]] = ByContent(256)
 
 
 def _tables_logged(text: str) -> dict[str | None, tuple[str, int]]:
