@@ -62,8 +62,10 @@ def execute_failing(script: Path) -> tuple[str, list[dict]]:
 
 def mlflow_store(tmp_path: Path, seed: dict | None = None) -> dict[str, str]:
     """The recorder's settings for jobs that are MLflow runs in a local file store."""
+    # (this machine's own MLflow store is another one: code that reads the workspace's runs
+    # must point MLflow at the workspace first, as it must in real life)
     return {"AML_MLFLOW_URI": (tmp_path / "mlruns").as_uri(), "MLFLOW_ALLOW_FILE_STORE": "true",
-            "AML_MLFLOW_SEED": json.dumps(seed or {})}
+            "AML_MLFLOW_SEED": json.dumps(seed or {}), "MLFLOW_TRACKING_URI": (tmp_path / "local-mlruns").as_uri()}
 
 
 def submitted(records: list[dict]) -> list[dict]:

@@ -173,6 +173,9 @@ if False:
 
 
 def test_details_shown_whole_and_times_get_their_todo(tmp_path: Path) -> None:
+    """The start time comes from the workspace's MLflow store, not from whatever store this
+    machine's MLflow points at (audit 59w: the read failed with "Run not found")."""
+    elsewhere = (tmp_path / "local-mlruns").as_uri()
     text, _, result = _migrate(tmp_path, """\
 run = experiment.submit(config)
 run.get_details()
@@ -181,8 +184,9 @@ result = {"start": details["startTimeUtc"], "status": details["status"]}
 import json
 with open("result.json", "w") as handle:
     json.dump(result, handle)
-""")
+""", MLFLOW_TRACKING_URI=elsewhere)
     assert text.count("# TODO(azureml-v2): AML047") == 2  # the shown entity, the time's unit
+    assert "_v1_tracking(ml_client).get_run(details.name).info.start_time" in text
     assert isinstance(result["start"], int) and result["status"] == "Completed"
 
 

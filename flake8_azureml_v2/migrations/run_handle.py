@@ -400,12 +400,12 @@ def _details(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext) -> 
             return False
         unit.edits.append(statements.replace(ctx.locator, call, job))
         for read, key in reads:  # type: ignore[misc]
-            _field(read, key, details.name, f"{details.name}.name", unit, ctx)
+            _field(read, key, details.name, f"{details.name}.name", names.client, unit, ctx)
         unit.extra_bindings.append(details)
         unit.own_uses.update(id(u) for u in details.uses)
     elif _key_read(call, ctx) is not None:
         read, key = _key_read(call, ctx)  # type: ignore[misc]
-        _field(read, key, job, names.run_id, unit, ctx)
+        _field(read, key, job, names.run_id, names.client, unit, ctx)
     elif isinstance(outer, ast.Expr) or printed(call, ctx):
         unit.edits.append(statements.replace(ctx.locator, call, job))
         _todo(unit, ctx, call, "AML047 v2 shows the job entity, not v1's details dictionary")
@@ -425,13 +425,16 @@ def _key_read(node: ast.AST, ctx: FixContext) -> tuple[ast.Subscript, str] | Non
     return (outer, key) if key in _DETAILS or key in _TIMES else None  # type: ignore[return-value]
 
 
-def _field(read: ast.Subscript, key: str, job: str, run_id: str, unit: Rewrite, ctx: FixContext) -> None:
+def _field(read: ast.Subscript, key: str, job: str, run_id: str, client: str, unit: Rewrite, ctx: FixContext) -> None:
     if key == "runId":
         text = run_id
     elif key in _DETAILS:
         text = job + _DETAILS[key]
     else:
-        text = f"{_MLFLOW}.get_run({run_id}).info.{_TIMES[key]}"
+        # (through the workspace's tracking store, as every other MLflow read here: audit 59w)
+        text = f"_v1_tracking({client}).get_run({run_id}).info.{_TIMES[key]}"
+        unit.helpers.update(_TRACKED)
+        unit.silent_needs.update(TRACKING_NEEDS)
         _note(unit, MLFLOW_NOTE)
         _todo(unit, ctx, read, f"AML047 v1's {key} was an ISO string; MLflow gives epoch milliseconds")
     unit.edits.append(statements.replace(ctx.locator, read, text))

@@ -60,6 +60,18 @@ _MLFLOW_URI = os.environ.get("AML_MLFLOW_URI")
 
 
 def _as_mlflow_run(experiment: str | None) -> str:
+    """The job as a run of the workspace's store; the program's own MLflow stays pointed where
+    it was (a real submission does not point it at the workspace)."""
+    import mlflow
+
+    before = mlflow.get_tracking_uri()
+    try:
+        return _seeded_run(experiment)
+    finally:
+        mlflow.set_tracking_uri(before)
+
+
+def _seeded_run(experiment: str | None) -> str:
     import mlflow
 
     mlflow.set_tracking_uri(_MLFLOW_URI)
