@@ -2332,18 +2332,40 @@ def test_written_scripts_of_one_name_in_two_folders_move_each_with_its_own_call(
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
 
 
-@pytest.mark.parametrize(("body", "said"), [
+@pytest.mark.parametrize(("body", "todo"), [
     # a table's text column, row by row: each row's tag replaces the one before it
     ('stats = {"mean": 1.5, "std": 0.25}\nfor name, value in stats.items():\n    run.log_row("BMI", stat=name, value=value)\n',
-     "it runs in a loop: a column value that is not a number replaces the tag of the row before it"),
+     True),
+    # the same row name logged twice (audit 59w), or in a function that may be called again
+    ('stat, value = "mean", 1.5\nrun.log_row("BMI", stat=stat, value=value)\nrun.log_row(name="BMI", stat=stat, value=value)\n',
+     True),
+    ('def report(stat, value):\n    run.log_row("BMI", stat=stat, value=value)\n\n\nreport("mean", 1.5)\n', True),
+    # one row, logged once: nothing is replaced
+    ('stat, value = "mean", 1.5\nrun.log_row("BMI", stat=stat, value=value)\nrun.log_row("Age", stat=stat, value=value)\n',
+     False),
+])
+def test_a_text_column_of_rows_logged_again_gets_a_todo_in_the_code(tmp_path: Path, body: str, todo: bool) -> None:
+    """Audit 59w: where a row of the same name may be logged again, a column that is not a number
+    becomes a tag the next row replaces, where v1 kept the table: the code says so, once per call."""
+    script = _project_script(tmp_path, "from azureml.core import Run\n\nrun = Run.get_context()\n" + body)
+    fix(script)
+    text = script.read_text()
+    assert "Run.get_context()" not in text and "_log_v1_row(" in text, text
+    comments = text.count("# TODO(azureml-v2): AML014 a column that is not a number becomes a tag")
+    assert comments == (text.count("_log_v1_row(") - 1 if todo else 0), text  # (one is the helper's definition)
+    fix(script)
+    assert script.read_text() == text  # the TODO is written once
+
+
+@pytest.mark.parametrize(("body", "said"), [
     # a name made at run time (a data frame's columns): MLflow may reject it where v1 took it
     ('import pandas as pd\nframe = pd.DataFrame({"Amount (USD)": [1.0]})\nfor column in frame.columns:\n'
      '    run.log(column, frame[column].sum())\n',
      "the metric or tag name is known only at run time: MLflow rejects names with characters other than"),
 ])
 def test_what_a_migration_cannot_see_at_fix_time_is_said(tmp_path: Path, body: str, said: str) -> None:
-    """Audit 56: a log_row() in a loop with a column of unknown kind, and a log() whose name is known
-    only at run time, still move (as log() and log_list() do), and the fix says what may differ."""
+    """Audit 56: a log() whose name is known only at run time still moves (as log_list() does), and
+    the fix says what may differ."""
     script = _project_script(tmp_path, "from azureml.core import Run\n\nrun = Run.get_context()\n" + body)
     report = fix(script)
     assert said in report, report

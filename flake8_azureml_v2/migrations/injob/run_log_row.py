@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ...engine.fixing.rewrite import FixContext, Rewrite
+from .._todo import add_todo
 from ._shared import (
     refuse_if_metrics_read,
     ROW_HELPER,
@@ -30,6 +31,33 @@ def _loop_around(ctx: FixContext, node: ast.AST) -> bool:
         if isinstance(current, (ast.For, ast.AsyncFor, ast.While)):
             return True
         current = ctx.parent(current)
+    return False
+
+
+def _in_function(ctx: FixContext, node: ast.AST) -> bool:
+    current = ctx.parent(node)
+    while current is not None and not isinstance(current, ast.Module):
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return True
+        current = ctx.parent(current)
+    return False
+
+
+REPEATED_ROWS_TODO = ("a column that is not a number becomes a tag, which the next row of this name replaces "
+                      "(v1's table kept every row): log such rows with mlflow.log_table or mlflow.log_dict")
+
+
+def _logged_again(ctx: FixContext, call: ast.Call, name: ast.expr) -> bool:
+    """The row may be logged more than once under its name: in a loop, in a function (which
+    may be called again), or by another ``log_row`` of the file that spells the same name."""
+    if _loop_around(ctx, call) or _in_function(ctx, call):
+        return True
+    spelled = text(ctx, name)
+    for site in run_calls(ctx, "log_row"):
+        other = site.node
+        named = other.args[0] if other.args else next((k.value for k in other.keywords if k.arg == "name"), None)
+        if other is not call and named is not None and text(ctx, named) == spelled:
+            return True
     return False
 
 
@@ -62,9 +90,9 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
             unit.description = f"run.log_row() -> {ROW_HELPER}(): one metric (or tag) per column"
             unit.notes.append("the kind of some columns is not known, so a helper logs numbers as metrics "
                               "and anything else as a tag")
-            if _loop_around(ctx, call):  # (audit 56: a text column of a table logged row by row)
-                unit.notes.append("it runs in a loop: a column value that is not a number replaces the tag of the "
-                                  "row before it, where v1's table kept every row")
+            if _logged_again(ctx, call, name):  # (audit 56: a text column of a table logged row by row)
+                # the loss is in the code, not only in the run's output (audit 59w)
+                add_todo(ctx, unit, ctx.statement_of(call), "AML014", REPEATED_ROWS_TODO)
         return
     entries = []
     for column in columns:
@@ -73,7 +101,7 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
             unit.refuse(f"the row name {describe(ctx, name)} is not a literal or a variable")
             return
         entries.append(f"{key}: {text(ctx, column.value)}")
-    if _loop_around(ctx, call):
+    if _logged_again(ctx, call, name):
         unit.notes.append("each repeated row is logged at step 0; pass step= to mlflow.log_metrics to keep rows apart")
     replace(ctx, unit, call, f"mlflow.log_metrics({{{', '.join(entries)}}})")
 
