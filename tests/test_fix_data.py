@@ -132,13 +132,45 @@ def test_upload_skips_existing_blobs_unless_overwrite(tmp_path: Path) -> None:
     assert [r["blob"] for r in records if r["operation"] == "blob.upload"] == ["raw/sub/b.csv"]
 
 
+@pytest.mark.parametrize(("target", "blobs"), [
+    ("'raw'", ["raw/a.csv", "raw/sub/b.csv"]),
+    ("'./'", ["a.csv", "sub/b.csv"]),  # (audit 60x: the helper wrote a blob named "./a.csv")
+    ("'./raw'", ["raw/a.csv", "raw/sub/b.csv"]),
+    ("'../raw/'", ["raw/a.csv", "raw/sub/b.csv"]),
+    ("'/raw'", ["raw/a.csv", "raw/sub/b.csv"]),
+    ("'..data'", ["..data/a.csv", "..data/sub/b.csv"]),  # dots before no slash are a name
+    ("None", ["a.csv", "sub/b.csv"]),
+])
+@pytest.mark.parametrize("method", ["upload", "upload_files"])
+def test_uploads_name_their_blobs_as_v1_did(tmp_path: Path, target: str, blobs: list[str], method: str) -> None:
+    """v1 dropped a target_path's leading "/", "./" and "../" parts (its _sanitize_regex) before
+    it joined each file's relative path to it."""
+    arguments = ('src_dir="data"' if method == "upload" else 'files=["data/a.csv", "data/sub/b.csv"]')
+    program = f"""\
+    from azureml.core import Workspace
+    ws = Workspace.from_config()
+    store = ws.get_default_datastore()
+    store.{method}({arguments}, target_path={target})
+    """
+    (tmp_path / "data" / "sub").mkdir(parents=True)
+    (tmp_path / "data" / "a.csv").write_text("a")
+    (tmp_path / "data" / "sub" / "b.csv").write_text("b")
+    script = project(tmp_path, program)
+    fix(script)
+    assert no_v1(script.read_text())
+    records = execute(script)
+    assert sorted(r["blob"] for r in records if r["operation"] == "blob.upload") == blobs
+
+
 @pytest.mark.parametrize(("call", "layout", "message"), [
+    ('store.upload_files(files=["data/a.csv"], relative_root="other", target_path="raw")', {"data/a.csv": "a"},
+     "relative_root: 'other' is not part of the file_path: 'data/a.csv'."),
     ('store.upload(src_dir="data/train.json", target_path="raw")', {"data/train.json": "{}"},
      "src_path must be a directory."),
     ('store.upload(src_dir="./data/", target_path="raw")', {}, "src_path must be a directory."),
     ('store.upload_files(files=["data/a.csv", "data/b.csv"], target_path="raw")', {"data/a.csv": "a"},
      "'data/b.csv' does not point to a file."),
-], ids=["a-file-as-src_dir", "a-missing-folder", "a-missing-file"])
+], ids=["a-file-outside-relative_root", "a-file-as-src_dir", "a-missing-folder", "a-missing-file"])
 def test_an_upload_of_what_is_not_there_fails_before_uploading_as_in_v1(
         tmp_path: Path, call: str, layout: dict[str, str], message: str) -> None:
     """v1 checked the source before it uploaded anything; a helper that walked a file or a missing

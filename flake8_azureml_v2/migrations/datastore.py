@@ -81,19 +81,29 @@ _BLOB_SOURCE = f'''def {_BLOB_HELPER}(ml_client, store_name, pairs, overwrite, s
         if show_progress:
             print(f"Uploaded {{source}} to {{target}}")
 '''
+_TARGET_HELPER = "_v1_blob_name"
+_TARGET_SOURCE = f'''def {_TARGET_HELPER}(target_path, relative):
+    """The blob name SDK v1 gave a file: target_path without its leading "/", "./" or "../" parts
+    (v1's _sanitize_regex), joined to the file's relative path as os.path.join joined them."""
+    prefix = target_path or ""
+    while prefix.lstrip(".")[:1] in ("/", "\\\\"):
+        prefix = prefix.lstrip(".")[1:]
+    if not prefix:
+        return relative
+    return prefix + relative if prefix.endswith("/") else f"{{prefix}}/{{relative}}"
+'''
 _UPLOAD = "_v1_datastore_upload"
 _UPLOAD_SOURCE = f'''def {_UPLOAD}(ml_client, store_name, src_dir, target_path=None, overwrite=False, show_progress=True):
     """datastore.upload() of SDK v1: every file under src_dir goes to target_path/<its relative path>;
     a src_dir that is not a folder fails before anything is uploaded, as in v1."""
     if not {symbol("os")}.path.isdir(src_dir.rstrip("/\\\\")):
         raise ValueError("src_path must be a directory.")
-    prefix = (target_path or "").strip("/")
     pairs = []
     for root, _, names in {symbol("os")}.walk(src_dir):
         for name in names:
             path = {symbol("os")}.path.join(root, name)
             relative = {symbol("os")}.path.relpath(path, src_dir).replace({symbol("os")}.sep, "/")
-            pairs.append((path, f"{{prefix}}/{{relative}}" if prefix else relative))
+            pairs.append((path, {_TARGET_HELPER}(target_path, relative)))
     {_BLOB_HELPER}(ml_client, store_name, pairs, overwrite, show_progress)
 '''
 _UPLOAD_FILES = "_v1_datastore_upload_files"
@@ -103,14 +113,15 @@ _UPLOAD_FILES_SOURCE = f'''def {_UPLOAD_FILES}(
     (by default the folder the files have in common)."""
     os_path = {symbol("os")}.path
     root = os_path.abspath(relative_root or os_path.commonpath([os_path.dirname(os_path.abspath(f)) for f in files]))
-    missing = [path for path in files if not os_path.isfile(path)]
-    if missing:  # v1 checked every file before it uploaded one
-        raise ValueError(f"'{{missing[0]}}' does not point to a file.")
-    prefix = (target_path or "").strip("/")
+    for path in files:  # v1 checked every file before it uploaded one
+        if relative_root and relative_root != "/" and relative_root not in path:
+            raise ValueError(f"relative_root: '{{relative_root}}' is not part of the file_path: '{{path}}'.")
+        if not os_path.isfile(path):
+            raise ValueError(f"'{{path}}' does not point to a file.")
     pairs = []
     for path in files:
         relative = os_path.relpath(os_path.abspath(path), root).replace({symbol("os")}.sep, "/")
-        pairs.append((path, f"{{prefix}}/{{relative}}" if prefix else relative))
+        pairs.append((path, {_TARGET_HELPER}(target_path, relative)))
     {_BLOB_HELPER}(ml_client, store_name, pairs, overwrite, show_progress)
 '''
 _UPLOADS = {"upload": (_UPLOAD, _UPLOAD_SOURCE, {"src_dir", "target_path", "overwrite", "show_progress"}),
@@ -243,7 +254,7 @@ def _upload(unit: Rewrite, use: ast.Name, attribute: ast.Attribute, ctx: FixCont
     else:
         leading = f"{client}, {use.id}.name, "
     unit.edits.append(Edit(opening + 1, opening + 1, leading))
-    unit.helpers.update({_BLOB_HELPER: _BLOB_SOURCE, name: source})
+    unit.helpers.update({_BLOB_HELPER: _BLOB_SOURCE, _TARGET_HELPER: _TARGET_SOURCE, name: source})
     unit.notes.append(f"{attribute.attr}() is done with azure-storage-blob, as v1 did (blob datastores only)")
     unit.own_uses.add(id(use))
 
