@@ -624,6 +624,53 @@ def test_a_value_a_reader_elsewhere_reads_by_key_stays_among_the_v1_metrics(tmp_
         f"MLflow keeps it as {kept}" in report, report  # (line 10 of the fixed file)
 
 
+OPTION_SCRIPT = ("import argparse\nfrom azureml.core import Run\nparser = argparse.ArgumentParser()\n"
+                 "parser.add_argument('--patients', type=str)\nargs = parser.parse_args()\nrun = Run.get_context()\n"
+                 "{logs}\nrun.log('accuracy', 0.9)\n")
+LOOKED_UP_ANY = ("from azureml.core import Experiment, Run, Workspace\nws = Workspace.from_config()\n"
+                 "for listed in Experiment(ws, 'exp').get_runs():\n"
+                 "    run = Run.get(ws, run_id=listed.id)\n    metrics = run.get_metrics()\n    {reads}\n")
+
+
+@pytest.mark.parametrize(("logs", "reads"), [
+    # a key held in a variable, and a loop over the options: the string is logged under a name the
+    # reader spells, though the log call does not (review 58b, A5)
+    ("KEY = 'patients'\nrun.log(KEY, args.patients)", "print(metrics['patients'], metrics['accuracy'])"),
+    ("for key, value in vars(args).items():\n    run.log(key, value)", "print(metrics['patients'], metrics['accuracy'])"),
+    # reads other than by subscript: .get() by key, and the whole listing (review 58b, A6)
+    ("run.log('patients', args.patients)", "print(metrics.get('patients'), metrics['accuracy'])"),
+    ("run.log('patients', args.patients)", "print(sorted(metrics.items()))"),
+], ids=["key-in-a-variable", "loop-over-options", "get-by-key", "items"])
+def test_a_string_a_run_looked_up_by_id_may_read_keeps_both_sides_v1(tmp_path: Path, logs: str, reads: str) -> None:
+    """The reader and the script agree: neither moves, so the reader still finds the string among
+    the metrics (a migrated reader raised KeyError or lost it, or the script's tag went missing from
+    a reader left v1)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    script = OPTION_SCRIPT.format(logs=logs)
+    (tmp_path / "src" / "train.py").write_text(script)
+    reader = LOOKED_UP_ANY.format(reads=reads)
+    (tmp_path / "read.py").write_text(reader)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert (tmp_path / "read.py").read_text() == reader, report
+    text = (tmp_path / "src" / "train.py").read_text()
+    assert logs in text and "mlflow.log_metric('accuracy', 0.9)" in text, report
+    assert "reads the run's metrics (get_metrics()), where v1 kept this value" in report, report
+
+
+@pytest.mark.parametrize("reads", ["print(metrics['accuracy'])", "print(metrics.get('accuracy', 0.0))"])
+def test_a_reader_of_other_keys_lets_a_string_it_does_not_read_move(tmp_path: Path, reads: str) -> None:
+    """Only what the reader may read holds: a string logged under a key it never reads moves, and so does the reader."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text(OPTION_SCRIPT.format(logs="run.log('patients', args.patients)"))
+    reader = LOOKED_UP_ANY.format(reads=reads)
+    (tmp_path / "read.py").write_text(reader)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert "_v1_get_metrics(ml_client, " in (tmp_path / "read.py").read_text(), report
+    assert "Run.get_context()" not in (tmp_path / "src" / "train.py").read_text(), report
+
+
 @pytest.mark.parametrize(("option", "what"), [("'--data-version', action='store', type=int", "an int"),
                                                ("'--version-of-data', dest='data_version', type=str", "a string")])
 def test_an_option_declared_with_its_default_action_or_a_dest_is_read_for_its_kind(tmp_path: Path, option: str,

@@ -41,20 +41,25 @@ def non_float_read(call: ast.Call, ctx: FixContext) -> str | None:
     lines = _launching_lines(call, ctx)
     logged = _non_floats(ctx, lines)
     keys = _literal_keys(call, ctx)
-    if keys and not _names_its_script(ctx, lines):  # a run looked up by id: any script of the project may be its
+    if not _names_its_script(ctx, lines):  # a run looked up by id: any script near this program may be its
         logged = {**_logged_in_project(ctx, keys), **logged}
     if not logged:
         return None
     if _UNREAD in logged:
-        script, what, _ = logged[_UNREAD]
+        script, what, _, _ = logged[_UNREAD]
         return f"{script}, the job's script, is not found {what}, so what it logs is not known{_FLOATS_ONLY}"
     if _UNKNOWN in logged:
-        script, what, line = logged[_UNKNOWN]
+        script, what, line, _ = logged[_UNKNOWN]
         return f"{script} logs {what} under a name not known here (its line {line}){_FLOATS_ONLY}"
     if keys is None and _ANY_NAME in logged:
-        script, what, line = logged[_ANY_NAME]
+        script, what, line, _ = logged[_ANY_NAME]
         return (f"{script} logs {what} under names not known here (its line {line}), and the result is read "
                 f"other than by literal key, where v1 listed any strings among them too{_FLOATS_ONLY}")
+    spelled = sorted(keys & _spelled_names(logged[_ANY_NAME].text)) if keys and _ANY_NAME in logged else []
+    if spelled:  # (review 58b: ``for key, value in vars(args).items(): run.log(key, value)`` logs its options)
+        script, what, line, _ = logged[_ANY_NAME]
+        return (f"it reads {spelled[0]!r}, which {script} spells, and {script} logs {what} under names known only "
+                f"when it runs (its line {line}){_FLOATS_ONLY}")
     logged = {name: where for name, where in logged.items() if name != _ANY_NAME}
     if not logged:
         return None
@@ -62,7 +67,7 @@ def non_float_read(call: ast.Call, ctx: FixContext) -> str | None:
     if keys is not None and not read:
         return None
     key = read[0] if read else next(iter(logged))
-    script, what, line = logged[key]
+    script, what, line, _ = logged[key]
     if read:
         return f"it reads {key!r}, which {script} logs as {what} (its line {line}){_FLOATS_ONLY}"
     return (f"{script} logs {key!r} as {what} (its line {line}), and the result is read other than by "
@@ -78,26 +83,40 @@ class _Logged(NamedTuple):
     script: str
     what: str  # "a table with `log_row`", "a string", ...
     line: int
+    text: str = ""  # the script's text (does it spell a key read?)
 
 
 def _literal_keys(call: ast.Call, ctx: FixContext) -> set[str] | None:
     """The keys read from the result (``m["loss"]`` of ``m = run.get_metrics()``, or the call
     subscripted at once), or None when any use of it is something else."""
-    parent = ctx.parent(call)
-    if isinstance(parent, ast.Subscript):
-        key = parent.slice
-        return {key.value} if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+    direct = _key_of(call, ctx)
+    if direct is not None:
+        return {direct}
+    if isinstance(ctx.parent(call), (ast.Subscript, ast.Attribute)):
+        return None
     binding = ctx.assigned_binding(call)
     if binding is None or len(ctx.bindings_named(binding.name)) != 1:
         return None
     keys: set[str] = set()
     for use in binding.uses:
-        read = ctx.parent(use)
-        if not (isinstance(read, ast.Subscript) and read.value is use and isinstance(read.slice, ast.Constant)
-                and isinstance(read.slice.value, str)):
+        key = _key_of(use, ctx)
+        if key is None:
             return None
-        keys.add(read.slice.value)
+        keys.add(key)
     return keys
+
+
+def _key_of(use: ast.AST, ctx: FixContext) -> str | None:
+    """The literal key ``use`` is read by: ``use["k"]``, or ``use.get("k"[, default])`` (review 58b:
+    v1 gave the string back where MLflow gives the default)."""
+    read = ctx.parent(use)
+    if isinstance(read, ast.Subscript) and read.value is use and isinstance(read.slice, ast.Constant):
+        return read.slice.value if isinstance(read.slice.value, str) else None
+    call = ctx.parent(read) if isinstance(read, ast.Attribute) and read.attr == "get" else None
+    if isinstance(call, ast.Call) and call.func is read and call.args and not call.keywords and len(call.args) <= 2:
+        key = call.args[0]
+        return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+    return None
 
 
 def _launching_lines(call: ast.Call, ctx: FixContext) -> frozenset[int]:
@@ -157,32 +176,58 @@ def _non_floats(ctx: FixContext, lines: frozenset[int]) -> dict[str | None, _Log
                 found.setdefault(_UNREAD, _Logged(script, where, 0))
                 continue
             for name, (kind, line) in _all_logged(text).items():
-                found.setdefault(name, _Logged(script, kind, line))
+                found.setdefault(name, _Logged(script, kind, line, text))
         ctx.cache[key] = found
     return ctx.cache[key]  # type: ignore[return-value]
 
 
-def _logged_in_project(ctx: FixContext, keys: set[str]) -> dict[str | None, _Logged]:
-    """Where a file near this program (see :func:`.engine.project.same_branch`) logs one of ``keys``
-    as something MLflow's metrics do not hold, for a run this program looks up by id (audit 58w: a notebook read a string a script of its
-    project logged with ``log_list``, and the migrated read failed with KeyError)."""
+def _logged_in_project(ctx: FixContext, keys: set[str] | None) -> dict[str | None, _Logged]:
+    """Where a file near this program (see :func:`.engine.project.same_branch`) logs something
+    MLflow's metrics do not hold, for a run this program looks up by id (audit 58w: a notebook read
+    a string a script of its project logged with ``log_list``, and the migrated read failed with
+    KeyError): under one of ``keys``, or under a name not known in a file that spells one of them
+    (review 58b: ``KEY = "patients"``, a loop over ``vars(args)``); under any name when the result
+    is read other than by literal key (``keys`` None: ``metrics.items()``)."""
     location = getattr(ctx.analysis.context, "path", None)
     settings = getattr(ctx.analysis.context, "settings", None)
     if location is None or settings is None or not getattr(settings, "project_index", False):
         return {}
-    key = f"non_floats_in_project:{sorted(keys)}"
+    key = f"non_floats_in_project:{sorted(keys) if keys is not None else None}"
     if key not in ctx.cache:
         found: dict[str | None, _Logged] = {}
         here = Path(location)
-        for name in sorted(keys):
-            for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), name.encode()):
+        for marker in sorted(keys) if keys is not None else [".log"]:
+            for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), marker.encode()):
                 near = project.same_branch(here, candidate)  # (as the script side asks)
                 for text in project.program_texts(candidate, data) if candidate != here and near else ():
-                    logged = _all_logged(text)
-                    if name in logged:
-                        found.setdefault(name, _Logged(candidate.name, *logged[name]))
+                    for name, (kind, line) in _all_logged(text).items():
+                        if keys is None or name in (marker, _UNKNOWN, _ANY_NAME):
+                            found.setdefault(name, _Logged(candidate.name, kind, line, text))
         ctx.cache[key] = found
     return ctx.cache[key]  # type: ignore[return-value]
+
+
+def _spelled_names(text: str) -> frozenset[str]:
+    """The names a script's loop over names known only when it runs may log under: its string
+    literals other than the names of its own log calls, and its command-line options' destinations
+    (``vars(args)``); worked out once per text."""
+    return _SPELLED.get(text, lambda: _spelled_in(text))
+
+
+def _spelled_in(text: str) -> frozenset[str]:
+    tree = tree_if_mentioned(text, ".log")
+    if tree is None:
+        return frozenset()
+    log_names = {id(node.args[0]) for node in ast.walk(tree) if isinstance(node, ast.Call) and node.args
+                 and isinstance(node.func, ast.Attribute) and node.func.attr.startswith("log")}
+    found = {node.value for node in ast.walk(tree)
+             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in log_names}
+    found.update(dest for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                 and node.func.attr == "add_argument" and (dest := option_dest(node)) is not None)
+    return frozenset(found)
+
+
+_SPELLED: ByContent[frozenset[str]] = ByContent(256)
 
 
 def _all_logged(text: str) -> Mapping[str | None, tuple[str, int]]:

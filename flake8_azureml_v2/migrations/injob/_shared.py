@@ -22,7 +22,7 @@ from ...engine.fixing.arguments import BoundArguments, bind_arguments, known_str
 from ...engine.fixing.edits import Edit
 from ...engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ...engine.fixing.symbols import symbol
-from ...engine.names import Binding, CallSite, Instance, Ref
+from ...engine.names import Binding, CallSite, Const, Instance, Ref
 from ...rules._shared import RUN
 
 RUN_GET_CONTEXT = "azureml.core.Run.get_context"
@@ -250,7 +250,10 @@ def refuse_if_metrics_read(ctx: FixContext, unit: Rewrite, becomes: str, name: a
         call = unit.node
         name = next((k.value for k in call.keywords if k.arg == "name"), call.args[0] if call.args else None)
     literal = name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else None
-    reader = metrics_reader(ctx, literal, by_key_only)
+    if literal is None and name is not None:  # a name held in a variable: ``KEY = "patients"`` (review 58b)
+        value = ctx.value_of_argument(name)
+        literal = value.value if isinstance(value, Const) else None
+    reader = metrics_reader(ctx, literal, by_key_only, known=literal is not None)
     if reader is None:
         return False
     unit.refuse(f"{reader} reads the run's metrics (get_metrics()), where v1 kept this value; MLflow keeps it as "
