@@ -162,6 +162,25 @@ def test_uploads_name_their_blobs_as_v1_did(tmp_path: Path, target: str, blobs: 
     assert sorted(r["blob"] for r in records if r["operation"] == "blob.upload") == blobs
 
 
+def test_files_uploaded_from_the_root_keep_their_paths_as_given(tmp_path: Path) -> None:
+    """v1 named a file uploaded with relative_root="/" by its path as given, less leading slashes
+    (review 61: the helper made it relative to "/", which named the working folder too)."""
+    program = """\
+    from azureml.core import Workspace
+    ws = Workspace.from_config()
+    store = ws.get_default_datastore()
+    store.upload_files(files=["data/a.csv", "data/sub/b.csv"], relative_root="/", target_path="inputs")
+    """
+    (tmp_path / "data" / "sub").mkdir(parents=True)
+    (tmp_path / "data" / "a.csv").write_text("a")
+    (tmp_path / "data" / "sub" / "b.csv").write_text("b")
+    script = project(tmp_path, program)
+    fix(script)
+    records = execute(script)
+    assert sorted(r["blob"] for r in records if r["operation"] == "blob.upload") == ["inputs/data/a.csv",
+                                                                                     "inputs/data/sub/b.csv"]
+
+
 @pytest.mark.parametrize(("call", "layout", "message"), [
     ('store.upload_files(files=["data/a.csv"], relative_root="other", target_path="raw")', {"data/a.csv": "a"},
      "relative_root: 'other' is not part of the file_path: 'data/a.csv'."),

@@ -658,6 +658,92 @@ def test_a_string_a_run_looked_up_by_id_may_read_keeps_both_sides_v1(tmp_path: P
     assert "reads the run's metrics (get_metrics()), where v1 kept this value" in report, report
 
 
+BY_ID = ("from azureml.core import Workspace, Run\n\nws = Workspace.from_config()\nrun = Run.get(ws, 'abc123')\n"
+         "metrics = run.get_metrics()\n{reads}\n")
+
+
+@pytest.mark.parametrize(("scripts", "reader", "reads"), [
+    # an option spelled with a dash is logged under its destination, with an underscore
+    ({"src/train.py": "import argparse\nfrom azureml.core import Run\nparser = argparse.ArgumentParser()\n"
+                      "parser.add_argument('--model-name', default='resnet')\nargs = parser.parse_args()\n"
+                      "run = Run.get_context()\nfor key, value in vars(args).items():\n    run.log(key, value)\n"},
+     "notebooks/read.py", "print(metrics['model_name'].upper())"),
+    # the second of two scripts that log under names known only at run time is the one that spells the key
+    ({"src/prep.py": "import json\nfrom azureml.core import Run\nrun = Run.get_context()\nsettings = json.load(open('s.json'))\n"
+                     "num_epochs_hint = 3\n"
+                     "for name, value in settings.items():\n    run.log(name, value)\n",
+      "src/train.py": "import argparse\nfrom azureml.core import Run\nparser = argparse.ArgumentParser()\n"
+                      "parser.add_argument('--epochs', type=int, default=5)\nargs = parser.parse_args()\n"
+                      "run = Run.get_context()\nfor key, value in vars(args).items():\n    run.log(key, value)\n"},
+     "notebooks/read.py", "for epoch in range(metrics['epochs']):\n    print(epoch)"),
+    # a table and a string logged under f-string names: any key may be one of them
+    ({"src/train.py": "from azureml.core import Run\nrun = Run.get_context()\nfor split in ['train', 'test']:\n"
+                      "    run.log_row(f'{split}_scores', fold=1, model=split)\n"},
+     "notebooks/read.py", "print(metrics['train_scores']['model'])"),
+    # a script in the project's root folder and a reader below it
+    ({"train.py": "from azureml.core import Run\nrun = Run.get_context()\nrun.log('model_type', 'resnet')\n"},
+     "notebooks/read.py", "print(metrics['model_type'].upper())"),
+], ids=["dash-option", "second-loop-script", "f-string-names", "root-script"])
+def test_a_reader_near_scripts_that_may_log_its_key_as_a_non_float_stays_v1(
+        tmp_path: Path, scripts: dict[str, str], reader: str, reads: str) -> None:
+    """Review 61: the scripts near a reader of a run looked up by id are every one that logs,
+    whichever bytes it spells the key in, and whichever folder above or below the reader it is in."""
+    (tmp_path / "pyproject.toml").write_text("")
+    for name, text in {**scripts, reader: BY_ID.format(reads=reads)}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert (tmp_path / reader).read_text() == BY_ID.format(reads=reads), report
+
+
+def test_a_string_a_reader_lists_through_a_global_stays_v1(tmp_path: Path) -> None:
+    """Review 61: a reader that fills a module-level dict in a function (``global metrics``) and
+    lists it reads any key: the script near it keeps its string among the v1 metrics."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    script = "from azureml.core import Run\nrun = Run.get_context()\nrun.log('model_type', 'resnet')\n"
+    (tmp_path / "src" / "train.py").write_text(script)
+    (tmp_path / "notebooks" / "read.py").write_text(
+        "from azureml.core import Workspace, Run\n\nws = Workspace.from_config()\nmetrics = {}\n\n\n"
+        "def load(run_id):\n    global metrics\n    metrics = Run.get(ws, run_id).get_metrics()\n\n\n"
+        "load('abc123')\nfor name, value in metrics.items():\n    print(name, value)\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert (tmp_path / "src" / "train.py").read_text() == script, report
+
+
+@pytest.mark.parametrize(("scripts", "reader", "reads", "moves"), [
+    # a notebook that prints the metrics of the run it submitted reads that run's script only
+    ({"src/score.py": "import argparse\nfrom azureml.core import Run\nparser = argparse.ArgumentParser()\n"
+                      "parser.add_argument('--batch-size', type=int, default=32)\nargs = parser.parse_args()\n"
+                      "run = Run.get_context()\nfor key, value in vars(args).items():\n    run.log(key, value)\n"
+                      "run.log('scored_by', 'batch')\n",
+      "src/train.py": "from azureml.core import Run\nrun = Run.get_context()\nrun.log('loss', 0.5)\n"},
+     "notebooks/submit.py",
+     "from azureml.core import Workspace, Experiment, ScriptRunConfig\n\nws = Workspace.from_config()\n"
+     "config = ScriptRunConfig(source_directory='../src', script='train.py', compute_target='cpu')\n"
+     "run = Experiment(ws, 'exp').submit(config)\nrun.wait_for_completion()\nprint(run.get_metrics())\n",
+     "src/score.py"),
+    # a key the script logs itself, and prints: not one its loop over options logs
+    ({"src/train.py": "import argparse\nfrom azureml.core import Run\nparser = argparse.ArgumentParser()\n"
+                      "parser.add_argument('--epochs', type=int, default=5)\nargs = parser.parse_args()\n"
+                      "run = Run.get_context()\nfor key, value in vars(args).items():\n    run.log(key, value)\n"
+                      "print('accuracy', 0.9)\nrun.log('accuracy', 0.9)\n"},
+     "notebooks/read.py", BY_ID.format(reads="print(metrics['accuracy'])"), "src/train.py"),
+], ids=["notebook-of-its-own-run", "printed-log-name"])
+def test_a_reader_that_cannot_read_a_value_does_not_hold_it(tmp_path: Path, scripts: dict[str, str], reader: str,
+                                                            reads: str, moves: str) -> None:
+    """Review 61 over-refusals: the script side asks the reader side's own analysis what each reader
+    reads, and the reader side counts only the option names a loop over ``vars(args)`` logs."""
+    (tmp_path / "pyproject.toml").write_text("")
+    for name, text in {**scripts, reader: reads}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert (tmp_path / reader).read_text() != reads, report
+    assert "Run.get_context()" not in (tmp_path / moves).read_text(), report
+
+
 @pytest.mark.parametrize("reads", ["print(metrics['accuracy'])", "print(metrics.get('accuracy', 0.0))"])
 def test_a_reader_of_other_keys_lets_a_string_it_does_not_read_move(tmp_path: Path, reads: str) -> None:
     """Only what the reader may read holds: a string logged under a key it never reads moves, and so does the reader."""
@@ -2387,6 +2473,10 @@ def test_written_scripts_of_one_name_in_two_folders_move_each_with_its_own_call(
     ('stat, value = "mean", 1.5\nrun.log_row("BMI", stat=stat, value=value)\nrun.log_row(name="BMI", stat=stat, value=value)\n',
      True),
     ('def report(stat, value):\n    run.log_row("BMI", stat=stat, value=value)\n\n\nreport("mean", 1.5)\n', True),
+    # the same name quoted otherwise, and rows logged in a comprehension (review 61)
+    ('stat, value = "mean", 1.5\nrun.log_row("BMI", stat=stat, value=value)\nrun.log_row(\'BMI\', stat=stat, value=value)\n',
+     True),
+    ('stats = {"mean": 1.5}\n[run.log_row("BMI", stat=k, value=v) for k, v in stats.items()]\n', True),
     # one row, logged once: nothing is replaced
     ('stat, value = "mean", 1.5\nrun.log_row("BMI", stat=stat, value=value)\nrun.log_row("Age", stat=stat, value=value)\n',
      False),

@@ -18,10 +18,12 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from ..engine import project
+from ..engine.analysis import analyse
 from ..engine.fixing.rewrite import FixContext
 from ..engine.memo import ByContent
-from ..engine.source import tree_if_mentioned
+from ..engine.source import SourceError, tree_if_mentioned
 from ..rules.aml039_run_log_evaluation import METHODS as EVALUATION_METHODS
+from ..v1api import SURFACE
 from . import commandline
 from .injob.values import option_dest
 
@@ -46,20 +48,20 @@ def non_float_read(call: ast.Call, ctx: FixContext) -> str | None:
     if not logged:
         return None
     if _UNREAD in logged:
-        script, what, _, _ = logged[_UNREAD]
+        script, what = logged[_UNREAD].script, logged[_UNREAD].what
         return f"{script}, the job's script, is not found {what}, so what it logs is not known{_FLOATS_ONLY}"
     if _UNKNOWN in logged:
-        script, what, line, _ = logged[_UNKNOWN]
+        script, what, line = logged[_UNKNOWN][:3]
         return f"{script} logs {what} under a name not known here (its line {line}){_FLOATS_ONLY}"
     if keys is None and _ANY_NAME in logged:
-        script, what, line, _ = logged[_ANY_NAME]
+        script, what, line = logged[_ANY_NAME][:3]
         return (f"{script} logs {what} under names not known here (its line {line}), and the result is read "
                 f"other than by literal key, where v1 listed any strings among them too{_FLOATS_ONLY}")
-    spelled = sorted(keys & _spelled_names(logged[_ANY_NAME].text)) if keys and _ANY_NAME in logged else []
-    if spelled:  # (review 58b: ``for key, value in vars(args).items(): run.log(key, value)`` logs its options)
-        script, what, line, _ = logged[_ANY_NAME]
-        return (f"it reads {spelled[0]!r}, which {script} spells, and {script} logs {what} under names known only "
-                f"when it runs (its line {line}){_FLOATS_ONLY}")
+    for entry in logged[_ANY_NAME].each() if keys and _ANY_NAME in logged else ():
+        spelled = sorted(keys & spelled_names(entry.text))
+        if spelled:  # (review 58b: ``for key, value in vars(args).items(): run.log(key, value)`` logs its options)
+            return (f"it reads {spelled[0]!r}, which {entry.script} spells, and {entry.script} logs {entry.what} "
+                    f"under names known only when it runs (its line {entry.line}){_FLOATS_ONLY}")
     logged = {name: where for name, where in logged.items() if name != _ANY_NAME}
     if not logged:
         return None
@@ -67,7 +69,7 @@ def non_float_read(call: ast.Call, ctx: FixContext) -> str | None:
     if keys is not None and not read:
         return None
     key = read[0] if read else next(iter(logged))
-    script, what, line, _ = logged[key]
+    script, what, line = logged[key][:3]
     if read:
         return f"it reads {key!r}, which {script} logs as {what} (its line {line}){_FLOATS_ONLY}"
     return (f"{script} logs {key!r} as {what} (its line {line}), and the result is read other than by "
@@ -84,6 +86,51 @@ class _Logged(NamedTuple):
     what: str  # "a table with `log_row`", "a string", ...
     line: int
     text: str = ""  # the script's text (does it spell a key read?)
+    others: tuple[_Logged, ...] = ()  # more scripts that log under names known only at run time
+
+    def each(self) -> tuple[_Logged, ...]:
+        return (self, *self.others)
+
+
+def _note_logged(found: dict[str | None, _Logged], name: str | None, logged: _Logged) -> None:
+    """The first place each name is logged; every script that logs under names known only at run
+    time (review 61: the second such script may be the one that spells the key read)."""
+    first = found.setdefault(name, logged)
+    if name == _ANY_NAME and first is not logged:
+        found[name] = first._replace(others=(*first.others, logged))
+
+
+def reads_by_id(path: Path, text: str, settings: object) -> list[set[str] | None] | None:
+    """What each run-metrics read of ``text`` (a program of ``path``) that reads a run it looks up
+    by id (it names no job script for it) reads: its literal keys, or None for any key; None when
+    the program cannot be analysed.  This is the reader side's own judgement, which the script
+    side asks of the readers near it (review 61: a notebook that prints the metrics of the run it
+    submitted reads that run's script only)."""
+    return _BY_ID.get(f"{path}\0{text}", lambda: _reads_by_id(path, text, settings))
+
+
+def _reads_by_id(path: Path, text: str, settings: object) -> list[set[str] | None] | None:
+    try:
+        analysis = analyse(text, rules=[], surface=SURFACE, path=path, settings=settings, remember=False)  # type: ignore[arg-type]
+    except (SourceError, ValueError, SyntaxError, RecursionError, MemoryError):
+        return None
+    if analysis.model is None:
+        return None
+    ctx = FixContext(analysis)
+    found: list[set[str] | None] = []
+    for node in ast.walk(ctx.model.tree):
+        if isinstance(node, ast.Call) and _gets_metrics(node) and not _names_its_script(ctx, _launching_lines(node, ctx)):
+            found.append(_literal_keys(node, ctx))
+    return found
+
+
+def _gets_metrics(call: ast.Call) -> bool:
+    """``<run>.get_metrics(...)``, or the helper a migrated reader calls."""
+    return ((isinstance(call.func, ast.Attribute) and call.func.attr == "get_metrics")
+            or (isinstance(call.func, ast.Name) and call.func.id == "_v1_get_metrics"))
+
+
+_BY_ID: ByContent[list[set[str] | None] | None] = ByContent(128)
 
 
 def _literal_keys(call: ast.Call, ctx: FixContext) -> set[str] | None:
@@ -124,7 +171,9 @@ def _launching_lines(call: ast.Call, ctx: FixContext) -> frozenset[int]:
     them (``run = exp.submit(config)``, ``config = ScriptRunConfig(...)``, ``best = run.get_best...``):
     the script-naming call among them says which job script logged the metrics."""
     lines: set[int] = set()
-    pending: list[ast.AST] = [call.func.value] if isinstance(call.func, ast.Attribute) else []
+    # (the run: the call's receiver, or what a migrated reader hands the helper: ``_v1_get_metrics(client, run.name)``)
+    pending: list[ast.AST] = ([call.func.value] if isinstance(call.func, ast.Attribute)
+                              else call.args[1:2] if isinstance(call.func, ast.Name) else [])
     seen: set[int] = set()
     while pending and len(seen) < 200:
         node = pending.pop()
@@ -176,7 +225,7 @@ def _non_floats(ctx: FixContext, lines: frozenset[int]) -> dict[str | None, _Log
                 found.setdefault(_UNREAD, _Logged(script, where, 0))
                 continue
             for name, (kind, line) in _all_logged(text).items():
-                found.setdefault(name, _Logged(script, kind, line, text))
+                _note_logged(found, name, _Logged(script, kind, line, text))
         ctx.cache[key] = found
     return ctx.cache[key]  # type: ignore[return-value]
 
@@ -185,9 +234,9 @@ def _logged_in_project(ctx: FixContext, keys: set[str] | None) -> dict[str | Non
     """Where a file near this program (see :func:`.engine.project.same_branch`) logs something
     MLflow's metrics do not hold, for a run this program looks up by id (audit 58w: a notebook read
     a string a script of its project logged with ``log_list``, and the migrated read failed with
-    KeyError): under one of ``keys``, or under a name not known in a file that spells one of them
-    (review 58b: ``KEY = "patients"``, a loop over ``vars(args)``); under any name when the result
-    is read other than by literal key (``keys`` None: ``metrics.items()``)."""
+    KeyError): under one of ``keys``, under a name not known here (an f-string), or under names
+    known only at run time (review 58b: a loop over ``vars(args)``); under any name when the
+    result is read other than by literal key (``keys`` None: ``metrics.items()``)."""
     location = getattr(ctx.analysis.context, "path", None)
     settings = getattr(ctx.analysis.context, "settings", None)
     if location is None or settings is None or not getattr(settings, "project_index", False):
@@ -196,18 +245,17 @@ def _logged_in_project(ctx: FixContext, keys: set[str] | None) -> dict[str | Non
     if key not in ctx.cache:
         found: dict[str | None, _Logged] = {}
         here = Path(location)
-        for marker in sorted(keys) if keys is not None else [".log"]:
-            for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), marker.encode()):
-                near = project.same_branch(here, candidate)  # (as the script side asks)
-                for text in project.program_texts(candidate, data) if candidate != here and near else ():
-                    for name, (kind, line) in _all_logged(text).items():
-                        if keys is None or name in (marker, _UNKNOWN, _ANY_NAME):
-                            found.setdefault(name, _Logged(candidate.name, kind, line, text))
+        for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), b".log"):
+            near = project.same_branch(here, candidate)  # (as the script side asks)
+            for text in project.program_texts(candidate, data) if candidate != here and near else ():
+                for name, (kind, line) in _all_logged(text).items():
+                    if keys is None or name in keys or name in (_UNKNOWN, _ANY_NAME):
+                        _note_logged(found, name, _Logged(candidate.name, kind, line, text))
         ctx.cache[key] = found
     return ctx.cache[key]  # type: ignore[return-value]
 
 
-def _spelled_names(text: str) -> frozenset[str]:
+def spelled_names(text: str) -> frozenset[str]:
     """The names a script's loop over names known only when it runs may log under: its string
     literals other than the names of its own log calls, and its command-line options' destinations
     (``vars(args)``); worked out once per text."""
@@ -218,10 +266,11 @@ def _spelled_in(text: str) -> frozenset[str]:
     tree = tree_if_mentioned(text, ".log")
     if tree is None:
         return frozenset()
-    log_names = {id(node.args[0]) for node in ast.walk(tree) if isinstance(node, ast.Call) and node.args
-                 and isinstance(node.func, ast.Attribute) and node.func.attr.startswith("log")}
+    log_names = {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call) and node.args
+                 and isinstance(node.func, ast.Attribute) and node.func.attr.startswith("log")
+                 and isinstance(node.args[0], ast.Constant)}  # (the names it logs itself, wherever else spelled)
     found = {node.value for node in ast.walk(tree)
-             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in log_names}
+             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value not in log_names}
     found.update(dest for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                  and node.func.attr == "add_argument" and (dest := option_dest(node)) is not None)
     return frozenset(found)

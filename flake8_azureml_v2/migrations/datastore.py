@@ -120,7 +120,10 @@ _UPLOAD_FILES_SOURCE = f'''def {_UPLOAD_FILES}(
             raise ValueError(f"'{{path}}' does not point to a file.")
     pairs = []
     for path in files:
-        relative = os_path.relpath(os_path.abspath(path), root).replace({symbol("os")}.sep, "/")
+        if relative_root == "/":  # v1 kept the path as given, without its leading slashes
+            relative = path.replace({symbol("os")}.sep, "/").lstrip("/")
+        else:
+            relative = os_path.relpath(os_path.abspath(path), root).replace({symbol("os")}.sep, "/")
         pairs.append((path, {_TARGET_HELPER}(target_path, relative)))
     {_BLOB_HELPER}(ml_client, store_name, pairs, overwrite, show_progress)
 '''

@@ -12,11 +12,11 @@ import ast
 from collections.abc import Callable
 from pathlib import Path
 
-from ...engine import project
+from ...engine import files, project
 from ...engine.findings import line_ref
-from ...engine.memo import ByContent
-from ...engine.source import tree_if_mentioned
 from ...engine.fixing.rewrite import FixContext
+from ...engine.source import tree_if_mentioned
+from .._metric_tables import spelled_names
 from ._shared import seen_from
 from .input_datasets import about_this_script
 
@@ -37,8 +37,9 @@ def metrics_reader(ctx: FixContext, name: str | None = None, by_key_only: bool =
     found = None if by_key_only else _in_the_writer(ctx) or about_this_script(ctx, "metrics_reader", _reading_metrics)
     if found is None and (name is not None or not known):
         key = name if known else None
+        spelled = frozenset() if known else spelled_names(ctx.text)
         found = about_this_script(ctx, f"metrics_reader:{key!r}:{known}",
-                                  lambda path, settings: _reading_key(path, settings, key))
+                                  lambda path, settings: _reading_key(path, settings, key, spelled))
     return found
 
 
@@ -70,115 +71,35 @@ def _reading_metrics(path: Path, settings: object) -> str | None:
     return _first_reader(path, settings, (path.name.encode(),))
 
 
-def _reading_key(path: Path, settings: object, name: str | None) -> str | None:
-    """A file near the script (its folder, one above it, or a sibling folder: ``notebooks/`` beside
-    ``src/``) that reads run metrics and spells the key ``name`` quoted, or reads any key (audit 58w:
-    a notebook read back, by id, a run of a script it never names; a reader in another sample of the
-    project reads other scripts' runs; review 58b: ``.items()``); any such reader when ``name`` is
-    not known."""
-    needles = tuple(f"{quote}{name}{quote}".encode() for quote in ("'", '"', '\\"')) if name is not None else ()
-    return _first_reader(path, settings, needles, near=True,
-                         also=lambda candidate, data: name is None or _reads_any_key(candidate, data))
+def _reading_key(path: Path, settings: object, name: str | None, spelled: frozenset[str]) -> str | None:
+    """A file near the script (its folder, one above or below it, or a sibling folder: ``notebooks/``
+    beside ``src/``) that reads the metrics of a run it looks up by id (audit 58w: a notebook read
+    back a run of a script it never names; a reader in another sample of the project reads other
+    scripts' runs) and may read the key ``name``: by that literal key, or by any key (review 58b:
+    ``.items()``).  For a name not known here (None), one that reads a key the script ``spelled``."""
+    return _first_reader(path, settings, (), near=True,
+                         also=lambda candidate, data: _may_read(candidate, data, settings, name, spelled))
 
 
-def _reads_any_key(path: Path, data: bytes) -> bool:
-    """Does a program of the file read run metrics other than by literal key?"""
-    return any(keys_read(text) is None for text in project.program_texts(path, data))
+def _may_read(reader: Path, data: bytes, settings: object, name: str | None, spelled: frozenset[str]) -> bool:
+    """Does ``reader`` read, from a run it looks up by id, the key ``name`` (one of ``spelled``
+    when None), or any key?  Asked of the reader side's own analysis; a reader that cannot be
+    analysed may read any key it spells quoted."""
+    from .._metric_tables import reads_by_id
 
-
-def keys_read(text: str) -> frozenset[str] | None:
-    """The keys a program reads from the run metrics it gets (``m["k"]`` and ``m.get("k")`` of
-    ``m = run.get_metrics()``, the call subscripted at once, ``get_metrics(name="k")``), or None
-    when it may read any (``m.items()``, a loop over ``m``, a key held in a variable).  Worked out
-    once per text: every script near the reader asks."""
-    return _KEYS.get(text, lambda: _keys_read(text))
-
-
-def _keys_read(text: str) -> frozenset[str] | None:
-    tree = tree_if_mentioned(text, "get_metrics")
-    if tree is None:
-        return None if _READS_METRICS in text else frozenset()
-    parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
-    keys: set[str] = set()
-    holders: set[tuple[int, str]] = set()  # (scope, name) of ``m = run.get_metrics()``
-    for node in ast.walk(tree):
-        if not _gets_metrics(node):
-            continue
-        named = _named_metric(node)  # type: ignore[arg-type]
-        parent = parents.get(id(node))
-        key = _key_read(node, parents)
-        if key is not None or named is not None:
-            keys.update(k for k in (key, named) if k is not None)
-        elif isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
-            holders.add((id(_scope(parent, parents)), parent.targets[0].id))
-        else:
-            return None
-    bound = _bound_names(tree, parents)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and any(name == node.id for _, name in holders):
-            scope: ast.AST | None = _scope(node, parents)
-            while scope is not None and node.id not in bound.get(id(scope), ()):  # (a closure reads its outer scope's)
-                scope = _scope(scope, parents) if not isinstance(scope, ast.Module) else None
-            if scope is None or (id(scope), node.id) not in holders:
-                continue
-            key = _key_read(node, parents)
-            if key is None:
-                return None
-            keys.add(key)
-    return frozenset(keys)
-
-
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)
-
-
-def _scope(node: ast.AST, parents: dict[int, ast.AST]) -> ast.AST:
-    """The function (or the module) whose names ``node`` reads."""
-    current = parents.get(id(node))
-    while current is not None and not isinstance(current, _SCOPES):
-        current = parents.get(id(current))
-    return current if current is not None else node
-
-
-def _bound_names(tree: ast.AST, parents: dict[int, ast.AST]) -> dict[int, set[str]]:
-    """The names each function (and the module) binds, by the scope's id."""
-    bound: dict[int, set[str]] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            bound.setdefault(id(_scope(node, parents)), set()).add(node.id)
-        elif isinstance(node, ast.arg):
-            bound.setdefault(id(_scope(node, parents)), set()).add(node.arg)
-    return bound
-
-
-def _gets_metrics(node: ast.AST) -> bool:
-    """``<run>.get_metrics(...)``, or the helper a migrated reader calls."""
-    return isinstance(node, ast.Call) and (
-        (isinstance(node.func, ast.Attribute) and node.func.attr == "get_metrics")
-        or (isinstance(node.func, ast.Name) and node.func.id == "_v1_get_metrics"))
-
-
-def _named_metric(call: ast.Call) -> str | None:
-    """The one metric a call asks for by a literal name (``get_metrics(name="k")``)."""
-    position = 0 if isinstance(call.func, ast.Attribute) else 2  # (the helper takes the client and the run first)
-    given = call.args[position] if len(call.args) > position else next(
-        (k.value for k in call.keywords if k.arg == "name"), None)
-    return given.value if isinstance(given, ast.Constant) and isinstance(given.value, str) else None
-
-
-def _key_read(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:
-    """The literal key ``node`` (a metrics dict) is read by: ``node["k"]`` or ``node.get("k"[, default])``."""
-    parent = parents.get(id(node))
-    if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load):
-        key = parent.slice
-        return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
-    call = parents.get(id(parent)) if isinstance(parent, ast.Attribute) and parent.attr == "get" else None
-    if isinstance(call, ast.Call) and call.func is parent and call.args and not call.keywords and len(call.args) <= 2:
-        key = call.args[0]
-        return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
-    return None
-
-
-_KEYS: ByContent[frozenset[str] | None] = ByContent(256)
+    wanted = {name} if name is not None else spelled
+    try:  # the reader as this run found it, as the project index reads launchers: a reader this run
+        data = files.read_as_found(reader, limit=project.MAX_FILE_BYTES)  # migrated names no v1 launcher
+    except (OSError, files.TooLarge):
+        pass
+    for text in project.program_texts(reader, data):
+        reads = reads_by_id(reader, text, settings)
+        if reads is None:
+            if any(f"{quote}{key}{quote}" in text for key in wanted for quote in ("'", '"')):
+                return True
+        elif any(keys is None or keys & wanted for keys in reads):
+            return True
+    return False
 
 
 def _first_reader(path: Path, settings: object, needles: tuple[bytes, ...], near: bool = False,

@@ -25,10 +25,13 @@ from ._shared import (
 from .values import BOOL, NUMBER, STRING, value_kind
 
 
+_LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
 def _loop_around(ctx: FixContext, node: ast.AST) -> bool:
     current = ctx.parent(node)
     while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
-        if isinstance(current, (ast.For, ast.AsyncFor, ast.While)):
+        if isinstance(current, _LOOPS):
             return True
         current = ctx.parent(current)
     return False
@@ -52,13 +55,19 @@ def _logged_again(ctx: FixContext, call: ast.Call, name: ast.expr) -> bool:
     may be called again), or by another ``log_row`` of the file that spells the same name."""
     if _loop_around(ctx, call) or _in_function(ctx, call):
         return True
-    spelled = text(ctx, name)
     for site in run_calls(ctx, "log_row"):
         other = site.node
         named = other.args[0] if other.args else next((k.value for k in other.keywords if k.arg == "name"), None)
-        if other is not call and named is not None and text(ctx, named) == spelled:
+        if other is not call and named is not None and _same_name(ctx, named, name):
             return True
     return False
+
+
+def _same_name(ctx: FixContext, one: ast.expr, other: ast.expr) -> bool:
+    """Two row names that are the same string (however quoted) or the same expression."""
+    if isinstance(one, ast.Constant) and isinstance(other, ast.Constant):
+        return one.value == other.value
+    return text(ctx, one) == text(ctx, other)
 
 
 def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
