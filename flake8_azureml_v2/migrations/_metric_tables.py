@@ -43,7 +43,7 @@ def non_float_read(call: ast.Call, ctx: FixContext) -> str | None:
     lines = _launching_lines(call, ctx)
     logged = _non_floats(ctx, lines)
     keys = _literal_keys(call, ctx)
-    if not _names_its_script(ctx, lines):  # a run looked up by id: any script near this program may be its
+    if _looked_up(call, ctx):  # a run looked up by id: any script near this program may be its
         logged = {**_logged_in_project(ctx, keys), **logged}
     if not logged:
         return None
@@ -119,7 +119,7 @@ def _reads_by_id(path: Path, text: str, settings: object) -> list[set[str] | Non
     ctx = FixContext(analysis)
     found: list[set[str] | None] = []
     for node in ast.walk(ctx.model.tree):
-        if isinstance(node, ast.Call) and _gets_metrics(node) and not _names_its_script(ctx, _launching_lines(node, ctx)):
+        if isinstance(node, ast.Call) and _gets_metrics(node) and _looked_up(node, ctx):
             found.append(_literal_keys(node, ctx))
     return found
 
@@ -130,12 +130,24 @@ def _gets_metrics(call: ast.Call) -> bool:
             or (isinstance(call.func, ast.Name) and call.func.id == "_v1_get_metrics"))
 
 
+def _named_metric(call: ast.Call) -> str | None:
+    """The one metric a call asks for by a literal name: ``get_metrics("k")``, ``get_metrics(name="k")``,
+    or the helper a migrated reader calls, ``_v1_get_metrics(client, run_id, name="k")``."""
+    position = 0 if isinstance(call.func, ast.Attribute) else 2
+    given = call.args[position] if len(call.args) > position else next(
+        (k.value for k in call.keywords if k.arg == "name"), None)
+    return given.value if isinstance(given, ast.Constant) and isinstance(given.value, str) else None
+
+
 _BY_ID: ByContent[list[set[str] | None] | None] = ByContent(128)
 
 
 def _literal_keys(call: ast.Call, ctx: FixContext) -> set[str] | None:
     """The keys read from the result (``m["loss"]`` of ``m = run.get_metrics()``, or the call
     subscripted at once), or None when any use of it is something else."""
+    named = _named_metric(call)
+    if named is not None:  # (``get_metrics("loss")`` holds that metric only, whatever reads it)
+        return {named}
     direct = _key_of(call, ctx)
     if direct is not None:
         return {direct}
@@ -167,10 +179,16 @@ def _key_of(use: ast.AST, ctx: FixContext) -> str | None:
 
 
 def _launching_lines(call: ast.Call, ctx: FixContext) -> frozenset[int]:
-    """The lines of the calls the read run comes from, followed back through the names that hold
-    them (``run = exp.submit(config)``, ``config = ScriptRunConfig(...)``, ``best = run.get_best...``):
-    the script-naming call among them says which job script logged the metrics."""
-    lines: set[int] = set()
+    """The lines of the calls the read run comes from (see :func:`_launching_calls`): the
+    script-naming call among them says which job script logged the metrics."""
+    return frozenset(node.lineno for node in _launching_calls(call, ctx))
+
+
+def _launching_calls(call: ast.Call, ctx: FixContext) -> list[ast.Call]:
+    """The calls the read run comes from, followed back through the names that hold them
+    (``run = exp.submit(config)``, ``config = ScriptRunConfig(...)``, ``best = run.get_best...``,
+    ``for child in run.get_children()``)."""
+    found: list[ast.Call] = []
     # (the run: the call's receiver, or what a migrated reader hands the helper: ``_v1_get_metrics(client, run.name)``)
     pending: list[ast.AST] = ([call.func.value] if isinstance(call.func, ast.Attribute)
                               else call.args[1:2] if isinstance(call.func, ast.Name) else [])
@@ -182,13 +200,72 @@ def _launching_lines(call: ast.Call, ctx: FixContext) -> frozenset[int]:
         seen.add(id(node))
         for inner in ast.walk(node):
             if isinstance(inner, ast.Call):
-                lines.add(inner.lineno)
+                found.append(inner)
             elif isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
                 binding = ctx.binding_of(inner)
                 held = binding.node if binding is not None else None
                 if isinstance(held, (ast.Assign, ast.AnnAssign)) and held.value is not None:
                     pending.append(held.value)
-    return frozenset(lines)
+                elif isinstance(held, (ast.For, ast.AsyncFor)):
+                    pending.append(held.iter)
+    return found
+
+
+def _looked_up(call: ast.Call, ctx: FixContext) -> bool:
+    """Is the read run one whose script this program does not name, so that any script near it
+    may have logged it (a run looked up by id, or one of a listing)?  Not a submission that names
+    its script, nor its own interactive run, nor an AutoML run or its children (they log AutoML's
+    metrics, not a script's near it); a submission whose script is not known here is."""
+    if _names_its_script(ctx, _launching_lines(call, ctx)):
+        return False
+    origin = _run_origin(call, ctx)
+    if not isinstance(origin, ast.Call) or not isinstance(origin.func, ast.Attribute):
+        return True
+    if origin.func.attr == "start_logging":
+        return False
+    submitted = origin.args[0] if origin.args else next((k.value for k in origin.keywords if k.arg == "config"), None)
+    return not (origin.func.attr == "submit" and ctx.callee(_held(submitted, ctx)) in _AUTOML)
+
+
+_AUTOML = ("azureml.train.automl.AutoMLConfig", "azureml.train.automl.AutoMLImageConfig", "azureml.pipeline.steps.AutoMLStep")
+# a run's methods that give runs of the same origin (its children, its best child)
+_SAME_ORIGIN = ("get_children", "get_best_child", "get_best_run_by_primary_metric", "get_output")
+
+
+def _run_origin(call: ast.Call, ctx: FixContext) -> ast.AST | None:
+    """The call that produced the read run (``exp.submit(config)``, ``Run(exp, id)``,
+    ``exp.start_logging()``), followed back through the names that hold it, loops over children
+    and a best child; None where it cannot be followed."""
+    node: ast.AST | None = call.func.value if isinstance(call.func, ast.Attribute) else (
+        call.args[1] if len(call.args) > 1 else None)  # (a migrated reader hands the helper ``run.name``)
+    for _ in range(50):
+        if isinstance(node, ast.Attribute) and node.attr == "name":
+            node = node.value
+        elif isinstance(node, ast.Name):
+            binding = ctx.binding_of(node)
+            held = binding.node if binding is not None else None
+            if isinstance(held, (ast.Assign, ast.AnnAssign)) and held.value is not None:
+                node = held.value
+            elif isinstance(held, (ast.For, ast.AsyncFor)):
+                node = held.iter
+            else:
+                return None
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _SAME_ORIGIN:
+            node = node.func.value
+        else:
+            return node
+    return None
+
+
+def _held(node: ast.AST | None, ctx: FixContext) -> ast.AST | None:
+    """What a name holds, followed through plain assignments."""
+    for _ in range(20):
+        binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
+        held = binding.node if binding is not None else None
+        if not isinstance(held, (ast.Assign, ast.AnnAssign)) or held.value is None:
+            return node
+        node = held.value
+    return node
 
 
 def _references(ctx: FixContext) -> list[tuple[str | None, str, project.ScriptReference]]:
