@@ -683,7 +683,16 @@ BY_ID = ("from azureml.core import Workspace, Run\n\nws = Workspace.from_config(
     # a script in the project's root folder and a reader below it
     ({"train.py": "from azureml.core import Run\nrun = Run.get_context()\nrun.log('model_type', 'resnet')\n"},
      "notebooks/read.py", "print(metrics['model_type'].upper())"),
-], ids=["dash-option", "second-loop-script", "f-string-names", "root-script"])
+    # a script two folders down a sibling folder (review 62)
+    ({"src/training/train.py": "from azureml.core import Run\nrun = Run.get_context()\nrun.log('model_type', 'resnet')\n"},
+     "notebooks/read.py", "print(metrics['model_type'].upper())"),
+    # options declared in a module the script imports: the loop may log any key (review 62)
+    ({"src/options.py": "import argparse\n\n\ndef parse():\n    parser = argparse.ArgumentParser()\n"
+                        "    parser.add_argument('--model-name', default='resnet')\n    return parser.parse_args()\n",
+      "src/train.py": "from azureml.core import Run\nfrom options import parse\nargs = parse()\nrun = Run.get_context()\n"
+                      "for key, value in vars(args).items():\n    run.log(key, value)\n"},
+     "notebooks/read.py", "print(metrics['model_name'].upper())"),
+], ids=["dash-option", "second-loop-script", "f-string-names", "root-script", "nested-script", "options-in-a-module"])
 def test_a_reader_near_scripts_that_may_log_its_key_as_a_non_float_stays_v1(
         tmp_path: Path, scripts: dict[str, str], reader: str, reads: str) -> None:
     """Review 61: the scripts near a reader of a run looked up by id are every one that logs,
@@ -710,6 +719,88 @@ def test_a_string_a_reader_lists_through_a_global_stays_v1(tmp_path: Path) -> No
         "load('abc123')\nfor name, value in metrics.items():\n    print(name, value)\n")
     report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
     assert (tmp_path / "src" / "train.py").read_text() == script, report
+
+
+def test_a_module_of_the_job_that_logs_what_the_launcher_reads_keeps_both_v1(tmp_path: Path) -> None:
+    """Review 62: a module the job script imports logs to the job's run too; the launcher that
+    reads the run's metrics back, naming only the script, judges the module with it."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    utils = "from azureml.core import Run\n\n\ndef note():\n    Run.get_context().log('model_type', 'resnet')\n"
+    (tmp_path / "src" / "utils.py").write_text(utils)
+    (tmp_path / "src" / "train.py").write_text("import utils\nfrom azureml.core import Run\nutils.note()\n"
+                                               "Run.get_context().log('loss', 0.5)\n")
+    submit = ("from azureml.core import Workspace, Experiment, ScriptRunConfig\n\nws = Workspace.from_config()\n"
+              "config = ScriptRunConfig(source_directory='../src', script='train.py', compute_target='cpu')\n"
+              "run = Experiment(ws, 'exp').submit(config)\nrun.wait_for_completion()\n"
+              "print(run.get_metrics()['model_type'].upper())\n")
+    (tmp_path / "notebooks" / "submit.py").write_text(submit)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert (tmp_path / "src" / "utils.py").read_text() == utils, report
+    assert "run.get_metrics()['model_type']" in (tmp_path / "notebooks" / "submit.py").read_text(), report
+
+
+def test_a_written_script_keeps_a_string_a_reader_beside_its_notebook_reads(tmp_path: Path) -> None:
+    """Review 62: a ``%%writefile`` script not on disk yet is near the readers of its notebook."""
+    (tmp_path / "pyproject.toml").write_text("")
+    writer = tmp_path / "train.ipynb"
+    write_notebook(writer, ['%%writefile src/train.py\nfrom azureml.core import Run\n\nrun = Run.get_context()\n'
+                            'run.log("model_type", "resnet")\n',
+                            "from azureml.core import Workspace, Experiment, ScriptRunConfig\n\nws = Workspace.from_config()\n"
+                            "config = ScriptRunConfig(source_directory='src', script='train.py', compute_target='cpu')\n"
+                            "run = Experiment(ws, 'exp').submit(config)\n"])
+    (tmp_path / "read.py").write_text(BY_ID.format(reads="print(metrics['model_type'].upper())"))
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    cells = ["".join(cell["source"]) for cell in json.loads(writer.read_text())["cells"]]
+    assert 'run.log("model_type", "resnet")' in cells[0], report
+
+
+def test_a_notebook_an_earlier_run_migrated_still_reads_only_its_own_script(tmp_path: Path) -> None:
+    """Review 62: migrated in two runs (first the notebook, then the scripts), the notebook's v2
+    job still names its script (``command="python train.py"``): the sibling script moves."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "src" / "train.py").write_text("from azureml.core import Run\nrun = Run.get_context()\nrun.log('loss', 0.5)\n")
+    (tmp_path / "src" / "score.py").write_text(
+        "from azureml.core import Run\nrun = Run.get_context()\nrun.log('scored_by', 'batch')\n")
+    (tmp_path / "notebooks" / "submit.py").write_text(
+        "from azureml.core import Workspace, Experiment, ScriptRunConfig\n\nws = Workspace.from_config()\n"
+        "config = ScriptRunConfig(source_directory='../src', script='train.py', compute_target='cpu')\n"
+        "run = Experiment(ws, 'exp').submit(config)\nrun.wait_for_completion()\nmetrics = run.get_metrics()\n"
+        "print(metrics)\n")
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes"]
+    first = run([*command, "notebooks/submit.py"], cwd=tmp_path).stdout
+    assert "_v1_get_metrics(ml_client, run.name)" in (tmp_path / "notebooks" / "submit.py").read_text(), first
+    report = run([*command, "src/score.py"], cwd=tmp_path).stdout
+    assert "Run.get_context()" not in (tmp_path / "src" / "score.py").read_text(), report
+
+
+INTERACTIVE = ("from azureml.core import Workspace, Experiment\nws = Workspace.from_config()\n"
+               "experiment = Experiment(workspace=ws, name='diabetes-experiment')\nrun = experiment.start_logging()\n"
+               "run.log('model_type', 'resnet')\nrun.complete()\n")
+
+
+@pytest.mark.parametrize(("reads", "held"), [
+    # a listing of the experiment the interactive run logs to reads it
+    ("run = list(Experiment(ws, 'diabetes-experiment').get_runs())[0]\nprint(run.get_metrics())\n", True),
+    # a listing of another experiment, or the children of a run, cannot be that run
+    ("run = list(Experiment(ws, 'other-experiment').get_runs())[0]\nprint(run.get_metrics())\n", False),
+    ("for child in Run.get(ws, 'abc').get_children():\n    print(child.get_metrics())\n", False),
+    # a run looked up by id may be any run
+    ("print(Run.get(ws, 'abc').get_metrics())\n", True),
+], ids=["same-experiment", "other-experiment", "children", "by-id"])
+def test_an_interactive_run_is_held_only_by_readers_that_may_read_it(tmp_path: Path, reads: str, held: bool) -> None:
+    """Review 62: a value a program logs to its own interactive run (``start_logging``) is read back
+    only by a reader that may look that run up: by id, or in a listing of its experiment."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "experiment1.py").write_text(INTERACTIVE)
+    (tmp_path / "read.py").write_text("from azureml.core import Workspace, Experiment, Run\nws = Workspace.from_config()\n"
+                                      + reads)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "experiment1.py"],
+                 cwd=tmp_path).stdout
+    assert ("run.log('model_type', 'resnet')" in (tmp_path / "experiment1.py").read_text()) is held, report
 
 
 @pytest.mark.parametrize(("scripts", "reader", "reads", "moves"), [
@@ -2483,6 +2574,9 @@ def test_written_scripts_of_one_name_in_two_folders_move_each_with_its_own_call(
     ('stat, value = "mean", 1.5\nrun.log_row("BMI", stat=stat, value=value)\nrun.log_row(\'BMI\', stat=stat, value=value)\n',
      True),
     ('stats = {"mean": 1.5}\n[run.log_row("BMI", stat=k, value=v) for k, v in stats.items()]\n', True),
+    # the same name held in a variable (review 62)
+    ('SUMMARY = "BMI"\nstat, value = "mean", 1.5\nrun.log_row(SUMMARY, stat=stat, value=value)\n'
+     'run.log_row("BMI", stat=stat, value=value)\n', True),
     # one row, logged once: nothing is replaced
     ('stat, value = "mean", 1.5\nrun.log_row("BMI", stat=stat, value=value)\nrun.log_row("Age", stat=stat, value=value)\n',
      False),

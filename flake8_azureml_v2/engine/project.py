@@ -110,10 +110,10 @@ def script_references(model: Model, orchestrator: Path) -> Iterable[tuple[str | 
 def same_branch(reader: Path, script: Path) -> bool:
     """Is ``reader`` near ``script`` in the project's layout: in its folder, a folder above it or
     below it (``notebooks/read.py`` under a root ``train.py``), or in a sibling folder
-    (``notebooks/analysis.ipynb`` beside ``src/train.py``)?  A file in another branch (another
+    (``notebooks/analysis.ipynb`` beside ``src/train.py``, or ``src/training/train.py``)?  A file in another branch (another
     sample of a repository of samples) is about other scripts."""
     return (reader.parent == script.parent or reader.parent in script.parents or script.parent in reader.parents
-            or reader.parent.parent == script.parent.parent)
+            or reader.parent.parent in (script.parent.parent, script.parent.parent.parent))
 
 
 def calls_naming(model: Model, orchestrator: Path, path: Path, root: Path) -> list[ScriptReference]:

@@ -58,7 +58,8 @@ def non_float_read(call: ast.Call, ctx: FixContext) -> str | None:
         return (f"{script} logs {what} under names not known here (its line {line}), and the result is read "
                 f"other than by literal key, where v1 listed any strings among them too{_FLOATS_ONLY}")
     for entry in logged[_ANY_NAME].each() if keys and _ANY_NAME in logged else ():
-        spelled = sorted(keys & spelled_names(entry.text))
+        names = spelled_names(entry.text)
+        spelled = sorted(keys if names is None else keys & names)
         if spelled:  # (review 58b: ``for key, value in vars(args).items(): run.log(key, value)`` logs its options)
             return (f"it reads {spelled[0]!r}, which {entry.script} spells, and {entry.script} logs {entry.what} "
                     f"under names known only when it runs (its line {entry.line}){_FLOATS_ONLY}")
@@ -100,16 +101,28 @@ def _note_logged(found: dict[str | None, _Logged], name: str | None, logged: _Lo
         found[name] = first._replace(others=(*first.others, logged))
 
 
-def reads_by_id(path: Path, text: str, settings: object) -> list[set[str] | None] | None:
+class LookedUp(NamedTuple):
+    """A read of the metrics of a run a program looks up: the keys it reads (None: any), and
+    which runs it may be (``JOBS``: a job's parent or children only, never an interactive run;
+    an experiment's name: that experiment's runs; None: any run)."""
+
+    keys: set[str] | None
+    runs: str | None
+
+
+JOBS = "\0jobs"
+
+
+def reads_by_id(path: Path, text: str, settings: object) -> list[LookedUp] | None:
     """What each run-metrics read of ``text`` (a program of ``path``) that reads a run it looks up
-    by id (it names no job script for it) reads: its literal keys, or None for any key; None when
-    the program cannot be analysed.  This is the reader side's own judgement, which the script
-    side asks of the readers near it (review 61: a notebook that prints the metrics of the run it
-    submitted reads that run's script only)."""
+    by id (it names no job script for it) reads; None when the program cannot be analysed.  This
+    is the reader side's own judgement, which the script side asks of the readers near it
+    (review 61: a notebook that prints the metrics of the run it submitted reads that run's
+    script only)."""
     return _BY_ID.get(f"{path}\0{text}", lambda: _reads_by_id(path, text, settings))
 
 
-def _reads_by_id(path: Path, text: str, settings: object) -> list[set[str] | None] | None:
+def _reads_by_id(path: Path, text: str, settings: object) -> list[LookedUp] | None:
     try:
         analysis = analyse(text, rules=[], surface=SURFACE, path=path, settings=settings, remember=False)  # type: ignore[arg-type]
     except (SourceError, ValueError, SyntaxError, RecursionError, MemoryError):
@@ -117,11 +130,62 @@ def _reads_by_id(path: Path, text: str, settings: object) -> list[set[str] | Non
     if analysis.model is None:
         return None
     ctx = FixContext(analysis)
-    found: list[set[str] | None] = []
+    found: list[LookedUp] = []
     for node in ast.walk(ctx.model.tree):
         if isinstance(node, ast.Call) and _gets_metrics(node) and _looked_up(node, ctx):
-            found.append(_literal_keys(node, ctx))
+            found.append(LookedUp(_literal_keys(node, ctx), _which_runs(node, ctx)))
     return found
+
+
+def _which_runs(call: ast.Call, ctx: FixContext) -> str | None:
+    """Which runs a looked-up read may be (see :class:`LookedUp`): a run's ``parent`` or
+    ``get_children()`` are jobs; ``exp.get_runs()``, ``Run.list(exp)`` and ``Run(exp, id)`` of an
+    experiment whose name is a literal are that experiment's runs."""
+    node: ast.AST | None = call.func.value if isinstance(call.func, ast.Attribute) else (
+        call.args[1] if len(call.args) > 1 else None)
+    for _ in range(50):
+        if isinstance(node, ast.Attribute) and node.attr == "parent":
+            return JOBS
+        if isinstance(node, ast.Attribute) and node.attr == "name":
+            node = node.value
+        elif isinstance(node, ast.Subscript):  # (``list(exp.get_runs())[0]``)
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _TAKERS and node.args:
+            node = node.args[0]
+        elif isinstance(node, ast.Name):
+            binding = ctx.binding_of(node)
+            held = binding.node if binding is not None else None
+            if isinstance(held, (ast.Assign, ast.AnnAssign)) and held.value is not None:
+                node = held.value
+            elif isinstance(held, (ast.For, ast.AsyncFor)):
+                node = held.iter
+            else:
+                return None
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+                "get_children", "get_children_sorted_by_primary_metric"):
+            return JOBS
+        elif isinstance(node, ast.Call) and node.args and (
+                (isinstance(node.func, ast.Attribute) and node.func.attr in ("list", "get_runs"))
+                or ctx.callee(node) == "azureml.core.Run"):
+            experiment = node.func.value if isinstance(node.func, ast.Attribute) and node.func.attr == "get_runs" \
+                else node.args[0]
+            return experiment_name(_held(experiment, ctx), ctx)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_runs":
+            return experiment_name(_held(node.func.value, ctx), ctx)
+        else:
+            return None
+    return None
+
+
+_TAKERS = ("list", "tuple", "sorted", "reversed", "iter", "next")  # a run taken from a listing
+
+
+def experiment_name(node: ast.AST | None, ctx: FixContext) -> str | None:
+    """The literal name of ``Experiment(ws, "name")`` (or ``name=``), else None."""
+    if not (isinstance(node, ast.Call) and ctx.callee(node) == "azureml.core.Experiment"):
+        return None
+    given = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "name"), None)
+    return given.value if isinstance(given, ast.Constant) and isinstance(given.value, str) else None
 
 
 def _gets_metrics(call: ast.Call) -> bool:
@@ -139,7 +203,7 @@ def _named_metric(call: ast.Call) -> str | None:
     return given.value if isinstance(given, ast.Constant) and isinstance(given.value, str) else None
 
 
-_BY_ID: ByContent[list[set[str] | None] | None] = ByContent(128)
+_BY_ID: ByContent[list[LookedUp] | None] = ByContent(128)
 
 
 def _literal_keys(call: ast.Call, ctx: FixContext) -> set[str] | None:
@@ -221,8 +285,8 @@ def _looked_up(call: ast.Call, ctx: FixContext) -> bool:
     origin = _run_origin(call, ctx)
     if not isinstance(origin, ast.Call) or not isinstance(origin.func, ast.Attribute):
         return True
-    if origin.func.attr == "start_logging":
-        return False
+    if origin.func.attr == "start_logging" or (origin.func.attr == "create_or_update" and _runs_a_script(origin, ctx)):
+        return False  # (a job an earlier run migrated: ``ml_client.jobs.create_or_update(command(command="python ..."))``)
     submitted = origin.args[0] if origin.args else next((k.value for k in origin.keywords if k.arg == "config"), None)
     return not (origin.func.attr == "submit" and ctx.callee(_held(submitted, ctx)) in _AUTOML)
 
@@ -230,6 +294,13 @@ def _looked_up(call: ast.Call, ctx: FixContext) -> bool:
 _AUTOML = ("azureml.train.automl.AutoMLConfig", "azureml.train.automl.AutoMLImageConfig", "azureml.pipeline.steps.AutoMLStep")
 # a run's methods that give runs of the same origin (its children, its best child)
 _SAME_ORIGIN = ("get_children", "get_best_child", "get_best_run_by_primary_metric", "get_output")
+
+
+def _runs_a_script(submission: ast.Call, ctx: FixContext) -> bool:
+    """Does a v2 submission run a command that names its Python script?"""
+    job = _held(submission.args[0] if submission.args else None, ctx)
+    command = next((k.value for k in job.keywords if k.arg == "command"), None) if isinstance(job, ast.Call) else None
+    return isinstance(command, ast.Constant) and isinstance(command.value, str) and ".py" in command.value
 
 
 def _run_origin(call: ast.Call, ctx: FixContext) -> ast.AST | None:
@@ -303,6 +374,9 @@ def _non_floats(ctx: FixContext, lines: frozenset[int]) -> dict[str | None, _Log
                 continue
             for name, (kind, line) in _all_logged(text).items():
                 _note_logged(found, name, _Logged(script, kind, line, text))
+            for module, module_text in _modules_beside(ctx, place, script, text):  # (review 62: utils.py logs)
+                for name, (kind, line) in _all_logged(module_text).items():
+                    _note_logged(found, name, _Logged(module, kind, line, module_text))
         ctx.cache[key] = found
     return ctx.cache[key]  # type: ignore[return-value]
 
@@ -332,17 +406,20 @@ def _logged_in_project(ctx: FixContext, keys: set[str] | None) -> dict[str | Non
     return ctx.cache[key]  # type: ignore[return-value]
 
 
-def spelled_names(text: str) -> frozenset[str]:
+def spelled_names(text: str) -> frozenset[str] | None:
     """The names a script's loop over names known only when it runs may log under: its string
     literals other than the names of its own log calls, and its command-line options' destinations
-    (``vars(args)``); worked out once per text."""
+    (``vars(args)``); None (any name) when it lists the attributes of options it does not declare
+    itself (review 62: a parser built in an imported module).  Worked out once per text."""
     return _SPELLED.get(text, lambda: _spelled_in(text))
 
 
-def _spelled_in(text: str) -> frozenset[str]:
+def _spelled_in(text: str) -> frozenset[str] | None:
     tree = tree_if_mentioned(text, ".log")
     if tree is None:
         return frozenset()
+    if ("vars(" in text or "__dict__" in text) and "add_argument" not in text:
+        return None
     log_names = {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call) and node.args
                  and isinstance(node.func, ast.Attribute) and node.func.attr.startswith("log")
                  and isinstance(node.args[0], ast.Constant)}  # (the names it logs itself, wherever else spelled)
@@ -353,7 +430,7 @@ def _spelled_in(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-_SPELLED: ByContent[frozenset[str]] = ByContent(256)
+_SPELLED: ByContent[frozenset[str] | None] = ByContent(256)
 
 
 def _all_logged(text: str) -> Mapping[str | None, tuple[str, int]]:
@@ -500,6 +577,28 @@ def _copied_here(ctx: FixContext, script: str) -> str | None:
             except OSError:
                 return None
     return None
+
+
+def _modules_beside(ctx: FixContext, folder: str | None, script: str, text: str) -> list[tuple[str, str]]:
+    """(name, text) of the modules a job script imports from its own folder (``import utils``,
+    ``from helpers import log_all``): their code runs in the job, and logs to its run too."""
+    location = getattr(ctx.analysis.context, "path", None)
+    tree = tree_if_mentioned(text, "import")
+    if location is None or tree is None:
+        return []
+    here = (Path(location).parent / (folder or ".").replace("\\", "/") / script.replace("\\", "/")).parent
+    names = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    names.update(node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module and node.level <= 1)
+    found = []
+    for name in sorted(names):
+        module = here / f"{name}.py"
+        try:
+            if module.is_file() and module.stat().st_size < 2_000_000:
+                found.append((module.name, module.read_text(encoding="utf-8", errors="replace")))
+        except OSError:
+            continue
+    return found
 
 
 def _text(ctx: FixContext, folder: str | None, script: str) -> str | None:

@@ -6,15 +6,16 @@ import ast
 from collections.abc import Iterator
 
 from ...engine.fixing.rewrite import FixContext, Rewrite
+from ...engine.names import Const
 from .._todo import add_todo
 from ._shared import (
-    refuse_if_metrics_read,
     ROW_HELPER,
     describe,
     file_name,
     is_pure,
     keep_order,
     new_unit,
+    refuse_if_metrics_read,
     refuse_rejected_name,
     rename_call,
     replace,
@@ -23,7 +24,6 @@ from ._shared import (
     use_log_helper,
 )
 from .values import BOOL, NUMBER, STRING, value_kind
-
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -64,10 +64,19 @@ def _logged_again(ctx: FixContext, call: ast.Call, name: ast.expr) -> bool:
 
 
 def _same_name(ctx: FixContext, one: ast.expr, other: ast.expr) -> bool:
-    """Two row names that are the same string (however quoted) or the same expression."""
-    if isinstance(one, ast.Constant) and isinstance(other, ast.Constant):
-        return one.value == other.value
+    """Two row names that are the same string (however quoted, or held in a variable) or the
+    same expression."""
+    first, second = _string(ctx, one), _string(ctx, other)
+    if first is not None and second is not None:
+        return first == second
     return text(ctx, one) == text(ctx, other)
+
+
+def _string(ctx: FixContext, node: ast.expr) -> str | None:
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    value = ctx.value_of_argument(node)
+    return value.value if isinstance(value, Const) else None
 
 
 def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
