@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
@@ -141,40 +141,44 @@ def _which_runs(call: ast.Call, ctx: FixContext) -> str | None:
     """Which runs a looked-up read may be (see :class:`LookedUp`): a run's ``parent`` or
     ``get_children()`` are jobs; ``exp.get_runs()``, ``Run.list(exp)`` and ``Run(exp, id)`` of an
     experiment whose name is a literal are that experiment's runs."""
-    node: ast.AST | None = call.func.value if isinstance(call.func, ast.Attribute) else (
-        call.args[1] if len(call.args) > 1 else None)
-    for _ in range(50):
+    for node in _run_trail(call, ctx):
         if isinstance(node, ast.Attribute) and node.attr == "parent":
             return JOBS
-        if isinstance(node, ast.Attribute) and node.attr == "name":
-            node = node.value
-        elif isinstance(node, ast.Subscript):  # (``list(exp.get_runs())[0]``)
+        if not isinstance(node, ast.Call):
+            continue
+        method = node.func.attr if isinstance(node.func, ast.Attribute) else None
+        if method in ("get_children", "get_children_sorted_by_primary_metric"):
+            return JOBS
+        if method == "get_runs":
+            return experiment_name(_held(node.func.value, ctx), ctx)  # type: ignore[union-attr]
+        if node.args and (method == "list" or ctx.callee(node) == "azureml.core.Run"):
+            return experiment_name(_held(node.args[0], ctx), ctx)
+    return None
+
+
+def _run_trail(call: ast.Call, ctx: FixContext, through: tuple[str, ...] = ()) -> Iterator[ast.AST]:
+    """The expressions a read run comes from, nearest first, followed back through the names that
+    hold it (assignments, loop variables), ``.name``, a subscript or ``list(...)`` of a listing, and
+    the methods ``through`` (whose result is of the same origin as their receiver)."""
+    node: ast.AST | None = call.func.value if isinstance(call.func, ast.Attribute) else (
+        call.args[1] if len(call.args) > 1 else None)  # (a migrated reader hands the helper ``run.name``)
+    for _ in range(50):
+        if node is None:
+            return
+        yield node
+        if isinstance(node, ast.Attribute) and node.attr == "name" or isinstance(node, ast.Subscript):
             node = node.value
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _TAKERS and node.args:
             node = node.args[0]
         elif isinstance(node, ast.Name):
             binding = ctx.binding_of(node)
             held = binding.node if binding is not None else None
-            if isinstance(held, (ast.Assign, ast.AnnAssign)) and held.value is not None:
-                node = held.value
-            elif isinstance(held, (ast.For, ast.AsyncFor)):
-                node = held.iter
-            else:
-                return None
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
-                "get_children", "get_children_sorted_by_primary_metric"):
-            return JOBS
-        elif isinstance(node, ast.Call) and node.args and (
-                (isinstance(node.func, ast.Attribute) and node.func.attr in ("list", "get_runs"))
-                or ctx.callee(node) == "azureml.core.Run"):
-            experiment = node.func.value if isinstance(node.func, ast.Attribute) and node.func.attr == "get_runs" \
-                else node.args[0]
-            return experiment_name(_held(experiment, ctx), ctx)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_runs":
-            return experiment_name(_held(node.func.value, ctx), ctx)
+            node = (held.value if isinstance(held, (ast.Assign, ast.AnnAssign))
+                    else held.iter if isinstance(held, (ast.For, ast.AsyncFor)) else None)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in through:
+            node = node.func.value
         else:
-            return None
-    return None
+            return
 
 
 _TAKERS = ("list", "tuple", "sorted", "reversed", "iter", "next")  # a run taken from a listing
@@ -307,25 +311,10 @@ def _run_origin(call: ast.Call, ctx: FixContext) -> ast.AST | None:
     """The call that produced the read run (``exp.submit(config)``, ``Run(exp, id)``,
     ``exp.start_logging()``), followed back through the names that hold it, loops over children
     and a best child; None where it cannot be followed."""
-    node: ast.AST | None = call.func.value if isinstance(call.func, ast.Attribute) else (
-        call.args[1] if len(call.args) > 1 else None)  # (a migrated reader hands the helper ``run.name``)
-    for _ in range(50):
-        if isinstance(node, ast.Attribute) and node.attr == "name":
-            node = node.value
-        elif isinstance(node, ast.Name):
-            binding = ctx.binding_of(node)
-            held = binding.node if binding is not None else None
-            if isinstance(held, (ast.Assign, ast.AnnAssign)) and held.value is not None:
-                node = held.value
-            elif isinstance(held, (ast.For, ast.AsyncFor)):
-                node = held.iter
-            else:
-                return None
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _SAME_ORIGIN:
-            node = node.func.value
-        else:
-            return node
-    return None
+    last = None
+    for last in _run_trail(call, ctx, _SAME_ORIGIN):
+        pass
+    return last if not isinstance(last, ast.Name) else None
 
 
 def _held(node: ast.AST | None, ctx: FixContext) -> ast.AST | None:
