@@ -760,6 +760,8 @@ def written_settings(written: WrittenFile, where: Path, path: Path | None, parts
                      model: Model | None, settings: Settings, launched: Launched | None = None) -> Settings:
     """Settings for a written file, carrying why it is a training script when the notebook shows it."""
     target = written_target(written, model, parts)
+    if target is not None:
+        settings = replace(settings, written_at=Path(os.path.normpath(where / target)))
     if model is not None:
         locate = parts.program.locator(parts.program.text)
         name = path.name if path is not None else "the notebook"

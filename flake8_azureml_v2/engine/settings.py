@@ -32,5 +32,8 @@ class Settings:
     # Set with it: the file name it is written to, that file's program as this run leaves it, and
     # how a message names one of that program's lines.
     written_as: str | None = None
+    # The path a written program is written to (``%%writefile ../train/train.py``), which may not
+    # be on disk yet: its neighbours there are its project neighbours.
+    written_at: Path | None = None
     launcher_text: str | None = None
     launcher_line_name: Callable[[int], str] | None = None

@@ -101,28 +101,17 @@ def _note_logged(found: dict[str | None, _Logged], name: str | None, logged: _Lo
         found[name] = first._replace(others=(*first.others, logged))
 
 
-class LookedUp(NamedTuple):
-    """A read of the metrics of a run a program looks up: the keys it reads (None: any), and
-    which runs it may be (``JOBS``: a job's parent or children only, never an interactive run;
-    an experiment's name: that experiment's runs; None: any run)."""
-
-    keys: set[str] | None
-    runs: str | None
-
-
-JOBS = "\0jobs"
-
-
-def reads_by_id(path: Path, text: str, settings: object) -> list[LookedUp] | None:
+def reads_by_id(path: Path, text: str, settings: object) -> list[set[str] | None] | None:
     """What each run-metrics read of ``text`` (a program of ``path``) that reads a run it looks up
-    by id (it names no job script for it) reads; None when the program cannot be analysed.  This
+    by id (it names no job script for it) reads: its literal keys, or None for any key; None when
+    the program cannot be analysed.  This
     is the reader side's own judgement, which the script side asks of the readers near it
     (review 61: a notebook that prints the metrics of the run it submitted reads that run's
     script only)."""
     return _BY_ID.get(f"{path}\0{text}", lambda: _reads_by_id(path, text, settings))
 
 
-def _reads_by_id(path: Path, text: str, settings: object) -> list[LookedUp] | None:
+def _reads_by_id(path: Path, text: str, settings: object) -> list[set[str] | None] | None:
     try:
         analysis = analyse(text, rules=[], surface=SURFACE, path=path, settings=settings, remember=False)  # type: ignore[arg-type]
     except (SourceError, ValueError, SyntaxError, RecursionError, MemoryError):
@@ -130,30 +119,11 @@ def _reads_by_id(path: Path, text: str, settings: object) -> list[LookedUp] | No
     if analysis.model is None:
         return None
     ctx = FixContext(analysis)
-    found: list[LookedUp] = []
+    found: list[set[str] | None] = []
     for node in ast.walk(ctx.model.tree):
         if isinstance(node, ast.Call) and _gets_metrics(node) and _looked_up(node, ctx):
-            found.append(LookedUp(_literal_keys(node, ctx), _which_runs(node, ctx)))
+            found.append(_literal_keys(node, ctx))
     return found
-
-
-def _which_runs(call: ast.Call, ctx: FixContext) -> str | None:
-    """Which runs a looked-up read may be (see :class:`LookedUp`): a run's ``parent`` or
-    ``get_children()`` are jobs; ``exp.get_runs()``, ``Run.list(exp)`` and ``Run(exp, id)`` of an
-    experiment whose name is a literal are that experiment's runs."""
-    for node in _run_trail(call, ctx):
-        if isinstance(node, ast.Attribute) and node.attr == "parent":
-            return JOBS
-        if not isinstance(node, ast.Call):
-            continue
-        method = node.func.attr if isinstance(node.func, ast.Attribute) else None
-        if method in ("get_children", "get_children_sorted_by_primary_metric"):
-            return JOBS
-        if method == "get_runs":
-            return experiment_name(_held(node.func.value, ctx), ctx)  # type: ignore[union-attr]
-        if node.args and (method == "list" or ctx.callee(node) == "azureml.core.Run"):
-            return experiment_name(_held(node.args[0], ctx), ctx)
-    return None
 
 
 def _run_trail(call: ast.Call, ctx: FixContext, through: tuple[str, ...] = ()) -> Iterator[ast.AST]:
@@ -184,14 +154,6 @@ def _run_trail(call: ast.Call, ctx: FixContext, through: tuple[str, ...] = ()) -
 _TAKERS = ("list", "tuple", "sorted", "reversed", "iter", "next")  # a run taken from a listing
 
 
-def experiment_name(node: ast.AST | None, ctx: FixContext) -> str | None:
-    """The literal name of ``Experiment(ws, "name")`` (or ``name=``), else None."""
-    if not (isinstance(node, ast.Call) and ctx.callee(node) == "azureml.core.Experiment"):
-        return None
-    given = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "name"), None)
-    return given.value if isinstance(given, ast.Constant) and isinstance(given.value, str) else None
-
-
 def _gets_metrics(call: ast.Call) -> bool:
     """``<run>.get_metrics(...)``, or the helper a migrated reader calls."""
     return ((isinstance(call.func, ast.Attribute) and call.func.attr == "get_metrics")
@@ -207,7 +169,7 @@ def _named_metric(call: ast.Call) -> str | None:
     return given.value if isinstance(given, ast.Constant) and isinstance(given.value, str) else None
 
 
-_BY_ID: ByContent[list[LookedUp] | None] = ByContent(128)
+_BY_ID: ByContent[list[set[str] | None] | None] = ByContent(128)
 
 
 def _literal_keys(call: ast.Call, ctx: FixContext) -> set[str] | None:
@@ -407,8 +369,8 @@ def _spelled_in(text: str) -> frozenset[str] | None:
     tree = tree_if_mentioned(text, ".log")
     if tree is None:
         return frozenset()
-    if ("vars(" in text or "__dict__" in text) and "add_argument" not in text:
-        return None
+    if "add_argument" not in text and any(_logs_attributes(node) for node in ast.walk(tree)):
+        return None  # (a loop over options' attributes, declared elsewhere: review 64)
     log_names = {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call) and node.args
                  and isinstance(node.func, ast.Attribute) and node.func.attr.startswith("log")
                  and isinstance(node.args[0], ast.Constant)}  # (the names it logs itself, wherever else spelled)
@@ -417,6 +379,18 @@ def _spelled_in(text: str) -> frozenset[str] | None:
     found.update(dest for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                  and node.func.attr == "add_argument" and (dest := option_dest(node)) is not None)
     return frozenset(found)
+
+
+def _logs_attributes(node: ast.AST) -> bool:
+    """``for key, value in vars(args).items(): run.log(key, value)`` (or ``args.__dict__``)."""
+    if not isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+        return False
+    listed = any((isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id == "vars")
+                 or (isinstance(inner, ast.Attribute) and inner.attr == "__dict__") for inner in ast.walk(node.iter))
+    body = node.body if isinstance(node, (ast.For, ast.AsyncFor)) else []
+    return listed and (not body or any(isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
+                                       and inner.func.attr.startswith("log")
+                                       for statement in body for inner in ast.walk(statement)))
 
 
 _SPELLED: ByContent[frozenset[str] | None] = ByContent(256)
@@ -569,25 +543,56 @@ def _copied_here(ctx: FixContext, script: str) -> str | None:
 
 
 def _modules_beside(ctx: FixContext, folder: str | None, script: str, text: str) -> list[tuple[str, str]]:
-    """(name, text) of the modules a job script imports from its own folder (``import utils``,
-    ``from helpers import log_all``): their code runs in the job, and logs to its run too."""
+    """(name, text) of the modules a job script imports from its own folder, and the modules those
+    import, three levels down (``import utils``, ``from helpers import describe`` of a package
+    ``helpers/``, ``from . import x``): their code runs in the job, and logs to its run too."""
     location = getattr(ctx.analysis.context, "path", None)
-    tree = tree_if_mentioned(text, "import")
-    if location is None or tree is None:
+    if location is None:
         return []
-    here = (Path(location).parent / (folder or ".").replace("\\", "/") / script.replace("\\", "/")).parent
-    names = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    names.update(node.module.split(".")[0] for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.module and node.level <= 1)
-    found = []
-    for name in sorted(names):
-        module = here / f"{name}.py"
-        try:
-            if module.is_file() and module.stat().st_size < 2_000_000:
-                found.append((module.name, module.read_text(encoding="utf-8", errors="replace")))
-        except OSError:
-            continue
-    return found
+    root = (Path(location).parent / (folder or ".").replace("\\", "/") / script.replace("\\", "/")).parent
+    found: dict[Path, str] = {}
+    pending = [(root, text, 0)]
+    while pending:
+        here, source, depth = pending.pop()
+        for module in _imported_files(source, root, here):
+            if module in found or len(found) >= 50:
+                continue
+            try:
+                if module.stat().st_size >= 2_000_000:
+                    continue
+                found[module] = module.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if depth < 2:
+                pending.append((module.parent, found[module], depth + 1))
+    return [(module.name, module_text) for module, module_text in sorted(found.items())]
+
+
+def _imported_files(text: str, root: Path, here: Path) -> list[Path]:
+    """The files of the job's folder ``root`` that ``text`` (a module in ``here``) imports: absolute
+    imports from ``root`` (the job's working folder), relative ones from ``here``."""
+    tree = tree_if_mentioned(text, "import")
+    if tree is None:
+        return []
+    wanted: list[tuple[Path, list[str]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            wanted += [(root, alias.name.split(".")) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = root if node.level == 0 else here
+            for _ in range(max(node.level - 1, 0)):
+                base = base.parent
+            parts = node.module.split(".") if node.module else []
+            wanted += [(base, parts)] if parts else []
+            wanted += [(base, [*parts, alias.name]) for alias in node.names if alias.name != "*"]
+    files: list[Path] = []
+    for base, parts in wanted:
+        for depth in range(1, len(parts) + 1):  # (a package's __init__ runs too, on the way down)
+            folder = base.joinpath(*parts[:depth])
+            for candidate in (folder.with_suffix(".py"), folder / "__init__.py"):
+                if candidate.is_file() and candidate not in files:
+                    files.append(candidate)
+    return files
 
 
 def _text(ctx: FixContext, folder: str | None, script: str) -> str | None:

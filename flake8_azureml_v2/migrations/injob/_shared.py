@@ -253,29 +253,12 @@ def refuse_if_metrics_read(ctx: FixContext, unit: Rewrite, becomes: str, name: a
     if literal is None and name is not None:  # a name held in a variable: ``KEY = "patients"`` (review 58b)
         value = ctx.value_of_argument(name)
         literal = value.value if isinstance(value, Const) else None
-    reader = metrics_reader(ctx, literal, by_key_only, known=literal is not None, interactive=_interactive(ctx, unit))
+    reader = metrics_reader(ctx, literal, by_key_only, known=literal is not None)
     if reader is None:
         return False
     unit.refuse(f"{reader} reads the run's metrics (get_metrics()), where v1 kept this value; MLflow keeps it as "
                 f"{becomes}, which they do not hold: read it there by hand, then fix", RefusalKind.DATA_FLOW)
     return True
-
-
-def _interactive(ctx: FixContext, unit: Rewrite) -> str | None:
-    """For a value logged to an interactive run (``run = exp.start_logging()``), the name of its
-    experiment ("" when not a literal); None for a job's own run."""
-    call = unit.node
-    receiver = call.func.value if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) else None
-    binding = ctx.binding_of(receiver) if isinstance(receiver, ast.Name) else None
-    started = start_logging_call(ctx, binding) if binding is not None else None
-    if started is None:
-        return None
-    from .._metric_tables import experiment_name
-
-    experiment = started.func.value  # type: ignore[attr-defined]
-    held = ctx.binding_of(experiment) if isinstance(experiment, ast.Name) else None
-    value = held.node.value if held is not None and isinstance(held.node, ast.Assign) else experiment
-    return experiment_name(value, ctx) or ""
 
 
 def without_mlflow(ctx: FixContext) -> str | None:

@@ -16,7 +16,7 @@ from ...engine import files, importers, project
 from ...engine.findings import line_ref
 from ...engine.fixing.rewrite import FixContext
 from ...engine.source import tree_if_mentioned
-from .._metric_tables import JOBS, spelled_names
+from .._metric_tables import spelled_names
 from ._shared import seen_from
 from .input_datasets import about_this_script
 
@@ -25,14 +25,14 @@ _NEWLINE = "\n"
 
 
 def metrics_reader(ctx: FixContext, name: str | None = None, by_key_only: bool = False,
-                   known: bool = True, interactive: str | None = None) -> str | None:
+                   known: bool = True) -> str | None:
     """Where this script's run metrics are read back: in the script itself, in a file of the
     project that names it (its launcher, as v1 or as an earlier run migrated it), or in a file near
     it that reads a run it looks up by id: one that reads the key ``name``, or reads any key
     (``metrics.items()``, a key in a variable), or, for a value logged under a name not ``known``
-    here (``for key, value in vars(args).items()``), one that reads any run metrics at all.  A
-    value logged to an ``interactive`` run (the name of its experiment) is not read by a reader of
-    jobs' parents or children, nor by a listing of another experiment."""
+    here (``for key, value in vars(args).items()``), one that reads any run metrics at all.  (Any
+    looked-up run may be an interactive one: a chain of parents may end at it, and it may have
+    children: review 64.)"""
     read = ctx.text.find(_READS_METRICS)
     if read >= 0 and not by_key_only:
         return line_ref(ctx.text.count(_NEWLINE, 0, read) + 1)
@@ -40,8 +40,8 @@ def metrics_reader(ctx: FixContext, name: str | None = None, by_key_only: bool =
     if found is None and (name is not None or not known):
         key = name if known else None
         spelled: frozenset[str] | None = frozenset() if known else spelled_names(ctx.text)
-        found = _about_it(ctx, f"metrics_reader:{key!r}:{known}:{interactive!r}",
-                          lambda path, settings: _reading_key(path, settings, key, spelled, interactive))
+        found = _about_it(ctx, f"metrics_reader:{key!r}:{known}",
+                          lambda path, settings: _reading_key(path, settings, key, spelled))
     return found
 
 
@@ -51,11 +51,13 @@ def _about_it(ctx: FixContext, question: str, answer: Callable[[Path, object], s
     (review 62: the written cell's string moved while a reader beside the notebook read it)."""
     found = about_this_script(ctx, question, answer)
     context = ctx.analysis.context
-    writer = getattr(getattr(context, "settings", None), "named_in", None)
-    if found is None and getattr(context, "path", None) is None and writer is not None:
-        key = f"{question}:written:{writer}"
+    settings = getattr(context, "settings", None)
+    for place in (getattr(settings, "written_at", None), getattr(settings, "named_in", None)):
+        if found is not None or getattr(context, "path", None) is not None or place is None:
+            continue  # (where it is written to, then the notebook: review 64, a target in another folder)
+        key = f"{question}:written:{place}"
         if key not in ctx.cache:
-            ctx.cache[key] = answer(Path(writer), context.settings)  # type: ignore[union-attr]
+            ctx.cache[key] = answer(Path(place), settings)
         found = ctx.cache[key]  # type: ignore[assignment]
     return found
 
@@ -87,27 +89,33 @@ def _first_read(text: str) -> int | None:
 def _reading_metrics(path: Path, settings: object) -> str | None:
     """A file that reads run metrics and names this script, or a script that imports it (its
     code runs in that script's job, and logs to its run: review 62)."""
-    try:
-        importing = importers.importing_files(path, project.root_for(path, settings))  # type: ignore[arg-type]
-    except (OSError, ValueError):
-        importing = frozenset()
-    names = {path.name, *(importer.name for importer in importing if importer.suffix == ".py")}
+    names = {path.name}
+    pending, seen = [path], {path}
+    while pending and len(seen) < 50:  # (three levels up: a module of a module of the job's script)
+        module = pending.pop()
+        try:
+            importing = importers.importing_files(module, project.root_for(path, settings))  # type: ignore[arg-type]
+        except (OSError, ValueError):
+            continue
+        for importer in importing:
+            if importer.suffix == ".py" and importer not in seen and len(seen) < 4 * 3:
+                seen.add(importer)
+                names.add(importer.name)
+                pending.append(importer)
     return _first_reader(path, settings, tuple(name.encode() for name in sorted(names)))
 
 
-def _reading_key(path: Path, settings: object, name: str | None, spelled: frozenset[str] | None,
-                 interactive: str | None = None) -> str | None:
+def _reading_key(path: Path, settings: object, name: str | None, spelled: frozenset[str] | None) -> str | None:
     """A file near the script (its folder, one above or below it, or a sibling folder: ``notebooks/``
     beside ``src/``) that reads the metrics of a run it looks up by id (audit 58w: a notebook read
     back a run of a script it never names; a reader in another sample of the project reads other
     scripts' runs) and may read the key ``name``: by that literal key, or by any key (review 58b:
     ``.items()``).  For a name not known here (None), one that reads a key the script ``spelled``."""
     return _first_reader(path, settings, (), near=True,
-                         also=lambda candidate, data: _may_read(candidate, data, settings, name, spelled, interactive))
+                         also=lambda candidate, data: _may_read(candidate, data, settings, name, spelled))
 
 
-def _may_read(reader: Path, data: bytes, settings: object, name: str | None, spelled: frozenset[str] | None,
-              interactive: str | None = None) -> bool:
+def _may_read(reader: Path, data: bytes, settings: object, name: str | None, spelled: frozenset[str] | None) -> bool:
     """Does ``reader`` read, from a run it looks up by id, the key ``name`` (one of ``spelled``
     when None), or any key?  Asked of the reader side's own analysis; a reader that cannot be
     analysed may read any key it spells quoted."""
@@ -123,18 +131,9 @@ def _may_read(reader: Path, data: bytes, settings: object, name: str | None, spe
         if reads is None:
             if wanted is None or any(f"{quote}{key}{quote}" in text for key in wanted for quote in ("'", '"')):
                 return True
-        elif any(read.keys is None or wanted is None or read.keys & wanted for read in reads
-                 if _may_be(read.runs, interactive)):
+        elif any(keys is None or wanted is None or keys & wanted for keys in reads):
             return True
     return False
-
-
-def _may_be(runs: str | None, interactive: str | None) -> bool:
-    """Can a read of ``runs`` (see ``_metric_tables.LookedUp``) be of this script's run: a job's
-    (``interactive`` None), or an interactive run of the experiment ``interactive`` names?"""
-    if interactive is None or runs is None:
-        return True
-    return runs != JOBS and (not interactive or runs == interactive)
 
 
 def _first_reader(path: Path, settings: object, needles: tuple[bytes, ...], near: bool = False,
