@@ -747,16 +747,24 @@ def test_a_module_of_the_job_that_logs_what_the_launcher_reads_keeps_both_v1(tmp
     assert "run.get_metrics()['model_type']" in (tmp_path / "notebooks" / "submit.py").read_text(), report
 
 
-def test_a_written_script_keeps_a_string_a_reader_beside_its_notebook_reads(tmp_path: Path) -> None:
-    """Review 62: a ``%%writefile`` script not on disk yet is near the readers of its notebook."""
+@pytest.mark.parametrize(("notebook", "target", "reader"), [
+    ("train.ipynb", "src/train.py", "read.py"),  # beside the notebook (review 62)
+    ("notebooks/a/b/write.ipynb", "../../../train/train.py", "train/read.py"),  # where it is written to (review 64)
+])
+def test_a_written_script_keeps_a_string_a_reader_beside_its_notebook_reads(tmp_path: Path, notebook: str,
+                                                                             target: str, reader: str) -> None:
+    """Review 62: a ``%%writefile`` script not on disk yet is near the readers of its notebook, and
+    of the folder it is written to."""
     (tmp_path / "pyproject.toml").write_text("")
-    writer = tmp_path / "train.ipynb"
-    write_notebook(writer, ['%%writefile src/train.py\nfrom azureml.core import Run\n\nrun = Run.get_context()\n'
+    writer = tmp_path / notebook
+    writer.parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / reader).parent.mkdir(parents=True, exist_ok=True)
+    write_notebook(writer, [f'%%writefile {target}\nfrom azureml.core import Run\n\nrun = Run.get_context()\n'
                             'run.log("model_type", "resnet")\n',
                             "from azureml.core import Workspace, Experiment, ScriptRunConfig\n\nws = Workspace.from_config()\n"
                             "config = ScriptRunConfig(source_directory='src', script='train.py', compute_target='cpu')\n"
                             "run = Experiment(ws, 'exp').submit(config)\n"])
-    (tmp_path / "read.py").write_text(BY_ID.format(reads="print(metrics['model_type'].upper())"))
+    (tmp_path / reader).write_text(BY_ID.format(reads="print(metrics['model_type'].upper())"))
     report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
     cells = ["".join(cell["source"]) for cell in json.loads(writer.read_text())["cells"]]
     assert 'run.log("model_type", "resnet")' in cells[0], report
@@ -833,7 +841,12 @@ def test_an_interactive_run_is_held_by_readers_of_looked_up_runs(tmp_path: Path,
      "ws = Workspace.from_config()\nconfig = AutoMLConfig(task='classification', primary_metric='accuracy')\n"
      "run = Experiment(ws, 'exp').submit(config)\nfor child in run.get_children():\n    print(child.get_metrics())\n",
      "src/train.py"),
-], ids=["notebook-of-its-own-run", "printed-log-name", "automl-children"])
+    # a loop over literal names in a script that also uses an object's __dict__ elsewhere (review 64)
+    ({"src/train.py": "import json\nfrom azureml.core import Run\nrun = Run.get_context()\ncfg = json.load(open('c.json'))\n"
+                      "for key in ('lr', 'epochs'):\n    run.log(key, cfg[key])\n\n\nclass Options:\n"
+                      "    def dump(self):\n        return dict(self.__dict__)\n"},
+     "notebooks/read.py", BY_ID.format(reads="print(metrics['accuracy'])"), "src/train.py"),
+], ids=["notebook-of-its-own-run", "printed-log-name", "automl-children", "unrelated-dict"])
 def test_a_reader_that_cannot_read_a_value_does_not_hold_it(tmp_path: Path, scripts: dict[str, str], reader: str,
                                                             reads: str, moves: str) -> None:
     """Review 61 over-refusals: the script side asks the reader side's own analysis what each reader
