@@ -121,7 +121,7 @@ def _reads_by_id(path: Path, text: str, settings: object) -> list[set[str] | Non
     ctx = FixContext(analysis)
     found: list[set[str] | None] = []
     for node in ast.walk(ctx.model.tree):
-        if isinstance(node, ast.Call) and _gets_metrics(node) and _looked_up(node, ctx):
+        if gets_metrics(node) and _looked_up(node, ctx):  # type: ignore[arg-type]
             found.append(_literal_keys(node, ctx))
     return found
 
@@ -154,10 +154,11 @@ def _run_trail(call: ast.Call, ctx: FixContext, through: tuple[str, ...] = ()) -
 _TAKERS = ("list", "tuple", "sorted", "reversed", "iter", "next")  # a run taken from a listing
 
 
-def _gets_metrics(call: ast.Call) -> bool:
+def gets_metrics(call: ast.AST) -> bool:
     """``<run>.get_metrics(...)``, or the helper a migrated reader calls."""
-    return ((isinstance(call.func, ast.Attribute) and call.func.attr == "get_metrics")
-            or (isinstance(call.func, ast.Name) and call.func.id == "_v1_get_metrics"))
+    return isinstance(call, ast.Call) and (
+        (isinstance(call.func, ast.Attribute) and call.func.attr == "get_metrics")
+        or (isinstance(call.func, ast.Name) and call.func.id == "_v1_get_metrics"))
 
 
 def _named_metric(call: ast.Call) -> str | None:

@@ -16,7 +16,7 @@ from ...engine import files, importers, project
 from ...engine.findings import line_ref
 from ...engine.fixing.rewrite import FixContext
 from ...engine.source import tree_if_mentioned
-from .._metric_tables import spelled_names
+from .._metric_tables import gets_metrics, reads_by_id, spelled_names
 from ._shared import seen_from
 from .input_datasets import about_this_script
 
@@ -80,29 +80,26 @@ def _first_read(text: str) -> int | None:
     tree = tree_if_mentioned(text, _READS_METRICS)
     if tree is None:
         return 1 if _READS_METRICS in text else None
-    lines = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and (
-        (isinstance(node.func, ast.Attribute) and node.func.attr == "get_metrics")
-        or (isinstance(node.func, ast.Name) and node.func.id == "_v1_get_metrics"))]
-    return min(lines, default=None)
+    return min((node.lineno for node in ast.walk(tree) if gets_metrics(node)), default=None)
 
 
 def _reading_metrics(path: Path, settings: object) -> str | None:
     """A file that reads run metrics and names this script, or a script that imports it (its
     code runs in that script's job, and logs to its run: review 62)."""
-    names = {path.name}
-    pending, seen = [path], {path}
-    while pending and len(seen) < 50:  # (three levels up: a module of a module of the job's script)
-        module = pending.pop()
-        try:
-            importing = importers.importing_files(module, project.root_for(path, settings))  # type: ignore[arg-type]
-        except (OSError, ValueError):
-            continue
-        for importer in importing:
-            if importer.suffix == ".py" and importer not in seen and len(seen) < 4 * 3:
-                seen.add(importer)
-                names.add(importer.name)
-                pending.append(importer)
-    return _first_reader(path, settings, tuple(name.encode() for name in sorted(names)))
+    root = project.root_for(path, settings)  # type: ignore[arg-type]
+    seen, level = {path}, {path}
+    for _ in range(3):  # (a module of a module of the job's script, as the reader side follows them down)
+        level = {importer for module in level for importer in _importing(module, root)
+                 if importer.suffix == ".py"} - seen
+        seen |= level
+    return _first_reader(path, settings, tuple(sorted(module.name.encode() for module in seen)))
+
+
+def _importing(module: Path, root: Path) -> frozenset[Path]:
+    try:
+        return importers.importing_files(module, root)
+    except (OSError, ValueError):
+        return frozenset()
 
 
 def _reading_key(path: Path, settings: object, name: str | None, spelled: frozenset[str] | None) -> str | None:
@@ -119,8 +116,6 @@ def _may_read(reader: Path, data: bytes, settings: object, name: str | None, spe
     """Does ``reader`` read, from a run it looks up by id, the key ``name`` (one of ``spelled``
     when None), or any key?  Asked of the reader side's own analysis; a reader that cannot be
     analysed may read any key it spells quoted."""
-    from .._metric_tables import reads_by_id
-
     wanted = {name} if name is not None else spelled
     try:  # the reader as this run found it, as the project index reads launchers: a reader this run
         data = files.read_as_found(reader, limit=project.MAX_FILE_BYTES)  # migrated names no v1 launcher
