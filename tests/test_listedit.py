@@ -39,6 +39,9 @@ CASES = [
     ("f(\n  a\n  , b=1\n  , c=2\n  )", {"c"}, "f(\n  a\n  , b=1\n  )"),
     ("f(\r\n  a\r\n  , c=2\r\n  )", {"c"}, "f(\r\n  a\r\n  )"),
     ("f(\n  a\n  , c=2  # why\n  )", {"c"}, "f(\n  a\n    # why\n  )"),  # its comment stays
+    # a comment between the last element and the comma before it: the element's own line goes whole (review 67)
+    ("f(\n    a,\n    # the run\n    c=run\n)", {"c"}, "f(\n    a\n    # the run\n)"),
+    ("f(\n    a,  # the run\n    c=run)", {"c"}, "f(\n    a  # the run\n    )"),
 ]
 
 

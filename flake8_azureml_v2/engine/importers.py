@@ -6,7 +6,8 @@ elsewhere must keep working.  The project is scanned once per process with a
 regular expression over ``import`` lines (Python files and notebooks), never
 parsed.  A dotted module names the file only when the file's path ends with
 its parts (``from sklearn.pipeline import Pipeline`` does not reach
-``pipelines/pipeline.py``), and a relative import names the one file its
+``pipelines/pipeline.py``), a literal ``importlib.import_module("train")`` or
+``__import__("train")`` reaches every name, and a relative import names the one file its
 package's folder holds (``from .train import *`` in ``pkg/__init__.py`` reaches
 ``pkg/train.py``, not every ``train.py``); within that, the answer over-approximates.
 """
@@ -27,7 +28,7 @@ EVERYTHING = frozenset({"*"})  # a star import or ``import module``: every name 
 # Where a statement can start: a line, an escaped newline inside a JSON string (a notebook cell
 # stored as one string), a JSON list item (a notebook saved without indentation), or a JSON
 # value (the first line of a cell stored as one string: ``"source": "import x\\n..."``).
-_START = rb'(?:^[ \t]*"?|\\n|[\[,:][ \t]*")[ \t]*'
+_START = rb'(?:^[ \t]*"?|\\n|[\[,:][ \t]*")[ \t]*(?:(?:>>>|\.\.\.)[ \t]+)?'
 _FROM = re.compile(_START + rb'from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;"\\]*)', re.M)
 _IMPORT = re.compile(_START + rb'import[ \t]+([^\n#;"\\]*)', re.M)
 # IPython's ``%run file.py`` runs a file in the notebook's namespace: all its names are read.
@@ -35,9 +36,29 @@ _IMPORT = re.compile(_START + rb'import[ \t]+([^\n#;"\\]*)', re.M)
 _RUN = re.compile(_START + rb'%run[ \t]+(?:-\w+[ \t]+)*([^\s"\\]+?)(?:\.py|\.ipynb)?(?=[\s"\\]|$)', re.M)
 # A Databricks notebook exported as source runs another in its namespace with ``# MAGIC %run ./other``.
 _MAGIC_RUN = re.compile(rb'^[ \t]*#[ \t]*MAGIC[ \t]+%run[ \t]+([^\s"\\]+?)(?:\.py|\.ipynb)?(?=\s|$)', re.M)
+# ``importlib.import_module("train")`` and ``__import__("train")`` reach every name of the module they load
+# (a notebook stores the quotes escaped).
+_DYNAMIC = re.compile(rb'(?:import_module|__import__)\(\s*\\?["\']([\w.]+)\\?["\']\s*[,)]')
 _NAME = re.compile(r"([A-Za-z_]\w*)(?:\s+as\s+\w+)?")
-# The bytes ``_START`` and the blanks after it are made of: a match ends its run of these at its keyword.
-_LEAD = frozenset(b' \t"\\n[,:')
+# The bytes ``_START`` and the blanks after it are made of (a doctest's prompt too): a match ends its run
+# of these at its keyword.
+_LEAD = frozenset(b' \t"\\n[,:>.')
+# Code that may load a module or run a file by a name this scan cannot read: a file that imports a
+# module that does it (``importlib`` but for its metadata and resources, ``runpy``, ``pydoc``,
+# ``pkgutil``, ``imp``, ``builtins``, IPython's magics), or names a builtin that does, called or not
+# (``load = __import__``).  Any function of the project may be called from there.
+_LOADING_MODULES = frozenset({"importlib", "runpy", "pydoc", "pkgutil", "imp", "builtins", "zipimport", "IPython",
+                              "__main__"})
+_HARMLESS = frozenset({"metadata", "resources"})  # importlib's parts that load no code
+_LOADING_NAMES = re.compile(rb'(?<![\w.])(?:exec|eval|compile|execfile|__import__|__builtins__|get_ipython|'
+                            rb'run_line_magic)\b|%run[ \t]+[^\n"]*[$}{]|\bsys\.modules\b')
+# ``import importlib.metadata`` binds ``importlib`` itself: any other use of it may load code
+_IMPORTLIB_USE = re.compile(rb'\bimportlib\.(?!metadata\b|resources\b)\w')
+# ``import x`` and ``from x import``, written anywhere (a shell command in a string, a doctest): what a
+# file may import beyond its own import statements.
+_IMPORT_AFTER = re.compile(rb'import[ \t]+([\w.]+)')
+_NAMES_AFTER = re.compile(rb'import[ \t]+\(?([\w., \t]*)')  # the names of a ``from x import`` (one line)
+_FROM_BEFORE = re.compile(rb'from[ \t]+([\w.]+)[ \t]+import')
 
 
 class _Index:
@@ -48,12 +69,15 @@ class _Index:
         self.aliases: dict[str, set[tuple[tuple[str, ...], str, Path]]] = {}
         # module's last component -> (module's parts, importing file): who runs a module's code
         self.importers: dict[str, set[tuple[tuple[str, ...], Path]]] = {}
+        self.loads_by_name = False  # a file loads modules or runs files by names the scan cannot read
+        # module's last component -> (module's parts, file): ``import x`` or ``from x import`` anywhere in a file
+        self.mentions: dict[str, set[tuple[tuple[str, ...], Path]]] = {}
         total = 0
         for count, path in enumerate(files.walk(root.absolute(), (".py", ".ipynb"))):
             if count >= MAX_FILES or total >= MAX_TOTAL_BYTES:
                 break
             data = _read(path)
-            if data and (b"import" in data or b"%run" in data):
+            if data and (b"import" in data or b"%run" in data or _LOADING_NAMES.search(data) is not None):
                 total += len(data)
                 self._scan(path, data)
 
@@ -76,6 +100,20 @@ class _Index:
                 alias = match.group(0).split()[-1]
                 self.aliases.setdefault(match.group(1), set()).add(((*parts, match.group(1)), alias, path))
                 self.importers.setdefault(match.group(1), set()).add(((*parts, match.group(1)), path))
+        literal = _DYNAMIC.findall(data) if b"import_module" in data or b"__import__" in data else []
+        for module in literal:
+            parts = _parts(module.decode("utf-8", "replace"))
+            if parts:
+                self.names.setdefault(parts[-1], {}).setdefault(parts, set()).add("*")
+                self.importers.setdefault(parts[-1], set()).add((parts, path))
+        for module, names in set(_mentioned(data)):
+            parts = _parts(module.decode("utf-8", "replace"))
+            if parts:
+                self.mentions.setdefault(parts[-1], set()).add((parts, path))
+                self.loads_by_name = self.loads_by_name or _loads(parts, names) or (
+                    parts[0] == "importlib" and not names and _IMPORTLIB_USE.search(data) is not None)
+        if not self.loads_by_name:
+            self.loads_by_name = _LOADING_NAMES.search(data) is not None
         scripts = _findall(_RUN, b"%run", data)
         if b"MAGIC" in data:
             scripts += _MAGIC_RUN.findall(data)
@@ -112,6 +150,13 @@ class _Index:
             pattern = re.compile(rb"\b" + re.escape(alias.encode()) + rb"\.(\w+)")
             found.update(m.decode("utf-8", "replace").split(".")[0] for m in pattern.findall(data))
         return EVERYTHING if "*" in found else frozenset(found)
+
+    def mentioned(self, path: Path) -> bool:
+        """Another file writes ``import <module>`` or ``from <module> import`` somewhere, perhaps
+        in a string it runs or a doctest."""
+        path = path.absolute()
+        where = path.parent.parts if path.name == "__init__.py" else (*path.parent.parts, path.stem)
+        return any(_names_file(parts, where) and file != path for parts, file in self.mentions.get(where[-1] if where else "", ()))
 
     def importing(self, path: Path) -> frozenset[Path]:
         """The files whose imports (or ``%run``) may name ``path``: its code runs where they run."""
@@ -183,6 +228,58 @@ def importing_files(path: Path, root: Path) -> frozenset[Path]:
     """The files of the project that import ``path`` (an over-approximation, as for names)."""
     prepare(root)
     return _INDEXES[root].importing(path)
+
+
+def loads_by_name(root: Path) -> bool:
+    """Whether a file of the project loads a module or runs a file by a name this scan cannot
+    read (``runpy``, ``exec``, ``import_module(name)``, ``find_spec``, ``pydoc.locate``): a
+    call of any module's function may come from there."""
+    prepare(root)
+    return _INDEXES[root].loads_by_name
+
+
+def reached_from_elsewhere(path: Path, root: Path) -> bool:
+    """Whether code of another file may call the functions of ``path``: it loads modules by name,
+    or imports ``path`` (in a statement, or written anywhere: a string it runs, a doctest)."""
+    prepare(root)
+    index = _INDEXES[root]
+    return index.loads_by_name or index.mentioned(path)
+
+
+def _mentioned(data: bytes) -> list[tuple[bytes, bytes]]:
+    """The modules ``import x`` and ``from x import names`` name anywhere in ``data``, each with
+    the names imported from it (b"" for ``import x``)."""
+    found = []
+    at = data.find(b"import")
+    while at >= 0:
+        after = _IMPORT_AFTER.match(data, at)
+        start = data.rfind(b"from", max(at - 200, 0), at)
+        before = _FROM_BEFORE.match(data, start) if start >= 0 else None
+        if before is not None and before.end() == at + 6:
+            names = _NAMES_AFTER.match(data, at)
+            found.append((before.group(1), names.group(1).strip() if names is not None and names.group(1).strip() else b"*"))
+        elif after is not None:  # ``import os, importlib as il``: every module of the list
+            listed = _NAMES_AFTER.match(data, at)
+            for module in (listed.group(1) if listed is not None else after.group(1)).split(b","):
+                if module.split():
+                    found.append((module.split()[0], b""))
+        at = data.find(b"import", at + 6)
+    return found
+
+
+def _loads(parts: tuple[str, ...], names: bytes) -> bool:
+    """Whether importing ``names`` from the module ``parts`` (b"": the module itself) brings in a way
+    to load code by name; importlib's metadata and resources do not."""
+    if parts[0] not in _LOADING_MODULES:
+        return False
+    if parts[0] != "importlib":
+        return True
+    if len(parts) > 1:
+        return parts[1] not in _HARMLESS
+    if names.rstrip().endswith(b","):
+        return True  # the list goes on past the line: what it imports is not known
+    named = [n.split()[0] for n in names.decode("utf-8", "replace").split(",") if n.split()] if names else [""]
+    return not named or any(n not in _HARMLESS for n in named)
 
 
 def forget() -> None:

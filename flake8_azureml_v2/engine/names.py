@@ -795,7 +795,23 @@ class _Walker(ast.NodeVisitor):
 
     def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
         self.visit(node.value)
-        self.bind(node.target.id, self.resolve(node.value), node)
+        value = self.resolve(node.value)
+        if self.scope.kind != "comprehension":
+            self.bind(node.target.id, value, node)
+            return
+        # in a comprehension ``:=`` binds in the enclosing function or module (PEP 572), if the
+        # comprehension runs at all
+        inner = self.scope
+        while self.scope.kind == "comprehension" and self.scope.parent is not None:
+            self.scope = self.scope.parent
+        self.conditional += 1
+        self.blocks.append("a comprehension")
+        try:
+            self.bind(node.target.id, value, node)
+        finally:
+            self.blocks.pop()
+            self.conditional -= 1
+            self.scope = inner
 
     def _visit_comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
         outer = self.scope

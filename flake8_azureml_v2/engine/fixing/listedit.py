@@ -81,7 +81,11 @@ def delete(text: str, container: SgNode, element: Element) -> list[Edit]:
     if before is not None and before.kind() == ",":
         between = text[before.range().end.index:element.start]
         if "#" in between:
-            return [Edit(before.range().start.index, before.range().end.index, ""), Edit(element.start, element.end, "")]
+            comma = Edit(before.range().start.index, before.range().end.index, "")
+            begin, stop = line_start(text, element.start), line_break(text, element.end)
+            if text[begin:element.start].strip() == "" and text[element.end:stop].strip() == "" and stop < len(text):
+                return [comma, Edit(begin, _next_line(text, stop), "")]  # its line goes whole, not its blanks alone
+            return [comma, Edit(element.start, element.end, "")]
         start = before.range().start.index
         begin, stop = line_start(text, start), line_break(text, element.end)
         if text[begin:start].strip() == "" and text[element.end:stop].strip() == "" and stop < len(text):

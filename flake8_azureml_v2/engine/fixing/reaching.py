@@ -184,6 +184,31 @@ def _declared(function: ast.AST, name: str) -> bool:
     return False
 
 
+def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set[str]:
+    args = function.args
+    return {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg] if a is not None}
+
+
+def _nonlocal_below(function: ast.AST, name: str) -> bool:
+    """A function nested in ``function`` declares ``nonlocal name``: it reads and may set the variable."""
+    return any(isinstance(node, ast.Nonlocal) and name in node.names for node in ast.walk(function))
+
+
+def rebound_elsewhere(ctx: FixContext, binding: Binding) -> Binding | None:
+    """Another assignment of the same variable from a function that declares it ``global`` or
+    ``nonlocal`` (``def setup(): global run; run = Stub()``): after a call of that function the
+    variable may hold its value, at uses the name model gives to ``binding``."""
+    for other in ctx.bindings_named(binding.name):
+        if other is binding or other.scope is binding.scope:
+            continue
+        function = ctx.parent(ctx.statement_of(other.node))
+        while function is not None and not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            function = ctx.parent(function)
+        if function is not None and _declared(function, binding.name):
+            return other
+    return None
+
+
 def unseen_uses(ctx: FixContext, binding: Binding) -> str:
     """Why ``binding`` may have uses the name model cannot list ("" when it has none):
     a class attribute is read through the class or its instances, and a name declared
@@ -191,11 +216,16 @@ def unseen_uses(ctx: FixContext, binding: Binding) -> str:
     if binding.scope.kind == "class":
         return f"`{binding.name}` is a class attribute: code this fix cannot follow may read it through the class"
     if binding.scope.kind == "function":
-        function = ctx.parent(ctx.statement_of(binding.node))
-        while function is not None and not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            function = ctx.parent(function)
+        functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+        function: ast.AST | None = binding.node  # a parameter's binding is its function
+        if not (isinstance(function, functions) and binding.name in _parameters(function)):
+            function = ctx.parent(ctx.statement_of(binding.node))
+            while function is not None and not isinstance(function, functions):
+                function = ctx.parent(function)
         if function is not None and _declared(function, binding.name):
             return f"`{binding.name}` is declared global here: code this fix cannot follow may read it"
+        if function is not None and _nonlocal_below(function, binding.name):
+            return f"a function inside declares `{binding.name}` nonlocal: it may set it where this fix does not look"
         return ""
     if binding.scope.kind == "module" and (binding.name in ctx.hidden or "*" in ctx.hidden):
         return f"`{binding.name}` is read where this fix cannot see it (a line it does not parse)"

@@ -83,24 +83,7 @@ class Snapshot:
 
     @cached_property
     def dynamic_reads(self) -> frozenset[str]:
-        """Module-level names read where pyflakes does not look: ``*`` (any of them) when the module
-        may read a name from a string (``eval``, ``exec``, ``globals()``, ``locals()``, ``vars()``,
-        even under another name or through ``builtins``, a frame's ``f_globals``, ``sys.modules``);
-        the names a doctest in one of its strings uses (audits 58x and 58b)."""
-        found: set[str] = set()
-        functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-        in_functions = {id(inner) for node in all_nodes(self.tree) if isinstance(node, functions)
-                        for inner in ast.walk(node) if _scope_reader(inner)} if "locals" in self.text or "vars" in self.text else set()
-        modules = _module_names(self.tree if "builtins" in self.text or "sys" in self.text else None)
-        for node in all_nodes(self.tree):
-            if _reads_by_name(node, modules) and id(node) not in in_functions:  # (a function's locals(): its own names)
-                return frozenset({"*"})
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and ">>>" in node.value:
-                for line in node.value.splitlines():
-                    example = line.strip()
-                    if example.startswith((">>>", "...")):
-                        found.update(_IDENTIFIER.findall(example[3:]))
-        return frozenset(found)
+        return dynamic_reads(self.tree, self.text)
 
     @cached_property
     def module_imports(self) -> Counter[str]:
@@ -120,6 +103,27 @@ class Snapshot:
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 found.add(node.id)
         return frozenset(found)
+
+
+def dynamic_reads(tree: ast.Module, text: str) -> frozenset[str]:
+    """Module-level names read where pyflakes does not look: ``*`` (any of them) when the module
+    may read a name from a string (``eval``, ``exec``, ``globals()``, ``locals()``, ``vars()``,
+    even under another name or through ``builtins``, a frame's ``f_globals``, ``sys.modules``,
+    ``import __main__``); the names a doctest in one of its strings uses (audits 58x and 58b)."""
+    found: set[str] = set()
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+    in_functions = {id(inner) for node in all_nodes(tree) if isinstance(node, functions)
+                    for inner in ast.walk(node) if _scope_reader(inner)} if "locals" in text or "vars" in text else set()
+    modules = _module_names(tree if "builtins" in text or "sys" in text else None)
+    for node in all_nodes(tree):
+        if _reads_by_name(node, modules) and id(node) not in in_functions:  # (a function's locals(): its own names)
+            return frozenset({"*"})
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and ">>>" in node.value:
+            for line in node.value.splitlines():
+                example = line.strip()
+                if example.startswith((">>>", "...")):
+                    found.update(_IDENTIFIER.findall(example[3:]))
+    return frozenset(found)
 
 
 _DYNAMIC = frozenset({"eval", "exec", "globals"})  # read anywhere, called or not (``run = eval``)
@@ -148,8 +152,10 @@ def _reads_by_name(node: ast.AST, modules: dict[str, set[str]]) -> bool:
         return (node.attr in ("f_globals", "f_locals") or (node.attr in _DYNAMIC and receiver in modules.get("builtins", ()))
                 or (node.attr == "modules" and receiver in modules.get("sys", ())))
     if isinstance(node, ast.ImportFrom):  # from builtins import eval as evaluate; from sys import modules
-        return (node.module in ("builtins", "sys", "inspect")
-                and any(alias.name in (*_DYNAMIC, "modules", "currentframe", "_getframe") for alias in node.names))
+        return node.module == "__main__" or (node.module in ("builtins", "sys", "inspect") and any(
+            alias.name in (*_DYNAMIC, "modules", "currentframe", "_getframe") for alias in node.names))
+    if isinstance(node, ast.Import):  # import __main__: the running script's names, as attributes
+        return any(alias.name == "__main__" for alias in node.names)
     if not isinstance(node, ast.Call):
         return False
     called = node.func.id if isinstance(node.func, ast.Name) else node.func.attr if isinstance(node.func, ast.Attribute) else ""
