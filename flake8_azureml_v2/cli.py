@@ -110,7 +110,8 @@ def _shared_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--stdin-filename", default=None, metavar="PATH", help="the path of the file read from stdin")
     command.add_argument("--config", type=Path, default=None, metavar="PYPROJECT", help="read [tool.azureml-v2] from this file")
     command.add_argument("--no-project-index", action="store_true",
-                         help="do not look in other files for script= references")
+                         help="do not read the project's other files (script= references, imports, launchers): "
+                              "fix then cannot see what they use of the files it changes")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

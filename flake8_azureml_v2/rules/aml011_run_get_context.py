@@ -28,7 +28,10 @@ RULE = Rule(
         "deletes the variable together with the rewrites of its uses (run.id becomes "
         "(mlflow.active_run() or mlflow.start_run()).info.run_id, as active_run() is None before "
         "the first MLflow call); a use it cannot translate, such as run.input_datasets, keeps the "
-        "run for that use. It writes one TODO: the job's environment needs mlflow and azureml-mlflow."
+        "run for that use. A parameter of the script's own functions that every call hands this run "
+        "is the run too: its calls move to MLflow, and once nothing in the function needs it the calls "
+        "pass None in its place (the parameter stays for callers the fix cannot see). It writes one "
+        "TODO: the job's environment needs mlflow and azureml-mlflow."
     ),
     example=(
         "from azureml.core import Run\n"

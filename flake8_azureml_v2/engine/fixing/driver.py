@@ -612,6 +612,8 @@ def _fixed_records(applied: list[Rewrite], plan: planner.Plan, ctx: FixContext,
         if alive and not resolved:
             continue
         main = rewrite.node
+        if not rewrite.reported:
+            continue  # it clears the way for the rewrites that resolve findings
         todos = tuple(written(todo) for todo in (*rewrite.todos, *_helper_todos(rewrite)))
         # each record under the code the check reports there (a claim may name a sibling code)
         main_codes = _claimed_codes(ctx, main, rewrite.code)
@@ -743,8 +745,17 @@ def _kept_for(rewrite: Rewrite, plan: planner.Plan, modes: dict[int, bool]) -> R
         if why is not None:
             return why.blocking(getattr(consumer.node, "lineno", 0))
         if modes.get(id(consumer), False):
-            return _kept_for(consumer, plan, modes)
-    return Refusal(RefusalKind.DATA_FLOW, "it stays for code that still needs it")
+            deeper = _kept_for(consumer, plan, modes)
+            stays = plan.stays.get(id(consumer))
+            if deeper.detail != _STAYS or stays is None:
+                return deeper
+            # the consumer keeps the object for a use of its own (a parameter the function still needs)
+            return replace(stays, detail=stays.detail.removesuffix(planner.BESIDE)).blocking(
+                getattr(consumer.node, "lineno", 0))
+    return Refusal(RefusalKind.DATA_FLOW, _STAYS)
+
+
+_STAYS = "it stays for code that still needs it"
 
 
 def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:

@@ -83,6 +83,9 @@ class Rewrite:
     # a lookup's (``Environment.get(ws, ...)`` becoming a reference string) does not, so it may
     # leave an object that stays for other code.
     use_has_effect: bool = True
+    # Whether, applied, it says so in a line of its own (one that only clears the way for other
+    # rewrites, such as a parameter dropped with the arguments its callers passed, does not).
+    reported: bool = True
 
     def __post_init__(self) -> None:
         if not self.findings:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ...engine.findings import RefusalKind, line_ref
-from ...engine.fixing import listedit, statements
+from ...engine.fixing import listedit, reaching, statements
 from ...engine.fixing.arguments import BoundArguments, bind_arguments, known_str, py_str
 from ...engine.fixing.edits import Edit
 from ...engine.fixing.rewrite import FixContext, Rewrite, snippet
@@ -70,16 +70,31 @@ def is_get_context(ctx: FixContext, node: ast.AST) -> bool:
 
 
 def is_context_run_binding(ctx: FixContext, binding: Binding | None) -> bool:
-    """``run = Run.get_context()``: the variable AML011 migrates; or a run the program
-    logs to itself, ``run = experiment.start_logging()`` (AML040 migrates it)."""
+    """``run = Run.get_context()``: the variable AML011 migrates; a parameter every call hands
+    such a run (see :mod:`.passed_run`); or a run the program logs to itself,
+    ``run = experiment.start_logging()`` (AML040 migrates it)."""
     if binding is None:
         return False
     if start_logging_call(ctx, binding) is not None:
         return True
+    if isinstance(binding.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        from .passed_run import passed_runs  # (it builds on this module)
+
+        return id(binding) in passed_runs(ctx)
     if not isinstance(binding.node, ast.Assign):
         return False
     value = binding.node.value
-    return is_get_context(ctx, value) and ctx.assigned_binding(value) is binding
+    return is_get_context(ctx, value) and ctx.assigned_binding(value) is binding and not _rebound(ctx, binding)
+
+
+def _rebound(ctx: FixContext, binding: Binding) -> bool:
+    """A function assigns the run's variable through ``global``/``nonlocal`` something that is not
+    this run (a stand-in for local runs): a use may see that value (review 70)."""
+    other = reaching.rebound_elsewhere(ctx, binding)
+    if other is None:
+        return False
+    value = other.node.value if isinstance(other.node, ast.Assign) else None
+    return not (value is not None and is_get_context(ctx, value))
 
 
 EXPERIMENT = "azureml.core.Experiment"
@@ -140,7 +155,8 @@ def may_repeat(ctx: FixContext, call: ast.Call, name: ast.expr) -> str | None:
             return f"it runs in a loop at {line_ref(node.lineno)}"  # type: ignore[attr-defined]
         if isinstance(node, _FUNCTIONS):
             references = _references(ctx, getattr(node, "name", None))
-            if len(references) != 1 or any(isinstance(a, _LOOPS) for a in _ancestors(ctx, references[0])):
+            if len(references) != 1 or not _called_there(ctx, references[0]) or getattr(node, "decorator_list", None) \
+                    or any(isinstance(a, _LOOPS) for a in _ancestors(ctx, references[0])):
                 return "the function it is in may be called more than once"
             node = references[0]
         node = ctx.parent(node)
@@ -149,6 +165,13 @@ def may_repeat(ctx: FixContext, call: ast.Call, name: ast.expr) -> str | None:
             if other is not call:
                 return f"{line_ref(other.lineno)} logs {name.value!r} too"
     return None
+
+
+def _called_there(ctx: FixContext, reference: ast.AST) -> bool:
+    """The reference to a function is a call of it, not the function handed on (a callback
+    another library calls as often as it likes)."""
+    call = ctx.parent(reference)
+    return isinstance(call, ast.Call) and call.func is reference
 
 
 def _logged_names(ctx: FixContext) -> dict[object, list[ast.Call]]:

@@ -10,10 +10,13 @@ from ... import notebooks
 from ...engine import project
 from ...engine.findings import RefusalKind, line_ref
 from ...engine.fixing import statements
+from ...engine.fixing.parameters import Parameter
 from ...engine.fixing.imports import import_handlers
 from ...engine.fixing.rewrite import FixContext, Rewrite, snippet
-from ...engine.names import Ref
+from ...engine.names import Binding, Ref
+from ...rules._shared import RUN
 from ._shared import MLFLOW, MLFLOW_USES, RUN_GET_CONTEXT, is_pure, logging_hold, remove_statement, replace
+from .passed_run import origins, passed_runs, receivers
 
 # mlflow.active_run() is None until the first MLflow call starts the job's run (from MLFLOW_RUN_ID),
 # so a read of run.id before any logging starts it as that first call would.
@@ -52,6 +55,12 @@ def _alone_on_its_lines(ctx: FixContext, statement: ast.stmt) -> bool:
 def _moves_to_mlflow(ctx: FixContext, use: ast.AST) -> bool:
     read = ctx.parent(use)
     return isinstance(read, ast.Attribute) and read.attr in MLFLOW_USES
+
+
+def _logs(ctx: FixContext, binding: Binding) -> bool:
+    """Something of the run moves to MLflow, here or in a function it is handed to."""
+    return any(_moves_to_mlflow(ctx, use) for b in [binding, *(p.binding for p in receivers(ctx, binding))]
+               for use in b.uses)
 
 
 # Calls that make a program the one that submits jobs rather than one that runs in them: v1's
@@ -197,7 +206,8 @@ def _tests_offline(ctx: FixContext, call: ast.Call) -> ast.expr | None:
     ``type(run).__name__ == "_OfflineRun"``): outside a job v1 handed the script such a run, and
     the script takes another branch there."""
     binding = ctx.assigned_binding(call)
-    for use in binding.uses if binding is not None else ():
+    handed = [p.binding for p in receivers(ctx, binding)] if binding is not None else []
+    for use in [use for b in [binding, *handed] if b is not None for use in b.uses]:
         expression: ast.AST = use
         while isinstance(ctx.parent(expression), ast.expr):
             expression = ctx.parent(expression)  # type: ignore[assignment]
@@ -213,11 +223,14 @@ def held_run(ctx: FixContext, receiver: ast.expr) -> str | None:
     binding = ctx.binding_of(receiver) if isinstance(receiver, ast.Name) else None
     if binding is None:
         return None  # the call itself: the use's own rewrite removes it
-    value = binding.node.value if isinstance(binding.node, ast.Assign) else None
-    if not isinstance(value, ast.Call):
-        return "the run is not one a job hands the script"
-    kept = kept_reason(ctx, value, any(_moves_to_mlflow(ctx, use) for use in binding.uses))
-    return kept[0] if kept is not None else None
+    for origin in origins(ctx, binding):  # (a parameter: the runs its callers hand it)
+        value = origin.node.value if isinstance(origin.node, ast.Assign) else None
+        if not isinstance(value, ast.Call):
+            return "the run is not one a job hands the script"
+        kept = kept_reason(ctx, value, _logs(ctx, origin))
+        if kept is not None:
+            return kept[0]
+    return None
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
@@ -235,7 +248,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         unused = binding is None or not binding.uses
         unit = Rewrite("AML011", call, "removed Run.get_context(), whose run nothing uses" if unused else
                        "removed Run.get_context(): the v2 job's MLflow run is already active")
-        logs = binding is not None and any(_moves_to_mlflow(ctx, use) for use in binding.uses)
+        logs = binding is not None and _logs(ctx, binding)
         kept = kept_reason(ctx, call, logs)
         if kept is not None:
             unit.refuse(*kept)
@@ -257,5 +270,30 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             unit.alive_description = "Run.get_context() kept for the v1 code that still uses it; its logging uses MLflow"
             unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
         yield unit
+    for parameter in passed_runs(ctx).values():
+        yield _parameter_unit(ctx, parameter)
+
+
+def _parameter_unit(ctx: FixContext, parameter: Parameter) -> Rewrite:
+    """Once nothing in the function needs the v1 run (its logging moved to MLflow), the calls that
+    handed it over pass ``None`` instead, and the run they passed can go.  The parameter itself
+    stays: a caller this fix cannot see (another file, a framework resolving the function by name)
+    may still pass one, and must not get a TypeError."""
+    function = parameter.function
+    unit = Rewrite("AML011", parameter.node, f"the calls of {function.name}() no longer hand it the job's v1 run",
+                   binding=parameter.binding)
+    unit.findings = []  # the calls on the run are the findings; this unit only clears their way
+    unit.reported = False
+    unit.alive_edits = []
+    unit.alive_description = f"the parameter `{parameter.binding.name}` of {function.name}() kept for the v1 code that still uses it"
+    for _, argument in parameter.passed:
+        unit.edits.append(statements.replace(ctx.locator, argument, "None"))
+        unit.consumes.append(argument)  # type: ignore[arg-type]
+    annotation = parameter.node.annotation
+    if annotation is not None and ctx.reference(annotation) == RUN:
+        # ``run: Run`` would keep the v1 import alive (an annotation is evaluated where the function is defined)
+        unit.edits.append(statements.replace(ctx.locator, parameter.node, parameter.node.arg))
+    _run_id_reads(ctx, unit)
+    return unit
 
 
