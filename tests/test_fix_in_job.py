@@ -2791,6 +2791,16 @@ def test_a_callback_handed_to_a_library_logs_a_string_with_v1(tmp_path: Path, pr
     (PASSED_RUN.replace('    run.log("rows", len(data))\n',
                         '    run.log("rows", len(data))\n    print(inspect.getargvalues(inspect.currentframe()))\n')
      .format(tail=""), "the function reads its own frame (review 72)"),
+    (PASSED_RUN.format(tail="") + "\ntry:\n    from helpers import *\nexcept ImportError:\n    pass\n",
+     "a star import in a block (review 74)"),
+    (PASSED_RUN.replace('    run.log("rows", len(data))\n',
+                        '    for run in [run, Stub()]:\n        run.log("rows", len(data))\n').format(tail=""),
+     "the function rebinds the parameter in a loop (review 74)"),
+    (PASSED_RUN.replace('    run.log("rows", len(data))\n', '    run.log("rows", len(data))\n    describe_call()\n')
+     .format(tail="") + "\n\ndef describe_call():\n    import inspect\n"
+     "    print(inspect.getargvalues(inspect.currentframe().f_back))\n", "a helper reads the caller's frame (review 74)"),
+    (PASSED_RUN.format(tail="") + "\n\ndef smoke_test():\n    for name, step in smoke_test.__globals__.items():\n"
+     "        if name.startswith('tr'):\n            step([1], FakeRun())\n", "the module walks its own names (review 74)"),
     (PASSED_RUN.format(tail="    import __main__\n    __main__.train([3], run)"), "called through __main__"),
     ("import os\nfrom azureml.core import Run\n\n\nclass Stub:\n    def log(self, *values):\n        print(*values)\n\n\n"
      "def train(data, run):\n    run.log('rows', len(data))\n\n\nrun = Run.get_context()\n"
@@ -2893,3 +2903,11 @@ def test_a_run_parameter_the_fix_cannot_follow_says_why(tmp_path: Path) -> None:
     report = fix(script)
     assert ("AML012 left: `run` is a parameter of train(), and the function is handed on at line 11, so something "
             "else may call it: the fix cannot tell that it always holds the job's run") in report, report
+
+
+def test_a_tensor_stack_in_the_function_is_no_frame_read(tmp_path: Path) -> None:
+    """Review 74: ``np.stack``/``torch.stack`` in a training function refused the fix as a read of frames."""
+    script = _project_script(tmp_path, PASSED_RUN.replace(
+        '    run.log("rows", len(data))\n', '    rows = np.stack(data)\n    run.log("rows", len(data))\n').format(tail=""))
+    report = fix(script)
+    assert "AML012 fixed" in report and "train([1, 2], None)" in script.read_text(), report

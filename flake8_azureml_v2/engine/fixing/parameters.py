@@ -49,7 +49,8 @@ def passed_arguments(ctx: FixContext, binding: Binding) -> Parameter | str | Non
         return ("the function is a method, is defined more than once or in a block, or code this fix cannot see "
                 "may call it")
     if _declared_or_listed(ctx, function, binding.name):
-        return "the function reads its own frame or locals(), or lets a function inside rebind the parameter"
+        return ("the function assigns the parameter or reads its own locals(), or the module reads frames or walks "
+                "its own names (inspect, __globals__)")
     if _named_in_strings(ctx, function.name):
         return "the module may reach the function by its name as text (globals(), getattr, a doctest)"
     passed = []
@@ -104,30 +105,43 @@ def _the_only_definition(ctx: FixContext, function: ast.FunctionDef | ast.AsyncF
     if ctx.is_imported_elsewhere(defined) or reaching.unseen_uses(ctx, defined):
         return None
     if any(isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)
-           for node in ctx.model.tree.body):
-        return None  # ``from helpers import *`` may bind the name again
+           for node in all_nodes(ctx.model.tree)):
+        return None  # ``from helpers import *`` (in a ``try`` too) may bind the name again
     return defined
 
 
-_FRAME_READERS = frozenset({"currentframe", "_getframe", "getargvalues", "stack", "getframeinfo", "trace",
-                            "f_locals", "f_back"})
+# What reads a function's frame or finds the module's functions by walking its names (a smoke test
+# calling every ``step_*``): anywhere in the module, the frame read may be a helper's ``f_back``.
+_REFLECTION = frozenset({"currentframe", "_getframe", "getargvalues", "getframeinfo", "f_back", "f_locals",
+                         "__globals__", "getmembers", "getmodule"})
 
 
 def _declared_or_listed(ctx: FixContext, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-    """A ``nonlocal``/``global`` of the parameter in the function or a function inside it, or a read
-    of the function's own frame that lists its parameters (``locals()``, ``vars()``,
-    ``inspect.currentframe()``, ``sys._getframe()``), or ``locals``/``vars`` taken anywhere in the
-    module without being called (``L = locals``)."""
+    """The function assigns the parameter or lets a function inside declare it ``nonlocal``/``global``
+    (``for run in [run, *others]``: the calls on it may be on something else), reads its own scope
+    (``locals()``, ``vars()``), or the module reflects on frames or on its own names
+    (``inspect.currentframe().f_back``, ``__globals__``, ``inspect.getmembers``), or takes
+    ``locals``/``vars`` without calling them (``L = locals``)."""
     for node in ast.walk(function):
         if isinstance(node, (ast.Nonlocal, ast.Global)) and name in node.names:
             return True
-        if isinstance(node, ast.Name) and node.id in ("locals", "vars", *_FRAME_READERS):
+        if isinstance(node, ast.Name) and (node.id in ("locals", "vars") or (
+                node.id == name and not isinstance(node.ctx, ast.Load))):
             return True
-        if isinstance(node, ast.Attribute) and node.attr in _FRAME_READERS:
-            return True
+    if _reflects(ctx):
+        return True
     reads = _name_reads(ctx)
     return any(not (isinstance(ctx.parent(use), ast.Call) and ctx.parent(use).func is use)  # type: ignore[union-attr]
                for scope_reader in ("locals", "vars") for use in reads.get(scope_reader, []))
+
+
+def _reflects(ctx: FixContext) -> bool:
+    if "parameters:reflects" not in ctx.cache:
+        ctx.cache["parameters:reflects"] = any(
+            (isinstance(node, ast.Attribute) and node.attr in _REFLECTION)
+            or (isinstance(node, ast.Name) and node.id in _REFLECTION)
+            or (isinstance(node, ast.alias) and node.name in _REFLECTION) for node in all_nodes(ctx.model.tree))
+    return bool(ctx.cache["parameters:reflects"])
 
 
 def _named_in_strings(ctx: FixContext, name: str) -> bool:
