@@ -2911,3 +2911,27 @@ def test_a_tensor_stack_in_the_function_is_no_frame_read(tmp_path: Path) -> None
         '    run.log("rows", len(data))\n', '    rows = np.stack(data)\n    run.log("rows", len(data))\n').format(tail=""))
     report = fix(script)
     assert "AML012 fixed" in report and "train([1, 2], None)" in script.read_text(), report
+
+
+def test_a_noqa_on_the_functions_logging_keeps_the_run_its_calls_pass(tmp_path: Path) -> None:
+    """``# noqa: AML012`` keeps the call in the function v1, so the parameter still needs the run and
+    the call that hands it over stays as it is."""
+    program = PASSED_RUN.replace('    run.log("rows", len(data))\n',
+                                 '    run.log("rows", len(data))  # noqa: AML012\n').format(tail="")
+    script = _project_script(tmp_path, program)
+    report = fix(script)
+    assert script.read_text() == program, report
+    assert "AML011 left: line 5: AML012 is suppressed with # noqa" in report
+
+
+def test_an_annotation_with_a_comment_inside_stays_with_the_import(tmp_path: Path) -> None:
+    """Deleting ``run: (  # the job's run\\n Run)`` would drop the comment: the annotation (and the import
+    it needs) stays, the rest of the fix goes ahead (review 72 found the whole fix refused)."""
+    program = PASSED_RUN.replace("def train(data, run):", "def train(data, run: (  # the job's run\n        Run)):"
+                                 ).format(tail="")
+    script = _project_script(tmp_path, program)
+    report = fix(script)
+    text = script.read_text()
+    assert "run: (  # the job's run\n        Run)):" in text and "from azureml.core import Run" in text, report
+    assert "train([1, 2], None)" in text and "AML012 fixed" in report
+    compile(text, "train.py", "exec")

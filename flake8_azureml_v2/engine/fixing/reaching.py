@@ -201,12 +201,18 @@ def rebound_elsewhere(ctx: FixContext, binding: Binding) -> Binding | None:
     for other in ctx.bindings_named(binding.name):
         if other is binding or other.scope is binding.scope:
             continue
-        function = ctx.parent(ctx.statement_of(other.node))
-        while function is not None and not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            function = ctx.parent(function)
+        function = _enclosing_function(ctx, other.node)
         if function is not None and _declared(function, binding.name):
             return other
     return None
+
+
+def _enclosing_function(ctx: FixContext, node: ast.AST) -> ast.AST | None:
+    """The function (or lambda) whose body holds the statement of ``node``."""
+    function = ctx.parent(ctx.statement_of(node))
+    while function is not None and not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        function = ctx.parent(function)
+    return function
 
 
 def unseen_uses(ctx: FixContext, binding: Binding) -> str:
@@ -216,12 +222,10 @@ def unseen_uses(ctx: FixContext, binding: Binding) -> str:
     if binding.scope.kind == "class":
         return f"`{binding.name}` is a class attribute: code this fix cannot follow may read it through the class"
     if binding.scope.kind == "function":
-        functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
         function: ast.AST | None = binding.node  # a parameter's binding is its function
-        if not (isinstance(function, functions) and binding.name in _parameters(function)):
-            function = ctx.parent(ctx.statement_of(binding.node))
-            while function is not None and not isinstance(function, functions):
-                function = ctx.parent(function)
+        if not (isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+                and binding.name in _parameters(function)):
+            function = _enclosing_function(ctx, binding.node)
         if function is not None and _declared(function, binding.name):
             return f"`{binding.name}` is declared global here: code this fix cannot follow may read it"
         if function is not None and _nonlocal_below(function, binding.name):

@@ -84,7 +84,8 @@ class Rewrite:
     # leave an object that stays for other code.
     use_has_effect: bool = True
     # Whether, applied, it says so in a line of its own (one that only clears the way for other
-    # rewrites, such as a parameter dropped with the arguments its callers passed, does not).
+    # rewrites, such as calls passing None where they handed over the run a function no longer
+    # needs, does not).
     reported: bool = True
 
     def __post_init__(self) -> None:

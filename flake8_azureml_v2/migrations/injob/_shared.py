@@ -81,6 +81,11 @@ def is_context_run_binding(ctx: FixContext, binding: Binding | None) -> bool:
         from .passed_run import passed_runs  # (it builds on this module)
 
         return id(binding) in passed_runs(ctx)
+    return is_fetched_run(ctx, binding)
+
+
+def is_fetched_run(ctx: FixContext, binding: Binding) -> bool:
+    """``run = Run.get_context()``, which no other function rebinds to something else."""
     if not isinstance(binding.node, ast.Assign):
         return False
     value = binding.node.value

@@ -20,7 +20,7 @@ from ...engine.fixing.parameters import Parameter, passed_arguments
 from ...engine.fixing.rewrite import FixContext
 from ...engine.names import Binding, Instance
 from ...rules._shared import RUN
-from ._shared import MLFLOW_USES, is_get_context
+from ._shared import MLFLOW_USES, is_fetched_run
 
 
 def passed_runs(ctx: FixContext) -> dict[int, Parameter]:
@@ -43,7 +43,7 @@ def passed_runs(ctx: FixContext) -> dict[int, Parameter]:
         while grown:  # a parameter passed on to another function counts once its own callers do
             grown = False
             for key, parameter in candidates.items():
-                if key not in accepted and all(b is not None and (_fetched(ctx, b) or id(b) in accepted)
+                if key not in accepted and all(b is not None and (is_fetched_run(ctx, b) or id(b) in accepted)
                                                for b in _sources(ctx, parameter)):
                     accepted[key] = parameter
                     grown = True
@@ -167,10 +167,3 @@ def _may_hold_the_run(ctx: FixContext, binding: Binding) -> bool:
     value = binding.value
     return (isinstance(binding.node, (ast.FunctionDef, ast.AsyncFunctionDef)) and isinstance(value, Instance)
             and ctx.model.surface.is_subtype(value.type, RUN))
-
-
-def _fetched(ctx: FixContext, binding: Binding) -> bool:
-    """``run = Run.get_context()``, which no function rebinds through ``global`` or ``nonlocal``."""
-    statement = binding.node
-    return (isinstance(statement, ast.Assign) and is_get_context(ctx, statement.value)
-            and ctx.assigned_binding(statement.value) is binding and reaching.rebound_elsewhere(ctx, binding) is None)

@@ -290,8 +290,9 @@ def _parameter_unit(ctx: FixContext, parameter: Parameter) -> Rewrite:
         unit.edits.append(statements.replace(ctx.locator, argument, "None"))
         unit.consumes.append(argument)  # type: ignore[arg-type]
     annotation = parameter.node.annotation
-    if annotation is not None and ctx.reference(annotation) == RUN:
-        # ``run: Run`` would keep the v1 import alive (an annotation is evaluated where the function is defined)
+    if annotation is not None and ctx.reference(annotation) == RUN and "#" not in ctx.locator.text(parameter.node):
+        # ``run: Run`` would keep the v1 import alive (an annotation is evaluated where the function is
+        # defined); one with a comment inside stays, and the import with it
         unit.edits.append(statements.replace(ctx.locator, parameter.node, parameter.node.arg))
     _run_id_reads(ctx, unit)
     return unit
