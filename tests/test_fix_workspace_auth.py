@@ -212,3 +212,34 @@ def get_workspace():
     assert ("AML020 left: `aml_workspace` is also used at line 6 (`return aml_workspace`: the callers' uses are not "
             "followed), which stays as it is; v2: MLClient(credential, subscription_id, resource_group_name, "
             "workspace_name) [data-flow limit]") in report, report
+
+
+def test_an_authentication_whose_arguments_cannot_be_copied_moves_whole_with_its_workspace(tmp_path: Path) -> None:
+    """No copy of the credential is needed when nothing keeps the v1 workspace: the authentication
+    becomes the credential in place (its call runs once, as before) and the workspace its client.
+    A use of the workspace that stays v1 would need the copy: then both stay, and say why."""
+    program = """\
+import os
+
+from azureml.core import Workspace
+from azureml.core.authentication import InteractiveLoginAuthentication
+
+auth = InteractiveLoginAuthentication(tenant_id=os.getenv("TENANT_ID"))
+ws = Workspace.from_config(auth=auth)
+print(ws.name)
+"""
+    script = project(tmp_path, program)
+    report = fix(script)
+    migrated = script.read_text()
+    assert no_v1(migrated), report
+    assert 'auth = InteractiveBrowserCredential(tenant_id=os.getenv("TENANT_ID"))' in migrated
+    assert "ml_client = MLClient.from_config(auth)" in migrated and "print(ml_client.workspace_name)" in migrated
+    ruff_clean(script)
+    fix(script)
+    assert script.read_text() == migrated
+    execute(script, {"TENANT_ID": "00000000-0000-0000-0000-000000000000"})
+    script.write_text(program + "ws.write_config()\n")
+    report = fix(script)
+    assert script.read_text() == program + "ws.write_config()\n"
+    assert ('tenant_id=`os.getenv("TENANT_ID")` would be evaluated a second time, beside the v1 authentication that '
+            "stays") in report, report

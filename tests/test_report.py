@@ -20,7 +20,7 @@ from .test_check_fixability import JOB
 SKIPPED = "skipped, not Python even with magics masked: syntax error: '(' was never closed (line 1)"
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if os.path.exists(p)), None)
 STORE = ("from azureml.core import Datastore, Workspace\nws = Workspace.from_config()\n"
-         "store = Datastore.register_azure_blob_container(ws, 'raw', 'container', 'account')\n")
+         "store = Datastore.register_azure_file_share(ws, 'raw', 'share', 'account')\n")
 TRAIN = ('from azureml.core import Run\n\nrun = Run.get_context()\nacc = float(open("acc.txt").read())\n'
          'run.log("acc", acc)\nrun.log("loss", compute_loss())\n')
 NOTEBOOK = {"cells": [

@@ -16,4 +16,4 @@ def add_todo(ctx: FixContext, rewrite: Rewrite, statement: ast.stmt, code: str, 
     if comment in rewrite.todos:
         return
     rewrite.todos.append(comment)
-    rewrite.edits.append(statements.insert_before(ctx.locator, statement, [comment]))
+    rewrite.edits.extend(statements.insert_before(ctx.locator, statement, [comment]))

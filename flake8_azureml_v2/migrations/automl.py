@@ -231,7 +231,7 @@ def _setters(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) 
     _required(arguments)
     binding = rewrite.binding
     assert binding is not None
-    rewrite.edits.append(statements.insert_after(ctx.locator, binding.node, setter_lines(binding.name, SETTERS, ctx, rewrite)))  # type: ignore[arg-type]
+    rewrite.edits.extend(statements.insert_after(ctx.locator, binding.node, setter_lines(binding.name, SETTERS, ctx, rewrite)))  # type: ignore[arg-type]
     return []
 
 

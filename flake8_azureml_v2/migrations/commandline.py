@@ -150,7 +150,7 @@ class CommandLine(Taken):
         rewrite.helpers.update(self.helpers)
         comments = self.todo_comments()
         if comments:
-            rewrite.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(rewrite.node), comments))
+            rewrite.edits.extend(statements.insert_before(ctx.locator, ctx.statement_of(rewrite.node), comments))
             rewrite.todos.extend(comments)
 
     def input_declarations(self, with_paths: bool) -> dict[str, str]:

@@ -228,7 +228,7 @@ def _provisioning(config: ast.expr, name: ast.expr, unit: Rewrite, ctx: FixConte
     unit.edits.append(_name_first(config, f"name={ctx.locator.text(name)}", ctx))
     bound = bind_arguments(config, list(spec.signature))
     if spec is AML_SPEC and not isinstance(bound, str) and "max_nodes" not in bound.values:
-        unit.edits.append(statements.insert_before(ctx.locator, where, [MAX_NODES_TODO]))
+        unit.edits.extend(statements.insert_before(ctx.locator, where, [MAX_NODES_TODO]))
         unit.todos.append(MAX_NODES_TODO)
     unit.findings.append((FINDINGS[ctx.callee(config)], config))  # type: ignore[index]
     return config

@@ -245,13 +245,13 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             unit.edits.append(ctx.delete(mutation))
             unit.own_uses.add(id(use))
         if comments:
-            unit.edits.append(statements.insert_before(ctx.locator, statement, comments))
+            unit.edits.extend(statements.insert_before(ctx.locator, statement, comments))
             unit.todos.extend(comments)
         unit.counterpart = binding.name
         name = ctx.fresh_name(f"{binding.name}_conda")
         last = changes[-1][1] if changes else statement
         unit.alive_counterpart = name
-        unit.alive_edits = [statements.insert_after(ctx.locator, last, [*comments, f"{name} = {conda.source()}"])]
+        unit.alive_edits = statements.insert_after(ctx.locator, last, [*comments, f"{name} = {conda.source()}"])
         unit.alive_description = "CondaDependencies kept for the v1 code that still uses it; its conda dict beside it"
         unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
         yield unit

@@ -80,19 +80,26 @@ def credential_source(call: ast.Call, ctx: FixContext, copy: bool = False) -> st
     return f"{symbol('azure.identity', name)}({', '.join(arguments)})"
 
 
-def credential(node: ast.expr | None, unit: Rewrite, ctx: FixContext) -> tuple[str, str]:
+def credential(node: ast.expr | None, unit: Rewrite, ctx: FixContext) -> tuple[str, str | None, str]:
     """``auth=`` as a credential where the workspace is replaced (a migrated variable's counterpart)
-    and where a client is added beside a workspace that stays (written out); raises Refused."""
+    and where a client is added beside a workspace that stays (written out; None when the
+    authentication's arguments cannot be evaluated a second time: the workspace then cannot
+    stay beside a client, and is migrated whole or not at all), with why not; raises Refused."""
     if node is None or (isinstance(node, ast.Constant) and node.value is None):
-        return default_credential(), default_credential()
+        return default_credential(), default_credential(), ""
     binding = call_binding(ctx, node, *CREDENTIALS)
     if binding is not None:
-        written = credential_source(binding.node.value, ctx, copy=True)  # type: ignore[attr-defined]
+        try:
+            written: str | None = credential_source(binding.node.value, ctx, copy=True)  # type: ignore[attr-defined]
+            why = ""
+        except Refused as reason:
+            credential_source(binding.node.value, ctx)  # type: ignore[attr-defined]  # (what no copy fixes)
+            written, why = None, str(reason)
         unit.consumes.append(node)  # type: ignore[arg-type]
-        return ctx.counterpart(binding), written
+        return ctx.counterpart(binding), written, why
     if isinstance(node, ast.Call):
         written = credential_source(node, ctx)
-        return written, written
+        return written, written, ""
     raise Refused(f"auth=`{snippet(ctx.locator, node)}` is not a v1 authentication this fix can follow",
                   RefusalKind.DATA_FLOW)
 
@@ -126,7 +133,8 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         try:  # its consumers write the credential out beside a v1 object that stays
             unit.alive_counterpart = credential_source(site.node, ctx, copy=True)
             unit.alive_edits = []
-        except Refused:
-            pass  # it cannot stay beside a copy: migrated whole or not at all
+        except Refused as reason:  # it cannot stay beside a copy: migrated whole or not at all
+            for use in binding.uses:  # (a use that stays says why nothing is written beside it)
+                ctx.why_not.setdefault(id(use), str(reason))
         unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
         yield unit

@@ -212,7 +212,7 @@ def registrations(ctx: FixContext) -> Iterator[Rewrite]:
         unit.edits.append(statements.replace(ctx.locator, statement, text))
         if todos:
             comments = [f"# TODO(azureml-v2): {todo}" for todo in todos]
-            unit.edits.append(statements.insert_before(ctx.locator, statement, comments))
+            unit.edits.extend(statements.insert_before(ctx.locator, statement, comments))
             unit.todos.extend(comments)
         yield unit
 

@@ -173,7 +173,7 @@ def _store_call_name(call: ast.Call, ctx: FixContext) -> tuple[str | None, ast.e
         name = known_str(ctx, given)
         if name is None:
             raise Refused("the datastore is registered under a name that is not a literal")
-        return name, None
+        return name.lower(), None  # (v1 stored a name with capital letters in lower case)
     if callee == "azureml.core.Datastore.get_default":
         return None, call.args[0] if call.args else next((k.value for k in call.keywords), None)
     if (isinstance(func, ast.Attribute) and func.attr == "get_default_datastore" and not call.args

@@ -31,6 +31,7 @@ from ..engine.fixing.specs import (
 )
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding
+from . import datastore_registration
 from ._common import workspace_binding
 from .data_refs import Refused as DataRefused
 from .data_refs import REGISTERED, store_expression
@@ -140,11 +141,17 @@ def fix_default(ctx: FixContext) -> Iterator[Rewrite]:
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
-    """AML023: ``Datastore.get(ws, n)``, ``Datastore(ws, n)``, ``Datastore.get_default(ws)``, ``ws.datastores[n]``."""
+    """AML023: ``Datastore.get(ws, n)``, ``Datastore(ws, n)``, ``Datastore.get_default(ws)``, ``ws.datastores[n]``,
+    and registrations of blob containers."""
     for statement, binding, value in _handles(ctx):
         if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
                 and value.func.attr == "get_default_datastore"):
             yield _provider("AML023", statement, binding, value, ctx)
+    for call, binding in datastore_registration.registrations(ctx):
+        unit = datastore_registration.translate(call, binding, ctx)
+        if unit.refusal is None and binding is not None:
+            _take_uses(unit, binding, ctx)
+        yield unit
 
 
 def _handles(ctx: FixContext) -> list[tuple[ast.Assign, Binding, ast.expr]]:
@@ -181,6 +188,12 @@ def _provider(code: str, statement: ast.Assign, binding: Binding, value: ast.exp
         _handle(unit, value, ctx)
     except (Refused, DataRefused) as reason:
         return unit.refuse(str(reason), getattr(reason, "kind", RefusalKind.NOT_YET))
+    _take_uses(unit, binding, ctx)
+    return unit
+
+
+def _take_uses(unit: Rewrite, binding: Binding, ctx: FixContext) -> None:
+    """The uses both SDKs' datastores answer alike (``.name``...), and uploads, which the helper does."""
     for use in binding.uses:
         parent = ctx.parent(use)
         if isinstance(parent, ast.Attribute) and parent.attr in SHARED_ATTRIBUTES:
@@ -189,7 +202,6 @@ def _provider(code: str, statement: ast.Assign, binding: Binding, value: ast.exp
                 unit.own_uses.add(id(use))
         elif isinstance(parent, ast.Attribute) and parent.attr in _UPLOADS:
             _upload(unit, use, parent, ctx)
-    return unit
 
 
 def _handle(unit: Rewrite, value: ast.expr, ctx: FixContext) -> None:

@@ -332,7 +332,7 @@ def _built(site_call: ast.Call, member: str, binding: Binding, ctx: FixContext) 
         anchor = last
     unit.own_uses.update(id(use) for use, _ in plan.configs)
     if plan.todos:
-        unit.edits.append(statements.insert_before(ctx.locator, anchor, plan.todos))
+        unit.edits.extend(statements.insert_before(ctx.locator, anchor, plan.todos))
         unit.todos.extend(plan.todos)
     _alive(unit, binding, last, plan.source(alive=True), [*plan.alive_todos, *plan.todos], ctx)
     return unit
@@ -343,7 +343,7 @@ def _alive(unit: Rewrite, binding: Binding, last: ast.stmt, source: str, todos: 
     name = ctx.fresh_name(f"{binding.name}_v2")
     unit.counterpart = binding.name
     unit.alive_counterpart = name
-    unit.alive_edits = [statements.insert_after(ctx.locator, last, [*todos, f"{name} = {source}"])]
+    unit.alive_edits = statements.insert_after(ctx.locator, last, [*todos, f"{name} = {source}"])
     unit.alive_description = "Environment kept for the v1 code that still uses it; the v2 one built beside it"
     unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
 
@@ -397,14 +397,14 @@ def _registered(node: ast.expr, reference: str, todos: list[str], workspace: ast
     statement = ctx.statement_of(node)
     unit.edits.append(statements.replace(ctx.locator, node, reference))
     if todos:
-        unit.edits.append(statements.insert_before(ctx.locator, statement, todos))
+        unit.edits.extend(statements.insert_before(ctx.locator, statement, todos))
         unit.todos.extend(todos)
     if binding is None:
         _consumed_inline(node, unit, ctx)
         return unit
     unit.counterpart = binding.name
     unit.alive_counterpart = reference
-    unit.alive_edits = [statements.insert_before(ctx.locator, statement, todos)] if todos else []
+    unit.alive_edits = statements.insert_before(ctx.locator, statement, todos) if todos else []
     unit.alive_description = "Environment kept for the v1 code that still uses it; the jobs name it by reference"
     unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
     return unit
@@ -477,7 +477,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             unit.helpers.update(plan.helpers)
             unit.edits.append(statements.replace(ctx.locator, site.node, plan.source()))
             if plan.todos:
-                unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(site.node), plan.todos))
+                unit.edits.extend(statements.insert_before(ctx.locator, ctx.statement_of(site.node), plan.todos))
                 unit.todos.extend(plan.todos)
             _consumed_inline(site.node, unit, ctx)
             yield unit

@@ -98,7 +98,7 @@ def _started_runs(binding: Binding, workspace: ast.Name, name: ast.expr, ctx: Fi
         unit.edits.append(statements.replace(ctx.locator, call, f"_v1_start_logging({client}, {experiment})"))
         todo = _start_logging_todo(bound.values.get("snapshot_directory"), isinstance(statement, ast.With), ctx)
         if todo is not None:
-            unit.edits.append(statements.insert_before(ctx.locator, statement, [todo]))
+            unit.edits.extend(statements.insert_before(ctx.locator, statement, [todo]))
             unit.todos.append(todo)
         unit.helpers.update(START_LOGGING_HELPERS)
         unit.silent_needs.update(TRACKING_NEEDS)

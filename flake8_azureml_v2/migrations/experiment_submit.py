@@ -109,7 +109,7 @@ def _show_output(call: ast.Call, config: ast.expr | None, shown: ast.expr, unit:
     if shown.value and run is None:
         raise ValueError("submit(show_output=True) whose run is not assigned to a variable")
     if shown.value:
-        unit.edits.append(statements.insert_after(ctx.locator, statement, [f"{client}.jobs.stream({run.name}.name)"]))  # type: ignore[arg-type, union-attr]
+        unit.edits.extend(statements.insert_after(ctx.locator, statement, [f"{client}.jobs.stream({run.name}.name)"]))  # type: ignore[arg-type, union-attr]
     sg_call = ctx.locator.sg(call, "call")
     container = sg_call.field("arguments")  # type: ignore[union-attr]
     unit.edits.extend(listedit.delete_many(ctx.text, container, [e for e in listedit.elements(container)

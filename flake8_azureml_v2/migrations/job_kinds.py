@@ -118,7 +118,7 @@ def _best_trial(submit: ast.Call, use: ast.Name, unit: Rewrite, ctx: FixContext)
     unit.edits.append(statements.replace(ctx.locator, call, f"_v1_best_trial({client}, {use.id})"))
     comment = ("# TODO(azureml-v2): AML083 the best trial is searched in MLflow among the sweep's child runs, by "
                "the sweep's primary metric (v1 asked HyperDrive); this machine needs azureml-mlflow")
-    unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(call), [comment]))
+    unit.edits.extend(statements.insert_before(ctx.locator, ctx.statement_of(call), [comment]))
     unit.todos.append(comment)
     unit.helpers.update(BEST_TRIAL_HELPERS)
     unit.silent_needs.update(TRACKING_NEEDS)
@@ -151,7 +151,7 @@ def _show_output(call: ast.Call, flag: ast.expr | None, kind: str, unit: Rewrite
     if run is None:
         raise ValueError("submit(show_output=True) whose run is not assigned to a variable")
     client = ctx.counterpart(_workspace(call, ctx))  # type: ignore[arg-type]
-    unit.edits.append(statements.insert_after(ctx.locator, ctx.statement_of(call), [f"{client}.jobs.stream({run.name}.name)"]))
+    unit.edits.extend(statements.insert_after(ctx.locator, ctx.statement_of(call), [f"{client}.jobs.stream({run.name}.name)"]))
 
 
 def _workspace(call: ast.Call, ctx: FixContext) -> object:

@@ -276,7 +276,7 @@ def step_rewrites(ctx: FixContext, callee: str, code: str, description: str,
         unit.notes.extend(plan.notes)
         unit.helpers.update(plan.helpers)
         if plan.todos:
-            unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(site.node), plan.todos))
+            unit.edits.extend(statements.insert_before(ctx.locator, ctx.statement_of(site.node), plan.todos))
             unit.todos.extend(plan.todos)
         yield unit
 

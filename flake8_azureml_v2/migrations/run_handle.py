@@ -381,7 +381,7 @@ def _note(unit: Rewrite, note: str) -> None:
 
 def _todo(unit: Rewrite, ctx: FixContext, node: ast.AST, text: str) -> None:
     comment = f"{TODO} {text}"
-    unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(node), [comment]))
+    unit.edits.extend(statements.insert_before(ctx.locator, ctx.statement_of(node), [comment]))
     unit.todos.append(comment)
 
 

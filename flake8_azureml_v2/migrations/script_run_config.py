@@ -84,7 +84,7 @@ def _is_compute(node: ast.expr, ctx: FixContext) -> bool:
 def _local_todo(argument: Argument) -> None:
     """``compute_target="local"`` (D+T): v2's local jobs need Docker."""
     statement = argument.ctx.statement_of(argument.ctx.parent(argument.node) or argument.node)
-    argument.rewrite.edits.append(statements.insert_before(argument.ctx.locator, statement, [LOCAL_TODO]))
+    argument.rewrite.edits.extend(statements.insert_before(argument.ctx.locator, statement, [LOCAL_TODO]))
     argument.rewrite.todos.append(LOCAL_TODO)
 
 
@@ -98,7 +98,7 @@ def _mlflow_todo(argument: Argument) -> None:
         return
     todo = environment_todo("AML002", script)
     statement = ctx.statement_of(ctx.parent(argument.node) or argument.node)
-    argument.rewrite.edits.append(statements.insert_before(ctx.locator, statement, [todo]))
+    argument.rewrite.edits.extend(statements.insert_before(ctx.locator, statement, [todo]))
     argument.rewrite.todos.append(todo)
 
 
@@ -257,7 +257,7 @@ def run_config(argument: Argument) -> list[str]:
     todos = [t for t in found.todos if not (t == runconfig.LOCAL_TODO and "compute" in folded)]
     if todos:
         statement = argument.ctx.statement_of(argument.node)
-        argument.rewrite.edits.append(statements.insert_before(argument.ctx.locator, statement, todos))
+        argument.rewrite.edits.extend(statements.insert_before(argument.ctx.locator, statement, todos))
         argument.rewrite.todos.extend(todos)
     return found.arguments(skip=folded)
 
@@ -267,7 +267,7 @@ def distributed(argument: Argument) -> list[str]:
     found = distribution.configuration(argument.node, argument.rewrite, argument.ctx)
     if found.todos:
         statement = argument.ctx.statement_of(argument.node)
-        argument.rewrite.edits.append(statements.insert_before(argument.ctx.locator, statement, found.todos))
+        argument.rewrite.edits.extend(statements.insert_before(argument.ctx.locator, statement, found.todos))
         argument.rewrite.todos.extend(found.todos)
     return [f"{k}={v}" for k, v in found.fields.items()]
 

@@ -74,6 +74,6 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         version = ctx.symbol("importlib.metadata", "version")
         rewrite.edits.append(statements.replace(ctx.locator, reference.node, f'{version}("azure-ai-ml")'))
         statement = ctx.statement_of(reference.node)
-        rewrite.edits.append(statements.insert_before(ctx.locator, statement, [TODO]))
+        rewrite.edits.extend(statements.insert_before(ctx.locator, statement, [TODO]))
         rewrite.todos.append(TODO)
         yield rewrite

@@ -75,7 +75,7 @@ def _details(use: ast.Name, client: str, unit: Rewrite, ctx: FixContext) -> bool
     if not (isinstance(shown, ast.Expr) or printed):
         return False
     unit.edits.append(statements.replace(ctx.locator, call, f"{client}.workspaces.get({client}.workspace_name)"))
-    unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(call), [DETAILS_TODO]))
+    unit.edits.extend(statements.insert_before(ctx.locator, ctx.statement_of(call), [DETAILS_TODO]))
     unit.todos.append(DETAILS_TODO)
     unit.own_uses.add(id(use))
     return True
@@ -107,9 +107,10 @@ _SIGNATURES = {
 _DROPPED = {"_logger", "location", "cloud"}  # no effect on looking a workspace up
 
 
-def _client_call(member: str, call: ast.Call, unit: Rewrite, ctx: FixContext) -> tuple[str, str]:
+def _client_call(member: str, call: ast.Call, unit: Rewrite, ctx: FixContext) -> tuple[str, str | None, str]:
     """The MLClient expression for a v1 workspace call, where the workspace is replaced and where
-    a client is added beside it; raises ValueError (or Refused) with the reason."""
+    a client is added beside it (None: it cannot be, see credentials.credential, with why not);
+    raises ValueError (or Refused) with the reason."""
     bound = bind_arguments(call, _SIGNATURES[member])
     if isinstance(bound, str):
         raise ValueError(bound)
@@ -123,18 +124,19 @@ def _client_call(member: str, call: ast.Call, unit: Rewrite, ctx: FixContext) ->
                                 "_file_name"} - _DROPPED)
     if extra:
         raise ValueError(f"{', '.join(extra)}= has no mechanical v2 equivalent")
-    replaced, beside = credential(values.get("auth"), unit, ctx)
+    replaced, beside, why = credential(values.get("auth"), unit, ctx)
     client = ctx.symbol('azure.ai.ml', 'MLClient')
     if member == "from_config":
         where = "".join(f", {new}={args[old]}" for old, new in (("path", "path"), ("_file_name", "file_name"))
                         if old in args)
-        return f"{client}.from_config({replaced}{where})", f"{client}.from_config({beside}{where})"
+        return (f"{client}.from_config({replaced}{where})",
+                None if beside is None else f"{client}.from_config({beside}{where})", why)
     name = args.get("name") or args.get("workspace_name")
     if "subscription_id" not in args or "resource_group" not in args or name is None:
         raise ValueError("v2 needs the subscription id, resource group and workspace name spelled out")
     rest = (f"subscription_id={args['subscription_id']}, resource_group_name={args['resource_group']}, "
             f"workspace_name={name})")
-    return f"{client}({replaced}, {rest}", f"{client}({beside}, {rest}"
+    return f"{client}({replaced}, {rest}", None if beside is None else f"{client}({beside}, {rest}", why
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
@@ -163,14 +165,14 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             continue
         unit.binding = binding
         try:
-            client_call, beside_call = _client_call(member, call, unit, ctx)
+            client_call, beside_call, no_beside = _client_call(member, call, unit, ctx)
         except ValueError as reason:
             yield unit.refuse(str(reason), RefusalKind.IMPOSSIBLE)
             continue
         except Refused as reason:
             yield unit.refuse(str(reason), reason.kind)
             continue
-        made = _client_made_beside(binding, beside_call, ctx)
+        made = _client_made_beside(binding, beside_call, ctx) if beside_call is not None else None
         client = made or client_name(ctx, binding)
         unit.counterpart = client
         if made:  # an earlier run kept the workspace and made this client; the workspace now goes
@@ -202,7 +204,11 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
                 text = _ATTRIBUTES[parent.attr].format(client=client)
                 unit.edits.append(statements.replace(ctx.locator, parent, text))
                 unit.own_uses.add(id(use))
-        _beside(unit, binding, beside_call, ctx)
+        if beside_call is not None:
+            _beside(unit, binding, beside_call, ctx)
+        else:  # a use that stays says why no client is made beside the workspace
+            for use in binding.uses:
+                ctx.why_not.setdefault(id(use), no_beside)
         unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
         yield unit
     yield from credentials.fix(ctx)
@@ -239,6 +245,6 @@ def _beside(unit: Rewrite, binding: Binding, client_call: str, ctx: FixContext) 
         return
     name = ctx.fresh_name(CLIENT_NAME) if unit.counterpart == binding.name else unit.counterpart
     unit.alive_counterpart = name
-    unit.alive_edits = [statements.insert_after(ctx.locator, statement, [f"{name} = {client_call}"])]
+    unit.alive_edits = statements.insert_after(ctx.locator, statement, [f"{name} = {client_call}"])
 
 

@@ -296,12 +296,16 @@ def _component_create(self: ComponentOperations, component: Any, version: str | 
     return component
 
 
-def _schedule_create(self: ScheduleOperations, schedule: Any, **kwargs: Any) -> _Done:
+def _rest_body(entity: Any) -> tuple[dict | None, str | None]:
+    """The entity's REST body as the operation would send it, or why it could not be built."""
     try:
-        rest = schedule._to_rest_object().as_dict()
-        error = None
+        return entity._to_rest_object().as_dict(), None
     except Exception as exc:  # noqa: BLE001
-        rest, error = None, f"{type(exc).__name__}: {exc}"
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def _schedule_create(self: ScheduleOperations, schedule: Any, **kwargs: Any) -> _Done:
+    rest, error = _rest_body(schedule)
     _calls.append({"operation": "schedules.begin_create_or_update", "name": schedule.name, "rest": rest,
                    "rest_error": error})
     _save()
@@ -369,6 +373,15 @@ def _datastore_get_default(self: DatastoreOperations, include_secrets: bool = Fa
     return _datastore("workspaceblobstore")
 
 
+def _datastore_create(self: DatastoreOperations, datastore: Any) -> Any:
+    """A datastore as it would be sent: its REST body, credentials included."""
+    rest, error = _rest_body(datastore)
+    _calls.append({"operation": "datastores.create_or_update", "name": datastore.name, "rest": rest,
+                   "rest_error": error})
+    _save()
+    return datastore
+
+
 def _data_create(self: DataOperations, data: Any, **kwargs: Any) -> Any:
     """The data asset as it would be sent: its REST form is built (the check §10 names)."""
     try:
@@ -414,6 +427,7 @@ def install() -> None:
     azure.storage.blob.ContainerClient = _Container  # type: ignore[misc, assignment]
     DatastoreOperations.get = _datastore_get  # type: ignore[method-assign]
     DatastoreOperations.get_default = _datastore_get_default  # type: ignore[method-assign]
+    DatastoreOperations.create_or_update = _datastore_create  # type: ignore[method-assign]
     DataOperations.create_or_update = _data_create  # type: ignore[method-assign]
     JobOperations.create_or_update = _create_or_update  # type: ignore[method-assign]
     JobOperations.stream = _stream  # type: ignore[method-assign]

@@ -15,6 +15,7 @@ left says why, in a :class:`~..findings.Refusal` with a kind.
 from __future__ import annotations
 
 import ast
+import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -191,6 +192,25 @@ class _Spans:
         return None
 
 
+class _Replaced:
+    """What the rewrites replace, by span: which one's edit takes a use of a variable away."""
+
+    def __init__(self, rewrites: Iterable[Rewrite]) -> None:
+        self.spans = sorted(((e.start, e.end, i, r) for i, r in enumerate(rewrites)
+                             if r.refusal is None for e in r.edits if e.end > e.start), key=lambda s: s[:3])
+        self.starts = [s[0] for s in self.spans]
+
+    def replacer(self, use: ast.Name, start: int, end: int, provider: Rewrite) -> Rewrite | None:
+        """Another rewrite one of whose edits replaces ``use``, none of whose edits writes its name
+        (one that moves the argument's text elsewhere, as a new keyword, still reads the variable)."""
+        named = re.compile(rf"(?<![\w.]){re.escape(use.id)}\b")
+        for span_start, span_end, _, rewrite in self.spans[:bisect_right(self.starts, start)]:
+            if (rewrite is not provider and span_start <= start and end <= span_end
+                    and not any(named.search(e.text) for e in [*rewrite.edits, *(rewrite.alive_edits or [])])):
+                return rewrite
+        return None
+
+
 def _consuming_call(rewrite: Rewrite, ctx: FixContext) -> ast.Call | None:
     """The reported call whose argument is the new object an unassigned rewrite makes in place
     (``ScriptRunConfig(compute_target=ComputeTarget(ws, n))``): that call gets it only when its
@@ -220,6 +240,7 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
     by_node = {id(r.node): r for r in rewrites}
     covering = {**{id(node): r for r in rewrites for _, node in r.findings}, **by_node}
     refused_spans = _Spans(rewrites, ctx)
+    replaced = _Replaced(rewrites) if any(r.released_by_replacers for r in rewrites) else None
     handled = [(e.start, e.end) for r in rewrites for e in [*r.edits, *(r.alive_edits or [])]]
     guarded_calls = handlers.guarded_old_calls(ctx)
     pending: list[tuple[Rewrite, Refusal]] = []
@@ -256,7 +277,12 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
                             "object is made from it: the change would not reach the migrated code", (use.lineno,))))
                         continue
                     if rewrite.can_keep_alive:
-                        plan.untaken[id(rewrite)].append(use)
+                        replacer = replaced.replacer(use, ctx.locator.start(use), ctx.locator.end(use), rewrite) \
+                            if replaced is not None and rewrite.released_by_replacers else None
+                        if replacer is not None:  # gone with it: kept while it is not applied
+                            plan.optional[id(rewrite)].append(replacer)
+                        else:
+                            plan.untaken[id(rewrite)].append(use)
                         continue
                     enclosing = refused_spans.enclosing(use)
                     if enclosing is not None and enclosing is not rewrite:

@@ -83,6 +83,11 @@ class Rewrite:
     # a lookup's (``Environment.get(ws, ...)`` becoming a reference string) does not, so it may
     # leave an object that stays for other code.
     use_has_effect: bool = True
+    # Whether a use of its variable inside what another rewrite replaces (and does not write
+    # again) goes with that rewrite: such a rewrite names the object another way (a datastore
+    # by the name it was registered under), so it needs nothing of this one, and this one
+    # keeps its old object only while that rewrite is not applied.
+    released_by_replacers: bool = False
     # Whether, applied, it says so in a line of its own (one that only clears the way for other
     # rewrites, such as calls passing None where they handed over the run a function no longer
     # needs, does not).

@@ -291,7 +291,7 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
         edits.extend(_in_place(spec, fold, set_in_place(fold), rewrite, ctx))
     for todo in todos:
         comment = f"# {spec.todo_prefix} {todo}"
-        edits.append(statements.insert_before(ctx.locator, statement, [comment]))
+        edits.extend(statements.insert_before(ctx.locator, statement, [comment]))
         rewrite.todos.append(comment)
     rewrite.edits.extend(edits)
 

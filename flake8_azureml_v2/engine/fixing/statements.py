@@ -111,22 +111,87 @@ def replace(locator: Locator, node: ast.AST, text: str) -> Edit:
     return Edit(locator.start(node), locator.end(node), text)
 
 
-def insert_before(locator: Locator, statement: ast.stmt, lines: list[str]) -> Edit:
-    """Insert whole lines before a statement, at its indentation."""
-    start = locator.line_start(locator.start(statement))
+def insert_before(locator: Locator, statement: ast.stmt, lines: list[str]) -> list[Edit]:
+    """Insert whole lines before a statement, at its indentation.  A statement that shares its
+    line with code before it (``a; b``, ``if c: b``) takes code on its own line (``a; new; b``:
+    a new line would run outside the ``if``, or copy ``a``), and comments go above the line."""
+    start = locator.start(statement)
+    if _shares_line(locator, statement):
+        comments, code = _split(lines)
+        inline = [Edit(start, start, "".join(f"{line}; " for line in code))] if code else []
+        return [*_above_logical_line(locator, statement, comments), *inline]
+    line_start = locator.line_start(start)
     indent = locator.indentation(statement)
-    newline = locator.newline
-    return Edit(start, start, "".join(f"{indent}{line}{newline}" for line in lines))
+    return [Edit(line_start, line_start, "".join(f"{indent}{line}{locator.newline}" for line in lines))]
 
 
-def insert_after(locator: Locator, statement: ast.stmt, lines: list[str]) -> Edit:
-    """Insert whole lines after a statement, at its indentation."""
+def insert_after(locator: Locator, statement: ast.stmt, lines: list[str]) -> list[Edit]:
+    """Insert whole lines after a statement, at its indentation (on its line, after a ``;``,
+    when it shares the line with other code; comments then go above the line)."""
+    if _shares_line(locator, statement) or _followed_on_its_line(locator, statement):
+        comments, code = _split(lines)
+        end = locator.end(statement)
+        inline = [Edit(end, end, "".join(f"; {line}" for line in code))] if code else []
+        return [*_above_logical_line(locator, statement, comments), *inline]
     end = locator.line_end(locator.end(statement))
     indent = locator.indentation(statement)
     newline = locator.newline
     text = locator.source.text
     prefix = "" if end == 0 or text[end - 1] in "\r\n" else newline  # a last line without a line break
-    return Edit(end, end, prefix + "".join(f"{indent}{line}{newline}" for line in lines))
+    return [Edit(end, end, prefix + "".join(f"{indent}{line}{newline}" for line in lines))]
+
+
+def _shares_line(locator: Locator, statement: ast.stmt) -> bool:
+    """Does code come before ``statement`` on its first line (``a; b``, ``if c: b``)?"""
+    return bool(locator.indentation(statement).strip())
+
+
+def _followed_on_its_line(locator: Locator, statement: ast.stmt) -> bool:
+    """Does code follow ``statement`` on its last line (``b; a``)?"""
+    end = locator.end(statement)
+    rest = locator.source.text[end:locator.line_end(end)].strip()
+    return bool(rest) and not rest.startswith("#")
+
+
+def _split(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(comment lines, code lines)."""
+    comments = [line for line in lines if line.lstrip().startswith("#")]
+    return comments, [line for line in lines if not line.lstrip().startswith("#")]
+
+
+def _above_logical_line(locator: Locator, statement: ast.stmt, comments: list[str]) -> list[Edit]:
+    """Comment lines above the line where the statement's logical line starts (not inside a
+    string or a backslash continuation that ends on the statement's line), at its indentation."""
+    if not comments:
+        return []
+    line_start = _logical_line_start(locator, locator.start(statement))
+    text = locator.source.text
+    line = text[line_start:locator.line_end(line_start)]
+    indent = line[:len(line) - len(line.lstrip(" \t"))]
+    return [Edit(line_start, line_start, "".join(f"{indent}{comment}{locator.newline}" for comment in comments))]
+
+
+def _logical_line_start(locator: Locator, offset: int) -> int:
+    """Where the logical line holding ``offset`` starts (the physical line of its first token)."""
+    # (each line break as "\n": tokenize reads a lone "\r" as an error, not a line's end; the
+    # lines and the columns within them stay the same)
+    text = locator.source.text.replace("\r\n", "\n").replace("\r", "\n")
+    first: tuple[int, int] | None = None
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+                if token.type == tokenize.NEWLINE:
+                    first = None
+                continue
+            if first is None:
+                first = token.start
+            if locator.starts[token.start[0] - 1] + token.start[1] > offset:  # (tokenize counts characters)
+                break
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        first = None
+    if first is None:
+        return locator.line_start(offset)
+    return locator.starts[first[0] - 1]
 
 
 def remaining_after(text: str, at: int, edits: Iterable[Edit] = ()) -> str:

@@ -148,7 +148,7 @@ def _tabular(ctx: FixContext, unit: Rewrite, subscript: ast.Subscript, environ: 
     comment = f"# TODO(azureml-v2): {TABULAR_TODO}"
     from ...engine.fixing import statements
 
-    unit.edits.append(statements.insert_before(ctx.locator, ctx.statement_of(subscript), [comment]))
+    unit.edits.extend(statements.insert_before(ctx.locator, ctx.statement_of(subscript), [comment]))
     unit.todos.append(comment)
 
 

@@ -254,8 +254,8 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             unit.refuse(*kept)
         unit.binding = binding
         # once per script, kept on a later run; none while a launcher holds the logging back
-        todo = [] if ENVIRONMENT_TODO in ctx.text or not logs or logging_hold(ctx) is not None else [
-            statements.insert_before(ctx.locator, statement, [ENVIRONMENT_TODO])]  # type: ignore[arg-type]
+        todo = [] if ENVIRONMENT_TODO in ctx.text or not logs or logging_hold(ctx) is not None else \
+            statements.insert_before(ctx.locator, statement, [ENVIRONMENT_TODO])  # type: ignore[arg-type]
         unit.todos.extend([ENVIRONMENT_TODO] if todo else [])
         removal = Rewrite(unit.code, call, "")
         remove_statement(ctx, removal, statement)  # type: ignore[arg-type]
