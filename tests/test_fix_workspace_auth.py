@@ -243,3 +243,30 @@ print(ws.name)
     assert script.read_text() == program + "ws.write_config()\n"
     assert ('tenant_id=`os.getenv("TENANT_ID")` would be evaluated a second time, beside the v1 authentication that '
             "stays") in report, report
+
+
+def test_two_workspaces_keep_their_own_names(tmp_path: Path) -> None:
+    """Both renamed ``ml_client``, the second would overwrite the first (or, in a function, shadow it)."""
+    program = """\
+from azureml.core import Workspace
+
+ws = Workspace.from_config()
+ws2 = Workspace("sub", "rg", "other")
+
+
+def show():
+    local = Workspace("sub", "rg", "third")
+    print(ws.name, local.name)
+
+
+print(ws.name, ws2.name)
+show()
+"""
+    script = project(tmp_path, program)
+    fix(script)
+    migrated = script.read_text()
+    assert no_v1(migrated) and "ml_client" not in migrated, migrated
+    assert "ws = MLClient.from_config(DefaultAzureCredential())" in migrated
+    assert 'ws2 = MLClient(DefaultAzureCredential(), subscription_id="sub", resource_group_name="rg", workspace_name="other")' in migrated
+    assert "print(ws.workspace_name, local.workspace_name)" in migrated
+    ruff_clean(script)

@@ -16,12 +16,25 @@ CLIENT_NAME = "ml_client"
 
 
 def client_name(ctx: FixContext, workspace: Binding) -> str:
-    """The name the migrated workspace variable gets: ``ml_client`` when that is free."""
+    """The name the migrated workspace variable gets: ``ml_client`` when that is free and no
+    other workspace variable of the module would take it too (two workspaces renamed alike
+    would be one variable, the second overwriting the first, or shadowing it in a function)."""
     if workspace.name == CLIENT_NAME:
         return CLIENT_NAME
-    if CLIENT_NAME in ctx.names_in_module or len(ctx.bindings_named(workspace.name)) != 1:
+    if (CLIENT_NAME in ctx.names_in_module or len(ctx.bindings_named(workspace.name)) != 1
+            or _workspace_names(ctx) != {workspace.name}):
         return workspace.name
     return CLIENT_NAME
+
+
+def _workspace_names(ctx: FixContext) -> set[str]:
+    """The names of the module's variables that hold a v1 workspace (in any scope)."""
+    found = ctx.cache.get("workspace:names")
+    if found is None:
+        found = ctx.cache["workspace:names"] = {
+            binding.name for binding in ctx.model.bindings
+            if isinstance(binding.value, Instance) and is_subtype(binding.value.type, WORKSPACE)}
+    return found  # type: ignore[return-value]
 
 
 def workspace_binding(ctx: FixContext, node: ast.expr | None) -> Binding | None:
