@@ -207,3 +207,21 @@ run = Experiment(ws, "scoring").submit(config)
     migrated = script.read_text()
     assert "AML023 left: v1 stored the name 'Images_Store' in lower case" in report, report
     assert 'path="azureml://datastores/images_store/paths/batchscoring/images/"' in migrated
+
+
+def test_a_registration_another_module_imports_stays_v1(tmp_path: Path) -> None:
+    """``from job import store`` elsewhere reads v1's datastore (``store.path(...)``), which v2's entity lacks."""
+    program = REGISTER.format(credential='account_key="a2V5"', options=", overwrite=True")
+    script = project(tmp_path, program)
+    (tmp_path / "other.py").write_text('from job import blob_ds\nlabels = blob_ds.path("labels/")\n')
+    report = fix(script)
+    assert "blob_ds = Datastore.register_azure_blob_container(" in script.read_text()
+    assert "AML023 left: another module of the project imports `blob_ds`, so it stays" in report, report
+
+
+def test_a_comment_on_the_key_line_stays_with_the_credential(tmp_path: Path) -> None:
+    program = REGISTER.format(credential='account_key="a2V5",  # from the vault\n                                                  ',
+                              options="overwrite=True")
+    migrated, _, records = _migrated(tmp_path, program)
+    assert 'credentials=AccountKeyConfiguration(account_key="a2V5")  # from the vault' in migrated
+    assert _registered(records)["credentials"]["secrets"]["key"] == "a2V5"

@@ -270,3 +270,25 @@ show()
     assert 'ws2 = MLClient(DefaultAzureCredential(), subscription_id="sub", resource_group_name="rg", workspace_name="other")' in migrated
     assert "print(ws.workspace_name, local.workspace_name)" in migrated
     ruff_clean(script)
+
+
+def test_two_workspaces_kept_for_v1_code_get_a_client_each(tmp_path: Path) -> None:
+    """Beside two workspaces that stay, each client has its own name (both were ``ml_client``: the
+    first workspace's migrated code then ran against the second)."""
+    program = """\
+from azureml.core import Datastore, Workspace
+
+ws = Workspace.from_config()
+ws2 = Workspace.get(name="w2", subscription_id="s", resource_group="r")
+a = Datastore.register_azure_blob_container(ws, "aaa", "cont", "acct", overwrite=True)
+b = Datastore.register_azure_blob_container(ws2, "bbb", "cont", "acct", overwrite=True)
+print(a.name, b.name, ws.service_context, ws2.service_context)
+"""
+    script = project(tmp_path, program)
+    fix(script)
+    migrated = script.read_text()
+    assert "ws_client = MLClient.from_config(DefaultAzureCredential())" in migrated
+    assert 'ws2_client = MLClient(DefaultAzureCredential(), subscription_id="s"' in migrated
+    assert 'a = ws_client.create_or_update(' in migrated and 'b = ws2_client.create_or_update(' in migrated
+    fix(script)
+    assert script.read_text() == migrated

@@ -100,3 +100,14 @@ def test_a_todo_above_a_shared_line_in_a_file_of_carriage_returns(tmp_path: Path
     lines = script.read_bytes().decode().split("\r")
     todo = "# TODO(azureml-v2): AML020 v2 shows the Workspace entity, not v1's details dictionary"
     assert lines[lines.index(todo) + 1].startswith("x = 1; print(ml_client.workspaces.get(")
+
+
+def test_a_statement_continuing_a_one_line_if_after_a_backslash_stays_in_it(tmp_path: Path) -> None:
+    """``if c: a; \\`` then the statement at the start of the next line: it is still the ``if``'s body,
+    so the TODO goes above the ``if`` (a comment line between would end the ``if`` there)."""
+    program = ('from azureml.core import Datastore, Workspace\nws = Workspace.from_config()\nc = False\n'
+               'if c: print("registering"); \\\nstore = Datastore.register_azure_blob_container(ws, "n", "cont", "acct")\n')
+    migrated = _fixed(tmp_path, program)
+    body = ast.parse(migrated).body
+    assert isinstance(body[-1], ast.If) and len(body[-1].body) == 2, migrated  # print and the registration
+    assert migrated.splitlines()[-3].startswith("# TODO(azureml-v2): AML023 ")

@@ -22,18 +22,23 @@ def client_name(ctx: FixContext, workspace: Binding) -> str:
     if workspace.name == CLIENT_NAME:
         return CLIENT_NAME
     if (CLIENT_NAME in ctx.names_in_module or len(ctx.bindings_named(workspace.name)) != 1
-            or _workspace_names(ctx) != {workspace.name}):
+            or workspace_names(ctx) != {workspace.name}):
         return workspace.name
     return CLIENT_NAME
 
 
-def _workspace_names(ctx: FixContext) -> set[str]:
-    """The names of the module's variables that hold a v1 workspace (in any scope)."""
+_WORKSPACE_CALLS = (WORKSPACE, f"{WORKSPACE}.from_config", f"{WORKSPACE}.get")  # (what migrations/workspace.py rewrites)
+
+
+def workspace_names(ctx: FixContext) -> set[str]:
+    """The names of the module's variables (in any scope) assigned a workspace from a v1 call
+    (``Workspace.from_config()``, ``Workspace(...)``...): the ones a client may be made for."""
     found = ctx.cache.get("workspace:names")
     if found is None:
         found = ctx.cache["workspace:names"] = {
             binding.name for binding in ctx.model.bindings
-            if isinstance(binding.value, Instance) and is_subtype(binding.value.type, WORKSPACE)}
+            if isinstance(binding.node, ast.Assign) and isinstance(binding.node.value, ast.Call)
+            and ctx.callee(binding.node.value) in _WORKSPACE_CALLS}
     return found  # type: ignore[return-value]
 
 

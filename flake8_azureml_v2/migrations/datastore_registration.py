@@ -66,6 +66,7 @@ def translate(call: ast.Call, binding: Binding | None, ctx: FixContext) -> Rewri
                                "AzureBlobDatastore(...))", binding=binding)
     kept_as_is(unit, "the registration stays v1 for the code that still uses the datastore")
     unit.released_by_replacers = True
+    unit.must_keep_alive = binding is not None and ctx.is_imported_elsewhere(binding)  # (v1's object for them)
     if binding is None and not isinstance(ctx.parent(call), ast.Expr):
         return unit.refuse(ctx.unassigned_reason(call, "registered datastore"), RefusalKind.DATA_FLOW)
     state: dict[str, object] = {}
@@ -132,11 +133,13 @@ def _spec(state: dict[str, object]) -> CallSpec:
             return [f"{parameter}={argument.text}"]
         return Build(build)
 
-    def dropped(argument: Argument) -> list[str]:
-        return []
-
-    def credentials(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> list[str]:
-        built = _credentials(arguments.get("account_key"), arguments.get("sas_token"), ctx)
+    def credentials(argument: Argument) -> list[str]:
+        """``credentials=`` where the key stands (else the token), so a comment on its line stays;
+        the other of the two goes."""
+        key, sas = argument.siblings.get("account_key"), argument.siblings.get("sas_token")
+        if argument.name == "sas_token" and key is not None:
+            return []
+        built = _credentials(key, sas, argument.ctx)
         state["credential"] = built is not None
         return [] if built is None else [f"credentials={built}"]
 
@@ -149,15 +152,14 @@ def _spec(state: dict[str, object]) -> CallSpec:
             "datastore_name": Build(lambda argument: [f"name={name(argument)}"]),
             "container_name": Keep("container_name"),
             "account_name": Keep("account_name"),
-            "account_key": Build(dropped),  # (both make ``credentials=``, written last)
-            "sas_token": Build(dropped),
+            "account_key": Build(credentials),
+            "sas_token": Build(credentials),
             "protocol": string("protocol"),
             "endpoint": string("endpoint"),
             "overwrite": switch("overwrite"),
             "skip_validation": switch("skip_validation"),
             **{parameter: inert(parameter) for parameter in _INERT},
         },
-        finish=credentials,
         required=("workspace", "datastore_name", "container_name", "account_name"),
     )
 

@@ -15,7 +15,7 @@ from ..engine.fixing.symbols import plain_names
 from ..engine.nodes import same_tree
 from ..engine.names import Binding, Ref
 from . import credentials
-from ._common import CLIENT_NAME, client_name
+from ._common import CLIENT_NAME, client_name, workspace_names
 from .credentials import credential
 from .datastore import SHARED_ATTRIBUTES
 from .injob._shared import is_pure
@@ -243,7 +243,10 @@ def _beside(unit: Rewrite, binding: Binding, client_call: str, ctx: FixContext) 
         unit.alive_edits = []
         unit.counterpart_present = True
         return
-    name = ctx.fresh_name(CLIENT_NAME) if unit.counterpart == binding.name else unit.counterpart
+    if unit.counterpart != binding.name:
+        name = unit.counterpart
+    else:  # one client per workspace variable: two named alike would be one, the second overwriting the first
+        name = ctx.fresh_name(CLIENT_NAME if workspace_names(ctx) == {binding.name} else f"{binding.name}_client")
     unit.alive_counterpart = name
     unit.alive_edits = statements.insert_after(ctx.locator, statement, [f"{name} = {client_call}"])
 

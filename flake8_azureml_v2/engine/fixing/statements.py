@@ -142,8 +142,13 @@ def insert_after(locator: Locator, statement: ast.stmt, lines: list[str]) -> lis
 
 
 def _shares_line(locator: Locator, statement: ast.stmt) -> bool:
-    """Does code come before ``statement`` on its first line (``a; b``, ``if c: b``)?"""
-    return bool(locator.indentation(statement).strip())
+    """Does code come before ``statement`` on its logical line (``a; b``, ``if c: b``, or
+    ``if c: a; \`` on the line above: a line inserted between would end the ``if``)?"""
+    if locator.indentation(statement).strip():
+        return True
+    line_start = locator.line_start(locator.start(statement))
+    before = locator.source.text[:line_start].rstrip("\r\n")
+    return before.endswith("\\") and _logical_line_start(locator, locator.start(statement)) < line_start
 
 
 def _followed_on_its_line(locator: Locator, statement: ast.stmt) -> bool:
@@ -187,10 +192,10 @@ def _logical_line_start(locator: Locator, offset: int) -> int:
                 first = token.start
             if locator.starts[token.start[0] - 1] + token.start[1] > offset:  # (tokenize counts characters)
                 break
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        first = None
-    if first is None:
-        return locator.line_start(offset)
+    except (tokenize.TokenError, SyntaxError, IndentationError) as exc:
+        # (the text parsed, so this does not happen; a guess could put a line inside a string)
+        raise ValueError(f"cannot find where the logical line of offset {offset} starts: {exc}") from None
+    assert first is not None
     return locator.starts[first[0] - 1]
 
 
