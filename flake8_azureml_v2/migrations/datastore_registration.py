@@ -40,8 +40,7 @@ SIGNATURE = ("workspace", "datastore_name", "container_name", "account_name", "s
              "endpoint", "overwrite", "create_if_not_exists", "skip_validation", "blob_cache_timeout",
              "grant_workspace_access", "subscription_id", "resource_group")
 _ENTITIES = "azure.ai.ml.entities"
-# Parameters v2 has no equivalent for: the call stays unless each has the value that does nothing.
-_INERT = ("create_if_not_exists", "grant_workspace_access", "blob_cache_timeout", "subscription_id", "resource_group")
+# Parameters v2 has no equivalent for, and why: the call stays unless each is None or False (does nothing).
 _WHY_NOT = {
     "create_if_not_exists": "create_if_not_exists=True: v1 created the blob container when it was missing, and v2 "
                             "only registers it (create the container with azure-storage-blob first)",
@@ -158,7 +157,7 @@ def _spec(state: dict[str, object]) -> CallSpec:
             "endpoint": string("endpoint"),
             "overwrite": switch("overwrite"),
             "skip_validation": switch("skip_validation"),
-            **{parameter: inert(parameter) for parameter in _INERT},
+            **{parameter: inert(parameter) for parameter in _WHY_NOT},
         },
         required=("workspace", "datastore_name", "container_name", "account_name"),
     )

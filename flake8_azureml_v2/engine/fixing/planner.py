@@ -204,7 +204,8 @@ class _Replaced:
         """Another rewrite one of whose edits replaces ``use``, none of whose edits writes its name
         (one that moves the argument's text elsewhere, as a new keyword, still reads the variable)."""
         named = re.compile(rf"(?<![\w.]){re.escape(use.id)}\b")
-        for span_start, span_end, _, rewrite in self.spans[:bisect_right(self.starts, start)]:
+        for index in range(bisect_right(self.starts, start) - 1, -1, -1):
+            span_start, span_end, _, rewrite = self.spans[index]
             if (rewrite is not provider and span_start <= start and end <= span_end
                     and not any(named.search(e.text) for e in [*rewrite.edits, *(rewrite.alive_edits or [])])):
                 return rewrite
