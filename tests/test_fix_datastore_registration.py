@@ -108,6 +108,26 @@ run = Experiment(ws, "scoring").submit(config)
     assert operations.index("datastores.create_or_update") < operations.index("jobs.create_or_update")
 
 
+def test_a_store_registered_under_its_variables_name_migrates_in_the_same_pass(tmp_path: Path) -> None:
+    """The dataset's new path spells the registered name, which is also the variable's: text in a
+    string is not a use, so the registration goes with the job (one import line for the entities)."""
+    program = """\
+from azureml.core import Dataset, Datastore, Experiment, ScriptRunConfig, Workspace
+
+ws = Workspace.from_config()
+blob_store = Datastore.register_azure_blob_container(ws, "blob_store", "cont", "acct", overwrite=True)
+config = ScriptRunConfig(source_directory=".", script="train.py", compute_target="cpu",
+                         arguments=["--d", Dataset.File.from_files((blob_store, "p/")).as_mount()])
+Experiment(ws, "e").submit(config)
+"""
+    migrated, report, records = _migrated(tmp_path, program)
+    assert "0 left" in report, report
+    assert migrated.count("from azure.ai.ml.entities import") == 1, migrated
+    assert report.count("AML099 fixed") == 1, report
+    [job] = [r for r in records if r["operation"] == "jobs.create_or_update"]
+    assert job["job"]["inputs"]["d"]["path"].endswith("//datastores/blob_store/paths/p/")
+
+
 def test_a_use_no_rewrite_takes_keeps_the_v1_registration(tmp_path: Path) -> None:
     """``images.path(...)`` stays v1 (a DataPath): so does the registration it needs."""
     program = REGISTER.format(credential='account_key="a2V5"', options="") + 'labels = blob_ds.path("labels/")\n'

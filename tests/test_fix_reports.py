@@ -73,3 +73,31 @@ def test_notebook_positions_follow_the_same_rules(tmp_path: Path) -> None:
     written = fix("nb.ipynb", cwd=tmp_path)
     assert _lines(written.stdout, "left") == ["nb.ipynb:cell 2:2:1: AML099 left", "nb.ipynb:cell 2:3:6: AML020 left",
                                              "nb.ipynb:cell 3:2:7: AML020 left"]
+
+
+KEPT_BESIDE = """\
+from azureml.core import Datastore, Experiment, ScriptRunConfig, Workspace
+
+ws = Workspace.from_config()
+store = Datastore.get(ws, "blobs")
+store.upload_files(["a.csv"], target_path="x", overwrite=True, show_progress=True, unknown=1)
+src = ScriptRunConfig(source_directory=".", script="train.py", compute_target="cpu")
+Experiment(ws, "e").submit(src)
+"""
+
+
+def test_a_workspace_kept_beside_its_client_says_so(tmp_path: Path) -> None:
+    """The job moves to the client made beside the workspace, which stays for the datastore:
+    its line says what keeps it and that the client is there, on the run that adds it and after."""
+    (tmp_path / "job.py").write_text(KEPT_BESIDE)
+    (tmp_path / "train.py").write_text("print(1)\n")
+    expected = ("AML020 left: depends on line {store}: `store` is also used at line {upload} (`store.upload_files("
+                "[\"a.csv\"], target_...`), which stays as it is; the migrated code uses the new object beside it; "
+                "v2: MLClient.from_config(DefaultAzureCredential()) [blocked: data-flow limit]")
+    first = fix("--unsafe-fixes", "job.py", cwd=tmp_path)
+    written = (tmp_path / "job.py").read_text()
+    assert "ml_client = MLClient.from_config(" in written
+    store = 1 + written.splitlines().index('store = Datastore.get(ws, "blobs")')
+    assert expected.format(store=store, upload=store + 1) in first.stdout + first.stderr, first.stderr
+    again = fix("--unsafe-fixes", "--diff", "job.py", cwd=tmp_path)
+    assert expected.format(store=store, upload=store + 1) in again.stdout + again.stderr, again.stderr

@@ -668,6 +668,9 @@ def _record_refusals(result: _Pass, plan: planner.Plan, ctx: FixContext, known: 
             refusal = replace(refusal, detail=refusal.detail.removesuffix(planner.BESIDE))
         if refusal is None and modes.get(id(rewrite), False):
             refusal = _kept_for(rewrite, plan, modes)
+            if rewrite.counterpart_present or not plan.is_idle(rewrite, applied, modes):
+                # its new object is (or was, by an earlier pass or run) made beside it for migrated code
+                refusal = replace(refusal, detail=refusal.detail + planner.BESIDE)
         if refusal is None:
             continue
         for code, node in rewrite.findings:

@@ -15,7 +15,9 @@ left says why, in a :class:`~..findings.Refusal` with a kind.
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -203,13 +205,32 @@ class _Replaced:
     def replacer(self, use: ast.Name, start: int, end: int, provider: Rewrite) -> Rewrite | None:
         """Another rewrite one of whose edits replaces ``use``, none of whose edits writes its name
         (one that moves the argument's text elsewhere, as a new keyword, still reads the variable)."""
-        named = re.compile(rf"(?<![\w.]){re.escape(use.id)}\b")
         for index in range(bisect_right(self.starts, start) - 1, -1, -1):
             span_start, span_end, _, rewrite = self.spans[index]
             if (rewrite is not provider and span_start <= start and end <= span_end
-                    and not any(named.search(e.text) for e in [*rewrite.edits, *(rewrite.alive_edits or [])])):
+                    and not any(writes_name(e.text, use.id) for e in [*rewrite.edits, *(rewrite.alive_edits or [])])):
                 return rewrite
         return None
+
+
+def writes_name(text: str, name: str) -> bool:
+    """Whether code ``text`` (a fragment) reads ``name``; in a plain string literal it is only
+    text (a datastore registered under its variable's name).  What does not tokenize, and an
+    f-string, is searched as text: a false yes only keeps a use."""
+    named = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    after_dot = False
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.NAME and token.string == name and not after_dot:
+                return True
+            if token.type == tokenize.STRING and "f" in token.string.split(token.string[-1])[0].lower():
+                if named.search(token.string):
+                    return True
+            if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
+                after_dot = token.type == tokenize.OP and token.string == "."
+    except (tokenize.TokenError, SyntaxError):
+        return bool(named.search(text))
+    return False
 
 
 def _consuming_call(rewrite: Rewrite, ctx: FixContext) -> ast.Call | None:
