@@ -1193,6 +1193,35 @@ def test_an_option_that_may_be_none_is_logged_by_the_run_time_helper(tmp_path: P
     assert metrics == {"lr": 0.1, "n": 3.0}
 
 
+def test_a_value_of_unknown_kind_logged_in_a_loop_gets_a_todo(tmp_path: Path) -> None:
+    """v1 kept every value logged under one name; the helper makes a value that is not a number a
+    tag, which the next call replaces.  The loss is written in the code, once, not only reported."""
+    script = tmp_path / "train.py"
+    script.write_text(textwrap.dedent('''\
+        from azureml.core import Run
+
+        run = Run.get_context()
+        for stage in ["load", "fit", "score"]:
+            run.log("stage", stage)
+        run.log("status", "done")
+        '''))
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    text = script.read_text()
+    todo = ("    # TODO(azureml-v2): AML012 a value that is not a number becomes a tag, each replacing the one logged "
+            "before it under this name (v1 kept every value): log such values with mlflow.log_dict\n"
+            '    _log_v1_value("stage", stage)\n')
+    assert todo in text, report + text
+    assert text.count("TODO(azureml-v2): AML012") == 1  # the call logged once is a plain tag, with nothing lost
+    import mlflow
+
+    _, job_run, _ = _run_in_a_job(tmp_path)
+    tags = mlflow.MlflowClient(tracking_uri=f"file:{tmp_path / 'mlruns'}").get_run(job_run).data.tags
+    assert tags["stage"] == "score" and tags["status"] == "done"  # what MLflow keeps: the last value
+    fix(script)
+    assert script.read_text() == text
+
+
 def test_a_program_that_submits_jobs_keeps_its_own_run_get_context(tmp_path: Path) -> None:
     """Outside a job Run.get_context() is v1's offline run, whose log() only prints; MLflow there
     would start a run of its own (or fail on its default sqlite store).  The submission still moves."""
