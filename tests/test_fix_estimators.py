@@ -3,6 +3,7 @@ to_rest_job_object (mapping-extension.md 8.4)."""
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from flake8_azureml_v2.migrations._defaults import V1_CPU_IMAGE
 from flake8_azureml_v2.migrations.estimators import V1_GPU_IMAGE
 
+from .conftest import run
 from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
 
 HEADER = """\
@@ -138,7 +140,7 @@ def test_a_local_environment_definition_gets_the_docker_todo(tmp_path: Path) -> 
     ("resume_from=None", "resume_from= has no v2 equivalent"),
     ("distributed_training=None", "distributed_training= needs a v2 distribution"),
     ("use_docker=False", "v2 jobs always run in a container"),
-    ("inputs=[]", "inputs= that the script reads by name"),
+    ("inputs=[ws]", "`ws` in inputs= is data this fix cannot follow"),
 ])
 def test_what_a_command_cannot_express_is_reported(tmp_path: Path, arguments: str, reason: str) -> None:
     script = project(tmp_path, HEADER + textwrap.dedent(f"""\
@@ -211,3 +213,91 @@ def test_show_output_on_an_estimator_submit_is_left(tmp_path: Path) -> None:
     report = fix(script)
     assert "AML001 left: submit(Estimator, show_output=...) raised TrainingException in v1" in report, report
     assert "submit(est, show_output=True)" in script.read_text()
+
+
+def _fix_folder(folder: Path) -> str:
+    """Fix the launcher and the script it runs in one run, as a project is fixed."""
+    (folder / "pyproject.toml").write_text("")
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=folder)
+    assert result.returncode in (0, 1), result.stderr
+    return result.stdout + result.stderr
+
+
+TABULAR_READER = """\
+from azureml.core import Run
+
+run = Run.get_context()
+frame = run.input_datasets["bitcoin"].to_pandas_dataframe()
+print(len(frame))
+"""
+
+
+def test_inputs_are_exported_under_their_names_and_the_script_reads_them_so(tmp_path: Path) -> None:
+    """v1 handed each dataset listed in inputs= to the script through an environment variable
+    named after it (run.input_datasets reads those): the command exports each input under that
+    name, and the script, fixed in the same run, reads the variable (mapping-extension.md 4.4)."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        data = ws.datasets.get("bitcoin")
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target="cpu-cluster",
+                        inputs=[data.as_named_input("bitcoin")],  # read by name in the script
+                        pip_packages=["pandas"])
+        run = Experiment(ws, "train").submit(config=est)
+        """))
+    (tmp_path / "src" / "train.py").write_text(TABULAR_READER)
+    report = _fix_folder(tmp_path)
+    migrated, reader = script.read_text(), (tmp_path / "src" / "train.py").read_text()
+    assert "; 0 left." in report, report
+    assert no_v1(migrated) and no_v1(reader), migrated + reader
+    assert 'frame = mltable.load(os.environ["bitcoin"]).to_pandas_dataframe()' in reader
+    [job] = [r for r in execute(script) if r["operation"] == "jobs.create_or_update"]
+    assert job["valid"], job["errors"]
+    assert job["job"]["component"]["command"] == "export bitcoin=${{inputs.bitcoin}} && python train.py"
+    assert job["job"]["inputs"]["bitcoin"] == {"type": "mltable", "path": "bitcoin@latest"}
+    _fix_folder(tmp_path)
+    assert script.read_text() == migrated  # a second run changes nothing
+
+
+def test_a_dataset_the_script_reads_through_input_datasets_is_exported(tmp_path: Path) -> None:
+    """A dataset in script_params= that the script also reads as run.input_datasets[name]: the
+    command exports it, as ScriptRunConfig's does; without the export the migrated job would
+    hand the script's v1 read nothing (it was migrated without one)."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        from azureml.core import Dataset
+
+        store = ws.datastores["blobs"]
+        images = Dataset.File.from_files(path=(store, "images/"))
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target="cpu-cluster",
+                        script_params={"--data": images.as_named_input("images").as_mount()})
+        run = Experiment(ws, "train").submit(config=est)
+        """))
+    (tmp_path / "src" / "train.py").write_text(
+        "import os\nfrom azureml.core import Run\n\nrun = Run.get_context()\n"
+        "print(os.listdir(run.input_datasets['images']))\n")
+    report = _fix_folder(tmp_path)
+    reader = (tmp_path / "src" / "train.py").read_text()
+    assert "; 0 left." in report, report
+    assert 'print(os.listdir(os.environ["images"]))' in reader, reader
+    [job] = [r for r in execute(script) if r["operation"] == "jobs.create_or_update"]
+    assert job["valid"], job["errors"]
+    assert job["job"]["component"]["command"] == (
+        "export images=${{inputs.images}} && python train.py --data ${{inputs.images}}")
+
+
+def test_inputs_the_script_reads_are_left_with_a_launcher_that_stays(tmp_path: Path) -> None:
+    """Another launcher of the same script stays v1: the script keeps its v1 reads, so the
+    estimator that lists the input stays with it (the reason names the other launcher)."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        data = ws.datasets.get("bitcoin")
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target="cpu-cluster",
+                        inputs=[data.as_named_input("bitcoin")], pip_packages=["pandas"])
+        run = Experiment(ws, "train").submit(config=est)
+        """))
+    (tmp_path / "src" / "train.py").write_text(TABULAR_READER)
+    (tmp_path / "other.py").write_text(
+        "from azureml.core import ScriptRunConfig\n\n"
+        "def config(target, dataset, ws):\n"
+        "    return ScriptRunConfig(source_directory='src', script='train.py', compute_target=target,\n"
+        "                           arguments=[dataset.as_named_input('bitcoin')])\n")
+    report = _fix_folder(tmp_path)
+    assert "AML009 left" in report and "runs it too" in report, report
+    assert "est = Estimator(" in script.read_text() and "input_datasets" in (tmp_path / "src" / "train.py").read_text()

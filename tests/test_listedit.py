@@ -42,6 +42,17 @@ CASES = [
     # a comment between the last element and the comma before it: the element's own line goes whole (review 67)
     ("f(\n    a,\n    # the run\n    c=run\n)", {"c"}, "f(\n    a\n    # the run\n)"),
     ("f(\n    a,  # the run\n    c=run)", {"c"}, "f(\n    a  # the run\n    )"),
+    # a run that ends the list and would take comments with it: the comma before it stays (a trailing
+    # comma), the run's comments stay where it began, and the closing bracket, which they would
+    # comment out, starts a line at the indentation of the line the call opens on
+    ("f(a,\n  b=1,  # why b\n  c=2)", {"b", "c"}, "f(a,\n  # why b\n)"),
+    ("if t:\n    x = f(a,\n          b=[1,  # one\n             2],  # why b\n          c=2)", {"b", "c"},
+     "if t:\n    x = f(a,\n          # one\n          # why b\n    )"),
+    ("f(a, b=1,  # why b\r\n  c=2)", {"b", "c"}, "f(a, # why b\r\n)"),
+    ("f(a,  # target\n  b=1,\n  c=2,\n  )", {"b", "c"}, "f(a,  # target\n  )"),
+    ("f(a,\n  b=[1  # data\n  ])", {"b"}, "f(a,\n  # data\n)"),  # one element, its comment inside it
+    ("f(a,\n  b='#not a comment', c=2)", {"b", "c"}, "f(a)"),
+    ("f(a,  # target\n  b=[1],\n  )", {"b"}, "f(a,  # target\n  )"),  # nothing dropped: as before
 ]
 
 
@@ -65,6 +76,27 @@ def test_new_arguments_take_the_place_of_removed_ones(source: str, expected: str
     every = listedit.elements(container)
     edits = listedit.delete_many(source, container, every) + listedit.append(source, container, ["x=0"], "\n", [])
     assert apply_edits(source, edits) == expected
+
+
+@pytest.mark.parametrize(("source", "doomed", "expected"), [
+    # the last element goes with its own comma: the kept one's is a trailing comma, and a new
+    # element goes below the comment on its line, not a second comma beside it (review 84)
+    ("f(a,  # target\n  b=[1],\n  )", {"b"}, "f(a,  # target\n    x=0,\n  )"),
+    # the comma goes with the removed elements: the new element brings its own
+    ("f(a,\n  b=1,\n  c=2)", {"b", "c"}, "f(a,\n    x=0)"),  # (one level in from the bracket's line)
+    ("f(\n    a,  # the run\n    c=run)", {"c"}, "f(\n    a,  # the run\n    x=0\n    )"),
+    # a run whose comments stay: the kept element's comma stays, and the new element follows it
+    ("f(a,\n  b=1,  # why b\n  c=2)", {"b", "c"}, "f(a,\n    x=0,\n  # why b\n)"),
+])
+def test_appended_after_removed_elements(source: str, doomed: set[str], expected: str) -> None:
+    call = SgRoot(source, "python").root().find(kind="call")
+    container = call.field("arguments")
+    every = listedit.elements(container)
+    removing = listedit.delete_many(source, container, [e for e in every if e.keyword in doomed])
+    kept = [e for e in every if e.keyword not in doomed]
+    result = apply_edits(source, removing + listedit.append(source, container, ["x=0"], "\n", kept, removing))
+    assert result == expected
+    ast.parse(result)
 
 
 def test_a_backslash_between_arguments_is_no_argument() -> None:

@@ -170,16 +170,19 @@ def identifier(name: str) -> str:
 
 
 def translate(items: list[ast.expr], ctx: FixContext, pipeline: PipelineStep | None = None,
-              script: str | None = None, script_name: str | None = None) -> CommandLine:
+              script: str | None = None, script_name: str | None = None,
+              listed: PipelineStep | None = None) -> CommandLine:
     """Raises :class:`Refused` with the reason when an item cannot be translated.
-    ``script``: the text of the script the command runs (``script_name``), when it can be read."""
+    ``script``: the text of the script the command runs (``script_name``), when it can be read.
+    ``listed``: the datasets a job outside a pipeline lists beside its arguments (an estimator's
+    ``inputs=``), handed over as a step's listed data is."""
     line = CommandLine(script=script)
     previous: str | None = None
     for item in items:
         line.tokens.append(_token(item, previous, ctx, line, pipeline))
         previous = known_str(ctx, item)
-    if pipeline is not None:
-        _listed_only(pipeline, ctx, line)
+    if pipeline is not None or listed is not None:
+        _listed_only(pipeline or listed, ctx, line)  # type: ignore[arg-type]
     _export(line, script)
     _script_follows(line, script, script_name, ctx)
     return line
@@ -248,6 +251,19 @@ def step_data(inputs: ast.expr | None, outputs: ast.expr | None, ctx: FixContext
             else:
                 raise Refused(f"`{snippet(ctx.locator, item)}` in outputs= is not an output")
     return step, edits
+
+
+def job_inputs(inputs: ast.expr | None, ctx: FixContext) -> tuple[PipelineStep | None, list[Edit]]:
+    """The datasets a job outside a pipeline lists in ``inputs=`` (v1 handed each to the script
+    through an environment variable named after it); a step's output there has no producer to
+    read it from."""
+    if inputs is None:
+        return None, []
+    listed, edits = step_data(inputs, None, ctx)
+    for item in listed.inputs:
+        if isinstance(item, data_outputs.Produced):
+            raise Refused("inputs= lists an output of a pipeline step, which only a pipeline can hand over")
+    return listed, edits
 
 
 def _listed_only(step: PipelineStep, ctx: FixContext, line: CommandLine) -> None:

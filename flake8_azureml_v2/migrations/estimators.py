@@ -117,15 +117,26 @@ def _translate(call: ast.Call, ctx: FixContext) -> tuple[commandline.CommandLine
     items, edits = _script_params(values.get("script_params"), ctx)
     binding = ctx.assigned_binding(call)
     step = estimator_step.run_by(binding, ctx)
+    folder, script = known_str(ctx, values.get("source_directory")), known_str(ctx, values.get("entry_script"))
     if step is None:
-        line = commandline.translate(items, ctx)
+        # the script, read as ScriptRunConfig's is: what it reads of v1's hidden channel is exported,
+        # and a read of run.input_datasets its own fix would leave behind keeps this call v1
+        listed, listed_edits = commandline.job_inputs(values.get("inputs"), ctx)
+        edits.extend(listed_edits)
+        together: list[ast.AST] = []
+        text = commandline.script_text(ctx, folder, script, call.lineno, together) if script is not None else None
+        line = commandline.translate(items, ctx, script=text, script_name=script, listed=listed)
+        line.together.extend(together)
+        line.check_visible(ctx, call)
         hyperdrive.extend_trial(line, binding, ctx)  # a HyperDrive trial binds its search space
         return line, edits
     if items:
         raise Refused("script_params= on an estimator an EstimatorStep runs: v1 took the step's "
                       "estimator_entry_script_arguments; move them there by hand", RefusalKind.DATA_FLOW)
+    if values.get("inputs") is not None:
+        raise Refused("inputs= on an estimator an EstimatorStep runs: the step's inputs= hand the data over; "
+                      "move them there by hand", RefusalKind.DATA_FLOW)
     added = estimator_step.step_arguments(step, ctx)
-    folder, script = known_str(ctx, values.get("source_directory")), known_str(ctx, values.get("entry_script"))
     text = commandline.script_text(ctx, folder, script, call.lineno) if script is not None else None
     line = commandline.translate(added.items, ctx, added.data, text, script)
     line.check_visible(ctx, call)
@@ -311,7 +322,7 @@ SPEC = CallSpec(
         "parameter_server_count": Refuse("parameter_server_count= needs a v2 TensorFlowDistribution"),
         "image_registry_details": Refuse("image_registry_details=: a private registry needs a v2 environment by hand"),
         "pip_requirements_file": Refuse("pip_requirements_file=: build the v2 environment from the file by hand"),
-        "inputs": Refuse("inputs= that the script reads by name (not through script_params=)"),
+        "inputs": Build(_dropped),  # each listed dataset is an input the command exports (see _translate)
         "source_directory_data_store": Refuse("source_directory_data_store= has no v2 equivalent",
                                               RefusalKind.IMPOSSIBLE),
         "resume_from": Refuse("resume_from= has no v2 equivalent", RefusalKind.IMPOSSIBLE),

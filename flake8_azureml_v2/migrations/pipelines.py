@@ -234,7 +234,8 @@ def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, envi
             if parameter in _DROPPED:
                 plan.notes.append(f"{parameter}= has no v2 equivalent and was dropped")
             removed.append(element)
-    edits.extend(listedit.delete_many(ctx.text, container, removed))
+    deletions = listedit.delete_many(ctx.text, container, removed)
+    edits.extend(deletions)
     extra = []
     declarations = plan.line.input_declarations(with_paths=False)
     if declarations:
@@ -247,7 +248,7 @@ def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, envi
     if with_compute:
         extra.append(f"compute={plan.compute}")
     kept = [e for e in elements if e not in removed]
-    edits.extend(listedit.append(ctx.text, container, extra, ctx.locator.newline, kept))
+    edits.extend(listedit.append(ctx.text, container, extra, ctx.locator.newline, kept, deletions))
     return edits
 
 

@@ -99,10 +99,12 @@ def delete(text: str, container: SgNode, element: Element) -> list[Edit]:
     return [Edit(element.start, element.end, "")]
 
 
-def append(text: str, container: SgNode, new: list[str], newline: str, kept: list[Element] | None = None) -> list[Edit]:
+def append(text: str, container: SgNode, new: list[str], newline: str, kept: list[Element] | None = None,
+           removing: list[Edit] | None = None) -> list[Edit]:
     """Add elements at the end of an argument list, matching its layout.
 
-    ``kept`` is the list as it will be once other edits removed elements."""
+    ``kept`` is the list as it will be once other edits removed elements, ``removing`` those
+    edits: the comma after the last kept element, when they leave it, is a trailing comma."""
     if not new:
         return []
     children = _siblings(container)
@@ -115,8 +117,10 @@ def append(text: str, container: SgNode, new: list[str], newline: str, kept: lis
         return [Edit(at, at, ", ".join(new))]
     last = items[-1]
     trailing = next((c for c in children if c.kind() == "," and c.range().start.index >= last.end), None)
-    if elements(container)[-1].start != last.start:
-        trailing = None  # the comma after ``last`` belongs to an element being removed
+    if elements(container)[-1].start != last.start and (
+            trailing is None or removing is None
+            or any(e.start <= trailing.range().start.index < e.end for e in removing)):
+        trailing = None  # the comma after ``last`` goes with the elements being removed
     between = text[last.end:close_start]
     multi_line = "\n" in between or "\r" in between
     if not multi_line:
@@ -161,6 +165,46 @@ def _comment_lines(removed: str, indent: str) -> str:
     return "".join(f"{indent}{comment}{newline}" for comment in comments(removed))
 
 
+def _end_run(text: str, container: SgNode, kept: Element, first: Element, last: Element) -> list[Edit] | None:
+    """Remove the elements from ``first`` to ``last``, which end the list after ``kept``, keeping
+    the comments the plain deletion would drop: the comma after ``kept`` stays (a trailing comma),
+    with what follows it on its line; the run's comments stay, each on a line of its own where
+    the run began, and the closing bracket, which such a line would comment out, starts a line at
+    the indentation of the line the list opens on.  None when the text is not laid out so."""
+    close = container.range().end.index - 1
+    if close < last.end or text[close] not in ")]}" or _separator(text[kept.end:first.start]) is None:
+        return None
+    run = text[first.start:close]
+    run_comments = comments(run) if "#" in run else []
+    if not run_comments:
+        return [Edit(first.start, close, "")]
+    begin = line_start(text, first.start)
+    lead = text[begin:first.start]
+    indent = lead[:len(lead) - len(lead.lstrip(" \t"))]
+    opening = line_start(text, container.range().start.index)
+    closing = text[opening:close][:len(text[opening:close]) - len(text[opening:close].lstrip(" \t"))]
+    newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
+    body = newline.join([run_comments[0], *(f"{indent}{comment}" for comment in run_comments[1:])])
+    return [Edit(first.start, close, body + newline + closing)]
+
+
+def _separator(between: str) -> int | None:
+    """Where the comma that ends an element is in ``between`` (the text up to the next element),
+    which holds only blanks, line breaks and comments besides it."""
+    position = 0
+    for line in between.splitlines(keepends=True):
+        found = line.split("#", 1)[0].find(",")
+        if found >= 0:
+            return position + found
+        position += len(line)
+    return None
+
+
+def _drops_comment(text: str, edits: list[Edit]) -> bool:
+    return any("#" in text[e.start:e.end] and set(comments(text[e.start:e.end])) - set(comments(e.text))
+               for e in edits)
+
+
 def delete_many(text: str, container: SgNode, doomed: list[Element]) -> list[Edit]:
     """Remove several elements at once; neighbours that go together share their commas,
     which one-by-one deletions would each claim."""
@@ -176,7 +220,12 @@ def delete_many(text: str, container: SgNode, doomed: list[Element]) -> list[Edi
         while index + 1 < len(every) and every[index + 1].start in starts:
             index += 1
         last = index
-        if first == last:
+        if first > 0 and last == len(every) - 1:  # a run at the end: from just after the last kept element
+            plain = delete(text, container, every[first]) if first == last else [Edit(every[first - 1].end, every[last].end, "")]
+            if _drops_comment(text, plain):
+                plain = _end_run(text, container, every[first - 1], every[first], every[last]) or plain
+            edits.extend(plain)
+        elif first == last:
             edits.extend(delete(text, container, every[first]))
         elif last + 1 < len(every):  # a run followed by a kept element: up to that element
             start, kept = every[first].start, every[last + 1].start
@@ -190,8 +239,6 @@ def delete_many(text: str, container: SgNode, doomed: list[Element]) -> list[Edi
                     edits.append(Edit(kept_line + lead, kept, ""))
             else:
                 edits.append(Edit(start, kept, ""))
-        elif first > 0:  # a run at the end: from just after the last kept element
-            edits.append(Edit(every[first - 1].end, every[last].end, ""))
         else:  # everything goes, with a trailing comma
             end = every[last].end
             trailing = next((c for c in _siblings(container) if c.kind() == "," and c.range().start.index >= end), None)

@@ -273,9 +273,10 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
             rewrite.helpers.update(default.helpers)
             if default.todo:
                 todos.append(default.todo)
-    edits.extend(listedit.delete_many(ctx.text, container, removed))
+    deletions = listedit.delete_many(ctx.text, container, removed)
+    edits.extend(deletions)
     kept = [e for e in elements if e not in removed]
-    edits.extend(listedit.append(ctx.text, container, extra, ctx.locator.newline, kept))
+    edits.extend(listedit.append(ctx.text, container, extra, ctx.locator.newline, kept, deletions))
     statement = ctx.statement_of(call)
     if any(_defined_later(f.value, call, ctx) for f in folds):
         assert binding is not None

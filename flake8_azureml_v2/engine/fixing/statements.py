@@ -143,7 +143,7 @@ def insert_after(locator: Locator, statement: ast.stmt, lines: list[str]) -> lis
 
 def _shares_line(locator: Locator, statement: ast.stmt) -> bool:
     """Does code come before ``statement`` on its logical line (``a; b``, ``if c: b``, or
-    ``if c: a; \`` on the line above: a line inserted between would end the ``if``)?"""
+    ``if c: a;`` ending in a backslash on the line above: a line inserted between would end the ``if``)?"""
     if locator.indentation(statement).strip():
         return True
     line_start = locator.line_start(locator.start(statement))
