@@ -301,3 +301,25 @@ def test_inputs_the_script_reads_are_left_with_a_launcher_that_stays(tmp_path: P
     report = _fix_folder(tmp_path)
     assert "AML009 left" in report and "runs it too" in report, report
     assert "est = Estimator(" in script.read_text() and "input_datasets" in (tmp_path / "src" / "train.py").read_text()
+
+
+def test_a_folder_computed_at_run_time_hides_the_script_so_every_named_input_is_exported(tmp_path: Path) -> None:
+    """``source_directory`` computed when the program runs: no file found from here is known to be
+    the script (a ./train.py beside the launcher is not it), and the script may read any input v1
+    set a variable for, so each is exported (review 85: the job lost the variable its script read)."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        import os
+        from azureml.core import Dataset
+
+        data = Dataset.get_by_name(ws, "titanic")
+        est = Estimator(source_directory=os.path.join(os.path.dirname(__file__), "src"), entry_script="train.py",
+                        compute_target="cpu-cluster", script_params={"--data": data.as_named_input("a").as_mount()})
+        run = Experiment(ws, "train").submit(config=est)
+        """))
+    (tmp_path / "src" / "train.py").write_text("import os\nprint(os.listdir(os.environ['a']))\n")
+    (tmp_path / "train.py").write_text("print('another script of the same name')\n")
+    report = _fix_folder(tmp_path)
+    assert "AML009 fixed" in report, report
+    [job] = [r for r in execute(script) if r["operation"] == "jobs.create_or_update"]
+    assert job["valid"], job["errors"]
+    assert job["job"]["component"]["command"] == "export a=${{inputs.a}} && python train.py --data ${{inputs.a}}"

@@ -1208,8 +1208,8 @@ def test_a_value_of_unknown_kind_logged_in_a_loop_gets_a_todo(tmp_path: Path) ->
     (tmp_path / "pyproject.toml").write_text("")
     report = fix(script)
     text = script.read_text()
-    todo = ("    # TODO(azureml-v2): AML012 a value that is not a number becomes a tag, each replacing the one logged "
-            "before it under this name (v1 kept every value): log such values with mlflow.log_dict\n"
+    todo = ('    # TODO(azureml-v2): AML012 a value logged under `"stage"` that is not a number becomes a tag, each '
+            "replacing the one logged before it (v1 kept every value): log such values with mlflow.log_dict\n"
             '    _log_v1_value("stage", stage)\n')
     assert todo in text, report + text
     assert text.count("TODO(azureml-v2): AML012") == 1  # the call logged once is a plain tag, with nothing lost

@@ -113,7 +113,9 @@ def test_three_step_pipeline_becomes_a_valid_pipeline_job(tmp_path: Path) -> Non
     train, score, evaluate = (job["jobs"][n] for n in ("train_step", "score_step", "eval_step"))
     assert _tokens(train) == ["python", "train.py", "--training_data", "${{inputs.training_data}}", "--max_epochs",
                               "5", "--learning_rate", "0.1", "--model_output", "${{outputs.model_output}}"]
-    assert _tokens(score)[:2] == ["python", "score.py"] and _tokens(evaluate)[:2] == ["python", "eval.py"]
+    # score.py is not in the project: the variable v1 set for its named input is exported, in case it reads it
+    assert _tokens(score)[:5] == ["export", "test_data=${{inputs.test_data}}", "&&", "python", "score.py"]
+    assert _tokens(evaluate)[:2] == ["python", "eval.py"]
     # edges train -> score -> eval through the named outputs
     assert score["inputs"]["model_input"]["path"] == "${{parent.jobs.train_step.outputs.model_output}}"
     assert evaluate["inputs"]["scoring_result"]["path"] == "${{parent.jobs.score_step.outputs.score_output}}"

@@ -304,8 +304,18 @@ def _export_one(line: CommandLine, key: str, placeholder: str) -> None:
 
 
 def _export(line: CommandLine, script: str | None) -> None:
-    """v1 set an environment variable per named input and output; export those the script reads."""
+    """v1 set an environment variable per named input and output; export those the script reads,
+    or, when the script is not known here, every input named with ``as_named_input`` (review 85:
+    it may read any of them; an unnamed one's variable had a name v1 made up)."""
     if script is None:
+        for key, entry in line.datasets.items():
+            name = entry.used.name
+            if name is None or name in line.exports:
+                continue
+            if not _SHELL_NAME.fullmatch(name):
+                raise Refused(f"the script it runs is not known here, and v1 set the environment variable {name!r} "
+                              "for it, which a shell cannot export")
+            _export_one(line, key, "inputs")
         return
     for key, name in line.v1_names.items():
         if name in line.exports or not _reads_variable(script, name):
@@ -331,19 +341,22 @@ def _reads_variable(script: str, name: str) -> bool:
 
 
 def script_text(ctx: FixContext, folder: str | None, script: str, line: int | None = None,
-                together: list[ast.AST] | None = None) -> str | None:
+                together: list[ast.AST] | None = None, folder_known: bool = True) -> str | None:
     """The text of the script a job runs, when it is a file next to this program, or one
     this program (a notebook) writes with ``%%writefile`` (``line``: the launching call's).
     A script its launcher's v2 job must find migrated (it reads ``run.input_datasets``) moves
     only with every call that runs it: those of this program go into ``together`` (their
-    rewrites are then required with this one), or, without it, keep this call v1."""
+    rewrites are then required with this one), or, without it, keep this call v1.
+    ``folder_known`` false: the folder is computed when the program runs, so no file found
+    from here is known to be the script (review 85: a ./train.py beside the launcher was read);
+    one this notebook writes under the script's name still is."""
     location = getattr(ctx.analysis.context, "path", None)
     if location is None:
         return None
     path = Path(location).parent / (folder or ".").replace("\\", "/") / script.replace("\\", "/")
     try:
         text = path.read_text(encoding="utf-8", errors="replace") \
-            if path.is_file() and path.stat().st_size < 2_000_000 else None
+            if folder_known and path.is_file() and path.stat().st_size < 2_000_000 else None
     except OSError:
         text = None
     if text is not None:
@@ -382,12 +395,21 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
                               f"v2 job does not set, and {other} runs it too: the cell moves only once no call keeps "
                               "it v1, so this one stays with it", RefusalKind.DATA_FLOW)
         return text  # type: ignore[return-value]
-    reader = _may_run_a_reader(ctx, Path(location), script)
+    _refuse_a_reader_elsewhere(ctx, Path(location), script)
+    return None
+
+
+def _refuse_a_reader_elsewhere(ctx: FixContext, here: Path, script: str) -> None:
+    reader = _may_run_a_reader(ctx, here, script)
     if reader is not None:
         raise Refused(f"the {script} it runs is not found where its folder points here (a folder computed when it "
                       f"runs), and {reader} reads run.input_datasets, which a v2 job does not fill: migrate that "
                       "script with its launcher by hand", RefusalKind.DATA_FLOW)
-    return None
+
+
+def folder_known(ctx: FixContext, folder: ast.expr | None) -> bool:
+    """A job's ``source_directory`` that says where its script is: none given, or a known string."""
+    return folder is None or known_str(ctx, folder) is not None
 
 
 def _may_run_a_reader(ctx: FixContext, here: Path, script: str) -> str | None:

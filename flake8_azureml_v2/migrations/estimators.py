@@ -124,7 +124,9 @@ def _translate(call: ast.Call, ctx: FixContext) -> tuple[commandline.CommandLine
         listed, listed_edits = commandline.job_inputs(values.get("inputs"), ctx)
         edits.extend(listed_edits)
         together: list[ast.AST] = []
-        text = commandline.script_text(ctx, folder, script, call.lineno, together) if script is not None else None
+        text = (commandline.script_text(ctx, folder, script, call.lineno, together,
+                                        commandline.folder_known(ctx, values.get("source_directory")))
+                if script is not None else None)
         line = commandline.translate(items, ctx, script=text, script_name=script, listed=listed)
         line.together.extend(together)
         line.check_visible(ctx, call)
@@ -137,7 +139,9 @@ def _translate(call: ast.Call, ctx: FixContext) -> tuple[commandline.CommandLine
         raise Refused("inputs= on an estimator an EstimatorStep runs: the step's inputs= hand the data over; "
                       "move them there by hand", RefusalKind.DATA_FLOW)
     added = estimator_step.step_arguments(step, ctx)
-    text = commandline.script_text(ctx, folder, script, call.lineno) if script is not None else None
+    text = (commandline.script_text(ctx, folder, script, call.lineno,
+                                    folder_known=commandline.folder_known(ctx, values.get("source_directory")))
+            if script is not None else None)
     line = commandline.translate(added.items, ctx, added.data, text, script)
     line.check_visible(ctx, call)
     return line, edits

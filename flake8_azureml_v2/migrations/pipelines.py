@@ -177,7 +177,9 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
         items, argument_edits = commandline.argument_items(arguments, ctx)
         extra_edits.extend(argument_edits)
     folder = known_str(ctx, values.get("source_directory")) if "source_directory" in values else None
-    line = commandline.translate(items, ctx, step_io, commandline.script_text(ctx, folder, script, call.lineno), script)
+    text = commandline.script_text(ctx, folder, script, call.lineno,
+                                   folder_known=commandline.folder_known(ctx, values.get("source_directory")))
+    line = commandline.translate(items, ctx, step_io, text, script)
     line.check_visible(ctx, call)
     compute = compute_source(values["compute_target"], ctx, consumes) if "compute_target" in values else None
     helpers: dict[str, str] = {}

@@ -139,7 +139,9 @@ def append(text: str, container: SgNode, new: list[str], newline: str, kept: lis
     anchor = line_break(text, last.end)
     block = "".join(f",{newline}{indent}{item}" for item in new)
     if "#" in text[last.end:anchor]:
-        return [Edit(last.end, last.end, ","), Edit(anchor, anchor, block[1:])]
+        hash_at = last.end + text[last.end:anchor].index("#")
+        if not any(e.start <= hash_at < e.end for e in removing or ()):  # (a comment the removal takes: review 85)
+            return [Edit(last.end, last.end, ","), Edit(anchor, anchor, block[1:])]
     return [Edit(last.end, last.end, block)]
 
 
@@ -172,8 +174,10 @@ def _end_run(text: str, container: SgNode, kept: Element, first: Element, last: 
     the run began, and the closing bracket, which such a line would comment out, starts a line at
     the indentation of the line the list opens on.  None when the text is not laid out so."""
     close = container.range().end.index - 1
-    if close < last.end or text[close] not in ")]}" or _separator(text[kept.end:first.start]) is None:
-        return None
+    between = text[kept.end:first.start]
+    if close < last.end or text[close] not in ")]}" or _separator(between) is None or not (
+            "\n" in between or "\r" in between):
+        return None  # (a run on the kept element's line: an element appended after it would go inside it; review 85)
     run = text[first.start:close]
     run_comments = comments(run) if "#" in run else []
     if not run_comments:

@@ -27,8 +27,8 @@ from .._todo import add_todo
 from .values import BOOL, NUMBER, STRING, value_kind
 
 SIGNATURE = ["name", "value", "description", "step"]
-REPEATED_TAG_TODO = ("a value that is not a number becomes a tag, each replacing the one logged before it under this "
-                     "name (v1 kept every value): log such values with mlflow.log_dict")
+REPEATED_TAG_TODO = ("a value logged under {name} that is not a number becomes a tag, each replacing the one logged "
+                     "before it (v1 kept every value): log such values with mlflow.log_dict")
 _NOT_A_METRIC = (ast.List, ast.Tuple, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp)
 
 
@@ -88,7 +88,7 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
         if repeats is not None:  # the loss is in the code, not only in the run's output: a TODO says so
             unit.notes.append(f"{repeats}: a value that is not a number replaces the tag logged before it, "
                               "where v1 kept every value")
-            add_todo(ctx, unit, ctx.statement_of(call), "AML012", REPEATED_TAG_TODO)
+            add_todo(ctx, unit, ctx.statement_of(call), "AML012", REPEATED_TAG_TODO.format(name=describe(ctx, name)))
     elements = rename_call(ctx, unit, call, function)
     if elements is None:
         return
