@@ -312,7 +312,7 @@ def test_a_folder_computed_at_run_time_hides_the_script_so_every_named_input_is_
         from azureml.core import Dataset
 
         data = Dataset.get_by_name(ws, "titanic")
-        est = Estimator(source_directory=os.path.join(os.path.dirname(__file__), "src"), entry_script="train.py",
+        est = Estimator(source_directory=os.path.join(os.getcwd(), "src"), entry_script="train.py",
                         compute_target="cpu-cluster", script_params={"--data": data.as_named_input("a").as_mount()})
         run = Experiment(ws, "train").submit(config=est)
         """))
@@ -323,3 +323,48 @@ def test_a_folder_computed_at_run_time_hides_the_script_so_every_named_input_is_
     [job] = [r for r in execute(script) if r["operation"] == "jobs.create_or_update"]
     assert job["valid"], job["errors"]
     assert job["job"]["component"]["command"] == "export a=${{inputs.a}} && python train.py --data ${{inputs.a}}"
+
+
+@pytest.mark.parametrize("folder", [
+    'os.path.join(os.path.dirname(os.path.abspath(__file__)), "src")',
+    'os.path.join(os.path.dirname(__file__), "src")',
+    'Path(__file__).resolve().parent / "src"',
+    "here",  # a variable assigned one of those
+])
+def test_a_folder_made_from_the_programs_own_path_is_known(tmp_path: Path, folder: str) -> None:
+    """A folder made from ``__file__`` is the launcher's (review 86): its script is read, so what it
+    reads through run.input_datasets is exported and the script moves with the job."""
+    script = project(tmp_path, HEADER + textwrap.dedent(f"""\
+        import os
+        from pathlib import Path
+        from azureml.core import Dataset
+
+        here = os.path.join(os.path.dirname(__file__), "src")
+        data = Dataset.get_by_name(ws, "titanic")
+        est = Estimator(source_directory={folder}, entry_script="train.py", compute_target="cpu-cluster",
+                        script_params={{"--data": data.as_named_input("a").as_mount()}})
+        run = Experiment(ws, "train").submit(config=est)
+        """))
+    (tmp_path / "src" / "train.py").write_text(
+        "import os\nfrom azureml.core import Run\n\nprint(os.listdir(Run.get_context().input_datasets['a']))\n")
+    report = _fix_folder(tmp_path)
+    assert "; 0 left." in report, report
+    assert 'os.environ["a"]' in (tmp_path / "src" / "train.py").read_text()
+    [job] = [r for r in execute(script) if r["operation"] == "jobs.create_or_update"]
+    assert job["job"]["component"]["command"] == "export a=${{inputs.a}} && python train.py --data ${{inputs.a}}"
+
+
+def test_an_input_named_like_a_variable_the_command_relies_on_is_left(tmp_path: Path) -> None:
+    """v1 set ``$PATH`` inside the running Python; exported before ``python`` it would change what
+    the command runs (review 86), so the job stays with the reason."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        from azureml.core import Dataset
+
+        data = Dataset.get_by_name(ws, "titanic")
+        est = Estimator(source_directory="./missing", entry_script="train.py", compute_target="cpu-cluster",
+                        script_params={"--data": data.as_named_input("PATH").as_mount()})
+        run = Experiment(ws, "train").submit(config=est)
+        """))
+    report = _fix_folder(tmp_path)
+    assert "AML009 left" in report and "'PATH', which the job's command and runtime rely on" in report, report
+    assert "Estimator(" in script.read_text()

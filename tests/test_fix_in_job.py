@@ -1619,8 +1619,11 @@ def test_a_launcher_whose_script_another_launcher_may_keep_v1_stays_with_it(tmp_
 
 
 @pytest.mark.parametrize(("folder", "moves"), [
-    ("os.path.join(os.path.dirname(os.path.abspath(__file__)), 'src')", False),  # computed: the script is not read
-    ("Path(__file__).parent / 'src'", False),
+    ("os.path.join(os.getcwd(), 'src')", False),  # computed when it runs: the script is not read
+    ("Path.cwd() / 'src'", False),
+    # made from the program's own path: the launcher's folder, known here (review 86), so the script moves with it
+    ("os.path.join(os.path.dirname(os.path.abspath(__file__)), 'src')", True),
+    ("Path(__file__).parent / 'src'", True),
     ("'.\\\\src'", True),  # a Windows path, read as one: the script moves with it
 ])
 def test_a_launcher_that_cannot_read_its_script_stays_v1_when_one_it_may_run_reads_its_inputs(

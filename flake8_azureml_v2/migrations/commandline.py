@@ -296,10 +296,18 @@ def _same_consumption(listed: data_inputs.Consumed, key: str, passed: DatasetInp
     return line.v1_names.get(key) == listed.name
 
 
+_RUNTIME_VARIABLES = frozenset(("PATH", "HOME", "SHELL", "IFS", "PWD", "OLDPWD", "USER", "TMPDIR"))
+_RUNTIME_PREFIXES = ("LD_", "PYTHON", "AZUREML_", "AZ_", "MLFLOW_", "CONDA")
+
+
 def _export_one(line: CommandLine, key: str, placeholder: str) -> None:
     name = line.v1_names.get(key, key)
     if not _SHELL_NAME.fullmatch(name):
         raise Refused(f"the script reads {name!r} from an environment variable, which a shell cannot export")
+    if name in _RUNTIME_VARIABLES or name.upper().startswith(_RUNTIME_PREFIXES):
+        # v1 set it inside the running Python; exported before ``python`` it changes what the command runs (review 86)
+        raise Refused(f"v1 handed the input over in the environment variable {name!r}, which the job's command and "
+                      "runtime rely on: exported before `python`, it would change what runs; rename the input first")
     line.exports[name] = "${{%s.%s}}" % (placeholder, key)
 
 
@@ -408,8 +416,56 @@ def _refuse_a_reader_elsewhere(ctx: FixContext, here: Path, script: str) -> None
 
 
 def folder_known(ctx: FixContext, folder: ast.expr | None) -> bool:
-    """A job's ``source_directory`` that says where its script is: none given, or a known string."""
-    return folder is None or known_str(ctx, folder) is not None
+    """A job's ``source_directory`` that says where its script is: none given, or one
+    :func:`static_folder` knows."""
+    return folder is None or static_folder(ctx, folder) is not None
+
+
+_SAME_FILE = ("os.path.abspath", "os.path.realpath", "os.path.normpath", "pathlib.Path")
+
+
+def static_folder(ctx: FixContext, node: ast.expr | None, depth: int = 0) -> str | None:
+    """The folder ``node`` names, relative to the program's own, when it is known here: a known
+    string, the program's folder (``os.path.dirname(os.path.abspath(__file__))``,
+    ``Path(__file__).parent``), or either joined with known strings (review 86: a folder made
+    from ``__file__`` is the launcher's, not one computed when it runs)."""
+    if node is None or depth > 4:
+        return None
+    literal = known_str(ctx, node)
+    if literal is not None:
+        return literal
+    if isinstance(node, ast.Call) and node.args and not node.keywords:
+        callee = ctx.callee(node)
+        if callee == "os.path.dirname" and len(node.args) == 1 and _this_file(ctx, node.args[0]):
+            return "."
+        if callee == "os.path.join":
+            parts = [static_folder(ctx, node.args[0], depth + 1), *(known_str(ctx, a) for a in node.args[1:])]
+            return posixpath.join(*parts) if all(p is not None for p in parts) else None  # type: ignore[arg-type]
+    if isinstance(node, ast.Attribute) and node.attr == "parent" and _this_file(ctx, node.value):
+        return "."
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and isinstance(node.left, (ast.Attribute, ast.BinOp)):
+        left, right = static_folder(ctx, node.left, depth + 1), known_str(ctx, node.right)
+        return posixpath.join(left, right) if left is not None and right is not None else None
+    if isinstance(node, ast.Name):
+        binding = ctx.binding_of(node)
+        statement = binding.node if binding is not None else None
+        if (binding is not None and not binding.conditional and len(ctx.bindings_named(node.id)) == 1
+                and isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)):
+            return static_folder(ctx, statement.value, depth + 1)
+    return None
+
+
+def _this_file(ctx: FixContext, node: ast.expr) -> bool:
+    """``__file__``, or a path of it (``os.path.abspath(__file__)``, ``Path(__file__).resolve()``)."""
+    if isinstance(node, ast.Name):
+        return node.id == "__file__" and ctx.binding_of(node) is None
+    if isinstance(node, ast.Call) and not node.keywords:
+        if ctx.callee(node) in _SAME_FILE and len(node.args) == 1:
+            return _this_file(ctx, node.args[0])
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("resolve", "absolute") and not node.args:
+            return _this_file(ctx, node.func.value)
+    return False
 
 
 def _may_run_a_reader(ctx: FixContext, here: Path, script: str) -> str | None:

@@ -117,7 +117,7 @@ def _translate(call: ast.Call, ctx: FixContext) -> tuple[commandline.CommandLine
     items, edits = _script_params(values.get("script_params"), ctx)
     binding = ctx.assigned_binding(call)
     step = estimator_step.run_by(binding, ctx)
-    folder, script = known_str(ctx, values.get("source_directory")), known_str(ctx, values.get("entry_script"))
+    folder, script = commandline.static_folder(ctx, values.get("source_directory")), known_str(ctx, values.get("entry_script"))
     if step is None:
         # the script, read as ScriptRunConfig's is: what it reads of v1's hidden channel is exported,
         # and a read of run.input_datasets its own fix would leave behind keeps this call v1

@@ -176,7 +176,7 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     if arguments is not None:
         items, argument_edits = commandline.argument_items(arguments, ctx)
         extra_edits.extend(argument_edits)
-    folder = known_str(ctx, values.get("source_directory")) if "source_directory" in values else None
+    folder = commandline.static_folder(ctx, values.get("source_directory"))
     text = commandline.script_text(ctx, folder, script, call.lineno,
                                    folder_known=commandline.folder_known(ctx, values.get("source_directory")))
     line = commandline.translate(items, ctx, step_io, text, script)
