@@ -354,17 +354,22 @@ def test_a_folder_made_from_the_programs_own_path_is_known(tmp_path: Path, folde
     assert job["job"]["component"]["command"] == "export a=${{inputs.a}} && python train.py --data ${{inputs.a}}"
 
 
-def test_an_input_named_like_a_variable_the_command_relies_on_is_left(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "left"), [("PATH", True), ("PYTHONPATH", True), ("path", False), ("az_data", False)])
+def test_an_input_named_like_a_variable_the_command_relies_on_is_left(tmp_path: Path, name: str, left: bool) -> None:
     """v1 set ``$PATH`` inside the running Python; exported before ``python`` it would change what
-    the command runs (review 86), so the job stays with the reason."""
-    script = project(tmp_path, HEADER + textwrap.dedent("""\
+    the command runs (review 86), so the job stays with the reason.  Names are case-sensitive."""
+    script = project(tmp_path, HEADER + textwrap.dedent(f"""\
         from azureml.core import Dataset
 
         data = Dataset.get_by_name(ws, "titanic")
         est = Estimator(source_directory="./missing", entry_script="train.py", compute_target="cpu-cluster",
-                        script_params={"--data": data.as_named_input("PATH").as_mount()})
+                        script_params={{"--data": data.as_named_input("{name}").as_mount()}})
         run = Experiment(ws, "train").submit(config=est)
         """))
     report = _fix_folder(tmp_path)
-    assert "AML009 left" in report and "'PATH', which the job's command and runtime rely on" in report, report
-    assert "Estimator(" in script.read_text()
+    if left:
+        assert "AML009 left" in report and f"{name!r}, which the job's command and runtime rely on" in report, report
+        assert "Estimator(" in script.read_text()
+    else:
+        assert "AML009 fixed" in report, report
+        assert f"export {name}=${{{{inputs.{name}}}}} && python train.py" in script.read_text()

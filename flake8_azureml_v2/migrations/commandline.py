@@ -304,7 +304,7 @@ def _export_one(line: CommandLine, key: str, placeholder: str) -> None:
     name = line.v1_names.get(key, key)
     if not _SHELL_NAME.fullmatch(name):
         raise Refused(f"the script reads {name!r} from an environment variable, which a shell cannot export")
-    if name in _RUNTIME_VARIABLES or name.upper().startswith(_RUNTIME_PREFIXES):
+    if name in _RUNTIME_VARIABLES or name.startswith(_RUNTIME_PREFIXES):  # (names are case-sensitive: az_data is free)
         # v1 set it inside the running Python; exported before ``python`` it changes what the command runs (review 86)
         raise Refused(f"v1 handed the input over in the environment variable {name!r}, which the job's command and "
                       "runtime rely on: exported before `python`, it would change what runs; rename the input first")
