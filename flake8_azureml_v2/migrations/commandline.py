@@ -415,10 +415,12 @@ def _refuse_a_reader_elsewhere(ctx: FixContext, here: Path, script: str) -> None
                       "script with its launcher by hand", RefusalKind.DATA_FLOW)
 
 
-def folder_known(ctx: FixContext, folder: ast.expr | None) -> bool:
-    """A job's ``source_directory`` that says where its script is: none given, or one
-    :func:`static_folder` knows."""
-    return folder is None or static_folder(ctx, folder) is not None
+def job_folder(ctx: FixContext, node: ast.expr | None) -> tuple[str | None, bool]:
+    """A job's ``source_directory``: the folder it names, relative to the program's (None: the
+    program's own), and whether that folder is known here (none given, or one
+    :func:`static_folder` reads)."""
+    folder = static_folder(ctx, node)
+    return folder, node is None or folder is not None
 
 
 _SAME_FILE = ("os.path.abspath", "os.path.realpath", "os.path.normpath", "pathlib.Path")

@@ -117,16 +117,14 @@ def _translate(call: ast.Call, ctx: FixContext) -> tuple[commandline.CommandLine
     items, edits = _script_params(values.get("script_params"), ctx)
     binding = ctx.assigned_binding(call)
     step = estimator_step.run_by(binding, ctx)
-    folder, script = commandline.static_folder(ctx, values.get("source_directory")), known_str(ctx, values.get("entry_script"))
+    (folder, known), script = commandline.job_folder(ctx, values.get("source_directory")), known_str(ctx, values.get("entry_script"))
     if step is None:
         # the script, read as ScriptRunConfig's is: what it reads of v1's hidden channel is exported,
         # and a read of run.input_datasets its own fix would leave behind keeps this call v1
         listed, listed_edits = commandline.job_inputs(values.get("inputs"), ctx)
         edits.extend(listed_edits)
         together: list[ast.AST] = []
-        text = (commandline.script_text(ctx, folder, script, call.lineno, together,
-                                        commandline.folder_known(ctx, values.get("source_directory")))
-                if script is not None else None)
+        text = commandline.script_text(ctx, folder, script, call.lineno, together, known) if script is not None else None
         line = commandline.translate(items, ctx, script=text, script_name=script, listed=listed)
         line.together.extend(together)
         line.check_visible(ctx, call)
@@ -139,9 +137,7 @@ def _translate(call: ast.Call, ctx: FixContext) -> tuple[commandline.CommandLine
         raise Refused("inputs= on an estimator an EstimatorStep runs: the step's inputs= hand the data over; "
                       "move them there by hand", RefusalKind.DATA_FLOW)
     added = estimator_step.step_arguments(step, ctx)
-    text = (commandline.script_text(ctx, folder, script, call.lineno,
-                                    folder_known=commandline.folder_known(ctx, values.get("source_directory")))
-            if script is not None else None)
+    text = commandline.script_text(ctx, folder, script, call.lineno, folder_known=known) if script is not None else None
     line = commandline.translate(added.items, ctx, added.data, text, script)
     line.check_visible(ctx, call)
     return line, edits

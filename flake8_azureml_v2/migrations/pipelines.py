@@ -176,9 +176,8 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     if arguments is not None:
         items, argument_edits = commandline.argument_items(arguments, ctx)
         extra_edits.extend(argument_edits)
-    folder = commandline.static_folder(ctx, values.get("source_directory"))
-    text = commandline.script_text(ctx, folder, script, call.lineno,
-                                   folder_known=commandline.folder_known(ctx, values.get("source_directory")))
+    folder, known = commandline.job_folder(ctx, values.get("source_directory"))
+    text = commandline.script_text(ctx, folder, script, call.lineno, folder_known=known)
     line = commandline.translate(items, ctx, step_io, text, script)
     line.check_visible(ctx, call)
     compute = compute_source(values["compute_target"], ctx, consumes) if "compute_target" in values else None

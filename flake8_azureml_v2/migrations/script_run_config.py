@@ -219,8 +219,8 @@ def _command_line(call: ast.Call, ctx: FixContext) -> tuple[str, commandline.Com
         try:
             found, edits = commandline.argument_items(items, ctx) if items is not None else ([], [])
             together: list[ast.AST] = []  # the other calls of this program that run the same script
-            text = commandline.script_text(ctx, commandline.static_folder(ctx, folder), script_name,
-                                           call.lineno, together, commandline.folder_known(ctx, folder))
+            folder_name, known = commandline.job_folder(ctx, folder)
+            text = commandline.script_text(ctx, folder_name, script_name, call.lineno, together, known)
             line = commandline.translate(found, ctx, pipeline, script=text, script_name=script_name)
             line.together.extend(together)
             line.check_visible(ctx, call)

@@ -129,7 +129,7 @@ def append(text: str, container: SgNode, new: list[str], newline: str, kept: lis
         return [Edit(last.end, last.end, ", " + ", ".join(new))]
     indent_start = line_start(text, last.start)
     line = text[indent_start:last.start]
-    indent = line[:len(line) - len(line.lstrip(" \t"))]
+    indent = _blanks(line)
     if container.range().start.index >= indent_start:
         indent += " " * 4  # the last element shares the opening bracket's line: one level in from it
     if trailing is not None:
@@ -175,33 +175,29 @@ def _end_run(text: str, container: SgNode, kept: Element, first: Element, last: 
     the indentation of the line the list opens on.  None when the text is not laid out so."""
     close = container.range().end.index - 1
     between = text[kept.end:first.start]
-    if close < last.end or text[close] not in ")]}" or _separator(between) is None or not (
+    if close < last.end or text[close] not in ")]}" or not _has_separator(between) or not (
             "\n" in between or "\r" in between):
         return None  # (a run on the kept element's line: an element appended after it would go inside it; review 85)
     run = text[first.start:close]
     run_comments = comments(run) if "#" in run else []
     if not run_comments:
         return [Edit(first.start, close, "")]
-    begin = line_start(text, first.start)
-    lead = text[begin:first.start]
-    indent = lead[:len(lead) - len(lead.lstrip(" \t"))]
-    opening = line_start(text, container.range().start.index)
-    closing = text[opening:close][:len(text[opening:close]) - len(text[opening:close].lstrip(" \t"))]
+    indent = _blanks(text[line_start(text, first.start):first.start])
+    closing = _blanks(text[line_start(text, container.range().start.index):close])
     newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
     body = newline.join([run_comments[0], *(f"{indent}{comment}" for comment in run_comments[1:])])
     return [Edit(first.start, close, body + newline + closing)]
 
 
-def _separator(between: str) -> int | None:
-    """Where the comma that ends an element is in ``between`` (the text up to the next element),
-    which holds only blanks, line breaks and comments besides it."""
-    position = 0
-    for line in between.splitlines(keepends=True):
-        found = line.split("#", 1)[0].find(",")
-        if found >= 0:
-            return position + found
-        position += len(line)
-    return None
+def _has_separator(between: str) -> bool:
+    """Whether ``between`` (the text up to the next element: blanks, line breaks and comments
+    besides it) holds the comma that ends an element."""
+    return any("," in line.split("#", 1)[0] for line in between.splitlines())
+
+
+def _blanks(text: str) -> str:
+    """The blanks ``text`` starts with (a line's indentation)."""
+    return text[:len(text) - len(text.lstrip(" \t"))]
 
 
 def _drops_comment(text: str, edits: list[Edit]) -> bool:
