@@ -113,9 +113,12 @@ def test_three_step_pipeline_becomes_a_valid_pipeline_job(tmp_path: Path) -> Non
     train, score, evaluate = (job["jobs"][n] for n in ("train_step", "score_step", "eval_step"))
     assert _tokens(train) == ["python", "train.py", "--training_data", "${{inputs.training_data}}", "--max_epochs",
                               "5", "--learning_rate", "0.1", "--model_output", "${{outputs.model_output}}"]
-    # score.py is not in the project: the variable v1 set for its named input is exported, in case it reads it
-    assert _tokens(score)[:5] == ["export", "test_data=${{inputs.test_data}}", "&&", "python", "score.py"]
-    assert _tokens(evaluate)[:2] == ["python", "eval.py"]
+    # score.py and eval.py are not in the project: the variables v1 set for their named inputs and
+    # OutputFileDatasetConfigs are exported, in case they read them; train.py is read and reads none
+    assert _tokens(score)[:7] == ["export", "model_input=${{inputs.model_input}}", "test_data=${{inputs.test_data}}",
+                                  "score_output=${{outputs.score_output}}", "&&", "python", "score.py"]
+    assert _tokens(evaluate)[:6] == ["export", "scoring_result=${{inputs.scoring_result}}",
+                                     "eval_output=${{outputs.eval_output}}", "&&", "python", "eval.py"]
     # edges train -> score -> eval through the named outputs
     assert score["inputs"]["model_input"]["path"] == "${{parent.jobs.train_step.outputs.model_output}}"
     assert evaluate["inputs"]["scoring_result"]["path"] == "${{parent.jobs.score_step.outputs.score_output}}"
@@ -304,7 +307,7 @@ def test_steps_written_with_several_arguments_on_a_line_migrate(tmp_path: Path) 
     assert "runconfig=run_config, allow_reuse=False,\n" in program
     job, _, _ = _migrate(tmp_path, program)
     evaluate = job["jobs"]["eval_step"]
-    assert _tokens(evaluate)[:2] == ["python", "eval.py"] and evaluate["component"]["is_deterministic"] is False
+    assert _tokens(evaluate)[4:6] == ["python", "eval.py"] and evaluate["component"]["is_deterministic"] is False
     text = (tmp_path / "pipeline.py").read_text()
     assert '    is_deterministic=False,\n    code=script_folder, inputs=' in text, text
 

@@ -18,6 +18,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from ..engine import files
 from ..engine.fixing.arguments import known_str, py_str
@@ -29,7 +30,7 @@ from ..engine.names import Instance
 from ..v1api import is_subtype
 from .. import notebooks
 from ..engine.findings import RefusalKind, line_ref
-from . import data_inputs, data_outputs
+from . import data_inputs, data_outputs, script_environment
 from .data_refs import Refused, Taken
 
 INPUT = symbol("azure.ai.ml", "Input")
@@ -99,15 +100,21 @@ class CommandLine(Taken):
     v1_names: dict[str, str] = field(default_factory=dict)  # input/output key -> v1 name (its environment variable)
     runtime: dict[int, str] = field(default_factory=dict)  # token index -> source of a value known only at run time
     exports: dict[str, str] = field(default_factory=dict)  # environment variable -> ${{inputs.x}} / ${{outputs.y}}
+    # keys of the data v1 set an environment variable for, under the data's own name (a named
+    # input, an OutputFileDatasetConfig: mapping-extension 4.4-4.5), not a flag's
+    named: list[str] = field(default_factory=list)
     script: str | None = field(default=None, compare=False, repr=False)  # the text of the script it runs, if read
     # the other calls of this program that run the same script: they migrate with this one or not at all
     together: list[ast.AST] = field(default_factory=list, compare=False, repr=False)
 
     def _start(self, script: str) -> str:
-        exported = ""
-        if self.exports:
-            exported = "export " + " ".join(f"{k}={v}" for k, v in self.exports.items()) + " && "
-        return f"{exported}python {shlex.quote(script)}"
+        """``export`` for the variables a shell can name; ``env`` sets the others (``model-dir``)
+        for ``python`` alone, as v1 set them for the script."""
+        shell = [f"{k}={v}" for k, v in self.exports.items() if _SHELL_NAME.fullmatch(k)]
+        other = [shlex.quote(f"{k}={v}") for k, v in self.exports.items() if not _SHELL_NAME.fullmatch(k)]
+        exported = "export " + " ".join(shell) + " && " if shell else ""
+        through_env = "env " + " ".join(other) + " " if other else ""
+        return f"{exported}{through_env}python {shlex.quote(script)}"
 
     def command(self, script: str) -> str:
         return " ".join([self._start(script), *self.tokens])
@@ -183,7 +190,7 @@ def translate(items: list[ast.expr], ctx: FixContext, pipeline: PipelineStep | N
         previous = known_str(ctx, item)
     if pipeline is not None or listed is not None:
         _listed_only(pipeline or listed, ctx, line)  # type: ignore[arg-type]
-    _export(line, script)
+    _export(line, script, ctx)
     _script_follows(line, script, script_name, ctx)
     return line
 
@@ -302,8 +309,8 @@ _RUNTIME_PREFIXES = ("LD_", "PYTHON", "AZUREML_", "AZ_", "MLFLOW_", "CONDA")
 
 def _export_one(line: CommandLine, key: str, placeholder: str) -> None:
     name = line.v1_names.get(key, key)
-    if not _SHELL_NAME.fullmatch(name):
-        raise Refused(f"the script reads {name!r} from an environment variable, which a shell cannot export")
+    if not name or "=" in name or "\0" in name:
+        raise Refused(f"v1 handed the input over in the environment variable {name!r}, which no process can set")
     if name in _RUNTIME_VARIABLES or name.startswith(_RUNTIME_PREFIXES):  # (names are case-sensitive: az_data is free)
         # v1 set it inside the running Python; exported before ``python`` it changes what the command runs (review 86)
         raise Refused(f"v1 handed the input over in the environment variable {name!r}, which the job's command and "
@@ -311,24 +318,33 @@ def _export_one(line: CommandLine, key: str, placeholder: str) -> None:
     line.exports[name] = "${{%s.%s}}" % (placeholder, key)
 
 
-def _export(line: CommandLine, script: str | None) -> None:
-    """v1 set an environment variable per named input and output; export those the script reads,
-    or, when the script is not known here, every input named with ``as_named_input`` (review 85:
-    it may read any of them; an unnamed one's variable had a name v1 made up)."""
-    if script is None:
-        for key, entry in line.datasets.items():
-            name = entry.used.name
-            if name is None or name in line.exports:
-                continue
-            if not _SHELL_NAME.fullmatch(name):
-                raise Refused(f"the script it runs is not known here, and v1 set the environment variable {name!r} "
-                              "for it, which a shell cannot export")
-            _export_one(line, key, "inputs")
+def _export(line: CommandLine, script: str | None, ctx: FixContext) -> None:
+    """v1 set an environment variable per named input and output; export those the script (or
+    a module of its folder it imports) reads, or all of them when its reads cannot be told:
+    the script is not known here (review 85), or it reaches the environment other than with a
+    literal key (an unnamed input's variable had a name v1 made up, so none reads it)."""
+    reads = _reads_of(ctx, script)
+    if reads is not None and any(_reads_input_datasets(text) for text in reads.texts[1:]):
+        raise Refused("the script imports a module of its folder that reads run.input_datasets, which a v2 job does "
+                      "not fill and whose fix follows only the script a job runs: migrate that read by hand first",
+                      RefusalKind.DATA_FLOW)
+    if reads is None or reads.opaque:
+        for key in line.named:
+            name = line.v1_names[key]
+            if name not in line.exports:
+                _export_one(line, key, "outputs" if key in line.outputs else "inputs")
         return
     for key, name in line.v1_names.items():
-        if name in line.exports or not _reads_variable(script, name):
+        if name in line.exports or not reads.reads(name):
             continue
         _export_one(line, key, "outputs" if key in line.outputs else "inputs")
+
+
+def _reads_of(ctx: FixContext, script: str | None) -> script_environment.ScriptReads | None:
+    if script is None:
+        return None
+    recorded = ctx.cache.get("script_reads", {}).get(script)
+    return recorded or script_environment.script_reads(script, "", lambda relative: None)
 
 
 def _read_as_table(script: str | None, name: str | None) -> bool:
@@ -340,12 +356,6 @@ def _read_as_table(script: str | None, name: str | None) -> bool:
     reads = re.findall(r"input_datasets\s*(?:\[\s*|\.get\(\s*)" + quoted, script)
     tables = re.findall(r"input_datasets\s*\[\s*" + quoted + r"\s*\]\s*\.to_pandas_dataframe\(\s*\)", script)
     return bool(reads) and len(reads) == len(tables)
-
-
-def _reads_variable(script: str, name: str) -> bool:
-    quoted = re.compile(r"""['"]%s['"]""" % re.escape(name))
-    return any(quoted.search(text) for text in script.splitlines()
-               if "environ" in text or "getenv" in text or "input_datasets" in text)
 
 
 def script_text(ctx: FixContext, folder: str | None, script: str, line: int | None = None,
@@ -368,6 +378,7 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
     except OSError:
         text = None
     if text is not None:
+        _record_reads(ctx, text, script, script_environment.read_beside(Path(location).parent / (folder or ".")))
         if _reads_input_datasets(text) and not files.in_this_run(path, _read_codes(text)):
             raise Refused(f"{script} reads run.input_datasets, which a v2 job does not fill, and this run does not "
                           f"fix it ({_not_fixed(path, text)}): fix the script together with its launcher",
@@ -386,6 +397,8 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
         if key not in ctx.cache:
             ctx.cache[key] = notebooks.written_script(Path(location), folder, script)
         text = ctx.cache[key]
+        if text is not None:
+            _record_reads(ctx, text, script, _written_or_beside(ctx, Path(location), folder, folder_known))
         if text is not None and _reads_input_datasets(text):
             # the cell is fixed after the notebook's calls, in this run, and reads what the migrated call
             # exports (injob.input_datasets; _script_follows asks first); another call of it may keep it v1
@@ -405,6 +418,29 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
         return text  # type: ignore[return-value]
     _refuse_a_reader_elsewhere(ctx, Path(location), script)
     return None
+
+
+def _record_reads(ctx: FixContext, text: str, script: str, find: Callable[[str], str | None]) -> None:
+    """Note what the script ``text`` and the modules it imports read from the environment, for
+    :func:`_export` (keyed by the text; two scripts with one text share what both may read)."""
+    directory = posixpath.dirname(script.replace("\\", "/"))
+    found = script_environment.script_reads(text, directory, find)
+    recorded = ctx.cache.setdefault("script_reads", {})
+    recorded[text] = recorded[text].merged(found) if text in recorded else found
+
+
+def _written_or_beside(ctx: FixContext, notebook: Path, folder: str | None,
+                       folder_known: bool) -> Callable[[str], str | None]:
+    """A module a notebook's script imports: one the notebook writes, or a file of the folder."""
+    beside = script_environment.read_beside(notebook.parent / (folder or "."))
+
+    def find(relative: str) -> str | None:
+        key = f"written_script:{folder}:{relative}"
+        if key not in ctx.cache:
+            ctx.cache[key] = notebooks.written_script(notebook, folder, relative)
+        written = ctx.cache[key]
+        return written if written is not None or not folder_known else beside(relative)
+    return find
 
 
 def _refuse_a_reader_elsewhere(ctx: FixContext, here: Path, script: str) -> None:
@@ -762,6 +798,8 @@ def _add_input(used: data_inputs.Consumed, previous: str | None, line: CommandLi
         raise Refused(f"two different inputs would both be named {key!r}")
     line.datasets[key] = entry
     line.v1_names[key] = name
+    if used.name is not None and key not in line.named:
+        line.named.append(key)
     line.absorb(taken)
     return key
 
@@ -776,6 +814,8 @@ def _upstream(made: data_outputs.Produced, line: CommandLine) -> str:
         raise Refused(f"two different inputs would both be named {key!r}")
     line.upstream[key] = entry
     line.v1_names[key] = name
+    if made.code == "AML006" and key not in line.named:
+        line.named.append(key)
     return key
 
 
@@ -790,6 +830,8 @@ def _add_output(made: data_outputs.Produced, previous: str | None, line: Command
     line.outputs[key] = text
     line.produces[made.origin] = key
     line.v1_names[key] = name
+    if made.name is not None and made.code == "AML006" and key not in line.named:
+        line.named.append(key)
     return key
 
 
