@@ -78,8 +78,9 @@ def test_script_run_data_becomes_inputs_and_outputs(tmp_path: Path) -> None:
     job = _job(records)
     command = job["component"]["command"]
     _placeholders_bound(command, job)
-    # 4.4: the script reads the mounted input through v1's environment variable: exported
-    assert command.startswith("export titanic=${{inputs.titanic}} && python train.py ")
+    # 4.4: v1 set a variable per named input and output (the script reads the mounted input's): exported
+    assert command.startswith("export titanic=${{inputs.titanic}} labels=${{inputs.labels}} table=${{inputs.table}} "
+                              "model_dir=${{outputs.model_dir}} logs=${{outputs.logs}} && python train.py ")
     assert shlex.split(command.split(" && ", 1)[1])[2:4] == ["--data", "${{inputs.titanic}}"]
     inputs, outputs = job["inputs"], job["outputs"]
     # 4.1 + 4.2: the default store's name is read at run time, a named store's is written

@@ -27,8 +27,13 @@ pipeline_run = Experiment(ws, "batch").submit(pipeline)
 """
 
 
+ENTRY_SCRIPT = "def init():\n    pass\n\n\ndef run(mini_batch):\n    return mini_batch\n"
+
+
 def _node(tmp_path: Path, body: str) -> tuple[str, dict]:
     script = project(tmp_path, HEADER + textwrap.dedent(body) + PIPELINE)
+    for entry in ("batch_score.py", "score_iris.py"):  # (reading nothing from the environment)
+        (tmp_path / "src" / entry).write_text(ENTRY_SCRIPT)
     report = fix(script)
     migrated = script.read_text()
     for code in ("AML052", "AML053", "AML004", "AML001"):
@@ -116,18 +121,20 @@ def test_a_dataset_of_several_folders_is_not_widened_for_a_parallel_job(tmp_path
     assert "ParallelRunStep(" in (tmp_path / "job.py").read_text()
 
 
+NAMED_STEP = textwrap.dedent("""\
+    batch_data = Dataset.File.from_files("https://example.com/batch/")
+    parallel_run_config = ParallelRunConfig(source_directory="./src", entry_script="batch_score.py",
+                                            error_threshold=10, output_action="append_row",
+                                            environment=batch_env, compute_target="cpu-cluster", node_count=2)
+    parallelrun_step = ParallelRunStep(name="batch-score", parallel_run_config=parallel_run_config,
+                                       inputs=[batch_data.as_named_input("batch_data")], output=output_dir)
+    """)
+
+
 def test_a_step_whose_entry_script_logs_asks_for_mlflow_in_its_registered_environment(tmp_path: Path) -> None:
     """The entry script logs through the v1 run; the step runs in a registered environment the fix
     cannot see into, so the component carries the TODO that holds the script's logging."""
-    body = """\
-        batch_data = Dataset.File.from_files("https://example.com/batch/")
-        parallel_run_config = ParallelRunConfig(source_directory="./src", entry_script="batch_score.py",
-                                                error_threshold=10, output_action="append_row",
-                                                environment=batch_env, compute_target="cpu-cluster", node_count=2)
-        parallelrun_step = ParallelRunStep(name="batch-score", parallel_run_config=parallel_run_config,
-                                           inputs=[batch_data.as_named_input("batch_data")], output=output_dir)
-        """
-    script = project(tmp_path, HEADER + textwrap.dedent(body) + PIPELINE)
+    script = project(tmp_path, HEADER + NAMED_STEP + PIPELINE)
     (tmp_path / "pyproject.toml").write_text("")  # one project: the script's fix finds the step's TODO
     (tmp_path / "src" / "batch_score.py").write_text(
         "from azureml.core import Run\n\ndef init():\n    pass\n\ndef run(batch):\n"
@@ -139,6 +146,27 @@ def test_a_step_whose_entry_script_logs_asks_for_mlflow_in_its_registered_enviro
     report = fix(tmp_path / "src" / "batch_score.py")
     assert "Run.get_context().log('rows', len(batch))" in (tmp_path / "src" / "batch_score.py").read_text(), report
     assert "runs it in an environment that may have no mlflow" in report, report
+
+
+@pytest.mark.parametrize("entry, reason", [
+    (None, "the entry script is not found here, and v1 set the environment variables 'batch_data', 'inferences' "
+           "for it, which a parallel task cannot set"),
+    ('import os\nDATA = os.environ["batch_data"]\n' + ENTRY_SCRIPT,
+     "the entry script (or a module it imports) may read its environment, where v1 set 'batch_data', 'inferences', "
+     "which a parallel task cannot set"),
+    ("import paths\n" + ENTRY_SCRIPT, "the entry script (or a module it imports) may read its environment"),
+])
+def test_an_entry_script_that_may_read_v1s_variables_keeps_the_step(tmp_path: Path, entry: str | None,
+                                                                     reason: str) -> None:
+    """Review 87: v1 set a variable per named input and output, and a parallel task has no
+    command to export them in; an entry script that may read them keeps the step v1."""
+    script = project(tmp_path, HEADER + NAMED_STEP + PIPELINE)
+    (tmp_path / "src" / "paths.py").write_text("import subprocess\n")
+    if entry is not None:
+        (tmp_path / "src" / "batch_score.py").write_text(entry)
+    report = fix(script)
+    assert f"step `parallelrun_step`: {reason}" in report, report
+    assert "ParallelRunStep(" in script.read_text()
 
 
 def test_a_config_without_source_directory_is_left_with_the_reason(tmp_path: Path) -> None:

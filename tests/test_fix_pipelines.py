@@ -111,10 +111,11 @@ def test_three_step_pipeline_becomes_a_valid_pipeline_job(tmp_path: Path) -> Non
     assert job["type"] == "pipeline"
     assert set(job["jobs"]) == {"train_step", "score_step", "eval_step"}
     train, score, evaluate = (job["jobs"][n] for n in ("train_step", "score_step", "eval_step"))
-    assert _tokens(train) == ["python", "train.py", "--training_data", "${{inputs.training_data}}", "--max_epochs",
+    # the variables v1 set for the named inputs and OutputFileDatasetConfigs are exported, whatever
+    # the scripts read (train.py is in the project and reads none; score.py and eval.py are not)
+    assert _tokens(train) == ["export", "training_data=${{inputs.training_data}}", "model_output=${{outputs.model_output}}",
+                              "&&", "python", "train.py", "--training_data", "${{inputs.training_data}}", "--max_epochs",
                               "5", "--learning_rate", "0.1", "--model_output", "${{outputs.model_output}}"]
-    # score.py and eval.py are not in the project: the variables v1 set for their named inputs and
-    # OutputFileDatasetConfigs are exported, in case they read them; train.py is read and reads none
     assert _tokens(score)[:7] == ["export", "model_input=${{inputs.model_input}}", "test_data=${{inputs.test_data}}",
                                   "score_output=${{outputs.score_output}}", "&&", "python", "score.py"]
     assert _tokens(evaluate)[:6] == ["export", "scoring_result=${{inputs.scoring_result}}",

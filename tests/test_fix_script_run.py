@@ -198,6 +198,9 @@ def test_arguments_with_datasets_outputs_and_literals(tmp_path: Path) -> None:
     job, kwargs = _only_job(execute(script))
     tokens = shlex.split(job["component"]["command"])
     assert tokens == [
+        # v1's variables of the named data; env sets the names a shell cannot
+        "export", "titanic=${{inputs.titanic}}", "&&",
+        "env", "train-images=${{inputs.train_images}}", "model-output=${{outputs.model_output}}",
         "python", "train.py",
         "--data", "${{inputs.titanic}}",
         "--images", "${{inputs.train_images}}",

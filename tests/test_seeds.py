@@ -85,7 +85,9 @@ def test_pipeline_article_migrates_and_runs(tmp_path: Path) -> None:
     jobs = job["jobs"]
     assert set(jobs) == {"train_step", "score_step", "eval_step"}
     train, score = jobs["train_step"], jobs["score_step"]
-    assert train["component"]["command"].startswith("python train.py --training_data ${{inputs.training_data}}")
+    assert train["component"]["command"].startswith(  # (v1's variables of the named data, exported)
+        "export training_data=${{inputs.training_data}} model_output=${{outputs.model_output}} && "
+        "python train.py --training_data ${{inputs.training_data}}")
     assert "--max_epocs 5 --learning_rate 0.1" in train["component"]["command"]
     assert score["inputs"]["model_input"]["path"] == "${{parent.jobs.train_step.outputs.model_output}}"
     environment = train["component"]["environment"]

@@ -35,6 +35,10 @@ from .data_refs import Refused, Taken
 
 INPUT = symbol("azure.ai.ml", "Input")
 _SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# names bash keeps for itself (read-only, or with a meaning an assignment changes): set with env
+_BASH_OWN = frozenset(("UID", "EUID", "PPID", "SHELLOPTS", "BASHOPTS", "GROUPS", "FUNCNAME", "LINENO", "RANDOM",
+                       "SRANDOM", "SECONDS", "EPOCHSECONDS", "EPOCHREALTIME", "HISTCMD", "OPTIND", "OPTARG", "REPLY",
+                       "DIRSTACK", "PIPESTATUS"))
 
 __all__ = ["CommandLine", "Refused", "translate"]
 
@@ -110,8 +114,8 @@ class CommandLine(Taken):
     def _start(self, script: str) -> str:
         """``export`` for the variables a shell can name; ``env`` sets the others (``model-dir``)
         for ``python`` alone, as v1 set them for the script."""
-        shell = [f"{k}={v}" for k, v in self.exports.items() if _SHELL_NAME.fullmatch(k)]
-        other = [shlex.quote(f"{k}={v}") for k, v in self.exports.items() if not _SHELL_NAME.fullmatch(k)]
+        shell = [f"{k}={v}" for k, v in self.exports.items() if _exportable(k)]
+        other = [shlex.quote(f"{k}={v}") for k, v in self.exports.items() if not _exportable(k)]
         exported = "export " + " ".join(shell) + " && " if shell else ""
         through_env = "env " + " ".join(other) + " " if other else ""
         return f"{exported}{through_env}python {shlex.quote(script)}"
@@ -168,6 +172,10 @@ class CommandLine(Taken):
             mode = f', mode="{up.mode}"' if up.mode else ""
             found[key] = f'{INPUT}(type="uri_folder"{mode})'
         return found
+
+
+def _exportable(name: str) -> bool:
+    return bool(_SHELL_NAME.fullmatch(name)) and name not in _BASH_OWN and not name.startswith("BASH")
 
 
 def identifier(name: str) -> str:
@@ -303,14 +311,20 @@ def _same_consumption(listed: data_inputs.Consumed, key: str, passed: DatasetInp
     return line.v1_names.get(key) == listed.name
 
 
-_RUNTIME_VARIABLES = frozenset(("PATH", "HOME", "SHELL", "IFS", "PWD", "OLDPWD", "USER", "TMPDIR"))
-_RUNTIME_PREFIXES = ("LD_", "PYTHON", "AZUREML_", "AZ_", "MLFLOW_", "CONDA")
+_RUNTIME_VARIABLES = frozenset((
+    "PATH", "HOME", "SHELL", "IFS", "PWD", "OLDPWD", "USER", "LOGNAME", "HOSTNAME", "SHLVL", "TERM", "TZ", "LANG",
+    "LANGUAGE", "TMPDIR", "TMP", "TEMP", "RANK", "LOCAL_RANK", "NODE_RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT",
+    "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"))
+_RUNTIME_PREFIXES = ("LD_", "PYTHON", "AZUREML_", "AZ_", "MLFLOW_", "CONDA", "LC_", "OMP_", "MKL_", "CUDA", "NCCL_",
+                     "OMPI_", "PMI_", "SSL_", "REQUESTS_")
 
 
 def _export_one(line: CommandLine, key: str, placeholder: str) -> None:
     name = line.v1_names.get(key, key)
-    if not name or "=" in name or "\0" in name:
-        raise Refused(f"v1 handed the input over in the environment variable {name!r}, which no process can set")
+    if not name or "=" in name or "\0" in name or name.startswith("-"):
+        raise Refused(f"v1 handed the input over in the environment variable {name!r}, which a command cannot set "
+                      "(env would take it for an option)" if name.startswith("-") else
+                      f"v1 handed the input over in the environment variable {name!r}, which no process can set")
     if name in _RUNTIME_VARIABLES or name.startswith(_RUNTIME_PREFIXES):  # (names are case-sensitive: az_data is free)
         # v1 set it inside the running Python; exported before ``python`` it changes what the command runs (review 86)
         raise Refused(f"v1 handed the input over in the environment variable {name!r}, which the job's command and "
@@ -319,32 +333,26 @@ def _export_one(line: CommandLine, key: str, placeholder: str) -> None:
 
 
 def _export(line: CommandLine, script: str | None, ctx: FixContext) -> None:
-    """v1 set an environment variable per named input and output; export those the script (or
-    a module of its folder it imports) reads, or all of them when its reads cannot be told:
-    the script is not known here (review 85), or it reaches the environment other than with a
-    literal key (an unnamed input's variable had a name v1 made up, so none reads it)."""
+    """v1 set an environment variable per named input and ``OutputFileDatasetConfig``, which the
+    command exports whatever the script reads (review 87: a key in a variable, a child process,
+    ``os.path.expandvars`` ... no reading of its text tells them all); the variable of other
+    data (a ``PipelineData``) when the script or a module of its folder reads it by name.  An
+    unnamed input's variable had a name v1 made up, so none reads it."""
     reads = _reads_of(ctx, script)
-    if reads is not None and any(_reads_input_datasets(text) for text in reads.texts[1:]):
+    if reads is not None and any(script_environment.reads_input_datasets(text) for text in reads.texts[1:]):
         raise Refused("the script imports a module of its folder that reads run.input_datasets, which a v2 job does "
                       "not fill and whose fix follows only the script a job runs: migrate that read by hand first",
                       RefusalKind.DATA_FLOW)
-    if reads is None or reads.opaque:
-        for key in line.named:
-            name = line.v1_names[key]
-            if name not in line.exports:
-                _export_one(line, key, "outputs" if key in line.outputs else "inputs")
-        return
     for key, name in line.v1_names.items():
-        if name in line.exports or not reads.reads(name):
-            continue
-        _export_one(line, key, "outputs" if key in line.outputs else "inputs")
+        if name not in line.exports and (key in line.named or reads is not None and reads.reads(name)):
+            _export_one(line, key, "outputs" if key in line.outputs else "inputs")
 
 
 def _reads_of(ctx: FixContext, script: str | None) -> script_environment.ScriptReads | None:
     if script is None:
         return None
     recorded = ctx.cache.get("script_reads", {}).get(script)
-    return recorded or script_environment.script_reads(script, "", lambda relative: None)
+    return recorded or script_environment.ScriptReads((script,))
 
 
 def _read_as_table(script: str | None, name: str | None) -> bool:
@@ -378,7 +386,8 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
     except OSError:
         text = None
     if text is not None:
-        _record_reads(ctx, text, script, script_environment.read_beside(Path(location).parent / (folder or ".")))
+        _record_reads(ctx, text, script, folder,
+                      script_environment.read_beside(Path(location).parent / (folder or ".")))
         if _reads_input_datasets(text) and not files.in_this_run(path, _read_codes(text)):
             raise Refused(f"{script} reads run.input_datasets, which a v2 job does not fill, and this run does not "
                           f"fix it ({_not_fixed(path, text)}): fix the script together with its launcher",
@@ -398,7 +407,7 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
             ctx.cache[key] = notebooks.written_script(Path(location), folder, script)
         text = ctx.cache[key]
         if text is not None:
-            _record_reads(ctx, text, script, _written_or_beside(ctx, Path(location), folder, folder_known))
+            _record_reads(ctx, text, script, folder, _written_or_beside(ctx, Path(location), folder, folder_known))
         if text is not None and _reads_input_datasets(text):
             # the cell is fixed after the notebook's calls, in this run, and reads what the migrated call
             # exports (injob.input_datasets; _script_follows asks first); another call of it may keep it v1
@@ -420,10 +429,33 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
     return None
 
 
-def _record_reads(ctx: FixContext, text: str, script: str, find: Callable[[str], str | None]) -> None:
+def script_and_modules(ctx: FixContext, folder: str | None, script: str) -> script_environment.ScriptReads | None:
+    """The text of ``script`` (a file beside this program, or one its notebook writes) and of
+    the modules of its folder it imports; None when it is not found here.  Unlike
+    :func:`script_text`, nothing is asked of the other programs that run it."""
+    location = getattr(ctx.analysis.context, "path", None)
+    if location is None:
+        return None
+    base = Path(location).parent / (folder or ".").replace("\\", "/")
+    find = script_environment.read_beside(base)
+    text = find(script.replace("\\", "/"))
+    if text is None and notebooks.is_notebook(location):
+        text = notebooks.written_script(Path(location), folder, script)
+        find = _written_or_beside(ctx, Path(location), folder, True)
+    if text is None:
+        return None
+    return script_environment.script_reads(text, posixpath.dirname(script.replace("\\", "/")), find)
+
+
+def _record_reads(ctx: FixContext, text: str, script: str, folder: str | None, find: Callable[[str], str | None],
+                  ) -> None:
     """Note what the script ``text`` and the modules it imports read from the environment, for
     :func:`_export` (keyed by the text; two scripts with one text share what both may read)."""
     directory = posixpath.dirname(script.replace("\\", "/"))
+    done = ctx.cache.setdefault("script_reads_of", set())
+    if (text, directory, folder) in done:
+        return
+    done.add((text, directory, folder))
     found = script_environment.script_reads(text, directory, find)
     recorded = ctx.cache.setdefault("script_reads", {})
     recorded[text] = recorded[text].merged(found) if text in recorded else found
@@ -433,9 +465,17 @@ def _written_or_beside(ctx: FixContext, notebook: Path, folder: str | None,
                        folder_known: bool) -> Callable[[str], str | None]:
     """A module a notebook's script imports: one the notebook writes, or a file of the folder."""
     beside = script_environment.read_beside(notebook.parent / (folder or "."))
+    if "notebook_bytes" not in ctx.cache:
+        try:
+            ctx.cache["notebook_bytes"] = notebook.read_bytes()
+        except OSError:
+            ctx.cache["notebook_bytes"] = b""
+    raw = ctx.cache["notebook_bytes"]
 
     def find(relative: str) -> str | None:
         key = f"written_script:{folder}:{relative}"
+        if relative.isascii() and posixpath.basename(relative).encode() not in raw:  # (no cell names it)
+            ctx.cache[key] = None
         if key not in ctx.cache:
             ctx.cache[key] = notebooks.written_script(notebook, folder, relative)
         written = ctx.cache[key]

@@ -21,7 +21,7 @@ from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, p
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Refused
 from ..engine.names import Binding, Instance
-from . import commandline, data_inputs, data_outputs
+from . import commandline, data_inputs, data_outputs, script_environment
 from ._common import absorbed_bindings
 from ._job_logging import environment_has_mlflow, environment_todo, script_logs
 from ._todo import PREFIX
@@ -125,6 +125,9 @@ def _main_input(node: ast.expr | None, ctx: FixContext, line: commandline.Comman
     else:
         raise ValueError("the input is not a Dataset.File.from_files or Dataset.Tabular.from_delimited_files dataset")
     line.consumes.append(base)  # type: ignore[arg-type]
+    if name is not None:
+        line.v1_names[key] = name
+        line.named.append(key)
     return key, mini_batch
 
 
@@ -139,6 +142,8 @@ def _output(node: ast.expr | None, binding: Binding, ctx: FixContext, line: comm
         raise ValueError("output= is not an output this fix can declare")
     line.outputs.update(found.outputs)
     line.produces.update(found.produces)
+    line.v1_names.update(found.v1_names)
+    line.named.extend(found.named)
     line.consumes.extend(found.consumes)
     return next(iter(found.outputs))
 
@@ -219,6 +224,7 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
         raise ValueError("the ParallelRunConfig has no source_directory=: the folder v1 took the entry script "
                          "from is not written out")
     folder = known_str(ctx, config["source_directory"])
+    _no_variable_read(ctx, folder, entry, [line.v1_names[key] for key in line.named])
     if script_logs(ctx, folder, entry) and not environment_has_mlflow(config.get("environment"), ctx):
         todos.append(environment_todo("AML052", entry))  # the environment is the user's: it may lack mlflow
     text = ctx.locator.text
@@ -260,6 +266,22 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
     plan.edits.extend(edits)
     plan.edits.append(statements.replace(ctx.locator, binding.node, source))
     return plan
+
+
+def _no_variable_read(ctx: FixContext, folder: str | None, entry: str, variables: list[str]) -> None:
+    """v1 set an environment variable per named input and output, which a parallel task cannot
+    set: it has no command to export them in (review 87).  The entry script, and the modules of
+    its folder it imports, must not reach the environment at all."""
+    if not variables:
+        return
+    reads = commandline.script_and_modules(ctx, folder, entry) if folder is not None else None
+    shown = ", ".join(repr(name) for name in variables)
+    if reads is None:
+        raise ValueError(f"the entry script is not found here, and v1 set the environment variables {shown} for it, "
+                         "which a parallel task cannot set: check it reads none of them, then migrate by hand")
+    if script_environment.may_reach_environment(reads):
+        raise ValueError(f"the entry script (or a module it imports) may read its environment, where v1 set {shown}, "
+                         "which a parallel task cannot set: read the data from the task's arguments first")
 
 
 def plan_parallel_step(call: ast.Call, ctx: FixContext) -> StepPlan:

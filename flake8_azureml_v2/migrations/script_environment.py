@@ -1,88 +1,70 @@
-"""Which of v1's environment variables a job's script may read.
+"""What a job's script, and the modules of its folder it imports, read from v1's environment.
 
-v1 set a variable named after each named input and output, and a script may read one in
-ways no pattern follows: a key held in a variable (``os.environ[DATA]``), an alias of
-``os.environ``, a copy of it handed to a child process, or a read in a module of its own
-folder that it imports.  A translation exports only the variables the script is seen to
-read; when its reads cannot be told apart like that, it exports all of them, as v1 set
-them all.
+v1 set a variable named after each named input and output.  A translation exports all of
+those whatever the script reads (review 87: no reading of a script's text tells every way it
+may reach them).  What this module still reads for is the rest: a variable the script reads
+by a literal name that v1 set for data without a name of its own (a ``PipelineData``), and a
+module of the folder that reads ``run.input_datasets``, which a v2 job does not fill.
 """
 
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-# a name the environment is read through; each use must be one of the literal forms below
-_ACCESS = re.compile(r"\b(?:environ|getenv|input_datasets)\b")
-_LITERAL_KEY = re.compile(r"""\s*(?:[rRuU]|[bB])?['"]""")
-_LITERAL_AFTER = {
-    "environ": re.compile(r"""environ\s*(?:\[|\.\s*(?:get|pop|setdefault)\s*\()"""),
-    "getenv": re.compile(r"getenv\s*\("),
-    "input_datasets": re.compile(r"""input_datasets\s*(?:\[|\.\s*get\s*\()"""),
-}
-_MEMBERSHIP = re.compile(r"""['"]\s*(?:not\s+)?in\s+(?:os\s*\.\s*)?$""")  # "n" in os.environ
-_FROM_OS = re.compile(r"^\s*from\s+os\s+import\s+[\w\s,()\\]*$")
-
-MODULE_LIMIT = 40  # more local modules than this: the reads are taken as not known
+MODULE_LIMIT = 40  # local modules followed past the script
 SIZE_LIMIT = 2_000_000
 
 
 @dataclass(frozen=True)
 class ScriptReads:
-    """The texts that run in the job (the script, then the local modules it imports) and
-    whether one of them reads the environment in a way its literal keys do not show."""
+    """The texts that run in the job: the script, then the local modules it imports."""
 
     texts: tuple[str, ...]
-    opaque: bool
 
     def reads(self, name: str) -> bool:
         """A literal read of the variable ``name`` in the script or a module it imports."""
         quoted = re.compile(r"""['"]%s['"]""" % re.escape(name))
-        return any(quoted.search(line) for text in self.texts for line in text.splitlines()
+        return any(quoted.search(line) for text in self.texts for line in text.split("\n")
                    if "environ" in line or "getenv" in line or "input_datasets" in line)
 
     def merged(self, other: ScriptReads) -> ScriptReads:
-        return ScriptReads(tuple(dict.fromkeys(self.texts + other.texts)), self.opaque or other.opaque)
+        return ScriptReads(self.texts + tuple(t for t in other.texts if t not in self.texts))
 
 
-def opaque_line(text: str) -> int | None:
-    """The first line that reaches the environment other than with a literal key, or None."""
-    for number, line in enumerate(_code_lines(text), start=1):
-        if _ACCESS.search(line) and not _only_literal_access(line):
-            return number
-    return None
+# what may reach the environment, read loosely: where nothing can set v1's variables, any of
+# these keeps the job v1 (a parallel task has no command to export them in)
+_MAY_REACH = re.compile(r"\b(?:environ\w*|getenv\w*|expandvars|envvar|input_datasets|subprocess|system|popen|Popen"
+                        r"|exec\w*|spawn\w*|importlib|import_module|__import__|runpy)\b")
 
 
-def _only_literal_access(line: str) -> bool:
-    if _FROM_OS.match(line) and not re.search(r"\bas\b", line):
-        return True
-    for found in _ACCESS.finditer(line):
-        after = _LITERAL_AFTER[found.group()].match(line, found.start())
-        if after is not None and _LITERAL_KEY.match(line, after.end()):
-            continue
-        if found.group() == "environ" and _MEMBERSHIP.search(line, 0, found.start()):
-            continue
-        return False
-    return True
+def may_reach_environment(reads: ScriptReads) -> bool:
+    """The script or a module it imports mentions something that reads the environment or runs
+    code that may; its comments count too (a cheap test that only errs on the safe side)."""
+    return any(_MAY_REACH.search(text) for text in reads.texts)
 
 
-def _code_lines(text: str) -> list[str]:
-    """The lines of ``text`` with comments blanked (all of it when it does not tokenize)."""
-    lines = text.splitlines()
+def _parsed(text: str) -> ast.Module | None:
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.COMMENT:
-                row, column = token.start
-                lines[row - 1] = lines[row - 1][:column]
-    except (tokenize.TokenError, SyntaxError, IndexError):
-        return text.splitlines()
-    return lines
+        return ast.parse(text.lstrip("\ufeff"))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def reads_input_datasets(text: str) -> bool:
+    """The code reads a run's ``input_datasets`` (an attribute, not a name that happens to be
+    spelt so, nor a comment or a docstring); any mention does when the text does not parse."""
+    if "input_datasets" not in text:
+        return False
+    tree = _parsed(text)
+    if tree is None:
+        return True
+    return any(isinstance(node, ast.Attribute) and node.attr == "input_datasets"
+               or isinstance(node, ast.Constant) and node.value == "input_datasets"  # getattr(run, "...")
+               for node in ast.walk(tree))
 
 
 def script_reads(text: str, directory: str, find: Callable[[str], str | None]) -> ScriptReads:
@@ -90,44 +72,43 @@ def script_reads(text: str, directory: str, find: Callable[[str], str | None]) -
     the modules of the job's folder it imports, followed through their own imports.
     ``find(relative path)`` gives a file's text, or None when the folder has no such file."""
     texts = [text]
-    seen = {text}
+    seen: set[str] = set()
     queue = [(text, directory)]
-    opaque = opaque_line(text) is not None
-    while queue and not opaque:
+    while queue and len(texts) <= MODULE_LIMIT:
         current, folder = queue.pop(0)
-        for candidate in _module_paths(current, folder):
-            found = find(candidate)
-            if found is None or found in seen:
+        for candidate in _module_paths(current, folder, directory):
+            if candidate in seen:
                 continue
-            if len(texts) > MODULE_LIMIT:
-                return ScriptReads(tuple(texts), True)
-            seen.add(found)
-            texts.append(found)
-            opaque = opaque or opaque_line(found) is not None
-            queue.append((found, candidate.rpartition("/")[0]))
-    return ScriptReads(tuple(texts), opaque)
+            seen.add(candidate)
+            found = find(candidate)
+            if found is not None:
+                texts.append(found)
+                queue.append((found, candidate.rpartition("/")[0]))
+    return ScriptReads(tuple(texts))
 
 
-def _module_paths(text: str, folder: str) -> list[str]:
-    """The files (relative to the job's folder) that ``text``'s imports may load from it:
-    beside the script (``sys.path[0]``) and at the folder's top (the job's working folder)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+def _module_paths(text: str, folder: str, script_folder: str) -> list[str]:
+    """The files (relative to the job's folder) that ``text``'s imports may load from it.
+    An absolute import is looked for beside the script (``sys.path[0]``), at the folder's
+    top (the job's working folder) and beside the importing module (Python 2's implicit
+    relative import): finding too many only reads more."""
+    tree = _parsed(text)
+    if tree is None:
         return []
+    absolute = ("", script_folder, folder)
     found: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                found += _candidates(alias.name.split("."), ("", folder))
+                found += _candidates(alias.name.split("."), absolute)
         elif isinstance(node, ast.ImportFrom):
-            parts = (node.module or "").split(".") if node.module else []
+            parts = node.module.split(".") if node.module else []
             if node.level:
                 base = folder.split("/") if folder else []
-                base = base[:len(base) - (node.level - 1)] if node.level > 1 else base
+                base = base[:max(len(base) - (node.level - 1), 0)]
                 bases: tuple[str, ...] = ("/".join(base),)
             else:
-                bases = ("", folder)
+                bases = absolute
             if parts:
                 found += _candidates(parts, bases)
             for alias in node.names:
