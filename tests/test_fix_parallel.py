@@ -148,25 +148,40 @@ def test_a_step_whose_entry_script_logs_asks_for_mlflow_in_its_registered_enviro
     assert "runs it in an environment that may have no mlflow" in report, report
 
 
-@pytest.mark.parametrize("entry, reason", [
-    (None, "the entry script is not found here, and v1 set the environment variables 'batch_data', 'inferences' "
-           "for it, which a parallel task cannot set"),
-    ('import os\nDATA = os.environ["batch_data"]\n' + ENTRY_SCRIPT,
-     "the entry script (or a module it imports) may read its environment, where v1 set 'batch_data', 'inferences', "
-     "which a parallel task cannot set"),
-    ("import paths\n" + ENTRY_SCRIPT, "the entry script (or a module it imports) may read its environment"),
+@pytest.mark.parametrize("entry, module", [
+    ('import os\nDATA = os.environ["batch_data"]\n' + ENTRY_SCRIPT, ""),
+    ("import paths\n" + ENTRY_SCRIPT, 'import os\nOUT = os.getenv("inferences")\n'),
 ])
-def test_an_entry_script_that_may_read_v1s_variables_keeps_the_step(tmp_path: Path, entry: str | None,
-                                                                     reason: str) -> None:
+def test_an_entry_script_that_reads_v1s_variables_keeps_the_step(tmp_path: Path, entry: str, module: str) -> None:
     """Review 87: v1 set a variable per named input and output, and a parallel task has no
-    command to export them in; an entry script that may read them keeps the step v1."""
+    command to export them in; an entry script (or a module it imports) that reads one keeps
+    the step v1."""
     script = project(tmp_path, HEADER + NAMED_STEP + PIPELINE)
-    (tmp_path / "src" / "paths.py").write_text("import subprocess\n")
+    (tmp_path / "src" / "batch_score.py").write_text(entry)
+    (tmp_path / "src" / "paths.py").write_text(module)
+    report = fix(script)
+    read = "'batch_data'" if not module else "'inferences'"
+    assert (f"step `parallelrun_step`: the entry script (or a module it imports) reads {read} from the environment, "
+            "where v1 set it, and a parallel task cannot set it") in report, report
+    assert "ParallelRunStep(" in script.read_text()
+
+
+@pytest.mark.parametrize("entry", [None, "import platform\nprint(platform.system())  # the execution environment\n"
+                                         + ENTRY_SCRIPT])
+def test_an_entry_script_seen_to_read_none_of_them_gets_the_todo(tmp_path: Path, entry: str | None) -> None:
+    """Not found, or reading none by name (review 87: words such as "environment" or "system" are
+    no reason to keep it), the step migrates with one TODO naming the variables v1 set."""
+    script = project(tmp_path, HEADER + NAMED_STEP + PIPELINE)
     if entry is not None:
         (tmp_path / "src" / "batch_score.py").write_text(entry)
     report = fix(script)
-    assert f"step `parallelrun_step`: {reason}" in report, report
-    assert "ParallelRunStep(" in script.read_text()
+    assert "AML052 fixed" in report, report
+    todo = ("# TODO(azureml-v2): AML052 v1 also set the environment variables 'batch_data', 'inferences' for "
+            "batch_score.py, which a parallel task does not: check it reads none of them")
+    assert script.read_text().count(todo) == 1, script.read_text()
+    before = script.read_bytes()
+    fix(script)
+    assert script.read_bytes() == before
 
 
 def test_a_config_without_source_directory_is_left_with_the_reason(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ from .data_refs import Refused, Taken
 INPUT = symbol("azure.ai.ml", "Input")
 _SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # names bash keeps for itself (read-only, or with a meaning an assignment changes): set with env
-_BASH_OWN = frozenset(("UID", "EUID", "PPID", "SHELLOPTS", "BASHOPTS", "GROUPS", "FUNCNAME", "LINENO", "RANDOM",
+_BASH_OWN = frozenset(("_", "UID", "EUID", "PPID", "SHELLOPTS", "BASHOPTS", "GROUPS", "FUNCNAME", "LINENO", "RANDOM",
                        "SRANDOM", "SECONDS", "EPOCHSECONDS", "EPOCHREALTIME", "HISTCMD", "OPTIND", "OPTARG", "REPLY",
                        "DIRSTACK", "PIPESTATUS"))
 
@@ -316,7 +316,7 @@ _RUNTIME_VARIABLES = frozenset((
     "LANGUAGE", "TMPDIR", "TMP", "TEMP", "RANK", "LOCAL_RANK", "NODE_RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT",
     "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"))
 _RUNTIME_PREFIXES = ("LD_", "PYTHON", "AZUREML_", "AZ_", "MLFLOW_", "CONDA", "LC_", "OMP_", "MKL_", "CUDA", "NCCL_",
-                     "OMPI_", "PMI_", "SSL_", "REQUESTS_")
+                     "OMPI_", "PMI_", "SSL_", "REQUESTS_", "GLIBC_", "MALLOC_")
 
 
 def _export_one(line: CommandLine, key: str, placeholder: str) -> None:
@@ -437,11 +437,10 @@ def script_and_modules(ctx: FixContext, folder: str | None, script: str) -> scri
     if location is None:
         return None
     base = Path(location).parent / (folder or ".").replace("\\", "/")
-    find = script_environment.read_beside(base)
-    text = find(script.replace("\\", "/"))
-    if text is None and notebooks.is_notebook(location):
-        text = notebooks.written_script(Path(location), folder, script)
-        find = _written_or_beside(ctx, Path(location), folder, True)
+    text = notebooks.written_script(Path(location), folder, script) if notebooks.is_notebook(location) else None
+    find = _written_or_beside(ctx, Path(location), folder, True) if text is not None else \
+        script_environment.read_beside(base)  # (what the notebook writes replaces the file when it runs)
+    text = text if text is not None else find(script.replace("\\", "/"))
     if text is None:
         return None
     return script_environment.script_reads(text, posixpath.dirname(script.replace("\\", "/")), find)

@@ -21,7 +21,7 @@ from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, p
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Refused
 from ..engine.names import Binding, Instance
-from . import commandline, data_inputs, data_outputs, script_environment
+from . import commandline, data_inputs, data_outputs
 from ._common import absorbed_bindings
 from ._job_logging import environment_has_mlflow, environment_todo, script_logs
 from ._todo import PREFIX
@@ -224,7 +224,7 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
         raise ValueError("the ParallelRunConfig has no source_directory=: the folder v1 took the entry script "
                          "from is not written out")
     folder = known_str(ctx, config["source_directory"])
-    _no_variable_read(ctx, folder, entry, [line.v1_names[key] for key in line.named])
+    _variables_unset(ctx, folder, entry, line, todos)
     if script_logs(ctx, folder, entry) and not environment_has_mlflow(config.get("environment"), ctx):
         todos.append(environment_todo("AML052", entry))  # the environment is the user's: it may lack mlflow
     text = ctx.locator.text
@@ -268,20 +268,26 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
     return plan
 
 
-def _no_variable_read(ctx: FixContext, folder: str | None, entry: str, variables: list[str]) -> None:
-    """v1 set an environment variable per named input and output, which a parallel task cannot
-    set: it has no command to export them in (review 87).  The entry script, and the modules of
-    its folder it imports, must not reach the environment at all."""
+def _variables_unset(ctx: FixContext, folder: str | None, entry: str, line: commandline.CommandLine,
+                     todos: list[str]) -> None:
+    """v1 set an environment variable per named input and output (and for a PipelineData, its
+    name), and a parallel task has no command to export them in (review 87).  An entry script,
+    or a module of its folder it imports, that reads one by name keeps the step v1; otherwise
+    the named ones get a TODO, as no reading of a script tells every way it may reach them."""
+    variables = [line.v1_names[key] for key in line.v1_names]
     if not variables:
         return
     reads = commandline.script_and_modules(ctx, folder, entry) if folder is not None else None
-    shown = ", ".join(repr(name) for name in variables)
-    if reads is None:
-        raise ValueError(f"the entry script is not found here, and v1 set the environment variables {shown} for it, "
-                         "which a parallel task cannot set: check it reads none of them, then migrate by hand")
-    if script_environment.may_reach_environment(reads):
-        raise ValueError(f"the entry script (or a module it imports) may read its environment, where v1 set {shown}, "
-                         "which a parallel task cannot set: read the data from the task's arguments first")
+    read = [name for name in variables if reads is not None and reads.reads(name)]
+    if read:
+        raise ValueError(f"the entry script (or a module it imports) reads {', '.join(map(repr, read))} from the "
+                         "environment, where v1 set it, and a parallel task cannot set it: read the data from the "
+                         "task's inputs or arguments first")
+    named = [line.v1_names[key] for key in line.named]
+    if named:
+        todos.append(f"# {PREFIX} AML052 v1 also set the environment variable{'s' if len(named) > 1 else ''} "
+                     f"{', '.join(map(repr, named))} for {entry}, which a parallel task does not: check it reads "
+                     f"{'none of them' if len(named) > 1 else 'it not'}")
 
 
 def plan_parallel_step(call: ast.Call, ctx: FixContext) -> StepPlan:

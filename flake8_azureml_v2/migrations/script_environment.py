@@ -35,18 +35,6 @@ class ScriptReads:
         return ScriptReads(self.texts + tuple(t for t in other.texts if t not in self.texts))
 
 
-# what may reach the environment, read loosely: where nothing can set v1's variables, any of
-# these keeps the job v1 (a parallel task has no command to export them in)
-_MAY_REACH = re.compile(r"\b(?:environ\w*|getenv\w*|expandvars|envvar|input_datasets|subprocess|system|popen|Popen"
-                        r"|exec\w*|spawn\w*|importlib|import_module|__import__|runpy)\b")
-
-
-def may_reach_environment(reads: ScriptReads) -> bool:
-    """The script or a module it imports mentions something that reads the environment or runs
-    code that may; its comments count too (a cheap test that only errs on the safe side)."""
-    return any(_MAY_REACH.search(text) for text in reads.texts)
-
-
 def _parsed(text: str) -> ast.Module | None:
     try:
         return ast.parse(text.lstrip("\ufeff"))
