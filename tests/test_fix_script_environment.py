@@ -14,7 +14,7 @@ import pytest
 
 from flake8_azureml_v2.migrations.script_environment import read_beside, reads_input_datasets, script_reads
 
-from .migrate_helpers import execute, fix, no_v1, project
+from .migrate_helpers import execute, fix, no_v1, project, write_notebook
 
 LAUNCHER = """\
 from azureml.core import Dataset, Environment, Experiment, ScriptRunConfig, Workspace
@@ -182,3 +182,19 @@ def test_a_second_run_changes_nothing(tmp_path: Path) -> None:
     before = launcher.read_bytes()
     fix(launcher)
     assert launcher.read_bytes() == before
+
+
+@pytest.mark.parametrize("target", ["src/loader.py", "$folder/loader.py"])
+def test_a_module_a_notebook_writes_is_read_with_its_script(tmp_path: Path, target: str) -> None:
+    """The script and the module it imports are both %%writefile cells (the module's folder a
+    notebook variable, in the second case)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pytorch-env.yml").write_text("name: env\n")
+    write_notebook(tmp_path / "launch.ipynb", [
+        'folder = "src"',
+        "%%writefile src/train.py\nimport loader\nprint(loader.DATA)\n",
+        f"%%writefile {target}\nfrom azureml.core import Run\nDATA = Run.get_context().input_datasets['images']\n",
+        LAUNCHER.replace('OutputFileDatasetConfig(name="model-dir")', 'OutputFileDatasetConfig(name="model_dir")')])
+    report = fix(tmp_path / "launch.ipynb")
+    assert ("AML002 left: the script imports a module of its folder that reads run.input_datasets, which a v2 job "
+            "does not fill") in report, report

@@ -470,14 +470,13 @@ def _written_or_beside(ctx: FixContext, notebook: Path, folder: str | None,
         except OSError:
             ctx.cache["notebook_bytes"] = b""
     raw = ctx.cache["notebook_bytes"]
+    expanded = re.search(rb"writefile[^\n\\]*[${]", raw) is not None  # a %%writefile target with a variable
 
     def find(relative: str) -> str | None:
         key = f"written_script:{folder}:{relative}"
-        if relative.isascii() and posixpath.basename(relative).encode() not in raw:  # (no cell names it)
-            ctx.cache[key] = None
-        if key not in ctx.cache:
-            ctx.cache[key] = notebooks.written_script(notebook, folder, relative)
-        written = ctx.cache[key]
+        if key not in ctx.cache and (expanded or posixpath.basename(relative).encode("utf-8") in raw):
+            ctx.cache[key] = notebooks.written_script(notebook, folder, relative)  # (else no cell names it)
+        written = ctx.cache.get(key)
         return written if written is not None or not folder_known else beside(relative)
     return find
 

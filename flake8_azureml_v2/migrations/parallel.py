@@ -274,7 +274,7 @@ def _variables_unset(ctx: FixContext, folder: str | None, entry: str, line: comm
     name), and a parallel task has no command to export them in (review 87).  An entry script,
     or a module of its folder it imports, that reads one by name keeps the step v1; otherwise
     the named ones get a TODO, as no reading of a script tells every way it may reach them."""
-    variables = [line.v1_names[key] for key in line.v1_names]
+    variables = list(line.v1_names.values())
     if not variables:
         return
     reads = commandline.script_and_modules(ctx, folder, entry) if folder is not None else None
