@@ -142,6 +142,13 @@ def test_a_module_that_only_names_input_datasets_keeps_nothing_v1(tmp_path: Path
     assert command == EVERY_VARIABLE
 
 
+def test_a_script_that_only_names_input_datasets_in_its_docstring_is_no_reader(tmp_path: Path) -> None:
+    """The script's own check is the modules' one: a docstring is no read (before, the launcher
+    waited for a fix of the script that had nothing to fix)."""
+    command, report = _command(tmp_path, '"""In v1 this read run.input_datasets["images"]."""\nimport sys\n')
+    assert command == EVERY_VARIABLE, report
+
+
 PIPELINE = """\
 from azureml.core import Dataset, Experiment, Workspace
 from azureml.pipeline.core import Pipeline, PipelineData

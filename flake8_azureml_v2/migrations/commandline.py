@@ -379,20 +379,16 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
     location = getattr(ctx.analysis.context, "path", None)
     if location is None:
         return None
-    path = Path(location).parent / (folder or ".").replace("\\", "/") / script.replace("\\", "/")
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace") \
-            if folder_known and path.is_file() and path.stat().st_size < 2_000_000 else None
-    except OSError:
-        text = None
+    beside = script_environment.read_beside(_folder_path(location, folder))
+    path = _folder_path(location, folder) / script.replace("\\", "/")
+    text = beside(script.replace("\\", "/")) if folder_known else None
     if text is not None:
-        _record_reads(ctx, text, script, folder,
-                      script_environment.read_beside(Path(location).parent / (folder or ".")))
-        if _reads_input_datasets(text) and not files.in_this_run(path, _read_codes(text)):
+        _record_reads(ctx, text, script, folder, beside)
+        if script_environment.reads_input_datasets(text) and not files.in_this_run(path, _read_codes(text)):
             raise Refused(f"{script} reads run.input_datasets, which a v2 job does not fill, and this run does not "
                           f"fix it ({_not_fixed(path, text)}): fix the script together with its launcher",
                           RefusalKind.DATA_FLOW)
-        if _reads_input_datasets(text):
+        if script_environment.reads_input_datasets(text):
             other = _another_launcher(ctx, Path(location), path, own_calls=together is None, line=line)
             if other is None and together is not None:
                 other = _with_own_calls(ctx, Path(location), path, line, together)
@@ -408,7 +404,7 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
         text = ctx.cache[key]
         if text is not None:
             _record_reads(ctx, text, script, folder, _written_or_beside(ctx, Path(location), folder, folder_known))
-        if text is not None and _reads_input_datasets(text):
+        if text is not None and script_environment.reads_input_datasets(text):
             # the cell is fixed after the notebook's calls, in this run, and reads what the migrated call
             # exports (injob.input_datasets; _script_follows asks first); another call of it may keep it v1
             if not files.fixes_codes(_read_codes(text)):
@@ -436,14 +432,18 @@ def script_and_modules(ctx: FixContext, folder: str | None, script: str) -> scri
     location = getattr(ctx.analysis.context, "path", None)
     if location is None:
         return None
-    base = Path(location).parent / (folder or ".").replace("\\", "/")
     text = notebooks.written_script(Path(location), folder, script) if notebooks.is_notebook(location) else None
     find = _written_or_beside(ctx, Path(location), folder, True) if text is not None else \
-        script_environment.read_beside(base)  # (what the notebook writes replaces the file when it runs)
+        script_environment.read_beside(_folder_path(location, folder))  # (a written file replaces the one on disk)
     text = text if text is not None else find(script.replace("\\", "/"))
     if text is None:
         return None
     return script_environment.script_reads(text, posixpath.dirname(script.replace("\\", "/")), find)
+
+
+def _folder_path(program: str | os.PathLike[str], folder: str | None) -> Path:
+    """The job's folder on disk: ``folder`` (None: the program's own), from the program's."""
+    return Path(program).parent / (folder or ".").replace("\\", "/")
 
 
 def _record_reads(ctx: FixContext, text: str, script: str, folder: str | None, find: Callable[[str], str | None],
@@ -463,7 +463,7 @@ def _record_reads(ctx: FixContext, text: str, script: str, folder: str | None, f
 def _written_or_beside(ctx: FixContext, notebook: Path, folder: str | None,
                        folder_known: bool) -> Callable[[str], str | None]:
     """A module a notebook's script imports: one the notebook writes, or a file of the folder."""
-    beside = script_environment.read_beside(notebook.parent / (folder or "."))
+    beside = script_environment.read_beside(_folder_path(notebook, folder))
     if "notebook_bytes" not in ctx.cache:
         try:
             ctx.cache["notebook_bytes"] = notebook.read_bytes()
@@ -566,7 +566,7 @@ def _may_run_a_reader(ctx: FixContext, here: Path, script: str) -> str | None:
             text = files.read_as_found(candidate, limit=2_000_000).decode("utf-8", "replace")
         except (OSError, files.TooLarge):
             continue
-        if _reads_input_datasets(text):
+        if script_environment.reads_input_datasets(text):
             return os.path.relpath(candidate, here.parent)
     return None
 
@@ -658,10 +658,6 @@ def _another_launcher(ctx: FixContext, here: Path, script: Path, own_calls: bool
         return launchers.other_launcher(script, settings, here, own_calls, line)
     except (OSError, ValueError):
         return None
-
-
-def _reads_input_datasets(text: str) -> bool:
-    return any("input_datasets" in line.split("#", 1)[0] for line in text.splitlines())
 
 
 def _number(item: ast.expr) -> str | None:

@@ -4,7 +4,7 @@ v1 set a variable named after each named input and output.  A translation export
 those whatever the script reads (review 87: no reading of a script's text tells every way it
 may reach them).  What this module still reads for is the rest: a variable the script reads
 by a literal name that v1 set for data without a name of its own (a ``PipelineData``), and a
-module of the folder that reads ``run.input_datasets``, which a v2 job does not fill.
+script or module that reads ``run.input_datasets``, which a v2 job does not fill.
 """
 
 from __future__ import annotations
