@@ -448,7 +448,16 @@ class ProjectIndex:
 
 
 def _names(path: Path, here: Path, folder: str | None, script: str, root: Path) -> bool:
-    """Does ``script=`` (with ``source_directory=folder``) in a file in ``here`` name ``path``?"""
+    """Does ``script=`` (with ``source_directory=folder``) in a file in ``here`` name ``path``?
+    (Asked once per call and script: every fixer that follows a script asks it again.)"""
+    key = (path, here, folder, script, root)
+    found = _NAMED.get(key)
+    if found is None:
+        found = _NAMED[key] = _naming(path, here, folder, script, root)
+    return found
+
+
+def _naming(path: Path, here: Path, folder: str | None, script: str, root: Path) -> bool:
     script = os.path.normpath(script)
     if folder is not None and folder.startswith(UNKNOWN_FOLDER):
         folder = None  # read as the launcher's own folder, the likeliest
@@ -488,15 +497,20 @@ def _from_any_folder(path: Path, folder: str | None, script: str) -> bool:
     return folder == UNKNOWN_FOLDER and _ends_with(path, list(Path(os.path.normpath(script)).parts))
 
 
-def launch_folders(here: Path, root: Path) -> list[Path]:
+def launch_folders(here: Path, root: Path) -> tuple[Path, ...]:
     """Where a relative ``source_directory`` may start: the launcher's folder, or a folder above
-    it in the project (the one it is run from), up to the project root."""
-    found = [here]
-    for parent in here.parents:
-        if parent != root and root not in parent.parents:
-            break
-        found.append(parent)
-    return found if root in found else [*found, root]
+    it in the project (the one it is run from), up to the project root.  Worked out once per
+    folder: every script a launcher may run asks it again."""
+    key = (here, root)
+    found = _LAUNCH_FOLDERS.get(key)
+    if found is None:
+        above = [here]
+        for parent in here.parents:
+            if parent != root and root not in parent.parents:
+                break
+            above.append(parent)
+        found = _LAUNCH_FOLDERS[key] = tuple(above) if root in above else (*above, root)
+    return found
 
 
 def _checkout_folder_name(folder: str) -> str | None:
@@ -593,3 +607,6 @@ def forget_indexes() -> None:
 
 # Caches of what other files of a project hold that outer layers keep: forgotten with the indexes.
 PROJECT_CACHES: list[dict] = []
+_LAUNCH_FOLDERS: dict[tuple[Path, Path], tuple[Path, ...]] = {}
+_NAMED: dict[tuple[Path, Path, str | None, str, Path], bool] = {}
+PROJECT_CACHES.extend((_LAUNCH_FOLDERS, _NAMED))

@@ -252,20 +252,36 @@ _COPIES = frozenset({"copy", "copy2", "copyfile", "copytree", "copy_tree"})
 
 def _copies(text: str, here: Path, path: Path) -> bool:
     """Does ``text`` (a file in ``here``) copy ``path``, or the folder it is in, with a literal source?"""
-    try:
-        tree = parse(text)
-    except SourceError:
-        return False
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not node.args:
-            continue
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
-        source = node.args[0]
-        if name in _COPIES and isinstance(source, ast.Constant) and isinstance(source.value, str):
-            copied = Path(os.path.normpath(here / source.value))
-            if copied == path or (name in ("copytree", "copy_tree") and copied == path.parent):
-                return True
+    for name, source in _copy_calls(text):
+        copied = Path(os.path.normpath(here / source))
+        if copied == path or (name in ("copytree", "copy_tree") and copied == path.parent):
+            return True
     return False
+
+
+def _copy_calls(text: str) -> tuple[tuple[str, str], ...]:
+    """(function, literal source) of each copying call in ``text``: read once per text, as every
+    script a launcher may run asks of the same launcher."""
+    found = _COPY_CALLS.get(text)
+    if found is None:
+        try:
+            tree = parse(text)
+        except SourceError:
+            tree = None
+        calls = []
+        for node in ast.walk(tree) if tree is not None else ():
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            source = node.args[0]
+            if name in _COPIES and isinstance(source, ast.Constant) and isinstance(source.value, str):
+                calls.append((name, source.value))
+        found = _COPY_CALLS[text] = tuple(calls)
+    return found
+
+
+_COPY_CALLS: dict[str, tuple[tuple[str, str], ...]] = {}
+project.PROJECT_CACHES.append(_COPY_CALLS)
 
 
 # The v1 CLI's ``az ml run submit-script [options] <script>`` in a workflow, pipeline or shell file:
