@@ -229,3 +229,40 @@ def test_models_v2_does_not_have_are_dropped_from_the_blocked_list_and_refused_w
         " allowed_models=['FastLinearRegressor', 'LightGBM'])\nrun = experiment.submit(config)\n"))
     report = fix(script)
     assert "AML051 left: allowed_models= names FastLinearRegressor, which v2's regression cannot train" in report, report
+
+
+def test_an_automl_runs_wait_never_raises_for_a_failed_job_as_v1s_did_not(tmp_path: Path) -> None:
+    """An AutoMLRun's ``wait_for_completion(show_output=False, wait_post_processing=False)`` polls and
+    returns the run's details whatever the outcome (it has no ``raise_on_error``); a plain Run's raises."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        bank = Dataset.get_by_name(ws, name="bank-marketing")
+        config = AutoMLConfig(task="classification", compute_target="cpu-cluster", training_data=bank,
+                              label_column_name="y")
+        run = experiment.submit(config)
+        run.wait_for_completion()
+        run.wait_for_completion(show_output=False, wait_post_processing=True)
+        print("after the waits")
+        """))
+    report = fix(script)
+    migrated = script.read_text()
+    assert "_v1_wait(ml_client, run.name, raise_on_error=False)\n" in migrated, report
+    assert "_v1_wait(ml_client, run.name, raise_on_error=False, post_processing=True)\n" in migrated, report
+    assert no_v1(migrated), migrated
+    ruff_clean(script)
+    records = execute(script, {"AML_JOB_STATUS": "Failed"})  # (execute asserts the program ran to its end)
+    assert [r["operation"] for r in records].count("jobs.get") == 2
+    fix(script)
+    assert script.read_text() == migrated  # a second run changes nothing
+
+
+def test_an_automl_wait_with_raise_on_error_is_left_as_v1_raised_type_error(tmp_path: Path) -> None:
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        bank = Dataset.get_by_name(ws, name="bank-marketing")
+        config = AutoMLConfig(task="classification", compute_target="cpu-cluster", training_data=bank,
+                              label_column_name="y")
+        run = experiment.submit(config)
+        run.wait_for_completion(raise_on_error=False)
+        """))
+    report = fix(script)
+    assert "_v1_wait" not in script.read_text() and "run.wait_for_completion(raise_on_error=False)" in script.read_text()
+    assert "AML001 left" in report, report

@@ -849,6 +849,15 @@ def test_the_upload_helper_takes_the_call_s_layout(tmp_path: Path, call: str, ex
     assert not any(line != line.rstrip() for line in migrated.splitlines())
 
 
+def test_a_note_two_uploads_share_is_said_once(tmp_path: Path) -> None:
+    """Review 88: the datastore's fix said the same thing once per upload call."""
+    program = ("from azureml.core import Workspace\nws = Workspace.from_config()\nstore = ws.get_default_datastore()\n"
+               'store.upload(src_dir="a", target_path="ta")\nstore.upload(src_dir="b", target_path="tb")\n')
+    report = fix(project(tmp_path, program))
+    note = "upload() is done with azure-storage-blob, as v1 did (blob datastores only)"
+    assert f"AML028 fixed: datastore handle -> ml_client.datastores ({note})\n" in report, report
+
+
 NOTEBOOK_LAUNCHER = [
     "from azureml.core import Dataset, Environment, Experiment, ScriptRunConfig, Workspace\n"
     "ws = Workspace.from_config()",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .migrate_helpers import execute, fix, mlflow_store, no_v1, project, ruff_clean, submitted
+from .migrate_helpers import execute, fix, mlflow_store, no_v1, project, ruff_clean, submitted, write_notebook
 
 SEED = {"metrics": {"loss": [0.5, 0.3, 0.2], "auc": [0.9]},
         "artifacts": {"outputs/model.pkl": "weights", "outputs/sub/notes.txt": "notes"}, "children": 2}
@@ -25,8 +25,22 @@ config = ScriptRunConfig(source_directory="./src", script="train.py", compute_ta
 """
 
 
+# The job's script: it logs what the programs read back (a run looked up by id is read only where
+# a script near the program is seen to log what is read).
+TRAIN = """\
+from azureml.core import Run
+
+run = Run.get_context()
+for loss in (0.5, 0.3, 0.2):
+    run.log("loss", loss)
+run.log("auc", 0.9)
+run.log("mse", 0.1)
+"""
+
+
 def _migrate(tmp_path: Path, body: str, seed: dict | None = None, **env: str) -> tuple[str, list[dict], dict]:
     script = project(tmp_path, HEADER + body)
+    (tmp_path / "src" / "train.py").write_text(TRAIN)
     report = fix(script)
     text = script.read_text()
     assert no_v1(text), report
@@ -672,6 +686,7 @@ def test_metrics_read_inside_a_catch_all_try_stay_v1(tmp_path: Path, handler: st
     everything, a machine without it would take the handler's path (promote the new model) and
     say nothing, so the reads stay v1, with the reason."""
     script = project(tmp_path, EVALUATE.format(handler=handler))
+    (tmp_path / "src" / "train.py").write_text(TRAIN)
     before = script.read_text()
     report = fix(script)
     assert script.read_text() == before, report
@@ -683,8 +698,80 @@ def test_metrics_read_inside_a_catch_all_try_stay_v1(tmp_path: Path, handler: st
 def test_metrics_read_under_a_handler_of_named_errors_still_move(tmp_path: Path) -> None:
     """A handler that names the errors it expects lets a missing plugin's error through: the read moves."""
     script = project(tmp_path, EVALUATE.format(handler="except KeyError:"))
+    (tmp_path / "src" / "train.py").write_text(TRAIN)
+    report, text = _fixed_twice(script)
+    assert '_v1_get_metrics(ml_client, new_run.name).get("mse")' in text, report
+
+
+def _fixed_twice(script: Path) -> tuple[str, str]:
+    """The first fix's report and text; a second run changes nothing."""
     report = fix(script)
     text = script.read_text()
-    assert '_v1_get_metrics(ml_client, new_run.name).get("mse")' in text, report
     fix(script)
     assert script.read_text() == text
+    return report, text
+
+
+LOOKED_UP_READ = """\
+from azureml.core import Experiment, Run, Workspace
+
+ws = Workspace.from_config()
+{logs}run = Run.get(ws, "{run_id}")
+metrics = run.get_metrics()
+print(metrics["total_tokens"], metrics["model_name"])
+"""
+
+
+@pytest.mark.parametrize(("logs", "run_id", "reason"), [
+    # the run of a registered component: nothing of this project logs to it (review 88,
+    # qa_data_generation.ipynb: the model's name, a string, was read back)
+    ("", "qa-step-run", "it reads 'model_name', which nothing near this program logs, so what the run holds "
+                        "under it is not known; MLflow's metrics hold floats only"),
+    # this program's own interactive run, which logs a string
+    ('logging = Experiment(ws, "e").start_logging()\nlogging.log("total_tokens", 12)\n'
+     'logging.log("model_name", "gpt-35-turbo")\nlogging.complete()\n', "{logging.id}",
+     "it reads 'model_name', which job.py logs as a string (its line 6); MLflow's metrics hold floats only"),
+])
+def test_a_run_looked_up_by_id_is_read_back_only_where_what_it_logged_is_known(
+        tmp_path: Path, logs: str, run_id: str, reason: str) -> None:
+    """MLflow's metrics hold floats only: a looked-up run's metrics move to MLflow only where a script
+    near the program is seen to log what is read, and logs no string or table under it."""
+    source = LOOKED_UP_READ.format(logs=logs, run_id=run_id).replace('"{logging.id}"', "logging.id")
+    report, text = _fixed_twice(project(tmp_path, source))
+    assert source[source.index("run = Run.get"):] in text, report  # the lookup and its reader stay v1
+    assert f"`run` is also used at line {source.count(chr(10)) - 1} (`run.get_metrics()`), which this fix cannot " \
+           f"translate ({reason})" in report, report
+
+
+def test_a_run_looked_up_by_id_whose_reads_a_script_near_it_logs_moves(tmp_path: Path) -> None:
+    script = project(tmp_path, LOOKED_UP_READ.format(logs="", run_id="train-run").replace(
+        ', metrics["model_name"]', ', metrics["loss"]').replace("total_tokens", "auc"))
+    (tmp_path / "src" / "train.py").write_text(TRAIN)
+    report, text = _fixed_twice(script)
+    assert "metrics = _v1_get_metrics(ml_client, run.name)\n" in text, report
+
+
+def test_a_new_import_from_a_package_the_notebook_installs_goes_beside_its_own_import(tmp_path: Path) -> None:
+    """The notebook installs MLflow in cell 3 and imports it in cell 4 (review 88: mslearn's
+    01-Getting_Started): the helper's ``from mlflow.tracking import MlflowClient`` goes beside that
+    import, not into cell 1, where MLflow may not be installed yet."""
+    project(tmp_path, "")
+    (tmp_path / "src" / "train.py").write_text(TRAIN)
+    sources = [
+        "import azureml.core\nfrom azureml.core import Experiment, ScriptRunConfig, Workspace\nws = Workspace.from_config()\n",
+        "print(ws.name)\n",
+        "!pip install --upgrade mlflow azureml-mlflow\n",
+        "import mlflow\nprint(mlflow.__version__)\n",
+        "config = ScriptRunConfig(source_directory='src', script='train.py', compute_target='cpu-cluster')\n"
+        "run = Experiment(workspace=ws, name='exp').submit(config=config)\nrun.wait_for_completion(show_output=True)\n",
+        "metrics = run.get_metrics()\nprint(metrics['auc'])\n",
+    ]
+    notebook = write_notebook(tmp_path / "start.ipynb", sources)
+    report = fix(notebook)
+    cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
+    assert "mlflow" not in cells[0] and "_v1_get_metrics(" in cells[5], (cells, report)
+    assert cells[2] == sources[2]
+    assert cells[3].startswith("import mlflow\nfrom mlflow.tracking import MlflowClient\n"), cells
+    text = notebook.read_text()
+    fix(notebook)
+    assert notebook.read_text() == text

@@ -412,18 +412,49 @@ VERSION_COPIES = (
     "    pass\n"
     "copy = azureml.core.VERSION\n"
     "again = copy\n"
-    "print(pin.split('==')[0], last, again == pin.split('==')[1], MLClient.__name__)\n"
+    "print(pin, last, again, MLClient.__name__)\n"
 )
 
 
 def test_a_variable_assigned_the_version_is_read_as_it_is_then(tmp_path: Path) -> None:
     """Only the assignments change: the reads see what each variable holds when they run."""
+    from importlib.metadata import version
+
     root = _project(tmp_path, VERSION_COPIES)
-    assert _runs(root) == "azureml-core b True MLClient\n"
+    assert _runs(root) == "azureml-core==1.60.0 b 1.60.0 MLClient\n"
     result = _fix(root, "--unsafe-fixes")
     after = (root / "job.py").read_text()
     assert after.count('version("azure-ai-ml")') == 3, after
-    assert "job.py:12:33: AML081 fixed: rewritten with the AML081 fix on line 10" in result.stdout, result.stdout
+    assert "job.py:12:18: AML081 fixed: rewritten with the AML081 fix on line 10" in result.stdout, result.stdout
     assert "AML081 left" not in result.stdout
-    assert _runs(root) == "azureml-core b True MLClient\n"
+    v2 = version("azure-ai-ml")
+    assert _runs(root) == f"azureml-core=={v2} b {v2} MLClient\n"
     assert _fix(root, "--unsafe-fixes").returncode == 0 and (root / "job.py").read_text() == after
+
+
+@pytest.mark.parametrize(("use", "shown"), [
+    ('assert (\n    azureml.core.VERSION >= "1.35"\n), "upgrade the SDK"\n', 'azureml.core.VERSION >= "1.35"'),
+    ("major = azureml.core.VERSION[:4]\n", "azureml.core.VERSION[:4]"),
+    ("pin = azureml.core.VERSION\nif pin.startswith('1.'):\n    print('one')\n", "pin.startswith('1.')"),
+    ("def sdk():\n    return azureml.core.VERSION\nprint(sdk())\n", "return azureml.core.VERSION"),
+    ("ok = Version(azureml.core.VERSION)\n", "Version(azureml.core.VERSION)"),
+])
+def test_the_version_used_for_more_than_showing_it_stays_v1(tmp_path: Path, use: str, shown: str) -> None:
+    """azure-ai-ml's version numbers are not azureml-core's: a check of the version (review 88: four AutoML
+    notebooks asserted ``VERSION >= "1.35"``, which failed for azure-ai-ml 1.10 to 1.34) is left as it is,
+    while the printed one beside it is migrated."""
+    source = ("from azure.ai.ml import MLClient\nimport azureml.core\nVersion = str\n\n"
+              "print('SDK', azureml.core.VERSION, MLClient.__name__)\n" + use)
+    root = _project(tmp_path, source)
+    before = _runs(root)
+    result = _fix(root, "--unsafe-fixes")
+    after = (root / "job.py").read_text()
+    assert after.count('version("azure-ai-ml")') == 1, after  # the print
+    assert after.endswith(use), after
+    assert "uses the version for more than showing it, and azure-ai-ml's version numbers are not " \
+           "azureml-core's: migrate that use by hand" in result.stdout, result.stdout
+    assert f"(`{shown}`)" in result.stdout, result.stdout
+    from importlib.metadata import version
+
+    assert _runs(root).replace(version("azure-ai-ml"), "1.60.0") == before
+    assert _fix(root, "--unsafe-fixes").returncode == 1 and (root / "job.py").read_text() == after

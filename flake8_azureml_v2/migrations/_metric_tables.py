@@ -39,12 +39,35 @@ _DEPLOYMENTS = ("azureml.core.model.", "azureml.core.image.")
 def non_float_read(call: ast.Call, ctx: FixContext) -> str | None:
     """Why ``call`` (a ``get_metrics()``) would not give its reader what v1 gave, as far as this
     program's job scripts show, or None: they log floats only, or every read of the result is a
-    literal key none of them logs anything else under."""
-    lines = _launching_lines(call, ctx)
-    logged = _non_floats(ctx, lines)
+    literal key none of them logs anything else under.  A run looked up by id may be any run near
+    this program (this program's own interactive ones too); one that nothing near it logs to was
+    logged elsewhere, with values of kinds not known here."""
     keys = _literal_keys(call, ctx)
-    if _looked_up(call, ctx):  # a run looked up by id: any script near this program may be its
-        logged = {**_logged_in_project(ctx, keys), **logged}
+    if not _looked_up(call, ctx):
+        return _non_float_reason(_non_floats(ctx, _launching_lines(call, ctx)), keys)
+    logged = {**_logged_in_project(ctx, keys), **_non_floats(ctx, _launching_lines(call, ctx))}
+    return _non_float_reason(logged, keys) or _logged_elsewhere(ctx, keys)
+
+
+def _logged_elsewhere(ctx: FixContext, keys: set[str] | None) -> str | None:
+    """Why a run looked up by id may hold values MLflow's metrics do not, when no file near this
+    program logs what is read of it (a run of a registered component, of another repository), or None."""
+    names, computed = _names_logged_near(ctx)
+    if computed:
+        return None  # (a name known only at run time may be any key read)
+    if keys is None:
+        return None if names else (f"the run is looked up by id and nothing near this program logs to a run, so what "
+                                   f"its metrics hold is not known{_FLOATS_ONLY}")
+    unseen = sorted(keys - names)
+    if not unseen:
+        return None
+    return (f"it reads {unseen[0]!r}, which nothing near this program logs, so what the run holds under it is "
+            f"not known{_FLOATS_ONLY}")
+
+
+def _non_float_reason(logged: dict[str | None, _Logged], keys: set[str] | None) -> str | None:
+    """Why a reader of ``keys`` (None: of any key) would miss what v1 gave it, given what the scripts
+    that may have logged the run log as ``logged``, or None."""
     if not logged:
         return None
     if _UNREAD in logged:
@@ -333,8 +356,67 @@ def _non_floats(ctx: FixContext, lines: frozenset[int]) -> dict[str | None, _Log
     return ctx.cache[key]  # type: ignore[return-value]
 
 
+def _names_logged_near(ctx: FixContext) -> tuple[frozenset[str], bool]:
+    """The names the files near this program (itself included) log under, and whether any logs under
+    a name known only at run time, once a pass."""
+    location = getattr(ctx.analysis.context, "path", None)
+    settings = getattr(ctx.analysis.context, "settings", None)
+    if location is None or settings is None or not getattr(settings, "project_index", False):
+        return frozenset(), True  # (nothing near it can be read: any name may be logged)
+    if "names_logged_near" not in ctx.cache:
+        here = Path(location)
+        names: set[str] = set()
+        computed = False
+        for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), b".log"):
+            for text in project.program_texts(candidate, data) if project.same_branch(here, candidate) else ():
+                spelt, unknown = _log_names(text)
+                names |= spelt
+                computed = computed or unknown
+        ctx.cache["names_logged_near"] = (frozenset(names), computed)
+    return ctx.cache["names_logged_near"]  # type: ignore[return-value]
+
+
+# What a run's metrics are logged with: v1's run methods, and MLflow's (a v2 job's script).
+_LOGGING = frozenset({"log", "log_list", "log_row", "log_table", "log_image", "log_metric", *EVALUATION_METHODS})
+
+
+def _log_names(text: str) -> tuple[frozenset[str], bool]:
+    """The literal names ``text`` logs metrics under, and whether it logs under others too (worked out
+    once per text)."""
+    return _LOG_NAMES.get(text, lambda: _log_names_in(text))
+
+
+def _log_names_in(text: str) -> tuple[frozenset[str], bool]:
+    tree = tree_if_mentioned(text, ".log")
+    if tree is None:
+        return frozenset(), ".log" in text  # (a text that does not parse may log anything)
+    names: set[str] = set()
+    computed = False
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr == "log_metrics":  # (a dict of them)
+            given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "metrics"), None)
+            literal = isinstance(given, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str)
+                                                          for k in given.keys)
+            if literal:
+                names.update(k.value for k in given.keys)  # type: ignore[union-attr]
+            computed = computed or not literal
+        elif node.func.attr in _LOGGING:
+            name = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg in ("name", "key")), None)
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                names.add(name.value)
+            elif name is not None:
+                computed = True
+    return frozenset(names), computed
+
+
+_LOG_NAMES: ByContent[tuple[frozenset[str], bool]] = ByContent(256)
+
+
 def _logged_in_project(ctx: FixContext, keys: set[str] | None) -> dict[str | None, _Logged]:
-    """Where a file near this program (see :func:`.engine.project.same_branch`) logs something
+    """Where a file near this program (see :func:`.engine.project.same_branch`; this program's own file
+    too, whose interactive runs it may look up) logs something
     MLflow's metrics do not hold, for a run this program looks up by id (audit 58w: a notebook read
     a string a script of its project logged with ``log_list``, and the migrated read failed with
     KeyError): under one of ``keys``, under a name not known here (an f-string), or under names
@@ -349,8 +431,8 @@ def _logged_in_project(ctx: FixContext, keys: set[str] | None) -> dict[str | Non
         found: dict[str | None, _Logged] = {}
         here = Path(location)
         for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), b".log"):
-            near = project.same_branch(here, candidate)  # (as the script side asks)
-            for text in project.program_texts(candidate, data) if candidate != here and near else ():
+            near = project.same_branch(here, candidate)  # (as the script side asks; this program's own runs too)
+            for text in project.program_texts(candidate, data) if near else ():
                 for name, (kind, line) in _all_logged(text).items():
                     if keys is None or name in keys or name in (_UNKNOWN, _ANY_NAME):
                         _note_logged(found, name, _Logged(candidate.name, kind, line, text))

@@ -81,6 +81,17 @@ def _submits_pipeline(call: ast.Call, ctx: FixContext) -> bool:
     return not isinstance(bound, str) and _is_pipeline(bound.values.get("config"), ctx)
 
 
+def _submits_automl(call: ast.Call, ctx: FixContext) -> bool:
+    """Does the submit start an AutoML run (an AutoMLRun in v1, with its own wait)?"""
+    bound = bind_arguments(call, ["config", "tags"])
+    config = None if isinstance(bound, str) else bound.values.get("config")
+    return isinstance(config, ast.Name) and any(_holds(ctx, config, kind) for kind in AUTOML_RUNS)
+
+
+# The configurations whose v1 submit returns an AutoMLRun.
+AUTOML_RUNS = ("azureml.train.automl.AutoMLConfig", "azureml.train.automl.AutoMLImageConfig")
+
+
 def _specialised(call: ast.Call, values: dict[str, ast.expr], unit: Rewrite, ctx: FixContext) -> bool:
     """HyperDriveConfig, AutoMLConfig and estimators: their rules build the v2 job (job_kinds)."""
     return job_kinds.submit(call, values, unit, ctx)
@@ -171,7 +182,8 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         run = ctx.assigned_binding(call)
         if run is not None:
             unit.binding = run
-            translate_run_uses(run, client, unit, ctx, workspace, call, extra, pipeline=_submits_pipeline(call, ctx))
+            translate_run_uses(run, client, unit, ctx, workspace, call, extra, pipeline=_submits_pipeline(call, ctx),
+                               automl=_submits_automl(call, ctx))
         elif not isinstance(ctx.parent(call), ast.Expr):
             unit.refuse("the submitted run is used as a value this fix cannot follow")
         container = sg_call.field("arguments")

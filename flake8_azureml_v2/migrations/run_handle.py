@@ -263,6 +263,30 @@ PIPELINE_RUN_METHODS: tuple[MethodSpec, ...] = (
     *_wait_specs(_PIPELINE_WAIT_SIGNATURE, _pipeline_streams, _pipeline_polls, lambda values: True),
     *(spec for spec in RUN_METHODS if spec.method != "wait_for_completion"),
 )
+# An AutoMLRun waits with its own signature, ``wait_for_completion(show_output=False,
+# wait_post_processing=False)``, and never raises for a failed run: it returns the details.
+_AUTOML_WAIT_SIGNATURE = ("show_output", "wait_post_processing")
+
+
+def _automl_streams(values: dict[str, ast.expr]) -> bool:
+    return set(values) <= set(_AUTOML_WAIT_SIGNATURE) and _streams(values)  # (v1 raised TypeError for others)
+
+
+def _automl_polls(values: dict[str, ast.expr]) -> bool:
+    return set(values) <= set(_AUTOML_WAIT_SIGNATURE) and not _streams(values) and _literal(
+        values, "show_output", True, False) and _literal(values, "wait_post_processing", True, False)
+
+
+AUTOML_RUN_METHODS: tuple[MethodSpec, ...] = (
+    MethodSpec("wait_for_completion", _AUTOML_WAIT_SIGNATURE, template="{client}.jobs.stream({run_id})",
+               finding="AML041", statement_only=True, accepts=_automl_streams),
+    *(MethodSpec("wait_for_completion", _AUTOML_WAIT_SIGNATURE,
+                 template="_v1_wait({client}, {run_id}, raise_on_error=False" + waiting + ")",
+                 finding="AML041", statement_only=True, helpers={"_v1_wait": _WAIT},
+                 accepts=lambda v, waiting=waiting: _automl_polls(v) and _waits_for_post_processing(v) == bool(waiting))
+      for waiting in ("", ", post_processing=True")),
+    *(spec for spec in RUN_METHODS if spec.method != "wait_for_completion"),
+)
 # Methods whose v2 form needs the workspace's client where the run is used.
 NEEDS_CLIENT = {spec.method for spec in RUN_METHODS if "{client}" in spec.template} | {
     "get_details", "register_model"}
@@ -318,6 +342,7 @@ class RunNames:
     client: str  # the workspace's MLClient
     run_id: str  # the job name as an expression
     pipeline: bool = False  # the run of a submitted pipeline (a PipelineRun in v1)
+    automl: bool = False  # the run of a submitted AutoML configuration (an AutoMLRun in v1)
 
 
 def translate_use(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext, job: bool = True,
@@ -327,7 +352,8 @@ def translate_use(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext
     which has no studio link.  ``submitted=False``: an interactive MLflow run (``start_logging``),
     which is no job, so nothing asks ``ml_client.jobs`` about it."""
     values = {"client": names.client, "run_id": names.run_id}
-    specs = [s for s in (PIPELINE_RUN_METHODS if names.pipeline else RUN_METHODS) if (job or "{receiver}" not in s.template)
+    methods = PIPELINE_RUN_METHODS if names.pipeline else AUTOML_RUN_METHODS if names.automl else RUN_METHODS
+    specs = [s for s in methods if (job or "{receiver}" not in s.template)
              and (submitted or (".jobs." not in s.template and "_v1_wait" not in s.helpers))]
     if any(apply_method_spec(spec, use, unit, ctx, values) for spec in specs):
         if any(name in unit.helpers for name in _TRACKED):

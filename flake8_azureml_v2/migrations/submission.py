@@ -81,9 +81,10 @@ def tags_at_submit(call: ast.Call, submit: ast.Call, ctx: FixContext) -> bool:
 
 
 def translate_run_uses(run: Binding, client: str, unit: Rewrite, ctx: FixContext, workspace: Binding,
-                       submit: ast.Call, extra: list[str] | None, pipeline: bool = False) -> None:
+                       submit: ast.Call, extra: list[str] | None, pipeline: bool = False, automl: bool = False) -> None:
     """Translate what v2 can express on the returned job (``pipeline``: of a submitted pipeline,
-    whose v1 run waited with other defaults); the rest blocks the fix."""
+    whose v1 run waited with other defaults; ``automl``: of an AutoML configuration, whose v1 run
+    never raised for a failure); the rest blocks the fix."""
     for use in run.uses:
         parent = ctx.parent(use)
         outer = ctx.parent(parent) if parent is not None else None
@@ -97,7 +98,7 @@ def translate_run_uses(run: Binding, client: str, unit: Rewrite, ctx: FixContext
             continue
         if isinstance(parent, ast.Attribute) and parent.attr in NEEDS_CLIENT and not ctx.holds_at(outer or use, workspace):
             continue
-        if translate_use(use, RunNames(client, f"{use.id}.name", pipeline), unit, ctx):
+        if translate_use(use, RunNames(client, f"{use.id}.name", pipeline, automl), unit, ctx):
             continue
         if isinstance(parent, ast.Expr) or (
             isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "print"

@@ -617,7 +617,7 @@ def _fixed_records(applied: list[Rewrite], plan: planner.Plan, ctx: FixContext,
         todos = tuple(written(todo) for todo in (*rewrite.todos, *_helper_todos(rewrite)))
         # each record under the code the check reports there (a claim may name a sibling code)
         main_codes = _claimed_codes(ctx, main, rewrite.code)
-        records.append(_fixed(main_codes[0], main, description, ctx, tuple(rewrite.notes), todos))
+        records.append(_fixed(main_codes[0], main, description, ctx, tuple(dict.fromkeys(rewrite.notes)), todos))
         done = {(code, id(main)) for code in main_codes}
         companion = f"rewritten with the {main_codes[0]} fix on {line_ref(main.lineno)}"  # type: ignore[attr-defined]
         records += [_fixed(code, main, companion, ctx) for code in main_codes[1:]]

@@ -327,28 +327,74 @@ def plan(
 
     chosen_names: set[str] = set()
     additions: dict[tuple[str, str], str] = {}  # (module, name) -> local name to import it as
+    first_uses: dict[tuple[str, str], int | None] = {}
     for stand_in, wanted in sorted(stand_ins.items(), key=lambda item: item[1]):
         at = staged.text.find(stand_in)
         local = reusable((wanted.module, wanted.name), at if at >= 0 else None)
         if local is None:
             local = _free_name(wanted.wanted, taken, chosen_names, stand_ins)
             additions[(wanted.module, wanted.name)] = local
+            first_uses[(wanted.module, wanted.name)] = at if at >= 0 else None
         chosen_names.add(local)
         result.chosen[stand_in] = local
     for module, name in sorted(literal):
         local = name or module.split(".")[0]
-        if reusable((module, name), _first_use(staged.text, written, local)) is not None:
+        first_use = _first_use(staged.text, written, local)
+        if reusable((module, name), first_use) is not None:
             continue
         holders = [n for n in taken.get(local, []) if not _imports_exactly(n, module, name)]
         if holders:
             line = getattr(holders[0], "lineno", None)
             raise ImportClash(f"`{local}` is already bound" + (f" at {line_ref(line)}" if line else ""))
         additions[(module, name)] = local
-    result.edits.extend(_additions(tree, locator, additions, result.edits, is_target))
-    if additions:
-        uses = _uses(staged.text, written, result.chosen, additions)
-        result.edits.extend(_repeated(tree, locator, additions, doomed_by_statement, result.edits, uses, is_target))
+        first_uses[(module, name)] = first_use
+    top = _insertion_point(tree, locator, is_target)
+    beside = _beside_their_package(tree, locator, additions, first_uses, top, leaving)
+    at_top = {key: local for key, local in additions.items() if key not in beside}
+    result.edits.extend(_additions(tree, locator, at_top, result.edits, is_target))
+    for at, wanted in _grouped(beside, additions).items():
+        result.edits.append(Edit(at, at, _import_lines(wanted, locator.newline)))
+    if at_top:
+        uses = _uses(staged.text, written, result.chosen, at_top)
+        result.edits.extend(_repeated(tree, locator, at_top, doomed_by_statement, result.edits, uses, is_target))
     return result
+
+
+def _beside_their_package(tree: ast.Module, locator: Locator, additions: dict[tuple[str, str], str],
+                          first_uses: dict[tuple[str, str], int | None], top: int, leaving: set[int]) -> dict[tuple[str, str], int]:
+    """Where each new import of a package the module already imports further down goes instead of
+    the top: right after the first module-level import of that package, when that runs before the new
+    code first needs it.  The package may not be importable until there (a notebook that installs
+    it in an earlier cell: review 88, ``from mlflow.tracking import ...`` above ``!pip install mlflow``)."""
+    anchors: dict[str, ast.stmt] = {}
+    for statement in tree.body:
+        if id(statement) in leaving:
+            continue
+        if isinstance(statement, ast.Import):
+            packages = [alias.name.split(".")[0] for alias in statement.names]
+        elif isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
+            packages = [statement.module.split(".")[0]]
+        else:
+            continue
+        for package in packages:
+            anchors.setdefault(package, statement)
+    found: dict[tuple[str, str], int] = {}
+    for key in additions:
+        anchor = anchors.get(key[0].split(".")[0])
+        use = first_uses.get(key)
+        if anchor is None or use is None:
+            continue
+        after = locator.line_end(locator.end(anchor))
+        if top < after <= use:
+            found[key] = after
+    return found
+
+
+def _grouped(places: dict[tuple[str, str], int], additions: dict[tuple[str, str], str]) -> dict[int, dict[tuple[str, str], str]]:
+    grouped: dict[int, dict[tuple[str, str], str]] = {}
+    for key, at in places.items():
+        grouped.setdefault(at, {})[key] = additions[key]
+    return grouped
 
 
 def _uses(text: str, written: Sequence[tuple[int, int]], chosen: dict[str, str],
