@@ -241,16 +241,19 @@ def test_an_automl_runs_wait_never_raises_for_a_failed_job_as_v1s_did_not(tmp_pa
         run = experiment.submit(config)
         run.wait_for_completion()
         run.wait_for_completion(show_output=False, wait_post_processing=True)
+        run.wait_for_completion(show_output=True)
         print("after the waits")
         """))
     report = fix(script)
     migrated = script.read_text()
     assert "_v1_wait(ml_client, run.name, raise_on_error=False)\n" in migrated, report
     assert "_v1_wait(ml_client, run.name, raise_on_error=False, post_processing=True)\n" in migrated, report
+    assert "_v1_show_automl_run(ml_client, run.name)\n" in migrated, report  # (jobs.stream raises for a failure)
     assert no_v1(migrated), migrated
     ruff_clean(script)
     records = execute(script, {"AML_JOB_STATUS": "Failed"})  # (execute asserts the program ran to its end)
     assert [r["operation"] for r in records].count("jobs.get") == 2
+    assert [r["operation"] for r in records][-1] == "jobs.stream"
     fix(script)
     assert script.read_text() == migrated  # a second run changes nothing
 
@@ -266,3 +269,23 @@ def test_an_automl_wait_with_raise_on_error_is_left_as_v1_raised_type_error(tmp_
     report = fix(script)
     assert "_v1_wait" not in script.read_text() and "run.wait_for_completion(raise_on_error=False)" in script.read_text()
     assert "AML001 left" in report, report
+
+
+def test_a_run_that_is_an_automl_one_on_some_paths_only_keeps_its_submit_v1(tmp_path: Path) -> None:
+    """Its wait could not be both v1 AutoMLRun's (never raises) and a plain run's (raises)."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        import os
+        from azureml.core import ScriptRunConfig
+        bank = Dataset.get_by_name(ws, name="bank-marketing")
+        if os.environ.get("MODE") == "automl":
+            config = AutoMLConfig(task="classification", compute_target="cpu-cluster", training_data=bank,
+                                  label_column_name="y")
+        else:
+            config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
+        run = experiment.submit(config)
+        run.wait_for_completion()
+        """))
+    report = fix(script)
+    assert "run = experiment.submit(config)\nrun.wait_for_completion()\n" in script.read_text(), report
+    assert ("AML001 left: the submitted configuration is an AutoMLConfig on some paths only, and the two runs wait "
+            "differently") in report, report

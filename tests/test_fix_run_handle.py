@@ -728,15 +728,15 @@ print(metrics["total_tokens"], metrics["model_name"])
     ("", "qa-step-run", "it reads 'model_name', which nothing near this program logs, so what the run holds "
                         "under it is not known; MLflow's metrics hold floats only"),
     # this program's own interactive run, which logs a string
-    ('logging = Experiment(ws, "e").start_logging()\nlogging.log("total_tokens", 12)\n'
-     'logging.log("model_name", "gpt-35-turbo")\nlogging.complete()\n', "{logging.id}",
+    ('session = Experiment(ws, "e").start_logging()\nsession.log("total_tokens", 12)\n'
+     'session.log("model_name", "gpt-35-turbo")\nsession.complete()\n', "{session.id}",
      "it reads 'model_name', which job.py logs as a string (its line 6); MLflow's metrics hold floats only"),
 ])
 def test_a_run_looked_up_by_id_is_read_back_only_where_what_it_logged_is_known(
         tmp_path: Path, logs: str, run_id: str, reason: str) -> None:
     """MLflow's metrics hold floats only: a looked-up run's metrics move to MLflow only where a script
     near the program is seen to log what is read, and logs no string or table under it."""
-    source = LOOKED_UP_READ.format(logs=logs, run_id=run_id).replace('"{logging.id}"', "logging.id")
+    source = LOOKED_UP_READ.format(logs=logs, run_id=run_id).replace('"{session.id}"', "session.id")
     report, text = _fixed_twice(project(tmp_path, source))
     assert source[source.index("run = Run.get"):] in text, report  # the lookup and its reader stay v1
     assert f"`run` is also used at line {source.count(chr(10)) - 1} (`run.get_metrics()`), which this fix cannot " \
@@ -775,3 +775,31 @@ def test_a_new_import_from_a_package_the_notebook_installs_goes_beside_its_own_i
     text = notebook.read_text()
     fix(notebook)
     assert notebook.read_text() == text
+
+
+@pytest.mark.parametrize(("neighbour", "moves"), [
+    # a logarithm, a logger, and a comment are no run's logging: the reads stay unknown (review 88, second round)
+    ("import numpy as np\nfeatures = np.log(2.0)\n", False),
+    ("import logging\nlogger = logging.getLogger()\nlogger.log(logging.INFO, 'ready')\n", False),
+    ("# run.log_image(name, path='./plot.png') shows a plot\n", False),
+    # MLflow's own functions, imported bare, and autolog (floats, under names MLflow chooses)
+    ("from mlflow import log_metric\nlog_metric('auc', 0.9)\nlog_metric('loss', 0.1)\n", True),
+    ("import mlflow\nmlflow.sklearn.autolog()\n", True),
+])
+def test_what_counts_as_logging_the_keys_a_looked_up_run_is_read_by(tmp_path: Path, neighbour: str, moves: bool) -> None:
+    script = project(tmp_path, LOOKED_UP_READ.format(logs="", run_id="train-run").replace(
+        ', metrics["model_name"]', ', metrics["loss"]').replace("total_tokens", "auc"))
+    (tmp_path / "src" / "train.py").write_text(neighbour)
+    report, text = _fixed_twice(script)
+    assert ("metrics = _v1_get_metrics(ml_client, run.name)\n" in text) is moves, report
+    assert ("which nothing near this program logs" in report) is not moves, report
+
+
+def test_a_notebook_that_logs_what_it_reads_back_is_named_by_its_cell(tmp_path: Path) -> None:
+    project(tmp_path, "")
+    sources = ["from azureml.core import Experiment, Run, Workspace\nws = Workspace.from_config()\n",
+               "session = Experiment(ws, 'e').start_logging()\nsession.log('model', 'xgboost')\nsession.complete()\n",
+               "fetched = Run.get(ws, session.id)\nprint(fetched.get_metrics()['model'])\n"]
+    notebook = write_notebook(tmp_path / "interactive.ipynb", sources)
+    report = fix(notebook)
+    assert "it reads 'model', which interactive.ipynb logs as a string (its cell 2:2)" in report, report

@@ -438,6 +438,15 @@ def test_a_variable_assigned_the_version_is_read_as_it_is_then(tmp_path: Path) -
     ("pin = azureml.core.VERSION\nif pin.startswith('1.'):\n    print('one')\n", "pin.startswith('1.')"),
     ("def sdk():\n    return azureml.core.VERSION\nprint(sdk())\n", "return azureml.core.VERSION"),
     ("ok = Version(azureml.core.VERSION)\n", "Version(azureml.core.VERSION)"),
+    # review 88, second round: unpacked, stored in a table read back, on an object, written into a pin
+    ("sdk, py = azureml.core.VERSION, 3\nif sdk < '1.50':\n    print('old')\n", "sdk, py = azureml.core.VERSION, 3"),
+    ("env = {}\nenv['sdk'] = azureml.core.VERSION\nif env['sdk'] < '1.50':\n    print('old')\n", "env['sdk']"),
+    ("class Info:\n    pass\ninfo = Info()\ninfo.sdk = azureml.core.VERSION\n", "info.sdk = azureml.core.VERSION"),
+    ("with open('req.txt', 'w') as f:\n    f.write('azureml-core=={}'.format(azureml.core.VERSION))\n",
+     "f.write('azureml-core=={}'.format(azureml.core.VERSION))"),
+    ("with open('req.txt', 'w') as f:\n    print('azureml-core==' + azureml.core.VERSION, file=f)\n",
+     "print('azureml-core==' + azureml.core.VERSION, file=f)"),
+    ("a = b = azureml.core.VERSION\nprint(a)\nif b < '1.40':\n    print('old')\n", "b < '1.40'"),
 ])
 def test_the_version_used_for_more_than_showing_it_stays_v1(tmp_path: Path, use: str, shown: str) -> None:
     """azure-ai-ml's version numbers are not azureml-core's: a check of the version (review 88: four AutoML
@@ -453,8 +462,32 @@ def test_the_version_used_for_more_than_showing_it_stays_v1(tmp_path: Path, use:
     assert after.endswith(use), after
     assert "uses the version for more than showing it, and azure-ai-ml's version numbers are not " \
            "azureml-core's: migrate that use by hand" in result.stdout, result.stdout
-    assert f"(`{shown}`)" in result.stdout, result.stdout
+    assert f"(`{shown[:30]}" in result.stdout, result.stdout  # (a long one is cut short)
     from importlib.metadata import version
 
     assert _runs(root).replace(version("azure-ai-ml"), "1.60.0") == before
     assert _fix(root, "--unsafe-fixes").returncode == 1 and (root / "job.py").read_text() == after
+
+
+SHOWN = (
+    "from azure.ai.ml import MLClient\nimport azureml.core\nimport pandas as pd\n\n"
+    "a = b = azureml.core.VERSION\nprint(a, b)\n"
+    "print(f\"SDK {azureml.core.VERSION}\")\n"
+    "print('SDK {}'.format(azureml.core.VERSION), MLClient.__name__)\n"
+    "output = {}\noutput['SDK Version'] = azureml.core.VERSION\noutput['Name'] = 'ws'\n"
+    "frame = pd.DataFrame(data=output, index=[''])\nframe.T\n"
+)
+
+
+def test_the_version_only_shown_is_migrated_however_it_is_shown(tmp_path: Path) -> None:
+    """Printed through two names at once, in an f-string (the package's name takes the quote the string
+    does not use), formatted, and gathered in the table the AutoML notebooks display."""
+    pytest.importorskip("pandas")
+    root = _project(tmp_path, SHOWN)
+    result = _fix(root, "--unsafe-fixes")
+    after = (root / "job.py").read_text()
+    assert "AML081 left" not in result.stdout, result.stdout
+    assert "print(f\"SDK {version('azure-ai-ml')}\")" in after, after
+    assert "output['SDK Version'] = version(\"azure-ai-ml\")" in after and 'a = b = version("azure-ai-ml")' in after
+    _runs(root)
+    assert _fix(root, "--unsafe-fixes").returncode == 0 and (root / "job.py").read_text() == after

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
@@ -75,17 +75,17 @@ def _non_float_reason(logged: dict[str | None, _Logged], keys: set[str] | None) 
         return f"{script}, the job's script, is not found {what}, so what it logs is not known{_FLOATS_ONLY}"
     if _UNKNOWN in logged:
         script, what, line = logged[_UNKNOWN][:3]
-        return f"{script} logs {what} under a name not known here (its line {line}){_FLOATS_ONLY}"
+        return f"{script} logs {what} under a name not known here (its {_at(line)}){_FLOATS_ONLY}"
     if keys is None and _ANY_NAME in logged:
         script, what, line = logged[_ANY_NAME][:3]
-        return (f"{script} logs {what} under names not known here (its line {line}), and the result is read "
+        return (f"{script} logs {what} under names not known here (its {_at(line)}), and the result is read "
                 f"other than by literal key, where v1 listed any strings among them too{_FLOATS_ONLY}")
     for entry in logged[_ANY_NAME].each() if keys and _ANY_NAME in logged else ():
         names = spelled_names(entry.text)
         spelled = sorted(keys if names is None else keys & names)
         if spelled:  # (review 58b: ``for key, value in vars(args).items(): run.log(key, value)`` logs its options)
             return (f"it reads {spelled[0]!r}, which {entry.script} spells, and {entry.script} logs {entry.what} "
-                    f"under names known only when it runs (its line {entry.line}){_FLOATS_ONLY}")
+                    f"under names known only when it runs (its {_at(entry.line)}){_FLOATS_ONLY}")
     logged = {name: where for name, where in logged.items() if name != _ANY_NAME}
     if not logged:
         return None
@@ -95,12 +95,17 @@ def _non_float_reason(logged: dict[str | None, _Logged], keys: set[str] | None) 
     key = read[0] if read else next(iter(logged))
     script, what, line = logged[key][:3]
     if read:
-        return f"it reads {key!r}, which {script} logs as {what} (its line {line}){_FLOATS_ONLY}"
-    return (f"{script} logs {key!r} as {what} (its line {line}), and the result is read other than by "
+        return f"it reads {key!r}, which {script} logs as {what} (its {_at(line)}){_FLOATS_ONLY}"
+    return (f"{script} logs {key!r} as {what} (its {_at(line)}), and the result is read other than by "
             f"literal key{_FLOATS_ONLY}")
 
 
 _FLOATS_ONLY = "; MLflow's metrics hold floats only"
+
+
+def _at(line: int | str) -> str:
+    """A line as a reason names it: of a script, or a notebook's cell (``cell 2:2``)."""
+    return f"line {line}" if isinstance(line, int) else line
 
 
 class _Logged(NamedTuple):
@@ -108,7 +113,7 @@ class _Logged(NamedTuple):
 
     script: str
     what: str  # "a table with `log_row`", "a string", ...
-    line: int
+    line: int | str  # (a notebook's: ``cell 2:2``)
     text: str = ""  # the script's text (does it spell a key read?)
     others: tuple[_Logged, ...] = ()  # more scripts that log under names known only at run time
 
@@ -367,7 +372,7 @@ def _names_logged_near(ctx: FixContext) -> tuple[frozenset[str], bool]:
         here = Path(location)
         names: set[str] = set()
         computed = False
-        for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), b".log"):
+        for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), b"log"):
             for text in project.program_texts(candidate, data) if project.same_branch(here, candidate) else ():
                 spelt, unknown = _log_names(text)
                 names |= spelt
@@ -378,6 +383,11 @@ def _names_logged_near(ctx: FixContext) -> tuple[frozenset[str], bool]:
 
 # What a run's metrics are logged with: v1's run methods, and MLflow's (a v2 job's script).
 _LOGGING = frozenset({"log", "log_list", "log_row", "log_table", "log_image", "log_metric", *EVALUATION_METHODS})
+# Receivers whose ``log`` is no run's (a logarithm, a logger), and MLflow's loggers of artifacts,
+# whose first argument is data.
+_NOT_RUNS = frozenset({"np", "numpy", "math", "cmath", "torch", "tf", "jnp", "jax", "scipy", "sympy", "pd",
+                       "logger", "LOGGER", "_logger"})
+_MLFLOW_ARTIFACTS = frozenset({"log_image", "log_table", "log_figure", "log_text", "log_dict"})
 
 
 def _log_names(text: str) -> tuple[frozenset[str], bool]:
@@ -387,28 +397,67 @@ def _log_names(text: str) -> tuple[frozenset[str], bool]:
 
 
 def _log_names_in(text: str) -> tuple[frozenset[str], bool]:
-    tree = tree_if_mentioned(text, ".log")
+    tree = tree_if_mentioned(text, "log")
     if tree is None:
-        return frozenset(), ".log" in text  # (a text that does not parse may log anything)
+        return frozenset(), "log" in text  # (a text that does not parse may log anything)
     names: set[str] = set()
     computed = False
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        method, receivers = _logging_call(node)
+        if method is None or receivers & _NOT_RUNS or ("mlflow" in receivers and method in _MLFLOW_ARTIFACTS):
             continue
-        if node.func.attr == "log_metrics":  # (a dict of them)
+        if method == "autolog":  # (floats, under names MLflow chooses)
+            computed = True
+        elif method == "log_metrics":  # (a dict of them)
             given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "metrics"), None)
             literal = isinstance(given, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str)
                                                           for k in given.keys)
             if literal:
                 names.update(k.value for k in given.keys)  # type: ignore[union-attr]
             computed = computed or not literal
-        elif node.func.attr in _LOGGING:
+        else:
             name = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg in ("name", "key")), None)
             if isinstance(name, ast.Constant) and isinstance(name.value, str):
                 names.add(name.value)
-            elif name is not None:
+            elif name is not None and not _a_level(name):
                 computed = True
     return frozenset(names), computed
+
+
+def _logging_call(node: ast.AST) -> tuple[str | None, frozenset[str]]:
+    """(method, the names its receiver is reached through) of a call that may log a metric; a bare
+    ``log_metric(...)``/``log_metrics(...)``/``autolog()`` is MLflow's (``from mlflow import log_metric``)."""
+    if not isinstance(node, ast.Call):
+        return None, frozenset()
+    func = node.func
+    if isinstance(func, ast.Name):
+        return (func.id, frozenset({"mlflow"})) if func.id in ("log_metric", "log_metrics", "autolog") else (None, frozenset())
+    if not isinstance(func, ast.Attribute) or func.attr not in _LOGGING | {"log_metrics", "autolog"}:
+        return None, frozenset()
+    receivers: set[str] = set()
+    value = func.value
+    while isinstance(value, ast.Attribute):
+        receivers.add(value.attr)
+        value = value.value
+    if isinstance(value, ast.Name):
+        receivers.add(value.id)
+    return func.attr, frozenset(receivers)
+
+
+def _a_level(name: ast.expr) -> bool:
+    """``logger.log(logging.INFO, ...)``: a logging level, not a metric's name."""
+    return (isinstance(name, ast.Constant) and isinstance(name.value, int)) or (
+        isinstance(name, ast.Attribute) and isinstance(name.value, ast.Name) and name.value.id == "logging")
+
+
+def _labelled_programs(path: Path, data: bytes) -> list[tuple[str, Callable[[int], str] | None]]:
+    """The Python texts of a file, each with how a reason names one of its lines (a notebook's cell)."""
+    reader = project.READERS.get(path.suffix)
+    try:
+        programs = list(reader(path, data)) if reader is not None else []
+    except ValueError:
+        return []
+    return [(program, None) if isinstance(program, str) else (program[0], program[1]) for program in programs]
 
 
 _LOG_NAMES: ByContent[tuple[frozenset[str], bool]] = ByContent(256)
@@ -432,10 +481,11 @@ def _logged_in_project(ctx: FixContext, keys: set[str] | None) -> dict[str | Non
         here = Path(location)
         for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), b".log"):
             near = project.same_branch(here, candidate)  # (as the script side asks; this program's own runs too)
-            for text in project.program_texts(candidate, data) if near else ():
+            for text, label in _labelled_programs(candidate, data) if near else ():
                 for name, (kind, line) in _all_logged(text).items():
                     if keys is None or name in keys or name in (_UNKNOWN, _ANY_NAME):
-                        _note_logged(found, name, _Logged(candidate.name, kind, line, text))
+                        place = label(line) if label is not None else line
+                        _note_logged(found, name, _Logged(candidate.name, kind, place, text))
         ctx.cache[key] = found
     return ctx.cache[key]  # type: ignore[return-value]
 
@@ -499,6 +549,8 @@ def _tables_logged(text: str) -> dict[str | None, tuple[str, int]]:
     """The names a script logs a table, an image or an evaluation under, with what and where."""
     found: dict[str | None, tuple[str, int]] = {}
     for match in _TABLE_CALL.finditer(text):
+        if "#" in text[text.rfind("\n", 0, match.start()) + 1:match.start()]:
+            continue  # (a comment that shows the call: logging-api.ipynb)
         method = match.group(0)[1:].split("(")[0]
         what = "an image" if method == "log_image" else "a table"
         found.setdefault(match.group(2) if match.group(1) else _UNKNOWN,
@@ -520,6 +572,8 @@ def _non_floats_logged(text: str) -> dict[str | None, tuple[str, int]]:
     for node in sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset)):
         if not (isinstance(node.func, ast.Attribute) and node.func.attr in ("log", "log_list")):
             continue
+        if _logging_call(node)[1] & _NOT_RUNS or (node.args and _a_level(node.args[0])):
+            continue  # (``np.log(x)``, ``logger.log(logging.INFO, text)``: no run's)
         values = dict(zip(("name", "value"), node.args))
         values.update({k.arg: k.value for k in node.keywords if k.arg in ("name", "value")})
         value, name = values.get("value"), values.get("name")

@@ -11,7 +11,7 @@ from ..engine.findings import RefusalKind
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.specs import Refused
 from ..engine.fixing.rewrite import FixContext, Rewrite
-from ..engine.names import Instance
+from ..engine.names import Binding, Instance
 from ..rules.aml001_experiment_submit import detect
 from . import job_kinds
 from ._common import workspace_binding
@@ -81,11 +81,23 @@ def _submits_pipeline(call: ast.Call, ctx: FixContext) -> bool:
     return not isinstance(bound, str) and _is_pipeline(bound.values.get("config"), ctx)
 
 
-def _submits_automl(call: ast.Call, ctx: FixContext) -> bool:
-    """Does the submit start an AutoML run (an AutoMLRun in v1, with its own wait)?"""
+def _submits_automl(call: ast.Call, ctx: FixContext) -> bool | None:
+    """Does the submit start an AutoML run (an AutoMLRun in v1, with its own wait)?  None when
+    it does on some paths only (``cfg`` built as an AutoMLConfig in one branch, as another in the other)."""
     bound = bind_arguments(call, ["config", "tags"])
     config = None if isinstance(bound, str) else bound.values.get("config")
-    return isinstance(config, ast.Name) and any(_holds(ctx, config, kind) for kind in AUTOML_RUNS)
+    binding = ctx.binding_of(config) if isinstance(config, ast.Name) else None
+    if binding is None:
+        return False
+    alike = [other for other in ctx.bindings_named(binding.name) if other.scope == binding.scope]
+    paths = alike if any(other.conditional for other in alike) else [binding]
+    kinds = {any(other.value == Instance(kind) for kind in AUTOML_RUNS) for other in paths}
+    return None if len(kinds) > 1 else kinds.pop()
+
+
+def _waited_for(run: Binding, ctx: FixContext) -> bool:
+    return any(isinstance(ctx.parent(use), ast.Attribute) and ctx.parent(use).attr == "wait_for_completion"  # type: ignore[union-attr]
+               for use in run.uses)
 
 
 # The configurations whose v1 submit returns an AutoMLRun.
@@ -180,10 +192,15 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             continue
         extra = [f"experiment_name={ctx.locator.text(name)}"]
         run = ctx.assigned_binding(call)
+        automl = _submits_automl(call, ctx)
+        if run is not None and automl is None and _waited_for(run, ctx):
+            yield unit.refuse("the submitted configuration is an AutoMLConfig on some paths only, and the two runs wait "
+                              "differently (an AutoML run's wait never raised for a failure)", RefusalKind.DATA_FLOW)
+            continue
         if run is not None:
             unit.binding = run
             translate_run_uses(run, client, unit, ctx, workspace, call, extra, pipeline=_submits_pipeline(call, ctx),
-                               automl=_submits_automl(call, ctx))
+                               automl=bool(automl))
         elif not isinstance(ctx.parent(call), ast.Expr):
             unit.refuse("the submitted run is used as a value this fix cannot follow")
         container = sg_call.field("arguments")

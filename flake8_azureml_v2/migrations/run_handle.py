@@ -277,9 +277,18 @@ def _automl_polls(values: dict[str, ast.expr]) -> bool:
         values, "show_output", True, False) and _literal(values, "wait_post_processing", True, False)
 
 
+_AUTOML_STREAM = f'''def _v1_show_automl_run(ml_client, name):
+    """automl_run.wait_for_completion(show_output=True): show the job's output until it ends and,
+    as v1's AutoMLRun did, go on when it failed (jobs.stream raises JobException then)."""
+    try:
+        ml_client.jobs.stream(name)
+    except {symbol("azure.ai.ml.exceptions", "JobException")} as failure:
+        print(failure)
+'''
 AUTOML_RUN_METHODS: tuple[MethodSpec, ...] = (
-    MethodSpec("wait_for_completion", _AUTOML_WAIT_SIGNATURE, template="{client}.jobs.stream({run_id})",
-               finding="AML041", statement_only=True, accepts=_automl_streams),
+    MethodSpec("wait_for_completion", _AUTOML_WAIT_SIGNATURE, template="_v1_show_automl_run({client}, {run_id})",
+               finding="AML041", statement_only=True, accepts=_automl_streams,
+               helpers={"_v1_show_automl_run": _AUTOML_STREAM}),
     *(MethodSpec("wait_for_completion", _AUTOML_WAIT_SIGNATURE,
                  template="_v1_wait({client}, {run_id}, raise_on_error=False" + waiting + ")",
                  finding="AML041", statement_only=True, helpers={"_v1_wait": _WAIT},

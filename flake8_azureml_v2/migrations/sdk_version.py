@@ -47,9 +47,10 @@ def _assigned_from(read: ast.Name, ctx: FixContext) -> ast.Assign | ast.AnnAssig
     return statement
 
 
-# Calls that only show a value (or turn it into text to show): the version's number does not matter there.
-_SHOWING = frozenset({"print", "str", "repr", "display", "format", "info", "debug", "warning", "error",
-                      "critical", "log", "write"})
+# Calls that show a value: the version's number does not matter there.
+_SHOWING = frozenset({"print", "display", "info", "debug", "warning", "error", "critical", "log"})
+# Calls that make text of it, which is then asked about in turn (shown, or written into a pin?).
+_TEXT_OF = frozenset({"str", "repr", "format"})
 # Nodes a shown value passes through on its way to the statement (text made of it, a collection of it).
 _PASSING = (ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.Tuple, ast.List, ast.Dict, ast.keyword, ast.Starred)
 
@@ -57,17 +58,19 @@ _PASSING = (ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.Tuple, ast.List, a
 def _other_than_shown(read: ast.expr, ctx: FixContext, depth: int = 0) -> ast.AST | None:
     """The expression that uses ``read`` for more than its text, or None: a comparison
     (``VERSION >= "1.35"``), a method of it (``VERSION.split(".")``), an argument of a call that is
-    not one that shows it (``Version(VERSION)``), a value returned or tested; the same of a variable
-    it is copied to.  azure-ai-ml's version numbers are not azureml-core's, so only a shown value
-    may change from one to the other."""
+    not one that shows it (``Version(VERSION)``, ``f.write(...)`` of a pin), a value returned, stored
+    in a table or unpacked; the same of a variable it is copied to.  azure-ai-ml's version numbers
+    are not azureml-core's, so only a shown value may change from one to the other."""
     node: ast.AST = read
     parent = ctx.parent(node)
     while parent is not None and not isinstance(parent, ast.stmt):
         if isinstance(parent, ast.Call):
             func = parent.func
             called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-            if node is func or called not in _SHOWING:
-                return parent
+            if node is func or called not in _SHOWING | _TEXT_OF or any(k.arg == "file" for k in parent.keywords):
+                return parent  # (``print(pin, file=requirements)`` writes it)
+            if called in _SHOWING:
+                return None
         elif isinstance(parent, ast.Attribute):
             outer = ctx.parent(parent)  # (``VERSION.split(".")``: the whole call, as a reason shows it)
             return outer if isinstance(outer, ast.Call) and outer.func is parent else parent
@@ -78,18 +81,76 @@ def _other_than_shown(read: ast.expr, ctx: FixContext, depth: int = 0) -> ast.AS
         return None  # shown (a notebook displays a bare expression)
     if isinstance(parent, (ast.If, ast.While)) and node is parent.test:
         return None  # tested for being set: both SDKs' versions are non-empty strings
-    if isinstance(parent, (ast.Assign, ast.AnnAssign)) and node is parent.value:
-        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-        if not any(isinstance(target, ast.Name) for target in targets):
-            return None  # stored in a table or on an object, as a notebook gathers what it shows
-        copy = ctx.assigned_binding(node)
-        if copy is None or depth >= _COPIES:
+    if isinstance(parent, ast.Assign) and node is parent.value and all(isinstance(t, ast.Name) for t in parent.targets):
+        if depth >= _COPIES:
             return parent
-        return next(filter(None, (_other_than_shown(use, ctx, depth + 1) for use in copy.uses)), None)
-    return parent  # returned to a caller, tested, ...
+        copies = [binding for binding in ctx.bindings_at(parent) if any(t.id == binding.name for t in parent.targets)]
+        if len(copies) != len(parent.targets):
+            return parent
+        return next(filter(None, (_other_than_shown(use, ctx, depth + 1) for copy in copies for use in copy.uses)), None)
+    if isinstance(parent, ast.Assign) and node is parent.value and len(parent.targets) == 1 and isinstance(
+            parent.targets[0], ast.Subscript):
+        return _stored_for_show(parent.targets[0], ctx)
+    return parent  # returned to a caller, stored on an object, unpacked, ...
+
+
+def _stored_for_show(target: ast.Subscript, ctx: FixContext) -> ast.AST | None:
+    """``output["SDK Version"] = VERSION`` in a table that is only filled and shown, as the AutoML
+    notebooks do (``pd.DataFrame(data=output, index=[""])``, then ``outputDf.T`` displayed): None;
+    otherwise the use of the table that does more."""
+    table = ctx.binding_of(target.value) if isinstance(target.value, ast.Name) else None
+    if table is None:
+        return target
+    for use in table.uses:
+        parent = ctx.parent(use)
+        if isinstance(parent, ast.Subscript) and parent.value is use and isinstance(parent.ctx, ast.Store):
+            continue  # filled
+        call = ctx.parent(parent) if isinstance(parent, ast.keyword) else parent
+        if not isinstance(call, ast.Call) or use is call.func:
+            return parent
+        called = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
+        if called in _SHOWING:
+            continue
+        if called != "DataFrame" or _frame_shown(call, ctx) is not None:
+            return call
+    return None
+
+
+def _frame_shown(frame: ast.Call, ctx: FixContext) -> ast.AST | None:
+    """None when the table made by ``frame`` is only displayed (a bare expression of it or of an
+    attribute of it, ``outputDf.T``, or shown by a call); otherwise the use that does more."""
+    if _displayed(frame, ctx) is None:
+        return None
+    made = ctx.assigned_binding(frame)
+    if made is None:
+        return frame
+    return next(filter(None, (_displayed(use, ctx) for use in made.uses)), None)
+
+
+def _displayed(value: ast.expr, ctx: FixContext) -> ast.AST | None:
+    """None when ``value``, or an attribute of it (``frame.T``), is a bare expression or shown by a
+    call; otherwise what it is used in."""
+    node, parent = value, ctx.parent(value)
+    while isinstance(parent, ast.Attribute) and parent.value is node:
+        node, parent = parent, ctx.parent(parent)
+    shown = isinstance(parent, ast.Expr) or (isinstance(parent, ast.Call) and node in parent.args and (
+        getattr(parent.func, "id", None) in _SHOWING or getattr(parent.func, "attr", None) in _SHOWING))
+    return None if shown else parent
 
 
 _COPIES = 5  # how far copies of a copy are followed
+
+
+def _free_quote(read: ast.expr, ctx: FixContext) -> str:
+    """The quote the package's name can take where ``read`` is: inside an f-string, the one its
+    string does not use (before Python 3.12 the same quote would end the string)."""
+    node = ctx.parent(read)
+    while node is not None and not isinstance(node, ast.stmt):
+        if isinstance(node, ast.JoinedStr):
+            opening = ctx.locator.text(node).lstrip("rRfFbBuU")[:1]
+            return "'" if opening == '"' else '"'
+        node = ctx.parent(node)
+    return '"'
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
@@ -125,7 +186,8 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
                                  "need it installed only to print its version: print it once the program uses it")
             continue
         version = ctx.symbol("importlib.metadata", "version")
-        rewrite.edits.append(statements.replace(ctx.locator, reference.node, f'{version}("azure-ai-ml")'))
+        quote = _free_quote(reference.node, ctx)
+        rewrite.edits.append(statements.replace(ctx.locator, reference.node, f'{version}({quote}azure-ai-ml{quote})'))
         statement = ctx.statement_of(reference.node)
         rewrite.edits.extend(statements.insert_before(ctx.locator, statement, [TODO]))
         rewrite.todos.append(TODO)

@@ -158,6 +158,11 @@ def _workspace_get(self: WorkspaceOperations, name: str | None = None, **kwargs:
 def _stream(self: JobOperations, name: str) -> None:
     _calls.append({"operation": "jobs.stream", "name": name})
     _save()
+    if os.environ.get("AML_JOB_STATUS") == "Failed":  # (the real stream raises once a failed job ends)
+        from azure.ai.ml.exceptions import ErrorCategory, ErrorTarget, JobException
+
+        raise JobException(message=f"job {name} failed", no_personal_data_message="job failed",
+                           target=ErrorTarget.JOB, error_category=ErrorCategory.USER_ERROR)
 
 
 class _Done:

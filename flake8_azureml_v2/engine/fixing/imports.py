@@ -370,17 +370,22 @@ def _beside_their_package(tree: ast.Module, locator: Locator, additions: dict[tu
     for statement in tree.body:
         if id(statement) in leaving:
             continue
-        if isinstance(statement, ast.Import):
-            packages = [alias.name.split(".")[0] for alias in statement.names]
-        elif isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
-            packages = [statement.module.split(".")[0]]
+        if isinstance(statement, (ast.Try, ast.If)):  # (``try: import mlflow`` / ``except ImportError: %pip ...``)
+            inner = [node for node in ast.walk(statement) if isinstance(node, (ast.Import, ast.ImportFrom))]
         else:
-            continue
-        for package in packages:
-            anchors.setdefault(package, statement)
+            inner = [statement]
+        for node in inner:
+            if isinstance(node, ast.Import):
+                packages = [_package(alias.name) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                packages = [_package(node.module)]
+            else:
+                continue
+            for package in packages:
+                anchors.setdefault(package, statement)
     found: dict[tuple[str, str], int] = {}
     for key in additions:
-        anchor = anchors.get(key[0].split(".")[0])
+        anchor = anchors.get(_package(key[0]))
         use = first_uses.get(key)
         if anchor is None or use is None:
             continue
@@ -388,6 +393,15 @@ def _beside_their_package(tree: ast.Module, locator: Locator, additions: dict[tu
         if top < after <= use:
             found[key] = after
     return found
+
+
+def _package(module: str) -> str:
+    """What one installation brings: the top-level package, or under the ``azure`` namespace the
+    distribution's own part (``azure.ai.ml``, ``azure.identity``)."""
+    parts = module.split(".")
+    if parts[0] != "azure" or len(parts) == 1:
+        return parts[0]
+    return ".".join(parts[:3] if parts[1] == "ai" else parts[:2])
 
 
 def _grouped(places: dict[tuple[str, str], int], additions: dict[tuple[str, str], str]) -> dict[int, dict[tuple[str, str], str]]:
