@@ -447,6 +447,10 @@ def test_a_variable_assigned_the_version_is_read_as_it_is_then(tmp_path: Path) -
     ("with open('req.txt', 'w') as f:\n    print('azureml-core==' + azureml.core.VERSION, file=f)\n",
      "print('azureml-core==' + azureml.core.VERSION, file=f)"),
     ("a = b = azureml.core.VERSION\nprint(a)\nif b < '1.40':\n    print('old')\n", "b < '1.40'"),
+    # third round: a table that is a parameter, and a table or frame printed into a file
+    ("def collect(info):\n    info['sdk'] = azureml.core.VERSION\nmeta = {}\ncollect(meta)\n", "info['sdk']"),
+    ("output = {}\noutput['sdk'] = azureml.core.VERSION\nwith open('env.txt', 'w') as f:\n    print(output, file=f)\n",
+     "print(output, file=f)"),
 ])
 def test_the_version_used_for_more_than_showing_it_stays_v1(tmp_path: Path, use: str, shown: str) -> None:
     """azure-ai-ml's version numbers are not azureml-core's: a check of the version (review 88: four AutoML
@@ -471,7 +475,7 @@ def test_the_version_used_for_more_than_showing_it_stays_v1(tmp_path: Path, use:
 
 SHOWN = (
     "from azure.ai.ml import MLClient\nimport azureml.core\nimport pandas as pd\n\n"
-    "a = b = azureml.core.VERSION\nprint(a, b)\n"
+    "a = b = azureml.core.VERSION\nprint(a, b)\nc: str = azureml.core.VERSION\nprint(c)\n"
     "print(f\"SDK {azureml.core.VERSION}\")\n"
     "print('SDK {}'.format(azureml.core.VERSION), MLClient.__name__)\n"
     "output = {}\noutput['SDK Version'] = azureml.core.VERSION\noutput['Name'] = 'ws'\n"
@@ -488,6 +492,7 @@ def test_the_version_only_shown_is_migrated_however_it_is_shown(tmp_path: Path) 
     after = (root / "job.py").read_text()
     assert "AML081 left" not in result.stdout, result.stdout
     assert "print(f\"SDK {version('azure-ai-ml')}\")" in after, after
+    assert "c: str = version(\"azure-ai-ml\")" in after, after
     assert "output['SDK Version'] = version(\"azure-ai-ml\")" in after and 'a = b = version("azure-ai-ml")' in after
     _runs(root)
     assert _fix(root, "--unsafe-fixes").returncode == 0 and (root / "job.py").read_text() == after

@@ -383,10 +383,9 @@ def _names_logged_near(ctx: FixContext) -> tuple[frozenset[str], bool]:
 
 # What a run's metrics are logged with: v1's run methods, and MLflow's (a v2 job's script).
 _LOGGING = frozenset({"log", "log_list", "log_row", "log_table", "log_image", "log_metric", *EVALUATION_METHODS})
-# Receivers whose ``log`` is no run's (a logarithm, a logger), and MLflow's loggers of artifacts,
-# whose first argument is data.
-_NOT_RUNS = frozenset({"np", "numpy", "math", "cmath", "torch", "tf", "jnp", "jax", "scipy", "sympy", "pd",
-                       "logger", "LOGGER", "_logger"})
+# Receivers whose ``log`` is no run's (a logarithm; a logger's is told by its level), and MLflow's
+# loggers of artifacts, whose first argument is data.
+_NOT_RUNS = frozenset({"np", "numpy", "math", "cmath", "torch", "tf", "jnp", "jax", "scipy", "sympy", "pd"})
 _MLFLOW_ARTIFACTS = frozenset({"log_image", "log_table", "log_figure", "log_text", "log_dict"})
 
 

@@ -67,7 +67,7 @@ def _other_than_shown(read: ast.expr, ctx: FixContext, depth: int = 0) -> ast.AS
         if isinstance(parent, ast.Call):
             func = parent.func
             called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-            if node is func or called not in _SHOWING | _TEXT_OF or any(k.arg == "file" for k in parent.keywords):
+            if node is func or called not in _SHOWING | _TEXT_OF or _writes(parent):
                 return parent  # (``print(pin, file=requirements)`` writes it)
             if called in _SHOWING:
                 return None
@@ -81,11 +81,13 @@ def _other_than_shown(read: ast.expr, ctx: FixContext, depth: int = 0) -> ast.AS
         return None  # shown (a notebook displays a bare expression)
     if isinstance(parent, (ast.If, ast.While)) and node is parent.test:
         return None  # tested for being set: both SDKs' versions are non-empty strings
-    if isinstance(parent, ast.Assign) and node is parent.value and all(isinstance(t, ast.Name) for t in parent.targets):
+    targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target] if isinstance(
+        parent, ast.AnnAssign) else []
+    if targets and node is parent.value and all(isinstance(t, ast.Name) for t in targets):  # type: ignore[union-attr]
         if depth >= _COPIES:
             return parent
-        copies = [binding for binding in ctx.bindings_at(parent) if any(t.id == binding.name for t in parent.targets)]
-        if len(copies) != len(parent.targets):
+        copies = [binding for binding in ctx.bindings_at(parent) if any(t.id == binding.name for t in targets)]  # type: ignore[attr-defined]
+        if len(copies) != len(targets):
             return parent
         return next(filter(None, (_other_than_shown(use, ctx, depth + 1) for copy in copies for use in copy.uses)), None)
     if isinstance(parent, ast.Assign) and node is parent.value and len(parent.targets) == 1 and isinstance(
@@ -99,8 +101,9 @@ def _stored_for_show(target: ast.Subscript, ctx: FixContext) -> ast.AST | None:
     notebooks do (``pd.DataFrame(data=output, index=[""])``, then ``outputDf.T`` displayed): None;
     otherwise the use of the table that does more."""
     table = ctx.binding_of(target.value) if isinstance(target.value, ast.Name) else None
-    if table is None:
-        return target
+    made = table.node.value if table is not None and isinstance(table.node, ast.Assign) else None
+    if not (isinstance(made, ast.Dict) or (isinstance(made, ast.Call) and getattr(made.func, "id", None) == "dict")):
+        return target  # (a table made here: not a parameter, nor another name for one: ``env = os.environ``)
     for use in table.uses:
         parent = ctx.parent(use)
         if isinstance(parent, ast.Subscript) and parent.value is use and isinstance(parent.ctx, ast.Store):
@@ -109,11 +112,16 @@ def _stored_for_show(target: ast.Subscript, ctx: FixContext) -> ast.AST | None:
         if not isinstance(call, ast.Call) or use is call.func:
             return parent
         called = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
-        if called in _SHOWING:
+        if called in _SHOWING and not _writes(call):
             continue
         if called != "DataFrame" or _frame_shown(call, ctx) is not None:
             return call
     return None
+
+
+def _writes(call: ast.Call) -> bool:
+    """``print(..., file=f)``: it writes the text somewhere (a pin), rather than showing it."""
+    return any(keyword.arg == "file" for keyword in call.keywords)
 
 
 def _frame_shown(frame: ast.Call, ctx: FixContext) -> ast.AST | None:
@@ -133,8 +141,9 @@ def _displayed(value: ast.expr, ctx: FixContext) -> ast.AST | None:
     node, parent = value, ctx.parent(value)
     while isinstance(parent, ast.Attribute) and parent.value is node:
         node, parent = parent, ctx.parent(parent)
-    shown = isinstance(parent, ast.Expr) or (isinstance(parent, ast.Call) and node in parent.args and (
-        getattr(parent.func, "id", None) in _SHOWING or getattr(parent.func, "attr", None) in _SHOWING))
+    shown = isinstance(parent, ast.Expr) or (isinstance(parent, ast.Call) and node in parent.args and not _writes(parent)
+                                             and (getattr(parent.func, "id", None) in _SHOWING
+                                                  or getattr(parent.func, "attr", None) in _SHOWING))
     return None if shown else parent
 
 
@@ -144,13 +153,13 @@ _COPIES = 5  # how far copies of a copy are followed
 def _free_quote(read: ast.expr, ctx: FixContext) -> str:
     """The quote the package's name can take where ``read`` is: inside an f-string, the one its
     string does not use (before Python 3.12 the same quote would end the string)."""
+    taken = set()
     node = ctx.parent(read)
     while node is not None and not isinstance(node, ast.stmt):
-        if isinstance(node, ast.JoinedStr):
-            opening = ctx.locator.text(node).lstrip("rRfFbBuU")[:1]
-            return "'" if opening == '"' else '"'
+        if isinstance(node, ast.JoinedStr):  # (every enclosing one: ``f"{f'{VERSION}'}"``)
+            taken.add(ctx.locator.text(node).lstrip("rRfFbBuU")[:1])
         node = ctx.parent(node)
-    return '"'
+    return next((quote for quote in ('"', "'") if quote not in taken), '"')
 
 
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
