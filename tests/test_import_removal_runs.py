@@ -451,6 +451,9 @@ def test_a_variable_assigned_the_version_is_read_as_it_is_then(tmp_path: Path) -
     ("def collect(info):\n    info['sdk'] = azureml.core.VERSION\nmeta = {}\ncollect(meta)\n", "info['sdk']"),
     ("output = {}\noutput['sdk'] = azureml.core.VERSION\nwith open('env.txt', 'w') as f:\n    print(output, file=f)\n",
      "print(output, file=f)"),
+    # nodes with no place of their own: a comprehension, a default value
+    ("digits = [c for c in azureml.core.VERSION if c.isdigit()]\n", "[c for c in azureml.core.VERSION if c.isdigit()]"),
+    ("def check(pin=azureml.core.VERSION):\n    return pin\n", "def check(pin=azureml.core.VERSION):"),
 ])
 def test_the_version_used_for_more_than_showing_it_stays_v1(tmp_path: Path, use: str, shown: str) -> None:
     """azure-ai-ml's version numbers are not azureml-core's: a check of the version (review 88: four AutoML

@@ -185,6 +185,8 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             continue
         used = next(filter(None, (_other_than_shown(read, ctx) for read in
                                   [reference.node, *copies.get(id(ctx.statement_of(reference.node)), [])])), None)
+        while used is not None and not hasattr(used, "lineno"):  # (``[c for c in VERSION]``: its comprehension)
+            used = ctx.parent(used)
         if used is not None:
             yield rewrite.refuse(f"{line_ref(used.lineno)} (`{snippet(ctx.locator, used)}`) uses the version for more "  # type: ignore[attr-defined]
                                  "than showing it, and azure-ai-ml's version numbers are not azureml-core's: "
