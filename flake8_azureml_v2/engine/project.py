@@ -47,11 +47,17 @@ READERS: dict[str, SourceReader] = {".py": lambda path, data: [decode(data)]}
 def program_texts(path: Path, data: bytes) -> list[str]:
     """The Python texts of a file as the readers read it (its own code first); none for a
     file no reader reads or that cannot be read (a notebook that is not JSON)."""
+    return [text for text, _ in labelled_programs(path, data)]
+
+
+def labelled_programs(path: Path, data: bytes) -> list[tuple[str, Callable[[int], str] | None]]:
+    """:func:`program_texts`, each with how a message names one of its lines (None: as a line of the file)."""
     reader = READERS.get(path.suffix)
     if reader is None:
         return []
     try:
-        return [program if isinstance(program, str) else program[0] for program in reader(path, data)]
+        return [(program, None) if isinstance(program, str) else (program[0], program[1])
+                for program in reader(path, data)]
     except ValueError:  # (a UnicodeDecodeError too)
         return []
 

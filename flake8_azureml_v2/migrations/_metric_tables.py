@@ -369,14 +369,12 @@ def _names_logged_near(ctx: FixContext) -> tuple[frozenset[str], bool]:
     if location is None or settings is None or not getattr(settings, "project_index", False):
         return frozenset(), True  # (nothing near it can be read: any name may be logged)
     if "names_logged_near" not in ctx.cache:
-        here = Path(location)
         names: set[str] = set()
         computed = False
-        for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), b"log"):
-            for text in project.program_texts(candidate, data) if project.same_branch(here, candidate) else ():
-                spelt, unknown = _log_names(text)
-                names |= spelt
-                computed = computed or unknown
+        for _, text, _ in _texts_near(Path(location), settings):
+            spelt, unknown = _log_names(text)
+            names |= spelt
+            computed = computed or unknown
         ctx.cache["names_logged_near"] = (frozenset(names), computed)
     return ctx.cache["names_logged_near"]  # type: ignore[return-value]
 
@@ -449,17 +447,16 @@ def _a_level(name: ast.expr) -> bool:
         isinstance(name, ast.Attribute) and isinstance(name.value, ast.Name) and name.value.id == "logging")
 
 
-def _labelled_programs(path: Path, data: bytes) -> list[tuple[str, Callable[[int], str] | None]]:
-    """The Python texts of a file, each with how a reason names one of its lines (a notebook's cell)."""
-    reader = project.READERS.get(path.suffix)
-    try:
-        programs = list(reader(path, data)) if reader is not None else []
-    except ValueError:
-        return []
-    return [(program, None) if isinstance(program, str) else (program[0], program[1]) for program in programs]
-
-
 _LOG_NAMES: ByContent[tuple[frozenset[str], bool]] = ByContent(256)
+
+
+def _texts_near(here: Path, settings: object) -> Iterator[tuple[Path, str, Callable[[int], str] | None]]:
+    """The programs of the files near ``here`` (:func:`.engine.project.same_branch`, as the script side
+    asks; ``here`` itself too, whose interactive runs it may look up) that mention logging, each with
+    how a reason names one of its lines."""
+    for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), b"log"):  # type: ignore[arg-type]
+        for text, label in project.labelled_programs(candidate, data) if project.same_branch(here, candidate) else ():
+            yield candidate, text, label
 
 
 def _logged_in_project(ctx: FixContext, keys: set[str] | None) -> dict[str | None, _Logged]:
@@ -477,14 +474,11 @@ def _logged_in_project(ctx: FixContext, keys: set[str] | None) -> dict[str | Non
     key = f"non_floats_in_project:{sorted(keys) if keys is not None else None}"
     if key not in ctx.cache:
         found: dict[str | None, _Logged] = {}
-        here = Path(location)
-        for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), b".log"):
-            near = project.same_branch(here, candidate)  # (as the script side asks; this program's own runs too)
-            for text, label in _labelled_programs(candidate, data) if near else ():
-                for name, (kind, line) in _all_logged(text).items():
-                    if keys is None or name in keys or name in (_UNKNOWN, _ANY_NAME):
-                        place = label(line) if label is not None else line
-                        _note_logged(found, name, _Logged(candidate.name, kind, place, text))
+        for candidate, text, label in _texts_near(Path(location), settings):
+            for name, (kind, line) in _all_logged(text).items():
+                if keys is None or name in keys or name in (_UNKNOWN, _ANY_NAME):
+                    place = label(line) if label is not None else line
+                    _note_logged(found, name, _Logged(candidate.name, kind, place, text))
         ctx.cache[key] = found
     return ctx.cache[key]  # type: ignore[return-value]
 

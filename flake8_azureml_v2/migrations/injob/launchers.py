@@ -100,12 +100,7 @@ def _todos_of(path: Path, settings: object) -> dict[str, list[project.ScriptRefe
 def _programs(path: Path, data: bytes) -> list[tuple[int, str, Callable[[int], str] | None]]:
     """The Python programs a file holds (a notebook's cells, its ``%%writefile`` bodies), numbered,
     each with how a message names one of its lines (None: as a line of the file)."""
-    try:
-        programs = list(project.READERS[path.suffix](path, data))
-    except (KeyError, ValueError, UnicodeDecodeError):
-        return []
-    return [(number, program, None) if isinstance(program, str) else (number, *program)
-            for number, program in enumerate(programs)]
+    return [(number, text, label) for number, (text, label) in enumerate(project.labelled_programs(path, data))]
 
 
 _ASKING: dict[tuple[Path, tuple[str, ...]], dict[str, list[project.ScriptReference]]] = {}
