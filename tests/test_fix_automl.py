@@ -289,3 +289,63 @@ def test_a_run_that_is_an_automl_one_on_some_paths_only_keeps_its_submit_v1(tmp_
     assert "run = experiment.submit(config)\nrun.wait_for_completion()\n" in script.read_text(), report
     assert ("AML001 left: the submitted configuration is an AutoMLConfig on some paths only, and the two runs wait "
             "differently") in report, report
+
+
+def test_comments_on_arguments_that_move_to_a_setter_go_with_them(tmp_path: Path) -> None:
+    """A comment ending an argument's line, or inside its value, moves with the argument to
+    ``set_limits``/``set_training``: it is neither left on the next argument nor written twice."""
+    migrated, report, job, _ = _migrate(tmp_path, """\
+        bank = Dataset.get_by_name(ws, name="bank-marketing")
+        config = AutoMLConfig(
+            task="classification",
+            primary_metric="AUC_weighted",
+            blocked_models=[
+                "KNN",  # too slow here
+                "LightGBM",
+            ],  # blocked for the demo
+            experiment_timeout_hours=0.5,  # half an hour
+            training_data=bank,
+            label_column_name="y",
+            compute_target="cpu-cluster",
+        )
+        run = experiment.submit(config)
+        """)
+    assert "AML051 fixed" in report
+    for comment in ("# too slow here", "# blocked for the demo", "# half an hour"):
+        assert migrated.count(comment) == 1, migrated
+    assert '''\
+config = automl.classification(
+    primary_metric="AUC_weighted",
+    training_data=Input(type="mltable", path="azureml:bank-marketing@latest"),
+    target_column_name="y",
+    compute="cpu-cluster",
+    enable_model_explainability=True,
+)
+# half an hour
+config.set_limits(timeout_minutes=30, ''' in migrated, migrated
+    assert '''\
+# blocked for the demo
+config.set_training(blocked_training_algorithms=[
+        "KNN",  # too slow here
+        "LightGBM",
+    ], ''' in migrated, migrated
+    assert job["limits"]["timeout_minutes"] == 30
+    assert job["training"]["blocked_training_algorithms"] == ["knn", "light_gbm"]
+    again = fix(tmp_path / "job.py")
+    assert (tmp_path / "job.py").read_text() == migrated, again
+
+
+def test_the_last_arguments_comment_moves_and_the_closing_bracket_keeps_its_line(tmp_path: Path) -> None:
+    migrated, _, job, _ = _migrate(tmp_path, """\
+        bank = Dataset.get_by_name(ws, name="bank-marketing")
+        config = AutoMLConfig(task="classification", training_data=bank, label_column_name="y",
+                              compute_target="cpu-cluster",
+            iterations=5,
+            max_concurrent_iterations=2,   # two at once
+        )
+        run = experiment.submit(config)
+        """)
+    assert migrated.count("# two at once") == 1
+    assert "# two at once\nconfig.set_limits(max_trials=5, max_concurrent_trials=2," in migrated, migrated
+    assert "    enable_model_explainability=True,\n)\n" in migrated, migrated  # the bracket keeps its line
+    assert job["limits"]["max_trials"] == 5 and job["limits"]["max_concurrent_trials"] == 2

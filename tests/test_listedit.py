@@ -148,3 +148,35 @@ def test_an_appended_argument_follows_the_list_layout(source: str, expected: str
     result = apply_edits(source, listedit.append(source, call.field("arguments"), ["x=0"], "\n"))
     assert result == expected
     ast.parse(result)
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    # the comments inside the element and the one ending its line go with it; the others stay
+    ("f(a,\n    b=[1,  # one\n       2],  # why b\n    c=2,  # why c\n)", "f(a,\n    c=2,  # why c\n)"),
+    ("f(a,\n    c=2,\n    b=[1],  # why b\n)", "f(a,\n    c=2,\n)"),  # the last one, with its comma
+    ("f(a,\n    b=1  # why b\n)", "f(a\n)"),  # the last one, without a comma: no deletion covers its comment
+    ("f(a,\r\n    b=1,  # why b\r\n    c=2)", "f(a,\r\n    c=2)"),
+])
+def test_comments_carried_away_with_their_element_are_not_kept_behind(source: str, expected: str) -> None:
+    call = SgRoot(source, "python").root().find(kind="call")
+    container = call.field("arguments")
+    doomed = [e for e in listedit.elements(container) if e.keyword == "b"]
+    value = doomed[0].value.range()
+    inner, trailing = listedit.element_comments(source, value.start.index, value.end.index)
+    moved = [*inner, trailing]
+    assert [source[start:end] for start, end, _ in moved] == [comment for _, _, comment in moved]
+    result = apply_edits(source, listedit.delete_carrying(source, container, doomed, moved))
+    assert result == expected
+    ast.parse(result)
+
+
+@pytest.mark.parametrize("source", [
+    "f(a, b=[1,  # one\n  2],  # why b\n  c=2)",  # b starts on a's line
+    "f(a,\n  b=1, c=2,  # about both\n  d=3)",  # c follows b on its line: b ends no line
+])
+def test_an_element_sharing_its_lines_keeps_its_comments(source: str) -> None:
+    call = SgRoot(source, "python").root().find(kind="call")
+    element = next(e for e in listedit.elements(call.field("arguments")) if e.keyword == "b")
+    value = element.value.range()
+    inner, trailing = listedit.element_comments(source, value.start.index, value.end.index)
+    assert trailing is None and (inner == [] or "one" in source)

@@ -26,12 +26,18 @@ def _collected(ctx: FixContext, rewrite: Rewrite) -> dict[str, dict[str, str]]:
     return ctx.cache.setdefault(f"setters:{id(rewrite)}", {})  # type: ignore[return-value]
 
 
+def _comments(ctx: FixContext, rewrite: Rewrite) -> dict[str, list[str]]:
+    """The comments that ended the lines of the arguments each setter takes, to write above it."""
+    return ctx.cache.setdefault(f"setter comments:{id(rewrite)}", {})  # type: ignore[return-value]
+
+
 def to_setter(method: str, keyword: str, convert: Callable[[Argument], str] | None = None) -> Build:
     """The old argument leaves the call and becomes ``keyword=`` of ``<job>.<method>(...)``."""
 
     def build(argument: Argument) -> list[str]:
         value = convert(argument) if convert is not None else argument.text
         _collected(argument.ctx, argument.rewrite).setdefault(method, {})[keyword] = value
+        _comments(argument.ctx, argument.rewrite).setdefault(method, []).extend(argument.carry_comments(value))
         return []
 
     return Build(build)
@@ -47,5 +53,6 @@ def setter_lines(job: str, setters: Sequence[Setter], ctx: FixContext, rewrite: 
         for keyword, value in setter.defaults:
             arguments.setdefault(keyword, value)
         if arguments:
+            lines.extend(_comments(ctx, rewrite).get(setter.method, []))
             lines.append(f"{job}.{setter.method}({', '.join(f'{k}={v}' for k, v in arguments.items())})")
     return lines

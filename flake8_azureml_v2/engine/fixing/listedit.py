@@ -6,6 +6,9 @@ comments between elements, trailing commas and line breaks all survive.
 
 from __future__ import annotations
 
+import io
+import re
+import tokenize
 from dataclasses import dataclass
 
 from ast_grep_py import SgNode
@@ -181,6 +184,9 @@ def _end_run(text: str, container: SgNode, kept: Element, first: Element, last: 
     run = text[first.start:close]
     run_comments = comments(run) if "#" in run else []
     if not run_comments:
+        opens, closes = line_start(text, first.start), line_start(text, close)
+        if text[opens:first.start].strip() == "" and text[closes:close].strip() == "" and closes > first.start:
+            return [Edit(opens, closes, "")]  # the run's lines go whole; the bracket keeps its own line
         return [Edit(first.start, close, "")]
     indent = _blanks(text[line_start(text, first.start):first.start])
     closing = _blanks(text[line_start(text, container.range().start.index):close])
@@ -244,4 +250,60 @@ def delete_many(text: str, container: SgNode, doomed: list[Element]) -> list[Edi
             trailing = next((c for c in _siblings(container) if c.kind() == "," and c.range().start.index >= end), None)
             edits.append(Edit(every[first].start, trailing.range().end.index if trailing is not None else end, ""))
         index += 1
+    return edits
+
+
+def element_comments(text: str, start: int, end: int) -> tuple[list[tuple[int, int, str]], tuple[int, int, str] | None]:
+    """The comments of an element that has its lines to itself (only its keyword before it on
+    its first line): those inside ``text[start:end]``, and the one that ends its last line after
+    its comma, as (start, end, comment); none when code shares its lines."""
+    before = text[line_start(text, start):start]
+    if not _OWN_LINE.fullmatch(before):
+        return [], None
+    inner = []
+    if "#" in text[start:end]:
+        starts = [start] + [start + i + 1 for i, c in enumerate(text[start:end]) if c == "\n"]
+        try:
+            lines = io.StringIO(text[start:end], newline="")
+            for token in tokenize.generate_tokens(lines.readline):
+                if token.type == tokenize.COMMENT:
+                    at = starts[token.start[0] - 1] + token.start[1]
+                    inner.append((at, at + len(token.string), token.string))
+        except (tokenize.TokenError, SyntaxError, IndentationError):
+            return [], None  # a value the tokenizer cannot read alone: its comments stay where they are
+    rest = _TRAILING.match(text, end, line_break(text, end))
+    trailing = None
+    if rest is not None and rest.group(1):
+        trailing = (rest.start(1), rest.end(1), rest.group(1))
+    return inner, trailing
+
+
+_OWN_LINE = re.compile(r"[ \t]*(?:\w+[ \t]*=[ \t]*)?")
+_TRAILING = re.compile(r"[ \t]*,?[ \t]*(#[^\r\n]*)?")
+
+
+def delete_carrying(text: str, container: SgNode, doomed: list[Element],
+                    moved: list[tuple[int, int, str]]) -> list[Edit]:
+    """:func:`delete_many`, where the comments in ``moved`` (start, end, comment) go with their
+    elements to a new place that writes them: the deletions are worked out as if those comments
+    were blanks, so none is kept behind as a line of its own."""
+    if not moved:
+        return delete_many(text, container, doomed)
+    masked = list(text)
+    for start, end, _ in moved:
+        masked[start:end] = " " * (end - start)
+    blank = "".join(masked)
+    edits = delete_many(blank, container, doomed)
+    for start, end, _ in moved:
+        if any(e.start <= start and end <= e.end for e in edits):
+            continue
+        begin = start
+        while begin > 0 and blank[begin - 1] in " \t":
+            begin -= 1
+        begin = max([begin, *(e.end for e in edits if e.end <= start)])
+        stop = line_break(blank, end)
+        if blank[line_start(blank, begin):stop].strip() == "" and stop < len(blank):
+            edits.append(Edit(line_start(blank, begin), _next_line(blank, stop), ""))  # nothing else on its line
+        else:
+            edits.append(Edit(begin, end, ""))
     return edits

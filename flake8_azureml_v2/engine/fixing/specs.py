@@ -48,10 +48,29 @@ class Argument:
     ctx: FixContext
     rewrite: Rewrite
     siblings: dict[str, Argument] = field(default_factory=dict, compare=False, repr=False)
+    # comments that leave the call with the argument's value: (start, end, comment) in the source
+    carried: list[tuple[int, int, str]] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def text(self) -> str:
         return self.ctx.locator.text(self.node)
+
+    def carry_comments(self, written: str) -> list[str]:
+        """The argument's comments go where its value goes (a setter call): those inside
+        it that ``written``, its new text, still holds, and the one ending its line, which
+        is returned for the new place to write above itself.  An argument that shares its
+        lines with other code keeps its comments where they are."""
+        locator = self.ctx.locator
+        inner, trailing = listedit.element_comments(locator.source.text, locator.start(self.node), locator.end(self.node))
+        kept = statements.comments(written)
+        for span in inner:
+            if span[2] in kept:
+                kept.remove(span[2])
+                self.carried.append(span)
+        if trailing is None:
+            return []
+        self.carried.append(trailing)
+        return [trailing[2]]
 
 
 # What an action returns: the new keyword arguments' source ("name=value"), or
@@ -273,7 +292,8 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
             rewrite.helpers.update(default.helpers)
             if default.todo:
                 todos.append(default.todo)
-    deletions = listedit.delete_many(ctx.text, container, removed)
+    deletions = listedit.delete_carrying(ctx.text, container, removed,
+                                         [span for argument in arguments.values() for span in argument.carried])
     edits.extend(deletions)
     kept = [e for e in elements if e not in removed]
     edits.extend(listedit.append(ctx.text, container, extra, ctx.locator.newline, kept, deletions))
