@@ -1616,8 +1616,33 @@ def test_a_launcher_whose_script_another_launcher_may_keep_v1_stays_with_it(tmp_
         assert "launch.py:6:7: AML002 left: depends on line 9: `kept` is also used at line 11" in report, report
     else:
         assert ("launch.py:6:7: AML002 left: train.py reads run.input_datasets, which a v2 job does not fill, and "
-                "train.sh:2 runs it too") in report, report
+                "ops/train.sh:2 runs it too") in report, report  # by its path from the launcher's folder
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
+def test_a_launcher_elsewhere_that_names_its_script_at_run_time_is_said_to_maybe_run_it(tmp_path: Path) -> None:
+    """A v1 pipeline in another folder whose step's script is named only when it runs may run this
+    script: the launcher stays v1 with it, and the reason says *may*, naming that job by its path
+    from here (held-out audit d: it said "publish.py:7 runs it too", a fact it cannot know, by a
+    path the reader could not find)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "loan").mkdir()
+    (tmp_path / "loan" / "src").mkdir()
+    (tmp_path / "loan" / "src" / "train.py").write_text(TABLE_READER)
+    (tmp_path / "loan" / "launch.py").write_text(TABLE_LAUNCHER.format(extra=""))
+    (tmp_path / "luna" / "src").mkdir(parents=True)
+    (tmp_path / "luna" / "src" / "publish.py").write_text(
+        "import json\nimport os\n\nfrom azureml.core import Workspace\nfrom azureml.pipeline.core import Pipeline\n"
+        "from azureml.pipeline.steps import PythonScriptStep\n\nws = Workspace.from_config()\n"
+        "entry = json.load(open('luna.json'))['entry']\n"
+        "step = PythonScriptStep(script_name=entry, source_directory=os.getcwd(), compute_target='cpu')\n"
+        "Pipeline(ws, steps=[step]).publish(name='p')\n")
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    assert (tmp_path / "loan" / "launch.py").read_text() == TABLE_LAUNCHER.format(extra=""), report
+    assert ("loan/launch.py:6:7: AML002 left: train.py reads run.input_datasets, which a v2 job does not fill, and "
+            "the v1 job at ../luna/src/publish.py:10 may run it too (its script is named only at run time): the "
+            "script moves only once no launcher keeps it v1") in report, report
 
 
 @pytest.mark.parametrize(("folder", "moves"), [

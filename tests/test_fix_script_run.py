@@ -759,3 +759,46 @@ def test_an_argument_v1_wrote_in_a_way_not_known_says_so(tmp_path: Path) -> None
     report = fix(script)
     assert "AML002 left: argument `None`: how v1 wrote None on the command line is not known here" in report, report
     assert "ScriptRunConfig(" in script.read_text()
+
+
+def test_comments_on_an_arguments_list_inlined_into_the_command_go_above_the_job(tmp_path: Path) -> None:
+    """The list's own statement goes, its values now part of ``command=``: its comments go
+    above the job that holds them, not left behind where the list stood."""
+    program = """\
+    from azureml.core import Experiment, ScriptRunConfig, Workspace
+
+    ws = Workspace.from_config()
+
+    arguments = ["--compute", "CPU",  # set to GPU for accelerated training
+                 "--epochs", 3]  # three is enough here
+    compute_name = "cpu-cluster"  # gpu-V100-1 for GPU version
+
+    src = ScriptRunConfig(
+        source_directory="src",
+        script="train.py",
+        arguments=arguments,
+        compute_target=compute_name,
+    )
+    run = Experiment(ws, "xgboost-iris-example").submit(src)
+    """
+    script = project(tmp_path, program)
+    report = fix(script)
+    migrated = script.read_text()
+    assert "AML002 fixed" in report and no_v1(migrated), report
+    ruff_clean(script)
+    assert '''\
+ml_client = MLClient.from_config(DefaultAzureCredential())
+
+compute_name = "cpu-cluster"  # gpu-V100-1 for GPU version
+
+# set to GPU for accelerated training
+# three is enough here
+src = command(
+    code="src",
+    command="python train.py --compute CPU --epochs 3",
+''' in migrated, migrated
+    assert migrated.count("# set to GPU") == 1 and migrated.count("# three is enough") == 1
+    job, _ = _only_job(execute(script))
+    assert shlex.split(job["component"]["command"]) == ["python", "train.py", "--compute", "CPU", "--epochs", "3"]
+    fix(script)
+    assert script.read_text() == migrated

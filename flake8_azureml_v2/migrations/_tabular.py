@@ -102,7 +102,7 @@ def mltable_input(argument: Argument, code: str) -> str:
     ctx, node = argument.ctx, argument.node
     call, binding = _source(argument)
     callee = ctx.callee(call)
-    statement = ctx.statement_of(argument.node)
+    statement = argument.statement
     if callee == GET_BY_NAME:
         path = _registered(call, argument)
     elif callee == DELIMITED:

@@ -393,9 +393,9 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
             if other is None and together is not None:
                 other = _with_own_calls(ctx, Path(location), path, line, together)
             if other is not None:
-                raise Refused(f"{script} reads run.input_datasets, which a v2 job does not fill, and {other} runs it "
-                              "too: the script moves only once no launcher keeps it v1, so this launcher stays with "
-                              "it", RefusalKind.DATA_FLOW)
+                raise Refused(f"{script} reads run.input_datasets, which a v2 job does not fill, and {other}: the "
+                              "script moves only once no launcher keeps it v1, so this launcher stays with it",
+                              RefusalKind.DATA_FLOW)
         return text
     if notebooks.is_notebook(location):
         key = f"written_script:{folder}:{script}"
@@ -418,8 +418,8 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
             other = _another_call(ctx, Path(location), folder, script, line, together)
             if other is not None:
                 raise Refused(f"the {script} this notebook writes reads its data with run.input_datasets, which a "
-                              f"v2 job does not set, and {other} runs it too: the cell moves only once no call keeps "
-                              "it v1, so this one stays with it", RefusalKind.DATA_FLOW)
+                              f"v2 job does not set, and {other}: the cell moves only once no call keeps it v1, so "
+                              "this one stays with it", RefusalKind.DATA_FLOW)
         return text  # type: ignore[return-value]
     _refuse_a_reader_elsewhere(ctx, Path(location), script)
     return None
@@ -602,8 +602,8 @@ def _another_call(ctx: FixContext, notebook: Path, folder: str | None, script: s
             reason = _another_launcher(ctx, notebook, notebook.parent / _joined(folder, script), own_calls=False)
         else:
             shown = others or lines or []
-            reason = f"another call of this notebook ({', '.join(map(line_ref, shown))})" if shown else \
-                "another call of this notebook"
+            reason = f"another call of this notebook ({', '.join(map(line_ref, shown))}) runs it too" if shown else \
+                "another call of this notebook runs it too"
         ctx.cache[key] = (reason, calls or [])
     reason, calls = ctx.cache[key]  # type: ignore[misc]
     if together is not None and reason is None:
@@ -623,7 +623,7 @@ def _with_own_calls(ctx: FixContext, here: Path, script: Path, line: int | None,
               if reference.line != line]
     calls = _calls_at(ctx, others)
     if calls is None:
-        return f"another of this file's calls ({', '.join(map(str, others))})"
+        return f"another of this file's calls ({', '.join(map(str, others))}) runs it too"
     together.extend(calls)
     return None
 
@@ -885,7 +885,7 @@ def list_items(node: ast.expr, ctx: FixContext, what: str) -> tuple[list[ast.exp
             and (isinstance(statement.value, (ast.List, ast.Tuple)) or _is_none(statement.value))
         ):
             items = [] if _is_none(statement.value) else list(statement.value.elts)  # type: ignore[attr-defined]
-            return items, [ctx.delete(statement)]
+            return items, ctx.delete_into(statement, node)
         raise Refused(f"{what}`{node.id}` is not a list literal used only here")
     raise Refused(f"{what} is not a literal list")
 

@@ -57,7 +57,7 @@ def _compute(argument: Argument) -> str:
         # Estimators ran locally in Docker (use_docker=True), as v2 "local" does; with
         # environment_definition= the environment decides, and its Docker is off by default.
         if "environment_definition" in argument.siblings:
-            add_todo(argument.ctx, argument.rewrite, argument.ctx.statement_of(argument.node), "AML009",
+            add_todo(argument.ctx, argument.rewrite, argument.statement, "AML009",
                      "v2 local jobs run the environment's image in Docker; v1 ran this environment_definition "
                      "on the host unless the environment enabled Docker")
         return argument.text

@@ -83,8 +83,7 @@ def _is_compute(node: ast.expr, ctx: FixContext) -> bool:
 
 def _local_todo(argument: Argument) -> None:
     """``compute_target="local"`` (D+T): v2's local jobs need Docker."""
-    statement = argument.ctx.statement_of(argument.ctx.parent(argument.node) or argument.node)
-    argument.rewrite.edits.extend(statements.insert_before(argument.ctx.locator, statement, [LOCAL_TODO]))
+    argument.rewrite.edits.extend(statements.insert_before(argument.ctx.locator, argument.statement, [LOCAL_TODO]))
     argument.rewrite.todos.append(LOCAL_TODO)
 
 
@@ -97,8 +96,7 @@ def _mlflow_todo(argument: Argument) -> None:
     if script is None or not script_logs(ctx, folder, script) or environment_has_mlflow(argument.node, ctx):
         return
     todo = environment_todo("AML002", script)
-    statement = ctx.statement_of(ctx.parent(argument.node) or argument.node)
-    argument.rewrite.edits.extend(statements.insert_before(ctx.locator, statement, [todo]))
+    argument.rewrite.edits.extend(statements.insert_before(ctx.locator, argument.statement, [todo]))
     argument.rewrite.todos.append(todo)
 
 
@@ -256,8 +254,7 @@ def run_config(argument: Argument) -> list[str]:
               if not isinstance(argument.ctx.parent(a.node), (ast.keyword, ast.Call))}
     todos = [t for t in found.todos if not (t == runconfig.LOCAL_TODO and "compute" in folded)]
     if todos:
-        statement = argument.ctx.statement_of(argument.node)
-        argument.rewrite.edits.extend(statements.insert_before(argument.ctx.locator, statement, todos))
+        argument.rewrite.edits.extend(statements.insert_before(argument.ctx.locator, argument.statement, todos))
         argument.rewrite.todos.extend(todos)
     return found.arguments(skip=folded)
 
@@ -266,8 +263,7 @@ def distributed(argument: Argument) -> list[str]:
     """``distributed_job_config=`` -> ``distribution=`` and ``instance_count=``."""
     found = distribution.configuration(argument.node, argument.rewrite, argument.ctx)
     if found.todos:
-        statement = argument.ctx.statement_of(argument.node)
-        argument.rewrite.edits.extend(statements.insert_before(argument.ctx.locator, statement, found.todos))
+        argument.rewrite.edits.extend(statements.insert_before(argument.ctx.locator, argument.statement, found.todos))
         argument.rewrite.todos.extend(found.todos)
     return [f"{k}={v}" for k, v in found.fields.items()]
 

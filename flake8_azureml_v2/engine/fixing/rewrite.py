@@ -395,6 +395,16 @@ class FixContext:
         assert isinstance(statement, ast.stmt)
         return statements.delete(self.locator, statement, statements.is_alone(statement, self.parent(statement)))
 
+    def delete_into(self, statement: ast.AST, use: ast.AST) -> list[Edit]:
+        """Delete a statement whose value moves to ``use`` (a single-use list inlined there):
+        its comments go above the statement that holds ``use``."""
+        assert isinstance(statement, ast.stmt)
+        if not statements.is_alone(statement, self.parent(statement)):
+            moved = statements.delete_moving_comments(self.locator, statement, self.statement_of(use))
+            if moved is not None:
+                return moved
+        return [self.delete(statement)]
+
     def symbol(self, module: str, name: str = "") -> str:
         """Where new code names ``module.name``: the import manager picks the local name."""
         return symbol(module, name)

@@ -50,10 +50,18 @@ class Argument:
     siblings: dict[str, Argument] = field(default_factory=dict, compare=False, repr=False)
     # comments that leave the call with the argument's value: (start, end, comment) in the source
     carried: list[tuple[int, int, str]] = field(default_factory=list, compare=False, repr=False)
+    # the call a value set by a later statement folds into (that statement goes)
+    folded_into: ast.Call | None = field(default=None, compare=False, repr=False)
 
     @property
     def text(self) -> str:
         return self.ctx.locator.text(self.node)
+
+    @property
+    def statement(self) -> ast.stmt:
+        """Where a note about the argument goes above: the call's statement, also for a value
+        folded in from a statement that the fix deletes."""
+        return self.ctx.statement_of(self.folded_into or self.node)
 
     def carry_comments(self, written: str) -> list[str]:
         """The argument's comments go where its value goes (a setter call): those inside
@@ -222,8 +230,8 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
     # cycle (with the context it holds) that only the cyclic collector frees.
     everything: dict[str, Argument] = weakref.WeakValueDictionary()  # type: ignore[assignment]
     arguments = {p: Argument(p, node, resolved.get(p), ctx, rewrite, everything) for p, node in bound.values.items()}
-    folded = {f.parameter: Argument(f.parameter, f.value, _assigned_value(f, ctx), ctx, rewrite, everything)
-              for f in folds}
+    folded = {f.parameter: Argument(f.parameter, f.value, _assigned_value(f, ctx), ctx, rewrite, everything,
+                                    folded_into=call) for f in folds}
 
     def set_in_place(fold: _FoldSite) -> Argument:
         """The assignment's value, read among the call's own arguments."""

@@ -84,16 +84,37 @@ def delete(locator: Locator, statement: ast.stmt, alone: bool = False) -> Edit:
         return Edit(semicolon, end, "")
     kept = _comments(text[start:line_end])
     if not kept:
-        previous = text[locator.line_start(line_start - 1):line_start] if line_start else ""
-        previous_blank = line_start > 0 and previous.strip() == ""
-        following = text[line_end:locator.line_end(line_end)] if line_end < len(text) else ""
-        if previous_blank and following.strip() == "" and following:
-            line_end += len(following)  # do not leave two blank lines where one statement was
-        return Edit(line_start, line_end, "")
+        return _whole_lines(locator, line_start, line_end)
     own = text[line_start:line_end]
     newline = own[len(own.rstrip("\r\n")):]  # this line's own break; none on a last line
     body = (newline or locator.newline).join(f"{prefix}{comment}" for comment in kept)
     return Edit(line_start, line_end, body + newline)
+
+
+def _whole_lines(locator: Locator, line_start: int, line_end: int) -> Edit:
+    """Remove the lines from ``line_start`` to ``line_end``, and a blank line after them when
+    one comes before them too: one statement gone must not leave two blank lines."""
+    text = locator.source.text
+    previous = text[locator.line_start(line_start - 1):line_start] if line_start else ""
+    following = text[line_end:locator.line_end(line_end)] if line_end < len(text) else ""
+    if line_start > 0 and previous.strip() == "" and following.strip() == "" and following:
+        line_end += len(following)
+    return Edit(line_start, line_end, "")
+
+
+def delete_moving_comments(locator: Locator, statement: ast.stmt, destination: ast.stmt) -> list[Edit] | None:
+    """Remove a statement whose value now lives in ``destination``, with the comments on its
+    lines, which go above ``destination`` (a note on a list that is now part of a command
+    line).  None when the statement shares a line with another, or has no comment."""
+    text = locator.source.text
+    start, end = locator.start(statement), locator.end(statement)
+    line_start, line_end = locator.line_start(start), locator.line_end(end)
+    if text[line_start:start].strip() or text[end:line_end].strip().startswith(";"):
+        return None
+    kept = _comments(text[start:line_end])
+    if not kept or locator.start(destination) <= start < locator.end(destination):
+        return None
+    return [_whole_lines(locator, line_start, line_end), *insert_before(locator, destination, kept)]
 
 
 def is_alone(statement: ast.stmt, parent: ast.AST | None) -> bool:

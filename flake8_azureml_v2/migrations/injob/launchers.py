@@ -168,18 +168,25 @@ def other_launcher(path: Path, settings: object, here: Path, own_calls: bool = T
     own = [reference for reference in references if Path(os.path.abspath(reference.orchestrator)) == mine]
     other = next((reference for reference in references if reference not in own), None)
     if other is not None:
-        return _named(other)
+        return _runs_it(other, mine)
     if own_calls and len(own) > 1:
         others = [reference for reference in own if reference.line != line] or own
-        return f"another of this file's calls ({', '.join(str(reference.label or reference.line) for reference in others)})"
+        return (f"another of this file's calls ({', '.join(str(reference.label or reference.line) for reference in others)}) "
+                "runs it too")
     found = (_cli_launcher(path, settings) or _spec_launcher(path, settings) or _unnamed_launcher(path, settings)
              or _through_importers(path, settings, _launching))
-    return _named(found) if found is not None and Path(os.path.abspath(found.orchestrator)) != mine else None
+    return _runs_it(found, mine) if found is not None and Path(os.path.abspath(found.orchestrator)) != mine else None
 
 
-def _named(reference: project.ScriptReference) -> str:
-    where = f"{reference.orchestrator.name}:{reference.label or reference.line}"
-    return where if reference.via is None else f"{where} (it runs {reference.via.name}, which imports it)"
+def _runs_it(reference: project.ScriptReference, here: Path) -> str:
+    """``<launcher> runs it too``, the launcher named by its path from ``here``'s folder (it may be in
+    another folder of the project); one whose script is named only at run time *may* run it."""
+    where = f"{os.path.relpath(os.path.abspath(reference.orchestrator), here.parent)}:{reference.label or reference.line}"
+    if reference.via is not None:
+        where = f"{where} (it runs {reference.via.name}, which imports it)"
+    if not reference.named:
+        return f"the v1 job at {where} may run it too (its script is named only at run time)"
+    return f"{where} runs it too"
 
 
 def _through_importers(path: Path, settings: object, ask: Callable[[Path, object], project.ScriptReference | None],
