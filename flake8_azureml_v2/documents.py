@@ -115,6 +115,10 @@ class Program:
         """A fixer's message, with the program's line numbers named as the document's."""
         return message
 
+    def anchored(self) -> tuple[str, ...]:
+        """What marks the comment lines that join the program's parts (none in a plain file)."""
+        return ()
+
     def hidden_names(self) -> frozenset[str]:
         """Names that code the engine does not see may read (a notebook's magics; in a notebook
         exported to Python, the code strings it hands to ``get_ipython()``)."""
@@ -274,6 +278,9 @@ class CodeCells(Program):
 
     def hidden_names(self) -> frozenset[str]:
         return names_read_by_magics(self.joined.originals) | self.unseen | names_in_ipython_calls(self.text)
+
+    def anchored(self) -> tuple[str, ...]:
+        return (self.joined.separator,)  # the cells are cut apart again at these lines
 
 
 class WrittenCell(Program):

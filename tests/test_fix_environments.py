@@ -3,6 +3,7 @@ environment gives the v2 environment v1 would have run, through the real azure-a
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -379,3 +380,49 @@ def test_a_conda_file_not_found_beside_the_program_is_pinned_when_the_job_is_bui
 ])
 def test_which_conda_files_name_a_python_version_v1_kept(text: str, expected: bool | None) -> None:
     assert names_python_version(text) is expected
+
+
+def test_comments_of_settings_folded_into_the_environment_go_above_it(tmp_path: Path) -> None:
+    """A comment on a setting's own line or right above it, after code, is the setting's: it goes
+    above the environment the setting is folded into (held-out audit d: they were left over the
+    next statement).  A heading after a blank line stays where it is."""
+    text, envs = _environments(tmp_path, """\
+custom = Environment("custom")
+# enable docker
+custom.docker.enabled = True
+custom.docker.base_image = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04"  # the team's image
+custom.python.user_managed_dependencies = True
+
+# run it
+submit(custom)
+""")
+    assert envs[0] == {"image": "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04"}
+    assert '''\
+# enable docker
+# the team's image
+custom = Environment(image="mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04")
+
+# run it
+''' in text, text
+
+
+def test_a_cell_boundary_above_a_folded_setting_stays_with_its_cell(tmp_path: Path) -> None:
+    """The settings of a notebook's environment come in a later cell: the environment is built
+    where it was made, and the later cell is emptied of them; no line that joins the cells moves
+    (the comments above a setting stop there)."""
+    from .migrate_helpers import write_notebook
+
+    project(tmp_path, "")
+    notebook = write_notebook(tmp_path / "envs.ipynb", [
+        'from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n\n'
+        'ws = Workspace.from_config()\ncustom = Environment("custom")\ncustom.docker.enabled = True',
+        'custom.docker.base_image = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04"\n'
+        'custom.python.user_managed_dependencies = True',
+        'run = Experiment(ws, "envs").submit(ScriptRunConfig("./src", "train.py", compute_target="cpu", '
+        'environment=custom))',
+    ])
+    report = fix(notebook)
+    cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
+    assert "AML021 fixed" in report, report
+    assert 'custom = Environment(image="mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04")' in cells[0], cells
+    assert cells[1] == "", cells

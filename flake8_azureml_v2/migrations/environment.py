@@ -324,7 +324,8 @@ def _built(site_call: ast.Call, member: str, binding: Binding, ctx: FixContext) 
     if all(_defined_before(s.value, statement, ctx) for _, s in plan.configs):
         unit.edits.append(statements.replace(ctx.locator, site_call, source))
         anchor: ast.stmt = statement
-        unit.edits.extend(ctx.delete(s) for _, s in plan.configs)
+        for _, setting in plan.configs:
+            unit.edits.extend(ctx.delete_into(setting, statement))
     else:  # the settings name values defined after the constructor: build it where they are all known
         unit.edits.append(ctx.delete(statement))
         unit.edits.extend(ctx.delete(s) for _, s in plan.configs[:-1])

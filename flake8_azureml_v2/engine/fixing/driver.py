@@ -104,6 +104,7 @@ def fix_text(
     hidden: Collection[str] = (),
     tree: ast.Module | None = None,
     proposals: dict[object, object] | None = None,
+    anchored: Collection[str] = (),
 ) -> FixOutcome:
     """Rewrite ``text``; raises :class:`SourceError` when it cannot be analysed and
     :class:`FixError` when the fixes do not settle.
@@ -119,16 +120,19 @@ def fix_text(
     would do, safe and unsafe): what depends on the text alone is made once for both, since the
     mode and the selection only decide what the planner accepts.  That is each pass's analysis and
     the fixers' rewrites for it, and the build of a set of edits (where both runs apply the same
-    edits, or come to the same text, the second does not make them again)."""
+    edits, or come to the same text, the second does not make them again).  ``anchored``: a
+    comment line holding one of these strings stays where it is (it joins pieces of the text that
+    run apart, such as a notebook's cells); no fix moves it with the code next to it."""
     with paused_gc():
         return _fix(text, rules, surface, path, settings, selected, unsafe, max_passes, protected, analysed, hidden,
-                    tree, proposals)
+                    tree, proposals, anchored)
 
 
 def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.PathLike[str] | None,
          settings: Settings | None, selected: Selector, unsafe: bool, max_passes: int,
          protected: Collection[str], analysed: Analysis | None = None, hidden: Collection[str] = (),
-         tree: ast.Module | None = None, proposals: dict[object, object] | None = None) -> FixOutcome:
+         tree: ast.Module | None = None, proposals: dict[object, object] | None = None,
+         anchored: Collection[str] = ()) -> FixOutcome:
     known = _Rules.of(rules)
     original = SourceText(text)
     outcome = FixOutcome(text)
@@ -154,7 +158,8 @@ def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.Path
             last = _Pass(text)
             break
         last = _one_pass(analysis, known, surface, selected, unsafe, path, protected, hidden,
-                         first=number == 1 or last.removed_imports, before=checked, proposals=proposals)
+                         first=number == 1 or last.removed_imports, before=checked, proposals=proposals,
+                         anchored=anchored)
         if last.text == text:
             break
         outcome.fixed.extend(_on_disk(f, maps, analysis.source, original) for f in last.fixed)
@@ -450,8 +455,9 @@ class _Applier:
 
 def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Selector, unsafe: bool,
               path: object, protected: Collection[str], hidden: Collection[str], first: bool = True,
-              before: verify.Snapshot | None = None, proposals: dict[object, object] | None = None) -> _Pass:
-    ctx, rewrites = _proposed(analysis, known, protected, hidden, proposals)
+              before: verify.Snapshot | None = None, proposals: dict[object, object] | None = None,
+              anchored: Collection[str] = ()) -> _Pass:
+    ctx, rewrites = _proposed(analysis, known, protected, hidden, proposals, anchored)
     if before is None and proposals is not None:  # what the checks find in the text: also asked once
         before = _shared(proposals, ("before", analysis.source.text),
                          lambda: verify.Snapshot(analysis.source.text, analysis.model.tree))  # type: ignore[arg-type]
@@ -488,14 +494,14 @@ def _held_back_refusals(result: _Pass, held_back: _Build, ctx: FixContext, known
 
 
 def _proposed(analysis: Analysis, known: _Rules, protected: Collection[str], hidden: Collection[str],
-              proposals: dict[object, object] | None) -> tuple[FixContext, list[Rewrite]]:
+              proposals: dict[object, object] | None, anchored: Collection[str] = ()) -> tuple[FixContext, list[Rewrite]]:
     """The fixers' rewrites for ``analysis`` (and their context), asked once per ``proposals``."""
     key = ("proposed", analysis.source.text, tuple(id(rule) for rule in known.fixers), frozenset(protected),
-           frozenset(hidden))
+           frozenset(hidden), frozenset(anchored))
     found = proposals.get(key) if proposals is not None else None
     if found is not None:
         return found  # type: ignore[return-value]
-    ctx = FixContext(analysis, protected, hidden)
+    ctx = FixContext(analysis, protected, hidden, anchored)
     rewrites: list[Rewrite] = []
     for rule in known.fixers:
         assert rule.fixer is not None

@@ -130,11 +130,13 @@ class FixContext:
 
     Look-ups are indexed once per pass, so that building n rewrites stays linear."""
 
-    def __init__(self, analysis: Analysis, protected: Collection[str] = (), hidden: Collection[str] = ()) -> None:
+    def __init__(self, analysis: Analysis, protected: Collection[str] = (), hidden: Collection[str] = (),
+                 anchored: Collection[str] = ()) -> None:
         assert analysis.model is not None
         self.analysis = analysis
         self.protected = frozenset(protected)  # module-level names other modules import
         self.hidden = frozenset(hidden)  # names read by code the engine cannot see
+        self.anchored = tuple(anchored)  # what marks a comment line no fix moves
         self.model: Model = analysis.model
         self.locator = Locator(analysis.source)
         self.text = analysis.source.text
@@ -396,11 +398,14 @@ class FixContext:
         return statements.delete(self.locator, statement, statements.is_alone(statement, self.parent(statement)))
 
     def delete_into(self, statement: ast.AST, use: ast.AST) -> list[Edit]:
-        """Delete a statement whose value moves to ``use`` (a single-use list inlined there):
-        its comments go above the statement that holds ``use``."""
+        """Delete a statement whose value moves to ``use`` (a single-use list inlined there, a
+        setting folded into a constructor): its comments go above the statement that holds ``use``."""
         assert isinstance(statement, ast.stmt)
         if not statements.is_alone(statement, self.parent(statement)):
-            moved = statements.delete_moving_comments(self.locator, statement, self.statement_of(use))
+            place = self.place_in_block(statement)
+            previous = place[0][place[1] - 1] if place is not None and place[1] > 0 else None
+            moved = statements.delete_moving_comments(self.locator, statement, self.statement_of(use), previous,
+                                                      self.anchored)
             if moved is not None:
                 return moved
         return [self.delete(statement)]

@@ -315,7 +315,8 @@ def apply_call_spec(spec: CallSpec, call: ast.Call, rewrite: Rewrite, ctx: FixCo
         rewrite.edits[mark:] = [e for e in rewrite.edits[mark:] if all(e is not a for a in lines_above)]
         edits, statement = _move(binding, folds, lines_above + edits, ctx, every_fold)
     else:
-        edits.extend(ctx.delete(f.statement) for f in folds)
+        for setting in {id(f.statement): f.statement for f in folds}.values():
+            edits.extend(ctx.delete_into(setting, call))  # its comments go above the call
     for fold in in_place:
         edits.extend(_in_place(spec, fold, set_in_place(fold), rewrite, ctx))
     for todo in todos:

@@ -102,19 +102,50 @@ def _whole_lines(locator: Locator, line_start: int, line_end: int) -> Edit:
     return Edit(line_start, line_end, "")
 
 
-def delete_moving_comments(locator: Locator, statement: ast.stmt, destination: ast.stmt) -> list[Edit] | None:
-    """Remove a statement whose value now lives in ``destination``, with the comments on its
-    lines, which go above ``destination`` (a note on a list that is now part of a command
-    line).  None when the statement shares a line with another, or has no comment."""
+def delete_moving_comments(locator: Locator, statement: ast.stmt, destination: ast.stmt,
+                           previous: ast.stmt | None = None, anchored: tuple[str, ...] = ()) -> list[Edit] | None:
+    """Remove a statement whose value now lives in ``destination`` (a setting folded into a
+    constructor, a list inlined into a command line), with its comments, which go above
+    ``destination``: those on its lines, and the comment lines right above it when code
+    (``previous``, the statement before it) ends on the line above them, which makes them its
+    own rather than a heading (a line holding one of ``anchored`` stops them, and stays).  None
+    when it shares a line with another statement, or has no comment of its own."""
     text = locator.source.text
     start, end = locator.start(statement), locator.end(statement)
     line_start, line_end = locator.line_start(start), locator.line_end(end)
     if text[line_start:start].strip() or text[end:line_end].strip().startswith(";"):
         return None
-    kept = _comments(text[start:line_end])
-    if not kept or locator.start(destination) <= start < locator.end(destination):
+    if locator.start(destination) <= start < locator.end(destination):
         return None
-    return [_whole_lines(locator, line_start, line_end), *insert_before(locator, destination, kept)]
+    above, first = _comments_above(locator, statement, previous, anchored)
+    kept = [*above, *_comments(text[start:line_end])]
+    if not kept:
+        return None
+    return [_whole_lines(locator, first, line_end), *insert_before(locator, destination, kept)]
+
+
+def _comments_above(locator: Locator, statement: ast.stmt, previous: ast.stmt | None,
+                    anchored: tuple[str, ...] = ()) -> tuple[list[str], int]:
+    """The whole comment lines between ``previous`` and ``statement`` at the statement's
+    indentation, with no blank line among them, when ``previous`` ends on the line right above
+    them; and where those lines start (the statement's line when there are none)."""
+    text = locator.source.text
+    line_start = locator.line_start(locator.start(statement))
+    if previous is None:
+        return [], line_start
+    indent = text[line_start:locator.start(statement)]
+    found: list[str] = []
+    cursor = line_start
+    while cursor > 0:
+        above = locator.line_start(cursor - 1)
+        line = text[above:cursor].rstrip("\r\n")
+        if not (line.startswith(indent + "#") and line.strip().startswith("#")) or any(a in line for a in anchored):
+            break
+        found.append(line.strip())
+        cursor = above
+    if not found or cursor == 0 or locator.line_start(locator.end(previous)) != locator.line_start(cursor - 1):
+        return [], line_start
+    return found[::-1], cursor
 
 
 def is_alone(statement: ast.stmt, parent: ast.AST | None) -> bool:
