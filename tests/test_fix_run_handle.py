@@ -806,3 +806,50 @@ def test_a_notebook_that_logs_what_it_reads_back_is_named_by_its_cell(tmp_path: 
     notebook = write_notebook(tmp_path / "interactive.ipynb", sources)
     report = fix(notebook)
     assert "it reads 'model', which interactive.ipynb logs as a string (its cell 2:2)" in report, report
+
+
+def test_a_function_of_the_programs_own_named_like_a_helper_keeps_the_job_v1_and_says_so(tmp_path: Path) -> None:
+    """The new code would call the program's own ``_v1_wait``: the job stays v1 with a reason that
+    names that function (it used to say only that the call's arguments did not bind)."""
+    program = """\
+def _v1_wait(seconds):
+    return seconds
+
+
+run = experiment.submit(config)
+run.wait_for_completion()
+print(_v1_wait(3))
+"""
+    script = project(tmp_path, HEADER + program)
+    report = fix(script)
+    assert "run = experiment.submit(config)\nrun.wait_for_completion()\n" in script.read_text(), report
+    assert ("AML041 left: the program has its own `_v1_wait` (line 7), the name of a helper the new code calls: "
+            "rename it, and this migrates") in report, report
+    script.write_text((HEADER + program).replace("_v1_wait", "wait_a_little"))
+    report = fix(script)
+    assert "AML041 fixed" in report and "_v1_wait(ml_client, run.name)" in script.read_text(), report
+
+
+def test_helpers_an_earlier_run_wrote_serve_a_later_run_s_rewrites(tmp_path: Path) -> None:
+    """A first run migrates one job and writes its helpers; a second, once the other job's blocker
+    is gone, migrates that job with the same helpers: they are the fix's own, not a name clash."""
+    program = """\
+run = experiment.submit(config)
+run.wait_for_completion()
+other = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
+print(other.run_config.target)
+second = experiment.submit(other)
+second.wait_for_completion()
+"""
+    script = project(tmp_path, HEADER + program)
+    report = fix(script)
+    first = script.read_text()
+    assert first.count("def _v1_wait(") == 1 and "AML002 left" in report, report
+    script.write_text(first.replace("print(other.run_config.target)\n", ""))
+    report = fix(script)
+    text = script.read_text()
+    assert "AML002 fixed" in report and no_v1(text), report
+    assert text.count("def _v1_wait(") == 1 and text.count("V1_DEFAULT_ENVIRONMENT = ") == 1, text
+    assert "_v1_wait(ml_client, second.name)" in text
+    ruff_clean(script)
+    assert len(submitted(execute(script, mlflow_store(tmp_path, {})))) == 2

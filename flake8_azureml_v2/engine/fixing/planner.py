@@ -352,7 +352,8 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
         policy = _policy(rewrite, ctx, permission, unsafe, safety_of)
         if policy is not None:
             pending.append((rewrite, policy))
-        guarded = _old_handler(rewrite, ctx, handled, guarded_calls) or _silent_need(rewrite, ctx)
+        guarded = (_helper_name_taken(rewrite, ctx) or _old_handler(rewrite, ctx, handled, guarded_calls)
+                   or _silent_need(rewrite, ctx))
         if guarded is not None:
             pending.append((rewrite, guarded))
 
@@ -513,6 +514,53 @@ def _old_handler(rewrite: Rewrite, ctx: FixContext, handled: list[tuple[int, int
                             f"({line_ref(handler.lineno)}){where}: the new code raises other exceptions, so that "
                             "handler would no longer run"), (handler.lineno,))
     return None
+
+
+def _helper_name_taken(rewrite: Rewrite, ctx: FixContext) -> Refusal | None:
+    """A helper the new code calls whose name the program already gives to something else (a
+    function of its own, an import): the new code would call that.  A module-level definition of
+    the helper's kind (a ``def`` with its parameters, an assignment) is the helper an earlier run
+    wrote, and is used."""
+    if not rewrite.helpers:
+        return None
+    for name in sorted(called_helpers(rewrite.helpers, [e.text for e in [*rewrite.edits, *(rewrite.alive_edits or [])]])):
+        if name not in ctx.model.module_scope.names or _written_before(name, rewrite.helpers[name], ctx.model.tree):
+            continue
+        where = next((node.lineno for node in ast.walk(ctx.model.tree)  # type: ignore[attr-defined]
+                      if getattr(node, "name", None) == name or getattr(node, "id", None) == name
+                      or getattr(node, "asname", None) == name), None)
+        at = f" ({line_ref(where)})" if where is not None else ""
+        return Refusal(RefusalKind.NOT_YET, (
+            f"the program has its own `{name}`{at}, the name of a helper the new code calls: rename "
+            "it, and this migrates"), (where,) if where is not None else ())
+    return None
+
+
+def _written_before(name: str, code: str, tree: ast.Module) -> bool:
+    """Is every module-level binding of ``name`` the helper ``code`` defines, as a run wrote it?"""
+    first = next((line for line in code.split("\n") if line.strip() and not line.lstrip().startswith("#")), "")
+    parameters: list[str] | None = None
+    if first.startswith(("def ", "async def ")):
+        try:
+            header = ast.parse(first.strip() + " pass").body[0]
+        except SyntaxError:
+            return False
+        parameters = [a.arg for a in ast.walk(header.args) if isinstance(a, ast.arg)]  # type: ignore[attr-defined]
+    found = False
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == name:
+            if parameters is None or [a.arg for a in ast.walk(statement.args) if isinstance(a, ast.arg)] != parameters:
+                return False
+            found = True
+        elif isinstance(statement, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in statement.targets):
+            if parameters is not None:
+                return False
+            found = True
+        elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and any(
+                (isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id == name)
+                or (isinstance(n, ast.alias) and (n.asname or n.name) == name) for n in ast.walk(statement)):
+            return False  # bound some other way (an import, a loop, a with)
+    return found
 
 
 def _silent_need(rewrite: Rewrite, ctx: FixContext) -> Refusal | None:
