@@ -2994,3 +2994,55 @@ def test_an_annotation_with_a_comment_inside_stays_with_the_import(tmp_path: Pat
     assert "run: (  # the job's run\n        Run)):" in text and "from azureml.core import Run" in text, report
     assert "train([1, 2], None)" in text and "AML012 fixed" in report
     compile(text, "train.py", "exec")
+
+
+# A v1 estimator that hands its script one tabular input, read directly, from src/prep.py.
+SKLEARN_LAUNCHER = ("from azureml.core import Workspace, Experiment\nfrom azureml.train.sklearn import SKLearn\n\n"
+                    "ws = Workspace.from_config()\n"
+                    "est = SKLearn(entry_script='prep.py', source_directory='src',\n"
+                    "              inputs=[ws.datasets['{name}.csv'].as_named_input('{name}')], "
+                    "compute_target='cpu-cluster')\n"
+                    "run = Experiment(ws, 'exp').submit(est)\n")
+
+
+def _fix_tree(folder: Path) -> str:
+    """``fix --unsafe-fixes`` of the whole folder; its report."""
+    return run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=folder).stdout
+
+
+def test_a_script_of_the_same_name_in_another_folder_is_not_run_by_a_migrated_estimator(tmp_path: Path) -> None:
+    """The migrated estimator writes ``code=`` after ``command=``: its folder is still read, so
+    the script of the same name elsewhere, which nothing in the project runs, keeps its reads
+    (held-out audit e: one of its two reads moved, and the script could run under no launcher)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    for folder in ("a/src", "b/src"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "a" / "src" / "prep.py").write_text(
+        "from azureml.core import Run\n\nrun = Run.get_context()\n"
+        "codes = run.input_datasets['codes'].to_pandas_dataframe()\nprint(len(codes))\n")
+    orphan = ("from azureml.core import Run\n\nrun = Run.get_context()\n"
+              "codes = run.input_datasets['codes'].to_pandas_dataframe()\n"
+              "raw = run.input_datasets['raw'].to_pandas_dataframe()\nprint(len(codes), len(raw))\n")
+    (tmp_path / "b" / "src" / "prep.py").write_text(orphan)
+    (tmp_path / "a" / "launch.py").write_text(SKLEARN_LAUNCHER.format(name="codes"))
+    report = _fix_tree(tmp_path)
+    assert "code='src'" in (tmp_path / "a" / "launch.py").read_text(), report
+    assert 'mltable.load(os.environ["codes"])' in (tmp_path / "a" / "src" / "prep.py").read_text(), report
+    assert (tmp_path / "b" / "src" / "prep.py").read_text() == orphan, report
+    assert "b/src/prep.py:4:9: AML033 left: the job that runs this script is not one of this project" in report, report
+
+
+def test_a_script_whose_only_logging_mlflow_rejects_is_not_said_to_log_with_mlflow(tmp_path: Path) -> None:
+    """Its one ``run.log`` names a metric MLflow rejects, so it stays v1: the script does not log
+    with MLflow, and no TODO says it does (held-out audit e); its data read still moves."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "prep.py").write_text(
+        "from azureml.core import Run\n\nrun = Run.get_context()\n"
+        "df = run.input_datasets['rows'].to_pandas_dataframe()\nrun.log('# rows', len(df))\n")
+    (tmp_path / "launch.py").write_text(SKLEARN_LAUNCHER.format(name="rows"))
+    report = _fix_tree(tmp_path)
+    script = (tmp_path / "src" / "prep.py").read_text()
+    assert 'mltable.load(os.environ["rows"])' in script, report
+    assert "run.log('# rows', len(df))" in script and "logs with MLflow" not in script, script
+    assert "AML012 left: MLflow rejects '#' in a metric or tag name" in report, report

@@ -575,3 +575,28 @@ def test_a_registration_stays_while_a_v1_reader_may_read_it(tmp_path: Path, fold
     assert ('Model.register(ws, "a.pkl", "mymodel")' in register.read_text()) is held, report
     if held:
         assert "AML070 left: " in report and "reads the model with v1" in report, report
+
+
+@pytest.mark.parametrize(("deployed", "left"), [
+    ('[ws.models["churn"], ws.models["other"]]', True),  # its model, with another
+    ('[ws.models["fraud"], ws.models["other"]]', False),  # other models only
+])
+def test_a_scoring_script_no_deployment_names_keeps_get_model_path_where_its_model_is_served_with_others(
+        tmp_path: Path, deployed: str, left: bool) -> None:
+    """No deployment of the project names this script, and one deploys the model it reads together
+    with others (another scoring script of that service): v1's AZUREML_MODEL_DIR may then hold several
+    models, so the lookup stays (held-out audit e; mapping-extension 7.2: several models is impossible)."""
+    script = project(tmp_path, SCORE, "score.py")
+    (tmp_path / "serve").mkdir()
+    (tmp_path / "serve" / "deploy.py").write_text(
+        'from azureml.core import Environment, Workspace\nfrom azureml.core.model import InferenceConfig, Model\n'
+        'from azureml.core.webservice import AciWebservice\n\nws = Workspace.from_config()\n'
+        'config = InferenceConfig(entry_script="serve.py", environment=Environment.get(ws, "env"))\n'
+        f'service = Model.deploy(ws, "svc", {deployed}, config, AciWebservice.deploy_configuration())\n')
+    report = fix(script)
+    if left:
+        assert ("AML037 left: no deployment of the project names this script, and deploy.py (line 7) deploys its "
+                "model 'churn' with others: it may be this script's") in report, report
+        assert 'Model.get_model_path("churn")' in script.read_text()
+    else:
+        assert "AML037 fixed" in report, report

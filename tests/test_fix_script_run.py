@@ -576,13 +576,18 @@ run = experiment.submit(config)
     ('prefix + "_test"', "demand_test"),
     ('f"{prefix}_training"', "demand_training"),
     ("args.experiment_name", "from-the-command-line"),
+    # an item of a table the program only reads items from (held-out audit e: a config file's
+    # cfg["experiment_name"] kept 87 findings of one repository v1)
+    ('cfg["experiment_name"]', "from-the-config"),
+    ('cfg["runs"][0]', "first"),
 ])
 def test_an_experiment_name_built_from_variables_moves_to_the_submit(tmp_path: Path, name: str,
                                                                    submitted: str) -> None:
     """A name written from literals and variable reads gives the same text at the submit, while its
     variables hold there; nothing in it is called, so moving it runs nothing twice or earlier."""
     before = ('parser = argparse.ArgumentParser()\nparser.add_argument("--experiment-name", '
-              'default="from-the-command-line")\nargs = parser.parse_args([])\nprefix = "demand"')
+              'default="from-the-command-line")\nargs = parser.parse_args([])\nprefix = "demand"\n'
+              'cfg = {"experiment_name": "from-the-config", "runs": ["first"]}\nprint(cfg.get("runs"))')
     script = project(tmp_path, NAMED_EXPERIMENT.format(before=before, name=name, between=""))
     report = fix(script)
     assert "AML001 fixed" in report, report
@@ -601,9 +606,34 @@ def test_an_experiment_name_whose_variable_changes_before_the_submit_is_left(tmp
     assert "run = experiment.submit(config)" in script.read_text()
 
 
-@pytest.mark.parametrize("name", ["get_name()", 'names["a"]', "'-'.join(parts)"])
+def test_an_experiment_name_read_from_a_table_the_program_changes_is_left(tmp_path: Path) -> None:
+    program = NAMED_EXPERIMENT.format(before='cfg = {"name": "demand"}', name='cfg["name"]',
+                                      between='cfg["name"] = "other"')
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert ("AML001 left: the experiment name reads an item of `cfg`, which the program uses in other ways too, and "
+            "may change before the job is submitted") in report, report
+    assert "run = experiment.submit(config)" in script.read_text()
+
+
+def test_an_experiment_name_read_from_a_table_in_the_submit_itself_moves(tmp_path: Path) -> None:
+    """``Experiment(ws, cfg["name"]).submit(...)`` reads the name where the job is submitted: the
+    table may be anything, nothing runs between."""
+    program = ('from azureml.core import Experiment, ScriptRunConfig, Workspace\ncfg = {"name": "demand"}\n'
+               'cfg.update(extra="x")\nws = Workspace.from_config()\n'
+               'config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")\n'
+               'run = Experiment(ws, cfg["name"]).submit(config)\n')
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML001 fixed" in report, report
+    assert 'experiment_name=cfg["name"])' in script.read_text()
+    records = execute(script)
+    assert [r["kwargs"]["experiment_name"] for r in records if r["operation"] == "jobs.create_or_update"] == ["demand"]
+
+
+@pytest.mark.parametrize("name", ["get_name()", 'names[key]', "'-'.join(parts)"])
 def test_an_experiment_name_computed_by_a_call_or_a_lookup_is_left(tmp_path: Path, name: str) -> None:
-    before = 'def get_name():\n    return "x"\nnames, parts = {"a": "b"}, ["c", "d"]'
+    before = 'def get_name():\n    return "x"\nnames, parts, key = {"a": "b"}, ["c", "d"], "a"'
     script = project(tmp_path, NAMED_EXPERIMENT.format(before=before, name=name, between=""))
     report = fix(script)
     assert "the experiment name is not a string built from literals and variables" in report, report

@@ -179,6 +179,10 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             yield unit.refuse(f"`{workspace.name}` may hold another workspace where the job is submitted")
             continue
         changed = holds_at(name, call, ctx)
+        if changed is not None and ctx.binding_of(changed) is not None and ctx.holds_at(call, ctx.binding_of(changed)):
+            yield unit.refuse(f"the experiment name reads an item of `{changed.id}`, which the program uses in other "
+                              "ways too, and may change before the job is submitted", RefusalKind.DATA_FLOW)
+            continue
         if changed is not None:
             yield unit.refuse(f"the experiment name `{changed.id}` is not visible where the job is submitted"
                               if changed is name else f"the experiment name reads `{changed.id}`, which is not "

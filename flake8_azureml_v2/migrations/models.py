@@ -290,7 +290,7 @@ def _batch_shape(ctx: FixContext) -> str | None:
     return None
 
 
-def _deployed_with_other_models(ctx: FixContext) -> str | None:
+def _deployed_with_other_models(ctx: FixContext, model: str | None = None) -> str | None:
     """Where a program of the project deploys this script's InferenceConfig with a list of models
     that is not one model: v1 then sets AZUREML_MODEL_DIR to the folder of all of them, which the
     single-entry rule cannot read, so the script keeps get_model_path while that deploy stays v1."""
@@ -298,7 +298,7 @@ def _deployed_with_other_models(ctx: FixContext) -> str | None:
     path, settings = getattr(context, "path", None), getattr(context, "settings", None)
     if settings is None or not getattr(settings, "project_index", False):
         return None
-    key = "model_path:deployments"
+    key = f"model_path:deployments:{model}"
     if key not in ctx.cache:
         orchestrators: set[Path] = set()
         if path is not None:
@@ -306,13 +306,22 @@ def _deployed_with_other_models(ctx: FixContext) -> str | None:
             orchestrators = {r.orchestrator for r in index.references_to(Path(path)) if r.launcher == INFERENCE_CONFIG}
         if settings.named_in is not None and INFERENCE_CONFIG in settings.launchers:
             orchestrators.add(settings.named_in)  # the notebook that writes this script deploys it
-        ctx.cache[key] = next((f"{o.name} ({where})" for o in sorted(orchestrators)
-                               for where in _several_model_deploys(o)), None)
+        found = next((f"{o.name} ({where}) deploys this script with several models" for o in sorted(orchestrators)
+                      for where in _several_model_deploys(o)), None)
+        if found is None and not orchestrators and path is not None and model is not None:
+            # no deployment of the project names this script: one that serves its model with others may be
+            # its deployment (held-out audit e: the notebooks beside a scoring script did so)
+            found = next((f"no deployment of the project names this script, and {o.name} ({where}) deploys its model "
+                          f"{model!r} with others: it may be this script's" for o, _ in project.texts_mentioning(
+                              Path(path), settings, (".py", ".ipynb"), b".deploy(")
+                          for where in _several_model_deploys(o, model)), None)
+        ctx.cache[key] = found
     return ctx.cache[key]  # type: ignore[return-value]
 
 
-def _several_model_deploys(orchestrator: Path) -> Iterator[str]:
-    """Where ``<x>.deploy(workspace, name, models, ...)`` calls have a models list that is not one model."""
+def _several_model_deploys(orchestrator: Path, named: str | None = None) -> Iterator[str]:
+    """Where ``<x>.deploy(workspace, name, models, ...)`` calls have a models list that is not one
+    model (``named``: one of them is the model of that name, as a literal in the list shows it)."""
     try:
         programs = list(project.READERS[orchestrator.suffix](orchestrator, files.read_regular(orchestrator)))
     except (KeyError, OSError, ValueError, SourceError):  # not readable as Python: no deploy to see
@@ -331,8 +340,20 @@ def _several_model_deploys(orchestrator: Path) -> Iterator[str]:
             models = next((k.value for k in node.keywords if k.arg == "models"), node.args[2] if len(node.args) > 2 else None)
             if isinstance(models, ast.Name):
                 models = lists.get(models.id, models)
-            if isinstance(models, (ast.List, ast.Tuple)) and len(models.elts) != 1:
+            if isinstance(models, (ast.List, ast.Tuple)) and len(models.elts) != 1 and (
+                    named is None or named in _strings_of(models, lists)):
                 yield place(node.lineno)
+
+
+def _strings_of(models: ast.List | ast.Tuple, assigned: dict[str, ast.expr]) -> set[str]:
+    """The string literals each model of the list is written with (``ws.models["m"]``,
+    ``Model(ws, "m")``), through the variable it is assigned to."""
+    found: set[str] = set()
+    for element in models.elts:
+        if isinstance(element, ast.Name):
+            element = assigned.get(element.id, element)
+        found.update(n.value for n in ast.walk(element) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+    return found
 
 
 def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
@@ -366,9 +387,9 @@ def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
             yield unit.refuse(f"{runner} outside any deployment, where v1 fell back to the model file in the current "
                               "folder and AZUREML_MODEL_DIR is not set: keep that local path by hand, then fix",
                               RefusalKind.DATA_FLOW)
-        elif (several := _deployed_with_other_models(ctx)) is not None:
-            yield unit.refuse(f"{several} deploys this script with several models, where v1's AZUREML_MODEL_DIR "
-                              "holds all of them: migrate that deployment first", RefusalKind.DATA_FLOW)
+        elif (several := _deployed_with_other_models(ctx, known_str(ctx, bound.values["model_name"]))) is not None:
+            yield unit.refuse(f"{several}, where v1's AZUREML_MODEL_DIR holds all of them: migrate that deployment "
+                              "first", RefusalKind.DATA_FLOW)
         elif MODEL_PATH_HELPER in ctx.names_in_module and MODEL_PATH_HELPER not in ctx.module_functions:
             yield unit.refuse(f"`{MODEL_PATH_HELPER}` already names something else in this module")
         else:

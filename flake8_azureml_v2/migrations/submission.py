@@ -33,14 +33,19 @@ def experiment_parts(call: ast.Call, ctx: FixContext) -> tuple[ast.Name, ast.exp
 
 def is_string_of_variables(node: ast.expr) -> bool:
     """A string written from literals and variable reads, with nothing called: ``name``,
-    ``args.experiment_name``, ``prefix + "_test"``, ``f"{user}_training"``.  Moved from the
-    Experiment() call to the submit, it gives the same text while its variables hold."""
+    ``args.experiment_name``, ``cfg["experiment_name"]``, ``prefix + "_test"``,
+    ``f"{user}_training"``.  Moved from the Experiment() call to the submit, it gives the same
+    text while its variables hold (and a table it is read from is only read: :func:`holds_at`)."""
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str)
     if isinstance(node, ast.Name):
         return True
     if isinstance(node, ast.Attribute):
-        return isinstance(node.value, (ast.Name, ast.Attribute)) and is_string_of_variables(node.value)
+        return isinstance(node.value, (ast.Name, ast.Attribute, ast.Subscript)) and is_string_of_variables(node.value)
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        return (isinstance(key, ast.Constant) and isinstance(key.value, (str, int)) and not isinstance(key.value, bool)
+                and isinstance(node.value, (ast.Name, ast.Attribute, ast.Subscript)) and is_string_of_variables(node.value))
     if isinstance(node, ast.BinOp):
         return isinstance(node.op, ast.Add) and is_string_of_variables(node.left) and is_string_of_variables(node.right)
     if isinstance(node, ast.JoinedStr):
@@ -52,13 +57,35 @@ def is_string_of_variables(node: ast.expr) -> bool:
 
 
 def holds_at(name: ast.expr, at: ast.Call, ctx: FixContext) -> ast.Name | None:
-    """The first variable of the name expression that may hold another value at the call ``at``."""
+    """The first variable of the name expression that may hold another value at the call ``at``:
+    one it reads an item from must be a table the program only reads items from, unless the name
+    is read in the submit itself (``Experiment(ws, cfg["n"]).submit(...)``)."""
+    read_in_the_submit = ctx.locator.start(at) <= ctx.locator.start(name) < ctx.locator.end(at)
     for node in ast.walk(name):
         if isinstance(node, ast.Name):
             binding = ctx.binding_of(node)
             if binding is None or not ctx.holds_at(at, binding):
                 return node
+            if not read_in_the_submit and _item_read(node, ctx) and not _only_items_read(binding, ctx):
+                return node
     return None
+
+
+def _item_read(node: ast.Name, ctx: FixContext) -> bool:
+    parent = ctx.parent(node)
+    return isinstance(parent, ast.Subscript) and parent.value is node
+
+
+def _only_items_read(binding: Binding, ctx: FixContext) -> bool:
+    """Is every use of the table an item read (``t["k"]``) or ``t.get(...)``: nothing can change it?"""
+    for use in binding.uses:
+        parent = ctx.parent(use)
+        if isinstance(parent, ast.Subscript) and parent.value is use and isinstance(parent.ctx, ast.Load):
+            continue
+        if isinstance(parent, ast.Attribute) and parent.attr == "get" and isinstance(ctx.parent(parent), ast.Call):
+            continue
+        return False
+    return True
 
 
 def tags_at_submit(call: ast.Call, submit: ast.Call, ctx: FixContext) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..engine.context import Context
 from ._matchers import sg_method_calls
 from ._rule import AmlRule as Rule
-from ._rule import Family, FixSafety, Hit
+from ._rule import Family, FixSafety, Hit, RefusalKind
 from ._shared import RUN
 from ._training import training_evidence
 
@@ -34,6 +34,9 @@ RULE = Rule(
     v2="mlflow.<flavor>.log_model(...) + mlflow.register_model(f'runs:/{run_id}/<path>', name)",
     article="migrate-to-v2-assets-model",
     fix_safety=FixSafety.MANUAL,
+    # the reference classes the submitting side's register_model behaviour-preserving (it moves with
+    # its submit, and is left only when what uses the model stays v1); in a job, the flavor is a person's call
+    manual_kind=RefusalKind.NOT_YET,
     detect=detect,
     why=(
         "In a v2 job the script logs the model with the MLflow flavor that fits it and then "

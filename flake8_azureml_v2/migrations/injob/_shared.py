@@ -581,17 +581,24 @@ def refuse_rejected_name(ctx: FixContext, unit: Rewrite, name: ast.expr, what: s
     character MLflow rejects: ``run.log("Accuracy @1", ...)`` worked in v1 and raises in MLflow.
     A variable is read through the literals it is given or loops over (``name = "R^2"``, ``for k, v
     in {"R^2": 0.8}.items()``); a name known only at run time is not."""
-    parts = _literal_parts(name, ctx)
-    for text in parts:
-        bad = next((c for c in _FIELD.sub("", text) if not _MLFLOW_NAME_CHAR.fullmatch(c)), None)
-        if bad is not None:
-            where = " on Windows and before 2.16" if bad == ":" else ""
-            unit.refuse(f"MLflow rejects {bad!r} in a {what}{where}, which v1 accepted: rename it by hand")
-            return True
-    if not parts and not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+    bad = rejected_character(ctx, name)
+    if bad is not None:
+        where = " on Windows and before 2.16" if bad == ":" else ""
+        unit.refuse(f"MLflow rejects {bad!r} in a {what}{where}, which v1 accepted: rename it by hand")
+        return True
+    if not _literal_parts(name, ctx) and not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
         unit.notes.append(f"the {what} is known only at run time: MLflow rejects names with characters other than "
                           "letters, digits, '_', '-', '.', '/' and spaces, which v1 accepted")
     return False
+
+
+def rejected_character(ctx: FixContext, name: ast.expr) -> str | None:
+    """The first character MLflow rejects in the text of ``name`` this program shows, if any."""
+    for text in _literal_parts(name, ctx):
+        bad = next((c for c in _FIELD.sub("", text) if not _MLFLOW_NAME_CHAR.fullmatch(c)), None)
+        if bad is not None:
+            return bad
+    return None
 
 
 def _literal_parts(node: ast.expr, ctx: FixContext, depth: int = 0) -> list[str]:

@@ -266,11 +266,30 @@ def _may_run(launcher: Path, text: str, at: int, script: Path) -> bool:
     """The command at ``at`` may run ``script`` itself, not a file of the same name elsewhere:
     its ``code=`` folder, when a literal, is the script's folder (from the launcher's)."""
     start = text.rfind("command(", 0, at)
-    code = re.search(r"""\bcode=(["'])([^"'\n]*)\1""", text[start:at] if start >= 0 else "")
+    code = re.search(r"""\bcode\s*=\s*(["'])([^"'\n]*)\1""", _call_text(text, start) if start >= 0 else "")
     if code is None:
         return True  # a folder this text does not spell: it may be the script's
     folder = code.group(2).replace("\\\\", "/").replace("\\", "/")  # ('.\\src' as written in the source, on Windows)
     return Path(os.path.normpath(launcher.parent / folder)) == script.parent
+
+
+def _call_text(text: str, start: int) -> str:
+    """The call that starts at ``start`` (``command(``), to its closing bracket: its ``code=`` may
+    come after its ``command=`` (held-out audit e: a folder written after the command was not
+    seen, and a script of the same name in another folder took the launcher's inputs)."""
+    depth = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text[start:]).readline):
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+                if depth == 0:
+                    lines = text[start:].splitlines(keepends=True)
+                    return "".join(lines[:token.end[0] - 1]) + lines[token.end[0] - 1][:token.end[1]]
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    return text[start:]
 
 
 def _v2_commands(root: Path, exclude: tuple[str, ...]) -> list[tuple[Path, str]]:

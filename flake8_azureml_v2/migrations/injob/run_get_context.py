@@ -15,7 +15,8 @@ from ...engine.fixing.imports import import_handlers
 from ...engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ...engine.names import Binding, Ref
 from ...rules._shared import RUN
-from ._shared import MLFLOW, MLFLOW_USES, RUN_GET_CONTEXT, is_pure, logging_hold, remove_statement, replace
+from ._shared import (MLFLOW, MLFLOW_USES, RUN_GET_CONTEXT, is_pure, logging_hold, rejected_character,
+                      remove_statement, replace)
 from .passed_run import origins, passed_runs, receivers
 
 # mlflow.active_run() is None until the first MLflow call starts the job's run (from MLFLOW_RUN_ID),
@@ -53,8 +54,20 @@ def _alone_on_its_lines(ctx: FixContext, statement: ast.stmt) -> bool:
 
 
 def _moves_to_mlflow(ctx: FixContext, use: ast.AST) -> bool:
+    """A use of the run that becomes MLflow's: not a log or tag whose name MLflow rejects, which
+    stays v1 (held-out audit e: a script logging only '# rows' was said to log with MLflow)."""
     read = ctx.parent(use)
-    return isinstance(read, ast.Attribute) and read.attr in MLFLOW_USES
+    if not (isinstance(read, ast.Attribute) and read.attr in MLFLOW_USES):
+        return False
+    call = ctx.parent(read)
+    if read.attr in _NAMED_FIRST and isinstance(call, ast.Call) and call.func is read:
+        name = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("name", "key")), None)
+        return name is None or rejected_character(ctx, name) is None
+    return True
+
+
+# The run's methods whose first argument names the metric, table or tag that MLflow is given.
+_NAMED_FIRST = frozenset({"log", "log_list", "log_row", "log_table", "tag"})
 
 
 def _logs(ctx: FixContext, binding: Binding) -> bool:
