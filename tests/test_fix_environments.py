@@ -3,6 +3,7 @@ environment gives the v2 environment v1 would have run, through the real azure-a
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -426,3 +427,25 @@ def test_a_cell_boundary_above_a_folded_setting_stays_with_its_cell(tmp_path: Pa
     assert "AML021 fixed" in report, report
     assert 'custom = Environment(image="mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04")' in cells[0], cells
     assert cells[1] == "", cells
+
+
+def test_an_environment_kept_for_v1_code_names_the_conda_dict_written_beside_its_dependencies(tmp_path: Path) -> None:
+    """The v1 environment stays (it is registered, and v1 reads it back), and so do its
+    CondaDependencies: the v2 environment beside it takes the dict the conda fix writes beside
+    them, not a second copy of it (held-out audit e: the dict was written twice, once unused)."""
+    script = project(tmp_path, HEADER + """\
+deps = CondaDependencies()
+deps.add_pip_package("pandas")
+env = Environment("training")
+env.python.conda_dependencies = deps
+env.register(workspace=ws)
+print(Environment.get(ws, "training"))
+submit(env)
+""".replace("submit(env)", SUBMIT.format("env")))
+    report = fix(script)
+    text = script.read_text()
+    assert "AML002 fixed" in report, report
+    assert text.count('"project_environment"') == 1 and "conda_file=deps_conda)" in text, text
+    ruff_clean(script)  # (v1 stays for the registration, so the program needs azureml-core to run)
+    written = next(line for line in text.splitlines() if line.startswith("deps_conda = "))
+    assert ast.literal_eval(written.split(" = ", 1)[1]) == _conda("3.8.13", ["azureml-defaults", "pandas"])
