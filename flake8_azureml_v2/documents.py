@@ -116,8 +116,9 @@ class Program:
         return message
 
     def anchored(self) -> tuple[str, ...]:
-        """What marks the comment lines that join the program's parts (none in a plain file)."""
-        return ()
+        """What marks the comment lines that join the program's parts: in a plain file, the cell
+        markers of editors' percent format (a fix must not move code into another cell)."""
+        return _CELL_MARKERS
 
     def hidden_names(self) -> frozenset[str]:
         """Names that code the engine does not see may read (a notebook's magics; in a notebook
@@ -253,6 +254,10 @@ def _unified(old: str, new: str, name: str, complete_lines: bool) -> Iterator[st
         yield line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
 
 
+# The markers of cells in a script (VS Code, Spyder, Jupytext's percent format, exported notebooks).
+_CELL_MARKERS = ("# %%", "#%%", "# In[")
+
+
 # --- notebooks ------------------------------------------------------------------------------
 
 
@@ -280,7 +285,8 @@ class CodeCells(Program):
         return names_read_by_magics(self.joined.originals) | self.unseen | names_in_ipython_calls(self.text)
 
     def anchored(self) -> tuple[str, ...]:
-        return (self.joined.separator,)  # the cells are cut apart again at these lines
+        # the cells are cut apart again at the separators; a masked magic line stays where it runs
+        return (self.joined.separator, self.joined.token)
 
 
 class WrittenCell(Program):

@@ -449,3 +449,44 @@ submit(env)
     ruff_clean(script)  # (v1 stays for the registration, so the program needs azureml-core to run)
     written = next(line for line in text.splitlines() if line.startswith("deps_conda = "))
     assert ast.literal_eval(written.split(" = ", 1)[1]) == _conda("3.8.13", ["azureml-defaults", "pandas"])
+
+
+@pytest.mark.parametrize("between", ['os.environ["IMAGE"] = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04"',
+                                     'settings["image"] = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04"'])
+def test_a_setting_that_reads_what_the_code_before_it_changes_keeps_the_environment_v1(tmp_path: Path,
+                                                                                      between: str) -> None:
+    """Folded into the constructor, the value would be read before the line that sets it
+    (adversarial review: KeyError, or the image from before)."""
+    read = 'os.environ["IMAGE"]' if between.startswith("os.") else 'settings["image"]'
+    program = ('import os\nfrom azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n'
+               'settings = {"image": "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04"}\n'
+               'ws = Workspace.from_config()\ncustom = Environment("custom")\ncustom.docker.enabled = True\n'
+               f'{between}\ncustom.docker.base_image = {read}\ncustom.python.user_managed_dependencies = True\n'
+               'run = Experiment(ws, "e").submit(ScriptRunConfig("./src", "train.py", compute_target="cpu", '
+               'environment=custom))\n')
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML021 left: the setting at line 8 reads a value that line 7 may change before it" in report, report
+    assert f"custom.docker.base_image = {read}" in script.read_text()
+
+
+def test_magic_lines_and_cell_markers_stay_where_they_are_when_settings_fold(tmp_path: Path) -> None:
+    """A notebook's %env line and a script's ``# %%`` markers are not comments of the setting below
+    them: the environment is built where it was made, and they stay after it (adversarial review)."""
+    from .migrate_helpers import write_notebook
+
+    project(tmp_path, "")
+    setting = 'custom.docker.base_image = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04"  # the team\'s image\n'
+    head = ('from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n\n'
+            'ws = Workspace.from_config()\ncustom = Environment("custom")\ncustom.docker.enabled = True\n')
+    submit = ('run = Experiment(ws, "envs").submit(ScriptRunConfig("./src", "train.py", compute_target="cpu", '
+              'environment=custom))\n')
+    notebook = write_notebook(tmp_path / "envs.ipynb", [head + "%env FOO=1\n" + setting, submit])
+    assert "AML021 fixed" in fix(notebook)
+    first = "".join(json.loads(notebook.read_text())["cells"][0]["source"])
+    assert first.index("custom = Environment(") < first.index("%env FOO=1"), first
+    script = tmp_path / "cells.py"
+    script.write_text(head + "# %% [markdown]\n# ## Pick the image\n# %%\n" + setting + submit)
+    assert "AML021 fixed" in fix(script)
+    text = script.read_text()
+    assert text.index("custom = Environment(") < text.index("# %% [markdown]") < text.index("run = "), text

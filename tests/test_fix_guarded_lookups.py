@@ -149,3 +149,19 @@ store.upload(src_dir="./data", target_path="x", overwrite=True)
 """)
     assert "_v1_datastore_upload(ml_client, store.name, src_dir=\"./data\"" in text
     assert "AML028 fixed" in report
+
+
+def test_a_workspace_made_in_try_and_again_in_except_gives_one_client_name_after_the_block(tmp_path: Path) -> None:
+    """``ws`` from the config file, or made and saved in ``except:`` (which keeps its v1 object for
+    write_config): both branches bind the one client name the code after the block uses (held-out
+    audit g: the ``try:`` branch was rewritten in place, and the datastore line raised NameError)."""
+    program = ('from azureml.core import Workspace\ntry:\n    ws = Workspace.from_config()\nexcept Exception:\n'
+               '    ws = Workspace(subscription_id="1111", resource_group="rg", workspace_name="myws")\n'
+               '    ws.write_config()\n\nds = ws.get_default_datastore()\nprint(ds.name)\n')
+    script = project(tmp_path, program)
+    report = fix(script)
+    text = script.read_text()
+    assert "AML028 fixed" in report, report
+    assert "    ml_client = MLClient.from_config(DefaultAzureCredential())\nexcept Exception:\n" in text, text
+    assert '    ml_client = MLClient(DefaultAzureCredential(), subscription_id="1111"' in text, text
+    assert "ds = ml_client.datastores.get_default()" in text

@@ -595,8 +595,27 @@ def test_a_scoring_script_no_deployment_names_keeps_get_model_path_where_its_mod
         f'service = Model.deploy(ws, "svc", {deployed}, config, AciWebservice.deploy_configuration())\n')
     report = fix(script)
     if left:
-        assert ("AML037 left: no deployment of the project names this script, and deploy.py (line 7) deploys its "
+        assert ("AML037 left: no deployment of the project names this script, and serve/deploy.py (line 7) deploys its "
                 "model 'churn' with others: it may be this script's") in report, report
         assert 'Model.get_model_path("churn")' in script.read_text()
     else:
         assert "AML037 fixed" in report, report
+
+
+@pytest.mark.parametrize("deploy", [
+    # the model named through a variable
+    'model_name = "churn"\nchurn = Model(ws, model_name)\nother = Model(ws, "other")\n'
+    'service = Model.deploy(ws, "svc", [churn, other], config, AciWebservice.deploy_configuration())\n',
+    # a list of one, appended to
+    'models = [Model(ws, "churn")]\nmodels.append(Model(ws, "other"))\n'
+    'service = Model.deploy(ws, "svc", models, config, AciWebservice.deploy_configuration())\n',
+])
+def test_a_model_served_with_others_is_seen_through_variables_and_appends(tmp_path: Path, deploy: str) -> None:
+    script = project(tmp_path, SCORE, "score.py")
+    (tmp_path / "serve").mkdir()
+    (tmp_path / "serve" / "deploy.py").write_text(
+        'from azureml.core import Environment, Workspace\nfrom azureml.core.model import InferenceConfig, Model\n'
+        'from azureml.core.webservice import AciWebservice\n\nws = Workspace.from_config()\n'
+        'config = InferenceConfig(entry_script="serve.py", environment=Environment.get(ws, "env"))\n' + deploy)
+    report = fix(script)
+    assert "AML037 left: no deployment of the project names this script, and serve/deploy.py" in report, report

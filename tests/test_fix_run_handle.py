@@ -869,3 +869,32 @@ service = Webservice.deploy_from_model(workspace=ws, name="unet", models=[model]
     report = fix(script)
     line = next(line for line in report.splitlines() if "AML036 left" in line)
     assert line.endswith("[not yet supported]") and "no sound automatic rewrite" not in line, line
+
+
+@pytest.mark.parametrize(("program", "name"), [
+    # a parameter or a local of the function that waits
+    ("def main(_v1_wait=3):\n    run = experiment.submit(config)\n    run.wait_for_completion()\n\n\nmain()\n", "_v1_wait"),
+    ("def main():\n    _v1_wait = 3\n    run = experiment.submit(config)\n    run.wait_for_completion()\n    "
+     "print(_v1_wait)\n\n\nmain()\n", "_v1_wait"),
+    # the program's own function with the helper's very parameters, which does something else
+    ("def _v1_wait(ml_client, name, raise_on_error=True, poll_seconds=10, post_processing=False):\n"
+     "    print('not waiting for', name)\n\n\nrun = experiment.submit(config)\nrun.wait_for_completion()\n", "_v1_wait"),
+])
+def test_a_helper_name_the_program_binds_anywhere_keeps_the_job_v1(tmp_path: Path, program: str, name: str) -> None:
+    """Adversarial review: a local or parameter named like the helper made the new call raise
+    TypeError; a function with the helper's parameters but another body was called as the helper."""
+    script = project(tmp_path, HEADER + program)
+    report = fix(script)
+    assert f"the program has its own `{name}`" in report, report
+    assert "run.wait_for_completion()" in script.read_text()
+
+
+def test_a_variable_of_the_programs_own_named_like_the_default_environment_keeps_the_job_v1(tmp_path: Path) -> None:
+    """``V1_DEFAULT_ENVIRONMENT = "my-own-env@latest"`` is not the helper: the job would have run there."""
+    program = ('from azureml.core import Experiment, ScriptRunConfig, Workspace\n'
+               'V1_DEFAULT_ENVIRONMENT = "my-own-env@latest"\nws = Workspace.from_config()\n'
+               'config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")\n'
+               'run = Experiment(ws, "e").submit(config)\nprint(V1_DEFAULT_ENVIRONMENT)\n')
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML002 left: the program has its own `V1_DEFAULT_ENVIRONMENT` (line 2)" in report, report

@@ -231,6 +231,46 @@ def settings_of(binding: Binding, ctx: FixContext, folded: set[tuple[str, ...]],
     return settings, configs
 
 
+def _read_where_set(binding: Binding, configs: list, ctx: FixContext) -> None:
+    """A setting whose value reads what other code may change (an item, an environment variable,
+    a variable set again) moves to where the environment is built only when nothing else runs
+    between the two; raises Refused (adversarial review: os.environ["IMAGE"] was read above the
+    line that set it)."""
+    statement = binding.node
+    assert isinstance(statement, ast.stmt)
+    settings = {id(s) for _, s in configs}
+    for _, setting in configs:
+        if not _may_change(setting.value, ctx):
+            continue
+        current: ast.stmt | None = statement
+        while current is not None and current is not setting:
+            current = ctx.next_statement(current)
+            if current is not None and current is not setting and id(current) not in settings:
+                raise Refused(f"the setting at {line_ref(setting.lineno)} reads a value that "
+                              f"{line_ref(current.lineno)} may change before it: the environment would be built "
+                              "with the value from before", RefusalKind.DATA_FLOW)
+        if current is None:
+            raise Refused(f"the setting at {line_ref(setting.lineno)} is in another block than the environment and "
+                          "reads a value that may change before it", RefusalKind.DATA_FLOW)
+        between = ctx.text[ctx.locator.end(statement):ctx.locator.start(setting)]
+        if any(marker in between for marker in ctx.anchored):  # a notebook's cell, or a magic such as %env
+            raise Refused(f"the setting at {line_ref(setting.lineno)} reads a value that may change before it, "
+                          "in code this fix does not see", RefusalKind.DATA_FLOW)
+
+
+def _may_change(value: ast.expr, ctx: FixContext) -> bool:
+    """Does ``value`` read an item, call something (but a v1 constructor, which the fix reads as
+    written), or read a variable given more than one value?"""
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call) and (ctx.callee(node) or "").startswith("azureml."):
+            continue
+        if isinstance(node, (ast.Subscript, ast.Call)):
+            return True
+        if isinstance(node, ast.Name) and len(ctx.bindings_named(node.id)) > 1:
+            return True
+    return False
+
+
 def _defined_before(value: ast.expr, statement: ast.stmt, ctx: FixContext) -> bool:
     for node in ast.walk(value):
         if isinstance(node, ast.Name):
@@ -307,6 +347,7 @@ def _built(site_call: ast.Call, member: str, binding: Binding, ctx: FixContext) 
     try:
         plan = _factory(site_call, member, unit, ctx)
         settings, plan.configs = settings_of(binding, ctx, _FOLDED)
+        _read_where_set(binding, plan.configs, ctx)
         fold_settings(plan, settings, unit, ctx)
         keep_name = _uses(binding, plan, unit, ctx)
     except Refused as reason:

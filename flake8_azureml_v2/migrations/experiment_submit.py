@@ -180,8 +180,9 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             continue
         changed = holds_at(name, call, ctx)
         if changed is not None and ctx.binding_of(changed) is not None and ctx.holds_at(call, ctx.binding_of(changed)):
-            yield unit.refuse(f"the experiment name reads an item of `{changed.id}`, which the program uses in other "
-                              "ways too, and may change before the job is submitted", RefusalKind.DATA_FLOW)
+            yield unit.refuse(f"the experiment name reads an item of `{changed.id}`, which code between the "
+                              "Experiment() and the submit may change: read it into a variable first",
+                              RefusalKind.DATA_FLOW)
             continue
         if changed is not None:
             yield unit.refuse(f"the experiment name `{changed.id}` is not visible where the job is submitted"

@@ -311,7 +311,8 @@ def _deployed_with_other_models(ctx: FixContext, model: str | None = None) -> st
         if found is None and not orchestrators and path is not None and model is not None:
             # no deployment of the project names this script: one that serves its model with others may be
             # its deployment (held-out audit e: the notebooks beside a scoring script did so)
-            found = next((f"no deployment of the project names this script, and {o.name} ({where}) deploys its model "
+            found = next((f"no deployment of the project names this script, and "
+                          f"{os.path.relpath(o, Path(path).parent)} ({where}) deploys its model "
                           f"{model!r} with others: it may be this script's" for o, _ in project.texts_mentioning(
                               Path(path), settings, (".py", ".ipynb"), b".deploy(")
                           for where in _several_model_deploys(o, model)), None)
@@ -338,21 +339,27 @@ def _several_model_deploys(orchestrator: Path, named: str | None = None) -> Iter
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "deploy"):
                 continue
             models = next((k.value for k in node.keywords if k.arg == "models"), node.args[2] if len(node.args) > 2 else None)
+            appended: list[ast.expr] = []
             if isinstance(models, ast.Name):
+                appended = [call.args[0] for call in ast.walk(tree) if isinstance(call, ast.Call) and call.args
+                            and isinstance(call.func, ast.Attribute) and call.func.attr == "append"
+                            and isinstance(call.func.value, ast.Name) and call.func.value.id == models.id]
                 models = lists.get(models.id, models)
-            if isinstance(models, (ast.List, ast.Tuple)) and len(models.elts) != 1 and (
-                    named is None or named in _strings_of(models, lists)):
+            if isinstance(models, (ast.List, ast.Tuple)) and len(models.elts) + len(appended) != 1 and (
+                    named is None or named in _strings_of([*models.elts, *appended], lists)):
                 yield place(node.lineno)
 
 
-def _strings_of(models: ast.List | ast.Tuple, assigned: dict[str, ast.expr]) -> set[str]:
+def _strings_of(models: list[ast.expr], assigned: dict[str, ast.expr], depth: int = 0) -> set[str]:
     """The string literals each model of the list is written with (``ws.models["m"]``,
-    ``Model(ws, "m")``), through the variable it is assigned to."""
+    ``Model(ws, "m")``), through the variables they are assigned to (``name = "m"``)."""
     found: set[str] = set()
-    for element in models.elts:
-        if isinstance(element, ast.Name):
-            element = assigned.get(element.id, element)
-        found.update(n.value for n in ast.walk(element) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+    for element in models:
+        for node in ast.walk(assigned.get(element.id, element) if isinstance(element, ast.Name) else element):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.add(node.value)
+            elif isinstance(node, ast.Name) and node.id in assigned and depth < 3 and node is not element:
+                found |= _strings_of([node], assigned, depth + 1)
     return found
 
 

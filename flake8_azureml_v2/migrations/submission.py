@@ -57,35 +57,30 @@ def is_string_of_variables(node: ast.expr) -> bool:
 
 
 def holds_at(name: ast.expr, at: ast.Call, ctx: FixContext) -> ast.Name | None:
-    """The first variable of the name expression that may hold another value at the call ``at``:
-    one it reads an item from must be a table the program only reads items from, unless the name
-    is read in the submit itself (``Experiment(ws, cfg["n"]).submit(...)``)."""
-    read_in_the_submit = ctx.locator.start(at) <= ctx.locator.start(name) < ctx.locator.end(at)
+    """The first variable of the name expression that may hold another value at the call ``at``.
+    An item read (``cfg["n"]``) may change without its variable changing (``cfg.update(...)``,
+    another name for the table, a called function): it moves only where nothing runs between
+    the Experiment() and the submit (the one is in the other, or right before it)."""
     for node in ast.walk(name):
         if isinstance(node, ast.Name):
             binding = ctx.binding_of(node)
             if binding is None or not ctx.holds_at(at, binding):
                 return node
-            if not read_in_the_submit and _item_read(node, ctx) and not _only_items_read(binding, ctx):
-                return node
+    item = next((n for n in ast.walk(name) if isinstance(n, ast.Subscript)), None)
+    if item is not None and not _read_right_before(name, at, ctx):
+        return next(n for n in ast.walk(item) if isinstance(n, ast.Name))  # type: ignore[return-value]
     return None
 
 
-def _item_read(node: ast.Name, ctx: FixContext) -> bool:
-    parent = ctx.parent(node)
-    return isinstance(parent, ast.Subscript) and parent.value is node
-
-
-def _only_items_read(binding: Binding, ctx: FixContext) -> bool:
-    """Is every use of the table an item read (``t["k"]``) or ``t.get(...)``: nothing can change it?"""
-    for use in binding.uses:
-        parent = ctx.parent(use)
-        if isinstance(parent, ast.Subscript) and parent.value is use and isinstance(parent.ctx, ast.Load):
-            continue
-        if isinstance(parent, ast.Attribute) and parent.attr == "get" and isinstance(ctx.parent(parent), ast.Call):
-            continue
+def _read_right_before(name: ast.expr, at: ast.Call, ctx: FixContext) -> bool:
+    """``name`` is read in the submit ``at`` itself, or in the statement right before the submit's,
+    and the submit evaluates nothing but names and literals before its experiment_name= would be."""
+    if not all(isinstance(n, (ast.Name, ast.Constant, ast.Attribute, ast.keyword, ast.Load, ast.Starred))
+               for argument in [*at.args, *at.keywords] for n in ast.walk(argument)):
         return False
-    return True
+    if ctx.locator.start(at) <= ctx.locator.start(name) < ctx.locator.end(at):
+        return True
+    return ctx.next_statement(ctx.statement_of(name)) is ctx.statement_of(at)
 
 
 def tags_at_submit(call: ast.Call, submit: ast.Call, ctx: FixContext) -> bool:

@@ -28,6 +28,7 @@ from ..names import Binding, Instance
 from ..rule import FixSafety
 from . import handlers, reaching
 from .rewrite import FixContext, Rewrite, called_helpers, describe_use, snippet
+from .symbols import plain_names
 
 # Given a finding, why it may not be fixed (a noqa comment, not selected), or None.
 Permission = Callable[[Finding], "Refusal | None"]
@@ -85,7 +86,31 @@ class Plan:
         alive: dict[int, bool] = {}
         for rewrite in by_id.values():
             self._keeps_alive(rewrite, by_id, alive)
+        self._alike(by_id, alive)
         return alive
+
+    def _alike(self, by_id: dict[int, Rewrite], alive: dict[int, bool]) -> None:
+        """Providers of one variable that share a consumer (``ws`` made in ``try:`` and again in
+        ``except:``) name one counterpart there: when one keeps its old object alive (its
+        counterpart is a new name beside it), all of them do (review g: the ``try:`` one was
+        replaced in place, and the use after the block named a client only ``except:`` made)."""
+        by_consumer: dict[int, list[Rewrite]] = defaultdict(list)
+        for key, consumers in self.optional.items():
+            provider = by_id.get(key)
+            if provider is None or provider.binding is None:
+                continue
+            for consumer in consumers:
+                by_consumer[id(consumer)].append(provider)
+        changed = True
+        while changed:
+            changed = False
+            for providers in by_consumer.values():
+                for name in {p.binding.name for p in providers}:  # type: ignore[union-attr]
+                    same = [p for p in providers if p.binding.name == name]  # type: ignore[union-attr]
+                    if len(same) > 1 and any(alive.get(id(p)) for p in same):
+                        for p in same:
+                            if not alive.get(id(p)) and p.can_keep_alive:
+                                alive[id(p)], changed = True, True
 
     def _keeps_alive(self, rewrite: Rewrite, by_id: dict[int, Rewrite], alive: dict[int, bool]) -> bool:
         # (a method, not a recursive closure: that would be a reference cycle holding the plan)
@@ -518,17 +543,19 @@ def _old_handler(rewrite: Rewrite, ctx: FixContext, handled: list[tuple[int, int
 
 def _helper_name_taken(rewrite: Rewrite, ctx: FixContext) -> Refusal | None:
     """A helper the new code calls whose name the program already gives to something else (a
-    function of its own, an import): the new code would call that.  A module-level definition of
-    the helper's kind (a ``def`` with its parameters, an assignment) is the helper an earlier run
-    wrote, and is used."""
+    function or variable of its own, at module level or in a function, an import): the new code
+    would call that.  A module-level definition that is the helper, as an earlier run wrote it
+    (the same code, whatever the names it imports are called here), is used."""
     if not rewrite.helpers:
         return None
     for name in sorted(called_helpers(rewrite.helpers, [e.text for e in [*rewrite.edits, *(rewrite.alive_edits or [])]])):
-        if name not in ctx.model.module_scope.names or _written_before(name, rewrite.helpers[name], ctx.model.tree):
+        bound = ctx.bindings_named(name)
+        if not bound and name not in ctx.model.module_scope.names:
             continue
-        where = next((node.lineno for node in ast.walk(ctx.model.tree)  # type: ignore[attr-defined]
-                      if getattr(node, "name", None) == name or getattr(node, "id", None) == name
-                      or getattr(node, "asname", None) == name), None)
+        if _written_before(name, rewrite.helpers[name], ctx.model.tree) and all(
+                isinstance(b.node, ast.stmt) and b.node in ctx.model.tree.body for b in bound):
+            continue
+        where = next((getattr(b.node, "lineno", None) for b in bound if getattr(b.node, "lineno", None)), None)
         at = f" ({line_ref(where)})" if where is not None else ""
         return Refusal(RefusalKind.NOT_YET, (
             f"the program has its own `{name}`{at}, the name of a helper the new code calls: rename "
@@ -538,22 +565,19 @@ def _helper_name_taken(rewrite: Rewrite, ctx: FixContext) -> Refusal | None:
 
 def _written_before(name: str, code: str, tree: ast.Module) -> bool:
     """Is every module-level binding of ``name`` the helper ``code`` defines, as a run wrote it?"""
-    first = next((line for line in code.split("\n") if line.strip() and not line.lstrip().startswith("#")), "")
-    parameters: list[str] | None = None
-    if first.startswith(("def ", "async def ")):
-        try:
-            header = ast.parse(first.strip() + " pass").body[0]
-        except SyntaxError:
-            return False
-        parameters = [a.arg for a in ast.walk(header.args) if isinstance(a, ast.arg)]  # type: ignore[attr-defined]
+    try:
+        helper = next(s for s in ast.parse(plain_names(code)).body
+                      if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign)))
+    except (SyntaxError, StopIteration):
+        return False
     found = False
     for statement in tree.body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == name:
-            if parameters is None or [a.arg for a in ast.walk(statement.args) if isinstance(a, ast.arg)] != parameters:
+            if not isinstance(helper, (ast.FunctionDef, ast.AsyncFunctionDef)) or _shape(statement) != _shape(helper):
                 return False
             found = True
         elif isinstance(statement, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in statement.targets):
-            if parameters is not None:
+            if not isinstance(helper, ast.Assign) or _shape(statement.value) != _shape(helper.value):
                 return False
             found = True
         elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and any(
@@ -561,6 +585,13 @@ def _written_before(name: str, code: str, tree: ast.Module) -> bool:
                 or (isinstance(n, ast.alias) and (n.asname or n.name) == name) for n in ast.walk(statement)):
             return False  # bound some other way (an import, a loop, a with)
     return found
+
+
+def _shape(node: ast.AST) -> str:
+    """The code of ``node`` with every plain name blanked out: the local names of what it imports
+    may differ from file to file (``mlflow`` or ``mlflow_v2``), the rest may not."""
+    dumped = ast.dump(node, annotate_fields=False)
+    return re.sub(r"Name\('[^']*'", "Name('_'", dumped)
 
 
 def _silent_need(rewrite: Rewrite, ctx: FixContext) -> Refusal | None:
