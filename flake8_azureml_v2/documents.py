@@ -39,8 +39,8 @@ from .engine.names import Model
 from .engine.source import Encoding, declared_encoding, decode_file
 from .notebook_files import Notebook, cell_text, read_notebook
 from .notebooks import (
-    Parts, Program as JoinedCells, WrittenFile, is_notebook, names_in_ipython_calls, names_read_by_magics, names_spelled,
-    Launched, parse_problem, take_apart, written_path, written_settings,
+    Parts, Program as JoinedCells, WrittenFile, installed_by, is_notebook, names_in_ipython_calls, names_read_by_magics,
+    names_spelled, Launched, parse_problem, take_apart, written_path, written_settings,
 )
 
 APPEND_REFUSAL = "the cell appends to a file (%%writefile -a), so it is not fixed"
@@ -119,6 +119,11 @@ class Program:
         """What marks the comment lines that join the program's parts: in a plain file, the cell
         markers of editors' percent format (a fix must not move code into another cell)."""
         return _CELL_MARKERS
+
+    def installs(self) -> dict[str, str]:
+        """Packages the program installs on its way (a notebook's ``!pip install``), each with the
+        line that does it: none in a plain file."""
+        return {}
 
     def hidden_names(self) -> frozenset[str]:
         """Names that code the engine does not see may read (a notebook's magics; in a notebook
@@ -287,6 +292,15 @@ class CodeCells(Program):
     def anchored(self) -> tuple[str, ...]:
         # the cells are cut apart again at the separators; a masked magic line stays where it runs
         return (self.joined.separator, self.joined.token)
+
+    def installs(self) -> dict[str, str]:
+        """The packages a ``!pip install`` cell line installs, each with the masked line that does
+        it first: a new import of one goes below that line when the new code first needs it there."""
+        found: dict[str, str] = {}
+        for number, original in enumerate(self.joined.originals):
+            for package in installed_by(original):
+                found.setdefault(package, f"# {self.joined.token}{number}")
+        return found
 
 
 class WrittenCell(Program):

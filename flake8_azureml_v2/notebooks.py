@@ -134,6 +134,29 @@ def names_spelled(text: str) -> frozenset[str]:
     return frozenset(_IDENTIFIER.findall(text))
 
 
+# What a ``pip install`` of a distribution the fixes import from makes importable: the package
+# (as the import placement names it, by its part under the ``azure`` namespace).
+_INSTALLED_PACKAGES = {"mlflow": "mlflow", "mlflow-skinny": "mlflow", "azure-ai-ml": "azure.ai.ml",
+                       "azure-identity": "azure.identity", "mltable": "mltable", "azure-core": "azure.core"}
+_PIP_INSTALL = re.compile(r"^\s*[!%]\s*pip3?\s+install\s+(.*)$")
+
+
+def installed_by(line: str) -> list[str]:
+    """The packages a ``!pip install`` / ``%pip install`` magic line installs, of those the fixes
+    import from (``!pip install --upgrade mlflow azureml-mlflow`` -> ``mlflow``)."""
+    match = _PIP_INSTALL.match(line.rstrip("\r\n"))
+    if match is None:
+        return []
+    found = []
+    for word in match.group(1).split():
+        if word.startswith("-"):
+            continue
+        name = re.split(r"[\[<>=!~;]", word.strip("'\""), maxsplit=1)[0].lower().replace("_", "-")
+        if name in _INSTALLED_PACKAGES:
+            found.append(_INSTALLED_PACKAGES[name])
+    return found
+
+
 def names_read_by_magics(lines: list[str]) -> frozenset[str]:
     """The Python names that masked magic lines may read: what IPython expands in them
     (``!echo {ws.name}``, ``$path``) and the arguments of magics that take Python

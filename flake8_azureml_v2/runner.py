@@ -267,7 +267,7 @@ def _fix_program(result: FileResult, document: Document, program: Program, selec
 
     outcome = fix_text(program.text, path=program.path, settings=program.settings, selected=selection,
                        unsafe=fixing.unsafe, analysed=analysed, hidden=program.hidden_names(), tree=program.tree,
-                       proposals=proposals, anchored=program.anchored())
+                       proposals=proposals, anchored=program.anchored(), installs=program.installs())
     changed = outcome.text != program.text
     program.fixed_text = outcome.text
     if changed and document.unwritable() is not None:  # every finding is left, with why

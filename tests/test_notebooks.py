@@ -414,3 +414,39 @@ def test_lines_a_fix_writes_into_a_cell_take_that_cells_line_break(tmp_path: Pat
     subprocess.run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "nb.ipynb"], cwd=tmp_path,
                    capture_output=True, text=True, check=False)
     assert notebook.read_text() == text
+
+
+@pytest.mark.parametrize(("line", "packages"), [
+    ("!pip install --upgrade mlflow azureml-mlflow\n", ["mlflow"]),
+    ("%pip install -q 'azure-ai-ml>=1.12' azure-identity\n", ["azure.ai.ml", "azure.identity"]),
+    ("! pip3 install mlflow-skinny==2.9 mltable[extra]\n", ["mlflow", "mltable"]),
+    ("!pip install scikit-learn\n", []),
+    ("!echo pip install mlflow\n", []),
+])
+def test_the_packages_a_pip_magic_installs(line: str, packages: list[str]) -> None:
+    from flake8_azureml_v2.notebooks import installed_by
+
+    assert installed_by(line) == packages
+
+
+def test_new_imports_of_a_package_the_notebook_installs_later_go_below_its_install_line(tmp_path: Path) -> None:
+    """``!pip install mlflow`` in cell 2, first needed in cell 3: the new imports go right below the
+    install line, not into cell 1 where the package is not there yet (held-out audit g); what is
+    needed from the start (the workspace's client) stays in cell 1."""
+    from .migrate_helpers import fix, project, write_notebook
+
+    project(tmp_path, "")
+    notebook = write_notebook(tmp_path / "track.ipynb", [
+        "from azureml.core import Workspace, Experiment\nws = Workspace.from_config()\nprint(ws.name)",
+        "!pip install --upgrade mlflow azureml-mlflow",
+        "exp = Experiment(workspace=ws, name='inline-exp')\nrun = exp.start_logging()\nrun.log('accuracy', 0.9)\n"
+        "run.complete()",
+    ])
+    report = fix(notebook)
+    cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
+    assert "AML012 fixed" in report, report
+    assert "mlflow" not in cells[0].split("\n\n\ndef ")[0] and "from azure.ai.ml import MLClient" in cells[0], cells[0]
+    assert cells[1].startswith("!pip install --upgrade mlflow azureml-mlflow\nimport mlflow\n"), cells[1]
+    assert "mlflow.log_metric('accuracy', 0.9)" in cells[2]
+    assert fix(notebook).count("fixed") == 0 and ["".join(c["source"]) for c in
+                                                  json.loads(notebook.read_text())["cells"]] == cells

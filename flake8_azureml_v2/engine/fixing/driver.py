@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Callable, Collection, Sequence
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -105,6 +106,7 @@ def fix_text(
     tree: ast.Module | None = None,
     proposals: dict[object, object] | None = None,
     anchored: Collection[str] = (),
+    installs: Mapping[str, str] | None = None,
 ) -> FixOutcome:
     """Rewrite ``text``; raises :class:`SourceError` when it cannot be analysed and
     :class:`FixError` when the fixes do not settle.
@@ -122,17 +124,19 @@ def fix_text(
     the fixers' rewrites for it, and the build of a set of edits (where both runs apply the same
     edits, or come to the same text, the second does not make them again).  ``anchored``: a
     comment line holding one of these strings stays where it is (it joins pieces of the text that
-    run apart, such as a notebook's cells); no fix moves it with the code next to it."""
+    run apart, such as a notebook's cells); no fix moves it with the code next to it.  ``installs``:
+    packages the text installs on its way (a notebook's ``!pip install`` line), each with the text of
+    the line that does it: a new import of one goes below that line when nothing needs it sooner."""
     with paused_gc():
         return _fix(text, rules, surface, path, settings, selected, unsafe, max_passes, protected, analysed, hidden,
-                    tree, proposals, anchored)
+                    tree, proposals, anchored, installs or {})
 
 
 def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.PathLike[str] | None,
          settings: Settings | None, selected: Selector, unsafe: bool, max_passes: int,
          protected: Collection[str], analysed: Analysis | None = None, hidden: Collection[str] = (),
          tree: ast.Module | None = None, proposals: dict[object, object] | None = None,
-         anchored: Collection[str] = ()) -> FixOutcome:
+         anchored: Collection[str] = (), installs: Mapping[str, str] | None = None) -> FixOutcome:
     known = _Rules.of(rules)
     original = SourceText(text)
     outcome = FixOutcome(text)
@@ -159,7 +163,7 @@ def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.Path
             break
         last = _one_pass(analysis, known, surface, selected, unsafe, path, protected, hidden,
                          first=number == 1 or last.removed_imports, before=checked, proposals=proposals,
-                         anchored=anchored)
+                         anchored=anchored, installs=installs or {})
         if last.text == text:
             break
         outcome.fixed.extend(_on_disk(f, maps, analysis.source, original) for f in last.fixed)
@@ -330,7 +334,7 @@ class _Applier:
             plan_imports = imports.plan(staged, staged_locator, stand_ins.symbols, literal,
                                         lambda node, text=staged_source, tree=staged.tree: self._may_remove(node, text, tree),
                                         self.surface.is_removable_import,
-                                        written, self.surface.star_exports)
+                                        written, self.surface.star_exports, _installed_at(staged_source.text, self.ctx))
         except imports.ImportClash as exc:
             return _Build(source, [], [], f"its new imports would clash: {exc}")
         # The rewrites with the chosen names, then the import edits moved over the
@@ -456,8 +460,8 @@ class _Applier:
 def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Selector, unsafe: bool,
               path: object, protected: Collection[str], hidden: Collection[str], first: bool = True,
               before: verify.Snapshot | None = None, proposals: dict[object, object] | None = None,
-              anchored: Collection[str] = ()) -> _Pass:
-    ctx, rewrites = _proposed(analysis, known, protected, hidden, proposals, anchored)
+              anchored: Collection[str] = (), installs: Mapping[str, str] | None = None) -> _Pass:
+    ctx, rewrites = _proposed(analysis, known, protected, hidden, proposals, anchored, installs or {})
     if before is None and proposals is not None:  # what the checks find in the text: also asked once
         before = _shared(proposals, ("before", analysis.source.text),
                          lambda: verify.Snapshot(analysis.source.text, analysis.model.tree))  # type: ignore[arg-type]
@@ -494,14 +498,15 @@ def _held_back_refusals(result: _Pass, held_back: _Build, ctx: FixContext, known
 
 
 def _proposed(analysis: Analysis, known: _Rules, protected: Collection[str], hidden: Collection[str],
-              proposals: dict[object, object] | None, anchored: Collection[str] = ()) -> tuple[FixContext, list[Rewrite]]:
+              proposals: dict[object, object] | None, anchored: Collection[str] = (),
+              installs: Mapping[str, str] | None = None) -> tuple[FixContext, list[Rewrite]]:
     """The fixers' rewrites for ``analysis`` (and their context), asked once per ``proposals``."""
     key = ("proposed", analysis.source.text, tuple(id(rule) for rule in known.fixers), frozenset(protected),
-           frozenset(hidden), frozenset(anchored))
+           frozenset(hidden), frozenset(anchored), frozenset((installs or {}).items()))
     found = proposals.get(key) if proposals is not None else None
     if found is not None:
         return found  # type: ignore[return-value]
-    ctx = FixContext(analysis, protected, hidden, anchored)
+    ctx = FixContext(analysis, protected, hidden, anchored, installs)
     rewrites: list[Rewrite] = []
     for rule in known.fixers:
         assert rule.fixer is not None
@@ -584,6 +589,16 @@ def _deletes_lines(text: str, edit: Edit) -> bool:
     """The edit removes whole lines and writes nothing."""
     return (not edit.text and edit.end > edit.start and (edit.start == 0 or text[edit.start - 1] in "\r\n")
             and (edit.end == len(text) or text[edit.end - 1] in "\r\n"))
+
+
+def _installed_at(text: str, ctx: FixContext) -> dict[str, int]:
+    """Where in ``text`` each package the program installs on its way becomes importable."""
+    found = {}
+    for package, line in ctx.installs.items():
+        match = re.search(re.escape(line) + r"(?!\d)", text)
+        if match is not None:
+            found[package] = match.start()
+    return found
 
 
 def _reindent(line: str, unit: str) -> str:

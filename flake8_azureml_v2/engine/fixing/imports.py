@@ -277,12 +277,14 @@ def plan(
     is_target: Callable[[str], bool],
     written: Sequence[tuple[int, int]] = (),
     star_exports: Mapping[str, Iterable[str]] | None = None,
+    installs: Mapping[str, int] | None = None,
 ) -> ImportPlan:
     """The import edits for the staged text: removals, then additions for every
     symbol the rewrites wrote (``stand_ins``) and every name they wrote
     literally (``literal``, as ``(module, name)``).  A name a star import binds
     (``star_exports``: a module's exported names) is taken: an import added above the star
-    import would be rebound by it."""
+    import would be rebound by it.  ``installs``: where the text installs a package on its way
+    (a notebook's ``!pip install``): a new import of it goes below that, if its first use allows."""
     result = ImportPlan()
     tree = staged.tree
     unused = unused_imports(staged, is_target)
@@ -350,6 +352,9 @@ def plan(
         first_uses[(module, name)] = first_use
     top = _insertion_point(tree, locator, is_target)
     beside = _beside_their_package(tree, locator, additions, first_uses, top, leaving)
+    if installs:
+        beside.update(_after_their_install(tree, locator, staged.text, additions, result.chosen, stand_ins, written,
+                                           installs, top, beside))
     at_top = {key: local for key, local in additions.items() if key not in beside}
     result.edits.extend(_additions(tree, locator, at_top, result.edits, is_target))
     for at, wanted in _grouped(beside, additions).items():
@@ -393,6 +398,51 @@ def _beside_their_package(tree: ast.Module, locator: Locator, additions: dict[tu
         if top < after <= use:
             found[key] = after
     return found
+
+
+def _after_their_install(tree: ast.Module, locator: Locator, text: str, additions: dict[tuple[str, str], str],
+                         chosen: dict[str, str], stand_ins: dict[str, Symbol], written: Sequence[tuple[int, int]],
+                         installs: Mapping[str, int], top: int, placed: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
+    """Where each new import of a package the text installs on its way goes: right below the line
+    that installs it, when nothing runs it sooner (audit g: ``import mlflow`` went into a notebook's
+    first cell, above its ``!pip install mlflow`` cell).  A use inside a module-level function runs
+    when the function is called, so its first call counts instead."""
+    functions = [(locator.start(s), locator.end(s), s.name) for s in tree.body
+                 if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    found: dict[tuple[str, str], int] = {}
+    for key, local in additions.items():
+        installed = installs.get(_package(key[0]))
+        if installed is None or installed <= top:
+            continue
+        spellings = [stand_in for stand_in, name in chosen.items() if name == local and stand_in in stand_ins] or [local]
+        use = _first_run(text, written, spellings, functions)
+        after = locator.line_end(installed)
+        if use is not None and max(placed.get(key, 0), after) <= use:
+            found[key] = max(placed.get(key, 0), after)
+    return found
+
+
+def _first_run(text: str, written: Sequence[tuple[int, int]], spellings: list[str],
+               functions: list[tuple[int, int, str]], depth: int = 0) -> int | None:
+    """Where the new code first runs one of ``spellings``: a use in a module-level function's body
+    runs where the function is first called (as far as two calls deep; None beyond)."""
+    spans = written if depth == 0 else [(0, len(text))]  # (a helper may be called by the program's own code)
+    uses = sorted({m.start() for spelling in spellings for start, end in spans
+                   for m in re.finditer(rf"(?<![\w.]){re.escape(spelling)}(?!\w)", text[:end]) if m.start() >= start})
+    first: int | None = None
+    for at in uses:
+        holder = next((f for f in functions if f[0] <= at < f[1]), None)
+        if holder is not None and holder[2] in spellings:
+            continue  # the function's own definition
+        if holder is None:
+            return at if first is None else min(first, at)
+        if depth >= 2:
+            return None
+        called = _first_run(text, written, [holder[2]], functions, depth + 1)
+        if called is None:
+            return None
+        first = called if first is None else min(first, called)
+    return first
 
 
 def _package(module: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
@@ -131,12 +131,13 @@ class FixContext:
     Look-ups are indexed once per pass, so that building n rewrites stays linear."""
 
     def __init__(self, analysis: Analysis, protected: Collection[str] = (), hidden: Collection[str] = (),
-                 anchored: Collection[str] = ()) -> None:
+                 anchored: Collection[str] = (), installs: Mapping[str, str] | None = None) -> None:
         assert analysis.model is not None
         self.analysis = analysis
         self.protected = frozenset(protected)  # module-level names other modules import
         self.hidden = frozenset(hidden)  # names read by code the engine cannot see
         self.anchored = tuple(anchored)  # what marks a comment line no fix moves
+        self.installs = dict(installs or {})  # package -> the line that installs it on the way
         self.model: Model = analysis.model
         self.locator = Locator(analysis.source)
         self.text = analysis.source.text
