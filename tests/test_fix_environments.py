@@ -490,3 +490,22 @@ def test_magic_lines_and_cell_markers_stay_where_they_are_when_settings_fold(tmp
     assert "AML021 fixed" in fix(script)
     text = script.read_text()
     assert text.index("custom = Environment(") < text.index("# %% [markdown]") < text.index("run = "), text
+
+
+def test_a_setting_from_a_variable_made_between_still_folds_when_the_name_is_used_again_elsewhere(
+        tmp_path: Path) -> None:
+    """The DP-100 lab: ``packages = CondaDependencies.create(...)`` between the environment and its
+    setting, and ``packages`` made again for another environment later: the variable is read where
+    it is known, so the environment is built at its setting (the adversarial review's fix first
+    refused it, as if the variable could change unseen)."""
+    text, envs = _environments(tmp_path, """\
+first = Environment("first")
+packages = CondaDependencies.create(pip_packages=["mlflow"])
+first.python.conda_dependencies = packages
+submit(first)
+second = Environment("second")
+packages = CondaDependencies.create(pip_packages=["pandas"])
+second.python.conda_dependencies = packages
+submit(second)
+""")
+    assert [env["conda_file"]["dependencies"][1]["pip"] for env in envs] == [["mlflow"], ["pandas"]], text

@@ -232,8 +232,8 @@ def settings_of(binding: Binding, ctx: FixContext, folded: set[tuple[str, ...]],
 
 
 def _read_where_set(binding: Binding, configs: list, ctx: FixContext) -> None:
-    """A setting whose value reads what other code may change (an item, an environment variable,
-    a variable set again) moves to where the environment is built only when nothing else runs
+    """A setting whose value reads what other code may change (an item, an environment variable)
+    moves to where the environment is built only when nothing else runs
     between the two; raises Refused (adversarial review: os.environ["IMAGE"] was read above the
     line that set it)."""
     statement = binding.node
@@ -259,14 +259,13 @@ def _read_where_set(binding: Binding, configs: list, ctx: FixContext) -> None:
 
 
 def _may_change(value: ast.expr, ctx: FixContext) -> bool:
-    """Does ``value`` read an item, call something (but a v1 constructor, which the fix reads as
-    written), or read a variable given more than one value?"""
+    """Does ``value`` read an item or call something (but a v1 constructor, which the fix reads as
+    written)?  A variable is read where its value is known: one set after the environment is made
+    builds it where the last setting is (:func:`_defined_before`)."""
     for node in ast.walk(value):
         if isinstance(node, ast.Call) and (ctx.callee(node) or "").startswith("azureml."):
             continue
         if isinstance(node, (ast.Subscript, ast.Call)):
-            return True
-        if isinstance(node, ast.Name) and len(ctx.bindings_named(node.id)) > 1:
             return True
     return False
 
