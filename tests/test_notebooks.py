@@ -450,3 +450,23 @@ def test_new_imports_of_a_package_the_notebook_installs_later_go_below_its_insta
     assert "mlflow.log_metric('accuracy', 0.9)" in cells[2]
     assert fix(notebook).count("fixed") == 0 and ["".join(c["source"]) for c in
                                                   json.loads(notebook.read_text())["cells"]] == cells
+
+
+def test_an_install_inside_a_block_does_not_take_the_imports(tmp_path: Path) -> None:
+    """``!pip install mlflow`` under an ``if``: an import written below that line would end the
+    block, so the imports stay where they were, and the notebook is still migrated."""
+    from .migrate_helpers import fix, project, write_notebook
+
+    project(tmp_path, "")
+    notebook = write_notebook(tmp_path / "track.ipynb", [
+        "from azureml.core import Workspace, Experiment\nws = Workspace.from_config()",
+        "import os\nif not os.environ.get('HAS_MLFLOW'):\n    !pip install mlflow\n    print('installed')",
+        "exp = Experiment(workspace=ws, name='inline-exp')\nrun = exp.start_logging()\nrun.log('accuracy', 0.9)\n"
+        "run.complete()",
+    ])
+    report = fix(notebook)
+    cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
+    assert "AML012 fixed" in report, report
+    block = "if not os.environ.get('HAS_MLFLOW'):\n    !pip install mlflow\n    print('installed')"
+    assert cells[1].endswith(block) and "import mlflow" not in cells[1], cells[1]
+    assert "import mlflow\n" in cells[0], cells[0]

@@ -412,8 +412,8 @@ def _after_their_install(tree: ast.Module, locator: Locator, text: str, addition
     found: dict[tuple[str, str], int] = {}
     for key, local in additions.items():
         installed = installs.get(_package(key[0]))
-        if installed is None or installed <= top:
-            continue
+        if installed is None or installed <= top or locator.line_start(installed) != installed:
+            continue  # (an install inside a block: an import below its line would end the block)
         spellings = [stand_in for stand_in, name in chosen.items() if name == local and stand_in in stand_ins] or [local]
         use = _first_run(text, written, spellings, functions)
         after = locator.line_end(installed)
@@ -427,8 +427,8 @@ def _first_run(text: str, written: Sequence[tuple[int, int]], spellings: list[st
     """Where the new code first runs one of ``spellings``: a use in a module-level function's body
     runs where the function is first called (as far as two calls deep; None beyond)."""
     spans = written if depth == 0 else [(0, len(text))]  # (a helper may be called by the program's own code)
-    uses = sorted({m.start() for spelling in spellings for start, end in spans
-                   for m in re.finditer(rf"(?<![\w.]){re.escape(spelling)}(?!\w)", text[:end]) if m.start() >= start})
+    patterns = [re.compile(rf"(?<![\w.]){re.escape(spelling)}(?!\w)") for spelling in spellings]
+    uses = sorted({m.start() for pattern in patterns for start, end in spans for m in pattern.finditer(text, start, end)})
     first: int | None = None
     for at in uses:
         holder = next((f for f in functions if f[0] <= at < f[1]), None)
