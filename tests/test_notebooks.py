@@ -429,43 +429,47 @@ def test_the_packages_a_pip_magic_installs(line: str, packages: list[str]) -> No
     assert installed_by(line) == packages
 
 
-def test_new_imports_of_a_package_the_notebook_installs_later_go_below_its_install_line(tmp_path: Path) -> None:
-    """``!pip install mlflow`` in cell 2, first needed in cell 3: the new imports go right below the
-    install line, not into cell 1 where the package is not there yet (held-out audit g); what is
-    needed from the start (the workspace's client) stays in cell 1."""
+def _cells(notebook: Path) -> list[str]:
+    return ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
+
+
+def _logging_after(tmp_path: Path, first: str, installing: str) -> tuple[Path, str, list[str]]:
+    """A notebook whose cell 1 connects (``first``), cell 2 installs (``installing``) and cell 3 logs
+    in an interactive run, fixed: the notebook, the report and the cells."""
     from .migrate_helpers import fix, project, write_notebook
 
     project(tmp_path, "")
     notebook = write_notebook(tmp_path / "track.ipynb", [
-        "from azureml.core import Workspace, Experiment\nws = Workspace.from_config()\nprint(ws.name)",
-        "!pip install --upgrade mlflow azureml-mlflow",
+        first, installing,
         "exp = Experiment(workspace=ws, name='inline-exp')\nrun = exp.start_logging()\nrun.log('accuracy', 0.9)\n"
         "run.complete()",
     ])
     report = fix(notebook)
-    cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
+    return notebook, report, _cells(notebook)
+
+
+def test_new_imports_of_a_package_the_notebook_installs_later_go_below_its_install_line(tmp_path: Path) -> None:
+    """``!pip install mlflow`` in cell 2, first needed in cell 3: the new imports go right below the
+    install line, not into cell 1 where the package is not there yet (held-out audit g); what is
+    needed from the start (the workspace's client) stays in cell 1."""
+    from .migrate_helpers import fix
+
+    notebook, report, cells = _logging_after(
+        tmp_path, "from azureml.core import Workspace, Experiment\nws = Workspace.from_config()\nprint(ws.name)",
+        "!pip install --upgrade mlflow azureml-mlflow")
     assert "AML012 fixed" in report, report
     assert "mlflow" not in cells[0].split("\n\n\ndef ")[0] and "from azure.ai.ml import MLClient" in cells[0], cells[0]
     assert cells[1].startswith("!pip install --upgrade mlflow azureml-mlflow\nimport mlflow\n"), cells[1]
     assert "mlflow.log_metric('accuracy', 0.9)" in cells[2]
-    assert fix(notebook).count("fixed") == 0 and ["".join(c["source"]) for c in
-                                                  json.loads(notebook.read_text())["cells"]] == cells
+    assert fix(notebook).count("fixed") == 0 and _cells(notebook) == cells
 
 
 def test_an_install_inside_a_block_does_not_take_the_imports(tmp_path: Path) -> None:
     """``!pip install mlflow`` under an ``if``: an import written below that line would end the
     block, so the imports stay where they were, and the notebook is still migrated."""
-    from .migrate_helpers import fix, project, write_notebook
-
-    project(tmp_path, "")
-    notebook = write_notebook(tmp_path / "track.ipynb", [
-        "from azureml.core import Workspace, Experiment\nws = Workspace.from_config()",
-        "import os\nif not os.environ.get('HAS_MLFLOW'):\n    !pip install mlflow\n    print('installed')",
-        "exp = Experiment(workspace=ws, name='inline-exp')\nrun = exp.start_logging()\nrun.log('accuracy', 0.9)\n"
-        "run.complete()",
-    ])
-    report = fix(notebook)
-    cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
+    _, report, cells = _logging_after(
+        tmp_path, "from azureml.core import Workspace, Experiment\nws = Workspace.from_config()",
+        "import os\nif not os.environ.get('HAS_MLFLOW'):\n    !pip install mlflow\n    print('installed')")
     assert "AML012 fixed" in report, report
     block = "if not os.environ.get('HAS_MLFLOW'):\n    !pip install mlflow\n    print('installed')"
     assert cells[1].endswith(block) and "import mlflow" not in cells[1], cells[1]
