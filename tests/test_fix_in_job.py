@@ -499,7 +499,7 @@ def test_a_value_moved_out_of_the_metrics_a_launcher_reads_keeps_its_v1_call(tmp
     assert "_v1_get_metrics(" in (tmp_path / "submit.py").read_text(), report
     assert call in text and "mlflow.log_metric('accuracy', 0.9)" in text, report
     assert re.search(rf"train.py:\d+:1: {code} left: ../submit.py:\d+ reads the run's metrics \(get_metrics\(\)\), "
-                     "where v1 kept", report), report
+                     "which held this value in v1", report), report
     again = run(command, cwd=tmp_path).stdout
     assert "Fixed 0 findings" in again and script.read_text() == text, again
 
@@ -623,8 +623,9 @@ def test_a_value_a_reader_elsewhere_reads_by_key_stays_among_the_v1_metrics(tmp_
     assert call in text and "mlflow.log_metric('accuracy', 0.9)" in text, report
     code = "AML013" if "log_list" in call else "AML012"
     kept = "a float" if "12)" in call else "a tag when it is not a number"
-    assert f"train.py:10:1: {code} left: read.py:5 reads the run's metrics (get_metrics()), where v1 kept this value; " \
-        f"MLflow keeps it as {kept}" in report, report  # (line 10 of the fixed file)
+    assert f"train.py:10:1: {code} left: read.py:5 reads the run's metrics (get_metrics()), which held this value in " \
+        f"v1; MLflow keeps it as {kept}, so that reader would not get it back as v1 gave it: change the reader by hand, " \
+        "then fix" in report, report  # (line 10 of the fixed file)
 
 
 OPTION_SCRIPT = ("import argparse\nfrom azureml.core import Run\nparser = argparse.ArgumentParser()\n"
@@ -658,7 +659,7 @@ def test_a_string_a_run_looked_up_by_id_may_read_keeps_both_sides_v1(tmp_path: P
     assert (tmp_path / "read.py").read_text() == reader, report
     text = (tmp_path / "src" / "train.py").read_text()
     assert logs in text and "mlflow.log_metric('accuracy', 0.9)" in text, report
-    assert "reads the run's metrics (get_metrics()), where v1 kept this value" in report, report
+    assert "reads the run's metrics (get_metrics()), which held this value in v1" in report, report
 
 
 BY_ID = ("from azureml.core import Workspace, Run\n\nws = Workspace.from_config()\nrun = Run.get(ws, 'abc123')\n"

@@ -849,3 +849,29 @@ src = command(
     assert shlex.split(job["component"]["command"]) == ["python", "train.py", "--compute", "CPU", "--epochs", "3"]
     fix(script)
     assert script.read_text() == migrated
+
+
+def test_comments_of_an_inlined_list_stay_put_when_the_job_follows_an_else_on_its_line(tmp_path: Path) -> None:
+    """``else: src = ScriptRunConfig(...)``: a line above the job's would sit between the ``if``
+    body and its ``else:``, so the list's comment stays on its own line where the list stood."""
+    program = """\
+    import sys
+    from azureml.core import Experiment, ScriptRunConfig, Workspace
+
+    ws = Workspace.from_config()
+    arguments = ["--epochs", 3]  # three is enough here
+    if len(sys.argv) > 5: print("many")
+    else: src = ScriptRunConfig(source_directory="src", script="train.py", arguments=arguments, compute_target="cpu-cluster")
+    run = Experiment(ws, "x").submit(src)
+    """
+    script = project(tmp_path, program)
+    report = fix(script)
+    migrated = script.read_text()
+    assert "AML002 fixed" in report and no_v1(migrated), report
+    assert """\
+ml_client = MLClient.from_config(DefaultAzureCredential())
+# three is enough here
+if len(sys.argv) > 5: print("many")
+else: src = command(""" in migrated, migrated
+    fix(script)
+    assert script.read_text() == migrated

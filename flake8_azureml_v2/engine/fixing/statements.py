@@ -115,7 +115,7 @@ def delete_moving_comments(locator: Locator, statement: ast.stmt, destination: a
     line_start, line_end = locator.line_start(start), locator.line_end(end)
     if text[line_start:start].strip() or text[end:line_end].strip().startswith(";"):
         return None
-    if locator.start(destination) <= start < locator.end(destination):
+    if locator.start(destination) <= start < locator.end(destination) or _after_a_clause(locator, destination):
         return None
     above, first = _comments_above(locator, statement, previous, anchored)
     kept = [*above, *_comments(text[start:line_end])]
@@ -201,6 +201,20 @@ def _shares_line(locator: Locator, statement: ast.stmt) -> bool:
     line_start = locator.line_start(locator.start(statement))
     before = locator.source.text[:line_start].rstrip("\r\n")
     return before.endswith("\\") and _logical_line_start(locator, locator.start(statement)) < line_start
+
+
+_CLAUSES = ("else", "elif", "except", "finally")
+
+
+def _after_a_clause(locator: Locator, statement: ast.stmt) -> bool:
+    """Does ``statement`` follow a clause on its line (``else: b``)?  A line inserted above it
+    would sit between the clause and the block before it."""
+    if not _shares_line(locator, statement):
+        return False
+    line_start = _logical_line_start(locator, locator.start(statement))
+    first = locator.source.text[line_start:locator.start(statement)].lstrip(" \t")
+    return any(first.startswith(c) and not (first[len(c):len(c) + 1].isalnum() or first[len(c):len(c) + 1] == "_")
+               for c in _CLAUSES)
 
 
 def _followed_on_its_line(locator: Locator, statement: ast.stmt) -> bool:

@@ -284,8 +284,9 @@ def refuse_if_metrics_read(ctx: FixContext, unit: Rewrite, becomes: str, name: a
     reader = metrics_reader(ctx, literal, by_key_only, known=literal is not None)
     if reader is None:
         return False
-    unit.refuse(f"{reader} reads the run's metrics (get_metrics()), where v1 kept this value; MLflow keeps it as "
-                f"{becomes}, which they do not hold: read it there by hand, then fix", RefusalKind.DATA_FLOW)
+    unit.refuse(f"{reader} reads the run's metrics (get_metrics()), which held this value in v1; MLflow keeps it as "
+                f"{becomes}, so that reader would not get it back as v1 gave it: change the reader by hand, then fix",
+                RefusalKind.DATA_FLOW)
     return True
 
 
