@@ -888,6 +888,29 @@ def test_a_script_launched_from_a_notebook_reads_its_mounted_input_from_the_envi
     assert "export titanic=${{inputs.titanic}}" in notebook.read_text()
 
 
+def test_a_notebook_launcher_fixed_above_its_call_still_tells_the_script_its_inputs(tmp_path: Path) -> None:
+    """The notebook stays v1 where it launches the script (submit(run_id=) is migrated by hand), but
+    this run removes a line from a cell above: the call is found by its cell and line there, not by
+    its old line in the program, so one run fixes the script as a second would (audit g)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    cells = ["from azureml.core import Model\n" + NOTEBOOK_LAUNCHER[0], *NOTEBOOK_LAUNCHER[1:2],
+             NOTEBOOK_LAUNCHER[2].replace('.submit(config)', '.submit(config, run_id="first")')]
+    write_notebook(tmp_path / "launch.ipynb", cells)
+    (tmp_path / "pytorch-env.yml").write_text("name: env\n")
+    (tmp_path / "src").mkdir()
+    train = tmp_path / "src" / "train.py"
+    train.write_text('from azureml.core import Run\n\nrun = Run.get_context()\npath = run.input_datasets["titanic"]\n'
+                     "print(path)\n")
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    result = run(command, cwd=tmp_path)
+    notebook = (tmp_path / "launch.ipynb").read_text()
+    assert "AML099 fixed" in result.stdout and "import Model" not in notebook, result.stdout
+    assert 'run_id=\\"first\\")' in notebook and "ScriptRunConfig(" in notebook, notebook
+    assert 'path = os.environ["titanic"]' in train.read_text(), result.stdout
+    again = run(command, cwd=tmp_path)
+    assert "Fixed 0 findings" in again.stdout, again.stdout
+
+
 def test_a_tabular_input_waits_for_the_notebook_that_launches_it(tmp_path: Path) -> None:
     """Read directly, a tabular input is an MLTable once the launching notebook exports it:
     one run over the project fixes the notebook first, then the script."""

@@ -296,9 +296,9 @@ def test_input_datasets_keep_the_run_and_its_logging(tmp_path: Path) -> None:
     lines = report.splitlines()
     # no launcher in the project says how the input is handed over (issue 12: its mode decides)
     manual = next(line for line in lines if " AML033 left: " in line)
-    assert "the job that runs this script is not one of this project this fix can read" in manual
+    assert "no launcher of this project that this fix can read runs this script" in manual
     kept = next(line for line in lines if " AML011 left: " in line)
-    assert "depends on line 5: the job that runs this script" in kept
+    assert "depends on line 5: no launcher of this project that this fix can read runs this script" in kept
     for code in ("AML012", "AML031"):
         held = next(line for line in lines if f" {code} left: " in line)
         assert "its launcher is a v1 job this fix cannot see (it reads run.input_datasets, line 5" in held, held
@@ -3030,7 +3030,7 @@ def test_a_script_of_the_same_name_in_another_folder_is_not_run_by_a_migrated_es
     assert "code='src'" in (tmp_path / "a" / "launch.py").read_text(), report
     assert 'mltable.load(os.environ["codes"])' in (tmp_path / "a" / "src" / "prep.py").read_text(), report
     assert (tmp_path / "b" / "src" / "prep.py").read_text() == orphan, report
-    assert "b/src/prep.py:4:9: AML033 left: the job that runs this script is not one of this project" in report, report
+    assert "b/src/prep.py:4:9: AML033 left: no launcher of this project that this fix can read runs this script" in report, report
 
 
 def test_a_script_whose_only_logging_mlflow_rejects_is_not_said_to_log_with_mlflow(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ in the same project exports ``n``.  An input whose launcher is unknown stays rep
 from __future__ import annotations
 
 import ast
+import dataclasses
 import io
 import os
 import re
@@ -90,7 +91,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         elif name in exports:
             _tabular(ctx, unit, subscript, environ)  # type: ignore[arg-type]
         elif launcher is None:
-            unit.refuse("the job that runs this script is not one of this project this fix can read",
+            unit.refuse("no launcher of this project that this fix can read runs this script",
                         RefusalKind.DATA_FLOW)
         elif found is None and dataset_use is not None:
             unit.refuse(f"the script uses the input {name!r} as a v1 dataset (.{dataset_use}), which its launcher "
@@ -363,9 +364,11 @@ def _read_launcher(path: Path, settings: object) -> dict[str, Launched] | None:
     reference = project.index_for(path, settings, SURFACE).reference_to(path)  # type: ignore[arg-type]
     if reference is None:
         return None
-    text = launcher_text(reference)
-    if text is None:
+    found = launching_line(reference)
+    if found is None:
         return None
+    text, line = found
+    reference = dataclasses.replace(reference, line=line)
     # every pass of every fix of the script asks: the launcher is analysed once per text
     key = (reference.orchestrator, reference.line, text)
     if key not in _LAUNCHED:
@@ -423,6 +426,25 @@ def launcher_text(reference: project.ScriptReference, same_line: bool = True) ->
         if not isinstance(program, str) and program[1](reference.line) == reference.label:
             return program[0]
     return None
+
+
+def launching_line(reference: project.ScriptReference) -> tuple[str, int] | None:
+    """The launcher's program as this run leaves it, and the line of the launching call in it:
+    a notebook's cells before the call's may have been fixed in this run, which moves the call
+    to another line of the program while its cell and line within the cell (its label) stay."""
+    text = launcher_text(reference)
+    if text is not None or reference.label is None:
+        return (text, reference.line) if text is not None else None
+    try:
+        data = files.read_as_fixed(reference.orchestrator, limit=_LIMIT)
+    except (OSError, files.TooLarge):
+        return None
+    programs = project.labelled_programs(reference.orchestrator, data)
+    if reference.program >= len(programs) or programs[reference.program][1] is None:
+        return None
+    text, label = programs[reference.program]
+    lines = [n for n in range(1, text.count("\n") + 2) if label(n) == reference.label]  # type: ignore[misc]
+    return (text, lines[0]) if len(lines) == 1 else None
 
 
 def _record(item: ast.expr, octx: FixContext, found: dict[str, Launched]) -> None:
