@@ -292,3 +292,48 @@ print(a.name, b.name, ws.service_context, ws2.service_context)
     assert 'a = ws_client.create_or_update(' in migrated and 'b = ws2_client.create_or_update(' in migrated
     fix(script)
     assert script.read_text() == migrated
+
+
+def test_an_authentication_made_in_the_block_that_uses_it_becomes_a_credential(tmp_path: Path) -> None:
+    """``if model is None: auth = MsiAuthentication(); ws = Workspace(..., auth=auth)``: made inside
+    an ``if``, the authentication still holds wherever it is used, all below it in that block, so
+    it is rewritten where it stands (audit h).  Used after the block, it may be unbound there: left."""
+    program = """\
+from azureml.core import Workspace
+from azureml.core.authentication import MsiAuthentication
+
+model = None
+
+
+def workspace_name():
+    global model
+    if model is None:
+        auth = MsiAuthentication()
+        ws = Workspace(subscription_id="sub", resource_group="rg", workspace_name="ws", auth=auth)
+        model = ws.name
+    return model
+
+
+print(workspace_name())
+"""
+    script = project(tmp_path, program)
+    report = fix(script)
+    text = script.read_text()
+    assert no_v1(text), report
+    assert """\
+    if model is None:
+        auth = ManagedIdentityCredential()
+        ml_client = MLClient(auth, subscription_id="sub", resource_group_name="rg", workspace_name="ws")
+        model = ml_client.workspace_name
+""" in text, text
+    ruff_clean(script)
+    execute(script)
+    fix(script)
+    assert script.read_text() == text
+
+    after_the_block = program.replace("        ws = Workspace(", "    ws = Workspace(").replace(
+        "        model = ws.name", "    model = ws.name")
+    script = project(tmp_path, after_the_block)
+    report = fix(script)
+    assert "auth = MsiAuthentication()" in script.read_text(), report
+    assert "AML020 left: auth=`auth` is not a v1 authentication this fix can follow" in report, report

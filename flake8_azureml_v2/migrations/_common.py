@@ -83,11 +83,14 @@ def only_settings_use(binding: Binding, unit: Rewrite) -> bool:
     return all(id(use) in unit.own_uses for use in binding.uses)
 
 
-def call_binding(ctx: FixContext, node: ast.expr | None, *qualnames: str) -> Binding | None:
-    """The variable ``node`` names, when one plain, unconditional ``x = <qualname>(...)`` made it."""
+def call_binding(ctx: FixContext, node: ast.expr | None, *qualnames: str, in_place: bool = False) -> Binding | None:
+    """The variable ``node`` names, when one plain, unconditional ``x = <qualname>(...)`` made it.
+    ``in_place``: the caller rewrites it where it stands, so a binding in the block of all its
+    uses will do too (its value is not moved out of that block)."""
     binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
     statement = binding.node if binding is not None else None
-    if (binding is None or binding.conditional or not isinstance(statement, ast.Assign)
+    if (binding is None or (binding.conditional and not (in_place and ctx.settled_in_its_block(binding)))
+            or not isinstance(statement, ast.Assign)
             or not isinstance(statement.value, ast.Call) or ctx.callee(statement.value) not in qualnames):
         return None
     return binding

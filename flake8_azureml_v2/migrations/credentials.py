@@ -87,7 +87,7 @@ def credential(node: ast.expr | None, unit: Rewrite, ctx: FixContext) -> tuple[s
     stay beside a client, and is migrated whole or not at all), with why not; raises Refused."""
     if node is None or (isinstance(node, ast.Constant) and node.value is None):
         return default_credential(), default_credential(), ""
-    binding = call_binding(ctx, node, *CREDENTIALS)
+    binding = call_binding(ctx, node, *CREDENTIALS, in_place=True)
     if binding is not None:
         try:
             written: str | None = credential_source(binding.node.value, ctx, copy=True)  # type: ignore[attr-defined]
@@ -109,7 +109,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
     beside a v1 authentication that stays, the credential is written where it is needed."""
     for site in ctx.model.calls_to(*CREDENTIALS):
         binding = ctx.assigned_binding(site.node)
-        if binding is None or binding.conditional:
+        if binding is None or (binding.conditional and not ctx.settled_in_its_block(binding)):
             continue
         unit = Rewrite("AML020", site.node, "v1 authentication -> azure.identity credential", binding=binding)
         unit.findings = []

@@ -193,6 +193,27 @@ class FixContext:
             self._reaching[id(binding)] = reaching.uses_reaching(self, binding)
         return self._reaching[id(binding)]
 
+    def settled_in_its_block(self, binding: Binding) -> bool:
+        """A binding made inside an ``if``/``try``/loop that is as good as unconditional for its
+        uses: the only binding of its name, and every use of it comes after it in its own block
+        (or in a statement nested there), where it always holds the value it was given."""
+        if len(self.bindings_named(binding.name)) != 1 or not isinstance(binding.node, ast.stmt):
+            return False
+        place = self.place_in_block(binding.node)
+        if place is None:
+            return False
+        block, index = place
+        for use in self.uses_reaching(binding):
+            statement: ast.AST | None = self.statement_of(use)
+            while statement is not None and (found := self.place_in_block(statement)) is not None \
+                    and found[0] is not block:
+                statement = self.parent(statement)
+                while statement is not None and not isinstance(statement, ast.stmt):
+                    statement = self.parent(statement)
+            if statement is None or (found := self.place_in_block(statement)) is None or found[1] <= index:
+                return False
+        return True
+
     def next_statement(self, statement: ast.stmt) -> ast.stmt | None:
         found = self._blocks.get(id(statement))
         if found is None:
