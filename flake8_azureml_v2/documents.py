@@ -28,7 +28,7 @@ cell indexes are 0-based, the cell numbers shown to users 1-based.
 from __future__ import annotations
 
 import ast
-
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -39,8 +39,9 @@ from .engine.names import Model
 from .engine.source import Encoding, declared_encoding, decode_file
 from .notebook_files import Notebook, cell_text, read_notebook
 from .notebooks import (
-    Parts, Program as JoinedCells, WrittenFile, installed_by, is_notebook, names_in_ipython_calls, names_read_by_magics,
-    names_spelled, Launched, parse_problem, take_apart, written_path, written_settings,
+    DISTRIBUTIONS, Parts, Program as JoinedCells, WrittenFile, installed_by, installs_v1_plainly, is_notebook,
+    names_in_ipython_calls, names_read_by_magics, names_spelled, Launched, parse_problem, take_apart,
+    with_distributions, written_path, written_settings,
 )
 
 APPEND_REFUSAL = "the cell appends to a file (%%writefile -a), so it is not fixed"
@@ -280,9 +281,6 @@ class CodeCells(Program):
         where = self.joined.locator(text)(line)
         return where.cell - 1, where.line
 
-    def cells(self, text: str) -> dict[int, str]:
-        return dict(zip(self.joined.cells, self.joined.split(text)))
-
     def describe(self, message: str) -> str:
         return self.joined.describe(message, self.text)
 
@@ -295,12 +293,48 @@ class CodeCells(Program):
 
     def installs(self) -> dict[str, str]:
         """The packages a ``!pip install`` cell line installs, each with the masked line that does
-        it first: a new import of one goes below that line when the new code first needs it there."""
+        it first: a new import of one goes below that line when the new code first needs it there.
+        A notebook that installs SDK v1 itself installs the rest on its first such line (see cells)."""
         found: dict[str, str] = {}
         for number, original in enumerate(self.joined.originals):
             for package in installed_by(original):
                 found.setdefault(package, f"# {self.joined.token}{number}")
+        setup = self._v1_setup()
+        if setup is not None:
+            for package in DISTRIBUTIONS:
+                found.setdefault(package, f"# {self.joined.token}{setup}")
         return found
+
+    def cells(self, text: str) -> dict[int, str]:
+        """The cells of the fixed ``text``; where the notebook installs SDK v1 itself, that line
+        also installs what the fixed code newly imports and no line installs (audit i: the migrated
+        cells imported azure.ai.ml, which the notebook's own environment did not have)."""
+        setup = self._v1_setup()
+        missing = self._needed(text) if setup is not None else []
+        if not missing:
+            return dict(zip(self.joined.cells, self.joined.split(text)))
+        originals = list(self.joined.originals)
+        originals[setup] = with_distributions(originals[setup], missing)  # type: ignore[index]
+        return dict(zip(self.joined.cells, self.joined.split(text, originals)))
+
+    def _v1_setup(self) -> int | None:
+        """The first masked line that installs SDK v1 from a plain list of packages."""
+        return next((n for n, line in enumerate(self.joined.originals) if installs_v1_plainly(line)), None)
+
+    def _needed(self, text: str) -> list[str]:
+        """The distributions of the packages ``text`` imports and the notebook neither imported
+        before the fix nor installs on any line."""
+        installed = {package for line in self.joined.originals for package in installed_by(line)}
+        before, after = _imported_packages(self.text), _imported_packages(text)
+        return [d for package in DISTRIBUTIONS if package in after - before - installed for d in DISTRIBUTIONS[package]]
+
+
+_IMPORT_OF = re.compile(r"^[ \t]*(?:from|import)[ \t]+(" + "|".join(re.escape(p) for p in DISTRIBUTIONS) + r")\b",
+                        re.MULTILINE)
+
+
+def _imported_packages(text: str) -> set[str]:
+    return set(_IMPORT_OF.findall(text))
 
 
 class WrittenCell(Program):

@@ -136,9 +136,21 @@ def names_spelled(text: str) -> frozenset[str]:
 
 # What a ``pip install`` of a distribution the fixes import from makes importable: the package
 # (as the import placement names it, by its part under the ``azure`` namespace).
-_INSTALLED_PACKAGES = {"mlflow": "mlflow", "mlflow-skinny": "mlflow", "azure-ai-ml": "azure.ai.ml",
-                       "azure-identity": "azure.identity", "mltable": "mltable", "azure-core": "azure.core"}
+_INSTALLED_PACKAGES = {"mlflow": "mlflow", "mlflow-skinny": "mlflow", "azureml-mlflow": "mlflow",
+                       "azure-ai-ml": "azure.ai.ml", "azure-identity": "azure.identity", "mltable": "mltable",
+                       "azure-core": "azure.core"}
+# The distributions that make each package importable, as a notebook's own install line adds them
+# (MLflow reaches an Azure ML workspace through the azureml-mlflow plugin).
+DISTRIBUTIONS = {"azure.ai.ml": ("azure-ai-ml",), "azure.identity": ("azure-identity",),
+                 "mlflow": ("mlflow", "azureml-mlflow"), "mltable": ("mltable",), "azure.core": ("azure-core",)}
 _PIP_INSTALL = re.compile(r"^\s*[!%]\s*pip3?\s+install\s+(.*)$")
+# SDK v1's distributions: a notebook that installs one sets up its own environment
+_V1_DISTRIBUTIONS = ("azureml-sdk", "azureml-core", "azureml-pipeline", "azureml-train", "azureml-widgets",
+                     "azureml-automl", "azureml-contrib", "azureml-explain", "azureml-interpret", "azureml-defaults",
+                     "azureml-dataset-runtime", "azureml-opendatasets", "azureml-tensorboard", "azureml-datadrift")
+# what a plain list of packages and options may hold: no shell syntax, no requirements file
+_PLAIN_ARGUMENTS = re.compile(r"^[\w.\-\[\],=~!'\" ]+$")
+_FILE_OPTIONS = frozenset({"-r", "--requirement", "-e", "--editable", "-c", "--constraint"})
 
 
 def installed_by(line: str) -> list[str]:
@@ -152,9 +164,29 @@ def installed_by(line: str) -> list[str]:
         if word.startswith("-"):
             continue
         name = re.split(r"[\[<>=!~;]", word.strip("'\""), maxsplit=1)[0].lower().replace("_", "-")
-        if name in _INSTALLED_PACKAGES:
+        if name in _INSTALLED_PACKAGES and _INSTALLED_PACKAGES[name] not in found:
             found.append(_INSTALLED_PACKAGES[name])
     return found
+
+
+def installs_v1_plainly(line: str) -> bool:
+    """Whether a ``!pip install`` / ``%pip install`` line installs an SDK v1 distribution from a
+    plain list, to which the packages the migrated code imports can be added."""
+    match = _PIP_INSTALL.match(line.rstrip("\r\n"))
+    if match is None or not _PLAIN_ARGUMENTS.match(match.group(1)):
+        return False
+    words = match.group(1).split()
+    if any(word.split("=", 1)[0] in _FILE_OPTIONS for word in words):
+        return False
+    names = [re.split(r"[\[<>=!~;]", word.strip("'\""), maxsplit=1)[0].lower().replace("_", "-")
+             for word in words if not word.startswith("-")]
+    return any(name == v1 or name.startswith(v1 + "-") for name in names for v1 in _V1_DISTRIBUTIONS)
+
+
+def with_distributions(line: str, distributions: list[str]) -> str:
+    """The install line with ``distributions`` added at its end (its line break kept)."""
+    body = line.rstrip("\r\n")
+    return f"{body.rstrip()} {' '.join(distributions)}{line[len(body):]}"
 
 
 def names_read_by_magics(lines: list[str]) -> frozenset[str]:
@@ -436,8 +468,10 @@ class Program:
 
         return locate
 
-    def split(self, text: str) -> list[str]:
-        """Cut the fixer's output back into cell texts, magics restored; raises FixError."""
+    def split(self, text: str, originals: list[str] | None = None) -> list[str]:
+        """Cut the fixer's output back into cell texts, magics restored (as ``originals`` has them,
+        when given); raises FixError."""
+        originals = self.originals if originals is None else originals
         parts: list[list[str]] = [[]]
         restored = 0
         for physical in _lines(text):
@@ -449,7 +483,7 @@ class Program:
                 body = _BREAK.sub("", physical)
                 if restored >= len(self.placeholders) or body != _BREAK.sub("", self.placeholders[restored]):
                     raise FixError("a fix moved or changed a masked magic line; nothing was written")
-                original = self.originals[restored]
+                original = originals[restored]
                 # A cell's last line has no break; the program gave it one, which split() drops again.
                 parts[-1].append(original if _BREAK.search(original) else original + physical[len(body):])
                 restored += 1

@@ -112,7 +112,8 @@ def test_fix_rewrites_only_the_edited_sources(tmp_path: Path, name: str) -> None
     assert _outside(before_bytes.decode(), EDITED) == _outside(after_bytes.decode(), EDITED)
 
     cells = [_source(c) for c in after["cells"]]
-    assert cells[1].startswith("%matplotlib inline\n!pip install azureml-sdk\n")
+    # the notebook installs SDK v1 itself: that line installs what the migrated cells import too
+    assert cells[1].startswith("%matplotlib inline\n!pip install azureml-sdk azure-ai-ml azure-identity\n")
     assert "from azure.ai.ml import MLClient, command" in cells[1] and no_v1(cells[1])
     assert cells[2] == "# connect to the workspace\nml_client = MLClient.from_config(DefaultAzureCredential())"
     assert cells[3].startswith("%%writefile src/train.py\n")
@@ -474,3 +475,53 @@ def test_an_install_inside_a_block_does_not_take_the_imports(tmp_path: Path) -> 
     block = "if not os.environ.get('HAS_MLFLOW'):\n    !pip install mlflow\n    print('installed')"
     assert cells[1].endswith(block) and "import mlflow" not in cells[1], cells[1]
     assert "import mlflow\n" in cells[0], cells[0]
+
+
+@pytest.mark.parametrize(("line", "plain"), [
+    ("!pip install --upgrade azureml-sdk azureml-widgets\n", True),
+    ("%pip install -q 'azureml-sdk[notebooks,automl]==1.48.0'", True),
+    ("!pip install azureml-core azureml-mlflow mlflow\n", True),
+    ("!pip install azureml-mlflow mlflow\n", False),  # no SDK v1 distribution: the notebook may be v2
+    ("%pip install -r requirements.txt azureml-core\n", False),  # a file's list: not this line's
+    ("!pip install azureml-core > /dev/null\n", False),  # shell syntax
+    ("!pip install azureml-core --extra-index-url https://example.com/simple\n", False),
+])
+def test_the_install_lines_that_set_up_sdk_v1_plainly(line: str, plain: bool) -> None:
+    from flake8_azureml_v2.notebooks import installs_v1_plainly
+
+    assert installs_v1_plainly(line) is plain
+
+
+def test_a_notebook_that_installs_sdk_v1_itself_installs_what_the_migrated_cells_import(tmp_path: Path) -> None:
+    """Cell 1 installs azureml-core, azureml-mlflow and mlflow; the migrated cells import azure.ai.ml
+    and azure.identity, which that environment did not have (audit i: ModuleNotFoundError in the
+    notebook's own environment).  The install line installs them too, the new imports go below it,
+    and the second run changes nothing.  mlflow was installed already: it is not added again."""
+    from .migrate_helpers import fix, project, write_notebook
+
+    project(tmp_path, "")
+    notebook = write_notebook(tmp_path / "setup.ipynb", [
+        "%pip install azureml-core azureml-mlflow mlflow",
+        "import mlflow\nfrom azureml.core import Workspace\n\nws = Workspace.from_config()\n"
+        "mlflow.set_tracking_uri(ws.get_mlflow_tracking_uri())",
+    ])
+    report = fix(notebook)
+    cells = _cells(notebook)
+    assert cells[0] == "%pip install azureml-core azureml-mlflow mlflow azure-ai-ml azure-identity", (report, cells[0])
+    assert "from azure.ai.ml import MLClient\nfrom azure.identity import DefaultAzureCredential\n" in cells[1], cells[1]
+    assert "azureml" not in cells[1], cells[1]
+    assert fix(notebook).count("fixed") == 0 and _cells(notebook) == cells
+
+
+def test_a_notebook_whose_install_line_is_not_a_plain_list_keeps_it(tmp_path: Path) -> None:
+    """``-r requirements.txt``: what the file lists is the file's business; the line stays as it was."""
+    from .migrate_helpers import fix, project, write_notebook
+
+    project(tmp_path, "")
+    notebook = write_notebook(tmp_path / "setup.ipynb", [
+        "%pip install -r requirements.txt",
+        "from azureml.core import Workspace\n\nws = Workspace.from_config()\nprint(ws.name)",
+    ])
+    report = fix(notebook)
+    cells = _cells(notebook)
+    assert "AML020 fixed" in report and cells[0] == "%pip install -r requirements.txt", (report, cells)
