@@ -1392,3 +1392,37 @@ def test_a_dataset_of_a_workspace_imported_from_another_module_says_so(tmp_path:
     report = fix(script)
     assert ("AML002 left: `shared` (line 6) is imported from another module, whose object this fix does not "
             "follow") in report, report
+
+
+def test_a_datastore_assigned_with_a_type_annotation_says_the_annotation_holds_it_back(tmp_path: Path) -> None:
+    """``datastore: Datastore = ws.get_default_datastore()``: rewriting the value would leave the
+    annotation naming the v1 class, so it is left, saying so and what to do (audit i: the message
+    was "this form is not migrated automatically"); without the annotation it is rewritten."""
+    program = """\
+from azureml.core import Datastore, Workspace
+
+ws = Workspace.from_config()
+datastore: Datastore = ws.get_default_datastore()
+print(datastore.name)
+"""
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "datastore: Datastore = ws.get_default_datastore()" in script.read_text(), report
+    assert "AML028 left: its value is assigned with a type annotation (`Datastore`), which would go on naming the " \
+        "old type: drop the annotation, then fix;" in report, report
+    script = project(tmp_path, program.replace("datastore: Datastore = ", "datastore = "))
+    report = fix(script)
+    assert "datastore = ml_client.datastores.get_default()" in script.read_text(), report
+
+
+def test_a_registered_dataset_names_the_latest_label_not_a_latest_version(tmp_path: Path) -> None:
+    """v1's default version is 'latest'; v2 spells it as a label (``@latest``, ``label="latest"``)
+    and fails on ``version="latest"``, which the message must never suggest (audit i)."""
+    script = tmp_path / "ds.py"
+    script.write_text("from azureml.core import Dataset, Workspace\n\nws = Workspace.from_config()\n"
+                      "data = Dataset.get_by_name(ws, 'titanic', 'latest')\n")
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "check", "--select", "AML022", "ds.py"], cwd=tmp_path)
+    assert result.stdout.startswith("ds.py:4:8: AML022 Dataset.get_by_name() is Azure ML SDK v1; use an "
+                                    '"azureml:<name>@latest" input path or ml_client.data.get(name, label="latest")'), \
+        result.stdout
+    assert 'version="latest"' not in result.stdout and "version=...)" not in result.stdout

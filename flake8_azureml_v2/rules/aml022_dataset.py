@@ -9,7 +9,8 @@ from ._rule import Family, FixSafety
 
 DATASET = "azureml.core.Dataset"
 _DEFAULT_V2 = 'Input(type="uri_file"/"uri_folder"/"mltable", path=...) or ml_client.data'
-_REGISTERED = 'an "azureml:<name>:<version>" input path or ml_client.data.get(name, version=...)'
+_REGISTERED = ('an "azureml:<name>@latest" input path or ml_client.data.get(name, label="latest") '
+               '(":<version>" or version=str(v) for a given version)')
 
 
 def _v2_form(member: str) -> str:

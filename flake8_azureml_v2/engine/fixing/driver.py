@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from ..analysis import Analysis, analyse
 from ..findings import Finding, Refusal, RefusalKind, line_ref, render_lines
-from ..nodes import all_nodes
+from ..nodes import all_nodes, parent_of
 from ..rule import FixSafety, Rule
 from ..settings import Settings
 from ..source import SourceText, paused_gc
@@ -179,7 +179,7 @@ def _fix(text: str, rules: Sequence[Rule], surface: Surface, path: str | os.Path
     for finding in analysis.findings:
         if permission(finding) is not None:
             continue
-        refusal = last.refusals.get(id(finding)) or _default_refusal(finding, known)
+        refusal = last.refusals.get(id(finding)) or _default_refusal(finding, known, analysis)
         outcome.left.append(Left(finding, refusal))
     return outcome
 
@@ -193,7 +193,21 @@ def _shared(shared: dict[object, Any] | None, key: object, make: Callable[[], _T
     return shared[key]  # type: ignore[no-any-return]
 
 
-def _default_refusal(finding: Finding, known: _Rules) -> Refusal:
+def _annotated(finding: Finding, analysis: Analysis) -> str | None:
+    """The annotation of ``x: T = <value>`` when the finding is in the value: a rewrite of the
+    value would leave ``T`` naming the old type (and its import in use)."""
+    if finding.node is None or analysis.model is None:
+        return None
+    node: ast.AST | None = finding.node
+    while node is not None and not isinstance(node, ast.stmt):
+        node = parent_of(analysis.model.tree, node)
+    if not isinstance(node, ast.AnnAssign) or node.value is None:
+        return None
+    inside = finding.node is node.value or any(n is finding.node for n in ast.walk(node.value))
+    return ast.unparse(node.annotation) if inside else None
+
+
+def _default_refusal(finding: Finding, known: _Rules, analysis: Analysis | None = None) -> Refusal:
     if finding.code in known.removal_codes:
         return Refusal(RefusalKind.BLOCKED, "the names it imports are still used by code that stays v1")
     safety = known.safety.get(finding.code)
@@ -203,6 +217,10 @@ def _default_refusal(finding: Finding, known: _Rules) -> Refusal:
         return Refusal(RefusalKind.NOT_YET, f"no automatic fix; migrate it by hand: {finding.message}")
     if finding.code not in known.fixed_with and not any(r.code == finding.code for r in known.fixers):
         return Refusal(RefusalKind.NOT_YET, f"no automatic fix for this rule yet; {finding.message}")
+    annotation = _annotated(finding, analysis) if analysis is not None else None
+    if annotation is not None:
+        return Refusal(RefusalKind.NOT_YET, f"its value is assigned with a type annotation (`{annotation}`), which "
+                       f"would go on naming the old type: drop the annotation, then fix; {finding.message}")
     return Refusal(RefusalKind.NOT_YET, f"this form is not migrated automatically; {finding.message}")
 
 
