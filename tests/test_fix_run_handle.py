@@ -701,6 +701,11 @@ def test_metrics_read_under_a_handler_of_named_errors_still_move(tmp_path: Path)
     (tmp_path / "src" / "train.py").write_text(TRAIN)
     report, text = _fixed_twice(script)
     assert '_v1_get_metrics(ml_client, new_run.name).get("mse")' in text, report
+    # the experiment only said where v1 looked the runs up: its name goes nowhere, and the report
+    # says so instead of naming an experiment_name= that nothing holds (audit i)
+    assert "exp = " not in text and 'name="train"' not in text, text
+    assert "AML040 fixed: Experiment() removed: v2 gets a run by its id alone (ml_client.jobs.get), without it" \
+        in report, report
 
 
 def _fixed_twice(script: Path) -> tuple[str, str]:

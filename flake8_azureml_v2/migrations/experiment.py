@@ -16,6 +16,7 @@ from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, known_str
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.names import Binding
+from ..rules._shared import RUN
 from .injob._shared import is_pure
 from .injob._shared import start_logging_call
 from .run_handle import (GET_RUNS_HELPERS, MLFLOW_NOTE, START_LOGGING_HELPERS, TRACKING_NEEDS, RunNames, translate_all,
@@ -177,6 +178,14 @@ def _named_by_another(call: ast.Call, name: ast.expr, ctx: FixContext) -> bool:
     return False
 
 
+def _looks_up_a_run(use: ast.Name, ctx: FixContext) -> bool:
+    """``Run(experiment, run_id)``: the experiment only says where v1 looked the run up."""
+    call = ctx.parent(use)
+    if isinstance(call, ast.keyword) and call.arg == "experiment":
+        call = ctx.parent(call)
+    return isinstance(call, ast.Call) and ctx.callee(call) == RUN and use is not call.func
+
+
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``experiment = Experiment(ws, 'x')`` is deleted; its submits carry the name."""
     for site in ctx.model.calls_to(EXPERIMENT):
@@ -201,6 +210,8 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             continue
         if not binding.uses:  # nothing takes the name: v2 makes an experiment with the first job that names it
             unit.description = "removed the unused Experiment(): v2 makes an experiment when a job names it"
+        elif all(_looks_up_a_run(use, ctx) for use in binding.uses):
+            unit.description = "Experiment() removed: v2 gets a run by its id alone (ml_client.jobs.get), without it"
         if not _translate(binding, workspace, name, unit, ctx):  # no use needs the workspace's client
             unit.uses_counterpart = unit.use_has_effect = False
         yield unit
