@@ -520,3 +520,65 @@ def test_a_create_nothing_waited_for_says_result_now_waits(tmp_path: Path, after
     assert "begin_create_or_update" in script.read_text(), report
     assert ("nothing waited for it: v1's create returned once it was requested" in report) is noted, report
     assert [c["compute"]["name"] for c in _created(execute(script))] == ["cpu-cluster"]
+
+
+def test_a_get_or_create_in_a_function_whose_variable_only_waited(tmp_path: Path) -> None:
+    """Inside a function, the cluster variable's one read was ``wait_for_completion``, which folds
+    into ``.result()``: the variable would be left unused (ruff's F841), so the calls stay without
+    it, for their effects (audit j: the whole get-or-create was refused for that)."""
+    program = """\
+from azureml.core import Workspace, ComputeTarget
+from azureml.core.compute import AmlCompute
+from azureml.exceptions import ComputeTargetException
+
+
+def main(name, vm_size, nodes):
+    ws = Workspace.from_config()
+
+    try:
+        compute_cluster = ComputeTarget(ws, name)
+    except ComputeTargetException:
+        compute_config = AmlCompute.provisioning_configuration(
+            vm_size=vm_size, min_nodes=1, max_nodes=nodes
+        )
+
+        compute_cluster = ComputeTarget.create(ws, name, compute_config)
+        compute_cluster.wait_for_completion(show_output=True)
+
+
+main("cpu-cluster", "STANDARD_D2_V2", 4)
+"""
+    script = project(tmp_path, program)
+    report = fix(script)
+    text = script.read_text()
+    assert no_v1(text) and "AML024 fixed" in report, report
+    assert "    try:\n        ml_client.compute.get(name)\n    except ResourceNotFoundError:\n" in text, text
+    assert "        ml_client.compute.begin_create_or_update(compute_config).result()\n" in text, text
+    assert "compute_cluster" not in text
+    ruff_clean(script)
+    created = _created(execute(script, {"AML_EXISTING_COMPUTE": ""}))
+    assert [(c["compute"]["name"], c["compute"]["size"], c["compute"]["min_instances"], c["compute"]["max_instances"])
+            for c in created] == [
+        ("cpu-cluster", "STANDARD_D2_V2", 1, 4)], created
+    fix(script)
+    assert script.read_text() == text
+
+
+def test_a_statement_the_fix_did_not_write_keeps_its_variable() -> None:
+    """Only calls the fix wrote lose an unread target; the user's own, or one the function may
+    read by name (``locals()``), keep the refusal."""
+    import ast
+
+    from flake8_azureml_v2.engine.fixing.locate import Locator
+    from flake8_azureml_v2.engine.fixing.statements import drop_unread_targets
+    from flake8_azureml_v2.engine.source import SourceText
+
+    text = "def f():\n    x = new_call()\n    y = 1\n"
+    locator = Locator(SourceText(text))
+    tree = ast.parse(text)
+    edits = drop_unread_targets(locator, tree, {"x"}, lambda value: value == "new_call()")
+    assert [(text[e.start:e.end], e.text) for e in edits] == [("x = ", "")]
+    assert drop_unread_targets(locator, tree, {"x"}, lambda value: False) is None
+    assert drop_unread_targets(locator, tree, {"y"}, lambda value: True) is None  # not a call
+    dynamic = "def f():\n    x = new_call()\n    return locals()\n"
+    assert drop_unread_targets(Locator(SourceText(dynamic)), ast.parse(dynamic), {"x"}, lambda value: True) is None

@@ -378,6 +378,13 @@ class _Applier:
             text = apply_edits(text, layout)
             maps.insert(0, OffsetMap(layout))
         reason, checked = verify.judge(self.before, text, self.protected, self.hidden)
+        unread = verify.unused_locals_added(self.before, checked) if reason is not None and checked else frozenset()
+        dropped = statements.drop_unread_targets(Locator(SourceText(text)), checked.tree, unread,
+                                                 lambda value: value not in self.before.text) if unread else None
+        if dropped:  # (a local whose one read a rewrite folded away: its calls stay, for their effects)
+            text = apply_edits(text, dropped)
+            maps.insert(0, OffsetMap(dropped))
+            reason, checked = verify.judge(self.before, text, self.protected, self.hidden)
 
         def written(piece: str) -> str:
             try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from ..nodes import all_nodes
 from ..source import SourceText
@@ -344,4 +344,64 @@ def excess_blank_lines(text: str, points: Iterable[tuple[int, int, int]]) -> lis
             keep = max(allowed, 1 if nested else 2)
         if count > keep:
             edits.append(Edit(starts[first], starts[first + count - keep], ""))
+    return edits
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp, ast.DictComp,
+           ast.GeneratorExp)
+
+
+def drop_unread_targets(locator: Locator, tree: ast.Module, names: Collection[str],
+                        rewritten: Callable[[str], bool]) -> list[Edit] | None:
+    """``x = call()`` -> ``call()`` for every binding of each of ``names`` in the functions that
+    bind it and never read it: what a fix left unread (its one read folded away) goes on being
+    computed, for its effects, without a variable to hold it.  None when a binding of one of
+    them is of another form or a call the fix did not write (``rewritten(text)`` is false: the
+    user's own statement stays as it was), or the function could read it by name (``locals()``,
+    an inner scope)."""
+    edits: list[Edit] = []
+    for function in all_nodes(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for name in names:
+            found = _unread_targets(locator, function, name, rewritten)
+            if found is None:
+                return None
+            edits.extend(found)
+    return edits or None
+
+
+def _unread_targets(locator: Locator, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
+                    rewritten: Callable[[str], bool]) -> list[Edit] | None:
+    """The edits for ``name`` in ``function``'s own body ([] when it is not bound there, or read)."""
+    stores: list[ast.Name] = []
+    inner = False
+    pending: list[ast.AST] = [*function.body]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, _SCOPES):
+            inner = inner or any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+            continue
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return []
+        if isinstance(node, ast.Name) and node.id == name:
+            if not isinstance(node.ctx, ast.Store):
+                return []
+            stores.append(node)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("locals", "vars"):
+            return None
+        pending.extend(ast.iter_child_nodes(node))
+    if not stores:
+        return []
+    if inner:
+        return None
+    edits = []
+    for store in stores:
+        statement = next((s for s in ast.walk(function) if isinstance(s, ast.Assign) and s.targets == [store]), None)
+        value = statement.value if statement is not None else None
+        if isinstance(value, ast.Await):
+            value = value.value
+        if statement is None or not isinstance(value, ast.Call) or not rewritten(locator.text(statement.value)):
+            return None
+        edits.append(Edit(locator.start(store), locator.start(statement.value), ""))
     return edits

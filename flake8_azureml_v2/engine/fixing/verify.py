@@ -208,6 +208,15 @@ def harm(before: Snapshot, after_text: str, protected: Collection[str] = (), hid
     return judge(before, after_text, protected, hidden)[0]
 
 
+def unused_locals_added(before: Snapshot, after: Snapshot) -> frozenset[str]:
+    """The local variables that ``after`` leaves unused and ``before`` did not."""
+    try:
+        added = after.problems - before.problems if after.problems else after.problems
+    except RecursionError:
+        return frozenset()
+    return frozenset(name for kind, name in added if kind is messages.UnusedVariable)
+
+
 def judge(before: Snapshot, after_text: str, protected: Collection[str] = (),
           hidden: Collection[str] = ()) -> tuple[str | None, Snapshot | None]:
     """``harm``, and the snapshot of ``after_text`` when it could be made (a later
