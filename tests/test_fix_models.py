@@ -400,9 +400,11 @@ def test_the_script_of_a_container_image_keeps_its_model_lookup(tmp_path: Path) 
     script.write_text(SCORE)
     (tmp_path / ".git").mkdir()
     report = fix(script)
-    assert ("AML037 left: the script runs as the execution_script of ContainerImage.image_configuration, "
-            "not in a deployment, and only a deployment sets AZUREML_MODEL_DIR: migrate the image's deployment to an "
-            "online deployment first") in report, report
+    # v1 deployed the image as a web service: the script is in a deployment, one v2 cannot keep (audit j)
+    assert ("AML037 left: the script runs as the execution_script of ContainerImage.image_configuration, a v1 image "
+            "that v1 deployed as a web service and v2 has no counterpart of: migrate that deployment to an online "
+            "deployment first, which sets AZUREML_MODEL_DIR; v2: os.environ[\"AZUREML_MODEL_DIR\"] in a deployment's "
+            "scoring script") in report, report
     assert 'Model.get_model_path("churn")' in script.read_text()
 
 
@@ -481,7 +483,7 @@ def test_an_image_that_names_its_script_at_run_time_keeps_the_model_lookups_it_m
     report = fix(script)
     if kept:
         assert ("AML037 left: the script may run as the execution_script of ContainerImage.image_configuration, "
-                "not in a deployment") in report, report
+                "a v1 image that v1 deployed as a web service") in report, report
         assert 'Model.get_model_path("churn")' in script.read_text()
     else:
         assert "_v1_model_path()" in script.read_text(), report

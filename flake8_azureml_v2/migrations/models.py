@@ -375,11 +375,15 @@ def _model_paths(ctx: FixContext) -> Iterator[Rewrite]:
             yield unit.refuse("outside a scoring script (init() and run()): pass the model to the job as an input")
         elif runner is not None:
             launcher, surely = runner
-            remedy = ("migrate the image's deployment to an online deployment first" if launcher == CONTAINER_IMAGE
-                      else "pass the model to it as an input")
             runs = "runs as" if surely else "may run as"
-            yield unit.refuse(f"the script {runs} {_launcher_name(launcher)}, not in a deployment, "
-                              f"and only a deployment sets AZUREML_MODEL_DIR: {remedy}", RefusalKind.NOT_YET)
+            if launcher == CONTAINER_IMAGE:  # (v1 deployed the image; v2 has no images to deploy)
+                yield unit.refuse(f"the script {runs} {_launcher_name(launcher)}, a v1 image that v1 deployed as a "
+                                  "web service and v2 has no counterpart of: migrate that deployment to an online "
+                                  "deployment first, which sets AZUREML_MODEL_DIR", RefusalKind.NOT_YET)
+            else:
+                yield unit.refuse(f"the script {runs} {_launcher_name(launcher)}, not in a deployment, and only a "
+                                  "deployment sets AZUREML_MODEL_DIR: pass the model to it as an input",
+                                  RefusalKind.NOT_YET)
         elif isinstance(bound, str) or "_workspace" in bound.values or not all(is_pure(v) for v in bound.values.values()):
             yield unit.refuse("Model.get_model_path() with arguments this fix does not follow", RefusalKind.DATA_FLOW)
         elif known_str(ctx, bound.values.get("model_name")) is None:

@@ -10,7 +10,8 @@ RULE = Rule(
     name="model-get-model-path",
     family=Family.IN_JOB,
     v1="Model.get_model_path()",
-    v2='a job input Input(type="custom_model" or "mlflow_model", path="azureml:<name>:<version>")',
+    v2=('os.environ["AZUREML_MODEL_DIR"] in a deployment\'s scoring script; in a job, an input '
+        'Input(type="custom_model" or "mlflow_model", path="azureml:<name>:<version>")'),
     article="migrate-to-v2-assets-model",
     fix_safety=FixSafety.UNSAFE,
     detect=calls_to("azureml.core.Model.get_model_path"),
