@@ -519,3 +519,39 @@ def test_a_deploy_its_own_program_lists_the_services_of_stays(tmp_path: Path) ->
     report = fix(script)
     assert "AML071 left: line" in report and "(`Webservice.list(ws)`) looks the service up with v1" in report, report
     assert "Model.deploy(" in script.read_text()
+
+
+def test_a_config_name_used_again_for_the_next_deploy(tmp_path: Path) -> None:
+    """``deployment_config = ...`` for one deploy, then again for the next: each deploy takes the
+    assignment that reaches it, so both migrate, each with its own size (audit j: both were refused
+    as "not built by one plain assignment")."""
+    migrated, report, records = _deploy(tmp_path, """\
+        deployment_config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1)
+        small = Model.deploy(ws, "svc-small", [model], inference_config, deployment_config)
+        small.wait_for_deployment(show_output=True)
+
+        deployment_config = AciWebservice.deploy_configuration(cpu_cores=2, memory_gb=4)
+        large = Model.deploy(ws, "svc-large", [model], inference_config, deployment_config)
+        large.wait_for_deployment(show_output=True)
+        """)
+    assert report.count("AML071 fixed") == 2 and "deploy_configuration" not in migrated, report
+    deployments = _entities(records, "online_deployments.begin_create_or_update")
+    assert [(d["endpoint_name"], d["instance_type"]) for d in deployments] == [
+        ("svc-small", "Standard_DS1_v2"), ("svc-large", "Standard_DS2_v2")]
+
+
+def test_a_config_another_assignment_may_reach_stays(tmp_path: Path) -> None:
+    """An assignment in an ``if`` may replace the config before the deploy: which one the deploy
+    takes is known only at run time, so the deploy is left, saying so."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        import sys
+
+        deployment_config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1)
+        if len(sys.argv) > 1:
+            deployment_config = AciWebservice.deploy_configuration(cpu_cores=2, memory_gb=4)
+        service = Model.deploy(ws, "svc", [model], inference_config, deployment_config)
+        """))
+    (tmp_path / "registry.py").write_text(REGISTRY)
+    report = fix(script)
+    assert "Model.deploy(" in script.read_text(), report
+    assert "AML071 left: deployment_config= " in report, report

@@ -226,9 +226,13 @@ def _origin(node: ast.expr, ctx: FixContext, what: str) -> ast.Call:
         return node
     binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
     statement = binding.node if binding is not None else None
-    if (binding is None or binding.conditional or len(ctx.bindings_named(binding.name)) != 1
-            or not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call)):
+    if (binding is None or binding.conditional or not isinstance(statement, ast.Assign)
+            or not isinstance(statement.value, ast.Call)):
         raise Refused(f"{what} is not built by one plain assignment", RefusalKind.DATA_FLOW)
+    # (the name may be used again for another config, as long as no other assignment reaches this use)
+    if any(other is not binding and node in ctx.uses_reaching(other) for other in ctx.bindings_named(binding.name)):
+        raise Refused(f"{what} may hold the config of another assignment of `{binding.name}` here",
+                      RefusalKind.DATA_FLOW)
     return statement.value
 
 
