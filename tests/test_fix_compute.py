@@ -582,3 +582,18 @@ def test_a_statement_the_fix_did_not_write_keeps_its_variable() -> None:
     assert drop_unread_targets(locator, tree, {"y"}, lambda value: True) is None  # not a call
     dynamic = "def f():\n    x = new_call()\n    return locals()\n"
     assert drop_unread_targets(Locator(SourceText(dynamic)), ast.parse(dynamic), {"x"}, lambda value: True) is None
+
+
+def test_a_comment_on_the_wait_goes_with_it_above_the_create(tmp_path: Path) -> None:
+    """``# Wait for the cluster`` above ``ct.wait_for_completion(...)``: the wait is now the
+    create's ``.result()``, so its comment goes above the create, not left over ``print`` (audit h)."""
+    text, _ = _run(tmp_path, """\
+cfg = AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", max_nodes=2)
+ct = ComputeTarget.create(ws, "cpu", cfg)
+# Wait for the cluster, show the output log
+ct.wait_for_completion(show_output=True)
+print("done")
+""")
+    assert text.endswith("# Wait for the cluster, show the output log\n"
+                         "ct = ml_client.compute.begin_create_or_update(cfg).result()\n"
+                         'print("done")\n'), text

@@ -278,7 +278,12 @@ def _waits(binding: Binding, unit: Rewrite, ctx: FixContext) -> bool:
             and isinstance(call, ast.Call) and call.func is method and isinstance(ctx.parent(call), ast.Expr)
             and all(is_pure(a) for a in [*call.args, *(k.value for k in call.keywords)])
         ):
-            unit.edits.append(ctx.delete(ctx.parent(call)))  # type: ignore[arg-type]
+            waiting = ctx.parent(call)
+            if ctx.block_of(waiting) is ctx.block_of(binding.node):  # type: ignore[arg-type]
+                # (its comments go with the wait, above the statement whose .result() now waits)
+                unit.edits.extend(ctx.delete_into(waiting, binding.node))
+            else:
+                unit.edits.append(ctx.delete(waiting))  # type: ignore[arg-type]
             unit.own_uses.add(id(use))
             waited = True
             if any(k.arg == "min_node_count" for k in call.keywords):
