@@ -875,3 +875,23 @@ if len(sys.argv) > 5: print("many")
 else: src = command(""" in migrated, migrated
     fix(script)
     assert script.read_text() == migrated
+
+
+def test_an_experiment_a_project_function_makes_is_named_as_written(tmp_path: Path) -> None:
+    """``create_experiment(experiment_name=...)``, a function of the project that returns the
+    Experiment: the reason it is left names that call, not an ``Experiment()`` given a keyword
+    it never had (audit j)."""
+    (tmp_path / "helpers.py").write_text(
+        "from azureml.core import Experiment, Workspace\n\n\ndef create_experiment(experiment_name):\n"
+        "    ws = Workspace.from_config()\n    return Experiment(workspace=ws, name=experiment_name)\n")
+    script = project(tmp_path, """\
+from azureml.core import ScriptRunConfig
+from helpers import create_experiment
+
+exp = create_experiment(experiment_name="sklearn-iris")
+src = ScriptRunConfig(source_directory="src", script="train.py", compute_target="cpu")
+run = exp.submit(src)
+""")
+    report = fix(script)
+    assert "AML001 left: create_experiment() with experiment_name=: migrate it by hand" in report, report
+    assert "Experiment() with" not in report

@@ -22,7 +22,8 @@ def experiment_parts(call: ast.Call, ctx: FixContext) -> tuple[ast.Name, ast.exp
         raise ValueError(f"Experiment(): {bound}")
     extra = sorted(set(bound.values) - set(EXPERIMENT_SIGNATURE))
     if extra:
-        raise ValueError(f"Experiment() with {', '.join(extra)}=: migrate it by hand")
+        # (named as written: a project function that makes the Experiment takes its own parameters)
+        raise ValueError(f"{ctx.locator.text(call.func)}() with {', '.join(extra)}=: migrate it by hand")
     workspace, name = bound.values.get("workspace"), bound.values.get("name")
     if workspace is None or workspace_binding(ctx, workspace) is None:
         raise ValueError(not_a_workspace(ctx, workspace, "the experiment's"))
