@@ -911,6 +911,37 @@ def test_a_notebook_launcher_fixed_above_its_call_still_tells_the_script_its_inp
     assert "Fixed 0 findings" in again.stdout, again.stdout
 
 
+def test_a_launcher_shifted_in_its_own_cell_is_found_by_its_call_not_by_its_old_place(tmp_path: Path) -> None:
+    """Lines removed above the two launches, in an earlier cell and in their own: the old cell and
+    line then name the other launch.  Each script takes the call that names it, as the run found it:
+    the one handed the dataset directly (an id in v1, a Dataset from input_datasets) keeps its read;
+    the mounted one reads the exported path; a second run changes nothing (review 58 H1)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    launch = ('env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")\n'
+              'config = ScriptRunConfig(source_directory="./{folder}", script="train.py", compute_target="cpu-cluster", '
+              'environment=env, arguments=[titanic.as_named_input("titanic"){mode}])')
+    write_notebook(tmp_path / "launch.ipynb", [
+        NOTEBOOK_LAUNCHER[0].replace("Workspace\n", "Workspace\nfrom azureml.core import Model\n"),
+        'titanic = Dataset.Tabular.from_delimited_files(path="https://example.com/data/titanic.csv")',
+        "from azureml.core import Datastore\n" + launch.format(folder="src", mode="") + "\n"
+        + launch.format(folder="other", mode=".as_mount()").split("\n")[1].replace("config =", "other =") + "\n"
+        'run = Experiment(ws, "nb").submit(config, run_id="first")\n'
+        'run2 = Experiment(ws, "nb").submit(other, run_id="second")',
+    ])
+    (tmp_path / "pytorch-env.yml").write_text("name: env\n")
+    reads = 'from azureml.core import Run\n\nrun = Run.get_context()\ndataset = run.input_datasets["titanic"]\nprint(dataset)\n'
+    for folder in ("src", "other"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "train.py").write_text(reads)
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    result = run(command, cwd=tmp_path)
+    assert "import Model" not in (tmp_path / "launch.ipynb").read_text(), result.stdout
+    assert (tmp_path / "src" / "train.py").read_text() == reads, result.stdout
+    assert 'dataset = os.environ["titanic"]' in (tmp_path / "other" / "train.py").read_text(), result.stdout
+    again = run(command, cwd=tmp_path)
+    assert "Fixed 0 findings" in again.stdout, again.stdout
+
+
 def test_a_tabular_input_waits_for_the_notebook_that_launches_it(tmp_path: Path) -> None:
     """Read directly, a tabular input is an MLTable once the launching notebook exports it:
     one run over the project fixes the notebook first, then the script."""

@@ -430,21 +430,37 @@ def launcher_text(reference: project.ScriptReference, same_line: bool = True) ->
 
 def launching_line(reference: project.ScriptReference) -> tuple[str, int] | None:
     """The launcher's program as this run leaves it, and the line of the launching call in it:
-    a notebook's cells before the call's may have been fixed in this run, which moves the call
-    to another line of the program while its cell and line within the cell (its label) stay."""
-    text = launcher_text(reference)
-    if text is not None or reference.label is None:
-        return (text, reference.line) if text is not None else None
+    the one place where the call's text, as the run found it, stands there.  Fixes above the call,
+    in earlier cells or in its own, move it to another line (and a label names another statement
+    then: review 58 H1); a call the fix rewrote, or written twice, is on no line (0)."""
     try:
-        data = files.read_as_fixed(reference.orchestrator, limit=_LIMIT)
+        found = _program(files.read_as_found(reference.orchestrator, limit=_LIMIT), reference)
+        fixed = _program(files.read_as_fixed(reference.orchestrator, limit=_LIMIT), reference)
     except (OSError, files.TooLarge):
         return None
-    programs = project.labelled_programs(reference.orchestrator, data)
-    if reference.program >= len(programs) or programs[reference.program][1] is None:
+    if found is None or fixed is None:
         return None
-    text, label = programs[reference.program]
-    lines = [n for n in range(1, text.count("\n") + 2) if label(n) == reference.label]  # type: ignore[misc]
-    return (text, lines[0]) if len(lines) == 1 else None
+    call = _call_on_line(found, reference.line)
+    if call is None or fixed.count(call) != 1:
+        return fixed, 0  # (the launcher is there, and no line of it is that call: a migrated one exports instead)
+    return fixed, fixed.count("\n", 0, fixed.index(call)) + 1
+
+
+def _program(data: bytes, reference: project.ScriptReference) -> str | None:
+    """The program of the reference's file (a notebook's code or a ``%%writefile`` body) in ``data``."""
+    programs = project.labelled_programs(reference.orchestrator, data)
+    return programs[reference.program][0] if reference.program < len(programs) else None
+
+
+def _call_on_line(program: str, line: int) -> str | None:
+    """The source of the outermost call that starts on ``line``."""
+    try:
+        tree = ast.parse(program)
+    except (SyntaxError, ValueError):
+        return None
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.lineno == line]
+    outer = min(calls, key=lambda n: (n.col_offset, -(n.end_lineno or 0), -(n.end_col_offset or 0)), default=None)
+    return ast.get_source_segment(program, outer) if outer is not None else None
 
 
 def _record(item: ast.expr, octx: FixContext, found: dict[str, Launched]) -> None:
