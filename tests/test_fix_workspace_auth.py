@@ -337,3 +337,45 @@ print(workspace_name())
     report = fix(script)
     assert "auth = MsiAuthentication()" in script.read_text(), report
     assert "AML020 left: auth=`auth` is not a v1 authentication this fix can follow" in report, report
+
+
+def test_a_sign_in_guarded_by_a_catch_all_handler_stays_v1(tmp_path: Path) -> None:
+    """``try: ws = Workspace.get(..., auth=sp)`` / ``except Exception:`` an interactive sign-in: v1
+    signed in and looked the workspace up inside the ``try:``, so a wrong secret took the handler's
+    path; MLClient connects only at its first call, after it, and the fallback would never run
+    (review 58 H2).  ``Workspace.from_config()`` with no ``auth=`` still migrates there: a missing
+    config file, what it guards against, fails MLClient.from_config() at once too."""
+    program = """\
+import os
+
+from azureml.core import Workspace
+from azureml.core.authentication import InteractiveLoginAuthentication, ServicePrincipalAuthentication
+
+try:
+    sp = ServicePrincipalAuthentication(tenant_id="tid", service_principal_id="app",
+                                        service_principal_password=os.environ.get("PW", ""))
+    ws = Workspace.get(name="ws", subscription_id="sub", resource_group="rg", auth=sp)
+except Exception:
+    print("service principal failed, signing in interactively")
+    ws = Workspace.get(name="ws", subscription_id="sub", resource_group="rg", auth=InteractiveLoginAuthentication())
+print(ws.name)
+"""
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert script.read_text() == program, report
+    assert ("AML020 left: it runs inside `try:` with `except Exception` (line 10), where v1 signed in and looked the "
+            "workspace up: MLClient does so only at its first call") in report, report
+
+    config_first = """\
+from azureml.core import Workspace
+
+try:
+    ws = Workspace.from_config()
+except Exception:
+    print("no config.json here: download it from the portal")
+    raise
+print(ws.name)
+"""
+    script = project(tmp_path, config_first)
+    report = fix(script)
+    assert "    ml_client = MLClient.from_config(DefaultAzureCredential())\n" in script.read_text(), report

@@ -6,11 +6,11 @@ import ast
 from collections.abc import Iterator
 from functools import lru_cache
 
-from ..engine.findings import RefusalKind
-from ..engine.fixing import statements
+from ..engine.findings import RefusalKind, line_ref
+from ..engine.fixing import handlers, statements
 from ..engine.fixing.arguments import bind_arguments, constant_str
 from ..engine.fixing.specs import MethodSpec, Refused, apply_method_spec
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.symbols import plain_names
 from ..engine.nodes import same_tree
 from ..engine.names import Binding, Ref
@@ -139,6 +139,23 @@ def _client_call(member: str, call: ast.Call, unit: Rewrite, ctx: FixContext) ->
     return f"{client}({replaced}, {rest}", None if beside is None else f"{client}({beside}, {rest}", why
 
 
+def _guarded_sign_in(member: str, call: ast.Call, ctx: FixContext) -> str | None:
+    """Why a workspace made inside ``try:`` with a handler that catches everything stays: v1 signed
+    in and looked the workspace up there, so a wrong secret or a missing workspace took the handler's
+    path (another sign-in, a create); MLClient does neither until its first call, after the ``try:``
+    (review 58 H2).  ``from_config()`` without ``auth=`` is left to migrate: what it guards against
+    is a missing config file, which MLClient.from_config() reads at once too."""
+    if member == "from_config" and not (len(call.args) > 1 or any(k.arg == "auth" for k in call.keywords)):
+        return None
+    handler = handlers.catch_all_handler(ctx.locator.start(call), ctx)
+    if handler is None:
+        return None
+    clause = "except" if handler.type is None else f"except {snippet(ctx.locator, handler.type)}"
+    return (f"it runs inside `try:` with `{clause}` ({line_ref(handler.lineno)}), where v1 signed in and looked the "
+            "workspace up: MLClient does so only at its first call, after the `try:`, so a failure would no longer "
+            "take that path")
+
+
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``ws = Workspace.from_config()`` -> ``ml_client = MLClient.from_config(...)``.
 
@@ -162,6 +179,10 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             yield unit.refuse("this script runs inside a job, whose environment need not install azure-ai-ml and "
                               "azure-identity, nor give DefaultAzureCredential an identity to sign in with: connect "
                               "from the job by hand")
+            continue
+        guard = _guarded_sign_in(member, call, ctx)
+        if guard is not None:
+            yield unit.refuse(guard, RefusalKind.DATA_FLOW)
             continue
         unit.binding = binding
         try:
