@@ -150,7 +150,10 @@ _V1_DISTRIBUTIONS = ("azureml-sdk", "azureml-core", "azureml-pipeline", "azureml
                      "azureml-dataset-runtime", "azureml-opendatasets", "azureml-tensorboard", "azureml-datadrift")
 # what a plain list of packages and options may hold: no shell syntax, no requirements file
 _PLAIN_ARGUMENTS = re.compile(r"^[\w.\-\[\],=~!'\" ]+$")
-_FILE_OPTIONS = frozenset({"-r", "--requirement", "-e", "--editable", "-c", "--constraint"})
+# the options that leave how pip finds and installs each package alone (not --no-deps, --no-index...)
+_HARMLESS_OPTIONS = frozenset({"-q", "-qq", "-qqq", "--quiet", "-U", "--upgrade", "--user", "--pre", "-v", "--verbose",
+                               "--no-cache-dir", "--force-reinstall", "--disable-pip-version-check",
+                               "--no-warn-script-location", "-Uq", "-qU"})
 
 
 def installed_by(line: str) -> list[str]:
@@ -173,10 +176,10 @@ def installs_v1_plainly(line: str) -> bool:
     """Whether a ``!pip install`` / ``%pip install`` line installs an SDK v1 distribution from a
     plain list, to which the packages the migrated code imports can be added."""
     match = _PIP_INSTALL.match(line.rstrip("\r\n"))
-    if match is None or not _PLAIN_ARGUMENTS.match(match.group(1)):
-        return False
+    if match is None or line[:1] in " \t" or not _PLAIN_ARGUMENTS.match(match.group(1)):
+        return False  # (a line inside a block may not run: ``except ImportError:``, review 58 M1)
     words = match.group(1).split()
-    if any(word.split("=", 1)[0] in _FILE_OPTIONS for word in words):
+    if any(word.startswith("-") and word not in _HARMLESS_OPTIONS for word in words):
         return False
     names = [re.split(r"[\[<>=!~;]", word.strip("'\""), maxsplit=1)[0].lower().replace("_", "-")
              for word in words if not word.startswith("-")]
@@ -186,7 +189,8 @@ def installs_v1_plainly(line: str) -> bool:
 def with_distributions(line: str, distributions: list[str]) -> str:
     """The install line with ``distributions`` added at its end (its line break kept)."""
     body = line.rstrip("\r\n")
-    return f"{body.rstrip()} {' '.join(distributions)}{line[len(body):]}"
+    code = body.rstrip()
+    return f"{code} {' '.join(distributions)}{body[len(code):]}{line[len(body):]}"
 
 
 def names_read_by_magics(lines: list[str]) -> frozenset[str]:

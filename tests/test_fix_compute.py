@@ -582,6 +582,14 @@ def test_a_statement_the_fix_did_not_write_keeps_its_variable() -> None:
     assert drop_unread_targets(locator, tree, {"y"}, lambda value: True) is None  # not a call
     dynamic = "def f():\n    x = new_call()\n    return locals()\n"
     assert drop_unread_targets(Locator(SourceText(dynamic)), ast.parse(dynamic), {"x"}, lambda value: True) is None
+    # a bracketed value keeps its bracket; another function's own unused local is left alone; a type
+    # comment would be left on an expression, so that statement keeps its target (review 58 M3, M4, L1)
+    bracketed = ("def f():\n    x = (\n        new_call()  # why\n    )\n\n\ndef g():\n    x = old_call()\n"
+                 "\n\ndef h():\n    x = new_call()  # type: int\n")
+    edits = drop_unread_targets(Locator(SourceText(bracketed)), ast.parse(bracketed), {"x"},
+                                lambda value: "new_call" in value)
+    assert [(bracketed[e.start:e.end], e.text) for e in edits] == [("x = ", "")]
+    assert bracketed[edits[0].end] == "("
 
 
 def test_a_comment_on_the_wait_goes_with_it_above_the_create(tmp_path: Path) -> None:

@@ -485,6 +485,9 @@ def test_an_install_inside_a_block_does_not_take_the_imports(tmp_path: Path) -> 
     ("%pip install -r requirements.txt azureml-core\n", False),  # a file's list: not this line's
     ("!pip install azureml-core > /dev/null\n", False),  # shell syntax
     ("!pip install azureml-core --extra-index-url https://example.com/simple\n", False),
+    ("    !pip install azureml-sdk\n", False),  # inside a block (except ImportError:), it may never run
+    ("!pip install --no-deps azureml-sdk\n", False),  # azure-ai-ml would come without its dependencies
+    ("!pip install --no-index --find-links=wheels azureml-sdk\n", False),  # an offline folder of wheels
 ])
 def test_the_install_lines_that_set_up_sdk_v1_plainly(line: str, plain: bool) -> None:
     from flake8_azureml_v2.notebooks import installs_v1_plainly
@@ -525,3 +528,10 @@ def test_a_notebook_whose_install_line_is_not_a_plain_list_keeps_it(tmp_path: Pa
     report = fix(notebook)
     cells = _cells(notebook)
     assert "AML020 fixed" in report and cells[0] == "%pip install -r requirements.txt", (report, cells)
+
+
+def test_an_amended_install_line_keeps_its_trailing_blanks_and_break() -> None:
+    from flake8_azureml_v2.notebooks import with_distributions
+
+    assert with_distributions("!pip install azureml-sdk   \r\n", ["azure-ai-ml"]) == \
+        "!pip install azureml-sdk azure-ai-ml   \r\n"

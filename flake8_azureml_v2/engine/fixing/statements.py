@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from collections.abc import Callable, Collection, Iterable
 
@@ -396,12 +397,21 @@ def _unread_targets(locator: Locator, function: ast.FunctionDef | ast.AsyncFunct
     if inner:
         return None
     edits = []
+    text = locator.source.text
     for store in stores:
         statement = next((s for s in ast.walk(function) if isinstance(s, ast.Assign) and s.targets == [store]), None)
         value = statement.value if statement is not None else None
         if isinstance(value, ast.Await):
             value = value.value
-        if statement is None or not isinstance(value, ast.Call) or not rewritten(locator.text(statement.value)):
+        if statement is None or not isinstance(value, ast.Call):
             return None
-        edits.append(Edit(locator.start(store), locator.start(statement.value), ""))
+        tail = text[locator.end(statement):locator.line_end(locator.end(statement))]
+        if not rewritten(locator.text(statement.value)) or re.search(r"#\s*type:", tail):
+            return []  # (the user's own statement, or one a type comment annotates, stays: if it is what is
+            # left unused, the rewrite is refused as before; another function's old unused local is no matter)
+        equals = text.index("=", locator.end(store))  # (the value may open with a bracket: keep it)
+        after = equals + 1
+        while text[after:after + 1] in (" ", "\t"):
+            after += 1
+        edits.append(Edit(locator.start(store), after, ""))
     return edits
