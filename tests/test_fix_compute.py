@@ -562,6 +562,11 @@ main("cpu-cluster", "STANDARD_D2_V2", 4)
         ("cpu-cluster", "STANDARD_D2_V2", 1, 4)], created
     fix(script)
     assert script.read_text() == text
+    # a comment that spells the new call out is no call of the input: the statements are still the fix's
+    # own (review 58 L2)
+    script = project(tmp_path, "# ml_client.compute.get(name) is what v2 calls\n" + program)
+    report = fix(script)
+    assert "        ml_client.compute.get(name)\n" in script.read_text(), report
 
 
 def test_a_statement_the_fix_did_not_write_keeps_its_variable() -> None:

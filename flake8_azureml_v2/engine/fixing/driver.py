@@ -380,7 +380,7 @@ class _Applier:
         reason, checked = verify.judge(self.before, text, self.protected, self.hidden)
         unread = verify.unused_locals_added(self.before, checked) if reason is not None and checked else frozenset()
         dropped = statements.drop_unread_targets(Locator(SourceText(text)), checked.tree, unread,
-                                                 lambda value: value not in self.before.text) if unread else None
+                                                 lambda value: value not in self._calls_before) if unread else None
         if dropped:  # (a local whose one read a rewrite folded away: its calls stay, for their effects)
             text = apply_edits(text, dropped)
             maps.insert(0, OffsetMap(dropped))
@@ -457,6 +457,13 @@ class _Applier:
         moved = alignment.realigned(self.ctx.locator, calls, rewritten, text, lambda at: imported.new(rewrites.new(at)))
         spacing = _spacing(self.analysis.source, text_a, text, rewritten, import_edits, imported, rewrites)
         return [*spacing, *moved]
+
+    @cached_property
+    def _calls_before(self) -> frozenset[str]:
+        """The text of every call of the pass's input (a call the fix wrote is none of them; a comment
+        or a string that spells one out is no call)."""
+        locator = self.ctx.locator
+        return frozenset(locator.text(node) for node in all_nodes(self.before.tree) if isinstance(node, ast.Call))
 
     @cached_property
     def _removal_selected(self) -> bool:
