@@ -149,7 +149,8 @@ _V1_DISTRIBUTIONS = ("azureml-sdk", "azureml-core", "azureml-pipeline", "azureml
                      "azureml-automl", "azureml-contrib", "azureml-explain", "azureml-interpret", "azureml-defaults",
                      "azureml-dataset-runtime", "azureml-opendatasets", "azureml-tensorboard", "azureml-datadrift")
 # what a plain list of packages and options may hold: no shell syntax, no requirements file
-_PLAIN_ARGUMENTS = re.compile(r"^[\w.\-\[\],=~!'\" ]+$")
+_PLAIN_ARGUMENTS = re.compile(r"^[\w.\-\[\],=~! ]*$")
+_QUOTED_SPEC = re.compile(r"'[\w.\-\[\],=~!<> ]*'" + r'|"[\w.\-\[\],=~!<> ]*"')
 # the options that leave how pip finds and installs each package alone (not --no-deps, --no-index...)
 _HARMLESS_OPTIONS = frozenset({"-q", "-qq", "-qqq", "--quiet", "-U", "--upgrade", "--user", "--pre", "-v", "--verbose",
                                "--no-cache-dir", "--force-reinstall", "--disable-pip-version-check",
@@ -176,8 +177,11 @@ def installs_v1_plainly(line: str) -> bool:
     """Whether a ``!pip install`` / ``%pip install`` line installs an SDK v1 distribution from a
     plain list, to which the packages the migrated code imports can be added."""
     match = _PIP_INSTALL.match(line.rstrip("\r\n"))
-    if match is None or line[:1] in " \t" or not _PLAIN_ARGUMENTS.match(match.group(1)):
+    if match is None or line[:1] in " \t":
         return False  # (a line inside a block may not run: ``except ImportError:``, review 58 M1)
+    unquoted = _QUOTED_SPEC.sub("", match.group(1))  # (a quoted 'azureml-sdk<2' is no redirection)
+    if not _PLAIN_ARGUMENTS.match(unquoted) or "'" in unquoted or '"' in unquoted:
+        return False
     words = match.group(1).split()
     if any(word.startswith("-") and word not in _HARMLESS_OPTIONS for word in words):
         return False

@@ -485,6 +485,8 @@ def test_an_install_inside_a_block_does_not_take_the_imports(tmp_path: Path) -> 
     ("%pip install -r requirements.txt azureml-core\n", False),  # a file's list: not this line's
     ("!pip install azureml-core > /dev/null\n", False),  # shell syntax
     ("!pip install azureml-core --extra-index-url https://example.com/simple\n", False),
+    ("!pip install 'azureml-sdk<2' -U\n", True),  # a quoted range is no redirection
+    ("!pip install 'azureml-core' ; rm -rf build\n", False),
     ("    !pip install azureml-sdk\n", False),  # inside a block (except ImportError:), it may never run
     ("!pip install --no-deps azureml-sdk\n", False),  # azure-ai-ml would come without its dependencies
     ("!pip install --no-index --find-links=wheels azureml-sdk\n", False),  # an offline folder of wheels
