@@ -272,6 +272,12 @@ def _build_canonical() -> dict[str, str]:
 
 # Every importable spelling of a v1 class -> its canonical name.
 CANONICAL: dict[str, str] = _build_canonical()
+# Classes v1 also hands out under another name: ``Dataset.Tabular`` is the TabularDatasetFactory
+# class (checked against azureml-core 1.61: ``Dataset.Tabular is TabularDatasetFactory``).
+CANONICAL.update({
+    "azureml.data.dataset_factory.TabularDatasetFactory": "azureml.core.Dataset.Tabular",
+    "azureml.data.dataset_factory.FileDatasetFactory": "azureml.core.Dataset.File",
+})
 
 # Module -> the classes a ``from module import *`` brings in.
 STAR_EXPORTS: dict[str, dict[str, str]] = {}

@@ -302,3 +302,32 @@ def test_show_output_on_a_hyperdrive_submit_is_dropped_without_a_wait(tmp_path: 
     assert ("v1's HyperDrive submit ignored it and returned at once" in report) is (shown == "True"), report
     operations = [r["operation"] for r in execute(script)]
     assert "jobs.create_or_update" in operations and "jobs.stream" not in operations
+
+
+def test_the_imports_of_a_left_sweeps_parts_name_the_sweep_that_holds_them(tmp_path: Path) -> None:
+    """``policy = BanditPolicy(...)`` on its own line: no finding is there, but the HyperDriveConfig's
+    fix would rewrite it, and that fix is left; the import says so, not that no rule migrates the use
+    and it must be changed by hand (audit k)."""
+    script = project(tmp_path, """\
+from azureml.core import Experiment, ScriptRunConfig, Workspace
+from azureml.train.hyperdrive.policy import BanditPolicy
+from azureml.train.hyperdrive.runconfig import HyperDriveConfig
+from azureml.train.hyperdrive.run import PrimaryMetricGoal
+from azureml.train.hyperdrive.sampling import RandomParameterSampling
+from azureml.train.hyperdrive.parameter_expressions import choice
+
+ws = Workspace.from_config()
+src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
+policy = BanditPolicy(slack_factor=0.1)
+sampling = RandomParameterSampling({"--C": choice(0.1, 1.0)})
+hd = HyperDriveConfig(run_config=src, hyperparameter_sampling=sampling, policy=policy, primary_metric_name="acc",
+                      primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, max_total_runs=2)
+run = Experiment(ws, "tune").submit(hd)
+best = run.get_best_run_by_primary_metric()
+print(best.get_details()['runDefinition'])
+""")
+    report = fix(script)
+    assert "AML050 left" in report, report
+    assert ("AML099 left: `BanditPolicy` is still used at line 10, which the AML050 fix at line 12 rewrites, and that "
+            "is left; the import goes once that is migrated [blocked]") in report, report
+    assert "a use no rule migrates" not in report, report

@@ -733,7 +733,7 @@ def _record_refusals(result: _Pass, plan: planner.Plan, ctx: FixContext, known: 
         why = ctx.left_why.get(id(finding.node)) if finding.node is not None else None
         if why is not None:
             result.refusals.setdefault(id(finding), why)
-    _import_refusals(result, ctx, known)
+    _import_refusals(result, ctx, known, rewrites)
     _companion_refusals(result, plan, ctx, known, rewrites)
 
 
@@ -794,6 +794,13 @@ def _first_reads(ctx: FixContext, names: set[str]) -> dict[str, ast.Name]:
     return found
 
 
+def _rewriting(use: ast.AST, rewrites: Sequence[Rewrite], ctx: FixContext) -> Rewrite | None:
+    """The first rewrite whose edits would replace the text of ``use``."""
+    at = ctx.locator.start(use)
+    return next((r for r in rewrites if isinstance(getattr(r.node, "lineno", None), int)
+                 and any(e.start <= at < e.end for e in r.edits)), None)
+
+
 def _kept_for(rewrite: Rewrite, plan: planner.Plan, modes: dict[int, bool]) -> Refusal:
     """Why a provider keeps its old object: a consumer that stays as it is."""
     for consumer in plan.optional.get(id(rewrite), []):
@@ -814,8 +821,9 @@ def _kept_for(rewrite: Rewrite, plan: planner.Plan, modes: dict[int, bool]) -> R
 _STAYS = "it stays for code that still needs it"
 
 
-def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:
-    """An import that stays says which of its names is still used, and where."""
+def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules, rewrites: Sequence[Rewrite] = ()) -> None:
+    """An import that stays says which of its names is still used, and where: by the finding on
+    that line, or by the rewrite (left) whose edits would have changed it."""
     by_line: dict[int, list[Finding]] = {}
     for finding in ctx.analysis.findings:
         if finding.code not in known.removal_codes:
@@ -862,6 +870,13 @@ def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules) -> None:
         if uses:
             name, use = min(uses, key=lambda pair: pair[1].lineno)
             users = by_line.get(use.lineno, [])
+            holder = _rewriting(use, rewrites, ctx) if not users else None
+            if holder is not None:  # (``BanditPolicy(...)``, an argument a HyperDriveConfig's fix rewrites)
+                result.refusals[id(finding)] = Refusal(
+                    RefusalKind.BLOCKED, f"`{name}` is still used at {line_ref(use.lineno)}, which the {holder.code} fix "
+                    f"at {line_ref(holder.node.lineno)} rewrites, and that is left; the import goes once that is "
+                    "migrated", (use.lineno, holder.node.lineno))
+                continue
             if not users:  # no rule reports that use: nothing will migrate it for the import to go
                 result.refusals[id(finding)] = Refusal(
                     RefusalKind.NOT_YET, f"`{name}` is still used at {line_ref(use.lineno)}, a use no rule migrates: "
