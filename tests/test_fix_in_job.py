@@ -3047,3 +3047,24 @@ def test_a_script_whose_only_logging_mlflow_rejects_is_not_said_to_log_with_mlfl
     assert 'mltable.load(os.environ["rows"])' in script, report
     assert "run.log('# rows', len(df))" in script and "logs with MLflow" not in script, script
     assert "AML012 left: MLflow rejects '#' in a metric or tag name" in report, report
+
+
+def test_a_step_script_that_looks_its_pipeline_run_up_submits_nothing(tmp_path: Path) -> None:
+    """``PipelineRun(experiment, id)`` looks an existing run up; it is no ``Pipeline`` (whose name it
+    starts with) and submits nothing, so the step script is not called a program that submits jobs
+    (audit l): what keeps its run is the run's other use."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "build.py").write_text(
+        "from azureml.core import Workspace, Experiment\nfrom azureml.pipeline.core import Pipeline\n"
+        "from azureml.pipeline.steps import PythonScriptStep\n\nws = Workspace.from_config()\n"
+        'step = PythonScriptStep(name="register", source_directory="pipelines/", script_name="register.py",\n'
+        '                        compute_target="cpu-cluster", allow_reuse=False)\n'
+        'pipeline = Pipeline(workspace=ws, steps=[step])\nrun = Experiment(ws, "exp").submit(pipeline)\n')
+    (tmp_path / "pipelines").mkdir()
+    (tmp_path / "pipelines" / "register.py").write_text(
+        "from azureml.core import Run\nfrom azureml.pipeline.core import PipelineRun\n\n"
+        "current_run = Run.get_context()\nparent_run = current_run.parent\n"
+        "pipeline_run = PipelineRun(parent_run.experiment, parent_run.id)\nprint(pipeline_run.id)\n")
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "--diff", "."], cwd=tmp_path)
+    left = next(line for line in result.stderr.splitlines() if "register.py:4:15: AML011 left" in line)
+    assert "submits jobs" not in left and "`current_run` is also used at line 5" in left, left

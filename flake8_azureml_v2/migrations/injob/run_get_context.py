@@ -86,13 +86,20 @@ _RUN_HANDLES = ("azureml.train.automl.run.AutoMLRun", "azureml.train.hyperdrive.
                 "azureml.train.hyperdrive.run.HyperDriveRun")
 
 
+def _submitting(qualname: str) -> bool:
+    """Is ``qualname`` one of _SUBMITTING or under it (``Pipeline`` and ``Pipeline.submit``, not
+    ``PipelineRun``, which looks a run up: audit l)?"""
+    return any(qualname == prefix or qualname.startswith(prefix if prefix.endswith(".") else prefix + ".")
+               for prefix in _SUBMITTING)
+
+
 def _submits(ctx: FixContext) -> str | None:
     """Where the program first submits (or configures) a job, or None.  Run there, ``Run.get_context()``
     is v1's offline run, whose logging only prints: MLflow would start a run of its own.  A v2 client
     alone submits nothing (a job script may register a model with one); ``<client>.jobs.create_or_update``
     does."""
     lines = [sites[0].node.lineno for qualname, sites in ctx.model.calls_by_callee.items()
-             if sites and qualname.startswith(_SUBMITTING) and qualname not in _RUN_HANDLES]
+             if sites and _submitting(qualname) and qualname not in _RUN_HANDLES]
     lines += [site.node.lineno for site in ctx.model.calls if _creates_a_job(site.node.func)]
     return line_ref(min(lines)) if lines else None
 
