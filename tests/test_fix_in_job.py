@@ -2527,6 +2527,25 @@ def test_a_databricks_notebook_keeps_its_v1_logging(tmp_path: Path, header: str,
         assert text == body and "AML012 left: a Databricks notebook (a v1 DatabricksStep runs it" in report, report
 
 
+def test_an_exported_databricks_notebook_a_plain_job_runs_is_a_job_script(tmp_path: Path) -> None:
+    """The same header, but the project runs the file with a ScriptRunConfig (audit l: a hackathon's
+    exported notebook trained locally): its run is that job's, so its logging follows its launcher,
+    which this run migrates, instead of being called a DatabricksStep's and impossible."""
+    body = DATABRICKS_NOTEBOOK.replace('model_name = dbutils.widgets.get("model_name")\n', "")
+    script = _project_script(tmp_path, body)
+    (tmp_path / "submit.py").write_text(
+        "from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n\nws = Workspace.from_config()\n"
+        'env = Environment.from_conda_specification(name="env", file_path="env.yml")\n'
+        'src = ScriptRunConfig(source_directory=".", script="train.py", compute_target="cpu", environment=env)\n'
+        'run = Experiment(ws, "exp").submit(src)\n')
+    (tmp_path / "env.yml").write_text("name: env\ndependencies:\n  - python=3.10\n  - pip:\n    - mlflow\n"
+                                      "    - azureml-mlflow\n")
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path)
+    text = script.read_text()
+    assert 'mlflow.log_metric("test-loss", 0.05)' in text, result.stdout
+    assert "DatabricksStep" not in result.stdout, result.stdout
+
+
 COPYING_NOTEBOOK = [
     "import os, shutil\nfrom azureml.core import Experiment, Workspace\nfrom azureml.train.sklearn import SKLearn\n"
     "ws = Workspace.from_config()\nos.makedirs('./train_sklearn', exist_ok=True)\n"

@@ -349,7 +349,21 @@ ON_DATABRICKS = ("a Databricks notebook (a v1 DatabricksStep runs it on the clus
 
 
 def on_databricks(ctx: FixContext) -> bool:
-    return _DATABRICKS_SOURCE.match(ctx.text) is not None
+    """A Databricks notebook's source, unless the project runs it only as a plain job's script (a
+    ScriptRunConfig naming the exported file: audit l), where its run is the job's as anywhere."""
+    if _DATABRICKS_SOURCE.match(ctx.text) is None:
+        return False
+    from .input_datasets import about_this_script  # (it reads the project: only such a script asks)
+
+    return about_this_script(ctx, "databricks_only", _not_a_plain_jobs_script) is not False
+
+
+def _not_a_plain_jobs_script(path: Path, settings: object) -> bool:
+    from ...engine import project
+    from ...v1api import SURFACE
+
+    launchers = [r.launcher for r in project.index_for(path, settings, SURFACE).references_to(path)]  # type: ignore[arg-type]
+    return not launchers or any("Databricks" in launcher or not launcher for launcher in launchers)
 
 
 def held_by_launcher(ctx: FixContext) -> str | None:
