@@ -509,3 +509,20 @@ second.python.conda_dependencies = packages
 submit(second)
 """)
     assert [env["conda_file"]["dependencies"][1]["pip"] for env in envs] == [["mlflow"], ["pandas"]], text
+
+
+def test_conda_dependencies_read_from_a_file_pass_the_file_on_as_it_is(tmp_path: Path) -> None:
+    """``env.python.conda_dependencies = CondaDependencies("conda.yml")`` holds the file as it is: no
+    python pin, unlike from_conda_specification (azureml-core 1.61 serialises it unchanged), so the
+    v2 environment takes the path (audit l: the whole notebook stayed v1 for it)."""
+    (tmp_path / "conda.yml").write_text("name: e\nchannels:\n  - conda-forge\ndependencies:\n  - numpy\n"
+                                        "  - pip:\n    - scikit-learn\n")
+    text, envs = _environments(tmp_path, """\
+env = Environment("train-env")
+env.python.conda_dependencies = CondaDependencies("conda.yml")
+submit(env)
+""")
+    assert f'env = Environment(image="{V1_CPU_IMAGE}", conda_file="conda.yml")' in text, text
+    assert envs == [{"image": V1_CPU_IMAGE, "conda_file": {"name": "e", "channels": ["conda-forge"],
+                                                           "dependencies": ["numpy", {"pip": ["scikit-learn"]}]}}], envs
+    assert fix(tmp_path / "job.py").count("fixed") == 0

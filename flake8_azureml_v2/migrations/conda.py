@@ -205,6 +205,21 @@ class CondaFile:
     alive_todos: list[str] = field(default_factory=list)  # only beside the v1 object (the variable's own otherwise)
 
 
+def _read_file(call: ast.Call, ctx: FixContext) -> str | None:
+    """The path ``CondaDependencies(path)`` reads, written where the call stands, or None."""
+    if ctx.callee(call) != CONDA_DEPENDENCIES:
+        return None
+    bound = bind_arguments(call, INIT_SIGNATURE)
+    if isinstance(bound, str) or set(bound.values) != {"conda_dependencies_file_path"}:
+        return None
+    from .injob._shared import is_pure  # (its package imports this module)
+
+    path = bound.values["conda_dependencies_file_path"]
+    if not is_pure(path) or (isinstance(path, ast.Constant) and path.value is None):
+        return None
+    return ctx.locator.text(path)
+
+
 def conda_file(node: ast.expr, unit: Rewrite, ctx: FixContext) -> CondaFile:
     """A migrated variable (its use is taken over) or a call evaluated where it stands; raises Refused."""
     binding = conda_binding(ctx, node)
@@ -221,6 +236,11 @@ def conda_file(node: ast.expr, unit: Rewrite, ctx: FixContext) -> CondaFile:
             return CondaFile(ctx.counterpart(binding), ctx.counterpart(binding))
         return CondaFile(ctx.counterpart(binding), evaluated.source(),
                          alive_todos=[f"# TODO(azureml-v2): {t}" for t in evaluated.todos()])
+    if isinstance(node, ast.Call) and (path := _read_file(node, ctx)) is not None:
+        # CondaDependencies(file) holds the file as it is (no python pin, unlike from_conda_specification;
+        # checked in azureml-core 1.61): v2 reads the same file, from the same working folder
+        unit.findings.append(("AML008", node))
+        return CondaFile(path, path)
     if isinstance(node, ast.Call):
         conda = evaluate_call(node, ctx)
         unit.findings.append(("AML008", node))
