@@ -942,6 +942,26 @@ def test_a_launcher_shifted_in_its_own_cell_is_found_by_its_call_not_by_its_old_
     assert "Fixed 0 findings" in again.stdout, again.stdout
 
 
+def test_a_launch_call_copied_into_a_comment_is_not_a_second_launch(tmp_path: Path) -> None:
+    """The launch cell keeps a commented-out copy of its ScriptRunConfig call: only a real call counts,
+    so the script still reads the path the mounted input is exported as (review 58b)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    call = ('ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster", '
+            'environment=env, arguments=[titanic.as_named_input("titanic").as_mount()])')
+    cells = ["from azureml.core import Model\n" + NOTEBOOK_LAUNCHER[0], NOTEBOOK_LAUNCHER[1],
+             'env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")\n'
+             f"# config = {call}\nconfig = {call}\n"
+             'run = Experiment(ws, "from-a-notebook").submit(config, run_id="first")']
+    write_notebook(tmp_path / "launch.ipynb", cells)
+    (tmp_path / "pytorch-env.yml").write_text("name: env\n")
+    (tmp_path / "src").mkdir()
+    train = tmp_path / "src" / "train.py"
+    train.write_text('from azureml.core import Run\n\nrun = Run.get_context()\npath = run.input_datasets["titanic"]\n'
+                     "print(path)\n")
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path)
+    assert 'path = os.environ["titanic"]' in train.read_text(), result.stdout
+
+
 def test_a_tabular_input_waits_for_the_notebook_that_launches_it(tmp_path: Path) -> None:
     """Read directly, a tabular input is an MLTable once the launching notebook exports it:
     one run over the project fixes the notebook first, then the script."""

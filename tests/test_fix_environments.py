@@ -526,3 +526,20 @@ submit(env)
     assert envs == [{"image": V1_CPU_IMAGE, "conda_file": {"name": "e", "channels": ["conda-forge"],
                                                            "dependencies": ["numpy", {"pip": ["scikit-learn"]}]}}], envs
     assert fix(tmp_path / "job.py").count("fixed") == 0
+
+
+def test_conda_dependencies_from_a_file_written_after_the_environment_stay(tmp_path: Path) -> None:
+    """The program writes conda.yml between ``Environment(...)`` and the setting that reads it: v1
+    read the file at the setting, while the v2 environment, built where ``Environment(...)`` stands,
+    would read it before it is written (review 58b: ValidationException on a fresh run)."""
+    script = project(tmp_path, HEADER + """\
+env = Environment("train-env")
+with open("conda.yml", "w") as handle:
+    handle.write("dependencies:\\n  - numpy\\n")
+env.python.conda_dependencies = CondaDependencies("conda.yml")
+""" + SUBMIT.format("env") + "\n")
+    before = script.read_text()
+    report = fix(script)
+    assert 'env.python.conda_dependencies = CondaDependencies("conda.yml")' in script.read_text(), report
+    assert "AML021 left: the setting at line 9 reads a value that line 7 may change before it" in report, report
+    assert script.read_text().count("Environment(") == before.count("Environment(")

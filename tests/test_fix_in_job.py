@@ -3087,3 +3087,22 @@ def test_a_step_script_that_looks_its_pipeline_run_up_submits_nothing(tmp_path: 
     result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "--diff", "."], cwd=tmp_path)
     left = next(line for line in result.stderr.splitlines() if "register.py:4:15: AML011 left" in line)
     assert "submits jobs" not in left and "`current_run` is also used at line 5" in left, left
+
+
+def test_a_program_that_submits_to_a_pipeline_endpoint_runs_outside_a_job(tmp_path: Path) -> None:
+    """``PipelineEndpoint.get(...).submit(...)`` submits a job, as a Pipeline does: the program runs
+    outside one, where v1's run only printed what it logged (review 58b: an exact-name match had
+    stopped counting it, and the offline run's logging moved to MLflow)."""
+    script = _project_script(tmp_path, """\
+from azureml.core import Run, Workspace
+from azureml.pipeline.core import PipelineEndpoint
+
+ws = Workspace.from_config()
+run = Run.get_context()
+endpoint = PipelineEndpoint.get(workspace=ws, name="nightly")
+pipeline_run = endpoint.submit("nightly-exp")
+run.log("submitted", 1)
+""", name="prog.py")
+    report = fix(script)
+    assert 'run.log("submitted", 1)' in script.read_text(), report
+    assert "AML011 left: this program also submits jobs (line 6)" in report, report

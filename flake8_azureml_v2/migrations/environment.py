@@ -260,9 +260,11 @@ def _read_where_set(binding: Binding, configs: list, ctx: FixContext) -> None:
 
 def _may_change(value: ast.expr, ctx: FixContext) -> bool:
     """Does ``value`` read an item or call something (but a v1 constructor, which the fix reads as
-    written)?  A variable is read where its value is known: one set after the environment is made
+    written, other than one that reads a file)?  A variable is read where its value is known: one set after the environment is made
     builds it where the last setting is (:func:`_defined_before`)."""
     for node in ast.walk(value):
+        if isinstance(node, ast.Call) and ctx.callee(node) == conda.CONDA_DEPENDENCIES and (node.args or node.keywords):
+            return True  # CondaDependencies(path) reads a file, which code or a cell between may write (review 58b)
         if isinstance(node, ast.Call) and (ctx.callee(node) or "").startswith("azureml."):
             continue
         if isinstance(node, (ast.Subscript, ast.Call)):

@@ -441,9 +441,30 @@ def launching_line(reference: project.ScriptReference) -> tuple[str, int] | None
     if found is None or fixed is None:
         return None
     call = _call_on_line(found, reference.line)
-    if call is None or fixed.count(call) != 1:
+    lines = _lines_of_call(fixed, call) if call is not None else []
+    if len(lines) != 1:
         return fixed, 0  # (the launcher is there, and no line of it is that call: a migrated one exports instead)
-    return fixed, fixed.count("\n", 0, fixed.index(call)) + 1
+    return fixed, lines[0]
+
+
+def _lines_of_call(program: str, call: str) -> list[int]:
+    """The lines where a call whose source is ``call`` starts in ``program`` (not a copy of its
+    text in a comment or a string: review 58b)."""
+    places = []
+    at = program.find(call)
+    while at >= 0:
+        line = program.count("\n", 0, at) + 1
+        column = len(program[program.rfind("\n", 0, at) + 1:at].encode("utf-8"))
+        places.append((line, column))
+        at = program.find(call, at + 1)
+    if len(places) < 2:
+        return [line for line, _ in places]
+    try:
+        tree = ast.parse(program)
+    except (SyntaxError, ValueError):
+        return []
+    starts = {(n.lineno, n.col_offset) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    return [line for line, column in places if (line, column) in starts]
 
 
 def _program(data: bytes, reference: project.ScriptReference) -> str | None:

@@ -79,6 +79,8 @@ def _logs(ctx: FixContext, binding: Binding) -> bool:
 # Calls that make a program the one that submits jobs rather than one that runs in them: v1's
 # experiments, configurations, estimators and sweeps, and v2's jobs (the form a migrated one takes).
 _SUBMITTING = ("azureml.core.Experiment", "azureml.core.ScriptRunConfig", "azureml.pipeline.core.Pipeline",
+               "azureml.pipeline.core.PipelineEndpoint", "azureml.pipeline.core.PipelineDraft",
+               "azureml.pipeline.core.PublishedPipeline.submit",
                "azureml.train.", "azure.ai.ml.command", "azure.ai.ml.dsl.pipeline", "azure.ai.ml.automl.",
                "azure.ai.ml.sweep")
 # ... but not the handles of runs that exist already (``AutoMLRun(experiment, run_id)`` looks one up).
