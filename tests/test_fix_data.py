@@ -888,6 +888,18 @@ def test_a_script_launched_from_a_notebook_reads_its_mounted_input_from_the_envi
     assert "export titanic=${{inputs.titanic}}" in notebook.read_text()
 
 
+def _launched_reader(tmp_path: Path, cells: list[str]) -> Path:
+    """A project: the notebook ``cells`` in launch.ipynb and src/train.py, which reads the input
+    ``titanic`` from run.input_datasets; the script's path."""
+    write_notebook(tmp_path / "launch.ipynb", cells)
+    (tmp_path / "pytorch-env.yml").write_text("name: env\n")
+    (tmp_path / "src").mkdir()
+    train = tmp_path / "src" / "train.py"
+    train.write_text('from azureml.core import Run\n\nrun = Run.get_context()\npath = run.input_datasets["titanic"]\n'
+                     "print(path)\n")
+    return train
+
+
 def test_a_notebook_launcher_fixed_above_its_call_still_tells_the_script_its_inputs(tmp_path: Path) -> None:
     """The notebook stays v1 where it launches the script (submit(run_id=) is migrated by hand), but
     this run removes a line from a cell above: the call is found by its cell and line there, not by
@@ -895,12 +907,7 @@ def test_a_notebook_launcher_fixed_above_its_call_still_tells_the_script_its_inp
     (tmp_path / "pyproject.toml").write_text("")
     cells = ["from azureml.core import Model\n" + NOTEBOOK_LAUNCHER[0], *NOTEBOOK_LAUNCHER[1:2],
              NOTEBOOK_LAUNCHER[2].replace('.submit(config)', '.submit(config, run_id="first")')]
-    write_notebook(tmp_path / "launch.ipynb", cells)
-    (tmp_path / "pytorch-env.yml").write_text("name: env\n")
-    (tmp_path / "src").mkdir()
-    train = tmp_path / "src" / "train.py"
-    train.write_text('from azureml.core import Run\n\nrun = Run.get_context()\npath = run.input_datasets["titanic"]\n'
-                     "print(path)\n")
+    train = _launched_reader(tmp_path, cells)
     command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
     result = run(command, cwd=tmp_path)
     notebook = (tmp_path / "launch.ipynb").read_text()
@@ -952,12 +959,7 @@ def test_a_launch_call_copied_into_a_comment_is_not_a_second_launch(tmp_path: Pa
              'env = Environment.from_conda_specification(name="env", file_path="pytorch-env.yml")\n'
              f"# config = {call}\nconfig = {call}\n"
              'run = Experiment(ws, "from-a-notebook").submit(config, run_id="first")']
-    write_notebook(tmp_path / "launch.ipynb", cells)
-    (tmp_path / "pytorch-env.yml").write_text("name: env\n")
-    (tmp_path / "src").mkdir()
-    train = tmp_path / "src" / "train.py"
-    train.write_text('from azureml.core import Run\n\nrun = Run.get_context()\npath = run.input_datasets["titanic"]\n'
-                     "print(path)\n")
+    train = _launched_reader(tmp_path, cells)
     result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path)
     assert 'path = os.environ["titanic"]' in train.read_text(), result.stdout
 
