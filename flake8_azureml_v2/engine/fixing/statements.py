@@ -356,10 +356,10 @@ def drop_unread_targets(locator: Locator, tree: ast.Module, names: Collection[st
                         rewritten: Callable[[str], bool]) -> list[Edit] | None:
     """``x = call()`` -> ``call()`` for every binding of each of ``names`` in the functions that
     bind it and never read it: what a fix left unread (its one read folded away) goes on being
-    computed, for its effects, without a variable to hold it.  None when a binding of one of
-    them is of another form or a call the fix did not write (``rewritten(text)`` is false: the
-    user's own statement stays as it was), or the function could read it by name (``locals()``,
-    an inner scope)."""
+    computed, for its effects, without a variable to hold it.  A function where the name is bound
+    by a call the fix did not write (``rewritten(text)`` is false) or under a type comment is left
+    as it is: if the name is left unused there, the harm check still refuses.  None when a binding
+    is of another form, or the function could read it by name (``locals()``, an inner scope)."""
     edits: list[Edit] = []
     for function in all_nodes(tree):
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
