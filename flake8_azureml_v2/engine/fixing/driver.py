@@ -467,8 +467,9 @@ class _Applier:
 
     @cached_property
     def _removal_selected(self) -> bool:
-        """Does the selection fix the codes this file's unused imports are reported under (a
-        training script's AML010, another file's AML099)?  ``--select AML010`` leaves the other."""
+        """Does the selection fix the codes this file's unused imports are reported under (a rule set
+        may report them under one code in some files and another elsewhere: selecting one of the codes
+        leaves the other)?"""
         removal = self.known.removal_codes
         reported = {f.code for f in self.analysis.findings if f.code in removal}
         return all(self.selected(code) for code in reported) if reported else any(map(self.selected, removal))
@@ -871,7 +872,7 @@ def _import_refusals(result: _Pass, ctx: FixContext, known: _Rules, rewrites: Se
             name, use = min(uses, key=lambda pair: pair[1].lineno)
             users = by_line.get(use.lineno, [])
             holder = _rewriting(use, rewrites, ctx) if not users else None
-            if holder is not None:  # (``BanditPolicy(...)``, an argument a HyperDriveConfig's fix rewrites)
+            if holder is not None:  # (a value built on its own line that a left rewrite would take in)
                 result.refusals[id(finding)] = Refusal(
                     RefusalKind.BLOCKED, f"`{name}` is still used at {line_ref(use.lineno)}, which the {holder.code} fix "
                     f"at {line_ref(holder.node.lineno)} rewrites, and that is left; the import goes once that is "
