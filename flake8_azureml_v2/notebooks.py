@@ -157,6 +157,11 @@ _HARMLESS_OPTIONS = frozenset({"-q", "-qq", "-qqq", "--quiet", "-U", "--upgrade"
                                "--no-warn-script-location", "-Uq", "-qU"})
 
 
+def _distribution(word: str) -> str:
+    """The distribution a requirement names, normalised: ``'Azure_ML-SDK[x]>=1'`` -> ``azure-ml-sdk``."""
+    return re.split(r"[\[<>=!~;]", word.strip("'\""), maxsplit=1)[0].lower().replace("_", "-")
+
+
 def installed_by(line: str) -> list[str]:
     """The packages a ``!pip install`` / ``%pip install`` magic line installs, of those the fixes
     import from (``!pip install --upgrade mlflow azureml-mlflow`` -> ``mlflow``)."""
@@ -167,7 +172,7 @@ def installed_by(line: str) -> list[str]:
     for word in match.group(1).split():
         if word.startswith("-"):
             continue
-        name = re.split(r"[\[<>=!~;]", word.strip("'\""), maxsplit=1)[0].lower().replace("_", "-")
+        name = _distribution(word)
         if name in _INSTALLED_PACKAGES and _INSTALLED_PACKAGES[name] not in found:
             found.append(_INSTALLED_PACKAGES[name])
     return found
@@ -185,8 +190,7 @@ def installs_v1_plainly(line: str) -> bool:
     words = match.group(1).split()
     if any(word.startswith("-") and word not in _HARMLESS_OPTIONS for word in words):
         return False
-    names = [re.split(r"[\[<>=!~;]", word.strip("'\""), maxsplit=1)[0].lower().replace("_", "-")
-             for word in words if not word.startswith("-")]
+    names = [_distribution(word) for word in words if not word.startswith("-")]
     return any(name == v1 or name.startswith(v1 + "-") for name in names for v1 in _V1_DISTRIBUTIONS)
 
 

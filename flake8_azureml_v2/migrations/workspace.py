@@ -10,7 +10,7 @@ from ..engine.findings import RefusalKind, line_ref
 from ..engine.fixing import handlers, statements
 from ..engine.fixing.arguments import bind_arguments, constant_str
 from ..engine.fixing.specs import MethodSpec, Refused, apply_method_spec
-from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
+from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.symbols import plain_names
 from ..engine.nodes import same_tree
 from ..engine.names import Binding, Ref
@@ -150,8 +150,7 @@ def _guarded_sign_in(member: str, call: ast.Call, ctx: FixContext) -> str | None
     handler = handlers.catch_all_handler(ctx.locator.start(call), ctx)
     if handler is None:
         return None
-    clause = "except" if handler.type is None else f"except {snippet(ctx.locator, handler.type)}"
-    return (f"it runs inside `try:` with `{clause}` ({line_ref(handler.lineno)}), where v1 signed in and looked the "
+    return (f"it runs inside `try:` with `{handlers.clause(handler, ctx)}` ({line_ref(handler.lineno)}), where v1 signed in and looked the "
             "workspace up: MLClient does so only at its first call, after the `try:`, so a failure would no longer "
             "take that path")
 

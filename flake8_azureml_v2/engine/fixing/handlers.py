@@ -79,14 +79,18 @@ def replaced_calls(calls: list[ast.Call], edits: list[Edit], ctx: FixContext) ->
     return found
 
 
+def clause(handler: ast.ExceptHandler, ctx: FixContext) -> str:
+    """The handler as a message quotes it: ``except`` or ``except ValueError``."""
+    return "except" if handler.type is None else f"except {snippet(ctx.locator, handler.type)}"
+
+
 def lookup_no_longer_fails(node: ast.AST, ctx: FixContext) -> str | None:
     """Why a lookup at ``node`` may not become a mere reference: a handler around it runs when
     the lookup fails, and a reference is resolved later, so that handler would never run."""
     for try_node in enclosing_tries(node, ctx):
         if try_node.handlers:
             handler = try_node.handlers[0]
-            clause = "except" if handler.type is None else f"except {snippet(ctx.locator, handler.type)}"
-            return (f"it runs inside `try:` with `{clause}` ({line_ref(handler.lineno)}), which runs when the "
+            return (f"it runs inside `try:` with `{clause(handler, ctx)}` ({line_ref(handler.lineno)}), which runs when the "
                     "lookup fails; the new code only names what it looked up, so that handler would never run")
     return None
 

@@ -605,9 +605,8 @@ def _silent_need(rewrite: Rewrite, ctx: FixContext) -> Refusal | None:
                  if name in rewrite.silent_needs]
         handler = handlers.catch_all_handler(edit.start, ctx) if needs else None
         if handler is not None:
-            clause = "except" if handler.type is None else f"except {snippet(ctx.locator, handler.type)}"
             return Refusal(RefusalKind.DATA_FLOW, (
-                f"it runs inside `try:` with `{clause}` ({line_ref(handler.lineno)}), which would also catch the new "
+                f"it runs inside `try:` with `{handlers.clause(handler, ctx)}` ({line_ref(handler.lineno)}), which would also catch the new "
                 f"code failing for want of {needs[0]}, and go on as if the old call had failed"), (handler.lineno,))
     return None
 
