@@ -397,7 +397,7 @@ def _first_line(lines: list[str]) -> int:
 # --- the notebook's program ------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class WrittenFile:
     """A ``%%writefile`` cell: a file the notebook writes when it runs."""
 
@@ -653,17 +653,27 @@ def _cells_writing(path: Path, folder: str | None, script: str) -> list[WrittenF
     """The ``%%writefile`` cells of the notebook that write the file a call runs as ``script`` (in
     ``folder``), in order; None for a notebook that cannot be read."""
     try:
-        notebook = read_notebook(files.read_regular(path, limit=20_000_000))
+        data = files.read_regular(path, limit=20_000_000)
+        every = _WRITTEN.get(data, lambda: _written_files(data))
     except (OSError, files.TooLarge, NotebookError):
         return None
+    return [written for written in every
+            if _may_run_it(written, expand(written.target, None), folder, script, None, path.parent)]
+
+
+def _written_files(data: bytes) -> tuple[WrittenFile, ...]:
+    """Every ``%%writefile`` cell of a notebook, in order (worked out once per content: a launcher's
+    fix asks of each script it runs)."""
     found = []
-    for index, cell in enumerate(notebook.content.get("cells", [])):
+    for index, cell in enumerate(read_notebook(data).content.get("cells", [])):
         source = cell_text(cell) if isinstance(cell, dict) and cell.get("cell_type") == "code" else ""
         written = _written_file(index, source) if cell_kind(source).kind == "writefile" else None
-        if written is not None and _may_run_it(written, expand(written.target, None), folder, script, None,
-                                               path.parent):
+        if written is not None:
             found.append(written)
-    return found
+    return tuple(found)
+
+
+_WRITTEN: ByContent[tuple[WrittenFile, ...]] = ByContent(64)
 
 
 def writes_named_file(path: Path, folder: str | None, script: str) -> bool:

@@ -231,6 +231,43 @@ def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> byte
         os.close(descriptor)
 
 
+def read_kept(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+    """``read_regular`` for another file that project-wide questions read again and again (who
+    launches this script, who reads these metrics): its bytes are kept, and given again while
+    the file keeps its identity, size and modification time (a file this tool writes is
+    replaced, so it is a new file).  Never for the check before a write: that reads the disk."""
+    global _KEPT_SIZE
+    key = os.path.abspath(path)
+    info = os.stat(key)
+    signature = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    found = _KEPT.pop(key, None)
+    if found is not None and found[0] == signature and stat.S_ISREG(info.st_mode):
+        _KEPT[key] = found  # (the most recently read last)
+        if limit is not None and len(found[1]) > limit:
+            raise TooLarge(errno.EFBIG, f"larger than {limit} bytes", str(path))
+        return found[1]
+    if found is not None:
+        _KEPT_SIZE -= len(found[1])
+    data = read_regular(path, limit)  # (the signature was taken first: a file changed since is read again)
+    _KEPT[key] = (signature, data)
+    _KEPT_SIZE += len(data)
+    while _KEPT_SIZE > KEPT_BYTES and len(_KEPT) > 1:
+        _KEPT_SIZE -= len(_KEPT.pop(next(iter(_KEPT)))[1])
+    return data
+
+
+def forget_kept() -> None:
+    """Drop every kept file (with the project indexes: a long-lived process between runs)."""
+    global _KEPT_SIZE
+    _KEPT.clear()
+    _KEPT_SIZE = 0
+
+
+KEPT_BYTES = 64 * 1024 * 1024  # at most this much of other files' text is kept
+_KEPT: dict[str, tuple[tuple[int, int, int, int], bytes]] = {}
+_KEPT_SIZE = 0
+
+
 # Files a run has fixed but does not write (it only shows or checks the fixes): code that
 # reads another file's fixed text (a script reading what its migrated launcher exports)
 # sees them as a run that writes would, so the diff shows what ``fix`` does.
@@ -329,7 +366,7 @@ def read_as_fixed(path: str | os.PathLike[str], limit: int | None = None) -> byt
 def _held_or_read(held: dict[str, bytes], path: str | os.PathLike[str], limit: int | None) -> bytes:
     data = held.get(os.path.abspath(path))
     if data is None:
-        return read_regular(path, limit)
+        return read_kept(path, limit)
     if limit is not None and len(data) > limit:
         raise TooLarge(errno.EFBIG, f"larger than {limit} bytes", str(path))
     return data

@@ -118,8 +118,17 @@ def same_branch(reader: Path, script: Path) -> bool:
     below it (``notebooks/read.py`` under a root ``train.py``), or in a sibling folder
     (``notebooks/analysis.ipynb`` beside ``src/train.py``, or ``src/training/train.py``)?  A file in another branch (another
     sample of a repository of samples) is about other scripts."""
-    return (reader.parent == script.parent or reader.parent in script.parents or script.parent in reader.parents
+    near, far = _folder_parts(reader), _folder_parts(script)
+    if os.path.normcase(reader.anchor) != os.path.normcase(script.anchor):
+        return False  # (a relative path and an absolute one: no folder of one is a folder of the other)
+    # (``a in b.parents`` compares ``a`` with each parent made as a path: a prefix of parts says the same)
+    return (near == far[:len(near)] or far == near[:len(far)]
             or reader.parent.parent in (script.parent.parent, script.parent.parent.parent))
+
+
+def _folder_parts(path: Path) -> tuple[str, ...]:
+    """The parts of ``path``'s folder, compared as the platform compares paths."""
+    return tuple(os.path.normcase(part) for part in path.parent.parts) if os.name == "nt" else path.parent.parts
 
 
 def calls_naming(model: Model, orchestrator: Path, path: Path, root: Path) -> list[ScriptReference]:
@@ -567,14 +576,17 @@ def project_files(root: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
 
 
 def texts_mentioning(path: Path, settings: Settings, suffixes: tuple[str, ...],
-                     marker: bytes) -> Iterator[tuple[Path, bytes]]:
+                     marker: bytes, wanted: Callable[[Path], bool] | None = None) -> Iterator[tuple[Path, bytes]]:
     """The files of ``path``'s project with one of ``suffixes`` (not only the Python the readers
-    take: workflow YAML, shell scripts) whose bytes hold ``marker``, with those bytes."""
+    take: workflow YAML, shell scripts) whose bytes hold ``marker``, with those bytes; only those
+    ``wanted`` says yes to, when given (asked before a file is read)."""
     exclude = settings.exclude
     spec = files.gitignore_spec(exclude) if exclude else None
     for candidate in itertools.islice(files.walk(root_for(path, settings), suffixes, spec), MAX_FILES):
+        if wanted is not None and not wanted(candidate):
+            continue
         try:
-            data = files.read_regular(candidate, limit=MAX_FILE_BYTES)
+            data = files.read_kept(candidate, limit=MAX_FILE_BYTES)
         except (OSError, files.TooLarge):
             continue
         if marker in data:
@@ -607,6 +619,7 @@ def forget_indexes() -> None:
     _FILES.clear()
     _ANALYSED.clear()
     _PARSED.clear()
+    files.forget_kept()
     for cache in PROJECT_CACHES:
         cache.clear()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
@@ -21,6 +22,7 @@ from ..engine import project
 from ..engine.analysis import analyse
 from ..engine.fixing.rewrite import FixContext
 from ..engine.memo import ByContent
+from ..engine.nodes import all_nodes
 from ..engine.source import SourceError, tree_if_mentioned
 from ..rules.aml039_run_log_evaluation import METHODS as EVALUATION_METHODS
 from ..v1api import SURFACE
@@ -148,7 +150,7 @@ def _reads_by_id(path: Path, text: str, settings: object) -> list[set[str] | Non
         return None
     ctx = FixContext(analysis)
     found: list[set[str] | None] = []
-    for node in ast.walk(ctx.model.tree):
+    for node in all_nodes(ctx.model.tree):
         if gets_metrics(node) and _looked_up(node, ctx):  # type: ignore[arg-type]
             found.append(_literal_keys(node, ctx))
     return found
@@ -399,7 +401,7 @@ def _log_names_in(text: str) -> tuple[frozenset[str], bool]:
         return frozenset(), "log" in text  # (a text that does not parse may log anything)
     names: set[str] = set()
     computed = False
-    for node in ast.walk(tree):
+    for node in all_nodes(tree):
         method, receivers = _logging_call(node)
         if method is None or receivers & _NOT_RUNS or ("mlflow" in receivers and method in _MLFLOW_ARTIFACTS):
             continue
@@ -454,8 +456,9 @@ def _texts_near(here: Path, settings: object) -> Iterator[tuple[Path, str, Calla
     """The programs of the files near ``here`` (:func:`.engine.project.same_branch`, as the script side
     asks; ``here`` itself too, whose interactive runs it may look up) that mention logging, each with
     how a reason names one of its lines."""
-    for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), b"log"):  # type: ignore[arg-type]
-        for text, label in project.labelled_programs(candidate, data) if project.same_branch(here, candidate) else ():
+    near = partial(project.same_branch, here)
+    for candidate, data in project.texts_mentioning(here, settings, (".py", ".ipynb"), b"log", near):  # type: ignore[arg-type]
+        for text, label in project.labelled_programs(candidate, data):
             yield candidate, text, label
 
 
@@ -495,14 +498,14 @@ def _spelled_in(text: str) -> frozenset[str] | None:
     tree = tree_if_mentioned(text, ".log")
     if tree is None:
         return frozenset()
-    if "add_argument" not in text and any(_logs_attributes(node) for node in ast.walk(tree)):
+    if "add_argument" not in text and any(_logs_attributes(node) for node in all_nodes(tree)):
         return None  # (a loop over options' attributes, declared elsewhere: review 64)
-    log_names = {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call) and node.args
+    log_names = {node.args[0].value for node in all_nodes(tree) if isinstance(node, ast.Call) and node.args
                  and isinstance(node.func, ast.Attribute) and node.func.attr.startswith("log")
                  and isinstance(node.args[0], ast.Constant)}  # (the names it logs itself, wherever else spelled)
-    found = {node.value for node in ast.walk(tree)
+    found = {node.value for node in all_nodes(tree)
              if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value not in log_names}
-    found.update(dest for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    found.update(dest for node in all_nodes(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                  and node.func.attr == "add_argument" and (dest := option_dest(node)) is not None)
     return frozenset(found)
 
@@ -562,7 +565,7 @@ def _non_floats_logged(text: str) -> dict[str | None, tuple[str, int]]:
         return {}
     options = _option_kinds(tree)
     found: dict[str | None, tuple[str, int]] = {}
-    for node in sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset)):
+    for node in sorted((n for n in all_nodes(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset)):
         if not (isinstance(node.func, ast.Attribute) and node.func.attr in ("log", "log_list")):
             continue
         if _logging_call(node)[1] & _NOT_RUNS or (node.args and _a_level(node.args[0])):
@@ -629,7 +632,7 @@ def _option_kinds(tree: ast.AST) -> dict[str, str]:
     (or ``action="count"``) an int, ``store_true`` a bool, and ``type=str`` or no type at all (argparse
     keeps the command line's text) a string."""
     found: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in all_nodes(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "add_argument"):
             continue
@@ -658,7 +661,7 @@ def _copied_here(ctx: FixContext, script: str) -> str | None:
     location = getattr(ctx.analysis.context, "path", None)
     if location is None:
         return None
-    for node in ast.walk(ctx.model.tree):
+    for node in all_nodes(ctx.model.tree):
         if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)):
             continue
@@ -705,7 +708,7 @@ def _imported_files(text: str, root: Path, here: Path) -> list[Path]:
     if tree is None:
         return []
     wanted: list[tuple[Path, list[str]]] = []
-    for node in ast.walk(tree):
+    for node in all_nodes(tree):
         if isinstance(node, ast.Import):
             wanted += [(root, alias.name.split(".")) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):

@@ -29,6 +29,7 @@ from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.specs import Build, CallSpec, Drop, Keep, Refuse, Refused, apply_call_spec
 from ..engine.fixing.symbols import symbol
+from ..engine.memo import ByContent
 from ..engine.names import Binding
 from ..engine.nodes import all_nodes
 from ._common import attribute_path, kept_as_is, not_a_workspace, workspace_binding, workspace_items
@@ -322,10 +323,23 @@ def _deployed_with_other_models(ctx: FixContext, model: str | None = None) -> st
 
 def _several_model_deploys(orchestrator: Path, named: str | None = None) -> Iterator[str]:
     """Where ``<x>.deploy(workspace, name, models, ...)`` calls have a models list that is not one
-    model (``named``: one of them is the model of that name, as a literal in the list shows it)."""
+    model (``named``: one of them is the model of that name, as a literal in the list shows it).
+    Worked out once per file content: every scoring script near a notebook asks of it."""
     try:
-        programs = list(project.READERS[orchestrator.suffix](orchestrator, files.read_regular(orchestrator)))
-    except (KeyError, OSError, ValueError, SourceError):  # not readable as Python: no deploy to see
+        data = files.read_kept(orchestrator)
+    except OSError:
+        return iter(())
+    key = b"\0".join((str(orchestrator).encode("utf-8", "surrogateescape"), repr(named).encode(), data))
+    return iter(_DEPLOYS.get(key, lambda: tuple(_deploys_in(orchestrator, data, named))))
+
+
+_DEPLOYS: ByContent[tuple[str, ...]] = ByContent(64)
+
+
+def _deploys_in(orchestrator: Path, data: bytes, named: str | None) -> Iterator[str]:
+    try:
+        programs = list(project.READERS[orchestrator.suffix](orchestrator, data))
+    except (KeyError, ValueError, SourceError):  # not readable as Python: no deploy to see
         return
     for program in programs:
         text, place = program if isinstance(program, tuple) else (program, lambda line: f"line {line}")

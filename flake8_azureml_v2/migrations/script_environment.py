@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..engine.memo import ByContent
+
 MODULE_LIMIT = 40  # local modules followed past the script
 SIZE_LIMIT = 2_000_000
 
@@ -80,12 +82,9 @@ def _module_paths(text: str, folder: str, script_folder: str) -> list[str]:
     An absolute import is looked for beside the script (``sys.path[0]``), at the folder's
     top (the job's working folder) and beside the importing module (Python 2's implicit
     relative import): finding too many only reads more."""
-    tree = _parsed(text)
-    if tree is None:
-        return []
     absolute = ("", script_folder, folder)
     found: list[str] = []
-    for node in ast.walk(tree):
+    for node in _imports(text):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 found += _candidates(alias.name.split("."), absolute)
@@ -103,6 +102,20 @@ def _module_paths(text: str, folder: str, script_folder: str) -> list[str]:
                 if alias.name != "*":
                     found += _candidates(parts + [alias.name], bases)
     return list(dict.fromkeys(found))
+
+
+def _imports(text: str) -> tuple[ast.Import | ast.ImportFrom, ...]:
+    """The import statements of ``text``, wherever they are, in ``ast.walk``'s order (found once per
+    text: every job a launcher starts asks of the same modules); none when it does not parse."""
+    return _IMPORTS.get(text, lambda: _imports_in(text))
+
+
+def _imports_in(text: str) -> tuple[ast.Import | ast.ImportFrom, ...]:
+    tree = _parsed(text)
+    return () if tree is None else tuple(n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)))
+
+
+_IMPORTS: ByContent[tuple[ast.Import | ast.ImportFrom, ...]] = ByContent(256)
 
 
 def _candidates(parts: list[str], bases: tuple[str, ...]) -> list[str]:
