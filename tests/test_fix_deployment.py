@@ -128,6 +128,28 @@ def test_aci_becomes_a_managed_endpoint_and_the_handle_follows(tmp_path: Path, s
     assert operations.count("online_endpoints.get_keys") == 2  # get_keys(), and the key service.run sends
 
 
+def test_the_key_todo_goes_past_a_displayed_uri_to_the_read_a_request_may_use(tmp_path: Path) -> None:
+    """Audit l: a notebook shows ``service.scoring_uri`` in one cell and POSTs to it in the next; the
+    TODO about the key went on the display, and the request, which now fails without a key, got none."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        aci_config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1)
+        service = Model.deploy(ws, "churn-svc", [model], inference_config, aci_config, overwrite=True)
+        service.wait_for_deployment(show_output=True)
+        service.scoring_uri
+        url = service.scoring_uri
+        """))
+    (tmp_path / "registry.py").write_text(REGISTRY)
+    report = fix(script)
+    assert "AML079 fixed" in report, report
+    lines = script.read_text().splitlines()
+    url = next(i for i, line in enumerate(lines) if line.startswith("url = "))
+    assert lines[url - 1].startswith("# TODO(azureml-v2): AML079 a request to this URI needs the endpoint's key"), lines
+    shown = lines.index("ml_client.online_endpoints.get(service.name).scoring_uri")
+    assert not lines[shown - 1].startswith("# TODO(azureml-v2): AML079"), lines
+    assert sum("needs the endpoint's key" in line for line in lines) == 1
+    assert fix(script).count(" fixed") == 0  # a second run changes nothing
+
+
 def test_service_run_returns_the_json_reply_with_the_key(tmp_path: Path, scoring_server: str) -> None:
     script = project(tmp_path, HEADER + textwrap.dedent("""\
         import json
@@ -482,7 +504,12 @@ def test_a_deploy_configuration_nothing_reads_is_deleted_and_says_so(tmp_path: P
 
 @pytest.mark.parametrize(("packages", "said"), [
     ("", True), ("    - azureml-defaults==1.21.0\n", True),  # a pinned one may predate the inference server
+    ("    - azureml-defaults==1.33.0\n", True), ("    - azureml-defaults>=1.0,<1.34\n", True),
+    ("    - azureml-defaults~=1.30.0\n", True), ("    # azureml-defaults\n    - numpy\n", True),
     ("    - azureml-defaults\n", False), ("    - azureml-inference-server-http\n", False),
+    # audit l: 1.34.0 and later require azureml-inference-server-http (their wheels' metadata)
+    ("    - azureml-defaults==1.40.0\n", False), ("    - azureml-defaults==1.34.0\n", False),
+    ("    - azureml-defaults>=1.0\n", False), ("    - azureml-defaults~=1.30\n", False),
 ])
 def test_a_conda_environment_without_the_inference_server_gets_a_todo(tmp_path: Path, packages: str,
                                                                       said: bool) -> None:
@@ -501,7 +528,8 @@ def test_a_conda_environment_without_the_inference_server_gets_a_todo(tmp_path: 
     report = fix(script)
     assert "AML071 fixed" in report, report
     migrated = script.read_text()
-    assert ("lists neither azureml-inference-server-http nor an unpinned azureml-defaults" in migrated) is said, migrated
+    said_text = "lists neither azureml-inference-server-http nor an azureml-defaults of 1.34.0 or later"
+    assert (said_text in migrated) is said, migrated
     assert migrated.count("# TODO(azureml-v2): AML071 ") == 1
 
 

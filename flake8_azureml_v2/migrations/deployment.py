@@ -425,16 +425,47 @@ def _rebound_between(inference: ast.Call, deploy: ast.Call, ctx: FixContext) -> 
     return None
 
 
-# What a v2 deployment's environment must install (mapping-extension 7.3): the inference server, which an
-# azureml-defaults of a recent version brings; a pinned one may be older than the server.
-_INFERENCE_SERVER = re.compile(r"azureml-inference-server-http|azureml-defaults\s*(?:$|>|#)", re.MULTILINE)
+# What a v2 deployment's environment must install (mapping-extension 7.3): the inference server, which
+# azureml-defaults brings from 1.34.0 on (its wheels' metadata: 1.33.0 requires flask and gunicorn, 1.34.0
+# azureml-inference-server-http ~=0.3.1); an unpinned one, or one at least that version, brings it.
+_SERVER_FROM = (1, 34)
+_DEFAULTS = re.compile(r"^[\s\-'\"]*azureml-defaults\b\s*(?P<spec>[^#\n'\"]*)", re.MULTILINE)
+_CLAUSE = re.compile(r"(~=|===|==|=|<=|<|>=|>|!=)\s*(\d+(?:\.\d+)*)(?:\.\*)?$")
+
+
+def _brings_inference_server(conda: str) -> bool:
+    """Does a conda file's package list install the inference server: the server itself, or an
+    azureml-defaults whose newest allowed version is 1.34.0 or later (what pip and conda pick)?"""
+    return "azureml-inference-server-http" in conda or any(
+        _newest_allowed_brings_it(found.group("spec")) for found in _DEFAULTS.finditer(conda))
+
+
+def _newest_allowed_brings_it(spec: str) -> bool:
+    """``spec`` (``==1.40.0``, ``>=1.20,<1.30``, empty) lets the installer take a version of 1.34.0
+    or later; a clause this does not read keeps the answer no (the TODO stays)."""
+    for clause in (c.strip() for c in spec.strip().split(",")):
+        found = _CLAUSE.match(clause) if clause else None
+        if clause and found is None:
+            return False
+        if found is None:
+            continue
+        operator, version = found.group(1), tuple(int(part) for part in found.group(2).split("."))
+        if operator in ("==", "===", "=") and version < _SERVER_FROM:
+            return False  # (a wildcard ``==1.*`` reads as (1,): kept as no)
+        if operator == "~=" and (version[:-1] < _SERVER_FROM if len(version) > 2 else version[0] < 1):
+            return False  # ~=1.20.0 stays within 1.20; ~=1.20 takes the newest 1.x
+        if (operator == "<" and version <= _SERVER_FROM) or (operator == "<=" and version < _SERVER_FROM):
+            return False
+    return True
+
+
 _CONDA_SPEC = "azureml.core.Environment.from_conda_specification"
 
 
 def _without_inference_server(inference: ast.Call, ctx: FixContext) -> bool:
     """The InferenceConfig's environment comes from a conda file (``from_conda_specification``) that
-    installs no inference server: the file is found, and lists neither the server nor an unpinned
-    azureml-defaults."""
+    installs no inference server: the file is found, and lists neither the server nor an azureml-defaults
+    that brings it."""
     bound = bind_arguments(inference, list(INFERENCE_SPEC.signature))
     node = bound.values.get("environment") if not isinstance(bound, str) else None
     binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
@@ -451,7 +482,7 @@ def _without_inference_server(inference: ast.Call, ctx: FixContext) -> bool:
             texts.append(copy.read_text(encoding="utf-8", errors="replace"))
         except OSError:
             return False
-    return bool(texts) and not any(_INFERENCE_SERVER.search(text) for text in texts)
+    return bool(texts) and not any(_brings_inference_server(text) for text in texts)
 
 
 def _config_use(node: ast.expr | None, rewrite: Rewrite) -> None:
@@ -505,8 +536,8 @@ def _plan(call: ast.Call, rewrite: Rewrite, ctx: FixContext) -> tuple[Target, st
     target.deployment = {"model": _model(values.get("models"), ctx), "environment": _environment_of(inference, rewrite, ctx),
                          "code_configuration": code, **target.deployment}
     if _without_inference_server(inference, ctx):
-        target.todo.append("the environment's conda file lists neither azureml-inference-server-http nor an unpinned "
-                           "azureml-defaults (which brings it): a managed deployment runs that server")
+        target.todo.append("the environment's conda file lists neither azureml-inference-server-http nor an "
+                           "azureml-defaults of 1.34.0 or later (which brings it): a managed deployment runs that server")
     if "overwrite" in values:
         rewrite.notes.append("overwrite= dropped: begin_create_or_update updates an existing endpoint")
     if not _is_true(values.get("overwrite")):  # v1's default, overwrite=False, stopped there
