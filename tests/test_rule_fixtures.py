@@ -94,3 +94,17 @@ def test_check_and_flake8_give_identical_findings() -> None:
     assert check.returncode == 1, check.stderr
     assert _parse(check.stdout) == _parse(flake8.stdout)
     assert sorted(check.stdout.splitlines()) == sorted(flake8.stdout.splitlines())
+
+
+def test_a_dataset_factory_is_named_as_the_code_spells_it() -> None:
+    """TabularDatasetFactory is the class ``Dataset.Tabular`` is: a finding on its call names what the line
+    says, not the canonical path (a reader would look for a ``Dataset.Tabular`` that is not there); an
+    alias of ``Dataset`` itself still reads as ``Dataset``."""
+    path = _fixture_for("AML022")
+    messages = {f.line: f.message for f in analyse(path.read_text(encoding="utf-8"), path=path).findings
+                if f.code == "AML022"}
+    assert messages[7].startswith("Dataset.Tabular.from_delimited_files() is Azure ML SDK v1; use Input(type=\"mltable\"")
+    assert messages[16].startswith("TabularDatasetFactory.from_delimited_files() is Azure ML SDK v1; use Input(")
+    assert messages[19].startswith("Files.from_files() is Azure ML SDK v1; use Input(type=\"uri_file\"")
+    assert messages[22].startswith("TabularDatasetFactory.from_parquet_files() is Azure ML SDK v1")
+    assert messages[8].startswith("Dataset.get_by_name() is Azure ML SDK v1")

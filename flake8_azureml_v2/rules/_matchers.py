@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Iterator
 
@@ -117,6 +118,19 @@ def references(*qualnames: str) -> Detector:
     return detect
 
 
+def _as_written(func: ast.expr, member: str) -> str | None:
+    """``TabularDatasetFactory.from_delimited_files()`` as the code spells it, when the name it starts
+    from is another path to the class's member (v1api.CANONICAL) than the class itself; None when the
+    spelling ends with the whole member (``Dataset.Tabular.from_files`` or an alias of ``Dataset``)."""
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.insert(0, func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name) or not member or parts[-len(member.split(".")):] == member.split("."):
+        return None
+    return f"{'.'.join([func.id, *parts][-2:])}()"
+
+
 def member_calls(class_qualname: str, v2_for: Callable[[str], str]) -> Detector:
     """``Cls(...)`` and ``Cls.<member>(...)`` calls, each message naming the v2 form
     that ``v2_for(member)`` gives ("" stands for the constructor)."""
@@ -134,7 +148,7 @@ def member_calls(class_qualname: str, v2_for: Callable[[str], str]) -> Detector:
             else:
                 continue
             v1 = f"{short}.{member}()" if member else f"{short}()"
-            yield call.node, f"{v1} is Azure ML SDK v1; use {v2_for(member)}"
+            yield call.node, f"{_as_written(call.node.func, member) or v1} is Azure ML SDK v1; use {v2_for(member)}"
 
     detect.sg_rule = _call_rule(rf"(^|\.){re.escape(short)}(\.\w+)*$")  # type: ignore[attr-defined]
     return detect
