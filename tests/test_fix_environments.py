@@ -543,3 +543,37 @@ env.python.conda_dependencies = CondaDependencies("conda.yml")
     assert 'env.python.conda_dependencies = CondaDependencies("conda.yml")' in script.read_text(), report
     assert "AML021 left: the setting at line 9 reads a value that line 7 may change before it" in report, report
     assert script.read_text().count("Environment(") == before.count("Environment(")
+
+
+@pytest.mark.parametrize("setting", [
+    'env.environment_variables = {"DATASTORE_NAME": "workspaceblobstore"}',
+    'env.environment_variables["DATASTORE_NAME"] = "workspaceblobstore"',
+])
+def test_environment_variables_are_left_with_where_v2_takes_them(tmp_path: Path, setting: str) -> None:
+    """Audit m: the reference moves an environment's variables to each job (command(environment_variables=)),
+    which this fix does not do yet; the refusal said they had no mechanical v2 equivalent, which is false,
+    and cut the code it quoted inside a name (``run_config.environment.environment_va...``)."""
+    body = HEADER + (
+        'env = Environment("e")\n'
+        f"{setting}\n"
+        'src = ScriptRunConfig(source_directory=".", script="train.py", compute_target="cpu", environment=env)\n'
+        'run = Experiment(ws, "x").submit(src)\n')
+    script = project(tmp_path, body)
+    (tmp_path / "train.py").write_text("print(1)\n")
+    report = fix(script)
+    migrated = script.read_text()
+    assert f"{setting}\n" in migrated and 'env = Environment("e")' in migrated and "command(" not in migrated
+    assert ("AML021 left: `env.environment_variables`: v2 sets environment variables on the job "
+            "(command(environment_variables=...)), not on the environment: this fix does not move them there yet") in report
+    assert "no mechanical v2 equivalent" not in report
+
+
+def test_a_run_configurations_environment_variables_are_quoted_whole(tmp_path: Path) -> None:
+    body = ("from azureml.core import Environment\nfrom azureml.core.runconfig import RunConfiguration\n\n"
+            "run_config = RunConfiguration()\n"
+            'run_config.environment = Environment.get(None, "e")\n'
+            'run_config.environment.environment_variables["DATASTORE_NAME"] = "store"\n')
+    script = project(tmp_path, body)
+    report = fix(script)
+    assert "`run_config.environment.environment_variables`: v2 sets environment variables on the job" in report, report
+    assert "environment_va..." not in report

@@ -92,7 +92,7 @@ def test_a_workspace_kept_beside_its_client_says_so(tmp_path: Path) -> None:
     (tmp_path / "job.py").write_text(KEPT_BESIDE)
     (tmp_path / "train.py").write_text("print(1)\n")
     expected = ("AML020 left: depends on line {store}: `store` is also used at line {upload} (`store.upload_files("
-                "[\"a.csv\"], target_...`), which stays as it is; the migrated code uses the new object beside it; "
+                "[\"a.csv\"], target_path...`), which stays as it is; the migrated code uses the new object beside it; "
                 "v2: MLClient.from_config(DefaultAzureCredential()) [blocked: data-flow limit]")
     first = fix("--unsafe-fixes", "job.py", cwd=tmp_path)
     written = (tmp_path / "job.py").read_text()

@@ -49,6 +49,9 @@ _PIP_CONDA_SOURCE = f'''def {_PIP_CONDA}(file_path, pip_version=None):
 # Attribute paths set after Environment(...) that the fix folds into the v2 call.
 _FOLDED = {("python", "conda_dependencies"), ("docker", "base_image"), ("docker", "enabled"),
            ("python", "user_managed_dependencies"), ("docker", "base_dockerfile")}
+# An environment's variables: v2 sets them on each job that runs in it (mapping-extension 1.4).
+_VARIABLES = ("v2 sets environment variables on the job (command(environment_variables=...)), not on the "
+              "environment: this fix does not move them there yet")
 # Attribute paths of a v1 environment read after it is built -> the v2 Environment attribute
 # that holds the same value (the image v1 ran, written out when v1 left it to its default).
 _READS = {("docker", "base_image"): "image"}
@@ -209,6 +212,8 @@ def settings_of(binding: Binding, ctx: FixContext, folded: set[tuple[str, ...]],
         if assigned and local in read:
             raise Refused(f"`{binding.name}` is used at {line_ref(read[local].lineno)} before all its settings are made",
                           RefusalKind.DATA_FLOW)
+        if local[-1:] == ("environment_variables",) and local not in folded:
+            raise Refused(f"`{snippet(ctx.locator, outer)}`: {_VARIABLES}")
         if not assigned:
             if len(local) > 1:
                 raise Refused(f"`{snippet(ctx.locator, outer)}` reaches into the {'.'.join((binding.name, *prefix))} "

@@ -449,8 +449,20 @@ class FixContext:
 
 
 def snippet(locator: Locator, node: ast.AST, limit: int = 40) -> str:
+    """The node's source on one line, cut to ``limit`` characters between words, not inside a name
+    (``run_config.environment.environment_va...`` read as a name that is not there)."""
     text = " ".join(locator.text(node).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    if len(text) <= limit or (len(text) <= 2 * limit and _DOTTED.fullmatch(text)):
+        return text  # (a dotted name is shown whole while it stays short)
+    cut = text[: limit - 3]
+    if cut[-1:].isalnum() or cut[-1:] == "_":
+        rest = _WORD.match(text, len(cut))  # the name the cut falls in ends a little further on
+        cut += rest.group(0) if rest is not None and len(rest.group(0)) <= limit // 2 else ""
+    return cut + "..." if len(cut) < len(text) else text
+
+
+_DOTTED = re.compile(r"\w+(?:\.\w+)*")
+_WORD = re.compile(r"\w+")
 
 
 def describe_use(locator: Locator, context: FixContext, use: ast.Name) -> str:
