@@ -545,27 +545,44 @@ env.python.conda_dependencies = CondaDependencies("conda.yml")
     assert script.read_text().count("Environment(") == before.count("Environment(")
 
 
-@pytest.mark.parametrize("setting", [
-    'env.environment_variables = {"DATASTORE_NAME": "workspaceblobstore"}',
-    'env.environment_variables["DATASTORE_NAME"] = "workspaceblobstore"',
-])
-def test_environment_variables_are_left_with_where_v2_takes_them(tmp_path: Path, setting: str) -> None:
-    """Audit m: the reference moves an environment's variables to each job (command(environment_variables=)),
-    which this fix does not do yet; the refusal said they had no mechanical v2 equivalent, which is false,
-    and cut the code it quoted inside a name (``run_config.environment.environment_va...``)."""
-    body = HEADER + (
-        'env = Environment("e")\n'
-        f"{setting}\n"
-        'src = ScriptRunConfig(source_directory=".", script="train.py", compute_target="cpu", environment=env)\n'
-        'run = Experiment(ws, "x").submit(src)\n')
+@pytest.mark.parametrize("settings", [
+    ['env.environment_variables = {"DATASTORE_NAME": "workspaceblobstore", "MODE": "full"}'],
+    ['env.environment_variables["DATASTORE_NAME"] = "workspaceblobstore"', 'env.environment_variables["MODE"] = mode'],
+], ids=["a dict", "items"])
+def test_an_environments_variables_move_to_the_jobs_that_run_in_it(tmp_path: Path, settings: list[str]) -> None:
+    """Audit m: mapping-extension 1.4 moves ``env.environment_variables`` to each job
+    (``command(environment_variables=...)``); v1's default EXAMPLE_ENV_VAR goes, as 1.1 says."""
+    body = HEADER + 'mode = "full"\nenv = Environment("e")\n' + "".join(f"{line}\n" for line in settings) + (
+        'first = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu", environment=env)\n'
+        'experiment.submit(first)\n'
+        'second = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu", environment=env)\n'
+        'experiment.submit(second)\n')
     script = project(tmp_path, body)
-    (tmp_path / "train.py").write_text("print(1)\n")
+    report = fix(script)
+    assert "AML021 fixed" in report and report.count("AML002 fixed") == 2, report
+    migrated = script.read_text()
+    assert no_v1(migrated) and "environment_variables[" not in migrated
+    ruff_clean(script)
+    jobs = submitted(execute(script))
+    assert [job["job"]["environment_variables"] for job in jobs] == [
+        {"DATASTORE_NAME": "workspaceblobstore", "MODE": "full"}] * 2
+    assert "EXAMPLE_ENV_VAR" not in migrated
+    assert fix(script).count(" fixed") == 0 and script.read_text() == migrated  # a second run changes nothing
+
+
+@pytest.mark.parametrize(("after", "said"), [
+    ('env.register(ws)\n', "(`env.register`), which would run without the environment variables it sets"),
+    ('mode = "fast"\n', "`env.environment_variables` takes `mode`, which may be another value where the job is made"),
+])
+def test_environment_variables_stay_where_a_job_would_not_get_them(tmp_path: Path, after: str, said: str) -> None:
+    body = HEADER + ('mode = "full"\nenv = Environment("e")\nenv.environment_variables = {"MODE": mode}\n'
+                     'src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu", '
+                     'environment=env)\n' + after + 'experiment.submit(src)\n')
+    script = project(tmp_path, body)
     report = fix(script)
     migrated = script.read_text()
-    assert f"{setting}\n" in migrated and 'env = Environment("e")' in migrated and "command(" not in migrated
-    assert ("AML021 left: `env.environment_variables`: v2 sets environment variables on the job "
-            "(command(environment_variables=...)), not on the environment: this fix does not move them there yet") in report
-    assert "no mechanical v2 equivalent" not in report
+    assert 'env.environment_variables = {"MODE": mode}' in migrated and "command(" not in migrated
+    assert f"{said}: v2 sets environment variables on the job" in report and "AML021 left: " in report, report
 
 
 def test_a_run_configurations_environment_variables_are_quoted_whole(tmp_path: Path) -> None:

@@ -540,8 +540,9 @@ def test_a_submit_in_a_loop_with_the_name_set_again_is_left(tmp_path: Path) -> N
 
 
 def test_an_object_changed_after_its_counterpart_is_made_stays_v1(tmp_path: Path) -> None:
-    """The v1 environment would stay alive for the line that changes it, while the job takes the
-    v2 one made before: the change would never reach the job, so both stay v1."""
+    """The variable's value is read by a call: the job, where v2 takes the environment's variables,
+    may read another value (and before audit m the v1 environment would have stayed alive for the line
+    that changes it, the change never reaching the job), so both stay v1."""
     program = """\
     import os
     from azureml.core import Workspace, Experiment, Environment, ScriptRunConfig
@@ -554,7 +555,8 @@ def test_an_object_changed_after_its_counterpart_is_made_stays_v1(tmp_path: Path
     """
     script = project(tmp_path, program)
     report = fix(script)
-    assert '`env` is changed at line 6 (`env.environment_variables["APP_KEY"]`)' in report, report
+    assert ('AML021 left: `env.environment_variables` takes `os.environ.get("APP_KEY", "")`, which may be another '
+            "value where the job is made") in report, report
     assert "ScriptRunConfig(" in script.read_text() and 'env.environment_variables["APP_KEY"]' in script.read_text()
 
 

@@ -35,6 +35,7 @@ from ._v1_readers import v1_reader
 from .injob._shared import is_pure
 
 ENVIRONMENT = "azureml.core.Environment"
+SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
 TODO = "# TODO(azureml-v2): AML021"
 DEFAULT_CONDA = conda.Conda().source()
 _PIP_CONDA = "_v1_pip_requirements_conda"
@@ -46,12 +47,16 @@ _PIP_CONDA_SOURCE = f'''def {_PIP_CONDA}(file_path, pip_version=None):
     return {{"name": "project_environment", "channels": ["anaconda", "conda-forge"],
             "dependencies": ["python={conda.PLAIN_PYTHON}", {{"pip": requirements}}, pip]}}
 '''
-# Attribute paths set after Environment(...) that the fix folds into the v2 call.
+# Attribute paths set after Environment(...) that the fix folds into the v2 call, and the variables
+# that go to the jobs instead (a whole dict, or items: ``env.environment_variables["KEY"] = value``).
+_VARIABLES_PATH = ("environment_variables",)
+_ITEM = "[]"
 _FOLDED = {("python", "conda_dependencies"), ("docker", "base_image"), ("docker", "enabled"),
-           ("python", "user_managed_dependencies"), ("docker", "base_dockerfile")}
+           ("python", "user_managed_dependencies"), ("docker", "base_dockerfile"), _VARIABLES_PATH,
+           (*_VARIABLES_PATH, _ITEM)}
 # An environment's variables: v2 sets them on each job that runs in it (mapping-extension 1.4).
 _VARIABLES = ("v2 sets environment variables on the job (command(environment_variables=...)), not on the "
-              "environment: this fix does not move them there yet")
+              "environment: this fix moves them to a ScriptRunConfig's job only")
 # Attribute paths of a v1 environment read after it is built -> the v2 Environment attribute
 # that holds the same value (the image v1 ran, written out when v1 left it to its default).
 _READS = {("docker", "base_image"): "image"}
@@ -202,6 +207,10 @@ def settings_of(binding: Binding, ctx: FixContext, folded: set[tuple[str, ...]],
         path, outer = attribute_path(ctx, use)
         statement = ctx.parent(outer)
         assigned = isinstance(statement, ast.Assign) and statement.targets == [outer]
+        item = _item_set(outer, ctx)
+        if item is not None and path[len(prefix):] + (_ITEM,) in folded:
+            outer, statement, assigned = ctx.parent(outer), item, True  # ``x.<path>["KEY"] = value``
+            path = path + (_ITEM, item.targets[0].slice.value)  # type: ignore[attr-defined]
         if path[:len(prefix)] != prefix:
             other = other or use
             continue
@@ -223,7 +232,7 @@ def settings_of(binding: Binding, ctx: FixContext, folded: set[tuple[str, ...]],
         for impossible, reason in _IMPOSSIBLE.items():
             if local[:len(impossible)] == impossible:
                 raise Refused(f"`{snippet(ctx.locator, outer)}`: {reason}", RefusalKind.IMPOSSIBLE)
-        if local not in folded:
+        if local not in folded and local[:-1] not in folded:
             raise Refused(f"`{snippet(ctx.locator, outer)}` has no mechanical v2 equivalent")
         if other is not None:
             raise Refused(f"`{binding.name}` is used at {line_ref(other.lineno)} before all its settings are made",
@@ -234,6 +243,75 @@ def settings_of(binding: Binding, ctx: FixContext, folded: set[tuple[str, ...]],
         settings[local] = statement.value  # type: ignore[union-attr]
         configs.append((use, statement))  # type: ignore[arg-type]
     return settings, configs
+
+
+def _item_set(outer: ast.expr, ctx: FixContext) -> ast.Assign | None:
+    """The statement ``outer["KEY"] = value`` (one target, a literal string key), or None."""
+    subscript = ctx.parent(outer)
+    statement = ctx.parent(subscript) if isinstance(subscript, ast.Subscript) else None
+    if (isinstance(statement, ast.Assign) and statement.targets == [subscript]
+            and constant_str(subscript.slice) is not None):  # type: ignore[union-attr]
+        return statement
+    return None
+
+
+def job_variables(binding: Binding, ctx: FixContext) -> str | None:
+    """The environment variables ``env.environment_variables`` gives the environment ``binding``
+    holds, as the source of the dict a v2 job takes instead (mapping-extension 1.4; v1's default
+    ``EXAMPLE_ENV_VAR`` is dropped, as 1.1 says), or None when none is set; raises Refused when
+    they cannot move to the jobs (a value that may be another by the time the job is made)."""
+    settings, configs = settings_of(binding, ctx, _FOLDED)
+    whole = settings.get(_VARIABLES_PATH)
+    items = {path[-1]: value for path, value in settings.items() if path[:-1] == (*_VARIABLES_PATH, _ITEM)}
+    if whole is None and not items:
+        return None
+    if whole is not None and (items or not isinstance(whole, ast.Dict) or None in whole.keys):
+        raise Refused(f"`{binding.name}.environment_variables` is set to a value other than a dict written out: "
+                      f"{_VARIABLES}", RefusalKind.DATA_FLOW)
+    pairs = list(zip(whole.keys, whole.values)) if whole is not None else []  # type: ignore[arg-type]
+    for key, value in pairs:
+        if constant_str(key) is None:
+            raise Refused(f"`{binding.name}.environment_variables` has a key that is not a literal string: {_VARIABLES}",
+                          RefusalKind.DATA_FLOW)
+    last = max((s.lineno for _, s in configs), default=binding.node.lineno)  # type: ignore[attr-defined]
+    for value in [v for _, v in pairs] + list(items.values()):
+        if not _stays(value, last, ctx):
+            raise Refused(f"`{binding.name}.environment_variables` takes `{snippet(ctx.locator, value)}`, which may be "
+                          f"another value where the job is made: {_VARIABLES}", RefusalKind.DATA_FLOW)
+    if whole is not None:
+        return ctx.locator.text(whole)
+    return "{" + ", ".join(f"{py_str(key)}: {ctx.locator.text(value)}" for key, value in items.items()) + "}"
+
+
+def _only_jobs_take(binding: Binding, plan: EnvPlan, ctx: FixContext) -> None:
+    """Every use of an environment whose variables move to the jobs is a ``ScriptRunConfig``'s
+    ``environment=`` keyword, whose job takes them; raises Refused for any other (a registration, a
+    deployment, a run configuration: what they would run without the variables)."""
+    settings = {id(use) for use, _ in plan.configs}
+    for use in binding.uses:
+        if id(use) in settings:
+            continue
+        parent = ctx.parent(use)
+        call = ctx.parent(parent) if isinstance(parent, ast.keyword) else parent
+        taken = (isinstance(call, ast.Call) and ctx.callee(call) == SCRIPT_RUN_CONFIG
+                 and isinstance(parent, ast.keyword) and parent.arg == "environment")
+        if not taken:
+            raise Refused(f"`{binding.name}` is also used at {line_ref(use.lineno)} "
+                          f"(`{snippet(ctx.locator, parent if isinstance(parent, ast.expr) else use)}`), which would "
+                          f"run without the environment variables it sets: {_VARIABLES}", RefusalKind.DATA_FLOW)
+
+
+def _stays(value: ast.expr, set_at: int, ctx: FixContext) -> bool:
+    """A value read later is the value it had at line ``set_at``: a literal, or names (and
+    attributes of them) that nothing binds again after that line."""
+    for node in ast.walk(value):
+        if isinstance(node, ast.Name):
+            if any(getattr(b.node, "lineno", 0) >= set_at or b.conditional for b in ctx.bindings_named(node.id)):
+                return False
+        elif not isinstance(node, (ast.Constant, ast.Attribute, ast.JoinedStr, ast.FormattedValue, ast.Load,
+                                   ast.BinOp, ast.operator)):
+            return False
+    return True
 
 
 def _read_where_set(binding: Binding, configs: list, ctx: FixContext) -> None:
@@ -353,6 +431,8 @@ def _built(site_call: ast.Call, member: str, binding: Binding, ctx: FixContext) 
     try:
         plan = _factory(site_call, member, unit, ctx)
         settings, plan.configs = settings_of(binding, ctx, _FOLDED)
+        if job_variables(binding, ctx) is not None:
+            _only_jobs_take(binding, plan, ctx)
         _read_where_set(binding, plan.configs, ctx)
         fold_settings(plan, settings, unit, ctx)
         keep_name = _uses(binding, plan, unit, ctx)

@@ -35,6 +35,7 @@ from ..v1api import is_subtype
 from . import commandline, compute_target, distribution, hyperdrive, hyperdrive_step, runconfig
 from ._common import attribute_path, workspace_binding
 from ._defaults import default_environment, default_environment_name
+from .environment import job_variables
 from ._job_logging import environment_has_mlflow, environment_todo, script_logs
 from ._once import read_once
 from .injob._shared import is_pure
@@ -146,6 +147,20 @@ def environment(argument: Argument) -> str:
                   RefusalKind.DATA_FLOW)
 
 
+def environment_variables(argument: Argument | None) -> list[str]:
+    """The ``environment_variables=`` of a v1 environment the program builds and sets them on,
+    which a v2 job takes itself (mapping-extension 1.4); none for another environment."""
+    if (argument is None or _run_config_wins(argument) or not isinstance(argument.node, ast.Name)
+            or not (isinstance(argument.value, Instance) and argument.value.type == ENVIRONMENT)):
+        return []
+    binding = argument.ctx.binding_of(argument.node)
+    try:
+        variables = job_variables(binding, argument.ctx) if binding is not None else None
+    except Refused:  # the environment's own rewrite says why, and this job waits for it
+        return []
+    return [f"environment_variables={variables}"] if variables is not None else []
+
+
 def command(argument: Argument) -> list[str]:
     """``script=`` (with ``arguments=``) or ``command=`` -> ``command="python ..."``, where it stood."""
     source, _ = _translated(argument.siblings, argument.ctx, argument.rewrite)
@@ -162,6 +177,7 @@ def inputs_and_outputs(arguments: dict[str, Argument], ctx: FixContext, rewrite:
         built.append(f"inputs={commandline.dict_source(line.input_declarations(with_paths=with_paths))}")
     if line.outputs:
         built.append(f"outputs={commandline.dict_source(line.outputs)}")
+    built.extend(environment_variables(arguments.get("environment")))
     if not {"environment", "run_config"} & set(arguments):  # v1 ran it in its default environment
         built.append(f"environment={_default_environment(arguments, ctx, rewrite)}")
     elif "run_config" in arguments and "script" in arguments:
