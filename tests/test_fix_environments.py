@@ -594,3 +594,21 @@ def test_a_run_configurations_environment_variables_are_quoted_whole(tmp_path: P
     report = fix(script)
     assert "`run_config.environment.environment_variables`: v2 sets environment variables on the job" in report, report
     assert "environment_va..." not in report
+
+
+@pytest.mark.parametrize(("later", "moves"), [("", True), ('options.mode = "fast"\n', False)])
+def test_an_attribute_in_an_environment_variable_moves_unless_the_module_sets_it(tmp_path: Path, later: str,
+                                                                                  moves: bool) -> None:
+    body = HEADER + ('import argparse\noptions = argparse.Namespace(mode="full")\nenv = Environment("e")\n'
+                     'env.environment_variables = {"MODE": options.mode}\n' + later +
+                     'src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu", '
+                     'environment=env)\nexperiment.submit(src)\n')
+    script = project(tmp_path, body)
+    report = fix(script)
+    migrated = script.read_text()
+    assert ('environment_variables={"MODE": options.mode}' in migrated) is moves, report
+    if moves:
+        (job,) = submitted(execute(script))
+        assert job["job"]["environment_variables"] == {"MODE": "full"}
+    else:
+        assert "takes `options.mode`, which may be another value where the job is made" in report, report

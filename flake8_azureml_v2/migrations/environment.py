@@ -27,6 +27,7 @@ from ..engine.fixing.specs import Refused
 from ..engine.fixing.symbols import symbol
 from ..engine import project
 from ..engine.names import Binding, Ref
+from ..engine.nodes import all_nodes
 from . import _conda_spec, conda
 from ._common import attribute_path, not_a_workspace, workspace_binding, workspace_items
 from ._defaults import V1_CPU_IMAGE
@@ -302,16 +303,32 @@ def _only_jobs_take(binding: Binding, plan: EnvPlan, ctx: FixContext) -> None:
 
 
 def _stays(value: ast.expr, set_at: int, ctx: FixContext) -> bool:
-    """A value read later is the value it had at line ``set_at``: a literal, or names (and
-    attributes of them) that nothing binds again after that line."""
+    """A value read later is the value it had at line ``set_at``: a literal, or names that nothing
+    binds again after that line, and attributes of them that the module never sets."""
     for node in ast.walk(value):
         if isinstance(node, ast.Name):
             if any(getattr(b.node, "lineno", 0) >= set_at or b.conditional for b in ctx.bindings_named(node.id)):
                 return False
-        elif not isinstance(node, (ast.Constant, ast.Attribute, ast.JoinedStr, ast.FormattedValue, ast.Load,
-                                   ast.BinOp, ast.operator)):
+        elif isinstance(node, ast.Attribute):
+            if {node.attr, "*"} & _attributes_set(ctx):
+                return False
+        elif not isinstance(node, (ast.Constant, ast.JoinedStr, ast.FormattedValue, ast.Load, ast.BinOp, ast.operator)):
             return False
     return True
+
+
+def _attributes_set(ctx: FixContext) -> set[str]:
+    """The attribute names the module assigns anywhere (``x.a = ...``); ``*`` when it calls ``setattr``."""
+    if "attributes_set" not in ctx.cache:
+        found: set[str] = set()
+        for node in all_nodes(ctx.model.tree):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+                node, (ast.AugAssign, ast.AnnAssign)) else []
+            found.update(t.attr for target in targets for t in ast.walk(target) if isinstance(t, ast.Attribute))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+                found.add("*")
+        ctx.cache["attributes_set"] = found
+    return ctx.cache["attributes_set"]  # type: ignore[return-value]
 
 
 def _read_where_set(binding: Binding, configs: list, ctx: FixContext) -> None:
