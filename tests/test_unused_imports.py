@@ -42,3 +42,29 @@ def test_a_name_in_a_string_that_is_not_a_docstring_is_judged_by_pyflakes(text: 
     with pytest.raises(AssertionError, match="pyflakes ran"):
         _unused(text, _NoPyflakes)
     assert _unused(text) == expected
+
+
+_USED_THEN_IMPORTED_AGAIN = "from old import Environment\nenv = Environment('a')\n{between}{again}\n{after}"
+
+
+@pytest.mark.parametrize(("between", "again", "after", "unused"), [
+    # audit n: a notebook's later cell imports again a name an earlier cell used; nothing reads it after
+    ("", "from old import Environment", "print(1)\n", True),
+    ("", "import old.Environment as Environment", "print(1)\n", False),  # (another dotted spelling: kept)
+    ("", "from other import Environment", "print(1)\n", False),  # another object: the name changes
+    ("Environment = None\n", "from old import Environment", "print(1)\n", False),  # bound in between
+    ("", "from old import Environment", "env = Environment('b')\n", False),  # read after it
+    ("def later():\n    return Environment('c')\n", "from old import Environment", "later()\n", False),  # may run after
+    ("if env:\n    from old import Environment\n", "from old import Environment", "print(1)\n", True),  # same object
+    ("", "if env:\n    from old import Environment", "print(1)\n", False),  # not one of the module's own statements
+    ("", "from old import Environment", "print(eval('Environment'))\n", False),  # a name read from a string
+])
+def test_an_import_again_of_a_name_read_only_above_it_is_unused(between: str, again: str, after: str,
+                                                                 unused: bool) -> None:
+    text = _USED_THEN_IMPORTED_AGAIN.format(between=between, again=again, after=after)
+    tree = ast.parse(text)
+    found = unused_imports(verify.Snapshot(text, tree))
+    statements = [s for s in tree.body if isinstance(s, ast.ImportFrom)]
+    assert id(statements[0]) not in found  # the first import is read
+    removed = [id(s) for s in statements[1:] if s.lineno > 2 and id(s) in found]
+    assert bool(removed) is unused, (text, found)

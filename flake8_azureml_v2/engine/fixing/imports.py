@@ -172,7 +172,7 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
             if alias.name == "*" or not wanted(dotted_name(statement, alias)):
                 continue
             name = _bound_name(alias)
-            if name not in loaded and name not in strings:
+            if (name not in loaded or _read_only_before(staged, statement, name)) and name not in strings:
                 found.setdefault(id(statement), set()).add(_pyflakes_spelling(statement, alias))
             elif name not in loaded or bindings.get(name, 0) > 1:
                 ambiguous = True  # named in a string (__all__, an annotation?) or bound twice
@@ -201,6 +201,48 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
                 for alias in statement.names:
                     if _bound_name(alias) == name and alias.name != "*" and wanted(dotted_name(statement, alias)):
                         found.setdefault(id(statement), set()).add(_pyflakes_spelling(statement, alias))
+    return found
+
+
+def _read_only_before(staged: Snapshot, statement: ast.Import | ast.ImportFrom, name: str) -> bool:
+    """Every read of ``name`` runs before ``statement`` (an import among the module's own
+    statements): each is in module code above it, none in a function or lambda, which may run
+    later.  Its binding is then never read: a notebook's later cell that imports again a name an
+    earlier one used (pyflakes passes an earlier use on to the import that rebinds it)."""
+    body = staged.tree.body
+    if "*" in staged.dynamic_reads or not any(s is statement for s in body):
+        return False
+    reads = staged.module_reads.get(name)
+    if reads is None or reads[1] or reads[0] >= (statement.lineno, statement.col_offset):
+        return False
+    # and the name keeps the same object without it: an import above binds it to the same name, and
+    # nothing but imports of it binds the name (a module that imports it from this one gets the same)
+    dotted = {dotted_name(statement, a) for a in statement.names if _bound_name(a) == name}
+    earlier = [dotted_name(s, a) for s in body[:body.index(statement)] if isinstance(s, (ast.Import, ast.ImportFrom))
+               for a in s.names if _bound_name(a) == name]
+    nodes = all_nodes(staged.tree)
+    everywhere = {dotted_name(s, a) for s in nodes if s.__class__ in _IMPORTS for a in s.names  # type: ignore[attr-defined]
+                  if _bound_name(a) == name}
+    stores = any((node.__class__ is ast.Name and node.id == name and node.ctx.__class__ is not ast.Load)  # type: ignore[attr-defined]
+                 or (node.__class__ in _DEFINITIONS and node.name == name) for node in nodes)  # type: ignore[attr-defined]
+    return len(dotted) == 1 and bool(earlier) and set(earlier) == dotted == everywhere and not stores
+
+
+def module_reads(tree: ast.Module) -> dict[str, tuple[tuple[int, int], bool]]:
+    """Name -> (where its last read is, whether any read is inside a function or lambda)."""
+    found: dict[str, tuple[tuple[int, int], bool]] = {}
+    for node in all_nodes(tree):
+        if node.__class__ is not ast.Name or node.ctx.__class__ is not ast.Load:  # type: ignore[attr-defined]
+            continue
+        deferred = False
+        parent = parent_of(tree, node)
+        while parent is not None and parent is not tree:
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                deferred = True
+                break
+            parent = parent_of(tree, parent)
+        last, earlier = found.get(node.id, ((0, 0), False))  # type: ignore[attr-defined]
+        found[node.id] = (max(last, (node.lineno, node.col_offset)), earlier or deferred)  # type: ignore[attr-defined]
     return found
 
 

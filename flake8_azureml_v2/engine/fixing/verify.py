@@ -74,6 +74,12 @@ class Snapshot:
         return declared_encoding(self.text)
 
     @cached_property
+    def module_reads(self) -> dict[str, tuple[tuple[int, int], bool]]:
+        from .imports import module_reads  # (imports builds on this module)
+
+        return module_reads(self.tree)
+
+    @cached_property
     def late_reads(self) -> Counter[tuple[str, str]]:
         return call_order.late_reads(self.tree)
 
