@@ -172,7 +172,8 @@ def unused_imports(staged: Snapshot, wanted: Callable[[str], bool] = lambda dott
             if alias.name == "*" or not wanted(dotted_name(statement, alias)):
                 continue
             name = _bound_name(alias)
-            if (name not in loaded or _read_only_before(staged, statement, name)) and name not in strings:
+            if name not in strings and (name not in loaded or (
+                    bindings.get(name, 0) > 1 and _read_only_before(staged, statement, name))):
                 found.setdefault(id(statement), set()).add(_pyflakes_spelling(statement, alias))
             elif name not in loaded or bindings.get(name, 0) > 1:
                 ambiguous = True  # named in a string (__all__, an annotation?) or bound twice

@@ -200,8 +200,11 @@ def _shares_line(locator: Locator, statement: ast.stmt) -> bool:
     if locator.indentation(statement).strip():
         return True
     line_start = locator.line_start(locator.start(statement))
-    before = locator.source.text[:line_start].rstrip("\r\n")
-    return before.endswith("\\") and _logical_line_start(locator, locator.start(statement)) < line_start
+    text = locator.source.text
+    end = line_start  # (the text before the line, its line breaks dropped, without copying it: a large
+    while end > 0 and text[end - 1] in "\r\n":  # file asks for each statement a rewrite inserts after)
+        end -= 1
+    return text[end - 1:end] == "\\" and _logical_line_start(locator, locator.start(statement)) < line_start
 
 
 _CLAUSES = ("else", "elif", "except", "finally")
