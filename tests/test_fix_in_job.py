@@ -3106,3 +3106,27 @@ run.log("submitted", 1)
     report = fix(script)
     assert 'run.log("submitted", 1)' in script.read_text(), report
     assert "AML011 left: this program also submits jobs (line 6)" in report, report
+
+
+def test_a_launcher_of_a_script_of_the_same_name_elsewhere_may_run_it(tmp_path: Path) -> None:
+    """Audit n: a notebook writes train.py into a folder a variable holds and assigns again, so the
+    folder is not known here; another notebook runs a train.py of its own folder.  That one may be the
+    same file, and the refusal says so, where it said the other notebook runs it."""
+    (tmp_path / ".git").mkdir()
+    writes = write_notebook(tmp_path / "writes.ipynb", [
+        "from azureml.core import Workspace, Experiment, ScriptRunConfig, Dataset\nws = Workspace.from_config()\n",
+        "folder = 'first'\n",
+        "%%writefile $folder/train.py\nfrom azureml.core import Run\nrun = Run.get_context()\n"
+        "print(run.input_datasets['training_data'])\n",
+        "ds = Dataset.get_by_name(ws, 'd')\nsrc = ScriptRunConfig(source_directory=folder, script='train.py', "
+        "arguments=['--in', ds.as_named_input('training_data')], compute_target='cpu')\nrun = Experiment(ws, 'e').submit(src)\n",
+        "folder = 'second'\n"])
+    write_notebook(tmp_path / "other.ipynb", [
+        "from azureml.core import Workspace, Experiment, ScriptRunConfig\nws = Workspace.from_config()\n",
+        "training_folder = 'elsewhere'\n",
+        "src = ScriptRunConfig(source_directory=training_folder, script='train.py', compute_target='cpu')\n"
+        "run = Experiment(ws, 'b').submit(src)\n"])
+    report = fix(writes)
+    assert ("writes.ipynb:cell 4:2:7: AML002 left: the train.py this notebook writes reads its data with "
+            "run.input_datasets, which a v2 job does not set, and other.ipynb:cell 3:1 may run it too (it runs a file "
+            "of that name in a folder this fix cannot tell apart from this one)") in report, report

@@ -123,10 +123,11 @@ def _references(path: Path, settings: object) -> list[project.ScriptReference]:
         return []
 
 
-def _every_reference(path: Path, settings: object) -> list[project.ScriptReference]:
+def _every_reference(path: Path, settings: object) -> tuple[list[project.ScriptReference], set[tuple[Path, int]]]:
     """Every call of the project that runs ``path`` or may: where :func:`_references` takes the
     first kind it finds, this takes them all (a launcher that copies the script elsewhere, or
-    names a folder made at run time, beside one that names it: audit 58b)."""
+    names a folder made at run time, beside one that names it: audit 58b); and which of them
+    name it for certain (orchestrator and line)."""
     try:
         index = project.index_for(path, settings, SURFACE)  # type: ignore[arg-type]
         strict = list(index.references_to(path))
@@ -135,11 +136,11 @@ def _every_reference(path: Path, settings: object) -> list[project.ScriptReferen
                                                *index.references_from_any_folder(path)]
                    if not _runs_its_own_written_file(reference, index))]
     except (OSError, ValueError):
-        return []
+        return [], set()
     unique: dict[tuple[Path, int], project.ScriptReference] = {}
     for reference in found:
         unique.setdefault((reference.orchestrator, reference.line), reference)
-    return list(unique.values())
+    return list(unique.values()), {(reference.orchestrator, reference.line) for reference in strict}
 
 
 def _runs_its_own_written_file(reference: project.ScriptReference, index: project.ProjectIndex) -> bool:
@@ -164,11 +165,11 @@ def other_launcher(path: Path, settings: object, here: Path, own_calls: bool = T
     own calls are its cells' business: they know which written file each one runs); ``line``, the
     call being migrated, is not named as the other."""
     mine = Path(os.path.abspath(here))
-    references = _every_reference(path, settings)
+    references, certain = _every_reference(path, settings)
     own = [reference for reference in references if Path(os.path.abspath(reference.orchestrator)) == mine]
     other = next((reference for reference in references if reference not in own), None)
     if other is not None:
-        return _runs_it(other, mine)
+        return _runs_it(other, mine, (other.orchestrator, other.line) in certain)
     if own_calls and len(own) > 1:
         others = [reference for reference in own if reference.line != line] or own
         return (f"another of this file's calls ({', '.join(str(reference.label or reference.line) for reference in others)}) "
@@ -178,14 +179,19 @@ def other_launcher(path: Path, settings: object, here: Path, own_calls: bool = T
     return _runs_it(found, mine) if found is not None and Path(os.path.abspath(found.orchestrator)) != mine else None
 
 
-def _runs_it(reference: project.ScriptReference, here: Path) -> str:
+def _runs_it(reference: project.ScriptReference, here: Path, certain: bool = True) -> str:
     """``<launcher> runs it too``, the launcher named by its path from ``here``'s folder (it may be in
-    another folder of the project); one whose script is named only at run time *may* run it."""
+    another folder of the project); one whose script is named only at run time, or that names a
+    script of that name in a folder not known to be this one's (audit n: two notebooks each writing
+    its own ``diabetes_training.py``), *may* run it."""
     where = f"{os.path.relpath(os.path.abspath(reference.orchestrator), here.parent)}:{reference.label or reference.line}"
     if reference.via is not None:
         where = f"{where} (it runs {reference.via.name}, which imports it)"
     if not reference.named:
         return f"the v1 job at {where} may run it too (its script is named only at run time)"
+    if not certain:
+        return (f"{where} may run it too (it runs a file of that name in a folder this fix cannot tell apart "
+                "from this one)")
     return f"{where} runs it too"
 
 
