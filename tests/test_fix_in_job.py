@@ -3130,3 +3130,27 @@ def test_a_launcher_of_a_script_of_the_same_name_elsewhere_may_run_it(tmp_path: 
     assert ("writes.ipynb:cell 4:2:7: AML002 left: the train.py this notebook writes reads its data with "
             "run.input_datasets, which a v2 job does not set, and other.ipynb:cell 3:1 may run it too (it runs a file "
             "of that name in a folder this fix cannot tell apart from this one)") in report, report
+
+
+def test_a_launcher_that_copies_the_script_runs_it(tmp_path: Path) -> None:
+    """Review of the 'may run it too' message: a launcher elsewhere that copies this very script into
+    the folder it runs it from runs it for certain, though the folder it names is not the script's."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "ops").mkdir()
+    (tmp_path / "src" / "train.py").write_text("from azureml.core import Run\nrun = Run.get_context()\n"
+                                               "print(run.input_datasets['training_data'])\n")
+    (tmp_path / "a.py").write_text(
+        "from azureml.core import Workspace, Experiment, ScriptRunConfig, Dataset\nws = Workspace.from_config()\n"
+        "ds = Dataset.get_by_name(ws, 'd')\nsrc = ScriptRunConfig(source_directory='src', script='train.py', "
+        "arguments=['--in', ds.as_named_input('training_data')], compute_target='cpu')\n"
+        "run = Experiment(ws, 'e').submit(src)\n")
+    (tmp_path / "ops" / "b.py").write_text(
+        "import shutil\nfrom azureml.core import Workspace, Experiment, ScriptRunConfig\nws = Workspace.from_config()\n"
+        "shutil.copy('../src/train.py', './staged')\n"
+        "src = ScriptRunConfig(source_directory='./staged', script='train.py', compute_target='cpu')\n"
+        "run = Experiment(ws, 'b').submit(src)\n")
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "--diff", "."], cwd=tmp_path)
+    report = result.stdout + result.stderr
+    assert ("a.py:4:7: AML002 left: train.py reads run.input_datasets, which a v2 job does not fill, and ops/b.py:5 "
+            "runs it too: the script moves only once no launcher keeps it v1") in report, report

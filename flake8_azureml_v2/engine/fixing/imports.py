@@ -229,24 +229,6 @@ def _read_only_before(staged: Snapshot, statement: ast.Import | ast.ImportFrom, 
     return len(dotted) == 1 and bool(earlier) and set(earlier) == dotted == everywhere and not stores
 
 
-def module_reads(tree: ast.Module) -> dict[str, tuple[tuple[int, int], bool]]:
-    """Name -> (where its last read is, whether any read is inside a function or lambda)."""
-    found: dict[str, tuple[tuple[int, int], bool]] = {}
-    for node in all_nodes(tree):
-        if node.__class__ is not ast.Name or node.ctx.__class__ is not ast.Load:  # type: ignore[attr-defined]
-            continue
-        deferred = False
-        parent = parent_of(tree, node)
-        while parent is not None and parent is not tree:
-            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                deferred = True
-                break
-            parent = parent_of(tree, parent)
-        last, earlier = found.get(node.id, ((0, 0), False))  # type: ignore[attr-defined]
-        found[node.id] = (max(last, (node.lineno, node.col_offset)), earlier or deferred)  # type: ignore[attr-defined]
-    return found
-
-
 def exported_names(tree: ast.Module) -> dict[str, int]:
     """The names the module lists in ``__all__`` (assigned, added to, extended), with the line."""
     found: dict[str, int] = {}

@@ -21,7 +21,7 @@ from functools import cached_property
 
 from pyflakes import checker, messages
 
-from ..nodes import all_nodes
+from ..nodes import all_nodes, parent_of
 from ..source import declared_encoding, deep_recursion
 from . import call_arity, call_order, statements
 
@@ -75,9 +75,22 @@ class Snapshot:
 
     @cached_property
     def module_reads(self) -> dict[str, tuple[tuple[int, int], bool]]:
-        from .imports import module_reads  # (imports builds on this module)
-
-        return module_reads(self.tree)
+        """Name -> (where its last read is, whether any read is inside a function or lambda)."""
+        found: dict[str, tuple[tuple[int, int], bool]] = {}
+        tree = self.tree
+        for node in all_nodes(tree):
+            if node.__class__ is not ast.Name or node.ctx.__class__ is not ast.Load:  # type: ignore[attr-defined]
+                continue
+            deferred = False
+            parent = parent_of(tree, node)
+            while parent is not None and parent is not tree:
+                if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                    deferred = True
+                    break
+                parent = parent_of(tree, parent)
+            last, earlier = found.get(node.id, ((0, 0), False))  # type: ignore[attr-defined]
+            found[node.id] = (max(last, (node.lineno, node.col_offset)), earlier or deferred)  # type: ignore[attr-defined]
+        return found
 
     @cached_property
     def late_reads(self) -> Counter[tuple[str, str]]:

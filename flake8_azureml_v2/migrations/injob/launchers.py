@@ -130,8 +130,8 @@ def _every_reference(path: Path, settings: object) -> tuple[list[project.ScriptR
     name it for certain (orchestrator and line)."""
     try:
         index = project.index_for(path, settings, SURFACE)  # type: ignore[arg-type]
-        strict = list(index.references_to(path))
-        found = [*strict, *_copying(path, index),
+        strict = [*index.references_to(path), *_copying(path, index)]  # (a launcher that copies this very file runs it)
+        found = [*strict,
                  *(reference for reference in [*index.references_to(path, loose=True), *index.unplaced_references_to(path),
                                                *index.references_from_any_folder(path)]
                    if not _runs_its_own_written_file(reference, index))]
