@@ -471,7 +471,7 @@ def _built(site_call: ast.Call, member: str, binding: Binding, ctx: FixContext) 
         for _, setting in plan.configs:
             unit.edits.extend(ctx.delete_into(setting, statement))
     else:  # the settings name values defined after the constructor: build it where they are all known
-        unit.edits.append(ctx.delete(statement))
+        unit.edits.extend(ctx.delete_into(statement, last))
         unit.edits.extend(ctx.delete(s) for _, s in plan.configs[:-1])
         unit.edits.append(statements.replace(ctx.locator, last, f"{binding.name} = {source}"))
         anchor = last

@@ -129,7 +129,9 @@ def _comments_above(locator: Locator, statement: ast.stmt, previous: ast.stmt | 
                     anchored: tuple[str, ...] = ()) -> tuple[list[str], int]:
     """The whole comment lines between ``previous`` and ``statement`` at the statement's
     indentation, with no blank line among them, when ``previous`` ends on the line right above
-    them; and where those lines start (the statement's line when there are none)."""
+    them or when the statement closes the paragraph they head (a blank line, or the end of its
+    block, follows it: deleting it would leave them above nothing); and where those lines start
+    (the statement's line when there are none)."""
     text = locator.source.text
     line_start = locator.line_start(locator.start(statement))
     if previous is None:
@@ -144,9 +146,23 @@ def _comments_above(locator: Locator, statement: ast.stmt, previous: ast.stmt | 
             break
         found.append(line.strip())
         cursor = above
-    if not found or cursor == 0 or locator.line_start(locator.end(previous)) != locator.line_start(cursor - 1):
+    if not found or cursor == 0:
+        return [], line_start
+    if locator.line_start(locator.end(previous)) != locator.line_start(cursor - 1) \
+            and not _closes_paragraph(locator, statement, indent):
         return [], line_start
     return found[::-1], cursor
+
+
+def _closes_paragraph(locator: Locator, statement: ast.stmt, indent: str) -> bool:
+    """True when the line after ``statement`` is blank, or less indented, or there is none."""
+    text = locator.source.text
+    following = locator.line_end(locator.end(statement))
+    line = text[following:locator.line_end(following)] if following < len(text) else ""
+    stripped = line.strip()
+    if not stripped:
+        return True
+    return len(line) - len(line.lstrip(" \t")) < len(indent) and not stripped.startswith("#")
 
 
 def is_alone(statement: ast.stmt, parent: ast.AST | None) -> bool:
