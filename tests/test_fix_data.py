@@ -396,7 +396,7 @@ data = data.register(workspace=ws, name=sys.argv[1], create_new_version=True)
     (tmp_path / "train.py").write_text("from azureml.core import Dataset, Run\n\nrun = Run.get_context()\n"
                                        "ws = run.experiment.workspace\nprint(Dataset.get_by_name(ws, 'x').to_path())\n")
     report = fix(script)
-    assert "train.py (`get_by_name(`) looks the dataset up with v1" in report, report
+    assert "train.py:5 (`get_by_name(`) looks the dataset up with v1" in report, report
     assert "data.register(workspace=ws, name=sys.argv[1]" in script.read_text()
     (tmp_path / "train.py").unlink()
     assert "AML022 fixed: dataset.register()" in fix(script)
@@ -426,7 +426,7 @@ data = data.register(workspace=ws, name="scans", create_new_version=True)
     reading.write_text("import sys\n\nfrom azureml.core import Dataset, Workspace\n\nws = Workspace.from_config()\n"
                        + reader)
     report = fix(script)
-    assert f"score.py (`{shown}" in report and "looks the dataset up with v1" in report, report
+    assert f"score.py:{5 + reader.count(chr(10))} (`{shown}" in report and "looks the dataset up with v1" in report, report
     assert 'data.register(workspace=ws, name="scans"' in script.read_text()
     reading.write_text("import sys\n\nprint(sys.argv[1])\n")
     assert "AML022 fixed: dataset.register()" in fix(script)
@@ -1243,6 +1243,22 @@ def test_a_script_the_notebook_writes_still_counts_as_a_v1_reader(tmp_path: Path
                   'ws = Run.get_context().experiment.workspace\nprint(Dataset.get_by_name(ws, "mnist-dataset"))\n')
     report = fix(notebook)
     assert 'mnist.ipynb (`get_by_name(ws, "mnist-dataset"`) looks the dataset up with v1' in report, report
+    assert "dataset.register(workspace=ws" in notebook.read_text()
+
+
+def test_a_reader_in_another_notebook_is_named_by_its_cell_and_line(tmp_path: Path) -> None:
+    """The blocker names the place in the other notebook (audit n L2): its cell and line, not
+    only its file; a markdown cell and a code cell before it count as cells."""
+    notebook = _register_notebook(tmp_path)
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# get_by_name(ws, 'mnist-dataset') in prose"},
+             {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+              "source": "from azureml.core import Dataset, Workspace\nws = Workspace.from_config()\n"},
+             {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+              "source": "\nprint(Dataset.get_by_name(ws, 'mnist-dataset').to_path())\n"}]
+    (tmp_path / "explore.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                                         "nbformat_minor": 5}, indent=1) + "\n")
+    report = fix(notebook)
+    assert "explore.ipynb:cell 3:2 (`get_by_name(ws, 'mnist-dataset'`) looks the dataset up with v1" in report, report
     assert "dataset.register(workspace=ws" in notebook.read_text()
 
 

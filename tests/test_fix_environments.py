@@ -311,7 +311,7 @@ env.register(workspace=ws)
     report = fix(script)
     text = script.read_text()
     assert "env.register(workspace=ws)" in text and "environments.create_or_update" not in text, text
-    assert "deploy.py (`Environment.get(workspace=ws, name=\"diabetes-env\"`) reads the environment with v1" in report
+    assert "deploy.py:2 (`Environment.get(workspace=ws, name=\"diabetes-env\"`) reads the environment with v1" in report
     assert "AML001 fixed" in report, report
     stand_in = tmp_path / "v1" / "azureml" / "core"
     stand_in.mkdir(parents=True)

@@ -806,7 +806,19 @@ INTERACTIVE = ("from azureml.core import Workspace, Experiment\nws = Workspace.f
     # a chain of parents may end at the interactive run, and an interactive run may have children
     ("run = Run.get(ws, 'abc')\nwhile run.parent is not None:\n    run = run.parent\nprint(run.get_metrics())\n", True),
     ("print(Run.get(ws, 'abc').parent.get_metrics())\n", True),
-], ids=["listing", "by-id", "parent-chain", "parent"])
+    # runs of another experiment, named by a literal, are not this one (audit p M2); one whose name
+    # differs only in letter case may be
+    ("run = list(Experiment(ws, 'other-experiment').get_runs())[0]\nprint(run.get_metrics())\n", False),
+    ("for r in ws.experiments['other-experiment'].get_runs():\n    print(r.get_metrics())\n", False),
+    ("print(Run(Experiment(workspace=ws, name='other-experiment'), 'abc').get_metrics())\n", False),
+    ("run = list(ws.experiments['Diabetes-Experiment'].get_runs())[0]\nprint(run.get_metrics())\n", True),
+    ("name = input()\nrun = list(Experiment(ws, name).get_runs())[0]\nprint(run.get_metrics())\n", True),
+    # a comprehension's runs come from its iterable, as a loop's do (audit s)
+    ("print({r.id: r.get_metrics() for r in Experiment(ws, 'other-experiment').get_runs()})\n", False),
+    ("print([r.get_metrics() for r in Experiment(ws, 'diabetes-experiment').get_runs()])\n", True),
+], ids=["listing", "by-id", "parent-chain", "parent", "another-experiment", "another-experiment-subscript",
+        "another-experiment-run", "same-experiment-in-other-case", "computed-experiment",
+        "comprehension-of-another-experiment", "comprehension-of-this-experiment"])
 def test_an_interactive_run_is_held_by_readers_of_looked_up_runs(tmp_path: Path, reads: str, held: bool) -> None:
     """Review 64: a value a program logs to its own interactive run (``start_logging``) may be read
     back by any reader near it that looks a run up (a filter by parents and experiments, tried in
@@ -2049,6 +2061,31 @@ def test_a_script_a_v1_run_configuration_runs_keeps_logging_with_v1(tmp_path: Pa
         assert "mlflow.log_metric('accuracy', 0.9)" in script.read_text(), report
 
 
+@pytest.mark.parametrize(("spec", "extra", "held"), [
+    ("code/train/run_config.yml", "", True),  # beside the script
+    (".azureml/train.runconfig", "", True),  # a project's configuration folder: the project's scripts
+    ("other/run_config.yml", "", False),  # another sample's configuration runs its own train.py (audit r)
+    ("other/run_config.yml", "sourceDirectory: ../code/train\n", True),  # ... unless it names this folder
+    ("other/run_config.yml", "sourceDirectory: $SRC\n", True),  # a folder not known here: it may be this one
+])
+def test_a_run_configuration_runs_the_script_of_its_own_folder(tmp_path: Path, spec: str, extra: str,
+                                                               held: bool) -> None:
+    """A run configuration's ``script: train.py`` is the one in the folder it runs from: its own
+    folder, the project for one in ``.azureml``, or the ``sourceDirectory`` it names; a script of
+    that name in another branch of the project is not run by it."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / spec).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / spec).write_text(extra + RUN_CONFIGURATION.format(conda="missing.yml"))
+    script = tmp_path / ("code/train/train.py" if not spec.startswith(".azureml") else "train.py")
+    script.parent.mkdir(parents=True, exist_ok=True)
+    body = "from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('accuracy', 0.9)\n"
+    script.write_text(body)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert (script.read_text() == body) is held, report
+    if held:
+        assert "(a YAML spec, which this tool does not migrate) still runs it with v1" in report, report
+
+
 def test_a_cli_command_for_another_script_holds_nothing(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "run.sh").write_text("az ml run submit-script -c diabetes other.py  # a_train.py is not run here\n")
@@ -2267,6 +2304,29 @@ def test_a_v1_step_naming_its_script_at_run_time_holds_the_scripts_it_may_run(tm
     else:
         assert "mlflow.log_metric('mse', 0.25)" in script.read_text(), report
     assert "script_name=os.environ" in (tmp_path / "pipeline.py").read_text()
+
+
+@pytest.mark.parametrize(("script", "held"), [
+    ('os.environ["TRAIN_SCRIPT"]', True),  # any file
+    ("os.path.join(os.getcwd(), 'train.py')", True),  # a computed folder, this very file name
+    ("os.path.join(os.getcwd(), 'train_tf.py')", False),  # audit s: another file name, spelt whole
+    ("Path(os.getcwd()) / 'train_tf.py'", False),
+    ("os.getcwd() + '/train_tf.py'", False),
+    ("f\"{os.getcwd()}/train_tf.py\"", False),
+    ("os.environ['PREFIX'] + '_tf.py'", True),  # a name computed in part may be this one
+])
+def test_a_step_whose_script_path_is_computed_runs_only_the_file_name_it_spells(tmp_path: Path, script: str,
+                                                                                held: bool) -> None:
+    """A step that computes its script's path but spells the file's name (``os.path.join(os.getcwd(),
+    "train_tf.py")``) runs a file of that name only: another script of its folder moves to MLflow."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pipeline.py").write_text("from pathlib import Path\n" + UNNAMED_STEP.format(folder="src").replace(
+        'os.environ["TRAIN_SCRIPT"]', script))
+    (tmp_path / "src").mkdir()
+    trained = tmp_path / "src" / "train.py"
+    trained.write_text("from azureml.core import Run\n\nrun = Run.get_context()\nrun.log('mse', 0.25)\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    assert ("run.log('mse', 0.25)" in trained.read_text()) is held, report
 
 
 ELSEWHERE_LAUNCHER = """\
@@ -3130,6 +3190,41 @@ def test_a_launcher_of_a_script_of_the_same_name_elsewhere_may_run_it(tmp_path: 
     assert ("writes.ipynb:cell 4:2:7: AML002 left: the train.py this notebook writes reads its data with "
             "run.input_datasets, which a v2 job does not set, and other.ipynb:cell 3:1 may run it too (it runs a file "
             "of that name in a folder this fix cannot tell apart from this one)") in report, report
+
+
+@pytest.mark.parametrize(("other_folder", "held"), [
+    ("training_folder = 'folder_b'\n", False),  # it writes and runs its own folder_b/train.py
+    ("training_folder = 'folder_b'\nif True:\n    training_folder = 'folder_a'\n", True),  # its folder may be this one
+    ("training_folder = 'folder_a'\n", True),  # the very same file
+])
+def test_a_notebook_that_writes_its_own_script_of_that_name_elsewhere_runs_only_that(
+        tmp_path: Path, other_folder: str, held: bool) -> None:
+    """Audit q: each notebook writes ``$folder/train.py`` into the one folder its code names and runs
+    it from there; the other notebook's call runs its own file, so this notebook's launcher and
+    script migrate together, where the refusal said the other one may run it too."""
+    (tmp_path / ".git").mkdir()
+    writes = write_notebook(tmp_path / "a.ipynb", [
+        "from azureml.core import Workspace, Experiment, ScriptRunConfig, Dataset\nws = Workspace.from_config()\n",
+        "experiment_folder = 'folder_a'\n",
+        "%%writefile $experiment_folder/train.py\nimport os\nfrom azureml.core import Run\nrun = Run.get_context()\n"
+        "print(os.listdir(run.input_datasets['training_files']))\n",
+        "ds = Dataset.get_by_name(ws, 'd')\nsrc = ScriptRunConfig(source_directory=experiment_folder, script='train.py', "
+        "arguments=['--in', ds.as_named_input('training_files').as_download()], compute_target='cpu')\n"
+        "run = Experiment(ws, 'a').submit(src)\n"])
+    write_notebook(tmp_path / "b.ipynb", [
+        "from azureml.core import Workspace, Experiment, ScriptRunConfig\nws = Workspace.from_config()\n",
+        other_folder,
+        "%%writefile $training_folder/train.py\nprint('b')\n",
+        "src = ScriptRunConfig(source_directory=training_folder, script='train.py', compute_target='cpu')\n"
+        "run = Experiment(ws, 'b').submit(src)\n"])
+    report = fix(writes)
+    text = writes.read_text()
+    assert ("ScriptRunConfig(" in text) is held, report
+    if held:
+        assert "b.ipynb:cell 4:1 " in report and "it too" in report, report
+    else:
+        assert 'os.environ[\\"training_files\\"]' in text and "export training_files=" in text, text
+        assert fix(writes).count(" fixed") == 0  # a second run changes nothing
 
 
 def test_a_launcher_that_copies_the_script_runs_it(tmp_path: Path) -> None:

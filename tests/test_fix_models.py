@@ -210,7 +210,7 @@ def test_a_registration_a_v1_script_of_its_folder_reads_stays_v1(tmp_path: Path)
     (tmp_path / "Code" / "score.py").write_text(SCORE.replace('"churn"', '"mnist-prs"').replace("run(raw)", "run(mini_batch)")
                                                 .replace('"input": raw', '"input": mini_batch'))
     report = fix(register)
-    assert "AML070 left: Code/score.py (`get_model_path(\"mnist-prs\"`) reads the model with v1" in report, report
+    assert "AML070 left: Code/score.py:8 (`get_model_path(\"mnist-prs\"`) reads the model with v1" in report, report
     first = register.read_text()
     assert 'Model.register(ws, "models/", "mnist-prs")' in first
     fix(register)
@@ -219,6 +219,44 @@ def test_a_registration_a_v1_script_of_its_folder_reads_stays_v1(tmp_path: Path)
     other = project(tmp_path / "elsewhere", 'from azureml.core import Model, Workspace\n\nws = Workspace.from_config()\n'
                                             'model = Model.register(ws, "models/", "mnist-prs")\nprint(model.name)\n')
     assert "AML070 fixed" in fix(other)  # another folder: its scripts do not run this one's models
+
+
+@pytest.mark.parametrize(("score", "held"), [
+    ('    ## path = Model.get_model_path(model_name="mnist-prs")\n    path = os.environ["AZUREML_MODEL_DIR"]\n', False),
+    ('    path = "Model.get_model_path(model_name=\'mnist-prs\')"  # a string, as code holds it\n', True),
+    ('    path = Model.get_model_path(model_name="mnist-prs")  # the v1 lookup\n', True),
+], ids=["commented-out", "in-a-string", "code"])
+def test_a_lookup_only_in_a_comment_of_another_file_reads_no_model(tmp_path: Path, score: str, held: bool) -> None:
+    """Audit p M1: a scoring script whose v1 lookup is commented out reads the model from
+    AZUREML_MODEL_DIR, so it does not keep the registration v1; text in a string may be code
+    that runs (an exec, a written file), so it still counts."""
+    register = project(tmp_path, 'from azureml.core import Model, Workspace\n\nws = Workspace.from_config()\n'
+                                 'model = Model.register(ws, "models/", "mnist-prs")\nprint(model.name)\n')
+    (tmp_path / "score.py").write_text("import os\nfrom azureml.core import Model\n\n\ndef init():\n"
+                                       "    global path\n" + score)
+    report = fix(register)
+    assert ('Model.register(ws, "models/", "mnist-prs")' in register.read_text()) is held, report
+    if held:
+        assert "score.py:7 (`get_model_path(model_name=" in report, report
+
+
+@pytest.mark.parametrize("flags", [("--diff",), ()])
+def test_a_reader_in_another_file_is_placed_where_that_file_places_its_own_findings(tmp_path: Path, flags) -> None:
+    """Audit r: the fix removes two unused imports above the reader's lookup; with --diff, which
+    writes nothing, the message names the lookup's line on disk, as the reader's own findings do."""
+    project(tmp_path, 'from azureml.core import Model, Workspace\n\nws = Workspace.from_config()\n'
+                   'model = Model.register(ws, "outputs/model.pkl", "m")\nprint(model.version)\n')
+    (tmp_path / "reader.py").write_text(
+        "from azureml.core import environment\nfrom azureml.core.webservice import webservice\n"
+        "from azureml.core import Workspace\nfrom azureml.core.model import Model\n"
+        "from azureml.core.webservice import LocalWebservice\n\nws = Workspace.from_config()\n"
+        'model = Model(ws, name="m", version=1)\ncfg = LocalWebservice.deploy_configuration(port=3000)\n'
+        'svc = Model.deploy(ws, "m-local", [model], deployment_config=cfg)\n')
+    result = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", *flags, "."], cwd=tmp_path)
+    report = result.stdout + result.stderr
+    line = 8 if flags else 6  # as the reader stays on disk; as the run leaves it when written
+    assert f'AML070 left: reader.py:{line} (`Model(ws, name="m"`) reads the model with v1' in report, report
+    assert f"reader.py:{line}:9: AML077 left" in report, report
 
 
 def test_a_reader_that_mentions_a_registration_only_in_a_comment_is_fixed_before_the_registration(
@@ -251,8 +289,8 @@ def test_a_model_name_held_in_a_variable_is_looked_for_in_the_scripts_of_its_fol
     (tmp_path / "Code").mkdir()
     (tmp_path / "Code" / "score.py").write_text(SCORE.replace('"churn"', '"mnist-prs"'))
     report = fix(register)
-    assert "7:9: AML070 left: Code/score.py (`get_model_path(\"mnist-prs\"`) reads the model with v1" in report, report
-    assert "8:9: AML070 left: Code/score.py (`get_model_path(`) reads the model with v1" in report, report
+    assert "7:9: AML070 left: Code/score.py:8 (`get_model_path(\"mnist-prs\"`) reads the model with v1" in report, report
+    assert "8:9: AML070 left: Code/score.py:8 (`get_model_path(`) reads the model with v1" in report, report
     text = register.read_text()
     assert 'Model.register(ws, "models/", model_name)' in text and 'Model.register(ws, "models/", sys.argv[1])' in text
 
@@ -513,7 +551,7 @@ def test_a_reader_naming_the_model_by_keyword_first_holds_the_registration(tmp_p
                                            + reader)
     report = fix(register)
     if held:
-        assert "AML070 left: use_model.py (`Model(name=name" in report and "reads the model with v1" in report, report
+        assert "AML070 left: use_model.py:5 (`Model(name=name" in report and "reads the model with v1" in report, report
     else:
         assert "AML070 fixed" in report, report
 

@@ -375,10 +375,10 @@ def test_a_registration_v1_reads_back_keeps_the_run_and_says_why(tmp_path: Path)
                                         "print(model.name)\n")
     (tmp_path / "batch.py").write_text('from azureml.core import Model\n\npath = Model.get_model_path("churn")\n')
     report = fix(script)
-    assert 'which this fix cannot translate (batch.py (`get_model_path("churn"`) reads the model with v1' in report, report
+    assert 'which this fix cannot translate (batch.py:3 (`get_model_path("churn"`) reads the model with v1' in report, report
     assert "experiment.submit(config)" in script.read_text()
     # the registration itself says so too, not that it has no sound rewrite
-    assert ('AML036 left: batch.py (`get_model_path("churn"`) reads the model with v1, which cannot use a model '
+    assert ('AML036 left: batch.py:3 (`get_model_path("churn"`) reads the model with v1, which cannot use a model '
             "registered with v2: migrate that reader first [data-flow limit]") in report, report
 
 

@@ -127,6 +127,25 @@ def tree_if_mentioned(text: str, marker: str) -> ast.Module | None:
         return None
 
 
+def without_comments(text: str) -> str:
+    """``text`` with each comment blanked out (same length and lines), so that a search of it
+    finds code only; unchanged when it does not tokenize (a search of it then counts comments too)."""
+    lines = text.splitlines(keepends=True)
+    blanked: dict[int, list[tuple[int, int]]] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                blanked.setdefault(token.start[0] - 1, []).append((token.start[1], token.end[1]))
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return text
+    for index, spans in blanked.items():
+        line = lines[index]
+        for start, end in spans:
+            line = line[:start] + " " * (end - start) + line[end:]
+        lines[index] = line
+    return "".join(lines)
+
+
 def line_start(text: str, position: int) -> int:
     """Start of the line holding ``position`` (LF, CRLF and CR all end lines).
 

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from ..engine import project
 from ..engine.analysis import analyse
+from ..engine.fixing.arguments import known_str
 from ..engine.fixing.rewrite import FixContext
 from ..engine.memo import ByContent
 from ..engine.nodes import all_nodes
@@ -131,17 +132,25 @@ def _note_logged(found: dict[str | None, _Logged], name: str | None, logged: _Lo
         found[name] = first._replace(others=(*first.others, logged))
 
 
-def reads_by_id(path: Path, text: str, settings: object) -> list[set[str] | None] | None:
+class ReadById(NamedTuple):
+    """One run-metrics read of a run looked up by id: its literal keys (None: any key), and the
+    experiment whose runs it reads, when the program names it by a literal (None: any)."""
+
+    keys: set[str] | None
+    experiment: str | None
+
+
+def reads_by_id(path: Path, text: str, settings: object) -> list[ReadById] | None:
     """What each run-metrics read of ``text`` (a program of ``path``) that reads a run it looks up
-    by id (it names no job script for it) reads: its literal keys, or None for any key; None when
-    the program cannot be analysed.  This
+    by id (it names no job script for it) reads: its literal keys, or None for any key, and of
+    which experiment; None when the program cannot be analysed.  This
     is the reader side's own judgement, which the script side asks of the readers near it
     (review 61: a notebook that prints the metrics of the run it submitted reads that run's
     script only)."""
     return _BY_ID.get(f"{path}\0{text}", lambda: _reads_by_id(path, text, settings))
 
 
-def _reads_by_id(path: Path, text: str, settings: object) -> list[set[str] | None] | None:
+def _reads_by_id(path: Path, text: str, settings: object) -> list[ReadById] | None:
     try:
         analysis = analyse(text, rules=[], surface=SURFACE, path=path, settings=settings, remember=False)  # type: ignore[arg-type]
     except (SourceError, ValueError, SyntaxError, RecursionError, MemoryError):
@@ -149,11 +158,46 @@ def _reads_by_id(path: Path, text: str, settings: object) -> list[set[str] | Non
     if analysis.model is None:
         return None
     ctx = FixContext(analysis)
-    found: list[set[str] | None] = []
+    found: list[ReadById] = []
     for node in all_nodes(ctx.model.tree):
         if gets_metrics(node) and _looked_up(node, ctx):  # type: ignore[arg-type]
-            found.append(_literal_keys(node, ctx))
+            found.append(ReadById(_literal_keys(node, ctx), experiment_of_run(_run_origin(node, ctx), ctx)))  # type: ignore[arg-type]
     return found
+
+
+_EXPERIMENT = ("azureml.core.Experiment", "azureml.core.experiment.Experiment")
+_RUN = ("azureml.core.Run", "azureml.core.run.Run", "azureml.pipeline.core.PipelineRun",
+        "azureml.pipeline.core.run.PipelineRun")
+
+
+def experiment_of_run(origin: ast.AST | None, ctx: FixContext) -> str | None:
+    """The literal name of the experiment a run comes from (``origin``: the call that gave it,
+    ``exp.start_logging()``, ``exp.get_runs()``, ``exp.submit(...)`` or ``Run(exp, id)``), with
+    ``exp`` an ``Experiment(ws, "name")`` or ``ws.experiments["name"]``; None when not known."""
+    if not isinstance(origin, ast.Call):
+        return None
+    if isinstance(origin.func, ast.Attribute) and origin.func.attr in ("start_logging", "get_runs", "submit"):
+        experiment: ast.AST | None = origin.func.value
+    elif ctx.callee(origin) in _RUN:
+        experiment = next((k.value for k in origin.keywords if k.arg == "experiment"),
+                          origin.args[0] if origin.args else None)
+    else:
+        return None
+    experiment = _held(experiment, ctx)
+    if isinstance(experiment, ast.Subscript) and isinstance(experiment.value, ast.Attribute) \
+            and experiment.value.attr == "experiments":
+        return known_str(ctx, experiment.slice)  # type: ignore[arg-type]
+    if isinstance(experiment, ast.Call) and ctx.callee(experiment) in _EXPERIMENT:
+        name = next((k.value for k in experiment.keywords if k.arg == "name"),
+                    experiment.args[1] if len(experiment.args) > 1 else None)
+        return known_str(ctx, name)
+    return None
+
+
+def run_experiment(run: ast.expr, ctx: FixContext) -> str | None:
+    """The literal experiment name of the run ``run`` holds, where it is followed to the call that
+    gave it (see :func:`experiment_of_run`); None otherwise."""
+    return experiment_of_run(_held(run, ctx), ctx)
 
 
 def _run_trail(call: ast.Call, ctx: FixContext, through: tuple[str, ...] = ()) -> Iterator[ast.AST]:
@@ -174,7 +218,7 @@ def _run_trail(call: ast.Call, ctx: FixContext, through: tuple[str, ...] = ()) -
             binding = ctx.binding_of(node)
             held = binding.node if binding is not None else None
             node = (held.value if isinstance(held, (ast.Assign, ast.AnnAssign))
-                    else held.iter if isinstance(held, (ast.For, ast.AsyncFor)) else None)
+                    else held.iter if isinstance(held, (ast.For, ast.AsyncFor, ast.comprehension)) else None)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in through:
             node = node.func.value
         else:
@@ -200,7 +244,7 @@ def _named_metric(call: ast.Call) -> str | None:
     return given.value if isinstance(given, ast.Constant) and isinstance(given.value, str) else None
 
 
-_BY_ID: ByContent[list[set[str] | None] | None] = ByContent(128)
+_BY_ID: ByContent[list[ReadById] | None] = ByContent(128)
 
 
 def _literal_keys(call: ast.Call, ctx: FixContext) -> set[str] | None:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..engine import files, project
+from ..engine import files, project, source
 from ..engine.findings import line_ref
 from ..engine.fixing.arguments import bind_arguments, known_str
 from ..engine.fixing.rewrite import FixContext, snippet
@@ -266,21 +266,50 @@ def _first_match(patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]], paths: I
             continue
         if needle is not None and needle not in data:
             continue
-        found = v1.search(data) if path != here else _in_written_files(with_migrated, path, data)
+        if path == here:
+            found = _in_written_files(with_migrated, path, data)
+            where = ""
+        else:  # the raw bytes first (cheap); then the place in code, which a comment or prose is not
+            found, where = (None, "") if v1.search(data) is None else _in_code(v1, path, data)
         if found is not None:
             try:
                 shown = os.path.relpath(path, here.parent)
             except ValueError:  # (another drive)
                 shown = str(path)
-            return f"{shown} (`{found.group(0).decode('utf-8', 'replace').strip()}`)"
+            return f"{shown}{where} (`{found.group(0).decode('utf-8', 'replace').strip()}`)"
     return None
+
+
+def _in_code(pattern: re.Pattern[bytes], path: Path, data: bytes) -> tuple[re.Match[bytes] | None, str]:
+    """The first match in the code of a file's programs (comments, a notebook's markdown and
+    outputs left out), and where it is: ``:line``, or ``:cell N:line`` in a notebook.  A file this
+    run fixes without writing it (``--diff``, ``check``) is placed as it stays on disk, where its
+    own findings are placed (audit r)."""
+    found, where = _first_in_code(pattern, path, data)
+    if found is not None and files.unwritten(path) is not None:
+        try:
+            _, on_disk = _first_in_code(pattern, path, files.read_regular(path, limit=2_000_000))
+        except (OSError, files.TooLarge):
+            on_disk = ""
+        where = on_disk or where
+    return found, where
+
+
+def _first_in_code(pattern: re.Pattern[bytes], path: Path, data: bytes) -> tuple[re.Match[bytes] | None, str]:
+    for text, label in project.labelled_programs(path, data):
+        encoded = source.without_comments(text).encode("utf-8", "surrogateescape")
+        found = pattern.search(encoded)
+        if found is not None:
+            line = encoded.count(b"\n", 0, found.start()) + 1
+            return found, f":{label(line) if label is not None else line}"
+    return None, ""
 
 
 def _in_written_files(pattern: re.Pattern[bytes], path: Path, data: bytes) -> re.Match[bytes] | None:
     """A match in the scripts a notebook writes (its programs after the first, which is its
     own code: the program under fix, whose lookups :func:`lookups_in_program` sees as they are now)."""
     for text in project.program_texts(path, data)[1:]:
-        found = pattern.search(text.encode("utf-8", "surrogateescape"))
+        found = pattern.search(source.without_comments(text).encode("utf-8", "surrogateescape"))
         if found is not None:
             return found
     return None

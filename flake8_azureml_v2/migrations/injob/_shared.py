@@ -272,6 +272,7 @@ def refuse_if_metrics_read(ctx: FixContext, unit: Rewrite, becomes: str, name: a
     something reads them back: v1's ``run.get_metrics()`` returned it, MLflow's metrics do not.
     ``name``: what it is logged under (a literal one is looked for in readers elsewhere too);
     ``by_key_only``: only a reader of that key counts (the value stays a metric, of another type)."""
+    from .._metric_tables import run_experiment
     from .metrics_readers import metrics_reader
 
     if name is None and isinstance(unit.node, ast.Call):  # (the v1 call's own name argument)
@@ -281,7 +282,10 @@ def refuse_if_metrics_read(ctx: FixContext, unit: Rewrite, becomes: str, name: a
     if literal is None and name is not None:  # a name held in a variable: ``KEY = "patients"`` (review 58b)
         value = ctx.value_of_argument(name)
         literal = value.value if isinstance(value, Const) else None
-    reader = metrics_reader(ctx, literal, by_key_only, known=literal is not None)
+    logged_to = None
+    if isinstance(unit.node, ast.Call) and isinstance(unit.node.func, ast.Attribute):
+        logged_to = run_experiment(unit.node.func.value, ctx)  # an interactive run's: ``exp.start_logging()``
+    reader = metrics_reader(ctx, literal, by_key_only, known=literal is not None, experiment=logged_to)
     if reader is None:
         return False
     unit.refuse(f"{reader} reads the run's metrics (get_metrics()), which held this value in v1; MLflow keeps it as "

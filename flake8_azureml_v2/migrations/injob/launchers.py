@@ -339,13 +339,45 @@ def _spec_launcher(path: Path, settings: object) -> project.ScriptReference | No
         for candidate, data in project.texts_mentioning(path, settings, SPEC_SUFFIXES, b""):  # type: ignore[arg-type]
             if not _without_mlflow(candidate, data, root):
                 continue
-            for pattern, parts_of in ((_SCRIPT, _file_parts), (_MODULE_RUN, _module_parts)):
+            folder, named = _spec_folder(candidate, data)
+            for pattern, parts_of, base in ((_SCRIPT, _file_parts, folder),
+                                            (_MODULE_RUN, _module_parts, folder if named else None)):
                 for match in pattern.finditer(data):
                     line = data.count(b"\n", 0, match.start()) + 1
-                    found.append((parts_of(match), project.ScriptReference(candidate, line, "command")))
+                    found.append((parts_of(match), base, project.ScriptReference(candidate, line, "command")))
         _SPEC_FILES[key] = found
-    return next((reference for parts, reference in _SPEC_FILES[key]
-                 if parts and path.parts[-len(parts):] == parts and reference.orchestrator != path), None)
+    return next((reference for parts, base, reference in _SPEC_FILES[key]
+                 if parts and path.parts[-len(parts):] == parts and reference.orchestrator != path
+                 and (base is None or _under(path, base))), None)
+
+
+# Where a spec's scripts are: its ``sourceDirectory``/``source_directory``/``code`` when it names one,
+# else, for a script it names by file, its own folder (the project's folder for a run configuration
+# kept in ``.azureml``/``aml_config``).  A module it runs with ``-m`` and no folder named may be any
+# package of the project (a designer module's spec in ``module_specs/`` runs ``csmodel.score``: audit 34).
+_SOURCE_KEY = re.compile(rb"""^[ \t-]*["']?(?:sourceDirectory|source_directory|code)["']?[ \t]*:[ \t]*["']?([^"'\s#,}]*)""",
+                         re.MULTILINE)
+_CONFIG_FOLDERS = (".azureml", "aml_config")
+
+
+def _spec_folder(spec: Path, data: bytes) -> tuple[Path | None, bool]:
+    """The folder a spec's scripts are found under, or None when it cannot be known here (a folder
+    written with a variable or as an absolute path, or several): then a script of that name anywhere
+    may be its (audit r: a run configuration of another sample named its own ``train.py``); and
+    whether the spec names that folder."""
+    named = {found.group(1) for found in _SOURCE_KEY.finditer(data)}
+    if not named:
+        return (spec.parent.parent if spec.parent.name in _CONFIG_FOLDERS else spec.parent), False
+    folder = named.pop().decode("utf-8", "replace").replace("\\", "/")
+    if named or not folder or any(mark in folder for mark in ("$", "{", "%", "~")) or os.path.isabs(folder):
+        return None, True
+    return Path(os.path.normpath(spec.parent / folder)), True
+
+
+def _under(path: Path, folder: Path) -> bool:
+    """Is ``path`` in ``folder`` or one of its folders?"""
+    parts = Path(os.path.normpath(path)).parent.parts
+    return parts[:len(folder.parts)] == folder.parts
 
 
 # A v1 run configuration names the conda file of its environment (``condaDependenciesFile: env.yml``).
@@ -382,7 +414,7 @@ def _module_parts(match: re.Match[bytes]) -> tuple[str, ...]:
     return (*packages, f"{module}.py") if module else ()
 
 
-_SPEC_FILES: dict[tuple[Path, tuple[str, ...]], list[tuple[tuple[str, ...], project.ScriptReference]]] = {}
+_SPEC_FILES: dict[tuple[Path, tuple[str, ...]], list[tuple[tuple[str, ...], Path | None, project.ScriptReference]]] = {}
 project.PROJECT_CACHES.append(_SPEC_FILES)
 
 
@@ -408,14 +440,14 @@ def scan_unnamed(path: Path, settings: object, launchers: tuple[str, ...] = JOB_
     script is not a known value (before worker processes fork, they inherit it); returns the cache key."""
     key = (project.root_for(path, settings), getattr(settings, "exclude", ()), launchers)  # type: ignore[arg-type]
     if key not in _UNNAMED:
-        found: list[tuple[project.ScriptReference, tuple[Path, ...] | None]] = []
+        found: list[tuple[project.ScriptReference, tuple[Path, ...] | None, str | None]] = []
         names = tuple(name.rsplit(".", 1)[1].encode() for name in launchers)
         computed = _computed_script({SCRIPT_PARAMETERS[name][0] for name in launchers})
         for candidate, data in project.texts_mentioning(path, settings, (".py", ".ipynb"), b"azureml"):  # type: ignore[arg-type]
             if any(name in data for name in names) and computed.search(data):
                 for number, text, label in _programs(candidate, data):
-                    found += [(replace(reference, program=number, label=label(reference.line) if label else None), folder)
-                              for reference, folder in _unnamed_in(text, candidate, settings, launchers)]
+                    found += [(replace(reference, program=number, label=label(reference.line) if label else None), folder,
+                               name) for reference, folder, name in _unnamed_in(text, candidate, settings, launchers)]
         _UNNAMED[key] = found
     return key
 
@@ -423,15 +455,15 @@ def scan_unnamed(path: Path, settings: object, launchers: tuple[str, ...] = JOB_
 def unnamed_holding(path: Path, settings: object, launchers: tuple[str, ...]) -> project.ScriptReference | None:
     """A call of ``launchers`` elsewhere in the project that names its script only when it runs,
     in a folder that holds ``path`` (or one not known here): it may run ``path``."""
-    for reference, folders in _UNNAMED[scan_unnamed(path, settings, launchers)]:
-        if reference.orchestrator != path and (folders is None or any(
+    for reference, folders, name in _UNNAMED[scan_unnamed(path, settings, launchers)]:
+        if reference.orchestrator != path and (name is None or name == path.name) and (folders is None or any(
                 folder == path.parent or folder in path.parents for folder in folders)):
             return reference
     return None
 
 
-def _unnamed_in(text: str, where: Path, settings: object,
-                launchers: tuple[str, ...]) -> list[tuple[project.ScriptReference, tuple[Path, ...] | None]]:
+def _unnamed_in(text: str, where: Path, settings: object, launchers: tuple[str, ...]
+                ) -> list[tuple[project.ScriptReference, tuple[Path, ...] | None, str | None]]:
     """The calls of ``launchers`` in ``text`` whose script is not a value known here, with the folders
     they may run it in when that is known (a folder named relative to the launcher's folder or to a
     folder above it in the project, where it may be run from)."""
@@ -462,8 +494,34 @@ def _unnamed_in(text: str, where: Path, settings: object,
                    else (where.parent,) if named is None or os.path.normpath(named) == "."
                    else tuple(Path(os.path.normpath(base / named)) for base in bases))
         found.append((project.ScriptReference(where, site.node.lineno, script_name, launcher=qualname, named=False),
-                      folders))
+                      folders, _file_name(script, octx)))
     return found
+
+
+def _file_name(script: ast.expr, ctx: FixContext) -> str | None:
+    """The file name a script computed at run time still spells out whole, as its last part:
+    ``os.path.join(os.getcwd(), "train_tf.py")``, ``Path(root) / "train.py"``, ``root + "/train.py"``,
+    ``f"{root}/train.py"`` (audit s: a launcher that builds only its folder runs no other script)."""
+    last: ast.expr | None = None
+    whole = True  # the last part is a path part of its own, not the end of a computed name
+    if isinstance(script, ast.Call) and script.args and not script.keywords \
+            and (ctx.callee(script) or "").rsplit(".", 1)[-1] in _JOINS:
+        last = script.args[-1]
+    elif isinstance(script, ast.BinOp) and isinstance(script.op, ast.Div):
+        last = script.right
+    elif isinstance(script, ast.BinOp) and isinstance(script.op, ast.Add):
+        last, whole = script.right, False
+    elif isinstance(script, ast.JoinedStr) and script.values:
+        last, whole = script.values[-1], False
+    text = known_str(ctx, last) if last is not None else None
+    if text is None or (not whole and not re.search(r"[/\\]", text)):
+        return None
+    name = re.split(r"[/\\]", text)[-1]
+    return name if name and not re.search(r"[{}$*?]", name) else None
+
+
+# The functions whose last argument is a path's last part (``os.path.join``, ``pathlib.Path``).
+_JOINS = frozenset({"join", "Path", "PurePath", "PosixPath", "PurePosixPath", "WindowsPath", "PureWindowsPath"})
 
 
 def _computed_script(parameters: set[str]) -> re.Pattern[bytes]:
@@ -476,7 +534,8 @@ def _computed_script(parameters: set[str]) -> re.Pattern[bytes]:
 _SCRIPT_ATTRIBUTES = frozenset(parameters[0] for parameters in SCRIPT_PARAMETERS.values())
 
 
-_UNNAMED: dict[tuple[object, ...], list[tuple[project.ScriptReference, tuple[Path, ...] | None]]] = {}
+# (the call, the folders it may run its script in (None: any), the file name it spells (None: any))
+_UNNAMED: dict[tuple[object, ...], list[tuple[project.ScriptReference, tuple[Path, ...] | None, str | None]]] = {}
 project.PROJECT_CACHES.append(_UNNAMED)
 
 

@@ -25,14 +25,15 @@ _NEWLINE = "\n"
 
 
 def metrics_reader(ctx: FixContext, name: str | None = None, by_key_only: bool = False,
-                   known: bool = True) -> str | None:
+                   known: bool = True, experiment: str | None = None) -> str | None:
     """Where this script's run metrics are read back: in the script itself, in a file of the
     project that names it (its launcher, as v1 or as an earlier run migrated it), or in a file near
     it that reads a run it looks up by id: one that reads the key ``name``, or reads any key
     (``metrics.items()``, a key in a variable), or, for a value logged under a name not ``known``
     here (``for key, value in vars(args).items()``), one that reads any run metrics at all.  (Any
     looked-up run may be an interactive one: a chain of parents may end at it, and it may have
-    children: review 64.)"""
+    children: review 64.)  ``experiment``: the literal name of the experiment the value is logged
+    to, where known; a reader of another experiment's runs, named by a literal, does not count."""
     read = ctx.text.find(_READS_METRICS)
     if read >= 0 and not by_key_only:
         return line_ref(ctx.text.count(_NEWLINE, 0, read) + 1)
@@ -40,8 +41,8 @@ def metrics_reader(ctx: FixContext, name: str | None = None, by_key_only: bool =
     if found is None and (name is not None or not known):
         key = name if known else None
         spelled: frozenset[str] | None = frozenset() if known else spelled_names(ctx.text)
-        found = _about_it(ctx, f"metrics_reader:{key!r}:{known}",
-                          lambda path, settings: _reading_key(path, settings, key, spelled))
+        found = _about_it(ctx, f"metrics_reader:{key!r}:{known}:{experiment!r}",
+                          lambda path, settings: _reading_key(path, settings, key, spelled, experiment))
     return found
 
 
@@ -102,20 +103,22 @@ def _importing(module: Path, root: Path) -> frozenset[Path]:
         return frozenset()
 
 
-def _reading_key(path: Path, settings: object, name: str | None, spelled: frozenset[str] | None) -> str | None:
+def _reading_key(path: Path, settings: object, name: str | None, spelled: frozenset[str] | None,
+                 experiment: str | None = None) -> str | None:
     """A file near the script (its folder, one above or below it, or a sibling folder: ``notebooks/``
     beside ``src/``) that reads the metrics of a run it looks up by id (audit 58w: a notebook read
     back a run of a script it never names; a reader in another sample of the project reads other
     scripts' runs) and may read the key ``name``: by that literal key, or by any key (review 58b:
     ``.items()``).  For a name not known here (None), one that reads a key the script ``spelled``."""
     return _first_reader(path, settings, (), near=True,
-                         also=lambda candidate, data: _may_read(candidate, data, settings, name, spelled))
+                         also=lambda candidate, data: _may_read(candidate, data, settings, name, spelled, experiment))
 
 
-def _may_read(reader: Path, data: bytes, settings: object, name: str | None, spelled: frozenset[str] | None) -> bool:
+def _may_read(reader: Path, data: bytes, settings: object, name: str | None, spelled: frozenset[str] | None,
+             experiment: str | None = None) -> bool:
     """Does ``reader`` read, from a run it looks up by id, the key ``name`` (one of ``spelled``
-    when None), or any key?  Asked of the reader side's own analysis; a reader that cannot be
-    analysed may read any key it spells quoted."""
+    when None), or any key, of a run that may be of ``experiment`` (None: any)?  Asked of the
+    reader side's own analysis; a reader that cannot be analysed may read any key it spells quoted."""
     wanted = {name} if name is not None else spelled
     try:  # the reader as this run found it, as the project index reads launchers: a reader this run
         data = files.read_as_found(reader, limit=project.MAX_FILE_BYTES)  # migrated names no v1 launcher
@@ -126,9 +129,16 @@ def _may_read(reader: Path, data: bytes, settings: object, name: str | None, spe
         if reads is None:
             if wanted is None or any(f"{quote}{key}{quote}" in text for key in wanted for quote in ("'", '"')):
                 return True
-        elif any(keys is None or wanted is None or keys & wanted for keys in reads):
+        elif any((keys is None or wanted is None or keys & wanted) and _same_experiment(read_from, experiment)
+                 for keys, read_from in reads):
             return True
     return False
+
+
+def _same_experiment(read_from: str | None, logged_to: str | None) -> bool:
+    """May a read of ``read_from``'s runs see a run of ``logged_to``?  (Either unknown: it may.
+    Letter case aside, as a service that matched names so would.)"""
+    return read_from is None or logged_to is None or read_from.casefold() == logged_to.casefold()
 
 
 def _first_reader(path: Path, settings: object, needles: tuple[bytes, ...], near: bool = False,
