@@ -189,6 +189,36 @@ def test_wait_timeout_and_state(tmp_path: Path) -> None:
     assert "Standard_DS1_v2" in migrated  # v1 ACI's 0.1 cores and 0.5 GB
 
 
+@pytest.mark.parametrize(("use", "moves"), [
+    ('print(f"state: {service.state}")\n', True),
+    ('logging.getLogger().info("state %s", service.state)\n', True),
+    ("service.state\n", True),  # a notebook cell's value, displayed
+    ("if service.state != 'Healthy':\n    service.delete()\n", False),  # audit s: it would always delete
+    ("healthy = service.state == 'Healthy'\n", False),
+    ("state = service.state\n", False),  # kept: what it is compared with later is not followed
+    ("assert service.state in ('Healthy', 'Transitioning')\n", False),
+])
+def test_a_service_state_the_program_decides_on_stays_v1(tmp_path: Path, use: str, moves: bool) -> None:
+    """``service.state`` becomes the endpoint's provisioning_state with a TODO where it is only
+    shown; v2's values are other names (Succeeded, not Healthy), so a check of it would take the
+    other branch: the deploy stays v1 and says why (mapping-extension 7.5, D+T)."""
+    script = project(tmp_path, HEADER + "import logging\n" + textwrap.dedent("""\
+        aci_config = AciWebservice.deploy_configuration()
+        service = Model.deploy(ws, "churn-svc", [model], inference_config, aci_config)
+        service.wait_for_deployment()
+        """) + use)
+    (tmp_path / "registry.py").write_text(REGISTRY)
+    report = fix(script)
+    migrated = script.read_text()
+    assert ("AML071 fixed" in report) is moves, report
+    if moves:
+        assert migrated.count("TODO(azureml-v2): AML079 v2's provisioning_state values") == 1, migrated
+        assert "ml_client.online_endpoints.get(service.name).provisioning_state" in migrated
+    else:
+        assert "Model.deploy(" in migrated and "provisioning_state" not in migrated, migrated
+        assert "v2's provisioning_state takes other values (Succeeded, Failed, Updating, ...) than the v1 state" in report
+
+
 def test_aks_becomes_a_kubernetes_endpoint_with_v1_defaults(tmp_path: Path) -> None:
     migrated, report, records = _deploy(tmp_path, """\
         from registry import aks_target
@@ -460,7 +490,7 @@ def test_a_deploy_another_file_looks_up_with_v1_stays(tmp_path: Path, reader: st
                                          + "print(service.run('{}'))\n")
     report = fix(script)
     if held:
-        assert "AML071 left: consume.py (`" in report and "looks the service up with v1" in report, report
+        assert f"AML071 left: consume.py:{4 + reader.count(chr(10))} (`" in report and "looks the service up with v1" in report, report
         assert "Model.deploy(" in script.read_text()
     else:
         assert "AML071 fixed" in report, report
@@ -510,6 +540,9 @@ def test_a_deploy_configuration_nothing_reads_is_deleted_and_says_so(tmp_path: P
     # audit l: 1.34.0 and later require azureml-inference-server-http (their wheels' metadata)
     ("    - azureml-defaults==1.40.0\n", False), ("    - azureml-defaults==1.34.0\n", False),
     ("    - azureml-defaults>=1.0\n", False), ("    - azureml-defaults~=1.30\n", False),
+    # audit p M3: the version is read from the package's own line, not from the next one
+    ("    - azureml-defaults\n    - scikit-learn\n", False), ("    - azureml-defaults==1.21.0\n    - numpy\n", True),
+    ("    - azureml-defaults   \n    - numpy>=1.0\n", False),
 ])
 def test_a_conda_environment_without_the_inference_server_gets_a_todo(tmp_path: Path, packages: str,
                                                                       said: bool) -> None:

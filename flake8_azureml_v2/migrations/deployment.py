@@ -429,7 +429,7 @@ def _rebound_between(inference: ast.Call, deploy: ast.Call, ctx: FixContext) -> 
 # azureml-defaults brings from 1.34.0 on (its wheels' metadata: 1.33.0 requires flask and gunicorn, 1.34.0
 # azureml-inference-server-http ~=0.3.1); an unpinned one, or one at least that version, brings it.
 _SERVER_FROM = (1, 34)
-_DEFAULTS = re.compile(r"^[\s\-'\"]*azureml-defaults\b\s*(?P<spec>[^#\n'\"]*)", re.MULTILINE)
+_DEFAULTS = re.compile(r"^[ \t\-'\"]*azureml-defaults\b[ \t]*(?P<spec>[^#\r\n'\"]*)", re.MULTILINE)  # (its own line only)
 _CLAUSE = re.compile(r"(~=|===|==|=|<=|<|>=|>|!=)\s*(\d+(?:\.\d+)*)(?:\.\*)?$")
 
 

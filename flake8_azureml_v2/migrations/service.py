@@ -222,16 +222,38 @@ def _lookup_refusal(lookup: ast.expr, workspace_used: ast.expr, workspace: Bindi
 
 def _method(use: ast.Name, client: str, rewrite: Rewrite, ctx: FixContext, keyless: bool = True) -> bool:
     """A handle method of 7.5 on ``use``, translated; ``state`` gets its TODO, and so does
-    ``scoring_uri`` used for a request when v1's service took one without a key (``keyless``)."""
+    ``scoring_uri`` used for a request when v1's service took one without a key (``keyless``).
+    A ``state`` the program decides on stays: v2's values are others (audit s)."""
+    attribute = ctx.parent(use)
+    if isinstance(attribute, ast.Attribute) and attribute.attr == "state" and not _state_shown(attribute, ctx):
+        ctx.why_not[id(use)] = ("v2's provisioning_state takes other values (Succeeded, Failed, Updating, ...) than the "
+                                "v1 state this code reads (Healthy, Unhealthy, Transitioning, ...): change that check "
+                                "by hand")
+        return False
     if not any(apply_method_spec(spec, use, rewrite, ctx, {"client": client}) for spec in SERVICE_METHODS):
         return False
-    attribute = ctx.parent(use)
     if isinstance(attribute, ast.Attribute) and attribute.attr == "state":
         add_todo(ctx, rewrite, ctx.statement_of(use), "AML079", _STATE_TODO)
     if (keyless and isinstance(attribute, ast.Attribute) and attribute.attr == "scoring_uri"
             and not _only_shown(attribute, ctx)):
         add_todo(ctx, rewrite, ctx.statement_of(use), "AML079", _URI_TODO.format(service=use.id))
     return True
+
+
+def _state_shown(state: ast.Attribute, ctx: FixContext) -> bool:
+    """``service.state`` is only shown (printed, logged, formatted into a message, or a notebook
+    cell's value), not compared or kept: a shown value may take v2's names with a TODO."""
+    parent = ctx.parent(state)
+    if isinstance(parent, ast.FormattedValue) or isinstance(parent, ast.Expr):
+        return True
+    if isinstance(parent, ast.keyword):
+        parent = ctx.parent(parent)
+    return isinstance(parent, ast.Call) and parent.func is not state and isinstance(parent.func, ast.Name | ast.Attribute) \
+        and (parent.func.id if isinstance(parent.func, ast.Name) else parent.func.attr) in _SHOWING
+
+
+# Calls that show a value to people: print, logging, str.format
+_SHOWING = frozenset({"print", "display", "format", "debug", "info", "warning", "error", "critical", "log", "write"})
 
 
 def _only_shown(use: ast.expr, ctx: FixContext) -> bool:
