@@ -284,6 +284,15 @@ STAR_EXPORTS: dict[str, dict[str, str]] = {}
 for _spelling, _canonical in CANONICAL.items():
     _module, _short = _spelling.rsplit(".", 1)
     STAR_EXPORTS.setdefault(_module, {})[_short] = _canonical
+# ... and the rest of a module's ``__all__`` where fixes read those names: HyperDrive's sampling
+# classes, parameter expressions and policies (azureml-train-core 1.61.0's __init__), which a
+# notebook often takes with ``from azureml.train.hyperdrive import *`` (audit p M4).
+for _short in ("BanditPolicy", "BayesianParameterSampling", "EarlyTerminationPolicy", "GridParameterSampling",
+               "HyperDriveConfig", "HyperDriveRun", "HyperDriveRunConfig", "HyperParameterSampling",
+               "MedianStoppingPolicy", "NoTerminationPolicy", "PrimaryMetricGoal", "RandomParameterSampling",
+               "TruncationSelectionPolicy", "choice", "lognormal", "loguniform", "normal", "randint",
+               "qlognormal", "qloguniform", "qnormal", "quniform", "uniform"):
+    STAR_EXPORTS.setdefault("azureml.train.hyperdrive", {}).setdefault(_short, f"azureml.train.hyperdrive.{_short}")
 
 CLASSES: frozenset[str] = frozenset(_CLASS_PATHS)
 

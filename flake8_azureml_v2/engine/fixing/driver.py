@@ -209,6 +209,9 @@ def _annotated(finding: Finding, analysis: Analysis) -> str | None:
 
 def _default_refusal(finding: Finding, known: _Rules, analysis: Analysis | None = None) -> Refusal:
     if finding.code in known.removal_codes:
+        if isinstance(finding.node, ast.ImportFrom) and any(alias.name == "*" for alias in finding.node.names):
+            return Refusal(RefusalKind.DATA_FLOW, "a star import: the names it binds are not all known, so it "
+                                                  "stays; import the ones the code reads by name")
         return Refusal(RefusalKind.BLOCKED, "the names it imports are still used by code that stays v1")
     safety = known.safety.get(finding.code)
     if safety is FixSafety.MANUAL:
