@@ -99,7 +99,23 @@ def test_recurrences(tmp_path: Path, recurrence: str, trigger: dict) -> None:
     ('schedule = Schedule.create(ws, name="s", pipeline_id=published.id, experiment_name="e", datastore=None,'
      ' polling_interval=5)', "AML082", "v2 schedules cannot poll a datastore"),
     ('schedule = Schedule.create(ws, name="s", pipeline_id="0123-abcd", experiment_name="e",'
-     ' recurrence=ScheduleRecurrence(frequency="Day", interval=1))', "AML082", "there is no pipeline definition"),
+     ' recurrence=ScheduleRecurrence(frequency="Day", interval=1))', "AML082",
+     "the id of a published pipeline, not its definition: there is no pipeline to schedule; v2: JobSchedule"),
+    ('from azureml.pipeline.core import PublishedPipeline\nfound = PublishedPipeline.get(ws, id="0123-abcd")\n'
+     'schedule = Schedule.create(ws, name="s", pipeline_id=found.id, experiment_name="e",'
+     ' recurrence=ScheduleRecurrence(frequency="Day", interval=1))', "AML082",
+     "not its definition: there is no pipeline to schedule; v2: JobSchedule(trigger=RecurrenceTrigger(...), "
+     "create_job=pipeline_job) and ml_client.schedules [impossible]"),
+    # audit q: published from the run of the pipeline, which is in scope: not impossible, not migrated yet
+    ('from azureml.core import Experiment\npipeline_run = Experiment(ws, "e").submit(pipeline)\n'
+     'from_run = pipeline_run.publish_pipeline(name="p", description="d", version="1.0")\n'
+     'schedule = Schedule.create(ws, name="s", pipeline_id=from_run.id, experiment_name="e",'
+     ' recurrence=ScheduleRecurrence(frequency="Day", interval=1))', "AML082",
+     "published from a run (publish_pipeline()), which this fix does not migrate yet"),
+    ('schedule = Schedule.create(ws, name="s", pipeline_id=published_ids["nightly"], experiment_name="e",'
+     ' recurrence=ScheduleRecurrence(frequency="Day", interval=1))', "AML082",
+     "not the id of a pipeline this program publishes with pipeline.publish(...); v2: JobSchedule(trigger="
+     "RecurrenceTrigger(...), create_job=pipeline_job) and ml_client.schedules [data-flow limit]"),
     ("print(published.endpoint)", "AML044", "which this fix cannot translate"),
     # invoke returns a BatchJob (id, name, type, status), which has no wait_for_completion
     ('run = published.submit(ws, "nightly")\nrun.wait_for_completion(show_output=True)', "AML044",

@@ -490,6 +490,30 @@ def test_a_submit_off_a_kept_experiment_gets_the_workspace_client(tmp_path: Path
     assert script.read_bytes() == before
 
 
+def test_an_environment_built_again_after_its_job_is_not_another_value_for_it(tmp_path: Path) -> None:
+    """Audit q: two cells each build ``env`` and a job; the first job's use sees its own ``env``
+    only, so the later one is no reason to leave it: the first stays for its own blocker (a run
+    method with no v2 form), and says so, while the second migrates."""
+    program = (
+        "from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n"
+        "ws = Workspace.from_config()\n"
+        'env = Environment.from_conda_specification("e", "pytorch-env.yml")\n'
+        'config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu", environment=env)\n'
+        'run = Experiment(ws, "first").submit(config)\n'
+        'run.get_all_logs(destination="logs")\n'
+        'env = Environment.from_conda_specification("e", "pytorch-env.yml")\n'
+        'config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu", environment=env)\n'
+        'run = Experiment(ws, "second").submit(config)\n')
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "may also hold" not in report, report
+    assert ("job.py:8:10: AML002 left: depends on line 9: `run` is also used at line 10 "
+            "(`run.get_all_logs(destination=\"logs\")`), which this fix cannot translate") in report, report
+    migrated = script.read_text()
+    assert 'ScriptRunConfig(source_directory="./src"' in migrated and 'experiment_name="second"' in migrated, migrated
+    assert "AML002 fixed" not in fix(script)  # a second run changes nothing
+
+
 TWO_EXPERIMENTS = """\
 from azureml.core import Experiment, ScriptRunConfig, Workspace
 ws = Workspace.from_config()

@@ -150,6 +150,29 @@ def _recurrence(node: ast.expr | None, rewrite: Rewrite, ctx: FixContext) -> str
     return apply_in_span(ctx.text, ctx.locator.start(call), ctx.locator.end(call), scratch.edits)
 
 
+def _unscheduled(node: ast.expr | None, ctx: FixContext) -> Refused:
+    """Why a ``pipeline_id=`` has no pipeline to schedule here: a bare id (a literal, a published
+    pipeline looked up) has none at all (mapping-extension 9.2); one published from a run this
+    fix does not migrate yet (audit q: it said impossible); anything else is not followed."""
+    origin = node.value if isinstance(node, ast.Attribute) and node.attr == "id" else None
+    binding = ctx.binding_of(origin) if isinstance(origin, ast.Name) else None
+    made = getattr(binding.node, "value", None) if binding is not None else (origin if origin is not None else None)
+    method = made.func.attr if isinstance(made, ast.Call) and isinstance(made.func, ast.Attribute) else None
+    if method == "publish_pipeline":
+        return Refused("pipeline_id= is the id of a pipeline published from a run (publish_pipeline()), which this "
+                       "fix does not migrate yet: publish the Pipeline object instead (pipeline.publish(...)), or "
+                       "migrate the schedule by hand")
+    if constant_str(node) is not None or isinstance(made, ast.Call) and (ctx.callee(made) or "").startswith(_LOOKUPS):
+        return Refused("pipeline_id= is the id of a published pipeline, not its definition: there is no pipeline "
+                       "to schedule", RefusalKind.IMPOSSIBLE)
+    return Refused("pipeline_id= is not the id of a pipeline this program publishes with pipeline.publish(...)",
+                   RefusalKind.DATA_FLOW)
+
+
+# Calls that look a published pipeline up by id or name: what they give has no definition here.
+_LOOKUPS = ("azureml.pipeline.core.PublishedPipeline.", "azureml.pipeline.core.PipelineEndpoint.")
+
+
 def _create(call: ast.Call, binding: Binding | None, rewrite: Rewrite, ctx: FixContext) -> None:
     bound = bind_arguments(call, CREATE_SIGNATURE)
     if isinstance(bound, str):
@@ -163,8 +186,7 @@ def _create(call: ast.Call, binding: Binding | None, rewrite: Rewrite, ctx: FixC
             raise Refused(f"Schedule.create({name}=): set it on the pipeline job by hand")
     found = published_pipeline(values.get("pipeline_id"), ctx)
     if found is None:
-        raise Refused("pipeline_id= is not the id of a pipeline this program publishes: there is no pipeline "
-                      "definition to schedule", RefusalKind.IMPOSSIBLE)
+        raise _unscheduled(values.get("pipeline_id"), ctx)
     _, pipeline = found
     workspace = workspace_binding(ctx, values.get("workspace"))
     if workspace is None or "name" not in values or "experiment_name" not in values:

@@ -289,11 +289,15 @@ class FixContext:
 
     def may_hold_another_value(self, name: ast.Name) -> bool:
         """Whether another assignment in the scope of ``name``'s binding gives it a value of
-        another kind (``env = None`` in one branch, a v1 object in the other)."""
+        another kind (``env = None`` in one branch, a v1 object in the other) that may reach this
+        use: one after the use, with the use following its binding in the same block, cannot (a
+        later notebook cell that builds ``env`` again, or the v2 one a fix wrote there: audit q)."""
         binding = self.binding_of(name)
         if binding is None:
             return True
-        return any(other.scope is binding.scope and other.value != binding.value for other in self.bindings_named(name.id))
+        others = [other for other in self.bindings_named(name.id)
+                  if other.scope is binding.scope and other.value != binding.value]
+        return bool(others) and not reaching.sees_only(self, binding, name)
 
     def unassigned_reason(self, value: ast.AST, what: str) -> str:
         """Why ``value`` (a construct no ``assigned_binding`` holds) cannot be followed: where
