@@ -139,6 +139,60 @@ def test_three_step_pipeline_becomes_a_valid_pipeline_job(tmp_path: Path) -> Non
     assert records[-1] == {"operation": "jobs.stream", "name": f"recorded-job-{submitted + 1}"}
 
 
+@pytest.mark.parametrize(("order", "moves"), [
+    ("eval_step.run_after(train_step)\n", True),  # eval reads score's output, which reads train's
+    ("score_step.run_after(train_step)\n", True),
+    ("score_step.run_after(eval_step)\n", False),  # no data: a v2 pipeline has no such edge
+])
+def test_a_run_after_the_data_already_orders_goes(tmp_path: Path, order: str, moves: bool) -> None:
+    """Audit t: ``later.run_after(earlier)`` where ``later`` already reads, directly or through
+    another step, an output of ``earlier``: the data orders the nodes as v1's edge did, so the call
+    goes; an edge without data stays, with the pipeline, and says why (mapping.md 4: needs human)."""
+    program = PIPELINE.replace("pipeline_steps = [", order + "pipeline_steps = [")
+    if moves:
+        job, _, _ = _migrate(tmp_path, program)
+        assert set(job["jobs"]) == {"train_step", "score_step", "eval_step"}
+        assert job["jobs"]["eval_step"]["inputs"]["scoring_result"]["path"] == \
+            "${{parent.jobs.score_step.outputs.score_output}}"
+    else:
+        script = project(tmp_path, program, "pipeline.py")
+        report = fix(script)
+        assert ("AML004 left: line 65 (`score_step.run_after(eval_step)`) orders the steps without data, which a v2 "
+                "pipeline cannot express") in report, report
+        assert "score_step.run_after(eval_step)" in script.read_text()
+
+
+ARGPARSED = """\
+import argparse
+parser = argparse.ArgumentParser()
+parser.add_argument("--model_name", type=str, default="churn model")
+parser.add_argument("--epochs", {epochs})
+args = parser.parse_args()
+"""
+
+
+@pytest.mark.parametrize(("epochs", "moves"), [
+    ("type=int, default=5", True),
+    ("type=int, default=5, nargs='+'", False),  # several values: v1 passed the list's text
+    ("type=int", False),  # None when not given: v1 passed "None"
+])
+def test_a_step_argument_from_argparse_is_passed_as_v1_passed_it(tmp_path: Path, epochs: str, moves: bool) -> None:
+    """Audit t: ``args.model_name`` of an option declared ``type=str`` with a string default (or
+    ``required=True``) is a string whatever the command line says, so the step's command takes
+    its value quoted, where the whole pipeline was left as 'a value this fix cannot know'."""
+    program = ARGPARSED.format(epochs=epochs) + PIPELINE.replace(
+        '"--max_epochs", 5,', '"--max_epochs", args.epochs, "--model_name", args.model_name,')
+    if moves:
+        job, _, _ = _migrate(tmp_path, program)
+        tokens = _tokens(job["jobs"]["train_step"])
+        assert tokens[tokens.index("--max_epochs"):tokens.index("--learning_rate")] == [
+            "--max_epochs", "5", "--model_name", "churn model"], tokens
+    else:
+        script = project(tmp_path, program, "pipeline.py")
+        report = fix(script)
+        assert "AML003 left: argument `args.epochs` has a type or value this fix cannot know" in report, report
+
+
 @pytest.mark.parametrize(("wait", "expected"), [
     ("pipeline_run.wait_for_completion(show_output=False)", "_v1_wait(ml_client, pipeline_run.name, post_processing=True)\n"),
     ("pipeline_run.wait_for_completion(False, raise_on_error=False)",

@@ -765,7 +765,19 @@ def _runtime_value(item: ast.expr, ctx: FixContext, line: CommandLine) -> str | 
     if _plain(item, ctx, 3) and not any(isinstance(n, ast.Name) for n in ast.walk(item) if n is not item
                                         and not _module_name(n, ctx)):
         return ctx.locator.text(item)
+    if isinstance(item, ast.Attribute) and _option_of_one_kind(item, ctx):
+        return ctx.locator.text(item)
     return None
+
+
+def _option_of_one_kind(item: ast.Attribute, ctx: FixContext) -> bool:
+    """``args.model_name`` of ``parser.add_argument("--model_name", type=str, required=True)``: a
+    string or a number, one value, whether or not the option is given (audit t: MLOps templates
+    hand their build's model name to every step so)."""
+    from .injob.values import NUMBER, STRING, argparse_option
+
+    options = argparse_option(ctx)
+    return options.kind_of(ctx, item) in (STRING, NUMBER) and options.holds_one_value(ctx, item)
 
 
 def _module_name(node: ast.AST, ctx: FixContext) -> bool:

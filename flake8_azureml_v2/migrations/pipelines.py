@@ -21,6 +21,7 @@ from typing import TypeVar
 from ..engine.fixing import listedit, statements
 from ..engine.fixing.arguments import BoundArguments, bind_arguments, known_str, py_str
 from ..engine.fixing.edits import Edit
+from ..engine.findings import line_ref
 from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding, Const, Instance
@@ -408,6 +409,49 @@ def _order(steps: list[StepPlan]) -> list[StepPlan]:
     return ordered
 
 
+def _redundant_run_afters(steps: list[StepPlan], ctx: FixContext, edits: list[Edit]) -> list[ast.Name]:
+    """``later.run_after(earlier)`` of two steps of the pipeline: v2 has no ordering without data
+    (mapping.md 4), but where ``later`` already reads, through its inputs, data ``earlier``
+    produces, the data orders them as the call did, and the call goes (audit t); the step names
+    it uses, which the pipeline's rewrite now accounts for."""
+    by_binding = {id(step.binding): step for step in steps}
+    producer = {origin: step for step in steps for origin in step.line.produces}
+    taken: list[ast.Name] = []
+    for site in ctx.model.calls:
+        call = site.node
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "run_after" and isinstance(func.value, ast.Name)):
+            continue
+        later = by_binding.get(id(ctx.binding_of(func.value)))
+        earlier_name = call.args[0] if len(call.args) == 1 and not call.keywords else None
+        earlier = by_binding.get(id(ctx.binding_of(earlier_name))) if isinstance(earlier_name, ast.Name) else None
+        if later is None:
+            continue
+        statement = ctx.parent(call)
+        if earlier is None or not isinstance(statement, ast.Expr) or not _reads_from(later, earlier, producer):
+            raise ValueError(f"{line_ref(call.lineno)} (`{snippet(ctx.locator, call)}`) orders the steps without data, "
+                             "which a v2 pipeline cannot express: make the later step read an output of the earlier one")
+        edits.append(ctx.delete(statement))
+        taken += [func.value, earlier_name]  # type: ignore[list-item]
+    return taken
+
+
+def _reads_from(later: StepPlan, earlier: StepPlan, producer: dict[int, StepPlan]) -> bool:
+    """Does ``later`` read, directly or through other steps, data ``earlier`` produces?"""
+    seen: set[int] = set()
+    pending = [later]
+    while pending:
+        step = pending.pop()
+        for upstream in step.line.upstream.values():
+            source = producer.get(upstream.origin)
+            if source is earlier:
+                return True
+            if source is not None and id(source) not in seen:
+                seen.add(id(source))
+                pending.append(source)
+    return False
+
+
 # What azure-ai-ml takes as a node's name: it names each node after its variable in the pipeline
 # function, and rejects any other name when the function is called.
 _NODE_NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
@@ -479,6 +523,7 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
     steps = _with_producers(steps, ctx)
     ordered = _order(steps)
     _valid_node_names(ordered, ctx)
+    names = [*names, *_redundant_run_afters(ordered, ctx, edits)]
     settings = _settings(binding, ctx)
     decorator = []
     computes = {step.compute for step in ordered}

@@ -205,6 +205,11 @@ def _loop_variable(loop: ast.For | ast.AsyncFor, name: str) -> str | None:
     return None
 
 
+def argparse_option(ctx: FixContext) -> _ArgparseOptions:
+    """What the program's ``argparse`` declarations say of its ``args.x`` values."""
+    return _ArgparseOptions.of(ctx)
+
+
 class _ArgparseOptions:
     """``args.x`` where ``args = parser.parse_args()``: the kind ``add_argument`` declared for x."""
 
