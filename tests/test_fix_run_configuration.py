@@ -47,6 +47,7 @@ rc.docker.use_docker = True
 rc.docker.shm_size = "16g"
 rc.docker.arguments = ["--ipc", "host"]
 rc.credential_passthrough = True
+rc.auto_prepare_environment = True  # azureml-core 1.61 only logs that this is deprecated and unused
 # rc wins over compute_target= and environment= given beside it (v1 ignores them)
 src = ScriptRunConfig("./src", "train.py", run_config=rc, compute_target="ignored", environment=env)
 experiment.submit(src)
@@ -57,7 +58,7 @@ experiment.submit(src)
     assert job["resources"]["docker_args"] == "--ipc host"
     assert job["distribution"] == {"type": "mpi", "process_count_per_instance": 4}
     assert job["limits"]["timeout"] == 3600 and job["identity"] == {"type": "user_identity"}
-    assert "ignored" not in text and "RunConfiguration" not in text
+    assert "ignored" not in text and "RunConfiguration" not in text and "auto_prepare_environment" not in text
 
 
 def test_serverless_and_local_targets(tmp_path: Path) -> None:

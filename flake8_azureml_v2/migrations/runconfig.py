@@ -41,9 +41,10 @@ LOCAL_TODO = ("# TODO(azureml-v2): AML007 v2 local jobs always run the environme
 _ENV_PATHS = {("environment", *p) for p in (("python", "conda_dependencies"), ("docker", "base_image"),
                                             ("docker", "enabled"), ("python", "user_managed_dependencies"),
                                             ("docker", "base_dockerfile"))}
+# (``auto_prepare_environment``: azureml-core 1.61's setter only logs that it is deprecated and unused)
 _DROPPED = {("docker", "use_docker"), ("docker", "shared_volumes"), ("history", "output_collection"),
             ("history", "snapshot_project"), ("history", "directories_to_watch"), ("source_directory_data_store",),
-            ("framework",), ("communicator",)}
+            ("framework",), ("communicator",), ("auto_prepare_environment",)}
 _SIMPLE = {("environment_variables",): "environment_variables", ("node_count",): "instance_count",
            ("max_run_duration_seconds",): "timeout", ("docker", "shm_size"): "shm_size"}
 _DISTRIBUTED = {("mpi", "process_count_per_node"), ("tensorflow", "worker_count"),
