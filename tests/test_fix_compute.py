@@ -492,6 +492,24 @@ print(ComputeTarget(ws, "cpu-cluster").name)
     assert script.read_bytes() == before
 
 
+@pytest.mark.parametrize(("wait", "noted"), [
+    ("show_output=True", False), ("show_output=True, timeout_in_minutes=20", True), ("True, None, 20", True)])
+def test_a_wait_that_gave_up_is_dropped_with_a_note(tmp_path: Path, wait: str, noted: bool) -> None:
+    """``wait_for_completion(timeout_in_minutes=20)`` went on after 20 minutes (audit t); .result()
+    waits until the cluster is made, so the fix says it dropped that limit."""
+    script = project(tmp_path, HEADER + f"""\
+try:
+    cluster = ComputeTarget(workspace=ws, name="cpu-cluster")
+except ComputeTargetException:
+    config = AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", max_nodes=4)
+    cluster = ComputeTarget.create(ws, "cpu-cluster", config)
+cluster.wait_for_completion({wait})
+""")
+    report = fix(script)
+    assert "wait_for_completion" not in script.read_text(), report
+    assert ("line 11: timeout_in_minutes= dropped: v1 went on after that long" in report) is noted, report
+
+
 @pytest.mark.parametrize(("wait", "noted"), [("show_output=True", False), ("show_output=True, min_node_count=1", True)])
 def test_a_wait_for_nodes_is_dropped_with_a_note(tmp_path: Path, wait: str, noted: bool) -> None:
     """``wait_for_completion(min_node_count=1)`` also waited for a node (audit 42); .result() waits

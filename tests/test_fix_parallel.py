@@ -177,7 +177,7 @@ def test_an_entry_script_seen_to_read_none_of_them_gets_the_todo(tmp_path: Path,
     report = fix(script)
     assert "AML052 fixed" in report, report
     todo = ("# TODO(azureml-v2): AML052 v1 also set the environment variables 'batch_data', 'inferences' for "
-            "batch_score.py, which a parallel task does not: check it reads none of them")
+            "batch_score.py, which a parallel task does not: check that it reads none of them")
     assert script.read_text().count(todo) == 1, script.read_text()
     before = script.read_bytes()
     fix(script)

@@ -289,6 +289,9 @@ def _waits(binding: Binding, unit: Rewrite, ctx: FixContext) -> bool:
             if any(k.arg == "min_node_count" for k in call.keywords):
                 unit.notes.append(f"{line_ref(call.lineno)}: min_node_count= dropped: v1 also waited for that many "
                                   "nodes; .result() waits for the cluster, whose nodes the first job starts")
+            if any(k.arg == "timeout_in_minutes" for k in call.keywords) or len(call.args) > 2:
+                unit.notes.append(f"{line_ref(call.lineno)}: timeout_in_minutes= dropped: v1 went on after that "
+                                  "long; .result() waits until the cluster is made (audit t)")
     return waited
 
 

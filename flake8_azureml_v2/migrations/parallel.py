@@ -286,8 +286,8 @@ def _variables_unset(ctx: FixContext, folder: str | None, entry: str, line: comm
     named = [line.v1_names[key] for key in line.named]
     if named:
         todos.append(f"# {PREFIX} AML052 v1 also set the environment variable{'s' if len(named) > 1 else ''} "
-                     f"{', '.join(map(repr, named))} for {entry}, which a parallel task does not: check it reads "
-                     f"{'none of them' if len(named) > 1 else 'it not'}")
+                     f"{', '.join(map(repr, named))} for {entry}, which a parallel task does not: check that it "
+                     f"reads {'none of them' if len(named) > 1 else 'no such variable'}")
 
 
 def plan_parallel_step(call: ast.Call, ctx: FixContext) -> StepPlan:
