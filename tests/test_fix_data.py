@@ -1246,6 +1246,22 @@ def test_a_script_the_notebook_writes_still_counts_as_a_v1_reader(tmp_path: Path
     assert "dataset.register(workspace=ws" in notebook.read_text()
 
 
+def test_deleting_an_unused_output_makes_no_client_for_a_workspace_that_stays(tmp_path: Path) -> None:
+    """Audit t M3: the only rewrite is the deletion of a PipelineData nothing uses, while the
+    workspace and its datastore stay for v1 code: the deletion names no new object, so no
+    ``ml_client`` is written beside ``ws`` (it was, unused, and then let the version print move)."""
+    program = ("import azureml.core\nfrom azureml.core import Workspace\nfrom azureml.pipeline.core import PipelineData\n\n"
+               'print("SDK", azureml.core.VERSION)\nws = Workspace.from_config()\nstore = ws.get_default_datastore()\n'
+               "unused = PipelineData('unused', datastore=store)\nkept = PipelineData('kept', datastore=store)\n"
+               "kept.some_v1_call()\n")
+    script = project(tmp_path, program)
+    report = fix(script)
+    migrated = script.read_text()
+    assert "AML005 fixed: PipelineData() removed: nothing uses it" in report, report
+    assert "unused = PipelineData" not in migrated and "MLClient" not in migrated and "azureml.core.VERSION" in migrated
+    assert "the migrated code uses the new object beside it" not in report, report
+
+
 def test_a_reader_in_another_notebook_is_named_by_its_cell_and_line(tmp_path: Path) -> None:
     """The blocker names the place in the other notebook (audit n L2): its cell and line, not
     only its file; a markdown cell and a code cell before it count as cells."""

@@ -99,6 +99,7 @@ def providers(ctx: FixContext, code: str, description: str) -> Iterator[Rewrite]
             continue
         unit.edits.append(ctx.delete(statement))
         unit.consumes.extend(holders_in(value, ctx))
+        unit.uses_counterpart = False  # it only deletes: no new object it names (audit t: a client nothing used)
         unit.findings.extend(findings_in(value, ctx))
         if _reaches_nothing(binding, ctx):  # no job takes it: say that it only goes
             unit.description = f"{description.split(' -> ')[0]} removed: nothing uses it"
