@@ -99,10 +99,12 @@ def providers(ctx: FixContext, code: str, description: str) -> Iterator[Rewrite]
             continue
         unit.edits.append(ctx.delete(statement))
         unit.consumes.extend(holders_in(value, ctx))
-        unit.uses_counterpart = False  # it only deletes: no new object it names (audit t: a client nothing used)
         unit.findings.extend(findings_in(value, ctx))
         if _reaches_nothing(binding, ctx):  # no job takes it: say that it only goes
             unit.description = f"{description.split(' -> ')[0]} removed: nothing uses it"
+            # it names no new object, and making it did nothing to the datastore it names (audit t: a
+            # client nothing used was written beside a workspace that stays)
+            unit.uses_counterpart = unit.use_has_effect = False
         yield unit
 
 
