@@ -504,8 +504,7 @@ def _file_name(script: ast.expr, ctx: FixContext) -> str | None:
     ``f"{root}/train.py"`` (audit s: a launcher that builds only its folder runs no other script)."""
     last: ast.expr | None = None
     whole = True  # the last part is a path part of its own, not the end of a computed name
-    if isinstance(script, ast.Call) and script.args and not script.keywords \
-            and (ctx.callee(script) or "").rsplit(".", 1)[-1] in _JOINS:
+    if isinstance(script, ast.Call) and script.args and not script.keywords and ctx.callee(script) in _JOINS:
         last = script.args[-1]
     elif isinstance(script, ast.BinOp) and isinstance(script.op, ast.Div):
         last = script.right
@@ -520,8 +519,9 @@ def _file_name(script: ast.expr, ctx: FixContext) -> str | None:
     return name if name and not re.search(r"[{}$*?]", name) else None
 
 
-# The functions whose last argument is a path's last part (``os.path.join``, ``pathlib.Path``).
-_JOINS = frozenset({"join", "Path", "PurePath", "PosixPath", "PurePosixPath", "WindowsPath", "PureWindowsPath"})
+# The functions whose last argument is a path's last part.
+_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", *(f"pathlib.{name}" for name in (
+    "Path", "PurePath", "PosixPath", "PurePosixPath", "WindowsPath", "PureWindowsPath"))})
 
 
 def _computed_script(parameters: set[str]) -> re.Pattern[bytes]:
