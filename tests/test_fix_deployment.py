@@ -193,6 +193,10 @@ def test_wait_timeout_and_state(tmp_path: Path) -> None:
     ('print(f"state: {service.state}")\n', True),
     ('logging.getLogger().info("state %s", service.state)\n', True),
     ("service.state\n", True),  # a notebook cell's value, displayed
+    ('print("state: {}".format(service.state))\n', True),
+    ('print("state: " + service.state)\n', True),
+    ('if f"{service.state}" == "Healthy":\n    print("up")\n', False),  # formatted, then compared
+    ('ok = "state: %s" % service.state == "state: Healthy"\n', False),
     ("if service.state != 'Healthy':\n    service.delete()\n", False),  # audit s: it would always delete
     ("healthy = service.state == 'Healthy'\n", False),
     ("state = service.state\n", False),  # kept: what it is compared with later is not followed

@@ -156,7 +156,7 @@ def _unscheduled(node: ast.expr | None, ctx: FixContext) -> Refused:
     fix does not migrate yet (audit q: it said impossible); anything else is not followed."""
     origin = node.value if isinstance(node, ast.Attribute) and node.attr == "id" else None
     binding = ctx.binding_of(origin) if isinstance(origin, ast.Name) else None
-    made = getattr(binding.node, "value", None) if binding is not None else (origin if origin is not None else None)
+    made = getattr(binding.node, "value", None) if binding is not None else origin
     method = made.func.attr if isinstance(made, ast.Call) and isinstance(made.func, ast.Attribute) else None
     if method == "publish_pipeline":
         return Refused("pipeline_id= is the id of a pipeline published from a run (publish_pipeline()), which this "

@@ -241,19 +241,28 @@ def _method(use: ast.Name, client: str, rewrite: Rewrite, ctx: FixContext, keyle
 
 
 def _state_shown(state: ast.Attribute, ctx: FixContext) -> bool:
-    """``service.state`` is only shown (printed, logged, formatted into a message, or a notebook
-    cell's value), not compared or kept: a shown value may take v2's names with a TODO."""
-    parent = ctx.parent(state)
-    if isinstance(parent, ast.FormattedValue) or isinstance(parent, ast.Expr):
+    """``service.state`` is only shown (printed, logged, or a notebook cell's value, formatted into
+    a message or not), not compared or kept: a shown value may take v2's names with a TODO."""
+    node: ast.AST = state
+    parent = ctx.parent(node)
+    while isinstance(parent, (ast.FormattedValue, ast.JoinedStr, ast.keyword)) or _formats(parent, node):
+        node, parent = parent, ctx.parent(parent)  # (into the message it is formatted into)
+    if isinstance(parent, ast.Expr):
         return True
-    if isinstance(parent, ast.keyword):
-        parent = ctx.parent(parent)
-    return isinstance(parent, ast.Call) and parent.func is not state and isinstance(parent.func, ast.Name | ast.Attribute) \
-        and (parent.func.id if isinstance(parent.func, ast.Name) else parent.func.attr) in _SHOWING
+    return (isinstance(parent, ast.Call) and parent.func is not node and isinstance(parent.func, ast.Name | ast.Attribute)
+            and (parent.func.id if isinstance(parent.func, ast.Name) else parent.func.attr) in _SHOWING)
 
 
-# Calls that show a value to people: print, logging, str.format
-_SHOWING = frozenset({"print", "display", "format", "debug", "info", "warning", "error", "critical", "log", "write"})
+def _formats(parent: ast.AST | None, node: ast.AST) -> bool:
+    """``parent`` formats ``node`` into a string: ``"{}".format(node)``, ``"%s" % node``, ``"s: " + node``."""
+    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr == "format":
+        return parent.func is not node
+    return isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Mod, ast.Add)) and any(
+        isinstance(side, ast.Constant | ast.JoinedStr) for side in (parent.left, parent.right))
+
+
+# Calls that show a value to people: print, a notebook's display, logging, a stream's write
+_SHOWING = frozenset({"print", "display", "debug", "info", "warning", "error", "critical", "log", "write"})
 
 
 def _only_shown(use: ast.expr, ctx: FixContext) -> bool:
