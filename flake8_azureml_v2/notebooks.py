@@ -684,61 +684,34 @@ def writes_named_file(path: Path, folder: str | None, script: str) -> bool:
         return False
     wanted = os.path.normpath(os.path.join(folder or ".", script))
     for written in _cells_writing(path, folder, script) or []:
-        target = written.target if expand(written.target, None) is not None else _expanded(path, written.target)
+        target = written.target if expand(written.target, None) is not None else _expanded(path, written)
         if target is not None and os.path.normpath(target.replace("\\", "/")) == wanted:
             return True
     return False
 
 
-def _expanded(path: Path, target: str) -> str | None:
-    """A ``%%writefile $folder/train.py`` target with each name replaced by the one string the
-    notebook's code ever gives it (``folder = 'diabetes_training'`` in an earlier cell), or None
-    (audit q: two notebooks each writing their own ``train.py`` into a folder named so)."""
+def _expanded(path: Path, written: WrittenFile) -> str | None:
+    """A ``%%writefile $folder/train.py`` target with its names as they stand when the cell runs,
+    read from the notebook's own code (``folder = 'diabetes_training'`` in an earlier cell), or
+    None (audit q: two notebooks each writing their own ``train.py`` into a folder named so)."""
     try:
         data = files.read_regular(path, limit=20_000_000)
-        constants = _CONSTANTS.get(data, lambda: _module_constants(path, data))
+        found = _MODELS.get(data, lambda: _notebook_model(data))
     except (OSError, files.TooLarge, NotebookError):
         return None
-    unknown = False
-
-    def value(match: re.Match[str]) -> str:
-        nonlocal unknown
-        found = constants.get(match.group(1) or match.group(2))
-        unknown = unknown or found is None
-        return found or ""
-
-    expanded = _EXPANSION.sub(value, target)
-    return None if unknown else expanded
+    return written_target(written, found[1], found[0]) if found is not None else None
 
 
-def _module_constants(path: Path, data: bytes) -> dict[str, str]:
-    """The notebook's names bound once, at module level, and to a literal string."""
-    programs = project.program_texts(path, data)
-    tree = tree_if_mentioned(programs[0], "") if programs else None
-    if tree is None:
-        return {}
-    stores: dict[str, list[ast.AST]] = {}
-    pending: list[ast.AST] = [tree]
-    while pending:
-        node = pending.pop()
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-                stores.setdefault(getattr(child, "name", ""), []).append(child)
-                continue  # (their own names are another scope's)
-            if isinstance(child, ast.Name) and not isinstance(child.ctx, ast.Load):
-                stores.setdefault(child.id, []).append(node)
-            elif isinstance(child, (ast.Import, ast.ImportFrom)):
-                for alias in child.names:
-                    stores.setdefault((alias.asname or alias.name).split(".")[0], []).append(child)
-            pending.append(child)
-    declared = {name for node in ast.walk(tree) if isinstance(node, (ast.Global, ast.Nonlocal)) for name in node.names}
-    return {name: binder.value.value for name, binders in stores.items() if len(binders) == 1 and name not in declared
-            for binder in binders
-            if isinstance(binder, ast.Assign) and binder in tree.body and len(binder.targets) == 1
-            and isinstance(binder.value, ast.Constant) and isinstance(binder.value.value, str)}
+def _notebook_model(data: bytes) -> tuple[Parts, Model] | None:
+    """The notebook taken apart, and the name model of its cells' code (None: not Python)."""
+    from .v1api import SURFACE  # (the names a call of the notebook's code resolves to)
+
+    parts = take_apart(read_notebook(data))
+    tree = tree_if_mentioned(parts.program.text, "")
+    return (parts, Model(tree, parts.program.text, surface=SURFACE)) if tree is not None else None
 
 
-_CONSTANTS: ByContent[dict[str, str]] = ByContent(64)
+_MODELS: ByContent[tuple[Parts, Model] | None] = ByContent(16)
 
 
 def written_name(written: WrittenFile, target: str | None) -> str | None:
