@@ -515,3 +515,42 @@ def test_a_step_without_source_directory_uploads_the_working_folder_as_v1_did(tm
     assert train["code"] == "." or Path(train["code"]).resolve() == tmp_path.resolve(), train["code"]
     assert job["jobs"]["score_step"]["component"]["code"].endswith("src")  # (a step that names its folder keeps it)
     assert migrated.count("TODO(azureml-v2): AML003 code=\".\" is the working folder") == 1, migrated
+
+
+COMPUTE_OPTION = """\
+import argparse
+parser = argparse.ArgumentParser()
+parser.add_argument("--compute"{declared})
+args = parser.parse_args()
+"""
+
+
+@pytest.mark.parametrize(("declared", "moves"), [
+    (', type=str, default="gpu-cluster"', True),
+    (', default="gpu-cluster"', True),  # without type=, a given value is a string too
+    ("", False),  # None when not given: v1 looked up the runconfig's target instead
+    (', default="gpu-cluster", nargs="?"', False),
+])
+@pytest.mark.parametrize("through_runconfig", [False, True])
+def test_a_step_compute_named_on_the_command_line_is_a_compute_name(tmp_path: Path, declared: str, moves: bool,
+                                                                     through_runconfig: bool) -> None:
+    """Audit t: ``compute_target=args.compute`` (or ``rc.target = args.compute``) in MLOps
+    templates.  v1's pipeline looks a string up among the workspace's computes (its graph
+    context refuses "local"), so a string known only at run time is still a compute name."""
+    program = COMPUTE_OPTION.format(declared=declared) + PIPELINE
+    if through_runconfig:
+        program = program.replace("run_config.environment = env", "run_config.environment = env\nrun_config.target = args.compute")
+        program = program.replace("    compute_target=aml_compute,\n    runconfig=run_config,\n", "    runconfig=run_config,\n", 2)
+    else:
+        program = program.replace("    compute_target=aml_compute,\n    runconfig=run_config,\n",
+                                  "    compute_target=args.compute,\n    runconfig=run_config,\n", 2)
+    if moves:
+        job, _, _ = _migrate(tmp_path, program)
+        default = job.get("settings", {}).get("default_compute")
+        computes = {name: node.get("compute") or default for name, node in job["jobs"].items()}
+        assert computes == {"train_step": "gpu-cluster", "score_step": "gpu-cluster", "eval_step": "cpu-cluster"}, computes
+    else:
+        script = project(tmp_path, program, "pipeline.py")
+        report = fix(script)
+        assert "AML003 left: " in report and "args.compute" in report, report
+        assert "PythonScriptStep(" in script.read_text()

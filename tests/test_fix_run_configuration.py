@@ -178,3 +178,23 @@ run = experiment.submit(src)
     assert report.count("RunConfiguration folded into the jobs that use it") == 1, report
     assert "idle" not in text and "docker" not in text.lower() and "mpi" not in text.lower()
     assert job["compute"] == "cpu-cluster" and job.get("distribution") is None
+
+
+def test_a_target_known_only_at_run_time_stays_for_a_script_run(tmp_path: Path) -> None:
+    """A job's v1 target also took "local" (no Docker) and "amlcompute" (run-based compute) as
+    run modes, so ``rc.target = args.compute`` is not passed on as a compute name (a pipeline
+    step, where v1 looked every string up as a compute, takes it)."""
+    script = project(tmp_path, HEADER + """\
+import argparse
+parser = argparse.ArgumentParser()
+parser.add_argument("--compute", type=str, default="cpu-cluster")
+args = parser.parse_args()
+rc = RunConfiguration()
+rc.target = args.compute
+rc.environment = env
+experiment.submit(ScriptRunConfig("./src", "train.py", run_config=rc))
+""")
+    report = fix(script)
+    assert ("AML002 left: target `args.compute` is a string known only at run time, and a job's v1 "
+            "target also took 'local' and 'amlcompute' as run modes") in report, report
+    assert "rc.target = args.compute" in script.read_text()

@@ -780,6 +780,16 @@ def _option_of_one_kind(item: ast.Attribute, ctx: FixContext) -> bool:
     return options.kind_of(ctx, item) in (STRING, NUMBER) and options.holds_one_value(ctx, item)
 
 
+def string_option(node: ast.expr, ctx: FixContext) -> bool:
+    """``args.compute`` of ``parser.add_argument("--compute", required=True)``: one string, whether
+    or not the option is given."""
+    from .injob.values import STRING, argparse_option
+
+    options = argparse_option(ctx)
+    return (isinstance(node, ast.Attribute) and options.kind_of(ctx, node) == STRING
+            and options.holds_one_value(ctx, node))
+
+
 def _module_name(node: ast.AST, ctx: FixContext) -> bool:
     return isinstance(node, ast.Name) and node.id in ("os", "str", "int", "float", "round", "len")
 

@@ -82,9 +82,11 @@ def _fresh(ctx: FixContext, wanted: str) -> str:
 
 
 def compute_source(node: ast.expr, ctx: FixContext, consumes: list[ast.Name]) -> str:
-    """The compute a step runs on, as v2 wants it: a name."""
+    """The compute a step runs on, as v2 wants it: a name.  A string known only at run time is
+    one too: v1's pipeline looks every string up among the workspace's computes (its
+    ``"local"`` is refused there, unlike a ScriptRunConfig's)."""
     value = ctx.value_of_argument(node)
-    if isinstance(value, Const):
+    if isinstance(value, Const) or commandline.string_option(node, ctx):
         return ctx.locator.text(node)
     if isinstance(value, Instance) and is_subtype(value.type, COMPUTE_TARGET) and isinstance(node, ast.Name):
         consumes.append(node)
@@ -115,7 +117,8 @@ def run_configuration_settings(node: ast.expr, ctx: FixContext, before: int, con
     todos.extend(t for t in found.todos if t != runconfig.LOCAL_TODO and t not in todos)
     consumes.extend(collector.consumes)
     local = runconfig.LOCAL_TODO in found.todos
-    return found.fields["environment"], None if local else found.fields.get("compute"), found.environment_node
+    return (found.fields["environment"], None if local else found.fields.get("compute") or found.target_name,
+            found.environment_node)
 
 
 def plan_once(kind: str, build: Callable[[ast.Call, FixContext], T], call: ast.Call, ctx: FixContext) -> T:

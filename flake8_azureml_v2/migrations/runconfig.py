@@ -23,7 +23,7 @@ from ..engine.fixing.specs import Refused
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding, Instance
 from ..v1api import is_subtype
-from . import conda, distribution
+from . import commandline, conda, distribution
 from ._common import attribute_path, call_binding, only_settings_use
 from ._defaults import DEFAULT_ENVIRONMENT, default_environment
 from .environment import EnvPlan, fold_settings, settings_of
@@ -71,6 +71,11 @@ class RunConfigPlan:
     findings: list[tuple[str, ast.AST]] = field(default_factory=list)
     configs: list[tuple[ast.Name, ast.Assign]] = field(default_factory=list)
     environment_node: ast.expr | None = None  # what ``rc.environment = ...`` assigns, when it does
+    # ``rc.target = args.compute``: a string known only at run time.  A pipeline step looks it up
+    # as a compute's name; a ScriptRunConfig also gives ``"local"`` and ``"amlcompute"`` meanings
+    # of their own, so it refuses it (``target_refusal``).
+    target_name: str | None = None
+    target_refusal: str = ""
 
     def arguments(self, skip: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
         return [f"{k}={self.fields[k]}" for k in _ORDER if k in self.fields and k not in skip]
@@ -162,6 +167,10 @@ def _compute(settings: dict[tuple[str, ...], ast.expr], result: RunConfigPlan, c
     elif (isinstance(target, ast.Attribute) and target.attr == "name" and isinstance(target.value, ast.Name)
           and _is_compute(target.value, ctx)):
         result.fields["compute"] = ctx.locator.text(target)
+    elif commandline.string_option(target, ctx) and size is None:
+        result.target_name = ctx.locator.text(target)
+        result.target_refusal = (f"target `{snippet(ctx.locator, target)}` is a string known only at run time, "
+                                 "and a job's v1 target also took 'local' and 'amlcompute' as run modes")
     else:
         raise Refused(f"target `{snippet(ctx.locator, target)}` has a type this fix cannot know", RefusalKind.DATA_FLOW)
     if size is not None:

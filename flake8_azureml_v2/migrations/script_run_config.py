@@ -268,6 +268,8 @@ def run_config(argument: Argument) -> list[str]:
     found = runconfig.consume(argument.node, argument.rewrite, argument.ctx)
     folded = {"compute" if name == "compute_target" else name for name, a in argument.siblings.items()
               if not isinstance(argument.ctx.parent(a.node), (ast.keyword, ast.Call))}
+    if found.target_refusal and "compute" not in folded:
+        raise Refused(found.target_refusal, RefusalKind.DATA_FLOW)
     todos = [t for t in found.todos if not (t == runconfig.LOCAL_TODO and "compute" in folded)]
     if todos:
         argument.rewrite.edits.extend(statements.insert_before(argument.ctx.locator, argument.statement, todos))
