@@ -504,6 +504,30 @@ def test_a_value_moved_out_of_the_metrics_a_launcher_reads_keeps_its_v1_call(tmp
     assert "Fixed 0 findings" in again and script.read_text() == text, again
 
 
+@pytest.mark.parametrize(("folder", "held"), [
+    ("src", False),  # the launcher runs src/train.py: this train.py is another project's
+    ("other", True),
+])
+def test_a_reader_of_a_launched_script_holds_only_the_file_its_calls_place(tmp_path: Path, folder: str,
+                                                                          held: bool) -> None:
+    """Audit u: a reader naming ``train.py`` held every file of that name, though its job's call
+    places the script in one folder; a train.py elsewhere logs a string that nothing reads back."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
+    (tmp_path / "submit.py").write_text(READ_BACK.replace('source_directory="src"', f'source_directory="{folder}"'))
+    for placed in ("src", "other"):
+        (tmp_path / placed).mkdir()
+        (tmp_path / placed / "train.py").write_text(
+            "from azureml.core import Run\nrun = Run.get_context()\nrun.log('data_version', 'v3')\n")
+    script = tmp_path / "other" / "train.py"
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    if held:
+        assert "other/train.py:3:1: AML012 left: " in report and "Run.get_context()" in script.read_text(), report
+    else:
+        text = script.read_text()
+        assert "mlflow.set_tag('data_version', 'v3')" in text and "Run.get_context()" not in text, report
+
+
 @pytest.mark.parametrize(("copy", "reason"), [
     ('shutil.copy("train.py", "src")\n', "it reads 'data_version', which train.py logs as an int (its line 4)"),
     ("", "train.py, the job's script, is not found at src/train.py, so what it logs is not known"),

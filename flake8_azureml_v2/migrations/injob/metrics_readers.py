@@ -93,7 +93,25 @@ def _reading_metrics(path: Path, settings: object) -> str | None:
         level = {importer for module in level for importer in _importing(module, root)
                  if importer.suffix == ".py"} - seen
         seen |= level
-    return _first_reader(path, settings, tuple(sorted(module.name.encode() for module in seen)))
+    return _first_reader(path, settings, tuple(sorted(module.name.encode() for module in seen)),
+                         runs_others=lambda candidate, data: _runs_only_others(candidate, data, seen, settings))
+
+
+def _runs_only_others(candidate: Path, data: bytes, modules: set[Path], settings: object) -> bool:
+    """Does ``candidate`` name these modules only as scripts its jobs run from other folders?  (Audit
+    u: a notebook reading the metrics of its own ``train.py``'s sweep is no reader of another
+    project's ``train.py``.)  A name it spells that no call of its places, it may mean anyway."""
+    from ...v1api import SURFACE
+
+    index = project.index_for(candidate, settings, SURFACE)  # type: ignore[arg-type]
+    calls = index.parsed_references(candidate)
+    for module in modules:
+        if module.name.encode() not in data:
+            continue
+        placed = [script for _, script, _ in calls if Path(script).name == module.name]
+        if not placed or index.may_be_run_by(module, candidate):
+            return False
+    return True
 
 
 def _importing(module: Path, root: Path) -> frozenset[Path]:
@@ -142,17 +160,19 @@ def _same_experiment(read_from: str | None, logged_to: str | None) -> bool:
 
 
 def _first_reader(path: Path, settings: object, needles: tuple[bytes, ...], near: bool = False,
-                  also: Callable[[Path, bytes], bool] = lambda candidate, data: False) -> str | None:
+                  also: Callable[[Path, bytes], bool] = lambda candidate, data: False,
+                  runs_others: Callable[[Path, bytes], bool] = lambda candidate, data: False) -> str | None:
     """The first file of the project (not ``path``) that reads run metrics and holds one of ``needles``
-    or of which ``also`` holds (``near``: one on the same branch of the project, see
-    :func:`.engine.project.same_branch`)."""
+    (unless ``runs_others`` says those name other files) or of which ``also`` holds (``near``: one on
+    the same branch of the project, see :func:`.engine.project.same_branch`)."""
     key = (project.root_for(path, settings), getattr(settings, "exclude", ()))  # type: ignore[arg-type]
     if key not in _READERS:  # the project's files that read run metrics, read once
         _READERS[key] = list(project.texts_mentioning(path, settings, (".py", ".ipynb"),  # type: ignore[arg-type]
                                                       _READS_METRICS.encode()))
     for candidate, data in _READERS[key]:
         if candidate != path and (not near or project.same_branch(candidate, path)) and (
-                any(needle in data for needle in needles) or also(candidate, data)):
+                any(needle in data for needle in needles) and not runs_others(candidate, data)
+                or also(candidate, data)):
             where = seen_from(candidate, path)
             if candidate.suffix != ".py":
                 return where
