@@ -499,3 +499,19 @@ def test_the_version_only_shown_is_migrated_however_it_is_shown(tmp_path: Path) 
     assert "output['SDK Version'] = version(\"azure-ai-ml\")" in after and 'a = b = version("azure-ai-ml")' in after
     _runs(root)
     assert _fix(root, "--unsafe-fixes").returncode == 0 and (root / "job.py").read_text() == after
+
+
+def test_each_import_a_star_import_holds_names_its_own_names(tmp_path: Path) -> None:
+    """Audit y: another module's ``from train import *`` holds every import of train.py, and each
+    line's message named the same (alphabetically first) name, not the one that line imports."""
+    root = tmp_path / "project"
+    (root / ".git").mkdir(parents=True)
+    (root / "infer.py").write_text("from train import *\nprint(os.getcwd())\n")
+    imports = ("from azureml.core import Workspace\nfrom azureml.core.authentication import ServicePrincipalAuthentication\n"
+               "from azureml.core.authentication import AzureCliAuthentication as Cli\n")
+    (root / "train.py").write_text(imports + "import os\n")
+    result = run([*AZ, "fix", "train.py"], cwd=root)
+    assert (root / "train.py").read_text() == imports + "import os\n"
+    for line, name in ((1, "Workspace"), (2, "ServicePrincipalAuthentication"), (3, "Cli")):
+        assert (f"train.py:{line}:1: AML099 left: the unused import is not removed: `{name}` must stay defined: "
+                "another module of the project imports it") in result.stdout, result.stdout

@@ -355,7 +355,8 @@ class _Applier:
             plan_imports = imports.plan(staged, staged_locator, stand_ins.symbols, literal,
                                         lambda node, text=staged_source, tree=staged.tree: self._may_remove(node, text, tree),
                                         self.surface.is_removable_import,
-                                        written, self.surface.star_exports, _installed_at(staged_source.text, self.ctx))
+                                        written, self.surface.star_exports, _installed_at(staged_source.text, self.ctx),
+                                        _part_starts(staged_source.text, self.ctx.anchored))
         except imports.ImportClash as exc:
             return _Build(source, [], [], f"its new imports would clash: {exc}")
         # The rewrites with the chosen names, then the import edits moved over the
@@ -522,15 +523,28 @@ def _one_pass(analysis: Analysis, known: _Rules, surface: Surface, selected: Sel
         result.fixed.extend(_removed_records(build.removed, ctx, known))
     _record_refusals(result, plan, ctx, known, rewrites)
     if applier.held_back is not None:
-        _held_back_refusals(result, applier.held_back, ctx, known)
+        _held_back_refusals(result, applier, ctx, known)
     return result
 
 
-def _held_back_refusals(result: _Pass, held_back: _Build, ctx: FixContext, known: _Rules) -> None:
-    """The imports the clean-up would have removed say why it did not."""
-    refusal = Refusal(RefusalKind.HARM, f"the unused import is not removed: {held_back.harm}")
-    for finding, _, _ in _removed_findings(held_back.removed, ctx, known):
-        result.refusals.setdefault(id(finding), refusal)
+def _held_back_refusals(result: _Pass, applier: _Applier, ctx: FixContext, known: _Rules) -> None:
+    """The imports the clean-up would have removed say why it did not: an import of names that
+    must stay bound names its own (audit y: every line named the first of them)."""
+    held_back = applier.held_back
+    assert held_back is not None
+    guarded = verify.guarded(applier.before, applier.protected)
+    statements = {ctx.locator.start(node): node for node in ctx.model.tree.body
+                  if isinstance(node, (ast.Import, ast.ImportFrom))}
+    for finding, offset, _ in _removed_findings(held_back.removed, ctx, known):
+        node = statements.get(offset)
+        own = sorted(guarded & _bound_by(node)) if node is not None else []
+        why = verify.must_stay_defined(applier.before, own) if own else held_back.harm
+        result.refusals.setdefault(id(finding), Refusal(RefusalKind.HARM, f"the unused import is not removed: {why}"))
+
+
+def _bound_by(node: ast.Import | ast.ImportFrom) -> set[str]:
+    return {alias.asname or (alias.name.split(".")[0] if isinstance(node, ast.Import) else alias.name)
+            for alias in node.names}
 
 
 def _proposed(analysis: Analysis, known: _Rules, protected: Collection[str], hidden: Collection[str],
@@ -635,6 +649,15 @@ def _installed_at(text: str, ctx: FixContext) -> dict[str, int]:
         if match is not None:
             found[package] = match.start()
     return found
+
+
+def _part_starts(text: str, anchored: tuple[str, ...]) -> list[int]:
+    """Where each part of ``text`` that may run on its own begins: a line that starts with one of the
+    ``anchored`` marks (a notebook's cell separators, an editor's ``# %%``)."""
+    if not anchored:
+        return []
+    pattern = re.compile("^(?:" + "|".join(re.escape(mark) for mark in anchored) + ")", re.MULTILINE)
+    return [match.start() for match in pattern.finditer(text)]
 
 
 def _reindent(line: str, unit: str) -> str:

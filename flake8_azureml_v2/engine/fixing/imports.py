@@ -12,6 +12,7 @@ allows it (``# noqa``, ``--select``, ``__init__.py``).
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -303,13 +304,16 @@ def plan(
     written: Sequence[tuple[int, int]] = (),
     star_exports: Mapping[str, Iterable[str]] | None = None,
     installs: Mapping[str, int] | None = None,
+    parts: Sequence[int] = (),
 ) -> ImportPlan:
     """The import edits for the staged text: removals, then additions for every
     symbol the rewrites wrote (``stand_ins``) and every name they wrote
     literally (``literal``, as ``(module, name)``).  A name a star import binds
     (``star_exports``: a module's exported names) is taken: an import added above the star
     import would be rebound by it.  ``installs``: where the text installs a package on its way
-    (a notebook's ``!pip install``): a new import of it goes below that, if its first use allows."""
+    (a notebook's ``!pip install``): a new import of it goes below that, if its first use allows.
+    ``parts``: where each part of the text that may run on its own begins (a notebook's cells):
+    a part that imported its own old names imports the new ones it needs."""
     result = ImportPlan()
     tree = staged.tree
     unused = unused_imports(staged, is_target)
@@ -380,14 +384,71 @@ def plan(
     if installs:
         beside.update(_after_their_install(tree, locator, staged.text, additions, result.chosen, stand_ins, written,
                                            installs, top, beside))
+    replaced = _where_replaced(tree, locator, staged.text, additions, result.chosen, stand_ins, written,
+                               doomed_by_statement, top, beside, parts)
+    for at in set(replaced.values()):
+        _take_place(at, result.edits, locator)
+    beside.update(replaced)
     at_top = {key: local for key, local in additions.items() if key not in beside}
     result.edits.extend(_additions(tree, locator, at_top, result.edits, is_target))
-    for at, wanted in _grouped(beside, additions).items():
+    groups = _grouped(beside, additions)
+    uses = _uses(staged.text, written, result.chosen, additions)
+    again = _repeated(tree, locator, additions, doomed_by_statement, result.edits, uses, is_target,
+                      {key: at for key, at in beside.items() if key not in replaced}, replaced, parts)
+    for at, wanted in again.items():
+        groups.setdefault(at, {}).update(wanted)
+    for at, wanted in groups.items():
         result.edits.append(Edit(at, at, _import_lines(wanted, locator.newline)))
-    if at_top:
-        uses = _uses(staged.text, written, result.chosen, at_top)
-        result.edits.extend(_repeated(tree, locator, at_top, doomed_by_statement, result.edits, uses, is_target))
     return result
+
+
+def _where_replaced(tree: ast.Module, locator: Locator, text: str, additions: dict[tuple[str, str], str],
+                    chosen: dict[str, str], stand_ins: dict[str, Symbol], written: Sequence[tuple[int, int]],
+                    doomed: list[tuple[ast.Import | ast.ImportFrom, list[ast.alias]]], top: int,
+                    placed: dict[tuple[str, str], int], parts: Sequence[int]) -> dict[tuple[str, str], int]:
+    """Where each new import goes when the code that first runs it is in a later part of the
+    program (``parts``: where each part that may run on its own begins, as a notebook's cells do)
+    than the top, in a part that imported its own old names: in the first of those imports' places,
+    so the part still runs without the ones above it (audit w: a tutorial's optional first cell
+    got every cell's new imports)."""
+    if not parts:
+        return {}
+    removed = _removed_by_part(tree, locator, doomed, parts, top)
+    if not removed:
+        return {}
+    functions = [(locator.start(s), locator.end(s), s.name) for s in tree.body
+                 if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    found: dict[tuple[str, str], int] = {}
+    for key, local in additions.items():
+        if key in placed:
+            continue
+        spellings = [stand_in for stand_in, name in chosen.items() if name == local and stand_in in stand_ins] or [local]
+        use = _first_run(text, written, spellings, functions)
+        if use is None:
+            continue
+        part = _part_of(use, parts)
+        start = removed.get(part)
+        if part != _part_of(top, parts) and start is not None and start <= use:
+            found[key] = start
+    return found
+
+
+def _part_of(offset: int, parts: Sequence[int]) -> int:
+    """The index of the part holding ``offset`` (0: before the first mark)."""
+    return bisect.bisect_right(parts, offset)
+
+
+def _removed_by_part(tree: ast.Module, locator: Locator, doomed: list[tuple[ast.Import | ast.ImportFrom, list[ast.alias]]],
+                     parts: Sequence[int], top: int) -> dict[int, int]:
+    """Each part's first module-level import the fix removes names from, below ``top``: part -> where its line starts."""
+    module_level = {id(statement) for statement in tree.body}
+    found: dict[int, int] = {}
+    for node, _ in doomed:
+        start = locator.line_start(locator.start(node))
+        if id(node) in module_level and start > top:
+            part = _part_of(start, parts)
+            found[part] = min(found.get(part, start), start)
+    return found
 
 
 def _beside_their_package(tree: ast.Module, locator: Locator, additions: dict[tuple[str, str], str],
@@ -501,30 +562,45 @@ def _uses(text: str, written: Sequence[tuple[int, int]], chosen: dict[str, str],
 
 def _repeated(tree: ast.Module, locator: Locator, additions: dict[tuple[str, str], str],
               doomed: list[tuple[ast.Import | ast.ImportFrom, list[ast.alias]]], removals: list[Edit],
-              uses: dict[str, list[int]], is_target: Callable[[str], bool]) -> list[Edit]:
-    """The new imports again where an old import that goes imported its names again (a later
-    notebook cell, which may run on its own): those the code names both before it (so the
-    first import is not left unused there) and after it.  Two old imports in a row (one cell)
-    get them once: a name is written again only where it was used since it was last written."""
+              uses: dict[str, list[int]], is_target: Callable[[str], bool],
+              elsewhere: Mapping[tuple[str, str], int], replaced: Mapping[tuple[str, str], int],
+              parts: Sequence[int]) -> dict[int, dict[tuple[str, str], str]]:
+    """The new imports again where an old import that goes starts code that may run on its own: the
+    first in a later part of the program (``parts``), or, without parts, one that imports names
+    again (a later notebook cell).  Written again are those the code names both before it (so the
+    earlier import is not left unused there) and after it (in its part, when there are parts).  Two
+    old imports in one part, or in a row, get them once.  A new import written beside its package
+    or its install (``elsewhere``) is not written again; one written in an old import's place
+    (``replaced``) counts as written there.  Returns where each group goes."""
     first = _insertion_point(tree, locator, is_target)
-    written_at = {local: first for local in additions.values()}
+    written_at = {local: replaced.get(key, first) for key, local in additions.items() if key not in elsewhere}
+    again: dict[int, dict[tuple[str, str], str]] = {}
     bound_before: set[str] = set()
-    edits: list[Edit] = []
     repeats = {id(node) for node, aliases in doomed if len(aliases) == len(node.names)}
+    starts = _removed_by_part(tree, locator, doomed, parts, first) if parts else {}
     for statement in tree.body:
         if not isinstance(statement, (ast.Import, ast.ImportFrom)):
             continue
         names = {_bound_name(a) for a in statement.names}
         start = locator.line_start(locator.start(statement))
-        if id(statement) in repeats and start > first and names & bound_before:
-            wanted = {key: local for key, local in additions.items()
-                      if any(written_at[local] < p < start for p in uses[local]) and any(p > start for p in uses[local])}
-            written_at.update({local: start for local in wanted.values()})
-            if wanted:
-                _take_place(start, removals, locator)
-                edits.append(Edit(start, start, _import_lines(wanted, locator.newline)))
+        if parts:
+            part = _part_of(start, parts)
+            opens = starts.get(part) == start
+            end = parts[part] if part < len(parts) else len(locator.source.text)
+        else:
+            opens = id(statement) in repeats and start > first and bool(names & bound_before)
+            end = len(locator.source.text)
         bound_before |= names
-    return edits
+        if not opens:
+            continue
+        wanted = {key: local for key, local in additions.items()
+                  if local in written_at and written_at[local] < start and (not parts or _part_of(written_at[local], parts) < part)
+                  and any(written_at[local] < p < start for p in uses[local]) and any(start < p < end for p in uses[local])}
+        written_at.update({local: start for local in wanted.values()})
+        if wanted:
+            _take_place(start, removals, locator)
+            again.setdefault(start, {}).update(wanted)
+    return again
 
 
 def _imports_exactly(node: ast.AST, module: str, name: str) -> bool:

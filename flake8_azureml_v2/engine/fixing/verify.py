@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -248,6 +248,23 @@ def judge(before: Snapshot, after_text: str, protected: Collection[str] = (),
     return _harm(before, after, protected, hidden), after
 
 
+def guarded(before: Snapshot, protected: Collection[str]) -> set[str]:
+    """The module's names that must stay bound: those another module imports or code this fix
+    cannot see reads (``protected``), and those read by name at run time (all of them, for a star)."""
+    dynamic = before.dynamic_reads
+    names = before.module_names if "*" in protected or "*" in dynamic else {*protected, *dynamic}
+    return {name for name in names if name in before.module_names}
+
+
+def must_stay_defined(before: Snapshot, names: Sequence[str]) -> str:
+    """Why removing ``names`` (guarded ones) would harm, for a message."""
+    dynamic = before.dynamic_reads
+    shown = ", ".join(f"`{name}`" for name in names)
+    return (f"{shown} must stay defined: another module of the project imports {'it' if len(names) == 1 else 'them'}, "
+            f"or code this fix cannot see reads {'it' if len(names) == 1 else 'them'}"
+            + (" (eval, exec, globals() or a doctest)" if "*" in dynamic or any(name in dynamic for name in names) else ""))
+
+
 def _harm(before: Snapshot, after: Snapshot, protected: Collection[str], hidden: Collection[str] = ()) -> str | None:
     lost = before.comments - after.comments
     if lost:
@@ -255,12 +272,9 @@ def _harm(before: Snapshot, after: Snapshot, protected: Collection[str], hidden:
     if after.declared_encoding != before.declared_encoding:
         # a deletion at the top can bring a comment up to line 1 or 2, where Python reads it
         return f"it would change the encoding Python reads the file in ({after.declared_encoding or 'none declared'})"
-    dynamic = before.dynamic_reads
-    guarded = before.module_names if "*" in protected or "*" in dynamic else {*protected, *dynamic}
-    gone = sorted(name for name in guarded if name in before.module_names and name not in after.module_names)
+    gone = sorted(name for name in guarded(before, protected) if name not in after.module_names)
     if gone:
-        return (f"`{gone[0]}` must stay defined: another module of the project imports it, or code this fix "
-                "cannot see reads it" + (" (eval, exec, globals() or a doctest)" if gone[0] in dynamic or "*" in dynamic else ""))
+        return must_stay_defined(before, [gone[0]])
     fewer = sorted(name for name in hidden if after.module_imports[name] < before.module_imports[name])
     if fewer:  # (audit 58x: a notebook cell this fix cannot parse read it before its second import ran)
         return f"code this fix cannot see reads `{fewer[0]}`, perhaps before the import of it that would be left"
