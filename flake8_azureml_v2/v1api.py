@@ -152,6 +152,7 @@ _CLASS_PATHS: dict[str, tuple[str, ...]] = {
     "azureml.widgets.RunDetails": ("azureml.widgets",),
     "azureml.pipeline.core.Schedule": ("azureml.pipeline.core", "azureml.pipeline.core.schedule"),
     "azureml.pipeline.core.ScheduleRecurrence": ("azureml.pipeline.core", "azureml.pipeline.core.schedule"),
+    "azureml.pipeline.core.TimeZone": ("azureml.pipeline.core", "azureml.pipeline.core.schedule"),
     "azureml.train.hyperdrive.HyperDriveRun": ("azureml.train.hyperdrive", "azureml.train.hyperdrive.run"),
     "azureml.train.automl.run.AutoMLRun": ("azureml.train.automl.run",),
 }

@@ -83,6 +83,34 @@ submit(plain)
     assert text.count("# TODO(azureml-v2): AML008 v1 may have pinned the azureml-* packages") == 2
 
 
+def test_a_new_environments_own_conda_dependencies_changed_in_place(tmp_path: Path) -> None:
+    """Audit x: ``env.python.conda_dependencies.add_pip_package(...)`` changes a new environment's
+    own ``CondaDependencies()`` (python 3.8.13 and azureml-defaults), as a variable of it would."""
+    text, envs = _environments(tmp_path, """\
+env = Environment("inference-env")
+env.python.conda_dependencies.add_pip_package("scikit-learn")
+env.python.conda_dependencies.add_pip_package("joblib")
+env.python.conda_dependencies.add_conda_package("numpy")
+env.python.conda_dependencies.remove_pip_package("joblib")
+submit(env)
+""")
+    assert envs == [{"image": V1_CPU_IMAGE, "conda_file": _conda("3.8.13", ["azureml-defaults", "scikit-learn"], "numpy")}]
+    assert "add_pip_package" not in text and "remove_pip_package" not in text
+
+
+def test_conda_dependencies_changed_after_they_are_set_stay(tmp_path: Path) -> None:
+    # the look-alike: changes on a conda specification read from a file are not replayed
+    (tmp_path / "env.yml").write_text("dependencies:\n  - python=3.9\n")
+    script = project(tmp_path, HEADER + """\
+env = Environment.from_conda_specification("from-file", "env.yml")
+env.python.conda_dependencies.add_pip_package("joblib")
+""" + SUBMIT.format("env") + "\n")
+    report = fix(script)
+    assert "AML021 left: the environment's conda dependencies are changed in place, and also set or read from a file" \
+        in report, report
+    assert 'env.python.conda_dependencies.add_pip_package("joblib")' in script.read_text()
+
+
 def test_pip_requirements_replace_v1s_pip_list(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("# training\ntorch\n\nnumpy==1.26\n")
     _, envs = _environments(tmp_path, """\
@@ -355,6 +383,8 @@ def test_a_conda_file_that_names_no_python_version_gets_v1s_pin(tmp_path: Path) 
     ]
     assert 'conda_file="pinned.yml"' in text  # pinned: the path, untouched
     assert text.count("# TODO(azureml-v2): AML021 v1 pinned python 3.10.18") == 3
+    # (audit y: a file that pins python=3.7.* names a version, one that v1 did not keep)
+    assert "star.yml names no python version it kept (none, or one that is not a plain version" in text
     assert fix(tmp_path / "job.py").count("fixed") == 0  # a second run changes nothing
 
 

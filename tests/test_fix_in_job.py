@@ -528,6 +528,27 @@ def test_a_reader_of_a_launched_script_holds_only_the_file_its_calls_place(tmp_p
         assert "mlflow.set_tag('data_version', 'v3')" in text and "Run.get_context()" not in text, report
 
 
+@pytest.mark.parametrize(("reads", "held"), [
+    ("# metrics = run.get_metrics()\n", False),  # audit v: a commented-out reader reads nothing
+    ("metrics = run.get_metrics()  # read back\n", True),
+])
+def test_only_a_reader_in_code_holds_what_a_script_logs(tmp_path: Path, reads: str, held: bool) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
+    launcher = READ_BACK.split("metrics = ")[0]
+    (tmp_path / "submit.py").write_text(launcher + reads)
+    (tmp_path / "src").mkdir()
+    script = tmp_path / "src" / "train.py"
+    script.write_text("from azureml.core import Run\nrun = Run.get_context()\nrun.log('data_version', 'v3')\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    text = script.read_text()
+    if held:
+        assert "Run.get_context()" in text and "AML012 left: " in report, report
+    else:
+        assert "mlflow.set_tag('data_version', 'v3')" in text and "Run.get_context()" not in text, report
+        assert (tmp_path / "submit.py").read_text().endswith(reads), report
+
+
 @pytest.mark.parametrize(("copy", "reason"), [
     ('shutil.copy("train.py", "src")\n', "it reads 'data_version', which train.py logs as an int (its line 4)"),
     ("", "train.py, the job's script, is not found at src/train.py, so what it logs is not known"),

@@ -95,6 +95,31 @@ def test_recurrences(tmp_path: Path, recurrence: str, trigger: dict) -> None:
         assert rest[key] == value, rest
 
 
+@pytest.mark.parametrize(("imported", "member", "zone"), [
+    ("from azureml.pipeline.core import TimeZone", "TimeZone.TaipeiStandardTime", "Taipei Standard Time"),
+    ("from azureml.pipeline.core.schedule import TimeZone as Zones", "Zones.UTC11", "UTC-11"),
+    ("import azureml.pipeline.core as plc", "plc.TimeZone.PacificStandardTimeMexico", "Pacific Standard Time (Mexico)"),
+])
+def test_a_v1_time_zone_member_becomes_its_string(tmp_path: Path, imported: str, member: str, zone: str) -> None:
+    """Audit y: v1's ``TimeZone`` members hold the strings v2's ``TimeZone`` holds (mapping-extension 9.2)."""
+    migrated, _, records = _run(tmp_path, f"""\
+        {imported}
+        schedule = Schedule.create(ws, name="s", pipeline_id=published.id, experiment_name="e",
+                                   recurrence=ScheduleRecurrence(frequency="Hour", interval=4, time_zone={member}))
+        """)
+    rest = _records(records, "schedules.begin_create_or_update")[0]["rest"]["properties"]["trigger"]
+    assert rest["timeZone"] == zone and f'time_zone="{zone}"' in migrated, migrated
+
+
+def test_every_v1_time_zone_is_a_v2_time_zone() -> None:
+    from azure.ai.ml.constants import TimeZone
+
+    from flake8_azureml_v2.migrations._time_zones import V1_TIME_ZONES
+
+    assert len(V1_TIME_ZONES) == 131
+    assert set(V1_TIME_ZONES.values()) <= {zone.value for zone in TimeZone}
+
+
 @pytest.mark.parametrize(("body", "code", "reason"), [
     ('schedule = Schedule.create(ws, name="s", pipeline_id=published.id, experiment_name="e", datastore=None,'
      ' polling_interval=5)', "AML082", "v2 schedules cannot poll a datastore"),

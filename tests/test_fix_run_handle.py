@@ -127,10 +127,11 @@ print(first.name, second.name)
     assert "posixpath.normpath(path)" in text and "paths/./" not in text
 
 
-def test_register_model_cancel_and_the_widget(tmp_path: Path) -> None:
+@pytest.mark.parametrize("widget", ["RunDetails(run)", "RunDetails(run_instance=run)"])  # audit w: the keyword form
+def test_register_model_cancel_and_the_widget(tmp_path: Path, widget: str) -> None:
     text, records, _ = _migrate(tmp_path, """\
 run = experiment.submit(config)
-RunDetails(run).show()
+""" + widget + """.show()
 model = run.register_model(model_name="fraud", model_path="outputs/model.pkl", tags={"auc": "0.9"},
                            model_framework="ScikitLearn")
 print(model.name, model.version)

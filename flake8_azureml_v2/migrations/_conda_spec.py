@@ -36,8 +36,9 @@ HELPER_SOURCE = f'''def {HELPER}(file_path):
     dependencies.append("python={CREATE_PYTHON}")
     return spec
 '''
-TODO = (f"# TODO(azureml-v2): AML021 v1 pinned python {CREATE_PYTHON} because {{file}} names no python version; "
-        "pin it in the file and pass the path as it is")
+TODO = (f"# TODO(azureml-v2): AML021 v1 pinned python {CREATE_PYTHON} because {{file}} names no python version it "
+        "kept (none, or one that is not a plain version such as 3.8 or 3.8.13: python=3.7.* is not); pin it "
+        "in the file and pass the path as it is")
 _ITEM = re.compile(r"^(\s*)-\s*(.*?)\s*$")
 
 

@@ -270,7 +270,7 @@ def _first_match(patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]], paths: I
             found = _in_written_files(with_migrated, path, data)
             where = ""
         else:  # the raw bytes first (cheap); then the place in code, which a comment or prose is not
-            found, where = (None, "") if v1.search(data) is None else _in_code(v1, path, data)
+            found, where = (None, "") if v1.search(data) is None else in_code(v1, path, data)
         if found is not None:
             try:
                 shown = os.path.relpath(path, here.parent)
@@ -280,7 +280,7 @@ def _first_match(patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]], paths: I
     return None
 
 
-def _in_code(pattern: re.Pattern[bytes], path: Path, data: bytes) -> tuple[re.Match[bytes] | None, str]:
+def in_code(pattern: re.Pattern[bytes], path: Path, data: bytes) -> tuple[re.Match[bytes] | None, str]:
     """The first match in the code of a file's programs (comments, a notebook's markdown and
     outputs left out), and where it is: ``:line``, or ``:cell N:line`` in a notebook.  A file this
     run fixes without writing it (``--diff``, ``check``) is placed as it stays on disk, where its

@@ -163,12 +163,30 @@ def mutations(binding: Binding, ctx: FixContext) -> list[tuple[ast.Name, ast.Exp
         if settled or not isinstance(statement, ast.Expr) or block is None or statement not in block:
             raise Refused(f"`{binding.name}.{method.attr}(...)` is not a statement right after `{binding.name}` is "
                           "built, in the same block", RefusalKind.DATA_FLOW)
-        bound = bind_arguments(call, [_MUTATIONS[method.attr]])
-        value = known_str(ctx, bound.values.get(_MUTATIONS[method.attr])) if not isinstance(bound, str) else None
-        if value is None or len(bound.values) != 1:  # type: ignore[union-attr]
-            raise Refused(f"`{binding.name}.{method.attr}(...)` does not pass one known string", RefusalKind.DATA_FLOW)
-        found.append((use, statement, method.attr, value))
+        found.append((use, statement, method.attr, _change(call, method.attr, binding.name, ctx)))
     return found
+
+
+def _change(call: ast.Call, method: str, owner: str, ctx: FixContext) -> str:
+    """The one known string a replayable method call passes; raises Refused."""
+    bound = bind_arguments(call, [_MUTATIONS[method]])
+    value = known_str(ctx, bound.values.get(_MUTATIONS[method])) if not isinstance(bound, str) else None
+    if value is None or len(bound.values) != 1:  # type: ignore[union-attr]
+        raise Refused(f"`{owner}.{method}(...)` does not pass one known string", RefusalKind.DATA_FLOW)
+    return value
+
+
+def is_change(method: str) -> bool:
+    """Is ``method`` one whose effect on the conda dependencies the fix replays?"""
+    return method in _MUTATIONS
+
+
+def changed_in_place(calls: list[ast.Call], owner: str, ctx: FixContext) -> Conda:
+    """A new environment's own conda dependencies (v1's ``CondaDependencies()``) after the calls
+    ``env.python.conda_dependencies.add_pip_package("x")`` made on them, in order; raises Refused."""
+    changes = [(None, None, call.func.attr, _change(call, call.func.attr, owner, ctx))  # type: ignore[attr-defined]
+               for call in calls]
+    return replay(Conda(), changes)  # type: ignore[arg-type]
 
 
 def replay(conda: Conda, changes: list[tuple[ast.Name, ast.Expr, str, str]]) -> Conda:

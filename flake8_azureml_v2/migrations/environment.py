@@ -131,6 +131,14 @@ def fold_settings(plan: EnvPlan, settings: dict[tuple[str, ...], ast.expr], unit
     managed = settings.get(("python", "user_managed_dependencies"))
     if managed is not None and not (isinstance(managed, ast.Constant) and isinstance(managed.value, bool)):
         raise Refused("user_managed_dependencies is not True or False", RefusalKind.DATA_FLOW)
+    calls = settings.get(CONDA_CALLS)
+    if isinstance(calls, ast.List):
+        if ("python", "conda_dependencies") in settings or "conda_file" in plan.fields:
+            raise Refused("the environment's conda dependencies are changed in place, and also set or read from a "
+                          "file: this fix replays changes only on a new environment's own", RefusalKind.DATA_FLOW)
+        changed = conda.changed_in_place(calls.elts, f"{plan.fields.get('name', 'env')}", ctx)  # type: ignore[arg-type]
+        plan.fields["conda_file"] = changed.source()
+        plan.todos.extend(changed.todos())
     for path, value in settings.items():
         if path == ("python", "conda_dependencies"):
             found = conda.conda_file(value, unit, ctx)
@@ -224,6 +232,14 @@ def settings_of(binding: Binding, ctx: FixContext, folded: set[tuple[str, ...]],
                           RefusalKind.DATA_FLOW)
         if local[-1:] == ("environment_variables",) and local not in folded:
             raise Refused(f"`{snippet(ctx.locator, outer)}`: {_VARIABLES}")
+        if not assigned and _changes_conda(local, outer, statement, folded, ctx):
+            if other is not None or block is None or ctx.parent(statement) not in block:
+                raise Refused(f"`{snippet(ctx.locator, outer)}(...)` is not a statement right after "
+                              f"`{binding.name}` is built, in its block", RefusalKind.DATA_FLOW)
+            calls = settings.setdefault(CONDA_CALLS, ast.List(elts=[], ctx=ast.Load()))
+            calls.elts.append(statement)  # type: ignore[attr-defined]
+            configs.append((use, ctx.parent(statement)))  # type: ignore[arg-type]
+            continue
         if not assigned:
             if len(local) > 1:
                 raise Refused(f"`{snippet(ctx.locator, outer)}` reaches into the {'.'.join((binding.name, *prefix))} "
@@ -244,6 +260,18 @@ def settings_of(binding: Binding, ctx: FixContext, folded: set[tuple[str, ...]],
         settings[local] = statement.value  # type: ignore[union-attr]
         configs.append((use, statement))  # type: ignore[arg-type]
     return settings, configs
+
+
+# The calls a new environment's own conda dependencies get (``env.python.conda_dependencies.add_pip_package(...)``),
+# gathered in order under this key of the settings.
+CONDA_CALLS = ("python", "conda_dependencies", "()")
+
+
+def _changes_conda(local: tuple[str, ...], outer: ast.expr, statement: ast.AST | None, folded: set[tuple[str, ...]],
+                   ctx: FixContext) -> bool:
+    """``env.python.conda_dependencies.add_pip_package("x")`` as a statement of its own (audit x)."""
+    return (local[:-1] == ("python", "conda_dependencies") and local[:-1] in folded and conda.is_change(local[-1])
+            and isinstance(statement, ast.Call) and statement.func is outer and isinstance(ctx.parent(statement), ast.Expr))
 
 
 def _item_set(outer: ast.expr, ctx: FixContext) -> ast.Assign | None:

@@ -478,7 +478,12 @@ def _field(read: ast.Subscript, key: str, job: str, run_id: str, client: str, un
 def _widget(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext) -> bool:
     """``RunDetails(run).show()`` -> the studio link, printed (D+T: no widget in v2)."""
     widget = ctx.parent(use)
-    if not isinstance(widget, ast.Call) or widget.args != [use] or widget.keywords or ctx.callee(widget) != RUN_DETAILS:
+    if isinstance(widget, ast.keyword) and widget.arg == "run_instance":  # ``RunDetails(run_instance=run)``
+        widget = ctx.parent(widget)
+    if not isinstance(widget, ast.Call) or ctx.callee(widget) != RUN_DETAILS:
+        return False
+    bound = bind_arguments(widget, ["run_instance"])
+    if isinstance(bound, str) or bound.values.get("run_instance") is not use:
         return False
     show = ctx.parent(widget)
     call = ctx.parent(show) if show is not None else None

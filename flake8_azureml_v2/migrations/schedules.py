@@ -39,7 +39,9 @@ from ..engine.fixing.specs import (
     apply_call_spec,
     apply_method_spec,
 )
-from ..engine.names import Binding
+from ..engine.names import Binding, Ref
+from ..v1api import SURFACE
+from ._time_zones import V1_TIME_ZONES
 from ._common import workspace_binding
 from ._origin import result_binding, single_use_call
 from .publish import published_pipeline
@@ -48,6 +50,7 @@ CODE = "AML082"
 SCHEDULE = "azureml.pipeline.core.Schedule"
 SCHEDULE_CREATE = f"{SCHEDULE}.create"
 RECURRENCE = "azureml.pipeline.core.ScheduleRecurrence"
+TIME_ZONE = "azureml.pipeline.core.TimeZone"
 _ENTITIES = "azure.ai.ml.entities"
 CREATE_SIGNATURE = ["workspace", "name", "pipeline_id", "experiment_name", "recurrence", "description",
                     "pipeline_parameters", "wait_for_provisioning", "wait_timeout", "datastore", "polling_interval",
@@ -68,10 +71,17 @@ def _frequency(argument: Argument) -> str:
 
 
 def _time_zone(argument: Argument) -> str:
-    if constant_str(argument.node) is None:
-        raise Refused("time_zone= is not a literal string (v2's TimeZone values are the same strings)",
-                      RefusalKind.DATA_FLOW)
-    return argument.text
+    """A literal string stays; v1's ``TimeZone.PacificStandardTime`` becomes its string, which v2's
+    ``TimeZone`` holds too (audit y)."""
+    if constant_str(argument.node) is not None:
+        return argument.text
+    value = argument.ctx.value_of_argument(argument.node)
+    if isinstance(value, Ref):
+        owner, _, member = value.qualname.rpartition(".")
+        if SURFACE.canonical(owner) == TIME_ZONE and member in V1_TIME_ZONES:
+            return py_str(V1_TIME_ZONES[member])
+    raise Refused("time_zone= is neither a literal string nor a member of v1's TimeZone (v2's TimeZone values "
+                  "are the same strings)", RefusalKind.DATA_FLOW)
 
 
 def _literal_list(argument: Argument | None) -> list[ast.expr] | None:

@@ -9,6 +9,7 @@ logged through v1 (the reader would lose it, or raise KeyError for it).
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,10 +18,13 @@ from ...engine.findings import line_ref
 from ...engine.fixing.rewrite import FixContext
 from ...engine.source import tree_if_mentioned
 from .._metric_tables import gets_metrics, reads_by_id, spelled_names
+from .._v1_readers import in_code
 from ._shared import seen_from
 from .input_datasets import about_this_script
 
 _READS_METRICS = "get_metrics("
+# (where a comment or a notebook's prose names the call, nothing reads: audit v)
+_READ_IN_CODE = re.compile(re.escape(_READS_METRICS.encode()))
 _NEWLINE = "\n"
 
 
@@ -166,19 +170,17 @@ def _first_reader(path: Path, settings: object, needles: tuple[bytes, ...], near
     (unless ``runs_others`` says those name other files) or of which ``also`` holds (``near``: one on
     the same branch of the project, see :func:`.engine.project.same_branch`)."""
     key = (project.root_for(path, settings), getattr(settings, "exclude", ()))  # type: ignore[arg-type]
-    if key not in _READERS:  # the project's files that read run metrics, read once
-        _READERS[key] = list(project.texts_mentioning(path, settings, (".py", ".ipynb"),  # type: ignore[arg-type]
-                                                      _READS_METRICS.encode()))
-    for candidate, data in _READERS[key]:
+    if key not in _READERS:  # the project's files that read run metrics in their code, read once
+        _READERS[key] = [(candidate, data, where) for candidate, data in project.texts_mentioning(
+                             path, settings, (".py", ".ipynb"), _READS_METRICS.encode())  # type: ignore[arg-type]
+                         for found, where in [in_code(_READ_IN_CODE, candidate, data)] if found is not None]
+    for candidate, data, where in _READERS[key]:
         if candidate != path and (not near or project.same_branch(candidate, path)) and (
                 any(needle in data for needle in needles) and not runs_others(candidate, data)
                 or also(candidate, data)):
-            where = seen_from(candidate, path)
-            if candidate.suffix != ".py":
-                return where
-            return f"{where}:{data.count(_NEWLINE.encode(), 0, data.index(_READS_METRICS.encode())) + 1}"
+            return f"{seen_from(candidate, path)}{where}"
     return None
 
 
-_READERS: dict[tuple[Path, tuple[str, ...]], list[tuple[Path, bytes]]] = {}
+_READERS: dict[tuple[Path, tuple[str, ...]], list[tuple[Path, bytes, str]]] = {}
 project.PROJECT_CACHES.append(_READERS)
