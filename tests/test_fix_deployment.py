@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.server
 import json
 import textwrap
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -620,3 +621,29 @@ def test_a_config_another_assignment_may_reach_stays(tmp_path: Path) -> None:
     report = fix(script)
     assert "Model.deploy(" in script.read_text(), report
     assert "AML071 left: deployment_config= " in report, report
+
+
+def test_service_findings_name_the_v2_form_of_what_each_call_does(tmp_path: Path) -> None:
+    """Audit x: a look-up (``AciWebservice(ws, name)``) was told to build a deployment, and a deploy
+    (``Webservice.deploy_from_image``) to look an endpoint up."""
+    from .conftest import run
+
+    (tmp_path / "svc.py").write_text(
+        "from azureml.core.webservice import AciWebservice, AksWebservice, Webservice\n"
+        "service = Webservice.deploy_from_image(deployment_config=None, image=None, name='svc', workspace=None)\n"
+        "existing = AciWebservice(None, 'other-svc')\n"
+        "config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1)\n"
+        "aks = AksWebservice(None, 'aks-svc')\n"
+        "listed = Webservice.list(None)\n")
+    out = run([sys.executable, "-m", "flake8_azureml_v2", "check", "--select", "AML073,AML074,AML075", "svc.py"],
+              cwd=tmp_path).stdout.splitlines()
+    assert [line.split(" ", 1)[1] for line in out if line.startswith("svc.py")] == [
+        "AML075 Webservice.deploy_from_image() is Azure ML SDK v1; use ManagedOnlineEndpoint + ManagedOnlineDeployment "
+        "through ml_client.online_endpoints/online_deployments.begin_create_or_update (a v1 image has no v2 counterpart: "
+        "deploy the model)",
+        "AML073 AciWebservice() is Azure ML SDK v1; use ml_client.online_endpoints.get(name) (or .list() for all endpoints)",
+        "AML073 AciWebservice.deploy_configuration() is Azure ML SDK v1; use ManagedOnlineDeployment(instance_type=..., "
+        "instance_count=...) on a managed online endpoint",
+        "AML074 AksWebservice() is Azure ML SDK v1; use ml_client.online_endpoints.get(name) (or .list() for all endpoints)",
+        "AML075 Webservice.list() is Azure ML SDK v1; use ml_client.online_endpoints.list()",
+    ]

@@ -46,7 +46,7 @@ def test_left_lines_name_the_refusal_kind_and_the_v2_equivalent_of_manual_work(t
     assert left[0].endswith("the import goes once that is migrated [blocked]")
     assert left[2] == "job.py:6:6: AML020 left: unsafe fix (may change runtime behaviour): enable it with --unsafe-fixes [unsafe fix not enabled]"
     assert left[3] == f"job.py:8:8: AML062 left: no sound automatic rewrite; migrate it by hand: {DATABRICKS} [impossible]"
-    assert left[7] == ("store.py:4:11: AML075 left: no automatic fix for this rule yet; Webservice is Azure ML SDK v1; "
+    assert left[7] == ("store.py:4:11: AML075 left: no automatic fix for this rule yet; Webservice() is Azure ML SDK v1; "
                        "use ml_client.online_endpoints.get(name) (or .list() for all endpoints) [not yet supported]")
     assert all(line.endswith("]") for line in left)
 

@@ -71,6 +71,23 @@ def test_a_file_dataset_step_with_v1_defaults_written_out(tmp_path: Path) -> Non
     assert job["inputs"]["batch_data"] == {"type": "uri_folder", "path": "https://example.com/batch/"}
 
 
+@pytest.mark.parametrize("chain", ['.as_named_input("batch_data")', '.as_named_input("batch_data").as_mount()'])
+def test_a_dataset_consumed_where_it_is_built(tmp_path: Path, chain: str) -> None:
+    """Audit y: ``ds = Dataset.File.from_files(...).as_named_input("x")`` passed as ``inputs=[ds]``
+    is the same input as ``inputs=[ds.as_named_input("x")]``."""
+    _, job = _node(tmp_path, f"""\
+        batch_data = Dataset.File.from_files("https://example.com/batch/"){chain}
+        parallel_run_config = ParallelRunConfig(source_directory="./src", entry_script="batch_score.py",
+                                                error_threshold=10, output_action="append_row",
+                                                environment=batch_env, compute_target="cpu-cluster", node_count=2)
+        parallelrun_step = ParallelRunStep(name="batch-score", parallel_run_config=parallel_run_config,
+                                           inputs=[batch_data], output=output_dir)
+        """)
+    node = job["jobs"]["parallelrun_step"]
+    assert node["input_data"] == "${{inputs.batch_data}}" and node["inputs"]["batch_data"]["path"] == "${{parent.inputs.batch_data}}"
+    assert job["inputs"]["batch_data"] == {"type": "uri_folder", "path": "https://example.com/batch/"}
+
+
 def test_a_tabular_dataset_step_reads_an_mltable(tmp_path: Path) -> None:
     migrated, job = _node(tmp_path, """\
         iris = Dataset.Tabular.from_delimited_files("https://example.com/iris.csv")

@@ -921,3 +921,29 @@ run = exp.submit(src)
     report = fix(script)
     assert "AML001 left: create_experiment() with experiment_name=: migrate it by hand" in report, report
     assert "Experiment() with" not in report
+
+
+@pytest.mark.parametrize(("second", "moves"), [
+    ('script_name = "score.py"\n', True),  # set again before the second job: each job sees its own
+    ('if ws:\n    script_name = "score.py"\n', False),  # the second job may see either value
+])
+def test_a_script_name_set_again_for_a_second_job(tmp_path: Path, second: str, moves: bool) -> None:
+    """Audit y: a notebook sets ``script_name`` again before its second job; each job's read sees
+    only the assignment above it, so both name a known file."""
+    program = f"""\
+from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+ws = Workspace.from_config()
+env = Environment.get(ws, name="sklearn-env", version="1")
+script_name = "train.py"
+first = Experiment(ws, "first").submit(ScriptRunConfig("./src", script_name, compute_target="cpu", environment=env))
+{second}second = Experiment(ws, "second").submit(ScriptRunConfig("./src", script_name, compute_target="cpu", environment=env))
+"""
+    script = project(tmp_path, program)
+    (tmp_path / "src" / "score.py").write_text("print('scoring')\n")
+    report = fix(script)
+    if moves:
+        assert "0 left" in report, report
+        jobs = _submits(execute(script))
+        assert [shlex.split(job["component"]["command"])[1] for job in jobs] == ["train.py", "score.py"]
+    else:
+        assert "AML002 left: script= is not a known file name" in report, report

@@ -59,6 +59,21 @@ def _method_chain(item: ast.expr) -> tuple[ast.expr, list[ast.Call]]:
     return current, list(reversed(calls))
 
 
+def _consumption(calls: list[ast.Call]) -> tuple[str | None, str]:
+    """The name and mode of ``.as_named_input("x").as_mount()``-style calls on a dataset."""
+    name = None
+    mode = "ro_mount"
+    for link in calls:
+        method = link.func.attr  # type: ignore[union-attr]
+        if method == "as_named_input" and len(link.args) == 1 and constant_str(link.args[0]) is not None and name is None:
+            name = constant_str(link.args[0])
+        elif method in ("as_mount", "as_download") and not link.args and not link.keywords:
+            mode = "ro_mount" if method == "as_mount" else "download"
+        else:
+            raise ValueError(f"the input's .{method}() has no parallel-job equivalent")
+    return name, mode
+
+
 def _config(node: ast.expr | None, ctx: FixContext, consumes: list[ast.Name]) -> dict[str, ast.expr]:
     binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
     statement = binding.node if binding is not None else None
@@ -79,21 +94,16 @@ def _main_input(node: ast.expr | None, ctx: FixContext, line: commandline.Comman
         raise ValueError("inputs= is not a list of one input: a v2 parallel job reads one input_data")
     item = node.elts[0]
     base, calls = _method_chain(item)
-    name = None
-    mode = "ro_mount"
-    for link in calls:
-        method = link.func.attr  # type: ignore[union-attr]
-        if method == "as_named_input" and len(link.args) == 1 and constant_str(link.args[0]) is not None:
-            name = constant_str(link.args[0])
-        elif method in ("as_mount", "as_download") and not link.args and not link.keywords:
-            mode = "ro_mount" if method == "as_mount" else "download"
-        else:
-            raise ValueError(f"the input's .{method}() has no parallel-job equivalent")
     binding = ctx.binding_of(base) if isinstance(base, ast.Name) else None
     statement = binding.node if binding is not None else None
     call = statement.value if isinstance(statement, ast.Assign) else None
     if binding is None or binding.conditional or not isinstance(call, ast.Call):
         raise ValueError("the input is not a dataset built by one plain assignment")
+    made, chained = _method_chain(call)
+    if chained and ctx.callee(chained[0]) in (FROM_FILES, TABULAR):
+        # ``ds = Dataset.File.from_files(...).as_named_input("x")``: consumed where it is built (audit y)
+        call, calls = chained[0], [*chained[1:], *calls]
+    name, mode = _consumption(calls)
     key = commandline.identifier(name or binding.name)
     callee = ctx.callee(call)
     if callee == FROM_FILES:

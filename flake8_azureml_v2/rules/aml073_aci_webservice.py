@@ -1,9 +1,23 @@
 """AML073: ``AciWebservice`` (deploy_configuration and other members) targets Azure Container Instances."""
 
 from ..migrations import fixer
-from ._matchers import calls_to
+from ._matchers import member_calls
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
+
+# What each call names as its v2 form (audit x: a look-up was told to deploy, a deploy to look up).
+_LOOKUP = "ml_client.online_endpoints.get(name) (or .list() for all endpoints)"
+_CREATE = ("ManagedOnlineEndpoint + ManagedOnlineDeployment through "
+           "ml_client.online_endpoints/online_deployments.begin_create_or_update")
+_DEPLOY_CONFIG = "ManagedOnlineDeployment(instance_type=..., instance_count=...) on a managed online endpoint"
+_V2_FORMS = {
+    "": _LOOKUP,
+    "list": "ml_client.online_endpoints.list()",
+    "deploy": _CREATE,
+    "deploy_from_model": _CREATE,
+    "deploy_from_image": _CREATE + " (a v1 image has no v2 counterpart: deploy the model)",
+    "deploy_configuration": _DEPLOY_CONFIG,
+}
 
 RULE = Rule(
     code="AML073",
@@ -13,7 +27,7 @@ RULE = Rule(
     v2="ManagedOnlineDeployment(instance_type=..., instance_count=...)",
     article="migrate-to-v2-deploy-endpoints",
     fix_safety=FixSafety.UNSAFE,
-    detect=calls_to("azureml.core.webservice.AciWebservice", members=True),
+    detect=member_calls("azureml.core.webservice.AciWebservice", lambda member: _V2_FORMS.get(member, _DEPLOY_CONFIG)),
     message=(
         "AciWebservice is Azure ML SDK v1; deploy to a managed online endpoint with "
         "ManagedOnlineDeployment(instance_type=..., instance_count=...)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from ..names import Binding
 from .rewrite import FixContext
 
 @dataclass
@@ -65,12 +66,34 @@ def known_str(ctx: FixContext, node: ast.expr | None, depth: int = 0) -> str | N
     if not isinstance(node, ast.Name):
         return None
     binding = ctx.binding_of(node)
-    if binding is None or binding.conditional or len(ctx.bindings_named(node.id)) != 1:
+    if binding is None or binding.conditional:
+        return None
+    if len(ctx.bindings_named(node.id)) != 1 and not _sees_only(ctx, binding, node):
         return None
     statement = binding.node
     if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
         return known_str(ctx, statement.value, depth + 1)
     return None
+
+
+def _sees_only(ctx: FixContext, binding: Binding, use: ast.Name) -> bool:
+    """A name bound again elsewhere whose read, where it runs, can see this binding only: later in
+    its block with no other binding between, and not inside a function or class body, which may
+    run after one (audit y: a notebook that sets ``script_name`` again for its second job)."""
+    from . import reaching
+
+    if not reaching.sees_only(ctx, binding, use):
+        return False
+    block_statement = ctx.statement_of(binding.node)
+    current: ast.AST | None = use
+    while current is not None and current is not block_statement:
+        current = ctx.parent(current)
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
+                                ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            return False
+        if isinstance(current, ast.Module):
+            break
+    return True
 
 
 def _known_fstring(ctx: FixContext, node: ast.JoinedStr, depth: int) -> str | None:
