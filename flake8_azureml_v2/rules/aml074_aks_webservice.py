@@ -4,20 +4,10 @@ from ..migrations import fixer
 from ._matchers import member_calls
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
+from ._shared import service_v2_forms
 
-# What each call names as its v2 form (audit x: a look-up was told to deploy, a deploy to look up).
-_LOOKUP = "ml_client.online_endpoints.get(name) (or .list() for all endpoints)"
-_CREATE = ("ManagedOnlineEndpoint + ManagedOnlineDeployment through "
-           "ml_client.online_endpoints/online_deployments.begin_create_or_update")
 _DEPLOY_CONFIG = "KubernetesOnlineEndpoint + KubernetesOnlineDeployment on an attached Kubernetes compute"
-_V2_FORMS = {
-    "": _LOOKUP,
-    "list": "ml_client.online_endpoints.list()",
-    "deploy": _CREATE,
-    "deploy_from_model": _CREATE,
-    "deploy_from_image": _CREATE + " (a v1 image has no v2 counterpart: deploy the model)",
-    "deploy_configuration": _DEPLOY_CONFIG,
-}
+_V2_FORMS = service_v2_forms(_DEPLOY_CONFIG)
 
 RULE = Rule(
     code="AML074",

@@ -3,18 +3,9 @@
 from ._matchers import member_calls
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety
+from ._shared import SERVICE_LOOKUP, service_v2_forms
 
-# What each call names as its v2 form (audit x: a look-up was told to deploy, a deploy to look up).
-_LOOKUP = "ml_client.online_endpoints.get(name) (or .list() for all endpoints)"
-_CREATE = ("ManagedOnlineEndpoint + ManagedOnlineDeployment through "
-           "ml_client.online_endpoints/online_deployments.begin_create_or_update")
-_V2_FORMS = {
-    "": _LOOKUP,
-    "list": "ml_client.online_endpoints.list()",
-    "deploy": _CREATE,
-    "deploy_from_model": _CREATE,
-    "deploy_from_image": _CREATE + " (a v1 image has no v2 counterpart: deploy the model)",
-}
+_V2_FORMS = service_v2_forms()
 
 RULE = Rule(
     code="AML075",
@@ -24,7 +15,7 @@ RULE = Rule(
     v2="ml_client.online_endpoints.get(name)",
     article="migrate-to-v2-deploy-endpoints",
     fix_safety=FixSafety.UNSAFE,
-    detect=member_calls("azureml.core.Webservice", lambda member: _V2_FORMS.get(member, _LOOKUP)),
+    detect=member_calls("azureml.core.Webservice", lambda member: _V2_FORMS.get(member, SERVICE_LOOKUP)),
     message=(
         "Webservice is Azure ML SDK v1; use ml_client.online_endpoints.get(name) "
         "(or .list() for all endpoints)"
