@@ -2841,8 +2841,9 @@ def test_a_scoring_script_no_launcher_names_keeps_its_v1_workspace(tmp_path: Pat
     points (the look-alike) is a program of its own, whose workspace moves."""
     script = _project_script(tmp_path, SCORING.format(run=entry))
     report = fix(script)
-    said = "AML020 left: this script runs inside a job, whose environment need not install azure-ai-ml"
+    said = "AML020 left: this script runs inside a deployment, whose environment need not install azure-ai-ml"
     assert (said in report) is stays, report
+    assert ("connect from the deployment by hand" in report) is stays, report  # (audit x: it said a job)
     assert "ws = Workspace.from_config()" in script.read_text()  # (the look-alike's for Model(ws, ...), which stays)
 
 

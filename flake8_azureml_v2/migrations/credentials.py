@@ -17,7 +17,7 @@ from ..engine.fixing.specs import Refused
 from ..engine.fixing.symbols import symbol
 from ._common import call_binding
 from .injob._shared import is_pure
-from .injob.run_get_context import runs_in_a_job
+from .injob.run_get_context import runs_in_a_job, what_runs_it
 
 _AUTH = "azureml.core.authentication."
 # v1 class -> (credential, v1 signature, v1 parameter -> credential keyword, parameters that go)
@@ -120,8 +120,9 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
                               "when something asks it for a token")
             continue
         if runs_in_a_job(ctx):  # (as for the workspace it would sign in to)
-            yield unit.refuse("this script runs inside a job, whose environment need not install azure-identity, "
-                              "nor give a credential an identity to sign in with: connect from the job by hand")
+            runner = what_runs_it(ctx)
+            yield unit.refuse(f"this script runs inside a {runner}, whose environment need not install azure-identity, "
+                              f"nor give a credential an identity to sign in with: connect from the {runner} by hand")
             continue
         try:
             text = credential_source(site.node, ctx)

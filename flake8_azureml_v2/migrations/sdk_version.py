@@ -180,7 +180,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         rewrite = Rewrite("AML081", reference.node, 'azureml.core.VERSION -> importlib.metadata.version("azure-ai-ml")')
         rewrite.findings.extend(("AML081", read) for read in copies.get(id(ctx.statement_of(reference.node)), []))
         if in_job:
-            yield rewrite.refuse("this script runs inside a job, whose environment need not install azure-ai-ml "
+            yield rewrite.refuse(f"this script runs inside a {run_get_context.what_runs_it(ctx)}, whose environment need not install azure-ai-ml "
                                  "(importlib.metadata would raise PackageNotFoundError): remove the print by hand")
             continue
         used = next(filter(None, (_other_than_shown(read, ctx) for read in

@@ -19,7 +19,7 @@ from ._common import CLIENT_NAME, client_name, workspace_names
 from .credentials import credential
 from .datastore import SHARED_ATTRIBUTES
 from .injob._shared import is_pure
-from .injob.run_get_context import runs_in_a_job
+from .injob.run_get_context import runs_in_a_job, what_runs_it
 
 WORKSPACE = "azureml.core.Workspace"
 
@@ -175,9 +175,10 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             yield unit.refuse(ctx.unassigned_reason(call, "workspace"), RefusalKind.DATA_FLOW)
             continue
         if runs_in_a_job(ctx):
-            yield unit.refuse("this script runs inside a job, whose environment need not install azure-ai-ml and "
+            runner = what_runs_it(ctx)
+            yield unit.refuse(f"this script runs inside a {runner}, whose environment need not install azure-ai-ml and "
                               "azure-identity, nor give DefaultAzureCredential an identity to sign in with: connect "
-                              "from the job by hand")
+                              f"from the {runner} by hand")
             continue
         guard = _guarded_sign_in(member, call, ctx)
         if guard is not None:

@@ -149,6 +149,12 @@ def runs_in_a_job(ctx: FixContext) -> bool:
     return bool(ctx.cache["runs_in_a_job"])
 
 
+def what_runs_it(ctx: FixContext) -> str:
+    """What a program that :func:`runs_in_a_job` runs in, for a message: a scoring script's
+    ``init()``/``run()`` run in a deployment (audit x: its message said a job)."""
+    return "deployment" if _scoring_entry(ctx) else "job"
+
+
 def _scoring_entry(ctx: FixContext) -> bool:
     """The module defines ``init()`` and ``run()``, a scoring script's entry points (audit 57): it
     runs in a deployment's container, whose environment was made for v1 (azureml-defaults brings
