@@ -3295,3 +3295,30 @@ def test_a_launcher_that_copies_the_script_runs_it(tmp_path: Path) -> None:
     report = result.stdout + result.stderr
     assert ("a.py:4:7: AML002 left: train.py reads run.input_datasets, which a v2 job does not fill, and ops/b.py:5 "
             "runs it too: the script moves only once no launcher keeps it v1") in report, report
+
+
+def test_a_run_fetched_only_where_none_is_bound_yet_says_so(tmp_path: Path) -> None:
+    """Audit w: ``if 'run' not in locals(): run = Run.get_context()`` in a notebook whose earlier
+    cell bound ``run`` with start_logging(): the left lines named v1's offline run, which this
+    notebook never used; they name the check that decides which run it is."""
+    (tmp_path / "pyproject.toml").write_text("")
+    notebook = write_notebook(tmp_path / "exp.ipynb", [
+        "from azureml.core import Workspace, Experiment\nws = Workspace.from_config()\n"
+        "experiment = Experiment(workspace=ws, name='test_experiment')\n",
+        "run = experiment.start_logging()\n",
+        "from azureml.core.run import Run\nif 'run' not in locals():\n    run = Run.get_context()\n"
+        "run.log('final_accuracy', 0.9)\n",
+        "run.complete()\n"])
+    report = fix(notebook)
+    assert ("AML011 left: cell 3:2 makes it only where `run` is not bound yet (`'run' not in locals()`), so the run "
+            "the code logs to may be another one") in report, report
+    assert "offline" not in report, report
+
+
+def test_a_script_that_fetches_its_run_where_none_is_bound_is_not_told_of_another_run(tmp_path: Path) -> None:
+    # the look-alike: nothing else binds ``run``, so in a job the check always passes (what stops the
+    # fix here is the globals() read, which may read any module name)
+    script = _project_script(tmp_path, "from azureml.core import Run\nif 'run' not in globals():\n"
+                                       "    run = Run.get_context()\nrun.log('accuracy', 0.9)\n")
+    report = fix(script)
+    assert "AML012 left: " in report and "not bound yet" not in report, report

@@ -225,8 +225,31 @@ def kept_reason(ctx: FixContext, call: ast.Call, logs: bool) -> tuple[str, Refus
                  "ImportError), and the code that uses this run is written for both cases: migrated, its MLflow "
                  "logging would still wait for azureml-core to import, which a v2 job's environment need not "
                  "have; remove the check by hand, then fix"), RefusalKind.DATA_FLOW)
+    unbound = _only_if_unbound(ctx, call)
+    if unbound is not None:
+        return ((f"{line_ref(unbound.lineno)} makes it only where `{unbound.test.left.value}` is not bound yet "  # type: ignore[attr-defined]
+                 f"(`{snippet(ctx.locator, unbound.test)}`), so the run the code logs to may be another one (an "
+                 "interactive run from start_logging()): remove that check by hand, then fix"), RefusalKind.NOT_YET)
     outside = outside_a_job(ctx, logs)
     return (outside, RefusalKind.NOT_YET) if outside is not None else None
+
+
+def _only_if_unbound(ctx: FixContext, call: ast.Call) -> ast.If | None:
+    """``if 'run' not in locals(): run = Run.get_context()``, where the program also binds ``run``
+    otherwise: the run comes from v1 only where no other code bound the name first (audit w: a
+    notebook's interactive run was told to be offline)."""
+    statement = ctx.statement_of(call)
+    guard = ctx.parent(statement)
+    test = guard.test if isinstance(guard, ast.If) and statement in guard.body else None
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotIn)
+            and isinstance(test.left, ast.Constant) and isinstance(test.left.value, str)):
+        return None
+    namespace = test.comparators[0]
+    if (isinstance(namespace, ast.Call) and isinstance(namespace.func, ast.Name)
+            and namespace.func.id in ("locals", "globals", "dir", "vars") and not namespace.args
+            and len(ctx.bindings_named(test.left.value)) > 1):
+        return guard  # type: ignore[return-value]
+    return None
 
 
 def _tests_offline(ctx: FixContext, call: ast.Call) -> ast.expr | None:
