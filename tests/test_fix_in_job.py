@@ -569,6 +569,21 @@ def test_a_reader_of_a_script_copied_where_its_job_runs_reads_what_it_logs(tmp_p
         in report, report
 
 
+def test_a_script_found_only_from_a_folder_above_is_named_where_the_launcher_misses_it(tmp_path: Path) -> None:
+    """Audit u: ``source_directory="./steps"`` in nb/submit.py, with steps/ at the project's root: the
+    script's fix named the launcher as one that runs it, while the launcher's said the script was
+    not found; the launcher now says where it is when the program runs from the folder above."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "nb" / "submit.py").write_text(READ_BACK.replace('source_directory="src"', 'source_directory="./steps"'))
+    (tmp_path / "steps" / "train.py").write_text("from azureml.core import Run\nrun = Run.get_context()\n"
+                                                 "run.log('accuracy', 0.5)\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "--diff", "."], cwd=tmp_path).stderr
+    assert ("train.py, the job's script, is not found at ./steps/train.py (run from a folder above, it is "
+            "../steps/train.py, but which folder the program runs from is not known here)") in report, report
+
+
 @pytest.mark.parametrize(("call", "what"), [
     ('run.log("data_version", "v3")', "a string"),  # v1 returned it, MLflow's metrics hold floats only
     ('run.log("data_version", len(rows))', "an int"),  # v1 returned an int, MLflow a float

@@ -11,6 +11,7 @@ are floats.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
@@ -395,7 +396,7 @@ def _non_floats(ctx: FixContext, lines: frozenset[int]) -> dict[str | None, _Log
             if text is None:
                 text = _copied_here(ctx, script)
             if text is None:
-                where = f"at {place}/{script}" if place else "beside this program"
+                where = (f"at {place}/{script}" if place else "beside this program") + _found_above(ctx, place, script)
                 found.setdefault(_UNREAD, _Logged(script, where, 0))
                 continue
             for name, (kind, line) in _all_logged(text).items():
@@ -770,6 +771,23 @@ def _imported_files(text: str, root: Path, here: Path) -> list[Path]:
                 if candidate.is_file() and candidate not in files:
                     files.append(candidate)
     return files
+
+
+def _found_above(ctx: FixContext, folder: str | None, script: str) -> str:
+    """Where the script is, from a folder above this program's, which is where the program runs
+    from if it runs it (audit u: the script's own fix named this launcher as one that runs it)."""
+    context = ctx.analysis.context
+    location, settings = getattr(context, "path", None), getattr(context, "settings", None)
+    if location is None or settings is None:
+        return ""
+    here = Path(location).parent
+    relative = Path(folder or ".") / script
+    for base in project.launch_folders(here, project.root_for(Path(location), settings))[1:]:  # type: ignore[arg-type]
+        if (base / relative).is_file():
+            shown = Path(os.path.relpath(base / relative, here)).as_posix()
+            return (f" (run from a folder above, it is {shown}, but which folder the program runs from is not "
+                    "known here)")
+    return ""
 
 
 def _text(ctx: FixContext, folder: str | None, script: str) -> str | None:
