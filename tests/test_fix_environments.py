@@ -83,6 +83,18 @@ submit(plain)
     assert text.count("# TODO(azureml-v2): AML008 v1 may have pinned the azureml-* packages") == 2
 
 
+def test_a_conda_file_the_program_writes_first_is_read_when_the_job_is_built(tmp_path: Path) -> None:
+    """Audit: the program writes (or downloads) its conda file before v1 reads it, and a stale copy
+    that pins python lies beside it: that copy tells nothing, so v1's pin is made when the job is built."""
+    (tmp_path / "myenv.yml").write_text("dependencies:\n  - python=3.6.2\n")
+    _, envs = _environments(tmp_path, """\
+with open("myenv.yml", "w") as handle:
+    handle.write("name: new\\ndependencies:\\n  - pip:\\n    - scikit-learn\\n")
+submit(Environment.from_conda_specification(name="myenv", file_path="myenv.yml"))
+""")
+    assert envs[0]["conda_file"]["dependencies"] == [{"pip": ["scikit-learn"]}, "python=3.10.18"], envs
+
+
 def test_a_new_environments_own_conda_dependencies_changed_in_place(tmp_path: Path) -> None:
     """Audit x: ``env.python.conda_dependencies.add_pip_package(...)`` changes a new environment's
     own ``CondaDependencies()`` (python 3.8.13 and azureml-defaults), as a variable of it would."""

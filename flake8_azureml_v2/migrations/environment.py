@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+from pathlib import Path
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -178,13 +179,41 @@ def _pin_python(plan: EnvPlan, file_path: ast.expr, ctx: FixContext) -> None:
     context = ctx.analysis.context
     program = getattr(context, "path", None)
     root = project.root_for(program, context.settings) if program is not None else None  # type: ignore[union-attr]
-    pinned = _conda_spec.pins_python(text, program, root)
+    pinned = None if _names_it_elsewhere(ctx, text) else _conda_spec.pins_python(text, program, root)
     if pinned:
         return
     plan.fields["conda_file"] = f"{_conda_spec.HELPER}({ctx.locator.text(file_path)})"
     plan.helpers[_conda_spec.HELPER] = _conda_spec.HELPER_SOURCE
     if pinned is False:
         plan.todos.append(_conda_spec.TODO.format(file=text))
+
+
+def _names_it_elsewhere(ctx: FixContext, file_path: str | None) -> bool:
+    """Does the program name the conda file other than to read it with ``from_conda_specification``
+    (it may write or download the file before v1 reads it: ``open("myenv.yml", "w")``,
+    ``best_run.download_file(..., "myenv.yml")``, a notebook's ``%%writefile`` or ``!wget``)?  The
+    copy on disk then tells nothing of what v1 read (audit: a stale file pinned another python)."""
+    if file_path is None:
+        return True
+    name = posixpath.basename(file_path.replace("\\", "/"))
+    read = elsewhere = 0
+    for node in all_nodes(ctx.model.tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and name in node.value:
+            holder = ctx.parent(node)
+            call = ctx.parent(holder) if isinstance(holder, ast.keyword) else holder
+            if isinstance(call, ast.Call) and ctx.callee(call) == f"{ENVIRONMENT}.from_conda_specification":
+                read += 1
+            else:
+                elsewhere += 1
+    if elsewhere:
+        return True
+    program = getattr(ctx.analysis.context, "path", None)
+    if program is None or Path(program).suffix != ".ipynb":
+        return ctx.text.count(name) > read
+    try:  # (a notebook's magics and other cells are not in its code: its own bytes are)
+        return Path(program).read_bytes().count(name.encode()) > read
+    except OSError:
+        return True
 
 
 def _build_context(value: ast.expr, plan: EnvPlan, ctx: FixContext) -> str:
