@@ -515,3 +515,27 @@ def test_each_import_a_star_import_holds_names_its_own_names(tmp_path: Path) -> 
     for line, name in ((1, "Workspace"), (2, "ServicePrincipalAuthentication"), (3, "Cli")):
         assert (f"train.py:{line}:1: AML099 left: the unused import is not removed: `{name}` must stay defined: "
                 "another module of the project imports it") in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(("program", "reported", "goes"), [
+    ("import azureml\nprint('hello')\n", False, False),  # read by nothing: not reported, and left alone
+    ("import azureml\nprint(azureml.core.VERSION)\n", True, False),  # read through for v1: reported, still read
+    ("import azureml\nimport azureml.mlflow\nprint(azureml.mlflow)\n", False, False),  # a v2-era package
+])
+def test_a_bare_import_of_the_namespace_kept_for_v1_is_reported(tmp_path: Path, program: str, reported: bool,
+                                                                goes: bool) -> None:
+    """Audit 2d: once a setup script's v1 reads were migrated, its ``import azureml`` stayed, unreported,
+    and failed where no azureml package is installed."""
+    root = _project(tmp_path, program)
+    found = run([*AZ, "check", "job.py"], cwd=root).stdout
+    assert ("job.py:1:1: AML099 import of azureml (Azure ML SDK v1)" in found) is reported, found
+    _fix(root)
+    assert (root / "job.py").read_text().startswith("import azureml\n") is not goes
+
+
+def test_a_bare_import_goes_with_the_v1_read_it_served(tmp_path: Path) -> None:
+    root = _project(tmp_path, "import azureml\nfrom azureml.core import Workspace\n"
+                              "print('SDK version:', azureml.core.VERSION)\nws = Workspace.from_config()\n")
+    _fix(root, "--unsafe-fixes")
+    after = (root / "job.py").read_text()
+    assert "azureml" not in after.replace("TODO(azureml-v2)", "").replace("azureml-core", ""), after

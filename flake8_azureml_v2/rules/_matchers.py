@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterator
 
 from .. import v1api
 from ..engine.context import Context
-from ..engine.names import Instance
+from ..engine.names import ImportSite, Instance
+from ..engine.nodes import all_nodes, parent_of
 from ..engine.rule import Detector, Hit
-from ..v1api import is_subtype
+from ..v1api import is_subtype, is_v1
 
 # ast-grep cannot resolve names, so its rules only look at files with a v1 import.
 _V2_ERA = "|".join(re.escape(p[len("azureml."):]) for p in v1api.V2_ERA_PACKAGES)
@@ -152,3 +153,35 @@ def member_calls(class_qualname: str, v2_for: Callable[[str], str]) -> Detector:
 
     detect.sg_rule = _call_rule(rf"(^|\.){re.escape(short)}(\.\w+)*$")  # type: ignore[attr-defined]
     return detect
+
+
+def v1_import_sites(ctx: Context) -> list[ImportSite]:
+    """The statements that import v1 modules, and a bare ``import azureml`` through which the module
+    reads v1 modules only (``azureml.core.VERSION``): it is there for v1, and once those reads are
+    migrated the import clean-up takes it too (audit: it stayed, and raised where no azureml
+    package is installed).  One read by nothing, or reaching a v2-era package (``azureml.mlflow``),
+    is not reported."""
+    sites = []
+    for site in ctx.model.imports:
+        if site.v1_modules:
+            sites.append(site)
+        elif isinstance(site.node, ast.Import) and any(_bare_for_v1(alias, ctx) for alias in site.node.names):
+            sites.append(ImportSite(site.node, site.modules, (MARKER,)))
+    return sites
+
+
+MARKER = "azureml"
+
+
+def _bare_for_v1(alias: ast.alias, ctx: Context) -> bool:
+    if alias.name != MARKER:
+        return False
+    bound = alias.asname or MARKER
+    reads = 0
+    for node in all_nodes(ctx.model.tree):
+        if isinstance(node, ast.Name) and node.id == bound and not isinstance(node.ctx, ast.Store):
+            holder = parent_of(ctx.model.tree, node)
+            if not (isinstance(holder, ast.Attribute) and is_v1(f"{MARKER}.{holder.attr}")):
+                return False
+            reads += 1
+    return reads > 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.context import Context
-from ._matchers import IN_JOB_CALL, V1_IMPORT
+from ._matchers import IN_JOB_CALL, V1_IMPORT, v1_import_sites
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety, Hit
 from ._training import training_evidence
@@ -13,7 +13,7 @@ from ._training import training_evidence
 
 def detect(ctx: Context) -> Iterator[Hit]:
     """Training scripts get AML010 for their v1 imports; other files get AML099."""
-    sites = [site for site in ctx.model.imports if site.v1_modules]
+    sites = v1_import_sites(ctx)
     if not sites:
         return
     evidence = training_evidence(ctx)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..engine.context import Context
 from ..v1api import is_v1
-from ._matchers import IN_JOB_CALL, V1_IMPORT
+from ._matchers import IN_JOB_CALL, V1_IMPORT, v1_import_sites
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety, Hit
 from ._training import training_evidence
@@ -15,7 +15,7 @@ from ._training import training_evidence
 
 def detect(ctx: Context) -> Iterator[Hit]:
     """Every v1 import outside training scripts (those get AML010 instead)."""
-    sites = [site for site in ctx.model.imports if site.v1_modules]
+    sites = v1_import_sites(ctx)
     if not sites or training_evidence(ctx) is not None:
         return
     for site in sites:
