@@ -80,6 +80,16 @@ def test_run_based_compute_is_serverless_and_packages_join_v1s_base(tmp_path: Pa
     assert _conda(job)["channels"] == ["anaconda", "conda-forge"]
 
 
+def test_a_python_among_the_conda_packages_replaces_v1s_pin(tmp_path: Path) -> None:
+    """Audit 2d: v1 added each conda package with add_conda_package, which replaces the python pin
+    (and an earlier entry of the same package); the job asked for two pythons."""
+    _, job = _job(tmp_path, """\
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target="cpu-cluster",
+                        conda_packages=["python=3.7", "numpy=1.19", "numpy=1.21"])
+        """)
+    assert _conda(job)["dependencies"] == ["python=3.7", "numpy=1.21", {"pip": ["azureml-defaults"]}]
+
+
 @pytest.mark.parametrize(("arguments", "image", "conda"), [
     ('use_gpu=True, pip_packages=["torch"]', V1_GPU_IMAGE,
      {"name": "project_environment", "channels": ["anaconda", "conda-forge"],

@@ -229,6 +229,7 @@ def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewri
         rewrite.helpers.update(default_environment(CODE, mlflow=logs))
         return default_environment_name(logs)
     python = "3.6.2" if pins else "3.8.13"
+    python, conda = _replayed(python, conda)
     if logs:  # the packages the script imports once migrated, where the list lacks them (said, since v1 had none)
         listed = {package_name(ast.literal_eval(package)) for package in [*conda, *pip]}
         added = [package for package in MLFLOW_PACKAGES if package not in listed]
@@ -241,6 +242,20 @@ def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewri
     conda_file = ('{"name": "project_environment", "channels": ["anaconda", "conda-forge"], '
                   f'"dependencies": [{", ".join(dependencies)}]}}')
     return f"{ctx.symbol('azure.ai.ml.entities', 'Environment')}(image={image}, conda_file={conda_file})"
+
+
+def _replayed(python: str, conda: list[str]) -> tuple[str, list[str]]:
+    """``conda_packages=`` as v1 added them, one ``add_conda_package`` each: ``python=3.7`` replaces
+    the python pin (audit 2d: both pins went into the file), a package named again replaces the
+    earlier entry.  ``conda``: the packages as source text."""
+    kept: list[str] = []
+    for package in conda:
+        value = ast.literal_eval(package)
+        if package_name(value) == "python":
+            python = value.split("=", 1)[1].lstrip("=") if "=" in value else python
+            continue
+        kept = [k for k in kept if package_name(ast.literal_eval(k)) != package_name(value)] + [package]
+    return python, kept
 
 
 def _kind(rewrite: Rewrite, ctx: FixContext) -> str:
