@@ -111,6 +111,21 @@ run.download_files(prefix="outputs/", output_directory="slash")
     assert sorted(p.name for p in (tmp_path / "flat").rglob("*") if p.is_file()) == ["model.pkl", "notes.txt"]
 
 
+def test_a_download_prefix_is_a_folder_as_in_v1(tmp_path: Path) -> None:
+    """Audit 2e: v1 read ``prefix="outputs"`` as the folder ``outputs/`` (it appended the slash), so a
+    sibling ``outputs2.txt`` or ``outputs_old/`` was never downloaded; the helper matched text."""
+    seed = {**SEED, "artifacts": {**SEED["artifacts"], "outputs2.txt": "other", "outputs_old/model.pkl": "stale"}}
+    _migrate(tmp_path, """\
+run = experiment.submit(config)
+run.download_files(prefix="outputs", output_directory="all")
+run.download_files(prefix="outputs", output_directory="flat", append_prefix=False)
+""", seed)
+    assert sorted(str(p.relative_to(tmp_path / "all")) for p in (tmp_path / "all").rglob("*") if p.is_file()) == [
+        "outputs/model.pkl", "outputs/sub/notes.txt"]
+    assert sorted(str(p.relative_to(tmp_path / "flat")) for p in (tmp_path / "flat").rglob("*") if p.is_file()) == [
+        "model.pkl", "sub/notes.txt"]
+
+
 def test_a_registered_model_path_is_normalised_as_v1_did(tmp_path: Path) -> None:
     """v1 ran os.path.normpath on model_path before it looked the files up: ``./outputs/m.pkl``
     and ``outputs//sub/../m.pkl`` name ``outputs/m.pkl`` among the job's outputs."""

@@ -81,14 +81,17 @@ _DOWNLOAD_FILE = f'''def _v1_download_file(ml_client, run_id, name, output_file_
         {symbol("shutil")}.copyfile(downloaded, target)
 '''
 _DOWNLOAD_FILES = f'''def _v1_download_files(ml_client, run_id, prefix=None, output_directory=None, append_prefix=True):
-    """run.download_files(): every file whose path starts with prefix, into output_directory (here by
-    default) under its full path; below prefix only when append_prefix=False names an output_directory."""
+    """run.download_files(): every file in the folder prefix names (v1 read it as a folder: outputs2.txt
+    is not under prefix "outputs"), into output_directory (here by default) under its full path; below
+    prefix only when append_prefix=False names an output_directory."""
     _v1_tracking(ml_client)
-    strip = bool(prefix) and not append_prefix and output_directory is not None
+    under = (prefix or "").replace("\\\\", "/")
+    under = under if not under or under.endswith("/") else under + "/"
+    strip = bool(under) and not append_prefix and output_directory is not None
     for path in _v1_get_file_names(ml_client, run_id):
-        if prefix and not path.startswith(prefix):
+        if under and not path.startswith(under):
             continue
-        target = {_OS}.path.join(output_directory or ".", path[len(prefix):].lstrip("/") if strip else path)
+        target = {_OS}.path.join(output_directory or ".", path[len(under):] if strip else path)
         {_OS}.makedirs({_OS}.path.dirname(target) or ".", exist_ok=True)
         with {symbol("tempfile")}.TemporaryDirectory() as folder:
             downloaded = {_MLFLOW}.artifacts.download_artifacts(run_id=run_id, artifact_path=path, dst_path=folder)
