@@ -64,6 +64,10 @@ def _figure(ctx: FixContext, plot: ast.expr) -> str | None:
     return None
 
 
+def _none(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
 def _pyplot_call(ctx: FixContext, node: ast.expr, names: frozenset[str]) -> bool:
     """``plt.<name>(...)`` or ``<name>(...)`` imported from matplotlib.pyplot."""
     if not isinstance(node, ast.Call):
@@ -83,6 +87,13 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
     if bound is None:
         return
     name, path, plot = (bound.values.get(p) for p in ("name", "path", "plot"))
+    # ``path=None`` (or ``plot=None``) written out is v1's default: not given (audit 2a)
+    if _none(path) and plot is not None:
+        drop(unit, bound, "path")
+        path = None
+    if _none(plot) and path is not None:
+        drop(unit, bound, "plot")
+        plot = None
     if name is None or (path is None) == (plot is None):
         unit.refuse("run.log_image() needs a name and exactly one of path= and plot=")
         return
