@@ -111,6 +111,18 @@ run.download_files(prefix="outputs/", output_directory="slash")
     assert sorted(p.name for p in (tmp_path / "flat").rglob("*") if p.is_file()) == ["model.pkl", "notes.txt"]
 
 
+def test_the_experiment_name_of_a_submitted_run(tmp_path: Path) -> None:
+    """Audit 2b: ``run.experiment.name`` on the submitting side is the name the job went under, which
+    the returned job carries (the in-job MLflow form needs an active run, which is not there)."""
+    text, _, result = _migrate(tmp_path, """\
+run = experiment.submit(config)
+import json
+with open("result.json", "w") as handle:
+    json.dump({"experiment": run.experiment.name}, handle)
+""")
+    assert "run.experiment_name" in text and result == {"experiment": "handle"}
+
+
 def test_a_download_prefix_is_a_folder_as_in_v1(tmp_path: Path) -> None:
     """Audit 2e: v1 read ``prefix="outputs"`` as the folder ``outputs/`` (it appended the slash), so a
     sibling ``outputs2.txt`` or ``outputs_old/`` was never downloaded; the helper matched text."""

@@ -373,7 +373,21 @@ def translate_use(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext
             unit.silent_needs.update(TRACKING_NEEDS)
         return True
     return (_details(use, names, unit, ctx) or _register_model(use, names, unit, ctx)
-            or (job and _widget(use, names, unit, ctx)))
+            or (job and (_widget(use, names, unit, ctx) or _experiment_name(use, unit, ctx))))
+
+
+def _experiment_name(use: ast.Name, unit: Rewrite, ctx: FixContext) -> bool:
+    """``run.experiment.name`` -> the job's ``experiment_name``, the name it was submitted under
+    (audit 2b: the in-job MLflow form was offered, which fails where no run is active)."""
+    experiment = ctx.parent(use)
+    read = ctx.parent(experiment) if experiment is not None else None
+    if not (isinstance(experiment, ast.Attribute) and experiment.attr == "experiment" and isinstance(read, ast.Attribute)
+            and read.attr == "name" and isinstance(read.ctx, ast.Load)):
+        return False
+    unit.edits.append(statements.replace(ctx.locator, read, f"{use.id}.experiment_name"))
+    unit.findings.append(("AML035", experiment))
+    unit.own_uses.add(id(use))
+    return True
 
 
 def translate_all(binding: Binding, names: RunNames, unit: Rewrite, ctx: FixContext, job: bool = True) -> bool:

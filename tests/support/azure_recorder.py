@@ -116,6 +116,8 @@ def _create_or_update(self: JobOperations, job: Any, **kwargs: Any) -> Any:
         "rest_error": _rest_conversion(job),
     })
     _save()
+    if kwargs.get("experiment_name") is not None:  # (as the real method sets it before it sends the job)
+        job.experiment_name = kwargs["experiment_name"]
     job.name = _as_mlflow_run(kwargs.get("experiment_name")) if _MLFLOW_URI else f"recorded-job-{len(_calls)}"
     _jobs[job.name] = job
     return job
