@@ -3337,3 +3337,23 @@ def test_a_script_that_fetches_its_run_where_none_is_bound_is_not_told_of_anothe
                                        "    run = Run.get_context()\nrun.log('accuracy', 0.9)\n")
     report = fix(script)
     assert "AML012 left: " in report and "not bound yet" not in report, report
+
+
+def test_a_count_logged_before_its_variable_is_set_again_is_a_metric(tmp_path: Path) -> None:
+    """Audit 2c: ``row_count`` logged, then set again further down (another frame's length): the log
+    call sees the first value only, an int, so it is a metric, and the interactive run migrates."""
+    script = _project_script(tmp_path, """\
+from azureml.core import Experiment, Workspace
+ws = Workspace.from_config()
+experiment = Experiment(workspace=ws, name="counts")
+run = experiment.start_logging()
+rows = [1, 2, 3]
+row_count = len(rows)
+run.log("observations", row_count)
+run.complete()
+print(run.get_metrics())
+row_count = "three"
+print(row_count)
+""", name="explore.py")
+    report = fix(script)
+    assert 'mlflow.log_metric("observations", row_count)' in script.read_text(), report

@@ -947,3 +947,20 @@ first = Experiment(ws, "first").submit(ScriptRunConfig("./src", script_name, com
         assert [shlex.split(job["component"]["command"])[1] for job in jobs] == ["train.py", "score.py"]
     else:
         assert "AML002 left: script= is not a known file name" in report, report
+
+
+def test_a_script_name_a_loop_sets_again_after_its_job_is_not_known(tmp_path: Path) -> None:
+    # the look-alike: the second time round, the job sees the name set at the end of the loop
+    program = """\
+from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+ws = Workspace.from_config()
+env = Environment.get(ws, name="sklearn-env", version="1")
+script_name = "train.py"
+for attempt in range(2):
+    Experiment(ws, "loop").submit(ScriptRunConfig("./src", script_name, compute_target="cpu", environment=env))
+    script_name = "score.py"
+"""
+    script = project(tmp_path, program)
+    (tmp_path / "src" / "score.py").write_text("print('scoring')\n")
+    report = fix(script)
+    assert "AML002 left: script= is not a known file name" in report, report

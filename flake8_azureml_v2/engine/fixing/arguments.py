@@ -68,7 +68,7 @@ def known_str(ctx: FixContext, node: ast.expr | None, depth: int = 0) -> str | N
     binding = ctx.binding_of(node)
     if binding is None or binding.conditional:
         return None
-    if len(ctx.bindings_named(node.id)) != 1 and not _sees_only(ctx, binding, node):
+    if len(ctx.bindings_named(node.id)) != 1 and not seen_alone(ctx, binding, node):
         return None
     statement = binding.node
     if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
@@ -76,21 +76,27 @@ def known_str(ctx: FixContext, node: ast.expr | None, depth: int = 0) -> str | N
     return None
 
 
-def _sees_only(ctx: FixContext, binding: Binding, use: ast.Name) -> bool:
+def seen_alone(ctx: FixContext, binding: Binding, use: ast.Name) -> bool:
     """A name bound again elsewhere whose read, where it runs, can see this binding only: later in
-    its block with no other binding between, and not inside a function or class body, which may
-    run after one (audit y: a notebook that sets ``script_name`` again for its second job)."""
+    its block with no other binding between, not inside a function or class body, which may run
+    after one, and not in a loop another binding of the name inside it carries a value round
+    (audit y: a notebook that sets ``script_name`` again for its second job)."""
     from . import reaching
 
-    if not reaching.sees_only(ctx, binding, use):
+    if binding.conditional or not reaching.sees_only(ctx, binding, use):
         return False
-    block_statement = ctx.statement_of(binding.node)
+    home = ctx.statement_of(binding.node)
+    others = [other for other in ctx.bindings_named(binding.name) if other is not binding]
     current: ast.AST | None = use
-    while current is not None and current is not block_statement:
+    while current is not None and current is not home:
         current = ctx.parent(current)
         if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
                                 ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             return False
+        if isinstance(current, (ast.For, ast.AsyncFor, ast.While)):
+            first, last = reaching.position(current), (current.end_lineno, current.end_col_offset)
+            if any(first <= reaching.position(other.node) <= last for other in others):
+                return False
         if isinstance(current, ast.Module):
             break
     return True

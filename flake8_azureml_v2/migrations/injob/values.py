@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from functools import cached_property
 
+from ...engine.fixing.arguments import seen_alone
 from ...engine.fixing.rewrite import FixContext
 from ...engine.names import Ref
 
@@ -182,7 +183,13 @@ def assigned_once(ctx: FixContext, node: ast.Name) -> ast.expr | None:
 
 def _variable(ctx: FixContext, node: ast.Name, depth: int) -> str | None:
     binding = ctx.binding_of(node)
-    if binding is None or len(ctx.bindings_named(node.id)) != 1:
+    if binding is None:
+        return None
+    if len(ctx.bindings_named(node.id)) != 1:  # bound again: only where this read sees one value (audit 2c)
+        statement = binding.node
+        if (seen_alone(ctx, binding, node) and isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)):
+            return value_kind(ctx, statement.value, depth + 1)
         return None
     statement = binding.node
     if isinstance(statement, (ast.For, ast.AsyncFor)):
