@@ -5,6 +5,7 @@ each submitted job is a run that logged what the test seeds (metrics, files, chi
 from __future__ import annotations
 
 import json
+import sys
 import re
 from pathlib import Path
 
@@ -66,6 +67,7 @@ result = {
     "children": len(list(run.get_children())),
 }
 import json
+import sys
 with open("result.json", "w") as handle:
     json.dump(result, handle)
 """)
@@ -117,6 +119,7 @@ def test_the_experiment_name_of_a_submitted_run(tmp_path: Path) -> None:
     text, _, result = _migrate(tmp_path, """\
 run = experiment.submit(config)
 import json
+import sys
 with open("result.json", "w") as handle:
     json.dump({"experiment": run.experiment.name}, handle)
 """)
@@ -224,6 +227,7 @@ run.get_details()
 details = run.get_details()
 result = {"start": details["startTimeUtc"], "status": details["status"]}
 import json
+import sys
 with open("result.json", "w") as handle:
     json.dump(result, handle)
 """, MLFLOW_TRACKING_URI=elsewhere)
@@ -243,6 +247,7 @@ for past in experiment.get_runs():
 again = Run(experiment, best)
 result = {"best": best, "loss": best_loss, "status": again.get_status(), "same": best == run.id}
 import json
+import sys
 with open("result.json", "w") as handle:
     json.dump(result, handle)
 """)
@@ -265,6 +270,7 @@ with open("outputs/notes.txt", "w") as handle:
     handle.write("done")
 run.complete()
 import json
+import sys
 with open("result.json", "w") as handle:
     json.dump({"id": run.id}, handle)
 """
@@ -564,6 +570,7 @@ again = Run(experiment, "abc")
 status = again.get_status()
 experiment.archive()
 import json
+import sys
 with open("result.json", "w") as handle:
     json.dump({"status": status}, handle)
 """)
@@ -931,3 +938,22 @@ def test_a_variable_of_the_programs_own_named_like_the_default_environment_keeps
     script = project(tmp_path, program)
     report = fix(script)
     assert "AML002 left: the program has its own `V1_DEFAULT_ENVIRONMENT` (line 2)" in report, report
+
+
+def test_logging_to_a_submitted_run_names_the_submitting_sides_form(tmp_path: Path) -> None:
+    """Audit 2c: ``run.tag()``/``run.log()`` on the run a program submitted were told to use
+    mlflow.set_tag/log_metric, which from the submitting side start a local run of their own."""
+    from .conftest import run as run_command
+
+    (tmp_path / "submit.py").write_text(
+        "from azureml.core import Experiment, Run, ScriptRunConfig, Workspace\nws = Workspace.from_config()\n"
+        "run = Experiment(ws, 'e').submit(ScriptRunConfig('src', 'train.py', compute_target='cpu'))\n"
+        "run.tag('stage', 'dev')\nrun.log('submitted', 1)\n"
+        "context = Run.get_context()\ncontext.tag('stage', 'dev')\n")
+    out = run_command([sys.executable, "-m", "flake8_azureml_v2", "check", "--select", "AML012,AML019", "submit.py"],
+                      cwd=tmp_path).stdout
+    assert ("submit.py:4:1: AML019 run.tag() on the run this program submitted is Azure ML SDK v1; use "
+            "MlflowClient().set_tag(returned_job.name, ...)") in out, out
+    assert "submit.py:5:1: AML012 run.log() on the run this program submitted is Azure ML SDK v1; use " \
+           "MlflowClient().log_metric(returned_job.name, ...)" in out, out
+    assert "submit.py:7:1: AML019 run.tag() is Azure ML SDK v1; use mlflow.set_tag(key, value)" in out, out

@@ -185,3 +185,19 @@ def _bare_for_v1(alias: ast.alias, ctx: Context) -> bool:
                 return False
             reads += 1
     return reads > 0
+
+
+def on_a_submitted_run(ctx: Context, call: ast.Call) -> bool:
+    """``run.<method>(...)`` where ``run = <experiment>.submit(...)``: the job this program started, not
+    the run a script logs to from inside its job (audit 2c: the in-job MLflow form was offered)."""
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    if not isinstance(receiver, ast.Name):
+        return False
+    binding = ctx.model.binding_of_use.get(id(receiver))
+    statement = getattr(binding, "node", None)
+    value = statement.value if isinstance(statement, ast.Assign) else None
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "submit"
+
+
+SUBMITTED_RUN_V2 = ("{method}() on the run this program submitted is Azure ML SDK v1; use MlflowClient().{call}"
+                    "(returned_job.name, ...), the job's MLflow run, with the workspace's tracking URI")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..engine.context import Context
 from ..engine.names import Const
 from ..migrations import fixer
-from ._matchers import sg_method_calls
+from ._matchers import SUBMITTED_RUN_V2, on_a_submitted_run, sg_method_calls
 from ._rule import AmlRule as Rule
 from ._rule import Family, FixSafety, Hit
 from ._shared import RUN
@@ -18,7 +18,9 @@ def detect(ctx: Context) -> Iterator[Hit]:
     because ``mlflow.log_metric`` rejects strings."""
     for call in ctx.model.method_calls(RUN, "log"):
         _, value = call.argument(1, "value")
-        if isinstance(value, Const):
+        if on_a_submitted_run(ctx, call.node):
+            yield call.node, SUBMITTED_RUN_V2.format(method="run.log", call="log_metric")
+        elif isinstance(value, Const):
             yield call.node, (
                 "run.log() of a string is Azure ML SDK v1; use mlflow.set_tag(name, value) "
                 "(mlflow.log_metric accepts numbers only)"

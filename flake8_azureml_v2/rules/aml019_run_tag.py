@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from ..engine.context import Context
 from ..migrations import fixer
-from ._matchers import method_calls
+from ._matchers import SUBMITTED_RUN_V2, method_calls, on_a_submitted_run
 from ._rule import AmlRule as Rule
-from ._rule import Family, FixSafety
+from ._rule import Family, FixSafety, Hit
 from ._shared import RUN
+
+
+def _detect(ctx: Context) -> Iterator[Hit]:
+    """Every ``run.tag(...)``; one on the run this program submitted names the submitting side's form."""
+    for call in ctx.model.method_calls(RUN, "tag"):
+        if on_a_submitted_run(ctx, call.node):
+            yield call.node, (SUBMITTED_RUN_V2.format(method="run.tag", call="set_tag")
+                              + ", or tags= on ml_client.jobs.create_or_update()")
+        else:
+            yield call.node
+
+
+_detect.sg_rule = method_calls(RUN, "tag").sg_rule  # type: ignore[attr-defined]
+
 
 RULE = Rule(
     code="AML019",
@@ -16,7 +33,7 @@ RULE = Rule(
     v2="mlflow.set_tag(key, value) (mlflow.set_tag(key, '') for a tag without value)",
     article="reference-migrate-sdk-v1-mlflow-tracking",
     fix_safety=FixSafety.UNSAFE,
-    detect=method_calls(RUN, "tag"),
+    detect=_detect,
     why=(
         "The call itself translates one to one, but it tags whatever MLflow run is active: "
         "the job's run inside a v2 job, while outside a job MLflow starts a local run of "
