@@ -957,3 +957,15 @@ def test_logging_to_a_submitted_run_names_the_submitting_sides_form(tmp_path: Pa
     assert "submit.py:5:1: AML012 run.log() on the run this program submitted is Azure ML SDK v1; use " \
            "MlflowClient().log_metric(returned_job.name, ...)" in out, out
     assert "submit.py:7:1: AML019 run.tag() is Azure ML SDK v1; use mlflow.set_tag(key, value)" in out, out
+
+
+@pytest.mark.parametrize(("wait", "moves"), [
+    ("_ = run.wait_for_completion()", True),  # audit 2e: the value thrown away, as a statement's
+    ("_ = run.wait_for_completion()\nprint(_)", False),  # the look-alike: v1's details dict is read
+])
+def test_a_wait_whose_value_is_thrown_away(tmp_path: Path, wait: str, moves: bool) -> None:
+    script = project(tmp_path, HEADER + "run = experiment.submit(config)\n" + wait + "\n")
+    report = fix(script)
+    text = script.read_text()
+    assert ("_ = _v1_wait(ml_client, run.name)" in text) is moves, report
+    assert ("AML041 left" in report) is not moves, report

@@ -548,6 +548,16 @@ class MethodSpec:
     refuses_use: Callable[[ast.Call, FixContext], str | None] | None = None
 
 
+def _discarded(call: ast.Call, ctx: FixContext) -> bool:
+    """``_ = call(...)`` where nothing reads ``_``: the value is thrown away, as a statement's is."""
+    statement = ctx.parent(call)
+    if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == "_"):
+        return False
+    binding = ctx.assigned_binding(call)
+    return binding is not None and not binding.uses
+
+
 def apply_method_spec(spec: MethodSpec, use: ast.Name, rewrite: Rewrite, ctx: FixContext,
                       names: Mapping[str, str]) -> bool:
     """Rewrite the call (or attribute read) on ``use`` that ``spec`` describes; False when
@@ -567,7 +577,7 @@ def apply_method_spec(spec: MethodSpec, use: ast.Name, rewrite: Rewrite, ctx: Fi
         bound = bind_arguments(outer, list(spec.signature))
         if isinstance(bound, str) or (spec.accepts is not None and not spec.accepts(bound.values)):
             return False
-        if spec.statement_only and not isinstance(ctx.parent(outer), ast.Expr):
+        if spec.statement_only and not (isinstance(ctx.parent(outer), ast.Expr) or _discarded(outer, ctx)):
             return False
         why = spec.refuses_use(outer, ctx) if spec.refuses_use is not None else None
         if why is not None:
