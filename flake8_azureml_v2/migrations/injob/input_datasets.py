@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from ...engine import files, project
 from ...engine.analysis import analyse
-from ...engine.findings import RefusalKind
+from ...engine.findings import RefusalKind, render_lines
 from ...engine.fixing.arguments import known_str, py_str
 from ...engine.fixing.rewrite import FixContext, Rewrite
 from ...engine.fixing.symbols import symbol
@@ -187,7 +187,9 @@ def unfollowed_read(script: str, handed: dict[str, str], settings: object = None
         from .run_get_context import held_run  # (it imports this module)
 
         held = held_run(sctx, node.value)
-        if held is not None:
+        if held is not None:  # (said of the script, in its launcher's message: audit 2e read it as the launcher's)
+            # (its line references are the script's, not the launcher's that the message is mapped to)
+            held = render_lines(held).replace("this program ", "the script ")
             return f"keeps its v1 run, which reads the input {name!r} ({held})", node.lineno
         kind = handed.get(name)
         if kind is None:
