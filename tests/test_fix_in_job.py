@@ -3359,24 +3359,40 @@ print(row_count)
     assert 'mlflow.log_metric("observations", row_count)' in script.read_text(), report
 
 
+OFFLINE_BRANCH_SCRIPT = """\
+import os
+from azureml.core import Workspace, Experiment
+from azureml.core.run import Run
+
+run = Run.get_context()
+if run.id.startswith('OfflineRun'):
+    workspace = Workspace.from_config()
+    experiment = Experiment(workspace, 'offline')
+    run = experiment.start_logging()
+    dataset_path = 'local_data'
+else:
+    dataset_path = run.input_datasets['dataset']
+print(os.listdir(dataset_path))
+"""
+ESTIMATOR_LAUNCHER = """\
+from azureml.core import Workspace, Experiment
+from azureml.train.estimator import Estimator
+workspace = Workspace.from_config()
+experiment = Experiment(workspace=workspace, name='s1')
+dataset = workspace.datasets['sample']
+estimator = Estimator(source_directory='code', compute_target='gpu', entry_script='train.py',
+                      inputs=[dataset.as_named_input('dataset').as_mount()], pip_packages=['glob2'])
+run = experiment.submit(estimator)
+"""
+
+
 def test_a_launchers_reason_about_its_scripts_run_names_the_scripts_lines(tmp_path: Path) -> None:
     """Audit 2e: why the script's run stays v1 cited ``line 9`` of the script as a line of the
     launcher (where it was a ``try:``); it names the script's file now."""
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "code").mkdir()
-    (tmp_path / "code" / "train.py").write_text(
-        "import os\nfrom azureml.core import Workspace, Experiment\nfrom azureml.core.run import Run\n\n"
-        "run = Run.get_context()\nif run.id.startswith('OfflineRun'):\n    workspace = Workspace.from_config()\n"
-        "    experiment = Experiment(workspace, 'offline')\n    run = experiment.start_logging()\n"
-        "    dataset_path = 'local_data'\nelse:\n    dataset_path = run.input_datasets['dataset']\n"
-        "print(os.listdir(dataset_path))\n")
-    (tmp_path / "launch.py").write_text(
-        "from azureml.core import Workspace, Experiment\nfrom azureml.train.estimator import Estimator\n"
-        "workspace = Workspace.from_config()\nexperiment = Experiment(workspace=workspace, name='s1')\n"
-        "dataset = workspace.datasets['sample']\n"
-        "estimator = Estimator(source_directory='code', compute_target='gpu', entry_script='train.py',\n"
-        "                      inputs=[dataset.as_named_input('dataset').as_mount()], pip_packages=['glob2'])\n"
-        "run = experiment.submit(estimator)\n")
+    (tmp_path / "code" / "train.py").write_text(OFFLINE_BRANCH_SCRIPT)
+    (tmp_path / "launch.py").write_text(ESTIMATOR_LAUNCHER)
     report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "--diff", "."],
                  cwd=tmp_path).stderr
     assert "the script it runs (train.py:12) keeps its v1 run, which reads the input 'dataset' (the script " in report, report

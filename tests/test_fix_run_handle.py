@@ -5,6 +5,7 @@ each submitted job is a run that logged what the test seeds (metrics, files, chi
 from __future__ import annotations
 
 import json
+import textwrap
 import sys
 import re
 from pathlib import Path
@@ -945,11 +946,15 @@ def test_logging_to_a_submitted_run_names_the_submitting_sides_form(tmp_path: Pa
     mlflow.set_tag/log_metric, which from the submitting side start a local run of their own."""
     from .conftest import run as run_command
 
-    (tmp_path / "submit.py").write_text(
-        "from azureml.core import Experiment, Run, ScriptRunConfig, Workspace\nws = Workspace.from_config()\n"
-        "run = Experiment(ws, 'e').submit(ScriptRunConfig('src', 'train.py', compute_target='cpu'))\n"
-        "run.tag('stage', 'dev')\nrun.log('submitted', 1)\n"
-        "context = Run.get_context()\ncontext.tag('stage', 'dev')\n")
+    (tmp_path / "submit.py").write_text(textwrap.dedent("""\
+        from azureml.core import Experiment, Run, ScriptRunConfig, Workspace
+        ws = Workspace.from_config()
+        run = Experiment(ws, 'e').submit(ScriptRunConfig('src', 'train.py', compute_target='cpu'))
+        run.tag('stage', 'dev')
+        run.log('submitted', 1)
+        context = Run.get_context()
+        context.tag('stage', 'dev')
+        """))
     out = run_command([sys.executable, "-m", "flake8_azureml_v2", "check", "--select", "AML012,AML019", "submit.py"],
                       cwd=tmp_path).stdout
     assert ("submit.py:4:1: AML019 run.tag() on the run this program submitted is Azure ML SDK v1; use "
