@@ -1511,3 +1511,14 @@ def test_a_registered_dataset_names_the_latest_label_not_a_latest_version(tmp_pa
                                     '"azureml:<name>@latest" input path or ml_client.data.get(name, label="latest")'), \
         result.stdout
     assert 'version="latest"' not in result.stdout and "version=...)" not in result.stdout
+
+
+def test_an_upload_of_a_folder_stays_and_says_so_without_naming_jobs(tmp_path: Path) -> None:
+    """Audit 2e: the upload was said to put in place 'the folder that the migrated jobs read' where
+    no job read it at all."""
+    script = project(tmp_path, "from azureml.core import Workspace, Dataset\nfrom azureml.data.datapath import DataPath\n"
+                               "workspace = Workspace.from_config()\nstore = workspace.get_default_datastore()\n"
+                               "ds = Dataset.File.upload_directory(src_dir='./samples', target=DataPath(store, 'train'))\n")
+    report = fix(script)
+    assert "AML022 left: it uploads a folder (Dataset.File.upload_directory has no v2 form in the reference)" in report, report
+    assert "migrated jobs" not in report, report

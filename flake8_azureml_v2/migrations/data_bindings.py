@@ -74,7 +74,9 @@ def providers(ctx: FixContext, code: str, description: str) -> Iterator[Rewrite]
             yield _kept(binding, statement.value, "it registers the data that the migrated jobs read by name")
             continue
         if code == "AML022" and ctx.callee(statement.value) == UPLOAD_DIRECTORY:
-            yield _kept(binding, statement.value, "it uploads the folder that the migrated jobs read")
+            # (audit 2e: "that the migrated jobs read" was said where no job read it, or none moved)
+            yield _kept(binding, statement.value, "it uploads a folder (Dataset.File.upload_directory has no v2 "
+                                                  "form in the reference), and what reads the data reads it there")
             continue
         if _is_register(statement.value) or _code_once(binding, ctx) != code:
             continue
