@@ -3397,3 +3397,18 @@ def test_a_launchers_reason_about_its_scripts_run_names_the_scripts_lines(tmp_pa
                  cwd=tmp_path).stderr
     assert "the script it runs (train.py:12) keeps its v1 run, which reads the input 'dataset' (the script " in report, report
     assert "also submits jobs (train.py:8)" in report and "submits jobs (line" not in report, report
+
+
+@pytest.mark.parametrize(("read", "why"), [
+    ('labels = run.input_datasets.get("labels")', "input_datasets.get() asks the v1 mapping itself"),
+    ('labelled = "labels" in run.input_datasets', "input_datasets is tested for a name"),
+    ("names = list(run.input_datasets)", "input_datasets is used as a whole"),
+    ("labels = run.input_datasets[args.name]", "input_datasets is read with a name known only at run time"),
+])
+def test_an_input_datasets_use_that_stays_says_what_it_does(tmp_path: Path, read: str, why: str) -> None:
+    """Audit 2e: every such use was said to be 'not read with a literal name', ``.get("labels")`` too."""
+    script = _project_script(tmp_path, "import argparse\nfrom azureml.core import Run\n"
+                                       "args = argparse.ArgumentParser().parse_args()\nrun = Run.get_context()\n"
+                                       f"{read}\n")
+    report = fix(script)
+    assert f"AML033 left: {why}" in report, report

@@ -73,7 +73,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             unit.findings.append(("AML011", receiver))
         name = known_str(ctx, subscript.slice) if isinstance(subscript, ast.Subscript) else None  # type: ignore[union-attr]
         if name is None:
-            yield unit.refuse("input_datasets is not read with a literal name")
+            yield unit.refuse(_unread_why(ctx, read.node, subscript))
             continue
         found = launcher.get(name) if launcher is not None else None
         environ = f'{symbol("os")}.environ[{py_str(name)}]'
@@ -135,6 +135,19 @@ def _table_reads(ctx: FixContext, subscript: ast.Subscript) -> list[ast.Attribut
                             and isinstance(ctx.parent(c), ast.Call) and not ctx.parent(c).args for c in calls):  # type: ignore[union-attr]
         return None
     return calls  # type: ignore[return-value]
+
+
+def _unread_why(ctx: FixContext, node: ast.Attribute, outer: ast.AST | None) -> str:
+    """Why a use of ``run.input_datasets`` is no ``[name]`` read this fix can turn into the variable
+    the job exports (audit 2e: ``.get("labels")`` was said to be no literal name)."""
+    if isinstance(outer, ast.Subscript):
+        return "input_datasets is read with a name known only at run time"
+    if isinstance(outer, ast.Attribute) and outer.attr in ("get", "keys", "items", "values"):
+        return (f"input_datasets.{outer.attr}() asks the v1 mapping itself, which a v2 job does not have: "
+                "read each input as input_datasets['name'] first")
+    if isinstance(outer, ast.Compare):
+        return "input_datasets is tested for a name, which a v2 job does not have a mapping to answer"
+    return "input_datasets is used as a whole (iterated, passed on), which a v2 job does not have"
 
 
 def _tabular(ctx: FixContext, unit: Rewrite, subscript: ast.Subscript, environ: str) -> None:
