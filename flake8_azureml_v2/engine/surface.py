@@ -55,6 +55,5 @@ class Surface:
         return None
 
     def is_removable_import(self, dotted: str) -> bool:
-        """An import of ``dotted`` may go once nothing reads what it binds (the bare marker package
-        too: unread, it only fails where nothing of the old API is installed)."""
-        return self.is_target_module(dotted) and self.side_effect_of(dotted) is None
+        """An import of ``dotted`` may go once nothing reads what it binds."""
+        return self.is_target(dotted) and self.side_effect_of(dotted) is None

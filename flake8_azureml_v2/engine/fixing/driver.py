@@ -356,7 +356,7 @@ class _Applier:
                                         lambda node, text=staged_source, tree=staged.tree: self._may_remove(node, text, tree),
                                         self.surface.is_removable_import,
                                         written, self.surface.star_exports, _installed_at(staged_source.text, self.ctx),
-                                        _part_starts(staged_source.text, self.ctx.anchored))
+                                        _part_starts(staged_source.text, self.ctx.anchored), self._removable)
         except imports.ImportClash as exc:
             return _Build(source, [], [], f"its new imports would clash: {exc}")
         # The rewrites with the chosen names, then the import edits moved over the
@@ -477,6 +477,22 @@ class _Applier:
         removal = self.known.removal_codes
         reported = {f.code for f in self.analysis.findings if f.code in removal}
         return all(self.selected(code) for code in reported) if reported else any(map(self.selected, removal))
+
+    def _removable(self, dotted: str) -> bool:
+        """An import the clean-up may take once nothing reads it: the old API's, and a bare import of
+        the marker package where one was reported (it read the old API's modules through it)."""
+        return self.surface.is_removable_import(dotted) or (dotted == self.surface.marker and self._marker_reported)
+
+    def _bare_marker(self, node: ast.stmt) -> bool:
+        return isinstance(node, ast.Import) and all(alias.name == self.surface.marker for alias in node.names)
+
+    @cached_property
+    def _marker_reported(self) -> bool:
+        """A bare import of the marker package had a finding of its own in the pass input (it read
+        the old API's modules through it), so the clean-up may take it once nothing reads it."""
+        removal = self.known.removal_codes
+        return any(finding.code in removal and isinstance(finding.node, ast.stmt) and self._bare_marker(finding.node)
+                   for finding in self.analysis.findings)
 
     def _may_remove(self, node: ast.stmt, staged: SourceText, tree: ast.Module) -> bool:
         """May the import clean-up remove (part of) this import of the staged text?"""

@@ -305,6 +305,7 @@ def plan(
     star_exports: Mapping[str, Iterable[str]] | None = None,
     installs: Mapping[str, int] | None = None,
     parts: Sequence[int] = (),
+    removable: Callable[[str], bool] | None = None,
 ) -> ImportPlan:
     """The import edits for the staged text: removals, then additions for every
     symbol the rewrites wrote (``stand_ins``) and every name they wrote
@@ -313,15 +314,17 @@ def plan(
     import would be rebound by it.  ``installs``: where the text installs a package on its way
     (a notebook's ``!pip install``): a new import of it goes below that, if its first use allows.
     ``parts``: where each part of the text that may run on its own begins (a notebook's cells):
-    a part that imported its own old names imports the new ones it needs."""
+    a part that imported its own old names imports the new ones it needs.  ``removable``: which
+    unused imports may go, where that differs from ``is_target``."""
     result = ImportPlan()
     tree = staged.tree
-    unused = unused_imports(staged, is_target)
+    removable = removable or is_target  # (what may go; ``is_target`` also places the new imports)
+    unused = unused_imports(staged, removable)
     removed_aliases: set[int] = set()
     doomed_by_statement: list[tuple[ast.Import | ast.ImportFrom, list[ast.alias]]] = []
     candidates = [
         (node, [a for a in node.names
-                if a.name != "*" and _pyflakes_spelling(node, a) in unused[id(node)] and is_target(dotted_name(node, a))])
+                if a.name != "*" and _pyflakes_spelling(node, a) in unused[id(node)] and removable(dotted_name(node, a))])
         for node in (all_nodes(tree) if unused else ())  # in the tree's order, when any import is unused
         if id(node) in unused  # (its keys are this tree's import statements)
     ]
