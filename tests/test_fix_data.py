@@ -1522,3 +1522,25 @@ def test_an_upload_of_a_folder_stays_and_says_so_without_naming_jobs(tmp_path: P
     report = fix(script)
     assert "AML022 left: it uploads a folder (Dataset.File.upload_directory has no v2 form in the reference)" in report, report
     assert "migrated jobs" not in report, report
+
+
+def test_a_dataset_on_the_default_datastore_named_inline(tmp_path: Path) -> None:
+    """Audit 2e: ``Dataset.File.from_files(path=(ws.get_default_datastore(), "images/"))`` was left
+    ("name it in a variable first"); the job that reads it builds the datastore URI from the default
+    datastore's name, as with the store in a variable."""
+    script = project(tmp_path, """\
+from azureml.core import Workspace, Dataset, Experiment, ScriptRunConfig, Environment
+ws = Workspace.from_config()
+env = Environment.get(ws, "my-env", version="3")
+images = Dataset.File.from_files(path=(ws.get_default_datastore(), "images/"))
+config = ScriptRunConfig(source_directory="src", script="train.py", compute_target="cpu-cluster", environment=env,
+                         arguments=["--images", images.as_named_input("images").as_mount()])
+run = Experiment(ws, "exp").submit(config)
+""")
+    report = fix(script)
+    assert "0 left" in report, report
+    ruff_clean(script)
+    (job,) = [r for r in execute(script) if r["operation"] == "jobs.create_or_update"]
+    assert job["valid"], job["errors"]
+    path = job["job"]["inputs"]["images"]["path"]
+    assert path == "//datastores/workspaceblobstore/paths/images/", path  # ("azureml:" stripped in the REST form)

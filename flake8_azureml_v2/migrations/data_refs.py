@@ -250,9 +250,10 @@ def store_name(node: ast.expr, ctx: FixContext, taken: Taken, top: bool, default
         if top:
             _take_inline_store(node, workspace, ctx, taken)
         return StoreName(None, "", default=True)
-    if not top or ws is None:
+    if ws is None:
         raise Refused("the default datastore's name is only known at run time here: name it in a variable first")
-    _take_inline_store(node, workspace, ctx, taken)
+    if top:  # (the expression is translated where it stands; otherwise where its variable is used: audit 2e)
+        _take_inline_store(node, workspace, ctx, taken)
     client = ctx.counterpart(ws)
     return StoreName(None, f"{client}.datastores.get_default().name", default=True, client=client)
 
