@@ -3412,3 +3412,14 @@ def test_an_input_datasets_use_that_stays_says_what_it_does(tmp_path: Path, read
                                        f"{read}\n")
     report = fix(script)
     assert f"AML033 left: {why}" in report, report
+
+
+def test_a_value_a_function_sets_through_global_keeps_an_unknown_kind(tmp_path: Path) -> None:
+    """Review: ``accuracy = "pending"`` then a function sets the global to a float before the log
+    call: its kind is not the string's, so the run-time helper logs it (a metric, as v1 had it)."""
+    script = _project_script(tmp_path, "from azureml.core import Run\nrun = Run.get_context()\n"
+                                       "accuracy = 'pending'\ndef evaluate():\n    global accuracy\n"
+                                       "    accuracy = 0.93\nevaluate()\nrun.log('accuracy', accuracy)\naccuracy = 'done'\n")
+    fix(script)
+    text = script.read_text()
+    assert "mlflow.set_tag('accuracy', accuracy)" not in text and "_log_v1_value(" in text, text

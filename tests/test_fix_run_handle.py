@@ -68,7 +68,6 @@ result = {
     "children": len(list(run.get_children())),
 }
 import json
-import sys
 with open("result.json", "w") as handle:
     json.dump(result, handle)
 """)
@@ -120,7 +119,6 @@ def test_the_experiment_name_of_a_submitted_run(tmp_path: Path) -> None:
     text, _, result = _migrate(tmp_path, """\
 run = experiment.submit(config)
 import json
-import sys
 with open("result.json", "w") as handle:
     json.dump({"experiment": run.experiment.name}, handle)
 """)
@@ -228,7 +226,6 @@ run.get_details()
 details = run.get_details()
 result = {"start": details["startTimeUtc"], "status": details["status"]}
 import json
-import sys
 with open("result.json", "w") as handle:
     json.dump(result, handle)
 """, MLFLOW_TRACKING_URI=elsewhere)
@@ -248,7 +245,6 @@ for past in experiment.get_runs():
 again = Run(experiment, best)
 result = {"best": best, "loss": best_loss, "status": again.get_status(), "same": best == run.id}
 import json
-import sys
 with open("result.json", "w") as handle:
     json.dump(result, handle)
 """)
@@ -271,7 +267,6 @@ with open("outputs/notes.txt", "w") as handle:
     handle.write("done")
 run.complete()
 import json
-import sys
 with open("result.json", "w") as handle:
     json.dump({"id": run.id}, handle)
 """
@@ -571,7 +566,6 @@ again = Run(experiment, "abc")
 status = again.get_status()
 experiment.archive()
 import json
-import sys
 with open("result.json", "w") as handle:
     json.dump({"status": status}, handle)
 """)
@@ -967,6 +961,8 @@ def test_logging_to_a_submitted_run_names_the_submitting_sides_form(tmp_path: Pa
 @pytest.mark.parametrize(("wait", "moves"), [
     ("_ = run.wait_for_completion()", True),  # audit 2e: the value thrown away, as a statement's
     ("_ = run.wait_for_completion()\nprint(_)", False),  # the look-alike: v1's details dict is read
+    # review: a loop reads ``_`` the next time round, before the assignment
+    ("_ = None\nwhile _ is None:\n    _ = run.wait_for_completion()", False),
 ])
 def test_a_wait_whose_value_is_thrown_away(tmp_path: Path, wait: str, moves: bool) -> None:
     script = project(tmp_path, HEADER + "run = experiment.submit(config)\n" + wait + "\n")

@@ -964,3 +964,24 @@ for attempt in range(2):
     (tmp_path / "src" / "score.py").write_text("print('scoring')\n")
     report = fix(script)
     assert "AML002 left: script= is not a known file name" in report, report
+
+
+
+def test_a_script_name_a_function_sets_through_global_is_not_known(tmp_path: Path) -> None:
+    """Review: ``global script_name`` in a function called between the assignment and the job: the job
+    ran score.py in v1, and the read was taken as seeing the assignment above only."""
+    program = """\
+from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+ws = Workspace.from_config()
+env = Environment.get(ws, name="sklearn-env", version="1")
+script_name = "train.py"
+def use_scoring():
+    global script_name
+    script_name = "score.py"
+use_scoring()
+first = Experiment(ws, "first").submit(ScriptRunConfig("./src", script_name, compute_target="cpu", environment=env))
+script_name = "train.py"
+"""
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML002 left: script= is not a known file name" in report, report

@@ -533,8 +533,9 @@ def test_a_bare_import_of_the_namespace_kept_for_v1_is_reported(tmp_path: Path, 
     assert (root / "job.py").read_text().startswith("import azureml\n") is not goes
 
 
-def test_a_bare_import_goes_with_the_v1_read_it_served(tmp_path: Path) -> None:
-    root = _project(tmp_path, "import azureml\nfrom azureml.core import Workspace\n"
+@pytest.mark.parametrize("first", ["import azureml\n", "import azureml, os\n"])  # review: beside another module
+def test_a_bare_import_goes_with_the_v1_read_it_served(tmp_path: Path, first: str) -> None:
+    root = _project(tmp_path, first + "from azureml.core import Workspace\n"
                               "print('SDK version:', azureml.core.VERSION)\nws = Workspace.from_config()\n")
     _fix(root, "--unsafe-fixes")
     after = (root / "job.py").read_text()

@@ -6,6 +6,7 @@ import ast
 from dataclasses import dataclass
 
 from ..names import Binding
+from ..nodes import all_nodes
 from .rewrite import FixContext
 
 @dataclass
@@ -85,6 +86,9 @@ def seen_alone(ctx: FixContext, binding: Binding, use: ast.Name) -> bool:
 
     if binding.conditional or not reaching.sees_only(ctx, binding, use):
         return False
+    if any(isinstance(node, (ast.Global, ast.Nonlocal)) and binding.name in node.names
+           for node in all_nodes(ctx.model.tree)):
+        return False  # a function may bind it again, called anywhere between (review: global script_name)
     home = ctx.statement_of(binding.node)
     others = [other for other in ctx.bindings_named(binding.name) if other is not binding]
     current: ast.AST | None = use

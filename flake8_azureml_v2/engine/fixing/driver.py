@@ -484,7 +484,7 @@ class _Applier:
         return self.surface.is_removable_import(dotted) or (dotted == self.surface.marker and self._marker_reported)
 
     def _bare_marker(self, node: ast.stmt) -> bool:
-        return isinstance(node, ast.Import) and all(alias.name == self.surface.marker for alias in node.names)
+        return isinstance(node, ast.Import) and any(alias.name == self.surface.marker for alias in node.names)
 
     @cached_property
     def _marker_reported(self) -> bool:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from ..findings import RefusalKind
 from ..names import Binding, Const, Instance, Value
+from ..nodes import all_nodes
 from ..rule import FixSafety
 from . import alignment, listedit, statements, symbols
 from .arguments import bind_arguments
@@ -555,7 +556,11 @@ def _discarded(call: ast.Call, ctx: FixContext) -> bool:
             and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == "_"):
         return False
     binding = ctx.assigned_binding(call)
-    return binding is not None and not binding.uses
+    if binding is None:
+        return False
+    # nothing reads ``_`` anywhere: a read before it in a loop sees it the next time round (review)
+    return not any(isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Load)
+                   for node in all_nodes(ctx.model.tree))
 
 
 def apply_method_spec(spec: MethodSpec, use: ast.Name, rewrite: Rewrite, ctx: FixContext,
