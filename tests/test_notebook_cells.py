@@ -226,3 +226,19 @@ def test_a_cell_that_imported_its_own_old_names_imports_the_new_ones_it_needs(tm
         assert len(imports) == len(set(imports)), cell
     assert cells[1].startswith("from importlib.metadata import version\n"), cells[1]
     assert "Fixed 0 findings" in tool("fix", "--unsafe-fixes", "deploy.ipynb", cwd=tmp_path).stdout
+
+
+def test_new_imports_go_above_a_from_package_import_of_an_old_module(tmp_path: Path) -> None:
+    """Audit 2f: ``from azureml import core`` in the first cell was not taken for an import of the old
+    API, so the new imports went to the second cell, below the first cell's use: every rewrite was
+    refused ('it adds the undefined name DefaultAzureCredential')."""
+    path = tmp_path / "nb.ipynb"
+    (tmp_path / "train.py").write_text("print('training')\n")
+    path.write_text(notebook("from azureml import core\n\nws = core.Workspace.from_config()",
+                             "from azureml.core import Experiment, ScriptRunConfig\n\n"
+                             "src = ScriptRunConfig(source_directory='.', script='train.py', compute_target='cpu-cluster')\n"
+                             "run = Experiment(workspace=ws, name='exp').submit(src)\nprint(run.get_portal_url())"))
+    result = tool("fix", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path)
+    assert "AML020 fixed" in result.stdout, result.stdout
+    cells = sources(path)
+    assert cells[0].startswith("from azure.ai.ml import MLClient\nfrom azure.identity import DefaultAzureCredential\n"), cells

@@ -694,7 +694,9 @@ def _insertion_point(tree: ast.Module, locator: Locator, is_target: Callable[[st
     for statement in body:
         if isinstance(statement, ast.Import) and any(is_target(a.name) for a in statement.names):
             return locator.line_start(locator.start(statement))
-        if isinstance(statement, ast.ImportFrom) and statement.module and not statement.level and is_target(statement.module):
+        if isinstance(statement, ast.ImportFrom) and statement.module and not statement.level and (
+                is_target(statement.module)  # (``from <package> import <old module>`` too: audit 2f)
+                or any(is_target(f"{statement.module}.{alias.name}") for alias in statement.names)):
             return locator.line_start(locator.start(statement))
     imports = [s for s in body if isinstance(s, (ast.Import, ast.ImportFrom))]
     if imports:
