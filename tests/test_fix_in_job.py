@@ -3423,3 +3423,32 @@ def test_a_value_a_function_sets_through_global_keeps_an_unknown_kind(tmp_path: 
     fix(script)
     text = script.read_text()
     assert "mlflow.set_tag('accuracy', accuracy)" not in text and "_log_v1_value(" in text, text
+
+
+TWO_FOLDERS_LAUNCHER = """\
+from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+ws = Workspace.from_config()
+env = Environment.from_conda_specification(name="env", file_path="conda.yml")
+other = ScriptRunConfig(source_directory="other", script="train.py", compute_target="cpu", environment=env)
+print(Experiment(ws, "a").submit(other).get_details()["runDefinition"])
+mine = ScriptRunConfig(source_directory="mine", script="train.py", compute_target="cpu", environment=env)
+run = Experiment(ws, "b").submit(mine)
+"""
+
+
+def test_a_v1_call_of_a_script_of_that_name_in_another_folder_does_not_hold_this_one(tmp_path: Path) -> None:
+    """Audit 2f (found by the harm check: not idempotent): a launcher that still runs other/train.py with
+    v1 held mine/train.py, whose own call it had migrated, until a second run."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
+    (tmp_path / "launch.py").write_text(TWO_FOLDERS_LAUNCHER)
+    for folder in ("mine", "other"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "train.py").write_text("from azureml.core import Run\nrun = Run.get_context()\n"
+                                                    "run.log('accuracy', 0.9)\n")
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    assert "mlflow.log_metric('accuracy', 0.9)" in (tmp_path / "mine" / "train.py").read_text(), report
+    assert "Run.get_context()" in (tmp_path / "other" / "train.py").read_text(), report
+    again = run(command, cwd=tmp_path).stdout
+    assert "Fixed 0 findings" in again, again

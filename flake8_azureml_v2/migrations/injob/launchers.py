@@ -220,7 +220,7 @@ def _through_importers(path: Path, settings: object, ask: Callable[[Path, object
 def _launching(path: Path, settings: object) -> project.ScriptReference | None:
     for reference in _references(path, settings):
         text = launcher_text(reference, same_line=False)  # any call of that program may still run it
-        line = _runs_with_v1(text, reference, path.name, settings) if text is not None else None
+        line = _runs_with_v1(text, reference, path, settings) if text is not None else None
         if line is not None:  # named by the call that still runs it (not one of the file's migrated ones)
             return reference if reference.label is not None else replace(reference, line=_line_as_read(reference, text, line))
     return _cli_launcher(path, settings) or _spec_launcher(path, settings) or _unnamed_launcher(path, settings)
@@ -553,15 +553,40 @@ _SEEN: dict[tuple[Path, str, str], int | None] = {}
 project.PROJECT_CACHES.append(_SEEN)
 
 
-def _runs_with_v1(text: str, reference: project.ScriptReference, script: str, settings: object) -> int | None:
-    """The line of ``text`` where it still calls a v1 class that runs a script named ``script``, or None."""
-    key = (reference.orchestrator, script, text)
+def _runs_with_v1(text: str, reference: project.ScriptReference, path: Path, settings: object) -> int | None:
+    """The line of ``text`` where it still calls a v1 class that runs a script named like ``path`` (from
+    a folder that may be ``path``'s), or None."""
+    key = (reference.orchestrator, str(path), text)
     if key not in _SEEN:
-        _SEEN[key] = _calls_v1_with(text, reference, script, settings)
+        _SEEN[key] = _calls_v1_with(text, reference, path, settings)
     return _SEEN[key]
 
 
-def _calls_v1_with(text: str, reference: project.ScriptReference, script: str, settings: object) -> int | None:
+def _elsewhere_by_folder(site_node: ast.Call, callee: str, octx: FixContext, orchestrator: Path, path: Path,
+                         settings: object) -> bool:
+    """Does the call run another file of the script's name, one in a literal folder where ``path`` is not
+    (audit 2f: a notebook's v1 call of ``diabetes-training-from-datastore/diabetes_training.py`` held
+    another folder's script)?  Only where that file exists and the launcher copies nothing."""
+    _, _, folder_keyword, folder_position = SCRIPT_PARAMETERS[callee]
+    node = next((k.value for k in site_node.keywords if k.arg == folder_keyword), None)
+    if node is None and folder_position is not None and folder_position < len(site_node.args):
+        node = site_node.args[folder_position]
+    folder = known_str(octx, node) if node is not None else None
+    if folder is None:
+        return False
+    try:
+        bases = project.launch_folders(orchestrator.parent, project.root_for(orchestrator, settings))  # type: ignore[arg-type]
+    except (OSError, ValueError):
+        return False
+    wanted = Path(os.path.normpath(os.path.abspath(path)))
+    named = [Path(os.path.normpath(os.path.abspath(base / folder / path.name))) for base in bases]
+    # only a file that is there, and no copying on the way (the launcher may copy this one over it)
+    return (wanted not in named and any(candidate.is_file() for candidate in named)
+            and "copy" not in octx.text)
+
+
+def _calls_v1_with(text: str, reference: project.ScriptReference, path: Path, settings: object) -> int | None:
+    script = path.name
     try:
         analysis = analyse(text, rules=[], surface=SURFACE, path=reference.orchestrator, settings=settings,  # type: ignore[arg-type]
                            remember=False)
@@ -576,7 +601,8 @@ def _calls_v1_with(text: str, reference: project.ScriptReference, script: str, s
         values = [*site.node.args, *(k.value for k in site.node.keywords)]
         names = [known_str(octx, value) for value in values] + [
             node.value for node in ast.walk(site.node) if isinstance(node, ast.Constant) and isinstance(node.value, str)]
-        if any(name is not None and os.path.basename(name.replace("\\", "/")) == script for name in names):
+        if any(name is not None and os.path.basename(name.replace("\\", "/")) == script for name in names) and \
+                not _elsewhere_by_folder(site.node, octx.callee(site.node), octx, reference.orchestrator, path, settings):
             return site.node.lineno
     return None
 
