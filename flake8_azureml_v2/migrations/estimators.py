@@ -28,7 +28,7 @@ from ._defaults import V1_CPU_IMAGE, default_environment, default_environment_na
 from ._job_logging import MLFLOW_PACKAGES, environment_has_mlflow, needs_mlflow, script_logs
 from ._once import read_once
 from ._todo import add_todo
-from .conda import package_name
+from .conda import Conda, package_name
 from .script_run_config import compute_name, environment
 
 CODE = "AML009"
@@ -245,17 +245,16 @@ def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewri
 
 
 def _replayed(python: str, conda: list[str]) -> tuple[str, list[str]]:
-    """``conda_packages=`` as v1 added them, one ``add_conda_package`` each: ``python=3.7`` replaces
-    the python pin (audit 2d: both pins went into the file), a package named again replaces the
-    earlier entry.  ``conda``: the packages as source text."""
-    kept: list[str] = []
+    """``conda_packages=`` as v1 added them, one ``add_conda_package`` each (:class:`.conda.Conda`):
+    ``python=3.7`` replaces the python pin (audit 2d: both pins went into the file), a package named
+    again replaces the earlier entry.  ``conda``: the packages as source text, which is kept."""
+    replayed = Conda(python=python, pip=[], conda=[])
+    written: dict[str, str] = {}
     for package in conda:
         value = ast.literal_eval(package)
-        if package_name(value) == "python":
-            python = value.split("=", 1)[1].lstrip("=") if "=" in value else python
-            continue
-        kept = [k for k in kept if package_name(ast.literal_eval(k)) != package_name(value)] + [package]
-    return python, kept
+        replayed.add_conda(value)
+        written[value] = package
+    return replayed.python, [written[value] for value in replayed.conda]
 
 
 def _kind(rewrite: Rewrite, ctx: FixContext) -> str:

@@ -581,8 +581,13 @@ def _elsewhere_by_folder(site_node: ast.Call, callee: str, octx: FixContext, orc
     wanted = Path(os.path.normpath(os.path.abspath(path)))
     named = [Path(os.path.normpath(os.path.abspath(base / folder / path.name))) for base in bases]
     # only a file that is there, and no copying on the way (the launcher may copy this one over it)
-    return (wanted not in named and any(candidate.is_file() for candidate in named)
-            and "copy" not in octx.text)
+    return wanted not in named and any(candidate.is_file() for candidate in named) and not _copies_anything(octx)
+
+
+def _copies_anything(octx: FixContext) -> bool:
+    """Does the launcher call a copying function (``shutil.copy``, ``copytree``...), whatever it copies?"""
+    return any((node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)) in _COPIES
+               for node in ast.walk(octx.model.tree) if isinstance(node, ast.Call))
 
 
 def _calls_v1_with(text: str, reference: project.ScriptReference, path: Path, settings: object) -> int | None:
