@@ -279,6 +279,28 @@ def test_a_step_without_v2_counterpart_leaves_the_pipeline_intact(tmp_path: Path
             "EstimatorStep, HyperDriveStep, AutoMLStep)") in report
 
 
+def test_steps_a_builder_makes_are_named_in_the_reason(tmp_path: Path) -> None:
+    """Many-models notebooks get their steps from AutoMLPipelineBuilder; the reason names that call, not a list."""
+    program = """\
+from azureml.contrib.automl.pipeline.steps import AutoMLPipelineBuilder
+from azureml.core import Experiment, Workspace
+from azureml.pipeline.core import Pipeline
+
+ws = Workspace.from_config()
+experiment = Experiment(ws, "many-models")
+train_steps = AutoMLPipelineBuilder.get_many_models_train_steps(experiment=experiment, automl_settings={},
+                                                                train_data=None, compute_target="cpu",
+                                                                partition_column_names=["Store"])
+pipeline = Pipeline(workspace=ws, steps=train_steps)
+run = experiment.submit(pipeline)
+"""
+    script = project(tmp_path, program, "pipeline.py")
+    report = fix(script)
+    assert ("AML004 left: steps=`train_steps` is made inside `AutoMLPipelineBuilder.get_many_models_train_steps()`, "
+            "which this fix cannot see into") in report, report
+    assert "Pipeline(workspace=ws, steps=train_steps)" in script.read_text()
+
+
 def test_pipeline_parameters_become_function_parameters(tmp_path: Path) -> None:
     program = PIPELINE.replace("from azureml.pipeline.core import Pipeline",
                                "from azureml.pipeline.core import Pipeline, PipelineParameter")

@@ -326,12 +326,19 @@ def _step_names(node: ast.expr | None, ctx: FixContext, plan_edits: list[Edit]) 
         statement = binding.node if binding is not None else None
         if (binding is None or binding.conditional or len(binding.uses) != 1 or not isinstance(statement, ast.Assign)
                 or not isinstance(statement.value, (ast.List, ast.Tuple))):
-            raise ValueError(f"steps=`{node.id}` is not a list literal used only here")
+            raise ValueError(_steps_not_a_list(node, statement))
         plan_edits.append(ctx.delete(statement))
         node = statement.value
     if not isinstance(node, (ast.List, ast.Tuple)) or not node.elts or not all(isinstance(e, ast.Name) for e in node.elts):
         raise ValueError("steps= is not a list of step variables")
     return list(node.elts)  # type: ignore[arg-type]
+
+
+def _steps_not_a_list(node: ast.Name, statement: ast.AST | None) -> str:
+    """Why steps= cannot be read, naming the call that makes them when there is one (a step builder)."""
+    if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
+        return f"steps=`{node.id}` is made inside `{ast.unparse(statement.value.func)}()`, which this fix cannot see into"
+    return f"steps=`{node.id}` is not a list literal used only here"
 
 
 def _settings(binding: Binding, ctx: FixContext) -> dict[str, str]:
