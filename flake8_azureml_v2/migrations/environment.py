@@ -196,6 +196,13 @@ def _names_it_elsewhere(ctx: FixContext, file_path: str | None) -> bool:
     if file_path is None:
         return True
     name = posixpath.basename(file_path.replace("\\", "/"))
+    key = f"environment:conda file named elsewhere:{name}"  # one walk per file name, not per environment
+    if key not in ctx.cache:
+        ctx.cache[key] = _named_elsewhere(ctx, name)
+    return bool(ctx.cache[key])
+
+
+def _named_elsewhere(ctx: FixContext, name: str) -> bool:
     read = elsewhere = 0
     for node in all_nodes(ctx.model.tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and name in node.value:
