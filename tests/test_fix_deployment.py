@@ -430,8 +430,38 @@ def test_a_deploy_without_a_deployment_config_says_which_is_missing(tmp_path: Pa
         """))
     (tmp_path / "registry.py").write_text(REGISTRY)
     report = fix(script)
-    assert "Model.deploy() without deployment_config=: the settings v1 took by default are not written out" in report
-    assert "without an inference_config" not in report
+    assert ("Model.deploy() with a deployment_target= and no deployment_config=: v1 took the AKS defaults for an "
+            "AKS target; write AksWebservice.deploy_configuration() out") in report, report
+    assert "without inference_config" not in report
+
+
+def test_a_deploy_without_config_or_target_gets_the_aci_defaults_v1_took(tmp_path: Path) -> None:
+    """azureml-core: with neither deployment_config= nor deployment_target=, Model.deploy used
+    AciWebservice.deploy_configuration() (audit: the deploy was refused as if its settings were unknown)."""
+    migrated, report, records = _deploy(tmp_path, """\
+        service = Model.deploy(ws, "churn-svc", [model], inference_config, overwrite=True)
+        service.wait_for_deployment(show_output=True)
+        """)
+    assert "AML071 fixed" in report and "AML078 fixed" in report, report
+    assert migrated.count("TODO(azureml-v2): AML071 v1 ACI had auth off by default") == 1
+    (deployment,) = _entities(records, "online_deployments.begin_create_or_update")
+    assert deployment["instance_type"] == "Standard_DS1_v2" and deployment["instance_count"] == 1  # 0.1 cores, 0.5 GB
+    (endpoint, _) = _entities(records, "online_endpoints.begin_create_or_update")
+    assert endpoint["name"] == "churn-svc" and endpoint["auth_mode"] == "key"
+
+
+def test_an_environment_built_inside_the_inference_config_says_how_to_unblock(tmp_path: Path) -> None:
+    """Each of the two rewrites needs the other, and the deploy's would replace the text the
+    environment's edits: the reason says so once, not "retried in the next pass" on every run."""
+    script = project(tmp_path, HEADER.replace("environment=env)", 'environment=Environment.get(ws, "inf", version="2"))')
+                     + 'service = Model.deploy(ws, "churn-svc", [model], inference_config, '
+                       'AciWebservice.deploy_configuration())\n')
+    report = fix(script)
+    assert "overlaps another rewrite" not in report and "not migrated automatically" not in report, report
+    reason = ("left: the InferenceConfig's environment `Environment.get(ws, \"inf\", version=\"2\")` is built in "
+              "place: bind it to a variable first, and the environment and the deploy migrate together")
+    assert f"AML071 {reason}" in report and f"AML073 {reason}" in report, report  # the config written in the call too
+    assert "Model.deploy(" in script.read_text()
 
 
 @pytest.mark.parametrize("folder", ['Path("./src")', 'here / "src"'])

@@ -34,16 +34,16 @@ from pathlib import Path
 from ..engine.findings import RefusalKind, line_ref
 from ..engine.fixing import statements
 from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.specs import Argument, Build, CallSpec, Drop, Refuse, Refused, apply_call_spec
-from ..engine.names import Binding, Const
+from ..engine.names import Binding, Const, Instance
 from ._common import absorbed_bindings, not_a_workspace, workspace_binding
 from ._conda_spec import found_copies
 from ._defaults import V1_CPU_IMAGE
 from ._origin import result_binding
 from ._v1_readers import SERVICE, lookups_in_program, service_reader_elsewhere
 from ._todo import add_todo
-from .script_run_config import environment
+from .script_run_config import ENVIRONMENT, environment
 from .service import (DEPLOYMENT_NAME, handle_findings, looks_up, traffic_lines, translate_lookups,
                       translate_service_uses)
 
@@ -396,6 +396,11 @@ def _environment_of(inference: ast.Call, rewrite: Rewrite, ctx: FixContext) -> s
         node = bound.values["environment"]
         site = ctx.site(inference)
         value = site.kwargs.get("environment") if site is not None else None
+        if isinstance(node, ast.Call) and isinstance(value, Instance) and value.type == ENVIRONMENT:
+            # the environment's rewrite would edit inside the InferenceConfig this one replaces, and
+            # each needs the other (audit: both said "retried in the next pass", which never came)
+            raise Refused(f"the InferenceConfig's environment `{snippet(ctx.locator, node)}` is built in place: "
+                          "bind it to a variable first, and the environment and the deploy migrate together")
         return environment(Argument("environment", node, value, ctx, rewrite))
     conda = bound.values.get("conda_file")
     if conda is None:
@@ -490,6 +495,10 @@ def _config_use(node: ast.expr | None, rewrite: Rewrite) -> None:
         rewrite.consumes.append(node)
 
 
+# What Model.deploy() used with neither deployment_config= nor deployment_target= (azureml-core's
+# _deploy_with_environment_image_request): an ACI configuration with no settings.
+_ACI_DEFAULTS_CALL = ast.Call(func=ast.Name(id="deploy_configuration", ctx=ast.Load()), args=[], keywords=[])
+
 DEPLOY_SIGNATURE = ["workspace", "name", "models", "inference_config", "deployment_config", "deployment_target",
                     "overwrite", "show_output"]
 
@@ -503,12 +512,18 @@ def _plan(call: ast.Call, rewrite: Rewrite, ctx: FixContext) -> tuple[Target, st
     if workspace is None:
         raise Refused(not_a_workspace(ctx, values.get("workspace"), "the deployment's"), RefusalKind.DATA_FLOW)
     rewrite.consumes.append(values["workspace"])  # type: ignore[arg-type]
-    missing = [name for name in ("inference_config", "deployment_config") if name not in values]
-    if missing:  # (v1 then deployed with its defaults: an AKS target's, or a no-code model's)
-        raise Refused(f"Model.deploy() without {' or '.join(f'{m}=' for m in missing)}: the settings v1 took by "
-                      "default are not written out", RefusalKind.DATA_FLOW)
-    settings = _origin(values["deployment_config"], ctx, "deployment_config=")
-    kind = ctx.callee(settings)
+    if "inference_config" not in values:  # (v1 then deployed a no-code model, with its own server)
+        raise Refused("Model.deploy() without inference_config=: v1 deployed the model without code, which this "
+                      "fix does not write out", RefusalKind.DATA_FLOW)
+    if "deployment_config" not in values and "deployment_target" in values:
+        raise Refused("Model.deploy() with a deployment_target= and no deployment_config=: v1 took the AKS "
+                      "defaults for an AKS target; write AksWebservice.deploy_configuration() out", RefusalKind.DATA_FLOW)
+    if "deployment_config" in values:
+        settings = _origin(values["deployment_config"], ctx, "deployment_config=")
+        kind = ctx.callee(settings)
+    else:  # v1 deployed to ACI with AciWebservice.deploy_configuration()'s defaults
+        settings, kind = _ACI_DEFAULTS_CALL, ACI_CONFIG
+        rewrite.notes.append("no deployment_config=: v1 deployed to ACI with deploy_configuration()'s defaults")
     if kind == ACI_CONFIG:
         if "deployment_target" in values:
             raise Refused("an ACI configuration with a deployment_target=")
@@ -523,7 +538,7 @@ def _plan(call: ast.Call, rewrite: Rewrite, ctx: FixContext) -> tuple[Target, st
     if ctx.callee(inference) != INFERENCE_CONFIG:
         raise Refused("inference_config= is not an InferenceConfig(...)", RefusalKind.DATA_FLOW)
     _config_use(values["inference_config"], rewrite)
-    _config_use(values["deployment_config"], rewrite)
+    _config_use(values.get("deployment_config"), rewrite)
     code = ctx.locator.text(values["inference_config"]) if isinstance(values["inference_config"], ast.Name) else None
     if code is None:
         raise Refused("the InferenceConfig is built inline: assign it to a variable first", RefusalKind.DATA_FLOW)
@@ -574,11 +589,29 @@ def fix_deploy(ctx: FixContext) -> Iterator[Rewrite]:
             _write(call, ctx.statement_of(call), binding, target, client, rewrite, ctx)
         except Refused as reason:
             rewrite.refuse(str(reason), reason.kind)
-            rewrite.findings.extend(f for f in handle_findings(binding, ctx) if f not in rewrite.findings)
+            found = [*handle_findings(binding, ctx), *_inline_configs(call, ctx)]
+            rewrite.findings.extend(f for f in found if f not in rewrite.findings)
             yield rewrite
             yield from _lookups_left(call, rewrite, ctx)
             continue
         yield rewrite
+
+
+_CONFIG_CODES = {ACI_CONFIG: "AML073", AKS_CONFIG: "AML074", INFERENCE_CONFIG: "AML072"}
+
+
+def _inline_configs(call: ast.Call, ctx: FixContext) -> list[tuple[str, ast.AST]]:
+    """The configurations written inside a refused deploy's call, which go only with it: they say
+    why it stays (audit: "this form is not migrated automatically")."""
+    bound = bind_arguments(call, DEPLOY_SIGNATURE)
+    values = bound.values if not isinstance(bound, str) else {}
+    found: list[tuple[str, ast.AST]] = []
+    for name in ("inference_config", "deployment_config"):
+        node = values.get(name)
+        code = _CONFIG_CODES.get(ctx.callee(node) or "") if isinstance(node, ast.Call) else None
+        if code is not None:
+            found.append((code, node))
+    return found
 
 
 def _lookups_left(call: ast.Call, deploy: Rewrite, ctx: FixContext) -> Iterator[Rewrite]:
