@@ -312,6 +312,8 @@ def test_parent_run_and_workspace_are_reported_with_their_mlflow_forms(tmp_path:
     assert " AML035 left: " in report and "build an MLClient" in report
     assert "mlflow.get_experiment(mlflow.active_run().info.experiment_id)" in report
     assert " AML034 left: " in report and "mlflow.get_parent_run" in report
+    [parent] = [line for line in report.splitlines() if " AML034 left: " in line]
+    assert parent.endswith("[not yet supported]"), parent  # the reference: needs human, with a v2 form; not impossible
 
 
 @pytest.mark.parametrize(("read", "field"), [

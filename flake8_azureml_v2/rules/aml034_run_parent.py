@@ -9,7 +9,7 @@ from ..engine.context import Context
 from ..engine.nodes import parent_of
 from ._matchers import attribute_reads
 from ._rule import AmlRule as Rule
-from ._rule import Family, FixSafety, Hit
+from ._rule import Family, FixSafety, Hit, RefusalKind
 from ._shared import RUN
 
 # What a read of the parent is in MLflow's parent run: the message for a read says where to read it.
@@ -39,6 +39,7 @@ RULE = Rule(
     v2="mlflow.get_parent_run(mlflow.active_run().info.run_id), then run_id= on the mlflow call",
     article="reference-migrate-sdk-v1-mlflow-tracking",
     fix_safety=FixSafety.MANUAL,
+    manual_kind=RefusalKind.NOT_YET,  # the reference classes it "needs human" and gives the v2 form, not impossible
     message=(
         "run.parent is Azure ML SDK v1; get the parent with "
         "mlflow.get_parent_run(mlflow.active_run().info.run_id) and pass its run_id to the mlflow call"
