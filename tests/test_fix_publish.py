@@ -192,3 +192,24 @@ def test_a_name_built_from_known_strings_is_cleaned_where_it_is_written(tmp_path
     records = execute(script)
     first, with_default = [r["entity"] for r in _records(records, "batch_endpoints.begin_create_or_update")]
     assert first["name"] == with_default["name"] == "p-2030-01-01-nightly"
+
+
+@pytest.mark.parametrize("lookup", ['PublishedPipeline.get(ws, id="0b2c7a4e")',
+                                    'PipelineEndpoint.get(workspace=ws, name="nightly")'])
+def test_an_experiment_submitting_a_published_pipeline_names_the_batch_endpoint(tmp_path: Path, lookup: str) -> None:
+    """v2 runs a published pipeline through its batch endpoint, not jobs.create_or_update (audit: the
+    finding and its reason named the job form, and blamed pipeline_parameters=)."""
+    script = project(tmp_path, f"""\
+from azureml.core import Experiment, Workspace
+from azureml.pipeline.core import PipelineEndpoint, PublishedPipeline
+
+ws = Workspace.from_config()
+published = {lookup}
+run = Experiment(ws, "mlops-train").submit(published, pipeline_parameters={{"model_name": "m.pkl"}})
+""")
+    report = fix(script)
+    [line] = [line for line in report.splitlines() if " AML001 " in line]
+    assert line.endswith(": AML001 left: `published` is a published pipeline, which v2 runs through its batch endpoint: "
+                         "ml_client.batch_endpoints.invoke(endpoint_name=..., experiment_name=..., inputs=...), "
+                         "migrated with the publish [not yet supported]"), line
+    assert "jobs.create_or_update" not in line and "pipeline_parameters" not in line

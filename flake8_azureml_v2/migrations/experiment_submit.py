@@ -47,6 +47,11 @@ def _job(call: ast.Call, unit: Rewrite, ctx: FixContext, client: str) -> bool:
     config = bound.values.get("config")
     if _specialised(call, bound.values, unit, ctx):
         return True
+    published = _published(config, ctx)
+    if published is not None:  # (before its options: the reason is what is submitted, not how)
+        raise ValueError(f"`{published}` is a published pipeline, which v2 runs through its batch endpoint: "
+                         "ml_client.batch_endpoints.invoke(endpoint_name=..., experiment_name=..., inputs=...), "
+                         "migrated with the publish")
     is_pipeline = _is_pipeline(config, ctx)
     moved = set(MOVED_FROM_SUBMIT) if is_pipeline else set()
     if "show_output" in bound.values:
@@ -70,6 +75,17 @@ def _job(call: ast.Call, unit: Rewrite, ctx: FixContext, client: str) -> bool:
     else:
         raise ValueError("the submitted configuration is not a variable or a ScriptRunConfig(...) call")
     return False
+
+
+# What a v1 experiment also submits: a published pipeline or its endpoint (mapping-extension 9.1).
+PUBLISHED = ("azureml.pipeline.core.PublishedPipeline", "azureml.pipeline.core.PipelineEndpoint")
+
+
+def _published(config: ast.expr | None, ctx: FixContext) -> str | None:
+    """The name of a submitted published pipeline or pipeline endpoint, else None."""
+    if isinstance(config, ast.Name) and any(_holds(ctx, config, kind) for kind in PUBLISHED):
+        return config.id
+    return None
 
 
 def _is_pipeline(config: ast.expr | None, ctx: FixContext) -> bool:
@@ -157,7 +173,7 @@ def _drop_settings(call: ast.Call, unit: Rewrite, ctx: FixContext) -> None:
 def fix(ctx: FixContext) -> Iterator[Rewrite]:
     """``run = experiment.submit(config)`` -> ``ml_client.jobs.create_or_update(config,
     experiment_name=...)``; the run's portal URL, wait and id are translated too."""
-    flagged = {id(node) for node in detect(ctx)}  # type: ignore[arg-type]
+    flagged = {id(hit[0] if isinstance(hit, tuple) else hit) for hit in detect(ctx)}  # type: ignore[arg-type]
     for site in ctx.model.calls:
         call = site.node
         if id(call) not in flagged:

@@ -14,6 +14,12 @@ from ._rule import Family, FixSafety, Hit
 from ._shared import EXPERIMENT, SUBMITTABLE
 
 
+# A published pipeline or its endpoint runs in v2 through a batch endpoint (mapping-extension 9.1).
+PUBLISHED = ("azureml.pipeline.core.PublishedPipeline", "azureml.pipeline.core.PipelineEndpoint")
+PUBLISHED_MESSAGE = ("Experiment.submit() of a published pipeline is Azure ML SDK v1; use "
+                     "ml_client.batch_endpoints.invoke(endpoint_name=..., experiment_name=..., inputs=...)")
+
+
 def detect(ctx: Context) -> Iterator[Hit]:
     """Flag ``x.submit(...)`` only with evidence: ``x`` is an Experiment, or the
     argument is a v1 config.  ``executor.submit(fn)`` is never a finding."""
@@ -23,7 +29,9 @@ def detect(ctx: Context) -> Iterator[Hit]:
         receiver = call.receiver
         if isinstance(receiver, Instance):
             if is_subtype(receiver.type, EXPERIMENT):
-                yield call.node
+                _, config = call.argument(0, "config")
+                published = isinstance(config, Instance) and config.type in PUBLISHED
+                yield (call.node, PUBLISHED_MESSAGE) if published else call.node
             continue
         if isinstance(receiver, Local):
             continue
