@@ -985,3 +985,30 @@ script_name = "train.py"
     script = project(tmp_path, program)
     report = fix(script)
     assert "AML002 left: script= is not a known file name" in report, report
+
+
+@pytest.mark.parametrize(("words", "expected", "left"), [
+    ("['python', 'train.py', '--x', 1, '--lr', 0.5]", ["python", "train.py", "--x", "1", "--lr", "0.5"], None),
+    ("['python', 'train.py', '--x', -2]", ["python", "train.py", "--x", "-2"], None),
+    ("['python', 'train.py', '--x', epochs]", None, "command= item `epochs` is not a literal string or number"),
+])
+def test_a_command_list_with_numbers_is_passed_as_v1_passed_it(tmp_path: Path, words: str, expected: list[str] | None,
+                                                               left: str | None) -> None:
+    """v1 treats a command= list as it treats arguments= (str() of each item); an item it cannot
+    read is named, not the whole list (audit: 'not a literal string or list' for a literal list)."""
+    script = project(tmp_path, f"""\
+    from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+
+    ws = Workspace.from_config()
+    epochs = int("3")
+    env = Environment.get(ws, "my-env", version="1")
+    cfg = ScriptRunConfig(source_directory="src", command={words}, compute_target="cpu", environment=env)
+    run = Experiment(ws, "e").submit(cfg)
+    """)
+    report = fix(script)
+    if left is not None:
+        assert f"AML002 left: {left}" in report, report
+        return
+    assert "AML002 fixed" in report, report
+    job, _ = _only_job(execute(script))
+    assert shlex.split(job["component"]["command"]) == expected

@@ -660,7 +660,8 @@ def _another_launcher(ctx: FixContext, here: Path, script: Path, own_calls: bool
         return None
 
 
-def _number(item: ast.expr) -> str | None:
+def number_word(item: ast.expr) -> str | None:
+    """A literal number as v1 put it on the command line (``str()``), else None."""
     if isinstance(item, ast.Constant) and isinstance(item.value, (int, float)) and not isinstance(item.value, complex):
         return str(item.value)
     if (
@@ -684,7 +685,7 @@ def _token(item: ast.expr, previous: str | None, ctx: FixContext, line: CommandL
                       "binding whatever its quotes, where v1 passed it as it is", RefusalKind.IMPOSSIBLE)
     if literal is not None:
         return shlex.quote(literal)
-    number = _number(item)
+    number = number_word(item)
     if number is not None:
         return number
     token = _data_token(item, previous, ctx, line, pipeline) or _parameter_use(item, previous, ctx, line, pipeline)
