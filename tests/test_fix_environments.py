@@ -256,6 +256,20 @@ env.docker.base_image = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-
     assert "print(env.docker.base_image)" in script.read_text()
 
 
+def test_a_conda_call_in_a_setting_of_a_refused_environment_says_why_it_stays(tmp_path: Path) -> None:
+    """The conda call written in the setting goes only with its environment (audit: it said 'this
+    form is not migrated automatically', a form that is migrated once the environment is)."""
+    script = project(tmp_path, HEADER + """\
+env = Environment("env")
+env.python.conda_dependencies = CondaDependencies.create(conda_packages=["scikit-learn"])
+print(env.docker.base_image)
+env.docker.base_image = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04"
+""" + SUBMIT.format("env") + "\n")
+    report = fix(script)
+    assert "AML008 left: `env` is used at line 8 before all its settings are made" in report, report
+    assert "not migrated automatically" not in report, report
+
+
 def test_a_fetched_environment_adds_no_client_beside_a_workspace_that_stays(tmp_path: Path) -> None:
     """A registered environment that nothing uses keeps its lookup (audit 57: v1 raised for a missing
     one), and no MLClient is made for it beside a workspace that v1 code still uses (nothing else

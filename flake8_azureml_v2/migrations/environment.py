@@ -518,6 +518,7 @@ def _built(site_call: ast.Call, member: str, binding: Binding, ctx: FixContext) 
         fold_settings(plan, settings, unit, ctx)
         keep_name = _uses(binding, plan, unit, ctx)
     except Refused as reason:
+        unit.findings.extend(_inline_condas(binding, ctx))
         return unit.refuse(str(reason), reason.kind)
     name = plan.fields.pop("name")
     if keep_name:
@@ -545,6 +546,20 @@ def _built(site_call: ast.Call, member: str, binding: Binding, ctx: FixContext) 
         unit.todos.extend(plan.todos)
     _alive(unit, binding, last, plan.source(alive=True), [*plan.alive_todos, *plan.todos], ctx)
     return unit
+
+
+def _inline_condas(binding: Binding, ctx: FixContext) -> list[tuple[str, ast.AST]]:
+    """``env.python.conda_dependencies = CondaDependencies.create(...)``: a conda call written in
+    a setting goes only with its environment, so a refused environment says why it stays (audit:
+    "this form is not migrated automatically" for a form that is)."""
+    found: list[tuple[str, ast.AST]] = []
+    for use in binding.uses:
+        statement = ctx.statement_of(use)
+        value = statement.value if isinstance(statement, ast.Assign) else None
+        if (isinstance(value, ast.Call) and ctx.callee(value) in (conda.CREATE, conda.CONDA_DEPENDENCIES)
+                and any(use in ast.walk(target) for target in statement.targets)):  # type: ignore[union-attr]
+            found.append(("AML008", value))
+    return found
 
 
 def _alive(unit: Rewrite, binding: Binding, last: ast.stmt, source: str, todos: list[str], ctx: FixContext) -> None:
