@@ -801,6 +801,31 @@ def test_consumption_and_output_options(tmp_path: Path) -> None:
             "mltable.from_delimited_files(paths=[{'folder': <path>}], delimiter=';')") in migrated
 
 
+@pytest.mark.parametrize(("method", "moves"), [(".as_upload()", True), (".as_upload(overwrite=False)", True),
+                                               (".as_upload(overwrite=True)", False)])
+def test_an_upload_option_without_a_mapped_form_is_named(tmp_path: Path, method: str, moves: bool) -> None:
+    """Only the bare .as_upload() has a v2 form (mapping-extension 4.5); the reason names the
+    argument that stops it (audit a: it named only the method, which migrates without it)."""
+    script = project(tmp_path, f"""\
+from azureml.core import Experiment, Workspace
+from azureml.data import OutputFileDatasetConfig
+from azureml.pipeline.core import Pipeline
+from azureml.pipeline.steps import PythonScriptStep
+
+ws = Workspace.from_config()
+out = OutputFileDatasetConfig(name="clean_data"){method}
+step = PythonScriptStep(name="prep", script_name="train.py", source_directory="src", arguments=["--out", out],
+                        compute_target="cpu-cluster")
+pipeline = Pipeline(workspace=ws, steps=[step])
+Experiment(ws, "e").submit(pipeline)
+""", "pipeline.py")
+    report = fix(script)
+    assert ("AML003 fixed" in report) is moves, report
+    if not moves:
+        assert ("AML003 left: output method .as_upload(overwrite=True): the reference maps only .as_upload() with "
+                "no arguments; migrate it by hand") in report, report
+
+
 def test_a_register_call_with_other_keywords_is_no_dataset_registration(tmp_path: Path) -> None:
     # look-alike: a register() whose keywords are not a dataset's (model_path=) is no data source
     program = _submitting('thing = Thing().register(workspace=ws, name="model", model_path="outputs/model.pkl")\n',

@@ -171,6 +171,11 @@ def _method(inner: Produced, method: str, call: ast.Call, ctx: FixContext, taken
             return replace(inner, mode=None)
         if method in _TABULAR_READS:
             return _tabular_read(inner, method, values, ctx, taken)
+    given = [ctx.locator.text(a) for a in call.args] + [f"{k.arg}={ctx.locator.text(k.value)}" if k.arg else
+                                                         ctx.locator.text(k) for k in call.keywords]
+    if values and method in ("as_upload", "as_mount", "as_download"):  # (the bare forms map: these do not)
+        raise Refused(f"output method .{method}({', '.join(given)}): the reference maps only .{method}() with "
+                      "no arguments; migrate it by hand", RefusalKind.NOT_YET)
     raise Refused(f"output method .{method}() here: migrate it by hand", RefusalKind.NOT_YET)
 
 
