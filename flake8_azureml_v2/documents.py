@@ -37,7 +37,7 @@ from .api import analyse
 from .engine import Finding, Settings
 from .engine.names import Model
 from .engine.source import Encoding, declared_encoding, decode_file
-from .notebook_files import Notebook, cell_text, read_notebook
+from .notebook_files import Notebook, cell_text, layout_difference, read_notebook
 from .notebooks import (
     DISTRIBUTIONS, Parts, Program as JoinedCells, WrittenFile, installed_by, installs_v1_plainly, is_notebook,
     names_in_ipython_calls, names_read_by_magics, names_spelled, Launched, parse_problem, take_apart,
@@ -46,7 +46,8 @@ from .notebooks import (
 
 APPEND_REFUSAL = "the cell appends to a file (%%writefile -a), so it is not fixed"
 APPENDED_REFUSAL = "cell {} appends to the file this cell writes (%%writefile -a), so neither is fixed"
-LAYOUT_REFUSAL = "the notebook's JSON layout cannot be reproduced, so it is not rewritten"
+LAYOUT_REFUSAL = ("the notebook's JSON layout cannot be reproduced (its bytes differ from the nearest layout a "
+                  "rewrite could write at {where}), so it is not rewritten")
 NOT_PYTHON = "skipped, not Python even with magics masked"
 
 
@@ -415,7 +416,9 @@ class NotebookDocument(Document):
         return self.notebook.with_sources(cells)
 
     def unwritable(self) -> str | None:
-        return LAYOUT_REFUSAL if self.notebook.layout is None else None
+        if self.notebook.layout is not None:
+            return None
+        return LAYOUT_REFUSAL.format(where=layout_difference(self.notebook))
 
     def diff(self, display: str, cells: dict[int, str]) -> Iterator[str]:
         for index in sorted(cells):

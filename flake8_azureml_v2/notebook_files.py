@@ -134,7 +134,8 @@ def _validate(content: dict[str, Any]) -> None:
             raise NotebookError(f"not a notebook: the source of cell {number} is neither a string nor a list of strings")
 
 
-def _detect_layout(data: bytes, text: str, content: dict[str, Any], bom: bool) -> Layout | None:
+def _candidates(text: str, bom: bool) -> list[Layout]:
+    """The layouts Jupyter and the JSON libraries write that the file's first lines allow."""
     newline = "\r\n" if "\r\n" in text else "\n"
     final_newline = text.endswith(newline)
     lines = text.split(newline, 2)
@@ -142,8 +143,25 @@ def _detect_layout(data: bytes, text: str, content: dict[str, Any], bom: bool) -
     if len(lines) > 1 and lines[1].strip():
         leading = lines[1][: len(lines[1]) - len(lines[1].lstrip())]
         indents = [len(leading)] if leading and set(leading) == {" "} else [leading]
-    for indent, separators, ensure_ascii in product(indents, ((",", ": "), (", ", ": "), (",", ":")), (False, True)):
-        layout = Layout(indent, separators, ensure_ascii, newline, final_newline, bom)
+    return [Layout(indent, separators, ensure_ascii, newline, final_newline, bom)
+            for indent, separators, ensure_ascii in product(indents, ((",", ": "), (", ", ": "), (",", ":")), (False, True))]
+
+
+def _detect_layout(data: bytes, text: str, content: dict[str, Any], bom: bool) -> Layout | None:
+    for layout in _candidates(text, bom):
         if layout.dump(content) == data:
             return layout
     return None
+
+
+def layout_difference(notebook: Notebook) -> str:
+    """Where the file first differs from the nearest layout a rewrite could write (``line 12,
+    column 5``), so that a notebook left unwritten says what to look at."""
+    data = notebook.data
+    best = 0
+    for layout in _candidates(notebook.text, notebook.bom):
+        dumped = layout.dump(notebook.content)
+        same = next((i for i, (a, b) in enumerate(zip(dumped, data)) if a != b), min(len(dumped), len(data)))
+        best = max(best, same)
+    before = data[:best].decode("utf-8", "ignore")  # (a character cut in two is not counted)
+    return f"line {before.count(chr(10)) + 1}, column {len(before) - (before.rfind(chr(10)) + 1) + 1}"
