@@ -23,7 +23,7 @@ from .migrate_helpers import fix, no_v1, ruff_clean, write_notebook
 
 CASES = TESTS / "fixtures" / "fix"
 EXECUTED = ["inscript_logging_calls", "inscript_crlf_tabs_functions", "inscript_log_image_any_plot",
-            "inscript_run_passed_to_functions"]
+            "inscript_run_passed_to_functions", "inscript_evaluation_json_text"]
 PNG = b"\x89PNG\r\n\x1a\n"
 
 # A stand-in for azureml.core, put on sys.path of the v1 run only.  It records each
@@ -64,16 +64,16 @@ class Run:
         _record("log_table", name=name, value=value)
 
     def log_confusion_matrix(self, name, value, description=""):
-        _record("log_confusion_matrix", name=name, value=value)
+        _record("log_confusion_matrix", name=name, value=json.loads(value) if isinstance(value, str) else value)
 
     def log_accuracy_table(self, name, value, description=""):
-        _record("log_accuracy_table", name=name, value=value)
+        _record("log_accuracy_table", name=name, value=json.loads(value) if isinstance(value, str) else value)
 
     def log_predictions(self, name, value, description=""):
-        _record("log_predictions", name=name, value=value)
+        _record("log_predictions", name=name, value=json.loads(value) if isinstance(value, str) else value)
 
     def log_residuals(self, name, value, description=""):
-        _record("log_residuals", name=name, value=value)
+        _record("log_residuals", name=name, value=json.loads(value) if isinstance(value, str) else value)
 
     def log_image(self, name, path=None, plot=None, description=""):
         if plot is not None:

@@ -17,5 +17,5 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         for site in run_calls(ctx, method):
             unit = new_unit(ctx, site, "AML039", f"run.{method}() -> mlflow.log_dict() as '<name>.json'")
             if not refuse_if_metrics_read(ctx, unit, "an artifact '<name>.json'"):
-                as_json_artifact(ctx, unit, site.node, "value")
+                as_json_artifact(ctx, unit, site.node, "value", parses_json=True)  # (v1 parsed a string)
             yield unit
