@@ -361,3 +361,33 @@ def test_a_star_import_of_hyperdrive_migrates_as_its_names_do(tmp_path: Path) ->
     assert "from azureml.train.hyperdrive import *\n" in by_star and "HyperDriveConfig" not in by_star
     assert "AML099 left: a star import: the names it binds are not all known, so it stays" in report, report
     assert "fixed" not in fix(tmp_path / "star" / "job.py")  # a second run changes nothing
+
+
+def test_a_notebook_sweep_whose_todo_names_mlflow_imports_it_once(tmp_path: Path) -> None:
+    """Audit e: the TODO that names the mlflow package, written in an earlier cell, counted as a use,
+    so the helpers' cell imported mlflow again and the first import was left unused (F811): the
+    whole notebook was refused.  A comment is no use."""
+    from .migrate_helpers import write_notebook
+
+    project(tmp_path, "", "unused.py").unlink()  # (config.json and ./src beside the notebook)
+    (tmp_path / "src" / "train.py").write_text("from azureml.core import Run\n\nrun = Run.get_context()\n"
+                                               "run.log('F1', 0.5)\n")
+    notebook = write_notebook(tmp_path / "tune.ipynb", [
+        "from azureml.core import Workspace, Experiment, Environment, ScriptRunConfig\n"
+        "from azureml.train.hyperdrive import RandomParameterSampling, HyperDriveConfig, PrimaryMetricGoal, choice",
+        'ws = Workspace.from_config()\nexperiment = Experiment(ws, "exp-hd")',
+        'myenv = Environment(name="myenv")',
+        'sampling = RandomParameterSampling({"--max_depth": choice(3, 4, 5)})\n'
+        'src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster", '
+        "environment=myenv)\n"
+        "hd_config = HyperDriveConfig(run_config=src, hyperparameter_sampling=sampling, primary_metric_name='F1', "
+        "primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, max_total_runs=4)",
+        "from azureml.widgets import RunDetails\nhd_run = experiment.submit(hd_config)\nRunDetails(hd_run).show()",
+        "best_run = hd_run.get_best_run_by_primary_metric()\nprint(best_run.id)",
+    ])
+    report = fix(notebook)
+    assert "0 left" in report and "redefines" not in report, report
+    cells = ["".join(cell["source"]) for cell in __import__("json").loads(notebook.read_text())["cells"]]
+    code = "\n".join(cells)
+    assert code.count("import mlflow\n") == 1, code
+    assert "add mlflow and azureml-mlflow" in code  # the TODO that names it is there

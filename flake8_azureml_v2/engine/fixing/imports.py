@@ -559,8 +559,15 @@ def _uses(text: str, written: Sequence[tuple[int, int]], chosen: dict[str, str],
             found[local].extend(m.start() for m in re.finditer(re.escape(stand_in), text))
     for local, places in found.items():
         pattern = re.compile(rf"(?<![\w.]){re.escape(local)}\b")
-        places.extend(m.start() for start, end in written for m in pattern.finditer(text, start, end))
+        places.extend(m.start() for start, end in written for m in pattern.finditer(text, start, end)
+                      if not _on_comment_line(text, m.start()))
     return found
+
+
+def _on_comment_line(text: str, at: int) -> bool:
+    """Is ``at`` on a line that is a comment (a TODO a rewrite wrote that names the package)?  Such a
+    mention is no use: counted as one, it had an import written twice, the first unused (audit e)."""
+    return text[max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1:at].lstrip().startswith("#")
 
 
 def _repeated(tree: ast.Module, locator: Locator, additions: dict[tuple[str, str], str],
