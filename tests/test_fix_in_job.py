@@ -3454,3 +3454,19 @@ def test_a_v1_call_of_a_script_of_that_name_in_another_folder_does_not_hold_this
     assert "Run.get_context()" in (tmp_path / "other" / "train.py").read_text(), report
     again = run(command, cwd=tmp_path).stdout
     assert "Fixed 0 findings" in again, again
+
+
+@pytest.mark.parametrize(("call", "v2"), [
+    ('run.log_image(name="food", path="./x.jpg", plot=None, description="d")', "mlflow.log_artifact(path)"),
+    ('run.log_image("roc", path="roc.png")', "mlflow.log_artifact(path)"),
+    ('run.log_image("curve", None, figure)', "mlflow.log_figure(figure, f'{name}.png')"),
+    ('run.log_image("curve", plot=figure)', "mlflow.log_figure(figure, f'{name}.png')"),
+])
+def test_a_log_image_message_follows_the_argument_given(tmp_path: Path, call: str, v2: str) -> None:
+    """``plot=None`` beside a path is the path form (audit g: it named log_figure)."""
+    script = tmp_path / "step.py"
+    script.write_text(f"from azureml.core import Run\n\nrun = Run.get_context()\nfigure = None\n{call}\n")
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "check", "--output-format", "text", script.name],
+                 cwd=tmp_path).stdout
+    [message] = [line for line in report.splitlines() if " AML016 " in line]
+    assert message.endswith(f"is Azure ML SDK v1; use {v2}"), message

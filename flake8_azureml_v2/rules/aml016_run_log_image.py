@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from ..engine.context import Context
@@ -17,6 +18,7 @@ def detect(ctx: Context) -> Iterator[Hit]:
     for call in ctx.model.method_calls(RUN, "log_image"):
         plot, _ = call.argument(2, "plot")
         path, _ = call.argument(1, "path")
+        plot, path = (None if _is_none(node) else node for node in (plot, path))  # (``plot=None``: the path form)
         if plot is not None:
             yield call.node, (
                 "run.log_image(plot=...) is Azure ML SDK v1; use mlflow.log_figure(figure, f'{name}.png')"
@@ -25,6 +27,10 @@ def detect(ctx: Context) -> Iterator[Hit]:
             yield call.node, "run.log_image(path=...) is Azure ML SDK v1; use mlflow.log_artifact(path)"
         else:
             yield call.node
+
+
+def _is_none(node: object) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 RULE = Rule(
