@@ -194,11 +194,22 @@ def test_a_name_built_from_known_strings_is_cleaned_where_it_is_written(tmp_path
     assert first["name"] == with_default["name"] == "p-2030-01-01-nightly"
 
 
-@pytest.mark.parametrize("lookup", ['PublishedPipeline.get(ws, id="0b2c7a4e")',
-                                    'PipelineEndpoint.get(workspace=ws, name="nightly")'])
-def test_an_experiment_submitting_a_published_pipeline_names_the_batch_endpoint(tmp_path: Path, lookup: str) -> None:
-    """v2 runs a published pipeline through its batch endpoint, not jobs.create_or_update (audit: the
-    finding and its reason named the job form, and blamed pipeline_parameters=)."""
+@pytest.mark.parametrize(("lookup", "reason"), [
+    ('PublishedPipeline.get(ws, id="0b2c7a4e")',
+     "is a published pipeline looked up in the workspace, which has no v2 counterpart to find: publish the pipeline "
+     "as a v2 batch endpoint and use ml_client.batch_endpoints.invoke(endpoint_name=..., experiment_name=..., "
+     "inputs=...) [impossible]"),
+    ('[p for p in PublishedPipeline.list(ws) if p.version == "42"][0]',
+     "is a published pipeline looked up in the workspace, which has no v2 counterpart to find"),
+    ('PipelineEndpoint.get(workspace=ws, name="nightly")',
+     "is a published pipeline, which v2 runs through its batch endpoint: ml_client.batch_endpoints.invoke("
+     "endpoint_name=..., experiment_name=..., inputs=...) [not yet supported]"),
+])
+def test_an_experiment_submitting_a_published_pipeline_names_the_batch_endpoint(tmp_path: Path, lookup: str,
+                                                                                reason: str) -> None:
+    """v2 runs a published pipeline through its batch endpoint, not jobs.create_or_update (audits a, f: the
+    finding and its reason named the job form, and blamed pipeline_parameters=); one looked up by id has
+    no v2 object to find (mapping-extension 9.1)."""
     script = project(tmp_path, f"""\
 from azureml.core import Experiment, Workspace
 from azureml.pipeline.core import PipelineEndpoint, PublishedPipeline
@@ -209,7 +220,23 @@ run = Experiment(ws, "mlops-train").submit(published, pipeline_parameters={{"mod
 """)
     report = fix(script)
     [line] = [line for line in report.splitlines() if " AML001 " in line]
-    assert line.endswith(": AML001 left: `published` is a published pipeline, which v2 runs through its batch endpoint: "
-                         "ml_client.batch_endpoints.invoke(endpoint_name=..., experiment_name=..., inputs=...), "
-                         "migrated with the publish [not yet supported]"), line
+    assert f": AML001 left: `published` {reason}" in line, line
     assert "jobs.create_or_update" not in line and "pipeline_parameters" not in line
+
+
+@pytest.mark.parametrize("experiment", ['Experiment(ws, "nightly-runs")',
+                                        'experiment = Experiment(ws, "nightly-runs")\nexperiment'])
+def test_an_experiment_submitting_this_files_publish_invokes_its_batch_endpoint(tmp_path: Path, experiment: str) -> None:
+    """``experiment.submit(published, pipeline_parameters=...)`` is v1's ``published.submit(ws, name, ...)``
+    (audit f: it was refused while the other spelling migrated)."""
+    head, _, receiver = experiment.rpartition("\n")
+    migrated, report, records = _run(tmp_path, f"""\
+from azureml.core import Experiment
+{head}
+run = {receiver}.submit(published, pipeline_parameters={{"epochs": 7}})
+""")
+    assert "AML001 fixed: rewritten with the AML044 fix" in report and "AML040 fixed" in report, report
+    assert "Experiment(" not in migrated
+    (invoked,) = [r for r in records if r["operation"] == "batch_endpoints.invoke"]
+    assert invoked["endpoint_name"] == "nightly-training" and invoked["kwargs"] == {"experiment_name": "nightly-runs"}
+    assert invoked["inputs"] == {"epochs": {"type": "integer", "default": 7}}

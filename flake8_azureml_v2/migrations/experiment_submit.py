@@ -49,9 +49,7 @@ def _job(call: ast.Call, unit: Rewrite, ctx: FixContext, client: str) -> bool:
         return True
     published = _published(config, ctx)
     if published is not None:  # (before its options: the reason is what is submitted, not how)
-        raise ValueError(f"`{published}` is a published pipeline, which v2 runs through its batch endpoint: "
-                         "ml_client.batch_endpoints.invoke(endpoint_name=..., experiment_name=..., inputs=...), "
-                         "migrated with the publish")
+        raise Refused(*published)
     is_pipeline = _is_pipeline(config, ctx)
     moved = set(MOVED_FROM_SUBMIT) if is_pipeline else set()
     if "show_output" in bound.values:
@@ -81,11 +79,35 @@ def _job(call: ast.Call, unit: Rewrite, ctx: FixContext, client: str) -> bool:
 PUBLISHED = ("azureml.pipeline.core.PublishedPipeline", "azureml.pipeline.core.PipelineEndpoint")
 
 
-def _published(config: ast.expr | None, ctx: FixContext) -> str | None:
-    """The name of a submitted published pipeline or pipeline endpoint, else None."""
-    if isinstance(config, ast.Name) and any(_holds(ctx, config, kind) for kind in PUBLISHED):
-        return config.id
-    return None
+_INVOKE = "ml_client.batch_endpoints.invoke(endpoint_name=..., experiment_name=..., inputs=...)"
+
+
+def _published(config: ast.expr | None, ctx: FixContext) -> tuple[str, RefusalKind] | None:
+    """Why a submitted published pipeline or pipeline endpoint stays, else None (not one)."""
+    binding = ctx.binding_of(config) if isinstance(config, ast.Name) else None
+    value = getattr(binding.node, "value", None) if binding is not None else None
+    listed = (isinstance(value, ast.Subscript) and isinstance(value.value, ast.ListComp)
+              and any(isinstance(g.iter, ast.Call) and ctx.callee(g.iter) == f"{PUBLISHED[0]}.list"
+                      for g in value.value.generators))
+    if not listed and not (isinstance(config, ast.Name) and any(_holds(ctx, config, kind) for kind in PUBLISHED)):
+        return None
+    assert isinstance(config, ast.Name)
+    if listed or (isinstance(value, ast.Call) and ctx.callee(value) == f"{PUBLISHED[0]}.get"):
+        # (mapping-extension 9.1: a published pipeline looked up by id has no v2 object to find)
+        return (f"`{config.id}` is a published pipeline looked up in the workspace, which has no v2 counterpart to "
+                f"find: publish the pipeline as a v2 batch endpoint and use {_INVOKE}", RefusalKind.IMPOSSIBLE)
+    return (f"`{config.id}` is a published pipeline, which v2 runs through its batch endpoint: {_INVOKE}",
+            RefusalKind.NOT_YET)
+
+
+def submits_this_files_publish(call: ast.Call, ctx: FixContext) -> bool:
+    """``experiment.submit(published)`` where ``published = pipeline.publish(...)`` here: the
+    publish's rewrite takes the submit (publish.py)."""
+    config = call.args[0] if call.args else None
+    binding = ctx.binding_of(config) if isinstance(config, ast.Name) else None
+    value = getattr(binding.node, "value", None) if binding is not None else None
+    return (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "publish"
+            and _holds(ctx, config, PUBLISHED[0]))  # type: ignore[arg-type]
 
 
 def _is_pipeline(config: ast.expr | None, ctx: FixContext) -> bool:
@@ -176,7 +198,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
     flagged = {id(hit[0] if isinstance(hit, tuple) else hit) for hit in detect(ctx)}  # type: ignore[arg-type]
     for site in ctx.model.calls:
         call = site.node
-        if id(call) not in flagged:
+        if id(call) not in flagged or submits_this_files_publish(call, ctx):
             continue
         unit = Rewrite("AML001", call, "experiment.submit() -> ml_client.jobs.create_or_update()")
         try:

@@ -33,9 +33,11 @@ from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Refused
 from ..engine.names import Binding, Instance
 from ._common import printed, workspace_binding
+from .submission import experiment_parts
 from ._todo import add_todo
 
 PIPELINE = "azureml.pipeline.core.Pipeline"
+EXPERIMENT = "azureml.core.Experiment"
 PUBLISH_SIGNATURE = ["name", "description", "version", "continue_on_step_failure"]
 SUBMIT_SIGNATURE = ["workspace", "experiment_name", "pipeline_parameters", "parent_run_id", "continue_on_step_failure"]
 _ENTITIES = "azure.ai.ml.entities"
@@ -173,6 +175,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         except Refused as reason:
             rewrite.refuse(str(reason), reason.kind)
             rewrite.findings.extend(("AML044", node) for node in _handle_nodes(binding, ctx))
+            rewrite.findings.extend(("AML001", node) for node in _experiment_submits(binding, ctx))
         yield rewrite
 
 
@@ -187,6 +190,18 @@ def _handle_nodes(published: Binding | None, ctx: FixContext) -> list[ast.AST]:
     return found
 
 
+def _experiment_submits(published: Binding | None, ctx: FixContext) -> list[ast.Call]:
+    """``experiment.submit(published, ...)``: v1 ran the published pipeline as ``published.submit``
+    does, under the experiment's name."""
+    found = []
+    for use in published.uses if published is not None else []:
+        call = ctx.parent(use)
+        if (isinstance(call, ast.Call) and call.args[:1] == [use] and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "submit"):
+            found.append(call)
+    return found
+
+
 def _handle(published: Binding, client: str, workspace: Binding, rewrite: Rewrite, ctx: FixContext) -> None:
     """``published.submit(ws, exp, pipeline_parameters={...})`` -> ``batch_endpoints.invoke``; a
     schedule (AML082) takes ``published.id`` over; other uses stay (and keep the publish)."""
@@ -195,6 +210,10 @@ def _handle(published: Binding, client: str, workspace: Binding, rewrite: Rewrit
         call = ctx.parent(attribute) if isinstance(attribute, ast.Attribute) else None
         if isinstance(attribute, ast.Attribute) and attribute.attr == "submit" and isinstance(call, ast.Call):
             rewrite.edits.append(statements.replace(ctx.locator, call, invoke(call, use.id, client, rewrite, ctx)))
+            rewrite.own_uses.add(id(use))
+        elif isinstance(attribute, ast.Call) and attribute in _experiment_submits(published, ctx):
+            text = _invoke_for_experiment(attribute, use.id, client, rewrite, ctx)
+            rewrite.edits.append(statements.replace(ctx.locator, attribute, text))
             rewrite.own_uses.add(id(use))
         elif isinstance(ctx.parent(use), ast.Call) and getattr(ctx.parent(use).func, "id", None) == "print":  # type: ignore[union-attr]
             rewrite.own_uses.add(id(use))
@@ -208,17 +227,54 @@ def invoke(call: ast.Call, endpoint: str, client: str, rewrite: Rewrite, ctx: Fi
     workspace = bound.values.get("workspace")
     if workspace_binding(ctx, workspace) is None:
         raise Refused("published.submit()'s workspace is not a Workspace variable", RefusalKind.DATA_FLOW)
+    _returned_run_unused(call, "published.submit()", ctx)
+    rewrite.consumes.append(workspace)  # type: ignore[arg-type]
+    rewrite.findings.append(("AML044", call))
+    experiment = bound.values.get("experiment_name")
+    return _invoke(endpoint, client, ctx.locator.text(experiment) if experiment is not None else None,
+                   bound.values.get("pipeline_parameters"), ctx)
+
+
+def _invoke_for_experiment(call: ast.Call, endpoint: str, client: str, rewrite: Rewrite, ctx: FixContext) -> str:
+    """``Experiment(ws, name).submit(published, pipeline_parameters={...})`` -> ``batch_endpoints.invoke``
+    under the experiment's name (the experiment written in the call, or a variable only this submit uses)."""
+    bound = bind_arguments(call, ["config", "tags"])
+    if isinstance(bound, str) or set(bound.values) - {"config", "pipeline_parameters"}:
+        raise Refused("experiment.submit() of the published pipeline with tags= or another option")
+    receiver = call.func.value  # type: ignore[attr-defined]
+    experiment = receiver
+    if isinstance(receiver, ast.Name):
+        binding = ctx.binding_of(receiver)
+        statement = binding.node if binding is not None else None
+        if binding is None or len(binding.uses) != 1 or not isinstance(statement, ast.Assign):
+            raise Refused(f"`{receiver.id}` is not an Experiment(...) used only by this submit", RefusalKind.DATA_FLOW)
+        experiment = statement.value
+        rewrite.edits.append(ctx.delete(statement))
+    if not isinstance(experiment, ast.Call) or ctx.callee(experiment) != EXPERIMENT:
+        raise Refused("the submit's experiment is not an Experiment(...) this fix can follow", RefusalKind.DATA_FLOW)
+    try:
+        workspace, name = experiment_parts(experiment, ctx)
+    except ValueError as reason:
+        raise Refused(str(reason), RefusalKind.DATA_FLOW) from None
+    _returned_run_unused(call, "experiment.submit()", ctx)
+    rewrite.consumes.append(workspace)
+    rewrite.findings.extend([("AML001", call), ("AML040", experiment)])
+    return _invoke(endpoint, client, ctx.locator.text(name), bound.values.get("pipeline_parameters"), ctx)
+
+
+def _returned_run_unused(call: ast.Call, what: str, ctx: FixContext) -> None:
     result = ctx.assigned_binding(call)
     for use in result.uses if result is not None else []:
         if not printed(use, ctx):
             # invoke returns a BatchJob (id, name, type, status): no v1 Run method, and its id is ARM's
-            raise Refused(f"the run published.submit() returns is used at {line_ref(use.lineno)}, and v2's "
+            raise Refused(f"the run {what} returns is used at {line_ref(use.lineno)}, and v2's "
                           "batch_endpoints.invoke returns a BatchJob, not a run", RefusalKind.DATA_FLOW)
-    rewrite.consumes.append(workspace)  # type: ignore[arg-type]
+
+
+def _invoke(endpoint: str, client: str, experiment: str | None, parameters: ast.expr | None, ctx: FixContext) -> str:
     arguments = [f"endpoint_name={endpoint}.name"]
-    if "experiment_name" in bound.values:
-        arguments.append(f"experiment_name={ctx.locator.text(bound.values['experiment_name'])}")
-    parameters = bound.values.get("pipeline_parameters")
+    if experiment is not None:
+        arguments.append(f"experiment_name={experiment}")
     if parameters is not None:
         if not isinstance(parameters, ast.Dict) or any(constant_str(k) is None for k in parameters.keys):  # type: ignore[arg-type]
             raise Refused("pipeline_parameters= is not a literal dict", RefusalKind.DATA_FLOW)
@@ -230,7 +286,6 @@ def invoke(call: ast.Call, endpoint: str, client: str, rewrite: Rewrite, ctx: Fi
             inputs.append(f'{py_str(constant_str(key))}: {ctx.symbol("azure.ai.ml", "Input")}'  # type: ignore[arg-type]
                           f'(type="{kind}", default={ctx.locator.text(value)})')
         arguments.append("inputs={" + ", ".join(inputs) + "}")
-    rewrite.findings.append(("AML044", call))
     return f"{client}.batch_endpoints.invoke({', '.join(arguments)})"
 
 
