@@ -644,11 +644,12 @@ def test_environment_variables_stay_where_a_job_would_not_get_them(tmp_path: Pat
 def test_a_run_configurations_environment_variables_are_quoted_whole(tmp_path: Path) -> None:
     body = ("from azureml.core import Environment\nfrom azureml.core.runconfig import RunConfiguration\n\n"
             "run_config = RunConfiguration()\n"
-            'run_config.environment = Environment.get(None, "e")\n'
-            'run_config.environment.environment_variables["DATASTORE_NAME"] = "store"\n')
+            'run_config.environment.environment_variables["DATASTORE_NAME"] = "store"\n'
+            'run_config.environment = Environment.get(None, "e")\n')
     script = project(tmp_path, body)
     report = fix(script)
-    assert "`run_config.environment.environment_variables`: v2 sets environment variables on the job" in report, report
+    assert ("`run_config.environment.environment_variables` is set before `run_config.environment` is assigned"
+            in report), report
     assert "environment_va..." not in report
 
 

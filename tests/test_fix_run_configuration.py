@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from flake8_azureml_v2.migrations._defaults import V1_CPU_IMAGE
 
 from .migrate_helpers import execute, fix, no_v1, project, ruff_clean, submitted
@@ -155,6 +157,46 @@ run = Experiment(ws, "steps").submit(pipeline)
     assert job["settings"]["default_compute"] == "gpu-cluster"  # the step's compute_target, not rc.target
     for step in job["jobs"].values():
         assert step["environment"]["conda_file"]["dependencies"] == ["python=3.10", "pip"]
+
+
+_STEP_PIPELINE = """\
+from azureml.core import Environment, Experiment, RunConfiguration, Workspace
+from azureml.pipeline.core import Pipeline
+from azureml.pipeline.steps import PythonScriptStep
+
+ws = Workspace.from_config()
+env = Environment.from_conda_specification(name="pytorch-env", file_path="pytorch-env.yml")
+rc = RunConfiguration()
+{settings}
+step = PythonScriptStep(name="train", script_name="train.py", source_directory="./src", compute_target="cpu-cluster",
+                        runconfig=rc)
+pipeline = Pipeline(workspace=ws, steps=[step])
+run = Experiment(ws, "steps").submit(pipeline)
+"""
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    ('rc.environment = env\nrc.environment.environment_variables["DATASTORE_NAME"] = "workspaceblobstore"\n'
+     'rc.environment.environment_variables["MODE"] = "fast"', {"DATASTORE_NAME": "workspaceblobstore", "MODE": "fast"}),
+    ('rc.environment = env\nrc.environment.environment_variables = {"MODE": "fast"}', {"MODE": "fast"}),
+    ('rc.environment.environment_variables["MODE"] = "fast"\nrc.environment = env',
+     "is set before `rc.environment` is assigned"),
+    ('rc.environment = env\nrc.environment.environment_variables["MODE"] = "fast"\nother = env',
+     "changes `env` itself, which other code uses too"),
+])
+def test_a_steps_run_configuration_gives_its_environment_variables_to_the_job(tmp_path: Path, settings: str,
+                                                                              expected: dict | str) -> None:
+    """Audit f: MLOps templates name their datastore to every step through the run configuration's
+    environment; v2 sets the variables on each job (mapping-extension 1.4, 2)."""
+    script = project(tmp_path, _STEP_PIPELINE.format(settings=settings))
+    report = fix(script)
+    if isinstance(expected, str):
+        assert f"AML003 left: `rc.environment.environment_variables` {expected}" in report, report  # (as named)
+        return
+    assert no_v1(script.read_text()), report
+    (record,) = submitted(execute(script))
+    (step,) = record["job"]["jobs"].values()
+    assert step["environment_variables"] == expected, step
 
 
 def test_a_configuration_no_job_takes_is_said_to_be_removed(tmp_path: Path) -> None:

@@ -340,7 +340,7 @@ def job_variables(binding: Binding, ctx: FixContext) -> str | None:
                           RefusalKind.DATA_FLOW)
     last = max((s.lineno for _, s in configs), default=binding.node.lineno)  # type: ignore[attr-defined]
     for value in [v for _, v in pairs] + list(items.values()):
-        if not _stays(value, last, ctx):
+        if not holds_from(value, last, ctx):
             raise Refused(f"`{binding.name}.environment_variables` takes `{snippet(ctx.locator, value)}`, which may be "
                           f"another value where the job is made: {_VARIABLES}", RefusalKind.DATA_FLOW)
     if whole is not None:
@@ -366,7 +366,7 @@ def _only_jobs_take(binding: Binding, plan: EnvPlan, ctx: FixContext) -> None:
                           f"run without the environment variables it sets: {_VARIABLES}", RefusalKind.DATA_FLOW)
 
 
-def _stays(value: ast.expr, set_at: int, ctx: FixContext) -> bool:
+def holds_from(value: ast.expr, set_at: int, ctx: FixContext) -> bool:
     """A value read later is the value it had at line ``set_at``: a literal, or names that nothing
     binds again after that line, and attributes of them that the module never sets."""
     for node in ast.walk(value):

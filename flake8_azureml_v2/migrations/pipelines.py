@@ -95,13 +95,13 @@ def compute_source(node: ast.expr, ctx: FixContext, consumes: list[ast.Name]) ->
 
 
 def run_configuration_settings(node: ast.expr, ctx: FixContext, before: int, consumes: list[ast.Name],
-                               todos: list[str]) -> tuple[str, str | None, ast.expr | None]:
+                               todos: list[str]) -> tuple[str, str | None, ast.expr | None, str | None]:
     """``runconfig=rc``: the environment of the RunConfiguration (migrations/runconfig.py),
     which may be shared with other steps, the compute its target names (None for v1's
-    ``"local"``, which a pipeline step cannot run on), and the environment variable it is given
-    (``rc.environment = env``), if any.  The step's compute_target wins over
-    rc.target; other settings are refused, since the step carries only these two.  The
-    environment's TODO comments (a documented default to check) go to ``todos``."""
+    ``"local"``, which a pipeline step cannot run on), the environment variable it is given
+    (``rc.environment = env``), if any, and the variables the job gets (``environment_variables=``),
+    if any.  The step's compute_target wins over rc.target; other settings are refused, since the
+    step carries only these.  The environment's TODO comments (a documented default to check) go to ``todos``."""
     from ..engine.fixing.rewrite import Rewrite
     from ..engine.fixing.specs import Refused
     from . import runconfig
@@ -111,14 +111,14 @@ def run_configuration_settings(node: ast.expr, ctx: FixContext, before: int, con
         found = runconfig.consume(node, collector, ctx)
     except Refused as reason:
         raise ValueError(str(reason)) from None
-    extra = sorted(set(found.fields) - {"compute", "environment"})
+    extra = sorted(set(found.fields) - {"compute", "environment", "environment_variables"})
     if extra:
         raise ValueError(f"runconfig= also sets {', '.join(extra)}, which the step migration does not carry")
     todos.extend(t for t in found.todos if t != runconfig.LOCAL_TODO and t not in todos)
     consumes.extend(collector.consumes)
     local = runconfig.LOCAL_TODO in found.todos
     return (found.fields["environment"], None if local else found.fields.get("compute") or found.target_name,
-            found.environment_node)
+            found.environment_node, found.fields.get("environment_variables"))
 
 
 def plan_once(kind: str, build: Callable[[ast.Call, FixContext], T], call: ast.Call, ctx: FixContext) -> T:
@@ -188,9 +188,10 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     helpers: dict[str, str] = {}
     todos: list[str] = []
     logs = script_logs(ctx, folder, script)
+    variables = None
     if "runconfig" in values:
-        environment, target, given = run_configuration_settings(values["runconfig"], ctx, binding.node.lineno,  # type: ignore[attr-defined]
-                                                                consumes, todos)
+        environment, target, given, variables = run_configuration_settings(
+            values["runconfig"], ctx, binding.node.lineno, consumes, todos)  # type: ignore[attr-defined]
         compute = compute or target  # the step's own compute_target wins over rc.target
         if logs and not environment_has_mlflow(given, ctx):
             todos.append(environment_todo("AML003", script))
@@ -209,14 +210,14 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     plan.edits.extend(extra_edits)
     # a step no pipeline reads keeps its compute on the component: no pipeline function takes it
     unread = not ctx.uses_reaching(binding)
-    plan.edits.extend(_step_edits(call, bound, plan, script, environment, ctx, unread))
+    plan.edits.extend(_step_edits(call, bound, plan, script, environment, ctx, unread, variables))
     target = binding.node.targets[0]  # type: ignore[attr-defined]
     plan.edits.append(statements.replace(ctx.locator, target, plan.component))
     return plan
 
 
 def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, environment: str, ctx: FixContext,
-                with_compute: bool = False) -> list[Edit]:
+                with_compute: bool = False, variables: str | None = None) -> list[Edit]:
     sg_call = ctx.locator.sg(call, "call")
     if sg_call is None:
         raise ValueError("ast-grep could not locate the step")
@@ -248,6 +249,8 @@ def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, envi
     if plan.line.outputs:
         extra.append(f"outputs={commandline.dict_source(plan.line.outputs)}")
     extra.append(f"environment={environment}")
+    if variables is not None:
+        extra.append(f"environment_variables={variables}")
     if "source_directory" not in bound.values:  # type: ignore[attr-defined]
         extra.insert(0, f"code={py_str(_WORKING_FOLDER)}")
     if with_compute:

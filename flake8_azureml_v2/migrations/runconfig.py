@@ -26,7 +26,7 @@ from ..v1api import is_subtype
 from . import commandline, conda, distribution
 from ._common import attribute_path, call_binding, only_settings_use
 from ._defaults import DEFAULT_ENVIRONMENT, default_environment
-from .environment import EnvPlan, fold_settings, settings_of
+from .environment import EnvPlan, fold_settings, holds_from, settings_of
 from .injob._shared import is_pure
 
 RUN_CONFIGURATION = "azureml.core.RunConfiguration"
@@ -51,7 +51,11 @@ _DISTRIBUTED = {("mpi", "process_count_per_node"), ("tensorflow", "worker_count"
                 ("tensorflow", "parameter_server_count")}
 _OTHER = {("target",), ("environment",), ("docker", "arguments"), ("docker",), ("credential_passthrough",),
           ("amlcompute", "vm_size")}
-FOLDED = _ENV_PATHS | _DROPPED | set(_SIMPLE) | _DISTRIBUTED | _OTHER
+# ``rc.environment.environment_variables`` (a dict written out, or items set one by one): v2 sets them on
+# each job that runs with the run configuration (mapping-extension 1.4, 2)
+_ENV_VARIABLES = ("environment", "environment_variables")
+_ENV_VARIABLE_ITEMS = (*_ENV_VARIABLES, "[]")
+FOLDED = _ENV_PATHS | _DROPPED | set(_SIMPLE) | _DISTRIBUTED | _OTHER | {_ENV_VARIABLES, _ENV_VARIABLE_ITEMS}
 _IMPOSSIBLE = {("priority",): "v2's priority takes low/medium/high, v1's was a number: no mapping",
                ("paralleltask",): "a ParallelTask run has no v2 command equivalent (a parallel job comes closest)",
                ("environment", "spark"): "v2 environments have no Spark section"}
@@ -121,6 +125,7 @@ def _plan(binding: Binding, ctx: FixContext) -> RunConfigPlan:
             settings.setdefault((parameter,), values[parameter])
     unit = Rewrite("AML007", call, "")  # collects what the readers below take over
     _compute(settings, result, ctx)
+    _environment_variables(binding.name, settings, configs, result, ctx)  # (its reasons first: it says the order)
     _environment(settings, result, unit, ctx)
     _distribution(settings, result)
     for path, keyword in _SIMPLE.items():
@@ -208,6 +213,40 @@ def _environment(settings: dict[tuple[str, ...], ast.expr], result: RunConfigPla
     else:
         result.fields["environment"] = DEFAULT_ENVIRONMENT
         result.helpers.update(default_environment("AML007"))
+
+
+def _environment_variables(name: str, settings: dict[tuple[str, ...], ast.expr],
+                           configs: list[tuple[ast.Name, ast.Assign]], result: RunConfigPlan, ctx: FixContext) -> None:
+    """``rc.environment.environment_variables["KEY"] = value`` (or the whole dict written out) ->
+    ``environment_variables=`` on each job the run configuration makes (audit f: MLOps templates pass
+    their datastore's name to every step this way)."""
+    whole = settings.get(_ENV_VARIABLES)
+    items = {path[-1]: value for path, value in settings.items() if path[:-1] == _ENV_VARIABLE_ITEMS}
+    if whole is None and not items:
+        return
+    where = f"`{name}.environment.environment_variables`"
+    if ("environment_variables",) in settings or (whole is not None and items):
+        raise Refused(f"{where} is set together with other variables: which of them v1 kept is not followed here",
+                      RefusalKind.DATA_FLOW)
+    if whole is not None and (not isinstance(whole, ast.Dict) or any(constant_str(k) is None for k in whole.keys)):
+        raise Refused(f"{where} is set to a value other than a dict written out with literal keys", RefusalKind.DATA_FLOW)
+    lines = {id(statement.value): statement.lineno for _, statement in configs}
+    first = min(lines[id(value)] for value in ([whole] if whole is not None else items.values()))
+    assigned = settings.get(("environment",))
+    if assigned is not None:
+        if lines.get(id(assigned), 0) > first:  # (v1 set them on the environment this one replaced)
+            raise Refused(f"{where} is set before `{name}.environment` is assigned", RefusalKind.DATA_FLOW)
+        shared = ctx.binding_of(assigned) if isinstance(assigned, ast.Name) else None
+        if isinstance(assigned, ast.Name) and (shared is None or len(shared.uses) != 1):
+            raise Refused(f"{where} changes `{snippet(ctx.locator, assigned)}` itself, which other code uses too",
+                          RefusalKind.DATA_FLOW)
+    last = max(lines.values(), default=0)
+    for value in ([v for v in whole.values] if isinstance(whole, ast.Dict) else list(items.values())):
+        if not holds_from(value, last, ctx):
+            raise Refused(f"{where} takes `{snippet(ctx.locator, value)}`, which may be another value where the "
+                          "job is made", RefusalKind.DATA_FLOW)
+    result.fields["environment_variables"] = ctx.locator.text(whole) if whole is not None else \
+        "{" + ", ".join(f"{py_str(key)}: {ctx.locator.text(value)}" for key, value in items.items()) + "}"
 
 
 def _distribution(settings: dict[tuple[str, ...], ast.expr], result: RunConfigPlan) -> None:
