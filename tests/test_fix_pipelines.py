@@ -301,14 +301,20 @@ run = experiment.submit(pipeline)
     assert "Pipeline(workspace=ws, steps=train_steps)" in script.read_text()
 
 
-def test_pipeline_parameters_become_function_parameters(tmp_path: Path) -> None:
+def _with_parameter(name: str) -> str:
+    """The pipeline with its learning rate a PipelineParameter called ``name``, submitted with 0.5 for it."""
     program = PIPELINE.replace("from azureml.pipeline.core import Pipeline",
                                "from azureml.pipeline.core import Pipeline, PipelineParameter")
     program = program.replace('model_output = OutputFileDatasetConfig("model_output")',
-                              'learning_rate = PipelineParameter(name="learning_rate", default_value=0.1)\n'
+                              f'learning_rate = PipelineParameter(name="{name}", default_value=0.1)\n'
                               'model_output = OutputFileDatasetConfig("model_output")')
     program = program.replace('"--learning_rate", 0.1,', '"--learning_rate", learning_rate,')
-    program = program.replace("regenerate_outputs=False)", 'regenerate_outputs=False, pipeline_parameters={"learning_rate": 0.5})')
+    return program.replace("regenerate_outputs=False)",
+                           f'regenerate_outputs=False, pipeline_parameters={{"{name}": 0.5}})')
+
+
+def test_pipeline_parameters_become_function_parameters(tmp_path: Path) -> None:
+    program = _with_parameter("learning_rate")
     assert "PipelineParameter(" in program and "pipeline_parameters=" in program
     job, _, _ = _migrate(tmp_path, program)
     train = job["jobs"]["train_step"]
@@ -316,6 +322,18 @@ def test_pipeline_parameters_become_function_parameters(tmp_path: Path) -> None:
     assert train["inputs"]["learning_rate"]["path"] == "${{parent.inputs.learning_rate}}"
     assert train["component"]["inputs"]["learning_rate"]["type"] == "number"
     assert job["inputs"]["learning_rate"] == 0.5
+
+
+def test_a_parameter_named_with_a_dash_is_its_identifier_input_and_is_overridden(tmp_path: Path) -> None:
+    """Audit f: ``pipeline_parameters={"learning-rate": ...}`` was said to name a parameter no step uses;
+    v2 input names are identifiers, so v1's name maps to the input it became, and the fix says so."""
+    program = _with_parameter("learning-rate")
+    (tmp_path / "report").mkdir()
+    report = fix(project(tmp_path / "report", program, "pipeline.py"))
+    assert "PipelineParameter 'learning-rate' is the pipeline input 'learning_rate': v2 input names are identifiers" in report
+    job, _, _ = _migrate(tmp_path, program)
+    assert job["inputs"]["learning_rate"] == 0.5
+    assert job["jobs"]["train_step"]["inputs"]["learning_rate"]["path"] == "${{parent.inputs.learning_rate}}"
 
 
 def test_a_run_configuration_whose_environment_has_a_todo_still_migrates_the_step(tmp_path: Path) -> None:

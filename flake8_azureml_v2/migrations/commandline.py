@@ -724,6 +724,8 @@ def _parameter_use(item: ast.expr, previous: str | None, ctx: FixContext, line: 
     if value is None:
         raise Refused(f"the default of PipelineParameter {name!r} is not a literal number, string or bool")
     key = identifier(name)
+    if key != name and f"PipelineParameter {name!r}" not in " ".join(line.notes):
+        line.notes.append(f"PipelineParameter {name!r} is the pipeline input {key!r}: v2 input names are identifiers")
     line.parameters[key] = ParameterInput(_KINDS[type(value.value)], ctx.locator.text(value), id(binding))
     line.consumes.append(item)
     return placeholder(key, _KINDS[type(value.value)])

@@ -544,7 +544,11 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
         decorator.append(f"default_compute={computes.pop()}")
     if "description" in bound.values:
         decorator.append(f"description={ctx.locator.text(bound.values['description'])}")
-    overrides = {k.split(":", 1)[1]: v for k, v in settings.items() if k.startswith("parameter:")}
+    # (keyed as the pipeline function's parameters: ``model-name`` is its input ``model_name``)
+    given = [k.split(":", 1)[1] for k in settings if k.startswith("parameter:")]
+    overrides = {commandline.identifier(k.split(":", 1)[1]): v for k, v in settings.items() if k.startswith("parameter:")}
+    if len(overrides) != len(given):
+        raise ValueError(f"pipeline_parameters= names {', '.join(sorted(given))}, two of which are one v2 input name")
     decorator.extend(f"{key}={value}" for key, value in settings.items() if not key.startswith("parameter:"))
     function = _fresh(ctx, f"{binding.name}_pipeline")
     parameters: dict[int, tuple[str, str]] = {}  # dataset origin -> (parameter, pipeline Input source)
