@@ -33,7 +33,7 @@ from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Refused
 from ..engine.names import Binding, Instance
 from ._common import printed, workspace_binding
-from .submission import experiment_parts
+from .submission import experiment_parts, holds_at
 from ._todo import add_todo
 
 PIPELINE = "azureml.pipeline.core.Pipeline"
@@ -256,6 +256,15 @@ def _invoke_for_experiment(call: ast.Call, endpoint: str, client: str, rewrite: 
         workspace, name = experiment_parts(experiment, ctx)
     except ValueError as reason:
         raise Refused(str(reason), RefusalKind.DATA_FLOW) from None
+    v1 = next((n for n in ast.walk(name) if isinstance(n, ast.Name) and ctx.binding_of(n) is not None
+               and isinstance(ctx.binding_of(n).value, Instance)), None)  # type: ignore[union-attr]
+    if v1 is not None:  # (its own rewrite would edit inside the text moved: review, ``ws.name + "-nightly"``)
+        raise Refused(f"the experiment name reads `{v1.id}`, a v1 object: assign the name to a variable first",
+                      RefusalKind.DATA_FLOW)
+    changed = holds_at(name, call, ctx)  # (review: a name set again before the submit named another experiment)
+    if changed is not None:
+        raise Refused(f"the experiment name reads `{changed.id}`, which may hold another value where the pipeline "
+                      "is submitted", RefusalKind.DATA_FLOW)
     _returned_run_unused(call, "experiment.submit()", ctx)
     rewrite.consumes.append(workspace)
     rewrite.findings.extend([("AML001", call), ("AML040", experiment)])
