@@ -970,3 +970,31 @@ def test_a_wait_whose_value_is_thrown_away(tmp_path: Path, wait: str, moves: boo
     text = script.read_text()
     assert ("_ = _v1_wait(ml_client, run.name)" in text) is moves, report
     assert ("AML041 left" in report) is not moves, report
+
+
+def test_a_notebook_helper_goes_to_the_cell_that_calls_it(tmp_path: Path) -> None:
+    """Audit h: "pick one" environment cells; the helpers the last cell calls were written into the
+    first option's cell, so a user who ran the other option met a NameError.  Each helper now goes
+    to the cell that first calls it."""
+    project(tmp_path, "", "unused.py").unlink()
+    (tmp_path / "src" / "train.py").write_text("from azureml.core import Run\n\nrun = Run.get_context()\n"
+                                               "run.log('acc', 0.9)\n")
+    notebook = write_notebook(tmp_path / "train.ipynb", [
+        "from azureml.core import Workspace, Experiment, ScriptRunConfig\nws = Workspace.from_config()\n"
+        "exp = Experiment(ws, 'tf')",
+        "# Option 1 (pick one)\nfrom azureml.core import Environment\n"
+        "env = Environment.from_conda_specification(name='e1', file_path='pytorch-env.yml')",
+        "# Option 2 (pick one)\nfrom azureml.core import Environment\nenv = Environment(name='e2')\n"
+        "env.python.user_managed_dependencies = True\nenv.docker.base_image = 'myreg.azurecr.io/tf:latest'",
+        "src = ScriptRunConfig(source_directory='src', script='train.py', compute_target='gpu', environment=env)\n"
+        "run = exp.submit(src)",
+        "metrics = run.get_metrics()\nprint(metrics)",
+    ])
+    report = fix(notebook)
+    assert "0 left" in report, report
+    cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
+    for helper in ("def _v1_get_metrics(", "def _v1_tracking("):
+        assert helper in cells[4] and all(helper not in cell for cell in cells[:4]), cells
+    before = notebook.read_bytes()
+    fix(notebook)
+    assert notebook.read_bytes() == before

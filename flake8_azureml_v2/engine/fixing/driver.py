@@ -13,6 +13,7 @@ text the caller passed in.
 from __future__ import annotations
 
 import ast
+import bisect
 import os
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -411,10 +412,13 @@ class _Applier:
         return chosen
 
     def _helpers(self, rewrites: list[Rewrite], edits: list[Edit]) -> list[Edit]:
-        """One edit that writes every module-level helper the applied rewrites use,
-        once, after the imports that come before the first use (a notebook's later
-        cells may import more), set off by two blank lines as the text will be once
-        ``edits`` deleted what they delete."""
+        """The edits that write every module-level helper the applied rewrites use, once,
+        after the imports that come before the first use (a notebook's later cells may
+        import more), set off by two blank lines as the text will be once ``edits``
+        deleted what they delete.  One block, before the first rewrite that uses one; in
+        a text of parts that may run on their own (a notebook's cells), each helper goes to
+        the part that first calls it (audit h: helpers for the last cells were written into
+        an optional cell, and skipping it broke them)."""
         helpers: dict[str, str] = {}
         first_use: int | None = None
         bound = self.ctx.model.module_scope.names
@@ -427,10 +431,23 @@ class _Applier:
                     first_use = start if first_use is None else min(first_use, start)
         if not helpers or first_use is None:
             return []
+        parts = _part_starts(self.analysis.source.text, self.ctx.anchored)
+        groups = _by_first_call(helpers, edits, self.ctx.model.tree, self.ctx.locator, parts) if parts else {}
+        if groups:
+            return [e for at, names in sorted(groups.items())
+                    for e in self._helper_block({n: helpers[n] for n in names}, at, edits, parts)]
+        return self._helper_block(helpers, first_use, edits)
+
+    def _helper_block(self, helpers: dict[str, str], first_use: int, edits: list[Edit],
+                      parts: Sequence[int] = ()) -> list[Edit]:
+        """The edit that writes ``helpers`` before ``first_use``, after the imports above it (in its
+        own part, when there are parts)."""
         locator = self.ctx.locator
         newline = locator.newline
+        part = bisect.bisect_right(parts, first_use)
+        since = parts[part - 1] if parts and part else 0
         body = [s for s in self.ctx.model.tree.body if locator.start(s) < first_use]
-        imports = [s for s in body if isinstance(s, (ast.Import, ast.ImportFrom))]
+        imports = [s for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) and locator.start(s) >= since]
         if imports:
             at = locator.line_end(locator.end(imports[-1]))
         elif body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
@@ -665,6 +682,28 @@ def _installed_at(text: str, ctx: FixContext) -> dict[str, int]:
         if match is not None:
             found[package] = match.start()
     return found
+
+
+def _by_first_call(helpers: dict[str, str], edits: list[Edit], tree: ast.Module, locator: Locator,
+                   parts: Sequence[int]) -> dict[int, list[str]]:
+    """The helpers grouped by where the statement that first calls one (through the others it
+    calls) starts, one group per part; empty when one is called from no edit."""
+    calls = {name: [e.start for e in edits if re.search(rf"(?<![\w.]){re.escape(name)}\(", e.text)
+                    and not any(e.text.startswith(f"def {other}(") for other in helpers)] for name in helpers}
+    for _ in helpers:  # a helper only other helpers call is first called where they are
+        for name, code in helpers.items():
+            for other in helpers:
+                if other != name and re.search(rf"(?<![\w.]){re.escape(other)}\(", code):
+                    calls[other].extend(calls[name])
+    if not all(calls.values()):
+        return {}
+    starts = [locator.start(statement) for statement in tree.body]
+    first: dict[str, int] = {name: starts[max(0, bisect.bisect_right(starts, min(offsets)) - 1)] if starts else 0
+                             for name, offsets in calls.items()}
+    by_part: dict[int, list[str]] = {}
+    for name in helpers:
+        by_part.setdefault(bisect.bisect_right(parts, first[name]), []).append(name)
+    return {min(first[name] for name in names): names for names in by_part.values()}
 
 
 def _part_starts(text: str, anchored: tuple[str, ...]) -> list[int]:
