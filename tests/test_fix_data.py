@@ -826,6 +826,30 @@ Experiment(ws, "e").submit(pipeline)
                 "no arguments; migrate it by hand") in report, report
 
 
+def test_tabular_datasets_of_files_with_one_name_get_a_folder_each(tmp_path: Path) -> None:
+    """Audit i: ``train/data.csv`` and ``test/data.csv`` shared one MLTable folder, the second
+    written over the first, so the train input read the test file."""
+    program = """\
+from azureml.core import Dataset, Experiment, ScriptRunConfig, Workspace
+
+ws = Workspace.from_config()
+store = ws.get_default_datastore()
+train = Dataset.Tabular.from_delimited_files(path=(store, "train/data.csv"))
+test = Dataset.Tabular.from_delimited_files(path=(store, "test/data.csv"))
+config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster",
+                         arguments=["--train", train.as_named_input("train"), "--test", test.as_named_input("test")])
+run = Experiment(ws, "clash").submit(config)
+"""
+    _, report, records = _run(tmp_path, program, files={"src/train.py": "import sys\nprint(sys.argv)\n"})
+    assert "AML002 fixed" in report, report
+    inputs = _job(records)["inputs"]
+    folders = {name: inputs[name]["path"] for name in ("train", "test")}
+    assert folders["train"] != folders["test"], folders
+    for name, folder in folders.items():
+        table = (tmp_path / folder / "MLTable").read_text()
+        assert f"/paths/{name}/data.csv" in table, (name, table)
+
+
 def test_a_register_call_with_other_keywords_is_no_dataset_registration(tmp_path: Path) -> None:
     # look-alike: a register() whose keywords are not a dataset's (model_path=) is no data source
     program = _submitting('thing = Thing().register(workspace=ws, name="model", model_path="outputs/model.pkl")\n',

@@ -11,6 +11,7 @@ its mode and ``path_on_compute`` its mount point.
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 from dataclasses import dataclass, replace
 
@@ -241,13 +242,24 @@ def _tabular(found: list, values: dict[str, ast.expr], ctx: FixContext, taken: T
                               "datastore's workspace is not one this fix follows", RefusalKind.DATA_FLOW)
             paths.append((path_kind(text), uri))
     stem = re.sub(r"\W", "_", found[0].path.rstrip("/").rsplit("/", 1)[-1].split(".")[0]) or "data"
-    folder = py_str(f"./_v1_mltable_{stem}")
+    folder = py_str(_own_folder(f"_v1_mltable_{stem}", repr((paths, sorted(given.items()))), ctx))
     taken.todos.append(MLTABLE_TODO)
     if len(found) > 1 or any(kind == "pattern" for kind, _ in paths):
         taken.notes.append("the tabular dataset's paths are listed in its MLTable file")
     path = mltable_call(folder, paths, read_delimited_options(given), taken.helpers)
     return Source("mltable", path, id(call), "dataset")
 
+
+
+def _own_folder(name: str, content: str, ctx: FixContext) -> str:
+    """``./<name>``, made unique when another dataset of the program already writes its MLTable
+    there (audit i: ``train/data.csv`` and ``test/data.csv`` shared one folder, and the train input
+    read the test file): a short hash of what the MLTable file holds is added."""
+    used: dict[str, str] = ctx.cache.setdefault("data_inputs:mltable folders", {})  # type: ignore[assignment]
+    if used.get(name, content) != content or (name not in used and f"./{name}" in ctx.text):
+        name = f"{name}_{hashlib.sha256(content.encode()).hexdigest()[:8]}"
+    used[name] = content
+    return f"./{name}"
 
 
 def registered_item(node: ast.expr, ctx: FixContext) -> ast.expr | None:
