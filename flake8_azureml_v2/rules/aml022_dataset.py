@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterator
+
+from ..engine.context import Context
+from ..engine.nodes import parent_of
 from ..migrations import fixer
-from ._matchers import member_calls
+from ._matchers import attribute_reads, member_calls
 from ._rule import AmlRule as Rule
-from ._rule import Family, FixSafety
+from ._rule import Family, FixSafety, Hit
+from ._shared import WORKSPACE
 
 DATASET = "azureml.core.Dataset"
 _DEFAULT_V2 = 'Input(type="uri_file"/"uri_folder"/"mltable", path=...) or ml_client.data'
@@ -23,7 +29,28 @@ def _v2_form(member: str) -> str:
     return _DEFAULT_V2
 
 
-# Datasets the fixer can turn into Input(type=..., path=...): one literal path or a registered name.
+_FACTORIES = member_calls(DATASET, _v2_form)
+_LISTED = attribute_reads(WORKSPACE, "datasets")
+_ALL_REGISTERED = "ml_client.data.list() (the names), then ml_client.data.get(name, label=\"latest\")"
+
+
+def detect(ctx: Context) -> Iterator[Hit]:
+    """The Dataset factories and look-ups, and the workspace's registered datasets: ``ws.datasets[name]``
+    and ``ws.datasets.get(name)`` (which fix migrates: audit i, check did not show them), or the whole
+    dictionary."""
+    yield from _FACTORIES(ctx)
+    for node in _LISTED(ctx):
+        above = parent_of(ctx.model.tree, node)
+        call = parent_of(ctx.model.tree, above) if isinstance(above, ast.Attribute) else None
+        if isinstance(above, ast.Subscript) and above.value is node:
+            yield above, f"ws.datasets[...] is Azure ML SDK v1; use {_REGISTERED}"
+        elif isinstance(above, ast.Attribute) and above.attr == "get" and isinstance(call, ast.Call):
+            yield call, f"ws.datasets.get() is Azure ML SDK v1; use {_REGISTERED}"
+        else:
+            yield node, f"ws.datasets is Azure ML SDK v1; use {_ALL_REGISTERED}"
+
+
+detect.sg_rule = {"any": [_FACTORIES.sg_rule, _LISTED.sg_rule]}  # type: ignore[attr-defined]
 
 
 RULE = Rule(
@@ -34,7 +61,7 @@ RULE = Rule(
     v2=_DEFAULT_V2,
     article="migrate-to-v2-assets-data",
     fix_safety=FixSafety.UNSAFE,
-    detect=member_calls(DATASET, _v2_form),
+    detect=detect,
     why=(
         "v2 has no dataset objects: a job input is a typed URI. A FileDataset becomes a "
         "uri_folder (uri_file for one file), a TabularDataset becomes an mltable, which needs "
