@@ -119,6 +119,25 @@ experiment.submit(ScriptRunConfig("./src", "train.py", compute_target="gpu", env
     assert "AML029 fixed" in report
 
 
+@pytest.mark.parametrize(("counts", "expected"), [
+    ("devices = 8\nnodes = 2\n", ({"type": "mpi", "process_count_per_instance": 8}, 2)),
+    ("devices = 8\nnodes = 2\ndevices = 4\n", ({"type": "mpi", "process_count_per_instance": 4}, 2)),
+    ("import os\ndevices = int(os.environ.get('DEVICES', '8'))\nnodes = 2\n", None),
+])
+def test_distributed_counts_held_in_variables_set_once(tmp_path: Path, counts: str, expected: tuple | None) -> None:
+    """Audit h: ``MpiConfiguration(process_count_per_node=devices)`` with ``devices = 8`` was left as
+    "not a literal number"; a count a variable holds where the configuration is made is that number."""
+    body = counts + ("mpi = MpiConfiguration(process_count_per_node=devices, node_count=nodes)\n"
+                     'experiment.submit(ScriptRunConfig("./src", "train.py", compute_target="gpu", environment=env, '
+                     "distributed_job_config=mpi))\n")
+    if expected is None:
+        script = project(tmp_path, HEADER + body)
+        assert "process_count_per_node= is not a literal number" in fix(script)
+        return
+    _, _, (job,) = _jobs(tmp_path, body)
+    assert (job["distribution"], job["resources"]["instance_count"]) == expected
+
+
 def test_an_uneven_pytorch_layout_is_impossible(tmp_path: Path) -> None:
     script = project(tmp_path, HEADER + """\
 torch = PyTorchConfiguration(process_count=5, node_count=2)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..engine.findings import RefusalKind
-from ..engine.fixing.arguments import bind_arguments
+from ..engine.fixing.arguments import bind_arguments, known_int
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Refused
 from ..engine.fixing.symbols import symbol
@@ -114,6 +114,10 @@ def configuration(node: ast.expr, unit: Rewrite, ctx: FixContext) -> Distributio
     values = dict(bound.values)
     if binding is not None:
         values.update(settings(binding, ctx)[0])
+    for name, value in values.items():  # (a count held in a variable set once: audit h, ``devices = 8``)
+        number = known_int(ctx, value) if isinstance(value, ast.Name) else None
+        if number is not None:
+            values[name] = ast.Constant(number)
     return distribution(kind, values)  # type: ignore[arg-type]
 
 

@@ -64,6 +64,12 @@ def known_str(ctx: FixContext, node: ast.expr | None, depth: int = 0) -> str | N
         return left + right if left is not None and right is not None else None
     if isinstance(node, ast.JoinedStr):
         return _known_fstring(ctx, node, depth)
+    value = _assigned_once(ctx, node)
+    return known_str(ctx, value, depth + 1) if value is not None else None
+
+
+def _assigned_once(ctx: FixContext, node: ast.expr) -> ast.expr | None:
+    """What the variable ``node`` reads was assigned where only that assignment reaches it, or None."""
     if not isinstance(node, ast.Name):
         return None
     binding = ctx.binding_of(node)
@@ -72,9 +78,16 @@ def known_str(ctx: FixContext, node: ast.expr | None, depth: int = 0) -> str | N
     if len(ctx.bindings_named(node.id)) != 1 and not seen_alone(ctx, binding, node):
         return None
     statement = binding.node
-    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-        return known_str(ctx, statement.value, depth + 1)
-    return None
+    return statement.value if isinstance(statement, ast.Assign) and len(statement.targets) == 1 else None
+
+
+def known_int(ctx: FixContext, node: ast.expr | None) -> int | None:
+    """An integer the program fixes where it is read: a literal, or a variable assigned one
+    exactly once (as :func:`known_str` follows a string)."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, int) and not isinstance(node.value, bool) else None
+    value = _assigned_once(ctx, node) if node is not None else None
+    return known_int(ctx, value) if isinstance(value, ast.Constant) else None
 
 
 def seen_alone(ctx: FixContext, binding: Binding, use: ast.Name) -> bool:
