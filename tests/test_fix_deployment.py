@@ -435,11 +435,13 @@ def test_a_deploy_without_a_deployment_config_says_which_is_missing(tmp_path: Pa
     assert "without inference_config" not in report
 
 
-def test_a_deploy_without_config_or_target_gets_the_aci_defaults_v1_took(tmp_path: Path) -> None:
-    """azureml-core: with neither deployment_config= nor deployment_target=, Model.deploy used
-    AciWebservice.deploy_configuration() (audit: the deploy was refused as if its settings were unknown)."""
-    migrated, report, records = _deploy(tmp_path, """\
-        service = Model.deploy(ws, "churn-svc", [model], inference_config, overwrite=True)
+@pytest.mark.parametrize("given", ["", ", deployment_config=None, deployment_target=None"])
+def test_a_deploy_without_config_or_target_gets_the_aci_defaults_v1_took(tmp_path: Path, given: str) -> None:
+    """azureml-core: with neither deployment_config= nor deployment_target= (``not`` of each: None
+    too), Model.deploy used AciWebservice.deploy_configuration() (audit: the deploy was refused as
+    if its settings were unknown)."""
+    migrated, report, records = _deploy(tmp_path, f"""\
+        service = Model.deploy(ws, "churn-svc", [model], inference_config, overwrite=True{given})
         service.wait_for_deployment(show_output=True)
         """)
     assert "AML071 fixed" in report and "AML078 fixed" in report, report

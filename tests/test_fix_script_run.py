@@ -988,14 +988,15 @@ script_name = "train.py"
 
 
 @pytest.mark.parametrize(("words", "expected", "left"), [
-    ("['python', 'train.py', '--x', 1, '--lr', 0.5]", ["python", "train.py", "--x", "1", "--lr", "0.5"], None),
-    ("['python', 'train.py', '--x', -2]", ["python", "train.py", "--x", "-2"], None),
-    ("['python', 'train.py', '--x', epochs]", None, "command= item `epochs` is not a literal string or number"),
+    ("['python', 'train.py', '--x', '1']", ["python", "train.py", "--x", "1"], None),
+    ("['python', 'train.py', '--x', 1]", None,
+     "command= item `1` is not a string: v1 joined the list with ' '.join() and raised TypeError, so this job never ran"),
+    ("['python', 'train.py', '--x', epochs]", None, "command= item `epochs` is not a literal string"),
 ])
-def test_a_command_list_with_numbers_is_passed_as_v1_passed_it(tmp_path: Path, words: str, expected: list[str] | None,
-                                                               left: str | None) -> None:
-    """v1 treats a command= list as it treats arguments= (str() of each item); an item it cannot
-    read is named, not the whole list (audit: 'not a literal string or list' for a literal list)."""
+def test_a_command_list_item_that_is_not_a_string_is_named(tmp_path: Path, words: str, expected: list[str] | None,
+                                                           left: str | None) -> None:
+    """The item that stops a literal command= list is named, not the whole list (audit b); v1 joined
+    the list with ' '.join(), so a number in it failed the submit (review: the fix had made it run)."""
     script = project(tmp_path, f"""\
     from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
 

@@ -507,7 +507,9 @@ def _plan(call: ast.Call, rewrite: Rewrite, ctx: FixContext) -> tuple[Target, st
     bound = bind_arguments(call, DEPLOY_SIGNATURE)
     if isinstance(bound, str):
         raise Refused(bound, RefusalKind.DATA_FLOW)
-    values = bound.values
+    # (v1 tested ``not deployment_target`` / ``not deployment_config``: an explicit None is left out)
+    values = {k: v for k, v in bound.values.items()
+              if not (k in ("deployment_config", "deployment_target") and isinstance(v, ast.Constant) and v.value is None)}
     workspace = workspace_binding(ctx, values.get("workspace"))
     if workspace is None:
         raise Refused(not_a_workspace(ctx, values.get("workspace"), "the deployment's"), RefusalKind.DATA_FLOW)

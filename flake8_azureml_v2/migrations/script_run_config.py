@@ -214,13 +214,15 @@ def _command_line(call: ast.Call, ctx: FixContext) -> tuple[str, commandline.Com
             raise Refused("command= together with script=/arguments= is invalid in v1", RefusalKind.IMPOSSIBLE)
         if constant_str(v1_command) is not None:
             return py_str(constant_str(v1_command)), commandline.CommandLine(), []  # type: ignore[arg-type]
-        if isinstance(v1_command, (ast.List, ast.Tuple)):  # (v1 passed each item as str() gives it, as for arguments=)
-            words = [constant_str(e) if constant_str(e) is not None else commandline.number_word(e)
-                     for e in v1_command.elts]
+        if isinstance(v1_command, (ast.List, ast.Tuple)):
+            words = [constant_str(e) for e in v1_command.elts]
             unknown = next((e for e, word in zip(v1_command.elts, words) if word is None), None)
             if unknown is None:
                 return py_str(shlex.join(words)), commandline.CommandLine(), []  # type: ignore[arg-type]
-            raise Refused(f"command= item `{snippet(ctx.locator, unknown)}` is not a literal string or number",
+            if commandline.number_word(unknown) is not None:  # (azureml-core _commands._run_config_modification)
+                raise Refused(f"command= item `{snippet(ctx.locator, unknown)}` is not a string: v1 joined the list "
+                              "with ' '.join() and raised TypeError, so this job never ran", RefusalKind.IMPOSSIBLE)
+            raise Refused(f"command= item `{snippet(ctx.locator, unknown)}` is not a literal string",
                           RefusalKind.DATA_FLOW)
         raise Refused("command= is not a literal string or list", RefusalKind.DATA_FLOW)
     script_name = known_str(ctx, script) if script is not None else None
