@@ -12,7 +12,7 @@ from ..engine.fixing.edits import Edit
 from ..engine.fixing.specs import Refused
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.names import Binding, Instance
-from ..rules.aml001_experiment_submit import detect
+from ..rules.aml001_experiment_submit import INVOKE, PUBLISHED, detect
 from . import job_kinds
 from ._common import workspace_binding
 from .pipelines import MOVED_FROM_SUBMIT
@@ -75,11 +75,6 @@ def _job(call: ast.Call, unit: Rewrite, ctx: FixContext, client: str) -> bool:
     return False
 
 
-# What a v1 experiment also submits: a published pipeline or its endpoint (mapping-extension 9.1).
-PUBLISHED = ("azureml.pipeline.core.PublishedPipeline", "azureml.pipeline.core.PipelineEndpoint")
-
-
-_INVOKE = "ml_client.batch_endpoints.invoke(endpoint_name=..., experiment_name=..., inputs=...)"
 
 
 def _published(config: ast.expr | None, ctx: FixContext) -> tuple[str, RefusalKind] | None:
@@ -95,8 +90,8 @@ def _published(config: ast.expr | None, ctx: FixContext) -> tuple[str, RefusalKi
     if listed or (isinstance(value, ast.Call) and ctx.callee(value) == f"{PUBLISHED[0]}.get"):
         # (mapping-extension 9.1: a published pipeline looked up by id has no v2 object to find)
         return (f"`{config.id}` is a published pipeline looked up in the workspace, which has no v2 counterpart to "
-                f"find: publish the pipeline as a v2 batch endpoint and use {_INVOKE}", RefusalKind.IMPOSSIBLE)
-    return (f"`{config.id}` is a published pipeline, which v2 runs through its batch endpoint: {_INVOKE}",
+                f"find: publish the pipeline as a v2 batch endpoint and use {INVOKE}", RefusalKind.IMPOSSIBLE)
+    return (f"`{config.id}` is a published pipeline, which v2 runs through its batch endpoint: {INVOKE}",
             RefusalKind.NOT_YET)
 
 

@@ -16,8 +16,8 @@ from ._shared import EXPERIMENT, SUBMITTABLE
 
 # A published pipeline or its endpoint runs in v2 through a batch endpoint (mapping-extension 9.1).
 PUBLISHED = ("azureml.pipeline.core.PublishedPipeline", "azureml.pipeline.core.PipelineEndpoint")
-PUBLISHED_MESSAGE = ("Experiment.submit() of a published pipeline is Azure ML SDK v1; use "
-                     "ml_client.batch_endpoints.invoke(endpoint_name=..., experiment_name=..., inputs=...)")
+INVOKE = "ml_client.batch_endpoints.invoke(endpoint_name=..., experiment_name=..., inputs=...)"
+PUBLISHED_MESSAGE = f"Experiment.submit() of a published pipeline is Azure ML SDK v1; use {INVOKE}"
 
 
 def detect(ctx: Context) -> Iterator[Hit]:
