@@ -42,6 +42,13 @@ def fix(script: Path, *flags: str) -> str:
     return result.stdout + result.stderr
 
 
+def assert_fixed_point(script: Path) -> None:
+    """A second ``fix --unsafe-fixes`` leaves the file byte for byte as it is."""
+    before = script.read_bytes()
+    report = fix(script)
+    assert script.read_bytes() == before, report
+
+
 def execute(script: Path, env: dict[str, str] | None = None) -> list[dict]:
     """Run the program with MLClient's service calls recorded (``env``: the recorder's settings)."""
     record = script.parent / "recorded.json"

@@ -13,7 +13,7 @@ import pytest
 from flake8_azureml_v2.migrations._conda_spec import names_python_version
 from flake8_azureml_v2.migrations._defaults import V1_CPU_IMAGE
 
-from .migrate_helpers import execute, fix, no_v1, project, ruff_clean, submitted
+from .migrate_helpers import assert_fixed_point, execute, fix, no_v1, project, ruff_clean, submitted
 
 CHANNELS = ["anaconda", "conda-forge"]
 HEADER = """\
@@ -161,6 +161,40 @@ submit(default)
     assert text.count("# TODO(azureml-v2): AML021 v1 built this Dockerfile") == 1  # D+T
     # Environment("n") alone: v1's default image and conda file, always an image
     assert envs[2] == {"image": V1_CPU_IMAGE, "conda_file": _conda("3.8.13", ["azureml-defaults"])}
+
+
+def test_docker_factories_set_the_image_on_the_dependencies_they_name(tmp_path: Path) -> None:
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "Dockerfile").write_text("FROM python:3.11\n")
+    (tmp_path / "env.yml").write_text("dependencies:\n  - python=3.10\n  - pip:\n    - torch\n")
+    (tmp_path / "requirements.txt").write_text("numpy\n")
+    image = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04"
+    text, envs = _environments(tmp_path, f"""\
+submit(Environment.from_docker_image("plain", "{image}"))
+conda = Environment.from_docker_image(name="conda", image="{image}", conda_specification="env.yml")
+submit(conda)
+submit(Environment.from_docker_image("pip", "{image}", None, pip_requirements="requirements.txt"))
+submit(Environment.from_dockerfile("built", "docker/Dockerfile"))
+""")
+    # no dependency file: v1 made the dependencies user-managed, so the image's own python runs
+    assert envs[0] == {"image": image}
+    assert envs[1]["image"] == image and envs[1]["conda_file"]["dependencies"][0] == "python=3.10"
+    assert envs[2]["image"] == image and envs[2]["conda_file"] == _conda("3.8.13", ["numpy"], "pip")
+    assert envs[3]["build"]["path"].endswith("docker") and "conda_file" not in envs[3] and "image" not in envs[3]
+    assert text.count("# TODO(azureml-v2): AML021 v1 built this Dockerfile") == 1
+    assert_fixed_point(tmp_path / "job.py")
+
+
+@pytest.mark.parametrize(("call", "said"), [
+    ('Environment.from_docker_image("e", "img", container_registry=registry)', "registry"),
+    ('Environment.from_docker_image("e", "img", conda_specification="a.yml", pip_requirements="r.txt")',
+     "both conda_specification and pip_requirements"),
+])
+def test_docker_factories_v2_cannot_express_stay(tmp_path: Path, call: str, said: str) -> None:
+    script = project(tmp_path, HEADER + f"registry = object()\nenv = {call}\n" + SUBMIT.format("env") + "\n")
+    report = fix(script)
+    assert "AML021 left: " in report and said in report
+    assert f"env = {call}\n" in script.read_text()  # the v1 environment and its job stay
 
 
 def test_registered_environments_are_references(tmp_path: Path) -> None:

@@ -82,6 +82,7 @@ class EnvPlan:
     helpers: dict[str, str] = field(default_factory=dict)
     name_node: ast.expr | None = None  # the v1 name, which a registration keeps
     conda_spec: ast.expr | None = None  # the file from_conda_specification() read
+    preset: dict[tuple[str, ...], ast.expr] = field(default_factory=dict)  # what a docker factory set
 
     def source(self, alive: bool = False) -> str:
         order = ("name", "image", "build", "conda_file")
@@ -110,12 +111,52 @@ def _factory(call: ast.Call, member: str, unit: Rewrite, ctx: FixContext) -> Env
         version = f", pip_version={ctx.locator.text(bound['pip_version'])}" if "pip_version" in bound else ""
         plan.fields["conda_file"] = f"{_PIP_CONDA}({ctx.locator.text(bound['file_path'])}{version})"
         plan.helpers[_PIP_CONDA] = _PIP_CONDA_SOURCE
+    elif member in _DOCKER_FACTORIES:
+        bound = _docker_factory(call, member, plan, ctx)
     else:
         raise Refused(f"Environment.{member}() is not migrated automatically")
     plan.name_node = bound["name"]
     if any(not is_pure(node) for node in bound.values()):
         raise Refused("an argument of the environment is computed by a call", RefusalKind.DATA_FLOW)
     return plan
+
+
+# v1's docker factories: their own argument, and the setting it becomes (azureml-core's
+# from_docker_image / from_dockerfile, which build on _from_dependencies).
+_DOCKER_FACTORIES = {"from_docker_image": ("image", ("docker", "base_image")),
+                     "from_dockerfile": ("dockerfile", ("docker", "base_dockerfile"))}
+
+
+def _docker_factory(call: ast.Call, member: str, plan: EnvPlan, ctx: FixContext) -> dict[str, ast.expr]:
+    """``from_docker_image(name, image, container_registry, conda_specification, pip_requirements)``:
+    v1 built the environment from the dependency file named, or with user-managed dependencies
+    when none is, and then set the image (or the Dockerfile) on it."""
+    argument, setting = _DOCKER_FACTORIES[member]
+    signature = ["name", argument, *(["container_registry"] if member == "from_docker_image" else []),
+                 "conda_specification", "pip_requirements"]
+    bound = {k: v for k, v in _bound(call, signature).items() if not _is_none(v)}
+    if argument not in bound:
+        raise Refused(f"Environment.{member}() without a known {argument}", RefusalKind.DATA_FLOW)
+    if "container_registry" in bound:
+        raise Refused(_IMPOSSIBLE[("docker", "base_image_registry")], RefusalKind.IMPOSSIBLE)
+    if "conda_specification" in bound and "pip_requirements" in bound:
+        raise Refused("v1 raised an error when both conda_specification and pip_requirements were given",
+                      RefusalKind.IMPOSSIBLE)
+    plan.fields["name"] = ctx.locator.text(bound["name"])
+    if "conda_specification" in bound:
+        plan.fields["conda_file"] = ctx.locator.text(bound["conda_specification"])
+        plan.conda_spec = bound["conda_specification"]
+    elif "pip_requirements" in bound:
+        plan.fields["conda_file"] = f"{_PIP_CONDA}({ctx.locator.text(bound['pip_requirements'])})"
+        plan.helpers[_PIP_CONDA] = _PIP_CONDA_SOURCE
+    else:
+        plan.preset[("python", "user_managed_dependencies")] = ast.Constant(value=True)
+    plan.preset[setting] = bound[argument]
+    return bound
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _bound(call: ast.Call, signature: list[str]) -> dict[str, ast.expr]:
@@ -129,6 +170,11 @@ def _bound(call: ast.Call, signature: list[str]) -> dict[str, ast.expr]:
 
 def fold_settings(plan: EnvPlan, settings: dict[tuple[str, ...], ast.expr], unit: Rewrite, ctx: FixContext) -> None:
     """Apply ``env.<path> = value`` settings to the plan's fields; raises Refused."""
+    docker = {("docker", "base_image"), ("docker", "base_dockerfile")}
+    if docker & set(plan.preset) and docker & set(settings):
+        raise Refused("the program sets the image or Dockerfile again after the factory set one, and v1 "
+                      "then cleared the other: this fix keeps only the factory's", RefusalKind.DATA_FLOW)
+    settings = {**plan.preset, **settings}
     managed = settings.get(("python", "user_managed_dependencies"))
     if managed is not None and not (isinstance(managed, ast.Constant) and isinstance(managed.value, bool)):
         raise Refused("user_managed_dependencies is not True or False", RefusalKind.DATA_FLOW)
@@ -689,7 +735,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
                 binding.conditional_detail(), RefusalKind.DATA_FLOW)
         elif binding is not None:
             yield _built(site.node, member, binding, ctx)
-        elif member in ("from_conda_specification", "from_pip_requirements"):
+        elif member in ("from_conda_specification", "from_pip_requirements", *_DOCKER_FACTORIES):
             unit = Rewrite("AML021", site.node, f"Environment.{member}() -> v2 Environment")
             try:
                 plan = _factory(site.node, member, unit, ctx)
