@@ -13,7 +13,7 @@ from flake8_azureml_v2.migrations._defaults import V1_CPU_IMAGE
 from flake8_azureml_v2.migrations.estimators import V1_GPU_IMAGE
 
 from .conftest import run
-from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
+from .migrate_helpers import assert_fixed_point, execute, fix, no_v1, project, ruff_clean
 
 HEADER = """\
 from azureml.core import Environment, Experiment, Workspace
@@ -148,17 +148,101 @@ def test_a_local_environment_definition_gets_the_docker_todo(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(("arguments", "reason"), [
     ("resume_from=None", "resume_from= has no v2 equivalent"),
-    ("distributed_training=None", "distributed_training= needs a v2 distribution"),
+    ("distributed_training=ParameterServer(worker_count=2)", "needs a v2 TensorFlowDistribution written by hand"),
+    ("distributed_backend='nccl'", "v1 accepted it on the PyTorch estimator only"),
+    ("distributed_backend='mpi', distributed_training=Mpi()", "both distributed_backend= and distributed_training="),
+    ("process_count_per_node=2", "without distributed_backend='mpi'"),
     ("use_docker=False", "v2 jobs always run in a container"),
     ("inputs=[ws]", "`ws` in inputs= is data this fix cannot follow"),
 ])
 def test_what_a_command_cannot_express_is_reported(tmp_path: Path, arguments: str, reason: str) -> None:
     script = project(tmp_path, HEADER + textwrap.dedent(f"""\
+        from azureml.train.dnn import Mpi, ParameterServer
+
         est = Estimator(source_directory="./src", entry_script="train.py", compute_target="c", {arguments})
         run = Experiment(ws, "train").submit(est)
         """))
     report = fix(script)
     assert "AML009 left" in report and reason in report, report
+
+
+@pytest.mark.parametrize(("arguments", "distribution", "instances"), [
+    ("node_count=nodes, distributed_backend='MPI', process_count_per_node=4",
+     {"type": "mpi", "process_count_per_instance": 4}, 2),
+    ("node_count=2, distributed_training=Mpi(process_count_per_node=2)",
+     {"type": "mpi", "process_count_per_instance": 2}, 2),
+    ("node_count=3, distributed_training=MpiConfiguration(process_count_per_node=2)",
+     {"type": "mpi", "process_count_per_instance": 2}, 3),
+    ("node_count=2, process_count_per_node=1, distributed_backend=None", None, 2),
+])
+def test_an_estimators_distributed_settings_become_its_distribution(tmp_path: Path, arguments: str,
+                                                                    distribution: dict | None, instances: int) -> None:
+    """azureml-train-core's _init_run_config: node_count is the job's; "mpi" reads process_count_per_node."""
+    migrated, job = _job(tmp_path, f"""\
+        from azureml.core.runconfig import MpiConfiguration
+        from azureml.train.dnn import Mpi
+
+        nodes = 2
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target="gpu",
+                        pip_packages=["torch"], {arguments})
+        """)
+    assert job.get("distribution") == distribution
+    assert job["resources"]["instance_count"] == instances
+    assert "TODO(azureml-v2): AML009 v1 set" not in migrated
+
+
+@pytest.mark.parametrize(("setting", "todo"), [("distributed_backend='nccl'", False),
+                                               ("distributed_training=Gloo()", True)])
+def test_a_pytorch_estimator_runs_one_process_per_node_with_v1s_nccl_variable(tmp_path: Path, setting: str,
+                                                                             todo: bool) -> None:
+    (tmp_path / "env.yml").write_text("dependencies:\n  - python=3.10\n  - pip:\n    - torch\n    - mlflow\n")
+    migrated, job = _job(tmp_path, f"""\
+        from azureml.train.dnn import Gloo, PyTorch
+
+        env = Environment.from_conda_specification("torch", "env.yml")
+        est = PyTorch(source_directory="./src", entry_script="train.py", compute_target="gpu", node_count=3,
+                      environment_definition=env, {setting})
+        """)
+    assert job["distribution"] == {"type": "pytorch", "process_count_per_instance": 1}
+    assert job["resources"]["instance_count"] == 3
+    assert job["environment_variables"] == {"NCCL_TREE_THRESHOLD": "0"}  # _pytorch.py set it in every environment
+    assert migrated.count("TODO(azureml-v2): AML009 v1 set the Gloo backend") == int(todo)
+    assert_fixed_point(tmp_path / "job.py")
+
+
+def test_a_pytorch_estimators_own_variables_keep_v1s_nccl_one(tmp_path: Path) -> None:
+    _, job = _job(tmp_path, """\
+        from azureml.train.dnn import PyTorch
+
+        est = PyTorch(source_directory="./src", entry_script="train.py", compute_target="gpu",
+                      custom_docker_image="pytorch/pytorch:latest", user_managed=True,
+                      environment_variables={"SEED": "1"})
+        """)
+    assert job["environment_variables"] == {"SEED": "1", "NCCL_TREE_THRESHOLD": "0"}
+    assert job["environment"]["image"] == "pytorch/pytorch:latest"
+
+
+def test_v1s_deprecated_spellings_stand_for_the_current_ones(tmp_path: Path) -> None:
+    """Audit (stop 63, b M5): ``conda_dependencies_file_path=`` was an "unknown parameter"."""
+    (tmp_path / "src" / "environment.yml").parent.mkdir(exist_ok=True)
+    (tmp_path / "src" / "environment.yml").write_text("dependencies:\n  - python=3.10\n")
+    _, job = _job(tmp_path, """\
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target="cpu",
+                        conda_dependencies_file_path="environment.yml", custom_docker_base_image="my/image:1")
+        """)
+    assert job["environment"]["image"] == "my/image:1"
+    assert job["environment"]["conda_file"] == {"dependencies": ["python=3.10"]}
+
+
+def test_a_local_estimator_without_docker_runs_locally_with_a_todo(tmp_path: Path) -> None:
+    """mapping-extension 5 (D+T): v1 ran it on this machine; v2's local jobs use Docker."""
+    migrated, job = _job(tmp_path, """\
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target="local",
+                        conda_packages=["pandas"], use_docker=False)
+        """)
+    assert job["compute"] == "local"
+    assert migrated.count("TODO(azureml-v2): AML009 v2 local jobs run the environment's image in Docker; v1 "
+                          "(use_docker=False)") == 1
 
 
 def test_a_framework_version_without_known_pins_is_reported(tmp_path: Path) -> None:

@@ -20,10 +20,10 @@ from ..engine.findings import RefusalKind
 from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite
-from ..engine.fixing.specs import Argument, Build, CallSpec, Drop, Keep, Map, Refuse, Refused, apply_call_spec
+from ..engine.fixing.specs import Argument, Build, CallSpec, Keep, Map, Refuse, Refused, apply_call_spec
 from ..engine.names import Ref
 from ..rules.aml009_estimator import ESTIMATORS
-from . import commandline, estimator_step, hyperdrive
+from . import commandline, estimator_distribution, estimator_step, hyperdrive
 from ._defaults import V1_CPU_IMAGE, default_environment, default_environment_name
 from ._job_logging import MLFLOW_PACKAGES, environment_has_mlflow, needs_mlflow, script_logs
 from ._once import read_once
@@ -47,7 +47,11 @@ SIGNATURE = (
     "conda_dependencies_file", "pip_requirements_file", "environment_variables", "environment_definition",
     "inputs", "source_directory_data_store", "shm_size", "resume_from", "max_run_duration_seconds",
     "framework_version", "worker_count", "parameter_server_count",
+    "custom_docker_base_image", "conda_dependencies_file_path", "pip_requirements_file_path",
 )
+# v1's deprecated spellings, read only when the current one is not given (_estimator_helper._init_run_config).
+_ALIASES = {"custom_docker_base_image": "custom_docker_image", "conda_dependencies_file_path": "conda_dependencies_file",
+            "pip_requirements_file_path": "pip_requirements_file"}
 _ENVIRONMENT_PARTS = ("use_gpu", "custom_docker_image", "user_managed", "conda_packages", "pip_packages",
                       "conda_dependencies_file", "environment_definition", "framework_version")
 
@@ -64,8 +68,19 @@ def _compute(argument: Argument) -> str:
     return compute_name(argument)
 
 
-def _one(argument: Argument) -> bool:
-    return isinstance(argument.node, ast.Constant) and argument.node.value == 1
+def _use_docker(argument: Argument) -> list[str]:
+    """``use_docker=True`` is v1's default; ``False`` on local compute ran on this machine, which v2's
+    local jobs do in Docker (mapping-extension 5: D+T); elsewhere a v2 job always has a container."""
+    if _true(argument):
+        return []
+    compute = argument.siblings.get("compute_target")
+    local = compute is not None and constant_str(compute.node) == "local"
+    if not (isinstance(argument.node, ast.Constant) and argument.node.value is False and local):
+        raise Refused("use_docker=False: v2 jobs always run in a container", RefusalKind.IMPOSSIBLE)
+    add_todo(argument.ctx, argument.rewrite, argument.statement, CODE,
+             "v2 local jobs run the environment's image in Docker; v1 (use_docker=False) ran the script on this "
+             "machine, in a conda environment it built there")
+    return []
 
 
 def _true(argument: Argument) -> bool:
@@ -167,11 +182,26 @@ def _script_params(node: ast.expr | None, ctx: FixContext) -> tuple[list[ast.exp
     return items, edits
 
 
+# The variable the PyTorch estimator always set in its environment (azureml-train-core's
+# _pytorch.py, against a hang of NCCL 2.4): the job keeps it.
+PYTORCH_VARIABLES = {"NCCL_TREE_THRESHOLD": "0"}
+
+
+def _variables(argument: Argument) -> str:
+    """``environment_variables=``, with the PyTorch estimator's own added as v1 added them."""
+    if _kind(argument.rewrite, argument.ctx) != "PyTorch":
+        return argument.text
+    added = ", ".join(f"{py_str(k)}: {py_str(v)}" for k, v in PYTORCH_VARIABLES.items())
+    return f"{{**{argument.text}, {added}}}"
+
+
 def _finish(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> list[str]:
     """The environment, the serverless size, and the inputs and outputs the command binds."""
     if "entry_script" not in arguments:
         raise Refused("no entry_script= to run", RefusalKind.DATA_FLOW)
     built = [f"environment={_environment(arguments, ctx, rewrite)}"]
+    if _kind(rewrite, ctx) == "PyTorch" and "environment_variables" not in arguments:
+        built.append(f"environment_variables={PYTORCH_VARIABLES!r}".replace("'", '"'))
     step = estimator_step.run_by(rewrite.binding, ctx)
     if step is not None:  # a pipeline node: the step's compute, its data bound by the pipeline
         built.extend(estimator_step.command_settings(step, ctx))
@@ -199,6 +229,7 @@ def added_for(packages: list[str], script: str) -> str:
 def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> str:
     """The job's environment; one written here gets mlflow when the script logs with it once
     migrated, any other the TODO that holds the script's logging (job_logging)."""
+    arguments = _unaliased(arguments)
     given = {p: arguments[p] for p in _ENVIRONMENT_PARTS if p in arguments}
     script = known_str(ctx, arguments["entry_script"].node)
     folder = known_str(ctx, arguments["source_directory"].node) if "source_directory" in arguments else None
@@ -242,6 +273,16 @@ def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewri
     conda_file = ('{"name": "project_environment", "channels": ["anaconda", "conda-forge"], '
                   f'"dependencies": [{", ".join(dependencies)}]}}')
     return f"{ctx.symbol('azure.ai.ml.entities', 'Environment')}(image={image}, conda_file={conda_file})"
+
+
+def _unaliased(arguments: dict[str, Argument]) -> dict[str, Argument]:
+    """The arguments under their current names: an old spelling stands for the current one when that
+    is not given (and is ignored, as v1 ignored it, when it is)."""
+    found = {name: argument for name, argument in arguments.items() if name not in _ALIASES}
+    for old, current in _ALIASES.items():
+        if old in arguments and current not in arguments:
+            found[current] = arguments[old]
+    return found
 
 
 def _replayed(python: str, conda: list[str]) -> tuple[str, list[str]]:
@@ -321,21 +362,24 @@ SPEC = CallSpec(
         "script_params": Build(_dropped),  # part of the command line
         "compute_target": Map("compute", _compute),
         "vm_size": Build(_dropped),  # instance_type= when there is no compute_target (see _finish)
-        "node_count": Drop(when=_one, otherwise=Keep("instance_count")),
-        "process_count_per_node": Drop(when=_one, otherwise=Refuse("process_count_per_node= needs a v2 distribution")),
-        "use_docker": Drop(when=_true, otherwise=Refuse("use_docker=False: v2 jobs always run in a container",
-                                                        RefusalKind.IMPOSSIBLE)),
+        "node_count": Build(estimator_distribution.node_count),
+        "process_count_per_node": Build(estimator_distribution.process_count_per_node),
+        "use_docker": Build(_use_docker),
         **{p: Build(_dropped) for p in _ENVIRONMENT_PARTS},
-        "environment_variables": Keep(),
+        "custom_docker_base_image": Build(_dropped),
+        "conda_dependencies_file_path": Build(_dropped),
+        "environment_variables": Build(lambda argument: [f"environment_variables={_variables(argument)}"]),
         "shm_size": Keep(),
         "max_run_duration_seconds": Keep("timeout"),
         "vm_priority": Refuse("vm_priority= maps to a v2 queue setting by hand"),
-        "distributed_backend": Refuse("distributed_backend= needs a v2 distribution and instance_count"),
-        "distributed_training": Refuse("distributed_training= needs a v2 distribution and instance_count"),
+        "distributed_backend": Build(estimator_distribution.distributed),
+        "distributed_training": Build(estimator_distribution.distributed),
         "worker_count": Refuse("worker_count= needs a v2 TensorFlowDistribution"),
         "parameter_server_count": Refuse("parameter_server_count= needs a v2 TensorFlowDistribution"),
         "image_registry_details": Refuse("image_registry_details=: a private registry needs a v2 environment by hand"),
         "pip_requirements_file": Refuse("pip_requirements_file=: build the v2 environment from the file by hand"),
+        "pip_requirements_file_path": Refuse("pip_requirements_file_path=: build the v2 environment from the file "
+                                             "by hand"),
         "inputs": Build(_dropped),  # each listed dataset is an input the command exports (see _translate)
         "source_directory_data_store": Refuse("source_directory_data_store= has no v2 equivalent",
                                               RefusalKind.IMPOSSIBLE),

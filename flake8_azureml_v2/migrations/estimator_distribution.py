@@ -1,0 +1,133 @@
+"""An estimator's distributed settings -> ``distribution=`` and ``instance_count=`` (mapping-extension.md 8.4, 3).
+
+azureml-train-core's ``_init_run_config`` read them this way: ``node_count`` is the
+job's node count whatever configuration is given; ``distributed_backend="mpi"``
+takes ``process_count_per_node``; ``distributed_training=Mpi(n)`` (or an
+``MpiConfiguration``) sets the MPI layout itself; ``Nccl()``/``Gloo()`` and the
+PyTorch estimator's ``distributed_backend="nccl"/"gloo"`` run one process per node.
+A parameter-server layout, and a configuration held in a variable, stay for a person.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..engine.findings import RefusalKind
+from ..engine.fixing.arguments import bind_arguments, constant_str, known_int
+from ..engine.fixing.specs import Argument, Refused
+from . import distribution
+from ._todo import add_todo
+
+_MPI = "azureml.train.dnn.Mpi"
+_NCCL = "azureml.train.dnn.Nccl"
+_GLOO = "azureml.train.dnn.Gloo"
+_PARAMETER_SERVER = "azureml.train.dnn.ParameterServer"
+_BACKENDS = {"mpi": distribution.MPI, "nccl": distribution.PYTORCH, "gloo": distribution.PYTORCH}
+_SETTINGS = ("distributed_backend", "distributed_training")
+
+
+def distributed(argument: Argument) -> list[str]:
+    """The Build for ``distributed_backend=`` / ``distributed_training=``: the v2 keywords, written
+    once, where the first of the two stands."""
+    given = [name for name in _SETTINGS if name in argument.siblings and not _none(argument.siblings[name].node)]
+    if not given or argument.name != given[0]:
+        return []
+    if len(given) == 2:
+        raise Refused("both distributed_backend= and distributed_training=: v1 applied one over the other; "
+                      "keep distributed_training= alone")
+    kind, values = (_backend if given[0] == "distributed_backend" else _training)(argument.siblings[given[0]])
+    values["node_count"] = _count(argument, "node_count")
+    found = distribution.distribution(kind, values)
+    for todo in found.todos:  # (written for AML002's ScriptRunConfig: said again for this estimator)
+        add_todo(argument.ctx, argument.rewrite, argument.statement, argument.rewrite.code,
+                 todo.split(" AML002 ", 1)[1])
+    return [f"{name}={value}" for name, value in found.fields.items()]
+
+
+def node_count(argument: Argument) -> list[str]:
+    """``node_count=``: written by the distribution when there is one, else ``instance_count=``
+    (1, v1's default, goes)."""
+    if distributed_settings(argument):
+        return []
+    count = known_int(argument.ctx, argument.node)
+    return [] if count == 1 else [f"instance_count={argument.text}"]
+
+
+def process_count_per_node(argument: Argument) -> list[str]:
+    """Read by ``distributed_backend="mpi"`` only (v1 warned that it was ignored otherwise)."""
+    backend = argument.siblings.get("distributed_backend")
+    if backend is not None and (constant_str(backend.node) or "").lower() == "mpi":
+        return []
+    if known_int(argument.ctx, argument.node) == 1:
+        return []
+    raise Refused("process_count_per_node= without distributed_backend='mpi': v1 ignored it with a warning; "
+                  "drop it or give the distribution by hand")
+
+
+def distributed_settings(argument: Argument) -> bool:
+    return any(name in argument.siblings and not _none(argument.siblings[name].node) for name in _SETTINGS)
+
+
+def _backend(argument: Argument) -> tuple[str, dict[str, ast.expr]]:
+    name = constant_str(argument.node)
+    kind = _BACKENDS.get((name or "").lower())
+    if kind is None:
+        raise Refused(f"distributed_backend={argument.text} is not 'mpi', 'nccl' or 'gloo'", RefusalKind.DATA_FLOW)
+    if kind == distribution.PYTORCH:
+        if _estimator(argument) != "PyTorch":
+            raise Refused(f"distributed_backend={argument.text}: v1 accepted it on the PyTorch estimator only",
+                          RefusalKind.IMPOSSIBLE)
+        return kind, {"communication_backend": ast.Constant(name), "process_count": ast.Constant(None)}
+    return kind, {"process_count_per_node": _count(argument, "process_count_per_node")}
+
+
+def _training(argument: Argument) -> tuple[str, dict[str, ast.expr]]:
+    node = argument.node
+    if not isinstance(node, ast.Call):
+        raise Refused(f"distributed_training={argument.text} is not built in the call: write its distribution "
+                      "by hand", RefusalKind.DATA_FLOW)
+    callee = argument.ctx.callee(node)
+    if callee in (_NCCL, _GLOO):
+        if node.args or node.keywords:
+            raise Refused(f"{argument.text} takes no arguments", RefusalKind.DATA_FLOW)
+        return distribution.PYTORCH, {"communication_backend": ast.Constant(callee.rsplit(".", 1)[1]),
+                                      "process_count": ast.Constant(None)}
+    if callee in (_MPI, distribution.MPI):
+        signature = ["process_count_per_node"] + (["node_count"] if callee == distribution.MPI else [])
+        bound = bind_arguments(node, signature)
+        if isinstance(bound, str) or set(bound.values) - set(signature):
+            raise Refused(f"{argument.text} with unknown arguments", RefusalKind.DATA_FLOW)
+        own_nodes = bound.values.get("node_count")
+        if own_nodes is not None and known_int(argument.ctx, own_nodes) != known_int(
+                argument.ctx, _count(argument, "node_count")):
+            raise Refused("the MpiConfiguration's node_count differs from the estimator's, which v1 ran",
+                          RefusalKind.DATA_FLOW)
+        per_node = bound.values.get("process_count_per_node")
+        return distribution.MPI, {"process_count_per_node": _known(argument, per_node) if per_node else ast.Constant(1)}
+    if callee == _PARAMETER_SERVER:
+        raise Refused("distributed_training=ParameterServer(...) needs a v2 TensorFlowDistribution written by hand")
+    raise Refused(f"distributed_training={argument.text} is not Mpi(), Nccl(), Gloo() or MpiConfiguration()",
+                  RefusalKind.DATA_FLOW)
+
+
+def _count(argument: Argument, name: str) -> ast.expr:
+    """A sibling count as a literal (v1's default of 1 when left out); Refused when not known."""
+    sibling = argument.siblings.get(name)
+    return ast.Constant(1) if sibling is None else _known(argument, sibling.node)
+
+
+def _known(argument: Argument, node: ast.expr) -> ast.expr:
+    number = known_int(argument.ctx, node)
+    if number is None:
+        raise Refused(f"{argument.ctx.locator.text(node)} is not a known number", RefusalKind.DATA_FLOW)
+    return ast.Constant(number)
+
+
+def _none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _estimator(argument: Argument) -> str:
+    site = argument.ctx.site(argument.rewrite.node)
+    qualname = getattr(site.callee, "qualname", "") if site is not None else ""
+    return qualname.rsplit(".", 1)[-1]
