@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .migrate_helpers import execute, fix, no_v1, project, ruff_clean
+from .migrate_helpers import assert_fixed_point, execute, fix, no_v1, project, ruff_clean
 
 SEED_SHAPE = """\
 from azureml.core import Workspace, Experiment, Environment, ScriptRunConfig
@@ -339,6 +339,62 @@ def test_a_setting_made_after_a_submit_changes_only_later_submits(tmp_path: Path
     assert script.read_bytes() == before
 
 
+def test_the_run_configurations_variables_set_after_the_call_go_to_the_job(tmp_path: Path) -> None:
+    """mapping-extension 2: ``rc.environment_variables = d`` -> ``environment_variables=d``; through
+    ``src.run_config`` it is the same object (audit h)."""
+    program = """\
+    from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+    ws = Workspace.from_config()
+    experiment = Experiment(ws, "variables")
+    env = Environment.get(ws, name="train-env", version="1")
+    src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster", environment=env)
+    src.run_config.environment_variables = {"EPOCHS": "3"}  # read by train.py
+    run = experiment.submit(src)
+    src.run_config.environment_variables = {"EPOCHS": "5"}
+    second = experiment.submit(src)
+    """
+    script, migrated = _fully_migrated(tmp_path, program)
+    assert no_v1(migrated) and "# read by train.py" in migrated
+    first, later = _submits(execute(script))
+    assert first["environment_variables"] == {"EPOCHS": "3"}
+    assert later["environment_variables"] == {"EPOCHS": "5"}
+    assert_fixed_point(script)
+
+
+def test_variables_on_both_the_run_configuration_and_its_environment_stay(tmp_path: Path) -> None:
+    script = project(tmp_path, """\
+    from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace
+    ws = Workspace.from_config()
+    env = Environment("train-env")
+    env.environment_variables = {"A": "1"}
+    src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster", environment=env)
+    src.run_config.environment_variables = {"B": "2"}
+    run = Experiment(ws, "variables").submit(src)
+    """)
+    report = fix(script)
+    assert "AML002 left: the run configuration and its environment both set environment variables" in report
+    assert 'src.run_config.environment_variables = {"B": "2"}' in script.read_text()
+
+
+@pytest.mark.parametrize("reader", ["from pkg.aml_utils import run\nprint(run.get_portal_url())\n",
+                                    "import pkg.aml_utils as utils\nprint(utils.run.id)\n"])
+def test_a_submitted_run_another_module_imports_stays_v1(tmp_path: Path, reader: str) -> None:
+    """Audit (stop 63, e H1): a shared module's ``run`` became a v2 Job while report.py read it as a v1 Run."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    utils = project(tmp_path, """\
+    from azureml.core import Experiment, ScriptRunConfig, Workspace
+    ws = Workspace.from_config()
+    src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
+    run = Experiment(ws, "shared").submit(src)
+    """, name="pkg/aml_utils.py")
+    (tmp_path / "report.py").write_text(reader)
+    before = utils.read_text()
+    report = fix(tmp_path / "report.py", "pkg/aml_utils.py")
+    assert "AML001 left: another module of the project imports `run`, so it must stay" in report, report
+    assert utils.read_text() == before
+
+
 def test_a_setting_made_in_a_branch_stays_in_the_branch(tmp_path: Path) -> None:
     program = """\
     import os
@@ -582,6 +638,43 @@ def test_an_object_changed_after_its_counterpart_is_made_stays_v1(tmp_path: Path
     assert ('AML021 left: `env.environment_variables` takes `os.environ.get("APP_KEY", "")`, which may be another '
             "value where the job is made") in report, report
     assert "ScriptRunConfig(" in script.read_text() and 'env.environment_variables["APP_KEY"]' in script.read_text()
+
+
+@pytest.mark.parametrize(("declared", "todo"), [
+    ('"--compute", type=str, required=True', False),
+    ('"--compute", default="local"', True),
+    ('"--compute", choices=["cpu-cluster", "local"], required=True', True),
+])
+def test_a_compute_named_on_the_command_line_is_passed_on(tmp_path: Path, declared: str, todo: bool) -> None:
+    """Audit (stop 63, e M1): argparse submit scripts were refused as "a type this fix cannot know"."""
+    script, migrated = _fully_migrated(tmp_path, f"""\
+    import argparse
+    from azureml.core import Experiment, ScriptRunConfig, Workspace
+    parser = argparse.ArgumentParser()
+    parser.add_argument({declared})
+    args = parser.parse_args(["--compute", "cpu-cluster"])
+    ws = Workspace.from_config()
+    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target=args.compute)
+    run = Experiment(ws, "cli").submit(config)
+    """)
+    assert "compute=args.compute" in migrated and ("AML002 v2 local jobs always run" in migrated) is todo, migrated
+    (job,) = _submits(execute(script))
+    assert job["compute"] == "cpu-cluster"
+
+
+@pytest.mark.parametrize("declared", ['"--compute"', '"--compute", type=int, required=True'])
+def test_a_command_line_option_that_may_not_be_a_name_leaves_the_compute(tmp_path: Path, declared: str) -> None:
+    script = project(tmp_path, f"""\
+    import argparse
+    from azureml.core import Experiment, ScriptRunConfig, Workspace
+    parser = argparse.ArgumentParser()
+    parser.add_argument({declared})
+    args = parser.parse_args()
+    ws = Workspace.from_config()
+    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target=args.compute)
+    run = Experiment(ws, "cli").submit(config)
+    """)
+    assert "compute_target `args.compute` has a type this fix cannot know" in fix(script)
 
 
 # An experiment named by {name}, with {before} setting the variables it may read and {between} run

@@ -39,6 +39,7 @@ from .environment import job_variables
 from ._job_logging import environment_has_mlflow, environment_todo, script_logs
 from ._once import read_once
 from .injob._shared import is_pure
+from .injob.values import STRING, argparse_option
 
 SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
 COMPUTE_TARGET = "azureml.core.ComputeTarget"
@@ -72,6 +73,12 @@ def compute_name(argument: Argument) -> str:
             argument.rewrite.consumes.append(node)
         return f"{argument.text}.name"
     if isinstance(node, ast.Attribute) and node.attr == "name" and _is_compute(node.value, ctx):
+        return argument.text
+    options = argparse_option(ctx)
+    if isinstance(node, ast.Attribute) and options.kind_of(ctx, node) == STRING:
+        # a command-line option that always holds a string: the compute's name (audit, stop 63, e M1)
+        if options.may_be(ctx, node, "local"):
+            _local_todo(argument)
         return argument.text
     raise Refused(f"compute_target `{snippet(ctx.locator, node)}` has a type this fix cannot know",
                   RefusalKind.DATA_FLOW)
@@ -159,6 +166,16 @@ def environment_variables(argument: Argument | None) -> list[str]:
     except Refused:  # the environment's own rewrite says why, and this job waits for it
         return []
     return [f"environment_variables={variables}"] if variables is not None else []
+
+
+def run_config_variables(argument: Argument) -> list[str]:
+    """``cfg.run_config.environment_variables = {...}`` -> ``environment_variables=`` (mapping-extension
+    2: BP).  v1 also applied the environment's own variables; which one won a shared key is not
+    written down, so a job that would get both stays."""
+    if environment_variables(argument.siblings.get("environment")):
+        raise Refused("the run configuration and its environment both set environment variables: merge them "
+                      "into the job's environment_variables= by hand", RefusalKind.DATA_FLOW)
+    return [f"environment_variables={argument.text}"]
 
 
 def command(argument: Argument) -> list[str]:
@@ -326,9 +343,12 @@ SPEC = CallSpec(
         "distributed_job_config": _unless_run_config(Build(distributed)),
         "resume_from": Refuse("resume_from= has no v2 equivalent", RefusalKind.IMPOSSIBLE),
         "docker_runtime_config": _unless_run_config(Build(docker)),
+        "environment_variables": Build(run_config_variables),  # (only set after the call: a fold)
     },
     folds=(Fold(("run_config", "environment"), "environment", attribute="environment"),
-           Fold(("run_config", "target"), "compute_target", attribute="compute")),
+           Fold(("run_config", "target"), "compute_target", attribute="compute"),
+           Fold(("run_config", "environment_variables"), "environment_variables",
+                attribute="environment_variables")),
     # v1 ran a config without a target locally; v2 would send the job to serverless compute.  (v1's
     # default environment is written by ``finish``: it depends on the script.)
     defaults=(Default("compute", py_str("local"), LOCAL_DEFAULT_TODO, unless=("compute_target", "run_config")),),

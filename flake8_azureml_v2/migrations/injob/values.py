@@ -267,6 +267,16 @@ class _ArgparseOptions:
         declaration = self._declaration(ctx, node)
         return _declared_kind(declaration) if declaration is not None else None
 
+    def may_be(self, ctx: FixContext, node: ast.Attribute, value: object) -> bool:
+        """Whether ``args.x`` is declared with ``value`` as its default or among its choices."""
+        declaration = self._declaration(ctx, node)
+        if declaration is None:
+            return True
+        options = {k.arg: k.value for k in declaration.keywords if k.arg}
+        default, choices = options.get("default"), options.get("choices")
+        listed = choices.elts if isinstance(choices, (ast.List, ast.Tuple, ast.Set)) else []
+        return any(isinstance(n, ast.Constant) and n.value == value for n in [default, *listed])
+
     def holds_one_value(self, ctx: FixContext, node: ast.Attribute) -> bool:
         declaration = self._declaration(ctx, node)
         if declaration is None:
