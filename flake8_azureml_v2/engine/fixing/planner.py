@@ -387,6 +387,10 @@ def decide(rewrites: list[Rewrite], ctx: FixContext, permission: Permission, uns
             unseen = reaching.unseen_uses(ctx, binding)
             if unseen and not rewrite.must_keep_alive:
                 rewrite.must_keep_alive, rewrite.keep_reason = True, unseen
+            elif ctx.is_imported_elsewhere(binding) and not rewrite.must_keep_alive:
+                # (another module reads the old object: audit, stop 63, a submitted ``run`` imported by a report)
+                rewrite.must_keep_alive = True
+                rewrite.keep_reason = f"another module of the project imports `{binding.name}`"
     refused_first = [(r, plan.refused.pop(id(r))) for r in rewrites if id(r) in plan.refused]
     for rewrite, refusal in [*refused_first, *pending]:
         plan.refuse(rewrite, refusal)
