@@ -16,7 +16,7 @@ import pytest
 
 from flake8_azureml_v2.migrations.deployment import SKU_ROWS, v1_resources_to_sku
 
-from .migrate_helpers import execute, fix, project, ruff_clean
+from .migrate_helpers import assert_fixed_point, execute, fix, project, ruff_clean
 
 HEADER = """\
 from azureml.core import Environment, Model, Workspace
@@ -406,6 +406,23 @@ def test_collect_model_data_false_is_v1s_default_and_needs_nothing(tmp_path: Pat
         """)
     assert "AML071 fixed" in report and "collect_model_data" not in migrated, report
     assert _entities(records, "online_deployments.begin_create_or_update")
+
+
+def test_a_comment_among_the_deploys_arguments_goes_above_the_new_statements(tmp_path: Path) -> None:
+    """Audit (stop 63, c M1): one comment on an argument's line voided the whole deploy chain."""
+    migrated, report, records = _deploy(tmp_path, """\
+        aci_config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1)
+        service = Model.deploy(ws,
+                               "churn-svc",  # the service name
+                               [model], inference_config, aci_config)  # deploy it
+        """)
+    assert "AML071 fixed" in report, report
+    lines = migrated.splitlines()
+    comment = lines.index("# the service name")
+    assert lines[comment + 1].startswith("service = ManagedOnlineEndpoint(name=\"churn-svc\"")
+    assert migrated.count("# deploy it") == 1
+    assert _entities(records, "online_deployments.begin_create_or_update")
+    assert_fixed_point(tmp_path / "job.py")
 
 
 def test_aks_sizes_held_in_variables_are_converted_when_the_program_runs(tmp_path: Path) -> None:

@@ -650,7 +650,7 @@ def _write(call: ast.Call, statement: ast.stmt, binding: Binding | None, target:
         lines.extend(traffic_lines(endpoint, poller, client, ""))
     indent = ctx.locator.indentation(statement)
     text = (ctx.locator.newline + indent).join(lines)
-    rewrite.edits.append(statements.replace(ctx.locator, statement, text))
+    rewrite.edits.append(statements.replace_statement(ctx.locator, statement, text))
     code = "AML074" if target.kind == "kubernetes" else "AML071"
     if target.todo:
         add_todo(ctx, rewrite, statement, code, "; ".join(target.todo))

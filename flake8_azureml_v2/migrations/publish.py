@@ -161,7 +161,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             lines = _publish_lines(receiver.id, binding.name, bound.values, client, rewrite, ctx)
             statement = ctx.statement_of(call)
             newline = ctx.locator.newline + ctx.locator.indentation(statement)
-            rewrite.edits.append(statements.replace(ctx.locator, statement, newline.join(lines)))
+            rewrite.edits.append(statements.replace_statement(ctx.locator, statement, newline.join(lines)))
             given = bound.values.get("name")
             known = known_str(ctx, given) if given is not None else None
             if given is not None and known is None:

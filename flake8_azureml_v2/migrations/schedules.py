@@ -220,7 +220,7 @@ def _create(call: ast.Call, binding: Binding | None, rewrite: Rewrite, ctx: FixC
     ]
     statement = ctx.statement_of(call)
     newline = ctx.locator.newline + ctx.locator.indentation(statement)
-    rewrite.edits.append(statements.replace(ctx.locator, statement, newline.join(lines)))
+    rewrite.edits.append(statements.replace_statement(ctx.locator, statement, newline.join(lines)))
     for use in binding.uses if binding is not None else []:
         if any(apply_method_spec(spec, use, rewrite, ctx, {"client": client}) for spec in SCHEDULE_METHODS):
             continue

@@ -133,7 +133,7 @@ def _wait(use: ast.Name, poller: str, client: str, rewrite: Rewrite, ctx: FixCon
     text = f"timeout={ctx.locator.text(timeout)}" if timeout is not None else ""
     lines = traffic_lines(use.id, poller, client, text, ctx.indent_unit)
     newline = ctx.locator.newline + ctx.locator.indentation(statement)
-    rewrite.edits.append(statements.replace(ctx.locator, statement, newline.join(lines)))
+    rewrite.edits.append(statements.replace_statement(ctx.locator, statement, newline.join(lines)))
     rewrite.findings.append(("AML078", call))
     rewrite.own_uses.add(id(use))
     return True

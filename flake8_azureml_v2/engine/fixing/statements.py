@@ -180,6 +180,21 @@ def replace(locator: Locator, node: ast.AST, text: str) -> Edit:
     return Edit(locator.start(node), locator.end(node), text)
 
 
+def replace_statement(locator: Locator, statement: ast.stmt, text: str) -> Edit:
+    """Replace a statement with new ones; the comments inside it that ``text`` does not write
+    (``"svc",  # service name`` among a call's arguments) go above them, each on its own line."""
+    written = comments(text)
+    lost = []
+    for comment in comments(locator.text(statement)):
+        if comment in written:
+            written.remove(comment)
+        else:
+            lost.append(comment)
+    if lost and not _shares_line(locator, statement):
+        text = (locator.newline + locator.indentation(statement)).join([*lost, text])
+    return replace(locator, statement, text)
+
+
 def insert_before(locator: Locator, statement: ast.stmt, lines: list[str]) -> list[Edit]:
     """Insert whole lines before a statement, at its indentation.  A statement that shares its
     line with code before it (``a; b``, ``if c: b``) takes code on its own line (``a; new; b``:
