@@ -657,8 +657,13 @@ def _cells_writing(path: Path, folder: str | None, script: str) -> list[WrittenF
         every = _WRITTEN.get(data, lambda: _written_files(data))
     except (OSError, files.TooLarge, NotebookError):
         return None
-    return [written for written in every
-            if _may_run_it(written, expand(written.target, None), folder, script, None, path.parent)]
+    # each target with its names as they stand when its cell runs: ``$folder_a/train.py`` and
+    # ``$folder_b/train.py`` are two files (audit, stop 63, d M1: the second one's text was read for the first)
+    targets = [expand(written.target, None) if _EXPANSION.search(written.target) is None
+               else _expanded(path, written) for written in every]
+    here = _written_here(targets)
+    return [written for written, target in zip(every, targets)
+            if _may_run_it(written, target, folder, script, None, path.parent, here)]
 
 
 def _written_files(data: bytes) -> tuple[WrittenFile, ...]:

@@ -385,22 +385,30 @@ def _run_in_a_job(folder: Path, *arguments: str) -> tuple[subprocess.CompletedPr
         os.environ.pop("MLFLOW_ALLOW_FILE_STORE", None)
 
 
-def test_run_id_read_before_any_logging_is_the_jobs_run(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("program", "read", "metrics"), [
+    ('from azureml.core import Run\n\nrun = Run.get_context()\nprint(run.id)\nrun.log("loss", 0.5)\n',
+     "print((mlflow.active_run() or mlflow.start_run()).info.run_id)\n", {"loss": 0.5}),
+    # the inline form (audit, stop 63, e M3: it was "not migrated automatically")
+    ("from azureml.core import Run\n\nprint(Run.get_context().id)  # the job's run\n",
+     "print((mlflow.active_run() or mlflow.start_run()).info.run_id)  # the job's run\n", {}),
+])
+def test_run_id_read_before_any_logging_is_the_jobs_run(tmp_path: Path, program: str, read: str,
+                                                        metrics: dict[str, float]) -> None:
     """In a v2 job MLFLOW_RUN_ID names the job's run, but mlflow.active_run() is None until the
     first MLflow call: a read of run.id first is that call, and the run is the job's.  The script
     also gets one TODO about its environment, and a second fix changes nothing."""
     script = tmp_path / "train.py"
-    script.write_text('from azureml.core import Run\n\nrun = Run.get_context()\nprint(run.id)\nrun.log("loss", 0.5)\n')
+    script.write_text(program)
     (tmp_path / "pyproject.toml").write_text("")
     fix(script)
     text = script.read_text()
     assert text.count("# TODO(azureml-v2): AML011 this script logs with MLflow") == 1
-    assert "print((mlflow.active_run() or mlflow.start_run()).info.run_id)" in text
+    assert read in text
     fix(script)
     assert script.read_text() == text
-    result, job_run, metrics = _run_in_a_job(tmp_path)
+    result, job_run, logged = _run_in_a_job(tmp_path)
     assert result.stdout.strip() == job_run
-    assert metrics == {"loss": 0.5}
+    assert logged == metrics
 
 
 @pytest.mark.parametrize(("given", "call", "char"), [
@@ -1454,6 +1462,25 @@ def test_a_script_moves_to_mlflow_only_with_its_launcher(tmp_path: Path, after: 
                 "mlflow") in report
     again = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
     assert "Fixed 0 findings" in again and script.read_text() == text
+
+
+@pytest.mark.parametrize(("after", "moves"), [("", True), ("print(run.get_details()['runDefinition'])", False)])
+def test_a_script_that_only_reads_its_run_id_waits_for_its_launcher_too(tmp_path: Path, after: str,
+                                                                       moves: bool) -> None:
+    """Audit (stop 63, e M2): ``run.id`` became MLflow's run id, and ``import mlflow``, in a script
+    a v1 launcher still ran in an environment without mlflow, and no TODO said so."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "conda.yml").write_text(CONDA_WITH_MLFLOW)
+    (tmp_path / "submit.py").write_text(V1_LAUNCHER.format(after=after))
+    script = tmp_path / "a_train.py"
+    original = "from azureml.core import Run\n\nrun = Run.get_context()\nprint(run.id)\n"
+    script.write_text(original)
+    report = run([sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."], cwd=tmp_path).stdout
+    text = script.read_text()
+    assert ("mlflow.active_run()" in text) is moves, report
+    if not moves:
+        assert text == original
+        assert "a_train.py:3:7: AML011 left: its launcher submit.py:4 still runs it with v1" in report, report
 
 
 def test_a_launcher_that_logs_itself_is_fixed_before_its_script(tmp_path: Path) -> None:
@@ -2781,6 +2808,37 @@ def test_written_scripts_of_one_name_in_two_folders_move_each_with_its_own_call(
     assert "run.input_datasets" not in cells[5] and 'mltable.load(os.environ["training_data"])' in cells[5], report
     assert "command(" in cells[6] and "export training_data=${{inputs.training_data}}" in cells[6], report
     assert "compute.ipynb:cell 3:4:6: AML033 left: its launcher compute.ipynb:cell 4:" in report, report
+    assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
+def test_written_scripts_of_one_name_in_two_folder_variables_are_each_read_for_their_own_call(
+        tmp_path: Path) -> None:
+    """The DP-100 data lab (audit, stop 63, d M1): ``$folder_a/train.py`` reads a table and
+    ``$folder_b/train.py`` a downloaded folder; the first call was judged by the second file's text,
+    and was left with contradictory reasons."""
+    (tmp_path / "pyproject.toml").write_text("")
+    table = ("%%writefile $folder_a/train.py\nfrom azureml.core import Run\n\nrun = Run.get_context()\n"
+             "df = run.input_datasets['training_data'].to_pandas_dataframe()\nrun.log('rows', len(df))")
+    files = ("%%writefile $folder_b/train.py\nimport os\nfrom azureml.core import Run\n\nrun = Run.get_context()\n"
+             "path = run.input_datasets['training_files']\nrun.log('n', len(os.listdir(path)))")
+    launch = ("env = Environment('e')\nenv.python.conda_dependencies = CondaDependencies.create(pip_packages=['mlflow', "
+              "'azureml-mlflow', 'azureml-dataprep[pandas]'])\nds = ws.datasets.get('diabetes')\n"
+              "src = ScriptRunConfig(source_directory={folder}, script='train.py', arguments=['--data', {input}], "
+              "environment=env, compute_target='cpu')\nrun = Experiment(ws, 'exp').submit(src)")
+    notebook = write_notebook(tmp_path / "data.ipynb", [
+        "from azureml.core import Environment, Experiment, ScriptRunConfig, Workspace\n"
+        "from azureml.core.conda_dependencies import CondaDependencies\nws = Workspace.from_config()",
+        "folder_a = 'folder_a'", table, launch.format(folder="folder_a", input="ds.as_named_input('training_data')"),
+        "folder_b = 'folder_b'", files,
+        launch.format(folder="folder_b", input="ds.as_named_input('training_files').as_download()"),
+    ])
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
+    assert 'mltable.load(os.environ["training_data"])' in cells[2], report
+    assert "export training_data=${{inputs.training_data}}" in cells[3], report
+    assert 'path = os.environ["training_files"]' in cells[5], report
+    assert " left" not in report.replace("0 left", ""), report
     assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
 
 

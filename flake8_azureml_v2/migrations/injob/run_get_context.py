@@ -46,6 +46,43 @@ def _run_id_reads(ctx: FixContext, unit: Rewrite) -> None:
         unit.imports.add(MLFLOW)
 
 
+def _is_id_read(ctx: FixContext, read: ast.AST) -> bool:
+    """``<run>.id`` read, not called."""
+    if not (isinstance(read, ast.Attribute) and read.attr == "id" and isinstance(read.ctx, ast.Load)):
+        return False
+    owner = ctx.parent(read)
+    return not (isinstance(owner, ast.Call) and owner.func is read)
+
+
+def _inline_id(ctx: FixContext, call: ast.Call, read: ast.Attribute) -> Rewrite:
+    """``Run.get_context().id`` -> the active MLflow run's id (mapping.md 6), as for ``run.id``
+    (audit, stop 63, e M3)."""
+    unit = Rewrite("AML011", call, "Run.get_context().id -> the active MLflow run's id")
+    mlflow = ctx.model.module_scope.names.get("mlflow")
+    reason = kept_reason(ctx, call, True) or logging_hold(ctx)
+    if reason is None and mlflow is not None and mlflow.value != Ref("mlflow"):
+        reason = "`mlflow` names something else in this module", RefusalKind.DATA_FLOW
+    if reason is not None:
+        return unit.refuse(*reason)
+    replace(ctx, unit, read, RUN_ID)
+    unit.imports.add(MLFLOW)
+    if ENVIRONMENT_TODO not in ctx.text:
+        unit.edits.extend(statements.insert_before(ctx.locator, ctx.statement_of(call), [ENVIRONMENT_TODO]))
+        unit.todos.append(ENVIRONMENT_TODO)
+    return unit
+
+
+def _reads_its_id(ctx: FixContext, binding: Binding | None) -> bool:
+    """``run.id`` read (not called): this unit turns it into MLflow's run id."""
+    for use in binding.uses if binding is not None else ():
+        read = ctx.parent(use)
+        if isinstance(read, ast.Attribute) and read.attr == "id" and isinstance(read.ctx, ast.Load):
+            owner = ctx.parent(read)
+            if not (isinstance(owner, ast.Call) and owner.func is read):
+                return True
+    return False
+
+
 def _alone_on_its_lines(ctx: FixContext, statement: ast.stmt) -> bool:
     """Nothing but whitespace before and after the statement on its lines (no trailing comment)."""
     source = ctx.locator.source.text
@@ -295,6 +332,8 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         statement = ctx.parent(call)
         binding = ctx.assigned_binding(call)
         if not isinstance(statement, ast.Expr) and binding is None:
+            if _is_id_read(ctx, statement):
+                yield _inline_id(ctx, call, statement)  # type: ignore[arg-type]
             continue  # inline ``Run.get_context().log(...)``: the call's own unit removes it
         unused = binding is None or not binding.uses
         unit = Rewrite("AML011", call, "removed Run.get_context(), whose run nothing uses" if unused else
@@ -303,9 +342,12 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         kept = kept_reason(ctx, call, logs)
         if kept is not None:
             unit.refuse(*kept)
+        hold = logging_hold(ctx) if logs else None
+        if hold is not None and _reads_its_id(ctx, binding):  # (this unit's own MLflow read: audit, stop 63, e M2)
+            unit.refuse(*hold)
         unit.binding = binding
         # once per script, kept on a later run; none while a launcher holds the logging back
-        todo = [] if ENVIRONMENT_TODO in ctx.text or not logs or logging_hold(ctx) is not None else \
+        todo = [] if ENVIRONMENT_TODO in ctx.text or not logs or hold is not None else \
             statements.insert_before(ctx.locator, statement, [ENVIRONMENT_TODO])  # type: ignore[arg-type]
         unit.todos.extend([ENVIRONMENT_TODO] if todo else [])
         removal = Rewrite(unit.code, call, "")
