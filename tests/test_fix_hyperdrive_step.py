@@ -117,3 +117,19 @@ def test_a_trial_also_submitted_on_its_own_is_left(tmp_path: Path) -> None:
         Experiment(ws, "single").submit(src)
         """)
     assert "`src` is also used outside this HyperDriveConfig" in _left(tmp_path, program)
+
+
+def test_a_sweep_over_an_estimator_says_so(tmp_path: Path) -> None:
+    """Audit (stop 63, b M4): the refusal named run_config=, which the program does not use."""
+    program = _program("""\
+        from azureml.train.estimator import Estimator
+        dataset = Dataset.File.from_files("https://example.com/mnist/")
+        data_folder = dataset.as_mount()
+        src = Estimator(source_directory="./src", entry_script="train.py", compute_target="gpu-cluster",
+                        pip_packages=["torch"])
+        """).replace("run_config=src", "estimator=src")
+    script = project(tmp_path, program)
+    report = fix(script)
+    (line,) = [line for line in report.splitlines() if " AML054 left: " in line]
+    assert "the HyperDriveConfig's trial is an estimator=: a sweep node over an estimator's command" in line, report
+    assert "HyperDriveStep(" in script.read_text() and "Estimator(" in script.read_text()

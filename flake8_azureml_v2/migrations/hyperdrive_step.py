@@ -103,6 +103,9 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
             raise Refused("hyperdrive_config= is also used outside this step")
         config_call = config.node.value  # type: ignore[attr-defined]
         given = {k.arg: k.value for k in config_call.keywords}
+        if "estimator" in given and "run_config" not in given:  # (audit, stop 63, b M4: the message named run_config=)
+            raise Refused("the HyperDriveConfig's trial is an estimator=: a sweep node over an estimator's command is "
+                          "not migrated yet; give the HyperDriveConfig a ScriptRunConfig as run_config= first")
         trial = _built_by(given.get("run_config"), SCRIPT_RUN_CONFIG, ctx, "the HyperDriveConfig's run_config=")
         _, line, _ = script_run_config.command_line(trial.node.value, ctx)  # type: ignore[attr-defined]
         sampling = given.get("hyperparameter_sampling", config_call.args[0] if config_call.args else None)
