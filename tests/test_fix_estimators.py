@@ -24,14 +24,14 @@ ws = Workspace.from_config()
 """
 
 
-def _job(tmp_path: Path, body: str) -> tuple[str, dict]:
+def _job(tmp_path: Path, body: str, env: dict[str, str] | None = None) -> tuple[str, dict]:
     script = project(tmp_path, HEADER + textwrap.dedent(body) + 'run = Experiment(ws, "train").submit(config=est)\n')
     report = fix(script)
     migrated = script.read_text()
     assert "AML009 fixed" in report and "AML001 fixed" in report, report
     assert no_v1(migrated), migrated
     ruff_clean(script)
-    jobs = [r for r in execute(script) if r["operation"] == "jobs.create_or_update"]
+    jobs = [r for r in execute(script, env) if r["operation"] == "jobs.create_or_update"]
     assert len(jobs) == 1
     assert jobs[0]["valid"], jobs[0]["errors"]
     assert jobs[0]["rest_error"] is None, jobs[0]["rest_error"]
@@ -64,7 +64,7 @@ def test_sklearn_pins_python_36_and_its_framework_with_a_todo(tmp_path: Path) ->
 def test_run_based_compute_is_serverless_and_packages_join_v1s_base(tmp_path: Path) -> None:
     migrated, job = _job(tmp_path, """\
         est = Estimator(source_directory="./src", entry_script="train.py", vm_size="STANDARD_D2_V2",
-                        conda_packages=["scikit-learn"], pip_packages=["lightgbm"], node_count=2,
+                        conda_packages=["scikit-learn"], pip_packages=["lightgbm"], node_count=1,
                         environment_variables={"MODE": "fast"}, shm_size="2g", max_run_duration_seconds=3600)
         """)
     # the generic estimator is behaviour-preserving; the one TODO says what a script moved to MLflow needs
@@ -72,7 +72,9 @@ def test_run_based_compute_is_serverless_and_packages_join_v1s_base(tmp_path: Pa
         "# TODO(azureml-v2): AML009 the environment has the listed packages and azureml-defaults only: "
         "add mlflow and azureml-mlflow when the job logs with MLflow"]
     assert job["resources"]["instance_type"] == "STANDARD_D2_V2"
-    assert job["resources"]["instance_count"] == 2 and job["resources"]["shm_size"] == "2g"
+    # node_count=1 is v1's default (more needed a distribution: test_what_a_command_cannot_express_is_reported)
+    assert job["resources"].get("instance_count", 1) == 1 and job["resources"]["shm_size"] == "2g"
+    assert "node_count" not in migrated and "instance_count" not in migrated
     assert "compute" not in job
     assert job["environment_variables"] == {"MODE": "fast"}
     assert job["limits"]["timeout"] == 3600
@@ -151,7 +153,11 @@ def test_a_local_environment_definition_gets_the_docker_todo(tmp_path: Path) -> 
     ("distributed_training=ParameterServer(worker_count=2)", "needs a v2 TensorFlowDistribution written by hand"),
     ("distributed_backend='nccl'", "v1 accepted it on the PyTorch estimator only"),
     ("distributed_backend='mpi', distributed_training=Mpi()", "both distributed_backend= and distributed_training="),
-    ("process_count_per_node=2", "without distributed_backend='mpi'"),
+    ("process_count_per_node=2", "process_count_per_node=2 without distributed_backend= or distributed_training=: "
+                                 "v1 raised"),
+    ("node_count=2", "node_count=2 without distributed_backend= or distributed_training=: v1 raised"),
+    ("node_count=2, distributed_backend='mpi'", 'node_count=2 with compute_target="c": v1 raised'),
+    ("custom_docker_image='a', custom_docker_base_image='b'", "custom_docker_base_image= beside custom_docker_image="),
     ("use_docker=False", "v2 jobs always run in a container"),
     ("inputs=[ws]", "`ws` in inputs= is data this fix cannot follow"),
 ])
@@ -166,6 +172,9 @@ def test_what_a_command_cannot_express_is_reported(tmp_path: Path, arguments: st
     assert "AML009 left" in report and reason in report, report
 
 
+GPU = {"AML_EXISTING_COMPUTE": "gpu-cluster"}  # the cluster a distributed estimator named (v1 needed the object)
+
+
 @pytest.mark.parametrize(("arguments", "distribution", "instances"), [
     ("node_count=nodes, distributed_backend='MPI', process_count_per_node=4",
      {"type": "mpi", "process_count_per_instance": 4}, 2),
@@ -173,22 +182,38 @@ def test_what_a_command_cannot_express_is_reported(tmp_path: Path, arguments: st
      {"type": "mpi", "process_count_per_instance": 2}, 2),
     ("node_count=3, distributed_training=MpiConfiguration(process_count_per_node=2)",
      {"type": "mpi", "process_count_per_instance": 2}, 3),
-    ("node_count=2, process_count_per_node=1, distributed_backend=None", None, 2),
 ])
 def test_an_estimators_distributed_settings_become_its_distribution(tmp_path: Path, arguments: str,
-                                                                    distribution: dict | None, instances: int) -> None:
+                                                                    distribution: dict, instances: int) -> None:
     """azureml-train-core's _init_run_config: node_count is the job's; "mpi" reads process_count_per_node."""
     migrated, job = _job(tmp_path, f"""\
+        from azureml.core.compute import ComputeTarget
         from azureml.core.runconfig import MpiConfiguration
         from azureml.train.dnn import Mpi
 
         nodes = 2
-        est = Estimator(source_directory="./src", entry_script="train.py", compute_target="gpu",
+        gpu = ComputeTarget(workspace=ws, name="gpu-cluster")
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target=gpu,
                         pip_packages=["torch"], {arguments})
-        """)
+        """, GPU)
     assert job.get("distribution") == distribution
     assert job["resources"]["instance_count"] == instances
     assert "TODO(azureml-v2): AML009 v1 set" not in migrated
+
+
+def test_a_pytorch_only_layout_on_another_framework_is_what_v1_rejected(tmp_path: Path) -> None:
+    """Nccl and Gloo validated the estimator: PyTorch or the generic one only (review, stop 63)."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        from azureml.core.compute import ComputeTarget
+        from azureml.train.dnn import Nccl, TensorFlow
+
+        gpu = ComputeTarget(workspace=ws, name="gpu-cluster")
+        est = TensorFlow(source_directory="./src", entry_script="train.py", compute_target=gpu, node_count=2,
+                         distributed_training=Nccl(), framework_version="2.1")
+        run = Experiment(ws, "train").submit(est)
+        """))
+    report = fix(script)
+    assert "AML009 left: Nccl() on a TensorFlow estimator: v1 raised TrainingException" in report, report
 
 
 @pytest.mark.parametrize(("setting", "todo"), [("distributed_backend='nccl'", False),
@@ -197,12 +222,14 @@ def test_a_pytorch_estimator_runs_one_process_per_node_with_v1s_nccl_variable(tm
                                                                              todo: bool) -> None:
     (tmp_path / "env.yml").write_text("dependencies:\n  - python=3.10\n  - pip:\n    - torch\n    - mlflow\n")
     migrated, job = _job(tmp_path, f"""\
+        from azureml.core.compute import ComputeTarget
         from azureml.train.dnn import Gloo, PyTorch
 
         env = Environment.from_conda_specification("torch", "env.yml")
-        est = PyTorch(source_directory="./src", entry_script="train.py", compute_target="gpu", node_count=3,
+        gpu = ComputeTarget(workspace=ws, name="gpu-cluster")
+        est = PyTorch(source_directory="./src", entry_script="train.py", compute_target=gpu, node_count=3,
                       environment_definition=env, {setting})
-        """)
+        """, GPU)
     assert job["distribution"] == {"type": "pytorch", "process_count_per_instance": 1}
     assert job["resources"]["instance_count"] == 3
     assert job["environment_variables"] == {"NCCL_TREE_THRESHOLD": "0"}  # _pytorch.py set it in every environment

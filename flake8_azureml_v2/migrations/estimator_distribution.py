@@ -13,8 +13,9 @@ from __future__ import annotations
 import ast
 
 from ..engine.findings import RefusalKind
-from ..engine.fixing.arguments import bind_arguments, constant_str, known_int
+from ..engine.fixing.arguments import bind_arguments, known_int, known_str
 from ..engine.fixing.specs import Argument, Refused
+from ..engine.names import Const
 from . import distribution
 from ._todo import add_todo
 
@@ -45,34 +46,55 @@ def distributed(argument: Argument) -> list[str]:
 
 
 def node_count(argument: Argument) -> list[str]:
-    """``node_count=``: written by the distribution when there is one, else ``instance_count=``
-    (1, v1's default, goes)."""
-    if distributed_settings(argument):
-        return []
+    """``node_count=``: 1 is v1's default; more nodes are written by the distribution, which v1
+    required for them (``_validate_run_config_parameters`` raised without one), on a compute
+    object (it raised for a compute given by name)."""
     count = known_int(argument.ctx, argument.node)
-    return [] if count == 1 else [f"instance_count={argument.text}"]
+    if count == 1:
+        return []
+    if count is None:
+        raise Refused(f"node_count={argument.text} is not a known number", RefusalKind.DATA_FLOW)
+    if not distributed_settings(argument):
+        raise Refused(f"node_count={count} without distributed_backend= or distributed_training=: v1 raised "
+                      "TrainingException", RefusalKind.IMPOSSIBLE)
+    compute = argument.siblings.get("compute_target")
+    if compute is not None and isinstance(compute.value, Const):
+        raise Refused(f"node_count={count} with compute_target={compute.text}: v1 raised TrainingException for a "
+                      "compute given by name (distributed training needed an AmlCompute object)", RefusalKind.IMPOSSIBLE)
+    return []
 
 
 def process_count_per_node(argument: Argument) -> list[str]:
-    """Read by ``distributed_backend="mpi"`` only (v1 warned that it was ignored otherwise)."""
+    """Read by ``distributed_backend="mpi"``; with ``distributed_training=`` v1 took the layout
+    from that object and ignored this; alone, more than 1 made v1 raise."""
     backend = argument.siblings.get("distributed_backend")
-    if backend is not None and (constant_str(backend.node) or "").lower() == "mpi":
+    if backend is not None and (_backend_name(backend) or "").lower() == "mpi":
         return []
-    if known_int(argument.ctx, argument.node) == 1:
+    count = known_int(argument.ctx, argument.node)
+    if count == 1 or (count is not None and distributed_settings(argument)):
         return []
-    raise Refused("process_count_per_node= without distributed_backend='mpi': v1 ignored it with a warning; "
-                  "drop it or give the distribution by hand")
+    if count is None:
+        raise Refused(f"process_count_per_node={argument.text} is not a known number", RefusalKind.DATA_FLOW)
+    raise Refused(f"process_count_per_node={count} without distributed_backend= or distributed_training=: v1 raised "
+                  "TrainingException", RefusalKind.IMPOSSIBLE)
 
 
 def distributed_settings(argument: Argument) -> bool:
     return any(name in argument.siblings and not _none(argument.siblings[name].node) for name in _SETTINGS)
 
 
+def _backend_name(argument: Argument) -> str | None:
+    return known_str(argument.ctx, argument.node)
+
+
 def _backend(argument: Argument) -> tuple[str, dict[str, ast.expr]]:
-    name = constant_str(argument.node)
-    kind = _BACKENDS.get((name or "").lower())
+    name = _backend_name(argument)
+    if name is None:
+        raise Refused(f"distributed_backend={argument.text} is not a known string", RefusalKind.DATA_FLOW)
+    kind = _BACKENDS.get(name.lower())
     if kind is None:
-        raise Refused(f"distributed_backend={argument.text} is not 'mpi', 'nccl' or 'gloo'", RefusalKind.DATA_FLOW)
+        raise Refused(f"distributed_backend={name!r}: v1 knew 'mpi', and 'nccl' or 'gloo' on PyTorch",
+                      RefusalKind.IMPOSSIBLE)
     if kind == distribution.PYTORCH:
         if _estimator(argument) != "PyTorch":
             raise Refused(f"distributed_backend={argument.text}: v1 accepted it on the PyTorch estimator only",
@@ -90,6 +112,9 @@ def _training(argument: Argument) -> tuple[str, dict[str, ast.expr]]:
     if callee in (_NCCL, _GLOO):
         if node.args or node.keywords:
             raise Refused(f"{argument.text} takes no arguments", RefusalKind.DATA_FLOW)
+        if _estimator(argument) not in ("PyTorch", "Estimator"):  # (Nccl/Gloo.validate raised for the others)
+            raise Refused(f"{argument.text} on a {_estimator(argument)} estimator: v1 raised TrainingException",
+                          RefusalKind.IMPOSSIBLE)
         return distribution.PYTORCH, {"communication_backend": ast.Constant(callee.rsplit(".", 1)[1]),
                                       "process_count": ast.Constant(None)}
     if callee in (_MPI, distribution.MPI):

@@ -77,6 +77,8 @@ def _use_docker(argument: Argument) -> list[str]:
     local = compute is not None and constant_str(compute.node) == "local"
     if not (isinstance(argument.node, ast.Constant) and argument.node.value is False and local):
         raise Refused("use_docker=False: v2 jobs always run in a container", RefusalKind.IMPOSSIBLE)
+    if {"custom_docker_image", "custom_docker_base_image"} & set(argument.siblings):
+        raise Refused("use_docker=False with a custom Docker image: v1 raised TrainingException", RefusalKind.IMPOSSIBLE)
     add_todo(argument.ctx, argument.rewrite, argument.statement, CODE,
              "v2 local jobs run the environment's image in Docker; v1 (use_docker=False) ran the script on this "
              "machine, in a conda environment it built there")
@@ -188,11 +190,17 @@ PYTORCH_VARIABLES = {"NCCL_TREE_THRESHOLD": "0"}
 
 
 def _variables(argument: Argument) -> str:
-    """``environment_variables=``, with the PyTorch estimator's own added as v1 added them."""
+    """``environment_variables=``, with the PyTorch estimator's own set after them, as v1 set it."""
     if _kind(argument.rewrite, argument.ctx) != "PyTorch":
         return argument.text
     added = ", ".join(f"{py_str(k)}: {py_str(v)}" for k, v in PYTORCH_VARIABLES.items())
-    return f"{{**{argument.text}, {added}}}"
+    if isinstance(argument.node, ast.Constant) and argument.node.value is None:
+        return f"{{{added}}}"  # (v1's default)
+    if isinstance(argument.node, ast.Dict) and any(constant_str(k) in PYTORCH_VARIABLES for k in argument.node.keys if k):
+        argument.rewrite.notes.append("NCCL_TREE_THRESHOLD set to '0': the PyTorch estimator set it after the "
+                                      "variables it was given")
+    given = argument.text if isinstance(argument.node, ast.Dict) else f"({argument.text} or {{}})"  # (None at run time)
+    return f"{{**{given}, {added}}}"
 
 
 def _finish(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewrite) -> list[str]:
@@ -277,7 +285,10 @@ def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewri
 
 def _unaliased(arguments: dict[str, Argument]) -> dict[str, Argument]:
     """The arguments under their current names: an old spelling stands for the current one when that
-    is not given (and is ignored, as v1 ignored it, when it is)."""
+    is not given.  Given both, v1 used the current file and raised for two images."""
+    if "custom_docker_base_image" in arguments and "custom_docker_image" in arguments:
+        raise Refused("custom_docker_base_image= beside custom_docker_image=: v1 raised TrainingException",
+                      RefusalKind.IMPOSSIBLE)
     found = {name: argument for name, argument in arguments.items() if name not in _ALIASES}
     for old, current in _ALIASES.items():
         if old in arguments and current not in arguments:
