@@ -156,6 +156,11 @@ def test_a_registered_dataframe_becomes_a_local_mltable_with_a_todo(tmp_path: Pa
     ("target = 'local'\nconfig = AutoMLConfig(task='classification', compute_target=target, training_data=bank,"
      " label_column_name='y')\nrun = experiment.submit(config)\n",
      'compute_target="local" is a local AutoML run, which v2 does not have'),
+    # a compute named on the command line may be "local" (review, stop 63)
+    ("import argparse\nparser = argparse.ArgumentParser()\nparser.add_argument('--compute', default='local')\n"
+     "args = parser.parse_args()\nconfig = AutoMLConfig(task='classification', compute_target=args.compute, "
+     "training_data=bank, label_column_name='y')\nrun = experiment.submit(config)\n",
+     "compute_target `args.compute` has a type this fix cannot know"),
     ("config = AutoMLConfig(task='classification', compute_target='c', training_data=bank, label_column_name='y',"
      " spark_context=sc)\nrun = experiment.submit(config)\n",
      "spark_context= (AutoML on Databricks) has no v2 equivalent"),

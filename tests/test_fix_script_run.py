@@ -641,9 +641,10 @@ def test_an_object_changed_after_its_counterpart_is_made_stays_v1(tmp_path: Path
 
 
 @pytest.mark.parametrize(("declared", "todo"), [
-    ('"--compute", type=str, required=True', False),
+    ('"--compute", type=str, required=True', True),  # the command line may say "local"
     ('"--compute", default="local"', True),
     ('"--compute", choices=["cpu-cluster", "local"], required=True', True),
+    ('"--compute", choices=["cpu-cluster", "gpu-cluster"], required=True', False),
 ])
 def test_a_compute_named_on_the_command_line_is_passed_on(tmp_path: Path, declared: str, todo: bool) -> None:
     """Audit (stop 63, e M1): argparse submit scripts were refused as "a type this fix cannot know"."""
@@ -662,18 +663,21 @@ def test_a_compute_named_on_the_command_line_is_passed_on(tmp_path: Path, declar
     assert job["compute"] == "cpu-cluster"
 
 
-@pytest.mark.parametrize("declared", ['"--compute"', '"--compute", type=int, required=True'])
-def test_a_command_line_option_that_may_not_be_a_name_leaves_the_compute(tmp_path: Path, declared: str) -> None:
-    script = project(tmp_path, f"""\
-    import argparse
-    from azureml.core import Experiment, ScriptRunConfig, Workspace
-    parser = argparse.ArgumentParser()
-    parser.add_argument({declared})
-    args = parser.parse_args()
-    ws = Workspace.from_config()
-    config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target=args.compute)
-    run = Experiment(ws, "cli").submit(config)
-    """)
+@pytest.mark.parametrize(("declared", "after"), [
+    ('"--compute"', ""), ('"--compute", type=int, required=True', ""),
+    # v1 ran a config whose compute is None locally (review, stop 63)
+    ('"--compute", type=str, required=True', "parser.set_defaults(compute=None)"),
+    ('"--compute", default="cpu"', "args.compute = None"),
+])
+def test_a_command_line_option_that_may_not_be_a_name_leaves_the_compute(tmp_path: Path, declared: str,
+                                                                          after: str) -> None:
+    script = project(tmp_path, "\n".join([
+        "import argparse", "from azureml.core import Experiment, ScriptRunConfig, Workspace",
+        "parser = argparse.ArgumentParser()", f"parser.add_argument({declared})",
+        *([after] if after.startswith("parser") else []), "args = parser.parse_args()",
+        *([after] if after.startswith("args") else []), "ws = Workspace.from_config()",
+        'config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target=args.compute)',
+        'run = Experiment(ws, "cli").submit(config)', ""]))
     assert "compute_target `args.compute` has a type this fix cannot know" in fix(script)
 
 

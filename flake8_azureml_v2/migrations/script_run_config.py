@@ -75,8 +75,9 @@ def compute_name(argument: Argument) -> str:
     if isinstance(node, ast.Attribute) and node.attr == "name" and _is_compute(node.value, ctx):
         return argument.text
     options = argparse_option(ctx)
-    if isinstance(node, ast.Attribute) and options.kind_of(ctx, node) == STRING:
-        # a command-line option that always holds a string: the compute's name (audit, stop 63, e M1)
+    if argument.rewrite.code == "AML002" and isinstance(node, ast.Attribute) and options.kind_of(ctx, node) == STRING:
+        # a command-line option that always holds a string: the compute's name (audit, stop 63, e M1),
+        # "local" too where the command line may give it
         if options.may_be(ctx, node, "local"):
             _local_todo(argument)
         return argument.text

@@ -232,11 +232,19 @@ class _ArgparseOptions:
 
     @cached_property
     def _options(self) -> tuple[dict[tuple[str, str], list[ast.Call]], dict[str, str]]:
-        """((parser name, dest) -> its add_argument calls; args name -> parser name)."""
+        """((parser name, dest) -> its add_argument calls; args name -> parser name).  An option that
+        ``parser.set_defaults(x=...)`` or ``args.x = ...`` may set otherwise has no declaration here
+        (review, stop 63: ``set_defaults(compute=None)``)."""
         declared: dict[tuple[str, str], list[ast.Call]] = {}
         parsed: dict[str, str] = {}
+        defaults: set[tuple[str, str]] = set()  # (parser, dest) set_defaults() sets ("*": any)
+        stored: set[tuple[str, str]] = set()  # (variable, attribute) an assignment sets
         for node in ast.walk(self.tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and not isinstance(node.ctx, ast.Load):
+                stored.add((node.value.id, node.attr))
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+                if node.func.attr == "set_defaults":
+                    defaults.update((node.func.value.id, k.arg or "*") for k in node.keywords)
                 if node.func.attr == "add_argument":
                     dest = option_dest(node)
                     if dest is not None:
@@ -250,6 +258,10 @@ class _ArgparseOptions:
                     elif (func.attr == "parse_known_args" and isinstance(target, ast.Tuple) and target.elts
                           and isinstance(target.elts[0], ast.Name)):
                         parsed[target.elts[0].id] = func.value.id
+        for parser, dest in list(declared):
+            if ({(parser, dest), (parser, "*")} & defaults
+                    or any((args, dest) in stored for args, by in parsed.items() if by == parser)):
+                del declared[(parser, dest)]
         return declared, parsed
 
     def _declaration(self, ctx: FixContext, node: ast.Attribute) -> ast.Call | None:
@@ -268,14 +280,17 @@ class _ArgparseOptions:
         return _declared_kind(declaration) if declaration is not None else None
 
     def may_be(self, ctx: FixContext, node: ast.Attribute, value: object) -> bool:
-        """Whether ``args.x`` is declared with ``value`` as its default or among its choices."""
+        """Whether ``args.x`` may hold ``value``: its default, one of its literal choices, or, without
+        choices, anything the command line gives."""
         declaration = self._declaration(ctx, node)
         if declaration is None:
             return True
         options = {k.arg: k.value for k in declaration.keywords if k.arg}
         default, choices = options.get("default"), options.get("choices")
-        listed = choices.elts if isinstance(choices, (ast.List, ast.Tuple, ast.Set)) else []
-        return any(isinstance(n, ast.Constant) and n.value == value for n in [default, *listed])
+        if not (isinstance(choices, (ast.List, ast.Tuple, ast.Set))
+                and all(isinstance(n, ast.Constant) for n in choices.elts)):
+            return True
+        return any(isinstance(n, ast.Constant) and n.value == value for n in [default, *choices.elts])
 
     def holds_one_value(self, ctx: FixContext, node: ast.Attribute) -> bool:
         declaration = self._declaration(ctx, node)
