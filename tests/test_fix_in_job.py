@@ -411,6 +411,18 @@ def test_run_id_read_before_any_logging_is_the_jobs_run(tmp_path: Path, program:
     assert logged == metrics
 
 
+def test_an_inline_offline_test_of_the_run_id_stays(tmp_path: Path) -> None:
+    """MLflow's run id never starts with "OfflineRun": the local branch would be lost (review, stop 63)."""
+    script = tmp_path / "train.py"
+    program = ("from azureml.core import Run\n\nif Run.get_context().id.startswith('OfflineRun'):\n"
+               "    print('local')\n")
+    script.write_text(program)
+    (tmp_path / "pyproject.toml").write_text("")
+    report = fix(script)
+    assert script.read_text() == program
+    assert "AML011 left: line 3 tells v1's offline run" in report, report
+
+
 @pytest.mark.parametrize(("given", "call", "char"), [
     ("k = 1", 'run.log("Accuracy @{}".format(k), 0.5)', "@"),
     ("k = 1", 'run.log(f"loss (fold {k})", 0.5)', "("),

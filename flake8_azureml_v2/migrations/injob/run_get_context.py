@@ -295,7 +295,8 @@ def _tests_offline(ctx: FixContext, call: ast.Call) -> ast.expr | None:
     the script takes another branch there."""
     binding = ctx.assigned_binding(call)
     handed = [p.binding for p in receivers(ctx, binding)] if binding is not None else []
-    for use in [use for b in [binding, *handed] if b is not None for use in b.uses]:
+    uses = [use for b in [binding, *handed] for use in b.uses] if binding is not None else [call]  # (inline: review)
+    for use in uses:
         expression: ast.AST = use
         while isinstance(ctx.parent(expression), ast.expr):
             expression = ctx.parent(expression)  # type: ignore[assignment]
