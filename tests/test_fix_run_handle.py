@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .migrate_helpers import execute, fix, mlflow_store, no_v1, project, ruff_clean, submitted, write_notebook
+from .migrate_helpers import assert_fixed_point, execute, fix, mlflow_store, no_v1, project, ruff_clean, submitted, write_notebook
 
 SEED = {"metrics": {"loss": [0.5, 0.3, 0.2], "auc": [0.9]},
         "artifacts": {"outputs/model.pkl": "weights", "outputs/sub/notes.txt": "notes"}, "children": 2}
@@ -426,16 +426,32 @@ def test_tags_set_later_are_folded_into_the_submit_only_right_after_it(tmp_path:
     assert "tags=tags" not in later.read_text() and "run.set_tags(tags)" in later.read_text()
 
 
-def test_children_used_as_runs_keep_the_submit_v1(tmp_path: Path) -> None:
-    """ml_client.jobs.list(parent_job_name=) gives v2 jobs: no get_metrics(), and an ARM id.
-    Children read as runs keep the submit (and the loop) as they were."""
+def test_a_loop_over_the_children_lists_the_child_jobs(tmp_path: Path) -> None:
+    """mapping-extension 6: get_children() -> ml_client.jobs.list(parent_job_name=...), BP; each
+    child is a job whose name is its run id (audit, stop 63, a M1: such a loop kept the submit v1)."""
     script = project(tmp_path, HEADER + "run = experiment.submit(config)\nfor child in run.get_children():\n"
                                         "    print(child.id, child.get_metrics())\n")
+    fix(script)
+    text = script.read_text()
+    assert "for child in ml_client.jobs.list(parent_job_name=run.name):" in text, text
+    assert "print(child.name, _v1_get_metrics(ml_client, child.name))" in text, text
+    listed = [r for r in execute(script) if r["operation"] == "jobs.list"]
+    assert len(listed) == 1 and listed[0]["parent_job_name"], listed  # the submitted job's name
+    assert_fixed_point(script)
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    ("for child in run.get_children():\n    print(child.name)\n", "the child run `child` is read at line 9 "
+     "(`child.name`), which has no v2 form on the child job"),
+    ("children = list(run.get_children())\nprint(children[0].id)\n", "only their count, or a loop over them, maps"),
+])
+def test_children_read_as_v1_runs_keep_the_submit_v1(tmp_path: Path, body: str, said: str) -> None:
+    """v1's step run name is the step's; a list of children is indexed as v1 runs."""
+    script = project(tmp_path, HEADER + "run = experiment.submit(config)\n" + body)
     report = fix(script)
     text = script.read_text()
-    assert "for child in run.get_children():" in text and "experiment.submit(config)" in text
-    assert ("(`run.get_children()`), which this fix cannot translate (v2 lists the child jobs, not v1 runs: "
-            "only their count maps)") in report, report
+    assert "run.get_children()" in text and "experiment.submit(config)" in text
+    assert said in report, report
 
 
 def test_a_started_run_that_logs_after_its_complete_is_left(tmp_path: Path) -> None:

@@ -17,9 +17,9 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..engine.findings import Refusal, RefusalKind
+from ..engine.findings import Refusal, RefusalKind, line_ref
 from ..engine.fixing import statements
-from ..engine.fixing.rewrite import FixContext, Rewrite
+from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.arguments import bind_arguments
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.specs import Argument, CallSpec, Drop, Keep, Map, MethodSpec, Refused, apply_call_spec, apply_method_spec
@@ -152,7 +152,7 @@ def _not_counted(call: ast.Call, ctx: FixContext) -> str | None:
         call, owner = owner, ctx.parent(owner)  # type: ignore[assignment]
     if is_call_to(owner, "len") and owner.args == [call]:  # type: ignore[union-attr]
         return None
-    return "v2 lists the child jobs, not v1 runs: only their count maps"
+    return "v2 lists the child jobs, not v1 runs: only their count, or a loop over them, maps"
 
 
 def _literal(values: dict[str, ast.expr], name: str, *allowed: object) -> bool:
@@ -373,7 +373,33 @@ def translate_use(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext
             unit.silent_needs.update(TRACKING_NEEDS)
         return True
     return (_details(use, names, unit, ctx) or _register_model(use, names, unit, ctx)
-            or (job and (_widget(use, names, unit, ctx) or _experiment_name(use, unit, ctx))))
+            or (job and (_widget(use, names, unit, ctx) or _experiment_name(use, unit, ctx)
+                         or _children_loop(use, names, unit, ctx))))
+
+
+def _children_loop(use: ast.Name, names: RunNames, unit: Rewrite, ctx: FixContext) -> bool:
+    """``for child in run.get_children():`` -> ``for child in ml_client.jobs.list(parent_job_name=...)``
+    (mapping-extension 6, BP), when every use of ``child`` has a v2 form on a job named ``child.name``
+    (audit, stop 63, a M1: such a loop kept the whole pipeline v1)."""
+    call = _method_call(use, "get_children", ctx)
+    loop = ctx.parent(call) if call is not None else None
+    if (call is None or call.args or call.keywords or not isinstance(loop, ast.For) or loop.iter is not call
+            or not isinstance(loop.target, ast.Name)):
+        return False
+    made = ctx.bindings_at(loop)
+    child = made[0] if len(made) == 1 else None
+    if child is None or len(ctx.bindings_named(loop.target.id)) != 1:
+        return False
+    stuck = untranslated(child, RunNames(names.client, f"{loop.target.id}.name"), unit, ctx)
+    if stuck is not None:
+        read = ctx.parent(stuck)
+        ctx.why_not[id(use)] = (f"the child run `{loop.target.id}` is read at {line_ref(stuck.lineno)} "
+                                f"(`{snippet(ctx.locator, read if isinstance(read, ast.Attribute) else stuck)}`), "
+                                "which has no v2 form on the child job")
+        return False
+    unit.edits.append(statements.replace(ctx.locator, call, f"{names.client}.jobs.list(parent_job_name={names.run_id})"))
+    unit.own_uses.add(id(use))
+    return True
 
 
 def _experiment_name(use: ast.Name, unit: Rewrite, ctx: FixContext) -> bool:
