@@ -279,6 +279,17 @@ def test_a_step_without_v2_counterpart_leaves_the_pipeline_intact(tmp_path: Path
             "EstimatorStep, HyperDriveStep, AutoMLStep)") in report
 
 
+def test_a_nested_list_of_steps_is_named_in_the_reason(tmp_path: Path) -> None:
+    """Audit (stop 63, a M3): ``steps=[pipeline_steps]`` was "not a step this fix can migrate"."""
+    program = PIPELINE.replace("steps=pipeline_steps", "steps=[pipeline_steps]")
+    assert "steps=[pipeline_steps]" in program
+    script = project(tmp_path, program, "pipeline.py")
+    report = fix(script)
+    assert ("AML004 left: `pipeline_steps` in steps= is itself a list of steps, and this fix reads a flat list: "
+            "write steps=pipeline_steps") in report, report
+    assert "Pipeline(workspace" in script.read_text()
+
+
 def test_steps_a_builder_makes_are_named_in_the_reason(tmp_path: Path) -> None:
     """Many-models notebooks get their steps from AutoMLPipelineBuilder; the reason names that call, not a list."""
     program = """\

@@ -526,6 +526,10 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
     for name in names:
         step_binding = ctx.binding_of(name)
         statement = step_binding.node if step_binding is not None else None
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, (ast.List, ast.Tuple)):
+            # (audit, stop 63, a M3: ``steps=[prep_steps]`` was said not to be a step this fix migrates)
+            raise ValueError(f"`{name.id}` in steps= is itself a list of steps, and this fix reads a flat "
+                             f"list: write steps={name.id} (or list its steps) and fix again")
         if not isinstance(statement, ast.Assign) or not is_step(ctx, statement.value):
             raise ValueError(f"step `{name.id}` is not one this fix can migrate ({_MIGRATED_STEPS})")
         try:
