@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .engine.settings import Settings
+from .notebooks import CHECKPOINT_FOLDERS
 
 SECTION = "azureml-v2"
 
@@ -36,6 +37,9 @@ class ProjectConfig:
             "exclude": self.exclude,
         }
         values.update(overrides)
+        # the project's autosaved notebook copies, which the walk never checks, are no launchers either
+        # (audit, stop 63, g: a studio checkpoint "still ran" a script with v1)
+        values["exclude"] = (*values["exclude"], *(f"{folder}/" for folder in sorted(CHECKPOINT_FOLDERS)))  # type: ignore[misc]
         return Settings(**values)  # type: ignore[arg-type]
 
 

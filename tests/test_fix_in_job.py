@@ -1495,6 +1495,58 @@ def test_a_script_that_only_reads_its_run_id_waits_for_its_launcher_too(tmp_path
         assert "a_train.py:3:7: AML011 left: its launcher submit.py:4 still runs it with v1" in report, report
 
 
+MOUNTING_LAUNCHER = """\
+from azureml.core import Dataset, Experiment, ScriptRunConfig, Workspace
+
+ws = Workspace.from_config()
+ds = Dataset.File.from_files(path=(ws.get_default_datastore(), "raw/"))
+src = ScriptRunConfig(source_directory="src", script="train.py", compute_target="cpu-cluster",
+                      arguments=["--data", ds.as_named_input("data"){mode}])
+run = Experiment(ws, "exp").submit(src)
+"""
+
+
+@pytest.mark.parametrize(("modes", "moves"), [((".as_mount()", ".as_download()"), True), ((".as_mount()", ""), False)])
+def test_a_script_two_launchers_run_moves_with_them_in_one_run_when_both_hand_paths(
+        tmp_path: Path, modes: tuple[str, str], moves: bool) -> None:
+    """Audit (stop 63, g): each launcher waited for the other while the script's own fix moved its
+    read, so a second fix moved both.  Where both mount or download the input, the script reads what
+    v1 and v2 jobs both set, and all three move at once; where one hands the dataset itself over,
+    all three stay."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    script = tmp_path / "src" / "train.py"
+    script.write_text('import os\nfrom azureml.core import Run\n\nrun = Run.get_context()\n'
+                      'data_dir = run.input_datasets["data"]\nprint(os.listdir(data_dir))\n')
+    for name, mode in zip(("submit_a.py", "submit_b.py"), modes):
+        (tmp_path / name).write_text(MOUNTING_LAUNCHER.format(mode=mode))
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    assert ('data_dir = os.environ["data"]' in script.read_text()) is moves, report
+    for name in ("submit_a.py", "submit_b.py"):
+        assert ("export data=${{inputs.data}}" in (tmp_path / name).read_text()) is moves, report
+    assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
+def test_a_studio_checkpoint_copy_is_no_launcher(tmp_path: Path) -> None:
+    """Audit (stop 63, g): the copy Azure ML studio autosaves in .ipynb_aml_checkpoints, which no
+    fix touches, "still ran" the script with v1 and held it."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src").mkdir()
+    script = tmp_path / "src" / "train.py"
+    script.write_text('import os\nfrom azureml.core import Run\n\nrun = Run.get_context()\n'
+                      'print(os.listdir(run.input_datasets["data"]))\n')
+    (tmp_path / "submit.py").write_text(MOUNTING_LAUNCHER.format(mode=".as_mount()"))
+    (tmp_path / ".ipynb_aml_checkpoints").mkdir()
+    write_notebook(tmp_path / ".ipynb_aml_checkpoints" / "submit-checkpoint.ipynb",
+                   [MOUNTING_LAUNCHER.format(mode=".as_mount()")])
+    command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]
+    report = run(command, cwd=tmp_path).stdout
+    assert 'os.environ["data"]' in script.read_text() and "command(" in (tmp_path / "submit.py").read_text(), report
+    assert "ipynb_aml_checkpoints" not in report, report
+    assert "Fixed 0 findings" in run(command, cwd=tmp_path).stdout
+
+
 def test_a_launcher_that_logs_itself_is_fixed_before_its_script(tmp_path: Path) -> None:
     """Both files log through a v1 run, so both come after the other programs; the launcher
     names the script, so it is fixed (and written) first, and the script, though earlier in

@@ -392,7 +392,7 @@ def script_text(ctx: FixContext, folder: str | None, script: str, line: int | No
             other = _another_launcher(ctx, Path(location), path, own_calls=together is None, line=line)
             if other is None and together is not None:
                 other = _with_own_calls(ctx, Path(location), path, line, together)
-            if other is not None:
+            if other is not None and not _reads_paths_for_all(ctx, path, text):
                 raise Refused(f"{script} reads run.input_datasets, which a v2 job does not fill, and {other}: the "
                               "script moves only once no launcher keeps it v1, so this launcher stays with it",
                               RefusalKind.DATA_FLOW)
@@ -644,6 +644,14 @@ def _calls_at(ctx: FixContext, lines: list[int]) -> list[ast.AST] | None:
 
 def _joined(folder: str | None, script: str) -> str:
     return posixpath.normpath(posixpath.join((folder or ".").replace("\\", "/"), script.replace("\\", "/")))
+
+
+def _reads_paths_for_all(ctx: FixContext, script: Path, text: str) -> bool:
+    """The script's own fix makes it read only what v1 and v2 jobs both set, whoever launches it."""
+    from .injob.input_datasets import every_read_is_a_path
+
+    settings = getattr(ctx.analysis.context, "settings", None)
+    return settings is not None and every_read_is_a_path(Path(os.path.normpath(script)), text, settings)
 
 
 def _another_launcher(ctx: FixContext, here: Path, script: Path, own_calls: bool = True,

@@ -376,19 +376,81 @@ def about_this_script(ctx: FixContext, question: str, answer: Callable[[Path, An
 
 
 def _read_launcher(path: Path, settings: object) -> dict[str, Launched] | None:
-    reference = project.index_for(path, settings, SURFACE).reference_to(path)  # type: ignore[arg-type]
-    if reference is None:
-        return None
+    """How every launcher of the project hands each named input over: a name only where they all
+    hand it over alike (a v1 launcher that mounts it and one that hands the dataset itself over
+    need different reads), None when one of them cannot be read."""
+    merged: dict[str, Launched] | None = None
+    references = list(project.index_for(path, settings, SURFACE).references_to(path))  # type: ignore[arg-type]
+    for reference in references:
+        launched = _one_launcher(reference, settings)
+        if launched is None:
+            return None
+        if launched is _MIGRATED and len(references) > 1:
+            continue  # (a launcher this run moved to v2 exports what the script reads)
+        merged = dict(launched) if merged is None else {
+            name: how for name, how in merged.items() if _alike(how, launched.get(name))}
+    return {} if merged is None and references else merged
+
+
+_MIGRATED: dict[str, Launched] = {}  # a launcher whose v1 call this run rewrote
+
+
+def _alike(one: Launched, other: Launched | None) -> bool:
+    """Two launchers hand an input over alike: the same way, or each as a path (mounted or
+    downloaded, which the script reads the same)."""
+    return other is not None and (one == other or (
+        one.mode in _PATH_MODES and other.mode in _PATH_MODES and one.kind == other.kind))
+
+
+def _one_launcher(reference: project.ScriptReference, settings: object) -> dict[str, Launched] | None:
     found = launching_line(reference)
     if found is None:
         return None
     text, line = found
+    if line == 0:
+        return _MIGRATED
     reference = dataclasses.replace(reference, line=line)
     # every pass of every fix of the script asks: the launcher is analysed once per text
     key = (reference.orchestrator, reference.line, text)
     if key not in _LAUNCHED:
         _LAUNCHED[key] = _launched(reference, text, settings)
     return _LAUNCHED[key]
+
+
+def every_read_is_a_path(path: Path, text: str, settings: object) -> bool:
+    """Does the fix of the script at ``path`` (``text``) turn each of its ``run.input_datasets[n]``
+    reads into ``os.environ[n]``, whichever launcher runs it: each ``n`` a literal that every launcher
+    mounts or downloads, read only as a path?  Such a script reads what v1 and v2 jobs both set, so a
+    launcher need not wait for the others (audit, stop 63, g: two launchers waited for each other and
+    a second fix moved them)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return False
+    launched = _read_launcher(path, settings)
+    if not launched:
+        return False
+    parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    held: set[str] = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and node.attr == "input_datasets"):
+            continue
+        subscript = parents.get(id(node))
+        key = subscript.slice if isinstance(subscript, ast.Subscript) and subscript.value is node else None
+        how = launched.get(key.value) if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+        if how is None or how.mode not in _PATH_MODES:
+            return False
+        holder = parents.get(id(subscript))
+        if isinstance(holder, ast.Attribute) and holder.attr not in _STR_ATTRIBUTES:
+            return False
+        if isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
+            held.add(holder.targets[0].id)
+    # a variable that holds a read is used as a path only (no dataset method on it anywhere)
+    return not any(isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in held
+                   and node.attr not in _STR_ATTRIBUTES for node in ast.walk(tree))
+
+
+_PATH_MODES = ("ro_mount", "download")
 
 
 _LAUNCHED: dict[tuple[Path, int, str], dict[str, Launched] | None] = {}
