@@ -71,6 +71,22 @@ def test_a_file_dataset_step_with_v1_defaults_written_out(tmp_path: Path) -> Non
     assert job["inputs"]["batch_data"] == {"type": "uri_folder", "path": "https://example.com/batch/"}
 
 
+def test_the_append_row_file_name_goes_to_the_driver_with_a_todo(tmp_path: Path) -> None:
+    """mapping-extension 8.3 (D+T): v1 passed --append_row_file_name to the same driver (audit, stop 63, g)."""
+    migrated, job = _node(tmp_path, """\
+        batch_data = Dataset.File.from_files("https://example.com/batch/")
+        parallel_run_config = ParallelRunConfig(source_directory="./src", entry_script="batch_score.py",
+                                                error_threshold=10, output_action="append_row",
+                                                append_row_file_name="my preds.txt",
+                                                environment=batch_env, compute_target="cpu-cluster", node_count=2)
+        parallelrun_step = ParallelRunStep(name="batch-score", parallel_run_config=parallel_run_config,
+                                           inputs=[batch_data.as_named_input("batch_data")], output=output_dir)
+        """)
+    node = job["jobs"]["parallelrun_step"]
+    assert node["task"]["program_arguments"] == "--append_row_file_name 'my preds.txt'"
+    assert migrated.count("# TODO(azureml-v2): AML052 v1 passed --append_row_file_name to the same driver") == 1
+
+
 @pytest.mark.parametrize("chain", ['.as_named_input("batch_data")', '.as_named_input("batch_data").as_mount()'])
 def test_a_dataset_consumed_where_it_is_built(tmp_path: Path, chain: str) -> None:
     """Audit y: ``ds = Dataset.File.from_files(...).as_named_input("x")`` passed as ``inputs=[ds]``

@@ -14,6 +14,7 @@ unchanged.
 from __future__ import annotations
 
 import ast
+import shlex
 from collections.abc import Iterator
 
 from ..engine.fixing import statements
@@ -216,8 +217,13 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
     tokens = _arguments(step.get("arguments"), step.get("side_inputs"), ctx, line, edits)
     if "allowed_failed_percent" in config:
         tokens += ["--allowed_failed_percent", ctx.locator.text(config["allowed_failed_percent"])]
-    if "append_row_file_name" in config:
-        raise ValueError("append_row_file_name=: v2's driver handling of the file name is unverified; set it by hand")
+    if "append_row_file_name" in config:  # (mapping-extension 8.3: D+T)
+        name = known_str(ctx, config["append_row_file_name"])
+        if name is None:
+            raise ValueError("append_row_file_name= is not a known string")
+        tokens += ["--append_row_file_name", shlex.quote(name)]
+        todos.append(f"# {PREFIX} AML052 v1 passed --append_row_file_name to the same driver; check that the "
+                     "v2 driver writes the rows to that file (its default name, parallel_run_step.txt, is v1's)")
     for name in ("entry_script", "error_threshold", "output_action", "compute_target", "node_count"):
         if name not in config:
             raise ValueError(f"the ParallelRunConfig has no {name}=")
