@@ -78,6 +78,29 @@ def test_publish_submit_and_schedule(tmp_path: Path) -> None:
     assert _records(records, "schedules.begin_disable")[0]["name"] == "weekly"
 
 
+def test_a_publish_whose_result_nothing_keeps_still_makes_its_endpoint(tmp_path: Path) -> None:
+    """Audit (stop 63, g): a bare ``pipeline.publish(...)`` was "not assigned to a variable"."""
+    program = PIPELINE.replace("published = pipeline.publish(", "pipeline.publish(")
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML044 fixed" in report and no_v1(script.read_text()), report
+    endpoints = [r["entity"] for r in _records(execute(script), "batch_endpoints.begin_create_or_update")]
+    assert endpoints[0]["name"] == "nightly-training" and endpoints[-1]["defaults"] == {"deployment_name": "v1-0"}
+
+
+def test_a_schedule_that_continues_on_step_failure_sets_it_on_the_scheduled_job(tmp_path: Path) -> None:
+    """mapping-extension 9.2: ``continue_on_step_failure`` goes on the pipeline job's settings (audit, stop 63, g)."""
+    _, report, records = _run(tmp_path, """\
+        recurrence = ScheduleRecurrence(frequency="Day", interval=1)
+        schedule = Schedule.create(ws, name="daily", pipeline_id=published.id, experiment_name="nightly",
+                                   recurrence=recurrence, continue_on_step_failure=True)
+        """)
+    assert "AML082 fixed" in report, report
+    (schedule,) = _records(records, "schedules.begin_create_or_update")
+    settings = schedule["rest"]["properties"]["action"]["jobDefinition"]["settings"]
+    assert settings["continue_on_step_failure"] is True
+
+
 @pytest.mark.parametrize(("recurrence", "trigger"), [
     ('ScheduleRecurrence(frequency="Day", interval=2, hours=[1, 13], minutes=[0], start_time="2030-01-01T00:00:00")',
      {"frequency": "day", "interval": 2, "schedule": {"hours": [1, 13], "minutes": [0]},

@@ -146,8 +146,11 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
         binding = ctx.assigned_binding(call)
         rewrite.binding = binding
         try:
-            if binding is None:
+            statement = ctx.statement_of(call)
+            if binding is None and not (isinstance(statement, ast.Expr) and statement.value is call):
                 raise Refused("the published pipeline is not assigned to a variable", RefusalKind.DATA_FLOW)
+            # (a bare ``pipeline.publish(...)``: its endpoint gets a name of its own, audit, stop 63, g)
+            published = binding.name if binding is not None else ctx.fresh_name("published_pipeline")
             receiver = call.func.value  # type: ignore[attr-defined]
             pipeline = ctx.binding_of(receiver) if isinstance(receiver, ast.Name) else None
             if pipeline is None:
@@ -158,8 +161,7 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             workspace = _workspace_of(pipeline, ctx)
             client = ctx.counterpart(workspace)
             rewrite.consumes.append(receiver)
-            lines = _publish_lines(receiver.id, binding.name, bound.values, client, rewrite, ctx)
-            statement = ctx.statement_of(call)
+            lines = _publish_lines(receiver.id, published, bound.values, client, rewrite, ctx)
             newline = ctx.locator.newline + ctx.locator.indentation(statement)
             rewrite.edits.append(statements.replace_statement(ctx.locator, statement, newline.join(lines)))
             given = bound.values.get("name")
@@ -171,7 +173,8 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
             else:
                 renaming = ""
             add_todo(ctx, rewrite, statement, "AML044", _TODO + renaming)
-            _handle(binding, client, workspace, rewrite, ctx)
+            if binding is not None:
+                _handle(binding, client, workspace, rewrite, ctx)
         except Refused as reason:
             rewrite.refuse(str(reason), reason.kind)
             rewrite.findings.extend(("AML044", node) for node in _handle_nodes(binding, ctx))
