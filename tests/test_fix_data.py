@@ -848,6 +848,15 @@ run = Experiment(ws, "clash").submit(config)
     for name, folder in folders.items():
         table = (tmp_path / folder / "MLTable").read_text()
         assert f"/paths/{name}/data.csv" in table, (name, table)
+    # the folder's name is the same from one run of the tool to the next (audit, stop 63, f: it was hashed
+    # with an object's identity in it)
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / "job.py").write_text(program)
+    (again / "pyproject.toml").write_text("")
+    fix(again / "job.py")
+    assert set(re.findall(r"_v1_mltable_data_\w+", (again / "job.py").read_text())) == {
+        folder.strip("./") for folder in folders.values() if "_v1_mltable_data_" in folder}
 
 
 def test_a_register_call_with_other_keywords_is_no_dataset_registration(tmp_path: Path) -> None:

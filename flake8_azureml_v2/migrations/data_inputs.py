@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from ..engine.findings import RefusalKind
 from ..engine.fixing.arguments import bind_arguments, known_str, py_str
 from ..engine.fixing.rewrite import FixContext
-from ..engine.fixing.symbols import symbol
+from ..engine.fixing.symbols import symbol, without_counterparts
 from ._common import not_a_workspace, workspace_binding
 from ._tabular import READ_DELIMITED, mltable_call, path_kind, read_delimited_options
 from .data_refs import (
@@ -242,7 +242,10 @@ def _tabular(found: list, values: dict[str, ast.expr], ctx: FixContext, taken: T
                               "datastore's workspace is not one this fix follows", RefusalKind.DATA_FLOW)
             paths.append((path_kind(text), uri))
     stem = re.sub(r"\W", "_", found[0].path.rstrip("/").rsplit("/", 1)[-1].split(".")[0]) or "data"
-    folder = py_str(_own_folder(f"_v1_mltable_{stem}", repr((paths, sorted(given.items()))), ctx))
+    # (the content names the client by its stand-in, an object's identity: made the same run after run,
+    # audit, stop 63, f)
+    stable = [(kind, without_counterparts(uri)) for kind, uri in paths]
+    folder = py_str(_own_folder(f"_v1_mltable_{stem}", repr((stable, sorted(given.items()))), ctx))
     taken.todos.append(MLTABLE_TODO)
     if len(found) > 1 or any(kind == "pattern" for kind, _ in paths):
         taken.notes.append("the tabular dataset's paths are listed in its MLTable file")

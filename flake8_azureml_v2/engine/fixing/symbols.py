@@ -83,6 +83,12 @@ def counterpart(key: int) -> str:
     return f"{_CP_OPEN}{key}{_CP_CLOSE}"
 
 
+def without_counterparts(text: str) -> str:
+    """``text`` with each counterpart's stand-in (named by an object's identity) made one same mark:
+    what a name derived from the text may depend on, run after run."""
+    return _COUNTERPART.sub(_CP_OPEN + _CP_CLOSE, text)
+
+
 def counterparts_in(text: str) -> set[int]:
     return {int(k) for k in _COUNTERPART.findall(text)}
 
