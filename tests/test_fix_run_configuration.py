@@ -63,6 +63,24 @@ experiment.submit(src)
     assert "ignored" not in text and "RunConfiguration" not in text and "auto_prepare_environment" not in text
 
 
+@pytest.mark.parametrize(("fetched", "reference"), [('Environment.get(ws, "sklearn_env", version="3")',
+                                                     "azureml:sklearn_env:3"),
+                                                    ('Environment.get(ws, "sklearn_env")', "azureml:sklearn_env@latest")])
+def test_an_environment_fetched_where_the_run_configuration_takes_it(tmp_path: Path, fetched: str,
+                                                                    reference: str) -> None:
+    """mapping-extension 1.5 and 2 (BP): ``rc.environment = Environment.get(...)`` was "not assigned to a
+    variable" (audits a, f and g, stop 63)."""
+    text, report, (job,) = _jobs(tmp_path, f"""\
+rc = RunConfiguration()
+rc.target = "cpu-cluster"
+rc.environment = {fetched}
+run = experiment.submit(ScriptRunConfig(source_directory="./src", script="train.py", run_config=rc))
+""")
+    assert "AML021 fixed" in report and "AML007 fixed" in report, report
+    assert f'environment="{reference}"' in text
+    assert job["environment"] == reference.removeprefix("azureml:") and job["compute"] == "cpu-cluster"
+
+
 def test_serverless_and_local_targets(tmp_path: Path) -> None:
     text, _, (serverless, local) = _jobs(tmp_path, """\
 serverless = RunConfiguration()

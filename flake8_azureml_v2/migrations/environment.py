@@ -665,6 +665,10 @@ def _registered(node: ast.expr, reference: str, todos: list[str], workspace: ast
             return unit.refuse(f"`{snippet(ctx.locator, outer)}` changes the fetched environment: "
                                "the registered one would no longer be what the job runs", RefusalKind.DATA_FLOW)
     statement = ctx.statement_of(node)
+    setting = _run_configuration_setting(node, ctx) if binding is None else None
+    if setting is not None:  # the run configuration's jobs write the reference, and its setting goes
+        unit.requires.append(setting)
+        return unit
     unit.edits.append(statements.replace(ctx.locator, node, reference))
     if todos:
         unit.edits.extend(statements.insert_before(ctx.locator, statement, todos))
@@ -680,17 +684,37 @@ def _registered(node: ast.expr, reference: str, todos: list[str], workspace: ast
     return unit
 
 
-def _get(call: ast.Call, unit: Rewrite, ctx: FixContext) -> Rewrite:
+def registered_reference(call: ast.Call, ctx: FixContext) -> tuple[str, list[str], ast.expr]:
+    """``Environment.get(ws, name, version=, label=)``: its reference string, the TODOs it asks
+    for, and its workspace; raises Refused."""
     bound = bind_arguments(call, ["workspace", "name", "version", "label"])
     if isinstance(bound, str) or set(bound.values) - {"workspace", "name", "version", "label"} or not {
             "workspace", "name"} <= set(bound.values):
-        return unit.refuse("Environment.get() without a workspace and a name, or with unknown arguments")
+        raise Refused("Environment.get() without a workspace and a name, or with unknown arguments")
     values = bound.values
+    reference, todos = _reference(values["name"], values.get("version"), values.get("label"), ctx)
+    return reference, todos, values["workspace"]
+
+
+def _get(call: ast.Call, unit: Rewrite, ctx: FixContext) -> Rewrite:
     try:
-        reference, todos = _reference(values["name"], values.get("version"), values.get("label"), ctx)
+        reference, todos, workspace = registered_reference(call, ctx)
     except Refused as reason:
         return unit.refuse(str(reason), reason.kind)
-    return _registered(call, reference, todos, values["workspace"], unit, unit.binding, ctx)
+    return _registered(call, reference, todos, workspace, unit, unit.binding, ctx)
+
+
+def _run_configuration_setting(call: ast.expr, ctx: FixContext) -> ast.Call | None:
+    """``rc.environment = Environment.get(...)`` on ``rc = RunConfiguration()``: the run
+    configuration's call, whose jobs take the environment (audits a, f and g, stop 63)."""
+    from .runconfig import run_configuration_binding
+
+    statement = ctx.parent(call)
+    target = statement.targets[0] if isinstance(statement, ast.Assign) and len(statement.targets) == 1 else None
+    if not (isinstance(target, ast.Attribute) and target.attr == "environment" and statement.value is call):
+        return None
+    binding = run_configuration_binding(ctx, target.value)
+    return binding.node.value if binding is not None else None  # type: ignore[attr-defined]
 
 
 def _consumed_inline(call: ast.expr, unit: Rewrite, ctx: FixContext) -> None:

@@ -26,7 +26,7 @@ from ..v1api import is_subtype
 from . import commandline, conda, distribution
 from ._common import attribute_path, call_binding, only_settings_use
 from ._defaults import DEFAULT_ENVIRONMENT, default_environment
-from .environment import EnvPlan, fold_settings, holds_from, settings_of
+from .environment import EnvPlan, fold_settings, holds_from, registered_reference, settings_of
 from .injob._shared import is_pure
 
 RUN_CONFIGURATION = "azureml.core.RunConfiguration"
@@ -83,6 +83,9 @@ class RunConfigPlan:
 
     def arguments(self, skip: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
         return [f"{k}={self.fields[k]}" for k in _ORDER if k in self.fields and k not in skip]
+
+
+GET_ENVIRONMENT = "azureml.core.Environment.get"
 
 
 def run_configuration_binding(ctx: FixContext, node: ast.expr | None) -> Binding | None:
@@ -196,7 +199,13 @@ def _environment(settings: dict[tuple[str, ...], ast.expr], result: RunConfigPla
     if assigned is not None and own:
         raise Refused("the run configuration sets both .environment and fields inside it: the environment object "
                       "is changed in place", RefusalKind.DATA_FLOW)
-    if assigned is not None:
+    if isinstance(assigned, ast.Call) and ctx.callee(assigned) == GET_ENVIRONMENT:
+        # a registered environment fetched where it is set: its reference string (mapping-extension 1.5)
+        reference, todos, _ = registered_reference(assigned, ctx)
+        result.fields["environment"] = reference
+        result.todos.extend(todos)
+        result.environment_node = assigned
+    elif assigned is not None:
         binding = ctx.binding_of(assigned) if isinstance(assigned, ast.Name) else None
         if binding is None or not isinstance(binding.value, Instance) or binding.value.type != ENVIRONMENT:
             raise Refused(f"environment `{snippet(ctx.locator, assigned)}` is not an environment this fix migrates",
