@@ -859,6 +859,47 @@ run = Experiment(ws, "clash").submit(config)
         folder.strip("./") for folder in folders.values() if "_v1_mltable_data_" in folder}
 
 
+def test_tabular_datasets_of_one_path_in_two_workspaces_get_a_folder_each(tmp_path: Path) -> None:
+    """The two MLTable files name two workspaces' datastores (review, stop 63: with the clients' stand-ins
+    made alike for a stable name, they shared one folder)."""
+    program = """\
+from azureml.core import Dataset, Experiment, ScriptRunConfig, Workspace
+
+dev = Workspace.from_config()
+prod = Workspace.get(name="prod-ws", subscription_id="11111111-1111-1111-1111-111111111111", resource_group="prod-rg")
+dev_data = Dataset.Tabular.from_delimited_files(path=(dev.get_default_datastore(), "data/sales.csv"))
+prod_data = Dataset.Tabular.from_delimited_files(path=(prod.get_default_datastore(), "data/sales.csv"))
+dev_src = ScriptRunConfig(source_directory="src", script="train.py", compute_target="cpu-cluster",
+                          arguments=["--data", dev_data.as_named_input("data")])
+prod_src = ScriptRunConfig(source_directory="src", script="train.py", compute_target="cpu-cluster",
+                           arguments=["--data", prod_data.as_named_input("data")])
+dev_run = Experiment(dev, "exp").submit(dev_src)
+prod_run = Experiment(prod, "exp").submit(prod_src)
+"""
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "0 left" in report, report
+    folders = re.findall(r'mltable_folder="(\./_v1_mltable_sales\w*)"|"(\./_v1_mltable_sales\w*)"', script.read_text())
+    assert len({a or b for a, b in folders}) == 2, script.read_text()
+
+
+def test_a_registration_whose_result_is_read_keeps_it_as_the_v2_asset(tmp_path: Path) -> None:
+    """mapping-extension 4.2 (BP): the returned Data has the same name; its version, a string in v2, is
+    read as v1's int (audit, stop 63, f: ``print(d.name)`` kept the whole program v1)."""
+    program = """\
+from azureml.core import Dataset, Workspace
+
+ws = Workspace.from_config()
+d = Dataset.File.from_files(path="https://example.com/data/")
+d = d.register(workspace=ws, name="raw_files", create_new_version=True)
+print(d.name, d.version + 1)
+"""
+    migrated, report, records = _run(tmp_path, program)
+    assert "AML022 fixed: dataset.register()" in report, report
+    assert "d = ml_client.data.create_or_update(Data(" in migrated and "print(d.name, int(d.version) + 1)" in migrated
+    assert any(r["operation"] == "data.create_or_update" for r in records), records
+
+
 def test_a_register_call_with_other_keywords_is_no_dataset_registration(tmp_path: Path) -> None:
     # look-alike: a register() whose keywords are not a dataset's (model_path=) is no data source
     program = _submitting('thing = Thing().register(workspace=ws, name="model", model_path="outputs/model.pkl")\n',

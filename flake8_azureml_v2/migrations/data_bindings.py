@@ -214,12 +214,42 @@ def registrations(ctx: FixContext) -> Iterator[Rewrite]:
         except Refused as reason:
             yield unit.refuse(str(reason), reason.kind)
             continue
-        unit.edits.append(statements.replace(ctx.locator, statement, text))
+        # (the variable keeps the v2 asset where its fields are read)
+        read = unit.binding is not None and _registered_reads(unit.binding, unit, ctx)
+        unit.edits.append(statements.replace(ctx.locator, call if read else statement, text))
         if todos:
             comments = [f"# TODO(azureml-v2): {todo}" for todo in todos]
             unit.edits.extend(statements.insert_before(ctx.locator, statement, comments))
             unit.todos.extend(comments)
         yield unit
+
+
+# What the registered v2 data asset gives as the v1 dataset gave it: a read of one of these is kept
+# (``version`` as v1's int), any other use keeps the registration v1 (audit, stop 63, f).
+_SAME_FIELDS = frozenset({"name", "description", "tags"})
+
+
+def _registered_reads(binding: Binding, unit: Rewrite, ctx: FixContext) -> bool:
+    """``ds = ds.register(...)`` then ``ds.name``: the returned ``Data`` has the same field.
+    Whether any such read was found."""
+    from .run_handle import v1_model_version
+
+    found = False
+    for use in binding.uses:
+        read = ctx.parent(use)
+        outer = ctx.parent(read) if read is not None else None
+        if not (isinstance(read, ast.Attribute) and read.value is use and isinstance(read.ctx, ast.Load)) or (
+                isinstance(outer, ast.Call) and outer.func is read):
+            continue
+        if read.attr == "version":
+            edit = v1_model_version(use, ctx)
+            if edit is not None:
+                unit.edits.append(edit)
+        elif read.attr not in _SAME_FIELDS:
+            continue
+        unit.own_uses.add(id(use))
+        found = True
+    return found
 
 
 def _registration(call: ast.Call, ctx: FixContext, unit: Rewrite) -> tuple[str, list[str]]:

@@ -245,7 +245,8 @@ def _tabular(found: list, values: dict[str, ast.expr], ctx: FixContext, taken: T
     # (the content names the client by its stand-in, an object's identity: made the same run after run,
     # audit, stop 63, f)
     stable = [(kind, without_counterparts(uri)) for kind, uri in paths]
-    folder = py_str(_own_folder(f"_v1_mltable_{stem}", repr((stable, sorted(given.items()))), ctx))
+    folder = py_str(_own_folder(f"_v1_mltable_{stem}", repr((paths, sorted(given.items()))),
+                                repr((stable, sorted(given.items()))), ctx))
     taken.todos.append(MLTABLE_TODO)
     if len(found) > 1 or any(kind == "pattern" for kind, _ in paths):
         taken.notes.append("the tabular dataset's paths are listed in its MLTable file")
@@ -254,13 +255,18 @@ def _tabular(found: list, values: dict[str, ast.expr], ctx: FixContext, taken: T
 
 
 
-def _own_folder(name: str, content: str, ctx: FixContext) -> str:
+def _own_folder(name: str, content: str, stable: str, ctx: FixContext) -> str:
     """``./<name>``, made unique when another dataset of the program already writes its MLTable
     there (audit i: ``train/data.csv`` and ``test/data.csv`` shared one folder, and the train input
-    read the test file): a short hash of what the MLTable file holds is added."""
+    read the test file): a short hash of what the MLTable file holds is added, then a count.
+    ``content`` tells two files apart (two workspaces' clients too); ``stable``, the same text
+    without what differs from one run of the tool to the next, makes the name."""
     used: dict[str, str] = ctx.cache.setdefault("data_inputs:mltable folders", {})  # type: ignore[assignment]
     if used.get(name, content) != content or (name not in used and f"./{name}" in ctx.text):
-        name = f"{name}_{hashlib.sha256(content.encode()).hexdigest()[:8]}"
+        base = name = f"{name}_{hashlib.sha256(stable.encode()).hexdigest()[:8]}"
+        count = 2
+        while used.get(name, content) != content:
+            name, count = f"{base}_{count}", count + 1
     used[name] = content
     return f"./{name}"
 

@@ -398,6 +398,8 @@ def _data_create(self: DataOperations, data: Any, **kwargs: Any) -> Any:
         rest_error = f"{type(exc).__name__}: {exc}"
     _calls.append({"operation": "data.create_or_update", "data": _strip(data._to_dict()), "rest_error": rest_error})
     _save()
+    if data.version is None:  # the service gives a new asset its first version, a string
+        data.version = "1"
     return data
 
 
