@@ -201,6 +201,36 @@ def test_an_estimators_distributed_settings_become_its_distribution(tmp_path: Pa
     assert "TODO(azureml-v2): AML009 v1 set" not in migrated
 
 
+def test_an_estimator_on_a_compute_named_on_the_command_line(tmp_path: Path) -> None:
+    """An option that always holds a string names the compute; images given as None are v1's
+    defaults (review, stop 63)."""
+    migrated, job = _job(tmp_path, """\
+        import argparse
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--compute", default="cpu-cluster")
+        args = parser.parse_args([])
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target=args.compute,
+                        custom_docker_image=None, custom_docker_base_image=None, pip_packages=["torch"])
+        """)
+    assert "compute=args.compute" in migrated and job["compute"] == "cpu-cluster"
+    assert job["environment"]["image"] == V1_CPU_IMAGE
+
+
+def test_a_distributed_estimator_on_a_compute_it_cannot_see_stays(tmp_path: Path) -> None:
+    """v1 raised for node_count > 1 on a compute given by name; a name from the command line may be one."""
+    script = project(tmp_path, HEADER + textwrap.dedent("""\
+        import argparse
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--compute", default="gpu-cluster")
+        args = parser.parse_args()
+        est = Estimator(source_directory="./src", entry_script="train.py", compute_target=args.compute,
+                        node_count=2, distributed_backend="mpi")
+        run = Experiment(ws, "train").submit(est)
+        """))
+    report = fix(script)
+    assert "node_count=2 with compute_target=args.compute, which is not a compute object this fix can see" in report
+
+
 def test_a_pytorch_only_layout_on_another_framework_is_what_v1_rejected(tmp_path: Path) -> None:
     """Nccl and Gloo validated the estimator: PyTorch or the generic one only (review, stop 63)."""
     script = project(tmp_path, HEADER + textwrap.dedent("""\

@@ -1506,9 +1506,14 @@ run = Experiment(ws, "exp").submit(src)
 """
 
 
-@pytest.mark.parametrize(("modes", "moves"), [((".as_mount()", ".as_download()"), True), ((".as_mount()", ""), False)])
+@pytest.mark.parametrize(("modes", "moves", "read"), [
+    ((".as_mount()", ".as_download()"), True, 'run.input_datasets["data"]'),
+    ((".as_mount()", ""), False, 'run.input_datasets["data"]'),
+    # a read the script's fix does not move keeps the launchers waiting (review, stop 63)
+    ((".as_mount()", ".as_mount()"), False, 'getattr(run, "input_datasets")["data"]'),
+])
 def test_a_script_two_launchers_run_moves_with_them_in_one_run_when_both_hand_paths(
-        tmp_path: Path, modes: tuple[str, str], moves: bool) -> None:
+        tmp_path: Path, modes: tuple[str, str], moves: bool, read: str) -> None:
     """Audit (stop 63, g): each launcher waited for the other while the script's own fix moved its
     read, so a second fix moved both.  Where both mount or download the input, the script reads what
     v1 and v2 jobs both set, and all three move at once; where one hands the dataset itself over,
@@ -1517,7 +1522,7 @@ def test_a_script_two_launchers_run_moves_with_them_in_one_run_when_both_hand_pa
     (tmp_path / "src").mkdir()
     script = tmp_path / "src" / "train.py"
     script.write_text('import os\nfrom azureml.core import Run\n\nrun = Run.get_context()\n'
-                      'data_dir = run.input_datasets["data"]\nprint(os.listdir(data_dir))\n')
+                      f'data_dir = {read}\nprint(os.listdir(data_dir))\n')
     for name, mode in zip(("submit_a.py", "submit_b.py"), modes):
         (tmp_path / name).write_text(MOUNTING_LAUNCHER.format(mode=mode))
     command = [sys.executable, "-m", "flake8_azureml_v2", "fix", "--unsafe-fixes", "."]

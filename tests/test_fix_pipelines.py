@@ -290,6 +290,14 @@ def test_a_nested_list_of_steps_is_named_in_the_reason(tmp_path: Path) -> None:
     assert "Pipeline(workspace" in script.read_text()
 
 
+def test_steps_bound_by_unpacking_are_not_called_a_nested_list(tmp_path: Path) -> None:
+    program = PIPELINE.replace("pipeline_steps = [train_step, score_step, eval_step]",
+                               "first, second = (train_step, score_step)\npipeline_steps = [first, second, eval_step]")
+    assert "first, second = (train_step, score_step)" in program
+    report = fix(project(tmp_path, program, "pipeline.py"))
+    assert "is itself a list of steps" not in report and "AML004 left" in report, report
+
+
 def test_steps_a_builder_makes_are_named_in_the_reason(tmp_path: Path) -> None:
     """Many-models notebooks get their steps from AutoMLPipelineBuilder; the reason names that call, not a list."""
     program = """\

@@ -443,7 +443,11 @@ def test_a_loop_over_the_children_lists_the_child_jobs(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("body", "said"), [
     ("for child in run.get_children():\n    print(child.name)\n", "the child run `child` is read at line 9 "
      "(`child.name`), which has no v2 form on the child job"),
-    ("children = list(run.get_children())\nprint(children[0].id)\n", "only their count, or a loop over them, maps"),
+    ("children = list(run.get_children())\nprint(children[0].id)\n",
+     "only their count, or a plain `for child in ...` loop, maps"),
+    # a pipeline's step job cannot be streamed (review, stop 63)
+    ("for child in run.get_children():\n    child.wait_for_completion(show_output=True)\n",
+     "the child run `child` is waited for at line 9"),
 ])
 def test_children_read_as_v1_runs_keep_the_submit_v1(tmp_path: Path, body: str, said: str) -> None:
     """v1's step run name is the step's; a list of children is indexed as v1 runs."""

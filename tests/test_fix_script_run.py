@@ -668,6 +668,8 @@ def test_a_compute_named_on_the_command_line_is_passed_on(tmp_path: Path, declar
     # v1 ran a config whose compute is None locally (review, stop 63)
     ('"--compute", type=str, required=True', "parser.set_defaults(compute=None)"),
     ('"--compute", default="cpu"', "args.compute = None"),
+    ('"--compute", default="cpu"', 'setattr(args, "compute", None)'),
+    ('"--compute", default="cpu"', "parser.add_subparsers().add_parser('debug').set_defaults(compute=None)"),
 ])
 def test_a_command_line_option_that_may_not_be_a_name_leaves_the_compute(tmp_path: Path, declared: str,
                                                                           after: str) -> None:
@@ -675,7 +677,7 @@ def test_a_command_line_option_that_may_not_be_a_name_leaves_the_compute(tmp_pat
         "import argparse", "from azureml.core import Experiment, ScriptRunConfig, Workspace",
         "parser = argparse.ArgumentParser()", f"parser.add_argument({declared})",
         *([after] if after.startswith("parser") else []), "args = parser.parse_args()",
-        *([after] if after.startswith("args") else []), "ws = Workspace.from_config()",
+        *([after] if after.startswith(("args", "setattr")) else []), "ws = Workspace.from_config()",
         'config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target=args.compute)',
         'run = Experiment(ws, "cli").submit(config)', ""]))
     assert "compute_target `args.compute` has a type this fix cannot know" in fix(script)

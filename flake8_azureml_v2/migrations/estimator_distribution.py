@@ -15,8 +15,10 @@ import ast
 from ..engine.findings import RefusalKind
 from ..engine.fixing.arguments import bind_arguments, known_int, known_str
 from ..engine.fixing.specs import Argument, Refused
-from ..engine.names import Const
+from ..engine.names import Const, Instance
+from ..v1api import is_subtype
 from . import distribution
+from .compute_target import COMPUTE_TARGET
 from ._todo import add_todo
 
 _MPI = "azureml.train.dnn.Mpi"
@@ -61,7 +63,18 @@ def node_count(argument: Argument) -> list[str]:
     if compute is not None and isinstance(compute.value, Const):
         raise Refused(f"node_count={count} with compute_target={compute.text}: v1 raised TrainingException for a "
                       "compute given by name (distributed training needed an AmlCompute object)", RefusalKind.IMPOSSIBLE)
+    if compute is not None and not _compute_object(compute):
+        raise Refused(f"node_count={count} with compute_target={compute.text}, which is not a compute object this "
+                      "fix can see: v1 raised TrainingException for a compute given by name", RefusalKind.DATA_FLOW)
     return []
+
+
+def _compute_object(compute: Argument) -> bool:
+    """A v1 compute target object (``ComputeTarget(ws, n)``, ``ws.compute_targets[n]``), not a name."""
+    node = compute.node
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "compute_targets":
+        return True
+    return isinstance(compute.value, Instance) and is_subtype(compute.value.type, COMPUTE_TARGET)
 
 
 def process_count_per_node(argument: Argument) -> list[str]:

@@ -49,6 +49,7 @@ SIGNATURE = (
     "framework_version", "worker_count", "parameter_server_count",
     "custom_docker_base_image", "conda_dependencies_file_path", "pip_requirements_file_path",
 )
+_IMAGES = ("custom_docker_image", "custom_docker_base_image")
 # v1's deprecated spellings, read only when the current one is not given (_estimator_helper._init_run_config).
 _ALIASES = {"custom_docker_base_image": "custom_docker_image", "conda_dependencies_file_path": "conda_dependencies_file",
             "pip_requirements_file_path": "pip_requirements_file"}
@@ -77,7 +78,8 @@ def _use_docker(argument: Argument) -> list[str]:
     local = compute is not None and constant_str(compute.node) == "local"
     if not (isinstance(argument.node, ast.Constant) and argument.node.value is False and local):
         raise Refused("use_docker=False: v2 jobs always run in a container", RefusalKind.IMPOSSIBLE)
-    if {"custom_docker_image", "custom_docker_base_image"} & set(argument.siblings):
+    if any(name in argument.siblings and not (isinstance(argument.siblings[name].node, ast.Constant)
+                                             and argument.siblings[name].node.value is None) for name in _IMAGES):
         raise Refused("use_docker=False with a custom Docker image: v1 raised TrainingException", RefusalKind.IMPOSSIBLE)
     add_todo(argument.ctx, argument.rewrite, argument.statement, CODE,
              "v2 local jobs run the environment's image in Docker; v1 (use_docker=False) ran the script on this "
@@ -286,6 +288,8 @@ def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewri
 def _unaliased(arguments: dict[str, Argument]) -> dict[str, Argument]:
     """The arguments under their current names: an old spelling stands for the current one when that
     is not given.  Given both, v1 used the current file and raised for two images."""
+    arguments = {name: argument for name, argument in arguments.items()
+                 if not (name in _IMAGES and isinstance(argument.node, ast.Constant) and argument.node.value is None)}
     if "custom_docker_base_image" in arguments and "custom_docker_image" in arguments:
         raise Refused("custom_docker_base_image= beside custom_docker_image=: v1 raised TrainingException",
                       RefusalKind.IMPOSSIBLE)

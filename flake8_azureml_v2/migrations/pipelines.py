@@ -526,7 +526,8 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
     for name in names:
         step_binding = ctx.binding_of(name)
         statement = step_binding.node if step_binding is not None else None
-        if isinstance(statement, ast.Assign) and isinstance(statement.value, (ast.List, ast.Tuple)):
+        if (isinstance(statement, ast.Assign) and isinstance(statement.value, (ast.List, ast.Tuple))
+                and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
             # (audit, stop 63, a M3: ``steps=[prep_steps]`` was said not to be a step this fix migrates)
             raise ValueError(f"`{name.id}` in steps= is itself a list of steps, and this fix reads a flat "
                              f"list: write steps={name.id} (or list its steps) and fix again")

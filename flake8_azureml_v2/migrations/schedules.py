@@ -194,10 +194,11 @@ def _create(call: ast.Call, binding: Binding | None, rewrite: Rewrite, ctx: FixC
     for name in ("pipeline_parameters", "wait_timeout"):
         if name in values:
             raise Refused(f"Schedule.create({name}=): set it on the pipeline job by hand")
-    step_failure = values.get("continue_on_step_failure")  # (mapping-extension 9.2; None: the pipeline's own)
-    if step_failure is not None and not (isinstance(step_failure, ast.Constant)
-                                         and step_failure.value in (True, False, None)):
-        raise Refused("continue_on_step_failure= is not True, False or None", RefusalKind.DATA_FLOW)
+    step_failure = values.get("continue_on_step_failure")  # (None: v1's default, the published pipeline's own)
+    if step_failure is not None and not (isinstance(step_failure, ast.Constant) and step_failure.value is None):
+        # (review, stop 63: set on the one pipeline job object, it reached the program's other schedules and submits)
+        raise Refused("Schedule.create(continue_on_step_failure=): v2 sets it on the pipeline job, which this "
+                      "program's other schedules and submits share; give this schedule a job of its own by hand")
     found = published_pipeline(values.get("pipeline_id"), ctx)
     if found is None:
         raise _unscheduled(values.get("pipeline_id"), ctx)
@@ -218,8 +219,6 @@ def _create(call: ast.Call, binding: Binding | None, rewrite: Rewrite, ctx: FixC
     if wait is not None and not isinstance(wait, ast.Constant):
         raise Refused("wait_for_provisioning= is not True or False", RefusalKind.DATA_FLOW)
     lines = [
-        *([f"{pipeline.id}.settings.continue_on_step_failure = {step_failure.value}"]
-          if isinstance(step_failure, ast.Constant) and step_failure.value is not None else []),
         f"{pipeline.id}.experiment_name = {ctx.locator.text(values['experiment_name'])}",
         f"{target} = {ctx.symbol(_ENTITIES, 'JobSchedule')}({', '.join(schedule)})",
         f"{client}.schedules.begin_create_or_update({target}){'.result()' if waits else ''}",

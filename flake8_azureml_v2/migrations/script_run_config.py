@@ -75,14 +75,23 @@ def compute_name(argument: Argument) -> str:
     if isinstance(node, ast.Attribute) and node.attr == "name" and _is_compute(node.value, ctx):
         return argument.text
     options = argparse_option(ctx)
-    if argument.rewrite.code == "AML002" and isinstance(node, ast.Attribute) and options.kind_of(ctx, node) == STRING:
+    if (argument.rewrite.code in _CLI_COMPUTES and isinstance(node, ast.Attribute)
+            and options.kind_of(ctx, node) == STRING):
         # a command-line option that always holds a string: the compute's name (audit, stop 63, e M1),
-        # "local" too where the command line may give it
-        if options.may_be(ctx, node, "local"):
+        # "local" too where the command line may give it (an estimator ran "local" in Docker, as v2 does)
+        if options.may_be(ctx, node, "local") and argument.rewrite.code == "AML002":
             _local_todo(argument)
+        elif options.may_be(ctx, node, "local") and "environment_definition" in argument.siblings:
+            raise Refused(f"compute_target={argument.text} may be 'local', where v1 ran the environment_definition "
+                          "on this machine unless it enabled Docker", RefusalKind.DATA_FLOW)
         return argument.text
     raise Refused(f"compute_target `{snippet(ctx.locator, node)}` has a type this fix cannot know",
                   RefusalKind.DATA_FLOW)
+
+
+# The jobs whose compute a command-line option may name: ScriptRunConfig and the estimators (AutoML has
+# no local runs in v2, so a name that may be "local" stays for it).
+_CLI_COMPUTES = ("AML002", "AML009")
 
 
 def _is_compute(node: ast.expr, ctx: FixContext) -> bool:

@@ -432,9 +432,10 @@ def every_read_is_a_path(path: Path, text: str, settings: object) -> bool:
         return False
     parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     held: set[str] = set()
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Attribute) and node.attr == "input_datasets"):
-            continue
+    reads = [node for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr == "input_datasets"]
+    if len(reads) != text.count("input_datasets"):  # (``getattr(run, "input_datasets")``: review, stop 63)
+        return False
+    for node in reads:
         subscript = parents.get(id(node))
         key = subscript.slice if isinstance(subscript, ast.Subscript) and subscript.value is node else None
         how = launched.get(key.value) if isinstance(key, ast.Constant) and isinstance(key.value, str) else None

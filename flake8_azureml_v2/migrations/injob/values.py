@@ -237,14 +237,19 @@ class _ArgparseOptions:
         (review, stop 63: ``set_defaults(compute=None)``)."""
         declared: dict[tuple[str, str], list[ast.Call]] = {}
         parsed: dict[str, str] = {}
-        defaults: set[tuple[str, str]] = set()  # (parser, dest) set_defaults() sets ("*": any)
-        stored: set[tuple[str, str]] = set()  # (variable, attribute) an assignment sets
+        defaults: set[str] = set()  # the dests any parser's set_defaults() sets, a subparser's too ("*": any)
+        stored: set[tuple[str, str]] = set()  # (variable, attribute) an assignment or setattr() sets ("*": any)
         for node in ast.walk(self.tree):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and not isinstance(node.ctx, ast.Load):
                 stored.add((node.value.id, node.attr))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "vars") \
+                    and node.args and isinstance(node.args[0], ast.Name):
+                named = node.args[1] if node.func.id == "setattr" and len(node.args) > 1 else None
+                attribute = named.value if isinstance(named, ast.Constant) and isinstance(named.value, str) else "*"
+                stored.add((node.args[0].id, attribute))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_defaults":
+                defaults.update(k.arg or "*" for k in node.keywords)  # (on any parser: a subparser's, review)
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
-                if node.func.attr == "set_defaults":
-                    defaults.update((node.func.value.id, k.arg or "*") for k in node.keywords)
                 if node.func.attr == "add_argument":
                     dest = option_dest(node)
                     if dest is not None:
@@ -259,8 +264,8 @@ class _ArgparseOptions:
                           and isinstance(target.elts[0], ast.Name)):
                         parsed[target.elts[0].id] = func.value.id
         for parser, dest in list(declared):
-            if ({(parser, dest), (parser, "*")} & defaults
-                    or any((args, dest) in stored for args, by in parsed.items() if by == parser)):
+            if ({dest, "*"} & defaults
+                    or any({(args, dest), (args, "*")} & stored for args, by in parsed.items() if by == parser)):
                 del declared[(parser, dest)]
         return declared, parsed
 
