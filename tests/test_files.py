@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flake8_azureml_v2.v1api import SURFACE
-from flake8_azureml_v2.engine import Settings, project
+from flake8_azureml_v2.engine import Settings, files, project
 from flake8_azureml_v2.engine.files import NotARegularFile, TooLarge, read_regular, walk
 
 from .conftest import run
@@ -239,3 +239,17 @@ def test_a_link_to_a_file_the_walk_skips_is_still_checked(tmp_path: Path) -> Non
     (tmp_path / "build" / "gen.py").write_text(V1)
     (tmp_path / "gen.py").symlink_to("build/gen.py")
     assert _files(tmp_path) == ["gen.py"]
+
+
+def test_a_folder_name_pattern_is_skipped_without_compiling(tmp_path: Path) -> None:
+    """``name/`` names that folder at any depth: the walk skips it, and only the other patterns are
+    compiled (a one-file check imports no pattern library for the checkpoint folder it always skips)."""
+    spec, skipped = files.walk_filters([".ipynb_aml_checkpoints/", "/out/", "*.tmp.py"])
+    assert ".ipynb_aml_checkpoints" in skipped and "out" not in skipped and files.SKIPPED_FOLDERS <= skipped
+    assert spec is not None and spec.match_file("out/x.py") and spec.match_file("a/b.tmp.py")
+    assert files.walk_filters([".ipynb_aml_checkpoints/"])[0] is None
+    (tmp_path / "deep" / ".ipynb_aml_checkpoints").mkdir(parents=True)
+    (tmp_path / "deep" / ".ipynb_aml_checkpoints" / "a.py").write_text("")
+    (tmp_path / "deep" / "b.py").write_text("")
+    walked = [p.name for p in files.walk(tmp_path, (".py",), None, skipped=skipped)]
+    assert walked == ["b.py"]

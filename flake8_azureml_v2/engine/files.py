@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -47,6 +48,18 @@ def gitignore_spec(lines: Iterable[str]) -> pathspec.PathSpec:
     import pathspec
 
     return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+_FOLDER_NAME = re.compile(r"[^/*?\[\]!\\#\s]+/")
+
+
+def walk_filters(patterns: Sequence[str]) -> tuple[pathspec.PathSpec | None, frozenset[str]]:
+    """What a walk needs for gitignore-style ``patterns``: a pattern that is one folder's name
+    (``name/``, which matches that folder at any depth) is a folder the walk never enters, and
+    costs no compiling; the rest are compiled, or None when there are none."""
+    names = frozenset(p[:-1] for p in patterns if _FOLDER_NAME.fullmatch(p))
+    rest = [p for p in patterns if not _FOLDER_NAME.fullmatch(p)]
+    return (gitignore_spec(rest) if rest else None), SKIPPED_FOLDERS | names
 
 
 def matching_pattern(path: Path, patterns: Iterable[str], base: Path | None = None) -> str | None:

@@ -291,7 +291,7 @@ class ProjectIndex:
         self.root = root
         self.surface = surface
         self.excluded = exclude
-        self.exclude = files.gitignore_spec(exclude) if exclude else None
+        self.exclude, self.skipped = files.walk_filters(exclude)
         self.mentions: dict[str, list[Path]] = {}
         self.parsed: dict[Path, list[tuple[str | None, str, ScriptReference]]] = {}
         self.complete = True  # False when a bound stopped the scan
@@ -311,7 +311,7 @@ class ProjectIndex:
         wanted = name.encode("utf-8", "surrogateescape") if name is not None else None
         marker = self.surface.marker.encode()
         budget = MAX_TOTAL_BYTES
-        for count, path in enumerate(files.walk(self.root, tuple(READERS), self.exclude)):
+        for count, path in enumerate(files.walk(self.root, tuple(READERS), self.exclude, skipped=self.skipped)):
             if count >= MAX_FILES or budget <= 0:
                 self.complete = False
                 break
@@ -447,7 +447,7 @@ class ProjectIndex:
         if name not in self._named:
             suffix = os.path.splitext(name)[1]
             every = project_files(self.root, self.excluded) if suffix in READERS else (
-                files.walk(self.root, (suffix,), self.exclude) if suffix else [])
+                files.walk(self.root, (suffix,), self.exclude, skipped=self.skipped) if suffix else [])
             self._named[name] = [Path(os.path.normpath(found)) for found in every if found.name == name]
         return self._named[name]
 
@@ -570,8 +570,8 @@ def project_files(root: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
     key = (root, exclude)
     found = _FILES.get(key)
     if found is None:
-        spec = files.gitignore_spec(exclude) if exclude else None
-        found = _FILES[key] = list(itertools.islice(files.walk(root, tuple(READERS), spec), MAX_FILES))
+        spec, skipped = files.walk_filters(exclude)
+        found = _FILES[key] = list(itertools.islice(files.walk(root, tuple(READERS), spec, skipped=skipped), MAX_FILES))
     return found
 
 
@@ -580,9 +580,8 @@ def texts_mentioning(path: Path, settings: Settings, suffixes: tuple[str, ...],
     """The files of ``path``'s project with one of ``suffixes`` (not only the Python the readers
     take: workflow YAML, shell scripts) whose bytes hold ``marker``, with those bytes; only those
     ``wanted`` says yes to, when given (asked before a file is read)."""
-    exclude = settings.exclude
-    spec = files.gitignore_spec(exclude) if exclude else None
-    for candidate in itertools.islice(files.walk(root_for(path, settings), suffixes, spec), MAX_FILES):
+    spec, skipped = files.walk_filters(settings.exclude)
+    for candidate in itertools.islice(files.walk(root_for(path, settings), suffixes, spec, skipped=skipped), MAX_FILES):
         if wanted is not None and not wanted(candidate):
             continue
         try:
