@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..engine import files
-from ..engine.fixing.arguments import known_str, py_str
+from ..engine.fixing.arguments import is_none, known_str, py_str
 from ..engine.fixing.edits import Edit
 from ..engine.fixing import statements
 from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
@@ -907,7 +907,7 @@ def list_items(node: ast.expr, ctx: FixContext, what: str) -> tuple[list[ast.exp
     ``None``, v1's default, is no items."""
     if isinstance(node, (ast.List, ast.Tuple)):
         return list(node.elts), []
-    if _is_none(node):
+    if is_none(node):
         return [], []
     if isinstance(node, ast.Name):
         binding = ctx.binding_of(node)
@@ -915,16 +915,12 @@ def list_items(node: ast.expr, ctx: FixContext, what: str) -> tuple[list[ast.exp
         if (
             binding is not None and not binding.conditional and len(binding.uses) == 1
             and isinstance(statement, ast.Assign) and len(statement.targets) == 1
-            and (isinstance(statement.value, (ast.List, ast.Tuple)) or _is_none(statement.value))
+            and (isinstance(statement.value, (ast.List, ast.Tuple)) or is_none(statement.value))
         ):
-            items = [] if _is_none(statement.value) else list(statement.value.elts)  # type: ignore[attr-defined]
+            items = [] if is_none(statement.value) else list(statement.value.elts)  # type: ignore[attr-defined]
             return items, ctx.delete_into(statement, node)
         raise Refused(f"{what}`{node.id}` is not a list literal used only here")
     raise Refused(f"{what} is not a literal list")
-
-
-def _is_none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
 
 
 def argument_items(arguments: ast.expr, ctx: FixContext) -> tuple[list[ast.expr], list[Edit]]:

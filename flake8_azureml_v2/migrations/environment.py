@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ..engine.findings import RefusalKind, line_ref
 from ..engine.fixing import handlers, statements
-from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
+from ..engine.fixing.arguments import bind_arguments, constant_str, is_none, known_str, py_str
 from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.specs import Refused
 from ..engine.fixing.symbols import symbol
@@ -134,7 +134,7 @@ def _docker_factory(call: ast.Call, member: str, plan: EnvPlan, ctx: FixContext)
     argument, setting = _DOCKER_FACTORIES[member]
     signature = ["name", argument, *(["container_registry"] if member == "from_docker_image" else []),
                  "conda_specification", "pip_requirements"]
-    bound = {k: v for k, v in _bound(call, signature).items() if not _is_none(v)}
+    bound = {k: v for k, v in _bound(call, signature).items() if not is_none(v)}
     if argument not in bound:
         raise Refused(f"Environment.{member}() without a known {argument}", RefusalKind.DATA_FLOW)
     if "container_registry" in bound:
@@ -153,10 +153,6 @@ def _docker_factory(call: ast.Call, member: str, plan: EnvPlan, ctx: FixContext)
         plan.preset[("python", "user_managed_dependencies")] = ast.Constant(value=True)
     plan.preset[setting] = bound[argument]
     return bound
-
-
-def _is_none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _bound(call: ast.Call, signature: list[str]) -> dict[str, ast.expr]:

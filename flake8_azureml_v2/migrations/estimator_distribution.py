@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 
 from ..engine.findings import RefusalKind
-from ..engine.fixing.arguments import bind_arguments, known_int, known_str
+from ..engine.fixing.arguments import bind_arguments, is_none, known_int, known_str
 from ..engine.fixing.specs import Argument, Refused
 from ..engine.names import Const, Instance
 from ..v1api import is_subtype
@@ -32,7 +32,7 @@ _SETTINGS = ("distributed_backend", "distributed_training")
 def distributed(argument: Argument) -> list[str]:
     """The Build for ``distributed_backend=`` / ``distributed_training=``: the v2 keywords, written
     once, where the first of the two stands."""
-    given = [name for name in _SETTINGS if name in argument.siblings and not _none(argument.siblings[name].node)]
+    given = [name for name in _SETTINGS if name in argument.siblings and not is_none(argument.siblings[name].node)]
     if not given or argument.name != given[0]:
         return []
     if len(given) == 2:
@@ -93,7 +93,7 @@ def process_count_per_node(argument: Argument) -> list[str]:
 
 
 def distributed_settings(argument: Argument) -> bool:
-    return any(name in argument.siblings and not _none(argument.siblings[name].node) for name in _SETTINGS)
+    return any(name in argument.siblings and not is_none(argument.siblings[name].node) for name in _SETTINGS)
 
 
 def _backend_name(argument: Argument) -> str | None:
@@ -159,10 +159,6 @@ def _known(argument: Argument, node: ast.expr) -> ast.expr:
     if number is None:
         raise Refused(f"{argument.ctx.locator.text(node)} is not a known number", RefusalKind.DATA_FLOW)
     return ast.Constant(number)
-
-
-def _none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _estimator(argument: Argument) -> str:

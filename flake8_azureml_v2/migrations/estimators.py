@@ -17,7 +17,7 @@ import posixpath
 from collections.abc import Iterator
 
 from ..engine.findings import RefusalKind
-from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
+from ..engine.fixing.arguments import bind_arguments, constant_str, is_none, known_str, py_str
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Argument, Build, CallSpec, Keep, Map, Refuse, Refused, apply_call_spec
@@ -78,8 +78,7 @@ def _use_docker(argument: Argument) -> list[str]:
     local = compute is not None and constant_str(compute.node) == "local"
     if not (isinstance(argument.node, ast.Constant) and argument.node.value is False and local):
         raise Refused("use_docker=False: v2 jobs always run in a container", RefusalKind.IMPOSSIBLE)
-    if any(name in argument.siblings and not (isinstance(argument.siblings[name].node, ast.Constant)
-                                             and argument.siblings[name].node.value is None) for name in _IMAGES):
+    if any(name in argument.siblings and not is_none(argument.siblings[name].node) for name in _IMAGES):
         raise Refused("use_docker=False with a custom Docker image: v1 raised TrainingException", RefusalKind.IMPOSSIBLE)
     add_todo(argument.ctx, argument.rewrite, argument.statement, CODE,
              "v2 local jobs run the environment's image in Docker; v1 (use_docker=False) ran the script on this "
@@ -196,7 +195,7 @@ def _variables(argument: Argument) -> str:
     if _kind(argument.rewrite, argument.ctx) != "PyTorch":
         return argument.text
     added = ", ".join(f"{py_str(k)}: {py_str(v)}" for k, v in PYTORCH_VARIABLES.items())
-    if isinstance(argument.node, ast.Constant) and argument.node.value is None:
+    if is_none(argument.node):
         return f"{{{added}}}"  # (v1's default)
     if isinstance(argument.node, ast.Dict) and any(constant_str(k) in PYTORCH_VARIABLES for k in argument.node.keys if k):
         argument.rewrite.notes.append("NCCL_TREE_THRESHOLD set to '0': the PyTorch estimator set it after the "
@@ -288,8 +287,7 @@ def _environment(arguments: dict[str, Argument], ctx: FixContext, rewrite: Rewri
 def _unaliased(arguments: dict[str, Argument]) -> dict[str, Argument]:
     """The arguments under their current names: an old spelling stands for the current one when that
     is not given.  Given both, v1 used the current file and raised for two images."""
-    arguments = {name: argument for name, argument in arguments.items()
-                 if not (name in _IMAGES and isinstance(argument.node, ast.Constant) and argument.node.value is None)}
+    arguments = {name: argument for name, argument in arguments.items() if not (name in _IMAGES and is_none(argument.node))}
     if "custom_docker_base_image" in arguments and "custom_docker_image" in arguments:
         raise Refused("custom_docker_base_image= beside custom_docker_image=: v1 raised TrainingException",
                       RefusalKind.IMPOSSIBLE)

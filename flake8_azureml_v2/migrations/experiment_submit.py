@@ -75,8 +75,6 @@ def _job(call: ast.Call, unit: Rewrite, ctx: FixContext, client: str) -> bool:
     return False
 
 
-
-
 def _published(config: ast.expr | None, ctx: FixContext) -> tuple[str, RefusalKind] | None:
     """Why a submitted published pipeline or pipeline endpoint stays, else None (not one)."""
     binding = ctx.binding_of(config) if isinstance(config, ast.Name) else None

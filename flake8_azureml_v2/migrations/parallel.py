@@ -18,7 +18,7 @@ import shlex
 from collections.abc import Iterator
 
 from ..engine.fixing import statements
-from ..engine.fixing.arguments import bind_arguments, constant_str, known_str, py_str
+from ..engine.fixing.arguments import bind_arguments, constant_str, is_none, known_str, py_str
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Refused
 from ..engine.names import Binding, Instance
@@ -192,10 +192,6 @@ def _environment(node: ast.expr | None, ctx: FixContext, consumes: list[ast.Name
     return ctx.counterpart(binding)
 
 
-def _none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
-
-
 def _number_text(node: ast.expr | None, default: str) -> str:
     if node is None:
         return default
@@ -221,7 +217,7 @@ def _plan(call: ast.Call, ctx: FixContext) -> StepPlan:
     tokens = _arguments(step.get("arguments"), step.get("side_inputs"), ctx, line, edits)
     if "allowed_failed_percent" in config:
         tokens += ["--allowed_failed_percent", ctx.locator.text(config["allowed_failed_percent"])]
-    if "append_row_file_name" in config and not _none(config["append_row_file_name"]):  # (mapping-extension 8.3: D+T)
+    if "append_row_file_name" in config and not is_none(config["append_row_file_name"]):  # (mapping-extension 8.3: D+T)
         name = known_str(ctx, config["append_row_file_name"])
         if name is None:
             raise ValueError("append_row_file_name= is not a known string")

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from ..engine.findings import RefusalKind
 from ..engine.fixing import statements
-from ..engine.fixing.arguments import bind_arguments, constant_str, py_str
+from ..engine.fixing.arguments import bind_arguments, constant_str, is_none, py_str
 from ..engine.fixing.edits import apply_in_span
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import (
@@ -195,7 +195,7 @@ def _create(call: ast.Call, binding: Binding | None, rewrite: Rewrite, ctx: FixC
         if name in values:
             raise Refused(f"Schedule.create({name}=): set it on the pipeline job by hand")
     step_failure = values.get("continue_on_step_failure")  # (None: v1's default, the published pipeline's own)
-    if step_failure is not None and not (isinstance(step_failure, ast.Constant) and step_failure.value is None):
+    if step_failure is not None and not is_none(step_failure):
         # (review, stop 63: set on the one pipeline job object, it reached the program's other schedules and submits)
         raise Refused("Schedule.create(continue_on_step_failure=): v2 sets it on the pipeline job, which this "
                       "program's other schedules and submits share; give this schedule a job of its own by hand")

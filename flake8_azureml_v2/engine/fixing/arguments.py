@@ -43,6 +43,11 @@ def py_str(value: str) -> str:
     return literal
 
 
+def is_none(node: ast.expr | None) -> bool:
+    """The literal ``None`` (an argument given as a parameter's own default, often)."""
+    return isinstance(node, ast.Constant) and node.value is None
+
+
 def constant_str(node: ast.expr | None) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value

@@ -34,10 +34,7 @@ def _run_id_reads(ctx: FixContext, unit: Rewrite) -> None:
     mlflow = ctx.model.module_scope.names.get("mlflow")
     for use in unit.binding.uses:
         read = ctx.parent(use)
-        if not isinstance(read, ast.Attribute) or read.attr != "id" or not isinstance(read.ctx, ast.Load):
-            continue
-        owner = ctx.parent(read)
-        if isinstance(owner, ast.Call) and owner.func is read:
+        if not _is_id_read(ctx, read):
             continue
         if mlflow is not None and mlflow.value != Ref("mlflow"):
             continue
@@ -74,13 +71,7 @@ def _inline_id(ctx: FixContext, call: ast.Call, read: ast.Attribute) -> Rewrite:
 
 def _reads_its_id(ctx: FixContext, binding: Binding | None) -> bool:
     """``run.id`` read (not called): this unit turns it into MLflow's run id."""
-    for use in binding.uses if binding is not None else ():
-        read = ctx.parent(use)
-        if isinstance(read, ast.Attribute) and read.attr == "id" and isinstance(read.ctx, ast.Load):
-            owner = ctx.parent(read)
-            if not (isinstance(owner, ast.Call) and owner.func is read):
-                return True
-    return False
+    return binding is not None and any(_is_id_read(ctx, ctx.parent(use)) for use in binding.uses)
 
 
 def _alone_on_its_lines(ctx: FixContext, statement: ast.stmt) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from ...engine.fixing.arguments import is_none
 from ...engine.fixing.rewrite import FixContext, Rewrite
 from ...engine.fixing.symbols import symbol
 from ...engine.names import Ref
@@ -64,10 +65,6 @@ def _figure(ctx: FixContext, plot: ast.expr) -> str | None:
     return None
 
 
-def _none(node: ast.expr | None) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
-
-
 def _pyplot_call(ctx: FixContext, node: ast.expr, names: frozenset[str]) -> bool:
     """``plt.<name>(...)`` or ``<name>(...)`` imported from matplotlib.pyplot."""
     if not isinstance(node, ast.Call):
@@ -88,10 +85,10 @@ def _rewrite(ctx: FixContext, unit: Rewrite, call: ast.Call) -> None:
         return
     name, path, plot = (bound.values.get(p) for p in ("name", "path", "plot"))
     # ``path=None`` (or ``plot=None``) written out is v1's default: not given (audit 2a)
-    if _none(path) and plot is not None:
+    if is_none(path) and plot is not None:
         drop(unit, bound, "path")
         path = None
-    if _none(plot) and path is not None:
+    if is_none(plot) and path is not None:
         drop(unit, bound, "plot")
         plot = None
     if name is None or (path is None) == (plot is None):
