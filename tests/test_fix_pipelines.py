@@ -612,3 +612,32 @@ def test_a_step_compute_named_on_the_command_line_is_a_compute_name(tmp_path: Pa
         report = fix(script)
         assert "AML003 left: " in report and "args.compute" in report, report
         assert "PythonScriptStep(" in script.read_text()
+
+
+@pytest.mark.parametrize("variables", [None, '{"A": "1"}'])
+def test_step_params_become_the_variables_v1_exported(tmp_path: Path, variables: str | None) -> None:
+    """Audit, stop 64 (lot b F1): v1 exported each ``params=`` entry as ``AML_PARAMETER_<name>``
+    (non-word characters as underscores) holding ``str(value)``, beside the run configuration's own
+    variables; the step's variables had been renamed to ``environment_variables=`` as they were."""
+    program = PIPELINE.replace('    name="train step",\n',
+                               '    name="train step",\n    params={"alpha": 0.5, "my-name": "x", "flag": True, "n": -3},\n')
+    if variables is not None:
+        program = program.replace("run_config.environment = env\n",
+                                  f"run_config.environment = env\nrun_config.environment_variables = {variables}\n")
+    job, _, _ = _migrate(tmp_path, program)
+    expected = {"AML_PARAMETER_alpha": "0.5", "AML_PARAMETER_my_name": "x", "AML_PARAMETER_flag": "True",
+                "AML_PARAMETER_n": "-3"}
+    if variables is not None:
+        expected = {"A": "1", **expected}
+    assert job["jobs"]["train_step"]["environment_variables"] == expected
+    assert "AML_PARAMETER_alpha" not in str(job["jobs"]["score_step"].get("environment_variables"))
+
+
+def test_a_step_param_bound_to_a_pipeline_parameter_stays_with_its_reason(tmp_path: Path) -> None:
+    program = _with_parameter("learning_rate").replace('    name="train step",\n',
+                                                       '    name="train step",\n    params={"lr": learning_rate},\n')
+    script = project(tmp_path, program, "pipeline.py")
+    report = fix(script)
+    assert "params= entry `learning_rate` is not a literal name and value" in report, report
+    migrated = script.read_text()
+    assert "PythonScriptStep(" in migrated and "AML_PARAMETER" not in migrated, migrated

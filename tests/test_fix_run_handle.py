@@ -983,12 +983,19 @@ def test_logging_to_a_submitted_run_names_the_submitting_sides_form(tmp_path: Pa
     ("_ = run.wait_for_completion()\nprint(_)", False),  # the look-alike: v1's details dict is read
     # review: a loop reads ``_`` the next time round, before the assignment
     ("_ = None\nwhile _ is None:\n    _ = run.wait_for_completion()", False),
+    # audit, stop 64 (lot a M1): a launcher's ``result`` that nothing reads
+    ("result = run.wait_for_completion()", True),
+    ("result = run.wait_for_completion()\nprint(result['status'])", False),
+    ("result = run.wait_for_completion()\nprint(globals()['result'])", False),  # read by its name
+    ("result = run.wait_for_completion()\n__all__ = ['result']", False),  # exported by its name
+    ("def main():\n    global result\n    result = None\nresult = run.wait_for_completion()\nmain()", False),
 ])
 def test_a_wait_whose_value_is_thrown_away(tmp_path: Path, wait: str, moves: bool) -> None:
     script = project(tmp_path, HEADER + "run = experiment.submit(config)\n" + wait + "\n")
     report = fix(script)
     text = script.read_text()
-    assert ("_ = _v1_wait(ml_client, run.name)" in text) is moves, report
+    target = wait.split(" = run.", 1)[0].rsplit("\n", 1)[-1]
+    assert (f"{target} = _v1_wait(ml_client, run.name)" in text) is moves, report
     assert ("AML041 left" in report) is not moves, report
 
 

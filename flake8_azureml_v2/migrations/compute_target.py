@@ -22,7 +22,8 @@ from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Argument, Build, CallSpec, Default, Drop, Keep, Map, Refused, apply_call_spec
 from ..engine.fixing.symbols import symbol
-from ..engine.names import Binding, Ref
+from ..engine.names import Binding, Instance, Ref
+from ..v1api import is_subtype
 from ._common import kept_as_is, not_a_workspace, workspace_binding, workspace_items
 from .injob._shared import is_pure
 
@@ -46,6 +47,18 @@ _IDENTITIES = {"systemassigned": "system_assigned", "userassigned": "user_assign
 _V2_CLASSES = {AML_COMPUTE: "AmlCompute", COMPUTE_INSTANCE: "ComputeInstance", COMPUTE_TARGET: "Compute"}
 # v1 ``compute.type`` (the REST computeType) -> v2's ``compute.type`` for the same compute
 _V2_TYPES = {"AmlCompute": "amlcompute", "ComputeInstance": "computeinstance"}
+
+
+def is_compute_object(value: object) -> bool:
+    """A value the names walk knows as a v1 compute target object (``ComputeTarget(ws, n)``,
+    ``AmlCompute.create(...)``), whose v2 form is its name."""
+    return isinstance(value, Instance) and is_subtype(value.type, COMPUTE_TARGET)
+
+
+def names_compute_object(node: ast.expr, ctx: FixContext) -> bool:
+    """``node`` is a variable bound to a v1 compute target object."""
+    binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
+    return binding is not None and is_compute_object(binding.value)
 
 
 # -- provisioning configurations as specs --------------------------------------------

@@ -15,10 +15,9 @@ import ast
 from ..engine.findings import RefusalKind
 from ..engine.fixing.arguments import bind_arguments, is_none, known_int, known_str
 from ..engine.fixing.specs import Argument, Refused
-from ..engine.names import Const, Instance
-from ..v1api import is_subtype
+from ..engine.names import Const
 from . import distribution
-from .compute_target import COMPUTE_TARGET
+from .compute_target import is_compute_object
 from ._todo import add_todo
 
 _MPI = "azureml.train.dnn.Mpi"
@@ -74,7 +73,7 @@ def _compute_object(compute: Argument) -> bool:
     node = compute.node
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "compute_targets":
         return True
-    return isinstance(compute.value, Instance) and is_subtype(compute.value.type, COMPUTE_TARGET)
+    return is_compute_object(compute.value)
 
 
 def process_count_per_node(argument: Argument) -> list[str]:

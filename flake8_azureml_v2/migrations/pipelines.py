@@ -24,23 +24,25 @@ from ..engine.fixing.edits import Edit
 from ..engine.findings import line_ref
 from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.symbols import symbol
-from ..engine.names import Binding, Const, Instance
-from ..v1api import is_subtype
+from ..engine.names import Binding, Const
 from . import commandline, step_kinds
+from .compute_target import is_compute_object
 from ._defaults import default_environment, default_environment_name
 from ._job_logging import environment_has_mlflow, environment_todo, script_logs
 from ._todo import PREFIX
 
 PYTHON_SCRIPT_STEP = "azureml.pipeline.steps.PythonScriptStep"
 RUN_CONFIGURATION = "azureml.core.RunConfiguration"
-COMPUTE_TARGET = "azureml.core.ComputeTarget"
 STEP_SIGNATURE = [
     "script_name", "name", "arguments", "compute_target", "runconfig", "runconfig_pipeline_params",
     "inputs", "outputs", "params", "source_directory", "allow_reuse", "version", "hash_paths",
 ]
 T = TypeVar("T")
-_RENAMED = {"name": "display_name", "source_directory": "code", "allow_reuse": "is_deterministic",
-            "params": "environment_variables"}
+_RENAMED = {"name": "display_name", "source_directory": "code", "allow_reuse": "is_deterministic"}
+# v1 exported each of a step's params= as an environment variable of this prefix, its name's
+# non-word characters as underscores (azureml-pipeline-core graph.py, _param_name_to_env_variable)
+# and its value as str(value) (mapping-extension 11.2)
+_PARAMETER_PREFIX = "AML_PARAMETER_"
 _DROPPED = ("version", "hash_paths")
 # A step without source_directory= ran from the pipeline's default folder: v1's graph builder takes
 # the working directory the pipeline is built in (Pipeline(default_source_directory=) is refused).
@@ -88,7 +90,7 @@ def compute_source(node: ast.expr, ctx: FixContext, consumes: list[ast.Name]) ->
     value = ctx.value_of_argument(node)
     if isinstance(value, Const) or commandline.string_option(node, ctx):
         return ctx.locator.text(node)
-    if isinstance(value, Instance) and is_subtype(value.type, COMPUTE_TARGET) and isinstance(node, ast.Name):
+    if is_compute_object(value) and isinstance(node, ast.Name):
         consumes.append(node)
         return f"{node.id}.name"
     raise ValueError(f"compute_target `{snippet(ctx.locator, node)}` has a type this fix cannot know")
@@ -198,6 +200,8 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     else:  # v1 ran the step in its default environment: written out once for the module
         environment = default_environment_name(logs)
         helpers = default_environment("AML003", mlflow=logs)
+    if "params" in values:
+        variables = _with_parameters(variables, values["params"], ctx)
     if compute is None:
         raise ValueError("the step has no compute_target" + (" and its runconfig's target is 'local'"
                                                               if "runconfig" in values else ""))
@@ -214,6 +218,35 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     target = binding.node.targets[0]  # type: ignore[attr-defined]
     plan.edits.append(statements.replace(ctx.locator, target, plan.component))
     return plan
+
+
+def _with_parameters(variables: str | None, params: ast.expr, ctx: FixContext) -> str:
+    """``environment_variables=`` with the step's ``params=`` as v1 exported them:
+    ``{"AML_PARAMETER_<name>": str(value)}``; raises ValueError for what cannot be written out."""
+    if not isinstance(params, ast.Dict):
+        raise ValueError(f"params=`{snippet(ctx.locator, params)}` is not a dict written out")
+    items = []
+    for key, value in zip(params.keys, params.values):
+        name = known_str(ctx, key) if key is not None else None
+        text = _parameter_text(value, ctx)
+        if name is None or text is None:
+            raise ValueError(f"params= entry `{snippet(ctx.locator, value)}` is not a literal name and value "
+                             f"(v1 exported it as an {_PARAMETER_PREFIX}<name> variable, or bound a PipelineParameter)")
+        variable = _PARAMETER_PREFIX + re.sub(r"[~\W]", "_", name)
+        items.append(f"{py_str(variable)}: {py_str(text)}")
+    if variables is None or variables.strip() == "{}":
+        return "{" + ", ".join(items) + "}"
+    return "{**" + variables + ", " + ", ".join(items) + "}"  # the run configuration's variables first
+
+
+def _parameter_text(node: ast.expr, ctx: FixContext) -> str | None:
+    """The text v1 gave a params= value (``str(value)``), when the program fixes it."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float)):  # bool is an int
+        return str(node.value)
+    if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)
+            and type(node.operand.value) in (int, float)):
+        return str(-node.operand.value)
+    return known_str(ctx, node)
 
 
 def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, environment: str, ctx: FixContext,
@@ -236,7 +269,7 @@ def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, envi
             else:
                 name = element.node.field("name")
                 edits.append(Edit(name.range().start.index, name.range().end.index, new))
-        else:  # arguments, compute_target, runconfig, inputs, outputs, version, hash_paths
+        else:  # arguments, compute_target, runconfig, inputs, outputs, params, version, hash_paths
             if parameter in _DROPPED:
                 plan.notes.append(f"{parameter}= has no v2 equivalent and was dropped")
             removed.append(element)

@@ -22,8 +22,8 @@ from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.specs import Refused
 from ..engine.fixing.symbols import symbol
 from ..engine.names import Binding, Instance
-from ..v1api import is_subtype
 from . import commandline, conda, distribution
+from .compute_target import names_compute_object
 from ._common import attribute_path, call_binding, only_settings_use
 from ._defaults import DEFAULT_ENVIRONMENT, default_environment
 from .environment import EnvPlan, fold_settings, holds_from, registered_reference, settings_of
@@ -31,7 +31,6 @@ from .injob._shared import is_pure
 
 RUN_CONFIGURATION = "azureml.core.RunConfiguration"
 DOCKER_CONFIGURATION = "azureml.core.runconfig.DockerConfiguration"
-COMPUTE_TARGET = "azureml.core.ComputeTarget"
 ENVIRONMENT = "azureml.core.Environment"
 SIGNATURE = ["script", "arguments", "framework", "communicator", "conda_dependencies", "_history_enabled", "_path",
              "_name", "command"]
@@ -170,10 +169,10 @@ def _compute(settings: dict[tuple[str, ...], ast.expr], result: RunConfigPlan, c
         return
     elif literal is not None:
         result.fields["compute"] = ctx.locator.text(target)
-    elif isinstance(target, ast.Name) and _is_compute(target, ctx):
+    elif isinstance(target, ast.Name) and names_compute_object(target, ctx):
         result.fields["compute"] = f"{target.id}.name"
     elif (isinstance(target, ast.Attribute) and target.attr == "name" and isinstance(target.value, ast.Name)
-          and _is_compute(target.value, ctx)):
+          and names_compute_object(target.value, ctx)):
         result.fields["compute"] = ctx.locator.text(target)
     elif commandline.string_option(target, ctx) and size is None:
         result.target_name = ctx.locator.text(target)
@@ -183,11 +182,6 @@ def _compute(settings: dict[tuple[str, ...], ast.expr], result: RunConfigPlan, c
         raise Refused(f"target `{snippet(ctx.locator, target)}` has a type this fix cannot know", RefusalKind.DATA_FLOW)
     if size is not None:
         raise Refused("amlcompute.vm_size is set for a target other than 'amlcompute'")
-
-
-def _is_compute(node: ast.Name, ctx: FixContext) -> bool:
-    binding = ctx.binding_of(node)
-    return binding is not None and isinstance(binding.value, Instance) and is_subtype(binding.value.type, COMPUTE_TARGET)
 
 
 def _environment(settings: dict[tuple[str, ...], ast.expr], result: RunConfigPlan, unit: Rewrite,

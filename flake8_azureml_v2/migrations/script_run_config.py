@@ -31,7 +31,6 @@ from ..engine.fixing.specs import (
     apply_call_spec,
 )
 from ..engine.names import Binding, Const, Instance
-from ..v1api import is_subtype
 from . import commandline, compute_target, distribution, hyperdrive, hyperdrive_step, runconfig
 from ._common import attribute_path, workspace_binding
 from ._defaults import default_environment, default_environment_name
@@ -42,7 +41,6 @@ from .injob._shared import is_pure
 from .injob.values import STRING, argparse_option
 
 SCRIPT_RUN_CONFIG = "azureml.core.ScriptRunConfig"
-COMPUTE_TARGET = "azureml.core.ComputeTarget"
 ENVIRONMENT = "azureml.core.Environment"
 V1_DEFAULT_TIMEOUT = 2592000
 LOCAL_TODO = ("# TODO(azureml-v2): AML002 v2 local jobs always run the environment's image in Docker "
@@ -66,13 +64,13 @@ def compute_name(argument: Argument) -> str:
         if isinstance(workspace, ast.Name) and workspace_binding(ctx, workspace) is not None:
             argument.rewrite.consumes.append(workspace)
             return ctx.locator.text(node.slice)
-    if isinstance(argument.value, Instance) and is_subtype(argument.value.type, COMPUTE_TARGET):
+    if compute_target.is_compute_object(argument.value):
         if isinstance(node, ast.Name) and ctx.may_hold_another_value(node):
             raise Refused(f"`{node.id}` may also hold something other than a compute target", RefusalKind.DATA_FLOW)
         if isinstance(node, ast.Name) and compute_target.migrates(ctx, ctx.binding_of(node)):
             argument.rewrite.consumes.append(node)
         return f"{argument.text}.name"
-    if isinstance(node, ast.Attribute) and node.attr == "name" and _is_compute(node.value, ctx):
+    if isinstance(node, ast.Attribute) and node.attr == "name" and compute_target.names_compute_object(node.value, ctx):
         return argument.text
     options = argparse_option(ctx)
     if (argument.rewrite.code in _CLI_COMPUTES and isinstance(node, ast.Attribute)
@@ -92,11 +90,6 @@ def compute_name(argument: Argument) -> str:
 # The jobs whose compute a command-line option may name: ScriptRunConfig and the estimators (AutoML has
 # no local runs in v2, so a name that may be "local" stays for it).
 _CLI_COMPUTES = ("AML002", "AML009")
-
-
-def _is_compute(node: ast.expr, ctx: FixContext) -> bool:
-    binding = ctx.binding_of(node) if isinstance(node, ast.Name) else None
-    return binding is not None and isinstance(binding.value, Instance) and is_subtype(binding.value.type, COMPUTE_TARGET)
 
 
 def _local_todo(argument: Argument) -> None:

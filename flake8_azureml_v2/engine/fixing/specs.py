@@ -549,18 +549,34 @@ class MethodSpec:
     refuses_use: Callable[[ast.Call, FixContext], str | None] | None = None
 
 
+# calls that read variables by their names as strings: a program with one may read any variable
+_NAME_READERS = frozenset({"locals", "globals", "vars", "eval", "exec", "getattr", "__import__"})
+
+
 def _discarded(call: ast.Call, ctx: FixContext) -> bool:
-    """``_ = call(...)`` where nothing reads ``_``: the value is thrown away, as a statement's is."""
+    """``x = call(...)`` where nothing reads ``x``: the value is thrown away, as a statement's is
+    (``_ = ...``, or a name assigned and never read: audit, stop 64, a launcher's unread
+    ``result = run.wait_for_completion()``)."""
     statement = ctx.parent(call)
     if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == "_"):
+            and isinstance(statement.targets[0], ast.Name)):
         return False
     binding = ctx.assigned_binding(call)
-    if binding is None:
-        return False
-    # nothing reads ``_`` anywhere: a read before it in a loop sees it the next time round (review)
-    return not any(isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Load)
-                   for node in all_nodes(ctx.model.tree))
+    if binding is None or binding.scope.kind == "class" or ctx.is_imported_elsewhere(binding):
+        return False  # (a class attribute is read as ``self.x``)
+    name = statement.targets[0].id
+    # nothing reads it anywhere (a read before it in a loop sees it the next time round: review),
+    # no ``global``/``nonlocal``/``del`` names it, and nothing reads variables by their names
+    for node in all_nodes(ctx.model.tree):
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Store):
+            return False
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return False
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _NAME_READERS:
+            return False
+        if isinstance(node, ast.Constant) and node.value == name:  # ``__all__``, ``getattr(module, "x")``
+            return False
+    return True
 
 
 def apply_method_spec(spec: MethodSpec, use: ast.Name, rewrite: Rewrite, ctx: FixContext,
