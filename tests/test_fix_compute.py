@@ -501,6 +501,9 @@ _TIMEOUT_NOTE = "line 11: timeout_in_minutes= dropped: v1 went on after that lon
     ("show_output=True, min_node_count=1", (_NODES_NOTE,)),
     ("show_output=True, timeout_in_minutes=20", (_TIMEOUT_NOTE,)),  # audit t
     ("True, None, 20", (_TIMEOUT_NOTE,)),
+    # audit, stop 64 (lot a L1): None waited for the cluster only, as .result() does
+    ("show_output=True, min_node_count=None, timeout_in_minutes=10", (_TIMEOUT_NOTE,)),
+    ("True, 2", (_NODES_NOTE,)),
 ])
 def test_what_a_wait_also_did_is_dropped_with_a_note(tmp_path: Path, wait: str, notes: tuple[str, ...]) -> None:
     """``wait_for_completion(min_node_count=1)`` also waited for a node (audit 42), and
@@ -517,6 +520,7 @@ cluster.wait_for_completion({wait})
     report = fix(script)
     assert "wait_for_completion" not in script.read_text(), report
     assert [note for note in (_NODES_NOTE, _TIMEOUT_NOTE) if note in report] == list(notes), report
+    assert "(audit" not in report, report
     assert [c["compute"]["name"] for c in _created(execute(script))] == ["cpu-cluster"]
 
 
@@ -620,3 +624,20 @@ print("done")
     assert text.endswith("# Wait for the cluster, show the output log\n"
                          "ct = ml_client.compute.begin_create_or_update(cfg).result()\n"
                          'print("done")\n'), text
+
+
+@pytest.mark.parametrize(("imports", "named"), [("", True), ("from azureml.core.compute_target import ComputeTargetException\n", False)])
+def test_a_handler_for_an_exception_never_imported_says_so(tmp_path: Path, imports: str, named: bool) -> None:
+    """Audit, stop 64 (lot b L2): ``except ComputeTargetException:`` without its import was said
+    not to catch just that name; it catches nothing but a NameError, and the reason now says so."""
+    script = project(tmp_path, HEADER.replace("from azureml.core.compute_target import ComputeTargetException\n", imports)
+                     + """\
+try:
+    cluster = ComputeTarget(workspace=ws, name="cpu-cluster")
+except ComputeTargetException:
+    config = AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", max_nodes=4)
+    cluster = ComputeTarget.create(ws, "cpu-cluster", config)
+""")
+    report = fix(script)
+    assert ("names ComputeTargetException, which the program never imports" in report) is named, report
+    assert ("begin_create_or_update" in script.read_text()) is not named, report

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from ..engine.findings import RefusalKind, line_ref
 from ..engine.fixing import listedit, reaching, statements
-from ..engine.fixing.arguments import bind_arguments, constant_str, py_str
+from ..engine.fixing.arguments import bind_arguments, constant_str, is_none, py_str
 from ..engine.fixing.edits import Edit
 from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.specs import Argument, Build, CallSpec, Default, Drop, Keep, Map, Refused, apply_call_spec
@@ -299,12 +299,13 @@ def _waits(binding: Binding, unit: Rewrite, ctx: FixContext) -> bool:
                 unit.edits.append(ctx.delete(waiting))  # type: ignore[arg-type]
             unit.own_uses.add(id(use))
             waited = True
-            if any(k.arg == "min_node_count" for k in call.keywords):
+            nodes = [k.value for k in call.keywords if k.arg == "min_node_count"] + call.args[1:2]
+            if any(not is_none(given) for given in nodes):  # (None waited for the cluster only)
                 unit.notes.append(f"{line_ref(call.lineno)}: min_node_count= dropped: v1 also waited for that many "
                                   "nodes; .result() waits for the cluster, whose nodes the first job starts")
             if any(k.arg == "timeout_in_minutes" for k in call.keywords) or len(call.args) > 2:
                 unit.notes.append(f"{line_ref(call.lineno)}: timeout_in_minutes= dropped: v1 went on after that "
-                                  "long; .result() waits until the cluster is made (audit t)")
+                                  "long; .result() waits until the cluster is made")
     return waited
 
 
@@ -484,6 +485,13 @@ def _get_or_create(try_node: ast.Try, lookup: ast.Call | ast.Subscript, ctx: Fix
     handler = try_node.handlers[0]
     broad = not handler.name and _catches_everything(handler, ctx)  # catches v2's error as it caught v1's
     if not broad and not _catches_lookup_failure(handler, item, ctx):
+        caught = handler.type
+        if (isinstance(caught, ast.Name) and caught.id == "ComputeTargetException" and ctx.binding_of(caught) is None
+                and not any(isinstance(n, ast.ImportFrom) and n.names[0].name == "*" for n in ast.walk(ctx.model.tree))):
+            # (audit, stop 64, lot b L2: the name is right, but nothing imports it)
+            raise Refused("the except clause names ComputeTargetException, which the program never imports: "
+                          "a failed lookup raised NameError there; import it from azureml.core.compute_target",
+                          RefusalKind.DATA_FLOW)
         raise Refused(f"the except clause does not catch just {'KeyError' if item else 'ComputeTargetException'}")
     creates = [s for s in _create_statements(handler.body, ctx) if isinstance(s, ast.Assign)
                and isinstance(s.value, ast.Call) and ctx.callee(s.value) in CREATES]
