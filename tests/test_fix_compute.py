@@ -364,15 +364,18 @@ def test_a_compute_looked_up_inside_a_v1_call_without_a_fix_stays(tmp_path: Path
             "it is and takes no new object") in report, report
 
 
-def test_the_subclass_spelling_of_get_or_create_migrates_like_compute_target(tmp_path: Path) -> None:
+@pytest.mark.parametrize("create", ["AmlCompute.create", "ComputeTarget.create"])
+def test_the_subclass_spelling_of_get_or_create_migrates_like_compute_target(tmp_path: Path, create: str) -> None:
     """``AmlCompute(ws, name)`` looks up and ``AmlCompute.create(...)`` creates, exactly as
-    ComputeTarget's do (the subclass inherits both): the block and the job that runs on it move."""
-    text, records = _run(tmp_path, """\
+    ComputeTarget's do (the subclass inherits both): the block and the job that runs on it move.
+    The lookup's AmlCompute and the base class's create are one kind of value too (audit, stop 64,
+    lot d M2: the job was said to get something other than a compute target)."""
+    text, records = _run(tmp_path, f"""\
 try:
     cluster = AmlCompute(workspace=ws, name="gpu-cluster")
 except ComputeTargetException:
     config = AmlCompute.provisioning_configuration(vm_size="Standard_NC6", max_nodes=4)
-    cluster = AmlCompute.create(ws, name="gpu-cluster", provisioning_configuration=config)
+    cluster = {create}(ws, name="gpu-cluster", provisioning_configuration=config)
     cluster.wait_for_completion(show_output=True)
 src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target=cluster)
 run = Experiment(ws, "subclass").submit(src)

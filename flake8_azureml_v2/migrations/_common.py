@@ -43,13 +43,58 @@ def workspace_names(ctx: FixContext) -> set[str]:
 
 
 def workspace_binding(ctx: FixContext, node: ast.expr | None) -> Binding | None:
-    """The Workspace variable an argument names, when it is one."""
+    """The Workspace variable an argument names, when it is one: made here, or handed to the
+    program (see :func:`handed_workspaces`)."""
     if not isinstance(node, ast.Name):
         return None
     binding = ctx.binding_of(node)
-    if binding is None or not isinstance(binding.value, Instance) or not is_subtype(binding.value.type, WORKSPACE):
+    if binding is None:
         return None
-    return binding
+    if isinstance(binding.value, Instance) and is_subtype(binding.value.type, WORKSPACE):
+        return binding
+    return binding if id(binding) in handed_workspaces(ctx) else None
+
+
+# v1 calls whose first parameter is the workspace (mapping.md 2, mapping-extension), by canonical name
+_TAKES_A_WORKSPACE = frozenset({
+    "azureml.core.Experiment", "azureml.pipeline.core.Pipeline", "azureml.core.Run.get",
+    "azureml.core.Dataset.get_by_name", "azureml.core.Dataset.get_by_id", "azureml.core.Datastore",
+    "azureml.core.Datastore.get", "azureml.core.Environment.get", "azureml.core.Model", "azureml.core.Model.register",
+    "azureml.core.Model.list", "azureml.core.ComputeTarget", "azureml.core.ComputeTarget.create",
+    "azureml.core.compute.AmlCompute", "azureml.pipeline.core.PipelineEndpoint.get",
+    "azureml.pipeline.core.Schedule.create",
+})
+
+
+def handed_workspaces(ctx: FixContext) -> dict[int, Binding]:
+    """Variables that hold a v1 workspace made where this fix cannot see, by id: a function's
+    parameter, or what a helper returns (``ws = get_workspace()``).  v1 code takes each as the
+    workspace of a call whose first parameter is one, so each is a v1 Workspace wherever it runs;
+    it stays, and migrated code gets a client made from it beside it (migrations/workspace.py)."""
+    if "handed_workspaces" not in ctx.cache:
+        found: dict[int, Binding] = {}
+        for site in ctx.model.calls:
+            if getattr(site.callee, "qualname", None) not in _TAKES_A_WORKSPACE:
+                continue
+            call = site.node
+            given = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "workspace"), None)
+            binding = ctx.binding_of(given) if isinstance(given, ast.Name) else None
+            if binding is not None and binding.value is None and _handed(binding, ctx):
+                found[id(binding)] = binding
+        ctx.cache["handed_workspaces"] = found
+    return ctx.cache["handed_workspaces"]  # type: ignore[no-any-return]
+
+
+def _handed(binding: Binding, ctx: FixContext) -> bool:
+    """A parameter, or ``x = helper(...)`` of a function that is not v1's, bound once in its scope."""
+    statement = binding.node
+    if binding.conditional or [b for b in ctx.bindings_named(binding.name) if b.scope is binding.scope] != [binding]:
+        return False
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return statement.name != binding.name and statement.body[0].lineno > statement.lineno
+    return (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Call)
+            and not (ctx.callee(statement.value) or "").startswith("azureml"))
 
 
 def not_a_workspace(ctx: FixContext, node: ast.expr | None, owner: str) -> str:

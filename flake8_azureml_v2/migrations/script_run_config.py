@@ -65,7 +65,7 @@ def compute_name(argument: Argument) -> str:
             argument.rewrite.consumes.append(workspace)
             return ctx.locator.text(node.slice)
     if compute_target.is_compute_object(argument.value):
-        if isinstance(node, ast.Name) and ctx.may_hold_another_value(node):
+        if isinstance(node, ast.Name) and ctx.may_hold_another_value(node, compute_target.is_compute_object):
             raise Refused(f"`{node.id}` may also hold something other than a compute target", RefusalKind.DATA_FLOW)
         if isinstance(node, ast.Name) and compute_target.migrates(ctx, ctx.binding_of(node)):
             argument.rewrite.consumes.append(node)

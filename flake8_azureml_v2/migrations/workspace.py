@@ -14,9 +14,10 @@ from ..engine.fixing.rewrite import FixContext, Rewrite
 from ..engine.fixing.symbols import plain_names
 from ..engine.nodes import same_tree
 from ..engine.names import Binding, Ref
+from ..engine.rule import FixSafety
 from . import credentials
-from ._common import CLIENT_NAME, client_name, workspace_names
-from .credentials import credential
+from ._common import CLIENT_NAME, client_name, handed_workspaces, workspace_names
+from .credentials import credential, default_credential
 from .datastore import SHARED_ATTRIBUTES
 from .injob._shared import is_pure
 from .injob.run_get_context import runs_in_a_job, what_runs_it
@@ -232,7 +233,60 @@ def fix(ctx: FixContext) -> Iterator[Rewrite]:
                 ctx.why_not.setdefault(id(use), no_beside)
         unit.must_keep_alive = ctx.is_imported_elsewhere(binding)
         yield unit
+    yield from _handed_in(ctx)
     yield from credentials.fix(ctx)
+
+
+HANDED_TODO = ("# TODO(azureml-v2): AML020 this MLClient signs in with DefaultAzureCredential; if the workspace "
+               "it is made from signed in otherwise (a service principal), pass that identity instead")
+
+
+def _handed_in(ctx: FixContext) -> Iterator[Rewrite]:
+    """A workspace the program is handed (a parameter, a helper's result: see
+    ``_common.handed_workspaces``) stays as it is, and migrated code gets a client made beside it
+    from its subscription, resource group and name (mapping.md 4: ``Workspace(s, rg, name)`` is
+    ``MLClient(credential, s, rg, name)``), signed in as the TODO says."""
+    if runs_in_a_job(ctx):
+        return
+    for binding in handed_workspaces(ctx).values():
+        statement = binding.node
+        unit = Rewrite("AML020", statement, "MLClient made beside the workspace the program is handed", binding=binding)
+        unit.findings = []  # the workspace's uses are the findings; this unit gives them a client
+        unit.reported = False
+        unit.safety = FixSafety.UNSAFE
+        ws = binding.name
+        client_call = (f"{ctx.symbol('azure.ai.ml', 'MLClient')}({default_credential()}, subscription_id={ws}.subscription_id, "
+                       f"resource_group_name={ws}.resource_group, workspace_name={ws}.name)")
+        unit.alive_description = f"`{ws}` kept as the program is handed it; an MLClient is made from it beside it"
+        if isinstance(statement, ast.Assign):
+            made = _client_made_beside(binding, client_call, ctx)
+            place = statements.insert_after
+        else:  # a parameter: the client is made first thing in the function (after its docstring)
+            body = statement.body  # type: ignore[attr-defined]
+            statement = body[1] if len(body) > 1 and _docstring(body[0]) else body[0]
+            made = _client_first(statement, client_call, ctx)
+            place = statements.insert_before
+        name = made or ctx.fresh_name(CLIENT_NAME if not workspace_names(ctx) else f"{ws}_client")
+        edits = [] if made else place(ctx.locator, statement, [HANDED_TODO, f"{name} = {client_call}"])
+        unit.counterpart = unit.alive_counterpart = name
+        unit.counterpart_present = bool(made)
+        unit.edits, unit.alive_edits = list(edits), list(edits)
+        unit.todos = [HANDED_TODO] if edits else []
+        unit.must_keep_alive = True
+        yield unit
+
+
+def _docstring(statement: ast.stmt) -> bool:
+    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+            and isinstance(statement.value.value, str))
+
+
+def _client_first(first: ast.stmt, client_call: str, ctx: FixContext) -> str | None:
+    """The client an earlier run made as the function's first statement, when it is this one."""
+    if not (isinstance(first, ast.Assign) and len(first.targets) == 1 and isinstance(first.targets[0], ast.Name)
+            and isinstance(first.value, ast.Call)):
+        return None
+    return first.targets[0].id if same_tree(first.value, _client_tree(client_call)) else None
 
 
 def _client_made_beside(binding: Binding, client_call: str, ctx: FixContext) -> str | None:

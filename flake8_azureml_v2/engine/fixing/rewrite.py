@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
@@ -287,16 +287,18 @@ class FixContext:
     def bindings_named(self, name: str) -> list[Binding]:
         return self._bindings_by_name.get(name, [])
 
-    def may_hold_another_value(self, name: ast.Name) -> bool:
+    def may_hold_another_value(self, name: ast.Name, alike: Callable[[object], bool] | None = None) -> bool:
         """Whether another assignment in the scope of ``name``'s binding gives it a value of
         another kind (``env = None`` in one branch, a v1 object in the other) that may reach this
         use: one after the use, with the use following its binding in the same block, cannot (a
-        later notebook cell that builds ``env`` again, or the v2 one a fix wrote there: audit q)."""
+        later notebook cell that builds ``env`` again, or the v2 one a fix wrote there: audit q).
+        ``alike``: values of one kind for the caller (a looked-up and a created compute target)."""
         binding = self.binding_of(name)
         if binding is None:
             return True
         others = [other for other in self.bindings_named(name.id)
-                  if other.scope is binding.scope and other.value != binding.value]
+                  if other.scope is binding.scope and other.value != binding.value
+                  and not (alike is not None and alike(other.value) and alike(binding.value))]
         return bool(others) and not reaching.sees_only(self, binding, name)
 
     def unassigned_reason(self, value: ast.AST, what: str) -> str:
