@@ -277,3 +277,25 @@ experiment.submit(ScriptRunConfig("./src", "train.py", run_config=rc))
     assert ("AML002 left: target `args.compute` is a string known only at run time, and a job's v1 "
             "target also took 'local' and 'amlcompute' as run modes") in report, report
     assert "rc.target = args.compute" in script.read_text()
+
+
+@pytest.mark.parametrize(("mpi", "nodes", "expected"), [
+    ("MpiConfiguration(process_count_per_node=4, node_count=2)", "rc.node_count = 2\n", (2, 4)),
+    ("MpiConfiguration(3)", "", (1, 3)),  # v1's defaults: one node, as rc.node_count's
+    # v1 ran rc.node_count nodes whatever the object said: the two disagreeing stay for a person
+    ("MpiConfiguration(process_count_per_node=4, node_count=2)", "", None),
+])
+def test_a_whole_mpi_configuration_set_on_a_run_configuration(tmp_path: Path, mpi: str, nodes: str,
+                                                              expected: tuple | None) -> None:
+    """Audit, stop 64 (lot c M2): ``rc.mpi = MpiConfiguration(...)`` was refused while
+    ``rc.mpi.process_count_per_node = 4`` migrated; it sets the same field."""
+    body = (f'rc = RunConfiguration()\nrc.target = "gpu-cluster"\n{nodes}rc.communicator = "IntelMpi"\n'
+            f'rc.mpi = {mpi}\nsrc = ScriptRunConfig("./src", "train.py", run_config=rc)\nexperiment.submit(src)\n')
+    if expected is None:
+        script = project(tmp_path, HEADER.replace('env = Environment.get(ws, "sklearn-env", version="3")\n', "") + body)
+        assert "rc.mpi's node_count= is not rc.node_count" in fix(script)
+        assert "rc.mpi = MpiConfiguration(" in script.read_text()
+        return
+    _, _, (job,) = _jobs(tmp_path, body)
+    assert (job["resources"]["instance_count"], job["distribution"]["process_count_per_instance"]) == expected
+    assert job["distribution"]["type"] == "mpi"
