@@ -641,3 +641,14 @@ def test_a_step_param_bound_to_a_pipeline_parameter_stays_with_its_reason(tmp_pa
     assert "params= entry `learning_rate` is not a literal name and value" in report, report
     migrated = script.read_text()
     assert "PythonScriptStep(" in migrated and "AML_PARAMETER" not in migrated, migrated
+
+
+def test_an_output_no_step_reads_stays_the_steps_own(tmp_path: Path) -> None:
+    """Audit, stop 64 (lot d M1): the last step's output was returned by the pipeline function, which
+    made it the pipeline's: its ``dataset/${{name}}/${{output_name}}/`` path then named the pipeline
+    job (and a renamed output) instead of the step's run, where v1 wrote it."""
+    job, _, _ = _migrate(tmp_path, PIPELINE)
+    assert not job.get("outputs"), job.get("outputs")
+    output = job["jobs"]["eval_step"]["outputs"]["eval_output"]
+    assert output["path"].endswith("/paths/dataset/${{name}}/${{output_name}}/"), output
+    assert "return {" not in (tmp_path / "pipeline.py").read_text()

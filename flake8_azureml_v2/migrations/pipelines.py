@@ -526,20 +526,6 @@ def _read_nodes(steps: list[StepPlan]) -> set[str]:
     return {producer[up.origin] for step in steps for up in step.line.upstream.values() if up.origin in producer}
 
 
-def _sink_outputs(steps: list[StepPlan]) -> dict[str, str]:
-    """Outputs of the steps no other step reads, returned by the pipeline function: v1
-    produced them too, and a node variable nobody reads would be dead code."""
-    read = {up.origin for step in steps for up in step.line.upstream.values()}
-    found: dict[str, str] = {}
-    for step in steps:
-        if any(origin in read for origin in step.line.produces):
-            continue
-        for name in step.line.outputs:
-            key = name if name not in found else f"{step.node}_{name}"
-            found[key] = f"{step.node}.outputs.{name}"
-    return found
-
-
 def plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
     """Raises ValueError with the reason when the pipeline cannot be translated."""
     return plan_once("pipelines", _plan_pipeline, call, ctx)
@@ -613,14 +599,14 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
         body.extend(step.after)
         if len({s.compute for s in ordered}) > 1:
             body.append(f"{step.node}.compute = {step.compute}")
-    returned = _sink_outputs(ordered)
-    read = _read_nodes(ordered) | {v.split(".", 1)[0] for v in returned.values()}
+    # Outputs no step reads stay the nodes' own: returned, they would become the pipeline's, where
+    # ``${{name}}`` and ``${{output_name}}`` in their paths name the pipeline job and its output
+    # instead of the step's run and output, as v1's did (audit, stop 64, lot d M1)
+    read = _read_nodes(ordered)
     if len({s.compute for s in ordered}) == 1:
         for step in ordered:
             if step.node not in read:  # a node nothing reads still takes its name from the v1 step
                 body.append(f"{step.node}.name = {py_str(step.node)}")
-    if returned:
-        body.append("return {" + ", ".join(f"{py_str(k)}: {v}" for k, v in returned.items()) + "}")
     names_used = [p for p, _ in parameters.values()]
     node_inputs = {name: source for step in ordered for name, source in step.inputs.items()}
     names_used.extend(node_inputs)
