@@ -703,3 +703,42 @@ def test_an_attribute_in_an_environment_variable_moves_unless_the_module_sets_it
         assert job["job"]["environment_variables"] == {"MODE": "full"}
     else:
         assert "takes `options.mode`, which may be another value where the job is made" in report, report
+
+
+@pytest.mark.parametrize(("managed", "command"), [
+    ("True", "/opt/miniconda/bin/python train.py"),
+    ("False", "python train.py"),  # v1 ran its own conda environment's python and ignored the path
+])
+def test_a_user_managed_interpreter_starts_the_jobs_command(tmp_path: Path, managed: str, command: str) -> None:
+    """Audit, stop 64 (lot c M1): ``env.python.interpreter_path`` was refused as having no v2
+    equivalent; mapping-extension 1.4 makes it the first word of the command (BP)."""
+    script = project(tmp_path, HEADER + f"""\
+env = Environment(name="myenv")
+env.docker.base_image = "pymarlin/base-gpu:cuda11.1"
+env.python.user_managed_dependencies = {managed}
+env.python.interpreter_path = "/opt/miniconda/bin/python"
+experiment.submit(ScriptRunConfig("./src", "train.py", compute_target="gpu-cluster", environment=env))
+""")
+    report = fix(script)
+    text = script.read_text()
+    assert no_v1(text) and "interpreter_path" not in text, report
+    ruff_clean(script)
+    (job,) = submitted(execute(script))
+    assert job["job"]["component"]["command"] == command
+    assert job["job"]["environment"]["image"] == "pymarlin/base-gpu:cuda11.1"
+    assert_fixed_point(script)
+
+
+def test_an_interpreter_another_use_of_the_environment_would_lose_stays(tmp_path: Path) -> None:
+    """The look-alike: a registration of the environment has no command to start with it."""
+    script = project(tmp_path, HEADER + """\
+env = Environment(name="myenv")
+env.docker.base_image = "pymarlin/base-gpu:cuda11.1"
+env.python.user_managed_dependencies = True
+env.python.interpreter_path = "/opt/miniconda/bin/python"
+env.register(ws)
+experiment.submit(ScriptRunConfig("./src", "train.py", compute_target="gpu-cluster", environment=env))
+""")
+    report = fix(script)
+    assert "which would run without the interpreter it names" in report, report
+    assert "interpreter_path" in script.read_text()

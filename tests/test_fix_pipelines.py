@@ -614,7 +614,7 @@ def test_a_step_compute_named_on_the_command_line_is_a_compute_name(tmp_path: Pa
         assert "PythonScriptStep(" in script.read_text()
 
 
-@pytest.mark.parametrize("variables", [None, '{"A": "1"}'])
+@pytest.mark.parametrize("variables", [None, '{"A": "1"}', '{"A": "1"} if True else {"B": "2"}'])  # review, stop 64
 def test_step_params_become_the_variables_v1_exported(tmp_path: Path, variables: str | None) -> None:
     """Audit, stop 64 (lot b F1): v1 exported each ``params=`` entry as ``AML_PARAMETER_<name>``
     (non-word characters as underscores) holding ``str(value)``, beside the run configuration's own
@@ -652,3 +652,19 @@ def test_an_output_no_step_reads_stays_the_steps_own(tmp_path: Path) -> None:
     output = job["jobs"]["eval_step"]["outputs"]["eval_output"]
     assert output["path"].endswith("/paths/dataset/${{name}}/${{output_name}}/"), output
     assert "return {" not in (tmp_path / "pipeline.py").read_text()
+
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ("None", {"A": "1"}),  # v1's default
+    ("{}", {"A": "1"}),
+    ('{"a-b": 1, "a_b": 2}', {"A": "1", "AML_PARAMETER_a_b": "2"}),  # one variable: the last wins, as in v1
+])
+def test_step_params_that_add_little_or_collide(tmp_path: Path, params: str, expected: dict) -> None:
+    """Review, stop 64: ``params=None`` blocked the step, ``{}`` wrote ``{**{...}, }``, and two names
+    exporting one variable wrote a repeated key."""
+    program = PIPELINE.replace('    name="train step",\n', f'    name="train step",\n    params={params},\n')
+    program = program.replace("run_config.environment = env\n",
+                              'run_config.environment = env\nrun_config.environment_variables = {"A": "1"}\n')
+    job, _, _ = _migrate(tmp_path, program)
+    assert job["jobs"]["train_step"]["environment_variables"] == expected

@@ -989,6 +989,9 @@ def test_logging_to_a_submitted_run_names_the_submitting_sides_form(tmp_path: Pa
     ("result = run.wait_for_completion()\nprint(globals()['result'])", False),  # read by its name
     ("result = run.wait_for_completion()\n__all__ = ['result']", False),  # exported by its name
     ("def main():\n    global result\n    result = None\nresult = run.wait_for_completion()\nmain()", False),
+    # review, stop 64: ``|=`` reads it first, and dir() lists it
+    ("result = run.wait_for_completion()\nresult |= {'a': 1}", False),
+    ("result = run.wait_for_completion()\nprint(dir())", False),
 ])
 def test_a_wait_whose_value_is_thrown_away(tmp_path: Path, wait: str, moves: bool) -> None:
     script = project(tmp_path, HEADER + "run = experiment.submit(config)\n" + wait + "\n")
@@ -1025,3 +1028,13 @@ def test_a_notebook_helper_goes_to_the_cell_that_calls_it(tmp_path: Path) -> Non
     before = notebook.read_bytes()
     fix(notebook)
     assert notebook.read_bytes() == before
+
+
+def test_a_wait_whose_value_a_notebook_magic_reads_stays(tmp_path: Path) -> None:
+    """Review, stop 64: ``%store result`` reads the wait's value where no Python statement does."""
+    project(tmp_path, "", "unused.py").unlink()
+    notebook = write_notebook(tmp_path / "n.ipynb", [HEADER + "run = experiment.submit(config)",
+                                                     "result = run.wait_for_completion()", "%store result"])
+    report = fix(notebook)
+    assert "AML041 left" in report, report
+    assert "result = run.wait_for_completion()" in notebook.read_text()

@@ -44,6 +44,8 @@ def submit(workspace):
     return Experiment(workspace, "origin").submit(src)
 """
 
+SUBMITTED = PARAMETER.replace("return Experiment", "run = Experiment")  # (migrates as it stands)
+
 IMPORTED = """\
 from azureml.core import Experiment, ScriptRunConfig
 from settings import ws
@@ -102,8 +104,7 @@ def get_or_create_workspace(path):
 
 @pytest.mark.parametrize(("program", "workspace", "indent"), [
     pytest.param(HELPER, "ws", "", id="helper"),
-    pytest.param(PARAMETER.replace("return Experiment", "run = Experiment")
-                 + "\n\nfrom utils import get_or_create_workspace\nsubmit(get_or_create_workspace('c'))\n",
+    pytest.param(SUBMITTED + "\n\nfrom utils import get_or_create_workspace\nsubmit(get_or_create_workspace('c'))\n",
                  "workspace", "    ", id="parameter"),
 ])
 def test_a_handed_workspace_stays_beside_a_client_made_from_it(tmp_path: Path, program: str, workspace: str,
@@ -130,3 +131,69 @@ def test_a_handed_workspace_read_as_another_thing_stays_unmigrated(tmp_path: Pat
     script = project(tmp_path, HELPER.replace('run = Experiment', 'if not ws:\n    ws = None\nrun = Experiment'))
     report = fix(script)
     assert "AML001 left" in report and "MLClient(" not in script.read_text(), report
+
+
+TWO = """\
+from azureml.core import Experiment, ScriptRunConfig
+from utils import get_or_create_workspace
+src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
+ws_a = get_or_create_workspace("a")
+ws_b = get_or_create_workspace("b")
+run = Experiment(ws_a, "first").submit(src)
+run2 = Experiment(ws_b, "second").submit(src)
+"""
+
+SHADOWED = """\
+from azureml.core import Experiment, ScriptRunConfig
+from utils import get_or_create_workspace
+ws = get_or_create_workspace("main")
+
+
+def go(other):
+    src = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
+    run = Experiment(ws, "first").submit(src)
+    run2 = Experiment(other, "second").submit(src)
+
+
+go(get_or_create_workspace("other"))
+"""
+
+
+@pytest.mark.parametrize("program", [pytest.param(TWO, id="two"), pytest.param(SHADOWED, id="shadowed")])
+def test_each_handed_workspace_gets_a_client_of_its_own(tmp_path: Path, program: str) -> None:
+    """Review, stop 64: two handed workspaces both got ``ml_client``, so one job went to the other's
+    workspace (the later client overwrote the first, or a function's shadowed the module's)."""
+    script = project(tmp_path, program)
+    (tmp_path / "utils.py").write_text(UTILS.replace('name = "ws"', "def __init__(self, name):\n        self.name = name")
+                                       .replace("return _Workspace()", "return _Workspace(path)"))
+    report = fix(script, "--no-project-index")
+    assert "AML001 left" not in report, report
+    jobs = submitted(execute(script))
+    assert [(j["kwargs"]["experiment_name"], j["client"]["workspace_name"]) for j in jobs] == [
+        ("first", "a" if program is TWO else "main"), ("second", "b" if program is TWO else "other")], jobs
+    assert_fixed_point(script)
+
+
+@pytest.mark.parametrize("program", [
+    pytest.param(SUBMITTED.replace("def submit(workspace):", "def submit(workspace=None):"), id="default"),
+    pytest.param(SUBMITTED.replace("    src = ", "    if workspace is None:\n        return None\n    src = "),
+                 id="tested"),
+    pytest.param(HELPER + "\n\ndef switch():\n    global ws\n    ws = None\n", id="global"),
+])
+def test_a_handed_workspace_that_may_be_none_stays(tmp_path: Path, program: str) -> None:
+    """Review, stop 64: a client made from a workspace that may be None (a default, a test of it,
+    a ``global`` rebinding) failed where v1 never used the workspace."""
+    script = project(tmp_path, program)
+    report = fix(script)
+    assert "AML001 left" in report and "MLClient(" not in script.read_text(), report
+
+
+def test_a_parameters_client_is_made_where_the_workspace_is_first_used(tmp_path: Path) -> None:
+    """Review, stop 64: code before the first use (a dry run that returns early) must not need it."""
+    program = SUBMITTED.replace(
+        "def submit(workspace):\n", 'def submit(workspace, dry_run):\n    """Submit."""\n    if dry_run:\n        return\n')
+    script = project(tmp_path, program + "\n\nsubmit(None, True)\n")
+    fix(script)
+    text = script.read_text()
+    assert text.index("        return\n") < text.index("    ml_client = MLClient(") < text.index("    run = ml_client.jobs"), text
+    execute(script)  # the dry run reads no workspace

@@ -86,15 +86,37 @@ def handed_workspaces(ctx: FixContext) -> dict[int, Binding]:
 
 
 def _handed(binding: Binding, ctx: FixContext) -> bool:
-    """A parameter, or ``x = helper(...)`` of a function that is not v1's, bound once in its scope."""
+    """A parameter without a default, or ``x = helper(...)`` of a function that is not v1's: bound
+    once in its scope and by no ``global``/``nonlocal``, and used only as a call's argument or
+    through its attributes.  (A default, or a test such as ``if ws is None``, says it may be no
+    workspace at all, where a client made from it would fail: review, stop 64.)"""
     statement = binding.node
     if binding.conditional or [b for b in ctx.bindings_named(binding.name) if b.scope is binding.scope] != [binding]:
         return False
+    if any(isinstance(node, (ast.Global, ast.Nonlocal)) and binding.name in node.names
+           for node in ast.walk(ctx.model.tree)):
+        return False
+    if not binding.uses or not all(_passed_or_read(use, ctx) for use in binding.uses):
+        return False
     if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return statement.name != binding.name and statement.body[0].lineno > statement.lineno
+        return statement.name != binding.name and binding.name in _required_parameters(statement.args)
     return (isinstance(statement, ast.Assign) and len(statement.targets) == 1
             and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Call)
             and not (ctx.callee(statement.value) or "").startswith("azureml"))
+
+
+def _passed_or_read(use: ast.Name, ctx: FixContext) -> bool:
+    parent = ctx.parent(use)
+    return (isinstance(parent, ast.keyword) or (isinstance(parent, ast.Call) and use in parent.args)
+            or (isinstance(parent, ast.Attribute) and parent.value is use))
+
+
+def _required_parameters(arguments: ast.arguments) -> set[str]:
+    """The names of the parameters a caller must pass (no default, not ``*args``/``**kwargs``)."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    required = positional[:len(positional) - len(arguments.defaults)]
+    keywords = [a for a, default in zip(arguments.kwonlyargs, arguments.kw_defaults) if default is None]
+    return {a.arg for a in [*required, *keywords]}
 
 
 def not_a_workspace(ctx: FixContext, node: ast.expr | None, owner: str) -> str:

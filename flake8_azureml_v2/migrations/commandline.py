@@ -110,6 +110,8 @@ class CommandLine(Taken):
     script: str | None = field(default=None, compare=False, repr=False)  # the text of the script it runs, if read
     # the other calls of this program that run the same script: they migrate with this one or not at all
     together: list[ast.AST] = field(default_factory=list, compare=False, repr=False)
+    # what runs the script: a user-managed environment's ``python.interpreter_path`` (mapping-extension 1.4)
+    interpreter: str = "python"
 
     def _start(self, script: str) -> str:
         """``export`` for the variables a shell can name; ``env`` sets the others (``model-dir``)
@@ -118,7 +120,7 @@ class CommandLine(Taken):
         other = [shlex.quote(f"{k}={v}") for k, v in self.exports.items() if not _exportable(k)]
         exported = "export " + " ".join(shell) + " && " if shell else ""
         through_env = "env " + " ".join(other) + " " if other else ""
-        return f"{exported}{through_env}python {shlex.quote(script)}"
+        return f"{exported}{through_env}{shlex.quote(self.interpreter)} {shlex.quote(script)}"
 
     def command(self, script: str) -> str:
         return " ".join([self._start(script), *self.tokens])

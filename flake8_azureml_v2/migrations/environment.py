@@ -53,9 +53,10 @@ _PIP_CONDA_SOURCE = f'''def {_PIP_CONDA}(file_path, pip_version=None):
 # that go to the jobs instead (a whole dict, or items: ``env.environment_variables["KEY"] = value``).
 _VARIABLES_PATH = ("environment_variables",)
 _ITEM = "[]"
+_INTERPRETER = ("python", "interpreter_path")
 _FOLDED = {("python", "conda_dependencies"), ("docker", "base_image"), ("docker", "enabled"),
            ("python", "user_managed_dependencies"), ("docker", "base_dockerfile"), _VARIABLES_PATH,
-           (*_VARIABLES_PATH, _ITEM)}
+           (*_VARIABLES_PATH, _ITEM), _INTERPRETER}
 # An environment's variables: v2 sets them on each job that runs in it (mapping-extension 1.4).
 _VARIABLES = ("v2 sets environment variables on the job (command(environment_variables=...)), not on the "
               "environment: this fix moves them to a ScriptRunConfig's job only")
@@ -390,7 +391,33 @@ def job_variables(binding: Binding, ctx: FixContext) -> str | None:
     return "{" + ", ".join(f"{py_str(key)}: {ctx.locator.text(value)}" for key, value in items.items()) + "}"
 
 
-def _only_jobs_take(binding: Binding, plan: EnvPlan, ctx: FixContext) -> None:
+def job_interpreter(binding: Binding, ctx: FixContext) -> str | None:
+    """The interpreter a user-managed environment names (``env.python.interpreter_path``), which
+    a v2 job's command starts with instead of ``python`` (mapping-extension 1.4, BP); None when
+    none is set, or when v1 ignored it (its own conda environment's python ran the script)."""
+    settings, _ = settings_of(binding, ctx, _FOLDED)
+    path = settings.get(_INTERPRETER)
+    if path is None:
+        return None
+    managed = settings.get(("python", "user_managed_dependencies"))
+    built = getattr(binding.node, "value", None)
+    if managed is None and not (isinstance(built, ast.Call) and ctx.callee(built) == ENVIRONMENT):
+        raise Refused(f"`{binding.name}.python.interpreter_path` is set on an environment a factory made, whose "
+                      "dependencies this fix does not know to be user-managed", RefusalKind.DATA_FLOW)
+    if not (isinstance(managed, ast.Constant) and managed.value is True):
+        return None
+    text = known_str(ctx, path)
+    if text is None:
+        raise Refused(f"`{binding.name}.python.interpreter_path` is not a literal path", RefusalKind.DATA_FLOW)
+    return text
+
+
+_INTERPRETER_MOVES = ("v2 starts the job's command with the interpreter, not the environment: this fix moves it "
+                      "to a ScriptRunConfig's job only")
+
+
+def _only_jobs_take(binding: Binding, plan: EnvPlan, ctx: FixContext, what: str = "the environment variables it sets",
+                    why: str = _VARIABLES) -> None:
     """Every use of an environment whose variables move to the jobs is a ``ScriptRunConfig``'s
     ``environment=`` keyword, whose job takes them; raises Refused for any other (a registration, a
     deployment, a run configuration: what they would run without the variables)."""
@@ -405,7 +432,7 @@ def _only_jobs_take(binding: Binding, plan: EnvPlan, ctx: FixContext) -> None:
         if not taken:
             raise Refused(f"`{binding.name}` is also used at {line_ref(use.lineno)} "
                           f"(`{snippet(ctx.locator, parent if isinstance(parent, ast.expr) else use)}`), which would "
-                          f"run without the environment variables it sets: {_VARIABLES}", RefusalKind.DATA_FLOW)
+                          f"run without {what}: {why}", RefusalKind.DATA_FLOW)
 
 
 def holds_from(value: ast.expr, set_at: int, ctx: FixContext) -> bool:
@@ -556,6 +583,8 @@ def _built(site_call: ast.Call, member: str, binding: Binding, ctx: FixContext) 
         settings, plan.configs = settings_of(binding, ctx, _FOLDED)
         if job_variables(binding, ctx) is not None:
             _only_jobs_take(binding, plan, ctx)
+        if job_interpreter(binding, ctx) is not None:
+            _only_jobs_take(binding, plan, ctx, "the interpreter it names", _INTERPRETER_MOVES)
         _read_where_set(binding, plan.configs, ctx)
         fold_settings(plan, settings, unit, ctx)
         keep_name = _uses(binding, plan, unit, ctx)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..engine.fixing import listedit, statements
-from ..engine.fixing.arguments import BoundArguments, bind_arguments, known_str, py_str
+from ..engine.fixing.arguments import BoundArguments, bind_arguments, is_none, known_str, py_str
 from ..engine.fixing.edits import Edit
 from ..engine.findings import line_ref
 from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
@@ -220,23 +220,27 @@ def _plan_step(call: ast.Call, ctx: FixContext) -> StepPlan:
     return plan
 
 
-def _with_parameters(variables: str | None, params: ast.expr, ctx: FixContext) -> str:
+def _with_parameters(variables: str | None, params: ast.expr, ctx: FixContext) -> str | None:
     """``environment_variables=`` with the step's ``params=`` as v1 exported them:
     ``{"AML_PARAMETER_<name>": str(value)}``; raises ValueError for what cannot be written out."""
+    if is_none(params):  # (v1's default)
+        return variables
     if not isinstance(params, ast.Dict):
         raise ValueError(f"params=`{snippet(ctx.locator, params)}` is not a dict written out")
-    items = []
+    exported: dict[str, str] = {}  # (a name written twice, or two that export one variable: the last wins, as in v1)
     for key, value in zip(params.keys, params.values):
         name = known_str(ctx, key) if key is not None else None
         text = _parameter_text(value, ctx)
         if name is None or text is None:
             raise ValueError(f"params= entry `{snippet(ctx.locator, value)}` is not a literal name and value "
                              f"(v1 exported it as an {_PARAMETER_PREFIX}<name> variable, or bound a PipelineParameter)")
-        variable = _PARAMETER_PREFIX + re.sub(r"[~\W]", "_", name)
-        items.append(f"{py_str(variable)}: {py_str(text)}")
+        exported[_PARAMETER_PREFIX + re.sub(r"[~\W]", "_", name)] = text
+    items = [f"{py_str(variable)}: {py_str(text)}" for variable, text in exported.items()]
+    if not items:
+        return variables
     if variables is None or variables.strip() == "{}":
         return "{" + ", ".join(items) + "}"
-    return "{**" + variables + ", " + ", ".join(items) + "}"  # the run configuration's variables first
+    return "{**(" + variables + "), " + ", ".join(items) + "}"  # the run configuration's variables first
 
 
 def _parameter_text(node: ast.expr, ctx: FixContext) -> str | None:

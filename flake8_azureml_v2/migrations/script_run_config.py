@@ -34,7 +34,7 @@ from ..engine.names import Binding, Const, Instance
 from . import commandline, compute_target, distribution, hyperdrive, hyperdrive_step, runconfig
 from ._common import attribute_path, workspace_binding
 from ._defaults import default_environment, default_environment_name
-from .environment import job_variables
+from .environment import job_interpreter, job_variables
 from ._job_logging import environment_has_mlflow, environment_todo, script_logs
 from ._once import read_once
 from .injob._shared import is_pure
@@ -269,7 +269,21 @@ def _command_line(call: ast.Call, ctx: FixContext) -> tuple[str, commandline.Com
         except commandline.Refused as reason:
             raise Refused(str(reason), reason.kind) from None
     hyperdrive.extend_trial(line, binding, ctx)  # a HyperDrive trial binds its search space
+    line.interpreter = _interpreter(bound.values, ctx) or line.interpreter
     return line.command_source(script_name), line, edits
+
+
+def _interpreter(values: dict[str, ast.expr], ctx: FixContext) -> str | None:
+    """The interpreter the job's user-managed environment names, where v1 ran the script with it
+    (the environment is the job's: no run configuration overrides it)."""
+    given = values.get("environment")
+    binding = ctx.binding_of(given) if isinstance(given, ast.Name) and "run_config" not in values else None
+    if binding is None or not (isinstance(binding.value, Instance) and binding.value.type == ENVIRONMENT):
+        return None
+    try:
+        return job_interpreter(binding, ctx)
+    except Refused:  # the environment's own rewrite says why, and this job, which takes it, waits for it
+        return None
 
 
 def _is_default_timeout(argument: Argument) -> bool:

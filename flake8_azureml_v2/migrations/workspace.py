@@ -261,12 +261,13 @@ def _handed_in(ctx: FixContext) -> Iterator[Rewrite]:
         if isinstance(statement, ast.Assign):
             made = _client_made_beside(binding, client_call, ctx)
             place = statements.insert_after
-        else:  # a parameter: the client is made first thing in the function (after its docstring)
-            body = statement.body  # type: ignore[attr-defined]
-            statement = body[1] if len(body) > 1 and _docstring(body[0]) else body[0]
+        else:  # a parameter: the client is made before the function's statement that first uses it
+            statement = _first_use_statement(binding, statement, ctx)  # type: ignore[arg-type]
             made = _client_first(statement, client_call, ctx)
             place = statements.insert_before
-        name = made or ctx.fresh_name(CLIENT_NAME if not workspace_names(ctx) else f"{ws}_client")
+        alone = len(handed_workspaces(ctx)) == 1 and not workspace_names(ctx)
+        # (two clients under one name would be one, the later overwriting or shadowing the other: review, stop 64)
+        name = made or ctx.fresh_name(CLIENT_NAME if alone else f"{ws}_client")
         edits = [] if made else place(ctx.locator, statement, [HANDED_TODO, f"{name} = {client_call}"])
         unit.counterpart = unit.alive_counterpart = name
         unit.counterpart_present = bool(made)
@@ -276,9 +277,13 @@ def _handed_in(ctx: FixContext) -> Iterator[Rewrite]:
         yield unit
 
 
-def _docstring(statement: ast.stmt) -> bool:
-    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
-            and isinstance(statement.value.value, str))
+def _first_use_statement(binding: Binding, function: ast.FunctionDef, ctx: FixContext) -> ast.stmt:
+    """The statement of ``function``'s body that holds the parameter's first use: code before it
+    (a dry run that returns early) never needed the workspace, and must not need the client."""
+    node: ast.AST = min(binding.uses, key=lambda use: (use.lineno, use.col_offset))
+    while ctx.parent(node) is not function:
+        node = ctx.parent(node)  # type: ignore[assignment]
+    return node  # type: ignore[return-value]
 
 
 def _client_first(first: ast.stmt, client_call: str, ctx: FixContext) -> str | None:

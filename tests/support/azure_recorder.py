@@ -111,6 +111,7 @@ def _create_or_update(self: JobOperations, job: Any, **kwargs: Any) -> Any:
         "code": None if code is None else str(code),
         "job": _strip(job._to_dict()),
         "kwargs": {k: v for k, v in kwargs.items()},
+        "client": {"workspace_name": self._operation_scope.workspace_name},  # which workspace it goes to
         "valid": validation.passed if validation is not None else True,
         "errors": validation.error_messages if validation is not None else {},
         "rest_error": _rest_conversion(job),

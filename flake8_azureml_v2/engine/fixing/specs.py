@@ -550,7 +550,7 @@ class MethodSpec:
 
 
 # calls that read variables by their names as strings: a program with one may read any variable
-_NAME_READERS = frozenset({"locals", "globals", "vars", "eval", "exec", "getattr", "__import__"})
+_NAME_READERS = frozenset({"locals", "globals", "vars", "dir", "eval", "exec", "getattr", "__import__"})
 
 
 def _discarded(call: ast.Call, ctx: FixContext) -> bool:
@@ -567,9 +567,13 @@ def _discarded(call: ast.Call, ctx: FixContext) -> bool:
     name = statement.targets[0].id
     # nothing reads it anywhere (a read before it in a loop sees it the next time round: review),
     # no ``global``/``nonlocal``/``del`` names it, and nothing reads variables by their names
+    if {name, "*"} & set(ctx.hidden):
+        return False  # a notebook's magic or shell line may read it (``%store result``, ``!echo {result}``)
     for node in all_nodes(ctx.model.tree):
         if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Store):
             return False
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            return False  # ``result |= ...`` reads it first
         if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
             return False
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _NAME_READERS:
