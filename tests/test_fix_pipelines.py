@@ -668,3 +668,10 @@ def test_step_params_that_add_little_or_collide(tmp_path: Path, params: str, exp
                               'run_config.environment = env\nrun_config.environment_variables = {"A": "1"}\n')
     job, _, _ = _migrate(tmp_path, program)
     assert job["jobs"]["train_step"]["environment_variables"] == expected
+
+
+def test_a_step_without_a_name_is_shown_under_its_scripts_as_in_v1(tmp_path: Path) -> None:
+    """Audit, stop 64 (lot a L5): v1 named a step without name= after its script_name."""
+    job, _, _ = _migrate(tmp_path, PIPELINE.replace('    name="train step",\n', ""))
+    assert job["jobs"]["train_step"]["component"]["display_name"] == "train.py"
+    assert job["jobs"]["score_step"]["component"]["display_name"] == "score step"

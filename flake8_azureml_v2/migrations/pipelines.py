@@ -290,6 +290,9 @@ def _step_edits(call: ast.Call, bound: object, plan: StepPlan, script: str, envi
         extra.append(f"environment_variables={variables}")
     if "source_directory" not in bound.values:  # type: ignore[attr-defined]
         extra.insert(0, f"code={py_str(_WORKING_FOLDER)}")
+    if "name" not in bound.values:  # type: ignore[attr-defined]
+        # v1 named a step without name= after its script (_PythonScriptStepBase: audit, stop 64, lot a L5)
+        extra.insert(0, f"display_name={py_str(script)}")
     if with_compute:
         extra.append(f"compute={plan.compute}")
     kept = [e for e in elements if e not in removed]
