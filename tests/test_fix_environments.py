@@ -742,3 +742,16 @@ experiment.submit(ScriptRunConfig("./src", "train.py", compute_target="gpu-clust
     report = fix(script)
     assert "which would run without the interpreter it names" in report, report
     assert "interpreter_path" in script.read_text()
+
+
+def test_the_deprecated_gpu_support_setting_goes(tmp_path: Path) -> None:
+    """Audit, stop 64 (lot d L1): azureml-core 1.61's ``docker.gpu_support`` setter only logs that it is
+    deprecated (the NVIDIA extension is detected), so dropping it changes nothing; it blocked the job."""
+    text, (environment,) = _environments(tmp_path, """\
+env = Environment("gpu")
+env.docker.base_image = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04"
+env.docker.gpu_support = True
+submit(env)
+""")
+    assert "gpu_support" not in text
+    assert environment["image"] == "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04"

@@ -299,3 +299,15 @@ def test_a_whole_mpi_configuration_set_on_a_run_configuration(tmp_path: Path, mp
     _, _, (job,) = _jobs(tmp_path, body)
     assert (job["resources"]["instance_count"], job["distribution"]["process_count_per_instance"]) == expected
     assert job["distribution"]["type"] == "mpi"
+
+
+def test_the_deprecated_gpu_support_of_a_run_configuration_goes(tmp_path: Path) -> None:
+    """Audit, stop 64 (lot d L1): the setter only logs that it is deprecated; it blocked the whole job."""
+    text, _, (job,) = _jobs(tmp_path, """\
+rc = RunConfiguration()
+rc.target = "gpu-cluster"
+rc.environment.docker.gpu_support = True
+src = ScriptRunConfig("./src", "train.py", run_config=rc)
+experiment.submit(src)
+""")
+    assert "gpu_support" not in text and job["compute"] == "gpu-cluster"

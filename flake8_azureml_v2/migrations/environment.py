@@ -54,7 +54,8 @@ _PIP_CONDA_SOURCE = f'''def {_PIP_CONDA}(file_path, pip_version=None):
 _VARIABLES_PATH = ("environment_variables",)
 _ITEM = "[]"
 _INTERPRETER = ("python", "interpreter_path")
-_FOLDED = {("python", "conda_dependencies"), ("docker", "base_image"), ("docker", "enabled"),
+# (``docker.gpu_support``: azureml-core 1.61's setter only logs that it is deprecated and unused)
+_FOLDED = {("python", "conda_dependencies"), ("docker", "base_image"), ("docker", "enabled"), ("docker", "gpu_support"),
            ("python", "user_managed_dependencies"), ("docker", "base_dockerfile"), _VARIABLES_PATH,
            (*_VARIABLES_PATH, _ITEM), _INTERPRETER}
 # An environment's variables: v2 sets them on each job that runs in it (mapping-extension 1.4).
@@ -193,8 +194,8 @@ def fold_settings(plan: EnvPlan, settings: dict[tuple[str, ...], ast.expr], unit
             plan.fields["image"] = ctx.locator.text(value)
         elif path == ("docker", "base_dockerfile"):
             plan.fields["build"] = _build_context(value, plan, ctx)
-        elif path == ("docker", "enabled") and not is_pure(value):
-            raise Refused("docker.enabled is computed by a call; dropping it would skip that call")
+        elif path in (("docker", "enabled"), ("docker", "gpu_support")) and not is_pure(value):
+            raise Refused(f"docker.{path[1]} is computed by a call; dropping it would skip that call")
     if plan.fields.get("image") == "None":  # docker.base_image = None
         del plan.fields["image"]
         if "build" not in plan.fields:

@@ -39,7 +39,7 @@ LOCAL_TODO = ("# TODO(azureml-v2): AML007 v2 local jobs always run the environme
               "(v1 did only with use_docker=True; without Docker it ran on this machine, with its packages)")
 _ENV_PATHS = {("environment", *p) for p in (("python", "conda_dependencies"), ("docker", "base_image"),
                                             ("docker", "enabled"), ("python", "user_managed_dependencies"),
-                                            ("docker", "base_dockerfile"))}
+                                            ("docker", "base_dockerfile"), ("docker", "gpu_support"))}
 # (``auto_prepare_environment``: azureml-core 1.61's setter only logs that it is deprecated and unused)
 _DROPPED = {("docker", "use_docker"), ("docker", "shared_volumes"), ("history", "output_collection"),
             ("history", "snapshot_project"), ("history", "directories_to_watch"), ("source_directory_data_store",),
