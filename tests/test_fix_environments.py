@@ -755,3 +755,19 @@ submit(env)
 """)
     assert "gpu_support" not in text
     assert environment["image"] == "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04"
+
+
+@pytest.mark.parametrize(("constant", "module", "image"), [
+    ("DEFAULT_GPU_IMAGE", "azureml.core.runconfig", "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04"),
+    ("DEFAULT_CPU_IMAGE", "azureml.core.environment", V1_CPU_IMAGE),
+])
+def test_v1s_image_constants_become_the_images_they_name(tmp_path: Path, constant: str, module: str, image: str) -> None:
+    """Audit, stop 64 (lot d L2): ``base_image = DEFAULT_GPU_IMAGE`` kept azureml-core imported for the
+    constant; azureml-core 1.61 gives the GPU image untagged and the CPU one tagged."""
+    text, (environment,) = _environments(tmp_path, f"""\
+from {module} import {constant}
+env = Environment("gpu")
+env.docker.base_image = {constant}
+submit(env)
+""")
+    assert environment["image"] == image and constant not in text

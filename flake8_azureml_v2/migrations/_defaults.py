@@ -12,6 +12,10 @@ from ..engine.fixing.symbols import symbol
 
 # DEFAULT_CPU_IMAGE of azureml-core 1.61.0 (its tag from azureml_base_images.json).
 V1_CPU_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20251130.v1"
+# DEFAULT_GPU_IMAGE of azureml-core 1.61.0: untagged, as that file has no tag for it (mapping-extension "Constants")
+V1_GPU_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04"
+# v1's image constants (azureml.core.environment, re-exported by azureml.core.runconfig) -> their values
+V1_IMAGES = {"DEFAULT_CPU_IMAGE": V1_CPU_IMAGE, "DEFAULT_GPU_IMAGE": V1_GPU_IMAGE}
 DEFAULT_ENVIRONMENT = "V1_DEFAULT_ENVIRONMENT"
 DEFAULT_MLFLOW_ENVIRONMENT = "V1_DEFAULT_ENVIRONMENT_MLFLOW"
 _SOURCE = """\

@@ -31,7 +31,7 @@ from ..engine.names import Binding, Ref
 from ..engine.nodes import all_nodes
 from . import _conda_spec, conda
 from ._common import attribute_path, not_a_workspace, workspace_binding, workspace_items
-from ._defaults import V1_CPU_IMAGE
+from ._defaults import V1_CPU_IMAGE, V1_IMAGES
 from ._v1_readers import ENVIRONMENT as ENVIRONMENT_ASSET
 from ._v1_readers import v1_reader
 from .injob._shared import is_pure
@@ -191,7 +191,7 @@ def fold_settings(plan: EnvPlan, settings: dict[tuple[str, ...], ast.expr], unit
             plan.todos.extend(found.todos)
             plan.alive_todos.extend(found.alive_todos)
         elif path == ("docker", "base_image"):
-            plan.fields["image"] = ctx.locator.text(value)
+            plan.fields["image"] = _image(value, ctx)
         elif path == ("docker", "base_dockerfile"):
             plan.fields["build"] = _build_context(value, plan, ctx)
         elif path in (("docker", "enabled"), ("docker", "gpu_support")) and not is_pure(value):
@@ -390,6 +390,16 @@ def job_variables(binding: Binding, ctx: FixContext) -> str | None:
     if whole is not None:
         return ctx.locator.text(whole)
     return "{" + ", ".join(f"{py_str(key)}: {ctx.locator.text(value)}" for key, value in items.items()) + "}"
+
+
+def _image(value: ast.expr, ctx: FixContext) -> str:
+    """The image source: v1's ``DEFAULT_CPU_IMAGE``/``DEFAULT_GPU_IMAGE`` as the strings they hold,
+    so the migrated program needs no azureml-core for them (audit, stop 64, lot d L2)."""
+    qualname = ctx.reference(value) or ""
+    constant = qualname.rsplit(".", 1)[-1]
+    if qualname.startswith("azureml.core.") and constant in V1_IMAGES:
+        return py_str(V1_IMAGES[constant])
+    return ctx.locator.text(value)
 
 
 def job_interpreter(binding: Binding, ctx: FixContext) -> str | None:
