@@ -224,6 +224,24 @@ def test_pipeline_data_instead_of_output_file_dataset_config(tmp_path: Path) -> 
     assert score["inputs"]["model_output"]["path"] == "${{parent.jobs.train_step.outputs.model_output}}"
 
 
+@pytest.mark.parametrize("named", ['"model_output", pipeline_output_name="final_model"', '"model_output"'])
+def test_a_pipeline_output_name_is_an_output_of_the_pipeline(tmp_path: Path, named: str) -> None:
+    """Review, stop 64: ``PipelineData(pipeline_output_name=...)`` is the key of the dict the pipeline
+    function returns (mapping.md 5.2); an output without one stays the step's own."""
+    program = PIPELINE.replace("from azureml.data import OutputFileDatasetConfig",
+                               "from azureml.data import OutputFileDatasetConfig\nfrom azureml.pipeline.core import PipelineData")
+    program = program.replace('model_output = OutputFileDatasetConfig("model_output")', f"model_output = PipelineData({named})")
+    program = program.replace('"--model_output", model_output],', '"--model_output", model_output],\n    outputs=[model_output],')
+    program = program.replace('model_output.as_input("model_input")', "model_output")
+    program = program.replace('"--score_output", score_output],', '"--score_output", score_output],\n    inputs=[model_output],')
+    job, _, _ = _migrate(tmp_path, program)
+    if "final_model" in named:
+        assert job["outputs"] == {"final_model": {"type": "uri_folder"}}, job.get("outputs")
+        assert job["jobs"]["train_step"]["outputs"]["model_output"] == "${{parent.outputs.final_model}}"
+    else:
+        assert not job.get("outputs"), job.get("outputs")
+
+
 def test_pipeline_submit_with_experiment_name(tmp_path: Path) -> None:
     program = PIPELINE.replace(
         "pipeline_run = experiment.submit(pipeline, regenerate_outputs=False)",

@@ -99,10 +99,50 @@ def _handed(binding: Binding, ctx: FixContext) -> bool:
     if not binding.uses or not all(_passed_or_read(use, ctx) for use in binding.uses):
         return False
     if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return statement.name != binding.name and binding.name in _required_parameters(statement.args)
-    return (isinstance(statement, ast.Assign) and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Call)
-            and not (ctx.callee(statement.value) or "").startswith("azureml"))
+        handed = statement.name != binding.name and binding.name in _required_parameters(statement.args)
+    else:
+        handed = (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                  and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Call)
+                  and not (ctx.callee(statement.value) or "").startswith("azureml"))
+    return handed and handed_client_site(binding, ctx) is not None
+
+
+_SIMPLE = (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return)
+
+
+def handed_client_site(binding: Binding, ctx: FixContext) -> ast.stmt | None:
+    """The statement before which a handed workspace's client is made: the one of the variable's
+    own block that holds its first use, where that use needs a workspace itself (a v1 call's
+    workspace, an attribute) and runs whenever the statement does (a simple statement, not a
+    branch, loop, ``def`` or decorator).  Code before it (a dry run that returns early) never
+    needed the workspace, and later uses come after it (review, stop 64)."""
+    first = min(binding.uses, key=lambda use: (use.lineno, use.col_offset))
+    parent = ctx.parent(first)
+    if not ((isinstance(parent, ast.Attribute) and parent.value is first) or _workspace_argument(first, ctx)):
+        return None
+    statement = binding.node
+    block = statement.body if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) else \
+        ctx.block_of(statement)  # type: ignore[arg-type]
+    node: ast.AST | None = first
+    while node is not None and not any(node is s for s in block or ()):
+        node = ctx.parent(node)
+    # (a helper's result read in a function defined after it: the client is made where the function is,
+    # before it can be called; not before a decorator, which runs the code it decorates at once)
+    defined = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.decorator_list
+    if not isinstance(node, _SIMPLE) and not (defined and isinstance(statement, ast.Assign)):
+        return None
+    if isinstance(statement, ast.Assign) and block.index(node) < block.index(statement):  # type: ignore[union-attr]
+        return None
+    return node
+
+
+def _workspace_argument(use: ast.Name, ctx: FixContext) -> bool:
+    """``use`` is the workspace argument of a v1 call whose first parameter is the workspace."""
+    parent = ctx.parent(use)
+    call = ctx.parent(parent) if isinstance(parent, ast.keyword) and parent.arg == "workspace" else parent
+    if not isinstance(call, ast.Call) or (parent is call and (not call.args or call.args[0] is not use)):
+        return False
+    return (ctx.callee(call) or "") in _TAKES_A_WORKSPACE
 
 
 def _passed_or_read(use: ast.Name, ctx: FixContext) -> bool:

@@ -112,6 +112,7 @@ class CommandLine(Taken):
     together: list[ast.AST] = field(default_factory=list, compare=False, repr=False)
     # what runs the script: a user-managed environment's ``python.interpreter_path`` (mapping-extension 1.4)
     interpreter: str = "python"
+    pipeline_outputs: dict[str, str] = field(default_factory=dict)  # the pipeline's output name -> this step's
 
     def _start(self, script: str) -> str:
         """``export`` for the variables a shell can name; ``env`` sets the others (``model-dir``)
@@ -899,6 +900,8 @@ def _add_output(made: data_outputs.Produced, previous: str | None, line: Command
     line.outputs[key] = text
     line.produces[made.origin] = key
     line.v1_names[key] = name
+    if made.pipeline_name is not None:
+        line.pipeline_outputs[made.pipeline_name] = key
     if made.name is not None and made.code == "AML006" and key not in line.named:
         line.named.append(key)
     return key

@@ -45,6 +45,7 @@ class Produced:
     read_as: str | None = None  # as_input(name): a later step reads it under this name
     input_mode: str | None = None  # ... mounted or downloaded
     read_with: str | None = None  # the mltable reader a consumer needs (read_delimited_files)
+    pipeline_name: str | None = None  # PipelineData(pipeline_output_name=): the pipeline's output of that name
 
     def declaration(self, key: str) -> str:
         parts = ['type="uri_folder"']
@@ -119,9 +120,16 @@ def _constructed(call: ast.Call, callee: str, ctx: FixContext, taken: Taken, top
         from .data_inputs import _ON_COMPUTE
 
         taken.todos.append(_ON_COMPUTE.format(code="AML005", what="output", path=on_compute))
-    if "pipeline_output_name" in values:
-        taken.notes.append("pipeline_output_name= is not kept: the pipeline returns the output under its own name")
-    return Produced(name, path, id(call), code, mode="upload" if mode == "upload" else None, on_compute=on_compute)
+    pipeline_name = None
+    if "pipeline_output_name" in values:  # -> the key of the dict the pipeline function returns (mapping.md 5.2)
+        pipeline_name = known_str(ctx, values["pipeline_output_name"])
+        if pipeline_name is None or not pipeline_name.isidentifier():
+            raise Refused("pipeline_output_name= is not a literal Python name, as a v2 pipeline output's is")
+        if path is not None:  # (returned, its ${{name}} would name the pipeline job, not the step's run)
+            raise Refused("pipeline_output_name= on an output with a datastore path: returned by the pipeline, its "
+                          "path's ${{name}} would name the pipeline job instead of the step's run", RefusalKind.NOT_YET)
+    return Produced(name, path, id(call), code, mode="upload" if mode == "upload" else None, on_compute=on_compute,
+                    pipeline_name=pipeline_name)
 
 
 def _destination(node: ast.expr, ctx: FixContext, taken: Taken, top: bool) -> str:

@@ -609,11 +609,16 @@ def _plan_pipeline(call: ast.Call, ctx: FixContext) -> PipelinePlan:
     # Outputs no step reads stay the nodes' own: returned, they would become the pipeline's, where
     # ``${{name}}`` and ``${{output_name}}`` in their paths name the pipeline job and its output
     # instead of the step's run and output, as v1's did (audit, stop 64, lot d M1)
-    read = _read_nodes(ordered)
+    returned = {name: f"{step.node}.outputs.{key}" for step in ordered for name, key in step.line.pipeline_outputs.items()}
+    if len(returned) != sum(len(step.line.pipeline_outputs) for step in ordered):
+        raise ValueError("two outputs have one pipeline_output_name")
+    read = _read_nodes(ordered) | {v.split(".", 1)[0] for v in returned.values()}
     if len({s.compute for s in ordered}) == 1:
         for step in ordered:
             if step.node not in read:  # a node nothing reads still takes its name from the v1 step
                 body.append(f"{step.node}.name = {py_str(step.node)}")
+    if returned:  # PipelineData(pipeline_output_name=): the pipeline's own outputs (mapping.md 5.2)
+        body.append("return {" + ", ".join(f"{py_str(k)}: {v}" for k, v in returned.items()) + "}")
     names_used = [p for p, _ in parameters.values()]
     node_inputs = {name: source for step in ordered for name, source in step.inputs.items()}
     names_used.extend(node_inputs)

@@ -16,7 +16,7 @@ from ..engine.nodes import same_tree
 from ..engine.names import Binding, Ref
 from ..engine.rule import FixSafety
 from . import credentials
-from ._common import CLIENT_NAME, client_name, handed_workspaces, workspace_names
+from ._common import CLIENT_NAME, client_name, handed_client_site, handed_workspaces, workspace_names
 from .credentials import credential, default_credential
 from .datastore import SHARED_ATTRIBUTES
 from .injob._shared import is_pure
@@ -258,32 +258,19 @@ def _handed_in(ctx: FixContext) -> Iterator[Rewrite]:
         client_call = (f"{ctx.symbol('azure.ai.ml', 'MLClient')}({default_credential()}, subscription_id={ws}.subscription_id, "
                        f"resource_group_name={ws}.resource_group, workspace_name={ws}.name)")
         unit.alive_description = f"`{ws}` kept as the program is handed it; an MLClient is made from it beside it"
-        if isinstance(statement, ast.Assign):
-            made = _client_made_beside(binding, client_call, ctx)
-            place = statements.insert_after
-        else:  # a parameter: the client is made before the function's statement that first uses it
-            statement = _first_use_statement(binding, statement, ctx)  # type: ignore[arg-type]
-            made = _client_first(statement, client_call, ctx)
-            place = statements.insert_before
+        site = handed_client_site(binding, ctx)
+        assert site is not None  # (a handed workspace has one)
+        made = _client_first(site, client_call, ctx)
         alone = len(handed_workspaces(ctx)) == 1 and not workspace_names(ctx)
         # (two clients under one name would be one, the later overwriting or shadowing the other: review, stop 64)
         name = made or ctx.fresh_name(CLIENT_NAME if alone else f"{ws}_client")
-        edits = [] if made else place(ctx.locator, statement, [HANDED_TODO, f"{name} = {client_call}"])
+        edits = [] if made else statements.insert_before(ctx.locator, site, [HANDED_TODO, f"{name} = {client_call}"])
         unit.counterpart = unit.alive_counterpart = name
         unit.counterpart_present = bool(made)
         unit.edits, unit.alive_edits = list(edits), list(edits)
         unit.todos = [HANDED_TODO] if edits else []
         unit.must_keep_alive = True
         yield unit
-
-
-def _first_use_statement(binding: Binding, function: ast.FunctionDef, ctx: FixContext) -> ast.stmt:
-    """The statement of ``function``'s body that holds the parameter's first use: code before it
-    (a dry run that returns early) never needed the workspace, and must not need the client."""
-    node: ast.AST = min(binding.uses, key=lambda use: (use.lineno, use.col_offset))
-    while ctx.parent(node) is not function:
-        node = ctx.parent(node)  # type: ignore[assignment]
-    return node  # type: ignore[return-value]
 
 
 def _client_first(first: ast.stmt, client_call: str, ctx: FixContext) -> str | None:

@@ -194,6 +194,10 @@ def _variable(ctx: FixContext, node: ast.Name, depth: int) -> str | None:
     statement = binding.node
     if isinstance(statement, (ast.For, ast.AsyncFor)):
         return _loop_variable(statement, node.id)
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+        # its one assignment gives every value it holds, in a loop or a branch too (audit, stop 64, lot c
+        # L2: ``loss = 0.5 / (epoch + 1)`` in a training loop was of unknown kind)
+        return value_kind(ctx, statement.value, depth + 1)
     assigned = assigned_once(ctx, node)
     return value_kind(ctx, assigned, depth + 1) if assigned is not None else None
 
