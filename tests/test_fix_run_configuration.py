@@ -284,6 +284,7 @@ experiment.submit(ScriptRunConfig("./src", "train.py", run_config=rc))
     ("MpiConfiguration(3)", "", (1, 3)),  # v1's defaults: one node, as rc.node_count's
     # v1 ran rc.node_count nodes whatever the object said: the two disagreeing stay for a person
     ("MpiConfiguration(process_count_per_node=4, node_count=2)", "", None),
+    ("MpiConfiguration(process_count_per_node=4, foo=1)", "", None),  # v1 raised TypeError (review, stop 64)
 ])
 def test_a_whole_mpi_configuration_set_on_a_run_configuration(tmp_path: Path, mpi: str, nodes: str,
                                                               expected: tuple | None) -> None:
@@ -293,7 +294,9 @@ def test_a_whole_mpi_configuration_set_on_a_run_configuration(tmp_path: Path, mp
             f'rc.mpi = {mpi}\nsrc = ScriptRunConfig("./src", "train.py", run_config=rc)\nexperiment.submit(src)\n')
     if expected is None:
         script = project(tmp_path, HEADER.replace('env = Environment.get(ws, "sklearn-env", version="3")\n', "") + body)
-        assert "rc.mpi's node_count= is not rc.node_count" in fix(script)
+        report = fix(script)
+        assert ("only process_count_per_node= and node_count=" if "foo" in mpi else
+                "rc.mpi's node_count (2, 1 when not given) is not rc.node_count (1)") in report, report
         assert "rc.mpi = MpiConfiguration(" in script.read_text()
         return
     _, _, (job,) = _jobs(tmp_path, body)

@@ -297,11 +297,14 @@ def _mpi_object(settings: dict[tuple[str, ...], ast.expr], nodes: ast.expr | Non
     if not isinstance(whole, ast.Call) or ctx.callee(whole) != distribution.MPI:
         raise Refused("rc.mpi is not an MpiConfiguration(...) call", RefusalKind.DATA_FLOW)
     bound = bind_arguments(whole, list(distribution.SIGNATURES[distribution.MPI]))
-    if isinstance(bound, str):
-        raise Refused(bound, RefusalKind.DATA_FLOW)
+    if isinstance(bound, str) or set(bound.values) - set(distribution.SIGNATURES[distribution.MPI]):
+        # (an unknown keyword: v1 raised TypeError there, so the job never ran: review, stop 64)
+        raise Refused("MpiConfiguration() takes only process_count_per_node= and node_count=", RefusalKind.DATA_FLOW)
     given, used = (known_int(ctx, n) if n is not None else 1 for n in (bound.values.get("node_count"), nodes))
     if given is None or used is None or given != used:
-        raise Refused("rc.mpi's node_count= is not rc.node_count, which v1 ran the job on", RefusalKind.DATA_FLOW)
+        raise Refused(f"rc.mpi's node_count ({given if given is not None else 'computed'}, 1 when not given) is not "
+                      f"rc.node_count ({used if used is not None else 'computed'}), which v1 ran the job on",
+                      RefusalKind.DATA_FLOW)
     count = bound.values.get("process_count_per_node")
     return {"process_count_per_node": count} if count is not None else {}
 
