@@ -48,6 +48,12 @@ def all_nodes(tree: ast.AST) -> list[ast.AST]:
     return [tree, *_kept(tree)[0]]
 
 
+def declared_outside(tree: ast.AST, name: str) -> bool:
+    """A ``global name`` or ``nonlocal name`` anywhere in ``tree``: a function may bind the name
+    again, wherever it is called."""
+    return any(isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names for node in all_nodes(tree))
+
+
 def parent_of(tree: ast.AST, node: ast.AST) -> ast.AST | None:
     """The parent of ``node`` under ``tree`` (None for the tree itself and nodes not in it)."""
     _, parents, top = _kept(tree)

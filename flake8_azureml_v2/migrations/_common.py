@@ -9,6 +9,7 @@ from ..engine.fixing.arguments import bind_arguments
 from ..engine.fixing.rewrite import FixContext, Rewrite, snippet
 from ..engine.fixing.specs import Refused
 from ..engine.names import Binding, Instance
+from ..engine.nodes import declared_outside
 from ..v1api import is_subtype
 
 WORKSPACE = "azureml.core.Workspace"
@@ -93,8 +94,7 @@ def _handed(binding: Binding, ctx: FixContext) -> bool:
     statement = binding.node
     if binding.conditional or [b for b in ctx.bindings_named(binding.name) if b.scope is binding.scope] != [binding]:
         return False
-    if any(isinstance(node, (ast.Global, ast.Nonlocal)) and binding.name in node.names
-           for node in ast.walk(ctx.model.tree)):
+    if declared_outside(ctx.model.tree, binding.name):
         return False
     if not binding.uses or not all(_passed_or_read(use, ctx) for use in binding.uses):
         return False

@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass
 
 from ..names import Binding
-from ..nodes import all_nodes
+from ..nodes import declared_outside
 from .rewrite import FixContext
 
 @dataclass
@@ -104,8 +104,7 @@ def seen_alone(ctx: FixContext, binding: Binding, use: ast.Name) -> bool:
 
     if binding.conditional or not reaching.sees_only(ctx, binding, use):
         return False
-    if any(isinstance(node, (ast.Global, ast.Nonlocal)) and binding.name in node.names
-           for node in all_nodes(ctx.model.tree)):
+    if declared_outside(ctx.model.tree, binding.name):
         return False  # a function may bind it again, called anywhere between (review: global script_name)
     home = ctx.statement_of(binding.node)
     others = [other for other in ctx.bindings_named(binding.name) if other is not binding]

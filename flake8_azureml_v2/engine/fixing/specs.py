@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..findings import RefusalKind
 from ..names import Binding, Const, Instance, Value
-from ..nodes import all_nodes
+from ..nodes import all_nodes, declared_outside
 from ..rule import FixSafety
 from . import alignment, listedit, statements, symbols
 from .arguments import bind_arguments
@@ -567,15 +567,13 @@ def _discarded(call: ast.Call, ctx: FixContext) -> bool:
     name = statement.targets[0].id
     # nothing reads it anywhere (a read before it in a loop sees it the next time round: review),
     # no ``global``/``nonlocal``/``del`` names it, and nothing reads variables by their names
-    if {name, "*"} & set(ctx.hidden):
+    if {name, "*"} & set(ctx.hidden) or declared_outside(ctx.model.tree, name):
         return False  # a notebook's magic or shell line may read it (``%store result``, ``!echo {result}``)
     for node in all_nodes(ctx.model.tree):
         if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Store):
             return False
         if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
             return False  # ``result |= ...`` reads it first
-        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
-            return False
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _NAME_READERS:
             return False
         if isinstance(node, ast.Constant) and node.value == name:  # ``__all__``, ``getattr(module, "x")``
